@@ -1,0 +1,371 @@
+#include "cfg.h"
+
+#include "log.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <pthread.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define KEY(name, type, def, min, max, reload, help)                                               \
+	{#name, type, offsetof(struct cfg, name), def, min, max, reload, help}
+
+const struct cfg_key cfg_keys[] = {
+	KEY(socket_path, CFG_STR, "/run/cabinet/core.sock", 0, 0, 0,
+	    "Unix socket where cabinetd listens for the responders and cabinetctl."),
+	KEY(socket_mode, CFG_MODE, "0660", 0, 0777, 0,
+	    "Permissions of the core socket (octal)."),
+	KEY(peer_uids, CFG_UIDS, "", 0, 0, 1,
+	    "Users allowed to connect to the core socket besides root and the core's own user."),
+	KEY(operator_uids, CFG_UIDS, "root", 0, 0, 1,
+	    "Users whose connections may run operator operations (cabinetctl)."),
+	KEY(workers, CFG_INT, "4", 1, 64, 0,
+	    "Worker threads, each with its own PostgreSQL connection."),
+	KEY(db_conninfo, CFG_STR, "dbname=cabinet user=cabinet_app", 0, 0, 0,
+	    "libpq connection string of the core's role (not the tables' owner)."),
+	KEY(db_migrate_conninfo, CFG_STR, "dbname=cabinet user=cabinet", 0, 0, 0,
+	    "libpq connection string of the owner role, used by `cabinetd migrate` only."),
+	KEY(sql_dir, CFG_STR, "/usr/share/cabinet/sql", 0, 0, 0,
+	    "Directory of the numbered SQL migrations and reference data."),
+	KEY(max_request, CFG_SIZE, "1m", 1024, 1L << 30, 1,
+	    "Largest JSON request frame the core accepts."),
+	KEY(max_blob, CFG_SIZE, "32m", 1024, 1L << 30, 1,
+	    "Largest uploaded file frame the core accepts."),
+	KEY(shutdown_timeout_ms, CFG_INT, "10000", 0, 600000, 1,
+	    "On SIGTERM, how long to let in-flight requests finish."),
+	KEY(log_level, CFG_LEVEL, "info", 0, 3, 1, "error, warn, info or debug."),
+	KEY(debug_ops, CFG_BOOL, "off", 0, 1, 1,
+	    "Enables debug.* operations used by the test suite. Never on in production."),
+	KEY(api_socket, CFG_STR, "/run/cabinet-api/api.sock", 0, 0, 0,
+	    "FastCGI socket of cabinet-api (nginx passes /api/ here)."),
+	KEY(admin_socket, CFG_STR, "/run/cabinet-admin/admin.sock", 0, 0, 0,
+	    "FastCGI socket of cabinet-admin (nginx passes /admin/ here)."),
+	KEY(responder_socket_mode, CFG_MODE, "0660", 0, 0777, 0,
+	    "Permissions of the responders' FastCGI sockets (octal)."),
+	KEY(responders, CFG_INT, "4", 1, 256, 0,
+	    "Processes per responder; each serves one request at a time."),
+	KEY(max_body, CFG_SIZE, "1m", 1024, 1L << 30, 0,
+	    "Largest HTTP request body; larger ones get 413."),
+	KEY(core_timeout_ms, CFG_INT, "5000", 100, 600000, 0,
+	    "How long a responder waits for the core before answering 503."),
+	KEY(core_connect_timeout_ms, CFG_INT, "1000", 10, 60000, 0,
+	    "How long a responder waits to connect to the core."),
+	KEY(templates_dir, CFG_STR, "/usr/share/cabinet/templates", 0, 0, 0,
+	    "Directory of cabinet-admin's HTML templates."),
+	{NULL, CFG_STR, 0, NULL, 0, 0, 0, NULL},
+};
+
+static const struct cfg_key *cfg_key_find(const char *name)
+{
+	for (const struct cfg_key *k = cfg_keys; k->name; k++)
+		if (strcmp(k->name, name) == 0)
+			return k;
+	return NULL;
+}
+
+static int cfg_parse_long(const char *value, long *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtol(value, &end, 10);
+	return errno || end == value || *end ? -1 : 0;
+}
+
+static int cfg_parse_size(const char *value, long *out)
+{
+	char *end;
+	long mult = 1;
+
+	errno = 0;
+	*out = strtol(value, &end, 10);
+	if (errno || end == value)
+		return -1;
+	switch (tolower((unsigned char)*end)) {
+	case '\0': break;
+	case 'k': mult = 1L << 10; end++; break;
+	case 'm': mult = 1L << 20; end++; break;
+	case 'g': mult = 1L << 30; end++; break;
+	default: return -1;
+	}
+	if (*end || *out < 0 || *out > LONG_MAX / mult)
+		return -1;
+	*out *= mult;
+	return 0;
+}
+
+static int cfg_parse_uids(const char *value, struct cfg_uids *out, char *err, size_t errlen)
+{
+	char copy[1024], *save = NULL, *tok;
+
+	out->count = 0;
+	if (strlen(value) >= sizeof(copy)) {
+		snprintf(err, errlen, "list too long");
+		return -1;
+	}
+	strcpy(copy, value);
+	for (tok = strtok_r(copy, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save)) {
+		long n;
+		if (out->count == CFG_MAX_UIDS) {
+			snprintf(err, errlen, "at most %d users", CFG_MAX_UIDS);
+			return -1;
+		}
+		if (cfg_parse_long(tok, &n) == 0 && n >= 0) {
+			out->uid[out->count++] = (uid_t)n;
+		} else {
+			struct passwd *pw = getpwnam(tok);
+			if (pw == NULL) {
+				snprintf(err, errlen, "unknown user \"%s\"", tok);
+				return -1;
+			}
+			out->uid[out->count++] = pw->pw_uid;
+		}
+	}
+	return 0;
+}
+
+int cfg_set(struct cfg *cfg, const char *key, const char *value, char *err, size_t errlen)
+{
+	const struct cfg_key *k = cfg_key_find(key);
+	void *field;
+	long n = 0;
+
+	if (k == NULL) {
+		snprintf(err, errlen, "unknown key \"%s\"", key);
+		return -1;
+	}
+	field = (char *)cfg + k->offset;
+	switch (k->type) {
+	case CFG_STR: {
+		char **s = field;
+		free(*s);
+		*s = strdup(value);
+		if (*s == NULL)
+			abort();
+		return 0;
+	}
+	case CFG_INT:
+	case CFG_SIZE:
+		if ((k->type == CFG_INT ? cfg_parse_long(value, &n) : cfg_parse_size(value, &n)) < 0)
+			goto bad;
+		break;
+	case CFG_MODE: {
+		char *end;
+		errno = 0;
+		n = strtol(value, &end, 8);
+		if (errno || end == value || *end)
+			goto bad;
+		break;
+	}
+	case CFG_BOOL:
+		if (!strcmp(value, "on") || !strcmp(value, "yes") || !strcmp(value, "true") ||
+		    !strcmp(value, "1"))
+			*(int *)field = 1;
+		else if (!strcmp(value, "off") || !strcmp(value, "no") ||
+			 !strcmp(value, "false") || !strcmp(value, "0"))
+			*(int *)field = 0;
+		else
+			goto bad;
+		return 0;
+	case CFG_LEVEL:
+		n = log_level_parse(value);
+		if (n < 0)
+			goto bad;
+		break;
+	case CFG_UIDS:
+		if (cfg_parse_uids(value, field, err, errlen) < 0) {
+			char why[256];
+			snprintf(why, sizeof(why), "%s", err);
+			snprintf(err, errlen, "%s: %s", key, why);
+			return -1;
+		}
+		return 0;
+	}
+	if (n < k->min || n > k->max) {
+		snprintf(err, errlen, "%s = %s is out of range (%ld..%ld)", key, value, k->min,
+			 k->max);
+		return -1;
+	}
+	*(long *)field = n;
+	return 0;
+bad:
+	snprintf(err, errlen, "%s: bad value \"%s\"", key, value);
+	return -1;
+}
+
+/* Trims the line and splits it into key and value; returns 0 for a blank or
+ * comment line, 1 for a setting, -1 for a malformed line. */
+static int cfg_split(char *line, char **key, char **value)
+{
+	char *p = line, *eq, *end;
+
+	while (isspace((unsigned char)*p))
+		p++;
+	if (*p == '\0' || *p == '#')
+		return 0;
+	eq = strchr(p, '=');
+	if (eq == NULL)
+		return -1;
+	end = eq;
+	while (end > p && isspace((unsigned char)end[-1]))
+		end--;
+	*end = '\0';
+	*key = p;
+	p = eq + 1;
+	while (isspace((unsigned char)*p))
+		p++;
+	end = p + strlen(p);
+	while (end > p && isspace((unsigned char)end[-1]))
+		end--;
+	*end = '\0';
+	if (*p == '"') {
+		char *w = p, *r = p + 1;
+		for (; *r && *r != '"'; r++) {
+			if (*r == '\\' && r[1])
+				r++;
+			*w++ = *r;
+		}
+		if (*r != '"' || r[1])
+			return -1;
+		*w = '\0';
+	}
+	*value = p;
+	return **key ? 1 : -1;
+}
+
+struct cfg *cfg_load(const char *path, char *err, size_t errlen)
+{
+	struct cfg *cfg = calloc(1, sizeof(*cfg));
+	char line[4096], why[512];
+	FILE *f = NULL;
+	int lineno = 0;
+
+	if (cfg == NULL)
+		abort();
+	for (const struct cfg_key *k = cfg_keys; k->name; k++) {
+		if (cfg_set(cfg, k->name, k->def, why, sizeof(why)) < 0) {
+			snprintf(err, errlen, "default of %s: %s", k->name, why);
+			goto fail;
+		}
+	}
+	if (path == NULL)
+		return cfg;
+	cfg->path = strdup(path);
+	f = fopen(path, "r");
+	if (f == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		goto fail;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		char *key, *value;
+		int r;
+		lineno++;
+		if (strchr(line, '\n') == NULL && !feof(f)) {
+			snprintf(err, errlen, "%s:%d: line too long", path, lineno);
+			goto fail;
+		}
+		r = cfg_split(line, &key, &value);
+		if (r == 0)
+			continue;
+		if (r < 0) {
+			snprintf(err, errlen, "%s:%d: expected key = value", path, lineno);
+			goto fail;
+		}
+		if (cfg_set(cfg, key, value, why, sizeof(why)) < 0) {
+			snprintf(err, errlen, "%s:%d: %s", path, lineno, why);
+			goto fail;
+		}
+	}
+	fclose(f);
+	return cfg;
+fail:
+	if (f)
+		fclose(f);
+	cfg_free(cfg);
+	return NULL;
+}
+
+const char *cfg_reload_blocker(const struct cfg *a, const struct cfg *b)
+{
+	for (const struct cfg_key *k = cfg_keys; k->name; k++) {
+		const char *fa = (const char *)a + k->offset, *fb = (const char *)b + k->offset;
+		int same;
+		if (k->reloadable)
+			continue;
+		switch (k->type) {
+		case CFG_STR: same = strcmp(*(char *const *)fa, *(char *const *)fb) == 0; break;
+		case CFG_BOOL: same = *(const int *)fa == *(const int *)fb; break;
+		case CFG_UIDS: same = memcmp(fa, fb, sizeof(struct cfg_uids)) == 0; break;
+		default: same = *(const long *)fa == *(const long *)fb; break;
+		}
+		if (!same)
+			return k->name;
+	}
+	return NULL;
+}
+
+int cfg_uid_in(const struct cfg_uids *list, uid_t uid)
+{
+	for (int i = 0; i < list->count; i++)
+		if (list->uid[i] == uid)
+			return 1;
+	return 0;
+}
+
+void cfg_free(struct cfg *cfg)
+{
+	if (cfg == NULL)
+		return;
+	for (const struct cfg_key *k = cfg_keys; k->name; k++)
+		if (k->type == CFG_STR)
+			free(*(char **)((char *)cfg + k->offset));
+	free(cfg->path);
+	free(cfg);
+}
+
+static pthread_mutex_t cfg_current_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct cfg *cfg_current;
+
+void cfg_current_replace(struct cfg *cfg)
+{
+	struct cfg *old;
+
+	if (cfg)
+		cfg->refs++;
+	pthread_mutex_lock(&cfg_current_lock);
+	old = cfg_current;
+	cfg_current = cfg;
+	pthread_mutex_unlock(&cfg_current_lock);
+	if (old)
+		cfg_current_release(old);
+}
+
+const struct cfg *cfg_current_acquire(void)
+{
+	struct cfg *cfg;
+
+	pthread_mutex_lock(&cfg_current_lock);
+	cfg = cfg_current;
+	if (cfg)
+		cfg->refs++;
+	pthread_mutex_unlock(&cfg_current_lock);
+	return cfg;
+}
+
+void cfg_current_release(const struct cfg *cfg)
+{
+	struct cfg *c = (struct cfg *)cfg;
+	int last;
+
+	if (c == NULL)
+		return;
+	pthread_mutex_lock(&cfg_current_lock);
+	last = --c->refs == 0;
+	pthread_mutex_unlock(&cfg_current_lock);
+	if (last)
+		cfg_free(c);
+}

@@ -1,0 +1,86 @@
+/*
+ * cfg.h - cabinet.conf, one file for the core and both responders.
+ *
+ * Every key is one row of cfg_keys[] (cfg.c): name, type, default, limits,
+ * whether SIGHUP may change it, and its help text. conf/cabinet.conf.example
+ * documents every key (a unit test fails otherwise).
+ *
+ * Syntax: "key = value" per line; '#' starts a comment at the start of a line;
+ * the value is the rest of the line, trimmed, or a "double-quoted" string.
+ * Sizes take a k/m/g suffix; durations are in milliseconds (keys end in _ms);
+ * uid lists are comma-separated user names or numbers.
+ */
+#ifndef CABINET_CFG_H
+#define CABINET_CFG_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#define CFG_MAX_UIDS 16
+
+struct cfg_uids {
+	int count;
+	uid_t uid[CFG_MAX_UIDS];
+};
+
+struct cfg {
+	/* core */
+	char *socket_path;
+	long socket_mode;
+	struct cfg_uids peer_uids;
+	struct cfg_uids operator_uids;
+	long workers;
+	char *db_conninfo;
+	char *db_migrate_conninfo;
+	char *sql_dir;
+	long max_request;
+	long max_blob;
+	long shutdown_timeout_ms;
+	long log_level;
+	int debug_ops;
+	/* responders */
+	char *api_socket;
+	char *admin_socket;
+	long responder_socket_mode;
+	long responders;
+	long max_body;
+	long core_timeout_ms;
+	long core_connect_timeout_ms;
+	char *templates_dir;
+	/* where the config came from, for messages */
+	char *path;
+	int refs; /* see cfg_current_acquire() */
+};
+
+enum cfg_type { CFG_STR, CFG_INT, CFG_SIZE, CFG_MODE, CFG_BOOL, CFG_LEVEL, CFG_UIDS };
+
+struct cfg_key {
+	const char *name;
+	enum cfg_type type;
+	size_t offset;
+	const char *def;
+	long min, max;
+	int reloadable;
+	const char *help;
+};
+
+extern const struct cfg_key cfg_keys[];
+
+/* Defaults, then the file at path (NULL: defaults only). NULL on error with
+ * the file, line and key named in err. The caller owns the result. */
+struct cfg *cfg_load(const char *path, char *err, size_t errlen);
+/* Sets one key from text (also used by tests); 0 or -1 with err filled. */
+int cfg_set(struct cfg *cfg, const char *key, const char *value, char *err, size_t errlen);
+/* Names the first key that differs between a and b and may not be reloaded;
+ * NULL when b can replace a on SIGHUP. */
+const char *cfg_reload_blocker(const struct cfg *a, const struct cfg *b);
+int cfg_uid_in(const struct cfg_uids *list, uid_t uid);
+void cfg_free(struct cfg *cfg);
+
+/* The process's live configuration, replaced on SIGHUP while requests run:
+ * a reader holds a reference for the length of one request. */
+void cfg_current_replace(struct cfg *cfg); /* takes ownership; NULL clears at exit */
+const struct cfg *cfg_current_acquire(void);
+void cfg_current_release(const struct cfg *cfg);
+
+#endif

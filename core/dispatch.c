@@ -1,0 +1,425 @@
+#include "dispatch.h"
+
+#include "jsonx.h"
+#include "log.h"
+#include "ops.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define DISPATCH_MAX_OPS   512
+#define DISPATCH_TX_TRIES  3
+
+static const struct op *dispatch_index[DISPATCH_MAX_OPS];
+static int dispatch_count;
+
+static int dispatch_cmp(const void *a, const void *b)
+{
+	const struct op *x = *(const struct op *const *)a, *y = *(const struct op *const *)b;
+
+	return strcmp(x->name, y->name);
+}
+
+int dispatch_init(void)
+{
+	dispatch_count = 0;
+	for (int t = 0; ops_tables[t]; t++) {
+		for (const struct op *op = ops_tables[t]; op->name; op++) {
+			if (dispatch_count == DISPATCH_MAX_OPS) {
+				log_error("dispatch_init", "error=too_many_ops");
+				return -1;
+			}
+			dispatch_index[dispatch_count++] = op;
+		}
+	}
+	qsort(dispatch_index, (size_t)dispatch_count, sizeof(dispatch_index[0]), dispatch_cmp);
+	for (int i = 1; i < dispatch_count; i++) {
+		if (strcmp(dispatch_index[i - 1]->name, dispatch_index[i]->name) == 0) {
+			log_error("dispatch_init", "error=duplicate_op op=%s",
+				  dispatch_index[i]->name);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+const struct op *dispatch_find(const char *name)
+{
+	const struct op key = {.name = name}, *pkey = &key, *const *found;
+
+	found = bsearch(&pkey, dispatch_index, (size_t)dispatch_count, sizeof(dispatch_index[0]),
+			dispatch_cmp);
+	return found ? *found : NULL;
+}
+
+int ctx_fail(struct ctx *ctx, int error, const char *fmt, ...)
+{
+	va_list ap;
+	char text[1024];
+
+	ctx->error = error;
+	ctx->status = proto_errors[error].status;
+	if (fmt) {
+		va_start(ap, fmt);
+		vsnprintf(text, sizeof(text), fmt, ap);
+		va_end(ap);
+		ctx->error_message = arena_strdup(ctx->arena, text);
+	}
+	return -1;
+}
+
+int ctx_field(struct ctx *ctx, const char *field, const char *fmt, ...)
+{
+	va_list ap;
+	char text[1024];
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	if (ctx->error_fields == NULL)
+		ctx->error_fields = arena_own(ctx->arena, json_object_new_object());
+	/* the first problem of a field is the one to show */
+	if (!jsonx_get(ctx->error_fields, field))
+		jsonx_set_str(ctx->error_fields, field, text);
+	ctx->error = PROTO_ERR_validation;
+	ctx->status = proto_errors[PROTO_ERR_validation].status;
+	return -1;
+}
+
+json_object *ctx_result(struct ctx *ctx)
+{
+	if (ctx->result == NULL)
+		ctx->result = arena_own(ctx->arena, json_object_new_object());
+	return ctx->result;
+}
+
+int ctx_arg_int(struct ctx *ctx, const char *name, int64_t min, int64_t max, int64_t def,
+		int64_t *out)
+{
+	json_object *v = jsonx_get(ctx->args, name);
+	long long n;
+	char *end;
+
+	if (v == NULL) {
+		if (def == CTX_REQUIRED)
+			return ctx_field(ctx, name, "Обязательное поле");
+		*out = def;
+		return 0;
+	}
+	if (json_object_is_type(v, json_type_int)) {
+		n = json_object_get_int64(v);
+	} else if (json_object_is_type(v, json_type_string)) {
+		const char *s = json_object_get_string(v);
+		errno = 0;
+		n = strtoll(s, &end, 10);
+		if (errno || end == s || *end)
+			goto bad;
+	} else {
+		goto bad;
+	}
+	if (n < min || n > max)
+		goto bad;
+	*out = n;
+	return 0;
+bad:
+	return ctx_field(ctx, name, "Целое число от %lld до %lld", (long long)min, (long long)max);
+}
+
+const char *ctx_arg_str(struct ctx *ctx, const char *name, size_t maxlen, int required)
+{
+	json_object *v = jsonx_get(ctx->args, name);
+	const char *s;
+
+	if (v == NULL || json_object_is_type(v, json_type_null)) {
+		if (required)
+			ctx_field(ctx, name, "Обязательное поле");
+		return NULL;
+	}
+	if (!json_object_is_type(v, json_type_string)) {
+		ctx_field(ctx, name, "Ожидается строка");
+		return NULL;
+	}
+	s = json_object_get_string(v);
+	size_t chars = 0;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p < 0x20 && *p != '\t') {
+			ctx_field(ctx, name, "Недопустимые управляющие символы");
+			return NULL;
+		}
+		chars += (*p & 0xc0) != 0x80; /* count UTF-8 characters, not bytes */
+	}
+	if (chars > maxlen || (size_t)json_object_get_string_len(v) != strlen(s)) {
+		ctx_field(ctx, name, "Не длиннее %zu символов", maxlen);
+		return NULL;
+	}
+	if (required && *s == '\0') {
+		ctx_field(ctx, name, "Обязательное поле");
+		return NULL;
+	}
+	return s;
+}
+
+static void dispatch_pqclear(void *res)
+{
+	PQclear(res);
+}
+
+PGresult *ctx_query(struct ctx *ctx, const char *sql, int nparams, const char *const *params)
+{
+	PGresult *res;
+	ExecStatusType st;
+	const char *state;
+	char why[300];
+
+	if (ctx->db->conn == NULL)
+		goto down;
+	res = PQexecParams(ctx->db->conn, sql, nparams, NULL, params, NULL, NULL, 0);
+	st = PQresultStatus(res);
+	if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
+		arena_defer(ctx->arena, dispatch_pqclear, res);
+		return res;
+	}
+	state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+	if (ctx->error < 0) {
+		int error = db_sqlstate_error(state);
+		/* the detail may hold data values: log only the SQLSTATE and the
+		 * constraint, never the message */
+		log_warn("query_failed", "req=%u op=%s sqlstate=%s constraint=%s", ctx->req,
+			 ctx->op->name, state ? state : "none",
+			 log_quote(PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME), why,
+				   sizeof(why)));
+		ctx_fail(ctx, error, NULL);
+		ctx->retry = db_sqlstate_retry(state);
+	}
+	PQclear(res);
+	db_check_broken(ctx->db);
+	return NULL;
+down:
+	ctx_fail(ctx, PROTO_ERR_unavailable, "База данных недоступна");
+	return NULL;
+}
+
+const char *ctx_i64(struct ctx *ctx, int64_t value)
+{
+	return arena_printf(ctx->arena, "%lld", (long long)value);
+}
+
+static int64_t dispatch_now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static void dispatch_put_frame(struct buf *out, uint16_t type, uint32_t frame_id, const void *data,
+			       size_t len)
+{
+	unsigned char hdr[PROTO_HEADER_SIZE];
+
+	proto_header_encode(hdr, type, frame_id, (uint32_t)len);
+	buf_append(out, hdr, sizeof(hdr));
+	buf_append(out, data, len);
+}
+
+static json_object *dispatch_error_object(int error, const char *message, json_object *fields)
+{
+	json_object *e = json_object_new_object();
+
+	jsonx_set_str(e, "code", proto_errors[error].code);
+	jsonx_set_str(e, "message", message ? message : proto_errors[error].message);
+	if (fields)
+		json_object_object_add(e, "fields", json_object_get(fields));
+	return e;
+}
+
+void dispatch_error_frame(struct buf *out, uint32_t frame_id, int error, const char *message)
+{
+	json_object *resp = json_object_new_object();
+	const char *text;
+	size_t len;
+
+	jsonx_set_int(resp, "id", frame_id);
+	jsonx_set_int(resp, "status", proto_errors[error].status);
+	if (error == PROTO_ERR_version_mismatch)
+		jsonx_set_int(resp, "version", PROTO_VERSION);
+	json_object_object_add(resp, "error", dispatch_error_object(error, message, NULL));
+	text = jsonx_dump(resp, &len);
+	dispatch_put_frame(out, PROTO_RESPONSE, frame_id, text, len);
+	json_object_put(resp);
+}
+
+/* Checks whether the caller may run the operation at all. */
+static int dispatch_check_access(struct ctx *ctx)
+{
+	const struct op *op = ctx->op;
+
+	if ((op->flags & OP_DEBUG) && !ctx->cfg->debug_ops)
+		return ctx_fail(ctx, PROTO_ERR_not_found, "Операция не найдена");
+	if (op->access == OP_OPERATOR && !ctx->peer_operator)
+		return ctx_fail(ctx, PROTO_ERR_forbidden, "Операция доступна только оператору");
+	return 0;
+}
+
+/* One attempt of a transactional operation. Returns 0 on success, -1 on
+ * failure (ctx holds the error). */
+static int dispatch_in_tx(struct ctx *ctx)
+{
+	int rc;
+
+	if (db_ensure(ctx->db) < 0)
+		return ctx_fail(ctx, PROTO_ERR_unavailable, "База данных недоступна");
+	if (db_command(ctx->db, "BEGIN") < 0) {
+		/* a connection that broke while idle (server restarted): try a
+		 * fresh one once, nothing has been done yet */
+		db_check_broken(ctx->db);
+		if (db_ensure(ctx->db) < 0 || db_command(ctx->db, "BEGIN") < 0) {
+			db_check_broken(ctx->db);
+			return ctx_fail(ctx, PROTO_ERR_unavailable, "База данных недоступна");
+		}
+	}
+	rc = ops_before(ctx);
+	if (rc == 0)
+		rc = ctx->op->handler(ctx);
+	if (rc == 0 && db_command(ctx->db, "COMMIT") < 0) {
+		db_check_broken(ctx->db);
+		return ctx_fail(ctx, db_is_broken(ctx->db) ? PROTO_ERR_unavailable
+							   : PROTO_ERR_conflict,
+				NULL);
+	}
+	if (rc != 0) {
+		if (db_command(ctx->db, "ROLLBACK") < 0)
+			db_check_broken(ctx->db);
+	}
+	return rc;
+}
+
+static void dispatch_reset_reply(struct ctx *ctx)
+{
+	ctx->status = 200;
+	ctx->result = NULL;
+	ctx->reply_extra = NULL;
+	ctx->error = -1;
+	ctx->error_message = NULL;
+	ctx->error_fields = NULL;
+	ctx->retry = 0;
+	ctx->tenant_id = 0;
+	ctx->user_id = 0;
+	if (ctx->download)
+		buf_reset(ctx->download);
+}
+
+static void dispatch_encode(struct ctx *ctx, json_object *request, uint32_t frame_id,
+			    struct buf *out)
+{
+	json_object *resp = json_object_new_object(), *id = jsonx_get(request, "id");
+	const char *text;
+	size_t len;
+	int has_blob = ctx->download_type != NULL && ctx->error < 0;
+
+	json_object_object_add(resp, "id", id ? json_object_get(id) : json_object_new_int(0));
+	jsonx_set_int(resp, "status", ctx->status);
+	if (ctx->error >= 0) {
+		json_object_object_add(resp, "error",
+				       dispatch_error_object(ctx->error, ctx->error_message,
+							     ctx->error_fields));
+	} else {
+		json_object_object_add(resp, "result", json_object_get(ctx_result(ctx)));
+	}
+	if (ctx->reply_extra) {
+		json_object_object_foreach(ctx->reply_extra, key, val)
+			json_object_object_add(resp, key, json_object_get(val));
+	}
+	if (has_blob) {
+		json_object *b = json_object_new_object();
+		jsonx_set_str(b, "content_type", ctx->download_type);
+		jsonx_set_str(b, "filename", ctx->download_name);
+		json_object_object_add(resp, "blob", b);
+	}
+	text = jsonx_dump(resp, &len);
+	dispatch_put_frame(out, PROTO_RESPONSE, frame_id, text, len);
+	if (has_blob)
+		dispatch_put_frame(out, PROTO_BLOB, frame_id, ctx->download->data,
+				   ctx->download->len);
+	json_object_put(resp);
+}
+
+void dispatch_request(struct db *db, struct arena *arena, json_object *request, uint32_t frame_id,
+		      const unsigned char *blob, size_t blob_len, uid_t peer_uid, int peer_operator,
+		      struct buf *out)
+{
+	struct buf download = BUF_INIT;
+	struct ctx ctx = {
+		.arena = arena,
+		.db = db,
+		.blob = blob,
+		.blob_len = blob_len,
+		.peer_uid = peer_uid,
+		.peer_operator = peer_operator,
+		.req = frame_id,
+		.download = &download,
+	};
+	int64_t started = dispatch_now_us();
+	const char *name = jsonx_get_str(request, "op");
+	static const struct op unknown = {"unknown", OP_ANYONE, NULL, 0};
+
+	ctx.cfg = cfg_current_acquire();
+	ctx.op = &unknown;
+	dispatch_reset_reply(&ctx);
+	/* missing args and auth become empty objects owned by the request, so
+	 * handlers never see NULL */
+	if (jsonx_get(request, "args") == NULL)
+		json_object_object_add(request, "args", json_object_new_object());
+	if (jsonx_get_obj(request, "auth") == NULL)
+		json_object_object_add(request, "auth", json_object_new_object());
+	ctx.args = jsonx_get(request, "args");
+	ctx.auth = jsonx_get(request, "auth");
+
+	if (name == NULL) {
+		ctx_fail(&ctx, PROTO_ERR_bad_request, "В запросе нет операции (op)");
+		goto reply;
+	}
+	if (!json_object_is_type(ctx.args, json_type_object)) {
+		ctx_fail(&ctx, PROTO_ERR_bad_request, "args должен быть объектом");
+		goto reply;
+	}
+	ctx.op = dispatch_find(name);
+	if (ctx.op == NULL) {
+		ctx.op = &unknown;
+		ctx_fail(&ctx, PROTO_ERR_not_found, "Операция не найдена");
+		goto reply;
+	}
+	if (dispatch_check_access(&ctx) < 0)
+		goto reply;
+	if (ctx.op->flags & OP_NO_TX) {
+		ctx.op->handler(&ctx);
+		goto reply;
+	}
+	for (int attempt = 1;; attempt++) {
+		if (dispatch_in_tx(&ctx) == 0 || !ctx.retry || attempt == DISPATCH_TX_TRIES)
+			break;
+		/* serialization failure or deadlock: the whole transaction again */
+		log_info("tx_retry", "req=%u op=%s attempt=%d", frame_id, ctx.op->name, attempt);
+		arena_reset(arena);
+		dispatch_reset_reply(&ctx);
+	}
+reply:
+	dispatch_encode(&ctx, request, frame_id, out);
+	{
+		int64_t us = dispatch_now_us() - started;
+		if (ctx.status >= 500)
+			log_error("request", "req=%u op=%s status=%d us=%lld tenant=%lld user=%lld",
+				  frame_id, ctx.op->name, ctx.status, (long long)us,
+				  (long long)ctx.tenant_id, (long long)ctx.user_id);
+		else
+			log_debug("request", "req=%u op=%s status=%d us=%lld tenant=%lld user=%lld",
+				  frame_id, ctx.op->name, ctx.status, (long long)us,
+				  (long long)ctx.tenant_id, (long long)ctx.user_id);
+	}
+	buf_free(&download);
+	cfg_current_release(ctx.cfg);
+}

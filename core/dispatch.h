@@ -1,0 +1,125 @@
+/*
+ * dispatch.h - operations, the request context and the dispatcher.
+ *
+ * Each business module exports a table of struct op ending with {NULL}; the
+ * dispatcher gathers them (dispatch.c), checks access, opens the
+ * transaction, calls the handler, and commits or rolls back. Adding an
+ * operation is adding a row and a function.
+ *
+ * Handlers report through the context: `return ctx_fail(ctx, PROTO_ERR_x,
+ * "message")` or, for field errors, `return ctx_field(ctx, "subdomain",
+ * "…")`. Everything a handler allocates comes from ctx->arena and dies with
+ * the request.
+ */
+#ifndef CABINET_DISPATCH_H
+#define CABINET_DISPATCH_H
+
+#include "arena.h"
+#include "buf.h"
+#include "cfg.h"
+#include "db.h"
+#include "proto.h"
+
+#include <json-c/json.h>
+#include <libpq-fe.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct ctx;
+
+enum op_access {
+	OP_ANYONE,   /* no tenant, no session: health, connection requests */
+	OP_TENANT,   /* on a tenant's host, no session needed: sign-in */
+	OP_EMPLOYEE, /* a signed-in user of the host's tenant */
+	OP_ADMIN,    /* an administrator of the host's tenant */
+	OP_OPERATOR, /* cabinetctl from a user listed in operator_uids */
+};
+
+enum op_flags {
+	OP_NO_TX = 1 << 0, /* the handler manages the database itself */
+	OP_DEBUG = 1 << 1, /* exists only with debug_ops = on */
+	OP_WRITE = 1 << 2, /* changes state: a cookie session must send its CSRF token */
+};
+
+struct op {
+	const char *name;
+	enum op_access access;
+	int (*handler)(struct ctx *ctx);
+	unsigned flags;
+};
+
+struct ctx {
+	struct arena *arena;
+	struct db *db;
+	const struct cfg *cfg;
+	const struct op *op;
+	json_object *args; /* lent by the request; always an object */
+	json_object *auth; /* lent; always an object */
+	const unsigned char *blob;
+	size_t blob_len;
+	uid_t peer_uid;
+	int peer_operator;
+	uint32_t req;
+	int retry; /* a serialization failure or deadlock: run the transaction again */
+
+	/* who is asking, filled by the dispatcher before the handler runs */
+	int64_t tenant_id;
+	int64_t user_id;
+
+	/* the reply */
+	int status;
+	json_object *result;	    /* owned by the arena */
+	json_object *reply_extra;   /* members added beside "result", e.g. "session" */
+	int error;		    /* PROTO_ERR_* or -1 */
+	const char *error_message;  /* NULL: the code's default message */
+	json_object *error_fields;  /* field -> Russian text, owned by the arena */
+	struct buf *download;	    /* a file to send after the response */
+	const char *download_type;
+	const char *download_name;
+};
+
+/* Fails the request with an error code and an optional message (NULL: the
+ * code's default). Returns -1 so handlers can `return ctx_fail(...)`. */
+int ctx_fail(struct ctx *ctx, int error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Adds a field error (validation, 422); may be called for several fields. */
+int ctx_field(struct ctx *ctx, const char *field, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* The result object, created on first use. */
+json_object *ctx_result(struct ctx *ctx);
+
+/* Argument readers. A missing argument gives def (or, for def ==
+ * CTX_REQUIRED / required = 1, a field error); a wrong type or a value out
+ * of range gives a field error naming the argument and what is allowed.
+ * Integers may come as JSON numbers or as decimal strings (query strings). */
+#define CTX_REQUIRED INT64_MIN
+int ctx_arg_int(struct ctx *ctx, const char *name, int64_t min, int64_t max, int64_t def,
+		int64_t *out);
+/* A string argument of at most maxlen characters (and no control characters), or
+ * NULL when missing/invalid (with a field error when required or invalid). */
+const char *ctx_arg_str(struct ctx *ctx, const char *name, size_t maxlen, int required);
+
+/* Runs a parameterized statement; params are text or NULL. On failure sets
+ * the error from the SQLSTATE, logs once, and returns NULL. The result
+ * belongs to the arena. */
+PGresult *ctx_query(struct ctx *ctx, const char *sql, int nparams, const char *const *params);
+/* ctx_sql(ctx, sql, p1, p2, ...): the same with the parameters inline. */
+#define ctx_sql(ctx, sql, ...)                                                                     \
+	ctx_query(ctx, sql, (int)(sizeof((const char *[]){__VA_ARGS__}) / sizeof(const char *)),   \
+		  (const char *const[]){__VA_ARGS__})
+#define ctx_sql0(ctx, sql) ctx_query(ctx, sql, 0, NULL)
+/* Text of an integer in arena memory, for parameters. */
+const char *ctx_i64(struct ctx *ctx, int64_t value);
+
+/* Builds the operation index; 0, or -1 when two tables name the same op. */
+int dispatch_init(void);
+const struct op *dispatch_find(const char *name);
+/* Serves one request frame: request is the parsed JSON, the reply frames are
+ * appended to out. */
+void dispatch_request(struct db *db, struct arena *arena, json_object *request, uint32_t frame_id,
+		      const unsigned char *blob, size_t blob_len, uid_t peer_uid, int peer_operator,
+		      struct buf *out);
+/* Appends a response frame with an error (used before any dispatch, e.g. for
+ * an unparseable request or a version mismatch). */
+void dispatch_error_frame(struct buf *out, uint32_t frame_id, int error, const char *message);
+
+#endif

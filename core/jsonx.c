@@ -1,0 +1,122 @@
+#include "jsonx.h"
+
+#include <ctype.h>
+
+json_object *jsonx_parse_object(const char *data, size_t len, const char **err)
+{
+	struct json_tokener *tok;
+	json_object *obj;
+	size_t used;
+
+	*err = NULL;
+	if (len > INT32_MAX) {
+		*err = "JSON too large";
+		return NULL;
+	}
+	tok = json_tokener_new_ex(JSONX_MAX_DEPTH);
+	if (tok == NULL) {
+		*err = "out of memory";
+		return NULL;
+	}
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_ALLOW_TRAILING_CHARS |
+					    JSON_TOKENER_VALIDATE_UTF8);
+	obj = json_tokener_parse_ex(tok, data, (int)len);
+	if (obj == NULL) {
+		enum json_tokener_error e = json_tokener_get_error(tok);
+		*err = e == json_tokener_continue ? "unexpected end of JSON"
+						  : json_tokener_error_desc(e);
+		goto fail;
+	}
+	for (used = json_tokener_get_parse_end(tok); used < len; used++) {
+		if (!isspace((unsigned char)data[used])) {
+			*err = "trailing characters after JSON";
+			goto fail;
+		}
+	}
+	if (!json_object_is_type(obj, json_type_object)) {
+		*err = "JSON must be an object";
+		goto fail;
+	}
+	json_tokener_free(tok);
+	return obj;
+fail:
+	json_object_put(obj);
+	json_tokener_free(tok);
+	return NULL;
+}
+
+const char *jsonx_dump(json_object *obj, size_t *len)
+{
+	size_t n = 0;
+	const char *s = json_object_to_json_string_length(
+		obj, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &n);
+
+	if (len)
+		*len = n;
+	return s;
+}
+
+json_object *jsonx_get(json_object *obj, const char *key)
+{
+	json_object *v = NULL;
+
+	if (obj == NULL || !json_object_object_get_ex(obj, key, &v))
+		return NULL;
+	return v;
+}
+
+const char *jsonx_get_str(json_object *obj, const char *key)
+{
+	json_object *v = jsonx_get(obj, key);
+
+	return json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
+}
+
+json_object *jsonx_get_obj(json_object *obj, const char *key)
+{
+	json_object *v = jsonx_get(obj, key);
+
+	return json_object_is_type(v, json_type_object) ? v : NULL;
+}
+
+json_object *jsonx_get_array(json_object *obj, const char *key)
+{
+	json_object *v = jsonx_get(obj, key);
+
+	return json_object_is_type(v, json_type_array) ? v : NULL;
+}
+
+int jsonx_get_int64(json_object *obj, const char *key, int64_t *out)
+{
+	json_object *v = jsonx_get(obj, key);
+
+	if (!json_object_is_type(v, json_type_int))
+		return -1;
+	*out = json_object_get_int64(v);
+	return 0;
+}
+
+int jsonx_get_bool(json_object *obj, const char *key, int *out)
+{
+	json_object *v = jsonx_get(obj, key);
+
+	if (!json_object_is_type(v, json_type_boolean))
+		return -1;
+	*out = json_object_get_boolean(v);
+	return 0;
+}
+
+void jsonx_set_str(json_object *obj, const char *key, const char *str)
+{
+	json_object_object_add(obj, key, str ? json_object_new_string(str) : NULL);
+}
+
+void jsonx_set_int(json_object *obj, const char *key, int64_t value)
+{
+	json_object_object_add(obj, key, json_object_new_int64(value));
+}
+
+void jsonx_set_bool(json_object *obj, const char *key, int value)
+{
+	json_object_object_add(obj, key, json_object_new_boolean(value));
+}

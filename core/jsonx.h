@@ -1,0 +1,43 @@
+/*
+ * jsonx.h - small helpers over json-c.
+ *
+ * json-c ownership, the three rules this code relies on:
+ *  1. Adding a child (json_object_object_add, json_object_array_add) hands
+ *     YOUR reference to the parent: do not put the child afterwards.
+ *  2. Getters (json_object_object_get_ex, json_object_array_get_idx,
+ *     json_object_get_string) LEND: the pointer lives as long as the parent.
+ *  3. Call json_object_get() only to keep a child past its parent (or to add
+ *     it to a second parent), and put that reference yourself.
+ * Strings returned by jsonx_dump() belong to the object they came from.
+ */
+#ifndef CABINET_JSONX_H
+#define CABINET_JSONX_H
+
+#include <json-c/json.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define JSONX_MAX_DEPTH 32
+
+/* Parses exactly one JSON object (strict syntax, valid UTF-8, nothing after
+ * it but whitespace, nesting at most JSONX_MAX_DEPTH). Returns a new
+ * reference, or NULL with *err set to a static description. */
+json_object *jsonx_parse_object(const char *data, size_t len, const char **err);
+
+/* Serializes compactly without escaping '/'. The string is owned by obj. */
+const char *jsonx_dump(json_object *obj, size_t *len);
+
+/* Member getters: NULL / -1 when the key is missing or has another type. */
+json_object *jsonx_get(json_object *obj, const char *key);
+const char *jsonx_get_str(json_object *obj, const char *key);
+json_object *jsonx_get_obj(json_object *obj, const char *key);
+json_object *jsonx_get_array(json_object *obj, const char *key);
+int jsonx_get_int64(json_object *obj, const char *key, int64_t *out);
+int jsonx_get_bool(json_object *obj, const char *key, int *out);
+
+/* Setters that take C values (new children owned by obj). NULL str sets null. */
+void jsonx_set_str(json_object *obj, const char *key, const char *str);
+void jsonx_set_int(json_object *obj, const char *key, int64_t value);
+void jsonx_set_bool(json_object *obj, const char *key, int value);
+
+#endif

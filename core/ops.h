@@ -1,0 +1,21 @@
+/*
+ * ops.h - the list of every module's operation table.
+ *
+ * A module with operations declares its table here and adds it to
+ * ops_tables[] in ops.c; nothing else changes to add an operation.
+ */
+#ifndef CABINET_OPS_H
+#define CABINET_OPS_H
+
+#include "dispatch.h"
+
+extern const struct op system_ops[];
+
+extern const struct op *const ops_tables[];
+
+/* Runs inside the transaction before the handler: resolves the tenant from
+ * the host and the user from the session as the op's access level needs, and
+ * fails the request when they do not fit. */
+int ops_before(struct ctx *ctx);
+
+#endif

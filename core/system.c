@@ -1,0 +1,88 @@
+/*
+ * system.c - operations about the service itself: health and version, and
+ * the debug.* operations the test suite uses (only with debug_ops = on).
+ */
+#include "jsonx.h"
+#include "ops.h"
+
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+
+static time_t system_started;
+
+void system_mark_started(void);
+void system_mark_started(void)
+{
+	system_started = time(NULL);
+}
+
+static int64_t system_schema_version(struct db *db)
+{
+	PGresult *res;
+	int64_t version = -1;
+
+	if (db_ensure(db) < 0)
+		return -1;
+	res = PQexec(db->conn, "SELECT coalesce(max(version), 0) FROM schema_migrations");
+	if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1)
+		version = atoll(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return version;
+}
+
+/* Works without a transaction so it can report a database that is down. */
+static int system_health(struct ctx *ctx)
+{
+	json_object *r = ctx_result(ctx);
+	int64_t version = system_schema_version(ctx->db);
+
+	if (version < 0 && db_is_broken(ctx->db)) {
+		/* a connection left stale by a server restart: one fresh try */
+		db_check_broken(ctx->db);
+		version = system_schema_version(ctx->db);
+	}
+	jsonx_set_str(r, "core", "ok");
+	if (version >= 0) {
+		jsonx_set_str(r, "status", "ok");
+		jsonx_set_str(r, "db", "ok");
+		jsonx_set_int(r, "schema_version", version);
+	} else {
+		jsonx_set_str(r, "status", "degraded");
+		jsonx_set_str(r, "db", "down");
+		json_object_object_add(r, "schema_version", NULL);
+		ctx->status = 503;
+	}
+	jsonx_set_int(r, "uptime_s", (int64_t)(time(NULL) - system_started));
+	jsonx_set_str(r, "version", CABINET_VERSION);
+	return 0;
+}
+
+static int system_version(struct ctx *ctx)
+{
+	json_object *r = ctx_result(ctx);
+
+	jsonx_set_str(r, "version", CABINET_VERSION);
+	jsonx_set_int(r, "protocol", PROTO_VERSION);
+	return 0;
+}
+
+/* Holds a worker for args.ms milliseconds: lets the tests have requests in
+ * flight when they kill or stop the core. */
+static int debug_sleep(struct ctx *ctx)
+{
+	int64_t ms = 0;
+
+	if (ctx_arg_int(ctx, "ms", 0, 60000, 0, &ms) < 0)
+		return -1;
+	usleep((useconds_t)(ms * 1000));
+	jsonx_set_int(ctx_result(ctx), "slept_ms", ms);
+	return 0;
+}
+
+const struct op system_ops[] = {
+	{"system.health", OP_ANYONE, system_health, OP_NO_TX},
+	{"system.version", OP_ANYONE, system_version, OP_NO_TX},
+	{"debug.sleep", OP_ANYONE, debug_sleep, OP_NO_TX | OP_DEBUG},
+	{NULL, 0, NULL, 0},
+};

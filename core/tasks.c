@@ -1,0 +1,52 @@
+#include "tasks.h"
+
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct task {
+	const char *name;
+	int64_t interval_ms;
+	void (*run)(struct db *db, struct arena *arena, void *arg);
+	/* state, main thread only except `kicked` */
+	int64_t next_ms;
+	int running;
+	atomic_int kicked;
+};
+
+static struct task tasks[] = {
+	{NULL, 0, NULL, 0, 0, 0},
+};
+
+struct job *tasks_due(int64_t now_ms)
+{
+	for (struct task *t = tasks; t->name; t++) {
+		struct job *job;
+		if (t->running || (now_ms < t->next_ms && !atomic_load(&t->kicked)))
+			continue;
+		atomic_store(&t->kicked, 0);
+		t->running = 1;
+		t->next_ms = now_ms + t->interval_ms;
+		job = calloc(1, sizeof(*job));
+		if (job == NULL)
+			abort();
+		job->task = t->run;
+		job->task_arg = t;
+		return job;
+	}
+	return NULL;
+}
+
+void tasks_finished(void *task_arg)
+{
+	struct task *t = task_arg;
+
+	t->running = 0;
+}
+
+void tasks_kick(const char *name)
+{
+	for (struct task *t = tasks; t->name; t++)
+		if (strcmp(t->name, name) == 0)
+			atomic_store(&t->kicked, 1);
+}

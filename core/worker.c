@@ -1,0 +1,140 @@
+#include "worker.h"
+
+#include "dispatch.h"
+#include "log.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct worker {
+	pthread_t thread;
+	int index;
+	struct db db;
+	struct arena *arena;
+	struct pool *pool;
+};
+
+struct pool {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct job *head, *tail;
+	int stopping;
+	int count;
+	struct worker *workers;
+	pool_done_fn done;
+	void *done_arg;
+};
+
+void job_free(struct job *job)
+{
+	if (job == NULL)
+		return;
+	json_object_put(job->request);
+	free(job->blob);
+	buf_free(&job->reply);
+	free(job);
+}
+
+static struct job *pool_take(struct pool *pool)
+{
+	struct job *job;
+
+	pthread_mutex_lock(&pool->lock);
+	while (pool->head == NULL && !pool->stopping)
+		pthread_cond_wait(&pool->cond, &pool->lock);
+	job = pool->head;
+	if (job) {
+		pool->head = job->next;
+		if (pool->head == NULL)
+			pool->tail = NULL;
+		job->next = NULL;
+	}
+	pthread_mutex_unlock(&pool->lock);
+	return job;
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct job *job;
+
+	while ((job = pool_take(w->pool)) != NULL) {
+		if (job->task)
+			job->task(&w->db, w->arena, job->task_arg);
+		else
+			dispatch_request(&w->db, w->arena, job->request, job->frame_id, job->blob,
+					 job->blob_len, job->peer_uid, job->peer_operator,
+					 &job->reply);
+		arena_reset(w->arena);
+		w->pool->done(job, w->pool->done_arg);
+	}
+	return NULL;
+}
+
+struct pool *pool_start(int workers, const char *conninfo, pool_done_fn done, void *arg)
+{
+	struct pool *pool = calloc(1, sizeof(*pool));
+
+	if (pool == NULL)
+		abort();
+	pthread_mutex_init(&pool->lock, NULL);
+	pthread_cond_init(&pool->cond, NULL);
+	pool->done = done;
+	pool->done_arg = arg;
+	pool->workers = calloc((size_t)workers, sizeof(struct worker));
+	if (pool->workers == NULL)
+		abort();
+	for (int i = 0; i < workers; i++) {
+		struct worker *w = &pool->workers[i];
+		w->index = i;
+		w->pool = pool;
+		w->arena = arena_new();
+		db_init(&w->db, conninfo);
+		if (pthread_create(&w->thread, NULL, worker_main, w) != 0) {
+			log_error("worker_start_failed", "worker=%d", i);
+			db_close(&w->db);
+			arena_free(w->arena);
+			break;
+		}
+		pool->count++;
+	}
+	if (pool->count == 0) {
+		free(pool->workers);
+		free(pool);
+		return NULL;
+	}
+	return pool;
+}
+
+void pool_submit(struct pool *pool, struct job *job)
+{
+	job->next = NULL;
+	pthread_mutex_lock(&pool->lock);
+	if (pool->tail)
+		pool->tail->next = job;
+	else
+		pool->head = job;
+	pool->tail = job;
+	pthread_cond_signal(&pool->cond);
+	pthread_mutex_unlock(&pool->lock);
+}
+
+void pool_stop(struct pool *pool)
+{
+	if (pool == NULL)
+		return;
+	pthread_mutex_lock(&pool->lock);
+	pool->stopping = 1;
+	pthread_cond_broadcast(&pool->cond);
+	pthread_mutex_unlock(&pool->lock);
+	for (int i = 0; i < pool->count; i++) {
+		pthread_join(pool->workers[i].thread, NULL);
+		db_close(&pool->workers[i].db);
+		arena_free(pool->workers[i].arena);
+	}
+	pthread_mutex_destroy(&pool->lock);
+	pthread_cond_destroy(&pool->cond);
+	free(pool->workers);
+	free(pool);
+}

@@ -1,0 +1,323 @@
+#!/usr/bin/env bash
+# scripts/run.sh - build and start the whole employee cabinet locally.
+#
+#   scripts/run.sh [start]   install what is missing, build, start PostgreSQL,
+#                            cabinetd, cabinet-api, cabinet-admin and nginx
+#   scripts/run.sh stop      stop all of them
+#   scripts/run.sh status    show what runs
+#
+# Environment (all optional):
+#   CABINET_VAR          state directory (default ./var): database, sockets,
+#                        logs, cabinet.conf, outbox.log
+#   CABINET_HTTP_PORT    nginx port on 127.0.0.1 (default 8080)
+#   CABINET_BUILD_DIR    build directory (default ./build)
+#   CABINET_SKIP_BUILD   1: use the binaries already in CABINET_BUILD_DIR
+#   CABINET_BASE_DOMAIN  base domain of the tenants (default localhost)
+#   CABINET_USER         as root: the unprivileged user that runs everything
+#                        (default cabinet; created if missing)
+#   CABINET_CONF_EXTRA   lines appended to the generated cabinet.conf
+#   CABINET_NO_DEMO      1: do not create the demo organization
+#
+# Running it twice is safe: what already runs is left alone. Stacks with
+# different CABINET_VAR and CABINET_HTTP_PORT run side by side.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+VAR=${CABINET_VAR:-$ROOT/var}
+mkdir -p "$VAR"
+VAR=$(cd "$VAR" && pwd)
+PORT=${CABINET_HTTP_PORT:-8080}
+BUILD=${CABINET_BUILD_DIR:-$ROOT/build}
+BASE_DOMAIN=${CABINET_BASE_DOMAIN:-localhost}
+CONF=$VAR/cabinet.conf
+PGDATA=$VAR/pg/data
+PGSOCK=$VAR/pg/sock
+LOG=$VAR/log
+RUN=$VAR/run
+
+say() { printf 'run.sh: %s\n' "$*"; }
+die() { printf 'run.sh: error: %s\n' "$*" >&2; exit 1; }
+
+# ------------------------------------------------------------ dependencies
+
+PACKAGES=(gcc make cmake pkg-config libpq-dev libjson-c-dev libfcgi-dev libssl-dev
+	libcurl4-openssl-dev libargon2-dev libsystemd-dev libxlsxwriter-dev
+	postgresql nginx curl ca-certificates)
+
+install_missing() {
+	local missing=() p
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+			missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	local sudo=()
+	if [ "$(id -u)" != 0 ]; then
+		if command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
+			sudo=(sudo -n)
+		else
+			die "missing packages; install them with:
+    sudo apt-get update && sudo apt-get install -y ${missing[*]}"
+		fi
+	fi
+	say "installing ${missing[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	"${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null ||
+		{ "${sudo[@]}" apt-get update -q >/dev/null &&
+			"${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null; } ||
+		die "apt-get could not install ${missing[*]}"
+}
+
+# ------------------------------------------------------- who runs the stack
+
+if [ "$(id -u)" = 0 ]; then
+	RUN_USER=${CABINET_USER:-cabinet}
+	if ! id "$RUN_USER" >/dev/null 2>&1; then
+		useradd --system --user-group --home-dir /nonexistent --shell /usr/sbin/nologin "$RUN_USER"
+	fi
+	RUN_UID=$(id -u "$RUN_USER")
+	RUN_GID=$(id -g "$RUN_USER")
+	# setpriv execs (no extra process), so $! is the daemon itself
+	AS_USER=(setpriv --reuid="$RUN_UID" --regid="$RUN_GID" --init-groups --)
+else
+	RUN_USER=$(id -un)
+	RUN_UID=$(id -u)
+	AS_USER=()
+fi
+as_user() { "${AS_USER[@]}" "$@"; }
+
+pg_bin() {
+	local d
+	d=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+	[ -n "$d" ] || die "PostgreSQL server binaries not found under /usr/lib/postgresql"
+	echo "$d"
+}
+
+alive() { # alive NAME: the process of $RUN/NAME.pid runs
+	local pid
+	[ -f "$RUN/$1.pid" ] || return 1
+	pid=$(cat "$RUN/$1.pid" 2>/dev/null) || return 1
+	[ -n "$pid" ] && kill -0 "$pid" 2>/dev/null
+}
+
+stop_one() { # stop_one NAME: SIGTERM, wait, then SIGKILL
+	local pid i
+	alive "$1" || { rm -f "$RUN/$1.pid"; return 0; }
+	pid=$(cat "$RUN/$1.pid")
+	kill -TERM "$pid" 2>/dev/null || true
+	for i in $(seq 100); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -KILL "$pid" 2>/dev/null || true
+	rm -f "$RUN/$1.pid"
+	say "stopped $1"
+}
+
+do_stop() {
+	stop_one nginx
+	stop_one cabinet-admin
+	stop_one cabinet-api
+	stop_one cabinetd
+	if [ -f "$PGDATA/PG_VERSION" ] && as_user "$(pg_bin)/pg_ctl" -D "$PGDATA" status >/dev/null 2>&1; then
+		as_user "$(pg_bin)/pg_ctl" -D "$PGDATA" -m fast -w stop >/dev/null
+		say "stopped postgresql"
+	fi
+}
+
+do_status() {
+	local n
+	for n in cabinetd cabinet-api cabinet-admin nginx; do
+		if alive "$n"; then echo "$n: running (pid $(cat "$RUN/$n.pid"))"; else echo "$n: stopped"; fi
+	done
+	if [ -f "$PGDATA/PG_VERSION" ] && as_user "$(pg_bin)/pg_ctl" -D "$PGDATA" status >/dev/null 2>&1; then
+		echo "postgresql: running"
+	else
+		echo "postgresql: stopped"
+	fi
+}
+
+# ------------------------------------------------------------------- start
+
+build() {
+	[ "${CABINET_SKIP_BUILD:-0}" = 1 ] && return 0
+	say "building in $BUILD"
+	cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo >"$LOG/build.log" 2>&1 ||
+		die "cmake failed, see $LOG/build.log"
+	cmake --build "$BUILD" -j "$(nproc)" >>"$LOG/build.log" 2>&1 ||
+		die "build failed, see $LOG/build.log"
+}
+
+check_access() {
+	# everything the unprivileged user needs must be reachable for it
+	local f
+	for f in "$BUILD/core/cabinetd" "$BUILD/cgi/cabinet-api" "$BUILD/cgi/cabinet-admin"; do
+		[ -x "$f" ] || die "$f is missing: build first (or unset CABINET_SKIP_BUILD)"
+		as_user test -x "$f" ||
+			die "user $RUN_USER cannot run $f: put the checkout where $RUN_USER can read it (e.g. /opt or /tmp)"
+	done
+	as_user test -r "$ROOT/sql/0001_base.sql" ||
+		die "user $RUN_USER cannot read $ROOT/sql: put the checkout where $RUN_USER can read it"
+	as_user test -w "$VAR" || die "user $RUN_USER cannot write $VAR"
+	if [ ${#RUN} -gt 90 ]; then
+		die "CABINET_VAR is too long for Unix socket paths ($VAR); choose a shorter one"
+	fi
+}
+
+start_postgres() {
+	local bin
+	bin=$(pg_bin)
+	mkdir -p "$PGSOCK"
+	[ "$(id -u)" = 0 ] && chown -R "$RUN_USER:" "$VAR/pg"
+	chmod 700 "$PGSOCK"
+	if [ ! -f "$PGDATA/PG_VERSION" ]; then
+		say "creating the database cluster in $PGDATA"
+		as_user "$bin/initdb" -D "$PGDATA" -U cabinet --auth=trust --no-sync -E UTF8 \
+			--locale=C.UTF-8 >"$LOG/initdb.log" 2>&1 || die "initdb failed, see $LOG/initdb.log"
+		cat >>"$PGDATA/postgresql.conf" <<-EOF
+		# a private development cluster: Unix socket only, no durability tricks needed
+		listen_addresses = ''
+		unix_socket_directories = '$PGSOCK'
+		fsync = off
+		synchronous_commit = off
+		full_page_writes = off
+		max_connections = 100
+		shared_buffers = 128MB
+		EOF
+	fi
+	if ! as_user "$bin/pg_ctl" -D "$PGDATA" status >/dev/null 2>&1; then
+		as_user "$bin/pg_ctl" -D "$PGDATA" -l "$LOG/postgresql.log" -w -t 60 start >/dev/null ||
+			die "PostgreSQL did not start, see $LOG/postgresql.log"
+	fi
+	local psql=(as_user psql -X -q -h "$PGSOCK" -U cabinet -v ON_ERROR_STOP=1)
+	if [ -z "$("${psql[@]}" -d postgres -tAc "SELECT 1 FROM pg_roles WHERE rolname = 'cabinet_app'")" ]; then
+		"${psql[@]}" -d postgres -c "CREATE ROLE cabinet_app LOGIN"
+	fi
+	if [ -z "$("${psql[@]}" -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'cabinet'")" ]; then
+		"${psql[@]}" -d postgres -c "CREATE DATABASE cabinet OWNER cabinet"
+	fi
+}
+
+write_config() {
+	# cabinetctl runs as the invoking user; as root the services' user is
+	# not an operator (the responders run as it)
+	local operators=root
+	if [ "$(id -u)" != 0 ]; then operators="root,$(id -u)"; fi
+	cat >"$CONF" <<-EOF
+	# Generated by scripts/run.sh for the local stack in $VAR; rewritten on every start.
+	# Add your own settings with CABINET_CONF_EXTRA. See conf/cabinet.conf.example.
+	socket_path = $RUN/core.sock
+	operator_uids = $operators
+	db_conninfo = host=$PGSOCK dbname=cabinet user=cabinet_app
+	db_migrate_conninfo = host=$PGSOCK dbname=cabinet user=cabinet
+	sql_dir = $ROOT/sql
+	api_socket = $RUN/api.sock
+	admin_socket = $RUN/admin.sock
+	templates_dir = $ROOT/cgi/templates
+	responder_socket_mode = 0660
+	${CABINET_CONF_EXTRA:-}
+	EOF
+	sed -e "s|@LISTEN@|127.0.0.1:$PORT|" \
+		-e "s|@BASE_DOMAIN@|$BASE_DOMAIN|g" \
+		-e "s|@WWW_DIR@|$ROOT/cgi/www|" \
+		-e "s|@MAX_BODY@|$(sed -n 's/^max_body *= *//p' "$CONF" | tail -n 1 | grep . || echo 1m)|" \
+		-e "s|@API_SOCKET@|$RUN/api.sock|" \
+		-e "s|@ADMIN_SOCKET@|$RUN/admin.sock|" \
+		-e "s|@NGINX_CONF_DIR@|/etc/nginx|" \
+		-e "s|@EXTRA_INCLUDE@|include $VAR/nginx.d/*.conf;|" \
+		"$ROOT/conf/nginx-site.conf.in" >"$VAR/nginx-site.conf"
+	mkdir -p "$VAR/nginx.d" "$VAR/nginx/tmp"
+	cat >"$VAR/nginx.conf" <<-EOF
+	# Generated by scripts/run.sh: a private nginx for the local stack.
+	daemon off;
+	worker_processes 2;
+	pid $RUN/nginx.pid.nginx;
+	error_log $LOG/nginx-error.log warn;
+	events { worker_connections 1024; }
+	http {
+	    include /etc/nginx/mime.types;
+	    default_type application/octet-stream;
+	    access_log $LOG/nginx-access.log;
+	    sendfile on;
+	    client_body_temp_path $VAR/nginx/tmp/body;
+	    fastcgi_temp_path $VAR/nginx/tmp/fastcgi;
+	    proxy_temp_path $VAR/nginx/tmp/proxy;
+	    uwsgi_temp_path $VAR/nginx/tmp/uwsgi;
+	    scgi_temp_path $VAR/nginx/tmp/scgi;
+	    include $VAR/nginx-site.conf;
+	}
+	EOF
+}
+
+spawn() { # spawn NAME COMMAND...: start in the background as the run user
+	local name=$1
+	shift
+	alive "$name" && return 0
+	# not through the as_user function: a function in the background is a
+	# subshell, and $! must be the daemon's own pid
+	"${AS_USER[@]}" "$@" >>"$LOG/$name.log" 2>&1 </dev/null &
+	echo $! >"$RUN/$name.pid"
+}
+
+wait_for() { # wait_for WHAT COMMAND...: up to 30 s
+	local what=$1 i
+	shift
+	for i in $(seq 300); do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	die "$what did not come up, see $LOG/"
+}
+
+port_busy() {
+	(exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null
+}
+
+do_start() {
+	mkdir -p "$LOG" "$RUN"
+	install_missing "${PACKAGES[@]}"
+	build
+	if [ "$(id -u)" = 0 ]; then
+		chown "$RUN_USER:" "$VAR"
+		chown -R "$RUN_USER:" "$LOG" "$RUN"
+	fi
+	check_access
+	start_postgres
+	write_config
+	[ "$(id -u)" = 0 ] && chown -R "$RUN_USER:" "$VAR/nginx" "$VAR/nginx.d" "$CONF" 2>/dev/null
+
+	as_user "$BUILD/core/cabinetd" -c "$CONF" migrate >>"$LOG/migrate.log" 2>&1 ||
+		die "migrations failed, see $LOG/migrate.log"
+
+	spawn cabinetd "$BUILD/core/cabinetd" -c "$CONF"
+	wait_for cabinetd "$BUILD/core/cabinetctl" -c "$CONF" -t 2000 health
+	spawn cabinet-api "$BUILD/cgi/cabinet-api" -c "$CONF"
+	spawn cabinet-admin "$BUILD/cgi/cabinet-admin" -c "$CONF"
+	wait_for cabinet-api test -S "$RUN/api.sock"
+	wait_for cabinet-admin test -S "$RUN/admin.sock"
+	if ! alive nginx; then
+		port_busy && die "port $PORT is in use; choose another with CABINET_HTTP_PORT"
+		touch "$LOG/nginx-error.log" "$LOG/nginx-access.log"
+		[ "$(id -u)" = 0 ] && chown "$RUN_USER:" "$LOG/nginx-error.log" "$LOG/nginx-access.log"
+		as_user nginx -t -q -e "$LOG/nginx-error.log" -c "$VAR/nginx.conf" -p "$VAR/nginx" \
+			2>"$LOG/nginx-test.log" || die "nginx configuration is invalid, see $LOG/nginx-test.log"
+		spawn nginx nginx -e "$LOG/nginx-error.log" -c "$VAR/nginx.conf" -p "$VAR/nginx"
+	fi
+	wait_for "the HTTP stack" curl -sf "http://127.0.0.1:$PORT/api/health"
+
+	if [ "${CABINET_NO_DEMO:-0}" != 1 ] && [ -x "$ROOT/scripts/demo.sh" ]; then
+		CABINET_CONF=$CONF CABINET_BUILD_DIR=$BUILD CABINET_HTTP_PORT=$PORT \
+			CABINET_BASE_DOMAIN=$BASE_DOMAIN "$ROOT/scripts/demo.sh"
+	fi
+	say "the cabinet runs at http://$BASE_DOMAIN:$PORT/"
+	say "health: curl -s http://127.0.0.1:$PORT/api/health"
+	say "operator CLI: $BUILD/core/cabinetctl -c $CONF health"
+	say "stop it with: scripts/run.sh stop (with the same CABINET_VAR)"
+}
+
+case "${1:-start}" in
+start) do_start ;;
+stop) do_stop ;;
+status) do_status ;;
+*) die "usage: scripts/run.sh [start|stop|status]" ;;
+esac

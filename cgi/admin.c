@@ -1,0 +1,198 @@
+/*
+ * cabinet-admin - the administrator's HTML pages (everything under /admin/).
+ *
+ * A page is a row of admin_pages[]: method + path -> core operation ->
+ * template. A GET renders the template with the operation's result; a POST
+ * (an HTML form, with the CSRF token in the hidden field _csrf) runs the
+ * operation and redirects on success, or renders the form again with the
+ * errors next to the fields. Every value reaches the page HTML-escaped (the
+ * template renderer escapes by default).
+ *
+ * Template context: {"data": result, "error": {...}, "form": submitted
+ * fields, "csrf": token, "path": current path, "status": code}.
+ */
+#include "httpparse.h"
+#include "jsonx.h"
+#include "log.h"
+#include "proto.h"
+#include "tmpl.h"
+#include "web.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define HTML_TYPE "text/html; charset=utf-8"
+
+struct admin_page {
+	const char *method;
+	const char *pattern;
+	const char *op;	      /* NULL: just the template */
+	const char *tmpl;     /* rendered for GET, and for a POST that failed */
+	const char *redirect; /* POST: where to go on success (NULL: same path) */
+	const char *title;    /* the page's <title> and heading */
+};
+
+static const struct admin_page admin_pages[] = {
+	{"GET", "/admin", "system.health", "status", NULL, "Состояние сервиса"},
+	{"GET", "/admin/status", "system.health", "status", NULL, "Состояние сервиса"},
+	{NULL, NULL, NULL, NULL, NULL, NULL},
+};
+
+/* The route table web_main checks, derived once from admin_pages. */
+static struct web_route admin_routes[sizeof(admin_pages) / sizeof(admin_pages[0])];
+
+static struct tmpl_set *admin_templates;
+
+static void admin_render(struct web_request *req, int status, const char *name, json_object *ctx)
+{
+	struct buf out = BUF_INIT;
+
+	jsonx_set_str(ctx, "path", req->path);
+	if (tmpl_render(admin_templates, name, ctx, &out) != 0) {
+		log_error("render_failed", "template=%s", name);
+		buf_reset(&out);
+		buf_puts(&out, "<!doctype html><meta charset=\"utf-8\"><p>Ошибка отображения страницы</p>");
+		status = 500;
+	}
+	web_send(req, status, HTML_TYPE, out.data, out.len);
+	buf_free(&out);
+}
+
+static void admin_error_page(struct web_request *req, int status, const char *message)
+{
+	json_object *ctx = json_object_new_object(), *e = json_object_new_object();
+
+	jsonx_set_str(e, "message", message);
+	jsonx_set_str(ctx, "title", message);
+	jsonx_set_int(ctx, "status", status);
+	json_object_object_add(ctx, "error", e);
+	admin_render(req, status, "error", ctx);
+	json_object_put(ctx);
+}
+
+static void admin_handle(struct web_request *req)
+{
+	json_object *params = json_object_new_object(), *args = NULL, *auth = NULL, *ctx = NULL;
+	const struct admin_page *page = NULL;
+	const struct web_route *route;
+	struct core_reply reply = {0};
+	const char *csrf = NULL;
+	char err[256], cookie_csrf[128] = "";
+	int wrong_method, is_post;
+	int64_t status = 500;
+
+	route = web_route_find(admin_routes, req, params, &wrong_method);
+	if (route == NULL) {
+		admin_error_page(req, wrong_method ? 405 : 404,
+				 wrong_method ? "Метод не поддерживается" : "Страница не найдена");
+		goto out;
+	}
+	page = &admin_pages[route - admin_routes];
+	is_post = strcmp(req->method, "POST") == 0;
+	if (http_query_parse(req->query, strlen(req->query), &args, err, sizeof(err)) != 0) {
+		admin_error_page(req, 400, "Некорректные параметры адреса");
+		goto out;
+	}
+	if (is_post) {
+		json_object *form = NULL;
+		int rc = web_read_body(req);
+		if (rc) {
+			admin_error_page(req, rc, rc == 413 ? "Слишком большой запрос"
+							    : "Не удалось прочитать форму");
+			goto out;
+		}
+		if (http_form_parse(req->body, req->body_len, NULL, &form, err, sizeof(err)) != 0) {
+			admin_error_page(req, 400, "Некорректная форма");
+			goto out;
+		}
+		json_object_object_foreach(form, key, val)
+			json_object_object_add(args, key, json_object_get(val));
+		json_object_put(form);
+		csrf = jsonx_get_str(args, "_csrf");
+	}
+	json_object_object_foreach(params, key, val)
+		json_object_object_add(args, key, json_object_get(val));
+	web_cookie(req, WEB_CSRF_COOKIE, cookie_csrf, sizeof(cookie_csrf));
+
+	ctx = json_object_new_object();
+	jsonx_set_str(ctx, "csrf", cookie_csrf);
+	jsonx_set_str(ctx, "title", page->title);
+	if (page->op) {
+		auth = web_auth(req, csrf);
+		if (web_call(req, page->op, args, auth, NULL, 0, 0, &reply) != CORE_OK) {
+			admin_error_page(req, 503, proto_errors[PROTO_ERR_unavailable].message);
+			goto out;
+		}
+		jsonx_get_int64(reply.msg, "status", &status);
+		web_apply_session(req, reply.msg);
+		if (status == 401) {
+			web_redirect(req, "/admin/login");
+			goto out;
+		}
+		if (is_post && status < 300) {
+			web_redirect(req, page->redirect ? page->redirect : req->path);
+			goto out;
+		}
+		if (jsonx_get(reply.msg, "result"))
+			json_object_object_add(ctx, "data",
+					       json_object_get(jsonx_get(reply.msg, "result")));
+		if (jsonx_get(reply.msg, "error")) {
+			if (!is_post || status != 422) {
+				json_object *e = jsonx_get_obj(reply.msg, "error");
+				admin_error_page(req, (int)status,
+						 jsonx_get_str(e, "message") ?: "Ошибка");
+				goto out;
+			}
+			json_object_object_add(ctx, "error",
+					       json_object_get(jsonx_get(reply.msg, "error")));
+			json_object_object_add(ctx, "form", json_object_get(args));
+		}
+	} else {
+		status = 200;
+	}
+	jsonx_set_int(ctx, "status", status);
+	admin_render(req, (int)status, page->tmpl, ctx);
+out:
+	if (reply.msg)
+		core_reply_free(&reply);
+	json_object_put(ctx);
+	json_object_put(params);
+	json_object_put(args);
+	json_object_put(auth);
+}
+
+static const char *admin_socket(const struct cfg *cfg)
+{
+	return cfg->admin_socket;
+}
+
+static int admin_init(const struct cfg *cfg)
+{
+	char err[512];
+
+	admin_templates = tmpl_set_load(cfg->templates_dir, err, sizeof(err));
+	if (admin_templates == NULL) {
+		log_error("templates_invalid", "dir=%s error=%s", cfg->templates_dir,
+			  log_quote(err, err, sizeof(err)));
+		return -1;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct web_responder admin = {
+		.name = "cabinet-admin",
+		.socket_path = admin_socket,
+		.init = admin_init,
+		.handle = admin_handle,
+		.routes = admin_routes,
+	};
+
+	for (size_t i = 0; admin_pages[i].method; i++) {
+		admin_routes[i].method = admin_pages[i].method;
+		admin_routes[i].pattern = admin_pages[i].pattern;
+		admin_routes[i].op = admin_pages[i].op;
+	}
+	return web_main(argc, argv, &admin);
+}

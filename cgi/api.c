@@ -1,0 +1,219 @@
+/*
+ * cabinet-api - the JSON API (everything under /api/): HTTP in, one core operation, HTTP out.
+ *
+ * args of the operation = query parameters, then the body's members (JSON
+ * object, urlencoded form, or a multipart upload whose "file" part goes to
+ * the core as a blob), then the route's {params}, each overriding the one
+ * before. The answer is the operation's result, or {"error": {...}} with the
+ * core's status; a core that is down or silent gives 503 JSON.
+ */
+#include "httpparse.h"
+#include "jsonx.h"
+#include "log.h"
+#include "proto.h"
+#include "web.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define JSON_TYPE "application/json; charset=utf-8"
+
+/* The route table: outside clients rely on these paths (README.md lists them). */
+static const struct web_route api_routes[] = {
+	{"GET", "/api/health", "system.health", 0, 0},
+	{"GET", "/api/version", "system.version", 0, 0},
+	{"GET", "/api/debug/sleep", "debug.sleep", 65000, 0},
+	{NULL, NULL, NULL, 0, 0},
+};
+
+static void api_merge(json_object *into, json_object *from)
+{
+	json_object_object_foreach(from, key, val)
+		json_object_object_add(into, key, json_object_get(val));
+}
+
+/* The body's members into args, and a multipart "file" part as the blob.
+ * 0, or answers the request itself and returns -1. */
+static int api_read_args(struct web_request *req, const struct web_route *route,
+			 json_object *args, const char **blob, size_t *blob_len)
+{
+	struct http_ctype ct;
+	json_object *body = NULL;
+	const char *why;
+	char err[256];
+	int rc = web_read_body(req);
+
+	if (rc == 413) {
+		web_send_json_error(req, 413, "payload_too_large",
+				    proto_errors[PROTO_ERR_payload_too_large].message);
+		return -1;
+	}
+	if (rc) {
+		web_send_json_error(req, 400, "bad_request", "Не удалось прочитать тело запроса");
+		return -1;
+	}
+	if (req->body_len == 0)
+		return 0;
+	if (http_ctype_parse(req->content_type, strlen(req->content_type), &ct) != 0)
+		goto unsupported;
+	if (strcmp(ct.type, "application/json") == 0) {
+		body = jsonx_parse_object(req->body, req->body_len, &why);
+		if (body == NULL) {
+			web_send_json_error(req, 400, "bad_request",
+					    "Тело запроса должно быть JSON-объектом");
+			return -1;
+		}
+	} else if (strcmp(ct.type, "application/x-www-form-urlencoded") == 0) {
+		if (http_form_parse(req->body, req->body_len, NULL, &body, err, sizeof(err)) != 0) {
+			web_send_json_error(req, 400, "bad_request", "Некорректная форма");
+			return -1;
+		}
+	} else if (strcmp(ct.type, "multipart/form-data") == 0 && (route->flags & WEB_ROUTE_UPLOAD)) {
+		struct http_part parts[16];
+		size_t n = 0;
+		if (ct.boundary[0] == '\0' ||
+		    http_multipart_parse(req->body, req->body_len, ct.boundary, parts, 16, &n, err,
+					 sizeof(err)) != 0) {
+			web_send_json_error(req, 400, "bad_request", "Некорректная загрузка файла");
+			return -1;
+		}
+		for (size_t i = 0; i < n; i++) {
+			if (parts[i].has_filename && strcmp(parts[i].name, "file") == 0) {
+				*blob = parts[i].data;
+				*blob_len = parts[i].len;
+				jsonx_set_str(args, "filename", parts[i].filename);
+			} else if (!parts[i].has_filename && http_utf8_valid(parts[i].data, parts[i].len)) {
+				json_object_object_add(args, parts[i].name,
+						       json_object_new_string_len(parts[i].data,
+										  (int)parts[i].len));
+			}
+		}
+		return 0;
+	} else {
+		goto unsupported;
+	}
+	api_merge(args, body);
+	json_object_put(body);
+	return 0;
+unsupported:
+	web_send_json_error(req, 415, "unsupported_media_type",
+			    "Ожидается application/json или форма");
+	return -1;
+}
+
+/* Content-Disposition with an ASCII fallback and the UTF-8 name (RFC 6266). */
+static void api_put_disposition(struct buf *h, const char *name)
+{
+	static const char hex[] = "0123456789ABCDEF";
+
+	buf_puts(h, "Content-Disposition: attachment; filename=\"");
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+		buf_putc(h, *p < 0x80 && *p >= 0x20 && *p != '"' && *p != '\\' ? (char)*p : '_');
+	buf_puts(h, "\"; filename*=UTF-8''");
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		    strchr(".-_", *p)) {
+			buf_putc(h, (char)*p);
+		} else {
+			buf_putc(h, '%');
+			buf_putc(h, hex[*p >> 4]);
+			buf_putc(h, hex[*p & 15]);
+		}
+	}
+	buf_puts(h, "\r\n");
+}
+
+static void api_answer(struct web_request *req, struct core_reply *reply)
+{
+	json_object *result = jsonx_get(reply->msg, "result"), *error = jsonx_get(reply->msg, "error");
+	json_object *blob = jsonx_get_obj(reply->msg, "blob");
+	int64_t status = 500;
+	const char *text;
+	size_t len;
+
+	jsonx_get_int64(reply->msg, "status", &status);
+	if (status < 200 || status > 599)
+		status = 500;
+	web_apply_session(req, reply->msg);
+	if (blob && reply->blob) {
+		const char *type = jsonx_get_str(blob, "content_type");
+		const char *name = jsonx_get_str(blob, "filename");
+		api_put_disposition(&req->headers, name ? name : "download");
+		web_send(req, (int)status, type ? type : "application/octet-stream", reply->blob,
+			 reply->blob_len);
+		return;
+	}
+	if (error) {
+		json_object *o = json_object_new_object();
+		json_object_object_add(o, "error", json_object_get(error));
+		text = jsonx_dump(o, &len);
+		web_send(req, (int)status, JSON_TYPE, text, len);
+		json_object_put(o);
+		return;
+	}
+	if (status == 204) {
+		web_send(req, 204, JSON_TYPE, "", 0);
+		return;
+	}
+	text = result ? jsonx_dump(result, &len) : "{}";
+	web_send(req, (int)status, JSON_TYPE, text, result ? len : 2);
+}
+
+static void api_handle(struct web_request *req)
+{
+	json_object *params = json_object_new_object(), *args = NULL, *auth = NULL;
+	const struct web_route *route;
+	struct core_reply reply;
+	const char *blob = NULL;
+	size_t blob_len = 0;
+	int wrong_method;
+	char err[256];
+
+	route = web_route_find(api_routes, req, params, &wrong_method);
+	if (route == NULL) {
+		if (wrong_method)
+			web_send_json_error(req, 405, "method_not_allowed",
+					    proto_errors[PROTO_ERR_method_not_allowed].message);
+		else
+			web_send_json_error(req, 404, "not_found", "Нет такого адреса API");
+		goto out;
+	}
+	if (http_query_parse(req->query, strlen(req->query), &args, err, sizeof(err)) != 0) {
+		web_send_json_error(req, 400, "bad_request", "Некорректные параметры адреса");
+		goto out;
+	}
+	if (strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0 &&
+	    api_read_args(req, route, args, &blob, &blob_len) < 0)
+		goto out;
+	api_merge(args, params);
+	auth = web_auth(req, NULL);
+	if (web_call(req, route->op, args, auth, blob, blob_len, route->timeout_ms, &reply) !=
+	    CORE_OK) {
+		web_send_json_error(req, 503, "unavailable",
+				    proto_errors[PROTO_ERR_unavailable].message);
+		goto out;
+	}
+	api_answer(req, &reply);
+	core_reply_free(&reply);
+out:
+	json_object_put(params);
+	json_object_put(args);
+	json_object_put(auth);
+}
+
+static const char *api_socket(const struct cfg *cfg)
+{
+	return cfg->api_socket;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct web_responder api = {
+		.name = "cabinet-api",
+		.socket_path = api_socket,
+		.handle = api_handle,
+		.routes = api_routes,
+	};
+
+	return web_main(argc, argv, &api);
+}

@@ -1,0 +1,426 @@
+#include "web.h"
+
+#include "httpparse.h"
+#include "jsonx.h"
+#include "log.h"
+#include "proto.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+const struct cfg *web_cfg;
+struct core_client web_core;
+
+static volatile sig_atomic_t web_stop;
+
+static const char *web_status_text(int status)
+{
+	switch (status) {
+	case 200: return "OK";
+	case 201: return "Created";
+	case 202: return "Accepted";
+	case 204: return "No Content";
+	case 303: return "See Other";
+	case 400: return "Bad Request";
+	case 401: return "Unauthorized";
+	case 403: return "Forbidden";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 409: return "Conflict";
+	case 413: return "Payload Too Large";
+	case 415: return "Unsupported Media Type";
+	case 422: return "Unprocessable Entity";
+	case 423: return "Locked";
+	case 429: return "Too Many Requests";
+	case 503: return "Service Unavailable";
+	default: return status >= 500 ? "Internal Server Error" : "Unknown";
+	}
+}
+
+/* ------------------------------------------------------------- requests */
+
+static const char *web_param(FCGX_Request *f, const char *name)
+{
+	const char *v = FCGX_GetParam(name, f->envp);
+
+	return v ? v : "";
+}
+
+static void web_request_init(struct web_request *req, FCGX_Request *f)
+{
+	const char *uri, *q;
+	char *path;
+
+	memset(req, 0, sizeof(*req));
+	req->fcgi = f;
+	req->method = web_param(f, "REQUEST_METHOD");
+	uri = web_param(f, "REQUEST_URI");
+	req->uri = uri;
+	q = strchr(uri, '?');
+	path = strndup(uri, q ? (size_t)(q - uri) : strlen(uri));
+	if (path == NULL)
+		abort();
+	req->path = path;
+	req->query = web_param(f, "QUERY_STRING");
+	req->host = web_param(f, "HTTP_HOST");
+	req->remote_addr = web_param(f, "REMOTE_ADDR");
+	req->cookie = web_param(f, "HTTP_COOKIE");
+	req->content_type = web_param(f, "CONTENT_TYPE");
+	req->user_agent = web_param(f, "HTTP_USER_AGENT");
+	req->csrf_header = web_param(f, "HTTP_X_CSRF_TOKEN");
+	req->authorization = web_param(f, "HTTP_AUTHORIZATION");
+	req->https = strcmp(web_param(f, "HTTPS"), "on") == 0;
+	req->content_length = atol(web_param(f, "CONTENT_LENGTH"));
+}
+
+static void web_request_free(struct web_request *req)
+{
+	free((char *)req->path);
+	free(req->body);
+	buf_free(&req->headers);
+}
+
+int web_read_body(struct web_request *req)
+{
+	long want = req->content_length;
+	int n;
+
+	if (want < 0)
+		return 400;
+	if (want > web_cfg->max_body)
+		return 413;
+	req->body = malloc((size_t)want + 1);
+	if (req->body == NULL)
+		return 413;
+	req->body_len = 0;
+	while ((long)req->body_len < want) {
+		n = FCGX_GetStr(req->body + req->body_len, (int)(want - (long)req->body_len),
+				req->fcgi->in);
+		if (n <= 0)
+			return 400; /* the client went away mid-body */
+		req->body_len += (size_t)n;
+	}
+	req->body[req->body_len] = '\0';
+	return 0;
+}
+
+const struct web_route *web_route_find(const struct web_route *routes, struct web_request *req,
+				       json_object *params, int *wrong_method)
+{
+	*wrong_method = 0;
+	for (const struct web_route *r = routes; r->method; r++) {
+		if (http_route_match(r->pattern, req->path, strlen(req->path), NULL) != 0)
+			continue;
+		if (strcmp(r->method, req->method) != 0 &&
+		    !(strcmp(r->method, "GET") == 0 && strcmp(req->method, "HEAD") == 0)) {
+			*wrong_method = 1;
+			continue;
+		}
+		http_route_match(r->pattern, req->path, strlen(req->path), params);
+		return r;
+	}
+	return NULL;
+}
+
+int web_cookie(struct web_request *req, const char *name, char *out, size_t outlen)
+{
+	const char *v;
+	size_t n;
+
+	if (http_cookie_get(req->cookie, strlen(req->cookie), name, &v, &n) != 0 || n >= outlen)
+		return -1;
+	memcpy(out, v, n);
+	out[n] = '\0';
+	return 0;
+}
+
+json_object *web_auth(struct web_request *req, const char *csrf)
+{
+	json_object *auth = json_object_new_object();
+	char token[256];
+
+	/* a bearer token (API clients) or the session cookie (browsers); only
+	 * the cookie needs the CSRF token, the core knows which one it got */
+	if (strncmp(req->authorization, "Bearer ", 7) == 0) {
+		jsonx_set_str(auth, "session", req->authorization + 7);
+		jsonx_set_str(auth, "via", "bearer");
+	} else if (web_cookie(req, WEB_SESSION_COOKIE, token, sizeof(token)) == 0) {
+		jsonx_set_str(auth, "session", token);
+		jsonx_set_str(auth, "via", "cookie");
+	}
+	jsonx_set_str(auth, "host", req->host);
+	jsonx_set_str(auth, "ip", req->remote_addr);
+	if (csrf && *csrf)
+		jsonx_set_str(auth, "csrf", csrf);
+	else if (*req->csrf_header)
+		jsonx_set_str(auth, "csrf", req->csrf_header);
+	if (*req->user_agent) {
+		char ua[201];
+		snprintf(ua, sizeof(ua), "%s", req->user_agent);
+		if (http_utf8_valid(ua, strlen(ua)))
+			jsonx_set_str(auth, "user_agent", ua);
+	}
+	jsonx_set_bool(auth, "https", req->https);
+	return auth;
+}
+
+int web_call(struct web_request *req, const char *op, json_object *args, json_object *auth,
+	     const void *blob, size_t blob_len, int timeout_ms, struct core_reply *reply)
+{
+	json_object *call = json_object_new_object();
+	int r;
+
+	jsonx_set_str(call, "op", op);
+	json_object_object_add(call, "auth", json_object_get(auth));
+	json_object_object_add(call, "args", json_object_get(args));
+	r = core_client_call(&web_core, call, blob, blob_len,
+			     timeout_ms > 0 ? timeout_ms : (int)web_cfg->core_timeout_ms, reply);
+	json_object_put(call);
+	if (r != CORE_OK)
+		log_warn("core_unavailable", "op=%s reason=%s path=%s", op, core_result_name(r),
+			 web_core.path);
+	(void)req;
+	return r;
+}
+
+static void web_set_cookie(struct web_request *req, const char *name, const char *value,
+			   int64_t max_age, int http_only)
+{
+	buf_printf(&req->headers, "Set-Cookie: %s=%s; Path=/; Max-Age=%lld; SameSite=Lax%s%s\r\n",
+		   name, value, (long long)max_age, http_only ? "; HttpOnly" : "",
+		   req->https ? "; Secure" : "");
+}
+
+/* Cookie values come from the core; still, nothing that could split a
+ * header line gets through. */
+static int web_cookie_value_ok(const char *v)
+{
+	for (; *v; v++)
+		if (*v <= ' ' || *v == ';' || *v == ',' || *v == '"' || *v == '\\' || *v > '~')
+			return 0;
+	return 1;
+}
+
+void web_apply_session(struct web_request *req, json_object *reply_msg)
+{
+	json_object *s = jsonx_get_obj(reply_msg, "session");
+	const char *token, *csrf;
+	int64_t max_age = 0;
+	int clear = 0;
+
+	if (s == NULL)
+		return;
+	if (jsonx_get_bool(s, "clear", &clear) == 0 && clear) {
+		web_set_cookie(req, WEB_SESSION_COOKIE, "", 0, 1);
+		web_set_cookie(req, WEB_CSRF_COOKIE, "", 0, 0);
+		return;
+	}
+	token = jsonx_get_str(s, "token");
+	csrf = jsonx_get_str(s, "csrf");
+	jsonx_get_int64(s, "max_age", &max_age);
+	if (token && web_cookie_value_ok(token))
+		web_set_cookie(req, WEB_SESSION_COOKIE, token, max_age, 1);
+	if (csrf && web_cookie_value_ok(csrf))
+		web_set_cookie(req, WEB_CSRF_COOKIE, csrf, max_age, 0);
+}
+
+void web_send(struct web_request *req, int status, const char *content_type, const void *body,
+	      size_t len)
+{
+	struct buf head = BUF_INIT;
+
+	if (req->answered)
+		return;
+	req->answered = 1;
+	/* composed here: libfcgi's own printf does not know every conversion */
+	buf_printf(&head, "Status: %d %s\r\nContent-Type: %s\r\nCache-Control: no-store\r\n",
+		   status, web_status_text(status), content_type);
+	buf_append(&head, req->headers.data, req->headers.len);
+	buf_printf(&head, "Content-Length: %zu\r\n\r\n", len);
+	FCGX_PutStr(head.data, (int)head.len, req->fcgi->out);
+	if (len && strcmp(req->method, "HEAD") != 0)
+		FCGX_PutStr(body, (int)len, req->fcgi->out);
+	buf_free(&head);
+}
+
+void web_send_json_error(struct web_request *req, int status, const char *code,
+			 const char *message)
+{
+	json_object *o = json_object_new_object(), *e = json_object_new_object();
+	const char *text;
+	size_t len;
+
+	jsonx_set_str(e, "code", code);
+	jsonx_set_str(e, "message", message);
+	json_object_object_add(o, "error", e);
+	text = jsonx_dump(o, &len);
+	web_send(req, status, "application/json; charset=utf-8", text, len);
+	json_object_put(o);
+}
+
+void web_redirect(struct web_request *req, const char *location)
+{
+	/* only local paths: never an open redirect */
+	if (location[0] != '/' || location[1] == '/' || location[1] == '\\' ||
+	    strpbrk(location, "\r\n"))
+		location = "/";
+	buf_printf(&req->headers, "Location: %s\r\n", location);
+	web_send(req, 303, "text/plain; charset=utf-8", "", 0);
+}
+
+/* ------------------------------------------------------------ processes */
+
+static void web_on_term(int sig)
+{
+	(void)sig;
+	web_stop = 1;
+}
+
+static void web_child(int listen_fd, const struct web_responder *responder)
+{
+	struct sigaction sa = {.sa_handler = web_on_term}; /* no SA_RESTART: accept returns */
+	FCGX_Request fcgi;
+	sigset_t none;
+
+	sigemptyset(&none);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGCHLD, SIG_DFL);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+
+	core_client_init(&web_core, web_cfg->socket_path, (int)web_cfg->core_connect_timeout_ms);
+	FCGX_InitRequest(&fcgi, listen_fd, FCGI_FAIL_ACCEPT_ON_INTR);
+	while (!web_stop && FCGX_Accept_r(&fcgi) >= 0) {
+		struct web_request req;
+		web_request_init(&req, &fcgi);
+		responder->handle(&req);
+		if (!req.answered)
+			web_send_json_error(&req, 500, "internal", proto_errors[PROTO_ERR_internal].message);
+		web_request_free(&req);
+		FCGX_Finish_r(&fcgi);
+	}
+	FCGX_Free(&fcgi, 1);
+	core_client_free(&web_core);
+	cfg_free((struct cfg *)web_cfg);
+	exit(0);
+}
+
+static pid_t web_spawn(int listen_fd, const struct web_responder *responder)
+{
+	pid_t pid = fork();
+
+	if (pid == 0)
+		web_child(listen_fd, responder);
+	if (pid < 0)
+		log_error("fork_failed", "errno=%d", errno);
+	return pid;
+}
+
+static int web_check_routes(const struct web_route *routes)
+{
+	for (const struct web_route *r = routes; r && r->method; r++) {
+		if (http_route_valid(r->pattern) != 0) {
+			log_error("bad_route", "pattern=%s", r->pattern);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int web_main(int argc, char **argv, const struct web_responder *responder)
+{
+	const char *path = "/etc/cabinet/cabinet.conf", *sock;
+	int opt, verbose = 0, fd, n, alive = 0;
+	pid_t *kids;
+	char err[1024];
+	struct cfg *cfg;
+	sigset_t mask;
+
+	log_init(responder->name);
+	while ((opt = getopt(argc, argv, "c:vh")) != -1) {
+		switch (opt) {
+		case 'c': path = optarg; break;
+		case 'v': verbose = 1; break;
+		default:
+			fprintf(opt == 'h' ? stdout : stderr, "usage: %s [-c FILE] [-v]\n",
+				responder->name);
+			return opt == 'h' ? 0 : 2;
+		}
+	}
+	cfg = cfg_load(path, err, sizeof(err));
+	if (cfg == NULL) {
+		log_error("config_invalid", "error=%s", log_quote(err, err, sizeof(err)));
+		return 1;
+	}
+	web_cfg = cfg;
+	log_set_level(verbose ? LOG_DEBUG : (enum log_level)cfg->log_level);
+	if (web_check_routes(responder->routes) < 0 || (responder->init && responder->init(cfg) < 0))
+		goto fail;
+
+	FCGX_Init();
+	sock = responder->socket_path(cfg);
+	unlink(sock);
+	fd = FCGX_OpenSocket(sock, 256);
+	if (fd < 0 || chmod(sock, (mode_t)cfg->responder_socket_mode) < 0) {
+		log_error("listen_failed", "socket=%s errno=%d", sock, errno);
+		goto fail;
+	}
+
+	/* the parent only supervises: signals are taken synchronously */
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+
+	n = (int)cfg->responders;
+	kids = calloc((size_t)n, sizeof(pid_t));
+	if (kids == NULL)
+		abort();
+	for (int i = 0; i < n; i++)
+		if ((kids[i] = web_spawn(fd, responder)) > 0)
+			alive++;
+	log_info("listening", "socket=%s processes=%d core=%s", sock, alive, cfg->socket_path);
+
+	for (;;) {
+		siginfo_t si;
+		int sig = sigwaitinfo(&mask, &si), status;
+		pid_t pid;
+		if (sig < 0)
+			continue;
+		if (sig == SIGTERM || sig == SIGINT)
+			break;
+		while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+			for (int i = 0; i < n; i++) {
+				if (kids[i] != pid)
+					continue;
+				log_warn("child_exited", "pid=%d status=%d action=respawn", (int)pid,
+					 status);
+				sleep(1); /* a child that dies at once must not spin */
+				kids[i] = web_spawn(fd, responder);
+			}
+		}
+	}
+	log_info("stopping", "processes=%d", n);
+	for (int i = 0; i < n; i++)
+		if (kids[i] > 0)
+			kill(kids[i], SIGTERM);
+	for (int i = 0; i < n; i++)
+		if (kids[i] > 0)
+			waitpid(kids[i], NULL, 0);
+	unlink(sock);
+	free(kids);
+	cfg_free(cfg);
+	return 0;
+fail:
+	cfg_free(cfg);
+	return 1;
+}

@@ -56,6 +56,18 @@ static int preview_is_string(json_object *v)
 	return v != NULL && json_object_is_type(v, json_type_string);
 }
 
+/*
+ * A JSON number (json-c's int or decimal node). Its text, as written in the
+ * scenario, is what hours_parse() reads: no binary fractions on the way.
+ */
+static int preview_is_number(json_object *v)
+{
+	enum json_type t = v ? json_object_get_type(v) : json_type_null;
+
+	return t != json_type_null && t != json_type_boolean && t != json_type_object &&
+	       t != json_type_array && t != json_type_string;
+}
+
 /* Appends text to out (size n), truncating. */
 static void preview_cat(char *out, size_t n, const char *text)
 {
@@ -197,9 +209,7 @@ static int preview_hours(struct preview_ctx *c, json_object *v, const char *fiel
 {
 	int32_t h;
 
-	if (v == NULL ||
-	    (!json_object_is_type(v, json_type_int) && !json_object_is_type(v, json_type_double)) ||
-	    hours_parse(json_object_get_string(v), &h) != 0 || h > max)
+	if (!preview_is_number(v) || hours_parse(json_object_get_string(v), &h) != 0 || h > max)
 		return preview_fail(c, field,
 		                    "ожидается число часов от 0 до %d, не больше двух знаков после "
 		                    "точки (8, 7.2, 0.25)",

@@ -3,6 +3,8 @@
 #include "hours.h"
 #include "money.h"
 
+#include <json-c/json.h>
+
 struct money_case {
 	const char *text;
 	int flags;
@@ -226,6 +228,34 @@ TEST(test_hours_format)
 	}
 }
 
+/* json-c keeps the text of a parsed number, so hours never pass through binary fractions. */
+TEST(test_hours_from_json_text)
+{
+	json_object *o = json_tokener_parse("{\"a\": 7.2, \"b\": 8, \"c\": 7.20, \"d\": 0.1, "
+	                                    "\"e\": 1e2, \"f\": 0.29, \"g\": 7.255}");
+	json_object *v;
+	int32_t h;
+
+	CHECK(o != NULL);
+	CHECK(json_object_object_get_ex(o, "a", &v));
+	CHECK_STR(json_object_get_string(v), "7.2");
+	CHECK(hours_parse(json_object_get_string(v), &h) == 0 && h == 720);
+	CHECK(json_object_object_get_ex(o, "b", &v));
+	CHECK(hours_parse(json_object_get_string(v), &h) == 0 && h == 800);
+	CHECK(json_object_object_get_ex(o, "c", &v));
+	CHECK_STR(json_object_get_string(v), "7.20");
+	CHECK(hours_parse(json_object_get_string(v), &h) == 0 && h == 720);
+	CHECK(json_object_object_get_ex(o, "d", &v));
+	CHECK(hours_parse(json_object_get_string(v), &h) == 0 && h == 10);
+	CHECK(json_object_object_get_ex(o, "e", &v));
+	CHECK(hours_parse(json_object_get_string(v), &h) == -1); /* exponent refused */
+	CHECK(json_object_object_get_ex(o, "f", &v));
+	CHECK(hours_parse(json_object_get_string(v), &h) == 0 && h == 29); /* 0.29 exactly */
+	CHECK(json_object_object_get_ex(o, "g", &v));
+	CHECK(hours_parse(json_object_get_string(v), &h) == -1);
+	json_object_put(o);
+}
+
 int main(void)
 {
 	RUN(test_money_parse);
@@ -234,5 +264,6 @@ int main(void)
 	RUN(test_money_muldiv_half_up_exhaustive);
 	RUN(test_hours_parse);
 	RUN(test_hours_format);
+	RUN(test_hours_from_json_text);
 	return check_report();
 }

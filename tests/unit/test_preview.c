@@ -23,6 +23,13 @@ static struct calendar *ru;
 
 static int json_match(json_object *want, json_object *got, struct buf *path);
 
+/* int or decimal: everything that is not one of the other kinds */
+static int is_number(enum json_type t)
+{
+	return t != json_type_null && t != json_type_boolean && t != json_type_object &&
+	       t != json_type_array && t != json_type_string;
+}
+
 static int json_number_equal(json_object *a, json_object *b)
 {
 	int32_t x, y;
@@ -39,8 +46,7 @@ static int json_match(json_object *want, json_object *got, struct buf *path)
 	size_t plen = path->len;
 	int ok = 1;
 
-	if ((wt == json_type_int || wt == json_type_double) &&
-	    (gt == json_type_int || gt == json_type_double))
+	if (is_number(wt) && is_number(gt))
 		ok = json_number_equal(want, got);
 	else if (wt != gt)
 		ok = 0;

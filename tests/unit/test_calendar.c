@@ -476,6 +476,46 @@ TEST(test_custom_days)
 	calendar_free(c);
 }
 
+/* Random damage to a real file: refused with a line and a message, or loaded; never a crash. */
+TEST(test_mutations_do_not_crash)
+{
+	static const char junk[] = "<>/=\"' \n&;#x1t.09";
+	struct buf src = BUF_INIT;
+	char path[4096];
+	uint64_t state = 12345;
+	int i, bad = 0;
+
+	test_path(path, sizeof(path), "sql/calendars/ru/2025.xml");
+	CHECK(test_read_file(path, &src) == 0);
+	for (i = 0; i < 3000; i++) {
+		struct buf m = BUF_INIT;
+		struct calendar *c = calendar_new();
+		struct calendar_error err = {0, "", ""};
+		int k, edits = 1 + i % 4;
+
+		buf_append(&m, src.data, src.len);
+		for (k = 0; k < edits; k++) {
+			size_t pos;
+
+			state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+			pos = (size_t)(state >> 33) % m.len;
+			if ((state >> 20) % 5 == 0)
+				m.len = pos; /* truncate */
+			else
+				m.data[pos] = junk[(state >> 40) % (sizeof(junk) - 1)];
+			if (m.len == 0)
+				break;
+		}
+		if (calendar_load_xml(c, m.data ? m.data : "", m.len, &err) != 0 &&
+		    (err.line < 1 || err.message[0] == '\0'))
+			bad++;
+		calendar_free(c);
+		buf_free(&m);
+	}
+	CHECK_INT(bad, 0);
+	buf_free(&src);
+}
+
 int main(void)
 {
 	ru = test_load_ru();
@@ -492,6 +532,7 @@ int main(void)
 	RUN(test_lenient_xml);
 	RUN(test_json_errors);
 	RUN(test_custom_days);
+	RUN(test_mutations_do_not_crash);
 	calendar_free(ru);
 	return check_report();
 }

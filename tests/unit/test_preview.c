@@ -270,6 +270,104 @@ TEST(test_output_shape)
 	CHECK(out == NULL);
 }
 
+/* Collects every leaf (and container) of a tree with its parent and key/index. */
+struct leaf {
+	json_object *parent;
+	const char *key; /* NULL for an array element */
+	size_t idx;
+};
+
+static void collect(json_object *o, struct leaf *out, int *n, int max)
+{
+	if (json_object_is_type(o, json_type_object)) {
+		json_object_object_foreach(o, key, val)
+		{
+			if (*n < max) {
+				out[*n].parent = o;
+				out[*n].key = key;
+				(*n)++;
+			}
+			collect(val, out, n, max);
+		}
+	} else if (json_object_is_type(o, json_type_array)) {
+		size_t i;
+
+		for (i = 0; i < json_object_array_length(o); i++) {
+			if (*n < max) {
+				out[*n].parent = o;
+				out[*n].key = NULL;
+				out[*n].idx = i;
+				(*n)++;
+			}
+			collect(json_object_array_get_idx(o, i), out, n, max);
+		}
+	}
+}
+
+/* Every data scenario with one value swapped for junk: an answer or a named error. */
+TEST(test_scenario_mutations)
+{
+	static const char *const junk[] = {
+	    "null", "-1",    "1e400",          "\"\"",  "{}",   "[]",         "true", "25",
+	    "0",    "\"x\"", "\"2025-02-29\"", "7.777", "[[]]", "{\"a\": 1}", "\"Б\""};
+	char dir[4096];
+	DIR *d;
+	struct dirent *e;
+	uint64_t state = 777;
+	int runs = 0, bad = 0;
+
+	test_path(dir, sizeof(dir), "tests/unit/data/payroll");
+	d = opendir(dir);
+	CHECK(d != NULL);
+	if (d == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		struct buf path = BUF_INIT, text = BUF_INIT;
+		size_t l = strlen(e->d_name);
+		int k;
+
+		if (l < 6 || strcmp(e->d_name + l - 5, ".json") != 0)
+			continue;
+		buf_printf(&path, "%s/%s", dir, e->d_name);
+		CHECK(test_read_file(path.data, &text) == 0);
+		for (k = 0; k < 40; k++) {
+			json_object *file = json_tokener_parse(text.data), *sc, *out = NULL;
+			struct leaf leaves[512];
+			struct preview_error err;
+			int n = 0, rc;
+
+			json_object_object_get_ex(file, "scenario", &sc);
+			collect(sc, leaves, &n, 512);
+			if (n > 0) {
+				struct leaf *lf;
+				json_object *j;
+
+				state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+				lf = &leaves[(state >> 33) % (uint64_t)n];
+				j = json_tokener_parse(
+				    junk[(state >> 20) % (sizeof(junk) / sizeof(junk[0]))]);
+				if (lf->key != NULL)
+					json_object_object_add(lf->parent, lf->key, j);
+				else
+					json_object_array_put_idx(lf->parent, lf->idx, j);
+			}
+			rc = preview_run(sc, ru, NULL, &out, &err);
+			if (rc != 0 && (err.message[0] == '\0' || out != NULL))
+				bad++;
+			if (rc == 0 && out == NULL)
+				bad++;
+			runs++;
+			json_object_put(out);
+			json_object_put(file);
+		}
+		buf_free(&path);
+		buf_free(&text);
+	}
+	closedir(d);
+	CHECK_INT(bad, 0);
+	CHECK(runs > 1000);
+}
+
 int main(void)
 {
 	ru = test_load_ru();
@@ -277,6 +375,7 @@ int main(void)
 		return 1;
 	RUN(test_payroll_cases);
 	RUN(test_output_shape);
+	RUN(test_scenario_mutations);
 	calendar_free(ru);
 	return check_report();
 }

@@ -5,7 +5,7 @@
  * assignment, plus premium lines (overtime, weekend/holiday work, night
  * hours), following shared/reference/payroll.md. The same function serves
  * the JSON preview (preview.h) and the monthly payroll of a whole tenant:
- * it allocates nothing, keeps its scratch on the stack (a few KB) and
+ * it allocates nothing, keeps its scratch on the stack (about 15 KB) and
  * writes into a caller-owned result, so a loop over 10,000 employees costs
  * a few microseconds each.
  *

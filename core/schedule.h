@@ -21,7 +21,7 @@
  *
  * Every day carries total hours and night hours (22:00-06:00, included in
  * the total), both in hundredths of an hour (hours.h). Planned time for any
- * range of dates comes from schedule_fill(): about 2 ns a day, so a year
+ * range of dates comes from schedule_fill(): a few ns a day, so a year
  * is well under a millisecond.
  *
  * Ownership: a struct schedule only points at the caller's name and pattern

@@ -1,0 +1,1534 @@
+#include "calendar.h"
+
+#include "date.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CALENDAR_MAX_TITLES 256 /* ids 1..255 */
+#define CALENDAR_VALUE_MAX  512 /* longest attribute value (bytes, decoded) */
+#define CALENDAR_FILE_MAX   (4 * 1024 * 1024)
+
+static const char CALENDAR_DEFAULT_HOLIDAY[] = "Праздничный день";
+static const char CALENDAR_DEFAULT_PAID_OFF[] = "Нерабочий день";
+
+struct calendar_year {
+	int year;
+	int first; /* day number of 1 January */
+	int ndays; /* 365 or 366 */
+	uint8_t day[366];
+	uint8_t hid[366]; /* holiday title id, 0 = none */
+	int from[366];    /* where a day off was moved from, DATE_NONE */
+	char *titles[CALENDAR_MAX_TITLES];
+	char *lang, *issued, *country;
+};
+
+struct calendar {
+	struct calendar_year **years; /* sorted by year */
+	int nyears;
+	uint8_t *flat; /* day bits from flat_first on, all loaded years' span */
+	int flat_first;
+	int flat_len;
+};
+
+static void calendar_fail(struct calendar_error *err, int line, const char *field, const char *fmt,
+                          ...) __attribute__((format(printf, 4, 5)));
+
+static void calendar_fail(struct calendar_error *err, int line, const char *field, const char *fmt,
+                          ...)
+{
+	va_list ap;
+
+	if (err == NULL)
+		return;
+	err->line = line;
+	snprintf(err->field, sizeof(err->field), "%s", field ? field : "");
+	va_start(ap, fmt);
+	vsnprintf(err->message, sizeof(err->message), fmt, ap);
+	va_end(ap);
+}
+
+int calendar_title_is_paid_off(const char *title)
+{
+	return title != NULL && (strncmp(title, "Нерабоч", strlen("Нерабоч")) == 0 ||
+	                         strstr(title, "Указ Президента") != NULL);
+}
+
+/* ---- years ---- */
+
+static uint8_t calendar_default_bits(int date)
+{
+	return date_weekday(date) >= DATE_SAT ? CALENDAR_WEEKEND : CALENDAR_WORK;
+}
+
+static struct calendar_year *calendar_year_new(int year)
+{
+	struct calendar_year *y = calloc(1, sizeof(*y));
+	int i;
+
+	if (y == NULL)
+		abort();
+	y->year = year;
+	y->first = date_from_ymd(year, 1, 1);
+	y->ndays = date_is_leap(year) ? 366 : 365;
+	for (i = 0; i < 366; i++) {
+		y->day[i] = i < y->ndays ? calendar_default_bits(y->first + i) : 0;
+		y->from[i] = DATE_NONE;
+	}
+	return y;
+}
+
+static void calendar_year_free(struct calendar_year *y)
+{
+	int i;
+
+	if (y == NULL)
+		return;
+	for (i = 0; i < CALENDAR_MAX_TITLES; i++)
+		free(y->titles[i]);
+	free(y->lang);
+	free(y->issued);
+	free(y->country);
+	free(y);
+}
+
+static char *calendar_strdup(const char *s)
+{
+	char *d = strdup(s);
+
+	if (d == NULL)
+		abort();
+	return d;
+}
+
+/* The id of title in y, added if new. Returns 0 when the table is full. */
+static int calendar_title_id(struct calendar_year *y, const char *title)
+{
+	int i;
+
+	for (i = 1; i < CALENDAR_MAX_TITLES; i++)
+		if (y->titles[i] != NULL && strcmp(y->titles[i], title) == 0)
+			return i;
+	for (i = 1; i < CALENDAR_MAX_TITLES; i++)
+		if (y->titles[i] == NULL) {
+			y->titles[i] = calendar_strdup(title);
+			return i;
+		}
+	return 0;
+}
+
+static struct calendar_year *calendar_find(const struct calendar *cal, int year)
+{
+	int lo = 0, hi = cal->nyears - 1;
+
+	while (lo <= hi) {
+		int mid = (lo + hi) / 2;
+
+		if (cal->years[mid]->year == year)
+			return cal->years[mid];
+		if (cal->years[mid]->year < year)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return NULL;
+}
+
+static void calendar_rebuild_flat(struct calendar *cal)
+{
+	int i, first, last;
+
+	free(cal->flat);
+	cal->flat = NULL;
+	cal->flat_first = 0;
+	cal->flat_len = 0;
+	if (cal->nyears == 0)
+		return;
+	first = cal->years[0]->first;
+	last = date_from_ymd(cal->years[cal->nyears - 1]->year, 12, 31);
+	cal->flat_first = first;
+	cal->flat_len = last - first + 1;
+	cal->flat = calloc((size_t)cal->flat_len, 1);
+	if (cal->flat == NULL)
+		abort();
+	for (i = 0; i < cal->nyears; i++) {
+		struct calendar_year *y = cal->years[i];
+		int k;
+
+		for (k = 0; k < y->ndays; k++)
+			cal->flat[y->first - first + k] = (uint8_t)(y->day[k] | CALENDAR_COVERED);
+	}
+}
+
+/* Puts y into cal, replacing a loaded year of the same number. */
+static void calendar_install(struct calendar *cal, struct calendar_year *y)
+{
+	int i;
+	struct calendar_year **n;
+
+	for (i = 0; i < cal->nyears; i++) {
+		if (cal->years[i]->year == y->year) {
+			calendar_year_free(cal->years[i]);
+			cal->years[i] = y;
+			calendar_rebuild_flat(cal);
+			return;
+		}
+		if (cal->years[i]->year > y->year)
+			break;
+	}
+	n = realloc(cal->years, sizeof(*n) * (size_t)(cal->nyears + 1));
+	if (n == NULL)
+		abort();
+	cal->years = n;
+	memmove(&n[i + 1], &n[i], sizeof(*n) * (size_t)(cal->nyears - i));
+	n[i] = y;
+	cal->nyears++;
+	calendar_rebuild_flat(cal);
+}
+
+struct calendar *calendar_new(void)
+{
+	struct calendar *cal = calloc(1, sizeof(*cal));
+
+	if (cal == NULL)
+		abort();
+	return cal;
+}
+
+void calendar_free(struct calendar *cal)
+{
+	int i;
+
+	if (cal == NULL)
+		return;
+	for (i = 0; i < cal->nyears; i++)
+		calendar_year_free(cal->years[i]);
+	free(cal->years);
+	free(cal->flat);
+	free(cal);
+}
+
+int calendar_add_default_year(struct calendar *cal, int year)
+{
+	if (year < DATE_MIN_YEAR || year > DATE_MAX_YEAR)
+		return -1;
+	if (calendar_find(cal, year) == NULL)
+		calendar_install(cal, calendar_year_new(year));
+	return 0;
+}
+
+int calendar_has_year(const struct calendar *cal, int year)
+{
+	return calendar_find(cal, year) != NULL;
+}
+
+int calendar_years(const struct calendar *cal, int *first, int *last)
+{
+	*first = cal->nyears ? cal->years[0]->year : 0;
+	*last = cal->nyears ? cal->years[cal->nyears - 1]->year : -1;
+	return cal->nyears;
+}
+
+unsigned calendar_day(const struct calendar *cal, int date)
+{
+	long i = (long)date - cal->flat_first;
+
+	if (i < 0 || i >= cal->flat_len)
+		return 0;
+	return cal->flat[i];
+}
+
+const char *calendar_title(const struct calendar *cal, int date)
+{
+	struct calendar_year *y;
+	int hid;
+
+	if (!(calendar_day(cal, date) & CALENDAR_COVERED))
+		return NULL;
+	y = calendar_find(cal, date_year(date));
+	hid = y->hid[date - y->first];
+	return hid ? y->titles[hid] : NULL;
+}
+
+int calendar_transfer_from(const struct calendar *cal, int date)
+{
+	struct calendar_year *y;
+
+	if (!(calendar_day(cal, date) & CALENDAR_COVERED))
+		return DATE_NONE;
+	y = calendar_find(cal, date_year(date));
+	return y->from[date - y->first];
+}
+
+/*
+ * Sets one day of y from a kind and flags. Checks the combination; the
+ * title id must already be in y. Returns 0 or -1.
+ */
+static int calendar_year_set(struct calendar_year *y, int idx, enum calendar_kind kind,
+                             unsigned flags, int hid, int from)
+{
+	int weekend = date_weekday(y->first + idx) >= DATE_SAT;
+	unsigned bits = (unsigned)kind | CALENDAR_LISTED;
+
+	switch (kind) {
+	case CALENDAR_WORK:
+		if (hid || from != DATE_NONE)
+			return -1;
+		bits |= flags & CALENDAR_SHORT;
+		if (weekend)
+			bits |= CALENDAR_MADE_WORKING;
+		break;
+	case CALENDAR_WEEKEND:
+		if (!weekend || (flags & CALENDAR_SHORT) || from != DATE_NONE)
+			return -1;
+		break;
+	case CALENDAR_HOLIDAY:
+		if (!hid || (flags & CALENDAR_SHORT) || from != DATE_NONE)
+			return -1;
+		break;
+	case CALENDAR_DAY_OFF:
+		if (hid || (flags & CALENDAR_SHORT))
+			return -1;
+		break;
+	case CALENDAR_PAID_OFF:
+		if (!hid || weekend || from != DATE_NONE)
+			return -1;
+		bits |= flags & CALENDAR_SHORT;
+		break;
+	default:
+		return -1;
+	}
+	y->day[idx] = (uint8_t)bits;
+	y->hid[idx] = (uint8_t)hid;
+	y->from[idx] = from;
+	return 0;
+}
+
+int calendar_set_day(struct calendar *cal, int date, enum calendar_kind kind, unsigned flags,
+                     const char *title, int from)
+{
+	struct calendar_year *y = calendar_find(cal, date_year(date));
+	int hid = 0, idx;
+
+	if (y == NULL)
+		return -1;
+	idx = date - y->first;
+	if (kind == CALENDAR_HOLIDAY || kind == CALENDAR_PAID_OFF) {
+		if (title == NULL)
+			title = kind == CALENDAR_HOLIDAY ? CALENDAR_DEFAULT_HOLIDAY
+			                                 : CALENDAR_DEFAULT_PAID_OFF;
+		if (calendar_title_is_paid_off(title) != (kind == CALENDAR_PAID_OFF))
+			return -1;
+		hid = calendar_title_id(y, title);
+		if (hid == 0)
+			return -1;
+	} else if (title != NULL) {
+		return -1;
+	}
+	if (calendar_year_set(y, idx, kind, flags, hid, from) != 0)
+		return -1;
+	cal->flat[date - cal->flat_first] = (uint8_t)(y->day[idx] | CALENDAR_COVERED);
+	return 0;
+}
+
+/* ---- norms ---- */
+
+int calendar_norm(const struct calendar *cal, int from, int to, int32_t week_hours,
+                  struct calendar_norm *out)
+{
+	int32_t per_day;
+	int d;
+
+	if (week_hours <= 0 || week_hours % 5 != 0 || week_hours > 7 * 2400)
+		return -1;
+	per_day = week_hours / 5;
+	memset(out, 0, sizeof(*out));
+	for (d = from; d <= to; d++) {
+		unsigned bits = calendar_day(cal, d);
+		enum calendar_kind kind = CALENDAR_KIND(bits);
+
+		if (!(bits & CALENDAR_COVERED))
+			return -1;
+		out->calendar_days++;
+		if (kind != CALENDAR_WORK && kind != CALENDAR_PAID_OFF)
+			continue;
+		out->days++;
+		if (bits & CALENDAR_SHORT) {
+			out->shortened++;
+			out->hours += per_day > 100 ? per_day - 100 : 0;
+		} else {
+			out->hours += per_day;
+		}
+	}
+	return 0;
+}
+
+int calendar_month_norm(const struct calendar *cal, int year, int month, int32_t week_hours,
+                        struct calendar_norm *out)
+{
+	if (month < 1 || month > 12)
+		return -1;
+	return calendar_norm(cal, date_month_first(year, month), date_month_last(year, month),
+	                     week_hours, out);
+}
+
+int calendar_year_norm(const struct calendar *cal, int year, int32_t week_hours,
+                       struct calendar_norm *out)
+{
+	return calendar_norm(cal, date_from_ymd(year, 1, 1), date_from_ymd(year, 12, 31),
+	                     week_hours, out);
+}
+
+int calendar_vacation_end(const struct calendar *cal, int start, int days, int *end)
+{
+	int d = start, counted = 0;
+
+	if (days <= 0)
+		return -1;
+	for (;;) {
+		unsigned bits = calendar_day(cal, d);
+
+		if (!(bits & CALENDAR_COVERED))
+			return -1;
+		if (CALENDAR_KIND(bits) != CALENDAR_HOLIDAY && ++counted == days)
+			break;
+		d++;
+	}
+	*end = d;
+	return 0;
+}
+
+/* ---- xmlcalendar: lexer ---- */
+
+enum calendar_tok { CAL_TOK_EOF, CAL_TOK_OPEN, CAL_TOK_EMPTY, CAL_TOK_CLOSE, CAL_TOK_ERROR };
+
+struct calendar_attr {
+	char name[16];
+	char value[CALENDAR_VALUE_MAX];
+};
+
+struct calendar_tag {
+	enum calendar_tok type;
+	int line;
+	char name[16];
+	int nattrs;
+	struct calendar_attr attrs[8];
+};
+
+struct calendar_lexer {
+	const char *p, *end;
+	int line;
+	struct calendar_error *err;
+};
+
+static void calendar_lex_skip_space(struct calendar_lexer *lx)
+{
+	while (lx->p < lx->end &&
+	       (*lx->p == ' ' || *lx->p == '\t' || *lx->p == '\r' || *lx->p == '\n')) {
+		if (*lx->p == '\n')
+			lx->line++;
+		lx->p++;
+	}
+}
+
+/* Skips past the terminator, counting lines. Returns 0, or -1 if absent. */
+static int calendar_lex_skip_past(struct calendar_lexer *lx, const char *term)
+{
+	size_t tl = strlen(term);
+
+	while (lx->p + tl <= lx->end) {
+		if (memcmp(lx->p, term, tl) == 0) {
+			lx->p += tl;
+			return 0;
+		}
+		if (*lx->p == '\n')
+			lx->line++;
+		lx->p++;
+	}
+	return -1;
+}
+
+static int calendar_is_name_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '_' || c == '-' || c == ':' || c == '.';
+}
+
+static int calendar_lex_name(struct calendar_lexer *lx, char *out, size_t n)
+{
+	size_t i = 0;
+
+	while (lx->p < lx->end && calendar_is_name_char(*lx->p)) {
+		if (i + 1 >= n)
+			return -1;
+		out[i++] = *lx->p++;
+	}
+	out[i] = '\0';
+	return i > 0 ? 0 : -1;
+}
+
+/* Appends the UTF-8 encoding of cp. Returns bytes written or -1. */
+static int calendar_put_utf8(char *o, size_t room, unsigned long cp)
+{
+	if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+		return -1;
+	if (cp < 0x80 && room >= 1) {
+		o[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800 && room >= 2) {
+		o[0] = (char)(0xC0 | (cp >> 6));
+		o[1] = (char)(0x80 | (cp & 0x3F));
+		return 2;
+	}
+	if (cp < 0x10000 && room >= 3) {
+		o[0] = (char)(0xE0 | (cp >> 12));
+		o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		o[2] = (char)(0x80 | (cp & 0x3F));
+		return 3;
+	}
+	if (cp >= 0x10000 && room >= 4) {
+		o[0] = (char)(0xF0 | (cp >> 18));
+		o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+		o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		o[3] = (char)(0x80 | (cp & 0x3F));
+		return 4;
+	}
+	return -1;
+}
+
+/* Reads a quoted attribute value with entities decoded. */
+static int calendar_lex_value(struct calendar_lexer *lx, struct calendar_attr *a)
+{
+	char q;
+	size_t n = 0;
+	int line = lx->line;
+
+	if (lx->p >= lx->end || (*lx->p != '"' && *lx->p != '\'')) {
+		calendar_fail(lx->err, line, a->name,
+		              "строка %d: значение атрибута %s должно быть в кавычках", line,
+		              a->name);
+		return -1;
+	}
+	q = *lx->p++;
+	while (lx->p < lx->end && *lx->p != q) {
+		char c = *lx->p;
+
+		if (c == '<') {
+			calendar_fail(lx->err, lx->line, a->name,
+			              "строка %d: атрибут %s: символ < в значении", lx->line,
+			              a->name);
+			return -1;
+		}
+		if (n + 5 >= sizeof(a->value)) {
+			calendar_fail(lx->err, lx->line, a->name,
+			              "строка %d: атрибут %s: значение длиннее %d байт", lx->line,
+			              a->name, CALENDAR_VALUE_MAX - 5);
+			return -1;
+		}
+		if (c == '&') {
+			static const struct {
+				const char *name;
+				char c;
+			} ents[] = {{"lt;", '<'},
+			            {"gt;", '>'},
+			            {"amp;", '&'},
+			            {"quot;", '"'},
+			            {"apos;", '\''}};
+			size_t k;
+			int done = 0;
+
+			lx->p++;
+			for (k = 0; k < sizeof(ents) / sizeof(ents[0]); k++) {
+				size_t l = strlen(ents[k].name);
+
+				if ((size_t)(lx->end - lx->p) >= l &&
+				    memcmp(lx->p, ents[k].name, l) == 0) {
+					a->value[n++] = ents[k].c;
+					lx->p += l;
+					done = 1;
+					break;
+				}
+			}
+			if (!done && lx->p < lx->end && *lx->p == '#') {
+				unsigned long cp = 0;
+				int hex = 0, digits = 0, w;
+
+				lx->p++;
+				if (lx->p < lx->end && *lx->p == 'x') {
+					hex = 1;
+					lx->p++;
+				}
+				while (lx->p < lx->end && *lx->p != ';' && digits < 8) {
+					char d = *lx->p;
+					int v;
+
+					if (d >= '0' && d <= '9')
+						v = d - '0';
+					else if (hex && d >= 'a' && d <= 'f')
+						v = d - 'a' + 10;
+					else if (hex && d >= 'A' && d <= 'F')
+						v = d - 'A' + 10;
+					else
+						break;
+					cp = cp * (hex ? 16 : 10) + (unsigned long)v;
+					digits++;
+					lx->p++;
+				}
+				if (digits > 0 && lx->p < lx->end && *lx->p == ';') {
+					w = calendar_put_utf8(a->value + n,
+					                      sizeof(a->value) - n - 1, cp);
+					if (w > 0) {
+						n += (size_t)w;
+						lx->p++;
+						done = 1;
+					}
+				}
+			}
+			if (!done) {
+				calendar_fail(lx->err, lx->line, a->name,
+				              "строка %d: атрибут %s: неизвестная ссылка &...;",
+				              lx->line, a->name);
+				return -1;
+			}
+			continue;
+		}
+		if (c == '\n')
+			lx->line++;
+		a->value[n++] = c;
+		lx->p++;
+	}
+	if (lx->p >= lx->end) {
+		calendar_fail(lx->err, line, a->name,
+		              "строка %d: атрибут %s: значение не закрыто кавычкой", line, a->name);
+		return -1;
+	}
+	lx->p++;
+	a->value[n] = '\0';
+	return 0;
+}
+
+/* The next tag, skipping whitespace, the declaration and comments. */
+static enum calendar_tok calendar_lex_next(struct calendar_lexer *lx, struct calendar_tag *t)
+{
+	for (;;) {
+		calendar_lex_skip_space(lx);
+		t->line = lx->line;
+		if (lx->p >= lx->end)
+			return t->type = CAL_TOK_EOF;
+		if (*lx->p != '<') {
+			calendar_fail(lx->err, lx->line, "",
+			              "строка %d: текст вне тегов (ожидается <)", lx->line);
+			return t->type = CAL_TOK_ERROR;
+		}
+		if (lx->end - lx->p >= 2 && lx->p[1] == '?') {
+			if (calendar_lex_skip_past(lx, "?>") != 0) {
+				calendar_fail(lx->err, t->line, "",
+				              "строка %d: объявление <? не закрыто", t->line);
+				return t->type = CAL_TOK_ERROR;
+			}
+			continue;
+		}
+		if (lx->end - lx->p >= 4 && memcmp(lx->p, "<!--", 4) == 0) {
+			lx->p += 4;
+			if (calendar_lex_skip_past(lx, "-->") != 0) {
+				calendar_fail(lx->err, t->line, "",
+				              "строка %d: комментарий не закрыт", t->line);
+				return t->type = CAL_TOK_ERROR;
+			}
+			continue;
+		}
+		break;
+	}
+	lx->p++;
+	t->nattrs = 0;
+	if (lx->p < lx->end && *lx->p == '/') {
+		lx->p++;
+		if (calendar_lex_name(lx, t->name, sizeof(t->name)) != 0) {
+			calendar_fail(lx->err, t->line, "", "строка %d: ошибка в закрывающем теге",
+			              t->line);
+			return t->type = CAL_TOK_ERROR;
+		}
+		calendar_lex_skip_space(lx);
+		if (lx->p >= lx->end || *lx->p != '>') {
+			calendar_fail(lx->err, t->line, "", "строка %d: </%s: ожидается >", t->line,
+			              t->name);
+			return t->type = CAL_TOK_ERROR;
+		}
+		lx->p++;
+		return t->type = CAL_TOK_CLOSE;
+	}
+	if (calendar_lex_name(lx, t->name, sizeof(t->name)) != 0) {
+		calendar_fail(lx->err, t->line, "", "строка %d: ожидается имя тега", t->line);
+		return t->type = CAL_TOK_ERROR;
+	}
+	for (;;) {
+		struct calendar_attr *a;
+		int i;
+		const char *before = lx->p;
+
+		calendar_lex_skip_space(lx);
+		if (lx->p >= lx->end) {
+			calendar_fail(lx->err, t->line, "", "строка %d: тег <%s не закрыт", t->line,
+			              t->name);
+			return t->type = CAL_TOK_ERROR;
+		}
+		if (*lx->p == '>') {
+			lx->p++;
+			return t->type = CAL_TOK_OPEN;
+		}
+		if (*lx->p == '/') {
+			if (lx->end - lx->p < 2 || lx->p[1] != '>') {
+				calendar_fail(lx->err, lx->line, "",
+				              "строка %d: <%s: после / ожидается >", lx->line,
+				              t->name);
+				return t->type = CAL_TOK_ERROR;
+			}
+			lx->p += 2;
+			return t->type = CAL_TOK_EMPTY;
+		}
+		if (lx->p == before || t->nattrs == (int)(sizeof(t->attrs) / sizeof(t->attrs[0]))) {
+			calendar_fail(lx->err, lx->line, "",
+			              "строка %d: <%s: ожидается атрибут, / или >", lx->line,
+			              t->name);
+			return t->type = CAL_TOK_ERROR;
+		}
+		a = &t->attrs[t->nattrs];
+		if (calendar_lex_name(lx, a->name, sizeof(a->name)) != 0) {
+			calendar_fail(lx->err, lx->line, "",
+			              "строка %d: <%s: ошибка в имени атрибута", lx->line, t->name);
+			return t->type = CAL_TOK_ERROR;
+		}
+		for (i = 0; i < t->nattrs; i++)
+			if (strcmp(t->attrs[i].name, a->name) == 0) {
+				calendar_fail(lx->err, lx->line, a->name,
+				              "строка %d: <%s>: атрибут %s повторяется", lx->line,
+				              t->name, a->name);
+				return t->type = CAL_TOK_ERROR;
+			}
+		calendar_lex_skip_space(lx);
+		if (lx->p >= lx->end || *lx->p != '=') {
+			calendar_fail(lx->err, lx->line, a->name,
+			              "строка %d: <%s>: после атрибута %s ожидается =", lx->line,
+			              t->name, a->name);
+			return t->type = CAL_TOK_ERROR;
+		}
+		lx->p++;
+		calendar_lex_skip_space(lx);
+		if (calendar_lex_value(lx, a) != 0)
+			return t->type = CAL_TOK_ERROR;
+		t->nattrs++;
+	}
+}
+
+/* ---- xmlcalendar: structure ---- */
+
+/* Checks that every attribute of t is in the NULL-terminated list. */
+static int calendar_check_attrs(const struct calendar_tag *t, const char *const *allowed,
+                                struct calendar_error *err)
+{
+	int i, k;
+
+	for (i = 0; i < t->nattrs; i++) {
+		for (k = 0; allowed[k] != NULL; k++)
+			if (strcmp(t->attrs[i].name, allowed[k]) == 0)
+				break;
+		if (allowed[k] == NULL) {
+			calendar_fail(err, t->line, t->attrs[i].name,
+			              "строка %d: <%s>: неизвестный атрибут %s", t->line, t->name,
+			              t->attrs[i].name);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static const char *calendar_attr(const struct calendar_tag *t, const char *name)
+{
+	int i;
+
+	for (i = 0; i < t->nattrs; i++)
+		if (strcmp(t->attrs[i].name, name) == 0)
+			return t->attrs[i].value;
+	return NULL;
+}
+
+/* A plain decimal integer lo..hi. */
+static int calendar_parse_int(const char *s, int lo, int hi, int *out)
+{
+	long v = 0;
+	int n = 0;
+
+	if (*s == '0' && s[1] != '\0')
+		return -1;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9' || ++n > 6)
+			return -1;
+		v = v * 10 + (*s - '0');
+	}
+	if (n == 0 || v < lo || v > hi)
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
+/* "MM.DD" of year y -> day number. */
+static int calendar_parse_md(const char *s, int year, int *out)
+{
+	int m, d;
+
+	if (strlen(s) != 5 || s[2] != '.')
+		return -1;
+	if (s[0] < '0' || s[0] > '9' || s[1] < '0' || s[1] > '9' || s[3] < '0' || s[3] > '9' ||
+	    s[4] < '0' || s[4] > '9')
+		return -1;
+	m = (s[0] - '0') * 10 + (s[1] - '0');
+	d = (s[3] - '0') * 10 + (s[4] - '0');
+	if (!date_valid(year, m, d))
+		return -1;
+	*out = date_from_ymd(year, m, d);
+	return 0;
+}
+
+/*
+ * After all entries of a year: paid non-working days that immediately
+ * precede a public holiday were shortened in the official norm.
+ */
+static void calendar_mark_paid_short(struct calendar_year *y)
+{
+	int i;
+
+	for (i = 0; i + 1 < y->ndays; i++)
+		if (CALENDAR_KIND(y->day[i]) == CALENDAR_PAID_OFF &&
+		    CALENDAR_KIND(y->day[i + 1]) == CALENDAR_HOLIDAY)
+			y->day[i] |= CALENDAR_SHORT;
+}
+
+struct calendar_raw_day {
+	int line;
+	int t, h, from;
+};
+
+static int calendar_parse_day(struct calendar_year *y, const struct calendar_tag *t,
+                              struct calendar_raw_day *raw, struct calendar_error *err)
+{
+	static const char *const allowed[] = {"d", "t", "h", "f", NULL};
+	const char *d = calendar_attr(t, "d"), *ts = calendar_attr(t, "t");
+	const char *h = calendar_attr(t, "h"), *f = calendar_attr(t, "f");
+	int date, idx, tv, hv = 0, fv = DATE_NONE;
+
+	if (calendar_check_attrs(t, allowed, err) != 0)
+		return -1;
+	if (d == NULL || calendar_parse_md(d, y->year, &date) != 0) {
+		calendar_fail(err, t->line, "d",
+		              "строка %d: <day>: атрибут d должен быть датой ММ.ДД %d года, а не "
+		              "\"%.32s\"",
+		              t->line, y->year, d ? d : "");
+		return -1;
+	}
+	idx = date - y->first;
+	if (raw[idx].line) {
+		calendar_fail(err, t->line, "d", "строка %d: <day>: день %s уже описан в строке %d",
+		              t->line, d, raw[idx].line);
+		return -1;
+	}
+	if (ts == NULL || calendar_parse_int(ts, 1, 3, &tv) != 0) {
+		calendar_fail(err, t->line, "t",
+		              "строка %d: <day d=\"%s\">: атрибут t должен быть 1, 2 или 3, а не "
+		              "\"%.32s\"",
+		              t->line, d, ts ? ts : "");
+		return -1;
+	}
+	if (h != NULL) {
+		if (tv != 1) {
+			calendar_fail(err, t->line, "h",
+			              "строка %d: <day d=\"%s\">: атрибут h допустим только при "
+			              "t=\"1\"",
+			              t->line, d);
+			return -1;
+		}
+		if (calendar_parse_int(h, 1, CALENDAR_MAX_TITLES - 1, &hv) != 0) {
+			calendar_fail(err, t->line, "h",
+			              "строка %d: <day d=\"%s\">: атрибут h должен быть номером "
+			              "праздника 1..%d, а не \"%.32s\"",
+			              t->line, d, CALENDAR_MAX_TITLES - 1, h);
+			return -1;
+		}
+	}
+	if (f != NULL) {
+		if (tv != 1 || h != NULL) {
+			calendar_fail(err, t->line, "f",
+			              "строка %d: <day d=\"%s\">: атрибут f допустим только при "
+			              "t=\"1\" без h",
+			              t->line, d);
+			return -1;
+		}
+		if (calendar_parse_md(f, y->year, &fv) != 0) {
+			calendar_fail(
+			    err, t->line, "f",
+			    "строка %d: <day d=\"%s\">: атрибут f должен быть датой ММ.ДД "
+			    "%d года, а не \"%.32s\"",
+			    t->line, d, y->year, f);
+			return -1;
+		}
+	}
+	raw[idx].line = t->line;
+	raw[idx].t = tv;
+	raw[idx].h = hv;
+	raw[idx].from = fv;
+	return 0;
+}
+
+static int calendar_parse_holiday(struct calendar_year *y, const struct calendar_tag *t,
+                                  struct calendar_error *err)
+{
+	static const char *const allowed[] = {"id", "title", NULL};
+	const char *ids = calendar_attr(t, "id"), *title = calendar_attr(t, "title");
+	int id;
+
+	if (calendar_check_attrs(t, allowed, err) != 0)
+		return -1;
+	if (ids == NULL || calendar_parse_int(ids, 1, CALENDAR_MAX_TITLES - 1, &id) != 0) {
+		calendar_fail(err, t->line, "id",
+		              "строка %d: <holiday>: атрибут id должен быть числом 1..%d, а не "
+		              "\"%.32s\"",
+		              t->line, CALENDAR_MAX_TITLES - 1, ids ? ids : "");
+		return -1;
+	}
+	if (y->titles[id] != NULL) {
+		calendar_fail(err, t->line, "id", "строка %d: <holiday>: id %d повторяется",
+		              t->line, id);
+		return -1;
+	}
+	if (title == NULL || title[0] == '\0') {
+		calendar_fail(err, t->line, "title",
+		              "строка %d: <holiday id=\"%d\">: нужен непустой атрибут title",
+		              t->line, id);
+		return -1;
+	}
+	y->titles[id] = calendar_strdup(title);
+	return 0;
+}
+
+/* Reads the children of an open <holidays> or <days> up to its end tag. */
+static int calendar_parse_list(struct calendar_lexer *lx, struct calendar_year *y, const char *list,
+                               const char *item, struct calendar_raw_day *raw)
+{
+	struct calendar_tag t;
+
+	for (;;) {
+		if (calendar_lex_next(lx, &t) == CAL_TOK_ERROR)
+			return -1;
+		if (t.type == CAL_TOK_CLOSE && strcmp(t.name, list) == 0)
+			return 0;
+		if ((t.type != CAL_TOK_OPEN && t.type != CAL_TOK_EMPTY) ||
+		    strcmp(t.name, item) != 0) {
+			calendar_fail(lx->err, t.line, "",
+			              "строка %d: в <%s> ожидается <%s> или </%s>", t.line, list,
+			              item, list);
+			return -1;
+		}
+		if (raw != NULL ? calendar_parse_day(y, &t, raw, lx->err)
+		                : calendar_parse_holiday(y, &t, lx->err))
+			return -1;
+		if (t.type == CAL_TOK_OPEN) {
+			struct calendar_tag c;
+
+			if (calendar_lex_next(lx, &c) == CAL_TOK_ERROR)
+				return -1;
+			if (c.type != CAL_TOK_CLOSE || strcmp(c.name, item) != 0) {
+				calendar_fail(lx->err, c.line, "", "строка %d: ожидается </%s>",
+				              c.line, item);
+				return -1;
+			}
+		}
+	}
+}
+
+static char *calendar_dup_attr(const struct calendar_tag *t, const char *name)
+{
+	const char *v = calendar_attr(t, name);
+
+	return v ? calendar_strdup(v) : NULL;
+}
+
+/* Turns the raw entries into kinds. */
+static int calendar_apply_raw(struct calendar_year *y, const struct calendar_raw_day *raw,
+                              struct calendar_error *err)
+{
+	int i;
+
+	for (i = 0; i < y->ndays; i++) {
+		const struct calendar_raw_day *r = &raw[i];
+		int weekend = date_weekday(y->first + i) >= DATE_SAT;
+		enum calendar_kind kind;
+		unsigned flags = 0;
+
+		if (!r->line)
+			continue;
+		if (r->h && y->titles[r->h] == NULL) {
+			calendar_fail(err, r->line, "h",
+			              "строка %d: <day>: праздника с id %d нет в <holidays>",
+			              r->line, r->h);
+			return -1;
+		}
+		if (r->t == 2) {
+			kind = CALENDAR_WORK;
+			flags = CALENDAR_SHORT;
+		} else if (r->t == 3) {
+			kind = CALENDAR_WORK;
+		} else if (r->h && calendar_title_is_paid_off(y->titles[r->h])) {
+			kind = weekend ? CALENDAR_WEEKEND : CALENDAR_PAID_OFF;
+		} else if (r->h) {
+			kind = CALENDAR_HOLIDAY;
+		} else if (weekend && r->from == DATE_NONE) {
+			kind = CALENDAR_WEEKEND;
+		} else {
+			kind = CALENDAR_DAY_OFF;
+		}
+		if (calendar_year_set(y, i, kind, flags, r->h, r->from) != 0) {
+			calendar_fail(err, r->line, "t", "строка %d: <day>: недопустимое сочетание",
+			              r->line);
+			return -1;
+		}
+	}
+	calendar_mark_paid_short(y);
+	return 0;
+}
+
+int calendar_load_xml(struct calendar *cal, const char *text, size_t len,
+                      struct calendar_error *err)
+{
+	static const char *const allowed[] = {"year", "lang", "date", "country", NULL};
+	struct calendar_lexer lx = {text, text + len, 1, err};
+	struct calendar_tag t;
+	struct calendar_year *y = NULL;
+	struct calendar_raw_day *raw = NULL;
+	const char *ys;
+	int year, seen_holidays = 0, seen_days = 0;
+
+	if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
+		lx.p += 3;
+	if (memchr(text, '\0', len) != NULL) {
+		calendar_fail(err, 1, "", "строка 1: в файле есть нулевые байты");
+		return -1;
+	}
+	if (calendar_lex_next(&lx, &t) == CAL_TOK_ERROR)
+		return -1;
+	if ((t.type != CAL_TOK_OPEN && t.type != CAL_TOK_EMPTY) || strcmp(t.name, "calendar")) {
+		calendar_fail(err, t.line, "", "строка %d: ожидается <calendar>", t.line);
+		return -1;
+	}
+	if (calendar_check_attrs(&t, allowed, err) != 0)
+		return -1;
+	ys = calendar_attr(&t, "year");
+	if (ys == NULL || calendar_parse_int(ys, DATE_MIN_YEAR, DATE_MAX_YEAR, &year) != 0) {
+		calendar_fail(err, t.line, "year",
+		              "строка %d: <calendar>: атрибут year должен быть годом %d..%d, а не "
+		              "\"%.32s\"",
+		              t.line, DATE_MIN_YEAR, DATE_MAX_YEAR, ys ? ys : "");
+		return -1;
+	}
+	y = calendar_year_new(year);
+	y->lang = calendar_dup_attr(&t, "lang");
+	y->issued = calendar_dup_attr(&t, "date");
+	y->country = calendar_dup_attr(&t, "country");
+	raw = calloc(366, sizeof(*raw));
+	if (raw == NULL)
+		abort();
+	if (t.type == CAL_TOK_OPEN) {
+		for (;;) {
+			if (calendar_lex_next(&lx, &t) == CAL_TOK_ERROR)
+				goto fail;
+			if (t.type == CAL_TOK_CLOSE && strcmp(t.name, "calendar") == 0)
+				break;
+			if (t.type == CAL_TOK_EMPTY && t.nattrs == 0 &&
+			    (strcmp(t.name, "holidays") == 0 || strcmp(t.name, "days") == 0)) {
+				continue;
+			}
+			if (t.type == CAL_TOK_OPEN && t.nattrs == 0 &&
+			    strcmp(t.name, "holidays") == 0 && !seen_holidays) {
+				seen_holidays = 1;
+				if (calendar_parse_list(&lx, y, "holidays", "holiday", NULL))
+					goto fail;
+				continue;
+			}
+			if (t.type == CAL_TOK_OPEN && t.nattrs == 0 &&
+			    strcmp(t.name, "days") == 0 && !seen_days) {
+				seen_days = 1;
+				if (calendar_parse_list(&lx, y, "days", "day", raw))
+					goto fail;
+				continue;
+			}
+			if (t.type == CAL_TOK_EOF)
+				calendar_fail(err, t.line, "",
+				              "строка %d: файл кончился до </calendar>", t.line);
+			else
+				calendar_fail(err, t.line, "",
+				              "строка %d: в <calendar> ожидается <holidays> или "
+				              "<days> (по одному) или </calendar>",
+				              t.line);
+			goto fail;
+		}
+	}
+	if (calendar_lex_next(&lx, &t) != CAL_TOK_EOF) {
+		if (t.type != CAL_TOK_ERROR)
+			calendar_fail(err, t.line, "", "строка %d: лишнее после </calendar>",
+			              t.line);
+		goto fail;
+	}
+	if (calendar_apply_raw(y, raw, err) != 0)
+		goto fail;
+	free(raw);
+	calendar_install(cal, y);
+	return 0;
+fail:
+	free(raw);
+	calendar_year_free(y);
+	return -1;
+}
+
+int calendar_load_xml_file(struct calendar *cal, const char *path, struct calendar_error *err)
+{
+	FILE *f = fopen(path, "rb");
+	struct buf b = BUF_INIT;
+	char chunk[8192];
+	size_t n;
+	int rc;
+
+	if (f == NULL) {
+		calendar_fail(err, 0, "", "не открыть %s: %s", path, strerror(errno));
+		return -1;
+	}
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+		buf_append(&b, chunk, n);
+		if (b.len > CALENDAR_FILE_MAX) {
+			fclose(f);
+			buf_free(&b);
+			calendar_fail(err, 0, "", "%s: файл больше %d байт", path,
+			              CALENDAR_FILE_MAX);
+			return -1;
+		}
+	}
+	if (ferror(f)) {
+		fclose(f);
+		buf_free(&b);
+		calendar_fail(err, 0, "", "ошибка чтения %s", path);
+		return -1;
+	}
+	fclose(f);
+	rc = calendar_load_xml(cal, b.data ? b.data : "", b.len, err);
+	buf_free(&b);
+	return rc;
+}
+
+/* ---- xmlcalendar: emitter ---- */
+
+static void calendar_put_escaped(struct buf *out, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '&':
+			buf_puts(out, "&amp;");
+			break;
+		case '<':
+			buf_puts(out, "&lt;");
+			break;
+		case '>':
+			buf_puts(out, "&gt;");
+			break;
+		case '"':
+			buf_puts(out, "&quot;");
+			break;
+		case '\n':
+			buf_puts(out, "&#10;");
+			break;
+		case '\t':
+			buf_puts(out, "&#9;");
+			break;
+		case '\r':
+			buf_puts(out, "&#13;");
+			break;
+		default:
+			buf_putc(out, *s);
+		}
+	}
+}
+
+static void calendar_put_attr(struct buf *out, const char *name, const char *value)
+{
+	if (value == NULL)
+		return;
+	buf_printf(out, " %s=\"", name);
+	calendar_put_escaped(out, value);
+	buf_putc(out, '"');
+}
+
+static void calendar_put_md(struct buf *out, const char *name, int date)
+{
+	int m, d;
+
+	date_to_ymd(date, NULL, &m, &d);
+	buf_printf(out, " %s=\"%02d.%02d\"", name, m, d);
+}
+
+/* The t attribute for a day (0: no entry). */
+static int calendar_xml_t(unsigned bits)
+{
+	switch (CALENDAR_KIND(bits)) {
+	case CALENDAR_WORK:
+		if (bits & CALENDAR_SHORT)
+			return 2;
+		return (bits & (CALENDAR_MADE_WORKING | CALENDAR_LISTED)) ? 3 : 0;
+	case CALENDAR_WEEKEND:
+		return (bits & CALENDAR_LISTED) ? 1 : 0;
+	default:
+		return 1;
+	}
+}
+
+int calendar_emit_xml(const struct calendar *cal, int year, struct buf *out)
+{
+	const struct calendar_year *y = calendar_find(cal, year);
+	int i;
+
+	if (y == NULL)
+		return -1;
+	buf_puts(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+	buf_printf(out, "<calendar year=\"%d\"", y->year);
+	calendar_put_attr(out, "lang", y->lang);
+	calendar_put_attr(out, "date", y->issued);
+	calendar_put_attr(out, "country", y->country);
+	buf_puts(out, ">\n    <holidays>\n");
+	for (i = 1; i < CALENDAR_MAX_TITLES; i++) {
+		if (y->titles[i] == NULL)
+			continue;
+		buf_printf(out, "        <holiday id=\"%d\"", i);
+		calendar_put_attr(out, "title", y->titles[i]);
+		buf_puts(out, "/>\n");
+	}
+	buf_puts(out, "    </holidays>\n    <days>\n");
+	for (i = 0; i < y->ndays; i++) {
+		int t = calendar_xml_t(y->day[i]);
+
+		if (t == 0)
+			continue;
+		buf_puts(out, "        <day");
+		calendar_put_md(out, "d", y->first + i);
+		buf_printf(out, " t=\"%d\"", t);
+		if (t == 1 && y->hid[i])
+			buf_printf(out, " h=\"%d\"", y->hid[i]);
+		if (t == 1 && y->from[i] != DATE_NONE)
+			calendar_put_md(out, "f", y->from[i]);
+		buf_puts(out, "/>\n");
+	}
+	buf_puts(out, "    </days>\n</calendar>\n");
+	return 0;
+}
+
+/* ---- JSON form ---- */
+
+static const char *const calendar_kind_names[] = {"work", "weekend", "holiday", "day_off",
+                                                  "paid_off"};
+
+static void calendar_json_date(json_object *o, const char *key, int date)
+{
+	char b[DATE_BUFSZ];
+
+	date_format(date, b);
+	json_object_object_add(o, key, json_object_new_string(b));
+}
+
+json_object *calendar_to_json(const struct calendar *cal, int year)
+{
+	const struct calendar_year *y = calendar_find(cal, year);
+	json_object *root, *titles, *days;
+	int i, last_id = 0;
+
+	if (y == NULL)
+		return NULL;
+	root = json_object_new_object();
+	json_object_object_add(root, "year", json_object_new_int(y->year));
+	if (y->lang)
+		json_object_object_add(root, "lang", json_object_new_string(y->lang));
+	if (y->issued)
+		json_object_object_add(root, "issued", json_object_new_string(y->issued));
+	if (y->country)
+		json_object_object_add(root, "country", json_object_new_string(y->country));
+	for (i = 1; i < CALENDAR_MAX_TITLES; i++)
+		if (y->titles[i] != NULL)
+			last_id = i;
+	titles = json_object_new_array();
+	for (i = 1; i <= last_id; i++)
+		json_object_array_add(titles,
+		                      y->titles[i] ? json_object_new_string(y->titles[i]) : NULL);
+	json_object_object_add(root, "holidays", titles);
+	days = json_object_new_array();
+	for (i = 0; i < y->ndays; i++) {
+		unsigned bits = y->day[i];
+		enum calendar_kind kind = CALENDAR_KIND(bits);
+		json_object *d;
+
+		if (calendar_xml_t(bits) == 0)
+			continue;
+		d = json_object_new_object();
+		calendar_json_date(d, "date", y->first + i);
+		json_object_object_add(d, "kind",
+		                       json_object_new_string(calendar_kind_names[kind]));
+		if (y->hid[i])
+			json_object_object_add(d, "title",
+			                       json_object_new_string(y->titles[y->hid[i]]));
+		if (y->from[i] != DATE_NONE)
+			calendar_json_date(d, "from", y->from[i]);
+		if (bits & CALENDAR_SHORT)
+			json_object_object_add(d, "short", json_object_new_boolean(1));
+		json_object_array_add(days, d);
+	}
+	json_object_object_add(root, "days", days);
+	return root;
+}
+
+static int calendar_json_string(json_object *o, const char *key, const char **out)
+{
+	json_object *v;
+
+	*out = NULL;
+	if (!json_object_object_get_ex(o, key, &v))
+		return 0;
+	if (!json_object_is_type(v, json_type_string))
+		return -1;
+	*out = json_object_get_string(v);
+	return 0;
+}
+
+static int calendar_json_day(struct calendar_year *y, json_object *d, int i,
+                             struct calendar_error *err)
+{
+	char field[64];
+	const char *ds, *ks, *title, *fs;
+	json_object *shortv = NULL;
+	int date, from = DATE_NONE, hid = 0, k;
+	unsigned flags = 0;
+	enum calendar_kind kind;
+
+	snprintf(field, sizeof(field), "days[%d]", i);
+	if (!json_object_is_type(d, json_type_object)) {
+		calendar_fail(err, 0, field, "%s: ожидается объект {\"date\", \"kind\", ...}",
+		              field);
+		return -1;
+	}
+	{
+		json_object_object_foreach(d, key, val)
+		{
+			(void)val;
+			if (strcmp(key, "date") && strcmp(key, "kind") && strcmp(key, "title") &&
+			    strcmp(key, "from") && strcmp(key, "short")) {
+				snprintf(field, sizeof(field), "days[%d].%.32s", i, key);
+				calendar_fail(err, 0, field,
+				              "%s: неизвестный ключ (допустимы date, kind, title, "
+				              "from, short)",
+				              field);
+				return -1;
+			}
+		}
+	}
+	snprintf(field, sizeof(field), "days[%d].date", i);
+	if (calendar_json_string(d, "date", &ds) || ds == NULL || date_parse(ds, &date) ||
+	    date_year(date) != y->year) {
+		calendar_fail(err, 0, field, "%s: ожидается дата ГГГГ-ММ-ДД %d года", field,
+		              y->year);
+		return -1;
+	}
+	if (y->day[date - y->first] & CALENDAR_LISTED) {
+		calendar_fail(err, 0, field, "%s: дата %s уже описана", field, ds);
+		return -1;
+	}
+	snprintf(field, sizeof(field), "days[%d].kind", i);
+	if (calendar_json_string(d, "kind", &ks) || ks == NULL)
+		ks = "";
+	for (k = 0; k < 5; k++)
+		if (strcmp(ks, calendar_kind_names[k]) == 0)
+			break;
+	if (k == 5) {
+		calendar_fail(err, 0, field,
+		              "%s: допустимы work, weekend, holiday, day_off, paid_off", field);
+		return -1;
+	}
+	kind = (enum calendar_kind)k;
+	snprintf(field, sizeof(field), "days[%d].title", i);
+	if (calendar_json_string(d, "title", &title) || (title != NULL && title[0] == '\0')) {
+		calendar_fail(err, 0, field, "%s: ожидается непустая строка", field);
+		return -1;
+	}
+	if (title != NULL && kind != CALENDAR_HOLIDAY && kind != CALENDAR_PAID_OFF &&
+	    kind != CALENDAR_WEEKEND) {
+		calendar_fail(err, 0, field, "%s: название бывает у holiday, paid_off и weekend",
+		              field);
+		return -1;
+	}
+	if (title == NULL && kind == CALENDAR_HOLIDAY)
+		title = CALENDAR_DEFAULT_HOLIDAY;
+	if (title == NULL && kind == CALENDAR_PAID_OFF)
+		title = CALENDAR_DEFAULT_PAID_OFF;
+	if (title != NULL && calendar_title_is_paid_off(title) != (kind != CALENDAR_HOLIDAY)) {
+		calendar_fail(err, 0, field,
+		              kind != CALENDAR_HOLIDAY
+		                  ? "%s: название нерабочего оплачиваемого дня начинается с "
+		                    "«Нерабоч» или называет указ Президента"
+		                  : "%s: такое название означает нерабочий оплачиваемый день "
+		                    "(kind paid_off)",
+		              field);
+		return -1;
+	}
+	if (title != NULL) {
+		hid = calendar_title_id(y, title);
+		if (hid == 0) {
+			calendar_fail(err, 0, field, "%s: больше %d названий праздников", field,
+			              CALENDAR_MAX_TITLES - 1);
+			return -1;
+		}
+	}
+	snprintf(field, sizeof(field), "days[%d].from", i);
+	if (calendar_json_string(d, "from", &fs)) {
+		calendar_fail(err, 0, field, "%s: ожидается дата ГГГГ-ММ-ДД", field);
+		return -1;
+	}
+	if (fs != NULL) {
+		if (kind != CALENDAR_DAY_OFF) {
+			calendar_fail(err, 0, field, "%s: from бывает только у day_off", field);
+			return -1;
+		}
+		if (date_parse(fs, &from) || date_year(from) != y->year) {
+			calendar_fail(err, 0, field, "%s: ожидается дата ГГГГ-ММ-ДД %d года", field,
+			              y->year);
+			return -1;
+		}
+	}
+	snprintf(field, sizeof(field), "days[%d].short", i);
+	if (json_object_object_get_ex(d, "short", &shortv)) {
+		if (!json_object_is_type(shortv, json_type_boolean)) {
+			calendar_fail(err, 0, field, "%s: ожидается true или false", field);
+			return -1;
+		}
+		if (json_object_get_boolean(shortv)) {
+			if (kind != CALENDAR_WORK && kind != CALENDAR_PAID_OFF) {
+				calendar_fail(err, 0, field,
+				              "%s: сокращённым бывает только work или paid_off",
+				              field);
+				return -1;
+			}
+			flags |= CALENDAR_SHORT;
+		}
+	}
+	if (calendar_year_set(y, date - y->first, kind, flags, hid, from) != 0) {
+		snprintf(field, sizeof(field), "days[%d].kind", i);
+		calendar_fail(err, 0, field, "%s: %s не может быть %s (день недели %d)", field, ds,
+		              ks, date_weekday(date));
+		return -1;
+	}
+	return 0;
+}
+
+int calendar_load_json(struct calendar *cal, json_object *root, struct calendar_error *err)
+{
+	json_object *v, *days = NULL, *titles = NULL;
+	struct calendar_year *y = NULL;
+	int year, i, n;
+
+	if (!json_object_is_type(root, json_type_object)) {
+		calendar_fail(err, 0, "", "ожидается объект {\"year\", \"days\"}");
+		return -1;
+	}
+	{
+		json_object_object_foreach(root, key, val)
+		{
+			(void)val;
+			if (strcmp(key, "year") && strcmp(key, "lang") && strcmp(key, "issued") &&
+			    strcmp(key, "country") && strcmp(key, "holidays") &&
+			    strcmp(key, "days")) {
+				calendar_fail(err, 0, key,
+				              "%.40s: неизвестный ключ (допустимы year, lang, "
+				              "issued, country, holidays, days)",
+				              key);
+				return -1;
+			}
+		}
+	}
+	if (!json_object_object_get_ex(root, "year", &v) ||
+	    !json_object_is_type(v, json_type_int) || json_object_get_int64(v) < DATE_MIN_YEAR ||
+	    json_object_get_int64(v) > DATE_MAX_YEAR) {
+		calendar_fail(err, 0, "year", "year: ожидается год %d..%d", DATE_MIN_YEAR,
+		              DATE_MAX_YEAR);
+		return -1;
+	}
+	year = (int)json_object_get_int64(v);
+	y = calendar_year_new(year);
+	{
+		static const char *const keys[] = {"lang", "issued", "country"};
+		char **dst[] = {&y->lang, &y->issued, &y->country};
+		int k;
+
+		for (k = 0; k < 3; k++) {
+			const char *s;
+
+			if (calendar_json_string(root, keys[k], &s)) {
+				calendar_fail(err, 0, keys[k], "%s: ожидается строка", keys[k]);
+				goto fail;
+			}
+			if (s != NULL)
+				*dst[k] = calendar_strdup(s);
+		}
+	}
+	if (json_object_object_get_ex(root, "holidays", &titles)) {
+		if (!json_object_is_type(titles, json_type_array) ||
+		    json_object_array_length(titles) >= CALENDAR_MAX_TITLES) {
+			calendar_fail(err, 0, "holidays",
+			              "holidays: ожидается массив названий (не больше %d)",
+			              CALENDAR_MAX_TITLES - 1);
+			goto fail;
+		}
+		n = (int)json_object_array_length(titles);
+		for (i = 0; i < n; i++) {
+			json_object *t = json_object_array_get_idx(titles, (size_t)i);
+			char field[32];
+			int k;
+
+			if (t == NULL)
+				continue;
+			snprintf(field, sizeof(field), "holidays[%d]", i);
+			if (!json_object_is_type(t, json_type_string) ||
+			    json_object_get_string_len(t) == 0) {
+				calendar_fail(err, 0, field,
+				              "%s: ожидается непустая строка или null", field);
+				goto fail;
+			}
+			for (k = 1; k <= i; k++)
+				if (y->titles[k] &&
+				    strcmp(y->titles[k], json_object_get_string(t)) == 0) {
+					calendar_fail(err, 0, field, "%s: название повторяется",
+					              field);
+					goto fail;
+				}
+			y->titles[i + 1] = calendar_strdup(json_object_get_string(t));
+		}
+	}
+	if (json_object_object_get_ex(root, "days", &days)) {
+		if (!json_object_is_type(days, json_type_array)) {
+			calendar_fail(err, 0, "days", "days: ожидается массив");
+			goto fail;
+		}
+		n = (int)json_object_array_length(days);
+		for (i = 0; i < n; i++)
+			if (calendar_json_day(y, json_object_array_get_idx(days, (size_t)i), i,
+			                      err) != 0)
+				goto fail;
+	}
+	calendar_install(cal, y);
+	return 0;
+fail:
+	calendar_year_free(y);
+	return -1;
+}

@@ -1,0 +1,51 @@
+/*
+ * money.h - amounts of money as int64_t kopecks.
+ *
+ * Money never goes through floating point: amounts are whole kopecks, text is
+ * parsed and printed digit by digit, and every computed amount comes from
+ * money_muldiv(), which rounds a×b/c half up (away from zero) once, with a
+ * 128-bit intermediate so no product overflows.
+ *
+ * The range is that of PostgreSQL numeric(15,2): at most 13 digits before the
+ * point, |amount| <= MONEY_MAX (9 999 999 999 999.99).
+ */
+#ifndef CABINET_MONEY_H
+#define CABINET_MONEY_H
+
+#include <stdint.h>
+
+#define MONEY_MAX INT64_C(999999999999999)
+
+/* Buffer sizes for the formatters, NUL included. */
+#define MONEY_BUFSZ    24 /* "-9999999999999.99" */
+#define MONEY_RU_BUFSZ 40 /* "-9 999 999 999 999,99 ₽" */
+
+/* money_parse() flags. */
+#define MONEY_ALLOW_NEGATIVE 0x1
+
+/*
+ * Parses "30500.00", "30500", "30500.5" into kopecks. Refused: an empty
+ * string, spaces anywhere, a leading '+', a leading zero before other digits
+ * ("007"), a point without digits on either side, more than two decimals,
+ * exponents, more than 13 integer digits, and a '-' unless flags has
+ * MONEY_ALLOW_NEGATIVE. Returns 0, or -1 with *out untouched.
+ */
+int money_parse(const char *s, int flags, int64_t *out);
+
+/* "30500.00", "-5.10": the API form. out has MONEY_BUFSZ bytes. */
+void money_format(int64_t kopecks, char *out);
+
+/* "30 500,00 ₽", "0,00 ₽", "-1 234,00 ₽": plain spaces between thousands. */
+void money_format_ru(int64_t kopecks, char *out);
+
+/*
+ * a × b / c rounded half up, away from zero for negative results
+ * (2.5 -> 3, -2.5 -> -3). The product is exact (128 bits). Returns 0, or -1
+ * when c is 0 or the result does not fit in int64_t.
+ */
+int money_muldiv(int64_t a, int64_t b, int64_t c, int64_t *out);
+
+/* The same for callers that know the result fits and c != 0 (aborts if not). */
+int64_t money_muldiv_exact(int64_t a, int64_t b, int64_t c);
+
+#endif

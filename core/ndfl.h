@@ -1,0 +1,61 @@
+/*
+ * ndfl.h - personal income tax (НДФЛ) on a resident's labor income, 2025 on.
+ *
+ * Cumulative from 1 January (Tax Code art. 225, 226): the tax for a month is
+ * the scale applied to the year-to-date base including this month, rounded
+ * to whole rubles (half up), minus the tax already withheld this year.
+ * Scale on the annual base B (rubles):
+ *   13% up to 2 400 000;
+ *   312 000 + 15% over 2 400 000 up to 5 000 000;
+ *   702 000 + 18% over 5 000 000 up to 20 000 000;
+ *   3 402 000 + 20% over 20 000 000 up to 50 000 000;
+ *   9 402 000 + 22% above.
+ * Standard child deductions per month (art. 218): 1 400 for the first child,
+ * 2 800 for the second, 6 000 for the third and each next, plus 12 000 for
+ * a disabled child; all doubled for a sole parent. They apply in each month
+ * whose year-to-date income including the month is at most 450 000.
+ *
+ * Amounts are kopecks (money.h). A month whose cumulative tax is below what
+ * was withheld gives 0 here (the excess is for the employer to offset or
+ * refund under art. 231, not for the monthly withholding).
+ */
+#ifndef CABINET_NDFL_H
+#define CABINET_NDFL_H
+
+#include <stdint.h>
+
+/* Year-to-date income up to which child deductions apply: 450 000.00. */
+#define NDFL_CHILD_INCOME_LIMIT INT64_C(45000000)
+
+struct ndfl_child {
+	int order;    /* 1 = first child, 2 = second, 3.. */
+	int disabled; /* a disabled child: +12 000 */
+};
+
+struct ndfl_input {
+	int64_t ytd_income;                /* earlier months of this year */
+	int64_t ytd_deductions;            /* deductions applied in the earlier months */
+	int64_t ytd_tax;                   /* tax withheld in the earlier months */
+	int64_t income;                    /* this month */
+	const struct ndfl_child *children; /* borrowed */
+	int nchildren;
+	int sole_parent;
+};
+
+struct ndfl_result {
+	int64_t deduction; /* applied this month */
+	int64_t base_ytd;  /* year-to-date base including this month */
+	int64_t tax_ytd;   /* scale(base_ytd), whole rubles */
+	int64_t tax;       /* to withhold this month */
+};
+
+/* The scale on an annual base (kopecks), rounded to whole rubles half up. */
+int64_t ndfl_scale(int64_t base);
+
+/* Child deductions for one month (before the income limit). */
+int64_t ndfl_child_deduction(const struct ndfl_child *children, int n, int sole_parent);
+
+/* This month's tax. Returns 0, or -1 for negative or out-of-range inputs. */
+int ndfl_month(const struct ndfl_input *in, struct ndfl_result *out);
+
+#endif

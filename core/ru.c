@@ -1,0 +1,53 @@
+#include "ru.h"
+
+#include "date.h"
+
+#include <stdio.h>
+
+const char *ru_plural(long long n, const char *one, const char *few, const char *many)
+{
+	unsigned long long a = n < 0 ? 0ULL - (unsigned long long)n : (unsigned long long)n;
+	unsigned long long d10 = a % 10, d100 = a % 100;
+
+	if (d100 >= 11 && d100 <= 14)
+		return many;
+	if (d10 == 1)
+		return one;
+	if (d10 >= 2 && d10 <= 4)
+		return few;
+	return many;
+}
+
+static const char *const ru_months[12] = {"январь",   "февраль", "март",   "апрель",
+                                          "май",      "июнь",    "июль",   "август",
+                                          "сентябрь", "октябрь", "ноябрь", "декабрь"};
+static const char *const ru_months_gen[12] = {"января",   "февраля", "марта",  "апреля",
+                                              "мая",      "июня",    "июля",   "августа",
+                                              "сентября", "октября", "ноября", "декабря"};
+static const char *const ru_months_title[12] = {"Январь",   "Февраль", "Март",   "Апрель",
+                                                "Май",      "Июнь",    "Июль",   "Август",
+                                                "Сентябрь", "Октябрь", "Ноябрь", "Декабрь"};
+
+const char *ru_month_name(int month)
+{
+	return month >= 1 && month <= 12 ? ru_months[month - 1] : NULL;
+}
+
+const char *ru_month_genitive(int month)
+{
+	return month >= 1 && month <= 12 ? ru_months_gen[month - 1] : NULL;
+}
+
+const char *ru_month_title(int month)
+{
+	return month >= 1 && month <= 12 ? ru_months_title[month - 1] : NULL;
+}
+
+char *ru_format_date_long(int date, char *out, size_t n)
+{
+	int y, m, d;
+
+	date_to_ymd(date, &y, &m, &d);
+	snprintf(out, n, "%d %s %d г.", d, ru_months_gen[m - 1], y);
+	return out;
+}

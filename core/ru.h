@@ -1,0 +1,32 @@
+/*
+ * ru.h - Russian wording: plural forms and month names.
+ *
+ * All strings are UTF-8 literals owned by the module (or the caller, for the
+ * plural forms passed in); nothing is allocated.
+ */
+#ifndef CABINET_RU_H
+#define CABINET_RU_H
+
+#include <stddef.h>
+
+/*
+ * Picks the form for n: ru_plural(n, "день", "дня", "дней") gives
+ * 1 день, 2 дня, 5 дней, 11 дней, 21 день, 22 дня, 112 дней. The sign of n
+ * does not matter. Returns one of the three pointers passed in.
+ */
+const char *ru_plural(long long n, const char *one, const char *few, const char *many);
+
+/* "январь".."декабрь" for 1..12; NULL otherwise. */
+const char *ru_month_name(int month);
+/* "января".."декабря" (as in "22 ноября 2026"); NULL otherwise. */
+const char *ru_month_genitive(int month);
+/* "Январь".."Декабрь": the nominative capitalised, for headings. */
+const char *ru_month_title(int month);
+
+/*
+ * "22 ноября 2026 г." into out (size n); returns out. The date is a day
+ * number of date.h.
+ */
+char *ru_format_date_long(int date, char *out, size_t n);
+
+#endif

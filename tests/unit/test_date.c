@@ -1,0 +1,198 @@
+/* Tables for date.h and ru.h. */
+#include "check.h"
+#include "date.h"
+#include "ru.h"
+
+TEST(test_date_known_days)
+{
+	CHECK_INT(date_from_ymd(1970, 1, 1), 0);
+	CHECK_INT(date_from_ymd(1969, 12, 31), -1);
+	CHECK_INT(date_from_ymd(2000, 3, 1), 11017);
+	CHECK_INT(date_weekday(date_from_ymd(1970, 1, 1)), DATE_THU);
+	CHECK_INT(date_weekday(date_from_ymd(2026, 11, 22)), DATE_SUN);
+	CHECK_INT(date_weekday(date_from_ymd(2025, 11, 1)), DATE_SAT);
+	CHECK_INT(date_weekday(date_from_ymd(1900, 1, 1)), DATE_MON);
+	CHECK_INT(date_weekday(date_from_ymd(2199, 12, 31)), DATE_TUE);
+	CHECK_INT(date_from_ymd(2026, 1, 1) - date_from_ymd(2025, 1, 1), 365);
+	CHECK_INT(date_from_ymd(2025, 1, 1) - date_from_ymd(2024, 1, 1), 366);
+}
+
+/* Every day 1900..2199 goes to y-m-d and back, and the weekday steps by one. */
+TEST(test_date_round_trip_all)
+{
+	int d, y, m, dd, bad = 0, prev_wd = 0;
+	int first = date_from_ymd(1900, 1, 1), last = date_from_ymd(2199, 12, 31);
+	char iso[DATE_BUFSZ];
+	int back;
+
+	for (d = first; d <= last; d++) {
+		int wd = date_weekday(d);
+
+		date_to_ymd(d, &y, &m, &dd);
+		if (date_from_ymd(y, m, dd) != d || !date_valid(y, m, dd))
+			bad++;
+		if (prev_wd && wd != prev_wd % 7 + 1)
+			bad++;
+		prev_wd = wd;
+		date_format(d, iso);
+		if (date_parse(iso, &back) != 0 || back != d)
+			bad++;
+	}
+	CHECK_INT(bad, 0);
+}
+
+TEST(test_date_days_in_month)
+{
+	CHECK_INT(date_days_in_month(2024, 2), 29);
+	CHECK_INT(date_days_in_month(2025, 2), 28);
+	CHECK_INT(date_days_in_month(1900, 2), 28);
+	CHECK_INT(date_days_in_month(2000, 2), 29);
+	CHECK_INT(date_days_in_month(2100, 2), 28);
+	CHECK_INT(date_days_in_month(2025, 4), 30);
+	CHECK_INT(date_days_in_month(2025, 12), 31);
+	CHECK_INT(date_days_in_month(2025, 13), 0);
+	CHECK_INT(date_days_in_month(2025, 0), 0);
+	CHECK(date_is_leap(2024) && !date_is_leap(2100) && date_is_leap(2000));
+}
+
+struct parse_case {
+	const char *text;
+	int ok;
+	int y, m, d;
+};
+
+static const struct parse_case parse_cases[] = {
+    {"2025-01-01", 1, 2025, 1, 1},    {"2024-02-29", 1, 2024, 2, 29}, {"2025-02-29", 0, 0, 0, 0},
+    {"2100-02-29", 0, 0, 0, 0},       {"2000-02-29", 1, 2000, 2, 29}, {"1900-01-01", 1, 1900, 1, 1},
+    {"2199-12-31", 1, 2199, 12, 31},  {"1899-12-31", 0, 0, 0, 0},     {"2200-01-01", 0, 0, 0, 0},
+    {"2025-04-31", 0, 0, 0, 0},       {"2025-13-01", 0, 0, 0, 0},     {"2025-00-10", 0, 0, 0, 0},
+    {"2025-01-00", 0, 0, 0, 0},       {"2025-1-01", 0, 0, 0, 0},      {"2025-01-1", 0, 0, 0, 0},
+    {"2025/01/01", 0, 0, 0, 0},       {"2025-01-01 ", 0, 0, 0, 0},    {" 2025-01-01", 0, 0, 0, 0},
+    {"2025-01-01T00:00", 0, 0, 0, 0}, {"01.01.2025", 0, 0, 0, 0},     {"", 0, 0, 0, 0},
+    {"2025-01", 0, 0, 0, 0},          {"+025-01-01", 0, 0, 0, 0},
+};
+
+TEST(test_date_parse)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(parse_cases) / sizeof(parse_cases[0]); i++) {
+		const struct parse_case *c = &parse_cases[i];
+		int d = 12345, rc = date_parse(c->text, &d);
+
+		if ((rc == 0) != c->ok)
+			fprintf(stderr, "date_parse(\"%s\")\n", c->text);
+		CHECK_INT(rc == 0, c->ok);
+		CHECK_INT(d, c->ok ? date_from_ymd(c->y, c->m, c->d) : 12345);
+	}
+	CHECK(date_parse(NULL, NULL) == -1);
+}
+
+TEST(test_date_parse_month)
+{
+	int y = 0, m = 0;
+
+	CHECK(date_parse_month("2017-04", &y, &m) == 0 && y == 2017 && m == 4);
+	CHECK(date_parse_month("2199-12", &y, &m) == 0 && y == 2199 && m == 12);
+	CHECK(date_parse_month("2017-4", &y, &m) == -1);
+	CHECK(date_parse_month("2017-13", &y, &m) == -1);
+	CHECK(date_parse_month("2017-00", &y, &m) == -1);
+	CHECK(date_parse_month("2017-04-01", &y, &m) == -1);
+	CHECK(date_parse_month("1899-12", &y, &m) == -1);
+	CHECK(date_parse_month("", &y, &m) == -1);
+}
+
+TEST(test_date_format)
+{
+	char b[DATE_BUFSZ], mb[DATE_MONTH_BUFSZ];
+	int d = date_from_ymd(2026, 11, 22);
+
+	date_format(d, b);
+	CHECK_STR(b, "2026-11-22");
+	date_format_ru(d, b);
+	CHECK_STR(b, "22.11.2026");
+	date_format_ru(date_from_ymd(2025, 1, 5), b);
+	CHECK_STR(b, "05.01.2025");
+	date_format_month(2017, 4, mb);
+	CHECK_STR(mb, "2017-04");
+}
+
+TEST(test_date_add)
+{
+	int d = date_from_ymd(2025, 1, 31), y, m, dd;
+
+	CHECK_INT(date_add_days(d, 1), date_from_ymd(2025, 2, 1));
+	CHECK_INT(date_add_days(d, -31), date_from_ymd(2024, 12, 31));
+	CHECK_INT(date_add_months(d, 1), date_from_ymd(2025, 2, 28));
+	CHECK_INT(date_add_months(date_from_ymd(2024, 1, 31), 1), date_from_ymd(2024, 2, 29));
+	CHECK_INT(date_add_months(d, 12), date_from_ymd(2026, 1, 31));
+	CHECK_INT(date_add_months(d, -1), date_from_ymd(2024, 12, 31));
+	CHECK_INT(date_add_months(d, -2), date_from_ymd(2024, 11, 30));
+	CHECK_INT(date_add_months(date_from_ymd(2025, 3, 15), -15), date_from_ymd(2023, 12, 15));
+	CHECK_INT(date_add_months(date_from_ymd(2025, 3, 15), 0), date_from_ymd(2025, 3, 15));
+	date_to_ymd(date_add_months(date_from_ymd(2025, 5, 31), 25), &y, &m, &dd);
+	CHECK(y == 2027 && m == 6 && dd == 30);
+	CHECK_INT(date_month_first(2025, 2), date_from_ymd(2025, 2, 1));
+	CHECK_INT(date_month_last(2024, 2), date_from_ymd(2024, 2, 29));
+	CHECK_INT(date_year(date_from_ymd(2025, 12, 31)), 2025);
+	CHECK_INT(date_year(date_from_ymd(2026, 1, 1)), 2026);
+}
+
+struct plural_case {
+	long long n;
+	const char *want;
+};
+
+static const struct plural_case plural_cases[] = {
+    {0, "дней"},   {1, "день"},   {2, "дня"},     {3, "дня"},        {4, "дня"},    {5, "дней"},
+    {10, "дней"},  {11, "дней"},  {12, "дней"},   {14, "дней"},      {15, "дней"},  {20, "дней"},
+    {21, "день"},  {22, "дня"},   {25, "дней"},   {101, "день"},     {111, "дней"}, {112, "дней"},
+    {113, "дней"}, {121, "день"}, {1001, "день"}, {1011, "дней"},    {1022, "дня"}, {-1, "день"},
+    {-12, "дней"}, {28, "дней"},  {31, "день"},   {1000000, "дней"},
+};
+
+TEST(test_ru_plural)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(plural_cases) / sizeof(plural_cases[0]); i++) {
+		const char *got = ru_plural(plural_cases[i].n, "день", "дня", "дней");
+
+		if (strcmp(got, plural_cases[i].want) != 0)
+			fprintf(stderr, "n = %lld\n", plural_cases[i].n);
+		CHECK_STR(got, plural_cases[i].want);
+	}
+	CHECK_STR(ru_plural(3, "час", "часа", "часов"), "часа");
+	CHECK_STR(ru_plural(8, "час", "часа", "часов"), "часов");
+}
+
+TEST(test_ru_months)
+{
+	char b[64];
+
+	CHECK_STR(ru_month_name(11), "ноябрь");
+	CHECK_STR(ru_month_genitive(11), "ноября");
+	CHECK_STR(ru_month_name(1), "январь");
+	CHECK_STR(ru_month_genitive(5), "мая");
+	CHECK_STR(ru_month_genitive(3), "марта");
+	CHECK_STR(ru_month_title(12), "Декабрь");
+	CHECK(ru_month_name(0) == NULL && ru_month_name(13) == NULL);
+	CHECK(ru_month_genitive(13) == NULL);
+	CHECK_STR(ru_format_date_long(date_from_ymd(2026, 11, 22), b, sizeof(b)),
+	          "22 ноября 2026 г.");
+	CHECK_STR(ru_format_date_long(date_from_ymd(2025, 5, 1), b, sizeof(b)), "1 мая 2025 г.");
+}
+
+int main(void)
+{
+	RUN(test_date_known_days);
+	RUN(test_date_round_trip_all);
+	RUN(test_date_days_in_month);
+	RUN(test_date_parse);
+	RUN(test_date_parse_month);
+	RUN(test_date_format);
+	RUN(test_date_add);
+	RUN(test_ru_plural);
+	RUN(test_ru_months);
+	return check_report();
+}

@@ -1,0 +1,157 @@
+/* ndfl.h: the 2025 scale, cumulative withholding, child deductions. */
+#include "check.h"
+#include "ndfl.h"
+
+#define RUB(x) ((int64_t)(x)*100)
+
+/* Runs twelve months of a constant income; taxes into tax[12]. */
+static void year_of(int64_t monthly, const struct ndfl_child *kids, int nkids, int sole,
+                    int64_t *tax, int64_t *deduction)
+{
+	struct ndfl_input in = {0, 0, 0, monthly, kids, nkids, sole};
+	int m;
+
+	for (m = 0; m < 12; m++) {
+		struct ndfl_result r;
+
+		CHECK(ndfl_month(&in, &r) == 0);
+		tax[m] = r.tax;
+		if (deduction)
+			deduction[m] = r.deduction;
+		in.ytd_income += monthly;
+		in.ytd_deductions += r.deduction;
+		in.ytd_tax += r.tax;
+	}
+}
+
+TEST(test_scale_points)
+{
+	CHECK_INT(ndfl_scale(0), 0);
+	CHECK_INT(ndfl_scale(-5), 0);
+	CHECK_INT(ndfl_scale(RUB(2400000)), RUB(312000));
+	CHECK_INT(ndfl_scale(RUB(5000000)), RUB(702000));
+	CHECK_INT(ndfl_scale(RUB(20000000)), RUB(3402000));
+	CHECK_INT(ndfl_scale(RUB(50000000)), RUB(9402000));
+	CHECK_INT(ndfl_scale(RUB(60000000)), RUB(9402000 + 2200000));
+	CHECK_INT(ndfl_scale(RUB(2500000)), RUB(327000));
+	/* rounding to whole rubles, half up */
+	CHECK_INT(ndfl_scale(1000050), RUB(1300));  /* 10 000.50 -> 1 300.065 */
+	CHECK_INT(ndfl_scale(1000385), RUB(1301));  /* 10 003.85 -> 1 300.5005 */
+	CHECK_INT(ndfl_scale(1000384), RUB(1300));  /* 10 003.84 -> 1 300.4992 */
+	CHECK_INT(ndfl_scale(RUB(50)), RUB(7));     /* 6.50 -> 7 */
+	CHECK_INT(ndfl_scale(RUB(46)), RUB(6));     /* 5.98 -> 6 */
+	CHECK_INT(ndfl_scale(RUB(23)), RUB(3));     /* 2.99 -> 3 */
+	CHECK_INT(ndfl_scale(RUB(3)), 0);           /* 0.39 -> 0 */
+	CHECK_INT(ndfl_scale(RUB(4) - 15), RUB(1)); /* 3.85 -> 0.5005 -> 1 */
+}
+
+TEST(test_250k_a_month)
+{
+	int64_t tax[12];
+	int m;
+
+	year_of(RUB(250000), NULL, 0, 0, tax, NULL);
+	for (m = 0; m < 9; m++)
+		CHECK_INT(tax[m], RUB(32500));
+	CHECK_INT(tax[9], RUB(34500));
+	CHECK_INT(tax[10], RUB(37500));
+	CHECK_INT(tax[11], RUB(37500));
+}
+
+TEST(test_threshold_crossings)
+{
+	int64_t tax[12];
+
+	/* 1.2 M a month: May crosses 5 M (200 000 at 15%, 1 000 000 at 18%). */
+	year_of(RUB(1200000), NULL, 0, 0, tax, NULL);
+	CHECK_INT(tax[0], RUB(156000));
+	CHECK_INT(tax[1], RUB(156000));
+	CHECK_INT(tax[2], RUB(180000)); /* 3.6 M: 312 000 + 15% of 1.2 M, less 312 000 */
+	CHECK_INT(tax[3], RUB(180000));
+	CHECK_INT(tax[4], RUB(30000 + 180000));
+	CHECK_INT(tax[5], RUB(216000));
+	/* 3 M a month: July crosses 20 M (2 M at 18%, 1 M at 20%). */
+	year_of(RUB(3000000), NULL, 0, 0, tax, NULL);
+	CHECK_INT(tax[5], RUB(540000));
+	CHECK_INT(tax[6], RUB(360000 + 200000));
+	CHECK_INT(tax[7], RUB(600000));
+	/* 7 M a month: August crosses 50 M (1 M at 20%, 6 M at 22%). */
+	year_of(RUB(7000000), NULL, 0, 0, tax, NULL);
+	CHECK_INT(tax[6], RUB(1400000));
+	CHECK_INT(tax[7], RUB(200000 + 1320000));
+	CHECK_INT(tax[8], RUB(1540000));
+}
+
+TEST(test_child_deductions)
+{
+	static const struct ndfl_child two[2] = {{1, 0}, {2, 0}};
+	static const struct ndfl_child three[3] = {{1, 0}, {2, 0}, {3, 1}};
+	int64_t tax[12], ded[12];
+	int m;
+
+	CHECK_INT(ndfl_child_deduction(two, 2, 0), RUB(4200));
+	CHECK_INT(ndfl_child_deduction(two, 2, 1), RUB(8400));
+	CHECK_INT(ndfl_child_deduction(three, 3, 0), RUB(1400 + 2800 + 6000 + 12000));
+	CHECK_INT(ndfl_child_deduction(three, 3, 1), RUB(2 * 22200));
+	/* 100 000 a month, two children: Jan-Apr (400 000 <= 450 000) deduct 4 200,
+	 * May (500 000) does not: base 483 200, tax 62 816 - 4 x 12 454 = 13 000. */
+	year_of(RUB(100000), two, 2, 0, tax, ded);
+	for (m = 0; m < 4; m++) {
+		CHECK_INT(ded[m], RUB(4200));
+		CHECK_INT(tax[m], RUB(12454));
+	}
+	CHECK_INT(ded[4], 0);
+	CHECK_INT(tax[4], RUB(13000));
+	CHECK_INT(tax[5], RUB(13000));
+	/* 90 000 a month: 450 000 in May exactly still deducts; June does not. */
+	year_of(RUB(90000), two, 2, 0, tax, ded);
+	CHECK_INT(ded[4], RUB(4200));
+	CHECK_INT(ded[5], 0);
+	/* Sole parent of a disabled third child, 50 000 a month: 44 400 deducted
+	 * Jan-Sep (450 000 in September), none from October. */
+	year_of(RUB(50000), three, 3, 1, tax, ded);
+	CHECK_INT(ded[8], RUB(44400));
+	CHECK_INT(ded[9], 0);
+	CHECK_INT(tax[0], RUB(728)); /* 13% of 5 600 */
+	/* Deductions larger than income: the base does not go negative. */
+	{
+		struct ndfl_input in = {0, 0, 0, RUB(10000), three, 3, 1};
+		struct ndfl_result r;
+
+		CHECK(ndfl_month(&in, &r) == 0);
+		CHECK_INT(r.base_ytd, 0);
+		CHECK_INT(r.tax, 0);
+	}
+}
+
+TEST(test_month_inputs)
+{
+	struct ndfl_input in = {RUB(2250000), 0, RUB(292500), RUB(250000), NULL, 0, 0};
+	struct ndfl_result r;
+	static const struct ndfl_child bad[1] = {{0, 0}};
+
+	CHECK(ndfl_month(&in, &r) == 0);
+	CHECK_INT(r.base_ytd, RUB(2500000));
+	CHECK_INT(r.tax_ytd, RUB(327000));
+	CHECK_INT(r.tax, RUB(34500));
+	/* Over-withheld earlier: nothing this month. */
+	in.ytd_tax = RUB(400000);
+	CHECK(ndfl_month(&in, &r) == 0);
+	CHECK_INT(r.tax, 0);
+	in.income = -1;
+	CHECK(ndfl_month(&in, &r) == -1);
+	in.income = 0;
+	in.children = bad;
+	in.nchildren = 1;
+	CHECK(ndfl_month(&in, &r) == -1);
+}
+
+int main(void)
+{
+	RUN(test_scale_points);
+	RUN(test_250k_a_month);
+	RUN(test_threshold_crossings);
+	RUN(test_child_deductions);
+	RUN(test_month_inputs);
+	return check_report();
+}

@@ -168,12 +168,12 @@ static const char *admin_socket(const struct cfg *cfg)
 
 static int admin_init(const struct cfg *cfg)
 {
-	char err[512];
+	char err[512], quoted[600];
 
 	admin_templates = tmpl_set_load(cfg->templates_dir, err, sizeof(err));
 	if (admin_templates == NULL) {
 		log_error("templates_invalid", "dir=%s error=%s", cfg->templates_dir,
-			  log_quote(err, err, sizeof(err)));
+			  log_quote(err, quoted, sizeof(quoted)));
 		return -1;
 	}
 	return 0;

@@ -22,7 +22,7 @@
 static const struct web_route api_routes[] = {
 	{"GET", "/api/health", "system.health", 0, 0},
 	{"GET", "/api/version", "system.version", 0, 0},
-	{"GET", "/api/debug/sleep", "debug.sleep", 65000, 0},
+	{"GET", "/api/debug/sleep", "debug.sleep", 0, 0},
 	{NULL, NULL, NULL, 0, 0},
 };
 

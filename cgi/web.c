@@ -340,7 +340,7 @@ int web_main(int argc, char **argv, const struct web_responder *responder)
 	const char *path = "/etc/cabinet/cabinet.conf", *sock;
 	int opt, verbose = 0, fd, n, alive = 0;
 	pid_t *kids;
-	char err[1024];
+	char err[1024], quoted[1100];
 	struct cfg *cfg;
 	sigset_t mask;
 
@@ -357,7 +357,7 @@ int web_main(int argc, char **argv, const struct web_responder *responder)
 	}
 	cfg = cfg_load(path, err, sizeof(err));
 	if (cfg == NULL) {
-		log_error("config_invalid", "error=%s", log_quote(err, err, sizeof(err)));
+		log_error("config_invalid", "error=%s", log_quote(err, quoted, sizeof(quoted)));
 		return 1;
 	}
 	web_cfg = cfg;

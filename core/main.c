@@ -34,7 +34,7 @@ int main(int argc, char **argv)
 {
 	const char *path = "/etc/cabinet/cabinet.conf", *command = "run";
 	int verbose = 0, check_only = 0, opt, status;
-	char err[1024];
+	char err[1024], quoted[1100];
 	struct cfg *cfg;
 
 	log_init("cabinetd");
@@ -55,7 +55,7 @@ int main(int argc, char **argv)
 	}
 	cfg = cfg_load(path, err, sizeof(err));
 	if (cfg == NULL) {
-		log_error("config_invalid", "error=%s", log_quote(err, err, sizeof(err)));
+		log_error("config_invalid", "error=%s", log_quote(err, quoted, sizeof(quoted)));
 		return 1;
 	}
 	log_set_level(verbose ? LOG_DEBUG : (enum log_level)cfg->log_level);

@@ -302,7 +302,10 @@ static void server_reload(void)
 	sd_notify(0, "RELOADING=1");
 	next = cfg_load(old->path, err, sizeof(err));
 	if (next == NULL) {
-		log_error("reload_failed", "reason=%s keeping=old", log_quote(err, err, sizeof(err)));
+		{
+		char q[600];
+		log_error("reload_failed", "reason=%s keeping=old", log_quote(err, q, sizeof(q)));
+		}
 	} else if ((blocker = cfg_reload_blocker(old, next)) != NULL) {
 		log_error("reload_failed", "reason=restart_needed key=%s keeping=old", blocker);
 		cfg_free(next);

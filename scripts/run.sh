@@ -5,6 +5,7 @@
 #                            cabinetd, cabinet-api, cabinet-admin and nginx
 #   scripts/run.sh stop      stop all of them
 #   scripts/run.sh status    show what runs
+#   scripts/run.sh deps      only install the missing Debian packages
 #
 # Environment (all optional):
 #   CABINET_VAR          state directory (default ./var): database, sockets,
@@ -17,6 +18,7 @@
 #                        (default cabinet; created if missing)
 #   CABINET_CONF_EXTRA   lines appended to the generated cabinet.conf
 #   CABINET_NO_DEMO      1: do not create the demo organization
+#   CABINET_EXTRA_PACKAGES  more Debian packages for `deps` (scripts/test.sh)
 #
 # Running it twice is safe: what already runs is left alone. Stacks with
 # different CABINET_VAR and CABINET_HTTP_PORT run side by side.
@@ -93,11 +95,14 @@ pg_bin() {
 	echo "$d"
 }
 
+pid_alive() { # pid_alive PID: runs (a zombie, dead but never reaped by an
+	# init that may not reap, does not count)
+	[ -n "$1" ] && kill -0 "$1" 2>/dev/null || return 1
+	[ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" != Z ]
+}
+
 alive() { # alive NAME: the process of $RUN/NAME.pid runs
-	local pid
-	[ -f "$RUN/$1.pid" ] || return 1
-	pid=$(cat "$RUN/$1.pid" 2>/dev/null) || return 1
-	[ -n "$pid" ] && kill -0 "$pid" 2>/dev/null
+	[ -f "$RUN/$1.pid" ] && pid_alive "$(cat "$RUN/$1.pid" 2>/dev/null)"
 }
 
 stop_one() { # stop_one NAME: SIGTERM, wait, then SIGKILL
@@ -106,8 +111,8 @@ stop_one() { # stop_one NAME: SIGTERM, wait, then SIGKILL
 	pid=$(cat "$RUN/$1.pid")
 	kill -TERM "$pid" 2>/dev/null || true
 	for i in $(seq 100); do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
+		pid_alive "$pid" || break
+		sleep 0.05
 	done
 	kill -KILL "$pid" 2>/dev/null || true
 	rm -f "$RUN/$1.pid"
@@ -319,5 +324,6 @@ case "${1:-start}" in
 start) do_start ;;
 stop) do_stop ;;
 status) do_status ;;
-*) die "usage: scripts/run.sh [start|stop|status]" ;;
+deps) install_missing "${PACKAGES[@]}" ${CABINET_EXTRA_PACKAGES:-} ;;
+*) die "usage: scripts/run.sh [start|stop|status|deps]" ;;
 esac

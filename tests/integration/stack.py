@@ -1,0 +1,231 @@
+"""A whole cabinet stack for one integration test: PostgreSQL, cabinetd, both
+responders and nginx, started by scripts/run.sh in a private directory on a
+free port, exactly as a developer starts it.
+
+    with Stack("backbone") as s:
+        status, headers, body = s.http("GET", "/api/health")
+"""
+import glob
+import json
+import os
+import shutil
+import signal
+import socket
+import struct
+import subprocess
+import tempfile
+import time
+import urllib.error
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BUILD = os.environ.get("CABINET_BUILD_DIR", os.path.join(ROOT, "build"))
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Response:
+    def __init__(self, status, headers, body):
+        self.status = status
+        self.headers = headers
+        self.body = body
+
+    def json(self):
+        return json.loads(self.body.decode())
+
+    @property
+    def text(self):
+        return self.body.decode()
+
+    def __repr__(self):
+        return "<Response %d %r>" % (self.status, self.body[:200])
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+class Stack:
+    def __init__(self, name, conf_extra="", env=None):
+        self.name = name
+        self.var = tempfile.mkdtemp(prefix="cab-%s-" % name[:8], dir="/tmp")
+        os.chmod(self.var, 0o755)
+        self.port = free_port()
+        self.conf = os.path.join(self.var, "cabinet.conf")
+        self.env = dict(os.environ)
+        self.env.update({
+            "CABINET_VAR": self.var,
+            "CABINET_HTTP_PORT": str(self.port),
+            "CABINET_BUILD_DIR": BUILD,
+            "CABINET_SKIP_BUILD": "1",
+            "CABINET_NO_DEMO": "1",
+            "CABINET_CONF_EXTRA": "debug_ops = on\n" + conf_extra,
+        })
+        # sanitizer reports of the daemons go to files that cleanup() checks
+        for name in ("ASAN_OPTIONS", "UBSAN_OPTIONS"):
+            opts = self.env.get(name, "")
+            self.env[name] = (opts + ":" if opts else "") + "log_path=%s/log/%s" % (
+                self.var, name.split("_")[0].lower())
+        self.env.update(env or {})
+        self.opener = urllib.request.build_opener(NoRedirect)
+
+    # ------------------------------------------------------------ lifecycle
+
+    def run_sh(self, *args, check=True):
+        p = subprocess.run([os.path.join(ROOT, "scripts", "run.sh"), *args], env=self.env,
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        if check and p.returncode != 0:
+            raise AssertionError("run.sh %s failed:\n%s\n%s" % (" ".join(args), p.stdout, self.logs()))
+        return p
+
+    def start(self):
+        self.run_sh("start")
+        return self
+
+    def stop(self):
+        self.run_sh("stop", check=False)
+
+    def sanitizer_reports(self):
+        reports = []
+        for path in glob.glob(os.path.join(self.var, "log", "asan.*")) + \
+                glob.glob(os.path.join(self.var, "log", "ubsan.*")):
+            with open(path, errors="replace") as f:
+                reports.append("==> %s <==\n%s" % (path, f.read()[:4000]))
+        return reports
+
+    def cleanup(self):
+        self.stop()
+        reports = self.sanitizer_reports()
+        if os.environ.get("CABINET_KEEP_VAR") != "1" and not reports:
+            shutil.rmtree(self.var, ignore_errors=True)
+        if reports:
+            raise AssertionError("sanitizer reports in %s:\n%s" % (self.var, "\n".join(reports)))
+
+    def __enter__(self):
+        try:
+            return self.start()
+        except BaseException:
+            self.cleanup()
+            raise
+
+    def __exit__(self, *exc):
+        self.cleanup()
+
+    def logs(self):
+        out = []
+        logdir = os.path.join(self.var, "log")
+        for name in sorted(os.listdir(logdir)) if os.path.isdir(logdir) else []:
+            with open(os.path.join(logdir, name), errors="replace") as f:
+                out.append("==> %s <==\n%s" % (name, f.read()[-3000:]))
+        return "\n".join(out)
+
+    def pid(self, name):
+        with open(os.path.join(self.var, "run", name + ".pid")) as f:
+            return int(f.read().strip())
+
+    def alive(self, name):
+        try:
+            os.kill(self.pid(name), 0)
+            return True
+        except (OSError, ValueError):
+            return False
+
+    def kill(self, name, sig=signal.SIGKILL):
+        os.kill(self.pid(name), sig)
+
+    def wait_dead(self, name, timeout=10):
+        pid = self.pid(name)
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            try:
+                # reap if it is our child (it is not: run.sh started it), else probe
+                os.kill(pid, 0)
+            except OSError:
+                return True
+            with open("/proc/%d/stat" % pid) as f:
+                if f.read().split(")")[-1].split()[0] == "Z":
+                    return True
+            time.sleep(0.05)
+        return False
+
+    def pg_ctl(self, action):
+        bindir = sorted(d for d in os.listdir("/usr/lib/postgresql"))[-1]
+        cmd = ["/usr/lib/postgresql/%s/bin/pg_ctl" % bindir, "-D", os.path.join(self.var, "pg", "data"),
+               "-w", "-m", "fast", action]
+        if action == "start":
+            cmd += ["-l", os.path.join(self.var, "log", "postgresql.log")]
+        if os.getuid() == 0:
+            cmd = ["setpriv", "--reuid=cabinet", "--regid=cabinet", "--init-groups", "--"] + cmd
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+
+    def psql(self, sql, db="cabinet", user="cabinet"):
+        cmd = ["psql", "-X", "-q", "-tA", "-v", "ON_ERROR_STOP=1", "-h", os.path.join(self.var, "pg", "sock"),
+               "-U", user, "-d", db, "-c", sql]
+        if os.getuid() == 0:
+            cmd = ["setpriv", "--reuid=cabinet", "--regid=cabinet", "--init-groups", "--"] + cmd
+        p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        if p.returncode != 0:
+            raise AssertionError("psql failed: %s" % p.stderr)
+        return p.stdout.strip()
+
+    # ----------------------------------------------------------------- http
+
+    def url(self, path, host=None):
+        return "http://127.0.0.1:%d%s" % (self.port, path)
+
+    def http(self, method, path, body=None, headers=None, host="localhost", timeout=30, raw=None):
+        hdrs = {"Host": "%s:%d" % (host, self.port)}
+        data = None
+        if raw is not None:
+            data = raw
+        elif body is not None:
+            data = json.dumps(body).encode()
+            hdrs["Content-Type"] = "application/json"
+        hdrs.update(headers or {})
+        req = urllib.request.Request(self.url(path), data=data, headers=hdrs, method=method)
+        try:
+            with self.opener.open(req, timeout=timeout) as r:
+                return Response(r.status, r.headers, r.read())
+        except urllib.error.HTTPError as e:
+            return Response(e.code, e.headers, e.read())
+
+    # ------------------------------------------------------------ the core
+
+    def ctl(self, *args, check=False, timeout=60):
+        return subprocess.run([os.path.join(BUILD, "core", "cabinetctl"), "-c", self.conf, *args],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=timeout,
+                              check=check)
+
+    def core_socket(self):
+        return os.path.join(self.var, "run", "core.sock")
+
+
+MAGIC = 0x43414231
+
+
+def frame(ftype, fid, payload, version=1, magic=MAGIC, length=None):
+    if isinstance(payload, (dict, list)):
+        payload = json.dumps(payload).encode()
+    return struct.pack(">IHHII", magic, version, ftype, fid, len(payload) if length is None else length) + payload
+
+
+def read_frame(sock):
+    head = b""
+    while len(head) < 16:
+        chunk = sock.recv(16 - len(head))
+        if not chunk:
+            return None
+        head += chunk
+    magic, version, ftype, fid, length = struct.unpack(">IHHII", head)
+    body = b""
+    while len(body) < length:
+        chunk = sock.recv(length - len(body))
+        if not chunk:
+            return None
+        body += chunk
+    return {"version": version, "type": ftype, "id": fid, "payload": body}

@@ -1,0 +1,164 @@
+"""The backbone through the real stack: nginx -> responders -> cabinetd -> PostgreSQL."""
+import gzip
+import json
+import os
+import socket
+import subprocess
+import sys
+import unittest
+
+sys.path.insert(0, os.path.dirname(__file__))
+from stack import Stack, frame, read_frame  # noqa: E402
+
+
+class Backbone(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.s = Stack("backbone", conf_extra="max_request = 4k\n").__enter__()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.s.__exit__(None, None, None)
+
+    def test_health_reports_core_and_database(self):
+        r = self.s.http("GET", "/api/health")
+        self.assertEqual(r.status, 200, r)
+        h = r.json()
+        self.assertEqual(h["status"], "ok")
+        self.assertEqual(h["db"], "ok")
+        self.assertGreaterEqual(h["schema_version"], 1)
+        self.assertIn("uptime_s", h)
+        self.assertTrue(r.headers["Content-Type"].startswith("application/json"))
+        self.assertEqual(r.headers["X-Content-Type-Options"], "nosniff")
+        self.assertIn("frame-ancestors 'none'", r.headers["Content-Security-Policy"])
+
+    def test_version(self):
+        r = self.s.http("GET", "/api/version")
+        self.assertEqual(r.status, 200)
+        self.assertEqual(r.json()["protocol"], 1)
+
+    def test_unknown_route_is_404_json(self):
+        r = self.s.http("GET", "/api/no/such/thing")
+        self.assertEqual(r.status, 404)
+        self.assertEqual(r.json()["error"]["code"], "not_found")
+
+    def test_wrong_method_is_405_json(self):
+        r = self.s.http("POST", "/api/health", body={})
+        self.assertEqual(r.status, 405)
+        self.assertEqual(r.json()["error"]["code"], "method_not_allowed")
+
+    def test_oversized_body_is_413_json(self):
+        r = self.s.http("POST", "/api/health", raw=b"x" * (2 << 20),
+                        headers={"Content-Type": "application/json"})
+        self.assertEqual(r.status, 413)
+        self.assertEqual(r.json()["error"]["code"], "payload_too_large")
+
+    def test_bad_query_argument_names_the_field(self):
+        r = self.s.http("GET", "/api/debug/sleep?ms=soon")
+        self.assertEqual(r.status, 422)
+        err = r.json()["error"]
+        self.assertEqual(err["code"], "validation")
+        self.assertIn("ms", err["fields"])
+
+    def test_admin_status_page(self):
+        r = self.s.http("GET", "/admin/")
+        self.assertEqual(r.status, 200)
+        self.assertTrue(r.headers["Content-Type"].startswith("text/html"))
+        self.assertIn("Состояние сервиса", r.text)
+        self.assertIn("доступна, версия схемы", r.text)
+
+    def test_admin_unknown_page_is_404_html(self):
+        r = self.s.http("GET", "/admin/nothing-here")
+        self.assertEqual(r.status, 404)
+        self.assertIn("Страница не найдена", r.text)
+
+    def test_static_site_with_gzip(self):
+        r = self.s.http("GET", "/assets/admin.css", headers={"Accept-Encoding": "gzip"})
+        self.assertEqual(r.status, 200)
+        self.assertEqual(r.headers.get("Content-Encoding"), "gzip")
+        self.assertIn(b"--accent", gzip.decompress(r.body))
+        self.assertEqual(self.s.http("GET", "/").status, 200)
+
+    def test_cabinetctl_health_and_version(self):
+        p = self.s.ctl("health")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(json.loads(p.stdout)["db"], "ok")
+        p = self.s.ctl("version")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        p = self.s.ctl("call", "no.such.op")
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("not_found", p.stderr)
+
+    # ------------------------------------------------------- core socket
+
+    def connect(self):
+        c = socket.socket(socket.AF_UNIX)
+        c.settimeout(5)
+        c.connect(self.s.core_socket())
+        return c
+
+    def ask(self, c, fid=1, op="system.version"):
+        c.sendall(frame(1, fid, {"id": fid, "op": op}))
+        f = read_frame(c)
+        self.assertIsNotNone(f)
+        return json.loads(f["payload"])
+
+    def test_core_answers_and_keeps_the_connection(self):
+        c = self.connect()
+        self.assertEqual(self.ask(c, 1)["status"], 200)
+        self.assertEqual(self.ask(c, 2)["id"], 2)
+        c.close()
+
+    def test_oversized_frame_closes_only_that_connection(self):
+        good, bad = self.connect(), self.connect()
+        bad.sendall(frame(1, 9, b"", length=100000))  # header says 100 kB > max_request
+        self.assertIsNone(read_frame(bad))
+        self.assertEqual(self.ask(good)["status"], 200)
+        good.close()
+
+    def test_malformed_frames_close_only_that_connection(self):
+        good = self.connect()
+        for junk in (b"GET / HTTP/1.1\r\n\r\n", frame(1, 1, b"{}", magic=0xdeadbeef),
+                     frame(7, 1, b"{}"), frame(2, 1, b"{}"), frame(3, 1, b"abc")):
+            bad = self.connect()
+            bad.sendall(junk)
+            self.assertIsNone(read_frame(bad), junk)
+            bad.close()
+        self.assertEqual(self.ask(good)["status"], 200)
+
+    def test_payload_that_is_not_json_gets_400_then_close(self):
+        bad = self.connect()
+        bad.sendall(frame(1, 5, b"{not json"))
+        f = read_frame(bad)
+        self.assertEqual(json.loads(f["payload"])["error"]["code"], "bad_request")
+        self.assertIsNone(read_frame(bad))
+
+    def test_version_mismatch_is_answered_with_core_version(self):
+        bad = self.connect()
+        bad.sendall(frame(1, 3, {"op": "system.version"}, version=99))
+        f = read_frame(bad)
+        self.assertEqual(f["version"], 1)
+        msg = json.loads(f["payload"])
+        self.assertEqual(msg["error"]["code"], "version_mismatch")
+        self.assertEqual(msg["version"], 1)
+        self.assertIsNone(read_frame(bad))
+
+    def test_peer_that_is_not_allowed_is_refused(self):
+        # run.sh makes the invoking user an operator; a peer that is neither
+        # root nor listed is refused at the socket (SO_PEERCRED)
+        if os.getuid() != 0:
+            self.skipTest("needs root to connect as another user")
+        code = ("import socket,sys; c=socket.socket(socket.AF_UNIX); c.settimeout(5)\n"
+                "try:\n c.connect(sys.argv[1]); c.sendall(b'x'*16); print(repr(c.recv(10)))\n"
+                "except Exception as e: print(type(e).__name__)")
+        os.chmod(self.s.core_socket(), 0o666)
+        p = subprocess.run(["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", "--",
+                            sys.executable, "-c", code, self.s.core_socket()],
+                           stdout=subprocess.PIPE, text=True, timeout=10)
+        self.assertIn(p.stdout.strip(), ("b''", "ConnectionResetError", "BrokenPipeError"))
+        with open(os.path.join(self.s.var, "log", "cabinetd.log")) as f:
+            self.assertIn("event=peer_refused", f.read())
+
+
+if __name__ == "__main__":
+    unittest.main()

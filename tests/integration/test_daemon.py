@@ -131,7 +131,7 @@ class Install(unittest.TestCase):
             self.assertTrue(glob.glob(os.path.join(prefix, "*etc/nginx/sites-available/cabinet")))
             # the units as configured, pointed at the installed binaries
             sbindir = subprocess.run(["grep", "-h", "^ExecStart=", os.path.join(BUILD, "conf", "cabinetd.service")],
-                                     stdout=subprocess.PIPE, text=True).stdout.split("=")[1].rsplit("/", 1)[0]
+                                     stdout=subprocess.PIPE, text=True).stdout.split("=", 1)[1].split()[0].rsplit("/", 1)[0]
             units = []
             for u in ("cabinetd", "cabinet-api", "cabinet-admin"):
                 with open(os.path.join(BUILD, "conf", u + ".service")) as f:

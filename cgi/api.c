@@ -23,6 +23,9 @@ static const struct web_route api_routes[] = {
 	{"GET", "/api/health", "system.health", 0, 0},
 	{"GET", "/api/version", "system.version", 0, 0},
 	{"GET", "/api/debug/sleep", "debug.sleep", 0, 0},
+	/* accounts */
+	{"GET", "/api/me", "auth.me", 0, 0},
+	{"POST", "/api/auth/logout", "auth.logout", 0, 0},
 	{NULL, NULL, NULL, 0, 0},
 };
 

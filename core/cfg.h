@@ -38,6 +38,9 @@ struct cfg {
 	long shutdown_timeout_ms;
 	long log_level;
 	int debug_ops;
+	char *base_domain;
+	long session_idle_s;
+	long session_max_s;
 	/* responders */
 	char *api_socket;
 	char *admin_socket;

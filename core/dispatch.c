@@ -56,20 +56,36 @@ const struct op *dispatch_find(const char *name)
 	return found ? *found : NULL;
 }
 
-int ctx_fail(struct ctx *ctx, int error, const char *fmt, ...)
+static void ctx_vfail(struct ctx *ctx, int error, const char *fmt, va_list ap)
 {
-	va_list ap;
 	char text[1024];
 
 	ctx->error = error;
 	ctx->status = proto_errors[error].status;
 	if (fmt) {
-		va_start(ap, fmt);
 		vsnprintf(text, sizeof(text), fmt, ap);
-		va_end(ap);
 		ctx->error_message = arena_strdup(ctx->arena, text);
 	}
+}
+
+int ctx_fail(struct ctx *ctx, int error, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	ctx_vfail(ctx, error, fmt, ap);
+	va_end(ap);
 	return -1;
+}
+
+int ctx_fail_commit(struct ctx *ctx, int error, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	ctx_vfail(ctx, error, fmt, ap);
+	va_end(ap);
+	return 0;
 }
 
 int ctx_field(struct ctx *ctx, const char *field, const char *fmt, ...)
@@ -308,7 +324,11 @@ static void dispatch_reset_reply(struct ctx *ctx)
 	ctx->error_fields = NULL;
 	ctx->retry = 0;
 	ctx->tenant_id = 0;
+	ctx->subdomain = NULL;
 	ctx->user_id = 0;
+	ctx->employee_id = 0;
+	ctx->roles = 0;
+	ctx->session_hash = NULL;
 	if (ctx->download)
 		buf_reset(ctx->download);
 }

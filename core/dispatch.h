@@ -35,6 +35,10 @@ enum op_access {
 	OP_OPERATOR, /* cabinetctl from a user listed in operator_uids */
 };
 
+enum role_bits {
+	ROLE_ADMIN = 1 << 0,
+};
+
 enum op_flags {
 	OP_NO_TX = 1 << 0, /* the handler manages the database itself */
 	OP_DEBUG = 1 << 1, /* exists only with debug_ops = on */
@@ -63,8 +67,12 @@ struct ctx {
 	int retry; /* a serialization failure or deadlock: run the transaction again */
 
 	/* who is asking, filled by the dispatcher before the handler runs */
-	int64_t tenant_id;
-	int64_t user_id;
+	int64_t tenant_id;	   /* 0: no tenant (base host, operator) */
+	const char *subdomain;	   /* the tenant's, from the host */
+	int64_t user_id;	   /* 0: nobody signed in */
+	int64_t employee_id;	   /* the user's employee, 0 if none */
+	unsigned roles;		   /* ROLE_* of the user */
+	const char *session_hash;  /* hex SHA-256 of the session token, or NULL */
 
 	/* the reply */
 	int status;
@@ -81,6 +89,10 @@ struct ctx {
 /* Fails the request with an error code and an optional message (NULL: the
  * code's default). Returns -1 so handlers can `return ctx_fail(...)`. */
 int ctx_fail(struct ctx *ctx, int error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Like ctx_fail but returns 0: the error is answered and the transaction
+ * still commits (a failed sign-in keeps its audit row and its counter). */
+int ctx_fail_commit(struct ctx *ctx, int error, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 /* Adds a field error (validation, 422); may be called for several fields. */
 int ctx_field(struct ctx *ctx, const char *field, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -10,6 +10,7 @@
 #include "dispatch.h"
 
 extern const struct op system_ops[];
+extern const struct op auth_ops[];
 
 extern const struct op *const ops_tables[];
 

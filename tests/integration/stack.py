@@ -229,3 +229,115 @@ def read_frame(sock):
             return None
         body += chunk
     return {"version": version, "type": ftype, "id": fid, "payload": body}
+
+
+# ------------------------------------------------------------------ fixtures
+#
+# Tenants, users and sessions written straight into the database (as the
+# tables' owner), for tests of features that need a signed-in user but are
+# not about signing in. The session token is random; only its SHA-256 is
+# stored, exactly as the core stores it.
+
+import hashlib  # noqa: E402
+import secrets  # noqa: E402
+
+
+def sql_quote(v):
+    if v is None:
+        return "NULL"
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, int):
+        return str(v)
+    return "'" + str(v).replace("'", "''") + "'"
+
+
+class Client:
+    """HTTP as a signed-in user of one tenant (cookie session + CSRF)."""
+
+    def __init__(self, stack, subdomain, token=None, csrf=None):
+        self.s = stack
+        self.subdomain = subdomain
+        self.token = token
+        self.csrf = csrf
+
+    @property
+    def host(self):
+        return "%s.localhost" % self.subdomain
+
+    def request(self, method, path, body=None, headers=None, csrf=True, raw=None):
+        h = dict(headers or {})
+        cookies = []
+        if self.token:
+            cookies.append("cabinet_session=" + self.token)
+        if self.csrf:
+            cookies.append("cabinet_csrf=" + self.csrf)
+            if csrf and method not in ("GET", "HEAD"):
+                h["X-CSRF-Token"] = self.csrf
+        if cookies:
+            h["Cookie"] = "; ".join(cookies)
+        return self.s.http(method, path, body=body, headers=h, host=self.host, raw=raw)
+
+    def get(self, path, **kw):
+        return self.request("GET", path, **kw)
+
+    def post(self, path, body=None, **kw):
+        return self.request("POST", path, body=body if body is not None else {}, **kw)
+
+    def put(self, path, body=None, **kw):
+        return self.request("PUT", path, body=body if body is not None else {}, **kw)
+
+    def delete(self, path, **kw):
+        return self.request("DELETE", path, **kw)
+
+
+def _fixture_sql(stack, sql):
+    return stack.psql(sql)
+
+
+def add_tenant(stack, subdomain, name=None, status="ready"):
+    """A tenant row; returns its id."""
+    return int(_fixture_sql(stack, "INSERT INTO tenants (subdomain, name, status, ready_at) VALUES (%s, %s, %s, now()) "
+                                   "RETURNING id" % (sql_quote(subdomain), sql_quote(name or subdomain),
+                                                     sql_quote(status))))
+
+
+def add_employee(stack, tenant_id, full_name, **fields):
+    """An employee row; fields are column values; returns its id."""
+    cols = ["tenant_id", "full_name"] + list(fields)
+    vals = [tenant_id, full_name] + list(fields.values())
+    return int(_fixture_sql(stack, "INSERT INTO employees (%s) VALUES (%s) RETURNING id" % (
+        ", ".join(cols), ", ".join(sql_quote(v) for v in vals))))
+
+
+def add_user(stack, tenant_id, full_name, email=None, phone=None, admin=False, employee_id=None,
+             status="active"):
+    """A cabinet (user) row, optionally an administrator; returns its id."""
+    email = email or "%s@example.ru" % secrets.token_hex(6)
+    uid = int(_fixture_sql(stack, "INSERT INTO users (tenant_id, full_name, email, phone, employee_id, status) "
+                                  "VALUES (%s, %s, %s, %s, %s, %s) RETURNING id" % (
+                                      tenant_id, sql_quote(full_name), sql_quote(email), sql_quote(phone),
+                                      sql_quote(employee_id), sql_quote(status))))
+    if admin:
+        _fixture_sql(stack, "INSERT INTO user_roles (tenant_id, user_id, role) VALUES (%d, %d, 'admin')"
+                     % (tenant_id, uid))
+    return uid
+
+
+def add_session(stack, tenant_id, user_id):
+    """A session of the user; returns (token, csrf) as the browser holds them."""
+    token = secrets.token_urlsafe(32)
+    csrf = secrets.token_urlsafe(24)
+    digest = hashlib.sha256(token.encode()).hexdigest()
+    _fixture_sql(stack, "INSERT INTO sessions (tenant_id, token_hash, user_id, csrf, expires_at) "
+                        "VALUES (%d, '\\x%s', %d, %s, now() + interval '1 day')"
+                 % (tenant_id, digest, user_id, sql_quote(csrf)))
+    return token, csrf
+
+
+def tenant_with_admin(stack, subdomain, name=None):
+    """A ready tenant with a signed-in administrator: (tenant_id, user_id, Client)."""
+    tid = add_tenant(stack, subdomain, name)
+    uid = add_user(stack, tid, "Администратор %s" % subdomain, admin=True)
+    token, csrf = add_session(stack, tid, uid)
+    return tid, uid, Client(stack, subdomain, token, csrf)

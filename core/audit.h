@@ -1,0 +1,22 @@
+/*
+ * audit.h - the append-only audit log (table audit_log).
+ *
+ * A row is written in the request's own transaction, so it is durable
+ * exactly when the change it describes is. For a failure that must leave a
+ * trace (a wrong password, a wrong code) the handler writes the row and
+ * returns ctx_fail_commit(), which answers the error but commits.
+ * Never put secrets or personal data values in details: ids, codes of
+ * outcomes, counts.
+ */
+#ifndef CABINET_AUDIT_H
+#define CABINET_AUDIT_H
+
+#include "dispatch.h"
+
+/* action: "area.verb" (e.g. "auth.login"); object_type/object_id may be
+ * NULL; details (may be NULL) is taken over by the call. The actor is the
+ * signed-in user, else the operator (cabinetctl), else anonymous. */
+int audit_log(struct ctx *ctx, const char *action, int success, const char *object_type,
+	      const char *object_id, json_object *details);
+
+#endif

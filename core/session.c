@@ -1,0 +1,215 @@
+#include "session.h"
+
+#include "jsonx.h"
+#include "log.h"
+
+#include <ctype.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <stdio.h>
+#include <string.h>
+
+#define SESSION_TOKEN_BYTES 32
+
+int session_host_subdomain(const char *host, const char *base_domain, char *out, size_t outlen)
+{
+	size_t hlen, blen = strlen(base_domain), sub;
+	const char *colon;
+
+	if (host == NULL)
+		return -1;
+	colon = strrchr(host, ':');
+	hlen = colon && !strchr(colon, ']') ? (size_t)(colon - host) : strlen(host);
+	if (hlen <= blen + 1 || host[hlen - blen - 1] != '.' ||
+	    strncasecmp(host + hlen - blen, base_domain, blen) != 0)
+		return -1;
+	sub = hlen - blen - 1;
+	if (sub >= outlen || sub > 63)
+		return -1;
+	for (size_t i = 0; i < sub; i++) {
+		unsigned char c = (unsigned char)tolower((unsigned char)host[i]);
+		if (!(isalnum(c) || c == '-'))
+			return -1; /* also refuses a second label: a.b.localhost */
+		out[i] = (char)c;
+	}
+	out[sub] = '\0';
+	return 0;
+}
+
+static void session_hex(const unsigned char *in, size_t n, char *out)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	for (size_t i = 0; i < n; i++) {
+		out[2 * i] = hex[in[i] >> 4];
+		out[2 * i + 1] = hex[in[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
+/* "\\x<hex of sha256(token)>" for a bytea parameter */
+static const char *session_token_hash(struct ctx *ctx, const char *token)
+{
+	unsigned char digest[32];
+	unsigned int len = 0;
+	char *out = arena_alloc(ctx->arena, 2 + 64 + 1);
+
+	EVP_Digest(token, strlen(token), digest, &len, EVP_sha256(), NULL);
+	out[0] = '\\';
+	out[1] = 'x';
+	session_hex(digest, 32, out + 2);
+	return out;
+}
+
+static int session_csrf_ok(const char *want, const char *got)
+{
+	size_t n = strlen(want);
+
+	return got && strlen(got) == n && CRYPTO_memcmp(want, got, n) == 0;
+}
+
+int session_resolve(struct ctx *ctx)
+{
+	enum op_access access = ctx->op->access;
+	const char *token = jsonx_get_str(ctx->auth, "session");
+	const char *via = jsonx_get_str(ctx->auth, "via");
+	char subdomain[64];
+	const char *state, *status, *hash = NULL;
+	PGresult *res;
+
+	if (access == OP_ANYONE || access == OP_OPERATOR)
+		return 0;
+	if (session_host_subdomain(jsonx_get_str(ctx->auth, "host"), ctx->cfg->base_domain,
+				   subdomain, sizeof(subdomain)) < 0)
+		return ctx_fail(ctx, PROTO_ERR_not_found, NULL);
+	if (token && *token && strlen(token) < 200)
+		hash = session_token_hash(ctx, token);
+	res = ctx_sql(ctx, "SELECT * FROM app_resolve($1, $2, $3)", subdomain, hash,
+		      ctx_i64(ctx, ctx->cfg->session_idle_s));
+	if (res == NULL)
+		return -1;
+	if (PQgetisnull(res, 0, 0))
+		return ctx_fail(ctx, PROTO_ERR_not_found, NULL);
+	status = PQgetvalue(res, 0, 1);
+	if (strcmp(status, "disabled") == 0)
+		return ctx_fail(ctx, PROTO_ERR_tenant_disabled, NULL);
+	if (strcmp(status, "ready") != 0)
+		return ctx_fail(ctx, PROTO_ERR_not_found, NULL);
+	ctx->tenant_id = atoll(PQgetvalue(res, 0, 0));
+	ctx->subdomain = arena_strdup(ctx->arena, subdomain);
+
+	state = PQgetvalue(res, 0, 2);
+	if (strcmp(state, "foreign") == 0) {
+		/* another tenant's session on this host: this tenant has nothing
+		 * for it, not even a "forbidden" */
+		log_warn("foreign_session", "req=%u op=%s tenant=%lld", ctx->req, ctx->op->name,
+			 (long long)ctx->tenant_id);
+		return ctx_fail(ctx, PROTO_ERR_not_found, NULL);
+	}
+	if (strcmp(state, "valid") == 0 && strcmp(PQgetvalue(res, 0, 5), "blocked") != 0) {
+		ctx->user_id = atoll(PQgetvalue(res, 0, 3));
+		ctx->employee_id = PQgetisnull(res, 0, 4) ? 0 : atoll(PQgetvalue(res, 0, 4));
+		ctx->session_hash = hash;
+		if (strstr(PQgetvalue(res, 0, 7), "admin"))
+			ctx->roles |= ROLE_ADMIN;
+		if ((ctx->op->flags & OP_WRITE) && via && strcmp(via, "cookie") == 0 &&
+		    !session_csrf_ok(PQgetvalue(res, 0, 6), jsonx_get_str(ctx->auth, "csrf")))
+			return ctx_fail(ctx, PROTO_ERR_csrf, NULL);
+	}
+	if (access == OP_TENANT)
+		return 0;
+	if (ctx->user_id == 0)
+		return ctx_fail(ctx, PROTO_ERR_unauthorized, NULL);
+	if (access == OP_ADMIN && !(ctx->roles & ROLE_ADMIN))
+		return ctx_fail(ctx, PROTO_ERR_forbidden, NULL);
+	return 0;
+}
+
+/* base64url without padding */
+static void session_b64url(const unsigned char *in, size_t n, char *out)
+{
+	static const char al[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+	size_t i, o = 0;
+
+	for (i = 0; i + 2 < n; i += 3) {
+		unsigned v = (unsigned)in[i] << 16 | (unsigned)in[i + 1] << 8 | in[i + 2];
+		out[o++] = al[v >> 18];
+		out[o++] = al[(v >> 12) & 63];
+		out[o++] = al[(v >> 6) & 63];
+		out[o++] = al[v & 63];
+	}
+	if (n - i == 1) {
+		unsigned v = (unsigned)in[i] << 16;
+		out[o++] = al[v >> 18];
+		out[o++] = al[(v >> 12) & 63];
+	} else if (n - i == 2) {
+		unsigned v = (unsigned)in[i] << 16 | (unsigned)in[i + 1] << 8;
+		out[o++] = al[v >> 18];
+		out[o++] = al[(v >> 12) & 63];
+		out[o++] = al[(v >> 6) & 63];
+	}
+	out[o] = '\0';
+}
+
+int session_open(struct ctx *ctx, int64_t user_id)
+{
+	unsigned char raw[SESSION_TOKEN_BYTES], raw_csrf[24];
+	char *token = arena_alloc(ctx->arena, 64), csrf[40];
+	const char *ip = jsonx_get_str(ctx->auth, "ip"), *ua = jsonx_get_str(ctx->auth, "user_agent");
+	json_object *directive;
+
+	if (RAND_bytes(raw, sizeof(raw)) != 1 || RAND_bytes(raw_csrf, sizeof(raw_csrf)) != 1)
+		return ctx_fail(ctx, PROTO_ERR_internal, NULL);
+	session_b64url(raw, sizeof(raw), token);
+	session_b64url(raw_csrf, sizeof(raw_csrf), csrf);
+	OPENSSL_cleanse(raw, sizeof(raw));
+	if (ctx_sql(ctx,
+		    "INSERT INTO sessions (tenant_id, token_hash, user_id, csrf, expires_at, ip, "
+		    "user_agent) VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5), "
+		    "nullif($6, '')::inet, $7)",
+		    ctx_i64(ctx, ctx->tenant_id), session_token_hash(ctx, token),
+		    ctx_i64(ctx, user_id), csrf, ctx_i64(ctx, ctx->cfg->session_max_s),
+		    ip && strchr(ip, '.') ? ip : "", ua) == NULL)
+		return -1;
+	if (ctx->reply_extra == NULL)
+		ctx->reply_extra = arena_own(ctx->arena, json_object_new_object());
+	directive = json_object_new_object();
+	jsonx_set_str(directive, "token", token);
+	jsonx_set_str(directive, "csrf", csrf);
+	jsonx_set_int(directive, "max_age", ctx->cfg->session_max_s);
+	json_object_object_add(ctx->reply_extra, "session", directive);
+	jsonx_set_str(ctx_result(ctx), "csrf", csrf);
+	ctx->user_id = user_id;
+	return 0;
+}
+
+static void session_clear_cookies(struct ctx *ctx)
+{
+	json_object *directive = json_object_new_object();
+
+	if (ctx->reply_extra == NULL)
+		ctx->reply_extra = arena_own(ctx->arena, json_object_new_object());
+	jsonx_set_bool(directive, "clear", 1);
+	json_object_object_add(ctx->reply_extra, "session", directive);
+}
+
+int session_close(struct ctx *ctx)
+{
+	if (ctx->session_hash &&
+	    ctx_sql(ctx, "DELETE FROM sessions WHERE tenant_id = $1 AND token_hash = $2",
+		    ctx_i64(ctx, ctx->tenant_id), ctx->session_hash) == NULL)
+		return -1;
+	session_clear_cookies(ctx);
+	return 0;
+}
+
+int session_close_others(struct ctx *ctx, int64_t user_id)
+{
+	return ctx_sql(ctx,
+		       "DELETE FROM sessions WHERE tenant_id = $1 AND user_id = $2 "
+		       "AND token_hash IS DISTINCT FROM $3::bytea",
+		       ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, user_id), ctx->session_hash)
+		       ? 0
+		       : -1;
+}

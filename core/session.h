@@ -1,0 +1,33 @@
+/*
+ * session.h - who is asking: the tenant from the Host header and the user
+ * from the session token, resolved once per request before the handler.
+ *
+ * Tokens are 256-bit random values, base64url in the cookie; only their
+ * SHA-256 is stored. A session carries its own CSRF token, which a
+ * state-changing call authenticated by the cookie must echo (X-CSRF-Token
+ * or the form field _csrf). Bearer-token calls need no CSRF token: a
+ * browser never adds that header on its own.
+ */
+#ifndef CABINET_SESSION_H
+#define CABINET_SESSION_H
+
+#include "dispatch.h"
+
+/* Fills ctx->tenant_id, user_id, roles... as the op's access level needs;
+ * fails the request (404 unknown host or another tenant's session, 403
+ * disabled tenant or missing role or CSRF, 401 no session) otherwise. */
+int session_resolve(struct ctx *ctx);
+/* The subdomain of a Host header value under base_domain, into out; -1 when
+ * the host is not a tenant host. */
+int session_host_subdomain(const char *host, const char *base_domain, char *out, size_t outlen);
+/* Opens a session for user_id of ctx->tenant_id and adds the "session"
+ * directive (token, csrf, max_age) to the reply: the responder turns it
+ * into the cookies. The token never appears in a result or a log. */
+int session_open(struct ctx *ctx, int64_t user_id);
+/* Ends the current session (sign-out) and tells the responder to clear the
+ * cookies. */
+int session_close(struct ctx *ctx);
+/* Ends every session of the user but the current one (password change). */
+int session_close_others(struct ctx *ctx, int64_t user_id);
+
+#endif

@@ -9,7 +9,9 @@
  * template renderer escapes by default).
  *
  * Template context: {"data": result, "error": {...}, "form": submitted
- * fields, "csrf": token, "path": current path, "status": code}.
+ * fields (never passwords or codes), "csrf": token, "path": current path,
+ * "status": code, "title": the page's title, "me": the signed-in user (from
+ * auth.me, when there is one), "is_admin": true for administrators}.
  */
 #include "httpparse.h"
 #include "jsonx.h"
@@ -23,19 +25,60 @@
 
 #define HTML_TYPE "text/html; charset=utf-8"
 
+enum admin_page_flags {
+	PAGE_AUTH = 1 << 0,   /* sign-in needed: without a session, go to /admin/login */
+	PAGE_RENDER = 1 << 1, /* POST: render the template with the result, no redirect */
+};
+
 struct admin_page {
 	const char *method;
 	const char *pattern;
-	const char *op;	      /* NULL: just the template */
-	const char *tmpl;     /* rendered for GET, and for a POST that failed */
-	const char *redirect; /* POST: where to go on success (NULL: same path) */
-	const char *title;    /* the page's <title> and heading */
+	const char *op;	       /* NULL: just the template */
+	const char *tmpl;      /* rendered for GET, and for a POST that failed */
+	const char *redirect;  /* POST: where to go on success (NULL: same path) */
+	const char *title;     /* the page's <title> and heading */
+	unsigned flags;
+	const char *reload_op; /* POST failed: the data of the page again (its GET's op) */
+	const char *vars;      /* JSON object merged into the template context */
 };
 
+#define ACTIVATE_VARS "{\"base\": \"/admin/activate\", \"submit\": \"Активировать и войти\"}"
+#define RESET_VARS    "{\"base\": \"/admin/reset\", \"submit\": \"Сменить пароль и войти\"}"
+
 static const struct admin_page admin_pages[] = {
-	{"GET", "/admin", "system.health", "status", NULL, "Состояние сервиса"},
-	{"GET", "/admin/status", "system.health", "status", NULL, "Состояние сервиса"},
-	{NULL, NULL, NULL, NULL, NULL, NULL},
+	{"GET", "/admin", "system.health", "status", NULL, "Состояние сервиса", 0, NULL, NULL},
+	{"GET", "/admin/status", "system.health", "status", NULL, "Состояние сервиса", 0, NULL,
+	 NULL},
+	/* signing in */
+	{"GET", "/admin/login", NULL, "login", NULL, "Вход в кабинет", 0, NULL, NULL},
+	{"POST", "/admin/login", "auth.login", "login", "/admin/", "Вход в кабинет", 0, NULL, NULL},
+	{"POST", "/admin/logout", "auth.logout", "login", "/admin/login", "Вход в кабинет", 0, NULL,
+	 NULL},
+	{"GET", "/admin/activate", NULL, "code", NULL, "Активация кабинета", 0, NULL, ACTIVATE_VARS},
+	{"POST", "/admin/activate/code", "auth.code", "code", NULL, "Активация кабинета",
+	 PAGE_RENDER, NULL, ACTIVATE_VARS},
+	{"POST", "/admin/activate", "auth.activate", "code", "/admin/", "Активация кабинета", 0,
+	 NULL, ACTIVATE_VARS},
+	{"GET", "/admin/reset", NULL, "code", NULL, "Восстановление пароля", 0, NULL, RESET_VARS},
+	{"POST", "/admin/reset/code", "auth.code", "code", NULL, "Восстановление пароля",
+	 PAGE_RENDER, NULL, RESET_VARS},
+	{"POST", "/admin/reset", "auth.reset", "code", "/admin/", "Восстановление пароля", 0, NULL,
+	 RESET_VARS},
+	{"GET", "/admin/password", NULL, "password", NULL, "Смена пароля", PAGE_AUTH, NULL, NULL},
+	{"POST", "/admin/password", "auth.password", "password", NULL, "Смена пароля",
+	 PAGE_AUTH | PAGE_RENDER, NULL, NULL},
+	/* administration */
+	{"GET", "/admin/users", "users.list", "users", NULL, "Пользователи и права", PAGE_AUTH, NULL,
+	 NULL},
+	{"POST", "/admin/users/{id}/grant", "users.grant_admin", "users", "/admin/users",
+	 "Пользователи и права", PAGE_AUTH, "users.list", NULL},
+	{"POST", "/admin/users/{id}/revoke", "users.revoke_admin", "users", "/admin/users",
+	 "Пользователи и права", PAGE_AUTH, "users.list", NULL},
+	{"GET", "/admin/audit", "audit.list", "audit", NULL, "Журнал действий", PAGE_AUTH, NULL,
+	 NULL},
+	{"GET", "/admin/outbox", "outbox.list", "outbox", NULL, "Письма и SMS", PAGE_AUTH, NULL,
+	 NULL},
+	{NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL},
 };
 
 /* The route table web_main checks, derived once from admin_pages. */
@@ -70,6 +113,66 @@ static void admin_error_page(struct web_request *req, int status, const char *me
 	json_object_put(ctx);
 }
 
+/* One core call with the request's auth; the reply is the caller's. 0, or
+ * an error page has been sent and -1 is returned. */
+static int admin_call(struct web_request *req, const char *op, json_object *args,
+		      json_object *auth, struct core_reply *reply, int64_t *status)
+{
+	if (web_call(req, op, args, auth, NULL, 0, 0, reply) != CORE_OK) {
+		admin_error_page(req, 503, proto_errors[PROTO_ERR_unavailable].message);
+		return -1;
+	}
+	*status = 500;
+	jsonx_get_int64(reply->msg, "status", status);
+	web_apply_session(req, reply->msg);
+	return 0;
+}
+
+/* The submitted fields to show again in a form: never secrets. */
+static json_object *admin_form_echo(json_object *args)
+{
+	json_object *form = json_object_new_object();
+
+	json_object_object_foreach(args, key, val) {
+		if (strstr(key, "password") || strcmp(key, "code") == 0 || key[0] == '_')
+			continue;
+		json_object_object_add(form, key, json_object_get(val));
+	}
+	return form;
+}
+
+/* Who is signed in: adds "me" and "is_admin" to ctx. -1 when the tenant is
+ * switched off (a page saying so has been sent). */
+static int admin_who(struct web_request *req, json_object *auth, json_object *ctx)
+{
+	json_object *empty = json_object_new_object(), *result, *roles;
+	struct core_reply reply = {0};
+	int64_t status;
+	int rc = 0;
+
+	if (admin_call(req, "auth.me", empty, auth, &reply, &status) < 0) {
+		json_object_put(empty);
+		return -1;
+	}
+	result = jsonx_get_obj(reply.msg, "result");
+	if (status == 200 && result) {
+		json_object_object_add(ctx, "me", json_object_get(result));
+		roles = jsonx_get_array(result, "roles");
+		for (size_t i = 0; roles && i < json_object_array_length(roles); i++)
+			if (strcmp(json_object_get_string(json_object_array_get_idx(roles, i)),
+				   "admin") == 0)
+				jsonx_set_bool(ctx, "is_admin", 1);
+	} else if (status == 403) {
+		json_object *e = jsonx_get_obj(reply.msg, "error");
+		admin_error_page(req, 403,
+				 jsonx_get_str(e, "message") ?: "Кабинет организации отключён");
+		rc = -1;
+	}
+	core_reply_free(&reply);
+	json_object_put(empty);
+	return rc;
+}
+
 static void admin_handle(struct web_request *req)
 {
 	json_object *params = json_object_new_object(), *args = NULL, *auth = NULL, *ctx = NULL;
@@ -79,7 +182,7 @@ static void admin_handle(struct web_request *req)
 	const char *csrf = NULL;
 	char err[256], cookie_csrf[128] = "";
 	int wrong_method, is_post;
-	int64_t status = 500;
+	int64_t status = 200;
 
 	route = web_route_find(admin_routes, req, params, &wrong_method);
 	if (route == NULL) {
@@ -117,38 +220,55 @@ static void admin_handle(struct web_request *req)
 	ctx = json_object_new_object();
 	jsonx_set_str(ctx, "csrf", cookie_csrf);
 	jsonx_set_str(ctx, "title", page->title);
+	if (page->vars) {
+		const char *why;
+		json_object *vars = jsonx_parse_object(page->vars, strlen(page->vars), &why);
+		json_object_object_foreach(vars, name, value)
+			json_object_object_add(ctx, name, json_object_get(value));
+		json_object_put(vars);
+	}
+	auth = web_auth(req, csrf);
+	if (admin_who(req, auth, ctx) < 0)
+		goto out;
+	if ((page->flags & PAGE_AUTH) && !jsonx_get(ctx, "me")) {
+		web_redirect(req, "/admin/login");
+		goto out;
+	}
 	if (page->op) {
-		auth = web_auth(req, csrf);
-		if (web_call(req, page->op, args, auth, NULL, 0, 0, &reply) != CORE_OK) {
-			admin_error_page(req, 503, proto_errors[PROTO_ERR_unavailable].message);
+		if (admin_call(req, page->op, args, auth, &reply, &status) < 0)
 			goto out;
-		}
-		jsonx_get_int64(reply.msg, "status", &status);
-		web_apply_session(req, reply.msg);
-		if (status == 401) {
+		if (!is_post && status == 401) {
 			web_redirect(req, "/admin/login");
 			goto out;
 		}
-		if (is_post && status < 300) {
+		if (is_post && status < 300 && !(page->flags & PAGE_RENDER)) {
 			web_redirect(req, page->redirect ? page->redirect : req->path);
 			goto out;
 		}
-		if (jsonx_get(reply.msg, "result"))
-			json_object_object_add(ctx, "data",
-					       json_object_get(jsonx_get(reply.msg, "result")));
 		if (jsonx_get(reply.msg, "error")) {
-			if (!is_post || status != 422) {
-				json_object *e = jsonx_get_obj(reply.msg, "error");
+			json_object *e = jsonx_get_obj(reply.msg, "error");
+			if (!is_post || status >= 500) {
 				admin_error_page(req, (int)status,
 						 jsonx_get_str(e, "message") ?: "Ошибка");
 				goto out;
 			}
-			json_object_object_add(ctx, "error",
-					       json_object_get(jsonx_get(reply.msg, "error")));
-			json_object_object_add(ctx, "form", json_object_get(args));
+			/* a form with problems: the same page, the problems next to the
+			 * fields, the page's own data loaded again */
+			json_object_object_add(ctx, "error", json_object_get(e));
+			json_object_object_add(ctx, "form", admin_form_echo(args));
+			if (page->reload_op) {
+				int64_t reload_status;
+				core_reply_free(&reply);
+				if (admin_call(req, page->reload_op, args, auth, &reply,
+					       &reload_status) < 0)
+					goto out;
+			}
+		} else if (is_post) {
+			json_object_object_add(ctx, "form", admin_form_echo(args));
 		}
-	} else {
-		status = 200;
+		if (jsonx_get(reply.msg, "result"))
+			json_object_object_add(ctx, "data",
+					       json_object_get(jsonx_get(reply.msg, "result")));
 	}
 	jsonx_set_int(ctx, "status", status);
 	admin_render(req, (int)status, page->tmpl, ctx);

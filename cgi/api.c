@@ -23,9 +23,25 @@ static const struct web_route api_routes[] = {
 	{"GET", "/api/health", "system.health", 0, 0},
 	{"GET", "/api/version", "system.version", 0, 0},
 	{"GET", "/api/debug/sleep", "debug.sleep", 0, 0},
-	/* accounts */
-	{"GET", "/api/me", "auth.me", 0, 0},
+	/* connecting an organization (the base host) */
+	{"GET", "/api/connect", "connect.info", 0, 0},
+	{"GET", "/api/connect/check", "connect.check", 0, 0},
+	{"POST", "/api/connect", "connect.request", 0, 0},
+	{"GET", "/api/connect/{id}", "connect.status", 0, 0},
+	/* accounts (a tenant's host) */
+	{"POST", "/api/auth/code", "auth.code", 0, 0},
+	{"POST", "/api/auth/activate", "auth.activate", 0, 0},
+	{"POST", "/api/auth/reset", "auth.reset", 0, 0},
+	{"POST", "/api/auth/login", "auth.login", 0, 0},
 	{"POST", "/api/auth/logout", "auth.logout", 0, 0},
+	{"POST", "/api/auth/password", "auth.password", 0, 0},
+	{"GET", "/api/me", "auth.me", 0, 0},
+	/* administration */
+	{"GET", "/api/admin/users", "users.list", 0, 0},
+	{"POST", "/api/admin/users/{id}/admin", "users.grant_admin", 0, 0},
+	{"DELETE", "/api/admin/users/{id}/admin", "users.revoke_admin", 0, 0},
+	{"GET", "/api/admin/audit", "audit.list", 0, 0},
+	{"GET", "/api/admin/outbox", "outbox.list", 0, 0},
 	{NULL, NULL, NULL, 0, 0},
 };
 

@@ -76,6 +76,7 @@ static void web_request_init(struct web_request *req, FCGX_Request *f)
 	req->user_agent = web_param(f, "HTTP_USER_AGENT");
 	req->csrf_header = web_param(f, "HTTP_X_CSRF_TOKEN");
 	req->authorization = web_param(f, "HTTP_AUTHORIZATION");
+	req->idempotency_key = web_param(f, "HTTP_IDEMPOTENCY_KEY");
 	req->https = strcmp(web_param(f, "HTTPS"), "on") == 0;
 	req->content_length = atol(web_param(f, "CONTENT_LENGTH"));
 }
@@ -168,6 +169,9 @@ json_object *web_auth(struct web_request *req, const char *csrf)
 			jsonx_set_str(auth, "user_agent", ua);
 	}
 	jsonx_set_bool(auth, "https", req->https);
+	if (*req->idempotency_key && strlen(req->idempotency_key) <= 200 &&
+	    http_utf8_valid(req->idempotency_key, strlen(req->idempotency_key)))
+		jsonx_set_str(auth, "idempotency_key", req->idempotency_key);
 	return auth;
 }
 

@@ -37,6 +37,7 @@ struct web_request {
 	const char *user_agent;
 	const char *csrf_header;   /* X-CSRF-Token */
 	const char *authorization; /* Authorization */
+	const char *idempotency_key; /* Idempotency-Key */
 	int https;
 	long content_length;
 	char *body; /* owned; NUL-terminated; NULL until web_read_body */

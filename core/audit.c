@@ -8,7 +8,8 @@ int audit_log(struct ctx *ctx, const char *action, int success, const char *obje
 	      const char *object_id, json_object *details)
 {
 	const char *ip = jsonx_get_str(ctx->auth, "ip");
-	const char *kind = ctx->user_id		    ? "user"
+	const char *kind = ctx->system			    ? "system"
+			   : ctx->user_id		    ? "user"
 			   : ctx->op->access == OP_OPERATOR ? "operator"
 							    : "anonymous";
 	PGresult *res;
@@ -24,4 +25,50 @@ int audit_log(struct ctx *ctx, const char *action, int success, const char *obje
 		      success ? "true" : "false", object_type, object_id,
 		      ip && (strchr(ip, '.') || strchr(ip, ':')) ? ip : "", jsonx_dump(details, NULL));
 	return res ? 0 : -1;
+}
+
+json_object *audit_detail(const char *key, const char *value)
+{
+	json_object *o = json_object_new_object();
+
+	jsonx_set_str(o, key, value);
+	return o;
+}
+
+static const struct {
+	const char *action, *title;
+} audit_titles[] = {
+	{"auth.login", "Вход"},
+	{"auth.logout", "Выход"},
+	{"auth.code_requested", "Запрос кода подтверждения"},
+	{"auth.activated", "Активация кабинета"},
+	{"auth.password_reset", "Восстановление пароля"},
+	{"auth.password_changed", "Смена пароля"},
+	{"auth.password_set", "Пароль задан оператором"},
+	{"rights.granted", "Назначены права администратора"},
+	{"rights.revoked", "Сняты права администратора"},
+	{"tenant.connect_requested", "Заявка на подключение"},
+	{"tenant.ready", "Кабинет организации создан"},
+	{"tenant.failed", "Ошибка создания кабинета"},
+	{"tenant.disabled", "Кабинет организации отключён"},
+	{"tenant.enabled", "Кабинет организации включён"},
+};
+
+const char *audit_action_title(const char *action)
+{
+	for (size_t i = 0; i < sizeof(audit_titles) / sizeof(audit_titles[0]); i++)
+		if (strcmp(audit_titles[i].action, action) == 0)
+			return audit_titles[i].title;
+	return action;
+}
+
+const char *audit_actor_title(const char *kind)
+{
+	if (strcmp(kind, "system") == 0)
+		return "Сервис";
+	if (strcmp(kind, "operator") == 0)
+		return "Оператор";
+	if (strcmp(kind, "anonymous") == 0)
+		return "Не выполнен вход";
+	return "Пользователь";
 }

@@ -19,4 +19,12 @@
 int audit_log(struct ctx *ctx, const char *action, int success, const char *object_type,
 	      const char *object_id, json_object *details);
 
+/* The Russian title of an action for the administrator's journal (the
+ * action itself when it has none), and of an actor kind. */
+const char *audit_action_title(const char *action);
+const char *audit_actor_title(const char *kind);
+
+/* {"<key>": "<value>"}, a new object for details. */
+json_object *audit_detail(const char *key, const char *value);
+
 #endif

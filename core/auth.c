@@ -1,23 +1,158 @@
 /*
- * auth.c - accounts: who am I, sign-in, sign-out, one-time codes,
- * activation, passwords, administrator rights.
+ * auth.c - accounts: who am I, sign-in and sign-out, one-time codes
+ * (activation, password reset), password change, administrator rights,
+ * the audit and outbox lists of the administrator.
+ *
+ * Nothing here tells whether a login exists: unknown logins get the same
+ * answers, the same cooldowns and counters (keyed by what was typed) and
+ * the same password-hashing work as real ones.
  */
 #include "audit.h"
 #include "jsonx.h"
+#include "log.h"
 #include "ops.h"
+#include "outbox.h"
+#include "password.h"
+#include "ru.h"
 #include "session.h"
+#include "validate.h"
 
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
-/* GET /api/me: the signed-in user, their roles and their organization. */
-static int auth_me(struct ctx *ctx)
+#define AUTH_IP_WINDOW "15 minutes"
+
+/* -------------------------------------------------------------- helpers */
+
+static const char *auth_hex(struct ctx *ctx, const unsigned char *in, size_t n)
+{
+	char *out = arena_alloc(ctx->arena, 2 * n + 1);
+
+	for (size_t i = 0; i < n; i++)
+		snprintf(out + 2 * i, 3, "%02x", in[i]);
+	return out;
+}
+
+/* The throttle key of a login: its normalized form, hashed (what people
+ * type into a login field may be a password typed in the wrong box). */
+static const char *auth_login_throttle_key(struct ctx *ctx, const char *key)
+{
+	unsigned char d[32];
+	unsigned int n = 0;
+
+	EVP_Digest(key, strlen(key), d, &n, EVP_sha256(), NULL);
+	return arena_printf(ctx->arena, "login:%s", auth_hex(ctx, d, 16));
+}
+
+/* Reads args.login into its lookup form; NULL with a field error. */
+static const char *auth_read_login(struct ctx *ctx)
+{
+	const char *login = ctx_arg_str(ctx, "login", 254, 1);
+	char *key = arena_alloc(ctx->arena, 256);
+
+	if (login == NULL)
+		return NULL;
+	if (validate_login_key(login, key, 256) < 0) {
+		ctx_field_code(ctx, "login", "required",
+			       "Укажите мобильный телефон, электронную почту или логин");
+		return NULL;
+	}
+	return key;
+}
+
+struct auth_user {
+	int64_t id;
+	const char *status, *hash, *email, *phone, *login, *full_name;
+};
+
+/* Finds the user a login names; 1 found, 0 not, -1 error. */
+static int auth_find_user(struct ctx *ctx, const char *key, struct auth_user *u)
+{
+	PGresult *res = ctx_sql(ctx,
+				"SELECT id, status, password_hash, email, phone, login, full_name "
+				"FROM users WHERE tenant_id = $1 AND (lower(email) = $2 OR phone = $2 "
+				"OR login = $2) ORDER BY id LIMIT 1",
+				ctx_i64(ctx, ctx->tenant_id), key);
+
+	memset(u, 0, sizeof(*u));
+	if (res == NULL)
+		return -1;
+	if (PQntuples(res) == 0)
+		return 0;
+	u->id = atoll(PQgetvalue(res, 0, 0));
+	u->status = PQgetvalue(res, 0, 1);
+	u->hash = PQgetisnull(res, 0, 2) ? NULL : PQgetvalue(res, 0, 2);
+	u->email = PQgetisnull(res, 0, 3) ? NULL : PQgetvalue(res, 0, 3);
+	u->phone = PQgetisnull(res, 0, 4) ? NULL : PQgetvalue(res, 0, 4);
+	u->login = PQgetisnull(res, 0, 5) ? NULL : PQgetvalue(res, 0, 5);
+	u->full_name = PQgetvalue(res, 0, 6);
+	return 1;
+}
+
+/* "через 5 минут" / "через 30 секунд" */
+static const char *auth_wait_text(struct ctx *ctx, long long seconds)
+{
+	if (seconds < 1)
+		seconds = 1;
+	if (seconds < 120)
+		return arena_printf(ctx->arena, "через %lld %s", seconds,
+				    ru_plural(seconds, "секунду", "секунды", "секунд"));
+	seconds = (seconds + 59) / 60;
+	return arena_printf(ctx->arena, "через %lld %s", seconds,
+			    ru_plural(seconds, "минуту", "минуты", "минут"));
+}
+
+/* The password policy, the common list included; a field error on field. */
+static int auth_check_password(struct ctx *ctx, const char *field, const char *password,
+			       const struct auth_user *u)
+{
+	const char *personal[] = {u->login, u->email, u->phone, NULL};
+	const char *code, *why;
+	PGresult *res;
+
+	if (password_check(password, personal, &code, &why) < 0)
+		return ctx_field_code(ctx, field, code, "%s", why);
+	res = ctx_sql(ctx, "SELECT 1 FROM common_passwords WHERE password = lower($1)", password);
+	if (res == NULL)
+		return -1;
+	if (PQntuples(res))
+		return ctx_field_code(ctx, field, "common",
+				      "Этот пароль слишком распространён и легко подбирается. %s",
+				      PASSWORD_ADVICE);
+	return 0;
+}
+
+static int auth_set_password(struct ctx *ctx, int64_t user_id, const char *password)
+{
+	char hash[PASSWORD_HASH_MAX];
+
+	if (password_hash(password, ctx->cfg->password_argon2_memory_kib,
+			  ctx->cfg->password_argon2_passes, hash, sizeof(hash)) < 0)
+		return ctx_fail(ctx, PROTO_ERR_internal, NULL);
+	return ctx_sql(ctx,
+		       "UPDATE users SET password_hash = $3, status = 'active', "
+		       "activated_at = coalesce(activated_at, now()), password_changed_at = now() "
+		       "WHERE tenant_id = $1 AND id = $2",
+		       ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, user_id), hash)
+		       ? 0
+		       : -1;
+}
+
+/* The signed-in user, their roles and organization into the result. */
+static int auth_describe(struct ctx *ctx)
 {
 	json_object *r = ctx_result(ctx), *user, *roles, *tenant;
 	PGresult *res;
 
 	res = ctx_sql(ctx,
 		      "SELECT u.id, u.full_name, u.email, u.phone, u.login, u.employee_id, t.subdomain, "
-		      "t.name FROM users u JOIN tenants t ON t.id = u.tenant_id "
+		      "t.name, EXISTS (SELECT 1 FROM user_roles r WHERE r.tenant_id = u.tenant_id "
+		      "AND r.user_id = u.id AND r.role = 'admin') "
+		      "FROM users u JOIN tenants t ON t.id = u.tenant_id "
 		      "WHERE u.tenant_id = $1 AND u.id = $2",
 		      ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, ctx->user_id));
 	if (res == NULL)
@@ -37,7 +172,7 @@ static int auth_me(struct ctx *ctx)
 	json_object_object_add(r, "user", user);
 	roles = json_object_new_array();
 	json_object_array_add(roles, json_object_new_string("employee"));
-	if (ctx->roles & ROLE_ADMIN)
+	if (strcmp(PQgetvalue(res, 0, 8), "t") == 0)
 		json_object_array_add(roles, json_object_new_string("admin"));
 	json_object_object_add(r, "roles", roles);
 	tenant = json_object_new_object();
@@ -45,6 +180,14 @@ static int auth_me(struct ctx *ctx)
 	jsonx_set_str(tenant, "name", PQgetvalue(res, 0, 7));
 	json_object_object_add(r, "tenant", tenant);
 	return 0;
+}
+
+/* ---------------------------------------------------------- who am I */
+
+/* GET /api/me */
+static int auth_me(struct ctx *ctx)
+{
+	return auth_describe(ctx);
 }
 
 /* POST /api/auth/logout */
@@ -56,8 +199,605 @@ static int auth_logout(struct ctx *ctx)
 	return audit_log(ctx, "auth.logout", 1, "user", ctx_i64(ctx, ctx->user_id), NULL);
 }
 
+/* ------------------------------------------------------ one-time codes */
+
+/* A uniformly random 4-digit code. */
+static int auth_random_code(char out[5])
+{
+	uint32_t v;
+
+	do {
+		if (RAND_bytes((unsigned char *)&v, sizeof(v)) != 1)
+			return -1;
+	} while (v >= 4294960000u); /* a multiple of 10000: no bias */
+	snprintf(out, 5, "%04u", v % 10000);
+	return 0;
+}
+
+static const char *auth_code_hash(struct ctx *ctx, const unsigned char *salt, size_t n,
+				  const char *code)
+{
+	unsigned char d[32];
+	unsigned int dn = 0;
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+
+	EVP_DigestInit_ex(md, EVP_sha256(), NULL);
+	EVP_DigestUpdate(md, salt, n);
+	EVP_DigestUpdate(md, code, strlen(code));
+	EVP_DigestFinal_ex(md, d, &dn);
+	EVP_MD_CTX_free(md);
+	return arena_printf(ctx->arena, "\\x%s", auth_hex(ctx, d, 32));
+}
+
+/* Sends a new code to the user (SMS, or email when there is no phone). */
+static int auth_send_code(struct ctx *ctx, const struct auth_user *u)
+{
+	unsigned char salt[16];
+	char code[5];
+	const char *channel = u->phone ? "sms" : "email", *org, *text;
+	PGresult *res;
+
+	if (auth_random_code(code) < 0 || RAND_bytes(salt, sizeof(salt)) != 1)
+		return ctx_fail(ctx, PROTO_ERR_internal, NULL);
+	res = ctx_sql(ctx, "SELECT name FROM tenants WHERE id = $1", ctx_i64(ctx, ctx->tenant_id));
+	if (res == NULL)
+		return -1;
+	org = PQgetvalue(res, 0, 0);
+	/* a new code replaces the ones before it */
+	if (ctx_sql(ctx,
+		    "UPDATE auth_codes SET used_at = now() WHERE tenant_id = $1 AND user_id = $2 "
+		    "AND used_at IS NULL",
+		    ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, u->id)) == NULL ||
+	    ctx_sql(ctx,
+		    "INSERT INTO auth_codes (tenant_id, user_id, purpose, code_hash, salt, channel, "
+		    "expires_at) VALUES ($1, $2, $3, $4, $5, $6, now() + make_interval(secs => $7))",
+		    ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, u->id),
+		    strcmp(u->status, "created") == 0 ? "activate" : "reset",
+		    auth_code_hash(ctx, salt, sizeof(salt), code),
+		    arena_printf(ctx->arena, "\\x%s", auth_hex(ctx, salt, sizeof(salt))), channel,
+		    ctx_i64(ctx, ctx->cfg->code_ttl_s)) == NULL)
+		return -1;
+	text = arena_printf(ctx->arena,
+			    "Код подтверждения: %s. Кабинет сотрудника «%s». Никому не сообщайте "
+			    "этот код. Действует %ld мин.",
+			    code, org, ctx->cfg->code_ttl_s / 60);
+	OPENSSL_cleanse(code, sizeof(code));
+	return outbox_enqueue(ctx, channel, u->phone ? u->phone : u->email,
+			      "Код подтверждения для кабинета сотрудника", text, "code", u->id);
+}
+
+/* POST /api/auth/code {"login"}: a code for activation or password reset. */
+static int auth_code(struct ctx *ctx)
+{
+	const char *key = auth_read_login(ctx), *tkey;
+	struct auth_user u;
+	json_object *r;
+	PGresult *res;
+	int found;
+
+	if (key == NULL)
+		return -1;
+	tkey = auth_login_throttle_key(ctx, key);
+	res = ctx_sql(ctx,
+		      "INSERT INTO auth_throttle (tenant_id, key, last_code_at) VALUES ($1, $2, now()) "
+		      "ON CONFLICT (tenant_id, key) DO UPDATE SET last_code_at = now() "
+		      "WHERE auth_throttle.last_code_at IS NULL "
+		      "OR auth_throttle.last_code_at <= now() - make_interval(secs => $3) "
+		      "RETURNING 1",
+		      ctx_i64(ctx, ctx->tenant_id), tkey, ctx_i64(ctx, ctx->cfg->code_cooldown_s));
+	if (res == NULL)
+		return -1;
+	if (PQntuples(res) == 0) {
+		res = ctx_sql(ctx,
+			      "SELECT ceil(extract(epoch FROM last_code_at + make_interval(secs => $3) "
+			      "- now())) FROM auth_throttle WHERE tenant_id = $1 AND key = $2",
+			      ctx_i64(ctx, ctx->tenant_id), tkey, ctx_i64(ctx, ctx->cfg->code_cooldown_s));
+		return ctx_fail(ctx, PROTO_ERR_too_many_requests, "Новый код можно запросить %s",
+				auth_wait_text(ctx, res ? atoll(PQgetvalue(res, 0, 0)) : 60));
+	}
+	found = auth_find_user(ctx, key, &u);
+	if (found < 0)
+		return -1;
+	if (found && strcmp(u.status, "blocked") != 0) {
+		if (auth_send_code(ctx, &u) < 0)
+			return -1;
+	} else {
+		found = 0;
+	}
+	if (audit_log(ctx, "auth.code_requested", found, found ? "user" : NULL,
+		      found ? ctx_i64(ctx, u.id) : NULL, NULL) < 0)
+		return -1;
+	ctx->status = 202;
+	r = ctx_result(ctx);
+	jsonx_set_str(r, "status", "sent");
+	jsonx_set_str(r, "message", "Если кабинет с таким логином есть, мы отправили код "
+				    "подтверждения по SMS или на электронную почту");
+	jsonx_set_int(r, "cooldown_s", ctx->cfg->code_cooldown_s);
+	jsonx_set_int(r, "expires_in_s", ctx->cfg->code_ttl_s);
+	return 0;
+}
+
+/* POST /api/auth/activate and /api/auth/reset {"login", "code", "password"}:
+ * checks the code, sets the password, signs in. */
+static int auth_with_code(struct ctx *ctx, const char *action)
+{
+	const char *key = auth_read_login(ctx);
+	const char *code = ctx_arg_str(ctx, "code", 8, 1);
+	const char *password = ctx_arg_str(ctx, "password", PASSWORD_MAX, 1);
+	struct auth_user u;
+	PGresult *res;
+	int found, attempts, left;
+	int64_t code_id;
+
+	if (key == NULL || code == NULL || password == NULL)
+		return -1;
+	if (strlen(code) != 4 || strspn(code, "0123456789") != 4)
+		return ctx_field_code(ctx, "code", "format", "Код подтверждения — 4 цифры");
+	found = auth_find_user(ctx, key, &u);
+	if (found < 0)
+		return -1;
+	res = ctx_sql(ctx,
+		      "SELECT id, code_hash, salt, attempts, expires_at < now() FROM auth_codes "
+		      "WHERE tenant_id = $1 AND user_id = $2 AND used_at IS NULL "
+		      "ORDER BY id DESC LIMIT 1 FOR UPDATE",
+		      ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, found ? u.id : 0));
+	if (res == NULL)
+		return -1;
+	if (!found || strcmp(u.status, "blocked") == 0 || PQntuples(res) == 0 ||
+	    strcmp(PQgetvalue(res, 0, 4), "t") == 0) {
+		ctx_field_code(ctx, "code", "invalid",
+			       "Неверный или устаревший код. Запросите новый код");
+		audit_log(ctx, action, 0, found ? "user" : NULL, found ? ctx_i64(ctx, u.id) : NULL,
+			  NULL);
+		return 0; /* the audit row stays */
+	}
+	code_id = atoll(PQgetvalue(res, 0, 0));
+	attempts = atoi(PQgetvalue(res, 0, 3));
+	if (attempts >= ctx->cfg->code_attempts)
+		return ctx_fail(ctx, PROTO_ERR_too_many_requests,
+				"Код заблокирован после неверных попыток. Запросите новый код");
+	{
+		size_t saltlen = 0, hashlen = 0;
+		unsigned char *salt = PQunescapeBytea((const unsigned char *)PQgetvalue(res, 0, 2),
+						      &saltlen);
+		const char *want = PQgetvalue(res, 0, 1);
+		const char *got = salt ? auth_code_hash(ctx, salt, saltlen, code) : "";
+		int ok = strlen(want) == strlen(got) && CRYPTO_memcmp(want, got, strlen(want)) == 0;
+		(void)hashlen;
+		PQfreemem(salt);
+		if (!ok) {
+			attempts++;
+			left = (int)ctx->cfg->code_attempts - attempts;
+			if (ctx_sql(ctx,
+				    "UPDATE auth_codes SET attempts = $3, used_at = CASE WHEN $4 "
+				    "THEN now() END WHERE tenant_id = $1 AND id = $2",
+				    ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, code_id),
+				    ctx_i64(ctx, attempts), left <= 0 ? "true" : "false") == NULL ||
+			    audit_log(ctx, action, 0, "user", ctx_i64(ctx, u.id),
+				      audit_detail("reason", "wrong_code")) < 0)
+				return -1;
+			if (left <= 0)
+				return ctx_fail_commit(ctx, PROTO_ERR_too_many_requests,
+						       "Код заблокирован после %d неверных попыток. "
+						       "Запросите новый код",
+						       attempts);
+			ctx_field_code(ctx, "code", "wrong", "Неверный код. %s %d %s",
+				       ru_plural(left, "Осталась", "Осталось", "Осталось"), left,
+				       ru_plural(left, "попытка", "попытки", "попыток"));
+			return 0;
+		}
+	}
+	if (auth_check_password(ctx, "password", password, &u) < 0)
+		return -1; /* the code stays valid for a better password */
+	if (auth_set_password(ctx, u.id, password) < 0 ||
+	    ctx_sql(ctx, "UPDATE auth_codes SET used_at = now() WHERE tenant_id = $1 AND id = $2",
+		    ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, code_id)) == NULL ||
+	    ctx_sql(ctx, "DELETE FROM sessions WHERE tenant_id = $1 AND user_id = $2",
+		    ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, u.id)) == NULL ||
+	    ctx_sql(ctx, "DELETE FROM auth_throttle WHERE tenant_id = $1 AND key = $2",
+		    ctx_i64(ctx, ctx->tenant_id), auth_login_throttle_key(ctx, key)) == NULL)
+		return -1;
+	if (session_open(ctx, u.id) < 0 ||
+	    audit_log(ctx, action, 1, "user", ctx_i64(ctx, u.id), NULL) < 0)
+		return -1;
+	return auth_describe(ctx);
+}
+
+static int auth_activate(struct ctx *ctx)
+{
+	return auth_with_code(ctx, "auth.activated");
+}
+
+static int auth_reset(struct ctx *ctx)
+{
+	return auth_with_code(ctx, "auth.password_reset");
+}
+
+/* -------------------------------------------------------------- sign-in */
+
+/* Counts a failure against a throttle key; sets its wait when the count
+ * passes max. */
+static int auth_count_failure(struct ctx *ctx, const char *key, long max)
+{
+	PGresult *res = ctx_sql(
+		ctx,
+		"INSERT INTO auth_throttle (tenant_id, key, failures, last_failure_at) "
+		"VALUES ($1, $2, 1, now()) ON CONFLICT (tenant_id, key) DO UPDATE SET "
+		"failures = CASE WHEN auth_throttle.window_start < now() - interval '" AUTH_IP_WINDOW
+		"' AND auth_throttle.locked_until IS NULL THEN 1 ELSE auth_throttle.failures + 1 END, "
+		"window_start = CASE WHEN auth_throttle.window_start < now() - interval '" AUTH_IP_WINDOW
+		"' AND auth_throttle.locked_until IS NULL THEN now() ELSE auth_throttle.window_start END, "
+		"last_failure_at = now() RETURNING failures",
+		ctx_i64(ctx, ctx->tenant_id), key);
+	long failures, wait;
+
+	if (res == NULL)
+		return -1;
+	failures = atol(PQgetvalue(res, 0, 0));
+	if (failures < max)
+		return 0;
+	/* the first wait, doubling with each further failure, up to the lock */
+	wait = ctx->cfg->login_delay_s;
+	for (long i = max; i < failures && wait < ctx->cfg->login_lock_s; i++)
+		wait *= 2;
+	if (wait > ctx->cfg->login_lock_s)
+		wait = ctx->cfg->login_lock_s;
+	return ctx_sql(ctx,
+		       "UPDATE auth_throttle SET locked_until = now() + make_interval(secs => $3) "
+		       "WHERE tenant_id = $1 AND key = $2",
+		       ctx_i64(ctx, ctx->tenant_id), key, ctx_i64(ctx, wait))
+		       ? 0
+		       : -1;
+}
+
+/* POST /api/auth/login {"login", "password"} */
+static int auth_login(struct ctx *ctx)
+{
+	const char *key = auth_read_login(ctx);
+	const char *password = ctx_arg_str(ctx, "password", PASSWORD_MAX, 1);
+	const char *ip = jsonx_get_str(ctx->auth, "ip"), *lkey, *ikey;
+	struct auth_user u;
+	PGresult *res;
+	int found, ok;
+
+	if (key == NULL || password == NULL)
+		return -1;
+	lkey = auth_login_throttle_key(ctx, key);
+	ikey = arena_printf(ctx->arena, "ip:%s", ip && *ip ? ip : "unknown");
+	res = ctx_sql(ctx,
+		      "SELECT max(ceil(extract(epoch FROM locked_until - now()))) FROM auth_throttle "
+		      "WHERE tenant_id = $1 AND key IN ($2, $3) AND locked_until > now()",
+		      ctx_i64(ctx, ctx->tenant_id), lkey, ikey);
+	if (res == NULL)
+		return -1;
+	if (!PQgetisnull(res, 0, 0)) {
+		audit_log(ctx, "auth.login", 0, NULL, NULL, audit_detail("reason", "throttled"));
+		return ctx_fail_commit(ctx, PROTO_ERR_too_many_requests,
+				       "Слишком много неудачных попыток входа. Повторите %s",
+				       auth_wait_text(ctx, atoll(PQgetvalue(res, 0, 0))));
+	}
+	found = auth_find_user(ctx, key, &u);
+	if (found < 0)
+		return -1;
+	/* the hash work is done for unknown logins too */
+	ok = password_verify(found ? u.hash : NULL, password) && found &&
+	     strcmp(u.status, "active") == 0;
+	if (!ok) {
+		if (auth_count_failure(ctx, lkey, ctx->cfg->login_max_failures) < 0 ||
+		    auth_count_failure(ctx, ikey, ctx->cfg->login_ip_max_failures) < 0 ||
+		    audit_log(ctx, "auth.login", 0, found ? "user" : NULL,
+			      found ? ctx_i64(ctx, u.id) : NULL, NULL) < 0)
+			return -1;
+		return ctx_fail_commit(ctx, PROTO_ERR_unauthorized, "Неверный логин или пароль");
+	}
+	if (ctx_sql(ctx, "DELETE FROM auth_throttle WHERE tenant_id = $1 AND key = $2",
+		    ctx_i64(ctx, ctx->tenant_id), lkey) == NULL ||
+	    session_open(ctx, u.id) < 0 ||
+	    audit_log(ctx, "auth.login", 1, "user", ctx_i64(ctx, u.id), NULL) < 0)
+		return -1;
+	return auth_describe(ctx);
+}
+
+/* POST /api/auth/password {"old_password", "new_password"}: ends the
+ * user's other sessions. */
+static int auth_password(struct ctx *ctx)
+{
+	const char *old = ctx_arg_str(ctx, "old_password", PASSWORD_MAX, 1);
+	const char *new = ctx_arg_str(ctx, "new_password", PASSWORD_MAX, 1);
+	struct auth_user u;
+	PGresult *res;
+
+	if (old == NULL || new == NULL)
+		return -1;
+	res = ctx_sql(ctx,
+		      "SELECT password_hash, email, phone, login FROM users "
+		      "WHERE tenant_id = $1 AND id = $2",
+		      ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, ctx->user_id));
+	if (res == NULL || PQntuples(res) != 1)
+		return res ? ctx_fail(ctx, PROTO_ERR_unauthorized, NULL) : -1;
+	memset(&u, 0, sizeof(u));
+	u.id = ctx->user_id;
+	u.email = PQgetisnull(res, 0, 1) ? NULL : PQgetvalue(res, 0, 1);
+	u.phone = PQgetisnull(res, 0, 2) ? NULL : PQgetvalue(res, 0, 2);
+	u.login = PQgetisnull(res, 0, 3) ? NULL : PQgetvalue(res, 0, 3);
+	if (!password_verify(PQgetisnull(res, 0, 0) ? NULL : PQgetvalue(res, 0, 0), old)) {
+		audit_log(ctx, "auth.password_changed", 0, "user", ctx_i64(ctx, ctx->user_id), NULL);
+		ctx_field_code(ctx, "old_password", "wrong", "Неверный текущий пароль");
+		return 0; /* keeps the audit row */
+	}
+	if (strcmp(old, new) == 0)
+		return ctx_field_code(ctx, "new_password", "same",
+				      "Новый пароль должен отличаться от текущего");
+	if (auth_check_password(ctx, "new_password", new, &u) < 0 ||
+	    auth_set_password(ctx, ctx->user_id, new) < 0 ||
+	    session_close_others(ctx, ctx->user_id) < 0 ||
+	    audit_log(ctx, "auth.password_changed", 1, "user", ctx_i64(ctx, ctx->user_id), NULL) < 0)
+		return -1;
+	jsonx_set_bool(ctx_result(ctx), "changed", 1);
+	return 0;
+}
+
+/* ------------------------------------------------------------- rights */
+
+/* GET /api/admin/users?q=: the cabinets of the organization. */
+static int users_list(struct ctx *ctx)
+{
+	const char *q = ctx_arg_str(ctx, "q", 100, 0);
+	json_object *items = json_object_new_array();
+	PGresult *res;
+
+	json_object_object_add(ctx_result(ctx), "users", items);
+	if (ctx->error >= 0)
+		return -1;
+	res = ctx_sql(ctx,
+		      "SELECT u.id, u.full_name, u.email, u.phone, u.status, u.employee_id, "
+		      "to_char(u.activated_at, 'DD.MM.YYYY'), "
+		      "EXISTS (SELECT 1 FROM user_roles r WHERE r.tenant_id = u.tenant_id "
+		      "AND r.user_id = u.id AND r.role = 'admin') "
+		      "FROM users u WHERE u.tenant_id = $1 AND ($2::text IS NULL OR "
+		      "u.full_name ILIKE '%' || $2 || '%' OR u.email ILIKE '%' || $2 || '%' "
+		      "OR u.phone LIKE '%' || $2 || '%') ORDER BY u.full_name, u.id LIMIT 500",
+		      ctx_i64(ctx, ctx->tenant_id), q && *q ? q : NULL);
+	if (res == NULL)
+		return -1;
+	for (int i = 0; i < PQntuples(res); i++) {
+		json_object *u = json_object_new_object();
+		int admin = strcmp(PQgetvalue(res, i, 7), "t") == 0;
+		jsonx_set_int(u, "id", atoll(PQgetvalue(res, i, 0)));
+		jsonx_set_str(u, "full_name", PQgetvalue(res, i, 1));
+		jsonx_set_str(u, "email", PQgetisnull(res, i, 2) ? NULL : PQgetvalue(res, i, 2));
+		jsonx_set_str(u, "phone", PQgetisnull(res, i, 3) ? NULL : PQgetvalue(res, i, 3));
+		jsonx_set_str(u, "status", PQgetvalue(res, i, 4));
+		jsonx_set_str(u, "activated", PQgetisnull(res, i, 6) ? NULL : PQgetvalue(res, i, 6));
+		jsonx_set_bool(u, "admin", admin);
+		jsonx_set_bool(u, "is_me", atoll(PQgetvalue(res, i, 0)) == ctx->user_id);
+		json_object_array_add(items, u);
+	}
+	return 0;
+}
+
+/* Locks the tenant's rights (two administrators removing each other at
+ * once must not leave none) and checks the user exists. */
+static int users_lock_target(struct ctx *ctx, int64_t *user_id)
+{
+	PGresult *res;
+
+	if (ctx_arg_int(ctx, "id", 1, INT64_MAX, CTX_REQUIRED, user_id) < 0)
+		return -1;
+	if (ctx_sql(ctx, "SELECT 1 FROM tenants WHERE id = $1 FOR UPDATE",
+		    ctx_i64(ctx, ctx->tenant_id)) == NULL)
+		return -1;
+	res = ctx_sql(ctx, "SELECT 1 FROM users WHERE tenant_id = $1 AND id = $2",
+		      ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, *user_id));
+	if (res == NULL)
+		return -1;
+	if (PQntuples(res) == 0)
+		return ctx_fail(ctx, PROTO_ERR_not_found, "Нет такого пользователя");
+	return 0;
+}
+
+/* POST /api/admin/users/{id}/admin */
+static int users_grant_admin(struct ctx *ctx)
+{
+	int64_t id;
+
+	if (users_lock_target(ctx, &id) < 0 ||
+	    ctx_sql(ctx,
+		    "INSERT INTO user_roles (tenant_id, user_id, role, granted_by) "
+		    "VALUES ($1, $2, 'admin', $3) ON CONFLICT DO NOTHING",
+		    ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, id), ctx_i64(ctx, ctx->user_id)) == NULL ||
+	    audit_log(ctx, "rights.granted", 1, "user", ctx_i64(ctx, id),
+		      audit_detail("role", "admin")) < 0)
+		return -1;
+	jsonx_set_int(ctx_result(ctx), "id", id);
+	jsonx_set_bool(ctx_result(ctx), "admin", 1);
+	return 0;
+}
+
+/* DELETE /api/admin/users/{id}/admin: never the last administrator. */
+static int users_revoke_admin(struct ctx *ctx)
+{
+	PGresult *res;
+	int64_t id;
+
+	if (users_lock_target(ctx, &id) < 0)
+		return -1;
+	res = ctx_sql(ctx,
+		      "SELECT count(*), bool_or(user_id = $2) FROM user_roles "
+		      "WHERE tenant_id = $1 AND role = 'admin'",
+		      ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, id));
+	if (res == NULL)
+		return -1;
+	if (strcmp(PQgetvalue(res, 0, 1), "t") == 0 && atoi(PQgetvalue(res, 0, 0)) <= 1)
+		return ctx_fail(ctx, PROTO_ERR_conflict,
+				"Нельзя снять права с последнего администратора: сначала назначьте "
+				"другого");
+	if (ctx_sql(ctx,
+		    "DELETE FROM user_roles WHERE tenant_id = $1 AND user_id = $2 AND role = 'admin'",
+		    ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, id)) == NULL ||
+	    audit_log(ctx, "rights.revoked", 1, "user", ctx_i64(ctx, id),
+		      audit_detail("role", "admin")) < 0)
+		return -1;
+	jsonx_set_int(ctx_result(ctx), "id", id);
+	jsonx_set_bool(ctx_result(ctx), "admin", 0);
+	return 0;
+}
+
+/* cabinetctl user password SUBDOMAIN LOGIN (the password on stdin): sets a
+ * password and activates the cabinet, for operators and the demo. */
+static int users_set_password(struct ctx *ctx)
+{
+	const char *sub = ctx_arg_str(ctx, "subdomain", 63, 1);
+	const char *password = ctx_arg_str(ctx, "password", PASSWORD_MAX, 1);
+	const char *key = auth_read_login(ctx);
+	struct auth_user u;
+	PGresult *res;
+	int found;
+
+	if (sub == NULL || password == NULL || key == NULL || ctx_system_scope(ctx) < 0)
+		return -1;
+	res = ctx_sql(ctx, "SELECT id FROM tenants WHERE subdomain = lower($1)", sub);
+	if (res == NULL)
+		return -1;
+	if (PQntuples(res) == 0)
+		return ctx_fail(ctx, PROTO_ERR_not_found, "Нет организации %s", sub);
+	if (ctx_use_tenant(ctx, atoll(PQgetvalue(res, 0, 0))) < 0)
+		return -1;
+	found = auth_find_user(ctx, key, &u);
+	if (found <= 0)
+		return found < 0 ? -1 : ctx_fail(ctx, PROTO_ERR_not_found, "Нет такого пользователя");
+	if (auth_check_password(ctx, "password", password, &u) < 0 ||
+	    auth_set_password(ctx, u.id, password) < 0 ||
+	    audit_log(ctx, "auth.password_set", 1, "user", ctx_i64(ctx, u.id), NULL) < 0)
+		return -1;
+	jsonx_set_int(ctx_result(ctx), "user_id", u.id);
+	jsonx_set_str(ctx_result(ctx), "status", "active");
+	return 0;
+}
+
+/* ------------------------------------------------------- admin lists */
+
+/* GET /api/admin/audit?action=&success=&user_id=&from=&to=&limit=&offset= */
+static int audit_list(struct ctx *ctx)
+{
+	const char *action = ctx_arg_str(ctx, "action", 64, 0);
+	const char *from = ctx_arg_str(ctx, "from", 10, 0), *to = ctx_arg_str(ctx, "to", 10, 0);
+	const char *success = ctx_arg_str(ctx, "success", 5, 0);
+	json_object *items = json_object_new_array(), *r = ctx_result(ctx);
+	int64_t limit, offset, user_id;
+	PGresult *res;
+
+	json_object_object_add(r, "items", items);
+	if (ctx_arg_int(ctx, "limit", 1, 500, 100, &limit) < 0 ||
+	    ctx_arg_int(ctx, "offset", 0, 1000000, 0, &offset) < 0 ||
+	    ctx_arg_int(ctx, "user_id", 0, INT64_MAX, 0, &user_id) < 0)
+		return -1;
+	if (success && *success && strcmp(success, "true") && strcmp(success, "false"))
+		return ctx_field(ctx, "success", "true или false");
+	for (int i = 0; i < 2; i++) {
+		const char *d = i ? to : from;
+		if (d && *d && (strlen(d) != 10 || d[4] != '-' || d[7] != '-'))
+			return ctx_field(ctx, i ? "to" : "from", "Дата в виде ГГГГ-ММ-ДД");
+	}
+	if (ctx->error >= 0)
+		return -1;
+	res = ctx_sql(ctx,
+		      "SELECT a.id, to_char(a.at AT TIME ZONE 'Europe/Moscow', 'DD.MM.YYYY HH24:MI:SS'), "
+		      "a.at, a.actor_kind, a.actor_user_id, u.full_name, a.action, a.success, "
+		      "a.object_type, a.object_id, host(a.ip), a.details, count(*) OVER () "
+		      "FROM audit_log a LEFT JOIN users u ON u.tenant_id = a.tenant_id "
+		      "AND u.id = a.actor_user_id "
+		      "WHERE a.tenant_id = $1 AND ($2::text IS NULL OR a.action LIKE $2 || '%') "
+		      "AND ($3::boolean IS NULL OR a.success = $3) "
+		      "AND ($4::bigint = 0 OR a.actor_user_id = $4 OR a.object_id = $4::text) "
+		      "AND ($5::date IS NULL OR a.at >= $5::date) "
+		      "AND ($6::date IS NULL OR a.at < $6::date + 1) "
+		      "ORDER BY a.at DESC, a.id DESC LIMIT $7 OFFSET $8",
+		      ctx_i64(ctx, ctx->tenant_id), action && *action ? action : NULL,
+		      success && *success ? success : NULL, ctx_i64(ctx, user_id),
+		      from && *from ? from : NULL, to && *to ? to : NULL, ctx_i64(ctx, limit),
+		      ctx_i64(ctx, offset));
+	if (res == NULL)
+		return -1;
+	jsonx_set_int(r, "total", PQntuples(res) ? atoll(PQgetvalue(res, 0, 12)) : 0);
+	for (int i = 0; i < PQntuples(res); i++) {
+		json_object *a = json_object_new_object();
+		const char *err;
+		jsonx_set_int(a, "id", atoll(PQgetvalue(res, i, 0)));
+		jsonx_set_str(a, "when", PQgetvalue(res, i, 1));
+		jsonx_set_str(a, "at", PQgetvalue(res, i, 2));
+		jsonx_set_str(a, "actor_kind", PQgetvalue(res, i, 3));
+		jsonx_set_str(a, "actor", PQgetisnull(res, i, 5) ? NULL : PQgetvalue(res, i, 5));
+		jsonx_set_str(a, "action", PQgetvalue(res, i, 6));
+		jsonx_set_str(a, "title", audit_action_title(PQgetvalue(res, i, 6)));
+		jsonx_set_str(a, "actor_title", audit_actor_title(PQgetvalue(res, i, 3)));
+		jsonx_set_bool(a, "success", strcmp(PQgetvalue(res, i, 7), "t") == 0);
+		jsonx_set_str(a, "object_type", PQgetisnull(res, i, 8) ? NULL : PQgetvalue(res, i, 8));
+		jsonx_set_str(a, "object_id", PQgetisnull(res, i, 9) ? NULL : PQgetvalue(res, i, 9));
+		jsonx_set_str(a, "ip", PQgetisnull(res, i, 10) ? NULL : PQgetvalue(res, i, 10));
+		json_object_object_add(a, "details",
+				       jsonx_parse_object(PQgetvalue(res, i, 11),
+							  strlen(PQgetvalue(res, i, 11)), &err));
+		json_object_array_add(items, a);
+	}
+	return 0;
+}
+
+/* GET /api/admin/outbox?status=&channel=: delivery of emails and SMS. */
+static int outbox_list(struct ctx *ctx)
+{
+	const char *status = ctx_arg_str(ctx, "status", 16, 0);
+	const char *channel = ctx_arg_str(ctx, "channel", 16, 0);
+	json_object *items = json_object_new_array();
+	PGresult *res;
+
+	json_object_object_add(ctx_result(ctx), "items", items);
+	if (ctx->error >= 0)
+		return -1;
+	res = ctx_sql(ctx,
+		      "SELECT id, channel, recipient, subject, kind, status, attempts, last_error, "
+		      "to_char(created_at AT TIME ZONE 'Europe/Moscow', 'DD.MM.YYYY HH24:MI'), "
+		      "to_char(sent_at AT TIME ZONE 'Europe/Moscow', 'DD.MM.YYYY HH24:MI'), user_id "
+		      "FROM outbox WHERE tenant_id = $1 AND ($2::text IS NULL OR status = $2) "
+		      "AND ($3::text IS NULL OR channel = $3) ORDER BY id DESC LIMIT 200",
+		      ctx_i64(ctx, ctx->tenant_id), status && *status ? status : NULL,
+		      channel && *channel ? channel : NULL);
+	if (res == NULL)
+		return -1;
+	for (int i = 0; i < PQntuples(res); i++) {
+		json_object *m = json_object_new_object();
+		jsonx_set_int(m, "id", atoll(PQgetvalue(res, i, 0)));
+		jsonx_set_str(m, "channel", PQgetvalue(res, i, 1));
+		jsonx_set_str(m, "to", PQgetvalue(res, i, 2));
+		jsonx_set_str(m, "subject", PQgetisnull(res, i, 3) ? NULL : PQgetvalue(res, i, 3));
+		jsonx_set_str(m, "kind", PQgetvalue(res, i, 4));
+		jsonx_set_str(m, "status", PQgetvalue(res, i, 5));
+		jsonx_set_str(m, "status_title",
+			      strcmp(PQgetvalue(res, i, 5), "sent") == 0	 ? "отправлено"
+			      : strcmp(PQgetvalue(res, i, 5), "failed") == 0 ? "не доставлено"
+									 : "в очереди");
+		jsonx_set_int(m, "attempts", atoll(PQgetvalue(res, i, 6)));
+		jsonx_set_str(m, "last_error", PQgetisnull(res, i, 7) ? NULL : PQgetvalue(res, i, 7));
+		jsonx_set_str(m, "created", PQgetvalue(res, i, 8));
+		jsonx_set_str(m, "sent", PQgetisnull(res, i, 9) ? NULL : PQgetvalue(res, i, 9));
+		json_object_array_add(items, m);
+	}
+	return 0;
+}
+
 const struct op auth_ops[] = {
 	{"auth.me", OP_EMPLOYEE, auth_me, 0},
 	{"auth.logout", OP_EMPLOYEE, auth_logout, OP_WRITE},
+	{"auth.code", OP_TENANT, auth_code, OP_WRITE},
+	{"auth.activate", OP_TENANT, auth_activate, OP_WRITE},
+	{"auth.reset", OP_TENANT, auth_reset, OP_WRITE},
+	{"auth.login", OP_TENANT, auth_login, OP_WRITE},
+	{"auth.password", OP_EMPLOYEE, auth_password, OP_WRITE},
+	{"users.list", OP_ADMIN, users_list, 0},
+	{"users.grant_admin", OP_ADMIN, users_grant_admin, OP_WRITE},
+	{"users.revoke_admin", OP_ADMIN, users_revoke_admin, OP_WRITE},
+	{"users.set_password", OP_OPERATOR, users_set_password, OP_WRITE},
+	{"audit.list", OP_ADMIN, audit_list, 0},
+	{"outbox.list", OP_ADMIN, outbox_list, 0},
 	{NULL, 0, NULL, 0},
 };

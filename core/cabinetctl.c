@@ -20,19 +20,120 @@
 #include <unistd.h>
 
 struct ctl_command {
-	const char *name;
+	const char *name; /* one or two words: "health", "tenant create" */
 	const char *op;
-	/* builds args from argv; NULL: the command takes no arguments */
+	/* builds args from the words after the name; NULL: no arguments */
 	int (*build)(int argc, char **argv, json_object *args);
 	const char *usage;
 };
 
+/* Positional arguments into named args: names[i] gets argv[i]; a name
+ * starting with '?' is optional. */
+static int ctl_positional(int argc, char **argv, json_object *args, const char *const *names)
+{
+	int i, required = 0, total = 0;
+
+	for (; names[total]; total++)
+		required += names[total][0] != '?';
+	if (argc < required || argc > total)
+		return -1;
+	for (i = 0; i < argc; i++)
+		jsonx_set_str(args, names[i] + (names[i][0] == '?'), argv[i]);
+	return 0;
+}
+
+static int ctl_build_tenant_create(int argc, char **argv, json_object *args)
+{
+	static const char *const names[] = {"subdomain", "name", "full_name", "phone", "email", NULL};
+	json_object *resp = json_object_new_object();
+
+	if (ctl_positional(argc, argv, args, names) < 0) {
+		json_object_put(resp);
+		return -1;
+	}
+	/* the responsible person, as the connection page sends it */
+	for (int i = 2; i < 5; i++) {
+		json_object_object_add(resp, names[i], json_object_get(jsonx_get(args, names[i])));
+		json_object_object_del(args, names[i]);
+	}
+	json_object_object_add(args, "responsible", resp);
+	return 0;
+}
+
+static int ctl_build_subdomain(int argc, char **argv, json_object *args)
+{
+	static const char *const names[] = {"subdomain", NULL};
+	return ctl_positional(argc, argv, args, names);
+}
+
+static int ctl_build_note(int argc, char **argv, json_object *args)
+{
+	static const char *const names[] = {"?note", NULL};
+	return ctl_positional(argc, argv, args, names);
+}
+
+/* user password SUBDOMAIN LOGIN: the password is read from stdin (one
+ * line), never from the command line where ps would show it. */
+static int ctl_build_user_password(int argc, char **argv, json_object *args)
+{
+	static const char *const names[] = {"subdomain", "login", NULL};
+	char line[512];
+	size_t n;
+
+	if (ctl_positional(argc, argv, args, names) < 0)
+		return -1;
+	if (isatty(STDIN_FILENO))
+		fprintf(stderr, "password: ");
+	if (fgets(line, sizeof(line), stdin) == NULL) {
+		fprintf(stderr, "cabinetctl: no password on stdin\n");
+		return -1;
+	}
+	n = strcspn(line, "\r\n");
+	line[n] = '\0';
+	jsonx_set_str(args, "password", line);
+	memset(line, 0, sizeof(line));
+	return 0;
+}
+
 static const struct ctl_command ctl_commands[] = {
-	{"health", "system.health", NULL, "health                 core and database status"},
-	{"version", "system.version", NULL, "version                versions of the core and protocol"},
-	{"call", NULL, NULL, "call OP [JSON-ARGS]    run any operation"},
+	{"health", "system.health", NULL, "health                  core and database status"},
+	{"version", "system.version", NULL, "version                 versions of the core and protocol"},
+	{"tenant create", "tenants.create", ctl_build_tenant_create,
+	 "tenant create SUBDOMAIN NAME FULL_NAME PHONE EMAIL\n"
+	 "                          connect an organization at once (the responsible person\n"
+	 "                          activates it with a code sent to PHONE or EMAIL)"},
+	{"tenant list", "tenants.list", NULL, "tenant list             all organizations"},
+	{"tenant disable", "tenants.disable", ctl_build_subdomain,
+	 "tenant disable SUBDOMAIN  switch an organization's cabinet off"},
+	{"tenant enable", "tenants.enable", ctl_build_subdomain,
+	 "tenant enable SUBDOMAIN   switch it on again"},
+	{"connect-token", "tenants.issue_token", ctl_build_note,
+	 "connect-token [NOTE]    a one-time token for the connection page (connect_policy = token)"},
+	{"user password", "users.set_password", ctl_build_user_password,
+	 "user password SUBDOMAIN LOGIN\n"
+	 "                          set a user's password (read from stdin) and activate the cabinet"},
+	{"call", NULL, NULL, "call OP [JSON-ARGS]     run any operation"},
 	{NULL, NULL, NULL, NULL},
 };
+
+/* The command named by the first one or two words; *used gets how many. */
+static const struct ctl_command *ctl_find(int argc, char **argv, int *used)
+{
+	for (const struct ctl_command *c = ctl_commands; c->name; c++) {
+		const char *space = strchr(c->name, ' ');
+		if (space == NULL && strcmp(c->name, argv[0]) == 0) {
+			*used = 1;
+			return c;
+		}
+		if (space && argc >= 2 && strlen(argv[0]) == (size_t)(space - c->name) &&
+		    strncmp(c->name, argv[0], (size_t)(space - c->name)) == 0 &&
+		    strcmp(space + 1, argv[1]) == 0) {
+			*used = 2;
+			return c;
+		}
+	}
+	return NULL;
+}
 
 static void ctl_usage(FILE *out)
 {
@@ -64,7 +165,7 @@ int main(int argc, char **argv)
 	struct core_client client;
 	struct core_reply reply;
 	json_object *req = NULL, *args;
-	int timeout_ms = 120000, opt, r, status = 1;
+	int timeout_ms = 120000, opt, r, status = 1, used = 0;
 	char err[1024];
 	struct cfg *cfg;
 
@@ -81,9 +182,7 @@ int main(int argc, char **argv)
 		ctl_usage(stderr);
 		return 2;
 	}
-	for (const struct ctl_command *c = ctl_commands; c->name; c++)
-		if (strcmp(c->name, argv[optind]) == 0)
-			cmd = c;
+	cmd = ctl_find(argc - optind, argv + optind, &used);
 	if (cmd == NULL || timeout_ms <= 0) {
 		ctl_usage(stderr);
 		return 2;
@@ -94,8 +193,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 
-	argc -= optind + 1;
-	argv += optind + 1;
+	argc -= optind + used;
+	argv += optind + used;
 	req = json_object_new_object();
 	args = json_object_new_object();
 	json_object_object_add(req, "args", args);
@@ -122,6 +221,7 @@ int main(int argc, char **argv)
 		status = 2;
 		goto out;
 	} else if (cmd->build && cmd->build(argc, argv, args) < 0) {
+		fprintf(stderr, "usage: cabinetctl %s\n", cmd->usage);
 		status = 2;
 		goto out;
 	}

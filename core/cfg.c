@@ -42,10 +42,58 @@ const struct cfg_key cfg_keys[] = {
 	    "Enables debug.* operations used by the test suite. Never on in production."),
 	KEY(base_domain, CFG_STR, "localhost", 0, 0, 1,
 	    "Tenants live at <subdomain>.<base_domain>; the base host shows the connection page."),
+	KEY(public_scheme, CFG_STR, "https", 0, 0, 1,
+	    "Scheme of the links the service sends: https, or http in development."),
+	KEY(public_port, CFG_INT, "0", 0, 65535, 1,
+	    "Port of the links the service sends; 0 for the scheme's default."),
+	KEY(connect_policy, CFG_STR, "token", 0, 0, 1,
+	    "Who may connect an organization: open, token (operator-issued) or closed."),
 	KEY(session_idle_s, CFG_INT, "28800", 300, 2592000, 1,
 	    "A session unused this many seconds ends."),
 	KEY(session_max_s, CFG_INT, "604800", 3600, 31536000, 1,
 	    "A session ends this many seconds after sign-in, used or not."),
+	KEY(code_ttl_s, CFG_INT, "600", 60, 86400, 1, "A one-time code is valid this many seconds."),
+	KEY(code_attempts, CFG_INT, "5", 1, 20, 1, "Wrong entries that burn a one-time code."),
+	KEY(code_cooldown_s, CFG_INT, "60", 1, 3600, 1,
+	    "Seconds before another code may be sent for the same login."),
+	KEY(login_max_failures, CFG_INT, "5", 1, 100, 1,
+	    "Failed sign-ins of one login before each next try waits."),
+	KEY(login_delay_s, CFG_INT, "30", 1, 3600, 1,
+	    "The first wait after login_max_failures; it doubles with each failure."),
+	KEY(login_lock_s, CFG_INT, "900", 1, 86400, 1,
+	    "The longest wait: the account is then locked for this long."),
+	KEY(login_ip_max_failures, CFG_INT, "30", 1, 10000, 1,
+	    "Failed sign-ins from one address in 15 minutes before it must wait."),
+	KEY(password_argon2_memory_kib, CFG_INT, "19456", 1024, 1048576, 1,
+	    "Argon2id memory cost of new password hashes, KiB."),
+	KEY(password_argon2_passes, CFG_INT, "2", 1, 20, 1, "Argon2id passes of new password hashes."),
+	KEY(outbox_email, CFG_STR, "file", 0, 0, 1, "Email driver: file or smtp."),
+	KEY(outbox_sms, CFG_STR, "file", 0, 0, 1, "SMS driver: file or sms_http."),
+	KEY(outbox_file, CFG_STR, "/var/lib/cabinet/outbox.log", 0, 0, 1,
+	    "The file driver appends one JSON object per message here."),
+	KEY(outbox_timeout_ms, CFG_INT, "15000", 100, 300000, 1,
+	    "How long one delivery attempt may take."),
+	KEY(outbox_max_attempts, CFG_INT, "8", 1, 100, 1,
+	    "Attempts before a message is marked failed; waits grow from 10 s to 1 h."),
+	KEY(outbox_retry_s, CFG_INT, "10", 1, 3600, 1,
+	    "The wait after the first failed attempt; it doubles with each next one, up to 1 h."),
+	KEY(smtp_url, CFG_STR, "smtp://localhost:25", 0, 0, 1,
+	    "SMTP server: smtp://host:port (STARTTLS per smtp_starttls) or smtps://host:port."),
+	KEY(smtp_from, CFG_STR, "cabinet@localhost", 0, 0, 1, "Sender address of the emails."),
+	KEY(smtp_user, CFG_STR, "", 0, 0, 1, "SMTP login; empty for none."),
+	KEY(smtp_password, CFG_STR, "", 0, 0, 1, "SMTP password."),
+	KEY(smtp_starttls, CFG_BOOL, "on", 0, 1, 1, "Require STARTTLS on smtp:// URLs."),
+	KEY(smtp_ca_file, CFG_STR, "", 0, 0, 1,
+	    "CA certificates to check the SMTP server with; empty for the system's."),
+	KEY(sms_url, CFG_STR, "http://localhost:8090/sms", 0, 0, 1,
+	    "SMS gateway URL the sms_http driver POSTs to."),
+	KEY(sms_content_type, CFG_STR, "application/json", 0, 0, 1,
+	    "Content type of the gateway request: application/json or "
+	    "application/x-www-form-urlencoded (placeholders are escaped accordingly)."),
+	KEY(sms_body, CFG_STR, "{\"to\": \"{to}\", \"text\": \"{text}\"}", 0, 0, 1,
+	    "Body template of the gateway request; {to} and {text} are replaced."),
+	KEY(sms_auth_header, CFG_STR, "", 0, 0, 1,
+	    "An extra request header for the gateway, e.g. \"Authorization: Bearer …\"."),
 	KEY(api_socket, CFG_STR, "/run/cabinet-api/api.sock", 0, 0, 0,
 	    "FastCGI socket of cabinet-api (nginx passes /api/ here)."),
 	KEY(admin_socket, CFG_STR, "/run/cabinet-admin/admin.sock", 0, 0, 0,
@@ -243,6 +291,50 @@ static int cfg_split(char *line, char **key, char **value)
 	return **key ? 1 : -1;
 }
 
+static int cfg_one_of(const char *value, const char *const *choices)
+{
+	for (; *choices; choices++)
+		if (strcmp(value, *choices) == 0)
+			return 1;
+	return 0;
+}
+
+/* Checks that need more than one key's type and range. */
+static int cfg_check(const struct cfg *cfg, char *err, size_t errlen)
+{
+	static const struct {
+		const char *key;
+		size_t offset;
+		const char *choices[4];
+	} enums[] = {
+		{"outbox_email", offsetof(struct cfg, outbox_email), {"file", "smtp", NULL}},
+		{"outbox_sms", offsetof(struct cfg, outbox_sms), {"file", "sms_http", NULL}},
+		{"connect_policy", offsetof(struct cfg, connect_policy), {"open", "token", "closed", NULL}},
+		{"public_scheme", offsetof(struct cfg, public_scheme), {"http", "https", NULL}},
+	};
+
+	for (size_t i = 0; i < sizeof(enums) / sizeof(enums[0]); i++) {
+		const char *v = *(char *const *)((const char *)cfg + enums[i].offset);
+		if (!cfg_one_of(v, enums[i].choices)) {
+			snprintf(err, errlen, "%s = %s: allowed are %s, %s%s%s", enums[i].key, v,
+				 enums[i].choices[0], enums[i].choices[1],
+				 enums[i].choices[2] ? ", " : "",
+				 enums[i].choices[2] ? enums[i].choices[2] : "");
+			return -1;
+		}
+	}
+	if (strchr(cfg->base_domain, '/') || strchr(cfg->base_domain, ':') || !*cfg->base_domain) {
+		snprintf(err, errlen, "base_domain = %s: a host name without scheme or port",
+			 cfg->base_domain);
+		return -1;
+	}
+	if (strchr(cfg->sms_auth_header, '\n') || strchr(cfg->sms_auth_header, '\r')) {
+		snprintf(err, errlen, "sms_auth_header: one header line");
+		return -1;
+	}
+	return 0;
+}
+
 struct cfg *cfg_load(const char *path, char *err, size_t errlen)
 {
 	struct cfg *cfg = calloc(1, sizeof(*cfg));
@@ -287,6 +379,11 @@ struct cfg *cfg_load(const char *path, char *err, size_t errlen)
 		}
 	}
 	fclose(f);
+	f = NULL;
+	if (cfg_check(cfg, why, sizeof(why)) < 0) {
+		snprintf(err, errlen, "%s: %s", path, why);
+		goto fail;
+	}
 	return cfg;
 fail:
 	if (f)

@@ -39,8 +39,37 @@ struct cfg {
 	long log_level;
 	int debug_ops;
 	char *base_domain;
+	char *public_scheme;
+	long public_port;
+	char *connect_policy;
 	long session_idle_s;
 	long session_max_s;
+	long code_ttl_s;
+	long code_attempts;
+	long code_cooldown_s;
+	long login_max_failures;
+	long login_delay_s;
+	long login_lock_s;
+	long login_ip_max_failures;
+	long password_argon2_memory_kib;
+	long password_argon2_passes;
+	/* outbox */
+	char *outbox_email;
+	char *outbox_sms;
+	char *outbox_file;
+	long outbox_timeout_ms;
+	long outbox_max_attempts;
+	long outbox_retry_s;
+	char *smtp_url;
+	char *smtp_from;
+	char *smtp_user;
+	char *smtp_password;
+	int smtp_starttls;
+	char *smtp_ca_file;
+	char *sms_url;
+	char *sms_content_type;
+	char *sms_body;
+	char *sms_auth_header;
 	/* responders */
 	char *api_socket;
 	char *admin_socket;

@@ -88,21 +88,43 @@ int ctx_fail_commit(struct ctx *ctx, int error, const char *fmt, ...)
 	return 0;
 }
 
+static int ctx_vfield(struct ctx *ctx, const char *field, const char *code, const char *fmt,
+		      va_list ap)
+{
+	char text[1024];
+
+	vsnprintf(text, sizeof(text), fmt, ap);
+	if (ctx->error_fields == NULL) {
+		ctx->error_fields = arena_own(ctx->arena, json_object_new_object());
+		ctx->error_codes = arena_own(ctx->arena, json_object_new_object());
+	}
+	/* the first problem of a field is the one to show */
+	if (!jsonx_get(ctx->error_fields, field)) {
+		jsonx_set_str(ctx->error_fields, field, text);
+		jsonx_set_str(ctx->error_codes, field, code);
+	}
+	ctx->error = PROTO_ERR_validation;
+	ctx->status = proto_errors[PROTO_ERR_validation].status;
+	return -1;
+}
+
 int ctx_field(struct ctx *ctx, const char *field, const char *fmt, ...)
 {
 	va_list ap;
-	char text[1024];
 
 	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
+	ctx_vfield(ctx, field, "invalid", fmt, ap);
 	va_end(ap);
-	if (ctx->error_fields == NULL)
-		ctx->error_fields = arena_own(ctx->arena, json_object_new_object());
-	/* the first problem of a field is the one to show */
-	if (!jsonx_get(ctx->error_fields, field))
-		jsonx_set_str(ctx->error_fields, field, text);
-	ctx->error = PROTO_ERR_validation;
-	ctx->status = proto_errors[PROTO_ERR_validation].status;
+	return -1;
+}
+
+int ctx_field_code(struct ctx *ctx, const char *field, const char *code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	ctx_vfield(ctx, field, code, fmt, ap);
+	va_end(ap);
 	return -1;
 }
 
@@ -122,7 +144,7 @@ int ctx_arg_int(struct ctx *ctx, const char *name, int64_t min, int64_t max, int
 
 	if (v == NULL) {
 		if (def == CTX_REQUIRED)
-			return ctx_field(ctx, name, "Обязательное поле");
+			return ctx_field_code(ctx, name, "required", "Обязательное поле");
 		*out = def;
 		return 0;
 	}
@@ -152,11 +174,11 @@ const char *ctx_arg_str(struct ctx *ctx, const char *name, size_t maxlen, int re
 
 	if (v == NULL || json_object_is_type(v, json_type_null)) {
 		if (required)
-			ctx_field(ctx, name, "Обязательное поле");
+			ctx_field_code(ctx, name, "required", "Обязательное поле");
 		return NULL;
 	}
 	if (!json_object_is_type(v, json_type_string)) {
-		ctx_field(ctx, name, "Ожидается строка");
+		ctx_field_code(ctx, name, "type", "Ожидается строка");
 		return NULL;
 	}
 	s = json_object_get_string(v);
@@ -169,11 +191,11 @@ const char *ctx_arg_str(struct ctx *ctx, const char *name, size_t maxlen, int re
 		chars += (*p & 0xc0) != 0x80; /* count UTF-8 characters, not bytes */
 	}
 	if (chars > maxlen || (size_t)json_object_get_string_len(v) != strlen(s)) {
-		ctx_field(ctx, name, "Не длиннее %zu символов", maxlen);
+		ctx_field_code(ctx, name, "too_long", "Не длиннее %zu символов", maxlen);
 		return NULL;
 	}
 	if (required && *s == '\0') {
-		ctx_field(ctx, name, "Обязательное поле");
+		ctx_field_code(ctx, name, "required", "Обязательное поле");
 		return NULL;
 	}
 	return s;
@@ -219,6 +241,53 @@ down:
 	return NULL;
 }
 
+static void dispatch_reset_reply(struct ctx *ctx);
+
+int ctx_system_scope(struct ctx *ctx)
+{
+	return ctx_sql0(ctx, "SELECT set_config('app.scope', 'system', true)") ? 0 : -1;
+}
+
+int ctx_use_tenant(struct ctx *ctx, int64_t tenant_id)
+{
+	if (ctx_sql(ctx, "SELECT set_config('app.tenant_id', $1, true)", ctx_i64(ctx, tenant_id)) ==
+	    NULL)
+		return -1;
+	ctx->tenant_id = tenant_id;
+	return 0;
+}
+
+int dispatch_system(struct db *db, struct arena *arena, const char *name,
+		    int (*fn)(struct ctx *ctx, void *arg), void *arg)
+{
+	struct op op = {name, OP_OPERATOR, NULL, 0};
+	struct ctx ctx = {.arena = arena, .db = db, .op = &op, .system = 1};
+	int rc = -1;
+
+	ctx.cfg = cfg_current_acquire();
+	dispatch_reset_reply(&ctx);
+	ctx.args = arena_own(arena, json_object_new_object());
+	ctx.auth = arena_own(arena, json_object_new_object());
+	if (db_ensure(db) < 0 || db_command(db, "BEGIN") < 0) {
+		db_check_broken(db);
+		goto out;
+	}
+	if (ctx_system_scope(&ctx) == 0)
+		rc = fn(&ctx, arg);
+	if (rc >= 0 && ctx.error < 0 && db_command(db, "COMMIT") == 0)
+		goto out;
+	if (rc >= 0)
+		rc = -1;
+	if (db_command(db, "ROLLBACK") < 0)
+		db_check_broken(db);
+	if (ctx.error >= 0)
+		log_error("task_failed", "task=%s error=%s", name, proto_errors[ctx.error].code);
+out:
+	cfg_current_release(ctx.cfg);
+	arena_reset(arena);
+	return rc;
+}
+
 const char *ctx_i64(struct ctx *ctx, int64_t value)
 {
 	return arena_printf(ctx->arena, "%lld", (long long)value);
@@ -242,7 +311,8 @@ static void dispatch_put_frame(struct buf *out, uint16_t type, uint32_t frame_id
 	buf_append(out, data, len);
 }
 
-static json_object *dispatch_error_object(int error, const char *message, json_object *fields)
+static json_object *dispatch_error_object(int error, const char *message, json_object *fields,
+					  json_object *codes)
 {
 	json_object *e = json_object_new_object();
 
@@ -250,6 +320,8 @@ static json_object *dispatch_error_object(int error, const char *message, json_o
 	jsonx_set_str(e, "message", message ? message : proto_errors[error].message);
 	if (fields)
 		json_object_object_add(e, "fields", json_object_get(fields));
+	if (codes)
+		json_object_object_add(e, "field_codes", json_object_get(codes));
 	return e;
 }
 
@@ -263,7 +335,7 @@ void dispatch_error_frame(struct buf *out, uint32_t frame_id, int error, const c
 	jsonx_set_int(resp, "status", proto_errors[error].status);
 	if (error == PROTO_ERR_version_mismatch)
 		jsonx_set_int(resp, "version", PROTO_VERSION);
-	json_object_object_add(resp, "error", dispatch_error_object(error, message, NULL));
+	json_object_object_add(resp, "error", dispatch_error_object(error, message, NULL, NULL));
 	text = jsonx_dump(resp, &len);
 	dispatch_put_frame(out, PROTO_RESPONSE, frame_id, text, len);
 	json_object_put(resp);
@@ -322,6 +394,7 @@ static void dispatch_reset_reply(struct ctx *ctx)
 	ctx->error = -1;
 	ctx->error_message = NULL;
 	ctx->error_fields = NULL;
+	ctx->error_codes = NULL;
 	ctx->retry = 0;
 	ctx->tenant_id = 0;
 	ctx->subdomain = NULL;
@@ -346,7 +419,7 @@ static void dispatch_encode(struct ctx *ctx, json_object *request, uint32_t fram
 	if (ctx->error >= 0) {
 		json_object_object_add(resp, "error",
 				       dispatch_error_object(ctx->error, ctx->error_message,
-							     ctx->error_fields));
+							     ctx->error_fields, ctx->error_codes));
 	} else {
 		json_object_object_add(resp, "result", json_object_get(ctx_result(ctx)));
 	}

@@ -64,7 +64,8 @@ struct ctx {
 	uid_t peer_uid;
 	int peer_operator;
 	uint32_t req;
-	int retry; /* a serialization failure or deadlock: run the transaction again */
+	int retry;  /* a serialization failure or deadlock: run the transaction again */
+	int system; /* a background task, not a request */
 
 	/* who is asking, filled by the dispatcher before the handler runs */
 	int64_t tenant_id;	   /* 0: no tenant (base host, operator) */
@@ -81,6 +82,7 @@ struct ctx {
 	int error;		    /* PROTO_ERR_* or -1 */
 	const char *error_message;  /* NULL: the code's default message */
 	json_object *error_fields;  /* field -> Russian text, owned by the arena */
+	json_object *error_codes;   /* field -> stable code, owned by the arena */
 	struct buf *download;	    /* a file to send after the response */
 	const char *download_type;
 	const char *download_name;
@@ -93,9 +95,13 @@ int ctx_fail(struct ctx *ctx, int error, const char *fmt, ...) __attribute__((fo
  * still commits (a failed sign-in keeps its audit row and its counter). */
 int ctx_fail_commit(struct ctx *ctx, int error, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-/* Adds a field error (validation, 422); may be called for several fields. */
+/* Adds a field error (validation, 422); may be called for several fields.
+ * The answer's error.fields maps each field to its Russian text and
+ * error.field_codes to a stable code ("invalid" unless ctx_field_code). */
 int ctx_field(struct ctx *ctx, const char *field, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+int ctx_field_code(struct ctx *ctx, const char *field, const char *code, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 /* The result object, created on first use. */
 json_object *ctx_result(struct ctx *ctx);
 
@@ -121,6 +127,19 @@ PGresult *ctx_query(struct ctx *ctx, const char *sql, int nparams, const char *c
 #define ctx_sql0(ctx, sql) ctx_query(ctx, sql, 0, NULL)
 /* Text of an integer in arena memory, for parameters. */
 const char *ctx_i64(struct ctx *ctx, int64_t value);
+
+/* Makes the rest of the transaction see every tenant's rows (app.scope =
+ * system): cross-tenant registry work only (connections, background tasks,
+ * operator commands). 0 or -1. */
+int ctx_system_scope(struct ctx *ctx);
+/* Makes the transaction one tenant's (app.tenant_id) and sets ctx->tenant_id. */
+int ctx_use_tenant(struct ctx *ctx, int64_t tenant_id);
+
+/* For background tasks: runs fn(ctx, arg) in one transaction in system
+ * scope on the worker's connection. Returns fn's result (>= 0 commits), or
+ * -1 when fn failed or the database is down (rolled back, logged). */
+int dispatch_system(struct db *db, struct arena *arena, const char *name,
+		    int (*fn)(struct ctx *ctx, void *arg), void *arg);
 
 /* Builds the operation index; 0, or -1 when two tables name the same op. */
 int dispatch_init(void);

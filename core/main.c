@@ -10,6 +10,7 @@
 #include "dispatch.h"
 #include "log.h"
 #include "migrate.h"
+#include "outbox.h"
 #include "server.h"
 
 #include <json-c/json.h>
@@ -69,7 +70,7 @@ int main(int argc, char **argv)
 		cfg_free(cfg);
 		return status;
 	}
-	if (dispatch_init() < 0) {
+	if (dispatch_init() < 0 || outbox_init() < 0) {
 		cfg_free(cfg);
 		return 1;
 	}
@@ -78,5 +79,6 @@ int main(int argc, char **argv)
 	log_info("starting", "version=%s config=%s", CABINET_VERSION, path);
 	status = server_run();
 	cfg_current_replace(NULL); /* frees it: sanitizer builds see no leak */
+	outbox_cleanup();
 	return status;
 }

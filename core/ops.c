@@ -5,6 +5,7 @@
 const struct op *const ops_tables[] = {
 	system_ops,
 	auth_ops,
+	tenants_ops,
 	NULL,
 };
 

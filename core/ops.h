@@ -11,6 +11,7 @@
 
 extern const struct op system_ops[];
 extern const struct op auth_ops[];
+extern const struct op tenants_ops[];
 
 extern const struct op *const ops_tables[];
 

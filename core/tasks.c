@@ -1,5 +1,8 @@
 #include "tasks.h"
 
+#include "outbox.h"
+#include "tenants.h"
+
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +18,8 @@ struct task {
 };
 
 static struct task tasks[] = {
+	{"tenants.create", 1000, tenants_task, 0, 0, 0},
+	{"outbox.send", 1000, outbox_task, 0, 0, 0},
 	{NULL, 0, NULL, 0, 0, 0},
 };
 

@@ -220,6 +220,11 @@ write_config() {
 	admin_socket = $RUN/admin.sock
 	templates_dir = $ROOT/cgi/templates
 	responder_socket_mode = 0660
+	base_domain = $BASE_DOMAIN
+	public_scheme = http
+	public_port = $PORT
+	connect_policy = open
+	outbox_file = $VAR/outbox.log
 	${CABINET_CONF_EXTRA:-}
 	EOF
 	sed -e "s|@LISTEN@|127.0.0.1:$PORT|" \

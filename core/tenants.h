@@ -1,0 +1,13 @@
+/*
+ * tenants.h - connecting organizations and the operator's tenant commands
+ * (operations in tenants_ops, see tenants.c).
+ */
+#ifndef CABINET_TENANTS_H
+#define CABINET_TENANTS_H
+
+#include "worker.h"
+
+/* The task "tenants.create": builds the cabinets of pending tenants. */
+void tenants_task(struct db *db, struct arena *arena, void *arg);
+
+#endif

@@ -1,0 +1,208 @@
+#include "validate.h"
+
+#include <ctype.h>
+#include <string.h>
+
+static const char *const validate_reserved[] = {
+	"www",	   "admin",	"api",	    "mail",	 "smtp",	"imap",	  "pop",   "pop3",
+	"ftp",	   "static",	"assets",   "cdn",	 "app",		"help",	  "support", "status",
+	"docs",	   "blog",	"dev",	    "test",	 "stage",	"staging", "ns1",   "ns2",
+	"root",	   "cabinet",	"kabinet",  "login",	 "auth",	"connect", "billing", "mx",
+	"webmail", "autoconfig", "autodiscover", "postmaster", "hostmaster", "abuse", "localhost",
+	"operator", "system",	"security", "noreply",	 "no-reply",	NULL,
+};
+
+#define FAIL(c, w)                                                                                 \
+	do {                                                                                       \
+		*code = (c);                                                                       \
+		*why = (w);                                                                        \
+		return -1;                                                                         \
+	} while (0)
+
+int validate_subdomain(const char *in, char *out, size_t outlen, const char **code,
+		       const char **why)
+{
+	size_t n = in ? strlen(in) : 0;
+
+	if (n == 0)
+		FAIL("required", "Укажите адрес: латинские буквы, цифры и дефис, от 3 до 63 символов");
+	if (n < 3 || n > VALIDATE_SUBDOMAIN_MAX || n >= outlen)
+		FAIL("length", "Адрес должен быть от 3 до 63 символов");
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)in[i];
+		if (!(isalnum(c) && c < 0x80) && c != '-')
+			FAIL("format", "В адресе можно использовать только латинские буквы, цифры и "
+				       "дефис");
+		out[i] = (char)tolower(c);
+	}
+	out[n] = '\0';
+	if (out[0] == '-' || out[n - 1] == '-')
+		FAIL("format", "Адрес не может начинаться или заканчиваться дефисом");
+	if (strncmp(out, "xn--", 4) == 0)
+		FAIL("format", "Адрес не может начинаться с «xn--»");
+	for (const char *const *r = validate_reserved; *r; r++)
+		if (strcmp(out, *r) == 0)
+			FAIL("reserved", "Этот адрес зарезервирован, выберите другой");
+	return 0;
+}
+
+int validate_phone(const char *in, char *out, size_t outlen, const char **code, const char **why)
+{
+	char digits[32];
+	size_t n = 0;
+	const char *d;
+
+	if (in == NULL || *in == '\0')
+		FAIL("required", "Укажите мобильный телефон в формате +7XXXXXXXXXX");
+	for (const char *p = in; *p; p++) {
+		if (isdigit((unsigned char)*p)) {
+			if (n + 1 >= sizeof(digits))
+				FAIL("format", "Мобильный телефон: +7 и 10 цифр, например +79123456789");
+			digits[n++] = *p;
+		} else if (!strchr(" -()+\t", *p) || (*p == '+' && p != in)) {
+			FAIL("format", "Мобильный телефон: +7 и 10 цифр, например +79123456789");
+		}
+	}
+	digits[n] = '\0';
+	if (n == 11 && (digits[0] == '7' || digits[0] == '8'))
+		d = digits + 1;
+	else if (n == 10 && in[0] != '+')
+		d = digits;
+	else
+		FAIL("format", "Мобильный телефон: +7 и 10 цифр, например +79123456789");
+	if (in[0] == '+' && digits[0] != '7')
+		FAIL("format", "Нужен российский номер: +7 и 10 цифр");
+	if (d[0] != '9')
+		FAIL("not_mobile", "Нужен номер мобильного телефона: после +7 идёт 9");
+	if (outlen < VALIDATE_PHONE_LEN + 1)
+		FAIL("format", "Мобильный телефон: +7 и 10 цифр");
+	out[0] = '+';
+	out[1] = '7';
+	memcpy(out + 2, d, 10);
+	out[12] = '\0';
+	return 0;
+}
+
+static int validate_domain_label_char(unsigned char c)
+{
+	return isalnum(c) || c == '-' || c >= 0x80;
+}
+
+int validate_email(const char *in, char *out, size_t outlen, const char **code, const char **why)
+{
+	const char *at, *dot;
+	size_t n;
+
+	if (in == NULL || *in == '\0')
+		FAIL("required", "Укажите адрес электронной почты");
+	while (isspace((unsigned char)*in))
+		in++;
+	n = strlen(in);
+	while (n && isspace((unsigned char)in[n - 1]))
+		n--;
+	if (n > VALIDATE_EMAIL_MAX || n >= outlen)
+		FAIL("length", "Адрес электронной почты не длиннее 254 символов");
+	at = memchr(in, '@', n);
+	if (at == NULL || at == in || memchr(at + 1, '@', n - (size_t)(at - in) - 1))
+		FAIL("format", "Адрес электронной почты в виде имя@домен.ru");
+	for (const char *p = in; p < at; p++)
+		if ((unsigned char)*p <= ' ' || strchr("\"(),:;<>[\\]", *p))
+			FAIL("format", "Адрес электронной почты в виде имя@домен.ru");
+	dot = NULL;
+	for (const char *p = at + 1; p < in + n; p++) {
+		if (*p == '.') {
+			if (p == at + 1 || p[-1] == '.' || p[-1] == '-' || p + 1 == in + n)
+				FAIL("format", "Адрес электронной почты в виде имя@домен.ru");
+			dot = p;
+		} else if (!validate_domain_label_char((unsigned char)*p)) {
+			FAIL("format", "Адрес электронной почты в виде имя@домен.ru");
+		}
+	}
+	if (dot == NULL)
+		FAIL("format", "Адрес электронной почты в виде имя@домен.ru");
+	memcpy(out, in, n);
+	out[n] = '\0';
+	for (char *p = out + (at - in); *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	return 0;
+}
+
+/* Length in bytes of the UTF-8 sequence at p if it is a letter we accept
+ * (Latin or Cyrillic incl. Ё/ё), else 0. */
+static size_t validate_letter(const unsigned char *p)
+{
+	if (isalpha(*p))
+		return 1;
+	if ((p[0] == 0xd0 && p[1] >= 0x80 && p[1] <= 0xbf) ||
+	    (p[0] == 0xd1 && p[1] >= 0x80 && p[1] <= 0x9f))
+		return 2;
+	return 0;
+}
+
+int validate_full_name(const char *in, char *out, size_t outlen, const char **code,
+		       const char **why)
+{
+	const unsigned char *p = (const unsigned char *)(in ? in : "");
+	size_t o = 0, chars = 0, letters = 0;
+	int space = 0;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	while (*p) {
+		size_t l = validate_letter(p);
+		if (*p == ' ' || *p == '\t') {
+			space = 1;
+			p++;
+			continue;
+		}
+		if (l == 0 && !strchr("-'.", *p))
+			FAIL("format", "ФИО: буквы, пробелы, дефис, апостроф и точка");
+		if (space && o) {
+			if (o + 1 >= outlen)
+				FAIL("length", "ФИО не длиннее 300 символов");
+			out[o++] = ' ';
+			chars++;
+		}
+		space = 0;
+		if (l == 0)
+			l = 1;
+		else
+			letters++;
+		if (o + l >= outlen)
+			FAIL("length", "ФИО не длиннее 300 символов");
+		memcpy(out + o, p, l);
+		o += l;
+		p += l;
+		chars++;
+	}
+	out[o] = '\0';
+	if (o == 0)
+		FAIL("required", "Укажите фамилию, имя и отчество");
+	if (letters < 2)
+		FAIL("format", "ФИО должно содержать буквы");
+	if (chars > VALIDATE_NAME_MAX)
+		FAIL("length", "ФИО не длиннее 300 символов");
+	return 0;
+}
+
+int validate_login_key(const char *in, char *out, size_t outlen)
+{
+	const char *code, *why;
+	size_t n;
+
+	if (in == NULL)
+		return -1;
+	while (isspace((unsigned char)*in))
+		in++;
+	n = strlen(in);
+	while (n && isspace((unsigned char)in[n - 1]))
+		n--;
+	if (n == 0 || n >= outlen || n > 254)
+		return -1;
+	if (memchr(in, '@', n) == NULL && validate_phone(in, out, outlen, &code, &why) == 0)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		out[i] = (char)tolower((unsigned char)in[i]);
+	out[n] = '\0';
+	return 0;
+}

@@ -265,6 +265,7 @@ static void admin_handle(struct web_request *req)
 			}
 		} else if (is_post) {
 			json_object_object_add(ctx, "form", admin_form_echo(args));
+			status = 200; /* a page, whatever the operation's 2xx */
 		}
 		if (jsonx_get(reply.msg, "result"))
 			json_object_object_add(ctx, "data",

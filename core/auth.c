@@ -110,11 +110,11 @@ static const char *auth_wait_text(struct ctx *ctx, long long seconds)
 static int auth_check_password(struct ctx *ctx, const char *field, const char *password,
 			       const struct auth_user *u)
 {
-	const char *personal[] = {u->login, u->email, u->phone, NULL};
+	const char *personal[] = {u->login, u->email, u->phone};
 	const char *code, *why;
 	PGresult *res;
 
-	if (password_check(password, personal, &code, &why) < 0)
+	if (password_check(password, personal, 3, &code, &why) < 0)
 		return ctx_field_code(ctx, field, code, "%s", why);
 	res = ctx_sql(ctx, "SELECT 1 FROM common_passwords WHERE password = lower($1)", password);
 	if (res == NULL)

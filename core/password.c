@@ -49,8 +49,8 @@ static int password_same(const char *a, const char *b)
 	return b && *b && strcasecmp(a, b) == 0;
 }
 
-int password_check(const char *password, const char *const *personal, const char **code,
-		   const char **why)
+int password_check(const char *password, const char *const *personal, int npersonal,
+		   const char **code, const char **why)
 {
 	size_t n = password ? password_chars(password) : 0;
 	int same = 1;
@@ -72,8 +72,8 @@ int password_check(const char *password, const char *const *personal, const char
 		*why = "Пароль из одного повторяющегося символа слишком простой. " PASSWORD_ADVICE;
 		return -1;
 	}
-	for (; personal && *personal; personal++) {
-		const char *v = *personal, *at = v ? strchr(v, '@') : NULL;
+	for (int i = 0; i < npersonal; i++) {
+		const char *v = personal[i], *at = v ? strchr(v, '@') : NULL;
 		char local[256];
 		if (password_same(password, v) ||
 		    (v && v[0] == '+' && password_same(password, v + 1))) {

@@ -26,9 +26,9 @@ int password_hash(const char *password, long memory_kib, long passes, char *out,
  * whether an account exists). */
 int password_verify(const char *encoded, const char *password);
 /* 0 when password passes the policy, else -1 with a stable code and a
- * Russian sentence. personal: NULL-terminated list of the user's login,
- * email and phone (entries may be NULL). */
-int password_check(const char *password, const char *const *personal, const char **code,
-		   const char **why);
+ * Russian sentence. personal[0..npersonal): the user's login, email and
+ * phone (entries may be NULL). */
+int password_check(const char *password, const char *const *personal, int npersonal,
+		   const char **code, const char **why);
 
 #endif

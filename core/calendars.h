@@ -22,10 +22,10 @@
 struct ctx;
 
 /*
- * Loads or refreshes ru_calendar_years from <sql_dir>/calendars/ru/*.xml on
+ * Loads or refreshes ru_calendar_years from <sql_dir>/calendars/ru/YYYY.xml on
  * the migration connection (the owner of the tables). Returns the number of
- * years (re)loaded, or -1 after logging why (a file that does not parse
- * names its line).
+ * years (re)loaded (0 without that folder), or -1 after logging why (a
+ * file that does not parse names its line).
  */
 int calendars_load_reference(PGconn *conn, const char *sql_dir);
 

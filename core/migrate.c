@@ -1,6 +1,7 @@
 #include "migrate.h"
 
 #include "buf.h"
+#include "calendars.h"
 #include "log.h"
 
 #include <dirent.h>
@@ -186,6 +187,15 @@ int migrate_run(const struct cfg *cfg)
 		applied++;
 	}
 	log_info("migrate_done", "applied=%d total=%d", applied, count);
+	/* reference data that lives beside the migrations, in one transaction */
+	if (migrate_exec(conn, "BEGIN", "begin") < 0)
+		goto out;
+	if (calendars_load_reference(conn, cfg->sql_dir) < 0) {
+		migrate_exec(conn, "ROLLBACK", "rollback");
+		goto out;
+	}
+	if (migrate_exec(conn, "COMMIT", "commit") < 0)
+		goto out;
 	rc = 0;
 out:
 	PQclear(done);

@@ -103,6 +103,48 @@ class Daemon(unittest.TestCase):
         finally:
             shutil.rmtree(d)
 
+    def test_migrate_loads_the_shipped_calendars(self):
+        self.s.psql("CREATE DATABASE caltest OWNER cabinet", db="postgres")
+        d = tempfile.mkdtemp()
+        try:
+            shutil.copytree(os.path.join(ROOT, "sql"), d, dirs_exist_ok=True)
+            conf = os.path.join(self.s.var, "caltest.conf")
+            with open(conf, "w") as f:
+                f.write("db_migrate_conninfo = host=%s dbname=caltest user=cabinet\nsql_dir = %s\n"
+                        % (os.path.join(self.s.var, "pg", "sock"), d))
+            run = lambda: subprocess.run([CABINETD, "-c", conf, "migrate"], stderr=subprocess.PIPE, text=True)
+            p = run()
+            self.assertEqual(p.returncode, 0, p.stderr)
+            self.assertIn("files=14 reloaded=14", p.stderr)
+            q = lambda sql: self.s.psql(sql, db="caltest")
+            self.assertEqual(q("SELECT min(year) || '-' || max(year) || ':' || count(*) FROM ru_calendar_years"),
+                             "2013-2026:14")
+            # 2025: 1 May a holiday, 2 May a day off moved from 4 January
+            self.assertEqual(q("SELECT d->>'kind' || ',' || coalesce(d->>'from', '') FROM ru_calendar_years, "
+                               "jsonb_array_elements(data->'days') d WHERE year = 2025 AND d->>'date' = '2025-05-02'"),
+                             "day_off,2025-01-04")
+            self.assertIn("reloaded=0", run().stderr)  # unchanged files are not reloaded
+            path = os.path.join(d, "calendars", "ru", "2025.xml")
+            with open(path) as f:
+                text = f.read()
+            with open(path, "w") as f:  # an edited file is reloaded
+                f.write(text.replace('<day d="05.02" t="1" f="01.04"/>', ''))
+            p = run()
+            self.assertEqual(p.returncode, 0, p.stderr)
+            self.assertIn("reloaded=1", p.stderr)
+            self.assertEqual(q("SELECT count(*) FROM ru_calendar_years, jsonb_array_elements(data->'days') d "
+                               "WHERE year = 2025 AND d->>'date' = '2025-05-02'"), "0")
+            with open(path, "w") as f:  # a broken file fails the run and changes nothing
+                f.write(text.replace('t="1" f="01.04"', 't="9"'))
+            p = run()
+            self.assertEqual(p.returncode, 1)
+            self.assertIn("calendar_invalid", p.stderr)
+            self.assertIn("2025.xml", p.stderr)
+            self.assertEqual(q("SELECT count(*) FROM ru_calendar_years, jsonb_array_elements(data->'days') d "
+                               "WHERE year = 2025 AND d->>'date' = '2025-05-02'"), "0")
+        finally:
+            shutil.rmtree(d)
+
     def test_config_check(self):
         p = subprocess.run([CABINETD, "-t", "-c", os.path.join(ROOT, "conf", "cabinet.conf.example")],
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

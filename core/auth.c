@@ -258,7 +258,7 @@ static int auth_send_code(struct ctx *ctx, const struct auth_user *u)
 		    ctx_i64(ctx, ctx->cfg->code_ttl_s)) == NULL)
 		return -1;
 	text = arena_printf(ctx->arena,
-			    "Код подтверждения: %s. Кабинет сотрудника «%s». Никому не сообщайте "
+			    "Код подтверждения: %s. Кабинет сотрудника: %s. Никому не сообщайте "
 			    "этот код. Действует %ld мин.",
 			    code, org, ctx->cfg->code_ttl_s / 60);
 	OPENSSL_cleanse(code, sizeof(code));

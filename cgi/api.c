@@ -3,7 +3,8 @@
  *
  * args of the operation = query parameters, then the body's members (JSON
  * object, urlencoded form, or a multipart upload whose "file" part goes to
- * the core as a blob), then the route's {params}, each overriding the one
+ * the core as a blob; on an upload route a raw application/xml body is the
+ * blob itself), then the route's {params}, each overriding the one
  * before. The answer is the operation's result, or {"error": {...}} with the
  * core's status; a core that is down or silent gives 503 JSON.
  */
@@ -42,6 +43,42 @@ static const struct web_route api_routes[] = {
 	{"DELETE", "/api/admin/users/{id}/admin", "users.revoke_admin", 0, 0},
 	{"GET", "/api/admin/audit", "audit.list", 0, 0},
 	{"GET", "/api/admin/outbox", "outbox.list", 0, 0},
+	/* time: production calendars, schedules, deviations, timesheets, T-13 */
+	{"GET", "/api/admin/calendars", "calendars.list", 0, 0},
+	{"GET", "/api/admin/calendars/{id}/years/{year}", "calendars.year", 0, 0},
+	{"PUT", "/api/admin/calendars/{id}/years/{year}", "calendars.edit", 0, 0},
+	{"GET", "/api/admin/calendars/{id}/years/{year}/export.xml", "calendars.export_xml", 0,
+	 WEB_ROUTE_DOWNLOAD},
+	{"GET", "/api/admin/calendars/{id}/years/{year}/export.json", "calendars.export_json", 0,
+	 WEB_ROUTE_DOWNLOAD},
+	{"POST", "/api/admin/calendars/{id}/import", "calendars.import", 0, WEB_ROUTE_UPLOAD},
+	{"POST", "/api/admin/calendars/{id}/copy", "calendars.copy", 0, 0},
+	{"GET", "/api/admin/schedules", "schedules.list", 0, 0},
+	{"POST", "/api/admin/schedules", "schedules.create", 0, 0},
+	{"GET", "/api/admin/schedules/{id}", "schedules.get", 0, 0},
+	{"PUT", "/api/admin/schedules/{id}", "schedules.update", 0, 0},
+	{"GET", "/api/admin/schedules/{id}/days", "schedules.days", 0, 0},
+	{"GET", "/api/admin/employees/{id}/schedule-assignments", "schedules.assignments", 0, 0},
+	{"POST", "/api/admin/employees/{id}/schedule-assignments", "schedules.assign", 0, 0},
+	{"DELETE", "/api/admin/employees/{id}/schedule-assignments/{assignment_id}",
+	 "schedules.unassign", 0, 0},
+	{"GET", "/api/admin/employees/{id}/individual-schedules/{month}",
+	 "schedules.individual_get", 0, 0},
+	{"PUT", "/api/admin/employees/{id}/individual-schedules/{month}",
+	 "schedules.individual_put", 0, 0},
+	{"DELETE", "/api/admin/employees/{id}/individual-schedules/{month}",
+	 "schedules.individual_delete", 0, 0},
+	{"GET", "/api/admin/deviations", "deviations.list", 0, 0},
+	{"POST", "/api/admin/deviations", "deviations.create", 0, 0},
+	{"GET", "/api/admin/deviations/{id}", "deviations.get", 0, 0},
+	{"DELETE", "/api/admin/deviations/{id}", "deviations.delete", 0, 0},
+	{"GET", "/api/admin/timesheets/{employee_id}/{month}", "timesheets.get", 0, 0},
+	{"PUT", "/api/admin/timesheets/{employee_id}/{month}", "timesheets.save", 0, 0},
+	{"POST", "/api/admin/timesheets/{employee_id}/{month}/fill", "timesheets.fill", 0, 0},
+	{"POST", "/api/admin/timesheets/{employee_id}/{month}/post", "timesheets.post", 0, 0},
+	{"POST", "/api/admin/timesheets/{employee_id}/{month}/unpost", "timesheets.unpost", 0, 0},
+	{"GET", "/api/admin/t13/{month}", "t13.get", 0, 0},
+	{"GET", "/api/admin/t13/{month}/export.xlsx", "t13.xlsx", 0, WEB_ROUTE_DOWNLOAD},
 	{NULL, NULL, NULL, 0, 0},
 };
 
@@ -87,6 +124,11 @@ static int api_read_args(struct web_request *req, const struct web_route *route,
 			web_send_json_error(req, 400, "bad_request", "Некорректная форма");
 			return -1;
 		}
+	} else if ((strcmp(ct.type, "application/xml") == 0 || strcmp(ct.type, "text/xml") == 0) &&
+		   (route->flags & WEB_ROUTE_UPLOAD)) {
+		*blob = req->body; /* a raw file upload */
+		*blob_len = req->body_len;
+		return 0;
 	} else if (strcmp(ct.type, "multipart/form-data") == 0 && (route->flags & WEB_ROUTE_UPLOAD)) {
 		struct http_part parts[16];
 		size_t n = 0;

@@ -6,6 +6,11 @@ const struct op *const ops_tables[] = {
 	system_ops,
 	auth_ops,
 	tenants_ops,
+	calendars_ops,
+	schedules_ops,
+	deviations_ops,
+	timesheet_ops,
+	t13_ops,
 	NULL,
 };
 

@@ -12,6 +12,11 @@
 extern const struct op system_ops[];
 extern const struct op auth_ops[];
 extern const struct op tenants_ops[];
+extern const struct op calendars_ops[];
+extern const struct op schedules_ops[];
+extern const struct op deviations_ops[];
+extern const struct op timesheet_ops[];
+extern const struct op t13_ops[];
 
 extern const struct op *const ops_tables[];
 

@@ -1,0 +1,255 @@
+/*
+ * deviations.c - deviation documents (registration of deviations): whole
+ * days date_from..date_to with an absence code (ОТ, ОД, Б, НН, ПР, К, ДО,
+ * простой РП/НП/ВП, ...) or hours on one date for С, РВ, Н.
+ *
+ * Whole-day documents of one employee never overlap: the employee's row is
+ * locked (FOR UPDATE) so two requests for the same person take turns, and
+ * an overlap is refused with 409 naming both documents; the exclusion
+ * constraint of sql/0021 is the backstop.
+ */
+#include "audit.h"
+#include "date.h"
+#include "jsonx.h"
+#include "ops.h"
+#include "t13.h"
+#include "worktime.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* The longest whole-day document: two years. */
+#define DEVIATIONS_MAX_DAYS 731
+
+/* "«Больничный (Б)» № 12 с 17.04.2017 по 19.04.2017" */
+static const char *deviations_describe(struct ctx *ctx, int code, const char *id, int from, int to)
+{
+	const struct t13_code *c = t13_get(code);
+	const char *num = id ? arena_printf(ctx->arena, " № %s", id) : "";
+
+	if (from == to)
+		return arena_printf(ctx->arena, "«%s (%s)»%s на %s", worktime_document_title(code),
+		                    c ? c->letter : "?", num, worktime_date_ru(ctx, from));
+	return arena_printf(ctx->arena, "«%s (%s)»%s с %s по %s", worktime_document_title(code),
+	                    c ? c->letter : "?", num, worktime_date_ru(ctx, from),
+	                    worktime_date_ru(ctx, to));
+}
+
+static json_object *deviations_json(struct ctx *ctx, PGresult *res, int r)
+{
+	json_object *o = json_object_new_object();
+	int code = atoi(PQgetvalue(res, r, 2));
+	const struct t13_code *c = t13_get(code);
+	int from = worktime_pg_date(res, r, 3), to = worktime_pg_date(res, r, 4);
+
+	jsonx_set_int(o, "id", atoll(PQgetvalue(res, r, 0)));
+	jsonx_set_int(o, "employee_id", atoll(PQgetvalue(res, r, 1)));
+	jsonx_set_str(o, "code", c ? c->letter : "?");
+	jsonx_set_str(o, "title", worktime_document_title(code));
+	jsonx_set_str(o, "date_from", PQgetvalue(res, r, 3));
+	jsonx_set_str(o, "date_to", PQgetvalue(res, r, 4));
+	jsonx_set_bool(o, "whole_day", strcmp(PQgetvalue(res, r, 6), "t") == 0);
+	if (PQgetisnull(res, r, 5))
+		json_object_object_add(o, "hours", NULL);
+	else
+		json_object_object_add(o, "hours",
+		                       worktime_hours_json(atoi(PQgetvalue(res, r, 5))));
+	jsonx_set_str(o, "note", PQgetisnull(res, r, 7) ? NULL : PQgetvalue(res, r, 7));
+	jsonx_set_str(o, "describe",
+	              deviations_describe(ctx, code, PQgetvalue(res, r, 0), from, to));
+	return o;
+}
+
+#define DEVIATIONS_COLUMNS "id, employee_id, code, date_from, date_to, hours, whole_day, note"
+
+/* Whole-day codes: absences (not В, which is the plan's own day off). */
+static int deviations_whole_day_code(const struct t13_code *c)
+{
+	return c->cls == T13_CLASS_ABSENCE && c->number != T13_V;
+}
+
+static int deviations_hour_code(const struct t13_code *c)
+{
+	return c->number == T13_S || c->number == T13_RV || c->number == T13_N;
+}
+
+/* POST /api/admin/deviations {employee_id, code, date_from, date_to} or
+ * {employee_id, code, date, hours} (С, РВ, Н), note optional. */
+static int deviations_create(struct ctx *ctx)
+{
+	const char *letter = ctx_arg_str(ctx, "code", 4, 1),
+	           *note = ctx_arg_str(ctx, "note", 500, 0);
+	const struct t13_code *c = letter ? t13_find(letter) : NULL;
+	int from = DATE_NONE, to = DATE_NONE, bad = 0;
+	int32_t hours = 0;
+	int64_t employee;
+	PGresult *res;
+
+	if (ctx_arg_int(ctx, "employee_id", 1, INT64_MAX, CTX_REQUIRED, &employee) < 0)
+		bad = -1;
+	if (letter && (c == NULL || !(deviations_whole_day_code(c) || deviations_hour_code(c))))
+		return ctx_field_code(ctx, "code", "unknown_code",
+		                      "Код «%s» нельзя указать в документе: целые дни — ОТ, ОД, Б, "
+		                      "НН, ПР, К, ДО и другие коды неявок, часы — С, РВ, Н",
+		                      letter);
+	if (c == NULL)
+		return -1;
+	if (deviations_whole_day_code(c)) {
+		if (worktime_arg_date(ctx, "date_from", 1, &from) < 0)
+			bad = -1;
+		if (worktime_arg_date(ctx, "date_to", 1, &to) < 0)
+			bad = -1;
+		if (jsonx_get(ctx->args, "hours"))
+			bad = ctx_field_code(ctx, "hours", "invalid",
+			                     "Для кода %s часы не указываются: он на целые дни",
+			                     c->letter);
+		if (bad == 0 && to < from)
+			bad = ctx_field_code(ctx, "date_to", "range",
+			                     "Дата окончания раньше даты начала");
+		else if (bad == 0 && to - from >= DEVIATIONS_MAX_DAYS)
+			bad = ctx_field_code(ctx, "date_to", "range", "Документ не длиннее %d дней",
+			                     DEVIATIONS_MAX_DAYS);
+	} else {
+		if (worktime_arg_date(ctx, "date", 1, &from) < 0)
+			bad = -1;
+		to = from;
+		if (worktime_hours(jsonx_get(ctx->args, "hours"), 2400, &hours) < 0 || hours <= 0)
+			bad = ctx_field_code(ctx, "hours", "hours",
+			                     "Часы за день: больше 0 и не больше 24");
+	}
+	if (bad < 0)
+		return -1;
+	if (worktime_employee_check(ctx, employee, 1) < 0)
+		return -1;
+	if (deviations_whole_day_code(c)) {
+		res = ctx_sql(
+		    ctx,
+		    "SELECT id, code, date_from, date_to FROM deviations WHERE tenant_id = $1 "
+		    "AND employee_id = $2 AND whole_day AND date_from <= $4::date AND "
+		    "date_to >= $3::date ORDER BY date_from LIMIT 1",
+		    ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, employee),
+		    worktime_date_iso(ctx, from), worktime_date_iso(ctx, to));
+		if (res == NULL)
+			return -1;
+		if (PQntuples(res))
+			return ctx_fail(ctx, PROTO_ERR_conflict,
+			                "Документ %s: период пересекается с документом %s",
+			                deviations_describe(ctx, c->number, NULL, from, to),
+			                deviations_describe(ctx, atoi(PQgetvalue(res, 0, 1)),
+			                                    PQgetvalue(res, 0, 0),
+			                                    worktime_pg_date(res, 0, 2),
+			                                    worktime_pg_date(res, 0, 3)));
+	} else {
+		/* hour documents of a date add up: at most 24 h of one code a day */
+		res = ctx_sql(
+		    ctx,
+		    "SELECT coalesce(sum(hours), 0) FROM deviations WHERE tenant_id = $1 AND "
+		    "employee_id = $2 AND NOT whole_day AND code = $3 AND date_from = $4",
+		    ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, employee), ctx_i64(ctx, c->number),
+		    worktime_date_iso(ctx, from));
+		if (res == NULL)
+			return -1;
+		if (atoi(PQgetvalue(res, 0, 0)) + hours > 2400)
+			return ctx_field_code(
+			    ctx, "hours", "hours",
+			    "С уже введёнными документами за %s получается больше "
+			    "24 часов",
+			    worktime_date_ru(ctx, from));
+	}
+	res = ctx_sql(ctx,
+	              "INSERT INTO deviations (tenant_id, employee_id, code, date_from, date_to, "
+	              "hours, whole_day, note, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, "
+	              "nullif($8, ''), $9) RETURNING " DEVIATIONS_COLUMNS,
+	              ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, employee), ctx_i64(ctx, c->number),
+	              worktime_date_iso(ctx, from), worktime_date_iso(ctx, to),
+	              deviations_whole_day_code(c) ? NULL : ctx_i64(ctx, hours),
+	              deviations_whole_day_code(c) ? "t" : "f", note,
+	              ctx->user_id ? ctx_i64(ctx, ctx->user_id) : NULL);
+	if (res == NULL || audit_log(ctx, "deviations.created", 1, "deviation",
+	                             PQgetvalue(res, 0, 0), audit_detail("code", c->letter)) < 0)
+		return -1;
+	ctx->status = 201;
+	json_object_object_add(ctx_result(ctx), "deviation", deviations_json(ctx, res, 0));
+	return 0;
+}
+
+/* GET /api/admin/deviations?employee_id=&month=YYYY-MM (both optional) */
+static int deviations_list(struct ctx *ctx)
+{
+	json_object *items = json_object_new_array();
+	int64_t employee;
+	int year = 0, month = 0;
+	const char *first = NULL, *last = NULL;
+	PGresult *res;
+
+	json_object_object_add(ctx_result(ctx), "deviations", items);
+	if (ctx_arg_int(ctx, "employee_id", 1, INT64_MAX, 0, &employee) < 0)
+		return -1;
+	if (jsonx_get(ctx->args, "month")) {
+		if (worktime_arg_month(ctx, "month", &year, &month) < 0)
+			return -1;
+		first = worktime_date_iso(ctx, date_month_first(year, month));
+		last = worktime_date_iso(ctx, date_month_last(year, month));
+	}
+	res = ctx_sql(ctx,
+	              "SELECT " DEVIATIONS_COLUMNS " FROM deviations WHERE tenant_id = $1 AND "
+	              "($2::bigint IS NULL OR employee_id = $2) AND ($3::date IS NULL OR "
+	              "(date_to >= $3::date AND date_from <= $4::date)) "
+	              "ORDER BY date_from, employee_id, id LIMIT 5000",
+	              ctx_i64(ctx, ctx->tenant_id), employee ? ctx_i64(ctx, employee) : NULL, first,
+	              last);
+	if (res == NULL)
+		return -1;
+	for (int r = 0; r < PQntuples(res); r++)
+		json_object_array_add(items, deviations_json(ctx, res, r));
+	return 0;
+}
+
+/* GET /api/admin/deviations/{id} */
+static int deviations_get(struct ctx *ctx)
+{
+	int64_t id;
+	PGresult *res;
+
+	if (ctx_arg_int(ctx, "id", 1, INT64_MAX, CTX_REQUIRED, &id) < 0)
+		return -1;
+	res = ctx_sql(
+	    ctx, "SELECT " DEVIATIONS_COLUMNS " FROM deviations WHERE tenant_id = $1 AND id = $2",
+	    ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, id));
+	if (res == NULL)
+		return -1;
+	if (PQntuples(res) == 0)
+		return ctx_fail(ctx, PROTO_ERR_not_found, "Документ не найден");
+	json_object_object_add(ctx_result(ctx), "deviation", deviations_json(ctx, res, 0));
+	return 0;
+}
+
+/* DELETE /api/admin/deviations/{id} */
+static int deviations_delete(struct ctx *ctx)
+{
+	int64_t id;
+	PGresult *res;
+
+	if (ctx_arg_int(ctx, "id", 1, INT64_MAX, CTX_REQUIRED, &id) < 0)
+		return -1;
+	res = ctx_sql(ctx, "DELETE FROM deviations WHERE tenant_id = $1 AND id = $2 RETURNING code",
+	              ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, id));
+	if (res == NULL)
+		return -1;
+	if (PQntuples(res) == 0)
+		return ctx_fail(ctx, PROTO_ERR_not_found, "Документ не найден");
+	const struct t13_code *c = t13_get(atoi(PQgetvalue(res, 0, 0)));
+	if (audit_log(ctx, "deviations.deleted", 1, "deviation", ctx_i64(ctx, id),
+	              audit_detail("code", c ? c->letter : "?")) < 0)
+		return -1;
+	jsonx_set_bool(ctx_result(ctx), "deleted", 1);
+	return 0;
+}
+
+const struct op deviations_ops[] = {
+    {"deviations.list", OP_ADMIN, deviations_list, 0},
+    {"deviations.get", OP_ADMIN, deviations_get, 0},
+    {"deviations.create", OP_ADMIN, deviations_create, OP_WRITE},
+    {"deviations.delete", OP_ADMIN, deviations_delete, OP_WRITE},
+    {NULL, 0, NULL, 0},
+};

@@ -1,0 +1,387 @@
+/*
+ * t13_report.c - the timesheet of the unified form T-13 for a month: every
+ * employee (or a list of ids) by day, codes and hours, with the form's
+ * totals: days and hours worked in the first half (1-15), the second half
+ * and the month, and the days (hours) of each absence code. As JSON (the
+ * admin page prints it) and as an XLSX download (libxlsxwriter).
+ *
+ * A day's codes come from the posted timesheet if there is one, else from
+ * the schedule and the deviation documents (worktime.c): one query per
+ * table for the whole month.
+ *
+ * Worked: Я, ВМ, РВ and С hours (Н is inside the day's work and shown,
+ * not added); a day counts as worked when it has any of them.
+ */
+#include "date.h"
+#include "jsonx.h"
+#include "log.h"
+#include "ops.h"
+#include "ru.h"
+#include "t13.h"
+#include "worktime.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <xlsxwriter.h>
+
+#define T13_MAX_IDS 5000
+
+struct t13_totals {
+	int days[3]; /* first half, second half, month */
+	int32_t hours[3];
+	int absence_days[T13_COUNT + 1];
+	int32_t absence_hours[T13_COUNT + 1];
+	int days_off;
+};
+
+static int t13_worked_code(int code)
+{
+	return code == T13_YA || code == T13_VM || code == T13_RV || code == T13_S;
+}
+
+static void t13_count(const struct worktime_month *m, const struct worktime_employee *e,
+                      struct t13_totals *t)
+{
+	memset(t, 0, sizeof(*t));
+	for (int d = 0; d < m->ndays; d++) {
+		const struct worktime_day *day = &e->days[d];
+		int half = d < 15 ? 0 : 1, worked = 0;
+		for (int i = 0; i < day->nrows; i++) {
+			const struct worktime_row *r = &day->rows[i];
+			const struct t13_code *c = t13_get(r->code);
+			if (t13_worked_code(r->code)) {
+				t->hours[half] += r->hours;
+				worked |= r->hours > 0 || r->code != T13_S;
+			} else if (r->code == T13_V) {
+				t->days_off++;
+			} else if (c &&
+			           (c->cls == T13_CLASS_ABSENCE || c->cls == T13_CLASS_PARTIAL)) {
+				t->absence_days[r->code]++;
+				t->absence_hours[r->code] += r->hours;
+			}
+		}
+		t->days[half] += worked;
+	}
+	t->days[2] = t->days[0] + t->days[1];
+	t->hours[2] = t->hours[0] + t->hours[1];
+}
+
+/* "Я/Н" and "8/2" of a day (hours left out for codes without them). */
+static void t13_cell(struct ctx *ctx, const struct worktime_day *day, const char **codes,
+                     const char **hours)
+{
+	struct buf c = BUF_INIT, h = BUF_INIT;
+	int any_hours = 0;
+
+	for (int i = 0; i < day->nrows; i++) {
+		const struct t13_code *code = t13_get(day->rows[i].code);
+		buf_printf(&c, "%s%s", i ? "/" : "", code ? code->letter : "?");
+		any_hours |= day->rows[i].hours > 0;
+	}
+	for (int i = 0; any_hours && i < day->nrows; i++)
+		buf_printf(&h, "%s%s", i ? "/" : "",
+		           day->rows[i].hours ? worktime_hours_ru(ctx, day->rows[i].hours) : "");
+	*codes = c.len ? arena_strndup(ctx->arena, c.data, c.len) : "";
+	*hours = h.len ? arena_strndup(ctx->arena, h.data, h.len) : "";
+	buf_free(&c);
+	buf_free(&h);
+}
+
+/* The ids argument: "1,2,3" or [1, 2, 3], deduplicated; none: all. */
+static int t13_ids(struct ctx *ctx, int64_t **ids, int *n)
+{
+	json_object *v = jsonx_get(ctx->args, "ids");
+	int64_t *out;
+	int k = 0;
+
+	*ids = NULL;
+	*n = 0;
+	if (v == NULL || (json_object_is_type(v, json_type_string) && !*json_object_get_string(v)))
+		return 0;
+	out = arena_alloc(ctx->arena, sizeof(int64_t) * T13_MAX_IDS);
+	if (json_object_is_type(v, json_type_array)) {
+		for (size_t i = 0; i < json_object_array_length(v); i++) {
+			json_object *x = json_object_array_get_idx(v, i);
+			int64_t id = json_object_get_int64(x);
+			if (!json_object_is_type(x, json_type_int) || id <= 0 || k >= T13_MAX_IDS)
+				goto bad;
+			out[k++] = id;
+		}
+	} else if (json_object_is_type(v, json_type_string)) {
+		const char *s = json_object_get_string(v);
+		char *end;
+		while (*s) {
+			errno = 0;
+			long long id = strtoll(s, &end, 10);
+			if (errno || end == s || id <= 0 || k >= T13_MAX_IDS ||
+			    (*end && *end != ','))
+				goto bad;
+			out[k++] = id;
+			s = *end ? end + 1 : end;
+		}
+	} else {
+		goto bad;
+	}
+	/* deduplicate (small lists: quadratic is fine up to a few thousand) */
+	int m = 0;
+	for (int i = 0; i < k; i++) {
+		int seen = 0;
+		for (int j = 0; j < m && !seen; j++)
+			seen = out[j] == out[i];
+		if (!seen)
+			out[m++] = out[i];
+	}
+	*ids = out;
+	*n = m;
+	return 0;
+bad:
+	return ctx_field_code(ctx, "ids", "invalid",
+	                      "Список сотрудников: номера через запятую, не больше %d",
+	                      T13_MAX_IDS);
+}
+
+static int t13_load(struct ctx *ctx, struct worktime_month *m)
+{
+	int year, month, nids;
+	int64_t *ids;
+
+	if (worktime_arg_month(ctx, "month", &year, &month) < 0 || t13_ids(ctx, &ids, &nids) < 0)
+		return -1;
+	return worktime_month_load(ctx, year, month, ids, nids, WORKTIME_POSTED, m);
+}
+
+static json_object *t13_half_json(struct ctx *ctx, int days, int32_t hours)
+{
+	json_object *o = json_object_new_object();
+
+	jsonx_set_int(o, "days", days);
+	json_object_object_add(o, "hours", worktime_hours_json(hours));
+	jsonx_set_str(o, "hours_ru", worktime_hours_ru(ctx, hours));
+	return o;
+}
+
+/* GET /api/admin/t13/{month}[?ids=1,2] */
+static int t13_get_op(struct ctx *ctx)
+{
+	struct worktime_month m;
+	json_object *r, *list, *header;
+	char mtext[DATE_MONTH_BUFSZ];
+
+	if (t13_load(ctx, &m) < 0)
+		return -1;
+	r = ctx_result(ctx);
+	date_format_month(m.year, m.month, mtext);
+	jsonx_set_str(r, "month", mtext);
+	jsonx_set_str(r, "title",
+	              arena_printf(ctx->arena, "%s %d", ru_month_title(m.month), m.year));
+	jsonx_set_str(r, "from", worktime_date_ru(ctx, m.first));
+	jsonx_set_str(r, "to", worktime_date_ru(ctx, m.last));
+	jsonx_set_int(r, "days_in_month", m.ndays);
+	header = json_object_new_array();
+	for (int d = 0; d < m.ndays; d++)
+		json_object_array_add(header, json_object_new_int(d + 1));
+	json_object_object_add(r, "day_numbers", header);
+	list = json_object_new_array();
+	json_object_object_add(r, "employees", list);
+	for (int i = 0; i < m.n; i++) {
+		const struct worktime_employee *e = &m.emp[i];
+		json_object *o = json_object_new_object(), *days = json_object_new_array();
+		json_object *abs = json_object_new_array();
+		struct t13_totals t;
+
+		t13_count(&m, e, &t);
+		jsonx_set_int(o, "row", i + 1);
+		jsonx_set_int(o, "id", e->id);
+		jsonx_set_str(o, "full_name", e->full_name);
+		jsonx_set_str(o, "personnel_number", e->personnel_number);
+		jsonx_set_str(o, "position", e->position);
+		jsonx_set_str(o, "source", e->timesheet_id ? "timesheet" : "plan");
+		for (int d = 0; d < m.ndays; d++) {
+			json_object *day = json_object_new_object(),
+			            *rows = json_object_new_array();
+			const char *codes, *hours;
+			t13_cell(ctx, &e->days[d], &codes, &hours);
+			jsonx_set_int(day, "day", d + 1);
+			jsonx_set_str(day, "codes", codes);
+			jsonx_set_str(day, "hours", hours);
+			for (int k = 0; k < e->days[d].nrows; k++) {
+				json_object *row = json_object_new_object();
+				const struct t13_code *c = t13_get(e->days[d].rows[k].code);
+				jsonx_set_str(row, "code", c ? c->letter : "?");
+				json_object_object_add(
+				    row, "hours", worktime_hours_json(e->days[d].rows[k].hours));
+				json_object_array_add(rows, row);
+			}
+			json_object_object_add(day, "rows", rows);
+			json_object_array_add(days, day);
+		}
+		json_object_object_add(o, "days", days);
+		json_object_object_add(o, "first_half", t13_half_json(ctx, t.days[0], t.hours[0]));
+		json_object_object_add(o, "second_half", t13_half_json(ctx, t.days[1], t.hours[1]));
+		json_object_object_add(o, "total", t13_half_json(ctx, t.days[2], t.hours[2]));
+		jsonx_set_int(o, "days_off", t.days_off);
+		for (int c = 1; c <= T13_COUNT; c++) {
+			if (t.absence_days[c] == 0)
+				continue;
+			json_object *a = json_object_new_object();
+			jsonx_set_str(a, "code", t13_get(c)->letter);
+			jsonx_set_int(a, "number", c);
+			jsonx_set_int(a, "days", t.absence_days[c]);
+			json_object_object_add(a, "hours", worktime_hours_json(t.absence_hours[c]));
+			json_object_array_add(abs, a);
+		}
+		json_object_object_add(o, "absences", abs);
+		json_object_array_add(list, o);
+	}
+	jsonx_set_int(r, "count", m.n);
+	return 0;
+}
+
+/* The workbook into ctx->download through a private temporary file. */
+static int t13_write_xlsx(struct ctx *ctx, const struct worktime_month *m)
+{
+	char path[] = "/tmp/cabinet-t13-XXXXXX";
+	int fd = mkstemp(path), rc = -1;
+	lxw_workbook_options opt = {.constant_memory = LXW_TRUE, .tmpdir = NULL};
+	lxw_workbook *wb;
+	lxw_worksheet *ws;
+	lxw_format *head, *cell, *bold;
+	FILE *f;
+
+	if (fd < 0) {
+		log_error("t13_xlsx_failed", "reason=mkstemp errno=%d", errno);
+		return ctx_fail(ctx, PROTO_ERR_internal, NULL);
+	}
+	close(fd);
+	wb = workbook_new_opt(path, &opt);
+	if (wb == NULL)
+		goto out;
+	ws = workbook_add_worksheet(wb, "Т-13");
+	head = workbook_add_format(wb);
+	format_set_bold(head);
+	format_set_border(head, LXW_BORDER_THIN);
+	format_set_align(head, LXW_ALIGN_CENTER);
+	format_set_text_wrap(head);
+	cell = workbook_add_format(wb);
+	format_set_border(cell, LXW_BORDER_THIN);
+	format_set_align(cell, LXW_ALIGN_CENTER);
+	bold = workbook_add_format(wb);
+	format_set_bold(bold);
+	worksheet_set_landscape(ws);
+	worksheet_set_paper(ws, 9); /* A4 */
+	worksheet_fit_to_pages(ws, 1, 0);
+	worksheet_set_column(ws, 0, 0, 5, NULL);
+	worksheet_set_column(ws, 1, 1, 32, NULL);
+	worksheet_set_column(ws, 2, 2, 10, NULL);
+	worksheet_set_column(ws, 3, (lxw_col_t)(2 + m->ndays), 5, NULL);
+
+	worksheet_write_string(ws, 0, 0,
+	                       arena_printf(ctx->arena,
+	                                    "Табель учёта рабочего времени (форма Т-13) "
+	                                    "за %s %d г.",
+	                                    ru_month_name(m->month), m->year),
+	                       bold);
+	worksheet_write_string(ws, 1, 0,
+	                       arena_printf(ctx->arena, "Отчётный период: с %s по %s",
+	                                    worktime_date_ru(ctx, m->first),
+	                                    worktime_date_ru(ctx, m->last)),
+	                       NULL);
+	int hr = 3, col;
+	worksheet_write_string(ws, hr, 0, "№", head);
+	worksheet_write_string(ws, hr, 1, "Сотрудник, должность", head);
+	worksheet_write_string(ws, hr, 2, "Таб. №", head);
+	for (int d = 0; d < m->ndays; d++)
+		worksheet_write_number(ws, hr, (lxw_col_t)(3 + d), d + 1, head);
+	col = 3 + m->ndays;
+	static const char *const totals[] = {"Дни I пол.",       "Часы I пол.", "Дни II пол.",
+	                                     "Часы II пол.",     "Дни месяц",   "Часы месяц",
+	                                     "Неявки (код: дни)"};
+	for (int i = 0; i < 7; i++)
+		worksheet_write_string(ws, hr, (lxw_col_t)(col + i), totals[i], head);
+
+	int row = hr + 1;
+	for (int i = 0; i < m->n; i++, row += 2) {
+		const struct worktime_employee *e = &m->emp[i];
+		struct t13_totals t;
+		struct buf abs = BUF_INIT;
+
+		t13_count(m, e, &t);
+		worksheet_write_number(ws, (lxw_row_t)row, 0, i + 1, cell);
+		worksheet_write_string(
+		    ws, (lxw_row_t)row, 1,
+		    *e->position ? arena_printf(ctx->arena, "%s, %s", e->full_name, e->position)
+		                 : e->full_name,
+		    cell);
+		worksheet_write_string(ws, (lxw_row_t)row, 2, e->personnel_number, cell);
+		for (int d = 0; d < m->ndays; d++) {
+			const char *codes, *hours;
+			t13_cell(ctx, &e->days[d], &codes, &hours);
+			worksheet_write_string(ws, (lxw_row_t)row, (lxw_col_t)(3 + d), codes, cell);
+		}
+		for (int k = 0; k < 3; k++) {
+			worksheet_write_number(ws, (lxw_row_t)row, (lxw_col_t)(col + 2 * k),
+			                       t.days[k], cell);
+			worksheet_write_number(ws, (lxw_row_t)row, (lxw_col_t)(col + 2 * k + 1),
+			                       t.hours[k] / 100.0, cell);
+		}
+		for (int c = 1; c <= T13_COUNT; c++)
+			if (t.absence_days[c])
+				buf_printf(&abs, "%s%s: %d", abs.len ? "; " : "",
+				           t13_get(c)->letter, t.absence_days[c]);
+		worksheet_write_string(ws, (lxw_row_t)row, (lxw_col_t)(col + 6),
+		                       abs.len ? arena_strndup(ctx->arena, abs.data, abs.len) : "",
+		                       cell);
+		buf_free(&abs);
+		/* the second line of the employee: hours of each day */
+		for (int d = 0; d < m->ndays; d++) {
+			const char *codes, *hours;
+			t13_cell(ctx, &e->days[d], &codes, &hours);
+			worksheet_write_string(ws, (lxw_row_t)(row + 1), (lxw_col_t)(3 + d), hours,
+			                       cell);
+		}
+	}
+	if (workbook_close(wb) != LXW_NO_ERROR) {
+		wb = NULL;
+		goto out;
+	}
+	wb = NULL;
+	if ((f = fopen(path, "rb")) != NULL) {
+		char chunk[65536];
+		size_t n;
+		while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+			buf_append(ctx->download, chunk, n);
+		fclose(f);
+		rc = 0;
+	}
+out:
+	unlink(path);
+	if (rc < 0) {
+		log_error("t13_xlsx_failed", "reason=write");
+		return ctx_fail(ctx, PROTO_ERR_internal, NULL);
+	}
+	return 0;
+}
+
+/* GET /api/admin/t13/{month}/export.xlsx[?ids=1,2] */
+static int t13_xlsx_op(struct ctx *ctx)
+{
+	struct worktime_month m;
+	char mtext[DATE_MONTH_BUFSZ];
+
+	if (t13_load(ctx, &m) < 0 || t13_write_xlsx(ctx, &m) < 0)
+		return -1;
+	date_format_month(m.year, m.month, mtext);
+	ctx->download_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+	ctx->download_name = arena_printf(ctx->arena, "T-13-%s.xlsx", mtext);
+	jsonx_set_int(ctx_result(ctx), "count", m.n);
+	return 0;
+}
+
+const struct op t13_ops[] = {
+    {"t13.get", OP_ADMIN, t13_get_op, 0},
+    {"t13.xlsx", OP_ADMIN, t13_xlsx_op, 0},
+    {NULL, 0, NULL, 0},
+};

@@ -1,0 +1,464 @@
+/*
+ * timesheet.c - timesheet documents (continuous registration): one per
+ * employee and month. "fill" writes the month from the schedule and the
+ * deviation documents (worktime.c, the same filling as the T-13 report),
+ * then the administrator sets the rows of dates, and posts it. A posted
+ * timesheet has priority over deviation documents (payroll reads posted
+ * timesheets only) and is not changed until unposted.
+ *
+ * Hours of a date: the rows other than Н add up to at most 24 h; Н counts
+ * night hours inside the day's work (payroll.h), at most 24 h.
+ */
+#include "audit.h"
+#include "date.h"
+#include "jsonx.h"
+#include "ops.h"
+#include "t13.h"
+#include "worktime.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct timesheet_doc {
+	int64_t employee;
+	int year, month;
+	const char *month_text; /* "2025-04" */
+	const char *first;      /* "2025-04-01" */
+	int64_t id;             /* 0: none yet */
+	int posted;
+};
+
+static int timesheet_args(struct ctx *ctx, struct timesheet_doc *doc)
+{
+	char m[DATE_MONTH_BUFSZ];
+	int bad = 0;
+
+	memset(doc, 0, sizeof(*doc));
+	if (ctx_arg_int(ctx, "employee_id", 1, INT64_MAX, CTX_REQUIRED, &doc->employee) < 0)
+		bad = -1;
+	if (worktime_arg_month(ctx, "month", &doc->year, &doc->month) < 0 || bad < 0)
+		return -1;
+	date_format_month(doc->year, doc->month, m);
+	doc->month_text = arena_strdup(ctx->arena, m);
+	doc->first = arena_printf(ctx->arena, "%s-01", m);
+	return worktime_employee_check(ctx, doc->employee, ctx->op->flags & OP_WRITE);
+}
+
+/* Finds the document (locking it for writes); create: make a draft. */
+static int timesheet_find(struct ctx *ctx, struct timesheet_doc *doc, int create)
+{
+	PGresult *res;
+
+	if (create &&
+	    ctx_sql(ctx,
+	            "INSERT INTO timesheets (tenant_id, employee_id, month) VALUES ($1, $2, "
+	            "$3::date) ON CONFLICT (tenant_id, employee_id, month) DO NOTHING",
+	            ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, doc->employee), doc->first) == NULL)
+		return -1;
+	res = ctx_sql(ctx,
+	              (ctx->op->flags & OP_WRITE)
+	                  ? "SELECT id, status FROM timesheets WHERE tenant_id = $1 AND "
+	                    "employee_id = $2 AND month = $3::date FOR UPDATE"
+	                  : "SELECT id, status FROM timesheets WHERE tenant_id = $1 AND "
+	                    "employee_id = $2 AND month = $3::date",
+	              ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, doc->employee), doc->first);
+	if (res == NULL)
+		return -1;
+	if (PQntuples(res)) {
+		doc->id = atoll(PQgetvalue(res, 0, 0));
+		doc->posted = strcmp(PQgetvalue(res, 0, 1), "posted") == 0;
+	}
+	return 0;
+}
+
+static int timesheet_not_posted(struct ctx *ctx, const struct timesheet_doc *doc)
+{
+	if (doc->posted)
+		return ctx_fail(ctx, PROTO_ERR_conflict,
+		                "Табель за %s проведён: чтобы изменить его, отмените проведение",
+		                doc->month_text);
+	return 0;
+}
+
+/* The document as the answer: status and every date's rows. */
+static int timesheet_answer(struct ctx *ctx, const struct timesheet_doc *doc)
+{
+	json_object *r = ctx_result(ctx), *days = json_object_new_array();
+	int first = date_month_first(doc->year, doc->month);
+	int last = date_month_last(doc->year, doc->month);
+	int32_t worked = 0;
+	int worked_days = 0;
+	PGresult *head, *rows;
+
+	head = ctx_sql(ctx,
+	               "SELECT id, status, posted_at FROM timesheets WHERE tenant_id = $1 AND "
+	               "employee_id = $2 AND month = $3::date",
+	               ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, doc->employee), doc->first);
+	if (head == NULL)
+		return -1;
+	jsonx_set_int(r, "employee_id", doc->employee);
+	jsonx_set_str(r, "month", doc->month_text);
+	json_object_object_add(r, "days", days);
+	if (PQntuples(head) == 0) {
+		jsonx_set_bool(r, "exists", 0);
+		json_object_object_add(r, "status", NULL);
+		return 0;
+	}
+	jsonx_set_bool(r, "exists", 1);
+	jsonx_set_int(r, "id", atoll(PQgetvalue(head, 0, 0)));
+	jsonx_set_str(r, "status", PQgetvalue(head, 0, 1));
+	jsonx_set_str(r, "status_title",
+	              strcmp(PQgetvalue(head, 0, 1), "posted") == 0 ? "проведён" : "черновик");
+	jsonx_set_str(r, "posted_at", PQgetisnull(head, 0, 2) ? NULL : PQgetvalue(head, 0, 2));
+	rows = ctx_sql(ctx,
+	               "SELECT date, code, hours FROM timesheet_rows WHERE tenant_id = $1 AND "
+	               "timesheet_id = $2 ORDER BY date, code",
+	               ctx_i64(ctx, ctx->tenant_id), PQgetvalue(head, 0, 0));
+	if (rows == NULL)
+		return -1;
+	int k = 0, n = PQntuples(rows);
+	for (int d = first; d <= last; d++) {
+		json_object *o = json_object_new_object(), *list = json_object_new_array();
+		int counted = 0;
+		jsonx_set_str(o, "date", worktime_date_iso(ctx, d));
+		jsonx_set_int(o, "day", d - first + 1);
+		for (; k < n && worktime_pg_date(rows, k, 0) == d; k++) {
+			json_object *row = json_object_new_object();
+			const struct t13_code *c = t13_get(atoi(PQgetvalue(rows, k, 1)));
+			int32_t h = atoi(PQgetvalue(rows, k, 2));
+			jsonx_set_str(row, "code", c ? c->letter : "?");
+			json_object_object_add(row, "hours", worktime_hours_json(h));
+			json_object_array_add(list, row);
+			if (c && c->number != T13_N &&
+			    (c->cls == T13_CLASS_WORK || c->cls == T13_CLASS_HOLIDAY_WORK ||
+			     c->cls == T13_CLASS_OVERTIME) &&
+			    h > 0) {
+				worked += h;
+				counted = 1;
+			}
+		}
+		worked_days += counted;
+		json_object_object_add(o, "rows", list);
+		json_object_array_add(days, o);
+	}
+	jsonx_set_int(r, "worked_days", worked_days);
+	json_object_object_add(r, "worked_hours", worktime_hours_json(worked));
+	return 0;
+}
+
+/* GET /api/admin/timesheets/{employee_id}/{month} */
+static int timesheet_get(struct ctx *ctx)
+{
+	struct timesheet_doc doc;
+
+	if (timesheet_args(ctx, &doc) < 0)
+		return -1;
+	return timesheet_answer(ctx, &doc);
+}
+
+/* Writes the rows of one date (the date's old rows go). */
+static int timesheet_put_date(struct ctx *ctx, const struct timesheet_doc *doc, int date,
+                              const struct worktime_row *rows, int n)
+{
+	struct buf codes = BUF_INIT, hours = BUF_INIT;
+	const char *d = worktime_date_iso(ctx, date), *tenant = ctx_i64(ctx, ctx->tenant_id);
+	const char *id = ctx_i64(ctx, doc->id);
+
+	if (ctx_sql(ctx,
+	            "DELETE FROM timesheet_rows WHERE tenant_id = $1 AND timesheet_id = $2 AND "
+	            "date = $3",
+	            tenant, id, d) == NULL)
+		return -1;
+	if (n == 0)
+		return 0;
+	buf_putc(&codes, '{');
+	buf_putc(&hours, '{');
+	for (int i = 0; i < n; i++) {
+		buf_printf(&codes, "%s%d", i ? "," : "", rows[i].code);
+		buf_printf(&hours, "%s%d", i ? "," : "", rows[i].hours);
+	}
+	buf_putc(&codes, '}');
+	buf_putc(&hours, '}');
+	const char *c = arena_strndup(ctx->arena, codes.data, codes.len);
+	const char *h = arena_strndup(ctx->arena, hours.data, hours.len);
+	buf_free(&codes);
+	buf_free(&hours);
+	return ctx_sql(
+	           ctx,
+	           "INSERT INTO timesheet_rows (tenant_id, timesheet_id, date, code, hours) "
+	           "SELECT $1, $2, $3, c, h FROM unnest($4::smallint[], $5::integer[]) AS u(c, h)",
+	           tenant, id, d, c, h)
+	           ? 0
+	           : -1;
+}
+
+/* Writes every date of a whole month with one statement. */
+static int timesheet_put_month(struct ctx *ctx, const struct timesheet_doc *doc,
+                               const struct worktime_employee *e, int ndays)
+{
+	struct buf dates = BUF_INIT, codes = BUF_INIT, hours = BUF_INIT;
+	int n = 0;
+	PGresult *res;
+
+	if (ctx_sql(ctx, "DELETE FROM timesheet_rows WHERE tenant_id = $1 AND timesheet_id = $2",
+	            ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, doc->id)) == NULL)
+		return -1;
+	buf_putc(&dates, '{');
+	buf_putc(&codes, '{');
+	buf_putc(&hours, '{');
+	for (int d = 0; d < ndays; d++)
+		for (int i = 0; i < e->days[d].nrows; i++, n++) {
+			buf_printf(&dates, "%s%s", n ? "," : "",
+			           worktime_date_iso(ctx, e->days[d].date));
+			buf_printf(&codes, "%s%d", n ? "," : "", e->days[d].rows[i].code);
+			buf_printf(&hours, "%s%d", n ? "," : "", e->days[d].rows[i].hours);
+		}
+	buf_putc(&dates, '}');
+	buf_putc(&codes, '}');
+	buf_putc(&hours, '}');
+	res = ctx_sql(ctx,
+	              "INSERT INTO timesheet_rows (tenant_id, timesheet_id, date, code, hours) "
+	              "SELECT $1, $2, d, c, h FROM unnest($3::date[], $4::smallint[], "
+	              "$5::integer[]) AS u(d, c, h)",
+	              ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, doc->id),
+	              arena_strndup(ctx->arena, dates.data, dates.len),
+	              arena_strndup(ctx->arena, codes.data, codes.len),
+	              arena_strndup(ctx->arena, hours.data, hours.len));
+	buf_free(&dates);
+	buf_free(&codes);
+	buf_free(&hours);
+	return res ? 0 : -1;
+}
+
+/* POST /api/admin/timesheets/{employee_id}/{month}/fill: the month from the
+ * schedule and the deviation documents (replacing the draft's rows). */
+static int timesheet_fill(struct ctx *ctx)
+{
+	struct timesheet_doc doc;
+	struct worktime_month m;
+	struct worktime_employee *e;
+	int planned = 0;
+
+	if (timesheet_args(ctx, &doc) < 0 ||
+	    worktime_month_load(ctx, doc.year, doc.month, &doc.employee, 1, 0, &m) < 0)
+		return -1;
+	e = &m.emp[0];
+	for (int d = 0; d < m.ndays; d++)
+		planned += (e->days[d].flags & WORKTIME_PLANNED) != 0;
+	if (e->uncovered != DATE_NONE || planned == 0)
+		return ctx_field_code(ctx, "month", "no_schedule",
+		                      "Нет графика работы на %s: назначьте сотруднику график или "
+		                      "индивидуальный график на месяц",
+		                      planned ? worktime_date_ru(ctx, e->uncovered)
+		                              : doc.month_text);
+	if (timesheet_find(ctx, &doc, 1) < 0 || timesheet_not_posted(ctx, &doc) < 0 ||
+	    timesheet_put_month(ctx, &doc, e, m.ndays) < 0 ||
+	    audit_log(ctx, "timesheets.filled", 1, "timesheet", ctx_i64(ctx, doc.id),
+	              audit_detail("month", doc.month_text)) < 0)
+		return -1;
+	return timesheet_answer(ctx, &doc);
+}
+
+/* Reads days[i].rows into rows; field errors name days[i].rows[j].*. */
+static int timesheet_read_rows(struct ctx *ctx, json_object *list, int i, struct worktime_row *rows,
+                               int *n)
+{
+	int32_t sum = 0;
+	int bad = 0;
+
+	*n = 0;
+	if (list == NULL || !json_object_is_type(list, json_type_array) ||
+	    json_object_array_length(list) > WORKTIME_MAX_ROWS)
+		return ctx_field_code(ctx, arena_printf(ctx->arena, "days[%d].rows", i), "invalid",
+		                      "Строки дня: список до %d пар (код, часы)",
+		                      WORKTIME_MAX_ROWS);
+	for (size_t j = 0; j < json_object_array_length(list); j++) {
+		json_object *row = json_object_array_get_idx(list, j);
+		const char *letter = jsonx_get_str(row, "code");
+		const struct t13_code *c = letter ? t13_find(letter) : NULL;
+		json_object *hv = jsonx_get(row, "hours");
+		int32_t h = 0;
+
+		if (c == NULL) {
+			bad = ctx_field_code(
+			    ctx, arena_printf(ctx->arena, "days[%d].rows[%zu].code", i, j),
+			    "unknown_code", "Неизвестный код табеля «%s»", letter ? letter : "");
+			continue;
+		}
+		if (hv && worktime_hours(hv, 2400, &h) < 0) {
+			bad = ctx_field_code(
+			    ctx, arena_printf(ctx->arena, "days[%d].rows[%zu].hours", i, j),
+			    "hours", "Часы: от 0 до 24");
+			continue;
+		}
+		for (int k = 0; k < *n; k++)
+			if (rows[k].code == c->number)
+				bad = ctx_field_code(
+				    ctx, arena_printf(ctx->arena, "days[%d].rows[%zu].code", i, j),
+				    "duplicate", "Код %s указан за день дважды", c->letter);
+		rows[(*n)++] = (struct worktime_row){c->number, h};
+		if (c->number != T13_N)
+			sum += h;
+	}
+	if (bad == 0 && sum > 2400)
+		bad = ctx_field_code(ctx, arena_printf(ctx->arena, "days[%d].rows", i), "hours",
+		                     "За день получается больше 24 часов");
+	return bad;
+}
+
+/* Warns about attendance on a planned day off, if the tenant wants that. */
+static int timesheet_warnings(struct ctx *ctx, const struct timesheet_doc *doc, const int *dates,
+                              struct worktime_row (*rows)[WORKTIME_MAX_ROWS], const int *nrows,
+                              int n, json_object *out)
+{
+	struct worktime_month m;
+	PGresult *res = ctx_sql(ctx,
+	                        "SELECT coalesce((settings->>'warn_dayoff_attendance')::boolean, "
+	                        "true) FROM tenants WHERE id = $1",
+	                        ctx_i64(ctx, ctx->tenant_id));
+
+	if (res == NULL)
+		return -1;
+	if (PQntuples(res) == 0 || strcmp(PQgetvalue(res, 0, 0), "t") != 0)
+		return 0;
+	if (worktime_month_load(ctx, doc->year, doc->month, &doc->employee, 1, 0, &m) < 0)
+		return -1;
+	for (int i = 0; i < n; i++) {
+		const struct worktime_day *day = &m.emp[0].days[dates[i] - m.first];
+		if (!(day->flags & WORKTIME_PLANNED) || day->plan_hours > 0)
+			continue;
+		for (int j = 0; j < nrows[i]; j++) {
+			const struct t13_code *c = t13_get(rows[i][j].code);
+			if (c == NULL || !(c->cls == T13_CLASS_WORK || c->cls == T13_CLASS_NIGHT ||
+			                   c->cls == T13_CLASS_OVERTIME))
+				continue;
+			json_object *w = json_object_new_object();
+			jsonx_set_str(w, "date", worktime_date_iso(ctx, dates[i]));
+			jsonx_set_str(w, "code", "dayoff_attendance");
+			jsonx_set_str(w, "message",
+			              arena_printf(ctx->arena,
+			                           "%s — выходной день по графику, а отмечена явка "
+			                           "(%s). Работу в выходной отмечают кодом РВ",
+			                           worktime_date_ru(ctx, dates[i]), c->letter));
+			json_object_array_add(out, w);
+			break;
+		}
+	}
+	return 0;
+}
+
+/* PUT /api/admin/timesheets/{employee_id}/{month} {"days": [{"date",
+ * "rows": [{"code": "Я", "hours": 8}, ...]}]}: sets the rows of each date
+ * given (an empty list clears the date). Creates the draft if needed. */
+static int timesheet_save(struct ctx *ctx)
+{
+	json_object *days = jsonx_get(ctx->args, "days"), *warnings;
+	struct timesheet_doc doc;
+	int first, last, n, bad = 0;
+
+	if (timesheet_args(ctx, &doc) < 0)
+		return -1;
+	if (days == NULL || !json_object_is_type(days, json_type_array) ||
+	    (n = (int)json_object_array_length(days)) == 0 || n > 31)
+		return ctx_field_code(ctx, "days", "invalid", "Дни табеля: список от 1 до 31 дня");
+	first = date_month_first(doc.year, doc.month);
+	last = date_month_last(doc.year, doc.month);
+	int *dates = arena_alloc(ctx->arena, sizeof(int) * (size_t)n);
+	int *nrows = arena_alloc(ctx->arena, sizeof(int) * (size_t)n);
+	struct worktime_row(*rows)[WORKTIME_MAX_ROWS] =
+	    arena_alloc(ctx->arena, sizeof(*rows) * (size_t)n);
+	for (int i = 0; i < n; i++) {
+		json_object *d = json_object_array_get_idx(days, (size_t)i);
+		const char *ds = jsonx_get_str(d, "date");
+		if (ds == NULL || date_parse(ds, &dates[i]) < 0 || dates[i] < first ||
+		    dates[i] > last) {
+			bad = ctx_field_code(ctx, arena_printf(ctx->arena, "days[%d].date", i),
+			                     "date", "Дата месяца %s в виде ГГГГ-ММ-ДД",
+			                     doc.month_text);
+			continue;
+		}
+		for (int k = 0; k < i; k++)
+			if (dates[k] == dates[i])
+				bad = ctx_field_code(ctx,
+				                     arena_printf(ctx->arena, "days[%d].date", i),
+				                     "duplicate", "Дата указана дважды");
+		if (timesheet_read_rows(ctx, jsonx_get(d, "rows"), i, rows[i], &nrows[i]) < 0)
+			bad = -1;
+	}
+	if (bad < 0)
+		return -1;
+	if (timesheet_find(ctx, &doc, 1) < 0 || timesheet_not_posted(ctx, &doc) < 0)
+		return -1;
+	for (int i = 0; i < n; i++)
+		if (timesheet_put_date(ctx, &doc, dates[i], rows[i], nrows[i]) < 0)
+			return -1;
+	warnings = json_object_new_array();
+	json_object_object_add(ctx_result(ctx), "warnings", warnings);
+	if (timesheet_warnings(ctx, &doc, dates, rows, nrows, n, warnings) < 0)
+		return -1;
+	json_object *detail = audit_detail("month", doc.month_text);
+	jsonx_set_int(detail, "dates", n);
+	if (audit_log(ctx, "timesheets.edited", 1, "timesheet", ctx_i64(ctx, doc.id), detail) < 0)
+		return -1;
+	return timesheet_answer(ctx, &doc);
+}
+
+/* POST .../post and .../unpost */
+static int timesheet_set_status(struct ctx *ctx, int post)
+{
+	struct timesheet_doc doc;
+	PGresult *res;
+
+	if (timesheet_args(ctx, &doc) < 0 || timesheet_find(ctx, &doc, 0) < 0)
+		return -1;
+	if (doc.id == 0)
+		return ctx_fail(ctx, PROTO_ERR_not_found, "Табеля за %s нет: сначала заполните его",
+		                doc.month_text);
+	if (post == doc.posted)
+		return ctx_fail(ctx, PROTO_ERR_conflict,
+		                post ? "Табель уже проведён" : "Табель не проведён");
+	if (post) {
+		res = ctx_sql(ctx,
+		              "SELECT count(*) FROM timesheet_rows WHERE tenant_id = $1 AND "
+		              "timesheet_id = $2",
+		              ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, doc.id));
+		if (res == NULL)
+			return -1;
+		if (atoi(PQgetvalue(res, 0, 0)) == 0)
+			return ctx_field_code(ctx, "month", "empty",
+			                      "Табель пуст: заполните его перед проведением");
+	}
+	res = post ? ctx_sql(ctx,
+	                     "UPDATE timesheets SET status = 'posted', posted_at = now(), "
+	                     "posted_by = $3 WHERE tenant_id = $1 AND id = $2",
+	                     ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, doc.id),
+	                     ctx->user_id ? ctx_i64(ctx, ctx->user_id) : NULL)
+	           : ctx_sql(ctx,
+	                     "UPDATE timesheets SET status = 'draft', posted_at = NULL, "
+	                     "posted_by = NULL WHERE tenant_id = $1 AND id = $2",
+	                     ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, doc.id));
+	if (res == NULL ||
+	    audit_log(ctx, post ? "timesheets.posted" : "timesheets.unposted", 1, "timesheet",
+	              ctx_i64(ctx, doc.id), audit_detail("month", doc.month_text)) < 0)
+		return -1;
+	return timesheet_answer(ctx, &doc);
+}
+
+static int timesheet_post(struct ctx *ctx)
+{
+	return timesheet_set_status(ctx, 1);
+}
+
+static int timesheet_unpost(struct ctx *ctx)
+{
+	return timesheet_set_status(ctx, 0);
+}
+
+const struct op timesheet_ops[] = {
+    {"timesheets.get", OP_ADMIN, timesheet_get, 0},
+    {"timesheets.fill", OP_ADMIN, timesheet_fill, OP_WRITE},
+    {"timesheets.save", OP_ADMIN, timesheet_save, OP_WRITE},
+    {"timesheets.post", OP_ADMIN, timesheet_post, OP_WRITE},
+    {"timesheets.unpost", OP_ADMIN, timesheet_unpost, OP_WRITE},
+    {NULL, 0, NULL, 0},
+};

@@ -1,0 +1,534 @@
+/*
+ * worktime.c - an employee-month of time from schedules, deviations and
+ * posted timesheets, in one query per table (see worktime.h).
+ */
+#include "worktime.h"
+
+#include "date.h"
+#include "hours.h"
+#include "jsonx.h"
+#include "log.h"
+#include "schedules.h"
+#include "t13.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- arguments and formatting ---- */
+
+int worktime_arg_date(struct ctx *ctx, const char *name, int required, int *out)
+{
+	json_object *v = jsonx_get(ctx->args, name);
+
+	*out = DATE_NONE;
+	if (v == NULL || json_object_is_type(v, json_type_null) ||
+	    (json_object_is_type(v, json_type_string) && !required &&
+	     json_object_get_string_len(v) == 0)) {
+		if (required)
+			return ctx_field_code(ctx, name, "required", "Обязательное поле");
+		return 1;
+	}
+	if (!json_object_is_type(v, json_type_string) ||
+	    date_parse(json_object_get_string(v), out) < 0)
+		return ctx_field_code(ctx, name, "date", "Дата в виде ГГГГ-ММ-ДД с %d по %d год",
+		                      DATE_MIN_YEAR, DATE_MAX_YEAR);
+	return 0;
+}
+
+int worktime_arg_month(struct ctx *ctx, const char *name, int *year, int *month)
+{
+	json_object *v = jsonx_get(ctx->args, name);
+
+	if (v == NULL)
+		return ctx_field_code(ctx, name, "required", "Обязательное поле");
+	if (!json_object_is_type(v, json_type_string) ||
+	    date_parse_month(json_object_get_string(v), year, month) < 0)
+		return ctx_field_code(ctx, name, "month", "Месяц в виде ГГГГ-ММ с %d по %d год",
+		                      DATE_MIN_YEAR, DATE_MAX_YEAR);
+	return 0;
+}
+
+int worktime_hours(json_object *v, int32_t max, int32_t *out)
+{
+	int32_t h;
+
+	if (v == NULL ||
+	    !(json_object_is_type(v, json_type_int) || json_object_is_type(v, json_type_double) ||
+	      json_object_is_type(v, json_type_string)))
+		return -1;
+	/* a parsed number keeps its text (hours.h); "7,2" is accepted too */
+	char text[32];
+	snprintf(text, sizeof(text), "%s", json_object_get_string(v));
+	char *comma = strchr(text, ',');
+	if (comma)
+		*comma = '.';
+	if (hours_parse(text, &h) < 0 || h > max)
+		return -1;
+	*out = h;
+	return 0;
+}
+
+json_object *worktime_hours_json(int32_t hundredths)
+{
+	char text[HOURS_BUFSZ];
+
+	hours_format(hundredths, text);
+	return json_object_new_double_s(hundredths / 100.0, text);
+}
+
+const char *worktime_hours_ru(struct ctx *ctx, int32_t hundredths)
+{
+	char text[HOURS_BUFSZ], *dot;
+
+	hours_format(hundredths, text);
+	if ((dot = strchr(text, '.')) != NULL)
+		*dot = ',';
+	return arena_strdup(ctx->arena, text);
+}
+
+const char *worktime_date_iso(struct ctx *ctx, int date)
+{
+	char *s = arena_alloc(ctx->arena, DATE_BUFSZ);
+
+	date_format(date, s);
+	return s;
+}
+
+const char *worktime_date_ru(struct ctx *ctx, int date)
+{
+	char *s = arena_alloc(ctx->arena, DATE_BUFSZ);
+
+	date_format_ru(date, s);
+	return s;
+}
+
+int worktime_pg_date(PGresult *res, int row, int col)
+{
+	int d;
+
+	if (PQgetisnull(res, row, col) || date_parse(PQgetvalue(res, row, col), &d) < 0)
+		return DATE_NONE;
+	return d;
+}
+
+int worktime_employee_check(struct ctx *ctx, int64_t id, int lock)
+{
+	PGresult *res = ctx_sql(ctx,
+	                        lock ? "SELECT 1 FROM employees WHERE tenant_id = $1 AND id = $2 "
+	                               "FOR UPDATE"
+	                             : "SELECT 1 FROM employees WHERE tenant_id = $1 AND id = $2",
+	                        ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, id));
+
+	if (res == NULL)
+		return -1;
+	if (PQntuples(res) == 0)
+		return ctx_fail(ctx, PROTO_ERR_not_found, "Сотрудник не найден");
+	return 0;
+}
+
+const char *worktime_document_title(int code)
+{
+	static const struct {
+		int code;
+		const char *title;
+	} titles[] = {
+	    {T13_B, "Больничный"},
+	    {T13_T, "Больничный без пособия"},
+	    {T13_OT, "Отпуск основной"},
+	    {T13_OD, "Отпуск дополнительный"},
+	    {T13_DO, "Отпуск без сохранения оплаты"},
+	    {T13_OZ, "Отпуск без сохранения оплаты по закону"},
+	    {T13_DB, "Дополнительный отпуск без оплаты"},
+	    {T13_U, "Учебный отпуск"},
+	    {T13_UD, "Учебный отпуск без оплаты"},
+	    {T13_R, "Отпуск по беременности и родам"},
+	    {T13_OZH, "Отпуск по уходу за ребёнком"},
+	    {T13_K, "Командировка"},
+	    {T13_NN, "Неявка по невыясненным причинам"},
+	    {T13_PR, "Прогул"},
+	    {T13_RP, "Простой по вине работодателя"},
+	    {T13_NP, "Простой по независящим причинам"},
+	    {T13_VP, "Простой по вине работника"},
+	    {T13_S, "Сверхурочная работа"},
+	    {T13_RV, "Работа в выходной день"},
+	    {T13_N, "Работа в ночное время"},
+	};
+	const struct t13_code *c;
+
+	for (size_t i = 0; i < sizeof(titles) / sizeof(titles[0]); i++)
+		if (titles[i].code == code)
+			return titles[i].title;
+	c = t13_get(code);
+	return c ? c->meaning : "Документ";
+}
+
+/* ---- days ---- */
+
+struct worktime_row *worktime_day_find(struct worktime_day *d, int code)
+{
+	for (int i = 0; i < d->nrows; i++)
+		if (d->rows[i].code == code)
+			return &d->rows[i];
+	return NULL;
+}
+
+void worktime_day_add(struct worktime_day *d, int code, int32_t hours)
+{
+	struct worktime_row *r = worktime_day_find(d, code);
+
+	if (r) {
+		r->hours += hours;
+		return;
+	}
+	if (d->nrows < WORKTIME_MAX_ROWS)
+		d->rows[d->nrows++] = (struct worktime_row){code, hours};
+}
+
+static void worktime_day_remove(struct worktime_day *d, int code)
+{
+	for (int i = 0; i < d->nrows; i++)
+		if (d->rows[i].code == code) {
+			memmove(&d->rows[i], &d->rows[i + 1],
+			        (size_t)(d->nrows - i - 1) * sizeof(d->rows[0]));
+			d->nrows--;
+			return;
+		}
+}
+
+/* ---- the month ---- */
+
+struct worktime_plan {
+	int64_t id;
+	int ok;
+	struct schedule_day days[31];
+};
+
+/* The employee of id in m (ordered by id), or NULL. */
+static struct worktime_employee *worktime_find(struct worktime_month *m, int64_t id)
+{
+	int lo = 0, hi = m->n - 1;
+
+	while (lo <= hi) {
+		int mid = (lo + hi) / 2;
+		if (m->emp[mid].id == id)
+			return &m->emp[mid];
+		if (m->emp[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return NULL;
+}
+
+/* "{1,2,3}" of the ids, or NULL for all. */
+static const char *worktime_id_array(struct ctx *ctx, const int64_t *ids, int nids)
+{
+	struct buf b = BUF_INIT;
+	const char *s;
+
+	if (nids <= 0)
+		return NULL;
+	buf_putc(&b, '{');
+	for (int i = 0; i < nids; i++)
+		buf_printf(&b, "%s%lld", i ? "," : "", (long long)ids[i]);
+	buf_putc(&b, '}');
+	s = arena_strndup(ctx->arena, b.data, b.len);
+	buf_free(&b);
+	return s;
+}
+
+/* Parses "{800,720,...}" into out[0..n). 0 when exactly n integers. */
+static int worktime_int_array(const char *s, int32_t *out, int n)
+{
+	int i = 0;
+	char *end;
+
+	if (*s++ != '{')
+		return -1;
+	while (*s && *s != '}') {
+		long v = strtol(s, &end, 10);
+		if (end == s || i >= n)
+			return -1;
+		out[i++] = (int32_t)v;
+		s = *end == ',' ? end + 1 : end;
+	}
+	return i == n ? 0 : -1;
+}
+
+/* Fills the plan of the schedule row r of res for the month; p->ok = 0 when
+ * the calendar does not cover it (the caller reports). */
+static int worktime_plan_fill(struct ctx *ctx, struct worktime_month *m, PGresult *res, int r,
+                              struct schedules_calendars *cache, struct worktime_plan *p)
+{
+	struct schedule s;
+	struct calendar *cal = NULL;
+
+	p->id = atoll(PQgetvalue(res, r, 0));
+	if (schedules_from_row(ctx, PQgetvalue(res, r, 1), PQgetvalue(res, r, 2),
+	                       PQgetisnull(res, r, 3) ? NULL : PQgetvalue(res, r, 3),
+	                       PQgetvalue(res, r, 4), &s) < 0)
+		return -1;
+	if (s.holidays == SCHEDULE_HOLIDAYS_CALENDAR &&
+	    (cal = schedules_calendar(
+	         ctx, cache, PQgetisnull(res, r, 5) ? NULL : PQgetvalue(res, r, 5))) == NULL)
+		return -1;
+	p->ok = schedule_fill(&s, cal, m->first, m->last, p->days) == 0;
+	return 0;
+}
+
+static int worktime_load_employees(struct ctx *ctx, struct worktime_month *m, const char *tenant,
+                                   const char *ids, int nids, const char *first, const char *last)
+{
+	PGresult *res =
+	    ctx_sql(ctx,
+	            "SELECT id, full_name, coalesce(personnel_number, ''), coalesce(position, ''), "
+	            "hired, dismissed FROM employees WHERE tenant_id = $1 AND "
+	            "($2::bigint[] IS NULL OR id = ANY ($2::bigint[])) AND "
+	            "($2::bigint[] IS NOT NULL OR ((hired IS NULL OR hired <= $4::date) AND "
+	            "(dismissed IS NULL OR dismissed >= $3::date))) ORDER BY id",
+	            tenant, ids, first, last);
+
+	if (res == NULL)
+		return -1;
+	m->n = PQntuples(res);
+	if (nids > 0 && m->n != nids)
+		return ctx_fail(ctx, PROTO_ERR_not_found, "Сотрудник не найден");
+	m->emp = arena_alloc(ctx->arena, sizeof(*m->emp) * (size_t)(m->n ? m->n : 1));
+	for (int i = 0; i < m->n; i++) {
+		struct worktime_employee *e = &m->emp[i];
+		e->id = atoll(PQgetvalue(res, i, 0));
+		e->full_name = PQgetvalue(res, i, 1);
+		e->personnel_number = PQgetvalue(res, i, 2);
+		e->position = PQgetvalue(res, i, 3);
+		e->hired = worktime_pg_date(res, i, 4);
+		e->dismissed = worktime_pg_date(res, i, 5);
+		e->uncovered = DATE_NONE;
+		for (int d = 0; d < m->ndays; d++) {
+			int date = m->first + d;
+			e->days[d].date = date;
+			if ((e->hired == DATE_NONE || date >= e->hired) &&
+			    (e->dismissed == DATE_NONE || date <= e->dismissed))
+				e->days[d].flags |= WORKTIME_EMPLOYED;
+		}
+	}
+	return 0;
+}
+
+/* Plans from assignments and schedules, then individual schedules. */
+static int worktime_load_plans(struct ctx *ctx, struct worktime_month *m, const char *tenant,
+                               const char *ids, const char *first, const char *last)
+{
+	PGresult *as, *sc, *ind;
+	struct schedules_calendars cache = {0};
+	struct worktime_plan *plans;
+	int nplans;
+
+	as = ctx_sql(ctx,
+	             "SELECT a.employee_id, a.schedule_id, a.date_from FROM schedule_assignments a "
+	             "WHERE a.tenant_id = $1 AND ($2::bigint[] IS NULL OR a.employee_id = ANY "
+	             "($2::bigint[])) AND a.date_from <= $4::date AND (a.date_from >= $3::date OR "
+	             "a.date_from = (SELECT max(b.date_from) FROM schedule_assignments b "
+	             "WHERE b.tenant_id = a.tenant_id AND b.employee_id = a.employee_id "
+	             "AND b.date_from <= $3::date)) ORDER BY a.employee_id, a.date_from",
+	             tenant, ids, first, last);
+	if (as == NULL)
+		return -1;
+	sc = ctx_sql(
+	    ctx,
+	    "SELECT id, kind, holidays, cycle_start, pattern, calendar_id FROM schedules "
+	    "WHERE tenant_id = $1 AND id IN (SELECT a.schedule_id FROM schedule_assignments a "
+	    "WHERE a.tenant_id = $1 AND ($2::bigint[] IS NULL OR a.employee_id = ANY "
+	    "($2::bigint[])) AND a.date_from <= $3::date) ORDER BY id",
+	    tenant, ids, last);
+	if (sc == NULL)
+		return -1;
+	nplans = PQntuples(sc);
+	plans = arena_alloc(ctx->arena, sizeof(*plans) * (size_t)(nplans ? nplans : 1));
+	for (int i = 0; i < nplans; i++)
+		if (worktime_plan_fill(ctx, m, sc, i, &cache, &plans[i]) < 0)
+			return -1;
+
+	for (int r = 0; r < PQntuples(as); r++) {
+		struct worktime_employee *e = worktime_find(m, atoll(PQgetvalue(as, r, 0)));
+		int64_t sid = atoll(PQgetvalue(as, r, 1));
+		int from = worktime_pg_date(as, r, 2), to = m->last;
+		struct worktime_plan *p = NULL;
+
+		if (e == NULL)
+			continue;
+		if (r + 1 < PQntuples(as) &&
+		    strcmp(PQgetvalue(as, r + 1, 0), PQgetvalue(as, r, 0)) == 0)
+			to = worktime_pg_date(as, r + 1, 2) - 1;
+		for (int i = 0; i < nplans; i++)
+			if (plans[i].id == sid)
+				p = &plans[i];
+		if (p == NULL)
+			continue;
+		if (!p->ok) {
+			int y = m->year;
+			return ctx_field_code(ctx, "month", "calendar",
+			                      "Производственный календарь на %d год не заполнен",
+			                      y);
+		}
+		for (int d = from < m->first ? 0 : from - m->first; d <= to - m->first; d++) {
+			struct worktime_day *day = &e->days[d];
+			day->flags |= WORKTIME_PLANNED;
+			day->plan_hours = p->days[d].hours;
+			day->plan_night = p->days[d].night;
+			if (p->days[d].flags & SCHEDULE_PAID_OFF)
+				day->flags |= WORKTIME_PAID_OFF;
+			else
+				day->flags &= ~WORKTIME_PAID_OFF;
+		}
+	}
+
+	ind = ctx_sql(
+	    ctx,
+	    "SELECT employee_id, hours, night FROM individual_schedules WHERE tenant_id = $1 "
+	    "AND ($2::bigint[] IS NULL OR employee_id = ANY ($2::bigint[])) "
+	    "AND month = $3::date",
+	    tenant, ids, first);
+	if (ind == NULL)
+		return -1;
+	for (int r = 0; r < PQntuples(ind); r++) {
+		struct worktime_employee *e = worktime_find(m, atoll(PQgetvalue(ind, r, 0)));
+		int32_t hours[31], night[31];
+
+		if (e == NULL || worktime_int_array(PQgetvalue(ind, r, 1), hours, m->ndays) < 0 ||
+		    worktime_int_array(PQgetvalue(ind, r, 2), night, m->ndays) < 0)
+			continue;
+		for (int d = 0; d < m->ndays; d++) {
+			e->days[d].flags =
+			    (e->days[d].flags & WORKTIME_EMPLOYED) | WORKTIME_PLANNED;
+			e->days[d].plan_hours = hours[d];
+			e->days[d].plan_night = night[d];
+		}
+	}
+	return 0;
+}
+
+/* Rows of every day from the plan and the deviations. */
+static int worktime_load_deviations(struct ctx *ctx, struct worktime_month *m, const char *tenant,
+                                    const char *ids, const char *first, const char *last)
+{
+	PGresult *res =
+	    ctx_sql(ctx,
+	            "SELECT employee_id, id, code, date_from, date_to, hours, whole_day "
+	            "FROM deviations WHERE tenant_id = $1 AND ($2::bigint[] IS NULL OR "
+	            "employee_id = ANY ($2::bigint[])) AND date_from <= $4::date AND "
+	            "date_to >= $3::date ORDER BY employee_id, date_from, id",
+	            tenant, ids, first, last);
+
+	if (res == NULL)
+		return -1;
+	for (int i = 0; i < m->n; i++) {
+		struct worktime_employee *e = &m->emp[i];
+		for (int d = 0; d < m->ndays; d++) {
+			struct worktime_day *day = &e->days[d];
+			if (!(day->flags & WORKTIME_EMPLOYED))
+				continue;
+			if (!(day->flags & WORKTIME_PLANNED)) {
+				if (e->uncovered == DATE_NONE)
+					e->uncovered = day->date;
+				continue;
+			}
+			if (day->plan_hours > 0) {
+				worktime_day_add(day, T13_YA, day->plan_hours);
+				if (day->plan_night > 0)
+					worktime_day_add(day, T13_N, day->plan_night);
+			} else {
+				worktime_day_add(day, T13_V, 0);
+			}
+		}
+	}
+	for (int r = 0; r < PQntuples(res); r++) {
+		struct worktime_employee *e = worktime_find(m, atoll(PQgetvalue(res, r, 0)));
+		int code = atoi(PQgetvalue(res, r, 2));
+		int from = worktime_pg_date(res, r, 3), to = worktime_pg_date(res, r, 4);
+		int whole = strcmp(PQgetvalue(res, r, 6), "t") == 0;
+		int32_t hours = whole ? 0 : atoi(PQgetvalue(res, r, 5));
+
+		if (e == NULL)
+			continue;
+		if (from < m->first)
+			from = m->first;
+		if (to > m->last)
+			to = m->last;
+		for (int date = from; date <= to; date++) {
+			struct worktime_day *day = &e->days[date - m->first];
+			if (!(day->flags & WORKTIME_EMPLOYED))
+				continue;
+			if (whole) {
+				day->nrows = 0;
+				day->deviation_id = atoll(PQgetvalue(res, r, 1));
+				worktime_day_add(day, code, 0);
+			} else {
+				if (code == T13_RV)
+					worktime_day_remove(day, T13_V);
+				worktime_day_add(day, code, hours);
+			}
+		}
+	}
+	return 0;
+}
+
+static int worktime_load_posted(struct ctx *ctx, struct worktime_month *m, const char *tenant,
+                                const char *ids, const char *first)
+{
+	PGresult *res =
+	    ctx_sql(ctx,
+	            "SELECT t.employee_id, t.id, r.date, r.code, r.hours FROM timesheets t "
+	            "LEFT JOIN timesheet_rows r ON r.tenant_id = t.tenant_id AND "
+	            "r.timesheet_id = t.id WHERE t.tenant_id = $1 AND ($2::bigint[] IS NULL "
+	            "OR t.employee_id = ANY ($2::bigint[])) AND t.month = $3::date AND "
+	            "t.status = 'posted' ORDER BY t.employee_id, r.date, r.code",
+	            tenant, ids, first);
+
+	if (res == NULL)
+		return -1;
+	for (int r = 0; r < PQntuples(res); r++) {
+		struct worktime_employee *e = worktime_find(m, atoll(PQgetvalue(res, r, 0)));
+		int date;
+
+		if (e == NULL)
+			continue;
+		if (e->timesheet_id == 0) { /* the document replaces the plan */
+			e->timesheet_id = atoll(PQgetvalue(res, r, 1));
+			for (int d = 0; d < m->ndays; d++) {
+				e->days[d].nrows = 0;
+				e->days[d].deviation_id = 0;
+			}
+		}
+		date = worktime_pg_date(res, r, 2);
+		if (date == DATE_NONE || date < m->first || date > m->last)
+			continue;
+		worktime_day_add(&e->days[date - m->first], atoi(PQgetvalue(res, r, 3)),
+		                 atoi(PQgetvalue(res, r, 4)));
+	}
+	return 0;
+}
+
+int worktime_month_load(struct ctx *ctx, int year, int month, const int64_t *ids, int nids,
+                        unsigned flags, struct worktime_month *out)
+{
+	const char *tenant = ctx_i64(ctx, ctx->tenant_id),
+	           *idarr = worktime_id_array(ctx, ids, nids);
+	const char *first, *last;
+
+	memset(out, 0, sizeof(*out));
+	out->year = year;
+	out->month = month;
+	out->first = date_month_first(year, month);
+	out->last = date_month_last(year, month);
+	out->ndays = out->last - out->first + 1;
+	first = worktime_date_iso(ctx, out->first);
+	last = worktime_date_iso(ctx, out->last);
+	if (worktime_load_employees(ctx, out, tenant, idarr, nids, first, last) < 0 ||
+	    worktime_load_plans(ctx, out, tenant, idarr, first, last) < 0 ||
+	    worktime_load_deviations(ctx, out, tenant, idarr, first, last) < 0)
+		return -1;
+	if ((flags & WORKTIME_POSTED) && worktime_load_posted(ctx, out, tenant, idarr, first) < 0)
+		return -1;
+	return 0;
+}

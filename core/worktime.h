@@ -1,0 +1,111 @@
+/*
+ * worktime.h - the time of employees for a month, as the time documents
+ * (timesheet.c) and the T-13 report (t13_report.c) both need it, and the
+ * argument helpers the time modules share (dates, months, hours).
+ *
+ * worktime_month_load() reads everything for one month with one query per
+ * table (employees, assignments, schedules, individual schedules,
+ * deviations, posted timesheets), whatever the number of employees, and
+ * fills every employee's days the one way the service knows:
+ *  - the plan of a date is the individual schedule of the month if there is
+ *    one, else the schedule assigned on that date (schedule_fill over the
+ *    schedule's calendar, or the tenant's default calendar);
+ *  - a whole-day deviation covering the date gives its code (hours 0);
+ *  - else planned hours give Я with the day's hours and, when the day has
+ *    night hours, Н with them (Н counts hours inside the day's work, as in
+ *    1C and payroll.h); a day without planned hours gives В;
+ *  - hour deviations on the date add С, РВ (which replaces В) and Н hours.
+ * With WORKTIME_POSTED a posted timesheet replaces all of that for its
+ * employee (it has priority, payroll.md).
+ *
+ * Everything belongs to the request's arena.
+ */
+#ifndef CABINET_WORKTIME_H
+#define CABINET_WORKTIME_H
+
+#include "dispatch.h"
+
+#include <stdint.h>
+
+#define WORKTIME_MAX_ROWS 8
+
+/* worktime_day.flags */
+#define WORKTIME_EMPLOYED 0x1u /* between hired and dismissed */
+#define WORKTIME_PLANNED  0x2u /* a schedule covers the date */
+#define WORKTIME_PAID_OFF 0x4u /* a paid non-working day of the calendar */
+
+/* worktime_month_load flags */
+#define WORKTIME_POSTED 0x1u /* posted timesheets replace the plan */
+
+struct worktime_row {
+	int code; /* T13_* */
+	int32_t hours;
+};
+
+struct worktime_day {
+	int date;
+	unsigned flags;
+	int32_t plan_hours, plan_night; /* hundredths */
+	int64_t deviation_id;           /* the whole-day deviation, 0 if none */
+	int nrows;
+	struct worktime_row rows[WORKTIME_MAX_ROWS];
+};
+
+struct worktime_employee {
+	int64_t id;
+	const char *full_name, *personnel_number, *position; /* "" when unknown */
+	int hired, dismissed;                                /* DATE_NONE when unknown */
+	int64_t timesheet_id;                                /* the posted one used, or 0 */
+	int uncovered; /* first employed date with no schedule, or DATE_NONE */
+	struct worktime_day days[31];
+};
+
+struct worktime_month {
+	int year, month, first, last, ndays;
+	int n;
+	struct worktime_employee *emp; /* ordered by id */
+};
+
+/*
+ * Loads the month for employees ids[0..nids) (nids 0: every employee
+ * employed in some day of the month, ordered by id). An id that is not an
+ * employee of the tenant fails with 404. 0, or -1 after ctx_fail.
+ */
+int worktime_month_load(struct ctx *ctx, int year, int month, const int64_t *ids, int nids,
+                        unsigned flags, struct worktime_month *out);
+
+/* Adds hours of code to a day (summed with a row of the same code). */
+void worktime_day_add(struct worktime_day *d, int code, int32_t hours);
+/* The row of code on the day, or NULL. */
+struct worktime_row *worktime_day_find(struct worktime_day *d, int code);
+
+/* ---- arguments ---- */
+
+/* A "YYYY-MM-DD" argument. 0 (found), 1 (missing and optional: *out =
+ * DATE_NONE) or -1 (field error). */
+int worktime_arg_date(struct ctx *ctx, const char *name, int required, int *out);
+/* A "YYYY-MM" argument. 0 or -1 (field error). */
+int worktime_arg_month(struct ctx *ctx, const char *name, int *year, int *month);
+/* An hours value: a JSON number or string "8", "7.2" (two decimals at
+ * most) up to max hundredths. 0, or -1 (no error set: the caller names the
+ * field). */
+int worktime_hours(json_object *v, int32_t max, int32_t *out);
+/* Hours as a JSON number written exactly ("7.2", "8"). */
+json_object *worktime_hours_json(int32_t hundredths);
+/* Hours for people: "7,2", "8". In arena memory. */
+const char *worktime_hours_ru(struct ctx *ctx, int32_t hundredths);
+/* A date as "YYYY-MM-DD" / "DD.MM.YYYY" in arena memory. */
+const char *worktime_date_iso(struct ctx *ctx, int date);
+const char *worktime_date_ru(struct ctx *ctx, int date);
+/* A date column's text into a day number (DATE_NONE for NULL/invalid). */
+int worktime_pg_date(PGresult *res, int row, int col);
+
+/* Finds the employee (404 when not the tenant's), optionally locking its row
+ * (FOR UPDATE: serializes documents of one employee). 0 or -1. */
+int worktime_employee_check(struct ctx *ctx, int64_t id, int lock);
+
+/* The short title of a deviation document of a code: "Больничный",
+ * "Отпуск основной", ...; the code's meaning for the others. */
+const char *worktime_document_title(int code);
+
+#endif

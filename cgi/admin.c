@@ -78,6 +78,19 @@ static const struct admin_page admin_pages[] = {
 	 NULL},
 	{"GET", "/admin/outbox", "outbox.list", "outbox", NULL, "Письма и SMS", PAGE_AUTH, NULL,
 	 NULL},
+	/* time */
+	{"GET", "/admin/calendars", "calendars.list", "calendars", NULL, "Производственные календари",
+	 PAGE_AUTH, NULL, NULL},
+	{"GET", "/admin/calendars/{id}/{year}", "calendars.year", "calendar_year", NULL,
+	 "Производственный календарь", PAGE_AUTH, NULL, NULL},
+	{"POST", "/admin/calendars/{id}/{year}", "calendars.edit", "calendar_year", NULL,
+	 "Производственный календарь", PAGE_AUTH, "calendars.year", NULL},
+	{"GET", "/admin/schedules", "schedules.list", "schedules", NULL, "Графики работы", PAGE_AUTH,
+	 NULL, NULL},
+	{"GET", "/admin/schedules/{id}", "schedules.days", "schedule_year", NULL, "График работы",
+	 PAGE_AUTH, NULL, NULL},
+	{"GET", "/admin/timesheets/{month}", "t13.get", "t13", NULL, "Табель Т-13", PAGE_AUTH, NULL,
+	 NULL},
 	{NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL},
 };
 

@@ -1,0 +1,386 @@
+"""Time through the real stack: production calendars (norms, edits, import and
+export, copies for a region), work schedules and their year, assignments and
+individual schedules, deviation documents (overlaps refused naming both),
+timesheets (fill, edit, warnings, post), the T-13 report as JSON, XLSX and an
+admin page; bad input answered 422 naming the field; roles and tenants."""
+import os
+import sys
+import unittest
+
+sys.path.insert(0, os.path.dirname(__file__))
+from stack import ROOT, Client, Stack, add_employee, add_session, add_user, tenant_with_admin  # noqa: E402
+
+FIVE_DAY = [{"hours": 8}] * 5 + [{"hours": 0}] * 2
+
+
+class Time(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.s = Stack("time").__enter__()
+        cls.tid, _, cls.admin = tenant_with_admin(cls.s, "vremya", "ООО «Время»")
+        cls.bid, _, cls.other = tenant_with_admin(cls.s, "drugaya", "ООО «Другая»")
+        cls.ivanov = add_employee(cls.s, cls.tid, "Иванов Иван Иванович", personnel_number="0001",
+                                  position="Инженер")
+        cls.petrov = add_employee(cls.s, cls.tid, "Петров Пётр Петрович", personnel_number="0002")
+        cls.sidorova = add_employee(cls.s, cls.tid, "Сидорова Анна Павловна", personnel_number="0003")
+        uid = add_user(cls.s, cls.tid, "Обычный Сотрудник", employee_id=cls.petrov)
+        token, csrf = add_session(cls.s, cls.tid, uid)
+        cls.employee = Client(cls.s, "vremya", token, csrf)
+        r = cls.admin.post("/api/admin/schedules", {"name": "Пятидневка 40", "kind": "week", "days": FIVE_DAY})
+        assert r.status == 201, r
+        cls.five = r.json()["schedule"]["id"]
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.s.__exit__(None, None, None)
+
+    def fields(self, r, status=422):
+        self.assertEqual(r.status, status, r)
+        return r.json()["error"].get("fields", {})
+
+    # ------------------------------------------------------------ calendars
+
+    def test_calendar_year_norms(self):
+        r = self.admin.get("/api/admin/calendars")
+        self.assertEqual(r.status, 200, r)
+        cals = r.json()["calendars"]
+        self.assertEqual(cals[0]["name"], "Российская Федерация")
+        self.assertIn(2025, r.json()["reference_years"])
+        y = self.admin.get("/api/admin/calendars/0/years/2025").json()
+        self.assertEqual(y["norms"]["w40"]["days"], 247)
+        self.assertEqual(y["norms"]["w40"]["hours"], 1972)
+        self.assertEqual(y["norms"]["w36"]["hours"], 1774.4)
+        self.assertEqual(y["norms"]["w36"]["hours_ru"], "1774,4")
+        self.assertEqual(y["norms"]["w24"]["hours"], 1181.6)
+        april = y["months"][3]
+        self.assertEqual(april["norms"]["w40"]["days"], 22)
+        self.assertEqual(april["norms"]["w40"]["hours"], 175)
+        self.assertTrue(april["days"][29].get("short"))
+        self.assertEqual(self.admin.get("/api/admin/calendars/0/years/2199").status, 404)
+
+    def test_calendar_edit_copy_import_export(self):
+        # a copy for a region, then an extra regional holiday changes its norms only
+        r = self.admin.post("/api/admin/calendars/0/copy", {"name": "Татарстан", "region": "16"})
+        self.assertEqual(r.status, 201, r)
+        cid = r.json()["calendar"]["id"]
+        self.assertEqual(r.json()["calendar"]["region"], "16")
+        r = self.admin.put("/api/admin/calendars/%d/years/2025" % cid, {"days": [
+            {"date": "2025-03-31", "kind": "holiday", "title": "Ураза-байрам"}]})
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.json()["norms"]["w40"]["days"], 246)
+        self.assertEqual(r.json()["norms"]["w40"]["hours"], 1964)
+        base = self.admin.get("/api/admin/calendars/0/years/2025").json()
+        self.assertEqual(base["norms"]["w40"]["days"], 247)
+        self.assertEqual(self.admin.post("/api/admin/calendars/0/copy", {"name": "Татарстан"}).status, 422)
+
+        # export of the shipped year, import into the copy, export again: same text
+        r = self.admin.get("/api/admin/calendars/0/years/2025/export.xml")
+        self.assertEqual(r.status, 200, r)
+        self.assertTrue(r.headers["Content-Type"].startswith("application/xml"))
+        self.assertIn("attachment", r.headers["Content-Disposition"])
+        xml = r.body
+        self.assertIn(b'<calendar year="2025"', xml)
+        r = self.admin.post("/api/admin/calendars/%d/import" % cid, raw=xml,
+                            headers={"Content-Type": "application/xml"})
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.json()["norms"]["w40"]["days"], 247)
+        again = self.admin.get("/api/admin/calendars/%d/years/2025/export.xml" % cid)
+        self.assertEqual(again.body, xml)
+        # the shipped file itself imports as the JSON "xml" argument
+        with open(os.path.join(ROOT, "sql", "calendars", "ru", "2024.xml"), encoding="utf-8") as f:
+            r = self.admin.post("/api/admin/calendars/%d/import" % cid, {"xml": f.read()})
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.json()["year"], 2024)
+        self.assertEqual(r.json()["norms"]["w40"]["hours"], 1979)
+        # JSON export and import
+        j = self.admin.get("/api/admin/calendars/%d/years/2024/export.json" % cid)
+        self.assertEqual(j.status, 200)
+        self.assertTrue(j.headers["Content-Type"].startswith("application/json"))
+        r = self.admin.post("/api/admin/calendars/%d/import" % cid, {"json": j.json()})
+        self.assertEqual(r.status, 200, r)
+        # bad files name the line / the field
+        f = self.fields(self.admin.post("/api/admin/calendars/%d/import" % cid, raw=b'<calendar year="2025">\n<days>\n<day d="13.45" t="1"/>',
+                                        headers={"Content-Type": "application/xml"}))
+        self.assertIn("строка 3", f["file"])
+        f = self.fields(self.admin.post("/api/admin/calendars/%d/import" % cid, {"json": {"year": 2025, "days": [{"date": "2025-01-01", "kind": "party"}]}}))
+        self.assertIn("json", f)
+        self.assertEqual(self.admin.post("/api/admin/calendars/%d/import" % cid, {}).status, 422)
+        # the implicit default becomes a row on its first edit
+        r = self.admin.put("/api/admin/calendars/0/years/2026", {"date": "2026-12-30", "kind": "work", "short": "1"})
+        self.assertEqual(r.status, 200, r)
+        self.assertFalse(r.json()["calendar"]["implicit"])
+        self.assertEqual(self.s.psql("SELECT count(*) FROM calendars WHERE tenant_id = %d AND is_default" % self.tid), "1")
+        self.assertIn("calendars.year_edited", self.s.psql("SELECT string_agg(action, ',') FROM audit_log WHERE tenant_id = %d" % self.tid))
+        # a weekend that is not Saturday/Sunday, a date of another year
+        f = self.fields(self.admin.put("/api/admin/calendars/0/years/2026", {"days": [{"date": "2026-12-29", "kind": "weekend"}]}))
+        self.assertIn("days[0].kind", f)
+        f = self.fields(self.admin.put("/api/admin/calendars/0/years/2026", {"days": [{"date": "2025-12-29", "kind": "work"}]}))
+        self.assertIn("days[0].date", f)
+        self.assertEqual(self.admin.get("/api/admin/calendars/99999/years/2025").status, 404)
+
+    # ------------------------------------------------------------ schedules
+
+    def test_schedules_and_year(self):
+        r = self.admin.get("/api/admin/schedules/%d/days?year=2025" % self.five)
+        self.assertEqual(r.status, 200, r)
+        d = r.json()
+        self.assertEqual(d["work_days"], 247)
+        self.assertEqual(d["hours"], 1972)
+        self.assertEqual(d["months"][3]["work_days"], 22)
+        self.assertEqual(d["months"][3]["hours"], 175)
+        r = self.admin.post("/api/admin/schedules", {"name": "Сутки через трое", "kind": "cycle", "holidays": "ignore",
+                                                     "cycle_start": "2025-01-01",
+                                                     "days": [{"hours": 24, "night": 8}, {"hours": 0}, {"hours": 0}, {"hours": 0}]})
+        self.assertEqual(r.status, 201, r)
+        sid = r.json()["schedule"]["id"]
+        d = self.admin.get("/api/admin/schedules/%d/days?year=2025" % sid).json()
+        self.assertEqual(d["work_days"], 92)  # 365 / 4, from 1 January
+        self.assertEqual(d["night"], 736)
+        r = self.admin.put("/api/admin/schedules/%d" % sid, {"name": "Сутки через трое", "kind": "cycle", "holidays": "ignore",
+                                                             "cycle_start": "2025-01-02", "week_hours": 36,
+                                                             "days": [{"hours": 24, "night": 8}, {"hours": 0}, {"hours": 0}, {"hours": 0}]})
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.json()["schedule"]["week_hours"], 36)
+        names = [x["name"] for x in self.admin.get("/api/admin/schedules").json()["schedules"]]
+        self.assertIn("Сутки через трое", names)
+        self.assertEqual(self.admin.get("/api/admin/schedules/%d" % sid).json()["schedule"]["cycle_start"], "2025-01-02")
+        # bad input
+        f = self.fields(self.admin.post("/api/admin/schedules", {"name": "Плохой", "days": [{"hours": 25}] + FIVE_DAY[1:]}))
+        self.assertIn("days[0].hours", f)
+        f = self.fields(self.admin.post("/api/admin/schedules", {"name": "Плохой", "days": FIVE_DAY[:6]}))
+        self.assertIn("days", f)
+        f = self.fields(self.admin.post("/api/admin/schedules", {"name": "Плохой", "days": [{"hours": 8, "night": 9}] + FIVE_DAY[1:]}))
+        self.assertIn("days[0].night", f)
+        f = self.fields(self.admin.post("/api/admin/schedules", {"name": "Пятидневка 40", "days": FIVE_DAY}))
+        self.assertIn("name", f)
+        f = self.fields(self.admin.post("/api/admin/schedules", {"name": "Цикл", "kind": "cycle", "days": [{"hours": 8}]}))
+        self.assertIn("cycle_start", f)
+        f = self.fields(self.admin.post("/api/admin/schedules", {"name": "Вид", "kind": "month", "days": FIVE_DAY}))
+        self.assertIn("kind", f)
+        f = self.fields(self.admin.get("/api/admin/schedules/%d/days?year=3000" % self.five))
+        self.assertIn("year", f)
+        f = self.fields(self.admin.get("/api/admin/schedules/%d/days?year=2030" % self.five))
+        self.assertIn("year", f)  # no calendar for 2030
+        self.assertEqual(self.admin.get("/api/admin/schedules/99999").status, 404)
+
+    def test_assignments_and_individual_schedule(self):
+        emp = add_employee(self.s, self.tid, "Кузнецова Мария Игоревна")
+        r = self.admin.post("/api/admin/employees/%d/schedule-assignments" % emp,
+                            {"schedule_id": self.five, "date_from": "2025-01-01"})
+        self.assertEqual(r.status, 201, r)
+        self.assertEqual(len(r.json()["assignments"]), 1)
+        aid = r.json()["id"]
+        f = self.fields(self.admin.post("/api/admin/employees/%d/schedule-assignments" % emp,
+                                        {"schedule_id": 99999, "date_from": "2025-31-01"}))
+        self.assertIn("date_from", f)
+        f = self.fields(self.admin.post("/api/admin/employees/%d/schedule-assignments" % emp,
+                                        {"schedule_id": 99999, "date_from": "2025-03-01"}))
+        self.assertIn("schedule_id", f)
+        self.assertEqual(self.admin.post("/api/admin/employees/99999/schedule-assignments",
+                                         {"schedule_id": self.five, "date_from": "2025-03-01"}).status, 404)
+        # an individual schedule replaces the assignment for its month
+        days = [{"hours": 6, "night": 0}] * 28
+        r = self.admin.put("/api/admin/employees/%d/individual-schedules/2025-02" % emp, {"days": days})
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.json()["hours"], 168)
+        r = self.admin.post("/api/admin/timesheets/%d/2025-02/fill" % emp)
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.json()["worked_days"], 28)
+        self.assertEqual(r.json()["worked_hours"], 168)
+        f = self.fields(self.admin.put("/api/admin/employees/%d/individual-schedules/2025-02" % emp, {"days": days[:27]}))
+        self.assertIn("days", f)
+        f = self.fields(self.admin.put("/api/admin/employees/%d/individual-schedules/2025-02" % emp,
+                                       {"days": [{"hours": 30}] + days[1:]}))
+        self.assertIn("days[0].hours", f)
+        self.assertEqual(self.admin.delete("/api/admin/employees/%d/individual-schedules/2025-02" % emp).status, 200)
+        self.assertEqual(self.admin.get("/api/admin/employees/%d/individual-schedules/2025-02" % emp).status, 404)
+        r = self.admin.delete("/api/admin/employees/%d/schedule-assignments/%d" % (emp, aid))
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.json()["assignments"], [])
+
+    # ------------------------------------------------- deviations, timesheets
+
+    def test_deviations_timesheet_and_t13(self):
+        a = self.admin
+        r = a.post("/api/admin/employees/%d/schedule-assignments" % self.ivanov,
+                   {"schedule_id": self.five, "date_from": "2025-01-01"})
+        self.assertEqual(r.status, 201, r)
+        r = a.post("/api/admin/deviations", {"employee_id": self.ivanov, "code": "Б",
+                                             "date_from": "2025-04-14", "date_to": "2025-04-16"})
+        self.assertEqual(r.status, 201, r)
+        sick = r.json()["deviation"]["id"]
+        r = a.post("/api/admin/deviations", {"employee_id": self.ivanov, "code": "ОТ",
+                                             "date_from": "2025-04-16", "date_to": "2025-04-20"})
+        self.assertEqual(r.status, 409, r)
+        msg = r.json()["error"]["message"]
+        self.assertIn("«Больничный (Б)» № %d с 14.04.2025 по 16.04.2025" % sick, msg)
+        self.assertIn("«Отпуск основной (ОТ)»", msg)
+        r = a.post("/api/admin/deviations", {"employee_id": self.ivanov, "code": "С", "date": "2025-04-17", "hours": 2})
+        self.assertEqual(r.status, 201, r)
+        listed = a.get("/api/admin/deviations?employee_id=%d&month=2025-04" % self.ivanov).json()["deviations"]
+        self.assertEqual([d["code"] for d in listed], ["Б", "С"])
+        # the backstop holds even past the core
+        with self.assertRaises(AssertionError):
+            self.s.psql("INSERT INTO deviations (tenant_id, employee_id, code, date_from, date_to, whole_day) "
+                        "VALUES (%d, %d, 9, '2025-04-15', '2025-04-15', true)" % (self.tid, self.ivanov))
+
+        # bad deviation documents
+        f = self.fields(a.post("/api/admin/deviations", {"employee_id": self.ivanov, "code": "ЖЖ",
+                                                         "date_from": "2025-05-01", "date_to": "2025-05-02"}))
+        self.assertEqual(r.status, 201)
+        self.assertIn("code", f)
+        f = self.fields(a.post("/api/admin/deviations", {"employee_id": self.ivanov, "code": "Я",
+                                                         "date_from": "2025-05-01", "date_to": "2025-05-02"}))
+        self.assertIn("code", f)
+        f = self.fields(a.post("/api/admin/deviations", {"employee_id": self.ivanov, "code": "ОТ",
+                                                         "date_from": "2025-05-10", "date_to": "2025-05-01"}))
+        self.assertIn("date_to", f)
+        f = self.fields(a.post("/api/admin/deviations", {"employee_id": self.ivanov, "code": "ОТ",
+                                                         "date_from": "1899-12-31", "date_to": "2025-05-01"}))
+        self.assertIn("date_from", f)
+        f = self.fields(a.post("/api/admin/deviations", {"employee_id": self.ivanov, "code": "С",
+                                                         "date": "2025-05-05", "hours": 25}))
+        self.assertIn("hours", f)
+        f = self.fields(a.post("/api/admin/deviations", {"employee_id": self.ivanov, "code": "С", "date": "2025-05-05"}))
+        self.assertIn("hours", f)
+        self.assertEqual(a.post("/api/admin/deviations", {"employee_id": 999999, "code": "Б", "date_from": "2025-05-01",
+                                                          "date_to": "2025-05-02"}).status, 404)
+
+        # timesheet: fill from schedule + deviations
+        r = a.post("/api/admin/timesheets/%d/2025-04/fill" % self.ivanov)
+        self.assertEqual(r.status, 200, r)
+        t = r.json()
+        self.assertEqual(t["status"], "draft")
+        self.assertEqual(t["worked_days"], 19)
+        self.assertEqual(t["worked_hours"], 153)  # 175 - 3 x 8 + 2 overtime
+        by_date = {d["date"]: d["rows"] for d in t["days"]}
+        self.assertEqual(by_date["2025-04-14"], [{"code": "Б", "hours": 0}])
+        self.assertEqual(by_date["2025-04-05"], [{"code": "В", "hours": 0}])
+        self.assertEqual(by_date["2025-04-30"], [{"code": "Я", "hours": 7}])
+        self.assertEqual(sorted(x["code"] for x in by_date["2025-04-17"]), ["С", "Я"])
+
+        # edits: attendance on a planned day off warns, РВ does not
+        r = a.put("/api/admin/timesheets/%d/2025-04" % self.ivanov, {"days": [{"date": "2025-04-05", "rows": [{"code": "Я", "hours": 4}]}]})
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(len(r.json()["warnings"]), 1)
+        self.assertIn("05.04.2025", r.json()["warnings"][0]["message"])
+        r = a.put("/api/admin/timesheets/%d/2025-04" % self.ivanov, {"days": [{"date": "2025-04-05", "rows": [{"code": "РВ", "hours": 4}]}]})
+        self.assertEqual(r.json()["warnings"], [])
+        self.s.psql("UPDATE tenants SET settings = settings || '{\"warn_dayoff_attendance\": false}' WHERE id = %d" % self.tid)
+        r = a.put("/api/admin/timesheets/%d/2025-04" % self.ivanov, {"days": [{"date": "2025-04-06", "rows": [{"code": "Я", "hours": 2}]}]})
+        self.assertEqual(r.json()["warnings"], [])
+        self.s.psql("UPDATE tenants SET settings = settings - 'warn_dayoff_attendance' WHERE id = %d" % self.tid)
+        r = a.put("/api/admin/timesheets/%d/2025-04" % self.ivanov, {"days": [{"date": "2025-04-06", "rows": []}]})
+        self.assertEqual(r.status, 200, r)
+
+        # bad timesheet rows
+        f = self.fields(a.put("/api/admin/timesheets/%d/2025-04" % self.ivanov, {"days": [
+            {"date": "2025-04-07", "rows": [{"code": "Я", "hours": 16}, {"code": "С", "hours": 9}]}]}))
+        self.assertIn("days[0].rows", f)
+        f = self.fields(a.put("/api/admin/timesheets/%d/2025-04" % self.ivanov, {"days": [
+            {"date": "2025-04-07", "rows": [{"code": "QQ", "hours": 8}]}]}))
+        self.assertIn("days[0].rows[0].code", f)
+        f = self.fields(a.put("/api/admin/timesheets/%d/2025-04" % self.ivanov, {"days": [
+            {"date": "2025-05-07", "rows": [{"code": "Я", "hours": 8}]}]}))
+        self.assertIn("days[0].date", f)
+        f = self.fields(a.put("/api/admin/timesheets/%d/2025-04" % self.ivanov, {"days": [
+            {"date": "2025-04-07", "rows": [{"code": "Я", "hours": 25}]}]}))
+        self.assertIn("days[0].rows[0].hours", f)
+        f = self.fields(a.get("/api/admin/timesheets/%d/2025-13" % self.ivanov))
+        self.assertIn("month", f)
+        f = self.fields(a.post("/api/admin/timesheets/%d/2025-04/fill" % self.petrov))
+        self.assertIn("month", f)  # no schedule
+        self.assertEqual(f["month"][:24], "Нет графика работы на 20"[:24])
+
+        # post: then it has priority and is locked
+        r = a.post("/api/admin/timesheets/%d/2025-04/post" % self.ivanov)
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.json()["status"], "posted")
+        self.assertEqual(a.post("/api/admin/timesheets/%d/2025-04/post" % self.ivanov).status, 409)
+        self.assertEqual(a.put("/api/admin/timesheets/%d/2025-04" % self.ivanov, {"days": [
+            {"date": "2025-04-07", "rows": [{"code": "Я", "hours": 8}]}]}).status, 409)
+        self.assertEqual(a.post("/api/admin/timesheets/%d/2025-04/fill" % self.ivanov).status, 409)
+        self.assertEqual(a.post("/api/admin/timesheets/%d/2025-05/post" % self.ivanov).status, 404)
+
+        # T-13: Ivanov from his posted timesheet, Sidorova from an individual plan
+        a.put("/api/admin/employees/%d/individual-schedules/2025-04" % self.sidorova,
+              {"days": [{"hours": 8, "night": 2} if i % 2 == 0 else {"hours": 0} for i in range(30)]})
+        r = a.get("/api/admin/t13/2025-04?ids=%d,%d" % (self.ivanov, self.sidorova))
+        self.assertEqual(r.status, 200, r)
+        rep = r.json()
+        self.assertEqual(rep["count"], 2)
+        iv, si = rep["employees"]
+        self.assertEqual(iv["source"], "timesheet")
+        self.assertEqual(iv["total"]["days"], 20)  # 19 + Saturday 5 April (РВ)
+        self.assertEqual(iv["total"]["hours"], 157)
+        self.assertEqual(iv["first_half"]["days"] + iv["second_half"]["days"], 20)
+        self.assertEqual(iv["absences"], [{"code": "Б", "number": 19, "days": 3, "hours": 0}])
+        self.assertEqual(iv["days"][13]["codes"], "Б")
+        self.assertEqual(si["source"], "plan")
+        self.assertEqual(si["total"]["days"], 15)
+        self.assertEqual(si["total"]["hours"], 120)
+        self.assertEqual(si["days"][0]["codes"], "Я/Н")
+        self.assertEqual(si["days"][0]["hours"], "8/2")
+        # all employees
+        everyone = a.get("/api/admin/t13/2025-04").json()
+        self.assertGreaterEqual(everyone["count"], 3)
+        # XLSX
+        r = a.get("/api/admin/t13/2025-04/export.xlsx")
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.headers["Content-Type"],
+                         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        self.assertTrue(r.body.startswith(b"PK"))
+        self.assertIn("T-13-2025-04.xlsx", r.headers["Content-Disposition"])
+        # bad input
+        self.assertIn("month", self.fields(a.get("/api/admin/t13/2025-00")))
+        self.assertIn("ids", self.fields(a.get("/api/admin/t13/2025-04?ids=1,x")))
+        self.assertEqual(a.get("/api/admin/t13/2025-04?ids=999999").status, 404)
+
+        # unposting makes it editable again; deleting a deviation
+        self.assertEqual(a.post("/api/admin/timesheets/%d/2025-04/unpost" % self.ivanov).status, 200)
+        self.assertEqual(a.delete("/api/admin/deviations/%d" % sick).status, 200)
+        self.assertEqual(a.delete("/api/admin/deviations/%d" % sick).status, 404)
+        actions = self.s.psql("SELECT string_agg(DISTINCT action, ',') FROM audit_log WHERE tenant_id = %d" % self.tid)
+        for act in ("deviations.created", "deviations.deleted", "timesheets.filled", "timesheets.edited",
+                    "timesheets.posted", "timesheets.unposted", "schedules.assigned"):
+            self.assertIn(act, actions)
+
+    # ------------------------------------------------------------- pages
+
+    def test_admin_pages(self):
+        for path, text in (("/admin/calendars", "Российская Федерация"),
+                           ("/admin/calendars/0/2025", "1972"),
+                           ("/admin/schedules", "Пятидневка 40"),
+                           ("/admin/schedules/%d?year=2025" % self.five, "1972"),
+                           ("/admin/timesheets/2025-04", "Т-13")):
+            r = self.admin.get(path)
+            self.assertEqual(r.status, 200, (path, r.text[:2000]))
+            self.assertIn(text, r.text, path)
+        page = self.admin.get("/admin/timesheets/2025-04").text
+        self.assertIn("@page", page + self.s.http("GET", "/assets/admin.css", host="vremya.localhost").text)
+        # an edit through the page's form
+        r = self.admin.request("POST", "/admin/calendars/0/2024", raw=(
+            "_csrf=%s&date=2024-06-13&kind=holiday&title=" % self.admin.csrf).encode(),
+            headers={"Content-Type": "application/x-www-form-urlencoded"})
+        self.assertEqual(r.status, 303, r)
+
+    # ---------------------------------------------------- roles, tenants
+
+    def test_roles_and_tenants(self):
+        for method, path in (("GET", "/api/admin/calendars"), ("GET", "/api/admin/schedules"),
+                             ("GET", "/api/admin/t13/2025-04"), ("POST", "/api/admin/deviations"),
+                             ("GET", "/api/admin/timesheets/%d/2025-04" % self.petrov)):
+            r = self.employee.request(method, path, body={} if method == "POST" else None)
+            self.assertEqual(r.status, 403, (path, r))
+        # another tenant's admin does not see this tenant's schedule or employees
+        self.assertEqual(self.other.get("/api/admin/schedules/%d" % self.five).status, 404)
+        self.assertEqual(self.other.get("/api/admin/schedules").json()["schedules"], [])
+        self.assertEqual(self.other.post("/api/admin/timesheets/%d/2025-04/fill" % self.ivanov).status, 404)
+        self.assertEqual(self.other.get("/api/admin/t13/2025-04?ids=%d" % self.ivanov).status, 404)
+        self.assertEqual(self.other.get("/api/admin/t13/2025-04").json()["count"], 0)
+        # no session: 401
+        self.assertEqual(self.s.http("GET", "/api/admin/schedules", host="vremya.localhost").status, 401)
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -200,22 +200,12 @@ static int t13_get_op(struct ctx *ctx)
 		jsonx_set_str(o, "position", e->position);
 		jsonx_set_str(o, "source", e->timesheet_id ? "timesheet" : "plan");
 		for (int d = 0; d < m.ndays; d++) {
-			json_object *day = json_object_new_object(),
-			            *rows = json_object_new_array();
+			json_object *day = json_object_new_object();
 			const char *codes, *hours;
 			t13_cell(ctx, &e->days[d], &codes, &hours);
 			jsonx_set_int(day, "day", d + 1);
 			jsonx_set_str(day, "codes", codes);
 			jsonx_set_str(day, "hours", hours);
-			for (int k = 0; k < e->days[d].nrows; k++) {
-				json_object *row = json_object_new_object();
-				const struct t13_code *c = t13_get(e->days[d].rows[k].code);
-				jsonx_set_str(row, "code", c ? c->letter : "?");
-				json_object_object_add(
-				    row, "hours", worktime_hours_json(e->days[d].rows[k].hours));
-				json_object_array_add(rows, row);
-			}
-			json_object_object_add(day, "rows", rows);
 			json_object_array_add(days, day);
 		}
 		json_object_object_add(o, "days", days);

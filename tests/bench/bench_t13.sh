@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# bench_t13.sh - the T-13 report for 1 000 employees, through the whole
+# stack (nginx -> cabinet-api -> cabinetd -> PostgreSQL):
+#   (a) GET /api/health                       (the floor of a request)
+#   (b) GET /api/admin/t13/2025-04?ids=<one>   (T-13 of one employee)
+#   (c) GET /api/admin/t13/2025-04             (JSON, 1 000 employees)
+#   (d) GET /api/admin/t13/2025-04/export.xlsx (XLSX, 1 000 employees)
+# Each case runs N times (default 10) one after another; the median wall time
+# is reported, and the ratios c/b and d/b. Target: (c) and (d) under 1 s.
+#
+# The month is seeded with SQL generate_series: a five-day schedule assigned
+# to everyone, 10% with a sick leave (Б, 3 days), 10% with overtime (С),
+# 20% with a posted timesheet of 30 rows.
+#
+#   tests/bench/bench_t13.sh [N]
+# Environment: CABINET_BUILD_DIR (default ./build), EMPLOYEES (default 1000).
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+BUILD=${CABINET_BUILD_DIR:-$ROOT/build}
+N=${1:-10}
+EMPLOYEES=${EMPLOYEES:-1000}
+VAR=$(mktemp -d /tmp/cab-bench-XXXXXX)
+chmod 755 "$VAR"
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+
+export CABINET_VAR=$VAR CABINET_HTTP_PORT=$PORT CABINET_SKIP_BUILD=1 CABINET_NO_DEMO=1 CABINET_BUILD_DIR=$BUILD
+cleanup() {
+	"$ROOT/scripts/run.sh" stop >/dev/null 2>&1 || true
+	rm -rf "$VAR"
+}
+trap cleanup EXIT
+"$ROOT/scripts/run.sh" start >/dev/null
+
+as_user=()
+[ "$(id -u)" = 0 ] && as_user=(setpriv --reuid=cabinet --regid=cabinet --init-groups --)
+sql() { "${as_user[@]}" psql -X -q -tA -v ON_ERROR_STOP=1 -h "$VAR/pg/sock" -U cabinet -d cabinet -c "$1"; }
+
+TOKEN=$(python3 -c 'import secrets; print(secrets.token_urlsafe(32))')
+HASH=$(printf '%s' "$TOKEN" | sha256sum | cut -d' ' -f1)
+TID=$(sql "INSERT INTO tenants (subdomain, name, status, ready_at) VALUES ('bench', 'ООО Бенч', 'ready', now()) RETURNING id")
+UID_=$(sql "INSERT INTO users (tenant_id, full_name, email, status) VALUES ($TID, 'Администратор', 'admin@bench.ru', 'active') RETURNING id")
+sql "INSERT INTO user_roles (tenant_id, user_id, role) VALUES ($TID, $UID_, 'admin')"
+sql "INSERT INTO sessions (tenant_id, token_hash, user_id, csrf, expires_at) VALUES ($TID, '\\x$HASH', $UID_, 'x', now() + interval '1 day')"
+sql "INSERT INTO employees (tenant_id, full_name, personnel_number, position)
+     SELECT $TID, 'Сотрудник ' || g, lpad(g::text, 5, '0'), 'Инженер' FROM generate_series(1, $EMPLOYEES) g"
+SID=$(sql "INSERT INTO schedules (tenant_id, name, kind, holidays, pattern)
+           VALUES ($TID, 'Пятидневка', 'week', 'calendar', '[[800,0],[800,0],[800,0],[800,0],[800,0],[0,0],[0,0]]') RETURNING id")
+sql "INSERT INTO schedule_assignments (tenant_id, employee_id, schedule_id, date_from)
+     SELECT $TID, id, $SID, '2025-01-01' FROM employees WHERE tenant_id = $TID"
+sql "INSERT INTO deviations (tenant_id, employee_id, code, date_from, date_to, whole_day)
+     SELECT $TID, id, 19, '2025-04-14', '2025-04-16', true FROM employees WHERE tenant_id = $TID AND id % 10 = 0"
+sql "INSERT INTO deviations (tenant_id, employee_id, code, date_from, date_to, hours, whole_day)
+     SELECT $TID, id, 4, '2025-04-17', '2025-04-17', 200, false FROM employees WHERE tenant_id = $TID AND id % 10 = 1"
+sql "INSERT INTO timesheets (tenant_id, employee_id, month, status, posted_at)
+     SELECT $TID, id, '2025-04-01', 'posted', now() FROM employees WHERE tenant_id = $TID AND id % 5 = 2"
+sql "INSERT INTO timesheet_rows (tenant_id, timesheet_id, date, code, hours)
+     SELECT $TID, t.id, d::date, CASE WHEN extract(isodow FROM d) < 6 THEN 1 ELSE 26 END,
+            CASE WHEN extract(isodow FROM d) < 6 THEN 800 ELSE 0 END
+     FROM timesheets t, generate_series('2025-04-01'::date, '2025-04-30', '1 day') d WHERE t.tenant_id = $TID"
+sql "ANALYZE"
+ONE=$(sql "SELECT min(id) FROM employees WHERE tenant_id = $TID")
+
+get() { # get PATH OUT: prints seconds
+	curl -s -o "$2" -w '%{time_total} %{http_code}\n' -H "Host: bench.localhost:$PORT" \
+		-H "Cookie: cabinet_session=$TOKEN" "http://127.0.0.1:$PORT$1"
+}
+median() { # median PATH: N runs, median seconds
+	local times=() t code
+	for _ in $(seq "$N"); do
+		read -r t code < <(get "$1" "$VAR/out")
+		[ "$code" = 200 ] || { echo "$1 answered $code: $(head -c 300 "$VAR/out")" >&2; exit 1; }
+		times+=("$t")
+	done
+	printf '%s\n' "${times[@]}" | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'
+}
+
+get /api/admin/t13/2025-04 "$VAR/t13.json" >/dev/null # warm up
+COUNT=$(python3 -c "import json,sys; print(json.load(open('$VAR/t13.json'))['count'])")
+[ "$COUNT" = "$EMPLOYEES" ] || { echo "T-13 has $COUNT employees, not $EMPLOYEES" >&2; exit 1; }
+A=$(median /api/health)
+B=$(median "/api/admin/t13/2025-04?ids=$ONE")
+C=$(median /api/admin/t13/2025-04)
+D=$(median /api/admin/t13/2025-04/export.xlsx)
+head -c 2 "$VAR/out" | grep -q PK || { echo "the XLSX is not a zip" >&2; exit 1; }
+JSON_BYTES=$(stat -c %s "$VAR/t13.json")
+XLSX_BYTES=$(stat -c %s "$VAR/out")
+
+printf '%-44s %10s\n' "case (median of $N)" seconds
+printf '%-44s %10s\n' "(a) /api/health" "$A"
+printf '%-44s %10s\n' "(b) T-13 JSON, 1 employee" "$B"
+printf '%-44s %10s\n' "(c) T-13 JSON, $EMPLOYEES employees ($JSON_BYTES B)" "$C"
+printf '%-44s %10s\n' "(d) T-13 XLSX, $EMPLOYEES employees ($XLSX_BYTES B)" "$D"
+awk -v b="$B" -v c="$C" -v d="$D" 'BEGIN {
+	printf "c/b = %.1f  d/b = %.1f  (target: c, d < 1 s)\n", c / b, d / b
+	exit (c < 1 && d < 1 ? 0 : 3)
+}'

@@ -52,6 +52,22 @@ static const struct {
 	{"tenant.failed", "Ошибка создания кабинета"},
 	{"tenant.disabled", "Кабинет организации отключён"},
 	{"tenant.enabled", "Кабинет организации включён"},
+	{"calendars.created", "Создан производственный календарь"},
+	{"calendars.copied", "Календарь скопирован для региона"},
+	{"calendars.year_edited", "Изменены дни производственного календаря"},
+	{"calendars.year_imported", "Загружен год производственного календаря"},
+	{"schedules.created", "Создан график работы"},
+	{"schedules.updated", "Изменён график работы"},
+	{"schedules.assigned", "Сотруднику назначен график"},
+	{"schedules.unassigned", "Отменено назначение графика"},
+	{"schedules.individual_set", "Задан индивидуальный график"},
+	{"schedules.individual_deleted", "Удалён индивидуальный график"},
+	{"deviations.created", "Введён документ отклонения"},
+	{"deviations.deleted", "Удалён документ отклонения"},
+	{"timesheets.filled", "Табель заполнен по графику"},
+	{"timesheets.edited", "Табель изменён"},
+	{"timesheets.posted", "Табель проведён"},
+	{"timesheets.unposted", "Отменено проведение табеля"},
 };
 
 const char *audit_action_title(const char *action)

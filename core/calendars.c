@@ -247,22 +247,22 @@ struct calendar *calendars_load(struct ctx *ctx, int64_t calendar_id)
 /* The calendar row of id (0: the tenant's default, which may not exist:
  * then *row_id = 0). 0, or -1 (404 for an unknown id). */
 static int calendars_head(struct ctx *ctx, int64_t id, int lock, int64_t *row_id,
-			  json_object **info)
+                          json_object **info)
 {
 	const char *tenant = ctx_i64(ctx, ctx->tenant_id);
 	PGresult *res =
-		id ? ctx_sql(ctx,
-			     lock ? "SELECT id, name, region, base_ru, is_default FROM calendars "
-				    "WHERE tenant_id = $1 AND id = $2 FOR UPDATE"
-				  : "SELECT id, name, region, base_ru, is_default FROM calendars "
-				    "WHERE tenant_id = $1 AND id = $2",
-			     tenant, ctx_i64(ctx, id))
-		   : ctx_sql(ctx,
-			     lock ? "SELECT id, name, region, base_ru, is_default FROM calendars "
-				    "WHERE tenant_id = $1 AND is_default FOR UPDATE"
-				  : "SELECT id, name, region, base_ru, is_default FROM calendars "
-				    "WHERE tenant_id = $1 AND is_default",
-			     tenant);
+	    id ? ctx_sql(ctx,
+	                 lock ? "SELECT id, name, region, base_ru, is_default FROM calendars "
+	                        "WHERE tenant_id = $1 AND id = $2 FOR UPDATE"
+	                      : "SELECT id, name, region, base_ru, is_default FROM calendars "
+	                        "WHERE tenant_id = $1 AND id = $2",
+	                 tenant, ctx_i64(ctx, id))
+	       : ctx_sql(ctx,
+	                 lock ? "SELECT id, name, region, base_ru, is_default FROM calendars "
+	                        "WHERE tenant_id = $1 AND is_default FOR UPDATE"
+	                      : "SELECT id, name, region, base_ru, is_default FROM calendars "
+	                        "WHERE tenant_id = $1 AND is_default",
+	                 tenant);
 	json_object *o = json_object_new_object();
 
 	arena_own(ctx->arena, o);
@@ -271,7 +271,8 @@ static int calendars_head(struct ctx *ctx, int64_t id, int lock, int64_t *row_id
 		return -1;
 	if (PQntuples(res) == 0) {
 		if (id)
-			return ctx_fail(ctx, PROTO_ERR_not_found, "Производственный календарь не найден");
+			return ctx_fail(ctx, PROTO_ERR_not_found,
+			                "Производственный календарь не найден");
 		*row_id = 0;
 		jsonx_set_int(o, "id", 0);
 		jsonx_set_str(o, "name", CALENDARS_RU_NAME);
@@ -303,14 +304,14 @@ static int calendars_writable(struct ctx *ctx, int64_t id, int64_t *row_id)
 	if (*row_id)
 		return 0;
 	res = ctx_sql(ctx,
-		      "INSERT INTO calendars (tenant_id, name, base_ru, is_default) "
-		      "VALUES ($1, $2, true, true) RETURNING id",
-		      ctx_i64(ctx, ctx->tenant_id), CALENDARS_RU_NAME);
+	              "INSERT INTO calendars (tenant_id, name, base_ru, is_default) "
+	              "VALUES ($1, $2, true, true) RETURNING id",
+	              ctx_i64(ctx, ctx->tenant_id), CALENDARS_RU_NAME);
 	if (res == NULL)
 		return -1;
 	*row_id = atoll(PQgetvalue(res, 0, 0));
 	return audit_log(ctx, "calendars.created", 1, "calendar", PQgetvalue(res, 0, 0),
-			 audit_detail("source", "default"));
+	                 audit_detail("source", "default"));
 }
 
 static json_object *calendars_norm_json(struct ctx *ctx, const struct calendar_norm *n)
@@ -327,7 +328,7 @@ static json_object *calendars_norm_json(struct ctx *ctx, const struct calendar_n
 
 /* {"w40": {...}, "w36": {...}, "w24": {...}} for a month (month 0: year). */
 static json_object *calendars_norms(struct ctx *ctx, const struct calendar *cal, int year,
-				    int month)
+                                    int month)
 {
 	static const int32_t weeks[] = {CALENDAR_WEEK_40, CALENDAR_WEEK_36, CALENDAR_WEEK_24};
 	json_object *o = json_object_new_object();
@@ -335,10 +336,10 @@ static json_object *calendars_norms(struct ctx *ctx, const struct calendar *cal,
 	for (size_t i = 0; i < 3; i++) {
 		struct calendar_norm n = {0};
 		if (month ? calendar_month_norm(cal, year, month, weeks[i], &n)
-			  : calendar_year_norm(cal, year, weeks[i], &n))
+		          : calendar_year_norm(cal, year, weeks[i], &n))
 			continue;
 		json_object_object_add(o, arena_printf(ctx->arena, "w%d", weeks[i] / 100),
-				       calendars_norm_json(ctx, &n));
+		                       calendars_norm_json(ctx, &n));
 	}
 	return o;
 }
@@ -352,10 +353,10 @@ static const char *calendars_kind_name(enum calendar_kind k)
 
 /* The year's view: the JSON form, every day, the norms by month and year. */
 static void calendars_year_json(struct ctx *ctx, const struct calendar *cal, int year,
-				json_object *r)
+                                json_object *r)
 {
-	static const char *const titles[] = {"рабочий", "выходной", "праздник", "перенесённый выходной",
-					     "нерабочий оплачиваемый"};
+	static const char *const titles[] = {"рабочий", "выходной", "праздник",
+	                                     "перенесённый выходной", "нерабочий оплачиваемый"};
 	json_object *months = json_object_new_array();
 
 	jsonx_set_int(r, "year", year);
@@ -409,14 +410,15 @@ static int calendars_list(struct ctx *ctx)
 	int has_default = 0;
 
 	json_object_object_add(r, "calendars", items);
-	res = ctx_sql(ctx,
-		      "SELECT c.id, c.name, c.region, c.base_ru, c.is_default, "
-		      "(SELECT coalesce(json_agg(y.year ORDER BY y.year), '[]') FROM calendar_years "
-		      "y WHERE y.tenant_id = c.tenant_id AND y.calendar_id = c.id) "
-		      "FROM calendars c WHERE c.tenant_id = $1 ORDER BY NOT c.is_default, lower(c.name)",
-		      ctx_i64(ctx, ctx->tenant_id));
+	res = ctx_sql(
+	    ctx,
+	    "SELECT c.id, c.name, c.region, c.base_ru, c.is_default, "
+	    "(SELECT coalesce(json_agg(y.year ORDER BY y.year), '[]') FROM calendar_years "
+	    "y WHERE y.tenant_id = c.tenant_id AND y.calendar_id = c.id) "
+	    "FROM calendars c WHERE c.tenant_id = $1 ORDER BY NOT c.is_default, lower(c.name)",
+	    ctx_i64(ctx, ctx->tenant_id));
 	years = ctx_sql0(ctx, "SELECT coalesce(json_agg(year ORDER BY year), '[]') "
-			      "FROM ru_calendar_years");
+	                      "FROM ru_calendar_years");
 	if (res == NULL || years == NULL)
 		return -1;
 	ru = json_tokener_parse(PQgetvalue(years, 0, 0));
@@ -461,7 +463,7 @@ static int calendars_year(struct ctx *ctx)
 		return -1;
 	if (!calendar_has_year(cal, (int)year))
 		return ctx_fail(ctx, PROTO_ERR_not_found, "Календарь на %lld год не заполнен",
-				(long long)year);
+		                (long long)year);
 	r = ctx_result(ctx);
 	json_object_object_add(r, "calendar", json_object_get(info));
 	calendars_year_json(ctx, cal, (int)year, r);
@@ -476,19 +478,19 @@ static int calendars_store_year(struct ctx *ctx, int64_t row, const struct calen
 
 	arena_own(ctx->arena, j);
 	res = ctx_sql(ctx,
-		      "INSERT INTO calendar_years (tenant_id, calendar_id, year, data, updated_by) "
-		      "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (tenant_id, calendar_id, year) DO "
-		      "UPDATE SET data = EXCLUDED.data, updated_at = now(), updated_by = "
-		      "EXCLUDED.updated_by",
-		      ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, row), ctx_i64(ctx, year),
-		      json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN),
-		      ctx->user_id ? ctx_i64(ctx, ctx->user_id) : NULL);
+	              "INSERT INTO calendar_years (tenant_id, calendar_id, year, data, updated_by) "
+	              "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (tenant_id, calendar_id, year) DO "
+	              "UPDATE SET data = EXCLUDED.data, updated_at = now(), updated_by = "
+	              "EXCLUDED.updated_by",
+	              ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, row), ctx_i64(ctx, year),
+	              json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN),
+	              ctx->user_id ? ctx_i64(ctx, ctx->user_id) : NULL);
 	return res ? 0 : -1;
 }
 
 /* One change of a day: {"date", "kind", "short", "title", "from"}. */
 static int calendars_apply_day(struct ctx *ctx, struct calendar *cal, int year, json_object *d,
-			       const char *prefix)
+                               const char *prefix)
 {
 	static const char *const kinds[] = {"work", "weekend", "holiday", "day_off", "paid_off"};
 	const char *date_s = jsonx_get_str(d, "date"), *kind_s = jsonx_get_str(d, "kind");
@@ -498,29 +500,30 @@ static int calendars_apply_day(struct ctx *ctx, struct calendar *cal, int year, 
 
 	if (date_s == NULL || date_parse(date_s, &date) < 0 || date_year(date) != year)
 		return ctx_field_code(ctx, arena_printf(ctx->arena, "%sdate", prefix), "date",
-				      "Дата %d года в виде ГГГГ-ММ-ДД", year);
+		                      "Дата %d года в виде ГГГГ-ММ-ДД", year);
 	for (int i = 0; kind_s && i < 5; i++)
 		if (strcmp(kind_s, kinds[i]) == 0)
 			kind = i;
 	if (kind < 0)
 		return ctx_field_code(ctx, arena_printf(ctx->arena, "%skind", prefix), "invalid",
-				      "Вид дня: work, weekend, holiday, day_off или paid_off");
+		                      "Вид дня: work, weekend, holiday, day_off или paid_off");
 	if (shortv) {
 		const char *s = json_object_get_string(shortv);
 		is_short = json_object_get_boolean(shortv) && strcmp(s, "0") != 0 &&
-			   strcmp(s, "false") != 0 && strcmp(s, "") != 0;
+		           strcmp(s, "false") != 0 && strcmp(s, "") != 0;
 	}
 	if (from_s && *from_s && date_parse(from_s, &from) < 0)
 		return ctx_field_code(ctx, arena_printf(ctx->arena, "%sfrom", prefix), "date",
-				      "Дата переноса в виде ГГГГ-ММ-ДД");
+		                      "Дата переноса в виде ГГГГ-ММ-ДД");
 	if (title && !*title)
 		title = NULL;
 	if (calendar_set_day(cal, date, (enum calendar_kind)kind, is_short ? CALENDAR_SHORT : 0,
-			     title, from) < 0)
-		return ctx_field_code(ctx, arena_printf(ctx->arena, "%skind", prefix), "invalid",
-				      "Так отметить %s нельзя: выходным (weekend) может быть только "
-				      "суббота или воскресенье, сокращённым — только рабочий день",
-				      worktime_date_ru(ctx, date));
+	                     title, from) < 0)
+		return ctx_field_code(
+		    ctx, arena_printf(ctx->arena, "%skind", prefix), "invalid",
+		    "Так отметить %s нельзя: выходным (weekend) может быть только "
+		    "суббота или воскресенье, сокращённым — только рабочий день",
+		    worktime_date_ru(ctx, date));
 	return 0;
 }
 
@@ -539,7 +542,7 @@ static int calendars_edit(struct ctx *ctx)
 	    ctx_arg_int(ctx, "year", DATE_MIN_YEAR, DATE_MAX_YEAR, CTX_REQUIRED, &year) < 0)
 		return -1;
 	if (days && (!json_object_is_type(days, json_type_array) ||
-		     json_object_array_length(days) == 0 || json_object_array_length(days) > 366))
+	             json_object_array_length(days) == 0 || json_object_array_length(days) > 366))
 		return ctx_field_code(ctx, "days", "invalid", "Список дней: от 1 до 366");
 	if (days == NULL && jsonx_get(ctx->args, "date") == NULL)
 		return ctx_field_code(ctx, "days", "required", "Укажите дни, которые меняются");
@@ -552,9 +555,9 @@ static int calendars_edit(struct ctx *ctx)
 			json_object *d = json_object_array_get_idx(days, i);
 			if (!json_object_is_type(d, json_type_object))
 				return ctx_field_code(ctx, arena_printf(ctx->arena, "days[%zu]", i),
-						      "invalid", "Ожидается объект дня");
+				                      "invalid", "Ожидается объект дня");
 			if (calendars_apply_day(ctx, cal, (int)year, d,
-						arena_printf(ctx->arena, "days[%zu].", i)) < 0)
+			                        arena_printf(ctx->arena, "days[%zu].", i)) < 0)
 				return -1;
 			n++;
 		}
@@ -606,25 +609,27 @@ static int calendars_import(struct ctx *ctx)
 		}
 		if (jv == NULL || !json_object_is_type(jv, json_type_object))
 			return ctx_field_code(ctx, "json", "invalid",
-					      "Ожидается год календаря в форме JSON (объект)");
+			                      "Ожидается год календаря в форме JSON (объект)");
 		rc = calendar_load_json(cal, jv, &err);
 	} else {
 		return ctx_field_code(ctx, "file", "required",
-				      "Приложите файл календаря (xmlcalendar) или JSON");
+		                      "Приложите файл календаря (xmlcalendar) или JSON");
 	}
 	if (rc < 0) {
 		if (strcmp(field, "json") == 0 && err.field[0])
-			return ctx_field_code(ctx, "json", "invalid", "%s: %s", err.field, err.message);
+			return ctx_field_code(ctx, "json", "invalid", "%s: %s", err.field,
+			                      err.message);
 		return ctx_field_code(ctx, field, "invalid", "%s", err.message);
 	}
 	if (calendar_years(cal, &first, &last) != 1)
 		return ctx_field_code(ctx, field, "invalid", "В файле должен быть ровно один год");
 	if (want && want != first)
 		return ctx_field_code(ctx, "year", "invalid", "В файле %d год, а не %lld", first,
-				      (long long)want);
-	if (calendars_writable(ctx, id, &row) < 0 || calendars_store_year(ctx, row, cal, first) < 0 ||
+		                      (long long)want);
+	if (calendars_writable(ctx, id, &row) < 0 ||
+	    calendars_store_year(ctx, row, cal, first) < 0 ||
 	    audit_log(ctx, "calendars.year_imported", 1, "calendar", ctx_i64(ctx, row),
-		      audit_detail("year", ctx_i64(ctx, first))) < 0 ||
+	              audit_detail("year", ctx_i64(ctx, first))) < 0 ||
 	    calendars_head(ctx, row, 0, &row, &info) < 0)
 		return -1;
 	r = ctx_result(ctx);
@@ -647,7 +652,7 @@ static int calendars_export(struct ctx *ctx, const char *format)
 		return -1;
 	if (!calendar_has_year(cal, (int)year))
 		return ctx_fail(ctx, PROTO_ERR_not_found, "Календарь на %lld год не заполнен",
-				(long long)year);
+		                (long long)year);
 	if (strcmp(format, "xml") == 0) {
 		calendar_emit_xml(cal, (int)year, ctx->download);
 		ctx->download_type = "application/xml; charset=utf-8";
@@ -656,7 +661,8 @@ static int calendars_export(struct ctx *ctx, const char *format)
 		json_object *j = arena_own(ctx->arena, calendar_to_json(cal, (int)year));
 		buf_puts(ctx->download, json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY));
 		ctx->download_type = "application/json; charset=utf-8";
-		ctx->download_name = arena_printf(ctx->arena, "calendar-%lld.json", (long long)year);
+		ctx->download_name =
+		    arena_printf(ctx->arena, "calendar-%lld.json", (long long)year);
 	}
 	jsonx_set_int(ctx_result(ctx), "year", year);
 	return 0;
@@ -687,29 +693,30 @@ static int calendars_copy(struct ctx *ctx)
 		return -1;
 	if (calendars_head(ctx, id, 0, &row, &info) < 0)
 		return -1;
-	res = ctx_sql(ctx, "SELECT 1 FROM calendars WHERE tenant_id = $1 AND lower(name) = lower($2)",
-		      ctx_i64(ctx, ctx->tenant_id), name);
+	res =
+	    ctx_sql(ctx, "SELECT 1 FROM calendars WHERE tenant_id = $1 AND lower(name) = lower($2)",
+	            ctx_i64(ctx, ctx->tenant_id), name);
 	if (res == NULL)
 		return -1;
 	if (PQntuples(res) || strcmp(name, CALENDARS_RU_NAME) == 0)
 		return ctx_field_code(ctx, "name", "taken", "Календарь с таким названием уже есть");
 	base_ru = json_object_get_boolean(jsonx_get(info, "base_ru")) ? "t" : "f";
 	res = ctx_sql(ctx,
-		      "INSERT INTO calendars (tenant_id, name, region, base_ru, is_default) "
-		      "VALUES ($1, $2, nullif($3, ''), $4, false) RETURNING id",
-		      ctx_i64(ctx, ctx->tenant_id), name, region, base_ru);
+	              "INSERT INTO calendars (tenant_id, name, region, base_ru, is_default) "
+	              "VALUES ($1, $2, nullif($3, ''), $4, false) RETURNING id",
+	              ctx_i64(ctx, ctx->tenant_id), name, region, base_ru);
 	if (res == NULL)
 		return -1;
 	new_id = arena_strdup(ctx->arena, PQgetvalue(res, 0, 0));
 	if (row && ctx_sql(ctx,
-			   "INSERT INTO calendar_years (tenant_id, calendar_id, year, data, "
-			   "updated_by) SELECT tenant_id, $3, year, data, $4 FROM calendar_years "
-			   "WHERE tenant_id = $1 AND calendar_id = $2",
-			   ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, row), new_id,
-			   ctx->user_id ? ctx_i64(ctx, ctx->user_id) : NULL) == NULL)
+	                   "INSERT INTO calendar_years (tenant_id, calendar_id, year, data, "
+	                   "updated_by) SELECT tenant_id, $3, year, data, $4 FROM calendar_years "
+	                   "WHERE tenant_id = $1 AND calendar_id = $2",
+	                   ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, row), new_id,
+	                   ctx->user_id ? ctx_i64(ctx, ctx->user_id) : NULL) == NULL)
 		return -1;
 	if (audit_log(ctx, "calendars.copied", 1, "calendar", new_id,
-		      audit_detail("source", ctx_i64(ctx, row))) < 0 ||
+	              audit_detail("source", ctx_i64(ctx, row))) < 0 ||
 	    calendars_head(ctx, atoll(new_id), 0, &row, &info) < 0)
 		return -1;
 	ctx->status = 201;
@@ -718,12 +725,12 @@ static int calendars_copy(struct ctx *ctx)
 }
 
 const struct op calendars_ops[] = {
-	{"calendars.list", OP_ADMIN, calendars_list, 0},
-	{"calendars.year", OP_ADMIN, calendars_year, 0},
-	{"calendars.edit", OP_ADMIN, calendars_edit, OP_WRITE},
-	{"calendars.import", OP_ADMIN, calendars_import, OP_WRITE},
-	{"calendars.export_xml", OP_ADMIN, calendars_export_xml, 0},
-	{"calendars.export_json", OP_ADMIN, calendars_export_json, 0},
-	{"calendars.copy", OP_ADMIN, calendars_copy, OP_WRITE},
-	{NULL, 0, NULL, 0},
+    {"calendars.list", OP_ADMIN, calendars_list, 0},
+    {"calendars.year", OP_ADMIN, calendars_year, 0},
+    {"calendars.edit", OP_ADMIN, calendars_edit, OP_WRITE},
+    {"calendars.import", OP_ADMIN, calendars_import, OP_WRITE},
+    {"calendars.export_xml", OP_ADMIN, calendars_export_xml, 0},
+    {"calendars.export_json", OP_ADMIN, calendars_export_json, 0},
+    {"calendars.copy", OP_ADMIN, calendars_copy, OP_WRITE},
+    {NULL, 0, NULL, 0},
 };

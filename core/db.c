@@ -96,8 +96,7 @@ int db_sqlstate_error(const char *sqlstate)
 	if (sqlstate == NULL)
 		return PROTO_ERR_unavailable; /* no SQLSTATE: the connection failed */
 	if (strcmp(sqlstate, "23505") == 0 || strcmp(sqlstate, "23P01") == 0 ||
-	    strcmp(sqlstate, "40001") == 0 ||
-	    strcmp(sqlstate, "40P01") == 0)
+	    strcmp(sqlstate, "40001") == 0 || strcmp(sqlstate, "40P01") == 0)
 		return PROTO_ERR_conflict;
 	if (strncmp(sqlstate, "23", 2) == 0 || strncmp(sqlstate, "22", 2) == 0)
 		return PROTO_ERR_validation;

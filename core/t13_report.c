@@ -29,65 +29,15 @@
 
 #define T13_MAX_IDS 5000
 
-struct t13_totals {
-	int days[3]; /* first half, second half, month */
-	int32_t hours[3];
-	int absence_days[T13_COUNT + 1];
-	int32_t absence_hours[T13_COUNT + 1];
-	int days_off;
-};
-
-static int t13_worked_code(int code)
-{
-	return code == T13_YA || code == T13_VM || code == T13_RV || code == T13_S;
-}
-
-static void t13_count(const struct worktime_month *m, const struct worktime_employee *e,
-                      struct t13_totals *t)
-{
-	memset(t, 0, sizeof(*t));
-	for (int d = 0; d < m->ndays; d++) {
-		const struct worktime_day *day = &e->days[d];
-		int half = d < 15 ? 0 : 1, worked = 0;
-		for (int i = 0; i < day->nrows; i++) {
-			const struct worktime_row *r = &day->rows[i];
-			const struct t13_code *c = t13_get(r->code);
-			if (t13_worked_code(r->code)) {
-				t->hours[half] += r->hours;
-				worked |= r->hours > 0 || r->code != T13_S;
-			} else if (r->code == T13_V) {
-				t->days_off++;
-			} else if (c &&
-			           (c->cls == T13_CLASS_ABSENCE || c->cls == T13_CLASS_PARTIAL)) {
-				t->absence_days[r->code]++;
-				t->absence_hours[r->code] += r->hours;
-			}
-		}
-		t->days[half] += worked;
-	}
-	t->days[2] = t->days[0] + t->days[1];
-	t->hours[2] = t->hours[0] + t->hours[1];
-}
-
-/* "Я/Н" and "8/2" of a day (hours left out for codes without them). */
-static void t13_cell(struct ctx *ctx, const struct worktime_day *day, const char **codes,
+/* The cell texts of a day in arena memory. */
+static void t13_cell(struct ctx *ctx, const struct workday *day, const char **codes,
                      const char **hours)
 {
-	struct buf c = BUF_INIT, h = BUF_INIT;
-	int any_hours = 0;
+	char c[WORKDAY_MAX_ROWS * 8], h[WORKDAY_MAX_ROWS * 16];
 
-	for (int i = 0; i < day->nrows; i++) {
-		const struct t13_code *code = t13_get(day->rows[i].code);
-		buf_printf(&c, "%s%s", i ? "/" : "", code ? code->letter : "?");
-		any_hours |= day->rows[i].hours > 0;
-	}
-	for (int i = 0; any_hours && i < day->nrows; i++)
-		buf_printf(&h, "%s%s", i ? "/" : "",
-		           day->rows[i].hours ? worktime_hours_ru(ctx, day->rows[i].hours) : "");
-	*codes = c.len ? arena_strndup(ctx->arena, c.data, c.len) : "";
-	*hours = h.len ? arena_strndup(ctx->arena, h.data, h.len) : "";
-	buf_free(&c);
-	buf_free(&h);
+	workday_cell(day, c, sizeof(c), h, sizeof(h));
+	*codes = arena_strdup(ctx->arena, c);
+	*hours = arena_strdup(ctx->arena, h);
 }
 
 /* The ids argument: "1,2,3" or [1, 2, 3], deduplicated; none: all. */
@@ -190,9 +140,9 @@ static int t13_get_op(struct ctx *ctx)
 		const struct worktime_employee *e = &m.emp[i];
 		json_object *o = json_object_new_object(), *days = json_object_new_array();
 		json_object *abs = json_object_new_array();
-		struct t13_totals t;
+		struct workday_totals t;
 
-		t13_count(&m, e, &t);
+		workday_totals(e->days, m.ndays, &t);
 		jsonx_set_int(o, "row", i + 1);
 		jsonx_set_int(o, "id", e->id);
 		jsonx_set_str(o, "full_name", e->full_name);
@@ -295,10 +245,10 @@ static int t13_write_xlsx(struct ctx *ctx, const struct worktime_month *m)
 	int row = hr + 1;
 	for (int i = 0; i < m->n; i++, row += 2) {
 		const struct worktime_employee *e = &m->emp[i];
-		struct t13_totals t;
+		struct workday_totals t;
 		struct buf abs = BUF_INIT;
 
-		t13_count(m, e, &t);
+		workday_totals(e->days, m->ndays, &t);
 		worksheet_write_number(ws, (lxw_row_t)row, 0, i + 1, cell);
 		worksheet_write_string(
 		    ws, (lxw_row_t)row, 1,

@@ -158,7 +158,7 @@ static int timesheet_get(struct ctx *ctx)
 
 /* Writes the rows of one date (the date's old rows go). */
 static int timesheet_put_date(struct ctx *ctx, const struct timesheet_doc *doc, int date,
-                              const struct worktime_row *rows, int n)
+                              const struct workday_row *rows, int n)
 {
 	struct buf codes = BUF_INIT, hours = BUF_INIT;
 	const char *d = worktime_date_iso(ctx, date), *tenant = ctx_i64(ctx, ctx->tenant_id);
@@ -244,7 +244,7 @@ static int timesheet_fill(struct ctx *ctx)
 		return -1;
 	e = &m.emp[0];
 	for (int d = 0; d < m.ndays; d++)
-		planned += (e->days[d].flags & WORKTIME_PLANNED) != 0;
+		planned += (e->days[d].flags & WORKDAY_PLANNED) != 0;
 	if (e->uncovered != DATE_NONE || planned == 0)
 		return ctx_field_code(ctx, "month", "no_schedule",
 		                      "Нет графика работы на %s: назначьте сотруднику график или "
@@ -260,7 +260,7 @@ static int timesheet_fill(struct ctx *ctx)
 }
 
 /* Reads days[i].rows into rows; field errors name days[i].rows[j].*. */
-static int timesheet_read_rows(struct ctx *ctx, json_object *list, int i, struct worktime_row *rows,
+static int timesheet_read_rows(struct ctx *ctx, json_object *list, int i, struct workday_row *rows,
                                int *n)
 {
 	int32_t sum = 0;
@@ -268,10 +268,9 @@ static int timesheet_read_rows(struct ctx *ctx, json_object *list, int i, struct
 
 	*n = 0;
 	if (list == NULL || !json_object_is_type(list, json_type_array) ||
-	    json_object_array_length(list) > WORKTIME_MAX_ROWS)
+	    json_object_array_length(list) > WORKDAY_MAX_ROWS)
 		return ctx_field_code(ctx, arena_printf(ctx->arena, "days[%d].rows", i), "invalid",
-		                      "Строки дня: список до %d пар (код, часы)",
-		                      WORKTIME_MAX_ROWS);
+		                      "Строки дня: список до %d пар (код, часы)", WORKDAY_MAX_ROWS);
 	for (size_t j = 0; j < json_object_array_length(list); j++) {
 		json_object *row = json_object_array_get_idx(list, j);
 		const char *letter = jsonx_get_str(row, "code");
@@ -296,7 +295,7 @@ static int timesheet_read_rows(struct ctx *ctx, json_object *list, int i, struct
 				bad = ctx_field_code(
 				    ctx, arena_printf(ctx->arena, "days[%d].rows[%zu].code", i, j),
 				    "duplicate", "Код %s указан за день дважды", c->letter);
-		rows[(*n)++] = (struct worktime_row){c->number, h};
+		rows[(*n)++] = (struct workday_row){c->number, h};
 		if (c->number != T13_N)
 			sum += h;
 	}
@@ -308,8 +307,8 @@ static int timesheet_read_rows(struct ctx *ctx, json_object *list, int i, struct
 
 /* Warns about attendance on a planned day off, if the tenant wants that. */
 static int timesheet_warnings(struct ctx *ctx, const struct timesheet_doc *doc, const int *dates,
-                              struct worktime_row (*rows)[WORKTIME_MAX_ROWS], const int *nrows,
-                              int n, json_object *out)
+                              struct workday_row (*rows)[WORKDAY_MAX_ROWS], const int *nrows, int n,
+                              json_object *out)
 {
 	struct worktime_month m;
 	PGresult *res = ctx_sql(ctx,
@@ -324,8 +323,8 @@ static int timesheet_warnings(struct ctx *ctx, const struct timesheet_doc *doc, 
 	if (worktime_month_load(ctx, doc->year, doc->month, &doc->employee, 1, 0, &m) < 0)
 		return -1;
 	for (int i = 0; i < n; i++) {
-		const struct worktime_day *day = &m.emp[0].days[dates[i] - m.first];
-		if (!(day->flags & WORKTIME_PLANNED) || day->plan_hours > 0)
+		const struct workday *day = &m.emp[0].days[dates[i] - m.first];
+		if (!(day->flags & WORKDAY_PLANNED) || day->plan_hours > 0)
 			continue;
 		for (int j = 0; j < nrows[i]; j++) {
 			const struct t13_code *c = t13_get(rows[i][j].code);
@@ -365,7 +364,7 @@ static int timesheet_save(struct ctx *ctx)
 	last = date_month_last(doc.year, doc.month);
 	int *dates = arena_alloc(ctx->arena, sizeof(int) * (size_t)n);
 	int *nrows = arena_alloc(ctx->arena, sizeof(int) * (size_t)n);
-	struct worktime_row(*rows)[WORKTIME_MAX_ROWS] =
+	struct workday_row(*rows)[WORKDAY_MAX_ROWS] =
 	    arena_alloc(ctx->arena, sizeof(*rows) * (size_t)n);
 	for (int i = 0; i < n; i++) {
 		json_object *d = json_object_array_get_idx(days, (size_t)i);

@@ -163,39 +163,6 @@ const char *worktime_document_title(int code)
 	return c ? c->meaning : "Документ";
 }
 
-/* ---- days ---- */
-
-struct worktime_row *worktime_day_find(struct worktime_day *d, int code)
-{
-	for (int i = 0; i < d->nrows; i++)
-		if (d->rows[i].code == code)
-			return &d->rows[i];
-	return NULL;
-}
-
-void worktime_day_add(struct worktime_day *d, int code, int32_t hours)
-{
-	struct worktime_row *r = worktime_day_find(d, code);
-
-	if (r) {
-		r->hours += hours;
-		return;
-	}
-	if (d->nrows < WORKTIME_MAX_ROWS)
-		d->rows[d->nrows++] = (struct worktime_row){code, hours};
-}
-
-static void worktime_day_remove(struct worktime_day *d, int code)
-{
-	for (int i = 0; i < d->nrows; i++)
-		if (d->rows[i].code == code) {
-			memmove(&d->rows[i], &d->rows[i + 1],
-			        (size_t)(d->nrows - i - 1) * sizeof(d->rows[0]));
-			d->nrows--;
-			return;
-		}
-}
-
 /* ---- the month ---- */
 
 struct worktime_plan {
@@ -309,7 +276,7 @@ static int worktime_load_employees(struct ctx *ctx, struct worktime_month *m, co
 			e->days[d].date = date;
 			if ((e->hired == DATE_NONE || date >= e->hired) &&
 			    (e->dismissed == DATE_NONE || date <= e->dismissed))
-				e->days[d].flags |= WORKTIME_EMPLOYED;
+				e->days[d].flags |= WORKDAY_EMPLOYED;
 		}
 	}
 	return 0;
@@ -372,14 +339,14 @@ static int worktime_load_plans(struct ctx *ctx, struct worktime_month *m, const 
 			                      y);
 		}
 		for (int d = from < m->first ? 0 : from - m->first; d <= to - m->first; d++) {
-			struct worktime_day *day = &e->days[d];
-			day->flags |= WORKTIME_PLANNED;
+			struct workday *day = &e->days[d];
+			day->flags |= WORKDAY_PLANNED;
 			day->plan_hours = p->days[d].hours;
 			day->plan_night = p->days[d].night;
 			if (p->days[d].flags & SCHEDULE_PAID_OFF)
-				day->flags |= WORKTIME_PAID_OFF;
+				day->flags |= WORKDAY_PAID_OFF;
 			else
-				day->flags &= ~WORKTIME_PAID_OFF;
+				day->flags &= ~WORKDAY_PAID_OFF;
 		}
 	}
 
@@ -399,8 +366,7 @@ static int worktime_load_plans(struct ctx *ctx, struct worktime_month *m, const 
 		    worktime_int_array(PQgetvalue(ind, r, 2), night, m->ndays) < 0)
 			continue;
 		for (int d = 0; d < m->ndays; d++) {
-			e->days[d].flags =
-			    (e->days[d].flags & WORKTIME_EMPLOYED) | WORKTIME_PLANNED;
+			e->days[d].flags = (e->days[d].flags & WORKDAY_EMPLOYED) | WORKDAY_PLANNED;
 			e->days[d].plan_hours = hours[d];
 			e->days[d].plan_night = night[d];
 		}
@@ -425,21 +391,15 @@ static int worktime_load_deviations(struct ctx *ctx, struct worktime_month *m, c
 	for (int i = 0; i < m->n; i++) {
 		struct worktime_employee *e = &m->emp[i];
 		for (int d = 0; d < m->ndays; d++) {
-			struct worktime_day *day = &e->days[d];
-			if (!(day->flags & WORKTIME_EMPLOYED))
+			struct workday *day = &e->days[d];
+			if (!(day->flags & WORKDAY_EMPLOYED))
 				continue;
-			if (!(day->flags & WORKTIME_PLANNED)) {
+			if (!(day->flags & WORKDAY_PLANNED)) {
 				if (e->uncovered == DATE_NONE)
 					e->uncovered = day->date;
 				continue;
 			}
-			if (day->plan_hours > 0) {
-				worktime_day_add(day, T13_YA, day->plan_hours);
-				if (day->plan_night > 0)
-					worktime_day_add(day, T13_N, day->plan_night);
-			} else {
-				worktime_day_add(day, T13_V, 0);
-			}
+			workday_plan(day);
 		}
 	}
 	for (int r = 0; r < PQntuples(res); r++) {
@@ -456,18 +416,10 @@ static int worktime_load_deviations(struct ctx *ctx, struct worktime_month *m, c
 		if (to > m->last)
 			to = m->last;
 		for (int date = from; date <= to; date++) {
-			struct worktime_day *day = &e->days[date - m->first];
-			if (!(day->flags & WORKTIME_EMPLOYED))
+			struct workday *day = &e->days[date - m->first];
+			if (!(day->flags & WORKDAY_EMPLOYED))
 				continue;
-			if (whole) {
-				day->nrows = 0;
-				day->deviation_id = atoll(PQgetvalue(res, r, 1));
-				worktime_day_add(day, code, 0);
-			} else {
-				if (code == T13_RV)
-					worktime_day_remove(day, T13_V);
-				worktime_day_add(day, code, hours);
-			}
+			workday_deviation(day, code, whole, hours, atoll(PQgetvalue(res, r, 1)));
 		}
 	}
 	return 0;
@@ -503,8 +455,8 @@ static int worktime_load_posted(struct ctx *ctx, struct worktime_month *m, const
 		date = worktime_pg_date(res, r, 2);
 		if (date == DATE_NONE || date < m->first || date > m->last)
 			continue;
-		worktime_day_add(&e->days[date - m->first], atoi(PQgetvalue(res, r, 3)),
-		                 atoi(PQgetvalue(res, r, 4)));
+		workday_add(&e->days[date - m->first], atoi(PQgetvalue(res, r, 3)),
+		            atoi(PQgetvalue(res, r, 4)));
 	}
 	return 0;
 }

@@ -6,15 +6,11 @@
  * worktime_month_load() reads everything for one month with one query per
  * table (employees, assignments, schedules, individual schedules,
  * deviations, posted timesheets), whatever the number of employees, and
- * fills every employee's days the one way the service knows:
- *  - the plan of a date is the individual schedule of the month if there is
- *    one, else the schedule assigned on that date (schedule_fill over the
- *    schedule's calendar, or the tenant's default calendar);
- *  - a whole-day deviation covering the date gives its code (hours 0);
- *  - else planned hours give Я with the day's hours and, when the day has
- *    night hours, Н with them (Н counts hours inside the day's work, as in
- *    1C and payroll.h); a day without planned hours gives В;
- *  - hour deviations on the date add С, РВ (which replaces В) and Н hours.
+ * fills every employee's days the one way the service knows: the plan of a
+ * date is the individual schedule of the month if there is one, else the
+ * schedule assigned on that date (schedule_fill over the schedule's
+ * calendar, or the tenant's default calendar); the rows of the day come from
+ * the plan and the deviation documents by the rules of workday.h.
  * With WORKTIME_POSTED a posted timesheet replaces all of that for its
  * employee (it has priority, payroll.md).
  *
@@ -24,32 +20,12 @@
 #define CABINET_WORKTIME_H
 
 #include "dispatch.h"
+#include "workday.h"
 
 #include <stdint.h>
 
-#define WORKTIME_MAX_ROWS 8
-
-/* worktime_day.flags */
-#define WORKTIME_EMPLOYED 0x1u /* between hired and dismissed */
-#define WORKTIME_PLANNED  0x2u /* a schedule covers the date */
-#define WORKTIME_PAID_OFF 0x4u /* a paid non-working day of the calendar */
-
 /* worktime_month_load flags */
 #define WORKTIME_POSTED 0x1u /* posted timesheets replace the plan */
-
-struct worktime_row {
-	int code; /* T13_* */
-	int32_t hours;
-};
-
-struct worktime_day {
-	int date;
-	unsigned flags;
-	int32_t plan_hours, plan_night; /* hundredths */
-	int64_t deviation_id;           /* the whole-day deviation, 0 if none */
-	int nrows;
-	struct worktime_row rows[WORKTIME_MAX_ROWS];
-};
 
 struct worktime_employee {
 	int64_t id;
@@ -57,7 +33,7 @@ struct worktime_employee {
 	int hired, dismissed;                                /* DATE_NONE when unknown */
 	int64_t timesheet_id;                                /* the posted one used, or 0 */
 	int uncovered; /* first employed date with no schedule, or DATE_NONE */
-	struct worktime_day days[31];
+	struct workday days[31];
 };
 
 struct worktime_month {
@@ -73,11 +49,6 @@ struct worktime_month {
  */
 int worktime_month_load(struct ctx *ctx, int year, int month, const int64_t *ids, int nids,
                         unsigned flags, struct worktime_month *out);
-
-/* Adds hours of code to a day (summed with a row of the same code). */
-void worktime_day_add(struct worktime_day *d, int code, int32_t hours);
-/* The row of code on the day, or NULL. */
-struct worktime_row *worktime_day_find(struct worktime_day *d, int code);
 
 /* ---- arguments ---- */
 

@@ -1,0 +1,74 @@
+/*
+ * workday.h - one employee's day as the T-13 form shows it: rows of (code,
+ * hours), made from the plan and the deviation documents, and the form's
+ * totals over a month of such days. Pure: no database, no allocation.
+ *
+ * The rules (shared by timesheet filling and the T-13 report, worktime.h):
+ *  - a planned day with hours gives Я with the day's hours and, when it has
+ *    night hours, Н with them (Н counts hours inside the day's work, as in
+ *    1C and payroll.h); a planned day without hours gives В;
+ *  - a whole-day deviation replaces the day's rows with its code (hours 0);
+ *  - hour deviations add С, РВ (which replaces В) and Н hours to the day.
+ * Totals: worked days and hours for days 1-15, 16-end and the month (Я, ВМ,
+ * РВ and С hours; a day with any of them is a worked day), days and hours
+ * of each absence or partial code, and the days off (В).
+ */
+#ifndef CABINET_WORKDAY_H
+#define CABINET_WORKDAY_H
+
+#include "t13.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define WORKDAY_MAX_ROWS 8
+
+/* workday.flags */
+#define WORKDAY_EMPLOYED 0x1u /* between hired and dismissed */
+#define WORKDAY_PLANNED  0x2u /* a schedule covers the date */
+#define WORKDAY_PAID_OFF 0x4u /* a paid non-working day of the calendar */
+
+struct workday_row {
+	int code; /* T13_* */
+	int32_t hours;
+};
+
+struct workday {
+	int date;
+	unsigned flags;
+	int32_t plan_hours, plan_night; /* hundredths */
+	int64_t deviation_id;           /* the whole-day deviation, 0 if none */
+	int nrows;
+	struct workday_row rows[WORKDAY_MAX_ROWS];
+};
+
+struct workday_totals {
+	int days[3]; /* first half (1-15), second half, month */
+	int32_t hours[3];
+	int absence_days[T13_COUNT + 1]; /* by code number */
+	int32_t absence_hours[T13_COUNT + 1];
+	int days_off;
+};
+
+/* Adds hours of code (summed with a row of the same code; rows beyond
+ * WORKDAY_MAX_ROWS are dropped). */
+void workday_add(struct workday *d, int code, int32_t hours);
+/* The row of code, or NULL. */
+struct workday_row *workday_find(struct workday *d, int code);
+void workday_remove(struct workday *d, int code);
+
+/* The rows of a planned day from plan_hours/plan_night (Я [+ Н], or В). */
+void workday_plan(struct workday *d);
+/* Applies a deviation document: whole (code, id) or hours of code. */
+void workday_deviation(struct workday *d, int code, int whole, int32_t hours, int64_t id);
+
+/* 1 for the codes of worked time in the totals: Я, ВМ, РВ, С. */
+int workday_worked_code(int code);
+/* The form's totals over days[0..n). */
+void workday_totals(const struct workday *days, int n, struct workday_totals *t);
+
+/* The cell texts of a day: codes "Я/Н" and hours "8/2" (hours "" when no
+ * row has hours; hours written as people read them: "7,2"). */
+void workday_cell(const struct workday *d, char *codes, size_t ncodes, char *hours, size_t nhours);
+
+#endif

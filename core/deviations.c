@@ -85,6 +85,25 @@ static int deviations_create(struct ctx *ctx)
 	int64_t employee;
 	PGresult *res;
 
+	const char *idem = jsonx_get_str(ctx->auth, "idempotency_key");
+
+	if (idem && *idem) { /* the same request again: the same document */
+		res = ctx_sql(ctx,
+		              "SELECT " DEVIATIONS_COLUMNS
+		              " FROM deviations WHERE tenant_id = $1 AND "
+		              "idempotency_key = $2",
+		              ctx_i64(ctx, ctx->tenant_id), idem);
+		if (res == NULL)
+			return -1;
+		if (PQntuples(res)) {
+			ctx->status = 201;
+			json_object_object_add(ctx_result(ctx), "deviation",
+			                       deviations_json(ctx, res, 0));
+			return 0;
+		}
+	} else {
+		idem = NULL;
+	}
 	if (ctx_arg_int(ctx, "employee_id", 1, INT64_MAX, CTX_REQUIRED, &employee) < 0)
 		bad = -1;
 	if (letter && (c == NULL || !(deviations_whole_day_code(c) || deviations_hour_code(c))))
@@ -158,13 +177,13 @@ static int deviations_create(struct ctx *ctx)
 	}
 	res = ctx_sql(ctx,
 	              "INSERT INTO deviations (tenant_id, employee_id, code, date_from, date_to, "
-	              "hours, whole_day, note, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, "
-	              "nullif($8, ''), $9) RETURNING " DEVIATIONS_COLUMNS,
+	              "hours, whole_day, note, created_by, idempotency_key) VALUES ($1, $2, $3, "
+	              "$4, $5, $6, $7, nullif($8, ''), $9, $10) RETURNING " DEVIATIONS_COLUMNS,
 	              ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, employee), ctx_i64(ctx, c->number),
 	              worktime_date_iso(ctx, from), worktime_date_iso(ctx, to),
 	              deviations_whole_day_code(c) ? NULL : ctx_i64(ctx, hours),
 	              deviations_whole_day_code(c) ? "t" : "f", note,
-	              ctx->user_id ? ctx_i64(ctx, ctx->user_id) : NULL);
+	              ctx->user_id ? ctx_i64(ctx, ctx->user_id) : NULL, idem);
 	if (res == NULL || audit_log(ctx, "deviations.created", 1, "deviation",
 	                             PQgetvalue(res, 0, 0), audit_detail("code", c->letter)) < 0)
 		return -1;

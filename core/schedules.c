@@ -96,6 +96,10 @@ static json_object *schedules_json(struct ctx *ctx, PGresult *res, int r)
 	              strcmp(PQgetvalue(res, r, 2), "week") == 0 ? "пятидневка / по дням недели"
 	                                                         : "сменный (цикл)");
 	jsonx_set_str(o, "holidays", PQgetvalue(res, r, 3));
+	jsonx_set_str(o, "holidays_title",
+	              strcmp(PQgetvalue(res, r, 3), "ignore") == 0
+	                  ? "не учитываются"
+	                  : "по производственному календарю");
 	jsonx_set_str(o, "cycle_start", PQgetisnull(res, r, 4) ? NULL : PQgetvalue(res, r, 4));
 	for (size_t i = 0; pattern && i < json_object_array_length(pattern); i++) {
 		json_object *pair = json_object_array_get_idx(pattern, i),
@@ -277,18 +281,36 @@ static int schedules_read(struct ctx *ctx, int64_t self, struct schedules_input 
 /* POST /api/admin/schedules */
 static int schedules_create(struct ctx *ctx)
 {
+	const char *idem = jsonx_get_str(ctx->auth, "idempotency_key");
 	struct schedules_input in;
 	PGresult *res;
 
+	if (idem && *idem) { /* the same request again: the same schedule */
+		res =
+		    ctx_sql(ctx,
+		            "SELECT " SCHEDULES_COLUMNS " FROM schedules WHERE tenant_id = $1 AND "
+		            "idempotency_key = $2",
+		            ctx_i64(ctx, ctx->tenant_id), idem);
+		if (res == NULL)
+			return -1;
+		if (PQntuples(res)) {
+			ctx->status = 201;
+			json_object_object_add(ctx_result(ctx), "schedule",
+			                       schedules_json(ctx, res, 0));
+			return 0;
+		}
+	} else {
+		idem = NULL;
+	}
 	if (schedules_read(ctx, 0, &in) < 0)
 		return -1;
 	res = ctx_sql(
 	    ctx,
 	    "INSERT INTO schedules (tenant_id, name, kind, holidays, cycle_start, pattern, "
-	    "week_hours, calendar_id, archived) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
-	    "RETURNING " SCHEDULES_COLUMNS,
+	    "week_hours, calendar_id, archived, idempotency_key) VALUES ($1, $2, $3, $4, $5, $6, "
+	    "$7, $8, $9, $10) RETURNING " SCHEDULES_COLUMNS,
 	    ctx_i64(ctx, ctx->tenant_id), in.name, in.kind, in.holidays, in.cycle_start, in.pattern,
-	    in.week_hours, in.calendar_id, in.archived ? "t" : "f");
+	    in.week_hours, in.calendar_id, in.archived ? "t" : "f", idem);
 	if (res == NULL ||
 	    audit_log(ctx, "schedules.created", 1, "schedule", PQgetvalue(res, 0, 0), NULL) < 0)
 		return -1;

@@ -217,6 +217,13 @@ class Time(unittest.TestCase):
         self.assertIn("«Отпуск основной (ОТ)»", msg)
         r = a.post("/api/admin/deviations", {"employee_id": self.ivanov, "code": "С", "date": "2025-04-17", "hours": 2})
         self.assertEqual(r.status, 201, r)
+        # the same request with the same Idempotency-Key: the same document, no second one
+        body = {"employee_id": self.ivanov, "code": "Н", "date": "2025-04-18", "hours": 1}
+        r1 = a.post("/api/admin/deviations", body, headers={"Idempotency-Key": "dev-1"})
+        r2 = a.post("/api/admin/deviations", body, headers={"Idempotency-Key": "dev-1"})
+        self.assertEqual((r1.status, r2.status), (201, 201), r2)
+        self.assertEqual(r1.json()["deviation"]["id"], r2.json()["deviation"]["id"])
+        self.assertEqual(a.delete("/api/admin/deviations/%d" % r1.json()["deviation"]["id"]).status, 200)
         listed = a.get("/api/admin/deviations?employee_id=%d&month=2025-04" % self.ivanov).json()["deviations"]
         self.assertEqual([d["code"] for d in listed], ["Б", "С"])
         # the backstop holds even past the core

@@ -402,7 +402,8 @@ static int calendars_arg_id(struct ctx *ctx, int64_t *id)
 	return ctx_arg_int(ctx, "id", 0, INT64_MAX, 0, id);
 }
 
-/* GET /api/admin/calendars */
+/* GET /api/admin/calendars: each calendar with its own years and every
+ * year it has (its own and, over the shipped calendar, the shipped ones). */
 static int calendars_list(struct ctx *ctx)
 {
 	json_object *r = ctx_result(ctx), *items = json_object_new_array(), *ru = NULL;
@@ -414,7 +415,10 @@ static int calendars_list(struct ctx *ctx)
 	    ctx,
 	    "SELECT c.id, c.name, c.region, c.base_ru, c.is_default, "
 	    "(SELECT coalesce(json_agg(y.year ORDER BY y.year), '[]') FROM calendar_years "
-	    "y WHERE y.tenant_id = c.tenant_id AND y.calendar_id = c.id) "
+	    "y WHERE y.tenant_id = c.tenant_id AND y.calendar_id = c.id), "
+	    "(SELECT coalesce(json_agg(u.year ORDER BY u.year), '[]') FROM (SELECT year FROM "
+	    "calendar_years y WHERE y.tenant_id = c.tenant_id AND y.calendar_id = c.id UNION "
+	    "SELECT year FROM ru_calendar_years WHERE c.base_ru) u) "
 	    "FROM calendars c WHERE c.tenant_id = $1 ORDER BY NOT c.is_default, lower(c.name)",
 	    ctx_i64(ctx, ctx->tenant_id));
 	years = ctx_sql0(ctx, "SELECT coalesce(json_agg(year ORDER BY year), '[]') "
@@ -434,6 +438,7 @@ static int calendars_list(struct ctx *ctx)
 		jsonx_set_bool(o, "is_default", 1);
 		jsonx_set_bool(o, "implicit", 1);
 		json_object_object_add(o, "own_years", json_object_new_array());
+		json_object_object_add(o, "years", json_object_get(ru));
 		json_object_array_add(items, o);
 	}
 	for (int i = 0; i < PQntuples(res); i++) {
@@ -445,6 +450,7 @@ static int calendars_list(struct ctx *ctx)
 		jsonx_set_bool(o, "is_default", strcmp(PQgetvalue(res, i, 4), "t") == 0);
 		jsonx_set_bool(o, "implicit", 0);
 		json_object_object_add(o, "own_years", json_tokener_parse(PQgetvalue(res, i, 5)));
+		json_object_object_add(o, "years", json_tokener_parse(PQgetvalue(res, i, 6)));
 		json_object_array_add(items, o);
 	}
 	return 0;

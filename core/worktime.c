@@ -383,7 +383,7 @@ static int worktime_load_deviations(struct ctx *ctx, struct worktime_month *m, c
 	            "SELECT employee_id, id, code, date_from, date_to, hours, whole_day "
 	            "FROM deviations WHERE tenant_id = $1 AND ($2::bigint[] IS NULL OR "
 	            "employee_id = ANY ($2::bigint[])) AND date_from <= $4::date AND "
-	            "date_to >= $3::date ORDER BY employee_id, date_from, id",
+	            "date_to >= $3::date ORDER BY employee_id, whole_day DESC, date_from, id",
 	            tenant, ids, first, last);
 
 	if (res == NULL)

@@ -3,9 +3,11 @@ export, copies for a region), work schedules and their year, assignments and
 individual schedules, deviation documents (overlaps refused naming both),
 timesheets (fill, edit, warnings, post), the T-13 report as JSON, XLSX and an
 admin page; bad input answered 422 naming the field; roles and tenants."""
+import io
 import os
 import sys
 import unittest
+import zipfile
 
 sys.path.insert(0, os.path.dirname(__file__))
 from stack import ROOT, Client, Stack, add_employee, add_session, add_user, tenant_with_admin  # noqa: E402
@@ -46,6 +48,7 @@ class Time(unittest.TestCase):
         cals = r.json()["calendars"]
         self.assertEqual(cals[0]["name"], "Российская Федерация")
         self.assertIn(2025, r.json()["reference_years"])
+        self.assertIn(2025, cals[0]["years"])
         y = self.admin.get("/api/admin/calendars/0/years/2025").json()
         self.assertEqual(y["norms"]["w40"]["days"], 247)
         self.assertEqual(y["norms"]["w40"]["hours"], 1972)
@@ -337,6 +340,10 @@ class Time(unittest.TestCase):
         self.assertEqual(r.headers["Content-Type"],
                          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         self.assertTrue(r.body.startswith(b"PK"))
+        with zipfile.ZipFile(io.BytesIO(r.body)) as z:
+            sheet = z.read("xl/worksheets/sheet1.xml").decode()
+        self.assertIn("Иванов Иван Иванович", sheet)
+        self.assertIn("Я/Н", sheet)
         self.assertIn("T-13-2025-04.xlsx", r.headers["Content-Disposition"])
         # bad input
         self.assertIn("month", self.fields(a.get("/api/admin/t13/2025-00")))

@@ -25,7 +25,8 @@ void buf_append(struct buf *b, const void *data, size_t len);
 void buf_puts(struct buf *b, const char *s);
 void buf_putc(struct buf *b, char c);
 void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void buf_vprintf(struct buf *b, const char *fmt, va_list ap);
+void buf_vprintf(struct buf *b, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
 /* Appends s with &, <, >, " and ' replaced by HTML entities. */
 void buf_put_html(struct buf *b, const char *s, size_t len);
 /* Drops the first n bytes (consumed input). */

@@ -63,6 +63,8 @@ static const struct vcase phone_cases[] = {
     {"79123456789", "+79123456789", NULL, NULL},
     {"9123456789", "+79123456789", NULL, NULL},
     {"912-345-67-89\t", "+79123456789", NULL, NULL},
+    {" +7 912 345 67 89", "+79123456789", NULL, NULL}, /* pasted with a space */
+    {"   ", NULL, "required", "+7XXXXXXXXXX"},
     {"", NULL, "required", "+7XXXXXXXXXX"},
     {NULL, NULL, "required", "+7XXXXXXXXXX"},
     {"912345678", NULL, "format", "+7 и 10 цифр"},       /* 9 digits */
@@ -107,6 +109,9 @@ static const struct vcase email_cases[] = {
     {"ivan@.example.ru", NULL, "format", "имя@домен.ru"},
     {"ivan@example.ru.", NULL, "format", "имя@домен.ru"},
     {"ivan@example-.ru", NULL, "format", "имя@домен.ru"},
+    {"ivan@-example.ru", NULL, "format", "имя@домен.ru"},
+    {"ivan@mail.-example.ru", NULL, "format", "имя@домен.ru"},
+    {"ivan@example.ru-", NULL, "format", "имя@домен.ru"},
     {"ivan petrov@example.ru", NULL, "format", "имя@домен.ru"},
     {"<ivan>@example.ru", NULL, "format", "имя@домен.ru"},
     {"ivan@exa_mple.ru", NULL, "format", "имя@домен.ru"},

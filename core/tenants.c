@@ -42,8 +42,7 @@ static const char *tenants_hex(struct ctx *ctx, const unsigned char *in, size_t 
 {
 	char *out = arena_alloc(ctx->arena, 2 * n + 1);
 
-	for (size_t i = 0; i < n; i++)
-		snprintf(out + 2 * i, 3, "%02x", in[i]);
+	hex_encode(out, in, n);
 	return out;
 }
 

@@ -311,10 +311,11 @@ static int timesheet_warnings(struct ctx *ctx, const struct timesheet_doc *doc, 
                               json_object *out)
 {
 	struct worktime_month m;
-	PGresult *res = ctx_sql(ctx,
-	                        "SELECT coalesce((settings->>'warn_dayoff_attendance')::boolean, "
-	                        "true) FROM tenants WHERE id = $1",
-	                        ctx_i64(ctx, ctx->tenant_id));
+	PGresult *res =
+	    ctx_sql(ctx,
+	            "SELECT coalesce(lower(settings->>'warn_dayoff_attendance'), 'true') "
+	            "NOT IN ('false', 'f', '0', 'off', 'no') FROM tenants WHERE id = $1",
+	            ctx_i64(ctx, ctx->tenant_id));
 
 	if (res == NULL)
 		return -1;

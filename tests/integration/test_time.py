@@ -359,6 +359,26 @@ class Time(unittest.TestCase):
                     "timesheets.posted", "timesheets.unposted", "schedules.assigned"):
             self.assertIn(act, actions)
 
+    def test_overlapping_documents_at_once(self):
+        """Eight requests for overlapping sick leaves of one employee at the
+        same moment: the employee's row lock lets exactly one through."""
+        import threading
+        emp = add_employee(self.s, self.tid, "Быстрова Ольга Сергеевна")
+        results = []
+
+        def one(i):
+            r = self.admin.post("/api/admin/deviations", {"employee_id": emp, "code": "Б",
+                                                          "date_from": "2025-06-%02d" % (2 + i % 3),
+                                                          "date_to": "2025-06-10"})
+            results.append(r.status)
+        threads = [threading.Thread(target=one, args=(i,)) for i in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        self.assertEqual(sorted(results), [201] + [409] * 7)
+        self.assertEqual(self.s.psql("SELECT count(*) FROM deviations WHERE employee_id = %d" % emp), "1")
+
     # ------------------------------------------------------------- pages
 
     def test_admin_pages(self):

@@ -5,9 +5,9 @@
  * and the month, and the days (hours) of each absence code. As JSON (the
  * admin page prints it) and as an XLSX download (libxlsxwriter).
  *
- * A day's codes come from the posted timesheet if there is one, else from
- * the schedule and the deviation documents (worktime.c): one query per
- * table for the whole month.
+ * Employees are listed by full name. A day's codes come from the posted timesheet if there is one,
+ * else from the schedule and the deviation documents (worktime.c): one query per table for the
+ * whole month.
  *
  * Worked: Я, ВМ, РВ and С hours (Н is inside the day's work and shown,
  * not added); a day counts as worked when it has any of them.
@@ -93,6 +93,16 @@ bad:
 	                      T13_MAX_IDS);
 }
 
+/* The form lists people alphabetically (byte order of UTF-8 is the Russian
+ * alphabet's, but for Ё), then by id. */
+static int t13_by_name(const void *a, const void *b)
+{
+	const struct worktime_employee *x = a, *y = b;
+	int c = strcmp(x->full_name, y->full_name);
+
+	return c ? c : (x->id > y->id) - (x->id < y->id);
+}
+
 static int t13_load(struct ctx *ctx, struct worktime_month *m)
 {
 	int year, month, nids;
@@ -100,7 +110,10 @@ static int t13_load(struct ctx *ctx, struct worktime_month *m)
 
 	if (worktime_arg_month(ctx, "month", &year, &month) < 0 || t13_ids(ctx, &ids, &nids) < 0)
 		return -1;
-	return worktime_month_load(ctx, year, month, ids, nids, WORKTIME_POSTED, m);
+	if (worktime_month_load(ctx, year, month, ids, nids, WORKTIME_POSTED, m) < 0)
+		return -1;
+	qsort(m->emp, (size_t)m->n, sizeof(m->emp[0]), t13_by_name);
+	return 0;
 }
 
 static json_object *t13_half_json(struct ctx *ctx, int days, int32_t hours)

@@ -57,6 +57,10 @@ static json_object *deviations_json(struct ctx *ctx, PGresult *res, int r)
 	jsonx_set_str(o, "note", PQgetisnull(res, r, 7) ? NULL : PQgetvalue(res, r, 7));
 	jsonx_set_str(o, "describe",
 	              deviations_describe(ctx, code, PQgetvalue(res, r, 0), from, to));
+	jsonx_set_str(o, "date_from_ru", worktime_date_ru(ctx, from));
+	jsonx_set_str(o, "date_to_ru", worktime_date_ru(ctx, to));
+	if (PQnfields(res) > 8)
+		jsonx_set_str(o, "employee", PQgetvalue(res, r, 8));
 	return o;
 }
 
@@ -118,7 +122,9 @@ static int deviations_create(struct ctx *ctx)
 			bad = -1;
 		if (worktime_arg_date(ctx, "date_to", 1, &to) < 0)
 			bad = -1;
-		if (jsonx_get(ctx->args, "hours"))
+		json_object *hv = jsonx_get(ctx->args, "hours");
+		if (hv && !json_object_is_type(hv, json_type_null) &&
+		    !(json_object_is_type(hv, json_type_string) && !*json_object_get_string(hv)))
 			bad = ctx_field_code(ctx, "hours", "invalid",
 			                     "Для кода %s часы не указываются: он на целые дни",
 			                     c->letter);
@@ -198,25 +204,30 @@ static int deviations_list(struct ctx *ctx)
 	json_object *items = json_object_new_array();
 	int64_t employee;
 	int year = 0, month = 0;
-	const char *first = NULL, *last = NULL;
+	const char *first = NULL, *last = NULL, *mtext = jsonx_get_str(ctx->args, "month");
+	const char *etext = jsonx_get_str(ctx->args, "employee_id");
 	PGresult *res;
 
 	json_object_object_add(ctx_result(ctx), "deviations", items);
-	if (ctx_arg_int(ctx, "employee_id", 1, INT64_MAX, 0, &employee) < 0)
+	/* an empty field of the page's filter form means "any" */
+	employee = 0;
+	if (!(etext && !*etext) && ctx_arg_int(ctx, "employee_id", 1, INT64_MAX, 0, &employee) < 0)
 		return -1;
-	if (jsonx_get(ctx->args, "month")) {
+	if (jsonx_get(ctx->args, "month") && !(mtext && !*mtext)) {
 		if (worktime_arg_month(ctx, "month", &year, &month) < 0)
 			return -1;
 		first = worktime_date_iso(ctx, date_month_first(year, month));
 		last = worktime_date_iso(ctx, date_month_last(year, month));
 	}
-	res = ctx_sql(ctx,
-	              "SELECT " DEVIATIONS_COLUMNS " FROM deviations WHERE tenant_id = $1 AND "
-	              "($2::bigint IS NULL OR employee_id = $2) AND ($3::date IS NULL OR "
-	              "(date_to >= $3::date AND date_from <= $4::date)) "
-	              "ORDER BY date_from, employee_id, id LIMIT 5000",
-	              ctx_i64(ctx, ctx->tenant_id), employee ? ctx_i64(ctx, employee) : NULL, first,
-	              last);
+	res = ctx_sql(
+	    ctx,
+	    "SELECT d.id, d.employee_id, d.code, d.date_from, d.date_to, d.hours, "
+	    "d.whole_day, d.note, e.full_name FROM deviations d JOIN employees e ON "
+	    "e.tenant_id = d.tenant_id AND e.id = d.employee_id WHERE d.tenant_id = $1 AND "
+	    "($2::bigint IS NULL OR d.employee_id = $2) AND ($3::date IS NULL OR "
+	    "(d.date_to >= $3::date AND d.date_from <= $4::date)) "
+	    "ORDER BY d.date_from, d.employee_id, d.id LIMIT 5000",
+	    ctx_i64(ctx, ctx->tenant_id), employee ? ctx_i64(ctx, employee) : NULL, first, last);
 	if (res == NULL)
 		return -1;
 	for (int r = 0; r < PQntuples(res); r++)

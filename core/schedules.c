@@ -173,6 +173,36 @@ struct schedules_input {
 	int archived;
 };
 
+/* The days of an HTML form: "hours[]" and "night[]" lists of text (empty =
+ * 0; a cycle ends at its last non-empty day). NULL when there is none. */
+static json_object *schedules_form_days(struct ctx *ctx)
+{
+	json_object *hours = jsonx_get(ctx->args, "hours"), *night = jsonx_get(ctx->args, "night");
+	json_object *days;
+	const char *kind = jsonx_get_str(ctx->args, "kind");
+	size_t n;
+
+	if (hours == NULL || !json_object_is_type(hours, json_type_array))
+		return NULL;
+	n = json_object_array_length(hours);
+	if (kind && strcmp(kind, "cycle") == 0)
+		while (n > 0 && !*json_object_get_string(json_object_array_get_idx(hours, n - 1)))
+			n--;
+	days = arena_own(ctx->arena, json_object_new_array());
+	for (size_t i = 0; i < n; i++) {
+		json_object *d = json_object_new_object();
+		const char *h = json_object_get_string(json_object_array_get_idx(hours, i));
+		const char *nt = night && json_object_is_type(night, json_type_array)
+		                     ? json_object_get_string(json_object_array_get_idx(night, i))
+		                     : NULL;
+		jsonx_set_str(d, "hours", h && *h ? h : "0");
+		if (nt && *nt)
+			jsonx_set_str(d, "night", nt);
+		json_object_array_add(days, d);
+	}
+	return days;
+}
+
 /* Reads and checks the fields of a schedule; field errors for all of them. */
 static int schedules_read(struct ctx *ctx, int64_t self, struct schedules_input *in)
 {
@@ -185,6 +215,10 @@ static int schedules_read(struct ctx *ctx, int64_t self, struct schedules_input 
 	size_t n = 0;
 
 	memset(in, 0, sizeof(*in));
+	if (days == NULL)
+		days = schedules_form_days(ctx);
+	if (wh && json_object_is_type(wh, json_type_string) && json_object_get_string_len(wh) == 0)
+		wh = NULL;
 	in->name = ctx_arg_str(ctx, "name", 200, 1);
 	in->kind = ctx_arg_str(ctx, "kind", 10, 0);
 	in->holidays = ctx_arg_str(ctx, "holidays", 10, 0);
@@ -201,7 +235,8 @@ static int schedules_read(struct ctx *ctx, int64_t self, struct schedules_input 
 		if (worktime_arg_date(ctx, "cycle_start", 1, &start) < 0)
 			bad = -1;
 	} else if (jsonx_get(ctx->args, "cycle_start") &&
-	           !json_object_is_type(jsonx_get(ctx->args, "cycle_start"), json_type_null)) {
+	           !json_object_is_type(jsonx_get(ctx->args, "cycle_start"), json_type_null) &&
+	           *json_object_get_string(jsonx_get(ctx->args, "cycle_start"))) {
 		bad = ctx_field_code(ctx, "cycle_start", "invalid",
 		                     "Дата начала цикла задаётся только для сменного графика");
 	}

@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <xlsxwriter.h>
 
@@ -108,7 +109,18 @@ static int t13_load(struct ctx *ctx, struct worktime_month *m)
 	int year, month, nids;
 	int64_t *ids;
 
-	if (worktime_arg_month(ctx, "month", &year, &month) < 0 || t13_ids(ctx, &ids, &nids) < 0)
+	const char *mtext = jsonx_get_str(ctx->args, "month");
+
+	if (mtext == NULL || !*mtext) { /* the page without a month: the current one */
+		time_t now = time(NULL);
+		struct tm tm;
+		gmtime_r(&now, &tm);
+		year = tm.tm_year + 1900;
+		month = tm.tm_mon + 1;
+	} else if (worktime_arg_month(ctx, "month", &year, &month) < 0) {
+		return -1;
+	}
+	if (t13_ids(ctx, &ids, &nids) < 0)
 		return -1;
 	if (worktime_month_load(ctx, year, month, ids, nids, WORKTIME_POSTED, m) < 0)
 		return -1;

@@ -7,6 +7,7 @@ import io
 import os
 import sys
 import unittest
+import urllib.parse
 import zipfile
 
 sys.path.insert(0, os.path.dirname(__file__))
@@ -392,6 +393,40 @@ class Time(unittest.TestCase):
             self.assertIn(text, r.text, path)
         page = self.admin.get("/admin/timesheets/2025-04").text
         self.assertIn("@page", page + self.s.http("GET", "/assets/admin.css", host="vremya.localhost").text)
+        self.assertIn("Апрель 2025", self.admin.get("/admin/timesheets?month=2025-04").text)
+        self.assertEqual(self.admin.get("/admin/timesheets").status, 200)  # the current month
+
+        def form(path, **fields):
+            fields["_csrf"] = self.admin.csrf
+            return self.admin.request("POST", path, raw=urllib.parse.urlencode(fields).encode(),
+                                      headers={"Content-Type": "application/x-www-form-urlencoded"})
+        # a schedule from the page's form: hours[] of the days
+        body = [("_csrf", self.admin.csrf), ("name", "Шестидневка"), ("kind", "week"), ("holidays", "calendar"),
+                ("cycle_start", ""), ("week_hours", "40")] + [("hours[]", h) for h in ("7", "7", "7", "7", "7", "5", "")] + \
+            [("night[]", "")] * 7
+        r = self.admin.request("POST", "/admin/schedules", raw=urllib.parse.urlencode(body).encode(),
+                               headers={"Content-Type": "application/x-www-form-urlencoded"})
+        self.assertEqual(r.status, 303, r.text[:3000])
+        six = [x for x in self.admin.get("/api/admin/schedules").json()["schedules"] if x["name"] == "Шестидневка"][0]
+        self.assertEqual([d["hours"] for d in six["days"]], [7, 7, 7, 7, 7, 5, 0])
+        # deviations: a document from the form, the list, an overlap shown on the page, deletion
+        emp = add_employee(self.s, self.tid, "Формова Вера Павловна")
+        r = form("/admin/deviations", employee_id=str(emp), code="К", date_from="2025-09-01", date_to="2025-09-05",
+                 date="", hours="", note="Казань")
+        self.assertEqual(r.status, 303, r.text[:3000])
+        page = self.admin.get("/admin/deviations?month=2025-09&employee_id=").text
+        self.assertIn("Формова Вера Павловна", page)
+        self.assertIn("Командировка (К)", page)
+        r = form("/admin/deviations", employee_id=str(emp), code="Б", date_from="2025-09-05", date_to="2025-09-08",
+                 date="", hours="", note="")
+        self.assertEqual(r.status, 409)
+        self.assertIn("пересекается с документом «Командировка (К)»", r.text)
+        r = form("/admin/deviations", employee_id=str(emp), code="С", date_from="", date_to="", date="2025-09-10",
+                 hours="30", note="")
+        self.assertEqual(r.status, 422)
+        self.assertIn("Часы за день", r.text)
+        dev = self.admin.get("/api/admin/deviations?employee_id=%d" % emp).json()["deviations"][0]["id"]
+        self.assertEqual(form("/admin/deviations/%d/delete" % dev).status, 303)
         # an edit through the page's form
         r = self.admin.request("POST", "/admin/calendars/0/2024", raw=(
             "_csrf=%s&date=2024-06-13&kind=holiday&title=" % self.admin.csrf).encode(),

@@ -102,6 +102,10 @@ static const struct admin_page admin_pages[] = {
 	{"GET", "/admin/timesheets", "t13.get", "t13", NULL, "Табель Т-13", PAGE_AUTH, NULL, NULL},
 	{"GET", "/admin/timesheets/{month}", "t13.get", "t13", NULL, "Табель Т-13", PAGE_AUTH, NULL,
 	 NULL},
+	{"GET", "/admin/timesheets/{month}/{employee_id}", "timesheets.get", "timesheet", NULL,
+	 "Табель сотрудника", PAGE_AUTH, NULL, NULL},
+	{"POST", "/admin/timesheets/{month}/{employee_id}", "timesheets.action", "timesheet", NULL,
+	 "Табель сотрудника", PAGE_AUTH | PAGE_RENDER, "timesheets.get", NULL},
 	{NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL},
 };
 

@@ -86,8 +86,6 @@ static int timesheet_answer(struct ctx *ctx, const struct timesheet_doc *doc)
 	json_object *r = ctx_result(ctx), *days = json_object_new_array();
 	int first = date_month_first(doc->year, doc->month);
 	int last = date_month_last(doc->year, doc->month);
-	int32_t worked = 0;
-	int worked_days = 0;
 	PGresult *head, *rows;
 
 	head = ctx_sql(ctx,
@@ -96,7 +94,13 @@ static int timesheet_answer(struct ctx *ctx, const struct timesheet_doc *doc)
 	               ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, doc->employee), doc->first);
 	if (head == NULL)
 		return -1;
+	PGresult *who =
+	    ctx_sql(ctx, "SELECT full_name FROM employees WHERE tenant_id = $1 AND id = $2",
+	            ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, doc->employee));
+	if (who == NULL)
+		return -1;
 	jsonx_set_int(r, "employee_id", doc->employee);
+	jsonx_set_str(r, "full_name", PQntuples(who) ? PQgetvalue(who, 0, 0) : "");
 	jsonx_set_str(r, "month", doc->month_text);
 	json_object_object_add(r, "days", days);
 	if (PQntuples(head) == 0) {
@@ -116,33 +120,37 @@ static int timesheet_answer(struct ctx *ctx, const struct timesheet_doc *doc)
 	               ctx_i64(ctx, ctx->tenant_id), PQgetvalue(head, 0, 0));
 	if (rows == NULL)
 		return -1;
-	int k = 0, n = PQntuples(rows);
-	for (int d = first; d <= last; d++) {
+	int k = 0, n = PQntuples(rows), nd = last - first + 1;
+	struct workday wd[31];
+	struct workday_totals t;
+	memset(wd, 0, sizeof(wd));
+	for (int d = 0; d < nd; d++) {
 		json_object *o = json_object_new_object(), *list = json_object_new_array();
-		int counted = 0;
-		jsonx_set_str(o, "date", worktime_date_iso(ctx, d));
-		jsonx_set_int(o, "day", d - first + 1);
-		for (; k < n && worktime_pg_date(rows, k, 0) == d; k++) {
+		char codes[WORKDAY_MAX_ROWS * 8], hours[WORKDAY_MAX_ROWS * 16];
+
+		wd[d].date = first + d;
+		jsonx_set_str(o, "date", worktime_date_iso(ctx, first + d));
+		jsonx_set_int(o, "day", d + 1);
+		for (; k < n && worktime_pg_date(rows, k, 0) == first + d; k++) {
 			json_object *row = json_object_new_object();
 			const struct t13_code *c = t13_get(atoi(PQgetvalue(rows, k, 1)));
 			int32_t h = atoi(PQgetvalue(rows, k, 2));
 			jsonx_set_str(row, "code", c ? c->letter : "?");
 			json_object_object_add(row, "hours", worktime_hours_json(h));
 			json_object_array_add(list, row);
-			if (c && c->number != T13_N &&
-			    (c->cls == T13_CLASS_WORK || c->cls == T13_CLASS_HOLIDAY_WORK ||
-			     c->cls == T13_CLASS_OVERTIME) &&
-			    h > 0) {
-				worked += h;
-				counted = 1;
-			}
+			if (c)
+				workday_add(&wd[d], c->number, h);
 		}
-		worked_days += counted;
+		workday_cell(&wd[d], codes, sizeof(codes), hours, sizeof(hours));
+		jsonx_set_str(o, "codes", codes);
+		jsonx_set_str(o, "hours", hours);
 		json_object_object_add(o, "rows", list);
 		json_object_array_add(days, o);
 	}
-	jsonx_set_int(r, "worked_days", worked_days);
-	json_object_object_add(r, "worked_hours", worktime_hours_json(worked));
+	workday_totals(wd, nd, &t);
+	jsonx_set_int(r, "worked_days", t.days[2]);
+	json_object_object_add(r, "worked_hours", worktime_hours_json(t.hours[2]));
+	jsonx_set_str(r, "worked_hours_ru", worktime_hours_ru(ctx, t.hours[2]));
 	return 0;
 }
 
@@ -350,9 +358,9 @@ static int timesheet_warnings(struct ctx *ctx, const struct timesheet_doc *doc, 
 /* PUT /api/admin/timesheets/{employee_id}/{month} {"days": [{"date",
  * "rows": [{"code": "Я", "hours": 8}, ...]}]}: sets the rows of each date
  * given (an empty list clears the date). Creates the draft if needed. */
-static int timesheet_save(struct ctx *ctx)
+static int timesheet_save_days(struct ctx *ctx, json_object *days)
 {
-	json_object *days = jsonx_get(ctx->args, "days"), *warnings;
+	json_object *warnings;
 	struct timesheet_doc doc;
 	int first, last, n, bad = 0;
 
@@ -444,6 +452,11 @@ static int timesheet_set_status(struct ctx *ctx, int post)
 	return timesheet_answer(ctx, &doc);
 }
 
+static int timesheet_save(struct ctx *ctx)
+{
+	return timesheet_save_days(ctx, jsonx_get(ctx->args, "days"));
+}
+
 static int timesheet_post(struct ctx *ctx)
 {
 	return timesheet_set_status(ctx, 1);
@@ -454,11 +467,49 @@ static int timesheet_unpost(struct ctx *ctx)
 	return timesheet_set_status(ctx, 0);
 }
 
+/* POST /admin/timesheets/{month}/{employee_id} (the admin page's buttons
+ * and its one-date form): action = fill, post, unpost, or set with date,
+ * code and hours (code empty: clear the date). */
+static int timesheet_action(struct ctx *ctx)
+{
+	const char *action = ctx_arg_str(ctx, "action", 10, 1);
+
+	if (action == NULL)
+		return -1;
+	if (strcmp(action, "fill") == 0)
+		return timesheet_fill(ctx);
+	if (strcmp(action, "post") == 0)
+		return timesheet_post(ctx);
+	if (strcmp(action, "unpost") == 0)
+		return timesheet_unpost(ctx);
+	if (strcmp(action, "set") != 0)
+		return ctx_field_code(ctx, "action", "invalid",
+		                      "Действие: fill, post, unpost или set");
+
+	const char *code = jsonx_get_str(ctx->args, "code");
+	json_object *days = arena_own(ctx->arena, json_object_new_array());
+	json_object *day = json_object_new_object(), *rows = json_object_new_array();
+	json_object *date = jsonx_get(ctx->args, "date"), *hours = jsonx_get(ctx->args, "hours");
+
+	json_object_object_add(day, "date", date ? json_object_get(date) : NULL);
+	if (code && *code) {
+		json_object *row = json_object_new_object();
+		jsonx_set_str(row, "code", code);
+		if (hours && *json_object_get_string(hours))
+			json_object_object_add(row, "hours", json_object_get(hours));
+		json_object_array_add(rows, row);
+	}
+	json_object_object_add(day, "rows", rows);
+	json_object_array_add(days, day);
+	return timesheet_save_days(ctx, days);
+}
+
 const struct op timesheet_ops[] = {
     {"timesheets.get", OP_ADMIN, timesheet_get, 0},
     {"timesheets.fill", OP_ADMIN, timesheet_fill, OP_WRITE},
     {"timesheets.save", OP_ADMIN, timesheet_save, OP_WRITE},
     {"timesheets.post", OP_ADMIN, timesheet_post, OP_WRITE},
     {"timesheets.unpost", OP_ADMIN, timesheet_unpost, OP_WRITE},
+    {"timesheets.action", OP_ADMIN, timesheet_action, OP_WRITE},
     {NULL, 0, NULL, 0},
 };

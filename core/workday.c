@@ -82,7 +82,7 @@ void workday_totals(const struct workday *days, int n, struct workday_totals *t)
 
 			if (workday_worked_code(r->code)) {
 				t->hours[half] += r->hours;
-				worked |= r->hours > 0 || r->code != T13_S;
+				worked |= r->hours > 0;
 			} else if (r->code == T13_V) {
 				t->days_off++;
 			} else if (c &&

@@ -10,7 +10,7 @@
  *  - a whole-day deviation replaces the day's rows with its code (hours 0);
  *  - hour deviations add С, РВ (which replaces В) and Н hours to the day.
  * Totals: worked days and hours for days 1-15, 16-end and the month (Я, ВМ,
- * РВ and С hours; a day with any of them is a worked day), days and hours
+ * РВ and С hours; a day with hours of any of them is a worked day), days and hours
  * of each absence or partial code, and the days off (В).
  */
 #ifndef CABINET_WORKDAY_H

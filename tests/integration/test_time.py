@@ -427,6 +427,24 @@ class Time(unittest.TestCase):
         self.assertIn("Часы за день", r.text)
         dev = self.admin.get("/api/admin/deviations?employee_id=%d" % emp).json()["deviations"][0]["id"]
         self.assertEqual(form("/admin/deviations/%d/delete" % dev).status, 303)
+        # one employee's timesheet page: fill, set a date (with the day-off warning), post
+        emp2 = add_employee(self.s, self.tid, "Страницева Нина Олеговна")
+        self.admin.post("/api/admin/employees/%d/schedule-assignments" % emp2,
+                        {"schedule_id": self.five, "date_from": "2025-01-01"})
+        page = "/admin/timesheets/2025-10/%d" % emp2
+        self.assertIn("не заполнен", self.admin.get(page).text)
+        r = form(page, action="fill")
+        self.assertEqual(r.status, 200, r.text[:3000])
+        self.assertIn("Отработано: дней 23, часов 184", r.text)
+        r = form(page, action="set", date="2025-10-04", code="Я", hours="3")
+        self.assertEqual(r.status, 200)
+        self.assertIn("04.10.2025 — выходной день по графику", r.text)
+        r = form(page, action="set", date="2025-10-04", code="ЯЯ", hours="3")
+        self.assertEqual(r.status, 422)
+        r = form(page, action="post")
+        self.assertIn("проведён", r.text)
+        self.assertEqual(form(page, action="fill").status, 409)
+        self.assertIn(page, self.admin.get("/admin/timesheets/2025-10").text)
         # an edit through the page's form
         r = self.admin.request("POST", "/admin/calendars/0/2024", raw=(
             "_csrf=%s&date=2024-06-13&kind=holiday&title=" % self.admin.csrf).encode(),

@@ -245,14 +245,21 @@ static int timesheet_fill(struct ctx *ctx)
 	struct timesheet_doc doc;
 	struct worktime_month m;
 	struct worktime_employee *e;
-	int planned = 0;
+	int planned = 0, employed = 0;
 
 	if (timesheet_args(ctx, &doc) < 0 ||
 	    worktime_month_load(ctx, doc.year, doc.month, &doc.employee, 1, 0, &m) < 0)
 		return -1;
 	e = &m.emp[0];
-	for (int d = 0; d < m.ndays; d++)
+	for (int d = 0; d < m.ndays; d++) {
 		planned += (e->days[d].flags & WORKDAY_PLANNED) != 0;
+		employed += (e->days[d].flags & WORKDAY_EMPLOYED) != 0;
+	}
+	if (employed == 0)
+		return ctx_field_code(ctx, "month", "not_employed",
+		                      "В %s сотрудник не работал в организации (даты приёма и "
+		                      "увольнения)",
+		                      doc.month_text);
 	if (e->uncovered != DATE_NONE || planned == 0)
 		return ctx_field_code(ctx, "month", "no_schedule",
 		                      "Нет графика работы на %s: назначьте сотруднику график или "

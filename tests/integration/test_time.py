@@ -302,6 +302,9 @@ class Time(unittest.TestCase):
         f = self.fields(a.post("/api/admin/timesheets/%d/2025-04/fill" % self.petrov))
         self.assertIn("month", f)  # no schedule
         self.assertEqual(f["month"][:24], "Нет графика работы на 20"[:24])
+        gone = add_employee(self.s, self.tid, "Уволенный Пётр", hired="2020-01-01", dismissed="2024-12-31")
+        f = self.fields(a.post("/api/admin/timesheets/%d/2025-04/fill" % gone))
+        self.assertIn("не работал", f["month"])
 
         # post: then it has priority and is locked
         r = a.post("/api/admin/timesheets/%d/2025-04/post" % self.ivanov)

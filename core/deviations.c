@@ -165,13 +165,15 @@ static int deviations_create(struct ctx *ctx)
 			                                    worktime_pg_date(res, 0, 2),
 			                                    worktime_pg_date(res, 0, 3)));
 	} else {
-		/* hour documents of a date add up: at most 24 h of one code a day */
+		/* hour documents of a date add up: С and РВ together at most 24 h a
+		 * day; Н (hours inside the day's work) at most 24 h on its own */
 		res = ctx_sql(
 		    ctx,
 		    "SELECT coalesce(sum(hours), 0) FROM deviations WHERE tenant_id = $1 AND "
-		    "employee_id = $2 AND NOT whole_day AND code = $3 AND date_from = $4",
+		    "employee_id = $2 AND NOT whole_day AND date_from = $4 AND "
+		    "(code = $3 OR ($3 <> $5 AND code <> $5))",
 		    ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, employee), ctx_i64(ctx, c->number),
-		    worktime_date_iso(ctx, from));
+		    worktime_date_iso(ctx, from), ctx_i64(ctx, T13_N));
 		if (res == NULL)
 			return -1;
 		if (atoi(PQgetvalue(res, 0, 0)) + hours > 2400)

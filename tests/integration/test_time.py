@@ -254,6 +254,12 @@ class Time(unittest.TestCase):
         self.assertIn("hours", f)
         f = self.fields(a.post("/api/admin/deviations", {"employee_id": self.ivanov, "code": "С", "date": "2025-05-05"}))
         self.assertIn("hours", f)
+        # hour documents of a date add up: С 20 + РВ 5 > 24
+        r = a.post("/api/admin/deviations", {"employee_id": self.ivanov, "code": "С", "date": "2025-05-06", "hours": 20})
+        self.assertEqual(r.status, 201, r)
+        f = self.fields(a.post("/api/admin/deviations", {"employee_id": self.ivanov, "code": "РВ", "date": "2025-05-06", "hours": 5}))
+        self.assertIn("24 часов", f["hours"])
+        self.assertEqual(a.delete("/api/admin/deviations/%d" % r.json()["deviation"]["id"]).status, 200)
         self.assertEqual(a.post("/api/admin/deviations", {"employee_id": 999999, "code": "Б", "date_from": "2025-05-01",
                                                           "date_to": "2025-05-02"}).status, 404)
 

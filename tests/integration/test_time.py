@@ -96,6 +96,17 @@ class Time(unittest.TestCase):
         self.assertEqual(r.status, 200, r)
         self.assertEqual(r.json()["year"], 2024)
         self.assertEqual(r.json()["norms"]["w40"]["hours"], 1979)
+        # a multipart upload of the file, as a browser form sends it
+        boundary = "----cabinet-test-boundary"
+        with open(os.path.join(ROOT, "sql", "calendars", "ru", "2023.xml"), "rb") as f:
+            data = f.read()
+        body = (("--%s\r\nContent-Disposition: form-data; name=\"file\"; filename=\"2023.xml\"\r\n"
+                 "Content-Type: application/xml\r\n\r\n" % boundary).encode() + data +
+                ("\r\n--%s--\r\n" % boundary).encode())
+        r = self.admin.post("/api/admin/calendars/%d/import" % cid, raw=body,
+                            headers={"Content-Type": "multipart/form-data; boundary=" + boundary})
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual((r.json()["year"], r.json()["norms"]["w40"]["days"]), (2023, 247))
         # JSON export and import
         j = self.admin.get("/api/admin/calendars/%d/years/2024/export.json" % cid)
         self.assertEqual(j.status, 200)

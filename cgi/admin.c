@@ -78,6 +78,22 @@ static const struct admin_page admin_pages[] = {
 	 NULL},
 	{"GET", "/admin/outbox", "outbox.list", "outbox", NULL, "Письма и SMS", PAGE_AUTH, NULL,
 	 NULL},
+	/* payroll */
+	{"GET", "/admin/payroll", "payroll.list", "payroll", NULL, "Зарплата", PAGE_AUTH, NULL, NULL},
+	{"POST", "/admin/payroll/calculate", "payroll.calculate", "payroll", "/admin/payroll/{month}",
+	 "Зарплата", PAGE_AUTH, "payroll.list", NULL},
+	{"GET", "/admin/payroll/{month}", "payroll.get", "payroll_doc", NULL, "Расчёт зарплаты",
+	 PAGE_AUTH, NULL, NULL},
+	{"POST", "/admin/payroll/{month}/calculate", "payroll.calculate", "payroll_doc",
+	 "/admin/payroll/{month}", "Расчёт зарплаты", PAGE_AUTH, "payroll.get", NULL},
+	{"POST", "/admin/payroll/{month}/close", "payroll.close", "payroll_doc",
+	 "/admin/payroll/{month}", "Расчёт зарплаты", PAGE_AUTH, "payroll.get", NULL},
+	{"POST", "/admin/payroll/{month}/reopen", "payroll.reopen", "payroll_doc",
+	 "/admin/payroll/{month}", "Расчёт зарплаты", PAGE_AUTH, "payroll.get", NULL},
+	{"POST", "/admin/payroll/{month}/delete", "payroll.delete", "payroll_doc", "/admin/payroll",
+	 "Расчёт зарплаты", PAGE_AUTH, "payroll.get", NULL},
+	{"GET", "/admin/payroll/{month}/employees/{employee_id}", "payslips.admin_get", "payslip",
+	 NULL, "Расчётный листок", PAGE_AUTH, NULL, NULL},
 	{NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL},
 };
 
@@ -126,6 +142,34 @@ static int admin_call(struct web_request *req, const char *op, json_object *args
 	jsonx_get_int64(reply->msg, "status", status);
 	web_apply_session(req, reply->msg);
 	return 0;
+}
+
+/* A redirect target with {name} replaced by the request's argument (route
+ * parameter or form field) of that name; only [A-Za-z0-9_-] is copied, so
+ * the target stays a path on this site. */
+static const char *admin_redirect_target(const char *pattern, json_object *args, char *out,
+					 size_t n)
+{
+	size_t o = 0;
+
+	for (const char *p = pattern; *p && o + 1 < n;) {
+		const char *end = *p == '{' ? strchr(p, '}') : NULL;
+		if (end) {
+			char name[64];
+			const char *v;
+			snprintf(name, sizeof(name), "%.*s", (int)(end - p - 1), p + 1);
+			v = jsonx_get_str(args, name);
+			for (; v && *v && o + 1 < n; v++)
+				if ((*v >= 'a' && *v <= 'z') || (*v >= 'A' && *v <= 'Z') ||
+				    (*v >= '0' && *v <= '9') || *v == '-' || *v == '_')
+					out[o++] = *v;
+			p = end + 1;
+		} else {
+			out[o++] = *p++;
+		}
+	}
+	out[o] = '\0';
+	return out;
 }
 
 /* The submitted fields to show again in a form: never secrets. */
@@ -242,7 +286,10 @@ static void admin_handle(struct web_request *req)
 			goto out;
 		}
 		if (is_post && status < 300 && !(page->flags & PAGE_RENDER)) {
-			web_redirect(req, page->redirect ? page->redirect : req->path);
+			char target[512];
+			web_redirect(req, page->redirect ? admin_redirect_target(page->redirect, args,
+										 target, sizeof(target))
+							 : req->path);
 			goto out;
 		}
 		if (jsonx_get(reply.msg, "error")) {

@@ -52,6 +52,10 @@ static const struct {
 	{"tenant.failed", "Ошибка создания кабинета"},
 	{"tenant.disabled", "Кабинет организации отключён"},
 	{"tenant.enabled", "Кабинет организации включён"},
+	{"payroll.calculated", "Расчёт зарплаты"},
+	{"payroll.closed", "Месяц зарплаты закрыт"},
+	{"payroll.reopened", "Месяц зарплаты открыт снова"},
+	{"payroll.deleted", "Расчёт зарплаты удалён"},
 };
 
 const char *audit_action_title(const char *action)

@@ -6,6 +6,8 @@ const struct op *const ops_tables[] = {
 	system_ops,
 	auth_ops,
 	tenants_ops,
+	payrun_ops,
+	payslips_ops,
 	NULL,
 };
 

@@ -71,14 +71,24 @@ static const char *payrun_status_title(const char *status)
 
 /* ------------------------------------------------------------ loading */
 
-struct payrun_emp {
-	int64_t id;
-	int hired, dismissed;
-	int has_pay;
-	const char *rate_text;
+/* Pay terms from a date on (employee_pay). */
+struct payrun_pay {
+	int from;
 	int64_t rate;
 	enum payroll_pay_by pay_by;
 	int norm; /* -1: the tenant's default */
+};
+
+/* The most pay terms one employee may have in force within a month, and the
+ * most assignments once the month is cut at their changes. */
+#define PAYRUN_MAX_TERMS  8
+#define PAYRUN_MAX_ASSIGN 128
+
+struct payrun_emp {
+	int64_t id;
+	int hired, dismissed;
+	int p0,
+	    np; /* pay terms: the one in force on the 1st (or the month's first), then later ones */
 	int a0, na, d0, nd, t0, nt, has_ts;
 	struct schedule_day *individual;
 	int64_t ytd_income, ytd_deduction, ytd_tax;
@@ -97,6 +107,7 @@ struct payrun {
 	int64_t *sch_id, *sch_cal;
 	int nsch;
 	struct payroll_assignment *asg;
+	struct payrun_pay *pay;
 	struct payroll_deviation *dev;
 	struct payroll_time *ts;
 	int64_t *cal_id;
@@ -237,7 +248,6 @@ static int payrun_load_employees(struct payrun *r)
 		e->id = strtoll(PQgetvalue(res, i, 0), NULL, 10);
 		e->hired = payrun_date(res, i, 1);
 		e->dismissed = payrun_date(res, i, 2);
-		e->norm = -1;
 	}
 	r->nemps = n;
 	/* an explicit list: every id must be someone employed in the month */
@@ -250,36 +260,46 @@ static int payrun_load_employees(struct payrun *r)
 	}
 
 	pay = ctx_sql(r->ctx,
-	              "SELECT DISTINCT ON (employee_id) employee_id, rate::text, pay_by, "
-	              "coalesce(norm, '') FROM employee_pay WHERE tenant_id = $1 "
+	              "SELECT employee_id, date_from, rate::text, pay_by, coalesce(norm, '') "
+	              "FROM employee_pay WHERE tenant_id = $1 "
 	              "AND ($2::bigint[] IS NULL OR employee_id = ANY($2::bigint[])) "
-	              "AND date_from <= $4::date "
-	              "ORDER BY employee_id, (date_from <= $3::date) DESC, "
-	              "CASE WHEN date_from <= $3::date THEN date_from END DESC, date_from",
-	              r->p_tenant, r->p_ids, r->p_first, r->p_last);
+	              "AND date_from <= $3::date ORDER BY employee_id, date_from",
+	              r->p_tenant, r->p_ids, r->p_last);
 	if (pay == NULL)
 		return -1;
+	r->pay = arena_alloc(r->ctx->arena, sizeof(*r->pay) * (size_t)(PQntuples(pay) + 1));
 	for (int i = 0; i < PQntuples(pay); i++) {
 		struct payrun_emp *e = payrun_find(r, PQgetvalue(pay, i, 0));
-		const char *norm = PQgetvalue(pay, i, 3);
+		struct payrun_pay *p = &r->pay[i];
+		const char *norm = PQgetvalue(pay, i, 4);
 		if (e == NULL)
 			continue;
-		e->has_pay = 1;
-		e->rate_text = PQgetvalue(pay, i, 1);
-		if (money_parse(e->rate_text, 0, &e->rate) < 0)
+		p->from = payrun_date(pay, i, 1);
+		if (money_parse(PQgetvalue(pay, i, 2), 0, &p->rate) < 0)
 			payrun_emp_error(r, e->id, "rate",
 			                 "Оклад должен быть суммой в рублях с копейками, не больше "
 			                 "9 999 999 999 999,99");
-		e->pay_by = strcmp(PQgetvalue(pay, i, 2), "hours") == 0 ? PAYROLL_BY_HOURS
+		p->pay_by = strcmp(PQgetvalue(pay, i, 3), "hours") == 0 ? PAYROLL_BY_HOURS
 		                                                        : PAYROLL_BY_DAYS;
-		if (*norm)
-			e->norm = strcmp(norm, "summed") == 0 ? PAYROLL_NORM_SUMMED
-			                                      : PAYROLL_NORM_PER_PERIOD;
+		p->norm = !*norm                        ? -1
+		          : strcmp(norm, "summed") == 0 ? PAYROLL_NORM_SUMMED
+		                                        : PAYROLL_NORM_PER_PERIOD;
+		/* rows come by date: one in force on the 1st replaces the earlier ones */
+		if (e->np == 0 || p->from <= r->first) {
+			e->p0 = i;
+			e->np = 1;
+		} else {
+			e->np++;
+		}
 	}
 	/* everyone: those with pay terms; a list: each must have them */
 	n = 0;
 	for (int i = 0; i < r->nemps; i++) {
-		if (!r->emps[i].has_pay) {
+		if (r->emps[i].np > PAYRUN_MAX_TERMS)
+			payrun_emp_error(
+			    r, r->emps[i].id, "rate",
+			    "Слишком много изменений оклада в одном месяце (не больше 7)");
+		if (r->emps[i].np == 0) {
 			if (r->list)
 				payrun_emp_error(r, r->emps[i].id, "rate",
 				                 "Не заданы условия оплаты (оклад) на этот месяц");
@@ -624,14 +644,49 @@ enum {
 	L_COUNT
 };
 
-/* Runs the engine for one employee and appends the results. */
+/* Cuts the month's assignments at the dates pay terms change, so no line
+ * spans two rates: a cut repeats the schedule in force on its date. Returns
+ * the number of assignments in out. */
+static int payrun_cut(const struct payrun *r, const struct payrun_emp *e,
+                      const struct payroll_assignment *asg, int na, struct payroll_assignment *out)
+{
+	int n = 0, k = 1;
+
+	/* an individual schedule without assignments: any schedule index will do */
+	if (na == 0 && r->nsch > 0) {
+		out[n++] = (struct payroll_assignment){r->first, 0};
+		for (; k < e->np && n < PAYRUN_MAX_ASSIGN; k++)
+			out[n++] = (struct payroll_assignment){r->pay[e->p0 + k].from, 0};
+		return n;
+	}
+	for (int i = 0; i < na && n < PAYRUN_MAX_ASSIGN; i++) {
+		int until = i + 1 < na ? asg[i + 1].from : r->last + 1;
+		out[n++] = asg[i];
+		for (; k < e->np; k++) {
+			int c = r->pay[e->p0 + k].from;
+			if (c >= until)
+				break;
+			if (c > asg[i].from && n < PAYRUN_MAX_ASSIGN)
+				out[n++] = (struct payroll_assignment){c, asg[i].schedule};
+		}
+	}
+	return n;
+}
+
+/* Runs the engine for one employee (once per pay terms in force in the
+ * month, each line taken from the run of the terms in force on its first
+ * day) and appends the results. res has PAYRUN_MAX_TERMS + 1 elements. */
 static int payrun_one(struct payrun *r, struct payrun_emp *e, struct payroll_result *res,
                       struct payrun_arr *ea, struct payrun_arr *la, int64_t *count)
 {
+	struct payroll_assignment cut[PAYRUN_MAX_ASSIGN];
+	struct payroll_result *out = res;
 	struct payroll_input in;
 	struct payroll_error err;
 	struct ndfl_input ni = {0};
 	struct ndfl_result nr;
+	const struct payrun_pay *last = &r->pay[e->p0 + e->np - 1];
+	enum payroll_norm_mode last_norm = r->tenant_norm;
 	int a0 = e->a0, na = e->na, first_sched = -1;
 
 	/* only the assignment in force at the month's start and the later ones */
@@ -656,30 +711,59 @@ static int payrun_one(struct payrun *r, struct payrun_emp *e, struct payroll_res
 	in.calendar = payrun_calendar(r, first_sched >= 0 ? r->sch_cal[first_sched] : 0);
 	in.schedules = r->sch;
 	in.nschedules = r->nsch;
-	in.terms.rate = e->rate;
-	in.terms.pay_by = e->pay_by;
 	in.terms.hired = e->hired;
 	in.terms.dismissed = e->dismissed;
 	in.assignments = na ? &r->asg[a0] : NULL;
 	in.nassignments = na;
+	if (e->np > 1) {
+		in.nassignments = payrun_cut(r, e, na ? &r->asg[a0] : NULL, na, cut);
+		in.assignments = in.nassignments ? cut : NULL;
+	}
 	in.individual = e->individual;
-	in.norm = e->norm >= 0 ? (enum payroll_norm_mode)e->norm : r->tenant_norm;
 	in.deviations = e->nd ? &r->dev[e->d0] : NULL;
 	in.ndeviations = e->nd;
 	in.has_timesheet = e->has_ts;
 	in.timesheet = e->nt ? &r->ts[e->t0] : NULL;
 	in.ntimesheet = e->nt;
 	in.night_percent = r->night_percent;
-	if (payroll_run(&in, res, &err) < 0) {
-		const char *field = err.field ? err.field : "input";
-		if (err.index >= 0)
-			field = arena_printf(r->ctx->arena, "%s[%d]", field, err.index);
-		return payrun_emp_error(r, e->id, field, err.message);
+	for (int k = 0; k < e->np; k++) {
+		const struct payrun_pay *p = &r->pay[e->p0 + k];
+		struct payroll_result *rk = e->np > 1 ? &res[k + 1] : res;
+		in.terms.rate = p->rate;
+		in.terms.pay_by = p->pay_by;
+		in.norm = p->norm >= 0 ? (enum payroll_norm_mode)p->norm : r->tenant_norm;
+		last_norm = in.norm;
+		if (payroll_run(&in, rk, &err) < 0) {
+			const char *field = err.field ? err.field : "input";
+			if (err.index >= 0)
+				field = arena_printf(r->ctx->arena, "%s[%d]", field, err.index);
+			return payrun_emp_error(r, e->id, field, err.message);
+		}
+	}
+	if (e->np > 1) {
+		/* salary lines first, then premiums, each in date order */
+		out->nlines = 0;
+		out->total = 0;
+		for (int pass = 0; pass < 2; pass++) {
+			for (int k = 0; k < e->np; k++) {
+				int from = k ? r->pay[e->p0 + k].from : r->first;
+				int to = k + 1 < e->np ? r->pay[e->p0 + k + 1].from - 1 : r->last;
+				for (int i = 0; i < res[k + 1].nlines; i++) {
+					const struct payroll_line *l = &res[k + 1].lines[i];
+					if ((l->kind == PAYROLL_LINE_SALARY) != (pass == 0) ||
+					    l->from < from || l->from > to ||
+					    out->nlines == PAYROLL_MAX_LINES)
+						continue;
+					out->lines[out->nlines++] = *l;
+					out->total += l->amount;
+				}
+			}
+		}
 	}
 	ni.ytd_income = e->ytd_income;
 	ni.ytd_deductions = e->ytd_deduction;
 	ni.ytd_tax = e->ytd_tax;
-	ni.income = res->total;
+	ni.income = out->total;
 	if (ndfl_month(&ni, &nr) < 0)
 		return payrun_emp_error(
 		    r, e->id, "ndfl",
@@ -687,15 +771,15 @@ static int payrun_one(struct payrun *r, struct payrun_emp *e, struct payroll_res
 
 	payrun_arr_i64(&ea[E_ID], e->id);
 	payrun_arr_add(&ea[E_SOURCE], e->has_ts ? "timesheet" : "deviations");
-	payrun_arr_add(&ea[E_NORM], in.norm == PAYROLL_NORM_SUMMED ? "summed" : "per_period");
-	payrun_arr_add(&ea[E_PAYBY], e->pay_by == PAYROLL_BY_HOURS ? "hours" : "days");
-	payrun_arr_money(&ea[E_RATE], e->rate);
-	payrun_arr_money(&ea[E_ACCRUED], res->total);
+	payrun_arr_add(&ea[E_NORM], last_norm == PAYROLL_NORM_SUMMED ? "summed" : "per_period");
+	payrun_arr_add(&ea[E_PAYBY], last->pay_by == PAYROLL_BY_HOURS ? "hours" : "days");
+	payrun_arr_money(&ea[E_RATE], last->rate);
+	payrun_arr_money(&ea[E_ACCRUED], out->total);
 	payrun_arr_money(&ea[E_BASE], nr.base_ytd);
 	payrun_arr_money(&ea[E_NDFL], nr.tax);
-	payrun_arr_money(&ea[E_NET], res->total - nr.tax);
-	for (int i = 0; i < res->nlines; i++) {
-		const struct payroll_line *l = &res->lines[i];
+	payrun_arr_money(&ea[E_NET], out->total - nr.tax);
+	for (int i = 0; i < out->nlines; i++) {
+		const struct payroll_line *l = &out->lines[i];
 		int salary = l->kind == PAYROLL_LINE_SALARY;
 		payrun_arr_i64(&la[L_EMP], e->id);
 		payrun_arr_i64(&la[L_N], i + 1);
@@ -855,7 +939,7 @@ static int payroll_calculate(struct ctx *ctx)
 	    payrun_load_timesheets(&r) < 0 || payrun_load_ytd(&r) < 0)
 		goto out;
 	if (r.nerrors == 0) {
-		res = malloc(sizeof(*res));
+		res = malloc(sizeof(*res) * (PAYRUN_MAX_TERMS + 1));
 		if (res == NULL) {
 			ctx_fail(ctx, PROTO_ERR_internal, NULL);
 			goto out;

@@ -12,9 +12,14 @@
  *
  * Decisions (README.md "Payroll" repeats them for administrators):
  *  - Pay terms: the employee_pay row in force on the first day of the
- *    month, or for someone whose first terms start later in the month, the
- *    first row of the month. A rate change inside the month does not cut a
- *    line (the engine has one rate per run).
+ *    month (for someone whose first terms start later in the month, the
+ *    month's first row, which then also prices the days before it) and the
+ *    rows starting later in the month. A change of terms inside the month
+ *    cuts the salary line on its date (an extra assignment of the schedule
+ *    in force then): the engine runs once per terms, and each line - salary
+ *    or premium - is taken from the run of the terms in force on its first
+ *    day. Norms do not depend on the rate, so the pieces add up exactly as
+ *    one run with two rates would. At most 8 terms in force in one month.
  *  - Norm mode: employee_pay.norm, else tenants.settings->>'payroll_norm',
  *    else per_period. Night premium: tenants.settings->>'night_percent'
  *    (20..1000, default 20).

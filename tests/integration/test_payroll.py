@@ -293,6 +293,69 @@ class Payroll(unittest.TestCase):
         self.assertEqual(self.admin.get("/api/admin/payroll/2017-4").status, 422)
 
 
+class PayrollInputs(unittest.TestCase):
+    """Where worked time and terms come from: posted timesheets over
+    deviations, a rate change inside the month."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.s = Stack("payroll-inputs").__enter__()
+        cls.tid, _, cls.admin = tenant_with_admin(cls.s, "payin")
+        cls.five = Payroll.schedule.__func__(cls, cls.tid, "Пятидневка", "week", "calendar", FIVE)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.s.__exit__(None, None, None)
+
+    def employee(self, name, rates):
+        eid = add_employee(self.s, self.tid, name, hired="2020-01-01")
+        for date_from, rate in rates:
+            self.s.psql("INSERT INTO employee_pay (tenant_id, employee_id, date_from, rate, pay_by, norm) "
+                        "VALUES (%d, %d, '%s', %s, 'days', 'per_period')" % (self.tid, eid, date_from, rate))
+        self.s.psql("INSERT INTO schedule_assignments (tenant_id, employee_id, schedule_id, date_from) "
+                    "VALUES (%d, %d, %d, '2020-01-01')" % (self.tid, eid, self.five))
+        return eid
+
+    def timesheet(self, eid, status, days):
+        ts = int(self.s.psql("INSERT INTO timesheets (tenant_id, employee_id, month, status) VALUES "
+                             "(%d, %d, '2025-03-01', '%s') RETURNING id" % (self.tid, eid, status)))
+        self.s.psql("INSERT INTO timesheet_rows (tenant_id, timesheet_id, date, code, hours) "
+                    "SELECT %d, %d, d::date, 1, 800 FROM generate_series(DATE '2025-03-01', DATE '%s', "
+                    "interval '1 day') d WHERE extract(isodow FROM d) < 6" % (self.tid, ts, days))
+
+    def slip(self, eid):
+        r = self.admin.get("/api/admin/payslips/%d/2025-03" % eid)
+        self.assertEqual(r.status, 200, r)
+        return r.json()
+
+    def test_timesheet_over_deviations_and_rate_change(self):
+        posted = self.employee("Табельный", [("2020-01-01", 30000)])
+        draft = self.employee("Черновик", [("2020-01-01", 30000)])
+        rate = self.employee("Повышенный", [("2020-01-01", 30000), ("2025-03-17", 45000)])
+        # March 2025: 21 working days; the posted timesheet has 20 (not the 31st)
+        # and wins over a sick leave of 3 days; a draft timesheet is not used
+        self.timesheet(posted, "posted", "2025-03-30")
+        self.timesheet(draft, "draft", "2025-03-30")
+        for eid in (posted, draft):
+            self.s.psql("INSERT INTO deviations (tenant_id, employee_id, code, date_from, date_to, whole_day) "
+                        "VALUES (%d, %d, 19, '2025-03-03', '2025-03-05', true)" % (self.tid, eid))
+        r = self.admin.post("/api/admin/payroll/2025-03/calculate")
+        self.assertEqual(r.status, 200, r)
+        s = self.slip(posted)
+        self.assertEqual(s["source"], "timesheet")
+        self.assertEqual(s["accrued"], "28571.43")  # 30000 x 20/21
+        s = self.slip(draft)
+        self.assertEqual(s["source"], "deviations")
+        self.assertEqual(s["accrued"], "25714.29")  # 30000 x 18/21
+        # 30000 x 10/21 for 1-16 March, 45000 x 11/21 from the 17th
+        s = self.slip(rate)
+        self.assertEqual([(a["from"], a["to"], a["worked_days"], a["amount"]) for a in s["accruals"]],
+                         [("2025-03-01", "2025-03-16", 10, "14285.71"),
+                          ("2025-03-17", "2025-03-31", 11, "23571.43")])
+        self.assertEqual(s["accrued"], "37857.14")
+        self.assertEqual(s["rate"], "45000.00")
+
+
 def subprocess_input(stack, args, text):
     import subprocess
     from stack import BUILD

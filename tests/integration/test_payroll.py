@@ -323,6 +323,35 @@ class PayrollInputs(unittest.TestCase):
                     "SELECT %d, %d, d::date, 1, 800 FROM generate_series(DATE '2025-03-01', DATE '%s', "
                     "interval '1 day') d WHERE extract(isodow FROM d) < 6" % (self.tid, ts, days))
 
+    def form(self, path, fields=""):
+        body = ("_csrf=%s&%s" % (self.admin.csrf, fields)).encode()
+        return self.admin.post(path, raw=body, headers={"Content-Type": "application/x-www-form-urlencoded"})
+
+    def test_admin_pages(self):
+        self.employee("Страничный", [("2020-01-01", 30000)])
+        r = self.form("/admin/payroll/calculate", "month=2025-04")
+        self.assertEqual(r.status, 303 if r.status == 303 else 302, r)
+        self.assertTrue(r.headers["Location"].endswith("/admin/payroll/2025-04"), r.headers["Location"])
+        page = self.admin.get("/admin/payroll")
+        self.assertIn("апрель 2025 г.", page.text)
+        self.assertIn("30 000,00 ₽", page.text)
+        self.assertEqual(self.form("/admin/payroll/2025-04/close").status // 100, 3)
+        page = self.admin.get("/admin/payroll/2025-04")
+        self.assertIn("Открыть месяц", page.text)
+        r = self.form("/admin/payroll/2025-04/calculate")
+        self.assertEqual(r.status, 423, r)
+        self.assertIn("закрыт", r.text)
+        self.assertEqual(self.form("/admin/payroll/2025-04/reopen").status // 100, 3)
+        self.assertEqual(self.form("/admin/payroll/2025-04/delete").status // 100, 3)
+        self.assertEqual(self.admin.get("/api/admin/payroll/2025-04").status, 404)
+        r = self.form("/admin/payroll/calculate", "month=апрель")
+        self.assertEqual(r.status, 422, r)
+        self.assertIn("ГГГГ-ММ", r.text)
+        titles = self.s.psql("SELECT string_agg(action, ',' ORDER BY id) FROM audit_log WHERE tenant_id = %d "
+                             "AND action LIKE 'payroll.%%'" % self.tid)
+        self.assertIn("payroll.calculated,payroll.closed,payroll.reopened,payroll.deleted", titles)
+        self.assertIn("Месяц зарплаты закрыт", self.admin.get("/admin/audit").text)
+
     def slip(self, eid):
         r = self.admin.get("/api/admin/payslips/%d/2025-03" % eid)
         self.assertEqual(r.status, 200, r)

@@ -51,6 +51,8 @@ static const struct web_route api_routes[] = {
 	{"POST", "/api/admin/payroll/{month}/reopen", "payroll.reopen", 0, 0},
 	{"GET", "/api/admin/payslips/{employee_id}/{month}", "payslips.admin_get", 0, 0},
 	{"GET", "/api/admin/employees/{id}/vacation-balance", "vacation.admin_balance", 0, 0},
+	{"GET", "/api/admin/employees/{id}/ndfl-children", "deductions.children_get", 0, 0},
+	{"PUT", "/api/admin/employees/{id}/ndfl-children", "deductions.children_set", 0, 0},
 	{"POST", "/api/payroll/preview", "payroll.preview", 0, 0},
 	{"GET", "/api/payslips", "payslips.list", 0, 0},
 	{"GET", "/api/payslips/{month}", "payslips.get", 0, 0},

@@ -56,6 +56,7 @@ static const struct {
 	{"payroll.closed", "Месяц зарплаты закрыт"},
 	{"payroll.reopened", "Месяц зарплаты открыт снова"},
 	{"payroll.deleted", "Расчёт зарплаты удалён"},
+	{"ndfl.children_set", "Изменены вычеты НДФЛ на детей"},
 };
 
 const char *audit_action_title(const char *action)

@@ -8,6 +8,7 @@ const struct op *const ops_tables[] = {
 	tenants_ops,
 	payrun_ops,
 	payslips_ops,
+	deductions_ops,
 	NULL,
 };
 

@@ -14,6 +14,7 @@ extern const struct op auth_ops[];
 extern const struct op tenants_ops[];
 extern const struct op payrun_ops[];
 extern const struct op payslips_ops[];
+extern const struct op deductions_ops[];
 
 extern const struct op *const ops_tables[];
 

@@ -92,6 +92,7 @@ struct payrun_emp {
 	int a0, na, d0, nd, t0, nt, has_ts;
 	struct schedule_day *individual;
 	int64_t ytd_income, ytd_deduction, ytd_tax;
+	int k0, nk, sole_parent; /* child deductions applying in the month */
 };
 
 struct payrun {
@@ -108,6 +109,7 @@ struct payrun {
 	int nsch;
 	struct payroll_assignment *asg;
 	struct payrun_pay *pay;
+	struct ndfl_child *kids;
 	struct payroll_deviation *dev;
 	struct payroll_time *ts;
 	int64_t *cal_id;
@@ -579,6 +581,36 @@ static int payrun_load_ytd(struct payrun *r)
 	return 0;
 }
 
+static int payrun_load_children(struct payrun *r)
+{
+	PGresult *res = ctx_sql(r->ctx,
+	                        "SELECT employee_id, child_order, disabled, sole_parent FROM "
+	                        "ndfl_children WHERE tenant_id = $1 AND ($2::bigint[] IS NULL OR "
+	                        "employee_id = ANY($2::bigint[])) AND date_from <= $4::date AND "
+	                        "(date_to IS NULL OR date_to >= $3::date) "
+	                        "ORDER BY employee_id, child_order",
+	                        r->p_tenant, r->p_ids, r->p_first, r->p_last);
+	int n;
+
+	if (res == NULL)
+		return -1;
+	n = PQntuples(res);
+	r->kids = arena_alloc(r->ctx->arena, sizeof(*r->kids) * (size_t)(n + 1));
+	for (int i = 0; i < n; i++) {
+		struct payrun_emp *e = payrun_find(r, PQgetvalue(res, i, 0));
+		if (e == NULL)
+			continue;
+		if (e->nk == 0)
+			e->k0 = i;
+		r->kids[i].order = atoi(PQgetvalue(res, i, 1));
+		r->kids[i].disabled = strcmp(PQgetvalue(res, i, 2), "t") == 0;
+		if (strcmp(PQgetvalue(res, i, 3), "t") == 0)
+			e->sole_parent = 1;
+		e->nk++;
+	}
+	return 0;
+}
+
 /* ---------------------------------------------------------- computing */
 
 /* A PostgreSQL array literal built element by element. */
@@ -627,7 +659,7 @@ static const char *payrun_arr_end(struct ctx *ctx, struct payrun_arr *a)
 	return out;
 }
 
-enum { E_ID, E_SOURCE, E_NORM, E_PAYBY, E_RATE, E_ACCRUED, E_BASE, E_NDFL, E_NET, E_COUNT };
+enum { E_ID, E_SOURCE, E_NORM, E_PAYBY, E_RATE, E_ACCRUED, E_DED, E_BASE, E_NDFL, E_NET, E_COUNT };
 enum {
 	L_EMP,
 	L_N,
@@ -764,6 +796,9 @@ static int payrun_one(struct payrun *r, struct payrun_emp *e, struct payroll_res
 	ni.ytd_deductions = e->ytd_deduction;
 	ni.ytd_tax = e->ytd_tax;
 	ni.income = out->total;
+	ni.children = e->nk ? &r->kids[e->k0] : NULL;
+	ni.nchildren = e->nk;
+	ni.sole_parent = e->sole_parent;
 	if (ndfl_month(&ni, &nr) < 0)
 		return payrun_emp_error(
 		    r, e->id, "ndfl",
@@ -775,6 +810,7 @@ static int payrun_one(struct payrun *r, struct payrun_emp *e, struct payroll_res
 	payrun_arr_add(&ea[E_PAYBY], last->pay_by == PAYROLL_BY_HOURS ? "hours" : "days");
 	payrun_arr_money(&ea[E_RATE], last->rate);
 	payrun_arr_money(&ea[E_ACCRUED], out->total);
+	payrun_arr_money(&ea[E_DED], nr.deduction);
 	payrun_arr_money(&ea[E_BASE], nr.base_ytd);
 	payrun_arr_money(&ea[E_NDFL], nr.tax);
 	payrun_arr_money(&ea[E_NET], out->total - nr.tax);
@@ -860,6 +896,26 @@ static int payrun_locked(struct ctx *ctx, int year, int month)
 	                payrun_month_title(ctx, year, month));
 }
 
+int payrun_check_open(struct ctx *ctx, int from, int to)
+{
+	char f[DATE_BUFSZ], t[DATE_BUFSZ];
+	PGresult *res;
+
+	date_format(from, f);
+	date_format(to, t);
+	res = ctx_sql(ctx,
+	              "SELECT extract(year FROM month)::int, extract(month FROM month)::int "
+	              "FROM payroll_documents WHERE tenant_id = $1 AND status = 'closed' AND "
+	              "month <= $3::date AND month >= date_trunc('month', $2::date)::date "
+	              "ORDER BY month LIMIT 1",
+	              ctx_i64(ctx, ctx->tenant_id), f, t);
+	if (res == NULL)
+		return -1;
+	if (PQntuples(res) == 0)
+		return 0;
+	return payrun_locked(ctx, atoi(PQgetvalue(res, 0, 0)), atoi(PQgetvalue(res, 0, 1)));
+}
+
 /* The employees argument: absent (everyone) or an array of ids. */
 static int payrun_read_ids(struct payrun *r)
 {
@@ -936,7 +992,8 @@ static int payroll_calculate(struct ctx *ctx)
 	if (payrun_load_settings(&r) < 0 || payrun_load_employees(&r) < 0 ||
 	    payrun_load_schedules(&r) < 0 || payrun_load_assignments(&r) < 0 ||
 	    payrun_load_individual(&r) < 0 || payrun_load_deviations(&r) < 0 ||
-	    payrun_load_timesheets(&r) < 0 || payrun_load_ytd(&r) < 0)
+	    payrun_load_timesheets(&r) < 0 || payrun_load_ytd(&r) < 0 ||
+	    payrun_load_children(&r) < 0)
 		goto out;
 	if (r.nerrors == 0) {
 		res = malloc(sizeof(*res) * (PAYRUN_MAX_TERMS + 1));
@@ -972,10 +1029,10 @@ static int payroll_calculate(struct ctx *ctx)
 		ep[i + 2] = payrun_arr_end(ctx, &ea[i]);
 	if (ctx_query(ctx,
 	              "INSERT INTO payroll_employees (tenant_id, document_id, month, employee_id, "
-	              "source, norm, pay_by, rate, accrued, base_ytd, ndfl, net) "
+	              "source, norm, pay_by, rate, accrued, deduction, base_ytd, ndfl, net) "
 	              "SELECT $1, $2, d.month, u.* FROM payroll_documents d, unnest($3::bigint[], "
 	              "$4::text[], $5::text[], $6::text[], $7::numeric[], $8::numeric[], "
-	              "$9::numeric[], $10::numeric[], $11::numeric[]) AS u "
+	              "$9::numeric[], $10::numeric[], $11::numeric[], $12::numeric[]) AS u "
 	              "WHERE d.tenant_id = $1 AND d.id = $2",
 	              E_COUNT + 2, ep) == NULL)
 		goto out;

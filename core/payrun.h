@@ -32,8 +32,11 @@
  *  - Any employee's error refuses the whole calculation (422, one field
  *    "employees.<id>.<input>" per problem), nothing is stored.
  *  - НДФЛ: the 2025 scale on the year-to-date base; the year so far is the
- *    stored results of the employee's earlier months of the same year.
- *    Child deductions are not applied (no table of children yet).
+ *    stored results of the employee's earlier months of the same year
+ *    (income, deductions, tax). Standard child deductions come from
+ *    ndfl_children (deductions.c): the children whose dates touch the
+ *    month, doubled when any of them is marked sole_parent, while the
+ *    year's income including the month is at most 450 000.
  *  - Closing a month records its net pay as paid; a closed month answers
  *    423 to a recalculation, a change or a delete until it is reopened.
  */
@@ -47,6 +50,14 @@ extern const struct op payslips_ops[];
 
 /* "апрель 2017 г." into arena memory. */
 const char *payrun_month_title(struct ctx *ctx, int year, int month);
+
+/*
+ * For the modules that change what a payroll is computed from (deviations,
+ * timesheets, individual schedules, pay terms): 0 when no month touching
+ * from..to (day numbers, inclusive) is closed, else -1 after answering 423
+ * with a Russian message naming the closed month.
+ */
+int payrun_check_open(struct ctx *ctx, int from, int to);
 
 /* Reads args.month ("YYYY-MM"); 0, or -1 after a field error. */
 int payrun_month_arg(struct ctx *ctx, int *year, int *month);

@@ -352,6 +352,32 @@ class PayrollInputs(unittest.TestCase):
         self.assertIn("payroll.calculated,payroll.closed,payroll.reopened,payroll.deleted", titles)
         self.assertIn("Месяц зарплаты закрыт", self.admin.get("/admin/audit").text)
 
+    def test_child_deductions(self):
+        eid = self.employee("Многодетный", [("2020-01-01", 60000)])
+        path = "/api/admin/employees/%d/ndfl-children" % eid
+        r = self.admin.put(path, {"children": [{"order": 0, "from": "01.01.2024", "extra": 1}]})
+        self.assertEqual(r.status, 422, r)
+        self.assertEqual(set(r.json()["error"]["fields"]),
+                         {"children[0].order", "children[0].from", "children[0].extra"})
+        r = self.admin.put(path, {"children": [{"order": 1, "from": "2024-01-01"},
+                                               {"order": 2, "from": "2024-05-01", "to": None}]})
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual([c["order"] for c in self.admin.get(path).json()["children"]], [1, 2])
+        self.assertEqual(self.admin.put("/api/admin/employees/999999/ndfl-children", {"children": []}).status,
+                         404)
+        tax = {}
+        for m in range(1, 9):
+            month = "2025-%02d" % m
+            r = self.admin.post("/api/admin/payroll/%s/calculate" % month, {"employees": [eid]})
+            self.assertEqual(r.status, 200, r)
+            tax[m] = self.admin.get("/api/admin/payslips/%d/%s" % (eid, month)).json()["deducted"]
+        # 1 400 + 2 800 a month while the year's income is at most 450 000 (7 months)
+        self.assertEqual(tax[1], "7254.00")   # (60000 - 4200) x 13 %
+        self.assertEqual(tax[7], "7254.00")
+        self.assertEqual(tax[8], "7800.00")   # 13 % of 480000 - 7 x 4200 = 58578, less 7 x 7254
+        self.assertIn("ndfl.children_set", self.s.psql(
+            "SELECT string_agg(action, ',') FROM audit_log WHERE tenant_id = %d" % self.tid))
+
     def slip(self, eid):
         r = self.admin.get("/api/admin/payslips/%d/2025-03" % eid)
         self.assertEqual(r.status, 200, r)

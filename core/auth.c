@@ -32,8 +32,7 @@ static const char *auth_hex(struct ctx *ctx, const unsigned char *in, size_t n)
 {
 	char *out = arena_alloc(ctx->arena, 2 * n + 1);
 
-	for (size_t i = 0; i < n; i++)
-		snprintf(out + 2 * i, 3, "%02x", in[i]);
+	hex_encode(out, in, n);
 	return out;
 }
 
@@ -258,7 +257,7 @@ static int auth_send_code(struct ctx *ctx, const struct auth_user *u)
 		    ctx_i64(ctx, ctx->cfg->code_ttl_s)) == NULL)
 		return -1;
 	text = arena_printf(ctx->arena,
-			    "Код подтверждения: %s. Кабинет сотрудника «%s». Никому не сообщайте "
+			    "Код подтверждения: %s. Кабинет сотрудника: %s. Никому не сообщайте "
 			    "этот код. Действует %ld мин.",
 			    code, org, ctx->cfg->code_ttl_s / 60);
 	OPENSSL_cleanse(code, sizeof(code));

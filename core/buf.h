@@ -25,9 +25,12 @@ void buf_append(struct buf *b, const void *data, size_t len);
 void buf_puts(struct buf *b, const char *s);
 void buf_putc(struct buf *b, char c);
 void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void buf_vprintf(struct buf *b, const char *fmt, va_list ap);
+void buf_vprintf(struct buf *b, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
 /* Appends s with &, <, >, " and ' replaced by HTML entities. */
 void buf_put_html(struct buf *b, const char *s, size_t len);
+/* Writes the lower-case hex of in[0..n-1] and a NUL into out[2n+1]. */
+void hex_encode(char *out, const void *in, size_t n);
 /* Drops the first n bytes (consumed input). */
 void buf_consume(struct buf *b, size_t n);
 void buf_reset(struct buf *b);

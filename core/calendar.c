@@ -909,6 +909,14 @@ static int calendar_parse_holiday(struct calendar_year *y, const struct calendar
 		              t->line, id);
 		return -1;
 	}
+	/* the JSON form names holidays by title, so a title must be unique */
+	for (int k = 1; k < CALENDAR_MAX_TITLES; k++)
+		if (y->titles[k] != NULL && strcmp(y->titles[k], title) == 0) {
+			calendar_fail(err, t->line, "title",
+			              "строка %d: <holiday id=\"%d\">: название повторяется (id %d)",
+			              t->line, id, k);
+			return -1;
+		}
 	y->titles[id] = calendar_strdup(title);
 	return 0;
 }

@@ -48,7 +48,8 @@
  * The parser is our own (no libxml2): attributes in any order, single or
  * double quotes, the five predefined entities and &#...;, an XML declaration
  * and comments anywhere, an optional UTF-8 BOM. Anything else - unknown
- * elements or attributes, text between tags, bad values, duplicate days -
+ * elements or attributes, text between tags, bad values, duplicate days or
+ * holiday titles (the JSON form names holidays by title) -
  * is refused with a Russian message that names the line and the attribute.
  *
  * The JSON form of a year (what the API and the database store):

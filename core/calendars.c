@@ -53,8 +53,7 @@ static void calendars_sha256_hex(const struct buf *text, char hex[65])
 	unsigned int dlen = 0;
 
 	EVP_Digest(text->data ? text->data : "", text->len, digest, &dlen, EVP_sha256(), NULL);
-	for (unsigned i = 0; i < dlen; i++)
-		snprintf(hex + 2 * i, 3, "%02x", digest[i]);
+	hex_encode(hex, digest, dlen);
 }
 
 /* Loads one file into ru_calendar_years unless its checksum is recorded. 1

@@ -56,7 +56,8 @@ const struct op *dispatch_find(const char *name)
 	return found ? *found : NULL;
 }
 
-static void ctx_vfail(struct ctx *ctx, int error, const char *fmt, va_list ap)
+__attribute__((format(printf, 3, 0))) static void ctx_vfail(struct ctx *ctx, int error,
+							    const char *fmt, va_list ap)
 {
 	char text[1024];
 
@@ -88,8 +89,8 @@ int ctx_fail_commit(struct ctx *ctx, int error, const char *fmt, ...)
 	return 0;
 }
 
-static int ctx_vfield(struct ctx *ctx, const char *field, const char *code, const char *fmt,
-		      va_list ap)
+__attribute__((format(printf, 4, 0))) static int
+ctx_vfield(struct ctx *ctx, const char *field, const char *code, const char *fmt, va_list ap)
 {
 	char text[1024];
 

@@ -1,34 +1,15 @@
 #include "hours.h"
 
+#include "money.h"
+
 #include <stdio.h>
 
 int hours_parse(const char *s, int32_t *out)
 {
-	const char *p = s;
-	int64_t v = 0;
-	int fracdigits = 0;
+	int64_t v;
 
-	if (s == NULL || *p < '0' || *p > '9')
-		return -1;
-	if (*p == '0' && p[1] >= '0' && p[1] <= '9')
-		return -1;
-	while (*p >= '0' && *p <= '9') {
-		v = v * 10 + (*p++ - '0');
-		if (v * 100 > HOURS_MAX)
-			return -1;
-	}
-	v *= 100;
-	if (*p == '.') {
-		p++;
-		if (*p < '0' || *p > '9')
-			return -1;
-		while (*p >= '0' && *p <= '9') {
-			if (++fracdigits > 2)
-				return -1;
-			v += (*p++ - '0') * (fracdigits == 1 ? 10 : 1);
-		}
-	}
-	if (*p != '\0' || v > HOURS_MAX)
+	/* the same text as an amount of money: digits, at most two decimals */
+	if (money_parse(s, 0, &v) < 0 || v > HOURS_MAX)
 		return -1;
 	*out = (int32_t)v;
 	return 0;

@@ -61,8 +61,7 @@ static int migrate_read(const char *dir, const char *name, struct migration *m)
 		buf_append(&m->sql, chunk, n);
 	fclose(f);
 	EVP_Digest(m->sql.data ? m->sql.data : "", m->sql.len, digest, &dlen, EVP_sha256(), NULL);
-	for (unsigned i = 0; i < dlen; i++)
-		snprintf(m->checksum + 2 * i, 3, "%02x", digest[i]);
+	hex_encode(m->checksum, digest, dlen);
 	m->version = atoi(name);
 	snprintf(m->name, sizeof(m->name), "%s", name);
 	return 0;

@@ -149,8 +149,7 @@ static void outbox_compose(const struct cfg *cfg, const struct outbox_msg *m, st
 	gmtime_r(&now, &tm);
 	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S +0000", &tm);
 	RAND_bytes(rnd, sizeof(rnd));
-	for (int i = 0; i < 16; i++)
-		snprintf(id + 2 * i, 3, "%02x", rnd[i]);
+	hex_encode(id, rnd, 16);
 	buf_printf(b, "Date: %s\r\nFrom: <%s>\r\nTo: <%s>\r\nMessage-ID: <%s@cabinet>\r\n", date,
 		   cfg->smtp_from, m->to, id);
 	buf_puts(b, "Subject: =?UTF-8?B?");

@@ -44,6 +44,21 @@ static size_t password_chars(const char *s)
 	return n;
 }
 
+/* 1 when s (non-empty) is one character, a whole UTF-8 sequence, repeated. */
+static int password_one_char(const char *s)
+{
+	size_t l = 1, n = strlen(s);
+
+	while (s[l] && ((unsigned char)s[l] & 0xc0) == 0x80)
+		l++;
+	if (n % l != 0)
+		return 0;
+	for (size_t i = l; i < n; i += l)
+		if (memcmp(s + i, s, l) != 0)
+			return 0;
+	return 1;
+}
+
 static int password_same(const char *a, const char *b)
 {
 	return b && *b && strcasecmp(a, b) == 0;
@@ -53,7 +68,6 @@ int password_check(const char *password, const char *const *personal, int nperso
 		   const char **code, const char **why)
 {
 	size_t n = password ? password_chars(password) : 0;
-	int same = 1;
 
 	if (n < PASSWORD_MIN) {
 		*code = "too_short";
@@ -65,9 +79,7 @@ int password_check(const char *password, const char *const *personal, int nperso
 		*why = "Пароль не длиннее 256 байт";
 		return -1;
 	}
-	for (const char *p = password + 1; *p; p++)
-		same &= *p == password[0];
-	if (same) {
+	if (password_one_char(password)) {
 		*code = "weak";
 		*why = "Пароль из одного повторяющегося символа слишком простой. " PASSWORD_ADVICE;
 		return -1;

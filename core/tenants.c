@@ -42,8 +42,7 @@ static const char *tenants_hex(struct ctx *ctx, const unsigned char *in, size_t 
 {
 	char *out = arena_alloc(ctx->arena, 2 * n + 1);
 
-	for (size_t i = 0; i < n; i++)
-		snprintf(out + 2 * i, 3, "%02x", in[i]);
+	hex_encode(out, in, n);
 	return out;
 }
 
@@ -333,7 +332,7 @@ static int tenants_build(struct ctx *ctx)
 	url = tenants_url(ctx, sub);
 	text = arena_printf(ctx->arena,
 			    "Здравствуйте, %s!\n\n"
-			    "Кабинет сотрудника организации «%s» подключён и доступен по адресу:\n"
+			    "Кабинет сотрудника организации %s подключён и доступен по адресу:\n"
 			    "%s\n\n"
 			    "Перейдите по ссылке и нажмите «Активировать кабинет»: на ваш телефон "
 			    "придёт SMS с кодом подтверждения (или письмо, если телефона нет). "

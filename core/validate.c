@@ -52,6 +52,8 @@ int validate_phone(const char *in, char *out, size_t outlen, const char **code, 
 	size_t n = 0;
 	const char *d;
 
+	while (in && isspace((unsigned char)*in))
+		in++; /* pasted numbers often start with a space */
 	if (in == NULL || *in == '\0')
 		FAIL("required", "Укажите мобильный телефон в формате +7XXXXXXXXXX");
 	for (const char *p = in; *p; p++) {
@@ -111,10 +113,12 @@ int validate_email(const char *in, char *out, size_t outlen, const char **code, 
 	dot = NULL;
 	for (const char *p = at + 1; p < in + n; p++) {
 		if (*p == '.') {
-			if (p == at + 1 || p[-1] == '.' || p[-1] == '-' || p + 1 == in + n)
+			if (p == at + 1 || p[-1] == '.' || p[-1] == '-' || p + 1 == in + n ||
+			    p[1] == '-')
 				FAIL("format", "Адрес электронной почты в виде имя@домен.ru");
 			dot = p;
-		} else if (!validate_domain_label_char((unsigned char)*p)) {
+		} else if (!validate_domain_label_char((unsigned char)*p) ||
+			   (*p == '-' && (p == at + 1 || p + 1 == in + n))) {
 			FAIL("format", "Адрес электронной почты в виде имя@домен.ru");
 		}
 	}

@@ -2,7 +2,8 @@
 # scripts/test.sh - the whole test suite.
 #
 # Installs what is missing (as scripts/run.sh does, plus the test tools),
-# then builds and runs ctest twice: a normal build (build/) and a sanitizer
+# plus Chromium and the browser tests' npm packages, then builds and runs
+# ctest twice: a normal build (build/) and a sanitizer
 # build (build-asan/, address + undefined), each with every label but
 # `bench`. Integration tests start their own stacks with scripts/run.sh in
 # private directories on free ports, so a running development stack is not
@@ -17,7 +18,11 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 JOBS=${CABINET_TEST_JOBS:-2}
 
-CABINET_EXTRA_PACKAGES="python3 python3-aiosmtpd systemd wrk procps" "$ROOT/scripts/run.sh" deps
+EXTRA="python3 python3-aiosmtpd systemd wrk procps chromium"
+command -v npm >/dev/null || EXTRA="$EXTRA nodejs npm"
+CABINET_EXTRA_PACKAGES=$EXTRA "$ROOT/scripts/run.sh" deps
+# the browser tests' driver (playwright-core, pinned in package-lock.json)
+(cd "$ROOT/tests/e2e" && npm ci --no-audit --no-fund --loglevel=error)
 
 pass() { # pass NAME BUILD_DIR CMAKE_ARGS...
 	local name=$1 dir=$2

@@ -39,10 +39,23 @@ TEST(test_grows_past_many_pages)
 	CHECK(b.data == NULL);
 }
 
+TEST(test_hex_encode)
+{
+	const unsigned char in[] = {0x00, 0x0f, 0xa5, 0xff};
+	char out[2 * sizeof(in) + 1];
+
+	memset(out, '#', sizeof(out));
+	hex_encode(out, in, sizeof(in));
+	CHECK_STR(out, "000fa5ff");
+	hex_encode(out, in, 0);
+	CHECK_STR(out, "");
+}
+
 int main(void)
 {
 	RUN(test_append_and_printf);
 	RUN(test_html_escape);
 	RUN(test_grows_past_many_pages);
+	RUN(test_hex_encode);
 	return check_report();
 }

@@ -316,6 +316,9 @@ static const struct bad_xml bad_xmls[] = {
      4, "id 1 повторяется"},
     {"<calendar year=\"2025\">\n<holidays>\n<holiday id=\"1\"/>\n</holidays>\n</calendar>", 3,
      "title"},
+    {"<calendar year=\"2025\">\n<holidays>\n<holiday id=\"1\" title=\"A\"/>\n<holiday id=\"2\" "
+     "title=\"A\"/>\n</holidays>\n</calendar>",
+     4, "название повторяется (id 1)"},
     {"<calendar year=\"2025\">\n<days>\n<day d=\"01.01\" t=\"1\" t=\"1\"/>\n</days>\n</calendar>",
      3, "атрибут t повторяется"},
     {"<calendar year=\"2025\">\n<days>\n<day d=\"01.01\" t=1/>\n</days>\n</calendar>", 3,

@@ -1,0 +1,325 @@
+#include "check.h"
+#include "password.h"
+#include "validate.h"
+
+#include <stdlib.h>
+
+/*
+ * What a person types into the sign-up and staff forms, and what comes
+ * back: the normalized value, or the stable code and a sentence whose key
+ * words (the "hint" column) say what is allowed.
+ */
+
+typedef int (*check_fn)(const char *in, char *out, size_t outlen, const char **code,
+                        const char **why);
+
+struct vcase {
+	const char *in;
+	const char *want; /* the normalized value, or NULL for a refusal */
+	const char *code; /* on a refusal */
+	const char *hint; /* on a refusal: a fragment of the sentence */
+};
+
+static void run_cases(const char *what, check_fn fn, const struct vcase *cases, size_t n,
+                      size_t outlen)
+{
+	char *out = malloc(outlen);
+
+	for (size_t i = 0; i < n; i++) {
+		const struct vcase *c = &cases[i];
+		const char *code = NULL, *why = NULL;
+		int rc;
+
+		memset(out, 0, outlen);
+		rc = fn(c->in, out, outlen, &code, &why);
+		if (c->want) {
+			if (rc != 0)
+				fprintf(stderr, "%s \"%s\": refused: %s %s\n", what, c->in, code,
+				        why);
+			CHECK_INT(rc, 0);
+			CHECK_STR(out, c->want);
+			continue;
+		}
+		if (rc == 0 || code == NULL || strcmp(code, c->code) != 0 || why == NULL ||
+		    strstr(why, c->hint) == NULL)
+			fprintf(stderr, "%s \"%s\": rc=%d code=%s why=%s\n", what, c->in, rc,
+			        code ? code : "(null)", why ? why : "(null)");
+		CHECK_INT(rc, -1);
+		CHECK_STR(code, c->code);
+		CHECK(why != NULL && strstr(why, c->hint) != NULL);
+	}
+	free(out);
+}
+
+#define RUN_CASES(what, fn, cases, outlen)                                                         \
+	run_cases(what, fn, cases, sizeof(cases) / sizeof(cases[0]), outlen)
+
+static const struct vcase phone_cases[] = {
+    {"8 (912) 345-67-89", "+79123456789", NULL, NULL},
+    {"+7 912 345 67 89", "+79123456789", NULL, NULL},
+    {"+7 (912) 345-67-89", "+79123456789", NULL, NULL},
+    {"+79123456789", "+79123456789", NULL, NULL},
+    {"89123456789", "+79123456789", NULL, NULL},
+    {"79123456789", "+79123456789", NULL, NULL},
+    {"9123456789", "+79123456789", NULL, NULL},
+    {"912-345-67-89\t", "+79123456789", NULL, NULL},
+    {" +7 912 345 67 89", "+79123456789", NULL, NULL}, /* pasted with a space */
+    {"   ", NULL, "required", "+7XXXXXXXXXX"},
+    {"", NULL, "required", "+7XXXXXXXXXX"},
+    {NULL, NULL, "required", "+7XXXXXXXXXX"},
+    {"912345678", NULL, "format", "+7 и 10 цифр"},       /* 9 digits */
+    {"891234567890", NULL, "format", "+7 и 10 цифр"},    /* 12 digits */
+    {"+7 912 345 67 8", NULL, "format", "+7 и 10 цифр"}, /* one short */
+    {"+9123456789", NULL, "format", "+7 и 10 цифр"},     /* 10 digits need no '+' */
+    {"8 912 ABC 67 89", NULL, "format", "+7 и 10 цифр"}, /* letters */
+    {"+7 912 345 67 89 доб. 1", NULL, "format", "+7 и 10 цифр"},
+    {"+7 912 345+67 89", NULL, "format", "+7 и 10 цифр"}, /* '+' inside */
+    {"12345678901234567890123456789012345", NULL, "format", "+7 и 10 цифр"},
+    {"+1 202 555 0143", NULL, "format", "+7 и 10 цифр"},           /* USA */
+    {"+8 912 345 67 89", NULL, "format", "российский номер"},      /* "+8" is not Russia */
+    {"+7 (495) 123-45-67", NULL, "not_mobile", "после +7 идёт 9"}, /* Moscow landline */
+    {"8 (812) 123-45-67", NULL, "not_mobile", "мобильного"},
+};
+
+TEST(test_phone)
+{
+	char small[VALIDATE_PHONE_LEN];
+	const char *code, *why;
+
+	RUN_CASES("phone", validate_phone, phone_cases, VALIDATE_PHONE_LEN + 1);
+	/* an output buffer without room for the NUL is refused, not overrun */
+	CHECK_INT(validate_phone("+79123456789", small, sizeof(small), &code, &why), -1);
+}
+
+static const struct vcase email_cases[] = {
+    {"ivan@example.ru", "ivan@example.ru", NULL, NULL},
+    {"Ivan.Petrov@Example.RU", "Ivan.Petrov@example.ru", NULL, NULL}, /* domain lower-cased */
+    {"  a@b.ru \t", "a@b.ru", NULL, NULL},
+    {"hr+cabinet@mail.example.com", "hr+cabinet@mail.example.com", NULL, NULL},
+    {"info@пример.рф", "info@пример.рф", NULL, NULL},
+    {"", NULL, "required", "электронной почты"},
+    {NULL, NULL, "required", "электронной почты"},
+    {"ivan.example.ru", NULL, "format", "имя@домен.ru"},
+    {"@example.ru", NULL, "format", "имя@домен.ru"},
+    {"ivan@", NULL, "format", "имя@домен.ru"},
+    {"ivan@localhost", NULL, "format", "имя@домен.ru"},
+    {"ivan@@example.ru", NULL, "format", "имя@домен.ru"},
+    {"ivan@a@example.ru", NULL, "format", "имя@домен.ru"},
+    {"ivan@example..ru", NULL, "format", "имя@домен.ru"},
+    {"ivan@.example.ru", NULL, "format", "имя@домен.ru"},
+    {"ivan@example.ru.", NULL, "format", "имя@домен.ru"},
+    {"ivan@example-.ru", NULL, "format", "имя@домен.ru"},
+    {"ivan@-example.ru", NULL, "format", "имя@домен.ru"},
+    {"ivan@mail.-example.ru", NULL, "format", "имя@домен.ru"},
+    {"ivan@example.ru-", NULL, "format", "имя@домен.ru"},
+    {"ivan petrov@example.ru", NULL, "format", "имя@домен.ru"},
+    {"<ivan>@example.ru", NULL, "format", "имя@домен.ru"},
+    {"ivan@exa_mple.ru", NULL, "format", "имя@домен.ru"},
+};
+
+TEST(test_email)
+{
+	char longest[VALIDATE_EMAIL_MAX + 2];
+	char out[VALIDATE_EMAIL_MAX + 1];
+	const char *code = NULL, *why = NULL;
+
+	RUN_CASES("email", validate_email, email_cases, VALIDATE_EMAIL_MAX + 1);
+
+	/* 254 characters pass, 255 do not */
+	memset(longest, 'a', sizeof(longest));
+	memcpy(longest + VALIDATE_EMAIL_MAX - 7, "@mail.ru", 8);
+	longest[VALIDATE_EMAIL_MAX + 1] = '\0';
+	CHECK_INT(validate_email(longest + 1, out, sizeof(out), &code, &why), 0);
+	CHECK_INT(strlen(out), VALIDATE_EMAIL_MAX);
+	CHECK_INT(validate_email(longest, out, sizeof(out), &code, &why), -1);
+	CHECK_STR(code, "length");
+	CHECK(why && strstr(why, "254") != NULL);
+}
+
+static const struct vcase subdomain_cases[] = {
+    {"romashka", "romashka", NULL, NULL},
+    {"My-Company", "my-company", NULL, NULL},
+    {"ABC", "abc", NULL, NULL},
+    {"ooo-romashka-2025", "ooo-romashka-2025", NULL, NULL},
+    {"123", "123", NULL, NULL},
+    {"", NULL, "required", "латинские буквы, цифры и дефис"},
+    {NULL, NULL, "required", "от 3 до 63"},
+    {"ab", NULL, "length", "от 3 до 63"},
+    {"-romashka", NULL, "format", "дефисом"},
+    {"romashka-", NULL, "format", "дефисом"},
+    {"my_company", NULL, "format", "латинские буквы, цифры и дефис"},
+    {"my.company", NULL, "format", "латинские буквы, цифры и дефис"},
+    {"my company", NULL, "format", "латинские буквы, цифры и дефис"},
+    {"ромашка", NULL, "format", "латинские буквы, цифры и дефис"},
+    {"xn--80aa", NULL, "format", "xn--"},
+    {"www", NULL, "reserved", "зарезервирован"},
+    {"admin", NULL, "reserved", "зарезервирован"},
+    {"API", NULL, "reserved", "зарезервирован"},
+    {"mail", NULL, "reserved", "зарезервирован"},
+    {"no-reply", NULL, "reserved", "зарезервирован"},
+};
+
+TEST(test_subdomain)
+{
+	char in[VALIDATE_SUBDOMAIN_MAX + 2], out[VALIDATE_SUBDOMAIN_MAX + 1];
+	const char *code = NULL, *why = NULL;
+
+	RUN_CASES("subdomain", validate_subdomain, subdomain_cases, VALIDATE_SUBDOMAIN_MAX + 1);
+
+	memset(in, 'a', sizeof(in));
+	in[VALIDATE_SUBDOMAIN_MAX] = '\0'; /* 63: the longest DNS label */
+	CHECK_INT(validate_subdomain(in, out, sizeof(out), &code, &why), 0);
+	CHECK_INT(strlen(out), VALIDATE_SUBDOMAIN_MAX);
+	in[VALIDATE_SUBDOMAIN_MAX] = 'a';
+	in[VALIDATE_SUBDOMAIN_MAX + 1] = '\0'; /* 64 */
+	CHECK_INT(validate_subdomain(in, out, sizeof(out), &code, &why), -1);
+	CHECK_STR(code, "length");
+	CHECK(why && strstr(why, "от 3 до 63") != NULL);
+}
+
+static const struct vcase name_cases[] = {
+    {"Иванов Иван Иванович", "Иванов Иван Иванович", NULL, NULL},
+    {"  Иванов   Иван\tИванович  ", "Иванов Иван Иванович", NULL, NULL},
+    {"Ёлкина Алёна", "Ёлкина Алёна", NULL, NULL},
+    {"Салтыков-Щедрин Михаил", "Салтыков-Щедрин Михаил", NULL, NULL},
+    {"d'Artagnan Jr.", "d'Artagnan Jr.", NULL, NULL},
+    {"Ли Ян", "Ли Ян", NULL, NULL},
+    {"", NULL, "required", "фамилию, имя и отчество"},
+    {"   ", NULL, "required", "фамилию, имя и отчество"},
+    {NULL, NULL, "required", "фамилию, имя и отчество"},
+    {"Иванов2", NULL, "format", "буквы, пробелы, дефис, апостроф и точка"},
+    {"Иванов, Иван", NULL, "format", "буквы, пробелы, дефис, апостроф и точка"},
+    {"Ivanov <script>", NULL, "format", "буквы, пробелы, дефис, апостроф и точка"},
+    {"Ω Omega", NULL, "format", "буквы, пробелы, дефис, апостроф и точка"}, /* Greek */
+    {"- . '", NULL, "format", "буквы"},
+    {"Я", NULL, "format", "буквы"},
+};
+
+TEST(test_full_name)
+{
+	char in[2 * VALIDATE_NAME_MAX + 3], out[2 * VALIDATE_NAME_MAX + 3];
+	const char *code = NULL, *why = NULL;
+
+	RUN_CASES("full name", validate_full_name, name_cases, 2 * VALIDATE_NAME_MAX + 1);
+
+	/* 300 Cyrillic letters (600 bytes) pass, 301 do not: characters count */
+	for (int i = 0; i < VALIDATE_NAME_MAX + 1; i++)
+		memcpy(in + 2 * i, "Ж", 2);
+	in[2 * VALIDATE_NAME_MAX] = '\0';
+	CHECK_INT(validate_full_name(in, out, sizeof(out), &code, &why), 0);
+	memcpy(in + 2 * VALIDATE_NAME_MAX, "Ж", 2);
+	in[2 * VALIDATE_NAME_MAX + 2] = '\0';
+	CHECK_INT(validate_full_name(in, out, sizeof(out), &code, &why), -1);
+	CHECK_STR(code, "length");
+	CHECK(why && strstr(why, "300") != NULL);
+	/* a too small output buffer is refused, not overrun */
+	CHECK_INT(validate_full_name("Иванов Иван", out, 8, &code, &why), -1);
+	CHECK_STR(code, "length");
+}
+
+TEST(test_login_key)
+{
+	char out[256];
+
+	CHECK_INT(validate_login_key("  Ivan.Petrov@Example.RU ", out, sizeof(out)), 0);
+	CHECK_STR(out, "ivan.petrov@example.ru");
+	CHECK_INT(validate_login_key("8 (912) 345-67-89", out, sizeof(out)), 0);
+	CHECK_STR(out, "+79123456789");
+	CHECK_INT(validate_login_key(" +7 912 345 67 89 ", out, sizeof(out)), 0);
+	CHECK_STR(out, "+79123456789");
+	CHECK_INT(validate_login_key("Operator ", out, sizeof(out)), 0);
+	CHECK_STR(out, "operator");
+	CHECK_INT(validate_login_key("", out, sizeof(out)), -1);
+	CHECK_INT(validate_login_key(" \t ", out, sizeof(out)), -1);
+	CHECK_INT(validate_login_key(NULL, out, sizeof(out)), -1);
+	CHECK_INT(validate_login_key("someone@example.ru", out, 8), -1);
+}
+
+/* The pure part of the password policy; common passwords are refused by
+ * the caller against the common_passwords table (sql/0005). */
+struct pcase {
+	const char *password;
+	const char *code; /* NULL: accepted */
+	const char *hint;
+};
+
+static const struct pcase password_cases[] = {
+    {"Correct-Horse-9", NULL, NULL},
+    {"Пароль1234", NULL, NULL}, /* 10 characters, 16 bytes */
+    {"abcdefghij", NULL, NULL}, /* the minimum; the common list is the database's job */
+    {"", "too_short", "не короче 10 символов"},
+    {"Short-1", "too_short", "не короче 10 символов"},
+    {"Пароль123", "too_short", "не короче 10 символов"}, /* 9 characters, 15 bytes */
+    {"aaaaaaaaaaaa", "weak", "повторяющегося символа"},
+    {"ЖЖЖЖЖЖЖЖЖЖ", "weak", "повторяющегося символа"},
+    {"ivan.petrov@example.ru", "personal", "логином, почтой или телефоном"},
+    {"IVAN.PETROV@EXAMPLE.RU", "personal", "логином, почтой или телефоном"},
+    {"ivan.petrov", "personal", "логином, почтой или телефоном"}, /* the email's name */
+    {"+79123456789", "personal", "логином, почтой или телефоном"},
+    {"79123456789", "personal", "логином, почтой или телефоном"},
+    {"ivan-petrov-login", "personal", "логином, почтой или телефоном"},
+};
+
+TEST(test_password_check)
+{
+	const char *personal[] = {"ivan-petrov-login", "ivan.petrov@example.ru", "+79123456789",
+	                          NULL};
+	char longest[PASSWORD_MAX + 2];
+	const char *code, *why;
+
+	for (size_t i = 0; i < sizeof(password_cases) / sizeof(password_cases[0]); i++) {
+		const struct pcase *c = &password_cases[i];
+		int rc;
+
+		code = why = NULL;
+		rc = password_check(c->password, personal, 4, &code, &why);
+		if (c->code == NULL) {
+			if (rc != 0)
+				fprintf(stderr, "password \"%s\": %s %s\n", c->password, code, why);
+			CHECK_INT(rc, 0);
+			continue;
+		}
+		if (rc == 0 || code == NULL || strcmp(code, c->code) != 0)
+			fprintf(stderr, "password \"%s\": rc=%d code=%s\n", c->password, rc,
+			        code ? code : "(null)");
+		CHECK_INT(rc, -1);
+		CHECK_STR(code, c->code);
+		CHECK(why != NULL && strstr(why, c->hint) != NULL);
+	}
+
+	/* the advice on how to choose one comes with the refusals about strength */
+	CHECK_INT(password_check("Short-1", personal, 4, &code, &why), -1);
+	CHECK(strstr(why, PASSWORD_ADVICE) != NULL);
+	CHECK(strstr(why, "латинские буквы верхнего и нижнего регистров и цифры") != NULL);
+	CHECK_INT(password_check("zzzzzzzzzzzz", personal, 4, &code, &why), -1);
+	CHECK(strstr(why, PASSWORD_ADVICE) != NULL);
+
+	/* no personal values at all, and NULL or empty ones, are fine */
+	CHECK_INT(password_check("Correct-Horse-9", NULL, 0, &code, &why), 0);
+	const char *blanks[] = {NULL, "", "+"};
+	CHECK_INT(password_check("Correct-Horse-9", blanks, 3, &code, &why), 0);
+	CHECK_INT(password_check(NULL, NULL, 0, &code, &why), -1);
+	CHECK_STR(code, "too_short");
+
+	/* 256 bytes pass, 257 do not */
+	memset(longest, 'x', sizeof(longest));
+	longest[0] = 'Y';
+	longest[PASSWORD_MAX] = '\0';
+	CHECK_INT(password_check(longest, NULL, 0, &code, &why), 0);
+	longest[PASSWORD_MAX] = 'x';
+	longest[PASSWORD_MAX + 1] = '\0';
+	CHECK_INT(password_check(longest, NULL, 0, &code, &why), -1);
+	CHECK_STR(code, "too_long");
+	CHECK(strstr(why, "256") != NULL);
+}
+
+int main(void)
+{
+	RUN(test_phone);
+	RUN(test_email);
+	RUN(test_subdomain);
+	RUN(test_full_name);
+	RUN(test_login_key);
+	RUN(test_password_check);
+	return check_report();
+}

@@ -378,6 +378,38 @@ class PayrollInputs(unittest.TestCase):
         self.assertIn("ndfl.children_set", self.s.psql(
             "SELECT string_agg(action, ',') FROM audit_log WHERE tenant_id = %d" % self.tid))
 
+    def test_individual_schedule_and_tenant_calendar(self):
+        ind = add_employee(self.s, self.tid, "Индивидуальный", hired="2020-01-01")
+        self.s.psql("INSERT INTO employee_pay (tenant_id, employee_id, date_from, rate, pay_by) "
+                    "VALUES (%d, %d, '2020-01-01', 31000, 'days')" % (self.tid, ind))
+        # 8 h on the 1st to the 20th of March 2025, nothing after: the plan and the norm
+        hours = ",".join("800" if d <= 20 else "0" for d in range(1, 32))
+        night = ",".join("0" for _ in range(31))
+        self.s.psql("INSERT INTO individual_schedules (tenant_id, employee_id, month, hours, night) "
+                    "VALUES (%d, %d, '2025-03-01', '{%s}', '{%s}')" % (self.tid, ind, hours, night))
+        self.s.psql("INSERT INTO deviations (tenant_id, employee_id, code, date_from, date_to, whole_day) "
+                    "VALUES (%d, %d, 19, '2025-03-10', '2025-03-11', true)" % (self.tid, ind))
+        # a schedule on the tenant's own calendar (over the Russian one)
+        cal = int(self.s.psql("INSERT INTO calendars (tenant_id, name, base_ru) VALUES (%d, 'Региональный', "
+                              "true) RETURNING id" % self.tid))
+        reg = int(self.s.psql("INSERT INTO schedules (tenant_id, name, kind, holidays, pattern, calendar_id) "
+                              "VALUES (%d, 'Региональная', 'week', 'calendar', '%s', %d) RETURNING id"
+                              % (self.tid, FIVE, cal)))
+        regional = add_employee(self.s, self.tid, "Региональный", hired="2020-01-01")
+        self.s.psql("INSERT INTO employee_pay (tenant_id, employee_id, date_from, rate, pay_by) "
+                    "VALUES (%d, %d, '2020-01-01', 44000, 'hours')" % (self.tid, regional))
+        self.s.psql("INSERT INTO schedule_assignments (tenant_id, employee_id, schedule_id, date_from) "
+                    "VALUES (%d, %d, %d, '2024-06-01')" % (self.tid, regional, reg))
+        r = self.admin.post("/api/admin/payroll/2025-03/calculate", {"employees": [ind, regional]})
+        self.assertEqual(r.status, 200, r)
+        s = self.slip(ind)
+        self.assertEqual([(a["worked_days"], a["norm_days"], a["amount"], a["schedule"]) for a in s["accruals"]],
+                         [(18, 20, "27900.00", "")])
+        s = self.slip(regional)
+        self.assertEqual([(a["worked_hours"], a["norm_hours"], a["schedule"]) for a in s["accruals"]],
+                         [(167, 167, "Региональная")])  # 7 March is an hour shorter
+        self.assertEqual(s["accrued"], "44000.00")
+
     def slip(self, eid):
         r = self.admin.get("/api/admin/payslips/%d/2025-03" % eid)
         self.assertEqual(r.status, 200, r)

@@ -400,8 +400,22 @@ class PayrollInputs(unittest.TestCase):
                     "VALUES (%d, %d, '2020-01-01', 44000, 'hours')" % (self.tid, regional))
         self.s.psql("INSERT INTO schedule_assignments (tenant_id, employee_id, schedule_id, date_from) "
                     "VALUES (%d, %d, %d, '2024-06-01')" % (self.tid, regional, reg))
-        r = self.admin.post("/api/admin/payroll/2025-03/calculate", {"employees": [ind, regional]})
+        # the same plan with a raise on the 15th: the month is cut there
+        raised = add_employee(self.s, self.tid, "Индивидуальный с повышением", hired="2020-01-01")
+        self.s.psql("INSERT INTO employee_pay (tenant_id, employee_id, date_from, rate, pay_by) "
+                    "VALUES (%d, %d, '2020-01-01', 31000, 'days'), (%d, %d, '2025-03-15', 62000, 'days')"
+                    % (self.tid, raised, self.tid, raised))
+        self.s.psql("INSERT INTO individual_schedules (tenant_id, employee_id, month, hours, night) "
+                    "VALUES (%d, %d, '2025-03-01', '{%s}', '{%s}')" % (self.tid, raised, hours, night))
+        self.s.psql("INSERT INTO deviations (tenant_id, employee_id, code, date_from, date_to, whole_day) "
+                    "VALUES (%d, %d, 19, '2025-03-10', '2025-03-11', true)" % (self.tid, raised))
+        r = self.admin.post("/api/admin/payroll/2025-03/calculate", {"employees": [ind, regional, raised]})
         self.assertEqual(r.status, 200, r)
+        s = self.slip(raised)
+        self.assertEqual([(a["from"], a["to"], a["worked_days"], a["norm_days"], a["amount"])
+                          for a in s["accruals"]],
+                         [("2025-03-01", "2025-03-14", 12, 20, "18600.00"),
+                          ("2025-03-15", "2025-03-31", 6, 20, "18600.00")])
         s = self.slip(ind)
         self.assertEqual([(a["worked_days"], a["norm_days"], a["amount"], a["schedule"]) for a in s["accruals"]],
                          [(18, 20, "27900.00", "")])

@@ -37,6 +37,8 @@
  *    ndfl_children (deductions.c): the children whose dates touch the
  *    month, doubled when any of them is marked sole_parent, while the
  *    year's income including the month is at most 450 000.
+ *    Recalculating an earlier month does not recalculate the later ones:
+ *    run them again in order (their НДФЛ reads the new year so far).
  *  - Closing a month records its net pay as paid; a closed month answers
  *    423 to a recalculation, a change or a delete until it is reopened.
  */

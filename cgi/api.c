@@ -44,6 +44,8 @@ static const struct web_route api_routes[] = {
 	{"GET", "/api/admin/outbox", "outbox.list", 0, 0},
 	/* payroll, payslips, vacation balance, preview */
 	{"GET", "/api/admin/payroll", "payroll.list", 0, 0},
+	{"GET", "/api/admin/payroll/settings", "payroll.settings_get", 0, 0},
+	{"PUT", "/api/admin/payroll/settings", "payroll.settings_set", 0, 0},
 	{"POST", "/api/admin/payroll/{month}/calculate", "payroll.calculate", 120000, 0},
 	{"GET", "/api/admin/payroll/{month}", "payroll.get", 30000, 0},
 	{"DELETE", "/api/admin/payroll/{month}", "payroll.delete", 0, 0},

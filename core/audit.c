@@ -56,6 +56,7 @@ static const struct {
 	{"payroll.closed", "Месяц зарплаты закрыт"},
 	{"payroll.reopened", "Месяц зарплаты открыт снова"},
 	{"payroll.deleted", "Расчёт зарплаты удалён"},
+	{"payroll.settings_set", "Изменены настройки расчёта зарплаты"},
 	{"ndfl.children_set", "Изменены вычеты НДФЛ на детей"},
 };
 

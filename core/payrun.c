@@ -1244,6 +1244,61 @@ static int payroll_delete(struct ctx *ctx)
 	return 0;
 }
 
+/* ----------------------------------------------------------- settings */
+
+static int payroll_settings_reply(struct ctx *ctx)
+{
+	struct payrun r = {.ctx = ctx};
+	json_object *o = ctx_result(ctx);
+
+	r.p_tenant = ctx_i64(ctx, ctx->tenant_id);
+	if (payrun_load_settings(&r) < 0)
+		return -1;
+	jsonx_set_str(o, "payroll_norm",
+	              r.tenant_norm == PAYROLL_NORM_SUMMED ? "summed" : "per_period");
+	jsonx_set_int(o, "night_percent", r.night_percent);
+	return 0;
+}
+
+/* GET /api/admin/payroll/settings */
+static int payroll_settings_get(struct ctx *ctx)
+{
+	return payroll_settings_reply(ctx);
+}
+
+/* PUT /api/admin/payroll/settings {"payroll_norm": "summed", "night_percent": 40}:
+ * the tenant's defaults (tenants.settings); a member left out stays. */
+static int payroll_settings_set(struct ctx *ctx)
+{
+	const char *norm = ctx_arg_str(ctx, "payroll_norm", 16, 0);
+	int64_t night = 0;
+	json_object *details;
+
+	if (ctx_arg_int(ctx, "night_percent", PAYROLL_NIGHT_PERCENT, PAYROLL_NIGHT_PERCENT_MAX, 0,
+	                &night) < 0)
+		return -1;
+	if (norm && strcmp(norm, "per_period") != 0 && strcmp(norm, "summed") != 0)
+		return ctx_field(ctx, "payroll_norm",
+		                 "Норма времени: per_period (по каждому периоду) или summed "
+		                 "(суммированная)");
+	if (ctx->error_fields)
+		return -1;
+	if (ctx_sql(
+	        ctx,
+	        "UPDATE tenants SET settings = settings || jsonb_strip_nulls(jsonb_build_object("
+	        "'payroll_norm', $2::text, 'night_percent', nullif($3, '0')::int)) WHERE id = $1",
+	        ctx_i64(ctx, ctx->tenant_id), norm, ctx_i64(ctx, night)) == NULL)
+		return -1;
+	details = json_object_new_object();
+	if (norm)
+		jsonx_set_str(details, "payroll_norm", norm);
+	if (night)
+		jsonx_set_int(details, "night_percent", night);
+	if (audit_log(ctx, "payroll.settings_set", 1, "tenant", NULL, details) < 0)
+		return -1;
+	return payroll_settings_reply(ctx);
+}
+
 /* ------------------------------------------------------------ preview */
 
 static int payrun_preview(struct ctx *ctx, int night_percent)
@@ -1290,6 +1345,8 @@ const struct op payrun_ops[] = {
     {"payroll.close", OP_ADMIN, payroll_close, OP_WRITE},
     {"payroll.reopen", OP_ADMIN, payroll_reopen, OP_WRITE},
     {"payroll.delete", OP_ADMIN, payroll_delete, OP_WRITE},
+    {"payroll.settings_get", OP_ADMIN, payroll_settings_get, 0},
+    {"payroll.settings_set", OP_ADMIN, payroll_settings_set, OP_WRITE},
     {"payroll.preview", OP_ADMIN, payroll_preview, 0},
     {"payroll.preview_operator", OP_OPERATOR, payroll_preview_operator, 0},
     {NULL, 0, NULL, 0},

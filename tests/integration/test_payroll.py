@@ -292,6 +292,27 @@ class Payroll(unittest.TestCase):
         # a month is checked
         self.assertEqual(self.admin.get("/api/admin/payroll/2017-4").status, 422)
 
+    def test_7_settings(self):
+        r = self.admin.get("/api/admin/payroll/settings")
+        self.assertEqual(r.json(), {"payroll_norm": "summed", "night_percent": 20})
+        self.assertEqual(self.admin.put("/api/admin/payroll/settings", {"night_percent": 10}).status, 422)
+        r = self.admin.put("/api/admin/payroll/settings", {"payroll_norm": "monthly"})
+        self.assertEqual(r.status, 422, r)
+        self.assertIn("payroll_norm", r.json()["error"]["fields"])
+        self.assertEqual(self.emp_summed.put("/api/admin/payroll/settings", {"night_percent": 40}).status, 403)
+        r = self.admin.put("/api/admin/payroll/settings", {"night_percent": 40})
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.json(), {"payroll_norm": "summed", "night_percent": 40})
+        # the tenant's night premium in the API preview; the operator's is 20 %
+        sc = dict(scenario(SEEDS[1]), deviations=[{"code": "Н", "date": "2017-04-20", "hours": 2}])
+        night = [l for l in self.admin.post("/api/payroll/preview", sc).json()["lines"] if l["kind"] == "night"]
+        self.assertEqual(night[0]["amount"], "125.00")  # 30000 / 192 h x 2 h x 40 %
+        p = subprocess_input(self.s, ["payroll", "preview", "-"], json.dumps(sc))
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual([l["amount"] for l in json.loads(p.stdout)["lines"] if l["kind"] == "night"], ["62.50"])
+        self.assertIn("payroll.settings_set", self.s.psql(
+            "SELECT string_agg(action, ',') FROM audit_log WHERE tenant_id = %d" % self.tid))
+
 
 class PayrollInputs(unittest.TestCase):
     """Where worked time and terms come from: posted timesheets over

@@ -445,6 +445,30 @@ class PayrollInputs(unittest.TestCase):
                          [(167, 167, "Региональная")])  # 7 March is an hour shorter
         self.assertEqual(s["accrued"], "44000.00")
 
+    def test_concurrent_calculations(self):
+        import threading
+        self.employee("Параллельный", [("2020-01-01", 30000)])
+        results = []
+
+        def run():
+            results.append(self.admin.post("/api/admin/payroll/2025-05/calculate").status)
+        threads = [threading.Thread(target=run) for _ in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        self.assertEqual(results, [200] * 4)
+        doc = self.admin.get("/api/admin/payroll/2025-05").json()
+        n = self.count("SELECT count(*) FROM payroll_employees WHERE tenant_id = %d AND month = '2025-05-01'"
+                       % self.tid)
+        self.assertEqual(doc["employees_count"], n)
+        self.assertEqual(len(doc["employees"]), n)
+        self.assertEqual(self.count("SELECT count(*) FROM payroll_documents WHERE tenant_id = %d AND "
+                                    "month = '2025-05-01'" % self.tid), 1)
+
+    def count(self, sql):
+        return int(self.s.psql(sql))
+
     def slip(self, eid):
         r = self.admin.get("/api/admin/payslips/%d/2025-03" % eid)
         self.assertEqual(r.status, 200, r)

@@ -42,6 +42,8 @@ struct admin_page {
 	const char *vars;      /* JSON object merged into the template context */
 };
 
+/* page.redirect of the sign-in forms: see admin_home() */
+#define ADMIN_HOME "{home}"
 #define ACTIVATE_VARS "{\"base\": \"/admin/activate\", \"submit\": \"Активировать и войти\"}"
 #define RESET_VARS    "{\"base\": \"/admin/reset\", \"submit\": \"Сменить пароль и войти\"}"
 
@@ -51,18 +53,18 @@ static const struct admin_page admin_pages[] = {
 	 NULL},
 	/* signing in */
 	{"GET", "/admin/login", NULL, "login", NULL, "Вход в кабинет", 0, NULL, NULL},
-	{"POST", "/admin/login", "auth.login", "login", "/admin/", "Вход в кабинет", 0, NULL, NULL},
+	{"POST", "/admin/login", "auth.login", "login", ADMIN_HOME, "Вход в кабинет", 0, NULL, NULL},
 	{"POST", "/admin/logout", "auth.logout", "login", "/admin/login", "Вход в кабинет", 0, NULL,
 	 NULL},
 	{"GET", "/admin/activate", NULL, "code", NULL, "Активация кабинета", 0, NULL, ACTIVATE_VARS},
 	{"POST", "/admin/activate/code", "auth.code", "code", NULL, "Активация кабинета",
 	 PAGE_RENDER, NULL, ACTIVATE_VARS},
-	{"POST", "/admin/activate", "auth.activate", "code", "/admin/", "Активация кабинета", 0,
+	{"POST", "/admin/activate", "auth.activate", "code", ADMIN_HOME, "Активация кабинета", 0,
 	 NULL, ACTIVATE_VARS},
 	{"GET", "/admin/reset", NULL, "code", NULL, "Восстановление пароля", 0, NULL, RESET_VARS},
 	{"POST", "/admin/reset/code", "auth.code", "code", NULL, "Восстановление пароля",
 	 PAGE_RENDER, NULL, RESET_VARS},
-	{"POST", "/admin/reset", "auth.reset", "code", "/admin/", "Восстановление пароля", 0, NULL,
+	{"POST", "/admin/reset", "auth.reset", "code", ADMIN_HOME, "Восстановление пароля", 0, NULL,
 	 RESET_VARS},
 	{"GET", "/admin/password", NULL, "password", NULL, "Смена пароля", PAGE_AUTH, NULL, NULL},
 	{"POST", "/admin/password", "auth.password", "password", NULL, "Смена пароля",
@@ -142,6 +144,20 @@ static int admin_call(struct web_request *req, const char *op, json_object *args
 	jsonx_get_int64(reply->msg, "status", status);
 	web_apply_session(req, reply->msg);
 	return 0;
+}
+
+/* Where a sign-in lands: the admin pages for an administrator, the
+ * employee's own site otherwise (roles of the sign-in's result). */
+static const char *admin_home(json_object *msg)
+{
+	json_object *roles = jsonx_get(jsonx_get_obj(msg, "result"), "roles");
+
+	for (size_t i = 0; json_object_is_type(roles, json_type_array) &&
+			   i < json_object_array_length(roles);
+	     i++)
+		if (strcmp(json_object_get_string(json_object_array_get_idx(roles, i)), "admin") == 0)
+			return "/admin/";
+	return "/";
 }
 
 /* A redirect target with {name} replaced by the request's argument (route
@@ -287,9 +303,13 @@ static void admin_handle(struct web_request *req)
 		}
 		if (is_post && status < 300 && !(page->flags & PAGE_RENDER)) {
 			char target[512];
-			web_redirect(req, page->redirect ? admin_redirect_target(page->redirect, args,
-										 target, sizeof(target))
-							 : req->path);
+			if (page->redirect && strcmp(page->redirect, ADMIN_HOME) == 0)
+				web_redirect(req, admin_home(reply.msg));
+			else
+				web_redirect(req, page->redirect ? admin_redirect_target(
+									   page->redirect, args, target,
+									   sizeof(target))
+								 : req->path);
 			goto out;
 		}
 		if (jsonx_get(reply.msg, "error")) {

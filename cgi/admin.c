@@ -42,6 +42,8 @@ struct admin_page {
 	const char *vars;      /* JSON object merged into the template context */
 };
 
+/* page.redirect of the sign-in forms: see admin_home() */
+#define ADMIN_HOME "{home}"
 #define ACTIVATE_VARS "{\"base\": \"/admin/activate\", \"submit\": \"Активировать и войти\"}"
 #define RESET_VARS    "{\"base\": \"/admin/reset\", \"submit\": \"Сменить пароль и войти\"}"
 
@@ -51,18 +53,18 @@ static const struct admin_page admin_pages[] = {
 	 NULL},
 	/* signing in */
 	{"GET", "/admin/login", NULL, "login", NULL, "Вход в кабинет", 0, NULL, NULL},
-	{"POST", "/admin/login", "auth.login", "login", "/admin/", "Вход в кабинет", 0, NULL, NULL},
+	{"POST", "/admin/login", "auth.login", "login", ADMIN_HOME, "Вход в кабинет", 0, NULL, NULL},
 	{"POST", "/admin/logout", "auth.logout", "login", "/admin/login", "Вход в кабинет", 0, NULL,
 	 NULL},
 	{"GET", "/admin/activate", NULL, "code", NULL, "Активация кабинета", 0, NULL, ACTIVATE_VARS},
 	{"POST", "/admin/activate/code", "auth.code", "code", NULL, "Активация кабинета",
 	 PAGE_RENDER, NULL, ACTIVATE_VARS},
-	{"POST", "/admin/activate", "auth.activate", "code", "/admin/", "Активация кабинета", 0,
+	{"POST", "/admin/activate", "auth.activate", "code", ADMIN_HOME, "Активация кабинета", 0,
 	 NULL, ACTIVATE_VARS},
 	{"GET", "/admin/reset", NULL, "code", NULL, "Восстановление пароля", 0, NULL, RESET_VARS},
 	{"POST", "/admin/reset/code", "auth.code", "code", NULL, "Восстановление пароля",
 	 PAGE_RENDER, NULL, RESET_VARS},
-	{"POST", "/admin/reset", "auth.reset", "code", "/admin/", "Восстановление пароля", 0, NULL,
+	{"POST", "/admin/reset", "auth.reset", "code", ADMIN_HOME, "Восстановление пароля", 0, NULL,
 	 RESET_VARS},
 	{"GET", "/admin/password", NULL, "password", NULL, "Смена пароля", PAGE_AUTH, NULL, NULL},
 	{"POST", "/admin/password", "auth.password", "password", NULL, "Смена пароля",
@@ -106,6 +108,22 @@ static const struct admin_page admin_pages[] = {
 	 "Табель сотрудника", PAGE_AUTH, NULL, NULL},
 	{"POST", "/admin/timesheets/{month}/{employee_id}", "timesheets.action", "timesheet", NULL,
 	 "Табель сотрудника", PAGE_AUTH | PAGE_RENDER, "timesheets.get", NULL},
+	/* payroll */
+	{"GET", "/admin/payroll", "payroll.list", "payroll", NULL, "Зарплата", PAGE_AUTH, NULL, NULL},
+	{"POST", "/admin/payroll/calculate", "payroll.calculate", "payroll", "/admin/payroll/{month}",
+	 "Зарплата", PAGE_AUTH, "payroll.list", NULL},
+	{"GET", "/admin/payroll/{month}", "payroll.get", "payroll_doc", NULL, "Расчёт зарплаты",
+	 PAGE_AUTH, NULL, NULL},
+	{"POST", "/admin/payroll/{month}/calculate", "payroll.calculate", "payroll_doc",
+	 "/admin/payroll/{month}", "Расчёт зарплаты", PAGE_AUTH, "payroll.get", NULL},
+	{"POST", "/admin/payroll/{month}/close", "payroll.close", "payroll_doc",
+	 "/admin/payroll/{month}", "Расчёт зарплаты", PAGE_AUTH, "payroll.get", NULL},
+	{"POST", "/admin/payroll/{month}/reopen", "payroll.reopen", "payroll_doc",
+	 "/admin/payroll/{month}", "Расчёт зарплаты", PAGE_AUTH, "payroll.get", NULL},
+	{"POST", "/admin/payroll/{month}/delete", "payroll.delete", "payroll_doc", "/admin/payroll",
+	 "Расчёт зарплаты", PAGE_AUTH, "payroll.get", NULL},
+	{"GET", "/admin/payroll/{month}/employees/{employee_id}", "payslips.admin_get", "payslip",
+	 NULL, "Расчётный листок", PAGE_AUTH, NULL, NULL},
 	{NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL},
 };
 
@@ -154,6 +172,48 @@ static int admin_call(struct web_request *req, const char *op, json_object *args
 	jsonx_get_int64(reply->msg, "status", status);
 	web_apply_session(req, reply->msg);
 	return 0;
+}
+
+/* Where a sign-in lands: the admin pages for an administrator, the
+ * employee's own site otherwise (roles of the sign-in's result). */
+static const char *admin_home(json_object *msg)
+{
+	json_object *roles = jsonx_get(jsonx_get_obj(msg, "result"), "roles");
+
+	for (size_t i = 0; json_object_is_type(roles, json_type_array) &&
+			   i < json_object_array_length(roles);
+	     i++)
+		if (strcmp(json_object_get_string(json_object_array_get_idx(roles, i)), "admin") == 0)
+			return "/admin/";
+	return "/";
+}
+
+/* A redirect target with {name} replaced by the request's argument (route
+ * parameter or form field) of that name; only [A-Za-z0-9_-] is copied, so
+ * the target stays a path on this site. */
+static const char *admin_redirect_target(const char *pattern, json_object *args, char *out,
+					 size_t n)
+{
+	size_t o = 0;
+
+	for (const char *p = pattern; *p && o + 1 < n;) {
+		const char *end = *p == '{' ? strchr(p, '}') : NULL;
+		if (end) {
+			char name[64];
+			const char *v;
+			snprintf(name, sizeof(name), "%.*s", (int)(end - p - 1), p + 1);
+			v = jsonx_get_str(args, name);
+			for (; v && *v && o + 1 < n; v++)
+				if ((*v >= 'a' && *v <= 'z') || (*v >= 'A' && *v <= 'Z') ||
+				    (*v >= '0' && *v <= '9') || *v == '-' || *v == '_')
+					out[o++] = *v;
+			p = end + 1;
+		} else {
+			out[o++] = *p++;
+		}
+	}
+	out[o] = '\0';
+	return out;
 }
 
 /* The submitted fields to show again in a form: never secrets. */
@@ -270,7 +330,14 @@ static void admin_handle(struct web_request *req)
 			goto out;
 		}
 		if (is_post && status < 300 && !(page->flags & PAGE_RENDER)) {
-			web_redirect(req, page->redirect ? page->redirect : req->path);
+			char target[512];
+			if (page->redirect && strcmp(page->redirect, ADMIN_HOME) == 0)
+				web_redirect(req, admin_home(reply.msg));
+			else
+				web_redirect(req, page->redirect ? admin_redirect_target(
+									   page->redirect, args, target,
+									   sizeof(target))
+								 : req->path);
 			goto out;
 		}
 		if (jsonx_get(reply.msg, "error")) {

@@ -79,6 +79,23 @@ static const struct web_route api_routes[] = {
 	{"POST", "/api/admin/timesheets/{employee_id}/{month}/unpost", "timesheets.unpost", 0, 0},
 	{"GET", "/api/admin/t13/{month}", "t13.get", 0, 0},
 	{"GET", "/api/admin/t13/{month}/export.xlsx", "t13.xlsx", 0, WEB_ROUTE_DOWNLOAD},
+	/* payroll, payslips, vacation balance, preview */
+	{"GET", "/api/admin/payroll", "payroll.list", 0, 0},
+	{"GET", "/api/admin/payroll/settings", "payroll.settings_get", 0, 0},
+	{"PUT", "/api/admin/payroll/settings", "payroll.settings_set", 0, 0},
+	{"POST", "/api/admin/payroll/{month}/calculate", "payroll.calculate", 120000, 0},
+	{"GET", "/api/admin/payroll/{month}", "payroll.get", 30000, 0},
+	{"DELETE", "/api/admin/payroll/{month}", "payroll.delete", 0, 0},
+	{"POST", "/api/admin/payroll/{month}/close", "payroll.close", 0, 0},
+	{"POST", "/api/admin/payroll/{month}/reopen", "payroll.reopen", 0, 0},
+	{"GET", "/api/admin/payslips/{employee_id}/{month}", "payslips.admin_get", 0, 0},
+	{"GET", "/api/admin/employees/{id}/vacation-balance", "vacation.admin_balance", 0, 0},
+	{"GET", "/api/admin/employees/{id}/ndfl-children", "deductions.children_get", 0, 0},
+	{"PUT", "/api/admin/employees/{id}/ndfl-children", "deductions.children_set", 0, 0},
+	{"POST", "/api/payroll/preview", "payroll.preview", 0, 0},
+	{"GET", "/api/payslips", "payslips.list", 0, 0},
+	{"GET", "/api/payslips/{month}", "payslips.get", 0, 0},
+	{"GET", "/api/vacation/balance", "vacation.balance", 0, 0},
 	{NULL, NULL, NULL, 0, 0},
 };
 

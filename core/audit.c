@@ -68,6 +68,12 @@ static const struct {
 	{"timesheets.edited", "Табель изменён"},
 	{"timesheets.posted", "Табель проведён"},
 	{"timesheets.unposted", "Отменено проведение табеля"},
+	{"payroll.calculated", "Расчёт зарплаты"},
+	{"payroll.closed", "Месяц зарплаты закрыт"},
+	{"payroll.reopened", "Месяц зарплаты открыт снова"},
+	{"payroll.deleted", "Расчёт зарплаты удалён"},
+	{"payroll.settings_set", "Изменены настройки расчёта зарплаты"},
+	{"ndfl.children_set", "Изменены вычеты НДФЛ на детей"},
 };
 
 const char *audit_action_title(const char *action)

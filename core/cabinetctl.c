@@ -8,6 +8,7 @@
  * pretty JSON on stdout; errors go to stderr. Exit status: 0 ok, 1 the core
  * refused (the error says why), 2 usage, 3 the core is unreachable.
  */
+#include "buf.h"
 #include "cfg.h"
 #include "client.h"
 #include "jsonx.h"
@@ -95,6 +96,40 @@ static int ctl_build_user_password(int argc, char **argv, json_object *args)
 	return 0;
 }
 
+/* payroll preview FILE: the scenario (a JSON object) from FILE or, for "-",
+ * stdin, becomes the operation's args. */
+static int ctl_build_preview(int argc, char **argv, json_object *args)
+{
+	FILE *f;
+	struct buf text = BUF_INIT;
+	char chunk[4096];
+	size_t n;
+	const char *why;
+	json_object *scenario;
+
+	if (argc != 1)
+		return -1;
+	f = strcmp(argv[0], "-") == 0 ? stdin : fopen(argv[0], "r");
+	if (f == NULL) {
+		fprintf(stderr, "cabinetctl: %s: %s\n", argv[0], strerror(errno));
+		return -1;
+	}
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_append(&text, chunk, n);
+	if (f != stdin)
+		fclose(f);
+	scenario = jsonx_parse_object(text.data ? text.data : "", text.len, &why);
+	buf_free(&text);
+	if (scenario == NULL) {
+		fprintf(stderr, "cabinetctl: %s: not a JSON object (%s)\n", argv[0], why);
+		return -1;
+	}
+	json_object_object_foreach(scenario, key, val)
+		json_object_object_add(args, key, json_object_get(val));
+	json_object_put(scenario);
+	return 0;
+}
+
 static const struct ctl_command ctl_commands[] = {
 	{"health", "system.health", NULL, "health                  core and database status"},
 	{"version", "system.version", NULL, "version                 versions of the core and protocol"},
@@ -112,6 +147,9 @@ static const struct ctl_command ctl_commands[] = {
 	{"user password", "users.set_password", ctl_build_user_password,
 	 "user password SUBDOMAIN LOGIN\n"
 	 "                          set a user's password (read from stdin) and activate the cabinet"},
+	{"payroll preview", "payroll.preview_operator", ctl_build_preview,
+	 "payroll preview FILE    compute a what-if payroll scenario (JSON, - for stdin)\n"
+	 "                          and print the result (shared/reference/payroll.md)"},
 	{"call", NULL, NULL, "call OP [JSON-ARGS]     run any operation"},
 	{NULL, NULL, NULL, NULL},
 };

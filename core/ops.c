@@ -11,6 +11,9 @@ const struct op *const ops_tables[] = {
 	deviations_ops,
 	timesheet_ops,
 	t13_ops,
+	payrun_ops,
+	payslips_ops,
+	deductions_ops,
 	NULL,
 };
 

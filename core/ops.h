@@ -17,6 +17,9 @@ extern const struct op schedules_ops[];
 extern const struct op deviations_ops[];
 extern const struct op timesheet_ops[];
 extern const struct op t13_ops[];
+extern const struct op payrun_ops[];
+extern const struct op payslips_ops[];
+extern const struct op deductions_ops[];
 
 extern const struct op *const ops_tables[];
 

@@ -73,8 +73,10 @@ json_object *worktime_hours_json(int32_t hundredths)
 {
 	char text[HOURS_BUFSZ];
 
+	if (hundredths % 100 == 0)
+		return json_object_new_int64(hundredths / 100);
 	hours_format(hundredths, text);
-	return json_object_new_double_s(hundredths / 100.0, text);
+	return json_tokener_parse(text); /* a number printed as its exact text */
 }
 
 const char *worktime_hours_ru(struct ctx *ctx, int32_t hundredths)

@@ -1,28 +1,131 @@
-// The tenant's start page: who is signed in, or how to sign in.
+// The tenant's start page: who is signed in, or how to sign in; for an
+// employee, the vacation balance and the payslips of closed months.
 "use strict";
 
-document.addEventListener("DOMContentLoaded", async () => {
-  const $ = (id) => document.getElementById(id);
-  let r;
-  try {
-    r = await fetch("/api/me", { headers: { "Accept": "application/json" } });
-  } catch (e) {
-    $("message").textContent = "Сервис временно недоступен, повторите позже";
-    $("message").hidden = false;
+const $ = (id) => document.getElementById(id);
+
+async function api(path) {
+  const r = await fetch(path, { headers: { "Accept": "application/json" } });
+  return { status: r.status, data: await r.json().catch(() => ({})) };
+}
+
+function showMessage(text) {
+  $("message").textContent = text;
+  $("message").hidden = false;
+}
+
+// "1 день", "2 дня", "5 дней"; a fractional number takes "дня" (18,7 дня).
+function daysWord(text) {
+  if (/[.,]\d*[1-9]/.test(text)) return "дня";
+  const n = Math.abs(parseInt(text, 10)) % 100;
+  if (n % 10 === 1 && n !== 11) return "день";
+  if (n % 10 >= 2 && n % 10 <= 4 && (n < 12 || n > 14)) return "дня";
+  return "дней";
+}
+
+function dateRu(iso) {
+  const [y, m, d] = iso.split("-");
+  return `${d}.${m}.${y}`;
+}
+
+function cell(row, text, cls) {
+  const td = document.createElement("td");
+  td.textContent = text;
+  if (cls) td.className = cls;
+  row.appendChild(td);
+}
+
+async function showVacation() {
+  const r = await api("/api/vacation/balance");
+  if (r.status !== 200) return;
+  const v = r.data;
+  $("vacation-balance").textContent = `${v.balance_ru} ${daysWord(v.balance_ru)}`;
+  $("vacation-detail").textContent =
+    `Остаток ежегодного отпуска на ${dateRu(v.date)}; использовано ${v.used_days} ${daysWord(String(v.used_days))}.`;
+  $("vacation").hidden = false;
+}
+
+async function showPayslip(month) {
+  const r = await api("/api/payslips/" + encodeURIComponent(month));
+  if (r.status !== 200) {
+    showMessage((r.data.error && r.data.error.message) || "Не удалось загрузить расчётный листок");
     return;
   }
-  const data = await r.json().catch(() => ({}));
+  const p = r.data;
+  const acc = $("payslip-accruals"), ded = $("payslip-deductions");
+  acc.replaceChildren();
+  ded.replaceChildren();
+  for (const l of p.accruals) {
+    const tr = document.createElement("tr");
+    cell(tr, l.title);
+    cell(tr, l.period_ru || "");
+    const worked = l.salary
+      ? (p.pay_by === "hours" ? `${l.worked_hours} из ${l.norm_hours} ч` : `${l.worked_days} из ${l.norm_days} дн.`)
+      : (l.hours !== undefined ? `${l.hours} ч` : "");
+    cell(tr, worked, "num");
+    cell(tr, l.amount_ru, "num");
+    acc.appendChild(tr);
+  }
+  for (const d of p.deductions) {
+    const tr = document.createElement("tr");
+    cell(tr, d.title);
+    tr.firstChild.colSpan = 3;
+    cell(tr, d.amount_ru, "num");
+    ded.appendChild(tr);
+  }
+  $("payslip-accrued").textContent = p.accrued_ru;
+  $("payslip-deducted").textContent = p.deducted_ru;
+  $("payslip-net").textContent = p.net_ru;
+  $("payslip-paid").textContent = p.paid_ru;
+  $("payslip-balance").textContent = p.balance_ru;
+  $("payslip").hidden = false;
+}
+
+async function showPayslips() {
+  const r = await api("/api/payslips");
+  if (r.status !== 200) return;
+  $("payslips").hidden = false;
+  const list = r.data.payslips || [];
+  if (list.length === 0) {
+    $("payslips-none").hidden = false;
+    return;
+  }
+  const select = $("payslip-month");
+  for (const p of list) {
+    const o = document.createElement("option");
+    o.value = p.month;
+    o.textContent = `${p.month_title} — к выплате ${p.net_ru}`;
+    select.appendChild(o);
+  }
+  select.addEventListener("change", () => showPayslip(select.value));
+  $("payslip-month-label").hidden = false;
+  await showPayslip(list[0].month);
+}
+
+document.addEventListener("DOMContentLoaded", async () => {
+  let r;
+  try {
+    r = await api("/api/me");
+  } catch (e) {
+    showMessage("Сервис временно недоступен, повторите позже");
+    return;
+  }
   if (r.status === 200) {
-    $("title").textContent = data.tenant.name;
-    $("user-name").textContent = data.user.full_name;
-    $("admin-link").hidden = !data.roles.includes("admin");
+    const me = r.data;
+    $("title").textContent = me.tenant.name;
+    $("user-name").textContent = me.user.full_name;
+    $("admin-link").hidden = !me.roles.includes("admin");
     $("user").hidden = false;
+    if (me.user.employee_id) {
+      await Promise.all([showVacation(), showPayslips()]);
+    } else {
+      $("no-employee").hidden = false;
+    }
   } else if (r.status === 401) {
     $("guest").hidden = false;
   } else {
-    $("message").textContent = r.status === 404
+    showMessage(r.status === 404
       ? "Кабинет организации по этому адресу не найден"
-      : ((data.error && data.error.message) || "Сервис временно недоступен");
-    $("message").hidden = false;
+      : ((r.data.error && r.data.error.message) || "Сервис временно недоступен"));
   }
 });

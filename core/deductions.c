@@ -1,0 +1,201 @@
+/*
+ * deductions.c - the standard child deductions of НДФЛ an employee has
+ * applied for (table ndfl_children, sql/0031_ndfl_children.sql), kept by
+ * the administrator and read by the monthly payroll (payrun.c).
+ *
+ *   GET /api/admin/employees/{id}/ndfl-children
+ *   PUT /api/admin/employees/{id}/ndfl-children
+ *       {"children": [{"order": 1, "disabled": false, "sole_parent": false,
+ *                      "from": "2025-01-01", "to": null}]}
+ * PUT replaces the employee's whole list (audited). A payroll already
+ * computed is not changed: recalculate the month.
+ */
+#include "audit.h"
+#include "date.h"
+#include "jsonx.h"
+#include "ops.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DEDUCTIONS_MAX_CHILDREN 20
+
+static int deductions_employee(struct ctx *ctx, int64_t *id)
+{
+	PGresult *res;
+
+	if (ctx_arg_int(ctx, "id", 1, INT64_MAX, CTX_REQUIRED, id) < 0)
+		return -1;
+	res = ctx_sql(ctx, "SELECT 1 FROM employees WHERE tenant_id = $1 AND id = $2",
+	              ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, *id));
+	if (res == NULL)
+		return -1;
+	if (PQntuples(res) == 0)
+		return ctx_fail(ctx, PROTO_ERR_not_found, "Сотрудник не найден");
+	return 0;
+}
+
+static int deductions_list(struct ctx *ctx, int64_t id)
+{
+	PGresult *res = ctx_sql(ctx,
+	                        "SELECT child_order, disabled, sole_parent, date_from, date_to "
+	                        "FROM ndfl_children WHERE tenant_id = $1 AND employee_id = $2 "
+	                        "ORDER BY child_order",
+	                        ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, id));
+	json_object *list;
+
+	if (res == NULL)
+		return -1;
+	list = json_object_new_array();
+	jsonx_set_int(ctx_result(ctx), "employee_id", id);
+	json_object_object_add(ctx_result(ctx), "children", list);
+	for (int i = 0; i < PQntuples(res); i++) {
+		json_object *c = json_object_new_object();
+		jsonx_set_int(c, "order", atoi(PQgetvalue(res, i, 0)));
+		jsonx_set_bool(c, "disabled", strcmp(PQgetvalue(res, i, 1), "t") == 0);
+		jsonx_set_bool(c, "sole_parent", strcmp(PQgetvalue(res, i, 2), "t") == 0);
+		jsonx_set_str(c, "from", PQgetvalue(res, i, 3));
+		jsonx_set_str(c, "to", PQgetisnull(res, i, 4) ? NULL : PQgetvalue(res, i, 4));
+		json_object_array_add(list, c);
+	}
+	return 0;
+}
+
+/* GET /api/admin/employees/{id}/ndfl-children */
+static int deductions_children_get(struct ctx *ctx)
+{
+	int64_t id;
+
+	if (deductions_employee(ctx, &id) < 0)
+		return -1;
+	return deductions_list(ctx, id);
+}
+
+struct deductions_child {
+	int order, disabled, sole_parent;
+	const char *from, *to; /* to: NULL for no end */
+};
+
+/* One child of the PUT body; 0, or -1 after field errors. */
+static int deductions_read_child(struct ctx *ctx, json_object *c, size_t i, int *seen,
+                                 struct deductions_child *out)
+{
+	const char *at = arena_printf(ctx->arena, "children[%zu]", i);
+	int64_t order = 0;
+	int disabled = 0, sole = 0, from, to = DATE_NONE, bad = 0;
+	const char *f, *t;
+
+	if (!json_object_is_type(c, json_type_object))
+		return ctx_field(ctx, at,
+		                 "Ожидается объект {\"order\": 1, \"from\": \"ГГГГ-ММ-ДД\"}");
+	json_object_object_foreach(c, key, val)
+	{
+		(void)val;
+		if (strcmp(key, "order") && strcmp(key, "disabled") && strcmp(key, "sole_parent") &&
+		    strcmp(key, "from") && strcmp(key, "to"))
+			bad |=
+			    ctx_field(ctx, arena_printf(ctx->arena, "%s.%s", at, key),
+			              "Неизвестное поле: допустимы order, disabled, sole_parent, "
+			              "from, to");
+	}
+	if (jsonx_get_int64(c, "order", &order) < 0 || order < 1 || order > DEDUCTIONS_MAX_CHILDREN)
+		bad |= ctx_field(ctx, arena_printf(ctx->arena, "%s.order", at),
+		                 "Очерёдность ребёнка — целое число от 1 до %d",
+		                 DEDUCTIONS_MAX_CHILDREN);
+	else if (seen[order])
+		bad |= ctx_field(ctx, arena_printf(ctx->arena, "%s.order", at),
+		                 "Ребёнок с очерёдностью %d уже указан", (int)order);
+	else
+		seen[order] = 1;
+	if (jsonx_get(c, "disabled") && jsonx_get_bool(c, "disabled", &disabled) < 0)
+		bad |= ctx_field(ctx, arena_printf(ctx->arena, "%s.disabled", at),
+		                 "Ожидается true или false");
+	if (jsonx_get(c, "sole_parent") && jsonx_get_bool(c, "sole_parent", &sole) < 0)
+		bad |= ctx_field(ctx, arena_printf(ctx->arena, "%s.sole_parent", at),
+		                 "Ожидается true или false");
+	f = jsonx_get_str(c, "from");
+	if (f == NULL || !json_object_is_type(jsonx_get(c, "from"), json_type_string) ||
+	    date_parse(f, &from) < 0)
+		bad |= ctx_field(ctx, arena_printf(ctx->arena, "%s.from", at),
+		                 "Укажите дату начала в виде ГГГГ-ММ-ДД");
+	t = jsonx_get_str(c, "to");
+	if (t &&
+	    (!json_object_is_type(jsonx_get(c, "to"), json_type_string) || date_parse(t, &to) < 0))
+		bad |= ctx_field(ctx, arena_printf(ctx->arena, "%s.to", at),
+		                 "Укажите дату окончания в виде ГГГГ-ММ-ДД или null");
+	else if (!bad && to != DATE_NONE && to < from)
+		bad |= ctx_field(ctx, arena_printf(ctx->arena, "%s.to", at),
+		                 "Дата окончания раньше даты начала");
+	if (bad)
+		return -1;
+	out->order = (int)order;
+	out->disabled = disabled;
+	out->sole_parent = sole;
+	out->from = f;
+	out->to = t;
+	return 0;
+}
+
+/* PUT /api/admin/employees/{id}/ndfl-children {"children": [...]} */
+static int deductions_children_set(struct ctx *ctx)
+{
+	json_object *list = jsonx_get(ctx->args, "children");
+	int seen[DEDUCTIONS_MAX_CHILDREN + 1] = {0}, bad = 0;
+	const char *orders = "{", *dis = "{", *sole = "{", *from = "{", *to = "{";
+	int64_t id;
+	size_t n;
+
+	if (deductions_employee(ctx, &id) < 0)
+		return -1;
+	if (!json_object_is_type(list, json_type_array) ||
+	    (n = json_object_array_length(list)) > DEDUCTIONS_MAX_CHILDREN)
+		return ctx_field(ctx, "children",
+		                 "Укажите список детей (не больше %d), пустой — без вычетов",
+		                 DEDUCTIONS_MAX_CHILDREN);
+	for (size_t i = 0; i < n; i++) {
+		struct deductions_child c = {0};
+		const char *sep = i ? "," : "";
+		if (deductions_read_child(ctx, json_object_array_get_idx(list, i), i, seen, &c) <
+		    0) {
+			bad = 1;
+			continue;
+		}
+		orders = arena_printf(ctx->arena, "%s%s%d", orders, sep, c.order);
+		dis = arena_printf(ctx->arena, "%s%s%s", dis, sep, c.disabled ? "t" : "f");
+		sole = arena_printf(ctx->arena, "%s%s%s", sole, sep, c.sole_parent ? "t" : "f");
+		from = arena_printf(ctx->arena, "%s%s%s", from, sep, c.from);
+		to = arena_printf(ctx->arena, "%s%s%s", to, sep, c.to ? c.to : "NULL");
+	}
+	if (bad)
+		return -1;
+	orders = arena_printf(ctx->arena, "%s}", orders);
+	dis = arena_printf(ctx->arena, "%s}", dis);
+	sole = arena_printf(ctx->arena, "%s}", sole);
+	from = arena_printf(ctx->arena, "%s}", from);
+	to = arena_printf(ctx->arena, "%s}", to);
+	if (ctx_sql(ctx, "DELETE FROM ndfl_children WHERE tenant_id = $1 AND employee_id = $2",
+	            ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, id)) == NULL ||
+	    ctx_sql(ctx,
+	            "INSERT INTO ndfl_children (tenant_id, employee_id, child_order, disabled, "
+	            "sole_parent, date_from, date_to) SELECT $1, $2, u.* FROM "
+	            "unnest($3::smallint[], $4::boolean[], $5::boolean[], $6::date[], $7::date[]) "
+	            "AS u",
+	            ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, id), orders, dis, sole, from,
+	            to) == NULL)
+		return -1;
+	{
+		json_object *details = json_object_new_object();
+		jsonx_set_int(details, "children", (int64_t)n);
+		if (audit_log(ctx, "ndfl.children_set", 1, "employee", ctx_i64(ctx, id), details) <
+		    0)
+			return -1;
+	}
+	return deductions_list(ctx, id);
+}
+
+const struct op deductions_ops[] = {
+    {"deductions.children_get", OP_ADMIN, deductions_children_get, 0},
+    {"deductions.children_set", OP_ADMIN, deductions_children_set, OP_WRITE},
+    {NULL, 0, NULL, 0},
+};

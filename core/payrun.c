@@ -1,0 +1,1353 @@
+/*
+ * payrun.c - the monthly payroll document and the payroll preview
+ * operations (payrun.h says what is decided and why).
+ */
+#include "payrun.h"
+
+#include "audit.h"
+#include "buf.h"
+#include "calendars.h"
+#include "date.h"
+#include "jsonx.h"
+#include "log.h"
+#include "money.h"
+#include "ndfl.h"
+#include "payroll.h"
+#include "preview.h"
+#include "ru.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* At most this many employees in an explicit list, and field errors shown. */
+#define PAYRUN_MAX_LIST   10000
+#define PAYRUN_MAX_ERRORS 50
+
+const char *payrun_month_title(struct ctx *ctx, int year, int month)
+{
+	return arena_printf(ctx->arena, "%s %d г.", ru_month_name(month), year);
+}
+
+int payrun_month_arg(struct ctx *ctx, int *year, int *month)
+{
+	const char *s = ctx_arg_str(ctx, "month", 16, 1);
+
+	if (s == NULL)
+		return -1;
+	if (date_parse_month(s, year, month) < 0)
+		return ctx_field(ctx, "month", "Укажите месяц в виде ГГГГ-ММ, например 2025-04");
+	return 0;
+}
+
+const char *payrun_money(struct ctx *ctx, const char *numeric_text, const char **ru)
+{
+	char b[MONEY_BUFSZ], r[MONEY_RU_BUFSZ];
+	int64_t v = 0;
+
+	if (numeric_text && *numeric_text)
+		money_parse(numeric_text, MONEY_ALLOW_NEGATIVE, &v);
+	money_format(v, b);
+	if (ru) {
+		money_format_ru(v, r);
+		*ru = arena_strdup(ctx->arena, r);
+	}
+	return arena_strdup(ctx->arena, b);
+}
+
+/* key and key_ru ("30 500,00 ₽") of a numeric's text */
+static void payrun_put_money(struct ctx *ctx, json_object *o, const char *key, const char *text)
+{
+	const char *ru, *v = payrun_money(ctx, text, &ru);
+
+	jsonx_set_str(o, key, v);
+	jsonx_set_str(o, arena_printf(ctx->arena, "%s_ru", key), ru);
+}
+
+static const char *payrun_status_title(const char *status)
+{
+	return strcmp(status, "closed") == 0 ? "закрыт" : "черновик";
+}
+
+/* ------------------------------------------------------------ loading */
+
+/* Pay terms from a date on (employee_pay). */
+struct payrun_pay {
+	int from;
+	int64_t rate;
+	enum payroll_pay_by pay_by;
+	int norm; /* -1: the tenant's default */
+};
+
+/* The most pay terms one employee may have in force within a month, and the
+ * most assignments once the month is cut at their changes. */
+#define PAYRUN_MAX_TERMS  8
+#define PAYRUN_MAX_ASSIGN 128
+
+struct payrun_emp {
+	int64_t id;
+	int hired, dismissed;
+	int p0,
+	    np; /* pay terms: the one in force on the 1st (or the month's first), then later ones */
+	int a0, na, d0, nd, t0, nt, has_ts;
+	struct schedule_day *individual;
+	int64_t ytd_income, ytd_deduction, ytd_tax;
+	int k0, nk, sole_parent; /* child deductions applying in the month */
+};
+
+struct payrun {
+	struct ctx *ctx;
+	int year, month, first, last;
+	const char *p_tenant, *p_ids, *p_first, *p_last, *p_jan;
+	int list; /* an explicit list of employees */
+	int64_t *ids;
+	int nids;
+	struct payrun_emp *emps;
+	int nemps;
+	struct schedule *sch;
+	int64_t *sch_id, *sch_cal;
+	int nsch;
+	struct payroll_assignment *asg;
+	struct payrun_pay *pay;
+	struct ndfl_child *kids;
+	struct payroll_deviation *dev;
+	struct payroll_time *ts;
+	int64_t *cal_id;
+	struct calendar **cal;
+	int ncal;
+	enum payroll_norm_mode tenant_norm;
+	int night_percent;
+	int nerrors;
+};
+
+static int payrun_cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+static struct payrun_emp *payrun_find(struct payrun *r, const char *id_text)
+{
+	int64_t id = strtoll(id_text, NULL, 10);
+	int lo = 0, hi = r->nemps - 1;
+
+	while (lo <= hi) {
+		int mid = (lo + hi) / 2;
+		if (r->emps[mid].id == id)
+			return &r->emps[mid];
+		if (r->emps[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return NULL;
+}
+
+static int payrun_sched_index(struct payrun *r, int64_t id)
+{
+	int lo = 0, hi = r->nsch - 1;
+
+	while (lo <= hi) {
+		int mid = (lo + hi) / 2;
+		if (r->sch_id[mid] == id)
+			return mid;
+		if (r->sch_id[mid] < id)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return -1;
+}
+
+static int payrun_date(const PGresult *res, int row, int col)
+{
+	int d;
+
+	if (PQgetisnull(res, row, col) || date_parse(PQgetvalue(res, row, col), &d) < 0)
+		return DATE_NONE;
+	return d;
+}
+
+/* An employee's problem: one field error, counted. Returns -1. */
+static int payrun_emp_error(struct payrun *r, int64_t id, const char *field, const char *msg)
+{
+	r->nerrors++;
+	if (r->nerrors <= PAYRUN_MAX_ERRORS)
+		ctx_field(
+		    r->ctx,
+		    field ? arena_printf(r->ctx->arena, "employees.%lld.%s", (long long)id, field)
+		          : arena_printf(r->ctx->arena, "employees.%lld", (long long)id),
+		    "%s", msg);
+	return -1;
+}
+
+/* {a,b,c} of the list, for a bigint[] parameter */
+static const char *payrun_ids_param(struct payrun *r)
+{
+	struct buf b = BUF_INIT;
+	const char *out;
+
+	buf_putc(&b, '{');
+	for (int i = 0; i < r->nids; i++)
+		buf_printf(&b, "%s%lld", i ? "," : "", (long long)r->ids[i]);
+	buf_putc(&b, '}');
+	out = arena_strndup(r->ctx->arena, b.data, b.len);
+	buf_free(&b);
+	return out;
+}
+
+static int payrun_load_settings(struct payrun *r)
+{
+	PGresult *res =
+	    ctx_sql(r->ctx,
+	            "SELECT coalesce(settings->>'payroll_norm', ''), "
+	            "coalesce(settings->>'night_percent', '') FROM tenants WHERE id = $1",
+	            r->p_tenant);
+	const char *norm, *night;
+
+	if (res == NULL)
+		return -1;
+	if (PQntuples(res) != 1)
+		return ctx_fail(r->ctx, PROTO_ERR_not_found, NULL);
+	norm = PQgetvalue(res, 0, 0);
+	night = PQgetvalue(res, 0, 1);
+	r->tenant_norm =
+	    strcmp(norm, "summed") == 0 ? PAYROLL_NORM_SUMMED : PAYROLL_NORM_PER_PERIOD;
+	if (*norm && strcmp(norm, "summed") != 0 && strcmp(norm, "per_period") != 0)
+		return ctx_field(r->ctx, "settings.payroll_norm",
+		                 "Режим нормы в настройках организации: per_period или summed");
+	r->night_percent = PAYROLL_NIGHT_PERCENT;
+	if (*night) {
+		char *end;
+		long v = strtol(night, &end, 10);
+		if (*end || v < PAYROLL_NIGHT_PERCENT || v > PAYROLL_NIGHT_PERCENT_MAX)
+			return ctx_field(r->ctx, "settings.night_percent",
+			                 "Надбавка за ночные часы в настройках организации — целое "
+			                 "число процентов от 20 до 1000");
+		r->night_percent = (int)v;
+	}
+	return 0;
+}
+
+static int payrun_load_employees(struct payrun *r)
+{
+	PGresult *res, *pay;
+	int n;
+
+	res = ctx_sql(r->ctx,
+	              "SELECT id, hired, dismissed FROM employees WHERE tenant_id = $1 "
+	              "AND ($2::bigint[] IS NULL OR id = ANY($2::bigint[])) "
+	              "AND (hired IS NULL OR hired <= $4::date) "
+	              "AND (dismissed IS NULL OR dismissed >= $3::date) ORDER BY id",
+	              r->p_tenant, r->p_ids, r->p_first, r->p_last);
+	if (res == NULL)
+		return -1;
+	n = PQntuples(res);
+	r->emps = arena_alloc(r->ctx->arena, sizeof(*r->emps) * (size_t)(n + 1));
+	memset(r->emps, 0, sizeof(*r->emps) * (size_t)(n + 1));
+	for (int i = 0; i < n; i++) {
+		struct payrun_emp *e = &r->emps[i];
+		e->id = strtoll(PQgetvalue(res, i, 0), NULL, 10);
+		e->hired = payrun_date(res, i, 1);
+		e->dismissed = payrun_date(res, i, 2);
+	}
+	r->nemps = n;
+	/* an explicit list: every id must be someone employed in the month */
+	for (int i = 0; i < r->nids; i++) {
+		char id[24];
+		snprintf(id, sizeof(id), "%lld", (long long)r->ids[i]);
+		if (payrun_find(r, id) == NULL)
+			payrun_emp_error(r, r->ids[i], NULL,
+			                 "Сотрудник не найден или не работал в этом месяце");
+	}
+
+	pay = ctx_sql(r->ctx,
+	              "SELECT employee_id, date_from, rate::text, pay_by, coalesce(norm, '') "
+	              "FROM employee_pay WHERE tenant_id = $1 "
+	              "AND ($2::bigint[] IS NULL OR employee_id = ANY($2::bigint[])) "
+	              "AND date_from <= $3::date ORDER BY employee_id, date_from",
+	              r->p_tenant, r->p_ids, r->p_last);
+	if (pay == NULL)
+		return -1;
+	r->pay = arena_alloc(r->ctx->arena, sizeof(*r->pay) * (size_t)(PQntuples(pay) + 1));
+	for (int i = 0; i < PQntuples(pay); i++) {
+		struct payrun_emp *e = payrun_find(r, PQgetvalue(pay, i, 0));
+		struct payrun_pay *p = &r->pay[i];
+		const char *norm = PQgetvalue(pay, i, 4);
+		if (e == NULL)
+			continue;
+		p->from = payrun_date(pay, i, 1);
+		if (money_parse(PQgetvalue(pay, i, 2), 0, &p->rate) < 0)
+			payrun_emp_error(r, e->id, "rate",
+			                 "Оклад должен быть суммой в рублях с копейками, не больше "
+			                 "9 999 999 999 999,99");
+		p->pay_by = strcmp(PQgetvalue(pay, i, 3), "hours") == 0 ? PAYROLL_BY_HOURS
+		                                                        : PAYROLL_BY_DAYS;
+		p->norm = !*norm                        ? -1
+		          : strcmp(norm, "summed") == 0 ? PAYROLL_NORM_SUMMED
+		                                        : PAYROLL_NORM_PER_PERIOD;
+		/* rows come by date: one in force on the 1st replaces the earlier ones */
+		if (e->np == 0 || p->from <= r->first) {
+			e->p0 = i;
+			e->np = 1;
+		} else {
+			e->np++;
+		}
+	}
+	/* everyone: those with pay terms; a list: each must have them */
+	n = 0;
+	for (int i = 0; i < r->nemps; i++) {
+		if (r->emps[i].np > PAYRUN_MAX_TERMS)
+			payrun_emp_error(
+			    r, r->emps[i].id, "rate",
+			    "Слишком много изменений оклада в одном месяце (не больше 7)");
+		if (r->emps[i].np == 0) {
+			if (r->list)
+				payrun_emp_error(r, r->emps[i].id, "rate",
+				                 "Не заданы условия оплаты (оклад) на этот месяц");
+			continue;
+		}
+		r->emps[n++] = r->emps[i];
+	}
+	r->nemps = n;
+	return 0;
+}
+
+/* A pattern [[hours, night], ...] (or bare hours) into days; NULL if malformed. */
+static struct schedule_day *payrun_pattern(struct ctx *ctx, const char *text, int *n)
+{
+	const char *why;
+	json_object *wrap, *arr;
+	struct schedule_day *days;
+	char *doc = arena_printf(ctx->arena, "{\"p\": %s}", text);
+	size_t len;
+
+	wrap = jsonx_parse_object(doc, strlen(doc), &why);
+	if (wrap == NULL)
+		return NULL;
+	arena_own(ctx->arena, wrap);
+	arr = jsonx_get_array(wrap, "p");
+	if (arr == NULL || (len = json_object_array_length(arr)) == 0 || len > SCHEDULE_MAX_PATTERN)
+		return NULL;
+	days = arena_alloc(ctx->arena, sizeof(*days) * len);
+	for (size_t i = 0; i < len; i++) {
+		json_object *el = json_object_array_get_idx(arr, i);
+		days[i].flags = 0;
+		if (json_object_is_type(el, json_type_int)) {
+			days[i].hours = json_object_get_int(el);
+			days[i].night = 0;
+		} else if (json_object_is_type(el, json_type_array) &&
+		           json_object_array_length(el) == 2 &&
+		           json_object_is_type(json_object_array_get_idx(el, 0), json_type_int) &&
+		           json_object_is_type(json_object_array_get_idx(el, 1), json_type_int)) {
+			days[i].hours = json_object_get_int(json_object_array_get_idx(el, 0));
+			days[i].night = json_object_get_int(json_object_array_get_idx(el, 1));
+		} else {
+			return NULL;
+		}
+	}
+	*n = (int)len;
+	return days;
+}
+
+static struct calendar *payrun_calendar(struct payrun *r, int64_t id)
+{
+	for (int i = 0; i < r->ncal; i++)
+		if (r->cal_id[i] == id)
+			return r->cal[i];
+	return NULL;
+}
+
+static int payrun_load_schedules(struct payrun *r)
+{
+	PGresult *res =
+	    ctx_sql(r->ctx,
+	            "SELECT id, kind, holidays, cycle_start, pattern::text, "
+	            "coalesce(calendar_id, 0), name FROM schedules WHERE tenant_id = $1 "
+	            "ORDER BY id",
+	            r->p_tenant);
+	int n;
+
+	if (res == NULL)
+		return -1;
+	n = PQntuples(res);
+	r->sch = arena_alloc(r->ctx->arena, sizeof(*r->sch) * (size_t)(n + 1));
+	r->sch_id = arena_alloc(r->ctx->arena, sizeof(int64_t) * (size_t)(n + 1));
+	r->sch_cal = arena_alloc(r->ctx->arena, sizeof(int64_t) * (size_t)(n + 1));
+	r->cal_id = arena_alloc(r->ctx->arena, sizeof(int64_t) * (size_t)(n + 1));
+	r->cal = arena_alloc(r->ctx->arena, sizeof(struct calendar *) * (size_t)(n + 1));
+	/* the tenant's default calendar, for individual schedules and schedules without one */
+	r->cal_id[0] = 0;
+	r->cal[0] = calendars_load(r->ctx, 0);
+	if (r->cal[0] == NULL)
+		return -1;
+	r->ncal = 1;
+	for (int i = 0; i < n; i++) {
+		struct schedule *s = &r->sch[i];
+		int np = 0;
+		memset(s, 0, sizeof(*s));
+		r->sch_id[i] = strtoll(PQgetvalue(res, i, 0), NULL, 10);
+		r->sch_cal[i] = strtoll(PQgetvalue(res, i, 5), NULL, 10);
+		s->name = PQgetvalue(res, i, 6);
+		s->kind =
+		    strcmp(PQgetvalue(res, i, 1), "cycle") == 0 ? SCHEDULE_CYCLE : SCHEDULE_WEEK;
+		s->holidays = strcmp(PQgetvalue(res, i, 2), "ignore") == 0
+		                  ? SCHEDULE_HOLIDAYS_IGNORE
+		                  : SCHEDULE_HOLIDAYS_CALENDAR;
+		s->start = s->kind == SCHEDULE_CYCLE ? payrun_date(res, i, 3) : 0;
+		s->pattern = payrun_pattern(r->ctx, PQgetvalue(res, i, 4), &np);
+		s->npattern = np;
+		/* a malformed pattern (empty) is reported by the engine for whoever uses it */
+		if (s->pattern == NULL) {
+			static const struct schedule_day none = {0, 0, 0};
+			s->pattern = &none;
+			s->npattern = 0;
+		}
+		if (payrun_calendar(r, r->sch_cal[i]) == NULL) {
+			struct calendar *c = calendars_load(r->ctx, r->sch_cal[i]);
+			if (c == NULL)
+				return -1;
+			r->cal_id[r->ncal] = r->sch_cal[i];
+			r->cal[r->ncal++] = c;
+		}
+	}
+	r->nsch = n;
+	return 0;
+}
+
+static int payrun_load_assignments(struct payrun *r)
+{
+	PGresult *res =
+	    ctx_sql(r->ctx,
+	            "SELECT employee_id, schedule_id, date_from FROM schedule_assignments "
+	            "WHERE tenant_id = $1 AND ($2::bigint[] IS NULL OR employee_id = "
+	            "ANY($2::bigint[])) AND date_from <= $3::date "
+	            "ORDER BY employee_id, date_from",
+	            r->p_tenant, r->p_ids, r->p_last);
+	int n;
+
+	if (res == NULL)
+		return -1;
+	n = PQntuples(res);
+	r->asg = arena_alloc(r->ctx->arena, sizeof(*r->asg) * (size_t)(n + 1));
+	for (int i = 0; i < n; i++) {
+		struct payrun_emp *e = payrun_find(r, PQgetvalue(res, i, 0));
+		if (e == NULL)
+			continue;
+		if (e->na == 0)
+			e->a0 = i;
+		r->asg[i].from = payrun_date(res, i, 2);
+		r->asg[i].schedule =
+		    payrun_sched_index(r, strtoll(PQgetvalue(res, i, 1), NULL, 10));
+		e->na++;
+	}
+	return 0;
+}
+
+/* "{800,800,0}" into n ints; -1 if it is not exactly n of them */
+static int payrun_int_array(const char *s, int32_t *out, int n)
+{
+	int i = 0;
+
+	if (*s++ != '{')
+		return -1;
+	while (*s && *s != '}') {
+		char *end;
+		long v = strtol(s, &end, 10);
+		if (end == s || i >= n)
+			return -1;
+		out[i++] = (int32_t)v;
+		s = end;
+		if (*s == ',')
+			s++;
+	}
+	return i == n ? 0 : -1;
+}
+
+static int payrun_load_individual(struct payrun *r)
+{
+	PGresult *res =
+	    ctx_sql(r->ctx,
+	            "SELECT employee_id, hours::text, night::text FROM individual_schedules "
+	            "WHERE tenant_id = $1 AND ($2::bigint[] IS NULL OR employee_id = "
+	            "ANY($2::bigint[])) AND month = $3::date",
+	            r->p_tenant, r->p_ids, r->p_first);
+	int days = r->last - r->first + 1;
+	int32_t h[31], nh[31];
+
+	if (res == NULL)
+		return -1;
+	for (int i = 0; i < PQntuples(res); i++) {
+		struct payrun_emp *e = payrun_find(r, PQgetvalue(res, i, 0));
+		if (e == NULL)
+			continue;
+		if (payrun_int_array(PQgetvalue(res, i, 1), h, days) < 0 ||
+		    payrun_int_array(PQgetvalue(res, i, 2), nh, days) < 0) {
+			payrun_emp_error(
+			    r, e->id, "individual",
+			    "Индивидуальный график должен задавать часы каждого дня месяца");
+			continue;
+		}
+		e->individual =
+		    arena_alloc(r->ctx->arena, sizeof(struct schedule_day) * (size_t)days);
+		for (int d = 0; d < days; d++)
+			e->individual[d] = (struct schedule_day){h[d], nh[d], 0};
+	}
+	return 0;
+}
+
+static int payrun_load_deviations(struct payrun *r)
+{
+	PGresult *res = ctx_sql(r->ctx,
+	                        "SELECT employee_id, code, date_from, date_to, coalesce(hours, 0) "
+	                        "FROM deviations WHERE tenant_id = $1 AND ($2::bigint[] IS NULL OR "
+	                        "employee_id = ANY($2::bigint[])) AND date_from <= $4::date "
+	                        "AND date_to >= $3::date ORDER BY employee_id, date_from, id",
+	                        r->p_tenant, r->p_ids, r->p_first, r->p_last);
+	int n;
+
+	if (res == NULL)
+		return -1;
+	n = PQntuples(res);
+	r->dev = arena_alloc(r->ctx->arena, sizeof(*r->dev) * (size_t)(n + 1));
+	for (int i = 0; i < n; i++) {
+		struct payrun_emp *e = payrun_find(r, PQgetvalue(res, i, 0));
+		if (e == NULL)
+			continue;
+		if (e->nd == 0)
+			e->d0 = i;
+		r->dev[i].code = atoi(PQgetvalue(res, i, 1));
+		r->dev[i].from = payrun_date(res, i, 2);
+		r->dev[i].to = payrun_date(res, i, 3);
+		r->dev[i].hours = atoi(PQgetvalue(res, i, 4));
+		e->nd++;
+	}
+	return 0;
+}
+
+static int payrun_load_timesheets(struct payrun *r)
+{
+	PGresult *res = ctx_sql(r->ctx,
+	                        "SELECT t.employee_id, r.date, r.code, r.hours FROM timesheets t "
+	                        "LEFT JOIN timesheet_rows r ON r.tenant_id = t.tenant_id AND "
+	                        "r.timesheet_id = t.id WHERE t.tenant_id = $1 AND ($2::bigint[] IS "
+	                        "NULL OR t.employee_id = ANY($2::bigint[])) AND t.month = $3::date "
+	                        "AND t.status = 'posted' ORDER BY t.employee_id, r.date, r.code",
+	                        r->p_tenant, r->p_ids, r->p_first);
+	int n, k = 0;
+
+	if (res == NULL)
+		return -1;
+	n = PQntuples(res);
+	r->ts = arena_alloc(r->ctx->arena, sizeof(*r->ts) * (size_t)(n + 1));
+	for (int i = 0; i < n; i++) {
+		struct payrun_emp *e = payrun_find(r, PQgetvalue(res, i, 0));
+		if (e == NULL)
+			continue;
+		if (!e->has_ts) {
+			e->has_ts = 1;
+			e->t0 = k;
+		}
+		if (PQgetisnull(res, i, 1)) /* a posted timesheet without rows */
+			continue;
+		r->ts[k].date = payrun_date(res, i, 1);
+		r->ts[k].code = atoi(PQgetvalue(res, i, 2));
+		r->ts[k].hours = atoi(PQgetvalue(res, i, 3));
+		k++;
+		e->nt++;
+	}
+	return 0;
+}
+
+static int payrun_load_ytd(struct payrun *r)
+{
+	PGresult *res = ctx_sql(r->ctx,
+	                        "SELECT employee_id, sum(accrued)::text, sum(deduction)::text, "
+	                        "sum(ndfl)::text FROM payroll_employees WHERE tenant_id = $1 AND "
+	                        "($2::bigint[] IS NULL OR employee_id = ANY($2::bigint[])) AND "
+	                        "month >= $3::date AND month < $4::date GROUP BY employee_id",
+	                        r->p_tenant, r->p_ids, r->p_jan, r->p_first);
+
+	if (res == NULL)
+		return -1;
+	for (int i = 0; i < PQntuples(res); i++) {
+		struct payrun_emp *e = payrun_find(r, PQgetvalue(res, i, 0));
+		if (e == NULL)
+			continue;
+		money_parse(PQgetvalue(res, i, 1), MONEY_ALLOW_NEGATIVE, &e->ytd_income);
+		money_parse(PQgetvalue(res, i, 2), MONEY_ALLOW_NEGATIVE, &e->ytd_deduction);
+		money_parse(PQgetvalue(res, i, 3), MONEY_ALLOW_NEGATIVE, &e->ytd_tax);
+	}
+	return 0;
+}
+
+static int payrun_load_children(struct payrun *r)
+{
+	PGresult *res = ctx_sql(r->ctx,
+	                        "SELECT employee_id, child_order, disabled, sole_parent FROM "
+	                        "ndfl_children WHERE tenant_id = $1 AND ($2::bigint[] IS NULL OR "
+	                        "employee_id = ANY($2::bigint[])) AND date_from <= $4::date AND "
+	                        "(date_to IS NULL OR date_to >= $3::date) "
+	                        "ORDER BY employee_id, child_order",
+	                        r->p_tenant, r->p_ids, r->p_first, r->p_last);
+	int n;
+
+	if (res == NULL)
+		return -1;
+	n = PQntuples(res);
+	r->kids = arena_alloc(r->ctx->arena, sizeof(*r->kids) * (size_t)(n + 1));
+	for (int i = 0; i < n; i++) {
+		struct payrun_emp *e = payrun_find(r, PQgetvalue(res, i, 0));
+		if (e == NULL)
+			continue;
+		if (e->nk == 0)
+			e->k0 = i;
+		r->kids[i].order = atoi(PQgetvalue(res, i, 1));
+		r->kids[i].disabled = strcmp(PQgetvalue(res, i, 2), "t") == 0;
+		if (strcmp(PQgetvalue(res, i, 3), "t") == 0)
+			e->sole_parent = 1;
+		e->nk++;
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------- computing */
+
+/* A PostgreSQL array literal built element by element. */
+struct payrun_arr {
+	struct buf b;
+	int n;
+};
+
+static void payrun_arr_add(struct payrun_arr *a, const char *text)
+{
+	buf_putc(&a->b, a->n++ ? ',' : '{');
+	buf_puts(&a->b, text);
+}
+
+static void payrun_arr_i64(struct payrun_arr *a, int64_t v)
+{
+	char t[24];
+	snprintf(t, sizeof(t), "%lld", (long long)v);
+	payrun_arr_add(a, t);
+}
+
+static void payrun_arr_money(struct payrun_arr *a, int64_t v)
+{
+	char t[MONEY_BUFSZ];
+	money_format(v, t);
+	payrun_arr_add(a, t);
+}
+
+static void payrun_arr_date(struct payrun_arr *a, int d)
+{
+	char t[DATE_BUFSZ];
+	date_format(d, t);
+	payrun_arr_add(a, t);
+}
+
+static const char *payrun_arr_end(struct ctx *ctx, struct payrun_arr *a)
+{
+	const char *out;
+
+	if (a->n == 0)
+		buf_putc(&a->b, '{');
+	buf_putc(&a->b, '}');
+	out = arena_strndup(ctx->arena, a->b.data, a->b.len);
+	buf_free(&a->b);
+	a->n = 0;
+	return out;
+}
+
+enum { E_ID, E_SOURCE, E_NORM, E_PAYBY, E_RATE, E_ACCRUED, E_DED, E_BASE, E_NDFL, E_NET, E_COUNT };
+enum {
+	L_EMP,
+	L_N,
+	L_KIND,
+	L_FROM,
+	L_TO,
+	L_SCHED,
+	L_WD,
+	L_ND,
+	L_WH,
+	L_NH,
+	L_HOURS,
+	L_AMOUNT,
+	L_COUNT
+};
+
+/* Cuts the month's assignments at the dates pay terms change, so no line
+ * spans two rates: a cut repeats the schedule in force on its date. Returns
+ * the number of assignments in out. */
+static int payrun_cut(const struct payrun *r, const struct payrun_emp *e,
+                      const struct payroll_assignment *asg, int na, struct payroll_assignment *out)
+{
+	int n = 0, k = 1;
+
+	/* an individual schedule without assignments: any schedule index will do */
+	if (na == 0 && r->nsch > 0) {
+		out[n++] = (struct payroll_assignment){r->first, 0};
+		for (; k < e->np && n < PAYRUN_MAX_ASSIGN; k++)
+			out[n++] = (struct payroll_assignment){r->pay[e->p0 + k].from, 0};
+		return n;
+	}
+	for (int i = 0; i < na && n < PAYRUN_MAX_ASSIGN; i++) {
+		int until = i + 1 < na ? asg[i + 1].from : r->last + 1;
+		out[n++] = asg[i];
+		for (; k < e->np; k++) {
+			int c = r->pay[e->p0 + k].from;
+			if (c >= until)
+				break;
+			if (c > asg[i].from && n < PAYRUN_MAX_ASSIGN)
+				out[n++] = (struct payroll_assignment){c, asg[i].schedule};
+		}
+	}
+	return n;
+}
+
+/* Runs the engine for one employee (once per pay terms in force in the
+ * month, each line taken from the run of the terms in force on its first
+ * day) and appends the results. res has PAYRUN_MAX_TERMS + 1 elements. */
+static int payrun_one(struct payrun *r, struct payrun_emp *e, struct payroll_result *res,
+                      struct payrun_arr *ea, struct payrun_arr *la, int64_t *count)
+{
+	struct payroll_assignment cut[PAYRUN_MAX_ASSIGN];
+	struct payroll_result *out = res;
+	struct payroll_input in;
+	struct payroll_error err;
+	struct ndfl_input ni = {0};
+	struct ndfl_result nr;
+	const struct payrun_pay *last = &r->pay[e->p0 + e->np - 1];
+	enum payroll_norm_mode last_norm = r->tenant_norm;
+	int a0 = e->a0, na = e->na, first_sched = -1;
+
+	/* only the assignment in force at the month's start and the later ones */
+	for (int i = e->a0 + 1; i < e->a0 + e->na; i++) {
+		if (r->asg[i].from <= r->first) {
+			a0 = i;
+			na = e->a0 + e->na - i;
+		}
+	}
+	for (int i = a0; i < a0 + na; i++) {
+		if (r->asg[i].schedule < 0)
+			return payrun_emp_error(r, e->id, "assignments", "График работы не найден");
+	}
+	if (na > 0)
+		first_sched = r->asg[a0].schedule;
+	if (na == 0 && e->individual == NULL)
+		return payrun_emp_error(r, e->id, "schedule",
+		                        "Не назначен график работы на этот месяц");
+	memset(&in, 0, sizeof(in));
+	in.year = r->year;
+	in.month = r->month;
+	in.calendar = payrun_calendar(r, first_sched >= 0 ? r->sch_cal[first_sched] : 0);
+	in.schedules = r->sch;
+	in.nschedules = r->nsch;
+	in.terms.hired = e->hired;
+	in.terms.dismissed = e->dismissed;
+	in.assignments = na ? &r->asg[a0] : NULL;
+	in.nassignments = na;
+	if (e->np > 1) {
+		in.nassignments = payrun_cut(r, e, na ? &r->asg[a0] : NULL, na, cut);
+		in.assignments = in.nassignments ? cut : NULL;
+	}
+	in.individual = e->individual;
+	in.deviations = e->nd ? &r->dev[e->d0] : NULL;
+	in.ndeviations = e->nd;
+	in.has_timesheet = e->has_ts;
+	in.timesheet = e->nt ? &r->ts[e->t0] : NULL;
+	in.ntimesheet = e->nt;
+	in.night_percent = r->night_percent;
+	for (int k = 0; k < e->np; k++) {
+		const struct payrun_pay *p = &r->pay[e->p0 + k];
+		struct payroll_result *rk = e->np > 1 ? &res[k + 1] : res;
+		in.terms.rate = p->rate;
+		in.terms.pay_by = p->pay_by;
+		in.norm = p->norm >= 0 ? (enum payroll_norm_mode)p->norm : r->tenant_norm;
+		last_norm = in.norm;
+		if (payroll_run(&in, rk, &err) < 0) {
+			const char *field = err.field ? err.field : "input";
+			if (err.index >= 0)
+				field = arena_printf(r->ctx->arena, "%s[%d]", field, err.index);
+			return payrun_emp_error(r, e->id, field, err.message);
+		}
+	}
+	if (e->np > 1) {
+		/* salary lines first, then premiums, each in date order */
+		out->nlines = 0;
+		out->total = 0;
+		for (int pass = 0; pass < 2; pass++) {
+			for (int k = 0; k < e->np; k++) {
+				int from = k ? r->pay[e->p0 + k].from : r->first;
+				int to = k + 1 < e->np ? r->pay[e->p0 + k + 1].from - 1 : r->last;
+				for (int i = 0; i < res[k + 1].nlines; i++) {
+					const struct payroll_line *l = &res[k + 1].lines[i];
+					if ((l->kind == PAYROLL_LINE_SALARY) != (pass == 0) ||
+					    l->from < from || l->from > to ||
+					    out->nlines == PAYROLL_MAX_LINES)
+						continue;
+					out->lines[out->nlines++] = *l;
+					out->total += l->amount;
+				}
+			}
+		}
+	}
+	ni.ytd_income = e->ytd_income;
+	ni.ytd_deductions = e->ytd_deduction;
+	ni.ytd_tax = e->ytd_tax;
+	ni.income = out->total;
+	ni.children = e->nk ? &r->kids[e->k0] : NULL;
+	ni.nchildren = e->nk;
+	ni.sole_parent = e->sole_parent;
+	if (ndfl_month(&ni, &nr) < 0)
+		return payrun_emp_error(
+		    r, e->id, "ndfl",
+		    "Не удалось рассчитать НДФЛ: суммы вне допустимого диапазона");
+
+	payrun_arr_i64(&ea[E_ID], e->id);
+	payrun_arr_add(&ea[E_SOURCE], e->has_ts ? "timesheet" : "deviations");
+	payrun_arr_add(&ea[E_NORM], last_norm == PAYROLL_NORM_SUMMED ? "summed" : "per_period");
+	payrun_arr_add(&ea[E_PAYBY], last->pay_by == PAYROLL_BY_HOURS ? "hours" : "days");
+	payrun_arr_money(&ea[E_RATE], last->rate);
+	payrun_arr_money(&ea[E_ACCRUED], out->total);
+	payrun_arr_money(&ea[E_DED], nr.deduction);
+	payrun_arr_money(&ea[E_BASE], nr.base_ytd);
+	payrun_arr_money(&ea[E_NDFL], nr.tax);
+	payrun_arr_money(&ea[E_NET], out->total - nr.tax);
+	for (int i = 0; i < out->nlines; i++) {
+		const struct payroll_line *l = &out->lines[i];
+		int salary = l->kind == PAYROLL_LINE_SALARY;
+		payrun_arr_i64(&la[L_EMP], e->id);
+		payrun_arr_i64(&la[L_N], i + 1);
+		payrun_arr_add(&la[L_KIND], payroll_line_kind_name(l->kind));
+		payrun_arr_date(&la[L_FROM], l->from);
+		payrun_arr_date(&la[L_TO], l->to);
+		if (salary && l->schedule >= 0)
+			payrun_arr_i64(&la[L_SCHED], r->sch_id[l->schedule]);
+		else
+			payrun_arr_add(&la[L_SCHED], "NULL");
+		if (salary) {
+			payrun_arr_i64(&la[L_WD], l->worked_days);
+			payrun_arr_i64(&la[L_ND], l->norm_days);
+			payrun_arr_i64(&la[L_WH], l->worked_hours);
+			payrun_arr_add(&la[L_HOURS], "NULL");
+		} else {
+			payrun_arr_add(&la[L_WD], "NULL");
+			payrun_arr_add(&la[L_ND], "NULL");
+			payrun_arr_add(&la[L_WH], "NULL");
+			payrun_arr_i64(&la[L_HOURS], l->hours);
+		}
+		payrun_arr_i64(&la[L_NH], l->norm_hours);
+		payrun_arr_money(&la[L_AMOUNT], l->amount);
+	}
+	(*count)++;
+	return 0;
+}
+
+/* The document's header as JSON, or NULL (404 when there is none). */
+static json_object *payrun_header(struct ctx *ctx, int year, int month, const char **doc_id)
+{
+	char m[DATE_BUFSZ];
+	PGresult *res;
+	json_object *o;
+
+	date_format(date_month_first(year, month), m);
+	res =
+	    ctx_sql(ctx,
+	            "SELECT id, status, scope, employees, accrued::text, ndfl::text, net::text, "
+	            "to_char(calculated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
+	            "coalesce(to_char(closed_at AT TIME ZONE 'UTC', "
+	            "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), '') FROM payroll_documents "
+	            "WHERE tenant_id = $1 AND month = $2::date",
+	            ctx_i64(ctx, ctx->tenant_id), m);
+	if (res == NULL)
+		return NULL;
+	if (PQntuples(res) == 0) {
+		ctx_fail(ctx, PROTO_ERR_not_found, "Зарплата за %s ещё не рассчитана",
+		         payrun_month_title(ctx, year, month));
+		return NULL;
+	}
+	o = arena_own(ctx->arena, json_object_new_object());
+	date_format_month(year, month, m);
+	jsonx_set_str(o, "month", m);
+	jsonx_set_str(o, "month_title", payrun_month_title(ctx, year, month));
+	jsonx_set_str(o, "status", PQgetvalue(res, 0, 1));
+	jsonx_set_str(o, "status_title", payrun_status_title(PQgetvalue(res, 0, 1)));
+	if (strcmp(PQgetvalue(res, 0, 1), "closed") == 0)
+		jsonx_set_bool(o, "closed", 1);
+	jsonx_set_str(o, "scope", PQgetvalue(res, 0, 2));
+	jsonx_set_int(o, "employees_count", strtoll(PQgetvalue(res, 0, 3), NULL, 10));
+	payrun_put_money(ctx, o, "accrued", PQgetvalue(res, 0, 4));
+	payrun_put_money(ctx, o, "ndfl", PQgetvalue(res, 0, 5));
+	payrun_put_money(ctx, o, "net", PQgetvalue(res, 0, 6));
+	jsonx_set_str(o, "calculated_at", PQgetvalue(res, 0, 7));
+	if (*PQgetvalue(res, 0, 8))
+		jsonx_set_str(o, "closed_at", PQgetvalue(res, 0, 8));
+	if (doc_id)
+		*doc_id = PQgetvalue(res, 0, 0);
+	return o;
+}
+
+static int payrun_locked(struct ctx *ctx, int year, int month)
+{
+	return ctx_fail(ctx, PROTO_ERR_locked,
+	                "Месяц %s закрыт: расчёт зарплаты нельзя пересчитать, изменить или "
+	                "удалить. Чтобы внести изменения, откройте месяц.",
+	                payrun_month_title(ctx, year, month));
+}
+
+int payrun_check_open(struct ctx *ctx, int from, int to)
+{
+	char f[DATE_BUFSZ], t[DATE_BUFSZ];
+	PGresult *res;
+
+	date_format(from, f);
+	date_format(to, t);
+	res = ctx_sql(ctx,
+	              "SELECT extract(year FROM month)::int, extract(month FROM month)::int "
+	              "FROM payroll_documents WHERE tenant_id = $1 AND status = 'closed' AND "
+	              "month <= $3::date AND month >= date_trunc('month', $2::date)::date "
+	              "ORDER BY month LIMIT 1",
+	              ctx_i64(ctx, ctx->tenant_id), f, t);
+	if (res == NULL)
+		return -1;
+	if (PQntuples(res) == 0)
+		return 0;
+	return payrun_locked(ctx, atoi(PQgetvalue(res, 0, 0)), atoi(PQgetvalue(res, 0, 1)));
+}
+
+/* The employees argument: absent (everyone) or an array of ids. */
+static int payrun_read_ids(struct payrun *r)
+{
+	json_object *v = jsonx_get(r->ctx->args, "employees");
+	size_t n;
+
+	if (v == NULL || json_object_is_type(v, json_type_null))
+		return 0;
+	if (!json_object_is_type(v, json_type_array) || (n = json_object_array_length(v)) == 0 ||
+	    n > PAYRUN_MAX_LIST)
+		return ctx_field(r->ctx, "employees",
+		                 "Укажите список идентификаторов сотрудников (от 1 до %d) или не "
+		                 "указывайте его, чтобы рассчитать всех",
+		                 PAYRUN_MAX_LIST);
+	r->ids = arena_alloc(r->ctx->arena, sizeof(int64_t) * n);
+	for (size_t i = 0; i < n; i++) {
+		json_object *el = json_object_array_get_idx(v, i);
+		int64_t id = json_object_get_int64(el);
+		if (!json_object_is_type(el, json_type_int) || id <= 0)
+			return ctx_field(r->ctx, arena_printf(r->ctx->arena, "employees[%zu]", i),
+			                 "Идентификатор сотрудника — целое положительное число");
+		r->ids[i] = id;
+	}
+	qsort(r->ids, n, sizeof(int64_t), payrun_cmp_i64);
+	r->nids = 0;
+	for (size_t i = 0; i < n; i++)
+		if (r->nids == 0 || r->ids[r->nids - 1] != r->ids[i])
+			r->ids[r->nids++] = r->ids[i];
+	r->list = 1;
+	return 0;
+}
+
+/* POST /api/admin/payroll/{month}/calculate {"employees": [ids]} */
+static int payroll_calculate(struct ctx *ctx)
+{
+	struct payrun r = {.ctx = ctx};
+	struct payrun_arr ea[E_COUNT], la[L_COUNT];
+	struct payroll_result *res = NULL;
+	const char *ep[E_COUNT + 2], *lp[L_COUNT + 2], *doc_id;
+	char first[DATE_BUFSZ], last[DATE_BUFSZ], jan[DATE_BUFSZ], m[DATE_MONTH_BUFSZ];
+	PGresult *q;
+	int64_t count = 0;
+	int rc = -1;
+	json_object *details;
+
+	memset(ea, 0, sizeof(ea));
+	memset(la, 0, sizeof(la));
+	if (payrun_month_arg(ctx, &r.year, &r.month) < 0 || payrun_read_ids(&r) < 0)
+		return -1;
+	r.first = date_month_first(r.year, r.month);
+	r.last = date_month_last(r.year, r.month);
+	date_format(r.first, first);
+	date_format(r.last, last);
+	date_format(date_month_first(r.year, 1), jan);
+	date_format_month(r.year, r.month, m);
+	r.p_tenant = ctx_i64(ctx, ctx->tenant_id);
+	r.p_first = first;
+	r.p_last = last;
+	r.p_jan = jan;
+	r.p_ids = r.list ? payrun_ids_param(&r) : NULL;
+
+	/* the month's document, created or locked against concurrent runs */
+	q = ctx_sql(ctx,
+	            "INSERT INTO payroll_documents (tenant_id, month, scope) VALUES ($1, $2::date, "
+	            "$3) ON CONFLICT (tenant_id, month) DO UPDATE SET calculated_at = now() "
+	            "RETURNING id, status",
+	            r.p_tenant, first, r.list ? "list" : "all");
+	if (q == NULL)
+		return -1;
+	if (strcmp(PQgetvalue(q, 0, 1), "closed") == 0)
+		return payrun_locked(ctx, r.year, r.month);
+	doc_id = PQgetvalue(q, 0, 0);
+
+	if (payrun_load_settings(&r) < 0 || payrun_load_employees(&r) < 0 ||
+	    payrun_load_schedules(&r) < 0 || payrun_load_assignments(&r) < 0 ||
+	    payrun_load_individual(&r) < 0 || payrun_load_deviations(&r) < 0 ||
+	    payrun_load_timesheets(&r) < 0 || payrun_load_ytd(&r) < 0 ||
+	    payrun_load_children(&r) < 0)
+		goto out;
+	if (r.nerrors == 0) {
+		res = malloc(sizeof(*res) * (PAYRUN_MAX_TERMS + 1));
+		if (res == NULL) {
+			ctx_fail(ctx, PROTO_ERR_internal, NULL);
+			goto out;
+		}
+		for (int i = 0; i < r.nemps; i++)
+			payrun_one(&r, &r.emps[i], res, ea, la, &count);
+	}
+	if (r.nerrors) {
+		ctx_fail(ctx, PROTO_ERR_validation,
+		         "Зарплата за %s не рассчитана, ничего не сохранено: ошибки в данных %d %s",
+		         payrun_month_title(ctx, r.year, r.month), r.nerrors,
+		         ru_plural(r.nerrors, "сотрудника", "сотрудников", "сотрудников"));
+		goto out;
+	}
+
+	/* replace the covered employees' results */
+	q = r.list ? ctx_sql(ctx,
+	                     "DELETE FROM payroll_employees WHERE tenant_id = $1 AND document_id "
+	                     "= $2 AND employee_id = ANY($3::bigint[])",
+	                     r.p_tenant, doc_id, r.p_ids)
+	           : ctx_sql(ctx,
+	                     "DELETE FROM payroll_employees WHERE tenant_id = $1 AND document_id "
+	                     "= $2",
+	                     r.p_tenant, doc_id);
+	if (q == NULL)
+		goto out;
+	ep[0] = r.p_tenant;
+	ep[1] = doc_id;
+	for (int i = 0; i < E_COUNT; i++)
+		ep[i + 2] = payrun_arr_end(ctx, &ea[i]);
+	if (ctx_query(ctx,
+	              "INSERT INTO payroll_employees (tenant_id, document_id, month, employee_id, "
+	              "source, norm, pay_by, rate, accrued, deduction, base_ytd, ndfl, net) "
+	              "SELECT $1, $2, d.month, u.* FROM payroll_documents d, unnest($3::bigint[], "
+	              "$4::text[], $5::text[], $6::text[], $7::numeric[], $8::numeric[], "
+	              "$9::numeric[], $10::numeric[], $11::numeric[], $12::numeric[]) AS u "
+	              "WHERE d.tenant_id = $1 AND d.id = $2",
+	              E_COUNT + 2, ep) == NULL)
+		goto out;
+	lp[0] = r.p_tenant;
+	lp[1] = doc_id;
+	for (int i = 0; i < L_COUNT; i++)
+		lp[i + 2] = payrun_arr_end(ctx, &la[i]);
+	if (ctx_query(ctx,
+	              "INSERT INTO payroll_lines (tenant_id, document_id, employee_id, n, kind, "
+	              "date_from, date_to, schedule_id, worked_days, norm_days, worked_hours, "
+	              "norm_hours, hours, amount) SELECT $1, $2, u.* FROM unnest($3::bigint[], "
+	              "$4::smallint[], $5::text[], $6::date[], $7::date[], $8::bigint[], "
+	              "$9::integer[], $10::integer[], $11::integer[], $12::integer[], "
+	              "$13::integer[], $14::numeric[]) AS u",
+	              L_COUNT + 2, lp) == NULL)
+		goto out;
+	q = ctx_sql(ctx,
+	            "UPDATE payroll_documents d SET employees = s.n, accrued = s.a, ndfl = s.t, "
+	            "net = s.net, calculated_at = now(), calculated_by = nullif($3, '0')::bigint, "
+	            "scope = CASE WHEN $4 = 'all' THEN 'all' ELSE d.scope END "
+	            "FROM (SELECT count(*) AS n, coalesce(sum(accrued), 0) AS a, "
+	            "coalesce(sum(ndfl), 0) AS t, coalesce(sum(net), 0) AS net "
+	            "FROM payroll_employees WHERE tenant_id = $1 AND document_id = $2) s "
+	            "WHERE d.tenant_id = $1 AND d.id = $2",
+	            r.p_tenant, doc_id, ctx_i64(ctx, ctx->user_id), r.list ? "list" : "all");
+	if (q == NULL)
+		goto out;
+	details = json_object_new_object();
+	jsonx_set_int(details, "employees", count);
+	jsonx_set_str(details, "scope", r.list ? "list" : "all");
+	if (audit_log(ctx, "payroll.calculated", 1, "payroll", m, details) < 0)
+		goto out;
+	{
+		json_object *o = payrun_header(ctx, r.year, r.month, NULL);
+		if (o == NULL)
+			goto out;
+		jsonx_set_int(o, "calculated", count);
+		ctx->result = o;
+	}
+	log_info("payroll_calculated", "req=%u tenant=%lld month=%s employees=%lld", ctx->req,
+	         (long long)ctx->tenant_id, m, (long long)count);
+	rc = 0;
+out:
+	for (int i = 0; i < E_COUNT; i++)
+		buf_free(&ea[i].b);
+	for (int i = 0; i < L_COUNT; i++)
+		buf_free(&la[i].b);
+	free(res);
+	return rc;
+}
+
+/* GET /api/admin/payroll/{month}: the document with every employee's result. */
+static int payroll_get(struct ctx *ctx)
+{
+	int year, month;
+	const char *doc_id;
+	json_object *o, *list;
+	PGresult *res;
+
+	if (payrun_month_arg(ctx, &year, &month) < 0)
+		return -1;
+	o = payrun_header(ctx, year, month, &doc_id);
+	if (o == NULL)
+		return -1;
+	res = ctx_sql(ctx,
+	              "SELECT pe.employee_id, e.full_name, coalesce(e.personnel_number, ''), "
+	              "pe.accrued::text, pe.ndfl::text, pe.net::text, pe.source, pe.norm "
+	              "FROM payroll_employees pe JOIN employees e ON e.tenant_id = pe.tenant_id "
+	              "AND e.id = pe.employee_id WHERE pe.tenant_id = $1 AND pe.document_id = $2 "
+	              "ORDER BY e.full_name, pe.employee_id",
+	              ctx_i64(ctx, ctx->tenant_id), doc_id);
+	if (res == NULL)
+		return -1;
+	list = json_object_new_array();
+	json_object_object_add(o, "employees", list);
+	for (int i = 0; i < PQntuples(res); i++) {
+		json_object *e = json_object_new_object();
+		jsonx_set_int(e, "id", strtoll(PQgetvalue(res, i, 0), NULL, 10));
+		jsonx_set_str(e, "full_name", PQgetvalue(res, i, 1));
+		jsonx_set_str(e, "personnel_number", PQgetvalue(res, i, 2));
+		payrun_put_money(ctx, e, "accrued", PQgetvalue(res, i, 3));
+		payrun_put_money(ctx, e, "ndfl", PQgetvalue(res, i, 4));
+		payrun_put_money(ctx, e, "net", PQgetvalue(res, i, 5));
+		jsonx_set_str(e, "source", PQgetvalue(res, i, 6));
+		jsonx_set_str(e, "norm", PQgetvalue(res, i, 7));
+		jsonx_set_str(e, "month", jsonx_get_str(o, "month"));
+		json_object_array_add(list, e);
+	}
+	ctx->result = o;
+	return 0;
+}
+
+/* GET /api/admin/payroll: every document, newest month first. */
+static int payroll_list(struct ctx *ctx)
+{
+	PGresult *res =
+	    ctx_sql(ctx,
+	            "SELECT to_char(month, 'YYYY-MM'), status, employees, accrued::text, "
+	            "ndfl::text, net::text, extract(year FROM month)::int, "
+	            "extract(month FROM month)::int FROM payroll_documents "
+	            "WHERE tenant_id = $1 ORDER BY month DESC",
+	            ctx_i64(ctx, ctx->tenant_id));
+	json_object *list;
+
+	if (res == NULL)
+		return -1;
+	list = json_object_new_array();
+	json_object_object_add(ctx_result(ctx), "documents", list);
+	for (int i = 0; i < PQntuples(res); i++) {
+		json_object *d = json_object_new_object();
+		jsonx_set_str(d, "month", PQgetvalue(res, i, 0));
+		jsonx_set_str(d, "month_title",
+		              payrun_month_title(ctx, atoi(PQgetvalue(res, i, 6)),
+		                                 atoi(PQgetvalue(res, i, 7))));
+		jsonx_set_str(d, "status", PQgetvalue(res, i, 1));
+		jsonx_set_str(d, "status_title", payrun_status_title(PQgetvalue(res, i, 1)));
+		jsonx_set_int(d, "employees_count", strtoll(PQgetvalue(res, i, 2), NULL, 10));
+		payrun_put_money(ctx, d, "accrued", PQgetvalue(res, i, 3));
+		payrun_put_money(ctx, d, "ndfl", PQgetvalue(res, i, 4));
+		payrun_put_money(ctx, d, "net", PQgetvalue(res, i, 5));
+		json_object_array_add(list, d);
+	}
+	return 0;
+}
+
+/* Moves the month's document from status `from` to `to` (close/reopen). */
+static int payrun_transition(struct ctx *ctx, const char *from, const char *to, const char *action)
+{
+	int year, month;
+	char first[DATE_BUFSZ], m[DATE_MONTH_BUFSZ];
+	PGresult *res;
+
+	if (payrun_month_arg(ctx, &year, &month) < 0)
+		return -1;
+	date_format(date_month_first(year, month), first);
+	date_format_month(year, month, m);
+	res = ctx_sql(ctx,
+	              "SELECT id, status FROM payroll_documents WHERE tenant_id = $1 AND month = "
+	              "$2::date FOR UPDATE",
+	              ctx_i64(ctx, ctx->tenant_id), first);
+	if (res == NULL)
+		return -1;
+	if (PQntuples(res) == 0)
+		return ctx_fail(ctx, PROTO_ERR_not_found, "Зарплата за %s ещё не рассчитана",
+		                payrun_month_title(ctx, year, month));
+	if (strcmp(PQgetvalue(res, 0, 1), from) != 0) {
+		if (strcmp(from, "draft") == 0)
+			return payrun_locked(ctx, year, month);
+		return ctx_fail(ctx, PROTO_ERR_conflict, "Месяц %s не закрыт",
+		                payrun_month_title(ctx, year, month));
+	}
+	res = ctx_sql(ctx,
+	              "UPDATE payroll_documents SET status = $3, closed_at = CASE WHEN $3 = "
+	              "'closed' THEN now() END, closed_by = CASE WHEN $3 = 'closed' THEN "
+	              "nullif($4, '0')::bigint END WHERE tenant_id = $1 AND id = $2",
+	              ctx_i64(ctx, ctx->tenant_id), PQgetvalue(res, 0, 0), to,
+	              ctx_i64(ctx, ctx->user_id));
+	if (res == NULL)
+		return -1;
+	/* closing records the net pay as paid; reopening takes it back */
+	res = ctx_sql(ctx,
+	              "UPDATE payroll_employees SET paid = CASE WHEN $2 = 'closed' THEN net ELSE 0 "
+	              "END WHERE tenant_id = $1 AND month = $3::date",
+	              ctx_i64(ctx, ctx->tenant_id), to, first);
+	if (res == NULL || audit_log(ctx, action, 1, "payroll", m, NULL) < 0)
+		return -1;
+	ctx->result = payrun_header(ctx, year, month, NULL);
+	return ctx->result ? 0 : -1;
+}
+
+static int payroll_close(struct ctx *ctx)
+{
+	return payrun_transition(ctx, "draft", "closed", "payroll.closed");
+}
+
+static int payroll_reopen(struct ctx *ctx)
+{
+	return payrun_transition(ctx, "closed", "draft", "payroll.reopened");
+}
+
+/* DELETE /api/admin/payroll/{month}: a draft only. */
+static int payroll_delete(struct ctx *ctx)
+{
+	int year, month;
+	char first[DATE_BUFSZ], m[DATE_MONTH_BUFSZ];
+	PGresult *res;
+
+	if (payrun_month_arg(ctx, &year, &month) < 0)
+		return -1;
+	date_format(date_month_first(year, month), first);
+	date_format_month(year, month, m);
+	res = ctx_sql(ctx,
+	              "SELECT id, status FROM payroll_documents WHERE tenant_id = $1 AND month = "
+	              "$2::date FOR UPDATE",
+	              ctx_i64(ctx, ctx->tenant_id), first);
+	if (res == NULL)
+		return -1;
+	if (PQntuples(res) == 0)
+		return ctx_fail(ctx, PROTO_ERR_not_found, "Зарплата за %s ещё не рассчитана",
+		                payrun_month_title(ctx, year, month));
+	if (strcmp(PQgetvalue(res, 0, 1), "closed") == 0)
+		return payrun_locked(ctx, year, month);
+	if (ctx_sql(ctx, "DELETE FROM payroll_documents WHERE tenant_id = $1 AND id = $2",
+	            ctx_i64(ctx, ctx->tenant_id), PQgetvalue(res, 0, 0)) == NULL ||
+	    audit_log(ctx, "payroll.deleted", 1, "payroll", m, NULL) < 0)
+		return -1;
+	jsonx_set_str(ctx_result(ctx), "month", m);
+	jsonx_set_bool(ctx_result(ctx), "deleted", 1);
+	return 0;
+}
+
+/* ----------------------------------------------------------- settings */
+
+static int payroll_settings_reply(struct ctx *ctx)
+{
+	struct payrun r = {.ctx = ctx};
+	json_object *o = ctx_result(ctx);
+
+	r.p_tenant = ctx_i64(ctx, ctx->tenant_id);
+	if (payrun_load_settings(&r) < 0)
+		return -1;
+	jsonx_set_str(o, "payroll_norm",
+	              r.tenant_norm == PAYROLL_NORM_SUMMED ? "summed" : "per_period");
+	jsonx_set_int(o, "night_percent", r.night_percent);
+	return 0;
+}
+
+/* GET /api/admin/payroll/settings */
+static int payroll_settings_get(struct ctx *ctx)
+{
+	return payroll_settings_reply(ctx);
+}
+
+/* PUT /api/admin/payroll/settings {"payroll_norm": "summed", "night_percent": 40}:
+ * the tenant's defaults (tenants.settings); a member left out stays. */
+static int payroll_settings_set(struct ctx *ctx)
+{
+	const char *norm = ctx_arg_str(ctx, "payroll_norm", 16, 0);
+	int64_t night = 0;
+	json_object *details;
+
+	if (ctx_arg_int(ctx, "night_percent", PAYROLL_NIGHT_PERCENT, PAYROLL_NIGHT_PERCENT_MAX, 0,
+	                &night) < 0)
+		return -1;
+	if (norm && strcmp(norm, "per_period") != 0 && strcmp(norm, "summed") != 0)
+		return ctx_field(ctx, "payroll_norm",
+		                 "Норма времени: per_period (по каждому периоду) или summed "
+		                 "(суммированная)");
+	if (ctx->error_fields)
+		return -1;
+	if (ctx_sql(
+	        ctx,
+	        "UPDATE tenants SET settings = settings || jsonb_strip_nulls(jsonb_build_object("
+	        "'payroll_norm', $2::text, 'night_percent', nullif($3, '0')::int)) WHERE id = $1",
+	        ctx_i64(ctx, ctx->tenant_id), norm, ctx_i64(ctx, night)) == NULL)
+		return -1;
+	details = json_object_new_object();
+	if (norm)
+		jsonx_set_str(details, "payroll_norm", norm);
+	if (night)
+		jsonx_set_int(details, "night_percent", night);
+	if (audit_log(ctx, "payroll.settings_set", 1, "tenant", NULL, details) < 0)
+		return -1;
+	return payroll_settings_reply(ctx);
+}
+
+/* ------------------------------------------------------------ preview */
+
+static int payrun_preview(struct ctx *ctx, int night_percent)
+{
+	struct preview_options opt = {.night_percent = night_percent};
+	struct preview_error err;
+	struct calendar *ru = NULL;
+	json_object *out = NULL;
+	const char *cal = jsonx_get_str(ctx->args, "calendar");
+
+	/* the Russian calendar only when the scenario asks for it */
+	if (cal == NULL || strcmp(cal, "RU") == 0) {
+		ru = calendars_load_ru(ctx);
+		if (ru == NULL)
+			return -1;
+	}
+	if (preview_run(ctx->args, ru, &opt, &out, &err) < 0)
+		return ctx_field(ctx, err.field[0] ? err.field : "scenario", "%s", err.message);
+	ctx->result = arena_own(ctx->arena, out);
+	return 0;
+}
+
+/* POST /api/payroll/preview (administrator): the tenant's night percent. */
+static int payroll_preview(struct ctx *ctx)
+{
+	struct payrun r = {.ctx = ctx};
+
+	r.p_tenant = ctx_i64(ctx, ctx->tenant_id);
+	if (payrun_load_settings(&r) < 0)
+		return -1;
+	return payrun_preview(ctx, r.night_percent);
+}
+
+/* cabinetctl payroll preview FILE: no tenant, the default 20 %. */
+static int payroll_preview_operator(struct ctx *ctx)
+{
+	return payrun_preview(ctx, 0);
+}
+
+const struct op payrun_ops[] = {
+    {"payroll.calculate", OP_ADMIN, payroll_calculate, OP_WRITE},
+    {"payroll.get", OP_ADMIN, payroll_get, 0},
+    {"payroll.list", OP_ADMIN, payroll_list, 0},
+    {"payroll.close", OP_ADMIN, payroll_close, OP_WRITE},
+    {"payroll.reopen", OP_ADMIN, payroll_reopen, OP_WRITE},
+    {"payroll.delete", OP_ADMIN, payroll_delete, OP_WRITE},
+    {"payroll.settings_get", OP_ADMIN, payroll_settings_get, 0},
+    {"payroll.settings_set", OP_ADMIN, payroll_settings_set, OP_WRITE},
+    {"payroll.preview", OP_ADMIN, payroll_preview, 0},
+    {"payroll.preview_operator", OP_OPERATOR, payroll_preview_operator, 0},
+    {NULL, 0, NULL, 0},
+};

@@ -1,0 +1,71 @@
+/*
+ * payrun.h - the monthly payroll of a tenant, stored as a payroll document
+ * (sql/0030_payroll.sql), and the payroll preview operations.
+ *
+ * A calculation reads the input of every employee it covers in a handful of
+ * bulk queries (employees, pay terms, schedules, assignments, individual
+ * schedules, deviations, posted timesheets, the year's earlier results),
+ * runs payroll_run() and ndfl_month() per employee in memory, and writes
+ * the results with three multi-row statements (INSERT ... SELECT FROM
+ * unnest(...)), all in the request's transaction: a payroll is stored
+ * whole or not at all.
+ *
+ * Decisions (README.md "Payroll" repeats them for administrators):
+ *  - Pay terms: the employee_pay row in force on the first day of the
+ *    month (for someone whose first terms start later in the month, the
+ *    month's first row, which then also prices the days before it) and the
+ *    rows starting later in the month. A change of terms inside the month
+ *    cuts the salary line on its date (an extra assignment of the schedule
+ *    in force then): the engine runs once per terms, and each line - salary
+ *    or premium - is taken from the run of the terms in force on its first
+ *    day. Norms do not depend on the rate, so the pieces add up exactly as
+ *    one run with two rates would. At most 8 terms in force in one month.
+ *  - Norm mode: employee_pay.norm, else tenants.settings->>'payroll_norm',
+ *    else per_period. Night premium: tenants.settings->>'night_percent'
+ *    (20..1000, default 20).
+ *  - Calendar: the calendar of the schedule in force at the start of the
+ *    month (schedules.calendar_id, else the tenant's default).
+ *  - Worked time: the posted timesheet of the month if there is one, else
+ *    the deviation documents.
+ *  - Scope: everyone employed in the month who has pay terms, or a list of
+ *    employee ids (each must be employed in the month and have terms).
+ *  - Any employee's error refuses the whole calculation (422, one field
+ *    "employees.<id>.<input>" per problem), nothing is stored.
+ *  - НДФЛ: the 2025 scale on the year-to-date base; the year so far is the
+ *    stored results of the employee's earlier months of the same year
+ *    (income, deductions, tax). Standard child deductions come from
+ *    ndfl_children (deductions.c): the children whose dates touch the
+ *    month, doubled when any of them is marked sole_parent, while the
+ *    year's income including the month is at most 450 000.
+ *    Recalculating an earlier month does not recalculate the later ones:
+ *    run them again in order (their НДФЛ reads the new year so far).
+ *  - Closing a month records its net pay as paid; a closed month answers
+ *    423 to a recalculation, a change or a delete until it is reopened.
+ */
+#ifndef CABINET_PAYRUN_H
+#define CABINET_PAYRUN_H
+
+#include "dispatch.h"
+
+extern const struct op payrun_ops[];
+extern const struct op payslips_ops[];
+
+/* "апрель 2017 г." into arena memory. */
+const char *payrun_month_title(struct ctx *ctx, int year, int month);
+
+/*
+ * For the modules that change what a payroll is computed from (deviations,
+ * timesheets, individual schedules, pay terms): 0 when no month touching
+ * from..to (day numbers, inclusive) is closed, else -1 after answering 423
+ * with a Russian message naming the closed month.
+ */
+int payrun_check_open(struct ctx *ctx, int from, int to);
+
+/* Reads args.month ("YYYY-MM"); 0, or -1 after a field error. */
+int payrun_month_arg(struct ctx *ctx, int *year, int *month);
+
+/* "30500.00" from a numeric's text, and "30 500,00 ₽", in arena memory; NULL
+ * text gives "0.00". */
+const char *payrun_money(struct ctx *ctx, const char *numeric_text, const char **ru);
+
+#endif

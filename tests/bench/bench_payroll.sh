@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# bench_payroll.sh - the monthly payroll of a whole tenant, computed and
+# stored through the whole stack (POST /api/admin/payroll/2025-03/calculate).
+#
+# Seeds, with SQL generate_series, a tenant of N employees (default 10 000):
+# two schedules (a five-day week following the calendar, a 2-on/2-off cycle
+# of 12 h with 2 night hours), assignments (every 10th employee moves to the
+# other schedule on 15 March), pay terms (days or hours, per-period or summed
+# norm), the year's January and February stored as earlier payroll results
+# (for НДФЛ), deviations for some, and a posted timesheet for March for
+# 9 of 10 employees (Я/Н rows by the plan, overtime С for every 7th), the
+# rest by deviations. Then times the calculation (first run, and a
+# recalculation that replaces the draft), against a reference run in the
+# same command: the same for a tenant of 100 employees. Target: < 5 s for
+# 10 000 on a 2-core machine.
+#
+#   tests/bench/bench_payroll.sh [N]
+# Environment: CABINET_BUILD_DIR (default ./build).
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+BUILD=${CABINET_BUILD_DIR:-$ROOT/build}
+N=${1:-10000}
+VAR=$(mktemp -d /tmp/cab-benchpay-XXXXXX)
+chmod 755 "$VAR"
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+
+export CABINET_VAR=$VAR CABINET_HTTP_PORT=$PORT CABINET_SKIP_BUILD=1 CABINET_NO_DEMO=1 CABINET_BUILD_DIR=$BUILD
+cleanup() {
+	"$ROOT/scripts/run.sh" stop >/dev/null 2>&1 || true
+	rm -rf "$VAR"
+}
+trap cleanup EXIT
+"$ROOT/scripts/run.sh" start >/dev/null
+
+as_user=()
+[ "$(id -u)" = 0 ] && as_user=(setpriv --reuid=cabinet --regid=cabinet --init-groups --)
+psql_() { "${as_user[@]}" psql -X -q -tA -v ON_ERROR_STOP=1 -h "$VAR/pg/sock" -U cabinet -d cabinet "$@"; }
+
+# seed SUBDOMAIN COUNT: a tenant with an administrator's session; prints the
+# session token
+seed() {
+	local sub=$1 count=$2 token
+	token=$(head -c 32 /dev/urandom | base64 | tr -d '/+=\n' | head -c 43)
+	psql_ -v sub="$sub" -v n="$count" -v hash="$(printf '%s' "$token" | sha256sum | cut -d' ' -f1)" <<'SQL' >/dev/null
+\set ON_ERROR_STOP 1
+BEGIN;
+INSERT INTO tenants (subdomain, name, status, ready_at) VALUES (:'sub', :'sub', 'ready', now());
+SELECT id AS t FROM tenants WHERE subdomain = :'sub' \gset
+INSERT INTO users (tenant_id, full_name, email, status) VALUES (:t, 'Администратор', :'sub' || '@example.ru', 'active');
+SELECT id AS u FROM users WHERE tenant_id = :t \gset
+INSERT INTO user_roles (tenant_id, user_id, role) VALUES (:t, :u, 'admin');
+INSERT INTO sessions (tenant_id, token_hash, user_id, csrf, expires_at)
+    VALUES (:t, decode(:'hash', 'hex'), :u, 'bench-csrf', now() + interval '1 day');
+INSERT INTO schedules (tenant_id, name, kind, holidays, pattern)
+    VALUES (:t, 'Пятидневка', 'week', 'calendar', '[[800,0],[800,0],[800,0],[800,0],[800,0],[0,0],[0,0]]');
+INSERT INTO schedules (tenant_id, name, kind, holidays, cycle_start, pattern)
+    VALUES (:t, 'Два через два', 'cycle', 'ignore', '2025-01-01', '[[1200,200],[1200,200],[0,0],[0,0]]');
+SELECT min(id) AS s1, max(id) AS s2 FROM schedules WHERE tenant_id = :t \gset
+INSERT INTO employees (tenant_id, full_name, personnel_number, hired)
+    SELECT :t, 'Сотрудник ' || g, 'Т-' || g, DATE '2020-01-01' + (g % 1000) FROM generate_series(1, :n) g;
+CREATE TEMP TABLE e AS
+    SELECT id, row_number() OVER (ORDER BY id) AS k FROM employees WHERE tenant_id = :t;
+INSERT INTO employee_pay (tenant_id, employee_id, date_from, rate, pay_by, norm)
+    SELECT :t, id, '2020-01-01', 40000 + (k % 200) * 1000 + 0.5 * (k % 2),
+           CASE WHEN k % 2 = 0 THEN 'days' ELSE 'hours' END,
+           CASE WHEN k % 3 = 0 THEN 'summed' WHEN k % 3 = 1 THEN 'per_period' END FROM e;
+INSERT INTO schedule_assignments (tenant_id, employee_id, schedule_id, date_from)
+    SELECT :t, id, CASE WHEN k % 4 = 0 THEN :s2 ELSE :s1 END, '2020-01-01' FROM e;
+INSERT INTO schedule_assignments (tenant_id, employee_id, schedule_id, date_from)
+    SELECT :t, id, CASE WHEN k % 4 = 0 THEN :s1 ELSE :s2 END, '2025-03-15' FROM e WHERE k % 10 = 5;
+-- January and February already paid: the year so far for НДФЛ
+INSERT INTO payroll_documents (tenant_id, month, status, closed_at)
+    VALUES (:t, '2025-01-01', 'closed', now()), (:t, '2025-02-01', 'closed', now());
+INSERT INTO payroll_employees (tenant_id, document_id, employee_id, month, source, norm, pay_by, rate,
+                               accrued, base_ytd, ndfl, net, paid)
+    SELECT :t, d.id, e.id, d.month, 'deviations', 'per_period', 'days', 100000, 100000, 100000, 13000, 87000, 87000
+    FROM e, payroll_documents d WHERE d.tenant_id = :t;
+-- March: deviations for the tenth without a timesheet, a timesheet for the rest
+INSERT INTO deviations (tenant_id, employee_id, code, date_from, date_to, whole_day)
+    SELECT :t, id, 19, '2025-03-10', '2025-03-12', true FROM e WHERE k % 10 = 0;
+INSERT INTO deviations (tenant_id, employee_id, code, date_from, date_to, hours, whole_day)
+    SELECT :t, id, 4, '2025-03-13', '2025-03-13', 300, false FROM e WHERE k % 20 = 0 AND k % 4 <> 0;
+INSERT INTO timesheets (tenant_id, employee_id, month, status, posted_at)
+    SELECT :t, id, '2025-03-01', 'posted', now() FROM e WHERE k % 10 <> 0;
+CREATE TEMP TABLE plan AS
+    SELECT ts.id AS ts, e.k, d::date AS d,
+           CASE WHEN (e.k % 4 = 0) <> (e.k % 10 = 5 AND d >= '2025-03-15')
+                THEN CASE WHEN (d::date - DATE '2025-01-01') % 4 < 2 THEN 1200 ELSE 0 END
+                ELSE CASE WHEN extract(isodow FROM d) < 6 THEN 800 ELSE 0 END END AS h,
+           (e.k % 4 = 0) <> (e.k % 10 = 5 AND d >= '2025-03-15') AS cycle
+    FROM timesheets ts JOIN e ON e.id = ts.employee_id,
+         generate_series(DATE '2025-03-01', DATE '2025-03-31', interval '1 day') d
+    WHERE ts.tenant_id = :t;
+INSERT INTO timesheet_rows (tenant_id, timesheet_id, date, code, hours)
+    SELECT :t, ts, d, 1, h FROM plan WHERE h > 0;
+INSERT INTO timesheet_rows (tenant_id, timesheet_id, date, code, hours)
+    SELECT :t, ts, d, 2, 200 FROM plan WHERE h > 0 AND cycle;
+INSERT INTO timesheet_rows (tenant_id, timesheet_id, date, code, hours)
+    SELECT :t, ts, d, 4, 200 FROM plan WHERE h > 0 AND k % 7 = 0 AND extract(day FROM d) IN (5, 6);
+COMMIT;
+ANALYZE;
+SQL
+	echo "$token"
+}
+
+# calc SUBDOMAIN TOKEN: seconds of one calculation (exits on a non-200)
+calc() {
+	local out
+	out=$(curl -s -o "$VAR/calc.json" -w '%{http_code} %{time_total}' -X POST \
+		-H "Host: $1.localhost:$PORT" -H 'Content-Type: application/json' \
+		-H "Cookie: cabinet_session=$2; cabinet_csrf=bench-csrf" -H 'X-CSRF-Token: bench-csrf' \
+		-d '{}' "http://127.0.0.1:$PORT/api/admin/payroll/2025-03/calculate")
+	if [ "${out%% *}" != 200 ]; then
+		echo "calculate on $1 answered ${out%% *}: $(head -c 2000 "$VAR/calc.json")" >&2
+		exit 1
+	fi
+	echo "${out#* }"
+}
+
+t0=$(date +%s.%N)
+REF_TOKEN=$(seed benchref 100)
+BIG_TOKEN=$(seed benchbig "$N")
+t1=$(date +%s.%N)
+REF1=$(calc benchref "$REF_TOKEN")
+REF2=$(calc benchref "$REF_TOKEN")
+BIG1=$(calc benchbig "$BIG_TOKEN")
+BIG2=$(calc benchbig "$BIG_TOKEN")
+STORED=$(psql_ -c "SELECT count(*) || ' employees, ' || (SELECT count(*) FROM payroll_lines l JOIN tenants t ON t.id = l.tenant_id WHERE t.subdomain = 'benchbig') || ' lines, accrued ' || sum(accrued) FROM payroll_employees pe JOIN tenants t ON t.id = pe.tenant_id WHERE t.subdomain = 'benchbig' AND pe.month = '2025-03-01'")
+
+printf 'seeding: %.1f s\n' "$(echo "$t1 - $t0" | bc)"
+printf 'stored for benchbig 2025-03: %s\n' "$STORED"
+printf '%-46s %8s\n' case seconds
+printf '%-46s %8.3f\n' "(r) 100 employees, first calculation" "$REF1"
+printf '%-46s %8.3f\n' "(r) 100 employees, recalculation" "$REF2"
+printf '%-46s %8.3f\n' "(b) $N employees, first calculation" "$BIG1"
+printf '%-46s %8.3f\n' "(b) $N employees, recalculation" "$BIG2"
+awk -v r="$REF2" -v b="$BIG2" -v n="$N" 'BEGIN {
+	printf "b/r = %.1f (for %d times the employees); %.0f employees/s\n", b / r, n / 100, n / b
+	exit (b < 5 ? 0 : 3)
+}'

@@ -1,0 +1,63 @@
+// employee.test.mjs - an employee signs in and sees the vacation balance
+// and the payslip of a closed month on the cabinet's start page.
+//
+// test_e2e.py seeds tenant "slip" (the seed's April 2017: summed norm, sick
+// 17-19 April, 26 250,00 accrued, closed) and passes
+//   CABINET_E2E_EMPLOYEE  "subdomain:email:password".
+import { test, after, before } from "node:test";
+import assert from "node:assert/strict";
+import { chromium } from "playwright-core";
+
+const base = new URL(process.env.CABINET_E2E_URL);
+const [sub, email, password] = (process.env.CABINET_E2E_EMPLOYEE || "").split(":");
+const host = `http://${sub}.localhost:${base.port}`;
+let browser, page;
+
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    args: ["--no-sandbox"],
+  });
+  page = await (await browser.newContext({ locale: "ru-RU" })).newPage();
+});
+after(async () => browser && (await browser.close()));
+
+const text = async (sel) => (await page.locator(sel).textContent()).trim();
+
+test("a wrong password is refused without saying whether the login exists", async () => {
+  await page.goto(host + "/admin/login");
+  await page.fill('input[name="login"]', email);
+  await page.fill('input[name="password"]', "not-the-password-1");
+  await page.click('form[action="/admin/login"] button');
+  await page.getByText("Неверный логин или пароль").waitFor();
+});
+
+test("the employee lands on the start page with the payslip of the closed month", async () => {
+  await page.fill('input[name="login"]', email);
+  await page.fill('input[name="password"]', password);
+  await page.click('form[action="/admin/login"] button');
+  await page.waitForURL(host + "/");
+  await page.locator("#payslip").waitFor({ state: "visible" });
+  assert.equal(await text("#title"), "ООО «Листок»");
+  assert.equal(await text("#user-name"), "Васильев Василий Васильевич");
+  assert.equal(await page.locator("#admin-link").isVisible(), false);
+  assert.match(await text("#payslip-month"), /Апрель 2017/i);
+
+  const rows = await page.locator("#payslip-accruals tr").allTextContents();
+  assert.equal(rows.length, 2);
+  assert.match(rows[0], /01\.04\.2017.*11\.04\.2017.*11 из 24 дн\..*13\s750,00\s₽/);
+  assert.match(rows[1], /12\.04\.2017.*30\.04\.2017.*10 из 24 дн\..*12\s500,00\s₽/);
+  assert.match(await text("#payslip-accrued"), /^26\s250,00\s₽$/);
+  assert.match(await text("#payslip-deductions"), /НДФЛ.*3\s413,00\s₽/);
+  assert.match(await text("#payslip-net"), /^22\s837,00\s₽$/);
+  assert.match(await text("#payslip-paid"), /^22\s837,00\s₽$/); // a closed month is paid
+  assert.match(await text("#payslip-balance"), /^0,00\s₽$/);
+});
+
+test("the vacation balance is shown with one decimal and the right word", async () => {
+  const balance = await text("#vacation-balance");
+  assert.match(balance, /^\d+(,\d)? (день|дня|дней)$/);
+  const [num] = balance.split(" ");
+  if (num.includes(",") && !num.endsWith(",0")) assert.match(balance, /дня$/);
+  assert.match(await text("#vacation-detail"), /на \d\d\.\d\d\.\d{4}/);
+});

@@ -1,0 +1,513 @@
+"""The monthly payroll through the real stack: input rows written with psql
+(as the tables' owner, in the schema of sql/0020_time.sql), the payroll
+computed and stored by the core, payslips, НДФЛ across months, locking of
+closed months, all-or-nothing storage, vacation balance, the preview
+(cabinetctl and API) and who may see what."""
+import json
+import os
+import sys
+import tempfile
+import unittest
+
+sys.path.insert(0, os.path.dirname(__file__))
+from stack import (Client, Stack, add_employee, add_session, add_tenant, add_user,  # noqa: E402
+                   sql_quote, tenant_with_admin)
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+UNIT_DATA = os.path.join(HERE, "..", "unit", "data", "payroll")
+SEEDS = ["001_seed_per_period.json", "002_seed_summed.json", "003_seed_summed_sick.json"]
+FIVE = "[[800,0],[800,0],[800,0],[800,0],[800,0],[0,0],[0,0]]"
+
+
+def scenario(name):
+    with open(os.path.join(UNIT_DATA, name)) as f:
+        return json.load(f)["scenario"]
+
+
+class Payroll(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.s = Stack("payroll").__enter__()
+        s = cls.s
+        # --- tenant "pay": the seed's April 2017, three employees
+        cls.tid, _, cls.admin = tenant_with_admin(s, "pay")
+        cls.shift = cls.schedule(cls.tid, "Сменный", "cycle", "ignore", "[[800,0]]", "2017-01-01")
+        cls.five = cls.schedule(cls.tid, "Пятидневка", "week", "calendar", FIVE)
+        cls.summed = cls.employee(cls.tid, "Андреев Андрей", "summed")
+        cls.per_period = cls.employee(cls.tid, "Борисов Борис", "per_period")
+        cls.sick = cls.employee(cls.tid, "Васильев Василий", None)  # the tenant default: summed
+        s.psql("UPDATE tenants SET settings = settings || '{\"payroll_norm\": \"summed\"}' WHERE id = %d"
+               % cls.tid)
+        s.psql("INSERT INTO deviations (tenant_id, employee_id, code, date_from, date_to, whole_day) "
+               "VALUES (%d, %d, 19, '2017-04-17', '2017-04-19', true)" % (cls.tid, cls.sick))
+        cls.emp_summed = cls.employee_client(cls.tid, "pay", cls.summed)
+        cls.emp_other = cls.employee_client(cls.tid, "pay", cls.per_period)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.s.__exit__(None, None, None)
+
+    # ------------------------------------------------------------ fixtures
+
+    @classmethod
+    def schedule(cls, tid, name, kind, holidays, pattern, start=None):
+        return int(cls.s.psql(
+            "INSERT INTO schedules (tenant_id, name, kind, holidays, cycle_start, pattern) "
+            "VALUES (%d, %s, %s, %s, %s, %s) RETURNING id"
+            % (tid, sql_quote(name), sql_quote(kind), sql_quote(holidays), sql_quote(start), sql_quote(pattern))))
+
+    @classmethod
+    def employee(cls, tid, name, norm, rate="30000.00", assign=True, hired="2016-01-01"):
+        eid = add_employee(cls.s, tid, name, hired=hired)
+        cls.s.psql("INSERT INTO employee_pay (tenant_id, employee_id, date_from, rate, pay_by, norm) "
+                   "VALUES (%d, %d, '2016-01-01', %s, 'days', %s)" % (tid, eid, rate, sql_quote(norm)))
+        if assign:
+            cls.s.psql("INSERT INTO schedule_assignments (tenant_id, employee_id, schedule_id, date_from) "
+                       "VALUES (%d, %d, %d, '2017-04-01'), (%d, %d, %d, '2017-04-12')"
+                       % (tid, eid, cls.shift, tid, eid, cls.five))
+        return eid
+
+    @classmethod
+    def employee_client(cls, tid, sub, eid):
+        uid = add_user(cls.s, tid, "Сотрудник %d" % eid, employee_id=eid)
+        token, csrf = add_session(cls.s, tid, uid)
+        return Client(cls.s, sub, token, csrf)
+
+    def calculate(self, client, month, body=None, status=200):
+        r = client.post("/api/admin/payroll/%s/calculate" % month, body or {})
+        self.assertEqual(r.status, status, r)
+        return r.json()
+
+    def count(self, sql):
+        return int(self.s.psql(sql))
+
+    # --------------------------------------------------------------- tests
+
+    def test_1_seed_month_stored_and_shown_in_payslips(self):
+        doc = self.calculate(self.admin, "2017-04")
+        self.assertEqual(doc["status"], "draft")
+        self.assertEqual(doc["calculated"], 3)
+        self.assertEqual(doc["accrued"], "86750.00")  # 30000 + 30500 + 26250
+        self.assertEqual(doc["accrued_ru"], "86 750,00 ₽")
+        got = {e["id"]: e for e in self.admin.get("/api/admin/payroll/2017-04").json()["employees"]}
+        self.assertEqual(got[self.summed]["accrued"], "30000.00")
+        self.assertEqual(got[self.per_period]["accrued"], "30500.00")
+        self.assertEqual(got[self.sick]["accrued"], "26250.00")
+        self.assertEqual(got[self.summed]["ndfl"], "3900.00")
+        self.assertEqual(got[self.summed]["net"], "26100.00")
+
+        slip = self.admin.get("/api/admin/payslips/%d/2017-04" % self.sick).json()
+        self.assertEqual([(a["from"], a["to"], a["worked_days"], a["norm_days"], a["amount"])
+                          for a in slip["accruals"]],
+                         [("2017-04-01", "2017-04-11", 11, 24, "13750.00"),
+                          ("2017-04-12", "2017-04-30", 10, 24, "12500.00")])
+        self.assertEqual(slip["accrued"], "26250.00")
+        self.assertEqual(slip["deductions"][0]["amount"], "3413.00")
+        self.assertEqual(slip["balance"], "22837.00")  # a draft: nothing paid yet
+        slip = self.admin.get("/api/admin/payslips/%d/2017-04" % self.per_period).json()
+        self.assertEqual([a["amount"] for a in slip["accruals"]], ["11000.00", "19500.00"])
+        self.assertEqual([a["norm_days"] for a in slip["accruals"]], [30, 20])
+
+        # the printable page and the document page
+        page = self.admin.get("/admin/payroll/2017-04")
+        self.assertEqual(page.status, 200)
+        self.assertIn("30 500,00 ₽", page.text)
+        self.assertIn("86 750,00 ₽", page.text)
+        page = self.admin.get("/admin/payroll/2017-04/employees/%d" % self.sick)
+        self.assertEqual(page.status, 200)
+        self.assertIn("26 250,00 ₽", page.text)
+        self.assertIn("01.04.2017–11.04.2017", page.text)
+
+        # an employee sees a closed month only, and only their own
+        self.assertEqual(self.emp_summed.get("/api/payslips/2017-04").status, 404)
+        r = self.admin.post("/api/admin/payroll/2017-04/close")
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.json()["status"], "closed")
+        mine = self.emp_summed.get("/api/payslips/2017-04")
+        self.assertEqual(mine.status, 200, mine)
+        self.assertEqual(mine.json()["employee"]["id"], self.summed)
+        self.assertEqual(mine.json()["accrued"], "30000.00")
+        self.assertEqual(mine.json()["paid"], "26100.00")
+        self.assertEqual(mine.json()["balance"], "0.00")
+        self.assertEqual([p["month"] for p in self.emp_summed.get("/api/payslips").json()["payslips"]],
+                         ["2017-04"])
+        other = self.emp_other.get("/api/payslips/2017-04").json()
+        self.assertEqual(other["employee"]["id"], self.per_period)
+        self.assertEqual(self.emp_other.get("/api/admin/payslips/%d/2017-04" % self.summed).status, 403)
+
+        # a closed month is locked
+        for method, path in (("POST", "/api/admin/payroll/2017-04/calculate"),
+                             ("DELETE", "/api/admin/payroll/2017-04"),
+                             ("POST", "/api/admin/payroll/2017-04/close")):
+            r = self.admin.request(method, path, body={})
+            self.assertEqual(r.status, 423, r)
+            self.assertIn("закрыт", r.json()["error"]["message"])
+        self.assertGreater(self.count("SELECT count(*) FROM audit_log WHERE action = 'payroll.closed' "
+                                      "AND object_id = '2017-04'"), 0)
+
+        # reopen, recalculate after a new deviation: the draft is replaced
+        self.assertEqual(self.admin.post("/api/admin/payroll/2017-04/reopen").status, 200)
+        self.s.psql("INSERT INTO deviations (tenant_id, employee_id, code, date_from, date_to, whole_day) "
+                    "VALUES (%d, %d, 24, '2017-04-24', '2017-04-24', true)" % (self.tid, self.summed))
+        doc = self.calculate(self.admin, "2017-04")
+        self.assertEqual(doc["accrued"], "85500.00")  # 30000 - 30000/24
+        self.assertEqual(self.count("SELECT count(*) FROM payroll_employees WHERE tenant_id = %d" % self.tid), 3)
+        self.assertEqual(self.count("SELECT count(*) FROM payroll_documents WHERE tenant_id = %d" % self.tid), 1)
+        self.assertEqual(self.emp_summed.get("/api/payslips/2017-04").status, 404)  # a draft again
+        # one employee only: the others stay
+        doc = self.calculate(self.admin, "2017-04", {"employees": [self.summed]})
+        self.assertEqual(doc["calculated"], 1)
+        self.assertEqual(doc["employees_count"], 3)
+        self.s.psql("DELETE FROM deviations WHERE employee_id = %d" % self.summed)
+        self.calculate(self.admin, "2017-04")
+        self.assertEqual(self.admin.post("/api/admin/payroll/2017-04/close").status, 200)
+
+    def test_2_never_half_stored(self):
+        tid, _, admin = tenant_with_admin(self.s, "payhalf")
+        self.schedule(tid, "Пятидневка", "week", "calendar", FIVE)
+        good = add_employee(self.s, tid, "Хороший", hired="2016-01-01")
+        bad = add_employee(self.s, tid, "Без графика", hired="2016-01-01")
+        sched = int(self.s.psql("SELECT id FROM schedules WHERE tenant_id = %d" % tid))
+        for eid in (good, bad):
+            self.s.psql("INSERT INTO employee_pay (tenant_id, employee_id, date_from, rate, pay_by) "
+                        "VALUES (%d, %d, '2016-01-01', 50000, 'hours')" % (tid, eid))
+        self.s.psql("INSERT INTO schedule_assignments (tenant_id, employee_id, schedule_id, date_from) "
+                    "VALUES (%d, %d, %d, '2016-01-01')" % (tid, good, sched))
+        r = admin.post("/api/admin/payroll/2025-03/calculate")
+        self.assertEqual(r.status, 422, r)
+        err = r.json()["error"]
+        self.assertIn("employees.%d.schedule" % bad, err["fields"])
+        self.assertNotIn("employees.%d.schedule" % good, err["fields"])
+        self.assertIn("ничего не сохранено", err["message"])
+        self.assertEqual(self.count("SELECT count(*) FROM payroll_documents WHERE tenant_id = %d" % tid), 0)
+        self.assertEqual(self.count("SELECT count(*) FROM payroll_employees WHERE tenant_id = %d" % tid), 0)
+        # a list naming someone unknown, or a bad list
+        r = admin.post("/api/admin/payroll/2025-03/calculate", {"employees": [good, 999999]})
+        self.assertEqual(r.status, 422, r)
+        self.assertIn("employees.999999", r.json()["error"]["fields"])
+        r = admin.post("/api/admin/payroll/2025-03/calculate", {"employees": "all"})
+        self.assertEqual(r.status, 422, r)
+        self.assertIn("employees", r.json()["error"]["fields"])
+        r = admin.post("/api/admin/payroll/2025-13/calculate")
+        self.assertEqual(r.status, 422, r)
+        self.assertIn("month", r.json()["error"]["fields"])
+        # the good one alone is fine
+        doc = self.calculate(admin, "2025-03", {"employees": [good]})
+        self.assertEqual(doc["accrued"], "50000.00")
+
+    def test_3_ndfl_across_months(self):
+        tid, _, admin = tenant_with_admin(self.s, "payndfl")
+        sched = self.schedule(tid, "Пятидневка", "week", "calendar", FIVE)
+        eid = add_employee(self.s, tid, "Дорогов Дмитрий", hired="2024-01-01")
+        self.s.psql("INSERT INTO employee_pay (tenant_id, employee_id, date_from, rate, pay_by) "
+                    "VALUES (%d, %d, '2024-01-01', 250000, 'days')" % (tid, eid))
+        self.s.psql("INSERT INTO schedule_assignments (tenant_id, employee_id, schedule_id, date_from) "
+                    "VALUES (%d, %d, %d, '2024-01-01')" % (tid, eid, sched))
+        tax = {}
+        for m in range(1, 12):
+            month = "2025-%02d" % m
+            self.calculate(admin, month)
+            slip = admin.get("/api/admin/payslips/%d/%s" % (eid, month)).json()
+            self.assertEqual(slip["accrued"], "250000.00", month)
+            tax[m] = slip["deducted"]
+        self.assertEqual(tax[1], "32500.00")
+        self.assertEqual(tax[9], "32500.00")
+        self.assertEqual(tax[10], "34500.00")
+        self.assertEqual(tax[11], "37500.00")
+        # recalculating an earlier month does not double the year so far
+        self.calculate(admin, "2025-11")
+        slip = admin.get("/api/admin/payslips/%d/2025-11" % eid).json()
+        self.assertEqual(slip["deducted"], "37500.00")
+        self.assertEqual(slip["ndfl_base_ytd"], "2750000.00")
+
+    def test_4_vacation_balance(self):
+        # hired 2016-01-01; vacation (ОТ) 01-14.05.2017 with the holidays of
+        # 1 and 9 May inside: 12 days used; 8 May is a transferred day off
+        self.s.psql("INSERT INTO deviations (tenant_id, employee_id, code, date_from, date_to, whole_day) "
+                    "VALUES (%d, %d, 9, '2017-05-01', '2017-05-14', true)" % (self.tid, self.per_period))
+        r = self.emp_other.get("/api/vacation/balance?date=2017-06-10")
+        self.assertEqual(r.status, 200, r)
+        b = r.json()
+        self.assertEqual(b["service_months"], 17)  # 10 days of June are dropped
+        self.assertEqual(b["used_days"], 12)
+        self.assertEqual(b["balance"], "27.7")  # 28 x 17 / 12 - 12 = 27.67
+        self.assertEqual(b["balance_ru"], "27,7")
+        r = self.admin.get("/api/admin/employees/%d/vacation-balance?date=2017-06-20" % self.per_period)
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.json()["service_months"], 18)  # 20 days count as a month
+        self.assertEqual(r.json()["balance"], "30.0")
+        self.assertEqual(self.emp_other.get("/api/vacation/balance?date=2017-13-01").status, 422)
+        self.assertEqual(self.emp_other.get("/api/admin/employees/%d/vacation-balance" % self.summed).status,
+                         403)
+
+    def test_5_preview_cabinetctl_and_api(self):
+        totals = []
+        with tempfile.TemporaryDirectory() as tmp:
+            for name in SEEDS:
+                path = os.path.join(tmp, name)
+                with open(path, "w") as f:
+                    json.dump(scenario(name), f, ensure_ascii=False)
+                p = self.s.ctl("payroll", "preview", path)
+                self.assertEqual(p.returncode, 0, p.stderr)
+                totals.append(json.loads(p.stdout)["total"])
+        self.assertEqual(totals, ["30500.00", "30000.00", "26250.00"])
+        # stdin, and an unknown key names the key
+        bad = dict(scenario(SEEDS[0]), bogus=1)
+        p = subprocess_input(self.s, ["payroll", "preview", "-"], json.dumps(bad))
+        self.assertNotEqual(p.returncode, 0)
+        self.assertIn("bogus", p.stderr)
+        self.assertEqual(self.s.ctl("payroll", "preview", "/nonexistent.json").returncode, 2)
+
+        r = self.admin.post("/api/payroll/preview", scenario(SEEDS[2]))
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.json()["total"], "26250.00")
+        self.assertEqual(r.json()["lines"][1]["amount"], "12500.00")
+        r = self.admin.post("/api/payroll/preview", dict(scenario(SEEDS[0]), bogus=1))
+        self.assertEqual(r.status, 422, r)
+        self.assertIn("bogus", r.json()["error"]["fields"])
+        emp = dict(scenario(SEEDS[0]))
+        emp["employee"] = {"rate": "30 000", "pay_by": "days"}
+        r = self.admin.post("/api/payroll/preview", emp)
+        self.assertEqual(r.status, 422, r)
+        self.assertIn("employee.rate", r.json()["error"]["fields"])
+
+    def test_6_roles_and_tenants(self):
+        anon = Client(self.s, "pay")
+        for c, status in ((anon, 401), (self.emp_summed, 403)):
+            self.assertEqual(c.post("/api/admin/payroll/2017-04/calculate").status, status)
+            self.assertEqual(c.get("/api/admin/payroll/2017-04").status, status)
+            self.assertEqual(c.get("/api/admin/payroll").status, status)
+            self.assertEqual(c.post("/api/admin/payroll/2017-04/reopen").status, status)
+            self.assertEqual(c.post("/api/payroll/preview", scenario(SEEDS[0])).status, status)
+        self.assertEqual(anon.get("/api/payslips/2017-04").status, 401)
+        # the employee's session on another tenant's host: 404
+        add_tenant(self.s, "payother")
+        foreign = Client(self.s, "payother", self.emp_summed.token, self.emp_summed.csrf)
+        self.assertEqual(foreign.get("/api/payslips/2017-04").status, 404)
+        self.assertEqual(foreign.get("/api/vacation/balance").status, 404)
+        # the admin of another tenant does not see this tenant's payslips
+        _, _, other_admin = tenant_with_admin(self.s, "payadm2")
+        self.assertEqual(other_admin.get("/api/admin/payslips/%d/2017-04" % self.summed).status, 404)
+        self.assertEqual(other_admin.get("/api/admin/payroll/2017-04").status, 404)
+        # a month is checked
+        self.assertEqual(self.admin.get("/api/admin/payroll/2017-4").status, 422)
+
+    def test_7_settings(self):
+        r = self.admin.get("/api/admin/payroll/settings")
+        self.assertEqual(r.json(), {"payroll_norm": "summed", "night_percent": 20})
+        self.assertEqual(self.admin.put("/api/admin/payroll/settings", {"night_percent": 10}).status, 422)
+        r = self.admin.put("/api/admin/payroll/settings", {"payroll_norm": "monthly"})
+        self.assertEqual(r.status, 422, r)
+        self.assertIn("payroll_norm", r.json()["error"]["fields"])
+        self.assertEqual(self.emp_summed.put("/api/admin/payroll/settings", {"night_percent": 40}).status, 403)
+        r = self.admin.put("/api/admin/payroll/settings", {"night_percent": 40})
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.json(), {"payroll_norm": "summed", "night_percent": 40})
+        # the tenant's night premium in the API preview; the operator's is 20 %
+        sc = dict(scenario(SEEDS[1]), deviations=[{"code": "Н", "date": "2017-04-20", "hours": 2}])
+        night = [l for l in self.admin.post("/api/payroll/preview", sc).json()["lines"] if l["kind"] == "night"]
+        self.assertEqual(night[0]["amount"], "125.00")  # 30000 / 192 h x 2 h x 40 %
+        p = subprocess_input(self.s, ["payroll", "preview", "-"], json.dumps(sc))
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual([l["amount"] for l in json.loads(p.stdout)["lines"] if l["kind"] == "night"], ["62.50"])
+        self.assertIn("payroll.settings_set", self.s.psql(
+            "SELECT string_agg(action, ',') FROM audit_log WHERE tenant_id = %d" % self.tid))
+
+
+class PayrollInputs(unittest.TestCase):
+    """Where worked time and terms come from: posted timesheets over
+    deviations, a rate change inside the month."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.s = Stack("payroll-inputs").__enter__()
+        cls.tid, _, cls.admin = tenant_with_admin(cls.s, "payin")
+        cls.five = Payroll.schedule.__func__(cls, cls.tid, "Пятидневка", "week", "calendar", FIVE)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.s.__exit__(None, None, None)
+
+    def employee(self, name, rates):
+        eid = add_employee(self.s, self.tid, name, hired="2020-01-01")
+        for date_from, rate in rates:
+            self.s.psql("INSERT INTO employee_pay (tenant_id, employee_id, date_from, rate, pay_by, norm) "
+                        "VALUES (%d, %d, '%s', %s, 'days', 'per_period')" % (self.tid, eid, date_from, rate))
+        self.s.psql("INSERT INTO schedule_assignments (tenant_id, employee_id, schedule_id, date_from) "
+                    "VALUES (%d, %d, %d, '2020-01-01')" % (self.tid, eid, self.five))
+        return eid
+
+    def timesheet(self, eid, status, days):
+        ts = int(self.s.psql("INSERT INTO timesheets (tenant_id, employee_id, month, status) VALUES "
+                             "(%d, %d, '2025-03-01', '%s') RETURNING id" % (self.tid, eid, status)))
+        self.s.psql("INSERT INTO timesheet_rows (tenant_id, timesheet_id, date, code, hours) "
+                    "SELECT %d, %d, d::date, 1, 800 FROM generate_series(DATE '2025-03-01', DATE '%s', "
+                    "interval '1 day') d WHERE extract(isodow FROM d) < 6" % (self.tid, ts, days))
+
+    def form(self, path, fields=""):
+        body = ("_csrf=%s&%s" % (self.admin.csrf, fields)).encode()
+        return self.admin.post(path, raw=body, headers={"Content-Type": "application/x-www-form-urlencoded"})
+
+    def test_admin_pages(self):
+        self.employee("Страничный", [("2020-01-01", 30000)])
+        r = self.form("/admin/payroll/calculate", "month=2025-04")
+        self.assertEqual(r.status, 303 if r.status == 303 else 302, r)
+        self.assertTrue(r.headers["Location"].endswith("/admin/payroll/2025-04"), r.headers["Location"])
+        page = self.admin.get("/admin/payroll")
+        self.assertIn("апрель 2025 г.", page.text)
+        self.assertIn("30 000,00 ₽", page.text)
+        self.assertEqual(self.form("/admin/payroll/2025-04/close").status // 100, 3)
+        page = self.admin.get("/admin/payroll/2025-04")
+        self.assertIn("Открыть месяц", page.text)
+        r = self.form("/admin/payroll/2025-04/calculate")
+        self.assertEqual(r.status, 423, r)
+        self.assertIn("закрыт", r.text)
+        self.assertEqual(self.form("/admin/payroll/2025-04/reopen").status // 100, 3)
+        self.assertEqual(self.form("/admin/payroll/2025-04/delete").status // 100, 3)
+        self.assertEqual(self.admin.get("/api/admin/payroll/2025-04").status, 404)
+        r = self.form("/admin/payroll/calculate", "month=апрель")
+        self.assertEqual(r.status, 422, r)
+        self.assertIn("ГГГГ-ММ", r.text)
+        titles = self.s.psql("SELECT string_agg(action, ',' ORDER BY id) FROM audit_log WHERE tenant_id = %d "
+                             "AND action LIKE 'payroll.%%'" % self.tid)
+        self.assertIn("payroll.calculated,payroll.closed,payroll.reopened,payroll.deleted", titles)
+        self.assertIn("Месяц зарплаты закрыт", self.admin.get("/admin/audit").text)
+
+    def test_child_deductions(self):
+        eid = self.employee("Многодетный", [("2020-01-01", 60000)])
+        path = "/api/admin/employees/%d/ndfl-children" % eid
+        r = self.admin.put(path, {"children": [{"order": 0, "from": "01.01.2024", "extra": 1}]})
+        self.assertEqual(r.status, 422, r)
+        self.assertEqual(set(r.json()["error"]["fields"]),
+                         {"children[0].order", "children[0].from", "children[0].extra"})
+        r = self.admin.put(path, {"children": [{"order": 1, "from": "2024-01-01"},
+                                               {"order": 2, "from": "2024-05-01", "to": None}]})
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual([c["order"] for c in self.admin.get(path).json()["children"]], [1, 2])
+        self.assertEqual(self.admin.put("/api/admin/employees/999999/ndfl-children", {"children": []}).status,
+                         404)
+        tax = {}
+        for m in range(1, 9):
+            month = "2025-%02d" % m
+            r = self.admin.post("/api/admin/payroll/%s/calculate" % month, {"employees": [eid]})
+            self.assertEqual(r.status, 200, r)
+            tax[m] = self.admin.get("/api/admin/payslips/%d/%s" % (eid, month)).json()["deducted"]
+        # 1 400 + 2 800 a month while the year's income is at most 450 000 (7 months)
+        self.assertEqual(tax[1], "7254.00")   # (60000 - 4200) x 13 %
+        self.assertEqual(tax[7], "7254.00")
+        self.assertEqual(tax[8], "7800.00")   # 13 % of 480000 - 7 x 4200 = 58578, less 7 x 7254
+        self.assertIn("ndfl.children_set", self.s.psql(
+            "SELECT string_agg(action, ',') FROM audit_log WHERE tenant_id = %d" % self.tid))
+
+    def test_individual_schedule_and_tenant_calendar(self):
+        ind = add_employee(self.s, self.tid, "Индивидуальный", hired="2020-01-01")
+        self.s.psql("INSERT INTO employee_pay (tenant_id, employee_id, date_from, rate, pay_by) "
+                    "VALUES (%d, %d, '2020-01-01', 31000, 'days')" % (self.tid, ind))
+        # 8 h on the 1st to the 20th of March 2025, nothing after: the plan and the norm
+        hours = ",".join("800" if d <= 20 else "0" for d in range(1, 32))
+        night = ",".join("0" for _ in range(31))
+        self.s.psql("INSERT INTO individual_schedules (tenant_id, employee_id, month, hours, night) "
+                    "VALUES (%d, %d, '2025-03-01', '{%s}', '{%s}')" % (self.tid, ind, hours, night))
+        self.s.psql("INSERT INTO deviations (tenant_id, employee_id, code, date_from, date_to, whole_day) "
+                    "VALUES (%d, %d, 19, '2025-03-10', '2025-03-11', true)" % (self.tid, ind))
+        # a schedule on the tenant's own calendar (over the Russian one)
+        cal = int(self.s.psql("INSERT INTO calendars (tenant_id, name, base_ru) VALUES (%d, 'Региональный', "
+                              "true) RETURNING id" % self.tid))
+        reg = int(self.s.psql("INSERT INTO schedules (tenant_id, name, kind, holidays, pattern, calendar_id) "
+                              "VALUES (%d, 'Региональная', 'week', 'calendar', '%s', %d) RETURNING id"
+                              % (self.tid, FIVE, cal)))
+        regional = add_employee(self.s, self.tid, "Региональный", hired="2020-01-01")
+        self.s.psql("INSERT INTO employee_pay (tenant_id, employee_id, date_from, rate, pay_by) "
+                    "VALUES (%d, %d, '2020-01-01', 44000, 'hours')" % (self.tid, regional))
+        self.s.psql("INSERT INTO schedule_assignments (tenant_id, employee_id, schedule_id, date_from) "
+                    "VALUES (%d, %d, %d, '2024-06-01')" % (self.tid, regional, reg))
+        # the same plan with a raise on the 15th: the month is cut there
+        raised = add_employee(self.s, self.tid, "Индивидуальный с повышением", hired="2020-01-01")
+        self.s.psql("INSERT INTO employee_pay (tenant_id, employee_id, date_from, rate, pay_by) "
+                    "VALUES (%d, %d, '2020-01-01', 31000, 'days'), (%d, %d, '2025-03-15', 62000, 'days')"
+                    % (self.tid, raised, self.tid, raised))
+        self.s.psql("INSERT INTO individual_schedules (tenant_id, employee_id, month, hours, night) "
+                    "VALUES (%d, %d, '2025-03-01', '{%s}', '{%s}')" % (self.tid, raised, hours, night))
+        self.s.psql("INSERT INTO deviations (tenant_id, employee_id, code, date_from, date_to, whole_day) "
+                    "VALUES (%d, %d, 19, '2025-03-10', '2025-03-11', true)" % (self.tid, raised))
+        r = self.admin.post("/api/admin/payroll/2025-03/calculate", {"employees": [ind, regional, raised]})
+        self.assertEqual(r.status, 200, r)
+        s = self.slip(raised)
+        self.assertEqual([(a["from"], a["to"], a["worked_days"], a["norm_days"], a["amount"])
+                          for a in s["accruals"]],
+                         [("2025-03-01", "2025-03-14", 12, 20, "18600.00"),
+                          ("2025-03-15", "2025-03-31", 6, 20, "18600.00")])
+        s = self.slip(ind)
+        self.assertEqual([(a["worked_days"], a["norm_days"], a["amount"], a["schedule"]) for a in s["accruals"]],
+                         [(18, 20, "27900.00", "")])
+        s = self.slip(regional)
+        self.assertEqual([(a["worked_hours"], a["norm_hours"], a["schedule"]) for a in s["accruals"]],
+                         [(167, 167, "Региональная")])  # 7 March is an hour shorter
+        self.assertEqual(s["accrued"], "44000.00")
+
+    def test_concurrent_calculations(self):
+        import threading
+        self.employee("Параллельный", [("2020-01-01", 30000)])
+        results = []
+
+        def run():
+            results.append(self.admin.post("/api/admin/payroll/2025-05/calculate").status)
+        threads = [threading.Thread(target=run) for _ in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        self.assertEqual(results, [200] * 4)
+        doc = self.admin.get("/api/admin/payroll/2025-05").json()
+        n = self.count("SELECT count(*) FROM payroll_employees WHERE tenant_id = %d AND month = '2025-05-01'"
+                       % self.tid)
+        self.assertEqual(doc["employees_count"], n)
+        self.assertEqual(len(doc["employees"]), n)
+        self.assertEqual(self.count("SELECT count(*) FROM payroll_documents WHERE tenant_id = %d AND "
+                                    "month = '2025-05-01'" % self.tid), 1)
+
+    def count(self, sql):
+        return int(self.s.psql(sql))
+
+    def slip(self, eid):
+        r = self.admin.get("/api/admin/payslips/%d/2025-03" % eid)
+        self.assertEqual(r.status, 200, r)
+        return r.json()
+
+    def test_timesheet_over_deviations_and_rate_change(self):
+        posted = self.employee("Табельный", [("2020-01-01", 30000)])
+        draft = self.employee("Черновик", [("2020-01-01", 30000)])
+        rate = self.employee("Повышенный", [("2020-01-01", 30000), ("2025-03-17", 45000)])
+        # March 2025: 21 working days; the posted timesheet has 20 (not the 31st)
+        # and wins over a sick leave of 3 days; a draft timesheet is not used
+        self.timesheet(posted, "posted", "2025-03-30")
+        self.timesheet(draft, "draft", "2025-03-30")
+        for eid in (posted, draft):
+            self.s.psql("INSERT INTO deviations (tenant_id, employee_id, code, date_from, date_to, whole_day) "
+                        "VALUES (%d, %d, 19, '2025-03-03', '2025-03-05', true)" % (self.tid, eid))
+        r = self.admin.post("/api/admin/payroll/2025-03/calculate")
+        self.assertEqual(r.status, 200, r)
+        s = self.slip(posted)
+        self.assertEqual(s["source"], "timesheet")
+        self.assertEqual(s["accrued"], "28571.43")  # 30000 x 20/21
+        s = self.slip(draft)
+        self.assertEqual(s["source"], "deviations")
+        self.assertEqual(s["accrued"], "25714.29")  # 30000 x 18/21
+        # 30000 x 10/21 for 1-16 March, 45000 x 11/21 from the 17th
+        s = self.slip(rate)
+        self.assertEqual([(a["from"], a["to"], a["worked_days"], a["amount"]) for a in s["accruals"]],
+                         [("2025-03-01", "2025-03-16", 10, "14285.71"),
+                          ("2025-03-17", "2025-03-31", 11, "23571.43")])
+        self.assertEqual(s["accrued"], "37857.14")
+        self.assertEqual(s["rate"], "45000.00")
+
+
+def subprocess_input(stack, args, text):
+    import subprocess
+    from stack import BUILD
+    return subprocess.run([os.path.join(BUILD, "core", "cabinetctl"), "-c", stack.conf, *args], input=text,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=60)
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -164,6 +164,48 @@ static int timesheet_get(struct ctx *ctx)
 	return timesheet_answer(ctx, &doc);
 }
 
+/* GET /api/admin/timesheets?month=YYYY-MM: every employee employed in the
+ * month with the status of their timesheet (none, draft, posted). */
+static int timesheet_list(struct ctx *ctx)
+{
+	json_object *items = json_object_new_array();
+	int year, month;
+	PGresult *res;
+
+	json_object_object_add(ctx_result(ctx), "timesheets", items);
+	if (worktime_arg_month(ctx, "month", &year, &month) < 0)
+		return -1;
+	const char *first = worktime_date_iso(ctx, date_month_first(year, month));
+	const char *last = worktime_date_iso(ctx, date_month_last(year, month));
+	res = ctx_sql(ctx,
+	              "SELECT e.id, e.full_name, coalesce(e.personnel_number, ''), t.id, t.status, "
+	              "t.posted_at FROM employees e LEFT JOIN timesheets t ON t.tenant_id = "
+	              "e.tenant_id AND t.employee_id = e.id AND t.month = $2::date "
+	              "WHERE e.tenant_id = $1 AND (e.hired IS NULL OR e.hired <= $3::date) AND "
+	              "(e.dismissed IS NULL OR e.dismissed >= $2::date) ORDER BY e.full_name, e.id",
+	              ctx_i64(ctx, ctx->tenant_id), first, last);
+	if (res == NULL)
+		return -1;
+	jsonx_set_str(ctx_result(ctx), "month", arena_strndup(ctx->arena, first, 7));
+	for (int r = 0; r < PQntuples(res); r++) {
+		json_object *o = json_object_new_object();
+		jsonx_set_int(o, "employee_id", atoll(PQgetvalue(res, r, 0)));
+		jsonx_set_str(o, "full_name", PQgetvalue(res, r, 1));
+		jsonx_set_str(o, "personnel_number", PQgetvalue(res, r, 2));
+		if (PQgetisnull(res, r, 3)) {
+			json_object_object_add(o, "id", NULL);
+			jsonx_set_str(o, "status", "none");
+		} else {
+			jsonx_set_int(o, "id", atoll(PQgetvalue(res, r, 3)));
+			jsonx_set_str(o, "status", PQgetvalue(res, r, 4));
+		}
+		jsonx_set_str(o, "posted_at",
+		              PQgetisnull(res, r, 5) ? NULL : PQgetvalue(res, r, 5));
+		json_object_array_add(items, o);
+	}
+	return 0;
+}
+
 /* Writes the rows of one date (the date's old rows go). */
 static int timesheet_put_date(struct ctx *ctx, const struct timesheet_doc *doc, int date,
                               const struct workday_row *rows, int n)
@@ -512,6 +554,7 @@ static int timesheet_action(struct ctx *ctx)
 }
 
 const struct op timesheet_ops[] = {
+    {"timesheets.list", OP_ADMIN, timesheet_list, 0},
     {"timesheets.get", OP_ADMIN, timesheet_get, 0},
     {"timesheets.fill", OP_ADMIN, timesheet_fill, OP_WRITE},
     {"timesheets.save", OP_ADMIN, timesheet_save, OP_WRITE},

@@ -332,6 +332,10 @@ class Time(unittest.TestCase):
             {"date": "2025-04-07", "rows": [{"code": "Я", "hours": 8}]}]}).status, 409)
         self.assertEqual(a.post("/api/admin/timesheets/%d/2025-04/fill" % self.ivanov).status, 409)
         self.assertEqual(a.post("/api/admin/timesheets/%d/2025-05/post" % self.ivanov).status, 404)
+        listed = {t["employee_id"]: t["status"] for t in a.get("/api/admin/timesheets?month=2025-04").json()["timesheets"]}
+        self.assertEqual(listed[self.ivanov], "posted")
+        self.assertEqual(listed[self.petrov], "none")
+        self.assertIn("month", self.fields(a.get("/api/admin/timesheets?month=04.2025")))
 
         # T-13: Ivanov from his posted timesheet, Sidorova from an individual plan
         a.put("/api/admin/employees/%d/individual-schedules/2025-04" % self.sidorova,

@@ -73,6 +73,7 @@ static const struct web_route api_routes[] = {
 	{"GET", "/api/admin/deviations/{id}", "deviations.get", 0, 0},
 	{"DELETE", "/api/admin/deviations/{id}", "deviations.delete", 0, 0},
 	{"GET", "/api/admin/timesheets", "timesheets.list", 0, 0},
+	{"POST", "/api/admin/timesheets/fill", "timesheets.fill_all", 0, 0},
 	{"GET", "/api/admin/timesheets/{employee_id}/{month}", "timesheets.get", 0, 0},
 	{"PUT", "/api/admin/timesheets/{employee_id}/{month}", "timesheets.save", 0, 0},
 	{"POST", "/api/admin/timesheets/{employee_id}/{month}/fill", "timesheets.fill", 0, 0},

@@ -65,6 +65,7 @@ static const struct {
 	{"deviations.created", "Введён документ отклонения"},
 	{"deviations.deleted", "Удалён документ отклонения"},
 	{"timesheets.filled", "Табель заполнен по графику"},
+	{"timesheets.filled_all", "Табели месяца заполнены по графикам"},
 	{"timesheets.edited", "Табель изменён"},
 	{"timesheets.posted", "Табель проведён"},
 	{"timesheets.unposted", "Отменено проведение табеля"},

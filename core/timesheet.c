@@ -316,6 +316,139 @@ static int timesheet_fill(struct ctx *ctx)
 	return timesheet_answer(ctx, &doc);
 }
 
+/* Appends "a,b,c" text of an int64 array element to b (for unnest). */
+static void timesheet_arr(struct buf *b, long long v)
+{
+	buf_printf(b, "%s%lld", b->len > 1 ? "," : "", v);
+}
+
+/* POST /api/admin/timesheets/fill {"month"}: fills the timesheets of every
+ * employee employed in the month from schedules and deviations, in a few
+ * statements whatever their number; posted timesheets are left alone and
+ * employees without a schedule for some employed day are listed as
+ * skipped with the reason. */
+static int timesheet_fill_all(struct ctx *ctx)
+{
+	struct buf emp = BUF_INIT, dates = BUF_INIT, codes = BUF_INIT, hours = BUF_INIT;
+	struct buf drafts = BUF_INIT;
+	json_object *r, *skipped = json_object_new_array();
+	struct worktime_month m;
+	int year, month, filled = 0, posted = 0, rc = -1;
+	PGresult *res;
+
+	if (worktime_arg_month(ctx, "month", &year, &month) < 0 ||
+	    worktime_month_load(ctx, year, month, NULL, 0, 0, &m) < 0) {
+		json_object_put(skipped);
+		return -1;
+	}
+	r = ctx_result(ctx);
+	json_object_object_add(r, "skipped", skipped);
+	const char *tenant = ctx_i64(ctx, ctx->tenant_id);
+	const char *first = worktime_date_iso(ctx, m.first);
+	char *ok = arena_alloc(ctx->arena, (size_t)(m.n ? m.n : 1));
+
+	buf_putc(&emp, '{');
+	for (int i = 0; i < m.n; i++) {
+		struct worktime_employee *e = &m.emp[i];
+		int planned = 0;
+		for (int d = 0; d < m.ndays; d++)
+			planned += (e->days[d].flags & WORKDAY_PLANNED) != 0;
+		if (e->uncovered != DATE_NONE || planned == 0) {
+			json_object *o = json_object_new_object();
+			jsonx_set_int(o, "employee_id", e->id);
+			jsonx_set_str(o, "full_name", e->full_name);
+			jsonx_set_str(o, "reason",
+			              arena_printf(ctx->arena, "Нет графика работы на %s",
+			                           e->uncovered != DATE_NONE
+			                               ? worktime_date_ru(ctx, e->uncovered)
+			                               : arena_strndup(ctx->arena, first, 7)));
+			json_object_array_add(skipped, o);
+			continue;
+		}
+		ok[i] = 1;
+		timesheet_arr(&emp, e->id);
+	}
+	buf_putc(&emp, '}');
+	const char *ids = arena_strndup(ctx->arena, emp.data, emp.len);
+	/* the documents: drafts made where missing; posted ones stay as they are */
+	if (ctx_sql(ctx,
+	            "INSERT INTO timesheets (tenant_id, employee_id, month) SELECT $1, u, $3::date "
+	            "FROM unnest($2::bigint[]) AS u ON CONFLICT (tenant_id, employee_id, month) DO "
+	            "NOTHING",
+	            tenant, ids, first) == NULL)
+		goto out;
+	res =
+	    ctx_sql(ctx,
+	            "SELECT t.employee_id, t.id, t.status FROM timesheets t WHERE t.tenant_id = $1 "
+	            "AND t.month = $3::date AND t.employee_id = ANY ($2::bigint[]) "
+	            "ORDER BY t.employee_id FOR UPDATE",
+	            tenant, ids, first);
+	if (res == NULL)
+		goto out;
+	buf_reset(&emp);
+	buf_putc(&emp, '{');
+	buf_putc(&dates, '{');
+	buf_putc(&codes, '{');
+	buf_putc(&hours, '{');
+	buf_putc(&drafts, '{');
+	for (int k = 0, i = 0; k < PQntuples(res); k++) {
+		int64_t eid = atoll(PQgetvalue(res, k, 0)), tid = atoll(PQgetvalue(res, k, 1));
+		if (strcmp(PQgetvalue(res, k, 2), "posted") == 0) {
+			posted++;
+			continue;
+		}
+		while (i < m.n && m.emp[i].id < eid)
+			i++;
+		if (i >= m.n || m.emp[i].id != eid || !ok[i])
+			continue;
+		filled++;
+		for (int d = 0; d < m.ndays; d++)
+			for (int j = 0; j < m.emp[i].days[d].nrows; j++) {
+				timesheet_arr(&emp, tid);
+				buf_printf(&dates, "%s%s", dates.len > 1 ? "," : "",
+				           worktime_date_iso(ctx, m.emp[i].days[d].date));
+				timesheet_arr(&codes, m.emp[i].days[d].rows[j].code);
+				timesheet_arr(&hours, m.emp[i].days[d].rows[j].hours);
+			}
+		timesheet_arr(&drafts, tid);
+	}
+	buf_putc(&emp, '}');
+	buf_putc(&dates, '}');
+	buf_putc(&codes, '}');
+	buf_putc(&hours, '}');
+	buf_putc(&drafts, '}');
+	/* the drafts keep no old rows */
+	if (ctx_sql(ctx,
+	            "DELETE FROM timesheet_rows WHERE tenant_id = $1 AND timesheet_id = ANY "
+	            "($2::bigint[])",
+	            tenant, arena_strndup(ctx->arena, drafts.data, drafts.len)) == NULL)
+		goto out;
+	if (ctx_sql(ctx,
+	            "INSERT INTO timesheet_rows (tenant_id, timesheet_id, date, code, hours) "
+	            "SELECT $1, t, d, c, h FROM unnest($2::bigint[], $3::date[], $4::smallint[], "
+	            "$5::integer[]) AS u(t, d, c, h)",
+	            tenant, arena_strndup(ctx->arena, emp.data, emp.len),
+	            arena_strndup(ctx->arena, dates.data, dates.len),
+	            arena_strndup(ctx->arena, codes.data, codes.len),
+	            arena_strndup(ctx->arena, hours.data, hours.len)) == NULL)
+		goto out;
+	json_object *detail = audit_detail("month", arena_strndup(ctx->arena, first, 7));
+	jsonx_set_int(detail, "filled", filled);
+	if (audit_log(ctx, "timesheets.filled_all", 1, NULL, NULL, detail) < 0)
+		goto out;
+	jsonx_set_str(r, "month", arena_strndup(ctx->arena, first, 7));
+	jsonx_set_int(r, "filled", filled);
+	jsonx_set_int(r, "posted", posted);
+	rc = 0;
+out:
+	buf_free(&drafts);
+	buf_free(&emp);
+	buf_free(&dates);
+	buf_free(&codes);
+	buf_free(&hours);
+	return rc;
+}
+
 /* Reads days[i].rows into rows; field errors name days[i].rows[j].*. */
 static int timesheet_read_rows(struct ctx *ctx, json_object *list, int i, struct workday_row *rows,
                                int *n)
@@ -557,6 +690,7 @@ const struct op timesheet_ops[] = {
     {"timesheets.list", OP_ADMIN, timesheet_list, 0},
     {"timesheets.get", OP_ADMIN, timesheet_get, 0},
     {"timesheets.fill", OP_ADMIN, timesheet_fill, OP_WRITE},
+    {"timesheets.fill_all", OP_ADMIN, timesheet_fill_all, OP_WRITE},
     {"timesheets.save", OP_ADMIN, timesheet_save, OP_WRITE},
     {"timesheets.post", OP_ADMIN, timesheet_post, OP_WRITE},
     {"timesheets.unpost", OP_ADMIN, timesheet_unpost, OP_WRITE},

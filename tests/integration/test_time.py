@@ -332,6 +332,14 @@ class Time(unittest.TestCase):
             {"date": "2025-04-07", "rows": [{"code": "Я", "hours": 8}]}]}).status, 409)
         self.assertEqual(a.post("/api/admin/timesheets/%d/2025-04/fill" % self.ivanov).status, 409)
         self.assertEqual(a.post("/api/admin/timesheets/%d/2025-05/post" % self.ivanov).status, 404)
+        # every timesheet of the month at once: Ivanov's posted one stays, Petrov has no schedule
+        r = a.post("/api/admin/timesheets/fill", {"month": "2025-04"})
+        self.assertEqual(r.status, 200, r)
+        self.assertGreaterEqual(r.json()["posted"], 1)
+        self.assertIn(self.petrov, [x["employee_id"] for x in r.json()["skipped"]])
+        self.assertEqual(a.get("/api/admin/timesheets/%d/2025-04" % self.ivanov).json()["worked_hours"], 157)
+        self.assertIn("month", self.fields(a.post("/api/admin/timesheets/fill", {})))
+        self.assertIn(self.sidorova, [x["employee_id"] for x in r.json()["skipped"]])
         listed = {t["employee_id"]: t["status"] for t in a.get("/api/admin/timesheets?month=2025-04").json()["timesheets"]}
         self.assertEqual(listed[self.ivanov], "posted")
         self.assertEqual(listed[self.petrov], "none")
@@ -356,6 +364,11 @@ class Time(unittest.TestCase):
         self.assertEqual(si["total"]["hours"], 120)
         self.assertEqual(si["days"][0]["codes"], "Я/Н")
         self.assertEqual(si["days"][0]["hours"], "8/2")
+        # a draft does not change the T-13; filling the month again picks Sidorova up
+        self.assertEqual(a.post("/api/admin/timesheets/fill", {"month": "2025-04"}).status, 200)
+        si_ts = a.get("/api/admin/timesheets/%d/2025-04" % self.sidorova).json()
+        self.assertEqual((si_ts["status"], si_ts["worked_days"], si_ts["worked_hours"]), ("draft", 15, 120))
+        self.assertEqual(a.get("/api/admin/t13/2025-04?ids=%d" % self.sidorova).json()["employees"][0]["source"], "plan")
         # all employees
         everyone = a.get("/api/admin/t13/2025-04").json()
         self.assertGreaterEqual(everyone["count"], 3)

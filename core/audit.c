@@ -75,6 +75,8 @@ static const struct {
 	{"payroll.deleted", "Расчёт зарплаты удалён"},
 	{"payroll.settings_set", "Изменены настройки расчёта зарплаты"},
 	{"ndfl.children_set", "Изменены вычеты НДФЛ на детей"},
+	{"payterms.set", "Изменены условия оплаты сотрудника"},
+	{"payterms.deleted", "Удалены условия оплаты сотрудника"},
 };
 
 const char *audit_action_title(const char *action)

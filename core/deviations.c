@@ -12,6 +12,7 @@
 #include "date.h"
 #include "jsonx.h"
 #include "ops.h"
+#include "payrun.h"
 #include "t13.h"
 #include "worktime.h"
 
@@ -144,7 +145,7 @@ static int deviations_create(struct ctx *ctx)
 	}
 	if (bad < 0)
 		return -1;
-	if (worktime_employee_check(ctx, employee, 1) < 0)
+	if (worktime_employee_check(ctx, employee, 1) < 0 || payrun_check_open(ctx, from, to) < 0)
 		return -1;
 	if (deviations_whole_day_code(c)) {
 		res = ctx_sql(
@@ -264,12 +265,17 @@ static int deviations_delete(struct ctx *ctx)
 
 	if (ctx_arg_int(ctx, "id", 1, INT64_MAX, CTX_REQUIRED, &id) < 0)
 		return -1;
-	res = ctx_sql(ctx, "DELETE FROM deviations WHERE tenant_id = $1 AND id = $2 RETURNING code",
-	              ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, id));
+	res = ctx_sql(ctx,
+		      "DELETE FROM deviations WHERE tenant_id = $1 AND id = $2 "
+		      "RETURNING code, date_from, date_to",
+		      ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, id));
 	if (res == NULL)
 		return -1;
 	if (PQntuples(res) == 0)
 		return ctx_fail(ctx, PROTO_ERR_not_found, "Документ не найден");
+	/* a closed month's document stays: the failure rolls the delete back */
+	if (payrun_check_open(ctx, worktime_pg_date(res, 0, 1), worktime_pg_date(res, 0, 2)) < 0)
+		return -1;
 	const struct t13_code *c = t13_get(atoi(PQgetvalue(res, 0, 0)));
 	if (audit_log(ctx, "deviations.deleted", 1, "deviation", ctx_i64(ctx, id),
 	              audit_detail("code", c ? c->letter : "?")) < 0)

@@ -14,6 +14,7 @@ const struct op *const ops_tables[] = {
 	payrun_ops,
 	payslips_ops,
 	deductions_ops,
+	payterms_ops,
 	NULL,
 };
 

@@ -891,8 +891,9 @@ static json_object *payrun_header(struct ctx *ctx, int year, int month, const ch
 static int payrun_locked(struct ctx *ctx, int year, int month)
 {
 	return ctx_fail(ctx, PROTO_ERR_locked,
-	                "Месяц %s закрыт: расчёт зарплаты нельзя пересчитать, изменить или "
-	                "удалить. Чтобы внести изменения, откройте месяц.",
+	                "Месяц %s закрыт: его расчёт зарплаты и данные, по которым он "
+	                "сделан (табель, отклонения, графики, условия оплаты), не меняются. "
+	                "Чтобы внести изменения, откройте месяц.",
 	                payrun_month_title(ctx, year, month));
 }
 

@@ -17,6 +17,7 @@
 #include "jsonx.h"
 #include "log.h"
 #include "ops.h"
+#include "payrun.h"
 #include "ru.h"
 #include "worktime.h"
 
@@ -497,6 +498,12 @@ static int schedules_assignments(struct ctx *ctx)
 /* POST /api/admin/employees/{id}/schedule-assignments {schedule_id,
  * date_from}: from that date on the employee works by the schedule (a row
  * of the same date is replaced). */
+/* An assignment applies from its date on: no closed month may follow it. */
+static int schedules_open_from(struct ctx *ctx, int from)
+{
+	return payrun_check_open(ctx, from, date_month_last(DATE_MAX_YEAR, 12));
+}
+
 static int schedules_assign(struct ctx *ctx)
 {
 	int64_t employee, schedule;
@@ -508,7 +515,7 @@ static int schedules_assign(struct ctx *ctx)
 	int bad = ctx_arg_int(ctx, "schedule_id", 1, INT64_MAX, CTX_REQUIRED, &schedule);
 	if (worktime_arg_date(ctx, "date_from", 1, &from) < 0 || bad < 0)
 		return -1;
-	if (worktime_employee_check(ctx, employee, 1) < 0)
+	if (worktime_employee_check(ctx, employee, 1) < 0 || schedules_open_from(ctx, from) < 0)
 		return -1;
 	res = ctx_sql(ctx, "SELECT 1 FROM schedules WHERE tenant_id = $1 AND id = $2",
 	              ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, schedule));
@@ -542,12 +549,14 @@ static int schedules_unassign(struct ctx *ctx)
 		return -1;
 	res = ctx_sql(ctx,
 	              "DELETE FROM schedule_assignments WHERE tenant_id = $1 AND employee_id = $2 "
-	              "AND id = $3 RETURNING id",
+	              "AND id = $3 RETURNING id, date_from",
 	              ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, employee), ctx_i64(ctx, id));
 	if (res == NULL)
 		return -1;
 	if (PQntuples(res) == 0)
 		return ctx_fail(ctx, PROTO_ERR_not_found, "Назначение графика не найдено");
+	if (schedules_open_from(ctx, worktime_pg_date(res, 0, 1)) < 0)
+		return -1; /* rolls the delete back */
 	if (audit_log(ctx, "schedules.unassigned", 1, "employee", ctx_i64(ctx, employee),
 	              audit_detail("assignment_id", ctx_i64(ctx, id))) < 0)
 		return -1;
@@ -560,6 +569,9 @@ static int schedules_individual_args(struct ctx *ctx, int64_t *employee, int *ye
 {
 	if (ctx_arg_int(ctx, "id", 1, INT64_MAX, CTX_REQUIRED, employee) < 0 ||
 	    worktime_arg_month(ctx, "month", year, month) < 0)
+		return -1;
+	if ((ctx->op->flags & OP_WRITE) &&
+	    payrun_check_open(ctx, date_month_first(*year, *month), date_month_last(*year, *month)) < 0)
 		return -1;
 	return worktime_employee_check(ctx, *employee, ctx->op->flags & OP_WRITE);
 }

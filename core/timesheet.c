@@ -13,6 +13,7 @@
 #include "date.h"
 #include "jsonx.h"
 #include "ops.h"
+#include "payrun.h"
 #include "t13.h"
 #include "worktime.h"
 
@@ -282,6 +283,13 @@ static int timesheet_put_month(struct ctx *ctx, const struct timesheet_doc *doc,
 
 /* POST /api/admin/timesheets/{employee_id}/{month}/fill: the month from the
  * schedule and the deviation documents (replacing the draft's rows). */
+/* A month whose payroll is closed keeps its timesheets as they were paid. */
+static int timesheet_month_open(struct ctx *ctx, const struct timesheet_doc *doc)
+{
+	return payrun_check_open(ctx, date_month_first(doc->year, doc->month),
+				 date_month_last(doc->year, doc->month));
+}
+
 static int timesheet_fill(struct ctx *ctx)
 {
 	struct timesheet_doc doc;
@@ -289,7 +297,7 @@ static int timesheet_fill(struct ctx *ctx)
 	struct worktime_employee *e;
 	int planned = 0, employed = 0;
 
-	if (timesheet_args(ctx, &doc) < 0 ||
+	if (timesheet_args(ctx, &doc) < 0 || timesheet_month_open(ctx, &doc) < 0 ||
 	    worktime_month_load(ctx, doc.year, doc.month, &doc.employee, 1, 0, &m) < 0)
 		return -1;
 	e = &m.emp[0];
@@ -337,6 +345,7 @@ static int timesheet_fill_all(struct ctx *ctx)
 	PGresult *res;
 
 	if (worktime_arg_month(ctx, "month", &year, &month) < 0 ||
+	    payrun_check_open(ctx, date_month_first(year, month), date_month_last(year, month)) < 0 ||
 	    worktime_month_load(ctx, year, month, NULL, 0, 0, &m) < 0) {
 		json_object_put(skipped);
 		return -1;
@@ -546,7 +555,7 @@ static int timesheet_save_days(struct ctx *ctx, json_object *days)
 	struct timesheet_doc doc;
 	int first, last, n, bad = 0;
 
-	if (timesheet_args(ctx, &doc) < 0)
+	if (timesheet_args(ctx, &doc) < 0 || timesheet_month_open(ctx, &doc) < 0)
 		return -1;
 	if (days == NULL || !json_object_is_type(days, json_type_array) ||
 	    (n = (int)json_object_array_length(days)) == 0 || n > 31)
@@ -599,7 +608,8 @@ static int timesheet_set_status(struct ctx *ctx, int post)
 	struct timesheet_doc doc;
 	PGresult *res;
 
-	if (timesheet_args(ctx, &doc) < 0 || timesheet_find(ctx, &doc, 0) < 0)
+	if (timesheet_args(ctx, &doc) < 0 || timesheet_month_open(ctx, &doc) < 0 ||
+	    timesheet_find(ctx, &doc, 0) < 0)
 		return -1;
 	if (doc.id == 0)
 		return ctx_fail(ctx, PROTO_ERR_not_found, "Табеля за %s нет: сначала заполните его",

@@ -313,6 +313,64 @@ class Payroll(unittest.TestCase):
         self.assertIn("payroll.settings_set", self.s.psql(
             "SELECT string_agg(action, ',') FROM audit_log WHERE tenant_id = %d" % self.tid))
 
+    def test_8_pay_terms_and_inputs_of_a_closed_month(self):
+        # test_1 closed April 2017 for this tenant
+        emp = self.summed
+        pay = "/api/admin/employees/%d/pay" % emp
+        terms = self.admin.get(pay).json()["terms"]
+        self.assertEqual([(t["date_from"], t["rate"], t["pay_by"], t["norm"]) for t in terms],
+                         [("2016-01-01", "30000.00", "days", "summed")])
+        r = self.admin.post(pay, {"date_from": "2017-05-01", "rate": "30 000", "pay_by": "weeks",
+                                  "norm": "any"})
+        self.assertEqual(r.status, 422, r)
+        fields = r.json()["error"]["fields"]
+        self.assertIn("30000.00", fields["rate"])
+        self.assertIn("hours", fields["pay_by"])
+        self.assertIn("summed", fields["norm"])
+        r = self.admin.post(pay, {"rate": "1.234", "pay_by": "days"})
+        self.assertEqual(set(r.json()["error"]["fields"]), {"date_from", "rate"})
+        # terms from inside or before a closed month would change what was paid
+        r = self.admin.post(pay, {"date_from": "2017-04-15", "rate": "35000.00", "pay_by": "days"})
+        self.assertEqual(r.status, 423, r)
+        self.assertIn("апрель 2017 г. закрыт", r.json()["error"]["message"])
+        r = self.admin.post(pay, {"date_from": "2017-05-01", "rate": "35000.00", "pay_by": "hours"})
+        self.assertEqual(r.status, 201, r)
+        self.assertEqual([(t["date_from"], t["rate_ru"], t["pay_by"], t["norm"]) for t in r.json()["terms"]],
+                         [("2016-01-01", "30 000,00 ₽", "days", "summed"),
+                          ("2017-05-01", "35 000,00 ₽", "hours", None)])
+        self.assertEqual(self.admin.delete(pay + "/2016-01-01").status, 423)
+        self.assertEqual(self.admin.delete(pay + "/2017-05-01").status, 200)
+        self.assertEqual(self.admin.delete(pay + "/2017-05-01").status, 404)
+        self.assertEqual(self.admin.get("/api/admin/employees/999999/pay").status, 404)
+        self.assertEqual(self.emp_summed.get(pay).status, 403)
+        self.assertEqual(self.count("SELECT count(*) FROM audit_log WHERE action IN "
+                                    "('payterms.set', 'payterms.deleted') AND object_id = '%d'" % emp), 2)
+
+        # deviations, timesheets, schedules of a closed month are locked too
+        r = self.admin.post("/api/admin/deviations", {"employee_id": emp, "code": "НН",
+                                                      "date_from": "2017-04-27", "date_to": "2017-04-28"})
+        self.assertEqual(r.status, 423, r)
+        r = self.admin.post("/api/admin/deviations", {"employee_id": emp, "code": "НН",
+                                                      "date_from": "2017-05-02", "date_to": "2017-05-02"})
+        self.assertEqual(r.status, 201, r)
+        self.assertEqual(self.admin.delete("/api/admin/deviations/%d" % r.json()["deviation"]["id"]).status, 200)
+        old = self.s.psql("SELECT id FROM deviations WHERE employee_id = %d AND date_from = '2017-04-17'"
+                          % self.sick)
+        self.assertEqual(self.admin.delete("/api/admin/deviations/%s" % old).status, 423)
+        self.assertEqual(self.count("SELECT count(*) FROM deviations WHERE id = %s" % old), 1)
+        for method, path, body in (
+                ("POST", "/api/admin/timesheets/%d/2017-04/fill" % emp, {}),
+                ("PUT", "/api/admin/timesheets/%d/2017-04" % emp,
+                 {"days": [{"date": "2017-04-03", "rows": [{"code": "Я", "hours": 8}]}]}),
+                ("POST", "/api/admin/timesheets/fill", {"month": "2017-04"}),
+                ("POST", "/api/admin/employees/%d/schedule-assignments" % emp,
+                 {"schedule_id": self.five, "date_from": "2017-03-01"}),
+                ("PUT", "/api/admin/employees/%d/individual-schedules/2017-04" % emp,
+                 {"days": [{"hours": 8}] * 30})):
+            r = self.admin.request(method, path, body=body)
+            self.assertEqual(r.status, 423, "%s %s: %r" % (method, path, r))
+        self.assertEqual(self.admin.get("/api/admin/timesheets/%d/2017-04" % emp).status in (200, 404), True)
+
 
 class PayrollInputs(unittest.TestCase):
     """Where worked time and terms come from: posted timesheets over

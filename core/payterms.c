@@ -1,0 +1,149 @@
+/*
+ * payterms.c - an employee's pay terms (table employee_pay,
+ * sql/0020_time.sql): from a date on, the monthly rate, paid by days or by
+ * hours, and the employee's own norm mode (none: the tenant's default).
+ * The monthly payroll (payrun.c) reads them; a change inside a month cuts
+ * the salary line on its date.
+ *
+ *   GET    /api/admin/employees/{id}/pay              the terms, oldest first
+ *   POST   /api/admin/employees/{id}/pay              {"date_from", "rate",
+ *          "pay_by", "norm"?}: adds the terms from that date (replaces
+ *          terms of the same date)
+ *   DELETE /api/admin/employees/{id}/pay/{date_from}
+ * Changes are audited and refused (423) when a closed payroll month
+ * follows the date: those months were paid on the old terms.
+ */
+#include "audit.h"
+#include "date.h"
+#include "jsonx.h"
+#include "money.h"
+#include "ops.h"
+#include "payrun.h"
+#include "worktime.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* No closed month from this date on. */
+static int payterms_open_from(struct ctx *ctx, int from)
+{
+	return payrun_check_open(ctx, from, date_month_last(DATE_MAX_YEAR, 12));
+}
+
+static int payterms_answer(struct ctx *ctx, int64_t employee)
+{
+	PGresult *res = ctx_sql(ctx,
+	                        "SELECT date_from, rate::text, pay_by, norm FROM employee_pay "
+	                        "WHERE tenant_id = $1 AND employee_id = $2 ORDER BY date_from",
+	                        ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, employee));
+	json_object *list;
+
+	if (res == NULL)
+		return -1;
+	list = json_object_new_array();
+	jsonx_set_int(ctx_result(ctx), "employee_id", employee);
+	json_object_object_add(ctx_result(ctx), "terms", list);
+	for (int i = 0; i < PQntuples(res); i++) {
+		json_object *t = json_object_new_object();
+		const char *ru, *rate = payrun_money(ctx, PQgetvalue(res, i, 1), &ru);
+
+		jsonx_set_str(t, "date_from", PQgetvalue(res, i, 0));
+		jsonx_set_str(t, "rate", rate);
+		jsonx_set_str(t, "rate_ru", ru);
+		jsonx_set_str(t, "pay_by", PQgetvalue(res, i, 2));
+		jsonx_set_str(t, "norm", PQgetisnull(res, i, 3) ? NULL : PQgetvalue(res, i, 3));
+		json_object_array_add(list, t);
+	}
+	return 0;
+}
+
+/* GET /api/admin/employees/{id}/pay */
+static int payterms_list(struct ctx *ctx)
+{
+	int64_t employee;
+
+	if (ctx_arg_int(ctx, "id", 1, INT64_MAX, CTX_REQUIRED, &employee) < 0 ||
+	    worktime_employee_check(ctx, employee, 0) < 0)
+		return -1;
+	return payterms_answer(ctx, employee);
+}
+
+/* POST /api/admin/employees/{id}/pay */
+static int payterms_set(struct ctx *ctx)
+{
+	const char *rate = ctx_arg_str(ctx, "rate", 32, 1),
+	           *pay_by = ctx_arg_str(ctx, "pay_by", 8, 1),
+	           *norm = ctx_arg_str(ctx, "norm", 16, 0);
+	int64_t employee, kopecks;
+	int from, bad = 0;
+	char text[MONEY_BUFSZ];
+
+	if (ctx_arg_int(ctx, "id", 1, INT64_MAX, CTX_REQUIRED, &employee) < 0)
+		return -1;
+	if (worktime_arg_date(ctx, "date_from", 1, &from) < 0 || rate == NULL || pay_by == NULL)
+		bad = -1;
+	if (rate && (money_parse(rate, 0, &kopecks) < 0 || kopecks > MONEY_MAX))
+		bad = ctx_field_code(ctx, "rate", "money",
+		                     "Оклад — сумма в рублях с копейками через точку, например "
+		                     "30000.00");
+	if (pay_by && strcmp(pay_by, "days") != 0 && strcmp(pay_by, "hours") != 0)
+		bad = ctx_field_code(ctx, "pay_by", "invalid",
+		                     "Оплата по дням (days) или по часам (hours)");
+	if (norm && *norm && strcmp(norm, "per_period") != 0 && strcmp(norm, "summed") != 0)
+		bad = ctx_field_code(ctx, "norm", "invalid",
+		                     "Норма: per_period (по графику каждого периода), summed "
+		                     "(суммированная) или пусто (как принято в организации)");
+	if (bad < 0)
+		return -1;
+	if (worktime_employee_check(ctx, employee, 1) < 0 || payterms_open_from(ctx, from) < 0)
+		return -1;
+	money_format(kopecks, text);
+	if (ctx_sql(
+	        ctx,
+	        "INSERT INTO employee_pay (tenant_id, employee_id, date_from, rate, pay_by, norm) "
+	        "VALUES ($1, $2, $3, $4, $5, nullif($6, '')) ON CONFLICT (tenant_id, employee_id, "
+	        "date_from) DO UPDATE SET rate = EXCLUDED.rate, pay_by = EXCLUDED.pay_by, "
+	        "norm = EXCLUDED.norm",
+	        ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, employee), worktime_date_iso(ctx, from),
+	        text, pay_by, norm) == NULL)
+		return -1;
+	/* the amount is the employee's personal data: the audit keeps the date only */
+	if (audit_log(ctx, "payterms.set", 1, "employee", ctx_i64(ctx, employee),
+	              audit_detail("date_from", worktime_date_iso(ctx, from))) < 0)
+		return -1;
+	ctx->status = 201;
+	return payterms_answer(ctx, employee);
+}
+
+/* DELETE /api/admin/employees/{id}/pay/{date_from} */
+static int payterms_delete(struct ctx *ctx)
+{
+	int64_t employee;
+	int from;
+	PGresult *res;
+
+	if (ctx_arg_int(ctx, "id", 1, INT64_MAX, CTX_REQUIRED, &employee) < 0 ||
+	    worktime_arg_date(ctx, "date_from", 1, &from) < 0 ||
+	    worktime_employee_check(ctx, employee, 1) < 0 || payterms_open_from(ctx, from) < 0)
+		return -1;
+	res = ctx_sql(ctx,
+	              "DELETE FROM employee_pay WHERE tenant_id = $1 AND employee_id = $2 "
+	              "AND date_from = $3 RETURNING 1",
+	              ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, employee),
+	              worktime_date_iso(ctx, from));
+	if (res == NULL)
+		return -1;
+	if (PQntuples(res) == 0)
+		return ctx_fail(ctx, PROTO_ERR_not_found, "Условий оплаты с этой даты нет");
+	if (audit_log(ctx, "payterms.deleted", 1, "employee", ctx_i64(ctx, employee),
+	              audit_detail("date_from", worktime_date_iso(ctx, from))) < 0)
+		return -1;
+	return payterms_answer(ctx, employee);
+}
+
+const struct op payterms_ops[] = {
+    {"payterms.list", OP_ADMIN, payterms_list, 0},
+    {"payterms.set", OP_ADMIN, payterms_set, OP_WRITE},
+    {"payterms.delete", OP_ADMIN, payterms_delete, OP_WRITE},
+    {NULL, 0, NULL, 0},
+};

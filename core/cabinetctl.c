@@ -45,7 +45,8 @@ static int ctl_positional(int argc, char **argv, json_object *args, const char *
 
 static int ctl_build_tenant_create(int argc, char **argv, json_object *args)
 {
-	static const char *const names[] = {"subdomain", "name", "full_name", "phone", "email", NULL};
+	static const char *const names[] = {"subdomain", "name",  "full_name",
+	                                    "phone",     "email", NULL};
 	json_object *resp = json_object_new_object();
 
 	if (ctl_positional(argc, argv, args, names) < 0) {
@@ -125,33 +126,34 @@ static int ctl_build_preview(int argc, char **argv, json_object *args)
 		return -1;
 	}
 	json_object_object_foreach(scenario, key, val)
-		json_object_object_add(args, key, json_object_get(val));
+	    json_object_object_add(args, key, json_object_get(val));
 	json_object_put(scenario);
 	return 0;
 }
 
 static const struct ctl_command ctl_commands[] = {
-	{"health", "system.health", NULL, "health                  core and database status"},
-	{"version", "system.version", NULL, "version                 versions of the core and protocol"},
-	{"tenant create", "tenants.create", ctl_build_tenant_create,
-	 "tenant create SUBDOMAIN NAME FULL_NAME PHONE EMAIL\n"
-	 "                          connect an organization at once (the responsible person\n"
-	 "                          activates it with a code sent to PHONE or EMAIL)"},
-	{"tenant list", "tenants.list", NULL, "tenant list             all organizations"},
-	{"tenant disable", "tenants.disable", ctl_build_subdomain,
-	 "tenant disable SUBDOMAIN  switch an organization's cabinet off"},
-	{"tenant enable", "tenants.enable", ctl_build_subdomain,
-	 "tenant enable SUBDOMAIN   switch it on again"},
-	{"connect-token", "tenants.issue_token", ctl_build_note,
-	 "connect-token [NOTE]    a one-time token for the connection page (connect_policy = token)"},
-	{"user password", "users.set_password", ctl_build_user_password,
-	 "user password SUBDOMAIN LOGIN\n"
-	 "                          set a user's password (read from stdin) and activate the cabinet"},
-	{"payroll preview", "payroll.preview_operator", ctl_build_preview,
-	 "payroll preview FILE    compute a what-if payroll scenario (JSON, - for stdin)\n"
-	 "                          and print the result (shared/reference/payroll.md)"},
-	{"call", NULL, NULL, "call OP [JSON-ARGS]     run any operation"},
-	{NULL, NULL, NULL, NULL},
+    {"health", "system.health", NULL, "health                  core and database status"},
+    {"version", "system.version", NULL,
+     "version                 versions of the core and protocol"},
+    {"tenant create", "tenants.create", ctl_build_tenant_create,
+     "tenant create SUBDOMAIN NAME FULL_NAME PHONE EMAIL\n"
+     "                          connect an organization at once (the responsible person\n"
+     "                          activates it with a code sent to PHONE or EMAIL)"},
+    {"tenant list", "tenants.list", NULL, "tenant list             all organizations"},
+    {"tenant disable", "tenants.disable", ctl_build_subdomain,
+     "tenant disable SUBDOMAIN  switch an organization's cabinet off"},
+    {"tenant enable", "tenants.enable", ctl_build_subdomain,
+     "tenant enable SUBDOMAIN   switch it on again"},
+    {"connect-token", "tenants.issue_token", ctl_build_note,
+     "connect-token [NOTE]    a one-time token for the connection page (connect_policy = token)"},
+    {"user password", "users.set_password", ctl_build_user_password,
+     "user password SUBDOMAIN LOGIN\n"
+     "                          set a user's password (read from stdin) and activate the cabinet"},
+    {"payroll preview", "payroll.preview_operator", ctl_build_preview,
+     "payroll preview FILE    compute a what-if payroll scenario (JSON, - for stdin)\n"
+     "                          and print the result (shared/reference/payroll.md)"},
+    {"call", NULL, NULL, "call OP [JSON-ARGS]     run any operation"},
+    {NULL, NULL, NULL, NULL},
 };
 
 /* The command named by the first one or two words; *used gets how many. */
@@ -176,9 +178,9 @@ static const struct ctl_command *ctl_find(int argc, char **argv, int *used)
 static void ctl_usage(FILE *out)
 {
 	fprintf(out, "usage: cabinetctl [-c FILE] [-t MS] COMMAND [ARGS...]\n"
-		     "  -c FILE  configuration (default /etc/cabinet/cabinet.conf)\n"
-		     "  -t MS    how long to wait for the core (default 120000)\n"
-		     "commands:\n");
+	             "  -c FILE  configuration (default /etc/cabinet/cabinet.conf)\n"
+	             "  -t MS    how long to wait for the core (default 120000)\n"
+	             "commands:\n");
 	for (const struct ctl_command *c = ctl_commands; c->name; c++)
 		fprintf(out, "  %s\n", c->usage);
 }
@@ -188,10 +190,10 @@ static int ctl_print_error(json_object *msg)
 	json_object *e = jsonx_get_obj(msg, "error"), *fields = jsonx_get_obj(e, "fields");
 
 	fprintf(stderr, "cabinetctl: %s (%s)\n", jsonx_get_str(e, "message") ?: "error",
-		jsonx_get_str(e, "code") ?: "?");
+	        jsonx_get_str(e, "code") ?: "?");
 	if (fields) {
 		json_object_object_foreach(fields, key, val)
-			fprintf(stderr, "  %s: %s\n", key, json_object_get_string(val));
+		    fprintf(stderr, "  %s: %s\n", key, json_object_get_string(val));
 	}
 	return 1;
 }
@@ -210,10 +212,18 @@ int main(int argc, char **argv)
 	log_init("cabinetctl");
 	while ((opt = getopt(argc, argv, "+c:t:h")) != -1) {
 		switch (opt) {
-		case 'c': path = optarg; break;
-		case 't': timeout_ms = atoi(optarg); break;
-		case 'h': ctl_usage(stdout); return 0;
-		default: ctl_usage(stderr); return 2;
+		case 'c':
+			path = optarg;
+			break;
+		case 't':
+			timeout_ms = atoi(optarg);
+			break;
+		case 'h':
+			ctl_usage(stdout);
+			return 0;
+		default:
+			ctl_usage(stderr);
+			return 2;
 		}
 	}
 	if (optind >= argc) {
@@ -269,16 +279,17 @@ int main(int argc, char **argv)
 	r = core_client_call(&client, req, NULL, 0, timeout_ms, &reply);
 	if (r != CORE_OK) {
 		fprintf(stderr, "cabinetctl: the core at %s is not reachable (%s)\n",
-			cfg->socket_path, core_result_name(r));
+		        cfg->socket_path, core_result_name(r));
 		status = 3;
 	} else {
 		json_object *result = jsonx_get(reply.msg, "result");
 		int64_t code = 0;
 		jsonx_get_int64(reply.msg, "status", &code);
 		if (result)
-			printf("%s\n", json_object_to_json_string_ext(
-					       result, JSON_C_TO_STRING_PRETTY |
-							       JSON_C_TO_STRING_NOSLASHESCAPE));
+			printf("%s\n",
+			       json_object_to_json_string_ext(
+			           result, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+			                       JSON_C_TO_STRING_NOSLASHESCAPE));
 		status = code >= 200 && code < 300 ? 0 : result ? 1 : ctl_print_error(reply.msg);
 		core_reply_free(&reply);
 	}

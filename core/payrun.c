@@ -1251,6 +1251,7 @@ static int payroll_settings_reply(struct ctx *ctx)
 {
 	struct payrun r = {.ctx = ctx};
 	json_object *o = ctx_result(ctx);
+	PGresult *res;
 
 	r.p_tenant = ctx_i64(ctx, ctx->tenant_id);
 	if (payrun_load_settings(&r) < 0)
@@ -1258,6 +1259,13 @@ static int payroll_settings_reply(struct ctx *ctx)
 	jsonx_set_str(o, "payroll_norm",
 	              r.tenant_norm == PAYROLL_NORM_SUMMED ? "summed" : "per_period");
 	jsonx_set_int(o, "night_percent", r.night_percent);
+	res = ctx_sql(ctx,
+	              "SELECT coalesce(lower(settings->>'warn_dayoff_attendance'), 'true') "
+	              "FROM tenants WHERE id = $1",
+	              r.p_tenant);
+	if (res == NULL)
+		return -1;
+	jsonx_set_bool(o, "warn_dayoff_attendance", strcmp(PQgetvalue(res, 0, 0), "false") != 0);
 	return 0;
 }
 
@@ -1267,13 +1275,24 @@ static int payroll_settings_get(struct ctx *ctx)
 	return payroll_settings_reply(ctx);
 }
 
-/* PUT /api/admin/payroll/settings {"payroll_norm": "summed", "night_percent": 40}:
- * the tenant's defaults (tenants.settings); a member left out stays. */
+/* PUT /api/admin/payroll/settings {"payroll_norm": "summed", "night_percent": 40,
+ * "warn_dayoff_attendance": false}: the tenant's defaults (tenants.settings);
+ * a member left out stays. warn_dayoff_attendance: saving attendance on a
+ * planned day off in a timesheet answers with warnings (timesheet.c). */
 static int payroll_settings_set(struct ctx *ctx)
 {
-	const char *norm = ctx_arg_str(ctx, "payroll_norm", 16, 0);
+	const char *norm = ctx_arg_str(ctx, "payroll_norm", 16, 0), *warn = NULL;
+	json_object *details, *wv = jsonx_get(ctx->args, "warn_dayoff_attendance");
 	int64_t night = 0;
-	json_object *details;
+
+	if (wv && json_object_is_type(wv, json_type_boolean))
+		warn = json_object_get_boolean(wv) ? "true" : "false";
+	else if (wv && json_object_is_type(wv, json_type_string) &&
+	         (strcmp(json_object_get_string(wv), "true") == 0 ||
+	          strcmp(json_object_get_string(wv), "false") == 0))
+		warn = json_object_get_string(wv);
+	else if (wv && !json_object_is_type(wv, json_type_null))
+		ctx_field(ctx, "warn_dayoff_attendance", "true или false");
 
 	if (ctx_arg_int(ctx, "night_percent", PAYROLL_NIGHT_PERCENT, PAYROLL_NIGHT_PERCENT_MAX, 0,
 	                &night) < 0)
@@ -1287,14 +1306,17 @@ static int payroll_settings_set(struct ctx *ctx)
 	if (ctx_sql(
 	        ctx,
 	        "UPDATE tenants SET settings = settings || jsonb_strip_nulls(jsonb_build_object("
-	        "'payroll_norm', $2::text, 'night_percent', nullif($3, '0')::int)) WHERE id = $1",
-	        ctx_i64(ctx, ctx->tenant_id), norm, ctx_i64(ctx, night)) == NULL)
+	        "'payroll_norm', $2::text, 'night_percent', nullif($3, '0')::int, "
+	        "'warn_dayoff_attendance', $4::boolean)) WHERE id = $1",
+	        ctx_i64(ctx, ctx->tenant_id), norm, ctx_i64(ctx, night), warn) == NULL)
 		return -1;
 	details = json_object_new_object();
 	if (norm)
 		jsonx_set_str(details, "payroll_norm", norm);
 	if (night)
 		jsonx_set_int(details, "night_percent", night);
+	if (warn)
+		jsonx_set_str(details, "warn_dayoff_attendance", warn);
 	if (audit_log(ctx, "payroll.settings_set", 1, "tenant", NULL, details) < 0)
 		return -1;
 	return payroll_settings_reply(ctx);

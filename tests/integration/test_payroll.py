@@ -294,15 +294,25 @@ class Payroll(unittest.TestCase):
 
     def test_7_settings(self):
         r = self.admin.get("/api/admin/payroll/settings")
-        self.assertEqual(r.json(), {"payroll_norm": "summed", "night_percent": 20})
+        self.assertEqual(r.json(), {"payroll_norm": "summed", "night_percent": 20,
+                                    "warn_dayoff_attendance": True})
         self.assertEqual(self.admin.put("/api/admin/payroll/settings", {"night_percent": 10}).status, 422)
+        r = self.admin.put("/api/admin/payroll/settings", {"warn_dayoff_attendance": "maybe"})
+        self.assertEqual(r.status, 422, r)
+        self.assertIn("warn_dayoff_attendance", r.json()["error"]["fields"])
         r = self.admin.put("/api/admin/payroll/settings", {"payroll_norm": "monthly"})
         self.assertEqual(r.status, 422, r)
         self.assertIn("payroll_norm", r.json()["error"]["fields"])
         self.assertEqual(self.emp_summed.put("/api/admin/payroll/settings", {"night_percent": 40}).status, 403)
-        r = self.admin.put("/api/admin/payroll/settings", {"night_percent": 40})
+        r = self.admin.put("/api/admin/payroll/settings", {"night_percent": 40, "warn_dayoff_attendance": False})
         self.assertEqual(r.status, 200, r)
-        self.assertEqual(r.json(), {"payroll_norm": "summed", "night_percent": 40})
+        self.assertEqual(r.json(), {"payroll_norm": "summed", "night_percent": 40,
+                                    "warn_dayoff_attendance": False})
+        self.assertEqual(self.s.psql("SELECT settings->>'warn_dayoff_attendance' FROM tenants WHERE id = %d"
+                                     % self.tid), "false")
+        r = self.admin.put("/api/admin/payroll/settings", {"warn_dayoff_attendance": True})
+        self.assertEqual(r.json()["warn_dayoff_attendance"], True)
+        self.assertEqual(r.json()["night_percent"], 40)  # left out: kept
         # the tenant's night premium in the API preview; the operator's is 20 %
         sc = dict(scenario(SEEDS[1]), deviations=[{"code": "Н", "date": "2017-04-20", "hours": 2}])
         night = [l for l in self.admin.post("/api/payroll/preview", sc).json()["lines"] if l["kind"] == "night"]

@@ -98,6 +98,7 @@ static const struct web_route api_routes[] = {
 	{"GET", "/api/admin/employees/{id}/ndfl-children", "deductions.children_get", 0, 0},
 	{"PUT", "/api/admin/employees/{id}/ndfl-children", "deductions.children_set", 0, 0},
 	{"POST", "/api/payroll/preview", "payroll.preview", 0, 0},
+	{"GET", "/api/timesheet/{month}", "t13.mine", 0, 0},
 	{"GET", "/api/payslips", "payslips.list", 0, 0},
 	{"GET", "/api/payslips/{month}", "payslips.get", 0, 0},
 	{"GET", "/api/vacation/balance", "vacation.balance", 0, 0},

@@ -138,70 +138,106 @@ static json_object *t13_half_json(struct ctx *ctx, int days, int32_t hours)
 	return o;
 }
 
+/* The month's header members of a T-13 answer. */
+static void t13_month_json(struct ctx *ctx, const struct worktime_month *m, json_object *r)
+{
+	json_object *header = json_object_new_array();
+	char mtext[DATE_MONTH_BUFSZ];
+
+	date_format_month(m->year, m->month, mtext);
+	jsonx_set_str(r, "month", mtext);
+	jsonx_set_str(r, "title",
+	              arena_printf(ctx->arena, "%s %d", ru_month_title(m->month), m->year));
+	jsonx_set_str(r, "from", worktime_date_ru(ctx, m->first));
+	jsonx_set_str(r, "to", worktime_date_ru(ctx, m->last));
+	jsonx_set_int(r, "days_in_month", m->ndays);
+	for (int d = 0; d < m->ndays; d++)
+		json_object_array_add(header, json_object_new_int(d + 1));
+	json_object_object_add(r, "day_numbers", header);
+}
+
+/* One employee's line of the form: the days' codes and hours, the totals of
+ * the halves and the month, the absences by code. */
+static json_object *t13_employee_json(struct ctx *ctx, const struct worktime_month *m,
+                                      const struct worktime_employee *e)
+{
+	json_object *o = json_object_new_object(), *days = json_object_new_array();
+	json_object *abs = json_object_new_array();
+	struct workday_totals t;
+
+	workday_totals(e->days, m->ndays, &t);
+	jsonx_set_int(o, "id", e->id);
+	jsonx_set_str(o, "full_name", e->full_name);
+	jsonx_set_str(o, "personnel_number", e->personnel_number);
+	jsonx_set_str(o, "position", e->position);
+	jsonx_set_str(o, "source", e->timesheet_id ? "timesheet" : "plan");
+	for (int d = 0; d < m->ndays; d++) {
+		json_object *day = json_object_new_object();
+		const char *codes, *hours;
+		t13_cell(ctx, &e->days[d], &codes, &hours);
+		jsonx_set_int(day, "day", d + 1);
+		jsonx_set_str(day, "codes", codes);
+		jsonx_set_str(day, "hours", hours);
+		json_object_array_add(days, day);
+	}
+	json_object_object_add(o, "days", days);
+	json_object_object_add(o, "first_half", t13_half_json(ctx, t.days[0], t.hours[0]));
+	json_object_object_add(o, "second_half", t13_half_json(ctx, t.days[1], t.hours[1]));
+	json_object_object_add(o, "total", t13_half_json(ctx, t.days[2], t.hours[2]));
+	jsonx_set_int(o, "days_off", t.days_off);
+	for (int c = 1; c <= T13_COUNT; c++) {
+		if (t.absence_days[c] == 0)
+			continue;
+		json_object *a = json_object_new_object();
+		jsonx_set_str(a, "code", t13_get(c)->letter);
+		jsonx_set_str(a, "meaning", t13_get(c)->meaning);
+		jsonx_set_int(a, "number", c);
+		jsonx_set_int(a, "days", t.absence_days[c]);
+		json_object_object_add(a, "hours", worktime_hours_json(t.absence_hours[c]));
+		json_object_array_add(abs, a);
+	}
+	json_object_object_add(o, "absences", abs);
+	return o;
+}
+
 /* GET /api/admin/t13/{month}[?ids=1,2] */
 static int t13_get_op(struct ctx *ctx)
 {
 	struct worktime_month m;
-	json_object *r, *list, *header;
-	char mtext[DATE_MONTH_BUFSZ];
+	json_object *r, *list;
 
 	if (t13_load(ctx, &m) < 0)
 		return -1;
 	r = ctx_result(ctx);
-	date_format_month(m.year, m.month, mtext);
-	jsonx_set_str(r, "month", mtext);
-	jsonx_set_str(r, "title",
-	              arena_printf(ctx->arena, "%s %d", ru_month_title(m.month), m.year));
-	jsonx_set_str(r, "from", worktime_date_ru(ctx, m.first));
-	jsonx_set_str(r, "to", worktime_date_ru(ctx, m.last));
-	jsonx_set_int(r, "days_in_month", m.ndays);
-	header = json_object_new_array();
-	for (int d = 0; d < m.ndays; d++)
-		json_object_array_add(header, json_object_new_int(d + 1));
-	json_object_object_add(r, "day_numbers", header);
+	t13_month_json(ctx, &m, r);
 	list = json_object_new_array();
 	json_object_object_add(r, "employees", list);
 	for (int i = 0; i < m.n; i++) {
-		const struct worktime_employee *e = &m.emp[i];
-		json_object *o = json_object_new_object(), *days = json_object_new_array();
-		json_object *abs = json_object_new_array();
-		struct workday_totals t;
-
-		workday_totals(e->days, m.ndays, &t);
+		json_object *o = t13_employee_json(ctx, &m, &m.emp[i]);
 		jsonx_set_int(o, "row", i + 1);
-		jsonx_set_int(o, "id", e->id);
-		jsonx_set_str(o, "full_name", e->full_name);
-		jsonx_set_str(o, "personnel_number", e->personnel_number);
-		jsonx_set_str(o, "position", e->position);
-		jsonx_set_str(o, "source", e->timesheet_id ? "timesheet" : "plan");
-		for (int d = 0; d < m.ndays; d++) {
-			json_object *day = json_object_new_object();
-			const char *codes, *hours;
-			t13_cell(ctx, &e->days[d], &codes, &hours);
-			jsonx_set_int(day, "day", d + 1);
-			jsonx_set_str(day, "codes", codes);
-			jsonx_set_str(day, "hours", hours);
-			json_object_array_add(days, day);
-		}
-		json_object_object_add(o, "days", days);
-		json_object_object_add(o, "first_half", t13_half_json(ctx, t.days[0], t.hours[0]));
-		json_object_object_add(o, "second_half", t13_half_json(ctx, t.days[1], t.hours[1]));
-		json_object_object_add(o, "total", t13_half_json(ctx, t.days[2], t.hours[2]));
-		jsonx_set_int(o, "days_off", t.days_off);
-		for (int c = 1; c <= T13_COUNT; c++) {
-			if (t.absence_days[c] == 0)
-				continue;
-			json_object *a = json_object_new_object();
-			jsonx_set_str(a, "code", t13_get(c)->letter);
-			jsonx_set_int(a, "number", c);
-			jsonx_set_int(a, "days", t.absence_days[c]);
-			json_object_object_add(a, "hours", worktime_hours_json(t.absence_hours[c]));
-			json_object_array_add(abs, a);
-		}
-		json_object_object_add(o, "absences", abs);
 		json_object_array_add(list, o);
 	}
 	jsonx_set_int(r, "count", m.n);
+	return 0;
+}
+
+/* GET /api/timesheet/{month}: the signed-in employee's own line of the
+ * T-13 - the posted timesheet, else the plan with the deviation documents. */
+static int t13_mine_op(struct ctx *ctx)
+{
+	struct worktime_month m;
+	int year, month;
+	json_object *r;
+
+	if (ctx->employee_id == 0)
+		return ctx_fail(ctx, PROTO_ERR_not_found,
+		                "Кабинет не связан с сотрудником: табеля нет");
+	if (worktime_arg_month(ctx, "month", &year, &month) < 0 ||
+	    worktime_month_load(ctx, year, month, &ctx->employee_id, 1, WORKTIME_POSTED, &m) < 0)
+		return -1;
+	r = ctx_result(ctx);
+	t13_month_json(ctx, &m, r);
+	json_object_object_add(r, "employee", t13_employee_json(ctx, &m, &m.emp[0]));
 	return 0;
 }
 
@@ -348,5 +384,6 @@ static int t13_xlsx_op(struct ctx *ctx)
 const struct op t13_ops[] = {
     {"t13.get", OP_ADMIN, t13_get_op, 0},
     {"t13.xlsx", OP_ADMIN, t13_xlsx_op, 0},
+    {"t13.mine", OP_EMPLOYEE, t13_mine_op, 0},
     {NULL, 0, NULL, 0},
 };

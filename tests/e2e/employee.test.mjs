@@ -61,3 +61,16 @@ test("the vacation balance is shown with one decimal and the right word", async 
   if (num.includes(",") && !num.endsWith(",0")) assert.match(balance, /дня$/);
   assert.match(await text("#vacation-detail"), /на \d\d\.\d\d\.\d{4}/);
 });
+
+test("the employee's timesheet shows the month by days with the sick leave", async () => {
+  await page.fill("#timesheet-month", "2017-04");
+  await page.locator("#timesheet-month").dispatchEvent("change");
+  await page.locator("#timesheet-total", { hasText: "Отработано" }).waitFor();
+  const day = async (n) => (await page.locator(`#timesheet-days .day[data-day="${n}"]`).textContent()).trim();
+  assert.equal(await day(1), "1Я8"); // a Saturday on the shift schedule: worked
+  assert.equal(await day(15), "15В"); // a Saturday on the five-day week
+  assert.equal(await day(17), "17Б"); // sick leave
+  assert.equal(await day(20), "20Я8");
+  assert.equal(await text("#timesheet-total"), "Отработано за месяц: 21 день, 168 ч.");
+  assert.match(await text("#timesheet-absences"), /Б — 3 дня/);
+});

@@ -45,6 +45,52 @@ async function showVacation() {
   $("vacation").hidden = false;
 }
 
+async function showTimesheet(month) {
+  const r = await api("/api/timesheet/" + encodeURIComponent(month));
+  const box = $("timesheet-days");
+  box.replaceChildren();
+  if (r.status !== 200) {
+    $("timesheet-source").textContent = (r.data.error && r.data.error.message) || "Табель недоступен";
+    $("timesheet-total").textContent = "";
+    $("timesheet-absences").textContent = "";
+    return;
+  }
+  const e = r.data.employee;
+  $("timesheet-source").textContent = e.source === "timesheet"
+    ? "По табелю учёта рабочего времени."
+    : "По графику работы с учётом отпусков, больничных и других отклонений.";
+  const [y, m] = r.data.month.split("-").map(Number);
+  for (const d of e.days) {
+    const cellBox = document.createElement("div");
+    const weekday = new Date(Date.UTC(y, m - 1, d.day)).getUTCDay();
+    cellBox.className = "day" + (weekday === 0 || weekday === 6 ? " weekend" : "");
+    cellBox.dataset.day = d.day;
+    if (d.day === 1) cellBox.style.gridColumnStart = String(((weekday + 6) % 7) + 1); // weeks from Monday
+    for (const [cls, text] of [["n", String(d.day)], ["c", d.codes], ["h", d.hours]]) {
+      const s = document.createElement("span");
+      s.className = cls;
+      s.textContent = text;
+      cellBox.appendChild(s);
+    }
+    box.appendChild(cellBox);
+  }
+  const t = e.total;
+  $("timesheet-total").textContent =
+    `Отработано за месяц: ${t.days} ${daysWord(String(t.days))}, ${t.hours_ru} ч.`;
+  $("timesheet-absences").textContent = e.absences.length
+    ? "Неявки: " + e.absences.map((a) => `${a.code} — ${a.days} ${daysWord(String(a.days))}`).join("; ")
+    : "";
+}
+
+async function setupTimesheet() {
+  const input = $("timesheet-month");
+  const now = new Date();
+  input.value = `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, "0")}`;
+  input.addEventListener("change", () => input.value && showTimesheet(input.value));
+  $("timesheet").hidden = false;
+  await showTimesheet(input.value);
+}
+
 async function showPayslip(month) {
   const r = await api("/api/payslips/" + encodeURIComponent(month));
   if (r.status !== 200) {
@@ -117,7 +163,7 @@ document.addEventListener("DOMContentLoaded", async () => {
     $("admin-link").hidden = !me.roles.includes("admin");
     $("user").hidden = false;
     if (me.user.employee_id) {
-      await Promise.all([showVacation(), showPayslips()]);
+      await Promise.all([showVacation(), showPayslips(), setupTimesheet()]);
     } else {
       $("no-employee").hidden = false;
     }

@@ -74,3 +74,9 @@ test("the employee's timesheet shows the month by days with the sick leave", asy
   assert.equal(await text("#timesheet-total"), "Отработано за месяц: 21 день, 168 ч.");
   assert.match(await text("#timesheet-absences"), /Б — 3 дня/);
 });
+
+// CABINET_E2E_SCREENSHOTS=DIR keeps a picture of the page for a person to look at.
+test("screenshot on request", { skip: !process.env.CABINET_E2E_SCREENSHOTS }, async () => {
+  await page.setViewportSize({ width: 420, height: 900 });
+  await page.screenshot({ path: `${process.env.CABINET_E2E_SCREENSHOTS}/employee.png`, fullPage: true });
+});

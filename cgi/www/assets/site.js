@@ -104,7 +104,10 @@ async function showPayslip(month) {
   for (const l of p.accruals) {
     const tr = document.createElement("tr");
     cell(tr, l.title);
-    cell(tr, l.period_ru || "");
+    const period = document.createElement("div");
+    period.className = "period";
+    period.textContent = l.period_ru || "";
+    tr.firstChild.appendChild(period);
     const worked = l.salary
       ? (p.pay_by === "hours" ? `${l.worked_hours} из ${l.norm_hours} ч` : `${l.worked_days} из ${l.norm_days} дн.`)
       : (l.hours !== undefined ? `${l.hours} ч` : "");
@@ -115,7 +118,7 @@ async function showPayslip(month) {
   for (const d of p.deductions) {
     const tr = document.createElement("tr");
     cell(tr, d.title);
-    tr.firstChild.colSpan = 3;
+    tr.firstChild.colSpan = 2;
     cell(tr, d.amount_ru, "num");
     ded.appendChild(tr);
   }

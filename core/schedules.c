@@ -187,8 +187,13 @@ static json_object *schedules_form_days(struct ctx *ctx)
 		return NULL;
 	n = json_object_array_length(hours);
 	if (kind && strcmp(kind, "cycle") == 0)
-		while (n > 0 && !*json_object_get_string(json_object_array_get_idx(hours, n - 1)))
+		while (n > 0) {
+			/* a JSON null element has no string: empty too */
+			const char *h = json_object_get_string(json_object_array_get_idx(hours, n - 1));
+			if (h && *h)
+				break;
 			n--;
+		}
 	days = arena_own(ctx->arena, json_object_new_array());
 	for (size_t i = 0; i < n; i++) {
 		json_object *d = json_object_new_object();

@@ -172,6 +172,10 @@ class Time(unittest.TestCase):
         self.assertIn("cycle_start", f)
         f = self.fields(self.admin.post("/api/admin/schedules", {"name": "Вид", "kind": "month", "days": FIVE_DAY}))
         self.assertIn("kind", f)
+        # a JSON null among the form's hours[] of a cycle: a field error, the core stays up
+        f = self.fields(self.admin.post("/api/admin/schedules", {"name": "Нули", "kind": "cycle", "hours": [None]}))
+        self.assertIn("cycle_start", f)
+        self.assertEqual(self.admin.get("/api/admin/schedules").status, 200)
         f = self.fields(self.admin.get("/api/admin/schedules/%d/days?year=3000" % self.five))
         self.assertIn("year", f)
         f = self.fields(self.admin.get("/api/admin/schedules/%d/days?year=2030" % self.five))

@@ -361,7 +361,8 @@ class Time(unittest.TestCase):
         self.assertEqual(iv["total"]["days"], 20)  # 19 + Saturday 5 April (РВ)
         self.assertEqual(iv["total"]["hours"], 157)
         self.assertEqual(iv["first_half"]["days"] + iv["second_half"]["days"], 20)
-        self.assertEqual(iv["absences"], [{"code": "Б", "number": 19, "days": 3, "hours": 0}])
+        self.assertEqual(iv["absences"], [{"code": "Б", "number": 19, "days": 3, "hours": 0,
+                                           "meaning": "временная нетрудоспособность с назначением пособия"}])
         self.assertEqual(iv["days"][13]["codes"], "Б")
         self.assertEqual(si["source"], "plan")
         self.assertEqual(si["total"]["days"], 15)

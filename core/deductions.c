@@ -8,12 +8,14 @@
  *       {"children": [{"order": 1, "disabled": false, "sole_parent": false,
  *                      "from": "2025-01-01", "to": null}]}
  * PUT replaces the employee's whole list (audited). A payroll already
- * computed is not changed: recalculate the month.
+ * computed is not changed: recalculate the month. A change touching a closed
+ * payroll month is refused (423), as for the other payroll inputs.
  */
 #include "audit.h"
 #include "date.h"
 #include "jsonx.h"
 #include "ops.h"
+#include "payrun.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -137,6 +139,34 @@ static int deductions_read_child(struct ctx *ctx, json_object *c, size_t i, int 
 	return 0;
 }
 
+/* The children that change (added, removed or edited rows) must not touch a
+ * closed payroll month: its НДФЛ was computed and paid with the old list.
+ * 0, or -1 after 423. */
+static int deductions_open(struct ctx *ctx, int64_t id, const char *orders, const char *dis,
+                           const char *sole, const char *from, const char *to)
+{
+	PGresult *res = ctx_sql(
+	    ctx,
+	    "WITH n AS (SELECT * FROM unnest($3::smallint[], $4::boolean[], $5::boolean[], "
+	    "$6::date[], $7::date[]) AS u(o, d, s, f, t)), o AS (SELECT child_order, disabled, "
+	    "sole_parent, date_from, date_to FROM ndfl_children WHERE tenant_id = $1 AND "
+	    "employee_id = $2) SELECT f, t FROM ((SELECT * FROM n EXCEPT SELECT * FROM o) "
+	    "UNION ALL (SELECT * FROM o EXCEPT SELECT * FROM n)) AS x(o, d, s, f, t)",
+	    ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, id), orders, dis, sole, from, to);
+
+	if (res == NULL)
+		return -1;
+	for (int i = 0; i < PQntuples(res); i++) {
+		int f, t = date_month_last(DATE_MAX_YEAR, 12);
+		if (date_parse(PQgetvalue(res, i, 0), &f) < 0 ||
+		    (!PQgetisnull(res, i, 1) && date_parse(PQgetvalue(res, i, 1), &t) < 0))
+			return ctx_fail(ctx, PROTO_ERR_internal, NULL);
+		if (payrun_check_open(ctx, f, t) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* PUT /api/admin/employees/{id}/ndfl-children {"children": [...]} */
 static int deductions_children_set(struct ctx *ctx)
 {
@@ -174,6 +204,8 @@ static int deductions_children_set(struct ctx *ctx)
 	sole = arena_printf(ctx->arena, "%s}", sole);
 	from = arena_printf(ctx->arena, "%s}", from);
 	to = arena_printf(ctx->arena, "%s}", to);
+	if (deductions_open(ctx, id, orders, dis, sole, from, to) < 0)
+		return -1;
 	if (ctx_sql(ctx, "DELETE FROM ndfl_children WHERE tenant_id = $1 AND employee_id = $2",
 	            ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, id)) == NULL ||
 	    ctx_sql(ctx,

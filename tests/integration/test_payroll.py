@@ -381,6 +381,25 @@ class Payroll(unittest.TestCase):
             self.assertEqual(r.status, 423, "%s %s: %r" % (method, path, r))
         self.assertEqual(self.admin.get("/api/admin/timesheets/%d/2017-04" % emp).status in (200, 404), True)
 
+        # child deductions: a change touching the closed month is refused, an unchanged
+        # child that touches it does not block changes to the others
+        kids = "/api/admin/employees/%d/ndfl-children" % emp
+        self.s.psql("INSERT INTO ndfl_children (tenant_id, employee_id, child_order, date_from) "
+                    "VALUES (%d, %d, 1, '2016-01-01')" % (self.tid, emp))
+        first = {"order": 1, "from": "2016-01-01"}
+        for body in ({"children": [first, {"order": 2, "from": "2017-04-01"}]},
+                     {"children": [{"order": 1, "from": "2016-01-01", "to": "2017-03-31"}]},
+                     {"children": [{"order": 1, "from": "2016-01-01", "disabled": True}]},
+                     {"children": []}):
+            r = self.admin.put(kids, body)
+            self.assertEqual(r.status, 423, "%r: %r" % (body, r))
+        r = self.admin.put(kids, {"children": [first, {"order": 2, "from": "2017-05-01"}]})
+        self.assertEqual(r.status, 200, r)
+        r = self.admin.put(kids, {"children": [first]})
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(self.count("SELECT count(*) FROM ndfl_children WHERE employee_id = %d" % emp), 1)
+        self.s.psql("DELETE FROM ndfl_children WHERE employee_id = %d" % emp)
+
 
 class PayrollInputs(unittest.TestCase):
     """Where worked time and terms come from: posted timesheets over

@@ -49,6 +49,7 @@ int schedules_from_row(struct ctx *ctx, const char *kind, const char *holidays,
 		days[i].night = json_object_get_int(json_object_array_get_idx(pair, 1));
 	}
 	json_object_put(arr);
+	arr = NULL; /* put once: the checks below may still goto bad */
 	out->kind = strcmp(kind, "cycle") == 0 ? SCHEDULE_CYCLE : SCHEDULE_WEEK;
 	out->holidays =
 	    strcmp(holidays, "ignore") == 0 ? SCHEDULE_HOLIDAYS_IGNORE : SCHEDULE_HOLIDAYS_CALENDAR;

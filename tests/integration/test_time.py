@@ -181,6 +181,14 @@ class Time(unittest.TestCase):
         f = self.fields(self.admin.get("/api/admin/schedules/%d/days?year=2030" % self.five))
         self.assertIn("year", f)  # no calendar for 2030
         self.assertEqual(self.admin.get("/api/admin/schedules/99999").status, 404)
+        # a stored schedule the core cannot use (a cycle start outside the years it
+        # knows, written around the API): 500 for that request, the core stays up
+        bad = int(self.s.psql("INSERT INTO schedules (tenant_id, name, kind, holidays, cycle_start, pattern) "
+                              "VALUES (%d, 'Старый', 'cycle', 'ignore', '1800-01-01', '[[800,0]]') RETURNING id"
+                              % self.tid))
+        self.assertEqual(self.admin.get("/api/admin/schedules/%d/days?year=2025" % bad).status, 500)
+        self.assertEqual(self.admin.get("/api/admin/schedules/%d/days?year=2025" % self.five).status, 200)
+        self.s.psql("DELETE FROM schedules WHERE id = %d" % bad)
 
     def test_assignments_and_individual_schedule(self):
         emp = add_employee(self.s, self.tid, "Кузнецова Мария Игоревна")

@@ -122,8 +122,8 @@ static int deductions_read_child(struct ctx *ctx, json_object *c, size_t i, int 
 		bad |= ctx_field(ctx, arena_printf(ctx->arena, "%s.from", at),
 		                 "Укажите дату начала в виде ГГГГ-ММ-ДД");
 	t = jsonx_get_str(c, "to");
-	if (t &&
-	    (!json_object_is_type(jsonx_get(c, "to"), json_type_string) || date_parse(t, &to) < 0))
+	/* not a string (a number, an object) is an error, not "no end"; null is no end */
+	if ((t == NULL && jsonx_get(c, "to") != NULL) || (t && date_parse(t, &to) < 0))
 		bad |= ctx_field(ctx, arena_printf(ctx->arena, "%s.to", at),
 		                 "Укажите дату окончания в виде ГГГГ-ММ-ДД или null");
 	else if (!bad && to != DATE_NONE && to < from)

@@ -467,6 +467,10 @@ class PayrollInputs(unittest.TestCase):
         self.assertEqual(r.status, 422, r)
         self.assertEqual(set(r.json()["error"]["fields"]),
                          {"children[0].order", "children[0].from", "children[0].extra"})
+        # a "to" that is not a date string is an error, not "no end"
+        r = self.admin.put(path, {"children": [{"order": 1, "from": "2024-01-01", "to": 20251231}]})
+        self.assertEqual(r.status, 422, r)
+        self.assertEqual(set(r.json()["error"]["fields"]), {"children[0].to"})
         r = self.admin.put(path, {"children": [{"order": 1, "from": "2024-01-01"},
                                                {"order": 2, "from": "2024-05-01", "to": None}]})
         self.assertEqual(r.status, 200, r)

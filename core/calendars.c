@@ -571,10 +571,11 @@ static int calendars_edit(struct ctx *ctx)
 			return -1;
 		n = 1;
 	}
-	json_object *detail = audit_detail("year", ctx_i64(ctx, year));
+	if (calendars_store_year(ctx, row, cal, (int)year) < 0)
+		return -1;
+	json_object *detail = audit_detail("year", ctx_i64(ctx, year)); /* audit_log takes it */
 	jsonx_set_int(detail, "days", n);
-	if (calendars_store_year(ctx, row, cal, (int)year) < 0 ||
-	    audit_log(ctx, "calendars.year_edited", 1, "calendar", ctx_i64(ctx, row), detail) < 0 ||
+	if (audit_log(ctx, "calendars.year_edited", 1, "calendar", ctx_i64(ctx, row), detail) < 0 ||
 	    calendars_head(ctx, row, 0, &row, &info) < 0)
 		return -1;
 	r = ctx_result(ctx);

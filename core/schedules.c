@@ -371,6 +371,25 @@ static int schedules_update(struct ctx *ctx)
 	if (ctx_arg_int(ctx, "id", 1, INT64_MAX, CTX_REQUIRED, &id) < 0 ||
 	    schedules_fetch(ctx, id) == NULL || schedules_read(ctx, id, &in) < 0)
 		return -1;
+	/* a closed payroll month computed with this schedule keeps its plan: the
+	 * name and the archive mark may change, the days and the calendar not */
+	res = ctx_sql(ctx,
+	              "SELECT extract(year FROM d.month)::int, extract(month FROM d.month)::int "
+	              "FROM schedules s, payroll_documents d WHERE s.tenant_id = $1 AND s.id = $2 "
+	              "AND (s.kind, s.holidays, s.cycle_start, s.pattern, s.week_hours, "
+	              "s.calendar_id) IS DISTINCT FROM ($3::text, $4::text, $5::date, $6::jsonb, "
+	              "$7::integer, $8::bigint) AND d.tenant_id = $1 AND d.status = 'closed' AND "
+	              "EXISTS (SELECT 1 FROM payroll_lines l WHERE l.tenant_id = $1 AND "
+	              "l.document_id = d.id AND l.schedule_id = $2) ORDER BY d.month LIMIT 1",
+	              ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, id), in.kind, in.holidays,
+	              in.cycle_start, in.pattern, in.week_hours, in.calendar_id);
+	if (res == NULL)
+		return -1;
+	if (PQntuples(res)) {
+		int y = atoi(PQgetvalue(res, 0, 0)), m = atoi(PQgetvalue(res, 0, 1));
+		if (payrun_check_open(ctx, date_month_first(y, m), date_month_last(y, m)) < 0)
+			return -1;
+	}
 	res = ctx_sql(ctx,
 	              "UPDATE schedules SET name = $3, kind = $4, holidays = $5, cycle_start = $6, "
 	              "pattern = $7, week_hours = $8, calendar_id = $9, archived = $10 "

@@ -381,6 +381,17 @@ class Payroll(unittest.TestCase):
             self.assertEqual(r.status, 423, "%s %s: %r" % (method, path, r))
         self.assertEqual(self.admin.get("/api/admin/timesheets/%d/2017-04" % emp).status in (200, 404), True)
 
+        # the five-day schedule priced the closed April: its days are kept, its name may change
+        sched = "/api/admin/schedules/%d" % self.five
+        five = [{"hours": 8}] * 5 + [{"hours": 0}] * 2
+        r = self.admin.put(sched, {"name": "Пятидневка", "days": [{"hours": 7}] * 5 + [{"hours": 0}] * 2})
+        self.assertEqual(r.status, 423, r)
+        self.assertIn("апрель 2017 г. закрыт", r.json()["error"]["message"])
+        self.assertEqual(self.admin.put(sched, {"name": "Пятидневка", "days": five, "holidays": "ignore"}).status, 423)
+        r = self.admin.put(sched, {"name": "Пятидневка 40", "days": five})
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(self.admin.put(sched, {"name": "Пятидневка", "days": five}).status, 200)
+
         # child deductions: a change touching the closed month is refused, an unchanged
         # child that touches it does not block changes to the others
         kids = "/api/admin/employees/%d/ndfl-children" % emp

@@ -11,6 +11,7 @@
 #include "jsonx.h"
 #include "log.h"
 #include "ops.h"
+#include "payrun.h"
 #include "ru.h"
 #include "worktime.h"
 
@@ -476,11 +477,41 @@ static int calendars_year(struct ctx *ctx)
 }
 
 /* Stores the year of cal as the calendar's own. */
+/* A day of a month whose payroll is closed keeps its kind: the month was
+ * paid against the norm it gave. Compares the stored year with the new one
+ * (what the day means for time, not titles) month by month; 0, or -1 after
+ * 423 naming the month. */
+static int calendars_closed_months_kept(struct ctx *ctx, int64_t row, const struct calendar *cal,
+                                        int year)
+{
+	const unsigned meaning = CALENDAR_KIND_MASK | CALENDAR_SHORT | CALENDAR_MADE_WORKING;
+	struct calendar *old = calendars_load(ctx, row);
+
+	if (old == NULL)
+		return -1;
+	if (!calendar_has_year(old, year))
+		return 0; /* a year the calendar never had priced nothing */
+	for (int month = 1; month <= 12; month++) {
+		int first = date_month_first(year, month), last = date_month_last(year, month);
+		for (int d = first; d <= last; d++) {
+			if ((calendar_day(old, d) & meaning) == (calendar_day(cal, d) & meaning))
+				continue;
+			if (payrun_check_open(ctx, first, last) < 0)
+				return -1;
+			break;
+		}
+	}
+	return 0;
+}
+
 static int calendars_store_year(struct ctx *ctx, int64_t row, const struct calendar *cal, int year)
 {
-	json_object *j = calendar_to_json(cal, year);
+	json_object *j;
 	PGresult *res;
 
+	if (calendars_closed_months_kept(ctx, row, cal, year) < 0)
+		return -1;
+	j = calendar_to_json(cal, year);
 	arena_own(ctx->arena, j);
 	res = ctx_sql(ctx,
 	              "INSERT INTO calendar_years (tenant_id, calendar_id, year, data, updated_by) "

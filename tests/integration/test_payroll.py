@@ -380,6 +380,23 @@ class Payroll(unittest.TestCase):
             r = self.admin.request(method, path, body=body)
             self.assertEqual(r.status, 423, "%s %s: %r" % (method, path, r))
         self.assertEqual(self.admin.get("/api/admin/timesheets/%d/2017-04" % emp).status in (200, 404), True)
+        # and the calendar's days of a closed month (titles may change)
+        r = self.admin.put("/api/admin/calendars/0/years/2017",
+                           {"days": [{"date": "2017-04-10", "kind": "holiday"}]})
+        self.assertEqual(r.status, 423, r)
+        r = self.admin.put("/api/admin/calendars/0/years/2017",
+                           {"days": [{"date": "2017-06-13", "kind": "holiday", "title": "День города"}]})
+        self.assertEqual(r.status, 200, r)
+        xml = self.admin.get("/api/admin/calendars/0/years/2017/export.xml").text
+        self.assertIn('<day d="05.01"', xml)
+        r = self.admin.request("POST", "/api/admin/calendars/0/import", headers={"Content-Type": "application/xml"},
+                               raw=xml.replace('<day d="05.01"', '<day d="04.28" t="1"/><day d="05.01"').encode())
+        self.assertEqual(r.status, 423, r)
+        r = self.admin.request("POST", "/api/admin/calendars/0/import", headers={"Content-Type": "application/xml"},
+                               raw=xml.encode())  # the same days: nothing paid changes
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(self.admin.put("/api/admin/calendars/0/years/2017",
+                                        {"days": [{"date": "2017-06-13", "kind": "work"}]}).status, 200)
 
         # the five-day schedule priced the closed April: its days are kept, its name may change
         sched = "/api/admin/schedules/%d" % self.five

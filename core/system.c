@@ -6,6 +6,7 @@
 #include "ops.h"
 
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -17,6 +18,8 @@ void system_mark_started(void)
 	system_started = time(NULL);
 }
 
+#define SYSTEM_HEALTH_STMT "system_health"
+
 static int64_t system_schema_version(struct db *db)
 {
 	PGresult *res;
@@ -24,7 +27,19 @@ static int64_t system_schema_version(struct db *db)
 
 	if (db_ensure(db) < 0)
 		return -1;
-	res = PQexec(db->conn, "SELECT coalesce(max(version), 0) FROM schema_migrations");
+	/* prepared once per connection: PostgreSQL spent more time planning
+	 * max() than running it, at every health check */
+	res = PQexecPrepared(db->conn, SYSTEM_HEALTH_STMT, 0, NULL, NULL, NULL, 0);
+	if (PQresultStatus(res) == PGRES_FATAL_ERROR &&
+	    strcmp(PQresultErrorField(res, PG_DIAG_SQLSTATE) ?: "", "26000") == 0) {
+		PQclear(res);
+		res = PQprepare(db->conn, SYSTEM_HEALTH_STMT,
+				"SELECT coalesce(max(version), 0) FROM schema_migrations", 0, NULL);
+		if (PQresultStatus(res) == PGRES_COMMAND_OK) {
+			PQclear(res);
+			res = PQexecPrepared(db->conn, SYSTEM_HEALTH_STMT, 0, NULL, NULL, NULL, 0);
+		}
+	}
 	if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1)
 		version = atoll(PQgetvalue(res, 0, 0));
 	PQclear(res);

@@ -30,7 +30,8 @@ CONF
 
 export CABINET_VAR=$VAR CABINET_HTTP_PORT=$PORT CABINET_SKIP_BUILD=1 CABINET_NO_DEMO=1 CABINET_BUILD_DIR=$BUILD
 cleanup() {
-	[ -n "${CONST_PID:-}" ] && kill "$CONST_PID" 2>/dev/null
+	# the responder and its preforked children are one process group
+	[ -n "${CONST_PID:-}" ] && kill -- "-$CONST_PID" 2>/dev/null
 	"$ROOT/scripts/run.sh" stop >/dev/null 2>&1 || true
 	rm -rf "$VAR"
 }
@@ -39,8 +40,9 @@ trap cleanup EXIT
 
 as_user=()
 [ "$(id -u)" = 0 ] && as_user=(setpriv --reuid=cabinet --regid=cabinet --init-groups --)
-"${as_user[@]}" "$BUILD/tests/bench/fcgi_const" "$VAR/run/const.sock" \
-	"$(sed -n 's/^responders *= *//p' "$VAR/cabinet.conf" | tail -n 1 | grep . || echo 4)" &
+setsid "${as_user[@]}" "$BUILD/tests/bench/fcgi_const" "$VAR/run/const.sock" \
+	"$(sed -n 's/^responders *= *//p' "$VAR/cabinet.conf" | tail -n 1 | grep . || echo 4)" \
+	>"$VAR/const.log" 2>&1 &
 CONST_PID=$!
 for _ in $(seq 50); do [ -S "$VAR/run/const.sock" ] && break; sleep 0.1; done
 

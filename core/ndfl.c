@@ -8,51 +8,102 @@ struct ndfl_bracket {
 	int64_t percent;
 };
 
-static const struct ndfl_bracket ndfl_brackets[] = {
+static const struct ndfl_bracket ndfl_brackets_2025[] = {
     {INT64_C(0), INT64_C(0), 13},
     {INT64_C(240000000), INT64_C(31200000), 15},
     {INT64_C(500000000), INT64_C(70200000), 18},
     {INT64_C(2000000000), INT64_C(340200000), 20},
     {INT64_C(5000000000), INT64_C(940200000), 22},
 };
+static const struct ndfl_bracket ndfl_brackets_2021[] = {
+    {INT64_C(0), INT64_C(0), 13},
+    {INT64_C(500000000), INT64_C(65000000), 15},
+};
+static const struct ndfl_bracket ndfl_brackets_flat[] = {
+    {INT64_C(0), INT64_C(0), 13},
+};
 
-int64_t ndfl_scale(int64_t base)
+/* What changes from year to year (kopecks). */
+struct ndfl_rules {
+	const struct ndfl_bracket *brackets;
+	int nbrackets;
+	int64_t child[3]; /* first, second, third and each next */
+	int64_t disabled; /* added for a disabled child */
+	int64_t income_limit;
+};
+
+#define NDFL_BRACKETS(b) b, (int)(sizeof(b) / sizeof(b[0]))
+
+static const struct ndfl_rules ndfl_rules_2025 = {
+    NDFL_BRACKETS(ndfl_brackets_2025), {140000, 280000, 600000}, 1200000, NDFL_CHILD_INCOME_LIMIT};
+static const struct ndfl_rules ndfl_rules_2021 = {
+    NDFL_BRACKETS(ndfl_brackets_2021), {140000, 140000, 300000}, 1200000, INT64_C(35000000)};
+static const struct ndfl_rules ndfl_rules_2016 = {
+    NDFL_BRACKETS(ndfl_brackets_flat), {140000, 140000, 300000}, 1200000, INT64_C(35000000)};
+static const struct ndfl_rules ndfl_rules_2012 = {
+    NDFL_BRACKETS(ndfl_brackets_flat), {140000, 140000, 300000}, 300000, INT64_C(28000000)};
+
+static const struct ndfl_rules *ndfl_rules_for(int year)
 {
-	int i = (int)(sizeof(ndfl_brackets) / sizeof(ndfl_brackets[0])) - 1;
+	if (year == 0 || year >= 2025)
+		return &ndfl_rules_2025;
+	if (year >= 2021)
+		return &ndfl_rules_2021;
+	return year >= 2016 ? &ndfl_rules_2016 : &ndfl_rules_2012;
+}
+
+static int64_t ndfl_scale_rules(const struct ndfl_rules *r, int64_t base)
+{
+	int i = r->nbrackets - 1;
 	int64_t hundredths;
 
 	if (base <= 0)
 		return 0;
-	while (base < ndfl_brackets[i].from)
+	while (base < r->brackets[i].from)
 		i--;
 	/* in hundredths of a kopeck: exact */
-	hundredths =
-	    ndfl_brackets[i].tax * 100 + ndfl_brackets[i].percent * (base - ndfl_brackets[i].from);
+	hundredths = r->brackets[i].tax * 100 + r->brackets[i].percent * (base - r->brackets[i].from);
 	return money_muldiv_exact(hundredths, 1, 10000) * 100;
 }
 
-int64_t ndfl_child_deduction(const struct ndfl_child *children, int n, int sole_parent)
+static int64_t ndfl_children_rules(const struct ndfl_rules *r, const struct ndfl_child *children,
+                                   int n, int sole_parent)
 {
 	int64_t sum = 0;
-	int i;
 
-	for (i = 0; i < n; i++) {
+	for (int i = 0; i < n; i++) {
 		const struct ndfl_child *c = &children[i];
-		int64_t d = c->order <= 1 ? 140000 : c->order == 2 ? 280000 : 600000;
+		int64_t d = r->child[c->order <= 1 ? 0 : c->order == 2 ? 1 : 2];
 
 		if (c->disabled)
-			d += 1200000;
+			d += r->disabled;
 		sum += d;
 	}
 	return sole_parent ? 2 * sum : sum;
 }
 
+int64_t ndfl_scale(int64_t base)
+{
+	return ndfl_scale_rules(&ndfl_rules_2025, base);
+}
+
+int64_t ndfl_scale_year(int year, int64_t base)
+{
+	return ndfl_scale_rules(ndfl_rules_for(year), base);
+}
+
+int64_t ndfl_child_deduction(const struct ndfl_child *children, int n, int sole_parent)
+{
+	return ndfl_children_rules(&ndfl_rules_2025, children, n, sole_parent);
+}
+
 int ndfl_month(const struct ndfl_input *in, struct ndfl_result *out)
 {
+	const struct ndfl_rules *rules;
 	int64_t income_ytd, base, tax;
 	int i;
 
-	if (in->ytd_income < 0 || in->ytd_deductions < 0 || in->ytd_tax < 0 || in->income < 0 ||
+	if (in->year < 0 || in->ytd_income < 0 || in->ytd_deductions < 0 || in->ytd_tax < 0 || in->income < 0 ||
 	    in->ytd_income > MONEY_MAX || in->ytd_deductions > MONEY_MAX ||
 	    in->ytd_tax > MONEY_MAX || in->income > MONEY_MAX || in->nchildren < 0 ||
 	    in->nchildren > 100)
@@ -60,13 +111,15 @@ int ndfl_month(const struct ndfl_input *in, struct ndfl_result *out)
 	for (i = 0; i < in->nchildren; i++)
 		if (in->children[i].order < 1)
 			return -1;
+	rules = ndfl_rules_for(in->year);
 	income_ytd = in->ytd_income + in->income;
 	out->deduction = 0;
-	if (income_ytd <= NDFL_CHILD_INCOME_LIMIT)
-		out->deduction = ndfl_child_deduction(in->children, in->nchildren, in->sole_parent);
+	if (income_ytd <= rules->income_limit)
+		out->deduction =
+		    ndfl_children_rules(rules, in->children, in->nchildren, in->sole_parent);
 	base = income_ytd - in->ytd_deductions - out->deduction;
 	out->base_ytd = base > 0 ? base : 0;
-	out->tax_ytd = ndfl_scale(out->base_ytd);
+	out->tax_ytd = ndfl_scale_rules(rules, out->base_ytd);
 	tax = out->tax_ytd - in->ytd_tax;
 	out->tax = tax > 0 ? tax : 0;
 	return 0;

@@ -1,5 +1,5 @@
 /*
- * ndfl.h - personal income tax (НДФЛ) on a resident's labor income, 2025 on.
+ * ndfl.h - personal income tax (НДФЛ) on a resident's labor income.
  *
  * Cumulative from 1 January (Tax Code art. 225, 226): the tax for a month is
  * the scale applied to the year-to-date base including this month, rounded
@@ -14,6 +14,15 @@
  * 2 800 for the second, 6 000 for the third and each next, plus 12 000 for
  * a disabled child; all doubled for a sole parent. They apply in each month
  * whose year-to-date income including the month is at most 450 000.
+ *
+ * Earlier years (ndfl_input.year; a payroll of a past month is computed by
+ * the rules of its year):
+ *   2021-2024: 13% up to 5 000 000, 650 000 + 15% above; children 1 400,
+ *              1 400, 3 000 (third and next), +12 000 disabled; income limit
+ *              350 000;
+ *   2016-2020: 13% flat; children as 2021; limit 350 000;
+ *   up to 2015: 13% flat; children 1 400, 1 400, 3 000, +3 000 disabled;
+ *              limit 280 000.
  *
  * Amounts are kopecks (money.h). A month whose cumulative tax is below what
  * was withheld gives 0 here (the excess is for the employer to offset or
@@ -40,6 +49,7 @@ struct ndfl_input {
 	const struct ndfl_child *children; /* borrowed */
 	int nchildren;
 	int sole_parent;
+	int year; /* the tax year; 0: the 2025 rules */
 };
 
 struct ndfl_result {
@@ -49,10 +59,12 @@ struct ndfl_result {
 	int64_t tax;       /* to withhold this month */
 };
 
-/* The scale on an annual base (kopecks), rounded to whole rubles half up. */
+/* The scale on an annual base (kopecks), rounded to whole rubles half up:
+ * the 2025 one, and the one of a given year. */
 int64_t ndfl_scale(int64_t base);
+int64_t ndfl_scale_year(int year, int64_t base);
 
-/* Child deductions for one month (before the income limit). */
+/* Child deductions for one month by the 2025 rules (before the income limit). */
 int64_t ndfl_child_deduction(const struct ndfl_child *children, int n, int sole_parent);
 
 /* This month's tax. Returns 0, or -1 for negative or out-of-range inputs. */

@@ -792,6 +792,7 @@ static int payrun_one(struct payrun *r, struct payrun_emp *e, struct payroll_res
 			}
 		}
 	}
+	ni.year = r->year;
 	ni.ytd_income = e->ytd_income;
 	ni.ytd_deductions = e->ytd_deduction;
 	ni.ytd_tax = e->ytd_tax;

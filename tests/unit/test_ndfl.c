@@ -4,11 +4,12 @@
 
 #define RUB(x) ((int64_t)(x)*100)
 
-/* Runs twelve months of a constant income; taxes into tax[12]. */
-static void year_of(int64_t monthly, const struct ndfl_child *kids, int nkids, int sole,
+/* Runs twelve months of a constant income in a tax year (0: 2025 rules);
+ * taxes into tax[12]. */
+static void year_in(int year, int64_t monthly, const struct ndfl_child *kids, int nkids, int sole,
                     int64_t *tax, int64_t *deduction)
 {
-	struct ndfl_input in = {0, 0, 0, monthly, kids, nkids, sole};
+	struct ndfl_input in = {0, 0, 0, monthly, kids, nkids, sole, year};
 	int m;
 
 	for (m = 0; m < 12; m++) {
@@ -22,6 +23,12 @@ static void year_of(int64_t monthly, const struct ndfl_child *kids, int nkids, i
 		in.ytd_deductions += r.deduction;
 		in.ytd_tax += r.tax;
 	}
+}
+
+static void year_of(int64_t monthly, const struct ndfl_child *kids, int nkids, int sole,
+                    int64_t *tax, int64_t *deduction)
+{
+	year_in(0, monthly, kids, nkids, sole, tax, deduction);
 }
 
 TEST(test_scale_points)
@@ -115,7 +122,7 @@ TEST(test_child_deductions)
 	CHECK_INT(tax[0], RUB(728)); /* 13% of 5 600 */
 	/* Deductions larger than income: the base does not go negative. */
 	{
-		struct ndfl_input in = {0, 0, 0, RUB(10000), three, 3, 1};
+		struct ndfl_input in = {0, 0, 0, RUB(10000), three, 3, 1, 0};
 		struct ndfl_result r;
 
 		CHECK(ndfl_month(&in, &r) == 0);
@@ -126,7 +133,7 @@ TEST(test_child_deductions)
 
 TEST(test_month_inputs)
 {
-	struct ndfl_input in = {RUB(2250000), 0, RUB(292500), RUB(250000), NULL, 0, 0};
+	struct ndfl_input in = {RUB(2250000), 0, RUB(292500), RUB(250000), NULL, 0, 0, 0};
 	struct ndfl_result r;
 	static const struct ndfl_child bad[1] = {{0, 0}};
 
@@ -146,6 +153,50 @@ TEST(test_month_inputs)
 	CHECK(ndfl_month(&in, &r) == -1);
 }
 
+/* Payrolls of past months follow the rules of their year. */
+TEST(test_earlier_years)
+{
+	const struct ndfl_child two[] = {{1, 0}, {2, 0}}, disabled[] = {{1, 1}};
+	int64_t tax[12], ded[12];
+	int m;
+
+	/* 2021-2024: 15% over 5 000 000 only; 450 000 a month crosses it in
+	 * December: 650 000 + 15% x 400 000 - 11 x 58 500 */
+	year_in(2024, RUB(450000), NULL, 0, 0, tax, NULL);
+	for (m = 0; m < 11; m++)
+		CHECK_INT(tax[m], RUB(58500));
+	CHECK_INT(tax[11], RUB(66500));
+	CHECK_INT(ndfl_scale_year(2024, RUB(2500000)), RUB(325000)); /* 13%, not 327 000 */
+	CHECK_INT(ndfl_scale_year(2021, RUB(6000000)), RUB(800000));
+	/* up to 2020: 13% flat, whatever the income */
+	CHECK_INT(ndfl_scale_year(2020, RUB(10000000)), RUB(1300000));
+	CHECK_INT(ndfl_scale_year(2017, RUB(60000000)), RUB(7800000));
+	CHECK_INT(ndfl_scale_year(2025, RUB(2500000)), ndfl_scale(RUB(2500000)));
+	CHECK_INT(ndfl_scale_year(2026, RUB(2500000)), RUB(327000));
+
+	/* children, 2024: 1 400 + 1 400 while income so far is at most 350 000 */
+	year_in(2024, RUB(100000), two, 2, 0, tax, ded);
+	CHECK_INT(ded[0], RUB(2800));
+	CHECK_INT(tax[0], RUB(12636)); /* (100 000 - 2 800) x 13% */
+	CHECK_INT(ded[2], RUB(2800));  /* 300 000 so far */
+	CHECK_INT(ded[3], 0);          /* 400 000 > 350 000 */
+	/* the same in 2025: 1 400 + 2 800, limit 450 000 */
+	year_in(2025, RUB(100000), two, 2, 0, tax, ded);
+	CHECK_INT(ded[0], RUB(4200));
+	CHECK_INT(tax[0], RUB(12454));
+	CHECK_INT(ded[3], RUB(4200));
+	CHECK_INT(ded[4], 0);
+	/* 2015: a disabled child adds 3 000; limit 280 000 */
+	year_in(2015, RUB(50000), disabled, 1, 0, tax, ded);
+	CHECK_INT(ded[0], RUB(4400));
+	CHECK_INT(tax[0], RUB(5928)); /* (50 000 - 4 400) x 13% */
+	CHECK_INT(ded[4], RUB(4400)); /* 250 000 so far */
+	CHECK_INT(ded[5], 0);         /* 300 000 > 280 000 */
+	/* 2016: a disabled child adds 12 000 */
+	year_in(2016, RUB(50000), disabled, 1, 0, tax, ded);
+	CHECK_INT(ded[0], RUB(13400));
+}
+
 int main(void)
 {
 	RUN(test_scale_points);
@@ -153,5 +204,6 @@ int main(void)
 	RUN(test_threshold_crossings);
 	RUN(test_child_deductions);
 	RUN(test_month_inputs);
+	RUN(test_earlier_years);
 	return check_report();
 }

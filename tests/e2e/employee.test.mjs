@@ -55,6 +55,7 @@ test("the employee lands on the start page with the payslip of the closed month"
 });
 
 test("the vacation balance is shown with one decimal and the right word", async () => {
+  await page.locator("#vacation").waitFor({ state: "visible" });
   const balance = await text("#vacation-balance");
   assert.match(balance, /^\d+(,\d)? (день|дня|дней)$/);
   const [num] = balance.split(" ");
@@ -65,7 +66,7 @@ test("the vacation balance is shown with one decimal and the right word", async 
 test("the employee's timesheet shows the month by days with the sick leave", async () => {
   await page.fill("#timesheet-month", "2017-04");
   await page.locator("#timesheet-month").dispatchEvent("change");
-  await page.locator("#timesheet-total", { hasText: "Отработано" }).waitFor();
+  await page.locator('#timesheet-days[data-month="2017-04"]').waitFor({ state: "attached" });
   const day = async (n) => (await page.locator(`#timesheet-days .day[data-day="${n}"]`).textContent()).trim();
   assert.equal(await day(1), "1Я8"); // a Saturday on the shift schedule: worked
   assert.equal(await day(15), "15В"); // a Saturday on the five-day week

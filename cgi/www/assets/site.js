@@ -47,8 +47,10 @@ async function showVacation() {
 
 async function showTimesheet(month) {
   const r = await api("/api/timesheet/" + encodeURIComponent(month));
+  if (month !== $("timesheet-month").value) return; // another month was picked meanwhile
   const box = $("timesheet-days");
   box.replaceChildren();
+  box.dataset.month = month;
   if (r.status !== 200) {
     $("timesheet-source").textContent = (r.data.error && r.data.error.message) || "Табель недоступен";
     $("timesheet-total").textContent = "";

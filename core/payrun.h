@@ -31,12 +31,15 @@
  *    employee ids (each must be employed in the month and have terms).
  *  - Any employee's error refuses the whole calculation (422, one field
  *    "employees.<id>.<input>" per problem), nothing is stored.
- *  - НДФЛ: the 2025 scale on the year-to-date base; the year so far is the
- *    stored results of the employee's earlier months of the same year
+ *  - НДФЛ: the scale of the month's year (ndfl.h: the 2025 progressive one
+ *    from 2025, 13/15% 2021-2024, 13% before) on the year-to-date base;
+ *    the year so far is the stored results of the employee's earlier
+ *    months of the same year
  *    (income, deductions, tax). Standard child deductions come from
  *    ndfl_children (deductions.c): the children whose dates touch the
  *    month, doubled when any of them is marked sole_parent, while the
- *    year's income including the month is at most 450 000.
+ *    year's income including the month is at most the year's limit (450 000
+ *    from 2025).
  *    Recalculating an earlier month does not recalculate the later ones:
  *    run them again in order (their НДФЛ reads the new year so far).
  *  - Closing a month records its net pay as paid; a closed month answers

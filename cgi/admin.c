@@ -124,6 +124,12 @@ static const struct admin_page admin_pages[] = {
 	 "Расчёт зарплаты", PAGE_AUTH, "payroll.get", NULL},
 	{"GET", "/admin/payroll/{month}/employees/{employee_id}", "payslips.admin_get", "payslip",
 	 NULL, "Расчётный листок", PAGE_AUTH, NULL, NULL},
+	{"GET", "/admin/employees/{id}/pay", "payterms.list", "payterms", NULL, "Условия оплаты",
+	 PAGE_AUTH, NULL, NULL},
+	{"POST", "/admin/employees/{id}/pay", "payterms.set", "payterms", "/admin/employees/{id}/pay",
+	 "Условия оплаты", PAGE_AUTH, "payterms.list", NULL},
+	{"POST", "/admin/employees/{id}/pay/{date_from}/delete", "payterms.delete", "payterms",
+	 "/admin/employees/{id}/pay", "Условия оплаты", PAGE_AUTH, "payterms.list", NULL},
 	{NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL},
 };
 

@@ -10,6 +10,7 @@
  *          "pay_by", "norm"?}: adds the terms from that date (replaces
  *          terms of the same date)
  *   DELETE /api/admin/employees/{id}/pay/{date_from}
+ * and the admin page /admin/employees/{id}/pay (cgi/templates/payterms.html).
  * Changes are audited and refused (423) when a closed payroll month
  * follows the date: those months were paid on the old terms.
  */
@@ -38,20 +39,34 @@ static int payterms_answer(struct ctx *ctx, int64_t employee)
 	                        ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, employee));
 	json_object *list;
 
-	if (res == NULL)
+	PGresult *who =
+	    ctx_sql(ctx, "SELECT full_name FROM employees WHERE tenant_id = $1 AND id = $2",
+	            ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, employee));
+
+	if (res == NULL || who == NULL)
 		return -1;
 	list = json_object_new_array();
 	jsonx_set_int(ctx_result(ctx), "employee_id", employee);
+	jsonx_set_str(ctx_result(ctx), "full_name", PQntuples(who) ? PQgetvalue(who, 0, 0) : "");
 	json_object_object_add(ctx_result(ctx), "terms", list);
 	for (int i = 0; i < PQntuples(res); i++) {
 		json_object *t = json_object_new_object();
 		const char *ru, *rate = payrun_money(ctx, PQgetvalue(res, i, 1), &ru);
 
 		jsonx_set_str(t, "date_from", PQgetvalue(res, i, 0));
+		jsonx_set_str(t, "date_from_ru",
+		              worktime_date_ru(ctx, worktime_pg_date(res, i, 0)));
 		jsonx_set_str(t, "rate", rate);
 		jsonx_set_str(t, "rate_ru", ru);
 		jsonx_set_str(t, "pay_by", PQgetvalue(res, i, 2));
+		jsonx_set_str(t, "pay_by_ru",
+		              strcmp(PQgetvalue(res, i, 2), "hours") == 0 ? "по часам" : "по дням");
 		jsonx_set_str(t, "norm", PQgetisnull(res, i, 3) ? NULL : PQgetvalue(res, i, 3));
+		jsonx_set_str(t, "norm_ru",
+		              PQgetisnull(res, i, 3) ? "как принято в организации"
+		              : strcmp(PQgetvalue(res, i, 3), "summed") == 0
+		                  ? "суммированная"
+		                  : "по каждому периоду");
 		json_object_array_add(list, t);
 	}
 	return 0;

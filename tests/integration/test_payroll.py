@@ -488,6 +488,30 @@ class PayrollInputs(unittest.TestCase):
         self.assertIn("payroll.calculated,payroll.closed,payroll.reopened,payroll.deleted", titles)
         self.assertIn("Месяц зарплаты закрыт", self.admin.get("/admin/audit").text)
 
+    def test_pay_terms_page(self):
+        eid = self.employee("Окладный", [("2020-01-01", 30000)])
+        path = "/admin/employees/%d/pay" % eid
+        page = self.admin.get(path)
+        self.assertEqual(page.status, 200, page)
+        self.assertIn("Окладный", page.text)
+        self.assertIn("01.01.2020", page.text)
+        self.assertIn("30 000,00 ₽", page.text)
+        r = self.form(path, "date_from=2025-06-01&rate=35+000&pay_by=days&norm=")
+        self.assertEqual(r.status, 422, r)
+        self.assertIn("30000.00", r.text)  # what is allowed, next to the field
+        self.assertIn("01.01.2020", r.text)  # the page's own data again
+        r = self.form(path, "date_from=2025-06-01&rate=35000.50&pay_by=hours&norm=summed")
+        self.assertEqual(r.status // 100, 3, r)
+        self.assertTrue(r.headers["Location"].endswith(path), r.headers["Location"])
+        page = self.admin.get(path)
+        self.assertIn("35 000,50 ₽", page.text)
+        self.assertIn("по часам", page.text)
+        self.assertIn("суммированная", page.text)
+        r = self.form(path + "/2025-06-01/delete")
+        self.assertEqual(r.status // 100, 3, r)
+        self.assertNotIn("35 000,50 ₽", self.admin.get(path).text)
+        self.assertEqual(self.admin.get("/admin/employees/999999/pay").status, 404)
+
     def test_child_deductions(self):
         eid = self.employee("Многодетный", [("2020-01-01", 60000)])
         path = "/api/admin/employees/%d/ndfl-children" % eid

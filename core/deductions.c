@@ -16,6 +16,7 @@
 #include "jsonx.h"
 #include "ops.h"
 #include "payrun.h"
+#include "worktime.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,17 +26,9 @@
 
 static int deductions_employee(struct ctx *ctx, int64_t *id)
 {
-	PGresult *res;
-
 	if (ctx_arg_int(ctx, "id", 1, INT64_MAX, CTX_REQUIRED, id) < 0)
 		return -1;
-	res = ctx_sql(ctx, "SELECT 1 FROM employees WHERE tenant_id = $1 AND id = $2",
-	              ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, *id));
-	if (res == NULL)
-		return -1;
-	if (PQntuples(res) == 0)
-		return ctx_fail(ctx, PROTO_ERR_not_found, "Сотрудник не найден");
-	return 0;
+	return worktime_employee_check(ctx, *id, ctx->op->flags & OP_WRITE);
 }
 
 static int deductions_list(struct ctx *ctx, int64_t id)

@@ -10,12 +10,10 @@
 #   tests/bench/bench_backbone.sh [SECONDS]     (default 10 per case)
 # Environment: CABINET_BUILD_DIR (default ./build).
 set -euo pipefail
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-BUILD=${CABINET_BUILD_DIR:-$ROOT/build}
+# shellcheck source=stack.sh
+. "$(dirname "${BASH_SOURCE[0]}")/stack.sh"
 SECS=${1:-10}
-VAR=$(mktemp -d /tmp/cab-bench-XXXXXX)
-chmod 755 "$VAR"
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+bench_prepare cab-bench
 BODY='{"core":"ok","status":"ok","db":"ok","schema_version":1,"uptime_s":1,"version":"0.1.0"}'
 
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
@@ -28,18 +26,13 @@ location = /bench/static { default_type application/json; alias $VAR/static.json
 location = /bench/const { fastcgi_pass unix:$VAR/run/const.sock; include /etc/nginx/fastcgi_params; }
 CONF
 
-export CABINET_VAR=$VAR CABINET_HTTP_PORT=$PORT CABINET_SKIP_BUILD=1 CABINET_NO_DEMO=1 CABINET_BUILD_DIR=$BUILD
-cleanup() {
+bench_before_stop() {
 	# the responder and its preforked children are one process group
 	[ -n "${CONST_PID:-}" ] && kill -- "-$CONST_PID" 2>/dev/null
-	"$ROOT/scripts/run.sh" stop >/dev/null 2>&1 || true
-	rm -rf "$VAR"
+	return 0
 }
-trap cleanup EXIT
-"$ROOT/scripts/run.sh" start >/dev/null
+bench_start
 
-as_user=()
-[ "$(id -u)" = 0 ] && as_user=(setpriv --reuid=cabinet --regid=cabinet --init-groups --)
 setsid "${as_user[@]}" "$BUILD/tests/bench/fcgi_const" "$VAR/run/const.sock" \
 	"$(sed -n 's/^responders *= *//p' "$VAR/cabinet.conf" | tail -n 1 | grep . || echo 4)" \
 	>"$VAR/const.log" 2>&1 &

@@ -17,24 +17,12 @@
 #   tests/bench/bench_payroll.sh [N]
 # Environment: CABINET_BUILD_DIR (default ./build).
 set -euo pipefail
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-BUILD=${CABINET_BUILD_DIR:-$ROOT/build}
+# shellcheck source=stack.sh
+. "$(dirname "${BASH_SOURCE[0]}")/stack.sh"
 N=${1:-10000}
-VAR=$(mktemp -d /tmp/cab-benchpay-XXXXXX)
-chmod 755 "$VAR"
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-
-export CABINET_VAR=$VAR CABINET_HTTP_PORT=$PORT CABINET_SKIP_BUILD=1 CABINET_NO_DEMO=1 CABINET_BUILD_DIR=$BUILD
-cleanup() {
-	"$ROOT/scripts/run.sh" stop >/dev/null 2>&1 || true
-	rm -rf "$VAR"
-}
-trap cleanup EXIT
-"$ROOT/scripts/run.sh" start >/dev/null
-
-as_user=()
-[ "$(id -u)" = 0 ] && as_user=(setpriv --reuid=cabinet --regid=cabinet --init-groups --)
-psql_() { "${as_user[@]}" psql -X -q -tA -v ON_ERROR_STOP=1 -h "$VAR/pg/sock" -U cabinet -d cabinet "$@"; }
+bench_prepare cab-benchpay
+bench_start
+psql_() { bench_psql "$@"; }
 
 # seed SUBDOMAIN COUNT: a tenant with an administrator's session; prints the
 # session token

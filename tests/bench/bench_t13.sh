@@ -17,25 +17,13 @@
 #   tests/bench/bench_t13.sh [N]
 # Environment: CABINET_BUILD_DIR (default ./build), EMPLOYEES (default 1000).
 set -euo pipefail
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-BUILD=${CABINET_BUILD_DIR:-$ROOT/build}
+# shellcheck source=stack.sh
+. "$(dirname "${BASH_SOURCE[0]}")/stack.sh"
 N=${1:-10}
 EMPLOYEES=${EMPLOYEES:-1000}
-VAR=$(mktemp -d /tmp/cab-bench-XXXXXX)
-chmod 755 "$VAR"
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-
-export CABINET_VAR=$VAR CABINET_HTTP_PORT=$PORT CABINET_SKIP_BUILD=1 CABINET_NO_DEMO=1 CABINET_BUILD_DIR=$BUILD
-cleanup() {
-	"$ROOT/scripts/run.sh" stop >/dev/null 2>&1 || true
-	rm -rf "$VAR"
-}
-trap cleanup EXIT
-"$ROOT/scripts/run.sh" start >/dev/null
-
-as_user=()
-[ "$(id -u)" = 0 ] && as_user=(setpriv --reuid=cabinet --regid=cabinet --init-groups --)
-sql() { "${as_user[@]}" psql -X -q -tA -v ON_ERROR_STOP=1 -h "$VAR/pg/sock" -U cabinet -d cabinet -c "$1"; }
+bench_prepare cab-bench
+bench_start
+sql() { bench_psql -c "$1"; }
 
 TOKEN=$(python3 -c 'import secrets; print(secrets.token_urlsafe(32))')
 HASH=$(printf '%s' "$TOKEN" | sha256sum | cut -d' ' -f1)

@@ -97,6 +97,11 @@ static const struct web_route api_routes[] = {
 	{"DELETE", "/api/admin/employees/{id}/pay/{date_from}", "payterms.delete", 0, 0},
 	{"GET", "/api/admin/employees/{id}/ndfl-children", "deductions.children_get", 0, 0},
 	{"PUT", "/api/admin/employees/{id}/ndfl-children", "deductions.children_set", 0, 0},
+	/* staff */
+	{"GET", "/api/admin/employees", "staff.search", 0, 0},
+	{"GET", "/api/admin/employees/{id}", "staff.get", 0, 0},
+	{"GET", "/api/admin/employees/{id}/manager", "staff.manager", 0, 0},
+	{"GET", "/api/admin/structure", "staff.structure", 0, 0},
 	{"POST", "/api/payroll/preview", "payroll.preview", 0, 0},
 	{"GET", "/api/timesheet/{month}", "t13.mine", 0, 0},
 	{"GET", "/api/payslips", "payslips.list", 0, 0},

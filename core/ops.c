@@ -15,6 +15,7 @@ const struct op *const ops_tables[] = {
 	payslips_ops,
 	deductions_ops,
 	payterms_ops,
+	staff_ops,
 	NULL,
 };
 

@@ -315,9 +315,14 @@ static int tenants_build(struct ctx *ctx)
 	name = PQgetvalue(res, 0, 1);
 	full_name = PQgetvalue(res, 0, 2);
 	email = PQgetvalue(res, 0, 4);
+	/* the responsible person is an employee of the organization: the first
+	 * employee with the same phone or email to arrive is merged into this
+	 * one (awaiting_match, exchange.c), so they keep one cabinet */
 	res = ctx_sql(ctx,
-		      "INSERT INTO users (tenant_id, full_name, phone, email) VALUES ($1, $2, $3, $4) "
-		      "RETURNING id",
+		      "WITH e AS (INSERT INTO employees (tenant_id, full_name, phone, email, "
+		      "awaiting_match) VALUES ($1, $2, $3, $4, true) RETURNING id) "
+		      "INSERT INTO users (tenant_id, full_name, phone, email, employee_id) "
+		      "SELECT $1, $2, $3, $4, e.id FROM e RETURNING id",
 		      ctx_i64(ctx, ctx->tenant_id), full_name, PQgetvalue(res, 0, 3), email);
 	if (res == NULL)
 		return -1;

@@ -1,0 +1,77 @@
+/*
+ * staff.h - the staff: organizations, the department tree with heads,
+ * positions, employees and their personal file (sql/0040_staff.sql);
+ * operations in staff_ops (ops.h).
+ *
+ *   GET  /api/admin/employees?q=&department=&status=working|dismissed&state=&limit=&offset=
+ *        -> {"items": [{"id", "external_id", "personnel_number", "full_name",
+ *           "department": {"id", "name"}, "position": {"id", "name"},
+ *           "cabinet_state"}], "total"}
+ *        q: part of the full name (any case, ё = е) or of the personnel number;
+ *        department: an id or an external id, sub-departments included;
+ *        status: working (not dismissed as of today, the default: both) or
+ *        dismissed; state: a cabinet state (below).
+ *   GET  /api/admin/employees/{id}              the card with the personal file
+ *   GET  /api/admin/employees/{id}/manager      {"manager_id", "rule", ...}
+ *   GET  /api/admin/structure                   organizations, the department tree, positions
+ *
+ * Creating and changing employees and the structure is the exchange's
+ * upsert (exchange.h), also behind the admin forms.
+ *
+ * Personal file kinds and their own fields (besides external_id, employee,
+ * kind, date_from, date_to):
+ *   employment  event (hire | transfer | position_change | dismissal),
+ *               position, department, order_number, order_date
+ *   vacation    type, days
+ *   trip        destination, purpose
+ *   seniority   type (total | continuous | northern), years, months, days
+ *               (as of date_from)
+ *   attestation result, next_date
+ *   education   institution, speciality, qualification, document_number, year
+ *   training    course, organization, hours, document
+ *
+ * SNILS and INN are never answered in full: the card has snils_masked and
+ * inn_masked ("***-***-*** 64", "********1234").
+ */
+#ifndef CABINET_STAFF_H
+#define CABINET_STAFF_H
+
+#include "dispatch.h"
+
+#include <stdint.h>
+
+/*
+ * The cabinet state of an employee as one SQL expression over the employee
+ * row `e` and its user row `u` (LEFT JOIN users u ON u.tenant_id =
+ * e.tenant_id AND u.employee_id = e.id). Until the cabinets module owns the
+ * states it is derived from the user: none -> not_created; signed in once
+ * -> signed_in; else created_email (has an email) or created_sms.
+ */
+#define STAFF_CABINET_STATE_SQL                                                                    \
+	"(CASE WHEN u.id IS NULL THEN 'not_created' WHEN u.activated_at IS NOT NULL THEN "         \
+	"'signed_in' WHEN u.email IS NOT NULL THEN 'created_email' ELSE 'created_sms' END)"
+
+/* Whether the employee is included in the publication. The publication
+ * module replaces this; until then every employee is published. 1, 0, or
+ * -1 after ctx_fail. */
+int staff_is_published(struct ctx *ctx, int64_t employee_id);
+
+/* Who approves the employee's requests (seed 000, "Публикация кабинетов"):
+ *  - the head of the employee's department, when set and published;
+ *  - else the organization's head (the employee's organization, else the
+ *    department's), when set and published;
+ *  - a department's head: the head of the parent department, then the
+ *    organization's head;
+ *  - nobody (STAFF_RULE_NONE): approval is skipped and the skip recorded.
+ * Nobody is their own manager. 0 (with *manager_id 0 for none), or -1 after
+ * ctx_fail (404 for another tenant's employee). */
+enum staff_rule { STAFF_RULE_NONE, STAFF_RULE_DEPARTMENT_HEAD, STAFF_RULE_ORGANIZATION_HEAD };
+int staff_manager(struct ctx *ctx, int64_t employee_id, int64_t *manager_id, enum staff_rule *rule);
+const char *staff_rule_name(enum staff_rule rule);
+
+/* "***-***-*** 64" for an 11-digit SNILS, "********1234" for an INN, in
+ * arena memory; NULL for NULL. */
+const char *staff_mask_snils(struct ctx *ctx, const char *snils);
+const char *staff_mask_inn(struct ctx *ctx, const char *inn);
+
+#endif

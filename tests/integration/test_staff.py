@@ -1,0 +1,163 @@
+"""Staff through the real stack: the employee search, the card, the structure,
+the manager of an employee (every branch of the fallback), the responsible
+person as an employee; tenants and roles."""
+import os
+import sys
+import unittest
+import urllib.parse
+
+sys.path.insert(0, os.path.dirname(__file__))
+from stack import Client, Stack, _fixture_sql, add_employee, add_session, add_user, sql_quote, \
+    tenant_with_admin  # noqa: E402
+
+
+def add_row(stack, table, **cols):
+    return int(_fixture_sql(stack, "INSERT INTO %s (%s) VALUES (%s) RETURNING id" % (
+        table, ", ".join(cols), ", ".join(sql_quote(v) for v in cols.values()))))
+
+
+class Staff(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.s = Stack("staff").__enter__()
+        cls.tid, _, cls.admin = tenant_with_admin(cls.s, "shtat", "ООО «Штат»")
+        cls.bid, _, cls.other = tenant_with_admin(cls.s, "chuzhie", "ООО «Чужие»")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.s.__exit__(None, None, None)
+
+    def search(self, client=None, **q):
+        r = (client or self.admin).get("/api/admin/employees?" + urllib.parse.urlencode(q))
+        self.assertEqual(r.status, 200, r)
+        return r.json()
+
+    def test_search(self):
+        s, t = self.s, self.tid
+        org = add_row(s, "organizations", tenant_id=t, name="ООО «Штат»")
+        top = add_row(s, "departments", tenant_id=t, name="Дирекция", organization_id=org)
+        sub = add_row(s, "departments", tenant_id=t, name="Склад", organization_id=org, parent_id=top,
+                      external_id="dep-sklad")
+        pos = add_row(s, "positions", tenant_id=t, name="Кладовщик")
+        a = add_employee(s, t, "Ёлкина Анна Сергеевна", personnel_number="П-0101", department_id=sub,
+                         position_id=pos, organization_id=org)
+        b = add_employee(s, t, "Бобров Борис 100%", personnel_number="П-0102", department_id=top,
+                         organization_id=org, dismissed="2020-01-31", hired="2019-01-01")
+        add_employee(s, self.bid, "Ёлкин Чужой", personnel_number="П-0101")
+        add_user(s, t, "Ёлкина Анна Сергеевна", employee_id=a, status="active")
+        _fixture_sql(s, "UPDATE users SET activated_at = now() WHERE employee_id = %d" % a)
+
+        js = self.search(q="елкина")
+        self.assertEqual(js["total"], 1)
+        it = js["items"][0]
+        self.assertEqual(set(it), {"id", "external_id", "personnel_number", "full_name", "department",
+                                   "position", "cabinet_state"})
+        self.assertEqual(it["id"], a)
+        self.assertEqual(it["external_id"], "local-%d" % a)
+        self.assertEqual(it["department"], {"id": sub, "name": "Склад"})
+        self.assertEqual(it["position"], {"id": pos, "name": "Кладовщик"})
+        self.assertEqual(it["cabinet_state"], "signed_in")
+        # by personnel number, case-insensitive; LIKE characters are text
+        self.assertEqual([i["id"] for i in self.search(q="п-010")["items"]], [b, a])
+        self.assertEqual([i["id"] for i in self.search(q="100%")["items"]], [b])
+        self.assertEqual(self.search(q="_")["total"], 0)
+        # department with its sub-departments, by id or external id
+        self.assertEqual({i["id"] for i in self.search(department=top)["items"]}, {a, b})
+        self.assertEqual([i["id"] for i in self.search(department="dep-sklad")["items"]], [a])
+        # working / dismissed, cabinet state
+        self.assertEqual([i["id"] for i in self.search(q="п-010", status="dismissed")["items"]], [b])
+        self.assertEqual([i["id"] for i in self.search(q="п-010", status="working")["items"]], [a])
+        self.assertEqual([i["id"] for i in self.search(q="п-010", state="not_created")["items"]], [b])
+        self.assertEqual(b_state := self.search(q="Бобров")["items"][0]["cabinet_state"], "not_created")
+        # pages: the total stays, past the end too
+        js = self.search(q="п-010", limit=1, offset=1)
+        self.assertEqual((js["total"], [i["id"] for i in js["items"]]), (2, [a]))
+        js = self.search(q="п-010", limit=1, offset=5)
+        self.assertEqual((js["total"], js["items"]), (2, []))
+        # bad filters name the field
+        r = self.admin.get("/api/admin/employees?status=fired&state=zzz&limit=0")
+        self.assertEqual(r.status, 422, r)
+        self.assertEqual(set(r.json()["error"]["fields"]), {"status", "state", "limit"})
+        # another tenant sees none of it
+        self.assertEqual(self.search(self.other, q="Ёлкин")["items"][0]["full_name"], "Ёлкин Чужой")
+        self.assertEqual(self.other.get("/api/admin/employees/%d" % a).status, 404)
+        del b_state
+
+    def test_card(self):
+        s, t = self.s, self.tid
+        e = add_employee(s, t, "Карточкина Вера Павловна", personnel_number="К-1", snils="11223344595",
+                         inn="500100732259", birth_date="1985-03-04")
+        add_row(s, "personal_file", tenant_id=t, employee_id=e, kind="education", date_from="2007-06-30",
+                data='{"institution": "МГУ", "speciality": "Экономика", "year": 2007}')
+        r = self.admin.get("/api/admin/employees/%d" % e)
+        self.assertEqual(r.status, 200, r)
+        c = r.json()
+        self.assertEqual(c["full_name"], "Карточкина Вера Павловна")
+        self.assertEqual(c["birth_date_ru"], "04.03.1985")
+        self.assertEqual(c["snils_masked"], "***-***-*** 95")
+        self.assertEqual(c["inn_masked"], "********2259")
+        self.assertNotIn("11223344595", r.text)
+        self.assertNotIn("500100732259", r.text)
+        self.assertEqual(c["personal_file"]["education"][0]["institution"], "МГУ")
+        self.assertEqual(c["manager"], {"manager_id": None, "rule": "none"})
+        self.assertEqual(self.admin.get("/api/admin/employees/999999").status, 404)
+
+    def test_manager_branches(self):
+        s, t = self.s, self.tid
+        org = add_row(s, "organizations", tenant_id=t, name="ООО «Ветки»")
+        h = add_employee(s, t, "Глава Организации", organization_id=org)
+        _fixture_sql(s, "UPDATE organizations SET head_id = %d WHERE id = %d" % (h, org))
+        d0 = add_row(s, "departments", tenant_id=t, name="Дирекция", organization_id=org)
+        d1 = add_row(s, "departments", tenant_id=t, name="Бухгалтерия", organization_id=org, parent_id=d0)
+        d2 = add_row(s, "departments", tenant_id=t, name="Склад", organization_id=org, parent_id=d0)
+        p = add_employee(s, t, "Директор Дирекции", organization_id=org, department_id=d0)
+        m = add_employee(s, t, "Главбух Бухгалтерии", organization_id=org, department_id=d1)
+        e1 = add_employee(s, t, "Бухгалтер Первый", organization_id=org, department_id=d1)
+        e2 = add_employee(s, t, "Кладовщик Второй", department_id=d2)  # organization through the department
+        lone = add_employee(s, t, "Одиночка Без Отдела")
+        _fixture_sql(s, "UPDATE departments SET head_id = %d WHERE id = %d" % (p, d0))
+        _fixture_sql(s, "UPDATE departments SET head_id = %d WHERE id = %d" % (m, d1))
+        _fixture_sql(s, "UPDATE employees SET department_id = %d WHERE id = %d" % (d2, h))
+
+        def manager(e):
+            r = self.admin.get("/api/admin/employees/%d/manager" % e)
+            self.assertEqual(r.status, 200, r)
+            return r.json()["rule"], r.json()["manager_id"]
+
+        self.assertEqual(manager(e1), ("department_head", m))      # the department's head
+        self.assertEqual(manager(e2), ("organization_head", h))    # no head: the organization's
+        self.assertEqual(manager(m), ("department_head", p))       # a head: the parent's head
+        self.assertEqual(manager(p), ("organization_head", h))     # a head without a parent
+        self.assertEqual(manager(h), ("none", None))               # nobody approves for themselves
+        self.assertEqual(manager(lone), ("none", None))            # no department, no organization
+        self.assertEqual(self.admin.get("/api/admin/employees/%d/manager" % e1).json()["full_name"],
+                         "Главбух Бухгалтерии")
+        self.assertEqual(self.other.get("/api/admin/employees/%d/manager" % e1).status, 404)
+
+    def test_admin_only(self):
+        e = add_employee(self.s, self.tid, "Просто Сотрудник")
+        uid = add_user(self.s, self.tid, "Просто Сотрудник", employee_id=e)
+        token, csrf = add_session(self.s, self.tid, uid)
+        c = Client(self.s, "shtat", token, csrf)
+        for path in ("/api/admin/employees", "/api/admin/employees/%d" % e,
+                     "/api/admin/employees/%d/manager" % e, "/api/admin/structure"):
+            self.assertEqual(c.get(path).status, 403, path)
+            self.assertEqual(Client(self.s, "shtat").get(path).status, 401, path)
+
+    def test_responsible_is_an_employee(self):
+        p = self.s.ctl("tenant", "create", "otvet", "ООО Ответ", "Кузнецова Анна Сергеевна",
+                       "+79160000777", "anna@otvet.ru")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        tid = int(_fixture_sql(self.s, "SELECT id FROM tenants WHERE subdomain = 'otvet'"))
+        uid = int(_fixture_sql(self.s, "SELECT id FROM users WHERE tenant_id = %d" % tid))
+        token, csrf = add_session(self.s, tid, uid)
+        c = Client(self.s, "otvet", token, csrf)
+        js = self.search(c)
+        self.assertEqual([i["full_name"] for i in js["items"]], ["Кузнецова Анна Сергеевна"])
+        self.assertEqual(js["items"][0]["cabinet_state"], "created_email")
+        me = c.get("/api/me").json()
+        self.assertEqual(me["user"]["employee_id"], js["items"][0]["id"])
+
+
+if __name__ == "__main__":
+    unittest.main()

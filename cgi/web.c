@@ -15,6 +15,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#define WEB_BACKLOG_PER_RESPONDER 64
+
 const struct cfg *web_cfg;
 struct core_client web_core;
 
@@ -372,7 +374,12 @@ int web_main(int argc, char **argv, const struct web_responder *responder)
 	FCGX_Init();
 	sock = responder->socket_path(cfg);
 	unlink(sock);
-	fd = FCGX_OpenSocket(sock, 256);
+	/* the queue in front of the processes grows with them: a request
+	 * takes milliseconds, so 64 waiting per process wait well under a
+	 * second, and nginx lets one client have at most 10 at once; beyond
+	 * the queue nginx answers 503 at once instead of queueing without
+	 * end. The kernel caps it at net.core.somaxconn. */
+	fd = FCGX_OpenSocket(sock, (int)cfg->responders * WEB_BACKLOG_PER_RESPONDER);
 	if (fd < 0 || chmod(sock, (mode_t)cfg->responder_socket_mode) < 0) {
 		log_error("listen_failed", "socket=%s errno=%d", sock, errno);
 		goto fail;

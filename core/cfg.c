@@ -110,6 +110,9 @@ const struct cfg_key cfg_keys[] = {
 	    "How long a responder waits to connect to the core."),
 	KEY(templates_dir, CFG_STR, "/usr/share/cabinet/templates", 0, 0, 0,
 	    "Directory of cabinet-admin's HTML templates."),
+	KEY(trusted_proxies, CFG_STR, "", 0, 0, 1,
+	    "Reverse proxies whose X-Forwarded-For nginx believes (addresses or networks, "
+	    "comma-separated); scripts/run.sh renders them into the nginx site."),
 	{NULL, CFG_STR, 0, NULL, 0, 0, 0, NULL},
 };
 
@@ -326,6 +329,16 @@ static int cfg_check(const struct cfg *cfg, char *err, size_t errlen)
 	if (strchr(cfg->base_domain, '/') || strchr(cfg->base_domain, ':') || !*cfg->base_domain) {
 		snprintf(err, errlen, "base_domain = %s: a host name without scheme or port",
 			 cfg->base_domain);
+		return -1;
+	}
+	/* rendered into the nginx site: nothing but addresses, networks and
+	 * separators may get there */
+	if (strspn(cfg->trusted_proxies, "0123456789abcdefABCDEF.:/, ") !=
+	    strlen(cfg->trusted_proxies)) {
+		snprintf(err, errlen,
+			 "trusted_proxies = %s: addresses or networks (10.0.0.5, 192.0.2.0/24, "
+			 "2001:db8::/32), comma-separated",
+			 cfg->trusted_proxies);
 		return -1;
 	}
 	if (strchr(cfg->sms_auth_header, '\n') || strchr(cfg->sms_auth_header, '\r')) {

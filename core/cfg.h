@@ -79,6 +79,8 @@ struct cfg {
 	long core_timeout_ms;
 	long core_connect_timeout_ms;
 	char *templates_dir;
+	/* nginx (rendered by scripts/run.sh) */
+	char *trusted_proxies;
 	/* where the config came from, for messages */
 	char *path;
 	int refs; /* see cfg_current_acquire() */

@@ -19,6 +19,8 @@
 #   CABINET_CONF_EXTRA   lines appended to the generated cabinet.conf
 #   CABINET_NO_DEMO      1: do not create the demo organization
 #   CABINET_EXTRA_PACKAGES  more Debian packages for `deps` (scripts/test.sh)
+#   CABINET_NGINX_LIMITS off: render the nginx site without its request
+#                        limits (benchmarks only; default on)
 #
 # Running it twice is safe: what already runs is left alone. Stacks with
 # different CABINET_VAR and CABINET_HTTP_PORT run side by side.
@@ -227,6 +229,16 @@ write_config() {
 	outbox_file = $VAR/outbox.log
 	${CABINET_CONF_EXTRA:-}
 	EOF
+	# trusted_proxies = 10.0.0.5, 192.0.2.0/24: one set_real_ip_from each
+	local proxies real_ip="" p
+	proxies=$(sed -n 's/^trusted_proxies *= *//p' "$CONF" | tail -n 1)
+	for p in ${proxies//,/ }; do
+		[[ $p =~ ^[0-9A-Fa-f.:]+(/[0-9]+)?$ ]] || die "trusted_proxies: \"$p\" is not an address or network"
+		real_ip+="set_real_ip_from $p; "
+	done
+	[ -n "$real_ip" ] || real_ip="# no trusted_proxies"
+	local limits=${CABINET_NGINX_LIMITS:-on}
+	[ "$limits" = on ] || [ "$limits" = off ] || die "CABINET_NGINX_LIMITS is on or off"
 	sed -e "s|@LISTEN@|127.0.0.1:$PORT|" \
 		-e "s|@BASE_DOMAIN@|$BASE_DOMAIN|g" \
 		-e "s|@WWW_DIR@|$ROOT/cgi/www|" \
@@ -235,6 +247,9 @@ write_config() {
 		-e "s|@ADMIN_SOCKET@|$RUN/admin.sock|" \
 		-e "s|@NGINX_CONF_DIR@|/etc/nginx|" \
 		-e "s|@EXTRA_INCLUDE@|include $VAR/nginx.d/*.conf;|" \
+		-e "s|@LIMITS@|$limits|" \
+		-e "s|@REAL_IP_FROM@|$real_ip|" \
+		-e "s|@ACCESS_LOG@|$LOG/nginx-access.log|" \
 		"$ROOT/conf/nginx-site.conf.in" >"$VAR/nginx-site.conf"
 	mkdir -p "$VAR/nginx.d" "$VAR/nginx/tmp"
 	cat >"$VAR/nginx.conf" <<-EOF
@@ -242,8 +257,12 @@ write_config() {
 	daemon off;
 	worker_processes 2;
 	pid $RUN/nginx.pid.nginx;
-	error_log $LOG/nginx-error.log warn;
-	events { worker_connections 1024; }
+	# errors only: warnings come per request (a large answer buffered to a
+	# temporary file), and the log lives next to the database
+	error_log $LOG/nginx-error.log error;
+	# two connections per proxied request (client and responder)
+	worker_rlimit_nofile 8192;
+	events { worker_connections 4096; }
 	http {
 	    include /etc/nginx/mime.types;
 	    default_type application/octet-stream;

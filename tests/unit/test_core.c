@@ -80,6 +80,8 @@ TEST(test_config_errors_name_line_and_key)
 		{"just words\n", ":1: expected key = value"},
 		{"peer_uids = no-such-user-here\n", "unknown user \"no-such-user-here\""},
 		{"sql_dir = \"unterminated\n", ":1: expected key = value"},
+		/* rendered into the nginx site: no directive can be smuggled in */
+		{"trusted_proxies = 10.0.0.1; include /etc/passwd\n", "trusted_proxies = 10.0.0.1;"},
 	};
 
 	close(fd);

@@ -1,0 +1,222 @@
+"""The edge: nginx's request limits (conf/nginx-site.conf.in) and the client
+address behind a trusted proxy (trusted_proxies, real_ip).
+
+Every test speaks from its own loopback address (127.0.x.y), as separate
+visitors would, so the per-address limits of one test do not touch another."""
+import http.client
+import json
+import os
+import re
+import subprocess
+import sys
+import threading
+import time
+import unittest
+
+sys.path.insert(0, os.path.dirname(__file__))
+from stack import add_session, add_user, tenant_with_admin, Stack  # noqa: E402
+
+PROXY = "127.0.0.5"
+
+
+class Limits(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        # the core's own per-address sign-in throttle out of the way: these
+        # tests are about nginx's
+        cls.s = Stack("limits", conf_extra="trusted_proxies = %s\nlogin_ip_max_failures = 1000\n"
+                      % PROXY).__enter__()
+        cls.tid, cls.admin_id, cls.admin = tenant_with_admin(cls.s, "limits")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.s.__exit__(None, None, None)
+
+    def call(self, path, source, method="GET", token=None, host="limits.localhost", headers=None,
+             body=None, timeout=5):
+        """One request on a new connection from the source address: (status,
+        headers, body, seconds)."""
+        h = {"Host": "%s:%d" % (host, self.s.port)}
+        if token:
+            h["Cookie"] = "cabinet_session=" + token
+        if body is not None:
+            h["Content-Type"] = "application/json"
+        h.update(headers or {})
+        t0 = time.time()
+        conn = http.client.HTTPConnection("127.0.0.1", self.s.port, timeout=timeout,
+                                          source_address=(source, 0))
+        try:
+            conn.request(method, path, body=body, headers=h)
+            r = conn.getresponse()
+            return r.status, r.headers, r.read(), time.time() - t0
+        finally:
+            conn.close()
+
+    def session(self, name):
+        uid = add_user(self.s, self.tid, name)
+        return add_session(self.s, self.tid, uid)[0]
+
+    def wrk(self, seconds, connections, token=None, script=None, source_path="/api/health"):
+        """(answers, 2xx answers) of a wrk run from 127.0.0.1 (wrk cannot
+        choose its source address)."""
+        cmd = ["wrk", "-t1", "-c%d" % connections, "-d%ds" % seconds,
+               "-H", "Host: limits.localhost:%d" % self.s.port]
+        if token:
+            cmd += ["-H", "Cookie: cabinet_session=" + token]
+        if script:
+            path = os.path.join(self.s.var, "wrk.lua")
+            with open(path, "w") as f:
+                f.write(script)
+            cmd += ["-s", path]
+        out = subprocess.run(cmd + ["http://127.0.0.1:%d%s" % (self.s.port, source_path)],
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=True).stdout
+        total = int(re.search(r"(\d+) requests in", out).group(1))
+        m = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+        return total, total - (int(m.group(1)) if m else 0)
+
+    def log_size(self, name):
+        return os.path.getsize(os.path.join(self.s.var, "log", name))
+
+    # ------------------------------------------------------------- flood
+
+    def test_a_flood_from_one_address_does_not_starve_a_signed_in_reader(self):
+        token = self.session("Читатель Под Нагрузкой")
+        error_log, access_log = self.log_size("nginx-error.log"), self.log_size("nginx-access.log")
+        wrk = subprocess.Popen(["wrk", "-t2", "-c400", "-d10s", "http://127.0.0.1:%d/api/health" % self.s.port],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        time.sleep(1.5)
+        ok = n = 0
+        slow = []
+        while wrk.poll() is None and n < 200:
+            n += 1
+            try:
+                status, _, body, took = self.call("/api/me", "127.0.0.2", token=token, timeout=2)
+                if 200 <= status < 300 and took < 2:
+                    ok += 1
+                else:
+                    slow.append((status, round(took, 2), body[:80]))
+            except OSError as e:
+                slow.append(repr(e))
+            time.sleep(0.05)
+        out = wrk.communicate()[0]
+        self.assertGreater(n, 100, out)
+        self.assertGreaterEqual(ok / n, 0.99, "%d/%d in time; failures %r\n%s" % (ok, n, slow[:10], out))
+        # the flood itself was refused by nginx (429), not passed on
+        total = int(re.search(r"(\d+) requests in", out).group(1))
+        refused = int(re.search(r"Non-2xx or 3xx responses: (\d+)", out).group(1))
+        self.assertGreater(refused, total * 0.9, out)
+        # ... without a line per refused request in either log
+        self.assertLess(self.log_size("nginx-error.log") - error_log, 64 * 1024)
+        self.assertLess(self.log_size("nginx-access.log") - access_log, total * 10, out)
+
+    # ----------------------------------------------------- per address
+
+    def test_requests_without_a_session_are_limited_per_address(self):
+        got = [self.call("/api/health", "127.0.1.1")[0] for _ in range(120)]
+        self.assertEqual(got[:30], [200] * 30)
+        self.assertIn(429, got[30:])
+        status, headers, body, _ = self.call("/api/health", "127.0.1.1")
+        self.assertEqual(status, 429)
+        self.assertEqual(headers["Retry-After"], "1")
+        self.assertTrue(headers["Content-Type"].startswith("application/json"), headers)
+        self.assertEqual(json.loads(body)["error"]["code"], "too_many_requests")
+        self.assertIn("Слишком много запросов", body.decode())
+        # another address is another visitor
+        self.assertEqual(self.call("/api/health", "127.0.1.2")[0], 200)
+        # the admin pages answer in HTML
+        for _ in range(120):
+            status, headers, body, _ = self.call("/admin/login", "127.0.1.1")
+        self.assertEqual(status, 429)
+        self.assertTrue(headers["Content-Type"].startswith("text/html"), headers)
+        # a second later the address may go on
+        time.sleep(1.2)
+        self.assertEqual(self.call("/api/health", "127.0.1.1")[0], 200)
+
+    def test_sign_in_is_limited_harder(self):
+        def login(i):
+            body = '{"login": "nobody%d@example.ru", "password": "Nepravilnyi-parol-1"}' % i
+            status, headers, body, _ = self.call("/api/auth/login", "127.0.2.1", "POST", body=body)
+            return status, headers["Retry-After"], json.loads(body)["error"]["message"]
+
+        got = [login(i) for i in range(40)]
+        # the core's answer (wrong login or password) for a burst of 20, then
+        # nginx's, with 2 a second let through
+        self.assertEqual({g[0] for g in got[:20]}, {401}, got)
+        self.assertIn((429, "1", "Слишком много запросов, повторите через секунду"), got[20:])
+        self.assertLess(sum(g[0] == 401 for g in got), 35, got)
+        # reading is not sign-in: the same address still reads
+        self.assertEqual(self.call("/api/health", "127.0.2.1")[0], 200)
+
+    # ------------------------------------------------------ per session
+
+    def test_an_office_behind_one_address_is_not_one_client(self):
+        # 40 people of one office, each loading a page of 12 requests at
+        # once: 480 requests in a second or two from one address
+        tokens = [self.session("Сотрудник офиса %d" % i) for i in range(40)]
+        statuses = []
+
+        def person(token):
+            for _ in range(12):
+                statuses.append(self.call("/api/me", "127.0.3.1", token=token)[0])
+
+        threads = [threading.Thread(target=person, args=(t,)) for t in tokens]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        self.assertEqual(statuses, [200] * 480)
+
+    def test_one_session_is_limited_at_a_rate_no_person_reaches(self):
+        token = self.session("Скрипт")
+        # a burst of 100, then 20 a second
+        self.assertEqual([self.call("/api/me", "127.0.4.1", token=token)[0] for _ in range(50)], [200] * 50)
+        total, ok = self.wrk(3, 8, token=token, source_path="/api/me")
+        self.assertGreater(total, 1000)
+        self.assertLess(ok, 50 + 20 * 4 + 10)
+        # another session on the same address is not affected
+        other = self.session("Коллега")
+        self.assertEqual(self.call("/api/me", "127.0.4.1", token=other)[0], 200)
+
+    def test_made_up_sessions_do_not_escape_the_limits(self):
+        # a new invented cookie with every request: each one a "session" of
+        # its own to nginx, but the address as a whole is still limited
+        total, ok = self.wrk(3, 16, script=(
+            'counter = 0\n'
+            'request = function()\n'
+            '  counter = counter + 1\n'
+            '  return wrk.format(nil, nil, {["Cookie"] = "cabinet_session=invented" .. counter})\n'
+            'end\n'))
+        self.assertGreater(total, 3000)
+        self.assertLess(ok, 1000 + 100 * 4 + 100)
+
+    # ----------------------------------------------------- trusted proxy
+
+    def audit_ip(self):
+        """The address of the newest failed sign-in in the administrator's audit."""
+        status, _, body, _ = self.call("/api/admin/audit", "127.0.7.1", token=self.admin.token)
+        self.assertEqual(status, 200, body)
+        items = json.loads(body)["items"]
+        for a in items:
+            if a["action"] == "auth.login" and not a["success"]:
+                return a["ip"]
+        raise AssertionError("no failed sign-in in the audit: %r" % items[:3])
+
+    def test_the_client_address_behind_a_trusted_proxy(self):
+        body = '{"login": "ghost@example.ru", "password": "Nepravilnyi-parol-1"}'
+        fwd = {"X-Forwarded-For": "198.51.100.23, 203.0.113.7"}
+        # through the proxy: the rightmost address the proxy saw
+        self.assertEqual(self.call("/api/auth/login", PROXY, "POST", headers=fwd, body=body)[0], 401)
+        self.assertEqual(self.audit_ip(), "203.0.113.7")
+        # from anyone else the header is a lie and ignored
+        self.assertEqual(self.call("/api/auth/login", "127.0.6.1", "POST", headers=fwd, body=body)[0], 401)
+        self.assertEqual(self.audit_ip(), "127.0.6.1")
+        # the limits count the real client, not the proxy: two clients
+        # behind one proxy do not share a budget
+        a = [self.call("/api/health", PROXY, headers={"X-Forwarded-For": "203.0.113.50"})[0] for _ in range(120)]
+        b = self.call("/api/health", PROXY, headers={"X-Forwarded-For": "203.0.113.51"})[0]
+        self.assertIn(429, a)
+        self.assertEqual(b, 200)
+
+
+if __name__ == "__main__":
+    unittest.main()

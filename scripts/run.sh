@@ -19,8 +19,9 @@
 #   CABINET_CONF_EXTRA   lines appended to the generated cabinet.conf
 #   CABINET_NO_DEMO      1: do not create the demo organization
 #   CABINET_EXTRA_PACKAGES  more Debian packages for `deps` (scripts/test.sh)
-#   CABINET_NGINX_LIMITS off: render the nginx site without its request
-#                        limits (benchmarks only; default on)
+#   CABINET_NGINX_LIMITS request limits of the nginx site: on (default),
+#                        anonymous (only those of requests without a
+#                        session: integration tests) or off (benchmarks)
 #
 # Running it twice is safe: what already runs is left alone. Stacks with
 # different CABINET_VAR and CABINET_HTTP_PORT run side by side.
@@ -238,7 +239,7 @@ write_config() {
 	done
 	[ -n "$real_ip" ] || real_ip="# no trusted_proxies"
 	local limits=${CABINET_NGINX_LIMITS:-on}
-	[ "$limits" = on ] || [ "$limits" = off ] || die "CABINET_NGINX_LIMITS is on or off"
+	case $limits in on | anonymous | off) ;; *) die "CABINET_NGINX_LIMITS is on, anonymous or off" ;; esac
 	sed -e "s|@LISTEN@|127.0.0.1:$PORT|" \
 		-e "s|@BASE_DOMAIN@|$BASE_DOMAIN|g" \
 		-e "s|@WWW_DIR@|$ROOT/cgi/www|" \

@@ -47,7 +47,8 @@ class Browser(unittest.TestCase):
     def test_browser_suites(self):
         self.assertTrue(os.path.isdir(os.path.join(HERE, "node_modules", "playwright-core")),
                         "run `npm ci` in tests/e2e first")
-        with Stack("e2e") as s:
+        # a person's browser: every limit of the nginx site applies
+        with Stack("e2e", env={"CABINET_NGINX_LIMITS": "on"}) as s:
             seed_employee(s)
             env = dict(os.environ, CABINET_E2E_URL="http://localhost:%d" % s.port,
                        CABINET_E2E_OUTBOX=os.path.join(s.var, "outbox.log"),

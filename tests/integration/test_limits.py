@@ -25,7 +25,7 @@ class Limits(unittest.TestCase):
         # the core's own per-address sign-in throttle out of the way: these
         # tests are about nginx's
         cls.s = Stack("limits", conf_extra="trusted_proxies = %s\nlogin_ip_max_failures = 1000\n"
-                      % PROXY).__enter__()
+                      % PROXY, env={"CABINET_NGINX_LIMITS": "on"}).__enter__()
         cls.tid, cls.admin_id, cls.admin = tenant_with_admin(cls.s, "limits")
 
     @classmethod
@@ -99,7 +99,7 @@ class Limits(unittest.TestCase):
                 slow.append(repr(e))
             time.sleep(0.05)
         out = wrk.communicate()[0]
-        self.assertGreater(n, 100, out)
+        self.assertGreater(n, 50, out)
         self.assertGreaterEqual(ok / n, 0.99, "%d/%d in time; failures %r\n%s" % (ok, n, slow[:10], out))
         # the flood itself was refused by nginx (429), not passed on
         total = int(re.search(r"(\d+) requests in", out).group(1))

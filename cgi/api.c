@@ -19,6 +19,10 @@
 
 #define JSON_TYPE "application/json; charset=utf-8"
 
+/* How long an exchange batch may take in the core (10 000 employees take a
+ * few seconds; tests/bench/README.md). */
+#define EXCHANGE_TIMEOUT_MS 300000
+
 /* The route table: outside clients rely on these paths (README.md lists them). */
 static const struct web_route api_routes[] = {
 	{"GET", "/api/health", "system.health", 0, 0},
@@ -102,6 +106,25 @@ static const struct web_route api_routes[] = {
 	{"GET", "/api/admin/employees/{id}", "staff.get", 0, 0},
 	{"GET", "/api/admin/employees/{id}/manager", "staff.manager", 0, 0},
 	{"GET", "/api/admin/structure", "staff.structure", 0, 0},
+	{"POST", "/api/admin/employees", "staff.create", 0, 0},
+	{"PUT", "/api/admin/employees/{id}", "staff.update", 0, 0},
+	{"GET", "/api/admin/api-keys", "api_keys.list", 0, 0},
+	{"POST", "/api/admin/api-keys", "api_keys.create", 0, 0},
+	{"DELETE", "/api/admin/api-keys/{id}", "api_keys.delete", 0, 0},
+	{"GET", "/api/admin/exchange-log", "exchange.log_admin", 0, 0},
+	/* the exchange with an accounting system: API keys only, large bodies,
+	 * their own core timeout */
+	{"PUT", "/api/exchange/v1/organizations", "exchange.organizations", EXCHANGE_TIMEOUT_MS,
+	 WEB_ROUTE_EXCHANGE},
+	{"PUT", "/api/exchange/v1/departments", "exchange.departments", EXCHANGE_TIMEOUT_MS,
+	 WEB_ROUTE_EXCHANGE},
+	{"PUT", "/api/exchange/v1/positions", "exchange.positions", EXCHANGE_TIMEOUT_MS,
+	 WEB_ROUTE_EXCHANGE},
+	{"PUT", "/api/exchange/v1/employees", "exchange.employees", EXCHANGE_TIMEOUT_MS,
+	 WEB_ROUTE_EXCHANGE},
+	{"PUT", "/api/exchange/v1/personal-file", "exchange.personal_file", EXCHANGE_TIMEOUT_MS,
+	 WEB_ROUTE_EXCHANGE},
+	{"GET", "/api/exchange/v1/log", "exchange.log", 0, 0},
 	{"POST", "/api/payroll/preview", "payroll.preview", 0, 0},
 	{"GET", "/api/timesheet/{month}", "t13.mine", 0, 0},
 	{"GET", "/api/payslips", "payslips.list", 0, 0},
@@ -125,7 +148,8 @@ static int api_read_args(struct web_request *req, const struct web_route *route,
 	json_object *body = NULL;
 	const char *why;
 	char err[256];
-	int rc = web_read_body(req);
+	int rc = route->flags & WEB_ROUTE_EXCHANGE ? web_read_body_max(req, web_cfg->exchange_max_body)
+						   : web_read_body(req);
 
 	if (rc == 413) {
 		web_send_json_error(req, 413, "payload_too_large",
@@ -140,7 +164,11 @@ static int api_read_args(struct web_request *req, const struct web_route *route,
 		return 0;
 	if (http_ctype_parse(req->content_type, strlen(req->content_type), &ct) != 0)
 		goto unsupported;
-	if (strcmp(ct.type, "application/json") == 0) {
+	if (strcmp(ct.type, "application/json") == 0 && (route->flags & WEB_ROUTE_EXCHANGE)) {
+		*blob = req->body; /* parsed once, by the core */
+		*blob_len = req->body_len;
+		return 0;
+	} else if (strcmp(ct.type, "application/json") == 0) {
 		body = jsonx_parse_object(req->body, req->body_len, &why);
 		if (body == NULL) {
 			web_send_json_error(req, 400, "bad_request",

@@ -92,12 +92,17 @@ static void web_request_free(struct web_request *req)
 
 int web_read_body(struct web_request *req)
 {
+	return web_read_body_max(req, web_cfg->max_body);
+}
+
+int web_read_body_max(struct web_request *req, long max)
+{
 	long want = req->content_length;
 	int n;
 
 	if (want < 0)
 		return 400;
-	if (want > web_cfg->max_body)
+	if (want > max)
 		return 413;
 	req->body = malloc((size_t)want + 1);
 	if (req->body == NULL)

@@ -49,6 +49,8 @@ struct web_request {
 enum web_route_flags {
 	WEB_ROUTE_UPLOAD = 1 << 0, /* multipart body: the "file" part goes to the core as a blob */
 	WEB_ROUTE_DOWNLOAD = 1 << 1, /* the answer may be a file */
+	WEB_ROUTE_EXCHANGE = 1 << 2, /* a JSON body up to exchange_max_body, sent to the core
+					unparsed as a blob (the core parses it once) */
 };
 
 /* A route: method + path pattern (see http_route_match) -> core operation. */
@@ -84,6 +86,8 @@ const struct web_route *web_route_find(const struct web_route *routes, struct we
 /* Reads the body (bounded by max_body). 0, or the HTTP status to answer
  * (413 too large, 400 unreadable). */
 int web_read_body(struct web_request *req);
+/* The same with another bound (the exchange routes: exchange_max_body). */
+int web_read_body_max(struct web_request *req, long max);
 
 /* The auth block of a core request. csrf overrides the X-CSRF-Token header
  * (a form's hidden field). Returns a new object. */

@@ -11,6 +11,7 @@ int audit_log(struct ctx *ctx, const char *action, int success, const char *obje
 	const char *kind = ctx->system			    ? "system"
 			   : ctx->user_id		    ? "user"
 			   : ctx->op->access == OP_OPERATOR ? "operator"
+			   : ctx->api_key_id		    ? "api_key"
 							    : "anonymous";
 	PGresult *res;
 
@@ -77,6 +78,11 @@ static const struct {
 	{"ndfl.children_set", "Изменены вычеты НДФЛ на детей"},
 	{"payterms.set", "Изменены условия оплаты сотрудника"},
 	{"payterms.deleted", "Удалены условия оплаты сотрудника"},
+	{"exchange.upserted", "Обмен: данные приняты"},
+	{"api_keys.created", "Создан ключ API"},
+	{"api_keys.revoked", "Ключ API отозван"},
+	{"staff.employee_created", "Добавлен сотрудник"},
+	{"staff.employee_updated", "Изменены данные сотрудника"},
 };
 
 const char *audit_action_title(const char *action)
@@ -93,6 +99,8 @@ const char *audit_actor_title(const char *kind)
 		return "Сервис";
 	if (strcmp(kind, "operator") == 0)
 		return "Оператор";
+	if (strcmp(kind, "api_key") == 0)
+		return "Обмен по ключу API";
 	if (strcmp(kind, "anonymous") == 0)
 		return "Не выполнен вход";
 	return "Пользователь";

@@ -104,6 +104,8 @@ const struct cfg_key cfg_keys[] = {
 	    "Processes per responder; each serves one request at a time."),
 	KEY(max_body, CFG_SIZE, "1m", 1024, 1L << 30, 0,
 	    "Largest HTTP request body; larger ones get 413."),
+	KEY(exchange_max_body, CFG_SIZE, "32m", 1024, 1L << 30, 0,
+	    "Largest body of an exchange call (/api/exchange/v1/); keep max_blob at least as large."),
 	KEY(core_timeout_ms, CFG_INT, "5000", 100, 600000, 0,
 	    "How long a responder waits for the core before answering 503."),
 	KEY(core_connect_timeout_ms, CFG_INT, "1000", 10, 60000, 0,

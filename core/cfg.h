@@ -76,6 +76,7 @@ struct cfg {
 	long responder_socket_mode;
 	long responders;
 	long max_body;
+	long exchange_max_body;
 	long core_timeout_ms;
 	long core_connect_timeout_ms;
 	char *templates_dir;

@@ -312,6 +312,35 @@ static void dispatch_put_frame(struct buf *out, uint16_t type, uint32_t frame_id
 	buf_append(out, data, len);
 }
 
+/* A batch's field errors "items[3].email" are also given by item:
+ * error.items = {"3": {"email": "..."}}. */
+static void dispatch_error_items(json_object *e, json_object *fields)
+{
+	json_object *items = NULL;
+
+	json_object_object_foreach(fields, key, val) {
+		char index[24], *end;
+		unsigned long n;
+		json_object *item;
+		if (strncmp(key, "items[", 6) != 0)
+			continue;
+		n = strtoul(key + 6, &end, 10);
+		if (end == key + 6 || end[0] != ']' || end[1] != '.' || end[2] == '\0')
+			continue;
+		if (items == NULL) {
+			items = json_object_new_object();
+			json_object_object_add(e, "items", items);
+		}
+		snprintf(index, sizeof(index), "%lu", n);
+		item = jsonx_get(items, index);
+		if (item == NULL) {
+			item = json_object_new_object();
+			json_object_object_add(items, index, item);
+		}
+		json_object_object_add(item, end + 2, json_object_get(val));
+	}
+}
+
 static json_object *dispatch_error_object(int error, const char *message, json_object *fields,
 					  json_object *codes)
 {
@@ -319,8 +348,10 @@ static json_object *dispatch_error_object(int error, const char *message, json_o
 
 	jsonx_set_str(e, "code", proto_errors[error].code);
 	jsonx_set_str(e, "message", message ? message : proto_errors[error].message);
-	if (fields)
+	if (fields) {
 		json_object_object_add(e, "fields", json_object_get(fields));
+		dispatch_error_items(e, fields);
+	}
 	if (codes)
 		json_object_object_add(e, "field_codes", json_object_get(codes));
 	return e;
@@ -403,6 +434,8 @@ static void dispatch_reset_reply(struct ctx *ctx)
 	ctx->employee_id = 0;
 	ctx->roles = 0;
 	ctx->session_hash = NULL;
+	ctx->api_key_id = 0;
+	ctx->api_key_name = NULL;
 	if (ctx->download)
 		buf_reset(ctx->download);
 }

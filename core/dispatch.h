@@ -33,6 +33,7 @@ enum op_access {
 	OP_EMPLOYEE, /* a signed-in user of the host's tenant */
 	OP_ADMIN,    /* an administrator of the host's tenant */
 	OP_OPERATOR, /* cabinetctl from a user listed in operator_uids */
+	OP_EXCHANGE, /* an API key of the host's tenant (Bearer ck_...), never a session */
 };
 
 enum role_bits {
@@ -74,6 +75,8 @@ struct ctx {
 	int64_t employee_id;	   /* the user's employee, 0 if none */
 	unsigned roles;		   /* ROLE_* of the user */
 	const char *session_hash;  /* hex SHA-256 of the session token, or NULL */
+	int64_t api_key_id;	   /* OP_EXCHANGE: the key's id */
+	const char *api_key_name;  /* OP_EXCHANGE: the key's name */
 
 	/* the reply */
 	int status;

@@ -16,6 +16,7 @@ const struct op *const ops_tables[] = {
 	deductions_ops,
 	payterms_ops,
 	staff_ops,
+	exchange_ops,
 	NULL,
 };
 

@@ -918,6 +918,22 @@ int payrun_check_open(struct ctx *ctx, int from, int to)
 	return payrun_locked(ctx, atoi(PQgetvalue(res, 0, 0)), atoi(PQgetvalue(res, 0, 1)));
 }
 
+int payrun_closed_until(struct ctx *ctx, int *last)
+{
+	PGresult *res = ctx_sql(ctx,
+	                        "SELECT extract(year FROM max(month))::int, extract(month FROM "
+	                        "max(month))::int FROM payroll_documents WHERE tenant_id = $1 AND "
+	                        "status = 'closed'",
+	                        ctx_i64(ctx, ctx->tenant_id));
+
+	if (res == NULL)
+		return -1;
+	*last = PQgetisnull(res, 0, 0)
+	            ? DATE_NONE
+	            : date_month_last(atoi(PQgetvalue(res, 0, 0)), atoi(PQgetvalue(res, 0, 1)));
+	return 0;
+}
+
 /* The employees argument: absent (everyone) or an array of ids. */
 static int payrun_read_ids(struct payrun *r)
 {

@@ -63,6 +63,10 @@ const char *payrun_month_title(struct ctx *ctx, int year, int month);
  * with a Russian message naming the closed month.
  */
 int payrun_check_open(struct ctx *ctx, int from, int to);
+/* The last day of the latest closed month (DATE_NONE when none): a change
+ * effective from a date up to it is locked (the bulk form of
+ * payrun_check_open for the exchange). 0 or -1. */
+int payrun_closed_until(struct ctx *ctx, int *last);
 
 /* Reads args.month ("YYYY-MM"); 0, or -1 after a field error. */
 int payrun_month_arg(struct ctx *ctx, int *year, int *month);

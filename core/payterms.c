@@ -20,6 +20,7 @@
 #include "money.h"
 #include "ops.h"
 #include "payrun.h"
+#include "payterms.h"
 #include "worktime.h"
 
 #include <stdlib.h>
@@ -72,6 +73,29 @@ static int payterms_answer(struct ctx *ctx, int64_t employee)
 	return 0;
 }
 
+int payterms_write(struct ctx *ctx, json_object *set, json_object *drop)
+{
+	if (json_object_array_length(drop) > 0 &&
+	    ctx_sql(ctx,
+	            "DELETE FROM employee_pay p USING jsonb_to_recordset($2::jsonb) AS "
+	            "r(employee_id bigint, date_from date) WHERE p.tenant_id = $1 AND "
+	            "p.employee_id = r.employee_id AND p.date_from = r.date_from",
+	            ctx_i64(ctx, ctx->tenant_id), jsonx_dump(drop, NULL)) == NULL)
+		return -1;
+	if (json_object_array_length(set) > 0 &&
+	    ctx_sql(
+	        ctx,
+	        "INSERT INTO employee_pay (tenant_id, employee_id, date_from, rate, pay_by, norm) "
+	        "SELECT $1, r.employee_id, r.date_from, r.rate, r.pay_by, r.norm FROM "
+	        "jsonb_to_recordset($2::jsonb) AS r(employee_id bigint, date_from date, rate "
+	        "numeric, pay_by text, norm text) ON CONFLICT (tenant_id, employee_id, date_from) "
+	        "DO UPDATE SET rate = EXCLUDED.rate, pay_by = EXCLUDED.pay_by, norm = "
+	        "EXCLUDED.norm",
+	        ctx_i64(ctx, ctx->tenant_id), jsonx_dump(set, NULL)) == NULL)
+		return -1;
+	return 0;
+}
+
 /* GET /api/admin/employees/{id}/pay */
 static int payterms_list(struct ctx *ctx)
 {
@@ -113,15 +137,19 @@ static int payterms_set(struct ctx *ctx)
 	if (worktime_employee_check(ctx, employee, 1) < 0 || payterms_open_from(ctx, from) < 0)
 		return -1;
 	money_format(kopecks, text);
-	if (ctx_sql(
-	        ctx,
-	        "INSERT INTO employee_pay (tenant_id, employee_id, date_from, rate, pay_by, norm) "
-	        "VALUES ($1, $2, $3, $4, $5, nullif($6, '')) ON CONFLICT (tenant_id, employee_id, "
-	        "date_from) DO UPDATE SET rate = EXCLUDED.rate, pay_by = EXCLUDED.pay_by, "
-	        "norm = EXCLUDED.norm",
-	        ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, employee), worktime_date_iso(ctx, from),
-	        text, pay_by, norm) == NULL)
-		return -1;
+	{
+		json_object *set = arena_own(ctx->arena, json_object_new_array()),
+		            *drop = arena_own(ctx->arena, json_object_new_array()),
+		            *row = json_object_new_object();
+		jsonx_set_int(row, "employee_id", employee);
+		jsonx_set_str(row, "date_from", worktime_date_iso(ctx, from));
+		jsonx_set_str(row, "rate", text);
+		jsonx_set_str(row, "pay_by", pay_by);
+		jsonx_set_str(row, "norm", norm && *norm ? norm : NULL);
+		json_object_array_add(set, row);
+		if (payterms_write(ctx, set, drop) < 0)
+			return -1;
+	}
 	/* the amount is the employee's personal data: the audit keeps the date only */
 	if (audit_log(ctx, "payterms.set", 1, "employee", ctx_i64(ctx, employee),
 	              audit_detail("date_from", worktime_date_iso(ctx, from))) < 0)

@@ -190,7 +190,8 @@ static json_object *schedules_form_days(struct ctx *ctx)
 	if (kind && strcmp(kind, "cycle") == 0)
 		while (n > 0) {
 			/* a JSON null element has no string: empty too */
-			const char *h = json_object_get_string(json_object_array_get_idx(hours, n - 1));
+			const char *h =
+			    json_object_get_string(json_object_array_get_idx(hours, n - 1));
 			if (h && *h)
 				break;
 			n--;
@@ -529,6 +530,28 @@ static int schedules_open_from(struct ctx *ctx, int from)
 	return payrun_check_open(ctx, from, date_month_last(DATE_MAX_YEAR, 12));
 }
 
+int schedules_assignments_write(struct ctx *ctx, json_object *set, json_object *drop)
+{
+	if (json_object_array_length(drop) > 0 &&
+	    ctx_sql(
+	        ctx,
+	        "DELETE FROM schedule_assignments a USING jsonb_to_recordset($2::jsonb) AS "
+	        "r(employee_id bigint, date_from date) WHERE a.tenant_id = $1 AND a.employee_id "
+	        "= r.employee_id AND a.date_from = r.date_from",
+	        ctx_i64(ctx, ctx->tenant_id), jsonx_dump(drop, NULL)) == NULL)
+		return -1;
+	if (json_object_array_length(set) > 0 &&
+	    ctx_sql(ctx,
+	            "INSERT INTO schedule_assignments (tenant_id, employee_id, schedule_id, "
+	            "date_from) SELECT $1, r.employee_id, r.schedule_id, r.date_from FROM "
+	            "jsonb_to_recordset($2::jsonb) AS r(employee_id bigint, schedule_id bigint, "
+	            "date_from date) ON CONFLICT (tenant_id, employee_id, date_from) DO UPDATE SET "
+	            "schedule_id = EXCLUDED.schedule_id",
+	            ctx_i64(ctx, ctx->tenant_id), jsonx_dump(set, NULL)) == NULL)
+		return -1;
+	return 0;
+}
+
 static int schedules_assign(struct ctx *ctx)
 {
 	int64_t employee, schedule;
@@ -595,8 +618,8 @@ static int schedules_individual_args(struct ctx *ctx, int64_t *employee, int *ye
 	if (ctx_arg_int(ctx, "id", 1, INT64_MAX, CTX_REQUIRED, employee) < 0 ||
 	    worktime_arg_month(ctx, "month", year, month) < 0)
 		return -1;
-	if ((ctx->op->flags & OP_WRITE) &&
-	    payrun_check_open(ctx, date_month_first(*year, *month), date_month_last(*year, *month)) < 0)
+	if ((ctx->op->flags & OP_WRITE) && payrun_check_open(ctx, date_month_first(*year, *month),
+	                                                     date_month_last(*year, *month)) < 0)
 		return -1;
 	return worktime_employee_check(ctx, *employee, ctx->op->flags & OP_WRITE);
 }

@@ -33,4 +33,10 @@ struct schedules_calendars {
 struct calendar *schedules_calendar(struct ctx *ctx, struct schedules_calendars *cache,
                                     const char *calendar_id);
 
+/* Writes schedule assignments in bulk (the exchange): set is a JSON array
+ * of {"employee_id", "schedule_id", "date_from"} (a row of the same date is
+ * replaced), drop of {"employee_id", "date_from"}. The caller has checked
+ * the employees, the schedules and the closed months. 0 or -1. */
+int schedules_assignments_write(struct ctx *ctx, json_object *set, json_object *drop);
+
 #endif

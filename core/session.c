@@ -49,7 +49,7 @@ static void session_hex(const unsigned char *in, size_t n, char *out)
 }
 
 /* "\\x<hex of sha256(token)>" for a bytea parameter */
-static const char *session_token_hash(struct ctx *ctx, const char *token)
+const char *session_token_hash(struct ctx *ctx, const char *token)
 {
 	unsigned char digest[32];
 	unsigned int len = 0;
@@ -67,6 +67,38 @@ static int session_csrf_ok(const char *want, const char *got)
 	size_t n = strlen(want);
 
 	return got && strlen(got) == n && CRYPTO_memcmp(want, got, n) == 0;
+}
+
+int session_is_api_key(const char *token)
+{
+	return strncmp(token, SESSION_KEY_PREFIX, 3) == 0 && strlen(token) == SESSION_KEY_LEN;
+}
+
+/* OP_EXCHANGE: an API key of the host's tenant as a Bearer token; a
+ * session, however valid, is not accepted. */
+static int session_api_key(struct ctx *ctx, const char *token, const char *via)
+{
+	PGresult *res;
+
+	ctx->user_id = 0;
+	ctx->employee_id = 0;
+	ctx->roles = 0;
+	ctx->session_hash = NULL;
+	if (token == NULL || via == NULL || strcmp(via, "bearer") != 0 ||
+	    !session_is_api_key(token))
+		return ctx_fail(ctx, PROTO_ERR_unauthorized,
+				"Нужен ключ API: заголовок Authorization: Bearer ck_...");
+	res = ctx_sql(ctx,
+		      "UPDATE api_keys SET last_used_at = now() WHERE tenant_id = $1 AND "
+		      "key_hash = $2 AND revoked_at IS NULL RETURNING id, name",
+		      ctx_i64(ctx, ctx->tenant_id), session_token_hash(ctx, token));
+	if (res == NULL)
+		return -1;
+	if (PQntuples(res) == 0)
+		return ctx_fail(ctx, PROTO_ERR_unauthorized, "Ключ API не действует");
+	ctx->api_key_id = atoll(PQgetvalue(res, 0, 0));
+	ctx->api_key_name = PQgetvalue(res, 0, 1);
+	return 0;
 }
 
 int session_resolve(struct ctx *ctx)
@@ -117,6 +149,12 @@ int session_resolve(struct ctx *ctx)
 		    !session_csrf_ok(PQgetvalue(res, 0, 6), jsonx_get_str(ctx->auth, "csrf")))
 			return ctx_fail(ctx, PROTO_ERR_csrf, NULL);
 	}
+	if (access == OP_EXCHANGE)
+		return session_api_key(ctx, token, via);
+	if (token && session_is_api_key(token))
+		/* a key is good for the exchange routes only */
+		return ctx_fail(ctx, PROTO_ERR_unauthorized,
+				"Ключ API действует только для обмена (/api/exchange/v1/)");
 	if (access == OP_TENANT)
 		return 0;
 	if (ctx->user_id == 0)
@@ -150,6 +188,19 @@ static void session_b64url(const unsigned char *in, size_t n, char *out)
 		out[o++] = al[(v >> 6) & 63];
 	}
 	out[o] = '\0';
+}
+
+const char *session_new_api_key(struct ctx *ctx)
+{
+	unsigned char raw[SESSION_TOKEN_BYTES];
+	char *key = arena_alloc(ctx->arena, SESSION_KEY_LEN + 1);
+
+	if (RAND_bytes(raw, sizeof(raw)) != 1)
+		return NULL;
+	memcpy(key, SESSION_KEY_PREFIX, 3);
+	session_b64url(raw, sizeof(raw), key + 3);
+	OPENSSL_cleanse(raw, sizeof(raw));
+	return key;
 }
 
 int session_open(struct ctx *ctx, int64_t user_id)

@@ -17,6 +17,16 @@
  * fails the request (404 unknown host or another tenant's session, 403
  * disabled tenant or missing role or CSRF, 401 no session) otherwise. */
 int session_resolve(struct ctx *ctx);
+
+/* API keys of the exchange: "ck_" + 43 base64url characters (256 random
+ * bits), 46 in all; a session token is 43, so the two never mix. */
+#define SESSION_KEY_PREFIX "ck_"
+#define SESSION_KEY_LEN    46
+int session_is_api_key(const char *token);
+/* A new key in arena memory (NULL when the random source fails). */
+const char *session_new_api_key(struct ctx *ctx);
+/* "\\x<hex of SHA-256(token)>", the bytea parameter of a stored token or key. */
+const char *session_token_hash(struct ctx *ctx, const char *token);
 /* The subdomain of a Host header value under base_domain, into out; -1 when
  * the host is not a tenant host. */
 int session_host_subdomain(const char *host, const char *base_domain, char *out, size_t outlen);

@@ -210,3 +210,132 @@ int validate_login_key(const char *in, char *out, size_t outlen)
 	out[n] = '\0';
 	return 0;
 }
+
+/* The digits of in, spaces and hyphens dropped; -1 on anything else or
+ * more than max digits. */
+static int validate_digits(const char *in, char *out, size_t outlen, size_t max, size_t *n)
+{
+	*n = 0;
+	for (const char *p = in; *p; p++) {
+		if (*p == ' ' || *p == '-')
+			continue;
+		if (!isdigit((unsigned char)*p) || *n >= max || *n + 1 >= outlen)
+			return -1;
+		out[(*n)++] = *p;
+	}
+	out[*n] = '\0';
+	return 0;
+}
+
+int validate_snils(const char *in, char *out, size_t outlen, const char **code, const char **why)
+{
+	size_t n;
+	int sum = 0, check;
+
+	if (validate_digits(in, out, outlen, 11, &n) < 0 || n != 11) {
+		*code = "format";
+		*why = "СНИЛС — 11 цифр, например 112-233-445 95";
+		return -1;
+	}
+	for (int i = 0; i < 9; i++)
+		sum += (out[i] - '0') * (9 - i);
+	if (strncmp(out, "001001998", 9) <= 0)
+		return 0; /* the first numbers were issued without a check number */
+	check = sum < 100 ? sum : sum % 101 == 100 ? 0 : sum % 101;
+	if (check != (out[9] - '0') * 10 + (out[10] - '0')) {
+		*code = "checksum";
+		*why = "СНИЛС с ошибкой: не сходится контрольное число, проверьте цифры";
+		return -1;
+	}
+	return 0;
+}
+
+static int validate_inn_digit(const char *d, const int *w, int n)
+{
+	int sum = 0;
+
+	for (int i = 0; i < n; i++)
+		sum += (d[i] - '0') * w[i];
+	return sum % 11 % 10;
+}
+
+int validate_inn(const char *in, int digits, char *out, size_t outlen, const char **code,
+		 const char **why)
+{
+	static const int w10[] = {2, 4, 10, 3, 5, 9, 4, 6, 8};
+	static const int w11[] = {7, 2, 4, 10, 3, 5, 9, 4, 6, 8};
+	static const int w12[] = {3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8};
+	size_t n;
+	int ok;
+
+	if (validate_digits(in, out, outlen, 12, &n) < 0 || (n != 10 && n != 12) ||
+	    (digits && n != (size_t)digits)) {
+		*code = "format";
+		*why = digits == 12   ? "ИНН физического лица — 12 цифр"
+		       : digits == 10 ? "ИНН организации — 10 цифр"
+				      : "ИНН — 10 цифр (организация) или 12 (индивидуальный "
+					"предприниматель)";
+		return -1;
+	}
+	if (n == 10)
+		ok = validate_inn_digit(out, w10, 9) == out[9] - '0';
+	else
+		ok = validate_inn_digit(out, w11, 10) == out[10] - '0' &&
+		     validate_inn_digit(out, w12, 11) == out[11] - '0';
+	if (!ok) {
+		*code = "checksum";
+		*why = "ИНН с ошибкой: не сходятся контрольные цифры, проверьте номер";
+		return -1;
+	}
+	return 0;
+}
+
+int validate_kpp(const char *in, char *out, size_t outlen, const char **code, const char **why)
+{
+	size_t n = strlen(in);
+
+	if (n != 9 || outlen < 10)
+		goto bad;
+	for (size_t i = 0; i < 9; i++) {
+		char c = in[i];
+		if (!(isdigit((unsigned char)c) || ((i == 4 || i == 5) && c >= 'A' && c <= 'Z')))
+			goto bad;
+		out[i] = c;
+	}
+	out[9] = '\0';
+	return 0;
+bad:
+	*code = "format";
+	*why = "КПП — 9 знаков: 4 цифры, 2 цифры или заглавные латинские буквы, 3 цифры";
+	return -1;
+}
+
+static int validate_okpo_digit(const char *d, int n, int first)
+{
+	int sum = 0;
+
+	for (int i = 0; i < n; i++)
+		sum += (d[i] - '0') * ((first + i - 1) % 10 + 1);
+	return sum % 11;
+}
+
+int validate_okpo(const char *in, char *out, size_t outlen, const char **code, const char **why)
+{
+	size_t n;
+	int check;
+
+	if (validate_digits(in, out, outlen, 10, &n) < 0 || (n != 8 && n != 10)) {
+		*code = "format";
+		*why = "ОКПО — 8 цифр (организация) или 10 (индивидуальный предприниматель)";
+		return -1;
+	}
+	check = validate_okpo_digit(out, (int)n - 1, 1);
+	if (check == 10)
+		check = validate_okpo_digit(out, (int)n - 1, 3) % 10;
+	if (check != out[n - 1] - '0') {
+		*code = "checksum";
+		*why = "ОКПО с ошибкой: не сходится контрольная цифра, проверьте код";
+		return -1;
+	}
+	return 0;
+}

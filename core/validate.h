@@ -34,4 +34,24 @@ int validate_full_name(const char *in, char *out, size_t outlen, const char **co
  * an empty or oversized login. */
 int validate_login_key(const char *in, char *out, size_t outlen);
 
+/*
+ * Russian identifiers of people and organizations, with their check digits.
+ * Spaces and hyphens between the digits are allowed and dropped; out gets
+ * the digits only.
+ */
+#define VALIDATE_ID_MAX 16
+/* СНИЛС: 11 digits; the last two are the check number of the first nine
+ * (weights 9..1, sum mod 101, 100 -> 00); numbers up to 001-001-998 have
+ * no check number. */
+int validate_snils(const char *in, char *out, size_t outlen, const char **code, const char **why);
+/* ИНН of a person (12 digits, two check digits) when digits == 12, of an
+ * organization (10 digits, one) when 10, either when 0. */
+int validate_inn(const char *in, int digits, char *out, size_t outlen, const char **code,
+		 const char **why);
+/* КПП: 9 characters, 4 digits, 2 digits or Latin capitals, 3 digits. */
+int validate_kpp(const char *in, char *out, size_t outlen, const char **code, const char **why);
+/* ОКПО: 8 digits (organizations) or 10 (individual entrepreneurs), the last
+ * a check digit (weights 1..n, mod 11; on 10, weights 3..n+2; 10 -> 0). */
+int validate_okpo(const char *in, char *out, size_t outlen, const char **code, const char **why);
+
 #endif

@@ -244,6 +244,7 @@ write_config() {
 		-e "s|@BASE_DOMAIN@|$BASE_DOMAIN|g" \
 		-e "s|@WWW_DIR@|$ROOT/cgi/www|" \
 		-e "s|@MAX_BODY@|$(sed -n 's/^max_body *= *//p' "$CONF" | tail -n 1 | grep . || echo 1m)|" \
+		-e "s|@EXCHANGE_MAX_BODY@|$(sed -n 's/^exchange_max_body *= *//p' "$CONF" | tail -n 1 | grep . || echo 32m)|" \
 		-e "s|@API_SOCKET@|$RUN/api.sock|" \
 		-e "s|@ADMIN_SOCKET@|$RUN/admin.sock|" \
 		-e "s|@NGINX_CONF_DIR@|/etc/nginx|" \

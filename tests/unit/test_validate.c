@@ -313,6 +313,62 @@ TEST(test_password_check)
 	CHECK(strstr(why, "256") != NULL);
 }
 
+/* Russian identifiers: real-looking numbers with their check digits, and
+ * the same with one digit changed. */
+static const struct vcase snils_cases[] = {
+    {"112-233-445 95", "11223344595", NULL, NULL},
+    {"11223344595", "11223344595", NULL, NULL},
+    {"001-001-997 00", "00100199700", NULL, NULL}, /* before check numbers */
+    {"112-233-445 94", NULL, "checksum", "контрольное число"},
+    {"112-233-445", NULL, "format", "11 цифр"},
+    {"112.233.445 95", NULL, "format", "11 цифр"},
+};
+
+static int inn_person(const char *in, char *out, size_t n, const char **code, const char **why)
+{
+	return validate_inn(in, 12, out, n, code, why);
+}
+
+static int inn_any(const char *in, char *out, size_t n, const char **code, const char **why)
+{
+	return validate_inn(in, 0, out, n, code, why);
+}
+
+static const struct vcase inn_person_cases[] = {
+    {"500100732259", "500100732259", NULL, NULL},
+    {"500100732258", NULL, "checksum", "контрольные цифры"},
+    {"7707083893", NULL, "format", "12 цифр"},
+};
+
+static const struct vcase inn_any_cases[] = {
+    {"7707083893", "7707083893", NULL, NULL},
+    {"7707083894", NULL, "checksum", "контрольные цифры"},
+    {"500100732259", "500100732259", NULL, NULL},
+    {"77070838", NULL, "format", "10 цифр"},
+};
+
+static const struct vcase kpp_cases[] = {
+    {"773601001", "773601001", NULL, NULL},
+    {"7736AB001", "7736AB001", NULL, NULL},
+    {"7736ab001", NULL, "format", "9 знаков"},
+    {"77360100", NULL, "format", "9 знаков"},
+};
+
+static const struct vcase okpo_cases[] = {
+    {"00032537", "00032537", NULL, NULL},
+    {"00032536", NULL, "checksum", "контрольная цифра"},
+    {"0003253", NULL, "format", "8 цифр"},
+};
+
+TEST(test_identifiers)
+{
+	RUN_CASES("snils", validate_snils, snils_cases, VALIDATE_ID_MAX);
+	RUN_CASES("inn12", inn_person, inn_person_cases, VALIDATE_ID_MAX);
+	RUN_CASES("inn", inn_any, inn_any_cases, VALIDATE_ID_MAX);
+	RUN_CASES("kpp", validate_kpp, kpp_cases, VALIDATE_ID_MAX);
+	RUN_CASES("okpo", validate_okpo, okpo_cases, VALIDATE_ID_MAX);
+}
+
 int main(void)
 {
 	RUN(test_phone);
@@ -321,5 +377,6 @@ int main(void)
 	RUN(test_full_name);
 	RUN(test_login_key);
 	RUN(test_password_check);
+	RUN(test_identifiers);
 	return check_report();
 }

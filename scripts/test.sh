@@ -23,6 +23,7 @@ command -v npm >/dev/null || EXTRA="$EXTRA nodejs npm"
 CABINET_EXTRA_PACKAGES=$EXTRA "$ROOT/scripts/run.sh" deps
 # the browser tests' driver (playwright-core, pinned in package-lock.json)
 (cd "$ROOT/tests/e2e" && npm ci --no-audit --no-fund --loglevel=error)
+(cd "$ROOT/tests/openapi" && npm ci --no-audit --no-fund --loglevel=error)
 
 pass() { # pass NAME BUILD_DIR CMAKE_ARGS...
 	local name=$1 dir=$2

@@ -216,38 +216,37 @@ static const struct xkind x_kinds[] = {
                                                                                "= $1 AND x.id = "
                                                                                "r.id"},
     [EXCHANGE_DEPARTMENTS] =
-        {
-            "departments", "подразделение", x_dep_fields, NF(x_dep_fields),
-            "SELECT x.id, x.external_id, x.name, o.external_id, p.external_id, h.external_id FROM "
-            "departments x LEFT JOIN organizations o ON o.tenant_id = x.tenant_id AND o.id = "
-            "x.organization_id LEFT JOIN departments p ON p.tenant_id = x.tenant_id AND p.id = "
-            "x.parent_id LEFT JOIN employees h ON h.tenant_id = x.tenant_id AND h.id = x.head_id "
-            "WHERE x.tenant_id = $1 AND ",
-            "INSERT INTO departments (tenant_id, external_id, name) SELECT $1, r.external_id, "
-            "r.name "
-            "FROM " RS("external_id text, name text") " RETURNING id, external_id",
-            "UPDATE departments x SET external_id = r.external_id, name = r.name, organization_id "
-            "= " REF("organizations", "organization") ", parent_id = " REF(
-                "departments",
-                "parent") ", head_id = " REF("employees",
-                                             "head") ", updated_at = now() FROM " RS("id bigint, "
-                                                                                     "external_id "
-                                                                                     "text, name "
-                                                                                     "text, "
-                                                                                     "organization "
-                                                                                     "text, parent "
-                                                                                     "text, head "
-                                                                                     "text") " WHER"
-                                                                                             "E "
-                                                                                             "x."
-                                                                                             "tenan"
-                                                                                             "t_id "
-                                                                                             "= $1 "
-                                                                                             "AND "
-                                                                                             "x.id "
-                                                                                             "= "
-                                                                                             "r."
-                                                                                             "id"},
+        {"departments", "подразделение", x_dep_fields, NF(x_dep_fields),
+         "SELECT x.id, x.external_id, x.name, o.external_id, p.external_id, h.external_id FROM "
+         "departments x LEFT JOIN organizations o ON o.tenant_id = x.tenant_id AND o.id = "
+         "x.organization_id LEFT JOIN departments p ON p.tenant_id = x.tenant_id AND p.id = "
+         "x.parent_id LEFT JOIN employees h ON h.tenant_id = x.tenant_id AND h.id = x.head_id "
+         "WHERE x.tenant_id = $1 AND ",
+         "INSERT INTO departments (tenant_id, external_id, name) SELECT $1, r.external_id, "
+         "r.name "
+         "FROM " RS("external_id text, name text") " RETURNING id, external_id",
+         "UPDATE departments x SET external_id = r.external_id, name = r.name, organization_id "
+         "= " REF("organizations", "organization") ", parent_id = " REF(
+             "departments",
+             "parent") ", head_id = " REF("employees",
+                                          "head") ", updated_at = now() FROM " RS("id bigint, "
+                                                                                  "external_id "
+                                                                                  "text, name "
+                                                                                  "text, "
+                                                                                  "organization "
+                                                                                  "text, parent "
+                                                                                  "text, head "
+                                                                                  "text") " WHER"
+                                                                                          "E "
+                                                                                          "x."
+                                                                                          "tenan"
+                                                                                          "t_id "
+                                                                                          "= $1 "
+                                                                                          "AND "
+                                                                                          "x.id "
+                                                                                          "= "
+                                                                                          "r."
+                                                                                          "id"},
     [EXCHANGE_POSITIONS] =
         {"positions", "должность", x_pos_fields, NF(x_pos_fields),
          "SELECT x.id, x.external_id, x.name FROM positions x WHERE x.tenant_id = $1 AND ",
@@ -257,63 +256,62 @@ static const struct xkind x_kinds[] = {
          "FROM " RS("id bigint, external_id text, name text") " WHERE x.tenant_id = $1 AND x.id = "
                                                               "r.id"},
     [EXCHANGE_EMPLOYEES] =
-        {
-            "employees", "сотрудник", x_emp_fields, NF(x_emp_fields),
-            "SELECT x.id, x.external_id, x.personnel_number, x.full_name, x.birth_date::text, "
-            "o.external_id, d.external_id, p.external_id, x.hired::text, x.dismissed::text, "
-            "x.phone, "
-            "x.email, x.snils, x.inn, CASE WHEN x.insurance_years IS NOT NULL THEN "
-            "x.insurance_years "
-            "|| '|' || x.insurance_months || '|' || x.insurance_as_of END, "
-            "(SELECT string_agg(a.date_from || ':' || a.schedule_id, ',' ORDER BY a.date_from) "
-            "FROM "
-            "schedule_assignments a WHERE a.tenant_id = x.tenant_id AND a.employee_id = x.id), "
-            "(SELECT string_agg(t.date_from || ':' || t.rate || ':' || t.pay_by || ':' || "
-            "coalesce(t.norm, ''), ',' ORDER BY t.date_from) FROM employee_pay t WHERE t.tenant_id "
-            "= "
-            "x.tenant_id AND t.employee_id = x.id) "
-            "FROM employees x LEFT JOIN organizations o ON o.tenant_id = x.tenant_id AND o.id = "
-            "x.organization_id LEFT JOIN departments d ON d.tenant_id = x.tenant_id AND d.id = "
-            "x.department_id LEFT JOIN positions p ON p.tenant_id = x.tenant_id AND p.id = "
-            "x.position_id WHERE x.tenant_id = $1 AND ",
-            "INSERT INTO employees (tenant_id, external_id, full_name) SELECT $1, r.external_id, "
-            "r.full_name FROM " RS("external_id text, full_name text") " RETURNING id, external_id",
-            "UPDATE employees x SET external_id = r.external_id, personnel_number = "
-            "r.personnel_number, full_name = r.full_name, birth_date = r.birth_date::date, "
-            "organization_id = " REF("organizations", "organization") ", department_id = " REF(
-                "departments",
-                "department") ", position_id = " REF("positions",
-                                                     "position") ", hired = r.hired::date, "
-                                                                 "dismissed = r.dismissed::date, "
-                                                                 "phone = r.phone, email = "
-                                                                 "r.email, snils = r.snils, inn = "
-                                                                 "r.inn, insurance_years = "
-                                                                 "nullif(split_part(r.insurance, "
-                                                                 "'|', 1), '')::int, "
-                                                                 "insurance_months = "
-                                                                 "nullif(split_part(r.insurance, "
-                                                                 "'|', 2), '')::int, "
-                                                                 "insurance_as_of = "
-                                                                 "nullif(split_part(r.insurance, "
-                                                                 "'|', 3), '')::date, "
-                                                                 "awaiting_match = "
-                                                                 "false, updated_at = now() "
-                                                                 "FROM " RS(
-                                                                     "id bigint, external_id text, "
-                                                                     "personnel_number text, "
-                                                                     "full_name text, birth_date "
-                                                                     "text, "
-                                                                     "organization text, "
-                                                                     "department text, position "
-                                                                     "text, hired text, dismissed "
-                                                                     "text, "
-                                                                     "phone text, email text, "
-                                                                     "snils text, inn text, "
-                                                                     "insurance text") " WHERE "
-                                                                                       "x.tenant_"
-                                                                                       "id = $1 "
-                                                                                       "AND x.id = "
-                                                                                       "r.id"},
+        {"employees", "сотрудник", x_emp_fields, NF(x_emp_fields),
+         "SELECT x.id, x.external_id, x.personnel_number, x.full_name, x.birth_date::text, "
+         "o.external_id, d.external_id, p.external_id, x.hired::text, x.dismissed::text, "
+         "x.phone, "
+         "x.email, x.snils, x.inn, CASE WHEN x.insurance_years IS NOT NULL THEN "
+         "x.insurance_years "
+         "|| '|' || x.insurance_months || '|' || x.insurance_as_of END, "
+         "(SELECT string_agg(a.date_from || ':' || a.schedule_id, ',' ORDER BY a.date_from) "
+         "FROM "
+         "schedule_assignments a WHERE a.tenant_id = x.tenant_id AND a.employee_id = x.id), "
+         "(SELECT string_agg(t.date_from || ':' || t.rate || ':' || t.pay_by || ':' || "
+         "coalesce(t.norm, ''), ',' ORDER BY t.date_from) FROM employee_pay t WHERE t.tenant_id "
+         "= "
+         "x.tenant_id AND t.employee_id = x.id) "
+         "FROM employees x LEFT JOIN organizations o ON o.tenant_id = x.tenant_id AND o.id = "
+         "x.organization_id LEFT JOIN departments d ON d.tenant_id = x.tenant_id AND d.id = "
+         "x.department_id LEFT JOIN positions p ON p.tenant_id = x.tenant_id AND p.id = "
+         "x.position_id WHERE x.tenant_id = $1 AND ",
+         "INSERT INTO employees (tenant_id, external_id, full_name) SELECT $1, r.external_id, "
+         "r.full_name FROM " RS("external_id text, full_name text") " RETURNING id, external_id",
+         "UPDATE employees x SET external_id = r.external_id, personnel_number = "
+         "r.personnel_number, full_name = r.full_name, birth_date = r.birth_date::date, "
+         "organization_id = " REF("organizations", "organization") ", department_id = " REF(
+             "departments",
+             "department") ", position_id = " REF("positions",
+                                                  "position") ", hired = r.hired::date, "
+                                                              "dismissed = r.dismissed::date, "
+                                                              "phone = r.phone, email = "
+                                                              "r.email, snils = r.snils, inn = "
+                                                              "r.inn, insurance_years = "
+                                                              "nullif(split_part(r.insurance, "
+                                                              "'|', 1), '')::int, "
+                                                              "insurance_months = "
+                                                              "nullif(split_part(r.insurance, "
+                                                              "'|', 2), '')::int, "
+                                                              "insurance_as_of = "
+                                                              "nullif(split_part(r.insurance, "
+                                                              "'|', 3), '')::date, "
+                                                              "awaiting_match = "
+                                                              "false, updated_at = now() "
+                                                              "FROM " RS(
+                                                                  "id bigint, external_id text, "
+                                                                  "personnel_number text, "
+                                                                  "full_name text, birth_date "
+                                                                  "text, "
+                                                                  "organization text, "
+                                                                  "department text, position "
+                                                                  "text, hired text, dismissed "
+                                                                  "text, "
+                                                                  "phone text, email text, "
+                                                                  "snils text, inn text, "
+                                                                  "insurance text") " WHERE "
+                                                                                    "x.tenant_"
+                                                                                    "id = $1 "
+                                                                                    "AND x.id = "
+                                                                                    "r.id"},
     [EXCHANGE_PERSONAL_FILE] =
         {"personal-file", "запись личного дела", x_pf_fields, NF(x_pf_fields),
          "SELECT x.id, x.external_id, e.external_id, x.kind, x.date_from::text, x.date_to::text, "
@@ -417,7 +415,8 @@ static int x_findex(const struct xkind *k, const char *name)
 	return -1;
 }
 
-/* JSON of a list of strings, for "IN (SELECT jsonb_array_elements_text($2))". */
+/* JSON of a list of strings, for "= ANY (ARRAY(SELECT jsonb_array_elements_text($2)))":
+ * the array is built once, then each element is an index lookup. */
 static const char *x_json_list(struct ctx *ctx, json_object *keys)
 {
 	json_object *arr = json_object_new_array();
@@ -804,12 +803,13 @@ static int x_load_rows(struct xbatch *b, PGresult *res, int match)
 /* Reads the stored rows of the batch's external ids. */
 static int x_load(struct xbatch *b)
 {
-	PGresult *res =
-	    ctx_sql(b->ctx,
-	            arena_printf(b->ctx->arena,
-	                         "%sx.external_id IN (SELECT jsonb_array_elements_text($2::jsonb))",
-	                         b->k->load_sql),
-	            ctx_i64(b->ctx, b->ctx->tenant_id), x_json_list(b->ctx, b->index));
+	PGresult *res = ctx_sql(
+	    b->ctx,
+	    arena_printf(
+	        b->ctx->arena,
+	        "%sx.external_id = ANY (ARRAY(SELECT jsonb_array_elements_text($2::jsonb)))",
+	        b->k->load_sql),
+	    ctx_i64(b->ctx, b->ctx->tenant_id), x_json_list(b->ctx, b->index));
 
 	if (res == NULL)
 		return -1;
@@ -894,8 +894,8 @@ static int x_load_refs(struct xbatch *b)
 		} else {
 			res = ctx_sql(b->ctx,
 			              arena_printf(b->ctx->arena,
-			                           "%sz.external_id IN (SELECT "
-			                           "jsonb_array_elements_text($2::jsonb))",
+			                           "%sz.external_id = ANY (ARRAY(SELECT "
+			                           "jsonb_array_elements_text($2::jsonb)))",
 			                           sql[r]),
 			              ctx_i64(b->ctx, b->ctx->tenant_id),
 			              x_json_list(b->ctx, wanted[r]));
@@ -1149,12 +1149,13 @@ static int x_check_numbers(struct xbatch *b)
 			json_object_object_add(nums, b->it[i].val[EF_NUMBER], NULL);
 	if (json_object_object_length(nums) == 0)
 		return 0;
-	res = ctx_sql(b->ctx,
-	              "SELECT e.external_id, coalesce(o.external_id, ''), e.personnel_number, "
-	              "e.full_name FROM employees e LEFT JOIN organizations o ON o.tenant_id = "
-	              "e.tenant_id AND o.id = e.organization_id WHERE e.tenant_id = $1 AND "
-	              "e.personnel_number IN (SELECT jsonb_array_elements_text($2::jsonb))",
-	              ctx_i64(b->ctx, b->ctx->tenant_id), x_json_list(b->ctx, nums));
+	res =
+	    ctx_sql(b->ctx,
+	            "SELECT e.external_id, coalesce(o.external_id, ''), e.personnel_number, "
+	            "e.full_name FROM employees e LEFT JOIN organizations o ON o.tenant_id = "
+	            "e.tenant_id AND o.id = e.organization_id WHERE e.tenant_id = $1 AND "
+	            "e.personnel_number = ANY (ARRAY(SELECT jsonb_array_elements_text($2::jsonb)))",
+	            ctx_i64(b->ctx, b->ctx->tenant_id), x_json_list(b->ctx, nums));
 	if (res == NULL)
 		return -1;
 	for (int r = 0; r < PQntuples(res); r++) {

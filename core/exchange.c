@@ -1149,19 +1149,21 @@ static int x_check_numbers(struct xbatch *b)
 			json_object_object_add(nums, b->it[i].val[EF_NUMBER], NULL);
 	if (json_object_object_length(nums) == 0)
 		return 0;
-	res =
-	    ctx_sql(b->ctx,
-	            "SELECT e.external_id, coalesce(o.external_id, ''), e.personnel_number, "
-	            "e.full_name FROM employees e LEFT JOIN organizations o ON o.tenant_id = "
-	            "e.tenant_id AND o.id = e.organization_id WHERE e.tenant_id = $1 AND "
-	            "e.personnel_number = ANY (ARRAY(SELECT jsonb_array_elements_text($2::jsonb)))",
-	            ctx_i64(b->ctx, b->ctx->tenant_id), x_json_list(b->ctx, nums));
+	res = ctx_sql(b->ctx,
+	              /* every number of the tenant, matched here: the planner has
+	               * no estimate of a list's length and joins it badly */
+	              "SELECT e.external_id, coalesce(o.external_id, ''), e.personnel_number "
+	              "FROM employees e LEFT JOIN organizations o ON o.tenant_id = e.tenant_id "
+	              "AND o.id = e.organization_id WHERE e.tenant_id = $1 AND "
+	              "e.personnel_number IS NOT NULL",
+	              ctx_i64(b->ctx, b->ctx->tenant_id));
 	if (res == NULL)
 		return -1;
 	for (int r = 0; r < PQntuples(res); r++) {
 		int64_t idx;
-		if (jsonx_get_int64(b->index, PQgetvalue(res, r, 0), &idx) == 0)
-			continue; /* in the batch: its new number counts */
+		if (jsonx_get(nums, PQgetvalue(res, r, 2)) == NULL ||
+		    jsonx_get_int64(b->index, PQgetvalue(res, r, 0), &idx) == 0)
+			continue; /* another number, or in the batch: its new number counts */
 		jsonx_set_str(seen,
 		              arena_printf(b->ctx->arena, "%s|%s", PQgetvalue(res, r, 1),
 		                           PQgetvalue(res, r, 2)),

@@ -1,6 +1,7 @@
 /*
  * fuzz_validate.c - core/validate.h and the pure password policy of
- * core/password.h on what people type into forms.
+ * core/password.h on what people type into forms and what the exchange
+ * sends (СНИЛС, ИНН, КПП, ОКПО with their check digits).
  *
  * The input, up to its first NUL, is given to every check twice: with an
  * output buffer of the documented size, and with an exact-size heap buffer
@@ -55,6 +56,43 @@ static void fuzz_name_ok(const char *out)
 	FUZZ_ASSERT(strstr(out, "  ") == NULL && strchr(out, '\t') == NULL);
 }
 
+/* СНИЛС, ИНН, КПП, ОКПО: digits only (КПП: two Latin capitals allowed),
+ * of a documented length */
+static void fuzz_digits_ok(const char *out, size_t a, size_t b)
+{
+	size_t n = strlen(out);
+
+	FUZZ_ASSERT(n == a || n == b);
+	for (size_t i = 0; i < n; i++)
+		FUZZ_ASSERT(isdigit((unsigned char)out[i]) ||
+		            (n == 9 && (i == 4 || i == 5) && out[i] >= 'A' && out[i] <= 'Z'));
+}
+
+static void fuzz_snils_ok(const char *out)
+{
+	fuzz_digits_ok(out, 11, 11);
+}
+
+static void fuzz_inn_ok(const char *out)
+{
+	fuzz_digits_ok(out, 10, 12);
+}
+
+static void fuzz_kpp_ok(const char *out)
+{
+	fuzz_digits_ok(out, 9, 9);
+}
+
+static void fuzz_okpo_ok(const char *out)
+{
+	fuzz_digits_ok(out, 8, 10);
+}
+
+static int fuzz_inn_any(const char *in, char *out, size_t n, const char **code, const char **why)
+{
+	return validate_inn(in, 0, out, n, code, why);
+}
+
 static void fuzz_one(fuzz_check_fn fn, void (*ok)(const char *), const char *in, size_t full,
                      size_t small)
 {
@@ -93,6 +131,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_one(validate_phone, fuzz_phone_ok, in, VALIDATE_PHONE_LEN + 1, small);
 	fuzz_one(validate_email, fuzz_email_ok, in, VALIDATE_EMAIL_MAX + 1, small);
 	fuzz_one(validate_full_name, fuzz_name_ok, in, VALIDATE_NAME_MAX * 4 + 1, small);
+	fuzz_one(validate_snils, fuzz_snils_ok, in, VALIDATE_ID_MAX, small);
+	fuzz_one(fuzz_inn_any, fuzz_inn_ok, in, VALIDATE_ID_MAX, small);
+	fuzz_one(validate_kpp, fuzz_kpp_ok, in, VALIDATE_ID_MAX, small);
+	fuzz_one(validate_okpo, fuzz_okpo_ok, in, VALIDATE_ID_MAX, small);
 	if (validate_login_key(in, key, sizeof(key)) == 0)
 		FUZZ_ASSERT(key[0] != '\0' && strlen(key) < sizeof(key));
 

@@ -235,6 +235,7 @@ static int auth_send_code(struct ctx *ctx, const struct auth_user *u)
 	char code[5];
 	const char *channel = u->phone ? "sms" : "email", *org, *text;
 	PGresult *res;
+	int rc;
 
 	if (auth_random_code(code) < 0 || RAND_bytes(salt, sizeof(salt)) != 1)
 		return ctx_fail(ctx, PROTO_ERR_internal, NULL);
@@ -260,9 +261,12 @@ static int auth_send_code(struct ctx *ctx, const struct auth_user *u)
 			    "Код подтверждения: %s. Кабинет сотрудника: %s. Никому не сообщайте "
 			    "этот код. Действует %ld мин.",
 			    code, org, ctx->cfg->code_ttl_s / 60);
+	/* the outbox keeps the code only until it is sent or no longer valid */
+	rc = outbox_enqueue_secret(ctx, channel, u->phone ? u->phone : u->email,
+				   "Код подтверждения для кабинета сотрудника", text, "code", u->id,
+				   code, ctx->cfg->code_ttl_s);
 	OPENSSL_cleanse(code, sizeof(code));
-	return outbox_enqueue(ctx, channel, u->phone ? u->phone : u->email,
-			      "Код подтверждения для кабинета сотрудника", text, "code", u->id);
+	return rc;
 }
 
 /* POST /api/auth/code {"login"}: a code for activation or password reset. */

@@ -72,7 +72,16 @@ const struct cfg_key cfg_keys[] = {
 	KEY(outbox_file, CFG_STR, "/var/lib/cabinet/outbox.log", 0, 0, 1,
 	    "The file driver appends one JSON object per message here."),
 	KEY(outbox_timeout_ms, CFG_INT, "15000", 100, 300000, 1,
-	    "How long one delivery attempt may take."),
+	    "How long one delivery attempt may take in all."),
+	KEY(outbox_connect_timeout_ms, CFG_INT, "5000", 100, 60000, 1,
+	    "How long a delivery may wait to connect (for SMTP: up to the server's greeting, "
+	    "STARTTLS and login)."),
+	KEY(outbox_read_timeout_ms, CFG_INT, "10000", 1000, 300000, 1,
+	    "How long the SMTP server or SMS gateway may stay silent in a delivery (whole "
+	    "seconds)."),
+	KEY(sms_daily_limit_per_tenant, CFG_INT, "1000", 0, 10000000, 1,
+	    "SMS of one organization a day (Moscow time), every kind counted; the ones over it "
+	    "fail unsent. 0: no limit."),
 	KEY(outbox_max_attempts, CFG_INT, "8", 1, 100, 1,
 	    "Attempts before a message is marked failed; waits grow from 10 s to 1 h."),
 	KEY(outbox_retry_s, CFG_INT, "10", 1, 3600, 1,

@@ -58,6 +58,9 @@ struct cfg {
 	char *outbox_sms;
 	char *outbox_file;
 	long outbox_timeout_ms;
+	long outbox_connect_timeout_ms;
+	long outbox_read_timeout_ms;
+	long sms_daily_limit_per_tenant;
 	long outbox_max_attempts;
 	long outbox_retry_s;
 	char *smtp_url;

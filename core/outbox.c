@@ -20,6 +20,7 @@
 
 #define OUTBOX_BATCH	  50
 #define OUTBOX_MAX_WAIT	  3600
+#define OUTBOX_REDACTED	  "••••••"
 
 struct outbox_msg {
 	int64_t tenant_id, id;
@@ -44,18 +45,113 @@ void outbox_cleanup(void)
 	curl_global_cleanup();
 }
 
+static int outbox_priority(const char *kind)
+{
+	if (strcmp(kind, "code") == 0)
+		return OUTBOX_URGENT;
+	if (strcmp(kind, "invitation") == 0)
+		return OUTBOX_BULK;
+	return OUTBOX_NORMAL;
+}
+
+/* text with every occurrence of secret replaced */
+static const char *outbox_redact(struct ctx *ctx, const char *text, const char *secret)
+{
+	struct buf b = BUF_INIT;
+	size_t n = strlen(secret);
+	const char *p = text, *hit, *out;
+
+	while ((hit = strstr(p, secret)) != NULL) {
+		buf_append(&b, p, (size_t)(hit - p));
+		buf_puts(&b, OUTBOX_REDACTED);
+		p = hit + n;
+	}
+	buf_puts(&b, p);
+	out = arena_printf(ctx->arena, "%s", b.data);
+	buf_free(&b);
+	return out;
+}
+
+/* Counts one more SMS of the tenant today: 1 when it is within
+ * sms_daily_limit_per_tenant, 0 when over it (not counted), -1 on error.
+ * The row lock serializes concurrent senders, so the limit is exact. */
+static int outbox_sms_allowed(struct ctx *ctx)
+{
+	PGresult *res = ctx_sql(
+	    ctx,
+	    "INSERT INTO sms_daily (tenant_id, day, count) "
+	    "VALUES ($1, (now() AT TIME ZONE 'Europe/Moscow')::date, 1) "
+	    "ON CONFLICT (tenant_id, day) DO UPDATE SET count = sms_daily.count + 1 "
+	    "WHERE $2 = 0 OR sms_daily.count < $2 RETURNING count",
+	    ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, ctx->cfg->sms_daily_limit_per_tenant));
+
+	if (res == NULL)
+		return -1;
+	return PQntuples(res) == 1;
+}
+
+int outbox_enqueue_secret(struct ctx *ctx, const char *channel, const char *to,
+			  const char *subject, const char *text, const char *kind, int64_t user_id,
+			  const char *secret, long ttl_s)
+{
+	const char *redacted = secret && *secret ? outbox_redact(ctx, text, secret) : NULL;
+	const char *status = "pending", *reason = NULL;
+
+	if (strcmp(channel, "sms") == 0) {
+		int allowed = outbox_sms_allowed(ctx);
+		if (allowed < 0)
+			return -1;
+		if (!allowed) {
+			/* stored as it would be after delivery: no secret */
+			status = "failed";
+			reason = arena_printf(ctx->arena,
+					      "Не отправлено: организация исчерпала дневной лимит SMS "
+					      "(%ld в сутки, настройка sms_daily_limit_per_tenant)",
+					      ctx->cfg->sms_daily_limit_per_tenant);
+			if (redacted)
+				text = redacted;
+			redacted = NULL;
+			log_warn("outbox_sms_limit", "tenant=%lld kind=%s limit=%ld",
+				 (long long)ctx->tenant_id, kind,
+				 ctx->cfg->sms_daily_limit_per_tenant);
+		}
+	}
+	if (ctx_sql(ctx,
+		    "INSERT INTO outbox (tenant_id, channel, recipient, subject, body, kind, user_id, "
+		    "priority, redacted_body, expires_at, status, last_error) "
+		    "VALUES ($1, $2, $3, $4, $5, $6, nullif($7, '0')::bigint, $8, $9, "
+		    "CASE WHEN $10::bigint > 0 THEN now() + make_interval(secs => $10) END, $11, $12)",
+		    ctx_i64(ctx, ctx->tenant_id), channel, to, subject, text, kind,
+		    ctx_i64(ctx, user_id), ctx_i64(ctx, outbox_priority(kind)), redacted,
+		    ctx_i64(ctx, ttl_s), status, reason) == NULL)
+		return -1;
+	/* wakes the channel's sender at the next tick; it sees the row once we
+	 * commit */
+	if (reason == NULL)
+		tasks_kick(strcmp(channel, "sms") == 0 ? "outbox.sms" : "outbox.email");
+	return 0;
+}
+
 int outbox_enqueue(struct ctx *ctx, const char *channel, const char *to, const char *subject,
 		   const char *text, const char *kind, int64_t user_id)
 {
-	if (ctx_sql(ctx,
-		    "INSERT INTO outbox (tenant_id, channel, recipient, subject, body, kind, user_id) "
-		    "VALUES ($1, $2, $3, $4, $5, $6, nullif($7, '0')::bigint)",
-		    ctx_i64(ctx, ctx->tenant_id), channel, to, subject, text, kind,
-		    ctx_i64(ctx, user_id)) == NULL)
-		return -1;
-	/* wakes the sender at the next tick; it sees the row once we commit */
-	tasks_kick("outbox.send");
-	return 0;
+	return outbox_enqueue_secret(ctx, channel, to, subject, text, kind, user_id, NULL, 0);
+}
+
+/* Every delivery: a connect timeout (for SMTP libcurl counts the greeting,
+ * STARTTLS and login as connecting), a silence timeout and a total one. */
+static void outbox_timeouts(CURL *c, const struct cfg *cfg)
+{
+	long silence_s = (cfg->outbox_read_timeout_ms + 999) / 1000;
+
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, cfg->outbox_connect_timeout_ms);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, cfg->outbox_timeout_ms);
+	/* less than a byte a second for that long: the peer went silent */
+	curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
+	curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, silence_s);
+	/* each SMTP reply */
+	curl_easy_setopt(c, CURLOPT_SERVER_RESPONSE_TIMEOUT, silence_s);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 }
 
 /* ---------------------------------------------------------------- file */
@@ -190,8 +286,7 @@ static void outbox_via_smtp(const struct cfg *cfg, const struct outbox_msg *m,
 	curl_easy_setopt(c, CURLOPT_READFUNCTION, outbox_read);
 	curl_easy_setopt(c, CURLOPT_READDATA, &up);
 	curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, cfg->outbox_timeout_ms);
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	outbox_timeouts(c, cfg);
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
 	if (cfg->smtp_starttls)
 		curl_easy_setopt(c, CURLOPT_USE_SSL, (long)CURLUSESSL_ALL);
@@ -275,8 +370,7 @@ static void outbox_via_sms_http(const struct cfg *cfg, const struct outbox_msg *
 	curl_easy_setopt(c, CURLOPT_POSTFIELDS, body.data);
 	curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)body.len);
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, cfg->outbox_timeout_ms);
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	outbox_timeouts(c, cfg);
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
 	rc = curl_easy_perform(c);
@@ -311,19 +405,67 @@ static void outbox_deliver(const struct cfg *cfg, const struct outbox_msg *m,
 		outbox_via_sms_http(cfg, m, r);
 }
 
-/* One due message, in its own transaction: 1 when one was handled, 0 when
- * none is due. */
+/* A channel's sender: its name, task and when it may try again after its
+ * server failed an attempt (monotonic ms; only its own task touches it,
+ * and a task never runs twice at once). */
+struct outbox_channel {
+	const char *name;
+	int64_t rest_until_ms;
+};
+
+static struct outbox_channel outbox_email = {"email", 0}, outbox_sms = {"sms", 0};
+
+static int64_t outbox_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The final state of a message, sent or failed, keeps no secret. */
+#define OUTBOX_FORGET "body = coalesce(redacted_body, body), redacted_body = NULL"
+
+/* Fails the channel's pending messages whose time is up (a code that no
+ * longer works), and forgets old daily SMS counts. */
+static int outbox_expire(struct ctx *ctx, void *arg)
+{
+	const struct outbox_channel *ch = arg;
+	PGresult *res = ctx_sql(ctx,
+				"UPDATE outbox SET status = 'failed', " OUTBOX_FORGET ", "
+				"last_error = 'Не отправлено: срок действия истёк до отправки' "
+				"WHERE status = 'pending' AND channel = $1 AND expires_at <= now() "
+				"RETURNING tenant_id, id",
+				ch->name);
+
+	if (res == NULL)
+		return -1;
+	for (int i = 0; i < PQntuples(res); i++)
+		log_warn("outbox_expired", "tenant=%s msg=%s channel=%s", PQgetvalue(res, i, 0),
+			 PQgetvalue(res, i, 1), ch->name);
+	if (strcmp(ch->name, "sms") == 0 &&
+	    ctx_sql(ctx, "DELETE FROM sms_daily WHERE day < current_date - 7") == NULL)
+		return -1;
+	return 0;
+}
+
+/* One due message of the channel, codes first, in its own transaction: 1
+ * when it was delivered or failed for good, 2 when the attempt failed and
+ * will be retried, 0 when none is due. */
 static int outbox_send_one(struct ctx *ctx, void *arg)
 {
+	const struct outbox_channel *ch = arg;
 	struct outbox_result r = {0};
 	struct outbox_msg m;
 	PGresult *res;
 	int64_t wait;
 
-	(void)arg;
-	res = ctx_sql0(ctx, "SELECT tenant_id, id, channel, recipient, subject, body, kind, attempts "
-			    "FROM outbox WHERE status = 'pending' AND next_attempt_at <= now() "
-			    "ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED");
+	res = ctx_sql(ctx,
+		      "SELECT tenant_id, id, channel, recipient, subject, body, kind, attempts "
+		      "FROM outbox WHERE status = 'pending' AND channel = $1 "
+		      "AND next_attempt_at <= now() AND (expires_at IS NULL OR expires_at > now()) "
+		      "ORDER BY priority, next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED",
+		      ch->name);
 	if (res == NULL)
 		return -1;
 	if (PQntuples(res) == 0)
@@ -341,7 +483,7 @@ static int outbox_send_one(struct ctx *ctx, void *arg)
 	if (r.ok) {
 		res = ctx_sql(ctx,
 			      "UPDATE outbox SET status = 'sent', attempts = $3, sent_at = now(), "
-			      "last_error = NULL WHERE tenant_id = $1 AND id = $2",
+			      "last_error = NULL, " OUTBOX_FORGET " WHERE tenant_id = $1 AND id = $2",
 			      ctx_i64(ctx, m.tenant_id), ctx_i64(ctx, m.id), ctx_i64(ctx, m.attempts));
 		log_info("outbox_sent", "tenant=%lld msg=%lld channel=%s kind=%s attempt=%d",
 			 (long long)m.tenant_id, (long long)m.id, m.channel, m.kind, m.attempts);
@@ -355,20 +497,48 @@ static int outbox_send_one(struct ctx *ctx, void *arg)
 	int failed = r.permanent || m.attempts >= ctx->cfg->outbox_max_attempts;
 	res = ctx_sql(ctx,
 		      "UPDATE outbox SET status = $3, attempts = $4, last_error = $5, "
-		      "next_attempt_at = now() + make_interval(secs => $6) "
-		      "WHERE tenant_id = $1 AND id = $2",
+		      "next_attempt_at = now() + make_interval(secs => $6) WHERE tenant_id = $1 "
+		      "AND id = $2",
 		      ctx_i64(ctx, m.tenant_id), ctx_i64(ctx, m.id), failed ? "failed" : "pending",
 		      ctx_i64(ctx, m.attempts), r.error, ctx_i64(ctx, wait));
+	if (res && failed)
+		res = ctx_sql(ctx, "UPDATE outbox SET " OUTBOX_FORGET " WHERE tenant_id = $1 AND id = $2",
+			      ctx_i64(ctx, m.tenant_id), ctx_i64(ctx, m.id));
 	/* the error text may name the address: not in the log */
 	log_warn("outbox_attempt_failed", "tenant=%lld msg=%lld channel=%s attempt=%d final=%d",
 		 (long long)m.tenant_id, (long long)m.id, m.channel, m.attempts, failed);
-	return res ? 1 : -1;
+	if (res == NULL)
+		return -1;
+	return r.permanent ? 1 : 2;
 }
 
-void outbox_task(struct db *db, struct arena *arena, void *arg)
+static void outbox_run(struct db *db, struct arena *arena, struct outbox_channel *ch)
+{
+	const struct cfg *cfg;
+	int rc = 1;
+
+	dispatch_system(db, arena, "outbox.expire", outbox_expire, ch);
+	if (outbox_now_ms() < ch->rest_until_ms)
+		return;
+	for (int i = 0; i < OUTBOX_BATCH && rc == 1; i++)
+		rc = dispatch_system(db, arena, "outbox.send", outbox_send_one, ch);
+	if (rc == 2) {
+		/* the server failed: it gets a rest before the next message
+		 * (the failed one waits its own retry time) */
+		cfg = cfg_current_acquire();
+		ch->rest_until_ms = outbox_now_ms() + cfg->outbox_retry_s * 1000;
+		cfg_current_release(cfg);
+	}
+}
+
+void outbox_email_task(struct db *db, struct arena *arena, void *arg)
 {
 	(void)arg;
-	for (int i = 0; i < OUTBOX_BATCH; i++)
-		if (dispatch_system(db, arena, "outbox.send", outbox_send_one, NULL) <= 0)
-			break;
+	outbox_run(db, arena, &outbox_email);
+}
+
+void outbox_sms_task(struct db *db, struct arena *arena, void *arg)
+{
+	(void)arg;
+	outbox_run(db, arena, &outbox_sms);
 }

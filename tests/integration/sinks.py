@@ -7,6 +7,7 @@ import email.policy
 import json
 import os
 import re
+import socket
 import ssl
 import subprocess
 import threading
@@ -131,3 +132,37 @@ class SmsSink:
 
     def stop(self):
         self.server.shutdown()
+
+
+class SilentServer:
+    """A server that accepts connections and never says a word: a hung SMTP
+    server or SMS gateway. `connections` counts the accepted ones."""
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(64)
+        self.port = self.sock.getsockname()[1]
+        self.held = []
+        self.connections = 0
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            self.held.append(conn)
+            self.connections += 1
+
+    def wait_connected(self, timeout=15):
+        deadline = time.time() + timeout
+        while self.connections == 0 and time.time() < deadline:
+            time.sleep(0.05)
+        assert self.connections, "nobody connected to the silent server within %ss" % timeout
+
+    def stop(self):
+        self.sock.close()
+        for c in self.held:
+            c.close()

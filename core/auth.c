@@ -263,8 +263,8 @@ static int auth_send_code(struct ctx *ctx, const struct auth_user *u)
 			    code, org, ctx->cfg->code_ttl_s / 60);
 	/* the outbox keeps the code only until it is sent or no longer valid */
 	rc = outbox_enqueue_secret(ctx, channel, u->phone ? u->phone : u->email,
-				   "Код подтверждения для кабинета сотрудника", text, "code", u->id,
-				   code, ctx->cfg->code_ttl_s);
+	                           "Код подтверждения для кабинета сотрудника", text, "code", u->id,
+	                           code, ctx->cfg->code_ttl_s);
 	OPENSSL_cleanse(code, sizeof(code));
 	return rc;
 }

@@ -18,9 +18,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#define OUTBOX_BATCH	  50
-#define OUTBOX_MAX_WAIT	  3600
-#define OUTBOX_REDACTED	  "••••••"
+#define OUTBOX_BATCH    50
+#define OUTBOX_MAX_WAIT 3600
+#define OUTBOX_REDACTED "••••••"
 
 struct outbox_msg {
 	int64_t tenant_id, id;
@@ -90,9 +90,9 @@ static int outbox_sms_allowed(struct ctx *ctx)
 	return PQntuples(res) == 1;
 }
 
-int outbox_enqueue_secret(struct ctx *ctx, const char *channel, const char *to,
-			  const char *subject, const char *text, const char *kind, int64_t user_id,
-			  const char *secret, long ttl_s)
+int outbox_enqueue_secret(struct ctx *ctx, const char *channel, const char *to, const char *subject,
+                          const char *text, const char *kind, int64_t user_id, const char *secret,
+                          long ttl_s)
 {
 	const char *redacted = secret && *secret ? outbox_redact(ctx, text, secret) : NULL;
 	const char *status = "pending", *reason = NULL;
@@ -104,26 +104,28 @@ int outbox_enqueue_secret(struct ctx *ctx, const char *channel, const char *to,
 		if (!allowed) {
 			/* stored as it would be after delivery: no secret */
 			status = "failed";
-			reason = arena_printf(ctx->arena,
-					      "Не отправлено: организация исчерпала дневной лимит SMS "
-					      "(%ld в сутки, настройка sms_daily_limit_per_tenant)",
-					      ctx->cfg->sms_daily_limit_per_tenant);
+			reason =
+			    arena_printf(ctx->arena,
+			                 "Не отправлено: организация исчерпала дневной лимит SMS "
+			                 "(%ld в сутки, настройка sms_daily_limit_per_tenant)",
+			                 ctx->cfg->sms_daily_limit_per_tenant);
 			if (redacted)
 				text = redacted;
 			redacted = NULL;
 			log_warn("outbox_sms_limit", "tenant=%lld kind=%s limit=%ld",
-				 (long long)ctx->tenant_id, kind,
-				 ctx->cfg->sms_daily_limit_per_tenant);
+			         (long long)ctx->tenant_id, kind,
+			         ctx->cfg->sms_daily_limit_per_tenant);
 		}
 	}
-	if (ctx_sql(ctx,
-		    "INSERT INTO outbox (tenant_id, channel, recipient, subject, body, kind, user_id, "
-		    "priority, redacted_body, expires_at, status, last_error) "
-		    "VALUES ($1, $2, $3, $4, $5, $6, nullif($7, '0')::bigint, $8, $9, "
-		    "CASE WHEN $10::bigint > 0 THEN now() + make_interval(secs => $10) END, $11, $12)",
-		    ctx_i64(ctx, ctx->tenant_id), channel, to, subject, text, kind,
-		    ctx_i64(ctx, user_id), ctx_i64(ctx, outbox_priority(kind)), redacted,
-		    ctx_i64(ctx, ttl_s), status, reason) == NULL)
+	if (ctx_sql(
+	        ctx,
+	        "INSERT INTO outbox (tenant_id, channel, recipient, subject, body, kind, user_id, "
+	        "priority, redacted_body, expires_at, status, last_error) "
+	        "VALUES ($1, $2, $3, $4, $5, $6, nullif($7, '0')::bigint, $8, $9, "
+	        "CASE WHEN $10::bigint > 0 THEN now() + make_interval(secs => $10) END, $11, $12)",
+	        ctx_i64(ctx, ctx->tenant_id), channel, to, subject, text, kind,
+	        ctx_i64(ctx, user_id), ctx_i64(ctx, outbox_priority(kind)), redacted,
+	        ctx_i64(ctx, ttl_s), status, reason) == NULL)
 		return -1;
 	/* wakes the channel's sender at the next tick; it sees the row once we
 	 * commit */
@@ -133,7 +135,7 @@ int outbox_enqueue_secret(struct ctx *ctx, const char *channel, const char *to,
 }
 
 int outbox_enqueue(struct ctx *ctx, const char *channel, const char *to, const char *subject,
-		   const char *text, const char *kind, int64_t user_id)
+                   const char *text, const char *kind, int64_t user_id)
 {
 	return outbox_enqueue_secret(ctx, channel, to, subject, text, kind, user_id, NULL, 0);
 }
@@ -157,7 +159,7 @@ static void outbox_timeouts(CURL *c, const struct cfg *cfg)
 /* ---------------------------------------------------------------- file */
 
 static void outbox_via_file(const struct cfg *cfg, const struct outbox_msg *m,
-			    struct outbox_result *r)
+                            struct outbox_result *r)
 {
 	json_object *o = json_object_new_object();
 	const char *line;
@@ -174,7 +176,8 @@ static void outbox_via_file(const struct cfg *cfg, const struct outbox_msg *m,
 	line = jsonx_dump(o, &len);
 	fd = open(cfg->outbox_file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
 	if (fd < 0) {
-		snprintf(r->error, sizeof(r->error), "cannot open outbox_file: %s", strerror(errno));
+		snprintf(r->error, sizeof(r->error), "cannot open outbox_file: %s",
+		         strerror(errno));
 	} else {
 		struct buf b = BUF_INIT;
 		buf_append(&b, line, len);
@@ -247,11 +250,11 @@ static void outbox_compose(const struct cfg *cfg, const struct outbox_msg *m, st
 	RAND_bytes(rnd, sizeof(rnd));
 	hex_encode(id, rnd, 16);
 	buf_printf(b, "Date: %s\r\nFrom: <%s>\r\nTo: <%s>\r\nMessage-ID: <%s@cabinet>\r\n", date,
-		   cfg->smtp_from, m->to, id);
+	           cfg->smtp_from, m->to, id);
 	buf_puts(b, "Subject: =?UTF-8?B?");
 	outbox_base64(b, m->subject ? m->subject : "", m->subject ? strlen(m->subject) : 0);
 	buf_puts(b, "?=\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n"
-		    "Content-Transfer-Encoding: base64\r\n\r\n");
+	            "Content-Transfer-Encoding: base64\r\n\r\n");
 	outbox_base64(&body, m->text, strlen(m->text));
 	for (size_t i = 0; i < body.len; i += 76) {
 		buf_append(b, body.data + i, body.len - i < 76 ? body.len - i : 76);
@@ -261,7 +264,7 @@ static void outbox_compose(const struct cfg *cfg, const struct outbox_msg *m, st
 }
 
 static void outbox_via_smtp(const struct cfg *cfg, const struct outbox_msg *m,
-			    struct outbox_result *r)
+                            struct outbox_result *r)
 {
 	CURL *c = curl_easy_init();
 	struct curl_slist *rcpt = NULL;
@@ -302,7 +305,7 @@ static void outbox_via_smtp(const struct cfg *cfg, const struct outbox_msg *m,
 		r->ok = 1;
 	} else {
 		snprintf(r->error, sizeof(r->error), "smtp: %s (%ld)",
-			 *errbuf ? errbuf : curl_easy_strerror(rc), code);
+		         *errbuf ? errbuf : curl_easy_strerror(rc), code);
 		/* 5xx is the server's final word (550 no such mailbox...) */
 		r->permanent = code >= 500 && code < 600;
 	}
@@ -337,7 +340,7 @@ static void outbox_put_escaped(struct buf *b, const char *s, int json)
 }
 
 static void outbox_via_sms_http(const struct cfg *cfg, const struct outbox_msg *m,
-				struct outbox_result *r)
+                                struct outbox_result *r)
 {
 	int json = strstr(cfg->sms_content_type, "json") != NULL;
 	struct curl_slist *headers = NULL;
@@ -382,7 +385,7 @@ static void outbox_via_sms_http(const struct cfg *cfg, const struct outbox_msg *
 		r->permanent = code >= 400 && code < 500 && code != 408 && code != 429;
 	} else {
 		snprintf(r->error, sizeof(r->error), "sms gateway: %s",
-			 *errbuf ? errbuf : curl_easy_strerror(rc));
+		         *errbuf ? errbuf : curl_easy_strerror(rc));
 	}
 	curl_slist_free_all(headers);
 	curl_easy_cleanup(c);
@@ -393,7 +396,7 @@ static void outbox_via_sms_http(const struct cfg *cfg, const struct outbox_msg *
 /* --------------------------------------------------------------- sender */
 
 static void outbox_deliver(const struct cfg *cfg, const struct outbox_msg *m,
-			   struct outbox_result *r)
+                           struct outbox_result *r)
 {
 	const char *driver = strcmp(m->channel, "email") == 0 ? cfg->outbox_email : cfg->outbox_sms;
 
@@ -432,17 +435,17 @@ static int outbox_expire(struct ctx *ctx, void *arg)
 {
 	const struct outbox_channel *ch = arg;
 	PGresult *res = ctx_sql(ctx,
-				"UPDATE outbox SET status = 'failed', " OUTBOX_FORGET ", "
-				"last_error = 'Не отправлено: срок действия истёк до отправки' "
-				"WHERE status = 'pending' AND channel = $1 AND expires_at <= now() "
-				"RETURNING tenant_id, id",
-				ch->name);
+	                        "UPDATE outbox SET status = 'failed', " OUTBOX_FORGET ", "
+	                        "last_error = 'Не отправлено: срок действия истёк до отправки' "
+	                        "WHERE status = 'pending' AND channel = $1 AND expires_at <= now() "
+	                        "RETURNING tenant_id, id",
+	                        ch->name);
 
 	if (res == NULL)
 		return -1;
 	for (int i = 0; i < PQntuples(res); i++)
 		log_warn("outbox_expired", "tenant=%s msg=%s channel=%s", PQgetvalue(res, i, 0),
-			 PQgetvalue(res, i, 1), ch->name);
+		         PQgetvalue(res, i, 1), ch->name);
 	if (strcmp(ch->name, "sms") == 0 &&
 	    ctx_sql(ctx, "DELETE FROM sms_daily WHERE day < current_date - 7") == NULL)
 		return -1;
@@ -461,11 +464,11 @@ static int outbox_send_one(struct ctx *ctx, void *arg)
 	int64_t wait;
 
 	res = ctx_sql(ctx,
-		      "SELECT tenant_id, id, channel, recipient, subject, body, kind, attempts "
-		      "FROM outbox WHERE status = 'pending' AND channel = $1 "
-		      "AND next_attempt_at <= now() AND (expires_at IS NULL OR expires_at > now()) "
-		      "ORDER BY priority, next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED",
-		      ch->name);
+	              "SELECT tenant_id, id, channel, recipient, subject, body, kind, attempts "
+	              "FROM outbox WHERE status = 'pending' AND channel = $1 "
+	              "AND next_attempt_at <= now() AND (expires_at IS NULL OR expires_at > now()) "
+	              "ORDER BY priority, next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED",
+	              ch->name);
 	if (res == NULL)
 		return -1;
 	if (PQntuples(res) == 0)
@@ -481,12 +484,13 @@ static int outbox_send_one(struct ctx *ctx, void *arg)
 
 	outbox_deliver(ctx->cfg, &m, &r);
 	if (r.ok) {
-		res = ctx_sql(ctx,
-			      "UPDATE outbox SET status = 'sent', attempts = $3, sent_at = now(), "
-			      "last_error = NULL, " OUTBOX_FORGET " WHERE tenant_id = $1 AND id = $2",
-			      ctx_i64(ctx, m.tenant_id), ctx_i64(ctx, m.id), ctx_i64(ctx, m.attempts));
+		res = ctx_sql(
+		    ctx,
+		    "UPDATE outbox SET status = 'sent', attempts = $3, sent_at = now(), "
+		    "last_error = NULL, " OUTBOX_FORGET " WHERE tenant_id = $1 AND id = $2",
+		    ctx_i64(ctx, m.tenant_id), ctx_i64(ctx, m.id), ctx_i64(ctx, m.attempts));
 		log_info("outbox_sent", "tenant=%lld msg=%lld channel=%s kind=%s attempt=%d",
-			 (long long)m.tenant_id, (long long)m.id, m.channel, m.kind, m.attempts);
+		         (long long)m.tenant_id, (long long)m.id, m.channel, m.kind, m.attempts);
 		return res ? 1 : -1;
 	}
 	wait = ctx->cfg->outbox_retry_s;
@@ -496,17 +500,18 @@ static int outbox_send_one(struct ctx *ctx, void *arg)
 		wait = OUTBOX_MAX_WAIT;
 	int failed = r.permanent || m.attempts >= ctx->cfg->outbox_max_attempts;
 	res = ctx_sql(ctx,
-		      "UPDATE outbox SET status = $3, attempts = $4, last_error = $5, "
-		      "next_attempt_at = now() + make_interval(secs => $6) WHERE tenant_id = $1 "
-		      "AND id = $2",
-		      ctx_i64(ctx, m.tenant_id), ctx_i64(ctx, m.id), failed ? "failed" : "pending",
-		      ctx_i64(ctx, m.attempts), r.error, ctx_i64(ctx, wait));
+	              "UPDATE outbox SET status = $3, attempts = $4, last_error = $5, "
+	              "next_attempt_at = now() + make_interval(secs => $6) WHERE tenant_id = $1 "
+	              "AND id = $2",
+	              ctx_i64(ctx, m.tenant_id), ctx_i64(ctx, m.id), failed ? "failed" : "pending",
+	              ctx_i64(ctx, m.attempts), r.error, ctx_i64(ctx, wait));
 	if (res && failed)
-		res = ctx_sql(ctx, "UPDATE outbox SET " OUTBOX_FORGET " WHERE tenant_id = $1 AND id = $2",
-			      ctx_i64(ctx, m.tenant_id), ctx_i64(ctx, m.id));
+		res = ctx_sql(
+		    ctx, "UPDATE outbox SET " OUTBOX_FORGET " WHERE tenant_id = $1 AND id = $2",
+		    ctx_i64(ctx, m.tenant_id), ctx_i64(ctx, m.id));
 	/* the error text may name the address: not in the log */
 	log_warn("outbox_attempt_failed", "tenant=%lld msg=%lld channel=%s attempt=%d final=%d",
-		 (long long)m.tenant_id, (long long)m.id, m.channel, m.attempts, failed);
+	         (long long)m.tenant_id, (long long)m.id, m.channel, m.attempts, failed);
 	if (res == NULL)
 		return -1;
 	return r.permanent ? 1 : 2;

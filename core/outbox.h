@@ -47,15 +47,15 @@ enum outbox_priority {
  * with the ctx failed (database). An SMS over the tenant's daily limit is
  * stored failed and still returns 0: the change that caused it stands. */
 int outbox_enqueue(struct ctx *ctx, const char *channel, const char *to, const char *subject,
-		   const char *text, const char *kind, int64_t user_id);
+                   const char *text, const char *kind, int64_t user_id);
 
 /* The same for a text that carries a secret (a one-time code, a link's
  * token): every occurrence of `secret` in text is kept only until the
  * message is sent, fails or expires; a message still pending ttl_s seconds
  * after now (the secret's validity; 0: never) fails unsent. */
-int outbox_enqueue_secret(struct ctx *ctx, const char *channel, const char *to,
-			  const char *subject, const char *text, const char *kind, int64_t user_id,
-			  const char *secret, long ttl_s);
+int outbox_enqueue_secret(struct ctx *ctx, const char *channel, const char *to, const char *subject,
+                          const char *text, const char *kind, int64_t user_id, const char *secret,
+                          long ttl_s);
 
 /* The tasks: deliver what is due on one channel. */
 void outbox_email_task(struct db *db, struct arena *arena, void *arg);

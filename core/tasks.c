@@ -18,11 +18,11 @@ struct task {
 };
 
 static struct task tasks[] = {
-	{"tenants.create", 1000, tenants_task, 0, 0, 0},
-	/* one sender per channel: an SMS never waits for a mail server */
-	{"outbox.email", 1000, outbox_email_task, 0, 0, 0},
-	{"outbox.sms", 1000, outbox_sms_task, 0, 0, 0},
-	{NULL, 0, NULL, 0, 0, 0},
+    {"tenants.create", 1000, tenants_task, 0, 0, 0},
+    /* one sender per channel: an SMS never waits for a mail server */
+    {"outbox.email", 1000, outbox_email_task, 0, 0, 0},
+    {"outbox.sms", 1000, outbox_sms_task, 0, 0, 0},
+    {NULL, 0, NULL, 0, 0, 0},
 };
 
 struct job *tasks_due(int64_t now_ms)

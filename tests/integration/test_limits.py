@@ -12,6 +12,7 @@ import sys
 import threading
 import time
 import unittest
+from concurrent.futures import ThreadPoolExecutor
 
 sys.path.insert(0, os.path.dirname(__file__))
 from stack import add_session, add_user, tenant_with_admin, Stack  # noqa: E402
@@ -51,6 +52,14 @@ class Limits(unittest.TestCase):
             return r.status, r.headers, r.read(), time.time() - t0
         finally:
             conn.close()
+
+    def burst(self, count, fn):
+        """count calls of fn(i), 8 at a time (fewer than the 10 at once a
+        client may have): (results, seconds), whatever the machine's load."""
+        t0 = time.time()
+        with ThreadPoolExecutor(8) as pool:
+            got = list(pool.map(fn, range(count)))
+        return got, time.time() - t0
 
     def session(self, name):
         uid = add_user(self.s, self.tid, name)
@@ -112,9 +121,11 @@ class Limits(unittest.TestCase):
     # ----------------------------------------------------- per address
 
     def test_requests_without_a_session_are_limited_per_address(self):
-        got = [self.call("/api/health", "127.0.1.1")[0] for _ in range(120)]
-        self.assertEqual(got[:30], [200] * 30)
-        self.assertIn(429, got[30:])
+        # a burst of 40, then 10 a second
+        got, took = self.burst(150, lambda i: self.call("/api/health", "127.0.1.1")[0])
+        self.assertGreaterEqual(got.count(200), 40, got)
+        self.assertLessEqual(got.count(200), 40 + 10 * took + 2, (took, got))
+        self.assertEqual(set(got), {200, 429})
         status, headers, body, _ = self.call("/api/health", "127.0.1.1")
         self.assertEqual(status, 429)
         self.assertEqual(headers["Retry-After"], "1")
@@ -124,8 +135,7 @@ class Limits(unittest.TestCase):
         # another address is another visitor
         self.assertEqual(self.call("/api/health", "127.0.1.2")[0], 200)
         # the admin pages answer in HTML
-        for _ in range(120):
-            status, headers, body, _ = self.call("/admin/login", "127.0.1.1")
+        status, headers, body, _ = self.call("/admin/login", "127.0.1.1")
         self.assertEqual(status, 429)
         self.assertTrue(headers["Content-Type"].startswith("text/html"), headers)
         # a second later the address may go on
@@ -134,16 +144,18 @@ class Limits(unittest.TestCase):
 
     def test_sign_in_is_limited_harder(self):
         def login(i):
-            body = '{"login": "nobody%d@example.ru", "password": "Nepravilnyi-parol-1"}' % i
-            status, headers, body, _ = self.call("/api/auth/login", "127.0.2.1", "POST", body=body)
+            # an incomplete form: the core answers at once (no password hash
+            # to compute), so only nginx's limit decides the pace
+            status, headers, body, _ = self.call("/api/auth/login", "127.0.2.1", "POST", body="{}")
             return status, headers["Retry-After"], json.loads(body)["error"]["message"]
 
-        got = [login(i) for i in range(40)]
-        # the core's answer (wrong login or password) for a burst of 20, then
-        # nginx's, with 2 a second let through
-        self.assertEqual({g[0] for g in got[:20]}, {401}, got)
-        self.assertIn((429, "1", "Слишком много запросов, повторите через секунду"), got[20:])
-        self.assertLess(sum(g[0] == 401 for g in got), 35, got)
+        # a burst of 20, then 2 a second: fewer than the 40 of other requests
+        got, took = self.burst(80, login)
+        passed = [g for g in got if g[0] != 429]
+        self.assertGreaterEqual(len(passed), 20, got)
+        self.assertLessEqual(len(passed), 20 + 2 * took + 2, (took, got))
+        self.assertEqual({g[0] for g in passed}, {422}, got)  # the core's own answer
+        self.assertIn((429, "1", "Слишком много запросов, повторите через секунду"), got)
         # reading is not sign-in: the same address still reads
         self.assertEqual(self.call("/api/health", "127.0.2.1")[0], 200)
 
@@ -212,7 +224,8 @@ class Limits(unittest.TestCase):
         self.assertEqual(self.audit_ip(), "127.0.6.1")
         # the limits count the real client, not the proxy: two clients
         # behind one proxy do not share a budget
-        a = [self.call("/api/health", PROXY, headers={"X-Forwarded-For": "203.0.113.50"})[0] for _ in range(120)]
+        a, _ = self.burst(150, lambda i: self.call("/api/health", PROXY,
+                                                   headers={"X-Forwarded-For": "203.0.113.50"})[0])
         b = self.call("/api/health", PROXY, headers={"X-Forwarded-For": "203.0.113.51"})[0]
         self.assertIn(429, a)
         self.assertEqual(b, 200)

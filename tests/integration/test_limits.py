@@ -183,10 +183,11 @@ class Limits(unittest.TestCase):
     def test_one_session_is_limited_at_a_rate_no_person_reaches(self):
         token = self.session("Скрипт")
         # a burst of 100, then 20 a second
+        t0 = time.time()
         self.assertEqual([self.call("/api/me", "127.0.4.1", token=token)[0] for _ in range(50)], [200] * 50)
         total, ok = self.wrk(3, 8, token=token, source_path="/api/me")
         self.assertGreater(total, 1000)
-        self.assertLess(ok, 50 + 20 * 4 + 10)
+        self.assertLessEqual(50 + ok, 100 + 20 * (time.time() - t0) + 5)
         # another session on the same address is not affected
         other = self.session("Коллега")
         self.assertEqual(self.call("/api/me", "127.0.4.1", token=other)[0], 200)
@@ -194,6 +195,7 @@ class Limits(unittest.TestCase):
     def test_made_up_sessions_do_not_escape_the_limits(self):
         # a new invented cookie with every request: each one a "session" of
         # its own to nginx, but the address as a whole is still limited
+        t0 = time.time()
         total, ok = self.wrk(3, 16, script=(
             'counter = 0\n'
             'request = function()\n'
@@ -201,7 +203,7 @@ class Limits(unittest.TestCase):
             '  return wrk.format(nil, nil, {["Cookie"] = "cabinet_session=invented" .. counter})\n'
             'end\n'))
         self.assertGreater(total, 3000)
-        self.assertLess(ok, 1000 + 100 * 4 + 100)
+        self.assertLessEqual(ok, 1000 + 100 * (time.time() - t0) + 20)
 
     # ----------------------------------------------------- trusted proxy
 

@@ -4,27 +4,16 @@
 // test_e2e.py seeds tenant "slip" (the seed's April 2017: summed norm, sick
 // 17-19 April, 26 250,00 accrued, closed) and passes
 //   CABINET_E2E_EMPLOYEE  "subdomain:email:password".
-import { test, after, before } from "node:test";
 import assert from "node:assert/strict";
-import { chromium } from "playwright-core";
+import { suite } from "./harness.mjs";
 
-const base = new URL(process.env.CABINET_E2E_URL);
+const b = suite(import.meta.url);
 const [sub, email, password] = (process.env.CABINET_E2E_EMPLOYEE || "").split(":");
-const host = `http://${sub}.localhost:${base.port}`;
-let browser, page;
+const host = b.origin(sub);
 
-before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-    args: ["--no-sandbox"],
-  });
-  page = await (await browser.newContext({ locale: "ru-RU" })).newPage();
-});
-after(async () => browser && (await browser.close()));
+const text = async (sel) => (await b.page.locator(sel).textContent()).trim();
 
-const text = async (sel) => (await page.locator(sel).textContent()).trim();
-
-test("a wrong password is refused without saying whether the login exists", async () => {
+b.test("a wrong password is refused without saying whether the login exists", async ({ page }) => {
   await page.goto(host + "/admin/login");
   await page.fill('input[name="login"]', email);
   await page.fill('input[name="password"]', "not-the-password-1");
@@ -32,7 +21,7 @@ test("a wrong password is refused without saying whether the login exists", asyn
   await page.getByText("Неверный логин или пароль").waitFor();
 });
 
-test("the employee lands on the start page with the payslip of the closed month", async () => {
+b.test("the employee lands on the start page with the payslip of the closed month", async ({ page }) => {
   await page.fill('input[name="login"]', email);
   await page.fill('input[name="password"]', password);
   await page.click('form[action="/admin/login"] button');
@@ -54,7 +43,7 @@ test("the employee lands on the start page with the payslip of the closed month"
   assert.match(await text("#payslip-balance"), /^0,00\s₽$/);
 });
 
-test("the vacation balance is shown with one decimal and the right word", async () => {
+b.test("the vacation balance is shown with one decimal and the right word", async ({ page }) => {
   await page.locator("#vacation").waitFor({ state: "visible" });
   const balance = await text("#vacation-balance");
   assert.match(balance, /^\d+(,\d)? (день|дня|дней)$/);
@@ -63,7 +52,7 @@ test("the vacation balance is shown with one decimal and the right word", async 
   assert.match(await text("#vacation-detail"), /на \d\d\.\d\d\.\d{4}/);
 });
 
-test("the employee's timesheet shows the month by days with the sick leave", async () => {
+b.test("the employee's timesheet shows the month by days with the sick leave", async ({ page }) => {
   await page.fill("#timesheet-month", "2017-04");
   await page.locator("#timesheet-month").dispatchEvent("change");
   await page.locator('#timesheet-days[data-month="2017-04"]').waitFor({ state: "attached" });
@@ -74,10 +63,11 @@ test("the employee's timesheet shows the month by days with the sick leave", asy
   assert.equal(await day(20), "20Я8");
   assert.equal(await text("#timesheet-total"), "Отработано за месяц: 21 день, 168 ч.");
   assert.match(await text("#timesheet-absences"), /Б — 3 дня/);
+  b.assertClean();
 });
 
 // CABINET_E2E_SCREENSHOTS=DIR keeps a picture of the page for a person to look at.
-test("screenshot on request", { skip: !process.env.CABINET_E2E_SCREENSHOTS }, async () => {
+b.test("screenshot on request", { skip: !process.env.CABINET_E2E_SCREENSHOTS }, async ({ page }) => {
   await page.setViewportSize({ width: 420, height: 900 });
   await page.screenshot({ path: `${process.env.CABINET_E2E_SCREENSHOTS}/employee.png`, fullPage: true });
 });

@@ -3,6 +3,7 @@ of this folder (playwright-core driving Debian's headless Chromium) against
 it. Needs `npm ci` here and /usr/bin/chromium (scripts/test.sh does both)."""
 import glob
 import os
+import shutil
 import subprocess
 import sys
 import unittest
@@ -47,17 +48,26 @@ class Browser(unittest.TestCase):
     def test_browser_suites(self):
         self.assertTrue(os.path.isdir(os.path.join(HERE, "node_modules", "playwright-core")),
                         "run `npm ci` in tests/e2e first")
+        # a failed browser test leaves its screenshot, HTML and report here (harness.mjs)
+        artifacts = os.path.join(os.environ.get("CABINET_BUILD_DIR", "/tmp"), "e2e-artifacts")
+        shutil.rmtree(artifacts, ignore_errors=True)
         # a person's browser: every limit of the nginx site applies
         with Stack("e2e", env={"CABINET_NGINX_LIMITS": "on"}) as s:
             seed_employee(s)
             env = dict(os.environ, CABINET_E2E_URL="http://localhost:%d" % s.port,
                        CABINET_E2E_OUTBOX=os.path.join(s.var, "outbox.log"),
+                       CABINET_E2E_ARTIFACTS=artifacts,
                        CABINET_E2E_EMPLOYEE="slip:%s:%s" % (EMPLOYEE_EMAIL, EMPLOYEE_PASSWORD))
             files = sorted(glob.glob(os.path.join(HERE, "*.test.mjs")))
             p = subprocess.run(["node", "--test", "--test-reporter=spec", *files], cwd=HERE, env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=300)
             print(p.stdout)
-            self.assertEqual(p.returncode, 0, "browser tests failed:\n%s\n%s" % (p.stdout[-6000:], s.logs()))
+            if p.returncode != 0:
+                reports = []
+                for path in sorted(glob.glob(os.path.join(artifacts, "*", "*", "report.txt"))):
+                    with open(path, errors="replace") as f:
+                        reports.append("==> %s <==\n%s" % (path, f.read()[-6000:]))
+                self.fail("browser tests failed:\n%s\n%s\n%s" % (p.stdout[-6000:], "\n".join(reports), s.logs()))
 
 
 if __name__ == "__main__":

@@ -154,6 +154,8 @@ async function showPayslips() {
 }
 
 document.addEventListener("DOMContentLoaded", async () => {
+  // no inline handlers: the site's CSP (script-src 'self') blocks them
+  $("payslip-print").addEventListener("click", () => window.print());
   let r;
   try {
     r = await api("/api/me");

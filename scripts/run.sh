@@ -5,7 +5,10 @@
 #                            cabinetd, cabinet-api, cabinet-admin and nginx
 #   scripts/run.sh stop      stop all of them
 #   scripts/run.sh status    show what runs
-#   scripts/run.sh deps      only install the missing Debian packages
+#   scripts/run.sh deps [test]  only install the missing Debian packages
+#                            (scripts/deps.sh; `test` adds the tests' ones)
+#   scripts/run.sh check     as root: check that the unprivileged user can
+#                            read the checkout (scripts/test.sh runs it first)
 #
 # Environment (all optional):
 #   CABINET_VAR          state directory (default ./var): database, sockets,
@@ -18,14 +21,20 @@
 #                        (default cabinet; created if missing)
 #   CABINET_CONF_EXTRA   lines appended to the generated cabinet.conf
 #   CABINET_NO_DEMO      1: do not create the demo organization
-#   CABINET_EXTRA_PACKAGES  more Debian packages for `deps` (scripts/test.sh)
 #   CABINET_NGINX_LIMITS request limits of the nginx site: on (default),
 #                        anonymous (only those of requests without a
 #                        session: integration tests) or off (benchmarks)
+#   CABINET_PG_NOSYNC    1: PostgreSQL without fsync, synchronous_commit and
+#                        full_page_writes. Only for throwaway test stacks
+#                        (tests/integration/stack.py sets it): a crash or an
+#                        immediate stop then loses acknowledged writes. By
+#                        default the database is durable: a 2xx answer means
+#                        the change is on disk.
 #
 # Running it twice is safe: what already runs is left alone. Stacks with
 # different CABINET_VAR and CABINET_HTTP_PORT run side by side.
 set -euo pipefail
+umask 022 # the build and the state must be readable by the unprivileged user
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 VAR=${CABINET_VAR:-$ROOT/var}
@@ -45,33 +54,8 @@ die() { printf 'run.sh: error: %s\n' "$*" >&2; exit 1; }
 
 # ------------------------------------------------------------ dependencies
 
-PACKAGES=(gcc make cmake pkg-config libpq-dev libjson-c-dev libfcgi-dev libssl-dev
-	libcurl4-openssl-dev libargon2-dev libsystemd-dev libxlsxwriter-dev
-	postgresql nginx curl ca-certificates)
-
-install_missing() {
-	local missing=() p
-	for p in "$@"; do
-		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
-			missing+=("$p")
-	done
-	[ ${#missing[@]} -eq 0 ] && return 0
-	local sudo=()
-	if [ "$(id -u)" != 0 ]; then
-		if command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
-			sudo=(sudo -n)
-		else
-			die "missing packages; install them with:
-    sudo apt-get update && sudo apt-get install -y ${missing[*]}"
-		fi
-	fi
-	say "installing ${missing[*]}"
-	export DEBIAN_FRONTEND=noninteractive
-	"${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null ||
-		{ "${sudo[@]}" apt-get update -q >/dev/null &&
-			"${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null; } ||
-		die "apt-get could not install ${missing[*]}"
-}
+# shellcheck source=scripts/deps.sh
+. "$ROOT/scripts/deps.sh"
 
 # ------------------------------------------------------- who runs the stack
 
@@ -156,16 +140,45 @@ build() {
 		die "build failed, see $LOG/build.log"
 }
 
+closed_dir() { # closed_dir PATH: the first directory on PATH the run user cannot enter
+	local d=$1 chain=()
+	while :; do
+		chain=("$d" "${chain[@]}")
+		[ "$d" = / ] || [ "$d" = . ] && break
+		d=$(dirname "$d")
+	done
+	for d in "${chain[@]}"; do
+		as_user test -x "$d" || { echo "$d"; return 0; }
+	done
+}
+
+check_checkout() {
+	# as root the stack runs as $RUN_USER, which must read the checkout: its
+	# sql/, templates, static site and configuration
+	[ "$(id -u)" = 0 ] || return 0
+	local d bad
+	d=$(closed_dir "$ROOT")
+	[ -z "$d" ] || die "user $RUN_USER cannot enter $d ($(stat -c '%A, owner %U' "$d")), so it cannot read this checkout
+    ($ROOT); as root the stack runs as $RUN_USER (PostgreSQL refuses root).
+    Fix: let others pass through that folder:  chmod o+x $d
+    or clone the project into a folder everyone can read, such as /opt or /srv."
+	bad=$(as_user find "$ROOT/sql" "$ROOT/conf" "$ROOT/cgi/templates" "$ROOT/cgi/www" \
+		\( -type d ! -executable -o ! -readable \) -print -quit 2>&1)
+	[ -z "$bad" ] || die "user $RUN_USER cannot read $bad in this checkout (made with a private umask?).
+    Fix: chmod -R a+rX $ROOT"
+}
+
 check_access() {
 	# everything the unprivileged user needs must be reachable for it
-	local f
+	local f d
+	check_checkout
 	for f in "$BUILD/core/cabinetd" "$BUILD/cgi/cabinet-api" "$BUILD/cgi/cabinet-admin"; do
 		[ -x "$f" ] || die "$f is missing: build first (or unset CABINET_SKIP_BUILD)"
-		as_user test -x "$f" ||
-			die "user $RUN_USER cannot run $f: put the checkout where $RUN_USER can read it (e.g. /opt or /tmp)"
+		if ! as_user test -x "$f"; then
+			d=$(closed_dir "$(dirname "$f")")
+			die "user $RUN_USER cannot run $f${d:+ (it cannot enter $d)}: chmod o+x ${d:-$f}, or put the build where $RUN_USER can read it"
+		fi
 	done
-	as_user test -r "$ROOT/sql/0001_base.sql" ||
-		die "user $RUN_USER cannot read $ROOT/sql: put the checkout where $RUN_USER can read it"
 	as_user test -w "$VAR" || die "user $RUN_USER cannot write $VAR"
 	if [ ${#RUN} -gt 90 ]; then
 		die "CABINET_VAR is too long for Unix socket paths ($VAR); choose a shorter one"
@@ -173,29 +186,30 @@ check_access() {
 }
 
 start_postgres() {
-	local bin
+	local bin nosync=()
 	bin=$(pg_bin)
+	[ "${CABINET_PG_NOSYNC:-0}" = 1 ] && nosync=(--no-sync)
 	mkdir -p "$PGSOCK"
 	[ "$(id -u)" = 0 ] && chown -R "$RUN_USER:" "$VAR/pg"
 	chmod 700 "$PGSOCK"
 	if [ ! -f "$PGDATA/PG_VERSION" ]; then
 		say "creating the database cluster in $PGDATA"
-		as_user "$bin/initdb" -D "$PGDATA" -U cabinet --auth=trust --no-sync -E UTF8 \
+		as_user "$bin/initdb" -D "$PGDATA" -U cabinet --auth=trust "${nosync[@]}" -E UTF8 \
 			--locale=C.UTF-8 >"$LOG/initdb.log" 2>&1 || die "initdb failed, see $LOG/initdb.log"
 		cat >>"$PGDATA/postgresql.conf" <<-EOF
-		# a private development cluster: Unix socket only, no durability tricks needed
+		# scripts/run.sh: a private cluster, Unix socket only
 		listen_addresses = ''
 		unix_socket_directories = '$PGSOCK'
-		fsync = off
-		synchronous_commit = off
-		full_page_writes = off
 		max_connections = 100
 		shared_buffers = 128MB
 		EOF
 	fi
+	write_pg_durability
 	if ! as_user "$bin/pg_ctl" -D "$PGDATA" status >/dev/null 2>&1; then
 		as_user "$bin/pg_ctl" -D "$PGDATA" -l "$LOG/postgresql.log" -w -t 60 start >/dev/null ||
 			die "PostgreSQL did not start, see $LOG/postgresql.log"
+	else
+		as_user "$bin/pg_ctl" -D "$PGDATA" reload >/dev/null # the durability of this start
 	fi
 	local psql=(as_user psql -X -q -h "$PGSOCK" -U cabinet -v ON_ERROR_STOP=1)
 	if [ -z "$("${psql[@]}" -d postgres -tAc "SELECT 1 FROM pg_roles WHERE rolname = 'cabinet_app'")" ]; then
@@ -204,6 +218,33 @@ start_postgres() {
 	if [ -z "$("${psql[@]}" -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'cabinet'")" ]; then
 		"${psql[@]}" -d postgres -c "CREATE DATABASE cabinet OWNER cabinet"
 	fi
+}
+
+write_pg_durability() {
+	# Rewritten on every start and included last, so it also overrides the
+	# "fsync = off" an older run.sh wrote into postgresql.conf.
+	local f=$PGDATA/run-durability.conf
+	if [ "${CABINET_PG_NOSYNC:-0}" = 1 ]; then
+		cat >"$f" <<-EOF
+		# scripts/run.sh with CABINET_PG_NOSYNC=1: a throwaway test stack.
+		# A crash or an immediate stop loses acknowledged writes.
+		fsync = off
+		synchronous_commit = off
+		full_page_writes = off
+		EOF
+		say "PostgreSQL runs without fsync (CABINET_PG_NOSYNC=1): for tests only"
+	else
+		cat >"$f" <<-EOF
+		# scripts/run.sh: durable, a 2xx answer means the change is on disk.
+		fsync = on
+		synchronous_commit = on
+		full_page_writes = on
+		EOF
+	fi
+	grep -q "^include_if_exists = 'run-durability.conf'" "$PGDATA/postgresql.conf" ||
+		echo "include_if_exists = 'run-durability.conf'" >>"$PGDATA/postgresql.conf"
+	[ "$(id -u)" = 0 ] && chown "$RUN_USER:" "$f"
+	return 0
 }
 
 write_config() {
@@ -306,7 +347,8 @@ port_busy() {
 
 do_start() {
 	mkdir -p "$LOG" "$RUN"
-	install_missing "${PACKAGES[@]}"
+	deps_install build run || die "the Debian packages above are needed (scripts/deps.sh)"
+	check_checkout
 	build
 	if [ "$(id -u)" = 0 ]; then
 		chown "$RUN_USER:" "$VAR"
@@ -350,6 +392,10 @@ case "${1:-start}" in
 start) do_start ;;
 stop) do_stop ;;
 status) do_status ;;
-deps) install_missing "${PACKAGES[@]}" ${CABINET_EXTRA_PACKAGES:-} ;;
-*) die "usage: scripts/run.sh [start|stop|status|deps]" ;;
+deps)
+	shift
+	deps_install build run "$@" || die "the Debian packages above are needed (scripts/deps.sh)"
+	;;
+check) check_checkout ;;
+*) die "usage: scripts/run.sh [start|stop|status|deps [test]|check]" ;;
 esac

@@ -1,37 +1,46 @@
 #!/usr/bin/env bash
 # scripts/test.sh - the whole test suite.
 #
-# Installs what is missing (as scripts/run.sh does, plus the test tools),
-# plus Chromium and the browser tests' npm packages, then builds and runs
-# ctest twice: a normal build (build/) and a sanitizer
-# build (build-asan/, address + undefined), each with every label but
-# `bench`. Integration tests start their own stacks with scripts/run.sh in
-# private directories on free ports, so a running development stack is not
-# touched.
+# First checks, once, that the unprivileged user the test stacks run as (as
+# root) can read this checkout (`scripts/run.sh check`). Then installs what is
+# missing (`scripts/run.sh deps test`: the build's and the stack's Debian
+# packages and the tests' ones, all listed in scripts/deps.sh) and the
+# browser tests' npm packages, then builds and runs ctest twice: a normal
+# build (build/) and a sanitizer build (build-asan/, address + undefined),
+# each with every label but `bench`. Integration tests start their own stacks
+# with scripts/run.sh in private directories on free ports, so a running
+# development stack is not touched.
 #
 # Environment:
 #   CABINET_TEST_JOBS   parallel ctest jobs (default 2)
 #   CABINET_TEST_ONLY   normal | asan: run one of the two passes
 #   CTEST_ARGS          extra arguments for ctest (e.g. "-L unit")
 set -euo pipefail
+umask 022 # the builds must be readable by the unprivileged user of the stacks
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 JOBS=${CABINET_TEST_JOBS:-2}
 
-EXTRA="python3 python3-aiosmtpd systemd wrk procps chromium"
-command -v npm >/dev/null || EXTRA="$EXTRA nodejs npm"
-CABINET_EXTRA_PACKAGES=$EXTRA "$ROOT/scripts/run.sh" deps
-# the browser tests' driver (playwright-core, pinned in package-lock.json)
-(cd "$ROOT/tests/e2e" && npm ci --no-audit --no-fund --loglevel=error)
-(cd "$ROOT/tests/openapi" && npm ci --no-audit --no-fund --loglevel=error)
+# one message, before anything is built, instead of one per integration test
+"$ROOT/scripts/run.sh" check || {
+	echo "test.sh: the integration and browser tests cannot run from this checkout (see above)" >&2
+	exit 1
+}
+"$ROOT/scripts/run.sh" deps test
+# the browser tests' driver (playwright-core) and the OpenAPI check's packages,
+# pinned in their package-lock.json
+for d in tests/e2e tests/openapi; do
+	(cd "$ROOT/$d" && npm ci --no-audit --no-fund --loglevel=error) ||
+		{ echo "test.sh: npm ci in $d failed (it needs the npm registry)" >&2; exit 1; }
+done
 
 pass() { # pass NAME BUILD_DIR CMAKE_ARGS...
 	local name=$1 dir=$2
 	shift 2
 	echo "test.sh: === $name build in $dir"
 	cmake -S "$ROOT" -B "$dir" "$@" >/dev/null
-	cmake --build "$dir" -j "$(nproc)" >/dev/null 2>"$dir.build.log" ||
-		{ cat "$dir.build.log"; exit 1; }
+	cmake --build "$dir" -j "$(nproc)" >/dev/null 2>"$dir/test-build.log" ||
+		{ cat "$dir/test-build.log"; exit 1; }
 	# shellcheck disable=SC2086
 	(cd "$dir" && ctest --output-on-failure -j "$JOBS" -LE bench ${CTEST_ARGS:-})
 }

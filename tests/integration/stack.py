@@ -46,7 +46,11 @@ class Response:
 
 
 class Stack:
-    def __init__(self, name, conf_extra="", env=None):
+    """durable=False (the default for tests) starts PostgreSQL without fsync
+    (CABINET_PG_NOSYNC=1): fast, and a test stack is thrown away. A stack that
+    people run is durable; durable=True tests exactly that."""
+
+    def __init__(self, name, conf_extra="", env=None, durable=False):
         self.name = name
         self.var = tempfile.mkdtemp(prefix="cab-%s-" % name[:8], dir="/tmp")
         os.chmod(self.var, 0o755)
@@ -67,6 +71,10 @@ class Stack:
             # browser tests run with every limit (env={"CABINET_NGINX_LIMITS": "on"}).
             "CABINET_NGINX_LIMITS": "anonymous",
         })
+        if durable:
+            self.env.pop("CABINET_PG_NOSYNC", None)
+        else:
+            self.env["CABINET_PG_NOSYNC"] = "1"
         # sanitizer reports of the daemons go to files that cleanup() checks
         for name in ("ASAN_OPTIONS", "UBSAN_OPTIONS"):
             opts = self.env.get(name, "")
@@ -153,10 +161,12 @@ class Stack:
             time.sleep(0.05)
         return False
 
-    def pg_ctl(self, action):
+    def pg_ctl(self, action, mode="fast"):
+        """pg_ctl start|stop|restart; mode "immediate" stops without a
+        checkpoint, as a crash would."""
         bindir = sorted(d for d in os.listdir("/usr/lib/postgresql"))[-1]
         cmd = ["/usr/lib/postgresql/%s/bin/pg_ctl" % bindir, "-D", os.path.join(self.var, "pg", "data"),
-               "-w", "-m", "fast", action]
+               "-w", "-m", mode, action]
         if action == "start":
             cmd += ["-l", os.path.join(self.var, "log", "postgresql.log")]
         if os.getuid() == 0:

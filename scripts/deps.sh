@@ -84,7 +84,7 @@ deps_install() {
 	local log
 	log=$(mktemp "${TMPDIR:-/tmp}/cabinet-apt.XXXXXX")
 	apt_get() { "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -q -y "$@" >>"$log" 2>&1; }
-	echo "deps: installing ${#missing[@]} Debian packages (minutes on a fresh machine): ${missing[*]}"
+	echo "deps: installing Debian packages (minutes on a fresh machine): ${missing[*]}"
 	if deps_lists_empty; then
 		echo "deps: no apt package lists yet: apt-get update"
 		apt_get update || { deps_fail "$log" "apt-get update failed"; return 1; }

@@ -3,6 +3,7 @@
 #include "money.h"
 
 #include <stdio.h>
+#include <string.h>
 
 int hours_parse(const char *s, int32_t *out)
 {
@@ -13,6 +14,28 @@ int hours_parse(const char *s, int32_t *out)
 		return -1;
 	*out = (int32_t)v;
 	return 0;
+}
+
+int hours_parse_input(const char *s, int32_t *out)
+{
+	char text[32];
+	size_t n;
+
+	if (s == NULL)
+		return -1;
+	while (*s == ' ' || *s == '\t')
+		s++;
+	n = strlen(s);
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	if (n == 0 || n >= sizeof(text))
+		return -1;
+	memcpy(text, s, n);
+	text[n] = '\0';
+	for (char *c = text; *c; c++)
+		if (*c == ',')
+			*c = '.';
+	return hours_parse(text, out);
 }
 
 void hours_format(int32_t hundredths, char *out)

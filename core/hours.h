@@ -30,6 +30,13 @@
  */
 int hours_parse(const char *s, int32_t *out);
 
+/*
+ * Hours as a person types them: hours_parse() after surrounding spaces are
+ * dropped and a decimal comma is read as the point ("2,5", " 8 ", "7,25").
+ * Returns 0, or -1 with *out untouched.
+ */
+int hours_parse_input(const char *s, int32_t *out);
+
 /* "8", "7.2", "0.25", "0" (no trailing zeros); negative values get a '-'. */
 void hours_format(int32_t hundredths, char *out);
 

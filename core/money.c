@@ -86,7 +86,85 @@ void money_format(int64_t kopecks, char *out)
 
 void money_format_ru(int64_t kopecks, char *out)
 {
-	money_format_with(kopecks, out, " ", ',', " ₽");
+	money_format_with(kopecks, out, MONEY_NBSP, ',', MONEY_NBSP "₽");
+}
+
+/* The length of a space a person may type between digit groups or before
+ * the ruble sign at s (ASCII space, U+00A0, U+2009 thin, U+202F narrow
+ * no-break), or 0. */
+static size_t money_space_len(const char *s)
+{
+	if (*s == ' ')
+		return 1;
+	if ((unsigned char)s[0] == 0xc2 && (unsigned char)s[1] == 0xa0)
+		return 2;
+	if ((unsigned char)s[0] == 0xe2 && (unsigned char)s[1] == 0x80 &&
+	    ((unsigned char)s[2] == 0x89 || (unsigned char)s[2] == 0xaf))
+		return 3;
+	return 0;
+}
+
+static const char *money_skip_spaces(const char *s)
+{
+	size_t n;
+
+	while ((n = money_space_len(s)) > 0)
+		s += n;
+	return s;
+}
+
+int money_parse_input(const char *s, int flags, int64_t *out)
+{
+	static const char *const signs[] = {"₽", "руб.", "руб", "р.", "р"};
+	char canon[64];
+	size_t o = 0, group = 0;
+	int grouped = 0;
+	const char *p;
+
+	if (s == NULL)
+		return -1;
+	p = money_skip_spaces(s);
+	if (*p == '-')
+		canon[o++] = *p++;
+	/* the integer part: digits, maybe in groups of three after the first */
+	for (;;) {
+		size_t sp;
+		if (*p >= '0' && *p <= '9') {
+			if (o + 1 >= sizeof(canon))
+				return -1;
+			canon[o++] = *p++;
+			group++;
+			continue;
+		}
+		sp = money_space_len(p);
+		if (sp == 0 || !(p[sp] >= '0' && p[sp] <= '9'))
+			break;
+		/* a separator: the group before it is the first (1..3 digits) or
+		 * exactly three; the one after must be three digits */
+		if (group == 0 || group > 3 || (grouped && group != 3))
+			return -1;
+		grouped = 1;
+		group = 0;
+		p += sp;
+	}
+	if (grouped && group != 3)
+		return -1;
+	if (*p == ',' || *p == '.') {
+		canon[o++] = '.';
+		p++;
+		while (*p >= '0' && *p <= '9' && o + 1 < sizeof(canon))
+			canon[o++] = *p++;
+	}
+	canon[o] = '\0';
+	p = money_skip_spaces(p);
+	for (size_t i = 0; i < sizeof(signs) / sizeof(signs[0]); i++)
+		if (strncmp(p, signs[i], strlen(signs[i])) == 0) {
+			p = money_skip_spaces(p + strlen(signs[i]));
+			break;
+		}
+	if (*p != '\0')
+		return -1;
+	return money_parse(canon, flags, out);
 }
 
 int money_muldiv(int64_t a, int64_t b, int64_t c, int64_t *out)

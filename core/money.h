@@ -18,7 +18,10 @@
 
 /* Buffer sizes for the formatters, NUL included. */
 #define MONEY_BUFSZ    24 /* "-9999999999999.99" */
-#define MONEY_RU_BUFSZ 40 /* "-9 999 999 999 999,99 ₽" */
+#define MONEY_RU_BUFSZ 48 /* "-9 999 999 999 999,99 ₽" with 2-byte no-break spaces */
+
+/* The no-break space (U+00A0) of money_format_ru(), in UTF-8. */
+#define MONEY_NBSP "\xc2\xa0"
 
 /* money_parse() flags. */
 #define MONEY_ALLOW_NEGATIVE 0x1
@@ -35,8 +38,24 @@ int money_parse(const char *s, int flags, int64_t *out);
 /* "30500.00", "-5.10": the API form. out has MONEY_BUFSZ bytes. */
 void money_format(int64_t kopecks, char *out);
 
-/* "30 500,00 ₽", "0,00 ₽", "-1 234,00 ₽": plain spaces between thousands. */
+/*
+ * "30 500,00 ₽", "0,00 ₽", "-1 234,00 ₽" for people: the thousands are
+ * separated and the ₽ is preceded by a no-break space (U+00A0, MONEY_NBSP),
+ * so an amount never breaks across lines in a page. out has MONEY_RU_BUFSZ
+ * bytes.
+ */
 void money_format_ru(int64_t kopecks, char *out);
+
+/*
+ * Parses an amount as a person types it into a form: "80000", "80 000",
+ * "80000,50", "80 000,00 ₽", "80 000.00 руб.", " 1 234,5 " (surrounding
+ * spaces, a decimal comma or point, groups of three digits separated by a
+ * space, a no-break or a thin space, an optional ₽ / руб / р sign). What
+ * money_parse() refuses after the separators are removed is refused too
+ * (three decimals, exponents, "007", ...), and so are groups that are not
+ * three digits ("80 00"). Returns 0, or -1 with *out untouched.
+ */
+int money_parse_input(const char *s, int flags, int64_t *out);
 
 /*
  * a × b / c rounded half up, away from zero for negative results

@@ -121,10 +121,9 @@ static int payterms_set(struct ctx *ctx)
 		return -1;
 	if (worktime_arg_date(ctx, "date_from", 1, &from) < 0 || rate == NULL || pay_by == NULL)
 		bad = -1;
-	if (rate && (money_parse(rate, 0, &kopecks) < 0 || kopecks > MONEY_MAX))
+	if (rate && (money_parse_input(rate, 0, &kopecks) < 0 || kopecks > MONEY_MAX))
 		bad = ctx_field_code(ctx, "rate", "money",
-		                     "Оклад — сумма в рублях с копейками через точку, например "
-		                     "30000.00");
+		                     "Оклад — сумма в рублях, например 80 000 или 80 000,50");
 	if (pay_by && strcmp(pay_by, "days") != 0 && strcmp(pay_by, "hours") != 0)
 		bad = ctx_field_code(ctx, "pay_by", "invalid",
 		                     "Оплата по дням (days) или по часам (hours)");

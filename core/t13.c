@@ -55,14 +55,71 @@ static const struct t13_code t13_codes[T13_COUNT] = {
      "время приостановки работы в случае задержки выплаты заработной платы"},
 };
 
+/* The Cyrillic capital (UTF-8, 2 bytes) a Latin look-alike stands for, or NULL. */
+static const char *t13_lookalike(char c)
+{
+	static const char latin[] = "BHCPKTOMAEXY";
+	static const char *const cyrillic[] = {"В", "Н", "С", "Р", "К", "Т",
+	                                       "О", "М", "А", "Е", "Х", "У"};
+	const char *at;
+
+	if (c >= 'a' && c <= 'z')
+		c = (char)(c - 'a' + 'A');
+	at = c ? strchr(latin, c) : NULL;
+	return at ? cyrillic[at - latin] : NULL;
+}
+
+int t13_normalize(const char *in, char *out, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)in;
+	size_t o = 0;
+
+	while (*p) {
+		unsigned char c0 = p[0], c1 = c0 ? p[1] : 0;
+		const char *latin;
+		if (c0 == ' ' || c0 == '\t') {
+			p++;
+			continue;
+		}
+		if (c0 == 0xc2 && c1 == 0xa0) { /* a no-break space */
+			p += 2;
+			continue;
+		}
+		if (o + 3 > n)
+			return -1;
+		if (c0 < 0x80 && (latin = t13_lookalike((char)c0)) != NULL) {
+			memcpy(out + o, latin, 2);
+			o += 2;
+			p++;
+		} else if (c0 == 0xd0 && c1 >= 0xb0 && c1 <= 0xbf) { /* а..п */
+			out[o++] = (char)0xd0;
+			out[o++] = (char)(c1 - 0x20);
+			p += 2;
+		} else if (c0 == 0xd1 && c1 >= 0x80 && c1 <= 0x8f) { /* р..я */
+			out[o++] = (char)0xd0;
+			out[o++] = (char)(c1 + 0x20);
+			p += 2;
+		} else if (c0 >= 0xd0 && c0 <= 0xd1 && c1 >= 0x80 && c1 <= 0xbf) {
+			out[o++] = (char)c0; /* another Cyrillic letter, as is */
+			out[o++] = (char)c1;
+			p += 2;
+		} else {
+			return -1; /* not a letter of any code */
+		}
+	}
+	out[o] = '\0';
+	return o ? 0 : -1;
+}
+
 const struct t13_code *t13_find(const char *letter)
 {
+	char norm[16];
 	int i;
 
-	if (letter == NULL)
+	if (letter == NULL || t13_normalize(letter, norm, sizeof(norm)) < 0)
 		return NULL;
 	for (i = 0; i < T13_COUNT; i++)
-		if (strcmp(t13_codes[i].letter, letter) == 0)
+		if (strcmp(t13_codes[i].letter, norm) == 0)
 			return &t13_codes[i];
 	return NULL;
 }

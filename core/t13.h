@@ -9,6 +9,8 @@
 #ifndef CABINET_T13_H
 #define CABINET_T13_H
 
+#include <stddef.h>
+
 enum t13_number {
 	T13_YA = 1, /* Я  work in the daytime */
 	T13_N = 2,  /* Н  work at night */
@@ -67,8 +69,15 @@ struct t13_code {
 	const char *meaning; /* Russian */
 };
 
-/* The code for a letter ("Б", "РВ"), or NULL. */
+/*
+ * The code for its letters as a person types them, or NULL: "РВ", "рв",
+ * " р в ", "PB" (Latin look-alikes B H C P K T O M A E X Y stand for the
+ * Cyrillic letters, in either case; spaces and no-break spaces are ignored).
+ */
 const struct t13_code *t13_find(const char *letter);
+/* The normalized form t13_find() looks up ("рв" -> "РВ") into out (n
+ * bytes); 0, or -1 when in has a character no code has or out is short. */
+int t13_normalize(const char *in, char *out, size_t n);
 /* The code for a number 1..36, or NULL. */
 const struct t13_code *t13_get(int number);
 

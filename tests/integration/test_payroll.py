@@ -88,7 +88,7 @@ class Payroll(unittest.TestCase):
         self.assertEqual(doc["status"], "draft")
         self.assertEqual(doc["calculated"], 3)
         self.assertEqual(doc["accrued"], "86750.00")  # 30000 + 30500 + 26250
-        self.assertEqual(doc["accrued_ru"], "86 750,00 ₽")
+        self.assertEqual(doc["accrued_ru"], "86\u00a0750,00\u00a0₽")
         got = {e["id"]: e for e in self.admin.get("/api/admin/payroll/2017-04").json()["employees"]}
         self.assertEqual(got[self.summed]["accrued"], "30000.00")
         self.assertEqual(got[self.per_period]["accrued"], "30500.00")
@@ -111,11 +111,11 @@ class Payroll(unittest.TestCase):
         # the printable page and the document page
         page = self.admin.get("/admin/payroll/2017-04")
         self.assertEqual(page.status, 200)
-        self.assertIn("30 500,00 ₽", page.text)
-        self.assertIn("86 750,00 ₽", page.text)
+        self.assertIn("30\u00a0500,00\u00a0₽", page.text)
+        self.assertIn("86\u00a0750,00\u00a0₽", page.text)
         page = self.admin.get("/admin/payroll/2017-04/employees/%d" % self.sick)
         self.assertEqual(page.status, 200)
-        self.assertIn("26 250,00 ₽", page.text)
+        self.assertIn("26\u00a0250,00\u00a0₽", page.text)
         self.assertIn("01.04.2017–11.04.2017", page.text)
 
         # an employee sees a closed month only, and only their own
@@ -330,11 +330,11 @@ class Payroll(unittest.TestCase):
         terms = self.admin.get(pay).json()["terms"]
         self.assertEqual([(t["date_from"], t["rate"], t["pay_by"], t["norm"]) for t in terms],
                          [("2016-01-01", "30000.00", "days", "summed")])
-        r = self.admin.post(pay, {"date_from": "2017-05-01", "rate": "30 000", "pay_by": "weeks",
+        r = self.admin.post(pay, {"date_from": "2017-05-01", "rate": "30 000,001", "pay_by": "weeks",
                                   "norm": "any"})
         self.assertEqual(r.status, 422, r)
         fields = r.json()["error"]["fields"]
-        self.assertIn("30000.00", fields["rate"])
+        self.assertIn("80 000,50", fields["rate"])
         self.assertIn("hours", fields["pay_by"])
         self.assertIn("summed", fields["norm"])
         r = self.admin.post(pay, {"rate": "1.234", "pay_by": "days"})
@@ -346,8 +346,8 @@ class Payroll(unittest.TestCase):
         r = self.admin.post(pay, {"date_from": "2017-05-01", "rate": "35000.00", "pay_by": "hours"})
         self.assertEqual(r.status, 201, r)
         self.assertEqual([(t["date_from"], t["rate_ru"], t["pay_by"], t["norm"]) for t in r.json()["terms"]],
-                         [("2016-01-01", "30 000,00 ₽", "days", "summed"),
-                          ("2017-05-01", "35 000,00 ₽", "hours", None)])
+                         [("2016-01-01", "30\u00a0000,00\u00a0₽", "days", "summed"),
+                          ("2017-05-01", "35\u00a0000,00\u00a0₽", "hours", None)])
         self.assertEqual(self.admin.delete(pay + "/2016-01-01").status, 423)
         self.assertEqual(self.admin.delete(pay + "/2017-05-01").status, 200)
         self.assertEqual(self.admin.delete(pay + "/2017-05-01").status, 404)
@@ -470,7 +470,7 @@ class PayrollInputs(unittest.TestCase):
         self.assertTrue(r.headers["Location"].endswith("/admin/payroll/2025-04"), r.headers["Location"])
         page = self.admin.get("/admin/payroll")
         self.assertIn("апрель 2025 г.", page.text)
-        self.assertIn("30 000,00 ₽", page.text)
+        self.assertIn("30\u00a0000,00\u00a0₽", page.text)
         self.assertEqual(self.form("/admin/payroll/2025-04/close").status // 100, 3)
         page = self.admin.get("/admin/payroll/2025-04")
         self.assertIn("Открыть месяц", page.text)
@@ -495,21 +495,21 @@ class PayrollInputs(unittest.TestCase):
         self.assertEqual(page.status, 200, page)
         self.assertIn("Окладный", page.text)
         self.assertIn("01.01.2020", page.text)
-        self.assertIn("30 000,00 ₽", page.text)
-        r = self.form(path, "date_from=2025-06-01&rate=35+000&pay_by=days&norm=")
+        self.assertIn("30\u00a0000,00\u00a0₽", page.text)
+        r = self.form(path, "date_from=2025-06-01&rate=35+00&pay_by=days&norm=")
         self.assertEqual(r.status, 422, r)
-        self.assertIn("30000.00", r.text)  # what is allowed, next to the field
+        self.assertIn("80 000,50", r.text)  # what is allowed, next to the field
         self.assertIn("01.01.2020", r.text)  # the page's own data again
-        r = self.form(path, "date_from=2025-06-01&rate=35000.50&pay_by=hours&norm=summed")
+        r = self.form(path, "date_from=2025-06-01&rate=35+000%2C50+%E2%82%BD&pay_by=hours&norm=summed")
         self.assertEqual(r.status // 100, 3, r)
         self.assertTrue(r.headers["Location"].endswith(path), r.headers["Location"])
         page = self.admin.get(path)
-        self.assertIn("35 000,50 ₽", page.text)
+        self.assertIn("35\u00a0000,50\u00a0₽", page.text)
         self.assertIn("по часам", page.text)
         self.assertIn("суммированная", page.text)
         r = self.form(path + "/2025-06-01/delete")
         self.assertEqual(r.status // 100, 3, r)
-        self.assertNotIn("35 000,50 ₽", self.admin.get(path).text)
+        self.assertNotIn("35\u00a0000,50\u00a0₽", self.admin.get(path).text)
         self.assertEqual(self.admin.get("/admin/employees/999999/pay").status, 404)
 
     def test_child_deductions(self):

@@ -72,17 +72,17 @@ struct format_case {
 };
 
 static const struct format_case format_cases[] = {
-    {0, "0.00", "0,00 ₽"},
-    {1, "0.01", "0,01 ₽"},
-    {10, "0.10", "0,10 ₽"},
-    {3050000, "30500.00", "30 500,00 ₽"},
-    {123456789, "1234567.89", "1 234 567,89 ₽"},
-    {-123400, "-1234.00", "-1 234,00 ₽"},
-    {-5, "-0.05", "-0,05 ₽"},
-    {99999, "999.99", "999,99 ₽"},
-    {100000, "1000.00", "1 000,00 ₽"},
-    {INT64_C(999999999999999), "9999999999999.99", "9 999 999 999 999,99 ₽"},
-    {-INT64_C(999999999999999), "-9999999999999.99", "-9 999 999 999 999,99 ₽"},
+    {0, "0.00", "0,00\u00a0₽"},
+    {1, "0.01", "0,01\u00a0₽"},
+    {10, "0.10", "0,10\u00a0₽"},
+    {3050000, "30500.00", "30\u00a0500,00\u00a0₽"},
+    {123456789, "1234567.89", "1\u00a0234\u00a0567,89\u00a0₽"},
+    {-123400, "-1234.00", "-1\u00a0234,00\u00a0₽"},
+    {-5, "-0.05", "-0,05\u00a0₽"},
+    {99999, "999.99", "999,99\u00a0₽"},
+    {100000, "1000.00", "1\u00a0000,00\u00a0₽"},
+    {INT64_C(999999999999999), "9999999999999.99", "9\u00a0999\u00a0999\u00a0999\u00a0999,99\u00a0₽"},
+    {-INT64_C(999999999999999), "-9999999999999.99", "-9\u00a0999\u00a0999\u00a0999\u00a0999,99\u00a0₽"},
 };
 
 TEST(test_money_format)
@@ -103,6 +103,62 @@ TEST(test_money_format)
 	/* INT64_MIN does not crash (it is outside numeric(15,2) anyway). */
 	money_format(INT64_MIN, a);
 	CHECK_STR(a, "-92233720368547758.08");
+}
+
+/* Amounts as people type them into forms (money_parse_input). */
+static const struct money_case money_input_cases[] = {
+    {"80000", 0, 1, 8000000},
+    {"80 000", 0, 1, 8000000},
+    {"80000,50", 0, 1, 8000050},
+    {"80000.50", 0, 1, 8000050},
+    {"80 000,00 ₽", 0, 1, 8000000},
+    {"80\u00a0000,00\u00a0₽", 0, 1, 8000000},
+    {"80\u202f000", 0, 1, 8000000},
+    {"1 234 567,8", 0, 1, 123456780},
+    {" 1 234,5 ", 0, 1, 123450},
+    {"30000₽", 0, 1, 3000000},
+    {"30 000 руб.", 0, 1, 3000000},
+    {"30 000 руб", 0, 1, 3000000},
+    {"30 000 р.", 0, 1, 3000000},
+    {"0,5", 0, 1, 50},
+    {"-1 000,00", MONEY_ALLOW_NEGATIVE, 1, -100000},
+    {"-1 000,00", 0, 0, 0},
+    {"80 00", 0, 0, 0},
+    {"8 0000", 0, 0, 0},
+    {"1234 567", 0, 0, 0},
+    {"80 000,001", 0, 0, 0},
+    {"80 000,", 0, 0, 0},
+    {",5", 0, 0, 0},
+    {"", 0, 0, 0},
+    {"   ", 0, 0, 0},
+    {"₽", 0, 0, 0},
+    {"80 000 $", 0, 0, 0},
+    {"80 000 ₽ ₽", 0, 0, 0},
+    {"1e3", 0, 0, 0},
+    {"007", 0, 0, 0},
+    {"сто", 0, 0, 0},
+    {"10 000 000 000 000", 0, 0, 0},
+};
+
+TEST(test_money_parse_input)
+{
+	for (size_t i = 0; i < sizeof(money_input_cases) / sizeof(money_input_cases[0]); i++) {
+		const struct money_case *c = &money_input_cases[i];
+		int64_t v = -777;
+		int rc = money_parse_input(c->text, c->flags, &v);
+
+		if ((rc == 0) != c->ok)
+			fprintf(stderr, "money_parse_input(\"%s\")\n", c->text);
+		CHECK_INT(rc == 0, c->ok);
+		CHECK_INT(v, c->ok ? c->kopecks : -777);
+	}
+	CHECK(money_parse_input(NULL, 0, NULL) == -1);
+	/* what the pages show is read back */
+	for (size_t i = 0; i < sizeof(format_cases) / sizeof(format_cases[0]); i++) {
+		int64_t back;
+		CHECK(money_parse_input(format_cases[i].ru, MONEY_ALLOW_NEGATIVE, &back) == 0);
+		CHECK_INT(back, format_cases[i].kopecks);
+	}
 }
 
 struct muldiv_case {
@@ -203,6 +259,24 @@ TEST(test_hours_parse)
 	}
 }
 
+TEST(test_hours_parse_input)
+{
+	static const struct hours_case cases[] = {
+	    {"2,5", 1, 250}, {"2.5", 1, 250}, {" 8 ", 1, 800}, {"7,25", 1, 725},
+	    {"0,5", 1, 50},  {"", 0, 0},      {" ", 0, 0},     {"2,,5", 0, 0},
+	    {",5", 0, 0},    {"8 ч", 0, 0},   {"-1", 0, 0},    {"2,555", 0, 0},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int32_t v = -7;
+		int rc = hours_parse_input(cases[i].text, &v);
+		if ((rc == 0) != cases[i].ok)
+			fprintf(stderr, "hours_parse_input(\"%s\")\n", cases[i].text);
+		CHECK_INT(rc == 0, cases[i].ok);
+		CHECK_INT(v, cases[i].ok ? cases[i].value : -7);
+	}
+	CHECK(hours_parse_input(NULL, NULL) == -1);
+}
+
 TEST(test_hours_format)
 {
 	char b[HOURS_BUFSZ];
@@ -260,9 +334,11 @@ int main(void)
 {
 	RUN(test_money_parse);
 	RUN(test_money_format);
+	RUN(test_money_parse_input);
 	RUN(test_money_muldiv);
 	RUN(test_money_muldiv_half_up_exhaustive);
 	RUN(test_hours_parse);
+	RUN(test_hours_parse_input);
 	RUN(test_hours_format);
 	RUN(test_hours_from_json_text);
 	return check_report();

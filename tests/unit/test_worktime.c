@@ -57,8 +57,37 @@ TEST(test_titles)
 	CHECK_STR(worktime_document_title(99), "Документ");
 }
 
+/* T-13 codes as people type them: any case, spaces, Latin look-alikes. */
+TEST(test_code_input)
+{
+	static const struct {
+		const char *typed;
+		int number;
+	} cases[] = {
+	    {"РВ", T13_RV}, {"рв", T13_RV}, {"Рв", T13_RV}, {" р в ", T13_RV}, {"PB", T13_RV},
+	    {"pb", T13_RV}, {"Б", T13_B},   {"б", T13_B},   {"C", T13_S},     {"c", T13_S},
+	    {"H", T13_N},   {"HH", T13_NN}, {"нН", T13_NN}, {"OT", T13_OT},   {"от", T13_OT},
+	    {"K", T13_K},   {"T", T13_T},   {"B", T13_V},   {"BM", T13_VM},   {"ОЖ", T13_OZH},
+	    {"я", T13_YA},  {"ЯЯ", 0},      {"", 0},        {"  ", 0},        {"X1", 0},
+	    {"Q", 0},       {"ё", 0},
+	};
+	char norm[16];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct t13_code *c = t13_find(cases[i].typed);
+		if ((c ? c->number : 0) != cases[i].number)
+			fprintf(stderr, "t13_find(\"%s\")\n", cases[i].typed);
+		CHECK_INT(c ? c->number : 0, cases[i].number);
+	}
+	CHECK(t13_find(NULL) == NULL);
+	CHECK_INT(t13_normalize("рв", norm, sizeof(norm)), 0);
+	CHECK_STR(norm, "РВ");
+	CHECK_INT(t13_normalize("ВМ", norm, 4), -1); /* out too short */
+}
+
 int main(void)
 {
+	RUN(test_code_input);
 	RUN(test_hours);
 	RUN(test_hours_json);
 	RUN(test_titles);

@@ -11,6 +11,8 @@
 #include "jsonx.h"
 #include "log.h"
 #include "ops.h"
+#include "org.h"
+#include "date.h"
 #include "outbox.h"
 #include "password.h"
 #include "ru.h"
@@ -554,13 +556,13 @@ static int users_list(struct ctx *ctx)
 		return -1;
 	res = ctx_sql(ctx,
 		      "SELECT u.id, u.full_name, u.email, u.phone, u.status, u.employee_id, "
-		      "to_char(u.activated_at, 'DD.MM.YYYY'), "
+		      ORG_DATE_SQL("u.activated_at", "$3") ", "
 		      "EXISTS (SELECT 1 FROM user_roles r WHERE r.tenant_id = u.tenant_id "
 		      "AND r.user_id = u.id AND r.role = 'admin') "
 		      "FROM users u WHERE u.tenant_id = $1 AND ($2::text IS NULL OR "
 		      "u.full_name ILIKE '%' || $2 || '%' OR u.email ILIKE '%' || $2 || '%' "
 		      "OR u.phone LIKE '%' || $2 || '%') ORDER BY u.full_name, u.id LIMIT 500",
-		      ctx_i64(ctx, ctx->tenant_id), q && *q ? q : NULL);
+		      ctx_i64(ctx, ctx->tenant_id), q && *q ? q : NULL, org_time_zone(ctx));
 	if (res == NULL)
 		return -1;
 	for (int i = 0; i < PQntuples(res); i++) {
@@ -680,52 +682,135 @@ static int users_set_password(struct ctx *ctx)
 
 /* ------------------------------------------------------- admin lists */
 
-/* GET /api/admin/audit?action=&success=&user_id=&from=&to=&limit=&offset= */
+/* The object of an audit row as the journal names it: "Иванова Анна
+ * Петровна", "График «Пятидневка»", "Табель: Петров П. С., ноябрь 2026".
+ * name is what the query found for the object (NULL: gone or none). */
+static const char *audit_object_title(struct ctx *ctx, const char *type, const char *id,
+				      const char *name, const char *month, json_object *details)
+{
+	const char *code = jsonx_get_str(details, "code");
+	int y = 0, m = 0;
+
+	if (type == NULL)
+		return NULL;
+	if (month && sscanf(month, "%4d-%2d", &y, &m) == 2 && ru_month_name(m))
+		month = arena_printf(ctx->arena, "%s %d", ru_month_name(m), y);
+	else
+		month = NULL;
+	if (strcmp(type, "user") == 0 || strcmp(type, "employee") == 0)
+		return name ? name : arena_printf(ctx->arena, "%s № %s",
+						  *type == 'u' ? "Пользователь" : "Сотрудник", id);
+	if (strcmp(type, "calendar") == 0)
+		return name ? arena_printf(ctx->arena, "Календарь «%s»", name) : "Календарь";
+	if (strcmp(type, "schedule") == 0)
+		return name ? arena_printf(ctx->arena, "График «%s»", name) : "График работы";
+	if (strcmp(type, "deviation") == 0)
+		return arena_printf(ctx->arena, "Документ № %s%s%s%s%s", id ? id : "",
+				    code ? " (" : "", code ? code : "", code ? ")" : "",
+				    name ? arena_printf(ctx->arena, ": %s", name) : "");
+	if (strcmp(type, "timesheet") == 0)
+		return arena_printf(ctx->arena, "Табель%s%s%s%s", name ? ": " : "", name ? name : "",
+				    month ? ", " : "", month ? month : "");
+	if (strcmp(type, "payroll") == 0 && id && sscanf(id, "%4d-%2d", &y, &m) == 2 &&
+	    ru_month_name(m))
+		return arena_printf(ctx->arena, "Зарплата за %s %d", ru_month_name(m), y);
+	if (strcmp(type, "tenant") == 0)
+		return "Организация";
+	return arena_printf(ctx->arena, "%s %s", type, id ? id : "");
+}
+
+/* GET /api/admin/audit?action=&success=&user_id=&from=&to=&limit=&offset=
+ * user_id is the user who acted. Rows name their objects in Russian
+ * ("object_title"); "actors" lists the users who appear as actors, for the
+ * filter "who". */
 static int audit_list(struct ctx *ctx)
 {
 	const char *action = ctx_arg_str(ctx, "action", 64, 0);
 	const char *from = ctx_arg_str(ctx, "from", 10, 0), *to = ctx_arg_str(ctx, "to", 10, 0);
 	const char *success = ctx_arg_str(ctx, "success", 5, 0);
-	json_object *items = json_object_new_array(), *r = ctx_result(ctx);
+	json_object *items = json_object_new_array(), *actors = json_object_new_array();
+	json_object *r = ctx_result(ctx);
 	int64_t limit, offset, user_id;
 	PGresult *res;
 
 	json_object_object_add(r, "items", items);
+	json_object_object_add(r, "actors", actors);
+	const char *who = jsonx_get_str(ctx->args, "user_id");
+
+	user_id = 0; /* the page's filter sends an empty "who" for everyone */
 	if (ctx_arg_int(ctx, "limit", 1, 500, 100, &limit) < 0 ||
 	    ctx_arg_int(ctx, "offset", 0, 1000000, 0, &offset) < 0 ||
-	    ctx_arg_int(ctx, "user_id", 0, INT64_MAX, 0, &user_id) < 0)
+	    (!(who && !*who) && ctx_arg_int(ctx, "user_id", 0, INT64_MAX, 0, &user_id) < 0))
 		return -1;
 	if (success && *success && strcmp(success, "true") && strcmp(success, "false"))
 		return ctx_field(ctx, "success", "true или false");
 	for (int i = 0; i < 2; i++) {
 		const char *d = i ? to : from;
-		if (d && *d && (strlen(d) != 10 || d[4] != '-' || d[7] != '-'))
-			return ctx_field(ctx, i ? "to" : "from", "Дата в виде ГГГГ-ММ-ДД");
+		int day;
+		if (d && *d && date_parse(d, &day) < 0)
+			return ctx_field(ctx, i ? "to" : "from", "Дата в виде ДД.ММ.ГГГГ");
 	}
 	if (ctx->error >= 0)
 		return -1;
 	res = ctx_sql(ctx,
-		      "SELECT a.id, to_char(a.at AT TIME ZONE 'Europe/Moscow', 'DD.MM.YYYY HH24:MI:SS'), "
-		      "a.at, a.actor_kind, a.actor_user_id, u.full_name, a.action, a.success, "
-		      "a.object_type, a.object_id, host(a.ip), a.details, count(*) OVER () "
-		      "FROM audit_log a LEFT JOIN users u ON u.tenant_id = a.tenant_id "
-		      "AND u.id = a.actor_user_id "
-		      "WHERE a.tenant_id = $1 AND ($2::text IS NULL OR a.action LIKE $2 || '%') "
-		      "AND ($3::boolean IS NULL OR a.success = $3) "
-		      "AND ($4::bigint = 0 OR a.actor_user_id = $4 OR a.object_id = $4::text) "
-		      "AND ($5::date IS NULL OR a.at >= $5::date) "
-		      "AND ($6::date IS NULL OR a.at < $6::date + 1) "
-		      "ORDER BY a.at DESC, a.id DESC LIMIT $7 OFFSET $8",
-		      ctx_i64(ctx, ctx->tenant_id), action && *action ? action : NULL,
-		      success && *success ? success : NULL, ctx_i64(ctx, user_id),
-		      from && *from ? from : NULL, to && *to ? to : NULL, ctx_i64(ctx, limit),
-		      ctx_i64(ctx, offset));
+		      "SELECT DISTINCT u.id, u.full_name FROM audit_log a JOIN users u "
+		      "ON u.tenant_id = a.tenant_id AND u.id = a.actor_user_id "
+		      "WHERE a.tenant_id = $1 ORDER BY u.full_name, u.id",
+		      ctx_i64(ctx, ctx->tenant_id));
+	if (res == NULL)
+		return -1;
+	for (int i = 0; i < PQntuples(res); i++) {
+		json_object *a = json_object_new_object();
+		jsonx_set_int(a, "id", atoll(PQgetvalue(res, i, 0)));
+		jsonx_set_str(a, "full_name", PQgetvalue(res, i, 1));
+		if (atoll(PQgetvalue(res, i, 0)) == user_id)
+			jsonx_set_bool(a, "selected", 1);
+		json_object_array_add(actors, a);
+	}
+#define AUDIT_OBJECT_ID "CASE WHEN a.object_id ~ '^[0-9]{1,18}$' THEN a.object_id::bigint END"
+	res = ctx_sql(
+	    ctx,
+	    "SELECT a.id, " ORG_TIME_SQL("a.at", "$9") ", "
+	    "a.at, a.actor_kind, a.actor_user_id, u.full_name, a.action, a.success, "
+	    "a.object_type, a.object_id, host(a.ip), a.details, count(*) OVER (), "
+	    "CASE a.object_type "
+	    "WHEN 'user' THEN (SELECT x.full_name FROM users x WHERE x.tenant_id = a.tenant_id "
+	    "AND x.id = " AUDIT_OBJECT_ID ") "
+	    "WHEN 'employee' THEN (SELECT x.full_name FROM employees x WHERE x.tenant_id = "
+	    "a.tenant_id AND x.id = " AUDIT_OBJECT_ID ") "
+	    "WHEN 'calendar' THEN (SELECT x.name FROM calendars x WHERE x.tenant_id = a.tenant_id "
+	    "AND x.id = " AUDIT_OBJECT_ID ") "
+	    "WHEN 'schedule' THEN (SELECT x.name FROM schedules x WHERE x.tenant_id = a.tenant_id "
+	    "AND x.id = " AUDIT_OBJECT_ID ") "
+	    "WHEN 'deviation' THEN (SELECT x.full_name FROM employees x WHERE x.tenant_id = "
+	    "a.tenant_id AND x.id = CASE WHEN a.details->>'employee_id' ~ '^[0-9]{1,18}$' "
+	    "THEN (a.details->>'employee_id')::bigint END) "
+	    "WHEN 'timesheet' THEN (SELECT e.full_name FROM timesheets t JOIN employees e ON "
+	    "e.tenant_id = t.tenant_id AND e.id = t.employee_id WHERE t.tenant_id = a.tenant_id "
+	    "AND t.id = " AUDIT_OBJECT_ID ") END, "
+	    "CASE a.object_type WHEN 'timesheet' THEN (SELECT to_char(t.month, 'YYYY-MM') FROM "
+	    "timesheets t WHERE t.tenant_id = a.tenant_id AND t.id = " AUDIT_OBJECT_ID ") END "
+	    "FROM audit_log a LEFT JOIN users u ON u.tenant_id = a.tenant_id "
+	    "AND u.id = a.actor_user_id "
+	    "WHERE a.tenant_id = $1 AND ($2::text IS NULL OR a.action LIKE $2 || '%') "
+	    "AND ($3::boolean IS NULL OR a.success = $3) "
+	    "AND ($4::bigint = 0 OR a.actor_user_id = $4) "
+	    "AND ($5::date IS NULL OR a.at >= ($5::date::timestamp AT TIME ZONE $9)) "
+	    "AND ($6::date IS NULL OR a.at < (($6::date + 1)::timestamp AT TIME ZONE $9)) "
+	    "ORDER BY a.at DESC, a.id DESC LIMIT $7 OFFSET $8",
+	    ctx_i64(ctx, ctx->tenant_id), action && *action ? action : NULL,
+	    success && *success ? success : NULL, ctx_i64(ctx, user_id),
+	    from && *from ? from : NULL, to && *to ? to : NULL, ctx_i64(ctx, limit),
+	    ctx_i64(ctx, offset), org_time_zone(ctx));
+#undef AUDIT_OBJECT_ID
 	if (res == NULL)
 		return -1;
 	jsonx_set_int(r, "total", PQntuples(res) ? atoll(PQgetvalue(res, 0, 12)) : 0);
 	for (int i = 0; i < PQntuples(res); i++) {
-		json_object *a = json_object_new_object();
+		json_object *a = json_object_new_object(), *details;
 		const char *err;
+		details = jsonx_parse_object(PQgetvalue(res, i, 11), strlen(PQgetvalue(res, i, 11)),
+					     &err);
 		jsonx_set_int(a, "id", atoll(PQgetvalue(res, i, 0)));
 		jsonx_set_str(a, "when", PQgetvalue(res, i, 1));
 		jsonx_set_str(a, "at", PQgetvalue(res, i, 2));
@@ -737,10 +822,14 @@ static int audit_list(struct ctx *ctx)
 		jsonx_set_bool(a, "success", strcmp(PQgetvalue(res, i, 7), "t") == 0);
 		jsonx_set_str(a, "object_type", PQgetisnull(res, i, 8) ? NULL : PQgetvalue(res, i, 8));
 		jsonx_set_str(a, "object_id", PQgetisnull(res, i, 9) ? NULL : PQgetvalue(res, i, 9));
+		jsonx_set_str(a, "object_title",
+			      audit_object_title(
+				  ctx, PQgetisnull(res, i, 8) ? NULL : PQgetvalue(res, i, 8),
+				  PQgetisnull(res, i, 9) ? NULL : PQgetvalue(res, i, 9),
+				  PQgetisnull(res, i, 13) ? NULL : PQgetvalue(res, i, 13),
+				  PQgetisnull(res, i, 14) ? NULL : PQgetvalue(res, i, 14), details));
 		jsonx_set_str(a, "ip", PQgetisnull(res, i, 10) ? NULL : PQgetvalue(res, i, 10));
-		json_object_object_add(a, "details",
-				       jsonx_parse_object(PQgetvalue(res, i, 11),
-							  strlen(PQgetvalue(res, i, 11)), &err));
+		json_object_object_add(a, "details", details);
 		json_object_array_add(items, a);
 	}
 	return 0;
@@ -759,12 +848,11 @@ static int outbox_list(struct ctx *ctx)
 		return -1;
 	res = ctx_sql(ctx,
 		      "SELECT id, channel, recipient, subject, kind, status, attempts, last_error, "
-		      "to_char(created_at AT TIME ZONE 'Europe/Moscow', 'DD.MM.YYYY HH24:MI'), "
-		      "to_char(sent_at AT TIME ZONE 'Europe/Moscow', 'DD.MM.YYYY HH24:MI'), user_id "
+		      ORG_TIME_SQL("created_at", "$4") ", " ORG_TIME_SQL("sent_at", "$4") ", user_id "
 		      "FROM outbox WHERE tenant_id = $1 AND ($2::text IS NULL OR status = $2) "
 		      "AND ($3::text IS NULL OR channel = $3) ORDER BY id DESC LIMIT 200",
 		      ctx_i64(ctx, ctx->tenant_id), status && *status ? status : NULL,
-		      channel && *channel ? channel : NULL);
+		      channel && *channel ? channel : NULL, org_time_zone(ctx));
 	if (res == NULL)
 		return -1;
 	for (int i = 0; i < PQntuples(res); i++) {
@@ -779,6 +867,12 @@ static int outbox_list(struct ctx *ctx)
 			      strcmp(PQgetvalue(res, i, 5), "sent") == 0	 ? "отправлено"
 			      : strcmp(PQgetvalue(res, i, 5), "failed") == 0 ? "не доставлено"
 									 : "в очереди");
+		jsonx_set_str(m, "status_class",
+			      strcmp(PQgetvalue(res, i, 5), "sent") == 0     ? "ok"
+			      : strcmp(PQgetvalue(res, i, 5), "failed") == 0 ? "bad"
+									 : "warn");
+		jsonx_set_str(m, "channel_title",
+			      strcmp(PQgetvalue(res, i, 1), "sms") == 0 ? "SMS" : "почта");
 		jsonx_set_int(m, "attempts", atoll(PQgetvalue(res, i, 6)));
 		jsonx_set_str(m, "last_error", PQgetisnull(res, i, 7) ? NULL : PQgetvalue(res, i, 7));
 		jsonx_set_str(m, "created", PQgetvalue(res, i, 8));
@@ -791,10 +885,10 @@ static int outbox_list(struct ctx *ctx)
 const struct op auth_ops[] = {
 	{"auth.me", OP_EMPLOYEE, auth_me, 0},
 	{"auth.logout", OP_EMPLOYEE, auth_logout, OP_WRITE},
-	{"auth.code", OP_TENANT, auth_code, OP_WRITE},
-	{"auth.activate", OP_TENANT, auth_activate, OP_WRITE},
-	{"auth.reset", OP_TENANT, auth_reset, OP_WRITE},
-	{"auth.login", OP_TENANT, auth_login, OP_WRITE},
+	{"auth.code", OP_TENANT, auth_code, OP_WRITE | OP_SIGNIN},
+	{"auth.activate", OP_TENANT, auth_activate, OP_WRITE | OP_SIGNIN},
+	{"auth.reset", OP_TENANT, auth_reset, OP_WRITE | OP_SIGNIN},
+	{"auth.login", OP_TENANT, auth_login, OP_WRITE | OP_SIGNIN},
 	{"auth.password", OP_EMPLOYEE, auth_password, OP_WRITE},
 	{"users.list", OP_ADMIN, users_list, 0},
 	{"users.grant_admin", OP_ADMIN, users_grant_admin, OP_WRITE},

@@ -384,12 +384,29 @@ static void calendars_year_json(struct ctx *ctx, const struct calendar *cal, int
 			jsonx_set_str(o, "kind", calendars_kind_name(k));
 			jsonx_set_str(o, "kind_title", titles[k < 5 ? k : 0]);
 			jsonx_set_bool(o, "off", k != CALENDAR_WORK);
-			if (bits & CALENDAR_SHORT)
-				jsonx_set_bool(o, "short", 1);
-			if (title)
-				jsonx_set_str(o, "title", title);
+			/* always present, so a template never finds the month's own
+			 * "title" instead */
+			jsonx_set_bool(o, "short", (bits & CALENDAR_SHORT) != 0);
+			jsonx_set_str(o, "title", title);
+			jsonx_set_str(o, "date_ru", worktime_date_ru(ctx, d));
 			json_object_array_add(days, o);
 		}
+		/* the same days as rows of a week from Monday, {} for the cells of
+		 * the neighbour months: a month table as people read it */
+		json_object *weeks = json_object_new_array(), *week = NULL;
+		int nlead = date_weekday(first) - 1;
+		for (int i = 0; i < nlead + (last - first + 1); i++) {
+			if (i % 7 == 0) {
+				week = json_object_new_array();
+				json_object_array_add(weeks, week);
+			}
+			json_object_array_add(week, i < nlead ? json_object_new_object()
+			                                      : json_object_get(json_object_array_get_idx(
+			                                            days, (size_t)(i - nlead))));
+		}
+		while (json_object_array_length(week) < 7)
+			json_object_array_add(week, json_object_new_object());
+		json_object_object_add(mo, "weeks", weeks);
 		json_object_object_add(mo, "days", days);
 		json_object_object_add(mo, "norms", calendars_norms(ctx, cal, year, m));
 		json_object_array_add(months, mo);

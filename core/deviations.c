@@ -55,6 +55,8 @@ static json_object *deviations_json(struct ctx *ctx, PGresult *res, int r)
 	else
 		json_object_object_add(o, "hours",
 		                       worktime_hours_json(atoi(PQgetvalue(res, r, 5))));
+	jsonx_set_str(o, "hours_ru",
+	              PQgetisnull(res, r, 5) ? NULL : worktime_hours_ru(ctx, atoi(PQgetvalue(res, r, 5))));
 	jsonx_set_str(o, "note", PQgetisnull(res, r, 7) ? NULL : PQgetvalue(res, r, 7));
 	jsonx_set_str(o, "describe",
 	              deviations_describe(ctx, code, PQgetvalue(res, r, 0), from, to));
@@ -82,7 +84,7 @@ static int deviations_hour_code(const struct t13_code *c)
  * {employee_id, code, date, hours} (С, РВ, Н), note optional. */
 static int deviations_create(struct ctx *ctx)
 {
-	const char *letter = ctx_arg_str(ctx, "code", 4, 1),
+	const char *letter = ctx_arg_str(ctx, "code", 16, 1),
 	           *note = ctx_arg_str(ctx, "note", 500, 0);
 	const struct t13_code *c = letter ? t13_find(letter) : NULL;
 	int from = DATE_NONE, to = DATE_NONE, bad = 0;
@@ -109,7 +111,7 @@ static int deviations_create(struct ctx *ctx)
 	} else {
 		idem = NULL;
 	}
-	if (ctx_arg_int(ctx, "employee_id", 1, INT64_MAX, CTX_REQUIRED, &employee) < 0)
+	if (worktime_arg_employee(ctx, "employee_id", "employee", 1, &employee) < 0)
 		bad = -1;
 	if (letter && (c == NULL || !(deviations_whole_day_code(c) || deviations_hour_code(c))))
 		return ctx_field_code(ctx, "code", "unknown_code",
@@ -166,6 +168,23 @@ static int deviations_create(struct ctx *ctx)
 			                                    worktime_pg_date(res, 0, 2),
 			                                    worktime_pg_date(res, 0, 3)));
 	} else {
+		/* the same document entered twice (a double click, a second
+		 * person): refused, naming the one that exists */
+		res = ctx_sql(ctx,
+		              "SELECT id FROM deviations WHERE tenant_id = $1 AND employee_id = $2 "
+		              "AND NOT whole_day AND code = $3 AND date_from = $4 AND hours = $5 "
+		              "ORDER BY id LIMIT 1",
+		              ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, employee),
+		              ctx_i64(ctx, c->number), worktime_date_iso(ctx, from),
+		              ctx_i64(ctx, hours));
+		if (res == NULL)
+			return -1;
+		if (PQntuples(res))
+			return ctx_fail(ctx, PROTO_ERR_conflict,
+			                "Такой документ уже введён: %s, %s ч",
+			                deviations_describe(ctx, c->number, PQgetvalue(res, 0, 0), from,
+			                                    from),
+			                worktime_hours_ru(ctx, hours));
 		/* hour documents of a date add up: С and РВ together at most 24 h a
 		 * day; Н (hours inside the day's work) at most 24 h on its own */
 		res = ctx_sql(
@@ -193,8 +212,11 @@ static int deviations_create(struct ctx *ctx)
 	              deviations_whole_day_code(c) ? NULL : ctx_i64(ctx, hours),
 	              deviations_whole_day_code(c) ? "t" : "f", note,
 	              ctx->user_id ? ctx_i64(ctx, ctx->user_id) : NULL, idem);
-	if (res == NULL || audit_log(ctx, "deviations.created", 1, "deviation",
-	                             PQgetvalue(res, 0, 0), audit_detail("code", c->letter)) < 0)
+	if (res == NULL)
+		return -1;
+	json_object *detail = audit_detail("code", c->letter);
+	jsonx_set_int(detail, "employee_id", employee);
+	if (audit_log(ctx, "deviations.created", 1, "deviation", PQgetvalue(res, 0, 0), detail) < 0)
 		return -1;
 	ctx->status = 201;
 	json_object_object_add(ctx_result(ctx), "deviation", deviations_json(ctx, res, 0));
@@ -208,13 +230,11 @@ static int deviations_list(struct ctx *ctx)
 	int64_t employee;
 	int year = 0, month = 0;
 	const char *first = NULL, *last = NULL, *mtext = jsonx_get_str(ctx->args, "month");
-	const char *etext = jsonx_get_str(ctx->args, "employee_id");
 	PGresult *res;
 
 	json_object_object_add(ctx_result(ctx), "deviations", items);
 	/* an empty field of the page's filter form means "any" */
-	employee = 0;
-	if (!(etext && !*etext) && ctx_arg_int(ctx, "employee_id", 1, INT64_MAX, 0, &employee) < 0)
+	if (worktime_arg_employee(ctx, "employee_id", "employee", 0, &employee) < 0)
 		return -1;
 	if (jsonx_get(ctx->args, "month") && !(mtext && !*mtext)) {
 		if (worktime_arg_month(ctx, "month", &year, &month) < 0)
@@ -267,7 +287,7 @@ static int deviations_delete(struct ctx *ctx)
 		return -1;
 	res = ctx_sql(ctx,
 		      "DELETE FROM deviations WHERE tenant_id = $1 AND id = $2 "
-		      "RETURNING code, date_from, date_to",
+		      "RETURNING code, date_from, date_to, employee_id",
 		      ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, id));
 	if (res == NULL)
 		return -1;
@@ -277,8 +297,9 @@ static int deviations_delete(struct ctx *ctx)
 	if (payrun_check_open(ctx, worktime_pg_date(res, 0, 1), worktime_pg_date(res, 0, 2)) < 0)
 		return -1;
 	const struct t13_code *c = t13_get(atoi(PQgetvalue(res, 0, 0)));
-	if (audit_log(ctx, "deviations.deleted", 1, "deviation", ctx_i64(ctx, id),
-	              audit_detail("code", c ? c->letter : "?")) < 0)
+	json_object *detail = audit_detail("code", c ? c->letter : "?");
+	jsonx_set_int(detail, "employee_id", atoll(PQgetvalue(res, 0, 3)));
+	if (audit_log(ctx, "deviations.deleted", 1, "deviation", ctx_i64(ctx, id), detail) < 0)
 		return -1;
 	jsonx_set_bool(ctx_result(ctx), "deleted", 1);
 	return 0;

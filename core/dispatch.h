@@ -44,6 +44,8 @@ enum op_flags {
 	OP_NO_TX = 1 << 0, /* the handler manages the database itself */
 	OP_DEBUG = 1 << 1, /* exists only with debug_ops = on */
 	OP_WRITE = 1 << 2, /* changes state: a cookie session must send its CSRF token */
+	OP_SIGNIN = 1 << 3, /* a sign-in form: works whatever session the browser holds (no
+			       CSRF token needed); a new session ends the old one */
 };
 
 struct op {

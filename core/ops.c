@@ -17,6 +17,7 @@ const struct op *const ops_tables[] = {
 	payterms_ops,
 	staff_ops,
 	exchange_ops,
+	dashboard_ops,
 	NULL,
 };
 

@@ -12,6 +12,7 @@
 #include "log.h"
 #include "money.h"
 #include "ndfl.h"
+#include "org.h"
 #include "payroll.h"
 #include "preview.h"
 #include "ru.h"
@@ -858,9 +859,10 @@ static json_object *payrun_header(struct ctx *ctx, int year, int month, const ch
 	            "SELECT id, status, scope, employees, accrued::text, ndfl::text, net::text, "
 	            "to_char(calculated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
 	            "coalesce(to_char(closed_at AT TIME ZONE 'UTC', "
-	            "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), '') FROM payroll_documents "
+	            "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), ''), " ORG_TIME_SQL("calculated_at", "$3")
+	            ", coalesce(" ORG_TIME_SQL("closed_at", "$3") ", '') FROM payroll_documents "
 	            "WHERE tenant_id = $1 AND month = $2::date",
-	            ctx_i64(ctx, ctx->tenant_id), m);
+	            ctx_i64(ctx, ctx->tenant_id), m, org_time_zone(ctx));
 	if (res == NULL)
 		return NULL;
 	if (PQntuples(res) == 0) {
@@ -882,8 +884,11 @@ static json_object *payrun_header(struct ctx *ctx, int year, int month, const ch
 	payrun_put_money(ctx, o, "ndfl", PQgetvalue(res, 0, 5));
 	payrun_put_money(ctx, o, "net", PQgetvalue(res, 0, 6));
 	jsonx_set_str(o, "calculated_at", PQgetvalue(res, 0, 7));
-	if (*PQgetvalue(res, 0, 8))
+	jsonx_set_str(o, "calculated_at_ru", PQgetvalue(res, 0, 9));
+	if (*PQgetvalue(res, 0, 8)) {
 		jsonx_set_str(o, "closed_at", PQgetvalue(res, 0, 8));
+		jsonx_set_str(o, "closed_at_ru", PQgetvalue(res, 0, 10));
+	}
 	if (doc_id)
 		*doc_id = PQgetvalue(res, 0, 0);
 	return o;
@@ -1167,6 +1172,7 @@ static int payroll_list(struct ctx *ctx)
 		                                 atoi(PQgetvalue(res, i, 7))));
 		jsonx_set_str(d, "status", PQgetvalue(res, i, 1));
 		jsonx_set_str(d, "status_title", payrun_status_title(PQgetvalue(res, i, 1)));
+		jsonx_set_bool(d, "closed", strcmp(PQgetvalue(res, i, 1), "closed") == 0);
 		jsonx_set_int(d, "employees_count", strtoll(PQgetvalue(res, i, 2), NULL, 10));
 		payrun_put_money(ctx, d, "accrued", PQgetvalue(res, i, 3));
 		payrun_put_money(ctx, d, "ndfl", PQgetvalue(res, i, 4));

@@ -22,6 +22,7 @@
 #include "jsonx.h"
 #include "money.h"
 #include "payrun.h"
+#include "worktime.h"
 #include "t13.h"
 
 #include <stdio.h>
@@ -118,8 +119,7 @@ static json_object *payslips_build(struct ctx *ctx, int64_t employee_id, int yea
 	jsonx_set_str(o, "month", m);
 	jsonx_set_str(o, "month_title", payrun_month_title(ctx, year, month));
 	jsonx_set_str(o, "status", PQgetvalue(res, 0, 0));
-	if (strcmp(PQgetvalue(res, 0, 0), "closed") == 0)
-		jsonx_set_bool(o, "closed", 1);
+	jsonx_set_bool(o, "closed", strcmp(PQgetvalue(res, 0, 0), "closed") == 0);
 	e = json_object_new_object();
 	jsonx_set_int(e, "id", employee_id);
 	jsonx_set_str(e, "full_name", PQgetvalue(res, 0, 9));
@@ -153,12 +153,17 @@ static json_object *payslips_build(struct ctx *ctx, int64_t employee_id, int yea
 			                       payslips_hours(PQgetvalue(lines, i, 6)));
 			json_object_object_add(l, "norm_hours",
 			                       payslips_hours(PQgetvalue(lines, i, 7)));
+			jsonx_set_str(l, "worked_hours_ru",
+			              worktime_hours_ru(ctx, atoi(PQgetvalue(lines, i, 6))));
+			jsonx_set_str(l, "norm_hours_ru",
+			              worktime_hours_ru(ctx, atoi(PQgetvalue(lines, i, 7))));
 			jsonx_set_bool(l, "salary", 1);
 		} else {
 			jsonx_set_str(l, "date", PQgetvalue(lines, i, 1));
 			jsonx_set_str(l, "period_ru",
 			              payslips_date_ru(ctx, PQgetvalue(lines, i, 1)));
 			json_object_object_add(l, "hours", payslips_hours(PQgetvalue(lines, i, 8)));
+			jsonx_set_str(l, "hours_ru", worktime_hours_ru(ctx, atoi(PQgetvalue(lines, i, 8))));
 		}
 		payslips_put_money(ctx, l, "amount", PQgetvalue(lines, i, 9));
 		json_object_array_add(acc, l);

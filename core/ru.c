@@ -43,6 +43,13 @@ const char *ru_month_title(int month)
 	return month >= 1 && month <= 12 ? ru_months_title[month - 1] : NULL;
 }
 
+const char *ru_weekday_short(int weekday)
+{
+	static const char *const names[7] = {"пн", "вт", "ср", "чт", "пт", "сб", "вс"};
+
+	return weekday >= 1 && weekday <= 7 ? names[weekday - 1] : NULL;
+}
+
 char *ru_format_date_long(int date, char *out, size_t n)
 {
 	int y, m, d;

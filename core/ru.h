@@ -23,6 +23,9 @@ const char *ru_month_genitive(int month);
 /* "Январь".."Декабрь": the nominative capitalised, for headings. */
 const char *ru_month_title(int month);
 
+/* "пн".."вс" for an ISO weekday 1 (Monday)..7; NULL otherwise. */
+const char *ru_weekday_short(int weekday);
+
 /*
  * "22 ноября 2026 г." into out (size n); returns out. The date is a day
  * number of date.h.

@@ -103,6 +103,10 @@ static json_object *schedules_json(struct ctx *ctx, PGresult *res, int r)
 	                  ? "не учитываются"
 	                  : "по производственному календарю");
 	jsonx_set_str(o, "cycle_start", PQgetisnull(res, r, 4) ? NULL : PQgetvalue(res, r, 4));
+	jsonx_set_str(o, "cycle_start_ru",
+	              PQgetisnull(res, r, 4)
+	                  ? NULL
+	                  : worktime_date_ru(ctx, worktime_pg_date(res, r, 4)));
 	for (size_t i = 0; pattern && i < json_object_array_length(pattern); i++) {
 		json_object *pair = json_object_array_get_idx(pattern, i),
 		            *d = json_object_new_object();
@@ -116,6 +120,7 @@ static json_object *schedules_json(struct ctx *ctx, PGresult *res, int r)
 	json_object_put(pattern);
 	json_object_object_add(o, "days", days);
 	json_object_object_add(o, "week_hours", worktime_hours_json(atoi(PQgetvalue(res, r, 6))));
+	jsonx_set_str(o, "week_hours_ru", worktime_hours_ru(ctx, atoi(PQgetvalue(res, r, 6))));
 	if (PQgetisnull(res, r, 7))
 		json_object_object_add(o, "calendar_id", NULL);
 	else
@@ -267,13 +272,15 @@ static int schedules_read(struct ctx *ctx, int64_t self, struct schedules_input 
 		json_object *night = jsonx_get(d, "night");
 		if (worktime_hours(jsonx_get(d, "hours"), SCHEDULE_MAX_DAY, &pattern[i].hours) < 0)
 			bad = ctx_field_code(ctx, arena_printf(ctx->arena, "days[%zu].hours", i),
-			                     "hours", "Часы за день: от 0 до 24");
+			                     "hours", "День %zu: часы от 0 до 24, например 8 или 7,2",
+			                     i + 1);
 		if (night && worktime_hours(night, SCHEDULE_MAX_DAY, &pattern[i].night) < 0)
 			bad = ctx_field_code(ctx, arena_printf(ctx->arena, "days[%zu].night", i),
-			                     "hours", "Ночные часы: от 0 до 24");
+			                     "hours", "День %zu: ночные часы от 0 до 24", i + 1);
 		else if (pattern[i].night > pattern[i].hours)
 			bad = ctx_field_code(ctx, arena_printf(ctx->arena, "days[%zu].night", i),
-			                     "night", "Ночных часов не больше, чем часов за день");
+			                     "night", "День %zu: ночных часов не больше, чем часов за день",
+			                     i + 1);
 	}
 	if (in->name == NULL || bad < 0)
 		return -1;

@@ -146,8 +146,15 @@ int session_resolve(struct ctx *ctx)
 		if (strstr(PQgetvalue(res, 0, 7), "admin"))
 			ctx->roles |= ROLE_ADMIN;
 		if ((ctx->op->flags & OP_WRITE) && via && strcmp(via, "cookie") == 0 &&
-		    !session_csrf_ok(PQgetvalue(res, 0, 6), jsonx_get_str(ctx->auth, "csrf")))
-			return ctx_fail(ctx, PROTO_ERR_csrf, NULL);
+		    !session_csrf_ok(PQgetvalue(res, 0, 6), jsonx_get_str(ctx->auth, "csrf"))) {
+			if (!(ctx->op->flags & OP_SIGNIN))
+				return ctx_fail(ctx, PROTO_ERR_csrf, NULL);
+			/* a sign-in form in a browser that holds a session: it
+			 * acts as nobody; a new session replaces that one */
+			ctx->user_id = 0;
+			ctx->employee_id = 0;
+			ctx->roles = 0;
+		}
 	}
 	if (access == OP_EXCHANGE)
 		return session_api_key(ctx, token, via);
@@ -212,6 +219,11 @@ int session_open(struct ctx *ctx, int64_t user_id)
 
 	if (RAND_bytes(raw, sizeof(raw)) != 1 || RAND_bytes(raw_csrf, sizeof(raw_csrf)) != 1)
 		return ctx_fail(ctx, PROTO_ERR_internal, NULL);
+	/* signing in (again, or as someone else) ends the browser's old session */
+	if (ctx->session_hash &&
+	    ctx_sql(ctx, "DELETE FROM sessions WHERE tenant_id = $1 AND token_hash = $2",
+		    ctx_i64(ctx, ctx->tenant_id), ctx->session_hash) == NULL)
+		return -1;
 	session_b64url(raw, sizeof(raw), token);
 	session_b64url(raw_csrf, sizeof(raw_csrf), csrf);
 	OPENSSL_cleanse(raw, sizeof(raw));

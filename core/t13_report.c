@@ -12,10 +12,12 @@
  * Worked: Я, ВМ, РВ and С hours (Н is inside the day's work and shown,
  * not added); a day counts as worked when it has any of them.
  */
+#include "calendars.h"
 #include "date.h"
 #include "jsonx.h"
 #include "log.h"
 #include "ops.h"
+#include "org.h"
 #include "ru.h"
 #include "t13.h"
 #include "worktime.h"
@@ -112,11 +114,10 @@ static int t13_load(struct ctx *ctx, struct worktime_month *m)
 	const char *mtext = jsonx_get_str(ctx->args, "month");
 
 	if (mtext == NULL || !*mtext) { /* the page without a month: the current one */
-		time_t now = time(NULL);
-		struct tm tm;
-		gmtime_r(&now, &tm);
-		year = tm.tm_year + 1900;
-		month = tm.tm_mon + 1;
+		int today = org_today(ctx), day;
+		if (today == DATE_NONE)
+			return -1;
+		date_to_ymd(today, &year, &month, &day);
 	} else if (worktime_arg_month(ctx, "month", &year, &month) < 0) {
 		return -1;
 	}
@@ -200,6 +201,25 @@ static json_object *t13_employee_json(struct ctx *ctx, const struct worktime_mon
 	return o;
 }
 
+/* The header of the unified form: "organization" {name, okpo} and
+ * "document" {number: the month's number, date: today in the organization's
+ * zone, "DD.MM.YYYY"}, "okud": "0301008". */
+static int t13_document_json(struct ctx *ctx, const struct worktime_month *m, json_object *r)
+{
+	json_object *org = org_details(ctx), *doc;
+	int today = org_today(ctx);
+
+	if (org == NULL || today == DATE_NONE)
+		return -1;
+	json_object_object_add(r, "organization", json_object_get(org));
+	doc = json_object_new_object();
+	jsonx_set_str(doc, "number", arena_printf(ctx->arena, "%d", m->month));
+	jsonx_set_str(doc, "date", worktime_date_ru(ctx, today));
+	json_object_object_add(r, "document", doc);
+	jsonx_set_str(r, "okud", "0301008");
+	return 0;
+}
+
 /* GET /api/admin/t13/{month}[?ids=1,2] */
 static int t13_get_op(struct ctx *ctx)
 {
@@ -210,6 +230,8 @@ static int t13_get_op(struct ctx *ctx)
 		return -1;
 	r = ctx_result(ctx);
 	t13_month_json(ctx, &m, r);
+	if (t13_document_json(ctx, &m, r) < 0)
+		return -1;
 	list = json_object_new_array();
 	json_object_object_add(r, "employees", list);
 	for (int i = 0; i < m.n; i++) {
@@ -223,6 +245,32 @@ static int t13_get_op(struct ctx *ctx)
 
 /* GET /api/timesheet/{month}: the signed-in employee's own line of the
  * T-13 - the posted timesheet, else the plan with the deviation documents. */
+/* Adds to each day of days the kind of the date in the organization's
+ * default production calendar ("work", "weekend", "holiday", "day_off",
+ * "paid_off"), "short" for a pre-holiday day and the holiday's "title", so
+ * a month grid can mark public holidays. */
+static int t13_day_kinds(struct ctx *ctx, const struct worktime_month *m, json_object *days)
+{
+	static const char *const kinds[] = {"work", "weekend", "holiday", "day_off", "paid_off"};
+	struct calendar *cal = calendars_load(ctx, 0);
+
+	if (cal == NULL)
+		return -1;
+	for (int d = 0; d < m->ndays && (size_t)d < json_object_array_length(days); d++) {
+		json_object *day = json_object_array_get_idx(days, (size_t)d);
+		unsigned bits = calendar_day(cal, m->first + d);
+		const char *title = calendar_title(cal, m->first + d);
+		if (!(bits & CALENDAR_COVERED))
+			continue;
+		jsonx_set_str(day, "kind", kinds[CALENDAR_KIND(bits) % 5]);
+		if (bits & CALENDAR_SHORT)
+			jsonx_set_bool(day, "short", 1);
+		if (title)
+			jsonx_set_str(day, "title", title);
+	}
+	return 0;
+}
+
 static int t13_mine_op(struct ctx *ctx)
 {
 	struct worktime_month m;
@@ -238,7 +286,7 @@ static int t13_mine_op(struct ctx *ctx)
 	r = ctx_result(ctx);
 	t13_month_json(ctx, &m, r);
 	json_object_object_add(r, "employee", t13_employee_json(ctx, &m, &m.emp[0]));
-	return 0;
+	return t13_day_kinds(ctx, &m, jsonx_get(jsonx_get(r, "employee"), "days"));
 }
 
 /* The workbook into ctx->download through a private temporary file. */

@@ -14,6 +14,7 @@
 #include "jsonx.h"
 #include "ops.h"
 #include "payrun.h"
+#include "ru.h"
 #include "t13.h"
 #include "worktime.h"
 
@@ -23,7 +24,8 @@
 struct timesheet_doc {
 	int64_t employee;
 	int year, month;
-	const char *month_text; /* "2025-04" */
+	const char *month_text;  /* "2025-04" */
+	const char *month_title; /* "апрель 2025 г.", for messages */
 	const char *first;      /* "2025-04-01" */
 	int64_t id;             /* 0: none yet */
 	int posted;
@@ -41,6 +43,7 @@ static int timesheet_args(struct ctx *ctx, struct timesheet_doc *doc)
 		return -1;
 	date_format_month(doc->year, doc->month, m);
 	doc->month_text = arena_strdup(ctx->arena, m);
+	doc->month_title = payrun_month_title(ctx, doc->year, doc->month);
 	doc->first = arena_printf(ctx->arena, "%s-01", m);
 	return worktime_employee_check(ctx, doc->employee, ctx->op->flags & OP_WRITE);
 }
@@ -77,7 +80,7 @@ static int timesheet_not_posted(struct ctx *ctx, const struct timesheet_doc *doc
 	if (doc->posted)
 		return ctx_fail(ctx, PROTO_ERR_conflict,
 		                "Табель за %s проведён: чтобы изменить его, отмените проведение",
-		                doc->month_text);
+		                doc->month_title);
 	return 0;
 }
 
@@ -103,6 +106,7 @@ static int timesheet_answer(struct ctx *ctx, const struct timesheet_doc *doc)
 	jsonx_set_int(r, "employee_id", doc->employee);
 	jsonx_set_str(r, "full_name", PQntuples(who) ? PQgetvalue(who, 0, 0) : "");
 	jsonx_set_str(r, "month", doc->month_text);
+	jsonx_set_str(r, "month_title", doc->month_title);
 	json_object_object_add(r, "days", days);
 	if (PQntuples(head) == 0) {
 		jsonx_set_bool(r, "exists", 0);
@@ -131,6 +135,8 @@ static int timesheet_answer(struct ctx *ctx, const struct timesheet_doc *doc)
 
 		wd[d].date = first + d;
 		jsonx_set_str(o, "date", worktime_date_iso(ctx, first + d));
+		jsonx_set_str(o, "date_ru", worktime_date_ru(ctx, first + d));
+		jsonx_set_str(o, "weekday", ru_weekday_short(date_weekday(first + d)));
 		jsonx_set_int(o, "day", d + 1);
 		for (; k < n && worktime_pg_date(rows, k, 0) == first + d; k++) {
 			json_object *row = json_object_new_object();
@@ -307,15 +313,15 @@ static int timesheet_fill(struct ctx *ctx)
 	}
 	if (employed == 0)
 		return ctx_field_code(ctx, "month", "not_employed",
-		                      "В %s сотрудник не работал в организации (даты приёма и "
+		                      "За %s сотрудник не работал в организации (даты приёма и "
 		                      "увольнения)",
-		                      doc.month_text);
+		                      doc.month_title);
 	if (e->uncovered != DATE_NONE || planned == 0)
 		return ctx_field_code(ctx, "month", "no_schedule",
 		                      "Нет графика работы на %s: назначьте сотруднику график или "
 		                      "индивидуальный график на месяц",
 		                      planned ? worktime_date_ru(ctx, e->uncovered)
-		                              : doc.month_text);
+		                              : doc.month_title);
 	if (timesheet_find(ctx, &doc, 1) < 0 || timesheet_not_posted(ctx, &doc) < 0 ||
 	    timesheet_put_month(ctx, &doc, e, m.ndays) < 0 ||
 	    audit_log(ctx, "timesheets.filled", 1, "timesheet", ctx_i64(ctx, doc.id),
@@ -546,6 +552,32 @@ static int timesheet_warnings(struct ctx *ctx, const struct timesheet_doc *doc, 
 	return 0;
 }
 
+/* A date cleared (no rows) that is a day off by the plan gets В, as the
+ * filling gives it: the form never shows an empty day off. */
+static int timesheet_cleared_days_off(struct ctx *ctx, const struct timesheet_doc *doc,
+                                      const int *dates,
+                                      struct workday_row (*rows)[WORKDAY_MAX_ROWS], int *nrows,
+                                      int n)
+{
+	struct worktime_month m;
+	int any = 0;
+
+	for (int i = 0; i < n; i++)
+		any |= nrows[i] == 0;
+	if (!any)
+		return 0;
+	if (worktime_month_load(ctx, doc->year, doc->month, &doc->employee, 1, 0, &m) < 0)
+		return -1;
+	for (int i = 0; i < n; i++) {
+		const struct workday *day = &m.emp[0].days[dates[i] - m.first];
+		if (nrows[i] == 0 && (day->flags & WORKDAY_PLANNED) && day->plan_hours == 0) {
+			rows[i][0] = (struct workday_row){T13_V, 0};
+			nrows[i] = 1;
+		}
+	}
+	return 0;
+}
+
 /* PUT /api/admin/timesheets/{employee_id}/{month} {"days": [{"date",
  * "rows": [{"code": "Я", "hours": 8}, ...]}]}: sets the rows of each date
  * given (an empty list clears the date). Creates the draft if needed. */
@@ -572,8 +604,8 @@ static int timesheet_save_days(struct ctx *ctx, json_object *days)
 		if (ds == NULL || date_parse(ds, &dates[i]) < 0 || dates[i] < first ||
 		    dates[i] > last) {
 			bad = ctx_field_code(ctx, arena_printf(ctx->arena, "days[%d].date", i),
-			                     "date", "Дата месяца %s в виде ГГГГ-ММ-ДД",
-			                     doc.month_text);
+			                     "date", "Дата из месяца табеля (%s), например %s",
+			                     doc.month_title, worktime_date_ru(ctx, first));
 			continue;
 		}
 		for (int k = 0; k < i; k++)
@@ -587,6 +619,8 @@ static int timesheet_save_days(struct ctx *ctx, json_object *days)
 	if (bad < 0)
 		return -1;
 	if (timesheet_find(ctx, &doc, 1) < 0 || timesheet_not_posted(ctx, &doc) < 0)
+		return -1;
+	if (timesheet_cleared_days_off(ctx, &doc, dates, rows, nrows, n) < 0)
 		return -1;
 	for (int i = 0; i < n; i++)
 		if (timesheet_put_date(ctx, &doc, dates[i], rows[i], nrows[i]) < 0)
@@ -613,7 +647,7 @@ static int timesheet_set_status(struct ctx *ctx, int post)
 		return -1;
 	if (doc.id == 0)
 		return ctx_fail(ctx, PROTO_ERR_not_found, "Табеля за %s нет: сначала заполните его",
-		                doc.month_text);
+		                doc.month_title);
 	if (post == doc.posted)
 		return ctx_fail(ctx, PROTO_ERR_conflict,
 		                post ? "Табель уже проведён" : "Табель не проведён");

@@ -58,12 +58,7 @@ int worktime_hours(json_object *v, int32_t max, int32_t *out)
 	      json_object_is_type(v, json_type_string)))
 		return -1;
 	/* a parsed number keeps its text (hours.h); "7,2" is accepted too */
-	char text[32];
-	snprintf(text, sizeof(text), "%s", json_object_get_string(v));
-	char *comma = strchr(text, ',');
-	if (comma)
-		*comma = '.';
-	if (hours_parse(text, &h) < 0 || h > max)
+	if (hours_parse_input(json_object_get_string(v), &h) < 0 || h > max)
 		return -1;
 	*out = h;
 	return 0;
@@ -112,6 +107,48 @@ int worktime_pg_date(PGresult *res, int row, int col)
 	if (PQgetisnull(res, row, col) || date_parse(PQgetvalue(res, row, col), &d) < 0)
 		return DATE_NONE;
 	return d;
+}
+
+int worktime_arg_employee(struct ctx *ctx, const char *id_name, const char *text_name,
+                          int required, int64_t *out)
+{
+	const char *idtext = jsonx_get_str(ctx->args, id_name);
+	const char *text = ctx_arg_str(ctx, text_name, 400, 0);
+	const char *number = NULL, *mark;
+	PGresult *res;
+
+	*out = 0;
+	if (jsonx_get(ctx->args, id_name) && !(idtext && !*idtext))
+		return ctx_arg_int(ctx, id_name, 1, INT64_MAX, CTX_REQUIRED, out);
+	if (text == NULL || !*text) {
+		if (!required)
+			return ctx->error >= 0 ? -1 : 0;
+		return ctx_field_code(ctx, text_name, "required",
+		                      "Укажите сотрудника: ФИО или табельный номер");
+	}
+	/* the picker's label: "Иванова Мария Петровна (таб. № 0001)" */
+	if ((mark = strstr(text, "(таб. № ")) != NULL && text[strlen(text) - 1] == ')')
+		number = arena_strndup(ctx->arena, mark + strlen("(таб. № "),
+		                       strlen(mark + strlen("(таб. № ")) - 1);
+	res = ctx_sql(ctx,
+	              "SELECT id, full_name FROM employees WHERE tenant_id = $1 AND "
+	              "(personnel_number = btrim($2) OR ($3::text IS NULL AND "
+	              "lower(regexp_replace(btrim(full_name), '\\s+', ' ', 'g')) = "
+	              "lower(regexp_replace(btrim($2), '\\s+', ' ', 'g')))) "
+	              "ORDER BY (personnel_number = btrim($2)) DESC NULLS LAST, id LIMIT 3",
+	              ctx_i64(ctx, ctx->tenant_id), number ? number : text, number);
+	if (res == NULL)
+		return -1;
+	if (PQntuples(res) == 0)
+		return ctx_field_code(ctx, text_name, "not_found",
+		                      "Сотрудник «%s» не найден: укажите ФИО или табельный номер",
+		                      text);
+	if (PQntuples(res) > 1 &&
+	    strcmp(PQgetvalue(res, 0, 1), PQgetvalue(res, 1, 1)) == 0 && number == NULL)
+		return ctx_field_code(ctx, text_name, "ambiguous",
+		                      "Сотрудников «%s» несколько: укажите табельный номер", text);
+	*out = atoll(PQgetvalue(res, 0, 0));
+	return 0;
 }
 
 int worktime_employee_check(struct ctx *ctx, int64_t id, int lock)

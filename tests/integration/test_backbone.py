@@ -61,7 +61,7 @@ class Backbone(unittest.TestCase):
         self.assertIn("ms", err["fields"])
 
     def test_admin_status_page(self):
-        r = self.s.http("GET", "/admin/")
+        r = self.s.http("GET", "/admin/status")
         self.assertEqual(r.status, 200)
         self.assertTrue(r.headers["Content-Type"].startswith("text/html"))
         self.assertIn("Состояние сервиса", r.text)

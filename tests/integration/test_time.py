@@ -282,6 +282,14 @@ class Time(unittest.TestCase):
         self.assertEqual(r.status, 201, r)
         f = self.fields(a.post("/api/admin/deviations", {"employee_id": self.ivanov, "code": "РВ", "date": "2025-05-06", "hours": 5}))
         self.assertIn("24 часов", f["hours"])
+        # the same hours document twice: 409 naming the one entered; the
+        # code as typed ("c" Latin, lower case) and hours with a comma
+        first = r.json()["deviation"]
+        r2 = a.post("/api/admin/deviations", {"employee_id": self.ivanov, "code": " c ", "date": "2025-05-06",
+                                              "hours": "20,0"})
+        self.assertEqual(r2.status, 409, r2)
+        self.assertIn("№ %d" % first["id"], r2.json()["error"]["message"])
+        self.assertIn("06.05.2025", r2.json()["error"]["message"])
         self.assertEqual(a.delete("/api/admin/deviations/%d" % r.json()["deviation"]["id"]).status, 200)
         self.assertEqual(a.post("/api/admin/deviations", {"employee_id": 999999, "code": "Б", "date_from": "2025-05-01",
                                                           "date_to": "2025-05-02"}).status, 404)
@@ -330,7 +338,7 @@ class Time(unittest.TestCase):
         self.assertIn("month", f)
         f = self.fields(a.post("/api/admin/timesheets/%d/2025-04/fill" % self.petrov))
         self.assertIn("month", f)  # no schedule
-        self.assertEqual(f["month"][:24], "Нет графика работы на 20"[:24])
+        self.assertTrue(f["month"].startswith("Нет графика работы на апрель 2025 г."), f["month"])
         gone = add_employee(self.s, self.tid, "Уволенный Пётр", hired="2020-01-01", dismissed="2024-12-31")
         f = self.fields(a.post("/api/admin/timesheets/%d/2025-04/fill" % gone))
         self.assertIn("не работал", f["month"])
@@ -442,7 +450,16 @@ class Time(unittest.TestCase):
             self.assertEqual(r.status, 200, (path, r.text[:2000]))
             self.assertIn(text, r.text, path)
         page = self.admin.get("/admin/timesheets/2025-04").text
-        self.assertIn("@page", page + self.s.http("GET", "/assets/admin.css", host="vremya.localhost").text)
+        self.assertIn('href="/assets/print-t13.css" media="print"', page)
+        self.assertIn("size: A4 landscape", self.s.http("GET", "/assets/print-t13.css", host="vremya.localhost").text)
+        self.assertIn("0301008", page)  # ОКУД of the unified form, in its printed header
+        self.assertNotIn("<style", page)
+        self.assertNotIn("javascript:", page)
+        # a bad month: the page with its form and the message once, not a dead end
+        r = self.admin.get("/admin/timesheets?month=2025-13")
+        self.assertEqual(r.status, 422)
+        self.assertIn('value="2025-13"', r.text)
+        self.assertEqual(r.text.count("Месяц в виде ГГГГ-ММ"), 1, r.text)
         self.assertIn("Апрель 2025", self.admin.get("/admin/timesheets?month=2025-04").text)
         self.assertEqual(self.admin.get("/admin/timesheets").status, 200)  # the current month
 
@@ -491,6 +508,27 @@ class Time(unittest.TestCase):
         self.assertIn("04.10.2025 — выходной день по графику", r.text)
         r = form(page, action="set", date="2025-10-04", code="ЯЯ", hours="3")
         self.assertEqual(r.status, 422)
+        # the message next to the field, every typed value kept
+        self.assertIn("Неизвестный код табеля «ЯЯ»", r.text)
+        self.assertIn('aria-describedby="ts-code-hint e-code" aria-invalid="true"', r.text)
+        for value in ('value="2025-10-04"', 'value="ЯЯ"', 'value="3"'):
+            self.assertIn(value, r.text)
+        r = form(page, action="set", date="2025-10-06", code="Я", hours="25")
+        self.assertEqual(r.status, 422)
+        self.assertIn('id="e-hours">Часы: от 0 до 24', r.text)
+        self.assertIn('value="25"', r.text)
+        # codes as people type them: any case, spaces, Latin look-alikes; hours with a comma
+        r = form(page, action="set", date="2025-10-06", code=" p b ", hours="2,5")
+        self.assertEqual(r.status, 200, r.text[:3000])
+        day = [d for d in self.admin.get("/api/admin/timesheets/%d/2025-10" % emp2).json()["days"]
+               if d["date"] == "2025-10-06"][0]
+        self.assertEqual((day["codes"], day["hours"]), ("РВ", "2,5"))
+        # a cleared day off by the schedule shows В, not an empty cell
+        r = form(page, action="set", date="2025-10-05", code="", hours="")
+        self.assertEqual(r.status, 200, r.text[:3000])
+        day = [d for d in self.admin.get("/api/admin/timesheets/%d/2025-10" % emp2).json()["days"]
+               if d["date"] == "2025-10-05"][0]
+        self.assertEqual(day["codes"], "В")
         r = form(page, action="post")
         self.assertIn("проведён", r.text)
         self.assertEqual(form(page, action="fill").status, 409)

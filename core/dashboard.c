@@ -1,0 +1,160 @@
+/*
+ * dashboard.c - the administrator's home page: what to do next.
+ *
+ * dashboard.get answers, for the previous and the current month of the
+ * organization's calendar (org.h), the state of the timesheets (employees
+ * employed in the month, drafts, posted) and of the payroll document, and a
+ * list of "todo" items, each {"title", "detail", "href", "level": "warn" |
+ * "info"}: employees without pay terms or without a schedule, cabinets
+ * not activated, messages not delivered. Later areas (requests, documents
+ * to sign) add their unanswered items to that list here.
+ */
+#include "date.h"
+#include "jsonx.h"
+#include "ops.h"
+#include "org.h"
+#include "payrun.h"
+#include "ru.h"
+#include "worktime.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void dashboard_todo(struct ctx *ctx, json_object *list, long long n, const char *title,
+                           const char *detail, const char *href, const char *level)
+{
+	json_object *o;
+
+	if (n <= 0)
+		return;
+	o = json_object_new_object();
+	jsonx_set_str(o, "title", title);
+	jsonx_set_str(o, "detail", detail);
+	jsonx_set_int(o, "count", n);
+	jsonx_set_str(o, "href", href);
+	jsonx_set_str(o, "level", level);
+	(void)ctx;
+	json_object_array_add(list, o);
+}
+
+/* {"month", "month_title", "employees", "timesheets": {none, draft, posted},
+ * "payroll": {status, status_title, net_ru} or null} of one month */
+static json_object *dashboard_month(struct ctx *ctx, int first)
+{
+	json_object *o = json_object_new_object(), *ts = json_object_new_object();
+	char m[DATE_MONTH_BUFSZ];
+	int y, mo, d;
+	PGresult *res;
+
+	date_to_ymd(first, &y, &mo, &d);
+	date_format_month(y, mo, m);
+	jsonx_set_str(o, "month", m);
+	jsonx_set_str(o, "month_title", payrun_month_title(ctx, y, mo));
+	json_object_object_add(o, "timesheets", ts);
+	res =
+	    ctx_sql(ctx,
+	            "SELECT count(*), count(t.id) FILTER (WHERE t.status = 'draft'), "
+	            "count(t.id) FILTER (WHERE t.status = 'posted') FROM employees e "
+	            "LEFT JOIN timesheets t ON t.tenant_id = e.tenant_id AND t.employee_id = e.id "
+	            "AND t.month = $2::date WHERE e.tenant_id = $1 AND (e.hired IS NULL OR "
+	            "e.hired <= $3::date) AND (e.dismissed IS NULL OR e.dismissed >= $2::date)",
+	            ctx_i64(ctx, ctx->tenant_id), worktime_date_iso(ctx, first),
+	            worktime_date_iso(ctx, date_month_last(y, mo)));
+	if (res == NULL)
+		return NULL;
+	long long all = atoll(PQgetvalue(res, 0, 0)), draft = atoll(PQgetvalue(res, 0, 1)),
+	          posted = atoll(PQgetvalue(res, 0, 2));
+	jsonx_set_int(o, "employees", all);
+	jsonx_set_int(ts, "none", all - draft - posted);
+	jsonx_set_int(ts, "draft", draft);
+	jsonx_set_int(ts, "posted", posted);
+	jsonx_set_bool(ts, "all_posted", all > 0 && posted == all);
+	res = ctx_sql(ctx,
+	              "SELECT status, net::text FROM payroll_documents WHERE tenant_id = $1 AND "
+	              "month = $2::date",
+	              ctx_i64(ctx, ctx->tenant_id), worktime_date_iso(ctx, first));
+	if (res == NULL)
+		return NULL;
+	if (PQntuples(res)) {
+		json_object *p = json_object_new_object();
+		int closed = strcmp(PQgetvalue(res, 0, 0), "closed") == 0;
+		jsonx_set_str(p, "status", PQgetvalue(res, 0, 0));
+		jsonx_set_str(p, "status_title", closed ? "закрыт" : "черновик");
+		jsonx_set_bool(p, "closed", closed);
+		const char *ru;
+		jsonx_set_str(p, "net", payrun_money(ctx, PQgetvalue(res, 0, 1), &ru));
+		jsonx_set_str(p, "net_ru", ru);
+		json_object_object_add(o, "payroll", p);
+	} else {
+		json_object_object_add(o, "payroll", NULL);
+	}
+	return o;
+}
+
+/* GET /admin/ (the page only) */
+static int dashboard_get(struct ctx *ctx)
+{
+	json_object *r = ctx_result(ctx), *months = json_object_new_array(),
+	            *todo = json_object_new_array(), *cur, *prev;
+	int today = org_today(ctx), y, m, d;
+	PGresult *res;
+
+	json_object_object_add(r, "months", months);
+	json_object_object_add(r, "todo", todo);
+	if (today == DATE_NONE)
+		return -1;
+	date_to_ymd(today, &y, &m, &d);
+	jsonx_set_str(r, "today", worktime_date_ru(ctx, today));
+	prev = dashboard_month(ctx, date_add_months(date_month_first(y, m), -1));
+	cur = prev ? dashboard_month(ctx, date_month_first(y, m)) : NULL;
+	if (cur == NULL) {
+		json_object_put(prev);
+		return -1;
+	}
+	jsonx_set_bool(prev, "previous", 1);
+	jsonx_set_bool(cur, "current", 1);
+	json_object_array_add(months, prev);
+	json_object_array_add(months, cur);
+
+	res = ctx_sql(
+	    ctx,
+	    "SELECT count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM employee_pay p WHERE "
+	    "p.tenant_id = e.tenant_id AND p.employee_id = e.id AND p.date_from <= $2::date)), "
+	    "count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM schedule_assignments a WHERE "
+	    "a.tenant_id = e.tenant_id AND a.employee_id = e.id AND a.date_from <= $2::date)), "
+	    "(SELECT count(*) FROM users u WHERE u.tenant_id = $1 AND u.status = 'created'), "
+	    "(SELECT count(*) FROM outbox o WHERE o.tenant_id = $1 AND o.status = 'failed') "
+	    "FROM employees e WHERE e.tenant_id = $1 AND (e.hired IS NULL OR e.hired <= $2::date) "
+	    "AND (e.dismissed IS NULL OR e.dismissed >= $2::date)",
+	    ctx_i64(ctx, ctx->tenant_id), worktime_date_iso(ctx, today));
+	if (res == NULL)
+		return -1;
+	long long no_pay = atoll(PQgetvalue(res, 0, 0)), no_schedule = atoll(PQgetvalue(res, 0, 1)),
+	          inactive = atoll(PQgetvalue(res, 0, 2)), failed = atoll(PQgetvalue(res, 0, 3));
+	dashboard_todo(ctx, todo, no_schedule,
+	               ru_plural(no_schedule, "сотрудник без графика работы",
+	                         "сотрудника без графика работы", "сотрудников без графика работы"),
+	               "Без графика табель не заполняется по плану и не попадает в расчёт "
+	               "зарплаты.",
+	               "/admin/schedules", "warn");
+	dashboard_todo(ctx, todo, no_pay,
+	               ru_plural(no_pay, "сотрудник без условий оплаты",
+	                         "сотрудника без условий оплаты", "сотрудников без условий оплаты"),
+	               "Они не попадут в расчёт зарплаты, пока не указан оклад.", "/admin/payroll",
+	               "warn");
+	dashboard_todo(ctx, todo, failed,
+	               ru_plural(failed, "письмо или SMS не доставлено",
+	                         "письма или SMS не доставлены", "писем или SMS не доставлено"),
+	               "Проверьте адрес или телефон получателя.", "/admin/outbox?status=failed",
+	               "warn");
+	dashboard_todo(ctx, todo, inactive,
+	               ru_plural(inactive, "кабинет не активирован", "кабинета не активированы",
+	                         "кабинетов не активировано"),
+	               "Сотрудник активирует кабинет сам по коду из SMS.", "/admin/users", "info");
+	return 0;
+}
+
+const struct op dashboard_ops[] = {
+    {"dashboard.get", OP_ADMIN, dashboard_get, 0},
+    {NULL, 0, NULL, 0},
+};

@@ -1,0 +1,34 @@
+/*
+ * org.h - the organization as pages and documents show it: its time zone,
+ * today's date there, and its details for the headers of documents (the
+ * T-13's organization and ОКПО).
+ *
+ * This is the one place these come from. Until the staff issue gives the
+ * organization its own settings, the time zone is Europe/Moscow for every
+ * tenant and the details are the tenant's name (ОКПО from
+ * tenants.settings->>'okpo' when an operator set it).
+ */
+#ifndef CABINET_ORG_H
+#define CABINET_ORG_H
+
+#include "dispatch.h"
+
+/* The IANA name of the organization's time zone ("Europe/Moscow"), for
+ * `AT TIME ZONE $n` in SQL. Lent; never NULL. */
+const char *org_time_zone(struct ctx *ctx);
+
+/* SQL text of a timestamptz column `col` in the organization's zone as
+ * people read it ("30.11.2026 17:16"), with $n the zone parameter:
+ * ORG_TIME_SQL("a.at", "$3") */
+#define ORG_TIME_SQL(col, zone) "to_char(" col " AT TIME ZONE " zone ", 'DD.MM.YYYY HH24:MI')"
+#define ORG_DATE_SQL(col, zone) "to_char(" col " AT TIME ZONE " zone ", 'DD.MM.YYYY')"
+
+/* Today in the organization's zone as a date.h day number, or DATE_NONE
+ * after ctx_fail. */
+int org_today(struct ctx *ctx);
+
+/* {"name": "ООО «Ромашка»", "okpo": "12345678" or null}: a new object owned
+ * by the arena, or NULL after ctx_fail. */
+json_object *org_details(struct ctx *ctx);
+
+#endif

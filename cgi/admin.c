@@ -8,10 +8,26 @@
  * errors next to the fields. Every value reaches the page HTML-escaped (the
  * template renderer escapes by default).
  *
- * Template context: {"data": result, "error": {...}, "form": submitted
- * fields (never passwords or codes), "csrf": token, "path": current path,
- * "status": code, "title": the page's title, "me": the signed-in user (from
- * auth.me, when there is one), "is_admin": true for administrators}.
+ * A GET whose operation refuses its parameters (422, e.g. ?month=2026-13)
+ * renders the page itself with the errors next to the fields, not a dead
+ * end; other failures (404, 403, ...) render the error page.
+ *
+ * Template context: {"data": result, "error": {...}, "form": the submitted
+ * fields of a POST, or the query of a GET (never passwords or sign-in
+ * codes), "is": {"<field>": {"<value>": true}} for choosing the selected
+ * option of a select ({{#is.kind.week}} selected{{/is.kind.week}}; a value's
+ * characters other than [A-Za-z0-9_-] become "_"), "csrf": token, "path":
+ * current path, "status": code, "title": the page's title, "me": the
+ * signed-in user (from auth.me, when there is one), "is_admin": true for
+ * administrators, "form_list": {"field": [{"n", "value"}]} for inputs
+ * named "field[]", and the page's vars ("print": the print style sheet,
+ * /assets/print-NAME.css)}. error.fields has, besides the core's field
+ * names, each nested name's last part ("days[0].rows[0].code" is also
+ * "code") so a one-row form shows it next to its field; error.list is every
+ * field error as [{"field", "message"}].
+ *
+ * With debug_ops = on, GET /admin/debug/pages answers the page table as JSON
+ * (the browser tests walk every page from it).
  */
 #include "httpparse.h"
 #include "jsonx.h"
@@ -44,11 +60,14 @@ struct admin_page {
 
 /* page.redirect of the sign-in forms: see admin_home() */
 #define ADMIN_HOME "{home}"
+#define T13_VARS      "{\"print\": \"t13\"}"
+#define PAYSLIP_VARS  "{\"print\": \"payslip\"}"
 #define ACTIVATE_VARS "{\"base\": \"/admin/activate\", \"submit\": \"Активировать и войти\"}"
 #define RESET_VARS    "{\"base\": \"/admin/reset\", \"submit\": \"Сменить пароль и войти\"}"
 
 static const struct admin_page admin_pages[] = {
-	{"GET", "/admin", "system.health", "status", NULL, "Состояние сервиса", 0, NULL, NULL},
+	{"GET", "/admin", "dashboard.get", "home", NULL, "Главная", PAGE_AUTH, NULL, NULL},
+	/* for operators: the service, its database and version */
 	{"GET", "/admin/status", "system.health", "status", NULL, "Состояние сервиса", 0, NULL,
 	 NULL},
 	/* signing in */
@@ -101,9 +120,10 @@ static const struct admin_page admin_pages[] = {
 	{"POST", "/admin/deviations/{id}/delete", "deviations.delete", "deviations",
 	 "/admin/deviations", "Отклонения: больничные, отпуска, неявки, сверхурочные", PAGE_AUTH,
 	 "deviations.list", NULL},
-	{"GET", "/admin/timesheets", "t13.get", "t13", NULL, "Табель Т-13", PAGE_AUTH, NULL, NULL},
+	{"GET", "/admin/timesheets", "t13.get", "t13", NULL, "Табель Т-13", PAGE_AUTH, NULL,
+	 T13_VARS},
 	{"GET", "/admin/timesheets/{month}", "t13.get", "t13", NULL, "Табель Т-13", PAGE_AUTH, NULL,
-	 NULL},
+	 T13_VARS},
 	{"GET", "/admin/timesheets/{month}/{employee_id}", "timesheets.get", "timesheet", NULL,
 	 "Табель сотрудника", PAGE_AUTH, NULL, NULL},
 	{"POST", "/admin/timesheets/{month}/{employee_id}", "timesheets.action", "timesheet", NULL,
@@ -123,7 +143,7 @@ static const struct admin_page admin_pages[] = {
 	{"POST", "/admin/payroll/{month}/delete", "payroll.delete", "payroll_doc", "/admin/payroll",
 	 "Расчёт зарплаты", PAGE_AUTH, "payroll.get", NULL},
 	{"GET", "/admin/payroll/{month}/employees/{employee_id}", "payslips.admin_get", "payslip",
-	 NULL, "Расчётный листок", PAGE_AUTH, NULL, NULL},
+	 NULL, "Расчётный листок", PAGE_AUTH, NULL, PAYSLIP_VARS},
 	{"GET", "/admin/employees/{id}/pay", "payterms.list", "payterms", NULL, "Условия оплаты",
 	 PAGE_AUTH, NULL, NULL},
 	{"POST", "/admin/employees/{id}/pay", "payterms.set", "payterms", "/admin/employees/{id}/pay",
@@ -153,16 +173,45 @@ static void admin_render(struct web_request *req, int status, const char *name, 
 	buf_free(&out);
 }
 
-static void admin_error_page(struct web_request *req, int status, const char *message)
+/* The heading of the error page: what happened, in a few words. */
+static const char *admin_error_title(int status)
 {
-	json_object *ctx = json_object_new_object(), *e = json_object_new_object();
+	switch (status) {
+	case 401:
+		return "Нужно войти";
+	case 403:
+		return "Нет доступа";
+	case 404:
+		return "Страница не найдена";
+	case 405:
+		return "Метод не поддерживается";
+	case 503:
+		return "Сервис временно недоступен";
+	default:
+		return "Ошибка";
+	}
+}
 
-	jsonx_set_str(e, "message", message);
-	jsonx_set_str(ctx, "title", message);
+/* The error page: the title by status, the message once (not when it says
+ * what the title says). is_admin chooses where "На главную" leads. */
+static void admin_error_page_as(struct web_request *req, int status, const char *message,
+				int is_admin)
+{
+	json_object *ctx = json_object_new_object();
+	const char *title = admin_error_title(status);
+
+	jsonx_set_str(ctx, "title", title);
+	if (message && strcmp(message, title) != 0)
+		jsonx_set_str(ctx, "message", message);
 	jsonx_set_int(ctx, "status", status);
-	json_object_object_add(ctx, "error", e);
+	jsonx_set_str(ctx, "home", is_admin ? "/admin/" : "/");
 	admin_render(req, status, "error", ctx);
 	json_object_put(ctx);
+}
+
+static void admin_error_page(struct web_request *req, int status, const char *message)
+{
+	admin_error_page_as(req, status, message, 1);
 }
 
 /* One core call with the request's auth; the reply is the caller's. 0, or
@@ -222,18 +271,114 @@ static const char *admin_redirect_target(const char *pattern, json_object *args,
 	return out;
 }
 
-/* The submitted fields to show again in a form: never secrets. */
-static json_object *admin_form_echo(json_object *args)
+/* The submitted fields to show again in a form: never secrets (passwords,
+ * and the one-time code of the sign-in pages; a T-13 "code" is shown). */
+static json_object *admin_form_echo(const struct admin_page *page, json_object *args)
 {
+	int signin = page->op && strncmp(page->op, "auth.", 5) == 0;
 	json_object *form = json_object_new_object();
 
 	json_object_object_foreach(args, key, val) {
-		if (strstr(key, "password") || strcmp(key, "code") == 0 || key[0] == '_')
+		if (strstr(key, "password") || (signin && strcmp(key, "code") == 0) || key[0] == '_')
 			continue;
 		json_object_object_add(form, key, json_object_get(val));
 	}
 	return form;
 }
+
+/* {"field": {"value": true}} of the form's single values (see the top). */
+static json_object *admin_form_is(json_object *form)
+{
+	json_object *is = json_object_new_object();
+
+	json_object_object_foreach(form, key, val) {
+		char name[65];
+		const char *v;
+		size_t i;
+		if (!json_object_is_type(val, json_type_string))
+			continue;
+		v = json_object_get_string(val);
+		for (i = 0; v[i] && i < sizeof(name) - 1; i++)
+			name[i] = (char)(((v[i] >= 'a' && v[i] <= 'z') || (v[i] >= 'A' && v[i] <= 'Z') ||
+					  (v[i] >= '0' && v[i] <= '9') || v[i] == '-')
+						 ? v[i]
+						 : '_');
+		name[i] = '\0';
+		if (i == 0 || v[i])
+			continue;
+		json_object *o = json_object_new_object();
+		jsonx_set_bool(o, name, 1);
+		json_object_object_add(is, key, o);
+	}
+	return is;
+}
+
+/* {"field": [{"n": 1, "value": "8"}, ...]} of the form's lists (inputs
+ * named "field[]"), so a template can number them again. */
+static json_object *admin_form_list(json_object *form)
+{
+	json_object *lists = json_object_new_object();
+
+	json_object_object_foreach(form, key, val) {
+		json_object *items;
+		if (!json_object_is_type(val, json_type_array))
+			continue;
+		items = json_object_new_array();
+		for (size_t i = 0; i < json_object_array_length(val); i++) {
+			json_object *o = json_object_new_object();
+			jsonx_set_int(o, "n", (int64_t)i + 1);
+			json_object_object_add(o, "value",
+					       json_object_get(json_object_array_get_idx(val, i)));
+			json_object_array_add(items, o);
+		}
+		json_object_object_add(lists, key, items);
+	}
+	return lists;
+}
+
+/* A copy of the core's error with error.fields aliased and listed (see the
+ * top of this file). */
+static json_object *admin_error_for_page(json_object *e)
+{
+	json_object *out = json_object_new_object(), *fields = jsonx_get_obj(e, "fields");
+	json_object *all = json_object_new_object(), *list = json_object_new_array();
+
+	json_object_object_foreach(e, key, val) {
+		if (strcmp(key, "fields") != 0)
+			json_object_object_add(out, key, json_object_get(val));
+	}
+	if (fields == NULL) {
+		json_object_put(all);
+		json_object_put(list);
+		return out;
+	}
+	json_object_object_foreach(fields, name, message) {
+		json_object *item = json_object_new_object();
+		json_object_object_add(all, name, json_object_get(message));
+		jsonx_set_str(item, "field", name);
+		json_object_object_add(item, "message", json_object_get(message));
+		json_object_array_add(list, item);
+	}
+	json_object_object_foreach(fields, nested, text) {
+		const char *last = strrchr(nested, '.');
+		char alias[65];
+		size_t n = 0;
+		last = last ? last + 1 : strchr(nested, '[') ? nested : NULL;
+		if (last == NULL)
+			continue;
+		for (; *last && *last != '[' && n < sizeof(alias) - 1; last++)
+			alias[n++] = *last;
+		alias[n] = '\0';
+		if (n > 0 && !jsonx_get(all, alias))
+			json_object_object_add(all, alias, json_object_get(text));
+	}
+	json_object_object_add(out, "fields", all);
+	json_object_object_add(out, "list", list);
+	return out;
+}
+
+/* GET /admin/debug/pages (debug_ops = on): the page table as JSON. */
+static void admin_debug_pages(struct web_request *req);
 
 /* Who is signed in: adds "me" and "is_admin" to ctx. -1 when the tenant is
  * switched off (a page saying so has been sent). */
@@ -278,6 +423,11 @@ static void admin_handle(struct web_request *req)
 	int wrong_method, is_post;
 	int64_t status = 200;
 
+	if (web_cfg->debug_ops && strcmp(req->method, "GET") == 0 &&
+	    strcmp(req->path, "/admin/debug/pages") == 0) {
+		admin_debug_pages(req);
+		goto out;
+	}
 	route = web_route_find(admin_routes, req, params, &wrong_method);
 	if (route == NULL) {
 		admin_error_page(req, wrong_method ? 405 : 404,
@@ -348,16 +498,17 @@ static void admin_handle(struct web_request *req)
 		}
 		if (jsonx_get(reply.msg, "error")) {
 			json_object *e = jsonx_get_obj(reply.msg, "error");
-			if (!is_post || status >= 500) {
-				admin_error_page(req, (int)status,
-						 jsonx_get_str(e, "message") ?: "Ошибка");
+			if (status >= 500 || (!is_post && status != 422)) {
+				admin_error_page_as(req, (int)status,
+						    jsonx_get_str(e, "message") ?: "Ошибка",
+						    jsonx_get(ctx, "is_admin") != NULL);
 				goto out;
 			}
-			/* a form with problems: the same page, the problems next to the
-			 * fields, the page's own data loaded again */
-			json_object_object_add(ctx, "error", json_object_get(e));
-			json_object_object_add(ctx, "form", admin_form_echo(args));
-			if (page->reload_op) {
+			/* a form with problems (or a page asked for with a bad
+			 * parameter): the same page, the problems next to the fields,
+			 * the page's own data loaded again */
+			json_object_object_add(ctx, "error", admin_error_for_page(e));
+			if (is_post && page->reload_op) {
 				int64_t reload_status;
 				core_reply_free(&reply);
 				if (admin_call(req, page->reload_op, args, auth, &reply,
@@ -365,12 +516,17 @@ static void admin_handle(struct web_request *req)
 					goto out;
 			}
 		} else if (is_post) {
-			json_object_object_add(ctx, "form", admin_form_echo(args));
 			status = 200; /* a page, whatever the operation's 2xx */
 		}
 		if (jsonx_get(reply.msg, "result"))
 			json_object_object_add(ctx, "data",
 					       json_object_get(jsonx_get(reply.msg, "result")));
+	}
+	{
+		json_object *form = admin_form_echo(page, args);
+		json_object_object_add(ctx, "is", admin_form_is(form));
+		json_object_object_add(ctx, "form_list", admin_form_list(form));
+		json_object_object_add(ctx, "form", form);
 	}
 	jsonx_set_int(ctx, "status", status);
 	admin_render(req, (int)status, page->tmpl, ctx);
@@ -381,6 +537,26 @@ out:
 	json_object_put(params);
 	json_object_put(args);
 	json_object_put(auth);
+}
+
+static void admin_debug_pages(struct web_request *req)
+{
+	json_object *list = json_object_new_array();
+	const char *text;
+	size_t len;
+
+	for (size_t i = 0; admin_pages[i].method; i++) {
+		json_object *p = json_object_new_object();
+		jsonx_set_str(p, "method", admin_pages[i].method);
+		jsonx_set_str(p, "pattern", admin_pages[i].pattern);
+		jsonx_set_str(p, "title", admin_pages[i].title);
+		jsonx_set_str(p, "op", admin_pages[i].op);
+		jsonx_set_bool(p, "auth", (admin_pages[i].flags & PAGE_AUTH) != 0);
+		json_object_array_add(list, p);
+	}
+	text = jsonx_dump(list, &len);
+	web_send(req, 200, "application/json; charset=utf-8", text, len);
+	json_object_put(list);
 }
 
 static const char *admin_socket(const struct cfg *cfg)

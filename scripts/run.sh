@@ -284,6 +284,7 @@ write_config() {
 	sed -e "s|@LISTEN@|127.0.0.1:$PORT|" \
 		-e "s|@BASE_DOMAIN@|$BASE_DOMAIN|g" \
 		-e "s|@WWW_DIR@|$ROOT/cgi/www|" \
+		-e "s|@GUIDE_DIR@|$ROOT/docs/ru|" \
 		-e "s|@MAX_BODY@|$(sed -n 's/^max_body *= *//p' "$CONF" | tail -n 1 | grep . || echo 1m)|" \
 		-e "s|@EXCHANGE_MAX_BODY@|$(sed -n 's/^exchange_max_body *= *//p' "$CONF" | tail -n 1 | grep . || echo 32m)|" \
 		-e "s|@API_SOCKET@|$RUN/api.sock|" \

@@ -1,11 +1,31 @@
 // The tenant's start page: who is signed in, or how to sign in; for an
-// employee, the vacation balance and the payslips of closed months.
+// employee, the vacation balance, the timesheet of a month by days and the
+// payslips of closed months (printable); sign-out and a password change.
+// No inline handlers anywhere: the site's CSP (script-src 'self') blocks them.
 "use strict";
 
 const $ = (id) => document.getElementById(id);
 
-async function api(path) {
-  const r = await fetch(path, { headers: { "Accept": "application/json" } });
+// The CSRF token a state-changing call sends back: the cookie is
+// __Host-cabinet_csrf over HTTPS and cabinet_csrf in development.
+function csrfToken() {
+  for (const name of ["__Host-cabinet_csrf", "cabinet_csrf"]) {
+    const m = document.cookie.match(new RegExp("(?:^|;\\s*)" + name + "=([^;]*)"));
+    if (m) return decodeURIComponent(m[1]);
+  }
+  return "";
+}
+
+// One API call: GET, or a method with a JSON body and the CSRF token.
+async function api(path, opts = {}) {
+  const headers = { "Accept": "application/json" };
+  const init = { method: opts.method || "GET", headers };
+  if (init.method !== "GET") {
+    headers["X-CSRF-Token"] = csrfToken();
+    headers["Content-Type"] = "application/json";
+    init.body = JSON.stringify(opts.body || {});
+  }
+  const r = await fetch(path, init);
   return { status: r.status, data: await r.json().catch(() => ({})) };
 }
 
@@ -45,6 +65,8 @@ async function showVacation() {
   $("vacation").hidden = false;
 }
 
+const KIND_TITLE = { holiday: "праздник", day_off: "перенесённый выходной", paid_off: "нерабочий день", weekend: "выходной" };
+
 async function showTimesheet(month) {
   const r = await api("/api/timesheet/" + encodeURIComponent(month));
   if (month !== $("timesheet-month").value) return; // another month was picked meanwhile
@@ -65,13 +87,23 @@ async function showTimesheet(month) {
   for (const d of e.days) {
     const cellBox = document.createElement("div");
     const weekday = new Date(Date.UTC(y, m - 1, d.day)).getUTCDay();
-    cellBox.className = "day" + (weekday === 0 || weekday === 6 ? " weekend" : "");
+    const kind = d.kind || (weekday === 0 || weekday === 6 ? "weekend" : "work");
+    cellBox.className = "day " + kind;
+    if (kind === "weekend" || weekday === 0 || weekday === 6) cellBox.classList.add("weekend");
+    if (d.day === 1) cellBox.classList.add("start-" + (((weekday + 6) % 7) + 1)); // weeks from Monday
     cellBox.dataset.day = d.day;
-    if (d.day === 1) cellBox.style.gridColumnStart = String(((weekday + 6) % 7) + 1); // weeks from Monday
+    cellBox.setAttribute("role", "listitem");
+    const what = [`${d.day} ${MONTHS_GEN[m - 1]}`];
+    if (d.title) what.push(d.title);
+    else if (KIND_TITLE[kind]) what.push(KIND_TITLE[kind]);
+    if (d.codes) what.push(d.codes + (d.hours ? " " + d.hours + " ч" : ""));
+    cellBox.setAttribute("aria-label", what.join(", "));
+    if (d.title) cellBox.title = d.title;
     for (const [cls, text] of [["n", String(d.day)], ["c", d.codes], ["h", d.hours]]) {
       const s = document.createElement("span");
       s.className = cls;
       s.textContent = text;
+      s.setAttribute("aria-hidden", "true");
       cellBox.appendChild(s);
     }
     box.appendChild(cellBox);
@@ -83,6 +115,9 @@ async function showTimesheet(month) {
     ? "Неявки: " + e.absences.map((a) => `${a.code} — ${a.days} ${daysWord(String(a.days))}`).join("; ")
     : "";
 }
+
+const MONTHS_GEN = ["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа",
+  "сентября", "октября", "ноября", "декабря"];
 
 async function setupTimesheet() {
   const input = $("timesheet-month");
@@ -110,9 +145,12 @@ async function showPayslip(month) {
     period.className = "period";
     period.textContent = l.period_ru || "";
     tr.firstChild.appendChild(period);
+    const hoursRu = (v, ru) => ru !== undefined ? ru : String(v).replace(".", ",");
     const worked = l.salary
-      ? (p.pay_by === "hours" ? `${l.worked_hours} из ${l.norm_hours} ч` : `${l.worked_days} из ${l.norm_days} дн.`)
-      : (l.hours !== undefined ? `${l.hours} ч` : "");
+      ? (p.pay_by === "hours"
+        ? `${hoursRu(l.worked_hours, l.worked_hours_ru)} из ${hoursRu(l.norm_hours, l.norm_hours_ru)} ч`
+        : `${l.worked_days} из ${l.norm_days} дн.`)
+      : (l.hours !== undefined ? `${hoursRu(l.hours, l.hours_ru)} ч` : "");
     cell(tr, worked, "num");
     cell(tr, l.amount_ru, "num");
     acc.appendChild(tr);
@@ -124,6 +162,7 @@ async function showPayslip(month) {
     cell(tr, d.amount_ru, "num");
     ded.appendChild(tr);
   }
+  $("payslip-heading").textContent = `${p.employee ? p.employee.full_name + ". " : ""}Расчётный листок за ${p.month_title}`;
   $("payslip-accrued").textContent = p.accrued_ru;
   $("payslip-deducted").textContent = p.deducted_ru;
   $("payslip-net").textContent = p.net_ru;
@@ -153,9 +192,53 @@ async function showPayslips() {
   await showPayslip(list[0].month);
 }
 
+async function logout() {
+  const r = await api("/api/auth/logout", { method: "POST" });
+  if (r.status === 200 || r.status === 401) {
+    location.assign("/");
+    return;
+  }
+  showMessage((r.data.error && r.data.error.message) || "Не удалось выйти, повторите");
+}
+
+function setupPassword(me) {
+  const f = $("password-form");
+  $("password-username").value = me.user.email || me.user.phone || "";
+  f.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    $("password-done").hidden = true;
+    $("password-error").hidden = true;
+    const r = await api("/api/auth/password", {
+      method: "POST",
+      body: { old_password: f.old_password.value, new_password: f.new_password.value },
+    });
+    const fields = (r.data.error && r.data.error.fields) || {};
+    for (const p of f.querySelectorAll(".field-error")) {
+      p.textContent = fields[p.dataset.for] || "";
+      const input = f.elements[p.dataset.for];
+      if (fields[p.dataset.for]) input.setAttribute("aria-invalid", "true");
+      else input.removeAttribute("aria-invalid");
+    }
+    if (r.status === 200) {
+      f.reset();
+      $("password-done").hidden = false;
+    } else if (Object.keys(fields).length === 0) {
+      $("password-error").textContent = (r.data.error && r.data.error.message) || "Не удалось сменить пароль";
+      $("password-error").hidden = false;
+    } else {
+      f.querySelector('[aria-invalid="true"]').focus();
+    }
+  });
+  $("password").hidden = false;
+}
+
 document.addEventListener("DOMContentLoaded", async () => {
-  // no inline handlers: the site's CSP (script-src 'self') blocks them
-  $("payslip-print").addEventListener("click", () => window.print());
+  for (const b of document.querySelectorAll("[data-print]")) b.addEventListener("click", () => window.print());
+  $("logout").addEventListener("click", logout);
+  if (!csrfToken()) { // no session cookies: a guest, no need to ask
+    $("guest").hidden = false;
+    return;
+  }
   let r;
   try {
     r = await api("/api/me");
@@ -166,9 +249,13 @@ document.addEventListener("DOMContentLoaded", async () => {
   if (r.status === 200) {
     const me = r.data;
     $("title").textContent = me.tenant.name;
+    $("org").textContent = me.tenant.name;
+    $("who").textContent = me.user.full_name;
+    $("top").hidden = false;
     $("user-name").textContent = me.user.full_name;
     $("admin-link").hidden = !me.roles.includes("admin");
     $("user").hidden = false;
+    setupPassword(me);
     if (me.user.employee_id) {
       await Promise.all([showVacation(), showPayslips(), setupTimesheet()]);
     } else {

@@ -1,0 +1,163 @@
+// The administrator's pages: behaviour that the strict Content-Security-Policy
+// allows only from a file (no inline handlers). Everything is declared in the
+// templates with data attributes; without JavaScript the pages still work
+// (the menu stays open, forms submit without the confirmation).
+//
+//   <button data-print>                       prints the page
+//   <form data-confirm="Текст вопроса">       asks before submitting
+//   <div data-picker="employee">              an employee chosen by name or
+//     <input name="employee" role="combobox">   personnel number, with
+//     <input type="hidden" name="employee_id">  suggestions while typing
+//   </div>
+"use strict";
+
+document.documentElement.classList.add("js");
+
+function setupMenu() {
+  const button = document.querySelector(".menu-toggle");
+  const menu = document.getElementById("menu");
+  if (!button || !menu) return;
+  button.hidden = false;
+  button.addEventListener("click", () => {
+    const open = !menu.classList.contains("open");
+    menu.classList.toggle("open", open);
+    button.setAttribute("aria-expanded", String(open));
+  });
+  document.addEventListener("keydown", (ev) => {
+    if (ev.key === "Escape" && menu.classList.contains("open")) {
+      menu.classList.remove("open");
+      button.setAttribute("aria-expanded", "false");
+      button.focus();
+    }
+  });
+  // the section of this page
+  const here = location.pathname.replace(/\/$/, "");
+  let best = null;
+  for (const a of menu.querySelectorAll("nav a")) {
+    const p = new URL(a.href).pathname.replace(/\/$/, "");
+    if ((here === p || here.startsWith(p + "/")) && (!best || p.length > best.p.length)) best = { a, p };
+  }
+  if (best) best.a.setAttribute("aria-current", "page");
+}
+
+function setupPrint() {
+  for (const b of document.querySelectorAll("[data-print]")) {
+    b.addEventListener("click", () => window.print());
+  }
+}
+
+function setupConfirm() {
+  for (const f of document.querySelectorAll("form[data-confirm]")) {
+    f.addEventListener("submit", (ev) => {
+      if (!window.confirm(f.dataset.confirm)) ev.preventDefault();
+    });
+  }
+}
+
+// The first field with a problem gets the focus, so a keyboard or screen
+// reader user lands where the fix is needed.
+function focusFirstProblem() {
+  const bad = document.querySelector('main [aria-invalid="true"]');
+  if (bad && typeof bad.focus === "function") bad.focus();
+}
+
+// ------------------------------------------------------------ employee picker
+// GET /api/admin/employees?q=&limit= -> {"items": [{id, personnel_number,
+// full_name, department, position}], "total"} (the staff issue's route).
+
+function employeeLabel(e) {
+  return e.personnel_number ? `${e.full_name} (таб. № ${e.personnel_number})` : e.full_name;
+}
+
+function setupPicker(box) {
+  const input = box.querySelector('input[role="combobox"]');
+  const hidden = box.querySelector('input[type="hidden"]');
+  const list = document.createElement("ul");
+  list.id = input.id + "-list";
+  list.setAttribute("role", "listbox");
+  list.setAttribute("aria-label", "Подходящие сотрудники");
+  list.hidden = true;
+  box.appendChild(list);
+  input.setAttribute("aria-controls", list.id);
+  input.setAttribute("aria-autocomplete", "list");
+  input.setAttribute("aria-expanded", "false");
+  let items = [], active = -1, timer = null, seq = 0;
+
+  function close() {
+    list.hidden = true;
+    input.setAttribute("aria-expanded", "false");
+    input.removeAttribute("aria-activedescendant");
+    active = -1;
+  }
+  function mark(i) {
+    active = i;
+    list.querySelectorAll('[role="option"]').forEach((li, k) => li.setAttribute("aria-selected", String(k === i)));
+    if (i >= 0) input.setAttribute("aria-activedescendant", `${list.id}-${i}`);
+  }
+  function choose(i) {
+    const e = items[i];
+    if (!e) return;
+    input.value = employeeLabel(e);
+    hidden.value = String(e.id);
+    close();
+  }
+  async function search() {
+    const q = input.value.trim();
+    const my = ++seq;
+    if (q.length < 1) { items = []; close(); return; }
+    let r;
+    try {
+      r = await fetch("/api/admin/employees?limit=10&q=" + encodeURIComponent(q), { headers: { Accept: "application/json" } });
+    } catch (e) { return; }
+    if (my !== seq || !r.ok) return;
+    const data = await r.json().catch(() => ({}));
+    items = data.items || [];
+    list.replaceChildren();
+    items.forEach((e, i) => {
+      const li = document.createElement("li");
+      li.id = `${list.id}-${i}`;
+      li.setAttribute("role", "option");
+      li.setAttribute("aria-selected", "false");
+      li.textContent = employeeLabel(e);
+      const sub = [e.position && e.position.name, e.department && e.department.name].filter(Boolean).join(", ");
+      if (sub) {
+        const s = document.createElement("div");
+        s.className = "sub";
+        s.textContent = sub;
+        li.appendChild(s);
+      }
+      li.addEventListener("mousedown", (ev) => { ev.preventDefault(); choose(i); });
+      list.appendChild(li);
+    });
+    if (items.length === 0) {
+      const li = document.createElement("li");
+      li.className = "sub";
+      li.textContent = "Никого не нашлось";
+      list.appendChild(li);
+    }
+    list.hidden = false;
+    input.setAttribute("aria-expanded", "true");
+    active = -1;
+  }
+  input.addEventListener("input", () => {
+    hidden.value = ""; // typed text: the server finds the person by it
+    clearTimeout(timer);
+    timer = setTimeout(search, 200);
+  });
+  input.addEventListener("keydown", (ev) => {
+    if (list.hidden) return;
+    if (ev.key === "ArrowDown") { ev.preventDefault(); mark(Math.min(active + 1, items.length - 1)); }
+    else if (ev.key === "ArrowUp") { ev.preventDefault(); mark(Math.max(active - 1, 0)); }
+    else if (ev.key === "Enter" && active >= 0) { ev.preventDefault(); choose(active); }
+    else if (ev.key === "Escape") { ev.preventDefault(); close(); }
+  });
+  input.addEventListener("blur", () => setTimeout(close, 150));
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  setupMenu();
+  setupPrint();
+  setupConfirm();
+  document.querySelectorAll('[data-picker="employee"]').forEach(setupPicker);
+  focusFirstProblem();
+});

@@ -144,6 +144,8 @@ static const struct admin_page admin_pages[] = {
 	 "Расчёт зарплаты", PAGE_AUTH, "payroll.get", NULL},
 	{"GET", "/admin/payroll/{month}/employees/{employee_id}", "payslips.admin_get", "payslip",
 	 NULL, "Расчётный листок", PAGE_AUTH, NULL, PAYSLIP_VARS},
+	{"GET", "/admin/payroll/{month}/payslips", "payslips.admin_month", "payslips", NULL,
+	 "Расчётные листки", PAGE_AUTH, NULL, PAYSLIP_VARS},
 	{"GET", "/admin/employees/{id}/pay", "payterms.list", "payterms", NULL, "Условия оплаты",
 	 PAGE_AUTH, NULL, NULL},
 	{"POST", "/admin/employees/{id}/pay", "payterms.set", "payterms", "/admin/employees/{id}/pay",

@@ -95,6 +95,7 @@ static const struct web_route api_routes[] = {
 	{"POST", "/api/admin/payroll/{month}/close", "payroll.close", 0, 0},
 	{"POST", "/api/admin/payroll/{month}/reopen", "payroll.reopen", 0, 0},
 	{"GET", "/api/admin/payslips/{employee_id}/{month}", "payslips.admin_get", 0, 0},
+	{"GET", "/api/admin/payroll/{month}/payslips", "payslips.admin_month", 0, 0},
 	{"GET", "/api/admin/employees/{id}/vacation-balance", "vacation.admin_balance", 0, 0},
 	{"GET", "/api/admin/employees/{id}/pay", "payterms.list", 0, 0},
 	{"POST", "/api/admin/employees/{id}/pay", "payterms.set", 0, 0},

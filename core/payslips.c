@@ -21,6 +21,7 @@
 #include "hours.h"
 #include "jsonx.h"
 #include "money.h"
+#include "org.h"
 #include "payrun.h"
 #include "worktime.h"
 #include "t13.h"
@@ -258,6 +259,43 @@ static int payslips_admin_get(struct ctx *ctx)
 	return ctx->result ? 0 : -1;
 }
 
+/* GET /api/admin/payroll/{month}/payslips: every payslip of the month's
+ * payroll (drafts included), by full name, to print them at once. */
+static int payslips_admin_month(struct ctx *ctx)
+{
+	char first[DATE_BUFSZ], m[DATE_MONTH_BUFSZ];
+	json_object *r = ctx_result(ctx), *list = json_object_new_array();
+	int year, month;
+	PGresult *res;
+
+	json_object_object_add(r, "payslips", list);
+	if (payrun_month_arg(ctx, &year, &month) < 0)
+		return -1;
+	date_format(date_month_first(year, month), first);
+	date_format_month(year, month, m);
+	jsonx_set_str(r, "month", m);
+	jsonx_set_str(r, "month_title", payrun_month_title(ctx, year, month));
+	res = ctx_sql(ctx,
+	              "SELECT pe.employee_id FROM payroll_employees pe JOIN employees e ON "
+	              "e.tenant_id = pe.tenant_id AND e.id = pe.employee_id WHERE pe.tenant_id = $1 "
+	              "AND pe.month = $2::date ORDER BY e.full_name, e.id LIMIT 2000",
+	              ctx_i64(ctx, ctx->tenant_id), first);
+	if (res == NULL)
+		return -1;
+	if (PQntuples(res) == 0)
+		return ctx_fail(ctx, PROTO_ERR_not_found, "Зарплата за %s ещё не рассчитана",
+		                payrun_month_title(ctx, year, month));
+	for (int i = 0; i < PQntuples(res); i++) {
+		json_object *p =
+		    payslips_build(ctx, strtoll(PQgetvalue(res, i, 0), NULL, 10), year, month, 0);
+		if (p == NULL)
+			return -1;
+		json_object_array_add(list, json_object_get(p)); /* p belongs to the arena */
+	}
+	jsonx_set_int(r, "count", PQntuples(res));
+	return 0;
+}
+
 /* ------------------------------------------------------------ vacation */
 
 static int vacation_balance_of(struct ctx *ctx, int64_t employee_id)
@@ -273,12 +311,10 @@ static int vacation_balance_of(struct ctx *ctx, int64_t employee_id)
 	if (s == NULL) {
 		if (ctx->error_fields)
 			return -1;
-		res = ctx_sql0(ctx, "SELECT current_date");
-		if (res == NULL)
+		/* today where the organization is */
+		if ((date = org_today(ctx)) == DATE_NONE)
 			return -1;
-		s = PQgetvalue(res, 0, 0);
-	}
-	if (date_parse(s, &date) < 0)
+	} else if (date_parse(s, &date) < 0)
 		return ctx_field(ctx, "date", "Укажите дату в виде ГГГГ-ММ-ДД");
 	res =
 	    ctx_sql(ctx, "SELECT hired, dismissed FROM employees WHERE tenant_id = $1 AND id = $2",
@@ -372,6 +408,7 @@ const struct op payslips_ops[] = {
     {"payslips.get", OP_EMPLOYEE, payslips_get, 0},
     {"payslips.list", OP_EMPLOYEE, payslips_list, 0},
     {"payslips.admin_get", OP_ADMIN, payslips_admin_get, 0},
+    {"payslips.admin_month", OP_ADMIN, payslips_admin_month, 0},
     {"vacation.balance", OP_EMPLOYEE, vacation_balance, 0},
     {"vacation.admin_balance", OP_ADMIN, vacation_admin_balance, 0},
     {NULL, 0, NULL, 0},

@@ -132,6 +132,9 @@ function setupPicker(box) {
     if (items.length === 0) {
       const li = document.createElement("li");
       li.className = "sub";
+      li.setAttribute("role", "option");
+      li.setAttribute("aria-disabled", "true");
+      li.setAttribute("aria-selected", "false");
       li.textContent = "Никого не нашлось";
       list.appendChild(li);
     }

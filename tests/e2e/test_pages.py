@@ -1,0 +1,113 @@
+"""The page sweep (pages.sweep.mjs): every admin page and every page of the
+employee site at 390 px and 1280 px in a real Chromium, against a real stack
+seeded here with a small organization that has something on every page.
+
+Runs in the normal build only (scripts/test.sh skips it in the sanitizer
+pass: it tests pages, not memory; the responders' code paths run under the
+sanitizers in the integration tests). Screenshots of every page at both
+widths go to $CABINET_BUILD_DIR/e2e-pages/ (a test artifact), and with
+CABINET_GUIDE_IMG=DIR the pictures of docs/ru/guide.md are written to DIR."""
+import datetime
+import glob
+import os
+import shutil
+import subprocess
+import sys
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "integration"))
+from stack import Stack, add_employee, add_user, sql_quote, tenant_with_admin  # noqa: E402
+
+FIVE = "[[800,0],[800,0],[800,0],[800,0],[800,0],[0,0],[0,0]]"
+ADMIN_EMAIL = "kadry@stranitsy.example"
+ADMIN_PASSWORD = "Stranitsy-Admin-2026"
+EMPLOYEE_EMAIL = "sidorova@stranitsy.example"
+EMPLOYEE_PASSWORD = "Sidorova-Osen-2026"
+
+
+def month_add(d, n):
+    y, m = divmod(d.year * 12 + d.month - 1 + n, 12)
+    return datetime.date(y, m + 1, 1)
+
+
+def set_password(s, sub, login, password):
+    p = subprocess.run([os.path.join(s.env["CABINET_BUILD_DIR"], "core", "cabinetctl"), "-c", s.conf,
+                        "user", "password", sub, login], input=password + "\n",
+                       text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    assert p.returncode == 0, p.stdout
+
+
+def seed(s):
+    """Tenant "stranitsy": three employees on a five-day week with pay terms,
+    a sick leave and overtime in the current month, last month calculated
+    and closed, this month calculated (a draft), one timesheet filled; an
+    administrator and an employee who sign in with passwords."""
+    tid, _, api = tenant_with_admin(s, "stranitsy", "ООО «Страницы»")
+    today = datetime.date.today()
+    cur, prev = month_add(today, 0), month_add(today, -1)
+    five = s.psql("INSERT INTO schedules (tenant_id, name, kind, holidays, pattern) VALUES "
+                  "(%d, 'Пятидневка', 'week', 'calendar', %s) RETURNING id" % (tid, sql_quote(FIVE)))
+    people = [("Сидорова Анна Викторовна", "0001", "Бухгалтер"),
+              ("Петров Пётр Сергеевич", "0002", "Инженер"),
+              ("Кузнецова Ольга Ивановна", "0003", "Менеджер по кадрам")]
+    ids = []
+    for name, number, position in people:
+        eid = add_employee(s, tid, name, personnel_number=number, position=position, hired="2024-01-15")
+        s.psql("INSERT INTO employee_pay (tenant_id, employee_id, date_from, rate, pay_by) "
+               "VALUES (%d, %d, '2024-01-15', 80000.00, 'days')" % (tid, eid))
+        s.psql("INSERT INTO schedule_assignments (tenant_id, employee_id, schedule_id, date_from) "
+               "VALUES (%d, %d, %s, '2024-01-15')" % (tid, eid, five))
+        ids.append(eid)
+    # the administrator (the fixture's user) signs in with a password; the
+    # first employee has her own cabinet
+    s.psql("UPDATE users SET email = %s WHERE tenant_id = %d AND employee_id IS NULL"
+           % (sql_quote(ADMIN_EMAIL), tid))
+    set_password(s, "stranitsy", ADMIN_EMAIL, ADMIN_PASSWORD)
+    add_user(s, tid, people[0][0], email=EMPLOYEE_EMAIL, employee_id=ids[0])
+    set_password(s, "stranitsy", EMPLOYEE_EMAIL, EMPLOYEE_PASSWORD)
+    # documents of the current month, a filled timesheet, payroll
+    for body in ({"employee_id": ids[1], "code": "Б", "date_from": cur.isoformat(),
+                  "date_to": (cur + datetime.timedelta(days=2)).isoformat(), "note": "листок нетрудоспособности"},
+                 {"employee_id": ids[2], "code": "С", "date": (cur + datetime.timedelta(days=9)).isoformat(),
+                  "hours": "2.5"}):
+        r = api.post("/api/admin/deviations", body)
+        assert r.status == 201, r
+    r = api.post("/api/admin/timesheets/%d/%s/fill" % (ids[0], cur.strftime("%Y-%m")), {})
+    assert r.status == 200, r
+    for path in ("/api/admin/payroll/%s/calculate" % prev.strftime("%Y-%m"),
+                 "/api/admin/payroll/%s/close" % prev.strftime("%Y-%m"),
+                 "/api/admin/payroll/%s/calculate" % cur.strftime("%Y-%m")):
+        r = api.post(path, {})
+        assert r.status == 200, (path, r)
+    return ids
+
+
+class Pages(unittest.TestCase):
+    def test_every_page(self):
+        self.assertTrue(os.path.isdir(os.path.join(HERE, "node_modules", "axe-core")),
+                        "run `npm ci` in tests/e2e first")
+        shots = os.path.join(os.environ.get("CABINET_BUILD_DIR", "/tmp"), "e2e-pages")
+        shutil.rmtree(shots, ignore_errors=True)
+        with Stack("pages") as s:
+            seed(s)
+            env = dict(os.environ, CABINET_E2E_URL="http://localhost:%d" % s.port,
+                       CABINET_E2E_OUTBOX=os.path.join(s.var, "outbox.log"),
+                       CABINET_E2E_ARTIFACTS=os.path.join(shots, "failures"),
+                       CABINET_E2E_SHOTS=shots,
+                       CABINET_E2E_WWW=os.path.join(HERE, "..", "..", "cgi", "www"),
+                       CABINET_E2E_ADMIN="stranitsy:%s:%s" % (ADMIN_EMAIL, ADMIN_PASSWORD),
+                       CABINET_E2E_EMPLOYEE="stranitsy:%s:%s" % (EMPLOYEE_EMAIL, EMPLOYEE_PASSWORD))
+            p = subprocess.run(["node", "--test", "--test-reporter=spec", "pages.sweep.mjs"], cwd=HERE, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=900)
+            print(p.stdout)
+            if p.returncode != 0:
+                reports = []
+                for path in sorted(glob.glob(os.path.join(shots, "failures", "*", "*", "report.txt"))):
+                    with open(path, errors="replace") as f:
+                        reports.append("==> %s <==\n%s" % (path, f.read()[-6000:]))
+                self.fail("the page sweep failed:\n%s\n%s\n%s" % (p.stdout[-8000:], "\n".join(reports), s.logs()))
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -18,7 +18,7 @@ struct conn *conn_new(int fd, uid_t uid, int operator)
 	c->kind = 1;
 	c->fd = fd;
 	c->uid = uid;
-	c->operator = operator;
+	c->operator= operator;
 	c->state = CONN_READING;
 	return c;
 }
@@ -38,9 +38,12 @@ void conn_free(struct conn *c)
 static int conn_reject(struct conn *c, const char *reason, const struct proto_header *h)
 {
 	log_warn("frame_rejected", "fd=%d uid=%u reason=%s type=%u length=%u", c->fd,
-		 (unsigned)c->uid, reason, h ? h->type : 0, h ? h->length : 0);
+	         (unsigned)c->uid, reason, h ? h->type : 0, h ? h->length : 0);
 	return CONN_CLOSE;
 }
+
+/* The most room an idle connection keeps for its input (bytes). */
+#define CONN_KEEP_BUF (64 * 1024)
 
 int conn_take_request(struct conn *c, const struct cfg *cfg, struct job **out)
 {
@@ -55,7 +58,7 @@ int conn_take_request(struct conn *c, const struct cfg *cfg, struct job **out)
 		r = proto_header_decode((const unsigned char *)c->in.data, &h);
 		if (r == PROTO_BAD_VERSION) {
 			log_warn("frame_rejected", "fd=%d reason=version peer_version=%u", c->fd,
-				 h.version);
+			         h.version);
 			dispatch_error_frame(&c->out, h.id, PROTO_ERR_version_mismatch, NULL);
 			return CONN_REPLY_CLOSE;
 		}
@@ -87,6 +90,9 @@ int conn_take_request(struct conn *c, const struct cfg *cfg, struct job **out)
 			job->blob_len = h.length;
 			c->partial = NULL;
 			buf_consume(&c->in, PROTO_HEADER_SIZE + h.length);
+			/* a connection lives long: it does not keep a file's room */
+			if (c->in.len == 0 && c->in.cap > CONN_KEEP_BUF)
+				buf_free(&c->in);
 			*out = job;
 			return CONN_JOB_READY;
 		}
@@ -95,7 +101,7 @@ int conn_take_request(struct conn *c, const struct cfg *cfg, struct job **out)
 		if (req == NULL) {
 			log_warn("frame_rejected", "fd=%d reason=bad_json", c->fd);
 			dispatch_error_frame(&c->out, h.id, PROTO_ERR_bad_request,
-					     "Запрос не является JSON-объектом");
+			                     "Запрос не является JSON-объектом");
 			return CONN_REPLY_CLOSE;
 		}
 		struct job *job = calloc(1, sizeof(*job));

@@ -33,35 +33,67 @@
  *    connected the service is merged into the responsible's employee row,
  *    so they keep their one cabinet.
  * Each call is logged (exchange_log) with its counts and number of bad items.
+ *
+ * Memory: a body is read item by item (exchange_items.h) and a batch is
+ * checked and written in chunks (exchange.c), so a batch of 10 000
+ * employees takes a few MiB besides its body, not a tree of the whole.
  */
 #ifndef CABINET_EXCHANGE_H
 #define CABINET_EXCHANGE_H
 
 #include "dispatch.h"
+#include "exchange_items.h"
 
-/* Largest batch, in items. */
-#define EXCHANGE_MAX_ITEMS 100000
-
-enum exchange_kind {
-	EXCHANGE_ORGANIZATIONS,
-	EXCHANGE_DEPARTMENTS,
-	EXCHANGE_POSITIONS,
-	EXCHANGE_EMPLOYEES,
-	EXCHANGE_PERSONAL_FILE,
-};
+/* Items validated and written together; the statements of a batch are a
+ * fixed number per chunk (exchange.c). */
+#define EXCHANGE_CHUNK 500
 
 struct exchange_counts {
 	int created, updated, unchanged, errors;
 };
 
+/* Where a batch's items come from: n items, item(arg, i) gives item i as
+ * a new reference (NULL for a JSON null, or when it fails after
+ * ctx_fail); it is called for i = 0, 1, ..., n - 1 in order, and may be
+ * called over again from 0 (the batch is read more than once). */
+struct exchange_source {
+	int n;
+	json_object *(*item)(void *arg, int i);
+	void *arg;
+};
+
+enum exchange_flags {
+	EXCHANGE_ADMIN = 1 << 0,         /* the admin form: one item without an external id
+	                                    (gets local-<id>) */
+	EXCHANGE_VALIDATE_ONLY = 1 << 1, /* check and count, write nothing (a preview) */
+};
+
+struct exchange_opts {
+	unsigned flags; /* EXCHANGE_* */
+	/* VALIDATE_ONLY: external ids (keys of an object) of the objects an
+	 * earlier validate-only batch would create, taken as existing
+	 * references, e.g. the departments of a CSV import's preview */
+	json_object *pending[XR_EMP + 1];
+	int64_t *ids;  /* (may be NULL) each item's row id, 0 when new and not written */
+	char *actions; /* (may be NULL) each item's outcome: 'c' created, 'u' updated,
+	                  'n' unchanged, 'x' refused */
+};
+
 /*
- * Validates and stores one batch of items of a kind (items: a JSON array,
- * lent). Field errors are set on ctx as "items[i].key" (and the call
- * returns -1 with nothing written). admin != 0 allows what the admin forms
- * need: one item without an external id (gets local-<id>), references as
- * *_id numbers. ids (may be NULL) receives the row id of each item.
- * 0 or -1.
+ * Validates and stores one batch of items of a kind, chunk by chunk inside
+ * the request's one transaction. Field errors are set on ctx as
+ * "items[i].key"; then nothing is written after the first bad chunk, the
+ * rest is still checked so every bad item is named, and the call returns
+ * -1 (the caller's transaction rolls back what earlier chunks wrote).
+ * Memory: the items of one chunk at a time, plus an index of the batch's
+ * external ids. 0 or -1.
  */
+int exchange_upsert_source(struct ctx *ctx, enum exchange_kind kind,
+                           const struct exchange_source *src, const struct exchange_opts *opts,
+                           struct exchange_counts *counts);
+
+/* The same for items given as a JSON array (lent); admin: EXCHANGE_ADMIN;
+ * ids (may be NULL) receives the row id of each item. */
 int exchange_upsert(struct ctx *ctx, enum exchange_kind kind, json_object *items, int admin,
                     struct exchange_counts *counts, int64_t *ids);
 

@@ -77,9 +77,11 @@ int payterms_write(struct ctx *ctx, json_object *set, json_object *drop)
 {
 	if (json_object_array_length(drop) > 0 &&
 	    ctx_sql(ctx,
-	            "DELETE FROM employee_pay p USING jsonb_to_recordset($2::jsonb) AS "
-	            "r(employee_id bigint, date_from date) WHERE p.tenant_id = $1 AND "
-	            "p.employee_id = r.employee_id AND p.date_from = r.date_from",
+	            /* read once, rows by their employees: see schedules_assignments_write */
+	            "WITH r AS MATERIALIZED (SELECT * FROM jsonb_to_recordset($2::jsonb) AS "
+	            "r(employee_id bigint, date_from date)) DELETE FROM employee_pay p USING r "
+	            "WHERE p.tenant_id = $1 AND p.employee_id = ANY (ARRAY(SELECT r.employee_id "
+	            "FROM r)) AND p.employee_id = r.employee_id AND p.date_from = r.date_from",
 	            ctx_i64(ctx, ctx->tenant_id), jsonx_dump(drop, NULL)) == NULL)
 		return -1;
 	if (json_object_array_length(set) > 0 &&

@@ -542,9 +542,12 @@ int schedules_assignments_write(struct ctx *ctx, json_object *set, json_object *
 	if (json_object_array_length(drop) > 0 &&
 	    ctx_sql(
 	        ctx,
-	        "DELETE FROM schedule_assignments a USING jsonb_to_recordset($2::jsonb) AS "
-	        "r(employee_id bigint, date_from date) WHERE a.tenant_id = $1 AND a.employee_id "
-	        "= r.employee_id AND a.date_from = r.date_from",
+	        /* the list read once, the rows found by their employees (the
+	         * exchange writes in chunks: see UPDATE_FROM in exchange.c) */
+	        "WITH r AS MATERIALIZED (SELECT * FROM jsonb_to_recordset($2::jsonb) AS "
+	        "r(employee_id bigint, date_from date)) DELETE FROM schedule_assignments a USING r "
+	        "WHERE a.tenant_id = $1 AND a.employee_id = ANY (ARRAY(SELECT r.employee_id FROM "
+	        "r)) AND a.employee_id = r.employee_id AND a.date_from = r.date_from",
 	        ctx_i64(ctx, ctx->tenant_id), jsonx_dump(drop, NULL)) == NULL)
 		return -1;
 	if (json_object_array_length(set) > 0 &&

@@ -3,9 +3,13 @@
 #include "dispatch.h"
 #include "log.h"
 
+#include <malloc.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* Requests with a file at least this large give their memory back (malloc_trim). */
+#define WORKER_TRIM_BLOB (256 * 1024)
 
 struct worker {
 	pthread_t thread;
@@ -64,9 +68,15 @@ static void *worker_main(void *arg)
 			job->task(&w->db, w->arena, job->task_arg);
 		else
 			dispatch_request(&w->db, w->arena, job->request, job->frame_id, job->blob,
-					 job->blob_len, job->peer_uid, job->peer_operator,
-					 &job->reply);
+			                 job->blob_len, job->peer_uid, job->peer_operator,
+			                 &job->reply);
 		arena_reset(w->arena);
+		/* A request that brought a file (an exchange batch, a CSV) freed
+		 * many small blocks; each worker thread has its own malloc arena,
+		 * which keeps them, so four workers would each keep the peak of
+		 * the largest request they ever served. Give them back. */
+		if (job->blob_len >= WORKER_TRIM_BLOB)
+			malloc_trim(0);
 		w->pool->done(job, w->pool->done_arg);
 	}
 	return NULL;

@@ -289,6 +289,55 @@ class Exchange(unittest.TestCase):
         self.ok("departments", [{"external_id": tag + "-d", "head": "local-%d" % eid}], updated=1)
         self.assertEqual(self.other.put("/api/admin/employees/%d" % eid, {"phone": None}).status, 404)
 
+    def test_batches_over_chunks(self):
+        """A batch is read, checked and written in chunks of 500 items inside
+        one transaction: references, cycles, duplicates and personnel numbers
+        work across chunks, and one bad item anywhere undoes every chunk."""
+        tag = "ch"
+        self.base(tag)
+        fill = [{"external_id": "%s-f%d" % (tag, n), "name": "Отдел %d" % n} for n in range(1098)]
+        # the child is item 0, its parent item 1099: two chunks apart
+        deps = [{"external_id": tag + "-c", "name": "Склад", "parent": tag + "-p"}] + fill + \
+               [{"external_id": tag + "-p", "name": "Склады", "organization": tag + "-org"}]
+        self.ok("departments", deps, created=1100)
+        st = {d["external_id"]: d for d in self.admin.get("/api/admin/structure").json()["departments"]}
+        self.assertEqual(st[tag + "-c"]["parent_id"], st[tag + "-p"]["id"])
+        self.assertEqual(st[tag + "-c"]["organization"]["name"], "ООО «Обмен»")
+        self.ok("departments", deps, unchanged=1100)
+        # a cycle closed by an item of a later chunk
+        cyc = [{"external_id": tag + "-x", "name": "X", "parent": tag + "-y"}] + fill + \
+              [{"external_id": tag + "-y", "name": "Y", "parent": tag + "-x"}]
+        r = self.put("departments", cyc)
+        self.assertEqual(r.status, 422, r)
+        self.assertIn("замкнутый круг", r.json()["error"]["items"]["1099"]["parent"])
+        self.assertNotIn(tag + "-x", json.dumps(self.admin.get("/api/admin/structure").json()))
+
+        people = [self.person(tag, n, full_name="Сотрудник Чанков Первый") for n in range(1200)]
+        bad = [dict(p) for p in people]
+        bad[2]["email"] = "nope"
+        bad[1150]["hired"] = "31.02.2024"
+        bad[800]["external_id"] = bad[10]["external_id"]  # the same item twice
+        bad[900]["personnel_number"] = bad[5]["personnel_number"]
+        before = self.admin.get("/api/admin/exchange-log").json()["total"]
+        r = self.put("employees", bad)
+        self.assertEqual(r.status, 422, r)
+        e = r.json()["error"]
+        self.assertEqual(set(e["items"]), {"2", "800", "900", "1150"})
+        self.assertIn("email", e["items"]["2"])
+        self.assertIn("hired", e["items"]["1150"])
+        self.assertIn("элемент 10", e["items"]["800"]["external_id"])
+        self.assertIn("уже у другого", e["items"]["900"]["personnel_number"])
+        self.assertIn("ошибки в 4 из 1200", e["message"])
+        # nothing of the good chunks stayed; the refused call is logged
+        self.assertEqual(self.admin.get("/api/admin/employees?q=%s&limit=1" % tag).json()["total"], 0)
+        log = self.admin.get("/api/admin/exchange-log").json()
+        self.assertEqual(log["total"], before + 1)
+        self.assertEqual((log["items"][0]["errors"], log["items"][0]["created"], log["items"][0]["status"]),
+                         (4, 0, 422))
+        self.ok("employees", people, created=1200)
+        self.ok("employees", people, unchanged=1200)
+        self.assertEqual(self.admin.get("/api/admin/employees?q=%s&limit=1" % tag).json()["total"], 1200)
+
     def test_large_body(self):
         tag = "lb"
         self.base(tag)

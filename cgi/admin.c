@@ -227,7 +227,7 @@ static int admin_call(struct web_request *req, const char *op, json_object *args
 	}
 	*status = 500;
 	jsonx_get_int64(reply->msg, "status", status);
-	web_apply_session(req, reply->msg);
+	web_apply_reply(req, reply->msg);
 	return 0;
 }
 
@@ -461,7 +461,7 @@ static void admin_handle(struct web_request *req)
 	}
 	json_object_object_foreach(params, key, val)
 		json_object_object_add(args, key, json_object_get(val));
-	web_cookie(req, WEB_CSRF_COOKIE, cookie_csrf, sizeof(cookie_csrf));
+	web_cookie(req, web_csrf_cookie(req), cookie_csrf, sizeof(cookie_csrf));
 
 	ctx = json_object_new_object();
 	jsonx_set_str(ctx, "csrf", cookie_csrf);

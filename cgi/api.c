@@ -252,7 +252,7 @@ static void api_answer(struct web_request *req, struct core_reply *reply)
 	jsonx_get_int64(reply->msg, "status", &status);
 	if (status < 200 || status > 599)
 		status = 500;
-	web_apply_session(req, reply->msg);
+	web_apply_reply(req, reply->msg);
 	if (blob && reply->blob) {
 		const char *type = jsonx_get_str(blob, "content_type");
 		const char *name = jsonx_get_str(blob, "filename");

@@ -55,6 +55,23 @@ static const char *web_param(FCGX_Request *f, const char *name)
 	return v ? v : "";
 }
 
+/* TLS as the browser sees it: nginx terminated it (HTTPS=on, from $https),
+ * or a proxy that nginx trusts did and says so in X-Forwarded-Proto. nginx
+ * passes the connection's own peer as CABINET_PEER_ADDR
+ * ($realip_remote_addr); it differs from REMOTE_ADDR only when the realip
+ * module replaced the address, which it does only for a peer listed in
+ * set_real_ip_from: a trusted proxy. Anyone else's X-Forwarded-Proto is
+ * ignored. */
+static int web_is_https(FCGX_Request *f)
+{
+	const char *peer = web_param(f, "CABINET_PEER_ADDR");
+
+	if (strcmp(web_param(f, "HTTPS"), "on") == 0)
+		return 1;
+	return *peer && strcmp(peer, web_param(f, "REMOTE_ADDR")) != 0 &&
+	       strcasecmp(web_param(f, "HTTP_X_FORWARDED_PROTO"), "https") == 0;
+}
+
 static void web_request_init(struct web_request *req, FCGX_Request *f)
 {
 	const char *uri, *q;
@@ -79,7 +96,10 @@ static void web_request_init(struct web_request *req, FCGX_Request *f)
 	req->csrf_header = web_param(f, "HTTP_X_CSRF_TOKEN");
 	req->authorization = web_param(f, "HTTP_AUTHORIZATION");
 	req->idempotency_key = web_param(f, "HTTP_IDEMPOTENCY_KEY");
-	req->https = strcmp(web_param(f, "HTTPS"), "on") == 0;
+	req->origin = web_param(f, "HTTP_ORIGIN");
+	req->fetch_site = web_param(f, "HTTP_SEC_FETCH_SITE");
+	req->background = strcmp(web_param(f, "HTTP_X_CABINET_BACKGROUND"), "1") == 0;
+	req->https = web_is_https(f);
 	req->content_length = atol(web_param(f, "CONTENT_LENGTH"));
 }
 
@@ -137,6 +157,16 @@ const struct web_route *web_route_find(const struct web_route *routes, struct we
 	return NULL;
 }
 
+const char *web_session_cookie(const struct web_request *req)
+{
+	return req->https ? WEB_SESSION_COOKIE_TLS : WEB_SESSION_COOKIE;
+}
+
+const char *web_csrf_cookie(const struct web_request *req)
+{
+	return req->https ? WEB_CSRF_COOKIE_TLS : WEB_CSRF_COOKIE;
+}
+
 int web_cookie(struct web_request *req, const char *name, char *out, size_t outlen)
 {
 	const char *v;
@@ -159,7 +189,7 @@ json_object *web_auth(struct web_request *req, const char *csrf)
 	if (strncmp(req->authorization, "Bearer ", 7) == 0) {
 		jsonx_set_str(auth, "session", req->authorization + 7);
 		jsonx_set_str(auth, "via", "bearer");
-	} else if (web_cookie(req, WEB_SESSION_COOKIE, token, sizeof(token)) == 0) {
+	} else if (web_cookie(req, web_session_cookie(req), token, sizeof(token)) == 0) {
 		jsonx_set_str(auth, "session", token);
 		jsonx_set_str(auth, "via", "cookie");
 	}
@@ -176,6 +206,18 @@ json_object *web_auth(struct web_request *req, const char *csrf)
 			jsonx_set_str(auth, "user_agent", ua);
 	}
 	jsonx_set_bool(auth, "https", req->https);
+	/* where a browser says the request comes from: the core refuses a
+	 * state change from another site (login CSRF included) */
+	if (*req->origin)
+		jsonx_set_str(auth, "origin",
+		              strlen(req->origin) < 300 &&
+		                      http_utf8_valid(req->origin, strlen(req->origin))
+		                  ? req->origin
+		                  : "invalid");
+	if (*req->fetch_site && strlen(req->fetch_site) < 32)
+		jsonx_set_str(auth, "fetch_site", req->fetch_site);
+	if (req->background)
+		jsonx_set_bool(auth, "background", 1);
 	if (*req->idempotency_key && strlen(req->idempotency_key) <= 200 &&
 	    http_utf8_valid(req->idempotency_key, strlen(req->idempotency_key)))
 		jsonx_set_str(auth, "idempotency_key", req->idempotency_key);
@@ -201,12 +243,14 @@ int web_call(struct web_request *req, const char *op, json_object *args, json_ob
 	return r;
 }
 
-static void web_set_cookie(struct web_request *req, const char *name, const char *value,
-			   int64_t max_age, int http_only)
+/* A browser-session cookie (no Max-Age: it ends with the browser; the
+ * core ends the session itself), or with clear a cookie that expires now. */
+static void web_set_cookie(struct web_request *req, const char *name, const char *value, int clear,
+                           int http_only)
 {
-	buf_printf(&req->headers, "Set-Cookie: %s=%s; Path=/; Max-Age=%lld; SameSite=Lax%s%s\r\n",
-		   name, value, (long long)max_age, http_only ? "; HttpOnly" : "",
-		   req->https ? "; Secure" : "");
+	buf_printf(&req->headers, "Set-Cookie: %s=%s; Path=/%s; SameSite=Lax%s%s\r\n", name, value,
+	           clear ? "; Max-Age=0" : "", http_only ? "; HttpOnly" : "",
+	           req->https ? "; Secure" : "");
 }
 
 /* Cookie values come from the core; still, nothing that could split a
@@ -219,27 +263,36 @@ static int web_cookie_value_ok(const char *v)
 	return 1;
 }
 
-void web_apply_session(struct web_request *req, json_object *reply_msg)
+static void web_apply_session(struct web_request *req, json_object *reply_msg)
 {
 	json_object *s = jsonx_get_obj(reply_msg, "session");
 	const char *token, *csrf;
-	int64_t max_age = 0;
 	int clear = 0;
 
 	if (s == NULL)
 		return;
 	if (jsonx_get_bool(s, "clear", &clear) == 0 && clear) {
-		web_set_cookie(req, WEB_SESSION_COOKIE, "", 0, 1);
-		web_set_cookie(req, WEB_CSRF_COOKIE, "", 0, 0);
+		web_set_cookie(req, web_session_cookie(req), "", 1, 1);
+		web_set_cookie(req, web_csrf_cookie(req), "", 1, 0);
 		return;
 	}
 	token = jsonx_get_str(s, "token");
 	csrf = jsonx_get_str(s, "csrf");
-	jsonx_get_int64(s, "max_age", &max_age);
 	if (token && web_cookie_value_ok(token))
-		web_set_cookie(req, WEB_SESSION_COOKIE, token, max_age, 1);
+		web_set_cookie(req, web_session_cookie(req), token, 0, 1);
 	if (csrf && web_cookie_value_ok(csrf))
-		web_set_cookie(req, WEB_CSRF_COOKIE, csrf, max_age, 0);
+		web_set_cookie(req, web_csrf_cookie(req), csrf, 0, 0);
+}
+
+void web_apply_reply(struct web_request *req, json_object *reply_msg)
+{
+	int64_t wait = 0;
+
+	web_apply_session(req, reply_msg);
+	/* a limit says how long to wait (RFC 9110 Retry-After, seconds) */
+	if (jsonx_get_int64(jsonx_get_obj(reply_msg, "error"), "retry_after", &wait) == 0 &&
+	    wait > 0 && wait < 10000000)
+		buf_printf(&req->headers, "Retry-After: %lld\r\n", (long long)wait);
 }
 
 void web_send(struct web_request *req, int status, const char *content_type, const void *body,

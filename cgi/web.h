@@ -20,8 +20,14 @@
 #include <json-c/json.h>
 #include <stddef.h>
 
-#define WEB_SESSION_COOKIE "cabinet_session"
-#define WEB_CSRF_COOKIE	   "cabinet_csrf"
+/* The cookies: browser-session cookies (no Max-Age; the core ends the
+ * session). Over TLS they carry the __Host- prefix (Secure, Path=/, no
+ * Domain: no other host can set or read them); over plain HTTP, in
+ * development, the plain names. */
+#define WEB_SESSION_COOKIE     "cabinet_session"
+#define WEB_CSRF_COOKIE        "cabinet_csrf"
+#define WEB_SESSION_COOKIE_TLS "__Host-cabinet_session"
+#define WEB_CSRF_COOKIE_TLS    "__Host-cabinet_csrf"
 
 /* One HTTP request. Strings are lent by FastCGI for the request's length. */
 struct web_request {
@@ -38,7 +44,10 @@ struct web_request {
 	const char *csrf_header;   /* X-CSRF-Token */
 	const char *authorization; /* Authorization */
 	const char *idempotency_key; /* Idempotency-Key */
-	int https;
+	const char *origin;          /* Origin */
+	const char *fetch_site;      /* Sec-Fetch-Site */
+	int background;              /* X-Cabinet-Background: 1 (a page's polling) */
+	int https; /* nginx's own TLS, or X-Forwarded-Proto: https of a trusted proxy */
 	long content_length;
 	char *body; /* owned; NUL-terminated; NULL until web_read_body */
 	size_t body_len;
@@ -97,8 +106,9 @@ json_object *web_auth(struct web_request *req, const char *csrf);
 int web_call(struct web_request *req, const char *op, json_object *args, json_object *auth,
 	     const void *blob, size_t blob_len, int timeout_ms, struct core_reply *reply);
 
-/* Turns a core reply's "session" member into Set-Cookie headers. */
-void web_apply_session(struct web_request *req, json_object *reply_msg);
+/* The headers a core reply asks for: its "session" member as Set-Cookie
+ * headers, an error's retry_after as Retry-After. */
+void web_apply_reply(struct web_request *req, json_object *reply_msg);
 
 /* Writes the whole answer. */
 void web_send(struct web_request *req, int status, const char *content_type, const void *body,
@@ -111,5 +121,8 @@ void web_redirect(struct web_request *req, const char *location);
 
 /* Reads one cookie into out (NUL-terminated); 0 or -1 when absent/too long. */
 int web_cookie(struct web_request *req, const char *name, char *out, size_t outlen);
+/* The names of the session and CSRF cookies for this request (TLS or not). */
+const char *web_session_cookie(const struct web_request *req);
+const char *web_csrf_cookie(const struct web_request *req);
 
 #endif

@@ -1,18 +1,22 @@
 /*
  * auth.c - accounts: who am I, sign-in and sign-out, one-time codes
  * (activation, password reset), password change, administrator rights,
- * the audit and outbox lists of the administrator.
+ * the audit and outbox lists of the administrator, and the clean-up of
+ * expired sessions, codes and counters.
  *
  * Nothing here tells whether a login exists: unknown logins get the same
- * answers, the same cooldowns and counters (keyed by what was typed) and
- * the same password-hashing work as real ones.
+ * answers, the same limits and counters (keyed by what was typed, see
+ * codes.h) and the same password-hashing work as real ones.
  */
+#include "auth.h"
+
 #include "audit.h"
+#include "codes.h"
+#include "date.h"
 #include "jsonx.h"
 #include "log.h"
 #include "ops.h"
 #include "org.h"
-#include "date.h"
 #include "outbox.h"
 #include "password.h"
 #include "ru.h"
@@ -20,64 +24,37 @@
 #include "validate.h"
 
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/rand.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define AUTH_IP_WINDOW "15 minutes"
+#include <time.h>
 
 /* -------------------------------------------------------------- helpers */
-
-static const char *auth_hex(struct ctx *ctx, const unsigned char *in, size_t n)
-{
-	char *out = arena_alloc(ctx->arena, 2 * n + 1);
-
-	hex_encode(out, in, n);
-	return out;
-}
-
-/* The throttle key of a login: its normalized form, hashed (what people
- * type into a login field may be a password typed in the wrong box). */
-static const char *auth_login_throttle_key(struct ctx *ctx, const char *key)
-{
-	unsigned char d[32];
-	unsigned int n = 0;
-
-	EVP_Digest(key, strlen(key), d, &n, EVP_sha256(), NULL);
-	return arena_printf(ctx->arena, "login:%s", auth_hex(ctx, d, 16));
-}
 
 /* Reads args.login into its lookup form; NULL with a field error. */
 static const char *auth_read_login(struct ctx *ctx)
 {
 	const char *login = ctx_arg_str(ctx, "login", 254, 1);
-	char *key = arena_alloc(ctx->arena, 256);
+	char *key = arena_alloc(ctx->arena, 512);
 
 	if (login == NULL)
 		return NULL;
-	if (validate_login_key(login, key, 256) < 0) {
+	if (validate_login_key(login, key, 512) < 0) {
 		ctx_field_code(ctx, "login", "required",
-			       "Укажите мобильный телефон, электронную почту или логин");
+		               "Укажите мобильный телефон, электронную почту или логин");
 		return NULL;
 	}
 	return key;
 }
 
-struct auth_user {
-	int64_t id;
-	const char *status, *hash, *email, *phone, *login, *full_name;
-};
-
-/* Finds the user a login names; 1 found, 0 not, -1 error. */
+/* Finds the user a login names (its lookup form); 1 found, 0 not, -1 error. */
 static int auth_find_user(struct ctx *ctx, const char *key, struct auth_user *u)
 {
 	PGresult *res = ctx_sql(ctx,
-				"SELECT id, status, password_hash, email, phone, login, full_name "
-				"FROM users WHERE tenant_id = $1 AND (lower(email) = $2 OR phone = $2 "
-				"OR login = $2) ORDER BY id LIMIT 1",
-				ctx_i64(ctx, ctx->tenant_id), key);
+	                        "SELECT id, status, password_hash, email, phone, login, full_name "
+	                        "FROM users WHERE tenant_id = $1 AND (email = $2 OR phone = $2 "
+	                        "OR login = $2) ORDER BY id LIMIT 1",
+	                        ctx_i64(ctx, ctx->tenant_id), key);
 
 	memset(u, 0, sizeof(*u));
 	if (res == NULL)
@@ -94,22 +71,22 @@ static int auth_find_user(struct ctx *ctx, const char *key, struct auth_user *u)
 	return 1;
 }
 
-/* "через 5 минут" / "через 30 секунд" */
-static const char *auth_wait_text(struct ctx *ctx, long long seconds)
+/* The account whose code limits count: the user, or (unknown or blocked)
+ * only what was typed. */
+static struct codes_account auth_code_account(const char *key, const struct auth_user *u, int found)
 {
-	if (seconds < 1)
-		seconds = 1;
-	if (seconds < 120)
-		return arena_printf(ctx->arena, "через %lld %s", seconds,
-				    ru_plural(seconds, "секунду", "секунды", "секунд"));
-	seconds = (seconds + 59) / 60;
-	return arena_printf(ctx->arena, "через %lld %s", seconds,
-			    ru_plural(seconds, "минуту", "минуты", "минут"));
+	struct codes_account a = {0, key, NULL, NULL};
+
+	if (found && strcmp(u->status, "blocked") != 0) {
+		a.user_id = u->id;
+		a.phone = u->phone;
+		a.email = u->email;
+	}
+	return a;
 }
 
-/* The password policy, the common list included; a field error on field. */
-static int auth_check_password(struct ctx *ctx, const char *field, const char *password,
-			       const struct auth_user *u)
+int auth_password_policy(struct ctx *ctx, const char *field, const char *password,
+                         const struct auth_user *u)
 {
 	const char *personal[] = {u->login, u->email, u->phone};
 	const char *code, *why;
@@ -122,25 +99,67 @@ static int auth_check_password(struct ctx *ctx, const char *field, const char *p
 		return -1;
 	if (PQntuples(res))
 		return ctx_field_code(ctx, field, "common",
-				      "Этот пароль слишком распространён и легко подбирается. %s",
-				      PASSWORD_ADVICE);
+		                      "Этот пароль слишком распространён и легко подбирается. %s",
+		                      PASSWORD_ADVICE);
 	return 0;
 }
 
-static int auth_set_password(struct ctx *ctx, int64_t user_id, const char *password)
+/* Tells the user that their password changed (email, or SMS without one). */
+static int auth_password_notice(struct ctx *ctx, int64_t user_id, const char *email,
+                                const char *phone)
+{
+	PGresult *res = ctx_sql(ctx, "SELECT name, " ORG_TIME_SQL("now()", "$2")
+	                             " FROM tenants WHERE id = $1",
+	                        ctx_i64(ctx, ctx->tenant_id), org_time_zone(ctx));
+	const char *text;
+
+	if (res == NULL || PQntuples(res) != 1)
+		return res ? ctx_fail(ctx, PROTO_ERR_internal, NULL) : -1;
+	if (email == NULL && phone == NULL)
+		return 0;
+	text = arena_printf(ctx->arena,
+	                    "Пароль вашего кабинета сотрудника «%s» изменён %s. Все другие входы в "
+	                    "кабинет завершены. Если пароль меняли не вы, восстановите его по коду "
+	                    "на странице входа и сообщите администратору кабинета.",
+	                    PQgetvalue(res, 0, 0), PQgetvalue(res, 0, 1));
+	return outbox_enqueue(ctx, email ? "email" : "sms", email ? email : phone,
+	                      "Пароль кабинета сотрудника изменён", text, "password_changed",
+	                      user_id);
+}
+
+int auth_password_store(struct ctx *ctx, int64_t user_id, const char *password, unsigned flags)
 {
 	char hash[PASSWORD_HASH_MAX];
+	PGresult *res;
+	int had;
 
 	if (password_hash(password, ctx->cfg->password_argon2_memory_kib,
-			  ctx->cfg->password_argon2_passes, hash, sizeof(hash)) < 0)
+	                  ctx->cfg->password_argon2_passes, hash, sizeof(hash)) < 0)
 		return ctx_fail(ctx, PROTO_ERR_internal, NULL);
-	return ctx_sql(ctx,
-		       "UPDATE users SET password_hash = $3, status = 'active', "
-		       "activated_at = coalesce(activated_at, now()), password_changed_at = now() "
-		       "WHERE tenant_id = $1 AND id = $2",
-		       ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, user_id), hash)
-		       ? 0
-		       : -1;
+	res = ctx_sql(ctx,
+	              "UPDATE users u SET password_hash = $3, status = 'active', "
+	              "activated_at = coalesce(u.activated_at, now()), password_changed_at = now() "
+	              "FROM (SELECT password_hash IS NOT NULL AS had FROM users "
+	              "WHERE tenant_id = $1 AND id = $2 FOR UPDATE) o "
+	              "WHERE u.tenant_id = $1 AND u.id = $2 RETURNING o.had, u.email, u.phone",
+	              ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, user_id), hash);
+	OPENSSL_cleanse(hash, sizeof(hash));
+	if (res == NULL || PQntuples(res) != 1)
+		return res ? ctx_fail(ctx, PROTO_ERR_not_found, NULL) : -1;
+	had = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+	/* a new credential ends every other: sessions and outstanding codes */
+	if (ctx_sql(ctx,
+	            "DELETE FROM sessions WHERE tenant_id = $1 AND user_id = $2 "
+	            "AND token_hash IS DISTINCT FROM $3::bytea",
+	            ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, user_id),
+	            (flags & AUTH_KEEP_SESSION) ? ctx->session_hash : NULL) == NULL ||
+	    codes_revoke(ctx, user_id) < 0)
+		return -1;
+	if (had && auth_password_notice(ctx, user_id,
+	                                PQgetisnull(res, 0, 1) ? NULL : PQgetvalue(res, 0, 1),
+	                                PQgetisnull(res, 0, 2) ? NULL : PQgetvalue(res, 0, 2)) < 0)
+		return -1;
+	return 0;
 }
 
 /* The signed-in user, their roles and organization into the result. */
@@ -149,13 +168,14 @@ static int auth_describe(struct ctx *ctx)
 	json_object *r = ctx_result(ctx), *user, *roles, *tenant;
 	PGresult *res;
 
-	res = ctx_sql(ctx,
-		      "SELECT u.id, u.full_name, u.email, u.phone, u.login, u.employee_id, t.subdomain, "
-		      "t.name, EXISTS (SELECT 1 FROM user_roles r WHERE r.tenant_id = u.tenant_id "
-		      "AND r.user_id = u.id AND r.role = 'admin') "
-		      "FROM users u JOIN tenants t ON t.id = u.tenant_id "
-		      "WHERE u.tenant_id = $1 AND u.id = $2",
-		      ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, ctx->user_id));
+	res = ctx_sql(
+	    ctx,
+	    "SELECT u.id, u.full_name, u.email, u.phone, u.login, u.employee_id, t.subdomain, "
+	    "t.name, EXISTS (SELECT 1 FROM user_roles r WHERE r.tenant_id = u.tenant_id "
+	    "AND r.user_id = u.id AND r.role = 'admin') "
+	    "FROM users u JOIN tenants t ON t.id = u.tenant_id "
+	    "WHERE u.tenant_id = $1 AND u.id = $2",
+	    ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, ctx->user_id));
 	if (res == NULL)
 		return -1;
 	if (PQntuples(res) != 1)
@@ -202,121 +222,33 @@ static int auth_logout(struct ctx *ctx)
 
 /* ------------------------------------------------------ one-time codes */
 
-/* A uniformly random 4-digit code. */
-static int auth_random_code(char out[5])
-{
-	uint32_t v;
-
-	do {
-		if (RAND_bytes((unsigned char *)&v, sizeof(v)) != 1)
-			return -1;
-	} while (v >= 4294960000u); /* a multiple of 10000: no bias */
-	snprintf(out, 5, "%04u", v % 10000);
-	return 0;
-}
-
-static const char *auth_code_hash(struct ctx *ctx, const unsigned char *salt, size_t n,
-				  const char *code)
-{
-	unsigned char d[32];
-	unsigned int dn = 0;
-	EVP_MD_CTX *md = EVP_MD_CTX_new();
-
-	EVP_DigestInit_ex(md, EVP_sha256(), NULL);
-	EVP_DigestUpdate(md, salt, n);
-	EVP_DigestUpdate(md, code, strlen(code));
-	EVP_DigestFinal_ex(md, d, &dn);
-	EVP_MD_CTX_free(md);
-	return arena_printf(ctx->arena, "\\x%s", auth_hex(ctx, d, 32));
-}
-
-/* Sends a new code to the user (SMS, or email when there is no phone). */
-static int auth_send_code(struct ctx *ctx, const struct auth_user *u)
-{
-	unsigned char salt[16];
-	char code[5];
-	const char *channel = u->phone ? "sms" : "email", *org, *text;
-	PGresult *res;
-	int rc;
-
-	if (auth_random_code(code) < 0 || RAND_bytes(salt, sizeof(salt)) != 1)
-		return ctx_fail(ctx, PROTO_ERR_internal, NULL);
-	res = ctx_sql(ctx, "SELECT name FROM tenants WHERE id = $1", ctx_i64(ctx, ctx->tenant_id));
-	if (res == NULL)
-		return -1;
-	org = PQgetvalue(res, 0, 0);
-	/* a new code replaces the ones before it */
-	if (ctx_sql(ctx,
-		    "UPDATE auth_codes SET used_at = now() WHERE tenant_id = $1 AND user_id = $2 "
-		    "AND used_at IS NULL",
-		    ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, u->id)) == NULL ||
-	    ctx_sql(ctx,
-		    "INSERT INTO auth_codes (tenant_id, user_id, purpose, code_hash, salt, channel, "
-		    "expires_at) VALUES ($1, $2, $3, $4, $5, $6, now() + make_interval(secs => $7))",
-		    ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, u->id),
-		    strcmp(u->status, "created") == 0 ? "activate" : "reset",
-		    auth_code_hash(ctx, salt, sizeof(salt), code),
-		    arena_printf(ctx->arena, "\\x%s", auth_hex(ctx, salt, sizeof(salt))), channel,
-		    ctx_i64(ctx, ctx->cfg->code_ttl_s)) == NULL)
-		return -1;
-	text = arena_printf(ctx->arena,
-			    "Код подтверждения: %s. Кабинет сотрудника: %s. Никому не сообщайте "
-			    "этот код. Действует %ld мин.",
-			    code, org, ctx->cfg->code_ttl_s / 60);
-	/* the outbox keeps the code only until it is sent or no longer valid */
-	rc = outbox_enqueue_secret(ctx, channel, u->phone ? u->phone : u->email,
-	                           "Код подтверждения для кабинета сотрудника", text, "code", u->id,
-	                           code, ctx->cfg->code_ttl_s);
-	OPENSSL_cleanse(code, sizeof(code));
-	return rc;
-}
-
 /* POST /api/auth/code {"login"}: a code for activation or password reset. */
 static int auth_code(struct ctx *ctx)
 {
-	const char *key = auth_read_login(ctx), *tkey;
+	const char *key = auth_read_login(ctx);
+	struct codes_account a;
 	struct auth_user u;
 	json_object *r;
-	PGresult *res;
 	int found;
 
 	if (key == NULL)
 		return -1;
-	tkey = auth_login_throttle_key(ctx, key);
-	res = ctx_sql(ctx,
-		      "INSERT INTO auth_throttle (tenant_id, key, last_code_at) VALUES ($1, $2, now()) "
-		      "ON CONFLICT (tenant_id, key) DO UPDATE SET last_code_at = now() "
-		      "WHERE auth_throttle.last_code_at IS NULL "
-		      "OR auth_throttle.last_code_at <= now() - make_interval(secs => $3) "
-		      "RETURNING 1",
-		      ctx_i64(ctx, ctx->tenant_id), tkey, ctx_i64(ctx, ctx->cfg->code_cooldown_s));
-	if (res == NULL)
-		return -1;
-	if (PQntuples(res) == 0) {
-		res = ctx_sql(ctx,
-			      "SELECT ceil(extract(epoch FROM last_code_at + make_interval(secs => $3) "
-			      "- now())) FROM auth_throttle WHERE tenant_id = $1 AND key = $2",
-			      ctx_i64(ctx, ctx->tenant_id), tkey, ctx_i64(ctx, ctx->cfg->code_cooldown_s));
-		return ctx_fail(ctx, PROTO_ERR_too_many_requests, "Новый код можно запросить %s",
-				auth_wait_text(ctx, res ? atoll(PQgetvalue(res, 0, 0)) : 60));
-	}
 	found = auth_find_user(ctx, key, &u);
 	if (found < 0)
 		return -1;
-	if (found && strcmp(u.status, "blocked") != 0) {
-		if (auth_send_code(ctx, &u) < 0)
-			return -1;
-	} else {
-		found = 0;
-	}
-	if (audit_log(ctx, "auth.code_requested", found, found ? "user" : NULL,
-		      found ? ctx_i64(ctx, u.id) : NULL, NULL) < 0)
+	a = auth_code_account(key, &u, found);
+	if (codes_send(ctx, &a,
+	               a.user_id && strcmp(u.status, "created") == 0 ? "activate" : "reset",
+	               NULL) < 0 ||
+	    audit_log(ctx, "auth.code_requested", a.user_id != 0, a.user_id ? "user" : NULL,
+	              a.user_id ? ctx_i64(ctx, a.user_id) : NULL, NULL) < 0)
 		return -1;
 	ctx->status = 202;
 	r = ctx_result(ctx);
 	jsonx_set_str(r, "status", "sent");
-	jsonx_set_str(r, "message", "Если кабинет с таким логином есть, мы отправили код "
-				    "подтверждения по SMS или на электронную почту");
+	jsonx_set_str(r, "message",
+	              "Если кабинет с таким логином есть, мы отправили код "
+	              "подтверждения по SMS или на электронную почту");
 	jsonx_set_int(r, "cooldown_s", ctx->cfg->code_cooldown_s);
 	jsonx_set_int(r, "expires_in_s", ctx->cfg->code_ttl_s);
 	return 0;
@@ -327,82 +259,42 @@ static int auth_code(struct ctx *ctx)
 static int auth_with_code(struct ctx *ctx, const char *action)
 {
 	const char *key = auth_read_login(ctx);
-	const char *code = ctx_arg_str(ctx, "code", 8, 1);
+	const char *code = ctx_arg_str(ctx, "code", 16, 1);
 	const char *password = ctx_arg_str(ctx, "password", PASSWORD_MAX, 1);
-	struct auth_user u;
-	PGresult *res;
-	int found, attempts, left;
+	struct auth_user u, typed = {0};
+	struct codes_account a;
 	int64_t code_id;
+	int found, right;
 
-	if (key == NULL || code == NULL || password == NULL)
+	if (key == NULL || code == NULL || password == NULL || codes_format(ctx, "code", code) < 0)
 		return -1;
-	if (strlen(code) != 4 || strspn(code, "0123456789") != 4)
-		return ctx_field_code(ctx, "code", "format", "Код подтверждения — 4 цифры");
+	/* a password the policy refuses is refused before the code is looked
+	 * at: nothing is counted and nothing is learnt about the code */
+	typed.login = key;
+	if (auth_password_policy(ctx, "password", password, &typed) < 0)
+		return -1;
 	found = auth_find_user(ctx, key, &u);
 	if (found < 0)
 		return -1;
-	res = ctx_sql(ctx,
-		      "SELECT id, code_hash, salt, attempts, expires_at < now() FROM auth_codes "
-		      "WHERE tenant_id = $1 AND user_id = $2 AND used_at IS NULL "
-		      "ORDER BY id DESC LIMIT 1 FOR UPDATE",
-		      ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, found ? u.id : 0));
-	if (res == NULL)
+	a = auth_code_account(key, &u, found);
+	right = codes_check(ctx, &a, "activate,reset", code, &code_id);
+	if (right < 0)
 		return -1;
-	if (!found || strcmp(u.status, "blocked") == 0 || PQntuples(res) == 0 ||
-	    strcmp(PQgetvalue(res, 0, 4), "t") == 0) {
-		ctx_field_code(ctx, "code", "invalid",
-			       "Неверный или устаревший код. Запросите новый код");
-		audit_log(ctx, action, 0, found ? "user" : NULL, found ? ctx_i64(ctx, u.id) : NULL,
-			  NULL);
-		return 0; /* the audit row stays */
+	if (!right) {
+		if (audit_log(ctx, action, 0, a.user_id ? "user" : NULL,
+		              a.user_id ? ctx_i64(ctx, a.user_id) : NULL,
+		              audit_detail("reason", "wrong_code")) < 0)
+			return -1;
+		return codes_wrong(ctx, "code");
 	}
-	code_id = atoll(PQgetvalue(res, 0, 0));
-	attempts = atoi(PQgetvalue(res, 0, 3));
-	if (attempts >= ctx->cfg->code_attempts)
-		return ctx_fail(ctx, PROTO_ERR_too_many_requests,
-				"Код заблокирован после неверных попыток. Запросите новый код");
-	{
-		size_t saltlen = 0, hashlen = 0;
-		unsigned char *salt = PQunescapeBytea((const unsigned char *)PQgetvalue(res, 0, 2),
-						      &saltlen);
-		const char *want = PQgetvalue(res, 0, 1);
-		const char *got = salt ? auth_code_hash(ctx, salt, saltlen, code) : "";
-		int ok = strlen(want) == strlen(got) && CRYPTO_memcmp(want, got, strlen(want)) == 0;
-		(void)hashlen;
-		PQfreemem(salt);
-		if (!ok) {
-			attempts++;
-			left = (int)ctx->cfg->code_attempts - attempts;
-			if (ctx_sql(ctx,
-				    "UPDATE auth_codes SET attempts = $3, used_at = CASE WHEN $4 "
-				    "THEN now() END WHERE tenant_id = $1 AND id = $2",
-				    ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, code_id),
-				    ctx_i64(ctx, attempts), left <= 0 ? "true" : "false") == NULL ||
-			    audit_log(ctx, action, 0, "user", ctx_i64(ctx, u.id),
-				      audit_detail("reason", "wrong_code")) < 0)
-				return -1;
-			if (left <= 0)
-				return ctx_fail_commit(ctx, PROTO_ERR_too_many_requests,
-						       "Код заблокирован после %d неверных попыток. "
-						       "Запросите новый код",
-						       attempts);
-			ctx_field_code(ctx, "code", "wrong", "Неверный код. %s %d %s",
-				       ru_plural(left, "Осталась", "Осталось", "Осталось"), left,
-				       ru_plural(left, "попытка", "попытки", "попыток"));
-			return 0;
-		}
-	}
-	if (auth_check_password(ctx, "password", password, &u) < 0)
-		return -1; /* the code stays valid for a better password */
-	if (auth_set_password(ctx, u.id, password) < 0 ||
-	    ctx_sql(ctx, "UPDATE auth_codes SET used_at = now() WHERE tenant_id = $1 AND id = $2",
-		    ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, code_id)) == NULL ||
-	    ctx_sql(ctx, "DELETE FROM sessions WHERE tenant_id = $1 AND user_id = $2",
-		    ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, u.id)) == NULL ||
+	/* the account's own details: the code stays valid for a better
+	 * password, and the entry stays counted */
+	if (auth_password_policy(ctx, "password", password, &u) < 0)
+		return ctx->error == PROTO_ERR_validation ? ctx_keep(ctx) : -1;
+	if (auth_password_store(ctx, u.id, password, 0) < 0 ||
 	    ctx_sql(ctx, "DELETE FROM auth_throttle WHERE tenant_id = $1 AND key = $2",
-		    ctx_i64(ctx, ctx->tenant_id), auth_login_throttle_key(ctx, key)) == NULL)
-		return -1;
-	if (session_open(ctx, u.id) < 0 ||
+	            ctx_i64(ctx, ctx->tenant_id), codes_ident_key(ctx, key)) == NULL ||
+	    session_open(ctx, u.id) < 0 ||
 	    audit_log(ctx, action, 1, "user", ctx_i64(ctx, u.id), NULL) < 0)
 		return -1;
 	return auth_describe(ctx);
@@ -420,20 +312,27 @@ static int auth_reset(struct ctx *ctx)
 
 /* -------------------------------------------------------------- sign-in */
 
-/* Counts a failure against a throttle key; sets its wait when the count
- * passes max. */
+/* Counts a failure against a throttle key. Counts live in windows of
+ * login_window_s from the window's first failure; a window that has passed
+ * starts over and ends any wait, so no count and no lock outlives it. When
+ * the count reaches max, the next tries wait login_delay_s, doubling with
+ * each further failure up to login_lock_s. */
 static int auth_count_failure(struct ctx *ctx, const char *key, long max)
 {
 	PGresult *res = ctx_sql(
-		ctx,
-		"INSERT INTO auth_throttle (tenant_id, key, failures, last_failure_at) "
-		"VALUES ($1, $2, 1, now()) ON CONFLICT (tenant_id, key) DO UPDATE SET "
-		"failures = CASE WHEN auth_throttle.window_start < now() - interval '" AUTH_IP_WINDOW
-		"' AND auth_throttle.locked_until IS NULL THEN 1 ELSE auth_throttle.failures + 1 END, "
-		"window_start = CASE WHEN auth_throttle.window_start < now() - interval '" AUTH_IP_WINDOW
-		"' AND auth_throttle.locked_until IS NULL THEN now() ELSE auth_throttle.window_start END, "
-		"last_failure_at = now() RETURNING failures",
-		ctx_i64(ctx, ctx->tenant_id), key);
+	    ctx,
+	    "INSERT INTO auth_throttle (tenant_id, key, failures, window_start, last_failure_at) "
+	    "VALUES ($1, $2, 1, now(), now()) ON CONFLICT (tenant_id, key) DO UPDATE SET "
+	    "failures = CASE WHEN auth_throttle.window_start <= now() - make_interval(secs => $3) "
+	    "THEN 1 ELSE auth_throttle.failures + 1 END, "
+	    "locked_until = CASE WHEN auth_throttle.window_start <= now() - make_interval(secs => "
+	    "$3) "
+	    "THEN NULL ELSE auth_throttle.locked_until END, "
+	    "window_start = CASE WHEN auth_throttle.window_start <= now() - make_interval(secs => "
+	    "$3) "
+	    "THEN now() ELSE auth_throttle.window_start END, "
+	    "last_failure_at = now() RETURNING failures",
+	    ctx_i64(ctx, ctx->tenant_id), key, ctx_i64(ctx, ctx->cfg->login_window_s));
 	long failures, wait;
 
 	if (res == NULL)
@@ -441,18 +340,17 @@ static int auth_count_failure(struct ctx *ctx, const char *key, long max)
 	failures = atol(PQgetvalue(res, 0, 0));
 	if (failures < max)
 		return 0;
-	/* the first wait, doubling with each further failure, up to the lock */
 	wait = ctx->cfg->login_delay_s;
 	for (long i = max; i < failures && wait < ctx->cfg->login_lock_s; i++)
 		wait *= 2;
 	if (wait > ctx->cfg->login_lock_s)
 		wait = ctx->cfg->login_lock_s;
 	return ctx_sql(ctx,
-		       "UPDATE auth_throttle SET locked_until = now() + make_interval(secs => $3) "
-		       "WHERE tenant_id = $1 AND key = $2",
-		       ctx_i64(ctx, ctx->tenant_id), key, ctx_i64(ctx, wait))
-		       ? 0
-		       : -1;
+	               "UPDATE auth_throttle SET locked_until = now() + make_interval(secs => $3) "
+	               "WHERE tenant_id = $1 AND key = $2",
+	               ctx_i64(ctx, ctx->tenant_id), key, ctx_i64(ctx, wait))
+	           ? 0
+	           : -1;
 }
 
 /* POST /api/auth/login {"login", "password"} */
@@ -467,19 +365,24 @@ static int auth_login(struct ctx *ctx)
 
 	if (key == NULL || password == NULL)
 		return -1;
-	lkey = auth_login_throttle_key(ctx, key);
+	lkey = codes_ident_key(ctx, key);
 	ikey = arena_printf(ctx->arena, "ip:%s", ip && *ip ? ip : "unknown");
-	res = ctx_sql(ctx,
-		      "SELECT max(ceil(extract(epoch FROM locked_until - now()))) FROM auth_throttle "
-		      "WHERE tenant_id = $1 AND key IN ($2, $3) AND locked_until > now()",
-		      ctx_i64(ctx, ctx->tenant_id), lkey, ikey);
+	res =
+	    ctx_sql(ctx,
+	            "SELECT max(ceil(extract(epoch FROM locked_until - now()))) FROM auth_throttle "
+	            "WHERE tenant_id = $1 AND key IN ($2, $3) AND locked_until > now()",
+	            ctx_i64(ctx, ctx->tenant_id), lkey, ikey);
 	if (res == NULL)
 		return -1;
 	if (!PQgetisnull(res, 0, 0)) {
-		audit_log(ctx, "auth.login", 0, NULL, NULL, audit_detail("reason", "throttled"));
-		return ctx_fail_commit(ctx, PROTO_ERR_too_many_requests,
-				       "Слишком много неудачных попыток входа. Повторите %s",
-				       auth_wait_text(ctx, atoll(PQgetvalue(res, 0, 0))));
+		int64_t wait = atoll(PQgetvalue(res, 0, 0));
+		char when[64];
+		if (audit_log(ctx, "auth.login", 0, NULL, NULL,
+		              audit_detail("reason", "throttled")) < 0)
+			return -1;
+		ctx_fail_wait(ctx, wait, "Слишком много неудачных попыток входа. Повторите %s",
+		              ru_wait(wait, when, sizeof(when)));
+		return ctx_keep(ctx); /* the audit row stays */
 	}
 	found = auth_find_user(ctx, key, &u);
 	if (found < 0)
@@ -491,12 +394,12 @@ static int auth_login(struct ctx *ctx)
 		if (auth_count_failure(ctx, lkey, ctx->cfg->login_max_failures) < 0 ||
 		    auth_count_failure(ctx, ikey, ctx->cfg->login_ip_max_failures) < 0 ||
 		    audit_log(ctx, "auth.login", 0, found ? "user" : NULL,
-			      found ? ctx_i64(ctx, u.id) : NULL, NULL) < 0)
+		              found ? ctx_i64(ctx, u.id) : NULL, NULL) < 0)
 			return -1;
 		return ctx_fail_commit(ctx, PROTO_ERR_unauthorized, "Неверный логин или пароль");
 	}
 	if (ctx_sql(ctx, "DELETE FROM auth_throttle WHERE tenant_id = $1 AND key = $2",
-		    ctx_i64(ctx, ctx->tenant_id), lkey) == NULL ||
+	            ctx_i64(ctx, ctx->tenant_id), lkey) == NULL ||
 	    session_open(ctx, u.id) < 0 ||
 	    audit_log(ctx, "auth.login", 1, "user", ctx_i64(ctx, u.id), NULL) < 0)
 		return -1;
@@ -504,7 +407,7 @@ static int auth_login(struct ctx *ctx)
 }
 
 /* POST /api/auth/password {"old_password", "new_password"}: ends the
- * user's other sessions. */
+ * user's other sessions and codes, tells the user. */
 static int auth_password(struct ctx *ctx)
 {
 	const char *old = ctx_arg_str(ctx, "old_password", PASSWORD_MAX, 1);
@@ -515,9 +418,9 @@ static int auth_password(struct ctx *ctx)
 	if (old == NULL || new == NULL)
 		return -1;
 	res = ctx_sql(ctx,
-		      "SELECT password_hash, email, phone, login FROM users "
-		      "WHERE tenant_id = $1 AND id = $2",
-		      ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, ctx->user_id));
+	              "SELECT password_hash, email, phone, login FROM users "
+	              "WHERE tenant_id = $1 AND id = $2",
+	              ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, ctx->user_id));
 	if (res == NULL || PQntuples(res) != 1)
 		return res ? ctx_fail(ctx, PROTO_ERR_unauthorized, NULL) : -1;
 	memset(&u, 0, sizeof(u));
@@ -526,20 +429,64 @@ static int auth_password(struct ctx *ctx)
 	u.phone = PQgetisnull(res, 0, 2) ? NULL : PQgetvalue(res, 0, 2);
 	u.login = PQgetisnull(res, 0, 3) ? NULL : PQgetvalue(res, 0, 3);
 	if (!password_verify(PQgetisnull(res, 0, 0) ? NULL : PQgetvalue(res, 0, 0), old)) {
-		audit_log(ctx, "auth.password_changed", 0, "user", ctx_i64(ctx, ctx->user_id), NULL);
+		if (audit_log(ctx, "auth.password_changed", 0, "user", ctx_i64(ctx, ctx->user_id),
+		              NULL) < 0)
+			return -1;
 		ctx_field_code(ctx, "old_password", "wrong", "Неверный текущий пароль");
-		return 0; /* keeps the audit row */
+		return ctx_keep(ctx); /* the audit row stays */
 	}
 	if (strcmp(old, new) == 0)
 		return ctx_field_code(ctx, "new_password", "same",
-				      "Новый пароль должен отличаться от текущего");
-	if (auth_check_password(ctx, "new_password", new, &u) < 0 ||
-	    auth_set_password(ctx, ctx->user_id, new) < 0 ||
-	    session_close_others(ctx, ctx->user_id) < 0 ||
-	    audit_log(ctx, "auth.password_changed", 1, "user", ctx_i64(ctx, ctx->user_id), NULL) < 0)
+		                      "Новый пароль должен отличаться от текущего");
+	if (auth_password_policy(ctx, "new_password", new, &u) < 0 ||
+	    auth_password_store(ctx, ctx->user_id, new, AUTH_KEEP_SESSION) < 0 ||
+	    audit_log(ctx, "auth.password_changed", 1, "user", ctx_i64(ctx, ctx->user_id), NULL) <
+	        0)
 		return -1;
 	jsonx_set_bool(ctx_result(ctx), "changed", 1);
 	return 0;
+}
+
+/* ------------------------------------------------------------ clean-up */
+
+static int auth_cleanup(struct ctx *ctx, void *arg)
+{
+	PGresult *sessions, *counters;
+
+	(void)arg;
+	/* a window that has passed holds no count, and a lock that ended
+	 * nothing: such a row is the same as none */
+	counters = ctx_sql(ctx,
+	                   "DELETE FROM auth_throttle WHERE window_start <= now() - "
+	                   "make_interval(secs => $1) AND (locked_until IS NULL OR "
+	                   "locked_until <= now())",
+	                   ctx_i64(ctx, ctx->cfg->login_window_s));
+	sessions = ctx_sql(ctx,
+	                   "DELETE FROM sessions WHERE expires_at < now() "
+	                   "OR last_seen_at < now() - make_interval(secs => $1)",
+	                   ctx_i64(ctx, ctx->cfg->session_idle_s));
+	if (counters == NULL || sessions == NULL || codes_cleanup(ctx) < 0)
+		return -1;
+	if (atoi(PQcmdTuples(counters)) || atoi(PQcmdTuples(sessions)))
+		log_info("auth_cleanup", "sessions=%s counters=%s", PQcmdTuples(sessions),
+		         PQcmdTuples(counters));
+	return 0;
+}
+
+void auth_cleanup_task(struct db *db, struct arena *arena, void *arg)
+{
+	static int64_t last_ms;
+	const struct cfg *cfg = cfg_current_acquire();
+	struct timespec ts;
+	int64_t now_ms, every_ms = cfg ? cfg->cleanup_interval_s * 1000 : 60000;
+
+	cfg_current_release(cfg);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	now_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	if (last_ms && now_ms - last_ms < every_ms)
+		return;
+	last_ms = now_ms;
+	dispatch_system(db, arena, "auth.cleanup", auth_cleanup, arg);
 }
 
 /* ------------------------------------------------------------- rights */
@@ -649,7 +596,8 @@ static int users_revoke_admin(struct ctx *ctx)
 }
 
 /* cabinetctl user password SUBDOMAIN LOGIN (the password on stdin): sets a
- * password and activates the cabinet, for operators and the demo. */
+ * password and activates the cabinet, for operators and the demo; ends the
+ * user's sessions and codes like every change of password. */
 static int users_set_password(struct ctx *ctx)
 {
 	const char *sub = ctx_arg_str(ctx, "subdomain", 63, 1);
@@ -671,8 +619,8 @@ static int users_set_password(struct ctx *ctx)
 	found = auth_find_user(ctx, key, &u);
 	if (found <= 0)
 		return found < 0 ? -1 : ctx_fail(ctx, PROTO_ERR_not_found, "Нет такого пользователя");
-	if (auth_check_password(ctx, "password", password, &u) < 0 ||
-	    auth_set_password(ctx, u.id, password) < 0 ||
+	if (auth_password_policy(ctx, "password", password, &u) < 0 ||
+	    auth_password_store(ctx, u.id, password, 0) < 0 ||
 	    audit_log(ctx, "auth.password_set", 1, "user", ctx_i64(ctx, u.id), NULL) < 0)
 		return -1;
 	jsonx_set_int(ctx_result(ctx), "user_id", u.id);

@@ -47,6 +47,18 @@ struct cfg {
 	long code_ttl_s;
 	long code_attempts;
 	long code_cooldown_s;
+	long code_digits;
+	long code_checks_per_hour;
+	long code_checks_per_day;
+	long code_sends_per_hour;
+	long code_sends_per_day;
+	long code_ip_checks_per_hour;
+	long code_ip_checks_per_day;
+	long code_ip_sends_per_hour;
+	long code_ip_sends_per_day;
+	long code_wrong_notify;
+	long login_window_s;
+	long cleanup_interval_s;
 	long login_max_failures;
 	long login_delay_s;
 	long login_lock_s;

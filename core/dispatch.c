@@ -86,6 +86,23 @@ int ctx_fail_commit(struct ctx *ctx, int error, const char *fmt, ...)
 	va_start(ap, fmt);
 	ctx_vfail(ctx, error, fmt, ap);
 	va_end(ap);
+	return ctx_keep(ctx);
+}
+
+int ctx_fail_wait(struct ctx *ctx, int64_t seconds, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	ctx_vfail(ctx, PROTO_ERR_too_many_requests, fmt, ap);
+	va_end(ap);
+	ctx->retry_after = seconds < 1 ? 1 : seconds;
+	return -1;
+}
+
+int ctx_keep(struct ctx *ctx)
+{
+	ctx->keep = 1;
 	return 0;
 }
 
@@ -427,6 +444,8 @@ static void dispatch_reset_reply(struct ctx *ctx)
 	ctx->error_message = NULL;
 	ctx->error_fields = NULL;
 	ctx->error_codes = NULL;
+	ctx->retry_after = 0;
+	ctx->keep = 0;
 	ctx->retry = 0;
 	ctx->tenant_id = 0;
 	ctx->subdomain = NULL;
@@ -451,9 +470,11 @@ static void dispatch_encode(struct ctx *ctx, json_object *request, uint32_t fram
 	json_object_object_add(resp, "id", id ? json_object_get(id) : json_object_new_int(0));
 	jsonx_set_int(resp, "status", ctx->status);
 	if (ctx->error >= 0) {
-		json_object_object_add(resp, "error",
-				       dispatch_error_object(ctx->error, ctx->error_message,
-							     ctx->error_fields, ctx->error_codes));
+		json_object *e = dispatch_error_object(ctx->error, ctx->error_message,
+		                                       ctx->error_fields, ctx->error_codes);
+		if (ctx->retry_after > 0)
+			jsonx_set_int(e, "retry_after", ctx->retry_after);
+		json_object_object_add(resp, "error", e);
 	} else {
 		json_object_object_add(resp, "result", json_object_get(ctx_result(ctx)));
 	}

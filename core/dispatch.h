@@ -88,6 +88,8 @@ struct ctx {
 	const char *error_message;  /* NULL: the code's default message */
 	json_object *error_fields;  /* field -> Russian text, owned by the arena */
 	json_object *error_codes;   /* field -> stable code, owned by the arena */
+	int64_t retry_after;        /* > 0: seconds to wait, error.retry_after (Retry-After) */
+	int keep;                   /* commit the writes although the answer is an error */
 	struct buf *download;	    /* a file to send after the response */
 	const char *download_type;
 	const char *download_name;
@@ -100,6 +102,14 @@ int ctx_fail(struct ctx *ctx, int error, const char *fmt, ...) __attribute__((fo
  * still commits (a failed sign-in keeps its audit row and its counter). */
 int ctx_fail_commit(struct ctx *ctx, int error, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* 429 with error.retry_after = seconds (the responders send it as the
+ * Retry-After header). Returns -1: nothing of the request is written. */
+int ctx_fail_wait(struct ctx *ctx, int64_t seconds, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Marks the request's writes to commit although it answers an error (a
+ * wrong one-time code keeps its counters and audit row). Returns 0, so a
+ * handler can `return ctx_keep(ctx)` after a ctx_field. */
+int ctx_keep(struct ctx *ctx);
 /* Adds a field error (validation, 422); may be called for several fields.
  * The answer's error.fields maps each field to its Russian text and
  * error.field_codes to a stable code ("invalid" unless ctx_field_code). */

@@ -8,7 +8,6 @@
 #define PASSWORD_SALT 16
 #define PASSWORD_LEN  32
 
-
 int password_hash(const char *password, long memory_kib, long passes, char *out, size_t outlen)
 {
 	unsigned char salt[PASSWORD_SALT];
@@ -16,10 +15,10 @@ int password_hash(const char *password, long memory_kib, long passes, char *out,
 	if (RAND_bytes(salt, sizeof(salt)) != 1)
 		return -1;
 	return argon2id_hash_encoded((uint32_t)passes, (uint32_t)memory_kib, 1, password,
-				     strlen(password), salt, sizeof(salt), PASSWORD_LEN, out,
-				     outlen) == ARGON2_OK
-		       ? 0
-		       : -1;
+	                             strlen(password), salt, sizeof(salt), PASSWORD_LEN, out,
+	                             outlen) == ARGON2_OK
+	           ? 0
+	           : -1;
 }
 
 int password_verify(const char *encoded, const char *password)
@@ -29,7 +28,7 @@ int password_verify(const char *encoded, const char *password)
 		static const unsigned char salt[PASSWORD_SALT] = "cabinet-dummy!!";
 		unsigned char out[PASSWORD_LEN];
 		argon2id_hash_raw(2, 19456, 1, password, strlen(password), salt, sizeof(salt), out,
-				  sizeof(out));
+		                  sizeof(out));
 		return 0;
 	}
 	return argon2id_verify(encoded, password, strlen(password)) == ARGON2_OK;
@@ -65,13 +64,13 @@ static int password_same(const char *a, const char *b)
 }
 
 int password_check(const char *password, const char *const *personal, int npersonal,
-		   const char **code, const char **why)
+                   const char **code, const char **why)
 {
 	size_t n = password ? password_chars(password) : 0;
 
 	if (n < PASSWORD_MIN) {
 		*code = "too_short";
-		*why = "Пароль должен быть не короче 10 символов. " PASSWORD_ADVICE;
+		*why = "Пароль должен быть не короче 12 символов. " PASSWORD_ADVICE;
 		return -1;
 	}
 	if (strlen(password) > PASSWORD_MAX) {

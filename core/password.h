@@ -12,12 +12,12 @@
 
 #include <stddef.h>
 
-#define PASSWORD_MIN	      10
-#define PASSWORD_MAX	      256
-#define PASSWORD_HASH_MAX     160
-#define PASSWORD_ADVICE                                                                            \
-	"Рекомендуем сложный пароль: латинские буквы верхнего и нижнего регистров и цифры, "       \
-	"не короче 10 символов"
+#define PASSWORD_MIN      12 /* ASVS 4.0 2.1.1 */
+#define PASSWORD_MAX      256
+#define PASSWORD_HASH_MAX 160
+#define PASSWORD_ADVICE                                                                                                                                           \
+	"Рекомендуем сложный пароль: латинские буквы верхнего и нижнего регистров и цифры, " \
+	"не короче 12 символов"
 
 /* Hashes password into out (PASSWORD_HASH_MAX bytes); 0 or -1. */
 int password_hash(const char *password, long memory_kib, long passes, char *out, size_t outlen);
@@ -29,6 +29,6 @@ int password_verify(const char *encoded, const char *password);
  * Russian sentence. personal[0..npersonal): the user's login, email and
  * phone (entries may be NULL). */
 int password_check(const char *password, const char *const *personal, int npersonal,
-		   const char **code, const char **why);
+                   const char **code, const char **why);
 
 #endif

@@ -58,3 +58,22 @@ char *ru_format_date_long(int date, char *out, size_t n)
 	snprintf(out, n, "%d %s %d г.", d, ru_months_gen[m - 1], y);
 	return out;
 }
+
+char *ru_wait(long long seconds, char *out, size_t n)
+{
+	if (seconds < 1)
+		seconds = 1;
+	if (seconds < 120) {
+		snprintf(out, n, "через %lld %s", seconds,
+		         ru_plural(seconds, "секунду", "секунды", "секунд"));
+	} else if (seconds < 7200) {
+		seconds = (seconds + 59) / 60;
+		snprintf(out, n, "через %lld %s", seconds,
+		         ru_plural(seconds, "минуту", "минуты", "минут"));
+	} else {
+		seconds = (seconds + 3599) / 3600;
+		snprintf(out, n, "через %lld %s", seconds,
+		         ru_plural(seconds, "час", "часа", "часов"));
+	}
+	return out;
+}

@@ -32,4 +32,11 @@ const char *ru_weekday_short(int weekday);
  */
 char *ru_format_date_long(int date, char *out, size_t n);
 
+/*
+ * How long to wait, as in "Повторите через 5 минут": "через 30 секунд"
+ * under two minutes, "через 5 минут" under two hours, "через 3 часа" above
+ * (rounded up; at least 1 second) into out (size n); returns out.
+ */
+char *ru_wait(long long seconds, char *out, size_t n);
+
 #endif

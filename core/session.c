@@ -101,6 +101,50 @@ static int session_api_key(struct ctx *ctx, const char *token, const char *via)
 	return 0;
 }
 
+/* Cross-site writes and login CSRF: a state-changing request that a browser
+ * sent from another site is refused whatever it carries (the CSRF token
+ * guards signed-in requests only; a sign-in has none). Browsers send Origin
+ * with every POST and Sec-Fetch-Site with every request; a request with
+ * neither (curl, servers) passes, and so does one authenticated by a bearer
+ * token or an API key, which a browser never adds by itself.
+ * The Origin's host name must be the request's own (nginx passes the Host
+ * without its port, and a proxy in front may change the port, so the port
+ * is not compared); an https request also needs an https Origin. */
+static int session_same_origin(struct ctx *ctx)
+{
+	const char *origin = jsonx_get_str(ctx->auth, "origin");
+	const char *site = jsonx_get_str(ctx->auth, "fetch_site");
+	const char *via = jsonx_get_str(ctx->auth, "via");
+	const char *host = jsonx_get_str(ctx->auth, "host"), *rest = NULL;
+	size_t n, hn;
+	int https = 0;
+
+	if (!(ctx->op->flags & OP_WRITE) || (via && *via && strcmp(via, "cookie") != 0))
+		return 0;
+	if (site && (strcmp(site, "cross-site") == 0 || strcmp(site, "same-site") == 0))
+		goto refuse;
+	if (origin == NULL || *origin == '\0')
+		return 0;
+	jsonx_get_bool(ctx->auth, "https", &https);
+	if (strncasecmp(origin, "https://", 8) == 0)
+		rest = origin + 8;
+	else if (!https && strncasecmp(origin, "http://", 7) == 0)
+		rest = origin + 7;
+	if (rest == NULL || host == NULL)
+		goto refuse;
+	n = strcspn(rest, ":/");
+	hn = strcspn(host, ":");
+	if (n == hn && strncasecmp(rest, host, n) == 0 &&
+	    (rest[n] == '\0' ||
+	     (rest[n] == ':' && strspn(rest + n + 1, "0123456789") == strlen(rest + n + 1))))
+		return 0;
+refuse:
+	log_warn("cross_site_refused", "req=%u op=%s", ctx->req, ctx->op->name);
+	return ctx_fail(ctx, PROTO_ERR_csrf,
+	                "Запрос отправлен с другого сайта и отклонён. Откройте кабинет по его "
+	                "адресу и повторите действие");
+}
+
 int session_resolve(struct ctx *ctx)
 {
 	enum op_access access = ctx->op->access;
@@ -108,17 +152,24 @@ int session_resolve(struct ctx *ctx)
 	const char *via = jsonx_get_str(ctx->auth, "via");
 	char subdomain[64];
 	const char *state, *status, *hash = NULL;
+	int background = 0;
 	PGresult *res;
 
-	if (access == OP_ANYONE || access == OP_OPERATOR)
+	if (access == OP_OPERATOR)
+		return 0;
+	if (session_same_origin(ctx) < 0)
+		return -1;
+	if (access == OP_ANYONE)
 		return 0;
 	if (session_host_subdomain(jsonx_get_str(ctx->auth, "host"), ctx->cfg->base_domain,
 				   subdomain, sizeof(subdomain)) < 0)
 		return ctx_fail(ctx, PROTO_ERR_not_found, NULL);
 	if (token && *token && strlen(token) < 200)
 		hash = session_token_hash(ctx, token);
-	res = ctx_sql(ctx, "SELECT * FROM app_resolve($1, $2, $3)", subdomain, hash,
-		      ctx_i64(ctx, ctx->cfg->session_idle_s));
+	/* a page's background polling does not keep an idle session alive */
+	jsonx_get_bool(ctx->auth, "background", &background);
+	res = ctx_sql(ctx, "SELECT * FROM app_resolve($1, $2, $3, $4)", subdomain, hash,
+		      ctx_i64(ctx, ctx->cfg->session_idle_s), background ? "false" : "true");
 	if (res == NULL)
 		return -1;
 	if (PQgetisnull(res, 0, 0))
@@ -240,7 +291,6 @@ int session_open(struct ctx *ctx, int64_t user_id)
 	directive = json_object_new_object();
 	jsonx_set_str(directive, "token", token);
 	jsonx_set_str(directive, "csrf", csrf);
-	jsonx_set_int(directive, "max_age", ctx->cfg->session_max_s);
 	json_object_object_add(ctx->reply_extra, "session", directive);
 	jsonx_set_str(ctx_result(ctx), "csrf", csrf);
 	ctx->user_id = user_id;
@@ -265,14 +315,4 @@ int session_close(struct ctx *ctx)
 		return -1;
 	session_clear_cookies(ctx);
 	return 0;
-}
-
-int session_close_others(struct ctx *ctx, int64_t user_id)
-{
-	return ctx_sql(ctx,
-		       "DELETE FROM sessions WHERE tenant_id = $1 AND user_id = $2 "
-		       "AND token_hash IS DISTINCT FROM $3::bytea",
-		       ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, user_id), ctx->session_hash)
-		       ? 0
-		       : -1;
 }

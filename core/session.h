@@ -7,6 +7,18 @@
  * state-changing call authenticated by the cookie must echo (X-CSRF-Token
  * or the form field _csrf). Bearer-token calls need no CSRF token: a
  * browser never adds that header on its own.
+ *
+ * Every state-changing operation (OP_WRITE), sign-in included, is refused
+ * (403 csrf) when the browser says it comes from another site: an Origin
+ * other than the request's own host, or Sec-Fetch-Site cross-site or
+ * same-site (the responders pass both in the auth block as "origin" and
+ * "fetch_site"). Requests without either header and bearer-token requests
+ * pass.
+ *
+ * Lifetime: session_max_s after sign-in, and session_idle_s without the
+ * user's activity; a request marked background (auth.background, from the
+ * X-Cabinet-Background: 1 header of a page's polling) is served but does
+ * not count as activity.
  */
 #ifndef CABINET_SESSION_H
 #define CABINET_SESSION_H
@@ -31,13 +43,12 @@ const char *session_token_hash(struct ctx *ctx, const char *token);
  * the host is not a tenant host. */
 int session_host_subdomain(const char *host, const char *base_domain, char *out, size_t outlen);
 /* Opens a session for user_id of ctx->tenant_id and adds the "session"
- * directive (token, csrf, max_age) to the reply: the responder turns it
- * into the cookies. The token never appears in a result or a log. */
+ * directive (token, csrf) to the reply: the responder turns it into
+ * browser-session cookies (no Max-Age; the core ends the session). The
+ * token never appears in a result or a log. */
 int session_open(struct ctx *ctx, int64_t user_id);
 /* Ends the current session (sign-out) and tells the responder to clear the
  * cookies. */
 int session_close(struct ctx *ctx);
-/* Ends every session of the user but the current one (password change). */
-int session_close_others(struct ctx *ctx, int64_t user_id);
 
 #endif

@@ -1,5 +1,6 @@
 #include "tasks.h"
 
+#include "auth.h"
 #include "outbox.h"
 #include "tenants.h"
 
@@ -22,6 +23,7 @@ static struct task tasks[] = {
     /* one sender per channel: an SMS never waits for a mail server */
     {"outbox.email", 1000, outbox_email_task, 0, 0, 0},
     {"outbox.sms", 1000, outbox_sms_task, 0, 0, 0},
+    {"auth.cleanup", 1000, auth_cleanup_task, 0, 0, 0}, /* every cleanup_interval_s */
     {NULL, 0, NULL, 0, 0, 0},
 };
 

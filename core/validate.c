@@ -1,15 +1,22 @@
 #include "validate.h"
 
 #include <ctype.h>
+#include <idn2.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unicase.h>
+#include <unistr.h>
+#include <uninorm.h>
 
 static const char *const validate_reserved[] = {
-	"www",	   "admin",	"api",	    "mail",	 "smtp",	"imap",	  "pop",   "pop3",
-	"ftp",	   "static",	"assets",   "cdn",	 "app",		"help",	  "support", "status",
-	"docs",	   "blog",	"dev",	    "test",	 "stage",	"staging", "ns1",   "ns2",
-	"root",	   "cabinet",	"kabinet",  "login",	 "auth",	"connect", "billing", "mx",
-	"webmail", "autoconfig", "autodiscover", "postmaster", "hostmaster", "abuse", "localhost",
-	"operator", "system",	"security", "noreply",	 "no-reply",	NULL,
+    "www",        "admin",      "api",     "mail",      "smtp",     "imap",       "pop",
+    "pop3",       "ftp",        "static",  "assets",    "cdn",      "app",        "help",
+    "support",    "status",     "docs",    "blog",      "dev",      "test",       "stage",
+    "staging",    "ns1",        "ns2",     "root",      "cabinet",  "kabinet",    "login",
+    "auth",       "connect",    "billing", "mx",        "webmail",  "autoconfig", "autodiscover",
+    "postmaster", "hostmaster", "abuse",   "localhost", "operator", "system",     "security",
+    "noreply",    "no-reply",   NULL,
 };
 
 #define FAIL(c, w)                                                                                 \
@@ -20,19 +27,21 @@ static const char *const validate_reserved[] = {
 	} while (0)
 
 int validate_subdomain(const char *in, char *out, size_t outlen, const char **code,
-		       const char **why)
+                       const char **why)
 {
 	size_t n = in ? strlen(in) : 0;
 
 	if (n == 0)
-		FAIL("required", "Укажите адрес: латинские буквы, цифры и дефис, от 3 до 63 символов");
+		FAIL("required",
+		     "Укажите адрес: латинские буквы, цифры и дефис, от 3 до 63 символов");
 	if (n < 3 || n > VALIDATE_SUBDOMAIN_MAX || n >= outlen)
 		FAIL("length", "Адрес должен быть от 3 до 63 символов");
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)in[i];
 		if (!(isalnum(c) && c < 0x80) && c != '-')
-			FAIL("format", "В адресе можно использовать только латинские буквы, цифры и "
-				       "дефис");
+			FAIL("format",
+			     "В адресе можно использовать только латинские буквы, цифры и "
+			     "дефис");
 		out[i] = (char)tolower(c);
 	}
 	out[n] = '\0';
@@ -59,7 +68,8 @@ int validate_phone(const char *in, char *out, size_t outlen, const char **code, 
 	for (const char *p = in; *p; p++) {
 		if (isdigit((unsigned char)*p)) {
 			if (n + 1 >= sizeof(digits))
-				FAIL("format", "Мобильный телефон: +7 и 10 цифр, например +79123456789");
+				FAIL("format",
+				     "Мобильный телефон: +7 и 10 цифр, например +79123456789");
 			digits[n++] = *p;
 		} else if (!strchr(" -()+\t", *p) || (*p == '+' && p != in)) {
 			FAIL("format", "Мобильный телефон: +7 и 10 цифр, например +79123456789");
@@ -90,10 +100,65 @@ static int validate_domain_label_char(unsigned char c)
 	return isalnum(c) || c == '-' || c >= 0x80;
 }
 
+/* Unicode lower case (NFC) of in[0..n) into out as a C string; -1 when it
+ * is not UTF-8 or does not fit. libunistring's full case mapping, so
+ * "АННА" and "анна" (and "Straße"/"STRASSE"-style pairs of one letter) meet. */
+static int validate_lower(const char *in, size_t n, char *out, size_t outlen)
+{
+	size_t len = outlen;
+	uint8_t *r;
+
+	if (u8_check((const uint8_t *)in, n) != NULL)
+		return -1;
+	if (n == 0) {
+		if (outlen == 0)
+			return -1;
+		out[0] = '\0';
+		return 0;
+	}
+	r = u8_tolower((const uint8_t *)in, n, NULL, UNINORM_NFC, (uint8_t *)out, &len);
+	if (r == NULL)
+		return -1;
+	if (r != (uint8_t *)out) { /* did not fit: libunistring allocated */
+		free(r);
+		return -1;
+	}
+	if (len >= outlen)
+		return -1;
+	out[len] = '\0';
+	return 0;
+}
+
+/* The canonical form of a domain (already lower-cased): its Unicode form.
+ * An internationalized domain (non-ASCII letters, or a label in punycode,
+ * "xn--...") goes through IDNA2008 (libidn2) to its ASCII form and back, so
+ * "Пример.РФ" and "xn--e1afmkfd.xn--p1ai" both become "пример.рф"; a plain
+ * ASCII domain stays as it is. -1 when it is not a valid IDN. */
+static int validate_domain(char *dom, size_t outlen)
+{
+	char *ace = NULL, *uni = NULL;
+	int idn = strncmp(dom, "xn--", 4) == 0 || strstr(dom, ".xn--") != NULL, rc = -1;
+
+	for (const char *p = dom; *p && !idn; p++)
+		idn = (unsigned char)*p >= 0x80;
+	if (!idn)
+		return 0;
+	if (idn2_lookup_u8((const uint8_t *)dom, (uint8_t **)&ace, IDN2_NONTRANSITIONAL) !=
+	        IDN2_OK ||
+	    idn2_to_unicode_8z8z(ace, &uni, 0) != IDN2_OK)
+		goto out;
+	rc = validate_lower(uni, strlen(uni), dom, outlen);
+out:
+	idn2_free(ace);
+	idn2_free(uni);
+	return rc;
+}
+
 int validate_email(const char *in, char *out, size_t outlen, const char **code, const char **why)
 {
 	const char *at, *dot;
-	size_t n;
+	char local[VALIDATE_EMAIL_MAX * 2], domain[VALIDATE_EMAIL_MAX * 2];
+	size_t n, nl;
 
 	if (in == NULL || *in == '\0')
 		FAIL("required", "Укажите адрес электронной почты");
@@ -118,16 +183,25 @@ int validate_email(const char *in, char *out, size_t outlen, const char **code, 
 				FAIL("format", "Адрес электронной почты в виде имя@домен.ru");
 			dot = p;
 		} else if (!validate_domain_label_char((unsigned char)*p) ||
-			   (*p == '-' && (p == at + 1 || p + 1 == in + n))) {
+		           (*p == '-' && (p == at + 1 || p + 1 == in + n))) {
 			FAIL("format", "Адрес электронной почты в виде имя@домен.ru");
 		}
 	}
 	if (dot == NULL)
 		FAIL("format", "Адрес электронной почты в виде имя@домен.ru");
-	memcpy(out, in, n);
-	out[n] = '\0';
-	for (char *p = out + (at - in); *p; p++)
-		*p = (char)tolower((unsigned char)*p);
+	/* one form for every spelling: the local part's letters and the domain
+	 * lower-cased (Unicode), the domain in its Unicode form */
+	if (validate_lower(in, (size_t)(at - in), local, sizeof(local)) < 0 ||
+	    validate_lower(at + 1, n - (size_t)(at - in) - 1, domain, sizeof(domain)) < 0 ||
+	    validate_domain(domain, sizeof(domain)) < 0)
+		FAIL("format", "Адрес электронной почты в виде имя@домен.ru");
+	nl = strlen(local);
+	if (nl + 1 + strlen(domain) >= outlen ||
+	    u8_mbsnlen((const uint8_t *)local, nl) + 1 +
+	            u8_mbsnlen((const uint8_t *)domain, strlen(domain)) >
+	        VALIDATE_EMAIL_MAX)
+		FAIL("length", "Адрес электронной почты не длиннее 254 символов");
+	snprintf(out, outlen, "%s@%s", local, domain);
 	return 0;
 }
 
@@ -144,7 +218,7 @@ static size_t validate_letter(const unsigned char *p)
 }
 
 int validate_full_name(const char *in, char *out, size_t outlen, const char **code,
-		       const char **why)
+                       const char **why)
 {
 	const unsigned char *p = (const unsigned char *)(in ? in : "");
 	size_t o = 0, chars = 0, letters = 0;
@@ -192,6 +266,7 @@ int validate_full_name(const char *in, char *out, size_t outlen, const char **co
 int validate_login_key(const char *in, char *out, size_t outlen)
 {
 	const char *code, *why;
+	char copy[VALIDATE_EMAIL_MAX + 1];
 	size_t n;
 
 	if (in == NULL)
@@ -201,14 +276,18 @@ int validate_login_key(const char *in, char *out, size_t outlen)
 	n = strlen(in);
 	while (n && isspace((unsigned char)in[n - 1]))
 		n--;
-	if (n == 0 || n >= outlen || n > 254)
+	if (n == 0 || n >= outlen || n > VALIDATE_EMAIL_MAX)
 		return -1;
-	if (memchr(in, '@', n) == NULL && validate_phone(in, out, outlen, &code, &why) == 0)
+	memcpy(copy, in, n);
+	copy[n] = '\0';
+	if (memchr(copy, '@', n) != NULL) {
+		if (validate_email(copy, out, outlen, &code, &why) == 0)
+			return 0;
+	} else if (validate_phone(copy, out, outlen, &code, &why) == 0) {
 		return 0;
-	for (size_t i = 0; i < n; i++)
-		out[i] = (char)tolower((unsigned char)in[i]);
-	out[n] = '\0';
-	return 0;
+	}
+	/* not a valid address or phone: still one key per spelling */
+	return validate_lower(copy, n, out, outlen);
 }
 
 /* The digits of in, spaces and hyphens dropped; -1 on anything else or

@@ -19,19 +19,25 @@
 /* Latin letters, digits and hyphen, 3..63, no hyphen at either end, lower
  * case, not a reserved name (www, admin, api, mail, ...). */
 int validate_subdomain(const char *in, char *out, size_t outlen, const char **code,
-		       const char **why);
+                       const char **why);
 /* A Russian mobile number in any usual spelling (+7 912 345-67-89,
  * 8 (912) 3456789, 9123456789) -> +79123456789. */
 int validate_phone(const char *in, char *out, size_t outlen, const char **code, const char **why);
-/* name@domain.tld, lower-cased domain, at most 254 characters. */
+/* name@domain.tld, at most 254 characters, into its one canonical form
+ * (every place that stores or looks up an address uses it): the local
+ * part's letters and the domain in Unicode lower case (NFC), an
+ * internationalized domain in its Unicode form whether typed in Unicode or
+ * in punycode ("Анна@Пример.РФ", "анна@xn--e1afmkfd.xn--p1ai" ->
+ * "анна@пример.рф"; libunistring, libidn2). */
 int validate_email(const char *in, char *out, size_t outlen, const char **code, const char **why);
 /* Letters (Cyrillic or Latin), spaces, hyphens, apostrophes and dots;
  * spaces trimmed and collapsed; 2..300 characters. */
 int validate_full_name(const char *in, char *out, size_t outlen, const char **code,
-		       const char **why);
-/* The form a login is looked up in: an email lower-cased, a phone
- * normalized, anything else lower-cased and trimmed. Returns 0, or -1 for
- * an empty or oversized login. */
+                       const char **why);
+/* The form a login is looked up in: an email in its canonical form
+ * (validate_email), a phone normalized (validate_phone), anything else
+ * trimmed and in Unicode lower case. Returns 0, or -1 for an empty or
+ * oversized login or one that is not UTF-8. */
 int validate_login_key(const char *in, char *out, size_t outlen);
 
 /*

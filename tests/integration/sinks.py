@@ -128,7 +128,7 @@ class SmsSink:
 
     def code_for(self, to, after=0):
         m = self.wait_for(to, after)
-        return re.search(r"Код подтверждения: (\d{4})", m["text"]).group(1)
+        return re.search(r"Код подтверждения: (\d{6,9})", m["text"]).group(1)
 
     def stop(self):
         self.server.shutdown()

@@ -93,7 +93,17 @@ TEST(test_phone)
 
 static const struct vcase email_cases[] = {
     {"ivan@example.ru", "ivan@example.ru", NULL, NULL},
-    {"Ivan.Petrov@Example.RU", "Ivan.Petrov@example.ru", NULL, NULL}, /* domain lower-cased */
+    {"Ivan.Petrov@Example.RU", "ivan.petrov@example.ru", NULL, NULL}, /* all lower-cased */
+    /* one form of an internationalized address, however it is typed */
+    {"Анна@Пример.рф", "анна@пример.рф", NULL, NULL},
+    {"АННА@ПРИМЕР.РФ", "анна@пример.рф", NULL, NULL},
+    {"анна@xn--e1afmkfd.xn--p1ai", "анна@пример.рф", NULL, NULL},
+    {"Анна@XN--E1AFMKFD.xn--P1AI", "анна@пример.рф", NULL, NULL},
+    {"Ёлка@Bücher.DE", "ёлка@bücher.de", NULL, NULL},
+    {"x@xn--bcher-kva.de", "x@bücher.de", NULL, NULL},
+    {"ab--cd@ab--cd.ru", "ab--cd@ab--cd.ru", NULL, NULL}, /* plain ASCII stays as it is */
+    {"x@xn--zz.ru", NULL, "format", "имя@домен.ru"},      /* broken punycode */
+    {"x@\xd0.ru", NULL, "format", "имя@домен.ru"},        /* not UTF-8 */
     {"  a@b.ru \t", "a@b.ru", NULL, NULL},
     {"hr+cabinet@mail.example.com", "hr+cabinet@mail.example.com", NULL, NULL},
     {"info@пример.рф", "info@пример.рф", NULL, NULL},
@@ -229,6 +239,15 @@ TEST(test_login_key)
 	CHECK_STR(out, "+79123456789");
 	CHECK_INT(validate_login_key("Operator ", out, sizeof(out)), 0);
 	CHECK_STR(out, "operator");
+	/* an address, typed any way, is looked up in its canonical form */
+	CHECK_INT(validate_login_key(" Анна@Пример.рф", out, sizeof(out)), 0);
+	CHECK_STR(out, "анна@пример.рф");
+	CHECK_INT(validate_login_key("анна@xn--e1afmkfd.xn--p1ai", out, sizeof(out)), 0);
+	CHECK_STR(out, "анна@пример.рф");
+	/* not an address or a phone: Unicode lower case all the same */
+	CHECK_INT(validate_login_key("ОПЕРАТОР@", out, sizeof(out)), 0);
+	CHECK_STR(out, "оператор@");
+	CHECK_INT(validate_login_key("x\xd0", out, sizeof(out)), -1);
 	CHECK_INT(validate_login_key("", out, sizeof(out)), -1);
 	CHECK_INT(validate_login_key(" \t ", out, sizeof(out)), -1);
 	CHECK_INT(validate_login_key(NULL, out, sizeof(out)), -1);
@@ -244,25 +263,26 @@ struct pcase {
 };
 
 static const struct pcase password_cases[] = {
-    {"Correct-Horse-9", NULL, NULL},
-    {"Пароль1234", NULL, NULL}, /* 10 characters, 16 bytes */
-    {"abcdefghij", NULL, NULL}, /* the minimum; the common list is the database's job */
-    {"", "too_short", "не короче 10 символов"},
-    {"Short-1", "too_short", "не короче 10 символов"},
-    {"Пароль123", "too_short", "не короче 10 символов"}, /* 9 characters, 15 bytes */
+    {"Correct-Horse-97", NULL, NULL},
+    {"Пароль123456", NULL, NULL}, /* 12 characters, 18 bytes */
+    {"abcdefghijkl", NULL, NULL}, /* the minimum; the common list is the database's job */
+    {"", "too_short", "не короче 12 символов"},
+    {"Short-1", "too_short", "не короче 12 символов"},
+    {"Correct-Hor", "too_short", "не короче 12 символов"},
+    {"Пароль12345", "too_short", "не короче 12 символов"}, /* 11 characters, 17 bytes */
     {"aaaaaaaaaaaa", "weak", "повторяющегося символа"},
-    {"ЖЖЖЖЖЖЖЖЖЖ", "weak", "повторяющегося символа"},
-    {"ivan.petrov@example.ru", "personal", "логином, почтой или телефоном"},
-    {"IVAN.PETROV@EXAMPLE.RU", "personal", "логином, почтой или телефоном"},
-    {"ivan.petrov", "personal", "логином, почтой или телефоном"}, /* the email's name */
+    {"ЖЖЖЖЖЖЖЖЖЖЖЖ", "weak", "повторяющегося символа"},
+    {"ivan.petrovich@example.ru", "personal", "логином, почтой или телефоном"},
+    {"IVAN.PETROVICH@EXAMPLE.RU", "personal", "логином, почтой или телефоном"},
+    {"ivan.petrovich", "personal", "логином, почтой или телефоном"}, /* the email's name */
     {"+79123456789", "personal", "логином, почтой или телефоном"},
-    {"79123456789", "personal", "логином, почтой или телефоном"},
+    {"79123456789", "too_short", "не короче 12 символов"}, /* the phone without + */
     {"ivan-petrov-login", "personal", "логином, почтой или телефоном"},
 };
 
 TEST(test_password_check)
 {
-	const char *personal[] = {"ivan-petrov-login", "ivan.petrov@example.ru", "+79123456789",
+	const char *personal[] = {"ivan-petrov-login", "ivan.petrovich@example.ru", "+79123456789",
 	                          NULL};
 	char longest[PASSWORD_MAX + 2];
 	const char *code, *why;
@@ -295,9 +315,9 @@ TEST(test_password_check)
 	CHECK(strstr(why, PASSWORD_ADVICE) != NULL);
 
 	/* no personal values at all, and NULL or empty ones, are fine */
-	CHECK_INT(password_check("Correct-Horse-9", NULL, 0, &code, &why), 0);
+	CHECK_INT(password_check("Correct-Horse-97", NULL, 0, &code, &why), 0);
 	const char *blanks[] = {NULL, "", "+"};
-	CHECK_INT(password_check("Correct-Horse-9", blanks, 3, &code, &why), 0);
+	CHECK_INT(password_check("Correct-Horse-97", blanks, 3, &code, &why), 0);
 	CHECK_INT(password_check(NULL, NULL, 0, &code, &why), -1);
 	CHECK_STR(code, "too_short");
 

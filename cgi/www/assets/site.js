@@ -17,9 +17,13 @@ function csrfToken() {
 }
 
 // One API call: GET, or a method with a JSON body and the CSRF token.
+// opts.background marks a call the page makes on its own (polling): it does
+// not count as the user's activity, so an idle session still ends (the
+// X-Cabinet-Background header, see README "Security").
 async function api(path, opts = {}) {
   const headers = { "Accept": "application/json" };
   const init = { method: opts.method || "GET", headers };
+  if (opts.background) headers["X-Cabinet-Background"] = "1";
   if (init.method !== "GET") {
     headers["X-CSRF-Token"] = csrfToken();
     headers["Content-Type"] = "application/json";

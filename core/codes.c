@@ -180,7 +180,7 @@ int codes_send(struct ctx *ctx, const struct codes_account *a, const char *purpo
 	if (channel == NULL)
 		channel = a->phone ? "sms" : "email";
 	if ((strcmp(channel, "sms") == 0 ? a->phone : a->email) == NULL)
-		return ctx_fail(ctx, PROTO_ERR_internal, NULL);
+		return 0; /* a cabinet with a login only: nowhere to send, and nothing said */
 	if (digits > CODES_MAX_DIGITS || codes_random(code, digits) < 0 ||
 	    RAND_bytes(salt, sizeof(salt)) != 1)
 		return ctx_fail(ctx, PROTO_ERR_internal, NULL);

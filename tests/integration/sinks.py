@@ -17,7 +17,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 
-from stack import free_port
+import shutil
+import tempfile
+
+from stack import Stack, free_port
 
 
 def make_cert(directory):
@@ -166,3 +169,32 @@ class SilentServer:
         self.sock.close()
         for c in self.held:
             c.close()
+
+
+class StackWithSinks:
+    """A test-class mixin: one stack for the class (cls.s) whose outbox delivers to a real SMTP
+    server (cls.smtp) and SMS gateway (cls.sms). NAME names the stack, CONF adds cabinet.conf lines."""
+    NAME = "sinks"
+    CONF = ""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="cab-sinks-")
+        os.chmod(cls.tmp, 0o755)
+        cls.smtp = SmtpSink(cls.tmp)
+        cls.sms = SmsSink()
+        try:
+            cls.s = Stack(cls.NAME, conf_extra=cls.smtp.conf() + cls.sms.conf() + cls.CONF).__enter__()
+        except BaseException:
+            cls.smtp.stop()
+            cls.sms.stop()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        try:
+            cls.s.__exit__(None, None, None)
+        finally:
+            cls.smtp.stop()
+            cls.sms.stop()
+            shutil.rmtree(cls.tmp, ignore_errors=True)

@@ -287,7 +287,7 @@ class Client:
     def host(self):
         return "%s.localhost" % self.subdomain
 
-    def request(self, method, path, body=None, headers=None, csrf=True, raw=None):
+    def request(self, method, path, body=None, headers=None, csrf=True, raw=None, source=None):
         h = dict(headers or {})
         cookies = []
         if self.token:
@@ -298,7 +298,7 @@ class Client:
                 h["X-CSRF-Token"] = self.csrf
         if cookies:
             h["Cookie"] = "; ".join(cookies)
-        return self.s.http(method, path, body=body, headers=h, host=self.host, raw=raw)
+        return self.s.http(method, path, body=body, headers=h, host=self.host, raw=raw, source=source)
 
     def get(self, path, **kw):
         return self.request("GET", path, **kw)

@@ -9,40 +9,24 @@ import re
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 import unittest
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(__file__))
-from sinks import SmsSink, SmtpSink  # noqa: E402
-from stack import Client, Stack  # noqa: E402
+from sinks import StackWithSinks  # noqa: E402
+from stack import Client  # noqa: E402
 
 PASSWORD = "Vesna-Krasna-2026"
 
 
-class Accounts(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.tmp = tempfile.mkdtemp(prefix="cab-sinks-")
-        os.chmod(cls.tmp, 0o755)
-        cls.smtp = SmtpSink(cls.tmp)
-        cls.sms = SmsSink()
-        conf = cls.smtp.conf() + cls.sms.conf() + (
-            "code_cooldown_s = 2\nlogin_delay_s = 1\nlogin_lock_s = 4\nlogin_ip_max_failures = 1000\n"
+class Accounts(StackWithSinks, unittest.TestCase):
+    NAME = "accounts"
+    CONF = ("code_cooldown_s = 2\nlogin_delay_s = 1\nlogin_lock_s = 4\nlogin_ip_max_failures = 1000\n"
             "outbox_retry_s = 1\noutbox_max_attempts = 3\npassword_argon2_memory_kib = 4096\n"
             # every test here comes from 127.0.0.1; the per-address limits
             # of codes have their own test (test_security.py)
             "code_ip_sends_per_hour = 1000\ncode_ip_checks_per_hour = 1000\n")
-        cls.s = Stack("accounts", conf_extra=conf).__enter__()
-
-    @classmethod
-    def tearDownClass(cls):
-        try:
-            cls.s.__exit__(None, None, None)
-        finally:
-            cls.smtp.stop()
-            cls.sms.stop()
 
     # ------------------------------------------------------------ helpers
 

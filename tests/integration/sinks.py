@@ -173,9 +173,11 @@ class SilentServer:
 
 class StackWithSinks:
     """A test-class mixin: one stack for the class (cls.s) whose outbox delivers to a real SMTP
-    server (cls.smtp) and SMS gateway (cls.sms). NAME names the stack, CONF adds cabinet.conf lines."""
+    server (cls.smtp) and SMS gateway (cls.sms). NAME names the stack, CONF adds cabinet.conf lines,
+    ENV adds scripts/run.sh's environment."""
     NAME = "sinks"
     CONF = ""
+    ENV = {}
 
     @classmethod
     def setUpClass(cls):
@@ -184,7 +186,8 @@ class StackWithSinks:
         cls.smtp = SmtpSink(cls.tmp)
         cls.sms = SmsSink()
         try:
-            cls.s = Stack(cls.NAME, conf_extra=cls.smtp.conf() + cls.sms.conf() + cls.CONF).__enter__()
+            cls.s = Stack(cls.NAME, conf_extra=cls.smtp.conf() + cls.sms.conf() + cls.CONF,
+                          env=cls.ENV).__enter__()
         except BaseException:
             cls.smtp.stop()
             cls.sms.stop()

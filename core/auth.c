@@ -108,9 +108,9 @@ int auth_password_policy(struct ctx *ctx, const char *field, const char *passwor
 static int auth_password_notice(struct ctx *ctx, int64_t user_id, const char *email,
                                 const char *phone)
 {
-	PGresult *res = ctx_sql(ctx, "SELECT name, " ORG_TIME_SQL("now()", "$2")
-	                             " FROM tenants WHERE id = $1",
-	                        ctx_i64(ctx, ctx->tenant_id), org_time_zone(ctx));
+	PGresult *res =
+	    ctx_sql(ctx, "SELECT name, " ORG_TIME_SQL("now()", "$2") " FROM tenants WHERE id = $1",
+	            ctx_i64(ctx, ctx->tenant_id), org_time_zone(ctx));
 	const char *text;
 
 	if (res == NULL || PQntuples(res) != 1)

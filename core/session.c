@@ -169,7 +169,7 @@ int session_resolve(struct ctx *ctx)
 	/* a page's background polling does not keep an idle session alive */
 	jsonx_get_bool(ctx->auth, "background", &background);
 	res = ctx_sql(ctx, "SELECT * FROM app_resolve($1, $2, $3, $4)", subdomain, hash,
-		      ctx_i64(ctx, ctx->cfg->session_idle_s), background ? "false" : "true");
+	              ctx_i64(ctx, ctx->cfg->session_idle_s), background ? "false" : "true");
 	if (res == NULL)
 		return -1;
 	if (PQgetisnull(res, 0, 0))

@@ -17,7 +17,7 @@ import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "integration"))
-from stack import Stack, add_employee, add_user, sql_quote, tenant_with_admin  # noqa: E402
+from stack import Client, Stack, add_employee, add_session, add_user, sql_quote, tenant_with_admin  # noqa: E402
 
 FIVE = "[[800,0],[800,0],[800,0],[800,0],[800,0],[0,0],[0,0]]"
 ADMIN_EMAIL = "kadry@stranitsy.example"
@@ -43,7 +43,7 @@ def seed(s):
     a sick leave and overtime in the current month, last month calculated
     and closed, this month calculated (a draft), one timesheet filled; an
     administrator and an employee who sign in with passwords."""
-    tid, _, api = tenant_with_admin(s, "stranitsy", "ООО «Страницы»")
+    tid, admin_id, _ = tenant_with_admin(s, "stranitsy", "ООО «Страницы»")
     today = datetime.date.today()
     cur, prev = month_add(today, 0), month_add(today, -1)
     five = s.psql("INSERT INTO schedules (tenant_id, name, kind, holidays, pattern) VALUES "
@@ -66,6 +66,8 @@ def seed(s):
     set_password(s, "stranitsy", ADMIN_EMAIL, ADMIN_PASSWORD)
     add_user(s, tid, people[0][0], email=EMPLOYEE_EMAIL, employee_id=ids[0])
     set_password(s, "stranitsy", EMPLOYEE_EMAIL, EMPLOYEE_PASSWORD)
+    # a new password ends the user's sessions: the API client signs in after it
+    api = Client(s, "stranitsy", *add_session(s, tid, admin_id))
     # documents of the current month, a filled timesheet, payroll
     for body in ({"employee_id": ids[1], "code": "Б", "date_from": cur.isoformat(),
                   "date_to": (cur + datetime.timedelta(days=2)).isoformat(), "note": "листок нетрудоспособности"},

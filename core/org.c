@@ -28,9 +28,14 @@ int org_today(struct ctx *ctx)
 
 json_object *org_details(struct ctx *ctx)
 {
+	/* the organization of the staff (sql/0040) when the tenant has exactly
+	 * one; else the tenant as connected (its name; ОКПО if an operator set
+	 * it in the tenant's settings) */
 	PGresult *res = ctx_sql(ctx,
-	                        "SELECT name, nullif(btrim(settings->>'okpo'), '') FROM tenants "
-	                        "WHERE id = $1",
+	                        "SELECT name, okpo, 0 AS k FROM organizations WHERE tenant_id = $1 "
+	                        "AND (SELECT count(*) FROM organizations WHERE tenant_id = $1) = 1 "
+	                        "UNION ALL SELECT name, nullif(btrim(settings->>'okpo'), ''), 1 "
+	                        "FROM tenants WHERE id = $1 ORDER BY k LIMIT 1",
 	                        ctx_i64(ctx, ctx->tenant_id));
 	json_object *o;
 

@@ -3,10 +3,11 @@
  * today's date there, and its details for the headers of documents (the
  * T-13's organization and ОКПО).
  *
- * This is the one place these come from. Until the staff issue gives the
- * organization its own settings, the time zone is Europe/Moscow for every
- * tenant and the details are the tenant's name (ОКПО from
- * tenants.settings->>'okpo' when an operator set it).
+ * This is the one place these come from. Until the organization has its own
+ * settings, the time zone is Europe/Moscow for every tenant. The details are
+ * those of the tenant's organization (table organizations) when it has
+ * exactly one, else the tenant's name (ОКПО from tenants.settings->>'okpo'
+ * when an operator set it).
  */
 #ifndef CABINET_ORG_H
 #define CABINET_ORG_H

@@ -466,7 +466,7 @@ b.test("the printed T-13 has the unified form's header, cell borders and signatu
   const head = page.locator(".t13-head");
   assert.ok(await head.isVisible());
   const text = await head.innerText();
-  for (const s of ["0301008", "ОКПО", "ООО «Страницы»", "Номер документа", "Дата составления", "Отчётный период"]) {
+  for (const s of ["0301008", "ОКПО", "12345678", "ООО «Страницы»", "Номер документа", "Дата составления", "Отчётный период"]) {
     assert.ok(text.includes(s), `the header has ${s}`);
   }
   const border = await page.evaluate(() => {

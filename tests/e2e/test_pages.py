@@ -46,6 +46,7 @@ def seed(s):
     tid, admin_id, _ = tenant_with_admin(s, "stranitsy", "ООО «Страницы»")
     today = datetime.date.today()
     cur, prev = month_add(today, 0), month_add(today, -1)
+    s.psql("INSERT INTO organizations (tenant_id, name, okpo) VALUES (%d, 'ООО «Страницы»', '12345678')" % tid)
     five = s.psql("INSERT INTO schedules (tenant_id, name, kind, holidays, pattern) VALUES "
                   "(%d, 'Пятидневка', 'week', 'calendar', %s) RETURNING id" % (tid, sql_quote(FIVE)))
     people = [("Сидорова Анна Викторовна", "0001", "Бухгалтер"),

@@ -110,6 +110,7 @@ static int timesheet_answer(struct ctx *ctx, const struct timesheet_doc *doc)
 	json_object_object_add(r, "days", days);
 	if (PQntuples(head) == 0) {
 		jsonx_set_bool(r, "exists", 0);
+		jsonx_set_bool(r, "posted", 0);
 		json_object_object_add(r, "status", NULL);
 		return 0;
 	}
@@ -118,6 +119,7 @@ static int timesheet_answer(struct ctx *ctx, const struct timesheet_doc *doc)
 	jsonx_set_str(r, "status", PQgetvalue(head, 0, 1));
 	jsonx_set_str(r, "status_title",
 	              strcmp(PQgetvalue(head, 0, 1), "posted") == 0 ? "проведён" : "черновик");
+	jsonx_set_bool(r, "posted", strcmp(PQgetvalue(head, 0, 1), "posted") == 0);
 	jsonx_set_str(r, "posted_at", PQgetisnull(head, 0, 2) ? NULL : PQgetvalue(head, 0, 2));
 	rows = ctx_sql(ctx,
 	               "SELECT date, code, hours FROM timesheet_rows WHERE tenant_id = $1 AND "

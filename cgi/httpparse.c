@@ -3,6 +3,8 @@
  */
 #include "httpparse.h"
 
+#include "textenc.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,43 +49,7 @@ const char *http_strerror(int rc)
 
 int http_utf8_valid(const char *s, size_t len)
 {
-	const unsigned char *p = (const unsigned char *)s, *end = p + len;
-
-	while (p < end) {
-		unsigned c = *p, cp, min;
-		size_t n, i;
-
-		if (c < 0x80) {
-			p++;
-			continue;
-		}
-		if (c >= 0xC2 && c <= 0xDF) {
-			n = 1;
-			cp = c & 0x1F;
-			min = 0x80;
-		} else if ((c & 0xF0) == 0xE0) {
-			n = 2;
-			cp = c & 0x0F;
-			min = 0x800;
-		} else if (c >= 0xF0 && c <= 0xF4) {
-			n = 3;
-			cp = c & 0x07;
-			min = 0x10000;
-		} else {
-			return 0;
-		}
-		if ((size_t)(end - p) <= n)
-			return 0;
-		for (i = 1; i <= n; i++) {
-			if ((p[i] & 0xC0) != 0x80)
-				return 0;
-			cp = (cp << 6) | (p[i] & 0x3F);
-		}
-		if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-			return 0;
-		p += n + 1;
-	}
-	return 1;
+	return textenc_utf8_valid(s, len);
 }
 
 static int http_hexval(char c)

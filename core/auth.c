@@ -830,19 +830,69 @@ static int outbox_list(struct ctx *ctx)
 	return 0;
 }
 
+#define AUTH_LOGIN_ARG                                                                             \
+	{                                                                                          \
+		.name = "login", .type = ARG_STR, .flags = ARG_REQUIRED, .max = 254,               \
+		.example = "\"admin@example.ru\""                                                  \
+	}
+#define AUTH_PASSWORD_ARG(name_)                                                                   \
+	{                                                                                          \
+		.name = name_, .type = ARG_STR, .flags = ARG_REQUIRED, .max = PASSWORD_MAX,        \
+		.example = "\"Пример-пароля-2025\""                                                \
+	}
+
+static const struct op_arg auth_code_args[] = {AUTH_LOGIN_ARG, ARG_END};
+static const struct op_arg auth_with_code_args[] = {
+    AUTH_LOGIN_ARG,
+    {"code", ARG_STR, ARG_REQUIRED, .max = 16, .example = "\"123456\""},
+    AUTH_PASSWORD_ARG("password"),
+    ARG_END,
+};
+static const struct op_arg auth_login_args[] = {AUTH_LOGIN_ARG, AUTH_PASSWORD_ARG("password"),
+                                                ARG_END};
+static const struct op_arg auth_password_args[] = {
+    AUTH_PASSWORD_ARG("old_password"),
+    AUTH_PASSWORD_ARG("new_password"),
+    ARG_END,
+};
+static const struct op_arg users_list_args[] = {{"q", ARG_STR, 0, .max = 100}, ARG_END};
+static const struct op_arg users_id_args[] = {ARG_ROW_ID("id", ARG_REQUIRED), ARG_END};
+static const struct op_arg users_set_password_args[] = {
+    {"subdomain", ARG_STR, ARG_REQUIRED, .max = 63, .example = "\"example\""},
+    AUTH_LOGIN_ARG,
+    AUTH_PASSWORD_ARG("password"),
+    ARG_END,
+};
+static const char *const audit_success_values[] = {"true", "false", NULL};
+static const struct op_arg audit_list_args[] = {
+    {"action", ARG_STR, 0, .max = 64},
+    ARG_ROW_DATE("from", 0),
+    ARG_ROW_DATE("to", 0),
+    {"success", ARG_ENUM, 0, .values = audit_success_values},
+    {"limit", ARG_INT, 0, .min = 1, .max = 500},
+    {"offset", ARG_INT, 0, .min = 0, .max = 1000000},
+    {"user_id", ARG_INT, 0, .min = 0, .max = INT64_MAX},
+    ARG_END,
+};
+static const struct op_arg outbox_list_args[] = {
+    {"status", ARG_STR, 0, .max = 16},
+    {"channel", ARG_STR, 0, .max = 16},
+    ARG_END,
+};
+
 const struct op auth_ops[] = {
-	{"auth.me", OP_EMPLOYEE, auth_me, 0},
-	{"auth.logout", OP_EMPLOYEE, auth_logout, OP_WRITE},
-	{"auth.code", OP_TENANT, auth_code, OP_WRITE | OP_SIGNIN},
-	{"auth.activate", OP_TENANT, auth_activate, OP_WRITE | OP_SIGNIN},
-	{"auth.reset", OP_TENANT, auth_reset, OP_WRITE | OP_SIGNIN},
-	{"auth.login", OP_TENANT, auth_login, OP_WRITE | OP_SIGNIN},
-	{"auth.password", OP_EMPLOYEE, auth_password, OP_WRITE},
-	{"users.list", OP_ADMIN, users_list, 0},
-	{"users.grant_admin", OP_ADMIN, users_grant_admin, OP_WRITE},
-	{"users.revoke_admin", OP_ADMIN, users_revoke_admin, OP_WRITE},
-	{"users.set_password", OP_OPERATOR, users_set_password, OP_WRITE},
-	{"audit.list", OP_ADMIN, audit_list, 0},
-	{"outbox.list", OP_ADMIN, outbox_list, 0},
-	{NULL, 0, NULL, 0},
+    {"auth.me", OP_EMPLOYEE, auth_me, 0, args_none},
+    {"auth.logout", OP_EMPLOYEE, auth_logout, OP_WRITE, args_none},
+    {"auth.code", OP_TENANT, auth_code, OP_WRITE | OP_SIGNIN, auth_code_args},
+    {"auth.activate", OP_TENANT, auth_activate, OP_WRITE | OP_SIGNIN, auth_with_code_args},
+    {"auth.reset", OP_TENANT, auth_reset, OP_WRITE | OP_SIGNIN, auth_with_code_args},
+    {"auth.login", OP_TENANT, auth_login, OP_WRITE | OP_SIGNIN, auth_login_args},
+    {"auth.password", OP_EMPLOYEE, auth_password, OP_WRITE, auth_password_args},
+    {"users.list", OP_ADMIN, users_list, 0, users_list_args},
+    {"users.grant_admin", OP_ADMIN, users_grant_admin, OP_WRITE, users_id_args},
+    {"users.revoke_admin", OP_ADMIN, users_revoke_admin, OP_WRITE, users_id_args},
+    {"users.set_password", OP_OPERATOR, users_set_password, OP_WRITE, users_set_password_args},
+    {"audit.list", OP_ADMIN, audit_list, 0, audit_list_args},
+    {"outbox.list", OP_ADMIN, outbox_list, 0, outbox_list_args},
+    {NULL, 0, NULL, 0, NULL},
 };

@@ -551,7 +551,7 @@ static int calendars_apply_day(struct ctx *ctx, struct calendar *cal, int year, 
 	json_object *shortv = jsonx_get(d, "short");
 	int date, from = DATE_NONE, kind = -1, is_short = 0;
 
-	if (date_s == NULL || date_parse(date_s, &date) < 0 || date_year(date) != year)
+	if (date_s == NULL || date_parse_input(date_s, &date) < 0 || date_year(date) != year)
 		return ctx_field_code(ctx, arena_printf(ctx->arena, "%sdate", prefix), "date",
 		                      "Дата %d года в виде ГГГГ-ММ-ДД", year);
 	for (int i = 0; kind_s && i < 5; i++)
@@ -565,7 +565,7 @@ static int calendars_apply_day(struct ctx *ctx, struct calendar *cal, int year, 
 		is_short = json_object_get_boolean(shortv) && strcmp(s, "0") != 0 &&
 		           strcmp(s, "false") != 0 && strcmp(s, "") != 0;
 	}
-	if (from_s && *from_s && date_parse(from_s, &from) < 0)
+	if (from_s && *from_s && date_parse_input(from_s, &from) < 0)
 		return ctx_field_code(ctx, arena_printf(ctx->arena, "%sfrom", prefix), "date",
 		                      "Дата переноса в виде ГГГГ-ММ-ДД");
 	if (title && !*title)
@@ -778,13 +778,55 @@ static int calendars_copy(struct ctx *ctx)
 	return 0;
 }
 
+#define CALENDARS_ID_ARG                                                                           \
+	{                                                                                          \
+		"id", ARG_INT, 0, .min = 0, .max = INT64_MAX                                       \
+	}
+#define CALENDARS_YEAR_ARG(flags_)                                                                 \
+	{                                                                                          \
+		"year", ARG_INT, flags_, .min = DATE_MIN_YEAR, .max = DATE_MAX_YEAR,               \
+		                         .example = "2025"                                         \
+	}
+
+static const char *const calendars_kinds[] = {"work",    "weekend",  "holiday",
+                                              "day_off", "paid_off", NULL};
+static const struct op_arg calendars_year_args[] = {CALENDARS_ID_ARG,
+                                                    CALENDARS_YEAR_ARG(ARG_REQUIRED), ARG_END};
+static const struct op_arg calendars_edit_args[] = {
+    CALENDARS_ID_ARG,
+    CALENDARS_YEAR_ARG(ARG_REQUIRED),
+    {"days", ARG_ARRAY, 0, .min = 1, .max = 366},
+    /* one day, as the admin page's form sends it */
+    ARG_ROW_DATE("date", 0),
+    {"kind", ARG_ENUM, 0, .values = calendars_kinds,
+     .hint = "Вид дня: work, weekend, holiday, day_off или paid_off"},
+    {.name = "short", .type = ARG_BOOL, .flags = 0},
+    {"title", ARG_STR, 0, .max = 200},
+    ARG_ROW_DATE("from", 0),
+    ARG_END,
+};
+static const struct op_arg calendars_import_args[] = {
+    CALENDARS_ID_ARG,
+    CALENDARS_YEAR_ARG(0),
+    {"xml", ARG_STR, ARG_MULTILINE, .max = 0},
+    {.name = "json", .type = ARG_OBJECT, .flags = ARG_OR_TEXT},
+    {"filename", ARG_STR, 0, .max = 255},
+    ARG_END,
+};
+static const struct op_arg calendars_copy_args[] = {
+    CALENDARS_ID_ARG,
+    {"name", ARG_STR, ARG_REQUIRED, .max = 200, .example = "\"Татарстан\""},
+    {"region", ARG_STR, 0, .max = 200},
+    ARG_END,
+};
+
 const struct op calendars_ops[] = {
-    {"calendars.list", OP_ADMIN, calendars_list, 0},
-    {"calendars.year", OP_ADMIN, calendars_year, 0},
-    {"calendars.edit", OP_ADMIN, calendars_edit, OP_WRITE},
-    {"calendars.import", OP_ADMIN, calendars_import, OP_WRITE},
-    {"calendars.export_xml", OP_ADMIN, calendars_export_xml, 0},
-    {"calendars.export_json", OP_ADMIN, calendars_export_json, 0},
-    {"calendars.copy", OP_ADMIN, calendars_copy, OP_WRITE},
-    {NULL, 0, NULL, 0},
+    {"calendars.list", OP_ADMIN, calendars_list, 0, args_none},
+    {"calendars.year", OP_ADMIN, calendars_year, 0, calendars_year_args},
+    {"calendars.edit", OP_ADMIN, calendars_edit, OP_WRITE, calendars_edit_args},
+    {"calendars.import", OP_ADMIN, calendars_import, OP_WRITE, calendars_import_args},
+    {"calendars.export_xml", OP_ADMIN, calendars_export_xml, 0, calendars_year_args},
+    {"calendars.export_json", OP_ADMIN, calendars_export_json, 0, calendars_year_args},
+    {"calendars.copy", OP_ADMIN, calendars_copy, OP_WRITE, calendars_copy_args},
+    {NULL, 0, NULL, 0, NULL},
 };

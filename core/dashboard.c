@@ -155,6 +155,6 @@ static int dashboard_get(struct ctx *ctx)
 }
 
 const struct op dashboard_ops[] = {
-    {"dashboard.get", OP_ADMIN, dashboard_get, 0},
-    {NULL, 0, NULL, 0},
+    {"dashboard.get", OP_ADMIN, dashboard_get, 0, args_none},
+    {NULL, 0, NULL, 0, NULL},
 };

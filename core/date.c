@@ -151,6 +151,27 @@ int date_parse(const char *s, int *out)
 	return 0;
 }
 
+int date_parse_input(const char *s, int *out)
+{
+	int y, m, d;
+
+	if (date_parse(s, out) == 0)
+		return 0;
+	if (s == NULL)
+		return -1;
+	d = date_digits(s, 2);
+	if (d < 0 || s[2] != '.')
+		return -1;
+	m = date_digits(s + 3, 2);
+	if (m < 0 || s[5] != '.')
+		return -1;
+	y = date_digits(s + 6, 4);
+	if (y < 0 || s[10] != '\0' || !date_valid(y, m, d))
+		return -1;
+	*out = date_from_ymd(y, m, d);
+	return 0;
+}
+
 /* Writes v as exactly n digits (v is reduced modulo 10^n). */
 static char *date_put(char *o, int v, int n)
 {

@@ -7,7 +7,8 @@
  * pair of ints and a date index into a month is `day - date_month_first()`.
  *
  * Text forms are strict: "YYYY-MM-DD" and "YYYY-MM" with years
- * DATE_MIN_YEAR..DATE_MAX_YEAR and real calendar dates only.
+ * DATE_MIN_YEAR..DATE_MAX_YEAR and real calendar dates only; input from
+ * people and clients may also be "DD.MM.YYYY" (date_parse_input).
  */
 #ifndef CABINET_DATE_H
 #define CABINET_DATE_H
@@ -63,6 +64,9 @@ int date_add_months(int date, int n);
 
 /* Strict "YYYY-MM-DD". Returns 0, or -1 with *out untouched. */
 int date_parse(const char *s, int *out);
+/* What people and clients type: "YYYY-MM-DD" or "DD.MM.YYYY" (DESIGN.md:
+ * answers are ISO, input takes both). Returns 0, or -1 with *out untouched. */
+int date_parse_input(const char *s, int *out);
 /* Strict "YYYY-MM". Returns 0, or -1. */
 int date_parse_month(const char *s, int *year, int *month);
 

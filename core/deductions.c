@@ -111,14 +111,14 @@ static int deductions_read_child(struct ctx *ctx, json_object *c, size_t i, int 
 		                 "Ожидается true или false");
 	f = jsonx_get_str(c, "from");
 	if (f == NULL || !json_object_is_type(jsonx_get(c, "from"), json_type_string) ||
-	    date_parse(f, &from) < 0)
+	    date_parse_input(f, &from) < 0)
 		bad |= ctx_field(ctx, arena_printf(ctx->arena, "%s.from", at),
-		                 "Укажите дату начала в виде ГГГГ-ММ-ДД");
+		                 "Укажите дату начала в виде ДД.ММ.ГГГГ или ГГГГ-ММ-ДД");
 	t = jsonx_get_str(c, "to");
 	/* not a string (a number, an object) is an error, not "no end"; null is no end */
-	if ((t == NULL && jsonx_get(c, "to") != NULL) || (t && date_parse(t, &to) < 0))
+	if ((t == NULL && jsonx_get(c, "to") != NULL) || (t && date_parse_input(t, &to) < 0))
 		bad |= ctx_field(ctx, arena_printf(ctx->arena, "%s.to", at),
-		                 "Укажите дату окончания в виде ГГГГ-ММ-ДД или null");
+		                 "Укажите дату окончания в виде ДД.ММ.ГГГГ, ГГГГ-ММ-ДД или null");
 	else if (!bad && to != DATE_NONE && to < from)
 		bad |= ctx_field(ctx, arena_printf(ctx->arena, "%s.to", at),
 		                 "Дата окончания раньше даты начала");
@@ -127,8 +127,8 @@ static int deductions_read_child(struct ctx *ctx, json_object *c, size_t i, int 
 	out->order = (int)order;
 	out->disabled = disabled;
 	out->sole_parent = sole;
-	out->from = f;
-	out->to = t;
+	out->from = worktime_date_iso(ctx, from); /* the SQL reads ISO only */
+	out->to = t ? worktime_date_iso(ctx, to) : NULL;
 	return 0;
 }
 
@@ -219,8 +219,16 @@ static int deductions_children_set(struct ctx *ctx)
 	return deductions_list(ctx, id);
 }
 
+static const struct op_arg deductions_get_args[] = {ARG_ROW_ID("id", ARG_REQUIRED), ARG_END};
+static const struct op_arg deductions_set_args[] = {
+    ARG_ROW_ID("id", ARG_REQUIRED),
+    {"children", ARG_ARRAY, ARG_REQUIRED, .min = 0, .max = DEDUCTIONS_MAX_CHILDREN, .example = "[]",
+     .hint = "Укажите список детей (не больше 20), пустой — без вычетов"},
+    ARG_END,
+};
+
 const struct op deductions_ops[] = {
-    {"deductions.children_get", OP_ADMIN, deductions_children_get, 0},
-    {"deductions.children_set", OP_ADMIN, deductions_children_set, OP_WRITE},
-    {NULL, 0, NULL, 0},
+    {"deductions.children_get", OP_ADMIN, deductions_children_get, 0, deductions_get_args},
+    {"deductions.children_set", OP_ADMIN, deductions_children_set, OP_WRITE, deductions_set_args},
+    {NULL, 0, NULL, 0, NULL},
 };

@@ -305,10 +305,35 @@ static int deviations_delete(struct ctx *ctx)
 	return 0;
 }
 
+/* an employee by id, or by full name or personnel number (the picker's
+ * text, worktime_arg_employee) */
+#define DEVIATIONS_EMPLOYEE_ARGS                                                                   \
+	{"employee_id", ARG_INT, 0, .min = 1, .max = INT64_MAX},                                   \
+	{                                                                                          \
+		"employee", ARG_STR, 0, .max = 400                                                 \
+	}
+
+static const struct op_arg deviations_list_args[] = {
+    DEVIATIONS_EMPLOYEE_ARGS,
+    ARG_ROW_MONTH("month", 0),
+    ARG_END,
+};
+static const struct op_arg deviations_id_args[] = {ARG_ROW_ID("id", ARG_REQUIRED), ARG_END};
+static const struct op_arg deviations_create_args[] = {
+    DEVIATIONS_EMPLOYEE_ARGS,
+    {"code", ARG_STR, ARG_REQUIRED, .max = 16, .example = "\"Б\""},
+    ARG_ROW_DATE("date_from", 0),
+    ARG_ROW_DATE("date_to", 0),
+    ARG_ROW_DATE("date", 0),
+    {"hours", ARG_HOURS, 0, .max = 2400, .hint = "Часы за день: больше 0 и не больше 24"},
+    {"note", ARG_STR, 0, .max = 500},
+    ARG_END,
+};
+
 const struct op deviations_ops[] = {
-    {"deviations.list", OP_ADMIN, deviations_list, 0},
-    {"deviations.get", OP_ADMIN, deviations_get, 0},
-    {"deviations.create", OP_ADMIN, deviations_create, OP_WRITE},
-    {"deviations.delete", OP_ADMIN, deviations_delete, OP_WRITE},
-    {NULL, 0, NULL, 0},
+    {"deviations.list", OP_ADMIN, deviations_list, 0, deviations_list_args},
+    {"deviations.get", OP_ADMIN, deviations_get, 0, deviations_id_args},
+    {"deviations.create", OP_ADMIN, deviations_create, OP_WRITE, deviations_create_args},
+    {"deviations.delete", OP_ADMIN, deviations_delete, OP_WRITE, deviations_id_args},
+    {NULL, 0, NULL, 0, NULL},
 };

@@ -24,6 +24,23 @@ static int dispatch_cmp(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
+/* Every operation declares its arguments, and a required one carries a
+ * valid example (args.h): tests build their requests from them. */
+static int dispatch_check_declaration(const struct op *op)
+{
+	const char *bad;
+
+	if (op->args == NULL) {
+		log_error("dispatch_init", "error=no_declared_args op=%s", op->name);
+		return -1;
+	}
+	if (args_selfcheck(op->args, &bad) < 0) {
+		log_error("dispatch_init", "error=bad_declared_arg op=%s arg=%s", op->name, bad);
+		return -1;
+	}
+	return 0;
+}
+
 int dispatch_init(void)
 {
 	dispatch_count = 0;
@@ -33,6 +50,8 @@ int dispatch_init(void)
 				log_error("dispatch_init", "error=too_many_ops");
 				return -1;
 			}
+			if (dispatch_check_declaration(op) < 0)
+				return -1;
 			dispatch_index[dispatch_count++] = op;
 		}
 	}
@@ -54,6 +73,56 @@ const struct op *dispatch_find(const char *name)
 	found = bsearch(&pkey, dispatch_index, (size_t)dispatch_count, sizeof(dispatch_index[0]),
 			dispatch_cmp);
 	return found ? *found : NULL;
+}
+
+static const char *dispatch_access_name(enum op_access a)
+{
+	switch (a) {
+	case OP_ANYONE:
+		return "anyone";
+	case OP_TENANT:
+		return "tenant";
+	case OP_EMPLOYEE:
+		return "employee";
+	case OP_ADMIN:
+		return "admin";
+	case OP_OPERATOR:
+		return "operator";
+	case OP_EXCHANGE:
+		return "exchange";
+	}
+	return "unknown";
+}
+
+json_object *dispatch_describe(const struct cfg *cfg)
+{
+	static const struct {
+		unsigned bit;
+		const char *name;
+	} flags[] = {{OP_NO_TX, "no_tx"}, {OP_DEBUG, "debug"}, {OP_WRITE, "write"}};
+	json_object *list = json_object_new_array();
+
+	for (int i = 0; i < dispatch_count; i++) {
+		const struct op *op = dispatch_index[i];
+		json_object *o, *f, *args;
+
+		if ((op->flags & OP_DEBUG) && !cfg->debug_ops)
+			continue;
+		o = json_object_new_object();
+		f = json_object_new_array();
+		args = json_object_new_array();
+		jsonx_set_str(o, "name", op->name);
+		jsonx_set_str(o, "access", dispatch_access_name(op->access));
+		for (size_t k = 0; k < sizeof(flags) / sizeof(flags[0]); k++)
+			if (op->flags & flags[k].bit)
+				json_object_array_add(f, json_object_new_string(flags[k].name));
+		json_object_object_add(o, "flags", f);
+		for (const struct op_arg *a = op->args; a->name; a++)
+			json_object_array_add(args, args_describe(a));
+		json_object_object_add(o, "args", args);
+		json_object_array_add(list, o);
+	}
+	return list;
 }
 
 __attribute__((format(printf, 3, 0))) static void ctx_vfail(struct ctx *ctx, int error,
@@ -153,70 +222,53 @@ json_object *ctx_result(struct ctx *ctx)
 	return ctx->result;
 }
 
+/* One value through its declaration: 0 with *v the value to read (NULL:
+ * missing), or -1 after the field error. */
+static int ctx_arg_value(struct ctx *ctx, const struct op_arg *a, json_object **v)
+{
+	json_object *norm = NULL;
+	const char *code, *why;
+	char buf[512];
+	enum args_verdict r;
+
+	*v = jsonx_get(ctx->args, a->name);
+	r = args_check_value(a, *v, &norm, &code, &why, buf, sizeof(buf));
+	if (r == ARGS_BAD)
+		return ctx_field_code(ctx, a->name, code, "%s", why);
+	if (r == ARGS_ABSENT)
+		*v = NULL;
+	if (r == ARGS_REPLACE)
+		*v = arena_own(ctx->arena, norm);
+	return 0;
+}
+
 int ctx_arg_int(struct ctx *ctx, const char *name, int64_t min, int64_t max, int64_t def,
 		int64_t *out)
 {
-	json_object *v = jsonx_get(ctx->args, name);
-	long long n;
-	char *end;
+	const struct op_arg a = {.name = name,
+	                         .type = ARG_INT,
+	                         .flags = def == CTX_REQUIRED ? ARG_REQUIRED : 0,
+	                         .min = min,
+	                         .max = max};
+	json_object *v;
 
-	if (v == NULL) {
-		if (def == CTX_REQUIRED)
-			return ctx_field_code(ctx, name, "required", "Обязательное поле");
-		*out = def;
-		return 0;
-	}
-	if (json_object_is_type(v, json_type_int)) {
-		n = json_object_get_int64(v);
-	} else if (json_object_is_type(v, json_type_string)) {
-		const char *s = json_object_get_string(v);
-		errno = 0;
-		n = strtoll(s, &end, 10);
-		if (errno || end == s || *end)
-			goto bad;
-	} else {
-		goto bad;
-	}
-	if (n < min || n > max)
-		goto bad;
-	*out = n;
+	if (ctx_arg_value(ctx, &a, &v) < 0)
+		return -1;
+	*out = v ? json_object_get_int64(v) : def;
 	return 0;
-bad:
-	return ctx_field(ctx, name, "Целое число от %lld до %lld", (long long)min, (long long)max);
 }
 
 const char *ctx_arg_str(struct ctx *ctx, const char *name, size_t maxlen, int required)
 {
-	json_object *v = jsonx_get(ctx->args, name);
-	const char *s;
+	const struct op_arg a = {.name = name,
+	                         .type = ARG_STR,
+	                         .flags = required ? ARG_REQUIRED : 0,
+	                         .max = (int64_t)maxlen};
+	json_object *v;
 
-	if (v == NULL || json_object_is_type(v, json_type_null)) {
-		if (required)
-			ctx_field_code(ctx, name, "required", "Обязательное поле");
+	if (ctx_arg_value(ctx, &a, &v) < 0 || v == NULL)
 		return NULL;
-	}
-	if (!json_object_is_type(v, json_type_string)) {
-		ctx_field_code(ctx, name, "type", "Ожидается строка");
-		return NULL;
-	}
-	s = json_object_get_string(v);
-	size_t chars = 0;
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p < 0x20 && *p != '\t') {
-			ctx_field(ctx, name, "Недопустимые управляющие символы");
-			return NULL;
-		}
-		chars += (*p & 0xc0) != 0x80; /* count UTF-8 characters, not bytes */
-	}
-	if (chars > maxlen || (size_t)json_object_get_string_len(v) != strlen(s)) {
-		ctx_field_code(ctx, name, "too_long", "Не длиннее %zu символов", maxlen);
-		return NULL;
-	}
-	if (required && *s == '\0') {
-		ctx_field_code(ctx, name, "required", "Обязательное поле");
-		return NULL;
-	}
-	return s;
+	return json_object_get_string(v);
 }
 
 static void dispatch_pqclear(void *res)
@@ -278,7 +330,7 @@ int ctx_use_tenant(struct ctx *ctx, int64_t tenant_id)
 int dispatch_system(struct db *db, struct arena *arena, const char *name,
 		    int (*fn)(struct ctx *ctx, void *arg), void *arg)
 {
-	struct op op = {name, OP_OPERATOR, NULL, 0};
+	struct op op = {name, OP_OPERATOR, NULL, 0, args_none};
 	struct ctx ctx = {.arena = arena, .db = db, .op = &op, .system = 1};
 	int rc = -1;
 
@@ -402,6 +454,61 @@ static int dispatch_check_access(struct ctx *ctx)
 	return 0;
 }
 
+/* Checks the request's args against the operation's declaration and
+ * normalizes them in place (args.h); every problem is a field error, and
+ * the bad value is removed so the handler never reads it. */
+static int dispatch_check_args(struct ctx *ctx)
+{
+	for (const struct op_arg *a = ctx->op->args; a->name; a++) {
+		json_object *v = jsonx_get(ctx->args, a->name), *norm = NULL;
+		const char *code, *why;
+		char buf[512];
+
+		switch (args_check_value(a, v, &norm, &code, &why, buf, sizeof(buf))) {
+		case ARGS_KEEP:
+			break;
+		case ARGS_REPLACE:
+			json_object_object_add(ctx->args, a->name, norm);
+			break;
+		case ARGS_ABSENT:
+			json_object_object_del(ctx->args, a->name);
+			break;
+		case ARGS_BAD:
+			ctx_field_code(ctx, a->name, code, "%s", why);
+			json_object_object_del(ctx->args, a->name);
+			break;
+		}
+	}
+	return 0;
+}
+
+/* 1 when the request recorded a field error (a handler may have made the
+ * object ahead, empty, to collect them). */
+static int dispatch_has_field_errors(const struct ctx *ctx)
+{
+	return ctx->error_fields && json_object_object_length(ctx->error_fields) > 0;
+}
+
+/* The rule of every operation (dispatch.h): a request that recorded a field
+ * error answers 422, and one that ends with any error writes nothing,
+ * whatever the handler returned, unless it asked to keep its bookkeeping
+ * (ctx_keep). Returns 0 to commit, -1 to roll back. */
+static int dispatch_outcome(struct ctx *ctx, int rc)
+{
+	if (dispatch_has_field_errors(ctx) && ctx->status < 500) {
+		ctx->error = PROTO_ERR_validation;
+		ctx->status = proto_errors[PROTO_ERR_validation].status;
+	}
+	if (ctx->error < 0)
+		return rc;
+	if (ctx->keep)
+		return 0;
+	if (rc == 0) /* a handler that reported an error and went on: nothing of it stays */
+		log_info("failed_request_rolled_back", "req=%u op=%s error=%s", ctx->req,
+		         ctx->op->name, proto_errors[ctx->error].code);
+	return -1;
+}
+
 /* One attempt of a transactional operation. Returns 0 on success, -1 on
  * failure (ctx holds the error). */
 static int dispatch_in_tx(struct ctx *ctx)
@@ -421,7 +528,10 @@ static int dispatch_in_tx(struct ctx *ctx)
 	}
 	rc = ops_before(ctx);
 	if (rc == 0)
+		rc = dispatch_check_args(ctx);
+	if (rc == 0)
 		rc = ctx->op->handler(ctx);
+	rc = dispatch_outcome(ctx, rc);
 	if (rc == 0 && db_command(ctx->db, "COMMIT") < 0) {
 		db_check_broken(ctx->db);
 		return ctx_fail(ctx, db_is_broken(ctx->db) ? PROTO_ERR_unavailable
@@ -513,7 +623,7 @@ void dispatch_request(struct db *db, struct arena *arena, json_object *request, 
 	};
 	int64_t started = dispatch_now_us();
 	const char *name = jsonx_get_str(request, "op");
-	static const struct op unknown = {"unknown", OP_ANYONE, NULL, 0};
+	static const struct op unknown = {"unknown", OP_ANYONE, NULL, 0, args_none};
 
 	ctx.cfg = cfg_current_acquire();
 	ctx.op = &unknown;
@@ -544,7 +654,12 @@ void dispatch_request(struct db *db, struct arena *arena, json_object *request, 
 	if (dispatch_check_access(&ctx) < 0)
 		goto reply;
 	if (ctx.op->flags & OP_NO_TX) {
-		ctx.op->handler(&ctx);
+		if (dispatch_check_args(&ctx) == 0)
+			ctx.op->handler(&ctx);
+		if (dispatch_has_field_errors(&ctx)) {
+			ctx.error = PROTO_ERR_validation;
+			ctx.status = proto_errors[PROTO_ERR_validation].status;
+		}
 		goto reply;
 	}
 	for (int attempt = 1;; attempt++) {

@@ -3,8 +3,17 @@
  *
  * Each business module exports a table of struct op ending with {NULL}; the
  * dispatcher gathers them (dispatch.c), checks access, opens the
- * transaction, calls the handler, and commits or rolls back. Adding an
- * operation is adding a row and a function.
+ * transaction, checks the arguments against the row's declaration
+ * (args.h), calls the handler, and commits or rolls back. Adding an
+ * operation is adding a row (with its arguments) and a function.
+ *
+ * One rule for every operation, whatever its handler returns: a request
+ * that ends with an error (ctx_fail, or any field error: then the answer is
+ * 422) writes nothing, its transaction is rolled back, so no half-done
+ * change and no audit row of a success stays. The one exception is asked
+ * for explicitly (ctx_fail_commit, ctx_keep): the bookkeeping of a
+ * refused attempt (a sign-in failure counter, the audit row of a wrong
+ * code) must stay.
  *
  * Handlers report through the context: `return ctx_fail(ctx, PROTO_ERR_x,
  * "message")` or, for field errors, `return ctx_field(ctx, "subdomain",
@@ -15,6 +24,7 @@
 #define CABINET_DISPATCH_H
 
 #include "arena.h"
+#include "args.h"
 #include "buf.h"
 #include "cfg.h"
 #include "db.h"
@@ -53,6 +63,7 @@ struct op {
 	enum op_access access;
 	int (*handler)(struct ctx *ctx);
 	unsigned flags;
+	const struct op_arg *args; /* declared arguments ending with ARG_END; args_none: none */
 };
 
 struct ctx {
@@ -123,7 +134,9 @@ json_object *ctx_result(struct ctx *ctx);
 /* Argument readers. A missing argument gives def (or, for def ==
  * CTX_REQUIRED / required = 1, a field error); a wrong type or a value out
  * of range gives a field error naming the argument and what is allowed.
- * Integers may come as JSON numbers or as decimal strings (query strings). */
+ * Integers may come as JSON numbers or as decimal strings (query strings).
+ * They check as args.h does; a declared argument has been checked (and
+ * normalized) by the dispatcher before the handler runs. */
 #define CTX_REQUIRED INT64_MIN
 int ctx_arg_int(struct ctx *ctx, const char *name, int64_t min, int64_t max, int64_t def,
 		int64_t *out);
@@ -156,9 +169,14 @@ int ctx_use_tenant(struct ctx *ctx, int64_t tenant_id);
 int dispatch_system(struct db *db, struct arena *arena, const char *name,
 		    int (*fn)(struct ctx *ctx, void *arg), void *arg);
 
-/* Builds the operation index; 0, or -1 when two tables name the same op. */
+/* Builds the operation index; 0, or -1 when two tables name the same op or
+ * an operation's declaration is missing or wrong (a required argument
+ * without a valid example). */
 int dispatch_init(void);
 const struct op *dispatch_find(const char *name);
+/* Every operation this configuration offers (debug ones only with
+ * debug_ops) with its access, flags and declared arguments: a new array. */
+json_object *dispatch_describe(const struct cfg *cfg);
 /* Serves one request frame: request is the parsed JSON, the reply frames are
  * appended to out. */
 void dispatch_request(struct db *db, struct arena *arena, json_object *request, uint32_t frame_id,

@@ -1265,7 +1265,7 @@ static int x_run(struct ctx *ctx, enum exchange_kind kind)
 	if (ctx_sql0(ctx, "ROLLBACK TO SAVEPOINT exchange_batch") == NULL ||
 	    exchange_log_write(ctx, route, ctx->status, &c, started) < 0)
 		return -1;
-	return 0;
+	return ctx_keep(ctx);
 }
 
 static int exchange_organizations(struct ctx *ctx)
@@ -1548,18 +1548,49 @@ static int exchange_employee_update(struct ctx *ctx)
 	return x_admin_save(ctx, PQgetvalue(res, 0, 0));
 }
 
+/* The items' own fields are checked by the kinds' tables above (the
+ * batch's nested declaration); the top-level arguments are these. */
+static const struct op_arg exchange_batch_args[] = {
+    {"items", ARG_ARRAY, 0, .min = 0, .max = EXCHANGE_MAX_ITEMS},
+    ARG_END,
+};
+static const struct op_arg exchange_log_args[] = {
+    {"limit", ARG_INT, 0, .min = 1, .max = 1000},
+    {"offset", ARG_INT, 0, .min = 0, .max = INT32_MAX},
+    ARG_END,
+};
+static const struct op_arg exchange_key_create_args[] = {
+    {"name", ARG_STR, ARG_REQUIRED, .max = 100, .example = "\"1С:ЗУП\""},
+    ARG_END,
+};
+static const struct op_arg exchange_key_delete_args[] = {ARG_ROW_ID("id", ARG_REQUIRED), ARG_END};
+/* one employee item (x_emp_fields checks its fields), references also as
+ * ids; "" clears a reference, as the admin form sends it */
+#define EXCHANGE_ADMIN_ARGS                                                                        \
+	{"external_id", ARG_STR, 0, .max = 100},                                                  \
+	    {"organization_id", ARG_INT, ARG_EMPTY, .min = 1, .max = INT64_MAX},                   \
+	    {"department_id", ARG_INT, ARG_EMPTY, .min = 1, .max = INT64_MAX},                     \
+	{                                                                                          \
+		"position_id", ARG_INT, ARG_EMPTY, .min = 1, .max = INT64_MAX                      \
+	}
+static const struct op_arg exchange_staff_create_args[] = {EXCHANGE_ADMIN_ARGS, ARG_END};
+static const struct op_arg exchange_staff_update_args[] = {ARG_ROW_ID("id", ARG_REQUIRED),
+                                                           EXCHANGE_ADMIN_ARGS, ARG_END};
+
 const struct op exchange_ops[] = {
-    {"exchange.organizations", OP_EXCHANGE, exchange_organizations, 0},
-    {"exchange.departments", OP_EXCHANGE, exchange_departments, 0},
-    {"exchange.positions", OP_EXCHANGE, exchange_positions, 0},
-    {"exchange.employees", OP_EXCHANGE, exchange_employees, 0},
-    {"exchange.personal_file", OP_EXCHANGE, exchange_personal_file, 0},
-    {"exchange.log", OP_EXCHANGE, exchange_log_list, 0},
-    {"exchange.log_admin", OP_ADMIN, exchange_log_list, 0},
-    {"api_keys.list", OP_ADMIN, exchange_keys_list, 0},
-    {"api_keys.create", OP_ADMIN, exchange_keys_create, OP_WRITE},
-    {"api_keys.delete", OP_ADMIN, exchange_keys_delete, OP_WRITE},
-    {"staff.create", OP_ADMIN, exchange_employee_create, OP_WRITE},
-    {"staff.update", OP_ADMIN, exchange_employee_update, OP_WRITE},
-    {NULL, 0, NULL, 0},
+    {"exchange.organizations", OP_EXCHANGE, exchange_organizations, 0, exchange_batch_args},
+    {"exchange.departments", OP_EXCHANGE, exchange_departments, 0, exchange_batch_args},
+    {"exchange.positions", OP_EXCHANGE, exchange_positions, 0, exchange_batch_args},
+    {"exchange.employees", OP_EXCHANGE, exchange_employees, 0, exchange_batch_args},
+    {"exchange.personal_file", OP_EXCHANGE, exchange_personal_file, 0, exchange_batch_args},
+    {"exchange.log", OP_EXCHANGE, exchange_log_list, 0, exchange_log_args},
+    {"exchange.log_admin", OP_ADMIN, exchange_log_list, 0, exchange_log_args},
+    {"api_keys.list", OP_ADMIN, exchange_keys_list, 0, args_none},
+    /* not OP_IDEMPOTENT: the answer holds the new key, which is never stored */
+    {"api_keys.create", OP_ADMIN, exchange_keys_create, OP_WRITE, exchange_key_create_args},
+    {"api_keys.delete", OP_ADMIN, exchange_keys_delete, OP_WRITE, exchange_key_delete_args},
+    {"staff.create", OP_ADMIN, exchange_employee_create, OP_WRITE,
+     exchange_staff_create_args},
+    {"staff.update", OP_ADMIN, exchange_employee_update, OP_WRITE, exchange_staff_update_args},
+    {NULL, 0, NULL, 0, NULL},
 };

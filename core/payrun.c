@@ -1384,16 +1384,51 @@ static int payroll_preview_operator(struct ctx *ctx)
 	return payrun_preview(ctx, 0);
 }
 
+static const struct op_arg payrun_month_args[] = {ARG_ROW_MONTH("month", ARG_REQUIRED), ARG_END};
+static const struct op_arg payrun_calculate_args[] = {
+    ARG_ROW_MONTH("month", ARG_REQUIRED),
+    {"employees", ARG_ARRAY, 0, .min = 1, .max = PAYRUN_MAX_LIST,
+     .hint = "Укажите список идентификаторов сотрудников (от 1 до 10000) или не указывайте "
+             "его, чтобы рассчитать всех"},
+    ARG_END,
+};
+static const char *const payrun_norms[] = {"per_period", "summed", NULL};
+static const struct op_arg payrun_settings_args[] = {
+    {"payroll_norm", ARG_ENUM, 0, .values = payrun_norms,
+     .hint = "Норма времени: per_period (по каждому периоду) или summed (суммированная)"},
+    {"night_percent", ARG_INT, 0, .min = PAYROLL_NIGHT_PERCENT, .max = PAYROLL_NIGHT_PERCENT_MAX},
+    {.name = "warn_dayoff_attendance", .type = ARG_BOOL, .flags = 0},
+    ARG_END,
+};
+/* The scenario of reference/payroll.md; preview.c checks what is inside. */
+static const struct op_arg payrun_preview_args[] = {
+    {"month", ARG_MONTH, ARG_REQUIRED, .example = "\"2025-05\"",
+     .hint = "ожидается месяц ГГГГ-ММ (1900–2199), например \"2025-05\""},
+    {.name = "calendar", .type = ARG_OBJECT, .flags = ARG_OR_TEXT},
+    {"schedules", ARG_OBJECT, ARG_REQUIRED,
+     .example = "{\"пятидневка\": {\"kind\": \"week\", \"holidays\": \"calendar\", "
+                "\"hours\": [8, 8, 8, 8, 8, 0, 0]}}"},
+    {"employee", ARG_OBJECT, ARG_REQUIRED,
+     .example = "{\"rate\": \"30000.00\", \"pay_by\": \"days\"}"},
+    {"assignments", ARG_ARRAY, ARG_REQUIRED, .min = 0, .max = 0,
+     .example = "[{\"from\": \"2025-05-01\", \"schedule\": \"пятидневка\"}]"},
+    {"norm", ARG_ENUM, 0, .values = payrun_norms},
+    {"deviations", ARG_ARRAY, 0, .min = 0, .max = 0},
+    {"timesheet", ARG_ARRAY, 0, .min = 0, .max = 0},
+    {.name = "ndfl", .type = ARG_OBJECT, .flags = 0},
+    ARG_END,
+};
+
 const struct op payrun_ops[] = {
-    {"payroll.calculate", OP_ADMIN, payroll_calculate, OP_WRITE},
-    {"payroll.get", OP_ADMIN, payroll_get, 0},
-    {"payroll.list", OP_ADMIN, payroll_list, 0},
-    {"payroll.close", OP_ADMIN, payroll_close, OP_WRITE},
-    {"payroll.reopen", OP_ADMIN, payroll_reopen, OP_WRITE},
-    {"payroll.delete", OP_ADMIN, payroll_delete, OP_WRITE},
-    {"payroll.settings_get", OP_ADMIN, payroll_settings_get, 0},
-    {"payroll.settings_set", OP_ADMIN, payroll_settings_set, OP_WRITE},
-    {"payroll.preview", OP_ADMIN, payroll_preview, 0},
-    {"payroll.preview_operator", OP_OPERATOR, payroll_preview_operator, 0},
-    {NULL, 0, NULL, 0},
+    {"payroll.calculate", OP_ADMIN, payroll_calculate, OP_WRITE, payrun_calculate_args},
+    {"payroll.get", OP_ADMIN, payroll_get, 0, payrun_month_args},
+    {"payroll.list", OP_ADMIN, payroll_list, 0, args_none},
+    {"payroll.close", OP_ADMIN, payroll_close, OP_WRITE, payrun_month_args},
+    {"payroll.reopen", OP_ADMIN, payroll_reopen, OP_WRITE, payrun_month_args},
+    {"payroll.delete", OP_ADMIN, payroll_delete, OP_WRITE, payrun_month_args},
+    {"payroll.settings_get", OP_ADMIN, payroll_settings_get, 0, args_none},
+    {"payroll.settings_set", OP_ADMIN, payroll_settings_set, OP_WRITE, payrun_settings_args},
+    {"payroll.preview", OP_ADMIN, payroll_preview, 0, payrun_preview_args},
+    {"payroll.preview_operator", OP_OPERATOR, payroll_preview_operator, 0, payrun_preview_args},
+    {NULL, 0, NULL, 0, NULL},
 };

@@ -314,7 +314,7 @@ static int vacation_balance_of(struct ctx *ctx, int64_t employee_id)
 		/* today where the organization is */
 		if ((date = org_today(ctx)) == DATE_NONE)
 			return -1;
-	} else if (date_parse(s, &date) < 0)
+	} else if (date_parse_input(s, &date) < 0)
 		return ctx_field(ctx, "date", "Укажите дату в виде ГГГГ-ММ-ДД");
 	res =
 	    ctx_sql(ctx, "SELECT hired, dismissed FROM employees WHERE tenant_id = $1 AND id = $2",
@@ -404,12 +404,25 @@ static int vacation_admin_balance(struct ctx *ctx)
 	return vacation_balance_of(ctx, id);
 }
 
+static const struct op_arg payslips_get_args[] = {ARG_ROW_MONTH("month", ARG_REQUIRED), ARG_END};
+static const struct op_arg payslips_admin_get_args[] = {
+    ARG_ROW_ID("employee_id", ARG_REQUIRED),
+    ARG_ROW_MONTH("month", ARG_REQUIRED),
+    ARG_END,
+};
+static const struct op_arg vacation_balance_args[] = {ARG_ROW_DATE("date", 0), ARG_END};
+static const struct op_arg vacation_admin_balance_args[] = {
+    ARG_ROW_ID("id", ARG_REQUIRED),
+    ARG_ROW_DATE("date", 0),
+    ARG_END,
+};
+
 const struct op payslips_ops[] = {
-    {"payslips.get", OP_EMPLOYEE, payslips_get, 0},
-    {"payslips.list", OP_EMPLOYEE, payslips_list, 0},
-    {"payslips.admin_get", OP_ADMIN, payslips_admin_get, 0},
-    {"payslips.admin_month", OP_ADMIN, payslips_admin_month, 0},
-    {"vacation.balance", OP_EMPLOYEE, vacation_balance, 0},
-    {"vacation.admin_balance", OP_ADMIN, vacation_admin_balance, 0},
-    {NULL, 0, NULL, 0},
+    {"payslips.get", OP_EMPLOYEE, payslips_get, 0, payslips_get_args},
+    {"payslips.list", OP_EMPLOYEE, payslips_list, 0, args_none},
+    {"payslips.admin_get", OP_ADMIN, payslips_admin_get, 0, payslips_admin_get_args},
+    {"payslips.admin_month", OP_ADMIN, payslips_admin_month, 0, payslips_get_args},
+    {"vacation.balance", OP_EMPLOYEE, vacation_balance, 0, vacation_balance_args},
+    {"vacation.admin_balance", OP_ADMIN, vacation_admin_balance, 0, vacation_admin_balance_args},
+    {NULL, 0, NULL, 0, NULL},
 };

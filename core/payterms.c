@@ -185,9 +185,30 @@ static int payterms_delete(struct ctx *ctx)
 	return payterms_answer(ctx, employee);
 }
 
+static const char *const payterms_pay_by[] = {"days", "hours", NULL};
+static const char *const payterms_norms[] = {"per_period", "summed", NULL};
+static const struct op_arg payterms_list_args[] = {ARG_ROW_ID("id", ARG_REQUIRED), ARG_END};
+static const struct op_arg payterms_set_args[] = {
+    ARG_ROW_ID("id", ARG_REQUIRED),
+    ARG_ROW_DATE("date_from", ARG_REQUIRED),
+    {"rate", ARG_MONEY, ARG_REQUIRED, .min = 0, .max = MONEY_MAX, .example = "\"30000.00\"",
+     .hint = "Оклад — сумма в рублях, например 80 000 или 80 000,50"},
+    {"pay_by", ARG_ENUM, ARG_REQUIRED, .values = payterms_pay_by, .example = "\"days\"",
+     .hint = "Оплата по дням (days) или по часам (hours)"},
+    {"norm", ARG_ENUM, 0, .values = payterms_norms,
+     .hint = "Норма: per_period (по графику каждого периода), summed (суммированная) или "
+             "пусто (как принято в организации)"},
+    ARG_END,
+};
+static const struct op_arg payterms_delete_args[] = {
+    ARG_ROW_ID("id", ARG_REQUIRED),
+    ARG_ROW_DATE("date_from", ARG_REQUIRED),
+    ARG_END,
+};
+
 const struct op payterms_ops[] = {
-    {"payterms.list", OP_ADMIN, payterms_list, 0},
-    {"payterms.set", OP_ADMIN, payterms_set, OP_WRITE},
-    {"payterms.delete", OP_ADMIN, payterms_delete, OP_WRITE},
-    {NULL, 0, NULL, 0},
+    {"payterms.list", OP_ADMIN, payterms_list, 0, payterms_list_args},
+    {"payterms.set", OP_ADMIN, payterms_set, OP_WRITE, payterms_set_args},
+    {"payterms.delete", OP_ADMIN, payterms_delete, OP_WRITE, payterms_delete_args},
+    {NULL, 0, NULL, 0, NULL},
 };

@@ -184,7 +184,7 @@ static int preview_date(struct preview_ctx *c, json_object *v, const char *field
 {
 	const char *s = preview_is_string(v) ? json_object_get_string(v) : NULL;
 
-	if (s == NULL || date_parse(s, out) != 0)
+	if (s == NULL || date_parse_input(s, out) != 0)
 		return preview_fail(c, field,
 		                    "ожидается дата ГГГГ-ММ-ДД (настоящая дата 1900–2199 годов), "
 		                    "например \"2025-05-12\"");

@@ -766,17 +766,82 @@ static int schedules_individual_delete(struct ctx *ctx)
 	return 0;
 }
 
+static const char *const schedules_kinds[] = {"week", "cycle", NULL};
+static const char *const schedules_holidays[] = {"calendar", "ignore", NULL};
+#define SCHEDULES_FIELDS                                                                           \
+	{"name", ARG_STR, ARG_REQUIRED, .max = 200, .example = "\"Пятидневка\""},                  \
+	    {"kind", ARG_ENUM, 0, .values = schedules_kinds,                                       \
+	     .hint = "Вид графика: week или cycle"},                                               \
+	    {"holidays", ARG_ENUM, 0, .values = schedules_holidays,                                \
+	     .hint = "Праздники: calendar (учитывать) или ignore (не учитывать)"},                 \
+	    ARG_ROW_DATE("cycle_start", 0),                                                        \
+	    {"week_hours",                                                                         \
+	     ARG_HOURS,                                                                            \
+	     0,                                                                                    \
+	     .min = 5,                                                                             \
+	     .max = 16800,                                                                         \
+	     .hint = "Часов в неделю: от 0,05 до 168, например 40 или 36"},                        \
+	    {"calendar_id", ARG_INT, 0, .min = 0, .max = INT64_MAX},                               \
+	    {"days", ARG_ARRAY, 0, .min = 1,                                                       \
+	     .max = SCHEDULE_MAX_PATTERN}, /* the admin page's form: the days as lists of text */  \
+	    {"hours", ARG_ARRAY, 0, .min = 0, .max = SCHEDULE_MAX_PATTERN},                        \
+	    {"night", ARG_ARRAY, 0, .min = 0, .max = SCHEDULE_MAX_PATTERN},                        \
+	{                                                                                          \
+		.name = "archived", .type = ARG_BOOL                                               \
+	}
+
+static const struct op_arg schedules_id_args[] = {ARG_ROW_ID("id", ARG_REQUIRED), ARG_END};
+static const struct op_arg schedules_create_args[] = {SCHEDULES_FIELDS, ARG_END};
+static const struct op_arg schedules_update_args[] = {ARG_ROW_ID("id", ARG_REQUIRED),
+                                                      SCHEDULES_FIELDS, ARG_END};
+static const struct op_arg schedules_days_args[] = {
+    ARG_ROW_ID("id", ARG_REQUIRED),
+    {"year", ARG_INT, 0, .min = DATE_MIN_YEAR, .max = DATE_MAX_YEAR},
+    ARG_END,
+};
+static const struct op_arg schedules_assign_args[] = {
+    ARG_ROW_ID("id", ARG_REQUIRED),
+    ARG_ROW_ID("schedule_id", ARG_REQUIRED),
+    ARG_ROW_DATE("date_from", ARG_REQUIRED),
+    ARG_END,
+};
+static const struct op_arg schedules_unassign_args[] = {
+    ARG_ROW_ID("id", ARG_REQUIRED),
+    ARG_ROW_ID("assignment_id", ARG_REQUIRED),
+    ARG_END,
+};
+static const struct op_arg schedules_month_args[] = {
+    ARG_ROW_ID("id", ARG_REQUIRED),
+    ARG_ROW_MONTH("month", ARG_REQUIRED),
+    ARG_END,
+};
+static const struct op_arg schedules_individual_put_args[] = {
+    ARG_ROW_ID("id", ARG_REQUIRED),
+    ARG_ROW_MONTH("month", ARG_REQUIRED),
+    {"days", ARG_ARRAY, ARG_REQUIRED, .min = 28, .max = 31,
+     .example = "[{\"hours\": 8}, {\"hours\": 8}, {\"hours\": 8}, {\"hours\": 8}, "
+                "{\"hours\": 8}, {\"hours\": 0}, {\"hours\": 0}, {\"hours\": 8}, {\"hours\": 8}, "
+                "{\"hours\": 8}, {\"hours\": 8}, {\"hours\": 8}, {\"hours\": 0}, {\"hours\": 0}, "
+                "{\"hours\": 8}, {\"hours\": 8}, {\"hours\": 8}, {\"hours\": 8}, {\"hours\": 8}, "
+                "{\"hours\": 0}, {\"hours\": 0}, {\"hours\": 8}, {\"hours\": 8}, {\"hours\": 8}, "
+                "{\"hours\": 8}, {\"hours\": 8}, {\"hours\": 0}, {\"hours\": 0}, {\"hours\": 8}, "
+                "{\"hours\": 8}]"},
+    ARG_END,
+};
+
 const struct op schedules_ops[] = {
-    {"schedules.list", OP_ADMIN, schedules_list, 0},
-    {"schedules.get", OP_ADMIN, schedules_get, 0},
-    {"schedules.create", OP_ADMIN, schedules_create, OP_WRITE},
-    {"schedules.update", OP_ADMIN, schedules_update, OP_WRITE},
-    {"schedules.days", OP_ADMIN, schedules_days, 0},
-    {"schedules.assignments", OP_ADMIN, schedules_assignments, 0},
-    {"schedules.assign", OP_ADMIN, schedules_assign, OP_WRITE},
-    {"schedules.unassign", OP_ADMIN, schedules_unassign, OP_WRITE},
-    {"schedules.individual_get", OP_ADMIN, schedules_individual_get, 0},
-    {"schedules.individual_put", OP_ADMIN, schedules_individual_put, OP_WRITE},
-    {"schedules.individual_delete", OP_ADMIN, schedules_individual_delete, OP_WRITE},
-    {NULL, 0, NULL, 0},
+    {"schedules.list", OP_ADMIN, schedules_list, 0, args_none},
+    {"schedules.get", OP_ADMIN, schedules_get, 0, schedules_id_args},
+    {"schedules.create", OP_ADMIN, schedules_create, OP_WRITE, schedules_create_args},
+    {"schedules.update", OP_ADMIN, schedules_update, OP_WRITE, schedules_update_args},
+    {"schedules.days", OP_ADMIN, schedules_days, 0, schedules_days_args},
+    {"schedules.assignments", OP_ADMIN, schedules_assignments, 0, schedules_id_args},
+    {"schedules.assign", OP_ADMIN, schedules_assign, OP_WRITE, schedules_assign_args},
+    {"schedules.unassign", OP_ADMIN, schedules_unassign, OP_WRITE, schedules_unassign_args},
+    {"schedules.individual_get", OP_ADMIN, schedules_individual_get, 0, schedules_month_args},
+    {"schedules.individual_put", OP_ADMIN, schedules_individual_put, OP_WRITE,
+     schedules_individual_put_args},
+    {"schedules.individual_delete", OP_ADMIN, schedules_individual_delete, OP_WRITE,
+     schedules_month_args},
+    {NULL, 0, NULL, 0, NULL},
 };

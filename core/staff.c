@@ -552,10 +552,25 @@ static int staff_structure(struct ctx *ctx)
 	return 0;
 }
 
+static const char *const staff_status_values[] = {"working", "dismissed", NULL};
+static const struct op_arg staff_search_args[] = {
+    {"q", ARG_STR, 0, .max = 200},
+    {"department", ARG_STR, 0, .max = 100},
+    {"status", ARG_ENUM, 0, .values = staff_status_values,
+     .hint = "Состояние сотрудника: working (работает) или dismissed (уволен)"},
+    {"state", ARG_ENUM, 0, .values = staff_states,
+     .hint = "Состояние кабинета: not_created, created_email, created_sms, create_failed, "
+             "email_failed, sms_failed, invited, signed_in или disabled"},
+    {"limit", ARG_INT, 0, .min = 1, .max = STAFF_PAGE_MAX},
+    {"offset", ARG_INT, 0, .min = 0, .max = INT32_MAX},
+    ARG_END,
+};
+static const struct op_arg staff_id_args[] = {ARG_ROW_ID("id", ARG_REQUIRED), ARG_END};
+
 const struct op staff_ops[] = {
-    {"staff.search", OP_ADMIN, staff_search, 0},
-    {"staff.get", OP_ADMIN, staff_get, 0},
-    {"staff.manager", OP_ADMIN, staff_manager_get, 0},
-    {"staff.structure", OP_ADMIN, staff_structure, 0},
-    {NULL, 0, NULL, 0},
+    {"staff.search", OP_ADMIN, staff_search, 0, staff_search_args},
+    {"staff.get", OP_ADMIN, staff_get, 0, staff_id_args},
+    {"staff.manager", OP_ADMIN, staff_manager_get, 0, staff_id_args},
+    {"staff.structure", OP_ADMIN, staff_structure, 0, args_none},
+    {NULL, 0, NULL, 0, NULL},
 };

@@ -2,6 +2,7 @@
  * system.c - operations about the service itself: health and version, and
  * the debug.* operations the test suite uses (only with debug_ops = on).
  */
+#include "audit.h"
 #include "jsonx.h"
 #include "ops.h"
 
@@ -95,9 +96,37 @@ static int debug_sleep(struct ctx *ctx)
 	return 0;
 }
 
+/* The operations with their access, flags and declared arguments (args.h):
+ * what `cabinetctl call system.ops` shows an operator, and what the tests
+ * build their requests from. */
+static int system_ops_list(struct ctx *ctx)
+{
+	json_object_object_add(ctx_result(ctx), "ops", dispatch_describe(ctx->cfg));
+	return 0;
+}
+
+/* Writes an audit row, then reports a field error and returns 0 as a
+ * careless handler would: the dispatcher must answer 422 and keep nothing
+ * (tests/integration/test_dispatch.py). */
+static int debug_write_field_error(struct ctx *ctx)
+{
+	if (audit_log(ctx, "debug.written", 1, NULL, NULL, NULL) < 0)
+		return -1;
+	ctx_field(ctx, "note", "Поле с ошибкой после записи");
+	ctx->status = 201;
+	return 0;
+}
+
+static const struct op_arg debug_sleep_args[] = {
+    {"ms", ARG_INT, 0, .min = 0, .max = 60000},
+    ARG_END,
+};
+
 const struct op system_ops[] = {
-	{"system.health", OP_ANYONE, system_health, OP_NO_TX},
-	{"system.version", OP_ANYONE, system_version, OP_NO_TX},
-	{"debug.sleep", OP_ANYONE, debug_sleep, OP_NO_TX | OP_DEBUG},
-	{NULL, 0, NULL, 0},
+    {"system.health", OP_ANYONE, system_health, OP_NO_TX, args_none},
+    {"system.version", OP_ANYONE, system_version, OP_NO_TX, args_none},
+    {"system.ops", OP_OPERATOR, system_ops_list, OP_NO_TX, args_none},
+    {"debug.sleep", OP_ANYONE, debug_sleep, OP_NO_TX | OP_DEBUG, debug_sleep_args},
+    {"debug.write_field_error", OP_ADMIN, debug_write_field_error, OP_WRITE | OP_DEBUG, args_none},
+    {NULL, 0, NULL, 0, NULL},
 };

@@ -429,9 +429,16 @@ static int t13_xlsx_op(struct ctx *ctx)
 	return 0;
 }
 
+static const struct op_arg t13_args[] = {
+    ARG_ROW_MONTH("month", 0),
+    {"ids", ARG_ARRAY, ARG_OR_TEXT, .min = 0, .max = T13_MAX_IDS},
+    ARG_END,
+};
+static const struct op_arg t13_mine_args[] = {ARG_ROW_MONTH("month", ARG_REQUIRED), ARG_END};
+
 const struct op t13_ops[] = {
-    {"t13.get", OP_ADMIN, t13_get_op, 0},
-    {"t13.xlsx", OP_ADMIN, t13_xlsx_op, 0},
-    {"t13.mine", OP_EMPLOYEE, t13_mine_op, 0},
-    {NULL, 0, NULL, 0},
+    {"t13.get", OP_ADMIN, t13_get_op, 0, t13_args},
+    {"t13.xlsx", OP_ADMIN, t13_xlsx_op, 0, t13_args},
+    {"t13.mine", OP_EMPLOYEE, t13_mine_op, 0, t13_mine_args},
+    {NULL, 0, NULL, 0, NULL},
 };

@@ -508,15 +508,44 @@ static int tenants_issue_token(struct ctx *ctx)
 	return 0;
 }
 
+#define TENANTS_REQUEST_ARGS                                                                               \
+	{"subdomain", ARG_STR, ARG_REQUIRED, .max = 200, .example = "\"primer-org\""},                     \
+	    {"name", ARG_STR, ARG_REQUIRED, .max = 300, .example = "\"ООО «Пример»\""},                    \
+	{                                                                                                  \
+		"responsible", ARG_OBJECT, ARG_REQUIRED,                                                   \
+		    .example = "{\"full_name\": \"Иванова Анна Петровна\", \"phone\": " \
+		               "\"+79123456789\", \"email\": \"anna@example.ru\"}"                         \
+	}
+
+static const struct op_arg connect_check_args[] = {
+    {"subdomain", ARG_STR, ARG_REQUIRED, .max = 200, .example = "\"primer-org\""},
+    ARG_END,
+};
+static const struct op_arg connect_request_args[] = {
+    TENANTS_REQUEST_ARGS,
+    {"token", ARG_STR, 0, .max = 200},
+    ARG_END,
+};
+static const struct op_arg connect_status_args[] = {
+    {"id", ARG_STR, ARG_REQUIRED, .max = 64, .example = "\"0123456789abcdef0123456789abcdef\""},
+    ARG_END,
+};
+static const struct op_arg tenants_create_args[] = {TENANTS_REQUEST_ARGS, ARG_END};
+static const struct op_arg tenants_subdomain_args[] = {
+    {"subdomain", ARG_STR, ARG_REQUIRED, .max = 63, .example = "\"primer-org\""},
+    ARG_END,
+};
+static const struct op_arg tenants_issue_token_args[] = {{"note", ARG_STR, 0, .max = 200}, ARG_END};
+
 const struct op tenants_ops[] = {
-	{"connect.info", OP_ANYONE, connect_info, OP_NO_TX},
-	{"connect.check", OP_ANYONE, connect_check, 0},
-	{"connect.request", OP_ANYONE, connect_request, OP_WRITE},
-	{"connect.status", OP_ANYONE, connect_status, 0},
-	{"tenants.create", OP_OPERATOR, tenants_create, OP_WRITE},
-	{"tenants.list", OP_OPERATOR, tenants_list, 0},
-	{"tenants.disable", OP_OPERATOR, tenants_disable, OP_WRITE},
-	{"tenants.enable", OP_OPERATOR, tenants_enable, OP_WRITE},
-	{"tenants.issue_token", OP_OPERATOR, tenants_issue_token, OP_WRITE},
-	{NULL, 0, NULL, 0},
+    {"connect.info", OP_ANYONE, connect_info, OP_NO_TX, args_none},
+    {"connect.check", OP_ANYONE, connect_check, 0, connect_check_args},
+    {"connect.request", OP_ANYONE, connect_request, OP_WRITE, connect_request_args},
+    {"connect.status", OP_ANYONE, connect_status, 0, connect_status_args},
+    {"tenants.create", OP_OPERATOR, tenants_create, OP_WRITE, tenants_create_args},
+    {"tenants.list", OP_OPERATOR, tenants_list, 0, args_none},
+    {"tenants.disable", OP_OPERATOR, tenants_disable, OP_WRITE, tenants_subdomain_args},
+    {"tenants.enable", OP_OPERATOR, tenants_enable, OP_WRITE, tenants_subdomain_args},
+    {"tenants.issue_token", OP_OPERATOR, tenants_issue_token, OP_WRITE, tenants_issue_token_args},
+    {NULL, 0, NULL, 0, NULL},
 };

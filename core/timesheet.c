@@ -603,7 +603,7 @@ static int timesheet_save_days(struct ctx *ctx, json_object *days)
 	for (int i = 0; i < n; i++) {
 		json_object *d = json_object_array_get_idx(days, (size_t)i);
 		const char *ds = jsonx_get_str(d, "date");
-		if (ds == NULL || date_parse(ds, &dates[i]) < 0 || dates[i] < first ||
+		if (ds == NULL || date_parse_input(ds, &dates[i]) < 0 || dates[i] < first ||
 		    dates[i] > last) {
 			bad = ctx_field_code(ctx, arena_printf(ctx->arena, "days[%d].date", i),
 			                     "date", "Дата из месяца табеля (%s), например %s",
@@ -732,14 +732,36 @@ static int timesheet_action(struct ctx *ctx)
 	return timesheet_save_days(ctx, days);
 }
 
+#define TIMESHEET_DOC_ARGS                                                                         \
+	ARG_ROW_ID("employee_id", ARG_REQUIRED), ARG_ROW_MONTH("month", ARG_REQUIRED)
+
+static const char *const timesheet_actions[] = {"fill", "post", "unpost", "set", NULL};
+static const struct op_arg timesheet_month_args[] = {ARG_ROW_MONTH("month", ARG_REQUIRED), ARG_END};
+static const struct op_arg timesheet_doc_args[] = {TIMESHEET_DOC_ARGS, ARG_END};
+static const struct op_arg timesheet_save_args[] = {
+    TIMESHEET_DOC_ARGS,
+    {"days", ARG_ARRAY, ARG_REQUIRED, .min = 1, .max = 31,
+     .example = "[{\"date\": \"2025-04-01\", \"rows\": [{\"code\": \"Я\", \"hours\": 8}]}]"},
+    ARG_END,
+};
+static const struct op_arg timesheet_action_args[] = {
+    TIMESHEET_DOC_ARGS,
+    {"action", ARG_ENUM, ARG_REQUIRED, .values = timesheet_actions, .example = "\"fill\"",
+     .hint = "Действие: fill, post, unpost или set"},
+    ARG_ROW_DATE("date", 0),
+    {"code", ARG_STR, 0, .max = 16},
+    {"hours", ARG_HOURS, 0, .max = 2400},
+    ARG_END,
+};
+
 const struct op timesheet_ops[] = {
-    {"timesheets.list", OP_ADMIN, timesheet_list, 0},
-    {"timesheets.get", OP_ADMIN, timesheet_get, 0},
-    {"timesheets.fill", OP_ADMIN, timesheet_fill, OP_WRITE},
-    {"timesheets.fill_all", OP_ADMIN, timesheet_fill_all, OP_WRITE},
-    {"timesheets.save", OP_ADMIN, timesheet_save, OP_WRITE},
-    {"timesheets.post", OP_ADMIN, timesheet_post, OP_WRITE},
-    {"timesheets.unpost", OP_ADMIN, timesheet_unpost, OP_WRITE},
-    {"timesheets.action", OP_ADMIN, timesheet_action, OP_WRITE},
-    {NULL, 0, NULL, 0},
+    {"timesheets.list", OP_ADMIN, timesheet_list, 0, timesheet_month_args},
+    {"timesheets.get", OP_ADMIN, timesheet_get, 0, timesheet_doc_args},
+    {"timesheets.fill", OP_ADMIN, timesheet_fill, OP_WRITE, timesheet_doc_args},
+    {"timesheets.fill_all", OP_ADMIN, timesheet_fill_all, OP_WRITE, timesheet_month_args},
+    {"timesheets.save", OP_ADMIN, timesheet_save, OP_WRITE, timesheet_save_args},
+    {"timesheets.post", OP_ADMIN, timesheet_post, OP_WRITE, timesheet_doc_args},
+    {"timesheets.unpost", OP_ADMIN, timesheet_unpost, OP_WRITE, timesheet_doc_args},
+    {"timesheets.action", OP_ADMIN, timesheet_action, OP_WRITE, timesheet_action_args},
+    {NULL, 0, NULL, 0, NULL},
 };

@@ -30,8 +30,9 @@ int worktime_arg_date(struct ctx *ctx, const char *name, int required, int *out)
 		return 1;
 	}
 	if (!json_object_is_type(v, json_type_string) ||
-	    date_parse(json_object_get_string(v), out) < 0)
-		return ctx_field_code(ctx, name, "date", "Дата в виде ГГГГ-ММ-ДД с %d по %d год",
+	    date_parse_input(json_object_get_string(v), out) < 0)
+		return ctx_field_code(ctx, name, "date",
+		                      "Дата в виде ДД.ММ.ГГГГ или ГГГГ-ММ-ДД с %d по %d год",
 		                      DATE_MIN_YEAR, DATE_MAX_YEAR);
 	return 0;
 }

@@ -52,7 +52,7 @@ int worktime_month_load(struct ctx *ctx, int year, int month, const int64_t *ids
 
 /* ---- arguments ---- */
 
-/* A "YYYY-MM-DD" argument. 0 (found), 1 (missing and optional: *out =
+/* A "YYYY-MM-DD" or "DD.MM.YYYY" argument. 0 (found), 1 (missing and optional: *out =
  * DATE_NONE) or -1 (field error). */
 int worktime_arg_date(struct ctx *ctx, const char *name, int required, int *out);
 /* A "YYYY-MM" argument. 0 or -1 (field error). */

@@ -515,7 +515,7 @@ class PayrollInputs(unittest.TestCase):
     def test_child_deductions(self):
         eid = self.employee("Многодетный", [("2020-01-01", 60000)])
         path = "/api/admin/employees/%d/ndfl-children" % eid
-        r = self.admin.put(path, {"children": [{"order": 0, "from": "01.01.2024", "extra": 1}]})
+        r = self.admin.put(path, {"children": [{"order": 0, "from": "31.02.2024", "extra": 1}]})
         self.assertEqual(r.status, 422, r)
         self.assertEqual(set(r.json()["error"]["fields"]),
                          {"children[0].order", "children[0].from", "children[0].extra"})

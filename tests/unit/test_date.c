@@ -183,8 +183,43 @@ TEST(test_ru_months)
 	CHECK_STR(ru_format_date_long(date_from_ymd(2025, 5, 1), b, sizeof(b)), "1 мая 2025 г.");
 }
 
+/* Input also takes DD.MM.YYYY (DESIGN.md); answers stay ISO. */
+TEST(test_date_parse_input)
+{
+	static const struct {
+		const char *in;
+		int y, m, d; /* y == 0: refused */
+	} cases[] = {
+	    {"2025-04-01", 2025, 4, 1},  {"01.04.2025", 2025, 4, 1},
+	    {"29.02.2024", 2024, 2, 29}, {"31.12.2199", 2199, 12, 31},
+	    {"01.01.1900", 1900, 1, 1},  {"29.02.2025", 0, 0, 0},
+	    {"31.04.2025", 0, 0, 0},     {"1.04.2025", 0, 0, 0},
+	    {"01.4.2025", 0, 0, 0},      {"01.04.25", 0, 0, 0},
+	    {"01.04.2025x", 0, 0, 0},    {"01-04-2025", 0, 0, 0},
+	    {"01.04.1899", 0, 0, 0},     {"", 0, 0, 0},
+	    {"01.04.", 0, 0, 0},
+	};
+	int d;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int rc = date_parse_input(cases[i].in, &d);
+		if (cases[i].y == 0) {
+			if (rc == 0)
+				fprintf(stderr, "accepted %s\n", cases[i].in);
+			CHECK_INT(rc, -1);
+		} else {
+			CHECK_INT(rc, 0);
+			CHECK_INT(d, date_from_ymd(cases[i].y, cases[i].m, cases[i].d));
+		}
+	}
+	CHECK_INT(date_parse_input(NULL, &d), -1);
+	/* the strict parser stays strict */
+	CHECK_INT(date_parse("01.04.2025", &d), -1);
+}
+
 int main(void)
 {
+	RUN(test_date_parse_input);
 	RUN(test_date_known_days);
 	RUN(test_date_round_trip_all);
 	RUN(test_date_days_in_month);

@@ -1,0 +1,214 @@
+/* Declared arguments of operations (core/args.h): what each type accepts,
+ * what it is normalized to, and the field error of what it refuses; and
+ * every operation table passing dispatch_init's checks. */
+#include "args.h"
+#include "check.h"
+#include "dispatch.h"
+#include "ops.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char *const kinds[] = {"week", "cycle", NULL};
+
+static const struct op_arg decls[] = {
+    /* 0 */ {"id", ARG_INT, ARG_REQUIRED, .min = 1, .max = 1000, .example = "1"},
+    /* 1 */ {"note", ARG_STR, 0, .max = 5},
+    /* 2 */ {.name = "flag", .type = ARG_BOOL},
+    /* 3 */ ARG_ROW_DATE("from", 0),
+    /* 4 */ ARG_ROW_MONTH("month", ARG_REQUIRED),
+    /* 5 */ {"rate", ARG_MONEY, 0, .min = 0, .max = 100000000},
+    /* 6 */ {"hours", ARG_HOURS, 0, .max = 2400},
+    /* 7 */ {"kind", ARG_ENUM, 0, .values = kinds, .hint = "Вид графика: week или cycle"},
+    /* 8 */ {.name = "obj", .type = ARG_OBJECT},
+    /* 9 */ {"list", ARG_ARRAY, 0, .min = 1, .max = 3},
+    /* 10 */ {"ids", ARG_ARRAY, ARG_OR_TEXT, .min = 0, .max = 3},
+    /* 11 */ {"name", ARG_STR, ARG_REQUIRED, .max = 10, .example = "\"x\""},
+    /* 12 */ {"text", ARG_STR, ARG_MULTILINE, .max = 10},
+    ARG_END,
+};
+
+struct acase {
+	int decl;
+	const char *in; /* JSON text; NULL: the argument is missing */
+	enum args_verdict want;
+	const char *out;  /* ARGS_REPLACE: the normalized JSON text; ARGS_BAD: the code */
+	const char *hint; /* ARGS_BAD: a fragment of the sentence */
+};
+
+static const struct acase cases[] = {
+    /* integers: JSON numbers and decimal text (query strings, forms) */
+    {0, "5", ARGS_KEEP, NULL, NULL},
+    {0, "\"42\"", ARGS_REPLACE, "42", NULL},
+    {0, "0", ARGS_BAD, "invalid", "от 1 до 1000"},
+    {0, "1001", ARGS_BAD, "invalid", NULL},
+    {0, "\"4x\"", ARGS_BAD, "invalid", NULL},
+    {0, "\" 4\"", ARGS_BAD, "invalid", NULL},
+    {0, "4.0", ARGS_BAD, "invalid", NULL},
+    {0, "true", ARGS_BAD, "invalid", NULL},
+    {0, NULL, ARGS_BAD, "required", "Обязательное"},
+    {0, "null", ARGS_BAD, "required", NULL},
+    {0, "\"\"", ARGS_BAD, "required", NULL},
+    /* strings: type, characters (not bytes), control characters, UTF-8 */
+    {1, "\"абвгд\"", ARGS_KEEP, NULL, NULL},
+    {1, "\"абвгде\"", ARGS_BAD, "too_long", "Не длиннее 5"},
+    {1, "12345", ARGS_BAD, "type", "строка"},
+    {1, "\"a\\u0000b\"", ARGS_BAD, "control", NULL},
+    {1, "\"a\\nb\"", ARGS_BAD, "control", NULL},
+    {1, "\"a\\tb\"", ARGS_KEEP, NULL, NULL},
+    {1, "\"\"", ARGS_KEEP, NULL, NULL},
+    {1, "null", ARGS_KEEP, NULL, NULL}, /* json-c: a null member is NULL, as missing */
+    {1, NULL, ARGS_KEEP, NULL, NULL},
+    {11, "\"\"", ARGS_BAD, "required", NULL},
+    {12, "\"a\\r\\nb\"", ARGS_KEEP, NULL, NULL},
+    {12, "\"a\\u0001\"", ARGS_BAD, "control", NULL},
+    /* booleans: JSON, or what HTML forms send */
+    {2, "true", ARGS_KEEP, NULL, NULL},
+    {2, "\"on\"", ARGS_REPLACE, "true", NULL},
+    {2, "\"1\"", ARGS_REPLACE, "true", NULL},
+    {2, "\"true\"", ARGS_REPLACE, "true", NULL},
+    {2, "\"false\"", ARGS_REPLACE, "false", NULL},
+    {2, "\"0\"", ARGS_REPLACE, "false", NULL},
+    {2, "\"yes\"", ARGS_BAD, "type", "true или false"},
+    {2, "1", ARGS_BAD, "type", NULL},
+    {2, "\"\"", ARGS_ABSENT, NULL, NULL},
+    /* dates: ISO or DD.MM.YYYY in, ISO out */
+    {3, "\"2025-04-01\"", ARGS_KEEP, NULL, NULL},
+    {3, "\"01.04.2025\"", ARGS_REPLACE, "\"2025-04-01\"", NULL},
+    {3, "\"29.02.2024\"", ARGS_REPLACE, "\"2024-02-29\"", NULL},
+    {3, "\"29.02.2025\"", ARGS_BAD, "date", "ДД.ММ.ГГГГ"},
+    {3, "\"1.4.2025\"", ARGS_BAD, "date", NULL},
+    {3, "\"01.04.2025 \"", ARGS_BAD, "date", NULL},
+    {3, "\"2025-4-1\"", ARGS_BAD, "date", NULL},
+    {3, "20250401", ARGS_BAD, "date", NULL},
+    {3, "\"\"", ARGS_ABSENT, NULL, NULL},
+    /* months */
+    {4, "\"2025-04\"", ARGS_KEEP, NULL, NULL},
+    {4, "\"2025-13\"", ARGS_BAD, "month", "ГГГГ-ММ"},
+    {4, "\"04.2025\"", ARGS_BAD, "month", NULL},
+    {4, "\"\"", ARGS_BAD, "required", NULL},
+    /* money: text or a JSON number, to the API's text */
+    {5, "\"30000\"", ARGS_REPLACE, "\"30000.00\"", NULL},
+    {5, "30000.5", ARGS_REPLACE, "\"30000.50\"", NULL},
+    {5, "\"30 000\"", ARGS_REPLACE, "\"30000.00\"", NULL},
+    {5, "\"80 000,50 \u20bd\"", ARGS_REPLACE, "\"80000.50\"", NULL},
+    {5, "\"80 00\"", ARGS_BAD, "money", "80 000,50"},
+    {5, "\"1000000.01\"", ARGS_BAD, "money", NULL},
+    {5, "\"-5\"", ARGS_BAD, "money", NULL},
+    {5, "\"много\"", ARGS_BAD, "money", NULL},
+    /* hours */
+    {6, "8", ARGS_KEEP, NULL, NULL},
+    {6, "7.2", ARGS_KEEP, NULL, NULL},
+    {6, "\"7,2\"", ARGS_KEEP, NULL, NULL},
+    {6, "24.01", ARGS_BAD, "hours", "Часы: от 0 до 24"},
+    {6, "\"x\"", ARGS_BAD, "hours", NULL},
+    {6, "-1", ARGS_BAD, "hours", NULL},
+    /* enums: the hint is the message */
+    {7, "\"cycle\"", ARGS_KEEP, NULL, NULL},
+    {7, "\"month\"", ARGS_BAD, "invalid", "Вид графика: week или cycle"},
+    {7, "7", ARGS_BAD, "invalid", NULL},
+    {7, "\"\"", ARGS_ABSENT, NULL, NULL},
+    /* objects and arrays */
+    {8, "{}", ARGS_KEEP, NULL, NULL},
+    {8, "[]", ARGS_BAD, "type", "объект"},
+    {8, "\"{}\"", ARGS_BAD, "type", NULL},
+    {9, "[1]", ARGS_KEEP, NULL, NULL},
+    {9, "[]", ARGS_BAD, "invalid", "от 1 до 3"},
+    {9, "[1, 2, 3, 4]", ARGS_BAD, "invalid", NULL},
+    {9, "\"1,2\"", ARGS_BAD, "invalid", NULL},
+    {10, "\"1,2\"", ARGS_KEEP, NULL, NULL},
+    {10, "[1, 2]", ARGS_KEEP, NULL, NULL},
+    {10, "\"a\\u0001\"", ARGS_BAD, "control", NULL},
+};
+
+TEST(test_arg_cases)
+{
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct acase *c = &cases[i];
+		json_object *in = c->in ? json_tokener_parse(c->in) : NULL, *out = NULL;
+		const char *code, *why;
+		char buf[256];
+		enum args_verdict r;
+
+		if (c->in && in == NULL && strcmp(c->in, "null") != 0) {
+			fprintf(stderr, "case %zu: bad JSON %s\n", i, c->in);
+			CHECK(0);
+			continue;
+		}
+		r = args_check_value(&decls[c->decl], in, &out, &code, &why, buf, sizeof(buf));
+		if (r != c->want)
+			fprintf(stderr, "case %zu (%s %s): verdict %d, want %d (%s)\n", i,
+			        decls[c->decl].name, c->in ? c->in : "missing", r, c->want,
+			        why ? why : "");
+		CHECK_INT(r, c->want);
+		if (r == ARGS_REPLACE && c->want == ARGS_REPLACE)
+			CHECK_STR(json_object_to_json_string_ext(out, JSON_C_TO_STRING_PLAIN),
+			          c->out);
+		if (r == ARGS_BAD && c->want == ARGS_BAD) {
+			CHECK_STR(code, c->out);
+			CHECK(why && *why);
+			if (c->hint && (why == NULL || strstr(why, c->hint) == NULL)) {
+				fprintf(stderr, "case %zu: \"%s\" lacks \"%s\"\n", i, why, c->hint);
+				CHECK(0);
+			}
+		}
+		json_object_put(in);
+		json_object_put(out);
+	}
+}
+
+/* Bytes that are not UTF-8 in a string are named as such (json-c builds
+ * such strings when a caller does; the frame parser refuses them). */
+TEST(test_arg_not_utf8)
+{
+	json_object *v = json_object_new_string("caf\xe9"), *out = NULL;
+	const char *code, *why;
+	char buf[128];
+
+	CHECK_INT(args_check_value(&decls[1], v, &out, &code, &why, buf, sizeof(buf)), ARGS_BAD);
+	CHECK_STR(code, "encoding");
+	CHECK_INT(args_check_value(&decls[3], v, &out, &code, &why, buf, sizeof(buf)), ARGS_BAD);
+	CHECK_STR(code, "encoding");
+	json_object_put(v);
+}
+
+TEST(test_selfcheck)
+{
+	static const struct op_arg no_example[] = {
+	    {"id", ARG_INT, ARG_REQUIRED, .min = 1, .max = 9}, ARG_END};
+	static const struct op_arg bad_example[] = {
+	    {"id", ARG_INT, ARG_REQUIRED, .min = 1, .max = 9, .example = "10"}, ARG_END};
+	const char *bad;
+
+	CHECK_INT(args_selfcheck(decls, &bad), 0);
+	if (bad)
+		fprintf(stderr, "selfcheck: %s\n", bad);
+	CHECK_INT(args_selfcheck(no_example, &bad), -1);
+	CHECK_STR(bad, "id");
+	CHECK_INT(args_selfcheck(bad_example, &bad), -1);
+}
+
+/* Every operation of every module: a declaration whose required arguments
+ * carry valid examples, and no name twice. */
+TEST(test_every_operation_declares)
+{
+	int ops = 0;
+
+	CHECK_INT(dispatch_init(), 0);
+	for (int t = 0; ops_tables[t]; t++)
+		for (const struct op *op = ops_tables[t]; op->name; op++) {
+			CHECK(op->args != NULL);
+			CHECK(dispatch_find(op->name) == op);
+			ops++;
+		}
+	CHECK(ops > 50);
+}
+
+int main(void)
+{
+	RUN(test_arg_cases);
+	RUN(test_arg_not_utf8);
+	RUN(test_selfcheck);
+	RUN(test_every_operation_declares);
+	return check_report();
+}

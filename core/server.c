@@ -260,6 +260,17 @@ static void server_conn_event(struct server *s, struct conn *c, uint32_t events)
 		server_read(s, c);
 }
 
+/* Starts every background task that is due or was kicked. */
+static void server_start_tasks(struct server *s)
+{
+	struct job *job;
+
+	while (!s->stopping && (job = tasks_due(server_now_ms())) != NULL) {
+		s->tasks_running++;
+		pool_submit(s->pool, job);
+	}
+}
+
 static void server_jobs_done(struct server *s)
 {
 	uint64_t n;
@@ -290,6 +301,9 @@ static void server_jobs_done(struct server *s)
 		}
 		job_free(job);
 	}
+	/* a request or task that queued work for a task (tasks_kick: a code's
+	 * SMS, a new cabinet's email) has it started now, not at the next tick */
+	server_start_tasks(s);
 }
 
 static void server_reload(void)
@@ -354,14 +368,10 @@ static void server_signal(struct server *s)
 static void server_tick(struct server *s)
 {
 	uint64_t n;
-	struct job *job;
 
 	if (read(s->tick_fd, &n, sizeof(n)) < 0 || s->stopping)
 		return;
-	while ((job = tasks_due(server_now_ms())) != NULL) {
-		s->tasks_running++;
-		pool_submit(s->pool, job);
-	}
+	server_start_tasks(s);
 }
 
 static int server_timerfd(int64_t interval_ms)

@@ -53,9 +53,35 @@ void tasks_finished(void *task_arg)
 	t->running = 0;
 }
 
+_Static_assert(sizeof(tasks) / sizeof(tasks[0]) <= 32, "tasks_held has a bit per task");
+
+/* The kicks of the job running on this thread, by index in tasks[]. */
+static _Thread_local unsigned tasks_held;
+static _Thread_local int tasks_in_job;
+
 void tasks_kick(const char *name)
 {
-	for (struct task *t = tasks; t->name; t++)
-		if (strcmp(t->name, name) == 0)
+	for (struct task *t = tasks; t->name; t++) {
+		if (strcmp(t->name, name) != 0)
+			continue;
+		if (tasks_in_job)
+			tasks_held |= 1u << (t - tasks);
+		else
 			atomic_store(&t->kicked, 1);
+	}
+}
+
+void tasks_job_begin(void)
+{
+	tasks_in_job = 1;
+	tasks_held = 0;
+}
+
+void tasks_job_end(void)
+{
+	for (struct task *t = tasks; t->name; t++)
+		if (tasks_held & (1u << (t - tasks)))
+			atomic_store(&t->kicked, 1);
+	tasks_held = 0;
+	tasks_in_job = 0;
 }

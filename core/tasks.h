@@ -3,9 +3,11 @@
  *
  * A task is a row of the table in tasks.c: a name, an interval and a
  * function that runs on a worker with its own database connection (and so
- * its own transactions). The main loop asks every second which tasks are
- * due; a task never runs twice at once. tasks_kick() makes a task due now
- * (e.g. the outbox sender right after a message was queued).
+ * its own transactions). The main loop asks which tasks are due every
+ * second and whenever a request or task has finished; a task never runs
+ * twice at once. tasks_kick() makes a task due now (e.g. the outbox sender
+ * right after a message was queued): it starts as soon as the request or
+ * task that queued the message is done, so it sees what was committed.
  */
 #ifndef CABINET_TASKS_H
 #define CABINET_TASKS_H
@@ -18,7 +20,13 @@
 struct job *tasks_due(int64_t now_ms);
 /* The job of a task has come back. Main thread only. */
 void tasks_finished(void *task_arg);
-/* Any thread: run the named task at the next tick. */
+/* Any thread: run the named task soon. Inside a job (between
+ * tasks_job_begin and tasks_job_end on a worker) the kick takes effect when
+ * the job ends, after its transaction committed: a task started earlier
+ * would not see the work queued for it. */
 void tasks_kick(const char *name);
+/* A worker runs a job: the kicks it makes are held until tasks_job_end. */
+void tasks_job_begin(void);
+void tasks_job_end(void);
 
 #endif

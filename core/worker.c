@@ -2,6 +2,7 @@
 
 #include "dispatch.h"
 #include "log.h"
+#include "tasks.h"
 
 #include <malloc.h>
 #include <pthread.h>
@@ -64,6 +65,7 @@ static void *worker_main(void *arg)
 	struct job *job;
 
 	while ((job = pool_take(w->pool)) != NULL) {
+		tasks_job_begin();
 		if (job->task)
 			job->task(&w->db, w->arena, job->task_arg);
 		else
@@ -77,6 +79,7 @@ static void *worker_main(void *arg)
 		 * the largest request they ever served. Give them back. */
 		if (job->blob_len >= WORKER_TRIM_BLOB)
 			malloc_trim(0);
+		tasks_job_end(); /* its kicks, now that it committed */
 		w->pool->done(job, w->pool->done_arg);
 	}
 	return NULL;

@@ -64,6 +64,9 @@ struct admin_page {
 #define PAYSLIP_VARS  "{\"print\": \"payslip\"}"
 #define ACTIVATE_VARS "{\"base\": \"/admin/activate\", \"submit\": \"Активировать и войти\"}"
 #define RESET_VARS    "{\"base\": \"/admin/reset\", \"submit\": \"Сменить пароль и войти\"}"
+#define EDIT_VARS     "{\"edit\": true}"
+#define STAFF_TITLE   "Сотрудники"
+#define KEYS_TITLE    "Ключи API для обмена"
 
 static const struct admin_page admin_pages[] = {
 	{"GET", "/admin", "dashboard.get", "home", NULL, "Главная", PAGE_AUTH, NULL, NULL},
@@ -146,6 +149,31 @@ static const struct admin_page admin_pages[] = {
 	 NULL, "Расчётный листок", PAGE_AUTH, NULL, PAYSLIP_VARS},
 	{"GET", "/admin/payroll/{month}/payslips", "payslips.admin_month", "payslips", NULL,
 	 "Расчётные листки", PAGE_AUTH, NULL, PAYSLIP_VARS},
+	/* staff (the "new" page before the card's {id}) */
+	{"GET", "/admin/employees", "staff.index", "employees", NULL, STAFF_TITLE, PAGE_AUTH, NULL,
+	 NULL},
+	{"GET", "/admin/employees/new", "staff.form", "employee_form", NULL, "Новый сотрудник",
+	 PAGE_AUTH, NULL, NULL},
+	{"POST", "/admin/employees/new", "staff.create", "employee_form", "/admin/employees/{id}",
+	 "Новый сотрудник", PAGE_AUTH, "staff.form", NULL},
+	{"GET", "/admin/employees/{id}", "staff.card", "employee", NULL, "Карточка сотрудника",
+	 PAGE_AUTH, NULL, NULL},
+	{"GET", "/admin/employees/{id}/edit", "staff.form", "employee_form", NULL,
+	 "Изменение данных сотрудника", PAGE_AUTH, NULL, EDIT_VARS},
+	{"POST", "/admin/employees/{id}/edit", "staff.update", "employee_form",
+	 "/admin/employees/{id}", "Изменение данных сотрудника", PAGE_AUTH, "staff.form", EDIT_VARS},
+	{"GET", "/admin/departments", "staff.structure", "departments", NULL,
+	 "Организации и подразделения", PAGE_AUTH, NULL, NULL},
+	{"GET", "/admin/positions", "staff.structure", "positions", NULL, "Должности", PAGE_AUTH,
+	 NULL, NULL},
+	{"GET", "/admin/api-keys", "api_keys.list", "api_keys", NULL, KEYS_TITLE, PAGE_AUTH, NULL,
+	 NULL},
+	{"POST", "/admin/api-keys", "api_keys.create", "api_keys", NULL, KEYS_TITLE,
+	 PAGE_AUTH | PAGE_RENDER, "api_keys.list", NULL},
+	{"POST", "/admin/api-keys/{id}/delete", "api_keys.delete", "api_keys", "/admin/api-keys",
+	 KEYS_TITLE, PAGE_AUTH, "api_keys.list", NULL},
+	{"GET", "/admin/exchange-log", "exchange.log_admin", "exchange_log", NULL, "Журнал обмена",
+	 PAGE_AUTH, NULL, NULL},
 	{"GET", "/admin/employees/{id}/pay", "payterms.list", "payterms", NULL, "Условия оплаты",
 	 PAGE_AUTH, NULL, NULL},
 	{"POST", "/admin/employees/{id}/pay", "payterms.set", "payterms", "/admin/employees/{id}/pay",
@@ -246,10 +274,11 @@ static const char *admin_home(json_object *msg)
 }
 
 /* A redirect target with {name} replaced by the request's argument (route
- * parameter or form field) of that name; only [A-Za-z0-9_-] is copied, so
- * the target stays a path on this site. */
-static const char *admin_redirect_target(const char *pattern, json_object *args, char *out,
-					 size_t n)
+ * parameter or form field) of that name, else by the operation's result's
+ * (the id of what a form created); only [A-Za-z0-9_-] is copied, so the
+ * target stays a path on this site. */
+static const char *admin_redirect_target(const char *pattern, json_object *args,
+                                         json_object *result, char *out, size_t n)
 {
 	size_t o = 0;
 
@@ -259,7 +288,10 @@ static const char *admin_redirect_target(const char *pattern, json_object *args,
 			char name[64];
 			const char *v;
 			snprintf(name, sizeof(name), "%.*s", (int)(end - p - 1), p + 1);
-			v = jsonx_get_str(args, name);
+			v = jsonx_get(args, name) ? json_object_get_string(jsonx_get(args, name))
+			    : jsonx_get(result, name)
+			        ? json_object_get_string(jsonx_get(result, name))
+			        : NULL;
 			for (; v && *v && o + 1 < n; v++)
 				if ((*v >= 'a' && *v <= 'z') || (*v >= 'A' && *v <= 'Z') ||
 				    (*v >= '0' && *v <= '9') || *v == '-' || *v == '_')
@@ -492,10 +524,12 @@ static void admin_handle(struct web_request *req)
 			if (page->redirect && strcmp(page->redirect, ADMIN_HOME) == 0)
 				web_redirect(req, admin_home(reply.msg));
 			else
-				web_redirect(req, page->redirect ? admin_redirect_target(
-									   page->redirect, args, target,
-									   sizeof(target))
-								 : req->path);
+				web_redirect(req, page->redirect
+						      ? admin_redirect_target(
+							    page->redirect, args,
+							    jsonx_get_obj(reply.msg, "result"), target,
+							    sizeof(target))
+						      : req->path);
 			goto out;
 		}
 		if (jsonx_get(reply.msg, "error")) {

@@ -1293,6 +1293,21 @@ static int exchange_personal_file(struct ctx *ctx)
 	return x_run(ctx, EXCHANGE_PERSONAL_FILE);
 }
 
+/* What a log row's route was, for people. */
+static const char *x_route_title(const char *route)
+{
+	static const char *const t[][2] = {
+	    {"organizations", "Организации"}, {"departments", "Подразделения"},
+	    {"positions", "Должности"},       {"employees", "Сотрудники"},
+	    {"personal-file", "Личное дело"}, {"csv", "Загрузка из файла CSV"},
+	};
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (strcmp(t[i][0], route) == 0)
+			return t[i][1];
+	return route;
+}
+
 /* GET /api/exchange/v1/log, GET /api/admin/exchange-log */
 static int exchange_log_list(struct ctx *ctx)
 {
@@ -1320,6 +1335,7 @@ static int exchange_log_list(struct ctx *ctx)
 		jsonx_set_str(o, "at", PQgetvalue(res, i, 0));
 		jsonx_set_str(o, "key", PQgetisnull(res, i, 1) ? NULL : PQgetvalue(res, i, 1));
 		jsonx_set_str(o, "route", PQgetvalue(res, i, 2));
+		jsonx_set_str(o, "route_title", x_route_title(PQgetvalue(res, i, 2)));
 		jsonx_set_int(o, "created", atoi(PQgetvalue(res, i, 3)));
 		jsonx_set_int(o, "updated", atoi(PQgetvalue(res, i, 4)));
 		jsonx_set_int(o, "unchanged", atoi(PQgetvalue(res, i, 5)));
@@ -1393,7 +1409,8 @@ static int exchange_keys_create(struct ctx *ctx)
 	jsonx_set_int(ctx_result(ctx), "id", atoll(PQgetvalue(res, 0, 0)));
 	jsonx_set_str(ctx_result(ctx), "key", key);
 	jsonx_set_str(ctx_result(ctx), "name", name);
-	return 0;
+	/* the keys, the new one among them: the page shows both */
+	return exchange_keys_list(ctx);
 }
 
 static int exchange_keys_delete(struct ctx *ctx)
@@ -1484,8 +1501,11 @@ static int x_admin_save(struct ctx *ctx, const char *ext)
 		return -1;
 	json_object_array_add(items, json_object_get(item));
 	if (exchange_upsert(ctx, EXCHANGE_EMPLOYEES, items, 1, &c, &id) < 0) {
-		/* the item's fields are the form's: items[0].email -> email */
+		/* the item's fields are the form's: items[0].email -> email; the
+		 * batch's message ("Пакет не принят...") is not the form's */
 		json_object *f = ctx->error_fields, *k = ctx->error_codes;
+		if (ctx->error == PROTO_ERR_validation)
+			ctx->error_message = NULL;
 		if (f) {
 			json_object *nf = arena_own(ctx->arena, json_object_new_object()),
 			            *nk = arena_own(ctx->arena, json_object_new_object());

@@ -553,7 +553,8 @@ static int staff_structure(struct ctx *ctx)
 }
 
 static const char *const staff_status_values[] = {"working", "dismissed", NULL};
-static const struct op_arg staff_search_args[] = {
+/* also the list page's (staff_pages.c) */
+const struct op_arg staff_search_args[] = {
     {"q", ARG_STR, 0, .max = 200},
     {"department", ARG_STR, 0, .max = 100},
     {"status", ARG_ENUM, 0, .values = staff_status_values,

@@ -69,6 +69,9 @@ enum staff_rule { STAFF_RULE_NONE, STAFF_RULE_DEPARTMENT_HEAD, STAFF_RULE_ORGANI
 int staff_manager(struct ctx *ctx, int64_t employee_id, int64_t *manager_id, enum staff_rule *rule);
 const char *staff_rule_name(enum staff_rule rule);
 
+/* The arguments of staff.search (its filters), also the list page's. */
+extern const struct op_arg staff_search_args[];
+
 /* "***-***-*** 64" for an 11-digit SNILS, "********1234" for an INN, in
  * arena memory; NULL for NULL. */
 const char *staff_mask_snils(struct ctx *ctx, const char *snils);

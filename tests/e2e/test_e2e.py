@@ -2,6 +2,7 @@
 of this folder (playwright-core driving Debian's headless Chromium) against
 it. Needs `npm ci` here and /usr/bin/chromium (scripts/test.sh does both)."""
 import glob
+import json
 import os
 import shutil
 import subprocess
@@ -44,6 +45,61 @@ def seed_employee(s):
     assert p.returncode == 0, p.stdout
 
 
+STAFF_LOGIN = "kadry@kadry.example"
+STAFF_PASSWORD = "Kadry-Zima-2026"
+
+
+def seed_staff(s):
+    """Tenant "kadry" as an accounting system leaves it: an organization, a
+    department tree (Цех №1 under Производство) with heads, positions, four
+    employees, and a personal file with a record of every kind for
+    Смирнова; its administrator signs in with a password."""
+    tid, _, admin = tenant_with_admin(s, "kadry", "ООО «Кадры»")
+    key = admin.post("/api/admin/api-keys", {"name": "1С:ЗУП"}).json()["key"]
+
+    def put(what, items):
+        r = s.http("PUT", "/api/exchange/v1/" + what, raw=json.dumps({"items": items}).encode(),
+                   host="kadry.localhost", headers={"Authorization": "Bearer " + key,
+                                                    "Content-Type": "application/json"})
+        assert r.status == 200, r
+
+    put("organizations", [{"external_id": "o1", "name": "ООО «Кадры»", "inn": "7707083893"}])
+    put("positions", [{"external_id": "p-%d" % i, "name": n}
+                      for i, n in enumerate(["Директор", "Бухгалтер", "Мастер", "Технолог"])])
+    put("departments", [{"external_id": "d-cex", "name": "Цех №1", "parent": "d-prod"},
+                        {"external_id": "d-dir", "name": "Дирекция", "organization": "o1"},
+                        {"external_id": "d-prod", "name": "Производство", "organization": "o1"}])
+    people = [("0001", "Иванов Иван Иванович", "d-dir", "p-0", {}),
+              ("0002", "Петрова Мария Олеговна", "d-dir", "p-1", {}),
+              ("0003", "Кузнецов Олег Петрович", "d-prod", "p-2", {"phone": "+79120000003"}),
+              ("0004", "Смирнова Анна Сергеевна", "d-cex", "p-3", {"snils": "112-233-445 95",
+                                                                    "phone": "+79120000004"})]
+    put("employees", [dict({"external_id": "e" + n, "personnel_number": n, "full_name": name,
+                            "organization": "o1", "department": dep, "position": pos,
+                            "hired": "2024-01-15"}, **extra) for n, name, dep, pos, extra in people])
+    put("departments", [{"external_id": "d-prod", "head": "e0003"}, {"external_id": "d-cex", "head": "e0003"},
+                        {"external_id": "d-dir", "head": "e0001"}])
+    rec = lambda n, kind, **kw: dict({"external_id": "r%d" % n, "employee": "e0004", "kind": kind}, **kw)
+    put("personal-file", [
+        rec(1, "employment", event="hire", date_from="2024-01-15", position="Технолог", department="Цех №1",
+            order_number="7-к", order_date="2024-01-12"),
+        rec(2, "vacation", type="ежегодный", days=14, date_from="2024-07-01", date_to="2024-07-14"),
+        rec(3, "trip", destination="Казань", purpose="наладка линии", date_from="2024-09-02",
+            date_to="2024-09-06"),
+        rec(4, "seniority", type="total", years=12, months=4, date_from="2025-01-01"),
+        rec(5, "attestation", result="соответствует", next_date="2027-03-01", date_from="2024-03-01"),
+        rec(6, "education", institution="МГТУ им. Баумана", speciality="технология машиностроения",
+            year=2010),
+        rec(7, "training", course="Охрана труда", organization="УЦ «Профи»", hours=40,
+            date_from="2025-03-01", date_to="2025-03-10")])
+    # last: a new password ends the user's sessions (the fixture's one above)
+    s.psql("UPDATE users SET email = %s WHERE tenant_id = %d" % (sql_quote(STAFF_LOGIN), tid))
+    p = subprocess.run([os.path.join(s.env["CABINET_BUILD_DIR"], "core", "cabinetctl"), "-c", s.conf,
+                        "user", "password", "kadry", STAFF_LOGIN], input=STAFF_PASSWORD + "\n",
+                       text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    assert p.returncode == 0, p.stdout
+
+
 class Browser(unittest.TestCase):
     def test_browser_suites(self):
         self.assertTrue(os.path.isdir(os.path.join(HERE, "node_modules", "playwright-core")),
@@ -54,10 +110,12 @@ class Browser(unittest.TestCase):
         # a person's browser: every limit of the nginx site applies
         with Stack("e2e", env={"CABINET_NGINX_LIMITS": "on"}) as s:
             seed_employee(s)
+            seed_staff(s)
             env = dict(os.environ, CABINET_E2E_URL="http://localhost:%d" % s.port,
                        CABINET_E2E_OUTBOX=os.path.join(s.var, "outbox.log"),
                        CABINET_E2E_ARTIFACTS=artifacts,
-                       CABINET_E2E_EMPLOYEE="slip:%s:%s" % (EMPLOYEE_EMAIL, EMPLOYEE_PASSWORD))
+                       CABINET_E2E_EMPLOYEE="slip:%s:%s" % (EMPLOYEE_EMAIL, EMPLOYEE_PASSWORD),
+                       CABINET_E2E_STAFF="kadry:%s:%s" % (STAFF_LOGIN, STAFF_PASSWORD))
             files = sorted(glob.glob(os.path.join(HERE, "*.test.mjs")))
             p = subprocess.run(["node", "--test", "--test-reporter=spec", *files], cwd=HERE, env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=300)

@@ -9,6 +9,7 @@ widths go to $CABINET_BUILD_DIR/e2e-pages/ (a test artifact), and with
 CABINET_GUIDE_IMG=DIR the pictures of docs/ru/guide.md are written to DIR."""
 import datetime
 import glob
+import json
 import os
 import shutil
 import subprocess
@@ -83,7 +84,47 @@ def seed(s):
                  "/api/admin/payroll/%s/calculate" % cur.strftime("%Y-%m")):
         r = api.post(path, {})
         assert r.status == 200, (path, r)
+    seed_staff(s, api, ids)
     return ids
+
+
+def seed_staff(s, api, ids):
+    """The staff pages' content: an organization, departments with a head,
+    positions, the first employee's place and a personal file record of
+    each kind, a key of the exchange and the log of its calls."""
+    key = api.post("/api/admin/api-keys", {"name": "1С:ЗУП"}).json()["key"]
+
+    def put(what, items):
+        r = s.http("PUT", "/api/exchange/v1/" + what, raw=json.dumps({"items": items}).encode(),
+                   host="stranitsy.localhost", headers={"Authorization": "Bearer " + key,
+                                                        "Content-Type": "application/json"})
+        assert r.status == 200, (what, r)
+
+    first = "local-%d" % ids[0]
+    # the tenant's one organization (seed above): its details, its head
+    org = s.psql("SELECT o.external_id FROM organizations o JOIN tenants t ON t.id = o.tenant_id "
+                 "WHERE t.subdomain = 'stranitsy'")
+    put("organizations", [{"external_id": org, "inn": "7707083893", "kpp": "773601001",
+                           "address": "Москва, ул. Лесная, 5", "head": first}])
+    put("positions", [{"external_id": "p-buh", "name": "Бухгалтер"}, {"external_id": "p-eng", "name": "Инженер"}])
+    put("departments", [{"external_id": "d-buh", "name": "Бухгалтерия", "organization": org, "head": first},
+                        {"external_id": "d-calc", "name": "Расчётный отдел", "parent": "d-buh"}])
+    put("employees", [{"external_id": first, "organization": org, "department": "d-calc",
+                       "position": "p-buh", "phone": "+79120000001", "snils": "112-233-445 95"},
+                      {"external_id": "local-%d" % ids[1], "organization": org, "position": "p-eng"}])
+    rec = lambda n, kind, **kw: dict({"external_id": "pf-%d" % n, "employee": first, "kind": kind}, **kw)
+    put("personal-file", [
+        rec(1, "employment", event="hire", date_from="2024-01-15", position="Бухгалтер",
+            order_number="3-к", order_date="2024-01-12"),
+        rec(2, "vacation", type="ежегодный", days=14, date_from="2025-07-01", date_to="2025-07-14"),
+        rec(3, "trip", destination="Тверь", purpose="сверка расчётов", date_from="2025-09-02",
+            date_to="2025-09-03"),
+        rec(4, "seniority", type="total", years=10, months=2, date_from="2025-01-01"),
+        rec(5, "attestation", result="соответствует", next_date="2027-03-01", date_from="2024-03-01"),
+        rec(6, "education", institution="Финансовый университет", speciality="бухгалтерский учёт",
+            year=2012),
+        rec(7, "training", course="1С:Зарплата и управление персоналом", hours=24,
+            date_from="2025-03-01", date_to="2025-03-03")])
 
 
 class Pages(unittest.TestCase):

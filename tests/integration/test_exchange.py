@@ -117,8 +117,9 @@ class Exchange(unittest.TestCase):
         # the log has both calls, with their counts and errors
         log = self.s.http("GET", "/api/exchange/v1/log?limit=50", host="obmen.localhost",
                           headers={"Authorization": "Bearer " + self.key}).json()["items"]
-        self.assertEqual(set(log[0]), {"at", "key", "route", "created", "updated", "unchanged", "errors",
-                                       "status", "at_ru", "user", "duration_ms", "ok"})
+        self.assertEqual(set(log[0]), {"at", "key", "route", "route_title", "created", "updated", "unchanged",
+                                       "errors", "status", "at_ru", "user", "duration_ms", "ok"})
+        self.assertEqual(log[0]["route_title"], "Сотрудники")
         self.assertEqual((log[0]["route"], log[0]["errors"], log[0]["key"]), ("employees", 2, "ЗУП"))
         self.assertEqual((log[1]["unchanged"], log[2]["created"]), (3, 3))
         self.assertEqual(self.admin.get("/api/admin/exchange-log").json()["items"][0]["errors"], 2)

@@ -531,9 +531,9 @@ b.test("a sick leave is entered with the keyboard only, the employee chosen from
   await page.keyboard.press("Tab");
   const from = form.locator('input[name="date_from"]');
   assert.ok(await from.evaluate((e) => e === document.activeElement), "Tab goes on to the dates");
-  await page.keyboard.type("2027-02-01");
+  await page.keyboard.type("01.02.2027"); // dates as people type them
   await page.keyboard.press("Tab");
-  await page.keyboard.type("2027-02-03");
+  await page.keyboard.type("03.02.2027");
   const submit = form.locator('button[type="submit"]');
   await tabTo(page, await submit.elementHandle(), "the submit button");
   const mark = markOf(page);
@@ -548,7 +548,7 @@ b.test("a sick leave is entered with the keyboard only, the employee chosen from
   for (let i = 0; i < 2; i++) {
     await page.fill('#form-deviation input[name="employee"]', "0003");
     await page.fill('#form-deviation input[name="code"]', "C"); // a Latin C
-    await page.fill('#form-deviation input[name="date"]', "2027-02-05");
+    await page.fill('#form-deviation input[name="date"]', "05.02.2027");
     await page.fill('#form-deviation input[name="hours"]', "1,5");
     await Promise.all([page.waitForNavigation(), page.click('#form-deviation button[type="submit"]')]);
   }

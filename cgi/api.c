@@ -253,6 +253,8 @@ static void api_answer(struct web_request *req, struct core_reply *reply)
 	if (status < 200 || status > 599)
 		status = 500;
 	web_apply_reply(req, reply->msg);
+	if (json_object_get_boolean(jsonx_get(reply->msg, "idempotent_replay")))
+		buf_puts(&req->headers, "Idempotent-Replayed: true\r\n");
 	if (blob && reply->blob) {
 		const char *type = jsonx_get_str(blob, "content_type");
 		const char *name = jsonx_get_str(blob, "filename");

@@ -95,7 +95,7 @@ static void web_request_init(struct web_request *req, FCGX_Request *f)
 	req->user_agent = web_param(f, "HTTP_USER_AGENT");
 	req->csrf_header = web_param(f, "HTTP_X_CSRF_TOKEN");
 	req->authorization = web_param(f, "HTTP_AUTHORIZATION");
-	req->idempotency_key = web_param(f, "HTTP_IDEMPOTENCY_KEY");
+	req->idempotency_key = FCGX_GetParam("HTTP_IDEMPOTENCY_KEY", f->envp); /* NULL: none */
 	req->origin = web_param(f, "HTTP_ORIGIN");
 	req->fetch_site = web_param(f, "HTTP_SEC_FETCH_SITE");
 	req->background = strcmp(web_param(f, "HTTP_X_CABINET_BACKGROUND"), "1") == 0;
@@ -218,9 +218,17 @@ json_object *web_auth(struct web_request *req, const char *csrf)
 		jsonx_set_str(auth, "fetch_site", req->fetch_site);
 	if (req->background)
 		jsonx_set_bool(auth, "background", 1);
-	if (*req->idempotency_key && strlen(req->idempotency_key) <= 200 &&
-	    http_utf8_valid(req->idempotency_key, strlen(req->idempotency_key)))
-		jsonx_set_str(auth, "idempotency_key", req->idempotency_key);
+	if (req->idempotency_key) {
+		/* the core checks the key; a byte that is not printable ASCII goes
+		 * as DEL and a longer key is cut just past the limit, so the core
+		 * still refuses it (422 naming Idempotency-Key) */
+		char key[PROTO_IDEMPOTENCY_KEY_MAX + 2];
+		size_t n = 0;
+		for (const char *p = req->idempotency_key; *p && n + 1 < sizeof(key); p++)
+			key[n++] = *p >= 0x20 && *p <= 0x7e ? *p : 0x7f;
+		key[n] = '\0';
+		jsonx_set_str(auth, "idempotency_key", key);
+	}
 	return auth;
 }
 

@@ -43,7 +43,7 @@ struct web_request {
 	const char *user_agent;
 	const char *csrf_header;   /* X-CSRF-Token */
 	const char *authorization; /* Authorization */
-	const char *idempotency_key; /* Idempotency-Key */
+	const char *idempotency_key; /* Idempotency-Key, NULL when not sent */
 	const char *origin;          /* Origin */
 	const char *fetch_site;      /* Sec-Fetch-Site */
 	int background;              /* X-Cabinet-Background: 1 (a page's polling) */

@@ -827,6 +827,6 @@ const struct op calendars_ops[] = {
     {"calendars.import", OP_ADMIN, calendars_import, OP_WRITE, calendars_import_args},
     {"calendars.export_xml", OP_ADMIN, calendars_export_xml, 0, calendars_year_args},
     {"calendars.export_json", OP_ADMIN, calendars_export_json, 0, calendars_year_args},
-    {"calendars.copy", OP_ADMIN, calendars_copy, OP_WRITE, calendars_copy_args},
+    {"calendars.copy", OP_ADMIN, calendars_copy, OP_WRITE | OP_IDEMPOTENT, calendars_copy_args},
     {NULL, 0, NULL, 0, NULL},
 };

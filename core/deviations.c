@@ -81,7 +81,8 @@ static int deviations_hour_code(const struct t13_code *c)
 }
 
 /* POST /api/admin/deviations {employee_id, code, date_from, date_to} or
- * {employee_id, code, date, hours} (С, РВ, Н), note optional. */
+ * {employee_id, code, date, hours} (С, РВ, Н), note optional; an
+ * Idempotency-Key is the dispatcher's. */
 static int deviations_create(struct ctx *ctx)
 {
 	const char *letter = ctx_arg_str(ctx, "code", 16, 1),
@@ -92,25 +93,6 @@ static int deviations_create(struct ctx *ctx)
 	int64_t employee;
 	PGresult *res;
 
-	const char *idem = jsonx_get_str(ctx->auth, "idempotency_key");
-
-	if (idem && *idem) { /* the same request again: the same document */
-		res = ctx_sql(ctx,
-		              "SELECT " DEVIATIONS_COLUMNS
-		              " FROM deviations WHERE tenant_id = $1 AND "
-		              "idempotency_key = $2",
-		              ctx_i64(ctx, ctx->tenant_id), idem);
-		if (res == NULL)
-			return -1;
-		if (PQntuples(res)) {
-			ctx->status = 201;
-			json_object_object_add(ctx_result(ctx), "deviation",
-			                       deviations_json(ctx, res, 0));
-			return 0;
-		}
-	} else {
-		idem = NULL;
-	}
 	if (worktime_arg_employee(ctx, "employee_id", "employee", 1, &employee) < 0)
 		bad = -1;
 	if (letter && (c == NULL || !(deviations_whole_day_code(c) || deviations_hour_code(c))))
@@ -205,13 +187,13 @@ static int deviations_create(struct ctx *ctx)
 	}
 	res = ctx_sql(ctx,
 	              "INSERT INTO deviations (tenant_id, employee_id, code, date_from, date_to, "
-	              "hours, whole_day, note, created_by, idempotency_key) VALUES ($1, $2, $3, "
-	              "$4, $5, $6, $7, nullif($8, ''), $9, $10) RETURNING " DEVIATIONS_COLUMNS,
+	              "hours, whole_day, note, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, "
+	              "nullif($8, ''), $9) RETURNING " DEVIATIONS_COLUMNS,
 	              ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, employee), ctx_i64(ctx, c->number),
 	              worktime_date_iso(ctx, from), worktime_date_iso(ctx, to),
 	              deviations_whole_day_code(c) ? NULL : ctx_i64(ctx, hours),
 	              deviations_whole_day_code(c) ? "t" : "f", note,
-	              ctx->user_id ? ctx_i64(ctx, ctx->user_id) : NULL, idem);
+	              ctx->user_id ? ctx_i64(ctx, ctx->user_id) : NULL);
 	if (res == NULL)
 		return -1;
 	json_object *detail = audit_detail("code", c->letter);
@@ -333,7 +315,8 @@ static const struct op_arg deviations_create_args[] = {
 const struct op deviations_ops[] = {
     {"deviations.list", OP_ADMIN, deviations_list, 0, deviations_list_args},
     {"deviations.get", OP_ADMIN, deviations_get, 0, deviations_id_args},
-    {"deviations.create", OP_ADMIN, deviations_create, OP_WRITE, deviations_create_args},
+    {"deviations.create", OP_ADMIN, deviations_create, OP_WRITE | OP_IDEMPOTENT,
+     deviations_create_args},
     {"deviations.delete", OP_ADMIN, deviations_delete, OP_WRITE, deviations_id_args},
     {NULL, 0, NULL, 0, NULL},
 };

@@ -1,5 +1,6 @@
 #include "dispatch.h"
 
+#include "idempotency.h"
 #include "jsonx.h"
 #include "log.h"
 #include "ops.h"
@@ -32,6 +33,10 @@ static int dispatch_check_declaration(const struct op *op)
 
 	if (op->args == NULL) {
 		log_error("dispatch_init", "error=no_declared_args op=%s", op->name);
+		return -1;
+	}
+	if ((op->flags & OP_IDEMPOTENT) && ((op->flags & OP_NO_TX) || !(op->flags & OP_WRITE))) {
+		log_error("dispatch_init", "error=idempotent_needs_write_tx op=%s", op->name);
 		return -1;
 	}
 	if (args_selfcheck(op->args, &bad) < 0) {
@@ -99,7 +104,10 @@ json_object *dispatch_describe(const struct cfg *cfg)
 	static const struct {
 		unsigned bit;
 		const char *name;
-	} flags[] = {{OP_NO_TX, "no_tx"}, {OP_DEBUG, "debug"}, {OP_WRITE, "write"}};
+	} flags[] = {{OP_NO_TX, "no_tx"},
+	             {OP_DEBUG, "debug"},
+	             {OP_WRITE, "write"},
+	             {OP_IDEMPOTENT, "idempotent"}};
 	json_object *list = json_object_new_array();
 
 	for (int i = 0; i < dispatch_count; i++) {
@@ -513,7 +521,8 @@ static int dispatch_outcome(struct ctx *ctx, int rc)
  * failure (ctx holds the error). */
 static int dispatch_in_tx(struct ctx *ctx)
 {
-	int rc;
+	struct idempotency idem = {0};
+	int rc, answered = 0;
 
 	if (db_ensure(ctx->db) < 0)
 		return ctx_fail(ctx, PROTO_ERR_unavailable, "База данных недоступна");
@@ -529,8 +538,15 @@ static int dispatch_in_tx(struct ctx *ctx)
 	rc = ops_before(ctx);
 	if (rc == 0)
 		rc = dispatch_check_args(ctx);
-	if (rc == 0)
+	if (rc == 0 && (ctx->op->flags & OP_IDEMPOTENT)) {
+		rc = idempotency_begin(ctx, &idem);
+		answered = rc == 1;
+		rc = rc < 0 ? -1 : 0;
+	}
+	if (rc == 0 && !answered)
 		rc = ctx->op->handler(ctx);
+	if (rc == 0 && !answered && ctx->error < 0)
+		rc = idempotency_finish(ctx, &idem);
 	rc = dispatch_outcome(ctx, rc);
 	if (rc == 0 && db_command(ctx->db, "COMMIT") < 0) {
 		db_check_broken(ctx->db);

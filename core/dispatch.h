@@ -56,6 +56,7 @@ enum op_flags {
 	OP_WRITE = 1 << 2, /* changes state: a cookie session must send its CSRF token */
 	OP_SIGNIN = 1 << 3, /* a sign-in form: works whatever session the browser holds (no
 			       CSRF token needed); a new session ends the old one */
+	OP_IDEMPOTENT = 1 << 4, /* creates something: accepts an Idempotency-Key (idempotency.h) */
 };
 
 struct op {

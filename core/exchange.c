@@ -1609,7 +1609,7 @@ const struct op exchange_ops[] = {
     /* not OP_IDEMPOTENT: the answer holds the new key, which is never stored */
     {"api_keys.create", OP_ADMIN, exchange_keys_create, OP_WRITE, exchange_key_create_args},
     {"api_keys.delete", OP_ADMIN, exchange_keys_delete, OP_WRITE, exchange_key_delete_args},
-    {"staff.create", OP_ADMIN, exchange_employee_create, OP_WRITE,
+    {"staff.create", OP_ADMIN, exchange_employee_create, OP_WRITE | OP_IDEMPOTENT,
      exchange_staff_create_args},
     {"staff.update", OP_ADMIN, exchange_employee_update, OP_WRITE, exchange_staff_update_args},
     {NULL, 0, NULL, 0, NULL},

@@ -208,7 +208,7 @@ static const struct op_arg payterms_delete_args[] = {
 
 const struct op payterms_ops[] = {
     {"payterms.list", OP_ADMIN, payterms_list, 0, payterms_list_args},
-    {"payterms.set", OP_ADMIN, payterms_set, OP_WRITE, payterms_set_args},
+    {"payterms.set", OP_ADMIN, payterms_set, OP_WRITE | OP_IDEMPOTENT, payterms_set_args},
     {"payterms.delete", OP_ADMIN, payterms_delete, OP_WRITE, payterms_delete_args},
     {NULL, 0, NULL, 0, NULL},
 };

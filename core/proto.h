@@ -40,6 +40,9 @@
 #define PROTO_MAX_BLOB	   (32u << 20) /* one uploaded file */
 #define PROTO_MAX_RESPONSE (64u << 20) /* JSON or blob of one response */
 
+/* auth.idempotency_key: 1..255 printable ASCII characters (core/idempotency.h) */
+#define PROTO_IDEMPOTENCY_KEY_MAX 255
+
 enum proto_type {
 	PROTO_REQUEST = 1,
 	PROTO_RESPONSE = 2,

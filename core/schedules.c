@@ -328,39 +328,21 @@ static int schedules_read(struct ctx *ctx, int64_t self, struct schedules_input 
 	return 0;
 }
 
-/* POST /api/admin/schedules */
+/* POST /api/admin/schedules (an Idempotency-Key is the dispatcher's) */
 static int schedules_create(struct ctx *ctx)
 {
-	const char *idem = jsonx_get_str(ctx->auth, "idempotency_key");
 	struct schedules_input in;
 	PGresult *res;
 
-	if (idem && *idem) { /* the same request again: the same schedule */
-		res =
-		    ctx_sql(ctx,
-		            "SELECT " SCHEDULES_COLUMNS " FROM schedules WHERE tenant_id = $1 AND "
-		            "idempotency_key = $2",
-		            ctx_i64(ctx, ctx->tenant_id), idem);
-		if (res == NULL)
-			return -1;
-		if (PQntuples(res)) {
-			ctx->status = 201;
-			json_object_object_add(ctx_result(ctx), "schedule",
-			                       schedules_json(ctx, res, 0));
-			return 0;
-		}
-	} else {
-		idem = NULL;
-	}
 	if (schedules_read(ctx, 0, &in) < 0)
 		return -1;
 	res = ctx_sql(
 	    ctx,
 	    "INSERT INTO schedules (tenant_id, name, kind, holidays, cycle_start, pattern, "
-	    "week_hours, calendar_id, archived, idempotency_key) VALUES ($1, $2, $3, $4, $5, $6, "
-	    "$7, $8, $9, $10) RETURNING " SCHEDULES_COLUMNS,
+	    "week_hours, calendar_id, archived) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
+	    "RETURNING " SCHEDULES_COLUMNS,
 	    ctx_i64(ctx, ctx->tenant_id), in.name, in.kind, in.holidays, in.cycle_start, in.pattern,
-	    in.week_hours, in.calendar_id, in.archived ? "t" : "f", idem);
+	    in.week_hours, in.calendar_id, in.archived ? "t" : "f");
 	if (res == NULL ||
 	    audit_log(ctx, "schedules.created", 1, "schedule", PQgetvalue(res, 0, 0), NULL) < 0)
 		return -1;
@@ -832,11 +814,13 @@ static const struct op_arg schedules_individual_put_args[] = {
 const struct op schedules_ops[] = {
     {"schedules.list", OP_ADMIN, schedules_list, 0, args_none},
     {"schedules.get", OP_ADMIN, schedules_get, 0, schedules_id_args},
-    {"schedules.create", OP_ADMIN, schedules_create, OP_WRITE, schedules_create_args},
+    {"schedules.create", OP_ADMIN, schedules_create, OP_WRITE | OP_IDEMPOTENT,
+     schedules_create_args},
     {"schedules.update", OP_ADMIN, schedules_update, OP_WRITE, schedules_update_args},
     {"schedules.days", OP_ADMIN, schedules_days, 0, schedules_days_args},
     {"schedules.assignments", OP_ADMIN, schedules_assignments, 0, schedules_id_args},
-    {"schedules.assign", OP_ADMIN, schedules_assign, OP_WRITE, schedules_assign_args},
+    {"schedules.assign", OP_ADMIN, schedules_assign, OP_WRITE | OP_IDEMPOTENT,
+     schedules_assign_args},
     {"schedules.unassign", OP_ADMIN, schedules_unassign, OP_WRITE, schedules_unassign_args},
     {"schedules.individual_get", OP_ADMIN, schedules_individual_get, 0, schedules_month_args},
     {"schedules.individual_put", OP_ADMIN, schedules_individual_put, OP_WRITE,

@@ -1,6 +1,7 @@
 #include "tasks.h"
 
 #include "auth.h"
+#include "idempotency.h"
 #include "outbox.h"
 #include "tenants.h"
 
@@ -24,6 +25,7 @@ static struct task tasks[] = {
     {"outbox.email", 1000, outbox_email_task, 0, 0, 0},
     {"outbox.sms", 1000, outbox_sms_task, 0, 0, 0},
     {"auth.cleanup", 1000, auth_cleanup_task, 0, 0, 0}, /* every cleanup_interval_s */
+    {"idempotency.expire", 3600 * 1000, idempotency_expire, 0, 0, 0},
     {NULL, 0, NULL, 0, 0, 0},
 };
 

@@ -197,7 +197,7 @@ static int tenants_read_request(struct ctx *ctx, json_object *args, struct tenan
 /* Takes the subdomain: a pending tenant and its connection request.
  * Returns the new connection id, or NULL (error set). */
 static const char *tenants_register(struct ctx *ctx, const struct tenants_request *q,
-				    const char *via, const char *idem)
+                                    const char *via)
 {
 	unsigned char raw[16];
 	const char *id, *ip = jsonx_get_str(ctx->auth, "ip");
@@ -214,11 +214,11 @@ static const char *tenants_register(struct ctx *ctx, const struct tenants_reques
 		return NULL;
 	id = tenants_hex(ctx, raw, 16);
 	if (ctx_sql(ctx,
-		    "INSERT INTO connections (tenant_id, id, responsible_name, responsible_phone, "
-		    "responsible_email, idempotency_key, ip, via) "
-		    "VALUES ($1, $2, $3, $4, $5, $6, nullif($7, '')::inet, $8)",
-		    ctx_i64(ctx, ctx->tenant_id), id, q->full_name, q->phone, q->email, idem,
-		    ip && (strchr(ip, '.') || strchr(ip, ':')) ? ip : "", via) == NULL)
+	            "INSERT INTO connections (tenant_id, id, responsible_name, responsible_phone, "
+	            "responsible_email, ip, via) "
+	            "VALUES ($1, $2, $3, $4, $5, nullif($6, '')::inet, $7)",
+	            ctx_i64(ctx, ctx->tenant_id), id, q->full_name, q->phone, q->email,
+	            ip && (strchr(ip, '.') || strchr(ip, ':')) ? ip : "", via) == NULL)
 		return NULL;
 	if (audit_log(ctx, "tenant.connect_requested", 1, "tenant", ctx_i64(ctx, ctx->tenant_id),
 		      NULL) < 0)
@@ -226,10 +226,11 @@ static const char *tenants_register(struct ctx *ctx, const struct tenants_reques
 	return id;
 }
 
-/* POST /api/connect {"subdomain", "name", "responsible": {...}} -> 202 */
+/* POST /api/connect {"subdomain", "name", "responsible": {...}} -> 202 (an
+ * Idempotency-Key, scoped to the client's address, is the dispatcher's) */
 static int connect_request(struct ctx *ctx)
 {
-	const char *policy = ctx->cfg->connect_policy, *idem, *token = NULL, *id, *ip;
+	const char *policy = ctx->cfg->connect_policy, *token = NULL, *id, *ip;
 	const char *via = "page";
 	struct tenants_request q;
 	PGresult *res;
@@ -239,18 +240,6 @@ static int connect_request(struct ctx *ctx)
 				"Подключение организаций закрыто: обратитесь к оператору сервиса");
 	if (ctx_system_scope(ctx) < 0)
 		return -1;
-	idem = jsonx_get_str(ctx->auth, "idempotency_key");
-	if (idem && *idem) {
-		res = ctx_sql(ctx, "SELECT id FROM connections WHERE idempotency_key = $1", idem);
-		if (res == NULL)
-			return -1;
-		if (PQntuples(res)) { /* the same request again: the same answer */
-			ctx->status = 202;
-			return connect_describe(ctx, PQgetvalue(res, 0, 0));
-		}
-	} else {
-		idem = NULL;
-	}
 	ip = jsonx_get_str(ctx->auth, "ip");
 	if (ip && *ip) {
 		res = ctx_sql(ctx,
@@ -277,7 +266,7 @@ static int connect_request(struct ctx *ctx)
 	}
 	if (tenants_read_request(ctx, ctx->args, &q) < 0 || ctx->error >= 0)
 		return -1;
-	id = tenants_register(ctx, &q, via, idem);
+	id = tenants_register(ctx, &q, via);
 	if (id == NULL)
 		return -1;
 	if (token && ctx_sql(ctx,
@@ -421,7 +410,7 @@ static int tenants_create(struct ctx *ctx)
 	struct tenants_request q;
 
 	if (ctx_system_scope(ctx) < 0 || tenants_read_request(ctx, ctx->args, &q) < 0 ||
-	    tenants_register(ctx, &q, "operator", NULL) == NULL || tenants_build(ctx) < 0)
+	    tenants_register(ctx, &q, "operator") == NULL || tenants_build(ctx) < 0)
 		return -1;
 	ctx->status = 201;
 	jsonx_set_int(ctx_result(ctx), "id", ctx->tenant_id);
@@ -540,9 +529,9 @@ static const struct op_arg tenants_issue_token_args[] = {{"note", ARG_STR, 0, .m
 const struct op tenants_ops[] = {
     {"connect.info", OP_ANYONE, connect_info, OP_NO_TX, args_none},
     {"connect.check", OP_ANYONE, connect_check, 0, connect_check_args},
-    {"connect.request", OP_ANYONE, connect_request, OP_WRITE, connect_request_args},
+    {"connect.request", OP_ANYONE, connect_request, OP_WRITE | OP_IDEMPOTENT, connect_request_args},
     {"connect.status", OP_ANYONE, connect_status, 0, connect_status_args},
-    {"tenants.create", OP_OPERATOR, tenants_create, OP_WRITE, tenants_create_args},
+    {"tenants.create", OP_OPERATOR, tenants_create, OP_WRITE | OP_IDEMPOTENT, tenants_create_args},
     {"tenants.list", OP_OPERATOR, tenants_list, 0, args_none},
     {"tenants.disable", OP_OPERATOR, tenants_disable, OP_WRITE, tenants_subdomain_args},
     {"tenants.enable", OP_OPERATOR, tenants_enable, OP_WRITE, tenants_subdomain_args},

@@ -4,16 +4,23 @@ over-long value for every optional argument of every write operation and
 checks 422 naming that argument and an unchanged database; a request that
 recorded a field error writes nothing, whatever its handler did; the defects
 that showed it (a schedule with "kind": 7, a deviation with "note": 12345,
-...); dates typed as DD.MM.YYYY."""
+...); dates typed as DD.MM.YYYY; Idempotency-Key (concurrent twins, the
+key's form, another body, keys of /api/connect per client address, keys
+stored before, expiry)."""
+import http.client
 import json
 import os
+import re
 import socket
+import subprocess
 import sys
+import threading
+import time
 import unittest
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(__file__))
-from stack import Stack, add_employee, frame, read_frame, tenant_with_admin  # noqa: E402
+from stack import ROOT, Stack, add_employee, frame, read_frame, tenant_with_admin  # noqa: E402
 
 FIVE_DAY = [{"hours": 8}] * 5 + [{"hours": 0}] * 2
 
@@ -259,6 +266,199 @@ class Dispatch(unittest.TestCase):
         self.assertEqual(r.status, 422, r)
         self.assertIn("ДД.ММ.ГГГГ", r.json()["error"]["fields"]["date_from"])
 
+
+
+class Idempotency(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.s = Stack("idempotency").__enter__()
+        cls.tid, _, cls.admin = tenant_with_admin(cls.s, "povtor", "ООО «Повтор»")
+        cls.emp = add_employee(cls.s, cls.tid, "Петров Пётр Петрович", hired="2020-01-01")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.s.__exit__(None, None, None)
+
+    def schedule(self, name, key, **kw):
+        body = {"name": name, "days": FIVE_DAY}
+        body.update(kw)
+        return self.admin.post("/api/admin/schedules", body, headers={"Idempotency-Key": key})
+
+    def count(self, name):
+        return int(self.s.psql("SELECT count(*) FROM schedules WHERE tenant_id = %d AND name = '%s'"
+                               % (self.tid, name)))
+
+    def psql_session(self):
+        """A psql reading statements from a pipe, to hold a lock while requests run."""
+        cmd = ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", os.path.join(self.s.var, "pg", "sock"),
+               "-U", "cabinet", "-d", "cabinet"]
+        if os.getuid() == 0:
+            cmd = ["setpriv", "--reuid=cabinet", "--regid=cabinet", "--init-groups", "--"] + cmd
+        return subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+
+    def wait_for(self, sql, what, timeout=15):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if int(self.s.psql(sql)) > 0:
+                return
+            time.sleep(0.02)
+        self.fail("waited in vain for " + what)
+
+    def waiting_on(self, query_start):
+        return ("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%s%%'"
+                % query_start)
+
+    def test_the_same_key_again_answers_the_same(self):
+        a = self.schedule("Повтор А", "key-a")
+        b = self.schedule("Повтор А", "key-a")
+        self.assertEqual((a.status, b.status), (201, 201), b)
+        self.assertEqual(a.json(), b.json())
+        self.assertEqual(b.headers.get("Idempotent-Replayed"), "true")
+        self.assertIsNone(a.headers.get("Idempotent-Replayed"))
+        self.assertEqual(self.count("Повтор А"), 1)
+        # without a key, the same body is a new request (and the name is taken)
+        self.assertEqual(self.admin.post("/api/admin/schedules", {"name": "Повтор А", "days": FIVE_DAY}).status,
+                         422)
+
+    def test_a_concurrent_twin_waits_and_gets_the_first_answer(self):
+        # the first request takes the key, then waits on a lock of the table
+        # it writes; its twin must wait on the key, not fail with 409 or
+        # make a second schedule
+        locker = self.psql_session()
+        try:
+            locker.stdin.write("BEGIN; LOCK TABLE schedules IN EXCLUSIVE MODE;\n")
+            locker.stdin.flush()
+            self.wait_for("SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
+                          "WHERE c.relname = 'schedules' AND l.mode = 'ExclusiveLock' AND l.granted",
+                          "the table lock")
+            answers = [None, None]
+
+            def post(i):
+                answers[i] = self.schedule("Двойник", "twin-1")
+
+            first = threading.Thread(target=post, args=(0,))
+            first.start()
+            self.wait_for(self.waiting_on("INSERT INTO schedules"), "the first request at the table")
+            second = threading.Thread(target=post, args=(1,))
+            second.start()
+            self.wait_for(self.waiting_on("INSERT INTO idempotency_keys"), "the twin at the key")
+            locker.stdin.write("COMMIT;\n")
+            locker.stdin.flush()
+            first.join(30)
+            second.join(30)
+        finally:
+            locker.stdin.close()
+            locker.wait(10)
+        self.assertEqual([r.status for r in answers], [201, 201], answers)
+        self.assertEqual(answers[0].json()["schedule"]["id"], answers[1].json()["schedule"]["id"])
+        self.assertEqual(answers[1].headers.get("Idempotent-Replayed"), "true")
+        self.assertEqual(self.count("Двойник"), 1)
+
+    def test_the_key_must_be_printable_ascii_of_1_to_255(self):
+        # (a header carries bytes: the UTF-8 of "ключ" goes as it is)
+        for key in ("ключ".encode().decode("latin-1"), "x" * 256, "a\tb", ""):
+            r = self.schedule("Плохой ключ", key)
+            self.assertEqual(r.status, 422, (key, r))
+            self.assertIn("Idempotency-Key", r.json()["error"]["fields"], key)
+        self.assertEqual(self.count("Плохой ключ"), 0)
+        r = self.schedule("Длинный ключ", "k" * 255)
+        self.assertEqual(r.status, 201, r)
+        self.assertEqual(self.schedule("Длинный ключ", "k" * 255).status, 201)
+        self.assertEqual(self.count("Длинный ключ"), 1)
+        # the same through the core socket, where no responder trims anything
+        c = socket.socket(socket.AF_UNIX)
+        c.connect(self.s.core_socket())
+        auth = {"host": "povtor.localhost", "session": self.admin.token, "via": "bearer",
+                "idempotency_key": "k" * 300}
+        c.sendall(frame(1, 1, {"id": 1, "op": "schedules.create", "auth": auth,
+                               "args": {"name": "Сокет", "days": FIVE_DAY}}))
+        r = json.loads(read_frame(c)["payload"])
+        c.close()
+        self.assertEqual(r["status"], 422, r)
+        self.assertEqual(r["error"]["field_codes"], {"Idempotency-Key": "invalid"})
+
+    def test_the_same_key_with_another_request_is_refused(self):
+        self.assertEqual(self.schedule("Первый", "reuse-1").status, 201)
+        r = self.schedule("Второй", "reuse-1")
+        self.assertEqual(r.status, 422, r)
+        self.assertEqual(r.json()["error"]["field_codes"], {"Idempotency-Key": "reused"})
+        self.assertEqual(self.count("Второй"), 0)
+        # another operation with the key of a schedule
+        r = self.admin.post("/api/admin/calendars/0/copy", {"name": "Копия"},
+                            headers={"Idempotency-Key": "reuse-1"})
+        self.assertEqual(r.status, 422, r)
+        self.assertIn("Idempotency-Key", r.json()["error"]["fields"])
+        # the order of the members does not make another request
+        body = '{"days": %s, "name": "Порядок"}' % json.dumps(FIVE_DAY)
+        h = {"Content-Type": "application/json", "Idempotency-Key": "order-1"}
+        self.assertEqual(self.schedule("Порядок", "order-1").status, 201)
+        self.assertEqual(self.admin.request("POST", "/api/admin/schedules", raw=body.encode(), headers=h).status,
+                         201)
+
+    def test_a_failed_request_leaves_its_key_free(self):
+        r = self.schedule("", "fail-1")
+        self.assertEqual(r.status, 422, r)
+        r = self.schedule("После ошибки", "fail-1")
+        self.assertEqual(r.status, 201, r)
+
+    def connect(self, source, key, subdomain):
+        body = json.dumps({"subdomain": subdomain, "name": "ООО Адрес", "responsible": {
+            "full_name": "Адресов Адрес", "phone": "+7916000%04d" % (hash(subdomain) % 10000),
+            "email": "%s@example.ru" % subdomain}})
+        c = http.client.HTTPConnection("127.0.0.1", self.s.port, timeout=30, source_address=(source, 0))
+        c.request("POST", "/api/connect", body=body.encode(), headers={
+            "Host": "localhost:%d" % self.s.port, "Content-Type": "application/json", "Idempotency-Key": key})
+        r = c.getresponse()
+        out = (r.status, json.loads(r.read().decode() or "{}"))
+        c.close()
+        return out
+
+    def test_connect_keys_belong_to_the_client_address(self):
+        a = self.connect("127.0.0.1", "conn-1", "adres-odin")
+        b = self.connect("127.0.0.1", "conn-1", "adres-odin")
+        self.assertEqual((a[0], b[0]), (202, 202), (a, b))
+        self.assertEqual(a[1]["id"], b[1]["id"])
+        # another client with the same key does not get the first one's answer
+        # (its connection id): its request runs, and the subdomain is taken
+        c = self.connect("127.0.0.2", "conn-1", "adres-odin")
+        self.assertEqual(c[0], 422, c)
+        self.assertEqual(c[1]["error"]["field_codes"]["subdomain"], "taken")
+        self.assertNotIn(a[1]["id"], json.dumps(c[1]))
+        d = self.connect("127.0.0.2", "conn-1", "adres-dva")
+        self.assertEqual(d[0], 202, d)
+        self.assertNotEqual(d[1]["id"], a[1]["id"])
+
+    def test_keys_stored_before_keep_answering(self):
+        # a schedule and a deviation made with keys by the handlers of before
+        # (sql/0022 columns), carried over by sql/0006 as an upgrade does
+        sid = int(self.s.psql("INSERT INTO schedules (tenant_id, name, kind, holidays, pattern, week_hours, "
+                              "idempotency_key) VALUES (%d, 'Старый ключ', 'week', 'calendar', "
+                              "'[[800,0],[800,0],[800,0],[800,0],[800,0],[0,0],[0,0]]', 4000, 'old-s') "
+                              "RETURNING id" % self.tid))
+        did = int(self.s.psql("INSERT INTO deviations (tenant_id, employee_id, code, date_from, date_to, "
+                              "whole_day, idempotency_key) VALUES (%d, %d, 19, '2025-02-03', '2025-02-04', "
+                              "true, 'old-d') RETURNING id" % (self.tid, self.emp)))
+        with open(os.path.join(ROOT, "sql", "0006_idempotency.sql")) as f:
+            carry_over = re.search(r"^DO \$\$.*?^\$\$;", f.read(), re.S | re.M).group(0)
+        self.s.psql(carry_over)
+        r = self.schedule("Старый ключ", "old-s")
+        self.assertEqual(r.status, 201, r)
+        self.assertEqual(r.json()["schedule"]["id"], sid)
+        self.assertEqual(self.count("Старый ключ"), 1)
+        r = self.admin.post("/api/admin/deviations", {"employee_id": self.emp, "code": "Б",
+                                                      "date_from": "2025-02-03", "date_to": "2025-02-04"},
+                            headers={"Idempotency-Key": "old-d"})
+        self.assertEqual(r.status, 201, r)
+        self.assertEqual(r.json()["deviation"]["id"], did)
+
+    def test_an_expired_key_may_be_used_again(self):
+        a = self.schedule("Истёк 1", "expire-1")
+        self.assertEqual(a.status, 201, a)
+        self.s.psql("UPDATE idempotency_keys SET created_at = now() - interval '25 hours' "
+                    "WHERE key = 'expire-1'")
+        b = self.schedule("Истёк 2", "expire-1")
+        self.assertEqual(b.status, 201, b)
+        self.assertNotEqual(a.json()["schedule"]["id"], b.json()["schedule"]["id"])
 
 if __name__ == "__main__":
     unittest.main()

@@ -244,6 +244,15 @@ static void admin_error_page(struct web_request *req, int status, const char *me
 	admin_error_page_as(req, status, message, 1);
 }
 
+/* A field of the query or the form whose text is not UTF-8: 422 naming it. */
+static void admin_encoding_page(struct web_request *req, const char *field)
+{
+	char message[256];
+
+	snprintf(message, sizeof(message), "Поле «%.64s»: текст не в кодировке UTF-8", field);
+	admin_error_page(req, 422, message);
+}
+
 /* One core call with the request's auth; the reply is the caller's. 0, or
  * an error page has been sent and -1 is returned. */
 static int admin_call(struct web_request *req, const char *op, json_object *args,
@@ -454,7 +463,7 @@ static void admin_handle(struct web_request *req)
 	struct core_reply reply = {0};
 	const char *csrf = NULL;
 	char err[256], cookie_csrf[128] = "";
-	int wrong_method, is_post;
+	int wrong_method, is_post, rc;
 	int64_t status = 200;
 
 	if (web_cfg->debug_ops && strcmp(req->method, "GET") == 0 &&
@@ -470,19 +479,29 @@ static void admin_handle(struct web_request *req)
 	}
 	page = &admin_pages[route - admin_routes];
 	is_post = strcmp(req->method, "POST") == 0;
-	if (http_query_parse(req->query, strlen(req->query), &args, err, sizeof(err)) != 0) {
+	rc = http_query_parse(req->query, strlen(req->query), &args, err, sizeof(err));
+	if (rc == HTTP_EENCODING) {
+		admin_encoding_page(req, err);
+		goto out;
+	}
+	if (rc != 0) {
 		admin_error_page(req, 400, "Некорректные параметры адреса");
 		goto out;
 	}
 	if (is_post) {
 		json_object *form = NULL;
-		int rc = web_read_body(req);
+		rc = web_read_body(req);
 		if (rc) {
 			admin_error_page(req, rc, rc == 413 ? "Слишком большой запрос"
 							    : "Не удалось прочитать форму");
 			goto out;
 		}
-		if (http_form_parse(req->body, req->body_len, NULL, &form, err, sizeof(err)) != 0) {
+		rc = http_form_parse(req->body, req->body_len, NULL, &form, err, sizeof(err));
+		if (rc == HTTP_EENCODING) {
+			admin_encoding_page(req, err);
+			goto out;
+		}
+		if (rc != 0) {
 			admin_error_page(req, 400, "Некорректная форма");
 			goto out;
 		}

@@ -134,6 +134,26 @@ static const struct web_route api_routes[] = {
 	{NULL, NULL, NULL, 0, 0},
 };
 
+/* 422 naming a field of the query or the form whose text is not UTF-8. */
+static void api_send_encoding_error(struct web_request *req, const char *field)
+{
+	json_object *o = json_object_new_object(), *e = json_object_new_object();
+	json_object *fields = json_object_new_object(), *codes = json_object_new_object();
+	const char *text;
+	size_t len;
+
+	jsonx_set_str(e, "code", proto_errors[PROTO_ERR_validation].code);
+	jsonx_set_str(e, "message", proto_errors[PROTO_ERR_validation].message);
+	jsonx_set_str(fields, field, "Текст не в кодировке UTF-8");
+	jsonx_set_str(codes, field, "encoding");
+	json_object_object_add(e, "fields", fields);
+	json_object_object_add(e, "field_codes", codes);
+	json_object_object_add(o, "error", e);
+	text = jsonx_dump(o, &len);
+	web_send(req, 422, JSON_TYPE, text, len);
+	json_object_put(o);
+}
+
 static void api_merge(json_object *into, json_object *from)
 {
 	json_object_object_foreach(from, key, val)
@@ -172,12 +192,18 @@ static int api_read_args(struct web_request *req, const struct web_route *route,
 	} else if (strcmp(ct.type, "application/json") == 0) {
 		body = jsonx_parse_object(req->body, req->body_len, &why);
 		if (body == NULL) {
-			web_send_json_error(req, 400, "bad_request",
-					    "Тело запроса должно быть JSON-объектом");
+			web_send_json_error(
+			    req, 400, "bad_request",
+			    "Тело запроса должно быть JSON-объектом в кодировке UTF-8");
 			return -1;
 		}
 	} else if (strcmp(ct.type, "application/x-www-form-urlencoded") == 0) {
-		if (http_form_parse(req->body, req->body_len, NULL, &body, err, sizeof(err)) != 0) {
+		rc = http_form_parse(req->body, req->body_len, NULL, &body, err, sizeof(err));
+		if (rc == HTTP_EENCODING) {
+			api_send_encoding_error(req, err);
+			return -1;
+		}
+		if (rc != 0) {
 			web_send_json_error(req, 400, "bad_request", "Некорректная форма");
 			return -1;
 		}
@@ -200,7 +226,11 @@ static int api_read_args(struct web_request *req, const struct web_route *route,
 				*blob = parts[i].data;
 				*blob_len = parts[i].len;
 				jsonx_set_str(args, "filename", parts[i].filename);
-			} else if (!parts[i].has_filename && http_utf8_valid(parts[i].data, parts[i].len)) {
+			} else if (!parts[i].has_filename) {
+				if (!http_utf8_valid(parts[i].data, parts[i].len)) {
+					api_send_encoding_error(req, parts[i].name);
+					return -1;
+				}
 				json_object_object_add(args, parts[i].name,
 						       json_object_new_string_len(parts[i].data,
 										  (int)parts[i].len));
@@ -286,7 +316,7 @@ static void api_handle(struct web_request *req)
 	struct core_reply reply;
 	const char *blob = NULL;
 	size_t blob_len = 0;
-	int wrong_method;
+	int wrong_method, rc;
 	char err[256];
 
 	route = web_route_find(api_routes, req, params, &wrong_method);
@@ -298,7 +328,12 @@ static void api_handle(struct web_request *req)
 			web_send_json_error(req, 404, "not_found", "Нет такого адреса API");
 		goto out;
 	}
-	if (http_query_parse(req->query, strlen(req->query), &args, err, sizeof(err)) != 0) {
+	rc = http_query_parse(req->query, strlen(req->query), &args, err, sizeof(err));
+	if (rc == HTTP_EENCODING) {
+		api_send_encoding_error(req, err);
+		goto out;
+	}
+	if (rc != 0) {
 		web_send_json_error(req, 400, "bad_request", "Некорректные параметры адреса");
 		goto out;
 	}

@@ -41,6 +41,8 @@ const char *http_strerror(int rc)
 		return "not found";
 	case HTTP_ENOMATCH:
 		return "route does not match";
+	case HTTP_EENCODING:
+		return "text that is not UTF-8";
 	}
 	return "unknown HTTP parse error";
 }
@@ -90,8 +92,11 @@ int http_pct_decode(const char *src, size_t len, unsigned flags, struct buf *out
 		out->data[out->len++] = c;
 	}
 	out->data[out->len] = '\0';
-	if (!http_utf8_valid(out->data + start, out->len - start))
-		goto fail;
+	if (!http_utf8_valid(out->data + start, out->len - start)) {
+		out->len = start;
+		out->data[start] = '\0';
+		return HTTP_EENCODING;
+	}
 	return HTTP_OK;
 fail:
 	out->len = start;
@@ -108,7 +113,7 @@ static int http_form_pair(json_object *obj, const char *p, size_t plen, size_t i
 	const char *eq = memchr(p, '=', plen);
 	size_t nlen = eq ? (size_t)(eq - p) : plen;
 	json_object *old = NULL, *arr;
-	int list;
+	int list, rc;
 
 	buf_reset(name);
 	buf_reset(value);
@@ -122,10 +127,16 @@ static int http_form_pair(json_object *obj, const char *p, size_t plen, size_t i
 		            lim->max_name);
 		return HTTP_ELIMIT;
 	}
-	if (eq && http_pct_decode(eq + 1, plen - nlen - 1, HTTP_PCT_FORM, value) < 0) {
-		http_seterr(err, errlen,
-		            "parameter %zu: bad escape, NUL or invalid UTF-8 in the value", idx);
-		return HTTP_EINVAL;
+	if (eq && (rc = http_pct_decode(eq + 1, plen - nlen - 1, HTTP_PCT_FORM, value)) < 0) {
+		if (rc == HTTP_EENCODING && name->len >= 2 &&
+		    memcmp(name->data + name->len - 2, "[]", 2) == 0)
+			name->data[name->len - 2] = '\0';
+		if (rc == HTTP_EENCODING) /* the field is named: the name is UTF-8 */
+			http_seterr(err, errlen, "%s", name->data);
+		else
+			http_seterr(err, errlen, "parameter %zu: bad escape or NUL in the value",
+			            idx);
+		return rc;
 	}
 	if (value->len > lim->max_value) {
 		http_seterr(err, errlen, "parameter %zu: value longer than %zu bytes", idx,
@@ -376,6 +387,8 @@ int http_route_match(const char *pattern, const char *path, size_t len, json_obj
 	for (k = 0; k < nfound; k++) {
 		buf_reset(&b);
 		rc = http_pct_decode(found[k].val, found[k].vlen, 0, &b);
+		if (rc == HTTP_EENCODING) /* a path is not a field: it just does not match */
+			rc = HTTP_EINVAL;
 		if (rc == 0 && b.len > HTTP_ROUTE_MAX_VALUE)
 			rc = HTTP_ELIMIT;
 		if (rc < 0)

@@ -18,8 +18,10 @@
  *   byte (raw or %00) and a result that is not valid UTF-8 (overlong forms,
  *   surrogates and code points past U+10FFFF included): everything decoded
  *   here ends up in a JSON request to the core, and PostgreSQL refuses bad
- *   UTF-8 later with a less clear error. '+' is a space only in forms and
- *   query strings (HTTP_PCT_FORM), never in paths.
+ *   UTF-8 later with a less clear error. A form field's value that is not
+ *   UTF-8 is HTTP_EENCODING naming the field, so the answer can say which.
+ *   '+' is a space only in forms and query strings (HTTP_PCT_FORM), never
+ *   in paths.
  * - Query strings and forms: pairs split on '&' (not ';'); empty pairs are
  *   skipped; "name" without '=' has the value ""; an empty name is an error.
  *   A repeated name: the last value wins (so a hidden "0" before a checkbox
@@ -50,6 +52,7 @@ enum {
 	HTTP_ELIMIT = -2,    /* a count or size limit exceeded (400 or 413) */
 	HTTP_ENOTFOUND = -3, /* the cookie or parameter is absent */
 	HTTP_ENOMATCH = -4,  /* the route pattern does not match the path */
+	HTTP_EENCODING = -5, /* a well-formed value that is not UTF-8 (422 naming the field) */
 };
 
 /* A short English text for an HTTP_E* code. */
@@ -62,8 +65,8 @@ int http_utf8_valid(const char *s, size_t len);
 
 /*
  * Percent-decodes src[0..len) and appends the result to out. Returns 0, or
- * HTTP_EINVAL for a bad escape, a NUL or invalid UTF-8 in the result; on
- * error out is restored to the length it had.
+ * HTTP_EINVAL for a bad escape or a NUL, HTTP_EENCODING for a result that
+ * is not UTF-8; on error out is restored to the length it had.
  */
 int http_pct_decode(const char *src, size_t len, unsigned flags, struct buf *out);
 
@@ -84,7 +87,8 @@ extern const struct http_form_limits http_limits_form;
  * '?', or a request body) into *out: a new object, owned by the caller, of
  * strings and arrays of strings (see "Decisions" above). lim NULL means
  * http_limits_form. Returns 0, or HTTP_EINVAL / HTTP_ELIMIT with *out NULL
- * and a message in err (err may be NULL).
+ * and a message in err (err may be NULL), or HTTP_EENCODING with err
+ * holding the name (without "[]") of the field whose value is not UTF-8.
  */
 int http_form_parse(const char *src, size_t len, const struct http_form_limits *lim,
                     json_object **out, char *err, size_t errlen);

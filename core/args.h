@@ -68,8 +68,8 @@ enum arg_flags {
 	ARG_OR_TEXT = 1 << 1,   /* ARG_OBJECT/ARG_ARRAY: a string is accepted too (the handler
 	                           parses it: "1,2,3", the text of a JSON object) */
 	ARG_MULTILINE = 1 << 2, /* ARG_STR: line breaks (CR, LF) allowed: a file's text */
-	ARG_EMPTY = 1 << 3,	/* "" is a value, kept for the handler (a form that clears
-				   a field with it), not a missing argument */
+	ARG_EMPTY = 1 << 3,     /* "" is a value, kept for the handler (a form that clears
+	                           a field with it), not a missing argument */
 };
 
 /* The longest string an ARG_OR_TEXT argument may be, in bytes. */

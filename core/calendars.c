@@ -13,6 +13,7 @@
 #include "ops.h"
 #include "payrun.h"
 #include "ru.h"
+#include "textenc.h"
 #include "worktime.h"
 
 #include <dirent.h>
@@ -634,7 +635,9 @@ static int calendars_edit(struct ctx *ctx)
 
 /* POST /api/admin/calendars/{id}/import: one year from xmlcalendar text (the
  * request's file, or "xml") or from the JSON form ("json": an object, or
- * its text). The year replaces the calendar's own year. */
+ * its text). The year replaces the calendar's own year. A file may be in
+ * UTF-8, in the Windows-1251 its XML declaration names, or in UTF-16 with a
+ * byte-order mark (textenc.h). */
 static int calendars_import(struct ctx *ctx)
 {
 	json_object *jv = jsonx_get(ctx->args, "json"), *parsed = NULL, *info, *r;
@@ -650,8 +653,24 @@ static int calendars_import(struct ctx *ctx)
 	    ctx_arg_int(ctx, "year", DATE_MIN_YEAR, DATE_MAX_YEAR, 0, &want) < 0)
 		return -1;
 	if (ctx->blob && ctx->blob_len) {
+		/* a file in Windows-1251 or with a byte-order mark is converted,
+		 * other bytes that are not UTF-8 are refused here, naming the line,
+		 * rather than by the database without a word */
+		struct buf text = BUF_INIT;
+		char declared[32];
+		const char *why;
+		int line;
+
 		field = "file";
-		rc = calendar_load_xml(cal, (const char *)ctx->blob, ctx->blob_len, &err);
+		textenc_xml_encoding((const char *)ctx->blob, ctx->blob_len, declared,
+		                     sizeof(declared));
+		if (textenc_to_utf8((const char *)ctx->blob, ctx->blob_len, declared, &text, &line,
+		                    &why) < 0) {
+			buf_free(&text);
+			return ctx_field_code(ctx, field, "encoding", "Строка %d: %s", line, why);
+		}
+		rc = calendar_load_xml(cal, text.data ? text.data : "", text.len, &err);
+		buf_free(&text);
 	} else if (xml) {
 		rc = calendar_load_xml(cal, xml, strlen(xml), &err);
 	} else if (jv) {

@@ -1587,7 +1587,7 @@ static const struct op_arg exchange_key_delete_args[] = {ARG_ROW_ID("id", ARG_RE
 /* one employee item (x_emp_fields checks its fields), references also as
  * ids; "" clears a reference, as the admin form sends it */
 #define EXCHANGE_ADMIN_ARGS                                                                        \
-	{"external_id", ARG_STR, 0, .max = 100},                                                  \
+	{"external_id", ARG_STR, 0, .max = 100},                                                   \
 	    {"organization_id", ARG_INT, ARG_EMPTY, .min = 1, .max = INT64_MAX},                   \
 	    {"department_id", ARG_INT, ARG_EMPTY, .min = 1, .max = INT64_MAX},                     \
 	{                                                                                          \

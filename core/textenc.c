@@ -1,5 +1,10 @@
 #include "textenc.h"
 
+#include <errno.h>
+#include <iconv.h>
+#include <string.h>
+#include <strings.h>
+
 size_t textenc_utf8_bad_at(const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s, *end = p + len;
@@ -42,4 +47,152 @@ size_t textenc_utf8_bad_at(const char *s, size_t len)
 int textenc_utf8_valid(const char *s, size_t len)
 {
 	return textenc_utf8_bad_at(s, len) == len;
+}
+
+static int textenc_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* 1 + the number of line feeds in s[0..n). */
+static int textenc_line_of(const char *s, size_t n)
+{
+	int line = 1;
+
+	for (size_t i = 0; i < n; i++)
+		line += s[i] == '\n';
+	return line;
+}
+
+static int textenc_is(const char *declared, const char *const *names)
+{
+	for (int i = 0; names[i]; i++)
+		if (strcasecmp(declared, names[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* Converts from an encoding iconv knows; a byte that is not valid in it
+ * gives the line of the output so far. */
+static int textenc_iconv(const char *from, const char *data, size_t len, struct buf *out, int *line,
+                         const char **why, const char *bad)
+{
+	iconv_t cd = iconv_open("UTF-8", from);
+	size_t start = out->len;
+	char *in = (char *)data;
+	size_t left = len;
+
+	if (cd == (iconv_t)-1) {
+		*line = 1;
+		*why = "Кодировка файла не поддерживается: сохраните его в UTF-8 или Windows-1251";
+		return -1;
+	}
+	while (left > 0) {
+		char chunk[4096], *o = chunk;
+		size_t room = sizeof(chunk);
+		size_t r = iconv(cd, &in, &left, &o, &room);
+
+		buf_append(out, chunk, (size_t)(o - chunk));
+		if (r == (size_t)-1 && errno != E2BIG) {
+			/* EILSEQ: not a character of the encoding; EINVAL: cut short */
+			*line = textenc_line_of(out->data + start, out->len - start);
+			*why = bad;
+			iconv_close(cd);
+			out->len = start;
+			if (out->data)
+				out->data[start] = '\0';
+			return -1;
+		}
+	}
+	iconv_close(cd);
+	return 0;
+}
+
+int textenc_to_utf8(const char *data, size_t len, const char *declared, struct buf *out, int *line,
+                    const char **why)
+{
+	static const char *const cp1251[] = {"windows-1251", "cp1251", "x-cp1251", NULL};
+	static const char *const utf8[] = {"utf-8", "utf8", "us-ascii", "ascii", NULL};
+	const unsigned char *u = (const unsigned char *)data;
+	size_t start = out->len, bad;
+
+	*line = 0;
+	*why = NULL;
+	if (len >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF))) {
+		/* the byte-order mark goes too: iconv's "UTF-16" reads and drops it */
+		if (textenc_iconv(
+		        "UTF-16", data, len, out, line, why,
+		        "Неверный символ UTF-16: сохраните файл в UTF-8 или Windows-1251") < 0)
+			return -1;
+	} else if (len >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF) {
+		data += 3, len -= 3;
+		goto check_utf8;
+	} else if (declared && *declared && textenc_is(declared, cp1251)) {
+		if (textenc_iconv(
+		        "CP1251", data, len, out, line, why,
+		        "Байт, которого нет в кодировке Windows-1251, указанной в файле") < 0)
+			return -1;
+	} else if (declared && *declared && !textenc_is(declared, utf8)) {
+		*line = 1;
+		*why = "Кодировка, указанная в файле, не поддерживается: сохраните его в UTF-8 или "
+		       "Windows-1251";
+		return -1;
+	} else {
+	check_utf8:
+		bad = textenc_utf8_bad_at(data, len);
+		if (bad < len) {
+			*line = textenc_line_of(data, bad);
+			*why = "Текст не в кодировке UTF-8: сохраните файл в UTF-8 или укажите его "
+			       "кодировку (encoding=\"windows-1251\")";
+			return -1;
+		}
+		buf_append(out, data, len);
+	}
+	{
+		const char *nul =
+		    memchr(out->data ? out->data + start : "", '\0', out->len - start);
+		if (nul) {
+			*line =
+			    textenc_line_of(out->data + start, (size_t)(nul - (out->data + start)));
+			*why = "В тексте нулевой байт: это не текстовый файл";
+			out->len = start;
+			out->data[start] = '\0';
+			return -1;
+		}
+	}
+	return 0;
+}
+
+void textenc_xml_encoding(const char *data, size_t len, char *out, size_t outlen)
+{
+	const char *end, *p, *q;
+	size_t n;
+
+	out[0] = '\0';
+	if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
+		data += 3, len -= 3;
+	if (len < 5 || memcmp(data, "<?xml", 5) != 0)
+		return;
+	end = memchr(data, '>', len < 512 ? len : 512);
+	if (end == NULL)
+		return;
+	for (p = data + 5; p + 8 < end; p++) {
+		if (memcmp(p, "encoding", 8) != 0 || !textenc_space(p[-1]))
+			continue;
+		p += 8;
+		while (p < end && textenc_space(*p))
+			p++;
+		if (p >= end || *p++ != '=')
+			return;
+		while (p < end && textenc_space(*p))
+			p++;
+		if (p >= end || (*p != '"' && *p != '\''))
+			return;
+		q = memchr(p + 1, *p, (size_t)(end - p - 1));
+		if (q == NULL || (n = (size_t)(q - p - 1)) >= outlen)
+			return;
+		memcpy(out, p + 1, n);
+		out[n] = '\0';
+		return;
+	}
 }

@@ -10,6 +10,8 @@
 #ifndef CABINET_TEXTENC_H
 #define CABINET_TEXTENC_H
 
+#include "buf.h"
+
 #include <stddef.h>
 
 /* 1 if s[0..len) is UTF-8 (RFC 3629: no overlong forms, no surrogates,
@@ -19,5 +21,31 @@ int textenc_utf8_valid(const char *s, size_t len);
 /* The offset of the first byte of s[0..len) that does not start a valid
  * UTF-8 sequence, or len when all of it is valid. */
 size_t textenc_utf8_bad_at(const char *s, size_t len);
+
+/*
+ * An uploaded text file as UTF-8 (iconv from glibc does the converting).
+ * declared: the encoding the file names (the encoding="..." of its XML
+ * declaration, a charset), or NULL.
+ *   - a UTF-8 byte-order mark is dropped, and the rest must be UTF-8;
+ *   - a UTF-16 byte-order mark (LE or BE): converted from UTF-16;
+ *   - declared Windows-1251 ("windows-1251", "cp1251"): converted;
+ *   - declared UTF-8 or US-ASCII, or nothing: checked as UTF-8;
+ *   - another declared encoding: refused (line 1).
+ * A NUL byte is refused too (no text column can hold it).
+ * Returns 0 with the text appended to out (lines as they were, so a later
+ * parser's line numbers still point into the file), or -1 with *line the
+ * 1-based line of the first byte that is not valid in its encoding and
+ * *why a static Russian sentence saying what is wrong and what is
+ * accepted; out then holds what it held (its memory may have grown: the
+ * caller frees out either way).
+ */
+int textenc_to_utf8(const char *data, size_t len, const char *declared, struct buf *out, int *line,
+                    const char **why);
+
+/* The encoding named by an XML declaration at the start of data
+ * (<?xml version="1.0" encoding="windows-1251"?>), copied to out; "" when
+ * there is none or it does not fit. Only ASCII-compatible text is read (a
+ * UTF-16 file has a byte-order mark instead). */
+void textenc_xml_encoding(const char *data, size_t len, char *out, size_t outlen);
 
 #endif

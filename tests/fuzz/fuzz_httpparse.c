@@ -56,8 +56,10 @@ static void fuzz_form(const char *s, size_t n, int query)
 		}
 		json_object_put(out);
 	} else {
-		FUZZ_ASSERT(rc == HTTP_EINVAL || rc == HTTP_ELIMIT);
+		FUZZ_ASSERT(rc == HTTP_EINVAL || rc == HTTP_ELIMIT || rc == HTTP_EENCODING);
 		FUZZ_ASSERT(out == NULL);
+		/* a field whose value is not UTF-8 is named, and the name is UTF-8 */
+		FUZZ_ASSERT(rc != HTTP_EENCODING || http_utf8_valid(err, strlen(err)));
 		FUZZ_ASSERT(memchr(err, 0, sizeof(err)) != NULL);
 	}
 }

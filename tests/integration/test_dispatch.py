@@ -4,7 +4,9 @@ over-long value for every optional argument of every write operation and
 checks 422 naming that argument and an unchanged database; a request that
 recorded a field error writes nothing, whatever its handler did; the defects
 that showed it (a schedule with "kind": 7, a deviation with "note": 12345,
-...); dates typed as DD.MM.YYYY; Idempotency-Key (concurrent twins, the
+...); dates typed as DD.MM.YYYY; text that is not UTF-8 refused where it
+enters, naming the field or the line, and calendar files in Windows-1251 or
+with a byte-order mark converted; Idempotency-Key (concurrent twins, the
 key's form, another body, keys of /api/connect per client address, keys
 stored before, expiry)."""
 import http.client
@@ -267,6 +269,101 @@ class Dispatch(unittest.TestCase):
         self.assertIn("ДД.ММ.ГГГГ", r.json()["error"]["fields"]["date_from"])
 
 
+
+    # ------------------------------------------------------ encodings
+
+    def calendar_file(self, year=2025):
+        with open(os.path.join(ROOT, "sql", "calendars", "ru", "%d.xml" % year), encoding="utf-8") as f:
+            return f.read()
+
+    def import_file(self, data, cid=0, multipart=False):
+        if not multipart:
+            return self.admin.post("/api/admin/calendars/%d/import" % cid, raw=data,
+                                   headers={"Content-Type": "application/xml"})
+        boundary = "----cabinet-encoding-test"
+        body = (("--%s\r\nContent-Disposition: form-data; name=\"file\"; filename=\"cal.xml\"\r\n"
+                 "Content-Type: application/xml\r\n\r\n" % boundary).encode() + data +
+                ("\r\n--%s--\r\n" % boundary).encode())
+        return self.admin.post("/api/admin/calendars/%d/import" % cid, raw=body,
+                               headers={"Content-Type": "multipart/form-data; boundary=" + boundary})
+
+    def titles(self, answer):
+        return {d.get("title") for m in answer["months"] for d in m["days"] if d.get("title")}
+
+    def test_calendar_files_in_windows_1251_or_with_a_byte_order_mark(self):
+        r = self.admin.post("/api/admin/calendars/0/copy", {"name": "Кодировки"})
+        self.assertEqual(r.status, 201, r)
+        cid = r.json()["calendar"]["id"]
+        text = self.calendar_file().replace("Новогодние каникулы", "Новогодние каникулы (Ёлка)")
+        cp1251 = text.replace('encoding="UTF-8"', 'encoding="windows-1251"').encode("cp1251")
+        self.assertIn("Ёлка".encode("cp1251"), cp1251)
+        for name, data, multipart in (
+                ("windows-1251", cp1251, False),
+                ("windows-1251 as a form upload", cp1251, True),
+                ("utf-8 with a byte-order mark", b"\xef\xbb\xbf" + text.encode(), False),
+                ("utf-16 le with a byte-order mark", text.encode("utf-16"), True),
+                ("utf-16 be with a byte-order mark", b"\xfe\xff" + text.encode("utf-16-be"), False)):
+            r = self.import_file(data, cid, multipart)
+            self.assertEqual(r.status, 200, (name, r))
+            self.assertIn("Новогодние каникулы (Ёлка)", self.titles(r.json()), name)
+            self.s.psql("DELETE FROM calendar_years WHERE calendar_id = %d" % cid)
+        stored = self.admin.get("/api/admin/calendars/%d/years/2025" % cid)
+        self.assertEqual(stored.status, 200, stored)
+
+    def test_a_file_that_is_not_in_its_encoding_is_refused_naming_the_line(self):
+        lines = self.calendar_file().split("\n")
+        self.assertIn("Рождество", lines[4])
+        # declared UTF-8 (or nothing), yet line 5 is in Windows-1251
+        bad = "\n".join(lines[:4]).encode() + b"\n" + lines[4].encode("cp1251") + b"\n" + \
+            "\n".join(lines[5:]).encode()
+        for data in (bad, bad.replace(b' encoding="UTF-8"', b"")):
+            r = self.import_file(data)
+            self.assertEqual(r.status, 422, r)
+            e = r.json()["error"]
+            self.assertEqual(e["field_codes"], {"file": "encoding"})
+            self.assertIn("Строка 5", e["fields"]["file"])
+            self.assertIn("UTF-8", e["fields"]["file"])
+        # an encoding it cannot take
+        koi = self.calendar_file().replace('encoding="UTF-8"', 'encoding="koi8-r"').encode("koi8-r")
+        r = self.import_file(koi)
+        self.assertEqual(r.status, 422, r)
+        self.assertIn("Строка 1", r.json()["error"]["fields"]["file"])
+        self.assertIn("Windows-1251", r.json()["error"]["fields"]["file"])
+        # a byte Windows-1251 does not have
+        r = self.import_file(self.calendar_file().replace('encoding="UTF-8"', 'encoding="windows-1251"')
+                             .encode("cp1251").replace(b"<holidays>", b"<holidays>\x98"))
+        self.assertEqual(r.status, 422, r)
+        self.assertIn("Строка 3", r.json()["error"]["fields"]["file"])
+
+    def test_query_and_form_fields_that_are_not_utf8_are_named(self):
+        r = self.admin.get("/api/admin/users?q=%C0%E1%E2")
+        self.assertEqual(r.status, 422, r)
+        self.assertEqual(r.json()["error"]["field_codes"], {"q": "encoding"})
+        r = self.admin.request("POST", "/api/admin/calendars/0/copy", raw=b"name=%C0%E1%E2&region=16",
+                               headers={"Content-Type": "application/x-www-form-urlencoded"})
+        self.assertEqual(r.status, 422, r)
+        self.assertEqual(r.json()["error"]["field_codes"], {"name": "encoding"})
+        self.assertEqual(self.count("SELECT count(*) FROM calendars WHERE region = '16' AND tenant_id = %d"
+                                    % self.tid), 0)
+        # a text part of a multipart form
+        boundary = "----cabinet-encoding-part"
+        body = ("--%s\r\nContent-Disposition: form-data; name=\"year\"\r\n\r\n" % boundary).encode() + \
+            b"\xc0\xe1" + ("\r\n--%s--\r\n" % boundary).encode()
+        r = self.admin.post("/api/admin/calendars/0/import", raw=body,
+                            headers={"Content-Type": "multipart/form-data; boundary=" + boundary})
+        self.assertEqual(r.status, 422, r)
+        self.assertEqual(r.json()["error"]["field_codes"], {"year": "encoding"})
+        # the admin pages say which field
+        form = b"_csrf=" + self.admin.csrf.encode() + b"&employee_id=1&code=%C1&date_from=2025-01-01"
+        r = self.admin.request("POST", "/admin/deviations", raw=form,
+                               headers={"Content-Type": "application/x-www-form-urlencoded"})
+        self.assertEqual(r.status, 422, r)
+        self.assertIn("Поле «code»: текст не в кодировке UTF-8", r.text)
+        # JSON is UTF-8 by definition: other bytes are a bad request
+        r = self.admin.request("POST", "/api/admin/calendars/0/copy", raw=b'{"name": "\xc0\xe1"}',
+                               headers={"Content-Type": "application/json"})
+        self.assertEqual(r.status, 400, r)
+        self.assertIn("UTF-8", r.json()["error"]["message"])
 
 class Idempotency(unittest.TestCase):
     @classmethod

@@ -44,6 +44,8 @@
 enum admin_page_flags {
 	PAGE_AUTH = 1 << 0,   /* sign-in needed: without a session, go to /admin/login */
 	PAGE_RENDER = 1 << 1, /* POST: render the template with the result, no redirect */
+	PAGE_UPLOAD = 1 << 2, /* POST: a multipart form whose "file" part goes to the core
+	                         as a blob (its other fields are arguments) */
 };
 
 struct admin_page {
@@ -67,6 +69,7 @@ struct admin_page {
 #define EDIT_VARS     "{\"edit\": true}"
 #define STAFF_TITLE   "Сотрудники"
 #define KEYS_TITLE    "Ключи API для обмена"
+#define IMPORT_TITLE  "Загрузка сотрудников из файла"
 
 static const struct admin_page admin_pages[] = {
 	{"GET", "/admin", "dashboard.get", "home", NULL, "Главная", PAGE_AUTH, NULL, NULL},
@@ -166,6 +169,11 @@ static const struct admin_page admin_pages[] = {
 	 "Организации и подразделения", PAGE_AUTH, NULL, NULL},
 	{"GET", "/admin/positions", "staff.structure", "positions", NULL, "Должности", PAGE_AUTH,
 	 NULL, NULL},
+	{"GET", "/admin/import", "import.form", "import", NULL, IMPORT_TITLE, PAGE_AUTH, NULL, NULL},
+	{"POST", "/admin/import", "import.preview", "import", NULL, IMPORT_TITLE,
+	 PAGE_AUTH | PAGE_RENDER | PAGE_UPLOAD, "import.form", NULL},
+	{"POST", "/admin/import/run", "import.employees", "import", "/admin/exchange-log",
+	 IMPORT_TITLE, PAGE_AUTH, "import.preview", NULL},
 	{"GET", "/admin/api-keys", "api_keys.list", "api_keys", NULL, KEYS_TITLE, PAGE_AUTH, NULL,
 	 NULL},
 	{"POST", "/admin/api-keys", "api_keys.create", "api_keys", NULL, KEYS_TITLE,
@@ -255,10 +263,11 @@ static void admin_encoding_page(struct web_request *req, const char *field)
 
 /* One core call with the request's auth; the reply is the caller's. 0, or
  * an error page has been sent and -1 is returned. */
-static int admin_call(struct web_request *req, const char *op, json_object *args,
-		      json_object *auth, struct core_reply *reply, int64_t *status)
+static int admin_call_blob(struct web_request *req, const char *op, json_object *args,
+                           json_object *auth, const char *blob, size_t blob_len,
+                           struct core_reply *reply, int64_t *status)
 {
-	if (web_call(req, op, args, auth, NULL, 0, 0, reply) != CORE_OK) {
+	if (web_call(req, op, args, auth, blob, blob_len, 0, reply) != CORE_OK) {
 		admin_error_page(req, 503, proto_errors[PROTO_ERR_unavailable].message);
 		return -1;
 	}
@@ -266,6 +275,12 @@ static int admin_call(struct web_request *req, const char *op, json_object *args
 	jsonx_get_int64(reply->msg, "status", status);
 	web_apply_reply(req, reply->msg);
 	return 0;
+}
+
+static int admin_call(struct web_request *req, const char *op, json_object *args, json_object *auth,
+                      struct core_reply *reply, int64_t *status)
+{
+	return admin_call_blob(req, op, args, auth, NULL, 0, reply, status);
 }
 
 /* Where a sign-in lands: the admin pages for an administrator, the
@@ -420,6 +435,48 @@ static json_object *admin_error_for_page(json_object *e)
 	return out;
 }
 
+/* A multipart form (PAGE_UPLOAD): its "file" part as the blob (lent from
+ * the body), the other fields into *form (a new object); *form stays NULL
+ * when the body is not multipart. 0; -1 for a malformed body;
+ * HTTP_EENCODING for a text field that is not UTF-8 (its name in bad). */
+static int admin_read_upload(struct web_request *req, json_object **form, const char **blob,
+                             size_t *blob_len, char *bad, size_t badlen)
+{
+	struct http_ctype ct;
+	struct http_part parts[16];
+	size_t n = 0;
+	char err[256];
+
+	*form = NULL;
+	if (http_ctype_parse(req->content_type, strlen(req->content_type), &ct) != 0 ||
+	    strcmp(ct.type, "multipart/form-data") != 0)
+		return 0;
+	if (ct.boundary[0] == '\0' || http_multipart_parse(req->body, req->body_len, ct.boundary,
+	                                                   parts, 16, &n, err, sizeof(err)) != 0)
+		return -1;
+	*form = json_object_new_object();
+	for (size_t i = 0; i < n; i++) {
+		if (parts[i].has_filename && strcmp(parts[i].name, "file") == 0) {
+			if (parts[i].len == 0)
+				continue; /* no file chosen */
+			*blob = parts[i].data;
+			*blob_len = parts[i].len;
+			jsonx_set_str(*form, "filename", parts[i].filename);
+		} else if (!parts[i].has_filename) {
+			if (!http_utf8_valid(parts[i].data, parts[i].len)) {
+				snprintf(bad, badlen, "%.64s", parts[i].name);
+				json_object_put(*form);
+				*form = NULL;
+				return HTTP_EENCODING;
+			}
+			json_object_object_add(
+			    *form, parts[i].name,
+			    json_object_new_string_len(parts[i].data, (int)parts[i].len));
+		}
+	}
+	return 0;
+}
+
 /* GET /admin/debug/pages (debug_ops = on): the page table as JSON. */
 static void admin_debug_pages(struct web_request *req);
 
@@ -461,7 +518,8 @@ static void admin_handle(struct web_request *req)
 	const struct admin_page *page = NULL;
 	const struct web_route *route;
 	struct core_reply reply = {0};
-	const char *csrf = NULL;
+	const char *csrf = NULL, *blob = NULL;
+	size_t blob_len = 0;
 	char err[256], cookie_csrf[128] = "";
 	int wrong_method, is_post, rc;
 	int64_t status = 200;
@@ -496,7 +554,15 @@ static void admin_handle(struct web_request *req)
 							    : "Не удалось прочитать форму");
 			goto out;
 		}
-		rc = http_form_parse(req->body, req->body_len, NULL, &form, err, sizeof(err));
+		rc = page->flags & PAGE_UPLOAD
+		         ? admin_read_upload(req, &form, &blob, &blob_len, err, sizeof(err))
+		         : 0;
+		if (rc == -1) {
+			admin_error_page(req, 400, "Некорректная загрузка файла");
+			goto out;
+		}
+		if (rc == 0 && form == NULL)
+			rc = http_form_parse(req->body, req->body_len, NULL, &form, err, sizeof(err));
 		if (rc == HTTP_EENCODING) {
 			admin_encoding_page(req, err);
 			goto out;
@@ -532,7 +598,7 @@ static void admin_handle(struct web_request *req)
 		goto out;
 	}
 	if (page->op) {
-		if (admin_call(req, page->op, args, auth, &reply, &status) < 0)
+		if (admin_call_blob(req, page->op, args, auth, blob, blob_len, &reply, &status) < 0)
 			goto out;
 		if (!is_post && status == 401) {
 			web_redirect(req, "/admin/login");

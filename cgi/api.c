@@ -3,8 +3,8 @@
  *
  * args of the operation = query parameters, then the body's members (JSON
  * object, urlencoded form, or a multipart upload whose "file" part goes to
- * the core as a blob; on an upload route a raw application/xml body is the
- * blob itself), then the route's {params}, each overriding the one
+ * the core as a blob; on an upload route a raw application/xml or text/csv
+ * body is the blob itself), then the route's {params}, each overriding the one
  * before. The answer is the operation's result, or {"error": {...}} with the
  * core's status; a core that is down or silent gives 503 JSON.
  */
@@ -113,6 +113,8 @@ static const struct web_route api_routes[] = {
 	{"POST", "/api/admin/api-keys", "api_keys.create", 0, 0},
 	{"DELETE", "/api/admin/api-keys/{id}", "api_keys.delete", 0, 0},
 	{"GET", "/api/admin/exchange-log", "exchange.log_admin", 0, 0},
+	{"POST", "/api/admin/import/employees", "import.employees", EXCHANGE_TIMEOUT_MS,
+	 WEB_ROUTE_UPLOAD},
 	/* the exchange with an accounting system: API keys only, large bodies,
 	 * their own core timeout */
 	{"PUT", "/api/exchange/v1/organizations", "exchange.organizations", EXCHANGE_TIMEOUT_MS,
@@ -207,7 +209,8 @@ static int api_read_args(struct web_request *req, const struct web_route *route,
 			web_send_json_error(req, 400, "bad_request", "Некорректная форма");
 			return -1;
 		}
-	} else if ((strcmp(ct.type, "application/xml") == 0 || strcmp(ct.type, "text/xml") == 0) &&
+	} else if ((strcmp(ct.type, "application/xml") == 0 || strcmp(ct.type, "text/xml") == 0 ||
+		    strcmp(ct.type, "text/csv") == 0) &&
 		   (route->flags & WEB_ROUTE_UPLOAD)) {
 		*blob = req->body; /* a raw file upload */
 		*blob_len = req->body_len;

@@ -83,6 +83,7 @@ static const struct {
 	{"api_keys.revoked", "Ключ API отозван"},
 	{"staff.employee_created", "Добавлен сотрудник"},
 	{"staff.employee_updated", "Изменены данные сотрудника"},
+	{"import.employees", "Загрузка сотрудников из файла CSV"},
 };
 
 const char *audit_action_title(const char *action)

@@ -18,6 +18,7 @@ const struct op *const ops_tables[] = {
 	staff_ops,
 	exchange_ops,
 	dashboard_ops,
+	import_ops,
 	staff_page_ops,
 	NULL,
 };

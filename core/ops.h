@@ -24,6 +24,7 @@ extern const struct op payterms_ops[];
 extern const struct op staff_ops[];
 extern const struct op exchange_ops[];
 extern const struct op dashboard_ops[];
+extern const struct op import_ops[];
 extern const struct op staff_page_ops[];
 
 extern const struct op *const ops_tables[];

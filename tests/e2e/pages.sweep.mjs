@@ -111,8 +111,10 @@ async function checkPage(page, url, width, { status = 200, provoked = [], tag = 
   await page.screenshot({ path: join(dir, slug(url) + (tag ? "_" + tag : "") + ".png"), fullPage: true });
 }
 
-// The controls of a form a person fills in, in document order.
-const FILLABLE = 'input:not([type=hidden]):not([type=submit]):not([type=button]):not([type=checkbox]):not([type=radio]):not([hidden]), select, textarea';
+// The controls of a form a person fills in, in document order. A file is
+// chosen in the system's dialog, not typed: a form with a file input is
+// checked with the values it declares for its other fields.
+const FILLABLE = 'input:not([type=hidden]):not([type=submit]):not([type=button]):not([type=checkbox]):not([type=radio]):not([type=file]):not([hidden]), select, textarea';
 
 async function formsOf(page) {
   return page.evaluate((sel) => [...document.querySelectorAll("main form, body > form")].map((f, i) => ({
@@ -636,6 +638,11 @@ b.test("pictures for the administrators' guide", { skip: !GUIDE }, async () => {
   await shot(admin.page, visited.get("/admin/timesheets/{month}") || visited.get("/admin/timesheets"), "t13");
   await shot(admin.page, visited.get("/admin/payroll/{month}"), "payroll");
   await shot(admin.page, visited.get("/admin/payroll/{month}/employees/{employee_id}"), "payslip");
+  await shot(admin.page, visited.get("/admin/employees"), "staff-list");
+  await admin.page.goto(visited.get("/admin/employees"));
+  const card = await admin.page.locator("main a", { hasText: "Сидорова Анна Викторовна" }).getAttribute("href");
+  await shot(admin.page, b.url(card, SUB), "staff-card", 1024, 1400);
+  await shot(admin.page, visited.get("/admin/import"), "staff-import");
   const emp = await newPage();
   await signIn(emp.page, EMP_LOGIN, EMP_PASSWORD);
   await emp.page.locator("#payslip").waitFor({ state: "visible" });

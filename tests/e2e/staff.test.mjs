@@ -105,7 +105,8 @@ b.test("the department tree shows the heads, and the pages of the menu fit a pho
   const rows = await page.locator("table.tree tbody tr").allTextContents();
   assert.match(rows.join("\n"), /Производство[\s\S]*Кузнецов Олег Петрович/);
   assert.match(rows.join("\n"), /Цех №1/);
-  for (const path of ["/admin/positions", "/admin/api-keys", "/admin/exchange-log", "/admin/employees/new"]) {
+  for (const path of ["/admin/positions", "/admin/api-keys", "/admin/exchange-log", "/admin/import",
+    "/admin/employees/new"]) {
     const r = await page.goto(host + path);
     assert.equal(r.status(), 200, path);
     assert.ok(await fits(page), path + " fits 390 px");

@@ -8,6 +8,7 @@
 #include "buf.h"
 #include "calendars.h"
 #include "date.h"
+#include "hours.h"
 #include "jsonx.h"
 #include "log.h"
 #include "money.h"
@@ -16,6 +17,7 @@
 #include "payroll.h"
 #include "preview.h"
 #include "ru.h"
+#include "worktime.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,7 +79,9 @@ struct payrun_pay {
 	int from;
 	int64_t rate;
 	enum payroll_pay_by pay_by;
-	int norm; /* -1: the tenant's default */
+	int norm;          /* -1: the tenant's default */
+	int district_x100; /* -1: the tenant's */
+	int northern;      /* -1: the tenant's */
 };
 
 /* The most pay terms one employee may have in force within a month, and the
@@ -90,8 +94,8 @@ struct payrun_emp {
 	int hired, dismissed;
 	int p0,
 	    np; /* pay terms: the one in force on the 1st (or the month's first), then later ones */
-	int a0, na, d0, nd, t0, nt, has_ts;
-	struct schedule_day *individual;
+	int skip; /* left out of an everyone's calculation (listed in "skipped") */
+	struct worktime_employee *w; /* the month's time (worktime.h) */
 	int64_t ytd_income, ytd_deduction, ytd_tax;
 	int k0, nk, sole_parent; /* child deductions applying in the month */
 };
@@ -105,20 +109,14 @@ struct payrun {
 	int nids;
 	struct payrun_emp *emps;
 	int nemps;
-	struct schedule *sch;
-	int64_t *sch_id, *sch_cal;
-	int nsch;
-	struct payroll_assignment *asg;
+	struct worktime_month wm;
 	struct payrun_pay *pay;
 	struct ndfl_child *kids;
-	struct payroll_deviation *dev;
-	struct payroll_time *ts;
-	int64_t *cal_id;
-	struct calendar **cal;
-	int ncal;
 	enum payroll_norm_mode tenant_norm;
 	int night_percent;
+	int district_x100, northern; /* the tenant's regional pay */
 	int nerrors;
+	json_object *skipped; /* [{"employee_id", "full_name", "reason"}] */
 };
 
 static int payrun_cmp_i64(const void *a, const void *b)
@@ -144,22 +142,6 @@ static struct payrun_emp *payrun_find(struct payrun *r, const char *id_text)
 	return NULL;
 }
 
-static int payrun_sched_index(struct payrun *r, int64_t id)
-{
-	int lo = 0, hi = r->nsch - 1;
-
-	while (lo <= hi) {
-		int mid = (lo + hi) / 2;
-		if (r->sch_id[mid] == id)
-			return mid;
-		if (r->sch_id[mid] < id)
-			lo = mid + 1;
-		else
-			hi = mid - 1;
-	}
-	return -1;
-}
-
 static int payrun_date(const PGresult *res, int row, int col)
 {
 	int d;
@@ -182,6 +164,29 @@ static int payrun_emp_error(struct payrun *r, int64_t id, const char *field, con
 	return -1;
 }
 
+/*
+ * An employee the calculation cannot compute (no pay terms, no schedule, an
+ * input the engine refuses): with an explicit list a field error (422,
+ * nothing stored); for everyone, the employee is left out and listed in
+ * "skipped" with the reason (issue 11 item 6). Returns -1.
+ */
+static int payrun_problem(struct payrun *r, struct payrun_emp *e, const char *field,
+                          const char *msg)
+{
+	json_object *o;
+
+	if (r->list)
+		return payrun_emp_error(r, e->id, field, msg);
+	e->skip = 1;
+	o = json_object_new_object();
+	jsonx_set_int(o, "employee_id", e->id);
+	if (e->w)
+		jsonx_set_str(o, "full_name", e->w->full_name);
+	jsonx_set_str(o, "reason", msg);
+	json_object_array_add(r->skipped, o);
+	return -1;
+}
+
 /* {a,b,c} of the list, for a bigint[] parameter */
 static const char *payrun_ids_param(struct payrun *r)
 {
@@ -197,12 +202,22 @@ static const char *payrun_ids_param(struct payrun *r)
 	return out;
 }
 
+/* "1.50" (a numeric's text) into hundredths; -1 when it is not one. */
+static int payrun_x100(const char *text)
+{
+	int32_t v;
+
+	return *text && hours_parse(text, &v) == 0 ? v : -1;
+}
+
 static int payrun_load_settings(struct payrun *r)
 {
 	PGresult *res =
 	    ctx_sql(r->ctx,
 	            "SELECT coalesce(settings->>'payroll_norm', ''), "
-	            "coalesce(settings->>'night_percent', '') FROM tenants WHERE id = $1",
+	            "coalesce(settings->>'night_percent', ''), "
+	            "coalesce(settings->>'district_coefficient', ''), "
+	            "coalesce(settings->>'northern_percent', '') FROM tenants WHERE id = $1",
 	            r->p_tenant);
 	const char *norm, *night;
 
@@ -227,6 +242,10 @@ static int payrun_load_settings(struct payrun *r)
 			                 "число процентов от 20 до 1000");
 		r->night_percent = (int)v;
 	}
+	r->district_x100 = payrun_x100(PQgetvalue(res, 0, 2));
+	if (r->district_x100 < 0)
+		r->district_x100 = 0;
+	r->northern = *PQgetvalue(res, 0, 3) ? atoi(PQgetvalue(res, 0, 3)) : 0;
 	return 0;
 }
 
@@ -263,7 +282,8 @@ static int payrun_load_employees(struct payrun *r)
 	}
 
 	pay = ctx_sql(r->ctx,
-	              "SELECT employee_id, date_from, rate::text, pay_by, coalesce(norm, '') "
+	              "SELECT employee_id, date_from, rate::text, pay_by, coalesce(norm, ''), "
+	              "coalesce(district_coefficient::text, ''), coalesce(northern_percent, -1) "
 	              "FROM employee_pay WHERE tenant_id = $1 "
 	              "AND ($2::bigint[] IS NULL OR employee_id = ANY($2::bigint[])) "
 	              "AND date_from <= $3::date ORDER BY employee_id, date_from",
@@ -287,6 +307,8 @@ static int payrun_load_employees(struct payrun *r)
 		p->norm = !*norm                        ? -1
 		          : strcmp(norm, "summed") == 0 ? PAYROLL_NORM_SUMMED
 		                                        : PAYROLL_NORM_PER_PERIOD;
+		p->district_x100 = payrun_x100(PQgetvalue(pay, i, 5));
+		p->northern = atoi(PQgetvalue(pay, i, 6));
 		/* rows come by date: one in force on the 1st replaces the earlier ones */
 		if (e->np == 0 || p->from <= r->first) {
 			e->p0 = i;
@@ -295,268 +317,40 @@ static int payrun_load_employees(struct payrun *r)
 			e->np++;
 		}
 	}
-	/* everyone: those with pay terms; a list: each must have them */
-	n = 0;
+	return 0;
+}
+
+/* The month's time of the employees (worktime.h, the one loader), then who
+ * can be computed: pay terms and a schedule. */
+static int payrun_load_time(struct payrun *r)
+{
+	int64_t *ids = arena_alloc(r->ctx->arena, sizeof(int64_t) * (size_t)(r->nemps + 1));
+	int n = 0;
+
+	for (int i = 0; i < r->nemps; i++)
+		ids[i] = r->emps[i].id;
+	if (r->nemps > 0 && worktime_month_load(r->ctx, r->year, r->month, ids, r->nemps,
+	                                        WORKTIME_POSTED | WORKTIME_NO_DAYS, &r->wm) < 0)
+		return -1;
 	for (int i = 0; i < r->nemps; i++) {
-		if (r->emps[i].np > PAYRUN_MAX_TERMS)
-			payrun_emp_error(
-			    r, r->emps[i].id, "rate",
+		struct payrun_emp *e = &r->emps[i];
+
+		e->w = worktime_find(&r->wm, e->id);
+		if (e->np > PAYRUN_MAX_TERMS)
+			payrun_problem(
+			    r, e, "rate",
 			    "Слишком много изменений оклада в одном месяце (не больше 7)");
-		if (r->emps[i].np == 0) {
-			if (r->list)
-				payrun_emp_error(r, r->emps[i].id, "rate",
-				                 "Не заданы условия оплаты (оклад) на этот месяц");
-			continue;
-		}
-		r->emps[n++] = r->emps[i];
+		else if (e->np == 0)
+			payrun_problem(r, e, "rate",
+			               "Не заданы условия оплаты (оклад) на этот месяц");
+		else if (e->w == NULL || !e->w->scheduled)
+			payrun_problem(r, e, "schedule", "Не назначен график работы на этот месяц");
 	}
+	/* everyone: only those who can be computed stay */
+	for (int i = 0; i < r->nemps; i++)
+		if (!r->emps[i].skip)
+			r->emps[n++] = r->emps[i];
 	r->nemps = n;
-	return 0;
-}
-
-/* A pattern [[hours, night], ...] (or bare hours) into days; NULL if malformed. */
-static struct schedule_day *payrun_pattern(struct ctx *ctx, const char *text, int *n)
-{
-	const char *why;
-	json_object *wrap, *arr;
-	struct schedule_day *days;
-	char *doc = arena_printf(ctx->arena, "{\"p\": %s}", text);
-	size_t len;
-
-	wrap = jsonx_parse_object(doc, strlen(doc), &why);
-	if (wrap == NULL)
-		return NULL;
-	arena_own(ctx->arena, wrap);
-	arr = jsonx_get_array(wrap, "p");
-	if (arr == NULL || (len = json_object_array_length(arr)) == 0 || len > SCHEDULE_MAX_PATTERN)
-		return NULL;
-	days = arena_alloc(ctx->arena, sizeof(*days) * len);
-	for (size_t i = 0; i < len; i++) {
-		json_object *el = json_object_array_get_idx(arr, i);
-		days[i].flags = 0;
-		if (json_object_is_type(el, json_type_int)) {
-			days[i].hours = json_object_get_int(el);
-			days[i].night = 0;
-		} else if (json_object_is_type(el, json_type_array) &&
-		           json_object_array_length(el) == 2 &&
-		           json_object_is_type(json_object_array_get_idx(el, 0), json_type_int) &&
-		           json_object_is_type(json_object_array_get_idx(el, 1), json_type_int)) {
-			days[i].hours = json_object_get_int(json_object_array_get_idx(el, 0));
-			days[i].night = json_object_get_int(json_object_array_get_idx(el, 1));
-		} else {
-			return NULL;
-		}
-	}
-	*n = (int)len;
-	return days;
-}
-
-static struct calendar *payrun_calendar(struct payrun *r, int64_t id)
-{
-	for (int i = 0; i < r->ncal; i++)
-		if (r->cal_id[i] == id)
-			return r->cal[i];
-	return NULL;
-}
-
-static int payrun_load_schedules(struct payrun *r)
-{
-	PGresult *res =
-	    ctx_sql(r->ctx,
-	            "SELECT id, kind, holidays, cycle_start, pattern::text, "
-	            "coalesce(calendar_id, 0), name FROM schedules WHERE tenant_id = $1 "
-	            "ORDER BY id",
-	            r->p_tenant);
-	int n;
-
-	if (res == NULL)
-		return -1;
-	n = PQntuples(res);
-	r->sch = arena_alloc(r->ctx->arena, sizeof(*r->sch) * (size_t)(n + 1));
-	r->sch_id = arena_alloc(r->ctx->arena, sizeof(int64_t) * (size_t)(n + 1));
-	r->sch_cal = arena_alloc(r->ctx->arena, sizeof(int64_t) * (size_t)(n + 1));
-	r->cal_id = arena_alloc(r->ctx->arena, sizeof(int64_t) * (size_t)(n + 1));
-	r->cal = arena_alloc(r->ctx->arena, sizeof(struct calendar *) * (size_t)(n + 1));
-	/* the tenant's default calendar, for individual schedules and schedules without one */
-	r->cal_id[0] = 0;
-	r->cal[0] = calendars_load(r->ctx, 0);
-	if (r->cal[0] == NULL)
-		return -1;
-	r->ncal = 1;
-	for (int i = 0; i < n; i++) {
-		struct schedule *s = &r->sch[i];
-		int np = 0;
-		memset(s, 0, sizeof(*s));
-		r->sch_id[i] = strtoll(PQgetvalue(res, i, 0), NULL, 10);
-		r->sch_cal[i] = strtoll(PQgetvalue(res, i, 5), NULL, 10);
-		s->name = PQgetvalue(res, i, 6);
-		s->kind =
-		    strcmp(PQgetvalue(res, i, 1), "cycle") == 0 ? SCHEDULE_CYCLE : SCHEDULE_WEEK;
-		s->holidays = strcmp(PQgetvalue(res, i, 2), "ignore") == 0
-		                  ? SCHEDULE_HOLIDAYS_IGNORE
-		                  : SCHEDULE_HOLIDAYS_CALENDAR;
-		s->start = s->kind == SCHEDULE_CYCLE ? payrun_date(res, i, 3) : 0;
-		s->pattern = payrun_pattern(r->ctx, PQgetvalue(res, i, 4), &np);
-		s->npattern = np;
-		/* a malformed pattern (empty) is reported by the engine for whoever uses it */
-		if (s->pattern == NULL) {
-			static const struct schedule_day none = {0, 0, 0};
-			s->pattern = &none;
-			s->npattern = 0;
-		}
-		if (payrun_calendar(r, r->sch_cal[i]) == NULL) {
-			struct calendar *c = calendars_load(r->ctx, r->sch_cal[i]);
-			if (c == NULL)
-				return -1;
-			r->cal_id[r->ncal] = r->sch_cal[i];
-			r->cal[r->ncal++] = c;
-		}
-	}
-	r->nsch = n;
-	return 0;
-}
-
-static int payrun_load_assignments(struct payrun *r)
-{
-	PGresult *res =
-	    ctx_sql(r->ctx,
-	            "SELECT employee_id, schedule_id, date_from FROM schedule_assignments "
-	            "WHERE tenant_id = $1 AND ($2::bigint[] IS NULL OR employee_id = "
-	            "ANY($2::bigint[])) AND date_from <= $3::date "
-	            "ORDER BY employee_id, date_from",
-	            r->p_tenant, r->p_ids, r->p_last);
-	int n;
-
-	if (res == NULL)
-		return -1;
-	n = PQntuples(res);
-	r->asg = arena_alloc(r->ctx->arena, sizeof(*r->asg) * (size_t)(n + 1));
-	for (int i = 0; i < n; i++) {
-		struct payrun_emp *e = payrun_find(r, PQgetvalue(res, i, 0));
-		if (e == NULL)
-			continue;
-		if (e->na == 0)
-			e->a0 = i;
-		r->asg[i].from = payrun_date(res, i, 2);
-		r->asg[i].schedule =
-		    payrun_sched_index(r, strtoll(PQgetvalue(res, i, 1), NULL, 10));
-		e->na++;
-	}
-	return 0;
-}
-
-/* "{800,800,0}" into n ints; -1 if it is not exactly n of them */
-static int payrun_int_array(const char *s, int32_t *out, int n)
-{
-	int i = 0;
-
-	if (*s++ != '{')
-		return -1;
-	while (*s && *s != '}') {
-		char *end;
-		long v = strtol(s, &end, 10);
-		if (end == s || i >= n)
-			return -1;
-		out[i++] = (int32_t)v;
-		s = end;
-		if (*s == ',')
-			s++;
-	}
-	return i == n ? 0 : -1;
-}
-
-static int payrun_load_individual(struct payrun *r)
-{
-	PGresult *res =
-	    ctx_sql(r->ctx,
-	            "SELECT employee_id, hours::text, night::text FROM individual_schedules "
-	            "WHERE tenant_id = $1 AND ($2::bigint[] IS NULL OR employee_id = "
-	            "ANY($2::bigint[])) AND month = $3::date",
-	            r->p_tenant, r->p_ids, r->p_first);
-	int days = r->last - r->first + 1;
-	int32_t h[31], nh[31];
-
-	if (res == NULL)
-		return -1;
-	for (int i = 0; i < PQntuples(res); i++) {
-		struct payrun_emp *e = payrun_find(r, PQgetvalue(res, i, 0));
-		if (e == NULL)
-			continue;
-		if (payrun_int_array(PQgetvalue(res, i, 1), h, days) < 0 ||
-		    payrun_int_array(PQgetvalue(res, i, 2), nh, days) < 0) {
-			payrun_emp_error(
-			    r, e->id, "individual",
-			    "Индивидуальный график должен задавать часы каждого дня месяца");
-			continue;
-		}
-		e->individual =
-		    arena_alloc(r->ctx->arena, sizeof(struct schedule_day) * (size_t)days);
-		for (int d = 0; d < days; d++)
-			e->individual[d] = (struct schedule_day){h[d], nh[d], 0};
-	}
-	return 0;
-}
-
-static int payrun_load_deviations(struct payrun *r)
-{
-	PGresult *res = ctx_sql(r->ctx,
-	                        "SELECT employee_id, code, date_from, date_to, coalesce(hours, 0) "
-	                        "FROM deviations WHERE tenant_id = $1 AND ($2::bigint[] IS NULL OR "
-	                        "employee_id = ANY($2::bigint[])) AND date_from <= $4::date "
-	                        "AND date_to >= $3::date ORDER BY employee_id, date_from, id",
-	                        r->p_tenant, r->p_ids, r->p_first, r->p_last);
-	int n;
-
-	if (res == NULL)
-		return -1;
-	n = PQntuples(res);
-	r->dev = arena_alloc(r->ctx->arena, sizeof(*r->dev) * (size_t)(n + 1));
-	for (int i = 0; i < n; i++) {
-		struct payrun_emp *e = payrun_find(r, PQgetvalue(res, i, 0));
-		if (e == NULL)
-			continue;
-		if (e->nd == 0)
-			e->d0 = i;
-		r->dev[i].code = atoi(PQgetvalue(res, i, 1));
-		r->dev[i].from = payrun_date(res, i, 2);
-		r->dev[i].to = payrun_date(res, i, 3);
-		r->dev[i].hours = atoi(PQgetvalue(res, i, 4));
-		e->nd++;
-	}
-	return 0;
-}
-
-static int payrun_load_timesheets(struct payrun *r)
-{
-	PGresult *res = ctx_sql(r->ctx,
-	                        "SELECT t.employee_id, r.date, r.code, r.hours FROM timesheets t "
-	                        "LEFT JOIN timesheet_rows r ON r.tenant_id = t.tenant_id AND "
-	                        "r.timesheet_id = t.id WHERE t.tenant_id = $1 AND ($2::bigint[] IS "
-	                        "NULL OR t.employee_id = ANY($2::bigint[])) AND t.month = $3::date "
-	                        "AND t.status = 'posted' ORDER BY t.employee_id, r.date, r.code",
-	                        r->p_tenant, r->p_ids, r->p_first);
-	int n, k = 0;
-
-	if (res == NULL)
-		return -1;
-	n = PQntuples(res);
-	r->ts = arena_alloc(r->ctx->arena, sizeof(*r->ts) * (size_t)(n + 1));
-	for (int i = 0; i < n; i++) {
-		struct payrun_emp *e = payrun_find(r, PQgetvalue(res, i, 0));
-		if (e == NULL)
-			continue;
-		if (!e->has_ts) {
-			e->has_ts = 1;
-			e->t0 = k;
-		}
-		if (PQgetisnull(res, i, 1)) /* a posted timesheet without rows */
-			continue;
-		r->ts[k].date = payrun_date(res, i, 1);
-		r->ts[k].code = atoi(PQgetvalue(res, i, 2));
-		r->ts[k].hours = atoi(PQgetvalue(res, i, 3));
-		k++;
-		e->nt++;
-	}
 	return 0;
 }
 
@@ -647,6 +441,23 @@ static void payrun_arr_date(struct payrun_arr *a, int d)
 	payrun_arr_add(a, t);
 }
 
+/* A text element, quoted for an array literal. */
+static void payrun_arr_text(struct payrun_arr *a, const char *text)
+{
+	buf_putc(&a->b, a->n++ ? ',' : '{');
+	if (text == NULL) {
+		buf_puts(&a->b, "NULL");
+		return;
+	}
+	buf_putc(&a->b, '"');
+	for (const char *p = text; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			buf_putc(&a->b, '\\');
+		buf_putc(&a->b, *p);
+	}
+	buf_putc(&a->b, '"');
+}
+
 static const char *payrun_arr_end(struct ctx *ctx, struct payrun_arr *a)
 {
 	const char *out;
@@ -660,7 +471,21 @@ static const char *payrun_arr_end(struct ctx *ctx, struct payrun_arr *a)
 	return out;
 }
 
-enum { E_ID, E_SOURCE, E_NORM, E_PAYBY, E_RATE, E_ACCRUED, E_DED, E_BASE, E_NDFL, E_NET, E_COUNT };
+enum {
+	E_ID,
+	E_SOURCE,
+	E_NORM,
+	E_PAYBY,
+	E_RATE,
+	E_ACCRUED,
+	E_DED,
+	E_BASE,
+	E_NDFL,
+	E_NET,
+	E_EARNINGS,
+	E_EXCLUDED,
+	E_COUNT
+};
 enum {
 	L_EMP,
 	L_N,
@@ -674,6 +499,15 @@ enum {
 	L_NH,
 	L_HOURS,
 	L_AMOUNT,
+	L_PLANNED,
+	L_DAYS,
+	L_AVERAGE,
+	L_PERCENT,
+	L_DAILY,
+	L_FUND,
+	L_TWELFTHS,
+	L_FALLBACK,
+	L_TITLE,
 	L_COUNT
 };
 
@@ -686,7 +520,7 @@ static int payrun_cut(const struct payrun *r, const struct payrun_emp *e,
 	int n = 0, k = 1;
 
 	/* an individual schedule without assignments: any schedule index will do */
-	if (na == 0 && r->nsch > 0) {
+	if (na == 0) {
 		out[n++] = (struct payroll_assignment){r->first, 0};
 		for (; k < e->np && n < PAYRUN_MAX_ASSIGN; k++)
 			out[n++] = (struct payroll_assignment){r->pay[e->p0 + k].from, 0};
@@ -706,59 +540,140 @@ static int payrun_cut(const struct payrun *r, const struct payrun_emp *e,
 	return n;
 }
 
-/* Runs the engine for one employee (once per pay terms in force in the
- * month, each line taken from the run of the terms in force on its first
- * day) and appends the results. res has PAYRUN_MAX_TERMS + 1 elements. */
+/* A schedule for an individual schedule's lines when the month has no
+ * assigned schedule at all (never planned: the individual one replaces it). */
+static const struct schedule_day payrun_none_day = {0, 0, 0};
+static const struct schedule payrun_none = {
+    "individual", SCHEDULE_CYCLE, SCHEDULE_HOLIDAYS_IGNORE, 0, &payrun_none_day, 1};
+
+/* The engine's complaint as the employee's field. */
+static int payrun_engine_error(struct payrun *r, struct payrun_emp *e,
+                               const struct payroll_error *err)
+{
+	const char *field = err->field ? err->field : "input";
+
+	if (err->index >= 0)
+		field = arena_printf(r->ctx->arena, "%s[%d]", field, err->index);
+	return payrun_problem(r, e, field, err->message);
+}
+
+/* Appends one employee's stored rows. */
+static void payrun_rows(struct payrun *r, struct payrun_emp *e, const struct payroll_result *out,
+                        const struct ndfl_result *nr, enum payroll_norm_mode norm,
+                        struct payrun_arr *ea, struct payrun_arr *la)
+{
+	const struct payrun_pay *last = &r->pay[e->p0 + e->np - 1];
+
+	payrun_arr_i64(&ea[E_ID], e->id);
+	payrun_arr_add(&ea[E_SOURCE], e->w->in.has_timesheet ? "timesheet" : "deviations");
+	payrun_arr_add(&ea[E_NORM], norm == PAYROLL_NORM_SUMMED ? "summed" : "per_period");
+	payrun_arr_add(&ea[E_PAYBY], last->pay_by == PAYROLL_BY_HOURS ? "hours" : "days");
+	payrun_arr_money(&ea[E_RATE], last->rate);
+	payrun_arr_money(&ea[E_ACCRUED], out->total);
+	payrun_arr_money(&ea[E_DED], nr->deduction);
+	payrun_arr_money(&ea[E_BASE], nr->base_ytd);
+	payrun_arr_money(&ea[E_NDFL], nr->tax);
+	payrun_arr_money(&ea[E_NET], out->total - nr->tax);
+	payrun_arr_money(&ea[E_EARNINGS], out->summary.earnings);
+	payrun_arr_i64(&ea[E_EXCLUDED], out->summary.excluded_days);
+	for (int i = 0; i < out->nlines; i++) {
+		const struct payroll_line *l = &out->lines[i];
+		int salary = l->kind == PAYROLL_LINE_SALARY;
+		int premium = l->kind == PAYROLL_LINE_OVERTIME ||
+		              l->kind == PAYROLL_LINE_HOLIDAY_WORK || l->kind == PAYROLL_LINE_NIGHT;
+		int average = l->kind == PAYROLL_LINE_VACATION_PAY ||
+		              l->kind == PAYROLL_LINE_SICK_PAY ||
+		              l->kind == PAYROLL_LINE_COMPENSATION;
+
+		payrun_arr_i64(&la[L_EMP], e->id);
+		payrun_arr_i64(&la[L_N], i + 1);
+		payrun_arr_add(&la[L_KIND], payroll_line_kind_name(l->kind));
+		payrun_arr_date(&la[L_FROM], l->from);
+		payrun_arr_date(&la[L_TO], l->to);
+		if (salary && l->schedule >= 0 && l->schedule < r->wm.nschedules)
+			payrun_arr_i64(&la[L_SCHED], r->wm.schedule_ids[l->schedule]);
+		else
+			payrun_arr_add(&la[L_SCHED], "NULL");
+		if (salary) {
+			payrun_arr_i64(&la[L_WD], l->worked_days);
+			payrun_arr_i64(&la[L_ND], l->norm_days);
+			payrun_arr_i64(&la[L_WH], l->worked_hours);
+		} else {
+			payrun_arr_add(&la[L_WD], "NULL");
+			payrun_arr_add(&la[L_ND], "NULL");
+			payrun_arr_add(&la[L_WH], "NULL");
+		}
+		if (premium)
+			payrun_arr_i64(&la[L_HOURS], l->hours);
+		else
+			payrun_arr_add(&la[L_HOURS], "NULL");
+		if (salary || premium)
+			payrun_arr_i64(&la[L_NH], l->norm_hours);
+		else
+			payrun_arr_add(&la[L_NH], "NULL");
+		payrun_arr_money(&la[L_AMOUNT], l->amount);
+		if (l->kind == PAYROLL_LINE_HOLIDAY_WORK)
+			payrun_arr_i64(&la[L_PLANNED], l->planned_hours);
+		else
+			payrun_arr_add(&la[L_PLANNED], "NULL");
+		if (average) {
+			payrun_arr_i64(&la[L_DAYS], l->days);
+			payrun_arr_money(&la[L_AVERAGE], l->average);
+		} else {
+			payrun_arr_add(&la[L_DAYS], "NULL");
+			payrun_arr_add(&la[L_AVERAGE], "NULL");
+		}
+		if (l->kind == PAYROLL_LINE_SICK_PAY || l->kind == PAYROLL_LINE_DISTRICT ||
+		    l->kind == PAYROLL_LINE_NORTHERN)
+			payrun_arr_i64(&la[L_PERCENT], l->percent);
+		else
+			payrun_arr_add(&la[L_PERCENT], "NULL");
+		if (l->kind == PAYROLL_LINE_SICK_PAY) {
+			payrun_arr_money(&la[L_DAILY], l->daily);
+			payrun_arr_i64(&la[L_FUND], l->fund_days);
+		} else {
+			payrun_arr_add(&la[L_DAILY], "NULL");
+			payrun_arr_add(&la[L_FUND], "NULL");
+		}
+		if (l->kind == PAYROLL_LINE_COMPENSATION)
+			payrun_arr_i64(&la[L_TWELFTHS], l->twelfths);
+		else
+			payrun_arr_add(&la[L_TWELFTHS], "NULL");
+		payrun_arr_add(&la[L_FALLBACK], average ? (l->fallback ? "t" : "f") : "NULL");
+		payrun_arr_text(&la[L_TITLE], l->title);
+	}
+}
+
+/* Runs the engine for one employee (the time part once per pay terms in
+ * force in the month, each line taken from the run of the terms in force on
+ * its first day; then the extras once with the last terms) and appends the
+ * results. res has PAYRUN_MAX_TERMS + 1 elements. */
 static int payrun_one(struct payrun *r, struct payrun_emp *e, struct payroll_result *res,
                       struct payrun_arr *ea, struct payrun_arr *la, int64_t *count)
 {
 	struct payroll_assignment cut[PAYRUN_MAX_ASSIGN];
 	struct payroll_result *out = res;
-	struct payroll_input in;
+	struct payroll_input in = e->w->in;
 	struct payroll_error err;
 	struct ndfl_input ni = {0};
 	struct ndfl_result nr;
 	const struct payrun_pay *last = &r->pay[e->p0 + e->np - 1];
 	enum payroll_norm_mode last_norm = r->tenant_norm;
-	int a0 = e->a0, na = e->na, first_sched = -1;
+	int starts[PAYRUN_MAX_TERMS];
 
-	/* only the assignment in force at the month's start and the later ones */
-	for (int i = e->a0 + 1; i < e->a0 + e->na; i++) {
-		if (r->asg[i].from <= r->first) {
-			a0 = i;
-			na = e->a0 + e->na - i;
-		}
+	if (in.nschedules == 0) {
+		in.schedules = &payrun_none;
+		in.nschedules = 1;
 	}
-	for (int i = a0; i < a0 + na; i++) {
-		if (r->asg[i].schedule < 0)
-			return payrun_emp_error(r, e->id, "assignments", "График работы не найден");
-	}
-	if (na > 0)
-		first_sched = r->asg[a0].schedule;
-	if (na == 0 && e->individual == NULL)
-		return payrun_emp_error(r, e->id, "schedule",
-		                        "Не назначен график работы на этот месяц");
-	memset(&in, 0, sizeof(in));
-	in.year = r->year;
-	in.month = r->month;
-	in.calendar = payrun_calendar(r, first_sched >= 0 ? r->sch_cal[first_sched] : 0);
-	in.schedules = r->sch;
-	in.nschedules = r->nsch;
-	in.terms.hired = e->hired;
-	in.terms.dismissed = e->dismissed;
-	in.assignments = na ? &r->asg[a0] : NULL;
-	in.nassignments = na;
-	if (e->np > 1) {
-		in.nassignments = payrun_cut(r, e, na ? &r->asg[a0] : NULL, na, cut);
-		in.assignments = in.nassignments ? cut : NULL;
-	}
-	in.individual = e->individual;
-	in.deviations = e->nd ? &r->dev[e->d0] : NULL;
-	in.ndeviations = e->nd;
-	in.has_timesheet = e->has_ts;
-	in.timesheet = e->nt ? &r->ts[e->t0] : NULL;
-	in.ntimesheet = e->nt;
 	in.night_percent = r->night_percent;
+	in.ngroup_starts = 0;
+	in.group_starts = starts;
+	if (e->np > 1) {
+		in.nassignments = payrun_cut(r, e, in.assignments, in.nassignments, cut);
+		in.assignments = in.nassignments ? cut : NULL;
+		for (int k = 1; k < e->np; k++)
+			starts[in.ngroup_starts++] = r->pay[e->p0 + k].from;
+	}
 	for (int k = 0; k < e->np; k++) {
 		const struct payrun_pay *p = &r->pay[e->p0 + k];
 		struct payroll_result *rk = e->np > 1 ? &res[k + 1] : res;
@@ -766,17 +681,14 @@ static int payrun_one(struct payrun *r, struct payrun_emp *e, struct payroll_res
 		in.terms.pay_by = p->pay_by;
 		in.norm = p->norm >= 0 ? (enum payroll_norm_mode)p->norm : r->tenant_norm;
 		last_norm = in.norm;
-		if (payroll_run(&in, rk, &err) < 0) {
-			const char *field = err.field ? err.field : "input";
-			if (err.index >= 0)
-				field = arena_printf(r->ctx->arena, "%s[%d]", field, err.index);
-			return payrun_emp_error(r, e->id, field, err.message);
-		}
+		if (payroll_time(&in, rk, &err) < 0)
+			return payrun_engine_error(r, e, &err);
 	}
 	if (e->np > 1) {
 		/* salary lines first, then premiums, each in date order */
 		out->nlines = 0;
 		out->total = 0;
+		out->summary = res[1].summary;
 		for (int pass = 0; pass < 2; pass++) {
 			for (int k = 0; k < e->np; k++) {
 				int from = k ? r->pay[e->p0 + k].from : r->first;
@@ -788,11 +700,15 @@ static int payrun_one(struct payrun *r, struct payrun_emp *e, struct payroll_res
 					    out->nlines == PAYROLL_MAX_LINES)
 						continue;
 					out->lines[out->nlines++] = *l;
-					out->total += l->amount;
 				}
 			}
 		}
 	}
+	/* the extras with the terms in force at the month's end */
+	in.district_x100 = last->district_x100 >= 0 ? last->district_x100 : r->district_x100;
+	in.northern_percent = last->northern >= 0 ? last->northern : r->northern;
+	if (payroll_extras(&in, out, &err) < 0)
+		return payrun_engine_error(r, e, &err);
 	ni.year = r->year;
 	ni.ytd_income = e->ytd_income;
 	ni.ytd_deductions = e->ytd_deduction;
@@ -802,46 +718,9 @@ static int payrun_one(struct payrun *r, struct payrun_emp *e, struct payroll_res
 	ni.nchildren = e->nk;
 	ni.sole_parent = e->sole_parent;
 	if (ndfl_month(&ni, &nr) < 0)
-		return payrun_emp_error(
-		    r, e->id, "ndfl",
-		    "Не удалось рассчитать НДФЛ: суммы вне допустимого диапазона");
-
-	payrun_arr_i64(&ea[E_ID], e->id);
-	payrun_arr_add(&ea[E_SOURCE], e->has_ts ? "timesheet" : "deviations");
-	payrun_arr_add(&ea[E_NORM], last_norm == PAYROLL_NORM_SUMMED ? "summed" : "per_period");
-	payrun_arr_add(&ea[E_PAYBY], last->pay_by == PAYROLL_BY_HOURS ? "hours" : "days");
-	payrun_arr_money(&ea[E_RATE], last->rate);
-	payrun_arr_money(&ea[E_ACCRUED], out->total);
-	payrun_arr_money(&ea[E_DED], nr.deduction);
-	payrun_arr_money(&ea[E_BASE], nr.base_ytd);
-	payrun_arr_money(&ea[E_NDFL], nr.tax);
-	payrun_arr_money(&ea[E_NET], out->total - nr.tax);
-	for (int i = 0; i < out->nlines; i++) {
-		const struct payroll_line *l = &out->lines[i];
-		int salary = l->kind == PAYROLL_LINE_SALARY;
-		payrun_arr_i64(&la[L_EMP], e->id);
-		payrun_arr_i64(&la[L_N], i + 1);
-		payrun_arr_add(&la[L_KIND], payroll_line_kind_name(l->kind));
-		payrun_arr_date(&la[L_FROM], l->from);
-		payrun_arr_date(&la[L_TO], l->to);
-		if (salary && l->schedule >= 0)
-			payrun_arr_i64(&la[L_SCHED], r->sch_id[l->schedule]);
-		else
-			payrun_arr_add(&la[L_SCHED], "NULL");
-		if (salary) {
-			payrun_arr_i64(&la[L_WD], l->worked_days);
-			payrun_arr_i64(&la[L_ND], l->norm_days);
-			payrun_arr_i64(&la[L_WH], l->worked_hours);
-			payrun_arr_add(&la[L_HOURS], "NULL");
-		} else {
-			payrun_arr_add(&la[L_WD], "NULL");
-			payrun_arr_add(&la[L_ND], "NULL");
-			payrun_arr_add(&la[L_WH], "NULL");
-			payrun_arr_i64(&la[L_HOURS], l->hours);
-		}
-		payrun_arr_i64(&la[L_NH], l->norm_hours);
-		payrun_arr_money(&la[L_AMOUNT], l->amount);
-	}
+		return payrun_problem(
+		    r, e, "ndfl", "Не удалось рассчитать НДФЛ: суммы вне допустимого диапазона");
+	payrun_rows(r, e, out, &nr, last_norm, ea, la);
 	(*count)++;
 	return 0;
 }
@@ -1012,11 +891,11 @@ static int payroll_calculate(struct ctx *ctx)
 		return payrun_locked(ctx, r.year, r.month);
 	doc_id = PQgetvalue(q, 0, 0);
 
-	if (payrun_load_settings(&r) < 0 || payrun_load_employees(&r) < 0 ||
-	    payrun_load_schedules(&r) < 0 || payrun_load_assignments(&r) < 0 ||
-	    payrun_load_individual(&r) < 0 || payrun_load_deviations(&r) < 0 ||
-	    payrun_load_timesheets(&r) < 0 || payrun_load_ytd(&r) < 0 ||
-	    payrun_load_children(&r) < 0)
+	r.skipped = arena_own(ctx->arena, json_object_new_array());
+	if (payrun_load_settings(&r) < 0 || payrun_load_employees(&r) < 0)
+		goto out;
+	if (r.nerrors == 0 &&
+	    (payrun_load_time(&r) < 0 || payrun_load_ytd(&r) < 0 || payrun_load_children(&r) < 0))
 		goto out;
 	if (r.nerrors == 0) {
 		res = malloc(sizeof(*res) * (PAYRUN_MAX_TERMS + 1));
@@ -1052,10 +931,12 @@ static int payroll_calculate(struct ctx *ctx)
 		ep[i + 2] = payrun_arr_end(ctx, &ea[i]);
 	if (ctx_query(ctx,
 	              "INSERT INTO payroll_employees (tenant_id, document_id, month, employee_id, "
-	              "source, norm, pay_by, rate, accrued, deduction, base_ytd, ndfl, net) "
+	              "source, norm, pay_by, rate, accrued, deduction, base_ytd, ndfl, net, "
+	              "earnings, excluded_days) "
 	              "SELECT $1, $2, d.month, u.* FROM payroll_documents d, unnest($3::bigint[], "
 	              "$4::text[], $5::text[], $6::text[], $7::numeric[], $8::numeric[], "
-	              "$9::numeric[], $10::numeric[], $11::numeric[], $12::numeric[]) AS u "
+	              "$9::numeric[], $10::numeric[], $11::numeric[], $12::numeric[], "
+	              "$13::numeric[], $14::smallint[]) AS u "
 	              "WHERE d.tenant_id = $1 AND d.id = $2",
 	              E_COUNT + 2, ep) == NULL)
 		goto out;
@@ -1066,10 +947,13 @@ static int payroll_calculate(struct ctx *ctx)
 	if (ctx_query(ctx,
 	              "INSERT INTO payroll_lines (tenant_id, document_id, employee_id, n, kind, "
 	              "date_from, date_to, schedule_id, worked_days, norm_days, worked_hours, "
-	              "norm_hours, hours, amount) SELECT $1, $2, u.* FROM unnest($3::bigint[], "
-	              "$4::smallint[], $5::text[], $6::date[], $7::date[], $8::bigint[], "
-	              "$9::integer[], $10::integer[], $11::integer[], $12::integer[], "
-	              "$13::integer[], $14::numeric[]) AS u",
+	              "norm_hours, hours, amount, planned_hours, days, average, percent, daily, "
+	              "fund_days, twelfths, fallback, title) SELECT $1, $2, u.* FROM "
+	              "unnest($3::bigint[], $4::smallint[], $5::text[], $6::date[], $7::date[], "
+	              "$8::bigint[], $9::integer[], $10::integer[], $11::integer[], "
+	              "$12::integer[], $13::integer[], $14::numeric[], $15::integer[], "
+	              "$16::integer[], $17::numeric[], $18::smallint[], $19::numeric[], "
+	              "$20::integer[], $21::bigint[], $22::boolean[], $23::text[]) AS u",
 	              L_COUNT + 2, lp) == NULL)
 		goto out;
 	q = ctx_sql(ctx,
@@ -1093,6 +977,8 @@ static int payroll_calculate(struct ctx *ctx)
 		if (o == NULL)
 			goto out;
 		jsonx_set_int(o, "calculated", count);
+		json_object_object_add(o, "skipped", json_object_get(r.skipped));
+		worktime_note_calendar(ctx, &r.wm, o);
 		ctx->result = o;
 	}
 	log_info("payroll_calculated", "req=%u tenant=%lld month=%s employees=%lld", ctx->req,

@@ -173,7 +173,8 @@ class Payroll(unittest.TestCase):
                         "VALUES (%d, %d, '2016-01-01', 50000, 'hours')" % (tid, eid))
         self.s.psql("INSERT INTO schedule_assignments (tenant_id, employee_id, schedule_id, date_from) "
                     "VALUES (%d, %d, %d, '2016-01-01')" % (tid, good, sched))
-        r = admin.post("/api/admin/payroll/2025-03/calculate")
+        # a list naming one that cannot be computed: 422 naming it, nothing stored
+        r = admin.post("/api/admin/payroll/2025-03/calculate", {"employees": [good, bad]})
         self.assertEqual(r.status, 422, r)
         err = r.json()["error"]
         self.assertIn("employees.%d.schedule" % bad, err["fields"])
@@ -181,6 +182,14 @@ class Payroll(unittest.TestCase):
         self.assertIn("ничего не сохранено", err["message"])
         self.assertEqual(self.count("SELECT count(*) FROM payroll_documents WHERE tenant_id = %d" % tid), 0)
         self.assertEqual(self.count("SELECT count(*) FROM payroll_employees WHERE tenant_id = %d" % tid), 0)
+        # everyone: the one without a schedule is skipped with the reason (issue 11 item 6)
+        r = admin.post("/api/admin/payroll/2025-03/calculate")
+        self.assertEqual(r.status, 200, r)
+        doc = r.json()
+        self.assertEqual(doc["calculated"], 1)
+        self.assertEqual([(x["employee_id"], x["reason"]) for x in doc["skipped"]],
+                         [(bad, "Не назначен график работы на этот месяц")])
+        self.assertEqual(admin.delete("/api/admin/payroll/2025-03").status, 200)
         # a list naming someone unknown, or a bad list
         r = admin.post("/api/admin/payroll/2025-03/calculate", {"employees": [good, 999999]})
         self.assertEqual(r.status, 422, r)
@@ -577,12 +586,18 @@ class PayrollInputs(unittest.TestCase):
         self.assertEqual(r.status, 200, r)
         s = self.slip(raised)
         self.assertEqual([(a["from"], a["to"], a["worked_days"], a["norm_days"], a["amount"])
-                          for a in s["accruals"]],
+                          for a in s["accruals"] if a["kind"] == "salary"],
                          [("2025-03-01", "2025-03-14", 12, 20, "18600.00"),
                           ("2025-03-15", "2025-03-31", 6, 20, "18600.00")])
         s = self.slip(ind)
-        self.assertEqual([(a["worked_days"], a["norm_days"], a["amount"], a["schedule"]) for a in s["accruals"]],
+        self.assertEqual([(a["worked_days"], a["norm_days"], a["amount"], a["schedule"]) for a in s["accruals"]
+                          if a["kind"] == "salary"],
                          [(18, 20, "27900.00", "")])
+        # the plan has 8 h on 8 March, a public holiday: holiday work planned by
+        # the schedule, 8 h x 31 000 / 160 h = 1 550.00 on top (payroll.md)
+        self.assertEqual([(a["kind"], a["date"], a["hours"], a["amount"]) for a in s["accruals"]
+                          if a["kind"] != "salary"],
+                         [("holiday_work", "2025-03-08", 8, "1550.00")])
         s = self.slip(regional)
         self.assertEqual([(a["worked_hours"], a["norm_hours"], a["schedule"]) for a in s["accruals"]],
                          [(167, 167, "Региональная")])  # 7 March is an hour shorter

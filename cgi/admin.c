@@ -105,6 +105,8 @@ static const struct admin_page admin_pages[] = {
 	/* time */
 	{"GET", "/admin/calendars", "calendars.list", "calendars", NULL, "Производственные календари",
 	 PAGE_AUTH, NULL, NULL},
+	{"POST", "/admin/calendars/{id}/import", "calendars.import", "calendars", "/admin/calendars",
+	 "Производственные календари", PAGE_AUTH, "calendars.list", NULL},
 	{"GET", "/admin/calendars/{id}/{year}", "calendars.year", "calendar_year", NULL,
 	 "Производственный календарь", PAGE_AUTH, NULL, NULL},
 	{"POST", "/admin/calendars/{id}/{year}", "calendars.edit", "calendar_year", NULL,
@@ -255,10 +257,11 @@ static void admin_encoding_page(struct web_request *req, const char *field)
 
 /* One core call with the request's auth; the reply is the caller's. 0, or
  * an error page has been sent and -1 is returned. */
-static int admin_call(struct web_request *req, const char *op, json_object *args,
-		      json_object *auth, struct core_reply *reply, int64_t *status)
+static int admin_call_blob(struct web_request *req, const char *op, json_object *args,
+			   json_object *auth, const char *blob, size_t blob_len,
+			   struct core_reply *reply, int64_t *status)
 {
-	if (web_call(req, op, args, auth, NULL, 0, 0, reply) != CORE_OK) {
+	if (web_call(req, op, args, auth, blob, blob_len, 0, reply) != CORE_OK) {
 		admin_error_page(req, 503, proto_errors[PROTO_ERR_unavailable].message);
 		return -1;
 	}
@@ -266,6 +269,12 @@ static int admin_call(struct web_request *req, const char *op, json_object *args
 	jsonx_get_int64(reply->msg, "status", status);
 	web_apply_reply(req, reply->msg);
 	return 0;
+}
+
+static int admin_call(struct web_request *req, const char *op, json_object *args,
+		      json_object *auth, struct core_reply *reply, int64_t *status)
+{
+	return admin_call_blob(req, op, args, auth, NULL, 0, reply, status);
 }
 
 /* Where a sign-in lands: the admin pages for an administrator, the
@@ -312,6 +321,50 @@ static const char *admin_redirect_target(const char *pattern, json_object *args,
 	}
 	out[o] = '\0';
 	return out;
+}
+
+/* A multipart form (a file upload: the calendar import): its text fields
+ * into *form, a "file" part's bytes as the core call's blob (*file, into
+ * req->body; the core converts its encoding). *form stays NULL for any other
+ * body. 0; -1 for a malformed upload; HTTP_EENCODING with err naming a text
+ * field that is not UTF-8. */
+static int admin_multipart(struct web_request *req, json_object **form, const char **file,
+			   size_t *file_len, char *err, size_t errlen)
+{
+	struct http_ctype ct;
+	struct http_part parts[8];
+	size_t n = 0;
+
+	*form = NULL;
+	*file = NULL;
+	*file_len = 0;
+	if (http_ctype_parse(req->content_type, strlen(req->content_type), &ct) != 0 ||
+	    strcmp(ct.type, "multipart/form-data") != 0)
+		return 0;
+	if (ct.boundary[0] == '\0' ||
+	    http_multipart_parse(req->body, req->body_len, ct.boundary, parts, 8, &n, err,
+				 errlen) != 0)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		if (parts[i].has_filename) {
+			if (strcmp(parts[i].name, "file") == 0 && parts[i].len > 0) {
+				*file = parts[i].data;
+				*file_len = parts[i].len;
+			}
+			continue;
+		}
+		if (!http_utf8_valid(parts[i].data, parts[i].len)) {
+			snprintf(err, errlen, "%s", parts[i].name);
+			return HTTP_EENCODING;
+		}
+	}
+	*form = json_object_new_object();
+	for (size_t i = 0; i < n; i++)
+		if (!parts[i].has_filename && parts[i].len > 0)
+			json_object_object_add(*form, parts[i].name,
+					       json_object_new_string_len(parts[i].data,
+									  (int)parts[i].len));
+	return 0;
 }
 
 /* The submitted fields to show again in a form: never secrets (passwords,
@@ -461,10 +514,11 @@ static void admin_handle(struct web_request *req)
 	const struct admin_page *page = NULL;
 	const struct web_route *route;
 	struct core_reply reply = {0};
-	const char *csrf = NULL;
+	const char *csrf = NULL, *upload = NULL;
 	char err[256], cookie_csrf[128] = "";
 	int wrong_method, is_post, rc;
 	int64_t status = 200;
+	size_t upload_len = 0;
 
 	if (web_cfg->debug_ops && strcmp(req->method, "GET") == 0 &&
 	    strcmp(req->path, "/admin/debug/pages") == 0) {
@@ -496,7 +550,10 @@ static void admin_handle(struct web_request *req)
 							    : "Не удалось прочитать форму");
 			goto out;
 		}
-		rc = http_form_parse(req->body, req->body_len, NULL, &form, err, sizeof(err));
+		rc = admin_multipart(req, &form, &upload, &upload_len, err, sizeof(err));
+		if (rc == 0 && form == NULL)
+			rc = http_form_parse(req->body, req->body_len, NULL, &form, err,
+					     sizeof(err));
 		if (rc == HTTP_EENCODING) {
 			admin_encoding_page(req, err);
 			goto out;
@@ -532,7 +589,8 @@ static void admin_handle(struct web_request *req)
 		goto out;
 	}
 	if (page->op) {
-		if (admin_call(req, page->op, args, auth, &reply, &status) < 0)
+		if (admin_call_blob(req, page->op, args, auth, upload, upload_len, &reply,
+				    &status) < 0)
 			goto out;
 		if (!is_post && status == 401) {
 			web_redirect(req, "/admin/login");

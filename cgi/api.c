@@ -83,6 +83,7 @@ static const struct web_route api_routes[] = {
 	{"POST", "/api/admin/timesheets/{employee_id}/{month}/fill", "timesheets.fill", 0, 0},
 	{"POST", "/api/admin/timesheets/{employee_id}/{month}/post", "timesheets.post", 0, 0},
 	{"POST", "/api/admin/timesheets/{employee_id}/{month}/unpost", "timesheets.unpost", 0, 0},
+	{"POST", "/api/admin/timesheets/{employee_id}/{month}/refill", "timesheets.refill", 0, 0},
 	{"GET", "/api/admin/t13/{month}", "t13.get", 0, 0},
 	{"GET", "/api/admin/t13/{month}/export.xlsx", "t13.xlsx", 0, WEB_ROUTE_DOWNLOAD},
 	/* payroll, payslips, vacation balance, preview */

@@ -171,7 +171,7 @@ int calendar_add_provisional_year(struct calendar *cal, int year);
 /* The Russian sentences every answer uses for a provisional year and for a
  * year no calendar covers: the year and what to do (import the decree's
  * calendar on the calendars page). CALENDAR_NOTE_BUFSZ bytes. */
-#define CALENDAR_NOTE_BUFSZ 512
+#define CALENDAR_NOTE_BUFSZ 1024
 void calendar_provisional_note(int year, char *out, size_t n);
 void calendar_missing_note(int year, char *out, size_t n);
 int calendar_is_provisional(const struct calendar *cal, int year);

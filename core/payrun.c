@@ -32,6 +32,21 @@ const char *payrun_month_title(struct ctx *ctx, int year, int month)
 	return arena_printf(ctx->arena, "%s %d г.", ru_month_name(month), year);
 }
 
+int payrun_today(struct ctx *ctx, int *date)
+{
+	PGresult *res =
+	    ctx_sql(ctx,
+	            "SELECT (now() AT TIME ZONE coalesce(nullif(t.settings->>'time_zone', ''), "
+	            "'Europe/Moscow'))::date FROM tenants t WHERE t.id = $1",
+	            ctx_i64(ctx, ctx->tenant_id));
+
+	if (res == NULL)
+		return -1;
+	if (PQntuples(res) == 0 || date_parse(PQgetvalue(res, 0, 0), date) < 0)
+		return ctx_fail(ctx, PROTO_ERR_internal, NULL);
+	return 0;
+}
+
 int payrun_month_arg(struct ctx *ctx, int *year, int *month)
 {
 	const char *s = ctx_arg_str(ctx, "month", 16, 1);
@@ -65,6 +80,32 @@ static void payrun_put_money(struct ctx *ctx, json_object *o, const char *key, c
 
 	jsonx_set_str(o, key, v);
 	jsonx_set_str(o, arena_printf(ctx->arena, "%s_ru", key), ru);
+}
+
+/* Russian for a stale_reason of payroll_employees (sql/0033). */
+static const char *payrun_stale_title(const char *reason)
+{
+	static const struct {
+		const char *reason, *title;
+	} titles[] = {
+	    {"deviation", "изменились документы-отклонения"},
+	    {"timesheet", "изменился проведённый табель"},
+	    {"assignment", "изменилось назначение графика"},
+	    {"schedule", "изменился график работы"},
+	    {"pay_terms", "изменились условия оплаты"},
+	    {"children", "изменились вычеты на детей"},
+	    {"employee", "изменились даты приёма или увольнения"},
+	    {"calendar", "изменился производственный календарь"},
+	    {"ndfl", "пересчитан более ранний месяц года: НДФЛ нарастающим итогом другой"},
+	    {"opening_balance", "изменились начальные остатки"},
+	    {"accrual", "изменились разовые начисления"},
+	    {"payment", "изменились выплаты"},
+	};
+
+	for (size_t i = 0; reason && i < sizeof(titles) / sizeof(titles[0]); i++)
+		if (strcmp(titles[i].reason, reason) == 0)
+			return titles[i].title;
+	return "изменились данные расчёта";
 }
 
 static const char *payrun_status_title(const char *status)
@@ -1006,19 +1047,36 @@ static int payroll_get(struct ctx *ctx)
 	o = payrun_header(ctx, year, month, &doc_id);
 	if (o == NULL)
 		return -1;
-	res = ctx_sql(ctx,
-	              "SELECT pe.employee_id, e.full_name, coalesce(e.personnel_number, ''), "
-	              "pe.accrued::text, pe.ndfl::text, pe.net::text, pe.source, pe.norm "
-	              "FROM payroll_employees pe JOIN employees e ON e.tenant_id = pe.tenant_id "
-	              "AND e.id = pe.employee_id WHERE pe.tenant_id = $1 AND pe.document_id = $2 "
-	              "ORDER BY e.full_name, pe.employee_id",
-	              ctx_i64(ctx, ctx->tenant_id), doc_id);
+	res =
+	    ctx_sql(ctx,
+	            "SELECT pe.employee_id, e.full_name, coalesce(e.personnel_number, ''), "
+	            "pe.accrued::text, pe.ndfl::text, pe.net::text, pe.source, pe.norm, pe.stale, "
+	            "pe.stale_reason FROM payroll_employees pe JOIN employees e ON "
+	            "e.tenant_id = pe.tenant_id "
+	            "AND e.id = pe.employee_id WHERE pe.tenant_id = $1 AND pe.document_id = $2 "
+	            "ORDER BY e.full_name, pe.employee_id",
+	            ctx_i64(ctx, ctx->tenant_id), doc_id);
 	if (res == NULL)
 		return -1;
 	list = json_object_new_array();
 	json_object_object_add(o, "employees", list);
+	json_object *stale = json_object_new_array();
+	json_object_object_add(o, "stale", stale);
 	for (int i = 0; i < PQntuples(res); i++) {
 		json_object *e = json_object_new_object();
+		int is_stale = strcmp(PQgetvalue(res, i, 8), "t") == 0;
+		jsonx_set_bool(e, "stale", is_stale);
+		if (is_stale) {
+			json_object *x = json_object_new_object();
+			const char *why = payrun_stale_title(PQgetvalue(res, i, 9));
+			jsonx_set_str(e, "stale_reason", PQgetvalue(res, i, 9));
+			jsonx_set_str(e, "stale_title", why);
+			jsonx_set_int(x, "employee_id", strtoll(PQgetvalue(res, i, 0), NULL, 10));
+			jsonx_set_str(x, "full_name", PQgetvalue(res, i, 1));
+			jsonx_set_str(x, "reason", PQgetvalue(res, i, 9));
+			jsonx_set_str(x, "title", why);
+			json_object_array_add(stale, x);
+		}
 		jsonx_set_int(e, "id", strtoll(PQgetvalue(res, i, 0), NULL, 10));
 		jsonx_set_str(e, "full_name", PQgetvalue(res, i, 1));
 		jsonx_set_str(e, "personnel_number", PQgetvalue(res, i, 2));
@@ -1030,6 +1088,7 @@ static int payroll_get(struct ctx *ctx)
 		jsonx_set_str(e, "month", jsonx_get_str(o, "month"));
 		json_object_array_add(list, e);
 	}
+	jsonx_set_int(o, "stale_count", (int64_t)json_object_array_length(stale));
 	ctx->result = o;
 	return 0;
 }
@@ -1094,12 +1153,73 @@ static int payrun_transition(struct ctx *ctx, const char *from, const char *to, 
 		return ctx_fail(ctx, PROTO_ERR_conflict, "Месяц %s не закрыт",
 		                payrun_month_title(ctx, year, month));
 	}
+	const char *doc = arena_strdup(ctx->arena, PQgetvalue(res, 0, 0));
+	if (strcmp(to, "closed") == 0) {
+		/* results that an input change made stale: 409 naming each (5.6) */
+		PGresult *st = ctx_sql(
+		    ctx,
+		    "SELECT pe.employee_id, e.full_name, pe.stale_reason FROM payroll_employees pe "
+		    "JOIN employees e ON e.tenant_id = pe.tenant_id AND e.id = pe.employee_id "
+		    "WHERE pe.tenant_id = $1 AND pe.document_id = $2 AND pe.stale ORDER BY "
+		    "e.full_name",
+		    ctx_i64(ctx, ctx->tenant_id), doc);
+		int today, n;
+		json_object *confirm = jsonx_get(ctx->args, "confirm_early");
+
+		if (st == NULL)
+			return -1;
+		n = PQntuples(st);
+		for (int i = 0; i < n; i++)
+			ctx_field_code(
+			    ctx, arena_printf(ctx->arena, "employees.%s", PQgetvalue(st, i, 0)),
+			    "stale", "%s: после расчёта %s — пересчитайте", PQgetvalue(st, i, 1),
+			    payrun_stale_title(PQgetvalue(st, i, 2)));
+		if (n > 0)
+			return ctx_fail(ctx, PROTO_ERR_stale,
+			                "Месяц %s не закрыт: результаты %d %s устарели — после "
+			                "расчёта изменились их данные. Пересчитайте их и закройте "
+			                "месяц снова.",
+			                payrun_month_title(ctx, year, month), n,
+			                ru_plural(n, "сотрудника", "сотрудников", "сотрудников"));
+		/* a month that has not ended: only when confirmed (item 6) */
+		if (payrun_today(ctx, &today) < 0)
+			return -1;
+		if (today <= date_month_last(year, month) &&
+		    !(confirm && (json_object_get_boolean(confirm) &&
+		                  strcmp(json_object_get_string(confirm), "false") != 0 &&
+		                  strcmp(json_object_get_string(confirm), "0") != 0)))
+			return ctx_fail(ctx, PROTO_ERR_early_close,
+			                "Месяц %s ещё не закончился (последний день — %s). Закрыть "
+			                "его досрочно? Данные оставшихся дней могут измениться. "
+			                "Подтвердите закрытие (confirm_early).",
+			                payrun_month_title(ctx, year, month),
+			                worktime_date_ru(ctx, date_month_last(year, month)));
+	} else {
+		/* reopening: never under a later closed month */
+		PGresult *later = ctx_sql(
+		    ctx,
+		    "SELECT extract(year FROM month)::int, extract(month FROM month)::int, "
+		    "to_char(month, 'YYYY-MM') FROM payroll_documents WHERE tenant_id = $1 AND "
+		    "month > $2::date AND status = 'closed' ORDER BY month DESC LIMIT 1",
+		    ctx_i64(ctx, ctx->tenant_id), first);
+		if (later == NULL)
+			return -1;
+		if (PQntuples(later)) {
+			const char *title = payrun_month_title(ctx, atoi(PQgetvalue(later, 0, 0)),
+			                                       atoi(PQgetvalue(later, 0, 1)));
+			ctx_field_code(ctx, "later_month", "closed", "%s", PQgetvalue(later, 0, 2));
+			return ctx_fail(
+			    ctx, PROTO_ERR_conflict,
+			    "Месяц %s не открыть: закрыт более поздний месяц %s. Сначала "
+			    "откройте %s.",
+			    payrun_month_title(ctx, year, month), title, title);
+		}
+	}
 	res = ctx_sql(ctx,
 	              "UPDATE payroll_documents SET status = $3, closed_at = CASE WHEN $3 = "
 	              "'closed' THEN now() END, closed_by = CASE WHEN $3 = 'closed' THEN "
 	              "nullif($4, '0')::bigint END WHERE tenant_id = $1 AND id = $2",
-	              ctx_i64(ctx, ctx->tenant_id), PQgetvalue(res, 0, 0), to,
-	              ctx_i64(ctx, ctx->user_id));
+	              ctx_i64(ctx, ctx->tenant_id), doc, to, ctx_i64(ctx, ctx->user_id));
 	if (res == NULL)
 		return -1;
 	/* closing records the net pay as paid; reopening takes it back */

@@ -68,6 +68,13 @@ int payrun_check_open(struct ctx *ctx, int from, int to);
  * payrun_check_open for the exchange). 0 or -1. */
 int payrun_closed_until(struct ctx *ctx, int *last);
 
+/*
+ * Today in the organization's time zone (tenants.settings ->> 'time_zone',
+ * an IANA name; Europe/Moscow when unset): balances, "the current month" and
+ * whether a month has ended use it, never the server's UTC date. 0 or -1.
+ */
+int payrun_today(struct ctx *ctx, int *date);
+
 /* Reads args.month ("YYYY-MM"); 0, or -1 after a field error. */
 int payrun_month_arg(struct ctx *ctx, int *year, int *month);
 

@@ -7,12 +7,17 @@
  * month (closing records the payment), so a closed month's balance is 0
  * and a draft's is its net.
  *
- * Vacation balance as of a date (inclusive): 28 days a year accrue as 28/12
- * per month of service counted from the hire date; the last, incomplete
- * month counts as a full one when it has 15 days or more and is dropped
- * otherwise. Used: calendar days of ОТ deviations from the hire date up to
- * the date, the public holidays of the tenant's default calendar inside
- * them excluded (they extend a vacation rather than use it). The arithmetic
+ * Vacation balance as of a date (inclusive; default today in the
+ * organization's time zone): 28 days a year accrue as 28/12 per month of
+ * service counted from the hire date; the last, incomplete month counts as a
+ * full one when it has 15 days or more and is dropped otherwise. The service
+ * leaves out (art. 121) truancy (ПР), suspension without pay (НБ), parental
+ * leave (ОЖ) and unpaid leave (ДО, ОЗ, ДБ) beyond 14 days a working year
+ * (counted from the hire anniversary); those days shift the service's end.
+ * Used: calendar days of ОТ deviations from the hire date up to the date,
+ * the public holidays of the employee's own calendar (the schedule's, 5.7)
+ * inside them excluded (they extend a vacation rather than use it), and the
+ * days of a sickness inside a vacation (art. 124: returned). The arithmetic
  * is in twelfths of a day; the balance is shown with one decimal, rounded
  * half up ("18,7").
  */
@@ -23,8 +28,9 @@
 #include "money.h"
 #include "org.h"
 #include "payrun.h"
-#include "worktime.h"
+#include "schedules.h"
 #include "t13.h"
+#include "worktime.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -298,13 +304,25 @@ static int payslips_admin_month(struct ctx *ctx)
 
 /* ------------------------------------------------------------ vacation */
 
+/* Full years from hired to date (anniversaries reached). */
+static int vacation_years(int hired, int date)
+{
+	int k = 0;
+
+	while (date_add_months(hired, 12 * (k + 1)) <= date)
+		k++;
+	return k;
+}
+
 static int vacation_balance_of(struct ctx *ctx, int64_t employee_id)
 {
 	const char *s = ctx_arg_str(ctx, "date", 10, 0);
-	int date, hired, dismissed, end, months, next, used = 0;
+	const char *tenant = ctx_i64(ctx, ctx->tenant_id), *emp = ctx_i64(ctx, employee_id);
+	int date, hired, dismissed, end, months, next, used = 0, excluded = 0, service_end;
+	int span, *code, returned = 0, provisional[8], nprov = 0;
 	int64_t twelfths, tenths;
-	struct calendar *cal;
-	PGresult *res;
+	struct schedules_calendars cache = {0};
+	PGresult *devs, *vac;
 	json_object *o;
 	char b[DATE_BUFSZ];
 
@@ -314,51 +332,104 @@ static int vacation_balance_of(struct ctx *ctx, int64_t employee_id)
 		/* today where the organization is */
 		if ((date = org_today(ctx)) == DATE_NONE)
 			return -1;
-	} else if (date_parse_input(s, &date) < 0)
+	} else if (date_parse_input(s, &date) < 0) {
 		return ctx_field(ctx, "date", "Укажите дату в виде ГГГГ-ММ-ДД");
-	res =
-	    ctx_sql(ctx, "SELECT hired, dismissed FROM employees WHERE tenant_id = $1 AND id = $2",
-	            ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, employee_id));
-	if (res == NULL)
+	}
+	if (worktime_employment(ctx, employee_id, &hired, &dismissed) < 0)
 		return -1;
-	if (PQntuples(res) == 0)
-		return ctx_fail(ctx, PROTO_ERR_not_found, "Сотрудник не найден");
-	if (PQgetisnull(res, 0, 0) || date_parse(PQgetvalue(res, 0, 0), &hired) < 0)
+	if (hired == DATE_NONE)
 		return ctx_field(ctx, "hired", "Не указана дата приёма сотрудника");
-	dismissed = DATE_NONE;
-	if (!PQgetisnull(res, 0, 1))
-		date_parse(PQgetvalue(res, 0, 1), &dismissed);
 	end = dismissed != DATE_NONE && dismissed < date ? dismissed : date;
+
+	/* art. 121: truancy, suspension without pay and parental leave are out of
+	 * the service; unpaid leave too beyond 14 days a working year. The days
+	 * shift the service (and its working years). */
+	span = end >= hired ? end - hired + 1 : 0;
+	code = arena_alloc(ctx->arena, sizeof(int) * (size_t)(span + 1));
+	memset(code, 0, sizeof(int) * (size_t)(span + 1));
+	devs =
+	    ctx_sql(ctx,
+	            "SELECT code, greatest(date_from, $3::date), least(date_to, $4::date) FROM "
+	            "deviations WHERE tenant_id = $1 AND employee_id = $2 AND whole_day AND "
+	            "date_to >= $3::date AND date_from <= $4::date AND code = ANY($5::smallint[])",
+	            tenant, emp, (date_format(hired, b), arena_strdup(ctx->arena, b)),
+	            worktime_date_iso(ctx, end), "{24,35,15,16,17,18,19}");
+	if (devs == NULL)
+		return -1;
+	for (int i = 0; i < PQntuples(devs); i++) {
+		int c = atoi(PQgetvalue(devs, i, 0)), f = worktime_pg_date(devs, i, 1),
+		    t = worktime_pg_date(devs, i, 2);
+		for (int d = f; d <= t; d++)
+			if (c != T13_B)
+				code[d - hired] = c;
+	}
+	{
+		int year = 0, unpaid = 0;
+
+		for (int d = hired; d <= end; d++) {
+			int c = code[d - hired], y = vacation_years(hired, d - excluded);
+
+			if (y != year) {
+				year = y;
+				unpaid = 0;
+			}
+			if (c == T13_PR || c == T13_NB || c == T13_OZH)
+				excluded++;
+			else if ((c == T13_DO || c == T13_OZ || c == T13_DB) && ++unpaid > 14)
+				excluded++;
+		}
+	}
+	service_end = end - excluded;
 
 	/* whole months of service, then the remainder: 15 days or more is a month */
 	months = 0;
-	if (end >= hired) {
-		while ((next = date_add_months(hired, months + 1)) - 1 <= end)
+	if (service_end >= hired) {
+		while ((next = date_add_months(hired, months + 1)) - 1 <= service_end)
 			months++;
-		if (end - date_add_months(hired, months) + 1 >= 15)
+		if (service_end - date_add_months(hired, months) + 1 >= 15)
 			months++;
 	}
-	cal = calendars_load(ctx, 0);
-	if (cal == NULL)
-		return -1;
-	res = ctx_sql(
+
+	/* used: vacation days of ОТ documents, without the public holidays of the
+	 * employee's calendar (the one of the schedule in force at the vacation's
+	 * start) and without the days of a sickness inside (art. 120, 124) */
+	vac = ctx_sql(
 	    ctx,
-	    "SELECT greatest(date_from, $3::date), least(date_to, $4::date) FROM deviations "
-	    "WHERE tenant_id = $1 AND employee_id = $2 AND code = $5 AND date_to >= "
-	    "$3::date AND date_from <= $4::date",
-	    ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, employee_id), PQgetvalue(res, 0, 0),
-	    (date_format(end, b), b), ctx_i64(ctx, T13_OT));
-	if (res == NULL)
+	    "SELECT greatest(d.date_from, $3::date), least(d.date_to, $4::date), "
+	    "coalesce((SELECT s.calendar_id FROM schedule_assignments a JOIN schedules s ON "
+	    "s.tenant_id = a.tenant_id AND s.id = a.schedule_id WHERE a.tenant_id = d.tenant_id "
+	    "AND a.employee_id = d.employee_id ORDER BY a.date_from <= d.date_from DESC, "
+	    "CASE WHEN a.date_from <= d.date_from THEN a.date_from END DESC, a.date_from "
+	    "LIMIT 1), 0) FROM deviations d WHERE d.tenant_id = $1 AND d.employee_id = $2 AND "
+	    "d.code = $5 AND d.date_to >= $3::date AND d.date_from <= $4::date",
+	    tenant, emp, worktime_date_iso(ctx, hired), worktime_date_iso(ctx, end),
+	    ctx_i64(ctx, T13_OT));
+	if (vac == NULL)
 		return -1;
-	for (int i = 0; i < PQntuples(res); i++) {
-		int from, to;
-		if (date_parse(PQgetvalue(res, i, 0), &from) < 0 ||
-		    date_parse(PQgetvalue(res, i, 1), &to) < 0)
-			continue;
-		for (int d = from; d <= to; d++)
-			if (CALENDAR_KIND(calendar_day(cal, d)) != CALENDAR_HOLIDAY ||
-			    !(calendar_day(cal, d) & CALENDAR_COVERED))
-				used++;
+	for (int i = 0; i < PQntuples(vac); i++) {
+		int from = worktime_pg_date(vac, i, 0), to = worktime_pg_date(vac, i, 1);
+		struct calendar *cal = schedules_calendar(ctx, &cache, PQgetvalue(vac, i, 2));
+
+		if (cal == NULL || worktime_cover(ctx, cal, date_year(from), date_year(to),
+		                                  provisional, &nprov, "calendar") < 0)
+			return -1;
+		for (int d = from; d <= to; d++) {
+			if (CALENDAR_KIND(calendar_day(cal, d)) == CALENDAR_HOLIDAY)
+				continue;
+			if (d - hired <= span && d >= hired && code[d - hired] == 0) {
+				/* a Б inside the vacation returns the day */
+				int sick = 0;
+				for (int k = 0; k < PQntuples(devs) && !sick; k++)
+					sick = atoi(PQgetvalue(devs, k, 0)) == T13_B &&
+					       worktime_pg_date(devs, k, 1) <= d &&
+					       worktime_pg_date(devs, k, 2) >= d;
+				if (sick) {
+					returned++;
+					continue;
+				}
+			}
+			used++;
+		}
 	}
 	twelfths = (int64_t)VACATION_DAYS_A_YEAR * months - 12 * (int64_t)used;
 	/* tenths of a day, half up (away from zero) */
@@ -370,8 +441,11 @@ static int vacation_balance_of(struct ctx *ctx, int64_t employee_id)
 	jsonx_set_str(o, "hired", b);
 	jsonx_set_int(o, "employee_id", employee_id);
 	jsonx_set_int(o, "service_months", months);
+	jsonx_set_int(o, "excluded_days", excluded);
+	jsonx_set_str(o, "service_end", worktime_date_iso(ctx, service_end));
 	jsonx_set_int(o, "accrued_twelfths", (int64_t)VACATION_DAYS_A_YEAR * months);
 	jsonx_set_int(o, "used_days", used);
+	jsonx_set_int(o, "returned_days", returned);
 	jsonx_set_int(o, "balance_twelfths", twelfths);
 	{
 		int64_t a = tenths < 0 ? -tenths : tenths;
@@ -382,6 +456,13 @@ static int vacation_balance_of(struct ctx *ctx, int64_t employee_id)
 		jsonx_set_str(o, "balance_ru",
 		              arena_printf(ctx->arena, "%s%lld,%lld", sign, (long long)(a / 10),
 		                           (long long)(a % 10)));
+	}
+	{
+		struct worktime_month note = {0};
+
+		memcpy(note.provisional, provisional, sizeof(provisional));
+		note.nprovisional = nprov;
+		worktime_note_calendar(ctx, &note, o);
 	}
 	return 0;
 }

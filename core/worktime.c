@@ -10,6 +10,7 @@
 #include "log.h"
 #include "schedules.h"
 #include "average.h"
+#include "calendars.h"
 #include "t13.h"
 
 #include <stdio.h>
@@ -166,6 +167,50 @@ int worktime_employee_check(struct ctx *ctx, int64_t id, int lock)
 	if (PQntuples(res) == 0)
 		return ctx_fail(ctx, PROTO_ERR_not_found, "Сотрудник не найден");
 	return 0;
+}
+
+struct calendar *worktime_employee_calendar(struct ctx *ctx, int64_t employee, int first, int last)
+{
+	struct calendar *cal;
+	PGresult *res = ctx_sql(
+	    ctx,
+	    "SELECT coalesce(s.calendar_id, 0) FROM schedule_assignments a JOIN schedules s ON "
+	    "s.tenant_id = a.tenant_id AND s.id = a.schedule_id WHERE a.tenant_id = $1 AND "
+	    "a.employee_id = $2 ORDER BY a.date_from <= $3::date DESC, "
+	    "CASE WHEN a.date_from <= $3::date THEN a.date_from END DESC, a.date_from LIMIT 1",
+	    ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, employee), worktime_date_iso(ctx, first));
+
+	if (res == NULL)
+		return NULL;
+	cal = calendars_load(ctx, PQntuples(res) ? atoll(PQgetvalue(res, 0, 0)) : 0);
+	if (cal == NULL ||
+	    worktime_cover(ctx, cal, date_year(first), date_year(last), NULL, NULL, "calendar") < 0)
+		return NULL;
+	return cal;
+}
+
+int worktime_employment(struct ctx *ctx, int64_t id, int *hired, int *dismissed)
+{
+	PGresult *res =
+	    ctx_sql(ctx, "SELECT hired, dismissed FROM employees WHERE tenant_id = $1 AND id = $2",
+	            ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, id));
+
+	if (res == NULL)
+		return -1;
+	if (PQntuples(res) == 0)
+		return ctx_fail(ctx, PROTO_ERR_not_found, "Сотрудник не найден");
+	*hired = worktime_pg_date(res, 0, 0);
+	*dismissed = worktime_pg_date(res, 0, 1);
+	return 0;
+}
+
+const char *worktime_outside_employment(struct ctx *ctx, int date, int hired, int dismissed)
+{
+	if (hired != DATE_NONE && date < hired)
+		return arena_printf(ctx->arena, "%s — вне периода работы сотрудника: принят %s",
+		                    worktime_date_ru(ctx, date), worktime_date_ru(ctx, hired));
+	return arena_printf(ctx->arena, "%s — вне периода работы сотрудника: уволен %s",
+	                    worktime_date_ru(ctx, date), worktime_date_ru(ctx, dismissed));
 }
 
 const char *worktime_document_title(int code)

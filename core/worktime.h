@@ -132,6 +132,22 @@ int worktime_arg_employee(struct ctx *ctx, const char *id_name, const char *text
  * (FOR UPDATE: serializes documents of one employee). 0 or -1. */
 int worktime_employee_check(struct ctx *ctx, int64_t id, int lock);
 
+/*
+ * The employee's own calendar on a date (issue 11 5.7): the calendar of the
+ * schedule assigned on that date (the first assignment when the date is
+ * before it), else the tenant's default; covered (provisional years added)
+ * from first to last. NULL after ctx_fail (a year that cannot be covered:
+ * 422 naming it).
+ */
+struct calendar *worktime_employee_calendar(struct ctx *ctx, int64_t employee, int first, int last);
+
+/* The employee's hire and dismissal dates (DATE_NONE when unknown); 404 when
+ * not the tenant's. 0 or -1. */
+int worktime_employment(struct ctx *ctx, int64_t id, int *hired, int *dismissed);
+/* "20.03.2025 — вне периода работы сотрудника (уволен 14.03.2025)" in arena
+ * memory: the sentence every refusal of a date outside the employment uses. */
+const char *worktime_outside_employment(struct ctx *ctx, int date, int hired, int dismissed);
+
 /* The short title of a deviation document of a code: "Больничный",
  * "Отпуск основной", ...; the code's meaning for the others. */
 const char *worktime_document_title(int code);

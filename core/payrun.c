@@ -47,6 +47,53 @@ int payrun_today(struct ctx *ctx, int *date)
 	return 0;
 }
 
+int payrun_parse_money(const char *text, int64_t *out)
+{
+	char clean[64];
+	size_t n = 0;
+	const char *p = text;
+
+	if (text == NULL)
+		return -1;
+	while (*p) {
+		if (*p == ' ') {
+			p++;
+		} else if ((unsigned char)p[0] == 0xC2 && (unsigned char)p[1] == 0xA0) {
+			p += 2; /* U+00A0 no-break space */
+		} else if ((unsigned char)p[0] == 0xE2 && (unsigned char)p[1] == 0x80 &&
+		           (unsigned char)p[2] == 0xAF) {
+			p += 3; /* U+202F narrow no-break space */
+		} else if ((unsigned char)p[0] == 0xE2 && (unsigned char)p[1] == 0x82 &&
+		           (unsigned char)p[2] == 0xBD) {
+			p += 3; /* the ruble sign */
+		} else {
+			if (n + 1 >= sizeof(clean))
+				return -1;
+			clean[n++] = *p == ',' ? '.' : *p;
+			p++;
+		}
+	}
+	clean[n] = '\0';
+	return money_parse(clean, 0, out);
+}
+
+int payrun_parse_date(const char *text, int *out)
+{
+	int d, m, y;
+	char tail;
+
+	if (text == NULL)
+		return -1;
+	if (date_parse(text, out) == 0)
+		return 0;
+	if (sscanf(text, "%2d.%2d.%4d%c", &d, &m, &y, &tail) == 3 && strlen(text) == 10 &&
+	    date_valid(y, m, d)) {
+		*out = date_from_ymd(y, m, d);
+		return 0;
+	}
+	return -1;
+}
+
 int payrun_month_arg(struct ctx *ctx, int *year, int *month)
 {
 	const char *s = ctx_arg_str(ctx, "month", 16, 1);
@@ -139,6 +186,19 @@ struct payrun_emp {
 	struct worktime_employee *w; /* the month's time (worktime.h) */
 	int64_t ytd_income, ytd_deduction, ytd_tax;
 	int k0, nk, sole_parent; /* child deductions applying in the month */
+	/* the extras (payroll_extras): one-off accruals, material aid paid
+	 * earlier in the year, the average earnings' history, sick pay's
+	 * earnings and insurance record, unused vacation on dismissal */
+	struct payroll_accrual *acc;
+	int nacc;
+	int64_t aid_ytd;
+	int hist_lo, hist_hi; /* the months needed (year*12 + month - 1), lo > hi: none */
+	struct average_month *hist;
+	int nhist;
+	int sick;
+	int64_t sick_earnings[2];
+	int32_t insurance_m100;
+	int64_t compensation_twelfths;
 };
 
 struct payrun {
@@ -158,6 +218,7 @@ struct payrun {
 	int district_x100, northern; /* the tenant's regional pay */
 	int nerrors;
 	json_object *skipped; /* [{"employee_id", "full_name", "reason"}] */
+	const char *p_calc;   /* {ids} of the employees computed */
 };
 
 static int payrun_cmp_i64(const void *a, const void *b)
@@ -395,14 +456,22 @@ static int payrun_load_time(struct payrun *r)
 	return 0;
 }
 
+/* НДФЛ's year so far: the opening balance of the year (then only the
+ * months after its date) and the stored results of the earlier months. */
 static int payrun_load_ytd(struct payrun *r)
 {
-	PGresult *res = ctx_sql(r->ctx,
-	                        "SELECT employee_id, sum(accrued)::text, sum(deduction)::text, "
-	                        "sum(ndfl)::text FROM payroll_employees WHERE tenant_id = $1 AND "
-	                        "($2::bigint[] IS NULL OR employee_id = ANY($2::bigint[])) AND "
-	                        "month >= $3::date AND month < $4::date GROUP BY employee_id",
-	                        r->p_tenant, r->p_ids, r->p_jan, r->p_first);
+	PGresult *res = ctx_sql(
+	    r->ctx,
+	    "SELECT e.id, (coalesce(pe.inc, 0) + coalesce(ob.ndfl_income, 0))::text, "
+	    "(coalesce(pe.ded, 0) + coalesce(ob.ndfl_deductions, 0))::text, "
+	    "(coalesce(pe.tax, 0) + coalesce(ob.ndfl_tax, 0))::text FROM unnest($2::bigint[]) AS "
+	    "e(id) LEFT JOIN opening_balances ob ON ob.tenant_id = $1 AND ob.employee_id = e.id "
+	    "AND "
+	    "ob.ndfl_year = extract(year FROM $3::date) LEFT JOIN LATERAL (SELECT sum(accrued) AS "
+	    "inc, sum(deduction) AS ded, sum(ndfl) AS tax FROM payroll_employees p WHERE "
+	    "p.tenant_id = $1 AND p.employee_id = e.id AND p.month >= $3::date AND p.month < "
+	    "$4::date AND (ob.as_of IS NULL OR p.month > ob.as_of)) pe ON true",
+	    r->p_tenant, r->p_calc, r->p_jan, r->p_first);
 
 	if (res == NULL)
 		return -1;
@@ -413,6 +482,234 @@ static int payrun_load_ytd(struct payrun *r)
 		money_parse(PQgetvalue(res, i, 1), MONEY_ALLOW_NEGATIVE, &e->ytd_income);
 		money_parse(PQgetvalue(res, i, 2), MONEY_ALLOW_NEGATIVE, &e->ytd_deduction);
 		money_parse(PQgetvalue(res, i, 3), MONEY_ALLOW_NEGATIVE, &e->ytd_tax);
+	}
+	return 0;
+}
+
+/* year*12 + month - 1 of a month index, and back */
+static int payrun_mi(int year, int month)
+{
+	return year * 12 + month - 1;
+}
+
+/* The extras' inputs of every employee computed, one query per table. */
+static int payrun_load_extras(struct payrun *r)
+{
+	struct ctx *ctx = r->ctx;
+	PGresult *res;
+	int lo = INT32_MAX, hi = INT32_MIN, msel = payrun_mi(r->year, r->month), sick_year = 1;
+	int64_t mrot, lim;
+
+	/* one-off accruals of the month, material aid earlier in the year */
+	res =
+	    ctx_sql(ctx,
+	            "SELECT employee_id, kind, amount::text, coalesce(title, '') FROM "
+	            "payroll_accruals WHERE tenant_id = $1 AND employee_id = ANY($2::bigint[]) AND "
+	            "month = $3::date ORDER BY employee_id, id",
+	            r->p_tenant, r->p_calc, r->p_first);
+	if (res == NULL)
+		return -1;
+	struct payroll_accrual *acc =
+	    arena_alloc(ctx->arena, sizeof(*acc) * (size_t)(PQntuples(res) + 1));
+	for (int i = 0; i < PQntuples(res); i++) {
+		struct payrun_emp *e = payrun_find(r, PQgetvalue(res, i, 0));
+		const char *title = PQgetvalue(res, i, 3);
+		int bonus = strcmp(PQgetvalue(res, i, 1), "bonus") == 0;
+
+		if (e == NULL || e->nacc == PAYROLL_MAX_ACCRUALS)
+			continue;
+		if (e->nacc == 0)
+			e->acc = &acc[i];
+		e->acc[e->nacc].kind = bonus ? PAYROLL_LINE_BONUS : PAYROLL_LINE_MATERIAL_AID;
+		e->acc[e->nacc].date = r->last;
+		money_parse(PQgetvalue(res, i, 2), 0, &e->acc[e->nacc].amount);
+		e->acc[e->nacc].title = *title ? title : NULL;
+		e->nacc++;
+	}
+	res =
+	    ctx_sql(ctx,
+	            "SELECT employee_id, sum(amount)::text FROM payroll_accruals WHERE tenant_id = "
+	            "$1 AND employee_id = ANY($2::bigint[]) AND kind = 'material_aid' AND month >= "
+	            "$3::date AND month < $4::date GROUP BY employee_id",
+	            r->p_tenant, r->p_calc, r->p_jan, r->p_first);
+	if (res == NULL)
+		return -1;
+	for (int i = 0; i < PQntuples(res); i++) {
+		struct payrun_emp *e = payrun_find(r, PQgetvalue(res, i, 0));
+		if (e)
+			money_parse(PQgetvalue(res, i, 1), 0, &e->aid_ytd);
+	}
+
+	/* whose averages are needed: vacations paid in the month (the 12 months
+	 * before each start month), a dismissal in it (compensation: the 12
+	 * months before the month) */
+	for (int i = 0; i < r->nemps; i++) {
+		struct payrun_emp *e = &r->emps[i];
+		const struct payroll_input *in = &e->w->in;
+
+		e->hist_lo = INT32_MAX;
+		e->hist_hi = INT32_MIN;
+		for (int k = 0; k < in->ndeviations; k++) {
+			const struct payroll_deviation *d = &in->deviations[k];
+			int paid = d->paid == 0 || d->paid == DATE_NONE ? d->from - 3 : d->paid, y,
+			    m, dd;
+			if ((d->code != T13_OT && d->code != T13_OD) || paid < r->first ||
+			    paid > r->last)
+				continue;
+			date_to_ymd(d->from, &y, &m, &dd);
+			if (payrun_mi(y, m) - 12 < e->hist_lo)
+				e->hist_lo = payrun_mi(y, m) - 12;
+			if (payrun_mi(y, m) - 1 > e->hist_hi)
+				e->hist_hi = payrun_mi(y, m) - 1;
+		}
+		if (e->dismissed != DATE_NONE && e->dismissed >= r->first &&
+		    e->dismissed <= r->last && e->hired != DATE_NONE) {
+			struct vacation_balance v;
+
+			if (payslips_vacation(ctx, e->id, e->dismissed, &v) < 0)
+				return -1;
+			e->compensation_twelfths = v.twelfths > 0 ? v.twelfths : 0;
+			if (e->compensation_twelfths > 0) {
+				if (msel - 12 < e->hist_lo)
+					e->hist_lo = msel - 12;
+				if (msel - 1 > e->hist_hi)
+					e->hist_hi = msel - 1;
+			}
+		}
+		if (e->hist_lo <= e->hist_hi) {
+			if (e->hist_lo < lo)
+				lo = e->hist_lo;
+			if (e->hist_hi > hi)
+				hi = e->hist_hi;
+		}
+	}
+	if (lo <= hi) {
+		const char *from = arena_printf(ctx->arena, "%04d-%02d-01", lo / 12, lo % 12 + 1);
+		const char *to = arena_printf(ctx->arena, "%04d-%02d-01", hi / 12, hi % 12 + 1);
+		PGresult *st, *op;
+
+		st = ctx_sql(
+		    ctx,
+		    "SELECT employee_id, extract(year FROM month)::int, extract(month FROM "
+		    "month)::int, earnings::text, excluded_days FROM payroll_employees WHERE "
+		    "tenant_id = $1 AND employee_id = ANY($2::bigint[]) AND month BETWEEN "
+		    "$3::date AND $4::date AND month <> $5::date",
+		    r->p_tenant, r->p_calc, from, to, r->p_first);
+		op = ctx_sql(
+		    ctx,
+		    "SELECT employee_id, extract(year FROM month)::int, extract(month FROM "
+		    "month)::int, earnings::text, excluded_days FROM opening_balance_months "
+		    "WHERE tenant_id = $1 AND employee_id = ANY($2::bigint[]) AND month "
+		    "BETWEEN $3::date AND $4::date",
+		    r->p_tenant, r->p_calc, from, to);
+		if (st == NULL || op == NULL)
+			return -1;
+		for (int i = 0; i < r->nemps; i++) {
+			struct payrun_emp *e = &r->emps[i];
+			int n = e->hist_hi - e->hist_lo + 1;
+
+			if (n <= 0)
+				continue;
+			e->hist = arena_alloc(ctx->arena, sizeof(*e->hist) * (size_t)n);
+			for (int k = 0; k < n; k++) {
+				int mi = e->hist_lo + k, y = mi / 12, m = mi % 12 + 1;
+				int days = date_days_in_month(y, m);
+
+				/* no data (before the hire, a month not computed, a month
+				 * after this one): every day excluded */
+				e->hist[k] = (struct average_month){y, m, 0, days};
+			}
+			e->nhist = n;
+		}
+		/* opening balances first, stored results over them */
+		for (int pass = 0; pass < 2; pass++) {
+			PGresult *q = pass ? st : op;
+			for (int i = 0; i < PQntuples(q); i++) {
+				struct payrun_emp *e = payrun_find(r, PQgetvalue(q, i, 0));
+				int mi =
+				    payrun_mi(atoi(PQgetvalue(q, i, 1)), atoi(PQgetvalue(q, i, 2)));
+				struct average_month *h;
+
+				if (e == NULL || mi < e->hist_lo || mi > e->hist_hi)
+					continue;
+				h = &e->hist[mi - e->hist_lo];
+				money_parse(PQgetvalue(q, i, 3), 0, &h->earnings);
+				h->excluded_days = atoi(PQgetvalue(q, i, 4));
+				if (h->earnings < 0)
+					h->earnings = 0;
+			}
+		}
+		/* the month itself comes from this run (payroll.h history_self) */
+		for (int i = 0; i < r->nemps; i++) {
+			struct payrun_emp *e = &r->emps[i];
+			if (e->nhist > 0 && msel >= e->hist_lo && msel <= e->hist_hi) {
+				int k = msel - e->hist_lo;
+				memmove(&e->hist[k], &e->hist[k + 1],
+				        sizeof(e->hist[0]) * (size_t)(e->nhist - k - 1));
+				e->nhist--;
+			}
+		}
+	}
+
+	/* sick pay: leaves starting in the month of a year whose MROT and base
+	 * limits are known (average.h); the insured earnings of the two years
+	 * before and the insurance record on the leave's first day */
+	if (average_mrot(r->first, &mrot) < 0 || average_base_limit(r->year - 2, &lim) < 0 ||
+	    average_base_limit(r->year - 1, &lim) < 0)
+		sick_year = 0;
+	for (int i = 0; sick_year && i < r->nemps; i++) {
+		const struct payroll_input *in = &r->emps[i].w->in;
+		for (int k = 0; k < in->ndeviations; k++)
+			if (in->deviations[k].code == T13_B && in->deviations[k].from >= r->first &&
+			    in->deviations[k].from <= r->last && !r->emps[i].sick)
+				r->emps[i].sick = in->deviations[k].from; /* its first day */
+	}
+	if (sick_year) {
+		const char *y2 = arena_printf(ctx->arena, "%04d-01-01", r->year - 2);
+		PGresult *ins = ctx_sql(
+		    ctx,
+		    "SELECT x.employee_id, x.y, sum(x.s)::text FROM (SELECT employee_id, "
+		    "extract(year FROM month)::int AS y, insured AS s FROM payroll_employees WHERE "
+		    "tenant_id = $1 AND employee_id = ANY($2::bigint[]) AND month >= $3::date AND "
+		    "month "
+		    "< $4::date UNION ALL SELECT o.employee_id, extract(year FROM o.month)::int, "
+		    "o.earnings FROM opening_balance_months o WHERE o.tenant_id = $1 AND "
+		    "o.employee_id "
+		    "= ANY($2::bigint[]) AND o.month >= $3::date AND o.month < $4::date AND NOT "
+		    "EXISTS "
+		    "(SELECT 1 FROM payroll_employees p WHERE p.tenant_id = o.tenant_id AND "
+		    "p.employee_id = o.employee_id AND p.month = o.month)) x GROUP BY 1, 2",
+		    r->p_tenant, r->p_calc, y2, r->p_jan);
+		PGresult *rec =
+		    ctx_sql(ctx,
+		            "SELECT id, coalesce(insurance_years, 0), coalesce("
+		            "insurance_months, 0), insurance_as_of FROM employees WHERE "
+		            "tenant_id = $1 AND id = ANY($2::bigint[])",
+		            r->p_tenant, r->p_calc);
+
+		if (ins == NULL || rec == NULL)
+			return -1;
+		for (int i = 0; i < PQntuples(ins); i++) {
+			struct payrun_emp *e = payrun_find(r, PQgetvalue(ins, i, 0));
+			int y = atoi(PQgetvalue(ins, i, 1));
+			if (e && y >= r->year - 2 && y < r->year)
+				money_parse(PQgetvalue(ins, i, 2), MONEY_ALLOW_NEGATIVE,
+				            &e->sick_earnings[y - (r->year - 2)]);
+		}
+		for (int i = 0; i < PQntuples(rec); i++) {
+			struct payrun_emp *e = payrun_find(r, PQgetvalue(rec, i, 0));
+			int as_of = payrun_date(rec, i, 3), months;
+
+			if (e == NULL || !e->sick)
+				continue;
+			months = atoi(PQgetvalue(rec, i, 1)) * 12 + atoi(PQgetvalue(rec, i, 2));
+			/* whole months from the record's date to the leave's first day */
+			if (as_of != DATE_NONE)
+				for (int k = 1; date_add_months(as_of, k) <= e->sick && k < 1200;
+				     k++)
+					months++;
+			e->insurance_m100 = months * 100;
+		}
 	}
 	return 0;
 }
@@ -525,6 +822,7 @@ enum {
 	E_NET,
 	E_EARNINGS,
 	E_EXCLUDED,
+	E_INSURED,
 	E_COUNT
 };
 enum {
@@ -617,6 +915,14 @@ static void payrun_rows(struct payrun *r, struct payrun_emp *e, const struct pay
 	payrun_arr_money(&ea[E_NET], out->total - nr->tax);
 	payrun_arr_money(&ea[E_EARNINGS], out->summary.earnings);
 	payrun_arr_i64(&ea[E_EXCLUDED], out->summary.excluded_days);
+	{
+		int64_t insured = out->total;
+		for (int i = 0; i < out->nlines; i++)
+			if (out->lines[i].kind == PAYROLL_LINE_SICK_PAY ||
+			    out->lines[i].kind == PAYROLL_LINE_MATERIAL_AID)
+				insured -= out->lines[i].amount;
+		payrun_arr_money(&ea[E_INSURED], insured);
+	}
 	for (int i = 0; i < out->nlines; i++) {
 		const struct payroll_line *l = &out->lines[i];
 		int salary = l->kind == PAYROLL_LINE_SALARY;
@@ -748,13 +1054,33 @@ static int payrun_one(struct payrun *r, struct payrun_emp *e, struct payroll_res
 	/* the extras with the terms in force at the month's end */
 	in.district_x100 = last->district_x100 >= 0 ? last->district_x100 : r->district_x100;
 	in.northern_percent = last->northern >= 0 ? last->northern : r->northern;
+	in.accruals = e->acc;
+	in.naccruals = e->nacc;
+	in.vacation_pay = 1;
+	in.history = e->hist;
+	in.nhistory = e->nhist;
+	in.history_self = 1;
+	in.sick_pay = e->sick != 0;
+	in.sick_earnings[0] = e->sick_earnings[0];
+	in.sick_earnings[1] = e->sick_earnings[1];
+	in.insurance_m100 = e->insurance_m100;
+	in.compensation_twelfths = e->compensation_twelfths;
 	if (payroll_extras(&in, out, &err) < 0)
 		return payrun_engine_error(r, e, &err);
+	{
+		/* material aid up to 4 000 a year is not income (Tax Code art. 217) */
+		int64_t aid = 0, exempt;
+		for (int i = 0; i < out->nlines; i++)
+			if (out->lines[i].kind == PAYROLL_LINE_MATERIAL_AID)
+				aid += out->lines[i].amount;
+		exempt = 400000 - e->aid_ytd;
+		exempt = exempt < 0 ? 0 : exempt > aid ? aid : exempt;
+		ni.income = out->total - exempt;
+	}
 	ni.year = r->year;
 	ni.ytd_income = e->ytd_income;
 	ni.ytd_deductions = e->ytd_deduction;
 	ni.ytd_tax = e->ytd_tax;
-	ni.income = out->total;
 	ni.children = e->nk ? &r->kids[e->k0] : NULL;
 	ni.nchildren = e->nk;
 	ni.sole_parent = e->sole_parent;
@@ -859,6 +1185,81 @@ int payrun_closed_until(struct ctx *ctx, int *last)
 	return 0;
 }
 
+int payrun_refresh_paid(struct ctx *ctx, int64_t employee, int month_first)
+{
+	return ctx_sql(
+	           ctx,
+	           "UPDATE payroll_employees pe SET paid = coalesce((SELECT sum(amount - ndfl) "
+	           "FROM payroll_payments p WHERE p.tenant_id = pe.tenant_id AND p.employee_id = "
+	           "pe.employee_id AND p.month = pe.month), 0) WHERE pe.tenant_id = $1 AND "
+	           "pe.employee_id = $2 AND pe.month = $3::date",
+	           ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, employee),
+	           worktime_date_iso(ctx, month_first))
+	           ? 0
+	           : -1;
+}
+
+int payrun_advance(struct ctx *ctx, int64_t employee, int date, int64_t *amount)
+{
+	PGresult *res = ctx_sql(
+	    ctx,
+	    "SELECT coalesce(t.settings->>'advance_mode', 'percent'), "
+	    "coalesce(t.settings->>'advance_percent', '40'), p.rate::text, p.pay_by FROM tenants t "
+	    "LEFT JOIN LATERAL (SELECT rate, pay_by FROM employee_pay WHERE tenant_id = t.id AND "
+	    "employee_id = $2 AND date_from <= $3::date ORDER BY date_from DESC LIMIT 1) p ON true "
+	    "WHERE t.id = $1",
+	    ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, employee), worktime_date_iso(ctx, date));
+	int64_t rate;
+
+	if (res == NULL)
+		return -1;
+	if (PQgetisnull(res, 0, 2))
+		return ctx_field_code(ctx, "amount", "no_terms",
+		                      "Не заданы условия оплаты на %s: укажите сумму аванса",
+		                      worktime_date_ru(ctx, date));
+	money_parse(PQgetvalue(res, 0, 2), 0, &rate);
+	if (strcmp(PQgetvalue(res, 0, 0), "first_half") != 0) {
+		/* a percent of the rate */
+		*amount = money_muldiv_exact(rate, atoi(PQgetvalue(res, 0, 1)), 100);
+		return 0;
+	}
+	/* the pay for the first half's worked time: the month's salary lines
+	 * with the employment cut at the 15th (the norm stays the month's) */
+	{
+		struct worktime_month m;
+		struct payroll_result *out;
+		struct payroll_error err;
+		struct payroll_input in;
+		int y, mo, d, rc;
+
+		date_to_ymd(date, &y, &mo, &d);
+		if (worktime_month_load(ctx, y, mo, &employee, 1,
+		                        WORKTIME_POSTED | WORKTIME_NO_DAYS, &m) < 0)
+			return -1;
+		in = m.emp[0].in;
+		if (!m.emp[0].scheduled)
+			return ctx_field_code(ctx, "amount", "no_schedule",
+			                      "Не назначен график работы: укажите сумму аванса");
+		in.terms.rate = rate;
+		in.terms.pay_by = strcmp(PQgetvalue(res, 0, 3), "hours") == 0 ? PAYROLL_BY_HOURS
+		                                                              : PAYROLL_BY_DAYS;
+		if (in.terms.dismissed == DATE_NONE ||
+		    in.terms.dismissed > date_from_ymd(y, mo, 15))
+			in.terms.dismissed = date_from_ymd(y, mo, 15);
+		if (in.terms.hired != DATE_NONE && in.terms.hired > in.terms.dismissed)
+			in.terms.hired = in.terms.dismissed;
+		out = arena_alloc(ctx->arena, sizeof(*out));
+		rc = payroll_time(&in, out, &err);
+		if (rc < 0)
+			return ctx_field_code(ctx, "amount", "input", "%s", err.message);
+		*amount = 0;
+		for (int i = 0; i < out->nlines; i++)
+			if (out->lines[i].kind == PAYROLL_LINE_SALARY)
+				*amount += out->lines[i].amount;
+	}
+	return 0;
+}
+
 /* The employees argument: absent (everyone) or an array of ids. */
 static int payrun_read_ids(struct payrun *r)
 {
@@ -935,8 +1336,19 @@ static int payroll_calculate(struct ctx *ctx)
 	r.skipped = arena_own(ctx->arena, json_object_new_array());
 	if (payrun_load_settings(&r) < 0 || payrun_load_employees(&r) < 0)
 		goto out;
+	if (r.nerrors == 0 && payrun_load_time(&r) < 0)
+		goto out;
+	{
+		struct buf b = BUF_INIT;
+		buf_putc(&b, '{');
+		for (int i = 0; i < r.nemps; i++)
+			buf_printf(&b, "%s%lld", i ? "," : "", (long long)r.emps[i].id);
+		buf_putc(&b, '}');
+		r.p_calc = arena_strndup(ctx->arena, b.data, b.len);
+		buf_free(&b);
+	}
 	if (r.nerrors == 0 &&
-	    (payrun_load_time(&r) < 0 || payrun_load_ytd(&r) < 0 || payrun_load_children(&r) < 0))
+	    (payrun_load_ytd(&r) < 0 || payrun_load_children(&r) < 0 || payrun_load_extras(&r) < 0))
 		goto out;
 	if (r.nerrors == 0) {
 		res = malloc(sizeof(*res) * (PAYRUN_MAX_TERMS + 1));
@@ -973,11 +1385,11 @@ static int payroll_calculate(struct ctx *ctx)
 	if (ctx_query(ctx,
 	              "INSERT INTO payroll_employees (tenant_id, document_id, month, employee_id, "
 	              "source, norm, pay_by, rate, accrued, deduction, base_ytd, ndfl, net, "
-	              "earnings, excluded_days) "
+	              "earnings, excluded_days, insured) "
 	              "SELECT $1, $2, d.month, u.* FROM payroll_documents d, unnest($3::bigint[], "
 	              "$4::text[], $5::text[], $6::text[], $7::numeric[], $8::numeric[], "
 	              "$9::numeric[], $10::numeric[], $11::numeric[], $12::numeric[], "
-	              "$13::numeric[], $14::smallint[]) AS u "
+	              "$13::numeric[], $14::smallint[], $15::numeric[]) AS u "
 	              "WHERE d.tenant_id = $1 AND d.id = $2",
 	              E_COUNT + 2, ep) == NULL)
 		goto out;
@@ -996,6 +1408,15 @@ static int payroll_calculate(struct ctx *ctx)
 	              "$16::integer[], $17::numeric[], $18::smallint[], $19::numeric[], "
 	              "$20::integer[], $21::bigint[], $22::boolean[], $23::text[]) AS u",
 	              L_COUNT + 2, lp) == NULL)
+		goto out;
+	/* what the month's payments have paid (payments.c) */
+	if (ctx_sql(
+	        ctx,
+	        "UPDATE payroll_employees pe SET paid = s.cash FROM (SELECT employee_id, "
+	        "sum(amount - ndfl) AS cash FROM payroll_payments WHERE tenant_id = $1 AND month = "
+	        "$3::date GROUP BY employee_id) s WHERE pe.tenant_id = $1 AND pe.document_id = $2 "
+	        "AND pe.employee_id = s.employee_id",
+	        r.p_tenant, doc_id, r.p_first) == NULL)
 		goto out;
 	q = ctx_sql(ctx,
 	            "UPDATE payroll_documents d SET employees = s.n, accrued = s.a, ndfl = s.t, "
@@ -1222,11 +1643,15 @@ static int payrun_transition(struct ctx *ctx, const char *from, const char *to, 
 	              ctx_i64(ctx, ctx->tenant_id), doc, to, ctx_i64(ctx, ctx->user_id));
 	if (res == NULL)
 		return -1;
-	/* closing records the net pay as paid; reopening takes it back */
-	res = ctx_sql(ctx,
-	              "UPDATE payroll_employees SET paid = CASE WHEN $2 = 'closed' THEN net ELSE 0 "
-	              "END WHERE tenant_id = $1 AND month = $3::date",
-	              ctx_i64(ctx, ctx->tenant_id), to, first);
+	/* paid: the month's payments; closing a month without any records its
+	 * net as paid (paid outside the service), reopening takes that back */
+	res =
+	    ctx_sql(ctx,
+	            "UPDATE payroll_employees pe SET paid = coalesce((SELECT sum(amount - ndfl) "
+	            "FROM payroll_payments p WHERE p.tenant_id = pe.tenant_id AND p.employee_id = "
+	            "pe.employee_id AND p.month = pe.month), CASE WHEN $2 = 'closed' THEN pe.net "
+	            "ELSE 0 END) WHERE pe.tenant_id = $1 AND pe.month = $3::date",
+	            ctx_i64(ctx, ctx->tenant_id), to, first);
 	if (res == NULL || audit_log(ctx, action, 1, "payroll", m, NULL) < 0)
 		return -1;
 	ctx->result = payrun_header(ctx, year, month, NULL);
@@ -1295,6 +1720,22 @@ static int payroll_settings_reply(struct ctx *ctx)
 	if (res == NULL)
 		return -1;
 	jsonx_set_bool(o, "warn_dayoff_attendance", strcmp(PQgetvalue(res, 0, 0), "false") != 0);
+	res = ctx_sql(ctx,
+	              "SELECT coalesce(settings->>'advance_mode', 'percent'), "
+	              "coalesce(settings->>'advance_percent', '40') FROM tenants WHERE id = $1",
+	              r.p_tenant);
+	if (res == NULL)
+		return -1;
+	jsonx_set_str(o, "advance_mode", PQgetvalue(res, 0, 0));
+	jsonx_set_int(o, "advance_percent", atoi(PQgetvalue(res, 0, 1)));
+	if (r.district_x100 > 0) {
+		char b[HOURS_BUFSZ];
+		hours_format(r.district_x100, b);
+		json_object_object_add(o, "district_coefficient", json_tokener_parse(b));
+	} else {
+		json_object_object_add(o, "district_coefficient", NULL);
+	}
+	jsonx_set_int(o, "northern_percent", r.northern);
 	return 0;
 }
 
@@ -1330,14 +1771,43 @@ static int payroll_settings_set(struct ctx *ctx)
 		return ctx_field(ctx, "payroll_norm",
 		                 "Норма времени: per_period (по каждому периоду) или summed "
 		                 "(суммированная)");
+	/* the advance (payments.c) and regional pay (payroll.md "Regional pay") */
+	const char *amode = ctx_arg_str(ctx, "advance_mode", 16, 0);
+	int64_t apct = 0, north = -1;
+	json_object *dv = jsonx_get(ctx->args, "district_coefficient");
+	const char *district = NULL;
+	if (amode && strcmp(amode, "percent") != 0 && strcmp(amode, "first_half") != 0)
+		ctx_field(
+		    ctx, "advance_mode",
+		    "Аванс: percent (процент оклада) или first_half (за отработанное в первой "
+		    "половине месяца)");
+	if (ctx_arg_int(ctx, "advance_percent", 1, 100, 0, &apct) < 0 ||
+	    ctx_arg_int(ctx, "northern_percent", 0, 100, -1, &north) < 0)
+		return -1;
+	if (dv && !json_object_is_type(dv, json_type_null)) {
+		char text[32], *comma;
+		int32_t x;
+		snprintf(text, sizeof(text), "%s", json_object_get_string(dv));
+		if ((comma = strchr(text, ',')) != NULL)
+			*comma = '.';
+		if (json_object_is_type(dv, json_type_boolean) || hours_parse(text, &x) < 0 ||
+		    x < 100 || x > 300)
+			ctx_field(ctx, "district_coefficient",
+			          "Районный коэффициент: от 1 до 3, например 1.15 или 1,5");
+		else
+			district = arena_printf(ctx->arena, "%d.%02d", x / 100, x % 100);
+	}
 	if (ctx->error_fields)
 		return -1;
 	if (ctx_sql(
 	        ctx,
 	        "UPDATE tenants SET settings = settings || jsonb_strip_nulls(jsonb_build_object("
 	        "'payroll_norm', $2::text, 'night_percent', nullif($3, '0')::int, "
-	        "'warn_dayoff_attendance', $4::boolean)) WHERE id = $1",
-	        ctx_i64(ctx, ctx->tenant_id), norm, ctx_i64(ctx, night), warn) == NULL)
+	        "'warn_dayoff_attendance', $4::boolean, 'advance_mode', $5::text, "
+	        "'advance_percent', nullif($6, '0')::int, 'district_coefficient', $7::text, "
+	        "'northern_percent', nullif($8, '-1')::int)) WHERE id = $1",
+	        ctx_i64(ctx, ctx->tenant_id), norm, ctx_i64(ctx, night), warn, amode,
+	        ctx_i64(ctx, apct), district, ctx_i64(ctx, north)) == NULL)
 		return -1;
 	details = json_object_new_object();
 	if (norm)

@@ -49,6 +49,20 @@ static const char *payslips_kind_title(const char *kind, const char *pay_by)
 		return "Работа в выходные и праздничные дни";
 	if (strcmp(kind, "night") == 0)
 		return "Работа в ночное время";
+	if (strcmp(kind, "bonus") == 0)
+		return "Премия";
+	if (strcmp(kind, "material_aid") == 0)
+		return "Материальная помощь";
+	if (strcmp(kind, "district_coefficient") == 0)
+		return "Районный коэффициент";
+	if (strcmp(kind, "northern_allowance") == 0)
+		return "Северная надбавка";
+	if (strcmp(kind, "vacation_pay") == 0)
+		return "Отпускные";
+	if (strcmp(kind, "sick_pay") == 0)
+		return "Пособие по временной нетрудоспособности (за счёт работодателя)";
+	if (strcmp(kind, "vacation_compensation") == 0)
+		return "Компенсация за неиспользованный отпуск";
 	return kind;
 }
 
@@ -116,7 +130,9 @@ static json_object *payslips_build(struct ctx *ctx, int64_t employee_id, int yea
 	lines = ctx_sql(ctx,
 	                "SELECT l.kind, l.date_from, l.date_to, coalesce(s.name, ''), "
 	                "l.worked_days, l.norm_days, l.worked_hours, l.norm_hours, l.hours, "
-	                "l.amount::text FROM payroll_lines l LEFT JOIN schedules s ON "
+	                "l.amount::text, l.days, l.average::text, l.percent, l.daily::text, "
+	                "l.fund_days, l.title, l.twelfths, l.fallback, l.planned_hours "
+	                "FROM payroll_lines l LEFT JOIN schedules s ON "
 	                "s.tenant_id = l.tenant_id AND s.id = l.schedule_id WHERE l.tenant_id = $1 "
 	                "AND l.document_id = $2 AND l.employee_id = $3 ORDER BY l.n",
 	                tenant, PQgetvalue(res, 0, 12), emp);
@@ -165,12 +181,69 @@ static json_object *payslips_build(struct ctx *ctx, int64_t employee_id, int yea
 			jsonx_set_str(l, "norm_hours_ru",
 			              worktime_hours_ru(ctx, atoi(PQgetvalue(lines, i, 7))));
 			jsonx_set_bool(l, "salary", 1);
+		} else if (!PQgetisnull(lines, i, 10)) {
+			/* vacation pay, sick pay, compensation: from average earnings */
+			const char *ru;
+			int sick = strcmp(kind, "sick_pay") == 0;
+			jsonx_set_str(l, "from", PQgetvalue(lines, i, 1));
+			jsonx_set_str(l, "to", PQgetvalue(lines, i, 2));
+			jsonx_set_str(
+			    l, "period_ru",
+			    strcmp(PQgetvalue(lines, i, 1), PQgetvalue(lines, i, 2)) == 0
+			        ? payslips_date_ru(ctx, PQgetvalue(lines, i, 1))
+			        : arena_printf(ctx->arena, "%s–%s",
+			                       payslips_date_ru(ctx, PQgetvalue(lines, i, 1)),
+			                       payslips_date_ru(ctx, PQgetvalue(lines, i, 2))));
+			jsonx_set_int(l, "days", atoi(PQgetvalue(lines, i, 10)));
+			jsonx_set_str(l, "average_daily",
+			              payrun_money(ctx, PQgetvalue(lines, i, 11), &ru));
+			jsonx_set_str(l, "average_daily_ru", ru);
+			if (sick) {
+				jsonx_set_int(l, "percent", atoi(PQgetvalue(lines, i, 12)));
+				jsonx_set_str(l, "daily",
+				              payrun_money(ctx, PQgetvalue(lines, i, 13), &ru));
+				jsonx_set_str(l, "daily_ru", ru);
+				jsonx_set_int(l, "fund_days", atoi(PQgetvalue(lines, i, 14)));
+				if (atoi(PQgetvalue(lines, i, 14)) > 0)
+					jsonx_set_str(
+					    l, "fund_note",
+					    arena_printf(ctx->arena,
+					                 "Остальные %d дн. оплачивает Социальный "
+					                 "фонд России (не начисляются здесь)",
+					                 atoi(PQgetvalue(lines, i, 14))));
+			}
+			if (!PQgetisnull(lines, i, 16)) {
+				int64_t tw = atoll(PQgetvalue(lines, i, 16));
+				jsonx_set_str(l, "unused_days_ru",
+				              arena_printf(ctx->arena, "%lld,%lld",
+				                           (long long)(tw / 12),
+				                           (long long)((tw % 12) * 10 / 12)));
+			}
+			if (strcmp(PQgetvalue(lines, i, 17), "t") == 0)
+				jsonx_set_str(
+				    l, "note",
+				    "Заработка в расчётном периоде нет: средний дневной заработок "
+				    "— оклад / 29,3 (упрощение пп. 6–8 Положения)");
+		} else if (strcmp(kind, "bonus") == 0 || strcmp(kind, "material_aid") == 0 ||
+		           strcmp(kind, "district_coefficient") == 0 ||
+		           strcmp(kind, "northern_allowance") == 0) {
+			jsonx_set_str(l, "period_ru", payrun_month_title(ctx, year, month));
+			if (!PQgetisnull(lines, i, 15))
+				jsonx_set_str(l, "title",
+				              arena_printf(ctx->arena, "%s: %s",
+				                           payslips_kind_title(kind, ""),
+				                           PQgetvalue(lines, i, 15)));
+			if (!PQgetisnull(lines, i, 12))
+				jsonx_set_int(l, "percent", atoi(PQgetvalue(lines, i, 12)));
 		} else {
 			jsonx_set_str(l, "date", PQgetvalue(lines, i, 1));
 			jsonx_set_str(l, "period_ru",
 			              payslips_date_ru(ctx, PQgetvalue(lines, i, 1)));
 			json_object_object_add(l, "hours", payslips_hours(PQgetvalue(lines, i, 8)));
 			jsonx_set_str(l, "hours_ru", worktime_hours_ru(ctx, atoi(PQgetvalue(lines, i, 8))));
+			if (!PQgetisnull(lines, i, 18) && atoi(PQgetvalue(lines, i, 18)) > 0)
+				json_object_object_add(l, "planned_hours",
+				                       payslips_hours(PQgetvalue(lines, i, 18)));
 		}
 		payslips_put_money(ctx, l, "amount", PQgetvalue(lines, i, 9));
 		json_object_array_add(acc, l);
@@ -196,6 +269,37 @@ static json_object *payslips_build(struct ctx *ctx, int64_t employee_id, int yea
 	money_format_ru(accrued - ndfl - paid, r);
 	jsonx_set_str(o, "balance", b);
 	jsonx_set_str(o, "balance_ru", r);
+	/* the month's payments: advances, vacation pay, the salary, the final */
+	{
+		PGresult *pay = ctx_sql(
+		    ctx,
+		    "SELECT date, kind, amount::text, ndfl::text, (amount - ndfl)::text FROM "
+		    "payroll_payments WHERE tenant_id = $1 AND employee_id = $2 AND month = "
+		    "$3::date "
+		    "ORDER BY date, id",
+		    tenant, emp, first);
+		json_object *list = json_object_new_array();
+
+		if (pay == NULL)
+			return NULL;
+		json_object_object_add(o, "payments", list);
+		for (int i = 0; i < PQntuples(pay); i++) {
+			json_object *p = json_object_new_object();
+			const char *kind = PQgetvalue(pay, i, 1);
+			jsonx_set_str(p, "date", PQgetvalue(pay, i, 0));
+			jsonx_set_str(p, "date_ru", payslips_date_ru(ctx, PQgetvalue(pay, i, 0)));
+			jsonx_set_str(p, "kind", kind);
+			jsonx_set_str(p, "title",
+			              strcmp(kind, "advance") == 0        ? "Аванс"
+			              : strcmp(kind, "vacation_pay") == 0 ? "Отпускные"
+			              : strcmp(kind, "final") == 0 ? "Окончательный расчёт"
+			                                           : "Зарплата");
+			payslips_put_money(ctx, p, "amount", PQgetvalue(pay, i, 2));
+			payslips_put_money(ctx, p, "ndfl", PQgetvalue(pay, i, 3));
+			payslips_put_money(ctx, p, "net", PQgetvalue(pay, i, 4));
+			json_object_array_add(list, p);
+		}
+	}
 	return o;
 }
 
@@ -314,31 +418,23 @@ static int vacation_years(int hired, int date)
 	return k;
 }
 
-static int vacation_balance_of(struct ctx *ctx, int64_t employee_id)
+int payslips_vacation(struct ctx *ctx, int64_t employee_id, int date, struct vacation_balance *out)
 {
-	const char *s = ctx_arg_str(ctx, "date", 10, 0);
 	const char *tenant = ctx_i64(ctx, ctx->tenant_id), *emp = ctx_i64(ctx, employee_id);
-	int date, hired, dismissed, end, months, next, used = 0, excluded = 0, service_end;
-	int span, *code, returned = 0, provisional[8], nprov = 0;
-	int64_t twelfths, tenths;
+	int hired, dismissed, end, months, next, used = 0, excluded = 0, service_end;
+	int span, *code, returned = 0, from_date;
+	int32_t opening_h = 0;
 	struct schedules_calendars cache = {0};
-	PGresult *devs, *vac;
-	json_object *o;
-	char b[DATE_BUFSZ];
+	PGresult *devs, *vac, *ob;
 
-	if (s == NULL) {
-		if (ctx->error_fields)
-			return -1;
-		/* today where the organization is */
-		if ((date = org_today(ctx)) == DATE_NONE)
-			return -1;
-	} else if (date_parse_input(s, &date) < 0) {
-		return ctx_field(ctx, "date", "Укажите дату в виде ГГГГ-ММ-ДД");
-	}
+	memset(out, 0, sizeof(*out));
+	out->date = date;
+	out->as_of = DATE_NONE;
 	if (worktime_employment(ctx, employee_id, &hired, &dismissed) < 0)
 		return -1;
 	if (hired == DATE_NONE)
 		return ctx_field(ctx, "hired", "Не указана дата приёма сотрудника");
+	out->hired = hired;
 	end = dismissed != DATE_NONE && dismissed < date ? dismissed : date;
 
 	/* art. 121: truancy, suspension without pay and parental leave are out of
@@ -352,8 +448,8 @@ static int vacation_balance_of(struct ctx *ctx, int64_t employee_id)
 	            "SELECT code, greatest(date_from, $3::date), least(date_to, $4::date) FROM "
 	            "deviations WHERE tenant_id = $1 AND employee_id = $2 AND whole_day AND "
 	            "date_to >= $3::date AND date_from <= $4::date AND code = ANY($5::smallint[])",
-	            tenant, emp, (date_format(hired, b), arena_strdup(ctx->arena, b)),
-	            worktime_date_iso(ctx, end), "{24,35,15,16,17,18,19}");
+	            tenant, emp, worktime_date_iso(ctx, hired), worktime_date_iso(ctx, end),
+	            "{24,35,15,16,17,18,19}");
 	if (devs == NULL)
 		return -1;
 	for (int i = 0; i < PQntuples(devs); i++) {
@@ -390,6 +486,21 @@ static int vacation_balance_of(struct ctx *ctx, int64_t employee_id)
 			months++;
 	}
 
+	/* an opening balance: the days used up to its date; documents after it */
+	ob = ctx_sql(ctx,
+	             "SELECT as_of, vacation_days_used::text FROM opening_balances WHERE "
+	             "tenant_id = $1 AND employee_id = $2",
+	             tenant, emp);
+	if (ob == NULL)
+		return -1;
+	from_date = hired;
+	if (PQntuples(ob)) {
+		out->as_of = worktime_pg_date(ob, 0, 0);
+		hours_parse(PQgetvalue(ob, 0, 1), &opening_h);
+		if (out->as_of + 1 > from_date)
+			from_date = out->as_of + 1;
+	}
+
 	/* used: vacation days of ОТ documents, without the public holidays of the
 	 * employee's calendar (the one of the schedule in force at the vacation's
 	 * start) and without the days of a sickness inside (art. 120, 124) */
@@ -402,7 +513,7 @@ static int vacation_balance_of(struct ctx *ctx, int64_t employee_id)
 	    "CASE WHEN a.date_from <= d.date_from THEN a.date_from END DESC, a.date_from "
 	    "LIMIT 1), 0) FROM deviations d WHERE d.tenant_id = $1 AND d.employee_id = $2 AND "
 	    "d.code = $5 AND d.date_to >= $3::date AND d.date_from <= $4::date",
-	    tenant, emp, worktime_date_iso(ctx, hired), worktime_date_iso(ctx, end),
+	    tenant, emp, worktime_date_iso(ctx, from_date), worktime_date_iso(ctx, end),
 	    ctx_i64(ctx, T13_OT));
 	if (vac == NULL)
 		return -1;
@@ -410,8 +521,9 @@ static int vacation_balance_of(struct ctx *ctx, int64_t employee_id)
 		int from = worktime_pg_date(vac, i, 0), to = worktime_pg_date(vac, i, 1);
 		struct calendar *cal = schedules_calendar(ctx, &cache, PQgetvalue(vac, i, 2));
 
-		if (cal == NULL || worktime_cover(ctx, cal, date_year(from), date_year(to),
-		                                  provisional, &nprov, "calendar") < 0)
+		if (cal == NULL ||
+		    worktime_cover(ctx, cal, date_year(from), date_year(to), out->provisional,
+		                   &out->nprovisional, "calendar") < 0)
 			return -1;
 		for (int d = from; d <= to; d++) {
 			if (CALENDAR_KIND(calendar_day(cal, d)) == CALENDAR_HOLIDAY)
@@ -431,22 +543,55 @@ static int vacation_balance_of(struct ctx *ctx, int64_t employee_id)
 			used++;
 		}
 	}
-	twelfths = (int64_t)VACATION_DAYS_A_YEAR * months - 12 * (int64_t)used;
+	out->months = months;
+	out->excluded = excluded;
+	out->service_end = service_end;
+	out->used = used;
+	out->returned = returned;
+	out->opening_used_twelfths = ((int64_t)opening_h * 12 + 50) / 100;
+	out->accrued_twelfths = (int64_t)VACATION_DAYS_A_YEAR * months;
+	out->twelfths = out->accrued_twelfths - 12 * (int64_t)used - out->opening_used_twelfths;
+	return 0;
+}
+
+static int vacation_balance_of(struct ctx *ctx, int64_t employee_id)
+{
+	const char *s = ctx_arg_str(ctx, "date", 32, 0);
+	struct vacation_balance v;
+	int64_t tenths;
+	int date;
+	json_object *o;
+	char b[DATE_BUFSZ];
+
+	if (s == NULL || !*s) {
+		if (ctx->error_fields)
+			return -1;
+		if (payrun_today(ctx, &date) < 0)
+			return -1;
+	} else if (payrun_parse_date(s, &date) < 0) {
+		return ctx_field(ctx, "date", "Укажите дату в виде ГГГГ-ММ-ДД или ДД.ММ.ГГГГ");
+	}
+	if (payslips_vacation(ctx, employee_id, date, &v) < 0)
+		return -1;
 	/* tenths of a day, half up (away from zero) */
-	tenths = twelfths >= 0 ? (twelfths * 10 + 6) / 12 : -((-twelfths * 10 + 6) / 12);
+	tenths = v.twelfths >= 0 ? (v.twelfths * 10 + 6) / 12 : -((-v.twelfths * 10 + 6) / 12);
 	o = ctx_result(ctx);
 	date_format(date, b);
 	jsonx_set_str(o, "date", b);
-	date_format(hired, b);
+	date_format(v.hired, b);
 	jsonx_set_str(o, "hired", b);
 	jsonx_set_int(o, "employee_id", employee_id);
-	jsonx_set_int(o, "service_months", months);
-	jsonx_set_int(o, "excluded_days", excluded);
-	jsonx_set_str(o, "service_end", worktime_date_iso(ctx, service_end));
-	jsonx_set_int(o, "accrued_twelfths", (int64_t)VACATION_DAYS_A_YEAR * months);
-	jsonx_set_int(o, "used_days", used);
-	jsonx_set_int(o, "returned_days", returned);
-	jsonx_set_int(o, "balance_twelfths", twelfths);
+	jsonx_set_int(o, "service_months", v.months);
+	jsonx_set_int(o, "excluded_days", v.excluded);
+	jsonx_set_str(o, "service_end", worktime_date_iso(ctx, v.service_end));
+	jsonx_set_int(o, "accrued_twelfths", v.accrued_twelfths);
+	jsonx_set_int(o, "used_days", v.used);
+	jsonx_set_int(o, "returned_days", v.returned);
+	if (v.as_of != DATE_NONE) {
+		jsonx_set_str(o, "opening_as_of", worktime_date_iso(ctx, v.as_of));
+		jsonx_set_int(o, "opening_used_twelfths", v.opening_used_twelfths);
+	}
+	jsonx_set_int(o, "balance_twelfths", v.twelfths);
 	{
 		int64_t a = tenths < 0 ? -tenths : tenths;
 		const char *sign = tenths < 0 ? "-" : "";
@@ -460,8 +605,8 @@ static int vacation_balance_of(struct ctx *ctx, int64_t employee_id)
 	{
 		struct worktime_month note = {0};
 
-		memcpy(note.provisional, provisional, sizeof(provisional));
-		note.nprovisional = nprov;
+		memcpy(note.provisional, v.provisional, sizeof(v.provisional));
+		note.nprovisional = v.nprovisional;
 		worktime_note_calendar(ctx, &note, o);
 	}
 	return 0;

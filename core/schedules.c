@@ -347,6 +347,8 @@ static int schedules_create(struct ctx *ctx)
 	    audit_log(ctx, "schedules.created", 1, "schedule", PQgetvalue(res, 0, 0), NULL) < 0)
 		return -1;
 	ctx->status = 201;
+	/* the new schedule's id beside it (what a client creating one needs first) */
+	jsonx_set_int(ctx_result(ctx), "id", atoll(PQgetvalue(res, 0, 0)));
 	json_object_object_add(ctx_result(ctx), "schedule", schedules_json(ctx, res, 0));
 	return 0;
 }

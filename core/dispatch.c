@@ -293,7 +293,7 @@ PGresult *ctx_query(struct ctx *ctx, const char *sql, int nparams, const char *c
 
 	if (ctx->db->conn == NULL)
 		goto down;
-	res = PQexecParams(ctx->db->conn, sql, nparams, NULL, params, NULL, NULL, 0);
+	res = db_exec(ctx->db, sql, nparams, params);
 	st = PQresultStatus(res);
 	if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
 		arena_defer(ctx->arena, dispatch_pqclear, res);

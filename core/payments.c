@@ -651,8 +651,8 @@ static int payments_create(struct ctx *ctx)
 	    (dismissed != DATE_NONE && date > dismissed && strcmp(kind, "salary") != 0))
 		return ctx_field_code(ctx, "date", "employment", "%s",
 		                      worktime_outside_employment(ctx, date, hired, dismissed));
-	if (payrun_check_open(ctx, month_first, month_first) < 0)
-		return -1;
+	/* a payment is no input of the calculation: a closed month's salary is
+	 * paid after the month is closed */
 	if (amount == 0 && payments_default(ctx, employee, kind, date, &month_first, &amount) < 0)
 		return -1;
 	if (amount <= 0 || amount > MONEY_MAX)
@@ -712,8 +712,7 @@ static int payments_list(struct ctx *ctx)
 	return 0;
 }
 
-/* DELETE /api/admin/payments/{id}: a payment entered by mistake, while its
- * month is open. */
+/* DELETE /api/admin/payments/{id}: a payment entered by mistake (audited). */
 static int payments_delete(struct ctx *ctx)
 {
 	int64_t id;
@@ -730,8 +729,7 @@ static int payments_delete(struct ctx *ctx)
 		return -1;
 	if (PQntuples(res) == 0)
 		return ctx_fail(ctx, PROTO_ERR_not_found, "Выплата не найдена");
-	if (payrun_check_open(ctx, worktime_pg_date(res, 0, 0), worktime_pg_date(res, 0, 0)) < 0 ||
-	    payrun_refresh_paid(ctx, atoll(PQgetvalue(res, 0, 1)), worktime_pg_date(res, 0, 0)) <
+	if (payrun_refresh_paid(ctx, atoll(PQgetvalue(res, 0, 1)), worktime_pg_date(res, 0, 0)) <
 	        0 ||
 	    audit_log(ctx, "payroll.payment_deleted", 1, "payment", ctx_i64(ctx, id), NULL) < 0)
 		return -1;

@@ -1106,7 +1106,7 @@ static json_object *payrun_header(struct ctx *ctx, int year, int month, const ch
 	            "to_char(calculated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
 	            "coalesce(to_char(closed_at AT TIME ZONE 'UTC', "
 	            "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), ''), " ORG_TIME_SQL("calculated_at", "$3")
-	            ", coalesce(" ORG_TIME_SQL("closed_at", "$3") ", '') FROM payroll_documents "
+	            ", coalesce(" ORG_TIME_SQL("closed_at", "$3") ", ''), skipped::text FROM payroll_documents "
 	            "WHERE tenant_id = $1 AND month = $2::date",
 	            ctx_i64(ctx, ctx->tenant_id), m, org_time_zone(ctx));
 	if (res == NULL)
@@ -1135,6 +1135,7 @@ static json_object *payrun_header(struct ctx *ctx, int year, int month, const ch
 		jsonx_set_str(o, "closed_at", PQgetvalue(res, 0, 8));
 		jsonx_set_str(o, "closed_at_ru", PQgetvalue(res, 0, 10));
 	}
+	json_object_object_add(o, "skipped", json_tokener_parse(PQgetvalue(res, 0, 11)));
 	if (doc_id)
 		*doc_id = PQgetvalue(res, 0, 0);
 	return o;
@@ -1421,12 +1422,17 @@ static int payroll_calculate(struct ctx *ctx)
 	q = ctx_sql(ctx,
 	            "UPDATE payroll_documents d SET employees = s.n, accrued = s.a, ndfl = s.t, "
 	            "net = s.net, calculated_at = now(), calculated_by = nullif($3, '0')::bigint, "
-	            "scope = CASE WHEN $4 = 'all' THEN 'all' ELSE d.scope END "
+	            "scope = CASE WHEN $4 = 'all' THEN 'all' ELSE d.scope END, "
+	            "skipped = CASE WHEN $4 = 'all' THEN $5::jsonb ELSE (SELECT coalesce("
+	            "jsonb_agg(x), '[]') FROM jsonb_array_elements(d.skipped) x WHERE NOT "
+	            "(x->>'employee_id')::bigint = ANY($6::bigint[])) END "
 	            "FROM (SELECT count(*) AS n, coalesce(sum(accrued), 0) AS a, "
 	            "coalesce(sum(ndfl), 0) AS t, coalesce(sum(net), 0) AS net "
 	            "FROM payroll_employees WHERE tenant_id = $1 AND document_id = $2) s "
 	            "WHERE d.tenant_id = $1 AND d.id = $2",
-	            r.p_tenant, doc_id, ctx_i64(ctx, ctx->user_id), r.list ? "list" : "all");
+	            r.p_tenant, doc_id, ctx_i64(ctx, ctx->user_id), r.list ? "list" : "all",
+	            json_object_to_json_string_ext(r.skipped, JSON_C_TO_STRING_PLAIN),
+	            r.list ? r.p_ids : "{}");
 	if (q == NULL)
 		goto out;
 	details = json_object_new_object();
@@ -1439,7 +1445,6 @@ static int payroll_calculate(struct ctx *ctx)
 		if (o == NULL)
 			goto out;
 		jsonx_set_int(o, "calculated", count);
-		json_object_object_add(o, "skipped", json_object_get(r.skipped));
 		worktime_note_calendar(ctx, &r.wm, o);
 		ctx->result = o;
 	}
@@ -1510,6 +1515,7 @@ static int payroll_get(struct ctx *ctx)
 		json_object_array_add(list, e);
 	}
 	jsonx_set_int(o, "stale_count", (int64_t)json_object_array_length(stale));
+	jsonx_set_bool(o, "has_stale", json_object_array_length(stale) > 0);
 	ctx->result = o;
 	return 0;
 }
@@ -1608,13 +1614,17 @@ static int payrun_transition(struct ctx *ctx, const char *from, const char *to, 
 		if (today <= date_month_last(year, month) &&
 		    !(confirm && (json_object_get_boolean(confirm) &&
 		                  strcmp(json_object_get_string(confirm), "false") != 0 &&
-		                  strcmp(json_object_get_string(confirm), "0") != 0)))
+		                  strcmp(json_object_get_string(confirm), "0") != 0))) {
+			/* the page offers the confirmation next to this field */
+			ctx_field_code(ctx, "confirm_early", "required",
+			               "Месяц ещё не закончился: подтвердите досрочное закрытие");
 			return ctx_fail(ctx, PROTO_ERR_early_close,
 			                "Месяц %s ещё не закончился (последний день — %s). Закрыть "
 			                "его досрочно? Данные оставшихся дней могут измениться. "
 			                "Подтвердите закрытие (confirm_early).",
 			                payrun_month_title(ctx, year, month),
 			                worktime_date_ru(ctx, date_month_last(year, month)));
+		}
 	} else {
 		/* reopening: never under a later closed month */
 		PGresult *later = ctx_sql(

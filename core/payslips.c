@@ -283,6 +283,7 @@ static json_object *payslips_build(struct ctx *ctx, int64_t employee_id, int yea
 		if (pay == NULL)
 			return NULL;
 		json_object_object_add(o, "payments", list);
+		jsonx_set_bool(o, "has_payments", PQntuples(pay) > 0);
 		for (int i = 0; i < PQntuples(pay); i++) {
 			json_object *p = json_object_new_object();
 			const char *kind = PQgetvalue(pay, i, 1);

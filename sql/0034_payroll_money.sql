@@ -96,6 +96,11 @@ CREATE POLICY payroll_payments_own ON payroll_payments
     USING (tenant_id = app_tenant() OR app_system());
 GRANT SELECT, INSERT, UPDATE, DELETE ON payroll_payments TO cabinet_app;
 
+-- The employees an everyone's calculation left out, with the reason
+-- ([{"employee_id", "full_name", "reason"}]): the page shows them until the
+-- next calculation.
+ALTER TABLE payroll_documents ADD COLUMN skipped jsonb NOT NULL DEFAULT '[]';
+
 -- The month's income that the sick pay of later years averages (everything
 -- accrued but sick pay and material aid).
 ALTER TABLE payroll_employees ADD COLUMN insured numeric(15,2) NOT NULL DEFAULT 0;

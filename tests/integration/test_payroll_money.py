@@ -76,6 +76,7 @@ class Money(unittest.TestCase):
         # 12 months of 60 000: 720 000 / 351.6 = 2 047.78 a day, 14 days
         self.assertEqual([(a["from"], a["to"], a["days"], a["average_daily"], a["amount"]) for a in vac],
                          [("2025-07-07", "2025-07-20", 14, "2047.78", "28668.92")])
+        self.assertIn("14 дн. × 2", self.admin.get("/admin/payroll/2025-07/employees/%d" % eid).text)
         self.assertEqual(slip["accrued"], "62581.96")  # + 60 000 x 13/23
         # the preview of the same inputs gives the same line (payroll.md's case 046)
         with open(os.path.join(UNIT_DATA, "046_vacation_pay_full_year.json")) as f:
@@ -116,6 +117,11 @@ class Money(unittest.TestCase):
                          [("2025-03-10", "2025-03-12", 3, "1643.84", 80, "1315.07", "3945.21", 4)])
         self.assertIn("Социальный фонд", sick[0]["fund_note"])
         self.assertEqual(slip["accruals"][0]["amount"], "45714.29")  # 16/21 of 60 000
+        page = self.admin.get("/admin/payroll/2025-03/employees/%d" % eid)
+        self.assertEqual(page.status, 200)
+        self.assertIn("Пособие по временной нетрудоспособности", page.text)
+        self.assertIn("Остальные 4 дн. оплачивает Социальный фонд России", page.text)
+        self.assertIn("80 % от 1", page.text)
 
     def test_opening_balances_admin_and_exchange(self):
         eid = self.employee("Со старыми остатками", "2024-01-01", external_id="ob-1")
@@ -164,6 +170,7 @@ class Money(unittest.TestCase):
         self.assertEqual([(a["kind"], a["amount"]) for a in slip["accruals"]],
                          [("salary", "60000.00"), ("bonus", "10000.00"), ("material_aid", "5000.00")])
         self.assertEqual(slip["accruals"][1]["title"], "Премия: за квартал")
+        self.assertIn("Премия: за квартал", self.admin.get("/admin/payroll/2025-01/employees/%d" % eid).text)
         # material aid up to 4 000 a year is not taxed: 13 % x 71 000 = 9 230
         self.assertEqual((slip["accrued"], slip["deducted"]), ("75000.00", "9230.00"))
         r = self.admin.post("/api/admin/accruals", {"employee_id": eid, "month": "2023-12", "kind": "bonus",
@@ -202,6 +209,10 @@ class Money(unittest.TestCase):
         self.assertEqual((slip["accrued"], slip["deducted"], slip["net"], slip["paid"], slip["balance"]),
                          ("76477.18", "9942.00", "66535.18", "66535.18", "0.00"))
         self.assertEqual([x["kind"] for x in slip["payments"]], ["advance", "final"])
+        page = self.admin.get("/admin/payroll/2025-10/employees/%d" % eid).text
+        for text in ("Компенсация за неиспользованный отпуск", "Аванс", "Окончательный расчёт",
+                     "неиспользованных дней: 23,3"):
+            self.assertIn(text, page)
         # the first half's worked time instead of a percent
         self.admin.put("/api/admin/payroll/settings", {"advance_mode": "first_half"})
         other = self.employee("Авансовый", "2025-01-01")

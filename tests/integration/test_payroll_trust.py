@@ -99,6 +99,8 @@ class Trust(unittest.TestCase):
         self.deviation({"employee_id": eid, "code": "Б", "date_from": "2025-06-16", "date_to": "2025-06-18"})
         doc = self.admin.get("/api/admin/payroll/2025-06").json()
         self.assertEqual([(x["employee_id"], x["reason"]) for x in doc["stale"]], [(eid, "deviation")])
+        page = self.admin.get("/admin/payroll/2025-06").text
+        self.assertIn("устарел: изменились документы-отклонения", page)
         self.assertTrue([e for e in doc["employees"] if e["id"] == eid][0]["stale"])
         r = self.admin.post("/api/admin/payroll/2025-06/close", {})
         self.assertEqual(r.status, 409, r)
@@ -136,6 +138,10 @@ class Trust(unittest.TestCase):
         r = self.admin.post("/api/admin/payroll/%s/close" % month, {})
         self.assertEqual(r.status, 409, r)
         self.assertEqual(r.json()["error"]["code"], "early_close")
+        # the page asks: the confirmation form, then closing with it
+        page = self.admin.post("/admin/payroll/%s/close" % month, raw=("_csrf=%s" % self.admin.csrf).encode(),
+                               headers={"Content-Type": "application/x-www-form-urlencoded"})
+        self.assertIn('name="confirm_early" value="true"', page.text)
         r = self.admin.post("/api/admin/payroll/%s/close" % month, {"confirm_early": True})
         self.assertEqual(r.status, 200, r)
         self.assertEqual(self.admin.post("/api/admin/payroll/%s/reopen" % month, {}).status, 200)

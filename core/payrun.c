@@ -584,6 +584,17 @@ static int payrun_load_extras(struct payrun *r)
 		}
 	}
 	if (lo <= hi) {
+		struct buf ids = BUF_INIT;
+		const char *need;
+
+		buf_putc(&ids, '{');
+		for (int i = 0; i < r->nemps; i++)
+			if (r->emps[i].hist_lo <= r->emps[i].hist_hi)
+				buf_printf(&ids, "%s%lld", ids.len > 1 ? "," : "",
+				           (long long)r->emps[i].id);
+		buf_putc(&ids, '}');
+		need = arena_strndup(ctx->arena, ids.data, ids.len);
+		buf_free(&ids);
 		const char *from = arena_printf(ctx->arena, "%04d-%02d-01", lo / 12, lo % 12 + 1);
 		const char *to = arena_printf(ctx->arena, "%04d-%02d-01", hi / 12, hi % 12 + 1);
 		PGresult *st, *op;
@@ -594,14 +605,14 @@ static int payrun_load_extras(struct payrun *r)
 		    "month)::int, earnings::text, excluded_days FROM payroll_employees WHERE "
 		    "tenant_id = $1 AND employee_id = ANY($2::bigint[]) AND month BETWEEN "
 		    "$3::date AND $4::date AND month <> $5::date",
-		    r->p_tenant, r->p_calc, from, to, r->p_first);
+		    r->p_tenant, need, from, to, r->p_first);
 		op = ctx_sql(
 		    ctx,
 		    "SELECT employee_id, extract(year FROM month)::int, extract(month FROM "
 		    "month)::int, earnings::text, excluded_days FROM opening_balance_months "
 		    "WHERE tenant_id = $1 AND employee_id = ANY($2::bigint[]) AND month "
 		    "BETWEEN $3::date AND $4::date",
-		    r->p_tenant, r->p_calc, from, to);
+		    r->p_tenant, need, from, to);
 		if (st == NULL || op == NULL)
 			return -1;
 		for (int i = 0; i < r->nemps; i++) {
@@ -665,7 +676,17 @@ static int payrun_load_extras(struct payrun *r)
 				r->emps[i].sick = in->deviations[k].from; /* its first day */
 	}
 	if (sick_year) {
-		const char *y2 = arena_printf(ctx->arena, "%04d-01-01", r->year - 2);
+		const char *y2 = arena_printf(ctx->arena, "%04d-01-01", r->year - 2), *sickids;
+		struct buf ids = BUF_INIT;
+
+		buf_putc(&ids, '{');
+		for (int i = 0; i < r->nemps; i++)
+			if (r->emps[i].sick)
+				buf_printf(&ids, "%s%lld", ids.len > 1 ? "," : "",
+				           (long long)r->emps[i].id);
+		buf_putc(&ids, '}');
+		sickids = arena_strndup(ctx->arena, ids.data, ids.len);
+		buf_free(&ids);
 		PGresult *ins = ctx_sql(
 		    ctx,
 		    "SELECT x.employee_id, x.y, sum(x.s)::text FROM (SELECT employee_id, "
@@ -679,13 +700,13 @@ static int payrun_load_extras(struct payrun *r)
 		    "EXISTS "
 		    "(SELECT 1 FROM payroll_employees p WHERE p.tenant_id = o.tenant_id AND "
 		    "p.employee_id = o.employee_id AND p.month = o.month)) x GROUP BY 1, 2",
-		    r->p_tenant, r->p_calc, y2, r->p_jan);
+		    r->p_tenant, sickids, y2, r->p_jan);
 		PGresult *rec =
 		    ctx_sql(ctx,
 		            "SELECT id, coalesce(insurance_years, 0), coalesce("
 		            "insurance_months, 0), insurance_as_of FROM employees WHERE "
 		            "tenant_id = $1 AND id = ANY($2::bigint[])",
-		            r->p_tenant, r->p_calc);
+		            r->p_tenant, sickids);
 
 		if (ins == NULL || rec == NULL)
 			return -1;

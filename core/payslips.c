@@ -109,16 +109,31 @@ static json_object *payslips_build(struct ctx *ctx, int64_t employee_id, int yea
 
 	date_format(date_month_first(year, month), first);
 	date_format_month(year, month, m);
+	/* one statement (the payslip is the employee's hottest read): the
+	 * header and its payments on every row, then the lines by number */
 	res = ctx_sql(
 	    ctx,
-	    "SELECT d.status, pe.accrued::text, pe.ndfl::text, pe.net::text, "
-	    "pe.paid::text, pe.source, pe.norm, pe.pay_by, pe.rate::text, e.full_name, "
-	    "coalesce(e.personnel_number, ''), coalesce(e.position, ''), pe.document_id, "
-	    "pe.base_ytd::text FROM payroll_employees pe "
-	    "JOIN payroll_documents d ON d.tenant_id = pe.tenant_id AND d.id = pe.document_id "
-	    "JOIN employees e ON e.tenant_id = pe.tenant_id AND e.id = pe.employee_id "
-	    "WHERE pe.tenant_id = $1 AND pe.employee_id = $2 AND pe.month = $3::date "
-	    "AND ($4 = 'f' OR d.status = 'closed')",
+	    "WITH h AS (SELECT d.status, pe.accrued::text AS accrued, pe.ndfl::text AS ndfl, "
+	    "pe.net::text AS net, pe.paid::text AS paid, pe.source, pe.norm, pe.pay_by, "
+	    "pe.rate::text AS rate, e.full_name, coalesce(e.personnel_number, '') AS pn, "
+	    "coalesce(e.position, '') AS pos, pe.document_id, pe.base_ytd::text AS base, "
+	    "(SELECT coalesce(json_agg(json_build_array(p.date::text, p.kind, p.amount::text, "
+	    "p.ndfl::text, (p.amount - p.ndfl)::text) ORDER BY p.date, p.id), '[]') FROM "
+	    "payroll_payments p WHERE p.tenant_id = pe.tenant_id AND p.employee_id = "
+	    "pe.employee_id AND p.month = pe.month)::text AS payments, pe.tenant_id, "
+	    "pe.employee_id FROM payroll_employees pe JOIN payroll_documents d ON d.tenant_id = "
+	    "pe.tenant_id AND d.id = pe.document_id JOIN employees e ON e.tenant_id = pe.tenant_id "
+	    "AND e.id = pe.employee_id WHERE pe.tenant_id = $1 AND pe.employee_id = $2 AND "
+	    "pe.month = $3::date AND ($4 = 'f' OR d.status = 'closed')) "
+	    "SELECT h.status, h.accrued, h.ndfl, h.net, h.paid, h.source, h.norm, h.pay_by, "
+	    "h.rate, "
+	    "h.full_name, h.pn, h.pos, h.document_id, h.base, h.payments, l.kind, l.date_from, "
+	    "l.date_to, coalesce(s.name, ''), l.worked_days, l.norm_days, l.worked_hours, "
+	    "l.norm_hours, l.hours, l.amount::text, l.days, l.average::text, l.percent, "
+	    "l.daily::text, l.fund_days, l.title, l.twelfths, l.fallback, l.planned_hours FROM h "
+	    "LEFT JOIN payroll_lines l ON l.tenant_id = h.tenant_id AND l.document_id = "
+	    "h.document_id AND l.employee_id = h.employee_id LEFT JOIN schedules s ON s.tenant_id "
+	    "= l.tenant_id AND s.id = l.schedule_id ORDER BY l.n",
 	    tenant, emp, first, closed_only ? "t" : "f");
 	if (res == NULL)
 		return NULL;
@@ -127,17 +142,7 @@ static json_object *payslips_build(struct ctx *ctx, int64_t employee_id, int yea
 		         payrun_month_title(ctx, year, month));
 		return NULL;
 	}
-	lines = ctx_sql(ctx,
-	                "SELECT l.kind, l.date_from, l.date_to, coalesce(s.name, ''), "
-	                "l.worked_days, l.norm_days, l.worked_hours, l.norm_hours, l.hours, "
-	                "l.amount::text, l.days, l.average::text, l.percent, l.daily::text, "
-	                "l.fund_days, l.title, l.twelfths, l.fallback, l.planned_hours "
-	                "FROM payroll_lines l LEFT JOIN schedules s ON "
-	                "s.tenant_id = l.tenant_id AND s.id = l.schedule_id WHERE l.tenant_id = $1 "
-	                "AND l.document_id = $2 AND l.employee_id = $3 ORDER BY l.n",
-	                tenant, PQgetvalue(res, 0, 12), emp);
-	if (lines == NULL)
-		return NULL;
+	lines = res;
 	o = arena_own(ctx->arena, json_object_new_object());
 	jsonx_set_str(o, "month", m);
 	jsonx_set_str(o, "month_title", payrun_month_title(ctx, year, month));
@@ -156,70 +161,71 @@ static json_object *payslips_build(struct ctx *ctx, int64_t employee_id, int yea
 
 	acc = json_object_new_array();
 	json_object_object_add(o, "accruals", acc);
-	for (int i = 0; i < PQntuples(lines); i++) {
+	for (int i = 0; i < PQntuples(lines) && !PQgetisnull(lines, i, 15); i++) {
 		json_object *l = json_object_new_object();
-		const char *kind = PQgetvalue(lines, i, 0);
+		const char *kind = PQgetvalue(lines, i, 15);
 		int salary = strcmp(kind, "salary") == 0;
 		jsonx_set_str(l, "kind", kind);
 		jsonx_set_str(l, "title", payslips_kind_title(kind, PQgetvalue(res, 0, 7)));
 		if (salary) {
-			jsonx_set_str(l, "from", PQgetvalue(lines, i, 1));
-			jsonx_set_str(l, "to", PQgetvalue(lines, i, 2));
-			jsonx_set_str(l, "period_ru",
-			              arena_printf(ctx->arena, "%s–%s",
-			                           payslips_date_ru(ctx, PQgetvalue(lines, i, 1)),
-			                           payslips_date_ru(ctx, PQgetvalue(lines, i, 2))));
-			jsonx_set_str(l, "schedule", PQgetvalue(lines, i, 3));
-			jsonx_set_int(l, "worked_days", atoi(PQgetvalue(lines, i, 4)));
-			jsonx_set_int(l, "norm_days", atoi(PQgetvalue(lines, i, 5)));
+			jsonx_set_str(l, "from", PQgetvalue(lines, i, 16));
+			jsonx_set_str(l, "to", PQgetvalue(lines, i, 17));
+			jsonx_set_str(
+			    l, "period_ru",
+			    arena_printf(ctx->arena, "%s–%s",
+			                 payslips_date_ru(ctx, PQgetvalue(lines, i, 16)),
+			                 payslips_date_ru(ctx, PQgetvalue(lines, i, 17))));
+			jsonx_set_str(l, "schedule", PQgetvalue(lines, i, 18));
+			jsonx_set_int(l, "worked_days", atoi(PQgetvalue(lines, i, 19)));
+			jsonx_set_int(l, "norm_days", atoi(PQgetvalue(lines, i, 20)));
 			json_object_object_add(l, "worked_hours",
-			                       payslips_hours(PQgetvalue(lines, i, 6)));
+			                       payslips_hours(PQgetvalue(lines, i, 21)));
 			json_object_object_add(l, "norm_hours",
-			                       payslips_hours(PQgetvalue(lines, i, 7)));
+			                       payslips_hours(PQgetvalue(lines, i, 22)));
 			jsonx_set_str(l, "worked_hours_ru",
-			              worktime_hours_ru(ctx, atoi(PQgetvalue(lines, i, 6))));
+			              worktime_hours_ru(ctx, atoi(PQgetvalue(lines, i, 21))));
 			jsonx_set_str(l, "norm_hours_ru",
-			              worktime_hours_ru(ctx, atoi(PQgetvalue(lines, i, 7))));
+			              worktime_hours_ru(ctx, atoi(PQgetvalue(lines, i, 22))));
 			jsonx_set_bool(l, "salary", 1);
-		} else if (!PQgetisnull(lines, i, 10)) {
+		} else if (!PQgetisnull(lines, i, 25)) {
 			/* vacation pay, sick pay, compensation: from average earnings */
 			const char *ru;
 			int sick = strcmp(kind, "sick_pay") == 0;
-			jsonx_set_str(l, "from", PQgetvalue(lines, i, 1));
-			jsonx_set_str(l, "to", PQgetvalue(lines, i, 2));
+			jsonx_set_str(l, "from", PQgetvalue(lines, i, 16));
+			jsonx_set_str(l, "to", PQgetvalue(lines, i, 17));
 			jsonx_set_str(
 			    l, "period_ru",
-			    strcmp(PQgetvalue(lines, i, 1), PQgetvalue(lines, i, 2)) == 0
-			        ? payslips_date_ru(ctx, PQgetvalue(lines, i, 1))
+			    strcmp(PQgetvalue(lines, i, 16), PQgetvalue(lines, i, 17)) == 0
+			        ? payslips_date_ru(ctx, PQgetvalue(lines, i, 16))
 			        : arena_printf(ctx->arena, "%s–%s",
-			                       payslips_date_ru(ctx, PQgetvalue(lines, i, 1)),
-			                       payslips_date_ru(ctx, PQgetvalue(lines, i, 2))));
-			jsonx_set_int(l, "days", atoi(PQgetvalue(lines, i, 10)));
+			                       payslips_date_ru(ctx, PQgetvalue(lines, i, 16)),
+			                       payslips_date_ru(ctx, PQgetvalue(lines, i, 17))));
+			jsonx_set_int(l, "days", atoi(PQgetvalue(lines, i, 25)));
 			jsonx_set_str(l, "average_daily",
-			              payrun_money(ctx, PQgetvalue(lines, i, 11), &ru));
+			              payrun_money(ctx, PQgetvalue(lines, i, 26), &ru));
 			jsonx_set_str(l, "average_daily_ru", ru);
 			if (sick) {
-				jsonx_set_int(l, "percent", atoi(PQgetvalue(lines, i, 12)));
+				jsonx_set_int(l, "percent", atoi(PQgetvalue(lines, i, 27)));
 				jsonx_set_str(l, "daily",
-				              payrun_money(ctx, PQgetvalue(lines, i, 13), &ru));
+				              payrun_money(ctx, PQgetvalue(lines, i, 28), &ru));
 				jsonx_set_str(l, "daily_ru", ru);
-				jsonx_set_int(l, "fund_days", atoi(PQgetvalue(lines, i, 14)));
-				if (atoi(PQgetvalue(lines, i, 14)) > 0)
+				jsonx_set_int(l, "fund_days", atoi(PQgetvalue(lines, i, 29)));
+				if (atoi(PQgetvalue(lines, i, 29)) > 0)
 					jsonx_set_str(
 					    l, "fund_note",
 					    arena_printf(ctx->arena,
 					                 "Остальные %d дн. оплачивает Социальный "
 					                 "фонд России (не начисляются здесь)",
-					                 atoi(PQgetvalue(lines, i, 14))));
+					                 atoi(PQgetvalue(lines, i, 29))));
 			}
-			if (!PQgetisnull(lines, i, 16)) {
-				int64_t tw = atoll(PQgetvalue(lines, i, 16));
+			if (!PQgetisnull(lines, i, 31)) {
+				int64_t tw = atoll(PQgetvalue(lines, i, 31));
 				jsonx_set_str(l, "unused_days_ru",
 				              arena_printf(ctx->arena, "%lld,%lld",
 				                           (long long)(tw / 12),
 				                           (long long)((tw % 12) * 10 / 12)));
 			}
-			if (strcmp(PQgetvalue(lines, i, 17), "t") == 0)
+			if (strcmp(PQgetvalue(lines, i, 32), "t") == 0)
 				jsonx_set_str(
 				    l, "note",
 				    "Заработка в расчётном периоде нет: средний дневной заработок "
@@ -228,24 +234,26 @@ static json_object *payslips_build(struct ctx *ctx, int64_t employee_id, int yea
 		           strcmp(kind, "district_coefficient") == 0 ||
 		           strcmp(kind, "northern_allowance") == 0) {
 			jsonx_set_str(l, "period_ru", payrun_month_title(ctx, year, month));
-			if (!PQgetisnull(lines, i, 15))
+			if (!PQgetisnull(lines, i, 30))
 				jsonx_set_str(l, "title",
 				              arena_printf(ctx->arena, "%s: %s",
 				                           payslips_kind_title(kind, ""),
-				                           PQgetvalue(lines, i, 15)));
-			if (!PQgetisnull(lines, i, 12))
-				jsonx_set_int(l, "percent", atoi(PQgetvalue(lines, i, 12)));
+				                           PQgetvalue(lines, i, 30)));
+			if (!PQgetisnull(lines, i, 27))
+				jsonx_set_int(l, "percent", atoi(PQgetvalue(lines, i, 27)));
 		} else {
-			jsonx_set_str(l, "date", PQgetvalue(lines, i, 1));
+			jsonx_set_str(l, "date", PQgetvalue(lines, i, 16));
 			jsonx_set_str(l, "period_ru",
-			              payslips_date_ru(ctx, PQgetvalue(lines, i, 1)));
-			json_object_object_add(l, "hours", payslips_hours(PQgetvalue(lines, i, 8)));
-			jsonx_set_str(l, "hours_ru", worktime_hours_ru(ctx, atoi(PQgetvalue(lines, i, 8))));
-			if (!PQgetisnull(lines, i, 18) && atoi(PQgetvalue(lines, i, 18)) > 0)
+			              payslips_date_ru(ctx, PQgetvalue(lines, i, 16)));
+			json_object_object_add(l, "hours",
+			                       payslips_hours(PQgetvalue(lines, i, 23)));
+			jsonx_set_str(l, "hours_ru",
+			              worktime_hours_ru(ctx, atoi(PQgetvalue(lines, i, 23))));
+			if (!PQgetisnull(lines, i, 33) && atoi(PQgetvalue(lines, i, 33)) > 0)
 				json_object_object_add(l, "planned_hours",
-				                       payslips_hours(PQgetvalue(lines, i, 18)));
+				                       payslips_hours(PQgetvalue(lines, i, 33)));
 		}
-		payslips_put_money(ctx, l, "amount", PQgetvalue(lines, i, 9));
+		payslips_put_money(ctx, l, "amount", PQgetvalue(lines, i, 24));
 		json_object_array_add(acc, l);
 	}
 	money_parse(PQgetvalue(res, 0, 1), MONEY_ALLOW_NEGATIVE, &accrued);
@@ -271,33 +279,40 @@ static json_object *payslips_build(struct ctx *ctx, int64_t employee_id, int yea
 	jsonx_set_str(o, "balance_ru", r);
 	/* the month's payments: advances, vacation pay, the salary, the final */
 	{
-		PGresult *pay = ctx_sql(
-		    ctx,
-		    "SELECT date, kind, amount::text, ndfl::text, (amount - ndfl)::text FROM "
-		    "payroll_payments WHERE tenant_id = $1 AND employee_id = $2 AND month = "
-		    "$3::date "
-		    "ORDER BY date, id",
-		    tenant, emp, first);
+		json_object *pay =
+		    arena_own(ctx->arena, json_tokener_parse(PQgetvalue(res, 0, 14)));
 		json_object *list = json_object_new_array();
+		size_t n = pay && json_object_is_type(pay, json_type_array)
+		               ? json_object_array_length(pay)
+		               : 0;
 
-		if (pay == NULL)
-			return NULL;
 		json_object_object_add(o, "payments", list);
-		jsonx_set_bool(o, "has_payments", PQntuples(pay) > 0);
-		for (int i = 0; i < PQntuples(pay); i++) {
-			json_object *p = json_object_new_object();
-			const char *kind = PQgetvalue(pay, i, 1);
-			jsonx_set_str(p, "date", PQgetvalue(pay, i, 0));
-			jsonx_set_str(p, "date_ru", payslips_date_ru(ctx, PQgetvalue(pay, i, 0)));
+		jsonx_set_bool(o, "has_payments", n > 0);
+		for (size_t i = 0; i < n; i++) {
+			json_object *row = json_object_array_get_idx(pay, i),
+			            *p = json_object_new_object();
+			const char *kind =
+			    json_object_get_string(json_object_array_get_idx(row, 1));
+			const char *date =
+			    json_object_get_string(json_object_array_get_idx(row, 0));
+
+			jsonx_set_str(p, "date", date);
+			jsonx_set_str(p, "date_ru", payslips_date_ru(ctx, date));
 			jsonx_set_str(p, "kind", kind);
 			jsonx_set_str(p, "title",
 			              strcmp(kind, "advance") == 0        ? "Аванс"
 			              : strcmp(kind, "vacation_pay") == 0 ? "Отпускные"
 			              : strcmp(kind, "final") == 0 ? "Окончательный расчёт"
 			                                           : "Зарплата");
-			payslips_put_money(ctx, p, "amount", PQgetvalue(pay, i, 2));
-			payslips_put_money(ctx, p, "ndfl", PQgetvalue(pay, i, 3));
-			payslips_put_money(ctx, p, "net", PQgetvalue(pay, i, 4));
+			payslips_put_money(
+			    ctx, p, "amount",
+			    json_object_get_string(json_object_array_get_idx(row, 2)));
+			payslips_put_money(
+			    ctx, p, "ndfl",
+			    json_object_get_string(json_object_array_get_idx(row, 3)));
+			payslips_put_money(
+			    ctx, p, "net",
+			    json_object_get_string(json_object_array_get_idx(row, 4)));
 			json_object_array_add(list, p);
 		}
 	}

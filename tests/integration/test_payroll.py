@@ -304,7 +304,9 @@ class Payroll(unittest.TestCase):
     def test_7_settings(self):
         r = self.admin.get("/api/admin/payroll/settings")
         self.assertEqual(r.json(), {"payroll_norm": "summed", "night_percent": 20,
-                                    "warn_dayoff_attendance": True})
+                                    "warn_dayoff_attendance": True, "advance_mode": "percent",
+                                    "advance_percent": 40, "district_coefficient": None,
+                                    "northern_percent": 0})
         self.assertEqual(self.admin.put("/api/admin/payroll/settings", {"night_percent": 10}).status, 422)
         r = self.admin.put("/api/admin/payroll/settings", {"warn_dayoff_attendance": "maybe"})
         self.assertEqual(r.status, 422, r)
@@ -316,7 +318,20 @@ class Payroll(unittest.TestCase):
         r = self.admin.put("/api/admin/payroll/settings", {"night_percent": 40, "warn_dayoff_attendance": False})
         self.assertEqual(r.status, 200, r)
         self.assertEqual(r.json(), {"payroll_norm": "summed", "night_percent": 40,
-                                    "warn_dayoff_attendance": False})
+                                    "warn_dayoff_attendance": False, "advance_mode": "percent",
+                                    "advance_percent": 40, "district_coefficient": None,
+                                    "northern_percent": 0})
+        # the advance and regional pay of the organization
+        r = self.admin.put("/api/admin/payroll/settings", {"advance_mode": "first_half",
+                                                           "district_coefficient": "1,15", "northern_percent": 30})
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual((r.json()["advance_mode"], r.json()["district_coefficient"], r.json()["northern_percent"]),
+                         ("first_half", 1.15, 30))
+        r = self.admin.put("/api/admin/payroll/settings", {"advance_mode": "weekly", "district_coefficient": 5})
+        self.assertEqual(r.status, 422, r)
+        self.assertEqual(sorted(r.json()["error"]["fields"]), ["advance_mode", "district_coefficient"])
+        self.s.psql("UPDATE tenants SET settings = settings - 'advance_mode' - 'district_coefficient' - "
+                    "'northern_percent' WHERE id = %d" % self.tid)
         self.assertEqual(self.s.psql("SELECT settings->>'warn_dayoff_attendance' FROM tenants WHERE id = %d"
                                      % self.tid), "false")
         r = self.admin.put("/api/admin/payroll/settings", {"warn_dayoff_attendance": True})

@@ -611,8 +611,13 @@ class PayrollInputs(unittest.TestCase):
         # the plan has 8 h on 8 March, a public holiday: holiday work planned by
         # the schedule, 8 h x 31 000 / 160 h = 1 550.00 on top (payroll.md)
         self.assertEqual([(a["kind"], a["date"], a["hours"], a["amount"]) for a in s["accruals"]
-                          if a["kind"] != "salary"],
+                          if a["kind"] == "holiday_work"],
                          [("holiday_work", "2025-03-08", 8, "1550.00")])
+        # and the sick leave of 10-11 March its employer's days: no insurance
+        # record entered (under 6 months): MROT / 31 = 723.87 a day
+        self.assertEqual([(a["kind"], a["days"], a["daily"], a["amount"]) for a in s["accruals"]
+                          if a["kind"] == "sick_pay"],
+                         [("sick_pay", 2, "723.87", "1447.74")])
         s = self.slip(regional)
         self.assertEqual([(a["worked_hours"], a["norm_hours"], a["schedule"]) for a in s["accruals"]],
                          [(167, 167, "Региональная")])  # 7 March is an hour shorter
@@ -660,12 +665,18 @@ class PayrollInputs(unittest.TestCase):
                         "VALUES (%d, %d, 19, '2025-03-03', '2025-03-05', true)" % (self.tid, eid))
         r = self.admin.post("/api/admin/payroll/2025-03/calculate")
         self.assertEqual(r.status, 200, r)
+        # the sick leave starting in March also gives the employer's 3 days of
+        # sick pay, from the document as 1C pays it (seed 004) even where the
+        # posted timesheet shows work: no insurance record entered, so under 6
+        # months, MROT / 31 = 723.87 a day, 2 171.61
         s = self.slip(posted)
         self.assertEqual(s["source"], "timesheet")
-        self.assertEqual(s["accrued"], "28571.43")  # 30000 x 20/21
+        self.assertEqual([(a["kind"], a["amount"]) for a in s["accruals"]],
+                         [("salary", "28571.43"), ("sick_pay", "2171.61")])  # 30000 x 20/21
         s = self.slip(draft)
         self.assertEqual(s["source"], "deviations")
-        self.assertEqual(s["accrued"], "25714.29")  # 30000 x 18/21
+        self.assertEqual([(a["kind"], a["amount"]) for a in s["accruals"]],
+                         [("salary", "25714.29"), ("sick_pay", "2171.61")])  # 30000 x 18/21
         # 30000 x 10/21 for 1-16 March, 45000 x 11/21 from the 17th
         s = self.slip(rate)
         self.assertEqual([(a["from"], a["to"], a["worked_days"], a["amount"]) for a in s["accruals"]],

@@ -100,6 +100,7 @@ static const struct web_route api_routes[] = {
 	{"GET", "/api/admin/employees/{id}/vacation-balance", "vacation.admin_balance", 0, 0},
 	{"GET", "/api/admin/employees/{id}/opening-balance", "opening_balance.get", 0, 0},
 	{"PUT", "/api/admin/employees/{id}/opening-balance", "opening_balance.set", 0, 0},
+	{"POST", "/api/admin/opening-balances/csv", "opening_balance.csv", 0, WEB_ROUTE_UPLOAD},
 	{"GET", "/api/admin/accruals", "accruals.list", 0, 0},
 	{"POST", "/api/admin/accruals", "accruals.create", 0, 0},
 	{"DELETE", "/api/admin/accruals/{id}", "accruals.delete", 0, 0},
@@ -220,7 +221,8 @@ static int api_read_args(struct web_request *req, const struct web_route *route,
 			web_send_json_error(req, 400, "bad_request", "Некорректная форма");
 			return -1;
 		}
-	} else if ((strcmp(ct.type, "application/xml") == 0 || strcmp(ct.type, "text/xml") == 0) &&
+	} else if ((strcmp(ct.type, "application/xml") == 0 || strcmp(ct.type, "text/xml") == 0 ||
+		    strcmp(ct.type, "text/csv") == 0) &&
 		   (route->flags & WEB_ROUTE_UPLOAD)) {
 		*blob = req->body; /* a raw file upload */
 		*blob_len = req->body_len;

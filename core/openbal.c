@@ -11,6 +11,7 @@
  *        "ndfl": {"year": 2025, "income": "360000.00", "deductions": "0.00",
  *                 "tax": "46800.00"}}
  *   PUT /api/exchange/v1/opening-balances {"items": [{"employee": "<external id>", ...}]}
+ *   POST /api/admin/opening-balances/csv (a CSV file, see openbal_csv())
  *
  * What uses them: the vacation balance (days used up to as_of, then the ОТ
  * documents after it), the averages (a month without a stored payroll
@@ -31,6 +32,7 @@
 #include "payrun.h"
 #include "worktime.h"
 
+#include <csv.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -434,12 +436,40 @@ static int openbal_set(struct ctx *ctx)
 	return ctx->result ? 0 : -1;
 }
 
-/* PUT /api/exchange/v1/opening-balances {"items": [{"employee": "<external id>", ...}]} */
-static int openbal_exchange(struct ctx *ctx)
+/* Renames the field errors "items[i].x" to "rows[<row of item i>].x" (the
+ * CSV's rows: what a person fixes in the file). */
+static void openbal_rename_items(struct ctx *ctx, const int *row_of, size_t n)
+{
+	json_object *renamed, *codes;
+
+	if (ctx->error_fields == NULL || row_of == NULL)
+		return;
+	renamed = arena_own(ctx->arena, json_object_new_object());
+	codes = arena_own(ctx->arena, json_object_new_object());
+	json_object_object_foreach(ctx->error_fields, key, val)
+	{
+		char *end;
+		unsigned long i = strncmp(key, "items[", 6) == 0 ? strtoul(key + 6, &end, 10) : n;
+		const char *name = i < n && *end == ']'
+		                       ? arena_printf(ctx->arena, "rows[%d]%s", row_of[i], end + 1)
+		                       : key;
+		json_object_object_add(renamed, name, json_object_get(val));
+		json_object *code = jsonx_get(ctx->error_codes, key);
+		if (code)
+			json_object_object_add(codes, name, json_object_get(code));
+	}
+	ctx->error_fields = renamed;
+	ctx->error_codes = codes;
+}
+
+/* Validates and stores a batch of items (the exchange's rules: all or
+ * nothing, created/updated/unchanged, logged as route). row_of: the CSV row of
+ * each item (errors named by row), or NULL. */
+static int openbal_batch(struct ctx *ctx, json_object *items, const char *route, const int *row_of,
+                         int64_t started)
 {
 	struct exchange_counts c = {0};
-	int64_t started = exchange_now_us(), *ids;
-	json_object *items = exchange_body_items(ctx);
+	int64_t *ids;
 	struct openbal *b;
 	size_t n;
 	int bad = 0;
@@ -463,6 +493,7 @@ static int openbal_exchange(struct ctx *ctx)
 		const char *ext = jsonx_get_str(it, "employee");
 		PGresult *res;
 
+		ids[i] = 0;
 		if (!json_object_is_type(it, json_type_object)) {
 			bad = ctx_field_code(ctx, arena_printf(ctx->arena, "items[%zu].item", i),
 			                     "invalid", "Ожидается объект");
@@ -470,7 +501,6 @@ static int openbal_exchange(struct ctx *ctx)
 		}
 		if (openbal_parse(ctx, it, prefix, 1, &b[i]) < 0)
 			bad = -1;
-		ids[i] = 0;
 		if (ext == NULL || !*ext) {
 			bad = openbal_field(ctx, prefix, "employee", "required",
 			                    "Внешний код сотрудника");
@@ -493,11 +523,11 @@ static int openbal_exchange(struct ctx *ctx)
 	}
 	/* a balance that would move a closed payroll month: that item's error */
 	if (bad == 0 && n > 0) {
-		PGresult *res = ctx_sql(
-		    ctx,
-		    "SELECT (max(month) + interval '1 month' - interval '1 day')::date FROM "
-		    "payroll_documents WHERE tenant_id = $1 AND status = 'closed'",
-		    ctx_i64(ctx, ctx->tenant_id));
+		PGresult *res =
+		    ctx_sql(ctx,
+		            "SELECT (max(month) + interval '1 month' - interval '1 day')::date "
+		            "FROM payroll_documents WHERE tenant_id = $1 AND status = 'closed'",
+		            ctx_i64(ctx, ctx->tenant_id));
 		int closed;
 
 		if (res == NULL)
@@ -513,8 +543,10 @@ static int openbal_exchange(struct ctx *ctx)
 				                 "(закрыт по %s): откройте его",
 				                 worktime_date_ru(ctx, closed)));
 	}
-	if (bad < 0)
+	if (bad < 0) {
+		openbal_rename_items(ctx, row_of, n);
 		goto refused;
+	}
 	for (size_t i = 0; i < n; i++) {
 		int changed;
 
@@ -530,17 +562,245 @@ static int openbal_exchange(struct ctx *ctx)
 	jsonx_set_int(ctx_result(ctx), "created", c.created);
 	jsonx_set_int(ctx_result(ctx), "updated", c.updated);
 	jsonx_set_int(ctx_result(ctx), "unchanged", c.unchanged);
-	return exchange_log_write(ctx, "opening-balances", 200, &c, started);
+	return exchange_log_write(ctx, route, 200, &c, started);
 refused:
 	if (ctx->error != PROTO_ERR_validation && ctx->error != PROTO_ERR_bad_request)
 		return -1;
 	/* a refused batch writes nothing but its log row (committed with the 422) */
-	return exchange_log_write(ctx, "opening-balances", ctx->status, &c, started);
+	return exchange_log_write(ctx, route, ctx->status, &c, started);
+}
+
+/* PUT /api/exchange/v1/opening-balances {"items": [{"employee": "<external id>", ...}]} */
+static int openbal_exchange(struct ctx *ctx)
+{
+	int64_t started = exchange_now_us();
+
+	return openbal_batch(ctx, exchange_body_items(ctx), "opening-balances", NULL, started);
+}
+
+/* ---- CSV ---- */
+
+/*
+ * POST /api/admin/opening-balances/csv (a file: multipart "file", or a
+ * text/csv body): one row per employee and month, a header row naming the
+ * columns, "," or ";" between fields (what Excel writes), UTF-8:
+ *   employee (external id) or personnel_number, as_of, vacation_days_used,
+ *   month, earnings, excluded_days, ndfl_year, ndfl_income, ndfl_deductions,
+ *   ndfl_tax
+ * An employee's rows repeat their balance's columns (or leave them empty
+ * after the first); each row with a month adds that month. Stored as the
+ * exchange's batch (all or nothing, created/updated/unchanged); errors are
+ * named rows[N].column, N the employee's first row of the file (the header
+ * is row 1; months[k] is the employee's k-th row with a month). The
+ * parser is libcsv (Debian's libcsv3): quotes, quoted separators and
+ * newlines as RFC 4180.
+ */
+#define OPENBAL_CSV_COLUMNS 11
+
+static const char *const openbal_csv_names[OPENBAL_CSV_COLUMNS] = {
+    "employee",      "personnel_number", "as_of",       "vacation_days_used", "month",   "earnings",
+    "excluded_days", "ndfl_year",        "ndfl_income", "ndfl_deductions",    "ndfl_tax"};
+
+struct openbal_csv {
+	json_object *rows; /* arrays of strings */
+	json_object *row;
+};
+
+static void openbal_csv_field(void *data, size_t len, void *arg)
+{
+	struct openbal_csv *c = arg;
+
+	if (c->row == NULL)
+		c->row = json_object_new_array();
+	json_object_array_add(c->row, json_object_new_string_len(data ? data : "", (int)len));
+}
+
+static void openbal_csv_row(int ch, void *arg)
+{
+	struct openbal_csv *c = arg;
+
+	(void)ch;
+	if (c->row == NULL)
+		c->row = json_object_new_array(); /* an empty line: kept, skipped later */
+	json_object_array_add(c->rows, c->row);
+	c->row = NULL;
+}
+
+static const char *openbal_csv_cell(json_object *row, const int *col, int k)
+{
+	const char *v;
+
+	if (col[k] < 0 || (size_t)col[k] >= json_object_array_length(row))
+		return NULL;
+	v = json_object_get_string(json_object_array_get_idx(row, (size_t)col[k]));
+	while (*v == ' ')
+		v++;
+	return *v ? v : NULL;
+}
+
+/* An integer cell as a JSON int, or the text (the validation names it). */
+static json_object *openbal_csv_int(const char *v)
+{
+	char *end;
+	long long n = strtoll(v, &end, 10);
+
+	return *end == '\0' && end != v ? json_object_new_int64(n) : json_object_new_string(v);
+}
+
+static int openbal_csv(struct ctx *ctx)
+{
+	int64_t started = exchange_now_us();
+	const char *text = (const char *)ctx->blob;
+	size_t len = ctx->blob_len, nrows, semicolons = 0, commas = 0;
+	struct openbal_csv c = {arena_own(ctx->arena, json_object_new_array()), NULL};
+	json_object *items = arena_own(ctx->arena, json_object_new_array()), *byemp, *header;
+	struct csv_parser p;
+	int col[OPENBAL_CSV_COLUMNS], *row_of, bad = 0;
+
+	if (text == NULL && (text = jsonx_get_str(ctx->args, "csv")) != NULL)
+		len = strlen(text);
+	if (text == NULL || len == 0)
+		return ctx_field_code(
+		    ctx, "file", "required",
+		    "Приложите файл CSV (столбцы: employee, as_of, "
+		    "vacation_days_used, month, earnings, excluded_days, ndfl_year, "
+		    "ndfl_income, ndfl_deductions, ndfl_tax)");
+	if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) { /* a UTF-8 BOM */
+		text += 3;
+		len -= 3;
+	}
+	for (size_t i = 0; i < len && text[i] != '\n'; i++) {
+		semicolons += text[i] == ';';
+		commas += text[i] == ',';
+	}
+	if (csv_init(&p, CSV_APPEND_NULL) != 0)
+		return ctx_fail(ctx, PROTO_ERR_internal, NULL);
+	csv_set_delim(&p, semicolons > commas ? ';' : ',');
+	if (csv_parse(&p, text, len, openbal_csv_field, openbal_csv_row, &c) != len ||
+	    csv_fini(&p, openbal_csv_field, openbal_csv_row, &c) != 0) {
+		int e = csv_error(&p);
+
+		csv_free(&p);
+		json_object_put(c.row);
+		return ctx_field_code(ctx, "file", "csv", "Файл не разбирается как CSV: %s",
+		                      csv_strerror(e));
+	}
+	csv_free(&p);
+	json_object_put(c.row);
+	nrows = json_object_array_length(c.rows);
+	if (nrows < 2)
+		return ctx_field_code(ctx, "file", "csv", "В файле нет строк после заголовка");
+	header = json_object_array_get_idx(c.rows, 0);
+	for (int k = 0; k < OPENBAL_CSV_COLUMNS; k++) {
+		col[k] = -1;
+		for (size_t i = 0; i < json_object_array_length(header); i++)
+			if (strcmp(json_object_get_string(json_object_array_get_idx(header, i)),
+			           openbal_csv_names[k]) == 0)
+				col[k] = (int)i;
+	}
+	for (size_t i = 0; i < json_object_array_length(header); i++) {
+		const char *h = json_object_get_string(json_object_array_get_idx(header, i));
+		int known = 0;
+
+		for (int k = 0; k < OPENBAL_CSV_COLUMNS; k++)
+			known |= strcmp(h, openbal_csv_names[k]) == 0;
+		if (!known)
+			bad = ctx_field_code(
+			    ctx, arena_printf(ctx->arena, "rows[1].%s", h), "unknown",
+			    "Неизвестный столбец: допустимы employee, personnel_number, "
+			    "as_of, vacation_days_used, month, earnings, excluded_days, "
+			    "ndfl_year, ndfl_income, ndfl_deductions, ndfl_tax");
+	}
+	if ((col[0] < 0) == (col[1] < 0))
+		bad = ctx_field_code(ctx, "rows[1]", "required",
+		                     "Нужен столбец employee (внешний код) или personnel_number "
+		                     "(табельный номер), один из них");
+	if (bad < 0)
+		return -1;
+	byemp = arena_own(ctx->arena, json_object_new_object());
+	row_of = arena_alloc(ctx->arena, sizeof(int) * nrows);
+	for (size_t r = 1; r < nrows; r++) {
+		json_object *row = json_object_array_get_idx(c.rows, r), *it, *v;
+		const char *who = openbal_csv_cell(row, col, col[0] >= 0 ? 0 : 1), *ext, *cell;
+		int line = (int)r + 1;
+
+		if (json_object_array_length(row) <= 1 && who == NULL)
+			continue; /* an empty line */
+		if (who == NULL) {
+			bad = ctx_field_code(ctx,
+			                     arena_printf(ctx->arena, "rows[%d].%s", line,
+			                                  openbal_csv_names[col[0] >= 0 ? 0 : 1]),
+			                     "required", "Кто: внешний код или табельный номер");
+			continue;
+		}
+		ext = who;
+		if (col[0] < 0) {
+			PGresult *res =
+			    ctx_sql(ctx,
+			            "SELECT external_id FROM employees WHERE tenant_id = $1 "
+			            "AND personnel_number = $2",
+			            ctx_i64(ctx, ctx->tenant_id), who);
+			if (res == NULL)
+				return -1;
+			if (PQntuples(res) == 0) {
+				bad = ctx_field_code(
+				    ctx,
+				    arena_printf(ctx->arena, "rows[%d].personnel_number", line),
+				    "not_found", "Нет сотрудника с таким табельным номером");
+				continue;
+			}
+			ext = arena_strdup(ctx->arena, PQgetvalue(res, 0, 0));
+		}
+		it = jsonx_get(byemp, ext);
+		if (it == NULL) {
+			it = json_object_new_object();
+			jsonx_set_str(it, "employee", ext);
+			row_of[json_object_array_length(items)] = line;
+			json_object_array_add(items, it);
+			json_object_object_add(byemp, ext, json_object_get(it));
+		}
+		/* the balance's columns: from the employee's first row that has them */
+		if ((cell = openbal_csv_cell(row, col, 2)) && !jsonx_get(it, "as_of"))
+			jsonx_set_str(it, "as_of", cell);
+		if ((cell = openbal_csv_cell(row, col, 3)) && !jsonx_get(it, "vacation_days_used"))
+			jsonx_set_str(it, "vacation_days_used", cell);
+		if ((cell = openbal_csv_cell(row, col, 7)) && !jsonx_get(it, "ndfl")) {
+			json_object *n = json_object_new_object();
+			const char *inc = openbal_csv_cell(row, col, 8),
+			           *ded = openbal_csv_cell(row, col, 9),
+			           *tax = openbal_csv_cell(row, col, 10);
+			json_object_object_add(n, "year", openbal_csv_int(cell));
+			jsonx_set_str(n, "income", inc ? inc : "");
+			jsonx_set_str(n, "deductions", ded ? ded : "0");
+			jsonx_set_str(n, "tax", tax ? tax : "");
+			json_object_object_add(it, "ndfl", n);
+		}
+		if ((cell = openbal_csv_cell(row, col, 4)) != NULL) {
+			json_object *m = json_object_new_object(),
+			            *months = jsonx_get(it, "months");
+			const char *ex = openbal_csv_cell(row, col, 6),
+			           *earn = openbal_csv_cell(row, col, 5);
+
+			if (months == NULL) {
+				months = json_object_new_array();
+				json_object_object_add(it, "months", months);
+			}
+			jsonx_set_str(m, "month", cell);
+			jsonx_set_str(m, "earnings", earn ? earn : "");
+			json_object_object_add(m, "excluded_days", openbal_csv_int(ex ? ex : "0"));
+			json_object_array_add(months, m);
+		}
+		(void)v;
+	}
+	if (bad < 0)
+		return -1;
+	return openbal_batch(ctx, items, "csv-opening-balances", row_of, started);
 }
 
 const struct op openbal_ops[] = {
     {"opening_balance.get", OP_ADMIN, openbal_get, 0},
     {"opening_balance.set", OP_ADMIN, openbal_set, OP_WRITE},
     {"exchange.opening_balances", OP_EXCHANGE, openbal_exchange, 0},
+    {"opening_balance.csv", OP_ADMIN, openbal_csv, OP_WRITE},
     {NULL, 0, NULL, 0},
 };

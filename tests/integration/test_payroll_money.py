@@ -157,6 +157,31 @@ class Money(unittest.TestCase):
         got = self.admin.get("/api/admin/employees/%d/opening-balance" % other).json()
         self.assertEqual(got["vacation_days_used"], 2.5)
 
+    def test_opening_balances_csv(self):
+        a = self.employee("Из файла А", "2024-02-01", external_id="csv-a")
+        b = self.employee("Из файла Б", "2024-02-01", external_id="csv-b")
+        self.s.psql("UPDATE employees SET personnel_number = 'Т-77' WHERE id = %d" % b)
+        text = ("personnel_number;as_of;vacation_days_used;month;earnings;excluded_days;ndfl_year;ndfl_income;"
+                "ndfl_deductions;ndfl_tax\n"
+                "Т-77;2024-12-31;5,5;2024-11;\"60 000,00\";0;2024;660000.00;0;85800.00\n"
+                "Т-77;;;2024-12;61000.00;3;;;;\n")
+        r = self.admin.request("POST", "/api/admin/opening-balances/csv", raw=text.encode(),
+                               headers={"Content-Type": "text/csv"})
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.json()["created"], 1)
+        got = self.admin.get("/api/admin/employees/%d/opening-balance" % b).json()
+        self.assertEqual((got["vacation_days_used"], [m["earnings"] for m in got["months"]], got["ndfl"]["tax"]),
+                         (5.5, ["60000.00", "61000.00"], "85800.00"))
+        # a bad row is named by its row in the file; nothing is written
+        text = ("employee,as_of,month,earnings,excluded_days\n"
+                "csv-a,2024-12-31,2024-12,60000.00,0\n"
+                "csv-a,2024-12-31,2024-11,шестьдесят,0\n")
+        r = self.admin.request("POST", "/api/admin/opening-balances/csv", raw=text.encode(),
+                               headers={"Content-Type": "text/csv"})
+        self.assertEqual(r.status, 422, r)
+        self.assertIn("rows[2].months[1].earnings", r.json()["error"]["fields"])
+        self.assertEqual(self.admin.get("/api/admin/employees/%d/opening-balance" % a).status, 404)
+
     # ------------------------------------------------------------ item 4
 
     def test_accruals_and_material_aid(self):

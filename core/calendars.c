@@ -11,6 +11,7 @@
 #include "jsonx.h"
 #include "log.h"
 #include "ops.h"
+#include "org.h"
 #include "payrun.h"
 #include "ru.h"
 #include "textenc.h"
@@ -473,7 +474,7 @@ static int calendars_list(struct ctx *ctx)
 	    ctx_i64(ctx, ctx->tenant_id));
 	years = ctx_sql0(ctx, "SELECT coalesce(json_agg(year ORDER BY year), '[]') "
 	                      "FROM ru_calendar_years");
-	if (res == NULL || years == NULL || payrun_today(ctx, &today) < 0)
+	if (res == NULL || years == NULL || (today = org_today(ctx)) == DATE_NONE)
 		return -1;
 	ru = json_tokener_parse(PQgetvalue(years, 0, 0));
 	json_object_object_add(r, "reference_years", ru);

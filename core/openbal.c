@@ -64,7 +64,7 @@ static int openbal_field(struct ctx *ctx, const char *prefix, const char *key, c
 static int openbal_money(json_object *v, int64_t *out)
 {
 	return v != NULL && json_object_is_type(v, json_type_string) &&
-	               payrun_parse_money(json_object_get_string(v), out) == 0
+	               money_parse_input(json_object_get_string(v), 0, out) == 0
 	           ? 0
 	           : -1;
 }

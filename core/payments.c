@@ -119,7 +119,7 @@ static int accruals_parse(struct ctx *ctx, json_object *o, const char *prefix, i
 		                   "Вид начисления: bonus (премия) или material_aid (материальная "
 		                   "помощь)");
 	if (amount == NULL || !json_object_is_type(amount, json_type_string) ||
-	    payrun_parse_money(json_object_get_string(amount), &a->amount) < 0 || a->amount <= 0)
+	    money_parse_input(json_object_get_string(amount), 0, &a->amount) < 0 || a->amount <= 0)
 		bad =
 		    ctx_field_code(ctx, arena_printf(ctx->arena, "%samount", prefix), "money",
 		                   "Сумма строкой в рублях, больше 0: \"10000.00\", \"10 000,00\"");
@@ -585,7 +585,7 @@ static int payments_create(struct ctx *ctx)
 	if (av && !json_object_is_type(av, json_type_null) &&
 	    !(json_object_is_type(av, json_type_string) && !*json_object_get_string(av)) &&
 	    (!json_object_is_type(av, json_type_string) ||
-	     payrun_parse_money(json_object_get_string(av), &amount) < 0 || amount <= 0))
+	     money_parse_input(json_object_get_string(av), 0, &amount) < 0 || amount <= 0))
 		bad = ctx_field_code(ctx, "amount", "money",
 		                     "Сумма строкой в рублях, больше 0, или не указывайте её");
 	if (bad < 0 || ds == NULL || kind == NULL)

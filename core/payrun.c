@@ -32,51 +32,6 @@ const char *payrun_month_title(struct ctx *ctx, int year, int month)
 	return arena_printf(ctx->arena, "%s %d г.", ru_month_name(month), year);
 }
 
-int payrun_today(struct ctx *ctx, int *date)
-{
-	PGresult *res =
-	    ctx_sql(ctx,
-	            "SELECT (now() AT TIME ZONE coalesce(nullif(t.settings->>'time_zone', ''), "
-	            "'Europe/Moscow'))::date FROM tenants t WHERE t.id = $1",
-	            ctx_i64(ctx, ctx->tenant_id));
-
-	if (res == NULL)
-		return -1;
-	if (PQntuples(res) == 0 || date_parse(PQgetvalue(res, 0, 0), date) < 0)
-		return ctx_fail(ctx, PROTO_ERR_internal, NULL);
-	return 0;
-}
-
-int payrun_parse_money(const char *text, int64_t *out)
-{
-	char clean[64];
-	size_t n = 0;
-	const char *p = text;
-
-	if (text == NULL)
-		return -1;
-	while (*p) {
-		if (*p == ' ') {
-			p++;
-		} else if ((unsigned char)p[0] == 0xC2 && (unsigned char)p[1] == 0xA0) {
-			p += 2; /* U+00A0 no-break space */
-		} else if ((unsigned char)p[0] == 0xE2 && (unsigned char)p[1] == 0x80 &&
-		           (unsigned char)p[2] == 0xAF) {
-			p += 3; /* U+202F narrow no-break space */
-		} else if ((unsigned char)p[0] == 0xE2 && (unsigned char)p[1] == 0x82 &&
-		           (unsigned char)p[2] == 0xBD) {
-			p += 3; /* the ruble sign */
-		} else {
-			if (n + 1 >= sizeof(clean))
-				return -1;
-			clean[n++] = *p == ',' ? '.' : *p;
-			p++;
-		}
-	}
-	clean[n] = '\0';
-	return money_parse(clean, 0, out);
-}
-
 int payrun_parse_date(const char *text, int *out)
 {
 	int d, m, y;
@@ -1127,8 +1082,8 @@ static json_object *payrun_header(struct ctx *ctx, int year, int month, const ch
 	            "to_char(calculated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
 	            "coalesce(to_char(closed_at AT TIME ZONE 'UTC', "
 	            "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), ''), " ORG_TIME_SQL("calculated_at", "$3")
-	            ", coalesce(" ORG_TIME_SQL("closed_at", "$3") ", ''), skipped::text FROM payroll_documents "
-	            "WHERE tenant_id = $1 AND month = $2::date",
+	            ", coalesce(" ORG_TIME_SQL("closed_at", "$3") ", ''), skipped::text "
+	            "FROM payroll_documents WHERE tenant_id = $1 AND month = $2::date",
 	            ctx_i64(ctx, ctx->tenant_id), m, org_time_zone(ctx));
 	if (res == NULL)
 		return NULL;
@@ -1630,7 +1585,7 @@ static int payrun_transition(struct ctx *ctx, const char *from, const char *to, 
 			                payrun_month_title(ctx, year, month), n,
 			                ru_plural(n, "сотрудника", "сотрудников", "сотрудников"));
 		/* a month that has not ended: only when confirmed (item 6) */
-		if (payrun_today(ctx, &today) < 0)
+		if ((today = org_today(ctx)) == DATE_NONE)
 			return -1;
 		if (today <= date_month_last(year, month) &&
 		    !(confirm && (json_object_get_boolean(confirm) &&

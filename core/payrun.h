@@ -68,19 +68,8 @@ int payrun_check_open(struct ctx *ctx, int from, int to);
  * payrun_check_open for the exchange). 0 or -1. */
 int payrun_closed_until(struct ctx *ctx, int *last);
 
-/*
- * Today in the organization's time zone (tenants.settings ->> 'time_zone',
- * an IANA name; Europe/Moscow when unset): balances, "the current month" and
- * whether a month has ended use it, never the server's UTC date. 0 or -1.
- */
-int payrun_today(struct ctx *ctx, int *date);
-
-/*
- * Money and dates as people type them (issue 9 item 4): "80000.50",
- * "80 000,50", "80 000,00 ₽" (spaces, no-break spaces, a decimal comma, the
- * ruble sign) into kopecks >= 0; "2025-06-30" or "30.06.2025". 0 or -1.
- */
-int payrun_parse_money(const char *text, int64_t *out);
+/* A date as people type it: "2025-06-30" or "30.06.2025". 0 or -1. (Money:
+ * money_parse_input().) */
 int payrun_parse_date(const char *text, int *out);
 
 /* Reads args.month ("YYYY-MM"); 0, or -1 after a field error. */

@@ -582,7 +582,7 @@ static int vacation_balance_of(struct ctx *ctx, int64_t employee_id)
 	if (s == NULL || !*s) {
 		if (ctx->error_fields)
 			return -1;
-		if (payrun_today(ctx, &date) < 0)
+		if ((date = org_today(ctx)) == DATE_NONE)
 			return -1;
 	} else if (payrun_parse_date(s, &date) < 0) {
 		return ctx_field(ctx, "date", "Укажите дату в виде ГГГГ-ММ-ДД или ДД.ММ.ГГГГ");

@@ -17,6 +17,7 @@
 #include "jsonx.h"
 #include "log.h"
 #include "ops.h"
+#include "org.h"
 #include "payrun.h"
 #include "ru.h"
 #include "worktime.h"
@@ -410,7 +411,7 @@ static int schedules_days(struct ctx *ctx)
 	int32_t hours_year = 0, night_year = 0;
 	int today;
 
-	if (payrun_today(ctx, &today) < 0)
+	if ((today = org_today(ctx)) == DATE_NONE)
 		return -1;
 	if (ctx_arg_int(ctx, "id", 1, INT64_MAX, CTX_REQUIRED, &id) < 0 ||
 	    ctx_arg_int(ctx, "year", DATE_MIN_YEAR, DATE_MAX_YEAR, date_year(today), &year) < 0 ||

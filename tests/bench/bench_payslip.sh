@@ -7,7 +7,8 @@
 #   (m) GET /api/me with a cookie session (session resolution alone),
 #   (p) GET /api/payslips/2025-03 with a cookie session: the session, the
 #       employee's closed payslip (its lines, deductions and payments).
-# Target (issue 11 item 9): p/b >= 0.15 with p99 under 10 ms.
+# Target (issue 11 item 9): p/b >= 0.15 with p99 under 10 ms. Prints the
+# ratios; asserts nothing (README.md).
 #
 # The month is real: a tenant of EMPLOYEES (default 1 000) on a five-day
 # week, March 2025 calculated and closed through the API, one employee with a
@@ -133,7 +134,6 @@ printf '%-40s %12s %10s\n' "(h) /api/health" "$H_RPS" "$H_P99"
 printf '%-40s %12s %10s\n' "(m) /api/me, cookie session" "$M_RPS" "$M_P99"
 printf '%-40s %12s %10s\n' "(p) /api/payslips/2025-03, cookie session" "$P_RPS" "$P_P99"
 awk -v b="$B_RPS" -v h="$H_RPS" -v m="$M_RPS" -v p="$P_RPS" -v p99="$P_P99" 'BEGIN {
-	printf "h/b = %.2f, m/b = %.2f, p/b = %.2f (target >= 0.15), payslip p99 %.2f ms (target < 10)\n",
-	       h / b, m / b, p / b, p99
-	exit (p / b >= 0.15 && p99 < 10 ? 0 : 3)
+	printf "h/b = %.2f, m/b = %.2f, p/b = %.2f (target >= 0.15), payslip p99 %.2f ms (target < 10): %s\n",
+	       h / b, m / b, p / b, p99, (p / b >= 0.15 && p99 < 10 ? "met" : "missed")
 }'

@@ -695,6 +695,7 @@ static int calendars_import(struct ctx *ctx)
 	int64_t id, row, want = 0;
 	int first = 0, last = -1, rc;
 	const char *field = "xml";
+	int from_text = 0; /* errors of the page's text are named "text" */
 
 	arena_defer(ctx->arena, calendars_free, cal);
 	if (calendars_arg_id(ctx, &id) < 0 ||
@@ -709,6 +710,7 @@ static int calendars_import(struct ctx *ctx)
 			jv = jsonx_get(ctx->args, "text");
 		else
 			xml = text;
+		from_text = 1;
 	}
 	if (ctx->blob && ctx->blob_len) {
 		/* a file in Windows-1251 or with a byte-order mark is converted,
@@ -730,16 +732,17 @@ static int calendars_import(struct ctx *ctx)
 		rc = calendar_load_xml(cal, text.data ? text.data : "", text.len, &err);
 		buf_free(&text);
 	} else if (xml) {
+		field = from_text ? "text" : "xml";
 		rc = calendar_load_xml(cal, xml, strlen(xml), &err);
 	} else if (jv) {
-		field = "json";
+		field = from_text ? "text" : "json";
 		if (json_object_is_type(jv, json_type_string)) {
 			parsed = json_tokener_parse(json_object_get_string(jv));
 			arena_own(ctx->arena, parsed);
 			jv = parsed;
 		}
 		if (jv == NULL || !json_object_is_type(jv, json_type_object))
-			return ctx_field_code(ctx, "json", "invalid",
+			return ctx_field_code(ctx, field, "invalid",
 			                      "Ожидается год календаря в форме JSON (объект)");
 		rc = calendar_load_json(cal, jv, &err);
 	} else {
@@ -747,8 +750,8 @@ static int calendars_import(struct ctx *ctx)
 		                      "Приложите файл календаря (xmlcalendar) или JSON");
 	}
 	if (rc < 0) {
-		if (strcmp(field, "json") == 0 && err.field[0])
-			return ctx_field_code(ctx, "json", "invalid", "%s: %s", err.field,
+		if (jv != NULL && err.field[0])
+			return ctx_field_code(ctx, field, "invalid", "%s: %s", err.field,
 			                      err.message);
 		return ctx_field_code(ctx, field, "invalid", "%s", err.message);
 	}

@@ -890,6 +890,8 @@ static const struct op_arg calendars_import_args[] = {
     {"xml", ARG_STR, ARG_MULTILINE, .max = 0},
     {.name = "json", .type = ARG_OBJECT, .flags = ARG_OR_TEXT},
     {"filename", ARG_STR, 0, .max = 255},
+    /* the admin page: a file's text or pasted text, either form */
+    {"text", ARG_STR, ARG_MULTILINE, .max = 0},
     ARG_END,
 };
 static const struct op_arg calendars_copy_args[] = {

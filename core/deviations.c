@@ -566,6 +566,7 @@ static const struct op_arg deviations_list_args[] = {
     ARG_END,
 };
 static const struct op_arg deviations_id_args[] = {ARG_ROW_ID("id", ARG_REQUIRED), ARG_END};
+static const char *const deviations_vacation_modes[] = {"return", "extend", NULL};
 static const struct op_arg deviations_create_args[] = {
     DEVIATIONS_EMPLOYEE_ARGS,
     {"code", ARG_STR, ARG_REQUIRED, .max = 16, .example = "\"Б\""},
@@ -574,6 +575,15 @@ static const struct op_arg deviations_create_args[] = {
     ARG_ROW_DATE("date", 0),
     {"hours", ARG_HOURS, 0, .max = 2400, .hint = "Часы за день: больше 0 и не больше 24"},
     {"note", ARG_STR, 0, .max = 500},
+    /* ОТ/ОД: the payment date of the vacation pay (art. 136) */
+    ARG_ROW_DATE("paid", 0),
+    /* Б: the cause (255-FZ: who pays from which day), illness in a vacation */
+    {"cause", ARG_ENUM, 0, .values = average_cause_names,
+     .hint = "Причина: illness (своя болезнь или травма), care (уход за членом семьи), "
+             "quarantine (карантин) или work_injury (производственная травма)"},
+    {"vacation", ARG_ENUM, 0, .values = deviations_vacation_modes,
+     .hint = "Болезнь в отпуске: return (дни вернуть в остаток отпуска) или extend (продлить "
+             "отпуск)"},
     ARG_END,
 };
 

@@ -93,7 +93,7 @@ static int openbal_parse(struct ctx *ctx, json_object *o, const char *prefix, in
 			                  "months, ndfl");
 	}
 	s = jsonx_get_str(o, "as_of");
-	if (s == NULL || payrun_parse_date(s, &b->as_of) < 0)
+	if (s == NULL || date_parse_input(s, &b->as_of) < 0)
 		bad = openbal_field(ctx, prefix, "as_of", "date",
 		                    "Дата, на которую даны остатки: ГГГГ-ММ-ДД или ДД.ММ.ГГГГ");
 	v = jsonx_get(o, "vacation_days_used");
@@ -797,10 +797,34 @@ static int openbal_csv(struct ctx *ctx)
 	return openbal_batch(ctx, items, "csv-opening-balances", row_of, started);
 }
 
+static const struct op_arg openbal_get_args[] = {ARG_ROW_ID("id", ARG_REQUIRED), ARG_END};
+/* the body of PUT .../opening-balance; openbal_parse() checks inside months
+ * and ndfl (and an exchange item's fields) */
+static const struct op_arg openbal_set_args[] = {
+    ARG_ROW_ID("id", ARG_REQUIRED),
+    ARG_ROW_DATE("as_of", ARG_REQUIRED),
+    {"vacation_days_used", ARG_HOURS, 0, .max = 100000,
+     .hint = "Использованные дни отпуска: число от 0 до 1000, не больше двух знаков после "
+             "запятой"},
+    {"months", ARG_ARRAY, 0, .min = 0, .max = OPENBAL_MAX_MONTHS,
+     .hint = "Месяцы: список до 24 месяцев {month, earnings, excluded_days}"},
+    {.name = "ndfl", .type = ARG_OBJECT, .flags = 0},
+    ARG_END,
+};
+static const struct op_arg openbal_batch_args[] = {
+    {"items", ARG_ARRAY, 0, .min = 0, .max = EXCHANGE_MAX_ITEMS},
+    ARG_END,
+};
+/* the file is the request's raw body; "csv": its text (cabinetctl call) */
+static const struct op_arg openbal_csv_args[] = {
+    {"csv", ARG_STR, ARG_MULTILINE, .max = 0},
+    ARG_END,
+};
+
 const struct op openbal_ops[] = {
-    {"opening_balance.get", OP_ADMIN, openbal_get, 0},
-    {"opening_balance.set", OP_ADMIN, openbal_set, OP_WRITE},
-    {"exchange.opening_balances", OP_EXCHANGE, openbal_exchange, 0},
-    {"opening_balance.csv", OP_ADMIN, openbal_csv, OP_WRITE},
-    {NULL, 0, NULL, 0},
+    {"opening_balance.get", OP_ADMIN, openbal_get, 0, openbal_get_args},
+    {"opening_balance.set", OP_ADMIN, openbal_set, OP_WRITE, openbal_set_args},
+    {"exchange.opening_balances", OP_EXCHANGE, openbal_exchange, 0, openbal_batch_args},
+    {"opening_balance.csv", OP_ADMIN, openbal_csv, OP_WRITE, openbal_csv_args},
+    {NULL, 0, NULL, 0, NULL},
 };

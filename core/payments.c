@@ -572,7 +572,7 @@ static int payments_create(struct ctx *ctx)
 
 	if (ctx_arg_int(ctx, "employee_id", 1, INT64_MAX, CTX_REQUIRED, &employee) < 0)
 		bad = -1;
-	if (ds && payrun_parse_date(ds, &date) < 0)
+	if (ds && date_parse_input(ds, &date) < 0)
 		bad =
 		    ctx_field_code(ctx, "date", "date", "Дата выплаты: ГГГГ-ММ-ДД или ДД.ММ.ГГГГ");
 	for (k = 0; kind && payments_kinds[k] && strcmp(kind, payments_kinds[k]); k++)
@@ -737,13 +737,45 @@ static int payments_delete(struct ctx *ctx)
 	return 0;
 }
 
+static const char *const accruals_kinds[] = {"bonus", "material_aid", NULL};
+static const struct op_arg payments_id_args[] = {ARG_ROW_ID("id", ARG_REQUIRED), ARG_END};
+static const struct op_arg payments_list_args[] = {
+    ARG_ROW_ID("employee_id", 0),
+    ARG_ROW_MONTH("month", 0),
+    ARG_END,
+};
+static const struct op_arg accruals_create_args[] = {
+    ARG_ROW_ID("employee_id", ARG_REQUIRED),
+    ARG_ROW_MONTH("month", ARG_REQUIRED),
+    {"kind", ARG_ENUM, ARG_REQUIRED, .values = accruals_kinds, .example = "\"bonus\"",
+     .hint = "Вид начисления: bonus (премия) или material_aid (материальная помощь)"},
+    {"amount", ARG_MONEY, ARG_REQUIRED, .min = 1, .max = MONEY_MAX, .example = "\"10000.00\"",
+     .hint = "Сумма в рублях, больше 0: 10000.00 или 10 000,00"},
+    {"title", ARG_STR, 0, .max = 200},
+    ARG_END,
+};
+static const struct op_arg accruals_batch_args[] = {
+    {"items", ARG_ARRAY, 0, .min = 0, .max = EXCHANGE_MAX_ITEMS},
+    ARG_END,
+};
+static const struct op_arg payments_create_args[] = {
+    ARG_ROW_ID("employee_id", ARG_REQUIRED),
+    ARG_ROW_DATE("date", ARG_REQUIRED),
+    {"kind", ARG_ENUM, ARG_REQUIRED, .values = payments_kinds, .example = "\"advance\"",
+     .hint = "Вид выплаты: advance (аванс), vacation_pay (отпускные), final (окончательный "
+             "расчёт), salary (зарплата)"},
+    {"amount", ARG_MONEY, 0, .min = 1, .max = MONEY_MAX,
+     .hint = "Сумма в рублях, больше 0, или не указывайте её"},
+    ARG_END,
+};
+
 const struct op payments_ops[] = {
-    {"accruals.list", OP_ADMIN, accruals_list, 0},
-    {"accruals.create", OP_ADMIN, accruals_create, OP_WRITE},
-    {"accruals.delete", OP_ADMIN, accruals_delete, OP_WRITE},
-    {"exchange.accruals", OP_EXCHANGE, accruals_exchange, 0},
-    {"payments.list", OP_ADMIN, payments_list, 0},
-    {"payments.create", OP_ADMIN, payments_create, OP_WRITE},
-    {"payments.delete", OP_ADMIN, payments_delete, OP_WRITE},
-    {NULL, 0, NULL, 0},
+    {"accruals.list", OP_ADMIN, accruals_list, 0, payments_list_args},
+    {"accruals.create", OP_ADMIN, accruals_create, OP_WRITE, accruals_create_args},
+    {"accruals.delete", OP_ADMIN, accruals_delete, OP_WRITE, payments_id_args},
+    {"exchange.accruals", OP_EXCHANGE, accruals_exchange, 0, accruals_batch_args},
+    {"payments.list", OP_ADMIN, payments_list, 0, payments_list_args},
+    {"payments.create", OP_ADMIN, payments_create, OP_WRITE, payments_create_args},
+    {"payments.delete", OP_ADMIN, payments_delete, OP_WRITE, payments_id_args},
+    {NULL, 0, NULL, 0, NULL},
 };

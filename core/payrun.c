@@ -32,23 +32,6 @@ const char *payrun_month_title(struct ctx *ctx, int year, int month)
 	return arena_printf(ctx->arena, "%s %d г.", ru_month_name(month), year);
 }
 
-int payrun_parse_date(const char *text, int *out)
-{
-	int d, m, y;
-	char tail;
-
-	if (text == NULL)
-		return -1;
-	if (date_parse(text, out) == 0)
-		return 0;
-	if (sscanf(text, "%2d.%2d.%4d%c", &d, &m, &y, &tail) == 3 && strlen(text) == 10 &&
-	    date_valid(y, m, d)) {
-		*out = date_from_ymd(y, m, d);
-		return 0;
-	}
-	return -1;
-}
-
 int payrun_month_arg(struct ctx *ctx, int *year, int *month)
 {
 	const char *s = ctx_arg_str(ctx, "month", 16, 1);
@@ -1578,7 +1561,7 @@ static int payrun_transition(struct ctx *ctx, const char *from, const char *to, 
 			    "stale", "%s: после расчёта %s — пересчитайте", PQgetvalue(st, i, 1),
 			    payrun_stale_title(PQgetvalue(st, i, 2)));
 		if (n > 0)
-			return ctx_fail(ctx, PROTO_ERR_stale,
+			return ctx_fail_about(ctx, PROTO_ERR_stale,
 			                "Месяц %s не закрыт: результаты %d %s устарели — после "
 			                "расчёта изменились их данные. Пересчитайте их и закройте "
 			                "месяц снова.",
@@ -1588,13 +1571,11 @@ static int payrun_transition(struct ctx *ctx, const char *from, const char *to, 
 		if ((today = org_today(ctx)) == DATE_NONE)
 			return -1;
 		if (today <= date_month_last(year, month) &&
-		    !(confirm && (json_object_get_boolean(confirm) &&
-		                  strcmp(json_object_get_string(confirm), "false") != 0 &&
-		                  strcmp(json_object_get_string(confirm), "0") != 0))) {
+		    !(confirm && json_object_get_boolean(confirm))) {
 			/* the page offers the confirmation next to this field */
 			ctx_field_code(ctx, "confirm_early", "required",
 			               "Месяц ещё не закончился: подтвердите досрочное закрытие");
-			return ctx_fail(ctx, PROTO_ERR_early_close,
+			return ctx_fail_about(ctx, PROTO_ERR_early_close,
 			                "Месяц %s ещё не закончился (последний день — %s). Закрыть "
 			                "его досрочно? Данные оставшихся дней могут измениться. "
 			                "Подтвердите закрытие (confirm_early).",
@@ -1615,7 +1596,7 @@ static int payrun_transition(struct ctx *ctx, const char *from, const char *to, 
 			const char *title = payrun_month_title(ctx, atoi(PQgetvalue(later, 0, 0)),
 			                                       atoi(PQgetvalue(later, 0, 1)));
 			ctx_field_code(ctx, "later_month", "closed", "%s", PQgetvalue(later, 0, 2));
-			return ctx_fail(
+			return ctx_fail_about(
 			    ctx, PROTO_ERR_conflict,
 			    "Месяц %s не открыть: закрыт более поздний месяц %s. Сначала "
 			    "откройте %s.",
@@ -1855,11 +1836,25 @@ static const struct op_arg payrun_calculate_args[] = {
     ARG_END,
 };
 static const char *const payrun_norms[] = {"per_period", "summed", NULL};
+static const char *const payrun_advance_modes[] = {"percent", "first_half", NULL};
 static const struct op_arg payrun_settings_args[] = {
     {"payroll_norm", ARG_ENUM, 0, .values = payrun_norms,
      .hint = "Норма времени: per_period (по каждому периоду) или summed (суммированная)"},
     {"night_percent", ARG_INT, 0, .min = PAYROLL_NIGHT_PERCENT, .max = PAYROLL_NIGHT_PERCENT_MAX},
     {.name = "warn_dayoff_attendance", .type = ARG_BOOL, .flags = 0},
+    {"advance_mode", ARG_ENUM, 0, .values = payrun_advance_modes,
+     .hint = "Аванс: percent (процент оклада) или first_half (за отработанное в первой половине "
+             "месяца)"},
+    {"advance_percent", ARG_INT, 0, .min = 1, .max = 100},
+    {"district_coefficient", ARG_HOURS, 0, .max = 300,
+     .hint = "Районный коэффициент: от 1 до 3, например 1.15 или 1,5"},
+    {"northern_percent", ARG_INT, 0, .min = 0, .max = 100},
+    ARG_END,
+};
+static const struct op_arg payrun_close_args[] = {
+    ARG_ROW_MONTH("month", ARG_REQUIRED),
+    /* a month that has not ended in the organization's zone (item 6) */
+    {.name = "confirm_early", .type = ARG_BOOL, .flags = 0},
     ARG_END,
 };
 /* The scenario of reference/payroll.md; preview.c checks what is inside. */
@@ -1878,6 +1873,10 @@ static const struct op_arg payrun_preview_args[] = {
     {"deviations", ARG_ARRAY, 0, .min = 0, .max = 0},
     {"timesheet", ARG_ARRAY, 0, .min = 0, .max = 0},
     {.name = "ndfl", .type = ARG_OBJECT, .flags = 0},
+    /* vacation pay's 12 months, sick pay's two years, one-off accruals */
+    {"history", ARG_ARRAY, 0, .min = 0, .max = 0},
+    {.name = "sick", .type = ARG_OBJECT, .flags = 0},
+    {"accruals", ARG_ARRAY, 0, .min = 0, .max = 0},
     ARG_END,
 };
 
@@ -1885,7 +1884,7 @@ const struct op payrun_ops[] = {
     {"payroll.calculate", OP_ADMIN, payroll_calculate, OP_WRITE, payrun_calculate_args},
     {"payroll.get", OP_ADMIN, payroll_get, 0, payrun_month_args},
     {"payroll.list", OP_ADMIN, payroll_list, 0, args_none},
-    {"payroll.close", OP_ADMIN, payroll_close, OP_WRITE, payrun_month_args},
+    {"payroll.close", OP_ADMIN, payroll_close, OP_WRITE, payrun_close_args},
     {"payroll.reopen", OP_ADMIN, payroll_reopen, OP_WRITE, payrun_month_args},
     {"payroll.delete", OP_ADMIN, payroll_delete, OP_WRITE, payrun_month_args},
     {"payroll.settings_get", OP_ADMIN, payroll_settings_get, 0, args_none},

@@ -68,9 +68,6 @@ int payrun_check_open(struct ctx *ctx, int from, int to);
  * payrun_check_open for the exchange). 0 or -1. */
 int payrun_closed_until(struct ctx *ctx, int *last);
 
-/* A date as people type it: "2025-06-30" or "30.06.2025". 0 or -1. (Money:
- * money_parse_input().) */
-int payrun_parse_date(const char *text, int *out);
 
 /* Reads args.month ("YYYY-MM"); 0, or -1 after a field error. */
 int payrun_month_arg(struct ctx *ctx, int *year, int *month);

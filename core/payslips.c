@@ -584,7 +584,7 @@ static int vacation_balance_of(struct ctx *ctx, int64_t employee_id)
 			return -1;
 		if ((date = org_today(ctx)) == DATE_NONE)
 			return -1;
-	} else if (payrun_parse_date(s, &date) < 0) {
+	} else if (date_parse_input(s, &date) < 0) {
 		return ctx_field(ctx, "date", "Укажите дату в виде ГГГГ-ММ-ДД или ДД.ММ.ГГГГ");
 	}
 	if (payslips_vacation(ctx, employee_id, date, &v) < 0)

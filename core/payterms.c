@@ -236,6 +236,10 @@ static const struct op_arg payterms_set_args[] = {
     {"norm", ARG_ENUM, 0, .values = payterms_norms,
      .hint = "Норма: per_period (по графику каждого периода), summed (суммированная) или "
              "пусто (как принято в организации)"},
+    /* regional pay of the employee; left out: the organization's */
+    {"district_coefficient", ARG_HOURS, 0, .max = 300,
+     .hint = "Районный коэффициент: от 1 до 3, например 1.15 или 1,5"},
+    {"northern_percent", ARG_INT, 0, .min = 0, .max = 100},
     ARG_END,
 };
 static const struct op_arg payterms_delete_args[] = {

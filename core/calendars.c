@@ -716,7 +716,7 @@ static int calendars_import(struct ctx *ctx)
 		/* a file in Windows-1251 or with a byte-order mark is converted,
 		 * other bytes that are not UTF-8 are refused here, naming the line,
 		 * rather than by the database without a word */
-		struct buf text = BUF_INIT;
+		struct buf utf8 = BUF_INIT;
 		char declared[32];
 		const char *why;
 		int line;
@@ -724,13 +724,13 @@ static int calendars_import(struct ctx *ctx)
 		field = "file";
 		textenc_xml_encoding((const char *)ctx->blob, ctx->blob_len, declared,
 		                     sizeof(declared));
-		if (textenc_to_utf8((const char *)ctx->blob, ctx->blob_len, declared, &text, &line,
+		if (textenc_to_utf8((const char *)ctx->blob, ctx->blob_len, declared, &utf8, &line,
 		                    &why) < 0) {
-			buf_free(&text);
+			buf_free(&utf8);
 			return ctx_field_code(ctx, field, "encoding", "Строка %d: %s", line, why);
 		}
-		rc = calendar_load_xml(cal, text.data ? text.data : "", text.len, &err);
-		buf_free(&text);
+		rc = calendar_load_xml(cal, utf8.data ? utf8.data : "", utf8.len, &err);
+		buf_free(&utf8);
 	} else if (xml) {
 		field = from_text ? "text" : "xml";
 		rc = calendar_load_xml(cal, xml, strlen(xml), &err);

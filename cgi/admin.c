@@ -108,6 +108,8 @@ static const struct admin_page admin_pages[] = {
 	/* time */
 	{"GET", "/admin/calendars", "calendars.list", "calendars", NULL, "Производственные календари",
 	 PAGE_AUTH, NULL, NULL},
+	{"POST", "/admin/calendars/{id}/import", "calendars.import", "calendars", "/admin/calendars",
+	 "Производственные календари", PAGE_AUTH | PAGE_UPLOAD, "calendars.list", NULL},
 	{"GET", "/admin/calendars/{id}/{year}", "calendars.year", "calendar_year", NULL,
 	 "Производственный календарь", PAGE_AUTH, NULL, NULL},
 	{"POST", "/admin/calendars/{id}/{year}", "calendars.edit", "calendar_year", NULL,

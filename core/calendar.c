@@ -24,6 +24,7 @@ struct calendar_year {
 	int from[366];    /* where a day off was moved from, DATE_NONE */
 	char *titles[CALENDAR_MAX_TITLES];
 	char *lang, *issued, *country;
+	int provisional; /* built by the Labor Code, not an official calendar */
 };
 
 struct calendar {
@@ -36,6 +37,8 @@ struct calendar {
 
 static void calendar_fail(struct calendar_error *err, int line, const char *field, const char *fmt,
                           ...) __attribute__((format(printf, 4, 5)));
+static int calendar_year_set(struct calendar_year *y, int idx, enum calendar_kind kind,
+                             unsigned flags, int hid, int from);
 
 static void calendar_fail(struct calendar_error *err, int line, const char *field, const char *fmt,
                           ...)
@@ -218,6 +221,151 @@ int calendar_add_default_year(struct calendar *cal, int year)
 	if (calendar_find(cal, year) == NULL)
 		calendar_install(cal, calendar_year_new(year));
 	return 0;
+}
+
+/* ---- provisional years (Labor Code art. 112, 95) ---- */
+
+static const struct {
+	int month, day;
+	const char *title;
+} calendar_art112[] = {
+    {1, 1, "Новогодние каникулы"},
+    {1, 2, "Новогодние каникулы"},
+    {1, 3, "Новогодние каникулы"},
+    {1, 4, "Новогодние каникулы"},
+    {1, 5, "Новогодние каникулы"},
+    {1, 6, "Новогодние каникулы"},
+    {1, 7, "Рождество Христово"},
+    {1, 8, "Новогодние каникулы"},
+    {2, 23, "День защитника Отечества"},
+    {3, 8, "Международный женский день"},
+    {5, 1, "Праздник Весны и Труда"},
+    {5, 9, "День Победы"},
+    {6, 12, "День России"},
+    {11, 4, "День народного единства"},
+};
+
+static void calendar_build_provisional(struct calendar_year *y)
+{
+	size_t i, n = sizeof(calendar_art112) / sizeof(calendar_art112[0]);
+
+	y->provisional = 1;
+	for (i = 0; i < n; i++) {
+		int idx = date_from_ymd(y->year, calendar_art112[i].month, calendar_art112[i].day) -
+		          y->first;
+
+		calendar_year_set(y, idx, CALENDAR_HOLIDAY, 0,
+		                  calendar_title_id(y, calendar_art112[i].title), DATE_NONE);
+	}
+	/* a holiday on a Saturday or Sunday moves the day off to the next working day
+	 * (art. 112 part 2); the January ones are left to the Government's decree */
+	for (i = 0; i < n; i++) {
+		int h = date_from_ymd(y->year, calendar_art112[i].month, calendar_art112[i].day);
+		int d;
+
+		if (calendar_art112[i].month == 1 || date_weekday(h) < DATE_SAT)
+			continue;
+		for (d = h + 1; d < y->first + y->ndays; d++)
+			if (CALENDAR_KIND(y->day[d - y->first]) == CALENDAR_WORK) {
+				calendar_year_set(y, d - y->first, CALENDAR_DAY_OFF, 0, 0, h);
+				break;
+			}
+	}
+	/* the working day right before a holiday is an hour shorter (art. 95);
+	 * 31 December comes before 1 January of the next year */
+	for (i = 0; i < (size_t)y->ndays; i++) {
+		int next_holiday =
+		    i + 1 == (size_t)y->ndays || CALENDAR_KIND(y->day[i + 1]) == CALENDAR_HOLIDAY;
+
+		if (next_holiday && CALENDAR_KIND(y->day[i]) == CALENDAR_WORK &&
+		    !(y->day[i] & CALENDAR_MADE_WORKING))
+			y->day[i] |= CALENDAR_SHORT | CALENDAR_LISTED;
+	}
+}
+
+int calendar_add_provisional_year(struct calendar *cal, int year)
+{
+	struct calendar_year *y;
+
+	if (year < DATE_MIN_YEAR || year > DATE_MAX_YEAR)
+		return -1;
+	if (calendar_find(cal, year) != NULL)
+		return 0;
+	y = calendar_year_new(year);
+	calendar_build_provisional(y);
+	calendar_install(cal, y);
+	return 0;
+}
+
+void calendar_provisional_note(int year, char *out, size_t n)
+{
+	snprintf(out, n,
+	         "Календарь на %d год предварительный: построен по Трудовому кодексу (праздники "
+	         "ст. 112, перенос выходного с праздника на следующий рабочий день, кроме "
+	         "январских, сокращённые предпраздничные дни). Импортируйте календарь по "
+	         "постановлению Правительства на %d год на странице «Производственные "
+	         "календари».",
+	         year, year);
+}
+
+void calendar_missing_note(int year, char *out, size_t n)
+{
+	snprintf(out, n,
+	         "Производственный календарь на %d год не загружен: импортируйте его (файл "
+	         "xmlcalendar или JSON) на странице «Производственные календари».",
+	         year);
+}
+
+int calendar_is_provisional(const struct calendar *cal, int year)
+{
+	const struct calendar_year *y = calendar_find(cal, year);
+
+	return y != NULL && y->provisional;
+}
+
+int calendar_last_official(const struct calendar *cal)
+{
+	int i;
+
+	for (i = cal->nyears - 1; i >= 0; i--)
+		if (!cal->years[i]->provisional)
+			return cal->years[i]->year;
+	return 0;
+}
+
+int calendar_cover(struct calendar *cal, int year)
+{
+	const struct calendar_year *y = calendar_find(cal, year);
+
+	if (y != NULL)
+		return y->provisional ? 1 : 0;
+	if (year < DATE_MIN_YEAR || year > DATE_MAX_YEAR || year < calendar_last_official(cal))
+		return -1;
+	calendar_add_provisional_year(cal, year);
+	return 1;
+}
+
+struct calendar *calendar_copy(const struct calendar *cal)
+{
+	struct calendar *c = calendar_new();
+	int i, k;
+
+	for (i = 0; i < cal->nyears; i++) {
+		const struct calendar_year *from = cal->years[i];
+		struct calendar_year *y = calendar_year_new(from->year);
+
+		memcpy(y->day, from->day, sizeof(y->day));
+		memcpy(y->hid, from->hid, sizeof(y->hid));
+		memcpy(y->from, from->from, sizeof(y->from));
+		for (k = 0; k < CALENDAR_MAX_TITLES; k++)
+			y->titles[k] = from->titles[k] ? calendar_strdup(from->titles[k]) : NULL;
+		y->lang = from->lang ? calendar_strdup(from->lang) : NULL;
+		y->issued = from->issued ? calendar_strdup(from->issued) : NULL;
+		y->country = from->country ? calendar_strdup(from->country) : NULL;
+		y->provisional = from->provisional;
+		calendar_install(c, y);
+	}
+	return c;
 }
 
 int calendar_has_year(const struct calendar *cal, int year)
@@ -912,9 +1060,10 @@ static int calendar_parse_holiday(struct calendar_year *y, const struct calendar
 	/* the JSON form names holidays by title, so a title must be unique */
 	for (int k = 1; k < CALENDAR_MAX_TITLES; k++)
 		if (y->titles[k] != NULL && strcmp(y->titles[k], title) == 0) {
-			calendar_fail(err, t->line, "title",
-			              "строка %d: <holiday id=\"%d\">: название повторяется (id %d)",
-			              t->line, id, k);
+			calendar_fail(
+			    err, t->line, "title",
+			    "строка %d: <holiday id=\"%d\">: название повторяется (id %d)", t->line,
+			    id, k);
 			return -1;
 		}
 	y->titles[id] = calendar_strdup(title);

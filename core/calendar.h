@@ -145,6 +145,39 @@ int calendar_emit_xml(const struct calendar *cal, int year, struct buf *out);
 json_object *calendar_to_json(const struct calendar *cal, int year);
 
 int calendar_has_year(const struct calendar *cal, int year);
+
+/*
+ * Provisional years (payroll.md "Production calendar"): for a year after the
+ * last official one, a calendar built from the Labor Code - the holidays of
+ * art. 112 (1-6 and 8 January "Новогодние каникулы", 7 January, 23
+ * February, 8 March, 1 and 9 May, 12 June, 4 November); a holiday falling
+ * on a Saturday or Sunday moves its day off to the next working day (kind
+ * DAY_OFF, from = the holiday), except the January ones, whose moves the
+ * Government's decree decides; the working day right before a holiday is an
+ * hour shorter (art. 95; 31 December too). It is marked provisional until
+ * the decree's calendar is imported (loading a year replaces it).
+ *
+ * calendar_add_provisional_year: adds the year unless loaded (0, -1 outside
+ * 1900..2199). calendar_is_provisional: 1 for such a year.
+ * calendar_last_official: the highest year that is not provisional, 0 if none.
+ * calendar_cover: makes the year usable: 0 when loaded and official, 1 when
+ * provisional (added now if needed: the year is after the last official one,
+ * or there is none), -1 when missing (a year before the last official one
+ * that was never loaded: only an import helps).
+ * calendar_copy: a deep copy (the caller frees it).
+ */
+int calendar_add_provisional_year(struct calendar *cal, int year);
+
+/* The Russian sentences every answer uses for a provisional year and for a
+ * year no calendar covers: the year and what to do (import the decree's
+ * calendar on the calendars page). CALENDAR_NOTE_BUFSZ bytes. */
+#define CALENDAR_NOTE_BUFSZ 1024
+void calendar_provisional_note(int year, char *out, size_t n);
+void calendar_missing_note(int year, char *out, size_t n);
+int calendar_is_provisional(const struct calendar *cal, int year);
+int calendar_last_official(const struct calendar *cal);
+int calendar_cover(struct calendar *cal, int year);
+struct calendar *calendar_copy(const struct calendar *cal);
 /* Lowest and highest loaded year; 0 and -1 when empty. Returns the count. */
 int calendar_years(const struct calendar *cal, int *first, int *last);
 

@@ -11,6 +11,7 @@
 #include "jsonx.h"
 #include "log.h"
 #include "ops.h"
+#include "org.h"
 #include "payrun.h"
 #include "ru.h"
 #include "textenc.h"
@@ -361,6 +362,13 @@ static void calendars_year_json(struct ctx *ctx, const struct calendar *cal, int
 	json_object *months = json_object_new_array();
 
 	jsonx_set_int(r, "year", year);
+	if (calendar_is_provisional(cal, year)) {
+		char msg[CALENDAR_NOTE_BUFSZ];
+
+		calendar_provisional_note(year, msg, sizeof(msg));
+		jsonx_set_bool(r, "provisional", 1);
+		jsonx_set_str(r, "provisional_note", msg);
+	}
 	json_object_object_add(r, "data", calendar_to_json(cal, year));
 	json_object_object_add(r, "norms", calendars_norms(ctx, cal, year, 0));
 	for (int m = 1; m <= 12; m++) {
@@ -422,11 +430,36 @@ static int calendars_arg_id(struct ctx *ctx, int64_t *id)
 
 /* GET /api/admin/calendars: each calendar with its own years and every
  * year it has (its own and, over the shipped calendar, the shipped ones). */
+/* The years after a calendar's last official one up to next year: the
+ * Labor Code's provisional calendar is used for them until an import
+ * (payroll.md). Adds "provisional_years" and, when there are any, a note
+ * saying what to do. */
+static void calendars_provisional_years(json_object *o, int this_year)
+{
+	json_object *years = jsonx_get(o, "years"), *list = json_object_new_array();
+	int last = 0;
+
+	for (size_t i = 0; years && i < json_object_array_length(years); i++) {
+		int y = json_object_get_int(json_object_array_get_idx(years, i));
+		if (y > last)
+			last = y;
+	}
+	for (int y = last + 1; last && y <= this_year + 1; y++)
+		json_object_array_add(list, json_object_new_int(y));
+	if (json_object_array_length(list) > 0) {
+		char msg[CALENDAR_NOTE_BUFSZ];
+
+		calendar_provisional_note(last + 1, msg, sizeof(msg));
+		jsonx_set_str(o, "provisional_note", msg);
+	}
+	json_object_object_add(o, "provisional_years", list);
+}
+
 static int calendars_list(struct ctx *ctx)
 {
 	json_object *r = ctx_result(ctx), *items = json_object_new_array(), *ru = NULL;
 	PGresult *res, *years;
-	int has_default = 0;
+	int has_default = 0, today;
 
 	json_object_object_add(r, "calendars", items);
 	res = ctx_sql(
@@ -441,7 +474,7 @@ static int calendars_list(struct ctx *ctx)
 	    ctx_i64(ctx, ctx->tenant_id));
 	years = ctx_sql0(ctx, "SELECT coalesce(json_agg(year ORDER BY year), '[]') "
 	                      "FROM ru_calendar_years");
-	if (res == NULL || years == NULL)
+	if (res == NULL || years == NULL || (today = org_today(ctx)) == DATE_NONE)
 		return -1;
 	ru = json_tokener_parse(PQgetvalue(years, 0, 0));
 	json_object_object_add(r, "reference_years", ru);
@@ -457,6 +490,7 @@ static int calendars_list(struct ctx *ctx)
 		jsonx_set_bool(o, "implicit", 1);
 		json_object_object_add(o, "own_years", json_object_new_array());
 		json_object_object_add(o, "years", json_object_get(ru));
+		calendars_provisional_years(o, date_year(today));
 		json_object_array_add(items, o);
 	}
 	for (int i = 0; i < PQntuples(res); i++) {
@@ -469,9 +503,23 @@ static int calendars_list(struct ctx *ctx)
 		jsonx_set_bool(o, "implicit", 0);
 		json_object_object_add(o, "own_years", json_tokener_parse(PQgetvalue(res, i, 5)));
 		json_object_object_add(o, "years", json_tokener_parse(PQgetvalue(res, i, 6)));
+		calendars_provisional_years(o, date_year(today));
 		json_object_array_add(items, o);
 	}
 	return 0;
+}
+
+/* The year of cal: loaded, or the Labor Code's provisional one after the
+ * last official year; else 404 naming the year and what to do. */
+static int calendars_cover_year(struct ctx *ctx, struct calendar *cal, int year, int answer404)
+{
+	if (calendar_cover(cal, year) >= 0)
+		return 0;
+	if (!answer404)
+		return calendar_add_default_year(cal, year);
+	char msg[CALENDAR_NOTE_BUFSZ];
+	calendar_missing_note(year, msg, sizeof(msg));
+	return ctx_fail(ctx, PROTO_ERR_not_found, "%s", msg);
 }
 
 /* GET /api/admin/calendars/{id}/years/{year} */
@@ -485,9 +533,8 @@ static int calendars_year(struct ctx *ctx)
 	    ctx_arg_int(ctx, "year", DATE_MIN_YEAR, DATE_MAX_YEAR, CTX_REQUIRED, &year) < 0 ||
 	    calendars_head(ctx, id, 0, &row, &info) < 0 || (cal = calendars_load(ctx, row)) == NULL)
 		return -1;
-	if (!calendar_has_year(cal, (int)year))
-		return ctx_fail(ctx, PROTO_ERR_not_found, "Календарь на %lld год не заполнен",
-		                (long long)year);
+	if (calendars_cover_year(ctx, cal, (int)year, 1) < 0)
+		return -1;
 	r = ctx_result(ctx);
 	json_object_object_add(r, "calendar", json_object_get(info));
 	calendars_year_json(ctx, cal, (int)year, r);
@@ -507,7 +554,7 @@ static int calendars_closed_months_kept(struct ctx *ctx, int64_t row, const stru
 
 	if (old == NULL)
 		return -1;
-	if (!calendar_has_year(old, year))
+	if (!calendar_has_year(old, year) && calendar_cover(old, year) != 1)
 		return 0; /* a year the calendar never had priced nothing */
 	for (int month = 1; month <= 12; month++) {
 		int first = date_month_first(year, month), last = date_month_last(year, month);
@@ -602,8 +649,9 @@ static int calendars_edit(struct ctx *ctx)
 		return ctx_field_code(ctx, "days", "required", "Укажите дни, которые меняются");
 	if (calendars_writable(ctx, id, &row) < 0 || (cal = calendars_load(ctx, row)) == NULL)
 		return -1;
-	if (!calendar_has_year(cal, (int)year))
-		calendar_add_default_year(cal, (int)year);
+	/* a year not loaded starts from the provisional one (or plain weeks) */
+	if (calendars_cover_year(ctx, cal, (int)year, 0) < 0)
+		return -1;
 	if (days) {
 		for (size_t i = 0; i < json_object_array_length(days); i++) {
 			json_object *d = json_object_array_get_idx(days, i);
@@ -641,22 +689,34 @@ static int calendars_edit(struct ctx *ctx)
 static int calendars_import(struct ctx *ctx)
 {
 	json_object *jv = jsonx_get(ctx->args, "json"), *parsed = NULL, *info, *r;
-	const char *xml = jsonx_get_str(ctx->args, "xml");
+	const char *xml = jsonx_get_str(ctx->args, "xml"), *text = jsonx_get_str(ctx->args, "text");
 	struct calendar *cal = calendar_new();
 	struct calendar_error err = {0};
 	int64_t id, row, want = 0;
 	int first = 0, last = -1, rc;
 	const char *field = "xml";
+	int from_text = 0; /* errors of the page's text are named "text" */
 
 	arena_defer(ctx->arena, calendars_free, cal);
 	if (calendars_arg_id(ctx, &id) < 0 ||
 	    ctx_arg_int(ctx, "year", DATE_MIN_YEAR, DATE_MAX_YEAR, 0, &want) < 0)
 		return -1;
+	/* "text": the admin page's upload or pasted text, either form */
+	if (text && *text && !xml && !jv) {
+		const char *p = text;
+		while (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t')
+			p++;
+		if (*p == '{')
+			jv = jsonx_get(ctx->args, "text");
+		else
+			xml = text;
+		from_text = 1;
+	}
 	if (ctx->blob && ctx->blob_len) {
 		/* a file in Windows-1251 or with a byte-order mark is converted,
 		 * other bytes that are not UTF-8 are refused here, naming the line,
 		 * rather than by the database without a word */
-		struct buf text = BUF_INIT;
+		struct buf utf8 = BUF_INIT;
 		char declared[32];
 		const char *why;
 		int line;
@@ -664,24 +724,25 @@ static int calendars_import(struct ctx *ctx)
 		field = "file";
 		textenc_xml_encoding((const char *)ctx->blob, ctx->blob_len, declared,
 		                     sizeof(declared));
-		if (textenc_to_utf8((const char *)ctx->blob, ctx->blob_len, declared, &text, &line,
+		if (textenc_to_utf8((const char *)ctx->blob, ctx->blob_len, declared, &utf8, &line,
 		                    &why) < 0) {
-			buf_free(&text);
+			buf_free(&utf8);
 			return ctx_field_code(ctx, field, "encoding", "Строка %d: %s", line, why);
 		}
-		rc = calendar_load_xml(cal, text.data ? text.data : "", text.len, &err);
-		buf_free(&text);
+		rc = calendar_load_xml(cal, utf8.data ? utf8.data : "", utf8.len, &err);
+		buf_free(&utf8);
 	} else if (xml) {
+		field = from_text ? "text" : "xml";
 		rc = calendar_load_xml(cal, xml, strlen(xml), &err);
 	} else if (jv) {
-		field = "json";
+		field = from_text ? "text" : "json";
 		if (json_object_is_type(jv, json_type_string)) {
 			parsed = json_tokener_parse(json_object_get_string(jv));
 			arena_own(ctx->arena, parsed);
 			jv = parsed;
 		}
 		if (jv == NULL || !json_object_is_type(jv, json_type_object))
-			return ctx_field_code(ctx, "json", "invalid",
+			return ctx_field_code(ctx, field, "invalid",
 			                      "Ожидается год календаря в форме JSON (объект)");
 		rc = calendar_load_json(cal, jv, &err);
 	} else {
@@ -689,8 +750,8 @@ static int calendars_import(struct ctx *ctx)
 		                      "Приложите файл календаря (xmlcalendar) или JSON");
 	}
 	if (rc < 0) {
-		if (strcmp(field, "json") == 0 && err.field[0])
-			return ctx_field_code(ctx, "json", "invalid", "%s: %s", err.field,
+		if (jv != NULL && err.field[0])
+			return ctx_field_code(ctx, field, "invalid", "%s: %s", err.field,
 			                      err.message);
 		return ctx_field_code(ctx, field, "invalid", "%s", err.message);
 	}
@@ -721,11 +782,10 @@ static int calendars_export(struct ctx *ctx, const char *format)
 	if (calendars_arg_id(ctx, &id) < 0 ||
 	    ctx_arg_int(ctx, "year", DATE_MIN_YEAR, DATE_MAX_YEAR, CTX_REQUIRED, &year) < 0)
 		return -1;
-	if (calendars_head(ctx, id, 0, &row, &info) < 0 || (cal = calendars_load(ctx, row)) == NULL)
+	if (calendars_head(ctx, id, 0, &row, &info) < 0 ||
+	    (cal = calendars_load(ctx, row)) == NULL ||
+	    calendars_cover_year(ctx, cal, (int)year, 1) < 0)
 		return -1;
-	if (!calendar_has_year(cal, (int)year))
-		return ctx_fail(ctx, PROTO_ERR_not_found, "Календарь на %lld год не заполнен",
-		                (long long)year);
 	if (strcmp(format, "xml") == 0) {
 		calendar_emit_xml(cal, (int)year, ctx->download);
 		ctx->download_type = "application/xml; charset=utf-8";
@@ -830,6 +890,8 @@ static const struct op_arg calendars_import_args[] = {
     {"xml", ARG_STR, ARG_MULTILINE, .max = 0},
     {.name = "json", .type = ARG_OBJECT, .flags = ARG_OR_TEXT},
     {"filename", ARG_STR, 0, .max = 255},
+    /* the admin page: a file's text or pasted text, either form */
+    {"text", ARG_STR, ARG_MULTILINE, .max = 0},
     ARG_END,
 };
 static const struct op_arg calendars_copy_args[] = {

@@ -3,6 +3,7 @@
 #include "log.h"
 #include "proto.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -23,6 +24,62 @@ void db_init(struct db *db, const char *conninfo)
 	db->conninfo = strdup(conninfo);
 }
 
+/* Forgets the prepared statements (their connection is gone). */
+static void db_stmts_clear(struct db *db)
+{
+	if (db->stmts == NULL)
+		return;
+	for (int i = 0; i < DB_STMT_SLOTS; i++)
+		free(db->stmts[i].sql);
+	memset(db->stmts, 0, sizeof(*db->stmts) * DB_STMT_SLOTS);
+	db->nstmts = 0;
+}
+
+/* FNV-1a, never 0. */
+static uint64_t db_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h ? h : 1;
+}
+
+PGresult *db_exec(struct db *db, const char *sql, int nparams, const char *const *params)
+{
+	uint64_t h = db_hash(sql);
+	char name[24];
+	size_t i;
+	PGresult *res;
+
+	if (db->stmts == NULL && (db->stmts = calloc(DB_STMT_SLOTS, sizeof(*db->stmts))) == NULL)
+		return PQexecParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0);
+	for (i = h % DB_STMT_SLOTS; db->stmts[i].hash; i = (i + 1) % DB_STMT_SLOTS)
+		if (db->stmts[i].hash == h && strcmp(db->stmts[i].sql, sql) == 0) {
+			snprintf(name, sizeof(name), "s%d", db->stmts[i].number);
+			return PQexecPrepared(db->conn, name, nparams, params, NULL, NULL, 0);
+		}
+	if (db->nstmts >= DB_STMT_SLOTS / 2)
+		return PQexecParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0);
+	snprintf(name, sizeof(name), "s%d", db->nstmts);
+	res = PQprepare(db->conn, name, sql, nparams, NULL);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		/* the text does not prepare (or the transaction is aborted): run it
+		 * as it is, which reports the same error */
+		PQclear(res);
+		return PQexecParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0);
+	}
+	PQclear(res);
+	db->stmts[i].hash = h;
+	db->stmts[i].sql = strdup(sql);
+	db->stmts[i].number = db->nstmts++;
+	if (db->stmts[i].sql == NULL) {
+		db->stmts[i].hash = 0;
+		return PQexecParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0);
+	}
+	return PQexecPrepared(db->conn, name, nparams, params, NULL, NULL, 0);
+}
+
 static void db_notice_quiet(void *arg, const PGresult *res)
 {
 	(void)arg;
@@ -39,12 +96,13 @@ int db_ensure(struct db *db)
 		PQfinish(db->conn);
 		db->conn = NULL;
 	}
+	db_stmts_clear(db);
 	if (db_now_ms() < db->next_attempt_ms)
 		return -1;
 	db->conn = PQconnectdb(db->conninfo);
 	if (PQstatus(db->conn) != CONNECTION_OK) {
 		log_warn("db_connect_failed", "error=%s",
-			 log_quote(PQerrorMessage(db->conn), why, sizeof(why)));
+		         log_quote(PQerrorMessage(db->conn), why, sizeof(why)));
 		PQfinish(db->conn);
 		db->conn = NULL;
 		db->next_attempt_ms = db_now_ms() + DB_RETRY_MS;
@@ -87,6 +145,9 @@ void db_close(struct db *db)
 	if (db->conn)
 		PQfinish(db->conn);
 	db->conn = NULL;
+	db_stmts_clear(db);
+	free(db->stmts);
+	db->stmts = NULL;
 	free(db->conninfo);
 	db->conninfo = NULL;
 }

@@ -6,9 +6,24 @@
  * Whole-day documents of one employee never overlap: the employee's row is
  * locked (FOR UPDATE) so two requests for the same person take turns, and
  * an overlap is refused with 409 naming both documents; the exclusion
- * constraint of sql/0021 is the backstop.
+ * constraints of sql/0032 are the backstop. One exception, illness during a
+ * vacation (art. 124): a Б may lie on an ОТ/ОД. Its days then go back to the
+ * vacation balance ("vacation": "return", the default) or the vacation is
+ * extended by them ("extend": its end moves by the vacation days the
+ * sickness took, holidays skipped).
+ *
+ * The one rule for codes sharing a date (workday.h) holds for documents too:
+ * a whole-day document and an hour document (С, РВ, Н) on the same date are
+ * refused (409 naming the date and the other document), and so is a
+ * document outside the employment period (422 naming the date).
+ *
+ * A document on dates a posted timesheet covers is saved, but the timesheet
+ * has priority (seed 004): the answer warns that the timesheet differs on
+ * those dates and offers to unpost and refill it (timesheets.refill).
  */
 #include "audit.h"
+#include "average.h"
+#include "calendars.h"
 #include "date.h"
 #include "jsonx.h"
 #include "ops.h"
@@ -62,12 +77,17 @@ static json_object *deviations_json(struct ctx *ctx, PGresult *res, int r)
 	              deviations_describe(ctx, code, PQgetvalue(res, r, 0), from, to));
 	jsonx_set_str(o, "date_from_ru", worktime_date_ru(ctx, from));
 	jsonx_set_str(o, "date_to_ru", worktime_date_ru(ctx, to));
-	if (PQnfields(res) > 8)
-		jsonx_set_str(o, "employee", PQgetvalue(res, r, 8));
+	if (!PQgetisnull(res, r, 8))
+		jsonx_set_str(o, "paid", PQgetvalue(res, r, 8));
+	if (!PQgetisnull(res, r, 9))
+		jsonx_set_str(o, "cause", PQgetvalue(res, r, 9));
+	if (PQnfields(res) > 10)
+		jsonx_set_str(o, "employee", PQgetvalue(res, r, 10));
 	return o;
 }
 
-#define DEVIATIONS_COLUMNS "id, employee_id, code, date_from, date_to, hours, whole_day, note"
+#define DEVIATIONS_COLUMNS                                                                         \
+	"id, employee_id, code, date_from, date_to, hours, whole_day, note, paid, cause"
 
 /* Whole-day codes: absences (not В, which is the plan's own day off). */
 static int deviations_whole_day_code(const struct t13_code *c)
@@ -80,18 +100,210 @@ static int deviations_hour_code(const struct t13_code *c)
 	return c->number == T13_S || c->number == T13_RV || c->number == T13_N;
 }
 
+/* Illness during a vacation, "extend": moves the end of the vacation row
+ * (id, from, to) by the vacation days the sickness sick_from..sick_to took
+ * (art. 124; the employee's calendar: holidays are not vacation days).
+ * Adds {"id", "date_to"} to extended. 0 or -1. */
+static int deviations_extend(struct ctx *ctx, int64_t employee, const char *id, int from, int to,
+                             int sick_from, int sick_to, json_object *extended)
+{
+	int a = sick_from > from ? sick_from : from, b = sick_to < to ? sick_to : to;
+	int lost = 0, start = (sick_to > to ? sick_to : to) + 1, end;
+	struct calendar *cal;
+	PGresult *res;
+
+	cal = worktime_employee_calendar(ctx, employee, from, date_add_days(to, 400));
+	if (cal == NULL)
+		return -1;
+	for (int d = a; d <= b; d++)
+		if (CALENDAR_KIND(calendar_day(cal, d)) != CALENDAR_HOLIDAY)
+			lost++;
+	if (lost == 0)
+		return 0;
+	if (calendar_vacation_end(cal, start, lost, &end) < 0)
+		return ctx_fail(ctx, PROTO_ERR_validation,
+		                "Нет календаря на даты продления отпуска");
+	res = ctx_sql(ctx,
+	              "SELECT id, code, date_from, date_to FROM deviations WHERE tenant_id = $1 "
+	              "AND employee_id = $2 AND whole_day AND id <> $3 AND code <> $6 AND "
+	              "date_from <= $5::date AND date_to >= $4::date ORDER BY date_from LIMIT 1",
+	              ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, employee), id,
+	              worktime_date_iso(ctx, to + 1), worktime_date_iso(ctx, end),
+	              ctx_i64(ctx, T13_B));
+	if (res == NULL)
+		return -1;
+	if (PQntuples(res))
+		return ctx_fail(
+		    ctx, PROTO_ERR_conflict,
+		    "Отпуск № %s не продлить до %s: даты заняты документом %s", id,
+		    worktime_date_ru(ctx, end),
+		    deviations_describe(ctx, atoi(PQgetvalue(res, 0, 1)), PQgetvalue(res, 0, 0),
+		                        worktime_pg_date(res, 0, 2), worktime_pg_date(res, 0, 3)));
+	if (payrun_check_open(ctx, to + 1, end) < 0 ||
+	    ctx_sql(ctx,
+	            "UPDATE deviations SET date_to = $3::date WHERE tenant_id = $1 AND id = $2",
+	            ctx_i64(ctx, ctx->tenant_id), id, worktime_date_iso(ctx, end)) == NULL ||
+	    audit_log(ctx, "deviations.extended", 1, "deviation", id,
+	              audit_detail("date_to", worktime_date_iso(ctx, end))) < 0)
+		return -1;
+	json_object *o = json_object_new_object();
+	jsonx_set_int(o, "id", atoll(id));
+	jsonx_set_str(o, "date_to", worktime_date_iso(ctx, end));
+	json_object_array_add(extended, o);
+	return 0;
+}
+
+/* Whole-day documents overlapping from..to: 409 naming the first that may
+ * not (only a Б on an ОТ/ОД may); the vacations a Б lies on are returned. */
+static int deviations_overlaps(struct ctx *ctx, int64_t employee, const struct t13_code *c,
+                               int from, int to, PGresult **vacations)
+{
+	PGresult *res =
+	    ctx_sql(ctx,
+	            "SELECT id, code, date_from, date_to FROM deviations WHERE tenant_id = $1 "
+	            "AND employee_id = $2 AND whole_day AND date_from <= $4::date AND "
+	            "date_to >= $3::date ORDER BY date_from",
+	            ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, employee),
+	            worktime_date_iso(ctx, from), worktime_date_iso(ctx, to));
+
+	*vacations = res;
+	if (res == NULL)
+		return -1;
+	for (int i = 0; i < PQntuples(res); i++) {
+		int other = atoi(PQgetvalue(res, i, 1));
+
+		if (c->number == T13_B && (other == T13_OT || other == T13_OD))
+			continue; /* illness during a vacation, art. 124 */
+		return ctx_fail(
+		    ctx, PROTO_ERR_conflict, "Документ %s: период пересекается с документом %s",
+		    deviations_describe(ctx, c->number, NULL, from, to),
+		    deviations_describe(ctx, other, PQgetvalue(res, i, 0),
+		                        worktime_pg_date(res, i, 2), worktime_pg_date(res, i, 3)));
+	}
+	return 0;
+}
+
+/* The one rule for codes on a date (workday.h): a whole-day document and an
+ * hour document never share a date. 0, or 409 naming the date and the other. */
+static int deviations_day_rule(struct ctx *ctx, int64_t employee, const struct t13_code *c,
+                               int from, int to)
+{
+	int whole = deviations_whole_day_code(c);
+	PGresult *res =
+	    ctx_sql(ctx,
+	            "SELECT id, code, date_from, date_to FROM deviations WHERE tenant_id = $1 AND "
+	            "employee_id = $2 AND whole_day <> $5::boolean AND date_from <= $4::date AND "
+	            "date_to >= $3::date ORDER BY date_from LIMIT 1",
+	            ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, employee),
+	            worktime_date_iso(ctx, from), worktime_date_iso(ctx, to), whole ? "t" : "f");
+	int of, ot, day;
+
+	if (res == NULL)
+		return -1;
+	if (PQntuples(res) == 0)
+		return 0;
+	of = worktime_pg_date(res, 0, 2);
+	ot = worktime_pg_date(res, 0, 3);
+	day = whole ? of : from;
+	return ctx_fail(
+	    ctx, PROTO_ERR_conflict,
+	    "%s: %s и %s не бывают в один день — целый день неявки и часы работы. "
+	    "Уже есть документ %s",
+	    worktime_date_ru(ctx, day), c->letter, t13_get(atoi(PQgetvalue(res, 0, 1)))->letter,
+	    deviations_describe(ctx, atoi(PQgetvalue(res, 0, 1)), PQgetvalue(res, 0, 0), of, ot));
+}
+
+/* Posted timesheets of the months of from..to that show something else on
+ * the document's dates: a warning each, with the refill route (5a.3). */
+static int deviations_posted_warnings(struct ctx *ctx, int64_t employee, const struct t13_code *c,
+                                      int from, int to, json_object *warnings)
+{
+	PGresult *res = ctx_sql(
+	    ctx,
+	    "SELECT t.id, to_char(t.month, 'YYYY-MM'), r.date, r.code FROM timesheets t "
+	    "LEFT JOIN timesheet_rows r ON r.tenant_id = t.tenant_id AND r.timesheet_id = t.id "
+	    "AND r.date BETWEEN $3::date AND $4::date WHERE t.tenant_id = $1 AND "
+	    "t.employee_id = $2 AND t.status = 'posted' AND t.month BETWEEN "
+	    "date_trunc('month', $3::date) AND $4::date ORDER BY t.month, r.date, r.code",
+	    ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, employee), worktime_date_iso(ctx, from),
+	    worktime_date_iso(ctx, to));
+	int i = 0, n;
+
+	if (res == NULL)
+		return -1;
+	n = PQntuples(res);
+	while (i < n) {
+		const char *ts = PQgetvalue(res, i, 0), *month = PQgetvalue(res, i, 1);
+		int y, mo, first, last, k = i;
+		json_object *dates = json_object_new_array();
+		struct buf list = BUF_INIT;
+
+		while (k < n && strcmp(PQgetvalue(res, k, 0), ts) == 0)
+			k++;
+		date_parse_month(month, &y, &mo);
+		first = date_month_first(y, mo) > from ? date_month_first(y, mo) : from;
+		last = date_month_last(y, mo) < to ? date_month_last(y, mo) : to;
+		for (int d = first; d <= last; d++) {
+			int has = 0, others = 0;
+
+			for (int j = i; j < k; j++) {
+				if (PQgetisnull(res, j, 2) || worktime_pg_date(res, j, 2) != d)
+					continue;
+				if (atoi(PQgetvalue(res, j, 3)) == c->number)
+					has = 1;
+				else
+					others++;
+			}
+			if (has && (others == 0 || !deviations_whole_day_code(c)))
+				continue;
+			json_object_array_add(dates,
+			                      json_object_new_string(worktime_date_iso(ctx, d)));
+			buf_printf(&list, "%s%s", list.len ? ", " : "", worktime_date_ru(ctx, d));
+		}
+		if (json_object_array_length(dates) > 0) {
+			json_object *w = json_object_new_object();
+			jsonx_set_str(w, "code", "posted_timesheet");
+			jsonx_set_str(w, "month", month);
+			jsonx_set_int(w, "timesheet_id", atoll(ts));
+			json_object_object_add(w, "dates", dates);
+			jsonx_set_str(
+			    w, "message",
+			    arena_printf(
+			        ctx->arena,
+			        "Табель за %s проведён и на %s показывает другое. Проведённый "
+			        "табель важнее документов: расчёт зарплаты и Т-13 возьмут "
+			        "его. Отмените проведение и заполните табель заново.",
+			        payrun_month_title(ctx, y, mo), list.data));
+			jsonx_set_str(w, "refill",
+			              arena_printf(ctx->arena,
+			                           "/api/admin/timesheets/%lld/%s/refill",
+			                           (long long)employee, month));
+			json_object_array_add(warnings, w);
+		} else {
+			json_object_put(dates);
+		}
+		buf_free(&list);
+		i = k;
+	}
+	return 0;
+}
+
 /* POST /api/admin/deviations {employee_id, code, date_from, date_to} or
- * {employee_id, code, date, hours} (С, РВ, Н), note optional; an
- * Idempotency-Key is the dispatcher's. */
+ * {employee_id, code, date, hours} (С, РВ, Н), note optional; ОТ/ОД may
+ * have "paid" (the payment date, default 3 days before); Б may have "cause"
+ * (illness, care, quarantine, work_injury) and, on a vacation, "vacation":
+ * "return" (default) or "extend". An Idempotency-Key is the dispatcher's. */
 static int deviations_create(struct ctx *ctx)
 {
 	const char *letter = ctx_arg_str(ctx, "code", 16, 1),
 	           *note = ctx_arg_str(ctx, "note", 500, 0);
 	const struct t13_code *c = letter ? t13_find(letter) : NULL;
-	int from = DATE_NONE, to = DATE_NONE, bad = 0;
+	int from = DATE_NONE, to = DATE_NONE, paid = DATE_NONE, bad = 0, hired, dismissed;
+	const char *cause = NULL, *vacation = NULL;
 	int32_t hours = 0;
 	int64_t employee;
-	PGresult *res;
+	PGresult *res, *vacations = NULL;
+	json_object *warnings, *extended;
 
 	if (worktime_arg_employee(ctx, "employee_id", "employee", 1, &employee) < 0)
 		bad = -1;
@@ -127,28 +339,64 @@ static int deviations_create(struct ctx *ctx)
 			bad = ctx_field_code(ctx, "hours", "hours",
 			                     "Часы за день: больше 0 и не больше 24");
 	}
+	if (c->number == T13_OT || c->number == T13_OD) {
+		if (worktime_arg_date(ctx, "paid", 0, &paid) < 0)
+			bad = -1;
+		else if (paid != DATE_NONE && from != DATE_NONE && paid > from)
+			bad =
+			    ctx_field_code(ctx, "paid", "range",
+			                   "Отпускные выплачивают не позже начала отпуска (ст. 136 "
+			                   "ТК РФ: за 3 дня)");
+	} else if (jsonx_get(ctx->args, "paid")) {
+		bad = ctx_field_code(ctx, "paid", "invalid",
+		                     "Дата выплаты бывает только у отпуска (ОТ, ОД)");
+	}
+	if (c->number == T13_B) {
+		cause = ctx_arg_str(ctx, "cause", 16, 0);
+		vacation = ctx_arg_str(ctx, "vacation", 8, 0);
+		if (cause && *cause) {
+			int ok = 0;
+			for (int k = 0; average_cause_names[k]; k++)
+				ok |= strcmp(cause, average_cause_names[k]) == 0;
+			if (!ok)
+				bad = ctx_field_code(
+				    ctx, "cause", "invalid",
+				    "Причина: illness (своя болезнь или травма), care "
+				    "(уход за членом семьи), quarantine (карантин) или "
+				    "work_injury (производственная травма)");
+		} else {
+			cause = NULL;
+		}
+		if (vacation && *vacation && strcmp(vacation, "return") != 0 &&
+		    strcmp(vacation, "extend") != 0)
+			bad = ctx_field_code(
+			    ctx, "vacation", "invalid",
+			    "Болезнь в отпуске: return (дни вернуть в остаток отпуска) "
+			    "или extend (продлить отпуск)");
+	} else if (jsonx_get(ctx->args, "cause")) {
+		bad = ctx_field_code(ctx, "cause", "invalid",
+		                     "Причина бывает только у больничного (Б)");
+	}
 	if (bad < 0)
 		return -1;
-	if (worktime_employee_check(ctx, employee, 1) < 0 || payrun_check_open(ctx, from, to) < 0)
+	if (worktime_employee_check(ctx, employee, 1) < 0 ||
+	    worktime_employment(ctx, employee, &hired, &dismissed) < 0)
+		return -1;
+	/* the employment period (issue 11 5a.2) */
+	if (hired != DATE_NONE && from < hired)
+		return ctx_field_code(ctx, deviations_whole_day_code(c) ? "date_from" : "date",
+		                      "employment", "%s",
+		                      worktime_outside_employment(ctx, from, hired, dismissed));
+	if (dismissed != DATE_NONE && to > dismissed)
+		return ctx_field_code(
+		    ctx, deviations_whole_day_code(c) ? "date_to" : "date", "employment", "%s",
+		    worktime_outside_employment(ctx, dismissed + 1 > from ? dismissed + 1 : from,
+		                                hired, dismissed));
+	if (payrun_check_open(ctx, from, to) < 0)
 		return -1;
 	if (deviations_whole_day_code(c)) {
-		res = ctx_sql(
-		    ctx,
-		    "SELECT id, code, date_from, date_to FROM deviations WHERE tenant_id = $1 "
-		    "AND employee_id = $2 AND whole_day AND date_from <= $4::date AND "
-		    "date_to >= $3::date ORDER BY date_from LIMIT 1",
-		    ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, employee),
-		    worktime_date_iso(ctx, from), worktime_date_iso(ctx, to));
-		if (res == NULL)
+		if (deviations_overlaps(ctx, employee, c, from, to, &vacations) < 0)
 			return -1;
-		if (PQntuples(res))
-			return ctx_fail(ctx, PROTO_ERR_conflict,
-			                "Документ %s: период пересекается с документом %s",
-			                deviations_describe(ctx, c->number, NULL, from, to),
-			                deviations_describe(ctx, atoi(PQgetvalue(res, 0, 1)),
-			                                    PQgetvalue(res, 0, 0),
-			                                    worktime_pg_date(res, 0, 2),
-			                                    worktime_pg_date(res, 0, 3)));
 	} else {
 		/* the same document entered twice (a double click, a second
 		 * person): refused, naming the one that exists */
@@ -185,15 +433,18 @@ static int deviations_create(struct ctx *ctx)
 			    "24 часов",
 			    worktime_date_ru(ctx, from));
 	}
+	if (deviations_day_rule(ctx, employee, c, from, to) < 0)
+		return -1;
 	res = ctx_sql(ctx,
 	              "INSERT INTO deviations (tenant_id, employee_id, code, date_from, date_to, "
-	              "hours, whole_day, note, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, "
-	              "nullif($8, ''), $9) RETURNING " DEVIATIONS_COLUMNS,
+	              "hours, whole_day, note, created_by, paid, cause) VALUES ($1, $2, $3, $4, "
+	              "$5, $6, $7, nullif($8, ''), $9, $10, $11) RETURNING " DEVIATIONS_COLUMNS,
 	              ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, employee), ctx_i64(ctx, c->number),
 	              worktime_date_iso(ctx, from), worktime_date_iso(ctx, to),
 	              deviations_whole_day_code(c) ? NULL : ctx_i64(ctx, hours),
 	              deviations_whole_day_code(c) ? "t" : "f", note,
-	              ctx->user_id ? ctx_i64(ctx, ctx->user_id) : NULL);
+	              ctx->user_id ? ctx_i64(ctx, ctx->user_id) : NULL,
+	              paid != DATE_NONE ? worktime_date_iso(ctx, paid) : NULL, cause);
 	if (res == NULL)
 		return -1;
 	json_object *detail = audit_detail("code", c->letter);
@@ -202,7 +453,20 @@ static int deviations_create(struct ctx *ctx)
 		return -1;
 	ctx->status = 201;
 	json_object_object_add(ctx_result(ctx), "deviation", deviations_json(ctx, res, 0));
-	return 0;
+	/* illness during a vacation: return the days (nothing to do: the Б wins
+	 * on them) or extend the vacation */
+	extended = json_object_new_array();
+	json_object_object_add(ctx_result(ctx), "extended", extended);
+	for (int i = 0; vacations && c->number == T13_B && vacation &&
+	                strcmp(vacation, "extend") == 0 && i < PQntuples(vacations);
+	     i++)
+		if (deviations_extend(ctx, employee, PQgetvalue(vacations, i, 0),
+		                      worktime_pg_date(vacations, i, 2),
+		                      worktime_pg_date(vacations, i, 3), from, to, extended) < 0)
+			return -1;
+	warnings = json_object_new_array();
+	json_object_object_add(ctx_result(ctx), "warnings", warnings);
+	return deviations_posted_warnings(ctx, employee, c, from, to, warnings);
 }
 
 /* GET /api/admin/deviations?employee_id=&month=YYYY-MM (both optional) */
@@ -227,7 +491,8 @@ static int deviations_list(struct ctx *ctx)
 	res = ctx_sql(
 	    ctx,
 	    "SELECT d.id, d.employee_id, d.code, d.date_from, d.date_to, d.hours, "
-	    "d.whole_day, d.note, e.full_name FROM deviations d JOIN employees e ON "
+	    "d.whole_day, d.note, d.paid, d.cause, e.full_name FROM deviations d JOIN employees e "
+	    "ON "
 	    "e.tenant_id = d.tenant_id AND e.id = d.employee_id WHERE d.tenant_id = $1 AND "
 	    "($2::bigint IS NULL OR d.employee_id = $2) AND ($3::date IS NULL OR "
 	    "(d.date_to >= $3::date AND d.date_from <= $4::date)) "
@@ -301,6 +566,7 @@ static const struct op_arg deviations_list_args[] = {
     ARG_END,
 };
 static const struct op_arg deviations_id_args[] = {ARG_ROW_ID("id", ARG_REQUIRED), ARG_END};
+static const char *const deviations_vacation_modes[] = {"return", "extend", NULL};
 static const struct op_arg deviations_create_args[] = {
     DEVIATIONS_EMPLOYEE_ARGS,
     {"code", ARG_STR, ARG_REQUIRED, .max = 16, .example = "\"Б\""},
@@ -309,6 +575,15 @@ static const struct op_arg deviations_create_args[] = {
     ARG_ROW_DATE("date", 0),
     {"hours", ARG_HOURS, 0, .max = 2400, .hint = "Часы за день: больше 0 и не больше 24"},
     {"note", ARG_STR, 0, .max = 500},
+    /* ОТ/ОД: the payment date of the vacation pay (art. 136) */
+    ARG_ROW_DATE("paid", 0),
+    /* Б: the cause (255-FZ: who pays from which day), illness in a vacation */
+    {"cause", ARG_ENUM, 0, .values = average_cause_names,
+     .hint = "Причина: illness (своя болезнь или травма), care (уход за членом семьи), "
+             "quarantine (карантин) или work_injury (производственная травма)"},
+    {"vacation", ARG_ENUM, 0, .values = deviations_vacation_modes,
+     .hint = "Болезнь в отпуске: return (дни вернуть в остаток отпуска) или extend (продлить "
+             "отпуск)"},
     ARG_END,
 };
 

@@ -166,6 +166,17 @@ int ctx_fail_commit(struct ctx *ctx, int error, const char *fmt, ...)
 	return ctx_keep(ctx);
 }
 
+int ctx_fail_about(struct ctx *ctx, int error, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	ctx_vfail(ctx, error, fmt, ap);
+	va_end(ap);
+	ctx->error_about = 1;
+	return -1;
+}
+
 int ctx_fail_wait(struct ctx *ctx, int64_t seconds, const char *fmt, ...)
 {
 	va_list ap;
@@ -293,7 +304,7 @@ PGresult *ctx_query(struct ctx *ctx, const char *sql, int nparams, const char *c
 
 	if (ctx->db->conn == NULL)
 		goto down;
-	res = PQexecParams(ctx->db->conn, sql, nparams, NULL, params, NULL, NULL, 0);
+	res = db_exec(ctx->db, sql, nparams, params);
 	st = PQresultStatus(res);
 	if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
 		arena_defer(ctx->arena, dispatch_pqclear, res);
@@ -503,7 +514,7 @@ static int dispatch_has_field_errors(const struct ctx *ctx)
  * (ctx_keep). Returns 0 to commit, -1 to roll back. */
 static int dispatch_outcome(struct ctx *ctx, int rc)
 {
-	if (dispatch_has_field_errors(ctx) && ctx->status < 500) {
+	if (dispatch_has_field_errors(ctx) && ctx->status < 500 && !ctx->error_about) {
 		ctx->error = PROTO_ERR_validation;
 		ctx->status = proto_errors[PROTO_ERR_validation].status;
 	}
@@ -572,6 +583,7 @@ static void dispatch_reset_reply(struct ctx *ctx)
 	ctx->error_codes = NULL;
 	ctx->retry_after = 0;
 	ctx->keep = 0;
+	ctx->error_about = 0;
 	ctx->retry = 0;
 	ctx->tenant_id = 0;
 	ctx->subdomain = NULL;

@@ -102,6 +102,7 @@ struct ctx {
 	json_object *error_codes;   /* field -> stable code, owned by the arena */
 	int64_t retry_after;        /* > 0: seconds to wait, error.retry_after (Retry-After) */
 	int keep;                   /* commit the writes although the answer is an error */
+	int error_about;            /* error_fields say what the error is about (ctx_fail_about) */
 	struct buf *download;	    /* a file to send after the response */
 	const char *download_type;
 	const char *download_name;
@@ -113,6 +114,12 @@ int ctx_fail(struct ctx *ctx, int error, const char *fmt, ...) __attribute__((fo
 /* Like ctx_fail but returns 0: the error is answered and the transaction
  * still commits (a failed sign-in keeps its audit row and its counter). */
 int ctx_fail_commit(struct ctx *ctx, int error, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* A failure that is no validation error although its error.fields name
+ * what it is about (409 "stale" naming employees.<id>, 409 "early_close"
+ * naming confirm_early): its status stays, the fields recorded before go
+ * with it, nothing is written. Returns -1. */
+int ctx_fail_about(struct ctx *ctx, int error, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* 429 with error.retry_after = seconds (the responders send it as the
  * Retry-After header). Returns -1: nothing of the request is written. */

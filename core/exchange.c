@@ -1160,7 +1160,7 @@ int exchange_upsert(struct ctx *ctx, enum exchange_kind kind, json_object *items
 
 /* ---- the log ---- */
 
-static int64_t x_now_us(void)
+int64_t exchange_now_us(void)
 {
 	struct timespec ts;
 
@@ -1180,7 +1180,7 @@ int exchange_log_write(struct ctx *ctx, const char *route, int status,
 	               ctx->api_key_name, ctx_i64(ctx, ctx->user_id), route, ctx_i64(ctx, status),
 	               ctx_i64(ctx, c->created), ctx_i64(ctx, c->updated),
 	               ctx_i64(ctx, c->unchanged), ctx_i64(ctx, c->errors),
-	               ctx_i64(ctx, (x_now_us() - started_us) / 1000))
+	               ctx_i64(ctx, (exchange_now_us() - started_us) / 1000))
 	           ? 0
 	           : -1;
 }
@@ -1239,10 +1239,45 @@ static int x_upsert_request(struct ctx *ctx, enum exchange_kind kind, struct exc
 	return rc;
 }
 
+json_object *exchange_body_items(struct ctx *ctx)
+{
+	struct exchange_errors top = {x_top_error, ctx};
+	struct exchange_reader r;
+	const char *why = NULL;
+	json_object *items, *v;
+	int rc;
+
+	if (ctx->blob == NULL) {
+		items = jsonx_get(ctx->args, "items");
+		if (items == NULL)
+			ctx_field_code(ctx, "items", "required", "Обязательное поле");
+		else if (!json_object_is_type(items, json_type_array))
+			ctx_field(ctx, "items", "Ожидается список объектов: {\"items\": [...]}");
+		return ctx->error >= 0 ? NULL : items;
+	}
+	rc = exchange_reader_open(&r, (const char *)ctx->blob, ctx->blob_len, &top, &why);
+	if (rc == -1)
+		ctx_fail(ctx, PROTO_ERR_bad_request, "Тело запроса должно быть JSON-объектом: %s",
+		         why);
+	else if (rc == -2)
+		ctx_field_code(ctx, "items", "required", "Обязательное поле");
+	else if (rc == -3)
+		ctx_field(ctx, "items", "Ожидается список объектов: {\"items\": [...]}");
+	if (rc < 0 || ctx->error >= 0) {
+		exchange_reader_close(&r);
+		return NULL;
+	}
+	items = arena_own(ctx->arena, json_object_new_array());
+	while (exchange_reader_next(&r, &v) == 1)
+		json_object_array_add(items, v);
+	exchange_reader_close(&r);
+	return items;
+}
+
 static int x_run(struct ctx *ctx, enum exchange_kind kind)
 {
 	struct exchange_counts c = {0};
-	int64_t started = x_now_us();
+	int64_t started = exchange_now_us();
 	const char *route = exchange_kind_route(kind);
 
 	/* chunks are written as they pass: a refused batch undoes them but

@@ -97,6 +97,18 @@ int exchange_upsert_source(struct ctx *ctx, enum exchange_kind kind,
 int exchange_upsert(struct ctx *ctx, enum exchange_kind kind, json_object *items, int admin,
                     struct exchange_counts *counts, int64_t *ids);
 
+/*
+ * For the item kinds other modules keep (opening balances, accruals): the
+ * batch's items as one array (the raw body's "items" through the reader of
+ * exchange_items.h, or args.items), NULL after a field error - these
+ * batches are small (an item per employee and month); and a monotonic clock in microseconds for exchange_log_write().
+ * Such a module validates every item (field errors "items[i].key", so
+ * error.items names them), writes nothing when one is bad, counts
+ * created/updated/unchanged and logs the call.
+ */
+json_object *exchange_body_items(struct ctx *ctx);
+int64_t exchange_now_us(void);
+
 /* Writes one exchange_log row for a call of route (e.g. "employees",
  * "csv"), by the request's key or user. 0 or -1. */
 int exchange_log_write(struct ctx *ctx, const char *route, int status,

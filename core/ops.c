@@ -15,6 +15,8 @@ const struct op *const ops_tables[] = {
 	payslips_ops,
 	deductions_ops,
 	payterms_ops,
+	openbal_ops,
+	payments_ops,
 	staff_ops,
 	exchange_ops,
 	dashboard_ops,

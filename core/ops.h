@@ -21,6 +21,8 @@ extern const struct op payrun_ops[];
 extern const struct op payslips_ops[];
 extern const struct op deductions_ops[];
 extern const struct op payterms_ops[];
+extern const struct op openbal_ops[];
+extern const struct op payments_ops[];
 extern const struct op staff_ops[];
 extern const struct op exchange_ops[];
 extern const struct op dashboard_ops[];

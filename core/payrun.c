@@ -8,6 +8,7 @@
 #include "buf.h"
 #include "calendars.h"
 #include "date.h"
+#include "hours.h"
 #include "jsonx.h"
 #include "log.h"
 #include "money.h"
@@ -16,6 +17,7 @@
 #include "payroll.h"
 #include "preview.h"
 #include "ru.h"
+#include "worktime.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,6 +67,32 @@ static void payrun_put_money(struct ctx *ctx, json_object *o, const char *key, c
 	jsonx_set_str(o, arena_printf(ctx->arena, "%s_ru", key), ru);
 }
 
+/* Russian for a stale_reason of payroll_employees (sql/0033). */
+static const char *payrun_stale_title(const char *reason)
+{
+	static const struct {
+		const char *reason, *title;
+	} titles[] = {
+	    {"deviation", "изменились документы-отклонения"},
+	    {"timesheet", "изменился проведённый табель"},
+	    {"assignment", "изменилось назначение графика"},
+	    {"schedule", "изменился график работы"},
+	    {"pay_terms", "изменились условия оплаты"},
+	    {"children", "изменились вычеты на детей"},
+	    {"employee", "изменились даты приёма или увольнения"},
+	    {"calendar", "изменился производственный календарь"},
+	    {"ndfl", "пересчитан более ранний месяц года: НДФЛ нарастающим итогом другой"},
+	    {"opening_balance", "изменились начальные остатки"},
+	    {"accrual", "изменились разовые начисления"},
+	    {"payment", "изменились выплаты"},
+	};
+
+	for (size_t i = 0; reason && i < sizeof(titles) / sizeof(titles[0]); i++)
+		if (strcmp(titles[i].reason, reason) == 0)
+			return titles[i].title;
+	return "изменились данные расчёта";
+}
+
 static const char *payrun_status_title(const char *status)
 {
 	return strcmp(status, "closed") == 0 ? "закрыт" : "черновик";
@@ -77,7 +105,9 @@ struct payrun_pay {
 	int from;
 	int64_t rate;
 	enum payroll_pay_by pay_by;
-	int norm; /* -1: the tenant's default */
+	int norm;          /* -1: the tenant's default */
+	int district_x100; /* -1: the tenant's */
+	int northern;      /* -1: the tenant's */
 };
 
 /* The most pay terms one employee may have in force within a month, and the
@@ -90,10 +120,23 @@ struct payrun_emp {
 	int hired, dismissed;
 	int p0,
 	    np; /* pay terms: the one in force on the 1st (or the month's first), then later ones */
-	int a0, na, d0, nd, t0, nt, has_ts;
-	struct schedule_day *individual;
+	int skip; /* left out of an everyone's calculation (listed in "skipped") */
+	struct worktime_employee *w; /* the month's time (worktime.h) */
 	int64_t ytd_income, ytd_deduction, ytd_tax;
 	int k0, nk, sole_parent; /* child deductions applying in the month */
+	/* the extras (payroll_extras): one-off accruals, material aid paid
+	 * earlier in the year, the average earnings' history, sick pay's
+	 * earnings and insurance record, unused vacation on dismissal */
+	struct payroll_accrual *acc;
+	int nacc;
+	int64_t aid_ytd;
+	int hist_lo, hist_hi; /* the months needed (year*12 + month - 1), lo > hi: none */
+	struct average_month *hist;
+	int nhist;
+	int sick;
+	int64_t sick_earnings[2];
+	int32_t insurance_m100;
+	int64_t compensation_twelfths;
 };
 
 struct payrun {
@@ -105,20 +148,15 @@ struct payrun {
 	int nids;
 	struct payrun_emp *emps;
 	int nemps;
-	struct schedule *sch;
-	int64_t *sch_id, *sch_cal;
-	int nsch;
-	struct payroll_assignment *asg;
+	struct worktime_month wm;
 	struct payrun_pay *pay;
 	struct ndfl_child *kids;
-	struct payroll_deviation *dev;
-	struct payroll_time *ts;
-	int64_t *cal_id;
-	struct calendar **cal;
-	int ncal;
 	enum payroll_norm_mode tenant_norm;
 	int night_percent;
+	int district_x100, northern; /* the tenant's regional pay */
 	int nerrors;
+	json_object *skipped; /* [{"employee_id", "full_name", "reason"}] */
+	const char *p_calc;   /* {ids} of the employees computed */
 };
 
 static int payrun_cmp_i64(const void *a, const void *b)
@@ -144,22 +182,6 @@ static struct payrun_emp *payrun_find(struct payrun *r, const char *id_text)
 	return NULL;
 }
 
-static int payrun_sched_index(struct payrun *r, int64_t id)
-{
-	int lo = 0, hi = r->nsch - 1;
-
-	while (lo <= hi) {
-		int mid = (lo + hi) / 2;
-		if (r->sch_id[mid] == id)
-			return mid;
-		if (r->sch_id[mid] < id)
-			lo = mid + 1;
-		else
-			hi = mid - 1;
-	}
-	return -1;
-}
-
 static int payrun_date(const PGresult *res, int row, int col)
 {
 	int d;
@@ -182,6 +204,29 @@ static int payrun_emp_error(struct payrun *r, int64_t id, const char *field, con
 	return -1;
 }
 
+/*
+ * An employee the calculation cannot compute (no pay terms, no schedule, an
+ * input the engine refuses): with an explicit list a field error (422,
+ * nothing stored); for everyone, the employee is left out and listed in
+ * "skipped" with the reason (issue 11 item 6). Returns -1.
+ */
+static int payrun_problem(struct payrun *r, struct payrun_emp *e, const char *field,
+                          const char *msg)
+{
+	json_object *o;
+
+	if (r->list)
+		return payrun_emp_error(r, e->id, field, msg);
+	e->skip = 1;
+	o = json_object_new_object();
+	jsonx_set_int(o, "employee_id", e->id);
+	if (e->w)
+		jsonx_set_str(o, "full_name", e->w->full_name);
+	jsonx_set_str(o, "reason", msg);
+	json_object_array_add(r->skipped, o);
+	return -1;
+}
+
 /* {a,b,c} of the list, for a bigint[] parameter */
 static const char *payrun_ids_param(struct payrun *r)
 {
@@ -197,12 +242,22 @@ static const char *payrun_ids_param(struct payrun *r)
 	return out;
 }
 
+/* "1.50" (a numeric's text) into hundredths; -1 when it is not one. */
+static int payrun_x100(const char *text)
+{
+	int32_t v;
+
+	return *text && hours_parse(text, &v) == 0 ? v : -1;
+}
+
 static int payrun_load_settings(struct payrun *r)
 {
 	PGresult *res =
 	    ctx_sql(r->ctx,
 	            "SELECT coalesce(settings->>'payroll_norm', ''), "
-	            "coalesce(settings->>'night_percent', '') FROM tenants WHERE id = $1",
+	            "coalesce(settings->>'night_percent', ''), "
+	            "coalesce(settings->>'district_coefficient', ''), "
+	            "coalesce(settings->>'northern_percent', '') FROM tenants WHERE id = $1",
 	            r->p_tenant);
 	const char *norm, *night;
 
@@ -227,6 +282,10 @@ static int payrun_load_settings(struct payrun *r)
 			                 "число процентов от 20 до 1000");
 		r->night_percent = (int)v;
 	}
+	r->district_x100 = payrun_x100(PQgetvalue(res, 0, 2));
+	if (r->district_x100 < 0)
+		r->district_x100 = 0;
+	r->northern = *PQgetvalue(res, 0, 3) ? atoi(PQgetvalue(res, 0, 3)) : 0;
 	return 0;
 }
 
@@ -263,7 +322,8 @@ static int payrun_load_employees(struct payrun *r)
 	}
 
 	pay = ctx_sql(r->ctx,
-	              "SELECT employee_id, date_from, rate::text, pay_by, coalesce(norm, '') "
+	              "SELECT employee_id, date_from, rate::text, pay_by, coalesce(norm, ''), "
+	              "coalesce(district_coefficient::text, ''), coalesce(northern_percent, -1) "
 	              "FROM employee_pay WHERE tenant_id = $1 "
 	              "AND ($2::bigint[] IS NULL OR employee_id = ANY($2::bigint[])) "
 	              "AND date_from <= $3::date ORDER BY employee_id, date_from",
@@ -287,6 +347,8 @@ static int payrun_load_employees(struct payrun *r)
 		p->norm = !*norm                        ? -1
 		          : strcmp(norm, "summed") == 0 ? PAYROLL_NORM_SUMMED
 		                                        : PAYROLL_NORM_PER_PERIOD;
+		p->district_x100 = payrun_x100(PQgetvalue(pay, i, 5));
+		p->northern = atoi(PQgetvalue(pay, i, 6));
 		/* rows come by date: one in force on the 1st replaces the earlier ones */
 		if (e->np == 0 || p->from <= r->first) {
 			e->p0 = i;
@@ -295,279 +357,59 @@ static int payrun_load_employees(struct payrun *r)
 			e->np++;
 		}
 	}
-	/* everyone: those with pay terms; a list: each must have them */
-	n = 0;
+	return 0;
+}
+
+/* The month's time of the employees (worktime.h, the one loader), then who
+ * can be computed: pay terms and a schedule. */
+static int payrun_load_time(struct payrun *r)
+{
+	int64_t *ids = arena_alloc(r->ctx->arena, sizeof(int64_t) * (size_t)(r->nemps + 1));
+	int n = 0;
+
+	for (int i = 0; i < r->nemps; i++)
+		ids[i] = r->emps[i].id;
+	if (r->nemps > 0 && worktime_month_load(r->ctx, r->year, r->month, ids, r->nemps,
+	                                        WORKTIME_POSTED | WORKTIME_NO_DAYS, &r->wm) < 0)
+		return -1;
 	for (int i = 0; i < r->nemps; i++) {
-		if (r->emps[i].np > PAYRUN_MAX_TERMS)
-			payrun_emp_error(
-			    r, r->emps[i].id, "rate",
+		struct payrun_emp *e = &r->emps[i];
+
+		e->w = worktime_find(&r->wm, e->id);
+		if (e->np > PAYRUN_MAX_TERMS)
+			payrun_problem(
+			    r, e, "rate",
 			    "Слишком много изменений оклада в одном месяце (не больше 7)");
-		if (r->emps[i].np == 0) {
-			if (r->list)
-				payrun_emp_error(r, r->emps[i].id, "rate",
-				                 "Не заданы условия оплаты (оклад) на этот месяц");
-			continue;
-		}
-		r->emps[n++] = r->emps[i];
+		else if (e->np == 0)
+			payrun_problem(r, e, "rate",
+			               "Не заданы условия оплаты (оклад) на этот месяц");
+		else if (e->w == NULL || !e->w->scheduled)
+			payrun_problem(r, e, "schedule", "Не назначен график работы на этот месяц");
 	}
+	/* everyone: only those who can be computed stay */
+	for (int i = 0; i < r->nemps; i++)
+		if (!r->emps[i].skip)
+			r->emps[n++] = r->emps[i];
 	r->nemps = n;
 	return 0;
 }
 
-/* A pattern [[hours, night], ...] (or bare hours) into days; NULL if malformed. */
-static struct schedule_day *payrun_pattern(struct ctx *ctx, const char *text, int *n)
-{
-	const char *why;
-	json_object *wrap, *arr;
-	struct schedule_day *days;
-	char *doc = arena_printf(ctx->arena, "{\"p\": %s}", text);
-	size_t len;
-
-	wrap = jsonx_parse_object(doc, strlen(doc), &why);
-	if (wrap == NULL)
-		return NULL;
-	arena_own(ctx->arena, wrap);
-	arr = jsonx_get_array(wrap, "p");
-	if (arr == NULL || (len = json_object_array_length(arr)) == 0 || len > SCHEDULE_MAX_PATTERN)
-		return NULL;
-	days = arena_alloc(ctx->arena, sizeof(*days) * len);
-	for (size_t i = 0; i < len; i++) {
-		json_object *el = json_object_array_get_idx(arr, i);
-		days[i].flags = 0;
-		if (json_object_is_type(el, json_type_int)) {
-			days[i].hours = json_object_get_int(el);
-			days[i].night = 0;
-		} else if (json_object_is_type(el, json_type_array) &&
-		           json_object_array_length(el) == 2 &&
-		           json_object_is_type(json_object_array_get_idx(el, 0), json_type_int) &&
-		           json_object_is_type(json_object_array_get_idx(el, 1), json_type_int)) {
-			days[i].hours = json_object_get_int(json_object_array_get_idx(el, 0));
-			days[i].night = json_object_get_int(json_object_array_get_idx(el, 1));
-		} else {
-			return NULL;
-		}
-	}
-	*n = (int)len;
-	return days;
-}
-
-static struct calendar *payrun_calendar(struct payrun *r, int64_t id)
-{
-	for (int i = 0; i < r->ncal; i++)
-		if (r->cal_id[i] == id)
-			return r->cal[i];
-	return NULL;
-}
-
-static int payrun_load_schedules(struct payrun *r)
-{
-	PGresult *res =
-	    ctx_sql(r->ctx,
-	            "SELECT id, kind, holidays, cycle_start, pattern::text, "
-	            "coalesce(calendar_id, 0), name FROM schedules WHERE tenant_id = $1 "
-	            "ORDER BY id",
-	            r->p_tenant);
-	int n;
-
-	if (res == NULL)
-		return -1;
-	n = PQntuples(res);
-	r->sch = arena_alloc(r->ctx->arena, sizeof(*r->sch) * (size_t)(n + 1));
-	r->sch_id = arena_alloc(r->ctx->arena, sizeof(int64_t) * (size_t)(n + 1));
-	r->sch_cal = arena_alloc(r->ctx->arena, sizeof(int64_t) * (size_t)(n + 1));
-	r->cal_id = arena_alloc(r->ctx->arena, sizeof(int64_t) * (size_t)(n + 1));
-	r->cal = arena_alloc(r->ctx->arena, sizeof(struct calendar *) * (size_t)(n + 1));
-	/* the tenant's default calendar, for individual schedules and schedules without one */
-	r->cal_id[0] = 0;
-	r->cal[0] = calendars_load(r->ctx, 0);
-	if (r->cal[0] == NULL)
-		return -1;
-	r->ncal = 1;
-	for (int i = 0; i < n; i++) {
-		struct schedule *s = &r->sch[i];
-		int np = 0;
-		memset(s, 0, sizeof(*s));
-		r->sch_id[i] = strtoll(PQgetvalue(res, i, 0), NULL, 10);
-		r->sch_cal[i] = strtoll(PQgetvalue(res, i, 5), NULL, 10);
-		s->name = PQgetvalue(res, i, 6);
-		s->kind =
-		    strcmp(PQgetvalue(res, i, 1), "cycle") == 0 ? SCHEDULE_CYCLE : SCHEDULE_WEEK;
-		s->holidays = strcmp(PQgetvalue(res, i, 2), "ignore") == 0
-		                  ? SCHEDULE_HOLIDAYS_IGNORE
-		                  : SCHEDULE_HOLIDAYS_CALENDAR;
-		s->start = s->kind == SCHEDULE_CYCLE ? payrun_date(res, i, 3) : 0;
-		s->pattern = payrun_pattern(r->ctx, PQgetvalue(res, i, 4), &np);
-		s->npattern = np;
-		/* a malformed pattern (empty) is reported by the engine for whoever uses it */
-		if (s->pattern == NULL) {
-			static const struct schedule_day none = {0, 0, 0};
-			s->pattern = &none;
-			s->npattern = 0;
-		}
-		if (payrun_calendar(r, r->sch_cal[i]) == NULL) {
-			struct calendar *c = calendars_load(r->ctx, r->sch_cal[i]);
-			if (c == NULL)
-				return -1;
-			r->cal_id[r->ncal] = r->sch_cal[i];
-			r->cal[r->ncal++] = c;
-		}
-	}
-	r->nsch = n;
-	return 0;
-}
-
-static int payrun_load_assignments(struct payrun *r)
-{
-	PGresult *res =
-	    ctx_sql(r->ctx,
-	            "SELECT employee_id, schedule_id, date_from FROM schedule_assignments "
-	            "WHERE tenant_id = $1 AND ($2::bigint[] IS NULL OR employee_id = "
-	            "ANY($2::bigint[])) AND date_from <= $3::date "
-	            "ORDER BY employee_id, date_from",
-	            r->p_tenant, r->p_ids, r->p_last);
-	int n;
-
-	if (res == NULL)
-		return -1;
-	n = PQntuples(res);
-	r->asg = arena_alloc(r->ctx->arena, sizeof(*r->asg) * (size_t)(n + 1));
-	for (int i = 0; i < n; i++) {
-		struct payrun_emp *e = payrun_find(r, PQgetvalue(res, i, 0));
-		if (e == NULL)
-			continue;
-		if (e->na == 0)
-			e->a0 = i;
-		r->asg[i].from = payrun_date(res, i, 2);
-		r->asg[i].schedule =
-		    payrun_sched_index(r, strtoll(PQgetvalue(res, i, 1), NULL, 10));
-		e->na++;
-	}
-	return 0;
-}
-
-/* "{800,800,0}" into n ints; -1 if it is not exactly n of them */
-static int payrun_int_array(const char *s, int32_t *out, int n)
-{
-	int i = 0;
-
-	if (*s++ != '{')
-		return -1;
-	while (*s && *s != '}') {
-		char *end;
-		long v = strtol(s, &end, 10);
-		if (end == s || i >= n)
-			return -1;
-		out[i++] = (int32_t)v;
-		s = end;
-		if (*s == ',')
-			s++;
-	}
-	return i == n ? 0 : -1;
-}
-
-static int payrun_load_individual(struct payrun *r)
-{
-	PGresult *res =
-	    ctx_sql(r->ctx,
-	            "SELECT employee_id, hours::text, night::text FROM individual_schedules "
-	            "WHERE tenant_id = $1 AND ($2::bigint[] IS NULL OR employee_id = "
-	            "ANY($2::bigint[])) AND month = $3::date",
-	            r->p_tenant, r->p_ids, r->p_first);
-	int days = r->last - r->first + 1;
-	int32_t h[31], nh[31];
-
-	if (res == NULL)
-		return -1;
-	for (int i = 0; i < PQntuples(res); i++) {
-		struct payrun_emp *e = payrun_find(r, PQgetvalue(res, i, 0));
-		if (e == NULL)
-			continue;
-		if (payrun_int_array(PQgetvalue(res, i, 1), h, days) < 0 ||
-		    payrun_int_array(PQgetvalue(res, i, 2), nh, days) < 0) {
-			payrun_emp_error(
-			    r, e->id, "individual",
-			    "Индивидуальный график должен задавать часы каждого дня месяца");
-			continue;
-		}
-		e->individual =
-		    arena_alloc(r->ctx->arena, sizeof(struct schedule_day) * (size_t)days);
-		for (int d = 0; d < days; d++)
-			e->individual[d] = (struct schedule_day){h[d], nh[d], 0};
-	}
-	return 0;
-}
-
-static int payrun_load_deviations(struct payrun *r)
-{
-	PGresult *res = ctx_sql(r->ctx,
-	                        "SELECT employee_id, code, date_from, date_to, coalesce(hours, 0) "
-	                        "FROM deviations WHERE tenant_id = $1 AND ($2::bigint[] IS NULL OR "
-	                        "employee_id = ANY($2::bigint[])) AND date_from <= $4::date "
-	                        "AND date_to >= $3::date ORDER BY employee_id, date_from, id",
-	                        r->p_tenant, r->p_ids, r->p_first, r->p_last);
-	int n;
-
-	if (res == NULL)
-		return -1;
-	n = PQntuples(res);
-	r->dev = arena_alloc(r->ctx->arena, sizeof(*r->dev) * (size_t)(n + 1));
-	for (int i = 0; i < n; i++) {
-		struct payrun_emp *e = payrun_find(r, PQgetvalue(res, i, 0));
-		if (e == NULL)
-			continue;
-		if (e->nd == 0)
-			e->d0 = i;
-		r->dev[i].code = atoi(PQgetvalue(res, i, 1));
-		r->dev[i].from = payrun_date(res, i, 2);
-		r->dev[i].to = payrun_date(res, i, 3);
-		r->dev[i].hours = atoi(PQgetvalue(res, i, 4));
-		e->nd++;
-	}
-	return 0;
-}
-
-static int payrun_load_timesheets(struct payrun *r)
-{
-	PGresult *res = ctx_sql(r->ctx,
-	                        "SELECT t.employee_id, r.date, r.code, r.hours FROM timesheets t "
-	                        "LEFT JOIN timesheet_rows r ON r.tenant_id = t.tenant_id AND "
-	                        "r.timesheet_id = t.id WHERE t.tenant_id = $1 AND ($2::bigint[] IS "
-	                        "NULL OR t.employee_id = ANY($2::bigint[])) AND t.month = $3::date "
-	                        "AND t.status = 'posted' ORDER BY t.employee_id, r.date, r.code",
-	                        r->p_tenant, r->p_ids, r->p_first);
-	int n, k = 0;
-
-	if (res == NULL)
-		return -1;
-	n = PQntuples(res);
-	r->ts = arena_alloc(r->ctx->arena, sizeof(*r->ts) * (size_t)(n + 1));
-	for (int i = 0; i < n; i++) {
-		struct payrun_emp *e = payrun_find(r, PQgetvalue(res, i, 0));
-		if (e == NULL)
-			continue;
-		if (!e->has_ts) {
-			e->has_ts = 1;
-			e->t0 = k;
-		}
-		if (PQgetisnull(res, i, 1)) /* a posted timesheet without rows */
-			continue;
-		r->ts[k].date = payrun_date(res, i, 1);
-		r->ts[k].code = atoi(PQgetvalue(res, i, 2));
-		r->ts[k].hours = atoi(PQgetvalue(res, i, 3));
-		k++;
-		e->nt++;
-	}
-	return 0;
-}
-
+/* НДФЛ's year so far: the opening balance of the year (then only the
+ * months after its date) and the stored results of the earlier months. */
 static int payrun_load_ytd(struct payrun *r)
 {
-	PGresult *res = ctx_sql(r->ctx,
-	                        "SELECT employee_id, sum(accrued)::text, sum(deduction)::text, "
-	                        "sum(ndfl)::text FROM payroll_employees WHERE tenant_id = $1 AND "
-	                        "($2::bigint[] IS NULL OR employee_id = ANY($2::bigint[])) AND "
-	                        "month >= $3::date AND month < $4::date GROUP BY employee_id",
-	                        r->p_tenant, r->p_ids, r->p_jan, r->p_first);
+	PGresult *res = ctx_sql(
+	    r->ctx,
+	    "SELECT e.id, (coalesce(pe.inc, 0) + coalesce(ob.ndfl_income, 0))::text, "
+	    "(coalesce(pe.ded, 0) + coalesce(ob.ndfl_deductions, 0))::text, "
+	    "(coalesce(pe.tax, 0) + coalesce(ob.ndfl_tax, 0))::text FROM unnest($2::bigint[]) AS "
+	    "e(id) LEFT JOIN opening_balances ob ON ob.tenant_id = $1 AND ob.employee_id = e.id "
+	    "AND "
+	    "ob.ndfl_year = extract(year FROM $3::date) LEFT JOIN LATERAL (SELECT sum(accrued) AS "
+	    "inc, sum(deduction) AS ded, sum(ndfl) AS tax FROM payroll_employees p WHERE "
+	    "p.tenant_id = $1 AND p.employee_id = e.id AND p.month >= $3::date AND p.month < "
+	    "$4::date AND (ob.as_of IS NULL OR p.month > ob.as_of)) pe ON true",
+	    r->p_tenant, r->p_calc, r->p_jan, r->p_first);
 
 	if (res == NULL)
 		return -1;
@@ -578,6 +420,255 @@ static int payrun_load_ytd(struct payrun *r)
 		money_parse(PQgetvalue(res, i, 1), MONEY_ALLOW_NEGATIVE, &e->ytd_income);
 		money_parse(PQgetvalue(res, i, 2), MONEY_ALLOW_NEGATIVE, &e->ytd_deduction);
 		money_parse(PQgetvalue(res, i, 3), MONEY_ALLOW_NEGATIVE, &e->ytd_tax);
+	}
+	return 0;
+}
+
+/* year*12 + month - 1 of a month index, and back */
+static int payrun_mi(int year, int month)
+{
+	return year * 12 + month - 1;
+}
+
+/* The extras' inputs of every employee computed, one query per table. */
+static int payrun_load_extras(struct payrun *r)
+{
+	struct ctx *ctx = r->ctx;
+	PGresult *res;
+	int lo = INT32_MAX, hi = INT32_MIN, msel = payrun_mi(r->year, r->month), sick_year = 1;
+	int64_t mrot, lim;
+
+	/* one-off accruals of the month, material aid earlier in the year */
+	res =
+	    ctx_sql(ctx,
+	            "SELECT employee_id, kind, amount::text, coalesce(title, '') FROM "
+	            "payroll_accruals WHERE tenant_id = $1 AND employee_id = ANY($2::bigint[]) AND "
+	            "month = $3::date ORDER BY employee_id, id",
+	            r->p_tenant, r->p_calc, r->p_first);
+	if (res == NULL)
+		return -1;
+	struct payroll_accrual *acc =
+	    arena_alloc(ctx->arena, sizeof(*acc) * (size_t)(PQntuples(res) + 1));
+	for (int i = 0; i < PQntuples(res); i++) {
+		struct payrun_emp *e = payrun_find(r, PQgetvalue(res, i, 0));
+		const char *title = PQgetvalue(res, i, 3);
+		int bonus = strcmp(PQgetvalue(res, i, 1), "bonus") == 0;
+
+		if (e == NULL || e->nacc == PAYROLL_MAX_ACCRUALS)
+			continue;
+		if (e->nacc == 0)
+			e->acc = &acc[i];
+		e->acc[e->nacc].kind = bonus ? PAYROLL_LINE_BONUS : PAYROLL_LINE_MATERIAL_AID;
+		e->acc[e->nacc].date = r->last;
+		money_parse(PQgetvalue(res, i, 2), 0, &e->acc[e->nacc].amount);
+		e->acc[e->nacc].title = *title ? title : NULL;
+		e->nacc++;
+	}
+	res =
+	    ctx_sql(ctx,
+	            "SELECT employee_id, sum(amount)::text FROM payroll_accruals WHERE tenant_id = "
+	            "$1 AND employee_id = ANY($2::bigint[]) AND kind = 'material_aid' AND month >= "
+	            "$3::date AND month < $4::date GROUP BY employee_id",
+	            r->p_tenant, r->p_calc, r->p_jan, r->p_first);
+	if (res == NULL)
+		return -1;
+	for (int i = 0; i < PQntuples(res); i++) {
+		struct payrun_emp *e = payrun_find(r, PQgetvalue(res, i, 0));
+		if (e)
+			money_parse(PQgetvalue(res, i, 1), 0, &e->aid_ytd);
+	}
+
+	/* whose averages are needed: vacations paid in the month (the 12 months
+	 * before each start month), a dismissal in it (compensation: the 12
+	 * months before the month) */
+	for (int i = 0; i < r->nemps; i++) {
+		struct payrun_emp *e = &r->emps[i];
+		const struct payroll_input *in = &e->w->in;
+
+		e->hist_lo = INT32_MAX;
+		e->hist_hi = INT32_MIN;
+		for (int k = 0; k < in->ndeviations; k++) {
+			const struct payroll_deviation *d = &in->deviations[k];
+			int paid = d->paid == 0 || d->paid == DATE_NONE ? d->from - 3 : d->paid, y,
+			    m, dd;
+			if ((d->code != T13_OT && d->code != T13_OD) || paid < r->first ||
+			    paid > r->last)
+				continue;
+			date_to_ymd(d->from, &y, &m, &dd);
+			if (payrun_mi(y, m) - 12 < e->hist_lo)
+				e->hist_lo = payrun_mi(y, m) - 12;
+			if (payrun_mi(y, m) - 1 > e->hist_hi)
+				e->hist_hi = payrun_mi(y, m) - 1;
+		}
+		if (e->dismissed != DATE_NONE && e->dismissed >= r->first &&
+		    e->dismissed <= r->last && e->hired != DATE_NONE) {
+			struct vacation_balance v;
+
+			if (payslips_vacation(ctx, e->id, e->dismissed, &v) < 0)
+				return -1;
+			e->compensation_twelfths = v.twelfths > 0 ? v.twelfths : 0;
+			if (e->compensation_twelfths > 0) {
+				if (msel - 12 < e->hist_lo)
+					e->hist_lo = msel - 12;
+				if (msel - 1 > e->hist_hi)
+					e->hist_hi = msel - 1;
+			}
+		}
+		if (e->hist_lo <= e->hist_hi) {
+			if (e->hist_lo < lo)
+				lo = e->hist_lo;
+			if (e->hist_hi > hi)
+				hi = e->hist_hi;
+		}
+	}
+	if (lo <= hi) {
+		struct buf ids = BUF_INIT;
+		const char *need;
+
+		buf_putc(&ids, '{');
+		for (int i = 0; i < r->nemps; i++)
+			if (r->emps[i].hist_lo <= r->emps[i].hist_hi)
+				buf_printf(&ids, "%s%lld", ids.len > 1 ? "," : "",
+				           (long long)r->emps[i].id);
+		buf_putc(&ids, '}');
+		need = arena_strndup(ctx->arena, ids.data, ids.len);
+		buf_free(&ids);
+		const char *from = arena_printf(ctx->arena, "%04d-%02d-01", lo / 12, lo % 12 + 1);
+		const char *to = arena_printf(ctx->arena, "%04d-%02d-01", hi / 12, hi % 12 + 1);
+		PGresult *st, *op;
+
+		st = ctx_sql(
+		    ctx,
+		    "SELECT employee_id, extract(year FROM month)::int, extract(month FROM "
+		    "month)::int, earnings::text, excluded_days FROM payroll_employees WHERE "
+		    "tenant_id = $1 AND employee_id = ANY($2::bigint[]) AND month BETWEEN "
+		    "$3::date AND $4::date AND month <> $5::date",
+		    r->p_tenant, need, from, to, r->p_first);
+		op = ctx_sql(
+		    ctx,
+		    "SELECT employee_id, extract(year FROM month)::int, extract(month FROM "
+		    "month)::int, earnings::text, excluded_days FROM opening_balance_months "
+		    "WHERE tenant_id = $1 AND employee_id = ANY($2::bigint[]) AND month "
+		    "BETWEEN $3::date AND $4::date",
+		    r->p_tenant, need, from, to);
+		if (st == NULL || op == NULL)
+			return -1;
+		for (int i = 0; i < r->nemps; i++) {
+			struct payrun_emp *e = &r->emps[i];
+			int n = e->hist_hi - e->hist_lo + 1;
+
+			if (n <= 0)
+				continue;
+			e->hist = arena_alloc(ctx->arena, sizeof(*e->hist) * (size_t)n);
+			for (int k = 0; k < n; k++) {
+				int mi = e->hist_lo + k, y = mi / 12, m = mi % 12 + 1;
+				int days = date_days_in_month(y, m);
+
+				/* no data (before the hire, a month not computed, a month
+				 * after this one): every day excluded */
+				e->hist[k] = (struct average_month){y, m, 0, days};
+			}
+			e->nhist = n;
+		}
+		/* opening balances first, stored results over them */
+		for (int pass = 0; pass < 2; pass++) {
+			PGresult *q = pass ? st : op;
+			for (int i = 0; i < PQntuples(q); i++) {
+				struct payrun_emp *e = payrun_find(r, PQgetvalue(q, i, 0));
+				int mi =
+				    payrun_mi(atoi(PQgetvalue(q, i, 1)), atoi(PQgetvalue(q, i, 2)));
+				struct average_month *h;
+
+				if (e == NULL || mi < e->hist_lo || mi > e->hist_hi)
+					continue;
+				h = &e->hist[mi - e->hist_lo];
+				money_parse(PQgetvalue(q, i, 3), 0, &h->earnings);
+				h->excluded_days = atoi(PQgetvalue(q, i, 4));
+				if (h->earnings < 0)
+					h->earnings = 0;
+			}
+		}
+		/* the month itself comes from this run (payroll.h history_self) */
+		for (int i = 0; i < r->nemps; i++) {
+			struct payrun_emp *e = &r->emps[i];
+			if (e->nhist > 0 && msel >= e->hist_lo && msel <= e->hist_hi) {
+				int k = msel - e->hist_lo;
+				memmove(&e->hist[k], &e->hist[k + 1],
+				        sizeof(e->hist[0]) * (size_t)(e->nhist - k - 1));
+				e->nhist--;
+			}
+		}
+	}
+
+	/* sick pay: leaves starting in the month of a year whose MROT and base
+	 * limits are known (average.h); the insured earnings of the two years
+	 * before and the insurance record on the leave's first day */
+	if (average_mrot(r->first, &mrot) < 0 || average_base_limit(r->year - 2, &lim) < 0 ||
+	    average_base_limit(r->year - 1, &lim) < 0)
+		sick_year = 0;
+	for (int i = 0; sick_year && i < r->nemps; i++) {
+		const struct payroll_input *in = &r->emps[i].w->in;
+		for (int k = 0; k < in->ndeviations; k++)
+			if (in->deviations[k].code == T13_B && in->deviations[k].from >= r->first &&
+			    in->deviations[k].from <= r->last && !r->emps[i].sick)
+				r->emps[i].sick = in->deviations[k].from; /* its first day */
+	}
+	if (sick_year) {
+		const char *y2 = arena_printf(ctx->arena, "%04d-01-01", r->year - 2), *sickids;
+		struct buf ids = BUF_INIT;
+
+		buf_putc(&ids, '{');
+		for (int i = 0; i < r->nemps; i++)
+			if (r->emps[i].sick)
+				buf_printf(&ids, "%s%lld", ids.len > 1 ? "," : "",
+				           (long long)r->emps[i].id);
+		buf_putc(&ids, '}');
+		sickids = arena_strndup(ctx->arena, ids.data, ids.len);
+		buf_free(&ids);
+		PGresult *ins = ctx_sql(
+		    ctx,
+		    "SELECT x.employee_id, x.y, sum(x.s)::text FROM (SELECT employee_id, "
+		    "extract(year FROM month)::int AS y, insured AS s FROM payroll_employees WHERE "
+		    "tenant_id = $1 AND employee_id = ANY($2::bigint[]) AND month >= $3::date AND "
+		    "month "
+		    "< $4::date UNION ALL SELECT o.employee_id, extract(year FROM o.month)::int, "
+		    "o.earnings FROM opening_balance_months o WHERE o.tenant_id = $1 AND "
+		    "o.employee_id "
+		    "= ANY($2::bigint[]) AND o.month >= $3::date AND o.month < $4::date AND NOT "
+		    "EXISTS "
+		    "(SELECT 1 FROM payroll_employees p WHERE p.tenant_id = o.tenant_id AND "
+		    "p.employee_id = o.employee_id AND p.month = o.month)) x GROUP BY 1, 2",
+		    r->p_tenant, sickids, y2, r->p_jan);
+		PGresult *rec =
+		    ctx_sql(ctx,
+		            "SELECT id, coalesce(insurance_years, 0), coalesce("
+		            "insurance_months, 0), insurance_as_of FROM employees WHERE "
+		            "tenant_id = $1 AND id = ANY($2::bigint[])",
+		            r->p_tenant, sickids);
+
+		if (ins == NULL || rec == NULL)
+			return -1;
+		for (int i = 0; i < PQntuples(ins); i++) {
+			struct payrun_emp *e = payrun_find(r, PQgetvalue(ins, i, 0));
+			int y = atoi(PQgetvalue(ins, i, 1));
+			if (e && y >= r->year - 2 && y < r->year)
+				money_parse(PQgetvalue(ins, i, 2), MONEY_ALLOW_NEGATIVE,
+				            &e->sick_earnings[y - (r->year - 2)]);
+		}
+		for (int i = 0; i < PQntuples(rec); i++) {
+			struct payrun_emp *e = payrun_find(r, PQgetvalue(rec, i, 0));
+			int as_of = payrun_date(rec, i, 3), months;
+
+			if (e == NULL || !e->sick)
+				continue;
+			months = atoi(PQgetvalue(rec, i, 1)) * 12 + atoi(PQgetvalue(rec, i, 2));
+			/* whole months from the record's date to the leave's first day */
+			if (as_of != DATE_NONE)
+				for (int k = 1; date_add_months(as_of, k) <= e->sick && k < 1200;
+				     k++)
+					months++;
+			e->insurance_m100 = months * 100;
+		}
 	}
 	return 0;
 }
@@ -647,6 +738,23 @@ static void payrun_arr_date(struct payrun_arr *a, int d)
 	payrun_arr_add(a, t);
 }
 
+/* A text element, quoted for an array literal. */
+static void payrun_arr_text(struct payrun_arr *a, const char *text)
+{
+	buf_putc(&a->b, a->n++ ? ',' : '{');
+	if (text == NULL) {
+		buf_puts(&a->b, "NULL");
+		return;
+	}
+	buf_putc(&a->b, '"');
+	for (const char *p = text; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			buf_putc(&a->b, '\\');
+		buf_putc(&a->b, *p);
+	}
+	buf_putc(&a->b, '"');
+}
+
 static const char *payrun_arr_end(struct ctx *ctx, struct payrun_arr *a)
 {
 	const char *out;
@@ -660,7 +768,22 @@ static const char *payrun_arr_end(struct ctx *ctx, struct payrun_arr *a)
 	return out;
 }
 
-enum { E_ID, E_SOURCE, E_NORM, E_PAYBY, E_RATE, E_ACCRUED, E_DED, E_BASE, E_NDFL, E_NET, E_COUNT };
+enum {
+	E_ID,
+	E_SOURCE,
+	E_NORM,
+	E_PAYBY,
+	E_RATE,
+	E_ACCRUED,
+	E_DED,
+	E_BASE,
+	E_NDFL,
+	E_NET,
+	E_EARNINGS,
+	E_EXCLUDED,
+	E_INSURED,
+	E_COUNT
+};
 enum {
 	L_EMP,
 	L_N,
@@ -674,6 +797,15 @@ enum {
 	L_NH,
 	L_HOURS,
 	L_AMOUNT,
+	L_PLANNED,
+	L_DAYS,
+	L_AVERAGE,
+	L_PERCENT,
+	L_DAILY,
+	L_FUND,
+	L_TWELFTHS,
+	L_FALLBACK,
+	L_TITLE,
 	L_COUNT
 };
 
@@ -686,7 +818,7 @@ static int payrun_cut(const struct payrun *r, const struct payrun_emp *e,
 	int n = 0, k = 1;
 
 	/* an individual schedule without assignments: any schedule index will do */
-	if (na == 0 && r->nsch > 0) {
+	if (na == 0) {
 		out[n++] = (struct payroll_assignment){r->first, 0};
 		for (; k < e->np && n < PAYRUN_MAX_ASSIGN; k++)
 			out[n++] = (struct payroll_assignment){r->pay[e->p0 + k].from, 0};
@@ -706,59 +838,148 @@ static int payrun_cut(const struct payrun *r, const struct payrun_emp *e,
 	return n;
 }
 
-/* Runs the engine for one employee (once per pay terms in force in the
- * month, each line taken from the run of the terms in force on its first
- * day) and appends the results. res has PAYRUN_MAX_TERMS + 1 elements. */
+/* A schedule for an individual schedule's lines when the month has no
+ * assigned schedule at all (never planned: the individual one replaces it). */
+static const struct schedule_day payrun_none_day = {0, 0, 0};
+static const struct schedule payrun_none = {
+    "individual", SCHEDULE_CYCLE, SCHEDULE_HOLIDAYS_IGNORE, 0, &payrun_none_day, 1};
+
+/* The engine's complaint as the employee's field. */
+static int payrun_engine_error(struct payrun *r, struct payrun_emp *e,
+                               const struct payroll_error *err)
+{
+	const char *field = err->field ? err->field : "input";
+
+	if (err->index >= 0)
+		field = arena_printf(r->ctx->arena, "%s[%d]", field, err->index);
+	return payrun_problem(r, e, field, err->message);
+}
+
+/* Appends one employee's stored rows. */
+static void payrun_rows(struct payrun *r, struct payrun_emp *e, const struct payroll_result *out,
+                        const struct ndfl_result *nr, enum payroll_norm_mode norm,
+                        struct payrun_arr *ea, struct payrun_arr *la)
+{
+	const struct payrun_pay *last = &r->pay[e->p0 + e->np - 1];
+
+	payrun_arr_i64(&ea[E_ID], e->id);
+	payrun_arr_add(&ea[E_SOURCE], e->w->in.has_timesheet ? "timesheet" : "deviations");
+	payrun_arr_add(&ea[E_NORM], norm == PAYROLL_NORM_SUMMED ? "summed" : "per_period");
+	payrun_arr_add(&ea[E_PAYBY], last->pay_by == PAYROLL_BY_HOURS ? "hours" : "days");
+	payrun_arr_money(&ea[E_RATE], last->rate);
+	payrun_arr_money(&ea[E_ACCRUED], out->total);
+	payrun_arr_money(&ea[E_DED], nr->deduction);
+	payrun_arr_money(&ea[E_BASE], nr->base_ytd);
+	payrun_arr_money(&ea[E_NDFL], nr->tax);
+	payrun_arr_money(&ea[E_NET], out->total - nr->tax);
+	payrun_arr_money(&ea[E_EARNINGS], out->summary.earnings);
+	payrun_arr_i64(&ea[E_EXCLUDED], out->summary.excluded_days);
+	{
+		int64_t insured = out->total;
+		for (int i = 0; i < out->nlines; i++)
+			if (out->lines[i].kind == PAYROLL_LINE_SICK_PAY ||
+			    out->lines[i].kind == PAYROLL_LINE_MATERIAL_AID)
+				insured -= out->lines[i].amount;
+		payrun_arr_money(&ea[E_INSURED], insured);
+	}
+	for (int i = 0; i < out->nlines; i++) {
+		const struct payroll_line *l = &out->lines[i];
+		int salary = l->kind == PAYROLL_LINE_SALARY;
+		int premium = l->kind == PAYROLL_LINE_OVERTIME ||
+		              l->kind == PAYROLL_LINE_HOLIDAY_WORK || l->kind == PAYROLL_LINE_NIGHT;
+		int average = l->kind == PAYROLL_LINE_VACATION_PAY ||
+		              l->kind == PAYROLL_LINE_SICK_PAY ||
+		              l->kind == PAYROLL_LINE_COMPENSATION;
+
+		payrun_arr_i64(&la[L_EMP], e->id);
+		payrun_arr_i64(&la[L_N], i + 1);
+		payrun_arr_add(&la[L_KIND], payroll_line_kind_name(l->kind));
+		payrun_arr_date(&la[L_FROM], l->from);
+		payrun_arr_date(&la[L_TO], l->to);
+		if (salary && l->schedule >= 0 && l->schedule < r->wm.nschedules)
+			payrun_arr_i64(&la[L_SCHED], r->wm.schedule_ids[l->schedule]);
+		else
+			payrun_arr_add(&la[L_SCHED], "NULL");
+		if (salary) {
+			payrun_arr_i64(&la[L_WD], l->worked_days);
+			payrun_arr_i64(&la[L_ND], l->norm_days);
+			payrun_arr_i64(&la[L_WH], l->worked_hours);
+		} else {
+			payrun_arr_add(&la[L_WD], "NULL");
+			payrun_arr_add(&la[L_ND], "NULL");
+			payrun_arr_add(&la[L_WH], "NULL");
+		}
+		if (premium)
+			payrun_arr_i64(&la[L_HOURS], l->hours);
+		else
+			payrun_arr_add(&la[L_HOURS], "NULL");
+		if (salary || premium)
+			payrun_arr_i64(&la[L_NH], l->norm_hours);
+		else
+			payrun_arr_add(&la[L_NH], "NULL");
+		payrun_arr_money(&la[L_AMOUNT], l->amount);
+		if (l->kind == PAYROLL_LINE_HOLIDAY_WORK)
+			payrun_arr_i64(&la[L_PLANNED], l->planned_hours);
+		else
+			payrun_arr_add(&la[L_PLANNED], "NULL");
+		if (average) {
+			payrun_arr_i64(&la[L_DAYS], l->days);
+			payrun_arr_money(&la[L_AVERAGE], l->average);
+		} else {
+			payrun_arr_add(&la[L_DAYS], "NULL");
+			payrun_arr_add(&la[L_AVERAGE], "NULL");
+		}
+		if (l->kind == PAYROLL_LINE_SICK_PAY || l->kind == PAYROLL_LINE_DISTRICT ||
+		    l->kind == PAYROLL_LINE_NORTHERN)
+			payrun_arr_i64(&la[L_PERCENT], l->percent);
+		else
+			payrun_arr_add(&la[L_PERCENT], "NULL");
+		if (l->kind == PAYROLL_LINE_SICK_PAY) {
+			payrun_arr_money(&la[L_DAILY], l->daily);
+			payrun_arr_i64(&la[L_FUND], l->fund_days);
+		} else {
+			payrun_arr_add(&la[L_DAILY], "NULL");
+			payrun_arr_add(&la[L_FUND], "NULL");
+		}
+		if (l->kind == PAYROLL_LINE_COMPENSATION)
+			payrun_arr_i64(&la[L_TWELFTHS], l->twelfths);
+		else
+			payrun_arr_add(&la[L_TWELFTHS], "NULL");
+		payrun_arr_add(&la[L_FALLBACK], average ? (l->fallback ? "t" : "f") : "NULL");
+		payrun_arr_text(&la[L_TITLE], l->title);
+	}
+}
+
+/* Runs the engine for one employee (the time part once per pay terms in
+ * force in the month, each line taken from the run of the terms in force on
+ * its first day; then the extras once with the last terms) and appends the
+ * results. res has PAYRUN_MAX_TERMS + 1 elements. */
 static int payrun_one(struct payrun *r, struct payrun_emp *e, struct payroll_result *res,
                       struct payrun_arr *ea, struct payrun_arr *la, int64_t *count)
 {
 	struct payroll_assignment cut[PAYRUN_MAX_ASSIGN];
 	struct payroll_result *out = res;
-	struct payroll_input in;
+	struct payroll_input in = e->w->in;
 	struct payroll_error err;
 	struct ndfl_input ni = {0};
 	struct ndfl_result nr;
 	const struct payrun_pay *last = &r->pay[e->p0 + e->np - 1];
 	enum payroll_norm_mode last_norm = r->tenant_norm;
-	int a0 = e->a0, na = e->na, first_sched = -1;
+	int starts[PAYRUN_MAX_TERMS];
 
-	/* only the assignment in force at the month's start and the later ones */
-	for (int i = e->a0 + 1; i < e->a0 + e->na; i++) {
-		if (r->asg[i].from <= r->first) {
-			a0 = i;
-			na = e->a0 + e->na - i;
-		}
+	if (in.nschedules == 0) {
+		in.schedules = &payrun_none;
+		in.nschedules = 1;
 	}
-	for (int i = a0; i < a0 + na; i++) {
-		if (r->asg[i].schedule < 0)
-			return payrun_emp_error(r, e->id, "assignments", "График работы не найден");
-	}
-	if (na > 0)
-		first_sched = r->asg[a0].schedule;
-	if (na == 0 && e->individual == NULL)
-		return payrun_emp_error(r, e->id, "schedule",
-		                        "Не назначен график работы на этот месяц");
-	memset(&in, 0, sizeof(in));
-	in.year = r->year;
-	in.month = r->month;
-	in.calendar = payrun_calendar(r, first_sched >= 0 ? r->sch_cal[first_sched] : 0);
-	in.schedules = r->sch;
-	in.nschedules = r->nsch;
-	in.terms.hired = e->hired;
-	in.terms.dismissed = e->dismissed;
-	in.assignments = na ? &r->asg[a0] : NULL;
-	in.nassignments = na;
-	if (e->np > 1) {
-		in.nassignments = payrun_cut(r, e, na ? &r->asg[a0] : NULL, na, cut);
-		in.assignments = in.nassignments ? cut : NULL;
-	}
-	in.individual = e->individual;
-	in.deviations = e->nd ? &r->dev[e->d0] : NULL;
-	in.ndeviations = e->nd;
-	in.has_timesheet = e->has_ts;
-	in.timesheet = e->nt ? &r->ts[e->t0] : NULL;
-	in.ntimesheet = e->nt;
 	in.night_percent = r->night_percent;
+	in.ngroup_starts = 0;
+	in.group_starts = starts;
+	if (e->np > 1) {
+		in.nassignments = payrun_cut(r, e, in.assignments, in.nassignments, cut);
+		in.assignments = in.nassignments ? cut : NULL;
+		for (int k = 1; k < e->np; k++)
+			starts[in.ngroup_starts++] = r->pay[e->p0 + k].from;
+	}
 	for (int k = 0; k < e->np; k++) {
 		const struct payrun_pay *p = &r->pay[e->p0 + k];
 		struct payroll_result *rk = e->np > 1 ? &res[k + 1] : res;
@@ -766,17 +987,14 @@ static int payrun_one(struct payrun *r, struct payrun_emp *e, struct payroll_res
 		in.terms.pay_by = p->pay_by;
 		in.norm = p->norm >= 0 ? (enum payroll_norm_mode)p->norm : r->tenant_norm;
 		last_norm = in.norm;
-		if (payroll_run(&in, rk, &err) < 0) {
-			const char *field = err.field ? err.field : "input";
-			if (err.index >= 0)
-				field = arena_printf(r->ctx->arena, "%s[%d]", field, err.index);
-			return payrun_emp_error(r, e->id, field, err.message);
-		}
+		if (payroll_time(&in, rk, &err) < 0)
+			return payrun_engine_error(r, e, &err);
 	}
 	if (e->np > 1) {
 		/* salary lines first, then premiums, each in date order */
 		out->nlines = 0;
 		out->total = 0;
+		out->summary = res[1].summary;
 		for (int pass = 0; pass < 2; pass++) {
 			for (int k = 0; k < e->np; k++) {
 				int from = k ? r->pay[e->p0 + k].from : r->first;
@@ -788,60 +1006,47 @@ static int payrun_one(struct payrun *r, struct payrun_emp *e, struct payroll_res
 					    out->nlines == PAYROLL_MAX_LINES)
 						continue;
 					out->lines[out->nlines++] = *l;
-					out->total += l->amount;
 				}
 			}
 		}
+	}
+	/* the extras with the terms in force at the month's end */
+	in.district_x100 = last->district_x100 >= 0 ? last->district_x100 : r->district_x100;
+	in.northern_percent = last->northern >= 0 ? last->northern : r->northern;
+	in.accruals = e->acc;
+	in.naccruals = e->nacc;
+	in.vacation_pay = 1;
+	in.history = e->hist;
+	in.nhistory = e->nhist;
+	in.history_self = 1;
+	in.sick_pay = e->sick != 0;
+	in.sick_earnings[0] = e->sick_earnings[0];
+	in.sick_earnings[1] = e->sick_earnings[1];
+	in.insurance_m100 = e->insurance_m100;
+	in.compensation_twelfths = e->compensation_twelfths;
+	if (payroll_extras(&in, out, &err) < 0)
+		return payrun_engine_error(r, e, &err);
+	{
+		/* material aid up to 4 000 a year is not income (Tax Code art. 217) */
+		int64_t aid = 0, exempt;
+		for (int i = 0; i < out->nlines; i++)
+			if (out->lines[i].kind == PAYROLL_LINE_MATERIAL_AID)
+				aid += out->lines[i].amount;
+		exempt = 400000 - e->aid_ytd;
+		exempt = exempt < 0 ? 0 : exempt > aid ? aid : exempt;
+		ni.income = out->total - exempt;
 	}
 	ni.year = r->year;
 	ni.ytd_income = e->ytd_income;
 	ni.ytd_deductions = e->ytd_deduction;
 	ni.ytd_tax = e->ytd_tax;
-	ni.income = out->total;
 	ni.children = e->nk ? &r->kids[e->k0] : NULL;
 	ni.nchildren = e->nk;
 	ni.sole_parent = e->sole_parent;
 	if (ndfl_month(&ni, &nr) < 0)
-		return payrun_emp_error(
-		    r, e->id, "ndfl",
-		    "Не удалось рассчитать НДФЛ: суммы вне допустимого диапазона");
-
-	payrun_arr_i64(&ea[E_ID], e->id);
-	payrun_arr_add(&ea[E_SOURCE], e->has_ts ? "timesheet" : "deviations");
-	payrun_arr_add(&ea[E_NORM], last_norm == PAYROLL_NORM_SUMMED ? "summed" : "per_period");
-	payrun_arr_add(&ea[E_PAYBY], last->pay_by == PAYROLL_BY_HOURS ? "hours" : "days");
-	payrun_arr_money(&ea[E_RATE], last->rate);
-	payrun_arr_money(&ea[E_ACCRUED], out->total);
-	payrun_arr_money(&ea[E_DED], nr.deduction);
-	payrun_arr_money(&ea[E_BASE], nr.base_ytd);
-	payrun_arr_money(&ea[E_NDFL], nr.tax);
-	payrun_arr_money(&ea[E_NET], out->total - nr.tax);
-	for (int i = 0; i < out->nlines; i++) {
-		const struct payroll_line *l = &out->lines[i];
-		int salary = l->kind == PAYROLL_LINE_SALARY;
-		payrun_arr_i64(&la[L_EMP], e->id);
-		payrun_arr_i64(&la[L_N], i + 1);
-		payrun_arr_add(&la[L_KIND], payroll_line_kind_name(l->kind));
-		payrun_arr_date(&la[L_FROM], l->from);
-		payrun_arr_date(&la[L_TO], l->to);
-		if (salary && l->schedule >= 0)
-			payrun_arr_i64(&la[L_SCHED], r->sch_id[l->schedule]);
-		else
-			payrun_arr_add(&la[L_SCHED], "NULL");
-		if (salary) {
-			payrun_arr_i64(&la[L_WD], l->worked_days);
-			payrun_arr_i64(&la[L_ND], l->norm_days);
-			payrun_arr_i64(&la[L_WH], l->worked_hours);
-			payrun_arr_add(&la[L_HOURS], "NULL");
-		} else {
-			payrun_arr_add(&la[L_WD], "NULL");
-			payrun_arr_add(&la[L_ND], "NULL");
-			payrun_arr_add(&la[L_WH], "NULL");
-			payrun_arr_i64(&la[L_HOURS], l->hours);
-		}
-		payrun_arr_i64(&la[L_NH], l->norm_hours);
-		payrun_arr_money(&la[L_AMOUNT], l->amount);
-	}
+		return payrun_problem(
+		    r, e, "ndfl", "Не удалось рассчитать НДФЛ: суммы вне допустимого диапазона");
+	payrun_rows(r, e, out, &nr, last_norm, ea, la);
 	(*count)++;
 	return 0;
 }
@@ -860,8 +1065,8 @@ static json_object *payrun_header(struct ctx *ctx, int year, int month, const ch
 	            "to_char(calculated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
 	            "coalesce(to_char(closed_at AT TIME ZONE 'UTC', "
 	            "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), ''), " ORG_TIME_SQL("calculated_at", "$3")
-	            ", coalesce(" ORG_TIME_SQL("closed_at", "$3") ", '') FROM payroll_documents "
-	            "WHERE tenant_id = $1 AND month = $2::date",
+	            ", coalesce(" ORG_TIME_SQL("closed_at", "$3") ", ''), skipped::text "
+	            "FROM payroll_documents WHERE tenant_id = $1 AND month = $2::date",
 	            ctx_i64(ctx, ctx->tenant_id), m, org_time_zone(ctx));
 	if (res == NULL)
 		return NULL;
@@ -889,6 +1094,7 @@ static json_object *payrun_header(struct ctx *ctx, int year, int month, const ch
 		jsonx_set_str(o, "closed_at", PQgetvalue(res, 0, 8));
 		jsonx_set_str(o, "closed_at_ru", PQgetvalue(res, 0, 10));
 	}
+	json_object_object_add(o, "skipped", json_tokener_parse(PQgetvalue(res, 0, 11)));
 	if (doc_id)
 		*doc_id = PQgetvalue(res, 0, 0);
 	return o;
@@ -936,6 +1142,81 @@ int payrun_closed_until(struct ctx *ctx, int *last)
 	*last = PQgetisnull(res, 0, 0)
 	            ? DATE_NONE
 	            : date_month_last(atoi(PQgetvalue(res, 0, 0)), atoi(PQgetvalue(res, 0, 1)));
+	return 0;
+}
+
+int payrun_refresh_paid(struct ctx *ctx, int64_t employee, int month_first)
+{
+	return ctx_sql(
+	           ctx,
+	           "UPDATE payroll_employees pe SET paid = coalesce((SELECT sum(amount - ndfl) "
+	           "FROM payroll_payments p WHERE p.tenant_id = pe.tenant_id AND p.employee_id = "
+	           "pe.employee_id AND p.month = pe.month), 0) WHERE pe.tenant_id = $1 AND "
+	           "pe.employee_id = $2 AND pe.month = $3::date",
+	           ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, employee),
+	           worktime_date_iso(ctx, month_first))
+	           ? 0
+	           : -1;
+}
+
+int payrun_advance(struct ctx *ctx, int64_t employee, int date, int64_t *amount)
+{
+	PGresult *res = ctx_sql(
+	    ctx,
+	    "SELECT coalesce(t.settings->>'advance_mode', 'percent'), "
+	    "coalesce(t.settings->>'advance_percent', '40'), p.rate::text, p.pay_by FROM tenants t "
+	    "LEFT JOIN LATERAL (SELECT rate, pay_by FROM employee_pay WHERE tenant_id = t.id AND "
+	    "employee_id = $2 AND date_from <= $3::date ORDER BY date_from DESC LIMIT 1) p ON true "
+	    "WHERE t.id = $1",
+	    ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, employee), worktime_date_iso(ctx, date));
+	int64_t rate;
+
+	if (res == NULL)
+		return -1;
+	if (PQgetisnull(res, 0, 2))
+		return ctx_field_code(ctx, "amount", "no_terms",
+		                      "Не заданы условия оплаты на %s: укажите сумму аванса",
+		                      worktime_date_ru(ctx, date));
+	money_parse(PQgetvalue(res, 0, 2), 0, &rate);
+	if (strcmp(PQgetvalue(res, 0, 0), "first_half") != 0) {
+		/* a percent of the rate */
+		*amount = money_muldiv_exact(rate, atoi(PQgetvalue(res, 0, 1)), 100);
+		return 0;
+	}
+	/* the pay for the first half's worked time: the month's salary lines
+	 * with the employment cut at the 15th (the norm stays the month's) */
+	{
+		struct worktime_month m;
+		struct payroll_result *out;
+		struct payroll_error err;
+		struct payroll_input in;
+		int y, mo, d, rc;
+
+		date_to_ymd(date, &y, &mo, &d);
+		if (worktime_month_load(ctx, y, mo, &employee, 1,
+		                        WORKTIME_POSTED | WORKTIME_NO_DAYS, &m) < 0)
+			return -1;
+		in = m.emp[0].in;
+		if (!m.emp[0].scheduled)
+			return ctx_field_code(ctx, "amount", "no_schedule",
+			                      "Не назначен график работы: укажите сумму аванса");
+		in.terms.rate = rate;
+		in.terms.pay_by = strcmp(PQgetvalue(res, 0, 3), "hours") == 0 ? PAYROLL_BY_HOURS
+		                                                              : PAYROLL_BY_DAYS;
+		if (in.terms.dismissed == DATE_NONE ||
+		    in.terms.dismissed > date_from_ymd(y, mo, 15))
+			in.terms.dismissed = date_from_ymd(y, mo, 15);
+		if (in.terms.hired != DATE_NONE && in.terms.hired > in.terms.dismissed)
+			in.terms.hired = in.terms.dismissed;
+		out = arena_alloc(ctx->arena, sizeof(*out));
+		rc = payroll_time(&in, out, &err);
+		if (rc < 0)
+			return ctx_field_code(ctx, "amount", "input", "%s", err.message);
+		*amount = 0;
+		for (int i = 0; i < out->nlines; i++)
+			if (out->lines[i].kind == PAYROLL_LINE_SALARY)
+				*amount += out->lines[i].amount;
+	}
 	return 0;
 }
 
@@ -1012,11 +1293,22 @@ static int payroll_calculate(struct ctx *ctx)
 		return payrun_locked(ctx, r.year, r.month);
 	doc_id = PQgetvalue(q, 0, 0);
 
-	if (payrun_load_settings(&r) < 0 || payrun_load_employees(&r) < 0 ||
-	    payrun_load_schedules(&r) < 0 || payrun_load_assignments(&r) < 0 ||
-	    payrun_load_individual(&r) < 0 || payrun_load_deviations(&r) < 0 ||
-	    payrun_load_timesheets(&r) < 0 || payrun_load_ytd(&r) < 0 ||
-	    payrun_load_children(&r) < 0)
+	r.skipped = arena_own(ctx->arena, json_object_new_array());
+	if (payrun_load_settings(&r) < 0 || payrun_load_employees(&r) < 0)
+		goto out;
+	if (r.nerrors == 0 && payrun_load_time(&r) < 0)
+		goto out;
+	{
+		struct buf b = BUF_INIT;
+		buf_putc(&b, '{');
+		for (int i = 0; i < r.nemps; i++)
+			buf_printf(&b, "%s%lld", i ? "," : "", (long long)r.emps[i].id);
+		buf_putc(&b, '}');
+		r.p_calc = arena_strndup(ctx->arena, b.data, b.len);
+		buf_free(&b);
+	}
+	if (r.nerrors == 0 &&
+	    (payrun_load_ytd(&r) < 0 || payrun_load_children(&r) < 0 || payrun_load_extras(&r) < 0))
 		goto out;
 	if (r.nerrors == 0) {
 		res = malloc(sizeof(*res) * (PAYRUN_MAX_TERMS + 1));
@@ -1052,10 +1344,12 @@ static int payroll_calculate(struct ctx *ctx)
 		ep[i + 2] = payrun_arr_end(ctx, &ea[i]);
 	if (ctx_query(ctx,
 	              "INSERT INTO payroll_employees (tenant_id, document_id, month, employee_id, "
-	              "source, norm, pay_by, rate, accrued, deduction, base_ytd, ndfl, net) "
+	              "source, norm, pay_by, rate, accrued, deduction, base_ytd, ndfl, net, "
+	              "earnings, excluded_days, insured) "
 	              "SELECT $1, $2, d.month, u.* FROM payroll_documents d, unnest($3::bigint[], "
 	              "$4::text[], $5::text[], $6::text[], $7::numeric[], $8::numeric[], "
-	              "$9::numeric[], $10::numeric[], $11::numeric[], $12::numeric[]) AS u "
+	              "$9::numeric[], $10::numeric[], $11::numeric[], $12::numeric[], "
+	              "$13::numeric[], $14::smallint[], $15::numeric[]) AS u "
 	              "WHERE d.tenant_id = $1 AND d.id = $2",
 	              E_COUNT + 2, ep) == NULL)
 		goto out;
@@ -1066,21 +1360,38 @@ static int payroll_calculate(struct ctx *ctx)
 	if (ctx_query(ctx,
 	              "INSERT INTO payroll_lines (tenant_id, document_id, employee_id, n, kind, "
 	              "date_from, date_to, schedule_id, worked_days, norm_days, worked_hours, "
-	              "norm_hours, hours, amount) SELECT $1, $2, u.* FROM unnest($3::bigint[], "
-	              "$4::smallint[], $5::text[], $6::date[], $7::date[], $8::bigint[], "
-	              "$9::integer[], $10::integer[], $11::integer[], $12::integer[], "
-	              "$13::integer[], $14::numeric[]) AS u",
+	              "norm_hours, hours, amount, planned_hours, days, average, percent, daily, "
+	              "fund_days, twelfths, fallback, title) SELECT $1, $2, u.* FROM "
+	              "unnest($3::bigint[], $4::smallint[], $5::text[], $6::date[], $7::date[], "
+	              "$8::bigint[], $9::integer[], $10::integer[], $11::integer[], "
+	              "$12::integer[], $13::integer[], $14::numeric[], $15::integer[], "
+	              "$16::integer[], $17::numeric[], $18::smallint[], $19::numeric[], "
+	              "$20::integer[], $21::bigint[], $22::boolean[], $23::text[]) AS u",
 	              L_COUNT + 2, lp) == NULL)
+		goto out;
+	/* what the month's payments have paid (payments.c) */
+	if (ctx_sql(
+	        ctx,
+	        "UPDATE payroll_employees pe SET paid = s.cash FROM (SELECT employee_id, "
+	        "sum(amount - ndfl) AS cash FROM payroll_payments WHERE tenant_id = $1 AND month = "
+	        "$3::date GROUP BY employee_id) s WHERE pe.tenant_id = $1 AND pe.document_id = $2 "
+	        "AND pe.employee_id = s.employee_id",
+	        r.p_tenant, doc_id, r.p_first) == NULL)
 		goto out;
 	q = ctx_sql(ctx,
 	            "UPDATE payroll_documents d SET employees = s.n, accrued = s.a, ndfl = s.t, "
 	            "net = s.net, calculated_at = now(), calculated_by = nullif($3, '0')::bigint, "
-	            "scope = CASE WHEN $4 = 'all' THEN 'all' ELSE d.scope END "
+	            "scope = CASE WHEN $4 = 'all' THEN 'all' ELSE d.scope END, "
+	            "skipped = CASE WHEN $4 = 'all' THEN $5::jsonb ELSE (SELECT coalesce("
+	            "jsonb_agg(x), '[]') FROM jsonb_array_elements(d.skipped) x WHERE NOT "
+	            "(x->>'employee_id')::bigint = ANY($6::bigint[])) END "
 	            "FROM (SELECT count(*) AS n, coalesce(sum(accrued), 0) AS a, "
 	            "coalesce(sum(ndfl), 0) AS t, coalesce(sum(net), 0) AS net "
 	            "FROM payroll_employees WHERE tenant_id = $1 AND document_id = $2) s "
 	            "WHERE d.tenant_id = $1 AND d.id = $2",
-	            r.p_tenant, doc_id, ctx_i64(ctx, ctx->user_id), r.list ? "list" : "all");
+	            r.p_tenant, doc_id, ctx_i64(ctx, ctx->user_id), r.list ? "list" : "all",
+	            json_object_to_json_string_ext(r.skipped, JSON_C_TO_STRING_PLAIN),
+	            r.list ? r.p_ids : "{}");
 	if (q == NULL)
 		goto out;
 	details = json_object_new_object();
@@ -1093,6 +1404,7 @@ static int payroll_calculate(struct ctx *ctx)
 		if (o == NULL)
 			goto out;
 		jsonx_set_int(o, "calculated", count);
+		worktime_note_calendar(ctx, &r.wm, o);
 		ctx->result = o;
 	}
 	log_info("payroll_calculated", "req=%u tenant=%lld month=%s employees=%lld", ctx->req,
@@ -1120,19 +1432,36 @@ static int payroll_get(struct ctx *ctx)
 	o = payrun_header(ctx, year, month, &doc_id);
 	if (o == NULL)
 		return -1;
-	res = ctx_sql(ctx,
-	              "SELECT pe.employee_id, e.full_name, coalesce(e.personnel_number, ''), "
-	              "pe.accrued::text, pe.ndfl::text, pe.net::text, pe.source, pe.norm "
-	              "FROM payroll_employees pe JOIN employees e ON e.tenant_id = pe.tenant_id "
-	              "AND e.id = pe.employee_id WHERE pe.tenant_id = $1 AND pe.document_id = $2 "
-	              "ORDER BY e.full_name, pe.employee_id",
-	              ctx_i64(ctx, ctx->tenant_id), doc_id);
+	res =
+	    ctx_sql(ctx,
+	            "SELECT pe.employee_id, e.full_name, coalesce(e.personnel_number, ''), "
+	            "pe.accrued::text, pe.ndfl::text, pe.net::text, pe.source, pe.norm, pe.stale, "
+	            "pe.stale_reason FROM payroll_employees pe JOIN employees e ON "
+	            "e.tenant_id = pe.tenant_id "
+	            "AND e.id = pe.employee_id WHERE pe.tenant_id = $1 AND pe.document_id = $2 "
+	            "ORDER BY e.full_name, pe.employee_id",
+	            ctx_i64(ctx, ctx->tenant_id), doc_id);
 	if (res == NULL)
 		return -1;
 	list = json_object_new_array();
 	json_object_object_add(o, "employees", list);
+	json_object *stale = json_object_new_array();
+	json_object_object_add(o, "stale", stale);
 	for (int i = 0; i < PQntuples(res); i++) {
 		json_object *e = json_object_new_object();
+		int is_stale = strcmp(PQgetvalue(res, i, 8), "t") == 0;
+		jsonx_set_bool(e, "stale", is_stale);
+		if (is_stale) {
+			json_object *x = json_object_new_object();
+			const char *why = payrun_stale_title(PQgetvalue(res, i, 9));
+			jsonx_set_str(e, "stale_reason", PQgetvalue(res, i, 9));
+			jsonx_set_str(e, "stale_title", why);
+			jsonx_set_int(x, "employee_id", strtoll(PQgetvalue(res, i, 0), NULL, 10));
+			jsonx_set_str(x, "full_name", PQgetvalue(res, i, 1));
+			jsonx_set_str(x, "reason", PQgetvalue(res, i, 9));
+			jsonx_set_str(x, "title", why);
+			json_object_array_add(stale, x);
+		}
 		jsonx_set_int(e, "id", strtoll(PQgetvalue(res, i, 0), NULL, 10));
 		jsonx_set_str(e, "full_name", PQgetvalue(res, i, 1));
 		jsonx_set_str(e, "personnel_number", PQgetvalue(res, i, 2));
@@ -1144,6 +1473,8 @@ static int payroll_get(struct ctx *ctx)
 		jsonx_set_str(e, "month", jsonx_get_str(o, "month"));
 		json_object_array_add(list, e);
 	}
+	jsonx_set_int(o, "stale_count", (int64_t)json_object_array_length(stale));
+	jsonx_set_bool(o, "has_stale", json_object_array_length(stale) > 0);
 	ctx->result = o;
 	return 0;
 }
@@ -1208,19 +1539,86 @@ static int payrun_transition(struct ctx *ctx, const char *from, const char *to, 
 		return ctx_fail(ctx, PROTO_ERR_conflict, "Месяц %s не закрыт",
 		                payrun_month_title(ctx, year, month));
 	}
+	const char *doc = arena_strdup(ctx->arena, PQgetvalue(res, 0, 0));
+	if (strcmp(to, "closed") == 0) {
+		/* results that an input change made stale: 409 naming each (5.6) */
+		PGresult *st = ctx_sql(
+		    ctx,
+		    "SELECT pe.employee_id, e.full_name, pe.stale_reason FROM payroll_employees pe "
+		    "JOIN employees e ON e.tenant_id = pe.tenant_id AND e.id = pe.employee_id "
+		    "WHERE pe.tenant_id = $1 AND pe.document_id = $2 AND pe.stale ORDER BY "
+		    "e.full_name",
+		    ctx_i64(ctx, ctx->tenant_id), doc);
+		int today, n;
+		json_object *confirm = jsonx_get(ctx->args, "confirm_early");
+
+		if (st == NULL)
+			return -1;
+		n = PQntuples(st);
+		for (int i = 0; i < n; i++)
+			ctx_field_code(
+			    ctx, arena_printf(ctx->arena, "employees.%s", PQgetvalue(st, i, 0)),
+			    "stale", "%s: после расчёта %s — пересчитайте", PQgetvalue(st, i, 1),
+			    payrun_stale_title(PQgetvalue(st, i, 2)));
+		if (n > 0)
+			return ctx_fail_about(ctx, PROTO_ERR_stale,
+			                "Месяц %s не закрыт: результаты %d %s устарели — после "
+			                "расчёта изменились их данные. Пересчитайте их и закройте "
+			                "месяц снова.",
+			                payrun_month_title(ctx, year, month), n,
+			                ru_plural(n, "сотрудника", "сотрудников", "сотрудников"));
+		/* a month that has not ended: only when confirmed (item 6) */
+		if ((today = org_today(ctx)) == DATE_NONE)
+			return -1;
+		if (today <= date_month_last(year, month) &&
+		    !(confirm && json_object_get_boolean(confirm))) {
+			/* the page offers the confirmation next to this field */
+			ctx_field_code(ctx, "confirm_early", "required",
+			               "Месяц ещё не закончился: подтвердите досрочное закрытие");
+			return ctx_fail_about(ctx, PROTO_ERR_early_close,
+			                "Месяц %s ещё не закончился (последний день — %s). Закрыть "
+			                "его досрочно? Данные оставшихся дней могут измениться. "
+			                "Подтвердите закрытие (confirm_early).",
+			                payrun_month_title(ctx, year, month),
+			                worktime_date_ru(ctx, date_month_last(year, month)));
+		}
+	} else {
+		/* reopening: never under a later closed month */
+		PGresult *later = ctx_sql(
+		    ctx,
+		    "SELECT extract(year FROM month)::int, extract(month FROM month)::int, "
+		    "to_char(month, 'YYYY-MM') FROM payroll_documents WHERE tenant_id = $1 AND "
+		    "month > $2::date AND status = 'closed' ORDER BY month DESC LIMIT 1",
+		    ctx_i64(ctx, ctx->tenant_id), first);
+		if (later == NULL)
+			return -1;
+		if (PQntuples(later)) {
+			const char *title = payrun_month_title(ctx, atoi(PQgetvalue(later, 0, 0)),
+			                                       atoi(PQgetvalue(later, 0, 1)));
+			ctx_field_code(ctx, "later_month", "closed", "%s", PQgetvalue(later, 0, 2));
+			return ctx_fail_about(
+			    ctx, PROTO_ERR_conflict,
+			    "Месяц %s не открыть: закрыт более поздний месяц %s. Сначала "
+			    "откройте %s.",
+			    payrun_month_title(ctx, year, month), title, title);
+		}
+	}
 	res = ctx_sql(ctx,
 	              "UPDATE payroll_documents SET status = $3, closed_at = CASE WHEN $3 = "
 	              "'closed' THEN now() END, closed_by = CASE WHEN $3 = 'closed' THEN "
 	              "nullif($4, '0')::bigint END WHERE tenant_id = $1 AND id = $2",
-	              ctx_i64(ctx, ctx->tenant_id), PQgetvalue(res, 0, 0), to,
-	              ctx_i64(ctx, ctx->user_id));
+	              ctx_i64(ctx, ctx->tenant_id), doc, to, ctx_i64(ctx, ctx->user_id));
 	if (res == NULL)
 		return -1;
-	/* closing records the net pay as paid; reopening takes it back */
-	res = ctx_sql(ctx,
-	              "UPDATE payroll_employees SET paid = CASE WHEN $2 = 'closed' THEN net ELSE 0 "
-	              "END WHERE tenant_id = $1 AND month = $3::date",
-	              ctx_i64(ctx, ctx->tenant_id), to, first);
+	/* paid: the month's payments; closing a month without any records its
+	 * net as paid (paid outside the service), reopening takes that back */
+	res =
+	    ctx_sql(ctx,
+	            "UPDATE payroll_employees pe SET paid = coalesce((SELECT sum(amount - ndfl) "
+	            "FROM payroll_payments p WHERE p.tenant_id = pe.tenant_id AND p.employee_id = "
+	            "pe.employee_id AND p.month = pe.month), CASE WHEN $2 = 'closed' THEN pe.net "
+	            "ELSE 0 END) WHERE pe.tenant_id = $1 AND pe.month = $3::date",
+	            ctx_i64(ctx, ctx->tenant_id), to, first);
 	if (res == NULL || audit_log(ctx, action, 1, "payroll", m, NULL) < 0)
 		return -1;
 	ctx->result = payrun_header(ctx, year, month, NULL);
@@ -1289,6 +1687,22 @@ static int payroll_settings_reply(struct ctx *ctx)
 	if (res == NULL)
 		return -1;
 	jsonx_set_bool(o, "warn_dayoff_attendance", strcmp(PQgetvalue(res, 0, 0), "false") != 0);
+	res = ctx_sql(ctx,
+	              "SELECT coalesce(settings->>'advance_mode', 'percent'), "
+	              "coalesce(settings->>'advance_percent', '40') FROM tenants WHERE id = $1",
+	              r.p_tenant);
+	if (res == NULL)
+		return -1;
+	jsonx_set_str(o, "advance_mode", PQgetvalue(res, 0, 0));
+	jsonx_set_int(o, "advance_percent", atoi(PQgetvalue(res, 0, 1)));
+	if (r.district_x100 > 0) {
+		char b[HOURS_BUFSZ];
+		hours_format(r.district_x100, b);
+		json_object_object_add(o, "district_coefficient", json_tokener_parse(b));
+	} else {
+		json_object_object_add(o, "district_coefficient", NULL);
+	}
+	jsonx_set_int(o, "northern_percent", r.northern);
 	return 0;
 }
 
@@ -1324,14 +1738,43 @@ static int payroll_settings_set(struct ctx *ctx)
 		return ctx_field(ctx, "payroll_norm",
 		                 "Норма времени: per_period (по каждому периоду) или summed "
 		                 "(суммированная)");
+	/* the advance (payments.c) and regional pay (payroll.md "Regional pay") */
+	const char *amode = ctx_arg_str(ctx, "advance_mode", 16, 0);
+	int64_t apct = 0, north = -1;
+	json_object *dv = jsonx_get(ctx->args, "district_coefficient");
+	const char *district = NULL;
+	if (amode && strcmp(amode, "percent") != 0 && strcmp(amode, "first_half") != 0)
+		ctx_field(
+		    ctx, "advance_mode",
+		    "Аванс: percent (процент оклада) или first_half (за отработанное в первой "
+		    "половине месяца)");
+	if (ctx_arg_int(ctx, "advance_percent", 1, 100, 0, &apct) < 0 ||
+	    ctx_arg_int(ctx, "northern_percent", 0, 100, -1, &north) < 0)
+		return -1;
+	if (dv && !json_object_is_type(dv, json_type_null)) {
+		char text[32], *comma;
+		int32_t x;
+		snprintf(text, sizeof(text), "%s", json_object_get_string(dv));
+		if ((comma = strchr(text, ',')) != NULL)
+			*comma = '.';
+		if (json_object_is_type(dv, json_type_boolean) || hours_parse(text, &x) < 0 ||
+		    x < 100 || x > 300)
+			ctx_field(ctx, "district_coefficient",
+			          "Районный коэффициент: от 1 до 3, например 1.15 или 1,5");
+		else
+			district = arena_printf(ctx->arena, "%d.%02d", x / 100, x % 100);
+	}
 	if (ctx->error_fields)
 		return -1;
 	if (ctx_sql(
 	        ctx,
 	        "UPDATE tenants SET settings = settings || jsonb_strip_nulls(jsonb_build_object("
 	        "'payroll_norm', $2::text, 'night_percent', nullif($3, '0')::int, "
-	        "'warn_dayoff_attendance', $4::boolean)) WHERE id = $1",
-	        ctx_i64(ctx, ctx->tenant_id), norm, ctx_i64(ctx, night), warn) == NULL)
+	        "'warn_dayoff_attendance', $4::boolean, 'advance_mode', $5::text, "
+	        "'advance_percent', nullif($6, '0')::int, 'district_coefficient', $7::text, "
+	        "'northern_percent', nullif($8, '-1')::int)) WHERE id = $1",
+	        ctx_i64(ctx, ctx->tenant_id), norm, ctx_i64(ctx, night), warn, amode,
+	        ctx_i64(ctx, apct), district, ctx_i64(ctx, north)) == NULL)
 		return -1;
 	details = json_object_new_object();
 	if (norm)
@@ -1393,11 +1836,25 @@ static const struct op_arg payrun_calculate_args[] = {
     ARG_END,
 };
 static const char *const payrun_norms[] = {"per_period", "summed", NULL};
+static const char *const payrun_advance_modes[] = {"percent", "first_half", NULL};
 static const struct op_arg payrun_settings_args[] = {
     {"payroll_norm", ARG_ENUM, 0, .values = payrun_norms,
      .hint = "Норма времени: per_period (по каждому периоду) или summed (суммированная)"},
     {"night_percent", ARG_INT, 0, .min = PAYROLL_NIGHT_PERCENT, .max = PAYROLL_NIGHT_PERCENT_MAX},
     {.name = "warn_dayoff_attendance", .type = ARG_BOOL, .flags = 0},
+    {"advance_mode", ARG_ENUM, 0, .values = payrun_advance_modes,
+     .hint = "Аванс: percent (процент оклада) или first_half (за отработанное в первой половине "
+             "месяца)"},
+    {"advance_percent", ARG_INT, 0, .min = 1, .max = 100},
+    {"district_coefficient", ARG_HOURS, 0, .max = 300,
+     .hint = "Районный коэффициент: от 1 до 3, например 1.15 или 1,5"},
+    {"northern_percent", ARG_INT, 0, .min = 0, .max = 100},
+    ARG_END,
+};
+static const struct op_arg payrun_close_args[] = {
+    ARG_ROW_MONTH("month", ARG_REQUIRED),
+    /* a month that has not ended in the organization's zone (item 6) */
+    {.name = "confirm_early", .type = ARG_BOOL, .flags = 0},
     ARG_END,
 };
 /* The scenario of reference/payroll.md; preview.c checks what is inside. */
@@ -1416,6 +1873,10 @@ static const struct op_arg payrun_preview_args[] = {
     {"deviations", ARG_ARRAY, 0, .min = 0, .max = 0},
     {"timesheet", ARG_ARRAY, 0, .min = 0, .max = 0},
     {.name = "ndfl", .type = ARG_OBJECT, .flags = 0},
+    /* vacation pay's 12 months, sick pay's two years, one-off accruals */
+    {"history", ARG_ARRAY, 0, .min = 0, .max = 0},
+    {.name = "sick", .type = ARG_OBJECT, .flags = 0},
+    {"accruals", ARG_ARRAY, 0, .min = 0, .max = 0},
     ARG_END,
 };
 
@@ -1423,7 +1884,7 @@ const struct op payrun_ops[] = {
     {"payroll.calculate", OP_ADMIN, payroll_calculate, OP_WRITE, payrun_calculate_args},
     {"payroll.get", OP_ADMIN, payroll_get, 0, payrun_month_args},
     {"payroll.list", OP_ADMIN, payroll_list, 0, args_none},
-    {"payroll.close", OP_ADMIN, payroll_close, OP_WRITE, payrun_month_args},
+    {"payroll.close", OP_ADMIN, payroll_close, OP_WRITE, payrun_close_args},
     {"payroll.reopen", OP_ADMIN, payroll_reopen, OP_WRITE, payrun_month_args},
     {"payroll.delete", OP_ADMIN, payroll_delete, OP_WRITE, payrun_month_args},
     {"payroll.settings_get", OP_ADMIN, payroll_settings_get, 0, args_none},

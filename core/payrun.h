@@ -68,11 +68,35 @@ int payrun_check_open(struct ctx *ctx, int from, int to);
  * payrun_check_open for the exchange). 0 or -1. */
 int payrun_closed_until(struct ctx *ctx, int *last);
 
+
 /* Reads args.month ("YYYY-MM"); 0, or -1 after a field error. */
 int payrun_month_arg(struct ctx *ctx, int *year, int *month);
 
 /* "30500.00" from a numeric's text, and "30 500,00 ₽", in arena memory; NULL
  * text gives "0.00". */
 const char *payrun_money(struct ctx *ctx, const char *numeric_text, const char **ru);
+
+/*
+ * An employee's vacation balance on a date (payslips.c, "Vacation"): months
+ * of service after the art. 121 exclusions, days used (ОТ documents after
+ * the opening balance's date, holidays of the employee's calendar and days
+ * of a sickness inside not counted) and the opening balance's days; all in
+ * twelfths of a day. 0, or -1 after ctx_fail.
+ */
+struct vacation_balance {
+	int date, hired, as_of; /* as_of: the opening balance's date, DATE_NONE */
+	int months, excluded, service_end, used, returned;
+	int64_t accrued_twelfths, opening_used_twelfths, twelfths;
+	int provisional[8], nprovisional;
+};
+int payslips_vacation(struct ctx *ctx, int64_t employee_id, int date, struct vacation_balance *out);
+
+/*
+ * Payments (payments.c) ask the payroll: the default advance of an employee
+ * on a date (the tenant's advance setting), and after a payment the paid sum
+ * of the month's stored result. 0, or -1 after ctx_fail.
+ */
+int payrun_advance(struct ctx *ctx, int64_t employee, int date, int64_t *amount);
+int payrun_refresh_paid(struct ctx *ctx, int64_t employee, int month_first);
 
 #endif

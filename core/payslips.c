@@ -7,12 +7,17 @@
  * month (closing records the payment), so a closed month's balance is 0
  * and a draft's is its net.
  *
- * Vacation balance as of a date (inclusive): 28 days a year accrue as 28/12
- * per month of service counted from the hire date; the last, incomplete
- * month counts as a full one when it has 15 days or more and is dropped
- * otherwise. Used: calendar days of ОТ deviations from the hire date up to
- * the date, the public holidays of the tenant's default calendar inside
- * them excluded (they extend a vacation rather than use it). The arithmetic
+ * Vacation balance as of a date (inclusive; default today in the
+ * organization's time zone): 28 days a year accrue as 28/12 per month of
+ * service counted from the hire date; the last, incomplete month counts as a
+ * full one when it has 15 days or more and is dropped otherwise. The service
+ * leaves out (art. 121) truancy (ПР), suspension without pay (НБ), parental
+ * leave (ОЖ) and unpaid leave (ДО, ОЗ, ДБ) beyond 14 days a working year
+ * (counted from the hire anniversary); those days shift the service's end.
+ * Used: calendar days of ОТ deviations from the hire date up to the date,
+ * the public holidays of the employee's own calendar (the schedule's, 5.7)
+ * inside them excluded (they extend a vacation rather than use it), and the
+ * days of a sickness inside a vacation (art. 124: returned). The arithmetic
  * is in twelfths of a day; the balance is shown with one decimal, rounded
  * half up ("18,7").
  */
@@ -23,8 +28,9 @@
 #include "money.h"
 #include "org.h"
 #include "payrun.h"
-#include "worktime.h"
+#include "schedules.h"
 #include "t13.h"
+#include "worktime.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,6 +49,20 @@ static const char *payslips_kind_title(const char *kind, const char *pay_by)
 		return "Работа в выходные и праздничные дни";
 	if (strcmp(kind, "night") == 0)
 		return "Работа в ночное время";
+	if (strcmp(kind, "bonus") == 0)
+		return "Премия";
+	if (strcmp(kind, "material_aid") == 0)
+		return "Материальная помощь";
+	if (strcmp(kind, "district_coefficient") == 0)
+		return "Районный коэффициент";
+	if (strcmp(kind, "northern_allowance") == 0)
+		return "Северная надбавка";
+	if (strcmp(kind, "vacation_pay") == 0)
+		return "Отпускные";
+	if (strcmp(kind, "sick_pay") == 0)
+		return "Пособие по временной нетрудоспособности (за счёт работодателя)";
+	if (strcmp(kind, "vacation_compensation") == 0)
+		return "Компенсация за неиспользованный отпуск";
 	return kind;
 }
 
@@ -89,16 +109,31 @@ static json_object *payslips_build(struct ctx *ctx, int64_t employee_id, int yea
 
 	date_format(date_month_first(year, month), first);
 	date_format_month(year, month, m);
+	/* one statement (the payslip is the employee's hottest read): the
+	 * header and its payments on every row, then the lines by number */
 	res = ctx_sql(
 	    ctx,
-	    "SELECT d.status, pe.accrued::text, pe.ndfl::text, pe.net::text, "
-	    "pe.paid::text, pe.source, pe.norm, pe.pay_by, pe.rate::text, e.full_name, "
-	    "coalesce(e.personnel_number, ''), coalesce(e.position, ''), pe.document_id, "
-	    "pe.base_ytd::text FROM payroll_employees pe "
-	    "JOIN payroll_documents d ON d.tenant_id = pe.tenant_id AND d.id = pe.document_id "
-	    "JOIN employees e ON e.tenant_id = pe.tenant_id AND e.id = pe.employee_id "
-	    "WHERE pe.tenant_id = $1 AND pe.employee_id = $2 AND pe.month = $3::date "
-	    "AND ($4 = 'f' OR d.status = 'closed')",
+	    "WITH h AS (SELECT d.status, pe.accrued::text AS accrued, pe.ndfl::text AS ndfl, "
+	    "pe.net::text AS net, pe.paid::text AS paid, pe.source, pe.norm, pe.pay_by, "
+	    "pe.rate::text AS rate, e.full_name, coalesce(e.personnel_number, '') AS pn, "
+	    "coalesce(e.position, '') AS pos, pe.document_id, pe.base_ytd::text AS base, "
+	    "(SELECT coalesce(json_agg(json_build_array(p.date::text, p.kind, p.amount::text, "
+	    "p.ndfl::text, (p.amount - p.ndfl)::text) ORDER BY p.date, p.id), '[]') FROM "
+	    "payroll_payments p WHERE p.tenant_id = pe.tenant_id AND p.employee_id = "
+	    "pe.employee_id AND p.month = pe.month)::text AS payments, pe.tenant_id, "
+	    "pe.employee_id FROM payroll_employees pe JOIN payroll_documents d ON d.tenant_id = "
+	    "pe.tenant_id AND d.id = pe.document_id JOIN employees e ON e.tenant_id = pe.tenant_id "
+	    "AND e.id = pe.employee_id WHERE pe.tenant_id = $1 AND pe.employee_id = $2 AND "
+	    "pe.month = $3::date AND ($4 = 'f' OR d.status = 'closed')) "
+	    "SELECT h.status, h.accrued, h.ndfl, h.net, h.paid, h.source, h.norm, h.pay_by, "
+	    "h.rate, "
+	    "h.full_name, h.pn, h.pos, h.document_id, h.base, h.payments, l.kind, l.date_from, "
+	    "l.date_to, coalesce(s.name, ''), l.worked_days, l.norm_days, l.worked_hours, "
+	    "l.norm_hours, l.hours, l.amount::text, l.days, l.average::text, l.percent, "
+	    "l.daily::text, l.fund_days, l.title, l.twelfths, l.fallback, l.planned_hours FROM h "
+	    "LEFT JOIN payroll_lines l ON l.tenant_id = h.tenant_id AND l.document_id = "
+	    "h.document_id AND l.employee_id = h.employee_id LEFT JOIN schedules s ON s.tenant_id "
+	    "= l.tenant_id AND s.id = l.schedule_id ORDER BY l.n",
 	    tenant, emp, first, closed_only ? "t" : "f");
 	if (res == NULL)
 		return NULL;
@@ -107,15 +142,7 @@ static json_object *payslips_build(struct ctx *ctx, int64_t employee_id, int yea
 		         payrun_month_title(ctx, year, month));
 		return NULL;
 	}
-	lines = ctx_sql(ctx,
-	                "SELECT l.kind, l.date_from, l.date_to, coalesce(s.name, ''), "
-	                "l.worked_days, l.norm_days, l.worked_hours, l.norm_hours, l.hours, "
-	                "l.amount::text FROM payroll_lines l LEFT JOIN schedules s ON "
-	                "s.tenant_id = l.tenant_id AND s.id = l.schedule_id WHERE l.tenant_id = $1 "
-	                "AND l.document_id = $2 AND l.employee_id = $3 ORDER BY l.n",
-	                tenant, PQgetvalue(res, 0, 12), emp);
-	if (lines == NULL)
-		return NULL;
+	lines = res;
 	o = arena_own(ctx->arena, json_object_new_object());
 	jsonx_set_str(o, "month", m);
 	jsonx_set_str(o, "month_title", payrun_month_title(ctx, year, month));
@@ -134,39 +161,99 @@ static json_object *payslips_build(struct ctx *ctx, int64_t employee_id, int yea
 
 	acc = json_object_new_array();
 	json_object_object_add(o, "accruals", acc);
-	for (int i = 0; i < PQntuples(lines); i++) {
+	for (int i = 0; i < PQntuples(lines) && !PQgetisnull(lines, i, 15); i++) {
 		json_object *l = json_object_new_object();
-		const char *kind = PQgetvalue(lines, i, 0);
+		const char *kind = PQgetvalue(lines, i, 15);
 		int salary = strcmp(kind, "salary") == 0;
 		jsonx_set_str(l, "kind", kind);
 		jsonx_set_str(l, "title", payslips_kind_title(kind, PQgetvalue(res, 0, 7)));
 		if (salary) {
-			jsonx_set_str(l, "from", PQgetvalue(lines, i, 1));
-			jsonx_set_str(l, "to", PQgetvalue(lines, i, 2));
-			jsonx_set_str(l, "period_ru",
-			              arena_printf(ctx->arena, "%s–%s",
-			                           payslips_date_ru(ctx, PQgetvalue(lines, i, 1)),
-			                           payslips_date_ru(ctx, PQgetvalue(lines, i, 2))));
-			jsonx_set_str(l, "schedule", PQgetvalue(lines, i, 3));
-			jsonx_set_int(l, "worked_days", atoi(PQgetvalue(lines, i, 4)));
-			jsonx_set_int(l, "norm_days", atoi(PQgetvalue(lines, i, 5)));
+			jsonx_set_str(l, "from", PQgetvalue(lines, i, 16));
+			jsonx_set_str(l, "to", PQgetvalue(lines, i, 17));
+			jsonx_set_str(
+			    l, "period_ru",
+			    arena_printf(ctx->arena, "%s–%s",
+			                 payslips_date_ru(ctx, PQgetvalue(lines, i, 16)),
+			                 payslips_date_ru(ctx, PQgetvalue(lines, i, 17))));
+			jsonx_set_str(l, "schedule", PQgetvalue(lines, i, 18));
+			jsonx_set_int(l, "worked_days", atoi(PQgetvalue(lines, i, 19)));
+			jsonx_set_int(l, "norm_days", atoi(PQgetvalue(lines, i, 20)));
 			json_object_object_add(l, "worked_hours",
-			                       payslips_hours(PQgetvalue(lines, i, 6)));
+			                       payslips_hours(PQgetvalue(lines, i, 21)));
 			json_object_object_add(l, "norm_hours",
-			                       payslips_hours(PQgetvalue(lines, i, 7)));
+			                       payslips_hours(PQgetvalue(lines, i, 22)));
 			jsonx_set_str(l, "worked_hours_ru",
-			              worktime_hours_ru(ctx, atoi(PQgetvalue(lines, i, 6))));
+			              worktime_hours_ru(ctx, atoi(PQgetvalue(lines, i, 21))));
 			jsonx_set_str(l, "norm_hours_ru",
-			              worktime_hours_ru(ctx, atoi(PQgetvalue(lines, i, 7))));
+			              worktime_hours_ru(ctx, atoi(PQgetvalue(lines, i, 22))));
 			jsonx_set_bool(l, "salary", 1);
+		} else if (!PQgetisnull(lines, i, 25)) {
+			/* vacation pay, sick pay, compensation: from average earnings */
+			const char *ru;
+			int sick = strcmp(kind, "sick_pay") == 0;
+			jsonx_set_str(l, "from", PQgetvalue(lines, i, 16));
+			jsonx_set_str(l, "to", PQgetvalue(lines, i, 17));
+			jsonx_set_str(
+			    l, "period_ru",
+			    strcmp(PQgetvalue(lines, i, 16), PQgetvalue(lines, i, 17)) == 0
+			        ? payslips_date_ru(ctx, PQgetvalue(lines, i, 16))
+			        : arena_printf(ctx->arena, "%s–%s",
+			                       payslips_date_ru(ctx, PQgetvalue(lines, i, 16)),
+			                       payslips_date_ru(ctx, PQgetvalue(lines, i, 17))));
+			jsonx_set_int(l, "days", atoi(PQgetvalue(lines, i, 25)));
+			jsonx_set_str(l, "average_daily",
+			              payrun_money(ctx, PQgetvalue(lines, i, 26), &ru));
+			jsonx_set_str(l, "average_daily_ru", ru);
+			if (sick) {
+				jsonx_set_int(l, "percent", atoi(PQgetvalue(lines, i, 27)));
+				jsonx_set_str(l, "daily",
+				              payrun_money(ctx, PQgetvalue(lines, i, 28), &ru));
+				jsonx_set_str(l, "daily_ru", ru);
+				jsonx_set_int(l, "fund_days", atoi(PQgetvalue(lines, i, 29)));
+				if (atoi(PQgetvalue(lines, i, 29)) > 0)
+					jsonx_set_str(
+					    l, "fund_note",
+					    arena_printf(ctx->arena,
+					                 "Остальные %d дн. оплачивает Социальный "
+					                 "фонд России (не начисляются здесь)",
+					                 atoi(PQgetvalue(lines, i, 29))));
+			}
+			if (!PQgetisnull(lines, i, 31)) {
+				int64_t tw = atoll(PQgetvalue(lines, i, 31));
+				jsonx_set_str(l, "unused_days_ru",
+				              arena_printf(ctx->arena, "%lld,%lld",
+				                           (long long)(tw / 12),
+				                           (long long)((tw % 12) * 10 / 12)));
+			}
+			if (strcmp(PQgetvalue(lines, i, 32), "t") == 0)
+				jsonx_set_str(
+				    l, "note",
+				    "Заработка в расчётном периоде нет: средний дневной заработок "
+				    "— оклад / 29,3 (упрощение пп. 6–8 Положения)");
+		} else if (strcmp(kind, "bonus") == 0 || strcmp(kind, "material_aid") == 0 ||
+		           strcmp(kind, "district_coefficient") == 0 ||
+		           strcmp(kind, "northern_allowance") == 0) {
+			jsonx_set_str(l, "period_ru", payrun_month_title(ctx, year, month));
+			if (!PQgetisnull(lines, i, 30))
+				jsonx_set_str(l, "title",
+				              arena_printf(ctx->arena, "%s: %s",
+				                           payslips_kind_title(kind, ""),
+				                           PQgetvalue(lines, i, 30)));
+			if (!PQgetisnull(lines, i, 27))
+				jsonx_set_int(l, "percent", atoi(PQgetvalue(lines, i, 27)));
 		} else {
-			jsonx_set_str(l, "date", PQgetvalue(lines, i, 1));
+			jsonx_set_str(l, "date", PQgetvalue(lines, i, 16));
 			jsonx_set_str(l, "period_ru",
-			              payslips_date_ru(ctx, PQgetvalue(lines, i, 1)));
-			json_object_object_add(l, "hours", payslips_hours(PQgetvalue(lines, i, 8)));
-			jsonx_set_str(l, "hours_ru", worktime_hours_ru(ctx, atoi(PQgetvalue(lines, i, 8))));
+			              payslips_date_ru(ctx, PQgetvalue(lines, i, 16)));
+			json_object_object_add(l, "hours",
+			                       payslips_hours(PQgetvalue(lines, i, 23)));
+			jsonx_set_str(l, "hours_ru",
+			              worktime_hours_ru(ctx, atoi(PQgetvalue(lines, i, 23))));
+			if (!PQgetisnull(lines, i, 33) && atoi(PQgetvalue(lines, i, 33)) > 0)
+				json_object_object_add(l, "planned_hours",
+				                       payslips_hours(PQgetvalue(lines, i, 33)));
 		}
-		payslips_put_money(ctx, l, "amount", PQgetvalue(lines, i, 9));
+		payslips_put_money(ctx, l, "amount", PQgetvalue(lines, i, 24));
 		json_object_array_add(acc, l);
 	}
 	money_parse(PQgetvalue(res, 0, 1), MONEY_ALLOW_NEGATIVE, &accrued);
@@ -190,6 +277,45 @@ static json_object *payslips_build(struct ctx *ctx, int64_t employee_id, int yea
 	money_format_ru(accrued - ndfl - paid, r);
 	jsonx_set_str(o, "balance", b);
 	jsonx_set_str(o, "balance_ru", r);
+	/* the month's payments: advances, vacation pay, the salary, the final */
+	{
+		json_object *pay =
+		    arena_own(ctx->arena, json_tokener_parse(PQgetvalue(res, 0, 14)));
+		json_object *list = json_object_new_array();
+		size_t n = pay && json_object_is_type(pay, json_type_array)
+		               ? json_object_array_length(pay)
+		               : 0;
+
+		json_object_object_add(o, "payments", list);
+		jsonx_set_bool(o, "has_payments", n > 0);
+		for (size_t i = 0; i < n; i++) {
+			json_object *row = json_object_array_get_idx(pay, i),
+			            *p = json_object_new_object();
+			const char *kind =
+			    json_object_get_string(json_object_array_get_idx(row, 1));
+			const char *date =
+			    json_object_get_string(json_object_array_get_idx(row, 0));
+
+			jsonx_set_str(p, "date", date);
+			jsonx_set_str(p, "date_ru", payslips_date_ru(ctx, date));
+			jsonx_set_str(p, "kind", kind);
+			jsonx_set_str(p, "title",
+			              strcmp(kind, "advance") == 0        ? "Аванс"
+			              : strcmp(kind, "vacation_pay") == 0 ? "Отпускные"
+			              : strcmp(kind, "final") == 0 ? "Окончательный расчёт"
+			                                           : "Зарплата");
+			payslips_put_money(
+			    ctx, p, "amount",
+			    json_object_get_string(json_object_array_get_idx(row, 2)));
+			payslips_put_money(
+			    ctx, p, "ndfl",
+			    json_object_get_string(json_object_array_get_idx(row, 3)));
+			payslips_put_money(
+			    ctx, p, "net",
+			    json_object_get_string(json_object_array_get_idx(row, 4)));
+			json_object_array_add(list, p);
+		}
+	}
 	return o;
 }
 
@@ -298,81 +424,190 @@ static int payslips_admin_month(struct ctx *ctx)
 
 /* ------------------------------------------------------------ vacation */
 
-static int vacation_balance_of(struct ctx *ctx, int64_t employee_id)
+/* Full years from hired to date (anniversaries reached). */
+static int vacation_years(int hired, int date)
 {
-	const char *s = ctx_arg_str(ctx, "date", 10, 0);
-	int date, hired, dismissed, end, months, next, used = 0;
-	int64_t twelfths, tenths;
-	struct calendar *cal;
-	PGresult *res;
-	json_object *o;
-	char b[DATE_BUFSZ];
+	int k = 0;
 
-	if (s == NULL) {
-		if (ctx->error_fields)
-			return -1;
-		/* today where the organization is */
-		if ((date = org_today(ctx)) == DATE_NONE)
-			return -1;
-	} else if (date_parse_input(s, &date) < 0)
-		return ctx_field(ctx, "date", "Укажите дату в виде ГГГГ-ММ-ДД");
-	res =
-	    ctx_sql(ctx, "SELECT hired, dismissed FROM employees WHERE tenant_id = $1 AND id = $2",
-	            ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, employee_id));
-	if (res == NULL)
+	while (date_add_months(hired, 12 * (k + 1)) <= date)
+		k++;
+	return k;
+}
+
+int payslips_vacation(struct ctx *ctx, int64_t employee_id, int date, struct vacation_balance *out)
+{
+	const char *tenant = ctx_i64(ctx, ctx->tenant_id), *emp = ctx_i64(ctx, employee_id);
+	int hired, dismissed, end, months, next, used = 0, excluded = 0, service_end;
+	int span, *code, returned = 0, from_date;
+	int32_t opening_h = 0;
+	struct schedules_calendars cache = {0};
+	PGresult *devs, *vac, *ob;
+
+	memset(out, 0, sizeof(*out));
+	out->date = date;
+	out->as_of = DATE_NONE;
+	if (worktime_employment(ctx, employee_id, &hired, &dismissed) < 0)
 		return -1;
-	if (PQntuples(res) == 0)
-		return ctx_fail(ctx, PROTO_ERR_not_found, "Сотрудник не найден");
-	if (PQgetisnull(res, 0, 0) || date_parse(PQgetvalue(res, 0, 0), &hired) < 0)
+	if (hired == DATE_NONE)
 		return ctx_field(ctx, "hired", "Не указана дата приёма сотрудника");
-	dismissed = DATE_NONE;
-	if (!PQgetisnull(res, 0, 1))
-		date_parse(PQgetvalue(res, 0, 1), &dismissed);
+	out->hired = hired;
 	end = dismissed != DATE_NONE && dismissed < date ? dismissed : date;
+
+	/* art. 121: truancy, suspension without pay and parental leave are out of
+	 * the service; unpaid leave too beyond 14 days a working year. The days
+	 * shift the service (and its working years). */
+	span = end >= hired ? end - hired + 1 : 0;
+	code = arena_alloc(ctx->arena, sizeof(int) * (size_t)(span + 1));
+	memset(code, 0, sizeof(int) * (size_t)(span + 1));
+	devs =
+	    ctx_sql(ctx,
+	            "SELECT code, greatest(date_from, $3::date), least(date_to, $4::date) FROM "
+	            "deviations WHERE tenant_id = $1 AND employee_id = $2 AND whole_day AND "
+	            "date_to >= $3::date AND date_from <= $4::date AND code = ANY($5::smallint[])",
+	            tenant, emp, worktime_date_iso(ctx, hired), worktime_date_iso(ctx, end),
+	            "{24,35,15,16,17,18,19}");
+	if (devs == NULL)
+		return -1;
+	for (int i = 0; i < PQntuples(devs); i++) {
+		int c = atoi(PQgetvalue(devs, i, 0)), f = worktime_pg_date(devs, i, 1),
+		    t = worktime_pg_date(devs, i, 2);
+		for (int d = f; d <= t; d++)
+			if (c != T13_B)
+				code[d - hired] = c;
+	}
+	{
+		int year = 0, unpaid = 0;
+
+		for (int d = hired; d <= end; d++) {
+			int c = code[d - hired], y = vacation_years(hired, d - excluded);
+
+			if (y != year) {
+				year = y;
+				unpaid = 0;
+			}
+			if (c == T13_PR || c == T13_NB || c == T13_OZH)
+				excluded++;
+			else if ((c == T13_DO || c == T13_OZ || c == T13_DB) && ++unpaid > 14)
+				excluded++;
+		}
+	}
+	service_end = end - excluded;
 
 	/* whole months of service, then the remainder: 15 days or more is a month */
 	months = 0;
-	if (end >= hired) {
-		while ((next = date_add_months(hired, months + 1)) - 1 <= end)
+	if (service_end >= hired) {
+		while ((next = date_add_months(hired, months + 1)) - 1 <= service_end)
 			months++;
-		if (end - date_add_months(hired, months) + 1 >= 15)
+		if (service_end - date_add_months(hired, months) + 1 >= 15)
 			months++;
 	}
-	cal = calendars_load(ctx, 0);
-	if (cal == NULL)
+
+	/* an opening balance: the days used up to its date; documents after it */
+	ob = ctx_sql(ctx,
+	             "SELECT as_of, vacation_days_used::text FROM opening_balances WHERE "
+	             "tenant_id = $1 AND employee_id = $2",
+	             tenant, emp);
+	if (ob == NULL)
 		return -1;
-	res = ctx_sql(
+	from_date = hired;
+	if (PQntuples(ob)) {
+		out->as_of = worktime_pg_date(ob, 0, 0);
+		hours_parse(PQgetvalue(ob, 0, 1), &opening_h);
+		if (out->as_of + 1 > from_date)
+			from_date = out->as_of + 1;
+	}
+
+	/* used: vacation days of ОТ documents, without the public holidays of the
+	 * employee's calendar (the one of the schedule in force at the vacation's
+	 * start) and without the days of a sickness inside (art. 120, 124) */
+	vac = ctx_sql(
 	    ctx,
-	    "SELECT greatest(date_from, $3::date), least(date_to, $4::date) FROM deviations "
-	    "WHERE tenant_id = $1 AND employee_id = $2 AND code = $5 AND date_to >= "
-	    "$3::date AND date_from <= $4::date",
-	    ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, employee_id), PQgetvalue(res, 0, 0),
-	    (date_format(end, b), b), ctx_i64(ctx, T13_OT));
-	if (res == NULL)
+	    "SELECT greatest(d.date_from, $3::date), least(d.date_to, $4::date), "
+	    "coalesce((SELECT s.calendar_id FROM schedule_assignments a JOIN schedules s ON "
+	    "s.tenant_id = a.tenant_id AND s.id = a.schedule_id WHERE a.tenant_id = d.tenant_id "
+	    "AND a.employee_id = d.employee_id ORDER BY a.date_from <= d.date_from DESC, "
+	    "CASE WHEN a.date_from <= d.date_from THEN a.date_from END DESC, a.date_from "
+	    "LIMIT 1), 0) FROM deviations d WHERE d.tenant_id = $1 AND d.employee_id = $2 AND "
+	    "d.code = $5 AND d.date_to >= $3::date AND d.date_from <= $4::date",
+	    tenant, emp, worktime_date_iso(ctx, from_date), worktime_date_iso(ctx, end),
+	    ctx_i64(ctx, T13_OT));
+	if (vac == NULL)
 		return -1;
-	for (int i = 0; i < PQntuples(res); i++) {
-		int from, to;
-		if (date_parse(PQgetvalue(res, i, 0), &from) < 0 ||
-		    date_parse(PQgetvalue(res, i, 1), &to) < 0)
-			continue;
-		for (int d = from; d <= to; d++)
-			if (CALENDAR_KIND(calendar_day(cal, d)) != CALENDAR_HOLIDAY ||
-			    !(calendar_day(cal, d) & CALENDAR_COVERED))
-				used++;
+	for (int i = 0; i < PQntuples(vac); i++) {
+		int from = worktime_pg_date(vac, i, 0), to = worktime_pg_date(vac, i, 1);
+		struct calendar *cal = schedules_calendar(ctx, &cache, PQgetvalue(vac, i, 2));
+
+		if (cal == NULL ||
+		    worktime_cover(ctx, cal, date_year(from), date_year(to), out->provisional,
+		                   &out->nprovisional, "calendar") < 0)
+			return -1;
+		for (int d = from; d <= to; d++) {
+			if (CALENDAR_KIND(calendar_day(cal, d)) == CALENDAR_HOLIDAY)
+				continue;
+			if (d - hired <= span && d >= hired && code[d - hired] == 0) {
+				/* a Б inside the vacation returns the day */
+				int sick = 0;
+				for (int k = 0; k < PQntuples(devs) && !sick; k++)
+					sick = atoi(PQgetvalue(devs, k, 0)) == T13_B &&
+					       worktime_pg_date(devs, k, 1) <= d &&
+					       worktime_pg_date(devs, k, 2) >= d;
+				if (sick) {
+					returned++;
+					continue;
+				}
+			}
+			used++;
+		}
 	}
-	twelfths = (int64_t)VACATION_DAYS_A_YEAR * months - 12 * (int64_t)used;
+	out->months = months;
+	out->excluded = excluded;
+	out->service_end = service_end;
+	out->used = used;
+	out->returned = returned;
+	out->opening_used_twelfths = ((int64_t)opening_h * 12 + 50) / 100;
+	out->accrued_twelfths = (int64_t)VACATION_DAYS_A_YEAR * months;
+	out->twelfths = out->accrued_twelfths - 12 * (int64_t)used - out->opening_used_twelfths;
+	return 0;
+}
+
+static int vacation_balance_of(struct ctx *ctx, int64_t employee_id)
+{
+	const char *s = ctx_arg_str(ctx, "date", 32, 0);
+	struct vacation_balance v;
+	int64_t tenths;
+	int date;
+	json_object *o;
+	char b[DATE_BUFSZ];
+
+	if (s == NULL || !*s) {
+		if (ctx->error_fields)
+			return -1;
+		if ((date = org_today(ctx)) == DATE_NONE)
+			return -1;
+	} else if (date_parse_input(s, &date) < 0) {
+		return ctx_field(ctx, "date", "Укажите дату в виде ГГГГ-ММ-ДД или ДД.ММ.ГГГГ");
+	}
+	if (payslips_vacation(ctx, employee_id, date, &v) < 0)
+		return -1;
 	/* tenths of a day, half up (away from zero) */
-	tenths = twelfths >= 0 ? (twelfths * 10 + 6) / 12 : -((-twelfths * 10 + 6) / 12);
+	tenths = v.twelfths >= 0 ? (v.twelfths * 10 + 6) / 12 : -((-v.twelfths * 10 + 6) / 12);
 	o = ctx_result(ctx);
 	date_format(date, b);
 	jsonx_set_str(o, "date", b);
-	date_format(hired, b);
+	date_format(v.hired, b);
 	jsonx_set_str(o, "hired", b);
 	jsonx_set_int(o, "employee_id", employee_id);
-	jsonx_set_int(o, "service_months", months);
-	jsonx_set_int(o, "accrued_twelfths", (int64_t)VACATION_DAYS_A_YEAR * months);
-	jsonx_set_int(o, "used_days", used);
-	jsonx_set_int(o, "balance_twelfths", twelfths);
+	jsonx_set_int(o, "service_months", v.months);
+	jsonx_set_int(o, "excluded_days", v.excluded);
+	jsonx_set_str(o, "service_end", worktime_date_iso(ctx, v.service_end));
+	jsonx_set_int(o, "accrued_twelfths", v.accrued_twelfths);
+	jsonx_set_int(o, "used_days", v.used);
+	jsonx_set_int(o, "returned_days", v.returned);
+	if (v.as_of != DATE_NONE) {
+		jsonx_set_str(o, "opening_as_of", worktime_date_iso(ctx, v.as_of));
+		jsonx_set_int(o, "opening_used_twelfths", v.opening_used_twelfths);
+	}
+	jsonx_set_int(o, "balance_twelfths", v.twelfths);
 	{
 		int64_t a = tenths < 0 ? -tenths : tenths;
 		const char *sign = tenths < 0 ? "-" : "";
@@ -382,6 +617,13 @@ static int vacation_balance_of(struct ctx *ctx, int64_t employee_id)
 		jsonx_set_str(o, "balance_ru",
 		              arena_printf(ctx->arena, "%s%lld,%lld", sign, (long long)(a / 10),
 		                           (long long)(a % 10)));
+	}
+	{
+		struct worktime_month note = {0};
+
+		memcpy(note.provisional, v.provisional, sizeof(v.provisional));
+		note.nprovisional = v.nprovisional;
+		worktime_note_calendar(ctx, &note, o);
 	}
 	return 0;
 }

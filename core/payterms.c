@@ -7,8 +7,9 @@
  *
  *   GET    /api/admin/employees/{id}/pay              the terms, oldest first
  *   POST   /api/admin/employees/{id}/pay              {"date_from", "rate",
- *          "pay_by", "norm"?}: adds the terms from that date (replaces
- *          terms of the same date)
+ *          "pay_by", "norm"?, "district_coefficient"?, "northern_percent"?}:
+ *          adds the terms from that date (replaces terms of the same date);
+ *          the regional pay left out is the organization's (payroll settings)
  *   DELETE /api/admin/employees/{id}/pay/{date_from}
  * and the admin page /admin/employees/{id}/pay (cgi/templates/payterms.html).
  * Changes are audited and refused (423) when a closed payroll month
@@ -16,6 +17,7 @@
  */
 #include "audit.h"
 #include "date.h"
+#include "hours.h"
 #include "jsonx.h"
 #include "money.h"
 #include "ops.h"
@@ -35,7 +37,8 @@ static int payterms_open_from(struct ctx *ctx, int from)
 static int payterms_answer(struct ctx *ctx, int64_t employee)
 {
 	PGresult *res = ctx_sql(ctx,
-	                        "SELECT date_from, rate::text, pay_by, norm FROM employee_pay "
+	                        "SELECT date_from, rate::text, pay_by, norm, "
+	                        "district_coefficient::text, northern_percent FROM employee_pay "
 	                        "WHERE tenant_id = $1 AND employee_id = $2 ORDER BY date_from",
 	                        ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, employee));
 	json_object *list;
@@ -68,6 +71,11 @@ static int payterms_answer(struct ctx *ctx, int64_t employee)
 		              : strcmp(PQgetvalue(res, i, 3), "summed") == 0
 		                  ? "суммированная"
 		                  : "по каждому периоду");
+		if (!PQgetisnull(res, i, 4))
+			json_object_object_add(t, "district_coefficient",
+			                       json_tokener_parse(PQgetvalue(res, i, 4)));
+		if (!PQgetisnull(res, i, 5))
+			jsonx_set_int(t, "northern_percent", atoi(PQgetvalue(res, i, 5)));
 		json_object_array_add(list, t);
 	}
 	return 0;
@@ -87,12 +95,15 @@ int payterms_write(struct ctx *ctx, json_object *set, json_object *drop)
 	if (json_object_array_length(set) > 0 &&
 	    ctx_sql(
 	        ctx,
-	        "INSERT INTO employee_pay (tenant_id, employee_id, date_from, rate, pay_by, norm) "
-	        "SELECT $1, r.employee_id, r.date_from, r.rate, r.pay_by, r.norm FROM "
+	        "INSERT INTO employee_pay (tenant_id, employee_id, date_from, rate, pay_by, norm, "
+	        "district_coefficient, northern_percent) SELECT $1, r.employee_id, r.date_from, "
+	        "r.rate, r.pay_by, r.norm, r.district_coefficient, r.northern_percent FROM "
 	        "jsonb_to_recordset($2::jsonb) AS r(employee_id bigint, date_from date, rate "
-	        "numeric, pay_by text, norm text) ON CONFLICT (tenant_id, employee_id, date_from) "
-	        "DO UPDATE SET rate = EXCLUDED.rate, pay_by = EXCLUDED.pay_by, norm = "
-	        "EXCLUDED.norm",
+	        "numeric, pay_by text, norm text, district_coefficient numeric, northern_percent "
+	        "smallint) ON CONFLICT (tenant_id, employee_id, date_from) DO UPDATE SET rate = "
+	        "EXCLUDED.rate, pay_by = EXCLUDED.pay_by, norm = EXCLUDED.norm, "
+	        "district_coefficient = EXCLUDED.district_coefficient, northern_percent = "
+	        "EXCLUDED.northern_percent",
 	        ctx_i64(ctx, ctx->tenant_id), jsonx_dump(set, NULL)) == NULL)
 		return -1;
 	return 0;
@@ -133,6 +144,27 @@ static int payterms_set(struct ctx *ctx)
 		bad = ctx_field_code(ctx, "norm", "invalid",
 		                     "Норма: per_period (по графику каждого периода), summed "
 		                     "(суммированная) или пусто (как принято в организации)");
+	/* regional pay of the employee (payroll.md): coefficient 1..3, allowance % */
+	json_object *dv = jsonx_get(ctx->args, "district_coefficient");
+	int64_t north = -1;
+	int32_t district = 0;
+	if (dv && !json_object_is_type(dv, json_type_null) &&
+	    !(json_object_is_type(dv, json_type_string) && !*json_object_get_string(dv))) {
+		char t[32], *comma;
+		snprintf(t, sizeof(t), "%s", json_object_get_string(dv));
+		if ((comma = strchr(t, ',')) != NULL)
+			*comma = '.';
+		if (json_object_is_type(dv, json_type_boolean) || hours_parse(t, &district) < 0 ||
+		    district < 100 || district > 300)
+			bad = ctx_field_code(
+			    ctx, "district_coefficient", "invalid",
+			    "Районный коэффициент: от 1 до 3, например 1.15 или 1,5");
+	}
+	{
+		const char *nt = jsonx_get_str(ctx->args, "northern_percent");
+		if (!(nt && !*nt) && ctx_arg_int(ctx, "northern_percent", 0, 100, -1, &north) < 0)
+			bad = -1;
+	}
 	if (bad < 0)
 		return -1;
 	if (worktime_employee_check(ctx, employee, 1) < 0 || payterms_open_from(ctx, from) < 0)
@@ -147,6 +179,12 @@ static int payterms_set(struct ctx *ctx)
 		jsonx_set_str(row, "rate", text);
 		jsonx_set_str(row, "pay_by", pay_by);
 		jsonx_set_str(row, "norm", norm && *norm ? norm : NULL);
+		if (district)
+			jsonx_set_str(
+			    row, "district_coefficient",
+			    arena_printf(ctx->arena, "%d.%02d", district / 100, district % 100));
+		if (north >= 0)
+			jsonx_set_int(row, "northern_percent", north);
 		json_object_array_add(set, row);
 		if (payterms_write(ctx, set, drop) < 0)
 			return -1;
@@ -198,6 +236,10 @@ static const struct op_arg payterms_set_args[] = {
     {"norm", ARG_ENUM, 0, .values = payterms_norms,
      .hint = "Норма: per_period (по графику каждого периода), summed (суммированная) или "
              "пусто (как принято в организации)"},
+    /* regional pay of the employee; left out: the organization's */
+    {"district_coefficient", ARG_HOURS, 0, .max = 300,
+     .hint = "Районный коэффициент: от 1 до 3, например 1.15 или 1,5"},
+    {"northern_percent", ARG_INT, 0, .min = 0, .max = 100},
     ARG_END,
 };
 static const struct op_arg payterms_delete_args[] = {

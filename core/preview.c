@@ -1,6 +1,7 @@
 #include "preview.h"
 
 #include "date.h"
+#include "average.h"
 #include "hours.h"
 #include "money.h"
 #include "ndfl.h"
@@ -35,6 +36,11 @@ struct preview_ctx {
 	int has_ndfl;
 	struct ndfl_input ndfl;
 	struct ndfl_child children[PREVIEW_MAX_CHILDREN];
+	int custom_cal;     /* the scenario's own calendar object */
+	int provisional[8]; /* years of the Labor Code's provisional calendar used */
+	int nprovisional;
+	struct average_month history[12];
+	struct payroll_accrual accruals[PAYROLL_MAX_ACCRUALS];
 };
 
 static int preview_fail(struct preview_ctx *c, const char *field, const char *fmt, ...)
@@ -365,8 +371,10 @@ static int preview_calendar(struct preview_ctx *c, json_object *sc, const struct
 
 	if (preview_get(c, sc, "", "calendar", 0, &v) != 0)
 		return -1;
-	if (v != NULL && json_object_is_type(v, json_type_object))
+	if (v != NULL && json_object_is_type(v, json_type_object)) {
+		c->custom_cal = 1;
 		return preview_custom_calendar(c, v);
+	}
 	if (v != NULL && (!preview_is_string(v) || strcmp(json_object_get_string(v), "RU") != 0))
 		return preview_fail(c, "calendar",
 		                    "допустимо \"RU\" (производственный календарь РФ) или объект "
@@ -498,7 +506,9 @@ static int preview_schedules(struct preview_ctx *c, json_object *sc)
 
 static int preview_employee(struct preview_ctx *c, json_object *sc)
 {
-	static const char *const keys[] = {"rate", "pay_by", "hired", "dismissed", NULL};
+	static const char *const keys[] = {
+	    "rate", "pay_by", "hired", "dismissed", "district_coefficient", "northern_percent",
+	    NULL};
 	static const char *const pay_by[] = {"days", "hours", NULL};
 	struct payroll_terms *t = &c->in.terms;
 	json_object *o, *v;
@@ -524,6 +534,29 @@ static int preview_employee(struct preview_ctx *c, json_object *sc)
 		return -1;
 	if (t->hired != DATE_NONE && t->dismissed != DATE_NONE && t->dismissed < t->hired)
 		return preview_fail(c, "employee.dismissed", "дата увольнения раньше даты приёма");
+	/* regional pay (payroll.md "Regional pay"): coefficient 1..3, allowance 0..100 % */
+	if (preview_get(c, o, "employee", "district_coefficient", 0, &v) != 0)
+		return -1;
+	if (v != NULL) {
+		int32_t x;
+		const char *text = json_object_get_string(v);
+
+		if ((!preview_is_number(v) && !preview_is_string(v)) ||
+		    hours_parse(text, &x) != 0 || x < 100 || x > 300)
+			return preview_fail(c, "employee.district_coefficient",
+			                    "районный коэффициент: число от 1 до 3, не больше двух "
+			                    "знаков после точки (1.15, 1.5)");
+		c->in.district_x100 = x;
+	}
+	if (preview_get(c, o, "employee", "northern_percent", 0, &v) != 0)
+		return -1;
+	if (v != NULL) {
+		if (!json_object_is_type(v, json_type_int) || json_object_get_int64(v) < 0 ||
+		    json_object_get_int64(v) > 100)
+			return preview_fail(c, "employee.northern_percent",
+			                    "северная надбавка: целое число процентов от 0 до 100");
+		c->in.northern_percent = (int)json_object_get_int64(v);
+	}
 	if (t->hired != DATE_NONE && t->hired > c->last)
 		return preview_fail(c, "employee.hired",
 		                    "сотрудник принят после расчётного месяца");
@@ -635,6 +668,8 @@ static int preview_code(struct preview_ctx *c, json_object *v, const char *field
 static int preview_deviations(struct preview_ctx *c, json_object *sc)
 {
 	static const char *const day_keys[] = {"code", "from", "to", NULL};
+	static const char *const vacation_keys[] = {"code", "from", "to", "paid", NULL};
+	static const char *const sick_keys[] = {"code", "from", "to", "cause", NULL};
 	static const char *const hour_keys[] = {"code", "date", "hours", NULL};
 	json_object *arr;
 	int n, i;
@@ -661,8 +696,14 @@ static int preview_deviations(struct preview_ctx *c, json_object *sc)
 		if (preview_get(c, e, path, "code", 1, &v) || preview_code(c, v, f, &code))
 			return -1;
 		d->code = code->number;
+		d->paid = DATE_NONE;
 		if (code->cls == T13_CLASS_ABSENCE) {
-			if (preview_keys(c, e, path, day_keys))
+			int vacation = code->number == T13_OT || code->number == T13_OD;
+
+			if (preview_keys(c, e, path,
+			                 vacation                ? vacation_keys
+			                 : code->number == T13_B ? sick_keys
+			                                         : day_keys))
 				return -1;
 			preview_key(f, sizeof(f), path, "from");
 			if (preview_get(c, e, path, "from", 1, &v) ||
@@ -673,9 +714,35 @@ static int preview_deviations(struct preview_ctx *c, json_object *sc)
 				return -1;
 			if (d->to < d->from)
 				return preview_fail(c, f, "конец периода раньше начала");
+			if (d->to - d->from > 730)
+				return preview_fail(c, f, "период не длиннее двух лет");
+			preview_key(f, sizeof(f), path, "paid");
+			if (preview_get(c, e, path, "paid", 0, &v) ||
+			    (v != NULL && preview_date(c, v, f, &d->paid)))
+				return -1;
+			if (v != NULL && d->paid > d->from)
+				return preview_fail(
+				    c, f, "отпускные выплачивают не позже начала отпуска");
+			preview_key(f, sizeof(f), path, "cause");
+			if (preview_get(c, e, path, "cause", 0, &v))
+				return -1;
+			if (v != NULL) {
+				int k;
+
+				if (preview_choice(c, v, f, average_cause_names, &k))
+					return -1;
+				d->cause = (enum average_cause)k;
+			}
 			if (d->to < c->first || d->from > c->last) {
-				preview_key(f, sizeof(f), path, d->to < c->first ? "to" : "from");
-				return preview_fail(c, f, "период не задевает расчётный месяц");
+				/* a vacation paid in the month may lie after it (art. 136) */
+				int paid = d->paid != DATE_NONE ? d->paid : d->from - 3;
+
+				if (!vacation || paid < c->first || paid > c->last) {
+					preview_key(f, sizeof(f), path,
+					            d->to < c->first ? "to" : "from");
+					return preview_fail(c, f,
+					                    "период не задевает расчётный месяц");
+				}
 			}
 		} else if (code->cls == T13_CLASS_OVERTIME || code->cls == T13_CLASS_HOLIDAY_WORK ||
 		           code->cls == T13_CLASS_NIGHT) {
@@ -750,6 +817,212 @@ static int preview_timesheet(struct preview_ctx *c, json_object *sc)
 	return 0;
 }
 
+/* ---- history (vacation pay), sick, accruals ---- */
+
+static int preview_history(struct preview_ctx *c, json_object *sc)
+{
+	static const char *const keys[] = {"month", "earnings", "excluded_days", NULL};
+	json_object *arr;
+	int n;
+
+	if (preview_get(c, sc, "", "history", 0, &arr) != 0)
+		return -1;
+	if (arr == NULL)
+		return 0;
+	if (preview_array(c, arr, "history", 12, &n) != 0)
+		return -1;
+	if (n != 12)
+		return preview_fail(c, "history",
+		                    "ровно 12 месяцев перед месяцем начала отпуска, по порядку");
+	for (int i = 0; i < n; i++) {
+		json_object *e = json_object_array_get_idx(arr, (size_t)i), *v;
+		struct average_month *m = &c->history[i];
+		char path[32], f[64];
+		const char *s;
+		int days;
+
+		preview_idx(path, sizeof(path), "history", i);
+		if (preview_object(c, e, path, "{\"month\", \"earnings\", \"excluded_days\"}") ||
+		    preview_keys(c, e, path, keys))
+			return -1;
+		preview_key(f, sizeof(f), path, "month");
+		if (preview_get(c, e, path, "month", 1, &v))
+			return -1;
+		s = preview_is_string(v) ? json_object_get_string(v) : NULL;
+		if (s == NULL || date_parse_month(s, &m->year, &m->month) != 0)
+			return preview_fail(c, f, "ожидается месяц ГГГГ-ММ, например \"2024-07\"");
+		if (i > 0) {
+			int py = c->history[i - 1].year, pm = c->history[i - 1].month + 1;
+
+			if (pm == 13) {
+				pm = 1;
+				py++;
+			}
+			if (m->year != py || m->month != pm)
+				return preview_fail(c, f, "месяцы идут подряд, по порядку");
+		}
+		preview_key(f, sizeof(f), path, "earnings");
+		if (preview_get(c, e, path, "earnings", 1, &v) ||
+		    preview_money(c, v, f, &m->earnings))
+			return -1;
+		preview_key(f, sizeof(f), path, "excluded_days");
+		if (preview_get(c, e, path, "excluded_days", 1, &v))
+			return -1;
+		days = date_days_in_month(m->year, m->month);
+		if (!json_object_is_type(v, json_type_int) || json_object_get_int64(v) < 0 ||
+		    json_object_get_int64(v) > days)
+			return preview_fail(c, f, "целое число дней от 0 до %d", days);
+		m->excluded_days = (int)json_object_get_int64(v);
+	}
+	c->in.vacation_pay = 1;
+	c->in.history = c->history;
+	c->in.nhistory = n;
+	return 0;
+}
+
+static int preview_sick(struct preview_ctx *c, json_object *sc)
+{
+	static const char *const keys[] = {"insurance_years", "earnings", NULL};
+	json_object *o, *v;
+	int32_t years;
+
+	if (preview_get(c, sc, "", "sick", 0, &o) != 0)
+		return -1;
+	if (o == NULL)
+		return 0;
+	if (preview_object(c, o, "sick", "{\"insurance_years\", \"earnings\"}") ||
+	    preview_keys(c, o, "sick", keys) ||
+	    preview_get(c, o, "sick", "insurance_years", 1, &v) != 0)
+		return -1;
+	if (!preview_is_number(v) || hours_parse(json_object_get_string(v), &years) != 0 ||
+	    years > 10000)
+		return preview_fail(c, "sick.insurance_years",
+		                    "страховой стаж в годах: число от 0 до 100, не больше двух "
+		                    "знаков после точки (6.5)");
+	c->in.insurance_m100 = years * 12; /* hundredths of a year -> of a month */
+	if (preview_get(c, o, "sick", "earnings", 0, &v) != 0)
+		return -1;
+	if (v != NULL) {
+		if (preview_object(c, v, "sick.earnings", "{\"2023\": \"600000.00\", ...}"))
+			return -1;
+		json_object_object_foreach(v, key, val)
+		{
+			char f[64];
+			int64_t amount;
+			int y = 0;
+
+			preview_key(f, sizeof(f), "sick.earnings", key);
+			for (const char *p = key; *p; p++)
+				y = *p >= '0' && *p <= '9' && y < 100000 ? y * 10 + (*p - '0') : -1;
+			if (strlen(key) != 4 || y < DATE_MIN_YEAR || y > DATE_MAX_YEAR)
+				return preview_fail(c, f, "ключ — год, например \"2024\"");
+			if (preview_money(c, val, f, &amount) != 0)
+				return -1;
+			if (y == c->year - 2 || y == c->year - 1)
+				c->in.sick_earnings[y - (c->year - 2)] = amount;
+		}
+	}
+	c->in.sick_pay = 1;
+	return 0;
+}
+
+static int preview_accruals(struct preview_ctx *c, json_object *sc)
+{
+	static const char *const keys[] = {"kind", "date", "amount", "title", NULL};
+	static const char *const kinds[] = {"bonus", "material_aid", NULL};
+	json_object *arr;
+	int n;
+
+	if (preview_get(c, sc, "", "accruals", 0, &arr) != 0)
+		return -1;
+	if (arr == NULL)
+		return 0;
+	if (preview_array(c, arr, "accruals", PAYROLL_MAX_ACCRUALS, &n) != 0)
+		return -1;
+	for (int i = 0; i < n; i++) {
+		json_object *e = json_object_array_get_idx(arr, (size_t)i), *v;
+		struct payroll_accrual *a = &c->accruals[i];
+		char path[32], f[64];
+		int k;
+
+		preview_idx(path, sizeof(path), "accruals", i);
+		if (preview_object(c, e, path, "{\"kind\", \"date\", \"amount\", \"title\"}") ||
+		    preview_keys(c, e, path, keys))
+			return -1;
+		preview_key(f, sizeof(f), path, "kind");
+		if (preview_get(c, e, path, "kind", 1, &v) || preview_choice(c, v, f, kinds, &k))
+			return -1;
+		a->kind = k ? PAYROLL_LINE_MATERIAL_AID : PAYROLL_LINE_BONUS;
+		preview_key(f, sizeof(f), path, "date");
+		a->date = c->first;
+		if (preview_get(c, e, path, "date", 0, &v) ||
+		    (v != NULL && preview_date_in_month(c, v, f, &a->date)))
+			return -1;
+		preview_key(f, sizeof(f), path, "amount");
+		if (preview_get(c, e, path, "amount", 1, &v) || preview_money(c, v, f, &a->amount))
+			return -1;
+		preview_key(f, sizeof(f), path, "title");
+		if (preview_get(c, e, path, "title", 0, &v) ||
+		    (v != NULL && preview_string(c, v, f, "название", &a->title)))
+			return -1;
+	}
+	c->in.accruals = c->accruals;
+	c->in.naccruals = n;
+	return 0;
+}
+
+/* The calendar covers the month and every vacation paid in it: a year after
+ * the last official one is the Labor Code's provisional calendar (marked in
+ * the output); a custom calendar gets plain weeks. */
+static int preview_cover(struct preview_ctx *c)
+{
+	int years[2 + 2 * 16], n = 0;
+
+	years[n++] = c->year;
+	for (int i = 0; i < c->in.ndeviations && n + 2 <= (int)(sizeof(years) / sizeof(years[0]));
+	     i++) {
+		const struct payroll_deviation *d = &c->in.deviations[i];
+
+		if (d->code != T13_OT && d->code != T13_OD)
+			continue;
+		years[n++] = date_year(d->from);
+		years[n++] = date_year(d->to);
+	}
+	for (int i = 0; i < n; i++) {
+		int rc;
+
+		if (c->custom_cal) {
+			calendar_add_default_year(c->own_cal, years[i]);
+			continue;
+		}
+		if (c->cal == NULL)
+			return 0; /* the caller has no Russian calendar: the engine says so */
+		if (calendar_has_year(c->cal, years[i]) &&
+		    !calendar_is_provisional(c->cal, years[i]))
+			continue;
+		if (c->own_cal == NULL) {
+			c->own_cal = calendar_copy(c->cal);
+			c->cal = c->own_cal;
+		}
+		rc = calendar_cover(c->own_cal, years[i]);
+		if (rc < 0) {
+			char msg[CALENDAR_NOTE_BUFSZ];
+
+			calendar_missing_note(years[i], msg, sizeof(msg));
+			return preview_fail(c, "calendar", "%s", msg);
+		}
+		if (rc == 1) {
+			int seen = 0;
+
+			for (int k = 0; k < c->nprovisional; k++)
+				seen |= c->provisional[k] == years[i];
+			if (!seen && c->nprovisional < 8)
+				c->provisional[c->nprovisional++] = years[i];
+		}
+	}
+	return 0;
+}
+
 /* ---- ndfl ---- */
 
 static int preview_ndfl(struct preview_ctx *c, json_object *sc)
@@ -771,9 +1044,7 @@ static int preview_ndfl(struct preview_ctx *c, json_object *sc)
 	                   "\"sole_parent\"}") ||
 	    preview_keys(c, o, "ndfl", keys))
 		return -1;
-	if (c->year < 2025)
-		return preview_fail(c, "ndfl",
-		                    "НДФЛ считается по шкале с 2025 года; месяц сценария раньше");
+	c->ndfl.year = c->year; /* the scale, child amounts and limit of the year (ndfl.h) */
 	for (i = 0; i < 3; i++) {
 		char f[64];
 
@@ -830,21 +1101,29 @@ static int preview_engine_error(struct preview_ctx *c, const struct payroll_erro
 		snprintf(f, sizeof(f), "assignments[%d]", c->assign_src[pe->index]);
 	} else if (strcmp(field, "schedules") == 0 && pe->index >= 0) {
 		snprintf(f, sizeof(f), "schedules.%s", c->schedules[pe->index].name);
-	} else if ((strcmp(field, "deviations") == 0 || strcmp(field, "timesheet") == 0) &&
+	} else if ((strcmp(field, "deviations") == 0 || strcmp(field, "timesheet") == 0 ||
+	            strcmp(field, "accruals") == 0) &&
 	           pe->index >= 0) {
 		snprintf(f, sizeof(f), "%s[%d]%s", field, pe->index,
 		         pe->code == PAYROLL_E_DAY_HOURS     ? ".hours"
 		         : pe->code == PAYROLL_E_NO_SCHEDULE ? ".date"
 		                                             : "");
+	} else if (strcmp(field, "sick") == 0 && pe->index >= 0) {
+		snprintf(f, sizeof(f), "deviations[%d]", pe->index);
 	} else if (strcmp(field, "rate") == 0 || strcmp(field, "pay_by") == 0 ||
 	           strcmp(field, "hired") == 0 || strcmp(field, "dismissed") == 0) {
 		snprintf(f, sizeof(f), "employee.%s", field);
+	} else if (strcmp(field, "regional") == 0) {
+		snprintf(f, sizeof(f), "employee.district_coefficient");
 	} else {
 		snprintf(f, sizeof(f), "%s", field);
 	}
-	if (pe->code == PAYROLL_E_CALENDAR && c->own_cal == NULL)
-		return preview_fail(c, "calendar",
-		                    "производственный календарь РФ на %d год не загружен", c->year);
+	if (pe->code == PAYROLL_E_CALENDAR && !c->custom_cal)
+		return preview_fail(c, "calendar", "%s",
+		                    strstr(pe->message, "календарь")
+		                        ? pe->message
+		                        : "производственный календарь РФ "
+		                          "не загружен");
 	return preview_fail(c, f, "%s", pe->message);
 }
 
@@ -876,7 +1155,7 @@ static void preview_add_date(json_object *o, const char *key, int d)
 }
 
 static json_object *preview_output(const struct preview_ctx *c, const struct payroll_result *r,
-                                   const struct ndfl_result *nr)
+                                   const struct ndfl_result *nr, int64_t ndfl_income)
 {
 	json_object *out = json_object_new_object(), *lines = json_object_new_array();
 	char m[DATE_MONTH_BUFSZ];
@@ -890,7 +1169,8 @@ static json_object *preview_output(const struct preview_ctx *c, const struct pay
 
 		json_object_object_add(o, "kind",
 		                       json_object_new_string(payroll_line_kind_name(l->kind)));
-		if (l->kind == PAYROLL_LINE_SALARY) {
+		switch (l->kind) {
+		case PAYROLL_LINE_SALARY:
 			preview_add_date(o, "from", l->from);
 			preview_add_date(o, "to", l->to);
 			json_object_object_add(
@@ -903,11 +1183,47 @@ static json_object *preview_output(const struct preview_ctx *c, const struct pay
 			json_object_object_add(o, "worked_hours",
 			                       preview_json_hours(l->worked_hours));
 			json_object_object_add(o, "norm_hours", preview_json_hours(l->norm_hours));
-		} else {
+			break;
+		case PAYROLL_LINE_OVERTIME:
+		case PAYROLL_LINE_HOLIDAY_WORK:
+		case PAYROLL_LINE_NIGHT:
 			preview_add_date(o, "date", l->from);
 			json_object_object_add(o, "hours", preview_json_hours(l->hours));
+			break;
+		case PAYROLL_LINE_BONUS:
+		case PAYROLL_LINE_MATERIAL_AID:
+			preview_add_date(o, "date", l->from);
+			if (l->title)
+				json_object_object_add(o, "title",
+				                       json_object_new_string(l->title));
+			break;
+		case PAYROLL_LINE_DISTRICT:
+		case PAYROLL_LINE_NORTHERN:
+			json_object_object_add(o, "percent", json_object_new_int(l->percent));
+			break;
+		case PAYROLL_LINE_VACATION_PAY:
+			preview_add_date(o, "from", l->from);
+			preview_add_date(o, "to", l->to);
+			json_object_object_add(o, "days", json_object_new_int(l->days));
+			preview_add_money(o, "average_daily", l->average);
+			break;
+		case PAYROLL_LINE_SICK_PAY:
+			preview_add_date(o, "from", l->from);
+			preview_add_date(o, "to", l->to);
+			json_object_object_add(o, "days", json_object_new_int(l->days));
+			preview_add_money(o, "average_daily", l->average);
+			json_object_object_add(o, "percent", json_object_new_int(l->percent));
+			preview_add_money(o, "daily", l->daily);
+			break;
+		case PAYROLL_LINE_COMPENSATION:
+			preview_add_money(o, "average_daily", l->average);
+			break;
 		}
 		preview_add_money(o, "amount", l->amount);
+		if (l->kind == PAYROLL_LINE_SICK_PAY &&
+		    (i == 0 || r->lines[i - 1].kind != PAYROLL_LINE_SICK_PAY ||
+		     r->lines[i - 1].source != l->source))
+			json_object_object_add(o, "fund_days", json_object_new_int(l->fund_days));
 		json_object_array_add(lines, o);
 	}
 	json_object_object_add(out, "lines", lines);
@@ -915,12 +1231,24 @@ static json_object *preview_output(const struct preview_ctx *c, const struct pay
 	if (nr != NULL) {
 		json_object *n = json_object_new_object();
 
-		preview_add_money(n, "income", r->total);
+		preview_add_money(n, "income", ndfl_income);
 		preview_add_money(n, "deduction", nr->deduction);
 		preview_add_money(n, "base_ytd", nr->base_ytd);
 		preview_add_money(n, "tax", nr->tax);
 		json_object_object_add(out, "ndfl", n);
 		preview_add_money(out, "net", r->total - nr->tax);
+	}
+	if (c->nprovisional > 0) {
+		json_object *years = json_object_new_array(), *w = json_object_new_array();
+		char msg[CALENDAR_NOTE_BUFSZ];
+
+		for (i = 0; i < c->nprovisional; i++) {
+			json_object_array_add(years, json_object_new_int(c->provisional[i]));
+			calendar_provisional_note(c->provisional[i], msg, sizeof(msg));
+			json_object_array_add(w, json_object_new_string(msg));
+		}
+		json_object_object_add(out, "provisional_calendar", years);
+		json_object_object_add(out, "warnings", w);
 	}
 	return out;
 }
@@ -940,9 +1268,9 @@ static void preview_ctx_free(struct preview_ctx *c)
 int preview_run(json_object *scenario, const struct calendar *ru, const struct preview_options *opt,
                 json_object **out, struct preview_error *err)
 {
-	static const char *const keys[] = {"month",       "calendar", "schedules",  "employee",
-	                                   "assignments", "norm",     "deviations", "timesheet",
-	                                   "ndfl",        NULL};
+	static const char *const keys[] = {
+	    "month",     "calendar", "schedules", "employee", "assignments", "norm", "deviations",
+	    "timesheet", "ndfl",     "history",   "sick",     "accruals",    NULL};
 	struct preview_ctx *c = calloc(1, sizeof(*c));
 	struct payroll_result *r = NULL;
 	struct payroll_error pe;
@@ -963,7 +1291,9 @@ int preview_run(json_object *scenario, const struct calendar *ru, const struct p
 	    preview_calendar(c, scenario, ru) || preview_schedules(c, scenario) ||
 	    preview_employee(c, scenario) || preview_assignments(c, scenario) ||
 	    preview_norm(c, scenario) || preview_deviations(c, scenario) ||
-	    preview_timesheet(c, scenario) || preview_ndfl(c, scenario))
+	    preview_timesheet(c, scenario) || preview_ndfl(c, scenario) ||
+	    preview_history(c, scenario) || preview_sick(c, scenario) ||
+	    preview_accruals(c, scenario) || preview_cover(c))
 		goto done;
 	c->in.year = c->year;
 	c->in.month = c->month;
@@ -979,13 +1309,20 @@ int preview_run(json_object *scenario, const struct calendar *ru, const struct p
 		goto done;
 	}
 	if (c->has_ndfl) {
-		c->ndfl.income = r->total;
+		/* material aid up to 4 000 a year is not income (Tax Code art. 217
+		 * item 28); the scenario's year so far has none */
+		int64_t aid = 0;
+
+		for (int i = 0; i < r->nlines; i++)
+			if (r->lines[i].kind == PAYROLL_LINE_MATERIAL_AID)
+				aid += r->lines[i].amount;
+		c->ndfl.income = r->total - (aid < 400000 ? aid : 400000);
 		if (ndfl_month(&c->ndfl, &nr) != 0) {
 			preview_fail(c, "ndfl", "НДФЛ не рассчитать: суммы вне допустимого");
 			goto done;
 		}
 	}
-	*out = preview_output(c, r, c->has_ndfl ? &nr : NULL);
+	*out = preview_output(c, r, c->has_ndfl ? &nr : NULL, c->ndfl.income);
 	rc = 0;
 done:
 	free(r);

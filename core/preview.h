@@ -63,7 +63,7 @@ struct preview_options {
 
 struct preview_error {
 	char field[128];
-	char message[320];
+	char message[512];
 };
 
 /*

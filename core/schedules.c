@@ -17,6 +17,7 @@
 #include "jsonx.h"
 #include "log.h"
 #include "ops.h"
+#include "org.h"
 #include "payrun.h"
 #include "ru.h"
 #include "worktime.h"
@@ -347,6 +348,8 @@ static int schedules_create(struct ctx *ctx)
 	    audit_log(ctx, "schedules.created", 1, "schedule", PQgetvalue(res, 0, 0), NULL) < 0)
 		return -1;
 	ctx->status = 201;
+	/* the new schedule's id beside it (what a client creating one needs first) */
+	jsonx_set_int(ctx_result(ctx), "id", atoll(PQgetvalue(res, 0, 0)));
 	json_object_object_add(ctx_result(ctx), "schedule", schedules_json(ctx, res, 0));
 	return 0;
 }
@@ -406,12 +409,12 @@ static int schedules_days(struct ctx *ctx)
 	int64_t id, year;
 	int first, last, ndays_year = 0;
 	int32_t hours_year = 0, night_year = 0;
-	time_t now = time(NULL);
-	struct tm tm;
+	int today;
 
-	gmtime_r(&now, &tm);
+	if ((today = org_today(ctx)) == DATE_NONE)
+		return -1;
 	if (ctx_arg_int(ctx, "id", 1, INT64_MAX, CTX_REQUIRED, &id) < 0 ||
-	    ctx_arg_int(ctx, "year", DATE_MIN_YEAR, DATE_MAX_YEAR, tm.tm_year + 1900, &year) < 0 ||
+	    ctx_arg_int(ctx, "year", DATE_MIN_YEAR, DATE_MAX_YEAR, date_year(today), &year) < 0 ||
 	    (res = schedules_fetch(ctx, id)) == NULL ||
 	    schedules_from_row(ctx, PQgetvalue(res, 0, 2), PQgetvalue(res, 0, 3),
 	                       PQgetisnull(res, 0, 4) ? NULL : PQgetvalue(res, 0, 4),
@@ -423,9 +426,12 @@ static int schedules_days(struct ctx *ctx)
 		return -1;
 	first = date_from_ymd((int)year, 1, 1);
 	last = date_from_ymd((int)year, 12, 31);
+	if (cal != NULL && worktime_cover(ctx, cal, (int)year, (int)year, NULL, NULL, "year") < 0)
+		return -1;
 	if (schedule_fill(&s, cal, first, last, days) < 0)
 		return ctx_field_code(ctx, "year", "calendar",
-		                      "Производственный календарь на %lld год не заполнен",
+		                      "Производственный календарь на %lld год не загружен: "
+		                      "импортируйте его на странице «Производственные календари»",
 		                      (long long)year);
 	r = ctx_result(ctx);
 	json_object_object_add(r, "schedule", schedules_json(ctx, res, 0));

@@ -130,3 +130,35 @@ const struct t13_code *t13_get(int number)
 		return NULL;
 	return &t13_codes[number - 1];
 }
+
+int t13_average_excluded(int number)
+{
+	switch (number) {
+	case T13_B:
+	case T13_T:
+	case T13_R:
+	case T13_OZH:
+	case T13_OT:
+	case T13_OD:
+	case T13_U:
+	case T13_UD:
+	case T13_DO:
+	case T13_OZ:
+	case T13_DB:
+	case T13_K:
+	case T13_PK:
+	case T13_PM:
+	case T13_G:
+	case T13_OV:
+	case T13_NV:
+	case T13_RP:
+	case T13_NP:
+	case T13_NO:
+	case T13_NB:
+	case T13_ZB:
+	case T13_NN:
+		return 1;
+	default:
+		return 0;
+	}
+}

@@ -81,4 +81,12 @@ int t13_normalize(const char *in, char *out, size_t n);
 /* The code for a number 1..36, or NULL. */
 const struct t13_code *t13_get(int number);
 
+/*
+ * 1 for the codes whose days are excluded from the period of average
+ * earnings (decree 922 item 5, payroll.md "Vacation pay"): Б, Т, Р, ОЖ, ОТ,
+ * ОД, У, УД, ДО, ОЗ, ДБ, К, ПК, ПМ, Г, ОВ, НВ, РП, НП, НО, НБ, ЗБ, and НН
+ * until it is clarified. Truancy (ПР) is not excluded.
+ */
+int t13_average_excluded(int number);
+
 #endif

@@ -106,6 +106,27 @@ static int t13_by_name(const void *a, const void *b)
 	return c ? c : (x->id > y->id) - (x->id < y->id);
 }
 
+/* A month the one set of rules refuses for someone (documents or rows that
+ * may not share a date, saved before the rule): 422 naming each employee
+ * and the date, rather than a form that disagrees with the payroll. */
+static int t13_check(struct ctx *ctx, const struct worktime_month *m)
+{
+	int bad = 0;
+
+	for (int i = 0; i < m->n; i++)
+		if (m->emp[i].error != NULL)
+			bad = ctx_field_code(
+			    ctx,
+			    arena_printf(ctx->arena, "employees.%lld", (long long)m->emp[i].id),
+			    "clash", "%s: %s", m->emp[i].full_name, m->emp[i].error);
+	if (bad < 0)
+		return ctx_fail(
+		    ctx, PROTO_ERR_validation,
+		    "Табель не построить: документы или строки табеля противоречат друг "
+		    "другу; исправьте их (поля называют сотрудника и дату)");
+	return 0;
+}
+
 static int t13_load(struct ctx *ctx, struct worktime_month *m)
 {
 	int year, month, nids;
@@ -123,7 +144,8 @@ static int t13_load(struct ctx *ctx, struct worktime_month *m)
 	}
 	if (t13_ids(ctx, &ids, &nids) < 0)
 		return -1;
-	if (worktime_month_load(ctx, year, month, ids, nids, WORKTIME_POSTED, m) < 0)
+	if (worktime_month_load(ctx, year, month, ids, nids, WORKTIME_POSTED, m) < 0 ||
+	    t13_check(ctx, m) < 0)
 		return -1;
 	qsort(m->emp, (size_t)m->n, sizeof(m->emp[0]), t13_by_name);
 	return 0;
@@ -232,6 +254,7 @@ static int t13_get_op(struct ctx *ctx)
 	t13_month_json(ctx, &m, r);
 	if (t13_document_json(ctx, &m, r) < 0)
 		return -1;
+	worktime_note_calendar(ctx, &m, r);
 	list = json_object_new_array();
 	json_object_object_add(r, "employees", list);
 	for (int i = 0; i < m.n; i++) {
@@ -281,10 +304,12 @@ static int t13_mine_op(struct ctx *ctx)
 		return ctx_fail(ctx, PROTO_ERR_not_found,
 		                "Кабинет не связан с сотрудником: табеля нет");
 	if (worktime_arg_month(ctx, "month", &year, &month) < 0 ||
-	    worktime_month_load(ctx, year, month, &ctx->employee_id, 1, WORKTIME_POSTED, &m) < 0)
+	    worktime_month_load(ctx, year, month, &ctx->employee_id, 1, WORKTIME_POSTED, &m) < 0 ||
+	    t13_check(ctx, &m) < 0)
 		return -1;
 	r = ctx_result(ctx);
 	t13_month_json(ctx, &m, r);
+	worktime_note_calendar(ctx, &m, r);
 	json_object_object_add(r, "employee", t13_employee_json(ctx, &m, &m.emp[0]));
 	return t13_day_kinds(ctx, &m, jsonx_get(jsonx_get(r, "employee"), "days"));
 }

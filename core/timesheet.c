@@ -295,7 +295,7 @@ static int timesheet_put_month(struct ctx *ctx, const struct timesheet_doc *doc,
 static int timesheet_month_open(struct ctx *ctx, const struct timesheet_doc *doc)
 {
 	return payrun_check_open(ctx, date_month_first(doc->year, doc->month),
-				 date_month_last(doc->year, doc->month));
+	                         date_month_last(doc->year, doc->month));
 }
 
 static int timesheet_fill(struct ctx *ctx)
@@ -318,6 +318,8 @@ static int timesheet_fill(struct ctx *ctx)
 		                      "За %s сотрудник не работал в организации (даты приёма и "
 		                      "увольнения)",
 		                      doc.month_title);
+	if (e->error != NULL)
+		return ctx_field_code(ctx, "month", "clash", "%s", e->error);
 	if (e->uncovered != DATE_NONE || planned == 0)
 		return ctx_field_code(ctx, "month", "no_schedule",
 		                      "Нет графика работы на %s: назначьте сотруднику график или "
@@ -353,7 +355,8 @@ static int timesheet_fill_all(struct ctx *ctx)
 	PGresult *res;
 
 	if (worktime_arg_month(ctx, "month", &year, &month) < 0 ||
-	    payrun_check_open(ctx, date_month_first(year, month), date_month_last(year, month)) < 0 ||
+	    payrun_check_open(ctx, date_month_first(year, month), date_month_last(year, month)) <
+	        0 ||
 	    worktime_month_load(ctx, year, month, NULL, 0, 0, &m) < 0) {
 		json_object_put(skipped);
 		return -1;
@@ -370,15 +373,18 @@ static int timesheet_fill_all(struct ctx *ctx)
 		int planned = 0;
 		for (int d = 0; d < m.ndays; d++)
 			planned += (e->days[d].flags & WORKDAY_PLANNED) != 0;
-		if (e->uncovered != DATE_NONE || planned == 0) {
+		if (e->error != NULL || e->uncovered != DATE_NONE || planned == 0) {
 			json_object *o = json_object_new_object();
 			jsonx_set_int(o, "employee_id", e->id);
 			jsonx_set_str(o, "full_name", e->full_name);
-			jsonx_set_str(o, "reason",
-			              arena_printf(ctx->arena, "Нет графика работы на %s",
-			                           e->uncovered != DATE_NONE
-			                               ? worktime_date_ru(ctx, e->uncovered)
-			                               : arena_strndup(ctx->arena, first, 7)));
+			jsonx_set_str(
+			    o, "reason",
+			    e->error != NULL
+			        ? e->error
+			        : arena_printf(ctx->arena, "Нет графика работы на %s",
+			                       e->uncovered != DATE_NONE
+			                           ? worktime_date_ru(ctx, e->uncovered)
+			                           : arena_strndup(ctx->arena, first, 7)));
 			json_object_array_add(skipped, o);
 			continue;
 		}
@@ -509,6 +515,18 @@ static int timesheet_read_rows(struct ctx *ctx, json_object *list, int i, struct
 	if (bad == 0 && sum > 2400)
 		bad = ctx_field_code(ctx, arena_printf(ctx->arena, "days[%d].rows", i), "hours",
 		                     "За день получается больше 24 часов");
+	if (bad == 0) {
+		int codes[WORKDAY_MAX_ROWS], a, b;
+
+		for (int k = 0; k < *n; k++)
+			codes[k] = rows[k].code;
+		if (workday_clash(codes, *n, &a, &b) < 0)
+			bad = ctx_field_code(ctx, arena_printf(ctx->arena, "days[%d].rows", i),
+			                     "clash",
+			                     "Код %s — целый день, он не ставится в один день с "
+			                     "кодом %s",
+			                     t13_get(a)->letter, t13_get(b)->letter);
+	}
 	return bad;
 }
 
@@ -620,6 +638,22 @@ static int timesheet_save_days(struct ctx *ctx, json_object *days)
 	}
 	if (bad < 0)
 		return -1;
+	/* rows outside the employment period are refused naming the date */
+	{
+		int hired, dismissed;
+
+		if (worktime_employment(ctx, doc.employee, &hired, &dismissed) < 0)
+			return -1;
+		for (int i = 0; i < n; i++)
+			if (nrows[i] > 0 && ((hired != DATE_NONE && dates[i] < hired) ||
+			                     (dismissed != DATE_NONE && dates[i] > dismissed)))
+				bad = ctx_field_code(
+				    ctx, arena_printf(ctx->arena, "days[%d].date", i), "employment",
+				    "%s",
+				    worktime_outside_employment(ctx, dates[i], hired, dismissed));
+		if (bad < 0)
+			return -1;
+	}
 	if (timesheet_find(ctx, &doc, 1) < 0 || timesheet_not_posted(ctx, &doc) < 0)
 		return -1;
 	if (timesheet_cleared_days_off(ctx, &doc, dates, rows, nrows, n) < 0)
@@ -685,6 +719,28 @@ static int timesheet_save(struct ctx *ctx)
 	return timesheet_save_days(ctx, jsonx_get(ctx->args, "days"));
 }
 
+/* POST /api/admin/timesheets/{employee_id}/{month}/refill: a posted
+ * timesheet that a later document contradicts (issue 11 5a.3) is unposted and
+ * filled again from the schedule and the documents, left as a draft to check
+ * and post. */
+static int timesheet_refill(struct ctx *ctx)
+{
+	struct timesheet_doc doc;
+
+	if (timesheet_args(ctx, &doc) < 0 || timesheet_month_open(ctx, &doc) < 0 ||
+	    timesheet_find(ctx, &doc, 0) < 0)
+		return -1;
+	if (doc.id != 0 && doc.posted &&
+	    (ctx_sql(ctx,
+	             "UPDATE timesheets SET status = 'draft', posted_at = NULL, posted_by = NULL "
+	             "WHERE tenant_id = $1 AND id = $2",
+	             ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, doc.id)) == NULL ||
+	     audit_log(ctx, "timesheets.unposted", 1, "timesheet", ctx_i64(ctx, doc.id),
+	               audit_detail("month", doc.month_text)) < 0))
+		return -1;
+	return timesheet_fill(ctx);
+}
+
 static int timesheet_post(struct ctx *ctx)
 {
 	return timesheet_set_status(ctx, 1);
@@ -710,9 +766,11 @@ static int timesheet_action(struct ctx *ctx)
 		return timesheet_post(ctx);
 	if (strcmp(action, "unpost") == 0)
 		return timesheet_unpost(ctx);
+	if (strcmp(action, "refill") == 0)
+		return timesheet_refill(ctx);
 	if (strcmp(action, "set") != 0)
 		return ctx_field_code(ctx, "action", "invalid",
-		                      "Действие: fill, post, unpost или set");
+		                      "Действие: fill, post, unpost, refill или set");
 
 	const char *code = jsonx_get_str(ctx->args, "code");
 	json_object *days = arena_own(ctx->arena, json_object_new_array());
@@ -762,6 +820,7 @@ const struct op timesheet_ops[] = {
     {"timesheets.save", OP_ADMIN, timesheet_save, OP_WRITE, timesheet_save_args},
     {"timesheets.post", OP_ADMIN, timesheet_post, OP_WRITE, timesheet_doc_args},
     {"timesheets.unpost", OP_ADMIN, timesheet_unpost, OP_WRITE, timesheet_doc_args},
+    {"timesheets.refill", OP_ADMIN, timesheet_refill, OP_WRITE, timesheet_doc_args},
     {"timesheets.action", OP_ADMIN, timesheet_action, OP_WRITE, timesheet_action_args},
     {NULL, 0, NULL, 0, NULL},
 };

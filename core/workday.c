@@ -43,7 +43,7 @@ void workday_remove(struct workday *d, int code)
 void workday_plan(struct workday *d)
 {
 	if (d->plan_hours > 0) {
-		workday_add(d, T13_YA, d->plan_hours);
+		workday_add(d, (d->flags & WORKDAY_HOLIDAY) ? T13_RV : T13_YA, d->plan_hours);
 		if (d->plan_night > 0)
 			workday_add(d, T13_N, d->plan_night);
 	} else {
@@ -59,9 +59,45 @@ void workday_deviation(struct workday *d, int code, int whole, int32_t hours, in
 		workday_add(d, code, 0);
 		return;
 	}
-	if (code == T13_RV)
+	if (code == T13_RV) {
+		/* planned holiday hours (payroll.md): the documents add only what
+		 * goes beyond them */
+		int32_t planned =
+		    (d->flags & WORKDAY_HOLIDAY) && d->deviation_id == 0 ? d->plan_hours : 0;
+		int32_t before = d->rv_docs > planned ? d->rv_docs - planned : 0;
+		int32_t after;
+
+		d->rv_docs += hours;
+		after = d->rv_docs > planned ? d->rv_docs - planned : 0;
 		workday_remove(d, T13_V);
+		if (after > before)
+			workday_add(d, T13_RV, after - before);
+		return;
+	}
 	workday_add(d, code, hours);
+}
+
+int workday_whole_day_code(int code)
+{
+	const struct t13_code *c = t13_get(code);
+
+	return c != NULL && c->cls == T13_CLASS_ABSENCE;
+}
+
+int workday_clash(const int *codes, int n, int *a, int *b)
+{
+	for (int i = 0; i < n; i++) {
+		if (!workday_whole_day_code(codes[i]))
+			continue;
+		for (int j = 0; j < n; j++) {
+			if (j == i)
+				continue;
+			*a = codes[i];
+			*b = codes[j];
+			return -1;
+		}
+	}
+	return 0;
 }
 
 int workday_worked_code(int code)

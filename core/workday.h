@@ -3,12 +3,22 @@
  * hours), made from the plan and the deviation documents, and the form's
  * totals over a month of such days. Pure: no database, no allocation.
  *
- * The rules (shared by timesheet filling and the T-13 report, worktime.h):
+ * The rules (the payroll engine builds every day of a month with them,
+ * payroll_days(); the timesheet filling and the T-13 report show them):
  *  - a planned day with hours gives Я with the day's hours and, when it has
  *    night hours, Н with them (Н counts hours inside the day's work, as in
  *    1C and payroll.h); a planned day without hours gives В;
+ *  - planned hours on a non-working public holiday (WORKDAY_HOLIDAY: a
+ *    schedule that ignores holidays, payroll.md "Holiday work planned by the
+ *    schedule") give РВ with those hours instead of Я;
  *  - a whole-day deviation replaces the day's rows with its code (hours 0);
- *  - hour deviations add С, РВ (which replaces В) and Н hours to the day.
+ *  - hour deviations add С, РВ (which replaces В) and Н hours to the day; an
+ *    РВ document on a day with planned holiday hours adds only its hours
+ *    beyond the planned ones (8 h planned + an РВ document of 8 h is РВ 8).
+ * Which codes may share a date (one rule for documents, timesheet rows and
+ * the loader, workday_clash()): a whole-day code - an absence (Б, ОТ, ДО,
+ * К, ...) or В - stands alone; the hour codes (Я, ВМ, Н, РВ, С and the
+ * shortened-time codes ЛЧ, НС, УВ) combine with each other.
  * Totals: worked days and hours for days 1-15, 16-end and the month (Я, ВМ,
  * РВ and С hours; a day with hours of any of them is a worked day), days and hours
  * of each absence or partial code, and the days off (В).
@@ -27,6 +37,7 @@
 #define WORKDAY_EMPLOYED 0x1u /* between hired and dismissed */
 #define WORKDAY_PLANNED  0x2u /* a schedule covers the date */
 #define WORKDAY_PAID_OFF 0x4u /* a paid non-working day of the calendar */
+#define WORKDAY_HOLIDAY  0x8u /* a non-working public holiday of the employee's calendar */
 
 struct workday_row {
 	int code; /* T13_* */
@@ -38,6 +49,7 @@ struct workday {
 	unsigned flags;
 	int32_t plan_hours, plan_night; /* hundredths */
 	int64_t deviation_id;           /* the whole-day deviation, 0 if none */
+	int32_t rv_docs;                /* hours of РВ documents on the date */
 	int nrows;
 	struct workday_row rows[WORKDAY_MAX_ROWS];
 };
@@ -61,6 +73,13 @@ void workday_remove(struct workday *d, int code);
 void workday_plan(struct workday *d);
 /* Applies a deviation document: whole (code, id) or hours of code. */
 void workday_deviation(struct workday *d, int code, int whole, int32_t hours, int64_t id);
+
+/* 1 for a whole-day code: the absence codes and В (t13.h). */
+int workday_whole_day_code(int code);
+/* The rule for which codes may share a date: 0 when codes[0..n) may, else
+ * -1 with *a and *b two codes that may not (a whole-day code with another
+ * code). */
+int workday_clash(const int *codes, int n, int *a, int *b);
 
 /* 1 for the codes of worked time in the totals: Я, ВМ, РВ, С. */
 int workday_worked_code(int code);

@@ -9,6 +9,8 @@
 #include "jsonx.h"
 #include "log.h"
 #include "schedules.h"
+#include "average.h"
+#include "calendars.h"
 #include "t13.h"
 
 #include <stdio.h>
@@ -167,6 +169,50 @@ int worktime_employee_check(struct ctx *ctx, int64_t id, int lock)
 	return 0;
 }
 
+struct calendar *worktime_employee_calendar(struct ctx *ctx, int64_t employee, int first, int last)
+{
+	struct calendar *cal;
+	PGresult *res = ctx_sql(
+	    ctx,
+	    "SELECT coalesce(s.calendar_id, 0) FROM schedule_assignments a JOIN schedules s ON "
+	    "s.tenant_id = a.tenant_id AND s.id = a.schedule_id WHERE a.tenant_id = $1 AND "
+	    "a.employee_id = $2 ORDER BY a.date_from <= $3::date DESC, "
+	    "CASE WHEN a.date_from <= $3::date THEN a.date_from END DESC, a.date_from LIMIT 1",
+	    ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, employee), worktime_date_iso(ctx, first));
+
+	if (res == NULL)
+		return NULL;
+	cal = calendars_load(ctx, PQntuples(res) ? atoll(PQgetvalue(res, 0, 0)) : 0);
+	if (cal == NULL ||
+	    worktime_cover(ctx, cal, date_year(first), date_year(last), NULL, NULL, "calendar") < 0)
+		return NULL;
+	return cal;
+}
+
+int worktime_employment(struct ctx *ctx, int64_t id, int *hired, int *dismissed)
+{
+	PGresult *res =
+	    ctx_sql(ctx, "SELECT hired, dismissed FROM employees WHERE tenant_id = $1 AND id = $2",
+	            ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, id));
+
+	if (res == NULL)
+		return -1;
+	if (PQntuples(res) == 0)
+		return ctx_fail(ctx, PROTO_ERR_not_found, "Сотрудник не найден");
+	*hired = worktime_pg_date(res, 0, 0);
+	*dismissed = worktime_pg_date(res, 0, 1);
+	return 0;
+}
+
+const char *worktime_outside_employment(struct ctx *ctx, int date, int hired, int dismissed)
+{
+	if (hired != DATE_NONE && date < hired)
+		return arena_printf(ctx->arena, "%s — вне периода работы сотрудника: принят %s",
+		                    worktime_date_ru(ctx, date), worktime_date_ru(ctx, hired));
+	return arena_printf(ctx->arena, "%s — вне периода работы сотрудника: уволен %s",
+	                    worktime_date_ru(ctx, date), worktime_date_ru(ctx, dismissed));
+}
+
 const char *worktime_document_title(int code)
 {
 	static const struct {
@@ -203,16 +249,53 @@ const char *worktime_document_title(int code)
 	return c ? c->meaning : "Документ";
 }
 
+/* ---- calendars ---- */
+
+int worktime_cover(struct ctx *ctx, struct calendar *cal, int first, int last, int *years, int *n,
+                   const char *field)
+{
+	for (int y = first; y <= last; y++) {
+		int rc = calendar_cover(cal, y), seen = 0;
+
+		if (rc < 0) {
+			char msg[CALENDAR_NOTE_BUFSZ];
+
+			calendar_missing_note(y, msg, sizeof(msg));
+			return ctx_field_code(ctx, field, "calendar", "%s", msg);
+		}
+		if (rc == 0 || years == NULL)
+			continue;
+		for (int k = 0; k < *n; k++)
+			seen |= years[k] == y;
+		if (!seen && *n < 8)
+			years[(*n)++] = y;
+	}
+	return 0;
+}
+
+void worktime_note_calendar(struct ctx *ctx, const struct worktime_month *m, json_object *o)
+{
+	json_object *years, *notes;
+
+	(void)ctx;
+	if (m->nprovisional == 0)
+		return;
+	years = json_object_new_array();
+	notes = json_object_new_array();
+	for (int i = 0; i < m->nprovisional; i++) {
+		char msg[CALENDAR_NOTE_BUFSZ];
+
+		calendar_provisional_note(m->provisional[i], msg, sizeof(msg));
+		json_object_array_add(years, json_object_new_int(m->provisional[i]));
+		json_object_array_add(notes, json_object_new_string(msg));
+	}
+	json_object_object_add(o, "provisional_calendar", years);
+	json_object_object_add(o, "calendar_warnings", notes);
+}
+
 /* ---- the month ---- */
 
-struct worktime_plan {
-	int64_t id;
-	int ok;
-	struct schedule_day days[31];
-};
-
-/* The employee of id in m (ordered by id), or NULL. */
-static struct worktime_employee *worktime_find(struct worktime_month *m, int64_t id)
+struct worktime_employee *worktime_find(struct worktime_month *m, int64_t id)
 {
 	int lo = 0, hi = m->n - 1;
 
@@ -263,27 +346,6 @@ static int worktime_int_array(const char *s, int32_t *out, int n)
 	return i == n ? 0 : -1;
 }
 
-/* Fills the plan of the schedule row r of res for the month; p->ok = 0 when
- * the calendar does not cover it (the caller reports). */
-static int worktime_plan_fill(struct ctx *ctx, struct worktime_month *m, PGresult *res, int r,
-                              struct schedules_calendars *cache, struct worktime_plan *p)
-{
-	struct schedule s;
-	struct calendar *cal = NULL;
-
-	p->id = atoll(PQgetvalue(res, r, 0));
-	if (schedules_from_row(ctx, PQgetvalue(res, r, 1), PQgetvalue(res, r, 2),
-	                       PQgetisnull(res, r, 3) ? NULL : PQgetvalue(res, r, 3),
-	                       PQgetvalue(res, r, 4), &s) < 0)
-		return -1;
-	if (s.holidays == SCHEDULE_HOLIDAYS_CALENDAR &&
-	    (cal = schedules_calendar(
-	         ctx, cache, PQgetisnull(res, r, 5) ? NULL : PQgetvalue(res, r, 5))) == NULL)
-		return -1;
-	p->ok = schedule_fill(&s, cal, m->first, m->last, p->days) == 0;
-	return 0;
-}
-
 static int worktime_load_employees(struct ctx *ctx, struct worktime_month *m, const char *tenant,
                                    const char *ids, int nids, const char *first, const char *last)
 {
@@ -302,6 +364,7 @@ static int worktime_load_employees(struct ctx *ctx, struct worktime_month *m, co
 	if (nids > 0 && m->n != nids)
 		return ctx_fail(ctx, PROTO_ERR_not_found, "Сотрудник не найден");
 	m->emp = arena_alloc(ctx->arena, sizeof(*m->emp) * (size_t)(m->n ? m->n : 1));
+	memset(m->emp, 0, sizeof(*m->emp) * (size_t)(m->n ? m->n : 1));
 	for (int i = 0; i < m->n; i++) {
 		struct worktime_employee *e = &m->emp[i];
 		e->id = atoll(PQgetvalue(res, i, 0));
@@ -311,25 +374,24 @@ static int worktime_load_employees(struct ctx *ctx, struct worktime_month *m, co
 		e->hired = worktime_pg_date(res, i, 4);
 		e->dismissed = worktime_pg_date(res, i, 5);
 		e->uncovered = DATE_NONE;
-		for (int d = 0; d < m->ndays; d++) {
-			int date = m->first + d;
-			e->days[d].date = date;
-			if ((e->hired == DATE_NONE || date >= e->hired) &&
-			    (e->dismissed == DATE_NONE || date <= e->dismissed))
-				e->days[d].flags |= WORKDAY_EMPLOYED;
-		}
+		e->error_date = DATE_NONE;
+		e->in.year = m->year;
+		e->in.month = m->month;
+		e->in.terms.hired = e->hired;
+		e->in.terms.dismissed = e->dismissed;
+		e->in.terms.pay_by = PAYROLL_BY_DAYS;
 	}
 	return 0;
 }
 
-/* Plans from assignments and schedules, then individual schedules. */
+/* Schedules, assignments and calendars; then individual schedules. */
 static int worktime_load_plans(struct ctx *ctx, struct worktime_month *m, const char *tenant,
                                const char *ids, const char *first, const char *last)
 {
-	PGresult *as, *sc, *ind;
 	struct schedules_calendars cache = {0};
-	struct worktime_plan *plans;
-	int nplans;
+	int64_t *sched_cal;
+	PGresult *as, *sc, *ind;
+	int na;
 
 	as = ctx_sql(ctx,
 	             "SELECT a.employee_id, a.schedule_id, a.date_from FROM schedule_assignments a "
@@ -343,51 +405,52 @@ static int worktime_load_plans(struct ctx *ctx, struct worktime_month *m, const 
 		return -1;
 	sc = ctx_sql(
 	    ctx,
-	    "SELECT id, kind, holidays, cycle_start, pattern, calendar_id FROM schedules "
-	    "WHERE tenant_id = $1 AND id IN (SELECT a.schedule_id FROM schedule_assignments a "
-	    "WHERE a.tenant_id = $1 AND ($2::bigint[] IS NULL OR a.employee_id = ANY "
-	    "($2::bigint[])) AND a.date_from <= $3::date) ORDER BY id",
+	    "SELECT id, kind, holidays, cycle_start, pattern, coalesce(calendar_id, 0), name "
+	    "FROM schedules WHERE tenant_id = $1 AND id IN (SELECT a.schedule_id FROM "
+	    "schedule_assignments a WHERE a.tenant_id = $1 AND ($2::bigint[] IS NULL OR "
+	    "a.employee_id = ANY ($2::bigint[])) AND a.date_from <= $3::date) ORDER BY id",
 	    tenant, ids, last);
 	if (sc == NULL)
 		return -1;
-	nplans = PQntuples(sc);
-	plans = arena_alloc(ctx->arena, sizeof(*plans) * (size_t)(nplans ? nplans : 1));
-	for (int i = 0; i < nplans; i++)
-		if (worktime_plan_fill(ctx, m, sc, i, &cache, &plans[i]) < 0)
+	m->nschedules = PQntuples(sc);
+	m->schedules = arena_alloc(ctx->arena, sizeof(*m->schedules) * (size_t)(m->nschedules + 1));
+	m->schedule_ids = arena_alloc(ctx->arena, sizeof(int64_t) * (size_t)(m->nschedules + 1));
+	sched_cal = arena_alloc(ctx->arena, sizeof(int64_t) * (size_t)(m->nschedules + 1));
+	for (int i = 0; i < m->nschedules; i++) {
+		m->schedule_ids[i] = atoll(PQgetvalue(sc, i, 0));
+		sched_cal[i] = atoll(PQgetvalue(sc, i, 5));
+		if (schedules_from_row(ctx, PQgetvalue(sc, i, 1), PQgetvalue(sc, i, 2),
+		                       PQgetisnull(sc, i, 3) ? NULL : PQgetvalue(sc, i, 3),
+		                       PQgetvalue(sc, i, 4), &m->schedules[i]) < 0)
 			return -1;
+		m->schedules[i].name = PQgetvalue(sc, i, 6);
+	}
 
-	for (int r = 0; r < PQntuples(as); r++) {
+	/* each employee's assignments in force in the month, by schedule index */
+	na = PQntuples(as);
+	struct payroll_assignment *asg = arena_alloc(ctx->arena, sizeof(*asg) * (size_t)(na + 1));
+	for (int r = 0, k = 0; r < na; r++) {
 		struct worktime_employee *e = worktime_find(m, atoll(PQgetvalue(as, r, 0)));
 		int64_t sid = atoll(PQgetvalue(as, r, 1));
-		int from = worktime_pg_date(as, r, 2), to = m->last;
-		struct worktime_plan *p = NULL;
+		int lo = 0, hi = m->nschedules - 1, idx = -1;
 
-		if (e == NULL)
-			continue;
-		if (r + 1 < PQntuples(as) &&
-		    strcmp(PQgetvalue(as, r + 1, 0), PQgetvalue(as, r, 0)) == 0)
-			to = worktime_pg_date(as, r + 1, 2) - 1;
-		for (int i = 0; i < nplans; i++)
-			if (plans[i].id == sid)
-				p = &plans[i];
-		if (p == NULL)
-			continue;
-		if (!p->ok) {
-			int y = m->year;
-			return ctx_field_code(ctx, "month", "calendar",
-			                      "Производственный календарь на %d год не заполнен",
-			                      y);
-		}
-		for (int d = from < m->first ? 0 : from - m->first; d <= to - m->first; d++) {
-			struct workday *day = &e->days[d];
-			day->flags |= WORKDAY_PLANNED;
-			day->plan_hours = p->days[d].hours;
-			day->plan_night = p->days[d].night;
-			if (p->days[d].flags & SCHEDULE_PAID_OFF)
-				day->flags |= WORKDAY_PAID_OFF;
+		while (lo <= hi && idx < 0) {
+			int mid = (lo + hi) / 2;
+			if (m->schedule_ids[mid] == sid)
+				idx = mid;
+			else if (m->schedule_ids[mid] < sid)
+				lo = mid + 1;
 			else
-				day->flags &= ~WORKDAY_PAID_OFF;
+				hi = mid - 1;
 		}
+		if (e == NULL || idx < 0)
+			continue;
+		if (e->in.nassignments == 0) {
+			e->in.assignments = &asg[k];
+			e->calendar_id = sched_cal[idx];
+		}
+		asg[k++] = (struct payroll_assignment){worktime_pg_date(as, r, 2), idx};
+		e->in.nassignments++;
 	}
 
 	ind = ctx_sql(
@@ -401,66 +464,78 @@ static int worktime_load_plans(struct ctx *ctx, struct worktime_month *m, const 
 	for (int r = 0; r < PQntuples(ind); r++) {
 		struct worktime_employee *e = worktime_find(m, atoll(PQgetvalue(ind, r, 0)));
 		int32_t hours[31], night[31];
+		struct schedule_day *days;
 
 		if (e == NULL || worktime_int_array(PQgetvalue(ind, r, 1), hours, m->ndays) < 0 ||
 		    worktime_int_array(PQgetvalue(ind, r, 2), night, m->ndays) < 0)
 			continue;
-		for (int d = 0; d < m->ndays; d++) {
-			e->days[d].flags = (e->days[d].flags & WORKDAY_EMPLOYED) | WORKDAY_PLANNED;
-			e->days[d].plan_hours = hours[d];
-			e->days[d].plan_night = night[d];
-		}
+		days = arena_alloc(ctx->arena, sizeof(*days) * (size_t)m->ndays);
+		for (int d = 0; d < m->ndays; d++)
+			days[d] = (struct schedule_day){hours[d], night[d], 0};
+		e->in.individual = days;
+	}
+
+	/* every employee's calendar: the one of the schedule in force at the
+	 * month's start (the engine plans the month with it) */
+	for (int i = 0; i < m->n; i++) {
+		struct worktime_employee *e = &m->emp[i];
+		struct calendar *cal;
+
+		e->in.schedules = m->schedules;
+		e->in.nschedules = m->nschedules;
+		e->scheduled = e->in.nassignments > 0 || e->in.individual != NULL;
+		for (int k = 1; k < e->in.nassignments; k++)
+			if (e->in.assignments[k].from <= m->first)
+				e->calendar_id = sched_cal[e->in.assignments[k].schedule];
+		cal = schedules_calendar(ctx, &cache, ctx_i64(ctx, e->calendar_id));
+		/* the month's year (and the next one: vacations paid in this month) */
+		if (cal == NULL ||
+		    worktime_cover(ctx, cal, m->year, m->month == 12 ? m->year + 1 : m->year,
+		                   m->provisional, &m->nprovisional, "month") < 0)
+			return -1;
+		e->in.calendar = cal;
 	}
 	return 0;
 }
 
-/* Rows of every day from the plan and the deviations. */
+/* Deviation documents touching the month, and vacations paid in it. */
 static int worktime_load_deviations(struct ctx *ctx, struct worktime_month *m, const char *tenant,
                                     const char *ids, const char *first, const char *last)
 {
-	PGresult *res =
-	    ctx_sql(ctx,
-	            "SELECT employee_id, id, code, date_from, date_to, hours, whole_day "
-	            "FROM deviations WHERE tenant_id = $1 AND ($2::bigint[] IS NULL OR "
-	            "employee_id = ANY ($2::bigint[])) AND date_from <= $4::date AND "
-	            "date_to >= $3::date ORDER BY employee_id, whole_day DESC, date_from, id",
-	            tenant, ids, first, last);
+	PGresult *res = ctx_sql(
+	    ctx,
+	    "SELECT employee_id, id, code, date_from, date_to, coalesce(hours, 0), paid, "
+	    "coalesce(cause, 'illness') FROM deviations WHERE tenant_id = $1 AND ($2::bigint[] IS "
+	    "NULL OR employee_id = ANY ($2::bigint[])) AND ((date_from <= $4::date AND date_to >= "
+	    "$3::date) OR (code IN (9, 10) AND coalesce(paid, date_from - 3) BETWEEN $3::date AND "
+	    "$4::date)) ORDER BY employee_id, date_from, id",
+	    tenant, ids, first, last);
+	int n;
 
 	if (res == NULL)
 		return -1;
-	for (int i = 0; i < m->n; i++) {
-		struct worktime_employee *e = &m->emp[i];
-		for (int d = 0; d < m->ndays; d++) {
-			struct workday *day = &e->days[d];
-			if (!(day->flags & WORKDAY_EMPLOYED))
-				continue;
-			if (!(day->flags & WORKDAY_PLANNED)) {
-				if (e->uncovered == DATE_NONE)
-					e->uncovered = day->date;
-				continue;
-			}
-			workday_plan(day);
-		}
-	}
-	for (int r = 0; r < PQntuples(res); r++) {
+	n = PQntuples(res);
+	struct payroll_deviation *dv = arena_alloc(ctx->arena, sizeof(*dv) * (size_t)(n + 1));
+	int64_t *dids = arena_alloc(ctx->arena, sizeof(int64_t) * (size_t)(n + 1));
+	for (int r = 0; r < n; r++) {
 		struct worktime_employee *e = worktime_find(m, atoll(PQgetvalue(res, r, 0)));
-		int code = atoi(PQgetvalue(res, r, 2));
-		int from = worktime_pg_date(res, r, 3), to = worktime_pg_date(res, r, 4);
-		int whole = strcmp(PQgetvalue(res, r, 6), "t") == 0;
-		int32_t hours = whole ? 0 : atoi(PQgetvalue(res, r, 5));
+		int cause = 0;
 
 		if (e == NULL)
 			continue;
-		if (from < m->first)
-			from = m->first;
-		if (to > m->last)
-			to = m->last;
-		for (int date = from; date <= to; date++) {
-			struct workday *day = &e->days[date - m->first];
-			if (!(day->flags & WORKDAY_EMPLOYED))
-				continue;
-			workday_deviation(day, code, whole, hours, atoll(PQgetvalue(res, r, 1)));
+		if (e->in.ndeviations == 0) {
+			e->in.deviations = &dv[r];
+			e->deviation_ids = &dids[r];
 		}
+		for (int c = 0; average_cause_names[c]; c++)
+			if (strcmp(average_cause_names[c], PQgetvalue(res, r, 7)) == 0)
+				cause = c;
+		dv[r] = (struct payroll_deviation){
+		    atoi(PQgetvalue(res, r, 2)), worktime_pg_date(res, r, 3),
+		    worktime_pg_date(res, r, 4), atoi(PQgetvalue(res, r, 5)),
+		    worktime_pg_date(res, r, 6), (enum average_cause)cause};
+		dids[r] = atoll(PQgetvalue(res, r, 1));
+		e->in.ndeviations++;
 	}
 	return 0;
 }
@@ -476,29 +551,70 @@ static int worktime_load_posted(struct ctx *ctx, struct worktime_month *m, const
 	            "OR t.employee_id = ANY ($2::bigint[])) AND t.month = $3::date AND "
 	            "t.status = 'posted' ORDER BY t.employee_id, r.date, r.code",
 	            tenant, ids, first);
+	int n;
 
 	if (res == NULL)
 		return -1;
-	for (int r = 0; r < PQntuples(res); r++) {
+	n = PQntuples(res);
+	struct payroll_time *rows = arena_alloc(ctx->arena, sizeof(*rows) * (size_t)(n + 1));
+	for (int r = 0, k = 0; r < n; r++) {
 		struct worktime_employee *e = worktime_find(m, atoll(PQgetvalue(res, r, 0)));
-		int date;
 
 		if (e == NULL)
 			continue;
 		if (e->timesheet_id == 0) { /* the document replaces the plan */
 			e->timesheet_id = atoll(PQgetvalue(res, r, 1));
-			for (int d = 0; d < m->ndays; d++) {
-				e->days[d].nrows = 0;
-				e->days[d].deviation_id = 0;
-			}
+			e->in.has_timesheet = 1;
+			e->in.timesheet = &rows[k];
 		}
-		date = worktime_pg_date(res, r, 2);
-		if (date == DATE_NONE || date < m->first || date > m->last)
+		if (PQgetisnull(res, r, 2)) /* a posted timesheet without rows */
 			continue;
-		workday_add(&e->days[date - m->first], atoi(PQgetvalue(res, r, 3)),
-		            atoi(PQgetvalue(res, r, 4)));
+		rows[k++] =
+		    (struct payroll_time){worktime_pg_date(res, r, 2), atoi(PQgetvalue(res, r, 3)),
+		                          atoi(PQgetvalue(res, r, 4))};
+		e->in.ntimesheet++;
 	}
 	return 0;
+}
+
+/* The T-13 days of every employee by the engine's rules. */
+static void worktime_days(struct ctx *ctx, struct worktime_month *m)
+{
+	for (int i = 0; i < m->n; i++) {
+		struct worktime_employee *e = &m->emp[i];
+		struct payroll_error err;
+
+		e->days = arena_alloc(ctx->arena, sizeof(*e->days) * (size_t)m->ndays);
+		memset(e->days, 0, sizeof(*e->days) * (size_t)m->ndays);
+		for (int d = 0; d < m->ndays; d++) {
+			int date = m->first + d;
+			e->days[d].date = date;
+			if ((e->hired == DATE_NONE || date >= e->hired) &&
+			    (e->dismissed == DATE_NONE || date <= e->dismissed))
+				e->days[d].flags |= WORKDAY_EMPLOYED;
+		}
+		if (!e->scheduled) {
+			for (int d = 0; d < m->ndays; d++)
+				if ((e->days[d].flags & WORKDAY_EMPLOYED) &&
+				    e->uncovered == DATE_NONE)
+					e->uncovered = m->first + d;
+			continue;
+		}
+		if (payroll_days(&e->in, e->days, &err) != 0) {
+			e->error = arena_strdup(ctx->arena, err.message);
+			e->error_date = err.date;
+			continue;
+		}
+		for (int d = 0; d < m->ndays; d++) {
+			struct workday *day = &e->days[d];
+
+			if ((day->flags & WORKDAY_EMPLOYED) && !(day->flags & WORKDAY_PLANNED) &&
+			    e->uncovered == DATE_NONE)
+				e->uncovered = day->date;
+			if (day->deviation_id > 0 && day->deviation_id <= e->in.ndeviations)
+				day->deviation_id = e->deviation_ids[day->deviation_id - 1];
+		}
+	}
 }
 
 int worktime_month_load(struct ctx *ctx, int year, int month, const int64_t *ids, int nids,
@@ -522,5 +638,7 @@ int worktime_month_load(struct ctx *ctx, int year, int month, const int64_t *ids
 		return -1;
 	if ((flags & WORKTIME_POSTED) && worktime_load_posted(ctx, out, tenant, idarr, first) < 0)
 		return -1;
+	if (!(flags & WORKTIME_NO_DAYS))
+		worktime_days(ctx, out);
 	return 0;
 }

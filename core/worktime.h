@@ -1,18 +1,25 @@
 /*
- * worktime.h - the time of employees for a month, as the time documents
- * (timesheet.c) and the T-13 report (t13_report.c) both need it, and the
- * argument helpers the time modules share (dates, months, hours).
+ * worktime.h - the one reading of employees' months (issue 11 item 7): the
+ * timesheet filling (timesheet.c), the T-13 report (t13_report.c) and the
+ * monthly payroll (payrun.c) all read an employee's month here, and all of
+ * them turn it into days and pay with the same engine (payroll.h).
  *
  * worktime_month_load() reads everything for one month with one query per
- * table (employees, assignments, schedules, individual schedules,
- * deviations, posted timesheets), whatever the number of employees, and
- * fills every employee's days the one way the service knows: the plan of a
- * date is the individual schedule of the month if there is one, else the
- * schedule assigned on that date (schedule_fill over the schedule's
- * calendar, or the tenant's default calendar); the rows of the day come from
- * the plan and the deviation documents by the rules of workday.h.
- * With WORKTIME_POSTED a posted timesheet replaces all of that for its
- * employee (it has priority, payroll.md).
+ * table (employees, assignments, schedules, individual schedules, deviation
+ * documents, posted timesheets), whatever the number of employees, and
+ * builds each employee's engine input (struct payroll_input: the schedules,
+ * the assignments in force in the month, the individual schedule, the
+ * deviations - those touching the month and the vacations paid in it - and
+ * with WORKTIME_POSTED the posted timesheet, which has priority; the
+ * employee's calendar is the one of the schedule in force at the month's
+ * start, else the tenant's default), then the T-13 days with
+ * payroll_days(): one set of rules, so a payslip and the T-13 never disagree
+ * about a day.
+ *
+ * A year the calendar has no official data for is the Labor Code's
+ * provisional one (calendar.h), listed in provisional[] for the answer to
+ * say so; a year before the last official one that was never loaded fails
+ * with a field error naming the year and what to do.
  *
  * Everything belongs to the request's arena.
  */
@@ -20,12 +27,14 @@
 #define CABINET_WORKTIME_H
 
 #include "dispatch.h"
+#include "payroll.h"
 #include "workday.h"
 
 #include <stdint.h>
 
 /* worktime_month_load flags */
-#define WORKTIME_POSTED 0x1u /* posted timesheets replace the plan */
+#define WORKTIME_POSTED  0x1u /* posted timesheets replace the plan */
+#define WORKTIME_NO_DAYS 0x2u /* the inputs only (the payroll runs the engine itself) */
 
 struct worktime_employee {
 	int64_t id;
@@ -33,22 +42,59 @@ struct worktime_employee {
 	int hired, dismissed;                                /* DATE_NONE when unknown */
 	int64_t timesheet_id;                                /* the posted one used, or 0 */
 	int uncovered; /* first employed date with no schedule, or DATE_NONE */
-	struct workday days[31];
+	int scheduled; /* an assignment or an individual schedule covers some day */
+	/* the engine's input: every pointer into the month's arrays; terms has
+	 * hired and dismissed (the payroll sets the rate) */
+	struct payroll_input in;
+	int64_t *deviation_ids; /* in.deviations[i]'s document id */
+	int64_t calendar_id;    /* the employee's calendar (0: the tenant's default) */
+	/* the days (NULL with WORKTIME_NO_DAYS); deviation_id is the document's id */
+	struct workday *days;
+	/* the month cannot be read for this employee (codes sharing a date that
+	 * may not, a row outside the employment): Russian, NULL when fine */
+	const char *error;
+	int error_date;
 };
 
 struct worktime_month {
 	int year, month, first, last, ndays;
 	int n;
 	struct worktime_employee *emp; /* ordered by id */
+	int nschedules;
+	struct schedule *schedules;
+	int64_t *schedule_ids;
+	int provisional[8]; /* years of provisional calendars used */
+	int nprovisional;
 };
 
 /*
  * Loads the month for employees ids[0..nids) (nids 0: every employee
  * employed in some day of the month, ordered by id). An id that is not an
- * employee of the tenant fails with 404. 0, or -1 after ctx_fail.
+ * employee of the tenant fails with 404; a calendar year that cannot be
+ * covered with 422 (field "month"). 0, or -1 after ctx_fail.
  */
 int worktime_month_load(struct ctx *ctx, int year, int month, const int64_t *ids, int nids,
                         unsigned flags, struct worktime_month *out);
+
+/* The employee of id in m, or NULL. */
+struct worktime_employee *worktime_find(struct worktime_month *m, int64_t id);
+
+/*
+ * Adds "provisional_calendar": [years] and "calendar_warnings": [sentences]
+ * to an answer when the month used a provisional calendar (nothing
+ * otherwise).
+ */
+void worktime_note_calendar(struct ctx *ctx, const struct worktime_month *m, json_object *o);
+
+/* ---- calendars ---- */
+
+/*
+ * Makes cal cover the years first..last (calendar_cover()); each
+ * provisional year is added to years[0..*n) (at most 8). 0, or -1 after a
+ * field error on field naming the missing year and what to do.
+ */
+int worktime_cover(struct ctx *ctx, struct calendar *cal, int first, int last, int *years, int *n,
+                   const char *field);
 
 /* ---- arguments ---- */
 
@@ -85,6 +131,22 @@ int worktime_arg_employee(struct ctx *ctx, const char *id_name, const char *text
 /* Finds the employee (404 when not the tenant's), optionally locking its row
  * (FOR UPDATE: serializes documents of one employee). 0 or -1. */
 int worktime_employee_check(struct ctx *ctx, int64_t id, int lock);
+
+/*
+ * The employee's own calendar on a date (issue 11 5.7): the calendar of the
+ * schedule assigned on that date (the first assignment when the date is
+ * before it), else the tenant's default; covered (provisional years added)
+ * from first to last. NULL after ctx_fail (a year that cannot be covered:
+ * 422 naming it).
+ */
+struct calendar *worktime_employee_calendar(struct ctx *ctx, int64_t employee, int first, int last);
+
+/* The employee's hire and dismissal dates (DATE_NONE when unknown); 404 when
+ * not the tenant's. 0 or -1. */
+int worktime_employment(struct ctx *ctx, int64_t id, int *hired, int *dismissed);
+/* "20.03.2025 — вне периода работы сотрудника (уволен 14.03.2025)" in arena
+ * memory: the sentence every refusal of a date outside the employment uses. */
+const char *worktime_outside_employment(struct ctx *ctx, int date, int hired, int dismissed);
 
 /* The short title of a deviation document of a code: "Больничный",
  * "Отпуск основной", ...; the code's meaning for the others. */

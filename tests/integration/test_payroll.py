@@ -173,7 +173,8 @@ class Payroll(unittest.TestCase):
                         "VALUES (%d, %d, '2016-01-01', 50000, 'hours')" % (tid, eid))
         self.s.psql("INSERT INTO schedule_assignments (tenant_id, employee_id, schedule_id, date_from) "
                     "VALUES (%d, %d, %d, '2016-01-01')" % (tid, good, sched))
-        r = admin.post("/api/admin/payroll/2025-03/calculate")
+        # a list naming one that cannot be computed: 422 naming it, nothing stored
+        r = admin.post("/api/admin/payroll/2025-03/calculate", {"employees": [good, bad]})
         self.assertEqual(r.status, 422, r)
         err = r.json()["error"]
         self.assertIn("employees.%d.schedule" % bad, err["fields"])
@@ -181,6 +182,14 @@ class Payroll(unittest.TestCase):
         self.assertIn("ничего не сохранено", err["message"])
         self.assertEqual(self.count("SELECT count(*) FROM payroll_documents WHERE tenant_id = %d" % tid), 0)
         self.assertEqual(self.count("SELECT count(*) FROM payroll_employees WHERE tenant_id = %d" % tid), 0)
+        # everyone: the one without a schedule is skipped with the reason (issue 11 item 6)
+        r = admin.post("/api/admin/payroll/2025-03/calculate")
+        self.assertEqual(r.status, 200, r)
+        doc = r.json()
+        self.assertEqual(doc["calculated"], 1)
+        self.assertEqual([(x["employee_id"], x["reason"]) for x in doc["skipped"]],
+                         [(bad, "Не назначен график работы на этот месяц")])
+        self.assertEqual(admin.delete("/api/admin/payroll/2025-03").status, 200)
         # a list naming someone unknown, or a bad list
         r = admin.post("/api/admin/payroll/2025-03/calculate", {"employees": [good, 999999]})
         self.assertEqual(r.status, 422, r)
@@ -295,7 +304,9 @@ class Payroll(unittest.TestCase):
     def test_7_settings(self):
         r = self.admin.get("/api/admin/payroll/settings")
         self.assertEqual(r.json(), {"payroll_norm": "summed", "night_percent": 20,
-                                    "warn_dayoff_attendance": True})
+                                    "warn_dayoff_attendance": True, "advance_mode": "percent",
+                                    "advance_percent": 40, "district_coefficient": None,
+                                    "northern_percent": 0})
         self.assertEqual(self.admin.put("/api/admin/payroll/settings", {"night_percent": 10}).status, 422)
         r = self.admin.put("/api/admin/payroll/settings", {"warn_dayoff_attendance": "maybe"})
         self.assertEqual(r.status, 422, r)
@@ -307,7 +318,20 @@ class Payroll(unittest.TestCase):
         r = self.admin.put("/api/admin/payroll/settings", {"night_percent": 40, "warn_dayoff_attendance": False})
         self.assertEqual(r.status, 200, r)
         self.assertEqual(r.json(), {"payroll_norm": "summed", "night_percent": 40,
-                                    "warn_dayoff_attendance": False})
+                                    "warn_dayoff_attendance": False, "advance_mode": "percent",
+                                    "advance_percent": 40, "district_coefficient": None,
+                                    "northern_percent": 0})
+        # the advance and regional pay of the organization
+        r = self.admin.put("/api/admin/payroll/settings", {"advance_mode": "first_half",
+                                                           "district_coefficient": "1,15", "northern_percent": 30})
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual((r.json()["advance_mode"], r.json()["district_coefficient"], r.json()["northern_percent"]),
+                         ("first_half", 1.15, 30))
+        r = self.admin.put("/api/admin/payroll/settings", {"advance_mode": "weekly", "district_coefficient": 5})
+        self.assertEqual(r.status, 422, r)
+        self.assertEqual(sorted(r.json()["error"]["fields"]), ["advance_mode", "district_coefficient"])
+        self.s.psql("UPDATE tenants SET settings = settings - 'advance_mode' - 'district_coefficient' - "
+                    "'northern_percent' WHERE id = %d" % self.tid)
         self.assertEqual(self.s.psql("SELECT settings->>'warn_dayoff_attendance' FROM tenants WHERE id = %d"
                                      % self.tid), "false")
         r = self.admin.put("/api/admin/payroll/settings", {"warn_dayoff_attendance": True})
@@ -577,12 +601,23 @@ class PayrollInputs(unittest.TestCase):
         self.assertEqual(r.status, 200, r)
         s = self.slip(raised)
         self.assertEqual([(a["from"], a["to"], a["worked_days"], a["norm_days"], a["amount"])
-                          for a in s["accruals"]],
+                          for a in s["accruals"] if a["kind"] == "salary"],
                          [("2025-03-01", "2025-03-14", 12, 20, "18600.00"),
                           ("2025-03-15", "2025-03-31", 6, 20, "18600.00")])
         s = self.slip(ind)
-        self.assertEqual([(a["worked_days"], a["norm_days"], a["amount"], a["schedule"]) for a in s["accruals"]],
+        self.assertEqual([(a["worked_days"], a["norm_days"], a["amount"], a["schedule"]) for a in s["accruals"]
+                          if a["kind"] == "salary"],
                          [(18, 20, "27900.00", "")])
+        # the plan has 8 h on 8 March, a public holiday: holiday work planned by
+        # the schedule, 8 h x 31 000 / 160 h = 1 550.00 on top (payroll.md)
+        self.assertEqual([(a["kind"], a["date"], a["hours"], a["amount"]) for a in s["accruals"]
+                          if a["kind"] == "holiday_work"],
+                         [("holiday_work", "2025-03-08", 8, "1550.00")])
+        # and the sick leave of 10-11 March its employer's days: no insurance
+        # record entered (under 6 months): MROT / 31 = 723.87 a day
+        self.assertEqual([(a["kind"], a["days"], a["daily"], a["amount"]) for a in s["accruals"]
+                          if a["kind"] == "sick_pay"],
+                         [("sick_pay", 2, "723.87", "1447.74")])
         s = self.slip(regional)
         self.assertEqual([(a["worked_hours"], a["norm_hours"], a["schedule"]) for a in s["accruals"]],
                          [(167, 167, "Региональная")])  # 7 March is an hour shorter
@@ -630,12 +665,18 @@ class PayrollInputs(unittest.TestCase):
                         "VALUES (%d, %d, 19, '2025-03-03', '2025-03-05', true)" % (self.tid, eid))
         r = self.admin.post("/api/admin/payroll/2025-03/calculate")
         self.assertEqual(r.status, 200, r)
+        # the sick leave starting in March also gives the employer's 3 days of
+        # sick pay, from the document as 1C pays it (seed 004) even where the
+        # posted timesheet shows work: no insurance record entered, so under 6
+        # months, MROT / 31 = 723.87 a day, 2 171.61
         s = self.slip(posted)
         self.assertEqual(s["source"], "timesheet")
-        self.assertEqual(s["accrued"], "28571.43")  # 30000 x 20/21
+        self.assertEqual([(a["kind"], a["amount"]) for a in s["accruals"]],
+                         [("salary", "28571.43"), ("sick_pay", "2171.61")])  # 30000 x 20/21
         s = self.slip(draft)
         self.assertEqual(s["source"], "deviations")
-        self.assertEqual(s["accrued"], "25714.29")  # 30000 x 18/21
+        self.assertEqual([(a["kind"], a["amount"]) for a in s["accruals"]],
+                         [("salary", "25714.29"), ("sick_pay", "2171.61")])  # 30000 x 18/21
         # 30000 x 10/21 for 1-16 March, 45000 x 11/21 from the 17th
         s = self.slip(rate)
         self.assertEqual([(a["from"], a["to"], a["worked_days"], a["amount"]) for a in s["accruals"]],

@@ -60,7 +60,16 @@ class Time(unittest.TestCase):
         self.assertEqual(april["norms"]["w40"]["days"], 22)
         self.assertEqual(april["norms"]["w40"]["hours"], 175)
         self.assertTrue(april["days"][29].get("short"))
-        self.assertEqual(self.admin.get("/api/admin/calendars/0/years/2199").status, 404)
+        # a year after the last official one: the Labor Code's provisional calendar
+        # (payroll.md), marked with a call to import; before the first: 404 naming it
+        r = self.admin.get("/api/admin/calendars/0/years/2199")
+        self.assertEqual(r.status, 200, r)
+        self.assertTrue(r.json()["provisional"])
+        self.assertIn("2199", r.json()["provisional_note"])
+        self.assertIn("Импортируйте", r.json()["provisional_note"])
+        r = self.admin.get("/api/admin/calendars/0/years/2010")
+        self.assertEqual(r.status, 404, r)
+        self.assertIn("на 2010 год не загружен", r.json()["error"]["message"])
 
     def test_calendar_edit_copy_import_export(self):
         # a copy for a region, then an extra regional holiday changes its norms only
@@ -178,8 +187,11 @@ class Time(unittest.TestCase):
         self.assertEqual(self.admin.get("/api/admin/schedules").status, 200)
         f = self.fields(self.admin.get("/api/admin/schedules/%d/days?year=3000" % self.five))
         self.assertIn("year", f)
-        f = self.fields(self.admin.get("/api/admin/schedules/%d/days?year=2030" % self.five))
-        self.assertIn("year", f)  # no calendar for 2030
+        f = self.fields(self.admin.get("/api/admin/schedules/%d/days?year=2010" % self.five))
+        self.assertIn("2010", f["year"])  # no calendar for 2010: the year and what to do
+        self.assertIn("импортируйте", f["year"])
+        r = self.admin.get("/api/admin/schedules/%d/days?year=2030" % self.five)
+        self.assertEqual(r.status, 200, r)  # 2030: the provisional calendar
         self.assertEqual(self.admin.get("/api/admin/schedules/99999").status, 404)
         # a stored schedule the core cannot use (a cycle start outside the years it
         # knows, written around the API): 500 for that request, the core stays up
@@ -253,10 +265,10 @@ class Time(unittest.TestCase):
         self.assertEqual(a.delete("/api/admin/deviations/%d" % r1.json()["deviation"]["id"]).status, 200)
         listed = a.get("/api/admin/deviations?employee_id=%d&month=2025-04" % self.ivanov).json()["deviations"]
         self.assertEqual([d["code"] for d in listed], ["Б", "С"])
-        # the backstop holds even past the core
+        # the backstop holds even past the core (a Б meets only a vacation, art. 124)
         with self.assertRaises(AssertionError):
             self.s.psql("INSERT INTO deviations (tenant_id, employee_id, code, date_from, date_to, whole_day) "
-                        "VALUES (%d, %d, 9, '2025-04-15', '2025-04-15', true)" % (self.tid, self.ivanov))
+                        "VALUES (%d, %d, 16, '2025-04-15', '2025-04-15', true)" % (self.tid, self.ivanov))
 
         # bad deviation documents
         f = self.fields(a.post("/api/admin/deviations", {"employee_id": self.ivanov, "code": "ЖЖ",

@@ -5,7 +5,7 @@
 #   no_float.sh SOURCE_DIR
 set -eu
 cd "${1:-.}/core"
-files="money.c hours.c date.c calendar.c schedule.c t13.c payroll.c ndfl.c preview.c payrun.c payslips.c deductions.c"
+files="money.c hours.c date.c calendar.c schedule.c t13.c average.c payroll.c ndfl.c preview.c payrun.c payslips.c deductions.c"
 found=$(grep -nE '\b(float|double)\b|\b(strtod|strtof|atof|pow|round|lround|floor|ceil|fmod)\(|json_object_(new|get)_double|%[-+ #0-9.]*[fFgGeEaA]([^a-zA-Z]|$)' $files |
 	grep -vE '^[^:]+:[0-9]+:[[:space:]]*(/\*|\*|//)' || true)
 if [ -n "$found" ]; then

@@ -519,6 +519,80 @@ TEST(test_mutations_do_not_crash)
 	buf_free(&src);
 }
 
+/* payroll.md: a year after the last official one is the Labor Code's. */
+TEST(test_provisional_years)
+{
+	struct calendar *cal = test_load_ru();
+	int d, holidays_official = 0, same = 1;
+	unsigned b;
+
+	CHECK(cal != NULL);
+	if (cal == NULL)
+		return;
+	CHECK_INT(calendar_last_official(cal), 2026);
+	CHECK_INT(calendar_cover(cal, 2026), 0);
+	CHECK_INT(calendar_cover(cal, 2012), -1); /* before the first: only an import helps */
+	CHECK_INT(calendar_cover(cal, 2027), 1);
+	CHECK(calendar_is_provisional(cal, 2027));
+	CHECK(!calendar_is_provisional(cal, 2026));
+	/* 2027: 1-8 January holidays, no moves in January */
+	for (d = date_from_ymd(2027, 1, 1); d <= date_from_ymd(2027, 1, 8); d++)
+		CHECK_INT(CALENDAR_KIND(calendar_day(cal, d)), CALENDAR_HOLIDAY);
+	CHECK_INT(CALENDAR_KIND(calendar_day(cal, date_from_ymd(2027, 1, 11))), CALENDAR_WORK);
+	CHECK_STR(calendar_title(cal, date_from_ymd(2027, 1, 7)), "Рождество Христово");
+	/* 1 May 2027 is a Saturday: the day off moves to Monday 3 May; 9 May a
+	 * Sunday: to Monday 10 May; 12 June a Saturday: to Monday 14 June */
+	CHECK_INT(CALENDAR_KIND(calendar_day(cal, date_from_ymd(2027, 5, 3))), CALENDAR_DAY_OFF);
+	CHECK_INT(calendar_transfer_from(cal, date_from_ymd(2027, 5, 3)),
+	          date_from_ymd(2027, 5, 1));
+	CHECK_INT(CALENDAR_KIND(calendar_day(cal, date_from_ymd(2027, 5, 10))), CALENDAR_DAY_OFF);
+	CHECK_INT(CALENDAR_KIND(calendar_day(cal, date_from_ymd(2027, 6, 14))), CALENDAR_DAY_OFF);
+	/* the working day right before a holiday is shorter; not a Friday before a
+	 * weekend that precedes a Monday holiday */
+	b = calendar_day(cal, date_from_ymd(2027, 4, 30));
+	CHECK(b & CALENDAR_SHORT);
+	CHECK(calendar_day(cal, date_from_ymd(2027, 6, 11)) & CALENDAR_SHORT);
+	CHECK(calendar_day(cal, date_from_ymd(2027, 2, 22)) & CALENDAR_SHORT);
+	CHECK(calendar_day(cal, date_from_ymd(2027, 11, 3)) & CALENDAR_SHORT);
+	CHECK(calendar_day(cal, date_from_ymd(2027, 12, 31)) & CALENDAR_SHORT);
+	CHECK(
+	    !(calendar_day(cal, date_from_ymd(2027, 3, 5)) & CALENDAR_SHORT)); /* 8 Mar a Monday */
+	/* the vacation 01-10.01.2027: 10 calendar days, 2 of them vacation */
+	{
+		int end;
+		CHECK(calendar_vacation_end(cal, date_from_ymd(2027, 1, 1), 2, &end) == 0);
+		CHECK_INT(end, date_from_ymd(2027, 1, 10));
+	}
+	/* its holidays are the official ones of a year the decree set: 2025 */
+	{
+		struct calendar *p = calendar_new();
+
+		calendar_add_provisional_year(p, 2025);
+		for (d = date_from_ymd(2025, 1, 1); d <= date_from_ymd(2025, 12, 31); d++) {
+			int o = CALENDAR_KIND(calendar_day(cal, d)) == CALENDAR_HOLIDAY;
+			holidays_official += o;
+			same &= o == (CALENDAR_KIND(calendar_day(p, d)) == CALENDAR_HOLIDAY);
+		}
+		CHECK_INT(holidays_official, 14);
+		CHECK(same);
+		/* 8 March 2025 a Saturday: the Code moves it to Monday 10 March (the
+		 * decree moved it to 13 June instead) */
+		CHECK_INT(CALENDAR_KIND(calendar_day(p, date_from_ymd(2025, 3, 10))),
+		          CALENDAR_DAY_OFF);
+		calendar_free(p);
+	}
+	/* a copy is independent and keeps the marks */
+	{
+		struct calendar *c = calendar_copy(cal);
+
+		CHECK(calendar_is_provisional(c, 2027));
+		CHECK_INT(calendar_day(c, date_from_ymd(2025, 5, 2)),
+		          calendar_day(cal, date_from_ymd(2025, 5, 2)));
+		calendar_free(c);
+	}
+	calendar_free(cal);
+}
+
 int main(void)
 {
 	ru = test_load_ru();
@@ -536,6 +610,7 @@ int main(void)
 	RUN(test_json_errors);
 	RUN(test_custom_days);
 	RUN(test_mutations_do_not_crash);
+	RUN(test_provisional_years);
 	calendar_free(ru);
 	return check_report();
 }

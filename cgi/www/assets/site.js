@@ -150,13 +150,26 @@ async function showPayslip(month) {
     period.textContent = l.period_ru || "";
     tr.firstChild.appendChild(period);
     const hoursRu = (v, ru) => ru !== undefined ? ru : String(v).replace(".", ",");
-    const worked = l.salary
+    let worked = l.salary
       ? (p.pay_by === "hours"
         ? `${hoursRu(l.worked_hours, l.worked_hours_ru)} из ${hoursRu(l.norm_hours, l.norm_hours_ru)} ч`
         : `${l.worked_days} из ${l.norm_days} дн.`)
       : (l.hours !== undefined ? `${hoursRu(l.hours, l.hours_ru)} ч` : "");
+    // vacation and sick pay: days at the average daily earnings
+    if (l.days !== undefined && l.average_daily_ru) {
+      worked = l.kind === "sick_pay"
+        ? `${l.days} дн. × ${l.daily_ru} (${l.percent} % от ${l.average_daily_ru})`
+        : `${l.days} дн. × ${l.average_daily_ru}`;
+    }
     cell(tr, worked, "num");
     cell(tr, l.amount_ru, "num");
+    for (const note of [l.fund_note, l.note]) {
+      if (!note) continue;
+      const n = document.createElement("div");
+      n.className = "period";
+      n.textContent = note;
+      tr.firstChild.appendChild(n);
+    }
     acc.appendChild(tr);
   }
   for (const d of p.deductions) {
@@ -171,6 +184,16 @@ async function showPayslip(month) {
   $("payslip-deducted").textContent = p.deducted_ru;
   $("payslip-net").textContent = p.net_ru;
   $("payslip-paid").textContent = p.paid_ru;
+  const pays = $("payslip-payments");
+  pays.replaceChildren();
+  for (const x of p.payments || []) {
+    const tr = document.createElement("tr");
+    cell(tr, `${x.title}, ${x.date_ru}`);
+    cell(tr, x.ndfl_ru !== "0,00 ₽" && x.ndfl_ru !== "0,00\u00a0₽" ? `НДФЛ ${x.ndfl_ru}` : "", "num");
+    cell(tr, x.net_ru, "num");
+    pays.appendChild(tr);
+  }
+  $("payslip-payments-block").hidden = !(p.payments && p.payments.length);
   $("payslip-balance").textContent = p.balance_ru;
   $("payslip").hidden = false;
 }

@@ -1,0 +1,830 @@
+/*
+ * openbal.c - opening balances of employees (issue 11 item 3): for an
+ * organization that starts mid-year or mid-life, as of a date, the vacation
+ * days used up to it, the earnings of the months before it (for average
+ * earnings: vacation pay, sick pay) and the НДФЛ year so far.
+ *
+ *   GET /api/admin/employees/{id}/opening-balance
+ *   PUT /api/admin/employees/{id}/opening-balance
+ *       {"as_of": "2025-06-30", "vacation_days_used": 12.5,
+ *        "months": [{"month": "2025-01", "earnings": "60000.00", "excluded_days": 0}],
+ *        "ndfl": {"year": 2025, "income": "360000.00", "deductions": "0.00",
+ *                 "tax": "46800.00"}}
+ *   PUT /api/exchange/v1/opening-balances {"items": [{"employee": "<external id>", ...}]}
+ *   POST /api/admin/opening-balances/csv (a CSV file, see openbal_csv())
+ *
+ * What uses them: the vacation balance (days used up to as_of, then the ОТ
+ * documents after it), the averages (a month without a stored payroll
+ * result takes its opening earnings), the НДФЛ year so far (the opening
+ * year's income, deductions and tax, then the stored results of the later
+ * months). The body replaces what is stored (its months whole). Months are
+ * at most 24 and not after as_of's month; a change that would move a closed
+ * payroll month is refused (423). An input of every month of the employee:
+ * their results become stale (sql/0034).
+ */
+#include "audit.h"
+#include "date.h"
+#include "exchange.h"
+#include "hours.h"
+#include "jsonx.h"
+#include "money.h"
+#include "ops.h"
+#include "payrun.h"
+#include "worktime.h"
+
+#include <csv.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define OPENBAL_MAX_MONTHS 24
+
+struct openbal_month {
+	int year, month;
+	int64_t earnings;
+	int excluded_days;
+};
+
+struct openbal {
+	int as_of;
+	int32_t days_used; /* hundredths of a day */
+	int has_ndfl;
+	int ndfl_year;
+	int64_t ndfl_income, ndfl_deductions, ndfl_tax;
+	int nmonths;
+	struct openbal_month months[OPENBAL_MAX_MONTHS];
+};
+
+/* A field error on prefix + key. Returns -1. */
+static int openbal_field(struct ctx *ctx, const char *prefix, const char *key, const char *code,
+                         const char *msg)
+{
+	return ctx_field_code(ctx, arena_printf(ctx->arena, "%s%s", prefix, key), code, "%s", msg);
+}
+
+static int openbal_money(json_object *v, int64_t *out)
+{
+	return v != NULL && json_object_is_type(v, json_type_string) &&
+	               money_parse_input(json_object_get_string(v), 0, out) == 0
+	           ? 0
+	           : -1;
+}
+
+#define OPENBAL_MONEY_MSG "Сумма строкой в рублях, не меньше 0: \"60000.00\", \"60 000,00\""
+
+/* Reads one body (the admin's or an exchange item) into *b; field errors
+ * under prefix ("" or "items[3]."). 0 or -1. */
+static int openbal_parse(struct ctx *ctx, json_object *o, const char *prefix, int item,
+                         struct openbal *b)
+{
+	json_object *v, *months, *ndfl;
+	const char *s;
+	int bad = 0;
+
+	memset(b, 0, sizeof(*b));
+	json_object_object_foreach(o, key, val)
+	{
+		(void)val;
+		if (strcmp(key, "as_of") && strcmp(key, "vacation_days_used") &&
+		    strcmp(key, "months") && strcmp(key, "ndfl") &&
+		    !(item && strcmp(key, "employee") == 0))
+			bad =
+			    openbal_field(ctx, prefix, key, "unknown",
+			                  "Неизвестное поле: допустимы as_of, vacation_days_used, "
+			                  "months, ndfl");
+	}
+	s = jsonx_get_str(o, "as_of");
+	if (s == NULL || date_parse_input(s, &b->as_of) < 0)
+		bad = openbal_field(ctx, prefix, "as_of", "date",
+		                    "Дата, на которую даны остатки: ГГГГ-ММ-ДД или ДД.ММ.ГГГГ");
+	v = jsonx_get(o, "vacation_days_used");
+	if (v != NULL && !json_object_is_type(v, json_type_null)) {
+		char text[32], *comma;
+
+		snprintf(text, sizeof(text), "%s", json_object_get_string(v));
+		if ((comma = strchr(text, ',')) != NULL)
+			*comma = '.';
+		if (json_object_is_type(v, json_type_boolean) ||
+		    hours_parse(text, &b->days_used) < 0 || b->days_used > 100000)
+			bad = openbal_field(
+			    ctx, prefix, "vacation_days_used", "invalid",
+			    "Использованные дни отпуска: число от 0 до 1000, не больше "
+			    "двух знаков после запятой");
+	}
+	months = jsonx_get(o, "months");
+	if (months != NULL && !json_object_is_type(months, json_type_null)) {
+		size_t n = json_object_is_type(months, json_type_array)
+		               ? json_object_array_length(months)
+		               : (size_t)-1;
+
+		if (n == (size_t)-1 || n > OPENBAL_MAX_MONTHS)
+			bad = openbal_field(ctx, prefix, "months", "invalid",
+			                    "Месяцы: список до 24 месяцев {month, earnings, "
+			                    "excluded_days}");
+		for (size_t i = 0; n != (size_t)-1 && i < n && i < OPENBAL_MAX_MONTHS; i++) {
+			json_object *m = json_object_array_get_idx(months, i);
+			struct openbal_month *bm = &b->months[b->nmonths];
+			const char *p = arena_printf(ctx->arena, "%smonths[%zu].", prefix, i);
+			const char *ms = jsonx_get_str(m, "month");
+			int64_t ex;
+
+			if (ms == NULL || date_parse_month(ms, &bm->year, &bm->month) < 0) {
+				bad = openbal_field(ctx, p, "month", "month", "Месяц ГГГГ-ММ");
+				continue;
+			}
+			if (b->as_of != 0 && date_month_first(bm->year, bm->month) > b->as_of) {
+				bad = openbal_field(
+				    ctx, p, "month", "range",
+				    "Месяц после даты остатков: его заработок посчитает "
+				    "сервис");
+				continue;
+			}
+			for (int k = 0; k < b->nmonths; k++)
+				if (b->months[k].year == bm->year &&
+				    b->months[k].month == bm->month)
+					bad = openbal_field(ctx, p, "month", "duplicate",
+					                    "Месяц указан дважды");
+			if (openbal_money(jsonx_get(m, "earnings"), &bm->earnings) < 0)
+				bad = openbal_field(ctx, p, "earnings", "money", OPENBAL_MONEY_MSG);
+			if (jsonx_get_int64(m, "excluded_days", &ex) < 0 || ex < 0 ||
+			    ex > date_days_in_month(bm->year, bm->month))
+				bad = openbal_field(
+				    ctx, p, "excluded_days", "invalid",
+				    "Исключаемые дни месяца: целое число от 0 до числа "
+				    "дней месяца");
+			bm->excluded_days = (int)ex;
+			json_object_object_foreach(m, mk, mv)
+			{
+				(void)mv;
+				if (strcmp(mk, "month") && strcmp(mk, "earnings") &&
+				    strcmp(mk, "excluded_days"))
+					bad = openbal_field(
+					    ctx, p, mk, "unknown",
+					    "Неизвестное поле: допустимы month, earnings, "
+					    "excluded_days");
+			}
+			b->nmonths++;
+		}
+	}
+	ndfl = jsonx_get(o, "ndfl");
+	if (ndfl != NULL && !json_object_is_type(ndfl, json_type_null)) {
+		const char *p = arena_printf(ctx->arena, "%sndfl.", prefix);
+		int64_t year;
+
+		b->has_ndfl = 1;
+		if (!json_object_is_type(ndfl, json_type_object))
+			return openbal_field(ctx, prefix, "ndfl", "invalid",
+			                     "НДФЛ с начала года: {year, income, deductions, tax}");
+		if (jsonx_get_int64(ndfl, "year", &year) < 0 || year < DATE_MIN_YEAR ||
+		    year > DATE_MAX_YEAR)
+			bad = openbal_field(ctx, p, "year", "invalid", "Год, например 2025");
+		b->ndfl_year = (int)year;
+		if (b->as_of != 0 && year != date_year(b->as_of))
+			bad =
+			    openbal_field(ctx, p, "year", "range", "Год НДФЛ — год даты остатков");
+		if (openbal_money(jsonx_get(ndfl, "income"), &b->ndfl_income) < 0)
+			bad = openbal_field(ctx, p, "income", "money", OPENBAL_MONEY_MSG);
+		if (openbal_money(jsonx_get(ndfl, "deductions"), &b->ndfl_deductions) < 0)
+			bad = openbal_field(ctx, p, "deductions", "money", OPENBAL_MONEY_MSG);
+		if (openbal_money(jsonx_get(ndfl, "tax"), &b->ndfl_tax) < 0)
+			bad = openbal_field(ctx, p, "tax", "money", OPENBAL_MONEY_MSG);
+		json_object_object_foreach(ndfl, nk, nv)
+		{
+			(void)nv;
+			if (strcmp(nk, "year") && strcmp(nk, "income") &&
+			    strcmp(nk, "deductions") && strcmp(nk, "tax"))
+				bad = openbal_field(
+				    ctx, p, nk, "unknown",
+				    "Неизвестное поле: допустимы year, income, deductions, "
+				    "tax");
+		}
+	}
+	return bad;
+}
+
+/* The stored opening balance as the body's JSON, or NULL when none (or
+ * after a database error: ctx->error says which). */
+static json_object *openbal_json(struct ctx *ctx, int64_t employee)
+{
+	const char *tenant = ctx_i64(ctx, ctx->tenant_id), *emp = ctx_i64(ctx, employee);
+	PGresult *h = ctx_sql(
+	             ctx,
+	             "SELECT as_of, vacation_days_used::text, ndfl_year, ndfl_income::text, "
+	             "ndfl_deductions::text, ndfl_tax::text FROM opening_balances "
+	             "WHERE tenant_id = $1 AND employee_id = $2",
+	             tenant, emp),
+	         *m;
+	json_object *o, *months;
+
+	if (h == NULL || PQntuples(h) == 0)
+		return NULL;
+	m = ctx_sql(
+	    ctx,
+	    "SELECT to_char(month, 'YYYY-MM'), earnings::text, excluded_days FROM "
+	    "opening_balance_months WHERE tenant_id = $1 AND employee_id = $2 ORDER BY month",
+	    tenant, emp);
+	if (m == NULL)
+		return NULL;
+	o = json_object_new_object();
+	jsonx_set_int(o, "employee_id", employee);
+	jsonx_set_str(o, "as_of", PQgetvalue(h, 0, 0));
+	json_object_object_add(o, "vacation_days_used",
+	                       json_tokener_parse(PQgetvalue(h, 0, 1))); /* a number, as stored */
+	months = json_object_new_array();
+	for (int i = 0; i < PQntuples(m); i++) {
+		json_object *x = json_object_new_object();
+		jsonx_set_str(x, "month", PQgetvalue(m, i, 0));
+		jsonx_set_str(x, "earnings", payrun_money(ctx, PQgetvalue(m, i, 1), NULL));
+		jsonx_set_int(x, "excluded_days", atoi(PQgetvalue(m, i, 2)));
+		json_object_array_add(months, x);
+	}
+	json_object_object_add(o, "months", months);
+	if (PQgetisnull(h, 0, 2)) {
+		json_object_object_add(o, "ndfl", NULL);
+	} else {
+		json_object *n = json_object_new_object();
+		jsonx_set_int(n, "year", atoi(PQgetvalue(h, 0, 2)));
+		jsonx_set_str(n, "income", payrun_money(ctx, PQgetvalue(h, 0, 3), NULL));
+		jsonx_set_str(n, "deductions", payrun_money(ctx, PQgetvalue(h, 0, 4), NULL));
+		jsonx_set_str(n, "tax", payrun_money(ctx, PQgetvalue(h, 0, 5), NULL));
+		json_object_object_add(o, "ndfl", n);
+	}
+	return arena_own(ctx->arena, o);
+}
+
+static int openbal_cmp_month(const void *x, const void *y)
+{
+	const struct openbal_month *a = x, *b = y;
+
+	return (a->year * 12 + a->month) - (b->year * 12 + b->month);
+}
+
+/* The stored balance of employee into *b (months by date). 1 found, 0 none,
+ * -1 error. */
+static int openbal_load(struct ctx *ctx, int64_t employee, struct openbal *b)
+{
+	const char *tenant = ctx_i64(ctx, ctx->tenant_id), *emp = ctx_i64(ctx, employee);
+	PGresult *h = ctx_sql(
+	             ctx,
+	             "SELECT as_of, vacation_days_used::text, ndfl_year, ndfl_income::text, "
+	             "ndfl_deductions::text, ndfl_tax::text FROM opening_balances "
+	             "WHERE tenant_id = $1 AND employee_id = $2",
+	             tenant, emp),
+	         *m;
+
+	memset(b, 0, sizeof(*b));
+	if (h == NULL)
+		return -1;
+	if (PQntuples(h) == 0)
+		return 0;
+	m = ctx_sql(
+	    ctx,
+	    "SELECT extract(year FROM month)::int, extract(month FROM month)::int, "
+	    "earnings::text, excluded_days FROM opening_balance_months WHERE tenant_id = $1 "
+	    "AND employee_id = $2 ORDER BY month",
+	    tenant, emp);
+	if (m == NULL)
+		return -1;
+	b->as_of = worktime_pg_date(h, 0, 0);
+	hours_parse(PQgetvalue(h, 0, 1), &b->days_used);
+	b->has_ndfl = !PQgetisnull(h, 0, 2);
+	if (b->has_ndfl) {
+		b->ndfl_year = atoi(PQgetvalue(h, 0, 2));
+		money_parse(PQgetvalue(h, 0, 3), 0, &b->ndfl_income);
+		money_parse(PQgetvalue(h, 0, 4), 0, &b->ndfl_deductions);
+		money_parse(PQgetvalue(h, 0, 5), 0, &b->ndfl_tax);
+	}
+	for (int i = 0; i < PQntuples(m) && i < OPENBAL_MAX_MONTHS; i++) {
+		struct openbal_month *x = &b->months[b->nmonths++];
+		x->year = atoi(PQgetvalue(m, i, 0));
+		x->month = atoi(PQgetvalue(m, i, 1));
+		money_parse(PQgetvalue(m, i, 2), 0, &x->earnings);
+		x->excluded_days = atoi(PQgetvalue(m, i, 3));
+	}
+	return 1;
+}
+
+/* The first month a balance moves (its earliest month, or as_of's). */
+static int openbal_first_date(const struct openbal *b)
+{
+	int first = b->as_of;
+
+	for (int i = 0; i < b->nmonths; i++)
+		if (date_month_first(b->months[i].year, b->months[i].month) < first)
+			first = date_month_first(b->months[i].year, b->months[i].month);
+	return first;
+}
+
+/* Stores b for employee (replacing). *changed: 0 when equal to what was
+ * stored (nothing written), 1 updated, 2 created. The caller checked that
+ * no closed month is moved. 0 or -1. */
+static int openbal_store(struct ctx *ctx, int64_t employee, struct openbal *b, int *changed)
+{
+	const char *tenant = ctx_i64(ctx, ctx->tenant_id), *emp = ctx_i64(ctx, employee);
+	struct buf mm = BUF_INIT, ee = BUF_INIT, xx = BUF_INIT;
+	char days[HOURS_BUFSZ], m[DATE_MONTH_BUFSZ], money[MONEY_BUFSZ];
+	char inc[MONEY_BUFSZ], ded[MONEY_BUFSZ], tax[MONEY_BUFSZ];
+	struct openbal *old = arena_alloc(ctx->arena, sizeof(*old));
+	int found, rc = -1;
+
+	qsort(b->months, (size_t)b->nmonths, sizeof(b->months[0]), openbal_cmp_month);
+	found = openbal_load(ctx, employee, old);
+	if (found < 0)
+		return -1;
+	if (found && old->as_of == b->as_of && old->days_used == b->days_used &&
+	    old->has_ndfl == b->has_ndfl &&
+	    (!b->has_ndfl ||
+	     (old->ndfl_year == b->ndfl_year && old->ndfl_income == b->ndfl_income &&
+	      old->ndfl_deductions == b->ndfl_deductions && old->ndfl_tax == b->ndfl_tax)) &&
+	    old->nmonths == b->nmonths &&
+	    memcmp(old->months, b->months, sizeof(b->months[0]) * (size_t)b->nmonths) == 0) {
+		*changed = 0;
+		return 0; /* the same balance again changes nothing */
+	}
+	hours_format(b->days_used, days);
+	money_format(b->ndfl_income, inc);
+	money_format(b->ndfl_deductions, ded);
+	money_format(b->ndfl_tax, tax);
+	buf_putc(&mm, '{');
+	buf_putc(&ee, '{');
+	buf_putc(&xx, '{');
+	for (int i = 0; i < b->nmonths; i++) {
+		date_format_month(b->months[i].year, b->months[i].month, m);
+		money_format(b->months[i].earnings, money);
+		buf_printf(&mm, "%s%s-01", i ? "," : "", m);
+		buf_printf(&ee, "%s%s", i ? "," : "", money);
+		buf_printf(&xx, "%s%d", i ? "," : "", b->months[i].excluded_days);
+	}
+	buf_putc(&mm, '}');
+	buf_putc(&ee, '}');
+	buf_putc(&xx, '}');
+	if (ctx_sql(
+	        ctx,
+	        "INSERT INTO opening_balances (tenant_id, employee_id, as_of, vacation_days_used, "
+	        "ndfl_year, ndfl_income, ndfl_deductions, ndfl_tax, updated_by) VALUES ($1, $2, "
+	        "$3, $4, $5, $6, $7, $8, $9) ON CONFLICT (tenant_id, employee_id) DO UPDATE SET "
+	        "as_of = EXCLUDED.as_of, vacation_days_used = EXCLUDED.vacation_days_used, "
+	        "ndfl_year = EXCLUDED.ndfl_year, ndfl_income = EXCLUDED.ndfl_income, "
+	        "ndfl_deductions = EXCLUDED.ndfl_deductions, ndfl_tax = EXCLUDED.ndfl_tax, "
+	        "updated_at = now(), updated_by = EXCLUDED.updated_by",
+	        tenant, emp, worktime_date_iso(ctx, b->as_of), days,
+	        b->has_ndfl ? ctx_i64(ctx, b->ndfl_year) : NULL, b->has_ndfl ? inc : NULL,
+	        b->has_ndfl ? ded : NULL, b->has_ndfl ? tax : NULL,
+	        ctx->user_id ? ctx_i64(ctx, ctx->user_id) : NULL) == NULL ||
+	    ctx_sql(ctx,
+	            "DELETE FROM opening_balance_months WHERE tenant_id = $1 AND employee_id = $2",
+	            tenant, emp) == NULL ||
+	    ctx_sql(ctx,
+	            "INSERT INTO opening_balance_months (tenant_id, employee_id, month, earnings, "
+	            "excluded_days) SELECT $1, $2, m, e, x FROM unnest($3::date[], $4::numeric[], "
+	            "$5::smallint[]) AS u(m, e, x)",
+	            tenant, emp, arena_strndup(ctx->arena, mm.data, mm.len),
+	            arena_strndup(ctx->arena, ee.data, ee.len),
+	            arena_strndup(ctx->arena, xx.data, xx.len)) == NULL)
+		goto out;
+	*changed = found ? 1 : 2;
+	rc = audit_log(ctx, "payroll.opening_balance_set", 1, "employee", emp,
+	               audit_detail("as_of", worktime_date_iso(ctx, b->as_of)));
+out:
+	buf_free(&mm);
+	buf_free(&ee);
+	buf_free(&xx);
+	return rc;
+}
+
+/* GET /api/admin/employees/{id}/opening-balance */
+static int openbal_get(struct ctx *ctx)
+{
+	int64_t id;
+	json_object *o;
+
+	if (ctx_arg_int(ctx, "id", 1, INT64_MAX, CTX_REQUIRED, &id) < 0 ||
+	    worktime_employee_check(ctx, id, 0) < 0)
+		return -1;
+	o = openbal_json(ctx, id);
+	if (o == NULL)
+		return ctx->error >= 0 ? -1
+		                       : ctx_fail(ctx, PROTO_ERR_not_found,
+		                                  "Начальные остатки сотрудника не заданы");
+	ctx->result = o;
+	return 0;
+}
+
+/* PUT /api/admin/employees/{id}/opening-balance */
+static int openbal_set(struct ctx *ctx)
+{
+	struct openbal *b = arena_alloc(ctx->arena, sizeof(*b));
+	int64_t id;
+	int changed;
+
+	if (ctx_arg_int(ctx, "id", 1, INT64_MAX, CTX_REQUIRED, &id) < 0)
+		return -1;
+	/* the body's keys are the args (the route's {id} among them) */
+	json_object *body = arena_own(ctx->arena, json_object_new_object());
+	json_object_object_foreach(ctx->args, key, val)
+	{
+		if (strcmp(key, "id") != 0)
+			json_object_object_add(body, key, json_object_get(val));
+	}
+	if (openbal_parse(ctx, body, "", 0, b) < 0 || worktime_employee_check(ctx, id, 1) < 0)
+		return -1;
+	/* the balance moves every later month: none of them may be closed */
+	if (payrun_check_open(ctx, openbal_first_date(b), date_from_ymd(DATE_MAX_YEAR, 12, 31)) <
+	        0 ||
+	    openbal_store(ctx, id, b, &changed) < 0)
+		return -1;
+	ctx->result = openbal_json(ctx, id);
+	return ctx->result ? 0 : -1;
+}
+
+/* Renames the field errors "items[i].x" to "rows[<row of item i>].x" (the
+ * CSV's rows: what a person fixes in the file). */
+static void openbal_rename_items(struct ctx *ctx, const int *row_of, size_t n)
+{
+	json_object *renamed, *codes;
+
+	if (ctx->error_fields == NULL || row_of == NULL)
+		return;
+	renamed = arena_own(ctx->arena, json_object_new_object());
+	codes = arena_own(ctx->arena, json_object_new_object());
+	json_object_object_foreach(ctx->error_fields, key, val)
+	{
+		char *end;
+		unsigned long i = strncmp(key, "items[", 6) == 0 ? strtoul(key + 6, &end, 10) : n;
+		const char *name = i < n && *end == ']'
+		                       ? arena_printf(ctx->arena, "rows[%d]%s", row_of[i], end + 1)
+		                       : key;
+		json_object_object_add(renamed, name, json_object_get(val));
+		json_object *code = jsonx_get(ctx->error_codes, key);
+		if (code)
+			json_object_object_add(codes, name, json_object_get(code));
+	}
+	ctx->error_fields = renamed;
+	ctx->error_codes = codes;
+}
+
+/* Validates and stores a batch of items (the exchange's rules: all or
+ * nothing, created/updated/unchanged, logged as route). row_of: the CSV row of
+ * each item (errors named by row), or NULL. */
+static int openbal_batch(struct ctx *ctx, json_object *items, const char *route, const int *row_of,
+                         int64_t started)
+{
+	struct exchange_counts c = {0};
+	int64_t *ids;
+	struct openbal *b;
+	size_t n;
+	int bad = 0;
+
+	if (items == NULL) {
+		if (ctx->error < 0)
+			ctx_field_code(ctx, "items", "required", "Обязательное поле");
+		goto refused;
+	}
+	if (!json_object_is_type(items, json_type_array) ||
+	    (n = json_object_array_length(items)) > EXCHANGE_MAX_ITEMS) {
+		ctx_field_code(ctx, "items", "invalid", "Список остатков, не больше %d",
+		               EXCHANGE_MAX_ITEMS);
+		goto refused;
+	}
+	b = arena_alloc(ctx->arena, sizeof(*b) * (n ? n : 1));
+	ids = arena_alloc(ctx->arena, sizeof(int64_t) * (n ? n : 1));
+	for (size_t i = 0; i < n; i++) {
+		json_object *it = json_object_array_get_idx(items, i);
+		const char *prefix = arena_printf(ctx->arena, "items[%zu].", i);
+		const char *ext = jsonx_get_str(it, "employee");
+		PGresult *res;
+
+		ids[i] = 0;
+		if (!json_object_is_type(it, json_type_object)) {
+			bad = ctx_field_code(ctx, arena_printf(ctx->arena, "items[%zu].item", i),
+			                     "invalid", "Ожидается объект");
+			continue;
+		}
+		if (openbal_parse(ctx, it, prefix, 1, &b[i]) < 0)
+			bad = -1;
+		if (ext == NULL || !*ext) {
+			bad = openbal_field(ctx, prefix, "employee", "required",
+			                    "Внешний код сотрудника");
+			continue;
+		}
+		res = ctx_sql(ctx,
+		              "SELECT id FROM employees WHERE tenant_id = $1 AND external_id = $2",
+		              ctx_i64(ctx, ctx->tenant_id), ext);
+		if (res == NULL)
+			return -1;
+		if (PQntuples(res) == 0)
+			bad = openbal_field(ctx, prefix, "employee", "not_found",
+			                    "Нет сотрудника с таким внешним кодом");
+		else
+			ids[i] = atoll(PQgetvalue(res, 0, 0));
+		for (size_t k = 0; k < i; k++)
+			if (ids[k] && ids[k] == ids[i])
+				bad = openbal_field(ctx, prefix, "employee", "duplicate",
+				                    "Сотрудник указан в пакете дважды");
+	}
+	/* a balance that would move a closed payroll month: that item's error */
+	if (bad == 0 && n > 0) {
+		PGresult *res =
+		    ctx_sql(ctx,
+		            "SELECT (max(month) + interval '1 month' - interval '1 day')::date "
+		            "FROM payroll_documents WHERE tenant_id = $1 AND status = 'closed'",
+		            ctx_i64(ctx, ctx->tenant_id));
+		int closed;
+
+		if (res == NULL)
+			return -1;
+		closed = worktime_pg_date(res, 0, 0);
+		for (size_t i = 0; closed != DATE_NONE && i < n; i++)
+			if (openbal_first_date(&b[i]) <= closed)
+				bad = openbal_field(
+				    ctx, arena_printf(ctx->arena, "items[%zu].", i), "as_of",
+				    "locked",
+				    arena_printf(ctx->arena,
+				                 "Остатки меняют закрытый месяц зарплаты "
+				                 "(закрыт по %s): откройте его",
+				                 worktime_date_ru(ctx, closed)));
+	}
+	if (bad < 0) {
+		openbal_rename_items(ctx, row_of, n);
+		goto refused;
+	}
+	for (size_t i = 0; i < n; i++) {
+		int changed;
+
+		if (openbal_store(ctx, ids[i], &b[i], &changed) < 0)
+			return -1;
+		if (changed == 2)
+			c.created++;
+		else if (changed == 1)
+			c.updated++;
+		else
+			c.unchanged++;
+	}
+	jsonx_set_int(ctx_result(ctx), "created", c.created);
+	jsonx_set_int(ctx_result(ctx), "updated", c.updated);
+	jsonx_set_int(ctx_result(ctx), "unchanged", c.unchanged);
+	return exchange_log_write(ctx, route, 200, &c, started);
+refused:
+	if (ctx->error != PROTO_ERR_validation && ctx->error != PROTO_ERR_bad_request)
+		return -1;
+	/* a refused batch writes nothing but its log row (committed with the 422) */
+	return exchange_log_write(ctx, route, ctx->status, &c, started);
+}
+
+/* PUT /api/exchange/v1/opening-balances {"items": [{"employee": "<external id>", ...}]} */
+static int openbal_exchange(struct ctx *ctx)
+{
+	int64_t started = exchange_now_us();
+
+	return openbal_batch(ctx, exchange_body_items(ctx), "opening-balances", NULL, started);
+}
+
+/* ---- CSV ---- */
+
+/*
+ * POST /api/admin/opening-balances/csv (a file: multipart "file", or a
+ * text/csv body): one row per employee and month, a header row naming the
+ * columns, "," or ";" between fields (what Excel writes), UTF-8:
+ *   employee (external id) or personnel_number, as_of, vacation_days_used,
+ *   month, earnings, excluded_days, ndfl_year, ndfl_income, ndfl_deductions,
+ *   ndfl_tax
+ * An employee's rows repeat their balance's columns (or leave them empty
+ * after the first); each row with a month adds that month. Stored as the
+ * exchange's batch (all or nothing, created/updated/unchanged); errors are
+ * named rows[N].column, N the employee's first row of the file (the header
+ * is row 1; months[k] is the employee's k-th row with a month). The
+ * parser is libcsv (Debian's libcsv3): quotes, quoted separators and
+ * newlines as RFC 4180.
+ */
+#define OPENBAL_CSV_COLUMNS 11
+
+static const char *const openbal_csv_names[OPENBAL_CSV_COLUMNS] = {
+    "employee",      "personnel_number", "as_of",       "vacation_days_used", "month",   "earnings",
+    "excluded_days", "ndfl_year",        "ndfl_income", "ndfl_deductions",    "ndfl_tax"};
+
+struct openbal_csv {
+	json_object *rows; /* arrays of strings */
+	json_object *row;
+};
+
+static void openbal_csv_field(void *data, size_t len, void *arg)
+{
+	struct openbal_csv *c = arg;
+
+	if (c->row == NULL)
+		c->row = json_object_new_array();
+	json_object_array_add(c->row, json_object_new_string_len(data ? data : "", (int)len));
+}
+
+static void openbal_csv_row(int ch, void *arg)
+{
+	struct openbal_csv *c = arg;
+
+	(void)ch;
+	if (c->row == NULL)
+		c->row = json_object_new_array(); /* an empty line: kept, skipped later */
+	json_object_array_add(c->rows, c->row);
+	c->row = NULL;
+}
+
+static const char *openbal_csv_cell(json_object *row, const int *col, int k)
+{
+	const char *v;
+
+	if (col[k] < 0 || (size_t)col[k] >= json_object_array_length(row))
+		return NULL;
+	v = json_object_get_string(json_object_array_get_idx(row, (size_t)col[k]));
+	while (*v == ' ')
+		v++;
+	return *v ? v : NULL;
+}
+
+/* An integer cell as a JSON int, or the text (the validation names it). */
+static json_object *openbal_csv_int(const char *v)
+{
+	char *end;
+	long long n = strtoll(v, &end, 10);
+
+	return *end == '\0' && end != v ? json_object_new_int64(n) : json_object_new_string(v);
+}
+
+static int openbal_csv(struct ctx *ctx)
+{
+	int64_t started = exchange_now_us();
+	const char *text = (const char *)ctx->blob;
+	size_t len = ctx->blob_len, nrows, semicolons = 0, commas = 0;
+	struct openbal_csv c = {arena_own(ctx->arena, json_object_new_array()), NULL};
+	json_object *items = arena_own(ctx->arena, json_object_new_array()), *byemp, *header;
+	struct csv_parser p;
+	int col[OPENBAL_CSV_COLUMNS], *row_of, bad = 0;
+
+	if (text == NULL && (text = jsonx_get_str(ctx->args, "csv")) != NULL)
+		len = strlen(text);
+	if (text == NULL || len == 0)
+		return ctx_field_code(
+		    ctx, "file", "required",
+		    "Приложите файл CSV (столбцы: employee, as_of, "
+		    "vacation_days_used, month, earnings, excluded_days, ndfl_year, "
+		    "ndfl_income, ndfl_deductions, ndfl_tax)");
+	if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) { /* a UTF-8 BOM */
+		text += 3;
+		len -= 3;
+	}
+	for (size_t i = 0; i < len && text[i] != '\n'; i++) {
+		semicolons += text[i] == ';';
+		commas += text[i] == ',';
+	}
+	if (csv_init(&p, CSV_APPEND_NULL) != 0)
+		return ctx_fail(ctx, PROTO_ERR_internal, NULL);
+	csv_set_delim(&p, semicolons > commas ? ';' : ',');
+	if (csv_parse(&p, text, len, openbal_csv_field, openbal_csv_row, &c) != len ||
+	    csv_fini(&p, openbal_csv_field, openbal_csv_row, &c) != 0) {
+		int e = csv_error(&p);
+
+		csv_free(&p);
+		json_object_put(c.row);
+		return ctx_field_code(ctx, "file", "csv", "Файл не разбирается как CSV: %s",
+		                      csv_strerror(e));
+	}
+	csv_free(&p);
+	json_object_put(c.row);
+	nrows = json_object_array_length(c.rows);
+	if (nrows < 2)
+		return ctx_field_code(ctx, "file", "csv", "В файле нет строк после заголовка");
+	header = json_object_array_get_idx(c.rows, 0);
+	for (int k = 0; k < OPENBAL_CSV_COLUMNS; k++) {
+		col[k] = -1;
+		for (size_t i = 0; i < json_object_array_length(header); i++)
+			if (strcmp(json_object_get_string(json_object_array_get_idx(header, i)),
+			           openbal_csv_names[k]) == 0)
+				col[k] = (int)i;
+	}
+	for (size_t i = 0; i < json_object_array_length(header); i++) {
+		const char *h = json_object_get_string(json_object_array_get_idx(header, i));
+		int known = 0;
+
+		for (int k = 0; k < OPENBAL_CSV_COLUMNS; k++)
+			known |= strcmp(h, openbal_csv_names[k]) == 0;
+		if (!known)
+			bad = ctx_field_code(
+			    ctx, arena_printf(ctx->arena, "rows[1].%s", h), "unknown",
+			    "Неизвестный столбец: допустимы employee, personnel_number, "
+			    "as_of, vacation_days_used, month, earnings, excluded_days, "
+			    "ndfl_year, ndfl_income, ndfl_deductions, ndfl_tax");
+	}
+	if ((col[0] < 0) == (col[1] < 0))
+		bad = ctx_field_code(ctx, "rows[1]", "required",
+		                     "Нужен столбец employee (внешний код) или personnel_number "
+		                     "(табельный номер), один из них");
+	if (bad < 0)
+		return -1;
+	byemp = arena_own(ctx->arena, json_object_new_object());
+	row_of = arena_alloc(ctx->arena, sizeof(int) * nrows);
+	for (size_t r = 1; r < nrows; r++) {
+		json_object *row = json_object_array_get_idx(c.rows, r), *it, *v;
+		const char *who = openbal_csv_cell(row, col, col[0] >= 0 ? 0 : 1), *ext, *cell;
+		int line = (int)r + 1;
+
+		if (json_object_array_length(row) <= 1 && who == NULL)
+			continue; /* an empty line */
+		if (who == NULL) {
+			bad = ctx_field_code(ctx,
+			                     arena_printf(ctx->arena, "rows[%d].%s", line,
+			                                  openbal_csv_names[col[0] >= 0 ? 0 : 1]),
+			                     "required", "Кто: внешний код или табельный номер");
+			continue;
+		}
+		ext = who;
+		if (col[0] < 0) {
+			PGresult *res =
+			    ctx_sql(ctx,
+			            "SELECT external_id FROM employees WHERE tenant_id = $1 "
+			            "AND personnel_number = $2",
+			            ctx_i64(ctx, ctx->tenant_id), who);
+			if (res == NULL)
+				return -1;
+			if (PQntuples(res) == 0) {
+				bad = ctx_field_code(
+				    ctx,
+				    arena_printf(ctx->arena, "rows[%d].personnel_number", line),
+				    "not_found", "Нет сотрудника с таким табельным номером");
+				continue;
+			}
+			ext = arena_strdup(ctx->arena, PQgetvalue(res, 0, 0));
+		}
+		it = jsonx_get(byemp, ext);
+		if (it == NULL) {
+			it = json_object_new_object();
+			jsonx_set_str(it, "employee", ext);
+			row_of[json_object_array_length(items)] = line;
+			json_object_array_add(items, it);
+			json_object_object_add(byemp, ext, json_object_get(it));
+		}
+		/* the balance's columns: from the employee's first row that has them */
+		if ((cell = openbal_csv_cell(row, col, 2)) && !jsonx_get(it, "as_of"))
+			jsonx_set_str(it, "as_of", cell);
+		if ((cell = openbal_csv_cell(row, col, 3)) && !jsonx_get(it, "vacation_days_used"))
+			jsonx_set_str(it, "vacation_days_used", cell);
+		if ((cell = openbal_csv_cell(row, col, 7)) && !jsonx_get(it, "ndfl")) {
+			json_object *n = json_object_new_object();
+			const char *inc = openbal_csv_cell(row, col, 8),
+			           *ded = openbal_csv_cell(row, col, 9),
+			           *tax = openbal_csv_cell(row, col, 10);
+			json_object_object_add(n, "year", openbal_csv_int(cell));
+			jsonx_set_str(n, "income", inc ? inc : "");
+			jsonx_set_str(n, "deductions", ded ? ded : "0");
+			jsonx_set_str(n, "tax", tax ? tax : "");
+			json_object_object_add(it, "ndfl", n);
+		}
+		if ((cell = openbal_csv_cell(row, col, 4)) != NULL) {
+			json_object *m = json_object_new_object(),
+			            *months = jsonx_get(it, "months");
+			const char *ex = openbal_csv_cell(row, col, 6),
+			           *earn = openbal_csv_cell(row, col, 5);
+
+			if (months == NULL) {
+				months = json_object_new_array();
+				json_object_object_add(it, "months", months);
+			}
+			jsonx_set_str(m, "month", cell);
+			jsonx_set_str(m, "earnings", earn ? earn : "");
+			json_object_object_add(m, "excluded_days", openbal_csv_int(ex ? ex : "0"));
+			json_object_array_add(months, m);
+		}
+		(void)v;
+	}
+	if (bad < 0)
+		return -1;
+	return openbal_batch(ctx, items, "csv-opening-balances", row_of, started);
+}
+
+static const struct op_arg openbal_get_args[] = {ARG_ROW_ID("id", ARG_REQUIRED), ARG_END};
+/* the body of PUT .../opening-balance; openbal_parse() checks inside months
+ * and ndfl (and an exchange item's fields) */
+static const struct op_arg openbal_set_args[] = {
+    ARG_ROW_ID("id", ARG_REQUIRED),
+    ARG_ROW_DATE("as_of", ARG_REQUIRED),
+    {"vacation_days_used", ARG_HOURS, 0, .max = 100000,
+     .hint = "Использованные дни отпуска: число от 0 до 1000, не больше двух знаков после "
+             "запятой"},
+    {"months", ARG_ARRAY, 0, .min = 0, .max = OPENBAL_MAX_MONTHS,
+     .hint = "Месяцы: список до 24 месяцев {month, earnings, excluded_days}"},
+    {.name = "ndfl", .type = ARG_OBJECT, .flags = 0},
+    ARG_END,
+};
+static const struct op_arg openbal_batch_args[] = {
+    {"items", ARG_ARRAY, 0, .min = 0, .max = EXCHANGE_MAX_ITEMS},
+    ARG_END,
+};
+/* the file is the request's raw body; "csv": its text (cabinetctl call) */
+static const struct op_arg openbal_csv_args[] = {
+    {"csv", ARG_STR, ARG_MULTILINE, .max = 0},
+    ARG_END,
+};
+
+const struct op openbal_ops[] = {
+    {"opening_balance.get", OP_ADMIN, openbal_get, 0, openbal_get_args},
+    {"opening_balance.set", OP_ADMIN, openbal_set, OP_WRITE, openbal_set_args},
+    {"exchange.opening_balances", OP_EXCHANGE, openbal_exchange, 0, openbal_batch_args},
+    {"opening_balance.csv", OP_ADMIN, openbal_csv, OP_WRITE, openbal_csv_args},
+    {NULL, 0, NULL, 0, NULL},
+};

@@ -1,0 +1,263 @@
+"""Issue 11 items 1-4 through the real stack, each with its hand-computed value:
+vacation pay from a year of stored results (the same line as the preview),
+sick pay from opening balances and the insurance record, opening balances by
+the admin API and the exchange, one-off accruals and material aid in НДФЛ,
+payments (advance, vacation pay on its date, the final settlement with the
+compensation for unused vacation), regional pay."""
+import json
+import os
+import sys
+import unittest
+
+sys.path.insert(0, os.path.dirname(__file__))
+from stack import Client, Stack, add_employee, sql_quote, tenant_with_admin  # noqa: E402
+
+FIVE = "[[800,0],[800,0],[800,0],[800,0],[800,0],[0,0],[0,0]]"
+UNIT_DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "unit", "data", "payroll")
+
+
+class Money(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.s = Stack("money").__enter__()
+        cls.tid, _, cls.admin = tenant_with_admin(cls.s, "money")
+        cls.five = int(cls.s.psql(
+            "INSERT INTO schedules (tenant_id, name, kind, holidays, pattern) VALUES (%d, 'Пятидневка', "
+            "'week', 'calendar', '%s') RETURNING id" % (cls.tid, FIVE)))
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.s.__exit__(None, None, None)
+
+    def employee(self, name, hired, rate="60000.00", dismissed=None, external_id=None):
+        fields = {"hired": hired, "dismissed": dismissed}
+        if external_id:
+            fields["external_id"] = external_id
+        eid = add_employee(self.s, self.tid, name, **fields)
+        self.s.psql("INSERT INTO employee_pay (tenant_id, employee_id, date_from, rate, pay_by) "
+                    "VALUES (%d, %d, %s, %s, 'days')" % (self.tid, eid, sql_quote(hired), rate))
+        self.s.psql("INSERT INTO schedule_assignments (tenant_id, employee_id, schedule_id, date_from) "
+                    "VALUES (%d, %d, %d, %s)" % (self.tid, eid, self.five, sql_quote(hired)))
+        return eid
+
+    def calculate(self, eid, *months):
+        for m in months:
+            r = self.admin.post("/api/admin/payroll/%s/calculate" % m, {"employees": [eid]})
+            self.assertEqual(r.status, 200, r)
+
+    def slip(self, eid, month):
+        r = self.admin.get("/api/admin/payslips/%d/%s" % (eid, month))
+        self.assertEqual(r.status, 200, r)
+        return r.json()
+
+    def post(self, path, body, status):
+        r = self.admin.post(path, body)
+        self.assertEqual(r.status, status, r)
+        return r.json()
+
+    def exchange(self, what, items, status=200):
+        key = self.post("/api/admin/api-keys", {"name": "ЗУП %s" % what}, 201)["key"]
+        c = Client(self.s, "money")
+        r = c.request("PUT", "/api/exchange/v1/%s" % what, {"items": items},
+                      headers={"Authorization": "Bearer " + key})
+        self.assertEqual(r.status, status, r)
+        return r.json()
+
+    # ------------------------------------------------------------ item 1
+
+    def test_vacation_pay_from_stored_results(self):
+        eid = self.employee("Отпускник", "2024-06-01")
+        self.calculate(eid, *(["2024-%02d" % m for m in range(7, 13)] + ["2025-%02d" % m for m in range(1, 7)]))
+        self.post("/api/admin/deviations", {"employee_id": eid, "code": "ОТ", "date_from": "2025-07-07",
+                                            "date_to": "2025-07-20"}, 201)
+        self.calculate(eid, "2025-07")
+        slip = self.slip(eid, "2025-07")
+        vac = [a for a in slip["accruals"] if a["kind"] == "vacation_pay"]
+        # 12 months of 60 000: 720 000 / 351.6 = 2 047.78 a day, 14 days
+        self.assertEqual([(a["from"], a["to"], a["days"], a["average_daily"], a["amount"]) for a in vac],
+                         [("2025-07-07", "2025-07-20", 14, "2047.78", "28668.92")])
+        self.assertIn("14 дн. × 2", self.admin.get("/admin/payroll/2025-07/employees/%d" % eid).text)
+        self.assertEqual(slip["accrued"], "62581.96")  # + 60 000 x 13/23
+        # the preview of the same inputs gives the same line (payroll.md's case 046)
+        with open(os.path.join(UNIT_DATA, "046_vacation_pay_full_year.json")) as f:
+            scenario = json.load(f)["scenario"]
+        r = self.admin.post("/api/payroll/preview", scenario)
+        self.assertEqual(r.status, 200, r)
+        pv = [l for l in r.json()["lines"] if l["kind"] == "vacation_pay"]
+        self.assertEqual([(l["from"], l["to"], l["days"], l["average_daily"], l["amount"]) for l in pv],
+                         [(a["from"], a["to"], a["days"], a["average_daily"], a["amount"]) for a in vac])
+        # paid on its date, 3 days before (art. 136); НДФЛ withheld from it
+        p = self.post("/api/admin/payments", {"employee_id": eid, "date": "2025-07-04", "kind": "vacation_pay"},
+                      201)["payment"]
+        # 360 000 earned in the year: 13 % x (360 000 + 28 668.92) - 46 800 = 3 727
+        self.assertEqual((p["amount"], p["ndfl"], p["net"]), ("28668.92", "3727.00", "24941.92"))
+        r = self.admin.post("/api/admin/payments", {"employee_id": eid, "date": "2025-07-05", "kind": "vacation_pay"})
+        self.assertEqual(r.status, 422, r)
+        self.assertIn("04.07.2025", r.json()["error"]["fields"]["date"])
+
+    # ------------------------------------------------------------ item 2, 3
+
+    def test_sick_pay_from_opening_balances_and_the_insurance_record(self):
+        eid = self.employee("Больничный", "2022-01-10")
+        months = [{"month": "%d-%02d" % (y, m), "earnings": "50000.00", "excluded_days": 0}
+                  for y in (2023, 2024) for m in range(1, 13)]
+        r = self.admin.put("/api/admin/employees/%d/opening-balance" % eid,
+                           {"as_of": "2024-12-31", "vacation_days_used": 0, "months": months})
+        self.assertEqual(r.status, 200, r)
+        self.s.psql("UPDATE employees SET insurance_years = 6, insurance_months = 6, insurance_as_of = "
+                    "'2025-01-01' WHERE id = %d" % eid)
+        self.post("/api/admin/deviations", {"employee_id": eid, "code": "Б", "date_from": "2025-03-10",
+                                            "date_to": "2025-03-16"}, 201)
+        self.calculate(eid, "2025-03")
+        slip = self.slip(eid, "2025-03")
+        sick = [a for a in slip["accruals"] if a["kind"] == "sick_pay"]
+        # (600 000 + 600 000) / 730 = 1 643.84; 6 y 8 m on 10.03 -> 80 %: 1 315.07 a day
+        self.assertEqual([(a["from"], a["to"], a["days"], a["average_daily"], a["percent"], a["daily"],
+                           a["amount"], a["fund_days"]) for a in sick],
+                         [("2025-03-10", "2025-03-12", 3, "1643.84", 80, "1315.07", "3945.21", 4)])
+        self.assertIn("Социальный фонд", sick[0]["fund_note"])
+        self.assertEqual(slip["accruals"][0]["amount"], "45714.29")  # 16/21 of 60 000
+        page = self.admin.get("/admin/payroll/2025-03/employees/%d" % eid)
+        self.assertEqual(page.status, 200)
+        self.assertIn("Пособие по временной нетрудоспособности", page.text)
+        self.assertIn("Остальные 4 дн. оплачивает Социальный фонд России", page.text)
+        self.assertIn("80 % от 1", page.text)
+
+    def test_opening_balances_admin_and_exchange(self):
+        eid = self.employee("Со старыми остатками", "2024-01-01", external_id="ob-1")
+        body = {"as_of": "2024-12-31", "vacation_days_used": 10,
+                "months": [{"month": "2024-12", "earnings": "60000.00", "excluded_days": 0}],
+                "ndfl": {"year": 2024, "income": "720000.00", "deductions": "0.00", "tax": "93600.00"}}
+        r = self.admin.put("/api/admin/employees/%d/opening-balance" % eid, body)
+        self.assertEqual(r.status, 200, r)
+        got = self.admin.get("/api/admin/employees/%d/opening-balance" % eid).json()
+        self.assertEqual((got["as_of"], got["vacation_days_used"], got["months"], got["ndfl"]),
+                         ("2024-12-31", 10, body["months"], body["ndfl"]))
+        # a vacation before the balance's date is already in its days
+        self.s.psql("INSERT INTO deviations (tenant_id, employee_id, code, date_from, date_to, whole_day) "
+                    "VALUES (%d, %d, 9, '2024-07-01', '2024-07-14', true)" % (self.tid, eid))
+        b = self.admin.get("/api/admin/employees/%d/vacation-balance?date=2025-06-30" % eid).json()
+        self.assertEqual((b["service_months"], b["used_days"], b["balance"]), (18, 0, "32.0"))  # 42 - 10
+        r = self.admin.put("/api/admin/employees/%d/opening-balance" % eid,
+                           {"as_of": "2024-12-31", "months": [{"month": "2025-02", "earnings": "1.00",
+                                                               "excluded_days": 0}], "bonus": 1})
+        self.assertEqual(r.status, 422, r)
+        self.assertIn("months[0].month", r.json()["error"]["fields"])
+        self.assertIn("bonus", r.json()["error"]["fields"])
+        # the exchange: created, the same again unchanged, a bad item writes nothing
+        other = self.employee("Из учётной системы", "2024-03-01", external_id="ob-2")
+        item = dict(body, employee="ob-2", vacation_days_used=2.5)
+        js = self.exchange("opening-balances", [item])
+        self.assertEqual((js["created"], js["updated"], js["unchanged"]), (1, 0, 0))
+        js = self.exchange("opening-balances", [item])
+        self.assertEqual((js["created"], js["updated"], js["unchanged"]), (0, 0, 1))
+        bad = dict(item, months=[{"month": "2024-11", "earnings": "много", "excluded_days": 0}])
+        js = self.exchange("opening-balances", [dict(item, vacation_days_used=3), bad], status=422)
+        self.assertIn("months[0].earnings", js["error"]["items"]["1"])
+        got = self.admin.get("/api/admin/employees/%d/opening-balance" % other).json()
+        self.assertEqual(got["vacation_days_used"], 2.5)
+
+    def test_opening_balances_csv(self):
+        a = self.employee("Из файла А", "2024-02-01", external_id="csv-a")
+        b = self.employee("Из файла Б", "2024-02-01", external_id="csv-b")
+        self.s.psql("UPDATE employees SET personnel_number = 'Т-77' WHERE id = %d" % b)
+        text = ("personnel_number;as_of;vacation_days_used;month;earnings;excluded_days;ndfl_year;ndfl_income;"
+                "ndfl_deductions;ndfl_tax\n"
+                "Т-77;2024-12-31;5,5;2024-11;\"60 000,00\";0;2024;660000.00;0;85800.00\n"
+                "Т-77;;;2024-12;61000.00;3;;;;\n")
+        r = self.admin.request("POST", "/api/admin/opening-balances/csv", raw=text.encode(),
+                               headers={"Content-Type": "text/csv"})
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.json()["created"], 1)
+        got = self.admin.get("/api/admin/employees/%d/opening-balance" % b).json()
+        self.assertEqual((got["vacation_days_used"], [m["earnings"] for m in got["months"]], got["ndfl"]["tax"]),
+                         (5.5, ["60000.00", "61000.00"], "85800.00"))
+        # a bad row is named by its row in the file; nothing is written
+        text = ("employee,as_of,month,earnings,excluded_days\n"
+                "csv-a,2024-12-31,2024-12,60000.00,0\n"
+                "csv-a,2024-12-31,2024-11,шестьдесят,0\n")
+        r = self.admin.request("POST", "/api/admin/opening-balances/csv", raw=text.encode(),
+                               headers={"Content-Type": "text/csv"})
+        self.assertEqual(r.status, 422, r)
+        self.assertIn("rows[2].months[1].earnings", r.json()["error"]["fields"])
+        self.assertEqual(self.admin.get("/api/admin/employees/%d/opening-balance" % a).status, 404)
+
+    # ------------------------------------------------------------ item 4
+
+    def test_accruals_and_material_aid(self):
+        eid = self.employee("Премированный", "2024-01-01", external_id="acc-1")
+        self.post("/api/admin/accruals", {"employee_id": eid, "month": "2025-01", "kind": "bonus",
+                                          "amount": "10 000,00", "title": "за квартал"}, 201)
+        self.post("/api/admin/accruals", {"employee_id": eid, "month": "2025-01", "kind": "material_aid",
+                                          "amount": "5000.00"}, 201)
+        self.calculate(eid, "2025-01")
+        slip = self.slip(eid, "2025-01")
+        self.assertEqual([(a["kind"], a["amount"]) for a in slip["accruals"]],
+                         [("salary", "60000.00"), ("bonus", "10000.00"), ("material_aid", "5000.00")])
+        self.assertEqual(slip["accruals"][1]["title"], "Премия: за квартал")
+        self.assertIn("Премия: за квартал", self.admin.get("/admin/payroll/2025-01/employees/%d" % eid).text)
+        # material aid up to 4 000 a year is not taxed: 13 % x 71 000 = 9 230
+        self.assertEqual((slip["accrued"], slip["deducted"]), ("75000.00", "9230.00"))
+        r = self.admin.post("/api/admin/accruals", {"employee_id": eid, "month": "2023-12", "kind": "bonus",
+                                                    "amount": "1.00"})
+        self.assertEqual(r.status, 422, r)  # not employed then
+        js = self.exchange("accruals", [{"external_id": "b-1", "employee": "acc-1", "month": "2025-02",
+                                         "kind": "bonus", "amount": "3000.00", "title": "разовая"}])
+        self.assertEqual(js["created"], 1)
+        js = self.exchange("accruals", [{"external_id": "b-1", "employee": "acc-1", "month": "2025-02",
+                                         "kind": "bonus", "amount": "3000.00", "title": "разовая"}])
+        self.assertEqual(js["unchanged"], 1)
+        listed = self.admin.get("/api/admin/accruals?employee_id=%d&month=2025-02" % eid).json()["accruals"]
+        self.assertEqual([(a["amount"], a["external_id"]) for a in listed], [("3000.00", "b-1")])
+
+    def test_advance_and_final_settlement(self):
+        r = self.admin.put("/api/admin/payroll/settings", {"advance_mode": "percent", "advance_percent": 40})
+        self.assertEqual(r.status, 200, r)
+        eid = self.employee("Увольняющийся", "2025-01-01", dismissed="2025-10-15")
+        self.calculate(eid, *["2025-%02d" % m for m in range(1, 10)])
+        p = self.post("/api/admin/payments", {"employee_id": eid, "date": "2025-10-10", "kind": "advance"},
+                      201)["payment"]
+        self.assertEqual((p["amount"], p["ndfl"]), ("24000.00", "3120.00"))  # 40 % of the rate, 13 %
+        self.calculate(eid, "2025-10")
+        slip = self.slip(eid, "2025-10")
+        # 11 of 23 days worked; 10 months of service -> 23.3 unused days x 2 047.78
+        self.assertEqual([(a["kind"], a["amount"]) for a in slip["accruals"]],
+                         [("salary", "28695.65"), ("vacation_compensation", "47781.53")])
+        r = self.admin.post("/api/admin/payments", {"employee_id": eid, "date": "2025-10-14", "kind": "final"})
+        self.assertEqual(r.status, 422, r)
+        self.assertIn("15.10.2025", r.json()["error"]["fields"]["date"])
+        p = self.post("/api/admin/payments", {"employee_id": eid, "date": "2025-10-15", "kind": "final"},
+                      201)["payment"]
+        # the rest of 76 477.18; the month's НДФЛ 9 942 less the advance's 3 120
+        self.assertEqual((p["amount"], p["ndfl"]), ("52477.18", "6822.00"))
+        slip = self.slip(eid, "2025-10")
+        self.assertEqual((slip["accrued"], slip["deducted"], slip["net"], slip["paid"], slip["balance"]),
+                         ("76477.18", "9942.00", "66535.18", "66535.18", "0.00"))
+        self.assertEqual([x["kind"] for x in slip["payments"]], ["advance", "final"])
+        page = self.admin.get("/admin/payroll/2025-10/employees/%d" % eid).text
+        for text in ("Компенсация за неиспользованный отпуск", "Аванс", "Окончательный расчёт",
+                     "неиспользованных дней: 23,3"):
+            self.assertIn(text, page)
+        # the first half's worked time instead of a percent
+        self.admin.put("/api/admin/payroll/settings", {"advance_mode": "first_half"})
+        other = self.employee("Авансовый", "2025-01-01")
+        p = self.post("/api/admin/payments", {"employee_id": other, "date": "2025-09-15", "kind": "advance"},
+                      201)["payment"]
+        self.assertEqual(p["amount"], "30000.00")  # 11 of 22 September days
+        self.admin.put("/api/admin/payroll/settings", {"advance_mode": "percent"})
+
+    def test_regional_pay(self):
+        eid = self.employee("Северянин", "2024-01-01", rate="50000.00")
+        r = self.admin.post("/api/admin/employees/%d/pay" % eid, {"date_from": "2025-01-01", "rate": "50000.00",
+                                                                  "pay_by": "days", "district_coefficient": "1,5",
+                                                                  "northern_percent": 50})
+        self.assertEqual(r.status, 201, r)
+        self.calculate(eid, "2025-03")
+        slip = self.slip(eid, "2025-03")
+        self.assertEqual([(a["kind"], a["amount"]) for a in slip["accruals"]],
+                         [("salary", "50000.00"), ("district_coefficient", "25000.00"),
+                          ("northern_allowance", "25000.00")])
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -19,6 +19,7 @@
 #include "ops.h"
 #include "payrun.h"
 #include "ru.h"
+#include "settings.h"
 #include "worktime.h"
 
 #include <stdlib.h>
@@ -406,12 +407,11 @@ static int schedules_days(struct ctx *ctx)
 	int64_t id, year;
 	int first, last, ndays_year = 0;
 	int32_t hours_year = 0, night_year = 0;
-	time_t now = time(NULL);
-	struct tm tm;
+	int today;
 
-	gmtime_r(&now, &tm);
-	if (ctx_arg_int(ctx, "id", 1, INT64_MAX, CTX_REQUIRED, &id) < 0 ||
-	    ctx_arg_int(ctx, "year", DATE_MIN_YEAR, DATE_MAX_YEAR, tm.tm_year + 1900, &year) < 0 ||
+	if (settings_today(ctx, &today) == NULL ||
+	    ctx_arg_int(ctx, "id", 1, INT64_MAX, CTX_REQUIRED, &id) < 0 ||
+	    ctx_arg_int(ctx, "year", DATE_MIN_YEAR, DATE_MAX_YEAR, date_year(today), &year) < 0 ||
 	    (res = schedules_fetch(ctx, id)) == NULL ||
 	    schedules_from_row(ctx, PQgetvalue(res, 0, 2), PQgetvalue(res, 0, 3),
 	                       PQgetisnull(res, 0, 4) ? NULL : PQgetvalue(res, 0, 4),

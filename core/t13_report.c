@@ -19,6 +19,7 @@
 #include "ops.h"
 #include "org.h"
 #include "ru.h"
+#include "settings.h"
 #include "t13.h"
 #include "worktime.h"
 

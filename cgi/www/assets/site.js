@@ -125,8 +125,8 @@ const MONTHS_GEN = ["января", "февраля", "марта", "апрел�
 
 async function setupTimesheet() {
   const input = $("timesheet-month");
-  const now = new Date();
-  input.value = `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, "0")}`;
+  // the organization's today (its time zone), not the browser's
+  input.value = today ? today.slice(0, 7) : new Date().toISOString().slice(0, 7);
   input.addEventListener("change", () => input.value && showTimesheet(input.value));
   $("timesheet").hidden = false;
   await showTimesheet(input.value);
@@ -261,7 +261,7 @@ document.addEventListener("DOMContentLoaded", async () => {
     $("user").hidden = false;
     setupPassword(me);
     if (me.user.employee_id) {
-      await Promise.all([showVacation(), showPayslips(), setupTimesheet()]);
+      await Promise.all([showVacation(), showPayslips(), setupTimesheet(me.tenant.today)]);
     } else {
       $("no-employee").hidden = false;
     }

@@ -385,12 +385,46 @@ static int cabinets_settings_set(struct ctx *ctx)
 
 /* ------------------------------------------------------------------ list */
 
-/* GET /api/admin/cabinets?state=&q=&limit=&offset= (operation cabinets.list);
- * cabinets.page adds what the admin page shows. */
-static int cabinets_list(struct ctx *ctx)
+/* The list's filter, for statements whose $1 is the tenant, $2 the state
+ * (NULL: all but disabled) and $3 the search text (NULL: none): the CTEs
+ * to begin with, then the FROM and WHERE over employees e and cabinets c. */
+#define CABINETS_LIST_CTE                                                                          \
+	"WITH RECURSIVE " PUBLICATION_CTE(                                                         \
+	    "applied") ", pat AS (SELECT '%' || "                                                  \
+	               "replace(replace(replace(translate(lower($3), 'ё', 'е'), '\\', '\\\\'), " \
+	               "'%', '\\%'), '_', "                                                        \
+	               "'\\_') || '%' AS p) "
+#define CABINETS_LIST_FROM                                                                         \
+	" FROM employees e CROSS JOIN pub CROSS JOIN pat LEFT JOIN cabinets c ON c.tenant_id = "   \
+	"e.tenant_id AND c.employee_id = e.id WHERE e.tenant_id = $1 AND CASE WHEN $2::text = "    \
+	"'disabled' THEN c.state = 'disabled' ELSE coalesce(c.state, '') <> 'disabled' AND "       \
+	"(c.state IS NOT NULL OR " PUBLICATION_PUBLISHED ") AND ($2::text IS NULL OR "             \
+	"coalesce(c.state, 'not_created') = $2) END AND ($3::text IS NULL OR "                     \
+	"translate(lower(e.full_name), 'ё', 'е') LIKE pat.p OR lower(e.personnel_number) LIKE "  \
+	"pat.p)"
+
+/* Reads ?state= and ?q= of the list; -1 with a field error. */
+static int cabinets_filter_args(struct ctx *ctx, const char **state, const char **q)
 {
-	const char *q = ctx_arg_str(ctx, "q", 200, 0), *state = ctx_arg_str(ctx, "state", 20, 0);
-	int page = strcmp(ctx->op->name, "cabinets.page") == 0;
+	*q = ctx_arg_str(ctx, "q", 200, 0);
+	*state = ctx_arg_str(ctx, "state", 20, 0);
+	if (*q && !**q)
+		*q = NULL;
+	if (*state && !**state)
+		*state = NULL;
+	if (*state && cabinets_state_index(*state) < 0)
+		return ctx_field(ctx, "state",
+		                 "Состояние кабинета: not_created, created_email, created_sms, "
+		                 "create_failed, email_failed, sms_failed, invited, signed_in или "
+		                 "disabled");
+	return ctx->error >= 0 ? -1 : 0;
+}
+
+/* The list of cabinets into the result; page: what the admin page adds
+ * (titles, the legend, pages). */
+static int cabinets_list_fill(struct ctx *ctx, int page)
+{
+	const char *q, *state;
 	json_object *r = ctx_result(ctx), *items = json_object_new_array(),
 	            *counts = json_object_new_object();
 	int64_t limit, offset, all = 0;
@@ -399,38 +433,18 @@ static int cabinets_list(struct ctx *ctx)
 	json_object_object_add(r, "items", items);
 	ctx_arg_int(ctx, "limit", 1, CABINETS_PAGE_MAX, page ? 100 : 50, &limit);
 	ctx_arg_int(ctx, "offset", 0, INT32_MAX, 0, &offset);
-	if (state && !*state)
-		state = NULL;
-	if (state && cabinets_state_index(state) < 0)
-		ctx_field(
-		    ctx, "state",
-		    "Состояние кабинета: not_created, created_email, created_sms, "
-		    "create_failed, email_failed, sms_failed, invited, signed_in или disabled");
-	if (ctx->error >= 0)
+	if (cabinets_filter_args(ctx, &state, &q) < 0)
 		return -1;
 	res = ctx_sql(
 	    ctx,
-	    "WITH RECURSIVE " PUBLICATION_CTE(
-	        "applied") ", pat AS (SELECT '%' || replace(replace(replace(translate(lower($3), "
-	                   "'ё', 'е'), '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%' AS p) "
-	                   "SELECT e.id, e.full_name, e.personnel_number, coalesce(c.state, "
-	                   "'not_created'), c.error, count(*) OVER (), d.name, to_char(c.state_at "
-	                   "AT "
-	                   "TIME ZONE app_timezone(), 'DD.MM.YYYY HH24:MI'), e.email IS NOT NULL, "
-	                   "e.phone IS NOT NULL FROM employees e CROSS JOIN pub CROSS JOIN pat "
-	                   "LEFT JOIN cabinets c ON c.tenant_id = e.tenant_id AND c.employee_id = "
-	                   "e.id "
-	                   "LEFT JOIN departments d ON d.tenant_id = e.tenant_id AND d.id = "
-	                   "e.department_id WHERE e.tenant_id = $1 AND CASE WHEN $2::text = "
-	                   "'disabled' THEN c.state = 'disabled' ELSE coalesce(c.state, '') <> "
-	                   "'disabled' AND (c.state IS NOT NULL OR " PUBLICATION_PUBLISHED ") AND "
-	                   "($2::text IS NULL OR coalesce(c.state, 'not_created') = $2) END AND "
-	                   "($3::text IS NULL OR translate(lower(e.full_name), 'ё', 'е') LIKE "
-	                   "pat.p OR "
-	                   "lower(e.personnel_number) LIKE pat.p) ORDER BY translate(e.full_name, "
-	                   "'Ёё', 'Ее'), e.id LIMIT $4 OFFSET $5",
-	    ctx_i64(ctx, ctx->tenant_id), state, q && *q ? q : NULL, ctx_i64(ctx, limit),
-	    ctx_i64(ctx, offset));
+	    CABINETS_LIST_CTE
+	    "SELECT e.id, e.full_name, e.personnel_number, coalesce(c.state, "
+	    "'not_created'), c.error, count(*) OVER (), (SELECT d.name FROM departments d "
+	    "WHERE d.tenant_id = e.tenant_id AND d.id = e.department_id), to_char(c.state_at "
+	    "AT TIME ZONE app_timezone(), 'DD.MM.YYYY HH24:MI'), e.email IS NOT NULL, "
+	    "e.phone IS NOT NULL" CABINETS_LIST_FROM " ORDER BY translate(e.full_name, 'Ёё', "
+	    "'Ее'), e.id LIMIT $4 OFFSET $5",
+	    ctx_i64(ctx, ctx->tenant_id), state, q, ctx_i64(ctx, limit), ctx_i64(ctx, offset));
 	cnt = ctx_sql(ctx,
 	              "WITH RECURSIVE " PUBLICATION_CTE(
 	                  "applied") " SELECT coalesce(c.state, "
@@ -461,6 +475,8 @@ static int cabinets_list(struct ctx *ctx)
 		jsonx_set_str(it, "error", PQgetisnull(res, i, 4) ? NULL : PQgetvalue(res, i, 4));
 		if (page) {
 			int k = cabinets_state_index(st);
+			jsonx_set_str(it, "problem",
+			              PQgetisnull(res, i, 4) ? NULL : PQgetvalue(res, i, 4));
 			jsonx_set_str(it, "state_title", k >= 0 ? cabinets_states[k].title : st);
 			jsonx_set_str(it, "department",
 			              PQgetisnull(res, i, 6) ? NULL : PQgetvalue(res, i, 6));
@@ -506,11 +522,46 @@ static int cabinets_list(struct ctx *ctx)
 			jsonx_set_bool(o, "current", p * limit == offset);
 			json_object_array_add(pages, o);
 		}
-		if (json_object_array_length(pages) > 1)
-			json_object_object_add(r, "pages", pages);
-		else
-			json_object_put(pages);
+		jsonx_set_bool(r, "has_pages", json_object_array_length(pages) > 1);
+		json_object_object_add(r, "pages", pages);
 	}
+	return 0;
+}
+
+/* GET /api/admin/cabinets */
+static int cabinets_list(struct ctx *ctx)
+{
+	return cabinets_list_fill(ctx, 0);
+}
+
+/* GET /admin/cabinets (the page) */
+static int cabinets_page(struct ctx *ctx)
+{
+	return cabinets_list_fill(ctx, 1);
+}
+
+/* The employees the list's filter shows, all of them (the page's "all by
+ * the filter"). 0 or -1. */
+static int cabinets_filter_ids(struct ctx *ctx, int64_t **ids, size_t *n)
+{
+	const char *q, *state;
+	PGresult *res;
+
+	if (cabinets_filter_args(ctx, &state, &q) < 0)
+		return -1;
+	res =
+	    ctx_sql(ctx,
+	            CABINETS_LIST_CTE "SELECT e.id" CABINETS_LIST_FROM
+	                              " ORDER BY translate(e.full_name, 'Ёё', 'Ее'), e.id LIMIT $4",
+	            ctx_i64(ctx, ctx->tenant_id), state, q, ctx_i64(ctx, CABINETS_MAX_BATCH));
+	if (res == NULL)
+		return -1;
+	*ids = arena_alloc(ctx->arena, sizeof(int64_t) * ((size_t)PQntuples(res) + 1));
+	*n = 0;
+	for (int i = 0; i < PQntuples(res); i++)
+		(*ids)[(*n)++] = atoll(PQgetvalue(res, i, 0));
+	if (*n == 0)
+		return ctx_field_code(ctx, "employees", "required", "По этому фильтру никого нет");
 	return 0;
 }
 
@@ -966,6 +1017,87 @@ static int cabinets_invite_op(struct ctx *ctx)
 	return 0;
 }
 
+/* POST /admin/cabinets/create and /admin/cabinets/invite (the page's bulk
+ * actions): the chosen employees (employees[]) or all the filter shows
+ * (scope=filter), then the list as it is now with "done": what happened,
+ * and each employee it did not work for with the reason. */
+static int cabinets_page_action(struct ctx *ctx)
+{
+	int create = strcmp(ctx->op->name, "cabinets.page_create") == 0;
+	const char *scope = jsonx_get_str(ctx->args, "scope"), *channel = NULL;
+	json_object *results = arena_own(ctx->arena, json_object_new_array()), *done, *bad;
+	int ok = 0, failed = 0, shown = 0;
+	struct buf ids_bad = BUF_INIT;
+	int64_t *ids;
+	size_t n;
+	PGresult *names;
+
+	if (!create) {
+		channel = ctx_arg_str(ctx, "channel", 10, 1);
+		if (channel && strcmp(channel, "email") != 0 && strcmp(channel, "sms") != 0)
+			return ctx_field(ctx, "channel",
+			                 "Как приглашать: email (на почту) или sms");
+		if (channel == NULL)
+			return -1;
+	}
+	if ((scope && strcmp(scope, "filter") == 0 ? cabinets_filter_ids(ctx, &ids, &n)
+	                                           : cabinets_read_ids(ctx, &ids, &n)) < 0)
+		return -1;
+	if (create ? cabinets_create(ctx, ids, n, results, &ok, &failed, NULL)
+	           : cabinets_invite(ctx, ids, n, channel, results, &ok, &failed))
+		return -1;
+	done = json_object_new_object();
+	bad = json_object_new_array();
+	jsonx_set_str(done, "title",
+	              create              ? "Создание кабинетов"
+	              : channel[0] == 'e' ? "Приглашения на почту"
+	                                  : "Приглашения по SMS");
+	jsonx_set_str(done, "summary",
+	              create ? arena_printf(ctx->arena,
+	                                    "Выбрано сотрудников: %zu. Создано кабинетов: "
+	                                    "%d. Не удалось создать: %d.",
+	                                    n, ok, failed)
+	                     : arena_printf(ctx->arena,
+	                                    "Выбрано сотрудников: %zu. Приглашения "
+	                                    "отправлены: %d. Не отправлены: %d.",
+	                                    n, ok, (int)n - ok));
+	buf_putc(&ids_bad, '{');
+	for (size_t i = 0; i < json_object_array_length(results) && shown < 100; i++) {
+		json_object *it = json_object_array_get_idx(results, i);
+		if (jsonx_get_str(it, "error") == NULL)
+			continue;
+		buf_printf(&ids_bad, "%s%lld", shown++ ? "," : "",
+		           (long long)json_object_get_int64(jsonx_get(it, "employee_id")));
+	}
+	buf_putc(&ids_bad, '}');
+	names = ctx_sql(ctx,
+	                "SELECT id, full_name FROM employees WHERE tenant_id = $1 AND id = ANY "
+	                "($2::bigint[])",
+	                ctx_i64(ctx, ctx->tenant_id), ids_bad.data);
+	buf_free(&ids_bad);
+	if (names == NULL) {
+		json_object_put(done);
+		json_object_put(bad);
+		return -1;
+	}
+	for (size_t i = 0; i < json_object_array_length(results); i++) {
+		json_object *it = json_object_array_get_idx(results, i), *o;
+		int64_t id = json_object_get_int64(jsonx_get(it, "employee_id"));
+		for (int k = 0; k < PQntuples(names); k++) {
+			if (atoll(PQgetvalue(names, k, 0)) != id)
+				continue;
+			o = json_object_new_object();
+			jsonx_set_str(o, "full_name", PQgetvalue(names, k, 1));
+			jsonx_set_str(o, "error", jsonx_get_str(it, "error"));
+			json_object_array_add(bad, o);
+		}
+	}
+	jsonx_set_bool(done, "has_failed", json_object_array_length(bad) > 0);
+	json_object_object_add(done, "failed_items", bad);
+	json_object_object_add(ctx_result(ctx), "done", done);
+	return cabinets_list_fill(ctx, 1);
+}
+
 /* ------------------------------------------------------------- scheduled */
 
 /* The employee ids of a query's first column. */
@@ -1062,7 +1194,9 @@ int cabinets_delivered(struct ctx *ctx, int64_t tenant_id, int64_t invitation_id
 
 const struct op cabinets_ops[] = {
     {"cabinets.list", OP_ADMIN, cabinets_list, 0},
-    {"cabinets.page", OP_ADMIN, cabinets_list, 0},
+    {"cabinets.page", OP_ADMIN, cabinets_page, 0},
+    {"cabinets.page_create", OP_ADMIN, cabinets_page_action, OP_WRITE},
+    {"cabinets.page_invite", OP_ADMIN, cabinets_page_action, OP_WRITE},
     {"cabinets.create", OP_ADMIN, cabinets_create_op, OP_WRITE},
     {"cabinets.invite", OP_ADMIN, cabinets_invite_op, OP_WRITE},
     {"cabinets.settings_get", OP_ADMIN, cabinets_settings_get, 0},

@@ -339,6 +339,9 @@ static int publication_employees(struct ctx *ctx)
 		json_object_array_add(items, it);
 	}
 	jsonx_set_int(r, "total", PQntuples(res) ? atoll(PQgetvalue(res, 0, 9)) : 0);
+	jsonx_set_str(r, "q", q && *q ? q : NULL);
+	jsonx_set_bool(r, "flagged_only",
+	               flagged && (strcmp(flagged, "1") == 0 || strcmp(flagged, "true") == 0));
 	jsonx_set_int(r, "limit", limit);
 	jsonx_set_int(r, "offset", offset);
 	return 0;

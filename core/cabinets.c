@@ -19,13 +19,14 @@
 #include "publication.h"
 #include "tenants.h"
 
+#include <json-c/printbuf.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define CABINETS_PAGE_MAX    1000
-#define CABINETS_CHUNK       1000
+#define CABINETS_CHUNK       200
 #define CABINETS_TEXT_MAX    2000
 #define CABINETS_TOKEN_BYTES 32
 
@@ -176,17 +177,76 @@ static const char *cabinets_id_array(struct ctx *ctx, const int64_t *ids, size_t
 	return out;
 }
 
-static void cabinets_result(json_object *results, int64_t id, const char *state, const char *error)
+void cabinets_results_init(struct ctx *ctx, struct cabinets_results *r, size_t cap)
 {
-	json_object *o;
+	r->n = 0;
+	r->cap = cap;
+	r->ids = arena_alloc(ctx->arena, sizeof(*r->ids) * (cap + 1));
+	r->states = arena_alloc(ctx->arena, sizeof(*r->states) * (cap + 1));
+	r->errors = arena_alloc(ctx->arena, sizeof(*r->errors) * (cap + 1));
+}
 
-	if (results == NULL)
+static void cabinets_result(struct cabinets_results *r, int64_t id, const char *state,
+                            const char *error)
+{
+	if (r == NULL || r->n == r->cap)
 		return;
-	o = json_object_new_object();
-	jsonx_set_int(o, "employee_id", id);
-	jsonx_set_str(o, "state", state);
-	jsonx_set_str(o, "error", error);
-	json_object_array_add(results, o);
+	r->ids[r->n] = id;
+	r->states[r->n] = state;
+	r->errors[r->n++] = error;
+}
+
+/* A JSON string literal of s. Written here because json-c's escaper is
+ * not public; the rest of the reply is json-c's. */
+static void cabinets_json_string(struct printbuf *pb, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	printbuf_strappend(pb, "\"");
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '"' || *p == '\\') {
+			char esc[2] = {'\\', (char)*p};
+			printbuf_memappend(pb, esc, 2);
+		} else if (*p < 0x20) {
+			char esc[6] = {'\\', 'u', '0', '0', hex[*p >> 4], hex[*p & 15]};
+			printbuf_memappend(pb, esc, 6);
+		} else {
+			printbuf_memappend(pb, (const char *)p, 1);
+		}
+	}
+	printbuf_strappend(pb, "\"");
+}
+
+static int cabinets_results_write(json_object *jso, struct printbuf *pb, int level, int flags)
+{
+	const struct cabinets_results *r = json_object_get_userdata(jso);
+
+	(void)level;
+	(void)flags;
+	printbuf_strappend(pb, "[");
+	for (size_t i = 0; i < r->n; i++) {
+		sprintbuf(pb, "%s{\"employee_id\":%lld,\"state\":", i ? "," : "",
+		          (long long)r->ids[i]);
+		cabinets_json_string(pb, r->states[i]);
+		printbuf_strappend(pb, ",\"error\":");
+		if (r->errors[i])
+			cabinets_json_string(pb, r->errors[i]);
+		else
+			printbuf_strappend(pb, "null");
+		printbuf_strappend(pb, "}");
+	}
+	printbuf_strappend(pb, "]");
+	return 0;
+}
+
+/* The results as the reply's "results": an array written straight from r
+ * (which lives in the request's arena, as the reply does). */
+static json_object *cabinets_results_json(const struct cabinets_results *r)
+{
+	json_object *o = json_object_new_array();
+
+	json_object_set_serializer(o, cabinets_results_write, (void *)r, NULL);
+	return o;
 }
 
 /* -------------------------------------------------------------- settings */
@@ -428,69 +488,76 @@ static int cabinets_list_fill(struct ctx *ctx, int page)
 	json_object *r = ctx_result(ctx), *items = json_object_new_array(),
 	            *counts = json_object_new_object();
 	int64_t limit, offset, all = 0;
-	PGresult *res, *cnt;
+	PGresult *res;
 
 	json_object_object_add(r, "items", items);
 	ctx_arg_int(ctx, "limit", 1, CABINETS_PAGE_MAX, page ? 100 : 50, &limit);
 	ctx_arg_int(ctx, "offset", 0, INT32_MAX, 0, &offset);
 	if (cabinets_filter_args(ctx, &state, &q) < 0)
 		return -1;
+	/* one pass: the visible cabinets (base, materialized), the filtered
+	 * list and its page, the total and the counts by state; the columns of
+	 * the page (department, time) only for its rows */
 	res = ctx_sql(
 	    ctx,
 	    CABINETS_LIST_CTE
-	    "SELECT e.id, e.full_name, e.personnel_number, coalesce(c.state, "
-	    "'not_created'), c.error, count(*) OVER (), (SELECT d.name FROM departments d "
-	    "WHERE d.tenant_id = e.tenant_id AND d.id = e.department_id), to_char(c.state_at "
-	    "AT TIME ZONE app_timezone(), 'DD.MM.YYYY HH24:MI'), e.email IS NOT NULL, "
-	    "e.phone IS NOT NULL" CABINETS_LIST_FROM " ORDER BY translate(e.full_name, 'Ёё', "
-	    "'Ее'), e.id LIMIT $4 OFFSET $5",
+	    ", base AS (SELECT e.id, e.full_name, e.personnel_number, e.department_id, "
+	    "e.email IS NOT NULL AS has_email, e.phone IS NOT NULL AS has_phone, coalesce(c.state, "
+	    "'not_created') AS state, c.error, c.state_at FROM employees e CROSS JOIN pub LEFT "
+	    "JOIN cabinets c ON c.tenant_id = e.tenant_id AND c.employee_id = e.id WHERE "
+	    "e.tenant_id = $1 AND (c.state IS NOT NULL OR " PUBLICATION_PUBLISHED "))"
+	    ", list AS (SELECT base.*, translate(base.full_name, 'Ёё', 'Ее') AS sort FROM base "
+	    "CROSS JOIN pat WHERE CASE WHEN $2::text = 'disabled' THEN base.state = 'disabled' "
+	    "ELSE base.state <> 'disabled' AND ($2::text IS NULL OR base.state = $2) END AND "
+	    "($3::text IS NULL OR translate(lower(base.full_name), 'ё', 'е') LIKE pat.p OR "
+	    "lower(base.personnel_number) LIKE pat.p))"
+	    ", page AS (SELECT * FROM list ORDER BY sort, id LIMIT $4 OFFSET $5)"
+	    " SELECT t.total, t.counts, page.id, page.full_name, page.personnel_number, "
+	    "page.state, page.error, d.name, to_char(page.state_at AT TIME ZONE t.tz, "
+	    "'DD.MM.YYYY HH24:MI'), page.has_email, page.has_phone FROM (SELECT (SELECT count(*) "
+	    "FROM list) AS total, (SELECT json_object_agg(x.state, x.n) FROM (SELECT state, "
+	    "count(*) AS n FROM base GROUP BY state) x)::text AS counts, app_timezone() AS tz) t "
+	    "LEFT JOIN page ON true LEFT JOIN departments d ON d.tenant_id = $1 AND d.id = "
+	    "page.department_id ORDER BY page.sort, page.id",
 	    ctx_i64(ctx, ctx->tenant_id), state, q, ctx_i64(ctx, limit), ctx_i64(ctx, offset));
-	cnt = ctx_sql(ctx,
-	              "WITH RECURSIVE " PUBLICATION_CTE(
-	                  "applied") " SELECT coalesce(c.state, "
-	                             "'not_created'), count(*) FROM employees e CROSS JOIN pub "
-	                             "LEFT JOIN cabinets "
-	                             "c ON c.tenant_id = e.tenant_id AND c.employee_id = e.id "
-	                             "WHERE e.tenant_id = "
-	                             "$1 AND (c.state IS NOT NULL OR " PUBLICATION_PUBLISHED
-	                             ") GROUP BY 1",
-	              ctx_i64(ctx, ctx->tenant_id));
-	if (res == NULL || cnt == NULL)
+	if (res == NULL)
 		return -1;
 	for (size_t i = 0; i < CABINETS_NSTATES; i++)
 		jsonx_set_int(counts, cabinets_states[i].state, 0);
-	for (int i = 0; i < PQntuples(cnt); i++) {
-		jsonx_set_int(counts, PQgetvalue(cnt, i, 0), atoll(PQgetvalue(cnt, i, 1)));
-		if (strcmp(PQgetvalue(cnt, i, 0), "disabled") != 0)
-			all += atoll(PQgetvalue(cnt, i, 1));
+	if (!PQgetisnull(res, 0, 1)) {
+		json_object *got = json_tokener_parse(PQgetvalue(res, 0, 1));
+		json_object_object_foreach(got, key, val)
+		{
+			jsonx_set_int(counts, key, json_object_get_int64(val));
+			if (strcmp(key, "disabled") != 0)
+				all += json_object_get_int64(val);
+		}
+		json_object_put(got);
 	}
-	for (int i = 0; i < PQntuples(res); i++) {
+	jsonx_set_int(r, "total", atoll(PQgetvalue(res, 0, 0)));
+	for (int i = 0; i < PQntuples(res) && !PQgetisnull(res, i, 2); i++) {
 		json_object *it = json_object_new_object();
-		const char *st = PQgetvalue(res, i, 3);
-		jsonx_set_int(it, "employee_id", atoll(PQgetvalue(res, i, 0)));
-		jsonx_set_str(it, "full_name", PQgetvalue(res, i, 1));
+		const char *st = PQgetvalue(res, i, 5);
+		jsonx_set_int(it, "employee_id", atoll(PQgetvalue(res, i, 2)));
+		jsonx_set_str(it, "full_name", PQgetvalue(res, i, 3));
 		jsonx_set_str(it, "personnel_number",
-		              PQgetisnull(res, i, 2) ? NULL : PQgetvalue(res, i, 2));
+		              PQgetisnull(res, i, 4) ? NULL : PQgetvalue(res, i, 4));
 		jsonx_set_str(it, "state", st);
-		jsonx_set_str(it, "error", PQgetisnull(res, i, 4) ? NULL : PQgetvalue(res, i, 4));
+		jsonx_set_str(it, "error", PQgetisnull(res, i, 6) ? NULL : PQgetvalue(res, i, 6));
 		if (page) {
 			int k = cabinets_state_index(st);
 			jsonx_set_str(it, "problem",
-			              PQgetisnull(res, i, 4) ? NULL : PQgetvalue(res, i, 4));
+			              PQgetisnull(res, i, 6) ? NULL : PQgetvalue(res, i, 6));
 			jsonx_set_str(it, "state_title", k >= 0 ? cabinets_states[k].title : st);
 			jsonx_set_str(it, "department",
-			              PQgetisnull(res, i, 6) ? NULL : PQgetvalue(res, i, 6));
-			jsonx_set_str(it, "state_at_ru",
 			              PQgetisnull(res, i, 7) ? NULL : PQgetvalue(res, i, 7));
-			jsonx_set_bool(it, "has_email", strcmp(PQgetvalue(res, i, 8), "t") == 0);
-			jsonx_set_bool(it, "has_phone", strcmp(PQgetvalue(res, i, 9), "t") == 0);
+			jsonx_set_str(it, "state_at_ru",
+			              PQgetisnull(res, i, 8) ? NULL : PQgetvalue(res, i, 8));
+			jsonx_set_bool(it, "has_email", strcmp(PQgetvalue(res, i, 9), "t") == 0);
+			jsonx_set_bool(it, "has_phone", strcmp(PQgetvalue(res, i, 10), "t") == 0);
 		}
 		json_object_array_add(items, it);
 	}
-	jsonx_set_int(r, "total", PQntuples(res) ? atoll(PQgetvalue(res, 0, 5)) : 0);
-	if (PQntuples(res) == 0 && offset > 0) /* past the end: the total of the filter */
-		jsonx_set_int(r, "total",
-		              state ? json_object_get_int64(jsonx_get(counts, state)) : all);
 	jsonx_set_int(r, "limit", limit);
 	jsonx_set_int(r, "offset", offset);
 	json_object_object_add(r, "counts", counts);
@@ -616,14 +683,16 @@ static const char *cabinets_create_problem(struct ctx *ctx, PGresult *res, int i
 #undef NUL
 }
 
-int cabinets_create(struct ctx *ctx, const int64_t *ids, size_t n, json_object *results,
+int cabinets_create(struct ctx *ctx, const int64_t *ids, size_t n, struct cabinets_results *results,
                     int *created, int *failed, int *invited)
 {
 	struct cabinets_settings s;
 	json_object *bad = arena_own(ctx->arena, json_object_new_array());
 	int64_t *made = arena_alloc(ctx->arena, sizeof(int64_t) * (n + 1));
 	size_t nmade = 0;
-	PGresult *res, *ins = NULL;
+	const char **states, **errors;
+	int *row_of;
+	PGresult *res;
 	int nfailed = 0;
 
 	if (created)
@@ -674,30 +743,42 @@ int cabinets_create(struct ctx *ctx, const int64_t *ids, size_t n, json_object *
 	    ctx_i64(ctx, ctx->tenant_id), cabinets_id_array(ctx, ids, n));
 	if (res == NULL)
 		return -1;
+	/* each row's answer: its state now (an existing cabinet keeps its own),
+	 * or why it cannot be created */
+	states = arena_alloc(ctx->arena, sizeof(*states) * ((size_t)PQntuples(res) + 1));
+	errors = arena_alloc(ctx->arena, sizeof(*errors) * ((size_t)PQntuples(res) + 1));
+	row_of = arena_alloc(ctx->arena, sizeof(*row_of) * ((size_t)PQntuples(res) + 1));
 	for (int i = 0; i < PQntuples(res); i++) {
 		const char *why;
 		json_object *o;
-		if (strcmp(PQgetvalue(res, i, 13), "t") == 0)
-			continue; /* a cabinet already */
+		errors[i] = NULL;
+		if (strcmp(PQgetvalue(res, i, 13), "t") == 0) {
+			states[i] = PQgetvalue(res, i, 12); /* a cabinet already */
+			continue;
+		}
 		why = cabinets_create_problem(ctx, res, i);
 		if (why == NULL) {
+			states[i] = PQgetisnull(res, i, 4) ? "created_sms" : "created_email";
+			row_of[nmade] = i;
 			made[nmade++] = atoll(PQgetvalue(res, i, 0));
 			continue;
 		}
+		states[i] = "create_failed";
+		errors[i] = why;
 		o = json_object_new_object();
 		jsonx_set_int(o, "employee_id", atoll(PQgetvalue(res, i, 0)));
 		jsonx_set_str(o, "error", why);
 		json_object_array_add(bad, o);
 		nfailed++;
 	}
+	/* the accounts; their cabinets (created_*) come with them (trigger
+	 * users_cabinets, sql/0045_cabinets.sql) */
 	if (nmade &&
-	    (ins = ctx_sql(ctx,
-	                   "INSERT INTO users (tenant_id, employee_id, full_name, email, "
-	                   "phone) SELECT e.tenant_id, e.id, e.full_name, e.email, e.phone "
-	                   "FROM employees e WHERE e.tenant_id = $1 AND e.id = ANY "
-	                   "($2::bigint[]) RETURNING employee_id",
-	                   ctx_i64(ctx, ctx->tenant_id), cabinets_id_array(ctx, made, nmade))) ==
-	        NULL)
+	    ctx_sql(ctx,
+	            "INSERT INTO users (tenant_id, employee_id, full_name, email, phone) "
+	            "SELECT e.tenant_id, e.id, e.full_name, e.email, e.phone FROM employees "
+	            "e WHERE e.tenant_id = $1 AND e.id = ANY ($2::bigint[])",
+	            ctx_i64(ctx, ctx->tenant_id), cabinets_id_array(ctx, made, nmade)) == NULL)
 		return -1;
 	if (nfailed && ctx_sql(ctx,
 	                       "INSERT INTO cabinets AS c (tenant_id, employee_id, state, error) "
@@ -720,39 +801,36 @@ int cabinets_create(struct ctx *ctx, const int64_t *ids, size_t n, json_object *
 		              n == 1 ? ctx_i64(ctx, ids[0]) : NULL, d) < 0)
 			return -1;
 	}
-	if (nmade && s.auto_invite &&
-	    cabinets_invite(ctx, made, nmade, NULL, NULL, invited, NULL) < 0)
-		return -1;
-	if (results) {
-		/* the states as they are now, in the order asked */
-		PGresult *now =
-		    ctx_sql(ctx,
-		            "SELECT x.id, coalesce(c.state, 'not_created'), c.error FROM "
-		            "unnest($2::bigint[]) WITH ORDINALITY x(id, n) LEFT JOIN "
-		            "cabinets c ON c.tenant_id = $1 AND c.employee_id = x.id "
-		            "ORDER BY x.n",
-		            ctx_i64(ctx, ctx->tenant_id), cabinets_id_array(ctx, ids, n));
-		if (now == NULL)
+	if (nmade && s.auto_invite) {
+		struct cabinets_results inv;
+		if (results)
+			cabinets_results_init(ctx, &inv, nmade);
+		if (cabinets_invite(ctx, made, nmade, NULL, results ? &inv : NULL, invited, NULL) <
+		    0)
 			return -1;
-		for (int i = 0; i < PQntuples(now); i++)
-			cabinets_result(results, atoll(PQgetvalue(now, i, 0)),
-			                PQgetvalue(now, i, 1),
-			                PQgetisnull(now, i, 2) ? NULL : PQgetvalue(now, i, 2));
+		for (size_t k = 0; results && k < inv.n; k++) {
+			states[row_of[k]] = inv.states[k];
+			errors[row_of[k]] = inv.errors[k];
+		}
 	}
+	for (int i = 0; results && i < PQntuples(res); i++)
+		cabinets_result(results, atoll(PQgetvalue(res, i, 0)), states[i], errors[i]);
 	return 0;
 }
 
 /* POST /api/admin/cabinets/create {"employees": [ids]} */
 static int cabinets_create_op(struct ctx *ctx)
 {
-	json_object *results = json_object_new_array();
+	struct cabinets_results *results = arena_alloc(ctx->arena, sizeof(*results));
 	int64_t *ids;
 	size_t n;
 	int created, failed;
 
-	json_object_object_add(ctx_result(ctx), "results", results);
-	if (cabinets_read_ids(ctx, &ids, &n) < 0 ||
-	    cabinets_create(ctx, ids, n, results, &created, &failed, NULL) < 0)
+	if (cabinets_read_ids(ctx, &ids, &n) < 0)
+		return -1;
+	cabinets_results_init(ctx, results, n);
+	json_object_object_add(ctx_result(ctx), "results", cabinets_results_json(results));
+	if (cabinets_create(ctx, ids, n, results, &created, &failed, NULL) < 0)
 		return -1;
 	jsonx_set_int(ctx_result(ctx), "created", created);
 	jsonx_set_int(ctx_result(ctx), "failed", failed);
@@ -802,11 +880,13 @@ static int cabinets_sent_cmp(const void *a, const void *b)
 static int cabinets_invite_write(struct ctx *ctx, json_object *inv, json_object *msgs,
                                  json_object *states)
 {
-	size_t n = json_object_array_length(inv);
+	size_t n = json_object_array_length(inv), nstates = json_object_array_length(states);
 	struct cabinets_sent *sent;
 	PGresult *res;
+	char *done;
 
 	if (n) {
+		int64_t *ids = arena_alloc(ctx->arena, sizeof(int64_t) * n);
 		sent = calloc(n, sizeof(*sent));
 		if (sent == NULL)
 			return ctx_fail(ctx, PROTO_ERR_internal, NULL);
@@ -814,23 +894,26 @@ static int cabinets_invite_write(struct ctx *ctx, json_object *inv, json_object 
 			sent[i].employee_id = json_object_get_int64(
 			    jsonx_get(json_object_array_get_idx(inv, i), "employee_id"));
 			sent[i].index = (int)i;
+			ids[i] = sent[i].employee_id;
 		}
 		qsort(sent, n, sizeof(*sent), cabinets_sent_cmp);
+		/* no join of a JSON recordset with a table: its plan goes wrong
+		 * on the tables' statistics of before this transaction */
 		res = ctx_sql(
 		    ctx,
-		    "WITH r AS (SELECT * FROM jsonb_to_recordset($2::jsonb) AS r(employee_id "
-		    "bigint, user_id bigint, channel text, hash text)), "
-		    "old AS (UPDATE invitations v SET revoked_at = now() FROM r WHERE "
-		    "v.tenant_id = $1 AND v.employee_id = r.employee_id AND v.used_at IS NULL "
-		    "AND v.revoked_at IS NULL RETURNING 1), "
+		    "WITH old AS (UPDATE invitations SET revoked_at = now() WHERE tenant_id = $1 "
+		    "AND employee_id = ANY ($5::bigint[]) AND used_at IS NULL AND revoked_at IS "
+		    "NULL RETURNING 1), "
 		    "ins AS (INSERT INTO invitations (tenant_id, employee_id, user_id, channel, "
 		    "token_hash, expires_at, created_by) SELECT $1, r.employee_id, r.user_id, "
 		    "r.channel, decode(r.hash, 'hex'), now() + make_interval(days => $3), "
-		    "nullif($4, '0')::bigint FROM r RETURNING id, employee_id) "
+		    "nullif($4, '0')::bigint FROM jsonb_to_recordset($2::jsonb) AS r(employee_id "
+		    "bigint, user_id bigint, channel text, hash text) RETURNING id, employee_id) "
 		    "SELECT ins.id, ins.employee_id, (SELECT count(*) FROM old) FROM ins ORDER "
 		    "BY ins.employee_id",
 		    ctx_i64(ctx, ctx->tenant_id), jsonx_dump(inv, NULL),
-		    ctx_i64(ctx, CABINETS_INVITE_DAYS), ctx_i64(ctx, ctx->user_id));
+		    ctx_i64(ctx, CABINETS_INVITE_DAYS), ctx_i64(ctx, ctx->user_id),
+		    cabinets_id_array(ctx, ids, n));
 		if (res == NULL || (size_t)PQntuples(res) != n) {
 			free(sent);
 			return res ? ctx_fail(ctx, PROTO_ERR_internal, NULL) : -1;
@@ -842,21 +925,43 @@ static int cabinets_invite_write(struct ctx *ctx, json_object *inv, json_object 
 		if (outbox_enqueue_many(ctx, msgs) < 0)
 			return -1;
 	}
-	if (json_object_array_length(states) &&
-	    ctx_sql(
-	        ctx,
-	        "UPDATE cabinets c SET state = r.state, error = r.error, state_at = now(), "
-	        "invited_at = CASE WHEN r.state = 'invited' THEN now() ELSE c.invited_at END, "
-	        "invited_channel = coalesce(r.channel, c.invited_channel) FROM "
-	        "jsonb_to_recordset($2::jsonb) AS r(employee_id bigint, state text, error text, "
-	        "channel text) WHERE c.tenant_id = $1 AND c.employee_id = r.employee_id",
-	        ctx_i64(ctx, ctx->tenant_id), jsonx_dump(states, NULL)) == NULL)
-		return -1;
+	/* the states, one statement per (state, channel, error): a handful */
+	done = arena_alloc(ctx->arena, nstates + 1);
+	memset(done, 0, nstates + 1);
+	for (size_t i = 0; i < nstates; i++) {
+		json_object *first = json_object_array_get_idx(states, i);
+		const char *st = jsonx_get_str(first, "state"),
+		           *ch = jsonx_get_str(first, "channel"),
+		           *err = jsonx_get_str(first, "error");
+		int64_t *ids = arena_alloc(ctx->arena, sizeof(int64_t) * (nstates - i));
+		size_t k = 0;
+		if (done[i])
+			continue;
+		for (size_t j = i; j < nstates; j++) {
+			json_object *o = json_object_array_get_idx(states, j);
+			const char *e2 = jsonx_get_str(o, "error");
+			if (done[j] || strcmp(jsonx_get_str(o, "state"), st) != 0 ||
+			    strcmp(jsonx_get_str(o, "channel"), ch) != 0 ||
+			    (err == NULL) != (e2 == NULL) || (err && strcmp(err, e2) != 0))
+				continue;
+			done[j] = 1;
+			ids[k++] = json_object_get_int64(jsonx_get(o, "employee_id"));
+		}
+		if (ctx_sql(ctx,
+		            "UPDATE cabinets SET state = $3, error = $4, state_at = now(), "
+		            "invited_at = "
+		            "CASE WHEN $3 = 'invited' THEN now() ELSE invited_at END, "
+		            "invited_channel = "
+		            "$5 WHERE tenant_id = $1 AND employee_id = ANY ($2::bigint[])",
+		            ctx_i64(ctx, ctx->tenant_id), cabinets_id_array(ctx, ids, k), st, err,
+		            ch) == NULL)
+			return -1;
+	}
 	return 0;
 }
 
 int cabinets_invite(struct ctx *ctx, const int64_t *ids, size_t n, const char *channel,
-                    json_object *results, int *invited, int *failed)
+                    struct cabinets_results *results, int *invited, int *failed)
 {
 	struct cabinets_settings s;
 	const char *base, *subject_org;
@@ -1001,16 +1106,18 @@ int cabinets_invite(struct ctx *ctx, const int64_t *ids, size_t n, const char *c
 static int cabinets_invite_op(struct ctx *ctx)
 {
 	const char *channel = ctx_arg_str(ctx, "channel", 10, 1);
-	json_object *results = json_object_new_array();
+	struct cabinets_results *results = arena_alloc(ctx->arena, sizeof(*results));
 	int64_t *ids;
 	size_t n;
 	int invited, failed;
 
-	json_object_object_add(ctx_result(ctx), "results", results);
 	if (channel && strcmp(channel, "email") != 0 && strcmp(channel, "sms") != 0)
 		ctx_field(ctx, "channel", "Как приглашать: email (на почту) или sms");
-	if (cabinets_read_ids(ctx, &ids, &n) < 0 || channel == NULL || ctx->error >= 0 ||
-	    cabinets_invite(ctx, ids, n, channel, results, &invited, &failed) < 0)
+	if (cabinets_read_ids(ctx, &ids, &n) < 0 || channel == NULL || ctx->error >= 0)
+		return -1;
+	cabinets_results_init(ctx, results, n);
+	json_object_object_add(ctx_result(ctx), "results", cabinets_results_json(results));
+	if (cabinets_invite(ctx, ids, n, channel, results, &invited, &failed) < 0)
 		return -1;
 	jsonx_set_int(ctx_result(ctx), "invited", invited);
 	jsonx_set_int(ctx_result(ctx), "failed", failed);
@@ -1025,7 +1132,8 @@ static int cabinets_page_action(struct ctx *ctx)
 {
 	int create = strcmp(ctx->op->name, "cabinets.page_create") == 0;
 	const char *scope = jsonx_get_str(ctx->args, "scope"), *channel = NULL;
-	json_object *results = arena_own(ctx->arena, json_object_new_array()), *done, *bad;
+	struct cabinets_results results;
+	json_object *done, *bad;
 	int ok = 0, failed = 0, shown = 0;
 	struct buf ids_bad = BUF_INIT;
 	int64_t *ids;
@@ -1043,8 +1151,9 @@ static int cabinets_page_action(struct ctx *ctx)
 	if ((scope && strcmp(scope, "filter") == 0 ? cabinets_filter_ids(ctx, &ids, &n)
 	                                           : cabinets_read_ids(ctx, &ids, &n)) < 0)
 		return -1;
-	if (create ? cabinets_create(ctx, ids, n, results, &ok, &failed, NULL)
-	           : cabinets_invite(ctx, ids, n, channel, results, &ok, &failed))
+	cabinets_results_init(ctx, &results, n);
+	if (create ? cabinets_create(ctx, ids, n, &results, &ok, &failed, NULL)
+	           : cabinets_invite(ctx, ids, n, channel, &results, &ok, &failed))
 		return -1;
 	done = json_object_new_object();
 	bad = json_object_new_array();
@@ -1062,12 +1171,10 @@ static int cabinets_page_action(struct ctx *ctx)
 	                                    "отправлены: %d. Не отправлены: %d.",
 	                                    n, ok, (int)n - ok));
 	buf_putc(&ids_bad, '{');
-	for (size_t i = 0; i < json_object_array_length(results) && shown < 100; i++) {
-		json_object *it = json_object_array_get_idx(results, i);
-		if (jsonx_get_str(it, "error") == NULL)
+	for (size_t i = 0; i < results.n && shown < 100; i++) {
+		if (results.errors[i] == NULL)
 			continue;
-		buf_printf(&ids_bad, "%s%lld", shown++ ? "," : "",
-		           (long long)json_object_get_int64(jsonx_get(it, "employee_id")));
+		buf_printf(&ids_bad, "%s%lld", shown++ ? "," : "", (long long)results.ids[i]);
 	}
 	buf_putc(&ids_bad, '}');
 	names = ctx_sql(ctx,
@@ -1080,15 +1187,14 @@ static int cabinets_page_action(struct ctx *ctx)
 		json_object_put(bad);
 		return -1;
 	}
-	for (size_t i = 0; i < json_object_array_length(results); i++) {
-		json_object *it = json_object_array_get_idx(results, i), *o;
-		int64_t id = json_object_get_int64(jsonx_get(it, "employee_id"));
-		for (int k = 0; k < PQntuples(names); k++) {
-			if (atoll(PQgetvalue(names, k, 0)) != id)
+	for (size_t i = 0; i < results.n; i++) {
+		for (int k = 0; results.errors[i] && k < PQntuples(names); k++) {
+			json_object *o;
+			if (atoll(PQgetvalue(names, k, 0)) != results.ids[i])
 				continue;
 			o = json_object_new_object();
 			jsonx_set_str(o, "full_name", PQgetvalue(names, k, 1));
-			jsonx_set_str(o, "error", jsonx_get_str(it, "error"));
+			jsonx_set_str(o, "error", results.errors[i]);
 			json_object_array_add(bad, o);
 		}
 	}

@@ -64,17 +64,29 @@ struct cabinets_settings {
 /* The tenant's settings (defaults: off, off, off, the default text). 0 or -1. */
 int cabinets_settings_load(struct ctx *ctx, struct cabinets_settings *s);
 
+/* What a bulk action answers per employee, in the order asked: kept
+ * compact in the request's arena (10 000 json-c objects would cost cabinetd
+ * some 10 MiB) and written as JSON when the reply is. */
+struct cabinets_results {
+	size_t n, cap;
+	int64_t *ids;
+	const char **states, **errors; /* errors[i] NULL when none */
+};
+
+/* Room for cap results, in arena memory. */
+void cabinets_results_init(struct ctx *ctx, struct cabinets_results *r, size_t cap);
+
 /* Creates the cabinets of employees (ids of ctx->tenant_id, checked by the
  * caller), then invites the new ones when auto_invite is on. results (may be
  * NULL) gets one {"employee_id", "state", "error"} per id; counts (created,
  * failed, invited at once) may be NULL. 0 or -1. */
-int cabinets_create(struct ctx *ctx, const int64_t *ids, size_t n, json_object *results,
+int cabinets_create(struct ctx *ctx, const int64_t *ids, size_t n, struct cabinets_results *results,
                     int *created, int *failed, int *invited);
 
 /* Invites the cabinets of employees by channel ("email", "sms", or NULL:
  * email when there is one, else SMS). results and counts as above. */
 int cabinets_invite(struct ctx *ctx, const int64_t *ids, size_t n, const char *channel,
-                    json_object *results, int *invited, int *failed);
+                    struct cabinets_results *results, int *invited, int *failed);
 
 /* The scheduled part (jobs.h): with auto_create, the cabinets of published
  * employees who have none; with auto_invite, the created cabinets never

@@ -87,17 +87,37 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON cabinets TO cabinet_app;
 -- A user linked to an employee is that employee's cabinet: created_email
 -- (there is an email to invite to) or created_sms, and signed_in once
 -- activated. An invitation's state (invited, *_failed) stays until the
--- first sign-in; a disabled cabinet stays disabled.
+-- first sign-in; a disabled cabinet stays disabled. New users are handled
+-- per statement (thousands of cabinets are created by one INSERT), a
+-- change of employee or activation per row (transition tables do not go
+-- with column lists).
+CREATE FUNCTION app_cabinets_of_new_users() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO cabinets AS c (tenant_id, employee_id, state, signed_in_at)
+    SELECT n.tenant_id, n.employee_id,
+           CASE WHEN n.activated_at IS NOT NULL THEN 'signed_in'
+                WHEN n.email IS NOT NULL THEN 'created_email' ELSE 'created_sms' END,
+           n.activated_at
+      FROM new_users n WHERE n.employee_id IS NOT NULL
+    ON CONFLICT (tenant_id, employee_id) DO UPDATE SET
+        state = EXCLUDED.state, error = NULL, state_at = now(),
+        signed_in_at = coalesce(c.signed_in_at, EXCLUDED.signed_in_at)
+    WHERE c.state <> 'disabled'
+      AND (EXCLUDED.state = 'signed_in' OR c.state NOT IN ('invited', 'email_failed', 'sms_failed'));
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER users_cabinets AFTER INSERT ON users REFERENCING NEW TABLE AS new_users
+    FOR EACH STATEMENT EXECUTE FUNCTION app_cabinets_of_new_users();
+
 CREATE FUNCTION app_cabinet_of_user() RETURNS trigger
     LANGUAGE plpgsql AS $$
 DECLARE
     st text;
 BEGIN
-    IF NEW.employee_id IS NULL THEN
-        RETURN NULL;
-    END IF;
-    IF TG_OP = 'UPDATE' AND OLD.employee_id IS NOT DISTINCT FROM NEW.employee_id
-       AND (OLD.activated_at IS NOT NULL OR NEW.activated_at IS NULL) THEN
+    IF NEW.employee_id IS NULL OR (OLD.employee_id IS NOT DISTINCT FROM NEW.employee_id
+                                   AND (OLD.activated_at IS NOT NULL OR NEW.activated_at IS NULL)) THEN
         RETURN NULL;
     END IF;
     st := CASE WHEN NEW.activated_at IS NOT NULL THEN 'signed_in'
@@ -112,7 +132,7 @@ BEGIN
     RETURN NULL;
 END
 $$;
-CREATE TRIGGER users_cabinet AFTER INSERT OR UPDATE OF employee_id, activated_at ON users
+CREATE TRIGGER users_cabinet AFTER UPDATE OF employee_id, activated_at ON users
     FOR EACH ROW EXECUTE FUNCTION app_cabinet_of_user();
 
 -- The cabinets that exist already (the responsible persons').

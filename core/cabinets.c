@@ -460,7 +460,7 @@ static int cabinets_settings_set(struct ctx *ctx)
 	"'disabled' THEN c.state = 'disabled' ELSE coalesce(c.state, '') <> 'disabled' AND "       \
 	"(c.state IS NOT NULL OR " PUBLICATION_PUBLISHED ") AND ($2::text IS NULL OR "             \
 	"coalesce(c.state, 'not_created') = $2) END AND ($3::text IS NULL OR "                     \
-	"translate(lower(e.full_name), 'ё', 'е') LIKE pat.p OR lower(e.personnel_number) LIKE "  \
+	"e.search_name LIKE pat.p OR lower(e.personnel_number) LIKE "                              \
 	"pat.p)"
 
 /* Reads ?state= and ?q= of the list; -1 with a field error. */
@@ -501,15 +501,16 @@ static int cabinets_list_fill(struct ctx *ctx, int page)
 	res = ctx_sql(
 	    ctx,
 	    CABINETS_LIST_CTE
-	    ", base AS (SELECT e.id, e.full_name, e.personnel_number, e.department_id, "
+	    ", base AS (SELECT e.id, e.full_name, e.search_name, e.personnel_number, "
+	    "e.department_id, "
 	    "e.email IS NOT NULL AS has_email, e.phone IS NOT NULL AS has_phone, coalesce(c.state, "
 	    "'not_created') AS state, c.error, c.state_at FROM employees e CROSS JOIN pub LEFT "
 	    "JOIN cabinets c ON c.tenant_id = e.tenant_id AND c.employee_id = e.id WHERE "
 	    "e.tenant_id = $1 AND (c.state IS NOT NULL OR " PUBLICATION_PUBLISHED "))"
-	    ", list AS (SELECT base.*, translate(base.full_name, 'Ёё', 'Ее') AS sort FROM base "
+	    ", list AS (SELECT base.*, base.search_name AS sort FROM base "
 	    "CROSS JOIN pat WHERE CASE WHEN $2::text = 'disabled' THEN base.state = 'disabled' "
 	    "ELSE base.state <> 'disabled' AND ($2::text IS NULL OR base.state = $2) END AND "
-	    "($3::text IS NULL OR translate(lower(base.full_name), 'ё', 'е') LIKE pat.p OR "
+	    "($3::text IS NULL OR base.search_name LIKE pat.p OR "
 	    "lower(base.personnel_number) LIKE pat.p))"
 	    ", page AS (SELECT * FROM list ORDER BY sort, id LIMIT $4 OFFSET $5)"
 	    " SELECT t.total, t.counts, page.id, page.full_name, page.personnel_number, "
@@ -616,11 +617,10 @@ static int cabinets_filter_ids(struct ctx *ctx, int64_t **ids, size_t *n)
 
 	if (cabinets_filter_args(ctx, &state, &q) < 0)
 		return -1;
-	res =
-	    ctx_sql(ctx,
-	            CABINETS_LIST_CTE "SELECT e.id" CABINETS_LIST_FROM
-	                              " ORDER BY translate(e.full_name, 'Ёё', 'Ее'), e.id LIMIT $4",
-	            ctx_i64(ctx, ctx->tenant_id), state, q, ctx_i64(ctx, CABINETS_MAX_BATCH));
+	res = ctx_sql(ctx,
+	              CABINETS_LIST_CTE "SELECT e.id" CABINETS_LIST_FROM
+	                                " ORDER BY e.search_name, e.id LIMIT $4",
+	              ctx_i64(ctx, ctx->tenant_id), state, q, ctx_i64(ctx, CABINETS_MAX_BATCH));
 	if (res == NULL)
 		return -1;
 	*ids = arena_alloc(ctx->arena, sizeof(int64_t) * ((size_t)PQntuples(res) + 1));

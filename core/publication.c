@@ -297,10 +297,9 @@ static int publication_employees(struct ctx *ctx)
 	                 "e.department_id LEFT JOIN positions p ON p.tenant_id = e.tenant_id AND "
 	                 "p.id = e.position_id WHERE e.tenant_id = $1 AND " PUBLICATION_IN_SCOPE
 	                 " AND " PUBLICATION_WORKING " AND ($2::text IS NULL OR "
-	                 "translate(lower(e.full_name), 'ё', 'е') LIKE pat.p OR "
+	                 "e.search_name LIKE pat.p OR "
 	                 "lower(e.personnel_number) LIKE pat.p) AND (NOT $3 OR "
-	                 "NOT " PUBLICATION_HAS_CONTACT
-	                 ") ORDER BY translate(e.full_name, 'Ёё', 'Ее'), e.id "
+	                 "NOT " PUBLICATION_HAS_CONTACT ") ORDER BY e.search_name, e.id "
 	                 "LIMIT $4 OFFSET $5",
 	    ctx_i64(ctx, ctx->tenant_id), q && *q ? q : NULL,
 	    flagged && (strcmp(flagged, "1") == 0 || strcmp(flagged, "true") == 0) ? "true"

@@ -89,14 +89,13 @@ static PGresult *staff_search_query(struct ctx *ctx, const char *q, const char *
 	    "LEFT JOIN departments d ON d.tenant_id = e.tenant_id AND d.id = e.department_id "
 	    "LEFT JOIN positions p ON p.tenant_id = e.tenant_id AND p.id = e.position_id "
 	    "LEFT JOIN cabinets c ON c.tenant_id = e.tenant_id AND c.employee_id = e.id "
-	    "WHERE e.tenant_id = $1 AND ($2::text IS NULL OR translate(lower(e.full_name), 'ё', "
-	    "'е') "
-	    "LIKE pat.p OR lower(e.personnel_number) LIKE pat.p) "
+	    "WHERE e.tenant_id = $1 AND ($2::text IS NULL OR e.search_name LIKE pat.p OR "
+	    "lower(e.personnel_number) LIKE pat.p) "
 	    "AND ($3::text IS NULL OR e.department_id IN (SELECT id FROM dep)) "
 	    "AND ($4::text IS NULL OR ($4 = 'dismissed') = (e.dismissed IS NOT NULL AND "
 	    "e.dismissed "
 	    "< today.d)) AND ($5::text IS NULL OR " STAFF_CABINET_STATE_SQL " = $5) "
-	    "ORDER BY translate(e.full_name, 'Ёё', 'Ее'), e.full_name, e.id LIMIT $6 OFFSET $7",
+	    "ORDER BY e.search_name, e.full_name, e.id LIMIT $6 OFFSET $7",
 	    ctx_i64(ctx, ctx->tenant_id), q, dep, status, state, ctx_i64(ctx, limit),
 	    ctx_i64(ctx, offset));
 }

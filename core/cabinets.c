@@ -885,6 +885,40 @@ static int cabinets_invite_write(struct ctx *ctx, json_object *inv, json_object 
 	PGresult *res;
 	char *done;
 
+	/* the states first, one statement per (state, channel, error): a
+	 * handful (a message refused at once, over the SMS limit, then
+	 * changes its cabinet through the delivery hook) */
+	done = arena_alloc(ctx->arena, nstates + 1);
+	memset(done, 0, nstates + 1);
+	for (size_t i = 0; i < nstates; i++) {
+		json_object *first = json_object_array_get_idx(states, i);
+		const char *st = jsonx_get_str(first, "state"),
+		           *ch = jsonx_get_str(first, "channel"),
+		           *err = jsonx_get_str(first, "error");
+		int64_t *ids = arena_alloc(ctx->arena, sizeof(int64_t) * (nstates - i));
+		size_t k = 0;
+		if (done[i])
+			continue;
+		for (size_t j = i; j < nstates; j++) {
+			json_object *o = json_object_array_get_idx(states, j);
+			const char *e2 = jsonx_get_str(o, "error");
+			if (done[j] || strcmp(jsonx_get_str(o, "state"), st) != 0 ||
+			    strcmp(jsonx_get_str(o, "channel"), ch) != 0 ||
+			    (err == NULL) != (e2 == NULL) || (err && strcmp(err, e2) != 0))
+				continue;
+			done[j] = 1;
+			ids[k++] = json_object_get_int64(jsonx_get(o, "employee_id"));
+		}
+		if (ctx_sql(ctx,
+		            "UPDATE cabinets SET state = $3, error = $4, state_at = now(), "
+		            "invited_at = "
+		            "CASE WHEN $3 = 'invited' THEN now() ELSE invited_at END, "
+		            "invited_channel = "
+		            "$5 WHERE tenant_id = $1 AND employee_id = ANY ($2::bigint[])",
+		            ctx_i64(ctx, ctx->tenant_id), cabinets_id_array(ctx, ids, k), st, err,
+		            ch) == NULL)
+			return -1;
+	}
 	if (n) {
 		int64_t *ids = arena_alloc(ctx->arena, sizeof(int64_t) * n);
 		sent = calloc(n, sizeof(*sent));
@@ -923,38 +957,6 @@ static int cabinets_invite_write(struct ctx *ctx, json_object *inv, json_object 
 			              atoll(PQgetvalue(res, (int)i, 0)));
 		free(sent);
 		if (outbox_enqueue_many(ctx, msgs) < 0)
-			return -1;
-	}
-	/* the states, one statement per (state, channel, error): a handful */
-	done = arena_alloc(ctx->arena, nstates + 1);
-	memset(done, 0, nstates + 1);
-	for (size_t i = 0; i < nstates; i++) {
-		json_object *first = json_object_array_get_idx(states, i);
-		const char *st = jsonx_get_str(first, "state"),
-		           *ch = jsonx_get_str(first, "channel"),
-		           *err = jsonx_get_str(first, "error");
-		int64_t *ids = arena_alloc(ctx->arena, sizeof(int64_t) * (nstates - i));
-		size_t k = 0;
-		if (done[i])
-			continue;
-		for (size_t j = i; j < nstates; j++) {
-			json_object *o = json_object_array_get_idx(states, j);
-			const char *e2 = jsonx_get_str(o, "error");
-			if (done[j] || strcmp(jsonx_get_str(o, "state"), st) != 0 ||
-			    strcmp(jsonx_get_str(o, "channel"), ch) != 0 ||
-			    (err == NULL) != (e2 == NULL) || (err && strcmp(err, e2) != 0))
-				continue;
-			done[j] = 1;
-			ids[k++] = json_object_get_int64(jsonx_get(o, "employee_id"));
-		}
-		if (ctx_sql(ctx,
-		            "UPDATE cabinets SET state = $3, error = $4, state_at = now(), "
-		            "invited_at = "
-		            "CASE WHEN $3 = 'invited' THEN now() ELSE invited_at END, "
-		            "invited_channel = "
-		            "$5 WHERE tenant_id = $1 AND employee_id = ANY ($2::bigint[])",
-		            ctx_i64(ctx, ctx->tenant_id), cabinets_id_array(ctx, ids, k), st, err,
-		            ch) == NULL)
 			return -1;
 	}
 	return 0;
@@ -1068,6 +1070,9 @@ int cabinets_invite(struct ctx *ctx, const int64_t *ids, size_t n, const char *c
 				    m, "text",
 				    json_object_new_string_len(text.data, (int)text.len));
 				jsonx_set_str(m, "kind", "invitation");
+				/* the link's token: kept in the outbox only until sent */
+				jsonx_set_str(m, "secret", token);
+				jsonx_set_int(m, "ttl_s", (int64_t)CABINETS_INVITE_DAYS * 86400);
 				jsonx_set_int(m, "user_id", atoll(PQgetvalue(res, i, 2)));
 				json_object_array_add(msgs, m);
 				jsonx_set_str(st, "state", "invited");
@@ -1282,8 +1287,9 @@ int cabinets_delivered(struct ctx *ctx, int64_t tenant_id, int64_t invitation_id
 	    "END, delivery_error = $4 WHERE tenant_id = $1 AND id = $2 RETURNING employee_id, "
 	    "channel) "
 	    "UPDATE cabinets c SET state = CASE WHEN $3 THEN 'invited' ELSE v.channel || '_failed' "
-	    "END, error = CASE WHEN $3 THEN NULL WHEN v.channel = 'email' THEN 'Письмо не "
-	    "доставлено: ' || $4 ELSE 'SMS не доставлено: ' || $4 END, state_at = now() FROM v "
+	    "END, error = CASE WHEN $3 THEN NULL WHEN $4 LIKE 'Не %' THEN $4 WHEN v.channel = "
+	    "'email' THEN 'Письмо не доставлено: ' || $4 ELSE 'SMS не доставлено: ' || $4 END, "
+	    "state_at = now() FROM v "
 	    "WHERE c.tenant_id = $1 AND c.employee_id = v.employee_id AND c.state IN ('invited', "
 	    "'email_failed', 'sms_failed') AND NOT EXISTS (SELECT 1 FROM invitations n WHERE "
 	    "n.tenant_id = $1 AND n.employee_id = v.employee_id AND n.id > $2) RETURNING c.state",

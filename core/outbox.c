@@ -39,8 +39,8 @@ static const struct {
 };
 
 /* The delivery hook of a message's kind, if any (outbox.h). */
-static int outbox_hook(struct ctx *ctx, int64_t tenant_id, const char *kind, int64_t ref_id,
-                       int ok, const char *error)
+static int outbox_hook(struct ctx *ctx, int64_t tenant_id, const char *kind, int64_t ref_id, int ok,
+                       const char *error)
 {
 	if (ref_id == 0)
 		return 0;
@@ -179,10 +179,11 @@ static int64_t outbox_sms_take(struct ctx *ctx, int64_t want)
 		return -1;
 	have = atoll(PQgetvalue(res, 0, 0));
 	take = limit == 0 ? want : have >= limit ? 0 : want < limit - have ? want : limit - have;
-	if (take && ctx_sql(ctx,
-	                    "UPDATE sms_daily SET count = count + $2 WHERE tenant_id = $1 AND day = "
-	                    "(now() AT TIME ZONE 'Europe/Moscow')::date",
-	                    ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, take)) == NULL)
+	if (take &&
+	    ctx_sql(ctx,
+	            "UPDATE sms_daily SET count = count + $2 WHERE tenant_id = $1 AND day = "
+	            "(now() AT TIME ZONE 'Europe/Moscow')::date",
+	            ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, take)) == NULL)
 		return -1;
 	return take;
 }
@@ -197,15 +198,17 @@ int outbox_enqueue_many(struct ctx *ctx, json_object *msgs)
 	if (n == 0)
 		return 0;
 	for (size_t i = 0; i < n; i++)
-		if (strcmp(jsonx_get_str(json_object_array_get_idx(msgs, i), "channel"), "sms") == 0)
+		if (strcmp(jsonx_get_str(json_object_array_get_idx(msgs, i), "channel"), "sms") ==
+		    0)
 			sms++;
 	if ((fit = sms ? outbox_sms_take(ctx, sms) : 0) < 0)
 		return -1;
 	if (fit < sms)
-		reason = arena_printf(ctx->arena,
-		                      "Не отправлено: организация исчерпала дневной лимит SMS (%ld в "
-		                      "сутки, настройка sms_daily_limit_per_tenant)",
-		                      ctx->cfg->sms_daily_limit_per_tenant);
+		reason =
+		    arena_printf(ctx->arena,
+		                 "Не отправлено: организация исчерпала дневной лимит SMS (%ld в "
+		                 "сутки, настройка sms_daily_limit_per_tenant)",
+		                 ctx->cfg->sms_daily_limit_per_tenant);
 	/* each message's priority, text without its secret, status */
 	for (size_t i = 0; i < n; i++) {
 		json_object *m = json_object_array_get_idx(msgs, i);
@@ -228,16 +231,17 @@ int outbox_enqueue_many(struct ctx *ctx, json_object *msgs)
 			sms_pending |= is_sms;
 		}
 	}
-	if (ctx_sql(ctx,
-	            "INSERT INTO outbox (tenant_id, channel, recipient, subject, body, kind, user_id, "
-	            "ref_id, priority, redacted_body, expires_at, status, last_error) SELECT $1, "
-	            "m.channel, m.\"to\", m.subject, m.text, m.kind, m.user_id, m.ref_id, "
-	            "m.priority, m.redacted, CASE WHEN m.ttl_s > 0 THEN now() + make_interval(secs "
-	            "=> m.ttl_s) END, m.status, m.last_error FROM jsonb_to_recordset($2::jsonb) AS "
-	            "m(channel text, \"to\" text, subject text, text text, kind text, user_id bigint, "
-	            "ref_id bigint, priority smallint, redacted text, ttl_s bigint, status text, "
-	            "last_error text)",
-	            ctx_i64(ctx, ctx->tenant_id), jsonx_dump(msgs, NULL)) == NULL)
+	if (ctx_sql(
+	        ctx,
+	        "INSERT INTO outbox (tenant_id, channel, recipient, subject, body, kind, user_id, "
+	        "ref_id, priority, redacted_body, expires_at, status, last_error) SELECT $1, "
+	        "m.channel, m.\"to\", m.subject, m.text, m.kind, m.user_id, m.ref_id, "
+	        "m.priority, m.redacted, CASE WHEN m.ttl_s > 0 THEN now() + make_interval(secs "
+	        "=> m.ttl_s) END, m.status, m.last_error FROM jsonb_to_recordset($2::jsonb) AS "
+	        "m(channel text, \"to\" text, subject text, text text, kind text, user_id bigint, "
+	        "ref_id bigint, priority smallint, redacted text, ttl_s bigint, status text, "
+	        "last_error text)",
+	        ctx_i64(ctx, ctx->tenant_id), jsonx_dump(msgs, NULL)) == NULL)
 		return -1;
 	/* the ones over the SMS limit failed already: their objects hear it now */
 	for (size_t i = 0; reason && i < n; i++) {

@@ -30,7 +30,8 @@ class Cabinets(unittest.TestCase):
         os.chmod(cls.tmp, 0o755)
         cls.smtp = SmtpSink(cls.tmp)
         cls.sms = SmsSink()
-        conf = cls.smtp.conf() + cls.sms.conf() + "outbox_retry_s = 1\noutbox_max_attempts = 2\n"
+        conf = cls.smtp.conf() + cls.sms.conf() + ("outbox_retry_s = 1\noutbox_max_attempts = 2\n"
+                                                   "sms_daily_limit_per_tenant = 3\n")
         cls.s = Stack("cabinets", conf_extra=conf).__enter__()
 
     @classmethod
@@ -127,6 +128,14 @@ class Cabinets(unittest.TestCase):
         self.assertIn("vosem.localhost", m["text"])
         self.assertTrue(m["tls"])
         self.assertRegex(self.sms.wait_for("+79160000002")["text"], r"/invite/[A-Za-z0-9_-]{40,}")
+        # the link's token does not stay readable in the outbox once sent
+        token = __import__("re").search(r"/invite/([A-Za-z0-9_-]{40,})", m["text"]).group(1)
+        deadline = time.time() + 10
+        while time.time() < deadline and _fixture_sql(
+                s, "SELECT count(*) FROM outbox WHERE recipient = 'mail@vosem.ru' AND status = 'sent'") != "1":
+            time.sleep(0.2)
+        self.assertEqual(_fixture_sql(s, "SELECT count(*) FROM outbox WHERE body LIKE %s" % sql_quote(
+            "%" + token + "%")), "0")
         # the refusals come back with the server's own words
         st, err = self.wait_state(admin, emp["bounce"], "email_failed")
         self.assertIn("550", err)
@@ -350,6 +359,17 @@ class Cabinets(unittest.TestCase):
         self.assertEqual(self.wait_state(admin, b, "invited"), ("invited", None))
         runs = admin.get("/api/admin/jobs").json()["runs"]
         self.assertEqual(runs[0]["trigger"], "publication")
+
+    def test_sms_daily_limit(self):
+        tid, admin = self.tenant("limit")
+        ids = [add_employee(self.s, tid, "Лимитов %d" % i, phone="+7916555000%d" % i) for i in range(4)]
+        admin.post("/api/admin/cabinets/create", {"employees": ids})
+        self.assertEqual(admin.post("/api/admin/cabinets/invite", {"employees": ids, "channel": "sms"}).status, 200)
+        states = [self.state_of(admin, e) for e in ids]
+        self.assertEqual([st for st, _ in states].count("invited"), 3, states)
+        failed = [err for st, err in states if st == "sms_failed"]
+        self.assertEqual(len(failed), 1, states)
+        self.assertIn("дневной лимит SMS", failed[0])
 
     def test_settings_validation(self):
         tid, admin = self.tenant("tekst")

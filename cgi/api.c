@@ -36,6 +36,10 @@ static const struct web_route api_routes[] = {
 	{"GET", "/api/connect/{id}", "connect.status", 0, 0},
 	/* accounts (a tenant's host) */
 	{"POST", "/api/auth/code", "auth.code", 0, 0},
+	/* an invitation's one-time link (cabinets: invitations.c) */
+	{"POST", "/api/auth/invite/info", "invitations.info", 0, 0},
+	{"POST", "/api/auth/invite", "invitations.send_code", 0, 0},
+	{"POST", "/api/auth/invite/activate", "invitations.activate", 0, 0},
 	{"POST", "/api/auth/activate", "auth.activate", 0, 0},
 	{"POST", "/api/auth/reset", "auth.reset", 0, 0},
 	{"POST", "/api/auth/login", "auth.login", 0, 0},

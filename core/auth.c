@@ -163,7 +163,7 @@ int auth_password_store(struct ctx *ctx, int64_t user_id, const char *password, 
 }
 
 /* The signed-in user, their roles and organization into the result. */
-static int auth_describe(struct ctx *ctx)
+int auth_describe(struct ctx *ctx)
 {
 	json_object *r = ctx_result(ctx), *user, *roles, *tenant;
 	PGresult *res;

@@ -24,6 +24,7 @@ const struct op *const ops_tables[] = {
 	publication_ops,
 	cabinets_ops,
 	jobs_ops,
+	invitations_ops,
 	NULL,
 };
 

@@ -29,6 +29,7 @@ extern const struct op settings_ops[];
 extern const struct op publication_ops[];
 extern const struct op cabinets_ops[];
 extern const struct op jobs_ops[];
+extern const struct op invitations_ops[];
 
 extern const struct op *const ops_tables[];
 

@@ -371,6 +371,82 @@ class Cabinets(unittest.TestCase):
         self.assertEqual(len(failed), 1, states)
         self.assertIn("дневной лимит SMS", failed[0])
 
+    def test_first_sign_in_through_the_invitation(self):
+        import re
+        s = self.s
+        tid, admin = self.tenant("vhod", "ООО «Вход»")
+        e = add_employee(s, tid, "Приглашённая Полина Петровна", email="polina@vhod.ru", phone="+79167770001")
+        other = add_employee(s, tid, "Второй Василий", email="vasily@vhod.ru")
+        admin.put("/api/admin/cabinets/settings", {"ask_login": True})
+        admin.post("/api/admin/cabinets/create", {"employees": [e, other]})
+        admin.post("/api/admin/cabinets/invite", {"employees": [e, other], "channel": "email"})
+        link = re.search(r"(http://vhod\.localhost:\d+/invite/([A-Za-z0-9_-]{43}))",
+                         self.smtp.wait_for("polina@vhod.ru", r"/invite/")["text"])
+        token = link.group(2)
+        guest = Client(s, "vhod")
+        # the page of the link, served by the site
+        r = guest.get("/invite/" + token)
+        self.assertEqual(r.status, 200)
+        self.assertIn("invite.js", r.text)
+        info = guest.post("/api/auth/invite/info", {"token": token})
+        self.assertEqual(info.status, 200, info)
+        info = info.json()
+        self.assertEqual((info["full_name"], info["organization"], info["ask_login"]),
+                         ("Приглашённая Полина Петровна", "ООО «Вход»", True))
+        self.assertEqual(info["code_to"], "по SMS на номер +7 *** ***-00-01")
+        self.assertIn("152-ФЗ", info["consent"]["text"])
+        self.assertIn("ООО «Вход»", info["consent"]["text"])
+        # the code goes to the phone; asking again at once waits
+        mark = len(self.sms.messages)
+        r = guest.post("/api/auth/invite", {"token": token})
+        self.assertEqual(r.status, 202, r)
+        code = re.search(r"Код подтверждения: (\d{6})\.", self.sms.wait_for("+79167770001", mark)["text"]).group(1)
+        self.assertEqual(guest.post("/api/auth/invite", {"token": token}).status, 429)
+        # consent, a login and a good password are needed; each missing one is named
+        body = {"token": token, "code": code, "password": "Polina-Vesna-2026"}
+        r = guest.post("/api/auth/invite/activate", body)
+        self.assertEqual(r.status, 422, r)
+        self.assertEqual(set(r.json()["error"]["fields"]), {"consent", "login"})
+        r = guest.post("/api/auth/invite/activate", dict(body, consent=True, login="Polina.P", password="123"))
+        self.assertEqual(set(r.json()["error"]["fields"]), {"password"})
+        wrong = "%06d" % ((int(code) + 1) % 1000000)
+        r = guest.post("/api/auth/invite/activate", dict(body, consent=True, login="polina.p", code=wrong))
+        self.assertEqual(set(r.json()["error"]["fields"]), {"code"})
+        self.assertEqual(self.state_of(admin, e)[0], "invited")
+        # activated and signed in
+        r = guest.post("/api/auth/invite/activate", dict(body, consent=True, login="Polina.P"))
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.json()["roles"], ["employee"])
+        cookie = r.headers.get_all("Set-Cookie")
+        guest.token = [c.split(";")[0].split("=", 1)[1] for c in cookie if "cabinet_session=" in c][0]
+        me = guest.get("/api/me").json()
+        self.assertEqual((me["user"]["employee_id"], me["user"]["login"]), (e, "polina.p"))
+        self.assertEqual(self.state_of(admin, e)[0], "signed_in")
+        # the consent is recorded with its moment and the text's version
+        self.assertRegex(_fixture_sql(s, "SELECT version || '|' || (accepted_at > now() - interval '1 minute') "
+                                         "FROM consents WHERE employee_id = %d" % e), r"^\d{4}-\d\d-\d\d\|true$")
+        self.assertEqual(admin.get("/api/admin/audit?action=invitation.activated&success=true").json()["total"], 1)
+        # the chosen login signs in
+        r = Client(s, "vhod").post("/api/auth/login", {"login": "polina.p", "password": "Polina-Vesna-2026"})
+        self.assertEqual(r.status, 200, r)
+        # the link once more: used
+        r = Client(s, "vhod").post("/api/auth/invite/info", {"token": token})
+        self.assertEqual(r.status, 410, r)
+        self.assertIn("уже использовано", r.json()["error"]["message"])
+        # an expired link, a replaced one, an unknown one, another organization's
+        first = re.search(r"/invite/([A-Za-z0-9_-]{43})", self.smtp.wait_for("vasily@vhod.ru")["text"]).group(1)
+        _fixture_sql(s, "UPDATE invitations SET expires_at = now() - interval '1 minute' WHERE employee_id = %d" % other)
+        r = Client(s, "vhod").post("/api/auth/invite", {"token": first})
+        self.assertEqual(r.status, 410, r)
+        self.assertIn("Срок действия приглашения истёк", r.json()["error"]["message"])
+        self.assertIn("администратора", r.json()["error"]["message"])
+        admin.post("/api/admin/cabinets/invite", {"employees": [other], "channel": "email"})
+        r = Client(s, "vhod").post("/api/auth/invite/info", {"token": first})
+        self.assertIn("заменена более новым приглашением", r.json()["error"]["message"])
+        self.assertEqual(Client(s, "vhod").post("/api/auth/invite/info", {"token": "x" * 43}).status, 404)
+        self.tenant("chuzhaya")
+        self.assertEqual(Client(s, "chuzhaya").post("/api/auth/invite/info", {"token": token}).status, 404)
+
     def test_settings_validation(self):
         tid, admin = self.tenant("tekst")
         r = admin.put("/api/admin/cabinets/settings", {"invitation_text": "Здравствуйте, {ФИО}!"})

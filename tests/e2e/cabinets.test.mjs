@@ -10,6 +10,7 @@
 import { test, after, before } from "node:test";
 import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
+import { readFileSync } from "node:fs";
 
 const base = new URL(process.env.CABINET_E2E_URL);
 const [sub, email, password] = (process.env.CABINET_E2E_CABINETS || "").split(":");
@@ -95,6 +96,57 @@ test("everyone on the page marked at once and invited by email", async () => {
   assert.equal(await stateOf("Борисов"), "Кабинет пока не создавался");
   const legend = await page.locator(".legend li").allTextContents();
   assert.match(legend[6], /Приглашение отправлено.*\s1$/s);
+  assert.deepEqual(problems, []);
+});
+
+function lastMessage(channel, to) {
+  let text;
+  try {
+    text = readFileSync(process.env.CABINET_E2E_OUTBOX, "utf8");
+  } catch (e) {
+    if (e.code === "ENOENT") return undefined;
+    throw e;
+  }
+  return text.trim().split("\n").map((l) => JSON.parse(l)).reverse().find((m) => m.channel === channel && m.to === to);
+}
+
+async function waitFor(fn, what, ms = 20000) {
+  const until = Date.now() + ms;
+  for (;;) {
+    const v = fn();
+    if (v) return v;
+    if (Date.now() > until) throw new Error("timed out waiting for " + what);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+test("the invited employee opens the link, gets a code, agrees and lands in the cabinet", async () => {
+  const mail = await waitFor(() => lastMessage("email", "anisimova@kabinety.example"), "the invitation");
+  const link = mail.text.match(/http:\/\/\S+\/invite\/[A-Za-z0-9_-]+/)[0];
+  const employee = await (await browser.newContext({ locale: "ru-RU", viewport: { width: 390, height: 900 } })).newPage();
+  await employee.goto(link);
+  await employee.getByText("Здравствуйте, Анисимова Алла Андреевна!").waitFor();
+  assert.match(await employee.locator("#where").textContent(), /по SMS на номер \+7 \*\*\* \*\*\*-00-01/);
+  await employee.click("#send");
+  const sms = await waitFor(() => lastMessage("sms", "+79161110001"), "the code");
+  const code = sms.text.match(/Код подтверждения: (\d{6})/)[1];
+  await employee.fill("#code", code);
+  await employee.fill("#password", "Anisimova-Vesna-2026");
+  // without the consent the cabinet is not activated, and the typed values stay
+  await employee.click("#submit");
+  await employee.locator('.field-error[data-for="consent"]').getByText("Без согласия").waitFor();
+  assert.equal(await employee.inputValue("#code"), code);
+  await employee.check("#consent");
+  await employee.click("#submit");
+  await employee.waitForURL(new URL("/", link).href);
+  await employee.locator("#user-name").getByText("Анисимова Алла Андреевна").waitFor();
+  // the same link again says it was used and what to do
+  await employee.goto(link);
+  await employee.locator("#gone").getByText("уже использовано").waitFor();
+  assert.match(await employee.locator("#gone").textContent(), /администратора/);
+  // and the administrator sees the green man
+  await page.goto(host + "/admin/cabinets");
+  assert.equal(await stateOf("Анисимова"), "Сотрудник зашёл в свой кабинет");
   assert.deepEqual(problems, []);
 });
 

@@ -19,7 +19,7 @@
 #include "ops.h"
 #include "payrun.h"
 #include "ru.h"
-#include "settings.h"
+#include "org.h"
 #include "worktime.h"
 
 #include <stdlib.h>
@@ -409,7 +409,7 @@ static int schedules_days(struct ctx *ctx)
 	int32_t hours_year = 0, night_year = 0;
 	int today;
 
-	if (settings_today(ctx, &today) == NULL ||
+	if ((today = org_today(ctx)) == DATE_NONE ||
 	    ctx_arg_int(ctx, "id", 1, INT64_MAX, CTX_REQUIRED, &id) < 0 ||
 	    ctx_arg_int(ctx, "year", DATE_MIN_YEAR, DATE_MAX_YEAR, date_year(today), &year) < 0 ||
 	    (res = schedules_fetch(ctx, id)) == NULL ||

@@ -34,28 +34,6 @@ static const char *const settings_zones[][2] = {
     {"Asia/Kamchatka", "Петропавловск-Камчатский (UTC+12)"},
 };
 
-const char *settings_timezone(struct ctx *ctx)
-{
-	PGresult *res = ctx_sql0(ctx, "SELECT app_timezone()");
-
-	return res ? PQgetvalue(res, 0, 0) : NULL;
-}
-
-const char *settings_today(struct ctx *ctx, int *date)
-{
-	PGresult *res = ctx_sql0(ctx, "SELECT app_today()::text");
-	const char *s;
-
-	if (res == NULL)
-		return NULL;
-	s = PQgetvalue(res, 0, 0);
-	if (date && date_parse(s, date) < 0) {
-		ctx_fail(ctx, PROTO_ERR_internal, NULL);
-		return NULL;
-	}
-	return s;
-}
-
 int settings_clock_apply(struct ctx *ctx)
 {
 	char now[sizeof(settings_clock)];

@@ -8,28 +8,19 @@
  *
  * One zone for what is shown and what is filtered: "today", month
  * boundaries, default dates (the vacation balance's), every time shown and
- * every date filter are in the organization's zone. In SQL, app_today(),
- * app_timezone() and app_now() (sql/0045_cabinets.sql) say the same as the
- * helpers below; use them once per statement (a CTE or a parameter), not
- * per row.
+ * every date filter are in the organization's zone. In C: org_time_zone()
+ * and org_today() (org.h); in SQL, app_timezone(), app_today() and app_now()
+ * (sql/0045_cabinets.sql); use those once per statement (a CTE or a
+ * parameter), not per row.
  *
  * For tests (debug_ops = on only), debug.clock {"now": "2026-11-30T17:16:00Z"}
  * fixes the service's "now" for every later transaction (app_now(), hence
- * app_today() and settings_today()); {"now": null} lets the clock run again.
+ * app_today() and org_today()); {"now": null} lets the clock run again.
  */
 #ifndef CABINET_SETTINGS_H
 #define CABINET_SETTINGS_H
 
 #include "dispatch.h"
-
-/* The organization's time zone (an IANA name), in arena memory; NULL after
- * ctx_fail. */
-const char *settings_timezone(struct ctx *ctx);
-
-/* Today in the organization's time zone: *date as date.h counts days (may
- * be NULL) and, returned, "YYYY-MM-DD" in arena memory; NULL after
- * ctx_fail. */
-const char *settings_today(struct ctx *ctx, int *date);
 
 /* Makes the transaction see the debug clock, when a test fixed one (no
  * statement otherwise). The dispatcher calls it before every handler;

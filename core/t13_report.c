@@ -19,7 +19,6 @@
 #include "ops.h"
 #include "org.h"
 #include "ru.h"
-#include "settings.h"
 #include "t13.h"
 #include "worktime.h"
 

@@ -123,7 +123,7 @@ async function showTimesheet(month) {
 const MONTHS_GEN = ["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа",
   "сентября", "октября", "ноября", "декабря"];
 
-async function setupTimesheet() {
+async function setupTimesheet(today) {
   const input = $("timesheet-month");
   // the organization's today (its time zone), not the browser's
   input.value = today ? today.slice(0, 7) : new Date().toISOString().slice(0, 7);

@@ -7,36 +7,19 @@
 // four employees: two with email and phone, one with a phone only, one with
 // the administrator's own email) and passes CABINET_E2E_CABINETS
 // "subdomain:email:password".
-import { test, after, before } from "node:test";
 import assert from "node:assert/strict";
-import { chromium } from "playwright-core";
-import { readFileSync } from "node:fs";
+import { suite, outbox } from "./harness.mjs";
 
-const base = new URL(process.env.CABINET_E2E_URL);
+const b = suite(import.meta.url, { viewport: { width: 390, height: 900 } });
 const [sub, email, password] = (process.env.CABINET_E2E_CABINETS || "").split(":");
-const host = `http://${sub}.localhost:${base.port}`;
-let browser, page;
-const problems = [];
-
-before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-    args: ["--no-sandbox"],
-  });
-  page = await (await browser.newContext({ locale: "ru-RU", viewport: { width: 390, height: 900 } })).newPage();
-  page.on("pageerror", (e) => problems.push("page error: " + e.message));
-  page.on("requestfailed", (r) => problems.push("failed: " + r.url()));
-  page.on("response", (r) => {
-    // /favicon.ico is the pages issue's; a 4xx the test provokes is asserted where it is
-    if (r.status() >= 400 && !r.url().endsWith("/favicon.ico")) problems.push(`${r.status()}: ${r.url()}`);
-  });
-});
-after(async () => browser && (await browser.close()));
+const host = b.origin(sub);
+let page;
 
 const row = (name) => page.locator("table.cabinets tbody tr", { hasText: name });
 const stateOf = async (name) => row(name).locator("img.st").getAttribute("alt");
 
-test("the administrator signs in and sees every published employee without a cabinet", async () => {
+b.test("the administrator signs in and sees every published employee without a cabinet", async (t) => {
+  page = t.page;
   await page.goto(host + "/admin/login");
   await page.fill('input[name="login"]', email);
   await page.fill('input[name="password"]', password);
@@ -52,7 +35,7 @@ test("the administrator signs in and sees every published employee without a cab
   assert.equal(await stateOf("Анисимова"), "Кабинет пока не создавался");
 });
 
-test("the legend filters the list by state", async () => {
+b.test("the legend filters the list by state", async () => {
   await page.click('.legend a[href="/admin/cabinets?state=not_created"]');
   await page.waitForURL(/state=not_created/);
   assert.equal(await page.locator("table.cabinets tbody tr").count(), 4);
@@ -62,7 +45,7 @@ test("the legend filters the list by state", async () => {
   assert.match(await page.locator("table.cabinets tbody").textContent(), /Никого нет в этом состоянии/);
 });
 
-test("marked rows get cabinets; one cannot, and its reason shows on click", async () => {
+b.test("marked rows get cabinets; one cannot, and its reason shows on click", async () => {
   await page.goto(host + "/admin/cabinets");
   // nothing marked: the page says so instead of sending
   await page.click('button[formaction="/admin/cabinets/create"]');
@@ -83,7 +66,7 @@ test("marked rows get cabinets; one cannot, and its reason shows on click", asyn
   assert.match(await why.locator("p").textContent(), /исправьте почту сотрудника/);
 });
 
-test("everyone on the page marked at once and invited by email", async () => {
+b.test("everyone on the page marked at once and invited by email", async () => {
   await page.goto(host + "/admin/cabinets");
   await page.locator("#select-all").check();
   for (const box of await page.locator('input[name="employees[]"]').all()) assert.equal(await box.isChecked(), true);
@@ -96,39 +79,19 @@ test("everyone on the page marked at once and invited by email", async () => {
   assert.equal(await stateOf("Борисов"), "Кабинет пока не создавался");
   const legend = await page.locator(".legend li").allTextContents();
   assert.match(legend[6], /Приглашение отправлено.*\s1$/s);
-  assert.deepEqual(problems, []);
+  b.assertClean(page);
 });
 
-function lastMessage(channel, to) {
-  let text;
-  try {
-    text = readFileSync(process.env.CABINET_E2E_OUTBOX, "utf8");
-  } catch (e) {
-    if (e.code === "ENOENT") return undefined;
-    throw e;
-  }
-  return text.trim().split("\n").map((l) => JSON.parse(l)).reverse().find((m) => m.channel === channel && m.to === to);
-}
-
-async function waitFor(fn, what, ms = 20000) {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > until) throw new Error("timed out waiting for " + what);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-test("the invited employee opens the link, gets a code, agrees and lands in the cabinet", async () => {
-  const mail = await waitFor(() => lastMessage("email", "anisimova@kabinety.example"), "the invitation");
+b.test("the invited employee opens the link, gets a code, agrees and lands in the cabinet", async () => {
+  const mail = await outbox.wait("email", "anisimova@kabinety.example");
   const link = mail.text.match(/http:\/\/\S+\/invite\/[A-Za-z0-9_-]+/)[0];
-  const employee = await (await browser.newContext({ locale: "ru-RU", viewport: { width: 390, height: 900 } })).newPage();
+  const employee = await (await b.newContext()).newPage();
   await employee.goto(link);
   await employee.getByText("Здравствуйте, Анисимова Алла Андреевна!").waitFor();
   assert.match(await employee.locator("#where").textContent(), /по SMS на номер \+7 \*\*\* \*\*\*-00-01/);
+  const since = outbox.count();
   await employee.click("#send");
-  const sms = await waitFor(() => lastMessage("sms", "+79161110001"), "the code");
+  const sms = await outbox.wait("sms", "+79161110001", { since });
   const code = sms.text.match(/Код подтверждения: (\d{6})/)[1];
   await employee.fill("#code", code);
   await employee.fill("#password", "Anisimova-Vesna-2026");
@@ -147,10 +110,11 @@ test("the invited employee opens the link, gets a code, agrees and lands in the 
   // and the administrator sees the green man
   await page.goto(host + "/admin/cabinets");
   assert.equal(await stateOf("Анисимова"), "Сотрудник зашёл в свой кабинет");
-  assert.deepEqual(problems, []);
+  b.assertClean(employee);
+  b.assertClean(page);
 });
 
 // CABINET_E2E_SCREENSHOTS=DIR keeps a picture of the page for a person to look at.
-test("screenshot on request", { skip: !process.env.CABINET_E2E_SCREENSHOTS }, async () => {
+b.test("screenshot on request", { skip: !process.env.CABINET_E2E_SCREENSHOTS }, async () => {
   await page.screenshot({ path: `${process.env.CABINET_E2E_SCREENSHOTS}/cabinets.png`, fullPage: true });
 });

@@ -302,10 +302,11 @@ static void cabinets_render(struct buf *b, const char *text, const char *name, c
 static int cabinets_settings_reply(struct ctx *ctx)
 {
 	struct cabinets_settings s;
-	json_object *r = ctx_result(ctx), *ph = json_object_new_array();
+	json_object *r = ctx_result(ctx), *ph;
 
 	if (cabinets_settings_load(ctx, &s) < 0)
 		return -1;
+	ph = json_object_new_array();
 	jsonx_set_bool(r, "auto_create", s.auto_create);
 	jsonx_set_bool(r, "auto_invite", s.auto_invite);
 	jsonx_set_bool(r, "ask_login", s.ask_login);
@@ -491,6 +492,7 @@ static int cabinets_list_fill(struct ctx *ctx, int page)
 	PGresult *res;
 
 	json_object_object_add(r, "items", items);
+	json_object_object_add(r, "counts", counts); /* owned by the result from here */
 	ctx_arg_int(ctx, "limit", 1, CABINETS_PAGE_MAX, page ? 100 : 50, &limit);
 	ctx_arg_int(ctx, "offset", 0, INT32_MAX, 0, &offset);
 	if (cabinets_filter_args(ctx, &state, &q) < 0)
@@ -561,7 +563,6 @@ static int cabinets_list_fill(struct ctx *ctx, int page)
 	}
 	jsonx_set_int(r, "limit", limit);
 	jsonx_set_int(r, "offset", offset);
-	json_object_object_add(r, "counts", counts);
 	if (page) {
 		/* the legend and the filter buttons; pages of the list */
 		json_object *legend = json_object_new_array(), *pages = json_object_new_array();

@@ -13,6 +13,11 @@
  *   POST /api/auth/invite/activate {"token", "code", "password", "login"?,
  *        "consent": true} -> 200, the same answer as /api/me, signed in
  *
+ * The code and its limits are the accounts' (codes.h: code_digits digits,
+ * limits per account and per address, 429 with Retry-After); the password
+ * is stored as every password is (auth.h: the other sessions and codes of
+ * the account end).
+ *
  * A link is good for CABINETS_INVITE_DAYS days and once; a newer
  * invitation of the same employee replaces it; a disabled cabinet's links
  * stop. Any other link answers 410 saying which it is and what to do (ask
@@ -26,15 +31,13 @@
 #include "audit.h"
 #include "auth.h"
 #include "cabinets.h"
+#include "codes.h"
 #include "jsonx.h"
 #include "ops.h"
-#include "outbox.h"
 #include "password.h"
 #include "session.h"
 
-#include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/rand.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -159,162 +162,23 @@ static const char *invitations_code_to(struct ctx *ctx, const struct invitations
 	return "—";
 }
 
-/* --------------------------------------------------------------------
- * One-time codes and the password. Until the accounts' rework of codes
- * (6+ digits, per-account limits across identifiers, Retry-After) is on
- * main, the invitation's code path is these three functions; they then
- * become calls of codes_send / codes_check / auth_password_store.
- */
-
-static const char *invitations_code_hash(struct ctx *ctx, const unsigned char *salt, size_t n,
-                                         const char *code)
+/* The account of the invitation, as the one-time codes count it (codes.h:
+ * limits per account, whatever identifier; the link names the account). */
+static struct codes_account invitations_account(const struct invitations_link *l)
 {
-	unsigned char d[32];
-	unsigned int dn = 0;
-	char hex[65];
-	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	struct codes_account a = {l->user_id, l->email ? l->email : l->phone, l->phone, l->email};
 
-	EVP_DigestInit_ex(md, EVP_sha256(), NULL);
-	EVP_DigestUpdate(md, salt, n);
-	EVP_DigestUpdate(md, code, strlen(code));
-	EVP_DigestFinal_ex(md, d, &dn);
-	EVP_MD_CTX_free(md);
-	hex_encode(hex, d, 32);
-	return arena_printf(ctx->arena, "\\x%s", hex);
+	return a;
 }
 
-/* A new 6-digit code for the invitation's account (replacing its older
- * ones), queued by SMS, or email without a phone; a second one within
- * code_cooldown_s answers 429. */
-static int invitations_code_send(struct ctx *ctx, const struct invitations_link *l)
+/* The account's values a password must not be (auth.h). */
+static struct auth_user invitations_user(const struct invitations_link *l, const char *login)
 {
-	unsigned char salt[16];
-	char code[7], salthex[33];
-	const char *channel = l->phone ? "sms" : "email", *text;
-	PGresult *res;
-	uint32_t v;
-	int rc;
+	struct auth_user u = {l->user_id,  l->status, NULL,
+	                      l->email,    l->phone,  login ? login : l->login,
+	                      l->full_name};
 
-	res = ctx_sql(
-	    ctx,
-	    "SELECT ceil(extract(epoch FROM max(created_at) + make_interval(secs => $3) - "
-	    "now())) FROM auth_codes WHERE tenant_id = $1 AND user_id = $2 AND created_at > "
-	    "now() - make_interval(secs => $3)",
-	    ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, l->user_id),
-	    ctx_i64(ctx, ctx->cfg->code_cooldown_s));
-	if (res == NULL)
-		return -1;
-	if (!PQgetisnull(res, 0, 0))
-		return ctx_fail(ctx, PROTO_ERR_too_many_requests,
-		                "Код уже отправлен: новый можно запросить через %s с",
-		                PQgetvalue(res, 0, 0));
-	do {
-		if (RAND_bytes((unsigned char *)&v, sizeof(v)) != 1)
-			return ctx_fail(ctx, PROTO_ERR_internal, NULL);
-	} while (v >= 4294000000u); /* a multiple of 10^6: no bias */
-	snprintf(code, sizeof(code), "%06u", v % 1000000);
-	if (RAND_bytes(salt, sizeof(salt)) != 1)
-		return ctx_fail(ctx, PROTO_ERR_internal, NULL);
-	hex_encode(salthex, salt, sizeof(salt));
-	text =
-	    arena_printf(ctx->arena,
-	                 "Код подтверждения: %s. Кабинет сотрудника: %s. Никому не сообщайте этот "
-	                 "код. Действует %ld мин.",
-	                 code, l->organization, ctx->cfg->code_ttl_s / 60);
-	rc =
-	    ctx_sql(
-	        ctx,
-	        "UPDATE auth_codes SET used_at = now() WHERE tenant_id = $1 AND user_id = $2 AND "
-	        "used_at IS NULL",
-	        ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, l->user_id)) &&
-	            ctx_sql(ctx,
-	                    "INSERT INTO auth_codes (tenant_id, user_id, purpose, code_hash, salt, "
-	                    "channel, expires_at) VALUES ($1, $2, 'activate', $3, $4, $5, now() + "
-	                    "make_interval(secs => $6))",
-	                    ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, l->user_id),
-	                    invitations_code_hash(ctx, salt, sizeof(salt), code),
-	                    arena_printf(ctx->arena, "\\x%s", salthex), channel,
-	                    ctx_i64(ctx, ctx->cfg->code_ttl_s))
-	        ? outbox_enqueue_secret(ctx, channel, l->phone ? l->phone : l->email,
-	                                "Код подтверждения для кабинета сотрудника", text, "code",
-	                                l->user_id, code, ctx->cfg->code_ttl_s)
-	        : -1;
-	OPENSSL_cleanse(code, sizeof(code));
-	return rc;
-}
-
-/* 1 when code is the account's live code (it is used up then), 0 when it
- * is wrong, expired or burnt (a wrong entry counts against it), -1 on
- * failure. */
-static int invitations_code_check(struct ctx *ctx, const struct invitations_link *l,
-                                  const char *code)
-{
-	PGresult *res = ctx_sql(ctx,
-	                        "SELECT id, code_hash, salt, attempts FROM auth_codes WHERE "
-	                        "tenant_id = $1 AND user_id = $2 AND used_at IS NULL AND "
-	                        "expires_at > now() ORDER BY id DESC LIMIT 1 FOR UPDATE",
-	                        ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, l->user_id));
-	unsigned char *salt;
-	size_t saltlen = 0;
-	const char *want, *got;
-	int ok;
-
-	if (res == NULL)
-		return -1;
-	if (PQntuples(res) == 0 || atoi(PQgetvalue(res, 0, 3)) >= ctx->cfg->code_attempts)
-		return 0;
-	want = PQgetvalue(res, 0, 1);
-	salt = PQunescapeBytea((const unsigned char *)PQgetvalue(res, 0, 2), &saltlen);
-	got = salt ? invitations_code_hash(ctx, salt, saltlen, code) : "";
-	PQfreemem(salt);
-	ok = strlen(want) == strlen(got) && CRYPTO_memcmp(want, got, strlen(want)) == 0;
-	if (ctx_sql(
-	        ctx,
-	        "UPDATE auth_codes SET attempts = attempts + CASE WHEN $3 THEN 0 ELSE 1 END, "
-	        "used_at = CASE WHEN $3 OR attempts + 1 >= $4 THEN now() END WHERE tenant_id = $1 "
-	        "AND id = $2",
-	        ctx_i64(ctx, ctx->tenant_id), PQgetvalue(res, 0, 0), ok ? "true" : "false",
-	        ctx_i64(ctx, ctx->cfg->code_attempts)) == NULL)
-		return -1;
-	return ok;
-}
-
-/* Checks the password against the policy and the common list (a field
- * error and -1), then, when store, sets it, activates the account and ends
- * its other sessions. */
-static int invitations_password(struct ctx *ctx, const struct invitations_link *l,
-                                const char *login, const char *password, int store)
-{
-	const char *personal[] = {login ? login : l->login, l->email, l->phone}, *code, *why;
-	char hash[PASSWORD_HASH_MAX];
-	PGresult *res;
-
-	if (password_check(password, personal, 3, &code, &why) < 0)
-		return ctx_field_code(ctx, "password", code, "%s", why);
-	res = ctx_sql(ctx, "SELECT 1 FROM common_passwords WHERE password = lower($1)", password);
-	if (res == NULL)
-		return -1;
-	if (PQntuples(res))
-		return ctx_field_code(ctx, "password", "common",
-		                      "Этот пароль слишком распространён и легко подбирается. %s",
-		                      PASSWORD_ADVICE);
-	if (!store)
-		return 0;
-	if (password_hash(password, ctx->cfg->password_argon2_memory_kib,
-	                  ctx->cfg->password_argon2_passes, hash, sizeof(hash)) < 0)
-		return ctx_fail(ctx, PROTO_ERR_internal, NULL);
-	res = ctx_sql(
-	    ctx,
-	    "UPDATE users SET password_hash = $3, status = 'active', activated_at = "
-	    "coalesce(activated_at, now()), password_changed_at = now() WHERE tenant_id = $1 "
-	    "AND id = $2",
-	    ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, l->user_id), hash);
-	OPENSSL_cleanse(hash, sizeof(hash));
-	if (res == NULL ||
-	    ctx_sql(ctx, "DELETE FROM sessions WHERE tenant_id = $1 AND user_id = $2",
-	            ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, l->user_id)) == NULL)
-		return -1;
-	return 0;
+	return u;
 }
 
 /* ------------------------------------------------------------ operations */
@@ -344,9 +208,13 @@ static int invitations_info(struct ctx *ctx)
 static int invitations_send_code(struct ctx *ctx)
 {
 	struct invitations_link l;
+	struct codes_account a;
 	json_object *r;
 
-	if (invitations_find(ctx, &l) < 0 || invitations_code_send(ctx, &l) < 0 ||
+	if (invitations_find(ctx, &l) < 0)
+		return -1;
+	a = invitations_account(&l);
+	if (codes_send(ctx, &a, "invite", NULL) < 0 ||
 	    audit_log(ctx, "invitation.code_requested", 1, "user", ctx_i64(ctx, l.user_id), NULL) <
 	        0)
 		return -1;
@@ -403,6 +271,9 @@ static int invitations_activate(struct ctx *ctx)
 	const char *password = ctx_arg_str(ctx, "password", PASSWORD_MAX, 1), *login;
 	const char *ip = jsonx_get_str(ctx->auth, "ip");
 	struct invitations_link l;
+	struct codes_account a;
+	struct auth_user u;
+	int64_t code_id;
 	int consent, right;
 
 	if (invitations_find(ctx, &l) < 0)
@@ -413,30 +284,30 @@ static int invitations_activate(struct ctx *ctx)
 		               "Без согласия на обработку персональных данных кабинет нельзя "
 		               "активировать: отметьте согласие");
 	login = invitations_login(ctx, &l);
-	if (code && (strlen(code) != 6 || strspn(code, "0123456789") != 6))
-		ctx_field_code(ctx, "code", "format",
-		               "Код подтверждения — 6 цифр из SMS или письма");
-	/* a password the policy refuses is refused before the code is looked at */
-	if (password && invitations_password(ctx, &l, login, password, 0) < 0 &&
+	u = invitations_user(&l, login);
+	if (code)
+		codes_format(ctx, "code", code);
+	/* a password the policy refuses is refused before the code is looked
+	 * at: nothing is counted and nothing is learnt about the code */
+	if (password && auth_password_policy(ctx, "password", password, &u) < 0 &&
 	    ctx->error != PROTO_ERR_validation)
 		return -1;
 	if (ctx->error >= 0)
 		return -1;
-	right = invitations_code_check(ctx, &l, code);
+	a = invitations_account(&l);
+	right = codes_check(ctx, &a, "invite", code, &code_id);
 	if (right < 0)
 		return -1;
 	if (!right) {
-		audit_log(ctx, "invitation.activated", 0, "user", ctx_i64(ctx, l.user_id),
-		          audit_detail("reason", "wrong_code"));
-		ctx_field_code(ctx, "code", "invalid",
-		               "Неверный код или срок его действия истёк. Проверьте код или "
-		               "запросите новый");
-		return 0; /* the wrong entry stays counted */
+		if (audit_log(ctx, "invitation.activated", 0, "user", ctx_i64(ctx, l.user_id),
+		              audit_detail("reason", "wrong_code")) < 0)
+			return -1;
+		return codes_wrong(ctx, "code"); /* the entry stays counted */
 	}
-	if (invitations_password(ctx, &l, login, password, 1) < 0 ||
-	    (login &&
+	if ((login &&
 	     ctx_sql(ctx, "UPDATE users SET login = $3 WHERE tenant_id = $1 AND id = $2",
 	             ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, l.user_id), login) == NULL) ||
+	    auth_password_store(ctx, l.user_id, password, 0) < 0 ||
 	    ctx_sql(
 	        ctx,
 	        "UPDATE invitations SET used_at = CASE WHEN id = $3 THEN now() ELSE used_at END, "
@@ -460,8 +331,8 @@ static int invitations_activate(struct ctx *ctx)
 }
 
 const struct op invitations_ops[] = {
-    {"invitations.info", OP_TENANT, invitations_info, 0},
-    {"invitations.send_code", OP_TENANT, invitations_send_code, OP_WRITE},
-    {"invitations.activate", OP_TENANT, invitations_activate, OP_WRITE},
+    {"invitations.info", OP_TENANT, invitations_info, OP_SIGNIN},
+    {"invitations.send_code", OP_TENANT, invitations_send_code, OP_WRITE | OP_SIGNIN},
+    {"invitations.activate", OP_TENANT, invitations_activate, OP_WRITE | OP_SIGNIN},
     {NULL, 0, NULL, 0},
 };

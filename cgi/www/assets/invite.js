@@ -9,7 +9,9 @@
 "use strict";
 
 const $ = (id) => document.getElementById(id);
-const token = decodeURIComponent(location.pathname.replace(/^\/invite\/?/, "").split("/")[0] || "");
+const token = location.pathname.startsWith("/invite/")
+  ? decodeURIComponent(location.pathname.slice("/invite/".length).split("/")[0])
+  : "";
 
 async function post(path, body) {
   const r = await fetch(path, {

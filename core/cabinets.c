@@ -1305,14 +1305,62 @@ int cabinets_delivered(struct ctx *ctx, int64_t tenant_id, int64_t invitation_id
 	return 0;
 }
 
+static const char *const cabinets_state_values[] = {
+    "not_created", "created_email", "created_sms", "create_failed", "email_failed",
+    "sms_failed",  "invited",       "signed_in",   "disabled",      NULL};
+static const char *const cabinets_channel_values[] = {"email", "sms", NULL};
+#define CABINETS_STATE_ARG                                                                                   \
+	{                                                                                                    \
+		"state", ARG_ENUM, 0,                                                                        \
+		    .values = cabinets_state_values,                                                         \
+		    .hint = "Состояние кабинета: not_created, created_email, created_sms, " \
+		            "create_failed, "                                                                \
+		            "email_failed, sms_failed, invited, signed_in или disabled"                   \
+	}
+#define CABINETS_LIST_ARGS                                                                         \
+	CABINETS_STATE_ARG, {"q", ARG_STR, 0, .max = 200},                                         \
+	    {"limit", ARG_INT, 0, .min = 1, .max = CABINETS_PAGE_MAX},                             \
+	{                                                                                          \
+		"offset", ARG_INT, 0, .min = 0, .max = INT32_MAX                                   \
+	}
+/* employees: ids as numbers or, from a form, digit strings (one box: a string) */
+#define CABINETS_EMPLOYEES_ARG(flags_)                                                             \
+	{                                                                                          \
+		"employees", ARG_ARRAY, ARG_OR_TEXT | (flags_),                                    \
+		    .min = 0, .max = CABINETS_MAX_BATCH, .example = "[1]"                          \
+	}
+#define CABINETS_CHANNEL_ARG(flags_)                                                                                   \
+	{                                                                                                              \
+		"channel", ARG_ENUM, flags_, .values = cabinets_channel_values,                                        \
+		                             .example = "\"email\"",                                                   \
+		                             .hint = "Как приглашать: email (на почту) или sms" \
+	}
+static const struct op_arg cabinets_list_args[] = {CABINETS_LIST_ARGS, ARG_END};
+static const struct op_arg cabinets_page_action_args[] = {CABINETS_LIST_ARGS,
+                                                          CABINETS_EMPLOYEES_ARG(0),
+                                                          CABINETS_CHANNEL_ARG(0),
+                                                          {"scope", ARG_STR, 0, .max = 10},
+                                                          ARG_END};
+static const struct op_arg cabinets_create_args[] = {CABINETS_EMPLOYEES_ARG(ARG_REQUIRED), ARG_END};
+static const struct op_arg cabinets_invite_args[] = {CABINETS_EMPLOYEES_ARG(ARG_REQUIRED),
+                                                     CABINETS_CHANNEL_ARG(ARG_REQUIRED), ARG_END};
+static const struct op_arg cabinets_settings_args[] = {
+    {"auto_create", ARG_BOOL, 0, .min = 0},
+    {"auto_invite", ARG_BOOL, 0, .min = 0},
+    {"ask_login", ARG_BOOL, 0, .min = 0},
+    /* its own reader keeps the lines and counts CABINETS_TEXT_MAX characters */
+    {"invitation_text", ARG_STR, ARG_MULTILINE | ARG_EMPTY, .max = 2 * CABINETS_TEXT_MAX},
+    ARG_END,
+};
+
 const struct op cabinets_ops[] = {
-    {"cabinets.list", OP_ADMIN, cabinets_list, 0},
-    {"cabinets.page", OP_ADMIN, cabinets_page, 0},
-    {"cabinets.page_create", OP_ADMIN, cabinets_page_action, OP_WRITE},
-    {"cabinets.page_invite", OP_ADMIN, cabinets_page_action, OP_WRITE},
-    {"cabinets.create", OP_ADMIN, cabinets_create_op, OP_WRITE},
-    {"cabinets.invite", OP_ADMIN, cabinets_invite_op, OP_WRITE},
-    {"cabinets.settings_get", OP_ADMIN, cabinets_settings_get, 0},
-    {"cabinets.settings_set", OP_ADMIN, cabinets_settings_set, OP_WRITE},
-    {NULL, 0, NULL, 0},
+    {"cabinets.list", OP_ADMIN, cabinets_list, 0, cabinets_list_args},
+    {"cabinets.page", OP_ADMIN, cabinets_page, 0, cabinets_list_args},
+    {"cabinets.page_create", OP_ADMIN, cabinets_page_action, OP_WRITE, cabinets_page_action_args},
+    {"cabinets.page_invite", OP_ADMIN, cabinets_page_action, OP_WRITE, cabinets_page_action_args},
+    {"cabinets.create", OP_ADMIN, cabinets_create_op, OP_WRITE, cabinets_create_args},
+    {"cabinets.invite", OP_ADMIN, cabinets_invite_op, OP_WRITE, cabinets_invite_args},
+    {"cabinets.settings_get", OP_ADMIN, cabinets_settings_get, 0, args_none},
+    {"cabinets.settings_set", OP_ADMIN, cabinets_settings_set, OP_WRITE, cabinets_settings_args},
+    {NULL, 0, NULL, 0, NULL},
 };

@@ -330,9 +330,26 @@ static int invitations_activate(struct ctx *ctx)
 	return auth_describe(ctx);
 }
 
+#define INVITATIONS_TOKEN_ARG                                                                      \
+	{                                                                                          \
+		"token", ARG_STR, ARG_REQUIRED,                                                    \
+		    .max = 200, .example = "\"2vQ7yXc0mJ9kL3pR8sT1uW4zA6bD5eF0gH2iK7nM9oP\""       \
+	}
+static const struct op_arg invitations_token_args[] = {INVITATIONS_TOKEN_ARG, ARG_END};
+static const struct op_arg invitations_activate_args[] = {
+    INVITATIONS_TOKEN_ARG,
+    {"code", ARG_STR, ARG_REQUIRED, .max = 16, .example = "\"123456\""},
+    {"password", ARG_STR, ARG_REQUIRED, .max = PASSWORD_MAX, .example = "\"Sotrudnik-2026-pass\""},
+    {"login", ARG_STR, 0, .max = 64},
+    {"consent", ARG_BOOL, 0, .min = 0},
+    ARG_END,
+};
+
 const struct op invitations_ops[] = {
-    {"invitations.info", OP_TENANT, invitations_info, OP_SIGNIN},
-    {"invitations.send_code", OP_TENANT, invitations_send_code, OP_WRITE | OP_SIGNIN},
-    {"invitations.activate", OP_TENANT, invitations_activate, OP_WRITE | OP_SIGNIN},
-    {NULL, 0, NULL, 0},
+    {"invitations.info", OP_TENANT, invitations_info, OP_SIGNIN, invitations_token_args},
+    {"invitations.send_code", OP_TENANT, invitations_send_code, OP_WRITE | OP_SIGNIN,
+     invitations_token_args},
+    {"invitations.activate", OP_TENANT, invitations_activate, OP_WRITE | OP_SIGNIN,
+     invitations_activate_args},
+    {NULL, 0, NULL, 0, NULL},
 };

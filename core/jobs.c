@@ -262,9 +262,15 @@ static int jobs_run_now(struct ctx *ctx)
 	return 0;
 }
 
+static const struct op_arg jobs_set_args[] = {
+    {"interval_min", ARG_INT, ARG_REQUIRED, .min = 1, .max = 1440, .example = "10",
+     .hint = "Интервал в минутах: от 1 до 1440 (сутки)"},
+    ARG_END,
+};
+
 const struct op jobs_ops[] = {
-    {"jobs.get", OP_ADMIN, jobs_get, 0},
-    {"jobs.set", OP_ADMIN, jobs_set, OP_WRITE},
-    {"jobs.run", OP_ADMIN, jobs_run_now, OP_WRITE},
-    {NULL, 0, NULL, 0},
+    {"jobs.get", OP_ADMIN, jobs_get, 0, args_none},
+    {"jobs.set", OP_ADMIN, jobs_set, OP_WRITE, jobs_set_args},
+    {"jobs.run", OP_ADMIN, jobs_run_now, OP_WRITE, args_none},
+    {NULL, 0, NULL, 0, NULL},
 };

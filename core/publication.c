@@ -7,6 +7,7 @@
 
 #include "audit.h"
 #include "buf.h"
+#include "cabinets.h"
 #include "jobs.h"
 #include "jsonx.h"
 #include "ops.h"
@@ -275,7 +276,8 @@ static int publication_get(struct ctx *ctx)
  * neither email nor phone. */
 static int publication_employees(struct ctx *ctx)
 {
-	const char *q = ctx_arg_str(ctx, "q", 200, 0), *flagged = ctx_arg_str(ctx, "flagged", 5, 0);
+	const char *q = ctx_arg_str(ctx, "q", 200, 0);
+	int flagged = cabinets_arg_flag(ctx, "flagged", 0);
 	json_object *items = json_object_new_array(), *r = ctx_result(ctx);
 	int64_t limit, offset;
 	PGresult *res;
@@ -301,9 +303,7 @@ static int publication_employees(struct ctx *ctx)
 	                 "lower(e.personnel_number) LIKE pat.p) AND (NOT $3 OR "
 	                 "NOT " PUBLICATION_HAS_CONTACT ") ORDER BY e.search_name, e.id "
 	                 "LIMIT $4 OFFSET $5",
-	    ctx_i64(ctx, ctx->tenant_id), q && *q ? q : NULL,
-	    flagged && (strcmp(flagged, "1") == 0 || strcmp(flagged, "true") == 0) ? "true"
-	                                                                           : "false",
+	    ctx_i64(ctx, ctx->tenant_id), q && *q ? q : NULL, flagged > 0 ? "true" : "false",
 	    ctx_i64(ctx, limit), ctx_i64(ctx, offset));
 	if (res == NULL)
 		return -1;
@@ -339,8 +339,7 @@ static int publication_employees(struct ctx *ctx)
 	}
 	jsonx_set_int(r, "total", PQntuples(res) ? atoll(PQgetvalue(res, 0, 9)) : 0);
 	jsonx_set_str(r, "q", q && *q ? q : NULL);
-	jsonx_set_bool(r, "flagged_only",
-	               flagged && (strcmp(flagged, "1") == 0 || strcmp(flagged, "true") == 0));
+	jsonx_set_bool(r, "flagged_only", flagged > 0);
 	jsonx_set_int(r, "limit", limit);
 	jsonx_set_int(r, "offset", offset);
 	return 0;
@@ -524,10 +523,26 @@ static int publication_apply(struct ctx *ctx)
 	return 0;
 }
 
+/* departments and positions: external ids (strings) or ids (numbers); a
+ * form with one box sends a string */
+static const struct op_arg publication_set_args[] = {
+    {"all", ARG_BOOL, 0, .min = 0},
+    {"departments", ARG_ARRAY, ARG_OR_TEXT, .min = 0, .max = 10000},
+    {"positions", ARG_ARRAY, ARG_OR_TEXT, .min = 0, .max = 10000},
+    ARG_END,
+};
+static const struct op_arg publication_employees_args[] = {
+    {"q", ARG_STR, 0, .max = 200},
+    {"flagged", ARG_BOOL, 0, .min = 0},
+    {"limit", ARG_INT, 0, .min = 1, .max = PUBLICATION_PAGE_MAX},
+    {"offset", ARG_INT, 0, .min = 0, .max = INT32_MAX},
+    ARG_END,
+};
+
 const struct op publication_ops[] = {
-    {"publication.get", OP_ADMIN, publication_get, 0},
-    {"publication.set", OP_ADMIN, publication_set, OP_WRITE},
-    {"publication.employees", OP_ADMIN, publication_employees, 0},
-    {"publication.apply", OP_ADMIN, publication_apply, OP_WRITE},
-    {NULL, 0, NULL, 0},
+    {"publication.get", OP_ADMIN, publication_get, 0, args_none},
+    {"publication.set", OP_ADMIN, publication_set, OP_WRITE, publication_set_args},
+    {"publication.employees", OP_ADMIN, publication_employees, 0, publication_employees_args},
+    {"publication.apply", OP_ADMIN, publication_apply, OP_WRITE, args_none},
+    {NULL, 0, NULL, 0, NULL},
 };

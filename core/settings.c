@@ -152,9 +152,15 @@ static int settings_debug_clock(struct ctx *ctx)
 	return 0;
 }
 
+static const struct op_arg settings_set_args[] = {
+    {"timezone", ARG_STR, ARG_REQUIRED, .max = 64, .example = "\"Asia/Vladivostok\""},
+    ARG_END,
+};
+static const struct op_arg settings_clock_args[] = {{"now", ARG_STR, 0, .max = 40}, ARG_END};
+
 const struct op settings_ops[] = {
-    {"settings.get", OP_ADMIN, settings_get, 0},
-    {"settings.set", OP_ADMIN, settings_set, OP_WRITE},
-    {"debug.clock", OP_ANYONE, settings_debug_clock, OP_DEBUG | OP_NO_TX},
-    {NULL, 0, NULL, 0},
+    {"settings.get", OP_ADMIN, settings_get, 0, args_none},
+    {"settings.set", OP_ADMIN, settings_set, OP_WRITE, settings_set_args},
+    {"debug.clock", OP_ANYONE, settings_debug_clock, OP_DEBUG | OP_NO_TX, settings_clock_args},
+    {NULL, 0, NULL, 0, NULL},
 };

@@ -143,10 +143,16 @@ static int jobs_run_due(struct ctx *ctx, void *arg)
 	struct jobs_due *job = arg;
 	PGresult *res;
 
-	/* every ready organization has a schedule (new ones: due now) */
-	res = ctx_sql0(ctx, "INSERT INTO tenant_jobs (tenant_id) SELECT t.id FROM tenants t WHERE "
-	                    "t.status = 'ready' AND NOT EXISTS (SELECT 1 FROM tenant_jobs j WHERE "
-	                    "j.tenant_id = t.id) ON CONFLICT DO NOTHING");
+	/* an organization's first run comes one default interval after it was
+	 * ready (nothing is written for it before: a new organization is left
+	 * alone while it is being set up) */
+	res =
+	    ctx_sql(ctx,
+	            "INSERT INTO tenant_jobs (tenant_id, next_run_at) SELECT t.id, now() FROM "
+	            "tenants t WHERE t.status = 'ready' AND coalesce(t.ready_at, t.created_at) <= "
+	            "now() - make_interval(mins => $1) AND NOT EXISTS (SELECT 1 FROM tenant_jobs j "
+	            "WHERE j.tenant_id = t.id) ON CONFLICT DO NOTHING",
+	            ctx_i64(ctx, JOBS_DEFAULT_INTERVAL_MIN));
 	if (res == NULL)
 		return -1;
 	res = ctx_sql0(ctx, "SELECT j.tenant_id FROM tenant_jobs j JOIN tenants t ON t.id = "
@@ -204,10 +210,11 @@ static int jobs_reply(struct ctx *ctx)
 
 	json_object_object_add(r, "runs", runs);
 	res = ctx_sql(ctx,
-	              "SELECT coalesce(j.interval_min, $2), coalesce(j.next_run_at, now()), "
-	              "to_char(coalesce(j.next_run_at, now()) AT TIME ZONE app_timezone(), "
-	              "'DD.MM.YYYY HH24:MI') FROM (SELECT 1) one LEFT JOIN tenant_jobs j ON "
-	              "j.tenant_id = $1",
+	              "WITH n AS (SELECT coalesce(j.interval_min, $2) AS interval_min, "
+	              "coalesce(j.next_run_at, coalesce(t.ready_at, t.created_at) + make_interval("
+	              "mins => $2)) AS at FROM tenants t LEFT JOIN tenant_jobs j ON j.tenant_id = "
+	              "t.id WHERE t.id = $1) SELECT interval_min, at, to_char(at AT TIME ZONE "
+	              "app_timezone(), 'DD.MM.YYYY HH24:MI') FROM n",
 	              ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, JOBS_DEFAULT_INTERVAL_MIN));
 	list =
 	    ctx_sql(ctx,

@@ -13,8 +13,9 @@
  *   POST /api/admin/jobs/run  "Выполнить сейчас": one run at once -> {"run": {...}}
  *
  * Every run is logged (the newest JOBS_KEEP_RUNS per organization are
- * kept): by the schedule (default every 10 minutes), by hand, or right
- * after "Обновить публикацию". Runs of one organization never overlap.
+ * kept): by the schedule (default every 10 minutes, the first 10 minutes
+ * after the organization was ready), by hand, or right after "Обновить
+ * публикацию". Runs of one organization never overlap.
  */
 #ifndef CABINET_JOBS_H
 #define CABINET_JOBS_H

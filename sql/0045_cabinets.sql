@@ -206,7 +206,7 @@ GRANT SELECT, INSERT ON consents TO cabinet_app;
 -- The schedule of a tenant's background jobs (publication kept in force,
 -- automatic creation and invitation, outbox retries): every interval_min
 -- minutes, and at once on "Выполнить сейчас". No row: every 10 minutes,
--- due now.
+-- the first 10 minutes after the organization was ready.
 CREATE TABLE tenant_jobs (
     tenant_id bigint PRIMARY KEY REFERENCES tenants (id),
     interval_min integer NOT NULL DEFAULT 10 CHECK (interval_min BETWEEN 1 AND 1440),

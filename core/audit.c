@@ -84,6 +84,16 @@ static const struct {
 	{"staff.employee_created", "Добавлен сотрудник"},
 	{"staff.employee_updated", "Изменены данные сотрудника"},
 	{"import.employees", "Загрузка сотрудников из файла CSV"},
+	{"publication.changed", "Изменена настройка публикации"},
+	{"publication.applied", "Публикация обновлена"},
+	{"cabinets.created", "Созданы кабинеты сотрудников"},
+	{"cabinets.invited", "Отправлены приглашения в кабинеты"},
+	{"cabinets.settings_set", "Изменены настройки кабинетов и приглашений"},
+	{"invitation.code_requested", "Запрошен код по приглашению"},
+	{"invitation.activated", "Кабинет активирован по приглашению"},
+	{"jobs.schedule_set", "Изменено расписание заданий"},
+	{"jobs.run", "Задания выполнены вручную"},
+	{"settings.timezone_set", "Изменён часовой пояс организации"},
 };
 
 const char *audit_action_title(const char *action)

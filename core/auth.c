@@ -163,7 +163,7 @@ int auth_password_store(struct ctx *ctx, int64_t user_id, const char *password, 
 }
 
 /* The signed-in user, their roles and organization into the result. */
-static int auth_describe(struct ctx *ctx)
+int auth_describe(struct ctx *ctx)
 {
 	json_object *r = ctx_result(ctx), *user, *roles, *tenant;
 	PGresult *res;
@@ -172,7 +172,7 @@ static int auth_describe(struct ctx *ctx)
 	    ctx,
 	    "SELECT u.id, u.full_name, u.email, u.phone, u.login, u.employee_id, t.subdomain, "
 	    "t.name, EXISTS (SELECT 1 FROM user_roles r WHERE r.tenant_id = u.tenant_id "
-	    "AND r.user_id = u.id AND r.role = 'admin') "
+	    "AND r.user_id = u.id AND r.role = 'admin'), app_timezone(), app_today()::text "
 	    "FROM users u JOIN tenants t ON t.id = u.tenant_id "
 	    "WHERE u.tenant_id = $1 AND u.id = $2",
 	    ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, ctx->user_id));
@@ -199,6 +199,10 @@ static int auth_describe(struct ctx *ctx)
 	tenant = json_object_new_object();
 	jsonx_set_str(tenant, "subdomain", PQgetvalue(res, 0, 6));
 	jsonx_set_str(tenant, "name", PQgetvalue(res, 0, 7));
+	/* the organization's zone and today in it: what the site shows and
+	 * filters by (settings.h) */
+	jsonx_set_str(tenant, "timezone", PQgetvalue(res, 0, 9));
+	jsonx_set_str(tenant, "today", PQgetvalue(res, 0, 10));
 	json_object_object_add(r, "tenant", tenant);
 	return 0;
 }

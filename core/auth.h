@@ -33,6 +33,11 @@ enum auth_store_flags {
  * 0 or -1. */
 int auth_password_store(struct ctx *ctx, int64_t user_id, const char *password, unsigned flags);
 
+/* The signed-in user (ctx->user_id), their roles and organization into the
+ * result: the answer of GET /api/me and of every sign-in (an invitation's
+ * activation too, invitations.c). 0 or -1. */
+int auth_describe(struct ctx *ctx);
+
 /* The task "auth.cleanup" (every cleanup_interval_s): removes expired
  * sessions, sign-in counters whose window has passed and whose wait ended,
  * code counters older than a day and codes expired more than a day ago. */

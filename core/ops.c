@@ -1,6 +1,7 @@
 #include "ops.h"
 
 #include "session.h"
+#include "settings.h"
 
 const struct op *const ops_tables[] = {
 	system_ops,
@@ -22,10 +23,17 @@ const struct op *const ops_tables[] = {
 	dashboard_ops,
 	import_ops,
 	staff_page_ops,
+	settings_ops,
+	publication_ops,
+	cabinets_ops,
+	jobs_ops,
+	invitations_ops,
 	NULL,
 };
 
 int ops_before(struct ctx *ctx)
 {
-	return session_resolve(ctx);
+	if (session_resolve(ctx) != 0)
+		return -1;
+	return settings_clock_apply(ctx);
 }

@@ -28,6 +28,11 @@ extern const struct op exchange_ops[];
 extern const struct op dashboard_ops[];
 extern const struct op import_ops[];
 extern const struct op staff_page_ops[];
+extern const struct op settings_ops[];
+extern const struct op publication_ops[];
+extern const struct op cabinets_ops[];
+extern const struct op jobs_ops[];
+extern const struct op invitations_ops[];
 
 extern const struct op *const ops_tables[];
 

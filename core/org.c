@@ -7,14 +7,14 @@
 
 const char *org_time_zone(struct ctx *ctx)
 {
-	(void)ctx; /* the staff issue: the organization's own setting */
-	return "Europe/Moscow";
+	PGresult *res = ctx_sql0(ctx, "SELECT app_timezone()"); /* settings.h */
+
+	return res ? PQgetvalue(res, 0, 0) : "Europe/Moscow";
 }
 
 int org_today(struct ctx *ctx)
 {
-	PGresult *res =
-	    ctx_sql(ctx, "SELECT (now() AT TIME ZONE $1)::date::text", org_time_zone(ctx));
+	PGresult *res = ctx_sql0(ctx, "SELECT app_today()::text"); /* the debug clock too */
 	int d;
 
 	if (res == NULL)

@@ -3,9 +3,11 @@
  * today's date there, and its details for the headers of documents (the
  * T-13's organization and ОКПО).
  *
- * This is the one place these come from. Until the organization has its own
- * settings, the time zone is Europe/Moscow for every tenant. The details are
- * those of the tenant's organization (table organizations) when it has
+ * This is the one place these come from. The time zone is the
+ * organization's setting (settings.h: any IANA zone, Europe/Moscow by
+ * default; app_timezone() and app_today() in SQL say the same); "today" is
+ * the date there, on the tests' debug clock when one is fixed. The details
+ * are those of the tenant's organization (table organizations) when it has
  * exactly one, else the tenant's name (ОКПО from tenants.settings->>'okpo'
  * when an operator set it).
  */
@@ -15,7 +17,8 @@
 #include "dispatch.h"
 
 /* The IANA name of the organization's time zone ("Europe/Moscow"), for
- * `AT TIME ZONE $n` in SQL. Lent; never NULL. */
+ * `AT TIME ZONE $n` in SQL. Lent (the request's); never NULL (the default
+ * after ctx_fail). */
 const char *org_time_zone(struct ctx *ctx);
 
 /* SQL text of a timestamptz column `col` in the organization's zone as

@@ -1,6 +1,7 @@
 #include "outbox.h"
 
 #include "buf.h"
+#include "cabinets.h"
 #include "jsonx.h"
 #include "log.h"
 #include "ops.h"
@@ -23,10 +24,31 @@
 #define OUTBOX_REDACTED "••••••"
 
 struct outbox_msg {
-	int64_t tenant_id, id;
+	int64_t tenant_id, id, ref_id;
 	const char *channel, *to, *subject, *text, *kind;
 	int attempts;
 };
+
+/* See outbox.h, delivery hooks. */
+static const struct {
+	const char *kind;
+	int (*delivered)(struct ctx *ctx, int64_t tenant_id, int64_t ref_id, int ok,
+	                 const char *error);
+} outbox_hooks[] = {
+    {"invitation", cabinets_delivered},
+};
+
+/* The delivery hook of a message's kind, if any (outbox.h). */
+static int outbox_hook(struct ctx *ctx, int64_t tenant_id, const char *kind, int64_t ref_id, int ok,
+                       const char *error)
+{
+	if (ref_id == 0)
+		return 0;
+	for (size_t i = 0; i < sizeof(outbox_hooks) / sizeof(outbox_hooks[0]); i++)
+		if (strcmp(outbox_hooks[i].kind, kind) == 0)
+			return outbox_hooks[i].delivered(ctx, tenant_id, ref_id, ok, error);
+	return 0;
+}
 
 /* The outcome of one delivery attempt. */
 struct outbox_result {
@@ -138,6 +160,104 @@ int outbox_enqueue(struct ctx *ctx, const char *channel, const char *to, const c
                    const char *text, const char *kind, int64_t user_id)
 {
 	return outbox_enqueue_secret(ctx, channel, to, subject, text, kind, user_id, NULL, 0);
+}
+
+/* Takes up to want SMS from the tenant's daily limit: how many fit. */
+static int64_t outbox_sms_take(struct ctx *ctx, int64_t want)
+{
+	PGresult *res;
+	int64_t have, limit = ctx->cfg->sms_daily_limit_per_tenant, take;
+
+	if (ctx_sql(ctx,
+	            "INSERT INTO sms_daily (tenant_id, day, count) VALUES ($1, (now() AT TIME ZONE "
+	            "'Europe/Moscow')::date, 0) ON CONFLICT (tenant_id, day) DO NOTHING",
+	            ctx_i64(ctx, ctx->tenant_id)) == NULL ||
+	    (res = ctx_sql(ctx,
+	                   "SELECT count FROM sms_daily WHERE tenant_id = $1 AND day = (now() AT "
+	                   "TIME ZONE 'Europe/Moscow')::date FOR UPDATE",
+	                   ctx_i64(ctx, ctx->tenant_id))) == NULL)
+		return -1;
+	have = atoll(PQgetvalue(res, 0, 0));
+	take = limit == 0 ? want : have >= limit ? 0 : want < limit - have ? want : limit - have;
+	if (take &&
+	    ctx_sql(ctx,
+	            "UPDATE sms_daily SET count = count + $2 WHERE tenant_id = $1 AND day = "
+	            "(now() AT TIME ZONE 'Europe/Moscow')::date",
+	            ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, take)) == NULL)
+		return -1;
+	return take;
+}
+
+int outbox_enqueue_many(struct ctx *ctx, json_object *msgs)
+{
+	size_t n = json_object_array_length(msgs);
+	int64_t sms = 0, fit;
+	int email = 0, sms_pending = 0;
+	const char *reason = NULL;
+
+	if (n == 0)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(jsonx_get_str(json_object_array_get_idx(msgs, i), "channel"), "sms") ==
+		    0)
+			sms++;
+	if ((fit = sms ? outbox_sms_take(ctx, sms) : 0) < 0)
+		return -1;
+	if (fit < sms)
+		reason =
+		    arena_printf(ctx->arena,
+		                 "Не отправлено: организация исчерпала дневной лимит SMS (%ld в "
+		                 "сутки, настройка sms_daily_limit_per_tenant)",
+		                 ctx->cfg->sms_daily_limit_per_tenant);
+	/* each message's priority, text without its secret, status */
+	for (size_t i = 0; i < n; i++) {
+		json_object *m = json_object_array_get_idx(msgs, i);
+		const char *secret = jsonx_get_str(m, "secret"), *text = jsonx_get_str(m, "text");
+		int is_sms = strcmp(jsonx_get_str(m, "channel"), "sms") == 0;
+		jsonx_set_int(m, "priority", outbox_priority(jsonx_get_str(m, "kind")));
+		if (secret && *secret)
+			jsonx_set_str(m, "redacted", outbox_redact(ctx, text, secret));
+		json_object_object_del(m, "secret");
+		if (is_sms && fit-- <= 0) {
+			/* over the daily limit: stored as it would be after delivery */
+			jsonx_set_str(m, "status", "failed");
+			jsonx_set_str(m, "last_error", reason);
+			if (jsonx_get_str(m, "redacted"))
+				jsonx_set_str(m, "text", jsonx_get_str(m, "redacted"));
+			json_object_object_del(m, "redacted");
+		} else {
+			jsonx_set_str(m, "status", "pending");
+			email |= !is_sms;
+			sms_pending |= is_sms;
+		}
+	}
+	if (ctx_sql(
+	        ctx,
+	        "INSERT INTO outbox (tenant_id, channel, recipient, subject, body, kind, user_id, "
+	        "ref_id, priority, redacted_body, expires_at, status, last_error) SELECT $1, "
+	        "m.channel, m.\"to\", m.subject, m.text, m.kind, m.user_id, m.ref_id, "
+	        "m.priority, m.redacted, CASE WHEN m.ttl_s > 0 THEN now() + make_interval(secs "
+	        "=> m.ttl_s) END, m.status, m.last_error FROM jsonb_to_recordset($2::jsonb) AS "
+	        "m(channel text, \"to\" text, subject text, text text, kind text, user_id bigint, "
+	        "ref_id bigint, priority smallint, redacted text, ttl_s bigint, status text, "
+	        "last_error text)",
+	        ctx_i64(ctx, ctx->tenant_id), jsonx_dump(msgs, NULL)) == NULL)
+		return -1;
+	/* the ones over the SMS limit failed already: their objects hear it now */
+	for (size_t i = 0; reason && i < n; i++) {
+		json_object *m = json_object_array_get_idx(msgs, i);
+		int64_t ref = 0;
+		if (strcmp(jsonx_get_str(m, "status"), "failed") != 0)
+			continue;
+		jsonx_get_int64(m, "ref_id", &ref);
+		if (outbox_hook(ctx, ctx->tenant_id, jsonx_get_str(m, "kind"), ref, 0, reason) < 0)
+			return -1;
+	}
+	if (email)
+		tasks_kick("outbox.email");
+	if (sms_pending)
+		tasks_kick("outbox.sms");
+	return 0;
 }
 
 /* Every delivery: a connect timeout (for SMTP libcurl counts the greeting,
@@ -263,9 +383,30 @@ static void outbox_compose(const struct cfg *cfg, const struct outbox_msg *m, st
 	buf_free(&body);
 }
 
+/* Keeps the server's last error reply (4xx/5xx) of an SMTP dialogue: curl
+ * itself says only "RCPT failed: 550", the administrator needs the reason. */
+static int outbox_smtp_trace(CURL *c, curl_infotype type, char *data, size_t size, void *arg)
+{
+	char *reply = arg;
+	size_t n = size;
+
+	(void)c;
+	if (type != CURLINFO_HEADER_IN || size < 4 || (data[0] != '4' && data[0] != '5'))
+		return 0;
+	while (n && (data[n - 1] == '\r' || data[n - 1] == '\n'))
+		n--;
+	if (n > 250)
+		n = 250;
+	for (size_t i = 0; i < n; i++) /* one line, printable */
+		reply[i] = (unsigned char)data[i] < 0x20 ? ' ' : data[i];
+	reply[n] = '\0';
+	return 0;
+}
+
 static void outbox_via_smtp(const struct cfg *cfg, const struct outbox_msg *m,
                             struct outbox_result *r)
 {
+	char reply[256] = "";
 	CURL *c = curl_easy_init();
 	struct curl_slist *rcpt = NULL;
 	struct buf msg = BUF_INIT;
@@ -291,6 +432,9 @@ static void outbox_via_smtp(const struct cfg *cfg, const struct outbox_msg *m,
 	curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
 	outbox_timeouts(c, cfg);
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+	curl_easy_setopt(c, CURLOPT_DEBUGFUNCTION, outbox_smtp_trace);
+	curl_easy_setopt(c, CURLOPT_DEBUGDATA, (void *)reply);
+	curl_easy_setopt(c, CURLOPT_VERBOSE, 1L);
 	if (cfg->smtp_starttls)
 		curl_easy_setopt(c, CURLOPT_USE_SSL, (long)CURLUSESSL_ALL);
 	if (*cfg->smtp_ca_file)
@@ -304,8 +448,11 @@ static void outbox_via_smtp(const struct cfg *cfg, const struct outbox_msg *m,
 	if (rc == CURLE_OK) {
 		r->ok = 1;
 	} else {
-		snprintf(r->error, sizeof(r->error), "smtp: %s (%ld)",
-		         *errbuf ? errbuf : curl_easy_strerror(rc), code);
+		if (*reply) /* the server's own words */
+			snprintf(r->error, sizeof(r->error), "%s", reply);
+		else
+			snprintf(r->error, sizeof(r->error), "smtp: %s (%ld)",
+			         *errbuf ? errbuf : curl_easy_strerror(rc), code);
 		/* 5xx is the server's final word (550 no such mailbox...) */
 		r->permanent = code >= 500 && code < 600;
 	}
@@ -339,9 +486,28 @@ static void outbox_put_escaped(struct buf *b, const char *s, int json)
 	}
 }
 
+/* The gateway's answer: its first 200 bytes are kept, for the reason of a
+ * refusal (and nothing goes to cabinetd's stdout). */
+struct outbox_answer {
+	char text[201];
+	size_t len;
+};
+
+static size_t outbox_answer_write(char *data, size_t size, size_t nitems, void *arg)
+{
+	struct outbox_answer *a = arg;
+	size_t n = size * nitems, room = sizeof(a->text) - 1 - a->len;
+
+	for (size_t i = 0; i < n && i < room; i++) /* one line, printable */
+		a->text[a->len++] = (unsigned char)data[i] < 0x20 ? ' ' : data[i];
+	a->text[a->len] = '\0';
+	return n;
+}
+
 static void outbox_via_sms_http(const struct cfg *cfg, const struct outbox_msg *m,
                                 struct outbox_result *r)
 {
+	struct outbox_answer answer = {"", 0};
 	int json = strstr(cfg->sms_content_type, "json") != NULL;
 	struct curl_slist *headers = NULL;
 	struct buf body = BUF_INIT, ctype = BUF_INIT;
@@ -376,12 +542,15 @@ static void outbox_via_sms_http(const struct cfg *cfg, const struct outbox_msg *
 	outbox_timeouts(c, cfg);
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, outbox_answer_write);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &answer);
 	rc = curl_easy_perform(c);
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
 	if (rc == CURLE_OK && code >= 200 && code < 300) {
 		r->ok = 1;
 	} else if (rc == CURLE_OK) {
-		snprintf(r->error, sizeof(r->error), "sms gateway answered HTTP %ld", code);
+		snprintf(r->error, sizeof(r->error), "шлюз SMS ответил HTTP %ld%s%s", code,
+		         answer.len ? ": " : "", answer.text);
 		r->permanent = code >= 400 && code < 500 && code != 408 && code != 429;
 	} else {
 		snprintf(r->error, sizeof(r->error), "sms gateway: %s",
@@ -438,14 +607,20 @@ static int outbox_expire(struct ctx *ctx, void *arg)
 	                        "UPDATE outbox SET status = 'failed', " OUTBOX_FORGET ", "
 	                        "last_error = 'Не отправлено: срок действия истёк до отправки' "
 	                        "WHERE status = 'pending' AND channel = $1 AND expires_at <= now() "
-	                        "RETURNING tenant_id, id",
+	                        "RETURNING tenant_id, id, kind, ref_id",
 	                        ch->name);
 
 	if (res == NULL)
 		return -1;
-	for (int i = 0; i < PQntuples(res); i++)
+	for (int i = 0; i < PQntuples(res); i++) {
 		log_warn("outbox_expired", "tenant=%s msg=%s channel=%s", PQgetvalue(res, i, 0),
 		         PQgetvalue(res, i, 1), ch->name);
+		if (!PQgetisnull(res, i, 3) &&
+		    outbox_hook(ctx, atoll(PQgetvalue(res, i, 0)), PQgetvalue(res, i, 2),
+		                atoll(PQgetvalue(res, i, 3)), 0,
+		                "Не отправлено: срок действия истёк до отправки") < 0)
+			return -1;
+	}
 	if (strcmp(ch->name, "sms") == 0 &&
 	    ctx_sql(ctx, "DELETE FROM sms_daily WHERE day < current_date - 7") == NULL)
 		return -1;
@@ -464,8 +639,8 @@ static int outbox_send_one(struct ctx *ctx, void *arg)
 	int64_t wait;
 
 	res = ctx_sql(ctx,
-	              "SELECT tenant_id, id, channel, recipient, subject, body, kind, attempts "
-	              "FROM outbox WHERE status = 'pending' AND channel = $1 "
+	              "SELECT tenant_id, id, channel, recipient, subject, body, kind, attempts, "
+	              "ref_id FROM outbox WHERE status = 'pending' AND channel = $1 "
 	              "AND next_attempt_at <= now() AND (expires_at IS NULL OR expires_at > now()) "
 	              "ORDER BY priority, next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED",
 	              ch->name);
@@ -481,6 +656,7 @@ static int outbox_send_one(struct ctx *ctx, void *arg)
 	m.text = PQgetvalue(res, 0, 5);
 	m.kind = PQgetvalue(res, 0, 6);
 	m.attempts = atoi(PQgetvalue(res, 0, 7)) + 1;
+	m.ref_id = PQgetisnull(res, 0, 8) ? 0 : atoll(PQgetvalue(res, 0, 8));
 
 	outbox_deliver(ctx->cfg, &m, &r);
 	if (r.ok) {
@@ -491,7 +667,9 @@ static int outbox_send_one(struct ctx *ctx, void *arg)
 		    ctx_i64(ctx, m.tenant_id), ctx_i64(ctx, m.id), ctx_i64(ctx, m.attempts));
 		log_info("outbox_sent", "tenant=%lld msg=%lld channel=%s kind=%s attempt=%d",
 		         (long long)m.tenant_id, (long long)m.id, m.channel, m.kind, m.attempts);
-		return res ? 1 : -1;
+		if (res == NULL || outbox_hook(ctx, m.tenant_id, m.kind, m.ref_id, 1, NULL) < 0)
+			return -1;
+		return 1;
 	}
 	wait = ctx->cfg->outbox_retry_s;
 	for (int i = 1; i < m.attempts && wait < OUTBOX_MAX_WAIT; i++)
@@ -509,6 +687,8 @@ static int outbox_send_one(struct ctx *ctx, void *arg)
 		res = ctx_sql(
 		    ctx, "UPDATE outbox SET " OUTBOX_FORGET " WHERE tenant_id = $1 AND id = $2",
 		    ctx_i64(ctx, m.tenant_id), ctx_i64(ctx, m.id));
+	if (res && failed && outbox_hook(ctx, m.tenant_id, m.kind, m.ref_id, 0, r.error) < 0)
+		res = NULL;
 	/* the error text may name the address: not in the log */
 	log_warn("outbox_attempt_failed", "tenant=%lld msg=%lld channel=%s attempt=%d final=%d",
 	         (long long)m.tenant_id, (long long)m.id, m.channel, m.attempts, failed);

@@ -57,6 +57,26 @@ int outbox_enqueue_secret(struct ctx *ctx, const char *channel, const char *to, 
                           const char *text, const char *kind, int64_t user_id, const char *secret,
                           long ttl_s);
 
+/* Queues many messages in a few statements (bulk work: thousands of
+ * invitations), with the same rules as outbox_enqueue_secret: the kind's
+ * priority, a secret kept only until the message is sent, fails or
+ * expires, the SMS daily limit (the SMS over it are stored failed, and
+ * their delivery hooks hear it at once). msgs (lent, changed) is a JSON
+ * array of {"channel", "to", "subject", "text", "kind", "user_id",
+ * "ref_id"?, "secret"?, "ttl_s"?}; ref_id names the object the message is
+ * about for kinds with a delivery hook (below). 0 or -1. */
+int outbox_enqueue_many(struct ctx *ctx, json_object *msgs);
+
+/*
+ * Delivery hooks: the final outcome of a message whose kind has a hook
+ * (sent, or failed for good: a permanent refusal, the last attempt, expiry,
+ * the SMS limit) is handed to it in the sender's own transaction, with the
+ * message's ref_id and the server's words (an SMTP reply such as
+ * "550 5.1.1 <x@y>: Recipient address rejected", the gateway's status and
+ * answer). Kinds with a hook:
+ *   "invitation"  cabinets_delivered (cabinets.h): the cabinet's state
+ */
+
 /* The tasks: deliver what is due on one channel. */
 void outbox_email_task(struct db *db, struct arena *arena, void *arg);
 void outbox_sms_task(struct db *db, struct arena *arena, void *arg);

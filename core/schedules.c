@@ -411,9 +411,8 @@ static int schedules_days(struct ctx *ctx)
 	int32_t hours_year = 0, night_year = 0;
 	int today;
 
-	if ((today = org_today(ctx)) == DATE_NONE)
-		return -1;
-	if (ctx_arg_int(ctx, "id", 1, INT64_MAX, CTX_REQUIRED, &id) < 0 ||
+	if ((today = org_today(ctx)) == DATE_NONE ||
+	    ctx_arg_int(ctx, "id", 1, INT64_MAX, CTX_REQUIRED, &id) < 0 ||
 	    ctx_arg_int(ctx, "year", DATE_MIN_YEAR, DATE_MAX_YEAR, date_year(today), &year) < 0 ||
 	    (res = schedules_fetch(ctx, id)) == NULL ||
 	    schedules_from_row(ctx, PQgetvalue(res, 0, 2), PQgetvalue(res, 0, 3),

@@ -7,6 +7,7 @@
 
 #include "jsonx.h"
 #include "ops.h"
+#include "publication.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -17,13 +18,6 @@ static const char *const staff_states[] = {
     "not_created", "created_email", "created_sms", "create_failed", "email_failed",
     "sms_failed",  "invited",       "signed_in",   "disabled",      NULL,
 };
-
-int staff_is_published(struct ctx *ctx, int64_t employee_id)
-{
-	(void)ctx;
-	(void)employee_id;
-	return 1;
-}
 
 const char *staff_rule_name(enum staff_rule rule)
 {
@@ -88,21 +82,20 @@ static PGresult *staff_search_query(struct ctx *ctx, const char *q, const char *
 	    "FROM "
 	    "departments c JOIN dep ON c.parent_id = dep.id WHERE c.tenant_id = $1), "
 	    "pat AS (SELECT '%' || replace(replace(replace(translate(lower($2), 'ё', 'е'), '\\', "
-	    "'\\\\'), '%', '\\%'), '_', '\\_') || '%' AS p) "
+	    "'\\\\'), '%', '\\%'), '_', '\\_') || '%' AS p), today AS (SELECT app_today() AS d) "
 	    "SELECT e.id, e.external_id, e.personnel_number, e.full_name, d.id, d.name, p.id, "
 	    "p.name, " STAFF_CABINET_STATE_SQL ", count(*) OVER () "
-	    "FROM employees e CROSS JOIN pat "
+	    "FROM employees e CROSS JOIN pat CROSS JOIN today "
 	    "LEFT JOIN departments d ON d.tenant_id = e.tenant_id AND d.id = e.department_id "
 	    "LEFT JOIN positions p ON p.tenant_id = e.tenant_id AND p.id = e.position_id "
-	    "LEFT JOIN users u ON u.tenant_id = e.tenant_id AND u.employee_id = e.id "
-	    "WHERE e.tenant_id = $1 AND ($2::text IS NULL OR translate(lower(e.full_name), 'ё', "
-	    "'е') "
-	    "LIKE pat.p OR lower(e.personnel_number) LIKE pat.p) "
+	    "LEFT JOIN cabinets c ON c.tenant_id = e.tenant_id AND c.employee_id = e.id "
+	    "WHERE e.tenant_id = $1 AND ($2::text IS NULL OR e.search_name LIKE pat.p OR "
+	    "lower(e.personnel_number) LIKE pat.p) "
 	    "AND ($3::text IS NULL OR e.department_id IN (SELECT id FROM dep)) "
 	    "AND ($4::text IS NULL OR ($4 = 'dismissed') = (e.dismissed IS NOT NULL AND "
 	    "e.dismissed "
-	    "< current_date)) AND ($5::text IS NULL OR " STAFF_CABINET_STATE_SQL " = $5) "
-	    "ORDER BY translate(e.full_name, 'Ёё', 'Ее'), e.full_name, e.id LIMIT $6 OFFSET $7",
+	    "< today.d)) AND ($5::text IS NULL OR " STAFF_CABINET_STATE_SQL " = $5) "
+	    "ORDER BY e.search_name, e.full_name, e.id LIMIT $6 OFFSET $7",
 	    ctx_i64(ctx, ctx->tenant_id), q, dep, status, state, ctx_i64(ctx, limit),
 	    ctx_i64(ctx, offset));
 }
@@ -199,7 +192,7 @@ static int staff_approver(struct ctx *ctx, int64_t candidate, int64_t employee)
 {
 	if (candidate == 0 || candidate == employee)
 		return 0;
-	return staff_is_published(ctx, candidate);
+	return publication_is_published(ctx, candidate);
 }
 
 int staff_manager(struct ctx *ctx, int64_t employee_id, int64_t *manager_id, enum staff_rule *rule)
@@ -404,6 +397,7 @@ static int staff_get(struct ctx *ctx)
 	    "LEFT JOIN departments d ON d.tenant_id = e.tenant_id AND d.id = e.department_id "
 	    "LEFT JOIN positions p ON p.tenant_id = e.tenant_id AND p.id = e.position_id "
 	    "LEFT JOIN users u ON u.tenant_id = e.tenant_id AND u.employee_id = e.id "
+	    "LEFT JOIN cabinets c ON c.tenant_id = e.tenant_id AND c.employee_id = e.id "
 	    "WHERE e.tenant_id = $1 AND e.id = $2",
 	    ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, id));
 	if (res == NULL)

@@ -41,23 +41,15 @@
 #include <stdint.h>
 
 /*
- * The cabinet state of an employee as one SQL expression over the employee
- * row `e` and its user row `u` (LEFT JOIN users u ON u.tenant_id =
- * e.tenant_id AND u.employee_id = e.id). Until the cabinets module owns the
- * states it is derived from the user: none -> not_created; signed in once
- * -> signed_in; else created_email (has an email) or created_sms.
+ * The cabinet state of an employee (cabinets.h) as one SQL expression over
+ * the cabinet row `c` (LEFT JOIN cabinets c ON c.tenant_id = e.tenant_id
+ * AND c.employee_id = e.id): no row is not_created.
  */
-#define STAFF_CABINET_STATE_SQL                                                                    \
-	"(CASE WHEN u.id IS NULL THEN 'not_created' WHEN u.activated_at IS NOT NULL THEN "         \
-	"'signed_in' WHEN u.email IS NOT NULL THEN 'created_email' ELSE 'created_sms' END)"
-
-/* Whether the employee is included in the publication. The publication
- * module replaces this; until then every employee is published. 1, 0, or
- * -1 after ctx_fail. */
-int staff_is_published(struct ctx *ctx, int64_t employee_id);
+#define STAFF_CABINET_STATE_SQL "coalesce(c.state, 'not_created')"
 
 /* Who approves the employee's requests (seed 000, "Публикация кабинетов"):
- *  - the head of the employee's department, when set and published;
+ *  - the head of the employee's department, when set and published
+ *    (publication_is_published, publication.h);
  *  - else the organization's head (the employee's organization, else the
  *    department's), when set and published;
  *  - a department's head: the head of the parent department, then the

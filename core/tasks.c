@@ -2,6 +2,7 @@
 
 #include "auth.h"
 #include "idempotency.h"
+#include "jobs.h"
 #include "outbox.h"
 #include "tenants.h"
 
@@ -26,6 +27,7 @@ static struct task tasks[] = {
     {"outbox.sms", 1000, outbox_sms_task, 0, 0, 0},
     {"auth.cleanup", 1000, auth_cleanup_task, 0, 0, 0}, /* every cleanup_interval_s */
     {"idempotency.expire", 3600 * 1000, idempotency_expire, 0, 0, 0},
+    {"jobs.scheduled", 5000, jobs_task, 0, 0, 0},
     {NULL, 0, NULL, 0, 0, 0},
 };
 

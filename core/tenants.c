@@ -26,8 +26,7 @@
 
 #define TENANTS_MAX_PER_IP_HOUR 10
 
-/* The cabinet's address, as sent in emails and shown on the page. */
-static const char *tenants_url(struct ctx *ctx, const char *subdomain)
+const char *tenants_url(struct ctx *ctx, const char *subdomain)
 {
 	const struct cfg *cfg = ctx->cfg;
 

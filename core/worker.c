@@ -8,6 +8,19 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+/* Jobs that ran at least this long give their memory back too (a bulk
+ * action has built big results); short requests never pay for the trim. */
+#define WORKER_TRIM_AFTER_MS 50
+
+static int64_t worker_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 /* Requests with a file at least this large give their memory back (malloc_trim). */
 #define WORKER_TRIM_BLOB (256 * 1024)
@@ -65,6 +78,7 @@ static void *worker_main(void *arg)
 	struct job *job;
 
 	while ((job = pool_take(w->pool)) != NULL) {
+		int64_t started = worker_now_ms();
 		tasks_job_begin();
 		if (job->task)
 			job->task(&w->db, w->arena, job->task_arg);
@@ -73,11 +87,13 @@ static void *worker_main(void *arg)
 			                 job->blob_len, job->peer_uid, job->peer_operator,
 			                 &job->reply);
 		arena_reset(w->arena);
-		/* A request that brought a file (an exchange batch, a CSV) freed
-		 * many small blocks; each worker thread has its own malloc arena,
+		/* A request that brought a file (an exchange batch, a CSV) or ran
+		 * long (a bulk action over thousands of employees) freed many
+		 * small blocks; each worker thread has its own malloc arena,
 		 * which keeps them, so four workers would each keep the peak of
 		 * the largest request they ever served. Give them back. */
-		if (job->blob_len >= WORKER_TRIM_BLOB)
+		if (job->blob_len >= WORKER_TRIM_BLOB ||
+		    worker_now_ms() - started >= WORKER_TRIM_AFTER_MS)
 			malloc_trim(0);
 		tasks_job_end(); /* its kicks, now that it committed */
 		w->pool->done(job, w->pool->done_arg);

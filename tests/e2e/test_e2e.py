@@ -100,6 +100,27 @@ def seed_staff(s):
     assert p.returncode == 0, p.stdout
 
 
+CABINETS_PASSWORD = "Kabinety-Admin-2026"
+
+
+def seed_cabinets(s):
+    """Tenant "kabinety": an administrator who signs in with a password, and
+    four published employees without cabinets: two with email and phone, one
+    with a phone only, one whose email is the administrator's own (so their
+    cabinet cannot be created)."""
+    tid, _, _ = tenant_with_admin(s, "kabinety", "ООО «Кабинеты»")
+    admin_email = s.psql("SELECT email FROM users WHERE tenant_id = %d" % tid)
+    add_employee(s, tid, "Анисимова Алла Андреевна", email="anisimova@kabinety.example", phone="+79161110001")
+    add_employee(s, tid, "Борисов Борис Борисович", email="borisov@kabinety.example", phone="+79161110002")
+    add_employee(s, tid, "Телефонов Тимур Тимурович", phone="+79161110003")
+    add_employee(s, tid, "Дубликатов Дмитрий Дмитриевич", email=admin_email)
+    p = subprocess.run([os.path.join(s.env["CABINET_BUILD_DIR"], "core", "cabinetctl"), "-c", s.conf,
+                        "user", "password", "kabinety", admin_email], input=CABINETS_PASSWORD + "\n",
+                       text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    assert p.returncode == 0, p.stdout
+    return admin_email
+
+
 class Browser(unittest.TestCase):
     def test_browser_suites(self):
         self.assertTrue(os.path.isdir(os.path.join(HERE, "node_modules", "playwright-core")),
@@ -111,7 +132,9 @@ class Browser(unittest.TestCase):
         with Stack("e2e", env={"CABINET_NGINX_LIMITS": "on"}) as s:
             seed_employee(s)
             seed_staff(s)
+            cabinets_admin = seed_cabinets(s)
             env = dict(os.environ, CABINET_E2E_URL="http://localhost:%d" % s.port,
+                       CABINET_E2E_CABINETS="kabinety:%s:%s" % (cabinets_admin, CABINETS_PASSWORD),
                        CABINET_E2E_OUTBOX=os.path.join(s.var, "outbox.log"),
                        CABINET_E2E_ARTIFACTS=artifacts,
                        CABINET_E2E_EMPLOYEE="slip:%s:%s" % (EMPLOYEE_EMAIL, EMPLOYEE_PASSWORD),

@@ -36,18 +36,27 @@ def make_cert(directory):
 
 
 class SmtpSink:
-    """Collects messages; requires STARTTLS and the given login."""
+    """Collects messages; requires STARTTLS and the given login. A recipient
+    listed in `refuse` (address -> reply) is refused at RCPT with that reply,
+    as a real server refuses an unknown mailbox."""
 
     def __init__(self, directory, user="cabinet", password="smtp-secret-1"):
         self.port = free_port()
         self.user, self.password = user, password
         self.messages = []
+        self.refuse = {}
         self.cert, key = make_cert(directory)
         ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         ctx.load_cert_chain(self.cert, key)
         sink = self
 
         class Handler:
+            async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+                if address in sink.refuse:
+                    return sink.refuse[address]
+                envelope.rcpt_tos.append(address)
+                return "250 OK"
+
             async def handle_DATA(self, server, session, envelope):
                 msg = email.message_from_bytes(envelope.content, policy=email.policy.default)
                 sink.messages.append({
@@ -85,19 +94,34 @@ class SmtpSink:
 
 
 class SmsSink:
-    """An SMS gateway: records JSON posts; mode "ok", "busy" (503) or "refuse" (400)."""
+    """An SMS gateway: records JSON posts; mode "ok", "busy" (503) or "refuse"
+    (400); a number listed in `refuse_to` is refused (400 with a reason) whatever
+    the mode."""
 
     def __init__(self):
         self.port = free_port()
         self.messages = []
         self.attempts = 0
         self.mode = "ok"
+        self.refuse_to = set()
         sink = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 sink.attempts += 1
+                to = None
+                try:
+                    to = json.loads(body).get("to")
+                except ValueError:
+                    pass
+                if to in sink.refuse_to:
+                    reason = b'{"error": "number is not a mobile phone"}'
+                    self.send_response(400)
+                    self.send_header("Content-Length", str(len(reason)))
+                    self.end_headers()
+                    self.wfile.write(reason)
+                    return
                 if sink.mode == "busy":
                     self.send_response(503)
                 elif sink.mode == "refuse":

@@ -105,13 +105,16 @@ class Staff(unittest.TestCase):
     def test_manager_branches(self):
         s, t = self.s, self.tid
         org = add_row(s, "organizations", tenant_id=t, name="ООО «Ветки»")
-        h = add_employee(s, t, "Глава Организации", organization_id=org)
+        # heads approve only when published: they need an email or a phone (publication.h)
+        h = add_employee(s, t, "Глава Организации", organization_id=org, email="glava@vetki.ru")
         _fixture_sql(s, "UPDATE organizations SET head_id = %d WHERE id = %d" % (h, org))
         d0 = add_row(s, "departments", tenant_id=t, name="Дирекция", organization_id=org)
         d1 = add_row(s, "departments", tenant_id=t, name="Бухгалтерия", organization_id=org, parent_id=d0)
         d2 = add_row(s, "departments", tenant_id=t, name="Склад", organization_id=org, parent_id=d0)
-        p = add_employee(s, t, "Директор Дирекции", organization_id=org, department_id=d0)
-        m = add_employee(s, t, "Главбух Бухгалтерии", organization_id=org, department_id=d1)
+        p = add_employee(s, t, "Директор Дирекции", organization_id=org, department_id=d0,
+                         phone="+79160000101")
+        m = add_employee(s, t, "Главбух Бухгалтерии", organization_id=org, department_id=d1,
+                         email="glavbuh@vetki.ru")
         e1 = add_employee(s, t, "Бухгалтер Первый", organization_id=org, department_id=d1)
         e2 = add_employee(s, t, "Кладовщик Второй", department_id=d2)  # organization through the department
         lone = add_employee(s, t, "Одиночка Без Отдела")

@@ -123,10 +123,10 @@ async function showTimesheet(month) {
 const MONTHS_GEN = ["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа",
   "сентября", "октября", "ноября", "декабря"];
 
-async function setupTimesheet() {
+async function setupTimesheet(today) {
   const input = $("timesheet-month");
-  const now = new Date();
-  input.value = `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, "0")}`;
+  // the organization's today (its time zone), not the browser's
+  input.value = today ? today.slice(0, 7) : new Date().toISOString().slice(0, 7);
   input.addEventListener("change", () => input.value && showTimesheet(input.value));
   $("timesheet").hidden = false;
   await showTimesheet(input.value);
@@ -284,7 +284,7 @@ document.addEventListener("DOMContentLoaded", async () => {
     $("user").hidden = false;
     setupPassword(me);
     if (me.user.employee_id) {
-      await Promise.all([showVacation(), showPayslips(), setupTimesheet()]);
+      await Promise.all([showVacation(), showPayslips(), setupTimesheet(me.tenant.today)]);
     } else {
       $("no-employee").hidden = false;
     }

@@ -43,6 +43,10 @@ static int dispatch_check_declaration(const struct op *op)
 		log_error("dispatch_init", "error=bad_declared_arg op=%s arg=%s", op->name, bad);
 		return -1;
 	}
+	if ((bad = access_row_error(op)) != NULL) {
+		log_error("dispatch_init", "error=%s op=%s", bad, op->name);
+		return -1;
+	}
 	return 0;
 }
 
@@ -99,6 +103,25 @@ static const char *dispatch_access_name(enum op_access a)
 	return "unknown";
 }
 
+/* {"roles": ["self", "admin"], "object": "request", "arg": "id"} (access.h);
+ * the roles of an OP_ADMIN row are ["admin"], of the levels without a user
+ * []. */
+static json_object *dispatch_describe_who(const struct op *op)
+{
+	json_object *o = json_object_new_object(), *roles = json_object_new_array();
+	unsigned bits = op->who.bits | (op->access == OP_ADMIN ? WHO_ADMIN : 0);
+
+	for (unsigned bit = 1; bit <= WHO_ADMIN; bit <<= 1)
+		if (bits & bit)
+			json_object_array_add(roles, json_object_new_string(access_bit_name(bit)));
+	json_object_object_add(o, "roles", roles);
+	if (op->who.object != OBJ_NONE) {
+		jsonx_set_str(o, "object", access_object_name(op->who.object));
+		jsonx_set_str(o, "arg", op->who.arg);
+	}
+	return o;
+}
+
 json_object *dispatch_describe(const struct cfg *cfg)
 {
 	static const struct {
@@ -128,6 +151,7 @@ json_object *dispatch_describe(const struct cfg *cfg)
 		for (const struct op_arg *a = op->args; a->name; a++)
 			json_object_array_add(args, args_describe(a));
 		json_object_object_add(o, "args", args);
+		json_object_object_add(o, "who", dispatch_describe_who(op));
 		json_object_array_add(list, o);
 	}
 	return list;
@@ -536,8 +560,14 @@ static int dispatch_in_tx(struct ctx *ctx)
 		}
 	}
 	rc = ops_before(ctx);
+	/* the declared access (access.h): the role before the arguments, the
+	 * object after them */
+	if (rc == 0)
+		rc = access_check_role(ctx);
 	if (rc == 0)
 		rc = dispatch_check_args(ctx);
+	if (rc == 0)
+		rc = access_check_object(ctx);
 	if (rc == 0 && (ctx->op->flags & OP_IDEMPOTENT)) {
 		rc = idempotency_begin(ctx, &idem);
 		answered = rc == 1;
@@ -581,6 +611,10 @@ static void dispatch_reset_reply(struct ctx *ctx)
 	ctx->session_hash = NULL;
 	ctx->api_key_id = 0;
 	ctx->api_key_name = NULL;
+	ctx->object_id = 0;
+	ctx->object_employee_id = 0;
+	ctx->who_matched = 0;
+	ctx->who_held = 0;
 	if (ctx->download)
 		buf_reset(ctx->download);
 }

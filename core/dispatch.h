@@ -23,6 +23,7 @@
 #ifndef CABINET_DISPATCH_H
 #define CABINET_DISPATCH_H
 
+#include "access.h"
 #include "arena.h"
 #include "args.h"
 #include "buf.h"
@@ -48,6 +49,9 @@ enum op_access {
 
 enum role_bits {
 	ROLE_ADMIN = 1 << 0,
+	ROLE_MANAGER = 1 << 1,   /* head of a department or organization (access_load_roles) */
+	ROLE_PERFORMER = 1 << 2, /* a performer of a routing role (access_load_roles) */
+	ROLE_LOADED = 1 << 3,    /* ROLE_MANAGER and ROLE_PERFORMER have been looked up */
 };
 
 enum op_flags {
@@ -65,6 +69,7 @@ struct op {
 	int (*handler)(struct ctx *ctx);
 	unsigned flags;
 	const struct op_arg *args; /* declared arguments ending with ARG_END; args_none: none */
+	struct op_who who;         /* who may call it, on what object (access.h) */
 };
 
 struct ctx {
@@ -91,6 +96,11 @@ struct ctx {
 	const char *session_hash;  /* hex SHA-256 of the session token, or NULL */
 	int64_t api_key_id;	   /* OP_EXCHANGE: the key's id */
 	const char *api_key_name;  /* OP_EXCHANGE: the key's name */
+	/* the object of the row's declaration (access.h), resolved before the handler */
+	int64_t object_id;	    /* 0: none */
+	int64_t object_employee_id; /* the employee the object belongs to */
+	unsigned who_matched;	    /* the WHO_* bit that admitted the caller */
+	unsigned who_held;	    /* the row's WHO_* bits whose role the caller holds */
 
 	/* the reply */
 	int status;

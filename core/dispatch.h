@@ -97,10 +97,10 @@ struct ctx {
 	int64_t api_key_id;	   /* OP_EXCHANGE: the key's id */
 	const char *api_key_name;  /* OP_EXCHANGE: the key's name */
 	/* the object of the row's declaration (access.h), resolved before the handler */
-	int64_t object_id;	    /* 0: none */
+	int64_t object_id;          /* 0: none */
 	int64_t object_employee_id; /* the employee the object belongs to */
-	unsigned who_matched;	    /* the WHO_* bit that admitted the caller */
-	unsigned who_held;	    /* the row's WHO_* bits whose role the caller holds */
+	unsigned who_matched;       /* the WHO_* bit that admitted the caller */
+	unsigned who_held;          /* the row's WHO_* bits whose role the caller holds */
 
 	/* the reply */
 	int status;

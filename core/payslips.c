@@ -422,8 +422,7 @@ const struct op payslips_ops[] = {
     {"payslips.list", OP_EMPLOYEE, payslips_list, 0, args_none, WHO(WHO_SELF)},
     {"payslips.admin_get", OP_ADMIN, payslips_admin_get, 0, payslips_admin_get_args},
     {"payslips.admin_month", OP_ADMIN, payslips_admin_month, 0, payslips_get_args},
-    {"vacation.balance", OP_EMPLOYEE, vacation_balance, 0, vacation_balance_args,
-     WHO(WHO_SELF)},
+    {"vacation.balance", OP_EMPLOYEE, vacation_balance, 0, vacation_balance_args, WHO(WHO_SELF)},
     {"vacation.admin_balance", OP_ADMIN, vacation_admin_balance, 0, vacation_admin_balance_args},
     {NULL, 0, NULL, 0, NULL},
 };

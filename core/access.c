@@ -228,13 +228,15 @@ int access_check_object(struct ctx *ctx)
 	if (access_row_bits(ctx->op) == 0 || who->object == OBJ_NONE)
 		return 0;
 	ctx->who_matched = 0;
+	/* an argument that failed its declaration answers 422 before the
+	 * object is looked at (it tells nothing about the object), and the
+	 * handler does not run on an unchecked object */
+	if (ctx->error_fields && json_object_object_length(ctx->error_fields) > 0)
+		return -1;
 	/* the object, named by a declared argument the dispatcher checked */
 	v = jsonx_get(ctx->args, who->arg);
-	if (v == NULL || !json_object_is_type(v, json_type_int)) {
-		if (ctx->error_fields)
-			return -1; /* its field error answers (422) */
+	if (v == NULL || !json_object_is_type(v, json_type_int))
 		return ctx_field_code(ctx, who->arg, "required", "Обязательное поле");
-	}
 	id = json_object_get_int64(v);
 	if ((r = access_resolve(ctx, who->object, id, &owner, &assigned, &draft)) <= 0)
 		return r < 0 ? -1

@@ -98,9 +98,9 @@ const char *access_object_name(enum who_object object);
  * request's transaction: access_check_role (step 1) after session_resolve,
  * before the arguments are read, so a caller who may not run the operation
  * learns nothing about its arguments; access_check_object (steps 2 and 3)
- * after the arguments. 0, or -1 after ctx_fail (403 or 404). An object
- * argument that failed its own declaration leaves its field error to
- * answer (422).
+ * after the arguments. 0, or -1 after ctx_fail (403 or 404). When an
+ * argument failed its declaration the request answers 422 and neither the
+ * object check nor the handler runs.
  */
 int access_check_role(struct ctx *ctx);
 int access_check_object(struct ctx *ctx);

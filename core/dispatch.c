@@ -514,6 +514,39 @@ static int dispatch_check_args(struct ctx *ctx)
 	return 0;
 }
 
+int ctx_call(struct ctx *ctx, const char *name, json_object *args, json_object **result)
+{
+	const struct op *op = dispatch_find(name), *outer = ctx->op;
+	json_object *outer_args = ctx->args, *outer_result = ctx->result;
+	int outer_status = ctx->status, rc;
+
+	*result = NULL;
+	arena_own(ctx->arena, args);
+	if (op == NULL || (op->flags & OP_NO_TX)) {
+		log_error("ctx_call", "req=%u op=%s error=no_such_op", ctx->req, name);
+		return ctx_fail(ctx, PROTO_ERR_internal, NULL);
+	}
+	ctx->op = op;
+	ctx->args = args;
+	ctx->result = NULL;
+	dispatch_check_args(ctx);
+	rc = ctx->error_fields && json_object_object_length(ctx->error_fields) > 0
+	         ? -1
+	         : op->handler(ctx);
+	*result = ctx->result;
+	ctx->op = outer;
+	ctx->args = outer_args;
+	ctx->result = outer_result;
+	if (rc < 0 || ctx->error >= 0 ||
+	    (ctx->error_fields && json_object_object_length(ctx->error_fields) > 0)) {
+		if (ctx->error < 0)
+			ctx_fail(ctx, PROTO_ERR_validation, NULL);
+		return -1;
+	}
+	ctx->status = outer_status;
+	return 0;
+}
+
 /* 1 when the request recorded a field error (a handler may have made the
  * object ahead, empty, to collect them). */
 static int dispatch_has_field_errors(const struct ctx *ctx)

@@ -180,6 +180,18 @@ int ctx_use_tenant(struct ctx *ctx, int64_t tenant_id);
 int dispatch_system(struct db *db, struct arena *arena, const char *name,
 		    int (*fn)(struct ctx *ctx, void *arg), void *arg);
 
+/*
+ * Runs another operation's handler inside this request's transaction, with
+ * args (taken over by the call) checked against that operation's declared
+ * arguments: one module reusing another's rules as part of its own
+ * operation (a done vacation request makes the deviation document exactly
+ * as deviations.create does). The inner operation's access is not
+ * checked: the calling operation's was. *result gets the inner result
+ * (arena-owned; may be NULL); the caller's result and status are kept.
+ * 0, or -1 with the inner error (or field errors) on ctx.
+ */
+int ctx_call(struct ctx *ctx, const char *op, json_object *args, json_object **result);
+
 /* Builds the operation index; 0, or -1 when two tables name the same op or
  * an operation's declaration is missing or wrong (a required argument
  * without a valid example). */

@@ -19,6 +19,11 @@ const struct op *const ops_tables[] = {
 	exchange_ops,
 	dashboard_ops,
 	staff_page_ops,
+	routing_ops,
+	requests_ops,
+	requests_feed_ops,
+	requests_files_ops,
+	team_ops,
 	NULL,
 };
 

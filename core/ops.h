@@ -25,6 +25,11 @@ extern const struct op staff_ops[];
 extern const struct op exchange_ops[];
 extern const struct op dashboard_ops[];
 extern const struct op staff_page_ops[];
+extern const struct op routing_ops[];
+extern const struct op requests_ops[];
+extern const struct op requests_feed_ops[];
+extern const struct op requests_files_ops[];
+extern const struct op team_ops[];
 
 extern const struct op *const ops_tables[];
 

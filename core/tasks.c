@@ -3,6 +3,7 @@
 #include "auth.h"
 #include "idempotency.h"
 #include "outbox.h"
+#include "routing.h"
 #include "tenants.h"
 
 #include <stdatomic.h>
@@ -26,6 +27,8 @@ static struct task tasks[] = {
     {"outbox.sms", 1000, outbox_sms_task, 0, 0, 0},
     {"auth.cleanup", 1000, auth_cleanup_task, 0, 0, 0}, /* every cleanup_interval_s */
     {"idempotency.expire", 3600 * 1000, idempotency_expire, 0, 0, 0},
+    /* reminders, escalations and substitutes of request tasks (routing.h) */
+    {"routing.deadlines", 60 * 1000, routing_deadlines_task, 0, 0, 0},
     {NULL, 0, NULL, 0, 0, 0},
 };
 

@@ -13,6 +13,7 @@
 #include "ops.h"
 #include "org.h"
 #include "requests.h"
+#include "ru.h"
 #include "staff.h"
 #include "worktime.h"
 
@@ -1002,6 +1003,163 @@ static int routing_substitutes_delete(struct ctx *ctx)
 	return 0;
 }
 
+/* ---- the administrator's page (/admin/routing) ---- */
+
+/* GET /admin/routing: the roles with their performers, each type's chain
+ * and deadline, the substitutions. */
+static int routing_page(struct ctx *ctx)
+{
+	json_object *pages = json_object_new_object(), *scratch = json_object_new_object();
+	json_object *subs;
+
+	if (routing_get(ctx) < 0)
+		goto fail;
+	if (routing_types_into(ctx, 1, scratch, pages) < 0 ||
+	    routing_types_into(ctx, 0, scratch, pages) < 0)
+		goto fail;
+	/* one list of types: title, the steps in force, the deadline */
+	json_object_object_add(ctx_result(ctx), "types",
+	                       json_object_get(jsonx_get(pages, "chains")));
+	{
+		json_object *types = jsonx_get(pages, "chains"), *deadlines = jsonx_get(pages, "deadlines");
+		for (size_t i = 0; i < json_object_array_length(types); i++) {
+			json_object *t = json_object_array_get_idx(types, i), *steps = jsonx_get(t, "steps");
+			json_object *d = json_object_array_get_idx(deadlines, i);
+			const char *text = "", *titles = "";
+			int64_t days;
+			for (size_t k = 0; k < json_object_array_length(steps); k++) {
+				json_object *st = json_object_array_get_idx(steps, k);
+				text = arena_printf(ctx->arena, "%s%s%s", text, k ? ", " : "",
+				                    jsonx_get_str(st, "step"));
+				titles = arena_printf(ctx->arena, "%s%s%s", titles, k ? " → " : "",
+				                      jsonx_get_str(st, "title"));
+			}
+			jsonx_set_str(t, "chain_text", text);
+			jsonx_set_str(t, "chain_ru", titles);
+			if (jsonx_get_int64(d, "days", &days) == 0) {
+				jsonx_set_int(t, "days", days);
+				jsonx_set_str(t, "days_ru",
+				              arena_printf(ctx->arena, "%lld %s", (long long)days,
+				                           ru_plural(days, "рабочий день", "рабочих дня",
+				                                     "рабочих дней")));
+			}
+		}
+	}
+	subs = ctx_result(ctx);
+	if (routing_substitutes_list(ctx, 0) < 0)
+		goto fail;
+	json_object_object_add(subs, "substitutes", json_object_get(jsonx_get(subs, "items")));
+	json_object_object_del(subs, "items");
+	json_object_put(pages);
+	json_object_put(scratch);
+	return 0;
+fail:
+	json_object_put(pages);
+	json_object_put(scratch);
+	return -1;
+}
+
+/* POST /admin/routing/performers {role, employee_id | employee} */
+static int routing_performer_add(struct ctx *ctx)
+{
+	const char *role = jsonx_get_str(ctx->args, "role");
+	int64_t employee = 0;
+
+	if (worktime_arg_employee(ctx, "employee_id", "employee", 1, &employee) < 0 || role == NULL ||
+	    routing_employee_item(ctx, arena_own(ctx->arena, json_object_new_int64(employee)),
+	                          "employee") == 0)
+		return -1;
+	if (ctx_sql(ctx,
+	            "INSERT INTO routing_performers (tenant_id, role, employee_id, position) VALUES "
+	            "($1, $2, $3, (SELECT coalesce(max(position), 0) + 1 FROM routing_performers "
+	            "WHERE tenant_id = $1 AND role = $2)) ON CONFLICT DO NOTHING",
+	            routing_tenant(ctx), role, ctx_i64(ctx, employee)) == NULL)
+		return -1;
+	json_object *d = audit_detail("role", role);
+	jsonx_set_int(d, "employee_id", employee);
+	if (audit_log(ctx, "routing.performer_added", 1, "routing_role", role, d) < 0)
+		return -1;
+	return routing_get(ctx);
+}
+
+/* POST /admin/routing/performers/delete {role, employee_id} */
+static int routing_performer_remove(struct ctx *ctx)
+{
+	const char *role = jsonx_get_str(ctx->args, "role");
+	int64_t employee;
+
+	if (role == NULL || ctx_arg_int(ctx, "employee_id", 1, INT64_MAX, CTX_REQUIRED, &employee) < 0)
+		return -1;
+	if (ctx_sql(ctx,
+	            "DELETE FROM routing_performers WHERE tenant_id = $1 AND role = $2 AND "
+	            "employee_id = $3",
+	            routing_tenant(ctx), role, ctx_i64(ctx, employee)) == NULL)
+		return -1;
+	json_object *d = audit_detail("role", role);
+	jsonx_set_int(d, "employee_id", employee);
+	if (audit_log(ctx, "routing.performer_removed", 1, "routing_role", role, d) < 0)
+		return -1;
+	return routing_get(ctx);
+}
+
+/* POST /admin/routing/chains {type, chain: "manager, role:vacation" | ""} */
+static int routing_chain_set(struct ctx *ctx)
+{
+	const char *type = jsonx_get_str(ctx->args, "type"), *text = jsonx_get_str(ctx->args, "chain");
+	json_object *body = json_object_new_object(), *list = NULL, *saved = ctx->args;
+	char *copy, *save = NULL, *tok;
+	int rc;
+
+	if (type == NULL)
+		return -1;
+	if (text && *text) {
+		list = json_object_new_array();
+		copy = arena_strdup(ctx->arena, text);
+		for (tok = strtok_r(copy, ", ;\n\t", &save); tok; tok = strtok_r(NULL, ", ;\n\t", &save))
+			json_object_array_add(list, json_object_new_string(tok));
+	}
+	json_object_object_add(body, type, list);
+	arena_own(ctx->arena, body);
+	ctx->args = body;
+	rc = routing_chains_put(ctx);
+	ctx->args = saved;
+	if (ctx->error_fields && jsonx_get(ctx->error_fields, type) == NULL) {
+		/* "vacation[1]" of the API is the form's "chain" */
+		json_object_object_foreach(ctx->error_fields, key, val)
+		{
+			(void)key;
+			ctx_field(ctx, "chain", "%s", json_object_get_string(val));
+			break;
+		}
+	} else if (ctx->error_fields) {
+		ctx_field(ctx, "chain", "%s", json_object_get_string(jsonx_get(ctx->error_fields, type)));
+	}
+	return rc;
+}
+
+/* POST /admin/routing/deadlines {type, days: "3" | ""} */
+static int routing_deadline_set(struct ctx *ctx)
+{
+	const char *type = jsonx_get_str(ctx->args, "type");
+	json_object *body = json_object_new_object(), *saved = ctx->args, *v = NULL;
+	int64_t days = 0;
+	int rc;
+
+	if (type == NULL ||
+	    ctx_arg_int(ctx, "days", 1, ROUTING_MAX_DAYS, 0, &days) < 0)
+		return -1;
+	if (days) {
+		v = json_object_new_object();
+		jsonx_set_int(v, "days", days);
+	}
+	json_object_object_add(body, type, v);
+	arena_own(ctx->arena, body);
+	ctx->args = body;
+	rc = routing_deadlines_put(ctx);
+	ctx->args = saved;
+	return rc;
+}
+
 /* debug.routing_deadlines: the job's pass over the host's tenant, now (on
  * the tests' clock). */
 static int routing_debug_deadlines(struct ctx *ctx)
@@ -1041,6 +1199,46 @@ static const struct op_arg routing_substitutes_admin_list_args[] = {
     ARG_END,
 };
 static const struct op_arg routing_id_args[] = {ARG_ROW_ID("id", ARG_REQUIRED), ARG_END};
+static const char *const routing_role_names[] = {
+    "coordinator",      "vacation",         "personal_data",
+    "tax_deduction",    "absence",          "certificate_ndfl",
+    "certificate_vacation_balance", "certificate_employment", NULL};
+static const char *const routing_type_names[] = {
+    "vacation",         "absence",          "business_trip",
+    "personal_data",    "tax_deduction",    "certificate_employment",
+    "certificate_ndfl", "certificate_vacation_balance", "question", NULL};
+#define ROUTING_ROLE_ARG                                                                           \
+	{                                                                                          \
+		"role", ARG_ENUM, ARG_REQUIRED, .values = routing_role_names,                      \
+		.example = "\"coordinator\"", .hint = "Выберите роль из списка"                   \
+	}
+#define ROUTING_TYPE_ARG                                                                           \
+	{                                                                                          \
+		"type", ARG_ENUM, ARG_REQUIRED, .values = routing_type_names,                      \
+		.example = "\"question\"", .hint = "Выберите вид заявки из списка"                \
+	}
+static const struct op_arg routing_performer_args[] = {
+    ROUTING_ROLE_ARG,
+    {"employee_id", ARG_INT, 0, .min = 1, .max = INT64_MAX},
+    {"employee", ARG_STR, 0, .max = 400},
+    ARG_END,
+};
+static const struct op_arg routing_performer_remove_args[] = {
+    ROUTING_ROLE_ARG,
+    ARG_ROW_ID("employee_id", ARG_REQUIRED),
+    ARG_END,
+};
+static const struct op_arg routing_chain_set_args[] = {
+    ROUTING_TYPE_ARG,
+    {"chain", ARG_STR, ARG_EMPTY, .max = 500},
+    ARG_END,
+};
+static const struct op_arg routing_deadline_set_args[] = {
+    ROUTING_TYPE_ARG,
+    {"days", ARG_INT, 0, .min = 1, .max = ROUTING_MAX_DAYS,
+     .hint = "Срок — число рабочих дней от 1 до 250; пусто — без срока"},
+    ARG_END,
+};
 
 const struct op routing_ops[] = {
     {"routing.get", OP_ADMIN, routing_get, 0, args_none},
@@ -1061,6 +1259,12 @@ const struct op routing_ops[] = {
      routing_substitute_args, WHO(WHO_MANAGER | WHO_PERFORMER)},
     {"substitutes.delete", OP_EMPLOYEE, routing_substitutes_delete, OP_WRITE, routing_id_args,
      WHO_ON(WHO_SELF, OBJ_SUBSTITUTE, "id")},
+    {"routing.page", OP_ADMIN, routing_page, 0, args_none},
+    {"routing.performer_add", OP_ADMIN, routing_performer_add, OP_WRITE, routing_performer_args},
+    {"routing.performer_remove", OP_ADMIN, routing_performer_remove, OP_WRITE,
+     routing_performer_remove_args},
+    {"routing.chain_set", OP_ADMIN, routing_chain_set, OP_WRITE, routing_chain_set_args},
+    {"routing.deadline_set", OP_ADMIN, routing_deadline_set, OP_WRITE, routing_deadline_set_args},
     {"debug.routing_deadlines", OP_ADMIN, routing_debug_deadlines, OP_WRITE | OP_DEBUG, args_none},
     {NULL, 0, NULL, 0, NULL},
 };

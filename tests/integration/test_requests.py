@@ -419,6 +419,52 @@ class Requests(unittest.TestCase):
         self.act("C", self.task("C", rid, "execution"), "complete")
         self.assertEqual(upload(o["E1"], "/api/requests/%d/files" % rid, "a.pdf", b"%PDF-1.4").status, 409)
 
+    # ------------------------------------------------------ the admin page
+
+    def form(self, path, fields=""):
+        body = ("_csrf=%s&%s" % (self.o.admin.csrf, fields)).encode()
+        return self.o.admin.post(path, raw=body, headers={"Content-Type": "application/x-www-form-urlencoded"})
+
+    def test_the_routing_page(self):
+        o = self.o
+        page = o.admin.get("/admin/routing")
+        self.assertEqual(page.status, 200, page)
+        for text in ("Координатор выполнения задач", "Громова Нина Петровна", "Орлова Екатерина Николаевна",
+                     "Руководитель сотрудника → Ответственный за заявления на отпуск", "Админова Ольга Игоревна"):
+            self.assertIn(text, page.text)
+        # a performer by name, then removed
+        r = self.form("/admin/routing/performers", "role=coordinator&employee=%D0%97%D0%B0%D0%B9%D1%86%D0%B5%D0%B2"
+                      "+%D0%A1%D0%B5%D1%80%D0%B3%D0%B5%D0%B9+%D0%9E%D0%BB%D0%B5%D0%B3%D0%BE%D0%B2%D0%B8%D1%87")
+        self.assertEqual(r.status // 100, 3, r)
+        self.assertEqual(sorted(o.admin.get("/api/admin/routing").json()["roles"]["coordinator"]),
+                         sorted([o.id["C"], o.id["S"]]))
+        r = self.form("/admin/routing/performers/delete", "role=coordinator&employee_id=%d" % o.id["S"])
+        self.assertEqual(r.status // 100, 3, r)
+        self.assertEqual(o.admin.get("/api/admin/routing").json()["roles"]["coordinator"], [o.id["C"]])
+        # errors at their fields, the values kept
+        r = self.form("/admin/routing/performers", "role=coordinator&employee=Нет+Такого")
+        self.assertEqual(r.status, 422, r)
+        self.assertIn('id="e-employee"', r.text)
+        self.assertIn('value="Нет Такого"', r.text)
+        r = self.form("/admin/routing/chains", "type=question&chain=manager%2C+role%3Aboss")
+        self.assertEqual(r.status, 422, r)
+        self.assertIn('id="e-chain"', r.text)
+        self.assertIn("manager, role:boss", r.text)
+        r = self.form("/admin/routing/deadlines", "type=question&days=0")
+        self.assertEqual(r.status, 422, r)
+        self.assertIn('id="e-days"', r.text)
+        # a chain and a deadline saved, then back to the default
+        self.assertEqual(self.form("/admin/routing/chains", "type=question&chain=role%3Acoordinator").status // 100, 3)
+        self.assertEqual(self.form("/admin/routing/deadlines", "type=question&days=3").status // 100, 3)
+        self.assertEqual(o.admin.get("/api/admin/routing/deadlines").json()["question"], {"days": 3})
+        self.assertIn("3 рабочих дня", o.admin.get("/admin/routing").text)
+        self.assertEqual(self.form("/admin/routing/deadlines", "type=question&days=").status // 100, 3)
+        self.assertEqual(self.form("/admin/routing/chains", "type=question&chain=").status // 100, 3)
+        self.assertIsNone(o.admin.get("/api/admin/routing/chains").json()["question"])
+        self.assertIsNone(o.admin.get("/api/admin/routing/deadlines").json()["question"])
+        # not for employees
+        self.assertEqual(o["E1"].get("/admin/routing").status, 403)
+
     # --------------------------------------------------------- the exchange
 
     def pull_all(self, cursor=None):

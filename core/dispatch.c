@@ -247,6 +247,39 @@ int ctx_field_code(struct ctx *ctx, const char *field, const char *code, const c
 	return -1;
 }
 
+struct ctx_hook {
+	int (*fn)(struct ctx *ctx, void *mem);
+	void *mem;
+	struct ctx_hook *next;
+};
+
+void *ctx_before_commit(struct ctx *ctx, int (*fn)(struct ctx *ctx, void *mem), size_t size)
+{
+	struct ctx_hook **h = &ctx->hooks;
+
+	for (; *h; h = &(*h)->next)
+		if ((*h)->fn == fn)
+			return (*h)->mem;
+	*h = arena_alloc(ctx->arena, sizeof(**h));
+	(*h)->fn = fn;
+	(*h)->mem = arena_alloc(ctx->arena, size);
+	memset((*h)->mem, 0, size);
+	(*h)->next = NULL;
+	return (*h)->mem;
+}
+
+/* Runs the hooks of ctx_before_commit once; 0 or -1. */
+static int dispatch_run_hooks(struct ctx *ctx)
+{
+	struct ctx_hook *h = ctx->hooks;
+
+	ctx->hooks = NULL;
+	for (; h; h = h->next)
+		if (h->fn(ctx, h->mem) < 0 || ctx->error >= 0)
+			return -1;
+	return 0;
+}
+
 json_object *ctx_result(struct ctx *ctx)
 {
 	if (ctx->result == NULL)
@@ -376,6 +409,8 @@ int dispatch_system(struct db *db, struct arena *arena, const char *name,
 	}
 	if (ctx_system_scope(&ctx) == 0)
 		rc = fn(&ctx, arg);
+	if (rc >= 0 && ctx.error < 0 && dispatch_run_hooks(&ctx) < 0)
+		rc = -1;
 	if (rc >= 0 && ctx.error < 0 && db_command(db, "COMMIT") == 0)
 		goto out;
 	if (rc >= 0)
@@ -609,6 +644,8 @@ static int dispatch_in_tx(struct ctx *ctx)
 	if (rc == 0 && !answered)
 		rc = ctx->op->handler(ctx);
 	if (rc == 0 && !answered && ctx->error < 0)
+		rc = dispatch_run_hooks(ctx);
+	if (rc == 0 && !answered && ctx->error < 0)
 		rc = idempotency_finish(ctx, &idem);
 	rc = dispatch_outcome(ctx, rc);
 	if (rc == 0 && db_command(ctx->db, "COMMIT") < 0) {
@@ -648,6 +685,7 @@ static void dispatch_reset_reply(struct ctx *ctx)
 	ctx->object_employee_id = 0;
 	ctx->who_matched = 0;
 	ctx->who_held = 0;
+	ctx->hooks = NULL;
 	if (ctx->download)
 		buf_reset(ctx->download);
 }

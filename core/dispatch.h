@@ -101,6 +101,7 @@ struct ctx {
 	int64_t object_employee_id; /* the employee the object belongs to */
 	unsigned who_matched;       /* the WHO_* bit that admitted the caller */
 	unsigned who_held;          /* the row's WHO_* bits whose role the caller holds */
+	struct ctx_hook *hooks;     /* ctx_before_commit(), in the arena */
 
 	/* the reply */
 	int status;
@@ -139,6 +140,18 @@ int ctx_field(struct ctx *ctx, const char *field, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 int ctx_field_code(struct ctx *ctx, const char *field, const char *code, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+/*
+ * Work a module leaves to the end of the operation: fn(ctx, mem) runs once,
+ * after a handler that succeeded and before the commit (in the order the
+ * hooks were first asked for), so rows a request writes many times (its
+ * history, audit rows, notifications) go in one statement. The first call
+ * for a fn gives size zeroed bytes of the request's arena; later calls in
+ * the same request give the same memory. A hook that fails fails the
+ * request (nothing is written). Background tasks (dispatch_system) run their
+ * hooks too.
+ */
+void *ctx_before_commit(struct ctx *ctx, int (*fn)(struct ctx *ctx, void *mem), size_t size);
+
 /* The result object, created on first use. */
 json_object *ctx_result(struct ctx *ctx);
 

@@ -11,7 +11,8 @@
  *   request_state   the employee's request changed its state
  * Delivery (in the page without a reload, email or SMS by the person's
  * preference) is the notifications module's, reading this queue; notify()
- * is the one function that fills it.
+ * is the one function that fills it. The rows of one operation are written
+ * in one statement just before its commit (ctx_before_commit).
  */
 #ifndef CABINET_NOTIFY_H
 #define CABINET_NOTIFY_H

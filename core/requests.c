@@ -146,6 +146,8 @@ struct request {
 	const char **chain;
 	int nchain, step, approved;
 	const char *date_from, *date_to; /* ISO or NULL */
+	const char *what;                /* requests_describe(), once asked */
+	int deadline_days;               /* its type's (routing.h); 0: none */
 };
 
 /* Parses a text[] of chain steps ([a-z_:] only, never quoted). */
@@ -164,15 +166,18 @@ static const char **requests_parse_chain(struct ctx *ctx, const char *text, int 
 	return out;
 }
 
-/* Loads and locks the request. 0, or -1 (404 when missing). */
+/* Loads and locks the request, with what its notifications say and its
+ * type's deadline. 0, or -1 (404 when missing). */
 static int requests_load(struct ctx *ctx, int64_t id, struct request *r)
 {
-	PGresult *res =
-	    ctx_sql(ctx,
-	            "SELECT id, employee_id, type, state, data, date_from, date_to, "
-	            "chain, step, approved FROM requests WHERE tenant_id = $1 AND id = $2 "
-	            "FOR UPDATE",
-	            requests_tenant(ctx), ctx_i64(ctx, id));
+	PGresult *res = ctx_sql(ctx,
+	                        "SELECT r.id, r.employee_id, r.type, r.state, r.data, r.date_from, "
+	                        "r.date_to, r.chain, r.step, r.approved, e.full_name, "
+	                        "to_char(r.date_from, 'DD.MM.YYYY'), to_char(r.date_to, 'DD.MM.YYYY'), "
+	                        ROUTING_DEADLINE_DAYS_SQL("r.tenant_id", "r.type") " FROM requests r "
+	                        "JOIN employees e ON e.tenant_id = r.tenant_id AND e.id = r.employee_id "
+	                        "WHERE r.tenant_id = $1 AND r.id = $2 FOR UPDATE OF r",
+	                        requests_tenant(ctx), ctx_i64(ctx, id));
 	const char *why;
 
 	memset(r, 0, sizeof(*r));
@@ -191,8 +196,14 @@ static int requests_load(struct ctx *ctx, int64_t id, struct request *r)
 	r->chain = requests_parse_chain(ctx, PQgetvalue(res, 0, 7), &r->nchain);
 	r->step = atoi(PQgetvalue(res, 0, 8));
 	r->approved = strcmp(PQgetvalue(res, 0, 9), "t") == 0;
+	r->deadline_days = atoi(PQgetvalue(res, 0, 13));
 	if (r->type == NULL || r->data == NULL)
 		return ctx_fail(ctx, PROTO_ERR_internal, NULL);
+	r->what = r->date_from ? arena_printf(ctx->arena, "%s № %lld с %s по %s, %s", r->type->title,
+	                                      (long long)id, PQgetvalue(res, 0, 11),
+	                                      PQgetvalue(res, 0, 12), PQgetvalue(res, 0, 10))
+	                       : arena_printf(ctx->arena, "%s № %lld, %s", r->type->title,
+	                                      (long long)id, PQgetvalue(res, 0, 10));
 	return 0;
 }
 
@@ -237,42 +248,81 @@ const char *requests_describe(struct ctx *ctx, int64_t request_id)
 	                    (long long)request_id, PQgetvalue(res, 0, 1));
 }
 
+/* The request's text for notifications, looked up once per request. */
+static const char *requests_what(struct ctx *ctx, struct request *r)
+{
+	if (r->what == NULL)
+		r->what = requests_describe(ctx, r->id);
+	return r->what;
+}
+
 /* ---- history ---- */
+
+/* The request's history and its audit rows of one operation, written in
+ * one statement each before the commit (ctx_before_commit): a transition
+ * writes several. The history row's state is the request's when the
+ * operation ends. */
+struct requests_journal {
+	json_object *events, *audit; /* arena-owned arrays */
+};
+
+static int requests_journal_flush(struct ctx *ctx, void *mem)
+{
+	struct requests_journal *j = mem;
+	const char *kind = ctx->system ? "system" : ctx->api_key_id ? "api_key" : "user";
+
+	if (j->events == NULL || json_object_array_length(j->events) == 0)
+		return 0;
+	if (ctx_sql(ctx,
+	            "INSERT INTO request_events (tenant_id, request_id, task_id, at, actor_kind, "
+	            "actor_user_id, actor_employee_id, api_key_id, action, state, comment, details) "
+	            "SELECT $1, x.request_id, x.task_id, " ROUTING_NOW_SQL ", $2, nullif($3, "
+	            "'0')::bigint, nullif($4, '0')::bigint, nullif($5, '0')::bigint, x.action, "
+	            "(SELECT r.state FROM requests r WHERE r.tenant_id = $1 AND r.id = x.request_id), "
+	            "x.comment, coalesce(x.details, '{}') FROM ROWS FROM (jsonb_to_recordset($6::jsonb) "
+	            "AS (request_id bigint, task_id bigint, action text, comment text, details jsonb)) "
+	            "WITH ORDINALITY AS x(request_id, task_id, action, comment, details, n) ORDER BY x.n",
+	            requests_tenant(ctx), kind, ctx_i64(ctx, ctx->system ? 0 : ctx->user_id),
+	            ctx_i64(ctx, ctx->system ? 0 : ctx->employee_id), ctx_i64(ctx, ctx->api_key_id),
+	            jsonx_dump(j->events, NULL)) == NULL)
+		return -1;
+	return audit_log_rows(ctx, j->audit);
+}
 
 int requests_event(struct ctx *ctx, int64_t request_id, int64_t task_id, const char *action,
                    const char *comment, json_object *details)
 {
-	const char *kind = ctx->system ? "system" : ctx->api_key_id ? "api_key" : "user";
-	json_object *audit;
-	PGresult *res;
+	struct requests_journal *j =
+	    ctx_before_commit(ctx, requests_journal_flush, sizeof(struct requests_journal));
+	json_object *ev = json_object_new_object(), *audit = json_object_new_object(), *d;
 
-	if (details == NULL)
-		details = json_object_new_object();
-	arena_own(ctx->arena, details);
-	res = ctx_sql(
-	    ctx,
-	    "INSERT INTO request_events (tenant_id, request_id, task_id, at, actor_kind, "
-	    "actor_user_id, actor_employee_id, api_key_id, action, state, comment, details) "
-	    "SELECT $1, $2, nullif($3, '0')::bigint, " ROUTING_NOW_SQL ", $4, nullif($5, "
-	    "'0')::bigint, nullif($6, '0')::bigint, nullif($7, '0')::bigint, $8, r.state, "
-	    "$9, $10::jsonb FROM requests r WHERE r.tenant_id = $1 AND r.id = $2 "
-	    "RETURNING id",
-	    requests_tenant(ctx), ctx_i64(ctx, request_id), ctx_i64(ctx, task_id), kind,
-	    ctx_i64(ctx, ctx->system ? 0 : ctx->user_id),
-	    ctx_i64(ctx, ctx->system ? 0 : ctx->employee_id), ctx_i64(ctx, ctx->api_key_id), action,
-	    comment, jsonx_dump(details, NULL));
-	if (res == NULL)
-		return -1;
+	if (j->events == NULL) {
+		j->events = arena_own(ctx->arena, json_object_new_array());
+		j->audit = arena_own(ctx->arena, json_object_new_array());
+	}
+	jsonx_set_int(ev, "request_id", request_id);
+	if (task_id)
+		jsonx_set_int(ev, "task_id", task_id);
+	jsonx_set_str(ev, "action", action);
+	if (comment)
+		jsonx_set_str(ev, "comment", comment);
+	if (details)
+		json_object_object_add(ev, "details", details);
+	json_object_array_add(j->events, ev);
 	/* every step in the audit log too, with its comment (the issue asks
 	 * for who, when, what and the comment of each step) */
-	audit = json_object_new_object();
-	jsonx_set_int(audit, "request_id", request_id);
+	d = json_object_new_object();
+	jsonx_set_int(d, "request_id", request_id);
 	if (task_id)
-		jsonx_set_int(audit, "task_id", task_id);
+		jsonx_set_int(d, "task_id", task_id);
 	if (comment)
-		jsonx_set_str(audit, "comment", comment);
-	return audit_log(ctx, arena_printf(ctx->arena, "requests.%s", action), 1, "request",
-	                 ctx_i64(ctx, request_id), audit);
+		jsonx_set_str(d, "comment", comment);
+	jsonx_set_str(audit, "action", arena_printf(ctx->arena, "requests.%s", action));
+	jsonx_set_str(audit, "object_type", "request");
+	jsonx_set_str(audit, "object_id", ctx_i64(ctx, request_id));
+	json_object_object_add(audit, "details", d);
+	json_object_array_add(j->audit, audit);
+	return 0;
 }
 
 /* ---- state ---- */
@@ -296,7 +346,7 @@ static int requests_set_state(struct ctx *ctx, struct request *r, const char *st
 		return -1;
 	r->state = state;
 	if (r->employee != ctx->employee_id || ctx->system || ctx->api_key_id) {
-		const char *what = requests_describe(ctx, r->id);
+		const char *what = requests_what(ctx, r);
 		if (what == NULL ||
 		    notify(ctx, r->employee, "request_state", r->id, 0,
 		           arena_printf(ctx->arena, "%s: %s%s%s", what, requests_state_title(state),
@@ -342,7 +392,7 @@ static int requests_task_load(struct ctx *ctx, int64_t id, struct task *t)
 /* Opens a task for `assignee` (or their substitute when they are away and
  * resolve is set), with the type's deadline; tells the assignee; records
  * the assignment. *id: the task. */
-static int requests_task_open(struct ctx *ctx, const struct request *r, const char *step,
+static int requests_task_open(struct ctx *ctx, struct request *r, const char *step,
                               const char *route, int64_t assignee, int resolve, const char *how,
                               int record, int64_t *id)
 {
@@ -357,7 +407,7 @@ static int requests_task_open(struct ctx *ctx, const struct request *r, const ch
 		on_behalf_of = assignee;
 		assignee = sub;
 	}
-	if (routing_deadline(ctx, r->type->name, &due, &remind) < 0)
+	if (routing_deadline(ctx, r->deadline_days, &due, &remind) < 0)
 		return -1;
 	res = ctx_sql(
 	    ctx,
@@ -379,7 +429,7 @@ static int requests_task_open(struct ctx *ctx, const struct request *r, const ch
 		json_object_put(d);
 	else if (requests_event(ctx, r->id, *id, "assigned", NULL, d) < 0)
 		return -1;
-	what = requests_describe(ctx, r->id);
+	what = requests_what(ctx, r);
 	if (what == NULL)
 		return -1;
 	return notify(ctx, assignee, "task_new", r->id, *id,
@@ -401,14 +451,14 @@ static int requests_task_close(struct ctx *ctx, int64_t task, const char *state,
 	           : -1;
 }
 
-int requests_route(struct ctx *ctx, int64_t request_id)
+/* requests_route() on a request loaded (and locked) in this transaction,
+ * whose step is the one to open. */
+static int requests_route_loaded(struct ctx *ctx, struct request *rp)
 {
-	struct request r;
+	struct request r = *rp;
 	int64_t assignee, task;
 	const char *how;
 
-	if (requests_load(ctx, request_id, &r) < 0)
-		return -1;
 	for (; r.step < r.nchain; r.step++) {
 		const char *step = r.step < r.nchain - 1 ? "approval" : "execution";
 		if (routing_step_assignee(ctx, r.chain[r.step], r.employee, &assignee, &how) < 0)
@@ -427,17 +477,28 @@ int requests_route(struct ctx *ctx, int64_t request_id)
 		    routing_step_assignee(ctx, "role:coordinator", r.employee, &assignee, &how) < 0)
 			return -1;
 		if (requests_task_open(ctx, &r, step, r.chain[r.step], assignee, 1, how, 1, &task) <
-		    0)
+		        0 ||
+		    requests_set_state(ctx, &r,
+		                       strcmp(step, "approval") == 0 ? "awaiting_approval"
+		                       : r.approved                  ? "approved"
+		                                                     : "submitted",
+		                       NULL) < 0)
 			return -1;
-		return requests_set_state(ctx, &r,
-		                          strcmp(step, "approval") == 0 ? "awaiting_approval"
-		                          : r.approved                  ? "approved"
-		                                                        : "submitted",
-		                          NULL);
+		*rp = r;
+		return 0;
 	}
 	/* no step left: the chain had only approvals nobody could give */
 	return ctx_fail(ctx, PROTO_ERR_conflict,
 	                "Заявку некому исполнить: проверьте цепочку согласования вида заявки");
+}
+
+int requests_route(struct ctx *ctx, int64_t request_id)
+{
+	struct request r;
+
+	if (requests_load(ctx, request_id, &r) < 0)
+		return -1;
+	return requests_route_loaded(ctx, &r);
 }
 
 int requests_task_pass(struct ctx *ctx, int64_t task_id, int64_t to, const char *action,
@@ -757,41 +818,34 @@ static int requests_check_overlap(struct ctx *ctx, const struct request *r)
 
 	if (!r->type->period)
 		return 0;
-	res =
-	    ctx_sql(ctx,
-	            "SELECT id, type, to_char(date_from, 'DD.MM.YYYY'), to_char(date_to, "
-	            "'DD.MM.YYYY') FROM requests WHERE tenant_id = $1 AND employee_id = $2 AND id "
-	            "<> $3 AND state IN ('submitted', 'awaiting_approval', 'approved', "
-	            "'in_progress') AND date_from <= $5::date AND date_to >= $4::date ORDER BY "
-	            "date_from LIMIT 1",
-	            requests_tenant(ctx), ctx_i64(ctx, r->employee), ctx_i64(ctx, r->id),
-	            r->date_from, r->date_to);
+	/* another running request of a period, then a whole-day document */
+	res = ctx_sql(ctx,
+	              "(SELECT 'r', id, type, to_char(date_from, 'DD.MM.YYYY'), to_char(date_to, "
+	              "'DD.MM.YYYY') FROM requests WHERE tenant_id = $1 AND employee_id = $2 AND id <> "
+	              "$3 AND state IN ('submitted', 'awaiting_approval', 'approved', 'in_progress') "
+	              "AND date_from <= $5::date AND date_to >= $4::date ORDER BY date_from LIMIT 1) "
+	              "UNION ALL (SELECT 'd', code, '', to_char(date_from, 'DD.MM.YYYY'), "
+	              "to_char(date_to, 'DD.MM.YYYY') FROM deviations WHERE tenant_id = $1 AND "
+	              "employee_id = $2 AND whole_day AND code <> 26 AND date_from <= $5::date AND "
+	              "date_to >= $4::date ORDER BY date_from LIMIT 1)",
+	              requests_tenant(ctx), ctx_i64(ctx, r->employee), ctx_i64(ctx, r->id),
+	              r->date_from, r->date_to);
 	if (res == NULL)
 		return -1;
-	if (PQntuples(res)) {
-		const struct request_type *o = requests_type_find(PQgetvalue(res, 0, 1));
+	if (PQntuples(res) == 0)
+		return 0;
+	if (strcmp(PQgetvalue(res, 0, 0), "r") == 0) {
+		const struct request_type *o = requests_type_find(PQgetvalue(res, 0, 2));
 		return ctx_fail(ctx, PROTO_ERR_conflict,
 		                "Период пересекается с заявкой № %s (%s с %s по %s)",
-		                PQgetvalue(res, 0, 0), o ? o->title : "", PQgetvalue(res, 0, 2),
-		                PQgetvalue(res, 0, 3));
+		                PQgetvalue(res, 0, 1), o ? o->title : "", PQgetvalue(res, 0, 3),
+		                PQgetvalue(res, 0, 4));
 	}
-	res =
-	    ctx_sql(ctx,
-	            "SELECT code, to_char(date_from, 'DD.MM.YYYY'), to_char(date_to, 'DD.MM.YYYY') "
-	            "FROM deviations WHERE tenant_id = $1 AND employee_id = $2 AND whole_day AND "
-	            "code <> 26 AND date_from <= $4::date AND date_to >= $3::date ORDER BY "
-	            "date_from LIMIT 1",
-	            requests_tenant(ctx), ctx_i64(ctx, r->employee), r->date_from, r->date_to);
-	if (res == NULL)
-		return -1;
-	if (PQntuples(res)) {
-		const struct t13_code *c = t13_get(atoi(PQgetvalue(res, 0, 0)));
-		return ctx_fail(ctx, PROTO_ERR_conflict,
-		                "Период пересекается с документом «%s (%s)» с %s по %s",
-		                worktime_document_title(c ? c->number : 0), c ? c->letter : "?",
-		                PQgetvalue(res, 0, 1), PQgetvalue(res, 0, 2));
-	}
-	return 0;
+	const struct t13_code *c = t13_get(atoi(PQgetvalue(res, 0, 1)));
+	return ctx_fail(ctx, PROTO_ERR_conflict,
+	                "Период пересекается с документом «%s (%s)» с %s по %s",
+	                worktime_document_title(c ? c->number : 0), c ? c->letter : "?",
+	                PQgetvalue(res, 0, 3), PQgetvalue(res, 0, 4));
 }
 
 /* Submits a loaded draft: the chain, the overlap check, the first task. */
@@ -805,14 +859,17 @@ static int requests_submit_loaded(struct ctx *ctx, struct request *r)
 	for (int i = 0; i < n; i++)
 		list = arena_printf(ctx->arena, "%s%s%s", list, i ? "," : "", steps[i]);
 	list = arena_printf(ctx->arena, "%s}", list);
-	if (ctx_sql(
-	        ctx,
-	        "UPDATE requests SET chain = $3, step = 0, approved = false WHERE tenant_id = $1 "
-	        "AND id = $2",
-	        requests_tenant(ctx), ctx_i64(ctx, r->id), list) == NULL ||
+	if (ctx_sql(ctx,
+	            "UPDATE requests SET chain = $3, step = 0, approved = false WHERE tenant_id = $1 "
+	            "AND id = $2",
+	            requests_tenant(ctx), ctx_i64(ctx, r->id), list) == NULL ||
 	    requests_event(ctx, r->id, 0, "submitted", NULL, NULL) < 0)
 		return -1;
-	return requests_route(ctx, r->id);
+	r->chain = steps;
+	r->nchain = n;
+	r->step = 0;
+	r->approved = 0;
+	return requests_route_loaded(ctx, r);
 }
 
 /* ---- JSON ---- */
@@ -998,9 +1055,9 @@ static int requests_detail(struct ctx *ctx, int64_t id, json_object *o)
 	return 0;
 }
 
-/* The request as the answer's "request" (with its detail), and its id and
- * state at the top. */
-static int requests_answer(struct ctx *ctx, int64_t id)
+/* The request as the answer's "request" (with its history, tasks and
+ * files when detail is set), and its id and state at the top. */
+static int requests_answer(struct ctx *ctx, int64_t id, int detail)
 {
 	PGresult *res = ctx_sql(
 	    ctx, "SELECT " REQUESTS_COLUMNS REQUESTS_FROM "WHERE r.tenant_id = $1 AND r.id = $3",
@@ -1015,7 +1072,7 @@ static int requests_answer(struct ctx *ctx, int64_t id)
 	json_object_object_add(ctx_result(ctx), "request", o);
 	jsonx_set_int(ctx_result(ctx), "id", id);
 	jsonx_set_str(ctx_result(ctx), "state", PQgetvalue(res, 0, 2));
-	return requests_detail(ctx, id, o);
+	return detail ? requests_detail(ctx, id, o) : 0;
 }
 
 /* ---- operations: the employee's requests ---- */
@@ -1050,7 +1107,7 @@ static int requests_create(struct ctx *ctx)
 	if (!draft && (requests_load(ctx, r.id, &r) < 0 || requests_submit_loaded(ctx, &r) < 0))
 		return -1;
 	ctx->status = 201;
-	return requests_answer(ctx, r.id);
+	return requests_answer(ctx, r.id, 0);
 }
 
 /* POST /api/requests/{id}/submit */
@@ -1064,7 +1121,7 @@ static int requests_submit(struct ctx *ctx)
 		return requests_refuse(ctx, &r, "отправить");
 	if (requests_submit_loaded(ctx, &r) < 0)
 		return -1;
-	return requests_answer(ctx, r.id);
+	return requests_answer(ctx, r.id, 0);
 }
 
 /* POST /api/requests/{id}/cancel {"comment"?} */
@@ -1086,13 +1143,13 @@ static int requests_cancel(struct ctx *ctx)
 	    requests_set_state(ctx, &r, "cancelled", NULL) < 0 ||
 	    requests_event(ctx, r.id, 0, "cancelled", comment, NULL) < 0)
 		return -1;
-	return requests_answer(ctx, r.id);
+	return requests_answer(ctx, r.id, 0);
 }
 
 /* GET /api/requests/{id} */
 static int requests_get(struct ctx *ctx)
 {
-	return requests_answer(ctx, ctx->object_id);
+	return requests_answer(ctx, ctx->object_id, 1);
 }
 
 /* GET /api/requests?state=&type=&limit=&offset= : the caller's own */
@@ -1270,7 +1327,7 @@ static int requests_task_for(struct ctx *ctx, const char *step, const char *verb
 static int requests_task_answer(struct ctx *ctx, int64_t task, int64_t request)
 {
 	jsonx_set_int(ctx_result(ctx), "task_id", task);
-	return requests_answer(ctx, request);
+	return requests_answer(ctx, request, 0);
 }
 
 /* POST /api/tasks/{id}/approve {"comment"?} */
@@ -1292,7 +1349,7 @@ static int requests_task_approve(struct ctx *ctx)
 	        "UPDATE requests SET approved = true, step = $3 WHERE tenant_id = $1 AND id = $2",
 	        requests_tenant(ctx), ctx_i64(ctx, r.id), ctx_i64(ctx, r.step)) == NULL ||
 	    requests_event(ctx, r.id, t.id, "approved", comment, NULL) < 0 ||
-	    requests_route(ctx, r.id) < 0)
+	    requests_route_loaded(ctx, &r) < 0)
 		return -1;
 	return requests_task_answer(ctx, t.id, r.id);
 }
@@ -1388,10 +1445,10 @@ static int requests_task_complete(struct ctx *ctx)
 /* GET /api/tasks?state=open|done|forwarded|rejected|cancelled|all */
 static int requests_task_list(struct ctx *ctx)
 {
-	const char *state = jsonx_get_str(ctx->args, "state");
+	const char *state = jsonx_get_str(ctx->args, "state"), *states;
 	json_object *items = json_object_new_array();
 	int64_t limit, offset;
-	PGresult *res;
+	PGresult *res, *total;
 
 	json_object_object_add(ctx_result(ctx), "items", items);
 	if (ctx_arg_int(ctx, "limit", 1, REQUESTS_PAGE_MAX, 100, &limit) < 0 ||
@@ -1399,21 +1456,31 @@ static int requests_task_list(struct ctx *ctx)
 		return -1;
 	if (state == NULL)
 		state = "open";
+	states = strcmp(state, "all") == 0 ? "{open,done,forwarded,rejected,cancelled}"
+	                                   : arena_printf(ctx->arena, "{%s}", state);
+	/* the page of the person's tasks by their index, then the requests and
+	 * people of that page only, by their keys */
 	res = ctx_sql(
 	    ctx,
+	    "WITH t AS (SELECT * FROM request_tasks WHERE tenant_id = $1 AND assignee_id = $2 AND "
+	    "state = ANY ($4::text[]) ORDER BY id DESC LIMIT $5 OFFSET $6) "
 	    "SELECT t.id, t.request_id, r.type, t.step, t.state, r.employee_id, "
 	    "e.full_name, r.state, to_char(r.date_from, 'YYYY-MM-DD'), to_char(r.date_to, "
 	    "'YYYY-MM-DD'), to_char(t.created_at AT TIME ZONE $3, 'DD.MM.YYYY HH24:MI'), "
 	    "to_char(t.due_at AT TIME ZONE $3, 'DD.MM.YYYY HH24:MI'), t.due_at < " ROUTING_NOW_SQL
-	    ", t.on_behalf_of, coalesce(b.full_name, ''), count(*) OVER () "
-	    "FROM request_tasks t JOIN requests r ON r.tenant_id = t.tenant_id AND r.id = "
-	    "t.request_id JOIN employees e ON e.tenant_id = r.tenant_id AND e.id = "
-	    "r.employee_id LEFT JOIN employees b ON b.tenant_id = t.tenant_id AND b.id = "
-	    "t.on_behalf_of WHERE t.tenant_id = $1 AND t.assignee_id = $2 AND ($4 = 'all' "
-	    "OR t.state = $4) ORDER BY t.id DESC LIMIT $5 OFFSET $6",
-	    requests_tenant(ctx), ctx_i64(ctx, ctx->employee_id), org_time_zone(ctx), state,
+	    ", t.on_behalf_of, (SELECT b.full_name FROM employees b WHERE b.tenant_id = t.tenant_id "
+	    "AND b.id = t.on_behalf_of) FROM t JOIN LATERAL (SELECT * FROM requests x WHERE "
+	    "x.tenant_id = t.tenant_id AND x.id = t.request_id) r ON true JOIN LATERAL (SELECT "
+	    "y.full_name FROM employees y WHERE y.tenant_id = r.tenant_id AND y.id = r.employee_id) "
+	    "e ON true ORDER BY t.id DESC",
+	    requests_tenant(ctx), ctx_i64(ctx, ctx->employee_id), org_time_zone(ctx), states,
 	    ctx_i64(ctx, limit), ctx_i64(ctx, offset));
-	if (res == NULL)
+	total = res ? ctx_sql(ctx,
+	                      "SELECT count(*) FROM request_tasks WHERE tenant_id = $1 AND "
+	                      "assignee_id = $2 AND state = ANY ($3::text[])",
+	                      requests_tenant(ctx), ctx_i64(ctx, ctx->employee_id), states)
+	            : NULL;
+	if (total == NULL)
 		return -1;
 	for (int i = 0; i < PQntuples(res); i++) {
 		json_object *o = json_object_new_object();
@@ -1444,7 +1511,7 @@ static int requests_task_list(struct ctx *ctx)
 			    requests_person(atoll(PQgetvalue(res, i, 13)), PQgetvalue(res, i, 14)));
 		json_object_array_add(items, o);
 	}
-	jsonx_set_int(ctx_result(ctx), "total", PQntuples(res) ? atoll(PQgetvalue(res, 0, 15)) : 0);
+	jsonx_set_int(ctx_result(ctx), "total", atoll(PQgetvalue(total, 0, 0)));
 	return 0;
 }
 

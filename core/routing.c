@@ -132,22 +132,14 @@ static int routing_default_performer(struct ctx *ctx, int64_t *who)
 	return 0;
 }
 
-/* 1 when the employee is away today (a substitution covers the day, or a
- * whole-day absence of theirs), 0 if not, -1 on failure. */
-static int routing_away(struct ctx *ctx, int64_t employee, const char *today)
-{
-	PGresult *res = ctx_sql(
-	    ctx,
-	    "SELECT EXISTS (SELECT 1 FROM substitutes WHERE tenant_id = $1 AND employee_id = $2 "
-	    "AND $3::date BETWEEN date_from AND date_to) OR EXISTS (SELECT 1 FROM deviations "
-	    "WHERE tenant_id = $1 AND employee_id = $2 AND whole_day AND code <> 26 AND "
-	    "$3::date BETWEEN date_from AND date_to)",
-	    routing_tenant(ctx), ctx_i64(ctx, employee), today);
-
-	if (res == NULL)
-		return -1;
-	return strcmp(PQgetvalue(res, 0, 0), "t") == 0;
-}
+/* SQL: whether employee e (a parameter reference) of tenant t is away
+ * today: a substitution of theirs covers the day, or a whole-day absence of
+ * theirs in the timesheet does. */
+#define ROUTING_AWAY_SQL(t, e)                                                                     \
+	"(EXISTS (SELECT 1 FROM substitutes s WHERE s.tenant_id = " t " AND s.employee_id = " e  \
+	" AND " ROUTING_TODAY_SQL " BETWEEN s.date_from AND s.date_to) OR EXISTS (SELECT 1 FROM "  \
+	"deviations d WHERE d.tenant_id = " t " AND d.employee_id = " e " AND d.whole_day AND "    \
+	"d.code <> 26 AND " ROUTING_TODAY_SQL " BETWEEN d.date_from AND d.date_to))"
 
 static const char *routing_today(struct ctx *ctx)
 {
@@ -158,63 +150,62 @@ static const char *routing_today(struct ctx *ctx)
 
 int routing_substitute(struct ctx *ctx, int64_t employee, int64_t *sub)
 {
-	const char *today = routing_today(ctx);
-	PGresult *res;
-	int r;
+	/* away today: the substitution covering today, else the one named last */
+	PGresult *res = ctx_sql(ctx,
+	                        "SELECT CASE WHEN " ROUTING_AWAY_SQL("$1", "$2") " THEN (SELECT "
+	                        "substitute_id FROM substitutes WHERE tenant_id = $1 AND employee_id "
+	                        "= $2 ORDER BY (" ROUTING_TODAY_SQL " BETWEEN date_from AND date_to) "
+	                        "DESC, id DESC LIMIT 1) END",
+	                        routing_tenant(ctx), ctx_i64(ctx, employee));
 
 	*sub = 0;
-	if (today == NULL)
-		return -1;
-	if ((r = routing_away(ctx, employee, today)) <= 0)
-		return r;
-	/* the substitution covering today, else the one named last */
-	res =
-	    ctx_sql(ctx,
-	            "SELECT substitute_id FROM substitutes WHERE tenant_id = $1 AND employee_id = "
-	            "$2 ORDER BY ($3::date BETWEEN date_from AND date_to) DESC, id DESC LIMIT 1",
-	            routing_tenant(ctx), ctx_i64(ctx, employee), today);
 	if (res == NULL)
 		return -1;
-	if (PQntuples(res))
+	if (!PQgetisnull(res, 0, 0))
 		*sub = atoll(PQgetvalue(res, 0, 0));
 	return 0;
 }
 
-/* The performer of a role for a request of `employee`: present ones with
- * the fewest open tasks first, never the employee while another can take
- * it. *who 0 when the role has no performer. */
+/* The performer of a role for a request of `employee`, in turn: present
+ * ones first, then not the employee while another can take it, then the
+ * one who got a task of the role longest ago (then the administrator's
+ * order); everyone away: the first of them, whose substitute takes it. The
+ * chosen one's turn is taken (assigned_at) under a row lock that concurrent
+ * requests skip, so they go to the next performers. *who 0 when the role
+ * has no performer. */
 static int routing_performer(struct ctx *ctx, const char *role, int64_t employee, int64_t *who)
 {
-	const char *today = routing_today(ctx);
-	int64_t first_present = 0;
+	static const char order[] = " ORDER BY " ROUTING_AWAY_SQL("$1", "p.employee_id") ", "
+	                            "(p.employee_id = $3), p.assigned_at NULLS FIRST, p.position, "
+	                            "p.employee_id LIMIT 1";
 	PGresult *res;
-	int r;
 
 	*who = 0;
-	if (today == NULL)
-		return -1;
-	res =
-	    ctx_sql(ctx,
-	            "SELECT p.employee_id FROM routing_performers p WHERE p.tenant_id = $1 AND "
-	            "p.role = $2 ORDER BY (p.employee_id = $3), (SELECT count(*) FROM "
-	            "request_tasks t WHERE t.tenant_id = $1 AND t.assignee_id = p.employee_id AND "
-	            "t.state = 'open'), p.position, p.employee_id",
-	            routing_tenant(ctx), role, ctx_i64(ctx, employee));
+	res = ctx_query(ctx,
+	                arena_printf(ctx->arena,
+	                             "WITH p AS (SELECT p.employee_id FROM routing_performers p WHERE "
+	                             "p.tenant_id = $1 AND p.role = $2%s FOR UPDATE SKIP LOCKED) "
+	                             "UPDATE routing_performers x SET assigned_at = " ROUTING_NOW_SQL
+	                             " FROM p WHERE x.tenant_id = $1 AND x.role = $2 AND "
+	                             "x.employee_id = p.employee_id RETURNING x.employee_id",
+	                             order),
+	                3,
+	                (const char *const[]){routing_tenant(ctx), role, ctx_i64(ctx, employee)});
+	if (res && PQntuples(res) == 0)
+		/* every performer is being given a task right now: the first in
+		 * turn, without taking the turn */
+		res = ctx_query(ctx,
+		                arena_printf(ctx->arena,
+		                             "SELECT p.employee_id FROM routing_performers p WHERE "
+		                             "p.tenant_id = $1 AND p.role = $2%s",
+		                             order),
+		                3,
+		                (const char *const[]){routing_tenant(ctx), role,
+		                                      ctx_i64(ctx, employee)});
 	if (res == NULL)
 		return -1;
-	for (int i = 0; i < PQntuples(res); i++) {
-		int64_t p = atoll(PQgetvalue(res, i, 0));
-		if ((r = routing_away(ctx, p, today)) < 0)
-			return -1;
-		if (r == 0) {
-			first_present = p;
-			break;
-		}
-	}
-	if (first_present)
-		*who = first_present;
-	else if (PQntuples(res))
-		*who = atoll(PQgetvalue(res, 0, 0)); /* everyone away: their substitute */
+	if (PQntuples(res))
+		*who = atoll(PQgetvalue(res, 0, 0));
 	return 0;
 }
 
@@ -255,21 +246,6 @@ int routing_step_assignee(struct ctx *ctx, const char *step, int64_t employee, i
 
 /* ---- deadlines ---- */
 
-static int routing_deadline_days(struct ctx *ctx, const char *type, int *days)
-{
-	PGresult *res = ctx_sql(ctx,
-	                        "SELECT deadline_days FROM routing_types WHERE tenant_id = $1 AND "
-	                        "type = $2 AND deadline_days IS NOT NULL",
-	                        routing_tenant(ctx), type);
-
-	*days = 0;
-	if (res == NULL)
-		return -1;
-	if (PQntuples(res))
-		*days = atoi(PQgetvalue(res, 0, 0));
-	return 0;
-}
-
 /* 1 when date is a working day of the calendar (a year it lacks: Monday
  * to Friday). */
 static int routing_working_day(const struct calendar *cal, int date)
@@ -281,17 +257,15 @@ static int routing_working_day(const struct calendar *cal, int date)
 	return CALENDAR_KIND(day) == CALENDAR_WORK;
 }
 
-int routing_deadline(struct ctx *ctx, const char *type, const char **due_at, const char **remind_at)
+int routing_deadline(struct ctx *ctx, int days, const char **due_at, const char **remind_at)
 {
 	struct calendar *cal;
-	int days, today, d;
+	int today, d;
 	PGresult *res;
 
 	*due_at = NULL;
 	*remind_at = NULL;
-	if (routing_deadline_days(ctx, type, &days) < 0)
-		return -1;
-	if (days == 0)
+	if (days <= 0)
 		return 0;
 	if ((today = org_today(ctx)) == DATE_NONE || (cal = calendars_load(ctx, 0)) == NULL)
 		return -1;
@@ -349,24 +323,17 @@ static int routing_escalation_target(struct ctx *ctx, const char *step, int64_t 
 /* Moves the away people's open tasks to their substitutes. */
 static int routing_move_to_substitutes(struct ctx *ctx, int64_t only_employee, int *done)
 {
-	const char *today = routing_today(ctx);
-	PGresult *res;
 	int64_t last = 0, sub = 0;
-
-	if (today == NULL)
-		return -1;
 	/* the open tasks of people away today who have a substitute */
-	res =
-	    ctx_sql(ctx,
-	            "SELECT t.id, t.assignee_id FROM request_tasks t WHERE t.tenant_id = $1 AND "
-	            "t.state = 'open' AND ($2::bigint IS NULL OR t.assignee_id = $2) AND EXISTS "
-	            "(SELECT 1 FROM substitutes s WHERE s.tenant_id = $1 AND s.employee_id = "
-	            "t.assignee_id) AND (EXISTS (SELECT 1 FROM substitutes s WHERE s.tenant_id = "
-	            "$1 AND s.employee_id = t.assignee_id AND $3::date BETWEEN s.date_from AND "
-	            "s.date_to) OR EXISTS (SELECT 1 FROM deviations d WHERE d.tenant_id = $1 AND "
-	            "d.employee_id = t.assignee_id AND d.whole_day AND d.code <> 26 AND $3::date "
-	            "BETWEEN d.date_from AND d.date_to)) ORDER BY t.assignee_id, t.id",
-	            routing_tenant(ctx), only_employee ? ctx_i64(ctx, only_employee) : NULL, today);
+	PGresult *res = ctx_sql(ctx,
+	                        "SELECT t.id, t.assignee_id FROM request_tasks t WHERE t.tenant_id = "
+	                        "$1 AND t.state = 'open' AND ($2::bigint IS NULL OR t.assignee_id = "
+	                        "$2) AND EXISTS (SELECT 1 FROM substitutes x WHERE x.tenant_id = $1 "
+	                        "AND x.employee_id = t.assignee_id) AND " ROUTING_AWAY_SQL(
+	                            "$1", "t.assignee_id") " ORDER BY t.assignee_id, t.id",
+	                        routing_tenant(ctx),
+	                        only_employee ? ctx_i64(ctx, only_employee) : NULL);
+
 	if (res == NULL)
 		return -1;
 	for (int i = 0; i < PQntuples(res); i++) {

@@ -11,10 +11,10 @@
  * (business_trip, question) goes to the coordinator; a role with no
  * performer to the coordinator; with no coordinator either, to the
  * administrator who connected the service (seed 000: "По умолчанию все
- * заявки приходят на пользователя, подключавшего сервис"). Of several
- * performers of a role a new task goes to the one present with the fewest
- * open tasks (then in the administrator's order); nobody gets a task of
- * their own request while someone else can take it.
+ * заявки приходят на пользователя, подключавшего сервис"). The performers of
+ * a role take new tasks in turn (the one present who got one longest ago,
+ * then in the administrator's order); nobody gets a task of their own
+ * request while someone else can take it.
  *
  * Chains: each request type has a chain of steps, each a task in turn:
  * "manager" (the employee's manager by the staff's rule, staff.h: the
@@ -81,6 +81,8 @@ const struct routing_role *routing_role_find(const char *name);
 /* SQL of "now" for the service: the real clock, or the tests' debug clock
  * when a test fixed one. */
 #define ROUTING_NOW_SQL "now()"
+/* SQL of today's date in the organization's time zone. */
+#define ROUTING_TODAY_SQL "(" ROUTING_NOW_SQL " AT TIME ZONE 'Europe/Moscow')::date"
 
 /* The chain of steps for a request type (the configured one or the
  * default), in arena memory: *steps[0..*n). 0 or -1. */
@@ -100,10 +102,16 @@ int routing_step_assignee(struct ctx *ctx, const char *step, int64_t employee, i
  * or no substitute). 0 or -1. */
 int routing_substitute(struct ctx *ctx, int64_t employee, int64_t *sub);
 
-/* The deadline of a new task of the type: *due_at and *remind_at as
- * timestamptz texts (NULL: the type has no deadline). 0 or -1. */
-int routing_deadline(struct ctx *ctx, const char *type, const char **due_at,
-                     const char **remind_at);
+/* The deadline of a task given today with a type's deadline of `days`
+ * working days: *due_at and *remind_at as timestamptz texts (NULL for days
+ * 0: no deadline). 0 or -1. */
+int routing_deadline(struct ctx *ctx, int days, const char **due_at, const char **remind_at);
+
+/* SQL of the deadline in working days of request type t of tenant tn
+ * (parameter references or columns); 0 without one. */
+#define ROUTING_DEADLINE_DAYS_SQL(tn, t)                                                           \
+	"coalesce((SELECT deadline_days FROM routing_types WHERE tenant_id = " tn " AND type = " t \
+	"), 0)"
 
 /* One pass of reminders and escalations over the transaction's tenant
  * (ctx_use_tenant). *done: tasks reminded or moved. 0 or -1. */

@@ -8,7 +8,8 @@
 -- ------------------------------------------------------------- routing
 
 -- The performers of each routing role (seed 000: "Роли и исполнители
--- задач"); position keeps the administrator's order. A role without
+-- задач"); position keeps the administrator's order; assigned_at: when the
+-- performer last got a task of the role (new tasks go round). A role without
 -- performers sends its requests to the coordinator, and without a
 -- coordinator to the administrator who connected the service.
 CREATE TABLE routing_performers (
@@ -19,6 +20,7 @@ CREATE TABLE routing_performers (
                                        'certificate_employment')),
     employee_id bigint NOT NULL,
     position smallint NOT NULL DEFAULT 0,
+    assigned_at timestamptz,
     PRIMARY KEY (tenant_id, role, employee_id),
     FOREIGN KEY (tenant_id, employee_id) REFERENCES employees (tenant_id, id)
 );

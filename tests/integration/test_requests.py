@@ -164,7 +164,7 @@ class Requests(unittest.TestCase):
         js = self.file("E4", {"type": "vacation", "date_from": "2026-12-21", "date_to": "2026-12-22"})
         rid = js["id"]
         self.assertEqual(js["state"], "submitted")
-        req = js["request"]
+        req = self.get("E4", rid)
         self.assertEqual(self.actions(req), ["created", "submitted", "approval_skipped", "assigned"])
         self.assertIn("пропущено", req["history"][2]["comment"])
         self.act("P", self.task("P", rid, "execution"), "complete")

@@ -1026,15 +1026,16 @@ fail:
 	return -1;
 }
 
-/* POST /admin/routing/performers {role, employee_id | employee} */
+/* POST /admin/routing/performers {role, performer_id | performer} */
 static int routing_performer_add(struct ctx *ctx)
 {
 	const char *role = jsonx_get_str(ctx->args, "role");
 	int64_t employee = 0;
 
-	if (worktime_arg_employee(ctx, "employee_id", "employee", 1, &employee) < 0 || role == NULL ||
+	if (worktime_arg_employee(ctx, "performer_id", "performer", 1, &employee) < 0 ||
+	    role == NULL ||
 	    routing_employee_item(ctx, arena_own(ctx->arena, json_object_new_int64(employee)),
-	                          "employee") == 0)
+	                          "performer") == 0)
 		return -1;
 	if (ctx_sql(ctx,
 	            "INSERT INTO routing_performers (tenant_id, role, employee_id, position) VALUES "
@@ -1069,10 +1070,11 @@ static int routing_performer_remove(struct ctx *ctx)
 	return routing_get(ctx);
 }
 
-/* POST /admin/routing/chains {type, chain: "manager, role:vacation" | ""} */
+/* POST /admin/routing/chains {chain_type, chain: "manager, role:vacation" | ""} */
 static int routing_chain_set(struct ctx *ctx)
 {
-	const char *type = jsonx_get_str(ctx->args, "type"), *text = jsonx_get_str(ctx->args, "chain");
+	const char *type = jsonx_get_str(ctx->args, "chain_type");
+	const char *text = jsonx_get_str(ctx->args, "chain");
 	json_object *body = json_object_new_object(), *list = NULL, *saved = ctx->args;
 	char *copy, *save = NULL, *tok;
 	int rc;
@@ -1104,10 +1106,10 @@ static int routing_chain_set(struct ctx *ctx)
 	return rc;
 }
 
-/* POST /admin/routing/deadlines {type, days: "3" | ""} */
+/* POST /admin/routing/deadlines {deadline_type, days: "3" | ""} */
 static int routing_deadline_set(struct ctx *ctx)
 {
-	const char *type = jsonx_get_str(ctx->args, "type");
+	const char *type = jsonx_get_str(ctx->args, "deadline_type");
 	json_object *body = json_object_new_object(), *saved = ctx->args, *v = NULL;
 	int64_t days = 0;
 	int rc;
@@ -1131,14 +1133,25 @@ static int routing_deadline_set(struct ctx *ctx)
  * the tests' clock). */
 static int routing_debug_deadlines(struct ctx *ctx)
 {
+	const char *now = jsonx_get_str(ctx->args, "now");
 	int done = 0;
 
+	if (now && ctx_sql(ctx, "SELECT set_config('app.now', $1::timestamptz::text, true)", now) ==
+	               NULL)
+		return -1;
+	/* the job acts, not the administrator who asked for it: the history and
+	 * the audit log say "the service" */
+	ctx->system = 1;
 	if (routing_deadlines_run(ctx, &done) < 0)
 		return -1;
 	jsonx_set_int(ctx_result(ctx), "tasks", done);
 	return 0;
 }
 
+static const struct op_arg routing_debug_args[] = {
+    {"now", ARG_STR, 0, .max = 40, .hint = "Момент ISO 8601: 2026-12-01T09:00:00Z"},
+    ARG_END,
+};
 static const struct op_arg routing_put_args[] = {
     {"roles", ARG_OBJECT, ARG_REQUIRED, .example = "{\"coordinator\": []}",
      .hint = "Ожидается объект {\"роль\": [номера сотрудников]}"},
@@ -1179,15 +1192,15 @@ static const char *const routing_type_names[] = {
 		"role", ARG_ENUM, ARG_REQUIRED, .values = routing_role_names,                      \
 		.example = "\"coordinator\"", .hint = "Выберите роль из списка"                   \
 	}
-#define ROUTING_TYPE_ARG                                                                           \
+#define ROUTING_TYPE_ARG(name_)                                                                     \
 	{                                                                                          \
-		"type", ARG_ENUM, ARG_REQUIRED, .values = routing_type_names,                      \
+		name_, ARG_ENUM, ARG_REQUIRED, .values = routing_type_names,                       \
 		.example = "\"question\"", .hint = "Выберите вид заявки из списка"                \
 	}
 static const struct op_arg routing_performer_args[] = {
     ROUTING_ROLE_ARG,
-    {"employee_id", ARG_INT, 0, .min = 1, .max = INT64_MAX},
-    {"employee", ARG_STR, 0, .max = 400},
+    {"performer_id", ARG_INT, 0, .min = 1, .max = INT64_MAX},
+    {"performer", ARG_STR, 0, .max = 400},
     ARG_END,
 };
 static const struct op_arg routing_performer_remove_args[] = {
@@ -1196,12 +1209,12 @@ static const struct op_arg routing_performer_remove_args[] = {
     ARG_END,
 };
 static const struct op_arg routing_chain_set_args[] = {
-    ROUTING_TYPE_ARG,
+    ROUTING_TYPE_ARG("chain_type"),
     {"chain", ARG_STR, ARG_EMPTY, .max = 500},
     ARG_END,
 };
 static const struct op_arg routing_deadline_set_args[] = {
-    ROUTING_TYPE_ARG,
+    ROUTING_TYPE_ARG("deadline_type"),
     {"days", ARG_INT, 0, .min = 1, .max = ROUTING_MAX_DAYS,
      .hint = "Срок — число рабочих дней от 1 до 250; пусто — без срока"},
     ARG_END,
@@ -1232,6 +1245,7 @@ const struct op routing_ops[] = {
      routing_performer_remove_args},
     {"routing.chain_set", OP_ADMIN, routing_chain_set, OP_WRITE, routing_chain_set_args},
     {"routing.deadline_set", OP_ADMIN, routing_deadline_set, OP_WRITE, routing_deadline_set_args},
-    {"debug.routing_deadlines", OP_ADMIN, routing_debug_deadlines, OP_WRITE | OP_DEBUG, args_none},
+    {"debug.routing_deadlines", OP_ADMIN, routing_debug_deadlines, OP_WRITE | OP_DEBUG,
+     routing_debug_args},
     {NULL, 0, NULL, 0, NULL},
 };

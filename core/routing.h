@@ -46,7 +46,8 @@
  * the next head up. The new task gets a deadline of its own. With nobody
  * to go to, the task stays and is marked so it is not tried again.
  * The job (routing.deadlines) runs every minute; debug.routing_deadlines
- * runs it at once for the host's tenant on the tests' clock.
+ * {"now"?: ISO 8601 moment} runs it at once for the host's tenant, at that
+ * moment (debug_ops only: how the tests move time).
  *
  * API (administrators):
  *   GET  /api/admin/routing -> {"roles": {"<role>": [employee ids]}, "details": [...],
@@ -78,9 +79,11 @@ extern const struct routing_role routing_roles[];
 /* The role of name, or NULL. */
 const struct routing_role *routing_role_find(const char *name);
 
-/* SQL of "now" for the service: the real clock, or the tests' debug clock
- * when a test fixed one. */
-#define ROUTING_NOW_SQL "now()"
+/* SQL of "now" for the service: the real clock, or the transaction's
+ * app.now when a test fixed one (debug operations only: debug.routing_deadlines
+ * {"now"} runs the deadlines job at a moment of its choosing). */
+#define ROUTING_NOW_SQL                                                                            \
+	"coalesce(nullif(current_setting('app.now', true), '')::timestamptz, now())"
 /* SQL of today's date in the organization's time zone. */
 #define ROUTING_TODAY_SQL "(" ROUTING_NOW_SQL " AT TIME ZONE 'Europe/Moscow')::date"
 

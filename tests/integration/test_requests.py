@@ -315,6 +315,69 @@ class Requests(unittest.TestCase):
         finally:
             o.admin.delete("/api/admin/deviations/%d" % dev)
 
+    def moment(self, task, column, shift):
+        return self.s.psql("SELECT to_char((%s + interval '%s') AT TIME ZONE 'UTC', "
+                           "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM request_tasks WHERE id = %d"
+                           % (column, shift, task))
+
+    def deadlines(self, now):
+        r = self.o.admin.post("/api/debug/routing-deadlines", {"now": now})
+        self.assertEqual(r.status, 200, r)
+        return r.json()["tasks"]
+
+    def test_an_escalation_past_the_deadline(self):
+        o, s = self.o, self.s
+        r = o.admin.put("/api/admin/routing/deadlines", {"certificate_vacation_balance": {"days": 2}})
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.json()["certificate_vacation_balance"], {"days": 2})
+        try:
+            r = o.admin.put("/api/admin/routing/chains", {"certificate_vacation_balance": [
+                "manager", "role:certificate_vacation_balance"]})
+            self.assertEqual(r.status, 200, r)
+            rid = self.file("E1", {"type": "certificate_vacation_balance"})["id"]
+            t = self.task("M", rid, "approval")
+            item = [i for i in o.tasks("M") if i["id"] == t][0]
+            self.assertTrue(item["due_ru"])
+            self.assertFalse(item["overdue"])
+            # the deadline: the end of the second working day after today, in
+            # the organization's zone (weekends and holidays skipped)
+            due = s.psql("SELECT (due_at AT TIME ZONE 'Europe/Moscow')::text FROM request_tasks WHERE id = %d" % t)
+            self.assertTrue(due.endswith("00:00:00"), due)
+            days = int(s.psql(
+                "SELECT count(*) FROM generate_series((now() AT TIME ZONE 'Europe/Moscow')::date + 1, "
+                "(SELECT (due_at AT TIME ZONE 'Europe/Moscow')::date - 1 FROM request_tasks WHERE id = %d), "
+                "interval '1 day') d WHERE extract(isodow FROM d) < 6" % t))
+            self.assertGreaterEqual(days, 2)
+            # before half the time: nothing; at half: a reminder, once
+            self.assertEqual(self.deadlines(self.moment(t, "remind_at", "-1 minute")), 0)
+            self.assertEqual(self.deadlines(self.moment(t, "remind_at", "1 minute")), 1)
+            self.assertEqual(self.deadlines(self.moment(t, "remind_at", "2 minutes")), 0)
+            self.assertEqual(self.count("SELECT count(*) FROM notifications WHERE employee_id = %d AND kind = "
+                                        "'task_reminder' AND task_id = %d" % (o.id["M"], t)), 1)
+            # past the deadline: to the next head up (the organization's head)
+            self.assertEqual(self.deadlines(self.moment(t, "due_at", "1 hour")), 1)
+            self.assertIsNone(o.task("M", rid, "approval"))
+            t2 = self.task("H", rid, "approval")
+            self.assertEqual(self.count("SELECT count(*) FROM notifications WHERE employee_id = %d AND kind = "
+                                        "'task_escalated' AND task_id = %d" % (o.id["M"], t)), 1)
+            req = self.get("E1", rid)
+            esc = [h for h in req["history"] if h["action"] == "escalated"]
+            self.assertEqual(len(esc), 1)
+            self.assertEqual(esc[0]["who"], "Сервис")
+            self.assertIn("Срок истёк", esc[0]["comment"])
+            self.assertEqual(self.count("SELECT count(*) FROM audit_log WHERE action = 'requests.escalated' AND "
+                                        "object_id = '%d'" % rid), 1)
+            # the head approves; the performer's task, overdue, goes to the coordinator
+            self.act("H", t2, "approve")
+            t3 = self.task("P", rid, "execution")
+            self.assertEqual(self.deadlines(self.moment(t3, "due_at", "1 minute")), 2)  # reminded, escalated
+            self.assertIsNone(o.task("P", rid, "execution"))
+            self.act("C", self.task("C", rid, "execution"), "complete", {"comment": "Справка готова"})
+            self.assertEqual(self.get("E1", rid)["state"], "done")
+        finally:
+            o.admin.put("/api/admin/routing/deadlines", {"certificate_vacation_balance": None})
+            o.admin.put("/api/admin/routing/chains", {"certificate_vacation_balance": None})
+
     # ------------------------------------------------------------ effects
 
     def test_a_completion_whose_effect_fails_changes_nothing(self):
@@ -433,7 +496,7 @@ class Requests(unittest.TestCase):
                      "Руководитель сотрудника → Ответственный за заявления на отпуск", "Админова Ольга Игоревна"):
             self.assertIn(text, page.text)
         # a performer by name, then removed
-        r = self.form("/admin/routing/performers", "role=coordinator&employee=%D0%97%D0%B0%D0%B9%D1%86%D0%B5%D0%B2"
+        r = self.form("/admin/routing/performers", "role=coordinator&performer=%D0%97%D0%B0%D0%B9%D1%86%D0%B5%D0%B2"
                       "+%D0%A1%D0%B5%D1%80%D0%B3%D0%B5%D0%B9+%D0%9E%D0%BB%D0%B5%D0%B3%D0%BE%D0%B2%D0%B8%D1%87")
         self.assertEqual(r.status // 100, 3, r)
         self.assertEqual(sorted(o.admin.get("/api/admin/routing").json()["roles"]["coordinator"]),
@@ -442,24 +505,25 @@ class Requests(unittest.TestCase):
         self.assertEqual(r.status // 100, 3, r)
         self.assertEqual(o.admin.get("/api/admin/routing").json()["roles"]["coordinator"], [o.id["C"]])
         # errors at their fields, the values kept
-        r = self.form("/admin/routing/performers", "role=coordinator&employee=Нет+Такого")
+        r = self.form("/admin/routing/performers", "role=coordinator&performer=Нет+Такого")
         self.assertEqual(r.status, 422, r)
-        self.assertIn('id="e-employee"', r.text)
+        self.assertIn('id="e-performer"', r.text)
+        self.assertEqual(r.text.count("не найден"), 1)
         self.assertIn('value="Нет Такого"', r.text)
-        r = self.form("/admin/routing/chains", "type=question&chain=manager%2C+role%3Aboss")
+        r = self.form("/admin/routing/chains", "chain_type=question&chain=manager%2C+role%3Aboss")
         self.assertEqual(r.status, 422, r)
         self.assertIn('id="e-chain"', r.text)
         self.assertIn("manager, role:boss", r.text)
-        r = self.form("/admin/routing/deadlines", "type=question&days=0")
+        r = self.form("/admin/routing/deadlines", "deadline_type=question&days=0")
         self.assertEqual(r.status, 422, r)
         self.assertIn('id="e-days"', r.text)
         # a chain and a deadline saved, then back to the default
-        self.assertEqual(self.form("/admin/routing/chains", "type=question&chain=role%3Acoordinator").status // 100, 3)
-        self.assertEqual(self.form("/admin/routing/deadlines", "type=question&days=3").status // 100, 3)
+        self.assertEqual(self.form("/admin/routing/chains", "chain_type=question&chain=role%3Acoordinator").status // 100, 3)
+        self.assertEqual(self.form("/admin/routing/deadlines", "deadline_type=question&days=3").status // 100, 3)
         self.assertEqual(o.admin.get("/api/admin/routing/deadlines").json()["question"], {"days": 3})
         self.assertIn("3 рабочих дня", o.admin.get("/admin/routing").text)
-        self.assertEqual(self.form("/admin/routing/deadlines", "type=question&days=").status // 100, 3)
-        self.assertEqual(self.form("/admin/routing/chains", "type=question&chain=").status // 100, 3)
+        self.assertEqual(self.form("/admin/routing/deadlines", "deadline_type=question&days=").status // 100, 3)
+        self.assertEqual(self.form("/admin/routing/chains", "chain_type=question&chain=").status // 100, 3)
         self.assertIsNone(o.admin.get("/api/admin/routing/chains").json()["question"])
         self.assertIsNone(o.admin.get("/api/admin/routing/deadlines").json()["question"])
         # not for employees

@@ -219,6 +219,21 @@ static const struct admin_page admin_pages[] = {
 	 PAGE_AUTH, NULL, NULL},
 	{"POST", "/admin/settings", "settings.set", "settings", "/admin/settings",
 	 "Настройки организации", PAGE_AUTH, "settings.get", NULL},
+	/* routing of requests (core/routing.h) */
+	{"GET", "/admin/routing", "routing.page", "routing", NULL, "Адресация заявок", PAGE_AUTH, NULL,
+	 NULL},
+	{"POST", "/admin/routing/performers", "routing.performer_add", "routing", "/admin/routing",
+	 "Адресация заявок", PAGE_AUTH, "routing.page", NULL},
+	{"POST", "/admin/routing/performers/delete", "routing.performer_remove", "routing",
+	 "/admin/routing", "Адресация заявок", PAGE_AUTH, "routing.page", NULL},
+	{"POST", "/admin/routing/chains", "routing.chain_set", "routing", "/admin/routing",
+	 "Адресация заявок", PAGE_AUTH, "routing.page", NULL},
+	{"POST", "/admin/routing/deadlines", "routing.deadline_set", "routing", "/admin/routing",
+	 "Адресация заявок", PAGE_AUTH, "routing.page", NULL},
+	{"POST", "/admin/routing/substitutes", "substitutes.admin_add", "routing", "/admin/routing",
+	 "Адресация заявок", PAGE_AUTH, "routing.page", NULL},
+	{"POST", "/admin/routing/substitutes/{id}/delete", "substitutes.admin_delete", "routing",
+	 "/admin/routing", "Адресация заявок", PAGE_AUTH, "routing.page", NULL},
 	{NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL},
 };
 

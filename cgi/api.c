@@ -128,6 +128,17 @@ static const struct web_route api_routes[] = {
 	{"POST", "/api/admin/api-keys", "api_keys.create", 0, 0},
 	{"DELETE", "/api/admin/api-keys/{id}", "api_keys.delete", 0, 0},
 	{"GET", "/api/admin/exchange-log", "exchange.log_admin", 0, 0},
+	/* routing of requests (core/routing.h) */
+	{"GET", "/api/admin/routing", "routing.get", 0, 0},
+	{"PUT", "/api/admin/routing", "routing.put", 0, 0},
+	{"GET", "/api/admin/routing/chains", "routing.chains_get", 0, 0},
+	{"PUT", "/api/admin/routing/chains", "routing.chains_put", 0, 0},
+	{"GET", "/api/admin/routing/deadlines", "routing.deadlines_get", 0, 0},
+	{"PUT", "/api/admin/routing/deadlines", "routing.deadlines_put", 0, 0},
+	{"GET", "/api/admin/routing/substitutes", "substitutes.admin_list", 0, 0},
+	{"POST", "/api/admin/routing/substitutes", "substitutes.admin_add", 0, 0},
+	{"DELETE", "/api/admin/routing/substitutes/{id}", "substitutes.admin_delete", 0, 0},
+	{"POST", "/api/debug/routing-deadlines", "debug.routing_deadlines", 0, 0},
 	{"POST", "/api/admin/import/employees", "import.employees", EXCHANGE_TIMEOUT_MS,
 	 WEB_ROUTE_UPLOAD},
 	/* the exchange with an accounting system: API keys only, large bodies,
@@ -147,6 +158,8 @@ static const struct web_route api_routes[] = {
 	{"PUT", "/api/exchange/v1/accruals", "exchange.accruals", EXCHANGE_TIMEOUT_MS,
 	 WEB_ROUTE_EXCHANGE},
 	{"GET", "/api/exchange/v1/log", "exchange.log", 0, 0},
+	{"GET", "/api/exchange/v1/requests", "requests.feed", 0, 0},
+	{"POST", "/api/exchange/v1/requests/{id}/state", "requests.push_state", 0, 0},
 	/* publication, cabinets, invitations, the jobs' schedule, settings */
 	{"GET", "/api/admin/publication", "publication.get", 0, 0},
 	{"PUT", "/api/admin/publication", "publication.set", 0, 0},
@@ -167,6 +180,26 @@ static const struct web_route api_routes[] = {
 	{"GET", "/api/payslips", "payslips.list", 0, 0},
 	{"GET", "/api/payslips/{month}", "payslips.get", 0, 0},
 	{"GET", "/api/vacation/balance", "vacation.balance", 0, 0},
+	/* requests, tasks and substitutes (core/requests.h, core/routing.h) */
+	{"POST", "/api/requests", "requests.create", 0, 0},
+	{"GET", "/api/requests", "requests.list", 0, 0},
+	{"GET", "/api/requests/{id}", "requests.get", 0, 0},
+	{"POST", "/api/requests/{id}/submit", "requests.submit", 0, 0},
+	{"POST", "/api/requests/{id}/cancel", "requests.cancel", 0, 0},
+	{"POST", "/api/requests/{id}/files", "requests.file_add", 0,
+	 WEB_ROUTE_UPLOAD | WEB_ROUTE_ATTACHMENT},
+	{"GET", "/api/requests/{request_id}/files/{id}", "requests.file_get", 0, WEB_ROUTE_DOWNLOAD},
+	{"GET", "/api/tasks", "requests.task_list", 0, 0},
+	{"POST", "/api/tasks/{id}/approve", "requests.task_approve", 0, 0},
+	{"POST", "/api/tasks/{id}/reject", "requests.task_reject", 0, 0},
+	{"POST", "/api/tasks/{id}/forward", "requests.task_forward", 0, 0},
+	{"POST", "/api/tasks/{id}/take", "requests.task_take", 0, 0},
+	{"POST", "/api/tasks/{id}/complete", "requests.task_complete", 0, 0},
+	{"GET", "/api/substitutes", "substitutes.list", 0, 0},
+	{"POST", "/api/substitutes", "substitutes.add", 0, 0},
+	{"DELETE", "/api/substitutes/{id}", "substitutes.delete", 0, 0},
+	{"GET", "/api/team", "team.list", 0, 0},
+	{"GET", "/api/team/{id}", "team.get", 0, 0},
 	{NULL, NULL, NULL, 0, 0},
 };
 
@@ -205,8 +238,11 @@ static int api_read_args(struct web_request *req, const struct web_route *route,
 	json_object *body = NULL;
 	const char *why;
 	char err[256];
-	int rc = route->flags & WEB_ROUTE_EXCHANGE ? web_read_body_max(req, web_cfg->exchange_max_body)
-						   : web_read_body(req);
+	int rc = route->flags & WEB_ROUTE_EXCHANGE
+	             ? web_read_body_max(req, web_cfg->exchange_max_body)
+	         : route->flags & WEB_ROUTE_ATTACHMENT
+	             ? web_read_body_max(req, web_cfg->attachments_max_size + (1L << 20))
+	             : web_read_body(req);
 
 	if (rc == 413) {
 		web_send_json_error(req, 413, "payload_too_large",

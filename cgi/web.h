@@ -57,9 +57,11 @@ struct web_request {
 
 enum web_route_flags {
 	WEB_ROUTE_UPLOAD = 1 << 0, /* multipart body: the "file" part goes to the core as a blob */
-	WEB_ROUTE_DOWNLOAD = 1 << 1, /* the answer may be a file */
-	WEB_ROUTE_EXCHANGE = 1 << 2, /* a JSON body up to exchange_max_body, sent to the core
-					unparsed as a blob (the core parses it once) */
+	WEB_ROUTE_DOWNLOAD = 1 << 1,   /* the answer may be a file */
+	WEB_ROUTE_ATTACHMENT = 1 << 3, /* a file attached to a request: a body up to
+	                                  attachments_max_size and 1 MiB of form around it */
+	WEB_ROUTE_EXCHANGE = 1 << 2,   /* a JSON body up to exchange_max_body, sent to the core
+	                                  unparsed as a blob (the core parses it once) */
 };
 
 /* A route: method + path pattern (see http_route_match) -> core operation. */

@@ -4,15 +4,38 @@
 
 #include <string.h>
 
+static const char *audit_actor_kind(struct ctx *ctx)
+{
+	return ctx->system			    ? "system"
+	       : ctx->user_id			    ? "user"
+	       : ctx->op->access == OP_OPERATOR ? "operator"
+	       : ctx->api_key_id		    ? "api_key"
+						    : "anonymous";
+}
+
+int audit_log_rows(struct ctx *ctx, json_object *rows)
+{
+	const char *ip = jsonx_get_str(ctx->auth, "ip");
+
+	if (json_object_array_length(rows) == 0)
+		return 0;
+	return ctx_sql(ctx,
+	               "INSERT INTO audit_log (tenant_id, actor_kind, actor_user_id, action, success, "
+	               "object_type, object_id, ip, details) SELECT $1, $2, nullif($3, '0')::bigint, "
+	               "x.action, true, x.object_type, x.object_id, nullif($4, '')::inet, "
+	               "coalesce(x.details, '{}') FROM jsonb_to_recordset($5::jsonb) AS x(action "
+	               "text, object_type text, object_id text, details jsonb)",
+	               ctx_i64(ctx, ctx->tenant_id), audit_actor_kind(ctx), ctx_i64(ctx, ctx->user_id),
+	               ip && (strchr(ip, '.') || strchr(ip, ':')) ? ip : "", jsonx_dump(rows, NULL))
+	           ? 0
+	           : -1;
+}
+
 int audit_log(struct ctx *ctx, const char *action, int success, const char *object_type,
 	      const char *object_id, json_object *details)
 {
 	const char *ip = jsonx_get_str(ctx->auth, "ip");
-	const char *kind = ctx->system			    ? "system"
-			   : ctx->user_id		    ? "user"
-			   : ctx->op->access == OP_OPERATOR ? "operator"
-			   : ctx->api_key_id		    ? "api_key"
-							    : "anonymous";
+	const char *kind = audit_actor_kind(ctx);
 	PGresult *res;
 
 	if (details == NULL)

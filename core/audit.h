@@ -19,6 +19,11 @@
 int audit_log(struct ctx *ctx, const char *action, int success, const char *object_type,
 	      const char *object_id, json_object *details);
 
+/* Several rows of one actor in one statement: rows is an array of
+ * {"action", "object_type", "object_id", "details"} (lent), successes. 0 or
+ * -1. */
+int audit_log_rows(struct ctx *ctx, json_object *rows);
+
 /* The Russian title of an action for the administrator's journal (the
  * action itself when it has none), and of an actor kind. */
 const char *audit_action_title(const char *action);

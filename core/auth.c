@@ -885,13 +885,13 @@ static const struct op_arg outbox_list_args[] = {
 };
 
 const struct op auth_ops[] = {
-    {"auth.me", OP_EMPLOYEE, auth_me, 0, args_none},
-    {"auth.logout", OP_EMPLOYEE, auth_logout, OP_WRITE, args_none},
+    {"auth.me", OP_EMPLOYEE, auth_me, 0, args_none, WHO(WHO_USER)},
+    {"auth.logout", OP_EMPLOYEE, auth_logout, OP_WRITE, args_none, WHO(WHO_USER)},
     {"auth.code", OP_TENANT, auth_code, OP_WRITE | OP_SIGNIN, auth_code_args},
     {"auth.activate", OP_TENANT, auth_activate, OP_WRITE | OP_SIGNIN, auth_with_code_args},
     {"auth.reset", OP_TENANT, auth_reset, OP_WRITE | OP_SIGNIN, auth_with_code_args},
     {"auth.login", OP_TENANT, auth_login, OP_WRITE | OP_SIGNIN, auth_login_args},
-    {"auth.password", OP_EMPLOYEE, auth_password, OP_WRITE, auth_password_args},
+    {"auth.password", OP_EMPLOYEE, auth_password, OP_WRITE, auth_password_args, WHO(WHO_USER)},
     {"users.list", OP_ADMIN, users_list, 0, users_list_args},
     {"users.grant_admin", OP_ADMIN, users_grant_admin, OP_WRITE, users_id_args},
     {"users.revoke_admin", OP_ADMIN, users_revoke_admin, OP_WRITE, users_id_args},

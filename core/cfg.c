@@ -34,6 +34,16 @@ const struct cfg_key cfg_keys[] = {
         "Largest JSON request frame the core accepts."),
     KEY(max_blob, CFG_SIZE, "32m", 1024, 1L << 30, 1,
         "Largest uploaded file frame the core accepts."),
+    KEY(attachments_max_size, CFG_SIZE, "10m", 1024, 1L << 30, 0,
+        "Largest file attached to a request (scans, a performer's result); keep max_blob at "
+        "least as large. The responders and nginx take request bodies this large on "
+        "/api/requests/{id}/files."),
+    KEY(attachments_types, CFG_STR, "pdf,jpeg,png", 0, 0, 1,
+        "Kinds of files a request may carry, comma-separated, of pdf, jpeg, png and tiff (told "
+        "by the file's first bytes, not its name)."),
+    KEY(attachments_dir, CFG_STR, "", 0, 0, 0,
+        "Folder for the files attached to requests (the core's user writes it); empty: they "
+        "are kept in PostgreSQL."),
     KEY(shutdown_timeout_ms, CFG_INT, "10000", 0, 600000, 1,
         "On SIGTERM, how long to let in-flight requests finish."),
     KEY(log_level, CFG_LEVEL, "info", 0, 3, 1, "error, warn, info or debug."),

@@ -35,6 +35,10 @@ struct cfg {
 	char *sql_dir;
 	long max_request;
 	long max_blob;
+	/* files attached to requests (requests_files.c) */
+	long attachments_max_size;
+	char *attachments_types;
+	char *attachments_dir;
 	long shutdown_timeout_ms;
 	long log_level;
 	int debug_ops;

@@ -43,6 +43,10 @@ static int dispatch_check_declaration(const struct op *op)
 		log_error("dispatch_init", "error=bad_declared_arg op=%s arg=%s", op->name, bad);
 		return -1;
 	}
+	if ((bad = access_row_error(op)) != NULL) {
+		log_error("dispatch_init", "error=%s op=%s", bad, op->name);
+		return -1;
+	}
 	return 0;
 }
 
@@ -99,6 +103,25 @@ static const char *dispatch_access_name(enum op_access a)
 	return "unknown";
 }
 
+/* {"roles": ["self", "admin"], "object": "request", "arg": "id"} (access.h);
+ * the roles of an OP_ADMIN row are ["admin"], of the levels without a user
+ * []. */
+static json_object *dispatch_describe_who(const struct op *op)
+{
+	json_object *o = json_object_new_object(), *roles = json_object_new_array();
+	unsigned bits = op->who.bits | (op->access == OP_ADMIN ? WHO_ADMIN : 0);
+
+	for (unsigned bit = 1; bit <= WHO_ADMIN; bit <<= 1)
+		if (bits & bit)
+			json_object_array_add(roles, json_object_new_string(access_bit_name(bit)));
+	json_object_object_add(o, "roles", roles);
+	if (op->who.object != OBJ_NONE) {
+		jsonx_set_str(o, "object", access_object_name(op->who.object));
+		jsonx_set_str(o, "arg", op->who.arg);
+	}
+	return o;
+}
+
 json_object *dispatch_describe(const struct cfg *cfg)
 {
 	static const struct {
@@ -128,6 +151,7 @@ json_object *dispatch_describe(const struct cfg *cfg)
 		for (const struct op_arg *a = op->args; a->name; a++)
 			json_object_array_add(args, args_describe(a));
 		json_object_object_add(o, "args", args);
+		json_object_object_add(o, "who", dispatch_describe_who(op));
 		json_object_array_add(list, o);
 	}
 	return list;
@@ -232,6 +256,39 @@ int ctx_field_code(struct ctx *ctx, const char *field, const char *code, const c
 	ctx_vfield(ctx, field, code, fmt, ap);
 	va_end(ap);
 	return -1;
+}
+
+struct ctx_hook {
+	int (*fn)(struct ctx *ctx, void *mem);
+	void *mem;
+	struct ctx_hook *next;
+};
+
+void *ctx_before_commit(struct ctx *ctx, int (*fn)(struct ctx *ctx, void *mem), size_t size)
+{
+	struct ctx_hook **h = &ctx->hooks;
+
+	for (; *h; h = &(*h)->next)
+		if ((*h)->fn == fn)
+			return (*h)->mem;
+	*h = arena_alloc(ctx->arena, sizeof(**h));
+	(*h)->fn = fn;
+	(*h)->mem = arena_alloc(ctx->arena, size);
+	memset((*h)->mem, 0, size);
+	(*h)->next = NULL;
+	return (*h)->mem;
+}
+
+/* Runs the hooks of ctx_before_commit once; 0 or -1. */
+static int dispatch_run_hooks(struct ctx *ctx)
+{
+	struct ctx_hook *h = ctx->hooks;
+
+	ctx->hooks = NULL;
+	for (; h; h = h->next)
+		if (h->fn(ctx, h->mem) < 0 || ctx->error >= 0)
+			return -1;
+	return 0;
 }
 
 json_object *ctx_result(struct ctx *ctx)
@@ -363,6 +420,8 @@ int dispatch_system(struct db *db, struct arena *arena, const char *name,
 	}
 	if (ctx_system_scope(&ctx) == 0)
 		rc = fn(&ctx, arg);
+	if (rc >= 0 && ctx.error < 0 && dispatch_run_hooks(&ctx) < 0)
+		rc = -1;
 	if (rc >= 0 && ctx.error < 0 && db_command(db, "COMMIT") == 0)
 		goto out;
 	if (rc >= 0)
@@ -501,6 +560,39 @@ static int dispatch_check_args(struct ctx *ctx)
 	return 0;
 }
 
+int ctx_call(struct ctx *ctx, const char *name, json_object *args, json_object **result)
+{
+	const struct op *op = dispatch_find(name), *outer = ctx->op;
+	json_object *outer_args = ctx->args, *outer_result = ctx->result;
+	int outer_status = ctx->status, rc;
+
+	*result = NULL;
+	arena_own(ctx->arena, args);
+	if (op == NULL || (op->flags & OP_NO_TX)) {
+		log_error("ctx_call", "req=%u op=%s error=no_such_op", ctx->req, name);
+		return ctx_fail(ctx, PROTO_ERR_internal, NULL);
+	}
+	ctx->op = op;
+	ctx->args = args;
+	ctx->result = NULL;
+	dispatch_check_args(ctx);
+	rc = ctx->error_fields && json_object_object_length(ctx->error_fields) > 0
+	         ? -1
+	         : op->handler(ctx);
+	*result = ctx->result;
+	ctx->op = outer;
+	ctx->args = outer_args;
+	ctx->result = outer_result;
+	if (rc < 0 || ctx->error >= 0 ||
+	    (ctx->error_fields && json_object_object_length(ctx->error_fields) > 0)) {
+		if (ctx->error < 0)
+			ctx_fail(ctx, PROTO_ERR_validation, NULL);
+		return -1;
+	}
+	ctx->status = outer_status;
+	return 0;
+}
+
 /* 1 when the request recorded a field error (a handler may have made the
  * object ahead, empty, to collect them). */
 static int dispatch_has_field_errors(const struct ctx *ctx)
@@ -547,8 +639,14 @@ static int dispatch_in_tx(struct ctx *ctx)
 		}
 	}
 	rc = ops_before(ctx);
+	/* the declared access (access.h): the role before the arguments, the
+	 * object after them */
+	if (rc == 0)
+		rc = access_check_role(ctx);
 	if (rc == 0)
 		rc = dispatch_check_args(ctx);
+	if (rc == 0)
+		rc = access_check_object(ctx);
 	if (rc == 0 && (ctx->op->flags & OP_IDEMPOTENT)) {
 		rc = idempotency_begin(ctx, &idem);
 		answered = rc == 1;
@@ -556,6 +654,8 @@ static int dispatch_in_tx(struct ctx *ctx)
 	}
 	if (rc == 0 && !answered)
 		rc = ctx->op->handler(ctx);
+	if (rc == 0 && !answered && ctx->error < 0)
+		rc = dispatch_run_hooks(ctx);
 	if (rc == 0 && !answered && ctx->error < 0)
 		rc = idempotency_finish(ctx, &idem);
 	rc = dispatch_outcome(ctx, rc);
@@ -593,6 +693,11 @@ static void dispatch_reset_reply(struct ctx *ctx)
 	ctx->session_hash = NULL;
 	ctx->api_key_id = 0;
 	ctx->api_key_name = NULL;
+	ctx->object_id = 0;
+	ctx->object_employee_id = 0;
+	ctx->who_matched = 0;
+	ctx->who_held = 0;
+	ctx->hooks = NULL;
 	if (ctx->download)
 		buf_reset(ctx->download);
 }

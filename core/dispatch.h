@@ -23,6 +23,7 @@
 #ifndef CABINET_DISPATCH_H
 #define CABINET_DISPATCH_H
 
+#include "access.h"
 #include "arena.h"
 #include "args.h"
 #include "buf.h"
@@ -48,6 +49,9 @@ enum op_access {
 
 enum role_bits {
 	ROLE_ADMIN = 1 << 0,
+	ROLE_MANAGER = 1 << 1,   /* head of a department or organization (access_load_roles) */
+	ROLE_PERFORMER = 1 << 2, /* a performer of a routing role (access_load_roles) */
+	ROLE_LOADED = 1 << 3,    /* ROLE_MANAGER and ROLE_PERFORMER have been looked up */
 };
 
 enum op_flags {
@@ -65,6 +69,7 @@ struct op {
 	int (*handler)(struct ctx *ctx);
 	unsigned flags;
 	const struct op_arg *args; /* declared arguments ending with ARG_END; args_none: none */
+	struct op_who who;         /* who may call it, on what object (access.h) */
 };
 
 struct ctx {
@@ -91,6 +96,12 @@ struct ctx {
 	const char *session_hash;  /* hex SHA-256 of the session token, or NULL */
 	int64_t api_key_id;	   /* OP_EXCHANGE: the key's id */
 	const char *api_key_name;  /* OP_EXCHANGE: the key's name */
+	/* the object of the row's declaration (access.h), resolved before the handler */
+	int64_t object_id;          /* 0: none */
+	int64_t object_employee_id; /* the employee the object belongs to */
+	unsigned who_matched;       /* the WHO_* bit that admitted the caller */
+	unsigned who_held;          /* the row's WHO_* bits whose role the caller holds */
+	struct ctx_hook *hooks;     /* ctx_before_commit(), in the arena */
 
 	/* the reply */
 	int status;
@@ -136,6 +147,18 @@ int ctx_field(struct ctx *ctx, const char *field, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 int ctx_field_code(struct ctx *ctx, const char *field, const char *code, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+/*
+ * Work a module leaves to the end of the operation: fn(ctx, mem) runs once,
+ * after a handler that succeeded and before the commit (in the order the
+ * hooks were first asked for), so rows a request writes many times (its
+ * history, audit rows, notifications) go in one statement. The first call
+ * for a fn gives size zeroed bytes of the request's arena; later calls in
+ * the same request give the same memory. A hook that fails fails the
+ * request (nothing is written). Background tasks (dispatch_system) run their
+ * hooks too.
+ */
+void *ctx_before_commit(struct ctx *ctx, int (*fn)(struct ctx *ctx, void *mem), size_t size);
+
 /* The result object, created on first use. */
 json_object *ctx_result(struct ctx *ctx);
 
@@ -176,6 +199,18 @@ int ctx_use_tenant(struct ctx *ctx, int64_t tenant_id);
  * -1 when fn failed or the database is down (rolled back, logged). */
 int dispatch_system(struct db *db, struct arena *arena, const char *name,
 		    int (*fn)(struct ctx *ctx, void *arg), void *arg);
+
+/*
+ * Runs another operation's handler inside this request's transaction, with
+ * args (taken over by the call) checked against that operation's declared
+ * arguments: one module reusing another's rules as part of its own
+ * operation (a done vacation request makes the deviation document exactly
+ * as deviations.create does). The inner operation's access is not
+ * checked: the calling operation's was. *result gets the inner result
+ * (arena-owned; may be NULL); the caller's result and status are kept.
+ * 0, or -1 with the inner error (or field errors) on ctx.
+ */
+int ctx_call(struct ctx *ctx, const char *op, json_object *args, json_object **result);
 
 /* Builds the operation index; 0, or -1 when two tables name the same op or
  * an operation's declaration is missing or wrong (a required argument

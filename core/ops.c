@@ -28,6 +28,11 @@ const struct op *const ops_tables[] = {
 	cabinets_ops,
 	jobs_ops,
 	invitations_ops,
+	routing_ops,
+	requests_ops,
+	requests_feed_ops,
+	requests_files_ops,
+	team_ops,
 	NULL,
 };
 

@@ -33,6 +33,11 @@ extern const struct op publication_ops[];
 extern const struct op cabinets_ops[];
 extern const struct op jobs_ops[];
 extern const struct op invitations_ops[];
+extern const struct op routing_ops[];
+extern const struct op requests_ops[];
+extern const struct op requests_feed_ops[];
+extern const struct op requests_files_ops[];
+extern const struct op team_ops[];
 
 extern const struct op *const ops_tables[];
 

@@ -660,11 +660,11 @@ static const struct op_arg vacation_admin_balance_args[] = {
 };
 
 const struct op payslips_ops[] = {
-    {"payslips.get", OP_EMPLOYEE, payslips_get, 0, payslips_get_args},
-    {"payslips.list", OP_EMPLOYEE, payslips_list, 0, args_none},
+    {"payslips.get", OP_EMPLOYEE, payslips_get, 0, payslips_get_args, WHO(WHO_SELF)},
+    {"payslips.list", OP_EMPLOYEE, payslips_list, 0, args_none, WHO(WHO_SELF)},
     {"payslips.admin_get", OP_ADMIN, payslips_admin_get, 0, payslips_admin_get_args},
     {"payslips.admin_month", OP_ADMIN, payslips_admin_month, 0, payslips_get_args},
-    {"vacation.balance", OP_EMPLOYEE, vacation_balance, 0, vacation_balance_args},
+    {"vacation.balance", OP_EMPLOYEE, vacation_balance, 0, vacation_balance_args, WHO(WHO_SELF)},
     {"vacation.admin_balance", OP_ADMIN, vacation_admin_balance, 0, vacation_admin_balance_args},
     {NULL, 0, NULL, 0, NULL},
 };

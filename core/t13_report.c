@@ -464,6 +464,6 @@ static const struct op_arg t13_mine_args[] = {ARG_ROW_MONTH("month", ARG_REQUIRE
 const struct op t13_ops[] = {
     {"t13.get", OP_ADMIN, t13_get_op, 0, t13_args},
     {"t13.xlsx", OP_ADMIN, t13_xlsx_op, 0, t13_args},
-    {"t13.mine", OP_EMPLOYEE, t13_mine_op, 0, t13_mine_args},
+    {"t13.mine", OP_EMPLOYEE, t13_mine_op, 0, t13_mine_args, WHO(WHO_SELF)},
     {NULL, 0, NULL, 0, NULL},
 };

@@ -4,6 +4,7 @@
 #include "idempotency.h"
 #include "jobs.h"
 #include "outbox.h"
+#include "routing.h"
 #include "tenants.h"
 
 #include <stdatomic.h>
@@ -28,6 +29,8 @@ static struct task tasks[] = {
     {"auth.cleanup", 1000, auth_cleanup_task, 0, 0, 0}, /* every cleanup_interval_s */
     {"idempotency.expire", 3600 * 1000, idempotency_expire, 0, 0, 0},
     {"jobs.scheduled", 5000, jobs_task, 0, 0, 0},
+    /* reminders, escalations and substitutes of request tasks (routing.h) */
+    {"routing.deadlines", 60 * 1000, routing_deadlines_task, 0, 0, 0},
     {NULL, 0, NULL, 0, 0, 0},
 };
 

@@ -279,6 +279,12 @@ write_config() {
 		real_ip+="set_real_ip_from $p; "
 	done
 	[ -n "$real_ip" ] || real_ip="# no trusted_proxies"
+	# a request's file upload: the file (attachments_max_size) and 1 MiB for
+	# the form around it, as cabinet-api takes it
+	local attachments attachments_body
+	attachments=$(sed -n 's/^attachments_max_size *= *//p' "$CONF" | tail -n 1 | grep . || echo 10m)
+	attachments_body=$(($(numfmt --from=iec "${attachments^^}") + 1048576)) ||
+		die "attachments_max_size: \"$attachments\" is not a size"
 	local limits=${CABINET_NGINX_LIMITS:-on}
 	case $limits in on | anonymous | off) ;; *) die "CABINET_NGINX_LIMITS is on, anonymous or off" ;; esac
 	sed -e "s|@LISTEN@|127.0.0.1:$PORT|" \
@@ -287,6 +293,7 @@ write_config() {
 		-e "s|@GUIDE_DIR@|$ROOT/docs/ru|" \
 		-e "s|@MAX_BODY@|$(sed -n 's/^max_body *= *//p' "$CONF" | tail -n 1 | grep . || echo 1m)|" \
 		-e "s|@EXCHANGE_MAX_BODY@|$(sed -n 's/^exchange_max_body *= *//p' "$CONF" | tail -n 1 | grep . || echo 32m)|" \
+		-e "s|@ATTACHMENTS_MAX_BODY@|$attachments_body|" \
 		-e "s|@API_SOCKET@|$RUN/api.sock|" \
 		-e "s|@ADMIN_SOCKET@|$RUN/admin.sock|" \
 		-e "s|@NGINX_CONF_DIR@|/etc/nginx|" \

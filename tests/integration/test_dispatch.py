@@ -83,7 +83,15 @@ class Dispatch(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.s = Stack("dispatch").__enter__()
-        cls.tid, _, cls.admin = tenant_with_admin(cls.s, "dispetcher", "ООО «Диспетчер»")
+        cls.tid, uid, cls.admin = tenant_with_admin(cls.s, "dispetcher", "ООО «Диспетчер»")
+        # the caller holds every role an operation may declare (core/access.h):
+        # an employee who heads a department and performs a routing role
+        boss = add_employee(cls.s, cls.tid, "Руководитель Диспетчерской")
+        cls.s.psql("UPDATE users SET employee_id = %d WHERE id = %d" % (boss, uid))
+        cls.s.psql("INSERT INTO departments (tenant_id, name, head_id) VALUES (%d, 'Диспетчерская', %d)"
+                   % (cls.tid, boss))
+        cls.s.psql("INSERT INTO routing_performers (tenant_id, role, employee_id) VALUES "
+                   "(%d, 'coordinator', %d)" % (cls.tid, boss))
         cls.emp = add_employee(cls.s, cls.tid, "Иванов Иван Иванович", personnel_number="0001",
                                hired="2020-01-01")
         cls.core = Core(cls.s)
@@ -96,6 +104,13 @@ class Dispatch(unittest.TestCase):
     def auth_for(self, access):
         if access in ("anyone", "operator"):
             return {"host": "localhost", "ip": "127.0.0.1"}
+        if access == "exchange":
+            if not hasattr(self, "key"):
+                r = self.admin.post("/api/admin/api-keys", {"name": "диспетчер"})
+                self.assertEqual(r.status, 201, r)
+                type(self).key = r.json()["key"]
+            return {"host": "%s.localhost" % self.admin.subdomain, "ip": "127.0.0.1",
+                    "session": self.key, "via": "bearer"}
         return {"host": "%s.localhost" % self.admin.subdomain, "ip": "127.0.0.1",
                 "session": self.admin.token, "via": "bearer"}
 

@@ -35,10 +35,10 @@ function answerSchema(p, method, status) {
   return r.content['application/json'].schema.$ref.split('/').pop();
 }
 
-function call(method, p, body, key = process.env.CABINET_KEY) {
+function call(method, p, body, key = process.env.CABINET_KEY, extra = {}) {
   const url = new URL(p, process.env.CABINET_URL);
   const data = body === undefined ? null : Buffer.from(JSON.stringify(body));
-  const headers = { Host: process.env.CABINET_HOST };
+  const headers = { Host: process.env.CABINET_HOST, ...extra };
   if (key) headers.Authorization = `Bearer ${key}`;
   if (data) { headers['Content-Type'] = 'application/json'; headers['Content-Length'] = data.length; }
   return new Promise((resolve, reject) => {
@@ -99,4 +99,30 @@ test('the service answers as the file says', async () => {
   assert.equal(log.status, 200);
   check(answerSchema('/api/exchange/v1/log', 'get', 200), log.json);
   assert.equal(log.json.items[0].errors, 1);
+});
+
+test('the requests feed and the states pushed back answer as the file says', async () => {
+  const feed = await call('GET', '/api/exchange/v1/requests');
+  assert.equal(feed.status, 200);
+  check(answerSchema('/api/exchange/v1/requests', 'get', 200), feed.json);
+  assert.equal(feed.json.items.length, 1);
+  const next = await call('GET', `/api/exchange/v1/requests?cursor=${encodeURIComponent(feed.json.cursor)}`);
+  assert.deepEqual(next.json.items, []);
+  const bad = await call('GET', '/api/exchange/v1/requests?cursor=nonsense');
+  assert.equal(bad.status, 422);
+  check(answerSchema('/api/exchange/v1/requests', 'get', 422), bad.json);
+  const p = `/api/exchange/v1/requests/${feed.json.items[0].id}/state`;
+  const body = { state: 'done', comment: 'Аванс 25-го числа' };
+  check(doc.paths['/api/exchange/v1/requests/{id}/state'].post.requestBody.content['application/json'].schema.$ref
+    .split('/').pop(), body);
+  const done = await call('POST', p, body, undefined, { 'Idempotency-Key': 'openapi-1' });
+  assert.equal(done.status, 200, JSON.stringify(done.json));
+  check(answerSchema('/api/exchange/v1/requests/{id}/state', 'post', 200), done.json);
+  const again = await call('POST', p, body, undefined, { 'Idempotency-Key': 'openapi-2' });
+  assert.equal(again.status, 409);
+  check(answerSchema('/api/exchange/v1/requests/{id}/state', 'post', 409), again.json);
+  const lost = await call('POST', '/api/exchange/v1/requests/999999/state', body, undefined,
+    { 'Idempotency-Key': 'openapi-3' });
+  assert.equal(lost.status, 404);
+  check(answerSchema('/api/exchange/v1/requests/{id}/state', 'post', 404), lost.json);
 });

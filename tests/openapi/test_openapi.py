@@ -9,15 +9,21 @@ import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "integration"))
-from stack import Stack, tenant_with_admin  # noqa: E402
+from stack import Stack, add_employee, tenant_with_admin  # noqa: E402
 
 
 class OpenApi(unittest.TestCase):
     def test_openapi(self):
         with Stack("openapi") as s:
-            _, _, admin = tenant_with_admin(s, "skhema", "ООО «Схема»")
+            tid, uid, admin = tenant_with_admin(s, "skhema", "ООО «Схема»")
             r = admin.post("/api/admin/api-keys", {"name": "проверка"})
             self.assertEqual(r.status, 201, r)
+            # a request in the feed: the administrator, an employee, asks a
+            # question (no performers yet: it is theirs to answer)
+            s.psql("UPDATE users SET employee_id = %d WHERE id = %d"
+                   % (add_employee(s, tid, "Администратор Схемы"), uid))
+            q = admin.post("/api/requests", {"type": "question", "text": "Когда аванс?"})
+            self.assertEqual(q.status, 201, q)
             env = dict(os.environ, CABINET_URL="http://127.0.0.1:%d/" % s.port,
                        CABINET_HOST="skhema.localhost:%d" % s.port, CABINET_KEY=r.json()["key"])
             p = subprocess.run(["node", "--test", "openapi.test.mjs"], cwd=HERE, env=env,

@@ -1,0 +1,124 @@
+/*
+ * access.h - who may run an operation and on what object, declared once in
+ * the operation's row (struct op, dispatch.h) and checked by the dispatcher
+ * before the handler runs (DESIGN.md, security model).
+ *
+ * A row says, in its `who` member, the kinds of caller it admits and,
+ * optionally, the object it acts on (the integer argument that names it):
+ *
+ *   {"requests.get", OP_EMPLOYEE, requests_get, 0, requests_id_args,
+ *    .who = WHO_ON(WHO_SELF | WHO_ASSIGNEE | WHO_MANAGER | WHO_ADMIN, OBJ_REQUEST, "id")}
+ *
+ * Each WHO_* bit is a role and, with an object, the caller's relation to it:
+ *
+ *   bit            role needed                  with an object: it is ...
+ *   WHO_USER       any signed-in user           (no object)
+ *   WHO_SELF       an employee (the user has    the caller's own: themselves,
+ *                  an employee record)          their request, their substitute row
+ *   WHO_ASSIGNEE   an employee                  a task assigned to the caller; a
+ *                                               request (or its file) with such a task
+ *   WHO_MANAGER    a manager: head of a         the employee (or request, file) of
+ *                  department or organization   someone in the caller's charge: the
+ *                                               departments they head with their
+ *                                               sub-departments, the organizations
+ *                                               they head (drafts excepted)
+ *   WHO_PERFORMER  a performer of a routing     (no object)
+ *                  role (routing.h)
+ *   WHO_ADMIN      the tenant's administrator   any object of the tenant
+ *
+ * The check, after the session and the arguments (dispatch.c):
+ *   1. the caller holds none of the roles of the row's bits: 403;
+ *   2. the object does not exist in the host's tenant, or none of the bits
+ *      whose role the caller holds relates them to it: 404 (the same answer
+ *      for another person's object and for one that does not exist, so ids
+ *      cannot be probed);
+ *   3. else the handler runs with ctx->object_id, ctx->object_employee_id
+ *      (the employee the object belongs to) and ctx->who_matched (the bit
+ *      that let the caller in: a handler may show an administrator more).
+ * Another tenant's session on a host is 404 before any of this (session.c).
+ *
+ * OP_ADMIN rows need no `who` (it is WHO_ADMIN); OP_EMPLOYEE rows must have
+ * one (dispatch_init refuses a row without, so no operation is open to every
+ * signed-in user by omission); the other access levels (anyone, tenant,
+ * operator, exchange) have no user to check. Which bits an object kind
+ * admits is fixed (access_object_bits); dispatch_init refuses others.
+ * The declarations are listed by system.ops, and
+ * tests/integration/test_access.py calls every operation as each kind of
+ * user from them.
+ */
+#ifndef CABINET_ACCESS_H
+#define CABINET_ACCESS_H
+
+#include <stdint.h>
+
+struct ctx;
+struct op;
+
+enum who_bits {
+	WHO_USER = 1 << 0,
+	WHO_SELF = 1 << 1,
+	WHO_ASSIGNEE = 1 << 2,
+	WHO_MANAGER = 1 << 3,
+	WHO_PERFORMER = 1 << 4,
+	WHO_ADMIN = 1 << 5,
+};
+
+enum who_object {
+	OBJ_NONE = 0,
+	OBJ_EMPLOYEE,   /* employees.id */
+	OBJ_REQUEST,    /* requests.id (requests.h) */
+	OBJ_TASK,       /* request_tasks.id */
+	OBJ_ATTACHMENT, /* request_files.id: as its request */
+	OBJ_SUBSTITUTE, /* substitutes.id (routing.h) */
+};
+
+struct op_who {
+	unsigned bits;          /* WHO_* */
+	enum who_object object; /* OBJ_NONE: the operation acts on no named object */
+	const char *arg;        /* the declared integer argument naming the object */
+};
+
+#define WHO(bits_)                                                                                 \
+	{                                                                                          \
+		.bits = (bits_)                                                                    \
+	}
+#define WHO_ON(bits_, object_, arg_)                                                               \
+	{                                                                                          \
+		.bits = (bits_), .object = (object_), .arg = (arg_)                                \
+	}
+
+/* The bits an object kind can relate a caller by. */
+unsigned access_object_bits(enum who_object object);
+/* Names for system.ops: "self", ..., and "employee", "request", ... */
+const char *access_bit_name(unsigned bit);
+const char *access_object_name(enum who_object object);
+
+/*
+ * The check of the row's declaration for the signed-in caller, inside the
+ * request's transaction: access_check_role (step 1) after session_resolve,
+ * before the arguments are read, so a caller who may not run the operation
+ * learns nothing about its arguments; access_check_object (steps 2 and 3)
+ * after the arguments. 0, or -1 after ctx_fail (403 or 404). When an
+ * argument failed its declaration the request answers 422 and neither the
+ * object check nor the handler runs.
+ */
+int access_check_role(struct ctx *ctx);
+int access_check_object(struct ctx *ctx);
+
+/* Declaration errors of a row, for dispatch_init: NULL when the row's `who`
+ * fits its access level, its object kind and its declared arguments, else
+ * what is wrong. */
+const char *access_row_error(const struct op *op);
+
+/*
+ * The caller's roles beyond ROLE_ADMIN, looked up once per request:
+ * ROLE_MANAGER and ROLE_PERFORMER (dispatch.h) are or-ed into ctx->roles.
+ * 0 or -1.
+ */
+int access_load_roles(struct ctx *ctx);
+
+/* 1 when employee is in manager's charge (see WHO_MANAGER), 0 if not, -1
+ * after ctx_fail. */
+int access_in_charge(struct ctx *ctx, int64_t manager, int64_t employee);
+
+#endif

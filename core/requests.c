@@ -1,0 +1,1685 @@
+/*
+ * requests.c - employees' requests: types and their fields, states and
+ * transitions, tasks, history and effects (requests.h).
+ */
+#include "requests.h"
+
+#include "audit.h"
+#include "date.h"
+#include "jsonx.h"
+#include "log.h"
+#include "notify.h"
+#include "ops.h"
+#include "org.h"
+#include "routing.h"
+#include "t13.h"
+#include "validate.h"
+#include "worktime.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* The longest period a request may name: a year and a day. */
+#define REQUESTS_MAX_DAYS 366
+#define REQUESTS_TEXT_MAX 2000
+#define REQUESTS_PAGE_MAX 200
+
+const struct request_type requests_types[] = {
+    {"vacation", "Отпуск", "vacation", 1, 1},
+    {"absence", "Отсутствие", "absence", 1, 1},
+    {"business_trip", "Командировка", "coordinator", 1, 1},
+    {"personal_data", "Изменение личных данных", "personal_data", 0, 0},
+    {"tax_deduction", "Налоговый вычет на детей", "tax_deduction", 0, 0},
+    {"certificate_employment", "Справка с места работы", "certificate_employment", 0, 0},
+    {"certificate_ndfl", "Справка о доходах и суммах налога", "certificate_ndfl", 0, 0},
+    {"certificate_vacation_balance", "Справка об остатке отпуска", "certificate_vacation_balance",
+     0, 0},
+    {"question", "Вопрос", "coordinator", 0, 0},
+    {NULL, NULL, NULL, 0, 0},
+};
+
+const struct request_type *requests_type_find(const char *name)
+{
+	for (const struct request_type *t = requests_types; name && t->name; t++)
+		if (strcmp(t->name, name) == 0)
+			return t;
+	return NULL;
+}
+
+static const char *const requests_type_names[] = {
+    "vacation",         "absence",
+    "business_trip",    "personal_data",
+    "tax_deduction",    "certificate_employment",
+    "certificate_ndfl", "certificate_vacation_balance",
+    "question",         NULL,
+};
+
+static const struct {
+	const char *state, *title;
+} requests_states[] = {
+    {"draft", "Черновик"},
+    {"submitted", "Отправлена исполнителю"},
+    {"awaiting_approval", "На согласовании"},
+    {"approved", "Согласована, ждёт исполнителя"},
+    {"rejected", "Отклонена"},
+    {"in_progress", "В работе"},
+    {"done", "Выполнена"},
+    {"cancelled", "Отозвана"},
+};
+
+const char *requests_state_title(const char *state)
+{
+	for (size_t i = 0; i < sizeof(requests_states) / sizeof(requests_states[0]); i++)
+		if (strcmp(requests_states[i].state, state) == 0)
+			return requests_states[i].title;
+	return state;
+}
+
+static const char *requests_task_state_title(const char *state)
+{
+	static const struct {
+		const char *state, *title;
+	} t[] = {{"open", "Открыта"},
+	         {"done", "Выполнена"},
+	         {"forwarded", "Передана"},
+	         {"rejected", "Отклонена"},
+	         {"cancelled", "Заявка отозвана"}};
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (strcmp(t[i].state, state) == 0)
+			return t[i].title;
+	return state;
+}
+
+/* vacation kinds and absence reasons: the deviation each becomes */
+static const struct {
+	const char *name, *title;
+	int code;
+} requests_kinds[] =
+    {
+        {"annual", "ежегодный оплачиваемый", T13_OT},
+        {"additional", "дополнительный оплачиваемый", T13_OD},
+        {"unpaid", "без сохранения заработной платы", T13_DO},
+},
+  requests_reasons[] = {
+      {"sick", "болезнь", T13_B},
+      {"day_off", "оплачиваемый день отдыха", T13_OV},
+      {"unpaid", "за свой счёт", T13_DO},
+      {"public_duty", "исполнение государственных обязанностей", T13_G},
+      {"study", "учебный отпуск", T13_U},
+};
+static const char *const requests_kind_names[] = {"annual", "additional", "unpaid", NULL};
+static const char *const requests_reason_names[] = {"sick",        "day_off", "unpaid",
+                                                    "public_duty", "study",   NULL};
+
+static int requests_kind_code(const char *kind, const char **title)
+{
+	for (size_t i = 0; i < sizeof(requests_kinds) / sizeof(requests_kinds[0]); i++)
+		if (kind && strcmp(requests_kinds[i].name, kind) == 0) {
+			*title = requests_kinds[i].title;
+			return requests_kinds[i].code;
+		}
+	return 0;
+}
+
+static int requests_reason_code(const char *reason, const char **title)
+{
+	for (size_t i = 0; i < sizeof(requests_reasons) / sizeof(requests_reasons[0]); i++)
+		if (reason && strcmp(requests_reasons[i].name, reason) == 0) {
+			*title = requests_reasons[i].title;
+			return requests_reasons[i].code;
+		}
+	return 0;
+}
+
+static const char *requests_tenant(struct ctx *ctx)
+{
+	return ctx_i64(ctx, ctx->tenant_id);
+}
+
+/* ---- a request in memory ---- */
+
+struct request {
+	int64_t id, employee;
+	const struct request_type *type;
+	const char *state;
+	json_object *data; /* arena-owned */
+	const char **chain;
+	int nchain, step, approved;
+	const char *date_from, *date_to; /* ISO or NULL */
+	const char *what;                /* requests_describe(), once asked */
+	int deadline_days;               /* its type's (routing.h); 0: none */
+};
+
+/* Parses a text[] of chain steps ([a-z_:] only, never quoted). */
+static const char **requests_parse_chain(struct ctx *ctx, const char *text, int *n)
+{
+	size_t len = strlen(text);
+	const char **out = arena_alloc(ctx->arena, (len / 2 + 1) * sizeof(*out));
+	char *copy, *save = NULL, *tok;
+
+	*n = 0;
+	if (len < 2)
+		return out;
+	copy = arena_strndup(ctx->arena, text + 1, len - 2);
+	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
+		out[(*n)++] = tok;
+	return out;
+}
+
+/* Loads and locks the request, with what its notifications say and its
+ * type's deadline. 0, or -1 (404 when missing). */
+static int requests_load(struct ctx *ctx, int64_t id, struct request *r)
+{
+	PGresult *res = ctx_sql(ctx,
+	                        "SELECT r.id, r.employee_id, r.type, r.state, r.data, r.date_from, "
+	                        "r.date_to, r.chain, r.step, r.approved, e.full_name, "
+	                        "to_char(r.date_from, 'DD.MM.YYYY'), to_char(r.date_to, 'DD.MM.YYYY'), "
+	                        ROUTING_DEADLINE_DAYS_SQL("r.tenant_id", "r.type") " FROM requests r "
+	                        "JOIN employees e ON e.tenant_id = r.tenant_id AND e.id = r.employee_id "
+	                        "WHERE r.tenant_id = $1 AND r.id = $2 FOR UPDATE OF r",
+	                        requests_tenant(ctx), ctx_i64(ctx, id));
+	const char *why;
+
+	memset(r, 0, sizeof(*r));
+	if (res == NULL)
+		return -1;
+	if (PQntuples(res) == 0)
+		return ctx_fail(ctx, PROTO_ERR_not_found, "Заявка не найдена");
+	r->id = id;
+	r->employee = atoll(PQgetvalue(res, 0, 1));
+	r->type = requests_type_find(PQgetvalue(res, 0, 2));
+	r->state = PQgetvalue(res, 0, 3);
+	r->data = arena_own(ctx->arena, jsonx_parse_object(PQgetvalue(res, 0, 4),
+	                                                   (size_t)PQgetlength(res, 0, 4), &why));
+	r->date_from = PQgetisnull(res, 0, 5) ? NULL : PQgetvalue(res, 0, 5);
+	r->date_to = PQgetisnull(res, 0, 6) ? NULL : PQgetvalue(res, 0, 6);
+	r->chain = requests_parse_chain(ctx, PQgetvalue(res, 0, 7), &r->nchain);
+	r->step = atoi(PQgetvalue(res, 0, 8));
+	r->approved = strcmp(PQgetvalue(res, 0, 9), "t") == 0;
+	r->deadline_days = atoi(PQgetvalue(res, 0, 13));
+	if (r->type == NULL || r->data == NULL)
+		return ctx_fail(ctx, PROTO_ERR_internal, NULL);
+	r->what = r->date_from ? arena_printf(ctx->arena, "%s № %lld с %s по %s, %s", r->type->title,
+	                                      (long long)id, PQgetvalue(res, 0, 11),
+	                                      PQgetvalue(res, 0, 12), PQgetvalue(res, 0, 10))
+	                       : arena_printf(ctx->arena, "%s № %lld, %s", r->type->title,
+	                                      (long long)id, PQgetvalue(res, 0, 10));
+	return 0;
+}
+
+static int requests_in(const char *state, const char *const *states)
+{
+	for (; *states; states++)
+		if (strcmp(state, *states) == 0)
+			return 1;
+	return 0;
+}
+
+/* 409: the action does not apply to the request's state. */
+static int requests_refuse(struct ctx *ctx, const struct request *r, const char *action)
+{
+	return ctx_fail(
+	    ctx, PROTO_ERR_conflict, "Заявка № %lld %s: %s нельзя", (long long)r->id,
+	    arena_printf(ctx->arena, "в состоянии «%s»", requests_state_title(r->state)), action);
+}
+
+const char *requests_describe(struct ctx *ctx, int64_t request_id)
+{
+	PGresult *res = ctx_sql(ctx,
+	                        "SELECT r.type, e.full_name, to_char(r.date_from, 'DD.MM.YYYY'), "
+	                        "to_char(r.date_to, 'DD.MM.YYYY') FROM requests r JOIN employees e "
+	                        "ON e.tenant_id = r.tenant_id AND e.id = r.employee_id WHERE "
+	                        "r.tenant_id = $1 AND r.id = $2",
+	                        requests_tenant(ctx), ctx_i64(ctx, request_id));
+	const struct request_type *t;
+
+	if (res == NULL)
+		return NULL;
+	if (PQntuples(res) == 0) {
+		ctx_fail(ctx, PROTO_ERR_not_found, "Заявка не найдена");
+		return NULL;
+	}
+	t = requests_type_find(PQgetvalue(res, 0, 0));
+	if (!PQgetisnull(res, 0, 2))
+		return arena_printf(ctx->arena, "%s № %lld с %s по %s, %s", t ? t->title : "Заявка",
+		                    (long long)request_id, PQgetvalue(res, 0, 2),
+		                    PQgetvalue(res, 0, 3), PQgetvalue(res, 0, 1));
+	return arena_printf(ctx->arena, "%s № %lld, %s", t ? t->title : "Заявка",
+	                    (long long)request_id, PQgetvalue(res, 0, 1));
+}
+
+/* The request's text for notifications, looked up once per request. */
+static const char *requests_what(struct ctx *ctx, struct request *r)
+{
+	if (r->what == NULL)
+		r->what = requests_describe(ctx, r->id);
+	return r->what;
+}
+
+/* ---- history ---- */
+
+/* The request's history and its audit rows of one operation, written in
+ * one statement each before the commit (ctx_before_commit): a transition
+ * writes several. The history row's state is the request's when the
+ * operation ends. */
+struct requests_journal {
+	json_object *events, *audit; /* arena-owned arrays */
+};
+
+static int requests_journal_flush(struct ctx *ctx, void *mem)
+{
+	struct requests_journal *j = mem;
+	const char *kind = ctx->system ? "system" : ctx->api_key_id ? "api_key" : "user";
+
+	if (j->events == NULL || json_object_array_length(j->events) == 0)
+		return 0;
+	if (ctx_sql(ctx,
+	            "INSERT INTO request_events (tenant_id, request_id, task_id, at, actor_kind, "
+	            "actor_user_id, actor_employee_id, api_key_id, action, state, comment, details) "
+	            "SELECT $1, x.request_id, x.task_id, " ROUTING_NOW_SQL ", $2, nullif($3, "
+	            "'0')::bigint, nullif($4, '0')::bigint, nullif($5, '0')::bigint, x.action, "
+	            "(SELECT r.state FROM requests r WHERE r.tenant_id = $1 AND r.id = x.request_id), "
+	            "x.comment, coalesce(x.details, '{}') FROM ROWS FROM (jsonb_to_recordset($6::jsonb) "
+	            "AS (request_id bigint, task_id bigint, action text, comment text, details jsonb)) "
+	            "WITH ORDINALITY AS x(request_id, task_id, action, comment, details, n) ORDER BY x.n",
+	            requests_tenant(ctx), kind, ctx_i64(ctx, ctx->system ? 0 : ctx->user_id),
+	            ctx_i64(ctx, ctx->system ? 0 : ctx->employee_id), ctx_i64(ctx, ctx->api_key_id),
+	            jsonx_dump(j->events, NULL)) == NULL)
+		return -1;
+	return audit_log_rows(ctx, j->audit);
+}
+
+int requests_event(struct ctx *ctx, int64_t request_id, int64_t task_id, const char *action,
+                   const char *comment, json_object *details)
+{
+	struct requests_journal *j =
+	    ctx_before_commit(ctx, requests_journal_flush, sizeof(struct requests_journal));
+	json_object *ev = json_object_new_object(), *audit = json_object_new_object(), *d;
+
+	if (j->events == NULL) {
+		j->events = arena_own(ctx->arena, json_object_new_array());
+		j->audit = arena_own(ctx->arena, json_object_new_array());
+	}
+	jsonx_set_int(ev, "request_id", request_id);
+	if (task_id)
+		jsonx_set_int(ev, "task_id", task_id);
+	jsonx_set_str(ev, "action", action);
+	if (comment)
+		jsonx_set_str(ev, "comment", comment);
+	if (details)
+		json_object_object_add(ev, "details", details);
+	json_object_array_add(j->events, ev);
+	/* every step in the audit log too, with its comment (the issue asks
+	 * for who, when, what and the comment of each step) */
+	d = json_object_new_object();
+	jsonx_set_int(d, "request_id", request_id);
+	if (task_id)
+		jsonx_set_int(d, "task_id", task_id);
+	if (comment)
+		jsonx_set_str(d, "comment", comment);
+	jsonx_set_str(audit, "action", arena_printf(ctx->arena, "requests.%s", action));
+	jsonx_set_str(audit, "object_type", "request");
+	jsonx_set_str(audit, "object_id", ctx_i64(ctx, request_id));
+	json_object_object_add(audit, "details", d);
+	json_object_array_add(j->audit, audit);
+	return 0;
+}
+
+/* ---- state ---- */
+
+/* Sets the request's state (and step, approved, reason); tells the
+ * employee unless they did it themselves. */
+static int requests_set_state(struct ctx *ctx, struct request *r, const char *state,
+                              const char *reason)
+{
+	int final = strcmp(state, "done") == 0 || strcmp(state, "rejected") == 0 ||
+	            strcmp(state, "cancelled") == 0;
+
+	if (ctx_sql(ctx,
+	            "UPDATE requests SET state = $3, step = $4, approved = $5, reason = "
+	            "coalesce($6, reason), updated_at = " ROUTING_NOW_SQL ", submitted_at = "
+	            "CASE WHEN submitted_at IS NULL AND $3 <> 'draft' THEN " ROUTING_NOW_SQL
+	            " ELSE submitted_at END, finished_at = CASE WHEN $7 THEN " ROUTING_NOW_SQL
+	            " END WHERE tenant_id = $1 AND id = $2",
+	            requests_tenant(ctx), ctx_i64(ctx, r->id), state, ctx_i64(ctx, r->step),
+	            r->approved ? "t" : "f", reason, final ? "t" : "f") == NULL)
+		return -1;
+	r->state = state;
+	if (r->employee != ctx->employee_id || ctx->system || ctx->api_key_id) {
+		const char *what = requests_what(ctx, r);
+		if (what == NULL ||
+		    notify(ctx, r->employee, "request_state", r->id, 0,
+		           arena_printf(ctx->arena, "%s: %s%s%s", what, requests_state_title(state),
+		                        reason ? ". " : "", reason ? reason : "")) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* ---- tasks ---- */
+
+struct task {
+	int64_t id, request, assignee, on_behalf_of;
+	const char *step, *state, *route;
+	int chain_index;
+};
+
+static int requests_task_load(struct ctx *ctx, int64_t id, struct task *t)
+{
+	PGresult *res =
+	    ctx_sql(ctx,
+	            "SELECT id, request_id, assignee_id, coalesce(on_behalf_of, 0), step, "
+	            "state, route, chain_index FROM request_tasks WHERE tenant_id = $1 AND "
+	            "id = $2 FOR UPDATE",
+	            requests_tenant(ctx), ctx_i64(ctx, id));
+
+	memset(t, 0, sizeof(*t));
+	if (res == NULL)
+		return -1;
+	if (PQntuples(res) == 0)
+		return ctx_fail(ctx, PROTO_ERR_not_found, "Задача не найдена");
+	t->id = id;
+	t->request = atoll(PQgetvalue(res, 0, 1));
+	t->assignee = atoll(PQgetvalue(res, 0, 2));
+	t->on_behalf_of = atoll(PQgetvalue(res, 0, 3));
+	t->step = PQgetvalue(res, 0, 4);
+	t->state = PQgetvalue(res, 0, 5);
+	t->route = PQgetvalue(res, 0, 6);
+	t->chain_index = atoi(PQgetvalue(res, 0, 7));
+	return 0;
+}
+
+/* Opens a task for `assignee` (or their substitute when they are away and
+ * resolve is set), with the type's deadline; tells the assignee; records
+ * the assignment. *id: the task. */
+static int requests_task_open(struct ctx *ctx, struct request *r, const char *step,
+                              const char *route, int64_t assignee, int resolve, const char *how,
+                              int record, int64_t *id)
+{
+	int64_t sub = 0, on_behalf_of = 0;
+	const char *due, *remind, *what;
+	json_object *d;
+	PGresult *res;
+
+	if (resolve && routing_substitute(ctx, assignee, &sub) < 0)
+		return -1;
+	if (sub && sub != r->employee) {
+		on_behalf_of = assignee;
+		assignee = sub;
+	}
+	if (routing_deadline(ctx, r->deadline_days, &due, &remind) < 0)
+		return -1;
+	res = ctx_sql(
+	    ctx,
+	    "INSERT INTO request_tasks (tenant_id, request_id, step, chain_index, route, "
+	    "assignee_id, on_behalf_of, created_at, due_at, remind_at) VALUES ($1, $2, $3, "
+	    "$4, $5, $6, nullif($7, '0')::bigint, " ROUTING_NOW_SQL ", $8, $9) RETURNING id",
+	    requests_tenant(ctx), ctx_i64(ctx, r->id), step, ctx_i64(ctx, r->step), route,
+	    ctx_i64(ctx, assignee), ctx_i64(ctx, on_behalf_of), due, remind);
+	if (res == NULL)
+		return -1;
+	*id = atoll(PQgetvalue(res, 0, 0));
+	d = json_object_new_object();
+	jsonx_set_int(d, "assignee_id", assignee);
+	jsonx_set_str(d, "step", step);
+	jsonx_set_str(d, "how", how);
+	if (on_behalf_of)
+		jsonx_set_int(d, "on_behalf_of", on_behalf_of);
+	if (!record)
+		json_object_put(d);
+	else if (requests_event(ctx, r->id, *id, "assigned", NULL, d) < 0)
+		return -1;
+	what = requests_what(ctx, r);
+	if (what == NULL)
+		return -1;
+	return notify(ctx, assignee, "task_new", r->id, *id,
+	              arena_printf(ctx->arena, "Новая задача (%s): %s",
+	                           strcmp(step, "approval") == 0 ? "согласование" : "исполнение",
+	                           what));
+}
+
+static int requests_task_close(struct ctx *ctx, int64_t task, const char *state,
+                               const char *comment, int64_t next)
+{
+	return ctx_sql(ctx,
+	               "UPDATE request_tasks SET state = $3, closed_at = " ROUTING_NOW_SQL
+	               ", closed_by = nullif($4, '0')::bigint, comment = $5, next_id = nullif($6, "
+	               "'0')::bigint WHERE tenant_id = $1 AND id = $2",
+	               requests_tenant(ctx), ctx_i64(ctx, task), state,
+	               ctx_i64(ctx, ctx->system ? 0 : ctx->user_id), comment, ctx_i64(ctx, next))
+	           ? 0
+	           : -1;
+}
+
+/* requests_route() on a request loaded (and locked) in this transaction,
+ * whose step is the one to open. */
+static int requests_route_loaded(struct ctx *ctx, struct request *rp)
+{
+	struct request r = *rp;
+	int64_t assignee, task;
+	const char *how;
+
+	for (; r.step < r.nchain; r.step++) {
+		const char *step = r.step < r.nchain - 1 ? "approval" : "execution";
+		if (routing_step_assignee(ctx, r.chain[r.step], r.employee, &assignee, &how) < 0)
+			return -1;
+		if (assignee == 0 && strcmp(step, "approval") == 0) {
+			/* the staff's rule found nobody to approve: skipped and
+			 * recorded (staff.h); an execution step always finds
+			 * someone or fails */
+			if (requests_event(ctx, r.id, 0, "approval_skipped",
+			                   "Руководитель не определён: согласование пропущено",
+			                   audit_detail("step", r.chain[r.step])) < 0)
+				return -1;
+			continue;
+		}
+		if (assignee == 0 && strcmp(step, "execution") == 0 &&
+		    routing_step_assignee(ctx, "role:coordinator", r.employee, &assignee, &how) < 0)
+			return -1;
+		if (requests_task_open(ctx, &r, step, r.chain[r.step], assignee, 1, how, 1, &task) <
+		        0 ||
+		    requests_set_state(ctx, &r,
+		                       strcmp(step, "approval") == 0 ? "awaiting_approval"
+		                       : r.approved                  ? "approved"
+		                                                     : "submitted",
+		                       NULL) < 0)
+			return -1;
+		*rp = r;
+		return 0;
+	}
+	/* no step left: the chain had only approvals nobody could give */
+	return ctx_fail(ctx, PROTO_ERR_conflict,
+	                "Заявку некому исполнить: проверьте цепочку согласования вида заявки");
+}
+
+int requests_route(struct ctx *ctx, int64_t request_id)
+{
+	struct request r;
+
+	if (requests_load(ctx, request_id, &r) < 0)
+		return -1;
+	return requests_route_loaded(ctx, &r);
+}
+
+int requests_task_pass(struct ctx *ctx, int64_t task_id, int64_t to, const char *action,
+                       const char *comment, int64_t *next)
+{
+	struct task t;
+	struct request r;
+	json_object *d;
+	int substituted = strcmp(action, "substituted") == 0;
+
+	*next = 0;
+	if (requests_task_load(ctx, task_id, &t) < 0 || requests_load(ctx, t.request, &r) < 0)
+		return -1;
+	if (strcmp(t.state, "open") != 0)
+		return ctx_fail(ctx, PROTO_ERR_conflict, "Задача уже закрыта (%s)",
+		                requests_task_state_title(t.state));
+	r.step = t.chain_index;
+	if (requests_task_open(ctx, &r, t.step, t.route, to, !substituted, action, 0, next) < 0)
+		return -1;
+	if (substituted) {
+		/* the substitute continues the same task: its deadline and for
+		 * whom */
+		if (ctx_sql(
+		        ctx,
+		        "UPDATE request_tasks n SET due_at = o.due_at, remind_at = o.remind_at, "
+		        "reminded_at = o.reminded_at, on_behalf_of = o.assignee_id FROM "
+		        "request_tasks o WHERE n.tenant_id = $1 AND n.id = $2 AND o.tenant_id = $1 "
+		        "AND o.id = $3",
+		        requests_tenant(ctx), ctx_i64(ctx, *next), ctx_i64(ctx, task_id)) == NULL)
+			return -1;
+	}
+	if (requests_task_close(ctx, task_id, "forwarded", comment, *next) < 0)
+		return -1;
+	d = json_object_new_object();
+	jsonx_set_int(d, "from", t.assignee);
+	jsonx_set_int(d, "to", to);
+	jsonx_set_int(d, "next_task_id", *next);
+	return requests_event(ctx, r.id, task_id, action, comment, d);
+}
+
+/* ---- fields of a request ---- */
+
+static int requests_has_error(struct ctx *ctx, const char *field)
+{
+	return ctx->error_fields && jsonx_get(ctx->error_fields, field) != NULL;
+}
+
+/* The date of date_from/date_to, or of its alias from/to (the outside
+ * check's names); 0 found, 1 missing, -1 field error (named by the
+ * canonical name). */
+static int requests_arg_date(struct ctx *ctx, const char *name, const char *alias, int *out)
+{
+	const char *use = jsonx_get(ctx->args, name) ? name : alias;
+	int r = worktime_arg_date(ctx, use, 0, out);
+
+	if (r < 0 && use == alias) {
+		json_object_object_del(ctx->error_fields, alias);
+		return ctx_field(ctx, name, "Укажите дату в виде ДД.ММ.ГГГГ или ГГГГ-ММ-ДД");
+	}
+	return r;
+}
+
+static int requests_read_period(struct ctx *ctx, json_object *data, const char **from_iso,
+                                const char **to_iso)
+{
+	int from = DATE_NONE, to = DATE_NONE, bad = 0;
+
+	if (requests_arg_date(ctx, "date_from", "from", &from) != 0) {
+		if (!requests_has_error(ctx, "date_from") && !requests_has_error(ctx, "from"))
+			ctx_field_code(ctx, "date_from", "required", "Укажите дату начала");
+		bad = -1;
+	}
+	if (requests_arg_date(ctx, "date_to", "to", &to) != 0) {
+		if (!requests_has_error(ctx, "date_to") && !requests_has_error(ctx, "to"))
+			ctx_field_code(ctx, "date_to", "required", "Укажите дату окончания");
+		bad = -1;
+	}
+	if (bad)
+		return -1;
+	if (to < from)
+		return ctx_field_code(ctx, "date_to", "range", "Дата окончания раньше даты начала");
+	if (to - from >= REQUESTS_MAX_DAYS)
+		return ctx_field_code(ctx, "date_to", "range", "Период не длиннее %d дней",
+		                      REQUESTS_MAX_DAYS);
+	*from_iso = worktime_date_iso(ctx, from);
+	*to_iso = worktime_date_iso(ctx, to);
+	jsonx_set_str(data, "date_from", *from_iso);
+	jsonx_set_str(data, "date_to", *to_iso);
+	return 0;
+}
+
+/* A declared string field (checked by the dispatcher) into data; required:
+ * a field error when missing. */
+static int requests_text(struct ctx *ctx, json_object *data, const char *name, int required)
+{
+	const char *v = jsonx_get_str(ctx->args, name);
+
+	if (requests_has_error(ctx, name))
+		return -1;
+	if (v && *v) {
+		jsonx_set_str(data, name, v);
+		return 0;
+	}
+	return required ? ctx_field_code(ctx, name, "required", "Обязательное поле") : 0;
+}
+
+/* personal_data: changes {phone, email, address, full_name, passport} */
+static int requests_read_changes(struct ctx *ctx, json_object *data)
+{
+	json_object *ch = jsonx_get(ctx->args, "changes"), *out;
+	char buf[VALIDATE_NAME_MAX * 4 + 1];
+	const char *code, *why;
+	int bad = 0, n = 0;
+
+	if (!json_object_is_type(ch, json_type_object))
+		return ctx_field_code(ctx, "changes", "required",
+		                      "Укажите, что изменить: phone, email, address, full_name или "
+		                      "passport");
+	out = json_object_new_object();
+	json_object_object_add(data, "changes", out);
+	json_object_object_foreach(ch, key, val)
+	{
+		const char *field = arena_printf(ctx->arena, "changes.%s", key);
+		const char *s =
+		    json_object_is_type(val, json_type_string) ? json_object_get_string(val) : NULL;
+		n++;
+		if (strcmp(key, "phone") == 0) {
+			if (s == NULL || validate_phone(s, buf, sizeof(buf), &code, &why) < 0)
+				bad = ctx_field_code(ctx, field, s ? code : "type", "%s",
+				                     s ? why : "Ожидается строка");
+			else
+				jsonx_set_str(out, key, buf);
+		} else if (strcmp(key, "email") == 0) {
+			if (s == NULL || validate_email(s, buf, sizeof(buf), &code, &why) < 0)
+				bad = ctx_field_code(ctx, field, s ? code : "type", "%s",
+				                     s ? why : "Ожидается строка");
+			else
+				jsonx_set_str(out, key, buf);
+		} else if (strcmp(key, "full_name") == 0) {
+			if (s == NULL || validate_full_name(s, buf, sizeof(buf), &code, &why) < 0)
+				bad = ctx_field_code(ctx, field, s ? code : "type", "%s",
+				                     s ? why : "Ожидается строка");
+			else
+				jsonx_set_str(out, key, buf);
+		} else if (strcmp(key, "address") == 0) {
+			if (s == NULL || !*s || strlen(s) > 1500)
+				bad = ctx_field(ctx, field, "Адрес: строка до 500 символов");
+			else
+				jsonx_set_str(out, key, s);
+		} else if (strcmp(key, "passport") == 0) {
+			static const char *const keys[] = {
+			    "series", "number", "issued_by", "issued_on", "division_code", NULL};
+			json_object *p;
+			if (!json_object_is_type(val, json_type_object)) {
+				bad = ctx_field(
+				    ctx, field,
+				    "Ожидается объект {\"series\", \"number\", \"issued_by\", "
+				    "\"issued_on\", \"division_code\"}");
+				continue;
+			}
+			p = json_object_new_object();
+			json_object_object_add(out, key, p);
+			for (int k = 0; keys[k]; k++) {
+				const char *v = jsonx_get_str(val, keys[k]);
+				const char *f = arena_printf(ctx->arena, "%s.%s", field, keys[k]);
+				int d;
+				if (v == NULL || !*v) {
+					bad =
+					    ctx_field_code(ctx, f, "required", "Обязательное поле");
+					continue;
+				}
+				if ((strcmp(keys[k], "series") == 0 &&
+				     (strlen(v) != 4 || strspn(v, "0123456789") != 4)) ||
+				    (strcmp(keys[k], "number") == 0 &&
+				     (strlen(v) != 6 || strspn(v, "0123456789") != 6))) {
+					bad = ctx_field(ctx, f, "%s",
+					                strcmp(keys[k], "series") == 0
+					                    ? "Серия паспорта — 4 цифры"
+					                    : "Номер паспорта — 6 цифр");
+					continue;
+				}
+				if (strcmp(keys[k], "issued_on") == 0) {
+					if (date_parse_input(v, &d) < 0) {
+						bad = ctx_field(ctx, f, "Дата в виде ДД.ММ.ГГГГ");
+						continue;
+					}
+					v = worktime_date_iso(ctx, d);
+				}
+				if (strlen(v) > 600) {
+					bad = ctx_field_code(ctx, f, "too_long",
+					                     "Не длиннее 200 символов");
+					continue;
+				}
+				jsonx_set_str(p, keys[k], v);
+			}
+		} else {
+			bad = ctx_field(
+			    ctx, field,
+			    "Изменить можно phone, email, address, full_name или passport");
+		}
+	}
+	if (n == 0)
+		return ctx_field_code(ctx, "changes", "required",
+		                      "Укажите, что изменить: phone, email, address, full_name или "
+		                      "passport");
+	return bad;
+}
+
+/* tax_deduction: the children's list is checked by the deductions' own
+ * rules when the request is done (deductions.children_set); here its
+ * shape. */
+static int requests_read_children(struct ctx *ctx, json_object *data)
+{
+	json_object *list = jsonx_get(ctx->args, "children");
+	size_t n;
+
+	if (!json_object_is_type(list, json_type_array) ||
+	    (n = json_object_array_length(list)) == 0)
+		return ctx_field_code(ctx, "children", "required",
+		                      "Укажите детей: [{\"order\": 1, \"from\": \"ГГГГ-ММ-ДД\"}]");
+	for (size_t i = 0; i < n; i++) {
+		json_object *c = json_object_array_get_idx(list, i);
+		int64_t order;
+		int d;
+		const char *f;
+		if (!json_object_is_type(c, json_type_object))
+			return ctx_field(
+			    ctx, arena_printf(ctx->arena, "children[%zu]", i),
+			    "Ожидается объект {\"order\": 1, \"from\": \"ГГГГ-ММ-ДД\"}");
+		if (jsonx_get_int64(c, "order", &order) < 0 || order < 1 || order > 20)
+			return ctx_field(ctx, arena_printf(ctx->arena, "children[%zu].order", i),
+			                 "Очерёдность ребёнка — целое число от 1 до 20");
+		f = jsonx_get_str(c, "from");
+		if (f == NULL || date_parse_input(f, &d) < 0)
+			return ctx_field(ctx, arena_printf(ctx->arena, "children[%zu].from", i),
+			                 "Укажите дату начала в виде ДД.ММ.ГГГГ или ГГГГ-ММ-ДД");
+	}
+	json_object_object_add(data, "children", json_object_get(list));
+	return 0;
+}
+
+/* The type's fields from ctx->args into data; the period's dates in
+ * *from and *to.
+ * 0, or -1 after field errors. */
+static int requests_read_fields(struct ctx *ctx, const struct request_type *t, json_object *data,
+                                const char **from, const char **to)
+{
+	const char *s, *title;
+	int bad = 0;
+	int64_t n;
+
+	*from = *to = NULL;
+	if (requests_text(ctx, data, "comment", 0) < 0)
+		bad = -1;
+	if (t->period && requests_read_period(ctx, data, from, to) < 0)
+		bad = -1;
+	if (strcmp(t->name, "vacation") == 0) {
+		s = jsonx_get_str(ctx->args, "kind");
+		jsonx_set_str(data, "kind", s ? s : "annual");
+		if (requests_kind_code(s ? s : "annual", &title) == 0)
+			bad = ctx_field(
+			    ctx, "kind",
+			    "Вид отпуска: annual (ежегодный), additional (дополнительный) "
+			    "или unpaid (без сохранения заработной платы)");
+	} else if (strcmp(t->name, "absence") == 0) {
+		s = jsonx_get_str(ctx->args, "reason");
+		if (s == NULL)
+			bad = ctx_field_code(ctx, "reason", "required",
+			                     "Укажите причину: " REQUESTS_REASONS);
+		else
+			jsonx_set_str(data, "reason", s);
+	} else if (strcmp(t->name, "business_trip") == 0) {
+		if (requests_text(ctx, data, "destination", 1) < 0)
+			bad = -1;
+		if (requests_text(ctx, data, "purpose", 1) < 0)
+			bad = -1;
+	} else if (strcmp(t->name, "personal_data") == 0) {
+		if (requests_read_changes(ctx, data) < 0)
+			bad = -1;
+	} else if (strcmp(t->name, "tax_deduction") == 0) {
+		if (requests_read_children(ctx, data) < 0)
+			bad = -1;
+	} else if (strcmp(t->name, "certificate_employment") == 0) {
+		if (requests_text(ctx, data, "purpose", 0) < 0)
+			bad = -1;
+		if (ctx_arg_int(ctx, "copies", 1, 10, 1, &n) < 0)
+			bad = -1;
+		else
+			jsonx_set_int(data, "copies", n);
+	} else if (strcmp(t->name, "certificate_ndfl") == 0) {
+		int today = org_today(ctx);
+		if (today == DATE_NONE)
+			return -1;
+		if (ctx_arg_int(ctx, "year", 2000, date_year(today), CTX_REQUIRED, &n) < 0)
+			bad = -1;
+		else
+			jsonx_set_int(data, "year", n);
+	} else if (strcmp(t->name, "certificate_vacation_balance") == 0) {
+		int d;
+		int r = worktime_arg_date(ctx, "date", 0, &d);
+		if (r < 0)
+			bad = -1;
+		else if (r == 0)
+			jsonx_set_str(data, "date", worktime_date_iso(ctx, d));
+	} else if (strcmp(t->name, "question") == 0) {
+		if (requests_text(ctx, data, "text", 1) < 0)
+			bad = -1;
+	}
+	return bad;
+}
+
+/* A period request that overlaps another running one of the employee, or
+ * a whole-day document of theirs: 409 naming it. */
+static int requests_check_overlap(struct ctx *ctx, const struct request *r)
+{
+	PGresult *res;
+
+	if (!r->type->period)
+		return 0;
+	/* another running request of a period, then a whole-day document */
+	res = ctx_sql(ctx,
+	              "(SELECT 'r', id, type, to_char(date_from, 'DD.MM.YYYY'), to_char(date_to, "
+	              "'DD.MM.YYYY') FROM requests WHERE tenant_id = $1 AND employee_id = $2 AND id <> "
+	              "$3 AND state IN ('submitted', 'awaiting_approval', 'approved', 'in_progress') "
+	              "AND date_from <= $5::date AND date_to >= $4::date ORDER BY date_from LIMIT 1) "
+	              "UNION ALL (SELECT 'd', code, '', to_char(date_from, 'DD.MM.YYYY'), "
+	              "to_char(date_to, 'DD.MM.YYYY') FROM deviations WHERE tenant_id = $1 AND "
+	              "employee_id = $2 AND whole_day AND code <> 26 AND date_from <= $5::date AND "
+	              "date_to >= $4::date ORDER BY date_from LIMIT 1)",
+	              requests_tenant(ctx), ctx_i64(ctx, r->employee), ctx_i64(ctx, r->id),
+	              r->date_from, r->date_to);
+	if (res == NULL)
+		return -1;
+	if (PQntuples(res) == 0)
+		return 0;
+	if (strcmp(PQgetvalue(res, 0, 0), "r") == 0) {
+		const struct request_type *o = requests_type_find(PQgetvalue(res, 0, 2));
+		return ctx_fail(ctx, PROTO_ERR_conflict,
+		                "Период пересекается с заявкой № %s (%s с %s по %s)",
+		                PQgetvalue(res, 0, 1), o ? o->title : "", PQgetvalue(res, 0, 3),
+		                PQgetvalue(res, 0, 4));
+	}
+	const struct t13_code *c = t13_get(atoi(PQgetvalue(res, 0, 1)));
+	return ctx_fail(ctx, PROTO_ERR_conflict,
+	                "Период пересекается с документом «%s (%s)» с %s по %s",
+	                worktime_document_title(c ? c->number : 0), c ? c->letter : "?",
+	                PQgetvalue(res, 0, 3), PQgetvalue(res, 0, 4));
+}
+
+/* Submits a loaded draft: the chain, the overlap check, the first task. */
+static int requests_submit_loaded(struct ctx *ctx, struct request *r)
+{
+	const char **steps, *list = "{";
+	int n;
+
+	if (requests_check_overlap(ctx, r) < 0 || routing_chain(ctx, r->type->name, &steps, &n) < 0)
+		return -1;
+	for (int i = 0; i < n; i++)
+		list = arena_printf(ctx->arena, "%s%s%s", list, i ? "," : "", steps[i]);
+	list = arena_printf(ctx->arena, "%s}", list);
+	if (ctx_sql(ctx,
+	            "UPDATE requests SET chain = $3, step = 0, approved = false WHERE tenant_id = $1 "
+	            "AND id = $2",
+	            requests_tenant(ctx), ctx_i64(ctx, r->id), list) == NULL ||
+	    requests_event(ctx, r->id, 0, "submitted", NULL, NULL) < 0)
+		return -1;
+	r->chain = steps;
+	r->nchain = n;
+	r->step = 0;
+	r->approved = 0;
+	return requests_route_loaded(ctx, r);
+}
+
+/* ---- JSON ---- */
+
+#define REQUESTS_COLUMNS                                                                           \
+	"r.id, r.type, r.state, r.employee_id, e.full_name, r.data, r.date_from, r.date_to, "      \
+	"r.reason, r.result, to_char(r.created_at AT TIME ZONE 'UTC', "                            \
+	"'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), to_char(r.updated_at AT TIME ZONE 'UTC', "             \
+	"'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), to_char(r.created_at AT TIME ZONE $2, 'DD.MM.YYYY "    \
+	"HH24:MI'), to_char(r.updated_at AT TIME ZONE $2, 'DD.MM.YYYY HH24:MI'), "                 \
+	"to_char(r.finished_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+#define REQUESTS_FROM                                                                              \
+	" FROM requests r JOIN employees e ON e.tenant_id = r.tenant_id AND e.id = r.employee_id "
+
+static json_object *requests_person(int64_t id, const char *name)
+{
+	json_object *o = json_object_new_object();
+
+	jsonx_set_int(o, "id", id);
+	jsonx_set_str(o, "full_name", name);
+	return o;
+}
+
+static json_object *requests_json(struct ctx *ctx, PGresult *res, int i)
+{
+	json_object *o = json_object_new_object(), *data;
+	const struct request_type *t = requests_type_find(PQgetvalue(res, i, 1));
+	const char *why, *state = PQgetvalue(res, i, 2);
+
+	jsonx_set_int(o, "id", atoll(PQgetvalue(res, i, 0)));
+	jsonx_set_str(o, "type", PQgetvalue(res, i, 1));
+	jsonx_set_str(o, "type_title", t ? t->title : PQgetvalue(res, i, 1));
+	jsonx_set_str(o, "state", state);
+	jsonx_set_str(o, "state_title", requests_state_title(state));
+	json_object_object_add(
+	    o, "employee", requests_person(atoll(PQgetvalue(res, i, 3)), PQgetvalue(res, i, 4)));
+	data = jsonx_parse_object(PQgetvalue(res, i, 5), (size_t)PQgetlength(res, i, 5), &why);
+	json_object_object_add(o, "data", data ? data : json_object_new_object());
+	if (!PQgetisnull(res, i, 6)) {
+		jsonx_set_str(o, "date_from", PQgetvalue(res, i, 6));
+		jsonx_set_str(o, "date_to", PQgetvalue(res, i, 7));
+		jsonx_set_str(o, "date_from_ru",
+		              worktime_date_ru(ctx, worktime_pg_date(res, i, 6)));
+		jsonx_set_str(o, "date_to_ru", worktime_date_ru(ctx, worktime_pg_date(res, i, 7)));
+	}
+	jsonx_set_str(o, "reason", PQgetisnull(res, i, 8) ? NULL : PQgetvalue(res, i, 8));
+	if (PQgetisnull(res, i, 9))
+		json_object_object_add(o, "result", NULL);
+	else
+		json_object_object_add(o, "result",
+		                       jsonx_parse_object(PQgetvalue(res, i, 9),
+		                                          (size_t)PQgetlength(res, i, 9), &why));
+	jsonx_set_str(o, "created_at", PQgetvalue(res, i, 10));
+	jsonx_set_str(o, "updated_at", PQgetvalue(res, i, 11));
+	jsonx_set_str(o, "created_at_ru", PQgetvalue(res, i, 12));
+	jsonx_set_str(o, "updated_at_ru", PQgetvalue(res, i, 13));
+	jsonx_set_str(o, "finished_at", PQgetisnull(res, i, 14) ? NULL : PQgetvalue(res, i, 14));
+	return o;
+}
+
+static const char *requests_action_title(const char *action)
+{
+	static const struct {
+		const char *action, *title;
+	} t[] = {
+	    {"created", "Создана"},
+	    {"submitted", "Отправлена"},
+	    {"assigned", "Назначена"},
+	    {"approval_skipped", "Согласование пропущено"},
+	    {"approved", "Согласована"},
+	    {"rejected", "Отклонена"},
+	    {"forwarded", "Передана другому сотруднику"},
+	    {"escalated", "Передана выше: срок истёк"},
+	    {"substituted", "Передана заместителю"},
+	    {"reminded", "Напоминание о сроке"},
+	    {"taken", "Взята в работу"},
+	    {"completed", "Выполнена"},
+	    {"cancelled", "Отозвана"},
+	    {"file_added", "Приложен файл"},
+	};
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (strcmp(t[i].action, action) == 0)
+			return t[i].title;
+	return action;
+}
+
+/* The request's history, tasks and files into o. */
+static int requests_detail(struct ctx *ctx, int64_t id, json_object *o)
+{
+	const char *zone = org_time_zone(ctx);
+	json_object *list = json_object_new_array();
+	PGresult *res;
+
+	json_object_object_add(o, "history", list);
+	res =
+	    ctx_sql(ctx,
+	            "SELECT v.id, v.action, v.state, to_char(v.at AT TIME ZONE 'UTC', "
+	            "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), to_char(v.at AT TIME ZONE $3, 'DD.MM.YYYY "
+	            "HH24:MI'), v.actor_kind, coalesce(e.full_name, ''), v.comment, v.task_id, "
+	            "v.details, coalesce(a.full_name, '') FROM request_events v LEFT JOIN "
+	            "employees e ON e.tenant_id = v.tenant_id AND e.id = v.actor_employee_id "
+	            "LEFT JOIN employees a ON a.tenant_id = v.tenant_id AND a.id = "
+	            "(v.details->>'assignee_id')::bigint WHERE v.tenant_id = $1 AND v.request_id "
+	            "= $2 ORDER BY v.id",
+	            requests_tenant(ctx), ctx_i64(ctx, id), zone);
+	if (res == NULL)
+		return -1;
+	for (int i = 0; i < PQntuples(res); i++) {
+		json_object *h = json_object_new_object(), *d;
+		const char *kind = PQgetvalue(res, i, 5), *why;
+		jsonx_set_int(h, "id", atoll(PQgetvalue(res, i, 0)));
+		jsonx_set_str(h, "action", PQgetvalue(res, i, 1));
+		jsonx_set_str(h, "action_title", requests_action_title(PQgetvalue(res, i, 1)));
+		jsonx_set_str(h, "at", PQgetvalue(res, i, 3));
+		jsonx_set_str(h, "at_ru", PQgetvalue(res, i, 4));
+		jsonx_set_str(h, "who",
+		              strcmp(kind, "system") == 0    ? "Сервис"
+		              : strcmp(kind, "api_key") == 0 ? "Учётная система"
+		              : *PQgetvalue(res, i, 6)       ? PQgetvalue(res, i, 6)
+		                                             : "Пользователь");
+		jsonx_set_str(h, "comment", PQgetisnull(res, i, 7) ? NULL : PQgetvalue(res, i, 7));
+		if (!PQgetisnull(res, i, 8))
+			jsonx_set_int(h, "task_id", atoll(PQgetvalue(res, i, 8)));
+		d = jsonx_parse_object(PQgetvalue(res, i, 9), (size_t)PQgetlength(res, i, 9), &why);
+		if (d && *PQgetvalue(res, i, 10))
+			jsonx_set_str(d, "assignee", PQgetvalue(res, i, 10));
+		json_object_object_add(h, "details", d ? d : json_object_new_object());
+		json_object_array_add(list, h);
+	}
+	list = json_object_new_array();
+	json_object_object_add(o, "tasks", list);
+	res = ctx_sql(ctx,
+	              "SELECT t.id, t.step, t.state, t.assignee_id, e.full_name, t.on_behalf_of, "
+	              "coalesce(b.full_name, ''), to_char(t.due_at AT TIME ZONE $3, 'DD.MM.YYYY "
+	              "HH24:MI'), t.comment FROM request_tasks t JOIN employees e ON e.tenant_id = "
+	              "t.tenant_id AND e.id = t.assignee_id LEFT JOIN employees b ON b.tenant_id = "
+	              "t.tenant_id AND b.id = t.on_behalf_of WHERE t.tenant_id = $1 AND "
+	              "t.request_id = $2 ORDER BY t.id",
+	              requests_tenant(ctx), ctx_i64(ctx, id), zone);
+	if (res == NULL)
+		return -1;
+	for (int i = 0; i < PQntuples(res); i++) {
+		json_object *t = json_object_new_object();
+		jsonx_set_int(t, "id", atoll(PQgetvalue(res, i, 0)));
+		jsonx_set_str(t, "step", PQgetvalue(res, i, 1));
+		jsonx_set_str(t, "state", PQgetvalue(res, i, 2));
+		jsonx_set_str(t, "state_title", requests_task_state_title(PQgetvalue(res, i, 2)));
+		json_object_object_add(
+		    t, "assignee",
+		    requests_person(atoll(PQgetvalue(res, i, 3)), PQgetvalue(res, i, 4)));
+		if (!PQgetisnull(res, i, 5))
+			json_object_object_add(
+			    t, "on_behalf_of",
+			    requests_person(atoll(PQgetvalue(res, i, 5)), PQgetvalue(res, i, 6)));
+		jsonx_set_str(t, "due_ru", PQgetisnull(res, i, 7) ? NULL : PQgetvalue(res, i, 7));
+		jsonx_set_str(t, "comment", PQgetisnull(res, i, 8) ? NULL : PQgetvalue(res, i, 8));
+		json_object_array_add(list, t);
+	}
+	list = json_object_new_array();
+	json_object_object_add(o, "files", list);
+	res =
+	    ctx_sql(ctx,
+	            "SELECT f.id, f.name, f.content_type, f.size, coalesce(e.full_name, ''), "
+	            "to_char(f.created_at AT TIME ZONE $3, 'DD.MM.YYYY HH24:MI') FROM "
+	            "request_files f LEFT JOIN employees e ON e.tenant_id = f.tenant_id AND e.id = "
+	            "f.employee_id WHERE f.tenant_id = $1 AND f.request_id = $2 ORDER BY f.id",
+	            requests_tenant(ctx), ctx_i64(ctx, id), zone);
+	if (res == NULL)
+		return -1;
+	for (int i = 0; i < PQntuples(res); i++) {
+		json_object *f = json_object_new_object();
+		jsonx_set_int(f, "id", atoll(PQgetvalue(res, i, 0)));
+		jsonx_set_str(f, "name", PQgetvalue(res, i, 1));
+		jsonx_set_str(f, "content_type", PQgetvalue(res, i, 2));
+		jsonx_set_int(f, "size", atoll(PQgetvalue(res, i, 3)));
+		jsonx_set_str(f, "uploaded_by", PQgetvalue(res, i, 4));
+		jsonx_set_str(f, "uploaded_at_ru", PQgetvalue(res, i, 5));
+		jsonx_set_str(f, "url",
+		              arena_printf(ctx->arena, "/api/requests/%lld/files/%s", (long long)id,
+		                           PQgetvalue(res, i, 0)));
+		json_object_array_add(list, f);
+	}
+	return 0;
+}
+
+/* The request as the answer's "request" (with its history, tasks and
+ * files when detail is set), and its id and state at the top. */
+static int requests_answer(struct ctx *ctx, int64_t id, int detail)
+{
+	PGresult *res = ctx_sql(
+	    ctx, "SELECT " REQUESTS_COLUMNS REQUESTS_FROM "WHERE r.tenant_id = $1 AND r.id = $3",
+	    requests_tenant(ctx), org_time_zone(ctx), ctx_i64(ctx, id));
+	json_object *o;
+
+	if (res == NULL)
+		return -1;
+	if (PQntuples(res) == 0)
+		return ctx_fail(ctx, PROTO_ERR_not_found, "Заявка не найдена");
+	o = requests_json(ctx, res, 0);
+	json_object_object_add(ctx_result(ctx), "request", o);
+	jsonx_set_int(ctx_result(ctx), "id", id);
+	jsonx_set_str(ctx_result(ctx), "state", PQgetvalue(res, 0, 2));
+	return detail ? requests_detail(ctx, id, o) : 0;
+}
+
+/* ---- operations: the employee's requests ---- */
+
+/* POST /api/requests {"type", ...fields, "draft"?: true} */
+static int requests_create(struct ctx *ctx)
+{
+	const struct request_type *t = requests_type_find(jsonx_get_str(ctx->args, "type"));
+	json_object *data = arena_own(ctx->arena, json_object_new_object());
+	const char *from, *to;
+	int draft = 0;
+	struct request r;
+	PGresult *res;
+
+	if (t == NULL)
+		return -1; /* the declared enum said why */
+	jsonx_get_bool(ctx->args, "draft", &draft);
+	if (requests_read_fields(ctx, t, data, &from, &to) < 0)
+		return -1;
+	res =
+	    ctx_sql(ctx,
+	            "INSERT INTO requests (tenant_id, employee_id, type, state, data, date_from, "
+	            "date_to, created_by, created_at, updated_at) VALUES ($1, $2, $3, 'draft', "
+	            "$4::jsonb, $5, $6, $7, " ROUTING_NOW_SQL ", " ROUTING_NOW_SQL ") RETURNING id",
+	            requests_tenant(ctx), ctx_i64(ctx, ctx->employee_id), t->name,
+	            jsonx_dump(data, NULL), from, to, ctx_i64(ctx, ctx->user_id));
+	if (res == NULL)
+		return -1;
+	r.id = atoll(PQgetvalue(res, 0, 0));
+	if (requests_event(ctx, r.id, 0, "created", NULL, audit_detail("type", t->name)) < 0)
+		return -1;
+	if (!draft && (requests_load(ctx, r.id, &r) < 0 || requests_submit_loaded(ctx, &r) < 0))
+		return -1;
+	ctx->status = 201;
+	return requests_answer(ctx, r.id, 0);
+}
+
+/* POST /api/requests/{id}/submit */
+static int requests_submit(struct ctx *ctx)
+{
+	struct request r;
+
+	if (requests_load(ctx, ctx->object_id, &r) < 0)
+		return -1;
+	if (strcmp(r.state, "draft") != 0)
+		return requests_refuse(ctx, &r, "отправить");
+	if (requests_submit_loaded(ctx, &r) < 0)
+		return -1;
+	return requests_answer(ctx, r.id, 0);
+}
+
+/* POST /api/requests/{id}/cancel {"comment"?} */
+static int requests_cancel(struct ctx *ctx)
+{
+	static const char *const can[] = {"draft",    "submitted",   "awaiting_approval",
+	                                  "approved", "in_progress", NULL};
+	const char *comment = jsonx_get_str(ctx->args, "comment");
+	struct request r;
+
+	if (requests_load(ctx, ctx->object_id, &r) < 0)
+		return -1;
+	if (!requests_in(r.state, can))
+		return requests_refuse(ctx, &r, "отозвать");
+	if (ctx_sql(ctx,
+	            "UPDATE request_tasks SET state = 'cancelled', closed_at = " ROUTING_NOW_SQL
+	            ", closed_by = $3 WHERE tenant_id = $1 AND request_id = $2 AND state = 'open'",
+	            requests_tenant(ctx), ctx_i64(ctx, r.id), ctx_i64(ctx, ctx->user_id)) == NULL ||
+	    requests_set_state(ctx, &r, "cancelled", NULL) < 0 ||
+	    requests_event(ctx, r.id, 0, "cancelled", comment, NULL) < 0)
+		return -1;
+	return requests_answer(ctx, r.id, 0);
+}
+
+/* GET /api/requests/{id} */
+static int requests_get(struct ctx *ctx)
+{
+	return requests_answer(ctx, ctx->object_id, 1);
+}
+
+/* GET /api/requests?state=&type=&limit=&offset= : the caller's own */
+static int requests_list(struct ctx *ctx)
+{
+	const char *state = jsonx_get_str(ctx->args, "state"),
+	           *type = jsonx_get_str(ctx->args, "type");
+	json_object *items = json_object_new_array();
+	int64_t limit, offset;
+	PGresult *res;
+
+	json_object_object_add(ctx_result(ctx), "items", items);
+	if (ctx_arg_int(ctx, "limit", 1, REQUESTS_PAGE_MAX, 50, &limit) < 0 ||
+	    ctx_arg_int(ctx, "offset", 0, INT32_MAX, 0, &offset) < 0)
+		return -1;
+	res = ctx_sql(ctx,
+	              "SELECT " REQUESTS_COLUMNS ", count(*) OVER () " REQUESTS_FROM
+	              "WHERE r.tenant_id = $1 AND r.employee_id = $3 AND ($4::text IS NULL OR "
+	              "r.state = $4) AND ($5::text IS NULL OR r.type = $5) ORDER BY r.id DESC "
+	              "LIMIT $6 OFFSET $7",
+	              requests_tenant(ctx), org_time_zone(ctx), ctx_i64(ctx, ctx->employee_id),
+	              state, type, ctx_i64(ctx, limit), ctx_i64(ctx, offset));
+	if (res == NULL)
+		return -1;
+	for (int i = 0; i < PQntuples(res); i++)
+		json_object_array_add(items, requests_json(ctx, res, i));
+	jsonx_set_int(ctx_result(ctx), "total", PQntuples(res) ? atoll(PQgetvalue(res, 0, 15)) : 0);
+	return 0;
+}
+
+/* ---- effects ---- */
+
+/* A deviation document over the request's dates, as deviations.create
+ * makes it (its rules: an overlap 409, a closed month 423). */
+static int requests_effect_deviation(struct ctx *ctx, const struct request *r, int code,
+                                     json_object *result)
+{
+	const struct t13_code *c = t13_get(code);
+	json_object *args = json_object_new_object(), *out, *dev;
+
+	jsonx_set_int(args, "employee_id", r->employee);
+	jsonx_set_str(args, "code", c->letter);
+	jsonx_set_str(args, "date_from", r->date_from);
+	jsonx_set_str(args, "date_to", r->date_to);
+	jsonx_set_str(args, "note", arena_printf(ctx->arena, "Заявка № %lld", (long long)r->id));
+	if (ctx_call(ctx, "deviations.create", args, &out) < 0)
+		return -1;
+	dev = jsonx_get_obj(out, "deviation");
+	if (dev == NULL)
+		return ctx_fail(ctx, PROTO_ERR_internal, NULL);
+	json_object_object_add(result, "deviation_id", json_object_get(jsonx_get(dev, "id")));
+	jsonx_set_str(result, "code", c->letter);
+	return ctx_sql(
+	           ctx, "UPDATE deviations SET request_id = $3 WHERE tenant_id = $1 AND id = $2",
+	           requests_tenant(ctx), ctx_i64(ctx, json_object_get_int64(jsonx_get(dev, "id"))),
+	           ctx_i64(ctx, r->id))
+	           ? 0
+	           : -1;
+}
+
+/* personal_data: the employee's record gets the changes. */
+static int requests_effect_personal(struct ctx *ctx, const struct request *r, json_object *result)
+{
+	json_object *ch = jsonx_get_obj(r->data, "changes"), *p;
+
+	if (ch == NULL)
+		return ctx_fail(ctx, PROTO_ERR_internal, NULL);
+	p = jsonx_get_obj(ch, "passport");
+	if (ctx_sql(
+	        ctx,
+	        "UPDATE employees SET phone = coalesce($3, phone), email = coalesce($4, email), "
+	        "address = coalesce($5, address), full_name = coalesce($6, full_name), passport "
+	        "= coalesce($7::jsonb, passport), updated_at = now() WHERE tenant_id = $1 AND id "
+	        "= $2",
+	        requests_tenant(ctx), ctx_i64(ctx, r->employee), jsonx_get_str(ch, "phone"),
+	        jsonx_get_str(ch, "email"), jsonx_get_str(ch, "address"),
+	        jsonx_get_str(ch, "full_name"), p ? jsonx_dump(p, NULL) : NULL) == NULL)
+		return -1;
+	if (jsonx_get_str(ch, "full_name") &&
+	    ctx_sql(ctx,
+	            "UPDATE users SET full_name = $3 WHERE tenant_id = $1 AND employee_id = $2",
+	            requests_tenant(ctx), ctx_i64(ctx, r->employee),
+	            jsonx_get_str(ch, "full_name")) == NULL)
+		return -1;
+	jsonx_set_int(result, "employee_id", r->employee);
+	json_object *fields = json_object_new_array();
+	json_object_object_foreach(ch, key, val)
+	{
+		(void)val;
+		json_object_array_add(fields, json_object_new_string(key));
+	}
+	json_object_object_add(result, "changed", fields);
+	return audit_log(ctx, "staff.employee_updated", 1, "employee", ctx_i64(ctx, r->employee),
+	                 audit_detail("request_id", ctx_i64(ctx, r->id)));
+}
+
+/* tax_deduction: the employee's child deductions become the request's
+ * list, by the deductions' own rules (a closed month 423). */
+static int requests_effect_children(struct ctx *ctx, const struct request *r, json_object *result)
+{
+	json_object *args = json_object_new_object(), *out;
+
+	jsonx_set_int(args, "id", r->employee);
+	json_object_object_add(args, "children", json_object_get(jsonx_get(r->data, "children")));
+	if (ctx_call(ctx, "deductions.children_set", args, &out) < 0)
+		return -1;
+	jsonx_set_int(result, "children",
+	              (int64_t)json_object_array_length(jsonx_get(r->data, "children")));
+	return 0;
+}
+
+/* What a done request changes; the result is kept with the request. */
+static int requests_effect(struct ctx *ctx, const struct request *r)
+{
+	json_object *result = arena_own(ctx->arena, json_object_new_object());
+	const char *title;
+	int rc = 0, code;
+
+	if (strcmp(r->type->name, "vacation") == 0) {
+		code = requests_kind_code(jsonx_get_str(r->data, "kind"), &title);
+		rc = requests_effect_deviation(ctx, r, code ? code : T13_OT, result);
+	} else if (strcmp(r->type->name, "absence") == 0) {
+		code = requests_reason_code(jsonx_get_str(r->data, "reason"), &title);
+		rc = code ? requests_effect_deviation(ctx, r, code, result)
+		          : ctx_fail(ctx, PROTO_ERR_internal, NULL);
+	} else if (strcmp(r->type->name, "business_trip") == 0) {
+		rc = requests_effect_deviation(ctx, r, T13_K, result);
+	} else if (strcmp(r->type->name, "personal_data") == 0) {
+		rc = requests_effect_personal(ctx, r, result);
+	} else if (strcmp(r->type->name, "tax_deduction") == 0) {
+		rc = requests_effect_children(ctx, r, result);
+	}
+	if (rc < 0)
+		return -1;
+	return ctx_sql(ctx,
+	               "UPDATE requests SET result = $3::jsonb WHERE tenant_id = $1 AND id = $2",
+	               requests_tenant(ctx), ctx_i64(ctx, r->id), jsonx_dump(result, NULL))
+	           ? 0
+	           : -1;
+}
+
+/* Makes the request done: the effect, the open execution task closed. */
+static int requests_finish(struct ctx *ctx, struct request *r, int64_t task, const char *comment)
+{
+	if (requests_effect(ctx, r) < 0)
+		return -1;
+	if (task && requests_task_close(ctx, task, "done", comment, 0) < 0)
+		return -1;
+	if (requests_set_state(ctx, r, "done", NULL) < 0 ||
+	    requests_event(ctx, r->id, task, "completed", comment, NULL) < 0)
+		return -1;
+	return 0;
+}
+
+/* ---- operations: tasks ---- */
+
+/* The task of the row's object with its request, both locked; refuses
+ * (409) a task that is not open or not of the wanted step (NULL: any). */
+static int requests_task_for(struct ctx *ctx, const char *step, const char *verb, struct task *t,
+                             struct request *r)
+{
+	if (requests_task_load(ctx, ctx->object_id, t) < 0 || requests_load(ctx, t->request, r) < 0)
+		return -1;
+	if (strcmp(t->state, "open") != 0)
+		return ctx_fail(ctx, PROTO_ERR_conflict,
+		                "Задача № %lld уже закрыта (%s): %s нельзя", (long long)t->id,
+		                requests_task_state_title(t->state), verb);
+	if (step && strcmp(t->step, step) != 0)
+		return ctx_fail(
+		    ctx, PROTO_ERR_conflict, "Задача № %lld — %s: %s нельзя", (long long)t->id,
+		    strcmp(t->step, "approval") == 0 ? "согласование" : "исполнение", verb);
+	return 0;
+}
+
+static int requests_task_answer(struct ctx *ctx, int64_t task, int64_t request)
+{
+	jsonx_set_int(ctx_result(ctx), "task_id", task);
+	return requests_answer(ctx, request, 0);
+}
+
+/* POST /api/tasks/{id}/approve {"comment"?} */
+static int requests_task_approve(struct ctx *ctx)
+{
+	const char *comment = jsonx_get_str(ctx->args, "comment");
+	struct task t;
+	struct request r;
+
+	if (requests_task_for(ctx, "approval", "согласовать", &t, &r) < 0)
+		return -1;
+	if (strcmp(r.state, "awaiting_approval") != 0)
+		return requests_refuse(ctx, &r, "согласовать");
+	r.approved = 1;
+	r.step = t.chain_index + 1;
+	if (requests_task_close(ctx, t.id, "done", comment, 0) < 0 ||
+	    ctx_sql(
+	        ctx,
+	        "UPDATE requests SET approved = true, step = $3 WHERE tenant_id = $1 AND id = $2",
+	        requests_tenant(ctx), ctx_i64(ctx, r.id), ctx_i64(ctx, r.step)) == NULL ||
+	    requests_event(ctx, r.id, t.id, "approved", comment, NULL) < 0 ||
+	    requests_route_loaded(ctx, &r) < 0)
+		return -1;
+	return requests_task_answer(ctx, t.id, r.id);
+}
+
+/* POST /api/tasks/{id}/reject {"reason"} */
+static int requests_task_reject(struct ctx *ctx)
+{
+	static const char *const can[] = {"submitted", "awaiting_approval", "approved",
+	                                  "in_progress", NULL};
+	const char *reason = jsonx_get_str(ctx->args, "reason");
+	struct task t;
+	struct request r;
+
+	if (reason == NULL)
+		return -1;
+	if (requests_task_for(ctx, NULL, "отклонить", &t, &r) < 0)
+		return -1;
+	if (!requests_in(r.state, can))
+		return requests_refuse(ctx, &r, "отклонить");
+	if (requests_task_close(ctx, t.id, "rejected", reason, 0) < 0 ||
+	    requests_set_state(ctx, &r, "rejected", reason) < 0 ||
+	    requests_event(ctx, r.id, t.id, "rejected", reason, NULL) < 0)
+		return -1;
+	return requests_task_answer(ctx, t.id, r.id);
+}
+
+/* POST /api/tasks/{id}/forward {"to", "comment"?} */
+static int requests_task_forward(struct ctx *ctx)
+{
+	const char *comment = jsonx_get_str(ctx->args, "comment");
+	struct task t;
+	struct request r;
+	int64_t to = 0, next;
+	PGresult *res;
+
+	if (worktime_arg_employee(ctx, "to", "to_name", 1, &to) < 0)
+		return -1;
+	if (requests_task_for(ctx, NULL, "передать", &t, &r) < 0)
+		return -1;
+	res = ctx_sql(ctx,
+	              "SELECT 1 FROM employees WHERE tenant_id = $1 AND id = $2 AND (dismissed IS "
+	              "NULL OR dismissed >= current_date)",
+	              requests_tenant(ctx), ctx_i64(ctx, to));
+	if (res == NULL)
+		return -1;
+	if (PQntuples(res) == 0)
+		return ctx_field(ctx, "to", "Сотрудник не найден");
+	if (to == t.assignee)
+		return ctx_field(ctx, "to", "Задача уже у этого сотрудника");
+	if (to == r.employee)
+		return ctx_field(ctx, "to", "Нельзя передать задачу автору заявки");
+	if (requests_task_pass(ctx, t.id, to, "forwarded", comment, &next) < 0)
+		return -1;
+	jsonx_set_int(ctx_result(ctx), "next_task_id", next);
+	return requests_task_answer(ctx, t.id, r.id);
+}
+
+/* POST /api/tasks/{id}/take {"comment"?}: the performer starts */
+static int requests_task_take(struct ctx *ctx)
+{
+	static const char *const can[] = {"submitted", "approved", NULL};
+	const char *comment = jsonx_get_str(ctx->args, "comment");
+	struct task t;
+	struct request r;
+
+	if (requests_task_for(ctx, "execution", "взять в работу", &t, &r) < 0)
+		return -1;
+	if (!requests_in(r.state, can))
+		return requests_refuse(ctx, &r, "взять в работу");
+	if (requests_set_state(ctx, &r, "in_progress", NULL) < 0 ||
+	    requests_event(ctx, r.id, t.id, "taken", comment, NULL) < 0)
+		return -1;
+	return requests_task_answer(ctx, t.id, r.id);
+}
+
+/* POST /api/tasks/{id}/complete {"comment"?} */
+static int requests_task_complete(struct ctx *ctx)
+{
+	static const char *const can[] = {"submitted", "approved", "in_progress", NULL};
+	const char *comment = jsonx_get_str(ctx->args, "comment");
+	struct task t;
+	struct request r;
+
+	if (requests_task_for(ctx, "execution", "выполнить", &t, &r) < 0)
+		return -1;
+	if (!requests_in(r.state, can))
+		return requests_refuse(ctx, &r, "выполнить");
+	if (requests_finish(ctx, &r, t.id, comment) < 0)
+		return -1;
+	return requests_task_answer(ctx, t.id, r.id);
+}
+
+/* GET /api/tasks?state=open|done|forwarded|rejected|cancelled|all */
+static int requests_task_list(struct ctx *ctx)
+{
+	const char *state = jsonx_get_str(ctx->args, "state"), *states;
+	json_object *items = json_object_new_array();
+	int64_t limit, offset;
+	PGresult *res, *total;
+
+	json_object_object_add(ctx_result(ctx), "items", items);
+	if (ctx_arg_int(ctx, "limit", 1, REQUESTS_PAGE_MAX, 100, &limit) < 0 ||
+	    ctx_arg_int(ctx, "offset", 0, INT32_MAX, 0, &offset) < 0)
+		return -1;
+	if (state == NULL)
+		state = "open";
+	states = strcmp(state, "all") == 0 ? "{open,done,forwarded,rejected,cancelled}"
+	                                   : arena_printf(ctx->arena, "{%s}", state);
+	/* the page of the person's tasks by their index, then the requests and
+	 * people of that page only, by their keys */
+	res = ctx_sql(
+	    ctx,
+	    "WITH t AS (SELECT * FROM request_tasks WHERE tenant_id = $1 AND assignee_id = $2 AND "
+	    "state = ANY ($4::text[]) ORDER BY id DESC LIMIT $5 OFFSET $6) "
+	    "SELECT t.id, t.request_id, r.type, t.step, t.state, r.employee_id, "
+	    "e.full_name, r.state, to_char(r.date_from, 'YYYY-MM-DD'), to_char(r.date_to, "
+	    "'YYYY-MM-DD'), to_char(t.created_at AT TIME ZONE $3, 'DD.MM.YYYY HH24:MI'), "
+	    "to_char(t.due_at AT TIME ZONE $3, 'DD.MM.YYYY HH24:MI'), t.due_at < " ROUTING_NOW_SQL
+	    ", t.on_behalf_of, (SELECT b.full_name FROM employees b WHERE b.tenant_id = t.tenant_id "
+	    "AND b.id = t.on_behalf_of) FROM t JOIN LATERAL (SELECT * FROM requests x WHERE "
+	    "x.tenant_id = t.tenant_id AND x.id = t.request_id) r ON true JOIN LATERAL (SELECT "
+	    "y.full_name FROM employees y WHERE y.tenant_id = r.tenant_id AND y.id = r.employee_id) "
+	    "e ON true ORDER BY t.id DESC",
+	    requests_tenant(ctx), ctx_i64(ctx, ctx->employee_id), org_time_zone(ctx), states,
+	    ctx_i64(ctx, limit), ctx_i64(ctx, offset));
+	total = res ? ctx_sql(ctx,
+	                      "SELECT count(*) FROM request_tasks WHERE tenant_id = $1 AND "
+	                      "assignee_id = $2 AND state = ANY ($3::text[])",
+	                      requests_tenant(ctx), ctx_i64(ctx, ctx->employee_id), states)
+	            : NULL;
+	if (total == NULL)
+		return -1;
+	for (int i = 0; i < PQntuples(res); i++) {
+		json_object *o = json_object_new_object();
+		const struct request_type *t = requests_type_find(PQgetvalue(res, i, 2));
+		jsonx_set_int(o, "id", atoll(PQgetvalue(res, i, 0)));
+		jsonx_set_int(o, "request_id", atoll(PQgetvalue(res, i, 1)));
+		jsonx_set_str(o, "type", PQgetvalue(res, i, 2));
+		jsonx_set_str(o, "type_title", t ? t->title : PQgetvalue(res, i, 2));
+		jsonx_set_str(o, "step", PQgetvalue(res, i, 3));
+		jsonx_set_str(o, "state", PQgetvalue(res, i, 4));
+		jsonx_set_str(o, "state_title", requests_task_state_title(PQgetvalue(res, i, 4)));
+		json_object_object_add(
+		    o, "employee",
+		    requests_person(atoll(PQgetvalue(res, i, 5)), PQgetvalue(res, i, 6)));
+		jsonx_set_str(o, "request_state", PQgetvalue(res, i, 7));
+		jsonx_set_str(o, "request_state_title",
+		              requests_state_title(PQgetvalue(res, i, 7)));
+		if (!PQgetisnull(res, i, 8)) {
+			jsonx_set_str(o, "date_from", PQgetvalue(res, i, 8));
+			jsonx_set_str(o, "date_to", PQgetvalue(res, i, 9));
+		}
+		jsonx_set_str(o, "created_at_ru", PQgetvalue(res, i, 10));
+		jsonx_set_str(o, "due_ru", PQgetisnull(res, i, 11) ? NULL : PQgetvalue(res, i, 11));
+		jsonx_set_bool(o, "overdue", strcmp(PQgetvalue(res, i, 12), "t") == 0);
+		if (!PQgetisnull(res, i, 13))
+			json_object_object_add(
+			    o, "on_behalf_of",
+			    requests_person(atoll(PQgetvalue(res, i, 13)), PQgetvalue(res, i, 14)));
+		json_object_array_add(items, o);
+	}
+	jsonx_set_int(ctx_result(ctx), "total", atoll(PQgetvalue(total, 0, 0)));
+	return 0;
+}
+
+/* ---- the exchange: states pushed by the accounting system ---- */
+
+/* POST /api/exchange/v1/requests/{id}/state {"state", "comment"} with an
+ * Idempotency-Key */
+static int requests_exchange_state(struct ctx *ctx)
+{
+	static const char *const can_take[] = {"submitted", "approved", NULL};
+	static const char *const can_done[] = {"submitted", "approved", "in_progress", NULL};
+	static const char *const can_reject[] = {"submitted", "awaiting_approval", "approved",
+	                                         "in_progress", NULL};
+	const char *state = jsonx_get_str(ctx->args, "state");
+	const char *comment = jsonx_get_str(ctx->args, "comment");
+	const char *key = jsonx_get_str(ctx->auth, "idempotency_key");
+	int64_t id, task = 0;
+	struct request r;
+	PGresult *res;
+
+	if (key == NULL || !*key)
+		return ctx_field_code(ctx, "Idempotency-Key", "required",
+		                      "Нужен заголовок Idempotency-Key: повтор того же запроса не "
+		                      "изменит заявку дважды");
+	if (state == NULL || ctx_arg_int(ctx, "id", 1, INT64_MAX, CTX_REQUIRED, &id) < 0)
+		return -1;
+	res = ctx_sql(ctx, "SELECT state FROM requests WHERE tenant_id = $1 AND id = $2",
+	              requests_tenant(ctx), ctx_i64(ctx, id));
+	if (res == NULL)
+		return -1;
+	if (PQntuples(res) == 0 || strcmp(PQgetvalue(res, 0, 0), "draft") == 0)
+		return ctx_fail(ctx, PROTO_ERR_not_found, "Заявка не найдена");
+	if (requests_load(ctx, id, &r) < 0)
+		return -1;
+	res = ctx_sql(ctx,
+	              "SELECT id FROM request_tasks WHERE tenant_id = $1 AND request_id = $2 AND "
+	              "state = 'open' ORDER BY id DESC LIMIT 1 FOR UPDATE",
+	              requests_tenant(ctx), ctx_i64(ctx, id));
+	if (res == NULL)
+		return -1;
+	if (PQntuples(res))
+		task = atoll(PQgetvalue(res, 0, 0));
+	if (strcmp(state, "in_progress") == 0) {
+		if (!requests_in(r.state, can_take))
+			return requests_refuse(ctx, &r, "перевести в работу");
+		if (requests_set_state(ctx, &r, "in_progress", NULL) < 0 ||
+		    requests_event(ctx, r.id, task, "taken", comment, NULL) < 0)
+			return -1;
+	} else if (strcmp(state, "done") == 0) {
+		if (!requests_in(r.state, can_done))
+			return requests_refuse(ctx, &r, "отметить выполненной");
+		if (requests_finish(ctx, &r, task, comment) < 0)
+			return -1;
+	} else {
+		if (comment == NULL || !*comment)
+			return ctx_field_code(ctx, "comment", "required",
+			                      "Укажите причину отказа в comment");
+		if (!requests_in(r.state, can_reject))
+			return requests_refuse(ctx, &r, "отклонить");
+		if ((task && requests_task_close(ctx, task, "rejected", comment, 0) < 0) ||
+		    requests_set_state(ctx, &r, "rejected", comment) < 0 ||
+		    requests_event(ctx, r.id, task, "rejected", comment, NULL) < 0)
+			return -1;
+	}
+	jsonx_set_int(ctx_result(ctx), "id", r.id);
+	jsonx_set_str(ctx_result(ctx), "state", r.state);
+	return 0;
+}
+
+/* ---- declarations ---- */
+
+static const char *const requests_state_names[] = {"draft",    "submitted", "awaiting_approval",
+                                                   "approved", "rejected",  "in_progress",
+                                                   "done",     "cancelled", NULL};
+static const char *const requests_task_states[] = {"open",      "done", "forwarded", "rejected",
+                                                   "cancelled", "all",  NULL};
+static const char *const requests_pushed_states[] = {"in_progress", "done", "rejected", NULL};
+
+static const struct op_arg requests_create_args[] = {
+    {"type", ARG_ENUM, ARG_REQUIRED, .values = requests_type_names, .example = "\"question\"",
+     .hint = "Вид заявки: vacation, absence, business_trip, personal_data, tax_deduction, "
+             "certificate_employment, certificate_ndfl, certificate_vacation_balance или "
+             "question"},
+    {"draft", ARG_BOOL, 0},
+    {"comment", ARG_STR, ARG_MULTILINE, .max = REQUESTS_TEXT_MAX},
+    ARG_ROW_DATE("date_from", 0),
+    ARG_ROW_DATE("date_to", 0),
+    ARG_ROW_DATE("from", 0),
+    ARG_ROW_DATE("to", 0),
+    {"kind", ARG_ENUM, 0, .values = requests_kind_names,
+     .hint = "Вид отпуска: annual (ежегодный), additional (дополнительный) или unpaid (без "
+             "сохранения заработной платы)"},
+    {"reason", ARG_ENUM, 0, .values = requests_reason_names, .hint = "Причина: " REQUESTS_REASONS},
+    {"destination", ARG_STR, 0, .max = 300},
+    {"purpose", ARG_STR, ARG_MULTILINE, .max = 1000},
+    {"changes", ARG_OBJECT, 0},
+    {"children", ARG_ARRAY, 0, .min = 1, .max = 20},
+    {"year", ARG_INT, 0, .min = 2000, .max = 2199},
+    ARG_ROW_DATE("date", 0),
+    {"copies", ARG_INT, 0, .min = 1, .max = 10},
+    {"text", ARG_STR, ARG_MULTILINE, .max = 4000},
+    ARG_END,
+};
+static const struct op_arg requests_list_args[] = {
+    {"state", ARG_ENUM, 0, .values = requests_state_names},
+    {"type", ARG_ENUM, 0, .values = requests_type_names},
+    {"limit", ARG_INT, 0, .min = 1, .max = REQUESTS_PAGE_MAX},
+    {"offset", ARG_INT, 0, .min = 0, .max = INT32_MAX},
+    ARG_END,
+};
+static const struct op_arg requests_id_args[] = {ARG_ROW_ID("id", ARG_REQUIRED), ARG_END};
+static const struct op_arg requests_comment_args[] = {
+    ARG_ROW_ID("id", ARG_REQUIRED),
+    {"comment", ARG_STR, ARG_MULTILINE, .max = REQUESTS_TEXT_MAX},
+    ARG_END,
+};
+static const struct op_arg requests_reject_args[] = {
+    ARG_ROW_ID("id", ARG_REQUIRED),
+    {"reason", ARG_STR, ARG_REQUIRED | ARG_MULTILINE, .max = REQUESTS_TEXT_MAX,
+     .example = "\"Нет замены на эти дни\""},
+    ARG_END,
+};
+static const struct op_arg requests_forward_args[] = {
+    ARG_ROW_ID("id", ARG_REQUIRED),
+    {"to", ARG_INT, 0, .min = 1, .max = INT64_MAX},
+    {"to_name", ARG_STR, 0, .max = 400},
+    {"comment", ARG_STR, ARG_MULTILINE, .max = REQUESTS_TEXT_MAX},
+    ARG_END,
+};
+static const struct op_arg requests_task_list_args[] = {
+    {"state", ARG_ENUM, 0, .values = requests_task_states},
+    {"limit", ARG_INT, 0, .min = 1, .max = REQUESTS_PAGE_MAX},
+    {"offset", ARG_INT, 0, .min = 0, .max = INT32_MAX},
+    ARG_END,
+};
+static const struct op_arg requests_push_args[] = {
+    ARG_ROW_ID("id", ARG_REQUIRED),
+    {"state", ARG_ENUM, ARG_REQUIRED, .values = requests_pushed_states, .example = "\"done\"",
+     .hint = "Состояние: in_progress, done или rejected"},
+    {"comment", ARG_STR, ARG_MULTILINE, .max = REQUESTS_TEXT_MAX},
+    ARG_END,
+};
+
+#define REQUEST_VIEWERS (WHO_SELF | WHO_ASSIGNEE | WHO_MANAGER | WHO_ADMIN)
+
+const struct op requests_ops[] = {
+    {"requests.create", OP_EMPLOYEE, requests_create, OP_WRITE | OP_IDEMPOTENT,
+     requests_create_args, WHO(WHO_SELF)},
+    {"requests.list", OP_EMPLOYEE, requests_list, 0, requests_list_args, WHO(WHO_SELF)},
+    {"requests.get", OP_EMPLOYEE, requests_get, 0, requests_id_args,
+     WHO_ON(REQUEST_VIEWERS, OBJ_REQUEST, "id")},
+    {"requests.submit", OP_EMPLOYEE, requests_submit, OP_WRITE, requests_id_args,
+     WHO_ON(WHO_SELF, OBJ_REQUEST, "id")},
+    {"requests.cancel", OP_EMPLOYEE, requests_cancel, OP_WRITE, requests_comment_args,
+     WHO_ON(WHO_SELF, OBJ_REQUEST, "id")},
+    {"requests.task_list", OP_EMPLOYEE, requests_task_list, 0, requests_task_list_args,
+     WHO(WHO_SELF)},
+    {"requests.task_approve", OP_EMPLOYEE, requests_task_approve, OP_WRITE, requests_comment_args,
+     WHO_ON(WHO_ASSIGNEE, OBJ_TASK, "id")},
+    {"requests.task_reject", OP_EMPLOYEE, requests_task_reject, OP_WRITE, requests_reject_args,
+     WHO_ON(WHO_ASSIGNEE, OBJ_TASK, "id")},
+    {"requests.task_forward", OP_EMPLOYEE, requests_task_forward, OP_WRITE, requests_forward_args,
+     WHO_ON(WHO_ASSIGNEE, OBJ_TASK, "id")},
+    {"requests.task_take", OP_EMPLOYEE, requests_task_take, OP_WRITE, requests_comment_args,
+     WHO_ON(WHO_ASSIGNEE, OBJ_TASK, "id")},
+    {"requests.task_complete", OP_EMPLOYEE, requests_task_complete, OP_WRITE, requests_comment_args,
+     WHO_ON(WHO_ASSIGNEE, OBJ_TASK, "id")},
+    {"requests.push_state", OP_EXCHANGE, requests_exchange_state, OP_WRITE | OP_IDEMPOTENT,
+     requests_push_args},
+    {NULL, 0, NULL, 0, NULL},
+};

@@ -1,0 +1,131 @@
+/*
+ * requests.h - employees' requests: their types, states and transitions,
+ * their tasks, files and history, and what a done request changes
+ * (issue 12; seed 000 "Адресация заявок"; sql/0050_requests.sql). Who
+ * gets a task is routing.h's; who may call what is declared in the
+ * operation rows (access.h).
+ *
+ * Types and their fields (besides "comment", optional for every type, up
+ * to 2000 characters):
+ *   vacation                    date_from, date_to, kind: annual | additional | unpaid
+ *                               ("from"/"to" are accepted for date_from/date_to;
+ *                               date_from/date_to are the names the API answers)
+ *   absence                     date_from, date_to, reason (REQUESTS_REASONS below)
+ *   business_trip               date_from, date_to, destination, purpose
+ *   personal_data               changes: any of phone, email, address,
+ *                               full_name, passport {series, number, issued_by,
+ *                               issued_on, division_code}; scans as files
+ *   tax_deduction               children: [{order, disabled, sole_parent, from, to}]
+ *                               (the shape of the НДФЛ child deductions, deductions.c)
+ *   certificate_employment      purpose (where it is to be presented), copies 1..10
+ *   certificate_ndfl            year (КНД 1175018 for that year)
+ *   certificate_vacation_balance date (as of; today by default)
+ *   question                    text
+ *
+ * States: draft -> (submit) -> awaiting_approval while an approval task is
+ * open, then approved; or submitted when the chain has no approval (or
+ * every approver was skipped: the staff's rule found nobody, recorded in
+ * the history). A performer who takes the execution task makes it
+ * in_progress; completing it makes it done. rejected (with a reason) by an
+ * approver or a performer; cancelled by the employee at any time before
+ * done, rejected or cancelled. A transition that does not apply to the
+ * current state answers 409 naming both. Every transition is one
+ * transaction and one row of the history (who, when, what, comment) and of
+ * the audit log.
+ *
+ * Completion runs the type's effect in the same transaction; if it fails
+ * (a closed payroll month: 423; an overlapping document: 409; a field of
+ * the request the effect refuses: 422) the completion fails with that
+ * error and nothing changes:
+ *   vacation        a deviation document ОТ (annual), ОД (additional) or ДО
+ *                   (unpaid) over its dates: in the timesheet, paid by the
+ *                   payroll, lowering the vacation balance (ОТ)
+ *   absence         the deviation of its reason (REQUESTS_REASONS)
+ *   business_trip   a К deviation (the days keep average earnings)
+ *   personal_data   the employee's record (phone, email, address, passport,
+ *                   full name); the request is in the exchange feed for the
+ *                   accounting system
+ *   tax_deduction   the employee's НДФЛ child deductions become its list
+ *   certificate_*   the certificate's PDF is attached (the certificates
+ *                   module; until it lands, the performer attaches it)
+ *   question        none: the answer is the completion's comment
+ *
+ * API (the employee's own; the tasks of whoever holds them):
+ *   POST /api/requests {"type", ...fields, "draft"?: true} -> 201 {"id", "state", "request"}
+ *   GET  /api/requests?state=&type=&limit=&offset= -> {"items": [request], "total"}
+ *   GET  /api/requests/{id}          -> {"request": {... "history", "tasks", "files"}}
+ *   POST /api/requests/{id}/submit   a draft
+ *   POST /api/requests/{id}/cancel   {"comment"?}
+ *   POST /api/requests/{id}/files    multipart "file" (attachments_* keys) -> 201 {"file"}
+ *   GET  /api/requests/{request_id}/files/{id}   the file
+ *   GET  /api/tasks?state=open|done|forwarded|rejected|cancelled|all&limit=&offset=
+ *        -> {"items": [{"id", "request_id", "type", "step": approval | execution | hr_task,
+ *           "state": open | done | forwarded | rejected | cancelled, "employee": {"id",
+ *           "full_name"}, ...}], "total"}   (open ones by default)
+ *   POST /api/tasks/{id}/approve  {"comment"?}
+ *   POST /api/tasks/{id}/reject   {"reason"}
+ *   POST /api/tasks/{id}/forward  {"to": employee id, "comment"?}
+ *   POST /api/tasks/{id}/take     {"comment"?}   the performer starts: in_progress
+ *   POST /api/tasks/{id}/complete {"comment"?}   files first, to the request
+ *   GET  /api/exchange/v1/requests?cursor=&limit=  -> {"items", "cursor"} (API key)
+ *   POST /api/exchange/v1/requests/{id}/state {"state": in_progress | done | rejected,
+ *        "comment"} with an Idempotency-Key (API key)
+ */
+#ifndef CABINET_REQUESTS_H
+#define CABINET_REQUESTS_H
+
+#include "dispatch.h"
+
+#include <stdint.h>
+
+/* Request types. role: the routing role that executes it (routing.h);
+ * approval: whether the default chain asks the employee's manager first;
+ * period: whether it has date_from..date_to. */
+struct request_type {
+	const char *name, *title; /* "vacation", "Отпуск" */
+	const char *role;
+	int approval;
+	int period;
+};
+
+/* The type of name, or NULL. */
+const struct request_type *requests_type_find(const char *name);
+/* Every type, ending with a zeroed entry. */
+extern const struct request_type requests_types[];
+
+/* The Russian title of a state ("На согласовании"), or the name. */
+const char *requests_state_title(const char *state);
+
+/* Absence reasons and the T-13 code each becomes. */
+#define REQUESTS_REASONS                                                                           \
+	"sick (Б), day_off (ОВ: paid day off, e.g. a donor's), unpaid (ДО), "                 \
+	"public_duty (Г), study (У)"
+
+/*
+ * Opens the task of the request's current chain step, skipping approval
+ * steps with nobody to approve (history: approval_skipped), and sets the
+ * request's state (awaiting_approval, approved or submitted). Used by
+ * submission, approval and the exchange. 0 or -1.
+ */
+int requests_route(struct ctx *ctx, int64_t request_id);
+
+/*
+ * Closes the open task as forwarded and gives its step to `to` (its
+ * substitute when `to` is away), with the history's action ("forwarded",
+ * "escalated") and comment; notifies the new assignee. *next: the new
+ * task. 0 or -1.
+ */
+int requests_task_pass(struct ctx *ctx, int64_t task_id, int64_t to, const char *action,
+                       const char *comment, int64_t *next);
+
+/* A row of the request's history in this transaction: action (e.g.
+ * "reminded"), the task (0: none), comment (NULL: none), details (taken
+ * over; NULL: none). 0 or -1. */
+int requests_event(struct ctx *ctx, int64_t request_id, int64_t task_id, const char *action,
+                   const char *comment, json_object *details);
+
+/* A request's text for notifications: "Отпуск с 16.03.2026 по 20.03.2026,
+ * Иванов Иван Иванович", in arena memory; NULL after ctx_fail. */
+const char *requests_describe(struct ctx *ctx, int64_t request_id);
+
+#endif

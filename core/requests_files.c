@@ -1,0 +1,309 @@
+/*
+ * requests_files.c - files attached to requests: scans of a personal-data
+ * change, a performer's result (requests.h).
+ *
+ *   POST /api/requests/{id}/files               multipart "file" -> 201 {"file"}
+ *   GET  /api/requests/{request_id}/files/{id}  the file itself
+ *
+ * Who: the employee on their own request until it is done, rejected or
+ * cancelled; the holder of an open task of it. Files are served only to
+ * those who may see the request (the operation rows' declarations,
+ * access.h), as attachments (never rendered inline by the browser).
+ *
+ * A file is at most attachments_max_size bytes and of one of the kinds in
+ * attachments_types, told by its first bytes, not by its name or the
+ * browser's word: pdf (%PDF-), jpeg (FF D8 FF), png (89 50 4E 47 0D 0A 1A
+ * 0A), tiff (II*\0 or MM\0*). It is kept in PostgreSQL, or, when
+ * attachments_dir is set, in that folder as <tenant>/<SHA-256 in hex>
+ * (written to a temporary name and renamed, so a half-written file is
+ * never served; the same content is kept once).
+ */
+#include "audit.h"
+#include "jsonx.h"
+#include "log.h"
+#include "ops.h"
+#include "requests.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define FILES_PER_REQUEST 20
+
+static const struct {
+	const char *kind, *content_type, *ext;
+	const unsigned char *magic;
+	size_t len;
+} files_kinds[] = {
+    {"pdf", "application/pdf", "pdf", (const unsigned char *)"%PDF-", 5},
+    {"jpeg", "image/jpeg", "jpg", (const unsigned char *)"\xff\xd8\xff", 3},
+    {"png", "image/png", "png", (const unsigned char *)"\x89PNG\r\n\x1a\n", 8},
+    {"tiff", "image/tiff", "tif", (const unsigned char *)"II*\0", 4},
+    {"tiff", "image/tiff", "tif", (const unsigned char *)"MM\0*", 4},
+};
+
+/* 1 when kind is named in the comma-separated list. */
+static int files_kind_allowed(const char *list, const char *kind)
+{
+	size_t n = strlen(kind);
+
+	for (const char *p = list; p && *p;) {
+		p += strspn(p, " ,");
+		if (strncmp(p, kind, n) == 0 && (p[n] == '\0' || p[n] == ',' || p[n] == ' '))
+			return 1;
+		p += strcspn(p, ",");
+	}
+	return 0;
+}
+
+/* The kind of the content, or -1. */
+static int files_sniff(const unsigned char *data, size_t len)
+{
+	for (size_t i = 0; i < sizeof(files_kinds) / sizeof(files_kinds[0]); i++)
+		if (len >= files_kinds[i].len &&
+		    memcmp(data, files_kinds[i].magic, files_kinds[i].len) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* A name safe to give back: no path, no control characters, at most 255
+ * bytes (cut at a character), the kind's extension when it has none. */
+static const char *files_clean_name(struct ctx *ctx, const char *name, int kind)
+{
+	const char *base = name ? strrchr(name, '/') : NULL;
+	char *out;
+	size_t n = 0, cut = 0;
+
+	if (base == NULL && name)
+		base = strrchr(name, '\\');
+	base = base ? base + 1 : name;
+	if (base == NULL || *base == '\0')
+		base = "file";
+	out = arena_alloc(ctx->arena, strlen(base) + 8);
+	for (const unsigned char *p = (const unsigned char *)base; *p && n < 240; p++) {
+		if ((*p & 0xc0) != 0x80)
+			cut = n;
+		out[n++] = *p < 0x20 || *p == 0x7f || *p == '"' ? '_' : (char)*p;
+	}
+	if (n == 240)
+		n = cut;
+	out[n] = '\0';
+	if (strchr(out, '.') == NULL)
+		snprintf(out + n, 8, ".%s", files_kinds[kind].ext);
+	return out;
+}
+
+static void files_hex(const unsigned char *in, size_t n, char *out)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	for (size_t i = 0; i < n; i++) {
+		out[2 * i] = hex[in[i] >> 4];
+		out[2 * i + 1] = hex[in[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
+/* Writes the content to <dir>/<tenant>/<sha hex> unless it is there. */
+static int files_store_dir(struct ctx *ctx, const char *rel)
+{
+	const char *dir = ctx->cfg->attachments_dir;
+	const char *path = arena_printf(ctx->arena, "%s/%s", dir, rel);
+	const char *sub = arena_strndup(ctx->arena, path, (size_t)(strrchr(path, '/') - path));
+	const char *tmp = arena_printf(ctx->arena, "%s.%d.tmp", path, (int)getpid());
+	size_t off = 0;
+	int fd;
+
+	if (access(path, R_OK) == 0)
+		return 0;
+	if (mkdir(sub, 0750) < 0 && errno != EEXIST)
+		goto fail;
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+	if (fd < 0)
+		goto fail;
+	while (off < ctx->blob_len) {
+		ssize_t w = write(fd, ctx->blob + off, ctx->blob_len - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			close(fd);
+			unlink(tmp);
+			goto fail;
+		}
+		off += (size_t)w;
+	}
+	if (fsync(fd) < 0 || close(fd) < 0 || rename(tmp, path) < 0) {
+		unlink(tmp);
+		goto fail;
+	}
+	return 0;
+fail:
+	log_error("attachment_write_failed", "req=%u errno=%d", ctx->req, errno);
+	return ctx_fail(ctx, PROTO_ERR_unavailable,
+	                "Не удалось сохранить файл: хранилище файлов недоступно");
+}
+
+/* POST /api/requests/{id}/files (multipart "file") */
+static int requests_file_add(struct ctx *ctx)
+{
+	static const char *const open_states[] = {"draft",    "submitted",   "awaiting_approval",
+	                                          "approved", "in_progress", NULL};
+	unsigned char digest[32];
+	char hex[65];
+	unsigned int dlen = 0;
+	int kind, ok = 0;
+	const char *name, *rel = NULL;
+	int64_t task = 0;
+	PGresult *res;
+
+	if (ctx->blob == NULL || ctx->blob_len == 0)
+		return ctx_field_code(ctx, "file", "required", "Приложите файл");
+	if ((long)ctx->blob_len > ctx->cfg->attachments_max_size)
+		return ctx_field_code(ctx, "file", "too_large", "Файл больше %ld МБ",
+		                      ctx->cfg->attachments_max_size >> 20);
+	kind = files_sniff(ctx->blob, ctx->blob_len);
+	if (kind < 0 || !files_kind_allowed(ctx->cfg->attachments_types, files_kinds[kind].kind))
+		return ctx_field_code(ctx, "file", "type", "Можно приложить файлы: %s",
+		                      ctx->cfg->attachments_types);
+	res =
+	    ctx_sql(ctx,
+	            "SELECT r.state, r.employee_id, (SELECT t.id FROM request_tasks t WHERE "
+	            "t.tenant_id = r.tenant_id AND t.request_id = r.id AND t.assignee_id = $3 AND "
+	            "t.state = 'open' ORDER BY t.id DESC LIMIT 1), (SELECT count(*) FROM "
+	            "request_files f WHERE f.tenant_id = r.tenant_id AND f.request_id = r.id) FROM "
+	            "requests r WHERE r.tenant_id = $1 AND r.id = $2 FOR UPDATE",
+	            ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, ctx->object_id),
+	            ctx_i64(ctx, ctx->employee_id));
+	if (res == NULL)
+		return -1;
+	if (!PQgetisnull(res, 0, 2))
+		task = atoll(PQgetvalue(res, 0, 2));
+	for (int i = 0; open_states[i]; i++)
+		if (strcmp(PQgetvalue(res, 0, 0), open_states[i]) == 0)
+			ok = 1;
+	if (!ok || (task == 0 && atoll(PQgetvalue(res, 0, 1)) != ctx->employee_id))
+		return ctx_fail(ctx, PROTO_ERR_conflict,
+		                "К заявке в состоянии «%s» файлы не прикладываются",
+		                requests_state_title(PQgetvalue(res, 0, 0)));
+	if (atoi(PQgetvalue(res, 0, 3)) >= FILES_PER_REQUEST)
+		return ctx_field_code(ctx, "file", "too_many", "К заявке — не больше %d файлов",
+		                      FILES_PER_REQUEST);
+	EVP_Digest(ctx->blob, ctx->blob_len, digest, &dlen, EVP_sha256(), NULL);
+	files_hex(digest, sizeof(digest), hex);
+	if (ctx->cfg->attachments_dir[0]) {
+		rel = arena_printf(ctx->arena, "%lld/%s", (long long)ctx->tenant_id, hex);
+		if (files_store_dir(ctx, rel) < 0)
+			return -1;
+	}
+	name = files_clean_name(ctx, jsonx_get_str(ctx->args, "filename"), kind);
+	{
+		/* bytea parameters as text: '\x' and the hex digits */
+		char *content = NULL;
+		if (rel == NULL) {
+			content = arena_alloc(ctx->arena, 2 * ctx->blob_len + 3);
+			content[0] = '\\';
+			content[1] = 'x';
+			files_hex(ctx->blob, ctx->blob_len, content + 2);
+		}
+		res = ctx_sql(
+		    ctx,
+		    "INSERT INTO request_files (tenant_id, request_id, task_id, name, "
+		    "content_type, size, sha256, content, path, uploaded_by, employee_id) "
+		    "VALUES ($1, $2, nullif($3, '0')::bigint, $4, $5, $6, $7::bytea, "
+		    "$8::bytea, $9, $10, $11) RETURNING id",
+		    ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, ctx->object_id), ctx_i64(ctx, task),
+		    name, files_kinds[kind].content_type, ctx_i64(ctx, (int64_t)ctx->blob_len),
+		    arena_printf(ctx->arena, "\\x%s", hex), content, rel,
+		    ctx_i64(ctx, ctx->user_id), ctx_i64(ctx, ctx->employee_id));
+	}
+	if (res == NULL)
+		return -1;
+	{
+		json_object *f = json_object_new_object(), *d = json_object_new_object();
+		const char *id = PQgetvalue(res, 0, 0);
+		jsonx_set_int(f, "id", atoll(id));
+		jsonx_set_str(f, "name", name);
+		jsonx_set_str(f, "content_type", files_kinds[kind].content_type);
+		jsonx_set_int(f, "size", (int64_t)ctx->blob_len);
+		jsonx_set_str(f, "url",
+		              arena_printf(ctx->arena, "/api/requests/%lld/files/%s",
+		                           (long long)ctx->object_id, id));
+		json_object_object_add(ctx_result(ctx), "file", f);
+		jsonx_set_int(d, "file_id", atoll(id));
+		jsonx_set_int(d, "size", (int64_t)ctx->blob_len);
+		if (requests_event(ctx, ctx->object_id, task, "file_added", NULL, d) < 0)
+			return -1;
+	}
+	ctx->status = 201;
+	return 0;
+}
+
+/* GET /api/requests/{request_id}/files/{id} */
+static int requests_file_get(struct ctx *ctx)
+{
+	int64_t request;
+	PGresult *res;
+
+	if (ctx_arg_int(ctx, "request_id", 1, INT64_MAX, CTX_REQUIRED, &request) < 0)
+		return -1;
+	res = ctx_sql(
+	    ctx,
+	    "SELECT name, content_type, content, path FROM request_files WHERE tenant_id = "
+	    "$1 AND id = $2 AND request_id = $3",
+	    ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, ctx->object_id), ctx_i64(ctx, request));
+	if (res == NULL)
+		return -1;
+	if (PQntuples(res) == 0)
+		return ctx_fail(ctx, PROTO_ERR_not_found, "Файл не найден");
+	buf_reset(ctx->download);
+	if (!PQgetisnull(res, 0, 2)) {
+		size_t n = 0;
+		unsigned char *raw =
+		    PQunescapeBytea((const unsigned char *)PQgetvalue(res, 0, 2), &n);
+		if (raw == NULL)
+			return ctx_fail(ctx, PROTO_ERR_internal, NULL);
+		buf_append(ctx->download, raw, n);
+		PQfreemem(raw);
+	} else {
+		const char *path = arena_printf(ctx->arena, "%s/%s", ctx->cfg->attachments_dir,
+		                                PQgetvalue(res, 0, 3));
+		char chunk[65536];
+		ssize_t r;
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0) {
+			log_error("attachment_read_failed", "req=%u errno=%d", ctx->req, errno);
+			return ctx_fail(ctx, PROTO_ERR_unavailable,
+			                "Файл недоступен: хранилище файлов не отвечает");
+		}
+		while ((r = read(fd, chunk, sizeof(chunk))) > 0)
+			buf_append(ctx->download, chunk, (size_t)r);
+		close(fd);
+	}
+	ctx->download_type = PQgetvalue(res, 0, 1);
+	ctx->download_name = PQgetvalue(res, 0, 0);
+	return 0;
+}
+
+static const struct op_arg requests_file_add_args[] = {
+    ARG_ROW_ID("id", ARG_REQUIRED),
+    {"filename", ARG_STR, 0, .max = 1000},
+    ARG_END,
+};
+static const struct op_arg requests_file_get_args[] = {
+    ARG_ROW_ID("request_id", ARG_REQUIRED),
+    ARG_ROW_ID("id", ARG_REQUIRED),
+    ARG_END,
+};
+
+const struct op requests_files_ops[] = {
+    {"requests.file_add", OP_EMPLOYEE, requests_file_add, OP_WRITE, requests_file_add_args,
+     WHO_ON(WHO_SELF | WHO_ASSIGNEE, OBJ_REQUEST, "id")},
+    {"requests.file_get", OP_EMPLOYEE, requests_file_get, 0, requests_file_get_args,
+     WHO_ON(WHO_SELF | WHO_ASSIGNEE | WHO_MANAGER | WHO_ADMIN, OBJ_ATTACHMENT, "id")},
+    {NULL, 0, NULL, 0, NULL},
+};

@@ -1,0 +1,230 @@
+#!/usr/bin/env bash
+# bench_requests.sh - requests at scale, through the whole stack (nginx ->
+# cabinet-api -> cabinetd -> PostgreSQL), issue 12 item 11: with 10 000
+# employees and 100 000 requests in every state (their tasks and history
+# seeded with generate_series), at 16 concurrent users, each a person with
+# a session of their own, for N requests each:
+#   (a) GET /api/health                       the floor of a request, same concurrency
+#   (b) POST /api/requests                    16 employees of 16 departments file an
+#                                             absence (their manager's approval task,
+#                                             history, audit, notification)
+#   (c) POST /api/tasks/{id}/approve          16 department heads approve seeded tasks
+#                                             (the performer's task, history, audit,
+#                                             notifications)
+#   (d) GET /api/tasks                        the same heads' task lists (their open
+#                                             tasks, a few hundred closed ones beside)
+# p50 and p99 of each; targets: (b) and (c) p99 under 20 ms, (d) p99 under 50 ms.
+# Nothing is asserted: the numbers and their ratio to (a) are printed.
+#
+#   tests/bench/bench_requests.sh [N]
+# Environment: CABINET_BUILD_DIR (default ./build), EMPLOYEES (default 10000),
+# REQUESTS (default 100000), USERS (default 16).
+set -euo pipefail
+# shellcheck source=stack.sh
+. "$(dirname "${BASH_SOURCE[0]}")/stack.sh"
+N=${1:-100}
+EMPLOYEES=${EMPLOYEES:-10000}
+REQUESTS=${REQUESTS:-100000}
+USERS=${USERS:-16}
+DEPARTMENTS=$((EMPLOYEES / 100 > USERS ? EMPLOYEES / 100 : USERS))
+# the per-session limits of nginx would answer 429 to a benchmark's robots
+export CABINET_NGINX_LIMITS=off
+bench_prepare cab-bench-requests
+bench_start
+sql() { bench_psql -c "$1"; }
+
+SEED=$(date +%s)
+TID=$(sql "INSERT INTO tenants (subdomain, name, status, ready_at) VALUES ('bench', 'ООО Бенч', 'ready', now()) RETURNING id")
+bench_psql -v tid="$TID" -v employees="$EMPLOYEES" -v requests="$REQUESTS" -v deps="$DEPARTMENTS" <<'SQL' >/dev/null
+\set ON_ERROR_STOP 1
+BEGIN;
+INSERT INTO organizations (tenant_id, name) VALUES (:tid, 'ООО «Бенч»');
+INSERT INTO departments (tenant_id, name, organization_id)
+    SELECT :tid, 'Отдел ' || g, (SELECT id FROM organizations WHERE tenant_id = :tid)
+    FROM generate_series(1, :deps) g;
+CREATE TEMP TABLE deps AS
+    SELECT id, row_number() OVER (ORDER BY id) - 1 AS n FROM departments WHERE tenant_id = :tid;
+INSERT INTO employees (tenant_id, full_name, personnel_number, organization_id, department_id, hired)
+    SELECT :tid, 'Сотрудник ' || g, lpad(g::text, 6, '0'),
+           (SELECT id FROM organizations WHERE tenant_id = :tid),
+           (SELECT id FROM deps WHERE n = g % :deps), '2020-01-01'
+    FROM generate_series(0, :employees - 1) g;
+CREATE TEMP TABLE emps AS
+    SELECT id, department_id, row_number() OVER (ORDER BY id) - 1 AS n FROM employees WHERE tenant_id = :tid;
+-- each department's first employee heads it; the organization's head is employee 0
+UPDATE departments d SET head_id = (SELECT min(e.id) FROM emps e WHERE e.department_id = d.id)
+    WHERE d.tenant_id = :tid;
+UPDATE organizations SET head_id = (SELECT id FROM emps WHERE n = 0) WHERE tenant_id = :tid;
+INSERT INTO users (tenant_id, full_name, employee_id, email, status)
+    SELECT :tid, 'Сотрудник ' || n, id, 'e' || n || '@bench.example', 'active' FROM emps;
+-- ten performers of vacations and absences, one coordinator: the last employees
+INSERT INTO routing_performers (tenant_id, role, employee_id, position)
+    SELECT :tid, r, e.id, e.n FROM emps e, unnest(ARRAY['vacation', 'absence']) r
+    WHERE e.n >= :employees - 10;
+INSERT INTO routing_performers (tenant_id, role, employee_id)
+    SELECT :tid, 'coordinator', id FROM emps WHERE n = :employees - 11;
+-- the requests: half done, the rest in every other state
+CREATE TEMP TABLE reqs AS
+    SELECT g, e.id AS employee_id, d.head_id AS head,
+           (SELECT id FROM emps WHERE n = :employees - 10 + g % 10) AS performer,
+           CASE WHEN g % 20 < 10 THEN 'done' WHEN g % 20 = 10 THEN 'draft'
+                WHEN g % 20 = 11 THEN 'submitted' WHEN g % 20 < 15 THEN 'awaiting_approval'
+                WHEN g % 20 = 15 THEN 'approved' WHEN g % 20 = 16 THEN 'in_progress'
+                WHEN g % 20 < 19 THEN 'rejected' ELSE 'cancelled' END AS state,
+           CASE WHEN g % 2 = 0 THEN 'vacation' ELSE 'absence' END AS type,
+           date '2025-01-01' + (g / :employees) * 3 AS day
+    FROM generate_series(0, :requests - 1) g
+    JOIN emps e ON e.n = (g * 7919) % :employees
+    JOIN departments d ON d.tenant_id = :tid AND d.id = e.department_id;
+INSERT INTO requests (tenant_id, employee_id, type, state, data, date_from, date_to, chain, step,
+                      approved, created_at, updated_at, submitted_at, finished_at)
+    SELECT :tid, employee_id, type, state,
+           CASE WHEN type = 'vacation' THEN jsonb_build_object('kind', 'annual')
+                ELSE jsonb_build_object('reason', 'day_off') END
+           || jsonb_build_object('date_from', day, 'date_to', day + 1),
+           day, day + 1, CASE WHEN type = 'vacation' THEN '{manager,role:vacation}'
+                              ELSE '{manager,role:absence}' END::text[],
+           CASE WHEN state IN ('draft', 'awaiting_approval') THEN 0 ELSE 1 END,
+           state IN ('approved', 'in_progress', 'done'),
+           now() - interval '1 day' * (g % 300), now() - interval '1 day' * (g % 300),
+           CASE WHEN state <> 'draft' THEN now() - interval '1 day' * (g % 300) END,
+           CASE WHEN state IN ('done', 'rejected', 'cancelled') THEN now() END
+    FROM reqs ORDER BY g;
+CREATE TEMP TABLE ids AS
+    SELECT r.id, q.* FROM (SELECT id, row_number() OVER (ORDER BY id) - 1 AS g FROM requests
+                           WHERE tenant_id = :tid) r JOIN reqs q USING (g);
+-- approval tasks: open while awaiting, closed as the state says
+INSERT INTO request_tasks (tenant_id, request_id, step, chain_index, route, assignee_id, state,
+                           closed_at)
+    SELECT :tid, id, 'approval', 0, 'manager', head,
+           CASE state WHEN 'awaiting_approval' THEN 'open' WHEN 'rejected' THEN 'rejected'
+                      WHEN 'cancelled' THEN 'cancelled' ELSE 'done' END,
+           CASE WHEN state <> 'awaiting_approval' THEN now() END
+    FROM ids WHERE state <> 'draft' AND head <> employee_id;
+-- execution tasks of the approved ones
+INSERT INTO request_tasks (tenant_id, request_id, step, chain_index, route, assignee_id, state,
+                           closed_at)
+    SELECT :tid, id, 'execution', 1, 'role:' || type, performer,
+           CASE WHEN state = 'done' THEN 'done' ELSE 'open' END,
+           CASE WHEN state = 'done' THEN now() END
+    FROM ids WHERE state IN ('submitted', 'approved', 'in_progress', 'done');
+-- history: created, submitted, and one step more for the ones past approval
+INSERT INTO request_events (tenant_id, request_id, at, actor_kind, actor_employee_id, action, state)
+    SELECT :tid, id, now(), 'user', employee_id, a, state
+    FROM ids, unnest(ARRAY['created', 'submitted', 'approved']) WITH ORDINALITY AS x(a, k)
+    WHERE k = 1 OR (k = 2 AND state <> 'draft') OR (k = 3 AND state IN ('approved', 'in_progress', 'done'));
+COMMIT;
+ANALYZE;
+SQL
+
+# sessions: the first USERS departments' heads, and one employee of each
+python3 - "$VAR" "$TID" "$USERS" <<'PY' >"$VAR/sessions.sql"
+import hashlib, json, secrets, sys
+var, tid, users = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+tokens = {"heads": [], "staff": []}
+for kind in tokens:
+    for i in range(users):
+        t = secrets.token_urlsafe(32)
+        tokens[kind].append(t)
+        print("INSERT INTO sessions (tenant_id, token_hash, user_id, csrf, expires_at) SELECT %d, "
+              "'\\x%s', u.id, 'x', now() + interval '1 day' FROM users u JOIN employees e ON "
+              "e.tenant_id = u.tenant_id AND e.id = u.employee_id JOIN departments d ON d.tenant_id "
+              "= e.tenant_id AND d.id = e.department_id WHERE u.tenant_id = %d AND %s ORDER BY d.id "
+              "OFFSET %d LIMIT 1;" % (tid, hashlib.sha256(t.encode()).hexdigest(), tid,
+                                      "d.head_id = e.id" if kind == "heads" else
+                                      "d.head_id <> e.id AND e.id = (SELECT max(x.id) FROM "
+                                      "employees x WHERE x.department_id = d.id)", i))
+json.dump(tokens, open(var + "/tokens.json", "w"))
+PY
+bench_psql -f "$VAR/sessions.sql" >/dev/null
+COUNTS=$(sql "SELECT (SELECT count(*) FROM employees WHERE tenant_id = $TID) || ' employees, ' ||
+                     (SELECT count(*) FROM requests WHERE tenant_id = $TID) || ' requests, ' ||
+                     (SELECT count(*) FROM request_tasks WHERE tenant_id = $TID) || ' tasks, ' ||
+                     (SELECT count(*) FROM request_events WHERE tenant_id = $TID) || ' history rows'")
+
+python3 - "$VAR" "$PORT" "$N" "$SEED" "$COUNTS" <<'PY'
+import http.client, json, statistics, sys, threading, time
+var, port, n, seed, counts = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
+tokens = json.load(open(var + "/tokens.json"))
+HOST = "bench.localhost:%d" % port
+
+
+def client(token):
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    h = {"Host": HOST, "Content-Type": "application/json"}
+    if token:
+        h["Authorization"] = "Bearer " + token
+    return c, h
+
+
+def run(name, tokens_, make):
+    """Each token's thread sends n requests one after another (make(i, k) ->
+    method, path, body, wanted status); latencies of all threads together."""
+    lat, errors = [], []
+    lock = threading.Lock()
+
+    def worker(k, token):
+        c, h = client(token)
+        mine = []
+        for i in range(n):
+            method, path, body, want = make(i, k, c, h)
+            t0 = time.perf_counter()
+            c.request(method, path, body=json.dumps(body) if body is not None else None, headers=h)
+            r = c.getresponse()
+            data = r.read()
+            mine.append(time.perf_counter() - t0)
+            if r.status != want:
+                with lock:
+                    errors.append("%s %s -> %d %s" % (method, path, r.status, data[:200]))
+        with lock:
+            lat.extend(mine)
+
+    threads = [threading.Thread(target=worker, args=(k, t)) for k, t in enumerate(tokens_)]
+    t0 = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    wall = time.perf_counter() - t0
+    if errors:
+        sys.exit("%s: %d errors, first: %s" % (name, len(errors), errors[0]))
+    lat.sort()
+    p50 = statistics.median(lat) * 1000
+    p99 = lat[min(len(lat) - 1, int(len(lat) * 0.99))] * 1000
+    return p50, p99, len(lat) / wall
+
+
+def tasks_of(token):
+    c, h = client(token)
+    c.request("GET", "/api/tasks?limit=200", headers=h)
+    r = c.getresponse()
+    items = json.loads(r.read())["items"]
+    return [t["id"] for t in items if t["step"] == "approval"]
+
+
+heads, staff = tokens["heads"], tokens["staff"]
+a = run("health", heads, lambda i, k, c, h: ("GET", "/api/health", None, 200))
+day = [0]
+
+
+def submit(i, k, c, h):
+    d = 2000 + i  # a day of its own for every request of a person: no overlap
+    return ("POST", "/api/requests", {"type": "absence", "reason": "day_off",
+                                      "date_from": "%04d-%02d-%02d" % (2030 + d // 336, 1 + d % 336 // 28, 1 + d % 28),
+                                      "date_to": "%04d-%02d-%02d" % (2030 + d // 336, 1 + d % 336 // 28, 1 + d % 28)},
+            201)
+
+
+b = run("submit", staff, submit)
+queues = [tasks_of(t) for t in heads]
+short = min(len(q) for q in queues)
+if short < n:
+    sys.exit("a head has only %d approval tasks for %d approvals: seed more requests" % (short, n))
+c_ = run("approve", heads, lambda i, k, c, h: ("POST", "/api/tasks/%d/approve" % queues[k][i], {}, 200))
+d = run("tasks", heads, lambda i, k, c, h: ("GET", "/api/tasks", None, 200))
+print("bench_requests: %s; %d users at once, %d requests each" % (counts, len(heads), n))
+for label, (p50, p99, rps) in (("(a) /api/health", a), ("(b) POST /api/requests", b),
+                               ("(c) POST /api/tasks/{id}/approve", c_), ("(d) GET /api/tasks", d)):
+    print("  %-36s p50 %6.1f ms  p99 %6.1f ms  %6.0f rps  p99/(a) %5.1f" % (label, p50, p99, rps, p99 / a[1]))
+print("  targets: (b), (c) p99 < 20 ms; (d) p99 < 50 ms")
+PY

@@ -1,0 +1,627 @@
+"""Requests through the real stack (issue 12): each type through its route —
+with and without a department head, with nobody to approve, with a chain,
+forwarded, rejected, cancelled, to a substitute during the approver's
+vacation, escalated past its deadline — and what a done request changes:
+the timesheet, the vacation balance, the employee's record, the НДФЛ child
+deductions and the exchange feed; a completion whose effect fails (a closed
+month, an overlapping document) changes nothing. The organization is
+orgfix.Org."""
+import json
+import os
+import subprocess
+import sys
+import time
+import unittest
+
+sys.path.insert(0, os.path.dirname(__file__))
+from orgfix import Org  # noqa: E402
+from stack import Client, Stack  # noqa: E402
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
+
+
+def upload(client, path, name, data, ctype="application/octet-stream"):
+    boundary = "----cabinettest"
+    body = ("--%s\r\nContent-Disposition: form-data; name=\"file\"; filename=\"%s\"\r\n"
+            "Content-Type: %s\r\n\r\n" % (boundary, name, ctype)).encode() + data + \
+        ("\r\n--%s--\r\n" % boundary).encode()
+    return client.request("POST", path, headers={
+        "Content-Type": "multipart/form-data; boundary=%s" % boundary}, raw=body)
+
+
+class Requests(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.s = Stack("requests").__enter__()
+        cls.o = Org(cls.s, "zayavki", "ООО «Заявки»")
+        r = cls.o.admin.post("/api/admin/api-keys", {"name": "1С"})
+        assert r.status == 201, r
+        cls.key = r.json()["key"]
+        cls.x = Client(cls.s, "zayavki")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.s.__exit__(None, None, None)
+
+    # ------------------------------------------------------------ helpers
+
+    def file(self, who, body, status=201):
+        r = self.o[who].post("/api/requests", body)
+        self.assertEqual(r.status, status, r)
+        return r.json()
+
+    def get(self, who, rid, status=200):
+        r = self.o[who].get("/api/requests/%d" % rid)
+        self.assertEqual(r.status, status, r)
+        return r.json().get("request")
+
+    def act(self, who, task, verb, body=None, status=200):
+        r = self.o[who].post("/api/tasks/%d/%s" % (task, verb), body or {})
+        self.assertEqual(r.status, status, r)
+        return r.json()
+
+    def task(self, who, rid, step):
+        t = self.o.task(who, rid, step)
+        self.assertIsNotNone(t, "%s has no open %s task of request %d: %s" % (
+            who, step, rid, self.o.tasks(who)))
+        return t
+
+    def actions(self, req):
+        return [h["action"] for h in req["history"]]
+
+    def exchange(self, method, path, body=None, key=None, headers=None):
+        h = {"Authorization": "Bearer %s" % (key or self.key)}
+        h.update(headers or {})
+        return self.x.request(method, path, body=body, headers=h)
+
+    def timesheet_codes(self, who, month):
+        r = self.o[who].get("/api/timesheet/%s" % month)
+        self.assertEqual(r.status, 200, r)
+        return {d["day"]: d["codes"] for d in r.json()["employee"]["days"]}
+
+    def count(self, sql):
+        return int(self.s.psql(sql))
+
+    # ------------------------------------------------------------- routes
+
+    def test_vacation_through_the_department_head(self):
+        o = self.o
+        before = o["E1"].get("/api/vacation/balance?date=2026-12-31").json()
+        # the outside check's names of the dates are accepted too
+        js = self.file("E1", {"type": "vacation", "kind": "annual", "from": "2026-12-14",
+                              "to": "2026-12-18", "comment": "отпуск"})
+        rid = js["id"]
+        self.assertEqual(js["state"], "awaiting_approval")
+        self.assertEqual((js["request"]["date_from"], js["request"]["date_to"]),
+                         ("2026-12-14", "2026-12-18"))
+        # the employee's manager (the head of «Бухгалтерия») approves
+        t = self.task("M", rid, "approval")
+        self.assertIsNone(o.task("P", rid, "execution"))
+        # the employee cannot act on their own request's task, another
+        # performer neither: it is not theirs
+        self.assertEqual(o["E1"].post("/api/tasks/%d/approve" % t, {}).status, 404)
+        self.assertEqual(o["C"].post("/api/tasks/%d/approve" % t, {}).status, 404)
+        js = self.act("M", t, "approve", {"comment": "согласовано"})
+        self.assertEqual(js["request"]["state"], "approved")
+        self.act("M", t, "approve", status=409)  # once
+        t2 = self.task("P", rid, "execution")
+        self.act("P", t2, "approve", status=409)  # an execution task is not approved
+        self.assertEqual(self.act("P", t2, "take")["request"]["state"], "in_progress")
+        self.act("P", t2, "take", status=409)
+        js = self.act("P", t2, "complete", {"comment": "оформлено"})
+        self.assertEqual(js["request"]["state"], "done")
+        self.act("P", t2, "complete", status=409)
+        req = self.get("E1", rid)
+        self.assertEqual(self.actions(req), ["created", "submitted", "assigned", "approved",
+                                             "assigned", "taken", "completed"])
+        self.assertEqual(req["history"][3]["who"], "Смирнова Анна Сергеевна")
+        self.assertEqual(req["history"][3]["comment"], "согласовано")
+        self.assertEqual(req["history"][2]["details"]["how"], "department_head")
+        self.assertEqual(req["result"]["code"], "ОТ")
+        # the timesheet, the document and the balance
+        codes = self.timesheet_codes("E1", "2026-12")
+        self.assertEqual([codes[d] for d in range(14, 19)], ["ОТ"] * 5)
+        self.assertEqual(codes[21], "Я")
+        self.assertEqual(self.count("SELECT count(*) FROM deviations WHERE request_id = %d AND code = 9 "
+                                    "AND date_from = '2026-12-14' AND date_to = '2026-12-18'" % rid), 1)
+        after = o["E1"].get("/api/vacation/balance?date=2026-12-31").json()
+        self.assertEqual(before["balance_twelfths"] - after["balance_twelfths"], 5 * 12)
+        # every step in the audit log, with its comment
+        self.assertEqual(self.count("SELECT count(*) FROM audit_log WHERE action = 'requests.approved' AND "
+                                    "details->>'comment' = 'согласовано' AND object_id = '%d'" % rid), 1)
+        # the employee and the manager were told
+        self.assertGreaterEqual(self.count(
+            "SELECT count(*) FROM notifications WHERE employee_id = %d AND kind = 'task_new' AND "
+            "request_id = %d" % (o.id["M"], rid)), 1)
+        self.assertEqual(self.count(
+            "SELECT count(*) FROM notifications WHERE employee_id = %d AND kind = 'request_state' AND "
+            "request_id = %d" % (o.id["E1"], rid)), 3)  # approved, in progress, done
+        # a done request is not cancelled
+        self.assertEqual(o["E1"].post("/api/requests/%d/cancel" % rid, {}).status, 409)
+
+    def test_absence_without_a_department_head(self):
+        o = self.o
+        # «Склад» has no head: the organization's head approves
+        js = self.file("E2", {"type": "absence", "reason": "sick", "date_from": "2026-12-07",
+                              "date_to": "2026-12-08"})
+        rid = js["id"]
+        t = self.task("H", rid, "approval")
+        self.assertIsNone(o.task("M", rid, "approval"))
+        self.act("H", t, "approve")
+        self.act("P", self.task("P", rid, "execution"), "complete")
+        codes = self.timesheet_codes("E2", "2026-12")
+        self.assertEqual((codes[7], codes[8], codes[9]), ("Б", "Б", "Я"))
+        req = self.get("E2", rid)
+        self.assertEqual(req["history"][2]["details"]["how"], "organization_head")
+        # a reason that does not exist is named
+        r = o["E2"].post("/api/requests", {"type": "absence", "reason": "мигрень",
+                                           "date_from": "2026-12-09", "date_to": "2026-12-09"})
+        self.assertEqual(r.status, 422, r)
+        self.assertIn("reason", r.json()["error"]["fields"])
+
+    def test_nobody_to_approve_skips_approval_and_says_so(self):
+        o = self.o
+        js = self.file("E4", {"type": "vacation", "date_from": "2026-12-21", "date_to": "2026-12-22"})
+        rid = js["id"]
+        self.assertEqual(js["state"], "submitted")
+        req = self.get("E4", rid)
+        self.assertEqual(self.actions(req), ["created", "submitted", "approval_skipped", "assigned"])
+        self.assertIn("пропущено", req["history"][2]["comment"])
+        self.act("P", self.task("P", rid, "execution"), "complete")
+        self.assertEqual(self.get("E4", rid)["state"], "done")
+
+    def test_business_trip_goes_to_the_coordinator_after_approval(self):
+        js = self.file("E3", {"type": "business_trip", "date_from": "2026-12-02", "date_to": "2026-12-03",
+                              "destination": "Казань", "purpose": "Аудит филиала"})
+        rid = js["id"]
+        self.act("M", self.task("M", rid, "approval"), "approve")
+        self.act("C", self.task("C", rid, "execution"), "complete")
+        codes = self.timesheet_codes("E3", "2026-12")
+        self.assertEqual((codes[2], codes[3]), ("К", "К"))
+        # both fields are required
+        r = self.o["E3"].post("/api/requests", {"type": "business_trip", "date_from": "2026-12-10",
+                                                "date_to": "2026-12-10"})
+        self.assertEqual(r.status, 422)
+        self.assertEqual(set(r.json()["error"]["fields"]), {"destination", "purpose"})
+
+    def test_a_chain_of_three(self):
+        o = self.o
+        r = o.admin.put("/api/admin/routing/chains",
+                        {"certificate_employment": ["manager", "role:certificate_employment",
+                                                    "role:coordinator"]})
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.json()["certificate_employment"],
+                         ["manager", "role:certificate_employment", "role:coordinator"])
+        self.assertIsNone(r.json()["vacation"])
+        try:
+            rid = self.file("E1", {"type": "certificate_employment", "purpose": "в банк"})["id"]
+            self.act("M", self.task("M", rid, "approval"), "approve")
+            self.assertEqual(self.get("E1", rid)["state"], "awaiting_approval")
+            self.act("P", self.task("P", rid, "approval"), "approve")
+            self.assertEqual(self.get("E1", rid)["state"], "approved")
+            self.act("C", self.task("C", rid, "execution"), "complete", {"comment": "готово"})
+            self.assertEqual(self.get("E1", rid)["state"], "done")
+        finally:
+            o.admin.put("/api/admin/routing/chains", {"certificate_employment": None})
+        # a step that is not a step is named
+        r = o.admin.put("/api/admin/routing/chains", {"vacation": ["manager", "role:boss"]})
+        self.assertEqual(r.status, 422, r)
+        self.assertIn("vacation[1]", r.json()["error"]["fields"])
+        r = o.admin.put("/api/admin/routing/chains", {"holiday": ["manager"]})
+        self.assertEqual(r.status, 422, r)
+
+    def test_forwarding(self):
+        o = self.o
+        rid = self.file("E1", {"type": "question", "text": "Как получить справку 2-НДФЛ?"})["id"]
+        t = self.task("C", rid, "execution")
+        # not to the author, not to a stranger, not to oneself
+        self.act("C", t, "forward", {"to": o.id["E1"]}, status=422)
+        self.act("C", t, "forward", {"to": 999999}, status=422)
+        self.act("C", t, "forward", {"to": o.id["C"]}, status=422)
+        js = self.act("C", t, "forward", {"to": o.id["P"], "comment": "это к расчётному отделу"})
+        self.assertIsNone(o.task("C", rid, "execution"))
+        t2 = self.task("P", rid, "execution")
+        self.assertEqual(js["next_task_id"], t2)
+        self.assertEqual([i["state"] for i in o.tasks("C", "forwarded") if i["id"] == t], ["forwarded"])
+        self.act("C", t, "complete", status=409)
+        self.act("P", t2, "complete", {"comment": "Справку можно заказать в кабинете"})
+        req = self.get("E1", rid)
+        self.assertEqual(req["state"], "done")
+        fw = [h for h in req["history"] if h["action"] == "forwarded"][0]
+        self.assertEqual((fw["who"], fw["comment"]), ("Громова Нина Петровна", "это к расчётному отделу"))
+
+    def test_rejection(self):
+        o = self.o
+        rid = self.file("E3", {"type": "vacation", "date_from": "2026-12-28", "date_to": "2026-12-30"})["id"]
+        t = self.task("M", rid, "approval")
+        r = o["M"].post("/api/tasks/%d/reject" % t, {})
+        self.assertEqual(r.status, 422)
+        self.assertIn("reason", r.json()["error"]["fields"])
+        js = self.act("M", t, "reject", {"reason": "Конец года: нет замены"})
+        self.assertEqual(js["request"]["state"], "rejected")
+        self.assertEqual(js["request"]["reason"], "Конец года: нет замены")
+        self.act("M", t, "approve", status=409)
+        self.assertEqual(o["E3"].post("/api/requests/%d/cancel" % rid, {}).status, 409)
+        self.assertEqual(self.count("SELECT count(*) FROM deviations WHERE request_id = %d" % rid), 0)
+        # a performer rejects too
+        rid = self.file("E3", {"type": "question", "text": "Вопрос не по адресу"})["id"]
+        self.act("C", self.task("C", rid, "execution"), "reject", {"reason": "Не по адресу"})
+        self.assertEqual(self.get("E3", rid)["state"], "rejected")
+
+    def test_cancellation(self):
+        o = self.o
+        rid = self.file("E3", {"type": "vacation", "date_from": "2026-12-21", "date_to": "2026-12-23"})["id"]
+        t = self.task("M", rid, "approval")
+        # only the employee cancels
+        self.assertEqual(o["M"].post("/api/requests/%d/cancel" % rid, {}).status, 404)
+        r = o["E3"].post("/api/requests/%d/cancel" % rid, {"comment": "передумала"})
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.json()["request"]["state"], "cancelled")
+        self.assertIsNone(o.task("M", rid, "approval"))
+        self.assertEqual([i["state"] for i in o.tasks("M", "all") if i["id"] == t], ["cancelled"])
+        self.act("M", t, "approve", status=409)
+        self.assertEqual(o["E3"].post("/api/requests/%d/cancel" % rid, {}).status, 409)
+        # a draft: cancelled, or submitted later
+        d = self.file("E3", {"type": "question", "text": "Черновик", "draft": True})
+        self.assertEqual(d["state"], "draft")
+        self.assertEqual(self.o.tasks("C"), [t for t in self.o.tasks("C") if t["request_id"] != d["id"]])
+        r = o["E3"].post("/api/requests/%d/submit" % d["id"], {})
+        self.assertEqual(r.json()["state"], "submitted")
+        self.assertEqual(o["E3"].post("/api/requests/%d/submit" % d["id"], {}).status, 409)
+
+    def test_a_substitute_during_the_approvers_vacation(self):
+        o, s = self.o, self.s
+        today = s.psql("SELECT (now() AT TIME ZONE 'Europe/Moscow')::date")
+        # the manager's open task moves when she names her substitute for today
+        early = self.file("E1", {"type": "absence", "reason": "day_off", "date_from": "2026-12-29",
+                                 "date_to": "2026-12-29"})["id"]
+        early_task = self.task("M", early, "approval")
+        # a plain employee has no substitutes to name
+        self.assertEqual(o["E1"].post("/api/substitutes", {"substitute_id": o.id["S"], "date_from": today,
+                                                           "date_to": today}).status, 403)
+        # the manager is on vacation today (a document of the timesheet)
+        r = o.admin.post("/api/admin/deviations", {"employee_id": o.id["M"], "code": "ОТ",
+                                                   "date_from": today, "date_to": today})
+        self.assertEqual(r.status, 201, r)
+        dev = r.json()["deviation"]["id"]
+        try:
+            r = o["M"].post("/api/substitutes", {"substitute_id": o.id["S"], "date_from": "2026-01-01",
+                                                 "date_to": "2026-01-31"})
+            self.assertEqual(r.status, 422, r)  # a period that is over
+            r = o["M"].post("/api/substitutes", {"substitute_id": o.id["S"], "date_from": today,
+                                                 "date_to": "2026-12-31" if today <= "2026-12-31" else today})
+            self.assertEqual(r.status, 201, r)
+            sub = r.json()["substitute"]
+            self.assertEqual(r.json()["moved_tasks"], 1)
+            self.assertIsNone(o.task("M", early, "approval"))
+            moved = self.task("S", early, "approval")
+            # a new request of her staff goes to the substitute, on her behalf
+            rid = self.file("E3", {"type": "vacation", "date_from": "2026-12-24",
+                                   "date_to": "2026-12-25"})["id"]
+            self.assertIsNone(o.task("M", rid, "approval"))
+            t = self.task("S", rid, "approval")
+            item = [i for i in o.tasks("S") if i["id"] == t][0]
+            self.assertEqual(item["on_behalf_of"], {"id": o.id["M"], "full_name": "Смирнова Анна Сергеевна"})
+            self.act("S", t, "approve", {"comment": "за Смирнову"})
+            self.act("S", moved, "approve")
+            self.assertEqual(self.get("E3", rid)["state"], "approved")
+            self.assertIn("substituted", self.actions(self.get("E1", early)))
+            self.assertNotEqual(early_task, moved)
+            # the substitute list, and only she removes her own
+            self.assertEqual([i["id"] for i in o["M"].get("/api/substitutes").json()["items"]], [sub["id"]])
+            self.assertEqual(o["S"].delete("/api/substitutes/%d" % sub["id"]).status, 404)
+            self.assertEqual(o["H"].delete("/api/substitutes/%d" % sub["id"]).status, 404)
+            self.assertEqual(o["M"].delete("/api/substitutes/%d" % sub["id"]).status, 200)
+        finally:
+            o.admin.delete("/api/admin/deviations/%d" % dev)
+
+    def moment(self, task, column, shift):
+        return self.s.psql("SELECT to_char((%s + interval '%s') AT TIME ZONE 'UTC', "
+                           "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM request_tasks WHERE id = %d"
+                           % (column, shift, task))
+
+    def deadlines(self, now):
+        r = self.o.admin.post("/api/debug/routing-deadlines", {"now": now})
+        self.assertEqual(r.status, 200, r)
+        return r.json()["tasks"]
+
+    def test_an_escalation_past_the_deadline(self):
+        o, s = self.o, self.s
+        r = o.admin.put("/api/admin/routing/deadlines", {"certificate_vacation_balance": {"days": 2}})
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.json()["certificate_vacation_balance"], {"days": 2})
+        try:
+            r = o.admin.put("/api/admin/routing/chains", {"certificate_vacation_balance": [
+                "manager", "role:certificate_vacation_balance"]})
+            self.assertEqual(r.status, 200, r)
+            rid = self.file("E1", {"type": "certificate_vacation_balance"})["id"]
+            t = self.task("M", rid, "approval")
+            item = [i for i in o.tasks("M") if i["id"] == t][0]
+            self.assertTrue(item["due_ru"])
+            self.assertFalse(item["overdue"])
+            # the deadline: the end of the second working day after today, in
+            # the organization's zone (weekends and holidays skipped)
+            due = s.psql("SELECT (due_at AT TIME ZONE 'Europe/Moscow')::text FROM request_tasks WHERE id = %d" % t)
+            self.assertTrue(due.endswith("00:00:00"), due)
+            days = int(s.psql(
+                "SELECT count(*) FROM generate_series((now() AT TIME ZONE 'Europe/Moscow')::date + 1, "
+                "(SELECT (due_at AT TIME ZONE 'Europe/Moscow')::date - 1 FROM request_tasks WHERE id = %d), "
+                "interval '1 day') d WHERE extract(isodow FROM d) < 6" % t))
+            self.assertGreaterEqual(days, 2)
+            # before half the time: nothing; at half: a reminder, once
+            self.assertEqual(self.deadlines(self.moment(t, "remind_at", "-1 minute")), 0)
+            self.assertEqual(self.deadlines(self.moment(t, "remind_at", "1 minute")), 1)
+            self.assertEqual(self.deadlines(self.moment(t, "remind_at", "2 minutes")), 0)
+            self.assertEqual(self.count("SELECT count(*) FROM notifications WHERE employee_id = %d AND kind = "
+                                        "'task_reminder' AND task_id = %d" % (o.id["M"], t)), 1)
+            # past the deadline: to the next head up (the organization's head)
+            self.assertEqual(self.deadlines(self.moment(t, "due_at", "1 hour")), 1)
+            self.assertIsNone(o.task("M", rid, "approval"))
+            t2 = self.task("H", rid, "approval")
+            self.assertEqual(self.count("SELECT count(*) FROM notifications WHERE employee_id = %d AND kind = "
+                                        "'task_escalated' AND task_id = %d" % (o.id["M"], t)), 1)
+            req = self.get("E1", rid)
+            esc = [h for h in req["history"] if h["action"] == "escalated"]
+            self.assertEqual(len(esc), 1)
+            self.assertEqual(esc[0]["who"], "Сервис")
+            self.assertIn("Срок истёк", esc[0]["comment"])
+            self.assertEqual(self.count("SELECT count(*) FROM audit_log WHERE action = 'requests.escalated' AND "
+                                        "object_id = '%d'" % rid), 1)
+            # the head approves; the performer's task, overdue, goes to the coordinator
+            self.act("H", t2, "approve")
+            t3 = self.task("P", rid, "execution")
+            self.assertEqual(self.deadlines(self.moment(t3, "due_at", "1 minute")), 2)  # reminded, escalated
+            self.assertIsNone(o.task("P", rid, "execution"))
+            self.act("C", self.task("C", rid, "execution"), "complete", {"comment": "Справка готова"})
+            self.assertEqual(self.get("E1", rid)["state"], "done")
+        finally:
+            o.admin.put("/api/admin/routing/deadlines", {"certificate_vacation_balance": None})
+            o.admin.put("/api/admin/routing/chains", {"certificate_vacation_balance": None})
+
+    # ------------------------------------------------------------ effects
+
+    def test_a_completion_whose_effect_fails_changes_nothing(self):
+        o = self.o
+        # a closed payroll month: 423
+        r = o.admin.post("/api/admin/payroll/2026-10/calculate", {})
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(o.admin.post("/api/admin/payroll/2026-10/close", {}).status, 200)
+        rid = self.file("E3", {"type": "vacation", "date_from": "2026-10-12", "date_to": "2026-10-13"})["id"]
+        self.act("M", self.task("M", rid, "approval"), "approve")
+        t = self.task("P", rid, "execution")
+        self.act("P", t, "take")
+        events = self.count("SELECT count(*) FROM request_events WHERE request_id = %d" % rid)
+        js = self.act("P", t, "complete", status=423)
+        self.assertIn("error", js)
+        self.assertEqual(self.get("E3", rid)["state"], "in_progress")
+        self.assertEqual(self.task("P", rid, "execution"), t)
+        self.assertEqual(self.count("SELECT count(*) FROM request_events WHERE request_id = %d" % rid), events)
+        self.assertEqual(self.count("SELECT count(*) FROM deviations WHERE request_id = %d" % rid), 0)
+        # an overlapping document entered after the request: 409
+        rid = self.file("E3", {"type": "absence", "reason": "unpaid", "date_from": "2026-12-15",
+                               "date_to": "2026-12-16"})["id"]
+        self.act("M", self.task("M", rid, "approval"), "approve")
+        r = o.admin.post("/api/admin/deviations", {"employee_id": o.id["E3"], "code": "Б",
+                                                   "date_from": "2026-12-16", "date_to": "2026-12-17"})
+        self.assertEqual(r.status, 201, r)
+        js = self.act("P", self.task("P", rid, "execution"), "complete", status=409)
+        self.assertIn("пересекается", js["error"]["message"])
+        self.assertEqual(self.get("E3", rid)["state"], "approved")
+        # and the overlap is refused when the request is filed, naming both
+        r = o["E3"].post("/api/requests", {"type": "vacation", "date_from": "2026-12-17",
+                                           "date_to": "2026-12-18"})
+        self.assertEqual(r.status, 409, r)
+        self.assertIn("пересекается", r.json()["error"]["message"])
+
+    def test_personal_data_updates_the_record_and_reaches_the_exchange(self):
+        o = self.o
+        js = self.file("E2", {"type": "personal_data", "draft": True, "changes": {
+            "phone": "8 (912) 345-67-89", "address": "г. Белгород, ул. Ленина, д. 1",
+            "passport": {"series": "1410", "number": "123456", "issued_by": "УМВД России по Белгородской обл.",
+                         "issued_on": "15.06.2015", "division_code": "310-001"}}})
+        rid = js["id"]
+        self.assertEqual(js["request"]["data"]["changes"]["phone"], "+79123456789")
+        r = upload(o["E2"], "/api/requests/%d/files" % rid, "паспорт.png", PNG)
+        self.assertEqual(r.status, 201, r)
+        f = r.json()["file"]
+        self.assertEqual((f["name"], f["content_type"], f["size"]), ("паспорт.png", "image/png", len(PNG)))
+        self.assertEqual(o["E2"].post("/api/requests/%d/submit" % rid, {}).json()["state"], "submitted")
+        t = self.task("P", rid, "execution")
+        # the performer sees the scan
+        r = o["P"].get(f["url"])
+        self.assertEqual((r.status, r.body), (200, PNG))
+        self.assertIn("attachment", r.headers["Content-Disposition"])
+        self.act("P", t, "complete")
+        card = o.admin.get("/api/admin/employees/%d" % o.id["E2"]).json()
+        self.assertEqual(card["phone"], "+79123456789")
+        self.assertEqual(self.s.psql("SELECT address || ' ' || (passport->>'number') FROM employees WHERE id = %d"
+                                     % o.id["E2"]), "г. Белгород, ул. Ленина, д. 1 123456")
+        # bad changes are named
+        r = o["E2"].post("/api/requests", {"type": "personal_data", "changes": {
+            "email": "нет", "passport": {"series": "14", "number": "1"}, "salary": "100"}})
+        self.assertEqual(r.status, 422, r)
+        self.assertTrue({"changes.email", "changes.passport.series", "changes.passport.issued_by",
+                         "changes.salary"} <= set(r.json()["error"]["fields"]))
+        # in the feed, done, with its changes and its file
+        items = self.pull_all()
+        mine = [i for i in items if i["id"] == rid]
+        self.assertEqual(len(mine), 1)
+        self.assertEqual(mine[0]["state"], "done")
+        self.assertEqual(mine[0]["data"]["changes"]["address"], "г. Белгород, ул. Ленина, д. 1")
+        self.assertEqual(mine[0]["employee"]["full_name"], "Кузнецова Мария Олеговна")
+        self.assertEqual([x["name"] for x in mine[0]["files"]], ["паспорт.png"])
+
+    def test_tax_deduction_sets_the_child_deductions(self):
+        o = self.o
+        children = [{"order": 1, "from": "2026-11-01"}, {"order": 2, "disabled": True, "from": "2026-11-01",
+                                                         "to": None}]
+        rid = self.file("E1", {"type": "tax_deduction", "children": children})["id"]
+        self.act("P", self.task("P", rid, "execution"), "complete")
+        got = o.admin.get("/api/admin/employees/%d/ndfl-children" % o.id["E1"]).json()["children"]
+        self.assertEqual([(c["order"], c["disabled"], c["from"]) for c in got],
+                         [(1, False, "2026-11-01"), (2, True, "2026-11-01")])
+
+    def test_files_kind_size_and_who_sees_them(self):
+        o = self.o
+        rid = self.file("E1", {"type": "question", "text": "С файлом"})["id"]
+        r = upload(o["E1"], "/api/requests/%d/files" % rid, "virus.exe", b"MZ\x90\x00" + b"\0" * 100)
+        self.assertEqual(r.status, 422, r)
+        self.assertIn("pdf", r.json()["error"]["fields"]["file"])
+        # a PDF named .exe is a PDF: the content decides
+        r = upload(o["E1"], "/api/requests/%d/files" % rid, "скан", b"%PDF-1.4\n%%EOF\n")
+        self.assertEqual(r.status, 201, r)
+        url = r.json()["file"]["url"]
+        self.assertTrue(r.json()["file"]["name"].endswith(".pdf"))
+        for who, status in (("E1", 200), ("C", 200), ("A", 200), ("M", 200), ("E2", 404), ("P", 404)):
+            self.assertEqual(o[who].get(url).status, status, who)
+        # another request's number with the file: 404
+        other = self.file("E2", {"type": "question", "text": "Другое"})["id"]
+        self.assertEqual(o["E1"].get("/api/requests/%d/files/%s" % (other, url.rsplit("/", 1)[1])).status, 404)
+        # strangers may not add files; a closed request takes none
+        self.assertEqual(upload(o["E2"], "/api/requests/%d/files" % rid, "a.pdf", b"%PDF-1.4").status, 404)
+        self.act("C", self.task("C", rid, "execution"), "complete")
+        self.assertEqual(upload(o["E1"], "/api/requests/%d/files" % rid, "a.pdf", b"%PDF-1.4").status, 409)
+
+    # ------------------------------------------------------ the admin page
+
+    def form(self, path, fields=""):
+        body = ("_csrf=%s&%s" % (self.o.admin.csrf, fields)).encode()
+        return self.o.admin.post(path, raw=body, headers={"Content-Type": "application/x-www-form-urlencoded"})
+
+    def test_the_routing_page(self):
+        o = self.o
+        page = o.admin.get("/admin/routing")
+        self.assertEqual(page.status, 200, page)
+        for text in ("Координатор выполнения задач", "Громова Нина Петровна", "Орлова Екатерина Николаевна",
+                     "Руководитель сотрудника → Ответственный за заявления на отпуск", "Админова Ольга Игоревна"):
+            self.assertIn(text, page.text)
+        # a performer by name, then removed
+        r = self.form("/admin/routing/performers", "role=coordinator&performer=%D0%97%D0%B0%D0%B9%D1%86%D0%B5%D0%B2"
+                      "+%D0%A1%D0%B5%D1%80%D0%B3%D0%B5%D0%B9+%D0%9E%D0%BB%D0%B5%D0%B3%D0%BE%D0%B2%D0%B8%D1%87")
+        self.assertEqual(r.status // 100, 3, r)
+        self.assertEqual(sorted(o.admin.get("/api/admin/routing").json()["roles"]["coordinator"]),
+                         sorted([o.id["C"], o.id["S"]]))
+        r = self.form("/admin/routing/performers/delete", "role=coordinator&employee_id=%d" % o.id["S"])
+        self.assertEqual(r.status // 100, 3, r)
+        self.assertEqual(o.admin.get("/api/admin/routing").json()["roles"]["coordinator"], [o.id["C"]])
+        # errors at their fields, the values kept
+        r = self.form("/admin/routing/performers", "role=coordinator&performer=Нет+Такого")
+        self.assertEqual(r.status, 422, r)
+        self.assertIn('id="e-performer"', r.text)
+        self.assertEqual(r.text.count("не найден"), 1)
+        self.assertIn('value="Нет Такого"', r.text)
+        r = self.form("/admin/routing/chains", "chain_type=question&chain=manager%2C+role%3Aboss")
+        self.assertEqual(r.status, 422, r)
+        self.assertIn('id="e-chain"', r.text)
+        self.assertIn("manager, role:boss", r.text)
+        r = self.form("/admin/routing/deadlines", "deadline_type=question&days=0")
+        self.assertEqual(r.status, 422, r)
+        self.assertIn('id="e-days"', r.text)
+        # a chain and a deadline saved, then back to the default
+        self.assertEqual(self.form("/admin/routing/chains", "chain_type=question&chain=role%3Acoordinator").status // 100, 3)
+        self.assertEqual(self.form("/admin/routing/deadlines", "deadline_type=question&days=3").status // 100, 3)
+        self.assertEqual(o.admin.get("/api/admin/routing/deadlines").json()["question"], {"days": 3})
+        self.assertIn("3 рабочих дня", o.admin.get("/admin/routing").text)
+        self.assertEqual(self.form("/admin/routing/deadlines", "deadline_type=question&days=").status // 100, 3)
+        self.assertEqual(self.form("/admin/routing/chains", "chain_type=question&chain=").status // 100, 3)
+        self.assertIsNone(o.admin.get("/api/admin/routing/chains").json()["question"])
+        self.assertIsNone(o.admin.get("/api/admin/routing/deadlines").json()["question"])
+        # not for employees
+        self.assertEqual(o["E1"].get("/admin/routing").status, 403)
+
+    # --------------------------------------------------------- the exchange
+
+    def pull_all(self, cursor=None):
+        items = []
+        while True:
+            r = self.exchange("GET", "/api/exchange/v1/requests" + ("?cursor=%s" % cursor if cursor else ""))
+            self.assertEqual(r.status, 200, r)
+            js = r.json()
+            items += js["items"]
+            cursor = js["cursor"]
+            if not js["items"]:
+                self.last_cursor = cursor
+                return items
+
+    def test_the_feed_loses_nothing(self):
+        o = self.o
+        rid = self.file("E1", {"type": "question", "text": "Лента"})["id"]
+        self.assertIn(rid, [i["id"] for i in self.pull_all()])
+        cursor = self.last_cursor
+        # a change still being written (an open transaction) is not handed
+        # out, and the cursor does not pass it
+        hold = subprocess.Popen(
+            ["psql", "-X", "-q", "-h", os.path.join(self.s.var, "pg", "sock"), "-U", "cabinet", "-d", "cabinet"]
+            if os.getuid() != 0 else
+            ["setpriv", "--reuid=cabinet", "--regid=cabinet", "--init-groups", "--", "psql", "-X", "-q",
+             "-h", os.path.join(self.s.var, "pg", "sock"), "-U", "cabinet", "-d", "cabinet"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        hold.stdin.write("BEGIN;\nINSERT INTO request_events (tenant_id, request_id, actor_kind, action, state) "
+                         "VALUES (%d, %d, 'system', 'reminded', 'submitted');\nSELECT 'held';\n"
+                         % (o.tid, rid))
+        hold.stdin.flush()
+        time.sleep(1)
+        later = self.file("E3", {"type": "question", "text": "После"})["id"]
+        got = self.pull_all(cursor)
+        self.assertNotIn(rid, [i["id"] for i in got])
+        self.assertNotIn(later, [i["id"] for i in got])  # younger than the open transaction
+        cursor2 = self.last_cursor
+        hold.stdin.write("COMMIT;\n\\q\n")
+        hold.stdin.flush()
+        hold.wait(timeout=30)
+        got = self.pull_all(cursor2)
+        self.assertEqual(sorted(i["id"] for i in got if i["id"] in (rid, later)), sorted([rid, later]))
+        # drafts never; a bad cursor is named; a session is no key
+        d = self.file("E1", {"type": "question", "text": "Черновик", "draft": True})["id"]
+        self.assertNotIn(d, [i["id"] for i in self.pull_all()])
+        r = self.exchange("GET", "/api/exchange/v1/requests?cursor=abc")
+        self.assertEqual(r.status, 422, r)
+        self.assertIn("cursor", r.json()["error"]["fields"])
+        self.assertEqual(o.admin.get("/api/exchange/v1/requests").status, 401)
+
+    def test_the_accounting_system_pushes_states(self):
+        o = self.o
+        rid = self.file("E2", {"type": "vacation", "date_from": "2026-12-10", "date_to": "2026-12-11"})["id"]
+        path = "/api/exchange/v1/requests/%d/state" % rid
+        # awaiting approval: the accounting system does not skip the manager
+        r = self.exchange("POST", path, {"state": "in_progress"}, headers={"Idempotency-Key": "k-1"})
+        self.assertEqual(r.status, 409, r)
+        self.act("H", self.task("H", rid, "approval"), "approve")
+        r = self.exchange("POST", path, {"state": "in_progress"})
+        self.assertEqual(r.status, 422, r)
+        self.assertIn("Idempotency-Key", r.json()["error"]["fields"])
+        r = self.exchange("POST", path, {"state": "in_progress", "comment": "приказ готовится"},
+                          headers={"Idempotency-Key": "k-2"})
+        self.assertEqual((r.status, r.json()["state"]), (200, "in_progress"), r)
+        r = self.exchange("POST", path, {"state": "done", "comment": "приказ № 15-о"},
+                          headers={"Idempotency-Key": "k-3"})
+        self.assertEqual((r.status, r.json()["state"]), (200, "done"), r)
+        # the same key again: the same answer, nothing done twice
+        r = self.exchange("POST", path, {"state": "done", "comment": "приказ № 15-о"},
+                          headers={"Idempotency-Key": "k-3"})
+        self.assertEqual((r.status, r.json()["state"]), (200, "done"), r)
+        self.assertEqual(self.count("SELECT count(*) FROM deviations WHERE request_id = %d" % rid), 1)
+        self.assertEqual(self.count("SELECT count(*) FROM request_events WHERE request_id = %d AND action = "
+                                    "'completed' AND actor_kind = 'api_key'" % rid), 1)
+        codes = self.timesheet_codes("E2", "2026-12")
+        self.assertEqual((codes[10], codes[11]), ("ОТ", "ОТ"))
+        # a new key on a done request: 409
+        r = self.exchange("POST", path, {"state": "rejected", "comment": "нет"}, headers={"Idempotency-Key": "k-4"})
+        self.assertEqual(r.status, 409, r)
+        # rejection needs its reason
+        q = self.file("E2", {"type": "question", "text": "В учётную систему"})["id"]
+        r = self.exchange("POST", "/api/exchange/v1/requests/%d/state" % q, {"state": "rejected"},
+                          headers={"Idempotency-Key": "k-5"})
+        self.assertEqual(r.status, 422, r)
+        r = self.exchange("POST", "/api/exchange/v1/requests/%d/state" % q,
+                          {"state": "rejected", "comment": "Вопрос снят"}, headers={"Idempotency-Key": "k-6"})
+        self.assertEqual((r.status, r.json()["state"]), (200, "rejected"), r)
+        self.assertEqual(self.get("E2", q)["reason"], "Вопрос снят")
+        # unknown request, another tenant's request: 404
+        r = self.exchange("POST", "/api/exchange/v1/requests/999999/state", {"state": "done"},
+                          headers={"Idempotency-Key": "k-7"})
+        self.assertEqual(r.status, 404, r)
+
+
+if __name__ == "__main__":
+    unittest.main()

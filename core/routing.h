@@ -80,12 +80,13 @@ extern const struct routing_role routing_roles[];
 const struct routing_role *routing_role_find(const char *name);
 
 /* SQL of "now" for the service: the real clock, or the transaction's
- * app.now when a test fixed one (debug operations only: debug.routing_deadlines
- * {"now"} runs the deadlines job at a moment of its choosing). */
-#define ROUTING_NOW_SQL                                                                            \
-	"coalesce(nullif(current_setting('app.now', true), '')::timestamptz, now())"
-/* SQL of today's date in the organization's time zone. */
-#define ROUTING_TODAY_SQL "(" ROUTING_NOW_SQL " AT TIME ZONE 'Europe/Moscow')::date"
+ * app.now when a test fixed one (debug operations only: debug.clock, and
+ * debug.routing_deadlines {"now"} runs the deadlines job at a moment of its
+ * choosing). The one definition is app_now() (sql/0045). */
+#define ROUTING_NOW_SQL "app_now()"
+/* SQL of today's date in the organization's time zone (its setting,
+ * settings.h; the same as org_today()). */
+#define ROUTING_TODAY_SQL "app_today()"
 
 /* The chain of steps for a request type (the configured one or the
  * default), in arena memory: *steps[0..*n). 0 or -1. */

@@ -23,6 +23,7 @@
  * their results become stale (sql/0034).
  */
 #include "audit.h"
+#include "csvread.h"
 #include "date.h"
 #include "exchange.h"
 #include "hours.h"
@@ -32,7 +33,6 @@
 #include "payrun.h"
 #include "worktime.h"
 
-#include <csv.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -583,7 +583,7 @@ static int openbal_exchange(struct ctx *ctx)
 /*
  * POST /api/admin/opening-balances/csv (a file: multipart "file", or a
  * text/csv body): one row per employee and month, a header row naming the
- * columns, "," or ";" between fields (what Excel writes), UTF-8:
+ * columns, "," or ";" between fields (what Excel writes):
  *   employee (external id) or personnel_number, as_of, vacation_days_used,
  *   month, earnings, excluded_days, ndfl_year, ndfl_income, ndfl_deductions,
  *   ndfl_tax
@@ -591,9 +591,10 @@ static int openbal_exchange(struct ctx *ctx)
  * after the first); each row with a month adds that month. Stored as the
  * exchange's batch (all or nothing, created/updated/unchanged); errors are
  * named rows[N].column, N the employee's first row of the file (the header
- * is row 1; months[k] is the employee's k-th row with a month). The
- * parser is libcsv (Debian's libcsv3): quotes, quoted separators and
- * newlines as RFC 4180.
+ * is row 1: N is the line the row starts on; months[k] is the employee's
+ * k-th row with a month). The file is read as the employees' import reads
+ * one (csvread.h: UTF-8 or Windows-1251, ';' or ',', quotes as RFC 4180 by
+ * libcsv).
  */
 #define OPENBAL_CSV_COLUMNS 11
 
@@ -601,40 +602,16 @@ static const char *const openbal_csv_names[OPENBAL_CSV_COLUMNS] = {
     "employee",      "personnel_number", "as_of",       "vacation_days_used", "month",   "earnings",
     "excluded_days", "ndfl_year",        "ndfl_income", "ndfl_deductions",    "ndfl_tax"};
 
-struct openbal_csv {
-	json_object *rows; /* arrays of strings */
-	json_object *row;
-};
-
-static void openbal_csv_field(void *data, size_t len, void *arg)
-{
-	struct openbal_csv *c = arg;
-
-	if (c->row == NULL)
-		c->row = json_object_new_array();
-	json_object_array_add(c->row, json_object_new_string_len(data ? data : "", (int)len));
-}
-
-static void openbal_csv_row(int ch, void *arg)
-{
-	struct openbal_csv *c = arg;
-
-	(void)ch;
-	if (c->row == NULL)
-		c->row = json_object_new_array(); /* an empty line: kept, skipped later */
-	json_object_array_add(c->rows, c->row);
-	c->row = NULL;
-}
-
-static const char *openbal_csv_cell(json_object *row, const int *col, int k)
+/* Cell k (a column of openbal_csv_names) of row r, NULL when the column is
+ * absent or the cell empty (spaces at both ends dropped). */
+static const char *openbal_csv_cell(struct ctx *ctx, const struct csvread_table *t, int r,
+                                    const int *col, int k)
 {
 	const char *v;
 
-	if (col[k] < 0 || (size_t)col[k] >= json_object_array_length(row))
+	if (col[k] < 0 || col[k] >= t->widths[r])
 		return NULL;
-	v = json_object_get_string(json_object_array_get_idx(row, (size_t)col[k]));
-	while (*v == ' ')
-		v++;
+	v = csvread_clean(ctx->arena, t->rows[r][col[k]]);
 	return *v ? v : NULL;
 }
 
@@ -650,12 +627,11 @@ static json_object *openbal_csv_int(const char *v)
 static int openbal_csv(struct ctx *ctx)
 {
 	int64_t started = exchange_now_us();
-	const char *text = (const char *)ctx->blob;
-	size_t len = ctx->blob_len, nrows, semicolons = 0, commas = 0;
-	struct openbal_csv c = {arena_own(ctx->arena, json_object_new_array()), NULL};
-	json_object *items = arena_own(ctx->arena, json_object_new_array()), *byemp, *header;
-	struct csv_parser p;
-	int col[OPENBAL_CSV_COLUMNS], *row_of, bad = 0;
+	const char *text = (const char *)ctx->blob, *why;
+	size_t len = ctx->blob_len;
+	json_object *items = arena_own(ctx->arena, json_object_new_array()), *byemp;
+	struct csvread_table t;
+	int col[OPENBAL_CSV_COLUMNS], *row_of, bad = 0, line;
 
 	if (text == NULL && (text = jsonx_get_str(ctx->args, "csv")) != NULL)
 		len = strlen(text);
@@ -665,48 +641,29 @@ static int openbal_csv(struct ctx *ctx)
 		    "Приложите файл CSV (столбцы: employee, as_of, "
 		    "vacation_days_used, month, earnings, excluded_days, ndfl_year, "
 		    "ndfl_income, ndfl_deductions, ndfl_tax)");
-	if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) { /* a UTF-8 BOM */
-		text += 3;
-		len -= 3;
-	}
-	for (size_t i = 0; i < len && text[i] != '\n'; i++) {
-		semicolons += text[i] == ';';
-		commas += text[i] == ',';
-	}
-	if (csv_init(&p, CSV_APPEND_NULL) != 0)
-		return ctx_fail(ctx, PROTO_ERR_internal, NULL);
-	csv_set_delim(&p, semicolons > commas ? ';' : ',');
-	if (csv_parse(&p, text, len, openbal_csv_field, openbal_csv_row, &c) != len ||
-	    csv_fini(&p, openbal_csv_field, openbal_csv_row, &c) != 0) {
-		int e = csv_error(&p);
-
-		csv_free(&p);
-		json_object_put(c.row);
-		return ctx_field_code(ctx, "file", "csv", "Файл не разбирается как CSV: %s",
-		                      csv_strerror(e));
-	}
-	csv_free(&p);
-	json_object_put(c.row);
-	nrows = json_object_array_length(c.rows);
-	if (nrows < 2)
+	/* the employees' import's reader (csvread.h): encoding, delimiter, libcsv */
+	if (csvread_parse(ctx->arena, text, len, &t, &line, &why) < 0)
+		return line > 0
+		           ? ctx_field_code(ctx, "file", "csv",
+		                            "Файл не разбирается как CSV: строка %d: %s", line, why)
+		           : ctx_field_code(ctx, "file", "csv", "Файл не разбирается как CSV: %s",
+		                            why);
+	if (t.nrows < 1)
 		return ctx_field_code(ctx, "file", "csv", "В файле нет строк после заголовка");
-	header = json_object_array_get_idx(c.rows, 0);
 	for (int k = 0; k < OPENBAL_CSV_COLUMNS; k++) {
 		col[k] = -1;
-		for (size_t i = 0; i < json_object_array_length(header); i++)
-			if (strcmp(json_object_get_string(json_object_array_get_idx(header, i)),
-			           openbal_csv_names[k]) == 0)
-				col[k] = (int)i;
+		for (int i = 0; i < t.ncols; i++)
+			if (strcmp(t.header[i], openbal_csv_names[k]) == 0)
+				col[k] = i;
 	}
-	for (size_t i = 0; i < json_object_array_length(header); i++) {
-		const char *h = json_object_get_string(json_object_array_get_idx(header, i));
+	for (int i = 0; i < t.ncols; i++) {
 		int known = 0;
 
 		for (int k = 0; k < OPENBAL_CSV_COLUMNS; k++)
-			known |= strcmp(h, openbal_csv_names[k]) == 0;
+			known |= strcmp(t.header[i], openbal_csv_names[k]) == 0;
 		if (!known)
 			bad = ctx_field_code(
-			    ctx, arena_printf(ctx->arena, "rows[1].%s", h), "unknown",
+			    ctx, arena_printf(ctx->arena, "rows[1].%s", t.header[i]), "unknown",
 			    "Неизвестный столбец: допустимы employee, personnel_number, "
 			    "as_of, vacation_days_used, month, earnings, excluded_days, "
 			    "ndfl_year, ndfl_income, ndfl_deductions, ndfl_tax");
@@ -718,14 +675,13 @@ static int openbal_csv(struct ctx *ctx)
 	if (bad < 0)
 		return -1;
 	byemp = arena_own(ctx->arena, json_object_new_object());
-	row_of = arena_alloc(ctx->arena, sizeof(int) * nrows);
-	for (size_t r = 1; r < nrows; r++) {
-		json_object *row = json_object_array_get_idx(c.rows, r), *it, *v;
-		const char *who = openbal_csv_cell(row, col, col[0] >= 0 ? 0 : 1), *ext, *cell;
-		int line = (int)r + 1;
+	row_of = arena_alloc(ctx->arena, sizeof(int) * (size_t)t.nrows);
+	for (int r = 0; r < t.nrows; r++) {
+		json_object *it;
+		const char *who = openbal_csv_cell(ctx, &t, r, col, col[0] >= 0 ? 0 : 1), *ext,
+		           *cell;
 
-		if (json_object_array_length(row) <= 1 && who == NULL)
-			continue; /* an empty line */
+		line = t.lines[r]; /* rows with every cell empty are skipped by csvread */
 		if (who == NULL) {
 			bad = ctx_field_code(ctx,
 			                     arena_printf(ctx->arena, "rows[%d].%s", line,
@@ -760,26 +716,27 @@ static int openbal_csv(struct ctx *ctx)
 			json_object_object_add(byemp, ext, json_object_get(it));
 		}
 		/* the balance's columns: from the employee's first row that has them */
-		if ((cell = openbal_csv_cell(row, col, 2)) && !jsonx_get(it, "as_of"))
+		if ((cell = openbal_csv_cell(ctx, &t, r, col, 2)) && !jsonx_get(it, "as_of"))
 			jsonx_set_str(it, "as_of", cell);
-		if ((cell = openbal_csv_cell(row, col, 3)) && !jsonx_get(it, "vacation_days_used"))
+		if ((cell = openbal_csv_cell(ctx, &t, r, col, 3)) &&
+		    !jsonx_get(it, "vacation_days_used"))
 			jsonx_set_str(it, "vacation_days_used", cell);
-		if ((cell = openbal_csv_cell(row, col, 7)) && !jsonx_get(it, "ndfl")) {
+		if ((cell = openbal_csv_cell(ctx, &t, r, col, 7)) && !jsonx_get(it, "ndfl")) {
 			json_object *n = json_object_new_object();
-			const char *inc = openbal_csv_cell(row, col, 8),
-			           *ded = openbal_csv_cell(row, col, 9),
-			           *tax = openbal_csv_cell(row, col, 10);
+			const char *inc = openbal_csv_cell(ctx, &t, r, col, 8),
+			           *ded = openbal_csv_cell(ctx, &t, r, col, 9),
+			           *tax = openbal_csv_cell(ctx, &t, r, col, 10);
 			json_object_object_add(n, "year", openbal_csv_int(cell));
 			jsonx_set_str(n, "income", inc ? inc : "");
 			jsonx_set_str(n, "deductions", ded ? ded : "0");
 			jsonx_set_str(n, "tax", tax ? tax : "");
 			json_object_object_add(it, "ndfl", n);
 		}
-		if ((cell = openbal_csv_cell(row, col, 4)) != NULL) {
+		if ((cell = openbal_csv_cell(ctx, &t, r, col, 4)) != NULL) {
 			json_object *m = json_object_new_object(),
 			            *months = jsonx_get(it, "months");
-			const char *ex = openbal_csv_cell(row, col, 6),
-			           *earn = openbal_csv_cell(row, col, 5);
+			const char *ex = openbal_csv_cell(ctx, &t, r, col, 6),
+			           *earn = openbal_csv_cell(ctx, &t, r, col, 5);
 
 			if (months == NULL) {
 				months = json_object_new_array();
@@ -790,7 +747,6 @@ static int openbal_csv(struct ctx *ctx)
 			json_object_object_add(m, "excluded_days", openbal_csv_int(ex ? ex : "0"));
 			json_object_array_add(months, m);
 		}
-		(void)v;
 	}
 	if (bad < 0)
 		return -1;

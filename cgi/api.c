@@ -153,6 +153,7 @@ static const struct web_route api_routes[] = {
 	 WEB_ROUTE_EXCHANGE},
 	{"PUT", "/api/exchange/v1/personal-file", "exchange.personal_file", EXCHANGE_TIMEOUT_MS,
 	 WEB_ROUTE_EXCHANGE},
+	{"PUT", "/api/exchange/v1/kpi", "exchange.kpi", EXCHANGE_TIMEOUT_MS, WEB_ROUTE_EXCHANGE},
 	{"PUT", "/api/exchange/v1/opening-balances", "exchange.opening_balances",
 	 EXCHANGE_TIMEOUT_MS, WEB_ROUTE_EXCHANGE},
 	{"PUT", "/api/exchange/v1/accruals", "exchange.accruals", EXCHANGE_TIMEOUT_MS,
@@ -200,6 +201,20 @@ static const struct web_route api_routes[] = {
 	{"DELETE", "/api/substitutes/{id}", "substitutes.delete", 0, 0},
 	{"GET", "/api/team", "team.list", 0, 0},
 	{"GET", "/api/team/{id}", "team.get", 0, 0},
+	/* HR tasks and KPIs (core/hrtasks.h, core/kpi.c) */
+	{"POST", "/api/hr-tasks", "hrtasks.give", 0, 0},
+	{"GET", "/api/hr-tasks", "hrtasks.list", 0, 0},
+	{"GET", "/api/hr-tasks/{id}", "hrtasks.get", 0, 0},
+	{"POST", "/api/hr-tasks/{id}/files", "hrtasks.file_add", 0,
+	 WEB_ROUTE_UPLOAD | WEB_ROUTE_ATTACHMENT},
+	{"GET", "/api/hr-tasks/{task_id}/files/{id}", "hrtasks.file_get", 0, WEB_ROUTE_DOWNLOAD},
+	{"POST", "/api/hr-tasks/{id}/cancel", "hrtasks.cancel", 0, 0},
+	{"GET", "/api/kpi", "kpi.mine", 0, 0},
+	{"GET", "/api/team/{id}/kpi", "kpi.team", 0, 0},
+	{"GET", "/api/admin/kpi", "kpi.admin_list", 0, 0},
+	{"POST", "/api/admin/kpi", "kpi.create", 0, 0},
+	{"PUT", "/api/admin/kpi/{id}", "kpi.update", 0, 0},
+	{"DELETE", "/api/admin/kpi/{id}", "kpi.delete", 0, 0},
 	{NULL, NULL, NULL, 0, 0},
 };
 

@@ -33,13 +33,16 @@ static const struct {
     [OBJ_NONE] = {"none",
                   WHO_USER | WHO_SELF | WHO_ASSIGNEE | WHO_MANAGER | WHO_PERFORMER | WHO_ADMIN,
                   NULL},
-    [OBJ_EMPLOYEE] = {"employee", WHO_SELF | WHO_MANAGER | WHO_ADMIN, "Сотрудник не найден"},
+    [OBJ_EMPLOYEE] = {"employee", WHO_SELF | WHO_MANAGER | WHO_PERFORMER | WHO_ADMIN,
+                      "Сотрудник не найден"},
     [OBJ_REQUEST] = {"request", WHO_SELF | WHO_ASSIGNEE | WHO_MANAGER | WHO_ADMIN,
                      "Заявка не найдена"},
     [OBJ_TASK] = {"task", WHO_ASSIGNEE | WHO_ADMIN, "Задача не найдена"},
     [OBJ_ATTACHMENT] = {"attachment", WHO_SELF | WHO_ASSIGNEE | WHO_MANAGER | WHO_ADMIN,
                         "Файл не найден"},
     [OBJ_SUBSTITUTE] = {"substitute", WHO_SELF | WHO_ADMIN, "Замещение не найдено"},
+    [OBJ_HR_TASK] = {"hr_task", WHO_ASSIGNEE | WHO_MANAGER | WHO_PERFORMER | WHO_ADMIN,
+                     "Задание не найдено"},
 };
 
 unsigned access_object_bits(enum who_object object)
@@ -148,11 +151,19 @@ static int access_resolve(struct ctx *ctx, enum who_object object, int64_t id, i
 		    tenant, oid, me);
 		break;
 	case OBJ_TASK:
+		/* an HR task has no request: it is its assignee's */
+		res = ctx_sql(
+		    ctx,
+		    "SELECT coalesce(r.employee_id, t.assignee_id), t.assignee_id = $3, "
+		    "false FROM request_tasks t LEFT JOIN requests r ON r.tenant_id = "
+		    "t.tenant_id AND r.id = t.request_id WHERE t.tenant_id = $1 AND t.id = $2",
+		    tenant, oid, me);
+		break;
+	case OBJ_HR_TASK:
 		res =
 		    ctx_sql(ctx,
-		            "SELECT r.employee_id, t.assignee_id = $3, false FROM request_tasks t "
-		            "JOIN requests r ON r.tenant_id = t.tenant_id AND r.id = t.request_id "
-		            "WHERE t.tenant_id = $1 AND t.id = $2",
+		            "SELECT assignee_id, assignee_id = $3, false FROM request_tasks WHERE "
+		            "tenant_id = $1 AND id = $2 AND step = 'hr_task'",
 		            tenant, oid, me);
 		break;
 	case OBJ_ATTACHMENT:
@@ -250,6 +261,8 @@ int access_check_object(struct ctx *ctx)
 		ctx->who_matched = WHO_ASSIGNEE;
 	else if ((held & WHO_ADMIN))
 		ctx->who_matched = WHO_ADMIN;
+	else if ((held & WHO_PERFORMER) && (access_objects[who->object].bits & WHO_PERFORMER))
+		ctx->who_matched = WHO_PERFORMER;
 	else if ((held & WHO_MANAGER) && !draft) {
 		if ((r = access_in_charge(ctx, ctx->employee_id, owner)) < 0)
 			return -1;

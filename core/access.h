@@ -15,15 +15,16 @@
  *   WHO_USER       any signed-in user           (no object)
  *   WHO_SELF       an employee (the user has    the caller's own: themselves,
  *                  an employee record)          their request, their substitute row
- *   WHO_ASSIGNEE   an employee                  a task assigned to the caller; a
- *                                               request (or its file) with such a task
+ *   WHO_ASSIGNEE   an employee                  a task assigned to the caller (an HR
+ *                                               task too); a request (or its file)
+ *                                               with such a task
  *   WHO_MANAGER    a manager: head of a         the employee (or request, file) of
  *                  department or organization   someone in the caller's charge: the
  *                                               departments they head with their
  *                                               sub-departments, the organizations
  *                                               they head (drafts excepted)
- *   WHO_PERFORMER  a performer of a routing     (no object)
- *                  role (routing.h)
+ *   WHO_PERFORMER  a performer of a routing     HR: any employee, any HR task of
+ *                  role (routing.h)             the tenant (the objects that admit it)
  *   WHO_ADMIN      the tenant's administrator   any object of the tenant
  *
  * The check, after the session and the arguments (dispatch.c):
@@ -70,6 +71,8 @@ enum who_object {
 	OBJ_TASK,       /* request_tasks.id */
 	OBJ_ATTACHMENT, /* request_files.id: as its request */
 	OBJ_SUBSTITUTE, /* substitutes.id (routing.h) */
+	OBJ_HR_TASK,    /* request_tasks.id of an HR task (hrtasks.h): its owner is the
+	                   employee it was given to */
 };
 
 struct op_who {

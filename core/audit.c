@@ -117,6 +117,13 @@ static const struct {
 	{"jobs.schedule_set", "Изменено расписание заданий"},
 	{"jobs.run", "Задания выполнены вручную"},
 	{"settings.timezone_set", "Изменён часовой пояс организации"},
+	{"hr_tasks.given", "Сотруднику поставлено задание"},
+	{"hr_tasks.completed", "Задание выполнено"},
+	{"hr_tasks.cancelled", "Задание отменено"},
+	{"hr_tasks.file_added", "К заданию приложен файл"},
+	{"kpi.created", "Добавлен показатель эффективности"},
+	{"kpi.updated", "Изменён показатель эффективности"},
+	{"kpi.deleted", "Удалён показатель эффективности"},
 };
 
 const char *audit_action_title(const char *action)

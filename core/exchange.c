@@ -96,6 +96,10 @@ struct xkind {
 	"r.course, 'organization', r.organization, 'hours', r.hours::int, 'document', "            \
 	"r.document))"
 
+/* KPIs: the recordset's columns */
+#define KPI_COLUMNS                                                                                \
+	"external_id text, employee text, period text, name text, unit text, plan text, fact text"
+
 /* clang-format off */
 static const struct xkind x_kinds[] = {
     [EXCHANGE_ORGANIZATIONS] = {
@@ -198,6 +202,19 @@ static const struct xkind x_kinds[] = {
                     "external_id = r.external_id, employee_id = " REF("employees", "employee")
                     ", kind = r.kind, date_from = r.date_from::date, date_to = r.date_to::date, "
                     "data = " PF_DATA ", updated_at = now()"),
+        1,
+    },
+    [EXCHANGE_KPI] = {
+        "SELECT x.id, x.external_id, e.external_id, x.period, x.name, x.unit, x.plan::text, "
+        "x.fact::text FROM kpis x JOIN employees e ON e.tenant_id = x.tenant_id AND e.id = "
+        "x.employee_id WHERE x.tenant_id = $1 AND ",
+        "INSERT INTO kpis (tenant_id, external_id, employee_id, period, name, unit, plan, fact) "
+        "SELECT $1, r.external_id, " REF("employees", "employee") ", r.period, r.name, r.unit, "
+        "r.plan::numeric, r.fact::numeric FROM " RS(KPI_COLUMNS) " RETURNING id, external_id",
+        UPDATE_FROM("kpis", "id bigint, " KPI_COLUMNS,
+                    "external_id = r.external_id, employee_id = " REF("employees", "employee")
+                    ", period = r.period, name = r.name, unit = r.unit, plan = r.plan::numeric, "
+                    "fact = r.fact::numeric, updated_at = now()"),
         1,
     },
 };
@@ -1328,13 +1345,19 @@ static int exchange_personal_file(struct ctx *ctx)
 	return x_run(ctx, EXCHANGE_PERSONAL_FILE);
 }
 
+static int exchange_kpi(struct ctx *ctx)
+{
+	return x_run(ctx, EXCHANGE_KPI);
+}
+
 /* What a log row's route was, for people. */
 static const char *x_route_title(const char *route)
 {
 	static const char *const t[][2] = {
-	    {"organizations", "Организации"}, {"departments", "Подразделения"},
-	    {"positions", "Должности"},       {"employees", "Сотрудники"},
-	    {"personal-file", "Личное дело"}, {"csv", "Загрузка из файла CSV"},
+	    {"organizations", "Организации"},    {"departments", "Подразделения"},
+	    {"positions", "Должности"},          {"employees", "Сотрудники"},
+	    {"personal-file", "Личное дело"},    {"csv", "Загрузка из файла CSV"},
+	    {"kpi", "Показатели эффективности"},
 	};
 
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
@@ -1525,17 +1548,14 @@ static json_object *x_admin_item(struct ctx *ctx, const char *ext)
 	return ctx->error >= 0 ? NULL : item;
 }
 
-static int x_admin_save(struct ctx *ctx, const char *ext)
+int exchange_admin_save(struct ctx *ctx, enum exchange_kind kind, json_object *item,
+                        struct exchange_counts *c, int64_t *id)
 {
-	json_object *items = arena_own(ctx->arena, json_object_new_array()), *item;
-	struct exchange_counts c;
-	int64_t id = 0;
+	json_object *items = arena_own(ctx->arena, json_object_new_array());
 
-	item = x_admin_item(ctx, ext);
-	if (item == NULL)
-		return -1;
+	*id = 0;
 	json_object_array_add(items, json_object_get(item));
-	if (exchange_upsert(ctx, EXCHANGE_EMPLOYEES, items, 1, &c, &id) < 0) {
+	if (exchange_upsert(ctx, kind, items, 1, c, id) < 0) {
 		/* the item's fields are the form's: items[0].email -> email; the
 		 * batch's message ("Пакет не принят...") is not the form's */
 		json_object *f = ctx->error_fields, *k = ctx->error_codes;
@@ -1557,6 +1577,20 @@ static int x_admin_save(struct ctx *ctx, const char *ext)
 		}
 		return -1;
 	}
+	return 0;
+}
+
+static int x_admin_save(struct ctx *ctx, const char *ext)
+{
+	json_object *item;
+	struct exchange_counts c;
+	int64_t id = 0;
+
+	item = x_admin_item(ctx, ext);
+	if (item == NULL)
+		return -1;
+	if (exchange_admin_save(ctx, EXCHANGE_EMPLOYEES, item, &c, &id) < 0)
+		return -1;
 	if (audit_log(ctx, ext ? "staff.employee_updated" : "staff.employee_created", 1, "employee",
 	              ctx_i64(ctx, id), NULL) < 0)
 		return -1;
@@ -1638,6 +1672,7 @@ const struct op exchange_ops[] = {
     {"exchange.positions", OP_EXCHANGE, exchange_positions, 0, exchange_batch_args},
     {"exchange.employees", OP_EXCHANGE, exchange_employees, 0, exchange_batch_args},
     {"exchange.personal_file", OP_EXCHANGE, exchange_personal_file, 0, exchange_batch_args},
+    {"exchange.kpi", OP_EXCHANGE, exchange_kpi, 0, exchange_batch_args},
     {"exchange.log", OP_EXCHANGE, exchange_log_list, 0, exchange_log_args},
     {"exchange.log_admin", OP_ADMIN, exchange_log_list, 0, exchange_log_args},
     {"api_keys.list", OP_ADMIN, exchange_keys_list, 0, args_none},

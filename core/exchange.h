@@ -3,7 +3,7 @@
  * other): idempotent upserts by external id, the API keys that allow them,
  * the exchange log; operations in exchange_ops (ops.h).
  *
- *   PUT /api/exchange/v1/{organizations|departments|positions|employees|personal-file}
+ *   PUT /api/exchange/v1/{organizations|departments|positions|employees|personal-file|kpi}
  *       body {"items": [...]} -> 200 {"created", "updated", "unchanged"}
  *   GET /api/exchange/v1/log?limit=&offset=
  *       -> {"items": [{"at", "key", "route", "created", "updated", "unchanged", "errors"}]}
@@ -108,6 +108,15 @@ int exchange_upsert(struct ctx *ctx, enum exchange_kind kind, json_object *items
  */
 json_object *exchange_body_items(struct ctx *ctx);
 int64_t exchange_now_us(void);
+
+/*
+ * One item of kind from an admin form (EXCHANGE_ADMIN: without an external
+ * id it is new and gets local-<id>; with one, that object is updated), its
+ * field errors named as the form's fields ("email", not "items[0].email").
+ * item is lent. *id: the row. 0 or -1.
+ */
+int exchange_admin_save(struct ctx *ctx, enum exchange_kind kind, json_object *item,
+                        struct exchange_counts *c, int64_t *id);
 
 /* Writes one exchange_log row for a call of route (e.g. "employees",
  * "csv"), by the request's key or user. 0 or -1. */

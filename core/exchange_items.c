@@ -95,6 +95,17 @@ static const struct exchange_field x_pf_fields[] = {
     {"document", XT_TEXT, XR_NONE, 300, 0, PF_TRAINING, NULL, NULL},
 };
 
+/* KPIs (kpi.c): plan and fact of an employee for a month, quarter or year */
+static const struct exchange_field x_kpi_fields[] = {
+    [KF_EXTID] = {"external_id", XT_EXTID, XR_NONE, 100, XF_REQUIRED, 0, NULL, NULL},
+    [KF_EMPLOYEE] = {"employee", XT_REF, XR_EMP, 100, XF_REQUIRED, 0, NULL, NULL},
+    [KF_PERIOD] = {"period", XT_PERIOD, XR_NONE, 20, XF_REQUIRED, 0, NULL, NULL},
+    [KF_NAME] = {"name", XT_TEXT, XR_NONE, 300, XF_REQUIRED, 0, NULL, NULL},
+    [KF_UNIT] = {"unit", XT_TEXT, XR_NONE, 50, 0, 0, NULL, NULL},
+    [KF_PLAN] = {"plan", XT_NUMBER, XR_NONE, 0, 0, 0, NULL, NULL},
+    [KF_FACT] = {"fact", XT_NUMBER, XR_NONE, 0, 0, 0, NULL, NULL},
+};
+
 #define NF(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 static const struct {
@@ -107,6 +118,7 @@ static const struct {
     [EXCHANGE_POSITIONS] = {"positions", x_pos_fields, NF(x_pos_fields)},
     [EXCHANGE_EMPLOYEES] = {"employees", x_emp_fields, NF(x_emp_fields)},
     [EXCHANGE_PERSONAL_FILE] = {"personal-file", x_pf_fields, NF(x_pf_fields)},
+    [EXCHANGE_KPI] = {"kpi", x_kpi_fields, NF(x_kpi_fields)},
 };
 
 static const char *const x_pf_kinds[] = {"employment",  "vacation",  "trip",     "seniority",
@@ -453,6 +465,21 @@ static int x_value(struct xcheck *c, const struct exchange_field *f, json_object
 		return f->type == XT_PAY ? x_pay(c, v, out) : x_schedules(c, v, out);
 	case XT_INSURANCE:
 		return x_insurance(c, f, v, out);
+	case XT_NUMBER: {
+		char text[MONEY_BUFSZ];
+		int64_t k;
+		/* a parsed JSON number keeps the text it was written as */
+		if (!(json_object_is_type(v, json_type_int) ||
+		      json_object_is_type(v, json_type_double) ||
+		      json_object_is_type(v, json_type_string)) ||
+		    money_parse(json_object_get_string(v), MONEY_ALLOW_NEGATIVE, &k) < 0)
+			return x_bad(c, f->name, "number",
+			             "Число, не больше двух знаков после точки: 95, 95.5 или "
+			             "\"1200000.00\"");
+		money_format(k, text);
+		*out = arena_strdup(c->a, text);
+		return 0;
+	}
 	case XT_INT: {
 		int64_t n;
 		if (!json_object_is_type(v, json_type_int) || (n = json_object_get_int64(v)) < 0 ||
@@ -482,6 +509,33 @@ static int x_value(struct xcheck *c, const struct exchange_field *f, json_object
 	case XT_NAME:
 		rc = validate_full_name(s, norm, sizeof(norm), &code, &why);
 		break;
+	case XT_PERIOD: {
+		size_t n = strlen(s);
+		int year = 0, ok = n == 4 || (n == 7 && s[4] == '-');
+		char *norm_period;
+		for (size_t i = 0; ok && i < 4; i++)
+			ok = s[i] >= '0' && s[i] <= '9';
+		if (ok)
+			year = atoi(s);
+		if (ok && n == 7) {
+			if (s[5] == 'Q' || s[5] == 'q')
+				ok = s[6] >= '1' && s[6] <= '4';
+			else
+				ok = s[5] >= '0' && s[5] <= '1' && s[6] >= '0' && s[6] <= '9' &&
+				     (s[5] - '0') * 10 + (s[6] - '0') >= 1 &&
+				     (s[5] - '0') * 10 + (s[6] - '0') <= 12;
+		}
+		if (!ok || year < 2000 || year > 2100)
+			return x_bad(
+			    c, f->name, "period",
+			    "Период: месяц ГГГГ-ММ, квартал ГГГГ-Qn или год ГГГГ (2000–2100), "
+			    "например 2026-03, 2026-Q1, 2026");
+		norm_period = arena_strdup(c->a, s);
+		if (n == 7 && norm_period[5] == 'q')
+			norm_period[5] = 'Q';
+		*out = norm_period;
+		return 0;
+	}
 	case XT_DATE:
 		if (exchange_parse_date(s, &date) < 0)
 			return x_bad(c, f->name, "date", "Дата в виде ГГГГ-ММ-ДД (или ДД.ММ.ГГГГ)");

@@ -33,8 +33,9 @@ enum exchange_kind {
 	EXCHANGE_POSITIONS,
 	EXCHANGE_EMPLOYEES,
 	EXCHANGE_PERSONAL_FILE,
+	EXCHANGE_KPI, /* an employee's KPI for a period (kpi.c) */
 };
-#define EXCHANGE_KINDS 5
+#define EXCHANGE_KINDS 6
 
 enum exchange_type {
 	XT_EXTID,   /* an external id: 1..max characters */
@@ -55,6 +56,10 @@ enum exchange_type {
 	                 (date, index as sent, schedule id or name; by date) */
 	XT_PAY,  /* [{"date_from", "rate", "pay_by", "norm"?}] -> "2024-01-15:60000.00:days:,..." */
 	XT_ENUM, /* one of allowed ("a|b|c") */
+	XT_PERIOD, /* "YYYY-MM", "YYYY-Qn" (or "YYYY-qn") or "YYYY", years 2000..2100
+	              -> the same with an upper-case Q */
+	XT_NUMBER, /* a JSON number or a string "1200000.5": at most two decimals,
+	              |x| <= 9 999 999 999 999.99 (money.h's range and form) -> "1200000.50" */
 };
 
 enum exchange_ref { XR_NONE, XR_ORG, XR_DEP, XR_POS, XR_EMP };
@@ -104,12 +109,13 @@ enum {
 	EF_PAY,
 };
 enum { PFF_EXTID, PFF_EMPLOYEE, PFF_KIND, PFF_FROM, PFF_TO, PFF_TYPE = 10 };
+enum { KF_EXTID, KF_EMPLOYEE, KF_PERIOD, KF_NAME, KF_UNIT, KF_PLAN, KF_FACT };
 
 /* The fields of a kind, external_id first; *n gets their number. */
 const struct exchange_field *exchange_fields(enum exchange_kind kind, int *n);
 /* The kind's index of a field name, or -1. */
 int exchange_field_index(enum exchange_kind kind, const char *name);
-/* The route's name of a kind ("personal-file"), and a Russian noun ("сотрудник"). */
+/* The route's name of a kind ("personal-file", "kpi"). */
 const char *exchange_kind_route(enum exchange_kind kind);
 
 /* Where field errors go. key: see the top of this file. */

@@ -33,6 +33,8 @@ const struct op *const ops_tables[] = {
 	requests_feed_ops,
 	requests_files_ops,
 	team_ops,
+	hrtasks_ops,
+	kpi_ops,
 	NULL,
 };
 

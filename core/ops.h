@@ -38,6 +38,8 @@ extern const struct op requests_ops[];
 extern const struct op requests_feed_ops[];
 extern const struct op requests_files_ops[];
 extern const struct op team_ops[];
+extern const struct op hrtasks_ops[];
+extern const struct op kpi_ops[];
 
 extern const struct op *const ops_tables[];
 

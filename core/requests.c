@@ -6,6 +6,7 @@
 
 #include "audit.h"
 #include "date.h"
+#include "hrtasks.h"
 #include "jsonx.h"
 #include "log.h"
 #include "notify.h"
@@ -1311,7 +1312,12 @@ static int requests_finish(struct ctx *ctx, struct request *r, int64_t task, con
 static int requests_task_for(struct ctx *ctx, const char *step, const char *verb, struct task *t,
                              struct request *r)
 {
-	if (requests_task_load(ctx, ctx->object_id, t) < 0 || requests_load(ctx, t->request, r) < 0)
+	if (requests_task_load(ctx, ctx->object_id, t) < 0)
+		return -1;
+	if (t->request == 0) /* an HR task (hrtasks.h): only completed */
+		return ctx_fail(ctx, PROTO_ERR_conflict, "Задача № %lld — задание: %s нельзя",
+		                (long long)t->id, verb);
+	if (requests_load(ctx, t->request, r) < 0)
 		return -1;
 	if (strcmp(t->state, "open") != 0)
 		return ctx_fail(ctx, PROTO_ERR_conflict,
@@ -1425,7 +1431,8 @@ static int requests_task_take(struct ctx *ctx)
 	return requests_task_answer(ctx, t.id, r.id);
 }
 
-/* POST /api/tasks/{id}/complete {"comment"?} */
+/* POST /api/tasks/{id}/complete {"comment"?}: a request's execution task,
+ * or an HR task (its answer, hrtasks.h) */
 static int requests_task_complete(struct ctx *ctx)
 {
 	static const char *const can[] = {"submitted", "approved", "in_progress", NULL};
@@ -1433,6 +1440,10 @@ static int requests_task_complete(struct ctx *ctx)
 	struct task t;
 	struct request r;
 
+	if (requests_task_load(ctx, ctx->object_id, &t) < 0)
+		return -1;
+	if (t.request == 0)
+		return hrtasks_complete(ctx, t.id, comment);
 	if (requests_task_for(ctx, "execution", "выполнить", &t, &r) < 0)
 		return -1;
 	if (!requests_in(r.state, can))
@@ -1459,20 +1470,25 @@ static int requests_task_list(struct ctx *ctx)
 	states = strcmp(state, "all") == 0 ? "{open,done,forwarded,rejected,cancelled}"
 	                                   : arena_printf(ctx->arena, "{%s}", state);
 	/* the page of the person's tasks by their index, then the requests and
-	 * people of that page only, by their keys */
+	 * people of that page only, by their keys; an HR task has no request:
+	 * its employee is the assignee, its giver and title come along */
 	res = ctx_sql(
 	    ctx,
 	    "WITH t AS (SELECT * FROM request_tasks WHERE tenant_id = $1 AND assignee_id = $2 AND "
 	    "state = ANY ($4::text[]) ORDER BY id DESC LIMIT $5 OFFSET $6) "
-	    "SELECT t.id, t.request_id, r.type, t.step, t.state, r.employee_id, "
-	    "e.full_name, r.state, to_char(r.date_from, 'YYYY-MM-DD'), to_char(r.date_to, "
-	    "'YYYY-MM-DD'), to_char(t.created_at AT TIME ZONE $3, 'DD.MM.YYYY HH24:MI'), "
-	    "to_char(t.due_at AT TIME ZONE $3, 'DD.MM.YYYY HH24:MI'), t.due_at < " ROUTING_NOW_SQL
-	    ", t.on_behalf_of, (SELECT b.full_name FROM employees b WHERE b.tenant_id = t.tenant_id "
-	    "AND b.id = t.on_behalf_of) FROM t JOIN LATERAL (SELECT * FROM requests x WHERE "
-	    "x.tenant_id = t.tenant_id AND x.id = t.request_id) r ON true JOIN LATERAL (SELECT "
-	    "y.full_name FROM employees y WHERE y.tenant_id = r.tenant_id AND y.id = r.employee_id) "
-	    "e ON true ORDER BY t.id DESC",
+	    "SELECT t.id, t.request_id, coalesce(r.type, t.step), t.step, t.state, "
+	    "coalesce(r.employee_id, t.assignee_id), e.full_name, r.state, to_char(r.date_from, "
+	    "'YYYY-MM-DD'), to_char(r.date_to, 'YYYY-MM-DD'), to_char(t.created_at AT TIME ZONE $3, "
+	    "'DD.MM.YYYY HH24:MI'), CASE WHEN t.request_id IS NULL THEN to_char(((t.due_at AT "
+	    "TIME ZONE $3) - interval '1 second')::date, 'DD.MM.YYYY') ELSE to_char(t.due_at AT "
+	    "TIME ZONE $3, 'DD.MM.YYYY HH24:MI') END, t.due_at < " ROUTING_NOW_SQL ", t.on_behalf_of, (SELECT b.full_name FROM employees b "
+	    "WHERE b.tenant_id = t.tenant_id AND b.id = t.on_behalf_of), t.title, "
+	    "t.given_by_employee, (SELECT coalesce(g.full_name, u.full_name) FROM users u LEFT JOIN "
+	    "employees g ON g.tenant_id = t.tenant_id AND g.id = t.given_by_employee WHERE "
+	    "u.tenant_id = t.tenant_id AND u.id = t.given_by) FROM t LEFT JOIN LATERAL (SELECT * FROM requests x WHERE x.tenant_id = "
+	    "t.tenant_id AND x.id = t.request_id) r ON true JOIN LATERAL (SELECT y.full_name FROM "
+	    "employees y WHERE y.tenant_id = t.tenant_id AND y.id = coalesce(r.employee_id, "
+	    "t.assignee_id)) e ON true ORDER BY t.id DESC",
 	    requests_tenant(ctx), ctx_i64(ctx, ctx->employee_id), org_time_zone(ctx), states,
 	    ctx_i64(ctx, limit), ctx_i64(ctx, offset));
 	total = res ? ctx_sql(ctx,
@@ -1485,19 +1501,31 @@ static int requests_task_list(struct ctx *ctx)
 	for (int i = 0; i < PQntuples(res); i++) {
 		json_object *o = json_object_new_object();
 		const struct request_type *t = requests_type_find(PQgetvalue(res, i, 2));
+		int hr = PQgetisnull(res, i, 1);
 		jsonx_set_int(o, "id", atoll(PQgetvalue(res, i, 0)));
-		jsonx_set_int(o, "request_id", atoll(PQgetvalue(res, i, 1)));
+		if (hr)
+			json_object_object_add(o, "request_id", NULL);
+		else
+			jsonx_set_int(o, "request_id", atoll(PQgetvalue(res, i, 1)));
 		jsonx_set_str(o, "type", PQgetvalue(res, i, 2));
-		jsonx_set_str(o, "type_title", t ? t->title : PQgetvalue(res, i, 2));
+		jsonx_set_str(o, "type_title", t ? t->title : hr ? "Задание" : PQgetvalue(res, i, 2));
 		jsonx_set_str(o, "step", PQgetvalue(res, i, 3));
 		jsonx_set_str(o, "state", PQgetvalue(res, i, 4));
-		jsonx_set_str(o, "state_title", requests_task_state_title(PQgetvalue(res, i, 4)));
+		jsonx_set_str(o, "state_title",
+		              hr ? hrtasks_state_title(PQgetvalue(res, i, 4))
+		                 : requests_task_state_title(PQgetvalue(res, i, 4)));
 		json_object_object_add(
 		    o, "employee",
 		    requests_person(atoll(PQgetvalue(res, i, 5)), PQgetvalue(res, i, 6)));
-		jsonx_set_str(o, "request_state", PQgetvalue(res, i, 7));
-		jsonx_set_str(o, "request_state_title",
-		              requests_state_title(PQgetvalue(res, i, 7)));
+		if (hr) {
+			jsonx_set_str(o, "title", PQgetvalue(res, i, 15));
+			json_object_object_add(o, "given_by",
+			                       hrtasks_person(res, i, 16, 17));
+		} else {
+			jsonx_set_str(o, "request_state", PQgetvalue(res, i, 7));
+			jsonx_set_str(o, "request_state_title",
+			              requests_state_title(PQgetvalue(res, i, 7)));
+		}
 		if (!PQgetisnull(res, i, 8)) {
 			jsonx_set_str(o, "date_from", PQgetvalue(res, i, 8));
 			jsonx_set_str(o, "date_to", PQgetvalue(res, i, 9));

@@ -124,6 +124,26 @@ int requests_task_pass(struct ctx *ctx, int64_t task_id, int64_t to, const char 
 int requests_event(struct ctx *ctx, int64_t request_id, int64_t task_id, const char *action,
                    const char *comment, json_object *details);
 
+/* Files of one request (or HR task), at most. */
+#define REQUESTS_FILES_MAX 20
+
+/*
+ * Stores the request's upload (ctx->blob, its name in args "filename") as a
+ * file of request_id, or of the HR task task_id when request_id is 0 (a
+ * request's file may name its task too): its kind told by its first bytes
+ * and allowed by attachments_types, at most attachments_max_size bytes, in
+ * PostgreSQL or in attachments_dir (requests_files.c). *id: the file;
+ * *file: {"id", "name", "content_type", "size"} (arena-owned). 0, or -1
+ * after ctx_fail (422 naming "file": missing, too large, of a kind not
+ * allowed).
+ */
+int requests_file_store(struct ctx *ctx, int64_t request_id, int64_t task_id, int64_t *id,
+                        json_object **file);
+
+/* Sends the file of row `row` of res (columns: name, content_type, content,
+ * path) as the answer's download. 0 or -1. */
+int requests_file_send(struct ctx *ctx, PGresult *res, int row);
+
 /* A request's text for notifications: "Отпуск с 16.03.2026 по 20.03.2026,
  * Иванов Иван Иванович", in arena memory; NULL after ctx_fail. */
 const char *requests_describe(struct ctx *ctx, int64_t request_id);

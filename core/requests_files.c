@@ -6,7 +6,9 @@
  *   GET  /api/requests/{request_id}/files/{id}  the file itself
  *
  * Who: the employee on their own request until it is done, rejected or
- * cancelled; the holder of an open task of it. Files are served only to
+ * cancelled; the holder of an open task of it. The files of HR tasks
+ * (hrtasks.c) are stored and served by the same two functions
+ * (requests.h: requests_file_store, requests_file_send). Files are served only to
  * those who may see the request (the operation rows' declarations,
  * access.h), as attachments (never rendered inline by the browser).
  *
@@ -32,8 +34,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#define FILES_PER_REQUEST 20
 
 static const struct {
 	const char *kind, *content_type, *ext;
@@ -148,19 +148,19 @@ fail:
 	                "Не удалось сохранить файл: хранилище файлов недоступно");
 }
 
-/* POST /api/requests/{id}/files (multipart "file") */
-static int requests_file_add(struct ctx *ctx)
+int requests_file_store(struct ctx *ctx, int64_t request_id, int64_t task_id, int64_t *id,
+                        json_object **file)
 {
-	static const char *const open_states[] = {"draft",    "submitted",   "awaiting_approval",
-	                                          "approved", "in_progress", NULL};
 	unsigned char digest[32];
 	char hex[65];
 	unsigned int dlen = 0;
-	int kind, ok = 0;
+	int kind;
 	const char *name, *rel = NULL;
-	int64_t task = 0;
+	char *content = NULL;
+	json_object *f;
 	PGresult *res;
 
+	*file = NULL;
 	if (ctx->blob == NULL || ctx->blob_len == 0)
 		return ctx_field_code(ctx, "file", "required", "Приложите файл");
 	if ((long)ctx->blob_len > ctx->cfg->attachments_max_size)
@@ -170,6 +170,83 @@ static int requests_file_add(struct ctx *ctx)
 	if (kind < 0 || !files_kind_allowed(ctx->cfg->attachments_types, files_kinds[kind].kind))
 		return ctx_field_code(ctx, "file", "type", "Можно приложить файлы: %s",
 		                      ctx->cfg->attachments_types);
+	EVP_Digest(ctx->blob, ctx->blob_len, digest, &dlen, EVP_sha256(), NULL);
+	files_hex(digest, sizeof(digest), hex);
+	if (ctx->cfg->attachments_dir[0]) {
+		rel = arena_printf(ctx->arena, "%lld/%s", (long long)ctx->tenant_id, hex);
+		if (files_store_dir(ctx, rel) < 0)
+			return -1;
+	}
+	name = files_clean_name(ctx, jsonx_get_str(ctx->args, "filename"), kind);
+	if (rel == NULL) {
+		/* bytea parameters as text: '\x' and the hex digits */
+		content = arena_alloc(ctx->arena, 2 * ctx->blob_len + 3);
+		content[0] = '\\';
+		content[1] = 'x';
+		files_hex(ctx->blob, ctx->blob_len, content + 2);
+	}
+	res = ctx_sql(ctx,
+	              "INSERT INTO request_files (tenant_id, request_id, task_id, name, "
+	              "content_type, size, sha256, content, path, uploaded_by, employee_id) "
+	              "VALUES ($1, nullif($2, '0')::bigint, nullif($3, '0')::bigint, $4, $5, $6, "
+	              "$7::bytea, $8::bytea, $9, $10, nullif($11, '0')::bigint) RETURNING id",
+	              ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, request_id), ctx_i64(ctx, task_id),
+	              name, files_kinds[kind].content_type, ctx_i64(ctx, (int64_t)ctx->blob_len),
+	              arena_printf(ctx->arena, "\\x%s", hex), content, rel,
+	              ctx_i64(ctx, ctx->user_id), ctx_i64(ctx, ctx->employee_id));
+	if (res == NULL)
+		return -1;
+	*id = atoll(PQgetvalue(res, 0, 0));
+	f = arena_own(ctx->arena, json_object_new_object());
+	jsonx_set_int(f, "id", *id);
+	jsonx_set_str(f, "name", name);
+	jsonx_set_str(f, "content_type", files_kinds[kind].content_type);
+	jsonx_set_int(f, "size", (int64_t)ctx->blob_len);
+	*file = f;
+	return 0;
+}
+
+int requests_file_send(struct ctx *ctx, PGresult *res, int row)
+{
+	buf_reset(ctx->download);
+	if (!PQgetisnull(res, row, 2)) {
+		size_t n = 0;
+		unsigned char *raw =
+		    PQunescapeBytea((const unsigned char *)PQgetvalue(res, row, 2), &n);
+		if (raw == NULL)
+			return ctx_fail(ctx, PROTO_ERR_internal, NULL);
+		buf_append(ctx->download, raw, n);
+		PQfreemem(raw);
+	} else {
+		const char *path = arena_printf(ctx->arena, "%s/%s", ctx->cfg->attachments_dir,
+		                                PQgetvalue(res, row, 3));
+		char chunk[65536];
+		ssize_t r;
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0) {
+			log_error("attachment_read_failed", "req=%u errno=%d", ctx->req, errno);
+			return ctx_fail(ctx, PROTO_ERR_unavailable,
+			                "Файл недоступен: хранилище файлов не отвечает");
+		}
+		while ((r = read(fd, chunk, sizeof(chunk))) > 0)
+			buf_append(ctx->download, chunk, (size_t)r);
+		close(fd);
+	}
+	ctx->download_type = PQgetvalue(res, row, 1);
+	ctx->download_name = PQgetvalue(res, row, 0);
+	return 0;
+}
+
+/* POST /api/requests/{id}/files (multipart "file") */
+static int requests_file_add(struct ctx *ctx)
+{
+	static const char *const open_states[] = {"draft",    "submitted",   "awaiting_approval",
+	                                          "approved", "in_progress", NULL};
+	int ok = 0;
+	int64_t task = 0, id;
+	json_object *f, *d;
+	PGresult *res;
+
 	res =
 	    ctx_sql(ctx,
 	            "SELECT r.state, r.employee_id, (SELECT t.id FROM request_tasks t WHERE "
@@ -190,55 +267,20 @@ static int requests_file_add(struct ctx *ctx)
 		return ctx_fail(ctx, PROTO_ERR_conflict,
 		                "К заявке в состоянии «%s» файлы не прикладываются",
 		                requests_state_title(PQgetvalue(res, 0, 0)));
-	if (atoi(PQgetvalue(res, 0, 3)) >= FILES_PER_REQUEST)
+	if (atoi(PQgetvalue(res, 0, 3)) >= REQUESTS_FILES_MAX)
 		return ctx_field_code(ctx, "file", "too_many", "К заявке — не больше %d файлов",
-		                      FILES_PER_REQUEST);
-	EVP_Digest(ctx->blob, ctx->blob_len, digest, &dlen, EVP_sha256(), NULL);
-	files_hex(digest, sizeof(digest), hex);
-	if (ctx->cfg->attachments_dir[0]) {
-		rel = arena_printf(ctx->arena, "%lld/%s", (long long)ctx->tenant_id, hex);
-		if (files_store_dir(ctx, rel) < 0)
-			return -1;
-	}
-	name = files_clean_name(ctx, jsonx_get_str(ctx->args, "filename"), kind);
-	{
-		/* bytea parameters as text: '\x' and the hex digits */
-		char *content = NULL;
-		if (rel == NULL) {
-			content = arena_alloc(ctx->arena, 2 * ctx->blob_len + 3);
-			content[0] = '\\';
-			content[1] = 'x';
-			files_hex(ctx->blob, ctx->blob_len, content + 2);
-		}
-		res = ctx_sql(
-		    ctx,
-		    "INSERT INTO request_files (tenant_id, request_id, task_id, name, "
-		    "content_type, size, sha256, content, path, uploaded_by, employee_id) "
-		    "VALUES ($1, $2, nullif($3, '0')::bigint, $4, $5, $6, $7::bytea, "
-		    "$8::bytea, $9, $10, $11) RETURNING id",
-		    ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, ctx->object_id), ctx_i64(ctx, task),
-		    name, files_kinds[kind].content_type, ctx_i64(ctx, (int64_t)ctx->blob_len),
-		    arena_printf(ctx->arena, "\\x%s", hex), content, rel,
-		    ctx_i64(ctx, ctx->user_id), ctx_i64(ctx, ctx->employee_id));
-	}
-	if (res == NULL)
+		                      REQUESTS_FILES_MAX);
+	if (requests_file_store(ctx, ctx->object_id, task, &id, &f) < 0)
 		return -1;
-	{
-		json_object *f = json_object_new_object(), *d = json_object_new_object();
-		const char *id = PQgetvalue(res, 0, 0);
-		jsonx_set_int(f, "id", atoll(id));
-		jsonx_set_str(f, "name", name);
-		jsonx_set_str(f, "content_type", files_kinds[kind].content_type);
-		jsonx_set_int(f, "size", (int64_t)ctx->blob_len);
-		jsonx_set_str(f, "url",
-		              arena_printf(ctx->arena, "/api/requests/%lld/files/%s",
-		                           (long long)ctx->object_id, id));
-		json_object_object_add(ctx_result(ctx), "file", f);
-		jsonx_set_int(d, "file_id", atoll(id));
-		jsonx_set_int(d, "size", (int64_t)ctx->blob_len);
-		if (requests_event(ctx, ctx->object_id, task, "file_added", NULL, d) < 0)
-			return -1;
-	}
+	jsonx_set_str(f, "url",
+	              arena_printf(ctx->arena, "/api/requests/%lld/files/%lld",
+	                           (long long)ctx->object_id, (long long)id));
+	json_object_object_add(ctx_result(ctx), "file", json_object_get(f));
+	d = json_object_new_object();
+	jsonx_set_int(d, "file_id", id);
+	jsonx_set_int(d, "size", (int64_t)ctx->blob_len);
+	if (requests_event(ctx, ctx->object_id, task, "file_added", NULL, d) < 0)
+		return -1;
 	ctx->status = 201;
 	return 0;
 }
@@ -260,33 +302,7 @@ static int requests_file_get(struct ctx *ctx)
 		return -1;
 	if (PQntuples(res) == 0)
 		return ctx_fail(ctx, PROTO_ERR_not_found, "Файл не найден");
-	buf_reset(ctx->download);
-	if (!PQgetisnull(res, 0, 2)) {
-		size_t n = 0;
-		unsigned char *raw =
-		    PQunescapeBytea((const unsigned char *)PQgetvalue(res, 0, 2), &n);
-		if (raw == NULL)
-			return ctx_fail(ctx, PROTO_ERR_internal, NULL);
-		buf_append(ctx->download, raw, n);
-		PQfreemem(raw);
-	} else {
-		const char *path = arena_printf(ctx->arena, "%s/%s", ctx->cfg->attachments_dir,
-		                                PQgetvalue(res, 0, 3));
-		char chunk[65536];
-		ssize_t r;
-		int fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0) {
-			log_error("attachment_read_failed", "req=%u errno=%d", ctx->req, errno);
-			return ctx_fail(ctx, PROTO_ERR_unavailable,
-			                "Файл недоступен: хранилище файлов не отвечает");
-		}
-		while ((r = read(fd, chunk, sizeof(chunk))) > 0)
-			buf_append(ctx->download, chunk, (size_t)r);
-		close(fd);
-	}
-	ctx->download_type = PQgetvalue(res, 0, 1);
-	ctx->download_name = PQgetvalue(res, 0, 0);
-	return 0;
+	return requests_file_send(ctx, res, 0);
 }
 
 static const struct op_arg requests_file_add_args[] = {

@@ -257,11 +257,28 @@ static int routing_working_day(const struct calendar *cal, int date)
 	return CALENDAR_KIND(day) == CALENDAR_WORK;
 }
 
+int routing_due(struct ctx *ctx, int date, const char **due_at, const char **remind_at)
+{
+	/* the end of the day in the organization's zone; the reminder at half
+	 * of the time from now */
+	PGresult *res = ctx_sql(ctx,
+	                        "WITH x AS (SELECT (($1::date + 1)::timestamp AT TIME ZONE $2) AS due) "
+	                        "SELECT due::text, (" ROUTING_NOW_SQL " + (due - " ROUTING_NOW_SQL
+	                        ") / 2)::text "
+	                        "FROM x",
+	                        worktime_date_iso(ctx, date), org_time_zone(ctx));
+
+	if (res == NULL)
+		return -1;
+	*due_at = PQgetvalue(res, 0, 0);
+	*remind_at = PQgetvalue(res, 0, 1);
+	return 0;
+}
+
 int routing_deadline(struct ctx *ctx, int days, const char **due_at, const char **remind_at)
 {
 	struct calendar *cal;
 	int today, d;
-	PGresult *res;
 
 	*due_at = NULL;
 	*remind_at = NULL;
@@ -274,19 +291,7 @@ int routing_deadline(struct ctx *ctx, int days, const char **due_at, const char 
 		if (routing_working_day(cal, d))
 			days--;
 	}
-	/* the end of the day d in the organization's zone; the reminder at
-	 * half of the time from now */
-	res = ctx_sql(ctx,
-	              "WITH x AS (SELECT (($1::date + 1)::timestamp AT TIME ZONE $2) AS due) "
-	              "SELECT due::text, (" ROUTING_NOW_SQL " + (due - " ROUTING_NOW_SQL
-	              ") / 2)::text "
-	              "FROM x",
-	              worktime_date_iso(ctx, d), org_time_zone(ctx));
-	if (res == NULL)
-		return -1;
-	*due_at = PQgetvalue(res, 0, 0);
-	*remind_at = PQgetvalue(res, 0, 1);
-	return 0;
+	return routing_due(ctx, d, due_at, remind_at);
 }
 
 /* The next head up from a person: their manager by the staff's rule (the
@@ -327,7 +332,8 @@ static int routing_move_to_substitutes(struct ctx *ctx, int64_t only_employee, i
 	/* the open tasks of people away today who have a substitute */
 	PGresult *res = ctx_sql(ctx,
 	                        "SELECT t.id, t.assignee_id FROM request_tasks t WHERE t.tenant_id = "
-	                        "$1 AND t.state = 'open' AND ($2::bigint IS NULL OR t.assignee_id = "
+	                        "$1 AND t.state = 'open' AND t.request_id IS NOT NULL AND ($2::bigint "
+	                        "IS NULL OR t.assignee_id = "
 	                        "$2) AND EXISTS (SELECT 1 FROM substitutes x WHERE x.tenant_id = $1 "
 	                        "AND x.employee_id = t.assignee_id) AND " ROUTING_AWAY_SQL(
 	                            "$1", "t.assignee_id") " ORDER BY t.assignee_id, t.id",
@@ -361,14 +367,24 @@ int routing_deadlines_run(struct ctx *ctx, int *done)
 	              "UPDATE request_tasks SET reminded_at = " ROUTING_NOW_SQL
 	              " WHERE tenant_id = $1 "
 	              "AND state = 'open' AND reminded_at IS NULL AND remind_at <= " ROUTING_NOW_SQL
-	              " RETURNING id, request_id, assignee_id, "
-	              "to_char(due_at AT TIME ZONE $2, 'DD.MM.YYYY HH24:MI')",
+	              " RETURNING id, coalesce(request_id, 0), assignee_id, "
+	              "to_char(due_at AT TIME ZONE $2, 'DD.MM.YYYY HH24:MI'), title",
 	              routing_tenant(ctx), org_time_zone(ctx));
 	if (res == NULL)
 		return -1;
 	for (int i = 0; i < PQntuples(res); i++) {
 		int64_t task = atoll(PQgetvalue(res, i, 0)), request = atoll(PQgetvalue(res, i, 1));
-		const char *what = requests_describe(ctx, request);
+		const char *what;
+		if (request == 0) { /* an HR task (hrtasks.h): no request, no history */
+			if (notify(ctx, atoll(PQgetvalue(res, i, 2)), "task_reminder", 0, task,
+			           arena_printf(ctx->arena,
+			                        "Напоминание: задание «%s» нужно выполнить до %s",
+			                        PQgetvalue(res, i, 4), PQgetvalue(res, i, 3))) < 0)
+				return -1;
+			(*done)++;
+			continue;
+		}
+		what = requests_describe(ctx, request);
 		if (what == NULL ||
 		    notify(ctx, atoll(PQgetvalue(res, i, 2)), "task_reminder", request, task,
 		           arena_printf(ctx->arena,
@@ -376,6 +392,27 @@ int routing_deadlines_run(struct ctx *ctx, int *done)
 		                        "выполнена до %s",
 		                        what, PQgetvalue(res, i, 3))) < 0 ||
 		    requests_event(ctx, request, task, "reminded", NULL, NULL) < 0)
+			return -1;
+		(*done)++;
+	}
+	/* an HR task past its deadline stays with its employee; its giver is
+	 * told, once */
+	res = ctx_sql(ctx,
+	              "UPDATE request_tasks t SET escalated_at = " ROUTING_NOW_SQL
+	              " FROM employees e WHERE t.tenant_id = $1 AND t.step = 'hr_task' AND "
+	              "t.state = 'open' AND t.escalated_at IS NULL AND t.due_at <= " ROUTING_NOW_SQL
+	              " AND e.tenant_id = t.tenant_id AND e.id = t.assignee_id RETURNING t.id, "
+	              "coalesce(t.given_by_employee, 0), t.title, e.full_name, to_char(t.due_at AT "
+	              "TIME ZONE $2, 'DD.MM.YYYY HH24:MI')",
+	              routing_tenant(ctx), org_time_zone(ctx));
+	if (res == NULL)
+		return -1;
+	for (int i = 0; i < PQntuples(res); i++) {
+		if (notify(ctx, atoll(PQgetvalue(res, i, 1)), "task_overdue", 0,
+		           atoll(PQgetvalue(res, i, 0)),
+		           arena_printf(ctx->arena, "Срок задания «%s» (%s) истёк %s: оно не выполнено",
+		                        PQgetvalue(res, i, 2), PQgetvalue(res, i, 3),
+		                        PQgetvalue(res, i, 4))) < 0)
 			return -1;
 		(*done)++;
 	}
@@ -431,7 +468,8 @@ static int routing_due_tenants(struct ctx *ctx, void *arg)
 	                  ") OR (escalated_at IS NULL AND due_at <= " ROUTING_NOW_SQL ")) "
 	                  "UNION SELECT DISTINCT t.tenant_id FROM request_tasks t JOIN "
 	                  "substitutes s ON s.tenant_id = t.tenant_id AND s.employee_id = "
-	                  "t.assignee_id WHERE t.state = 'open' AND ((current_date BETWEEN "
+	                  "t.assignee_id WHERE t.state = 'open' AND t.request_id IS NOT NULL AND "
+	                  "((current_date BETWEEN "
 	                  "s.date_from AND s.date_to) OR EXISTS (SELECT 1 FROM deviations d "
 	                  "WHERE d.tenant_id = t.tenant_id AND d.employee_id = t.assignee_id "
 	                  "AND d.whole_day AND d.code <> 26 AND current_date BETWEEN "

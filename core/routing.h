@@ -111,6 +111,11 @@ int routing_substitute(struct ctx *ctx, int64_t employee, int64_t *sub);
  * 0: no deadline). 0 or -1. */
 int routing_deadline(struct ctx *ctx, int days, const char **due_at, const char **remind_at);
 
+/* The deadline at the end of the day `date` (date.h) in the organization's
+ * zone, for a task given now: *due_at and *remind_at (half of the time from
+ * now) as timestamptz texts. 0 or -1. */
+int routing_due(struct ctx *ctx, int date, const char **due_at, const char **remind_at);
+
 /* SQL of the deadline in working days of request type t of tenant tn
  * (parameter references or columns); 0 without one. */
 #define ROUTING_DEADLINE_DAYS_SQL(tn, t)                                                           \

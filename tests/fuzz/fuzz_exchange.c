@@ -191,6 +191,25 @@ static void fuzz_value_ok(const struct exchange_field *f, const char *v)
 	case XT_PAY:
 		fuzz_rows_ok(v, ',', 1);
 		break;
+	case XT_PERIOD: {
+		size_t n = strlen(v);
+		FUZZ_ASSERT(n == 4 || n == 7);
+		for (size_t i = 0; i < 4; i++)
+			FUZZ_ASSERT(isdigit((unsigned char)v[i]));
+		FUZZ_ASSERT(atoi(v) >= 2000 && atoi(v) <= 2100);
+		FUZZ_ASSERT(n == 4 ||
+		            (v[4] == '-' && ((v[5] == 'Q' && v[6] >= '1' && v[6] <= '4') ||
+		                             (atoi(v + 5) >= 1 && atoi(v + 5) <= 12))));
+		break;
+	}
+	case XT_NUMBER: {
+		int64_t kop;
+		char again[MONEY_BUFSZ];
+		FUZZ_ASSERT(money_parse(v, MONEY_ALLOW_NEGATIVE, &kop) == 0);
+		money_format(kop, again);
+		FUZZ_ASSERT(strcmp(again, v) == 0); /* the canonical form */
+		break;
+	}
 	case XT_ENUM: {
 		size_t n = strlen(v);
 		const char *p = strstr(f->allowed, v);

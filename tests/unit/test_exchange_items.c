@@ -176,11 +176,64 @@ TEST(personal_file_rules)
 	arena_free(a);
 }
 
+/* A KPI: the period's three forms, numbers to two decimals, each bad value named. */
+TEST(kpi_values)
+{
+	static const struct {
+		const char *item;
+		const char *period, *plan, *fact; /* normalized, when good */
+		const char *errors;
+	} cases[] = {
+	    {"{\"external_id\": \"k\", \"employee\": \"e\", \"period\": \"2026-03\", \"name\": "
+	     "\"Продажи\", \"unit\": \"руб.\", \"plan\": 1200000, \"fact\": \"1150000.5\"}",
+	     "2026-03", "1200000.00", "1150000.50", ""},
+	    {"{\"external_id\": \"k\", \"period\": \"2026-q2\", \"plan\": 95.5, \"fact\": null}",
+	     "2026-Q2", "95.50", NULL, ""},
+	    {"{\"external_id\": \"k\", \"period\": \"2026\", \"plan\": -3.25}", "2026", "-3.25",
+	     NULL, ""},
+	    {"{\"external_id\": \"k\", \"period\": \"2026-13\", \"plan\": 1.005, \"fact\": "
+	     "\"много\"}",
+	     NULL, NULL, NULL, "0:period:period 0:plan:number 0:fact:number"},
+	    {"{\"external_id\": \"k\", \"period\": \"2026-Q5\", \"plan\": 1e3, \"fact\": true}",
+	     NULL, NULL, NULL, "0:period:period 0:plan:number 0:fact:number"},
+	    {"{\"external_id\": \"k\", \"period\": \"1999\", \"name\": null}", NULL, NULL, NULL,
+	     "0:period:period 0:name:required"},
+	    {"{\"external_id\": \"k\", \"period\": \"26-03\", \"plan\": 10000000000000}", NULL,
+	     NULL, NULL, "0:period:period 0:plan:number"},
+	};
+	struct arena *a = arena_new();
+	int fp = exchange_field_index(EXCHANGE_KPI, "period");
+
+	CHECK_INT(fp, KF_PERIOD);
+	CHECK_STR(exchange_kind_route(EXCHANGE_KPI), "kpi");
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct errs e = {{0}};
+		struct exchange_errors sink = {errs_add, &e};
+		struct exchange_item it;
+		json_object *in = obj(cases[i].item);
+		exchange_item_check(a, EXCHANGE_KPI, 0, in, 0, &it, &sink);
+		if (strcmp(e.text, cases[i].errors) != 0)
+			fprintf(stderr, "case %zu: %s\n", i, cases[i].item);
+		CHECK_STR(e.text, cases[i].errors);
+		if (cases[i].period) {
+			CHECK_STR(it.val[KF_PERIOD], cases[i].period);
+			CHECK_STR(it.val[KF_PLAN], cases[i].plan);
+			if (cases[i].fact)
+				CHECK_STR(it.val[KF_FACT], cases[i].fact);
+			else
+				CHECK(it.val[KF_FACT] == NULL);
+		}
+		json_object_put(in);
+	}
+	arena_free(a);
+}
+
 int main(void)
 {
 	RUN(reader_cases);
 	RUN(employee_values);
 	RUN(employee_errors);
 	RUN(personal_file_rules);
+	RUN(kpi_values);
 	return check_report();
 }

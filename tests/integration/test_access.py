@@ -34,8 +34,11 @@ KINDS = {
     "performer": ("P", {"user", "self", "assignee", "performer"}),
     "admin": ("A", {"user", "self", "assignee", "admin"}),
 }
-# the relations each kind of object admits, in the order tried for a caller
-RELATIONS = ["self", "assignee", "manager", "admin"]
+# the relations each kind of object admits, in the order tried for a caller;
+# "performer" (HR) and "admin" relate the caller to every object of the
+# tenant that admits them
+RELATIONS = ["self", "assignee", "manager", "performer", "admin"]
+ANY_OBJECT = {"performer", "admin"}
 PDF = b"%PDF-1.4\n%%EOF\n"
 
 
@@ -58,12 +61,12 @@ class Core:
         return r
 
 
-def upload(client, rid, data=PDF):
+def upload(client, rid, data=PDF, path="/api/requests/%d/files"):
     boundary = "----access"
     body = ("--%s\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.pdf\"\r\n"
             "Content-Type: application/pdf\r\n\r\n" % boundary).encode() + data + \
         ("\r\n--%s--\r\n" % boundary).encode()
-    r = client.request("POST", "/api/requests/%d/files" % rid, raw=body,
+    r = client.request("POST", path % rid, raw=body,
                        headers={"Content-Type": "multipart/form-data; boundary=%s" % boundary})
     assert r.status == 201, r
     return r.json()["file"]["id"]
@@ -153,9 +156,30 @@ class Access(unittest.TestCase):
             return {"id": self.task_for(org, "C")[0]}
         if kind == "substitute":
             return {"id": self.substitute_of(org, who if relation == "self" else "C")}
+        if kind == "hr_task":
+            # given (with a document) to who, to M's E1, or to E2 (H's)
+            to = who if relation in ("self", "assignee") else "E1" if relation == "manager" else "E2"
+            giver = "A" if to != "A" else "P"
+            r = org[giver].post("/api/hr-tasks", {"employee_id": org.id[to], "title": "Проверка доступа"})
+            assert r.status == 201, r
+            tid = r.json()["id"]
+            return {"id": tid, "task_id": tid,
+                    "_file": upload(org[giver], tid, path="/api/hr-tasks/%d/files")}
         raise AssertionError("no fixture for objects of kind %s" % kind)
 
     # ------------------------------------------------------------- checks
+
+    def args_of(self, op, base, made):
+        """The operation's args on a made object: the object under the name
+        the operation declares (employee_id); an operation whose object is
+        named by task_id acts on a file of it (id)."""
+        args = dict(base, **{k: v for k, v in made.items() if not k.startswith("_")})
+        arg = op["who"].get("arg")
+        if arg == "task_id" and "_file" in made:
+            args["id"] = made["_file"]
+        elif arg not in (None, "id") and arg not in made:
+            args[arg] = made["id"]
+        return args
 
     def check(self, op, args, auth, want, what):
         r = self.core.call(op["name"], args, auth)
@@ -171,7 +195,7 @@ class Access(unittest.TestCase):
         self.assertGreater(len(self.ops), 60)
         tried = 0
         object_ops = [op for op in self.ops if op["who"].get("object")]
-        self.assertTrue({"request", "task", "attachment", "substitute", "employee"} <=
+        self.assertTrue({"request", "task", "attachment", "substitute", "employee", "hr_task"} <=
                         {op["who"]["object"] for op in object_ops})
         for op in self.ops:
             roles = set(op["who"]["roles"])
@@ -192,19 +216,16 @@ class Access(unittest.TestCase):
                 if obj is None:
                     continue  # runs: below, last
                 # another person's object, another tenant's
-                if "admin" not in roles & held:
-                    args = dict(base, **{k: v for k, v in self.make(o, obj, "none", who).items()
-                                         if not k.startswith("_")})
+                if not roles & held & ANY_OBJECT:
+                    args = self.args_of(op, base, self.make(o, obj, "none", who))
                     self.check(op, args, self.auth(o, who), 404, what + " on another person's " + obj)
                     tried += 1
-                args = dict(base, **{k: v for k, v in self.make(b, obj, "self", "E1").items()
-                                     if not k.startswith("_")})
+                args = self.args_of(op, base, self.make(b, obj, "self", "E1"))
                 self.check(op, args, self.auth(o, who), 404, what + " on another tenant's " + obj)
-                # their own, their task's, their subordinate's
+                # their own, their task's, their subordinate's, HR's
                 for rel in RELATIONS:
                     if rel in roles & held:
-                        args = dict(base, **{k: v for k, v in self.make(o, obj, rel, who).items()
-                                             if not k.startswith("_")})
+                        args = self.args_of(op, base, self.make(o, obj, rel, who))
                         self.check(op, args, self.auth(o, who), "runs", "%s (%s)" % (what, rel))
                         tried += 2
                         break

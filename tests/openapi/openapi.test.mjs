@@ -86,6 +86,14 @@ test('the service answers as the file says', async () => {
   await put('personal-file', [{ external_id: 'oa-r1', employee: 'oa-e1', kind: 'education', institution: 'МГУ',
     year: 2012 }, { external_id: 'oa-r2', employee: 'oa-e1', kind: 'employment', event: 'hire',
     date_from: '2024-01-15', order_number: '1-к', order_date: '2024-01-12' }]);
+  // KPIs of the employee: created, then unchanged; an unknown employee named by its item
+  const kpi = [{ external_id: 'oa-k1', employee: 'oa-e1', period: '2026-03', name: 'Выполнение плана продаж',
+    unit: 'руб.', plan: 1200000, fact: '1158000.50' }, { external_id: 'oa-k2', employee: 'oa-e1',
+    period: '2026-Q1', name: 'Новые клиенты', unit: null, plan: 30, fact: null }];
+  assert.deepEqual(await put('kpi', kpi), { created: 2, updated: 0, unchanged: 0 });
+  assert.deepEqual(await put('kpi', kpi), { created: 0, updated: 0, unchanged: 2 });
+  const badKpi = await put('kpi', [kpi[0], { external_id: 'oa-k3', employee: 'oa-nobody', period: '2026', name: 'Х' }], 422);
+  assert.ok(badKpi.error.items['1'].employee);
   // a refused batch: the error names items and fields
   const bad = await put('employees', [people[0], { external_id: 'oa-e2', full_name: 'Петров Пётр', email: 'x' }], 422);
   assert.ok(bad.error.items['1'].email);

@@ -9,6 +9,10 @@
  *   task_reminder   half of a task's deadline has passed (routing.h)
  *   task_escalated  the task went up past its deadline (to its old holder)
  *   request_state   the employee's request changed its state
+ *   task_overdue    an HR task's deadline passed (to its giver; hrtasks.h)
+ *   hr_task_done    the employee answered an HR task (to its giver)
+ *   hr_task_cancelled  an HR task was cancelled (to its employee)
+ * (task_new and task_reminder are also sent for HR tasks, without a request)
  * Delivery (in the page without a reload, email or SMS by the person's
  * preference) is the notifications module's, reading this queue; notify()
  * is the one function that fills it. The rows of one operation are written

@@ -67,6 +67,10 @@
  *   POST /api/tasks/{id}/forward  {"to": employee id, "comment"?}
  *   POST /api/tasks/{id}/take     {"comment"?}   the performer starts: in_progress
  *   POST /api/tasks/{id}/complete {"comment"?}   files first, to the request
+ * HR tasks (hrtasks.h) are tasks too, without a request: listed by
+ * GET /api/tasks (request_id null, step and type "hr_task", with "title"
+ * and "given_by") and completed by POST /api/tasks/{id}/complete; the other
+ * verbs answer 409 for them.
  *   GET  /api/exchange/v1/requests?cursor=&limit=  -> {"items", "cursor"} (API key)
  *   POST /api/exchange/v1/requests/{id}/state {"state": in_progress | done | rejected,
  *        "comment"} with an Idempotency-Key (API key)

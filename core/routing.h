@@ -45,6 +45,9 @@
  * head), else to the coordinator; an execution to the coordinator, else
  * the next head up. The new task gets a deadline of its own. With nobody
  * to go to, the task stays and is marked so it is not tried again.
+ * An HR task (hrtasks.h) has the deadline its giver chose: it is reminded
+ * the same way, never escalated nor moved to a substitute; past its
+ * deadline its giver is told once (task_overdue).
  * The job (routing.deadlines) runs every minute; debug.routing_deadlines
  * {"now"?: ISO 8601 moment} runs it at once for the host's tenant, at that
  * moment (debug_ops only: how the tests move time).

@@ -215,6 +215,14 @@ static const struct web_route api_routes[] = {
 	{"POST", "/api/admin/kpi", "kpi.create", 0, 0},
 	{"PUT", "/api/admin/kpi/{id}", "kpi.update", 0, 0},
 	{"DELETE", "/api/admin/kpi/{id}", "kpi.delete", 0, 0},
+	/* notifications (core/notifications.h); the event stream
+	 * /api/notifications/events is nginx's (nchan), which asks
+	 * /api/notifications/channel who the caller is */
+	{"GET", "/api/notifications", "notifications.list", 0, 0},
+	{"POST", "/api/notifications/read", "notifications.read", 0, 0},
+	{"GET", "/api/notifications/channel", "notifications.channel", 0, WEB_ROUTE_CHANNEL},
+	{"GET", "/api/profile/notifications", "notifications.prefs_get", 0, 0},
+	{"PUT", "/api/profile/notifications", "notifications.prefs_put", 0, 0},
 	{NULL, NULL, NULL, 0, 0},
 };
 
@@ -359,7 +367,20 @@ static void api_put_disposition(struct buf *h, const char *name)
 	buf_puts(h, "\r\n");
 }
 
-static void api_answer(struct web_request *req, struct core_reply *reply)
+/* X-Cabinet-Channel for nginx's auth_request (the notifications' event
+ * stream subscribes to it): only a channel name of digits and "u". */
+static void api_put_channel(struct buf *h, const char *channel)
+{
+	if (channel == NULL || *channel == '\0' || strlen(channel) > 64 ||
+	    strspn(channel, "0123456789u") != strlen(channel))
+		return;
+	buf_puts(h, "X-Cabinet-Channel: ");
+	buf_puts(h, channel);
+	buf_puts(h, "\r\n");
+}
+
+static void api_answer(struct web_request *req, const struct web_route *route,
+                       struct core_reply *reply)
 {
 	json_object *result = jsonx_get(reply->msg, "result"), *error = jsonx_get(reply->msg, "error");
 	json_object *blob = jsonx_get_obj(reply->msg, "blob");
@@ -373,6 +394,8 @@ static void api_answer(struct web_request *req, struct core_reply *reply)
 	web_apply_reply(req, reply->msg);
 	if (json_object_get_boolean(jsonx_get(reply->msg, "idempotent_replay")))
 		buf_puts(&req->headers, "Idempotent-Replayed: true\r\n");
+	if ((route->flags & WEB_ROUTE_CHANNEL) && status == 200)
+		api_put_channel(&req->headers, jsonx_get_str(result, "channel"));
 	if (blob && reply->blob) {
 		const char *type = jsonx_get_str(blob, "content_type");
 		const char *name = jsonx_get_str(blob, "filename");
@@ -436,7 +459,7 @@ static void api_handle(struct web_request *req)
 				    proto_errors[PROTO_ERR_unavailable].message);
 		goto out;
 	}
-	api_answer(req, &reply);
+	api_answer(req, route, &reply);
 	core_reply_free(&reply);
 out:
 	json_object_put(params);

@@ -62,6 +62,8 @@ enum web_route_flags {
 	                                  attachments_max_size and 1 MiB of form around it */
 	WEB_ROUTE_EXCHANGE = 1 << 2,   /* a JSON body up to exchange_max_body, sent to the core
 	                                  unparsed as a blob (the core parses it once) */
+	WEB_ROUTE_CHANNEL = 1 << 4,    /* the answer's "channel" also as the X-Cabinet-Channel
+	                                  header (nginx's auth_request of the notifications' events) */
 };
 
 /* A route: method + path pattern (see http_route_match) -> core operation. */

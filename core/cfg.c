@@ -134,6 +134,12 @@ const struct cfg_key cfg_keys[] = {
         "Body template of the gateway request; {to} and {text} are replaced."),
     KEY(sms_auth_header, CFG_STR, "", 0, 0, 1,
         "An extra request header for the gateway, e.g. \"Authorization: Bearer …\"."),
+    KEY(notify_publish_socket, CFG_STR, "/run/cabinet-notify/publish.sock", 0, 0, 1,
+        "Unix socket of nginx's nchan publisher (the nginx site's notify server): cabinetd "
+        "tells open pages of new notifications there; empty: no push, pages see news when "
+        "they fetch."),
+    KEY(notify_publish_timeout_ms, CFG_INT, "1000", 10, 60000, 1,
+        "How long one publish to nginx may take (connecting included)."),
     KEY(api_socket, CFG_STR, "/run/cabinet-api/api.sock", 0, 0, 0,
         "FastCGI socket of cabinet-api (nginx passes /api/ here)."),
     KEY(admin_socket, CFG_STR, "/run/cabinet-admin/admin.sock", 0, 0, 0,

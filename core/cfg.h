@@ -89,6 +89,9 @@ struct cfg {
 	char *sms_content_type;
 	char *sms_body;
 	char *sms_auth_header;
+	/* notifications: the pages' events through nginx (notifications.h) */
+	char *notify_publish_socket;
+	long notify_publish_timeout_ms;
 	/* responders */
 	char *api_socket;
 	char *admin_socket;

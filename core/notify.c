@@ -5,6 +5,7 @@
 #include "notify.h"
 
 #include "jsonx.h"
+#include "tasks.h"
 
 #include <string.h>
 
@@ -20,6 +21,8 @@ static int notify_flush(struct ctx *ctx, void *mem)
 
 	if (q->rows == NULL || json_object_array_length(q->rows) == 0)
 		return 0;
+	/* delivered (email, SMS, the pages' event) once this commits */
+	tasks_kick("notify.deliver");
 	return ctx_sql(ctx,
 	               "INSERT INTO notifications (tenant_id, employee_id, kind, request_id, task_id, "
 	               "text) SELECT $1, x.employee_id, x.kind, x.request_id, x.task_id, x.text FROM "

@@ -35,6 +35,7 @@ const struct op *const ops_tables[] = {
 	team_ops,
 	hrtasks_ops,
 	kpi_ops,
+	notifications_ops,
 	NULL,
 };
 

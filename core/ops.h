@@ -40,6 +40,7 @@ extern const struct op requests_files_ops[];
 extern const struct op team_ops[];
 extern const struct op hrtasks_ops[];
 extern const struct op kpi_ops[];
+extern const struct op notifications_ops[];
 
 extern const struct op *const ops_tables[];
 

@@ -13,6 +13,7 @@
 #include "ops.h"
 #include "org.h"
 #include "routing.h"
+#include "ru.h"
 #include "t13.h"
 #include "validate.h"
 #include "worktime.h"
@@ -167,6 +168,19 @@ static const char **requests_parse_chain(struct ctx *ctx, const char *text, int 
 	return out;
 }
 
+/* "Отпуск № 12 с 01.07.2031 по 14.07.2031 (14 дней), Иванов Иван Иванович"
+ * (calendar days), or "Вопрос № 13, Иванов Иван Иванович" without dates
+ * (from NULL). */
+static const char *requests_what_text(struct ctx *ctx, const char *title, int64_t id,
+                                      const char *from, const char *to, long long days,
+                                      const char *name)
+{
+	if (from == NULL)
+		return arena_printf(ctx->arena, "%s № %lld, %s", title, (long long)id, name);
+	return arena_printf(ctx->arena, "%s № %lld с %s по %s (%lld %s), %s", title, (long long)id,
+	                    from, to, days, ru_plural(days, "день", "дня", "дней"), name);
+}
+
 /* Loads and locks the request, with what its notifications say and its
  * type's deadline. 0, or -1 (404 when missing). */
 static int requests_load(struct ctx *ctx, int64_t id, struct request *r)
@@ -175,7 +189,8 @@ static int requests_load(struct ctx *ctx, int64_t id, struct request *r)
 	                        "SELECT r.id, r.employee_id, r.type, r.state, r.data, r.date_from, "
 	                        "r.date_to, r.chain, r.step, r.approved, e.full_name, "
 	                        "to_char(r.date_from, 'DD.MM.YYYY'), to_char(r.date_to, 'DD.MM.YYYY'), "
-	                        ROUTING_DEADLINE_DAYS_SQL("r.tenant_id", "r.type") " FROM requests r "
+	                        ROUTING_DEADLINE_DAYS_SQL("r.tenant_id", "r.type") ", coalesce(r.date_to "
+	                        "- r.date_from + 1, 0) FROM requests r "
 	                        "JOIN employees e ON e.tenant_id = r.tenant_id AND e.id = r.employee_id "
 	                        "WHERE r.tenant_id = $1 AND r.id = $2 FOR UPDATE OF r",
 	                        requests_tenant(ctx), ctx_i64(ctx, id));
@@ -200,11 +215,10 @@ static int requests_load(struct ctx *ctx, int64_t id, struct request *r)
 	r->deadline_days = atoi(PQgetvalue(res, 0, 13));
 	if (r->type == NULL || r->data == NULL)
 		return ctx_fail(ctx, PROTO_ERR_internal, NULL);
-	r->what = r->date_from ? arena_printf(ctx->arena, "%s № %lld с %s по %s, %s", r->type->title,
-	                                      (long long)id, PQgetvalue(res, 0, 11),
-	                                      PQgetvalue(res, 0, 12), PQgetvalue(res, 0, 10))
-	                       : arena_printf(ctx->arena, "%s № %lld, %s", r->type->title,
-	                                      (long long)id, PQgetvalue(res, 0, 10));
+	r->what = requests_what_text(ctx, r->type->title, id,
+	                             r->date_from ? PQgetvalue(res, 0, 11) : NULL,
+	                             PQgetvalue(res, 0, 12), atoll(PQgetvalue(res, 0, 14)),
+	                             PQgetvalue(res, 0, 10));
 	return 0;
 }
 
@@ -228,9 +242,10 @@ const char *requests_describe(struct ctx *ctx, int64_t request_id)
 {
 	PGresult *res = ctx_sql(ctx,
 	                        "SELECT r.type, e.full_name, to_char(r.date_from, 'DD.MM.YYYY'), "
-	                        "to_char(r.date_to, 'DD.MM.YYYY') FROM requests r JOIN employees e "
-	                        "ON e.tenant_id = r.tenant_id AND e.id = r.employee_id WHERE "
-	                        "r.tenant_id = $1 AND r.id = $2",
+	                        "to_char(r.date_to, 'DD.MM.YYYY'), coalesce(r.date_to - r.date_from "
+	                        "+ 1, 0) FROM requests r JOIN employees e ON e.tenant_id = "
+	                        "r.tenant_id AND e.id = r.employee_id WHERE r.tenant_id = $1 AND "
+	                        "r.id = $2",
 	                        requests_tenant(ctx), ctx_i64(ctx, request_id));
 	const struct request_type *t;
 
@@ -241,12 +256,10 @@ const char *requests_describe(struct ctx *ctx, int64_t request_id)
 		return NULL;
 	}
 	t = requests_type_find(PQgetvalue(res, 0, 0));
-	if (!PQgetisnull(res, 0, 2))
-		return arena_printf(ctx->arena, "%s № %lld с %s по %s, %s", t ? t->title : "Заявка",
-		                    (long long)request_id, PQgetvalue(res, 0, 2),
-		                    PQgetvalue(res, 0, 3), PQgetvalue(res, 0, 1));
-	return arena_printf(ctx->arena, "%s № %lld, %s", t ? t->title : "Заявка",
-	                    (long long)request_id, PQgetvalue(res, 0, 1));
+	return requests_what_text(ctx, t ? t->title : "Заявка", request_id,
+	                          PQgetisnull(res, 0, 2) ? NULL : PQgetvalue(res, 0, 2),
+	                          PQgetvalue(res, 0, 3), atoll(PQgetvalue(res, 0, 4)),
+	                          PQgetvalue(res, 0, 1));
 }
 
 /* The request's text for notifications, looked up once per request. */

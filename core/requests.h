@@ -148,8 +148,10 @@ int requests_file_store(struct ctx *ctx, int64_t request_id, int64_t task_id, in
  * path) as the answer's download. 0 or -1. */
 int requests_file_send(struct ctx *ctx, PGresult *res, int row);
 
-/* A request's text for notifications: "Отпуск с 16.03.2026 по 20.03.2026,
- * Иванов Иван Иванович", in arena memory; NULL after ctx_fail. */
+/* A request's text for notifications: "Отпуск № 12 с 16.03.2026 по
+ * 20.03.2026 (5 дней), Иванов Иван Иванович" (calendar days, ru_plural), or
+ * "Вопрос № 13, Иванов Иван Иванович" for a type without dates; in arena
+ * memory; NULL after ctx_fail. */
 const char *requests_describe(struct ctx *ctx, int64_t request_id);
 
 #endif

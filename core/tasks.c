@@ -3,6 +3,7 @@
 #include "auth.h"
 #include "idempotency.h"
 #include "jobs.h"
+#include "notifications.h"
 #include "outbox.h"
 #include "routing.h"
 #include "tenants.h"
@@ -31,6 +32,9 @@ static struct task tasks[] = {
     {"jobs.scheduled", 5000, jobs_task, 0, 0, 0},
     /* reminders, escalations and substitutes of request tasks (routing.h) */
     {"routing.deadlines", 60 * 1000, routing_deadlines_task, 0, 0, 0},
+    /* notifications: email/SMS by preference and the pages' events, kicked
+     * by each commit that queued some (notifications.h) */
+    {"notify.deliver", 10 * 1000, notifications_deliver_task, 0, 0, 0},
     {NULL, 0, NULL, 0, 0, 0},
 };
 

@@ -19,10 +19,11 @@ DEPS_BUILD=(gcc libc6-dev make cmake pkg-config python3
 	libcsv-dev libcairo2-dev libexpat1-dev libidn2-dev libunistring-dev)
 
 # The running stack (scripts/run.sh): PostgreSQL (it reads time zones from
-# tzdata), nginx, curl for the health check, setpriv (util-linux) and useradd
+# tzdata), nginx with its nchan module (the pages' notification streams,
+# held by nginx instead of a responder), curl for the health check, setpriv (util-linux) and useradd
 # (passwd) to run as the unprivileged user, procps, CA certificates for the
 # SMTP and SMS gateways, and fonts with Cyrillic letters for generated PDFs.
-DEPS_RUN=(postgresql nginx curl ca-certificates tzdata procps util-linux passwd
+DEPS_RUN=(postgresql nginx libnginx-mod-nchan curl ca-certificates tzdata procps util-linux passwd
 	fonts-dejavu-core)
 
 # The tests (scripts/test.sh): the SMTP sink (aiosmtpd) and openssl for its

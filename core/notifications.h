@@ -8,7 +8,7 @@
  *
  *   GET  /api/notifications?limit=20&offset=0&unread=true   notifications.list
  *        -> {"items": [{"id", "kind", "text", "request_id"|null, "task_id"|null,
- *            "created_at" (ISO 8601 with the offset), "created_ru" ("22.11.2026 14:05", the
+ *            "created_at" (ISO 8601, UTC: "2026-11-22T11:05:00Z"), "created_ru" ("22.11.2026 14:05", the
  *            organization's time zone), "read": bool}], "total", "unread"}
  *        the caller's own, newest first; limit 0..100 (0: only the counts);
  *        unread=true: only the unread ones. kind: task_new, task_reminder,
@@ -36,7 +36,7 @@
  * Another user's or tenant's notification is 404 / absent.
  *
  * Delivery ("notify.deliver", a background task kicked by every commit that
- * queued notifications, and every notify_interval_s as a safety net): for
+ * queued notifications, and every 10 s as a safety net): for
  * each undelivered row it queues the email or SMS the person opted into
  * through the outbox (outbox.h: its retries, timeouts and SMS limit), marks
  * the row delivered, commits, then publishes one event per person to

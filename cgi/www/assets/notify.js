@@ -9,7 +9,8 @@
 "use strict";
 
 (() => {
-  const POLL_MS = 60000;
+  const POLL_MS = 60000; // without the stream
+  const CHECK_MS = 300000; // with it: a safety net (a publish lost, cabinetd not publishing)
 
   function csrfToken() {
     for (const name of ["__Host-cabinet_csrf", "cabinet_csrf"]) {
@@ -83,12 +84,15 @@
     return true;
   }
 
-  function poll() {
-    setInterval(() => { refresh().catch(() => {}); }, POLL_MS);
+  let timer = null;
+  function poll(ms) {
+    clearInterval(timer);
+    timer = setInterval(() => { refresh().catch(() => {}); }, ms);
   }
 
   function listen() {
-    if (!("EventSource" in window)) return poll();
+    if (!("EventSource" in window)) return poll(POLL_MS);
+    poll(CHECK_MS);
     const es = new EventSource("/api/notifications/events");
     es.addEventListener("open", () => { document.documentElement.dataset.notifyLive = "open"; });
     es.addEventListener("message", (ev) => {
@@ -101,7 +105,7 @@
       // the browser reconnects by itself unless the stream was refused
       if (es.readyState === EventSource.CLOSED) {
         document.documentElement.dataset.notifyLive = "polling";
-        poll();
+        poll(POLL_MS);
       }
     });
   }

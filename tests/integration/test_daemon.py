@@ -167,7 +167,7 @@ class Install(unittest.TestCase):
             for f in ("sbin/cabinetd", "sbin/cabinetctl", "sbin/cabinet-api", "sbin/cabinet-admin",
                       "share/cabinet/sql/0001_base.sql", "share/cabinet/templates/status.html",
                       "share/cabinet/www/index.html", "lib/systemd/system/cabinetd.service",
-                      "lib/sysusers.d/cabinet.conf"):
+                      "lib/sysusers.d/cabinet.conf", "lib/tmpfiles.d/cabinet.conf"):
                 self.assertTrue(os.path.exists(os.path.join(prefix, f)), f)
             self.assertTrue(glob.glob(os.path.join(prefix, "*etc/cabinet/cabinet.conf.example")))
             self.assertTrue(glob.glob(os.path.join(prefix, "*etc/nginx/sites-available/cabinet")))

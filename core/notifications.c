@@ -22,6 +22,7 @@
 
 #define NOTIFICATIONS_PAGE_MAX 100
 #define NOTIFICATIONS_IDS_MAX  500
+#define NOTIFICATIONS_SMS_MAX  200
 /* Rows one pass of the task delivers; a full pass kicks the next one. */
 #define NOTIFICATIONS_BATCH 500
 /* Pushes of marks (another page read some) waiting for the task; more are
@@ -307,6 +308,20 @@ static const char *notifications_subject(const char *kind)
 	return "Уведомление";
 }
 
+/* The SMS of a notification: "Кабинет сотрудника. <text>", cut to
+ * NOTIFICATIONS_SMS_MAX characters with "…" (an SMS in Cyrillic is 70
+ * characters a part: three parts at most). */
+static const char *notifications_sms_text(struct ctx *ctx, const char *text)
+{
+	const char *sms = arena_printf(ctx->arena, "Кабинет сотрудника. %s", text);
+	size_t chars = 0, i;
+
+	for (i = 0; sms[i]; i++)
+		if (((unsigned char)sms[i] & 0xc0) != 0x80 && chars++ == NOTIFICATIONS_SMS_MAX - 1)
+			return arena_printf(ctx->arena, "%.*s…", (int)i, sms);
+	return sms;
+}
+
 /* What one pass collected for after its commit: the channels to push to,
  * each with its count (owned by the task, not the arena: the arena is reset
  * when the transaction ends). */
@@ -395,8 +410,7 @@ static int notifications_deliver(struct ctx *ctx, void *arg)
 		}
 		if (by_sms &&
 		    outbox_enqueue(ctx, "sms", PQgetvalue(res, i, 8), NULL,
-		                   arena_printf(ctx->arena, "Кабинет сотрудника. %s", text),
-		                   "notification", user) < 0)
+		                   notifications_sms_text(ctx, text), "notification", user) < 0)
 			return -1;
 	}
 	if (json_object_array_length(users) == 0)

@@ -320,10 +320,13 @@ class Notifications(StackWithSinks, unittest.TestCase):
         mails = len(self.smtp.messages)
         rid = self.file("E3", {"type": "absence", "date_from": "2031-09-03", "date_to": "2031-09-03",
                                "reason": "day_off"})
-        self.act("M", o.task("M", rid, "approval"), "reject", {"reason": "Эсэмэской"})
+        self.act("M", o.task("M", rid, "approval"), "reject", {"reason": "Эсэмэской " + "очень " * 60})
         sms = self.wait(lambda: [m for m in self.sms.messages[texts:]
                                  if m["to"] == prefs["sms_to"] and "Эсэмэской" in m["text"]], "the SMS")
-        self.assertIn("Кабинет сотрудника", sms[0]["text"])
+        self.assertTrue(sms[0]["text"].startswith("Кабинет сотрудника. "), sms[0]["text"])
+        # a long text is cut: three SMS parts at most
+        self.assertEqual(len(sms[0]["text"]), 200)
+        self.assertTrue(sms[0]["text"].endswith("…"))
         time.sleep(1)
         self.assertEqual([m for m in self.smtp.messages[mails:] if prefs["email_to"] in m["to"]], [])
         # the outbox keeps them as notices, not codes

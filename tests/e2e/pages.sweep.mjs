@@ -198,9 +198,16 @@ const apiLinks = new Set();   // downloads the pages link to
 let admin;                    // {context, page} signed in as the administrator
 let guest;                    // {context, page} signed out
 
+// The notifications' event stream of the employee site stays open as long
+// as the page does, so the page never reaches "networkidle": here it
+// answers one empty event stream that asks the browser to come back in ten
+// minutes (the live stream is e2e_notify's test, notify.events.mjs).
+const STUB_EVENTS = { status: 200, contentType: "text/event-stream", body: "retry: 600000\n\n" };
+
 async function newPage() {
   const context = await b.newContext();
   await context.addInitScript(STUB_PRINT);
+  await context.route("**/api/notifications/events", (route) => route.fulfill(STUB_EVENTS));
   return { context, page: await context.newPage() };
 }
 

@@ -305,6 +305,12 @@ static const char *notifications_subject(const char *kind)
 		return "Срок задачи истёк";
 	if (strcmp(kind, "request_state") == 0)
 		return "Заявка: новое состояние";
+	if (strcmp(kind, "task_overdue") == 0)
+		return "Срок задания истёк";
+	if (strcmp(kind, "hr_task_done") == 0)
+		return "Задание выполнено";
+	if (strcmp(kind, "hr_task_cancelled") == 0)
+		return "Задание отменено";
 	return "Уведомление";
 }
 

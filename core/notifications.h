@@ -12,7 +12,8 @@
  *            organization's time zone), "read": bool}], "total", "unread"}
  *        the caller's own, newest first; limit 0..100 (0: only the counts);
  *        unread=true: only the unread ones. kind: task_new, task_reminder,
- *        task_escalated, request_state (notify.h).
+ *        task_escalated, request_state, task_overdue, hr_task_done,
+ *        hr_task_cancelled (notify.h); request_id is null for an HR task's.
  *   POST /api/notifications/read {"ids": [1, 2]} | {"all": true}      notifications.read
  *        -> {"marked": n, "unread": n}: marks the caller's notifications
  *        read (already read ones stay as they are); an id that is not the

@@ -46,6 +46,8 @@ static const struct web_route api_routes[] = {
 	{"POST", "/api/auth/logout", "auth.logout", 0, 0},
 	{"POST", "/api/auth/password", "auth.password", 0, 0},
 	{"GET", "/api/me", "auth.me", 0, 0},
+	{"GET", "/api/me/employee", "staff.self", 0, 0},
+	{"GET", "/api/employees", "staff.lookup", 0, 0},
 	/* administration */
 	{"GET", "/api/admin/users", "users.list", 0, 0},
 	{"POST", "/api/admin/users/{id}/admin", "users.grant_admin", 0, 0},

@@ -10,6 +10,7 @@
  */
 #include "auth.h"
 
+#include "access.h"
 #include "audit.h"
 #include "codes.h"
 #include "date.h"
@@ -212,7 +213,17 @@ int auth_describe(struct ctx *ctx)
 /* GET /api/me */
 static int auth_me(struct ctx *ctx)
 {
-	return auth_describe(ctx);
+	json_object *roles;
+
+	if (auth_describe(ctx) < 0 || access_load_roles(ctx) < 0)
+		return -1;
+	/* the pages show a manager's and a performer's sections by these */
+	roles = jsonx_get(ctx_result(ctx), "roles");
+	if (ctx->roles & ROLE_MANAGER)
+		json_object_array_add(roles, json_object_new_string("manager"));
+	if (ctx->roles & ROLE_PERFORMER)
+		json_object_array_add(roles, json_object_new_string("performer"));
+	return 0;
 }
 
 /* POST /api/auth/logout */

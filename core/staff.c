@@ -562,9 +562,67 @@ const struct op_arg staff_search_args[] = {
 };
 static const struct op_arg staff_id_args[] = {ARG_ROW_ID("id", ARG_REQUIRED), ARG_END};
 
+/* GET /api/me/employee: the caller's own card with the personal file (seed
+ * 003: access to one's own personal file), as the staff pages show it
+ * (staff.card: GET /api/admin/employees/{id} with titles and Russian
+ * dates), without what only the administrator manages (the cabinet's user
+ * id and state) */
+static int staff_self(struct ctx *ctx)
+{
+	json_object *args = json_object_new_object(), *out;
+
+	jsonx_set_int(args, "id", ctx->employee_id);
+	if (ctx_call(ctx, "staff.card", args, &out) < 0)
+		return -1;
+	if (out) {
+		json_object_object_del(out, "user_id");
+		json_object_object_del(out, "cabinet_state");
+		json_object_object_del(out, "cabinet_state_title");
+		ctx->result = out;
+	}
+	return 0;
+}
+
+/* GET /api/employees?q=: people to hand a task to, by part of the name or
+ * the personnel number, working ones only; names and places, nothing of
+ * the personal file (staff.search's rows cut down) */
+static int staff_lookup(struct ctx *ctx)
+{
+	json_object *args = json_object_new_object(), *out, *items, *list;
+	const char *q = jsonx_get_str(ctx->args, "q");
+
+	if (q)
+		jsonx_set_str(args, "q", q);
+	jsonx_set_str(args, "status", "working");
+	jsonx_set_int(args, "limit", 10);
+	if (ctx_call(ctx, "staff.search", args, &out) < 0)
+		return -1;
+	list = json_object_new_array();
+	json_object_object_add(ctx_result(ctx), "items", list);
+	items = out ? jsonx_get(out, "items") : NULL;
+	for (size_t i = 0; items && i < json_object_array_length(items); i++) {
+		json_object *e = json_object_array_get_idx(items, i), *o = json_object_new_object();
+		json_object *dep = jsonx_get(e, "department"), *pos = jsonx_get(e, "position");
+		int64_t id = 0;
+		jsonx_get_int64(e, "id", &id);
+		jsonx_set_int(o, "id", id);
+		jsonx_set_str(o, "full_name", jsonx_get_str(e, "full_name"));
+		jsonx_set_str(o, "personnel_number", jsonx_get_str(e, "personnel_number"));
+		jsonx_set_str(o, "department", dep ? jsonx_get_str(dep, "name") : NULL);
+		jsonx_set_str(o, "position", pos ? jsonx_get_str(pos, "name") : NULL);
+		json_object_array_add(list, o);
+	}
+	return 0;
+}
+
+static const struct op_arg staff_lookup_args[] = {{"q", ARG_STR, 0, .max = 200}, ARG_END};
+
 const struct op staff_ops[] = {
     {"staff.search", OP_ADMIN, staff_search, 0, staff_search_args},
     {"staff.get", OP_ADMIN, staff_get, 0, staff_id_args},
+    {"staff.self", OP_EMPLOYEE, staff_self, 0, args_none, WHO(WHO_SELF)},
+    {"staff.lookup", OP_EMPLOYEE, staff_lookup, 0, staff_lookup_args,
+     WHO(WHO_MANAGER | WHO_PERFORMER | WHO_ADMIN)},
     {"staff.manager", OP_ADMIN, staff_manager_get, 0, staff_id_args},
     {"staff.structure", OP_ADMIN, staff_structure, 0, args_none},
     {NULL, 0, NULL, 0, NULL},

@@ -14,6 +14,11 @@
  *   GET  /api/admin/employees/{id}              the card with the personal file
  *   GET  /api/admin/employees/{id}/manager      {"manager_id", "rule", ...}
  *   GET  /api/admin/structure                   organizations, the department tree, positions
+ *   GET  /api/me/employee      the caller's own card (staff.self, an employee)
+ *   GET  /api/employees?q=     {"items": [{"id", "full_name", "personnel_number",
+ *                              "department", "position"}]}: up to 10 working people by
+ *                              name or number, to hand a task to (staff.lookup; a
+ *                              manager, a performer or the administrator)
  *
  * Creating and changing employees and the structure is the exchange's
  * upsert (exchange.h), also behind the admin forms.

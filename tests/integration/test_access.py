@@ -21,6 +21,7 @@ import os
 import socket
 import sys
 import unittest
+from urllib.parse import quote
 
 sys.path.insert(0, os.path.dirname(__file__))
 from orgfix import Org  # noqa: E402
@@ -259,8 +260,24 @@ class Access(unittest.TestCase):
         self.assertEqual(b.admin.get("/api/requests/%d" % rid).status, 404)
         self.assertEqual(o.admin.get("/api/requests/%d" % rid).status, 200)
         # the manager sees her staff's cards and requests, not others'
-        self.assertEqual(o["M"].get("/api/team/%d" % o.id["E1"]).status, 200)
+        card = o["M"].get("/api/team/%d" % o.id["E1"])
+        self.assertEqual(card.status, 200)
+        # the personal file and absences, not the pay (the administrator's)
+        self.assertIn("personal_file_sections", card.json())
+        self.assertIsInstance(card.json()["absences"], list)
+        self.assertNotIn("pay", card.json())
         self.assertEqual(o["M"].get("/api/team/%d" % o.id["E2"]).status, 404)
+        # the roles the pages show sections by; one's own card; people to hand a task to
+        self.assertIn("manager", o["M"].get("/api/me").json()["roles"])
+        self.assertNotIn("manager", o["E1"].get("/api/me").json()["roles"])
+        self.assertIn("performer", o["P"].get("/api/me").json()["roles"])
+        own = o["E1"].get("/api/me/employee")
+        self.assertEqual((own.status, own.json()["id"]), (200, o.id["E1"]))
+        self.assertNotIn("user_id", own.json())
+        self.assertEqual(o["E1"].get("/api/employees?q=" + quote("Иван")).status, 403)
+        found = o["M"].get("/api/employees?q=" + quote("Иванов")).json()["items"]
+        self.assertEqual([i["full_name"] for i in found], ["Иванов Иван Иванович"])
+        self.assertEqual(set(found[0]), {"id", "full_name", "personnel_number", "department", "position"})
         self.assertEqual(o["M"].get("/api/team/%d" % o.id["M"]).status, 404)
         names = [i["full_name"] for i in o["M"].get("/api/team").json()["items"]]
         self.assertEqual(sorted(names), sorted(["Иванов Иван Иванович", "Соколова Елена Павловна",

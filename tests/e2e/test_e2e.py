@@ -119,6 +119,45 @@ def seed_cabinets(s):
                        text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     assert p.returncode == 0, p.stdout
     return admin_email
+REQUESTS_PASSWORD = "Zayavki-Vesna-2026"
+REQUESTS_PEOPLE = [("z1", "0001", "Смирнова Анна Сергеевна", "smirnova@zayavki.example"),
+                   ("z2", "0002", "Кузнецов Олег Петрович", "kuznecov@zayavki.example"),
+                   ("z3", "0003", "Петрова Мария Олеговна", "petrova@zayavki.example")]
+
+
+def seed_requests(s):
+    """Tenant "zayavki" for the requests' pages: Смирнова works in the sales
+    department headed by Кузнецов (her approver), Петрова performs
+    vacations and is the coordinator; each has a cabinet with a password."""
+    tid, _, admin = tenant_with_admin(s, "zayavki", "ООО «Заявки»")
+    key = admin.post("/api/admin/api-keys", {"name": "1С:ЗУП"}).json()["key"]
+
+    def put(what, items):
+        r = s.http("PUT", "/api/exchange/v1/" + what, raw=json.dumps({"items": items}).encode(),
+                   host="zayavki.localhost", headers={"Authorization": "Bearer " + key,
+                                                      "Content-Type": "application/json"})
+        assert r.status == 200, r
+
+    put("organizations", [{"external_id": "o1", "name": "ООО «Заявки»", "inn": "7707083893"}])
+    put("positions", [{"external_id": "p1", "name": "Менеджер"}, {"external_id": "p2", "name": "Кадровик"}])
+    put("departments", [{"external_id": "d1", "name": "Отдел продаж", "organization": "o1"},
+                        {"external_id": "d2", "name": "Отдел кадров", "organization": "o1"}])
+    put("employees", [{"external_id": ext, "personnel_number": num, "full_name": name, "organization": "o1",
+                       "department": "d2" if ext == "z3" else "d1", "position": "p2" if ext == "z3" else "p1",
+                       "hired": "2024-01-15", "email": login}
+                      for ext, num, name, login in REQUESTS_PEOPLE])
+    put("departments", [{"external_id": "d1", "head": "z2"}])
+    ids = {}
+    for ext, _, name, login in REQUESTS_PEOPLE:
+        ids[ext] = int(s.psql("SELECT id FROM employees WHERE tenant_id = %d AND external_id = %s"
+                              % (tid, sql_quote(ext))))
+        add_user(s, tid, name, email=login, employee_id=ids[ext])
+        p = subprocess.run([os.path.join(s.env["CABINET_BUILD_DIR"], "core", "cabinetctl"), "-c", s.conf,
+                            "user", "password", "zayavki", login], input=REQUESTS_PASSWORD + "\n",
+                           text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        assert p.returncode == 0, p.stdout
+    r = admin.put("/api/admin/routing", {"roles": {"vacation": [ids["z3"]], "coordinator": [ids["z3"]]}})
+    assert r.status == 200, r
 
 
 class Browser(unittest.TestCase):
@@ -133,12 +172,15 @@ class Browser(unittest.TestCase):
             seed_employee(s)
             seed_staff(s)
             cabinets_admin = seed_cabinets(s)
+            seed_requests(s)
             env = dict(os.environ, CABINET_E2E_URL="http://localhost:%d" % s.port,
                        CABINET_E2E_CABINETS="kabinety:%s:%s" % (cabinets_admin, CABINETS_PASSWORD),
                        CABINET_E2E_OUTBOX=os.path.join(s.var, "outbox.log"),
                        CABINET_E2E_ARTIFACTS=artifacts,
                        CABINET_E2E_EMPLOYEE="slip:%s:%s" % (EMPLOYEE_EMAIL, EMPLOYEE_PASSWORD),
-                       CABINET_E2E_STAFF="kadry:%s:%s" % (STAFF_LOGIN, STAFF_PASSWORD))
+                       CABINET_E2E_STAFF="kadry:%s:%s" % (STAFF_LOGIN, STAFF_PASSWORD),
+                       CABINET_E2E_REQUESTS="zayavki:%s:%s" % (
+                           ",".join(p[3] for p in REQUESTS_PEOPLE), REQUESTS_PASSWORD))
             files = sorted(glob.glob(os.path.join(HERE, "*.test.mjs")))
             p = subprocess.run(["node", "--test", "--test-reporter=spec", *files], cwd=HERE, env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=300)

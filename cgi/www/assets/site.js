@@ -1,63 +1,9 @@
 // The tenant's start page: who is signed in, or how to sign in; for an
-// employee, the vacation balance, the timesheet of a month by days and the
-// payslips of closed months (printable); sign-out and a password change.
-// No inline handlers anywhere: the site's CSP (script-src 'self') blocks them.
+// employee, the dashboard (open tasks, the last requests, the vacation
+// balance, the last payslip in short), the timesheet of a month by days and
+// the payslips of closed months (printable); a password change. The header,
+// the menu and sign-out are lib.js's.
 "use strict";
-
-const $ = (id) => document.getElementById(id);
-
-// The CSRF token a state-changing call sends back: the cookie is
-// __Host-cabinet_csrf over HTTPS and cabinet_csrf in development.
-function csrfToken() {
-  for (const name of ["__Host-cabinet_csrf", "cabinet_csrf"]) {
-    const m = document.cookie.match(new RegExp("(?:^|;\\s*)" + name + "=([^;]*)"));
-    if (m) return decodeURIComponent(m[1]);
-  }
-  return "";
-}
-
-// One API call: GET, or a method with a JSON body and the CSRF token.
-// opts.background marks a call the page makes on its own (polling): it does
-// not count as the user's activity, so an idle session still ends (the
-// X-Cabinet-Background header, see README "Security").
-async function api(path, opts = {}) {
-  const headers = { "Accept": "application/json" };
-  const init = { method: opts.method || "GET", headers };
-  if (opts.background) headers["X-Cabinet-Background"] = "1";
-  if (init.method !== "GET") {
-    headers["X-CSRF-Token"] = csrfToken();
-    headers["Content-Type"] = "application/json";
-    init.body = JSON.stringify(opts.body || {});
-  }
-  const r = await fetch(path, init);
-  return { status: r.status, data: await r.json().catch(() => ({})) };
-}
-
-function showMessage(text) {
-  $("message").textContent = text;
-  $("message").hidden = false;
-}
-
-// "1 день", "2 дня", "5 дней"; a fractional number takes "дня" (18,7 дня).
-function daysWord(text) {
-  if (/[.,]\d*[1-9]/.test(text)) return "дня";
-  const n = Math.abs(parseInt(text, 10)) % 100;
-  if (n % 10 === 1 && n !== 11) return "день";
-  if (n % 10 >= 2 && n % 10 <= 4 && (n < 12 || n > 14)) return "дня";
-  return "дней";
-}
-
-function dateRu(iso) {
-  const [y, m, d] = iso.split("-");
-  return `${d}.${m}.${y}`;
-}
-
-function cell(row, text, cls) {
-  const td = document.createElement("td");
-  td.textContent = text;
-  if (cls) td.className = cls;
-  row.appendChild(td);
-}
 
 async function showVacation() {
   const r = await api("/api/vacation/balance");
@@ -215,17 +161,9 @@ async function showPayslips() {
     select.appendChild(o);
   }
   select.addEventListener("change", () => showPayslip(select.value));
+  showLastPayslip(list[0]);
   $("payslip-month-label").hidden = false;
   await showPayslip(list[0].month);
-}
-
-async function logout() {
-  const r = await api("/api/auth/logout", { method: "POST" });
-  if (r.status === 200 || r.status === 401) {
-    location.assign("/");
-    return;
-  }
-  showMessage((r.data.error && r.data.error.message) || "Не удалось выйти, повторите");
 }
 
 function setupPassword(me) {
@@ -259,40 +197,45 @@ function setupPassword(me) {
   $("password").hidden = false;
 }
 
-document.addEventListener("DOMContentLoaded", async () => {
-  for (const b of document.querySelectorAll("[data-print]")) b.addEventListener("click", () => window.print());
-  $("logout").addEventListener("click", logout);
-  if (!csrfToken()) { // no session cookies: a guest, no need to ask
-    $("guest").hidden = false;
-    return;
+// The dashboard: open tasks (GET /api/tasks), the last requests.
+async function showTasksCard() {
+  const r = await api("/api/tasks?state=open&limit=5");
+  if (r.status !== 200) return;
+  const box = $("tasks-list");
+  box.replaceChildren(...r.data.items.map((t) => el("li", {},
+    el("a", { href: `/tasks.html#task-${t.id}`, text: `${t.type_title}: ${t.employee.full_name}` }),
+    t.overdue ? " " : "", t.overdue ? tag("срок истёк", "bad") : "")));
+  $("tasks-count").textContent = r.data.total
+    ? `Открытых задач: ${r.data.total}` : "Открытых задач нет.";
+  $("tasks-card").hidden = false;
+}
+
+async function showRequestsCard() {
+  const r = await api("/api/requests?limit=3");
+  if (r.status !== 200) return;
+  const box = $("requests-list");
+  box.replaceChildren(...r.data.items.map((q) => el("li", {},
+    el("a", { href: `/requests.html?id=${q.id}`, text: `№ ${q.id} ${q.type_title}` }), " ",
+    tag(q.state_title, STATE_TONE[q.state]))));
+  $("requests-none").hidden = r.data.items.length > 0;
+  $("requests-card").hidden = false;
+}
+
+// The last payslip in short, above the full one.
+function showLastPayslip(p) {
+  $("last-payslip-text").textContent =
+    `${p.month_title}: начислено ${p.accrued_ru}, к выплате ${p.net_ru}.`;
+  $("last-payslip").hidden = false;
+}
+
+document.addEventListener("DOMContentLoaded", () => startPage(async (me) => {
+  $("title").textContent = me.tenant.name;
+  $("user-name").textContent = me.user.full_name;
+  $("admin-link").hidden = !me.roles.includes("admin");
+  $("user").hidden = false;
+  setupPassword(me);
+  if (me.user.employee_id) {
+    await Promise.all([showTasksCard(), showRequestsCard(), showVacation(), showPayslips(),
+      setupTimesheet(me.tenant.today)]);
   }
-  let r;
-  try {
-    r = await api("/api/me");
-  } catch (e) {
-    showMessage("Сервис временно недоступен, повторите позже");
-    return;
-  }
-  if (r.status === 200) {
-    const me = r.data;
-    $("title").textContent = me.tenant.name;
-    $("org").textContent = me.tenant.name;
-    $("who").textContent = me.user.full_name;
-    $("top").hidden = false;
-    $("user-name").textContent = me.user.full_name;
-    $("admin-link").hidden = !me.roles.includes("admin");
-    $("user").hidden = false;
-    setupPassword(me);
-    if (me.user.employee_id) {
-      await Promise.all([showVacation(), showPayslips(), setupTimesheet(me.tenant.today)]);
-    } else {
-      $("no-employee").hidden = false;
-    }
-  } else if (r.status === 401) {
-    $("guest").hidden = false;
-  } else {
-    showMessage(r.status === 404
-      ? "Кабинет организации по этому адресу не найден"
-      : ((r.data.error && r.data.error.message) || "Сервис временно недоступен"));
-  }
-});
+}));

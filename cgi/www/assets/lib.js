@@ -1,0 +1,270 @@
+// lib.js - what every page of the employee site shares (loaded first, before
+// the page's own script): the API call with the CSRF token, the header with
+// the sections a person may open, sign-out, field errors next to their
+// fields, Russian words and dates, small DOM helpers.
+//
+// A page's script calls startPage(async (me) => { ... }) once: it shows the
+// sign-in links to a guest, the header and menu to a signed-in user, and
+// runs the page's code for an employee (me.user.employee_id set; me.roles:
+// "employee", and "admin", "manager", "performer" as the user is one).
+// No inline handlers anywhere: the site's CSP (script-src 'self') blocks them.
+"use strict";
+
+const $ = (id) => document.getElementById(id);
+
+// The CSRF token a state-changing call sends back: the cookie is
+// __Host-cabinet_csrf over HTTPS and cabinet_csrf in development.
+function csrfToken() {
+  for (const name of ["__Host-cabinet_csrf", "cabinet_csrf"]) {
+    const m = document.cookie.match(new RegExp("(?:^|;\\s*)" + name + "=([^;]*)"));
+    if (m) return decodeURIComponent(m[1]);
+  }
+  return "";
+}
+
+// One API call: GET, or a method with a JSON body (opts.body) or a
+// multipart upload (opts.form, a FormData) and the CSRF token.
+// opts.background marks a call the page makes on its own (polling): it does
+// not count as the user's activity, so an idle session still ends (the
+// X-Cabinet-Background header, see README "Security").
+async function api(path, opts = {}) {
+  const headers = { "Accept": "application/json" };
+  const init = { method: opts.method || "GET", headers };
+  if (opts.background) headers["X-Cabinet-Background"] = "1";
+  if (init.method !== "GET") {
+    headers["X-CSRF-Token"] = csrfToken();
+    if (opts.form) {
+      init.body = opts.form; // the browser writes the multipart boundary
+    } else {
+      headers["Content-Type"] = "application/json";
+      init.body = JSON.stringify(opts.body || {});
+    }
+  }
+  const r = await fetch(path, init);
+  return { status: r.status, data: await r.json().catch(() => ({})) };
+}
+
+// The answer's message for a person, or `fallback`.
+function errorText(r, fallback) {
+  return (r.data && r.data.error && r.data.error.message) || fallback;
+}
+
+function showMessage(text) {
+  $("message").textContent = text;
+  $("message").hidden = false;
+}
+
+// el("p", {className: "hint", text: "..."}, child, ...): an element.
+// Attributes other than className/text/html-free properties go through
+// setAttribute; children are nodes or strings (text, never HTML).
+function el(tag, attrs = {}, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k === "className") e.className = v;
+    else if (k === "text") e.textContent = v;
+    else if (k === "hidden") e.hidden = true;
+    else e.setAttribute(k, v === true ? "" : String(v));
+  }
+  for (const c of children.flat()) {
+    if (c === undefined || c === null || c === false) continue;
+    e.appendChild(typeof c === "string" ? document.createTextNode(c) : c);
+  }
+  return e;
+}
+
+function cell(row, text, cls) {
+  const td = document.createElement("td");
+  if (text instanceof Node) td.appendChild(text);
+  else td.textContent = text === undefined || text === null ? "" : text;
+  if (cls) td.className = cls;
+  row.appendChild(td);
+  return td;
+}
+
+// A table that scrolls inside its own box on a phone (the pages' rule).
+function tableWrap(label, table) {
+  return el("div", { className: "table-wrap", tabindex: "0", role: "region", "aria-label": label }, table);
+}
+
+// A tag coloured by meaning: ok (done), warn (to do, a draft), bad (refused).
+const STATE_TONE = {
+  draft: "warn", submitted: "warn", awaiting_approval: "warn", approved: "warn", in_progress: "warn",
+  done: "ok", rejected: "bad", cancelled: "", open: "warn", forwarded: "", overdue: "bad",
+};
+function tag(text, tone) {
+  return el("span", { className: "tag" + (tone ? " " + tone : ""), text });
+}
+
+// "1 день", "2 дня", "5 дней"; a fractional number takes "дня" (18,7 дня).
+function daysWord(text) {
+  if (/[.,]\d*[1-9]/.test(text)) return "дня";
+  const n = Math.abs(parseInt(text, 10)) % 100;
+  if (n % 10 === 1 && n !== 11) return "день";
+  if (n % 10 >= 2 && n % 10 <= 4 && (n < 12 || n > 14)) return "дня";
+  return "дней";
+}
+
+function dateRu(iso) {
+  if (!iso) return "";
+  const [y, m, d] = iso.slice(0, 10).split("-");
+  return `${d}.${m}.${y}`;
+}
+
+function period(from, to) {
+  if (!from) return "";
+  return from === to ? dateRu(from) : `${dateRu(from)} — ${dateRu(to)}`;
+}
+
+// Field errors of an answer next to their fields: every
+// <p class="field-error" data-for="NAME"> in `form` gets the message of
+// NAME (also of the names in its data-also), the control named NAME gets
+// aria-invalid; errors of fields the form does not show, and an error
+// without fields, go to the form's [role=alert] element. Returns the number
+// of fields marked; focuses the first.
+function showFieldErrors(form, r) {
+  const fields = (r && r.data && r.data.error && r.data.error.fields) || {};
+  const shown = new Set();
+  let first = null;
+  for (const p of form.querySelectorAll(".field-error[data-for]")) {
+    const off = p.closest("fieldset:disabled");
+    const names = [p.dataset.for, ...(p.dataset.also ? p.dataset.also.split(" ") : [])];
+    const name = off ? undefined : names.find((n) => fields[n]);
+    p.textContent = name ? fields[name] : "";
+    // the control next to the message (a name may be in two fieldsets)
+    const input = p.parentElement.querySelector(`[name="${p.dataset.for}"]`) ||
+      form.querySelector(`[name="${p.dataset.for}"]`);
+    if (input) {
+      if (name) {
+        input.setAttribute("aria-invalid", "true");
+        first = first || input;
+      } else {
+        input.removeAttribute("aria-invalid");
+      }
+    }
+    if (name) names.forEach((n) => shown.add(n));
+  }
+  const alert = form.querySelector('[role="alert"]');
+  if (alert) {
+    const rest = Object.entries(fields).filter(([k]) => !shown.has(k)).map(([, v]) => v);
+    const general = r && r.status >= 400 && shown.size === 0 ? errorText(r, "Не получилось, повторите") : "";
+    const text = [rest.length ? "" : general, ...rest].filter(Boolean).join(" ");
+    alert.textContent = text;
+    alert.hidden = !text;
+    if (text && !first) first = alert;
+  }
+  if (first && first.focus) {
+    if (first === alert) alert.setAttribute("tabindex", "-1");
+    first.focus();
+  }
+  return shown.size;
+}
+
+function clearFieldErrors(form) {
+  showFieldErrors(form, null);
+}
+
+// The employee picker of the site: a text field with suggestions (a
+// <datalist>) of "Ф. И. О. (таб. № N)" from GET /api/employees?q= for the
+// people who may look others up (a manager, a performer, the
+// administrator); the core finds the person by that text (or a full name,
+// or a personnel number) in the field named e.g. "to_name".
+function setupPeoplePicker(input, me) {
+  if (!me.roles.some((r) => r === "manager" || r === "performer" || r === "admin")) return;
+  const list = el("datalist", { id: input.id + "-people" });
+  input.after(list);
+  input.setAttribute("list", list.id);
+  let seq = 0, timer = null;
+  input.addEventListener("input", () => {
+    clearTimeout(timer);
+    const q = input.value.trim();
+    if (q.length < 2 || /\(таб\. № /.test(q)) return;
+    timer = setTimeout(async () => {
+      const mine = ++seq;
+      const r = await api("/api/employees?q=" + encodeURIComponent(q));
+      if (mine !== seq || r.status !== 200) return;
+      list.replaceChildren(...r.data.items.map((e) => el("option", {
+        value: e.personnel_number ? `${e.full_name} (таб. № ${e.personnel_number})` : e.full_name,
+        label: [e.position, e.department].filter(Boolean).join(", ") || null,
+      })));
+    }, 200);
+  });
+}
+
+// The sections of the site; `show(me)` says who sees the link.
+const SECTIONS = [
+  { href: "/", title: "Главная" },
+  { href: "/requests.html", title: "Заявки", employee: true },
+  { href: "/tasks.html", title: "Задачи", employee: true },
+  { href: "/team.html", title: "Сотрудники", role: "manager" },
+  { href: "/file.html", title: "Личное дело", employee: true },
+  { href: "/salary.html", title: "Зарплата", employee: true },
+  { href: "/profile.html", title: "Профиль" },
+  { href: "/admin/", title: "Администрирование", role: "admin" },
+];
+
+function buildNav(me) {
+  const nav = $("nav");
+  if (!nav) return;
+  const here = location.pathname === "/index.html" ? "/" : location.pathname;
+  const ul = el("ul");
+  for (const s of SECTIONS) {
+    if (s.employee && !me.user.employee_id) continue;
+    if (s.role && !me.roles.includes(s.role)) continue;
+    const a = el("a", { href: s.href, text: s.title });
+    if (s.href === here) a.setAttribute("aria-current", "page");
+    ul.appendChild(el("li", {}, a));
+  }
+  nav.replaceChildren(ul);
+}
+
+async function logout() {
+  const r = await api("/api/auth/logout", { method: "POST" });
+  if (r.status === 200 || r.status === 401) {
+    location.assign("/");
+    return;
+  }
+  showMessage(errorText(r, "Не удалось выйти, повторите"));
+}
+
+// The page's start: guest, signed-in user without an employee record, or an
+// employee (render(me) runs). Returns me, or null.
+async function startPage(render) {
+  for (const b of document.querySelectorAll("[data-print]")) b.addEventListener("click", () => window.print());
+  $("logout").addEventListener("click", logout);
+  const guest = () => {
+    $("guest").hidden = false;
+    for (const e of document.querySelectorAll("[data-signed-in]")) e.hidden = true;
+  };
+  if (!csrfToken()) { // no session cookies: a guest, no need to ask
+    guest();
+    return null;
+  }
+  let r;
+  try {
+    r = await api("/api/me");
+  } catch (e) {
+    showMessage("Сервис временно недоступен, повторите позже");
+    return null;
+  }
+  if (r.status === 401) {
+    guest();
+    return null;
+  }
+  if (r.status !== 200) {
+    showMessage(r.status === 404
+      ? "Кабинет организации по этому адресу не найден"
+      : errorText(r, "Сервис временно недоступен"));
+    return null;
+  }
+  const me = r.data;
+  $("org").textContent = me.tenant.name;
+  $("who").textContent = me.user.full_name;
+  buildNav(me);
+  $("top").hidden = false;
+  if (!me.user.employee_id && $("no-employee")) {
+    $("no-employee").hidden = false;
+  }
+  await render(me);
+  return me;
+}

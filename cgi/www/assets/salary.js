@@ -1,0 +1,106 @@
+// salary.js - pay over the last 12 months (salary.html): an SVG bar chart
+// of what was accrued and paid out per month, drawn here from
+// GET /api/payslips (closed months), with the same numbers as a table for
+// screen readers and for people who prefer figures.
+"use strict";
+
+const SVG = "http://www.w3.org/2000/svg";
+const MONTHS_SHORT = ["янв", "фев", "мар", "апр", "май", "июн", "июл", "авг", "сен", "окт", "ноя", "дек"];
+
+function svg(tag, attrs = {}, text) {
+  const e = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+// "YYYY-MM" of the month n months after ym.
+function addMonths(ym, n) {
+  const [y, m] = ym.split("-").map(Number);
+  const d = new Date(Date.UTC(y, m - 1 + n, 1));
+  return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, "0")}`;
+}
+
+// A round step for about 4 grid lines up to max (rubles).
+function gridStep(max) {
+  const raw = max / 4;
+  const p = Math.pow(10, Math.floor(Math.log10(raw || 1)));
+  for (const k of [1, 2, 2.5, 5, 10]) if (raw <= k * p) return k * p;
+  return 10 * p;
+}
+
+function rubShort(v) {
+  return v >= 1000 ? `${String(Math.round(v / 1000)).replace(/\B(?=(\d{3})+(?!\d))/g, "\u00a0")}\u00a0тыс.` : String(Math.round(v));
+}
+
+function drawChart(months, byMonth) {
+  const W = 640, H = 260, L = 64, R = 8, T = 12, B = 30;
+  const values = months.flatMap((m) => byMonth[m] ? [Number(byMonth[m].accrued), Number(byMonth[m].net)] : []);
+  const step = gridStep(Math.max(...values, 1));
+  const top = Math.ceil(Math.max(...values, 1) / step) * step;
+  const y = (v) => T + (H - T - B) * (1 - v / top);
+  const box = svg("svg", { viewBox: `0 0 ${W} ${H}`, role: "img", "aria-labelledby": "chart-title chart-desc" });
+  box.append(svg("title", { id: "chart-title" }, "Начислено и к выплате по месяцам"),
+    svg("desc", { id: "chart-desc" }, "Те же суммы — в таблице под графиком."));
+  for (let v = 0; v <= top; v += step) {
+    box.append(svg("line", { x1: L, x2: W - R, y1: y(v), y2: y(v), class: "axis" }),
+      svg("text", { x: L - 6, y: y(v) + 4, "text-anchor": "end" }, rubShort(v)));
+  }
+  const slot = (W - L - R) / months.length, bw = Math.max(4, slot * 0.32);
+  months.forEach((m, i) => {
+    const x = L + i * slot + slot / 2;
+    const p = byMonth[m];
+    if (p) {
+      for (const [k, dx, cls] of [["accrued", -bw, "bar-accrued"], ["net", 0, "bar-net"]]) {
+        const v = Number(p[k]);
+        const bar = svg("rect", { x: x + dx, y: y(v), width: bw, height: Math.max(0, y(0) - y(v)), class: cls });
+        bar.append(svg("title", {}, `${p.month_title}: ${k === "net" ? "к выплате" : "начислено"} ${p[k + "_ru"]}`));
+        box.append(bar);
+      }
+    }
+    const label = MONTHS_SHORT[Number(m.slice(5)) - 1] + (m.endsWith("-01") || i === 0 ? ` ${m.slice(2, 4)}` : "");
+    box.append(svg("text", { x, y: H - 10, "text-anchor": "middle" }, label));
+  });
+  $("salary-chart").appendChild(box);
+  $("salary-chart").hidden = false;
+}
+
+function drawTable(months, byMonth) {
+  const tbody = el("tbody");
+  for (const m of [...months].reverse()) {
+    const p = byMonth[m];
+    if (!p) continue;
+    const tr = el("tr");
+    const th = el("th", { scope: "row", text: p.month_title });
+    tr.appendChild(th);
+    cell(tr, p.accrued_ru, "num");
+    cell(tr, p.ndfl_ru, "num");
+    cell(tr, p.net_ru, "num");
+    tbody.appendChild(tr);
+  }
+  const table = el("table", { className: "list", id: "salary-data" },
+    el("caption", { className: "hint", text: "Суммы по месяцам" }),
+    el("thead", {}, el("tr", {}, ...["Месяц", "Начислено", "НДФЛ", "К выплате"].map((h, i) =>
+      el("th", { scope: "col", className: i ? "num" : null, text: h })))), tbody);
+  $("salary-table").replaceChildren(tableWrap("Зарплата по месяцам", table));
+}
+
+document.addEventListener("DOMContentLoaded", () => startPage(async (me) => {
+  if (!me.user.employee_id) return;
+  const r = await api("/api/payslips");
+  if (r.status !== 200) {
+    showMessage(errorText(r, "Не удалось загрузить расчётные листки"));
+    return;
+  }
+  $("salary").hidden = false;
+  const list = r.data.payslips || [];
+  if (!list.length) {
+    $("salary-none").hidden = false;
+    return;
+  }
+  const last = list[0].month;
+  const months = Array.from({ length: 12 }, (_, i) => addMonths(last, i - 11));
+  const byMonth = Object.fromEntries(list.map((p) => [p.month, p]));
+  drawChart(months, byMonth);
+  drawTable(months, byMonth);
+}));

@@ -1,0 +1,141 @@
+// tasks.js - the tasks a person holds (tasks.html): a manager's approvals
+// and a performer's requests. An open task can be approved (an approval),
+// taken and completed with a comment and files (an execution), rejected
+// with a reason, or forwarded to a person chosen by name.
+//   GET  /api/tasks?state=open|done|forwarded|rejected|all&limit=&offset=
+//   POST /api/tasks/{id}/approve {"comment"}   /reject {"reason"}
+//   POST /api/tasks/{id}/forward {"to_name", "comment"}   /take   /complete {"comment"}
+//   POST /api/requests/{request_id}/files (the result's files, before completing)
+"use strict";
+
+const PAGE = 50;
+let ME = null; // /api/me
+let offset = 0;
+
+const STEP_TITLE = { approval: "Согласование", execution: "Исполнение", hr_task: "Задание" };
+const DONE_TEXT = { approve: "согласована", reject: "отклонена", forward: "передана", take: "взята в работу",
+  complete: "выполнена" };
+
+function button(action, text, cls) {
+  return el("button", { type: "submit", className: cls, "data-action": action, text });
+}
+
+function taskForm(t) {
+  const p = `t${t.id}`;
+  const exec = t.step === "execution";
+  const form = el("form", { id: `${p}-form`, novalidate: true, "aria-label": `Задача № ${t.id}` },
+    el("label", { for: `${p}-comment`, text: exec ? "Комментарий к результату или причина отказа"
+      : "Комментарий или причина отказа" }),
+    el("textarea", { id: `${p}-comment`, name: "comment", "aria-describedby": `e-${p}-comment` }),
+    el("p", { className: "field-error", id: `e-${p}-comment`, "data-for": "comment", "data-also": "reason" }),
+    exec ? [
+      el("label", { for: `${p}-file`, text: "Файлы к результату (PDF, JPEG или PNG)" }),
+      el("input", { type: "file", id: `${p}-file`, name: "file", multiple: true, "aria-describedby": `e-${p}-file` }),
+      el("p", { className: "field-error", id: `e-${p}-file`, "data-for": "file" }),
+    ] : [],
+    el("label", { for: `${p}-to`, text: "Передать сотруднику: ФИО или табельный номер" }),
+    el("input", { id: `${p}-to`, name: "to_name", autocomplete: "off", "aria-describedby": `e-${p}-to` }),
+    el("p", { className: "field-error", id: `e-${p}-to`, "data-for": "to_name", "data-also": "to" }),
+    el("p", { className: "alert", role: "alert", hidden: true }),
+    el("div", { className: "actions" },
+      t.step === "approval" ? button("approve", "Согласовать") : "",
+      exec && ["submitted", "approved"].includes(t.request_state) ? button("take", "Взять в работу", "secondary") : "",
+      exec ? button("complete", "Выполнить") : "",
+      button("reject", "Отклонить", "danger"),
+      button("forward", "Передать", "secondary")));
+  setupPeoplePicker(form.querySelector(`#${p}-to`), ME);
+  form.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    const focused = document.activeElement && document.activeElement.name === "to_name";
+    const action = focused ? "forward" : (ev.submitter && ev.submitter.dataset.action);
+    if (action) act(t, form, action);
+  });
+  return form;
+}
+
+async function act(t, form, action) {
+  clearFieldErrors(form);
+  const comment = form.comment.value.trim();
+  let body = { comment };
+  if (action === "reject") {
+    body = { reason: comment };
+    if (comment && !window.confirm("Отклонить заявку? Сотрудник увидит причину отказа.")) return;
+  } else if (action === "forward") {
+    body = { to_name: form.to_name.value.trim(), comment };
+  }
+  const buttons = form.querySelectorAll("button");
+  buttons.forEach((b) => { b.disabled = true; });
+  try {
+    if (action === "complete") {
+      for (const file of form.querySelector("input[type=file]").files) {
+        const fd = new FormData();
+        fd.append("file", file, file.name);
+        const u = await api(`/api/requests/${t.request_id}/files`, { method: "POST", form: fd });
+        if (u.status !== 201) {
+          const fields = (u.data.error && u.data.error.fields) || {};
+          showFieldErrors(form, { status: u.status, data: { error: { fields: {
+            file: `Файл «${file.name}» не принят: ${Object.values(fields)[0] || errorText(u, "ошибка загрузки")}` } } } });
+          return;
+        }
+      }
+    }
+    const r = await api(`/api/tasks/${t.id}/${action}`, { method: "POST", body });
+    if (r.status !== 200) {
+      showFieldErrors(form, r);
+      return;
+    }
+    await showTasks(false);
+    const done = $("tasks-done");
+    done.textContent = `Задача № ${t.id} (${t.type_title}, ${t.employee.full_name}): ${DONE_TEXT[action]}.`;
+    done.hidden = false;
+    done.focus();
+  } finally {
+    buttons.forEach((b) => { b.disabled = false; });
+  }
+}
+
+function taskItem(t) {
+  const when = t.date_from ? `${dateRu(t.date_from)} — ${dateRu(t.date_to)}` : "";
+  return el("article", { className: "task", id: `task-${t.id}`, "aria-labelledby": `task-${t.id}-title` },
+    el("h3", { id: `task-${t.id}-title`, text: `${t.type_title}: ${t.employee.full_name}` }),
+    el("p", {}, tag(STEP_TITLE[t.step] || t.step), " ", tag(t.state_title, STATE_TONE[t.state]), " ",
+      t.state === "open" ? tag(t.request_state_title, STATE_TONE[t.request_state]) : "",
+      t.overdue && t.state === "open" ? [" ", tag("срок истёк", "bad")] : ""),
+    el("p", {}, `Заявка № ${t.request_id}` + (when ? `, ${when}` : "") + ` · поступила ${t.created_at_ru}` +
+      (t.due_ru ? ` · срок ${t.due_ru}` : "") + (t.on_behalf_of ? ` · вместо: ${t.on_behalf_of.full_name}` : "") + " · ",
+      el("a", { href: `/requests.html?id=${t.request_id}`, text: "открыть заявку" })),
+    t.state === "open" ? taskForm(t) : "");
+}
+
+async function showTasks(more) {
+  if (!more) offset = 0;
+  const state = $("filter").value;
+  const r = await api(`/api/tasks?state=${encodeURIComponent(state)}&limit=${PAGE}&offset=${offset}`);
+  if (r.status !== 200) {
+    showMessage(errorText(r, "Не удалось загрузить задачи"));
+    return;
+  }
+  const box = $("tasks-box");
+  if (!more) box.replaceChildren();
+  for (const t of r.data.items) box.appendChild(taskItem(t));
+  offset += r.data.items.length;
+  $("tasks-none").hidden = r.data.total > 0;
+  $("tasks-more").hidden = offset >= r.data.total;
+}
+
+document.addEventListener("DOMContentLoaded", () => startPage(async (me) => {
+  if (!me.user.employee_id) return;
+  ME = me;
+  $("tasks-done").setAttribute("tabindex", "-1");
+  $("filter").addEventListener("change", () => {
+    $("tasks-done").hidden = true;
+    showTasks(false);
+  });
+  $("tasks-more-button").addEventListener("click", () => showTasks(true));
+  $("tasks").hidden = false;
+  await showTasks(false);
+  if (location.hash) {
+    const target = document.querySelector(location.hash);
+    if (target) target.scrollIntoView();
+  }
+}));

@@ -1,0 +1,159 @@
+// requests.test.mjs - the requests' pages at 390 px: an employee files a
+// vacation (a period the wrong way round first: the message at the field,
+// every typed value kept), a question with a file and a personal-data change
+// with a bad phone; the manager sees the task, refuses to reject without a
+// reason, approves; sees the team and the employee's card with the
+// personal file; the performer completes the vacation; the employee sees
+// it done with its history, cancels the question, and every section of the
+// site fits the phone.
+//
+// test_e2e.py seeds tenant "zayavki" and passes
+//   CABINET_E2E_REQUESTS  "subdomain:employee,manager,performer logins:password"
+import assert from "node:assert/strict";
+import { suite } from "./harness.mjs";
+
+const b = suite(import.meta.url, { viewport: { width: 390, height: 844 } });
+const [sub, logins, password] = (process.env.CABINET_E2E_REQUESTS || "").split(":");
+const [EMPLOYEE, MANAGER, PERFORMER] = (logins || "").split(",");
+const host = b.origin(sub);
+
+// A vacation two months ahead: the 3rd to the 16th.
+const ahead = new Date();
+ahead.setDate(1);
+ahead.setMonth(ahead.getMonth() + 2);
+const ru = (d) => `${String(d).padStart(2, "0")}.${String(ahead.getMonth() + 1).padStart(2, "0")}.${ahead.getFullYear()}`;
+const FROM = ru(3), TO = ru(16);
+// a one-pixel PNG
+const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==", "base64");
+
+const fits = (page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+
+async function signIn(page, login) {
+  await page.goto(host + "/admin/login");
+  await page.fill('input[name="login"]', login);
+  await page.fill('input[name="password"]', password);
+  await Promise.all([page.waitForURL(host + "/"), page.click('form[action="/admin/login"] button')]);
+}
+
+let vacationId, questionId;
+
+b.test("the employee files a vacation: a bad period first, then sent to the manager", async ({ page }) => {
+  await signIn(page, EMPLOYEE);
+  await Promise.all([page.waitForURL(host + "/requests.html"), page.click('#nav a[href="/requests.html"]')]);
+  await page.locator("#request-form").waitFor();
+  assert.equal(await page.locator("#f-type").inputValue(), "vacation");
+  await page.fill("#f-date_from", TO);
+  await page.fill("#f-date_to", FROM);
+  await page.fill("#f-comment", "Семейная поездка");
+  await page.click('#request-form button[type="submit"]');
+  await page.locator("#e-date_to").filter({ hasText: /раньше/ }).waitFor();
+  assert.equal(await page.locator("#f-date_to").getAttribute("aria-invalid"), "true");
+  assert.equal(await page.locator("#f-date_from").inputValue(), TO, "kept");
+  assert.equal(await page.locator("#f-comment").inputValue(), "Семейная поездка", "kept");
+  await page.fill("#f-date_from", FROM);
+  await page.fill("#f-date_to", TO);
+  await Promise.all([page.waitForURL(/requests\.html\?id=\d+/), page.click('#request-form button[type="submit"]')]);
+  vacationId = Number(new URL(page.url()).searchParams.get("id"));
+  await page.locator("#detail").waitFor();
+  assert.match(await page.locator("#detail-done").textContent(), new RegExp(`Заявка № ${vacationId} отправлена: на согласовании`));
+  assert.match(await page.locator("#detail-facts").innerText(), new RegExp(`${FROM} — ${TO} \\(14 дней\\)[\\s\\S]*ежегодный[\\s\\S]*Семейная поездка[\\s\\S]*Кузнецов Олег Петрович \\(согласование`));
+  assert.ok(await page.locator("#detail-cancel").isVisible(), "can be cancelled");
+  assert.ok(await fits(page));
+  b.assertClean();
+});
+
+b.test("the employee asks a question with a file, and a phone change is refused at its field", async ({ page }) => {
+  await page.goto(host + "/requests.html?type=question#new");
+  await page.locator("#f-text").waitFor({ state: "visible" });
+  await page.fill("#f-text", "Когда придёт справка 2-НДФЛ?");
+  await page.setInputFiles("#f-files", { name: "скан.png", mimeType: "image/png", buffer: PNG });
+  await Promise.all([page.waitForURL(/requests\.html\?id=\d+/), page.click('#request-form button[type="submit"]')]);
+  questionId = Number(new URL(page.url()).searchParams.get("id"));
+  await page.locator("#detail-files a", { hasText: "скан.png" }).waitFor();
+  assert.match(await page.locator("#detail-state").textContent(), /Отправлена исполнителю/);
+  // a personal-data change with a phone nobody can call
+  await page.goto(host + "/requests.html?type=personal_data#new");
+  await page.fill("#f-changes-phone", "12");
+  await page.fill("#f-changes-address", "г. Казань, ул. Баумана, д. 1");
+  await page.click('#request-form button[type="submit"]');
+  await page.locator("#e-changes-phone").filter({ hasText: /./ }).waitFor();
+  assert.equal(await page.locator("#f-changes-phone").getAttribute("aria-invalid"), "true");
+  assert.equal(await page.locator("#f-changes-address").inputValue(), "г. Казань, ул. Баумана, д. 1", "kept");
+  // the list has both, newest first, with their states
+  await page.goto(host + "/requests.html");
+  const rows = page.locator("#list-box tbody tr");
+  await rows.first().waitFor();
+  assert.deepEqual((await rows.allInnerTexts()).map((t) => t.split("\t").slice(0, 2).join(" ")),
+    [`№ ${questionId} Вопрос`, `№ ${vacationId} Отпуск`]);
+  b.assertClean();
+});
+
+b.test("the manager refuses to reject without a reason, approves, and sees the team", async () => {
+  const context = await b.newContext({ viewport: { width: 390, height: 844 } });
+  const page = await context.newPage();
+  await signIn(page, MANAGER);
+  await page.locator('#nav a[href="/team.html"]').waitFor();
+  await page.locator("#tasks-list a").first().waitFor();
+  await Promise.all([page.waitForURL(/tasks\.html/), page.click('#nav a[href="/tasks.html"]')]);
+  const task = page.locator("article.task", { hasText: "Смирнова Анна Сергеевна" });
+  await task.waitFor();
+  assert.match(await task.innerText(), new RegExp(`Заявка № ${vacationId}, ${FROM.replace(/\./g, "\\.")}`));
+  await task.locator('button[data-action="reject"]').click();
+  await task.locator(".field-error").filter({ hasText: /./ }).first().waitFor();
+  assert.equal(await task.locator("textarea").getAttribute("aria-invalid"), "true");
+  await task.locator("textarea").fill("Согласовано, хорошего отдыха");
+  await task.locator('button[data-action="approve"]').click();
+  await page.locator("#tasks-done").filter({ hasText: "согласована" }).waitFor();
+  assert.equal(await page.locator("article.task").count(), 0, "no open task left");
+  // the team and the employee's card with the personal file
+  await Promise.all([page.waitForURL(/team\.html/), page.click('#nav a[href="/team.html"]')]);
+  const link = page.locator("#team-box a", { hasText: "Смирнова Анна Сергеевна" });
+  await Promise.all([page.waitForURL(/team\.html\?id=\d+/), link.click()]);
+  await page.locator("#card-title").waitFor();
+  const card = await page.locator("#card").innerText();
+  assert.match(card, /Отдел продаж[\s\S]*Менеджер[\s\S]*Согласует заявления\s*Кузнецов Олег Петрович/);
+  assert.match(card, /Отсутствия[\s\S]*Записи личного дела/);
+  assert.doesNotMatch(card, /Условия оплаты/);
+  assert.ok(await fits(page));
+  b.assertClean(page);
+  await context.close();
+});
+
+b.test("the performer completes the vacation; the employee sees it done and cancels the question", async ({ page }) => {
+  const context = await b.newContext({ viewport: { width: 390, height: 844 } });
+  const perf = await context.newPage();
+  await signIn(perf, PERFORMER);
+  await perf.goto(host + "/tasks.html");
+  const task = perf.locator("article.task", { hasText: "Отпуск: Смирнова Анна Сергеевна" });
+  await task.waitFor();
+  await task.locator("textarea").fill("Приказ № 15-о");
+  await task.locator('button[data-action="complete"]').click();
+  await perf.locator("#tasks-done").filter({ hasText: "выполнена" }).waitFor();
+  b.assertClean(perf);
+  await context.close();
+
+  await page.goto(host + `/requests.html?id=${vacationId}`);
+  await page.locator("#detail-state").filter({ hasText: "Выполнена" }).waitFor();
+  const history = await page.locator("#detail-history").innerText();
+  assert.match(history, /Согласована[\s\S]*Согласовано, хорошего отдыха[\s\S]*Выполнена[\s\S]*Приказ № 15-о/);
+  assert.ok(await page.locator("#detail-cancel").isHidden(), "a done request is not cancelled");
+  await page.goto(host + `/requests.html?id=${questionId}`);
+  page.once("dialog", (d) => d.accept());
+  await page.locator("#detail-cancel").click();
+  await page.locator("#detail-state").filter({ hasText: "Отозвана" }).waitFor();
+  b.assertClean();
+});
+
+b.test("every section of the site fits the phone, for the employee and the manager", async ({ page }) => {
+  for (const path of ["/", "/requests.html", "/tasks.html", "/team.html", "/file.html", "/salary.html", "/profile.html"]) {
+    await page.goto(host + path);
+    await page.locator("#top").waitFor();
+    await page.waitForLoadState("networkidle");
+    assert.ok(await fits(page), `${path} fits 390 px`);
+  }
+  await page.goto(host + "/file.html");
+  await page.locator("#card-title").filter({ hasText: "Смирнова Анна Сергеевна" }).waitFor();
+  await page.goto(host + "/team.html");
+  await page.locator("#not-manager").waitFor();
+  b.assertClean();
+});

@@ -2,7 +2,7 @@
 // vacation (a period the wrong way round first: the message at the field,
 // every typed value kept), a question with a file and a personal-data change
 // with a bad phone; the manager sees the task, refuses to reject without a
-// reason, approves; sees the team and the employee's card with the
+// reason, approves, names a substitute; sees the team and the employee's card with the
 // personal file; the performer completes the vacation; the employee sees
 // it done with its history, cancels the question, and every section of the
 // site fits the phone.
@@ -105,6 +105,18 @@ b.test("the manager refuses to reject without a reason, approves, and sees the t
   await task.locator('button[data-action="approve"]').click();
   await page.locator("#tasks-done").filter({ hasText: "согласована" }).waitFor();
   assert.equal(await page.locator("article.task").count(), 0, "no open task left");
+  // a substitute for the days away: suggestions while typing, a bad date first
+  await page.locator("#sub-name").pressSequentially("Петров");
+  await page.locator('#sub-name-people option[value="Петрова Мария Олеговна (таб. № 0003)"]').waitFor({ state: "attached" });
+  await page.fill("#sub-name", "Петрова Мария Олеговна (таб. № 0003)");
+  await page.fill("#sub-from", FROM);
+  await page.fill("#sub-to", "31.02.2099");
+  await page.click('#substitute-form button[type="submit"]');
+  await page.locator("#e-sub-to").filter({ hasText: /./ }).waitFor();
+  assert.equal(await page.locator("#sub-name").inputValue(), "Петрова Мария Олеговна (таб. № 0003)", "kept");
+  await page.fill("#sub-to", TO);
+  await page.click('#substitute-form button[type="submit"]');
+  await page.locator("#substitutes-list li", { hasText: `Петрова Мария Олеговна: ${FROM} — ${TO}` }).waitFor();
   // the team and the employee's card with the personal file
   await Promise.all([page.waitForURL(/team\.html/), page.click('#nav a[href="/team.html"]')]);
   const link = page.locator("#team-box a", { hasText: "Смирнова Анна Сергеевна" });

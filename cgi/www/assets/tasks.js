@@ -6,6 +6,9 @@
 //   POST /api/tasks/{id}/approve {"comment"}   /reject {"reason"}
 //   POST /api/tasks/{id}/forward {"to_name", "comment"}   /take   /complete {"comment"}
 //   POST /api/requests/{request_id}/files (the result's files, before completing)
+// A manager or performer also names substitutes for the days away:
+//   GET /api/substitutes   POST /api/substitutes {"substitute", "date_from", "date_to"}
+//   DELETE /api/substitutes/{id}
 "use strict";
 
 const PAGE = 50;
@@ -123,6 +126,44 @@ async function showTasks(more) {
   $("tasks-more").hidden = offset >= r.data.total;
 }
 
+async function showSubstitutes() {
+  const r = await api("/api/substitutes");
+  if (r.status !== 200) return;
+  $("substitutes-list").replaceChildren(...r.data.items.map((x) => {
+    const remove = el("button", { type: "button", className: "secondary", text: "Отменить",
+      "aria-label": `Отменить замещение: ${x.substitute.full_name}, ${x.date_from_ru} — ${x.date_to_ru}` });
+    remove.addEventListener("click", async () => {
+      if (!window.confirm(`Отменить замещение: ${x.substitute.full_name} с ${x.date_from_ru} по ${x.date_to_ru}? ` +
+        "Уже переданные задачи останутся у заместителя.")) return;
+      const d = await api(`/api/substitutes/${x.id}`, { method: "DELETE" });
+      if (d.status !== 200) showMessage(errorText(d, "Не удалось отменить замещение"));
+      await showSubstitutes();
+    });
+    return el("li", {}, `${x.substitute.full_name}: ${x.date_from_ru} — ${x.date_to_ru} `,
+      x.active ? tag("замещает сейчас", "warn") : "", " ", remove);
+  }));
+  $("substitutes-none").hidden = r.data.items.length > 0;
+  $("substitutes").hidden = false;
+}
+
+function setupSubstitutes() {
+  const form = $("substitute-form");
+  setupPeoplePicker($("sub-name"), ME);
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    clearFieldErrors(form);
+    const body = Object.fromEntries([...new FormData(form)].map(([k, v]) => [k, String(v).trim()]));
+    const r = await api("/api/substitutes", { method: "POST", body });
+    if (r.status !== 201) {
+      showFieldErrors(form, r);
+      return;
+    }
+    form.reset();
+    await showSubstitutes();
+  });
+  return showSubstitutes();
+}
+
 document.addEventListener("DOMContentLoaded", () => startPage(async (me) => {
   if (!me.user.employee_id) return;
   ME = me;
@@ -134,6 +175,7 @@ document.addEventListener("DOMContentLoaded", () => startPage(async (me) => {
   $("tasks-more-button").addEventListener("click", () => showTasks(true));
   $("tasks").hidden = false;
   await showTasks(false);
+  if (me.roles.includes("manager") || me.roles.includes("performer")) await setupSubstitutes();
   if (location.hash) {
     const target = document.querySelector(location.hash);
     if (target) target.scrollIntoView();

@@ -55,8 +55,8 @@ function showMessage(text) {
 }
 
 // el("p", {className: "hint", text: "..."}, child, ...): an element.
-// Attributes other than className/text/html-free properties go through
-// setAttribute; children are nodes or strings (text, never HTML).
+// Attributes other than className/text/hidden go through setAttribute;
+// children are nodes, or text (strings, numbers: never HTML).
 function el(tag, attrs = {}, ...children) {
   const e = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
@@ -68,7 +68,7 @@ function el(tag, attrs = {}, ...children) {
   }
   for (const c of children.flat()) {
     if (c === undefined || c === null || c === false) continue;
-    e.appendChild(typeof c === "string" ? document.createTextNode(c) : c);
+    e.appendChild(c instanceof Node ? c : document.createTextNode(String(c)));
   }
   return e;
 }

@@ -105,6 +105,11 @@ function daysWord(text) {
   return "дней";
 }
 
+// "октябрь 2026 г." -> "Октябрь 2026 г." (a month title starting a line)
+function capital(text) {
+  return text ? text.charAt(0).toUpperCase() + text.slice(1) : "";
+}
+
 function dateRu(iso) {
   if (!iso) return "";
   const [y, m, d] = iso.slice(0, 10).split("-");

@@ -54,7 +54,7 @@ function drawChart(months, byMonth) {
       for (const [k, dx, cls] of [["accrued", -bw, "bar-accrued"], ["net", 0, "bar-net"]]) {
         const v = Number(p[k]);
         const bar = svg("rect", { x: x + dx, y: y(v), width: bw, height: Math.max(0, y(0) - y(v)), class: cls });
-        bar.append(svg("title", {}, `${p.month_title}: ${k === "net" ? "к выплате" : "начислено"} ${p[k + "_ru"]}`));
+        bar.append(svg("title", {}, `${capital(p.month_title)}: ${k === "net" ? "к выплате" : "начислено"} ${p[k + "_ru"]}`));
         box.append(bar);
       }
     }
@@ -71,7 +71,7 @@ function drawTable(months, byMonth) {
     const p = byMonth[m];
     if (!p) continue;
     const tr = el("tr");
-    const th = el("th", { scope: "row", text: p.month_title });
+    const th = el("th", { scope: "row", text: capital(p.month_title) });
     tr.appendChild(th);
     cell(tr, p.accrued_ru, "num");
     cell(tr, p.ndfl_ru, "num");

@@ -224,7 +224,7 @@ async function showRequestsCard() {
 // The last payslip in short, above the full one.
 function showLastPayslip(p) {
   $("last-payslip-text").textContent =
-    `${p.month_title.charAt(0).toUpperCase()}${p.month_title.slice(1)}: начислено ${p.accrued_ru}, к выплате ${p.net_ru}.`;
+    `${capital(p.month_title)}: начислено ${p.accrued_ru}, к выплате ${p.net_ru}.`;
   $("last-payslip").hidden = false;
 }
 

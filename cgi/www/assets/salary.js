@@ -34,7 +34,8 @@ function rubShort(v) {
 }
 
 function drawChart(months, byMonth) {
-  const W = 640, H = 260, L = 64, R = 8, T = 12, B = 30;
+  // about the width of a phone's card, so the labels stay readable there
+  const W = 360, H = 230, L = 50, R = 4, T = 10, B = 34;
   const values = months.flatMap((m) => byMonth[m] ? [Number(byMonth[m].accrued), Number(byMonth[m].net)] : []);
   const step = gridStep(Math.max(...values, 1));
   const top = Math.ceil(Math.max(...values, 1) / step) * step;
@@ -58,8 +59,8 @@ function drawChart(months, byMonth) {
         box.append(bar);
       }
     }
-    const label = MONTHS_SHORT[Number(m.slice(5)) - 1] + (m.endsWith("-01") || i === 0 ? ` ${m.slice(2, 4)}` : "");
-    box.append(svg("text", { x, y: H - 10, "text-anchor": "middle" }, label));
+    box.append(svg("text", { x, y: H - 20, "text-anchor": "middle" }, MONTHS_SHORT[Number(m.slice(5)) - 1]));
+    if (m.endsWith("-01") || i === 0) box.append(svg("text", { x, y: H - 6, "text-anchor": "middle" }, m.slice(0, 4)));
   });
   $("salary-chart").appendChild(box);
   $("salary-chart").hidden = false;

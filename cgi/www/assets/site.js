@@ -203,7 +203,8 @@ async function showTasksCard() {
   if (r.status !== 200) return;
   const box = $("tasks-list");
   box.replaceChildren(...r.data.items.map((t) => el("li", {},
-    el("a", { href: `/tasks.html#task-${t.id}`, text: `${t.type_title}: ${t.employee.full_name}` }),
+    el("a", { href: `/tasks.html#task-${t.id}`,
+      text: t.step === "hr_task" ? `Задание: ${t.title}` : `${t.type_title}: ${t.employee.full_name}` }),
     t.overdue ? " " : "", t.overdue ? tag("срок истёк", "bad") : "")));
   $("tasks-count").textContent = r.data.total
     ? `Открытых задач: ${r.data.total}` : "Открытых задач нет.";

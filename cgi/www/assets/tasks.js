@@ -23,7 +23,48 @@ function button(action, text, cls) {
   return el("button", { type: "submit", className: cls, "data-action": action, text });
 }
 
+// An HR task (step hr_task, no request: core/hrtasks.h): the employee's
+// own, answered and completed with a comment and files.
+function hrTaskForm(t) {
+  const p = `t${t.id}`;
+  const form = el("form", { id: `${p}-form`, novalidate: true, "aria-label": `Задание № ${t.id}` },
+    el("label", { for: `${p}-comment`, text: "Ответ" }),
+    el("textarea", { id: `${p}-comment`, name: "comment", "aria-describedby": `e-${p}-comment` }),
+    el("p", { className: "field-error", id: `e-${p}-comment`, "data-for": "comment" }),
+    el("label", { for: `${p}-file`, text: "Файлы к ответу (PDF, JPEG или PNG)" }),
+    el("input", { type: "file", id: `${p}-file`, name: "file", multiple: true, "aria-describedby": `e-${p}-file` }),
+    el("p", { className: "field-error", id: `e-${p}-file`, "data-for": "file" }),
+    el("p", { className: "alert", role: "alert", hidden: true }),
+    el("div", { className: "actions" }, button("complete", "Выполнить")));
+  form.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    act(t, form, "complete");
+  });
+  return form;
+}
+
+// The HR task's description and documents, asked for when opened.
+function hrTaskDetails(t) {
+  const box = el("details", {}, el("summary", { text: "Описание и документы" }));
+  box.addEventListener("toggle", async () => {
+    if (!box.open || box.dataset.loaded) return;
+    box.dataset.loaded = "1";
+    const r = await api(`/api/hr-tasks/${t.id}`);
+    if (r.status !== 200) {
+      box.appendChild(el("p", { className: "alert", text: errorText(r, "Не удалось загрузить задание") }));
+      return;
+    }
+    const x = r.data.task;
+    box.append(el("p", { text: x.description || "Без описания." }),
+      el("ul", { className: "plain" }, ...x.files.map((f) => el("li", {},
+        el("a", { href: f.url, download: f.name, text: f.name }),
+        el("span", { className: "hint", text: ` ${f.uploaded_by || ""}` })))));
+  });
+  return box;
+}
+
 function taskForm(t) {
+  if (t.step === "hr_task") return hrTaskForm(t);
   const p = `t${t.id}`;
   const exec = t.step === "execution";
   const form = el("form", { id: `${p}-form`, novalidate: true, "aria-label": `Задача № ${t.id}` },
@@ -70,10 +111,11 @@ async function act(t, form, action) {
   buttons.forEach((b) => { b.disabled = true; });
   try {
     if (action === "complete") {
+      const upload = t.step === "hr_task" ? `/api/hr-tasks/${t.id}/files` : `/api/requests/${t.request_id}/files`;
       for (const file of form.querySelector("input[type=file]").files) {
         const fd = new FormData();
         fd.append("file", file, file.name);
-        const u = await api(`/api/requests/${t.request_id}/files`, { method: "POST", form: fd });
+        const u = await api(upload, { method: "POST", form: fd });
         if (u.status !== 201) {
           const fields = (u.data.error && u.data.error.fields) || {};
           showFieldErrors(form, { status: u.status, data: { error: { fields: {
@@ -89,7 +131,8 @@ async function act(t, form, action) {
     }
     await showTasks(false);
     const done = $("tasks-done");
-    done.textContent = `Задача № ${t.id} (${t.type_title}, ${t.employee.full_name}): ${DONE_TEXT[action]}.`;
+    done.textContent = t.step === "hr_task" ? `Задание «${t.title}» выполнено.`
+      : `Задача № ${t.id} (${t.type_title}, ${t.employee.full_name}): ${DONE_TEXT[action]}.`;
     done.hidden = false;
     done.focus();
   } finally {
@@ -97,7 +140,19 @@ async function act(t, form, action) {
   }
 }
 
+function hrTaskItem(t) {
+  return el("article", { className: "task", id: `task-${t.id}`, "aria-labelledby": `task-${t.id}-title` },
+    el("h3", { id: `task-${t.id}-title`, text: `Задание: ${t.title}` }),
+    el("p", {}, tag(STEP_TITLE.hr_task), " ", tag(t.state_title, STATE_TONE[t.state]),
+      t.overdue && t.state === "open" ? [" ", tag("срок истёк", "bad")] : ""),
+    el("p", { text: [t.given_by ? `Дал(а): ${t.given_by.full_name}` : "", t.created_at_ru ? `поступило ${t.created_at_ru}` : "",
+      t.due_ru ? `срок ${t.due_ru}` : ""].filter(Boolean).join(" · ") }),
+    hrTaskDetails(t),
+    t.state === "open" ? taskForm(t) : "");
+}
+
 function taskItem(t) {
+  if (t.step === "hr_task") return hrTaskItem(t);
   const when = t.date_from ? `${dateRu(t.date_from)} — ${dateRu(t.date_to)}` : "";
   return el("article", { className: "task", id: `task-${t.id}`, "aria-labelledby": `task-${t.id}-title` },
     el("h3", { id: `task-${t.id}-title`, text: `${t.type_title}: ${t.employee.full_name}` }),

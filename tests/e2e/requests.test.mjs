@@ -163,6 +163,15 @@ b.test("every section of the site fits the phone, for the employee and the manag
     await page.waitForLoadState("networkidle");
     assert.ok(await fits(page), `${path} fits 390 px`);
   }
+  // notifications by email as well: the preference is kept
+  await page.goto(host + "/profile.html");
+  await page.locator("#prefs-email").check();
+  await page.click('#prefs-form button[type="submit"]');
+  await page.locator("#prefs-done").waitFor();
+  await page.reload();
+  await page.locator("#prefs").waitFor();
+  assert.equal(await page.locator("#prefs-email").isChecked(), true);
+  assert.match(await page.locator("#prefs-email-to").textContent(), /smirnova@zayavki\.example/);
   await page.goto(host + "/file.html");
   await page.locator("#card-title").filter({ hasText: "Смирнова Анна Сергеевна" }).waitFor();
   await page.goto(host + "/team.html");

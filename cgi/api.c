@@ -192,6 +192,7 @@ static const struct web_route api_routes[] = {
 	{"POST", "/api/requests/{id}/files", "requests.file_add", 0,
 	 WEB_ROUTE_UPLOAD | WEB_ROUTE_ATTACHMENT},
 	{"GET", "/api/requests/{request_id}/files/{id}", "requests.file_get", 0, WEB_ROUTE_DOWNLOAD},
+	{"GET", "/api/requests/{id}/document", "requests.document", 0, WEB_ROUTE_DOWNLOAD},
 	{"GET", "/api/tasks", "requests.task_list", 0, 0},
 	{"POST", "/api/tasks/{id}/approve", "requests.task_approve", 0, 0},
 	{"POST", "/api/tasks/{id}/reject", "requests.task_reject", 0, 0},

@@ -89,6 +89,11 @@ void money_format_ru(int64_t kopecks, char *out)
 	money_format_with(kopecks, out, MONEY_NBSP, ',', MONEY_NBSP "₽");
 }
 
+void money_format_ru_bare(int64_t kopecks, char *out)
+{
+	money_format_with(kopecks, out, MONEY_NBSP, ',', "");
+}
+
 /* The length of a space a person may type between digit groups or before
  * the ruble sign at s (ASCII space, U+00A0, U+2009 thin, U+202F narrow
  * no-break), or 0. */

@@ -46,6 +46,10 @@ void money_format(int64_t kopecks, char *out);
  */
 void money_format_ru(int64_t kopecks, char *out);
 
+/* "30 500,00" without the sign (columns of documents whose heading names
+ * the currency); the same no-break spaces. out has MONEY_RU_BUFSZ bytes. */
+void money_format_ru_bare(int64_t kopecks, char *out);
+
 /*
  * Parses an amount as a person types it into a form: "80000", "80 000",
  * "80000,50", "80 000,00 ₽", "80 000.00 руб.", " 1 234,5 " (surrounding

@@ -32,6 +32,7 @@ const struct op *const ops_tables[] = {
 	requests_ops,
 	requests_feed_ops,
 	requests_files_ops,
+	certificates_ops,
 	team_ops,
 	hrtasks_ops,
 	kpi_ops,

@@ -37,6 +37,7 @@ extern const struct op routing_ops[];
 extern const struct op requests_ops[];
 extern const struct op requests_feed_ops[];
 extern const struct op requests_files_ops[];
+extern const struct op certificates_ops[];
 extern const struct op team_ops[];
 extern const struct op hrtasks_ops[];
 extern const struct op kpi_ops[];

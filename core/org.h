@@ -35,4 +35,20 @@ int org_today(struct ctx *ctx);
  * by the arena, or NULL after ctx_fail. */
 json_object *org_details(struct ctx *ctx);
 
+/* An organization's details for a document about one of its employees
+ * (certificates, applications): strings in arena memory, NULL where not
+ * known. */
+struct org_info {
+	const char *name, *inn, *kpp, *okpo, *address;
+	int64_t head_id;                       /* 0: no head */
+	const char *head_name, *head_position; /* the head's */
+};
+
+/*
+ * The organization of an employee: theirs (employees.organization_id), else
+ * their department's, else the tenant's only one, else the tenant as
+ * connected (its name; ОКПО from its settings). 0, or -1 after ctx_fail.
+ */
+int org_of_employee(struct ctx *ctx, int64_t employee_id, struct org_info *out);
+
 #endif

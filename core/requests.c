@@ -5,6 +5,7 @@
 #include "requests.h"
 
 #include "audit.h"
+#include "certificates.h"
 #include "date.h"
 #include "hrtasks.h"
 #include "jsonx.h"
@@ -113,7 +114,7 @@ static const char *const requests_kind_names[] = {"annual", "additional", "unpai
 static const char *const requests_reason_names[] = {"sick",        "day_off", "unpaid",
                                                     "public_duty", "study",   NULL};
 
-static int requests_kind_code(const char *kind, const char **title)
+int requests_kind_code(const char *kind, const char **title)
 {
 	for (size_t i = 0; i < sizeof(requests_kinds) / sizeof(requests_kinds[0]); i++)
 		if (kind && strcmp(requests_kinds[i].name, kind) == 0) {
@@ -123,7 +124,7 @@ static int requests_kind_code(const char *kind, const char **title)
 	return 0;
 }
 
-static int requests_reason_code(const char *reason, const char **title)
+int requests_reason_code(const char *reason, const char **title)
 {
 	for (size_t i = 0; i < sizeof(requests_reasons) / sizeof(requests_reasons[0]); i++)
 		if (reason && strcmp(requests_reasons[i].name, reason) == 0) {
@@ -1275,8 +1276,9 @@ static int requests_effect_children(struct ctx *ctx, const struct request *r, js
 	return 0;
 }
 
-/* What a done request changes; the result is kept with the request. */
-static int requests_effect(struct ctx *ctx, const struct request *r)
+/* What a done request changes; the result is kept with the request. task:
+ * the execution task being completed (0: none). */
+static int requests_effect(struct ctx *ctx, const struct request *r, int64_t task)
 {
 	json_object *result = arena_own(ctx->arena, json_object_new_object());
 	const char *title;
@@ -1295,6 +1297,9 @@ static int requests_effect(struct ctx *ctx, const struct request *r)
 		rc = requests_effect_personal(ctx, r, result);
 	} else if (strcmp(r->type->name, "tax_deduction") == 0) {
 		rc = requests_effect_children(ctx, r, result);
+	} else if (certificates_is_certificate(r->type->name)) {
+		struct certificate_request c = {r->id, r->employee, task, r->type->name, r->data};
+		rc = certificates_issue(ctx, &c, result);
 	}
 	if (rc < 0)
 		return -1;
@@ -1308,7 +1313,7 @@ static int requests_effect(struct ctx *ctx, const struct request *r)
 /* Makes the request done: the effect, the open execution task closed. */
 static int requests_finish(struct ctx *ctx, struct request *r, int64_t task, const char *comment)
 {
-	if (requests_effect(ctx, r) < 0)
+	if (requests_effect(ctx, r, task) < 0)
 		return -1;
 	if (task && requests_task_close(ctx, task, "done", comment, 0) < 0)
 		return -1;
@@ -1695,8 +1700,6 @@ static const struct op_arg requests_push_args[] = {
     {"comment", ARG_STR, ARG_MULTILINE, .max = REQUESTS_TEXT_MAX},
     ARG_END,
 };
-
-#define REQUEST_VIEWERS (WHO_SELF | WHO_ASSIGNEE | WHO_MANAGER | WHO_ADMIN)
 
 const struct op requests_ops[] = {
     {"requests.create", OP_EMPLOYEE, requests_create, OP_WRITE | OP_IDEMPOTENT,

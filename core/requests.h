@@ -46,8 +46,8 @@
  *                   full name); the request is in the exchange feed for the
  *                   accounting system
  *   tax_deduction   the employee's НДФЛ child deductions become its list
- *   certificate_*   the certificate's PDF is attached (the certificates
- *                   module; until it lands, the performer attaches it)
+ *   certificate_*   the certificate's PDF is made and attached, numbered and
+ *                   signed (certificates.h)
  *   question        none: the answer is the completion's comment
  *
  * API (the employee's own; the tasks of whoever holds them):
@@ -80,6 +80,7 @@
 
 #include "dispatch.h"
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* Request types. role: the routing role that executes it (routing.h);
@@ -104,6 +105,15 @@ const char *requests_state_title(const char *state);
 #define REQUESTS_REASONS                                                                           \
 	"sick (Б), day_off (ОВ: paid day off, e.g. a donor's), unpaid (ДО), "                 \
 	"public_duty (Г), study (У)"
+
+/* Who may see a request and its files and documents (access.h). */
+#define REQUEST_VIEWERS (WHO_SELF | WHO_ASSIGNEE | WHO_MANAGER | WHO_ADMIN)
+
+/* The T-13 code a vacation kind ("annual") or an absence reason ("sick")
+ * becomes, with its Russian title in *title ("ежегодный оплачиваемый",
+ * "болезнь"); 0 when unknown. */
+int requests_kind_code(const char *kind, const char **title);
+int requests_reason_code(const char *reason, const char **title);
 
 /*
  * Opens the task of the request's current chain step, skipping approval
@@ -147,6 +157,15 @@ int requests_file_store(struct ctx *ctx, int64_t request_id, int64_t task_id, in
 /* Sends the file of row `row` of res (columns: name, content_type, content,
  * path) as the answer's download. 0 or -1. */
 int requests_file_send(struct ctx *ctx, PGresult *res, int row);
+
+/*
+ * Attaches a file made by the service (a certificate, certificates.h) to a
+ * request: kept as an upload is (PostgreSQL or attachments_dir), task_id 0
+ * for none, name and content_type as given (the caller's to choose),
+ * uploaded by the caller. *id: the file's id. 0 or -1.
+ */
+int requests_file_put(struct ctx *ctx, int64_t request_id, int64_t task_id, const char *name,
+                      const char *content_type, const unsigned char *data, size_t len, int64_t *id);
 
 /* A request's text for notifications: "Отпуск № 12 с 16.03.2026 по
  * 20.03.2026 (5 дней), Иванов Иван Иванович" (calendar days, ru_plural), or

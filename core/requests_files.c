@@ -110,7 +110,7 @@ static void files_hex(const unsigned char *in, size_t n, char *out)
 }
 
 /* Writes the content to <dir>/<tenant>/<sha hex> unless it is there. */
-static int files_store_dir(struct ctx *ctx, const char *rel)
+static int files_store_dir(struct ctx *ctx, const char *rel, const unsigned char *data, size_t len)
 {
 	const char *dir = ctx->cfg->attachments_dir;
 	const char *path = arena_printf(ctx->arena, "%s/%s", dir, rel);
@@ -126,8 +126,8 @@ static int files_store_dir(struct ctx *ctx, const char *rel)
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
 	if (fd < 0)
 		goto fail;
-	while (off < ctx->blob_len) {
-		ssize_t w = write(fd, ctx->blob + off, ctx->blob_len - off);
+	while (off < len) {
+		ssize_t w = write(fd, data + off, len - off);
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w <= 0) {
@@ -148,17 +148,51 @@ fail:
 	                "Не удалось сохранить файл: хранилище файлов недоступно");
 }
 
-int requests_file_store(struct ctx *ctx, int64_t request_id, int64_t task_id, int64_t *id,
-                        json_object **file)
+int requests_file_put(struct ctx *ctx, int64_t request_id, int64_t task_id, const char *name,
+                      const char *content_type, const unsigned char *data, size_t len, int64_t *id)
 {
 	unsigned char digest[32];
 	char hex[65];
 	unsigned int dlen = 0;
-	int kind;
-	const char *name, *rel = NULL;
+	const char *rel = NULL;
 	char *content = NULL;
-	json_object *f;
 	PGresult *res;
+
+	EVP_Digest(data, len, digest, &dlen, EVP_sha256(), NULL);
+	files_hex(digest, sizeof(digest), hex);
+	if (ctx->cfg->attachments_dir[0]) {
+		rel = arena_printf(ctx->arena, "%lld/%s", (long long)ctx->tenant_id, hex);
+		if (files_store_dir(ctx, rel, data, len) < 0)
+			return -1;
+	} else {
+		/* bytea parameters as text: '\x' and the hex digits */
+		content = arena_alloc(ctx->arena, 2 * len + 3);
+		content[0] = '\\';
+		content[1] = 'x';
+		files_hex(data, len, content + 2);
+	}
+	res = ctx_sql(
+	    ctx,
+	    "INSERT INTO request_files (tenant_id, request_id, task_id, name, "
+	    "content_type, size, sha256, content, path, uploaded_by, employee_id) "
+	    "VALUES ($1, nullif($2, '0')::bigint, nullif($3, '0')::bigint, $4, $5, $6, "
+	    "$7::bytea, $8::bytea, $9, nullif($10, '0')::bigint, nullif($11, '0')::bigint) "
+	    "RETURNING id",
+	    ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, request_id), ctx_i64(ctx, task_id), name,
+	    content_type, ctx_i64(ctx, (int64_t)len), arena_printf(ctx->arena, "\\x%s", hex),
+	    content, rel, ctx_i64(ctx, ctx->user_id), ctx_i64(ctx, ctx->employee_id));
+	if (res == NULL)
+		return -1;
+	*id = atoll(PQgetvalue(res, 0, 0));
+	return 0;
+}
+
+int requests_file_store(struct ctx *ctx, int64_t request_id, int64_t task_id, int64_t *id,
+                        json_object **file)
+{
+	int kind;
+	const char *name;
+	json_object *f;
 
 	*file = NULL;
 	if (ctx->blob == NULL || ctx->blob_len == 0)
@@ -170,33 +204,10 @@ int requests_file_store(struct ctx *ctx, int64_t request_id, int64_t task_id, in
 	if (kind < 0 || !files_kind_allowed(ctx->cfg->attachments_types, files_kinds[kind].kind))
 		return ctx_field_code(ctx, "file", "type", "Можно приложить файлы: %s",
 		                      ctx->cfg->attachments_types);
-	EVP_Digest(ctx->blob, ctx->blob_len, digest, &dlen, EVP_sha256(), NULL);
-	files_hex(digest, sizeof(digest), hex);
-	if (ctx->cfg->attachments_dir[0]) {
-		rel = arena_printf(ctx->arena, "%lld/%s", (long long)ctx->tenant_id, hex);
-		if (files_store_dir(ctx, rel) < 0)
-			return -1;
-	}
 	name = files_clean_name(ctx, jsonx_get_str(ctx->args, "filename"), kind);
-	if (rel == NULL) {
-		/* bytea parameters as text: '\x' and the hex digits */
-		content = arena_alloc(ctx->arena, 2 * ctx->blob_len + 3);
-		content[0] = '\\';
-		content[1] = 'x';
-		files_hex(ctx->blob, ctx->blob_len, content + 2);
-	}
-	res = ctx_sql(ctx,
-	              "INSERT INTO request_files (tenant_id, request_id, task_id, name, "
-	              "content_type, size, sha256, content, path, uploaded_by, employee_id) "
-	              "VALUES ($1, nullif($2, '0')::bigint, nullif($3, '0')::bigint, $4, $5, $6, "
-	              "$7::bytea, $8::bytea, $9, $10, nullif($11, '0')::bigint) RETURNING id",
-	              ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, request_id), ctx_i64(ctx, task_id),
-	              name, files_kinds[kind].content_type, ctx_i64(ctx, (int64_t)ctx->blob_len),
-	              arena_printf(ctx->arena, "\\x%s", hex), content, rel,
-	              ctx_i64(ctx, ctx->user_id), ctx_i64(ctx, ctx->employee_id));
-	if (res == NULL)
+	if (requests_file_put(ctx, request_id, task_id, name, files_kinds[kind].content_type,
+	                      ctx->blob, ctx->blob_len, id) < 0)
 		return -1;
-	*id = atoll(PQgetvalue(res, 0, 0));
 	f = arena_own(ctx->arena, json_object_new_object());
 	jsonx_set_int(f, "id", *id);
 	jsonx_set_str(f, "name", name);
@@ -320,6 +331,6 @@ const struct op requests_files_ops[] = {
     {"requests.file_add", OP_EMPLOYEE, requests_file_add, OP_WRITE, requests_file_add_args,
      WHO_ON(WHO_SELF | WHO_ASSIGNEE, OBJ_REQUEST, "id")},
     {"requests.file_get", OP_EMPLOYEE, requests_file_get, 0, requests_file_get_args,
-     WHO_ON(WHO_SELF | WHO_ASSIGNEE | WHO_MANAGER | WHO_ADMIN, OBJ_ATTACHMENT, "id")},
+     WHO_ON(REQUEST_VIEWERS, OBJ_ATTACHMENT, "id")},
     {NULL, 0, NULL, 0, NULL},
 };

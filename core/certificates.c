@@ -1,0 +1,582 @@
+/*
+ * certificates.c - certificates of done requests and applications of
+ * vacation and absence requests, as PDF (certificates.h).
+ */
+#include "certificates.h"
+
+#include "date.h"
+#include "jsonx.h"
+#include "money.h"
+#include "ops.h"
+#include "org.h"
+#include "pdf.h"
+#include "requests.h"
+#include "ru.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------------------ people */
+
+/* An employee as documents name them: strings in arena memory ("" when
+ * not known), dates DATE_NONE when not known. */
+struct cert_person {
+	const char *full_name, *personnel_number, *position, *department;
+	const char *inn, *passport_series, *passport_number;
+	int hired, dismissed, birth_date;
+};
+
+static int cert_date_col(PGresult *res, int col)
+{
+	int d;
+
+	return PQgetisnull(res, 0, col) || date_parse(PQgetvalue(res, 0, col), &d) < 0 ? DATE_NONE
+	                                                                               : d;
+}
+
+static int cert_person_load(struct ctx *ctx, int64_t employee, struct cert_person *p)
+{
+	PGresult *res = ctx_sql(
+	    ctx,
+	    "SELECT e.full_name, coalesce(e.personnel_number, ''), coalesce(e.position, ''), "
+	    "coalesce(d.name, ''), coalesce(e.inn, ''), coalesce(e.passport->>'series', ''), "
+	    "coalesce(e.passport->>'number', ''), e.hired, e.dismissed, e.birth_date FROM "
+	    "employees e LEFT JOIN departments d ON d.tenant_id = e.tenant_id AND d.id = "
+	    "e.department_id WHERE e.tenant_id = $1 AND e.id = $2",
+	    ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, employee));
+
+	if (res == NULL)
+		return -1;
+	if (PQntuples(res) == 0)
+		return ctx_fail(ctx, PROTO_ERR_not_found, "Сотрудник не найден");
+	p->full_name = PQgetvalue(res, 0, 0);
+	p->personnel_number = PQgetvalue(res, 0, 1);
+	p->position = PQgetvalue(res, 0, 2);
+	p->department = PQgetvalue(res, 0, 3);
+	p->inn = PQgetvalue(res, 0, 4);
+	p->passport_series = PQgetvalue(res, 0, 5);
+	p->passport_number = PQgetvalue(res, 0, 6);
+	p->hired = cert_date_col(res, 7);
+	p->dismissed = cert_date_col(res, 8);
+	p->birth_date = cert_date_col(res, 9);
+	return 0;
+}
+
+/* "Иванов И. И." of "Иванов Иван Иванович" (the surname and the first
+ * letters of the other words), in arena memory. */
+static const char *cert_initials(struct ctx *ctx, const char *full_name)
+{
+	const char *p = full_name, *word_end = p + strcspn(p, " ");
+	char *out = arena_alloc(ctx->arena, strlen(full_name) + 16);
+	size_t n = (size_t)(word_end - p);
+
+	memcpy(out, p, n);
+	for (p = word_end; *p;) {
+		size_t len;
+		while (*p == ' ')
+			p++;
+		if (!*p)
+			break;
+		len = (unsigned char)*p < 0x80 ? 1 : (unsigned char)*p < 0xe0 ? 2 : 3;
+		if (strlen(p) < len)
+			break;
+		out[n++] = ' ';
+		memcpy(out + n, p, len);
+		n += len;
+		out[n++] = '.';
+		p += strcspn(p, " ");
+	}
+	out[n] = '\0';
+	return out;
+}
+
+static const char *cert_date(struct ctx *ctx, int date)
+{
+	char b[DATE_BUFSZ];
+
+	if (date == DATE_NONE)
+		return "";
+	date_format_ru(date, b);
+	return arena_strdup(ctx->arena, b);
+}
+
+/* -------------------------------------------------------- the layout */
+
+/* The organization's block at the top of a document. */
+static void cert_header(struct ctx *ctx, struct pdf *p, const struct org_info *org)
+{
+	const char *line = "";
+
+	pdf_text(p, PDF_BOLD, PDF_LEFT, 0, org->name ? org->name : "");
+	if (org->inn)
+		line = arena_printf(ctx->arena, "ИНН %s", org->inn);
+	if (org->kpp)
+		line = arena_printf(ctx->arena, "%s%sКПП %s", line, *line ? ", " : "", org->kpp);
+	if (org->okpo)
+		line = arena_printf(ctx->arena, "%s%sОКПО %s", line, *line ? ", " : "", org->okpo);
+	if (*line)
+		pdf_text(p, PDF_SMALL, PDF_LEFT, 0, line);
+	if (org->address)
+		pdf_text(p, PDF_SMALL, PDF_LEFT, 0,
+		         arena_printf(ctx->arena, "Адрес: %s", org->address));
+	pdf_gap(p, 1);
+	pdf_rule(p);
+}
+
+/* "Должность ____ И. О. Фамилия" with captions under the lines. */
+static void cert_signature(struct ctx *ctx, struct pdf *p, const char *position, const char *name)
+{
+	static const struct pdf_col cols[] = {{70, PDF_LEFT}, {45, PDF_CENTER}, {55, PDF_RIGHT}};
+	const char *line[] = {position && *position ? position : "Руководитель организации",
+	                      "____________________",
+	                      name && *name ? cert_initials(ctx, name) : ""};
+	const char *caption[] = {"(должность)", "(подпись)", "(расшифровка подписи)"};
+
+	pdf_keep(p, 25);
+	pdf_gap(p, 8);
+	pdf_table(p, cols, 3, line, 1, PDF_NORMAL, 0);
+	pdf_table(p, cols, 3, caption, 1, PDF_SMALL, 0);
+}
+
+/* A two-column table of what and its value, ruled. */
+static void cert_facts(struct pdf *p, const char *const *cells, int rows)
+{
+	static const struct pdf_col cols[] = {{65, PDF_LEFT}, {105, PDF_LEFT}};
+
+	pdf_table(p, cols, 2, cells, rows, PDF_NORMAL, PDF_TABLE_RULED);
+}
+
+/* ----------------------------------------------------- certificates */
+
+struct cert_doc {
+	struct org_info org;
+	struct cert_person who;
+	const char *signer_name, *signer_position;
+	int number, date;
+};
+
+/* справка с места работы */
+static int cert_employment(struct ctx *ctx, const struct certificate_request *r, struct cert_doc *d,
+                           struct pdf *p)
+{
+	const char *purpose = jsonx_get_str(r->data, "purpose");
+	int64_t copies = 1;
+	const char *cells[16];
+	int n = 0, working = d->who.dismissed == DATE_NONE || d->who.dismissed >= d->date;
+
+	jsonx_get_int64(r->data, "copies", &copies);
+	pdf_text(p, PDF_TITLE, PDF_CENTER, 0, "СПРАВКА");
+	pdf_text(p, PDF_BOLD, PDF_CENTER, 0, "с места работы");
+	pdf_gap(p, 4);
+	if (d->who.hired == DATE_NONE)
+		return ctx_fail(ctx, PROTO_ERR_conflict,
+		                "Справку не составить: у сотрудника %s не указана дата приёма",
+		                d->who.full_name);
+	pdf_text(p, PDF_NORMAL, PDF_LEFT, 0,
+	         working
+	             ? arena_printf(ctx->arena,
+	                            "Настоящая справка подтверждает, что %s работает в %s с %s "
+	                            "по настоящее время.",
+	                            d->who.full_name, d->org.name, cert_date(ctx, d->who.hired))
+	             : arena_printf(ctx->arena,
+	                            "Настоящая справка подтверждает, что %s работал(а) в %s с %s "
+	                            "по %s.",
+	                            d->who.full_name, d->org.name, cert_date(ctx, d->who.hired),
+	                            cert_date(ctx, d->who.dismissed)));
+	pdf_gap(p, 3);
+	cells[n++] = "Фамилия, имя, отчество";
+	cells[n++] = d->who.full_name;
+	if (*d->who.personnel_number) {
+		cells[n++] = "Табельный номер";
+		cells[n++] = d->who.personnel_number;
+	}
+	cells[n++] = "Должность";
+	cells[n++] = *d->who.position ? d->who.position : "—";
+	cells[n++] = "Подразделение";
+	cells[n++] = *d->who.department ? d->who.department : "—";
+	cells[n++] = "Дата приёма на работу";
+	cells[n++] = cert_date(ctx, d->who.hired);
+	if (!working) {
+		cells[n++] = "Дата увольнения";
+		cells[n++] = cert_date(ctx, d->who.dismissed);
+	}
+	cert_facts(p, cells, n / 2);
+	pdf_gap(p, 3);
+	pdf_text(p, PDF_NORMAL, PDF_LEFT, 0,
+	         arena_printf(ctx->arena, "Справка выдана для представления %s.",
+	                      purpose && *purpose ? arena_printf(ctx->arena, "(место): %s", purpose)
+	                                          : "по месту требования"));
+	if (copies > 1)
+		pdf_text(
+		    p, PDF_NORMAL, PDF_LEFT, 0,
+		    arena_printf(ctx->arena, "Количество экземпляров: %lld.", (long long)copies));
+	return 0;
+}
+
+/* "12,3" of a balance in twelfths of a day: tenths, half up. */
+static const char *cert_days(struct ctx *ctx, int64_t twelfths)
+{
+	int64_t tenths = twelfths >= 0 ? (twelfths * 10 + 6) / 12 : -((-twelfths * 10 + 6) / 12);
+	int64_t a = tenths < 0 ? -tenths : tenths;
+
+	return arena_printf(ctx->arena, "%s%lld,%lld", tenths < 0 ? "-" : "", (long long)(a / 10),
+	                    (long long)(a % 10));
+}
+
+/* "календарных дня" for a number of days as text ("12,3", "5"). */
+static const char *cert_days_word(const char *days)
+{
+	const char *comma = strchr(days, ',');
+
+	if (comma && strcmp(comma, ",0") != 0)
+		return "календарного дня";
+	return ru_plural(atoll(days[0] == '-' ? days + 1 : days), "календарный день",
+	                 "календарных дня", "календарных дней");
+}
+
+/* справка об остатке отпуска: the balance as vacation.admin_balance reads it */
+static int cert_vacation_balance(struct ctx *ctx, const struct certificate_request *r,
+                                 struct cert_doc *d, struct pdf *p)
+{
+	json_object *args = json_object_new_object(), *out = NULL;
+	const char *date = jsonx_get_str(r->data, "date"), *balance, *shown;
+	int64_t months = 0, accrued = 0, used = 0, opening = 0;
+	const char *cells[16];
+	int n = 0, on;
+
+	jsonx_set_int(args, "id", r->employee);
+	if (date)
+		jsonx_set_str(args, "date", date);
+	if (ctx_call(ctx, "vacation.admin_balance", args, &out) < 0)
+		return -1;
+	if (out == NULL || (date = jsonx_get_str(out, "date")) == NULL ||
+	    date_parse(date, &on) < 0 || (balance = jsonx_get_str(out, "balance_ru")) == NULL)
+		return ctx_fail(ctx, PROTO_ERR_internal, NULL);
+	jsonx_get_int64(out, "service_months", &months);
+	jsonx_get_int64(out, "accrued_twelfths", &accrued);
+	jsonx_get_int64(out, "used_days", &used);
+	jsonx_get_int64(out, "opening_used_twelfths", &opening);
+	shown = strcmp(balance + strcspn(balance, ","), ",0") == 0
+	            ? arena_strndup(ctx->arena, balance, strcspn(balance, ","))
+	            : balance;
+	pdf_text(p, PDF_TITLE, PDF_CENTER, 0, "СПРАВКА");
+	pdf_text(p, PDF_BOLD, PDF_CENTER, 0, "об остатке ежегодного оплачиваемого отпуска");
+	pdf_gap(p, 4);
+	pdf_text(p, PDF_NORMAL, PDF_LEFT, 0,
+	         arena_printf(ctx->arena,
+	                      "Остаток ежегодного оплачиваемого отпуска сотрудника %s на %s "
+	                      "составляет %s %s.",
+	                      d->who.full_name, cert_date(ctx, on), shown, cert_days_word(shown)));
+	pdf_gap(p, 3);
+	cells[n++] = "Фамилия, имя, отчество";
+	cells[n++] = d->who.full_name;
+	cells[n++] = "Должность, подразделение";
+	cells[n++] =
+	    arena_printf(ctx->arena, "%s%s%s", d->who.position,
+	                 *d->who.position && *d->who.department ? ", " : "", d->who.department);
+	cells[n++] = "Дата приёма на работу";
+	cells[n++] = cert_date(ctx, d->who.hired);
+	cells[n++] = "Стаж, дающий право на отпуск (ст. 121 ТК РФ)";
+	cells[n++] = arena_printf(ctx->arena, "%lld %s", (long long)months,
+	                          ru_plural(months, "месяц", "месяца", "месяцев"));
+	cells[n++] = "Положено за стаж (28 дней в год)";
+	cells[n++] = arena_printf(ctx->arena, "%s", cert_days(ctx, accrued));
+	cells[n++] = "Использовано";
+	cells[n++] = arena_printf(ctx->arena, "%lld", (long long)used);
+	if (opening) {
+		cells[n++] = "Использовано до начала учёта в сервисе";
+		cells[n++] = cert_days(ctx, opening);
+	}
+	cells[n++] = arena_printf(ctx->arena, "Остаток на %s", cert_date(ctx, on));
+	cells[n++] = balance;
+	cert_facts(p, cells, n / 2);
+	pdf_gap(p, 2);
+	pdf_text(p, PDF_SMALL, PDF_LEFT, 0,
+	         "Дни — календарные; нерабочие праздничные дни, пришедшиеся на отпуск, в число "
+	         "дней отпуска не включаются (ст. 120 ТК РФ).");
+	return 0;
+}
+
+int certificates_is_certificate(const char *type)
+{
+	return strcmp(type, "certificate_employment") == 0 ||
+	       strcmp(type, "certificate_ndfl") == 0 ||
+	       strcmp(type, "certificate_vacation_balance") == 0;
+}
+
+/* The certificate's title for its file name. */
+static const char *cert_file_title(struct ctx *ctx, const struct certificate_request *r)
+{
+	int64_t year = 0;
+
+	if (strcmp(r->type, "certificate_employment") == 0)
+		return "Справка с места работы";
+	if (strcmp(r->type, "certificate_vacation_balance") == 0)
+		return "Справка об остатке отпуска";
+	jsonx_get_int64(r->data, "year", &year);
+	return arena_printf(ctx->arena, "Справка о доходах за %lld год", (long long)year);
+}
+
+/* The next number of the tenant's journal for the year. */
+static int cert_next_number(struct ctx *ctx, const char *journal, int year, int *number)
+{
+	PGresult *res = ctx_sql(
+	    ctx,
+	    "INSERT INTO document_numbers (tenant_id, journal, year, last) VALUES ($1, $2, $3, 1) "
+	    "ON CONFLICT (tenant_id, journal, year) DO UPDATE SET last = document_numbers.last + 1 "
+	    "RETURNING last",
+	    ctx_i64(ctx, ctx->tenant_id), journal, ctx_i64(ctx, year));
+
+	if (res == NULL)
+		return -1;
+	*number = atoi(PQgetvalue(res, 0, 0));
+	return 0;
+}
+
+/* Who signs: the caller (the performer), else the organization's head. */
+static int cert_signer(struct ctx *ctx, struct cert_doc *d)
+{
+	PGresult *res;
+
+	d->signer_name = d->org.head_name;
+	d->signer_position =
+	    d->org.head_position ? d->org.head_position : "Руководитель организации";
+	if (ctx->employee_id == 0)
+		return 0;
+	res =
+	    ctx_sql(ctx,
+	            "SELECT full_name, coalesce(position, '') FROM employees WHERE tenant_id = $1 "
+	            "AND id = $2",
+	            ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, ctx->employee_id));
+	if (res == NULL)
+		return -1;
+	if (PQntuples(res) == 1) {
+		d->signer_name = PQgetvalue(res, 0, 0);
+		d->signer_position = PQgetvalue(res, 0, 1);
+	}
+	return 0;
+}
+
+int certificates_issue(struct ctx *ctx, const struct certificate_request *r, json_object *result)
+{
+	struct cert_doc d = {0};
+	struct buf pdf = {0};
+	struct pdf *p;
+	const char *name;
+	int64_t file;
+	int rc;
+	json_object *doc;
+
+	if (org_of_employee(ctx, r->employee, &d.org) < 0 ||
+	    cert_person_load(ctx, r->employee, &d.who) < 0 || cert_signer(ctx, &d) < 0)
+		return -1;
+	if ((d.date = org_today(ctx)) == DATE_NONE ||
+	    cert_next_number(ctx, "certificate", date_year(d.date), &d.number) < 0)
+		return -1;
+	name = arena_printf(ctx->arena, "%s № %d.pdf", cert_file_title(ctx, r), d.number);
+	p = pdf_new(&pdf, name);
+	if (p == NULL)
+		return ctx_fail(ctx, PROTO_ERR_unavailable,
+		                "Справку не составить: на сервере нет шрифта с кириллицей "
+		                "(пакет fonts-dejavu-core)");
+	cert_header(ctx, p, &d.org);
+	pdf_text(p, PDF_NORMAL, PDF_LEFT, 0,
+	         arena_printf(ctx->arena, "№ %d от %s", d.number, cert_date(ctx, d.date)));
+	pdf_gap(p, 6);
+	if (strcmp(r->type, "certificate_employment") == 0)
+		rc = cert_employment(ctx, r, &d, p);
+	else if (strcmp(r->type, "certificate_vacation_balance") == 0)
+		rc = cert_vacation_balance(ctx, r, &d, p);
+	else
+		rc = ctx_fail(ctx, PROTO_ERR_internal, NULL);
+	if (rc == 0)
+		cert_signature(ctx, p, d.signer_position, d.signer_name);
+	if (pdf_finish(p) < 0 && rc == 0)
+		rc = ctx_fail(ctx, PROTO_ERR_internal, "Не удалось составить PDF справки");
+	if (rc == 0)
+		rc = requests_file_put(ctx, r->id, r->task, name, "application/pdf",
+		                       (const unsigned char *)pdf.data, pdf.len, &file);
+	buf_free(&pdf);
+	if (rc < 0)
+		return -1;
+	doc = json_object_new_object();
+	jsonx_set_int(doc, "file_id", file);
+	jsonx_set_int(doc, "number", d.number);
+	jsonx_set_str(doc, "date", cert_date(ctx, d.date));
+	jsonx_set_str(doc, "name", name);
+	jsonx_set_str(doc, "url",
+	              arena_printf(ctx->arena, "/api/requests/%lld/document", (long long)r->id));
+	json_object_object_add(result, "document", doc);
+	return 0;
+}
+
+/* ------------------------------------------------------ applications */
+
+/* The application (заявление) of a vacation or absence request. */
+static int cert_application(struct ctx *ctx, PGresult *req)
+{
+	int64_t id = atoll(PQgetvalue(req, 0, 0)), employee = atoll(PQgetvalue(req, 0, 2));
+	const char *type = PQgetvalue(req, 0, 1);
+	json_object *data = arena_own(ctx->arena, json_tokener_parse(PQgetvalue(req, 0, 3)));
+	const char *comment = jsonx_get_str(data, "comment"), *title = "", *what, *name;
+	struct org_info org;
+	struct cert_person who;
+	int from, to, vacation = strcmp(type, "vacation") == 0;
+	long long days;
+	struct buf pdf = {0};
+	struct pdf *p;
+	PGresult *res;
+
+	if (date_parse(PQgetvalue(req, 0, 4), &from) < 0 ||
+	    date_parse(PQgetvalue(req, 0, 5), &to) < 0)
+		return ctx_fail(ctx, PROTO_ERR_internal, NULL);
+	if (org_of_employee(ctx, employee, &org) < 0 || cert_person_load(ctx, employee, &who) < 0)
+		return -1;
+	days = to - from + 1;
+	if (vacation) {
+		requests_kind_code(jsonx_get_str(data, "kind"), &title);
+		what = arena_printf(
+		    ctx->arena, "Прошу предоставить мне %s отпуск с %s по %s (%lld %s).", title,
+		    cert_date(ctx, from), cert_date(ctx, to), days,
+		    ru_plural(days, "календарный день", "календарных дня", "календарных дней"));
+	} else {
+		requests_reason_code(jsonx_get_str(data, "reason"), &title);
+		what = arena_printf(
+		    ctx->arena,
+		    "Прошу считать меня отсутствующим(ей) на работе с %s по %s (%lld %s) "
+		    "по причине: %s.",
+		    cert_date(ctx, from), cert_date(ctx, to), days,
+		    ru_plural(days, "календарный день", "календарных дня", "календарных дней"),
+		    title);
+	}
+	name = arena_printf(ctx->arena, "Заявление на %s № %lld.pdf",
+	                    vacation ? "отпуск" : "отсутствие", (long long)id);
+	p = pdf_new(&pdf, name);
+	if (p == NULL)
+		return ctx_fail(ctx, PROTO_ERR_unavailable,
+		                "Заявление не составить: на сервере нет шрифта с кириллицей "
+		                "(пакет fonts-dejavu-core)");
+	cert_header(ctx, p, &org);
+	pdf_gap(p, 4);
+	pdf_text(p, PDF_NORMAL, PDF_LEFT, 85,
+	         arena_printf(ctx->arena, "Кому: %s %s%s%s",
+	                      org.head_position ? org.head_position : "руководителю", org.name,
+	                      org.head_name ? ", " : "", org.head_name ? org.head_name : ""));
+	pdf_gap(p, 1);
+	pdf_text(p, PDF_NORMAL, PDF_LEFT, 85,
+	         arena_printf(ctx->arena, "От кого: %s%s%s%s%s%s%s", who.full_name,
+	                      *who.position ? ", " : "", who.position, *who.department ? ", " : "",
+	                      who.department, *who.personnel_number ? ", таб. № " : "",
+	                      who.personnel_number));
+	pdf_gap(p, 8);
+	pdf_text(p, PDF_TITLE, PDF_CENTER, 0, "ЗАЯВЛЕНИЕ");
+	pdf_gap(p, 4);
+	pdf_text(p, PDF_NORMAL, PDF_LEFT, 0, what);
+	if (comment && *comment) {
+		pdf_gap(p, 2);
+		pdf_text(p, PDF_NORMAL, PDF_LEFT, 0,
+		         arena_printf(ctx->arena, "Комментарий: %s", comment));
+	}
+	pdf_gap(p, 4);
+	pdf_text(p, PDF_SMALL, PDF_LEFT, 0,
+	         arena_printf(ctx->arena,
+	                      "Заявка № %lld подана в кабинете сотрудника %s; состояние: %s.",
+	                      (long long)id, PQgetvalue(req, 0, 7),
+	                      requests_state_title(PQgetvalue(req, 0, 6))));
+	/* the approvals so far */
+	res = ctx_sql(ctx,
+	              "SELECT coalesce(e.full_name, ''), coalesce(e.position, ''), " ORG_DATE_SQL(
+	                  "v.at", "$3") " FROM request_events v LEFT JOIN employees e ON "
+	                                "e.tenant_id = v.tenant_id AND e.id = v.actor_employee_id "
+	                                "WHERE v.tenant_id = $1 AND v.request_id = $2 AND "
+	                                "v.action = 'approved' ORDER BY v.id",
+	              ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, id), org_time_zone(ctx));
+	if (res == NULL) {
+		pdf_finish(p);
+		buf_free(&pdf);
+		return -1;
+	}
+	for (int i = 0; i < PQntuples(res); i++)
+		pdf_text(p, PDF_SMALL, PDF_LEFT, 0,
+		         arena_printf(ctx->arena, "Согласовано: %s%s%s, %s.", PQgetvalue(res, i, 0),
+		                      *PQgetvalue(res, i, 1) ? ", " : "", PQgetvalue(res, i, 1),
+		                      PQgetvalue(res, i, 2)));
+	{
+		static const struct pdf_col cols[] = {
+		    {70, PDF_LEFT}, {45, PDF_CENTER}, {55, PDF_RIGHT}};
+		const char *line[] = {"«____» ______________ 20___ г.", "____________________",
+		                      cert_initials(ctx, who.full_name)};
+		const char *caption[] = {"(дата)", "(подпись)", "(расшифровка подписи)"};
+		pdf_keep(p, 25);
+		pdf_gap(p, 12);
+		pdf_table(p, cols, 3, line, 1, PDF_NORMAL, 0);
+		pdf_table(p, cols, 3, caption, 1, PDF_SMALL, 0);
+	}
+	if (pdf_finish(p) < 0) {
+		buf_free(&pdf);
+		return ctx_fail(ctx, PROTO_ERR_internal, "Не удалось составить PDF заявления");
+	}
+	buf_reset(ctx->download);
+	buf_append(ctx->download, pdf.data, pdf.len);
+	buf_free(&pdf);
+	ctx->download_type = "application/pdf";
+	ctx->download_name = name;
+	return 0;
+}
+
+/* GET /api/requests/{id}/document */
+static int certificates_document(struct ctx *ctx)
+{
+	PGresult *res = ctx_sql(
+	    ctx,
+	    "SELECT r.id, r.type, r.employee_id, r.data, r.date_from, r.date_to, "
+	    "r.state, " ORG_TIME_SQL(
+	        "r.created_at", "$3") ", r.result->'document'->>'file_id' FROM requests r WHERE "
+	                              "r.tenant_id = $1 AND r.id = $2",
+	    ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, ctx->object_id), org_time_zone(ctx));
+	const char *type, *state;
+
+	if (res == NULL)
+		return -1;
+	if (PQntuples(res) == 0)
+		return ctx_fail(ctx, PROTO_ERR_not_found, "Заявка не найдена");
+	type = PQgetvalue(res, 0, 1);
+	state = PQgetvalue(res, 0, 6);
+	if (strcmp(type, "vacation") == 0 || strcmp(type, "absence") == 0)
+		return cert_application(ctx, res);
+	if (!certificates_is_certificate(type))
+		return ctx_fail(ctx, PROTO_ERR_not_found,
+		                "У заявки этого вида нет документа: документы есть у справок и "
+		                "заявлений на отпуск и отсутствие");
+	if (strcmp(state, "done") != 0)
+		return ctx_fail(
+		    ctx, PROTO_ERR_conflict,
+		    "Справка будет готова, когда исполнитель выполнит заявку (сейчас: %s)",
+		    requests_state_title(state));
+	if (PQgetisnull(res, 0, 8))
+		return ctx_fail(ctx, PROTO_ERR_not_found,
+		                "Справка по этой заявке не составлялась: её приложил исполнитель, "
+		                "см. файлы заявки");
+	res =
+	    ctx_sql(ctx,
+	            "SELECT name, content_type, content, path FROM request_files WHERE tenant_id = "
+	            "$1 AND id = $2 AND request_id = $3",
+	            ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, atoll(PQgetvalue(res, 0, 8))),
+	            ctx_i64(ctx, ctx->object_id));
+	if (res == NULL)
+		return -1;
+	if (PQntuples(res) == 0)
+		return ctx_fail(ctx, PROTO_ERR_not_found, "Файл справки не найден");
+	return requests_file_send(ctx, res, 0);
+}
+
+static const struct op_arg certificates_document_args[] = {
+    ARG_ROW_ID("id", ARG_REQUIRED),
+    ARG_END,
+};
+
+const struct op certificates_ops[] = {
+    {"requests.document", OP_EMPLOYEE, certificates_document, 0, certificates_document_args,
+     WHO_ON(REQUEST_VIEWERS, OBJ_REQUEST, "id")},
+    {NULL, 0, NULL, 0, NULL},
+};

@@ -1,0 +1,233 @@
+"""Documents of requests through the real stack (issue 12 items 6 and 9):
+each certificate request completed by its performer carries a generated PDF
+— opened here with pdftotext (poppler-utils) as the employee would read it:
+the employee's name, the organization's details, the number and date, the
+signer; for the income certificate each month's income with its code and the
+year's tax, equal to the payslips'. A vacation request gives a printable
+application. Who may download: the employee, their manager, the performer,
+the administrator; another employee and another tenant get 404. The
+organization is orgfix.Org."""
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import unittest
+import urllib.parse
+
+sys.path.insert(0, os.path.dirname(__file__))
+from orgfix import Org  # noqa: E402
+from stack import Stack  # noqa: E402
+
+ORG = "ООО «Справки»"
+
+
+def pdf_text(data):
+    """The text of a PDF as pdftotext -layout gives it, no-break spaces as
+    they are."""
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as f:
+        f.write(data)
+        f.flush()
+        return subprocess.run(["pdftotext", "-layout", f.name, "-"], check=True,
+                              capture_output=True).stdout.decode()
+
+
+def pdf_fonts(data):
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as f:
+        f.write(data)
+        f.flush()
+        return subprocess.run(["pdffonts", f.name], check=True,
+                              capture_output=True).stdout.decode()
+
+
+def one_line(text):
+    """Words of the text with any run of spaces as one space (a wrapped
+    sentence read as one)."""
+    return re.sub(r"[ \n\f]+", " ", text)
+
+
+class Certificates(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.s = Stack("certificates").__enter__()
+        o = cls.o = Org(cls.s, "spravki", ORG)
+        cls.s.psql("UPDATE organizations SET inn = '7701234567', kpp = '770101001', "
+                   "okpo = '12345678', address = 'г. Москва, ул. Примерная, д. 1' "
+                   "WHERE id = %d" % o.org)
+        cls.s.psql("UPDATE employees SET position = 'Генеральный директор' WHERE id = %d" % o.id["H"])
+        cls.s.psql("UPDATE employees SET position = 'Бухгалтер' WHERE id = %d" % o.id["E1"])
+        cls.s.psql("UPDATE employees SET position = 'Специалист по кадрам' WHERE id = %d" % o.id["P"])
+        cls.other = Org(cls.s, "drugie", "ООО «Другие»")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.s.__exit__(None, None, None)
+
+    # ------------------------------------------------------------ helpers
+
+    def complete(self, who, body):
+        """Files the request as who, and the performer takes and completes
+        it; returns the done request."""
+        o = self.o
+        r = o[who].post("/api/requests", body)
+        self.assertEqual(r.status, 201, r)
+        rid = r.json()["id"]
+        t = o.task("P", rid, "execution")
+        self.assertIsNotNone(t, o.tasks("P"))
+        r = o["P"].post("/api/tasks/%d/take" % t, {})
+        self.assertEqual(r.status, 200, r)
+        r = o["P"].post("/api/tasks/%d/complete" % t, {"comment": "готово"})
+        self.assertEqual(r.status, 200, r)
+        req = r.json()["request"]
+        self.assertEqual(req["state"], "done")
+        return req
+
+    def download(self, client, rid, status=200):
+        r = client.get("/api/requests/%d/document" % rid)
+        self.assertEqual(r.status, status, r)
+        if status != 200:
+            return None, None
+        self.assertEqual(r.headers["Content-Type"], "application/pdf")
+        disp = r.headers["Content-Disposition"]
+        self.assertTrue(disp.startswith("attachment;"), disp)
+        name = urllib.parse.unquote(disp.split("filename*=UTF-8''")[1])
+        self.assertTrue(r.body.startswith(b"%PDF-"))
+        if os.environ.get("CABINET_KEEP_PDF"):  # a folder to look at the documents in
+            with open(os.path.join(os.environ["CABINET_KEEP_PDF"], name), "wb") as f:
+                f.write(r.body)
+        return r.body, name
+
+    # -------------------------------------------------------------- tests
+
+    def test_employment_certificate(self):
+        o = self.o
+        req = self.complete("E1", {"type": "certificate_employment", "purpose": "в банк",
+                                   "copies": 2})
+        doc = req["result"]["document"]
+        self.assertEqual(doc["url"], "/api/requests/%d/document" % req["id"])
+        data, name = self.download(o["E1"], req["id"])
+        self.assertEqual(name, "Справка с места работы № %d.pdf" % doc["number"])
+        text = pdf_text(data)
+        line = one_line(text)
+        # the organization's details
+        self.assertIn(ORG, text)
+        self.assertIn("ИНН 7701234567, КПП 770101001, ОКПО 12345678", text)
+        self.assertIn("Адрес: г. Москва, ул. Примерная, д. 1", text)
+        self.assertIn("№ %d от %s" % (doc["number"], doc["date"]), text)
+        self.assertRegex(doc["date"], r"^\d\d\.\d\d\.\d{4}$")
+        # the employee
+        self.assertIn("Иванов Иван Иванович работает в %s с 01.01.2020 по настоящее время"
+                      % ORG, line)
+        self.assertIn("Бухгалтер", text)
+        self.assertIn("Бухгалтерия", text)
+        self.assertIn("SPR-03", text)  # personnel number
+        self.assertIn("Справка выдана для представления (место): в банк.", line)
+        self.assertIn("Количество экземпляров: 2.", text)
+        # signed by the performer who completed it
+        self.assertIn("Специалист по кадрам", text)
+        self.assertIn("Орлова Е. Н.", text)
+        # fonts embedded
+        fonts = pdf_fonts(data)
+        self.assertIn("DejaVuSans", fonts)
+        for row in fonts.splitlines()[2:]:
+            self.assertEqual(row.split()[-5], "yes", fonts)  # emb
+        # the same file is among the request's files
+        files = o["E1"].get("/api/requests/%d" % req["id"]).json()["request"]["files"]
+        self.assertIn(doc["file_id"], [f["id"] for f in files])
+        r = o["E1"].get("/api/requests/%d/files/%d" % (req["id"], doc["file_id"]))
+        self.assertEqual(r.status, 200)
+        self.assertEqual(r.body, data)
+        # the next certificate gets the next number
+        req2 = self.complete("E3", {"type": "certificate_employment"})
+        self.assertEqual(req2["result"]["document"]["number"], doc["number"] + 1)
+        text2 = pdf_text(self.download(o["E3"], req2["id"])[0])
+        self.assertIn("Соколова Елена Павловна", text2)
+        self.assertIn("по месту требования", text2)
+        self.assertNotIn("Иванов", text2)
+
+    def test_who_may_download(self):
+        o = self.o
+        req = self.complete("E1", {"type": "certificate_employment"})
+        rid = req["id"]
+        for who in ("E1", "M", "H", "P", "A"):  # self, manager, head of the organization,
+            self.download(o[who], rid)          # performer, administrator
+        for who in ("E2", "E3", "C", "E4"):  # colleagues, another department's people
+            self.download(o[who], rid, 404)
+        self.download(self.other["A"], rid, 404)  # another tenant's administrator
+        self.download(self.other["E1"], rid, 404)
+        r = self.s.http("GET", "/api/requests/%d/document" % rid, host="spravki.localhost")
+        self.assertEqual(r.status, 401)
+
+    def test_before_done_and_other_types(self):
+        o = self.o
+        r = o["E1"].post("/api/requests", {"type": "certificate_employment"})
+        rid = r.json()["id"]
+        r = o["E1"].get("/api/requests/%d/document" % rid)
+        self.assertEqual(r.status, 409, r)
+        self.assertIn("Справка будет готова", r.json()["error"]["message"])
+        o["E1"].post("/api/requests/%d/cancel" % rid, {})
+        r = o["E1"].post("/api/requests", {"type": "question", "text": "Когда аванс?"})
+        r = o["E1"].get("/api/requests/%d/document" % r.json()["id"])
+        self.assertEqual(r.status, 404, r)
+
+    def test_vacation_balance_certificate(self):
+        o = self.o
+        bal = o["E3"].get("/api/vacation/balance?date=2026-12-31").json()
+        req = self.complete("E3", {"type": "certificate_vacation_balance", "date": "31.12.2026"})
+        data, name = self.download(o["E3"], req["id"])
+        self.assertEqual(name, "Справка об остатке отпуска № %d.pdf"
+                         % req["result"]["document"]["number"])
+        text = pdf_text(data)
+        line = one_line(text)
+        self.assertIn(ORG, text)
+        self.assertIn("Остаток ежегодного оплачиваемого отпуска сотрудника Соколова Елена "
+                      "Павловна на 31.12.2026 составляет", line)
+        self.assertIn(bal["balance_ru"], text)
+        self.assertIn("%d месяц" % bal["service_months"], text)
+        self.assertIn("Орлова Е. Н.", text)
+
+    def test_vacation_application(self):
+        o = self.o
+        r = o["E1"].post("/api/requests", {"type": "vacation", "kind": "annual",
+                                           "date_from": "2026-07-06", "date_to": "2026-07-19",
+                                           "comment": "к морю"})
+        self.assertEqual(r.status, 201, r)
+        rid = r.json()["id"]
+        data, name = self.download(o["E1"], rid)
+        self.assertEqual(name, "Заявление на отпуск № %d.pdf" % rid)
+        line = one_line(pdf_text(data))
+        self.assertIn("ЗАЯВЛЕНИЕ", line)
+        self.assertIn("Кому: Генеральный директор %s, Петров Пётр Петрович" % ORG, line)
+        self.assertIn("От кого: Иванов Иван Иванович, Бухгалтер, Бухгалтерия, таб. № SPR-03", line)
+        self.assertIn("Прошу предоставить мне ежегодный оплачиваемый отпуск с 06.07.2026 по "
+                      "19.07.2026 (14 календарных дней).", line)
+        self.assertIn("Комментарий: к морю", line)
+        self.assertIn("Заявка № %d" % rid, line)
+        self.assertIn("На согласовании", line)
+        self.assertIn("Иванов И. И.", line)
+        self.assertNotIn("Согласовано:", line)
+        # the manager approves: the application says so; the manager may print it
+        t = o.task("M", rid, "approval")
+        self.assertEqual(o["M"].post("/api/tasks/%d/approve" % t, {}).status, 200)
+        line = one_line(pdf_text(self.download(o["M"], rid)[0]))
+        self.assertIn("Согласовано: Смирнова Анна Сергеевна", line)
+        self.download(o["E2"], rid, 404)
+        self.download(self.other["A"], rid, 404)
+        o["E1"].post("/api/requests/%d/cancel" % rid, {})
+
+    def test_absence_application(self):
+        o = self.o
+        r = o["E2"].post("/api/requests", {"type": "absence", "reason": "public_duty",
+                                           "date_from": "2026-09-01", "date_to": "2026-09-01"})
+        self.assertEqual(r.status, 201, r)
+        rid = r.json()["id"]
+        data, name = self.download(o["E2"], rid)
+        self.assertEqual(name, "Заявление на отсутствие № %d.pdf" % rid)
+        line = one_line(pdf_text(data))
+        self.assertIn("с 01.09.2026 по 01.09.2026 (1 календарный день) по причине: исполнение "
+                      "государственных обязанностей.", line)
+        o["E2"].post("/api/requests/%d/cancel" % rid, {})
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -7,6 +7,7 @@
 #include "date.h"
 #include "jsonx.h"
 #include "money.h"
+#include "ndfl.h"
 #include "ops.h"
 #include "org.h"
 #include "pdf.h"
@@ -88,6 +89,24 @@ static const char *cert_initials(struct ctx *ctx, const char *full_name)
 	}
 	out[n] = '\0';
 	return out;
+}
+
+/* "30 500,00" (no-break spaces) in arena memory. */
+static const char *cert_money(struct ctx *ctx, int64_t kopecks)
+{
+	char b[MONEY_RU_BUFSZ];
+
+	money_format_ru_bare(kopecks, b);
+	return arena_strdup(ctx->arena, b);
+}
+
+static int64_t cert_money_col(PGresult *res, int row, int col)
+{
+	int64_t v = 0;
+
+	if (!PQgetisnull(res, row, col))
+		money_parse(PQgetvalue(res, row, col), MONEY_ALLOW_NEGATIVE, &v);
+	return v;
 }
 
 static const char *cert_date(struct ctx *ctx, int date)
@@ -297,6 +316,330 @@ static int cert_vacation_balance(struct ctx *ctx, const struct certificate_reque
 	return 0;
 }
 
+/* ----------------------------------------------- справка о доходах */
+
+/* Income codes of the payroll's lines (the ФНС's codes of incomes, order
+ * ММВ-7-11/387@): pay for work with its premiums and regional lines 2000,
+ * bonuses 2002, vacation pay 2012, compensation for unused vacation 2013,
+ * the employer's sick pay 2300, material aid 2760. */
+static const struct {
+	const char *kind;
+	int code;
+} cert_income_kinds[] = {
+    {"salary", 2000},       {"overtime", 2000},
+    {"holiday_work", 2000}, {"night", 2000},
+    {"district_coefficient", 2000}, {"northern_allowance", 2000},
+    {"bonus", 2002},        {"vacation_pay", 2012},
+    {"vacation_compensation", 2013}, {"sick_pay", 2300},
+    {"material_aid", 2760},
+};
+static const int cert_income_codes[] = {2000, 2002, 2012, 2013, 2300, 2760, 4800};
+#define CERT_NCODES    (int)(sizeof(cert_income_codes) / sizeof(cert_income_codes[0]))
+#define CERT_AID       5          /* index of 2760 */
+#define CERT_OTHER     6          /* 4800: a kind this table does not know */
+#define CERT_AID_FREE  INT64_C(400000) /* material aid exempt a year (art. 217 item 28) */
+
+/* Child deduction codes (order ММВ-7-11/387@): by order 126, 127, 128, a
+ * disabled child 129; doubled for a sole parent 134, 136, 138, 140. */
+static const int cert_child_codes[2][4] = {{126, 127, 128, 129}, {134, 136, 138, 140}};
+
+struct cert_month {
+	int month; /* 1..12 */
+	int64_t income[CERT_NCODES];
+	int64_t aid_free; /* deduction 503 of this month's material aid */
+	int64_t deduction, base_ytd, tax, withheld;
+};
+
+/* A month's child deduction by code into by_code[code index], when the
+ * children touching the month add up to the stored deduction; else 0
+ * (the deduction stays in the total without codes). */
+static int cert_children_split(PGresult *kids, int year, int month, int64_t stored,
+                               int64_t by_code[2][4])
+{
+	int64_t parts[2][4] = {{0}}, sum = 0;
+	int first = date_month_first(year, month), last = date_month_last(year, month);
+	int sole = 0;
+
+	for (int i = 0; i < PQntuples(kids); i++) {
+		int from, to = DATE_NONE;
+		if (date_parse(PQgetvalue(kids, i, 3), &from) < 0 ||
+		    (!PQgetisnull(kids, i, 4) && date_parse(PQgetvalue(kids, i, 4), &to) < 0))
+			continue;
+		if (from > last || (to != DATE_NONE && to < first))
+			continue;
+		if (strcmp(PQgetvalue(kids, i, 2), "t") == 0)
+			sole = 1;
+	}
+	for (int i = 0; i < PQntuples(kids); i++) {
+		struct ndfl_child c = {atoi(PQgetvalue(kids, i, 0)),
+		                       strcmp(PQgetvalue(kids, i, 1), "t") == 0};
+		int64_t o, d;
+		int from, to = DATE_NONE;
+		if (date_parse(PQgetvalue(kids, i, 3), &from) < 0 ||
+		    (!PQgetisnull(kids, i, 4) && date_parse(PQgetvalue(kids, i, 4), &to) < 0))
+			continue;
+		if (from > last || (to != DATE_NONE && to < first))
+			continue;
+		ndfl_child_parts(year, &c, &o, &d);
+		parts[sole][c.order <= 1 ? 0 : c.order == 2 ? 1 : 2] += sole ? 2 * o : o;
+		parts[sole][3] += sole ? 2 * d : d;
+		sum += sole ? 2 * (o + d) : o + d;
+	}
+	if (sum != stored)
+		return 0;
+	for (int s = 0; s < 2; s++)
+		for (int k = 0; k < 4; k++)
+			by_code[s][k] += parts[s][k];
+	return 1;
+}
+
+/* «Справка о доходах и суммах налога физического лица» (КНД 1175018)
+ * from the closed months of the year's stored payroll. */
+static int cert_ndfl(struct ctx *ctx, const struct certificate_request *r, struct cert_doc *d,
+                     struct pdf *p)
+{
+	int64_t year = 0, ob_income = 0, ob_ded = 0, ob_tax = 0, aid_before = 0;
+	int64_t income = 0, computed = 0, withheld = 0, base = 0, children[2][4] = {{0}};
+	int64_t uncoded = 0;
+	struct cert_month *m;
+	const char *ob_as_of = NULL, *stale = NULL, *cells[5 * 96];
+	int nm, n, rates[8], nrates;
+	PGresult *res, *lines, *kids, *ob;
+
+	jsonx_get_int64(r->data, "year", &year);
+	ob = ctx_sql(ctx,
+	             "SELECT as_of, ndfl_income::text, ndfl_deductions::text, ndfl_tax::text FROM "
+	             "opening_balances WHERE tenant_id = $1 AND employee_id = $2 AND ndfl_year = $3",
+	             ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, r->employee), ctx_i64(ctx, year));
+	if (ob == NULL)
+		return -1;
+	if (PQntuples(ob) == 1) {
+		int as_of;
+		ob_as_of = date_parse(PQgetvalue(ob, 0, 0), &as_of) == 0 ? cert_date(ctx, as_of) : "";
+		ob_income = cert_money_col(ob, 0, 1);
+		ob_ded = cert_money_col(ob, 0, 2);
+		ob_tax = cert_money_col(ob, 0, 3);
+	}
+	/* the months: closed ones of the year (the payslips the employee sees),
+	 * after the opening balance's date as the payroll counts them */
+	res = ctx_sql(
+	    ctx,
+	    "SELECT extract(month FROM pe.month)::int, pe.accrued::text, pe.deduction::text, "
+	    "pe.base_ytd::text, pe.ndfl::text, pe.stale, (SELECT sum(x.ndfl) FROM "
+	    "payroll_payments x WHERE x.tenant_id = pe.tenant_id AND x.employee_id = "
+	    "pe.employee_id AND x.month = pe.month)::text FROM payroll_employees pe JOIN "
+	    "payroll_documents pd ON pd.tenant_id = pe.tenant_id AND pd.id = pe.document_id WHERE "
+	    "pe.tenant_id = $1 AND pe.employee_id = $2 AND pd.status = 'closed' AND pe.month >= "
+	    "make_date($3, 1, 1) AND pe.month < make_date($3 + 1, 1, 1) AND ($4::date IS NULL OR "
+	    "pe.month > $4::date) ORDER BY pe.month",
+	    ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, r->employee), ctx_i64(ctx, year),
+	    PQntuples(ob) ? PQgetvalue(ob, 0, 0) : NULL);
+	if (res == NULL)
+		return -1;
+	nm = PQntuples(res);
+	if (nm == 0 && PQntuples(ob) == 0)
+		return ctx_fail(ctx, PROTO_ERR_conflict,
+		                "Справку о доходах за %lld год не составить: в этом году нет закрытых "
+		                "месяцев расчёта зарплаты сотрудника",
+		                (long long)year);
+	lines = ctx_sql(
+	    ctx,
+	    "SELECT extract(month FROM pe.month)::int, l.kind, sum(l.amount)::text FROM "
+	    "payroll_lines l JOIN payroll_employees pe ON pe.tenant_id = l.tenant_id AND "
+	    "pe.document_id = l.document_id AND pe.employee_id = l.employee_id WHERE l.tenant_id = "
+	    "$1 AND l.employee_id = $2 AND pe.month >= make_date($3, 1, 1) AND pe.month < "
+	    "make_date($3 + 1, 1, 1) GROUP BY 1, 2 ORDER BY 1, 2",
+	    ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, r->employee), ctx_i64(ctx, year));
+	kids = ctx_sql(ctx,
+	               "SELECT child_order, disabled, sole_parent, date_from, date_to FROM "
+	               "ndfl_children WHERE tenant_id = $1 AND employee_id = $2 ORDER BY child_order",
+	               ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, r->employee));
+	if (lines == NULL || kids == NULL)
+		return -1;
+	m = arena_alloc(ctx->arena, sizeof(*m) * (size_t)(nm + 1));
+	memset(m, 0, sizeof(*m) * (size_t)(nm + 1));
+	for (int i = 0; i < nm; i++) {
+		m[i].month = atoi(PQgetvalue(res, i, 0));
+		m[i].deduction = cert_money_col(res, i, 2);
+		m[i].base_ytd = cert_money_col(res, i, 3);
+		m[i].tax = cert_money_col(res, i, 4);
+		/* withheld: the month's payments' НДФЛ; a month closed without
+		 * payments was paid outside the service, its tax withheld */
+		m[i].withheld = PQgetisnull(res, i, 6) ? m[i].tax : cert_money_col(res, i, 6);
+		if (strcmp(PQgetvalue(res, i, 5), "t") == 0)
+			stale = arena_printf(ctx->arena, "%s%s%s", stale ? stale : "", stale ? ", " : "",
+			                     ru_month_name(m[i].month));
+		income += cert_money_col(res, i, 1);
+		computed += m[i].tax;
+		withheld += m[i].withheld;
+		base = m[i].base_ytd;
+	}
+	if (stale)
+		return ctx_fail(ctx, PROTO_ERR_conflict,
+		                "Справку о доходах за %lld год не составить: расчёт зарплаты устарел "
+		                "(%s) — пересчитайте эти месяцы",
+		                (long long)year, stale);
+	/* incomes by code; material aid's exempt part in the year's order */
+	for (int i = 0; i < PQntuples(lines); i++) {
+		int month = atoi(PQgetvalue(lines, i, 0)), k = CERT_OTHER;
+		const char *kind = PQgetvalue(lines, i, 1);
+		int64_t amount = cert_money_col(lines, i, 2);
+		struct cert_month *t = NULL;
+		for (size_t j = 0; j < sizeof(cert_income_kinds) / sizeof(cert_income_kinds[0]); j++)
+			if (strcmp(cert_income_kinds[j].kind, kind) == 0)
+				for (k = 0; cert_income_codes[k] != cert_income_kinds[j].code; k++)
+					;
+		for (int j = 0; j < nm; j++)
+			if (m[j].month == month)
+				t = &m[j];
+		if (k == CERT_AID) {
+			int64_t left = CERT_AID_FREE - aid_before;
+			int64_t free = left < 0 ? 0 : left > amount ? amount : left;
+			aid_before += amount;
+			if (t)
+				t->aid_free = free;
+		}
+		if (t)
+			t->income[k] += amount;
+	}
+	for (int i = 0; i < nm; i++) {
+		if (m[i].deduction && !cert_children_split(kids, (int)year, m[i].month, m[i].deduction,
+		                                           children))
+			uncoded += m[i].deduction;
+	}
+	income += ob_income;
+	computed += ob_tax;
+	withheld += ob_tax;
+	if (nm == 0)
+		base = ob_income - ob_ded;
+	nrates = ndfl_rates((int)year, base, rates, 8);
+
+	/* the form */
+	pdf_text(p, PDF_SMALL, PDF_RIGHT, 0, "Форма по КНД 1175018");
+	pdf_text(p, PDF_TITLE, PDF_CENTER, 0, "Справка о доходах и суммах налога физического лица");
+	pdf_text(p, PDF_BOLD, PDF_CENTER, 0,
+	         arena_printf(ctx->arena, "за %lld год от %s № %d", (long long)year,
+	                      cert_date(ctx, d->date), d->number));
+	pdf_gap(p, 3);
+	n = 0;
+	cells[n++] = "Налоговый агент";
+	cells[n++] = d->org.name;
+	cells[n++] = "ИНН / КПП";
+	cells[n++] = arena_printf(ctx->arena, "%s / %s", d->org.inn ? d->org.inn : "—",
+	                          d->org.kpp ? d->org.kpp : "—");
+	cert_facts(p, cells, n / 2);
+	pdf_gap(p, 3);
+	pdf_text(p, PDF_BOLD, PDF_LEFT, 0, "1. Данные о физическом лице — получателе дохода");
+	n = 0;
+	cells[n++] = "ИНН в Российской Федерации";
+	cells[n++] = *d->who.inn ? d->who.inn : "—";
+	cells[n++] = "Фамилия, имя, отчество";
+	cells[n++] = d->who.full_name;
+	cells[n++] = "Статус налогоплательщика";
+	cells[n++] = "1 (налоговый резидент Российской Федерации)";
+	cells[n++] = "Дата рождения";
+	cells[n++] = d->who.birth_date != DATE_NONE ? cert_date(ctx, d->who.birth_date) : "—";
+	cells[n++] = "Гражданство (код страны)";
+	cells[n++] = "643";
+	cells[n++] = "Код вида документа, удостоверяющего личность";
+	cells[n++] = *d->who.passport_number ? "21 (паспорт гражданина Российской Федерации)" : "—";
+	cells[n++] = "Серия и номер документа";
+	cells[n++] = *d->who.passport_number
+	                 ? arena_printf(ctx->arena, "%s %s", d->who.passport_series,
+	                                d->who.passport_number)
+	                 : "—";
+	cert_facts(p, cells, n / 2);
+	pdf_gap(p, 3);
+	pdf_text(p, PDF_BOLD, PDF_LEFT, 0,
+	         "2. Общие суммы дохода и налога по итогам налогового периода");
+	{
+		const char *rate = "";
+		for (int i = 0; i < nrates; i++)
+			rate = arena_printf(ctx->arena, "%s%s%d", rate, i ? ", " : "", rates[i]);
+		n = 0;
+		cells[n++] = "Ставка налога, %";
+		cells[n++] = nrates > 1 ? arena_printf(ctx->arena, "%s (шкала ст. 224 НК РФ)", rate)
+		                        : rate;
+		cells[n++] = "Общая сумма дохода";
+		cells[n++] = cert_money(ctx, income);
+		cells[n++] = "Налоговая база";
+		cells[n++] = cert_money(ctx, base);
+		cells[n++] = "Сумма налога исчисленная";
+		cells[n++] = cert_money(ctx, computed);
+		cells[n++] = "Сумма налога удержанная";
+		cells[n++] = cert_money(ctx, withheld);
+		cells[n++] = "Сумма налога, излишне удержанная налоговым агентом";
+		cells[n++] = cert_money(ctx, withheld > computed ? withheld - computed : 0);
+		cells[n++] = "Сумма налога, не удержанная налоговым агентом";
+		cells[n++] = cert_money(ctx, computed > withheld ? computed - withheld : 0);
+		cert_facts(p, cells, n / 2);
+	}
+	pdf_gap(p, 3);
+	pdf_text(p, PDF_BOLD, PDF_LEFT, 0,
+	         "3. Стандартные, социальные и имущественные налоговые вычеты");
+	{
+		static const struct pdf_col cols[] = {{40, PDF_CENTER}, {60, PDF_RIGHT}};
+		n = 0;
+		cells[n++] = "Код вычета";
+		cells[n++] = "Сумма вычета";
+		for (int s = 0; s < 2; s++)
+			for (int k = 0; k < 4; k++)
+				if (children[s][k]) {
+					cells[n++] = arena_printf(ctx->arena, "%d", cert_child_codes[s][k]);
+					cells[n++] = cert_money(ctx, children[s][k]);
+				}
+		if (uncoded) {
+			cells[n++] = "на детей (без кода)";
+			cells[n++] = cert_money(ctx, uncoded);
+		}
+		if (ob_ded) {
+			cells[n++] = arena_printf(ctx->arena, "до %s (остатки)", ob_as_of);
+			cells[n++] = cert_money(ctx, ob_ded);
+		}
+		if (n == 2)
+			pdf_text(p, PDF_NORMAL, PDF_LEFT, 0, "Не предоставлялись.");
+		else
+			pdf_table(p, cols, 2, cells, n / 2, PDF_NORMAL,
+			          PDF_TABLE_HEADER | PDF_TABLE_RULED);
+	}
+	pdf_gap(p, 5);
+	pdf_keep(p, 30);
+	pdf_text(p, PDF_BOLD, PDF_LEFT, 0,
+	         "Приложение. Сведения о доходах и соответствующих вычетах по месяцам налогового "
+	         "периода");
+	if (ob_income)
+		pdf_text(p, PDF_SMALL, PDF_LEFT, 0,
+		         arena_printf(ctx->arena,
+		                      "Доходы до %s учтены по входящим остаткам без разбивки по "
+		                      "месяцам: доход %s, вычеты %s, налог %s.",
+		                      ob_as_of, cert_money(ctx, ob_income), cert_money(ctx, ob_ded),
+		                      cert_money(ctx, ob_tax)));
+	{
+		static const struct pdf_col cols[] = {
+		    {22, PDF_CENTER}, {30, PDF_CENTER}, {45, PDF_RIGHT}, {30, PDF_CENTER}, {43, PDF_RIGHT}};
+		n = 0;
+		cells[n++] = "Месяц";
+		cells[n++] = "Код дохода";
+		cells[n++] = "Сумма дохода";
+		cells[n++] = "Код вычета";
+		cells[n++] = "Сумма вычета";
+		for (int i = 0; i < nm && n + 5 * CERT_NCODES <= (int)(sizeof(cells) / sizeof(cells[0]));
+		     i++)
+			for (int k = 0; k < CERT_NCODES; k++) {
+				if (m[i].income[k] == 0)
+					continue;
+				cells[n++] = arena_printf(ctx->arena, "%02d", m[i].month);
+				cells[n++] = arena_printf(ctx->arena, "%d", cert_income_codes[k]);
+				cells[n++] = cert_money(ctx, m[i].income[k]);
+				cells[n++] = k == CERT_AID && m[i].aid_free ? "503" : "";
+				cells[n++] = k == CERT_AID && m[i].aid_free ? cert_money(ctx, m[i].aid_free)
+				                                            : "";
+			}
+		pdf_table(p, cols, 5, cells, n / 5, PDF_NORMAL, PDF_TABLE_HEADER | PDF_TABLE_RULED);
+	}
+	return 0;
+}
+
 int certificates_is_certificate(const char *type)
 {
 	return strcmp(type, "certificate_employment") == 0 ||
@@ -380,13 +723,16 @@ int certificates_issue(struct ctx *ctx, const struct certificate_request *r, jso
 		                "Справку не составить: на сервере нет шрифта с кириллицей "
 		                "(пакет fonts-dejavu-core)");
 	cert_header(ctx, p, &d.org);
-	pdf_text(p, PDF_NORMAL, PDF_LEFT, 0,
-	         arena_printf(ctx->arena, "№ %d от %s", d.number, cert_date(ctx, d.date)));
+	if (strcmp(r->type, "certificate_ndfl") != 0) /* the form has them in its title */
+		pdf_text(p, PDF_NORMAL, PDF_LEFT, 0,
+		         arena_printf(ctx->arena, "№ %d от %s", d.number, cert_date(ctx, d.date)));
 	pdf_gap(p, 6);
 	if (strcmp(r->type, "certificate_employment") == 0)
 		rc = cert_employment(ctx, r, &d, p);
 	else if (strcmp(r->type, "certificate_vacation_balance") == 0)
 		rc = cert_vacation_balance(ctx, r, &d, p);
+	else if (strcmp(r->type, "certificate_ndfl") == 0)
+		rc = cert_ndfl(ctx, r, &d, p);
 	else
 		rc = ctx_fail(ctx, PROTO_ERR_internal, NULL);
 	if (rc == 0)
@@ -545,7 +891,7 @@ static int certificates_document(struct ctx *ctx)
 	if (strcmp(type, "vacation") == 0 || strcmp(type, "absence") == 0)
 		return cert_application(ctx, res);
 	if (!certificates_is_certificate(type))
-		return ctx_fail(ctx, PROTO_ERR_not_found,
+		return ctx_fail(ctx, PROTO_ERR_conflict,
 		                "У заявки этого вида нет документа: документы есть у справок и "
 		                "заявлений на отпуск и отсутствие");
 	if (strcmp(state, "done") != 0)
@@ -554,7 +900,7 @@ static int certificates_document(struct ctx *ctx)
 		    "Справка будет готова, когда исполнитель выполнит заявку (сейчас: %s)",
 		    requests_state_title(state));
 	if (PQgetisnull(res, 0, 8))
-		return ctx_fail(ctx, PROTO_ERR_not_found,
+		return ctx_fail(ctx, PROTO_ERR_conflict,
 		                "Справка по этой заявке не составлялась: её приложил исполнитель, "
 		                "см. файлы заявки");
 	res =

@@ -56,7 +56,7 @@
  * API:
  *   GET /api/requests/{id}/document   the PDF as an attachment with a Russian
  *        file name: a done certificate request's certificate (409 before it is
- *        done), a vacation or absence request's application; 404 for the
+ *        done), a vacation or absence request's application; 409 for the
  *        other types. Who: as GET /api/requests/{id} (the employee, the holder
  *        of one of its tasks, the employee's manager, the administrator).
  * The certificate is also in the request's files (GET

@@ -97,6 +97,26 @@ int64_t ndfl_child_deduction(const struct ndfl_child *children, int n, int sole_
 	return ndfl_children_rules(&ndfl_rules_2025, children, n, sole_parent);
 }
 
+void ndfl_child_parts(int year, const struct ndfl_child *c, int64_t *order_part,
+                      int64_t *disabled_part)
+{
+	const struct ndfl_rules *r = ndfl_rules_for(year);
+
+	*order_part = r->child[c->order <= 1 ? 0 : c->order == 2 ? 1 : 2];
+	*disabled_part = c->disabled ? r->disabled : 0;
+}
+
+int ndfl_rates(int year, int64_t base, int *rates, int max)
+{
+	const struct ndfl_rules *r = ndfl_rules_for(year);
+	int n = 0;
+
+	for (int i = 0; i < r->nbrackets && n < max; i++)
+		if (i == 0 || base > r->brackets[i].from)
+			rates[n++] = (int)r->brackets[i].percent;
+	return n;
+}
+
 int ndfl_month(const struct ndfl_input *in, struct ndfl_result *out)
 {
 	const struct ndfl_rules *rules;

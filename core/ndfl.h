@@ -67,6 +67,22 @@ int64_t ndfl_scale_year(int year, int64_t base);
 /* Child deductions for one month by the 2025 rules (before the income limit). */
 int64_t ndfl_child_deduction(const struct ndfl_child *children, int n, int sole_parent);
 
+/*
+ * One child's monthly deduction by the rules of the year, in the two parts
+ * the tax agent's certificate (КНД 1175018) codes apart: the part for the
+ * child's order (*order_part; codes 126, 127, 128 for the first, second,
+ * third and next) and the part for a disabled child (*disabled_part; code
+ * 129; 0 when not disabled). Not doubled: a sole parent's double amounts
+ * are codes 134, 136, 138, 140.
+ */
+void ndfl_child_parts(int year, const struct ndfl_child *c, int64_t *order_part,
+                      int64_t *disabled_part);
+
+/* The percents of the year's scale that an annual base reaches: {13} up to
+ * the first step, {13, 15} above it, ...; into rates (at most max); returns
+ * how many (at least 1). */
+int ndfl_rates(int year, int64_t base, int *rates, int max);
+
 /* This month's tax. Returns 0, or -1 for negative or out-of-range inputs. */
 int ndfl_month(const struct ndfl_input *in, struct ndfl_result *out);
 

@@ -168,7 +168,8 @@ class Certificates(unittest.TestCase):
         o["E1"].post("/api/requests/%d/cancel" % rid, {})
         r = o["E1"].post("/api/requests", {"type": "question", "text": "Когда аванс?"})
         r = o["E1"].get("/api/requests/%d/document" % r.json()["id"])
-        self.assertEqual(r.status, 404, r)
+        self.assertEqual(r.status, 409, r)
+        self.assertIn("нет документа", r.json()["error"]["message"])
 
     def test_vacation_balance_certificate(self):
         o = self.o

@@ -197,6 +197,55 @@ TEST(test_earlier_years)
 	CHECK_INT(ded[0], RUB(13400));
 }
 
+TEST(test_child_parts_and_rates)
+{
+	struct ndfl_child first = {1, 0}, second = {2, 1}, fourth = {4, 0};
+	int64_t o, d;
+	int rates[8], n;
+
+	ndfl_child_parts(2026, &first, &o, &d);
+	CHECK_INT(o, RUB(1400));
+	CHECK_INT(d, 0);
+	ndfl_child_parts(2025, &second, &o, &d);
+	CHECK_INT(o, RUB(2800));
+	CHECK_INT(d, RUB(12000));
+	ndfl_child_parts(2025, &fourth, &o, &d);
+	CHECK_INT(o, RUB(6000));
+	ndfl_child_parts(2024, &second, &o, &d);
+	CHECK_INT(o, RUB(1400));
+	CHECK_INT(d, RUB(12000));
+	ndfl_child_parts(2024, &fourth, &o, &d);
+	CHECK_INT(o, RUB(3000));
+	/* the parts add up to what the month deducts */
+	{
+		struct ndfl_child kids[] = {{1, 0}, {2, 1}, {3, 0}};
+		int64_t sum = 0;
+		for (int i = 0; i < 3; i++) {
+			ndfl_child_parts(2025, &kids[i], &o, &d);
+			sum += o + d;
+		}
+		CHECK_INT(sum, ndfl_child_deduction(kids, 3, 0));
+	}
+	n = ndfl_rates(2026, RUB(720000), rates, 8);
+	CHECK_INT(n, 1);
+	CHECK_INT(rates[0], 13);
+	n = ndfl_rates(2026, RUB(2400000), rates, 8);
+	CHECK_INT(n, 1);
+	n = ndfl_rates(2026, RUB(2400001), rates, 8);
+	CHECK_INT(n, 2);
+	CHECK_INT(rates[1], 15);
+	n = ndfl_rates(2025, RUB(60000000), rates, 8);
+	CHECK_INT(n, 5);
+	CHECK_INT(rates[4], 22);
+	n = ndfl_rates(2024, RUB(6000000), rates, 8);
+	CHECK_INT(n, 2);
+	CHECK_INT(rates[1], 15);
+	n = ndfl_rates(2019, RUB(60000000), rates, 8);
+	CHECK_INT(n, 1);
+	n = ndfl_rates(2026, 0, rates, 8);
+	CHECK_INT(n, 1);
+}
+
 int main(void)
 {
 	RUN(test_scale_points);
@@ -205,5 +254,6 @@ int main(void)
 	RUN(test_child_deductions);
 	RUN(test_month_inputs);
 	RUN(test_earlier_years);
+	RUN(test_child_parts_and_rates);
 	return check_report();
 }

@@ -165,6 +165,14 @@ static void cert_facts(struct pdf *p, const char *const *cells, int rows)
 	pdf_table(p, cols, 2, cells, rows, PDF_NORMAL, PDF_TABLE_RULED);
 }
 
+/* The same with long names and amounts on the right. */
+static void cert_sums(struct pdf *p, const char *const *cells, int rows)
+{
+	static const struct pdf_col cols[] = {{115, PDF_LEFT}, {55, PDF_RIGHT}};
+
+	pdf_table(p, cols, 2, cells, rows, PDF_NORMAL, PDF_TABLE_RULED);
+}
+
 /* ----------------------------------------------------- certificates */
 
 struct cert_doc {
@@ -572,7 +580,7 @@ static int cert_ndfl(struct ctx *ctx, const struct certificate_request *r, struc
 		cells[n++] = cert_money(ctx, withheld > computed ? withheld - computed : 0);
 		cells[n++] = "Сумма налога, не удержанная налоговым агентом";
 		cells[n++] = cert_money(ctx, computed > withheld ? computed - withheld : 0);
-		cert_facts(p, cells, n / 2);
+		cert_sums(p, cells, n / 2);
 	}
 	pdf_gap(p, 3);
 	pdf_text(p, PDF_BOLD, PDF_LEFT, 0,

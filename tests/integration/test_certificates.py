@@ -230,5 +230,118 @@ class Certificates(unittest.TestCase):
         o["E2"].post("/api/requests/%d/cancel" % rid, {})
 
 
+    # ----------------------------------------------- справка о доходах
+
+    CODES = {"salary": 2000, "bonus": 2002, "vacation_pay": 2012, "sick_pay": 2300,
+             "material_aid": 2760}
+
+    def test_income_certificate_equals_the_payslips(self):
+        """A half year of 2025 through the API: salary, an annual vacation
+        in March, a sick leave in May, a bonus in April, material aid in
+        June, a child deduction, an advance and the salary paid for
+        February; each month calculated and closed. The certificate shows
+        each month's income by code and the year's tax as the payslips do."""
+        o, s = self.o, self.s
+        eid = o.id["E3"]
+        s.psql("UPDATE employees SET insurance_years = 10, insurance_months = 0, "
+               "insurance_as_of = '2025-01-01', inn = '500100732259', birth_date = '1990-05-17', "
+               "passport = '{\"series\": \"4510\", \"number\": \"123456\"}' WHERE id = %d" % eid)
+        a = o.admin
+        r = a.put("/api/admin/employees/%d/ndfl-children" % eid,
+                  {"children": [{"order": 1, "from": "2025-01-01"}]})
+        self.assertEqual(r.status, 200, r)
+        for body in ({"code": "ОТ", "date_from": "2025-03-10", "date_to": "2025-03-23"},
+                     {"code": "Б", "date_from": "2025-05-12", "date_to": "2025-05-16"}):
+            body["employee_id"] = eid
+            r = a.post("/api/admin/deviations", body)
+            self.assertEqual(r.status, 201, r)
+        for month, kind, amount in (("2025-04", "bonus", "10000"), ("2025-06", "material_aid", "6000")):
+            r = a.post("/api/admin/accruals", {"employee_id": eid, "month": month, "kind": kind,
+                                               "amount": amount, "title": kind})
+            self.assertEqual(r.status, 201, r)
+        for m in range(1, 7):
+            month = "2025-%02d" % m
+            r = a.post("/api/admin/payroll/%s/calculate" % month, {"employees": [eid]})
+            self.assertEqual(r.status, 200, r)
+            if m == 2:
+                for date, kind in (("2025-02-20", "advance"), ("2025-03-05", "salary")):
+                    r = a.post("/api/admin/payments", {"employee_id": eid, "date": date, "kind": kind})
+                    self.assertEqual(r.status, 201, r)
+            r = a.post("/api/admin/payroll/%s/close" % month)
+            self.assertEqual(r.status, 200, r)
+        slips = {}
+        for m in range(1, 7):
+            r = o["E3"].get("/api/payslips/2025-%02d" % m)
+            self.assertEqual(r.status, 200, r)
+            slips[m] = r.json()
+        kinds = {a["kind"] for sl in slips.values() for a in sl["accruals"]}
+        self.assertTrue({"salary", "vacation_pay", "sick_pay", "bonus", "material_aid"} <= kinds, kinds)
+
+        req = self.complete("E3", {"type": "certificate_ndfl", "year": 2025})
+        doc = req["result"]["document"]
+        data, name = self.download(o["E3"], req["id"])
+        self.assertEqual(name, "Справка о доходах за 2025 год № %d.pdf" % doc["number"])
+        text = pdf_text(data).replace("\u00a0", " ")
+        line = one_line(text)
+        self.assertIn("Форма по КНД 1175018", text)
+        self.assertIn("Справка о доходах и суммах налога физического лица", text)
+        self.assertIn("за 2025 год от %s № %d" % (doc["date"], doc["number"]), text)
+        self.assertIn(ORG, text)
+        self.assertIn("7701234567 / 770101001", text)
+        self.assertIn("Соколова Елена Павловна", text)
+        self.assertIn("500100732259", text)
+        self.assertIn("17.05.1990", text)
+        self.assertIn("4510 123456", text)
+
+        def ru(x):  # "60000.00" -> "60 000,00"
+            whole, frac = ("%.2f" % x).split(".")
+            return "{:,}".format(int(whole)).replace(",", " ") + "," + frac
+
+        def kop(text):
+            return int(round(float(text) * 100))
+
+        # each month's income by code, as its payslip's lines add up
+        rows = re.findall(r"^\s*(\d\d)\s+(\d{4})\s+([\d ]+,\d\d)(?:\s+(\d{3})\s+([\d ]+,\d\d))?\s*$",
+                          text, re.M)
+        got = {(int(mm), int(code)): amount for mm, code, amount, _, _ in rows}
+        want = {}
+        for m, sl in slips.items():
+            for acc in sl["accruals"]:
+                key = (m, self.CODES[acc["kind"]])
+                want[key] = want.get(key, 0) + kop(acc["amount"])
+        self.assertEqual(got, {k: ru(v / 100) for k, v in want.items()})
+        self.assertIn((6, 2760), got)
+        self.assertIn(("06", "2760", ru(6000), "503", ru(4000)),
+                      [(a, b, c, d, e) for a, b, c, d, e in rows if d])
+        # the year's totals: income, base and tax as the payslips say
+        income = sum(kop(sl["accrued"]) for sl in slips.values())
+        tax = sum(kop(sl["deducted"]) for sl in slips.values())
+        self.assertIn("Общая сумма дохода %s" % ru(income / 100), line)
+        self.assertIn("Налоговая база %s" % ru(kop(slips[6]["ndfl_base_ytd"]) / 100), line)
+        self.assertIn("Сумма налога исчисленная %s" % ru(tax / 100), line)
+        self.assertIn("Сумма налога удержанная %s" % ru(tax / 100), line)
+        self.assertIn("Сумма налога, не удержанная налоговым агентом 0,00", line)
+        self.assertIn("Ставка налога, % 13", line)
+        # the child deduction: 1 400 a month of the first child, code 126
+        self.assertRegex(line, r"126 %s" % ru(1400 * 6))
+        self.assertIn("Орлова Е. Н.", text)
+
+    def test_income_certificate_of_a_year_without_closed_months(self):
+        o = self.o
+        r = o["E2"].post("/api/requests", {"type": "certificate_ndfl", "year": 2023})
+        self.assertEqual(r.status, 201, r)
+        rid = r.json()["id"]
+        t = o.task("P", rid, "execution")
+        self.assertEqual(o["P"].post("/api/tasks/%d/take" % t, {}).status, 200)
+        r = o["P"].post("/api/tasks/%d/complete" % t, {})
+        self.assertEqual(r.status, 409, r)
+        self.assertIn("нет закрытых месяцев", r.json()["error"]["message"])
+        # nothing changed: the task is still the performer's, no number was used
+        self.assertEqual(o["E2"].get("/api/requests/%d" % rid).json()["request"]["state"], "in_progress")
+        self.assertEqual(o.task("P", rid, "execution"), t)
+        self.download(o["E2"], rid, 409)
+        o["E2"].post("/api/requests/%d/cancel" % rid, {})
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -17,7 +17,7 @@ import urllib.parse
 
 sys.path.insert(0, os.path.dirname(__file__))
 from orgfix import Org  # noqa: E402
-from stack import Stack  # noqa: E402
+from stack import Client, Stack  # noqa: E402
 
 ORG = "ООО «Справки»"
 
@@ -105,6 +105,7 @@ class Certificates(unittest.TestCase):
                                    "copies": 2})
         doc = req["result"]["document"]
         self.assertEqual(doc["url"], "/api/requests/%d/document" % req["id"])
+        self.assertEqual(req["document_url"], doc["url"])
         data, name = self.download(o["E1"], req["id"])
         self.assertEqual(name, "Справка с места работы № %d.pdf" % doc["number"])
         text = pdf_text(data)
@@ -158,6 +159,24 @@ class Certificates(unittest.TestCase):
         r = self.s.http("GET", "/api/requests/%d/document" % rid, host="spravki.localhost")
         self.assertEqual(r.status, 401)
 
+    def test_completed_by_the_accounting_system_signed_by_the_head(self):
+        o = self.o
+        r = o.admin.post("/api/admin/api-keys", {"name": "1С"})
+        self.assertEqual(r.status, 201, r)
+        key = r.json()["key"]
+        r = o["E2"].post("/api/requests", {"type": "certificate_employment"})
+        rid = r.json()["id"]
+        self.assertNotIn("document_url", r.json()["request"])
+        x = Client(self.s, "spravki")
+        r = x.request("POST", "/api/exchange/v1/requests/%d/state" % rid,
+                      body={"state": "done", "comment": "из 1С"},
+                      headers={"Authorization": "Bearer %s" % key, "Idempotency-Key": "cert-%d" % rid})
+        self.assertEqual(r.status, 200, r)
+        text = pdf_text(self.download(o["E2"], rid)[0])
+        self.assertIn("Кузнецова Мария Олеговна", text)
+        self.assertIn("Генеральный директор", text)
+        self.assertIn("Петров П. П.", text)
+
     def test_before_done_and_other_types(self):
         o = self.o
         r = o["E1"].post("/api/requests", {"type": "certificate_employment"})
@@ -194,6 +213,7 @@ class Certificates(unittest.TestCase):
                                            "comment": "к морю"})
         self.assertEqual(r.status, 201, r)
         rid = r.json()["id"]
+        self.assertEqual(r.json()["request"]["document_url"], "/api/requests/%d/document" % rid)
         data, name = self.download(o["E1"], rid)
         self.assertEqual(name, "Заявление на отпуск № %d.pdf" % rid)
         line = one_line(pdf_text(data))

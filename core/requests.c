@@ -941,9 +941,9 @@ static json_object *requests_json(struct ctx *ctx, PGresult *res, int i)
 	 * certificate */
 	if (t && (strcmp(t->name, "vacation") == 0 || strcmp(t->name, "absence") == 0 ||
 	          jsonx_get_obj(jsonx_get_obj(o, "result"), "document")))
-		jsonx_set_str(o, "document_url",
-		              arena_printf(ctx->arena, "/api/requests/%s/document",
-		                           PQgetvalue(res, i, 0)));
+		jsonx_set_str(
+		    o, "document_url",
+		    arena_printf(ctx->arena, "/api/requests/%s/document", PQgetvalue(res, i, 0)));
 	jsonx_set_str(o, "created_at", PQgetvalue(res, i, 10));
 	jsonx_set_str(o, "updated_at", PQgetvalue(res, i, 11));
 	jsonx_set_str(o, "created_at_ru", PQgetvalue(res, i, 12));

@@ -334,18 +334,23 @@ static const struct {
 	const char *kind;
 	int code;
 } cert_income_kinds[] = {
-    {"salary", 2000},       {"overtime", 2000},
-    {"holiday_work", 2000}, {"night", 2000},
-    {"district_coefficient", 2000}, {"northern_allowance", 2000},
-    {"bonus", 2002},        {"vacation_pay", 2012},
-    {"vacation_compensation", 2013}, {"sick_pay", 2300},
+    {"salary", 2000},
+    {"overtime", 2000},
+    {"holiday_work", 2000},
+    {"night", 2000},
+    {"district_coefficient", 2000},
+    {"northern_allowance", 2000},
+    {"bonus", 2002},
+    {"vacation_pay", 2012},
+    {"vacation_compensation", 2013},
+    {"sick_pay", 2300},
     {"material_aid", 2760},
 };
 static const int cert_income_codes[] = {2000, 2002, 2012, 2013, 2300, 2760, 4800};
-#define CERT_NCODES    (int)(sizeof(cert_income_codes) / sizeof(cert_income_codes[0]))
-#define CERT_AID       5          /* index of 2760 */
-#define CERT_OTHER     6          /* 4800: a kind this table does not know */
-#define CERT_AID_FREE  INT64_C(400000) /* material aid exempt a year (art. 217 item 28) */
+#define CERT_NCODES   (int)(sizeof(cert_income_codes) / sizeof(cert_income_codes[0]))
+#define CERT_AID      5               /* index of 2760 */
+#define CERT_OTHER    6               /* 4800: a kind this table does not know */
+#define CERT_AID_FREE INT64_C(400000) /* material aid exempt a year (art. 217 item 28) */
 
 /* Child deduction codes (order ММВ-7-11/387@): by order 126, 127, 128, a
  * disabled child 129; doubled for a sole parent 134, 136, 138, 140. */
@@ -415,15 +420,17 @@ static int cert_ndfl(struct ctx *ctx, const struct certificate_request *r, struc
 	PGresult *res, *lines, *kids, *ob;
 
 	jsonx_get_int64(r->data, "year", &year);
-	ob = ctx_sql(ctx,
-	             "SELECT as_of, ndfl_income::text, ndfl_deductions::text, ndfl_tax::text FROM "
-	             "opening_balances WHERE tenant_id = $1 AND employee_id = $2 AND ndfl_year = $3",
-	             ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, r->employee), ctx_i64(ctx, year));
+	ob =
+	    ctx_sql(ctx,
+	            "SELECT as_of, ndfl_income::text, ndfl_deductions::text, ndfl_tax::text FROM "
+	            "opening_balances WHERE tenant_id = $1 AND employee_id = $2 AND ndfl_year = $3",
+	            ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, r->employee), ctx_i64(ctx, year));
 	if (ob == NULL)
 		return -1;
 	if (PQntuples(ob) == 1) {
 		int as_of;
-		ob_as_of = date_parse(PQgetvalue(ob, 0, 0), &as_of) == 0 ? cert_date(ctx, as_of) : "";
+		ob_as_of =
+		    date_parse(PQgetvalue(ob, 0, 0), &as_of) == 0 ? cert_date(ctx, as_of) : "";
 		ob_income = cert_money_col(ob, 0, 1);
 		ob_ded = cert_money_col(ob, 0, 2);
 		ob_tax = cert_money_col(ob, 0, 3);
@@ -446,10 +453,11 @@ static int cert_ndfl(struct ctx *ctx, const struct certificate_request *r, struc
 		return -1;
 	nm = PQntuples(res);
 	if (nm == 0 && PQntuples(ob) == 0)
-		return ctx_fail(ctx, PROTO_ERR_conflict,
-		                "Справку о доходах за %lld год не составить: в этом году нет закрытых "
-		                "месяцев расчёта зарплаты сотрудника",
-		                (long long)year);
+		return ctx_fail(
+		    ctx, PROTO_ERR_conflict,
+		    "Справку о доходах за %lld год не составить: в этом году нет закрытых "
+		    "месяцев расчёта зарплаты сотрудника",
+		    (long long)year);
 	lines = ctx_sql(
 	    ctx,
 	    "SELECT extract(month FROM pe.month)::int, l.kind, sum(l.amount)::text FROM "
@@ -458,10 +466,11 @@ static int cert_ndfl(struct ctx *ctx, const struct certificate_request *r, struc
 	    "$1 AND l.employee_id = $2 AND pe.month >= make_date($3, 1, 1) AND pe.month < "
 	    "make_date($3 + 1, 1, 1) GROUP BY 1, 2 ORDER BY 1, 2",
 	    ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, r->employee), ctx_i64(ctx, year));
-	kids = ctx_sql(ctx,
-	               "SELECT child_order, disabled, sole_parent, date_from, date_to FROM "
-	               "ndfl_children WHERE tenant_id = $1 AND employee_id = $2 ORDER BY child_order",
-	               ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, r->employee));
+	kids =
+	    ctx_sql(ctx,
+	            "SELECT child_order, disabled, sole_parent, date_from, date_to FROM "
+	            "ndfl_children WHERE tenant_id = $1 AND employee_id = $2 ORDER BY child_order",
+	            ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, r->employee));
 	if (lines == NULL || kids == NULL)
 		return -1;
 	m = arena_alloc(ctx->arena, sizeof(*m) * (size_t)(nm + 1));
@@ -475,25 +484,27 @@ static int cert_ndfl(struct ctx *ctx, const struct certificate_request *r, struc
 		 * payments was paid outside the service, its tax withheld */
 		m[i].withheld = PQgetisnull(res, i, 6) ? m[i].tax : cert_money_col(res, i, 6);
 		if (strcmp(PQgetvalue(res, i, 5), "t") == 0)
-			stale = arena_printf(ctx->arena, "%s%s%s", stale ? stale : "", stale ? ", " : "",
-			                     ru_month_name(m[i].month));
+			stale = arena_printf(ctx->arena, "%s%s%s", stale ? stale : "",
+			                     stale ? ", " : "", ru_month_name(m[i].month));
 		income += cert_money_col(res, i, 1);
 		computed += m[i].tax;
 		withheld += m[i].withheld;
 		base = m[i].base_ytd;
 	}
 	if (stale)
-		return ctx_fail(ctx, PROTO_ERR_conflict,
-		                "Справку о доходах за %lld год не составить: расчёт зарплаты устарел "
-		                "(%s) — пересчитайте эти месяцы",
-		                (long long)year, stale);
+		return ctx_fail(
+		    ctx, PROTO_ERR_conflict,
+		    "Справку о доходах за %lld год не составить: расчёт зарплаты устарел "
+		    "(%s) — пересчитайте эти месяцы",
+		    (long long)year, stale);
 	/* incomes by code; material aid's exempt part in the year's order */
 	for (int i = 0; i < PQntuples(lines); i++) {
 		int month = atoi(PQgetvalue(lines, i, 0)), k = CERT_OTHER;
 		const char *kind = PQgetvalue(lines, i, 1);
 		int64_t amount = cert_money_col(lines, i, 2);
 		struct cert_month *t = NULL;
-		for (size_t j = 0; j < sizeof(cert_income_kinds) / sizeof(cert_income_kinds[0]); j++)
+		for (size_t j = 0; j < sizeof(cert_income_kinds) / sizeof(cert_income_kinds[0]);
+		     j++)
 			if (strcmp(cert_income_kinds[j].kind, kind) == 0)
 				for (k = 0; cert_income_codes[k] != cert_income_kinds[j].code; k++)
 					;
@@ -511,8 +522,8 @@ static int cert_ndfl(struct ctx *ctx, const struct certificate_request *r, struc
 			t->income[k] += amount;
 	}
 	for (int i = 0; i < nm; i++) {
-		if (m[i].deduction && !cert_children_split(kids, (int)year, m[i].month, m[i].deduction,
-		                                           children))
+		if (m[i].deduction &&
+		    !cert_children_split(kids, (int)year, m[i].month, m[i].deduction, children))
 			uncoded += m[i].deduction;
 	}
 	income += ob_income;
@@ -552,10 +563,10 @@ static int cert_ndfl(struct ctx *ctx, const struct certificate_request *r, struc
 	cells[n++] = "Код вида документа, удостоверяющего личность";
 	cells[n++] = *d->who.passport_number ? "21 (паспорт гражданина Российской Федерации)" : "—";
 	cells[n++] = "Серия и номер документа";
-	cells[n++] = *d->who.passport_number
-	                 ? arena_printf(ctx->arena, "%s %s", d->who.passport_series,
-	                                d->who.passport_number)
-	                 : "—";
+	cells[n++] =
+	    *d->who.passport_number
+	        ? arena_printf(ctx->arena, "%s %s", d->who.passport_series, d->who.passport_number)
+	        : "—";
 	cert_facts(p, cells, n / 2);
 	pdf_gap(p, 3);
 	pdf_text(p, PDF_BOLD, PDF_LEFT, 0,
@@ -566,8 +577,8 @@ static int cert_ndfl(struct ctx *ctx, const struct certificate_request *r, struc
 			rate = arena_printf(ctx->arena, "%s%s%d", rate, i ? ", " : "", rates[i]);
 		n = 0;
 		cells[n++] = "Ставка налога, %";
-		cells[n++] = nrates > 1 ? arena_printf(ctx->arena, "%s (шкала ст. 224 НК РФ)", rate)
-		                        : rate;
+		cells[n++] =
+		    nrates > 1 ? arena_printf(ctx->arena, "%s (шкала ст. 224 НК РФ)", rate) : rate;
 		cells[n++] = "Общая сумма дохода";
 		cells[n++] = cert_money(ctx, income);
 		cells[n++] = "Налоговая база";
@@ -593,7 +604,8 @@ static int cert_ndfl(struct ctx *ctx, const struct certificate_request *r, struc
 		for (int s = 0; s < 2; s++)
 			for (int k = 0; k < 4; k++)
 				if (children[s][k]) {
-					cells[n++] = arena_printf(ctx->arena, "%d", cert_child_codes[s][k]);
+					cells[n++] =
+					    arena_printf(ctx->arena, "%d", cert_child_codes[s][k]);
 					cells[n++] = cert_money(ctx, children[s][k]);
 				}
 		if (uncoded) {
@@ -623,16 +635,19 @@ static int cert_ndfl(struct ctx *ctx, const struct certificate_request *r, struc
 		                      ob_as_of, cert_money(ctx, ob_income), cert_money(ctx, ob_ded),
 		                      cert_money(ctx, ob_tax)));
 	{
-		static const struct pdf_col cols[] = {
-		    {22, PDF_CENTER}, {30, PDF_CENTER}, {45, PDF_RIGHT}, {30, PDF_CENTER}, {43, PDF_RIGHT}};
+		static const struct pdf_col cols[] = {{22, PDF_CENTER},
+		                                      {30, PDF_CENTER},
+		                                      {45, PDF_RIGHT},
+		                                      {30, PDF_CENTER},
+		                                      {43, PDF_RIGHT}};
 		n = 0;
 		cells[n++] = "Месяц";
 		cells[n++] = "Код дохода";
 		cells[n++] = "Сумма дохода";
 		cells[n++] = "Код вычета";
 		cells[n++] = "Сумма вычета";
-		for (int i = 0; i < nm && n + 5 * CERT_NCODES <= (int)(sizeof(cells) / sizeof(cells[0]));
-		     i++)
+		for (int i = 0;
+		     i < nm && n + 5 * CERT_NCODES <= (int)(sizeof(cells) / sizeof(cells[0])); i++)
 			for (int k = 0; k < CERT_NCODES; k++) {
 				if (m[i].income[k] == 0)
 					continue;
@@ -640,8 +655,9 @@ static int cert_ndfl(struct ctx *ctx, const struct certificate_request *r, struc
 				cells[n++] = arena_printf(ctx->arena, "%d", cert_income_codes[k]);
 				cells[n++] = cert_money(ctx, m[i].income[k]);
 				cells[n++] = k == CERT_AID && m[i].aid_free ? "503" : "";
-				cells[n++] = k == CERT_AID && m[i].aid_free ? cert_money(ctx, m[i].aid_free)
-				                                            : "";
+				cells[n++] = k == CERT_AID && m[i].aid_free
+				                 ? cert_money(ctx, m[i].aid_free)
+				                 : "";
 			}
 		pdf_table(p, cols, 5, cells, n / 5, PDF_NORMAL, PDF_TABLE_HEADER | PDF_TABLE_RULED);
 	}

@@ -11,8 +11,9 @@
 
 # The build: compiler and C library headers, CMake, and the libraries found
 # with pkg-config (CMakeLists.txt). python3 too: configuring tests/ needs it.
-# libcsv, cairo, expat, libidn2 and libunistring are for the work of the next
-# issues (CSV import, PDF documents, XML, internationalized e-mail domains).
+# libcsv, expat, libidn2 and libunistring are for CSV import, XML and
+# internationalized e-mail domains; cairo (with its fontconfig and FreeType
+# headers) for the PDF documents (core/pdf.c).
 DEPS_BUILD=(gcc libc6-dev make cmake pkg-config python3
 	libpq-dev libjson-c-dev libfcgi-dev libssl-dev libcurl4-openssl-dev
 	libargon2-dev libsystemd-dev libxlsxwriter-dev zlib1g-dev

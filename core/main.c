@@ -11,6 +11,7 @@
 #include "log.h"
 #include "migrate.h"
 #include "outbox.h"
+#include "pdf.h"
 #include "server.h"
 
 #include <json-c/json.h>
@@ -97,5 +98,6 @@ int main(int argc, char **argv)
 	status = server_run();
 	cfg_current_replace(NULL); /* frees it: sanitizer builds see no leak */
 	outbox_cleanup();
+	pdf_cleanup();
 	return status;
 }

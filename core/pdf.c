@@ -35,7 +35,7 @@ struct pdf {
 /* ------------------------------------------------------------- fonts */
 
 static cairo_font_face_t *pdf_faces[2]; /* regular, bold */
-static int pdf_fonts_ok;
+static int pdf_fonts_ok, pdf_fonts_loaded;
 static pthread_once_t pdf_fonts_once = PTHREAD_ONCE_INIT;
 
 /* The font of a family and weight by fontconfig's match, if it has the
@@ -74,6 +74,7 @@ static cairo_font_face_t *pdf_find_face(const char *family, int weight)
 
 static void pdf_load_fonts(void)
 {
+	pdf_fonts_loaded = 1;
 	if (!FcInit()) {
 		log_error("pdf_fonts", "reason=%s", "fontconfig_init_failed");
 		return;
@@ -89,6 +90,20 @@ int pdf_available(void)
 {
 	pthread_once(&pdf_fonts_once, pdf_load_fonts);
 	return pdf_fonts_ok;
+}
+
+void pdf_cleanup(void)
+{
+	if (!pdf_fonts_loaded)
+		return;
+	for (int i = 0; i < 2; i++) {
+		if (pdf_faces[i])
+			cairo_font_face_destroy(pdf_faces[i]);
+		pdf_faces[i] = NULL;
+	}
+	pdf_fonts_ok = 0;
+	cairo_debug_reset_static_data();
+	FcFini();
 }
 
 static double pdf_size(enum pdf_style style)

@@ -98,4 +98,10 @@ int pdf_finish(struct pdf *p);
 /* Whether documents can be made here (a Cyrillic font was found): 1 or 0. */
 int pdf_available(void);
 
+/* At exit, after the last document (no thread may be making one): frees
+ * the fonts, cairo's caches and fontconfig's configuration, so leak
+ * checkers of sanitizer builds see nothing. pdf_new() is not to be called
+ * after it. */
+void pdf_cleanup(void);
+
 #endif

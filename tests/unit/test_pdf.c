@@ -151,5 +151,6 @@ int main(void)
 {
 	RUN(a_document_with_cyrillic_text_and_a_long_table);
 	RUN(invalid_utf8_does_not_break_the_document);
+	pdf_cleanup();
 	return check_report();
 }

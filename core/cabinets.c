@@ -1000,6 +1000,7 @@ int cabinets_invite(struct ctx *ctx, const int64_t *ids, size_t n, const char *c
 	for (int from = 0; from < PQntuples(res); from += CABINETS_CHUNK) {
 		json_object *inv = json_object_new_array(), *msgs = json_object_new_array(),
 		            *states = json_object_new_array();
+		size_t first = results ? results->n : 0; /* this chunk's results */
 		int rc;
 		for (int i = from; i < PQntuples(res) && i < from + CABINETS_CHUNK; i++) {
 			int64_t id = atoll(PQgetvalue(res, i, 0));
@@ -1087,6 +1088,24 @@ int cabinets_invite(struct ctx *ctx, const int64_t *ids, size_t n, const char *c
 			json_object_array_add(states, st);
 		}
 		rc = cabinets_invite_write(ctx, inv, msgs, states);
+		/* the SMS over the day's limit failed in the outbox at once (its
+		 * hook made the cabinet sms_failed): the answer says so too */
+		for (size_t m = 0; rc == 0 && m < json_object_array_length(msgs); m++) {
+			json_object *o = json_object_array_get_idx(msgs, m);
+			const char *status = jsonx_get_str(o, "status");
+			int64_t id = json_object_get_int64(
+			    jsonx_get(json_object_array_get_idx(inv, m), "employee_id"));
+			if (status == NULL || strcmp(status, "failed") != 0)
+				continue;
+			ninvited--;
+			nfailed++;
+			for (size_t r = first; results && r < results->n; r++)
+				if (results->ids[r] == id) {
+					results->states[r] = "sms_failed";
+					results->errors[r] = arena_strdup(
+					    ctx->arena, jsonx_get_str(o, "last_error"));
+				}
+		}
 		json_object_put(inv);
 		json_object_put(msgs);
 		json_object_put(states);

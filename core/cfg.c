@@ -111,7 +111,7 @@ const struct cfg_key cfg_keys[] = {
         "How long the SMTP server or SMS gateway may stay silent in a delivery (whole "
         "seconds)."),
     KEY(sms_daily_limit_per_tenant, CFG_INT, "1000", 0, 10000000, 1,
-        "SMS of one organization a day (Moscow time), every kind counted; the ones over it "
+        "SMS of one organization a day (in its time zone), every kind counted; the ones over it "
         "fail unsent. 0: no limit."),
     KEY(outbox_max_attempts, CFG_INT, "8", 1, 100, 1,
         "Attempts before a message is marked failed; waits grow from 10 s to 1 h."),

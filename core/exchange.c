@@ -38,6 +38,7 @@
 #include "log.h"
 #include "money.h"
 #include "ops.h"
+#include "org.h"
 #include "payrun.h"
 #include "payterms.h"
 #include "schedules.h"
@@ -1366,6 +1367,15 @@ static const char *x_route_title(const char *route)
 	return route;
 }
 
+/* the log's page, $4 the organization's time zone (org.h) */
+#define EXCHANGE_LOG_SQL                                                                           \
+	"SELECT to_char(l.at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), l.key_name, "  \
+	"l.route, l.created, l.updated, l.unchanged, l.errors, l.status, " ORG_TIME_SQL(           \
+	    "l.at",                                                                                \
+	    "$4") ", u.full_name, l.duration_ms, count(*) OVER () FROM exchange_log l "            \
+	          "LEFT JOIN users u ON u.tenant_id = l.tenant_id AND u.id = l.user_id "           \
+	          "WHERE l.tenant_id = $1 ORDER BY l.at DESC, l.id DESC LIMIT $2 OFFSET $3"
+
 /* GET /api/exchange/v1/log, GET /api/admin/exchange-log */
 static int exchange_log_list(struct ctx *ctx)
 {
@@ -1376,14 +1386,8 @@ static int exchange_log_list(struct ctx *ctx)
 	if (ctx_arg_int(ctx, "limit", 1, 1000, 50, &limit) < 0 ||
 	    ctx_arg_int(ctx, "offset", 0, INT32_MAX, 0, &offset) < 0)
 		return -1;
-	res = ctx_sql(ctx,
-	              "SELECT to_char(l.at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
-	              "l.key_name, l.route, l.created, l.updated, l.unchanged, l.errors, l.status, "
-	              "to_char(l.at AT TIME ZONE 'Europe/Moscow', 'DD.MM.YYYY HH24:MI'), "
-	              "u.full_name, l.duration_ms, count(*) OVER () FROM exchange_log l LEFT JOIN "
-	              "users u ON u.tenant_id = l.tenant_id AND u.id = l.user_id WHERE l.tenant_id "
-	              "= $1 ORDER BY l.at DESC, l.id DESC LIMIT $2 OFFSET $3",
-	              ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, limit), ctx_i64(ctx, offset));
+	res = ctx_sql(ctx, EXCHANGE_LOG_SQL, ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, limit),
+	              ctx_i64(ctx, offset), org_time_zone(ctx));
 	if (res == NULL)
 		return -1;
 	items = json_object_new_array();
@@ -1411,17 +1415,17 @@ static int exchange_log_list(struct ctx *ctx)
 
 /* ---- API keys ---- */
 
+/* the tenant's live keys, $2 the organization's time zone (org.h) */
+#define EXCHANGE_KEYS_SQL                                                                          \
+	"SELECT k.id, k.name, k.prefix, " ORG_TIME_SQL("k.created_at", "$2") ", " ORG_TIME_SQL(    \
+	    "k.last_used_at", "$2") ", u.full_name FROM api_keys k LEFT JOIN users u ON "          \
+	                            "u.tenant_id = k.tenant_id AND u.id = k.created_by WHERE "     \
+	                            "k.tenant_id = $1 AND k.revoked_at IS NULL ORDER BY k.id"
+
 static int exchange_keys_list(struct ctx *ctx)
 {
 	PGresult *res =
-	    ctx_sql(ctx,
-	            "SELECT k.id, k.name, k.prefix, to_char(k.created_at AT TIME ZONE "
-	            "'Europe/Moscow', 'DD.MM.YYYY HH24:MI'), to_char(k.last_used_at AT "
-	            "TIME ZONE 'Europe/Moscow', 'DD.MM.YYYY HH24:MI'), u.full_name FROM "
-	            "api_keys k LEFT JOIN users u ON u.tenant_id = k.tenant_id AND u.id = "
-	            "k.created_by WHERE k.tenant_id = $1 AND k.revoked_at IS NULL ORDER "
-	            "BY k.id",
-	            ctx_i64(ctx, ctx->tenant_id));
+	    ctx_sql(ctx, EXCHANGE_KEYS_SQL, ctx_i64(ctx, ctx->tenant_id), org_time_zone(ctx));
 	json_object *items;
 
 	if (res == NULL)

@@ -102,7 +102,7 @@ static int outbox_sms_allowed(struct ctx *ctx)
 	PGresult *res = ctx_sql(
 	    ctx,
 	    "INSERT INTO sms_daily (tenant_id, day, count) "
-	    "VALUES ($1, (now() AT TIME ZONE 'Europe/Moscow')::date, 1) "
+	    "VALUES ($1, app_today(), 1) "
 	    "ON CONFLICT (tenant_id, day) DO UPDATE SET count = sms_daily.count + 1 "
 	    "WHERE $2 = 0 OR sms_daily.count < $2 RETURNING count",
 	    ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, ctx->cfg->sms_daily_limit_per_tenant));
@@ -169,12 +169,12 @@ static int64_t outbox_sms_take(struct ctx *ctx, int64_t want)
 	int64_t have, limit = ctx->cfg->sms_daily_limit_per_tenant, take;
 
 	if (ctx_sql(ctx,
-	            "INSERT INTO sms_daily (tenant_id, day, count) VALUES ($1, (now() AT TIME ZONE "
-	            "'Europe/Moscow')::date, 0) ON CONFLICT (tenant_id, day) DO NOTHING",
+	            "INSERT INTO sms_daily (tenant_id, day, count) VALUES ($1, app_today(), 0) ON "
+	            "CONFLICT (tenant_id, day) DO NOTHING",
 	            ctx_i64(ctx, ctx->tenant_id)) == NULL ||
 	    (res = ctx_sql(ctx,
-	                   "SELECT count FROM sms_daily WHERE tenant_id = $1 AND day = (now() AT "
-	                   "TIME ZONE 'Europe/Moscow')::date FOR UPDATE",
+	                   "SELECT count FROM sms_daily WHERE tenant_id = $1 AND day = app_today() "
+	                   "FOR UPDATE",
 	                   ctx_i64(ctx, ctx->tenant_id))) == NULL)
 		return -1;
 	have = atoll(PQgetvalue(res, 0, 0));
@@ -182,7 +182,7 @@ static int64_t outbox_sms_take(struct ctx *ctx, int64_t want)
 	if (take &&
 	    ctx_sql(ctx,
 	            "UPDATE sms_daily SET count = count + $2 WHERE tenant_id = $1 AND day = "
-	            "(now() AT TIME ZONE 'Europe/Moscow')::date",
+	            "app_today()",
 	            ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, take)) == NULL)
 		return -1;
 	return take;

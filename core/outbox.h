@@ -24,7 +24,8 @@
  * administrator's pages never show a message's text.
  *
  * Cost: an SMS over sms_daily_limit_per_tenant (SMS of the tenant that
- * Moscow day, every kind counted) is stored failed, unsent, with the reason
+ * organization's day, in its time zone: app_today(), org.h; every kind
+ * counted) is stored failed, unsent, with the reason
  * in Russian for the administrator's outbox list.
  */
 #ifndef CABINET_OUTBOX_H

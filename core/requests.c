@@ -1422,7 +1422,7 @@ static int requests_task_forward(struct ctx *ctx)
 		return -1;
 	res = ctx_sql(ctx,
 	              "SELECT 1 FROM employees WHERE tenant_id = $1 AND id = $2 AND (dismissed IS "
-	              "NULL OR dismissed >= current_date)",
+	              "NULL OR dismissed >= app_today())",
 	              requests_tenant(ctx), ctx_i64(ctx, to));
 	if (res == NULL)
 		return -1;

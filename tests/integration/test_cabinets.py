@@ -371,6 +371,28 @@ class Cabinets(unittest.TestCase):
         self.assertEqual(len(failed), 1, states)
         self.assertIn("дневной лимит SMS", failed[0])
 
+    def test_sms_daily_limit_is_the_organization_day(self):
+        """The SMS cap counts the organization's day (its time zone), not
+        Moscow's: at 14:30 UTC on 30 November Vladivostok is in 1 December,
+        a new day with its own limit, while Moscow is still in 30 November."""
+        s = self.s
+        tid, admin = self.tenant("limitvl")
+        self.assertEqual(admin.put("/api/admin/settings", {"timezone": "Asia/Vladivostok"}).status, 200)
+        ids = [add_employee(s, tid, "Восточный %d" % i, phone="+7914555000%d" % i) for i in range(5)]
+        admin.post("/api/admin/cabinets/create", {"employees": ids})
+        try:
+            # 23:30 of 30 November in Vladivostok: the day's three SMS
+            self.assertEqual(s.http("POST", "/api/debug/clock", {"now": "2026-11-30T13:30:00Z"}).status, 200)
+            got = self.results(admin.post("/api/admin/cabinets/invite", {"employees": ids[:4], "channel": "sms"}))
+            self.assertEqual(sorted(st for st, _ in got.values()),
+                             ["invited", "invited", "invited", "sms_failed"], got)
+            # 00:30 of 1 December there (17:30 of 30 November in Moscow): a new day
+            self.assertEqual(s.http("POST", "/api/debug/clock", {"now": "2026-11-30T14:30:00Z"}).status, 200)
+            got = self.results(admin.post("/api/admin/cabinets/invite", {"employees": ids[4:], "channel": "sms"}))
+            self.assertEqual(got[ids[4]], ("invited", None), got)
+        finally:
+            s.http("POST", "/api/debug/clock", {"now": None})
+
     def test_first_sign_in_through_the_invitation(self):
         import re
         s = self.s

@@ -93,6 +93,32 @@ class Exchange(unittest.TestCase):
         self.assertEqual(self.other.delete("/api/admin/api-keys/%d" % self.key_id).status, 404)
         self.assertEqual(self.admin.post("/api/admin/api-keys", {"name": ""}).status, 422)
 
+    def test_times_in_the_organization_zone(self):
+        """The exchange log's and the keys' times are shown in the
+        organization's time zone (issue 10, item 9), not Moscow's."""
+        import datetime
+        _, _, far = tenant_with_admin(self.s, "vostok", "ООО «Восток»")
+        self.assertEqual(far.put("/api/admin/settings", {"timezone": "Asia/Vladivostok"}).status, 200)
+        before = datetime.datetime.now(datetime.timezone.utc)
+        r = far.post("/api/admin/api-keys", {"name": "ЗУП Восток"})
+        self.assertEqual(r.status, 201, r)
+        key = r.json()["key"]
+        r = self.put("positions", [{"external_id": "v-pos", "name": "Инженер"}], key=key, host="vostok.localhost")
+        self.assertEqual(r.status, 200, r)
+        after = datetime.datetime.now(datetime.timezone.utc)
+        vlad = datetime.timezone(datetime.timedelta(hours=10))  # UTC+10, no daylight saving
+        shown = {t.astimezone(vlad).strftime("%d.%m.%Y %H:%M") for t in (before, after)}
+        log = far.get("/api/admin/exchange-log").json()["items"][0]
+        at = datetime.datetime.strptime(log["at"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=datetime.timezone.utc)
+        self.assertEqual(log["at_ru"], at.astimezone(vlad).strftime("%d.%m.%Y %H:%M"), log)
+        k = [k for k in far.get("/api/admin/api-keys").json()["items"] if k["name"] == "ЗУП Восток"][0]
+        self.assertIn(k["created_ru"], shown, k)
+        self.assertIn(k["last_used_ru"], shown, k)
+        # the log's page shows the same
+        page = far.get("/admin/exchange-log")
+        self.assertEqual(page.status, 200)
+        self.assertIn(log["at_ru"], page.text)
+
     # ------------------------------------------------------------ batches
 
     def test_employees_idempotent_all_or_nothing(self):

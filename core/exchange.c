@@ -383,6 +383,8 @@ static int x_match_responsible(struct xbatch *b)
 			it->id = atoll(PQgetvalue(res, r, 0));
 			it->matched = it->id;
 			it->old = x_row_fields(b, res, r);
+			if (it->val[EF_EXTID] == NULL) /* made on a page: keeps its local-<id> */
+				it->val[EF_EXTID] = it->old[EF_EXTID];
 			b->awaiting_taken[r] = 1;
 			break;
 		}

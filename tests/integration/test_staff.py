@@ -137,6 +137,49 @@ class Staff(unittest.TestCase):
                          "Главбух Бухгалтерии")
         self.assertEqual(self.other.get("/api/admin/employees/%d/manager" % e1).status, 404)
 
+    def test_manager_unpublished_heads(self):
+        """"Published" decides (issue 10, item 5): a head who is not
+        published (no email and no phone, or left out of the publication in
+        force; a cabinet is not needed) does not approve, the next in the
+        fallback does; with nobody published, the rule is none."""
+        s = self.s
+        t, _, admin = tenant_with_admin(s, "neopub", "ООО «Неопубликованные»")
+        org = add_row(s, "organizations", tenant_id=t, name="ООО «Неопубликованные»", external_id="np-org")
+        h = add_employee(s, t, "Глава Без Кабинета", organization_id=org, phone="+79160000201")
+        _fixture_sql(s, "UPDATE organizations SET head_id = %d WHERE id = %d" % (h, org))
+        d1 = add_row(s, "departments", tenant_id=t, name="Касса", organization_id=org, external_id="np-d1")
+        d2 = add_row(s, "departments", tenant_id=t, name="Цех", organization_id=org, external_id="np-d2")
+        mute = add_employee(s, t, "Начальник Без Контактов", organization_id=org, department_id=d1)
+        e1 = add_employee(s, t, "Кассир Первый", organization_id=org, department_id=d1)
+        m2 = add_employee(s, t, "Начальник Цеха", organization_id=org, department_id=d2,
+                          email="ceh@neopub.ru")
+        e2 = add_employee(s, t, "Рабочий Цеха", organization_id=org, department_id=d2)
+        _fixture_sql(s, "UPDATE departments SET head_id = %d WHERE id = %d" % (mute, d1))
+        _fixture_sql(s, "UPDATE departments SET head_id = %d WHERE id = %d" % (m2, d2))
+
+        def manager(e):
+            r = admin.get("/api/admin/employees/%d/manager" % e)
+            self.assertEqual(r.status, 200, r)
+            return r.json()["rule"], r.json()["manager_id"]
+
+        # nobody has a cabinet: published is enough
+        self.assertEqual(_fixture_sql(s, "SELECT count(*) FROM cabinets WHERE tenant_id = %d" % t), "0")
+        self.assertEqual(manager(e2), ("department_head", m2))
+        # the department's head has no email and no phone: not published
+        self.assertEqual(manager(e1), ("organization_head", h))
+        # the publication in force is only the workshop: the organization's
+        # head (in no department) is out of it, so the cashier has nobody
+        self.assertEqual(admin.put("/api/admin/publication", {"departments": ["np-d2"]}).status, 200)
+        self.assertEqual(manager(e1), ("organization_head", h))  # a draft changes nothing yet
+        self.assertEqual(admin.post("/api/admin/publication/apply", {}).status, 200)
+        self.assertEqual(manager(e1), ("none", None))
+        self.assertEqual(manager(e2), ("department_head", m2))
+        # and the workshop's head, whose own manager would be the organization's head
+        self.assertEqual(manager(m2), ("none", None))
+        self.assertEqual(admin.put("/api/admin/publication", {"all": True}).status, 200)
+        self.assertEqual(admin.post("/api/admin/publication/apply", {}).status, 200)
+        self.assertEqual(manager(m2), ("organization_head", h))
+
     def test_admin_only(self):
         e = add_employee(self.s, self.tid, "Просто Сотрудник")
         uid = add_user(self.s, self.tid, "Просто Сотрудник", employee_id=e)
@@ -160,6 +203,32 @@ class Staff(unittest.TestCase):
         self.assertEqual(js["items"][0]["cabinet_state"], "created_email")
         me = c.get("/api/me").json()
         self.assertEqual(me["user"]["employee_id"], js["items"][0]["id"])
+
+
+    def test_responsible_matched_by_the_form(self):
+        """The employee added on the form with the responsible person's
+        phone (written another way) is their employee: one cabinet, their
+        row filled in (issue 10, item 1)."""
+        p = self.s.ctl("tenant", "create", "formsvoi", "ООО Форма", "Кузнецова Анна Сергеевна",
+                       "+79160000558", "anna@formsvoi.ru")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        tid = int(_fixture_sql(self.s, "SELECT id FROM tenants WHERE subdomain = 'formsvoi'"))
+        uid = int(_fixture_sql(self.s, "SELECT id FROM users WHERE tenant_id = %d" % tid))
+        token, csrf = add_session(self.s, tid, uid)
+        c = Client(self.s, "formsvoi", token, csrf)
+        me = c.get("/api/me").json()["user"]["employee_id"]
+        r = c.post("/api/admin/employees", {"full_name": "Кузнецова Анна Сергеевна", "personnel_number": "0001",
+                                            "phone": "8 (916) 000-05-58", "hired": "2023-05-02"})
+        self.assertEqual(r.status, 201, r)
+        self.assertEqual(r.json()["id"], me)
+        js = self.search(c)
+        self.assertEqual(js["total"], 1, js)
+        card = c.get("/api/admin/employees/%d" % me).json()
+        self.assertEqual((card["personnel_number"], card["hired"]), ("0001", "2023-05-02"))
+        # someone else with another phone is a new employee
+        r = c.post("/api/admin/employees", {"full_name": "Орлов Пётр Ильич", "phone": "+79160000559"})
+        self.assertEqual(r.status, 201, r)
+        self.assertNotEqual(r.json()["id"], me)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from stack import Stack, _fixture_sql, tenant_with_admin  # noqa: E402
+from stack import Client, Stack, _fixture_sql, add_session, tenant_with_admin  # noqa: E402
 
 HEADER = "Табельный номер;ФИО;Подразделение;Должность;Телефон;Email;Дата приёма;СНИЛС\r\n"
 GOOD = [
@@ -174,6 +174,33 @@ class Import(unittest.TestCase):
         self.assertIn("Строка 2", r.json()["error"]["fields"]["file"])
         r = self.upload(b"", "?preview=1", ctype="text/csv")
         self.assertEqual(r.status, 422, r)
+
+    def test_4_responsible_matched(self):
+        """The responsible person who connected the service keeps their one
+        employee and cabinet when the CSV brings them (issue 10, item 1):
+        the row with the same email (another case) or phone becomes theirs."""
+        p = self.s.ctl("tenant", "create", "csvsvoi", "ООО Свои CSV", "Кузнецова Анна Сергеевна",
+                       "+79160000556", "anna@csvsvoi.ru")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        tid = int(_fixture_sql(self.s, "SELECT id FROM tenants WHERE subdomain = 'csvsvoi'"))
+        uid = int(_fixture_sql(self.s, "SELECT id FROM users WHERE tenant_id = %d" % tid))
+        token, csrf = add_session(self.s, tid, uid)
+        a = Client(self.s, "csvsvoi", token, csrf)
+        me = a.get("/api/me").json()["user"]["employee_id"]
+        self.assertTrue(me)
+        data = ("Таб. №;ФИО;Телефон;Email\r\n"
+                "0100;Кузнецова Анна Сергеевна;;Anna@CsvSvoi.ru\r\n"
+                "0101;Орлов Пётр Ильич;8 912 000-01-01;\r\n").encode("cp1251")
+        r = a.request("POST", "/api/admin/import/employees", raw=data,
+                      headers={"Content-Type": "text/csv; charset=windows-1251"})
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.json()["created"], 2, r.json())
+        js = a.get("/api/admin/employees").json()
+        self.assertEqual(js["total"], 2, js)  # not three: the responsible person is the row 0100
+        mine = [i for i in js["items"] if i["id"] == me]
+        self.assertEqual(len(mine), 1, js)
+        self.assertEqual(mine[0]["personnel_number"], "0100")
+        self.assertEqual(a.get("/api/me").json()["user"]["employee_id"], me)
 
     def test_3_other_tenant(self):
         p = self.upload("Таб. №;ФИО\n0500;Зайцев Игорь Юрьевич\n".encode("cp1251"), "?preview=1").json()

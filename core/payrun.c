@@ -117,6 +117,7 @@ struct payrun_pay {
 
 struct payrun_emp {
 	int64_t id;
+	const char *name; /* full name, for the messages that name the employee */
 	int hired, dismissed;
 	int p0,
 	    np; /* pay terms: the one in force on the 1st (or the month's first), then later ones */
@@ -191,8 +192,11 @@ static int payrun_date(const PGresult *res, int row, int col)
 	return d;
 }
 
-/* An employee's problem: one field error, counted. Returns -1. */
-static int payrun_emp_error(struct payrun *r, int64_t id, const char *field, const char *msg)
+/* An employee's problem: one field error naming the employee (a page lists
+ * the messages without their fields: an id alone tells a person nothing),
+ * counted. Returns -1. */
+static int payrun_emp_error(struct payrun *r, int64_t id, const char *name, const char *field,
+                            const char *msg)
 {
 	r->nerrors++;
 	if (r->nerrors <= PAYRUN_MAX_ERRORS)
@@ -200,7 +204,7 @@ static int payrun_emp_error(struct payrun *r, int64_t id, const char *field, con
 		    r->ctx,
 		    field ? arena_printf(r->ctx->arena, "employees.%lld.%s", (long long)id, field)
 		          : arena_printf(r->ctx->arena, "employees.%lld", (long long)id),
-		    "%s", msg);
+		    "%s: %s", name, msg);
 	return -1;
 }
 
@@ -216,12 +220,11 @@ static int payrun_problem(struct payrun *r, struct payrun_emp *e, const char *fi
 	json_object *o;
 
 	if (r->list)
-		return payrun_emp_error(r, e->id, field, msg);
+		return payrun_emp_error(r, e->id, e->name, field, msg);
 	e->skip = 1;
 	o = json_object_new_object();
 	jsonx_set_int(o, "employee_id", e->id);
-	if (e->w)
-		jsonx_set_str(o, "full_name", e->w->full_name);
+	jsonx_set_str(o, "full_name", e->name);
 	jsonx_set_str(o, "reason", msg);
 	json_object_array_add(r->skipped, o);
 	return -1;
@@ -289,13 +292,47 @@ static int payrun_load_settings(struct payrun *r)
 	return 0;
 }
 
+/* The listed ids that are nobody employed in the month: named when they are
+ * the tenant's employees (hired later, dismissed earlier), by the id when
+ * they are not (another tenant's employee is not found either). */
+static int payrun_not_employed(struct payrun *r)
+{
+	PGresult *res = ctx_sql(r->ctx,
+	                        "SELECT id, full_name FROM employees WHERE tenant_id = $1 AND id = "
+	                        "ANY($2::bigint[])",
+	                        r->p_tenant, r->p_ids);
+
+	if (res == NULL)
+		return -1;
+	for (int i = 0; i < r->nids; i++) {
+		char id[24];
+		const char *name = NULL;
+
+		snprintf(id, sizeof(id), "%lld", (long long)r->ids[i]);
+		if (payrun_find(r, id) != NULL)
+			continue;
+		for (int k = 0; k < PQntuples(res) && name == NULL; k++)
+			if (strcmp(PQgetvalue(res, k, 0), id) == 0)
+				name = PQgetvalue(res, k, 1);
+		if (name)
+			payrun_emp_error(r, r->ids[i], name, NULL,
+			                 "не числится в штате в этом месяце (см. даты приёма и "
+			                 "увольнения)");
+		else
+			payrun_emp_error(r, r->ids[i],
+			                 arena_printf(r->ctx->arena, "Сотрудник %s", id), NULL,
+			                 "не найден");
+	}
+	return 0;
+}
+
 static int payrun_load_employees(struct payrun *r)
 {
 	PGresult *res, *pay;
 	int n;
 
 	res = ctx_sql(r->ctx,
-	              "SELECT id, hired, dismissed FROM employees WHERE tenant_id = $1 "
+	              "SELECT id, hired, dismissed, full_name FROM employees WHERE tenant_id = $1 "
 	              "AND ($2::bigint[] IS NULL OR id = ANY($2::bigint[])) "
 	              "AND (hired IS NULL OR hired <= $4::date) "
 	              "AND (dismissed IS NULL OR dismissed >= $3::date) ORDER BY id",
@@ -310,16 +347,12 @@ static int payrun_load_employees(struct payrun *r)
 		e->id = strtoll(PQgetvalue(res, i, 0), NULL, 10);
 		e->hired = payrun_date(res, i, 1);
 		e->dismissed = payrun_date(res, i, 2);
+		e->name = PQgetvalue(res, i, 3); /* the result belongs to the arena */
 	}
 	r->nemps = n;
 	/* an explicit list: every id must be someone employed in the month */
-	for (int i = 0; i < r->nids; i++) {
-		char id[24];
-		snprintf(id, sizeof(id), "%lld", (long long)r->ids[i]);
-		if (payrun_find(r, id) == NULL)
-			payrun_emp_error(r, r->ids[i], NULL,
-			                 "Сотрудник не найден или не работал в этом месяце");
-	}
+	if (r->list && n < r->nids && payrun_not_employed(r) < 0)
+		return -1;
 
 	pay = ctx_sql(r->ctx,
 	              "SELECT employee_id, date_from, rate::text, pay_by, coalesce(norm, ''), "
@@ -339,7 +372,7 @@ static int payrun_load_employees(struct payrun *r)
 			continue;
 		p->from = payrun_date(pay, i, 1);
 		if (money_parse(PQgetvalue(pay, i, 2), 0, &p->rate) < 0)
-			payrun_emp_error(r, e->id, "rate",
+			payrun_emp_error(r, e->id, e->name, "rate",
 			                 "Оклад должен быть суммой в рублях с копейками, не больше "
 			                 "9 999 999 999 999,99");
 		p->pay_by = strcmp(PQgetvalue(pay, i, 3), "hours") == 0 ? PAYROLL_BY_HOURS
@@ -1059,15 +1092,18 @@ static json_object *payrun_header(struct ctx *ctx, int year, int month, const ch
 	json_object *o;
 
 	date_format(date_month_first(year, month), m);
-	res =
-	    ctx_sql(ctx,
-	            "SELECT id, status, scope, employees, accrued::text, ndfl::text, net::text, "
-	            "to_char(calculated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
-	            "coalesce(to_char(closed_at AT TIME ZONE 'UTC', "
-	            "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), ''), " ORG_TIME_SQL("calculated_at", "$3")
-	            ", coalesce(" ORG_TIME_SQL("closed_at", "$3") ", ''), skipped::text "
-	            "FROM payroll_documents WHERE tenant_id = $1 AND month = $2::date",
-	            ctx_i64(ctx, ctx->tenant_id), m, org_time_zone(ctx));
+	res = ctx_sql(
+	    ctx,
+	    "SELECT id, status, scope, employees, accrued::text, ndfl::text, net::text, "
+	    "to_char(calculated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
+	    "coalesce(to_char(closed_at AT TIME ZONE 'UTC', "
+	    "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), ''), " ORG_TIME_SQL(
+	        "calculated_at",
+	        "$3") ", coalesce(" ORG_TIME_SQL("closed_at",
+	                                         "$3") ", ''), skipped::text "
+	                                               "FROM payroll_documents WHERE tenant_id = "
+	                                               "$1 AND month = $2::date",
+	    ctx_i64(ctx, ctx->tenant_id), m, org_time_zone(ctx));
 	if (res == NULL)
 		return NULL;
 	if (PQntuples(res) == 0) {
@@ -1561,12 +1597,13 @@ static int payrun_transition(struct ctx *ctx, const char *from, const char *to, 
 			    "stale", "%s: после расчёта %s — пересчитайте", PQgetvalue(st, i, 1),
 			    payrun_stale_title(PQgetvalue(st, i, 2)));
 		if (n > 0)
-			return ctx_fail_about(ctx, PROTO_ERR_stale,
-			                "Месяц %s не закрыт: результаты %d %s устарели — после "
-			                "расчёта изменились их данные. Пересчитайте их и закройте "
-			                "месяц снова.",
-			                payrun_month_title(ctx, year, month), n,
-			                ru_plural(n, "сотрудника", "сотрудников", "сотрудников"));
+			return ctx_fail_about(
+			    ctx, PROTO_ERR_stale,
+			    "Месяц %s не закрыт: результаты %d %s устарели — после "
+			    "расчёта изменились их данные. Пересчитайте их и закройте "
+			    "месяц снова.",
+			    payrun_month_title(ctx, year, month), n,
+			    ru_plural(n, "сотрудника", "сотрудников", "сотрудников"));
 		/* a month that has not ended: only when confirmed (item 6) */
 		if ((today = org_today(ctx)) == DATE_NONE)
 			return -1;
@@ -1575,12 +1612,13 @@ static int payrun_transition(struct ctx *ctx, const char *from, const char *to, 
 			/* the page offers the confirmation next to this field */
 			ctx_field_code(ctx, "confirm_early", "required",
 			               "Месяц ещё не закончился: подтвердите досрочное закрытие");
-			return ctx_fail_about(ctx, PROTO_ERR_early_close,
-			                "Месяц %s ещё не закончился (последний день — %s). Закрыть "
-			                "его досрочно? Данные оставшихся дней могут измениться. "
-			                "Подтвердите закрытие (confirm_early).",
-			                payrun_month_title(ctx, year, month),
-			                worktime_date_ru(ctx, date_month_last(year, month)));
+			return ctx_fail_about(
+			    ctx, PROTO_ERR_early_close,
+			    "Месяц %s ещё не закончился (последний день — %s). Закрыть "
+			    "его досрочно? Данные оставшихся дней могут измениться. "
+			    "Подтвердите закрытие (confirm_early).",
+			    payrun_month_title(ctx, year, month),
+			    worktime_date_ru(ctx, date_month_last(year, month)));
 		}
 	} else {
 		/* reopening: never under a later closed month */

@@ -179,6 +179,9 @@ class Payroll(unittest.TestCase):
         err = r.json()["error"]
         self.assertIn("employees.%d.schedule" % bad, err["fields"])
         self.assertNotIn("employees.%d.schedule" % good, err["fields"])
+        # a page lists the messages without their fields: each names the employee
+        self.assertEqual(err["fields"]["employees.%d.schedule" % bad],
+                         "Без графика: Не назначен график работы на этот месяц")
         self.assertIn("ничего не сохранено", err["message"])
         self.assertEqual(self.count("SELECT count(*) FROM payroll_documents WHERE tenant_id = %d" % tid), 0)
         self.assertEqual(self.count("SELECT count(*) FROM payroll_employees WHERE tenant_id = %d" % tid), 0)
@@ -187,13 +190,26 @@ class Payroll(unittest.TestCase):
         self.assertEqual(r.status, 200, r)
         doc = r.json()
         self.assertEqual(doc["calculated"], 1)
-        self.assertEqual([(x["employee_id"], x["reason"]) for x in doc["skipped"]],
-                         [(bad, "Не назначен график работы на этот месяц")])
+        self.assertEqual([(x["employee_id"], x["full_name"], x["reason"]) for x in doc["skipped"]],
+                         [(bad, "Без графика", "Не назначен график работы на этот месяц")])
+        page = admin.get("/admin/payroll/2025-03")
+        self.assertIn("Не рассчитан: Без графика — Не назначен график работы на этот месяц", page.text)
         self.assertEqual(admin.delete("/api/admin/payroll/2025-03").status, 200)
         # a list naming someone unknown, or a bad list
         r = admin.post("/api/admin/payroll/2025-03/calculate", {"employees": [good, 999999]})
         self.assertEqual(r.status, 422, r)
-        self.assertIn("employees.999999", r.json()["error"]["fields"])
+        self.assertEqual(r.json()["error"]["fields"]["employees.999999"], "Сотрудник 999999: не найден")
+        # the tenant's employee who left before the month: named, with what to check
+        gone = add_employee(self.s, tid, "Уволившийся Ранее", hired="2016-01-01", dismissed="2024-12-31")
+        r = admin.post("/api/admin/payroll/2025-03/calculate", {"employees": [good, gone]})
+        self.assertEqual(r.status, 422, r)
+        self.assertEqual(r.json()["error"]["fields"]["employees.%d" % gone],
+                         "Уволившийся Ранее: не числится в штате в этом месяце (см. даты приёма и увольнения)")
+        # another tenant's employee is not found, and not named
+        r = admin.post("/api/admin/payroll/2025-03/calculate", {"employees": [self.summed]})
+        self.assertEqual(r.status, 422, r)
+        self.assertEqual(r.json()["error"]["fields"]["employees.%d" % self.summed],
+                         "Сотрудник %d: не найден" % self.summed)
         r = admin.post("/api/admin/payroll/2025-03/calculate", {"employees": "all"})
         self.assertEqual(r.status, 422, r)
         self.assertIn("employees", r.json()["error"]["fields"])

@@ -94,6 +94,21 @@ class Money(unittest.TestCase):
         r = self.admin.post("/api/admin/payments", {"employee_id": eid, "date": "2025-07-05", "kind": "vacation_pay"})
         self.assertEqual(r.status, 422, r)
         self.assertIn("04.07.2025", r.json()["error"]["fields"]["date"])
+        # illness during the vacation (art. 124): the result is stale, and the
+        # recalculation pays 11 vacation days and the employer's 3 sick days
+        self.post("/api/admin/deviations", {"employee_id": eid, "code": "Б", "date_from": "2025-07-14",
+                                            "date_to": "2025-07-16"}, 201)
+        doc = self.admin.get("/api/admin/payroll/2025-07").json()
+        self.assertEqual([(x["employee_id"], x["reason"]) for x in doc["stale"]], [(eid, "deviation")])
+        self.calculate(eid, "2025-07")
+        slip = self.slip(eid, "2025-07")
+        # 11 x 2 047.78 = 22 525.58 (payroll.md's case 051); sick pay: 2024's 360 000 / 730 is under
+        # the floor 22 440 x 24 / 730 = 737.75, and with no insurance record entered (under 6 months)
+        # the daily benefit is MROT / 31 = 723.87: 3 days 2 171.61, the Fund pays none
+        self.assertEqual([(a["kind"], a.get("days"), a.get("daily"), a["amount"]) for a in slip["accruals"]],
+                         [("salary", None, None, "33913.04"), ("vacation_pay", 11, None, "22525.58"),
+                          ("sick_pay", 3, "723.87", "2171.61")])
+        self.assertEqual(slip["accrued"], "58610.23")
 
     # ------------------------------------------------------------ item 2, 3
 
@@ -116,6 +131,19 @@ class Money(unittest.TestCase):
                            a["amount"], a["fund_days"]) for a in sick],
                          [("2025-03-10", "2025-03-12", 3, "1643.84", 80, "1315.07", "3945.21", 4)])
         self.assertIn("Социальный фонд", sick[0]["fund_note"])
+        # the preview of the same inputs gives the same line (item 8)
+        r = self.admin.post("/api/payroll/preview", {
+            "month": "2025-03", "calendar": "RU",
+            "schedules": {"five": {"kind": "week", "hours": [8, 8, 8, 8, 8, 0, 0], "holidays": "calendar"}},
+            "employee": {"rate": "60000.00", "pay_by": "days"},
+            "assignments": [{"from": "2022-01-10", "schedule": "five"}],
+            "deviations": [{"code": "Б", "from": "2025-03-10", "to": "2025-03-16"}],
+            "sick": {"insurance_years": 6.7, "earnings": {"2023": "600000.00", "2024": "600000.00"}}})
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual([(l["from"], l["to"], l["days"], l["average_daily"], l["percent"], l["daily"],
+                           l["amount"], l["fund_days"]) for l in r.json()["lines"] if l["kind"] == "sick_pay"],
+                         [(a["from"], a["to"], a["days"], a["average_daily"], a["percent"], a["daily"],
+                           a["amount"], a["fund_days"]) for a in sick])
         self.assertEqual(slip["accruals"][0]["amount"], "45714.29")  # 16/21 of 60 000
         page = self.admin.get("/admin/payroll/2025-03/employees/%d" % eid)
         self.assertEqual(page.status, 200)
@@ -181,6 +209,34 @@ class Money(unittest.TestCase):
         self.assertEqual(r.status, 422, r)
         self.assertIn("rows[2].months[1].earnings", r.json()["error"]["fields"])
         self.assertEqual(self.admin.get("/api/admin/employees/%d/opening-balance" % a).status, 404)
+
+    def test_vacation_pay_on_the_employees_own_calendar(self):
+        # 5.7: a regional holiday inside the vacation is no vacation day, in the pay too
+        cal = int(self.s.psql("INSERT INTO calendars (tenant_id, name, region, base_ru) VALUES (%d, "
+                              "'Регион', 'Регион', true) RETURNING id" % self.tid))
+        r = self.admin.put("/api/admin/calendars/%d/years/2025" % cal,
+                           {"days": [{"date": "2025-06-16", "kind": "holiday", "title": "Региональный праздник"}]})
+        self.assertEqual(r.status, 200, r)
+        regional = int(self.s.psql(
+            "INSERT INTO schedules (tenant_id, name, kind, holidays, pattern, calendar_id) VALUES (%d, "
+            "'Пятидневка региона', 'week', 'calendar', '%s', %d) RETURNING id" % (self.tid, FIVE, cal)))
+        eid = self.employee("Отпускник региона", "2024-01-01")
+        self.s.psql("UPDATE schedule_assignments SET schedule_id = %d WHERE employee_id = %d" % (regional, eid))
+        months = [{"month": "%d-%02d" % (2024 + (m > 12), (m - 1) % 12 + 1), "earnings": "60000.00",
+                   "excluded_days": 0} for m in range(6, 18)]
+        r = self.admin.put("/api/admin/employees/%d/opening-balance" % eid,
+                           {"as_of": "2025-05-31", "vacation_days_used": 0, "months": months})
+        self.assertEqual(r.status, 200, r)
+        self.post("/api/admin/deviations", {"employee_id": eid, "code": "ОТ", "date_from": "2025-06-09",
+                                            "date_to": "2025-06-22"}, 201)
+        self.calculate(eid, "2025-06")
+        slip = self.slip(eid, "2025-06")
+        # 14 days without 12 June (federal) and 16 June (regional): 12 x 2 047.78 = 24 573.36;
+        # June has 18 working days on this calendar, 7 of them in the vacation: 60 000 x 11/18
+        self.assertEqual([(a["kind"], a.get("days"), a["amount"]) for a in slip["accruals"]],
+                         [("salary", None, "36666.67"), ("vacation_pay", 12, "24573.36")])
+        b = self.admin.get("/api/admin/employees/%d/vacation-balance?date=2025-06-30" % eid).json()
+        self.assertEqual(b["used_days"], 12)
 
     # ------------------------------------------------------------ item 4
 

@@ -107,7 +107,14 @@ async function showPayslip(month) {
         ? `${l.days} дн. × ${l.daily_ru} (${l.percent} % от ${l.average_daily_ru})`
         : `${l.days} дн. × ${l.average_daily_ru}`;
     }
-    cell(tr, worked, "num");
+    // on a phone the column gives its room to the title: the same text under it
+    if (worked) {
+      const inline = document.createElement("div");
+      inline.className = "period worked-inline";
+      inline.textContent = worked;
+      tr.firstChild.appendChild(inline);
+    }
+    cell(tr, worked, "num wrap col-worked");
     cell(tr, l.amount_ru, "num");
     for (const note of [l.fund_note, l.note]) {
       if (!note) continue;
@@ -135,7 +142,7 @@ async function showPayslip(month) {
   for (const x of p.payments || []) {
     const tr = document.createElement("tr");
     cell(tr, `${x.title}, ${x.date_ru}`);
-    cell(tr, x.ndfl_ru !== "0,00 ₽" && x.ndfl_ru !== "0,00\u00a0₽" ? `НДФЛ ${x.ndfl_ru}` : "", "num");
+    cell(tr, x.ndfl_ru !== "0,00 ₽" && x.ndfl_ru !== "0,00\u00a0₽" ? `НДФЛ ${x.ndfl_ru}` : "", "num wrap");
     cell(tr, x.net_ru, "num");
     pays.appendChild(tr);
   }

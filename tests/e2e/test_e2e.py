@@ -100,6 +100,55 @@ def seed_staff(s):
     assert p.returncode == 0, p.stdout
 
 
+PAYSLIP_EMAIL = "otpusk@otpusk.example"
+PAYSLIP_PASSWORD = "Otpusk-Iyun-2025"
+
+
+def seed_payslip(s):
+    """Tenant "otpusk": June 2025 of one employee (60 000 by days, five-day
+    week) with every kind of line issue 11 puts on a payslip, entered through
+    the API: an opening balance of June 2023 - May 2025 (24 months) at 60 000 a month and a
+    10-year insurance record, a vacation 09-22.06 (paid 06.06), a sick leave
+    25-30.06, a bonus and an advance on 20.06; the month calculated and
+    closed. Hand-computed in payslip.test.mjs."""
+    tid, _, admin = tenant_with_admin(s, "otpusk", "ООО «Отпуск»")
+    five = s.psql("INSERT INTO schedules (tenant_id, name, kind, holidays, pattern) VALUES "
+                  "(%d, 'Пятидневка', 'week', 'calendar', %s) RETURNING id" % (tid, sql_quote(FIVE)))
+    eid = add_employee(s, tid, "Летова Анна Сергеевна", hired="2022-01-10", insurance_years=10,
+                       insurance_months=0, insurance_as_of="2025-01-01")
+    s.psql("INSERT INTO employee_pay (tenant_id, employee_id, date_from, rate, pay_by) "
+           "VALUES (%d, %d, '2022-01-10', 60000.00, 'days')" % (tid, eid))
+    s.psql("INSERT INTO schedule_assignments (tenant_id, employee_id, schedule_id, date_from) "
+           "VALUES (%d, %d, %s, '2022-01-10')" % (tid, eid, five))
+    add_user(s, tid, "Летова Анна Сергеевна", email=PAYSLIP_EMAIL, employee_id=eid)
+    months = [{"month": "%d-%02d" % (y, m), "earnings": "60000.00", "excluded_days": 0}
+              for y in (2023, 2024, 2025) for m in range(1, 13) if (2023, 6) <= (y, m) <= (2025, 5)]
+    calls = [("PUT", "/api/admin/employees/%d/opening-balance" % eid,
+              {"as_of": "2025-05-31", "vacation_days_used": 0, "months": months}),
+             ("POST", "/api/admin/deviations", {"employee_id": eid, "code": "ОТ", "date_from": "2025-06-09",
+                                                "date_to": "2025-06-22"}),
+             ("POST", "/api/admin/deviations", {"employee_id": eid, "code": "Б", "date_from": "2025-06-25",
+                                                "date_to": "2025-06-30"}),
+             ("POST", "/api/admin/accruals", {"employee_id": eid, "month": "2025-06", "kind": "bonus",
+                                              "amount": "10000.00", "title": "за квартал"}),
+             ("POST", "/api/admin/payroll/2025-06/calculate", {}),
+             ("POST", "/api/admin/payments", {"employee_id": eid, "date": "2025-06-06", "kind": "vacation_pay"}),
+             ("POST", "/api/admin/payments", {"employee_id": eid, "date": "2025-06-20", "kind": "advance",
+                                              "amount": "20000.00"}),
+             ("POST", "/api/admin/payroll/2025-06/close", {})]
+    for method, path, body in calls:
+        r = admin.request(method, path, body)
+        assert r.status in (200, 201), (path, r)
+    # last: a new password ends the user's sessions (the administrator's above)
+    admin_email = s.psql("SELECT email FROM users WHERE tenant_id = %d AND employee_id IS NULL" % tid)
+    for login in (PAYSLIP_EMAIL, admin_email):
+        p = subprocess.run([os.path.join(s.env["CABINET_BUILD_DIR"], "core", "cabinetctl"), "-c", s.conf,
+                            "user", "password", "otpusk", login], input=PAYSLIP_PASSWORD + "\n",
+                           text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        assert p.returncode == 0, p.stdout
+    return "%s:%d" % (admin_email, eid)
+
+
 CABINETS_PASSWORD = "Kabinety-Admin-2026"
 
 
@@ -173,11 +222,14 @@ class Browser(unittest.TestCase):
             seed_staff(s)
             cabinets_admin = seed_cabinets(s)
             seed_requests(s)
+            payslip_employee = seed_payslip(s)
             env = dict(os.environ, CABINET_E2E_URL="http://localhost:%d" % s.port,
                        CABINET_E2E_CABINETS="kabinety:%s:%s" % (cabinets_admin, CABINETS_PASSWORD),
                        CABINET_E2E_OUTBOX=os.path.join(s.var, "outbox.log"),
                        CABINET_E2E_ARTIFACTS=artifacts,
                        CABINET_E2E_EMPLOYEE="slip:%s:%s" % (EMPLOYEE_EMAIL, EMPLOYEE_PASSWORD),
+                       CABINET_E2E_PAYSLIP="otpusk:%s:%s:%s" % (PAYSLIP_EMAIL, PAYSLIP_PASSWORD,
+                                                               payslip_employee),
                        CABINET_E2E_STAFF="kadry:%s:%s" % (STAFF_LOGIN, STAFF_PASSWORD),
                        CABINET_E2E_REQUESTS="zayavki:%s:%s" % (
                            ",".join(p[3] for p in REQUESTS_PEOPLE), REQUESTS_PASSWORD))

@@ -1,0 +1,98 @@
+// payslip.test.mjs - issue 11's payslip on a phone (390 px), on the admin
+// page and on the employee site: vacation pay with its days and average,
+// sick pay with the employer's days and the Social Fund's, a bonus, the
+// month's payments (vacation pay, advance), money as "30 500,00 ₽" with
+// no-break spaces (U+00A0).
+//
+// test_e2e.py seeds tenant "otpusk" (seed_payslip) and passes
+//   CABINET_E2E_PAYSLIP  "subdomain:employee-email:password:admin-email:employee-id"
+// (both users have the same password). June 2025, 60 000 by days, 19
+// working days; by hand:
+//   salary       7 of 19 days (vacation 8, sick 4)  60 000 x 7/19 = 22 105,26
+//   vacation     09-22.06, 14 days less 12 June = 13; 12 months at 60 000:
+//                720 000 / 351,6 = 2 047,78 a day  -> 26 621,14
+//   sick pay     (2023: 7 x 60 000 + 2024: 720 000) / 730 = 1 561,64, 10
+//                years: 100 %; the employer's 3 days 4 684,92, the Fund's 3
+//                (28-30.06)
+//   bonus        10 000,00
+//   accrued      63 411,32; НДФЛ 13 % = 8 243,47 -> 8 243,00; net 55 168,32
+//   payments     vacation pay 06.06: 26 621,14, НДФЛ 3 461,00 (13 % of it);
+//                advance 20.06: 20 000,00, НДФЛ 2 600,00
+import assert from "node:assert/strict";
+import { suite } from "./harness.mjs";
+
+const b = suite(import.meta.url, { viewport: { width: 390, height: 844 } });
+const [sub, email, password, adminEmail, eid] = (process.env.CABINET_E2E_PAYSLIP || "").split(":");
+const host = b.origin(sub);
+const NB = "\u00a0";
+const rub = (s) => s.replace(/ /g, NB) + NB + "₽"; // "26 621,14" -> the page's form
+
+async function signIn(page, login) {
+  await page.goto(host + "/admin/login");
+  await page.fill('input[name="login"]', login);
+  await page.fill('input[name="password"]', password);
+  await page.click('form[action="/admin/login"] button');
+}
+
+// no wider than the phone; else names the elements that stick out
+async function fitsThePhone(page) {
+  const [width, out] = await page.evaluate(() => {
+    const over = [...document.querySelectorAll("body *")]
+      .filter((e) => e.getBoundingClientRect().right > 391 && e.getClientRects().length)
+      .filter((e) => ![...e.children].some((c) => c.getBoundingClientRect().right > 391))
+      .slice(0, 5)
+      .map((e) => `${e.tagName.toLowerCase()}.${e.className} ${Math.round(e.getBoundingClientRect().right)} px: ` +
+        (e.textContent || "").trim().slice(0, 60));
+    return [document.documentElement.scrollWidth, over];
+  });
+  assert.ok(width <= 390, `the page is ${width} px wide at 390:\n${out.join("\n")}`);
+}
+
+b.test("the administrator's payslip shows every kind of line at 390 px", async ({ page }) => {
+  await signIn(page, adminEmail);
+  await page.waitForURL((u) => !u.pathname.endsWith("/login"));
+  await page.goto(`${host}/admin/payroll/2025-06/employees/${eid}`);
+  const slip = page.locator("section.payslip");
+  await slip.waitFor();
+  const rows = (await slip.locator("table").first().locator("tbody tr").allTextContents())
+    .map((r) => r.replace(/\s+/g, " ").trim());
+  assert.equal(rows.length, 4, rows.join("\n"));
+  const body = await slip.textContent();
+  for (const want of [rub("22 105,26"), rub("26 621,14"), rub("4 684,92"), rub("10 000,00"),
+    rub("63 411,32"), rub("8 243,00"), rub("55 168,32"), rub("2 047,78"), rub("1 561,64"),
+    rub("20 000,00"), rub("3 461,00"), rub("2 600,00")])
+    assert.ok(body.includes(want), `the payslip has ${JSON.stringify(want)}`);
+  assert.ok(rows.some((r) => /Отпускные.*13 дн\. ×/.test(r)), rows.join("\n"));
+  assert.ok(rows.some((r) => /Пособие по временной нетрудоспособности.*Остальные 3 дн\. оплачивает Социальный фонд России.*3 дн\. × .*100 % от/.test(r)),
+    rows.join("\n"));
+  assert.ok(rows.some((r) => /Премия: за квартал/.test(r)), rows.join("\n"));
+  assert.match(body, /Аванс/);
+  await fitsThePhone(page);
+  b.assertClean();
+});
+
+b.test("the employee site shows the same payslip at 390 px", async ({ browser }) => {
+  const ctx = await b.newContext({ viewport: { width: 390, height: 844 } });
+  const page = await ctx.newPage();
+  await signIn(page, email);
+  await page.waitForURL(host + "/");
+  await page.locator("#payslip").waitFor({ state: "visible" });
+  const text = async (sel) => (await page.locator(sel).textContent()).trim();
+  assert.match(await text("#payslip-month"), /Июнь 2025/i);
+  const rows = (await page.locator("#payslip-accruals tr").allTextContents()).map((r) => r.replace(/\s+/g, " "));
+  assert.equal(rows.length, 4, rows.join("\n"));
+  const acc = (await page.locator("#payslip-accruals").textContent());
+  for (const want of [rub("22 105,26"), rub("26 621,14"), rub("4 684,92"), rub("10 000,00")])
+    assert.ok(acc.includes(want), `the accruals have ${JSON.stringify(want)}`);
+  assert.ok(rows.some((r) => /13 дн\. × 2 047,78 ₽/.test(r)), rows.join("\n"));
+  assert.ok(rows.some((r) => /Социальный фонд/.test(r) && /3 дн\. × 1 561,64 ₽ \(100 % от 1 561,64 ₽\)/.test(r)),
+    rows.join("\n"));
+  assert.equal(await text("#payslip-accrued"), rub("63 411,32"));
+  assert.equal(await text("#payslip-deducted"), rub("8 243,00"));
+  assert.equal(await text("#payslip-net"), rub("55 168,32"));
+  const pays = (await page.locator("#payslip-payments tr").allTextContents()).join("\n");
+  assert.match(pays, /Аванс, 20\.06\.2025/);
+  assert.ok(pays.includes(rub("17 400,00")), pays);
+  await fitsThePhone(page);
+  b.assertClean(page);
+});

@@ -58,6 +58,16 @@ b.test("the employee files a vacation: a bad period first, then sent to the mana
   assert.match(await page.locator("#detail-done").textContent(), new RegExp(`Заявка № ${vacationId} отправлена: на согласовании`));
   assert.match(await page.locator("#detail-facts").innerText(), new RegExp(`${FROM} — ${TO} \\(14 дней\\)[\\s\\S]*ежегодный[\\s\\S]*Семейная поездка[\\s\\S]*Кузнецов Олег Петрович \\(согласование`));
   assert.ok(await page.locator("#detail-cancel").isVisible(), "can be cancelled");
+  // the application to print: a PDF attachment
+  const link = page.locator("#detail-document-link");
+  assert.match(await link.textContent(), /Заявление для печати/);
+  const pdf = await page.evaluate(async (href) => {
+    const r = await fetch(href);
+    const head = new TextDecoder().decode((await r.arrayBuffer()).slice(0, 5));
+    return { status: r.status, type: r.headers.get("content-type"), disposition: r.headers.get("content-disposition"), head };
+  }, await link.getAttribute("href"));
+  assert.deepEqual([pdf.status, pdf.type, pdf.head], [200, "application/pdf", "%PDF-"]);
+  assert.match(pdf.disposition, /^attachment;/);
   assert.ok(await fits(page));
   b.assertClean();
 });

@@ -281,6 +281,11 @@ async function showDetail(id) {
     el("a", { href: f.url, download: f.name, text: f.name }),
     el("span", { className: "hint", text: ` ${sizeText(f.size)}, ${f.uploaded_by || "сервис"}, ${f.uploaded_at_ru}` }))));
   $("detail-files-block").hidden = q.files.length === 0;
+  // the application to print and sign, or the certificate made (GET /api/requests/{id}/document)
+  const doc = $("detail-document-link");
+  doc.href = q.document_url || "#";
+  doc.textContent = q.type.startsWith("certificate_") ? "Справка (PDF)" : "Заявление для печати и подписи (PDF)";
+  $("detail-document").hidden = !q.document_url;
   $("detail-history").replaceChildren(...q.history.map((h) => el("li", {},
     el("span", { className: "when", text: `${h.at_ru} · ${h.who}` }),
     h.action_title + (h.details && h.details.assignee ? ` → ${h.details.assignee}` : ""),

@@ -1,6 +1,7 @@
 #include "date.h"
 
 #include <stddef.h>
+#include <string.h>
 
 int date_is_leap(int year)
 {
@@ -170,6 +171,27 @@ int date_parse_input(const char *s, int *out)
 		return -1;
 	*out = date_from_ymd(y, m, d);
 	return 0;
+}
+
+int date_input_no_such_day(const char *s)
+{
+	int y, m, d;
+
+	if (s == NULL || strlen(s) != 10)
+		return 0;
+	if (s[4] == '-' && s[7] == '-') {
+		y = date_digits(s, 4);
+		m = date_digits(s + 5, 2);
+		d = date_digits(s + 8, 2);
+	} else if (s[2] == '.' && s[5] == '.') {
+		d = date_digits(s, 2);
+		m = date_digits(s + 3, 2);
+		y = date_digits(s + 6, 4);
+	} else {
+		return 0;
+	}
+	return y >= DATE_MIN_YEAR && y <= DATE_MAX_YEAR && m >= 1 && m <= 12 && d >= 1 && d <= 31 &&
+	       !date_valid(y, m, d);
 }
 
 /* Writes v as exactly n digits (v is reduced modulo 10^n). */

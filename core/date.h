@@ -67,6 +67,11 @@ int date_parse(const char *s, int *out);
 /* What people and clients type: "YYYY-MM-DD" or "DD.MM.YYYY" (DESIGN.md:
  * answers are ISO, input takes both). Returns 0, or -1 with *out untouched. */
 int date_parse_input(const char *s, int *out);
+/* 1 when s is typed as a date ("DD.MM.YYYY" or "YYYY-MM-DD", a year served,
+ * a month 1..12, a day 1..31) but that day is not in the month: 31.11.2026,
+ * 29.02.2027. Lets a message say so instead of repeating the format. */
+int date_input_no_such_day(const char *s);
+#define DATE_NO_SUCH_DAY "Такой даты нет в календаре: в этом месяце меньше дней"
 /* Strict "YYYY-MM". Returns 0, or -1. */
 int date_parse_month(const char *s, int *year, int *month);
 

@@ -281,6 +281,12 @@ class Dispatch(unittest.TestCase):
         r = self.admin.post("/api/admin/deviations", {"employee_id": self.emp, "code": "ОТ",
                                                       "date_from": "31.09.2025", "date_to": "01.10.2025"})
         self.assertEqual(r.status, 422, r)
+        # the day the month has not is named as such; a date typed otherwise
+        # is told the format
+        self.assertIn("Такой даты нет в календаре", r.json()["error"]["fields"]["date_from"])
+        r = self.admin.post("/api/admin/deviations", {"employee_id": self.emp, "code": "ОТ",
+                                                      "date_from": "01/09/2025", "date_to": "01.10.2025"})
+        self.assertEqual(r.status, 422, r)
         self.assertIn("ДД.ММ.ГГГГ", r.json()["error"]["fields"]["date_from"])
 
 

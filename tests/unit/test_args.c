@@ -76,7 +76,10 @@ static const struct acase cases[] = {
     {3, "\"2025-04-01\"", ARGS_KEEP, NULL, NULL},
     {3, "\"01.04.2025\"", ARGS_REPLACE, "\"2025-04-01\"", NULL},
     {3, "\"29.02.2024\"", ARGS_REPLACE, "\"2024-02-29\"", NULL},
-    {3, "\"29.02.2025\"", ARGS_BAD, "date", "ДД.ММ.ГГГГ"},
+    /* a day the month has not: said so, not the format again */
+    {3, "\"29.02.2025\"", ARGS_BAD, "date", "нет в календаре"},
+    {3, "\"2025-04-31\"", ARGS_BAD, "date", "нет в календаре"},
+    {3, "\"32.01.2025\"", ARGS_BAD, "date", "ДД.ММ.ГГГГ"},
     {3, "\"1.4.2025\"", ARGS_BAD, "date", NULL},
     {3, "\"01.04.2025 \"", ARGS_BAD, "date", NULL},
     {3, "\"2025-4-1\"", ARGS_BAD, "date", NULL},

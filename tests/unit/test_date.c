@@ -217,9 +217,26 @@ TEST(test_date_parse_input)
 	CHECK_INT(date_parse("01.04.2025", &d), -1);
 }
 
+/* A date typed right but missing from the calendar gets its own message. */
+TEST(test_date_input_no_such_day)
+{
+	static const char *const missing[] = {"31.11.2026", "29.02.2027", "2026-04-31",
+	                                      "30.02.2024"};
+	static const char *const other[] = {"30.11.2026", "29.02.2024", "32.01.2026", "01.13.2026",
+	                                    "00.01.2026", "31.11.1899", "31-11-2026", "31.11.26",
+	                                    "",           "abc"};
+
+	for (size_t i = 0; i < sizeof(missing) / sizeof(missing[0]); i++)
+		CHECK_INT(date_input_no_such_day(missing[i]), 1);
+	for (size_t i = 0; i < sizeof(other) / sizeof(other[0]); i++)
+		CHECK_INT(date_input_no_such_day(other[i]), 0);
+	CHECK_INT(date_input_no_such_day(NULL), 0);
+}
+
 int main(void)
 {
 	RUN(test_date_parse_input);
+	RUN(test_date_input_no_such_day);
 	RUN(test_date_known_days);
 	RUN(test_date_round_trip_all);
 	RUN(test_date_days_in_month);

@@ -70,6 +70,7 @@ struct admin_page {
 #define STAFF_TITLE   "Сотрудники"
 #define KEYS_TITLE    "Ключи API для обмена"
 #define IMPORT_TITLE  "Загрузка сотрудников из файла"
+#define ASSIGN_TITLE  "Графики работы сотрудника"
 
 static const struct admin_page admin_pages[] = {
 	{"GET", "/admin", "dashboard.get", "home", NULL, "Главная", PAGE_AUTH, NULL, NULL},
@@ -234,6 +235,14 @@ static const struct admin_page admin_pages[] = {
 	 "Адресация заявок", PAGE_AUTH, "routing.page", NULL},
 	{"POST", "/admin/routing/substitutes/{id}/delete", "substitutes.admin_delete", "routing",
 	 "/admin/routing", "Адресация заявок", PAGE_AUTH, "routing.page", NULL},
+	{"GET", "/admin/employees/{id}/schedules", "schedules.assignments_page", "assignments", NULL,
+	 ASSIGN_TITLE, PAGE_AUTH, NULL, NULL},
+	{"POST", "/admin/employees/{id}/schedules", "schedules.assign", "assignments",
+	 "/admin/employees/{id}/schedules", ASSIGN_TITLE, PAGE_AUTH, "schedules.assignments_page",
+	 NULL},
+	{"POST", "/admin/employees/{id}/schedules/{assignment_id}/delete", "schedules.unassign",
+	 "assignments", "/admin/employees/{id}/schedules", ASSIGN_TITLE, PAGE_AUTH,
+	 "schedules.assignments_page", NULL},
 	{NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL},
 };
 

@@ -5,7 +5,9 @@
  * organization's calendar (org.h), the state of the timesheets (employees
  * employed in the month, drafts, posted) and of the payroll document, and a
  * list of "todo" items, each {"title", "detail", "href", "level": "warn" |
- * "info"}: employees without pay terms or without a schedule, cabinets
+ * "info"}: employees without pay terms or without a schedule (with
+ * "people": the first of them by name, each linked to the page that fixes
+ * it, and "more"), cabinets
  * not activated, messages not delivered. Later areas (requests, documents
  * to sign) add their unanswered items to that list here.
  */
@@ -17,16 +19,18 @@
 #include "ru.h"
 #include "worktime.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static void dashboard_todo(struct ctx *ctx, json_object *list, long long n, const char *title,
-                           const char *detail, const char *href, const char *level)
+static json_object *dashboard_todo(struct ctx *ctx, json_object *list, long long n,
+                                   const char *title, const char *detail, const char *href,
+                                   const char *level)
 {
 	json_object *o;
 
 	if (n <= 0)
-		return;
+		return NULL;
 	o = json_object_new_object();
 	jsonx_set_str(o, "title", title);
 	jsonx_set_str(o, "detail", detail);
@@ -35,7 +39,56 @@ static void dashboard_todo(struct ctx *ctx, json_object *list, long long n, cons
 	jsonx_set_str(o, "level", level);
 	(void)ctx;
 	json_object_array_add(list, o);
+	return o;
 }
+
+#define DASHBOARD_PEOPLE 10 /* names listed under a todo item */
+
+/* Adds to a todo item (when there is one) "people": the first employees the
+ * query finds ({"full_name", "href"}: /admin/employees/ID/page, the page
+ * that fixes it) and "more": how many are not listed. */
+static int dashboard_people(struct ctx *ctx, json_object *todo, long long n, const char *sql,
+                            const char *page, const char *today)
+{
+	json_object *people;
+	PGresult *res;
+
+	if (todo == NULL)
+		return 0;
+	res =
+	    ctx_sql(ctx, sql, ctx_i64(ctx, ctx->tenant_id), today, ctx_i64(ctx, DASHBOARD_PEOPLE));
+	if (res == NULL)
+		return -1;
+	people = json_object_new_array();
+	json_object_object_add(todo, "people", people);
+	for (int i = 0; i < PQntuples(res); i++) {
+		json_object *o = json_object_new_object();
+		char href[96];
+		snprintf(href, sizeof(href), "/admin/employees/%lld/%s",
+		         atoll(PQgetvalue(res, i, 0)), page);
+		jsonx_set_str(o, "full_name", PQgetvalue(res, i, 1));
+		jsonx_set_str(o, "href", href);
+		json_object_array_add(people, o);
+	}
+	if (n > PQntuples(res))
+		jsonx_set_int(todo, "more", n - PQntuples(res));
+	return 0;
+}
+
+/* The employees employed today ($2) that lack pay terms or a schedule from
+ * a date up to today, by name ($3 of them). */
+#define DASHBOARD_EMPLOYED                                                                         \
+	"FROM employees e WHERE e.tenant_id = $1 AND (e.hired IS NULL OR e.hired <= $2::date) "    \
+	"AND (e.dismissed IS NULL OR e.dismissed >= $2::date) "
+#define DASHBOARD_BY_NAME " ORDER BY lower(e.full_name), e.id LIMIT $3"
+static const char dashboard_no_pay_sql[] =
+    "SELECT e.id, e.full_name " DASHBOARD_EMPLOYED
+    "AND NOT EXISTS (SELECT 1 FROM employee_pay p WHERE p.tenant_id = e.tenant_id AND "
+    "p.employee_id = e.id AND p.date_from <= $2::date)" DASHBOARD_BY_NAME;
+static const char dashboard_no_schedule_sql[] =
+    "SELECT e.id, e.full_name " DASHBOARD_EMPLOYED
+    "AND NOT EXISTS (SELECT 1 FROM schedule_assignments a WHERE a.tenant_id = e.tenant_id AND "
+    "a.employee_id = e.id AND a.date_from <= $2::date)" DASHBOARD_BY_NAME;
 
 /* {"month", "month_title", "employees", "timesheets": {none, draft, posted},
  * "payroll": {status, status_title, net_ru} or null} of one month */
@@ -95,7 +148,7 @@ static json_object *dashboard_month(struct ctx *ctx, int first)
 static int dashboard_get(struct ctx *ctx)
 {
 	json_object *r = ctx_result(ctx), *months = json_object_new_array(),
-	            *todo = json_object_new_array(), *cur, *prev;
+	            *todo = json_object_new_array(), *cur, *prev, *item;
 	int today = org_today(ctx), y, m, d;
 	PGresult *res;
 
@@ -131,17 +184,25 @@ static int dashboard_get(struct ctx *ctx)
 		return -1;
 	long long no_pay = atoll(PQgetvalue(res, 0, 0)), no_schedule = atoll(PQgetvalue(res, 0, 1)),
 	          inactive = atoll(PQgetvalue(res, 0, 2)), failed = atoll(PQgetvalue(res, 0, 3));
-	dashboard_todo(ctx, todo, no_schedule,
-	               ru_plural(no_schedule, "сотрудник без графика работы",
-	                         "сотрудника без графика работы", "сотрудников без графика работы"),
-	               "Без графика табель не заполняется по плану и не попадает в расчёт "
-	               "зарплаты.",
-	               "/admin/schedules", "warn");
-	dashboard_todo(ctx, todo, no_pay,
-	               ru_plural(no_pay, "сотрудник без условий оплаты",
-	                         "сотрудника без условий оплаты", "сотрудников без условий оплаты"),
-	               "Они не попадут в расчёт зарплаты, пока не указан оклад.", "/admin/payroll",
-	               "warn");
+	item = dashboard_todo(
+	    ctx, todo, no_schedule,
+	    ru_plural(no_schedule, "сотрудник без графика работы", "сотрудника без графика работы",
+	              "сотрудников без графика работы"),
+	    "Без графика табель не заполняется по плану и не попадает в расчёт зарплаты. "
+	    "Назначьте график на странице сотрудника:",
+	    "/admin/employees", "warn");
+	if (dashboard_people(ctx, item, no_schedule, dashboard_no_schedule_sql, "schedules",
+	                     worktime_date_iso(ctx, today)) < 0)
+		return -1;
+	item = dashboard_todo(
+	    ctx, todo, no_pay,
+	    ru_plural(no_pay, "сотрудник без условий оплаты", "сотрудника без условий оплаты",
+	              "сотрудников без условий оплаты"),
+	    "Без оклада сотрудник не попадёт в расчёт зарплаты. Укажите условия оплаты:",
+	    "/admin/employees", "warn");
+	if (dashboard_people(ctx, item, no_pay, dashboard_no_pay_sql, "pay",
+	                     worktime_date_iso(ctx, today)) < 0)
+		return -1;
 	dashboard_todo(ctx, todo, failed,
 	               ru_plural(failed, "письмо или SMS не доставлено",
 	                         "письма или SMS не доставлены", "писем или SMS не доставлено"),

@@ -608,6 +608,53 @@ static int schedules_unassign(struct ctx *ctx)
 	return schedules_assignments_json(ctx, employee);
 }
 
+/* The admin page /admin/employees/{id}/schedules: the employee ("full_name",
+ * "personnel_number"), the assignments as schedules.assignments answers them
+ * with "date_from_ru", and "choices": the schedules that are not archived
+ * ({"id", "name", "selected"}: the one chosen in a refused form),
+ * "can_assign" when there is one. Nothing here changes data. */
+static int schedules_assignments_page(struct ctx *ctx)
+{
+	json_object *r = ctx_result(ctx), *choices = json_object_new_array(), *list;
+	const char *chosen = jsonx_get_str(ctx->args, "schedule_id");
+	int64_t employee;
+	PGresult *who, *res;
+
+	json_object_object_add(r, "choices", choices);
+	if (ctx_arg_int(ctx, "id", 1, INT64_MAX, CTX_REQUIRED, &employee) < 0 ||
+	    worktime_employee_check(ctx, employee, 0) < 0 ||
+	    schedules_assignments_json(ctx, employee) < 0)
+		return -1;
+	who = ctx_sql(ctx,
+	              "SELECT full_name, personnel_number FROM employees WHERE tenant_id = $1 AND "
+	              "id = $2",
+	              ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, employee));
+	res = ctx_sql(ctx,
+	              "SELECT id, name FROM schedules WHERE tenant_id = $1 AND NOT archived "
+	              "ORDER BY lower(name), id",
+	              ctx_i64(ctx, ctx->tenant_id));
+	if (who == NULL || res == NULL)
+		return -1;
+	jsonx_set_str(r, "full_name", PQgetvalue(who, 0, 0));
+	jsonx_set_str(r, "personnel_number", PQgetisnull(who, 0, 1) ? NULL : PQgetvalue(who, 0, 1));
+	list = jsonx_get_array(r, "assignments");
+	for (size_t i = 0; list && i < json_object_array_length(list); i++) {
+		json_object *a = json_object_array_get_idx(list, i);
+		int from;
+		if (date_parse(jsonx_get_str(a, "date_from"), &from) == 0)
+			jsonx_set_str(a, "date_from_ru", worktime_date_ru(ctx, from));
+	}
+	for (int i = 0; i < PQntuples(res); i++) {
+		json_object *o = json_object_new_object();
+		jsonx_set_int(o, "id", atoll(PQgetvalue(res, i, 0)));
+		jsonx_set_str(o, "name", PQgetvalue(res, i, 1));
+		jsonx_set_bool(o, "selected", chosen && strcmp(chosen, PQgetvalue(res, i, 0)) == 0);
+		json_object_array_add(choices, o);
+	}
+	jsonx_set_bool(r, "can_assign", PQntuples(res) > 0);
+	return 0;
+}
+
 /* ---- individual schedules ---- */
 
 static int schedules_individual_args(struct ctx *ctx, int64_t *employee, int *year, int *month)
@@ -827,6 +874,8 @@ const struct op schedules_ops[] = {
     {"schedules.assign", OP_ADMIN, schedules_assign, OP_WRITE | OP_IDEMPOTENT,
      schedules_assign_args},
     {"schedules.unassign", OP_ADMIN, schedules_unassign, OP_WRITE, schedules_unassign_args},
+    /* the admin page of an employee's schedules (cgi/admin.c) */
+    {"schedules.assignments_page", OP_ADMIN, schedules_assignments_page, 0, schedules_id_args},
     {"schedules.individual_get", OP_ADMIN, schedules_individual_get, 0, schedules_month_args},
     {"schedules.individual_put", OP_ADMIN, schedules_individual_put, OP_WRITE,
      schedules_individual_put_args},

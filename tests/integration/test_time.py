@@ -551,6 +551,52 @@ class Time(unittest.TestCase):
             headers={"Content-Type": "application/x-www-form-urlencoded"})
         self.assertEqual(r.status, 303, r)
 
+    def test_schedule_assignment_pages(self):
+        """An administrator assigns an employee's schedule on the pages: the
+        card links to it, a bad date comes back at its field with what was
+        chosen and typed, removal asks first, the home page names who has no
+        schedule and links to the page that fixes it."""
+        def form(path, **fields):
+            fields["_csrf"] = self.admin.csrf
+            return self.admin.request("POST", path, raw=urllib.parse.urlencode(fields).encode(),
+                                      headers={"Content-Type": "application/x-www-form-urlencoded"})
+        emp = add_employee(self.s, self.tid, "Графикова Зоя Петровна", personnel_number="0777")
+        path = "/admin/employees/%d/schedules" % emp
+        self.assertIn('href="%s"' % path, self.admin.get("/admin/employees/%d" % emp).text)
+        home = self.admin.get("/admin/").text
+        self.assertIn('<a href="%s">Графикова Зоя Петровна</a>' % path, home)
+        self.assertIn('<a href="/admin/employees/%d/pay">Графикова Зоя Петровна</a>' % emp, home)
+        page = self.admin.get(path)
+        self.assertEqual(page.status, 200, page)
+        self.assertIn("Графикова Зоя Петровна</strong>, табельный номер 0777", page.text)
+        self.assertIn("График не назначен", page.text)
+        self.assertIn('<option value="%d">Пятидневка 40</option>' % self.five, page.text)
+        # a day the month has not: said so at the field, the choice and the text kept
+        r = form(path, schedule_id=str(self.five), date_from="31.11.2025")
+        self.assertEqual(r.status, 422, r.text[:3000])
+        self.assertIn('id="e-date_from">Такой даты нет в календаре', r.text)
+        self.assertIn('value="31.11.2025"', r.text)
+        self.assertIn('<option value="%d" selected>' % self.five, r.text)
+        self.assertIn("Графикова Зоя Петровна", r.text)  # the page's own data again
+        r = form(path, schedule_id=str(self.five), date_from="01.02.2025")
+        self.assertEqual(r.status, 303, r.text[:3000])
+        self.assertTrue(r.headers["Location"].endswith(path), r.headers["Location"])
+        page = self.admin.get(path).text
+        self.assertIn("01.02.2025", page)
+        self.assertIn('href="/admin/schedules/%d">Пятидневка 40</a>' % self.five, page)
+        self.assertIn('data-confirm="Убрать график «Пятидневка 40» с 01.02.2025?', page)
+        got = self.admin.get("/api/admin/employees/%d/schedule-assignments" % emp).json()["assignments"]
+        self.assertEqual([(a["schedule_id"], a["date_from"]) for a in got], [(self.five, "2025-02-01")])
+        self.assertNotIn('<a href="%s">' % path, self.admin.get("/admin/").text)
+        self.assertEqual(self.s.psql("SELECT count(*) FROM audit_log WHERE tenant_id = %d AND action = "
+                                     "'schedules.assigned' AND object_id = '%d'" % (self.tid, emp)), "1")
+        r = form("%s/%d/delete" % (path, got[0]["id"]))
+        self.assertEqual(r.status, 303, r.text[:3000])
+        self.assertEqual(self.admin.get("/api/admin/employees/%d/schedule-assignments" % emp).json()["assignments"], [])
+        # another tenant's administrator and a made-up employee: not found
+        self.assertEqual(self.other.get(path).status, 404)
+        self.assertEqual(self.admin.get("/admin/employees/999999/schedules").status, 404)
+
     # ---------------------------------------------------- roles, tenants
 
     def test_roles_and_tenants(self):

@@ -92,6 +92,24 @@ async function axe(page) {
     v.nodes.slice(0, 5).map((n) => n.target.join(" ") + " — " + n.failureSummary.replace(/\s+/g, " ")).join("\n    "));
 }
 
+// Boxes whose content sticks out of them without a scroll bar of their own
+// (a table wider than its card: amounts cut off or spilling over the edge),
+// which the page's own width does not show while it stays inside the window.
+function overflowing() {
+  const out = [];
+  for (const e of document.querySelectorAll("body *")) {
+    if (!e.offsetParent || e.clientWidth === 0) continue;
+    const s = getComputedStyle(e);
+    if (s.display === "inline" || ["auto", "scroll"].includes(s.overflowX)) continue;
+    if (s.clip !== "auto" || s.clipPath !== "none") continue; // visually hidden on purpose
+    if (e.scrollWidth > e.clientWidth + 1) {
+      const cls = typeof e.className === "string" && e.className.trim() ? "." + e.className.trim().split(/\s+/).join(".") : "";
+      out.push(`${e.tagName.toLowerCase()}${e.id ? "#" + e.id : ""}${cls}: content ${e.scrollWidth} px in ${e.clientWidth} px`);
+    }
+  }
+  return out;
+}
+
 // One page at one width: loads it, checks it, saves its picture.
 async function checkPage(page, url, width, { status = 200, provoked = [], tag = "" } = {}) {
   await page.setViewportSize({ width, height: 900 });
@@ -103,6 +121,8 @@ async function checkPage(page, url, width, { status = 200, provoked = [], tag = 
   assert.equal(resp.status(), status, `${what}: HTTP ${resp.status()}`);
   const sizes = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, window: window.innerWidth }));
   assert.ok(sizes.page <= sizes.window, `${what}: the page is ${sizes.page} px wide, wider than the window`);
+  const spill = await page.evaluate(overflowing);
+  assert.deepEqual(spill, [], `${what}: content wider than its box (make it fit or scroll in a .table-wrap)`);
   const violations = await axe(page);
   assert.deepEqual(violations, [], `${what}: accessibility (axe-core, WCAG 2.1 AA):\n  ${violations.join("\n  ")}`);
   assertNoProblems(page, mark, what, provoked);
@@ -576,7 +596,7 @@ b.test("every page of the employee site fits, is accessible and clean, signed ou
   for (const file of sitePages) {
     const path = file === "index.html" ? "/" : "/" + file;
     const host = file === "connect.html" ? "" : SUB; // the connection page is the base host's
-    for (const w of WIDTHS) {
+    for (const w of [360, ...WIDTHS]) {
       await checkPage(guest.page, b.url(path, host), w, { tag: "guest" });
       if (host) await checkPage(emp.page, b.url(path, host), w, { tag: "employee" });
     }

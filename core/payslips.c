@@ -575,7 +575,7 @@ static int vacation_balance_of(struct ctx *ctx, int64_t employee_id)
 	const char *s = ctx_arg_str(ctx, "date", 32, 0);
 	struct vacation_balance v;
 	int64_t tenths;
-	int date;
+	int date, hired, dismissed;
 	json_object *o;
 	char b[DATE_BUFSZ];
 
@@ -586,6 +586,23 @@ static int vacation_balance_of(struct ctx *ctx, int64_t employee_id)
 			return -1;
 	} else if (date_parse_input(s, &date) < 0) {
 		return ctx_field(ctx, "date", "Укажите дату в виде ГГГГ-ММ-ДД или ДД.ММ.ГГГГ");
+	}
+	if (worktime_employment(ctx, employee_id, &hired, &dismissed) < 0)
+		return -1;
+	if (hired == DATE_NONE) {
+		/* not an error of the request: the balance is not known (the
+		 * responsible person who connected the service starts so) */
+		o = ctx_result(ctx);
+		date_format(date, b);
+		jsonx_set_str(o, "date", b);
+		jsonx_set_str(o, "hired", NULL);
+		jsonx_set_int(o, "employee_id", employee_id);
+		jsonx_set_str(o, "balance", NULL);
+		jsonx_set_str(o, "balance_ru", NULL);
+		jsonx_set_str(o, "reason",
+		              "Остаток отпуска не рассчитан: в карточке сотрудника не указана дата "
+		              "приёма.");
+		return 0;
 	}
 	if (payslips_vacation(ctx, employee_id, date, &v) < 0)
 		return -1;

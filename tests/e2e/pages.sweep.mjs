@@ -599,8 +599,14 @@ b.test("every page of the employee site fits, is accessible and clean, signed ou
     for (const w of [360, ...WIDTHS]) {
       await checkPage(guest.page, b.url(path, host), w, { tag: "guest" });
       if (host) await checkPage(emp.page, b.url(path, host), w, { tag: "employee" });
+      // the administrator is the responsible person: an employee with no
+      // hire date yet, whose vacation balance cannot be counted
+      if (host) await checkPage(admin.page, b.url(path, host), w, { tag: "admin" });
     }
   }
+  await admin.page.goto(b.url("/", SUB));
+  await admin.page.locator("#vacation").waitFor({ state: "visible" });
+  assert.match(await admin.page.locator("#vacation-detail").innerText(), /не указана дата приёма/);
   await emp.context.close();
 });
 

@@ -61,10 +61,12 @@ def seed(s):
         s.psql("INSERT INTO schedule_assignments (tenant_id, employee_id, schedule_id, date_from) "
                "VALUES (%d, %d, %s, '2024-01-15')" % (tid, eid, five))
         ids.append(eid)
-    # the administrator (the fixture's user) signs in with a password; the
-    # first employee has her own cabinet
-    s.psql("UPDATE users SET email = %s WHERE tenant_id = %d AND employee_id IS NULL"
-           % (sql_quote(ADMIN_EMAIL), tid))
+    # the administrator (the fixture's user) signs in with a password and is,
+    # as after connecting, the responsible person: an employee with no hire
+    # date, schedule or pay terms yet; the first employee has her own cabinet
+    boss = add_employee(s, tid, "Кадрова Елена Николаевна")
+    s.psql("UPDATE users SET email = %s, full_name = 'Кадрова Елена Николаевна', employee_id = %d "
+           "WHERE tenant_id = %d AND id = %d" % (sql_quote(ADMIN_EMAIL), boss, tid, admin_id))
     set_password(s, "stranitsy", ADMIN_EMAIL, ADMIN_PASSWORD)
     add_user(s, tid, people[0][0], email=EMPLOYEE_EMAIL, employee_id=ids[0])
     set_password(s, "stranitsy", EMPLOYEE_EMAIL, EMPLOYEE_PASSWORD)

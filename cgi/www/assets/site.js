@@ -9,9 +9,14 @@ async function showVacation() {
   const r = await api("/api/vacation/balance");
   if (r.status !== 200) return;
   const v = r.data;
-  $("vacation-balance").textContent = `${v.balance_ru} ${daysWord(v.balance_ru)}`;
-  $("vacation-detail").textContent =
-    `Остаток ежегодного отпуска на ${dateRu(v.date)}; использовано ${v.used_days} ${daysWord(String(v.used_days))}.`;
+  if (v.balance_ru === null) { // not known: no hire date on the card
+    $("vacation-balance").parentElement.hidden = true;
+    $("vacation-detail").textContent = v.reason;
+  } else {
+    $("vacation-balance").textContent = `${v.balance_ru} ${daysWord(v.balance_ru)}`;
+    $("vacation-detail").textContent =
+      `Остаток ежегодного отпуска на ${dateRu(v.date)}; использовано ${v.used_days} ${daysWord(String(v.used_days))}.`;
+  }
   $("vacation").hidden = false;
 }
 

@@ -110,6 +110,14 @@ function overflowing() {
   return out;
 }
 
+// The menu marks the section the page belongs to: the home page only on
+// itself, the staff pages (with their own sub-menu) under "Сотрудники".
+function menuSection() {
+  const cur = [...document.querySelectorAll("#menu nav a[aria-current=page]")].map((a) => new URL(a.href).pathname);
+  const sub = document.querySelector("nav.subnav a");
+  return { path: location.pathname, current: cur, subnav: sub ? new URL(sub.href).pathname : null };
+}
+
 // One page at one width: loads it, checks it, saves its picture.
 async function checkPage(page, url, width, { status = 200, provoked = [], tag = "" } = {}) {
   await page.setViewportSize({ width, height: 900 });
@@ -123,6 +131,12 @@ async function checkPage(page, url, width, { status = 200, provoked = [], tag = 
   assert.ok(sizes.page <= sizes.window, `${what}: the page is ${sizes.page} px wide, wider than the window`);
   const spill = await page.evaluate(overflowing);
   assert.deepEqual(spill, [], `${what}: content wider than its box (make it fit or scroll in a .table-wrap)`);
+  if (new URL(url).pathname.startsWith("/admin") && (await page.locator("#menu nav").count())) {
+    const m = await page.evaluate(menuSection);
+    assert.ok(m.current.length <= 1, `${what}: more than one menu section is current: ${m.current}`);
+    if (m.path.replace(/\/$/, "") !== "/admin") assert.ok(!m.current.includes("/admin/"), `${what}: the menu marks «Главная» as the current section`);
+    if (m.subnav) assert.deepEqual(m.current, [m.subnav], `${what}: the page of a sub-menu belongs to its section in the menu`);
+  }
   const violations = await axe(page);
   assert.deepEqual(violations, [], `${what}: accessibility (axe-core, WCAG 2.1 AA):\n  ${violations.join("\n  ")}`);
   assertNoProblems(page, mark, what, provoked);

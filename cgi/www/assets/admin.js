@@ -30,12 +30,16 @@ function setupMenu() {
       button.focus();
     }
   });
-  // the section of this page
+  // the section of this page: the longest menu path it is under (its own
+  // or one of data-also="/admin/a /admin/b"); the home page only itself
   const here = location.pathname.replace(/\/$/, "");
   let best = null;
   for (const a of menu.querySelectorAll("nav a")) {
-    const p = new URL(a.href).pathname.replace(/\/$/, "");
-    if ((here === p || here.startsWith(p + "/")) && (!best || p.length > best.p.length)) best = { a, p };
+    const own = new URL(a.href).pathname.replace(/\/$/, "");
+    for (const p of [own, ...(a.dataset.also || "").split(/\s+/).filter(Boolean)]) {
+      const under = here === p || (p !== "/admin" && here.startsWith(p + "/"));
+      if (under && (!best || p.length > best.p.length)) best = { a, p };
+    }
   }
   if (best) best.a.setAttribute("aria-current", "page");
 }

@@ -262,8 +262,8 @@ static int auth_code(struct ctx *ctx)
 	r = ctx_result(ctx);
 	jsonx_set_str(r, "status", "sent");
 	jsonx_set_str(r, "message",
-	              "Если кабинет с таким логином есть, мы отправили код "
-	              "подтверждения по SMS или на электронную почту");
+	              "Если в организации есть кабинет с этим телефоном или почтой, мы "
+	              "отправили код подтверждения по SMS или на электронную почту.");
 	jsonx_set_int(r, "cooldown_s", ctx->cfg->code_cooldown_s);
 	jsonx_set_int(r, "expires_in_s", ctx->cfg->code_ttl_s);
 	return 0;

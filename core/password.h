@@ -15,9 +15,10 @@
 #define PASSWORD_MIN      12 /* ASVS 4.0 2.1.1 */
 #define PASSWORD_MAX      256
 #define PASSWORD_HASH_MAX 160
-#define PASSWORD_ADVICE                                                                                                                                           \
-	"Рекомендуем сложный пароль: латинские буквы верхнего и нижнего регистров и цифры, " \
-	"не короче 12 символов"
+/* how to choose a strong one; the length is a rule of its own, said where
+ * it is broken (not twice in one message) */
+#define PASSWORD_ADVICE                                                                            \
+	"Рекомендуем сложный пароль: латинские буквы верхнего и нижнего регистров и цифры"
 
 /* Hashes password into out (PASSWORD_HASH_MAX bytes); 0 or -1. */
 int password_hash(const char *password, long memory_kib, long passes, char *out, size_t outlen);

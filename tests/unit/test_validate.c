@@ -311,6 +311,9 @@ TEST(test_password_check)
 	CHECK_INT(password_check("Short-1", personal, 4, &code, &why), -1);
 	CHECK(strstr(why, PASSWORD_ADVICE) != NULL);
 	CHECK(strstr(why, "латинские буквы верхнего и нижнего регистров и цифры") != NULL);
+	/* the length is said once, not again in the advice */
+	CHECK(strstr(why, "12 символов") != NULL &&
+	      strstr(strstr(why, "12 символов") + 1, "12 символов") == NULL);
 	CHECK_INT(password_check("zzzzzzzzzzzz", personal, 4, &code, &why), -1);
 	CHECK(strstr(why, PASSWORD_ADVICE) != NULL);
 

@@ -711,7 +711,8 @@ static int audit_list(struct ctx *ctx)
 		const char *d = i ? to : from;
 		int day;
 		if (d && *d && date_parse(d, &day) < 0)
-			return ctx_field(ctx, i ? "to" : "from", "Дата в виде ДД.ММ.ГГГГ");
+			return ctx_field(ctx, i ? "to" : "from", "%s",
+			                 date_input_why(d, "Дата в виде ДД.ММ.ГГГГ"));
 	}
 	if (ctx->error >= 0)
 		return -1;

@@ -600,8 +600,10 @@ static int calendars_apply_day(struct ctx *ctx, struct calendar *cal, int year, 
 	int date, from = DATE_NONE, kind = -1, is_short = 0;
 
 	if (date_s == NULL || date_parse_input(date_s, &date) < 0 || date_year(date) != year)
-		return ctx_field_code(ctx, arena_printf(ctx->arena, "%sdate", prefix), "date",
-		                      "Дата %d года в виде ГГГГ-ММ-ДД", year);
+		return ctx_field_code(
+		    ctx, arena_printf(ctx->arena, "%sdate", prefix), "date", "%s",
+		    date_input_why(
+		        date_s, arena_printf(ctx->arena, "Дата %d года в виде ГГГГ-ММ-ДД", year)));
 	for (int i = 0; kind_s && i < 5; i++)
 		if (strcmp(kind_s, kinds[i]) == 0)
 			kind = i;
@@ -614,8 +616,8 @@ static int calendars_apply_day(struct ctx *ctx, struct calendar *cal, int year, 
 		           strcmp(s, "false") != 0 && strcmp(s, "") != 0;
 	}
 	if (from_s && *from_s && date_parse_input(from_s, &from) < 0)
-		return ctx_field_code(ctx, arena_printf(ctx->arena, "%sfrom", prefix), "date",
-		                      "Дата переноса в виде ГГГГ-ММ-ДД");
+		return ctx_field_code(ctx, arena_printf(ctx->arena, "%sfrom", prefix), "date", "%s",
+		                      date_input_why(from_s, "Дата переноса в виде ГГГГ-ММ-ДД"));
 	if (title && !*title)
 		title = NULL;
 	if (calendar_set_day(cal, date, (enum calendar_kind)kind, is_short ? CALENDAR_SHORT : 0,

@@ -194,6 +194,11 @@ int date_input_no_such_day(const char *s)
 	       !date_valid(y, m, d);
 }
 
+const char *date_input_why(const char *s, const char *otherwise)
+{
+	return date_input_no_such_day(s) ? DATE_NO_SUCH_DAY : otherwise;
+}
+
 /* Writes v as exactly n digits (v is reduced modulo 10^n). */
 static char *date_put(char *o, int v, int n)
 {

@@ -72,6 +72,11 @@ int date_parse_input(const char *s, int *out);
  * 29.02.2027. Lets a message say so instead of repeating the format. */
 int date_input_no_such_day(const char *s);
 #define DATE_NO_SUCH_DAY "Такой даты нет в календаре: в этом месяце меньше дней"
+/* The message for a date field whose text s did not parse: DATE_NO_SUCH_DAY
+ * when s is a day the month has not, else otherwise (what the field takes).
+ * Every date field answers through it, so 31.06.2026 is named the same way
+ * on every page and in the exchange. */
+const char *date_input_why(const char *s, const char *otherwise);
 /* Strict "YYYY-MM". Returns 0, or -1. */
 int date_parse_month(const char *s, int *year, int *month);
 

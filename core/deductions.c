@@ -112,13 +112,15 @@ static int deductions_read_child(struct ctx *ctx, json_object *c, size_t i, int 
 	f = jsonx_get_str(c, "from");
 	if (f == NULL || !json_object_is_type(jsonx_get(c, "from"), json_type_string) ||
 	    date_parse_input(f, &from) < 0)
-		bad |= ctx_field(ctx, arena_printf(ctx->arena, "%s.from", at),
-		                 "Укажите дату начала в виде ДД.ММ.ГГГГ или ГГГГ-ММ-ДД");
+		bad |= ctx_field(
+		    ctx, arena_printf(ctx->arena, "%s.from", at), "%s",
+		    date_input_why(f, "Укажите дату начала в виде ДД.ММ.ГГГГ или ГГГГ-ММ-ДД"));
 	t = jsonx_get_str(c, "to");
 	/* not a string (a number, an object) is an error, not "no end"; null is no end */
 	if ((t == NULL && jsonx_get(c, "to") != NULL) || (t && date_parse_input(t, &to) < 0))
-		bad |= ctx_field(ctx, arena_printf(ctx->arena, "%s.to", at),
-		                 "Укажите дату окончания в виде ДД.ММ.ГГГГ, ГГГГ-ММ-ДД или null");
+		bad |= ctx_field(ctx, arena_printf(ctx->arena, "%s.to", at), "%s",
+		                 date_input_why(t, "Укажите дату окончания в виде ДД.ММ.ГГГГ, "
+		                                   "ГГГГ-ММ-ДД или null"));
 	else if (!bad && to != DATE_NONE && to < from)
 		bad |= ctx_field(ctx, arena_printf(ctx->arena, "%s.to", at),
 		                 "Дата окончания раньше даты начала");

@@ -310,8 +310,9 @@ static int x_schedules(struct xcheck *c, json_object *v, const char **out)
 		s = jsonx_get(el, "schedule");
 		if (!json_object_is_type(d, json_type_string) ||
 		    exchange_parse_date(json_object_get_string(d), &date) < 0) {
-			bad = x_bad(c, arena_printf(c->a, "%s.date_from", key), "date",
-			            "Дата в виде ГГГГ-ММ-ДД");
+			bad = x_bad(
+			    c, arena_printf(c->a, "%s.date_from", key), "date", "%s",
+			    date_input_why(json_object_get_string(d), "Дата в виде ГГГГ-ММ-ДД"));
 			continue;
 		}
 		if (json_object_is_type(s, json_type_int) && json_object_get_int64(s) > 0) {
@@ -373,8 +374,9 @@ static int x_pay(struct xcheck *c, json_object *v, const char **out)
 		nm = jsonx_get(el, "norm");
 		if (!json_object_is_type(d, json_type_string) ||
 		    exchange_parse_date(json_object_get_string(d), &date) < 0)
-			this_bad = x_bad(c, arena_printf(c->a, "%s.date_from", key), "date",
-			                 "Дата в виде ГГГГ-ММ-ДД");
+			this_bad = x_bad(
+			    c, arena_printf(c->a, "%s.date_from", key), "date", "%s",
+			    date_input_why(json_object_get_string(d), "Дата в виде ГГГГ-ММ-ДД"));
 		if (!(json_object_is_type(r, json_type_string) ||
 		      json_object_is_type(r, json_type_int) ||
 		      json_object_is_type(r, json_type_double)) ||
@@ -435,8 +437,9 @@ static int x_insurance(struct xcheck *c, const struct exchange_field *f, json_ob
 		             "Месяцев сверх полных лет: целое число от 0 до 11");
 	if (!json_object_is_type(at, json_type_string) ||
 	    exchange_parse_date(json_object_get_string(at), &date) < 0)
-		return x_bad(c, "insurance_record.as_of", "date",
-		             "Дата, на которую посчитан стаж: ГГГГ-ММ-ДД");
+		return x_bad(c, "insurance_record.as_of", "date", "%s",
+		             date_input_why(json_object_get_string(at),
+		                            "Дата, на которую посчитан стаж: ГГГГ-ММ-ДД"));
 	*out = arena_printf(c->a, "%lld|%lld|%s", (long long)yy, (long long)mm, x_iso(c->a, date));
 	return 0;
 }
@@ -538,7 +541,8 @@ static int x_value(struct xcheck *c, const struct exchange_field *f, json_object
 	}
 	case XT_DATE:
 		if (exchange_parse_date(s, &date) < 0)
-			return x_bad(c, f->name, "date", "Дата в виде ГГГГ-ММ-ДД (или ДД.ММ.ГГГГ)");
+			return x_bad(c, f->name, "date", "%s",
+			             date_input_why(s, "Дата в виде ГГГГ-ММ-ДД (или ДД.ММ.ГГГГ)"));
 		*out = x_iso(c->a, date);
 		return 0;
 	case XT_INN_ORG:

@@ -94,8 +94,10 @@ static int openbal_parse(struct ctx *ctx, json_object *o, const char *prefix, in
 	}
 	s = jsonx_get_str(o, "as_of");
 	if (s == NULL || date_parse_input(s, &b->as_of) < 0)
-		bad = openbal_field(ctx, prefix, "as_of", "date",
-		                    "Дата, на которую даны остатки: ГГГГ-ММ-ДД или ДД.ММ.ГГГГ");
+		bad =
+		    openbal_field(ctx, prefix, "as_of", "date",
+		                  date_input_why(s, "Дата, на которую даны остатки: ГГГГ-ММ-ДД или "
+		                                    "ДД.ММ.ГГГГ"));
 	v = jsonx_get(o, "vacation_days_used");
 	if (v != NULL && !json_object_is_type(v, json_type_null)) {
 		char text[32], *comma;

@@ -573,8 +573,8 @@ static int payments_create(struct ctx *ctx)
 	if (ctx_arg_int(ctx, "employee_id", 1, INT64_MAX, CTX_REQUIRED, &employee) < 0)
 		bad = -1;
 	if (ds && date_parse_input(ds, &date) < 0)
-		bad =
-		    ctx_field_code(ctx, "date", "date", "Дата выплаты: ГГГГ-ММ-ДД или ДД.ММ.ГГГГ");
+		bad = ctx_field_code(ctx, "date", "date", "%s",
+		                     date_input_why(ds, "Дата выплаты: ГГГГ-ММ-ДД или ДД.ММ.ГГГГ"));
 	for (k = 0; kind && payments_kinds[k] && strcmp(kind, payments_kinds[k]); k++)
 		;
 	if (kind && payments_kinds[k] == NULL)

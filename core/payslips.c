@@ -585,7 +585,9 @@ static int vacation_balance_of(struct ctx *ctx, int64_t employee_id)
 		if ((date = org_today(ctx)) == DATE_NONE)
 			return -1;
 	} else if (date_parse_input(s, &date) < 0) {
-		return ctx_field(ctx, "date", "Укажите дату в виде ГГГГ-ММ-ДД или ДД.ММ.ГГГГ");
+		return ctx_field(
+		    ctx, "date", "%s",
+		    date_input_why(s, "Укажите дату в виде ГГГГ-ММ-ДД или ДД.ММ.ГГГГ"));
 	}
 	if (worktime_employment(ctx, employee_id, &hired, &dismissed) < 0)
 		return -1;

@@ -571,7 +571,9 @@ static int requests_arg_date(struct ctx *ctx, const char *name, const char *alia
 
 	if (r < 0 && use == alias) {
 		json_object_object_del(ctx->error_fields, alias);
-		return ctx_field(ctx, name, "Укажите дату в виде ДД.ММ.ГГГГ или ГГГГ-ММ-ДД");
+		return ctx_field(ctx, name, "%s",
+		                 date_input_why(jsonx_get_str(ctx->args, alias),
+		                                "Укажите дату в виде ДД.ММ.ГГГГ или ГГГГ-ММ-ДД"));
 	}
 	return r;
 }
@@ -697,7 +699,9 @@ static int requests_read_changes(struct ctx *ctx, json_object *data)
 				}
 				if (strcmp(keys[k], "issued_on") == 0) {
 					if (date_parse_input(v, &d) < 0) {
-						bad = ctx_field(ctx, f, "Дата в виде ДД.ММ.ГГГГ");
+						bad = ctx_field(
+						    ctx, f, "%s",
+						    date_input_why(v, "Дата в виде ДД.ММ.ГГГГ"));
 						continue;
 					}
 					v = worktime_date_iso(ctx, d);
@@ -748,8 +752,10 @@ static int requests_read_children(struct ctx *ctx, json_object *data)
 			                 "Очерёдность ребёнка — целое число от 1 до 20");
 		f = jsonx_get_str(c, "from");
 		if (f == NULL || date_parse_input(f, &d) < 0)
-			return ctx_field(ctx, arena_printf(ctx->arena, "children[%zu].from", i),
-			                 "Укажите дату начала в виде ДД.ММ.ГГГГ или ГГГГ-ММ-ДД");
+			return ctx_field(
+			    ctx, arena_printf(ctx->arena, "children[%zu].from", i), "%s",
+			    date_input_why(f, "Укажите дату начала в виде ДД.ММ.ГГГГ или "
+			                      "ГГГГ-ММ-ДД"));
 	}
 	json_object_object_add(data, "children", json_object_get(list));
 	return 0;

@@ -33,11 +33,13 @@ int worktime_arg_date(struct ctx *ctx, const char *name, int required, int *out)
 	}
 	if (!json_object_is_type(v, json_type_string) ||
 	    date_parse_input(json_object_get_string(v), out) < 0)
-		return date_input_no_such_day(json_object_get_string(v))
-		           ? ctx_field_code(ctx, name, "date", DATE_NO_SUCH_DAY)
-		           : ctx_field_code(ctx, name, "date",
-		                            "Дата в виде ДД.ММ.ГГГГ или ГГГГ-ММ-ДД с %d по %d год",
-		                            DATE_MIN_YEAR, DATE_MAX_YEAR);
+		return ctx_field_code(
+		    ctx, name, "date", "%s",
+		    date_input_why(
+		        json_object_get_string(v),
+		        arena_printf(ctx->arena,
+		                     "Дата в виде ДД.ММ.ГГГГ или ГГГГ-ММ-ДД с %d по %d год",
+		                     DATE_MIN_YEAR, DATE_MAX_YEAR)));
 	return 0;
 }
 

@@ -288,6 +288,10 @@ class Dispatch(unittest.TestCase):
                                                       "date_from": "01/09/2025", "date_to": "01.10.2025"})
         self.assertEqual(r.status, 422, r)
         self.assertIn("ДД.ММ.ГГГГ", r.json()["error"]["fields"]["date_from"])
+        # the same words in a query string and in a payment's date
+        r = self.admin.get("/api/admin/employees/%d/vacation-balance?date=31.02.2026" % self.emp)
+        self.assertEqual(r.status, 422, r)
+        self.assertIn("Такой даты нет в календаре", r.json()["error"]["fields"]["date"])
 
 
 

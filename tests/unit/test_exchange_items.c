@@ -4,6 +4,7 @@
  * input are fuzzed (tests/fuzz/fuzz_exchange.c); these are the answers.
  */
 #include "check.h"
+#include "date.h"
 #include "exchange_items.h"
 #include "jsonx.h"
 
@@ -156,6 +157,40 @@ TEST(employee_errors)
 	arena_free(a);
 }
 
+static void msgs_add(void *arg, int index, const char *key, const char *code, const char *text)
+{
+	struct errs *e = arg;
+	size_t n = strlen(e->text);
+
+	(void)index;
+	(void)code;
+	snprintf(e->text + n, sizeof(e->text) - n, "%s%s: %s", n ? "\n" : "", key ? key : "-",
+	         text);
+}
+
+/* A day the month has not is named as such, in the employee's own dates and
+ * in the lists; a date in another form is told the form. */
+TEST(date_messages)
+{
+	struct arena *a = arena_new();
+	struct errs e = {{0}};
+	struct exchange_errors sink = {msgs_add, &e};
+	struct exchange_item it;
+	json_object *in = obj(
+	    "{\"external_id\": \"e-1\", \"full_name\": \"Иванов Иван\", \"hired\": \"31.06.2026\", "
+	    "\"birth_date\": \"1990/01/01\", \"schedules\": [{\"date_from\": \"2026-02-30\", "
+	    "\"schedule\": 1}], \"pay\": [{\"date_from\": \"31.04.2026\", \"rate\": 1000, "
+	    "\"pay_by\": \"days\"}]}");
+
+	CHECK_INT(exchange_item_check(a, EXCHANGE_EMPLOYEES, 0, in, 0, &it, &sink), -1);
+	CHECK_STR(e.text, "hired: " DATE_NO_SUCH_DAY "\n"
+	                  "birth_date: Дата в виде ГГГГ-ММ-ДД (или ДД.ММ.ГГГГ)\n"
+	                  "schedules[0].date_from: " DATE_NO_SUCH_DAY "\n"
+	                  "pay[0].date_from: " DATE_NO_SUCH_DAY);
+	json_object_put(in);
+	arena_free(a);
+}
+
 /* A personal-file record: fields of another kind are errors. */
 TEST(personal_file_rules)
 {
@@ -233,6 +268,7 @@ int main(void)
 	RUN(reader_cases);
 	RUN(employee_values);
 	RUN(employee_errors);
+	RUN(date_messages);
 	RUN(personal_file_rules);
 	RUN(kpi_values);
 	return check_report();

@@ -433,7 +433,8 @@ static int payrun_load_ytd(struct payrun *r)
 {
 	PGresult *res = ctx_sql(
 	    r->ctx,
-	    "SELECT e.id, (coalesce(pe.inc, 0) + coalesce(ob.ndfl_income, 0))::text, "
+	    "SELECT e.id, (coalesce(pe.inc, 0) - least(coalesce(aid.sum, 0), 4000) + "
+	    "coalesce(ob.ndfl_income, 0))::text, "
 	    "(coalesce(pe.ded, 0) + coalesce(ob.ndfl_deductions, 0))::text, "
 	    "(coalesce(pe.tax, 0) + coalesce(ob.ndfl_tax, 0))::text FROM unnest($2::bigint[]) AS "
 	    "e(id) LEFT JOIN opening_balances ob ON ob.tenant_id = $1 AND ob.employee_id = e.id "
@@ -441,7 +442,14 @@ static int payrun_load_ytd(struct payrun *r)
 	    "ob.ndfl_year = extract(year FROM $3::date) LEFT JOIN LATERAL (SELECT sum(accrued) AS "
 	    "inc, sum(deduction) AS ded, sum(ndfl) AS tax FROM payroll_employees p WHERE "
 	    "p.tenant_id = $1 AND p.employee_id = e.id AND p.month >= $3::date AND p.month < "
-	    "$4::date AND (ob.as_of IS NULL OR p.month > ob.as_of)) pe ON true",
+	    "$4::date AND (ob.as_of IS NULL OR p.month > ob.as_of)) pe ON true "
+	    /* the material aid those months accrued, of which 4 000 a year was
+	     * not income (Tax Code art. 217 p. 28), as payrun_employee took it */
+	    "LEFT JOIN LATERAL (SELECT sum(a.amount) FROM payroll_accruals a JOIN "
+	    "payroll_employees p ON p.tenant_id = a.tenant_id AND p.employee_id = "
+	    "a.employee_id AND p.month = a.month WHERE a.tenant_id = $1 AND a.employee_id = "
+	    "e.id AND a.kind = 'material_aid' AND a.month >= $3::date AND a.month < $4::date "
+	    "AND (ob.as_of IS NULL OR a.month > ob.as_of)) aid ON true",
 	    r->p_tenant, r->p_calc, r->p_jan, r->p_first);
 
 	if (res == NULL)

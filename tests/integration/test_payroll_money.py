@@ -265,6 +265,11 @@ class Money(unittest.TestCase):
         self.assertEqual(js["unchanged"], 1)
         listed = self.admin.get("/api/admin/accruals?employee_id=%d&month=2025-02" % eid).json()["accruals"]
         self.assertEqual([(a["amount"], a["external_id"]) for a in listed], [("3000.00", "b-1")])
+        # January's 4 000 of aid stays out of the year's income later on: the base
+        # is 71 000 + 63 000, tax 13 % x 134 000 = 17 420 less January's 9 230
+        self.calculate(eid, "2025-02")
+        slip = self.slip(eid, "2025-02")
+        self.assertEqual((slip["accrued"], slip["deducted"]), ("63000.00", "8190.00"))
 
     def test_advance_and_final_settlement(self):
         r = self.admin.put("/api/admin/payroll/settings", {"advance_mode": "percent", "advance_percent": 40})

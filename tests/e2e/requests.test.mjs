@@ -1,11 +1,12 @@
-// requests.test.mjs - the requests' pages at 390 px: an employee files a
-// vacation (a period the wrong way round first: the message at the field,
-// every typed value kept), a question with a file and a personal-data change
-// with a bad phone; the manager sees the task, refuses to reject without a
-// reason, approves, names a substitute; sees the team and the employee's card with the
-// personal file; the performer completes the vacation; the employee sees
-// it done with its history, cancels the question, and every section of the
-// site fits the phone.
+// requests.test.mjs - the employee site's requests, tasks and team at 390 px:
+// an employee files a vacation (a period the wrong way round first: the
+// message at the field, every typed value kept), a question with a file and
+// a personal-data change refused at its phone field; the manager is refused
+// a rejection without a reason, approves, names a substitute, sees the team
+// and the employee's card with the personal file; the performer completes
+// the vacation; the employee sees its history and cancels the question; the
+// manager gives her an HR task, she answers it with a file; both see her
+// KPIs; she asks for notifications by email too; every section fits.
 //
 // test_e2e.py seeds tenant "zayavki" and passes
 //   CABINET_E2E_REQUESTS  "subdomain:employee,manager,performer logins:password"
@@ -166,11 +167,59 @@ b.test("the performer completes the vacation; the employee sees it done and canc
   b.assertClean();
 });
 
+b.test("the manager gives an HR task; the employee answers it with a file; KPIs for both", async ({ page }) => {
+  const context = await b.newContext({ viewport: { width: 390, height: 844 } });
+  const mgr = await context.newPage();
+  await signIn(mgr, MANAGER);
+  await mgr.goto(host + "/tasks.html");
+  await mgr.locator("#give").waitFor();
+  await mgr.selectOption("#give-employee", { label: "Смирнова Анна Сергеевна" });
+  await mgr.fill("#give-title-input", "Пройти инструктаж по охране труда");
+  await mgr.fill("#give-description", "Прочитайте инструкцию и подпишите лист ознакомления.");
+  await mgr.fill("#give-due", "31.02.2099");
+  await mgr.click('#give-form button[type="submit"]');
+  await mgr.locator("#e-give-due").filter({ hasText: /./ }).waitFor();
+  assert.equal(await mgr.locator("#give-title-input").inputValue(), "Пройти инструктаж по охране труда", "kept");
+  await mgr.fill("#give-due", TO);
+  await mgr.setInputFiles("#give-files", { name: "инструкция.png", mimeType: "image/png", buffer: PNG });
+  await mgr.click('#give-form button[type="submit"]');
+  await mgr.locator("#give-done").filter({ hasText: "дано" }).waitFor();
+  await mgr.locator("#given-list li", { hasText: "Пройти инструктаж по охране труда — Смирнова Анна Сергеевна" }).waitFor();
+  // the manager sees the employee's KPIs on her card
+  await mgr.goto(host + "/team.html");
+  await Promise.all([mgr.waitForURL(/team\.html\?id=\d+/), mgr.locator("#team-box a", { hasText: "Смирнова" }).click()]);
+  await mgr.locator("#member-kpi table").waitFor();
+  assert.match(await mgr.locator("#member-kpi").innerText(), /Март 2026\s+Продажи, тыс\. ₽\s+1\s200\s+1\s260\s+105 %/);
+  b.assertClean(mgr);
+
+  await page.goto(host + "/tasks.html");
+  const task = page.locator("article.task", { hasText: "Задание: Пройти инструктаж по охране труда" });
+  await task.waitFor();
+  assert.match(await task.innerText(), /Дал\(а\): Кузнецов Олег Петрович/);
+  await task.locator("summary").click();
+  await task.locator("details a", { hasText: "инструкция.png" }).waitFor();
+  await task.locator("textarea").fill("Ознакомилась, лист подписан");
+  await task.locator('input[type="file"]').setInputFiles({ name: "лист.png", mimeType: "image/png", buffer: PNG });
+  await task.locator('button[data-action="complete"]').click();
+  await page.locator("#tasks-done").filter({ hasText: "выполнено" }).waitFor();
+  // the employee's own KPIs: plan, fact, percent
+  await Promise.all([page.waitForURL(/kpi\.html/), page.click('#nav a[href="/kpi.html"]')]);
+  await page.locator("#kpi-box table").waitFor();
+  const rows = await page.locator("#kpi-box tbody tr").allInnerTexts();
+  assert.equal(rows.length, 2);
+  assert.ok(rows.some((r) => /I квартал 2026\s+Новые клиенты, чел\.\s+30\s+24\s+80 %/.test(r)), rows.join("\n"));
+  b.assertClean(page);
+  // the giver sees it done
+  await mgr.goto(host + "/tasks.html");
+  await mgr.locator("#given-none").waitFor();
+  await context.close();
+});
+
 b.test("every section of the site fits the phone, for the employee and the manager", async ({ page }) => {
   // (each page's own section, not "network idle": the notifications'
   // stream stays open)
   const sections = { "/": "#vacation", "/requests.html": "#list", "/tasks.html": "#tasks",
-    "/team.html": "#not-manager", "/file.html": "#file", "/salary.html": "#salary", "/profile.html": "#prefs" };
+    "/team.html": "#not-manager", "/file.html": "#file", "/salary.html": "#salary", "/kpi.html": "#kpi", "/profile.html": "#prefs" };
   for (const [path, section] of Object.entries(sections)) {
     await page.goto(host + path);
     await page.locator(section).waitFor();

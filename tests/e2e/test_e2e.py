@@ -177,7 +177,8 @@ REQUESTS_PEOPLE = [("z1", "0001", "Смирнова Анна Сергеевна"
 def seed_requests(s):
     """Tenant "zayavki" for the requests' pages: Смирнова works in the sales
     department headed by Кузнецов (her approver), Петрова performs
-    vacations and is the coordinator; each has a cabinet with a password."""
+    vacations and is the coordinator; each has a cabinet with a password;
+    Смирнова's KPIs come from the accounting system."""
     tid, _, admin = tenant_with_admin(s, "zayavki", "ООО «Заявки»")
     key = admin.post("/api/admin/api-keys", {"name": "1С:ЗУП"}).json()["key"]
 
@@ -196,6 +197,10 @@ def seed_requests(s):
                        "hired": "2024-01-15", "email": login}
                       for ext, num, name, login in REQUESTS_PEOPLE])
     put("departments", [{"external_id": "d1", "head": "z2"}])
+    put("kpi", [{"external_id": "k1", "employee": "z1", "period": "2026-03", "name": "Продажи", "unit": "тыс. ₽",
+                 "plan": 1200, "fact": 1260},
+                {"external_id": "k2", "employee": "z1", "period": "2026-Q1", "name": "Новые клиенты",
+                 "unit": "чел.", "plan": 30, "fact": 24}])
     ids = {}
     for ext, _, name, login in REQUESTS_PEOPLE:
         ids[ext] = int(s.psql("SELECT id FROM employees WHERE tenant_id = %d AND external_id = %s"

@@ -204,6 +204,7 @@ const SECTIONS = [
   { href: "/team.html", title: "Сотрудники", role: "manager" },
   { href: "/file.html", title: "Личное дело", employee: true },
   { href: "/salary.html", title: "Зарплата", employee: true },
+  { href: "/kpi.html", title: "Показатели", employee: true },
   { href: "/profile.html", title: "Профиль" },
   { href: "/admin/", title: "Администрирование", role: "admin" },
 ];

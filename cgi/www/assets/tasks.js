@@ -6,7 +6,9 @@
 //   POST /api/tasks/{id}/approve {"comment"}   /reject {"reason"}
 //   POST /api/tasks/{id}/forward {"to_name", "comment"}   /take   /complete {"comment"}
 //   POST /api/requests/{request_id}/files (the result's files, before completing)
-// A manager or performer also names substitutes for the days away:
+// A manager gives HR tasks to their staff, HR (a performer, an
+// administrator) to anyone (below). A manager or performer also names
+// substitutes for the days away:
 //   GET /api/substitutes   POST /api/substitutes {"substitute", "date_from", "date_to"}
 //   DELETE /api/substitutes/{id}
 "use strict";
@@ -181,6 +183,90 @@ async function showTasks(more) {
   $("tasks-more").hidden = offset >= r.data.total;
 }
 
+// ------------------------------------------------------------ HR tasks given
+// A manager gives tasks to the people in their charge, HR (a performer, an
+// administrator) to anyone (core/hrtasks.h):
+//   POST /api/hr-tasks {"employee_id", "title", "description", "due"}
+//   POST /api/hr-tasks/{id}/files   GET /api/hr-tasks?state=open   POST /api/hr-tasks/{id}/cancel
+
+let people = new Map(); // a suggestion's text -> employee id (HR's picker)
+
+async function showGiven() {
+  const r = await api("/api/hr-tasks?state=open");
+  if (r.status !== 200) return;
+  $("given-list").replaceChildren(...r.data.items.map((t) => {
+    const cancel = el("button", { type: "button", className: "secondary", text: "Отменить",
+      "aria-label": `Отменить задание «${t.title}»` });
+    cancel.addEventListener("click", async () => {
+      if (!window.confirm(`Отменить задание «${t.title}» для ${t.employee.full_name}? Сотрудник увидит, что оно отменено.`)) return;
+      const c = await api(`/api/hr-tasks/${t.id}/cancel`, { method: "POST" });
+      if (c.status !== 200) showMessage(errorText(c, "Не удалось отменить задание"));
+      await showGiven();
+    });
+    return el("li", {}, `${t.title} — ${t.employee.full_name}` + (t.due_ru ? `, срок ${t.due_ru}` : "") + " ",
+      t.overdue ? tag("срок истёк", "bad") : "", " ", cancel);
+  }));
+  $("given-none").hidden = r.data.items.length > 0;
+}
+
+async function setupGive() {
+  const form = $("give-form");
+  const select = $("give-employee"), name = $("give-employee-name");
+  if (ME.roles.includes("manager") && !ME.roles.includes("performer") && !ME.roles.includes("admin")) {
+    const r = await api("/api/team");
+    if (r.status !== 200) return;
+    select.replaceChildren(el("option", { value: "", text: "выберите сотрудника" }),
+      ...r.data.items.map((e) => el("option", { value: String(e.id), text: e.full_name })));
+    select.hidden = false;
+  } else {
+    // HR: anyone, by name with suggestions
+    name.hidden = false;
+    $("give").querySelector('label[for="give-employee"]').htmlFor = "give-employee-name";
+    setupPeoplePicker(name, ME);
+    name.addEventListener("input", async () => {
+      const q = name.value.trim();
+      if (q.length < 2 || people.has(q)) return;
+      const r = await api("/api/employees?q=" + encodeURIComponent(q.replace(/ \(таб\. № .*$/, "")));
+      if (r.status !== 200) return;
+      for (const e of r.data.items) {
+        people.set(e.personnel_number ? `${e.full_name} (таб. № ${e.personnel_number})` : e.full_name, e.id);
+      }
+    });
+  }
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    clearFieldErrors(form);
+    $("give-done").hidden = true;
+    const id = select.hidden ? people.get(name.value.trim()) : Number(select.value);
+    if (!id) {
+      showFieldErrors(form, { status: 422, data: { error: { fields: {
+        [select.hidden ? "employee_name" : "employee_id"]: "Выберите сотрудника из списка" } } } });
+      return;
+    }
+    const body = { employee_id: id, title: form.title.value.trim() };
+    if (form.description.value.trim()) body.description = form.description.value.trim();
+    if (form.due.value.trim()) body.due = form.due.value.trim();
+    const r = await api("/api/hr-tasks", { method: "POST", body });
+    if (r.status !== 201) {
+      showFieldErrors(form, r);
+      return;
+    }
+    let note = `Задание «${body.title}» дано.`;
+    for (const file of $("give-files").files) {
+      const fd = new FormData();
+      fd.append("file", file, file.name);
+      const u = await api(`/api/hr-tasks/${r.data.id}/files`, { method: "POST", form: fd });
+      if (u.status !== 201) note += ` Файл «${file.name}» не принят: ${errorText(u, "ошибка загрузки")}.`;
+    }
+    form.reset();
+    $("give-done").textContent = note;
+    $("give-done").hidden = false;
+    await showGiven();
+  });
+  $("give").hidden = false;
+  await showGiven();
+}
+
 async function showSubstitutes() {
   const r = await api("/api/substitutes");
   if (r.status !== 200) return;
@@ -231,6 +317,7 @@ document.addEventListener("DOMContentLoaded", () => startPage(async (me) => {
   $("tasks").hidden = false;
   await showTasks(false);
   if (me.roles.includes("manager") || me.roles.includes("performer")) await setupSubstitutes();
+  if (me.roles.some((r) => r === "manager" || r === "performer" || r === "admin")) await setupGive();
   if (location.hash) {
     const target = document.querySelector(location.hash);
     if (target) target.scrollIntoView();

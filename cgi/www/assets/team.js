@@ -1,7 +1,7 @@
 // team.js - a manager's staff (team.html): the people in their charge with
 // who is away today, and one person's card (?id=N) with their absences and
 // personal file (seed 003: "руководитель видит личные дела подчинённых").
-//   GET /api/team          GET /api/team/{id}
+//   GET /api/team          GET /api/team/{id}     GET /api/team/{id}/kpi
 "use strict";
 
 async function showTeam() {
@@ -38,6 +38,9 @@ async function showMember(id) {
   }
   document.title = `${r.data.full_name} — Кабинет сотрудника`;
   renderCard($("card"), r.data);
+  const k = await api(`/api/team/${encodeURIComponent(id)}/kpi`);
+  if (k.status === 200) renderKpis($("member-kpi"), k.data.items, "Показатели сотрудника");
+  $("member-kpi-title").hidden = k.status !== 200;
   $("member").hidden = false;
 }
 

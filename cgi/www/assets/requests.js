@@ -6,6 +6,7 @@
 //   GET  /api/requests?state=&limit=&offset=     POST /api/requests
 //   GET  /api/requests/{id}                      POST /api/requests/{id}/submit|cancel
 //   POST /api/requests/{id}/files (multipart "file")
+//   GET  /api/requests/{id}/document (the application or the certificate, PDF)
 "use strict";
 
 const PAGE = 20;

@@ -21,6 +21,7 @@ import sys
 import tempfile
 import time
 import unittest
+import urllib.parse
 
 sys.path.insert(0, os.path.dirname(__file__))
 from sinks import StackWithSinks, make_cert  # noqa: E402
@@ -457,6 +458,38 @@ class Accounts(StackWithSinks, unittest.TestCase):
             "full_name": "Иванов Иван", "phone": "+79170000113", "email": "x@xsite2.example"}},
                         headers={"Origin": "http://evil.example"})
         self.assertEqual(r.status, 403)
+
+    # ------------------------------------------- personal data in logs
+
+    def test_searches_for_people_stay_out_of_every_log(self):
+        phone = "+79170000114"
+        email = self.tenant("logs", phone)
+        src = new_source()
+        admin = self.activate("logs", email, phone, src)
+        # what an administrator types to find a person: a name, a phone,
+        # an email, a SNILS; in the query string and in the Referer that
+        # repeats the page's address
+        secrets_ = ["Прохорова", "+79035550142", "prohorova.lena@mail.example", "112-233-445 95"]
+        page = "http://logs.localhost:%d/admin/employees?q=" % self.s.port
+        for q in secrets_:
+            for path in ("/api/admin/employees?q=", "/admin/employees?q=", "/api/admin/users?q="):
+                r = admin.get(path + urllib.parse.quote(q), source=src,
+                              headers={"Referer": page + urllib.parse.quote_plus(q)})
+                self.assertEqual(r.status, 200, (path, r))
+        logs = {}
+        for name in sorted(os.listdir(os.path.join(self.s.var, "log"))):
+            with open(os.path.join(self.s.var, "log", name), "rb") as f:
+                logs[name] = f.read().decode("utf-8", "replace")
+        # the requests were logged (by path), so an absent value means
+        # something
+        self.assertIn("GET /api/admin/users", logs["nginx-access.log"])
+        self.assertIn("GET /admin/employees", logs["nginx-access.log"])
+        for q in secrets_:
+            spellings = {q, urllib.parse.quote(q), urllib.parse.quote_plus(q), urllib.parse.quote(q).lower(),
+                         urllib.parse.quote(q, safe=""), urllib.parse.quote_plus(q, safe="")}
+            for name, text in logs.items():
+                for s in spellings:
+                    self.assertNotIn(s, text, "%r in %s" % (s, name))
 
 
 class Migration(unittest.TestCase):

@@ -194,6 +194,9 @@ json_object *web_auth(struct web_request *req, const char *csrf)
 		jsonx_set_str(auth, "session", token);
 		jsonx_set_str(auth, "via", "cookie");
 	}
+	if (web_cookie(req, req->https ? WEB_DEVICE_COOKIE_TLS : WEB_DEVICE_COOKIE, token,
+	               sizeof(token)) == 0)
+		jsonx_set_str(auth, "device", token);
 	jsonx_set_str(auth, "host", req->host);
 	jsonx_set_str(auth, "ip", req->remote_addr);
 	if (csrf && *csrf)
@@ -276,6 +279,7 @@ static void web_apply_session(struct web_request *req, json_object *reply_msg)
 {
 	json_object *s = jsonx_get_obj(reply_msg, "session");
 	const char *token, *csrf;
+	int64_t max_age = 0;
 	int clear = 0;
 
 	if (s == NULL)
@@ -291,6 +295,16 @@ static void web_apply_session(struct web_request *req, json_object *reply_msg)
 		web_set_cookie(req, web_session_cookie(req), token, 0, 1);
 	if (csrf && web_cookie_value_ok(csrf))
 		web_set_cookie(req, web_csrf_cookie(req), csrf, 0, 0);
+	/* the device cookie outlives the browser and signing out (it is no
+	 * credential: core/session.h); only same-site requests carry it */
+	token = jsonx_get_str(s, "device");
+	if (token && web_cookie_value_ok(token) &&
+	    jsonx_get_int64(s, "device_max_age", &max_age) == 0)
+		buf_printf(
+		    &req->headers,
+		    "Set-Cookie: %s=%s; Path=/; Max-Age=%lld; SameSite=Strict; HttpOnly%s\r\n",
+		    req->https ? WEB_DEVICE_COOKIE_TLS : WEB_DEVICE_COOKIE, token,
+		    (long long)max_age, req->https ? "; Secure" : "");
 }
 
 void web_apply_reply(struct web_request *req, json_object *reply_msg)

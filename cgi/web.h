@@ -28,6 +28,9 @@
 #define WEB_CSRF_COOKIE        "cabinet_csrf"
 #define WEB_SESSION_COOKIE_TLS "__Host-cabinet_session"
 #define WEB_CSRF_COOKIE_TLS    "__Host-cabinet_csrf"
+/* the browser as a device of the account it signed in to (core/session.h) */
+#define WEB_DEVICE_COOKIE      "cabinet_device"
+#define WEB_DEVICE_COOKIE_TLS  "__Host-cabinet_device"
 
 /* One HTTP request. Strings are lent by FastCGI for the request's length. */
 struct web_request {

@@ -86,6 +86,16 @@ static struct codes_account auth_code_account(const char *key, const struct auth
 	return a;
 }
 
+/* The throttle key of an account: "user:<id>", whichever of its
+ * identifiers was typed, or the typed identifier when it names no account
+ * (the same counting, so a lock tells nothing). */
+static const char *auth_account_key(struct ctx *ctx, const char *key, const struct auth_user *u,
+                                    int found)
+{
+	return found ? arena_printf(ctx->arena, "user:%lld", (long long)u->id)
+	             : codes_ident_key(ctx, key);
+}
+
 int auth_password_policy(struct ctx *ctx, const char *field, const char *password,
                          const struct auth_user *u)
 {
@@ -154,7 +164,7 @@ int auth_password_store(struct ctx *ctx, int64_t user_id, const char *password, 
 	            "AND token_hash IS DISTINCT FROM $3::bytea",
 	            ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, user_id),
 	            (flags & AUTH_KEEP_SESSION) ? ctx->session_hash : NULL) == NULL ||
-	    codes_revoke(ctx, user_id) < 0)
+	    codes_revoke(ctx, user_id) < 0 || session_devices_revoke(ctx, user_id) < 0)
 		return -1;
 	if (had && auth_password_notice(ctx, user_id,
 	                                PQgetisnull(res, 0, 1) ? NULL : PQgetvalue(res, 0, 1),
@@ -306,9 +316,11 @@ static int auth_with_code(struct ctx *ctx, const char *action)
 	 * password, and the entry stays counted */
 	if (auth_password_policy(ctx, "password", password, &u) < 0)
 		return ctx->error == PROTO_ERR_validation ? ctx_keep(ctx) : -1;
+	/* the owner proved themselves: the account's sign-in counters start over */
 	if (auth_password_store(ctx, u.id, password, 0) < 0 ||
-	    ctx_sql(ctx, "DELETE FROM auth_throttle WHERE tenant_id = $1 AND key = $2",
-	            ctx_i64(ctx, ctx->tenant_id), codes_ident_key(ctx, key)) == NULL ||
+	    ctx_sql(ctx, "DELETE FROM auth_throttle WHERE tenant_id = $1 AND key IN ($2, $3)",
+	            ctx_i64(ctx, ctx->tenant_id), codes_ident_key(ctx, key),
+	            auth_account_key(ctx, key, &u, 1)) == NULL ||
 	    session_open(ctx, u.id) < 0 ||
 	    audit_log(ctx, action, 1, "user", ctx_i64(ctx, u.id), NULL) < 0)
 		return -1;
@@ -368,25 +380,47 @@ static int auth_count_failure(struct ctx *ctx, const char *key, long max)
 	           : -1;
 }
 
-/* POST /api/auth/login {"login", "password"} */
+/* Counts one failed sign-in: on the browser's own key when it is a device
+ * of the account, else on the account's and on the address's. */
+static int auth_count_login_failure(struct ctx *ctx, const char *dkey, const char *akey,
+                                    const char *ikey)
+{
+	if (dkey)
+		return auth_count_failure(ctx, dkey, ctx->cfg->login_max_failures);
+	if (auth_count_failure(ctx, akey, ctx->cfg->login_max_failures) < 0)
+		return -1;
+	return auth_count_failure(ctx, ikey, ctx->cfg->login_ip_max_failures);
+}
+
+/* POST /api/auth/login {"login", "password"}
+ *
+ * Failures are counted per account (all its identifiers together) and per
+ * client address, except from a browser that has signed in to the account
+ * before (its device cookie, session.h): that browser's failures count on
+ * its own key, and neither the account's nor the address's lock holds it.
+ * So nobody can lock a person out of their own browser by failing on
+ * purpose, while a stranger's guesses stay capped per account. */
 static int auth_login(struct ctx *ctx)
 {
 	const char *key = auth_read_login(ctx);
 	const char *password = ctx_arg_str(ctx, "password", PASSWORD_MAX, 1);
-	const char *ip = jsonx_get_str(ctx->auth, "ip"), *lkey, *ikey;
+	const char *ip = jsonx_get_str(ctx->auth, "ip"), *akey, *ikey, *dkey;
 	struct auth_user u;
 	PGresult *res;
 	int found, ok;
 
 	if (key == NULL || password == NULL)
 		return -1;
-	lkey = codes_ident_key(ctx, key);
+	found = auth_find_user(ctx, key, &u);
+	if (found < 0 || session_device_key(ctx, found ? u.id : 0, &dkey) < 0)
+		return -1;
+	akey = auth_account_key(ctx, key, &u, found);
 	ikey = arena_printf(ctx->arena, "ip:%s", ip && *ip ? ip : "unknown");
 	res =
 	    ctx_sql(ctx,
 	            "SELECT max(ceil(extract(epoch FROM locked_until - now()))) FROM auth_throttle "
 	            "WHERE tenant_id = $1 AND key IN ($2, $3) AND locked_until > now()",
-	            ctx_i64(ctx, ctx->tenant_id), lkey, ikey);
+	            ctx_i64(ctx, ctx->tenant_id), dkey ? dkey : akey, dkey ? dkey : ikey);
 	if (res == NULL)
 		return -1;
 	if (!PQgetisnull(res, 0, 0)) {
@@ -399,22 +433,18 @@ static int auth_login(struct ctx *ctx)
 		              ru_wait(wait, when, sizeof(when)));
 		return ctx_keep(ctx); /* the audit row stays */
 	}
-	found = auth_find_user(ctx, key, &u);
-	if (found < 0)
-		return -1;
 	/* the hash work is done for unknown logins too */
 	ok = password_verify(found ? u.hash : NULL, password) && found &&
 	     strcmp(u.status, "active") == 0;
 	if (!ok) {
-		if (auth_count_failure(ctx, lkey, ctx->cfg->login_max_failures) < 0 ||
-		    auth_count_failure(ctx, ikey, ctx->cfg->login_ip_max_failures) < 0 ||
+		if (auth_count_login_failure(ctx, dkey, akey, ikey) < 0 ||
 		    audit_log(ctx, "auth.login", 0, found ? "user" : NULL,
 		              found ? ctx_i64(ctx, u.id) : NULL, NULL) < 0)
 			return -1;
 		return ctx_fail_commit(ctx, PROTO_ERR_unauthorized, "Неверный логин или пароль");
 	}
 	if (ctx_sql(ctx, "DELETE FROM auth_throttle WHERE tenant_id = $1 AND key = $2",
-	            ctx_i64(ctx, ctx->tenant_id), lkey) == NULL ||
+	            ctx_i64(ctx, ctx->tenant_id), dkey ? dkey : akey) == NULL ||
 	    session_open(ctx, u.id) < 0 ||
 	    audit_log(ctx, "auth.login", 1, "user", ctx_i64(ctx, u.id), NULL) < 0)
 		return -1;
@@ -480,7 +510,11 @@ static int auth_cleanup(struct ctx *ctx, void *arg)
 	                   "DELETE FROM sessions WHERE expires_at < now() "
 	                   "OR last_seen_at < now() - make_interval(secs => $1)",
 	                   ctx_i64(ctx, ctx->cfg->session_idle_s));
-	if (counters == NULL || sessions == NULL || codes_cleanup(ctx) < 0)
+	if (counters == NULL || sessions == NULL || codes_cleanup(ctx) < 0 ||
+	    ctx_sql(
+	        ctx,
+	        "DELETE FROM auth_devices WHERE last_used_at < now() - make_interval(secs => $1)",
+	        ctx_i64(ctx, ctx->cfg->device_ttl_s)) == NULL)
 		return -1;
 	if (atoi(PQcmdTuples(counters)) || atoi(PQcmdTuples(sessions)))
 		log_info("auth_cleanup", "sessions=%s counters=%s", PQcmdTuples(sessions),

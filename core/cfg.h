@@ -67,6 +67,7 @@ struct cfg {
 	long login_delay_s;
 	long login_lock_s;
 	long login_ip_max_failures;
+	long device_ttl_s;
 	long password_argon2_memory_kib;
 	long password_argon2_passes;
 	/* outbox */

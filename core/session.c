@@ -261,6 +261,80 @@ const char *session_new_api_key(struct ctx *ctx)
 	return key;
 }
 
+/* The browser's device cookie (auth.device) as a stored hash, NULL when
+ * it sent none. */
+static const char *session_device_hash(struct ctx *ctx)
+{
+	const char *token = jsonx_get_str(ctx->auth, "device");
+
+	return token && *token && strlen(token) < 200 ? session_token_hash(ctx, token) : NULL;
+}
+
+int session_device_key(struct ctx *ctx, int64_t user_id, const char **key)
+{
+	const char *hash = session_device_hash(ctx);
+	PGresult *res;
+
+	*key = NULL;
+	/* the same statement whether or not there is a cookie or an account */
+	res = ctx_sql(ctx,
+	              "SELECT 1 FROM auth_devices WHERE tenant_id = $1 AND token_hash = $2 "
+	              "AND user_id = $3 AND last_used_at > now() - make_interval(secs => $4)",
+	              ctx_i64(ctx, ctx->tenant_id), hash, ctx_i64(ctx, user_id),
+	              ctx_i64(ctx, ctx->cfg->device_ttl_s));
+	if (res == NULL)
+		return -1;
+	if (PQntuples(res))
+		*key = arena_printf(ctx->arena, "device:%s", hash + 2);
+	return 0;
+}
+
+int session_devices_revoke(struct ctx *ctx, int64_t user_id)
+{
+	return ctx_sql(ctx,
+	               "DELETE FROM auth_devices WHERE tenant_id = $1 AND user_id = $2 "
+	               "AND token_hash IS DISTINCT FROM $3::bytea",
+	               ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, user_id),
+	               session_device_hash(ctx))
+	           ? 0
+	           : -1;
+}
+
+/* The browser that signs in as user_id becomes one of the account's
+ * devices: its cookie is kept (its time renewed) when it is the user's
+ * already, else a new one goes into the directive. */
+static int session_device_issue(struct ctx *ctx, int64_t user_id, json_object *directive)
+{
+	const char *hash = session_device_hash(ctx);
+	unsigned char raw[SESSION_TOKEN_BYTES];
+	char token[64];
+	PGresult *res;
+
+	res = ctx_sql(ctx,
+	              "UPDATE auth_devices SET last_used_at = now() WHERE tenant_id = $1 "
+	              "AND token_hash = $2 AND user_id = $3 "
+	              "AND last_used_at > now() - make_interval(secs => $4) RETURNING 1",
+	              ctx_i64(ctx, ctx->tenant_id), hash, ctx_i64(ctx, user_id),
+	              ctx_i64(ctx, ctx->cfg->device_ttl_s));
+	if (res == NULL)
+		return -1;
+	if (PQntuples(res) == 0) {
+		if (RAND_bytes(raw, sizeof(raw)) != 1)
+			return ctx_fail(ctx, PROTO_ERR_internal, NULL);
+		session_b64url(raw, sizeof(raw), token);
+		OPENSSL_cleanse(raw, sizeof(raw));
+		if (ctx_sql(ctx,
+		            "INSERT INTO auth_devices (tenant_id, token_hash, user_id) "
+		            "VALUES ($1, $2, $3)",
+		            ctx_i64(ctx, ctx->tenant_id), session_token_hash(ctx, token),
+		            ctx_i64(ctx, user_id)) == NULL)
+			return -1;
+		jsonx_set_str(directive, "device", token);
+	}
+	jsonx_set_int(directive, "device_max_age", ctx->cfg->device_ttl_s);
+	return 0;
+}
+
 int session_open(struct ctx *ctx, int64_t user_id)
 {
 	unsigned char raw[SESSION_TOKEN_BYTES], raw_csrf[24];
@@ -292,6 +366,8 @@ int session_open(struct ctx *ctx, int64_t user_id)
 	jsonx_set_str(directive, "token", token);
 	jsonx_set_str(directive, "csrf", csrf);
 	json_object_object_add(ctx->reply_extra, "session", directive);
+	if (session_device_issue(ctx, user_id, directive) < 0)
+		return -1;
 	jsonx_set_str(ctx_result(ctx), "csrf", csrf);
 	ctx->user_id = user_id;
 	return 0;

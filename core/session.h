@@ -51,4 +51,22 @@ int session_open(struct ctx *ctx, int64_t user_id);
  * cookies. */
 int session_close(struct ctx *ctx);
 
+/*
+ * Device cookies (sql/0010): a browser that signed in as a user holds a
+ * random token (cookie cabinet_device, __Host-cabinet_device over TLS,
+ * HttpOnly, SameSite=Strict, kept device_ttl_s after its last sign-in and
+ * not cleared by signing out; the responders pass it as auth.device). It
+ * is no credential: it only lets that browser's failed sign-ins count on
+ * their own instead of the account's (auth.c, auth_login).
+ *
+ * session_open makes the browser a device of the user: its directive
+ * carries a new "device" token (none when the browser's cookie is the
+ * user's already) and "device_max_age" (seconds).
+ */
+/* *key = "device:<hex>" when the request's device cookie is a live device
+ * of user_id, else NULL (also for user_id 0); -1 on a database error. */
+int session_device_key(struct ctx *ctx, int64_t user_id, const char **key);
+/* Removes the user's devices but the one this request came from. */
+int session_devices_revoke(struct ctx *ctx, int64_t user_id);
+
 #endif

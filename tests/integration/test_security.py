@@ -15,6 +15,7 @@ import os
 import re
 import secrets
 import shutil
+import signal
 import ssl
 import subprocess
 import sys
@@ -364,6 +365,70 @@ class Accounts(StackWithSinks, unittest.TestCase):
                        "AND window_start < now() - interval '11 seconds'" % tid, timeout=15)
         self.wait_gone("SELECT count(*) FROM auth_throttle WHERE tenant_id = %d" % tid, timeout=20)
 
+    def test_failing_on_purpose_locks_nobody_out_of_their_own_browser(self):
+        phone = "+79170000115"
+        email = self.tenant("victim", phone)
+        home, stranger, other = new_source(), new_source(), new_source()
+        code = self.code_sms("victim", email, phone, home)
+        r = self.post("victim", "/api/auth/activate", {"login": email, "code": code, "password": PASSWORD}, home)
+        self.assertEqual(r.status, 200, r)
+        # signing in made this browser a device of the account: a cookie that
+        # outlives the browser session and signing out, HttpOnly, same-site only
+        cookie = [c for c in r.headers.get_all("Set-Cookie") if c.startswith("cabinet_device=")]
+        self.assertEqual(len(cookie), 1, r.headers.get_all("Set-Cookie"))
+        self.assertIn("; Max-Age=15552000;", cookie[0])
+        self.assertIn("; HttpOnly", cookie[0])
+        self.assertIn("; SameSite=Strict", cookie[0])
+        device = {"Cookie": cookie[0].split(";")[0]}
+        with open(self.s.conf) as f:
+            conf_before = f.read()
+        try:
+            # waits long enough to see who they hold
+            with open(self.s.conf, "a") as f:
+                f.write("login_window_s = 300\nlogin_delay_s = 60\nlogin_lock_s = 120\n"
+                        "login_ip_max_failures = 100\n")
+            self.s.kill("cabinetd", signal.SIGHUP)
+            time.sleep(0.5)
+            # a stranger fails on purpose, by email and by the phone as people
+            # type it: one account, one count
+            for login in (email, email.upper(), "8 (917) 000-01-15", phone, email):
+                self.assertEqual(self.login("victim", login, "Ne-tot-parol-2026", stranger).status, 401)
+            for login, src in ((email, stranger), (phone, other), ("+7 917 000 01 15", other), (email, home)):
+                r = self.login("victim", login, PASSWORD, src)
+                self.assertEqual(r.status, 429, (login, src, r))
+                self.assertTrue(50 < int(r.headers["Retry-After"]) <= 60, r.headers["Retry-After"])
+            # ... yet the owner's own browser signs in, and stays the same device
+            r = self.login("victim", email, PASSWORD, home, device)
+            self.assertEqual(r.status, 200, r)
+            self.assertFalse([c for c in r.headers.get_all("Set-Cookie") if "cabinet_device=" in c])
+            # a made-up or another account's device cookie is no device of this one
+            for fake in ("cabinet_device=" + secrets.token_urlsafe(32), ):
+                self.assertEqual(self.login("victim", email, PASSWORD, home, {"Cookie": fake}).status, 429)
+            # the device's own failures are capped as well, on its own count
+            for _ in range(5):
+                self.assertEqual(self.login("victim", phone, "Ne-tot-parol-2026", home, device).status, 401)
+            self.assertEqual(self.login("victim", phone, PASSWORD, home, device).status, 429)
+            tid, uid = self.tenant_id("victim"), self.user_id("victim", phone)
+            self.assertEqual(self.s.psql("SELECT string_agg(split_part(key, ':', 1), ',' ORDER BY key) "
+                                         "FROM auth_throttle WHERE tenant_id = %d AND key NOT LIKE 'ip:%%'" % tid),
+                             "device,user")
+            # a new password by a code (from a new phone, say) ends the other
+            # devices with the other credentials
+            time.sleep(1.1)  # code_cooldown_s
+            code = self.code_sms("victim", phone, phone, other)
+            r = self.post("victim", "/api/auth/reset", {"login": phone, "code": code,
+                                                        "password": PASSWORD + "-2"}, other)
+            self.assertEqual(r.status, 200, r)
+            self.assertEqual(self.s.psql("SELECT count(*) FROM auth_devices WHERE tenant_id = %d AND user_id = %d"
+                                         % (tid, uid)), "1")
+            self.assertEqual(self.s.psql("SELECT count(*) FROM auth_throttle WHERE tenant_id = %d AND key = "
+                                         "'user:%d'" % (tid, uid)), "0")
+        finally:
+            with open(self.s.conf, "w") as f:
+                f.write(conf_before)
+            self.s.kill("cabinetd", signal.SIGHUP)
+            time.sleep(0.5)
+
     def test_the_clean_up_job_removes_what_has_expired(self):
         phone = "+79170000110"
         self.tenant("tidy", phone)
@@ -591,7 +656,12 @@ class Tls(unittest.TestCase):
                                  {"Origin": "https://tls.localhost:%d" % self.tls_port})
         self.assertEqual(st, 200, body)
         c = self.cookies(h)
-        self.assertEqual(set(c), {"__Host-cabinet_session", "__Host-cabinet_csrf"})
+        self.assertEqual(set(c), {"__Host-cabinet_session", "__Host-cabinet_csrf", "__Host-cabinet_device"})
+        # the device cookie (no credential: it only lets this browser's failed
+        # sign-ins count on their own) outlives the browser, same-site only
+        device = c.pop("__Host-cabinet_device")
+        attrs = [a.strip().lower() for a in device.split(";")[1:]]
+        self.assertEqual(sorted(attrs), ["httponly", "max-age=15552000", "path=/", "samesite=strict", "secure"])
         for name, line in c.items():
             attrs = [a.strip().lower() for a in line.split(";")[1:]]
             self.assertIn("path=/", attrs)
@@ -622,21 +692,23 @@ class Tls(unittest.TestCase):
         r = self.s.http("POST", "/api/auth/login", body, host="tls.localhost")
         self.assertEqual(r.status, 200)
         c = self.cookies(r.headers)
-        self.assertEqual(set(c), {"cabinet_session", "cabinet_csrf"})
+        self.assertEqual(set(c), {"cabinet_session", "cabinet_csrf", "cabinet_device"})
+        self.assertNotIn("secure", c.pop("cabinet_device").lower())
         for line in c.values():
             self.assertNotIn("secure", line.lower())
             self.assertNotIn("max-age", line.lower())
         # X-Forwarded-Proto from anyone but a trusted proxy means nothing
         r = self.s.http("POST", "/api/auth/login", body, host="tls.localhost", source="127.0.0.8",
                         headers={"X-Forwarded-Proto": "https", "X-Forwarded-For": "198.51.100.7"})
-        self.assertEqual(set(self.cookies(r.headers)), {"cabinet_session", "cabinet_csrf"})
+        self.assertEqual(set(self.cookies(r.headers)), {"cabinet_session", "cabinet_csrf", "cabinet_device"})
         # from the proxy named in trusted_proxies, it does; the core sees the client's address
         r = self.s.http("POST", "/api/auth/login", body, host="tls.localhost", source="127.0.0.9",
                         headers={"X-Forwarded-Proto": "https", "X-Forwarded-For": "198.51.100.7"})
         self.assertEqual(r.status, 200)
         c = self.cookies(r.headers)
-        self.assertEqual(set(c), {"__Host-cabinet_session", "__Host-cabinet_csrf"})
+        self.assertEqual(set(c), {"__Host-cabinet_session", "__Host-cabinet_csrf", "__Host-cabinet_device"})
         self.assertIn("secure", c["__Host-cabinet_session"].lower())
+        self.assertIn("secure", c["__Host-cabinet_device"].lower())
         tid = self.s.psql("SELECT id FROM tenants WHERE subdomain = 'tls'")
         self.assertEqual(self.s.psql("SELECT host(ip) FROM audit_log WHERE tenant_id = %s AND action = 'auth.login' "
                                      "ORDER BY id DESC LIMIT 1" % tid), "198.51.100.7")

@@ -326,6 +326,98 @@ enum args_verdict args_check_value(const struct op_arg *a, json_object *v, json_
 	return r;
 }
 
+/* "name[i]" or "name.member" for a report, in buf. */
+static const char *args_field(char *buf, size_t len, const char *name, const char *member, size_t i)
+{
+	if (member)
+		snprintf(buf, len, "%s.%s", name, member);
+	else
+		snprintf(buf, len, "%s[%zu]", name, i);
+	return buf;
+}
+
+/* The members of object o as the list decl declares them. */
+static int args_check_members(const struct op_arg *decl, json_object *o, const char *name,
+                              args_report_fn report, void *data)
+{
+	int bad = 0;
+
+	for (const struct op_arg *m = decl; m->name; m++) {
+		json_object *v = jsonx_get(o, m->name), *norm = NULL;
+		const char *code, *why;
+		char why_buf[512], field[512];
+
+		args_field(field, sizeof(field), name, m->name, 0);
+		switch (args_check_value(m, v, &norm, &code, &why, why_buf, sizeof(why_buf))) {
+		case ARGS_KEEP:
+			break;
+		case ARGS_REPLACE:
+			json_object_object_add(o, m->name, norm);
+			v = norm;
+			break;
+		case ARGS_ABSENT:
+			json_object_object_del(o, m->name);
+			v = NULL;
+			break;
+		case ARGS_BAD:
+			report(data, field, code, why);
+			json_object_object_del(o, m->name);
+			v = NULL;
+			bad++;
+			break;
+		}
+		if (v)
+			bad += args_check_nested(m, v, field, report, data);
+	}
+	return bad;
+}
+
+int args_check_nested(const struct op_arg *a, json_object *v, const char *name,
+                      args_report_fn report, void *data)
+{
+	int bad = 0;
+
+	if (a->items == NULL || v == NULL)
+		return 0;
+	if (a->type == ARG_OBJECT)
+		return json_object_is_type(v, json_type_object)
+		           ? args_check_members(a->items, v, name, report, data)
+		           : 0;
+	if (a->type != ARG_ARRAY || !json_object_is_type(v, json_type_array))
+		return 0; /* the text form of ARG_OR_TEXT is the handler's */
+	for (size_t i = 0; i < json_object_array_length(v); i++) {
+		json_object *e = json_object_array_get_idx(v, i), *norm = NULL;
+		const char *code, *why;
+		char why_buf[512], field[512];
+
+		args_field(field, sizeof(field), name, NULL, i);
+		if (a->items[0].name && a->items[0].name[0] == '\0') {
+			/* scalar elements: a bad or empty one stays where it is */
+			switch (args_check_value(&a->items[0], e, &norm, &code, &why, why_buf,
+			                         sizeof(why_buf))) {
+			case ARGS_REPLACE:
+				json_object_array_put_idx(v, i, norm);
+				e = norm;
+				break;
+			case ARGS_BAD:
+				report(data, field, code, why);
+				bad++;
+				continue;
+			case ARGS_KEEP:
+			case ARGS_ABSENT:
+				break;
+			}
+			bad += args_check_nested(&a->items[0], e, field, report, data);
+		} else if (!json_object_is_type(e, json_type_object)) {
+			report(data, field, "type", "Ожидается объект");
+			bad++;
+		} else {
+			bad += args_check_members(a->items, e, field, report, data);
+		}
+	}
+	return bad;
+}
+
 json_object *args_describe(const struct op_arg *a)
 {
 	json_object *o = json_object_new_object();
@@ -355,7 +447,35 @@ json_object *args_describe(const struct op_arg *a)
 	}
 	if (a->example)
 		json_object_object_add(o, "example", json_tokener_parse(a->example));
+	if (a->items) {
+		json_object *items = json_object_new_array();
+		for (const struct op_arg *m = a->items; m->name; m++)
+			json_object_array_add(items, args_describe(m));
+		json_object_object_add(o, "items", items);
+	}
 	return o;
+}
+
+static void args_count_problem(void *data, const char *field, const char *code, const char *why)
+{
+	(void)field;
+	(void)code;
+	(void)why;
+	(*(int *)data)++;
+}
+
+/* The nested declarations: enums with values, no required member without
+ * an example (members need none: the argument's example holds them). */
+static int args_selfcheck_items(const struct op_arg *items, const char **bad)
+{
+	for (const struct op_arg *m = items; m->name; m++) {
+		*bad = m->name;
+		if (m->type == ARG_ENUM && m->values == NULL)
+			return -1;
+		if (m->items && args_selfcheck_items(m->items, bad) < 0)
+			return -1;
+	}
+	return 0;
 }
 
 int args_selfcheck(const struct op_arg *list, const char **bad)
@@ -365,17 +485,25 @@ int args_selfcheck(const struct op_arg *list, const char **bad)
 		const char *code, *why;
 		char buf[256];
 		enum args_verdict r;
+		int problems = 0;
 
 		*bad = a->name;
 		if (a->type == ARG_ENUM && a->values == NULL)
 			return -1;
 		if (a->example == NULL) {
-			if (a->flags & ARG_REQUIRED)
+			if ((a->flags & ARG_REQUIRED) || a->items)
 				return -1;
 			continue;
 		}
 		ex = json_tokener_parse(a->example);
 		r = ex ? args_check_value(a, ex, &norm, &code, &why, buf, sizeof(buf)) : ARGS_BAD;
+		if (r != ARGS_BAD && r != ARGS_ABSENT && a->items &&
+		    (args_check_nested(a, norm ? norm : ex, a->name, args_count_problem,
+		                       &problems) ||
+		     (a->type == ARG_ARRAY && json_object_is_type(ex, json_type_array) &&
+		      json_object_array_length(ex) == 0) ||
+		     args_selfcheck_items(a->items, bad) < 0))
+			r = ARGS_BAD;
 		json_object_put(ex);
 		json_object_put(norm);
 		if (r == ARGS_BAD || r == ARGS_ABSENT)

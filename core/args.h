@@ -24,7 +24,7 @@
  *   ARG_ENUM    one of values[]                             (as is)
  *   ARG_OBJECT  a JSON object (ARG_OR_TEXT: or a string)    (as is)
  *   ARG_ARRAY   a JSON array of min..max items (ARG_OR_TEXT: (as is)
- *               or a string); the items are the handler's
+ *               or a string); its items as .items declares
  *
  * A JSON null is a missing argument; so is "" for every type but
  * ARG_STR (an HTML form sends its empty fields), unless ARG_EMPTY. Strings: at most max
@@ -32,6 +32,19 @@
  * TAB (and line breaks with ARG_MULTILINE or ARG_OR_TEXT), no NUL; a
  * required string is not empty. Arguments that are not declared are left
  * alone (a form's _csrf, a submit button's name).
+ *
+ * Nested values are declared the same way, so no handler checks a field by
+ * hand and the generated test reaches every field (system.ops lists the
+ * declarations): .items of an ARG_ARRAY declares its elements, either the
+ * members of object elements (a list of op_arg ending with ARG_END; an
+ * element that is no object is a field error "days[3]") or, as a list of
+ * one entry named "" (ARG_ITEM), a scalar element; .items of an ARG_OBJECT
+ * declares its members. Members and elements are checked, normalized and
+ * removed when bad exactly like arguments, named "days[3].title",
+ * "days[3].rows[0].code", "employees[2]", "responsible.email" (a bad or
+ * empty element of an array stays in place, so the indexes keep their
+ * meaning). An argument with .items needs an example (with at least one
+ * element for an array) that passes the whole declaration.
  *
  * An argument that fails is removed from args, and the handler still runs
  * on what is left, so its own field errors (a subdomain taken, a date range
@@ -85,6 +98,7 @@ struct op_arg {
 	const char *const *values; /* ARG_ENUM: NULL-terminated */
 	const char *example;       /* a valid value as JSON text (required arguments) */
 	const char *hint;          /* Russian text of a type/value error (else by type) */
+	const struct op_arg *items; /* ARG_ARRAY: its elements; ARG_OBJECT: its members */
 };
 
 /* Readable rows for the common cases. */
@@ -100,6 +114,11 @@ struct op_arg {
 #define ARG_ROW_MONTH(name_, flags_)                                                               \
 	{                                                                                          \
 		.name = name_, .type = ARG_MONTH, .flags = flags_, .example = "\"2025-04\""        \
+	}
+/* The declaration of an array's scalar elements: .items = (const struct op_arg[]){ARG_ITEM(...)} */
+#define ARG_ITEM(type_, ...)                                                                       \
+	{                                                                                          \
+		.name = "", .type = type_, __VA_ARGS__                                             \
 	}
 #define ARG_END                                                                                    \
 	{                                                                                          \
@@ -127,6 +146,21 @@ enum args_verdict {
 enum args_verdict args_check_value(const struct op_arg *a, json_object *v, json_object **out,
                                    const char **code, const char **why, char *why_buf,
                                    size_t why_len);
+
+/* Where args_check_nested reports a problem: the field's full name, the
+ * code and the sentence (as args_check_value's). */
+typedef void (*args_report_fn)(void *data, const char *field, const char *code, const char *why);
+
+/*
+ * Checks what a->items declares inside v (v passed a's own check): the
+ * members of each object element of an array, each scalar element, or the
+ * members of an object, recursively; field names start with name. Each
+ * problem is reported (the bad member removed, a bad element left in
+ * place), normal forms replace their values in place. Returns the number
+ * of problems (0 when a declares no items or v is text of ARG_OR_TEXT).
+ */
+int args_check_nested(const struct op_arg *a, json_object *v, const char *name,
+                      args_report_fn report, void *data);
 
 /* The type's name in system.ops ("int", "string", ...). */
 const char *args_type_name(enum arg_type t);

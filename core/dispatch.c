@@ -532,9 +532,15 @@ static int dispatch_check_access(struct ctx *ctx)
 	return 0;
 }
 
+static void dispatch_report(void *data, const char *field, const char *code, const char *why)
+{
+	ctx_field_code(data, field, code, "%s", why);
+}
+
 /* Checks the request's args against the operation's declaration and
- * normalizes them in place (args.h); every problem is a field error, and
- * the bad value is removed so the handler never reads it. */
+ * normalizes them in place (args.h), nested values included; every problem
+ * is a field error, and the bad value is removed so the handler never
+ * reads it. */
 static int dispatch_check_args(struct ctx *ctx)
 {
 	for (const struct op_arg *a = ctx->op->args; a->name; a++) {
@@ -544,9 +550,11 @@ static int dispatch_check_args(struct ctx *ctx)
 
 		switch (args_check_value(a, v, &norm, &code, &why, buf, sizeof(buf))) {
 		case ARGS_KEEP:
+			args_check_nested(a, v, a->name, dispatch_report, ctx);
 			break;
 		case ARGS_REPLACE:
 			json_object_object_add(ctx->args, a->name, norm);
+			args_check_nested(a, norm, a->name, dispatch_report, ctx);
 			break;
 		case ARGS_ABSENT:
 			json_object_object_del(ctx->args, a->name);

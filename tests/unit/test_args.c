@@ -191,6 +191,87 @@ TEST(test_selfcheck)
 	CHECK_INT(args_selfcheck(bad_example, &bad), -1);
 }
 
+/* Nested declarations (.items): members of object elements, scalar
+ * elements, members of an object, recursively; each problem named by its
+ * place, normal forms written in place, bad members removed. */
+struct seen {
+	char fields[8][64];
+	char codes[8][16];
+	int n;
+};
+
+static void nested_report(void *data, const char *field, const char *code, const char *why)
+{
+	struct seen *s = data;
+
+	CHECK(why && *why);
+	if (s->n < 8) {
+		snprintf(s->fields[s->n], sizeof(s->fields[0]), "%s", field);
+		snprintf(s->codes[s->n], sizeof(s->codes[0]), "%s", code);
+	}
+	s->n++;
+}
+
+TEST(test_nested)
+{
+	static const struct op_arg row[] = {
+	    {"code", ARG_STR, 0, .max = 4}, {"hours", ARG_HOURS, 0, .max = 2400}, ARG_END};
+	static const struct op_arg day[] = {
+	    ARG_ROW_DATE("date", 0),
+	    {"rows", ARG_ARRAY, 0, .min = 0, .max = 2, .items = row},
+	    ARG_END};
+	static const struct op_arg ints[] = {ARG_ITEM(ARG_INT, .min = 1, .max = 99), ARG_END};
+	static const struct op_arg person[] = {{"email", ARG_STR, 0, .max = 10}, ARG_END};
+	static const struct op_arg decls2[] = {
+	    {"days", ARG_ARRAY, 0, .min = 1, .max = 3, .items = day,
+	     .example = "[{\"date\": \"2025-01-01\", \"rows\": [{\"code\": \"Я\"}]}]"},
+	    {"ids", ARG_ARRAY, 0, .min = 1, .max = 3, .items = ints, .example = "[1]"},
+	    {"who", ARG_OBJECT, 0, .items = person, .example = "{\"email\": \"a@b.ru\"}"},
+	    ARG_END};
+	static const struct op_arg empty_example[] = {
+	    {"ids", ARG_ARRAY, 0, .min = 0, .max = 3, .items = ints, .example = "[]"}, ARG_END};
+	static const struct op_arg no_example[] = {
+	    {"ids", ARG_ARRAY, 0, .min = 0, .max = 3, .items = ints}, ARG_END};
+	json_object *days = json_tokener_parse(
+	    "[{\"date\": \"31.12.2025\", \"rows\": [{\"code\": \"Я\", \"hours\": \"7,5\"}, "
+	    "{\"code\": 12, \"hours\": \"x\"}]}, 5, {\"date\": \"\", \"rows\": [1, 2, 3]}]");
+	json_object *ids = json_tokener_parse("[\"7\", 0, \"\"]");
+	json_object *who = json_tokener_parse("{\"email\": \"too-long@mail.example\", \"x\": 1}");
+	struct seen s = {0};
+	const char *bad;
+
+	CHECK_INT(args_check_nested(&decls2[0], days, "days", nested_report, &s), 4);
+	CHECK_STR(s.fields[0], "days[0].rows[1].code");
+	CHECK_STR(s.codes[0], "type");
+	CHECK_STR(s.fields[1], "days[0].rows[1].hours");
+	CHECK_STR(s.codes[1], "hours");
+	CHECK_STR(s.fields[2], "days[1]");
+	CHECK_STR(s.codes[2], "type");
+	CHECK_STR(s.fields[3], "days[2].rows");
+	CHECK_STR(s.codes[3], "invalid");
+	CHECK_INT(s.n, 4); /* days[2].date "" is an empty field: absent, not bad */
+	/* the normal form in place, the bad members gone, the bad element kept */
+	CHECK_STR(
+	    json_object_to_json_string_ext(days, JSON_C_TO_STRING_PLAIN),
+	    "[{\"date\":\"2025-12-31\",\"rows\":[{\"code\":\"Я\",\"hours\":\"7,5\"},{}]},5,{}]");
+	memset(&s, 0, sizeof(s));
+	CHECK_INT(args_check_nested(&decls2[1], ids, "ids", nested_report, &s), 1);
+	CHECK_STR(s.fields[0], "ids[1]");
+	CHECK_STR(json_object_to_json_string_ext(ids, JSON_C_TO_STRING_PLAIN), "[7,0,\"\"]");
+	memset(&s, 0, sizeof(s));
+	CHECK_INT(args_check_nested(&decls2[2], who, "who", nested_report, &s), 1);
+	CHECK_STR(s.fields[0], "who.email");
+	CHECK_STR(s.codes[0], "too_long");
+	/* an argument with items needs an example with an element that passes */
+	CHECK_INT(args_selfcheck(decls2, &bad), 0);
+	CHECK_INT(args_selfcheck(empty_example, &bad), -1);
+	CHECK_INT(args_selfcheck(no_example, &bad), -1);
+	CHECK_STR(bad, "ids");
+	json_object_put(days);
+	json_object_put(ids);
+	json_object_put(who);
+}
+
 /* Every operation of every module: a declaration whose required arguments
  * carry valid examples, and no name twice. */
 TEST(test_every_operation_declares)
@@ -212,6 +293,7 @@ int main(void)
 	RUN(test_arg_cases);
 	RUN(test_arg_not_utf8);
 	RUN(test_selfcheck);
+	RUN(test_nested);
 	RUN(test_every_operation_declares);
 	return check_report();
 }

@@ -873,17 +873,22 @@ static const char *const calendars_kinds[] = {"work",    "weekend",  "holiday",
                                               "day_off", "paid_off", NULL};
 static const struct op_arg calendars_year_args[] = {CALENDARS_ID_ARG,
                                                     CALENDARS_YEAR_ARG(ARG_REQUIRED), ARG_END};
+/* one day of "days" (and of the admin page's form below) */
+#define CALENDARS_DAY_FIELDS                                                                       \
+	ARG_ROW_DATE("date", 0),                                                                   \
+	    {"kind", ARG_ENUM, 0, .values = calendars_kinds,                                       \
+	     .hint = "Вид дня: work, weekend, holiday, day_off или paid_off"},                     \
+	    {.name = "short", .type = ARG_BOOL, .flags = 0}, {"title", ARG_STR, 0, .max = 200},    \
+	    ARG_ROW_DATE("from", 0)
+static const struct op_arg calendars_day_fields[] = {CALENDARS_DAY_FIELDS, ARG_END};
 static const struct op_arg calendars_edit_args[] = {
     CALENDARS_ID_ARG,
     CALENDARS_YEAR_ARG(ARG_REQUIRED),
-    {"days", ARG_ARRAY, 0, .min = 1, .max = 366},
+    {"days", ARG_ARRAY, 0, .min = 1, .max = 366,
+     .example = "[{\"date\": \"2025-03-10\", \"kind\": \"holiday\", \"title\": \"День города\"}]",
+     .items = calendars_day_fields},
     /* one day, as the admin page's form sends it */
-    ARG_ROW_DATE("date", 0),
-    {"kind", ARG_ENUM, 0, .values = calendars_kinds,
-     .hint = "Вид дня: work, weekend, holiday, day_off или paid_off"},
-    {.name = "short", .type = ARG_BOOL, .flags = 0},
-    {"title", ARG_STR, 0, .max = 200},
-    ARG_ROW_DATE("from", 0),
+    CALENDARS_DAY_FIELDS,
     ARG_END,
 };
 static const struct op_arg calendars_import_args[] = {

@@ -222,9 +222,21 @@ static int deductions_children_set(struct ctx *ctx)
 }
 
 static const struct op_arg deductions_get_args[] = {ARG_ROW_ID("id", ARG_REQUIRED), ARG_END};
+/* a child: its order and dates, whether disabled, a sole parent's */
+static const struct op_arg deductions_child_fields[] = {
+    {"order", ARG_INT, ARG_REQUIRED, .min = 1, .max = DEDUCTIONS_MAX_CHILDREN,
+     .hint = "Очерёдность ребёнка — целое число от 1 до 20"},
+    {.name = "disabled", .type = ARG_BOOL, .hint = "Ожидается true или false"},
+    {.name = "sole_parent", .type = ARG_BOOL, .hint = "Ожидается true или false"},
+    {"from", ARG_DATE, ARG_REQUIRED,
+     .hint = "Укажите дату начала в виде ДД.ММ.ГГГГ или ГГГГ-ММ-ДД"},
+    {"to", ARG_DATE, 0, .hint = "Укажите дату окончания в виде ДД.ММ.ГГГГ, ГГГГ-ММ-ДД или null"},
+    ARG_END,
+};
 static const struct op_arg deductions_set_args[] = {
     ARG_ROW_ID("id", ARG_REQUIRED),
-    {"children", ARG_ARRAY, ARG_REQUIRED, .min = 0, .max = DEDUCTIONS_MAX_CHILDREN, .example = "[]",
+    {"children", ARG_ARRAY, ARG_REQUIRED, .min = 0, .max = DEDUCTIONS_MAX_CHILDREN,
+     .example = "[{\"order\": 1, \"from\": \"2025-01-01\"}]", .items = deductions_child_fields,
      .hint = "Укажите список детей (не больше 20), пустой — без вычетов"},
     ARG_END,
 };

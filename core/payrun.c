@@ -1874,9 +1874,15 @@ static int payroll_preview_operator(struct ctx *ctx)
 }
 
 static const struct op_arg payrun_month_args[] = {ARG_ROW_MONTH("month", ARG_REQUIRED), ARG_END};
+static const struct op_arg payrun_employee_item[] = {
+    ARG_ITEM(ARG_INT, .min = 1, .max = INT64_MAX,
+             .hint = "Идентификатор сотрудника — целое положительное число"),
+    ARG_END,
+};
 static const struct op_arg payrun_calculate_args[] = {
     ARG_ROW_MONTH("month", ARG_REQUIRED),
-    {"employees", ARG_ARRAY, 0, .min = 1, .max = PAYRUN_MAX_LIST,
+    {"employees", ARG_ARRAY, 0, .min = 1, .max = PAYRUN_MAX_LIST, .example = "[1]",
+     .items = payrun_employee_item,
      .hint = "Укажите список идентификаторов сотрудников (от 1 до 10000) или не указывайте "
              "его, чтобы рассчитать всех"},
     ARG_END,

@@ -802,6 +802,21 @@ static int schedules_individual_delete(struct ctx *ctx)
 
 static const char *const schedules_kinds[] = {"week", "cycle", NULL};
 static const char *const schedules_holidays[] = {"calendar", "ignore", NULL};
+/* a day of a schedule: {"hours", "night"} */
+static const struct op_arg schedules_day_fields[] = {
+    {"hours", ARG_HOURS, 0, .max = SCHEDULE_MAX_DAY},
+    {"night", ARG_HOURS, 0, .max = SCHEDULE_MAX_DAY},
+    ARG_END,
+};
+/* an element of hours[] and night[], the admin page's form of the days
+ * as lists of text (empty: 0) */
+static const struct op_arg schedules_form_hours[] = {
+    ARG_ITEM(ARG_HOURS, .max = SCHEDULE_MAX_DAY),
+    ARG_END,
+};
+#define SCHEDULES_WEEK_EXAMPLE                                                                     \
+	"[{\"hours\": 8}, {\"hours\": 8}, {\"hours\": 8}, {\"hours\": 8}, {\"hours\": 8}, "        \
+	"{\"hours\": 0}, {\"hours\": 0}]"
 #define SCHEDULES_FIELDS                                                                           \
 	{"name", ARG_STR, ARG_REQUIRED, .max = 200, .example = "\"Пятидневка\""},                  \
 	    {"kind", ARG_ENUM, 0, .values = schedules_kinds,                                       \
@@ -816,10 +831,27 @@ static const char *const schedules_holidays[] = {"calendar", "ignore", NULL};
 	     .max = 16800,                                                                         \
 	     .hint = "Часов в неделю: от 0,05 до 168, например 40 или 36"},                        \
 	    {"calendar_id", ARG_INT, 0, .min = 0, .max = INT64_MAX},                               \
-	    {"days", ARG_ARRAY, 0, .min = 1,                                                       \
-	     .max = SCHEDULE_MAX_PATTERN}, /* the admin page's form: the days as lists of text */  \
-	    {"hours", ARG_ARRAY, 0, .min = 0, .max = SCHEDULE_MAX_PATTERN},                        \
-	    {"night", ARG_ARRAY, 0, .min = 0, .max = SCHEDULE_MAX_PATTERN},                        \
+	    {"days",                                                                               \
+	     ARG_ARRAY,                                                                            \
+	     0,                                                                                    \
+	     .min = 1,                                                                             \
+	     .max = SCHEDULE_MAX_PATTERN,                                                          \
+	     .example = SCHEDULES_WEEK_EXAMPLE,                                                    \
+	     .items = schedules_day_fields},                                                       \
+	    {"hours",                                                                              \
+	     ARG_ARRAY,                                                                            \
+	     0,                                                                                    \
+	     .min = 0,                                                                             \
+	     .max = SCHEDULE_MAX_PATTERN,                                                          \
+	     .example = "[\"8\", \"8\", \"8\", \"8\", \"8\", \"\", \"\"]",                         \
+	     .items = schedules_form_hours},                                                       \
+	    {"night",                                                                              \
+	     ARG_ARRAY,                                                                            \
+	     0,                                                                                    \
+	     .min = 0,                                                                             \
+	     .max = SCHEDULE_MAX_PATTERN,                                                          \
+	     .example = "[\"0\", \"0\", \"0\", \"0\", \"2\"]",                                     \
+	     .items = schedules_form_hours},                                                       \
 	{                                                                                          \
 		.name = "archived", .type = ARG_BOOL                                               \
 	}
@@ -852,7 +884,7 @@ static const struct op_arg schedules_month_args[] = {
 static const struct op_arg schedules_individual_put_args[] = {
     ARG_ROW_ID("id", ARG_REQUIRED),
     ARG_ROW_MONTH("month", ARG_REQUIRED),
-    {"days", ARG_ARRAY, ARG_REQUIRED, .min = 28, .max = 31,
+    {"days", ARG_ARRAY, ARG_REQUIRED, .min = 28, .max = 31, .items = schedules_day_fields,
      .example = "[{\"hours\": 8}, {\"hours\": 8}, {\"hours\": 8}, {\"hours\": 8}, "
                 "{\"hours\": 8}, {\"hours\": 0}, {\"hours\": 0}, {\"hours\": 8}, {\"hours\": 8}, "
                 "{\"hours\": 8}, {\"hours\": 8}, {\"hours\": 8}, {\"hours\": 0}, {\"hours\": 0}, "

@@ -496,13 +496,22 @@ static int tenants_issue_token(struct ctx *ctx)
 	return 0;
 }
 
+/* the members of "responsible" (validate.h checks their form) */
+static const struct op_arg tenants_responsible_fields[] = {
+    {"full_name", ARG_STR, 0, .max = VALIDATE_NAME_MAX},
+    {"phone", ARG_STR, 0, .max = 32},
+    {"email", ARG_STR, 0, .max = VALIDATE_EMAIL_MAX},
+    ARG_END,
+};
+
 #define TENANTS_REQUEST_ARGS                                                                               \
 	{"subdomain", ARG_STR, ARG_REQUIRED, .max = 200, .example = "\"primer-org\""},                     \
 	    {"name", ARG_STR, ARG_REQUIRED, .max = 300, .example = "\"ООО «Пример»\""},                    \
 	{                                                                                                  \
 		"responsible", ARG_OBJECT, ARG_REQUIRED,                                                   \
 		    .example = "{\"full_name\": \"Иванова Анна Петровна\", \"phone\": " \
-		               "\"+79123456789\", \"email\": \"anna@example.ru\"}"                         \
+		               "\"+79123456789\", \"email\": \"anna@example.ru\"}",                        \
+		    .items = tenants_responsible_fields                                                    \
 	}
 
 static const struct op_arg connect_check_args[] = {

@@ -796,9 +796,21 @@ static int timesheet_action(struct ctx *ctx)
 static const char *const timesheet_actions[] = {"fill", "post", "unpost", "set", NULL};
 static const struct op_arg timesheet_month_args[] = {ARG_ROW_MONTH("month", ARG_REQUIRED), ARG_END};
 static const struct op_arg timesheet_doc_args[] = {TIMESHEET_DOC_ARGS, ARG_END};
+/* a row of a date: {"code", "hours"}; a date: {"date", "rows"} */
+static const struct op_arg timesheet_row_fields[] = {
+    {"code", ARG_STR, 0, .max = 16},
+    {"hours", ARG_HOURS, 0, .max = 2400},
+    ARG_END,
+};
+static const struct op_arg timesheet_day_fields[] = {
+    ARG_ROW_DATE("date", 0),
+    {"rows", ARG_ARRAY, 0, .min = 0, .max = WORKDAY_MAX_ROWS,
+     .example = "[{\"code\": \"Я\", \"hours\": 8}]", .items = timesheet_row_fields},
+    ARG_END,
+};
 static const struct op_arg timesheet_save_args[] = {
     TIMESHEET_DOC_ARGS,
-    {"days", ARG_ARRAY, ARG_REQUIRED, .min = 1, .max = 31,
+    {"days", ARG_ARRAY, ARG_REQUIRED, .min = 1, .max = 31, .items = timesheet_day_fields,
      .example = "[{\"date\": \"2025-04-01\", \"rows\": [{\"code\": \"Я\", \"hours\": 8}]}]"},
     ARG_END,
 };

@@ -169,6 +169,88 @@ class Dispatch(unittest.TestCase):
             self.assertEqual(fingerprint(self.s), before, "%s changed the database" % op["name"])
         self.assertGreater(tried, 60)
 
+    def nested_fields(self, decl, value, name):
+        """(field name, path into value, member declaration) of every field that
+        decl's items declare inside value, its example: the first element's
+        members (or the first element) of an array, an object's members,
+        recursively."""
+        for m in decl.get("items", []):
+            if decl["type"] == "array":
+                path, field = [0], "%s[0]" % name
+                if m["name"]:
+                    path, field = [0, m["name"]], "%s[0].%s" % (name, m["name"])
+            else:
+                path, field = [m["name"]], "%s.%s" % (name, m["name"])
+            yield field, path, m
+            inner = value
+            for step in path:
+                inner = inner[step] if isinstance(inner, list) or step in inner else None
+                if inner is None:
+                    break
+            if inner is not None and m.get("items"):
+                for f, p, mm in self.nested_fields(m, inner, field):
+                    yield f, path + p, mm
+
+    def test_every_nested_field_of_every_write_is_refused_whole(self):
+        """The members of arrays' elements and of objects (days[0].title,
+        days[0].rows[0].code, employees[0], responsible.email) are declared
+        as well: each gets a wrong-typed and an over-long value."""
+        ops = [op for op in self.ops() if "write" in op["flags"]]
+        tried, ops_tried = 0, set()
+        for op in ops:
+            base = {a["name"]: a["example"] for a in op["args"] if a["required"]}
+            auth = self.auth_for(op["access"])
+            bad = []
+            for a in op["args"]:
+                if not a.get("items"):
+                    continue
+                self.assertIn("example", a, "%s.%s declares items but has no example" % (op["name"], a["name"]))
+                for field, path, m in self.nested_fields(a, a["example"], a["name"]):
+                    values = list(WRONG[m["type"]])
+                    if m["type"] == "string" and m["max_length"] < FRAME_FIT:
+                        values.append("я" * (m["max_length"] + 1))
+                    if m["type"] == "array" and "max" in m and m["max"] < 100000:
+                        values.append([0] * (m["max"] + 1))
+                    for v in values:
+                        example = json.loads(json.dumps(a["example"]))
+                        at = example
+                        for step in path[:-1]:
+                            at = at[step]
+                        at[path[-1]] = v
+                        bad.append((a["name"], example, field, v))
+            if not bad:
+                continue
+            before = fingerprint(self.s)
+            for name, value, field, v in bad:
+                args = dict(base)
+                args[name] = value
+                r = self.core.call(op["name"], args, auth)
+                what = "%s %s=%r" % (op["name"], field, v if len(repr(v)) < 60 else "…")
+                self.assertEqual(r["status"], 422, "%s: %s" % (what, r))
+                codes = r["error"].get("field_codes", {})
+                self.assertIn(codes.get(field), DECLARED_CODES, "%s: %s" % (what, r["error"]))
+                tried += 1
+                ops_tried.add(op["name"])
+            self.assertEqual(fingerprint(self.s), before, "%s changed the database" % op["name"])
+        # the operations whose nested fields people type
+        self.assertLessEqual({"calendars.edit", "schedules.create", "schedules.update",
+                              "schedules.individual_put", "timesheets.save", "deductions.children_set",
+                              "payroll.calculate", "connect.request"}, ops_tried)
+        self.assertGreater(tried, 40)
+
+    def test_a_calendar_day_with_a_bad_title_is_not_stored(self):
+        path = "/api/admin/calendars/0/years/2025"
+        before = self.admin.get(path).json()
+        for day in ({"date": "2025-03-10", "kind": "holiday", "title": "Д" * 201},
+                    {"date": "2025-03-10", "kind": "holiday", "title": 12345},
+                    {"date": "2025-03-10", "kind": "holiday", "title": "День\u0007"},
+                    {"date": "2025-03-10", "kind": "work", "short": "yes"}):
+            r = self.admin.put(path, {"days": [day]})
+            self.assertEqual(r.status, 422, (day, r))
+            field = "days[0].%s" % ("short" if "short" in day else "title")
+            self.assertIn(field, r.json()["error"]["fields"], r.json())
+        self.assertEqual(self.admin.get(path).json(), before)
+
     # ---------------------------------------------- the rule, the defects
 
     def count(self, sql):

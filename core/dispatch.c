@@ -628,6 +628,24 @@ static int dispatch_outcome(struct ctx *ctx, int rc)
 	return -1;
 }
 
+/* An operation that does not declare OP_WRITE changes nothing: its handler
+ * runs in a read-only transaction (the session's bookkeeping is done by
+ * then), so a write that a reading operation would make fails loudly
+ * instead of passing without the CSRF and cross-site checks that OP_WRITE
+ * brings (session.c). The exchange's operations are called with API keys,
+ * never by a browser, and their upserts write. 0, or -1 after the error. */
+static int dispatch_read_only(struct ctx *ctx)
+{
+	if ((ctx->op->flags & OP_WRITE) || ctx->op->access == OP_EXCHANGE)
+		return 0;
+	if (db_command(ctx->db, "SET TRANSACTION READ ONLY") < 0) {
+		db_check_broken(ctx->db);
+		return ctx_fail(
+		    ctx, db_is_broken(ctx->db) ? PROTO_ERR_unavailable : PROTO_ERR_internal, NULL);
+	}
+	return 0;
+}
+
 /* One attempt of a transactional operation. Returns 0 on success, -1 on
  * failure (ctx holds the error). */
 static int dispatch_in_tx(struct ctx *ctx)
@@ -655,6 +673,8 @@ static int dispatch_in_tx(struct ctx *ctx)
 		rc = dispatch_check_args(ctx);
 	if (rc == 0)
 		rc = access_check_object(ctx);
+	if (rc == 0)
+		rc = dispatch_read_only(ctx);
 	if (rc == 0 && (ctx->op->flags & OP_IDEMPOTENT)) {
 		rc = idempotency_begin(ctx, &idem);
 		answered = rc == 1;

@@ -55,11 +55,12 @@ enum role_bits {
 };
 
 enum op_flags {
-	OP_NO_TX = 1 << 0, /* the handler manages the database itself */
-	OP_DEBUG = 1 << 1, /* exists only with debug_ops = on */
-	OP_WRITE = 1 << 2, /* changes state: a cookie session must send its CSRF token */
-	OP_SIGNIN = 1 << 3, /* a sign-in form: works whatever session the browser holds (no
-			       CSRF token needed); a new session ends the old one */
+	OP_NO_TX = 1 << 0,      /* the handler manages the database itself */
+	OP_DEBUG = 1 << 1,      /* exists only with debug_ops = on */
+	OP_WRITE = 1 << 2,      /* changes state: a cookie session must send its CSRF token;
+	                           without it the handler's transaction is read-only */
+	OP_SIGNIN = 1 << 3,     /* a sign-in form: works whatever session the browser holds (no
+	                           CSRF token needed); a new session ends the old one */
 	OP_IDEMPOTENT = 1 << 4, /* creates something: accepts an Idempotency-Key (idempotency.h) */
 };
 

@@ -117,6 +117,17 @@ static int debug_write_field_error(struct ctx *ctx)
 	return 0;
 }
 
+/* Writes an audit row although its row does not declare OP_WRITE, as a
+ * reading operation that writes by mistake would: the dispatcher runs it
+ * read-only, so it fails and nothing is kept (test_dispatch.py). */
+static int debug_write_unflagged(struct ctx *ctx)
+{
+	if (audit_log(ctx, "debug.written_unflagged", 1, NULL, NULL, NULL) < 0)
+		return -1;
+	jsonx_set_bool(ctx_result(ctx), "written", 1);
+	return 0;
+}
+
 static const struct op_arg debug_sleep_args[] = {
     {"ms", ARG_INT, 0, .min = 0, .max = 60000},
     ARG_END,
@@ -128,5 +139,6 @@ const struct op system_ops[] = {
     {"system.ops", OP_OPERATOR, system_ops_list, OP_NO_TX, args_none},
     {"debug.sleep", OP_ANYONE, debug_sleep, OP_NO_TX | OP_DEBUG, debug_sleep_args},
     {"debug.write_field_error", OP_ADMIN, debug_write_field_error, OP_WRITE | OP_DEBUG, args_none},
+    {"debug.write_unflagged", OP_ADMIN, debug_write_unflagged, OP_DEBUG, args_none},
     {NULL, 0, NULL, 0, NULL},
 };

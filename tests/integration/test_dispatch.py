@@ -264,6 +264,17 @@ class Dispatch(unittest.TestCase):
         self.assertIn("note", r["error"]["fields"])
         self.assertEqual(self.count("SELECT count(*) FROM audit_log WHERE action = 'debug.written'"), 0)
 
+    def test_an_operation_that_does_not_declare_write_cannot_write(self):
+        # a reading operation runs read-only: one that writes by mistake
+        # (and would pass without the CSRF token, which only writes need)
+        # fails, and nothing of it is kept
+        q = "SELECT count(*) FROM audit_log WHERE action = 'debug.written_unflagged'"
+        ops = {op["name"]: op for op in self.ops()}
+        self.assertNotIn("write", ops["debug.write_unflagged"]["flags"])
+        r = self.core.call("debug.write_unflagged", {}, self.auth_for("admin"))
+        self.assertEqual(r["status"], 500, r)
+        self.assertEqual(self.count(q), 0)
+
     def test_schedule_with_a_wrong_kind_is_not_stored(self):
         q = "SELECT count(*) FROM schedules WHERE tenant_id = %d" % self.tid
         audit = "SELECT count(*) FROM audit_log WHERE action = 'schedules.created'"

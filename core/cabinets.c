@@ -1343,10 +1343,16 @@ static const char *const cabinets_channel_values[] = {"email", "sms", NULL};
 		"offset", ARG_INT, 0, .min = 0, .max = INT32_MAX                                   \
 	}
 /* employees: ids as numbers or, from a form, digit strings (one box: a string) */
+static const struct op_arg cabinets_employee_item[] = {
+    ARG_ITEM(ARG_INT, .min = 1, .max = INT64_MAX,
+             .hint = "Номер сотрудника — целое положительное число"),
+    ARG_END,
+};
 #define CABINETS_EMPLOYEES_ARG(flags_)                                                             \
 	{                                                                                          \
 		"employees", ARG_ARRAY, ARG_OR_TEXT | (flags_),                                    \
-		    .min = 0, .max = CABINETS_MAX_BATCH, .example = "[1]"                          \
+		    .min = 0, .max = CABINETS_MAX_BATCH, .example = "[1]",                         \
+		    .items = cabinets_employee_item                                                \
 	}
 #define CABINETS_CHANNEL_ARG(flags_)                                                                                   \
 	{                                                                                                              \

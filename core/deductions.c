@@ -222,8 +222,8 @@ static int deductions_children_set(struct ctx *ctx)
 }
 
 static const struct op_arg deductions_get_args[] = {ARG_ROW_ID("id", ARG_REQUIRED), ARG_END};
-/* a child: its order and dates, whether disabled, a sole parent's */
-static const struct op_arg deductions_child_fields[] = {
+/* a child: its order and dates, whether disabled, a sole parent's (ops.h) */
+const struct op_arg deductions_child_fields[] = {
     {"order", ARG_INT, ARG_REQUIRED, .min = 1, .max = DEDUCTIONS_MAX_CHILDREN,
      .hint = "Очерёдность ребёнка — целое число от 1 до 20"},
     {.name = "disabled", .type = ARG_BOOL, .hint = "Ожидается true или false"},

@@ -756,17 +756,36 @@ static int openbal_csv(struct ctx *ctx)
 }
 
 static const struct op_arg openbal_get_args[] = {ARG_ROW_ID("id", ARG_REQUIRED), ARG_END};
-/* the body of PUT .../opening-balance; openbal_parse() checks inside months
- * and ndfl (and an exchange item's fields) */
+/* the body of PUT .../opening-balance; openbal_parse() checks what depends
+ * on more than one field (a month after as_of, twice, the days of that
+ * month; the year of ndfl) and an exchange item's fields */
+static const struct op_arg openbal_month_fields[] = {
+    ARG_ROW_MONTH("month", ARG_REQUIRED),
+    {"earnings", ARG_MONEY, ARG_REQUIRED, .min = 0, .max = MONEY_MAX, .hint = OPENBAL_MONEY_MSG},
+    {"excluded_days", ARG_INT, ARG_REQUIRED, .min = 0, .max = 31,
+     .hint = "Исключаемые дни месяца: целое число от 0 до числа дней месяца"},
+    ARG_END,
+};
+static const struct op_arg openbal_ndfl_fields[] = {
+    {"year", ARG_INT, ARG_REQUIRED, .min = DATE_MIN_YEAR, .max = DATE_MAX_YEAR,
+     .hint = "Год, например 2025"},
+    {"income", ARG_MONEY, ARG_REQUIRED, .min = 0, .max = MONEY_MAX, .hint = OPENBAL_MONEY_MSG},
+    {"deductions", ARG_MONEY, ARG_REQUIRED, .min = 0, .max = MONEY_MAX, .hint = OPENBAL_MONEY_MSG},
+    {"tax", ARG_MONEY, ARG_REQUIRED, .min = 0, .max = MONEY_MAX, .hint = OPENBAL_MONEY_MSG},
+    ARG_END,
+};
 static const struct op_arg openbal_set_args[] = {
     ARG_ROW_ID("id", ARG_REQUIRED),
     ARG_ROW_DATE("as_of", ARG_REQUIRED),
     {"vacation_days_used", ARG_HOURS, 0, .max = 100000,
      .hint = "Использованные дни отпуска: число от 0 до 1000, не больше двух знаков после "
              "запятой"},
-    {"months", ARG_ARRAY, 0, .min = 0, .max = OPENBAL_MAX_MONTHS,
+    {"months", ARG_ARRAY, 0, .min = 0, .max = OPENBAL_MAX_MONTHS, .items = openbal_month_fields,
+     .example = "[{\"month\": \"2024-12\", \"earnings\": \"60000.00\", \"excluded_days\": 0}]",
      .hint = "Месяцы: список до 24 месяцев {month, earnings, excluded_days}"},
-    {.name = "ndfl", .type = ARG_OBJECT, .flags = 0},
+    {"ndfl", ARG_OBJECT, 0, .items = openbal_ndfl_fields,
+     .example = "{\"year\": 2025, \"income\": \"120000.00\", \"deductions\": \"0.00\", "
+                "\"tax\": \"15600.00\"}"},
     ARG_END,
 };
 static const struct op_arg openbal_batch_args[] = {

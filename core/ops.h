@@ -20,6 +20,9 @@ extern const struct op t13_ops[];
 extern const struct op payrun_ops[];
 extern const struct op payslips_ops[];
 extern const struct op deductions_ops[];
+/* a child of deductions.children_set's list (order, disabled, sole_parent,
+ * from, to): a tax deduction request carries the same list */
+extern const struct op_arg deductions_child_fields[];
 extern const struct op payterms_ops[];
 extern const struct op openbal_ops[];
 extern const struct op payments_ops[];

@@ -728,10 +728,11 @@ static int requests_read_changes(struct ctx *ctx, json_object *data)
 
 /* tax_deduction: the children's list is checked by the deductions' own
  * rules when the request is done (deductions.children_set); here its
- * shape. */
+ * shape, and only the declared members are kept (a member the deductions
+ * do not know would make the request fail when it is done). */
 static int requests_read_children(struct ctx *ctx, json_object *data)
 {
-	json_object *list = jsonx_get(ctx->args, "children");
+	json_object *list = jsonx_get(ctx->args, "children"), *kept;
 	size_t n;
 
 	if (!json_object_is_type(list, json_type_array) ||
@@ -757,7 +758,16 @@ static int requests_read_children(struct ctx *ctx, json_object *data)
 			    date_input_why(f, "Укажите дату начала в виде ДД.ММ.ГГГГ или "
 			                      "ГГГГ-ММ-ДД"));
 	}
-	json_object_object_add(data, "children", json_object_get(list));
+	kept = json_object_new_array_ext((int)n);
+	json_object_object_add(data, "children", kept);
+	for (size_t i = 0; i < n; i++) {
+		json_object *c = json_object_array_get_idx(list, i), *k = json_object_new_object();
+		json_object_array_add(kept, k);
+		for (const struct op_arg *m = deductions_child_fields; m->name; m++)
+			if (jsonx_get(c, m->name))
+				json_object_object_add(k, m->name,
+				                       json_object_get(jsonx_get(c, m->name)));
+	}
 	return 0;
 }
 
@@ -1649,6 +1659,23 @@ static const char *const requests_task_states[] = {"open",      "done", "forward
                                                    "cancelled", "all",  NULL};
 static const char *const requests_pushed_states[] = {"in_progress", "done", "rejected", NULL};
 
+/* personal_data's changes (requests_read_changes checks their forms) */
+static const struct op_arg requests_passport_fields[] = {
+    {"series", ARG_STR, 0, .max = 4, .hint = "Серия паспорта — 4 цифры"},
+    {"number", ARG_STR, 0, .max = 6, .hint = "Номер паспорта — 6 цифр"},
+    {"issued_by", ARG_STR, 0, .max = 200},
+    ARG_ROW_DATE("issued_on", 0),
+    {"division_code", ARG_STR, 0, .max = 20},
+    ARG_END,
+};
+static const struct op_arg requests_change_fields[] = {
+    {"phone", ARG_STR, 0, .max = 32},
+    {"email", ARG_STR, 0, .max = VALIDATE_EMAIL_MAX},
+    {"address", ARG_STR, 0, .max = 500},
+    {"full_name", ARG_STR, 0, .max = VALIDATE_NAME_MAX},
+    {"passport", ARG_OBJECT, 0, .items = requests_passport_fields},
+    ARG_END,
+};
 static const struct op_arg requests_create_args[] = {
     {"type", ARG_ENUM, ARG_REQUIRED, .values = requests_type_names, .example = "\"question\"",
      .hint = "Вид заявки: vacation, absence, business_trip, personal_data, tax_deduction, "
@@ -1666,8 +1693,12 @@ static const struct op_arg requests_create_args[] = {
     {"reason", ARG_ENUM, 0, .values = requests_reason_names, .hint = "Причина: " REQUESTS_REASONS},
     {"destination", ARG_STR, 0, .max = 300},
     {"purpose", ARG_STR, ARG_MULTILINE, .max = 1000},
-    {"changes", ARG_OBJECT, 0},
-    {"children", ARG_ARRAY, 0, .min = 1, .max = 20},
+    {"changes", ARG_OBJECT, 0, .items = requests_change_fields,
+     .example = "{\"phone\": \"+79123456789\", \"passport\": {\"series\": \"4510\", "
+                "\"number\": \"123456\", \"issued_by\": \"ОВД района Пресненский\", "
+                "\"issued_on\": \"2015-06-01\", \"division_code\": \"770-001\"}}"},
+    {"children", ARG_ARRAY, 0, .min = 1, .max = 20, .items = deductions_child_fields,
+     .example = "[{\"order\": 1, \"from\": \"2025-01-01\"}]"},
     {"year", ARG_INT, 0, .min = 2000, .max = 2199},
     ARG_ROW_DATE("date", 0),
     {"copies", ARG_INT, 0, .min = 1, .max = 10},

@@ -37,14 +37,15 @@
 
 static const struct {
 	const char *kind, *content_type, *ext;
+	const char *exts; /* the extensions a name of this kind may keep: "|pdf|" */
 	const unsigned char *magic;
 	size_t len;
 } files_kinds[] = {
-    {"pdf", "application/pdf", "pdf", (const unsigned char *)"%PDF-", 5},
-    {"jpeg", "image/jpeg", "jpg", (const unsigned char *)"\xff\xd8\xff", 3},
-    {"png", "image/png", "png", (const unsigned char *)"\x89PNG\r\n\x1a\n", 8},
-    {"tiff", "image/tiff", "tif", (const unsigned char *)"II*\0", 4},
-    {"tiff", "image/tiff", "tif", (const unsigned char *)"MM\0*", 4},
+    {"pdf", "application/pdf", "pdf", "|pdf|", (const unsigned char *)"%PDF-", 5},
+    {"jpeg", "image/jpeg", "jpg", "|jpg|jpeg|jpe|", (const unsigned char *)"\xff\xd8\xff", 3},
+    {"png", "image/png", "png", "|png|", (const unsigned char *)"\x89PNG\r\n\x1a\n", 8},
+    {"tiff", "image/tiff", "tif", "|tif|tiff|", (const unsigned char *)"II*\0", 4},
+    {"tiff", "image/tiff", "tif", "|tif|tiff|", (const unsigned char *)"MM\0*", 4},
 };
 
 /* 1 when kind is named in the comma-separated list. */
@@ -71,8 +72,29 @@ static int files_sniff(const unsigned char *data, size_t len)
 	return -1;
 }
 
+/* 1 when the name ends with an extension of the kind ("Скан.PDF"). */
+static int files_ext_of_kind(const char *name, int kind)
+{
+	const char *dot = strrchr(name, '.');
+	char ext[8];
+	size_t n;
+
+	if (dot == NULL || (n = strlen(dot + 1)) == 0 || n > 4)
+		return 0;
+	ext[0] = '|';
+	for (size_t i = 0; i < n; i++)
+		ext[i + 1] =
+		    (char)(dot[1 + i] >= 'A' && dot[1 + i] <= 'Z' ? dot[1 + i] + 32 : dot[1 + i]);
+	ext[n + 1] = '|';
+	ext[n + 2] = '\0';
+	return strstr(files_kinds[kind].exts, ext) != NULL;
+}
+
 /* A name safe to give back: no path, no control characters, at most 255
- * bytes (cut at a character), the kind's extension when it has none. */
+ * bytes (cut at a character), ending with an extension of the kind the
+ * content is: "отчёт.html" of a PDF is given back as "отчёт.html.pdf", so
+ * a download saved by its name opens as what was checked, never as a page
+ * or a program. */
 static const char *files_clean_name(struct ctx *ctx, const char *name, int kind)
 {
 	const char *base = name ? strrchr(name, '/') : NULL;
@@ -93,7 +115,7 @@ static const char *files_clean_name(struct ctx *ctx, const char *name, int kind)
 	if (n == 240)
 		n = cut;
 	out[n] = '\0';
-	if (strchr(out, '.') == NULL)
+	if (!files_ext_of_kind(out, kind))
 		snprintf(out + n, 8, ".%s", files_kinds[kind].ext);
 	return out;
 }

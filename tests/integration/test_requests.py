@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 import unittest
+import urllib.parse
 
 sys.path.insert(0, os.path.dirname(__file__))
 from orgfix import Org  # noqa: E402
@@ -474,6 +475,19 @@ class Requests(unittest.TestCase):
         self.assertTrue(r.json()["file"]["name"].endswith(".pdf"))
         for who, status in (("E1", 200), ("C", 200), ("A", 200), ("M", 200), ("E2", 404), ("P", 404)):
             self.assertEqual(o[who].get(url).status, status, who)
+        # a PDF named as a page or a program downloads under the PDF's
+        # extension: saved by its name, it opens as what was checked
+        for sent, kept in (("отчёт.html", "отчёт.html.pdf"), ("scan.exe", "scan.exe.pdf"),
+                           ("Скан.PDF", "Скан.PDF")):
+            r = upload(o["E1"], "/api/requests/%d/files" % rid, sent,
+                       b"%PDF-1.4\n<html><script>alert(1)</script>\n")
+            self.assertEqual(r.status, 201, r)
+            self.assertEqual(r.json()["file"]["name"], kept)
+            got = o["E1"].get(r.json()["file"]["url"])
+            self.assertEqual(got.headers["Content-Type"], "application/pdf")
+            self.assertEqual(got.headers["X-Content-Type-Options"], "nosniff")
+            self.assertTrue(got.headers["Content-Disposition"].startswith("attachment;"), got.headers)
+            self.assertIn(urllib.parse.quote(kept), got.headers["Content-Disposition"])
         # another request's number with the file: 404
         other = self.file("E2", {"type": "question", "text": "Другое"})["id"]
         self.assertEqual(o["E1"].get("/api/requests/%d/files/%s" % (other, url.rsplit("/", 1)[1])).status, 404)

@@ -14,6 +14,7 @@
 #include "audit.h"
 #include "codes.h"
 #include "date.h"
+#include "import.h"
 #include "jsonx.h"
 #include "log.h"
 #include "ops.h"
@@ -511,6 +512,7 @@ static int auth_cleanup(struct ctx *ctx, void *arg)
 	                   "OR last_seen_at < now() - make_interval(secs => $1)",
 	                   ctx_i64(ctx, ctx->cfg->session_idle_s));
 	if (counters == NULL || sessions == NULL || codes_cleanup(ctx) < 0 ||
+	    import_cleanup(ctx) < 0 ||
 	    ctx_sql(
 	        ctx,
 	        "DELETE FROM auth_devices WHERE last_used_at < now() - make_interval(secs => $1)",

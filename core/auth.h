@@ -40,7 +40,9 @@ int auth_describe(struct ctx *ctx);
 
 /* The task "auth.cleanup" (every cleanup_interval_s): removes expired
  * sessions, sign-in counters whose window has passed and whose wait ended,
- * code counters older than a day and codes expired more than a day ago. */
+ * code counters older than a day and codes expired more than a day ago,
+ * devices unused for device_ttl_s and the files import previews kept
+ * (import.h). */
 void auth_cleanup_task(struct db *db, struct arena *arena, void *arg);
 
 #endif

@@ -10,6 +10,7 @@
 #include "csvread.h"
 #include "exchange.h"
 #include "jsonx.h"
+#include "log.h"
 #include "ops.h"
 #include "staff.h"
 
@@ -121,7 +122,7 @@ static int import_read(struct import *im, int keep, int64_t *upload, const char 
 		res = ctx_sql(
 		    ctx,
 		    "SELECT content, encoding, filename FROM import_uploads WHERE tenant_id "
-		    "= $1 AND id = $2 AND created_at > now() - interval '1 day'",
+		    "= $1 AND id = $2 AND created_at > now() - " IMPORT_KEEP_SQL,
 		    ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, id));
 		if (res == NULL)
 			return -1;
@@ -153,7 +154,7 @@ static int import_read(struct import *im, int keep, int64_t *upload, const char 
 	res = ctx_sql(
 	    ctx,
 	    "WITH old AS (DELETE FROM import_uploads WHERE tenant_id = $1 AND created_at "
-	    "< now() - interval '1 day') INSERT INTO import_uploads (tenant_id, user_id, "
+	    "< now() - " IMPORT_KEEP_SQL ") INSERT INTO import_uploads (tenant_id, user_id, "
 	    "filename, encoding, content) VALUES ($1, nullif($2, '0')::bigint, $3, $4, $5) "
 	    "RETURNING id",
 	    ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, ctx->user_id), *filename, enc, im->t.text);
@@ -838,6 +839,18 @@ static int import_employees(struct ctx *ctx)
 		            ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, upload)) == NULL)
 			return -1;
 	}
+	return 0;
+}
+
+int import_cleanup(struct ctx *ctx)
+{
+	PGresult *res =
+	    ctx_sql(ctx, "DELETE FROM import_uploads WHERE created_at < now() - " IMPORT_KEEP_SQL);
+
+	if (res == NULL)
+		return -1;
+	if (atoi(PQcmdTuples(res)))
+		log_info("import_cleanup", "uploads=%s", PQcmdTuples(res));
 	return 0;
 }
 

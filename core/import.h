@@ -50,4 +50,13 @@
 /* The rows a preview answers besides every row with an error. */
 #define IMPORT_PREVIEW_ROWS 50
 
+/* How long a file a preview kept stays (SQL interval): the file is a list
+ * of people with their contacts and SNILS, kept no longer than the import
+ * needs it. */
+#define IMPORT_KEEP_SQL "interval '1 day'"
+
+/* Removes the files previews kept longer than IMPORT_KEEP_SQL ago, of every
+ * tenant (the task "auth.cleanup", auth.h; a system context). 0 or -1. */
+int import_cleanup(struct ctx *ctx);
+
 #endif

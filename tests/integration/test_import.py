@@ -8,6 +8,7 @@ another tenant's kept file."""
 import json
 import os
 import sys
+import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
@@ -29,7 +30,7 @@ def cp1251(rows):
 class Import(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.s = Stack("import").__enter__()
+        cls.s = Stack("import", conf_extra="cleanup_interval_s = 1\n").__enter__()
         cls.tid, _, cls.admin = tenant_with_admin(cls.s, "zagruzka", "ООО «Загрузка»")
         cls.bid, _, cls.other = tenant_with_admin(cls.s, "chuzhie", "ООО «Чужие»")
         key = cls.admin.post("/api/admin/api-keys", {"name": "тест"}).json()["key"]
@@ -201,6 +202,23 @@ class Import(unittest.TestCase):
         self.assertEqual(len(mine), 1, js)
         self.assertEqual(mine[0]["personnel_number"], "0100")
         self.assertEqual(a.get("/api/me").json()["user"]["employee_id"], me)
+
+    def test_5_kept_files_are_removed_after_a_day(self):
+        """A preview keeps the file (people's names, contacts, SNILS) for the
+        import: a day, then the clean-up task removes it, whether or not
+        anyone uploads again."""
+        data = cp1251(GOOD)
+        old = self.upload(data, "?preview=1").json()["upload"]
+        new = self.upload(data, "?preview=1").json()["upload"]
+        _fixture_sql(self.s, "UPDATE import_uploads SET created_at = now() - interval '25 hours' "
+                             "WHERE id = %d" % old)
+        deadline = time.monotonic() + 20
+        while _fixture_sql(self.s, "SELECT count(*) FROM import_uploads WHERE id = %d" % old) != "0":
+            self.assertLess(time.monotonic(), deadline, "the day-old file is still kept")
+            time.sleep(0.2)
+        self.assertEqual(_fixture_sql(self.s, "SELECT count(*) FROM import_uploads WHERE id = %d" % new), "1")
+        r = self.admin.post("/api/admin/import/employees", {"upload": old})
+        self.assertEqual((r.status, r.json()["error"]["field_codes"]["file"]), (422, "expired"), r)
 
     def test_3_other_tenant(self):
         p = self.upload("Таб. №;ФИО\n0500;Зайцев Игорь Юрьевич\n".encode("cp1251"), "?preview=1").json()

@@ -531,9 +531,14 @@ static const struct op_arg notifications_list_args[] = {
     {"unread", ARG_BOOL, 0},
     ARG_END,
 };
+static const struct op_arg notifications_id_item[] = {
+    ARG_ITEM(ARG_INT, .min = 1, .max = INT64_MAX,
+             .hint = "Номер уведомления — целое число больше нуля"),
+    ARG_END,
+};
 static const struct op_arg notifications_read_args[] = {
-    {"ids", ARG_ARRAY, ARG_OR_TEXT, .min = 1, .max = NOTIFICATIONS_IDS_MAX,
-     .hint = "Список номеров уведомлений: [1, 2, 3]"},
+    {"ids", ARG_ARRAY, ARG_OR_TEXT, .min = 1, .max = NOTIFICATIONS_IDS_MAX, .example = "[1]",
+     .items = notifications_id_item, .hint = "Список номеров уведомлений: [1, 2, 3]"},
     {"all", ARG_BOOL, 0},
     ARG_END,
 };

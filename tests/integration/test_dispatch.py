@@ -236,7 +236,8 @@ class Dispatch(unittest.TestCase):
         self.assertLessEqual({"calendars.edit", "schedules.create", "schedules.update",
                               "schedules.individual_put", "timesheets.save", "deductions.children_set",
                               "payroll.calculate", "connect.request", "requests.create",
-                              "opening_balance.set", "cabinets.create", "cabinets.invite"}, ops_tried)
+                              "opening_balance.set", "cabinets.create", "cabinets.invite",
+                              "notifications.read"}, ops_tried)
         self.assertGreater(tried, 40)
 
     def test_a_calendar_day_with_a_bad_title_is_not_stored(self):

@@ -318,7 +318,9 @@ enum args_verdict args_check_value(const struct op_arg *a, json_object *v, json_
 	}
 	if (r == ARGS_BAD) {
 		*code = args_type_code(a->type);
-		*why = a->type == ARG_DATE && !a->hint && args_is_str(v) &&
+		/* a day the month has not is said so, whatever the hint says
+		 * of the format (the format was right) */
+		*why = a->type == ARG_DATE && args_is_str(v) &&
 		               date_input_no_such_day(json_object_get_string(v))
 		           ? DATE_NO_SUCH_DAY
 		           : args_explain(a, why_buf, why_len);

@@ -3,6 +3,7 @@
  * every operation table passing dispatch_init's checks. */
 #include "args.h"
 #include "check.h"
+#include "date.h"
 #include "dispatch.h"
 #include "ops.h"
 
@@ -212,6 +213,23 @@ static void nested_report(void *data, const char *field, const char *code, const
 	s->n++;
 }
 
+/* the sentences of the problems, in order */
+struct whys {
+	char why[4][128];
+	int n;
+};
+
+static void nested_report_why(void *data, const char *field, const char *code, const char *why)
+{
+	struct whys *w = data;
+
+	(void)field;
+	(void)code;
+	if (w->n < 4)
+		snprintf(w->why[w->n], sizeof(w->why[0]), "%s", why);
+	w->n++;
+}
+
 TEST(test_nested)
 {
 	static const struct op_arg row[] = {
@@ -262,6 +280,21 @@ TEST(test_nested)
 	CHECK_INT(args_check_nested(&decls2[2], who, "who", nested_report, &s), 1);
 	CHECK_STR(s.fields[0], "who.email");
 	CHECK_STR(s.codes[0], "too_long");
+	/* a day the month has not is named so, hint or not */
+	{
+		static const struct op_arg child[] = {
+		    {"from", ARG_DATE, 0, .hint = "Укажите дату начала"}, ARG_END};
+		static const struct op_arg children = {"children", ARG_ARRAY, 0,
+		                                       .min = 0,   .max = 2,  .items = child};
+		json_object *c =
+		    json_tokener_parse("[{\"from\": \"31.02.2025\"}, {\"from\": \"x\"}]");
+		struct whys w = {0};
+
+		CHECK_INT(args_check_nested(&children, c, "children", nested_report_why, &w), 2);
+		CHECK_STR(w.why[0], DATE_NO_SUCH_DAY);
+		CHECK_STR(w.why[1], "Укажите дату начала");
+		json_object_put(c);
+	}
 	/* an argument with items needs an example with an element that passes */
 	CHECK_INT(args_selfcheck(decls2, &bad), 0);
 	CHECK_INT(args_selfcheck(empty_example, &bad), -1);

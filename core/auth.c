@@ -570,6 +570,11 @@ static int users_list(struct ctx *ctx)
 		jsonx_set_str(u, "full_name", PQgetvalue(res, i, 1));
 		jsonx_set_str(u, "email", PQgetisnull(res, i, 2) ? NULL : PQgetvalue(res, i, 2));
 		jsonx_set_str(u, "phone", PQgetisnull(res, i, 3) ? NULL : PQgetvalue(res, i, 3));
+		if (!PQgetisnull(res, i, 3)) {
+			char ph[RU_PHONE_BUFSZ];
+			jsonx_set_str(u, "phone_ru",
+			              ru_format_phone(PQgetvalue(res, i, 3), ph, sizeof ph));
+		}
 		jsonx_set_str(u, "status", PQgetvalue(res, i, 4));
 		jsonx_set_str(u, "activated", PQgetisnull(res, i, 6) ? NULL : PQgetvalue(res, i, 6));
 		jsonx_set_bool(u, "admin", admin);
@@ -782,6 +787,12 @@ static int audit_list(struct ctx *ctx)
 	    "AND x.id = " AUDIT_OBJECT_ID ") "
 	    "WHEN 'schedule' THEN (SELECT x.name FROM schedules x WHERE x.tenant_id = a.tenant_id "
 	    "AND x.id = " AUDIT_OBJECT_ID ") "
+	    "WHEN 'organization' THEN (SELECT x.name FROM organizations x WHERE x.tenant_id = "
+	    "a.tenant_id AND x.id = " AUDIT_OBJECT_ID ") "
+	    "WHEN 'department' THEN (SELECT x.name FROM departments x WHERE x.tenant_id = "
+	    "a.tenant_id AND x.id = " AUDIT_OBJECT_ID ") "
+	    "WHEN 'position' THEN (SELECT x.name FROM positions x WHERE x.tenant_id = "
+	    "a.tenant_id AND x.id = " AUDIT_OBJECT_ID ") "
 	    "WHEN 'deviation' THEN (SELECT x.full_name FROM employees x WHERE x.tenant_id = "
 	    "a.tenant_id AND x.id = CASE WHEN a.details->>'employee_id' ~ '^[0-9]{1,18}$' "
 	    "THEN (a.details->>'employee_id')::bigint END) "

@@ -90,8 +90,29 @@ static const char dashboard_no_schedule_sql[] =
     "AND NOT EXISTS (SELECT 1 FROM schedule_assignments a WHERE a.tenant_id = e.tenant_id AND "
     "a.employee_id = e.id AND a.date_from <= $2::date)" DASHBOARD_BY_NAME;
 
-/* {"month", "month_title", "employees", "timesheets": {none, draft, posted},
- * "payroll": {status, status_title, net_ru} or null} of one month */
+/* The timesheets of a month in words, after "Табель:" on the home page:
+ * "проведено 1 из 3, 1 черновик, 1 не заполнен." (ru_plural; parts that are
+ * 0 left out). */
+static const char *dashboard_timesheets_ru(struct ctx *ctx, long long all, long long draft,
+                                           long long posted)
+{
+	long long none = all - draft - posted;
+	const char *s;
+
+	if (all == 0)
+		return "сотрудников в этом месяце нет.";
+	s = arena_printf(ctx->arena, "проведено %lld из %lld", posted, all);
+	if (draft)
+		s = arena_printf(ctx->arena, "%s, %lld %s", s, draft,
+		                 ru_plural(draft, "черновик", "черновика", "черновиков"));
+	if (none)
+		s = arena_printf(ctx->arena, "%s, %lld %s", s, none,
+		                 ru_plural(none, "не заполнен", "не заполнены", "не заполнено"));
+	return arena_printf(ctx->arena, "%s.", s);
+}
+
+/* {"month", "month_title", "employees", "timesheets": {none, draft, posted,
+ * text_ru}, "payroll": {status, status_title, net_ru} or null} of one month */
 static json_object *dashboard_month(struct ctx *ctx, int first)
 {
 	json_object *o = json_object_new_object(), *ts = json_object_new_object();
@@ -122,6 +143,7 @@ static json_object *dashboard_month(struct ctx *ctx, int first)
 	jsonx_set_int(ts, "draft", draft);
 	jsonx_set_int(ts, "posted", posted);
 	jsonx_set_bool(ts, "all_posted", all > 0 && posted == all);
+	jsonx_set_str(ts, "text_ru", dashboard_timesheets_ru(ctx, all, draft, posted));
 	res = ctx_sql(ctx,
 	              "SELECT status, net::text FROM payroll_documents WHERE tenant_id = $1 AND "
 	              "month = $2::date",

@@ -606,7 +606,9 @@ static int x_check_department(struct xbatch *b, int j)
 
 	if (v[DF_PARENT] == NULL)
 		return 0;
-	if (strcmp(v[DF_PARENT], v[DF_EXTID]) == 0)
+	/* made on a page (no external id until written: local-<id>): new, so
+	 * nothing is under it yet and no cycle can close through it */
+	if (v[DF_EXTID] != NULL && strcmp(v[DF_PARENT], v[DF_EXTID]) == 0)
 		return x_field(b, j, "parent", "cycle",
 		               "Подразделение не может входить само в себя");
 	{
@@ -625,7 +627,7 @@ static int x_check_department(struct xbatch *b, int j)
 		int steps = 0;
 		for (const char *p = v[DF_PARENT], *q; p && steps < 100000; p = q, steps++) {
 			q = x_dep_parent(b, p);
-			if (q && strcmp(q, v[DF_EXTID]) == 0)
+			if (q && v[DF_EXTID] != NULL && strcmp(q, v[DF_EXTID]) == 0)
 				return x_field(b, j, "parent", "cycle",
 				               "Подразделение «%s» уже входит в «%s»: получился бы "
 				               "замкнутый круг",

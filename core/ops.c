@@ -23,6 +23,7 @@ const struct op *const ops_tables[] = {
 	dashboard_ops,
 	import_ops,
 	staff_page_ops,
+	structure_form_ops,
 	settings_ops,
 	publication_ops,
 	cabinets_ops,

@@ -31,6 +31,7 @@ extern const struct op exchange_ops[];
 extern const struct op dashboard_ops[];
 extern const struct op import_ops[];
 extern const struct op staff_page_ops[];
+extern const struct op structure_form_ops[];
 extern const struct op settings_ops[];
 extern const struct op publication_ops[];
 extern const struct op cabinets_ops[];

@@ -3,6 +3,7 @@
 #include "date.h"
 
 #include <stdio.h>
+#include <string.h>
 
 const char *ru_plural(long long n, const char *one, const char *few, const char *many)
 {
@@ -75,5 +76,20 @@ char *ru_wait(long long seconds, char *out, size_t n)
 		snprintf(out, n, "через %lld %s", seconds,
 		         ru_plural(seconds, "час", "часа", "часов"));
 	}
+	return out;
+}
+
+char *ru_format_phone(const char *phone, char *out, size_t n)
+{
+	size_t len = phone ? strlen(phone) : 0;
+	int digits = len == 12 && phone[0] == '+' && phone[1] == '7';
+
+	for (size_t i = 1; digits && i < len; i++)
+		digits = phone[i] >= '0' && phone[i] <= '9';
+	if (digits)
+		snprintf(out, n, "+7 %.3s %.3s-%.2s-%.2s", phone + 2, phone + 5, phone + 8,
+		         phone + 10);
+	else
+		snprintf(out, n, "%s", phone ? phone : "");
 	return out;
 }

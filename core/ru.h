@@ -39,4 +39,10 @@ char *ru_format_date_long(int date, char *out, size_t n);
  */
 char *ru_wait(long long seconds, char *out, size_t n);
 
+/* A stored mobile number (+79121112233, validate_phone) for people:
+ * "+7 912 111-22-33" into out (size n, at least RU_PHONE_BUFSZ); anything
+ * else is copied as it is. Returns out. */
+#define RU_PHONE_BUFSZ 32
+char *ru_format_phone(const char *phone, char *out, size_t n);
+
 #endif

@@ -230,6 +230,82 @@ class Staff(unittest.TestCase):
         self.assertEqual(r.status, 201, r)
         self.assertNotEqual(r.json()["id"], me)
 
+    def test_structure_made_on_the_pages(self):
+        """An organization without an accounting system builds its structure
+        with the admin forms' operations (the exchange's upsert, local-<id>):
+        an organization, a department tree with heads chosen by name, a
+        position; then the manager rule finds the department's head."""
+        tid, _, c = tenant_with_admin(self.s, "formy", "ООО «Формы»")
+        _, _, other = tenant_with_admin(self.s, "formy-chuzhie", "ООО «Чужие формы»")
+
+        def post(path, body, status=201):
+            r = c.post(path, body)
+            self.assertEqual(r.status, status, (path, body, r))
+            return r.json()
+
+        def emp(name, number, **kw):
+            return post("/api/admin/employees", dict(full_name=name, personnel_number=number, **kw))["id"]
+
+        org = post("/api/admin/organizations", {"name": "ООО «Формы»", "inn": "7707083893", "kpp": "773601001",
+                                                "okpo": "12345678", "address": "Пермь, ул. Ленина, 1"})["id"]
+        director = emp("Директоров Иван Петрович", "0001", phone="+79120000001")
+        chief = emp("Главбухова Анна Сергеевна", "0002", email="glavbuh@formy.ru")
+        clerk = emp("Счетоводов Пётр Ильич", "0003")
+        # the head by name, as typed (any case)
+        r = c.put("/api/admin/organizations/%d" % org, {"head": "директоров иван петрович"})
+        self.assertEqual((r.status, r.json()["updated"]), (200, 1), r)
+        top = post("/api/admin/departments", {"name": "Дирекция", "organization_id": org, "head_id": director})["id"]
+        # the parent by its name, the head by personnel number; the organization through the parent
+        acc = post("/api/admin/departments", {"name": "Бухгалтерия", "parent": "дирекция", "head": "0002"})["id"]
+        pos = post("/api/admin/positions", {"name": "Бухгалтер"})["id"]
+        r = c.put("/api/admin/employees/%d" % clerk, {"department_id": acc, "position_id": pos,
+                                                      "organization_id": org})
+        self.assertEqual(r.status, 200, r)
+        for e, d in ((chief, acc), (director, top)):
+            self.assertEqual(c.put("/api/admin/employees/%d" % e, {"department_id": d}).status, 200)
+
+        st = c.get("/api/admin/structure").json()
+        o = st["organizations"][0]
+        self.assertEqual((o["external_id"], o["inn"], o["kpp"], o["okpo"], o["head"]["id"]),
+                         ("local-%d" % org, "7707083893", "773601001", "12345678", director))
+        deps = {d["name"]: d for d in st["departments"]}
+        self.assertEqual(deps["Дирекция"]["external_id"], "local-%d" % top)
+        self.assertEqual((deps["Бухгалтерия"]["parent_id"], deps["Бухгалтерия"]["head"]["id"],
+                          deps["Бухгалтерия"]["level"]), (top, chief, 1))
+        self.assertEqual([p["external_id"] for p in st["positions"]], ["local-%d" % pos])
+
+        def manager(e):
+            r = c.get("/api/admin/employees/%d/manager" % e)
+            self.assertEqual(r.status, 200, r)
+            return r.json()["rule"], r.json()["manager_id"]
+
+        self.assertEqual(manager(clerk), ("department_head", chief))
+        self.assertEqual(manager(chief), ("department_head", director))  # the parent's head
+        self.assertEqual(manager(director), ("none", None))  # the organization's head himself
+
+        # the same again: unchanged; a rename: updated
+        r = c.put("/api/admin/positions/%d" % pos, {"name": "Бухгалтер"})
+        self.assertEqual((r.status, r.json()["unchanged"]), (200, 1), r)
+        r = c.put("/api/admin/positions/%d" % pos, {"name": "Главный бухгалтер"})
+        self.assertEqual((r.status, r.json()["updated"]), (200, 1), r)
+
+        # bad input: named at the field, nothing written
+        before = c.get("/api/admin/structure").json()
+        for path, body, field in (
+                ("/api/admin/departments", {"name": "Склад", "parent": "Нет такого"}, "parent"),
+                ("/api/admin/departments", {"name": "Склад", "head": "Никто Никтович"}, "head"),
+                ("/api/admin/departments", {"name": "   "}, "name"),
+                ("/api/admin/organizations", {"name": "ООО «Вторая»", "inn": "12345"}, "inn"),
+                ("/api/admin/departments/%d" % top, {"parent_id": acc}, "parent")):  # a cycle
+            r = c.post(path, body) if path.endswith("s") else c.put(path, body)
+            self.assertEqual(r.status, 422, (path, body, r))
+            self.assertIn(field, r.json()["error"]["fields"], r.json())
+        self.assertEqual(c.get("/api/admin/structure").json(), before)
+        # another tenant's objects are not there
+        self.assertEqual(other.put("/api/admin/departments/%d" % top, {"name": "Захват"}).status, 404)
+        self.assertEqual(other.put("/api/admin/organizations/%d" % org, {"name": "Захват"}).status, 404)
+        self.assertEqual(c.get("/api/admin/structure").json(), before)
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -166,6 +166,17 @@ TEST(test_ru_plural)
 	CHECK_STR(ru_plural(8, "час", "часа", "часов"), "часов");
 }
 
+TEST(test_ru_phone)
+{
+	char b[RU_PHONE_BUFSZ];
+
+	CHECK_STR(ru_format_phone("+79121112233", b, sizeof b), "+7 912 111-22-33");
+	/* not a stored mobile number: as it is */
+	CHECK_STR(ru_format_phone("+7912111223", b, sizeof b), "+7912111223");
+	CHECK_STR(ru_format_phone("+7912111223x", b, sizeof b), "+7912111223x");
+	CHECK_STR(ru_format_phone(NULL, b, sizeof b), "");
+}
+
 TEST(test_ru_months)
 {
 	char b[64];
@@ -245,6 +256,7 @@ int main(void)
 	RUN(test_date_format);
 	RUN(test_date_add);
 	RUN(test_ru_plural);
+	RUN(test_ru_phone);
 	RUN(test_ru_months);
 	return check_report();
 }

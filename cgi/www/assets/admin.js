@@ -9,6 +9,10 @@
 //     <input name="employee" role="combobox">   personnel number, with
 //     <input type="hidden" name="employee_id">  suggestions while typing
 //   </div>
+//   <div data-picker="department">            a department chosen by name, the
+//     <input name="parent" role="combobox">     same way (suggestions from
+//     <input type="hidden" name="parent_id">    GET /api/admin/structure)
+//   </div>
 "use strict";
 
 document.documentElement.classList.add("js");
@@ -65,21 +69,53 @@ function focusFirstProblem() {
   if (bad && typeof bad.focus === "function") bad.focus();
 }
 
-// ------------------------------------------------------------ employee picker
-// GET /api/admin/employees?q=&limit= -> {"items": [{id, personnel_number,
-// full_name, department, position}], "total"} (the staff issue's route).
+// ------------------------------------------------------------ pickers
+// employee: GET /api/admin/employees?q=&limit= -> {"items": [{id,
+// personnel_number, full_name, department, position}], "total"} (the staff
+// issue's route); department: GET /api/admin/structure (the whole tree,
+// small), matched by name here.
 
 function employeeLabel(e) {
   return e.personnel_number ? `${e.full_name} (таб. № ${e.personnel_number})` : e.full_name;
 }
 
+let structure = null;
+const PICKERS = {
+  employee: {
+    listLabel: "Подходящие сотрудники",
+    label: employeeLabel,
+    sub: (e) => [e.position && e.position.name, e.department && e.department.name].filter(Boolean).join(", "),
+    async find(q) {
+      const r = await fetch("/api/admin/employees?limit=10&q=" + encodeURIComponent(q), { headers: { Accept: "application/json" } });
+      if (!r.ok) return null;
+      const data = await r.json().catch(() => ({}));
+      return data.items || [];
+    },
+  },
+  department: {
+    listLabel: "Подходящие подразделения",
+    label: (d) => d.name,
+    sub: (d) => (d.organization && d.organization.name) || "",
+    async find(q) {
+      if (!structure) {
+        const r = await fetch("/api/admin/structure", { headers: { Accept: "application/json" } });
+        if (!r.ok) return null;
+        structure = await r.json().catch(() => ({}));
+      }
+      const needle = q.toLowerCase();
+      return (structure.departments || []).filter((d) => d.name.toLowerCase().includes(needle)).slice(0, 10);
+    },
+  },
+};
+
 function setupPicker(box) {
+  const kind = PICKERS[box.dataset.picker] || PICKERS.employee;
   const input = box.querySelector('input[role="combobox"]');
   const hidden = box.querySelector('input[type="hidden"]');
   const list = document.createElement("ul");
   list.id = input.id + "-list";
   list.setAttribute("role", "listbox");
-  list.setAttribute("aria-label", "Подходящие сотрудники");
+  list.setAttribute("aria-label", kind.listLabel);
   list.hidden = true;
   box.appendChild(list);
   input.setAttribute("aria-controls", list.id);
@@ -101,7 +137,7 @@ function setupPicker(box) {
   function choose(i) {
     const e = items[i];
     if (!e) return;
-    input.value = employeeLabel(e);
+    input.value = kind.label(e);
     hidden.value = String(e.id);
     close();
   }
@@ -109,21 +145,20 @@ function setupPicker(box) {
     const q = input.value.trim();
     const my = ++seq;
     if (q.length < 1) { items = []; close(); return; }
-    let r;
+    let found;
     try {
-      r = await fetch("/api/admin/employees?limit=10&q=" + encodeURIComponent(q), { headers: { Accept: "application/json" } });
+      found = await kind.find(q);
     } catch (e) { return; }
-    if (my !== seq || !r.ok) return;
-    const data = await r.json().catch(() => ({}));
-    items = data.items || [];
+    if (my !== seq || !found) return;
+    items = found;
     list.replaceChildren();
     items.forEach((e, i) => {
       const li = document.createElement("li");
       li.id = `${list.id}-${i}`;
       li.setAttribute("role", "option");
       li.setAttribute("aria-selected", "false");
-      li.textContent = employeeLabel(e);
-      const sub = [e.position && e.position.name, e.department && e.department.name].filter(Boolean).join(", ");
+      li.textContent = kind.label(e);
+      const sub = kind.sub(e);
       if (sub) {
         const s = document.createElement("div");
         s.className = "sub";
@@ -139,7 +174,7 @@ function setupPicker(box) {
       li.setAttribute("role", "option");
       li.setAttribute("aria-disabled", "true");
       li.setAttribute("aria-selected", "false");
-      li.textContent = "Никого не нашлось";
+      li.textContent = box.dataset.picker === "department" ? "Ничего не нашлось" : "Никого не нашлось";
       list.appendChild(li);
     }
     list.hidden = false;
@@ -165,6 +200,6 @@ document.addEventListener("DOMContentLoaded", () => {
   setupMenu();
   setupPrint();
   setupConfirm();
-  document.querySelectorAll('[data-picker="employee"]').forEach(setupPicker);
+  document.querySelectorAll("[data-picker]").forEach(setupPicker);
   focusFirstProblem();
 });

@@ -137,6 +137,14 @@ async function checkPage(page, url, width, { status = 200, provoked = [], tag = 
     if (m.path.replace(/\/$/, "") !== "/admin") assert.ok(!m.current.includes("/admin/"), `${what}: the menu marks «Главная» as the current section`);
     if (m.subnav) assert.deepEqual(m.current, [m.subnav], `${what}: the page of a sub-menu belongs to its section in the menu`);
   }
+  // a wide table scrolls in its frame; a short one (three columns or fewer)
+  // has nothing to scroll for and must fit a phone, not be cut at the edge
+  const cut = await page.evaluate(() => [...document.querySelectorAll(".table-wrap")]
+    .filter((w) => w.scrollWidth > w.clientWidth + 1)
+    .map((w) => ({ label: w.getAttribute("aria-label"), width: w.scrollWidth, frame: w.clientWidth,
+      cols: Math.max(0, ...[...w.querySelectorAll("tr")].map((r) => [...r.cells].reduce((n, c) => n + c.colSpan, 0))) }))
+    .filter((t) => t.cols <= 3));
+  assert.deepEqual(cut, [], `${what}: short tables cut off at the right edge of their frame`);
   const violations = await axe(page);
   assert.deepEqual(violations, [], `${what}: accessibility (axe-core, WCAG 2.1 AA):\n  ${violations.join("\n  ")}`);
   assertNoProblems(page, mark, what, provoked);

@@ -1,7 +1,9 @@
 // staff.test.mjs - the administrator finds an employee in the list, opens
 // the card with the personal file, changes the employee on the edit form
 // (a bad value first: the message at the field, every typed value kept),
-// and sees the change on the card; on a phone the pages fit the screen.
+// and sees the change on the card; adds a department with its parent and
+// head chosen by name from the suggestions (a bad parent first); on a phone
+// the pages fit the screen.
 //
 // test_e2e.py seeds tenant "kadry" through the exchange (an organization, a
 // department tree with a head, positions, employees with a personal file)
@@ -94,7 +96,7 @@ b.test("the edit form refuses a bad email at the field, keeps what was typed, th
   await page.fill('input[name="email"]', "smirnova@kadry.example");
   await Promise.all([page.waitForURL(card), page.click('#form-employee button[type="submit"]')]);
   const main = await page.locator("main").innerText();
-  assert.match(main, /\+79120001122/);
+  assert.match(main, /\+7 912 000-11-22/, "the phone as people write it");
   assert.match(main, /smirnova@kadry\.example/);
   assert.match(main, /Цех №1/, "the department did not change");
   b.assertClean();
@@ -111,5 +113,42 @@ b.test("the department tree shows the heads, and the pages of the menu fit a pho
     assert.equal(r.status(), 200, path);
     assert.ok(await fits(page), path + " fits 390 px");
   }
+  b.assertClean();
+});
+
+// picks the suggestion that has text, typed into the picker's field
+async function pick(page, field, typed, text) {
+  await page.locator(field).pressSequentially(typed);
+  const option = page.locator('[role="option"]', { hasText: text });
+  await option.first().waitFor();
+  await option.first().dispatchEvent("mousedown");
+}
+
+b.test("a department is added at 390 px with its parent and head chosen from the suggestions", async ({ page }) => {
+  await page.goto(host + "/admin/departments");
+  await Promise.all([page.waitForURL(host + "/admin/departments/new"), page.click("text=Добавить подразделение")]);
+  assert.ok(await fits(page), "the form fits 390 px");
+  await page.fill('input[name="name"]', "Отдел кадров");
+  // a parent nobody has: the message at the field, the values kept
+  await page.fill('input[name="parent"]', "Нет такого");
+  await pick(page, 'input[name="head"]', "Смирн", "Смирнова Анна Сергеевна");
+  await page.click('#form-department button[type="submit"]');
+  await page.locator("#e-parent").waitFor();
+  assert.match(await page.locator("#e-parent").innerText(), /Нет такого/);
+  assert.equal(await page.locator('input[name="parent"]').getAttribute("aria-invalid"), "true");
+  assert.equal(await page.locator('input[name="name"]').inputValue(), "Отдел кадров");
+  assert.match(await page.locator('input[name="head"]').inputValue(), /Смирнова Анна Сергеевна/);
+  await page.fill('input[name="parent"]', "");
+  await pick(page, 'input[name="parent"]', "произв", "Производство");
+  assert.equal(await page.locator('input[name="parent"]').inputValue(), "Производство");
+  await Promise.all([page.waitForURL(host + "/admin/departments"), page.click('#form-department button[type="submit"]')]);
+  const rows = (await page.locator("table.tree tbody tr").allTextContents()).join("\n");
+  assert.match(rows, /Производство[\s\S]*Отдел кадров\s*ООО «Кадры»\s*Смирнова Анна Сергеевна/);
+  assert.ok(await fits(page), "the tree fits 390 px");
+  // the edit form shows what was saved
+  await Promise.all([page.waitForURL(/\/admin\/departments\/\d+\/edit$/),
+    page.click('a:has-text("Изменить Отдел кадров")')]);
+  assert.equal(await page.locator('input[name="parent"]').inputValue(), "Производство");
+  assert.match(await page.locator('input[name="head"]').inputValue(), /Смирнова Анна Сергеевна/);
   b.assertClean();
 });

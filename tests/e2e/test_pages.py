@@ -110,7 +110,11 @@ def seed_staff(s, api, ids):
                            "address": "Москва, ул. Лесная, 5", "head": first}])
     put("positions", [{"external_id": "p-buh", "name": "Бухгалтер"}, {"external_id": "p-eng", "name": "Инженер"}])
     put("departments", [{"external_id": "d-buh", "name": "Бухгалтерия", "organization": org, "head": first},
-                        {"external_id": "d-calc", "name": "Расчётный отдел", "parent": "d-buh"}])
+                        {"external_id": "d-calc", "name": "Расчётный отдел", "parent": "d-buh"},
+                        # a long name in the tree: the tables of the structure and of the
+                        # publication must still fit a phone (or scroll in their frame)
+                        {"external_id": "d-mts", "name": "Отдел материально-технического снабжения",
+                         "parent": "d-calc"}])
     put("employees", [{"external_id": first, "organization": org, "department": "d-calc",
                        "position": "p-buh", "phone": "+79120000001", "snils": "112-233-445 95"},
                       {"external_id": "local-%d" % ids[1], "organization": org, "position": "p-eng"}])

@@ -249,22 +249,20 @@ static int sf_pos_save(struct ctx *ctx)
 
 /* ---- the forms' data ---- */
 
-/* An employee's picker label "ФИО (таб. № 0001)" by row id (NULL: none). */
+/* An employee's full name by row id (NULL: none): the head field of an
+ * edit form (its hidden head_id names the person; the name alone fits a
+ * phone's field, the picker's label with the number may not). */
 static const char *sf_person(struct ctx *ctx, PGresult *res, int col)
 {
 	PGresult *p;
 
 	if (PQgetisnull(res, 0, col))
 		return NULL;
-	p = ctx_sql(ctx,
-	            "SELECT full_name, personnel_number FROM employees WHERE tenant_id = $1 AND "
-	            "id = $2",
+	p = ctx_sql(ctx, "SELECT full_name FROM employees WHERE tenant_id = $1 AND id = $2",
 	            ctx_i64(ctx, ctx->tenant_id), PQgetvalue(res, 0, col));
 	if (p == NULL || PQntuples(p) == 0)
 		return NULL;
-	if (PQgetisnull(p, 0, 1) || !*PQgetvalue(p, 0, 1))
-		return arena_strdup(ctx->arena, PQgetvalue(p, 0, 0));
-	return arena_printf(ctx->arena, "%s (таб. № %s)", PQgetvalue(p, 0, 0), PQgetvalue(p, 0, 1));
+	return arena_strdup(ctx->arena, PQgetvalue(p, 0, 0));
 }
 
 /* GET the add or edit form: {"id"?, "values": {...}, "organizations": [...]}. */

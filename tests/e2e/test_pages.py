@@ -111,9 +111,9 @@ def seed_staff(s, api, ids):
     put("positions", [{"external_id": "p-buh", "name": "Бухгалтер"}, {"external_id": "p-eng", "name": "Инженер"}])
     put("departments", [{"external_id": "d-buh", "name": "Бухгалтерия", "organization": org, "head": first},
                         {"external_id": "d-calc", "name": "Расчётный отдел", "parent": "d-buh"},
-                        # a long name in the tree: the tables of the structure and of the
+                        # a third level with a longer name: the tables of the structure and of the
                         # publication must still fit a phone (or scroll in their frame)
-                        {"external_id": "d-mts", "name": "Отдел материально-технического снабжения",
+                        {"external_id": "d-mts", "name": "Отдел снабжения и логистики",
                          "parent": "d-calc"}])
     put("employees", [{"external_id": first, "organization": org, "department": "d-calc",
                        "position": "p-buh", "phone": "+79120000001", "snils": "112-233-445 95"},

@@ -76,7 +76,7 @@ function renderCard(box, c) {
       continue;
     }
     const tbody = el("tbody", {}, ...sec.records.map((r) => el("tr", {},
-      el("td", { className: "nowrap", text: r.period_ru || "" }), el("td", { text: recordText(r) }))));
+      el("td", { text: r.period_ru || "" }) /* wraps after the dash on a phone */, el("td", { text: recordText(r) }))));
     parts.push(tableWrap(sec.title, el("table", { className: "list" },
       el("thead", {}, el("tr", {}, el("th", { scope: "col", text: "Период" }), el("th", { scope: "col", text: "Сведения" }))), tbody)));
   }

@@ -466,13 +466,16 @@ static int routing_due_tenants(struct ctx *ctx, void *arg)
 	    ctx_sql0(ctx, "SELECT DISTINCT tenant_id FROM request_tasks WHERE state = 'open' "
 	                  "AND ((reminded_at IS NULL AND remind_at <= " ROUTING_NOW_SQL
 	                  ") OR (escalated_at IS NULL AND due_at <= " ROUTING_NOW_SQL ")) "
-	                  "UNION SELECT DISTINCT t.tenant_id FROM request_tasks t JOIN "
-	                  "substitutes s ON s.tenant_id = t.tenant_id AND s.employee_id = "
+	                  /* "today" of each tenant in its own time zone (app_today()
+	                   * needs a tenant of the transaction; this scan has none) */
+	                  "UNION SELECT DISTINCT t.tenant_id FROM request_tasks t JOIN tenants tn "
+	                  "ON tn.id = t.tenant_id CROSS JOIN LATERAL (SELECT (app_now() AT TIME "
+	                  "ZONE coalesce(tn.settings->>'timezone', 'Europe/Moscow'))::date AS day) "
+	                  "td JOIN substitutes s ON s.tenant_id = t.tenant_id AND s.employee_id = "
 	                  "t.assignee_id WHERE t.state = 'open' AND t.request_id IS NOT NULL AND "
-	                  "((current_date BETWEEN "
-	                  "s.date_from AND s.date_to) OR EXISTS (SELECT 1 FROM deviations d "
-	                  "WHERE d.tenant_id = t.tenant_id AND d.employee_id = t.assignee_id "
-	                  "AND d.whole_day AND d.code <> 26 AND current_date BETWEEN "
+	                  "((td.day BETWEEN s.date_from AND s.date_to) OR EXISTS (SELECT 1 FROM "
+	                  "deviations d WHERE d.tenant_id = t.tenant_id AND d.employee_id = "
+	                  "t.assignee_id AND d.whole_day AND d.code <> 26 AND td.day BETWEEN "
 	                  "d.date_from AND d.date_to))");
 
 	if (res == NULL)
@@ -1172,7 +1175,8 @@ static int routing_deadline_set(struct ctx *ctx)
 static int routing_debug_deadlines(struct ctx *ctx)
 {
 	const char *now = jsonx_get_str(ctx->args, "now");
-	int done = 0;
+	json_object *list;
+	int done = 0, due = 0;
 
 	if (now && ctx_sql(ctx, "SELECT set_config('app.now', $1::timestamptz::text, true)", now) ==
 	               NULL)
@@ -1180,7 +1184,17 @@ static int routing_debug_deadlines(struct ctx *ctx)
 	/* the job acts, not the administrator who asked for it: the history and
 	 * the audit log say "the service" */
 	ctx->system = 1;
-	if (routing_deadlines_run(ctx, &done) < 0)
+	/* the job's own choice of tenants first: a tenant it would skip at
+	 * that moment is skipped here too */
+	list = json_object_new_array();
+	if (routing_due_tenants(ctx, list) < 0) {
+		json_object_put(list);
+		return -1;
+	}
+	for (size_t i = 0; i < json_object_array_length(list); i++)
+		due |= json_object_get_int64(json_object_array_get_idx(list, i)) == ctx->tenant_id;
+	json_object_put(list);
+	if (due && routing_deadlines_run(ctx, &done) < 0)
 		return -1;
 	jsonx_set_int(ctx_result(ctx), "tasks", done);
 	return 0;

@@ -316,6 +316,31 @@ class Requests(unittest.TestCase):
         finally:
             o.admin.delete("/api/admin/deviations/%d" % dev)
 
+    def test_the_background_pass_takes_each_organizations_own_today(self):
+        o, s = self.o, self.s
+        # a day a month ahead: the manager names her substitute for it alone
+        day = s.psql("SELECT ((now() AT TIME ZONE 'Europe/Moscow')::date + 30)::text")
+        eve = s.psql("SELECT to_char(('%s'::date - 1) + time '11:00', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')" % day)
+        r = o["M"].post("/api/substitutes", {"substitute_id": o.id["S"], "date_from": day, "date_to": day})
+        self.assertEqual(r.status, 201, r)
+        sub = r.json()["substitute"]["id"]
+        rid = self.file("E1", {"type": "absence", "reason": "day_off", "date_from": "2027-03-03",
+                               "date_to": "2027-03-03"})["id"]
+        try:
+            self.task("M", rid, "approval")
+            # 11:00 UTC the day before is still the day before in Moscow
+            self.deadlines(eve)
+            self.assertIsNone(o.task("S", rid, "approval"))
+            # and already the day itself on Kiritimati (UTC+14): she is away there
+            self.assertEqual(o.admin.put("/api/admin/settings", {"timezone": "Pacific/Kiritimati"}).status, 200)
+            self.deadlines(eve)
+            self.assertIsNone(o.task("M", rid, "approval"))
+            self.task("S", rid, "approval")
+        finally:
+            o.admin.put("/api/admin/settings", {"timezone": "Europe/Moscow"})
+            o["E1"].post("/api/requests/%d/cancel" % rid, {})
+            o["M"].delete("/api/substitutes/%d" % sub)
+
     def moment(self, task, column, shift):
         return self.s.psql("SELECT to_char((%s + interval '%s') AT TIME ZONE 'UTC', "
                            "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM request_tasks WHERE id = %d"

@@ -405,6 +405,12 @@ static void api_answer(struct web_request *req, const struct web_route *route,
 		buf_puts(&req->headers, "Idempotent-Replayed: true\r\n");
 	if ((route->flags & WEB_ROUTE_CHANNEL) && status == 200)
 		api_put_channel(&req->headers, jsonx_get_str(result, "channel"));
+	/* nginx's auth_request passes on only 2xx, 401 and 403 (anything else
+	 * becomes a 500, an error-log line and our 503): another tenant's
+	 * session (404) is told it as 403, which the events' location answers
+	 * as the 404 every other route gives it */
+	if ((route->flags & WEB_ROUTE_CHANNEL) && req->auth_request && status == 404)
+		status = 403;
 	if (blob && reply->blob) {
 		const char *type = jsonx_get_str(blob, "content_type");
 		const char *name = jsonx_get_str(blob, "filename");

@@ -100,6 +100,7 @@ static void web_request_init(struct web_request *req, FCGX_Request *f)
 	req->origin = web_param(f, "HTTP_ORIGIN");
 	req->fetch_site = web_param(f, "HTTP_SEC_FETCH_SITE");
 	req->background = strcmp(web_param(f, "HTTP_X_CABINET_BACKGROUND"), "1") == 0;
+	req->auth_request = strcmp(web_param(f, "CABINET_AUTH_REQUEST"), "1") == 0;
 	req->https = web_is_https(f);
 	req->content_length = atol(web_param(f, "CONTENT_LENGTH"));
 }

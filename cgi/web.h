@@ -50,6 +50,8 @@ struct web_request {
 	const char *origin;          /* Origin */
 	const char *fetch_site;      /* Sec-Fetch-Site */
 	int background;              /* X-Cabinet-Background: 1 (a page's polling) */
+	int auth_request;            /* nginx's auth_request of the notifications' events
+	                                (CABINET_AUTH_REQUEST=1, set by the site, never by a client) */
 	int https; /* nginx's own TLS, or X-Forwarded-Proto: https of a trusted proxy */
 	long content_length;
 	char *body; /* owned; NUL-terminated; NULL until web_read_body */

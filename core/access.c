@@ -122,10 +122,15 @@ int access_in_charge(struct ctx *ctx, int64_t manager, int64_t employee)
 	return strcmp(PQgetvalue(res, 0, 0), "t") == 0;
 }
 
-/* The object: whether it exists in the tenant, whose it is, and whether a
- * task of it is (or was) the caller's. 1 found, 0 not, -1 failure. */
+/* The object: whether it exists in the tenant, whose it is, whether a
+ * task of it is (or was) the caller's, whether it is a draft, and whether
+ * the owner's manager has a part in it (a request, or its file, whose chain
+ * has a "manager" step: the approvals of vacations, absences and business
+ * trips by default; never personal data, tax deductions, certificates or
+ * questions unless an administrator's chain asks the manager). 1 found, 0
+ * not, -1 failure. */
 static int access_resolve(struct ctx *ctx, enum who_object object, int64_t id, int64_t *owner,
-                          int *assigned, int *draft)
+                          int *assigned, int *draft, int *managed)
 {
 	const char *tenant = ctx_i64(ctx, ctx->tenant_id), *oid = ctx_i64(ctx, id);
 	const char *me = ctx_i64(ctx, ctx->employee_id);
@@ -134,6 +139,7 @@ static int access_resolve(struct ctx *ctx, enum who_object object, int64_t id, i
 	*owner = 0;
 	*assigned = 0;
 	*draft = 0;
+	*managed = 1;
 	switch (object) {
 	case OBJ_NONE:
 		return 1;
@@ -143,12 +149,12 @@ static int access_resolve(struct ctx *ctx, enum who_object object, int64_t id, i
 		    tenant, oid);
 		break;
 	case OBJ_REQUEST:
-		res = ctx_sql(
-		    ctx,
-		    "SELECT r.employee_id, EXISTS (SELECT 1 FROM request_tasks t WHERE "
-		    "t.tenant_id = $1 AND t.request_id = r.id AND t.assignee_id = $3), "
-		    "r.state = 'draft' FROM requests r WHERE r.tenant_id = $1 AND r.id = $2",
-		    tenant, oid, me);
+		res = ctx_sql(ctx,
+		              "SELECT r.employee_id, EXISTS (SELECT 1 FROM request_tasks t WHERE "
+		              "t.tenant_id = $1 AND t.request_id = r.id AND t.assignee_id = $3), "
+		              "r.state = 'draft', 'manager' = ANY (r.chain) FROM requests r WHERE "
+		              "r.tenant_id = $1 AND r.id = $2",
+		              tenant, oid, me);
 		break;
 	case OBJ_TASK:
 		/* an HR task has no request: it is its assignee's */
@@ -171,7 +177,8 @@ static int access_resolve(struct ctx *ctx, enum who_object object, int64_t id, i
 		    ctx,
 		    "SELECT r.employee_id, EXISTS (SELECT 1 FROM request_tasks t WHERE "
 		    "t.tenant_id = $1 AND t.request_id = r.id AND t.assignee_id = $3), "
-		    "r.state = 'draft' FROM request_files f JOIN requests r ON r.tenant_id = "
+		    "r.state = 'draft', 'manager' = ANY (r.chain) FROM request_files f JOIN "
+		    "requests r ON r.tenant_id = "
 		    "f.tenant_id AND r.id = f.request_id WHERE f.tenant_id = $1 AND f.id = $2",
 		    tenant, oid, me);
 		break;
@@ -190,6 +197,8 @@ static int access_resolve(struct ctx *ctx, enum who_object object, int64_t id, i
 	*owner = atoll(PQgetvalue(res, 0, 0));
 	*assigned = strcmp(PQgetvalue(res, 0, 1), "t") == 0;
 	*draft = strcmp(PQgetvalue(res, 0, 2), "t") == 0;
+	if (PQnfields(res) > 3)
+		*managed = strcmp(PQgetvalue(res, 0, 3), "t") == 0;
 	return 1;
 }
 
@@ -234,7 +243,7 @@ int access_check_object(struct ctx *ctx)
 	unsigned held = ctx->who_held;
 	json_object *v;
 	int64_t id, owner;
-	int assigned, draft, r;
+	int assigned, draft, managed, r;
 
 	if (access_row_bits(ctx->op) == 0 || who->object == OBJ_NONE)
 		return 0;
@@ -249,7 +258,7 @@ int access_check_object(struct ctx *ctx)
 	if (v == NULL || !json_object_is_type(v, json_type_int))
 		return ctx_field_code(ctx, who->arg, "required", "Обязательное поле");
 	id = json_object_get_int64(v);
-	if ((r = access_resolve(ctx, who->object, id, &owner, &assigned, &draft)) <= 0)
+	if ((r = access_resolve(ctx, who->object, id, &owner, &assigned, &draft, &managed)) <= 0)
 		return r < 0 ? -1
 		             : ctx_fail(ctx, PROTO_ERR_not_found, "%s",
 		                        access_objects[who->object].lost);
@@ -263,7 +272,7 @@ int access_check_object(struct ctx *ctx)
 		ctx->who_matched = WHO_ADMIN;
 	else if ((held & WHO_PERFORMER) && (access_objects[who->object].bits & WHO_PERFORMER))
 		ctx->who_matched = WHO_PERFORMER;
-	else if ((held & WHO_MANAGER) && !draft) {
+	else if ((held & WHO_MANAGER) && !draft && managed) {
 		if ((r = access_in_charge(ctx, ctx->employee_id, owner)) < 0)
 			return -1;
 		if (r)

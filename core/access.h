@@ -22,7 +22,14 @@
  *                  department or organization   someone in the caller's charge: the
  *                                               departments they head with their
  *                                               sub-departments, the organizations
- *                                               they head (drafts excepted)
+ *                                               they head (drafts excepted); a
+ *                                               request or file only when its
+ *                                               chain has a "manager" step (the
+ *                                               approval of a vacation, absence or
+ *                                               business trip): a subordinate's
+ *                                               personal data, tax deduction (the
+ *                                               children), certificates and
+ *                                               questions are not the manager's
  *   WHO_PERFORMER  a performer of a routing     HR: any employee, any HR task of
  *                  role (routing.h)             the tenant (the objects that admit it)
  *   WHO_ADMIN      the tenant's administrator   any object of the tenant

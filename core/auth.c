@@ -17,6 +17,7 @@
 #include "import.h"
 #include "jsonx.h"
 #include "log.h"
+#include "notifications.h"
 #include "ops.h"
 #include "org.h"
 #include "outbox.h"
@@ -167,6 +168,8 @@ int auth_password_store(struct ctx *ctx, int64_t user_id, const char *password, 
 	            (flags & AUTH_KEEP_SESSION) ? ctx->session_hash : NULL) == NULL ||
 	    codes_revoke(ctx, user_id) < 0 || session_devices_revoke(ctx, user_id) < 0)
 		return -1;
+	/* the ended sessions' open pages stop hearing at once */
+	notifications_end_streams(ctx->tenant_id, user_id);
 	if (had && auth_password_notice(ctx, user_id,
 	                                PQgetisnull(res, 0, 1) ? NULL : PQgetvalue(res, 0, 1),
 	                                PQgetisnull(res, 0, 2) ? NULL : PQgetvalue(res, 0, 2)) < 0)
@@ -242,6 +245,8 @@ static int auth_logout(struct ctx *ctx)
 {
 	if (session_close(ctx) < 0)
 		return -1;
+	/* its open pages' event streams end now, not at their next check */
+	notifications_end_streams(ctx->tenant_id, ctx->user_id);
 	jsonx_set_bool(ctx_result(ctx), "signed_out", 1);
 	return audit_log(ctx, "auth.logout", 1, "user", ctx_i64(ctx, ctx->user_id), NULL);
 }
@@ -509,8 +514,13 @@ static int auth_cleanup(struct ctx *ctx, void *arg)
 	                   ctx_i64(ctx, ctx->cfg->login_window_s));
 	sessions = ctx_sql(ctx,
 	                   "DELETE FROM sessions WHERE expires_at < now() "
-	                   "OR last_seen_at < now() - make_interval(secs => $1)",
+	                   "OR last_seen_at < now() - make_interval(secs => $1) "
+	                   "RETURNING tenant_id, user_id",
 	                   ctx_i64(ctx, ctx->cfg->session_idle_s));
+	/* an expired session's open pages stop hearing too */
+	for (int i = 0; sessions && i < PQntuples(sessions); i++)
+		notifications_end_streams(atoll(PQgetvalue(sessions, i, 0)),
+		                          atoll(PQgetvalue(sessions, i, 1)));
 	if (counters == NULL || sessions == NULL || codes_cleanup(ctx) < 0 ||
 	    import_cleanup(ctx) < 0 ||
 	    ctx_sql(

@@ -117,6 +117,85 @@ static void notifications_push_later(int64_t tenant, int64_t user)
 	tasks_kick("notify.deliver");
 }
 
+/* ---- ends of streams ---- */
+
+static size_t notifications_discard(char *data, size_t size, size_t n, void *arg);
+
+static struct notifications_push notifications_ends[NOTIFICATIONS_PUSHES_MAX];
+static int notifications_ends_n;
+
+void notifications_end_streams(int64_t tenant, int64_t user)
+{
+	int kept = 1;
+
+	pthread_mutex_lock(&notifications_pushes_lock);
+	for (int i = 0; i < notifications_ends_n; i++)
+		if (notifications_ends[i].tenant == tenant && notifications_ends[i].user == user)
+			goto queued;
+	if (notifications_ends_n < NOTIFICATIONS_PUSHES_MAX)
+		notifications_ends[notifications_ends_n++] =
+		    (struct notifications_push){tenant, user};
+	else
+		kept = 0;
+queued:
+	pthread_mutex_unlock(&notifications_pushes_lock);
+	if (!kept)
+		log_warn("notify_end_streams", "error=\"queue full\" tenant=%lld",
+		         (long long)tenant);
+	tasks_kick("notify.deliver");
+}
+
+/* Ends the queued users' open event streams: nchan's publisher deletes
+ * each one's channel, which closes its subscribers (the pages reconnect,
+ * and nginx asks notifications.channel about the session again: 401 for
+ * the one that ended, a new stream for the user's other sessions). */
+static void notifications_end_queued(const struct cfg *cfg)
+{
+	struct notifications_push ends[NOTIFICATIONS_PUSHES_MAX];
+	int n, failed = 0;
+	CURL *c;
+
+	pthread_mutex_lock(&notifications_pushes_lock);
+	n = notifications_ends_n;
+	memcpy(ends, notifications_ends, (size_t)n * sizeof(ends[0]));
+	notifications_ends_n = 0;
+	pthread_mutex_unlock(&notifications_pushes_lock);
+	if (n == 0 || cfg->notify_publish_socket[0] == '\0')
+		return;
+	if ((c = curl_easy_init()) == NULL) {
+		log_error("notify_end_streams", "error=\"curl_easy_init failed\"");
+		return;
+	}
+	curl_easy_setopt(c, CURLOPT_UNIX_SOCKET_PATH, cfg->notify_publish_socket);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, cfg->notify_publish_timeout_ms);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, cfg->notify_publish_timeout_ms);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http");
+	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, "DELETE");
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, notifications_discard);
+	for (int i = 0; i < n; i++) {
+		char url[128];
+		long code = 0;
+		CURLcode rc;
+
+		snprintf(url, sizeof(url), "http://localhost/pub/%lldu%lld",
+		         (long long)ends[i].tenant, (long long)ends[i].user);
+		curl_easy_setopt(c, CURLOPT_URL, url);
+		rc = curl_easy_perform(c);
+		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
+		/* 404: nobody listens, nothing to end */
+		if (rc != CURLE_OK || (code != 404 && (code < 200 || code > 299))) {
+			log_warn("notify_end_streams", "error=\"%s\" status=%ld left=%d",
+			         rc != CURLE_OK ? curl_easy_strerror(rc) : "refused", code, n - i);
+			failed = 1;
+			break;
+		}
+	}
+	curl_easy_cleanup(c);
+	if (!failed)
+		log_debug("notify_end_streams", "users=%d", n);
+}
+
 /* POST /api/notifications/read {"ids": [...]} | {"all": true} */
 static int notifications_read(struct ctx *ctx)
 {
@@ -516,6 +595,7 @@ void notifications_deliver_task(struct db *db, struct arena *arena, void *arg)
 			         json_object_array_length(pass.events));
 		cfg = cfg_current_acquire();
 		notifications_publish(cfg, pass.events);
+		notifications_end_queued(cfg);
 		cfg_current_release(cfg);
 		if (pass.full)
 			tasks_kick("notify.deliver");

@@ -22,8 +22,11 @@
  *        text/event-stream: one event each time the caller's notifications
  *        change (a new one; another page marked some read), data
  *        {"unread": n, "latest": id}: a hint; the page then fetches the list.
- *        401 without a session. nginx asks notifications.channel
- *        (GET /api/notifications/channel, internal) who the caller is.
+ *        401 without a session, 404 with another tenant's (told as 403 to
+ *        the auth_request, which passes nothing else on). nginx asks
+ *        notifications.channel (GET /api/notifications/channel, internal)
+ *        who the caller is. Signing out, a new password and an expired
+ *        session end the user's streams (notifications_end_streams).
  *   GET  /api/profile/notifications                   notifications.prefs_get
  *   PUT  /api/profile/notifications {"email": bool, "sms": bool}  notifications.prefs_put
  *        -> {"in_app": true, "email": bool, "sms": bool, "email_to": str|null,
@@ -54,6 +57,14 @@
 #include "worker.h"
 
 extern const struct op notifications_ops[];
+
+/* Ends the user's open event streams at once (sign-out, a new password,
+ * an expired session): queued, and done by "notify.deliver" after the
+ * caller's commit (tasks_kick waits for it) by deleting the user's nchan
+ * channel. Every page of the user reconnects: the signed-out session's
+ * gets 401, the user's other sessions a new stream (a page then fetches
+ * the list, so nothing is lost). Without notify_publish_socket, nothing. */
+void notifications_end_streams(int64_t tenant, int64_t user);
 
 /* The task "notify.deliver". */
 void notifications_deliver_task(struct db *db, struct arena *arena, void *arg);

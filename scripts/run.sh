@@ -326,6 +326,7 @@ write_config() {
 		-e "s|@LIMITS@|$limits|" \
 		-e "s|@REAL_IP_FROM@|$real_ip|" \
 		-e "s|@ACCESS_LOG@|$LOG/nginx-access.log|" \
+		-e "s|@ERROR_LOG@|$LOG/nginx-error.log|" \
 		"$ROOT/conf/nginx-site.conf.in" >"$VAR/nginx-site.conf"
 	mkdir -p "$VAR/nginx.d" "$VAR/nginx/tmp"
 	local NCHAN_MODULE=/usr/lib/nginx/modules/ngx_nchan_module.so

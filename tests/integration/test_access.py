@@ -108,6 +108,16 @@ class Access(unittest.TestCase):
         assert r.status == 201, r
         return r.json()["id"]
 
+    def approval(self, org, who):
+        """A fresh request of who that their manager approves (a business
+        trip on days of its own): a manager sees only those (access.h)."""
+        Access.trips = getattr(Access, "trips", 0) + 1
+        day = "2040-%02d-%02d" % (1 + Access.trips // 28 % 12, 1 + Access.trips % 28)
+        r = org[who].post("/api/requests", {"type": "business_trip", "date_from": day, "date_to": day,
+                                            "destination": "Белгород", "purpose": "Проверка доступа"})
+        assert r.status == 201, r
+        return r.json()["id"]
+
     def task_for(self, org, who):
         """A fresh open task held by who: E2's question forwarded to them by the
         coordinator (anyone may be given a task). Returns (task, request)."""
@@ -141,7 +151,7 @@ class Access(unittest.TestCase):
             elif relation == "assignee":
                 rid = self.task_for(org, who)[1]
             elif relation == "manager":
-                rid = self.question(org, "E1")
+                rid = self.approval(org, "E1")
             else:
                 rid = self.question(org, "E2")  # its task is the coordinator's
             if kind == "request":
@@ -286,8 +296,10 @@ class Access(unittest.TestCase):
         names = [i["full_name"] for i in o["M"].get("/api/team").json()["items"]]
         self.assertEqual(sorted(names), sorted(["Иванов Иван Иванович", "Соколова Елена Павловна",
                                                 "Зайцев Сергей Олегович"]))
-        mine = self.question(o, "E1")
+        mine = self.approval(o, "E1")
         self.assertEqual(o["M"].get("/api/requests/%d" % mine).status, 200)
+        # a question is not the manager's to approve, nor to see
+        self.assertEqual(o["M"].get("/api/requests/%d" % self.question(o, "E1")).status, 404)
         # but not a draft of theirs
         r = o["E1"].post("/api/requests", {"type": "question", "text": "черновик", "draft": True})
         self.assertEqual(o["M"].get("/api/requests/%d" % r.json()["id"]).status, 404)

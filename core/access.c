@@ -45,6 +45,53 @@ static const struct {
                      "Задание не найдено"},
 };
 
+const char *const access_scopes[] = {"staff", "payroll", "requests", "kpi", NULL};
+
+const char *access_scope_title(const char *scope)
+{
+	static const char *const titles[][2] = {{"staff", "сотрудники и структура"},
+	                                        {"payroll", "зарплата"},
+	                                        {"requests", "заявки"},
+	                                        {"kpi", "показатели эффективности"}};
+	for (size_t i = 0; i < sizeof(titles) / sizeof(titles[0]); i++)
+		if (strcmp(titles[i][0], scope) == 0)
+			return titles[i][1];
+	return scope;
+}
+
+/* 1 when scope is among the text[] literal's ("{staff,kpi}"): the names
+ * are plain words, never quoted. */
+static int access_scope_held(const char *held, const char *scope)
+{
+	size_t n = strlen(scope);
+
+	for (const char *p = held; p && *p; p++) {
+		if (*p == '{' || *p == ',')
+			continue;
+		if (strncmp(p, scope, n) == 0 && (p[n] == ',' || p[n] == '}'))
+			return 1;
+		p += strcspn(p, ",}");
+		if (*p == '\0')
+			break;
+	}
+	return 0;
+}
+
+/* OP_EXCHANGE: the key holds the row's scope, or 403 naming it. */
+static int access_check_scope(struct ctx *ctx)
+{
+	const char *scope = ctx->op->scope;
+
+	if (scope == NULL || strcmp(scope, ACCESS_SCOPE_ANY) == 0 ||
+	    access_scope_held(ctx->api_key_scopes, scope))
+		return 0;
+	return ctx_fail(ctx, PROTO_ERR_forbidden,
+	                "Ключ API «%s» не даёт доступа к разделу «%s» (%s): администратор "
+	                "выбирает разделы ключа при его создании на странице «Ключи API»",
+	                ctx->api_key_name ? ctx->api_key_name : "", access_scope_title(scope),
+	                scope);
+}
+
 unsigned access_object_bits(enum who_object object)
 {
 	return access_objects[object].bits;
@@ -219,8 +266,10 @@ int access_check_role(struct ctx *ctx)
 	int r;
 
 	ctx->who_held = 0;
+	if (ctx->op->access == OP_EXCHANGE)
+		return access_check_scope(ctx);
 	if (bits == 0)
-		return 0; /* no user to check: anyone, tenant, operator, exchange */
+		return 0; /* no user to check: anyone, tenant, operator */
 	for (size_t i = 0; i < sizeof(access_bits) / sizeof(access_bits[0]); i++) {
 		if (!(bits & access_bits[i].bit))
 			continue;
@@ -291,6 +340,15 @@ const char *access_row_error(const struct op *op)
 	const struct op_who *who = &op->who;
 	const struct op_arg *a;
 
+	if (op->access == OP_EXCHANGE) {
+		int known = op->scope && strcmp(op->scope, ACCESS_SCOPE_ANY) == 0;
+		for (size_t i = 0; op->scope && access_scopes[i]; i++)
+			known |= strcmp(access_scopes[i], op->scope) == 0;
+		if (!known)
+			return op->scope ? "unknown_scope" : "exchange_without_scope";
+	} else if (op->scope) {
+		return "scope_without_exchange";
+	}
 	if (op->access == OP_EMPLOYEE && who->bits == 0)
 		return "no_declared_access";
 	if (op->access != OP_EMPLOYEE && op->access != OP_ADMIN && (who->bits || who->object))

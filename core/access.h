@@ -97,6 +97,23 @@ struct op_who {
 		.bits = (bits_), .object = (object_), .arg = (arg_)                                \
 	}
 
+/*
+ * API key scopes. An OP_EXCHANGE row names the scope a key needs to call it
+ * (.scope = "staff"); a key holds the scopes its administrator chose
+ * (api_keys.scopes, sql/0055; keys made before have all). A key without the
+ * row's scope gets 403 naming it, before the arguments are read
+ * (access_check_role). ACCESS_SCOPE_ANY: any key (the exchange log, which
+ * holds counts and no one's data). dispatch_init refuses an exchange row
+ * without a scope or with an unknown one, and a scope on any other row.
+ *   staff     organizations, departments, positions, employees, personal file
+ *   payroll   opening balances, accruals
+ *   requests  the requests feed, their states pushed back
+ *   kpi       KPIs
+ */
+#define ACCESS_SCOPE_ANY "any"
+extern const char *const access_scopes[];          /* NULL-terminated */
+const char *access_scope_title(const char *scope); /* "Сотрудники", or the name */
+
 /* The bits an object kind can relate a caller by. */
 unsigned access_object_bits(enum who_object object);
 /* Names for system.ops: "self", ..., and "employee", "request", ... */

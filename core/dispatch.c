@@ -152,6 +152,8 @@ json_object *dispatch_describe(const struct cfg *cfg)
 			json_object_array_add(args, args_describe(a));
 		json_object_object_add(o, "args", args);
 		json_object_object_add(o, "who", dispatch_describe_who(op));
+		if (op->scope)
+			jsonx_set_str(o, "scope", op->scope);
 		json_object_array_add(list, o);
 	}
 	return list;
@@ -721,6 +723,7 @@ static void dispatch_reset_reply(struct ctx *ctx)
 	ctx->session_hash = NULL;
 	ctx->api_key_id = 0;
 	ctx->api_key_name = NULL;
+	ctx->api_key_scopes = NULL;
 	ctx->object_id = 0;
 	ctx->object_employee_id = 0;
 	ctx->who_matched = 0;

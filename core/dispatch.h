@@ -71,6 +71,7 @@ struct op {
 	unsigned flags;
 	const struct op_arg *args; /* declared arguments ending with ARG_END; args_none: none */
 	struct op_who who;         /* who may call it, on what object (access.h) */
+	const char *scope;         /* OP_EXCHANGE: the API key's scope it needs (access.h) */
 };
 
 struct ctx {
@@ -97,6 +98,7 @@ struct ctx {
 	const char *session_hash;  /* hex SHA-256 of the session token, or NULL */
 	int64_t api_key_id;	   /* OP_EXCHANGE: the key's id */
 	const char *api_key_name;  /* OP_EXCHANGE: the key's name */
+	const char *api_key_scopes; /* OP_EXCHANGE: the key's scopes, as text[] ("{staff,kpi}") */
 	/* the object of the row's declaration (access.h), resolved before the handler */
 	int64_t object_id;          /* 0: none */
 	int64_t object_employee_id; /* the employee the object belongs to */

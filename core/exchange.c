@@ -1422,7 +1422,8 @@ static int exchange_log_list(struct ctx *ctx)
 /* the tenant's live keys, $2 the organization's time zone (org.h) */
 #define EXCHANGE_KEYS_SQL                                                                          \
 	"SELECT k.id, k.name, k.prefix, " ORG_TIME_SQL("k.created_at", "$2") ", " ORG_TIME_SQL(    \
-	    "k.last_used_at", "$2") ", u.full_name FROM api_keys k LEFT JOIN users u ON "          \
+	    "k.last_used_at", "$2") ", u.full_name, array_to_json(k.scopes) FROM api_keys k "      \
+	                            "LEFT JOIN users u ON "                                        \
 	                            "u.tenant_id = k.tenant_id AND u.id = k.created_by WHERE "     \
 	                            "k.tenant_id = $1 AND k.revoked_at IS NULL ORDER BY k.id"
 
@@ -1446,30 +1447,83 @@ static int exchange_keys_list(struct ctx *ctx)
 		              PQgetisnull(res, i, 4) ? NULL : PQgetvalue(res, i, 4));
 		jsonx_set_str(o, "created_by",
 		              PQgetisnull(res, i, 5) ? NULL : PQgetvalue(res, i, 5));
+		json_object *scopes =
+		    arena_own(ctx->arena, json_tokener_parse(PQgetvalue(res, i, 6)));
+		json_object *titles = json_object_new_array();
+		for (size_t k = 0; scopes && k < json_object_array_length(scopes); k++)
+			json_object_array_add(
+			    titles,
+			    json_object_new_string(access_scope_title(
+			        json_object_get_string(json_object_array_get_idx(scopes, k)))));
+		json_object_object_add(o, "scopes", json_object_get(scopes));
+		json_object_object_add(o, "scopes_ru", titles);
 		json_object_array_add(items, o);
 	}
 	return 0;
 }
 
-/* POST /api/admin/api-keys {"name"} -> 201 {"id", "key"}: the key is
- * shown this once; only its SHA-256 is kept. */
+/* The scopes of a new key as a text[] literal: the list given (each a
+ * known scope; "" skipped), all without one (the key of issue 10's
+ * contract, {"name"}); NULL after a field error. */
+static const char *exchange_key_scopes(struct ctx *ctx)
+{
+	json_object *list = jsonx_get(ctx->args, "scopes");
+	struct buf b = {0};
+	const char *out;
+	int n = 0;
+
+	if (list == NULL || json_object_is_type(list, json_type_null))
+		return "{staff,payroll,requests,kpi}";
+	buf_putc(&b, '{');
+	for (size_t i = 0; i < json_object_array_length(list); i++) {
+		const char *s = json_object_get_string(json_object_array_get_idx(list, i));
+		size_t k;
+		if (s == NULL || *s == '\0')
+			continue;
+		for (k = 0; access_scopes[k] && strcmp(access_scopes[k], s) != 0; k++)
+			;
+		if (access_scopes[k] == NULL) {
+			ctx_field(ctx, arena_printf(ctx->arena, "scopes[%zu]", i),
+			          "Нет такого раздела: разделы ключа — staff (сотрудники и "
+			          "структура), payroll (зарплата), requests (заявки), kpi "
+			          "(показатели эффективности)");
+			continue;
+		}
+		if (strstr(b.data ? b.data : "", s) == NULL) {
+			buf_puts(&b, n++ ? "," : "");
+			buf_puts(&b, s);
+		}
+	}
+	buf_putc(&b, '}');
+	if (n == 0 && !(ctx->error_fields && json_object_object_length(ctx->error_fields)))
+		ctx_field_code(ctx, "scopes", "required",
+		               "Выберите хотя бы один раздел, к которому у ключа будет доступ");
+	out = arena_strdup(ctx->arena, b.data);
+	buf_free(&b);
+	return ctx->error_fields && json_object_object_length(ctx->error_fields) ? NULL : out;
+}
+
+/* POST /api/admin/api-keys {"name", "scopes"?} -> 201 {"id", "key"}: the
+ * key is shown this once; only its SHA-256 is kept. */
 static int exchange_keys_create(struct ctx *ctx)
 {
 	const char *name = ctx_arg_str(ctx, "name", 100, 1), *key;
+	const char *scopes = exchange_key_scopes(ctx);
 	PGresult *res;
 
-	if (name == NULL)
+	if (name == NULL || scopes == NULL)
 		return -1;
 	key = session_new_api_key(ctx);
 	if (key == NULL)
 		return ctx_fail(ctx, PROTO_ERR_internal, NULL);
-	res = ctx_sql(ctx,
-	              "INSERT INTO api_keys (tenant_id, name, key_hash, prefix, created_by) VALUES "
-	              "($1, $2, $3, $4, nullif($5, '0')::bigint) RETURNING id",
-	              ctx_i64(ctx, ctx->tenant_id), name, session_token_hash(ctx, key),
-	              arena_strndup(ctx->arena, key, 7), ctx_i64(ctx, ctx->user_id));
-	if (res == NULL ||
-	    audit_log(ctx, "api_keys.created", 1, "api_key", PQgetvalue(res, 0, 0), NULL) < 0)
+	res =
+	    ctx_sql(ctx,
+	            "INSERT INTO api_keys (tenant_id, name, key_hash, prefix, created_by, scopes) "
+	            "VALUES ($1, $2, $3, $4, nullif($5, '0')::bigint, $6::text[]) RETURNING id",
+	            ctx_i64(ctx, ctx->tenant_id), name, session_token_hash(ctx, key),
+	            arena_strndup(ctx->arena, key, 7), ctx_i64(ctx, ctx->user_id), scopes);
+	if (res == NULL || audit_log(ctx, "api_keys.created", 1, "api_key", PQgetvalue(res, 0, 0),
+	                             audit_detail("scopes", scopes)) < 0)
 		return -1;
 	ctx->status = 201;
 	jsonx_set_int(ctx_result(ctx), "id", atoll(PQgetvalue(res, 0, 0)));
@@ -1656,8 +1710,17 @@ static const struct op_arg exchange_log_args[] = {
     {"offset", ARG_INT, 0, .min = 0, .max = INT32_MAX},
     ARG_END,
 };
+/* a scope's name; "" is none (the admin form's list always sends one, so
+ * that a form with no box ticked is told to tick one) */
+static const struct op_arg exchange_key_scope_item[] = {
+    ARG_ITEM(ARG_STR, .max = 20, .hint = "Раздел: staff, payroll, requests или kpi"),
+    ARG_END,
+};
 static const struct op_arg exchange_key_create_args[] = {
     {"name", ARG_STR, ARG_REQUIRED, .max = 100, .example = "\"1С:ЗУП\""},
+    {"scopes", ARG_ARRAY, 0, .max = 8, .items = exchange_key_scope_item,
+     .example = "[\"staff\", \"requests\"]",
+     .hint = "Разделы ключа: staff, payroll, requests, kpi (без списка — все)"},
     ARG_END,
 };
 static const struct op_arg exchange_key_delete_args[] = {ARG_ROW_ID("id", ARG_REQUIRED), ARG_END};
@@ -1675,13 +1738,19 @@ static const struct op_arg exchange_staff_update_args[] = {ARG_ROW_ID("id", ARG_
                                                            EXCHANGE_ADMIN_ARGS, ARG_END};
 
 const struct op exchange_ops[] = {
-    {"exchange.organizations", OP_EXCHANGE, exchange_organizations, 0, exchange_batch_args},
-    {"exchange.departments", OP_EXCHANGE, exchange_departments, 0, exchange_batch_args},
-    {"exchange.positions", OP_EXCHANGE, exchange_positions, 0, exchange_batch_args},
-    {"exchange.employees", OP_EXCHANGE, exchange_employees, 0, exchange_batch_args},
-    {"exchange.personal_file", OP_EXCHANGE, exchange_personal_file, 0, exchange_batch_args},
-    {"exchange.kpi", OP_EXCHANGE, exchange_kpi, 0, exchange_batch_args},
-    {"exchange.log", OP_EXCHANGE, exchange_log_list, 0, exchange_log_args},
+    {"exchange.organizations", OP_EXCHANGE, exchange_organizations, 0, exchange_batch_args,
+     .scope = "staff"},
+    {"exchange.departments", OP_EXCHANGE, exchange_departments, 0, exchange_batch_args,
+     .scope = "staff"},
+    {"exchange.positions", OP_EXCHANGE, exchange_positions, 0, exchange_batch_args,
+     .scope = "staff"},
+    {"exchange.employees", OP_EXCHANGE, exchange_employees, 0, exchange_batch_args,
+     .scope = "staff"},
+    {"exchange.personal_file", OP_EXCHANGE, exchange_personal_file, 0, exchange_batch_args,
+     .scope = "staff"},
+    {"exchange.kpi", OP_EXCHANGE, exchange_kpi, 0, exchange_batch_args, .scope = "kpi"},
+    {"exchange.log", OP_EXCHANGE, exchange_log_list, 0, exchange_log_args,
+     .scope = ACCESS_SCOPE_ANY},
     {"exchange.log_admin", OP_ADMIN, exchange_log_list, 0, exchange_log_args},
     {"api_keys.list", OP_ADMIN, exchange_keys_list, 0, args_none},
     /* not OP_IDEMPOTENT: the answer holds the new key, which is never stored */

@@ -801,7 +801,8 @@ static const struct op_arg openbal_csv_args[] = {
 const struct op openbal_ops[] = {
     {"opening_balance.get", OP_ADMIN, openbal_get, 0, openbal_get_args},
     {"opening_balance.set", OP_ADMIN, openbal_set, OP_WRITE, openbal_set_args},
-    {"exchange.opening_balances", OP_EXCHANGE, openbal_exchange, 0, openbal_batch_args},
+    {"exchange.opening_balances", OP_EXCHANGE, openbal_exchange, 0, openbal_batch_args,
+     .scope = "payroll"},
     {"opening_balance.csv", OP_ADMIN, openbal_csv, OP_WRITE, openbal_csv_args},
     {NULL, 0, NULL, 0, NULL},
 };

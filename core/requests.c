@@ -1768,6 +1768,6 @@ const struct op requests_ops[] = {
     {"requests.task_complete", OP_EMPLOYEE, requests_task_complete, OP_WRITE, requests_comment_args,
      WHO_ON(WHO_ASSIGNEE, OBJ_TASK, "id")},
     {"requests.push_state", OP_EXCHANGE, requests_exchange_state, OP_WRITE | OP_IDEMPOTENT,
-     requests_push_args},
+     requests_push_args, .scope = "requests"},
     {NULL, 0, NULL, 0, NULL},
 };

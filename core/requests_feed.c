@@ -152,6 +152,6 @@ static const struct op_arg requests_feed_args[] = {
 };
 
 const struct op requests_feed_ops[] = {
-    {"requests.feed", OP_EXCHANGE, requests_feed, 0, requests_feed_args},
+    {"requests.feed", OP_EXCHANGE, requests_feed, 0, requests_feed_args, .scope = "requests"},
     {NULL, 0, NULL, 0, NULL},
 };

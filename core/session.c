@@ -89,15 +89,16 @@ static int session_api_key(struct ctx *ctx, const char *token, const char *via)
 		return ctx_fail(ctx, PROTO_ERR_unauthorized,
 				"Нужен ключ API: заголовок Authorization: Bearer ck_...");
 	res = ctx_sql(ctx,
-		      "UPDATE api_keys SET last_used_at = now() WHERE tenant_id = $1 AND "
-		      "key_hash = $2 AND revoked_at IS NULL RETURNING id, name",
-		      ctx_i64(ctx, ctx->tenant_id), session_token_hash(ctx, token));
+	              "UPDATE api_keys SET last_used_at = now() WHERE tenant_id = $1 AND "
+	              "key_hash = $2 AND revoked_at IS NULL RETURNING id, name, scopes",
+	              ctx_i64(ctx, ctx->tenant_id), session_token_hash(ctx, token));
 	if (res == NULL)
 		return -1;
 	if (PQntuples(res) == 0)
 		return ctx_fail(ctx, PROTO_ERR_unauthorized, "Ключ API не действует");
 	ctx->api_key_id = atoll(PQgetvalue(res, 0, 0));
 	ctx->api_key_name = PQgetvalue(res, 0, 1);
+	ctx->api_key_scopes = PQgetvalue(res, 0, 2);
 	return 0;
 }
 

@@ -136,6 +136,7 @@ b.test("the accounting system names the department head; a schedule, pay terms a
   // an API key for the accounting system, shown once
   await page.goto(host + "/admin/api-keys");
   await page.fill('#form-api-key input[name="name"]', "1С:ЗУП");
+  await page.check('#form-api-key input[value="staff"]');
   await page.click('#form-api-key button[type="submit"]');
   const key = (await page.locator("code.secret").textContent()).trim();
   const structure = (await call(page, "GET", "/api/admin/structure")).data;

@@ -9,6 +9,8 @@ kind and shown through the real stack:
   404 like everywhere else (it was 503);
 - signing out, a new password and an expired session end the open event
   streams at once (they used to listen up to 5 minutes);
+- an API key reaches only the scopes it was given (staff, payroll,
+  requests, kpi); keys made before keep all of them;
 - nginx's error log holds no query strings when a responder is down.
 
 The organization is orgfix.Org."""
@@ -154,6 +156,80 @@ class Hardening(unittest.TestCase):
                     "AND expires_at < now() + interval '2 days' AND created_at > now() - interval '5 seconds'"
                     % self.o.user["C"])
         self.assert_ends(st, "the session expired")
+
+
+class Scopes(unittest.TestCase):
+    """API keys carry scopes; each exchange route needs its own."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.s = Stack("scopes").__enter__()
+        cls.tid, _, cls.admin = tenant_with_admin(cls.s, "klyuchi", "ООО «Ключи»")
+        cls.x = Client(cls.s, "klyuchi")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.s.__exit__(None, None, None)
+
+    def key(self, body, status=201):
+        r = self.admin.post("/api/admin/api-keys", body)
+        self.assertEqual(r.status, status, r)
+        return r.json()
+
+    def call(self, key, method, path, body=None):
+        return self.x.request(method, path, body=body, headers={"Authorization": "Bearer " + key})
+
+    ROUTES = {"staff": ("PUT", "/api/exchange/v1/organizations", {"items": []}),
+              "payroll": ("PUT", "/api/exchange/v1/accruals", {"items": []}),
+              "requests": ("GET", "/api/exchange/v1/requests", None),
+              "kpi": ("PUT", "/api/exchange/v1/kpi", {"items": []})}
+
+    def test_a_key_reaches_only_its_scopes(self):
+        staff = self.key({"name": "Кадры", "scopes": ["staff"]})
+        self.assertEqual(staff["items"][-1]["scopes"], ["staff"])
+        feed = self.key({"name": "Заявки", "scopes": ["requests", "kpi", "requests"]})["key"]
+        for key, allowed in ((staff["key"], {"staff"}), (feed, {"requests", "kpi"})):
+            for scope, (method, path, body) in self.ROUTES.items():
+                r = self.call(key, method, path, body)
+                if scope in allowed:
+                    self.assertNotIn(r.status, (401, 403), (scope, r))
+                else:
+                    self.assertEqual(r.status, 403, (scope, r))
+                    self.assertIn("(%s)" % scope, r.json()["error"]["message"])
+            # the exchange log is any key's
+            self.assertEqual(self.call(key, "GET", "/api/exchange/v1/log").status, 200)
+
+    def test_keys_made_before_keep_every_scope(self):
+        # a key as the migration left it: the column's default
+        old = self.key({"name": "Старый"})
+        self.assertEqual(sorted(old["items"][-1]["scopes"]), ["kpi", "payroll", "requests", "staff"])
+        self.assertEqual(self.s.psql("SELECT column_default FROM information_schema.columns WHERE "
+                                     "table_name = 'api_keys' AND column_name = 'scopes'"),
+                         "'{staff,payroll,requests,kpi}'::text[]")
+        for scope, (method, path, body) in self.ROUTES.items():
+            self.assertNotIn(self.call(old["key"], method, path, body).status, (401, 403), scope)
+
+    def test_bad_scopes_are_named(self):
+        r = self.admin.post("/api/admin/api-keys", {"name": "Всё", "scopes": ["staff", "admin"]})
+        self.assertEqual(r.status, 422, r)
+        self.assertIn("scopes[1]", r.json()["error"]["fields"])
+        r = self.admin.post("/api/admin/api-keys", {"name": "Ничего", "scopes": []})
+        self.assertEqual(r.status, 422, r)
+        self.assertIn("scopes", r.json()["error"]["fields"])
+
+    def test_the_admin_page_asks_which_scopes(self):
+        def form(fields):
+            body = ("_csrf=%s&name=%%D0%%97%%D0%%A3%%D0%%9F&scopes%%5B%%5D=%s" % (self.admin.csrf, fields)).encode()
+            return self.admin.post("/admin/api-keys", raw=body,
+                                   headers={"Content-Type": "application/x-www-form-urlencoded"})
+        r = form("")
+        self.assertEqual(r.status, 422, r.text[:300])
+        self.assertIn("Выберите хотя бы один раздел", r.text)
+        r = form("&scopes%5B%5D=payroll")
+        self.assertEqual(r.status, 200, r.text[:300])
+        self.assertIn("зарплата", r.text)
+        keys = self.admin.get("/api/admin/api-keys").json()["items"]
+        self.assertEqual([k["scopes"] for k in keys if k["name"] == "ЗУП"], [["payroll"]])
 
 
 class ErrorLog(unittest.TestCase):

@@ -1,6 +1,9 @@
 #include "ndfl.h"
 
+#include "date.h"
 #include "money.h"
+
+#include <string.h>
 
 struct ndfl_bracket {
 	int64_t from; /* kopecks */
@@ -62,7 +65,8 @@ static int64_t ndfl_scale_rules(const struct ndfl_rules *r, int64_t base)
 	while (base < r->brackets[i].from)
 		i--;
 	/* in hundredths of a kopeck: exact */
-	hundredths = r->brackets[i].tax * 100 + r->brackets[i].percent * (base - r->brackets[i].from);
+	hundredths =
+	    r->brackets[i].tax * 100 + r->brackets[i].percent * (base - r->brackets[i].from);
 	return money_muldiv_exact(hundredths, 1, 10000) * 100;
 }
 
@@ -123,8 +127,8 @@ int ndfl_month(const struct ndfl_input *in, struct ndfl_result *out)
 	int64_t income_ytd, base, tax;
 	int i;
 
-	if (in->year < 0 || in->ytd_income < 0 || in->ytd_deductions < 0 || in->ytd_tax < 0 || in->income < 0 ||
-	    in->ytd_income > MONEY_MAX || in->ytd_deductions > MONEY_MAX ||
+	if (in->year < 0 || in->ytd_income < 0 || in->ytd_deductions < 0 || in->ytd_tax < 0 ||
+	    in->income < 0 || in->ytd_income > MONEY_MAX || in->ytd_deductions > MONEY_MAX ||
 	    in->ytd_tax > MONEY_MAX || in->income > MONEY_MAX || in->nchildren < 0 ||
 	    in->nchildren > 100)
 		return -1;
@@ -143,4 +147,73 @@ int ndfl_month(const struct ndfl_input *in, struct ndfl_result *out)
 	tax = out->tax_ytd - in->ytd_tax;
 	out->tax = tax > 0 ? tax : 0;
 	return 0;
+}
+
+int64_t ndfl_child_deduction_year(int year, const struct ndfl_child *children, int n,
+                                  int sole_parent)
+{
+	return ndfl_children_rules(ndfl_rules_for(year), children, n, sole_parent);
+}
+
+int ndfl_event_cmp(const void *a, const void *b)
+{
+	const struct ndfl_event *x = a, *y = b;
+
+	if (x->date != y->date)
+		return x->date < y->date ? -1 : 1;
+	if (x->order != y->order)
+		return x->order < y->order ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* The year's deductions D for an event of month m with the income I so far
+ * (ndfl.h): the opening balance's and each month up to m with income whose
+ * income up to its end (m: up to now) is within the limit. */
+static int64_t ndfl_year_deductions(struct ndfl_year *y, const struct ndfl_rules *r, int m,
+                                    int64_t income)
+{
+	int64_t d = y->ob_deductions;
+
+	for (int k = 1; k <= m; k++) {
+		int64_t to = k == m ? income : y->income_to[k];
+		y->applied[k] = 0;
+		if (!y->has[k] || to > r->income_limit)
+			continue;
+		y->applied[k] = y->child[k];
+		d += y->child[k];
+	}
+	return d;
+}
+
+void ndfl_year_run(struct ndfl_year *y, struct ndfl_event *ev, int n)
+{
+	const struct ndfl_rules *r = ndfl_rules_for(y->year);
+	int64_t income = y->ob_income, withheld = y->ob_tax, aid = 0, d = y->ob_deductions;
+	memset(y->has, 0, sizeof(y->has));
+	memset(y->income_to, 0, sizeof(y->income_to));
+	memset(y->applied, 0, sizeof(y->applied));
+	for (int i = 0; i < n; i++) {
+		struct ndfl_event *e = &ev[i];
+		int yy, m, dd;
+		int64_t left = NDFL_AID_EXEMPT - aid, t;
+
+		date_to_ymd(e->date, &yy, &m, &dd);
+		e->exempt = left <= 0 ? 0 : left > e->aid ? e->aid : left;
+		aid += e->aid;
+		income += e->amount - e->exempt;
+		y->has[m] = 1;
+		y->income_to[m] = income; /* final once a later month's event comes */
+		d = ndfl_year_deductions(y, r, m, income);
+		e->deduction = d;
+		e->base = income - d > 0 ? income - d : 0;
+		if (!e->fixed) {
+			t = ndfl_scale_rules(r, e->base) - withheld;
+			e->tax = t < 0 ? 0 : t > e->amount ? e->amount : t;
+		}
+		withheld += e->tax;
+	}
+	y->income = income;
+	y->deductions = d;
+	y->base = income - d > 0 ? income - d : 0;
+	y->tax = withheld;
 }

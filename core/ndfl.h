@@ -86,4 +86,65 @@ int ndfl_rates(int year, int64_t base, int *rates, int max);
 /* This month's tax. Returns 0, or -1 for negative or out-of-range inputs. */
 int ndfl_month(const struct ndfl_input *in, struct ndfl_result *out);
 
+/*
+ * НДФЛ by the income date (issue 11 item 4). Since 2023 the income date of
+ * labor income is the day it is paid (Tax Code art. 223 p. 2 as amended by
+ * federal law No. 263-FZ of 14.07.2022, in force from 2023), and the tax agent withholds the tax
+ * from each payment (art. 226 p. 4), cumulative over the calendar year of the
+ * payment's date (art. 225 p. 3). The tax events of a year Y are its
+ * payments in the order (date, id); for each:
+ *   I = the opening balance's income of Y + the taxable amount of every
+ *       earlier event of Y + this event's taxable amount;
+ *   D = the opening balance's deductions + the standard child deductions of
+ *       each month of Y up to the event's month that has income (an event),
+ *       while the income up to that month's end (for the event's own month:
+ *       up to this event) is within the year's limit (art. 218 p. 1 sub. 4:
+ *       450 000 from 2025);
+ *   W = the opening balance's tax + the tax of the earlier events of Y;
+ *   tax = scale_Y(max(0, I - D)) rounded to whole rubles - W, clamped to
+ *         [0, amount].
+ * Material aid is not income for its first 4 000 a year (art. 217 p. 28),
+ * in the order paid. A stored payment's tax is a document (fixed): it enters
+ * W as withheld and is never recomputed. An organization that records no
+ * payments: the part of a calculated month no payment has paid is taken as
+ * paid on the month's last day (an event after that day's payments).
+ */
+
+/* Material aid exempt a year (art. 217 p. 28): 4 000.00. */
+#define NDFL_AID_EXEMPT INT64_C(400000)
+
+struct ndfl_event {
+	int date;       /* the income date (date.h day number) */
+	int order;      /* ties on one date: 0 payments, then 1 a month's unpaid rest */
+	int64_t id;     /* ties: the payment's id (0 for a rest) */
+	int64_t amount; /* income paid, kopecks */
+	int64_t aid;    /* of which material aid */
+	int fixed;      /* 1: tax is the stored withheld tax of a payment */
+	int64_t tax;    /* in when fixed; out otherwise */
+	/* out */
+	int64_t exempt;    /* the exempt part of its material aid */
+	int64_t deduction; /* D after it */
+	int64_t base;      /* max(0, I - D) after it */
+};
+
+struct ndfl_year {
+	int year;
+	int64_t ob_income, ob_deductions, ob_tax; /* the opening balance of the year */
+	int64_t child[13]; /* [1..12]: the month's child deduction before the limit */
+	/* out of ndfl_year_run */
+	int has[13];                           /* the month has income */
+	int64_t income_to[13];                 /* the year's income up to the month's end */
+	int64_t applied[13];                   /* the child deduction the month got */
+	int64_t income, deductions, base, tax; /* totals after the last event */
+};
+
+/* Computes the tax of every event that is not fixed, in place; ev must be
+ * sorted by (date, order, id) (ndfl_event_cmp) and dated in y->year. */
+void ndfl_year_run(struct ndfl_year *y, struct ndfl_event *ev, int n);
+int ndfl_event_cmp(const void *a, const void *b);
+
+/* One month's child deduction by the rules of the year (before the limit). */
+int64_t ndfl_child_deduction_year(int year, const struct ndfl_child *children, int n,
+                                  int sole_parent);
+
 #endif

@@ -31,12 +31,15 @@
  * The month a payment settles: the month of its date, for a salary the
  * latest calculated month up to it with something left to pay.
  * НДФЛ is withheld from each payment (the income date is the payment date,
- * Tax Code art. 223 since 2023): a payment that completes its month
- * withholds the rest of the month's calculated tax (so the month's payments
- * withhold exactly its НДФЛ); an earlier one (an advance, vacation pay
- * before the calculation) the tax it adds on the year's scale to the year so
- * far (the calculated earlier months, the opening balance, the month's
- * earlier payments). The payslip shows paid = the payments' cash (amount −
+ * Tax Code art. 223 p. 2 since 2023): the tax on the year of the payment's
+ * date, cumulative over that year's earlier payments, the unpaid rest of its
+ * calculated months (as paid on their last day) and the opening balance
+ * (ndfl.h "НДФЛ by the income date", ndfl_pay.h). A December salary paid
+ * on 10 January is January's income, taxed on the new year's scale. The
+ * stored tax of a payment is a document: later recalculations do not
+ * rewrite it. The month's НДФЛ on the payslip follows (payrun.h
+ * payrun_refresh_paid): what its payments withheld plus the tax of its
+ * unpaid rest. The payslip shows paid = the payments' cash (amount −
  * ndfl) of the month and balance = net − paid.
  */
 #include "audit.h"
@@ -44,7 +47,7 @@
 #include "exchange.h"
 #include "jsonx.h"
 #include "money.h"
-#include "ndfl.h"
+#include "ndfl_pay.h"
 #include "ops.h"
 #include "payrun.h"
 #include "worktime.h"
@@ -456,51 +459,27 @@ static int payments_month_left(struct ctx *ctx, int64_t employee, int month_firs
 	return 1;
 }
 
-/* The НДФЛ withheld from a payment of amount settling month_first (see the
- * top): the rest of the month's calculated tax when the payment completes the
- * month, else the tax the payment adds to the year so far. */
-static int payments_ndfl(struct ctx *ctx, int64_t employee, int month_first, int64_t amount,
-                         int64_t *tax)
+/* The НДФЛ withheld from the payment id just stored with a zero tax, by the
+ * rule of ndfl.h ("НДФЛ by the income date") on the year of its date. */
+static int payments_ndfl(struct ctx *ctx, int64_t employee, int64_t id, int date, int64_t *tax)
 {
-	int year = date_year(month_first);
-	PGresult *res = ctx_sql(
-	    ctx,
-	    "SELECT coalesce(sum(p.accrued - p.deduction), 0)::text, "
-	    "(SELECT coalesce(sum(amount), 0) FROM payroll_payments WHERE tenant_id = $1 AND "
-	    "employee_id = $2 AND month = $3::date)::text, (SELECT coalesce(sum(ndfl), 0) FROM "
-	    "payroll_payments WHERE tenant_id = $1 AND employee_id = $2 AND month = "
-	    "$3::date)::text, "
-	    "(SELECT accrued::text FROM payroll_employees WHERE tenant_id = $1 AND employee_id = "
-	    "$2 "
-	    "AND month = $3::date), (SELECT ndfl::text FROM payroll_employees WHERE tenant_id = $1 "
-	    "AND employee_id = $2 AND month = $3::date), coalesce((SELECT ndfl_income - "
-	    "ndfl_deductions FROM opening_balances WHERE tenant_id = $1 AND employee_id = $2 AND "
-	    "ndfl_year = $4::int), 0)::text FROM payroll_employees p LEFT JOIN opening_balances ob "
-	    "ON "
-	    "ob.tenant_id = p.tenant_id AND ob.employee_id = p.employee_id AND ob.ndfl_year = "
-	    "$4::int "
-	    "WHERE p.tenant_id = $1 AND p.employee_id = $2 AND p.month >= make_date($4::int, 1, 1) "
-	    "AND p.month < $3::date AND (ob.as_of IS NULL OR p.month > ob.as_of)",
-	    ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, employee),
-	    worktime_date_iso(ctx, month_first), ctx_i64(ctx, year));
-	int64_t prev, paid, withheld, accrued, ndfl, opening, base, t;
+	int year = date_year(date);
+	struct ndfl_pay_opts o = {
+	    .year = year, .until = date_month_last(year, 12), .focus = DATE_NONE};
+	struct ndfl_emp *e;
+	int n;
 
-	if (res == NULL)
+	*tax = 0;
+	if (ndfl_pay_load(ctx, arena_printf(ctx->arena, "{%lld}", (long long)employee), &o, &e,
+	                  &n) < 0)
 		return -1;
-	money_parse(PQgetvalue(res, 0, 0), MONEY_ALLOW_NEGATIVE, &prev);
-	money_parse(PQgetvalue(res, 0, 1), 0, &paid);
-	money_parse(PQgetvalue(res, 0, 2), 0, &withheld);
-	money_parse(PQgetvalue(res, 0, 5), MONEY_ALLOW_NEGATIVE, &opening);
-	if (!PQgetisnull(res, 0, 3) && money_parse(PQgetvalue(res, 0, 3), 0, &accrued) == 0 &&
-	    money_parse(PQgetvalue(res, 0, 4), 0, &ndfl) == 0 && paid + amount >= accrued) {
-		t = ndfl - withheld; /* the payment completes the month */
-	} else {
-		base = prev + opening + paid;
-		if (base < 0)
-			base = 0;
-		t = ndfl_scale_year(year, base + amount) - ndfl_scale_year(year, base);
-	}
-	*tax = t < 0 ? 0 : t > amount ? amount : t;
+	for (int i = 0; i < e->nev; i++)
+		if (e->ev[i].order == 0 && e->ev[i].id == id)
+			e->ev[i].fixed = 0;
+	ndfl_pay_run(e);
+	for (int i = 0; i < e->nev; i++)
+		if (e->ev[i].order == 0 && e->ev[i].id == id)
+			*tax = e->ev[i].tax;
 	return 0;
 }
 
@@ -565,7 +544,7 @@ static int payments_create(struct ctx *ctx)
 {
 	const char *ds = ctx_arg_str(ctx, "date", 32, 1), *kind = ctx_arg_str(ctx, "kind", 16, 1);
 	json_object *av = jsonx_get(ctx->args, "amount");
-	int64_t employee, amount = 0, tax;
+	int64_t employee, amount = 0, tax, id;
 	int date = DATE_NONE, month_first, y, m, d, hired, dismissed, bad = 0, k;
 	char amt[MONEY_BUFSZ], tx[MONEY_BUFSZ];
 	PGresult *res;
@@ -657,19 +636,27 @@ static int payments_create(struct ctx *ctx)
 		return -1;
 	if (amount <= 0 || amount > MONEY_MAX)
 		return ctx_field_code(ctx, "amount", "nothing", "Нечего выплачивать");
-	if (payments_ndfl(ctx, employee, month_first, amount, &tax) < 0)
-		return -1;
 	money_format(amount, amt);
+	/* stored first: the month's unpaid rest it pays is then no income of
+	 * its own, and the year's events are read as they will stand */
+	res = ctx_sql(ctx,
+	              "INSERT INTO payroll_payments (tenant_id, employee_id, date, month, kind, "
+	              "amount, ndfl, created_by) VALUES ($1, $2, $3, $4, $5, $6, 0, $7) "
+	              "RETURNING id",
+	              ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, employee),
+	              worktime_date_iso(ctx, date), worktime_date_iso(ctx, month_first), kind, amt,
+	              ctx->user_id ? ctx_i64(ctx, ctx->user_id) : NULL);
+	if (res == NULL)
+		return -1;
+	id = atoll(PQgetvalue(res, 0, 0));
+	if (payments_ndfl(ctx, employee, id, date, &tax) < 0)
+		return -1;
 	money_format(tax, tx);
-	res =
-	    ctx_sql(ctx,
-	            "WITH x AS (INSERT INTO payroll_payments (tenant_id, employee_id, date, month, "
-	            "kind, amount, ndfl, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
-	            "RETURNING *) SELECT " PAYMENT_COLUMNS " FROM x p JOIN employees e ON "
-	            "e.tenant_id = p.tenant_id AND e.id = p.employee_id",
-	            ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, employee),
-	            worktime_date_iso(ctx, date), worktime_date_iso(ctx, month_first), kind, amt,
-	            tx, ctx->user_id ? ctx_i64(ctx, ctx->user_id) : NULL);
+	res = ctx_sql(ctx,
+	              "WITH x AS (UPDATE payroll_payments SET ndfl = $3 WHERE tenant_id = $1 AND "
+	              "id = $2 RETURNING *) SELECT " PAYMENT_COLUMNS " FROM x p JOIN employees e "
+	              "ON e.tenant_id = p.tenant_id AND e.id = p.employee_id",
+	              ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, id), tx);
 	if (res == NULL || payrun_refresh_paid(ctx, employee, month_first) < 0 ||
 	    audit_log(ctx, "payroll.payment_created", 1, "payment", PQgetvalue(res, 0, 0),
 	              audit_detail("kind", kind)) < 0)

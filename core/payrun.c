@@ -12,7 +12,7 @@
 #include "jsonx.h"
 #include "log.h"
 #include "money.h"
-#include "ndfl.h"
+#include "ndfl_pay.h"
 #include "org.h"
 #include "payroll.h"
 #include "preview.h"
@@ -123,14 +123,11 @@ struct payrun_emp {
 	    np; /* pay terms: the one in force on the 1st (or the month's first), then later ones */
 	int skip; /* left out of an everyone's calculation (listed in "skipped") */
 	struct worktime_employee *w; /* the month's time (worktime.h) */
-	int64_t ytd_income, ytd_deduction, ytd_tax;
-	int k0, nk, sole_parent; /* child deductions applying in the month */
-	/* the extras (payroll_extras): one-off accruals, material aid paid
-	 * earlier in the year, the average earnings' history, sick pay's
+	/* the extras (payroll_extras): one-off accruals,
+	 * the average earnings' history, sick pay's
 	 * earnings and insurance record, unused vacation on dismissal */
 	struct payroll_accrual *acc;
 	int nacc;
-	int64_t aid_ytd;
 	int hist_lo, hist_hi; /* the months needed (year*12 + month - 1), lo > hi: none */
 	struct average_month *hist;
 	int nhist;
@@ -151,7 +148,8 @@ struct payrun {
 	int nemps;
 	struct worktime_month wm;
 	struct payrun_pay *pay;
-	struct ndfl_child *kids;
+	struct ndfl_emp *ny; /* НДФЛ's year of each computed employee (ndfl_pay.h) */
+	int nny;
 	enum payroll_norm_mode tenant_norm;
 	int night_percent;
 	int district_x100, northern; /* the tenant's regional pay */
@@ -427,42 +425,15 @@ static int payrun_load_time(struct payrun *r)
 	return 0;
 }
 
-/* НДФЛ's year so far: the opening balance of the year (then only the
- * months after its date) and the stored results of the earlier months. */
+/* НДФЛ's year (ndfl_pay.h): the events of the month's year up to its last
+ * day (the payments, the unpaid rest of the earlier calculated months, the
+ * opening balance); payrun_one adds the month's own rest. */
 static int payrun_load_ytd(struct payrun *r)
 {
-	PGresult *res = ctx_sql(
-	    r->ctx,
-	    "SELECT e.id, (coalesce(pe.inc, 0) - least(coalesce(aid.sum, 0), 4000) + "
-	    "coalesce(ob.ndfl_income, 0))::text, "
-	    "(coalesce(pe.ded, 0) + coalesce(ob.ndfl_deductions, 0))::text, "
-	    "(coalesce(pe.tax, 0) + coalesce(ob.ndfl_tax, 0))::text FROM unnest($2::bigint[]) AS "
-	    "e(id) LEFT JOIN opening_balances ob ON ob.tenant_id = $1 AND ob.employee_id = e.id "
-	    "AND "
-	    "ob.ndfl_year = extract(year FROM $3::date) LEFT JOIN LATERAL (SELECT sum(accrued) AS "
-	    "inc, sum(deduction) AS ded, sum(ndfl) AS tax FROM payroll_employees p WHERE "
-	    "p.tenant_id = $1 AND p.employee_id = e.id AND p.month >= $3::date AND p.month < "
-	    "$4::date AND (ob.as_of IS NULL OR p.month > ob.as_of)) pe ON true "
-	    /* the material aid those months accrued, of which 4 000 a year was
-	     * not income (Tax Code art. 217 p. 28), as payrun_employee took it */
-	    "LEFT JOIN LATERAL (SELECT sum(a.amount) FROM payroll_accruals a JOIN "
-	    "payroll_employees p ON p.tenant_id = a.tenant_id AND p.employee_id = "
-	    "a.employee_id AND p.month = a.month WHERE a.tenant_id = $1 AND a.employee_id = "
-	    "e.id AND a.kind = 'material_aid' AND a.month >= $3::date AND a.month < $4::date "
-	    "AND (ob.as_of IS NULL OR a.month > ob.as_of)) aid ON true",
-	    r->p_tenant, r->p_calc, r->p_jan, r->p_first);
+	struct ndfl_pay_opts o = {
+	    .year = r->year, .until = r->last, .focus = r->first, .skip_focus = 1};
 
-	if (res == NULL)
-		return -1;
-	for (int i = 0; i < PQntuples(res); i++) {
-		struct payrun_emp *e = payrun_find(r, PQgetvalue(res, i, 0));
-		if (e == NULL)
-			continue;
-		money_parse(PQgetvalue(res, i, 1), MONEY_ALLOW_NEGATIVE, &e->ytd_income);
-		money_parse(PQgetvalue(res, i, 2), MONEY_ALLOW_NEGATIVE, &e->ytd_deduction);
-		money_parse(PQgetvalue(res, i, 3), MONEY_ALLOW_NEGATIVE, &e->ytd_tax);
-	}
-	return 0;
+	return ndfl_pay_load(r->ctx, r->p_calc, &o, &r->ny, &r->nny);
 }
 
 /* year*12 + month - 1 of a month index, and back */
@@ -479,7 +450,7 @@ static int payrun_load_extras(struct payrun *r)
 	int lo = INT32_MAX, hi = INT32_MIN, msel = payrun_mi(r->year, r->month), sick_year = 1;
 	int64_t mrot, lim;
 
-	/* one-off accruals of the month, material aid earlier in the year */
+	/* one-off accruals of the month */
 	res =
 	    ctx_sql(ctx,
 	            "SELECT employee_id, kind, amount::text, coalesce(title, '') FROM "
@@ -505,20 +476,6 @@ static int payrun_load_extras(struct payrun *r)
 		e->acc[e->nacc].title = *title ? title : NULL;
 		e->nacc++;
 	}
-	res =
-	    ctx_sql(ctx,
-	            "SELECT employee_id, sum(amount)::text FROM payroll_accruals WHERE tenant_id = "
-	            "$1 AND employee_id = ANY($2::bigint[]) AND kind = 'material_aid' AND month >= "
-	            "$3::date AND month < $4::date GROUP BY employee_id",
-	            r->p_tenant, r->p_calc, r->p_jan, r->p_first);
-	if (res == NULL)
-		return -1;
-	for (int i = 0; i < PQntuples(res); i++) {
-		struct payrun_emp *e = payrun_find(r, PQgetvalue(res, i, 0));
-		if (e)
-			money_parse(PQgetvalue(res, i, 1), 0, &e->aid_ytd);
-	}
-
 	/* whose averages are needed: vacations paid in the month (the 12 months
 	 * before each start month), a dismissal in it (compensation: the 12
 	 * months before the month) */
@@ -710,36 +667,6 @@ static int payrun_load_extras(struct payrun *r)
 					months++;
 			e->insurance_m100 = months * 100;
 		}
-	}
-	return 0;
-}
-
-static int payrun_load_children(struct payrun *r)
-{
-	PGresult *res = ctx_sql(r->ctx,
-	                        "SELECT employee_id, child_order, disabled, sole_parent FROM "
-	                        "ndfl_children WHERE tenant_id = $1 AND ($2::bigint[] IS NULL OR "
-	                        "employee_id = ANY($2::bigint[])) AND date_from <= $4::date AND "
-	                        "(date_to IS NULL OR date_to >= $3::date) "
-	                        "ORDER BY employee_id, child_order",
-	                        r->p_tenant, r->p_ids, r->p_first, r->p_last);
-	int n;
-
-	if (res == NULL)
-		return -1;
-	n = PQntuples(res);
-	r->kids = arena_alloc(r->ctx->arena, sizeof(*r->kids) * (size_t)(n + 1));
-	for (int i = 0; i < n; i++) {
-		struct payrun_emp *e = payrun_find(r, PQgetvalue(res, i, 0));
-		if (e == NULL)
-			continue;
-		if (e->nk == 0)
-			e->k0 = i;
-		r->kids[i].order = atoi(PQgetvalue(res, i, 1));
-		r->kids[i].disabled = strcmp(PQgetvalue(res, i, 2), "t") == 0;
-		if (strcmp(PQgetvalue(res, i, 3), "t") == 0)
-			e->sole_parent = 1;
-		e->nk++;
 	}
 	return 0;
 }
@@ -1002,7 +929,6 @@ static int payrun_one(struct payrun *r, struct payrun_emp *e, struct payroll_res
 	struct payroll_result *out = res;
 	struct payroll_input in = e->w->in;
 	struct payroll_error err;
-	struct ndfl_input ni = {0};
 	struct ndfl_result nr;
 	const struct payrun_pay *last = &r->pay[e->p0 + e->np - 1];
 	enum payroll_norm_mode last_norm = r->tenant_norm;
@@ -1068,25 +994,35 @@ static int payrun_one(struct payrun *r, struct payrun_emp *e, struct payroll_res
 	if (payroll_extras(&in, out, &err) < 0)
 		return payrun_engine_error(r, e, &err);
 	{
-		/* material aid up to 4 000 a year is not income (Tax Code art. 217) */
-		int64_t aid = 0, exempt;
+		/* the month's НДФЛ: what its payments withheld and the tax of its
+		 * unpaid rest as paid on its last day (ndfl.h) */
+		struct ndfl_emp *ny = ndfl_pay_find(r->ny, r->nny, e->id);
+		struct ndfl_event ev = {.date = r->last, .order = 1};
+		struct ndfl_src src = {.settles = r->first, .kind = ""};
+		int64_t aid = 0;
+
 		for (int i = 0; i < out->nlines; i++)
 			if (out->lines[i].kind == PAYROLL_LINE_MATERIAL_AID)
 				aid += out->lines[i].amount;
-		exempt = 400000 - e->aid_ytd;
-		exempt = exempt < 0 ? 0 : exempt > aid ? aid : exempt;
-		ni.income = out->total - exempt;
+		if (ny == NULL || out->total < 0 || out->total > MONEY_MAX)
+			return payrun_problem(
+			    r, e, "ndfl",
+			    "Не удалось рассчитать НДФЛ: суммы вне допустимого диапазона");
+		src.pos = ny->focus_paid;
+		src.accrued = out->total;
+		ev.amount = out->total - ny->focus_paid;
+		ev.aid = ndfl_pay_aid_share(out->total, aid, src.pos, ev.amount);
+		if (ev.amount > 0)
+			ndfl_pay_add(r->ctx, ny, &ev, &src);
+		ndfl_pay_run(ny);
+		nr.tax = ny->focus_withheld;
+		for (int i = 0; i < ny->nev; i++)
+			if (ny->ev[i].order == 1 && ny->src[i].settles == r->first)
+				nr.tax += ny->ev[i].tax;
+		nr.deduction = ny->y.applied[r->month];
+		nr.base_ytd = ny->y.base;
+		nr.tax_ytd = ny->y.tax;
 	}
-	ni.year = r->year;
-	ni.ytd_income = e->ytd_income;
-	ni.ytd_deductions = e->ytd_deduction;
-	ni.ytd_tax = e->ytd_tax;
-	ni.children = e->nk ? &r->kids[e->k0] : NULL;
-	ni.nchildren = e->nk;
-	ni.sole_parent = e->sole_parent;
-	if (ndfl_month(&ni, &nr) < 0)
-		return payrun_problem(
-		    r, e, "ndfl", "Не удалось рассчитать НДФЛ: суммы вне допустимого диапазона");
 	payrun_rows(r, e, out, &nr, last_norm, ea, la);
 	(*count)++;
 	return 0;
@@ -1191,14 +1127,46 @@ int payrun_closed_until(struct ctx *ctx, int *last)
 
 int payrun_refresh_paid(struct ctx *ctx, int64_t employee, int month_first)
 {
-	return ctx_sql(
-	           ctx,
-	           "UPDATE payroll_employees pe SET paid = coalesce((SELECT sum(amount - ndfl) "
-	           "FROM payroll_payments p WHERE p.tenant_id = pe.tenant_id AND p.employee_id = "
-	           "pe.employee_id AND p.month = pe.month), 0) WHERE pe.tenant_id = $1 AND "
-	           "pe.employee_id = $2 AND pe.month = $3::date",
-	           ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, employee),
-	           worktime_date_iso(ctx, month_first))
+	int y, m, d;
+	struct ndfl_pay_opts o = {.focus = month_first};
+	struct ndfl_emp *e;
+	int n;
+	int64_t tax;
+	char tx[MONEY_BUFSZ], ded[MONEY_BUFSZ], base[MONEY_BUFSZ];
+	const char *month = worktime_date_iso(ctx, month_first);
+
+	date_to_ymd(month_first, &y, &m, &d);
+	o.year = y;
+	o.until = date_month_last(y, m);
+	if (ndfl_pay_load(ctx, arena_printf(ctx->arena, "{%lld}", (long long)employee), &o, &e,
+	                  &n) < 0)
+		return -1;
+	ndfl_pay_run(e);
+	/* the month's НДФЛ: what its payments withheld and the tax of the rest */
+	tax = e->focus_withheld;
+	for (int i = 0; i < e->nev; i++)
+		if (e->ev[i].order == 1 && e->src[i].settles == month_first)
+			tax += e->ev[i].tax;
+	money_format(tax, tx);
+	money_format(e->y.applied[m], ded);
+	money_format(e->y.base, base);
+	if (ctx_sql(ctx,
+	            "UPDATE payroll_employees pe SET ndfl = $4::numeric, net = pe.accrued - "
+	            "$4::numeric, deduction = $5::numeric, base_ytd = $6::numeric, paid = "
+	            "coalesce((SELECT sum(amount - ndfl) FROM payroll_payments p WHERE "
+	            "p.tenant_id = pe.tenant_id AND p.employee_id = pe.employee_id AND p.month = "
+	            "pe.month), 0) WHERE pe.tenant_id = $1 AND pe.employee_id = $2 AND pe.month = "
+	            "$3::date",
+	            ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, employee), month, tx, ded,
+	            base) == NULL)
+		return -1;
+	return ctx_sql(ctx,
+	               "UPDATE payroll_documents d SET ndfl = s.t, net = s.net FROM (SELECT "
+	               "coalesce(sum(pe.ndfl), 0) AS t, coalesce(sum(pe.net), 0) AS net FROM "
+	               "payroll_employees pe JOIN payroll_documents x ON x.tenant_id = "
+	               "pe.tenant_id AND x.id = pe.document_id WHERE x.tenant_id = $1 AND "
+	               "x.month = $2::date) s WHERE d.tenant_id = $1 AND d.month = $2::date",
+	               ctx_i64(ctx, ctx->tenant_id), month)
 	           ? 0
 	           : -1;
 }
@@ -1351,8 +1319,7 @@ static int payroll_calculate(struct ctx *ctx)
 		r.p_calc = arena_strndup(ctx->arena, b.data, b.len);
 		buf_free(&b);
 	}
-	if (r.nerrors == 0 &&
-	    (payrun_load_ytd(&r) < 0 || payrun_load_children(&r) < 0 || payrun_load_extras(&r) < 0))
+	if (r.nerrors == 0 && (payrun_load_ytd(&r) < 0 || payrun_load_extras(&r) < 0))
 		goto out;
 	if (r.nerrors == 0) {
 		res = malloc(sizeof(*res) * (PAYRUN_MAX_TERMS + 1));

@@ -68,7 +68,6 @@ int payrun_check_open(struct ctx *ctx, int from, int to);
  * payrun_check_open for the exchange). 0 or -1. */
 int payrun_closed_until(struct ctx *ctx, int *last);
 
-
 /* Reads args.month ("YYYY-MM"); 0, or -1 after a field error. */
 int payrun_month_arg(struct ctx *ctx, int *year, int *month);
 
@@ -93,8 +92,12 @@ int payslips_vacation(struct ctx *ctx, int64_t employee_id, int date, struct vac
 
 /*
  * Payments (payments.c) ask the payroll: the default advance of an employee
- * on a date (the tenant's advance setting), and after a payment the paid sum
- * of the month's stored result. 0, or -1 after ctx_fail.
+ * on a date (the tenant's advance setting), and after a payment (recorded or
+ * deleted) the month's stored result follows it: paid (the payments' cash),
+ * ndfl = what the month's payments withheld + the tax of its unpaid rest as
+ * paid on its last day (ndfl.h "НДФЛ by the income date"), net = accrued −
+ * ndfl, so a fully paid month has balance 0; the document's totals too.
+ * 0, or -1 after ctx_fail.
  */
 int payrun_advance(struct ctx *ctx, int64_t employee, int date, int64_t *amount);
 int payrun_refresh_paid(struct ctx *ctx, int64_t employee, int month_first);

@@ -1,0 +1,260 @@
+#include "ndfl_pay.h"
+
+#include "date.h"
+#include "money.h"
+#include "worktime.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct ndfl_emp *ndfl_pay_find(struct ndfl_emp *e, int n, int64_t employee)
+{
+	int lo = 0, hi = n - 1;
+
+	while (lo <= hi) {
+		int mid = (lo + hi) / 2;
+		if (e[mid].employee == employee)
+			return &e[mid];
+		if (e[mid].employee < employee)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return NULL;
+}
+
+void ndfl_pay_add(struct ctx *ctx, struct ndfl_emp *e, const struct ndfl_event *ev,
+                  const struct ndfl_src *src)
+{
+	if (e->nev == e->cap) {
+		int cap = e->cap ? 2 * e->cap : 32;
+		struct ndfl_event *nev = arena_alloc(ctx->arena, sizeof(*nev) * (size_t)cap);
+		struct ndfl_src *nsrc = arena_alloc(ctx->arena, sizeof(*nsrc) * (size_t)cap);
+		if (e->nev) {
+			memcpy(nev, e->ev, sizeof(*nev) * (size_t)e->nev);
+			memcpy(nsrc, e->src, sizeof(*nsrc) * (size_t)e->nev);
+		}
+		e->ev = nev;
+		e->src = nsrc;
+		e->cap = cap;
+	}
+	e->ev[e->nev] = *ev;
+	e->src[e->nev] = *src;
+	e->nev++;
+}
+
+int64_t ndfl_pay_aid_share(int64_t accrued, int64_t aid, int64_t pos, int64_t amount)
+{
+	int64_t hi = pos + amount < accrued ? pos + amount : accrued;
+	int64_t lo = pos > accrued - aid ? pos : accrued - aid;
+
+	return hi > lo ? hi - lo : 0;
+}
+
+/* events and sources sorted together */
+struct ndfl_pair {
+	struct ndfl_event ev;
+	struct ndfl_src src;
+};
+
+static int ndfl_pair_cmp(const void *a, const void *b)
+{
+	return ndfl_event_cmp(&((const struct ndfl_pair *)a)->ev,
+	                      &((const struct ndfl_pair *)b)->ev);
+}
+
+void ndfl_pay_run(struct ndfl_emp *e)
+{
+	struct ndfl_pair *p;
+
+	if (e->nev > 1 && (p = malloc(sizeof(*p) * (size_t)e->nev)) != NULL) {
+		for (int i = 0; i < e->nev; i++) {
+			p[i].ev = e->ev[i];
+			p[i].src = e->src[i];
+		}
+		qsort(p, (size_t)e->nev, sizeof(*p), ndfl_pair_cmp);
+		for (int i = 0; i < e->nev; i++) {
+			e->ev[i] = p[i].ev;
+			e->src[i] = p[i].src;
+		}
+		free(p);
+	}
+	ndfl_year_run(&e->y, e->ev, e->nev);
+}
+
+static int64_t ndfl_money(PGresult *res, int r, int c)
+{
+	int64_t v = 0;
+
+	if (!PQgetisnull(res, r, c))
+		money_parse(PQgetvalue(res, r, c), MONEY_ALLOW_NEGATIVE, &v);
+	return v;
+}
+
+/* The child deductions of each month of the year (ndfl_children rows
+ * touching the month; a sole parent's amounts doubled when any of them
+ * says so). */
+static int ndfl_pay_children(struct ctx *ctx, const char *ids, int year, struct ndfl_emp *emps,
+                             int n)
+{
+	PGresult *res = ctx_sql(
+	    ctx,
+	    "SELECT employee_id, child_order, disabled, sole_parent, date_from, date_to FROM "
+	    "ndfl_children WHERE tenant_id = $1 AND employee_id = ANY($2::bigint[]) AND "
+	    "date_from < make_date($3::int + 1, 1, 1) AND (date_to IS NULL OR date_to >= "
+	    "make_date($3::int, 1, 1)) ORDER BY employee_id, child_order",
+	    ctx_i64(ctx, ctx->tenant_id), ids, ctx_i64(ctx, year));
+	int rows;
+
+	if (res == NULL)
+		return -1;
+	rows = PQntuples(res);
+	for (int i = 0; i < rows;) {
+		int64_t id = atoll(PQgetvalue(res, i, 0));
+		struct ndfl_emp *e = ndfl_pay_find(emps, n, id);
+		int j = i;
+
+		while (j < rows && atoll(PQgetvalue(res, j, 0)) == id)
+			j++;
+		for (int m = 1; e && m <= 12; m++) {
+			struct ndfl_child kids[32];
+			int nk = 0, sole = 0;
+			int first = date_month_first(year, m), last = date_month_last(year, m);
+			for (int k = i; k < j && nk < 32; k++) {
+				int from = worktime_pg_date(res, k, 4),
+				    to = worktime_pg_date(res, k, 5);
+				if (from > last || (to != DATE_NONE && to < first))
+					continue;
+				kids[nk].order = atoi(PQgetvalue(res, k, 1));
+				kids[nk].disabled = strcmp(PQgetvalue(res, k, 2), "t") == 0;
+				if (strcmp(PQgetvalue(res, k, 3), "t") == 0)
+					sole = 1;
+				nk++;
+			}
+			e->y.child[m] = ndfl_child_deduction_year(year, kids, nk, sole);
+		}
+		i = j;
+	}
+	return 0;
+}
+
+int ndfl_pay_load(struct ctx *ctx, const char *ids, const struct ndfl_pay_opts *o,
+                  struct ndfl_emp **out, int *n)
+{
+	const char *tenant = ctx_i64(ctx, ctx->tenant_id), *yr = ctx_i64(ctx, o->year);
+	const char *until = worktime_date_iso(ctx, o->until);
+	const char *focus = o->focus != DATE_NONE ? worktime_date_iso(ctx, o->focus) : NULL;
+	struct ndfl_emp *emps;
+	PGresult *res;
+	int ne;
+
+	res = ctx_sql(ctx, "SELECT unnest($1::bigint[])", ids);
+	if (res == NULL)
+		return -1;
+	ne = PQntuples(res);
+	emps = arena_alloc(ctx->arena, sizeof(*emps) * (size_t)(ne + 1));
+	memset(emps, 0, sizeof(*emps) * (size_t)(ne + 1));
+	for (int i = 0; i < ne; i++) {
+		emps[i].employee = atoll(PQgetvalue(res, i, 0));
+		emps[i].as_of = DATE_NONE;
+		emps[i].y.year = o->year;
+	}
+	*out = emps;
+	*n = ne;
+
+	res = ctx_sql(ctx,
+	              "SELECT employee_id, as_of, ndfl_income::text, ndfl_deductions::text, "
+	              "ndfl_tax::text FROM opening_balances WHERE tenant_id = $1 AND employee_id "
+	              "= ANY($2::bigint[]) AND ndfl_year = $3::int",
+	              tenant, ids, yr);
+	if (res == NULL)
+		return -1;
+	for (int i = 0; i < PQntuples(res); i++) {
+		struct ndfl_emp *e = ndfl_pay_find(emps, ne, atoll(PQgetvalue(res, i, 0)));
+		if (e == NULL)
+			continue;
+		e->as_of = worktime_pg_date(res, i, 1);
+		e->y.ob_income = ndfl_money(res, i, 2);
+		e->y.ob_deductions = ndfl_money(res, i, 3);
+		e->y.ob_tax = ndfl_money(res, i, 4);
+	}
+	if (ndfl_pay_children(ctx, ids, o->year, emps, ne) < 0)
+		return -1;
+
+	/* the payments of the months that payments of the year settle (from
+	 * two years before), each with what its month paid before it */
+	res = ctx_sql(
+	    ctx,
+	    "WITH pay AS (SELECT p.employee_id, p.id, p.date, p.month, p.kind, p.amount, p.ndfl, "
+	    "sum(p.amount) OVER (PARTITION BY p.employee_id, p.month ORDER BY p.date, p.id) - "
+	    "p.amount AS pos FROM payroll_payments p WHERE p.tenant_id = $1 AND p.employee_id = "
+	    "ANY($2::bigint[]) AND p.month >= make_date($3::int - 2, 1, 1) AND p.month <= "
+	    "$4::date), "
+	    "paid AS (SELECT employee_id, month, sum(amount) AS amount FROM pay GROUP BY 1, 2), "
+	    "mon AS (SELECT pe.employee_id, pe.month, pe.accrued, d.status, coalesce(pd.amount, 0) "
+	    "AS paid, coalesce((SELECT sum(a.amount) FROM payroll_accruals a WHERE a.tenant_id = "
+	    "pe.tenant_id AND a.employee_id = pe.employee_id AND a.month = pe.month AND a.kind = "
+	    "'material_aid'), 0) AS aid FROM payroll_employees pe JOIN payroll_documents d ON "
+	    "d.tenant_id = pe.tenant_id AND d.id = pe.document_id LEFT JOIN paid pd ON "
+	    "pd.employee_id = pe.employee_id AND pd.month = pe.month WHERE pe.tenant_id = $1 AND "
+	    "pe.employee_id = ANY($2::bigint[]) AND pe.month >= make_date($3::int - 2, 1, 1) AND "
+	    "pe.month <= $4::date) "
+	    "SELECT 0, p.employee_id, p.id, p.date, p.month, p.amount::text, p.ndfl::text, "
+	    "p.pos::text, m.accrued::text, m.aid::text, p.kind FROM pay p LEFT JOIN mon m ON "
+	    "m.employee_id = p.employee_id AND m.month = p.month WHERE p.date >= "
+	    "make_date($3::int, "
+	    "1, 1) AND p.date <= $4::date "
+	    "UNION ALL SELECT 1, m.employee_id, 0, (m.month + interval '1 month' - interval '1 "
+	    "day')::date, m.month, (m.accrued - m.paid)::text, '0', m.paid::text, m.accrued::text, "
+	    "m.aid::text, '' FROM mon m WHERE m.month >= make_date($3::int, 1, 1) AND m.month + "
+	    "interval '1 month' - interval '1 day' <= $4::date AND m.accrued > m.paid AND "
+	    "($5::date IS NULL OR NOT $6::bool OR m.month <> $5::date) AND (NOT $7::bool OR "
+	    "m.status = 'closed')",
+	    tenant, ids, yr, until, focus, o->skip_focus ? "t" : "f", o->closed_only ? "t" : "f");
+	if (res == NULL)
+		return -1;
+	for (int i = 0; i < PQntuples(res); i++) {
+		struct ndfl_emp *e = ndfl_pay_find(emps, ne, atoll(PQgetvalue(res, i, 1)));
+		struct ndfl_event ev = {0};
+		struct ndfl_src src = {0};
+		int64_t aid;
+
+		if (e == NULL)
+			continue;
+		ev.order = atoi(PQgetvalue(res, i, 0));
+		ev.id = atoll(PQgetvalue(res, i, 2));
+		ev.date = worktime_pg_date(res, i, 3);
+		ev.amount = ndfl_money(res, i, 5);
+		ev.tax = ndfl_money(res, i, 6);
+		ev.fixed = ev.order == 0;
+		src.settles = worktime_pg_date(res, i, 4);
+		src.pos = ndfl_money(res, i, 7);
+		src.accrued = PQgetisnull(res, i, 8) ? -1 : ndfl_money(res, i, 8);
+		src.kind = PQgetvalue(res, i, 10);
+		aid = ndfl_money(res, i, 9);
+		/* the opening balance covers what was paid up to its date */
+		if (e->as_of != DATE_NONE &&
+		    (ev.order == 0 ? ev.date <= e->as_of : src.settles <= e->as_of))
+			continue;
+		ev.aid =
+		    src.accrued < 0 ? 0 : ndfl_pay_aid_share(src.accrued, aid, src.pos, ev.amount);
+		ndfl_pay_add(ctx, e, &ev, &src);
+	}
+	if (focus == NULL)
+		return 0;
+	res = ctx_sql(ctx,
+	              "SELECT employee_id, sum(amount)::text, sum(ndfl)::text FROM "
+	              "payroll_payments WHERE tenant_id = $1 AND employee_id = ANY($2::bigint[]) "
+	              "AND month = $3::date GROUP BY employee_id",
+	              tenant, ids, focus);
+	if (res == NULL)
+		return -1;
+	for (int i = 0; i < PQntuples(res); i++) {
+		struct ndfl_emp *e = ndfl_pay_find(emps, ne, atoll(PQgetvalue(res, i, 0)));
+		if (e) {
+			e->focus_paid = ndfl_money(res, i, 1);
+			e->focus_withheld = ndfl_money(res, i, 2);
+		}
+	}
+	return 0;
+}

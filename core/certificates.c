@@ -7,7 +7,7 @@
 #include "date.h"
 #include "jsonx.h"
 #include "money.h"
-#include "ndfl.h"
+#include "ndfl_pay.h"
 #include "ops.h"
 #include "org.h"
 #include "pdf.h"
@@ -347,10 +347,25 @@ static const struct {
     {"material_aid", 2760},
 };
 static const int cert_income_codes[] = {2000, 2002, 2012, 2013, 2300, 2760, 4800};
-#define CERT_NCODES   (int)(sizeof(cert_income_codes) / sizeof(cert_income_codes[0]))
-#define CERT_AID      5               /* index of 2760 */
-#define CERT_OTHER    6               /* 4800: a kind this table does not know */
-#define CERT_AID_FREE INT64_C(400000) /* material aid exempt a year (art. 217 item 28) */
+#define CERT_NCODES (int)(sizeof(cert_income_codes) / sizeof(cert_income_codes[0]))
+#define CERT_AID    5 /* index of 2760 */
+#define CERT_OTHER  6 /* 4800: a kind this table does not know */
+
+/* The order in which a payment pays its month's lines, by code index:
+ * vacation pay first (paid before the vacation, art. 136), then salary and
+ * the rest, material aid last (as ndfl_pay.h takes its share). */
+static const int cert_fill[CERT_NCODES] = {2, 0, 1, 3, 4, 6, CERT_AID};
+
+/* The index in cert_income_codes of a line kind's code. */
+static int cert_code_index(const char *kind)
+{
+	for (size_t j = 0; j < sizeof(cert_income_kinds) / sizeof(cert_income_kinds[0]); j++)
+		if (strcmp(cert_income_kinds[j].kind, kind) == 0)
+			for (int k = 0; k < CERT_NCODES; k++)
+				if (cert_income_codes[k] == cert_income_kinds[j].code)
+					return k;
+	return CERT_OTHER;
+}
 
 /* Child deduction codes (order ММВ-7-11/387@): by order 126, 127, 128, a
  * disabled child 129; doubled for a sole parent 134, 136, 138, 140. */
@@ -360,7 +375,7 @@ struct cert_month {
 	int month; /* 1..12 */
 	int64_t income[CERT_NCODES];
 	int64_t aid_free; /* deduction 503 of this month's material aid */
-	int64_t deduction, base_ytd, tax, withheld;
+	int64_t deduction;
 };
 
 /* A month's child deduction by code into by_code[code index], when the
@@ -411,13 +426,14 @@ static int cert_children_split(PGresult *kids, int year, int month, int64_t stor
 static int cert_ndfl(struct ctx *ctx, const struct certificate_request *r, struct cert_doc *d,
                      struct pdf *p)
 {
-	int64_t year = 0, ob_income = 0, ob_ded = 0, ob_tax = 0, aid_before = 0;
+	int64_t year = 0, ob_income = 0, ob_ded = 0, ob_tax = 0;
 	int64_t income = 0, computed = 0, withheld = 0, base = 0, children[2][4] = {{0}};
 	int64_t uncoded = 0;
 	struct cert_month *m;
 	const char *ob_as_of = NULL, *stale = NULL, *cells[5 * 96];
 	int nm, n, rates[8], nrates;
 	PGresult *res, *lines, *kids, *ob;
+	struct ndfl_emp *ny;
 
 	jsonx_get_int64(r->data, "year", &year);
 	ob =
@@ -435,37 +451,54 @@ static int cert_ndfl(struct ctx *ctx, const struct certificate_request *r, struc
 		ob_ded = cert_money_col(ob, 0, 2);
 		ob_tax = cert_money_col(ob, 0, 3);
 	}
-	/* the months: closed ones of the year (the payslips the employee sees),
-	 * after the opening balance's date as the payroll counts them */
+	/* a stale result of the year would make the certificate wrong */
 	res = ctx_sql(
 	    ctx,
-	    "SELECT extract(month FROM pe.month)::int, pe.accrued::text, pe.deduction::text, "
-	    "pe.base_ytd::text, pe.ndfl::text, pe.stale, (SELECT sum(x.ndfl) FROM "
-	    "payroll_payments x WHERE x.tenant_id = pe.tenant_id AND x.employee_id = "
-	    "pe.employee_id AND x.month = pe.month)::text FROM payroll_employees pe JOIN "
+	    "SELECT extract(month FROM pe.month)::int FROM payroll_employees pe JOIN "
 	    "payroll_documents pd ON pd.tenant_id = pe.tenant_id AND pd.id = pe.document_id WHERE "
-	    "pe.tenant_id = $1 AND pe.employee_id = $2 AND pd.status = 'closed' AND pe.month >= "
-	    "make_date($3, 1, 1) AND pe.month < make_date($3 + 1, 1, 1) AND ($4::date IS NULL OR "
-	    "pe.month > $4::date) ORDER BY pe.month",
-	    ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, r->employee), ctx_i64(ctx, year),
-	    PQntuples(ob) ? PQgetvalue(ob, 0, 0) : NULL);
+	    "pe.tenant_id = $1 AND pe.employee_id = $2 AND pd.status = 'closed' AND pe.stale AND "
+	    "pe.month >= make_date($3, 1, 1) AND pe.month < make_date($3 + 1, 1, 1) ORDER BY "
+	    "pe.month",
+	    ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, r->employee), ctx_i64(ctx, year));
 	if (res == NULL)
 		return -1;
-	nm = PQntuples(res);
-	if (nm == 0 && PQntuples(ob) == 0)
+	for (int i = 0; i < PQntuples(res); i++)
+		stale = arena_printf(ctx->arena, "%s%s%s", stale ? stale : "", stale ? ", " : "",
+		                     ru_month_name(atoi(PQgetvalue(res, i, 0))));
+	if (stale)
+		return ctx_fail(
+		    ctx, PROTO_ERR_conflict,
+		    "Справку о доходах за %lld год не составить: расчёт зарплаты устарел "
+		    "(%s) — пересчитайте эти месяцы",
+		    (long long)year, stale);
+	/* the year's income by income date (ndfl.h): its payments, and the
+	 * rest of its closed months as paid on their last day */
+	{
+		struct ndfl_pay_opts o = {.year = (int)year,
+		                          .until = date_month_last((int)year, 12),
+		                          .focus = DATE_NONE,
+		                          .closed_only = 1};
+		int ne;
+		if (ndfl_pay_load(ctx, arena_printf(ctx->arena, "{%lld}", (long long)r->employee),
+		                  &o, &ny, &ne) < 0)
+			return -1;
+		ndfl_pay_run(ny);
+	}
+	if (ny->nev == 0 && PQntuples(ob) == 0)
 		return ctx_fail(
 		    ctx, PROTO_ERR_conflict,
 		    "Справку о доходах за %lld год не составить: в этом году нет закрытых "
 		    "месяцев расчёта зарплаты сотрудника",
 		    (long long)year);
-	lines = ctx_sql(
-	    ctx,
-	    "SELECT extract(month FROM pe.month)::int, l.kind, sum(l.amount)::text FROM "
-	    "payroll_lines l JOIN payroll_employees pe ON pe.tenant_id = l.tenant_id AND "
-	    "pe.document_id = l.document_id AND pe.employee_id = l.employee_id WHERE l.tenant_id = "
-	    "$1 AND l.employee_id = $2 AND pe.month >= make_date($3, 1, 1) AND pe.month < "
-	    "make_date($3 + 1, 1, 1) GROUP BY 1, 2 ORDER BY 1, 2",
-	    ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, r->employee), ctx_i64(ctx, year));
+	/* the lines of the months the events pay, by kind */
+	lines =
+	    ctx_sql(ctx,
+	            "SELECT pe.month, l.kind, sum(l.amount)::text FROM payroll_lines l JOIN "
+	            "payroll_employees pe ON pe.tenant_id = l.tenant_id AND pe.document_id = "
+	            "l.document_id AND pe.employee_id = l.employee_id WHERE l.tenant_id = $1 AND "
+	            "l.employee_id = $2 AND pe.month >= make_date($3 - 2, 1, 1) AND pe.month < "
+	            "make_date($3 + 1, 1, 1) GROUP BY 1, 2 ORDER BY 1, 2",
+	            ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, r->employee), ctx_i64(ctx, year));
 	kids =
 	    ctx_sql(ctx,
 	            "SELECT child_order, disabled, sole_parent, date_from, date_to FROM "
@@ -473,64 +506,57 @@ static int cert_ndfl(struct ctx *ctx, const struct certificate_request *r, struc
 	            ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, r->employee));
 	if (lines == NULL || kids == NULL)
 		return -1;
-	m = arena_alloc(ctx->arena, sizeof(*m) * (size_t)(nm + 1));
-	memset(m, 0, sizeof(*m) * (size_t)(nm + 1));
-	for (int i = 0; i < nm; i++) {
-		m[i].month = atoi(PQgetvalue(res, i, 0));
-		m[i].deduction = cert_money_col(res, i, 2);
-		m[i].base_ytd = cert_money_col(res, i, 3);
-		m[i].tax = cert_money_col(res, i, 4);
-		/* withheld: the month's payments' НДФЛ; a month closed without
-		 * payments was paid outside the service, its tax withheld */
-		m[i].withheld = PQgetisnull(res, i, 6) ? m[i].tax : cert_money_col(res, i, 6);
-		if (strcmp(PQgetvalue(res, i, 5), "t") == 0)
-			stale = arena_printf(ctx->arena, "%s%s%s", stale ? stale : "",
-			                     stale ? ", " : "", ru_month_name(m[i].month));
-		income += cert_money_col(res, i, 1);
-		computed += m[i].tax;
-		withheld += m[i].withheld;
-		base = m[i].base_ytd;
-	}
-	if (stale)
-		return ctx_fail(
-		    ctx, PROTO_ERR_conflict,
-		    "Справку о доходах за %lld год не составить: расчёт зарплаты устарел "
-		    "(%s) — пересчитайте эти месяцы",
-		    (long long)year, stale);
-	/* incomes by code; material aid's exempt part in the year's order */
-	for (int i = 0; i < PQntuples(lines); i++) {
-		int month = atoi(PQgetvalue(lines, i, 0)), k = CERT_OTHER;
-		const char *kind = PQgetvalue(lines, i, 1);
-		int64_t amount = cert_money_col(lines, i, 2);
-		struct cert_month *t = NULL;
-		for (size_t j = 0; j < sizeof(cert_income_kinds) / sizeof(cert_income_kinds[0]);
-		     j++)
-			if (strcmp(cert_income_kinds[j].kind, kind) == 0)
-				for (k = 0; cert_income_codes[k] != cert_income_kinds[j].code; k++)
-					;
-		for (int j = 0; j < nm; j++)
-			if (m[j].month == month)
-				t = &m[j];
-		if (k == CERT_AID) {
-			int64_t left = CERT_AID_FREE - aid_before;
-			int64_t free = left < 0 ? 0 : left > amount ? amount : left;
-			aid_before += amount;
-			if (t)
-				t->aid_free = free;
+	m = arena_alloc(ctx->arena, sizeof(*m) * 13);
+	memset(m, 0, sizeof(*m) * 13);
+	for (int i = 0; i < ny->nev; i++) {
+		const struct ndfl_event *e = &ny->ev[i];
+		const struct ndfl_src *src = &ny->src[i];
+		int64_t lo = src->pos, hi = src->pos + e->amount, at = 0;
+		int yy, mm, dd;
+
+		date_to_ymd(e->date, &yy, &mm, &dd);
+		/* the event is [pos, pos + amount) of its month's accrued, laid
+		 * out by code in cert_fill order */
+		for (int f = 0; f < CERT_NCODES; f++) {
+			int k = cert_fill[f];
+			int64_t size = 0;
+			for (int j = 0; j < PQntuples(lines); j++) {
+				int lm = DATE_NONE;
+				if (date_parse(PQgetvalue(lines, j, 0), &lm) < 0 ||
+				    lm != src->settles ||
+				    cert_code_index(PQgetvalue(lines, j, 1)) != k)
+					continue;
+				size += cert_money_col(lines, j, 2);
+			}
+			if (hi > at && lo < at + size) {
+				int64_t from = lo > at ? lo : at,
+				        to = hi < at + size ? hi : at + size;
+				m[mm].income[k] += to - from;
+			}
+			at += size;
 		}
-		if (t)
-			t->income[k] += amount;
+		if (hi > at) /* paid beyond the month's lines */
+			m[mm].income[0] += hi - (lo > at ? lo : at);
+		m[mm].month = mm;
+		m[mm].aid_free += e->exempt;
+		income += e->amount;
 	}
-	for (int i = 0; i < nm; i++) {
-		if (m[i].deduction &&
-		    !cert_children_split(kids, (int)year, m[i].month, m[i].deduction, children))
-			uncoded += m[i].deduction;
+	for (int k = 1; k <= 12; k++) {
+		m[k].deduction = ny->y.applied[k];
+		if (m[k].deduction &&
+		    !cert_children_split(kids, (int)year, k, m[k].deduction, children))
+			uncoded += m[k].deduction;
 	}
+	/* tax computed = withheld: each payment's by the rule (the opening
+	 * balance's included) */
+	computed = withheld = ny->y.tax;
+	base = ny->y.base;
 	income += ob_income;
-	computed += ob_tax;
-	withheld += ob_tax;
-	if (nm == 0)
-		base = ob_income - ob_ded;
+	/* the months with income, in order */
+	nm = 0;
+	for (int k = 1; k <= 12; k++)
+		if (m[k].month)
+			m[nm++] = m[k];
 	nrates = ndfl_rates((int)year, base, rates, 8);
 
 	/* the form */

@@ -167,17 +167,19 @@ int ndfl_event_cmp(const void *a, const void *b)
 }
 
 /* The year's deductions D for an event of month m with the income I so far
- * (ndfl.h): the opening balance's and each month up to m with income whose
+ * (ndfl.h): the opening balance's and each month of employment up to m whose
  * income up to its end (m: up to now) is within the limit. */
 static int64_t ndfl_year_deductions(struct ndfl_year *y, const struct ndfl_rules *r, int m,
                                     int64_t income)
 {
 	int64_t d = y->ob_deductions;
+	int from = y->first_month > 0 ? y->first_month : 1;
+	int to = y->last_month > 0 && y->last_month < m ? y->last_month : m;
 
-	for (int k = 1; k <= m; k++) {
-		int64_t to = k == m ? income : y->income_to[k];
+	for (int k = 1; k <= 12; k++)
 		y->applied[k] = 0;
-		if (!y->has[k] || to > r->income_limit)
+	for (int k = from; k <= to; k++) {
+		if ((k == m ? income : y->income_to[k]) > r->income_limit)
 			continue;
 		y->applied[k] = y->child[k];
 		d += y->child[k];
@@ -190,7 +192,8 @@ void ndfl_year_run(struct ndfl_year *y, struct ndfl_event *ev, int n)
 	const struct ndfl_rules *r = ndfl_rules_for(y->year);
 	int64_t income = y->ob_income, withheld = y->ob_tax, aid = 0, d = y->ob_deductions;
 	memset(y->has, 0, sizeof(y->has));
-	memset(y->income_to, 0, sizeof(y->income_to));
+	for (int k = 0; k <= 12; k++)
+		y->income_to[k] = y->ob_income;
 	memset(y->applied, 0, sizeof(y->applied));
 	for (int i = 0; i < n; i++) {
 		struct ndfl_event *e = &ev[i];
@@ -202,7 +205,10 @@ void ndfl_year_run(struct ndfl_year *y, struct ndfl_event *ev, int n)
 		aid += e->aid;
 		income += e->amount - e->exempt;
 		y->has[m] = 1;
-		y->income_to[m] = income; /* final once a later month's event comes */
+		/* the income up to each month's end: final once a later month's
+		 * event comes */
+		for (int k = m; k <= 12; k++)
+			y->income_to[k] = income;
 		d = ndfl_year_deductions(y, r, m, income);
 		e->deduction = d;
 		e->base = income - d > 0 ? income - d : 0;
@@ -211,6 +217,10 @@ void ndfl_year_run(struct ndfl_year *y, struct ndfl_event *ev, int n)
 			e->tax = t < 0 ? 0 : t > e->amount ? e->amount : t;
 		}
 		withheld += e->tax;
+		if (e->date <= y->snap_date) {
+			y->snap_base = e->base;
+			memcpy(y->snap_applied, y->applied, sizeof(y->applied));
+		}
 	}
 	y->income = income;
 	y->deductions = d;

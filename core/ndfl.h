@@ -96,10 +96,12 @@ int ndfl_month(const struct ndfl_input *in, struct ndfl_result *out);
  *   I = the opening balance's income of Y + the taxable amount of every
  *       earlier event of Y + this event's taxable amount;
  *   D = the opening balance's deductions + the standard child deductions of
- *       each month of Y up to the event's month that has income (an event),
- *       while the income up to that month's end (for the event's own month:
- *       up to this event) is within the year's limit (art. 218 p. 1 sub. 4:
- *       450 000 from 2025);
+ *       each month of Y from the first of employment (after the opening
+ *       balance's date) to the event's month (at most the dismissal's), each
+ *       while the year's income up to that month's end (for the event's own
+ *       month: up to this event) is within the year's limit (art. 218 p. 1
+ *       sub. 4: 450 000 from 2025; p. 3: cumulative from the tax period's
+ *       start, months without income included);
  *   W = the opening balance's tax + the tax of the earlier events of Y;
  *   tax = scale_Y(max(0, I - D)) rounded to whole rubles - W, clamped to
  *         [0, amount].
@@ -107,7 +109,9 @@ int ndfl_month(const struct ndfl_input *in, struct ndfl_result *out);
  * in the order paid. A stored payment's tax is a document (fixed): it enters
  * W as withheld and is never recomputed. An organization that records no
  * payments: the part of a calculated month no payment has paid is taken as
- * paid on the month's last day (an event after that day's payments).
+ * paid on the month's last day (an event after that day's payments), or,
+ * when payments settling the month were made later in the same year, on the
+ * latest of their dates (the rest is paid after what was paid of it).
  */
 
 /* Material aid exempt a year (art. 217 p. 28): 4 000.00. */
@@ -130,12 +134,16 @@ struct ndfl_event {
 struct ndfl_year {
 	int year;
 	int64_t ob_income, ob_deductions, ob_tax; /* the opening balance of the year */
-	int64_t child[13]; /* [1..12]: the month's child deduction before the limit */
+	int64_t child[13];           /* [1..12]: the month's child deduction before the limit */
+	int first_month, last_month; /* of employment in the year; 0: 1 and 12 */
 	/* out of ndfl_year_run */
 	int has[13];                           /* the month has income */
 	int64_t income_to[13];                 /* the year's income up to the month's end */
 	int64_t applied[13];                   /* the child deduction the month got */
 	int64_t income, deductions, base, tax; /* totals after the last event */
+	/* in: a day; out: the state after the last event up to it */
+	int snap_date;
+	int64_t snap_base, snap_applied[13];
 };
 
 /* Computes the tax of every event that is not fixed, in place; ev must be

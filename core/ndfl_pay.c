@@ -157,6 +157,7 @@ int ndfl_pay_load(struct ctx *ctx, const char *ids, const struct ndfl_pay_opts *
 	for (int i = 0; i < ne; i++) {
 		emps[i].employee = atoll(PQgetvalue(res, i, 0));
 		emps[i].as_of = DATE_NONE;
+		emps[i].focus_last = DATE_NONE;
 		emps[i].y.year = o->year;
 	}
 	*out = emps;
@@ -180,6 +181,36 @@ int ndfl_pay_load(struct ctx *ctx, const char *ids, const struct ndfl_pay_opts *
 	}
 	if (ndfl_pay_children(ctx, ids, o->year, emps, ne) < 0)
 		return -1;
+	/* the months of employment in the year (child deductions) */
+	res = ctx_sql(ctx,
+	              "SELECT id, hired, dismissed FROM employees WHERE tenant_id = $1 AND id = "
+	              "ANY($2::bigint[])",
+	              tenant, ids);
+	if (res == NULL)
+		return -1;
+	for (int i = 0; i < PQntuples(res); i++) {
+		struct ndfl_emp *e = ndfl_pay_find(emps, ne, atoll(PQgetvalue(res, i, 0)));
+		int hired = worktime_pg_date(res, i, 1), dismissed = worktime_pg_date(res, i, 2);
+		int first = 1, last = 12, y, m, d;
+		if (e == NULL)
+			continue;
+		if (hired != DATE_NONE && date_year(hired) >= o->year) {
+			date_to_ymd(hired, &y, &m, &d);
+			first = y > o->year ? 13 : m;
+		}
+		if (e->as_of != DATE_NONE && date_year(e->as_of) == o->year) {
+			date_to_ymd(e->as_of, &y, &m, &d);
+			first = first > m + 1 ? first : m + 1;
+		}
+		if (dismissed != DATE_NONE && date_year(dismissed) <= o->year) {
+			date_to_ymd(dismissed, &y, &m, &d);
+			last = y < o->year ? 0 : m;
+			if (last == 0)
+				first = 13;
+		}
+		e->y.first_month = first;
+		e->y.last_month = last;
+	}
 
 	/* the payments of the months that payments of the year settle (from
 	 * two years before), each with what its month paid before it */
@@ -190,9 +221,13 @@ int ndfl_pay_load(struct ctx *ctx, const char *ids, const struct ndfl_pay_opts *
 	    "p.amount AS pos FROM payroll_payments p WHERE p.tenant_id = $1 AND p.employee_id = "
 	    "ANY($2::bigint[]) AND p.month >= make_date($3::int - 2, 1, 1) AND p.month <= "
 	    "$4::date), "
-	    "paid AS (SELECT employee_id, month, sum(amount) AS amount FROM pay GROUP BY 1, 2), "
+	    "paid AS (SELECT employee_id, month, sum(amount) AS amount, max(date) AS last FROM pay "
+	    "GROUP BY 1, 2), "
 	    "mon AS (SELECT pe.employee_id, pe.month, pe.accrued, d.status, coalesce(pd.amount, 0) "
-	    "AS paid, coalesce((SELECT sum(a.amount) FROM payroll_accruals a WHERE a.tenant_id = "
+	    "AS paid, CASE WHEN extract(year FROM pd.last) = extract(year FROM pe.month) THEN "
+	    "greatest(pd.last, (pe.month + interval '1 month' - interval '1 day')::date) ELSE "
+	    "(pe.month + interval '1 month' - interval '1 day')::date END AS rest_date, "
+	    "coalesce((SELECT sum(a.amount) FROM payroll_accruals a WHERE a.tenant_id = "
 	    "pe.tenant_id AND a.employee_id = pe.employee_id AND a.month = pe.month AND a.kind = "
 	    "'material_aid'), 0) AS aid FROM payroll_employees pe JOIN payroll_documents d ON "
 	    "d.tenant_id = pe.tenant_id AND d.id = pe.document_id LEFT JOIN paid pd ON "
@@ -204,10 +239,10 @@ int ndfl_pay_load(struct ctx *ctx, const char *ids, const struct ndfl_pay_opts *
 	    "m.employee_id = p.employee_id AND m.month = p.month WHERE p.date >= "
 	    "make_date($3::int, "
 	    "1, 1) AND p.date <= $4::date "
-	    "UNION ALL SELECT 1, m.employee_id, 0, (m.month + interval '1 month' - interval '1 "
-	    "day')::date, m.month, (m.accrued - m.paid)::text, '0', m.paid::text, m.accrued::text, "
-	    "m.aid::text, '' FROM mon m WHERE m.month >= make_date($3::int, 1, 1) AND m.month + "
-	    "interval '1 month' - interval '1 day' <= $4::date AND m.accrued > m.paid AND "
+	    "UNION ALL SELECT 1, m.employee_id, 0, m.rest_date, m.month, (m.accrued - "
+	    "m.paid)::text, '0', m.paid::text, m.accrued::text, m.aid::text, '' FROM mon m WHERE "
+	    "m.month >= make_date($3::int, 1, 1) AND m.rest_date <= $4::date AND m.accrued > "
+	    "m.paid AND "
 	    "($5::date IS NULL OR NOT $6::bool OR m.month <> $5::date) AND (NOT $7::bool OR "
 	    "m.status = 'closed')",
 	    tenant, ids, yr, until, focus, o->skip_focus ? "t" : "f", o->closed_only ? "t" : "f");
@@ -243,7 +278,7 @@ int ndfl_pay_load(struct ctx *ctx, const char *ids, const struct ndfl_pay_opts *
 	if (focus == NULL)
 		return 0;
 	res = ctx_sql(ctx,
-	              "SELECT employee_id, sum(amount)::text, sum(ndfl)::text FROM "
+	              "SELECT employee_id, sum(amount)::text, sum(ndfl)::text, max(date) FROM "
 	              "payroll_payments WHERE tenant_id = $1 AND employee_id = ANY($2::bigint[]) "
 	              "AND month = $3::date GROUP BY employee_id",
 	              tenant, ids, focus);
@@ -254,7 +289,29 @@ int ndfl_pay_load(struct ctx *ctx, const char *ids, const struct ndfl_pay_opts *
 		if (e) {
 			e->focus_paid = ndfl_money(res, i, 1);
 			e->focus_withheld = ndfl_money(res, i, 2);
+			e->focus_last = worktime_pg_date(res, i, 3);
 		}
 	}
 	return 0;
+}
+
+int ndfl_pay_rest_date(int month_first, int last_payment)
+{
+	int y, m, d, last;
+
+	date_to_ymd(month_first, &y, &m, &d);
+	last = date_month_last(y, m);
+	return last_payment != DATE_NONE && last_payment > last && date_year(last_payment) == y
+	           ? last_payment
+	           : last;
+}
+
+int64_t ndfl_pay_month(struct ndfl_emp *e, int month_first)
+{
+	int64_t tax = e->focus_withheld;
+
+	for (int i = 0; i < e->nev; i++)
+		if (e->ev[i].order == 1 && e->src[i].settles == month_first)
+			tax += e->ev[i].tax;
+	return tax;
 }

@@ -9,8 +9,9 @@
  *    withheld, a document), after the opening balance's date;
  *  - the unpaid rest of each calculated month of Y (payroll_employees:
  *    accrued minus what the payments settling the month paid, whatever
- *    their dates), as paid on the month's last day: an organization that
- *    records no payments pays each month on its last day.
+ *    their dates), as paid on the month's last day (ndfl_pay_rest_date):
+ *    an organization that records no payments pays each month on its last
+ *    day.
  * Material aid in an event: a month's accrued is paid in the order of its
  * lines with the material aid last (payroll_accruals of kind material_aid
  * of the month), so a payment's share of it is where its amount falls in
@@ -41,6 +42,7 @@ struct ndfl_emp {
 	/* the focus month (ndfl_pay_load): what its payments paid and withheld,
 	 * whatever their dates */
 	int64_t focus_paid, focus_withheld;
+	int focus_last; /* the latest date of them, or DATE_NONE */
 };
 
 /* Options of ndfl_pay_load. */
@@ -68,6 +70,15 @@ int64_t ndfl_pay_aid_share(int64_t accrued, int64_t aid, int64_t pos, int64_t am
 
 /* Sorts the events and computes the taxes (ndfl_year_run). */
 void ndfl_pay_run(struct ndfl_emp *e);
+
+/* The day a month's unpaid rest counts as paid: its last day, or the latest
+ * payment settling it (last_payment, DATE_NONE: none) when later in the
+ * same year. */
+int ndfl_pay_rest_date(int month_first, int last_payment);
+
+/* A month's НДФЛ after ndfl_pay_run with the month as focus: what its
+ * payments withheld and the tax of its unpaid rest. */
+int64_t ndfl_pay_month(struct ndfl_emp *e, int month_first);
 
 /* The element of e for an employee id, or NULL. */
 struct ndfl_emp *ndfl_pay_find(struct ndfl_emp *e, int n, int64_t employee);

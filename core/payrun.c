@@ -425,13 +425,16 @@ static int payrun_load_time(struct payrun *r)
 	return 0;
 }
 
-/* НДФЛ's year (ndfl_pay.h): the events of the month's year up to its last
- * day (the payments, the unpaid rest of the earlier calculated months, the
- * opening balance); payrun_one adds the month's own rest. */
+/* НДФЛ's year (ndfl_pay.h): the events of the month's year (the payments,
+ * the unpaid rest of the other calculated months, the opening balance);
+ * payrun_one adds the month's own rest (the later events do not change its
+ * tax). */
 static int payrun_load_ytd(struct payrun *r)
 {
-	struct ndfl_pay_opts o = {
-	    .year = r->year, .until = r->last, .focus = r->first, .skip_focus = 1};
+	struct ndfl_pay_opts o = {.year = r->year,
+	                          .until = date_month_last(r->year, 12),
+	                          .focus = r->first,
+	                          .skip_focus = 1};
 
 	return ndfl_pay_load(r->ctx, r->p_calc, &o, &r->ny, &r->nny);
 }
@@ -997,7 +1000,7 @@ static int payrun_one(struct payrun *r, struct payrun_emp *e, struct payroll_res
 		/* the month's НДФЛ: what its payments withheld and the tax of its
 		 * unpaid rest as paid on its last day (ndfl.h) */
 		struct ndfl_emp *ny = ndfl_pay_find(r->ny, r->nny, e->id);
-		struct ndfl_event ev = {.date = r->last, .order = 1};
+		struct ndfl_event ev = {.order = 1};
 		struct ndfl_src src = {.settles = r->first, .kind = ""};
 		int64_t aid = 0;
 
@@ -1008,6 +1011,7 @@ static int payrun_one(struct payrun *r, struct payrun_emp *e, struct payroll_res
 			return payrun_problem(
 			    r, e, "ndfl",
 			    "Не удалось рассчитать НДФЛ: суммы вне допустимого диапазона");
+		ev.date = ny->y.snap_date = ndfl_pay_rest_date(r->first, ny->focus_last);
 		src.pos = ny->focus_paid;
 		src.accrued = out->total;
 		ev.amount = out->total - ny->focus_paid;
@@ -1015,13 +1019,10 @@ static int payrun_one(struct payrun *r, struct payrun_emp *e, struct payroll_res
 		if (ev.amount > 0)
 			ndfl_pay_add(r->ctx, ny, &ev, &src);
 		ndfl_pay_run(ny);
-		nr.tax = ny->focus_withheld;
-		for (int i = 0; i < ny->nev; i++)
-			if (ny->ev[i].order == 1 && ny->src[i].settles == r->first)
-				nr.tax += ny->ev[i].tax;
-		nr.deduction = ny->y.applied[r->month];
-		nr.base_ytd = ny->y.base;
-		nr.tax_ytd = ny->y.tax;
+		nr.tax = ndfl_pay_month(ny, r->first);
+		nr.deduction = ny->y.snap_applied[r->month];
+		nr.base_ytd = ny->y.snap_base;
+		nr.tax_ytd = 0;
 	}
 	payrun_rows(r, e, out, &nr, last_norm, ea, la);
 	(*count)++;
@@ -1137,19 +1138,17 @@ int payrun_refresh_paid(struct ctx *ctx, int64_t employee, int month_first)
 
 	date_to_ymd(month_first, &y, &m, &d);
 	o.year = y;
-	o.until = date_month_last(y, m);
+	o.until = date_month_last(y, 12);
 	if (ndfl_pay_load(ctx, arena_printf(ctx->arena, "{%lld}", (long long)employee), &o, &e,
 	                  &n) < 0)
 		return -1;
+	e->y.snap_date = ndfl_pay_rest_date(month_first, e->focus_last);
 	ndfl_pay_run(e);
 	/* the month's НДФЛ: what its payments withheld and the tax of the rest */
-	tax = e->focus_withheld;
-	for (int i = 0; i < e->nev; i++)
-		if (e->ev[i].order == 1 && e->src[i].settles == month_first)
-			tax += e->ev[i].tax;
+	tax = ndfl_pay_month(e, month_first);
 	money_format(tax, tx);
-	money_format(e->y.applied[m], ded);
-	money_format(e->y.base, base);
+	money_format(e->y.snap_applied[m], ded);
+	money_format(e->y.snap_base, base);
 	if (ctx_sql(ctx,
 	            "UPDATE payroll_employees pe SET ndfl = $4::numeric, net = pe.accrued - "
 	            "$4::numeric, deduction = $5::numeric, base_ytd = $6::numeric, paid = "

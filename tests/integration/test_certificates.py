@@ -262,7 +262,8 @@ class Certificates(unittest.TestCase):
         in March, a sick leave in May, a bonus in April, material aid in
         June, a child deduction, an advance and the salary paid for
         February; each month calculated and closed. The certificate shows
-        each month's income by code and the year's tax as the payslips do."""
+        each month's income by code by the month it was paid and the year's
+        tax as the payslips do."""
         o, s = self.o, self.s
         eid = o.id["E3"]
         s.psql("UPDATE employees SET insurance_years = 10, insurance_months = 0, "
@@ -331,6 +332,11 @@ class Certificates(unittest.TestCase):
             for acc in sl["accruals"]:
                 key = (m, self.CODES[acc["kind"]])
                 want[key] = want.get(key, 0) + kop(acc["amount"])
+        # the income date is the payment date (Tax Code art. 223 p. 2): the
+        # February salary paid on 5 March is March's income, the advance of
+        # 20 February (40 % of the rate) February's
+        want[(3, 2000)] += want[(2, 2000)] - 2400000
+        want[(2, 2000)] = 2400000
         self.assertEqual(got, {k: ru(v / 100) for k, v in want.items()})
         self.assertIn((6, 2760), got)
         self.assertIn(("06", "2760", ru(6000), "503", ru(4000)),

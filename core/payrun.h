@@ -5,7 +5,7 @@
  * A calculation reads the input of every employee it covers in a handful of
  * bulk queries (employees, pay terms, schedules, assignments, individual
  * schedules, deviations, posted timesheets, the year's earlier results),
- * runs payroll_run() and ndfl_month() per employee in memory, and writes
+ * runs payroll_run() and ndfl_year_run() per employee in memory, and writes
  * the results with three multi-row statements (INSERT ... SELECT FROM
  * unnest(...)), all in the request's transaction: a payroll is stored
  * whole or not at all.
@@ -31,15 +31,19 @@
  *    employee ids (each must be employed in the month and have terms).
  *  - Any employee's error refuses the whole calculation (422, one field
  *    "employees.<id>.<input>" per problem), nothing is stored.
- *  - НДФЛ: the scale of the month's year (ndfl.h: the 2025 progressive one
- *    from 2025, 13/15% 2021-2024, 13% before) on the year-to-date base;
- *    the year so far is the stored results of the employee's earlier
- *    months of the same year
- *    (income, deductions, tax). Standard child deductions come from
- *    ndfl_children (deductions.c): the children whose dates touch the
- *    month, doubled when any of them is marked sole_parent, while the
- *    year's income including the month is at most the year's limit (450 000
- *    from 2025).
+ *  - НДФЛ by the income date (ndfl.h, ndfl_pay.h): the month's НДФЛ is
+ *    what the payments settling it withheld plus the tax of its unpaid
+ *    rest as paid on its last day (or on its latest payment's day when
+ *    later in the year), on the scale and year so far of that day's year:
+ *    the year's payments before it, the unpaid rest of the other
+ *    calculated months, the opening balance. Material aid's 4 000 a year
+ *    exempt goes in the order paid. Standard child deductions come from
+ *    ndfl_children (deductions.c): each month of employment up to the
+ *    event's, the children whose dates touch the month, doubled when any
+ *    of them is marked sole_parent, while the year's income up to the
+ *    month's end is at most the year's limit (450 000 from 2025). Without
+ *    payments this is the tax of the month on the year-to-date of the
+ *    calculated months.
  *    Recalculating an earlier month does not recalculate the later ones:
  *    run them again in order (their НДФЛ reads the new year so far).
  *  - Closing a month records its net pay as paid; a closed month answers

@@ -1,6 +1,10 @@
 /* ndfl.h: the 2025 scale, cumulative withholding, child deductions. */
 #include "check.h"
+#include "date.h"
 #include "ndfl.h"
+
+#include <stdlib.h>
+#include <string.h>
 
 #define RUB(x) ((int64_t)(x)*100)
 
@@ -246,6 +250,82 @@ TEST(test_child_parts_and_rates)
 	CHECK_INT(n, 1);
 }
 
+/* НДФЛ by the income date (ndfl_year_run): payments as tax events. */
+static void test_year_of_payments(void)
+{
+	struct ndfl_event ev[24];
+	struct ndfl_year y;
+	int n = 0;
+
+	/* 250 000 a month: the advance 100 000 on the 25th, the rest on the 10th
+	 * of the next month (the December rest falls in the next year) */
+	memset(ev, 0, sizeof(ev));
+	memset(&y, 0, sizeof(y));
+	y.year = 2025;
+	for (int m = 1; m <= 12; m++) {
+		ev[n].date = date_month_first(2025, m) + 24;
+		ev[n++].amount = RUB(100000);
+		if (m < 12) {
+			ev[n].date = date_month_first(2025, m + 1) + 9;
+			ev[n++].amount = RUB(150000);
+		}
+	}
+	qsort(ev, (size_t)n, sizeof(ev[0]), ndfl_event_cmp);
+	ndfl_year_run(&y, ev, n);
+	CHECK_INT(ev[0].tax, RUB(13000));  /* 25 January */
+	CHECK_INT(ev[1].tax, RUB(19500));  /* 10 February */
+	CHECK_INT(ev[18].tax, RUB(13000)); /* 25 October: 2 350 000 */
+	CHECK_INT(ev[19].tax, RUB(21500)); /* 10 November crosses 2 400 000 */
+	CHECK_INT(ev[20].tax, RUB(15000));
+	CHECK_INT(ev[21].tax, RUB(22500));
+	CHECK_INT(ev[22].tax, RUB(15000));
+	CHECK_INT(y.income, RUB(2850000));
+	CHECK_INT(y.tax, RUB(379500));
+
+	/* a child: the limit is crossed in the month the money is paid; the
+	 * months before the first payment count (art. 218 p. 3) */
+	memset(ev, 0, sizeof(ev));
+	memset(&y, 0, sizeof(y));
+	y.year = 2025;
+	for (int m = 1; m <= 12; m++)
+		y.child[m] = RUB(1400);
+	n = 0;
+	for (int m = 2; m <= 7; m++) {
+		ev[n].date = date_month_first(2025, m) + 9;
+		ev[n++].amount = RUB(100000);
+	}
+	ndfl_year_run(&y, ev, n);
+	CHECK_INT(ev[0].tax, RUB(12636)); /* 13 % x (100 000 - 2 x 1 400) */
+	CHECK_INT(ev[1].tax, RUB(12818));
+	CHECK_INT(ev[3].tax, RUB(12818)); /* May: 400 000 */
+	CHECK_INT(ev[4].tax, RUB(13000)); /* June: 500 000, no June deduction */
+	CHECK_INT(y.applied[5], RUB(1400));
+	CHECK_INT(y.applied[6], 0);
+
+	/* material aid in two parts: 4 000 exempt once; a fixed (stored) tax is
+	 * kept; the opening balance counts */
+	memset(ev, 0, sizeof(ev));
+	memset(&y, 0, sizeof(y));
+	y.year = 2025;
+	y.ob_income = RUB(120000);
+	y.ob_tax = RUB(15600);
+	ev[0].date = date_month_first(2025, 4) + 4;
+	ev[0].amount = RUB(65000);
+	ev[0].aid = RUB(5000);
+	ev[1].date = date_month_first(2025, 4) + 9;
+	ev[1].amount = RUB(5000);
+	ev[1].aid = RUB(5000);
+	ndfl_year_run(&y, ev, 2);
+	CHECK_INT(ev[0].exempt, RUB(4000));
+	CHECK_INT(ev[0].tax, RUB(7930));
+	CHECK_INT(ev[1].exempt, 0);
+	CHECK_INT(ev[1].tax, RUB(650));
+	ev[0].fixed = 1;
+	ev[0].tax = RUB(8450);
+	ndfl_year_run(&y, ev, 2);
+	CHECK_INT(ev[1].tax, RUB(130));
+}
+
 int main(void)
 {
 	RUN(test_scale_points);
@@ -255,5 +335,6 @@ int main(void)
 	RUN(test_month_inputs);
 	RUN(test_earlier_years);
 	RUN(test_child_parts_and_rates);
+	RUN(test_year_of_payments);
 	return check_report();
 }

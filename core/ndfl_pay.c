@@ -27,7 +27,7 @@ void ndfl_pay_add(struct ctx *ctx, struct ndfl_emp *e, const struct ndfl_event *
                   const struct ndfl_src *src)
 {
 	if (e->nev == e->cap) {
-		int cap = e->cap ? 2 * e->cap : 32;
+		int cap = e->cap ? 2 * e->cap : 4;
 		struct ndfl_event *nev = arena_alloc(ctx->arena, sizeof(*nev) * (size_t)cap);
 		struct ndfl_src *nsrc = arena_alloc(ctx->arena, sizeof(*nsrc) * (size_t)cap);
 		if (e->nev) {
@@ -244,10 +244,24 @@ int ndfl_pay_load(struct ctx *ctx, const char *ids, const struct ndfl_pay_opts *
 	    "m.month >= make_date($3::int, 1, 1) AND m.rest_date <= $4::date AND m.accrued > "
 	    "m.paid AND "
 	    "($5::date IS NULL OR NOT $6::bool OR m.month <> $5::date) AND (NOT $7::bool OR "
-	    "m.status = 'closed')",
+	    "m.status = 'closed') ORDER BY 2",
 	    tenant, ids, yr, until, focus, o->skip_focus ? "t" : "f", o->closed_only ? "t" : "f");
 	if (res == NULL)
 		return -1;
+	/* each employee's events in one piece, room for one more (the payroll's
+	 * month rest) */
+	for (int i = 0, j; i < PQntuples(res); i = j) {
+		struct ndfl_emp *e = ndfl_pay_find(emps, ne, atoll(PQgetvalue(res, i, 1)));
+		for (j = i + 1; j < PQntuples(res) &&
+		                strcmp(PQgetvalue(res, j, 1), PQgetvalue(res, i, 1)) == 0;
+		     j++)
+			;
+		if (e) {
+			e->cap = j - i + 1;
+			e->ev = arena_alloc(ctx->arena, sizeof(*e->ev) * (size_t)e->cap);
+			e->src = arena_alloc(ctx->arena, sizeof(*e->src) * (size_t)e->cap);
+		}
+	}
 	for (int i = 0; i < PQntuples(res); i++) {
 		struct ndfl_emp *e = ndfl_pay_find(emps, ne, atoll(PQgetvalue(res, i, 1)));
 		struct ndfl_event ev = {0};

@@ -13,7 +13,10 @@ function recordText(r) {
   add(r.department);
   if (r.order_number) add(`приказ № ${r.order_number}`, r.order_date_ru ? ` от ${r.order_date_ru}` : "");
   if (r.type_title) add(`${r.type_title} стаж: ${r.length_ru}`);
-  else if (r.kind === "vacation") add(r.type, r.days_ru ? ` — ${r.days_ru}` : "");
+  else if (r.kind === "vacation") {
+    add(r.code ? `${r.type} (${r.code})` : r.type, r.days_ru ? ` — ${r.days_ru}` : "");
+    if (r.scheduled) add("запланирован");
+  }
   if (r.destination) add(r.destination, r.purpose ? `: ${r.purpose}` : "");
   if (r.result) add(`результат: ${r.result}`, r.next_date_ru ? `; следующая аттестация ${r.next_date_ru}` : "");
   if (r.institution) {
@@ -43,7 +46,7 @@ function renderCard(box, c) {
   fact("Дата рождения", c.birth_date_ru);
   fact("Принят", c.hired_ru);
   fact("Уволен", c.dismissed_ru);
-  fact("Мобильный телефон", c.phone);
+  fact("Мобильный телефон", c.phone_ru || c.phone);
   fact("Почта", c.email);
   fact("СНИЛС", c.snils_masked);
   fact("ИНН", c.inn_masked);
@@ -75,10 +78,9 @@ function renderCard(box, c) {
       parts.push(el("p", { className: "hint", text: "Записей нет" }));
       continue;
     }
-    const tbody = el("tbody", {}, ...sec.records.map((r) => el("tr", {},
-      el("td", { text: r.period_ru || "" }) /* wraps after the dash on a phone */, el("td", { text: recordText(r) }))));
-    parts.push(tableWrap(sec.title, el("table", { className: "list" },
-      el("thead", {}, el("tr", {}, el("th", { scope: "col", text: "Период" }), el("th", { scope: "col", text: "Сведения" }))), tbody)));
+    const t = dataTable(sec.title, [{ title: "Период" } /* wraps after the dash on a phone */, { title: "Сведения" }]);
+    for (const r of sec.records) t.add([r.period_ru || "", recordText(r)]);
+    parts.push(t.box);
   }
   box.replaceChildren(...parts);
 }

@@ -9,17 +9,13 @@ function renderKpis(box, items, label) {
     box.replaceChildren(el("p", { className: "hint", text: "Показателей пока нет: их передаёт учётная система или вносит отдел кадров." }));
     return;
   }
-  const tbody = el("tbody", {}, ...items.map((k) => {
-    const tr = el("tr");
-    cell(tr, capital(k.period_title), "nowrap");
-    cell(tr, k.name + (k.unit ? `, ${k.unit}` : ""));
-    cell(tr, k.plan_ru || "—", "num");
-    cell(tr, k.fact_ru || "—", "num");
+  const t = dataTable(label, [{ title: "Период", cls: "nowrap" }, { title: "Показатель", main: true },
+    { title: "План", cls: "num" }, { title: "Факт", cls: "num" }, { title: "Выполнение", cls: "num" }],
+  { className: "kpi" });
+  for (const k of items) {
     const pct = k.percent === null || k.percent === undefined ? "" : `${String(k.percent).replace(".", ",")} %`;
-    cell(tr, pct ? tag(pct, Number(k.percent) >= 100 ? "ok" : "warn") : "—", "num");
-    return tr;
-  }));
-  box.replaceChildren(tableWrap(label, el("table", { className: "list kpi" },
-    el("thead", {}, el("tr", {}, ...["Период", "Показатель", "План", "Факт", "Выполнение"].map((h, i) =>
-      el("th", { scope: "col", className: i >= 2 ? "num" : null, text: h })))), tbody)));
+    t.add([capital(k.period_title), k.name + (k.unit ? `, ${k.unit}` : ""), k.plan_ru || "—", k.fact_ru || "—",
+      pct ? tag(pct, Number(k.percent) >= 100 ? "ok" : "warn") : "—"]);
+  }
+  box.replaceChildren(t.box);
 }

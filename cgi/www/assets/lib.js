@@ -87,6 +87,43 @@ function tableWrap(label, table) {
   return el("div", { className: "table-wrap", tabindex: "0", role: "region", "aria-label": label }, table);
 }
 
+// The site's data table, the one way a page shows rows of data:
+//   const t = dataTable("Мои заявки", [{ title: "Вид", main: true }, { title: "Период", cls: "nowrap" },
+//     { title: "Сумма", cls: "num" }, ...], { caption: "..." });
+//   t.add([cellValue, ...], { "data-name": "..." });  box.replaceChildren(t.box);
+// A value is text, a number or a node. Every cell carries its column's title
+// (data-label). A table of more than three columns becomes a list of cards
+// on a narrow screen (site.css, max-width 600px): each row a card, the main
+// column (`main`; the first when none is marked) its title, the others
+// "label: value" lines, so nothing hides behind a sideways scroll on a
+// phone. A column with `rowHeader` is a <th scope="row">.
+const CARDS_OVER = 3;
+function dataTable(label, columns, opts = {}) {
+  const main = Math.max(0, columns.findIndex((c) => c.main));
+  const cards = columns.length > CARDS_OVER;
+  const tbody = el("tbody");
+  const table = el("table", { className: "list" + (cards ? " cards" : "") + (opts.className ? " " + opts.className : ""), id: opts.id },
+    opts.caption ? el("caption", { className: "hint", text: opts.caption }) : null,
+    el("thead", {}, el("tr", {}, ...columns.map((c) =>
+      el("th", { scope: "col", className: (c.cls || "").split(" ").includes("num") ? "num" : null, text: c.title })))),
+    tbody);
+  const add = (values, attrs = {}) => {
+    const tr = el("tr", attrs);
+    columns.forEach((c, i) => {
+      const v = values[i];
+      const td = el(c.rowHeader ? "th" : "td", { scope: c.rowHeader ? "row" : null, "data-label": c.title });
+      const cls = [c.cls, cards && i === main ? "card-title" : null].filter(Boolean).join(" ");
+      if (cls) td.className = cls;
+      if (v instanceof Node) td.appendChild(v);
+      else if (v !== undefined && v !== null) td.textContent = String(v);
+      tr.appendChild(td);
+    });
+    tbody.appendChild(tr);
+    return tr;
+  };
+  return { box: tableWrap(label, table), table, tbody, add };
+}
+
 // A tag coloured by meaning: ok (done), warn (to do, a draft), bad (refused).
 const STATE_TONE = {
   draft: "warn", submitted: "warn", awaiting_approval: "warn", approved: "warn", in_progress: "warn",

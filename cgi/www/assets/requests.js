@@ -52,6 +52,7 @@ function isoDate(text) {
 // ------------------------------------------------------------ the list
 
 let listOffset = 0;
+let listTable = null; // dataTable of the list shown (more rows go into it)
 
 async function showList(more) {
   const state = $("filter-state").value;
@@ -62,22 +63,15 @@ async function showList(more) {
     showMessage(errorText(r, "Не удалось загрузить заявки"));
     return;
   }
-  let tbody = $("list-box").querySelector("tbody");
-  if (!more || !tbody) {
-    tbody = el("tbody");
-    const table = el("table", { className: "list" },
-      el("thead", {}, el("tr", {}, ...["№", "Вид", "Период", "Состояние", "Изменена"].map((h) =>
-        el("th", { scope: "col", text: h })))), tbody);
-    $("list-box").replaceChildren(r.data.total ? tableWrap("Мои заявки", table) : "");
+  if (!more || !listTable) {
+    listTable = dataTable("Мои заявки", [{ title: "№", cls: "nowrap", main: true }, { title: "Вид" },
+      { title: "Период", cls: "nowrap" }, { title: "Состояние" }, { title: "Изменена", cls: "nowrap" }]);
+    $("list-box").replaceChildren(r.data.total ? listTable.box : "");
   }
   for (const q of r.data.items) {
-    const tr = el("tr");
-    cell(tr, el("a", { href: `/requests.html?id=${q.id}`, text: `№ ${q.id}` }), "nowrap");
-    cell(tr, q.type_title);
-    cell(tr, q.date_from_ru ? `${q.date_from_ru} — ${q.date_to_ru}` : "", "nowrap");
-    cell(tr, tag(q.state_title, STATE_TONE[q.state]));
-    cell(tr, q.updated_at_ru, "nowrap");
-    tbody.appendChild(tr);
+    listTable.add([el("a", { href: `/requests.html?id=${q.id}`, text: `№ ${q.id}` }), q.type_title,
+      q.date_from_ru ? `${q.date_from_ru} — ${q.date_to_ru}` : "", tag(q.state_title, STATE_TONE[q.state]),
+      q.updated_at_ru]);
   }
   listOffset += r.data.items.length;
   $("list-none").hidden = r.data.total > 0;

@@ -10,18 +10,12 @@ async function showTeam() {
     showMessage(errorText(r, "Не удалось загрузить сотрудников"));
     return;
   }
-  const rows = r.data.items.map((e) => {
-    const tr = el("tr", { "data-name": e.full_name.toLowerCase().replace(/ё/g, "е") });
-    cell(tr, el("a", { href: `/team.html?id=${e.id}`, text: e.full_name }));
-    cell(tr, e.position);
-    cell(tr, e.department);
-    cell(tr, e.absent_today ? tag("отсутствует", "warn") : "");
-    return tr;
-  });
-  const table = el("table", { className: "list" },
-    el("thead", {}, el("tr", {}, ...["Сотрудник", "Должность", "Подразделение", "Сегодня"].map((h) =>
-      el("th", { scope: "col", text: h })))), el("tbody", {}, ...rows));
-  $("team-box").replaceChildren(rows.length ? tableWrap("Мои сотрудники", table) : "");
+  const t = dataTable("Мои сотрудники", [{ title: "Сотрудник", main: true }, { title: "Должность" },
+    { title: "Подразделение" }, { title: "Сегодня" }]);
+  const rows = r.data.items.map((e) => t.add([el("a", { href: `/team.html?id=${e.id}`, text: e.full_name }),
+    e.position, e.department, e.absent_today ? tag("отсутствует", "warn") : ""],
+  { "data-name": e.full_name.toLowerCase().replace(/ё/g, "е") }));
+  $("team-box").replaceChildren(rows.length ? t.box : "");
   $("team-none").hidden = rows.length > 0;
   $("team-q").addEventListener("input", () => {
     const q = $("team-q").value.trim().toLowerCase().replace(/ё/g, "е");

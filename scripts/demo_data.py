@@ -6,8 +6,9 @@ accounting system would send it: a work schedule, an API key and the exchange
 (the organization, two departments with their heads, positions, 30 employees
 with schedules and pay terms; the responsible person arrives as an employee
 too and keeps her one cabinet), deviations, the timesheets and the payroll of
-the last twelve months (all closed but the last, so the employee site shows
-payslips at once), and cabinets in each of the eight states plus a disabled
+the twelve months before this one (all closed, so the employee site's
+salary chart - the twelve months before the current one in the organization's
+zone - has every bar at once), and cabinets in each of the eight states plus a disabled
 one. Prints nothing; exits 0 when it filled the organization, 3 when it had
 been filled before.
 
@@ -167,8 +168,7 @@ for m in months:
     ym = m.strftime("%Y-%m")
     call("POST", "/api/admin/timesheets/fill", {"month": ym})
     call("POST", "/api/admin/payroll/%s/calculate" % ym, {})
-    if m != months[-1]:
-        call("POST", "/api/admin/payroll/%s/close" % ym, {})
+    call("POST", "/api/admin/payroll/%s/close" % ym, {})
 
 # --------------------------------------------------------------- cabinets
 
@@ -182,8 +182,8 @@ call("POST", "/api/admin/cabinets/create", {"employees": plan("signed_in") + pla
 call("POST", "/api/admin/cabinets/invite", {"employees": plan("invited"), "channel": "email"})
 call("POST", "/api/admin/cabinets/invite", {"employees": plan("email_failed"), "channel": "email"})
 call("POST", "/api/admin/cabinets/invite", {"employees": plan("sms_failed"), "channel": "sms"})
-# dismissed in the last (open) month: its cabinet is disabled once the publication is applied
-gone = {"external_id": "e%02d" % len(people), "dismissed": months[-1].replace(day=15).isoformat()}
+# dismissed today, in the current (open) month: its cabinet is disabled once the publication is applied
+gone = {"external_id": "e%02d" % len(people), "dismissed": today.isoformat()}
 call("PUT", "/api/exchange/v1/employees", {"items": [gone]}, key=key)
 call("PUT", "/api/admin/publication", {"all": True})
 call("POST", "/api/admin/publication/apply", {})

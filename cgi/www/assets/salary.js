@@ -54,36 +54,30 @@ function drawChart(months, byMonth) {
     if (p) {
       for (const [k, dx, cls] of [["accrued", -bw, "bar-accrued"], ["net", 0, "bar-net"]]) {
         const v = Number(p[k]);
-        const bar = svg("rect", { x: x + dx, y: y(v), width: bw, height: Math.max(0, y(0) - y(v)), class: cls });
+        const bar = svg("rect", { x: x + dx, y: y(v), width: bw, height: Math.max(0, y(0) - y(v)), class: cls,
+          "data-month": m, "data-amount": p[k] });
         bar.append(svg("title", {}, `${capital(p.month_title)}: ${k === "net" ? "к выплате" : "начислено"} ${p[k + "_ru"]}`));
         box.append(bar);
       }
     }
-    box.append(svg("text", { x, y: H - 20, "text-anchor": "middle" }, MONTHS_SHORT[Number(m.slice(5)) - 1]));
-    if (m.endsWith("-01") || i === 0) box.append(svg("text", { x, y: H - 6, "text-anchor": "middle" }, m.slice(0, 4)));
+    box.append(svg("text", { x, y: H - 20, "text-anchor": "middle", "data-month": m }, MONTHS_SHORT[Number(m.slice(5)) - 1]));
+    // the year under January, and under the first month unless January
+    // follows at once (the two would overlap)
+    if (m.endsWith("-01") || (i === 0 && !m.endsWith("-12"))) box.append(svg("text", { x, y: H - 6, "text-anchor": "middle" }, m.slice(0, 4)));
   });
   $("salary-chart").appendChild(box);
   $("salary-chart").hidden = false;
 }
 
 function drawTable(months, byMonth) {
-  const tbody = el("tbody");
+  const t = dataTable("Зарплата по месяцам", [{ title: "Месяц", rowHeader: true, main: true },
+    { title: "Начислено", cls: "num" }, { title: "НДФЛ", cls: "num" }, { title: "К выплате", cls: "num" }],
+  { id: "salary-data", caption: "Суммы по месяцам" });
   for (const m of [...months].reverse()) {
     const p = byMonth[m];
-    if (!p) continue;
-    const tr = el("tr");
-    const th = el("th", { scope: "row", text: capital(p.month_title) });
-    tr.appendChild(th);
-    cell(tr, p.accrued_ru, "num");
-    cell(tr, p.ndfl_ru, "num");
-    cell(tr, p.net_ru, "num");
-    tbody.appendChild(tr);
+    if (p) t.add([capital(p.month_title), p.accrued_ru, p.ndfl_ru, p.net_ru], { "data-month": m });
   }
-  const table = el("table", { className: "list", id: "salary-data" },
-    el("caption", { className: "hint", text: "Суммы по месяцам" }),
-    el("thead", {}, el("tr", {}, ...["Месяц", "Начислено", "НДФЛ", "К выплате"].map((h, i) =>
-      el("th", { scope: "col", className: i ? "num" : null, text: h })))), tbody);
-  $("salary-table").replaceChildren(tableWrap("Зарплата по месяцам", table));
+  $("salary-table").replaceChildren(t.box);
 }
 
 document.addEventListener("DOMContentLoaded", () => startPage(async (me) => {
@@ -99,8 +93,10 @@ document.addEventListener("DOMContentLoaded", () => startPage(async (me) => {
     $("salary-none").hidden = false;
     return;
   }
-  const last = list[0].month;
-  const months = Array.from({ length: 12 }, (_, i) => addMonths(last, i - 11));
+  // the twelve months before the current one in the organization's zone
+  // (the current month's payslip comes when the month is closed, after it ends)
+  const current = me.tenant.today.slice(0, 7);
+  const months = Array.from({ length: 12 }, (_, i) => addMonths(current, i - 12));
   const byMonth = Object.fromEntries(list.map((p) => [p.month, p]));
   drawChart(months, byMonth);
   drawTable(months, byMonth);

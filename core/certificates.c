@@ -920,6 +920,29 @@ static int cert_application(struct ctx *ctx, PGresult *req)
 	return 0;
 }
 
+const char *certificates_no_document(const char *type, const char *state, int has_certificate)
+{
+	if (strcmp(type, "vacation") == 0 || strcmp(type, "absence") == 0) {
+		if (strcmp(state, "draft") == 0)
+			return "Заявление можно распечатать, когда заявка отправлена: сейчас это "
+			       "черновик";
+		if (strcmp(state, "cancelled") == 0)
+			return "Заявка отозвана: заявление по ней не подаётся";
+		if (strcmp(state, "rejected") == 0)
+			return "Заявка отклонена: заявление по ней не подаётся";
+		return NULL;
+	}
+	if (!certificates_is_certificate(type))
+		return "У заявки этого вида нет документа: документы есть у справок и "
+		       "заявлений на отпуск и отсутствие";
+	if (strcmp(state, "done") != 0)
+		return NULL; /* the handler says when it will be ready */
+	if (!has_certificate)
+		return "Справка по этой заявке не составлялась: её приложил исполнитель, "
+		       "см. файлы заявки";
+	return NULL;
+}
+
 /* GET /api/requests/{id}/document */
 static int certificates_document(struct ctx *ctx)
 {
@@ -930,7 +953,7 @@ static int certificates_document(struct ctx *ctx)
 	        "r.created_at", "$3") ", r.result->'document'->>'file_id' FROM requests r WHERE "
 	                              "r.tenant_id = $1 AND r.id = $2",
 	    ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, ctx->object_id), org_time_zone(ctx));
-	const char *type, *state;
+	const char *type, *state, *why;
 
 	if (res == NULL)
 		return -1;
@@ -938,21 +961,16 @@ static int certificates_document(struct ctx *ctx)
 		return ctx_fail(ctx, PROTO_ERR_not_found, "Заявка не найдена");
 	type = PQgetvalue(res, 0, 1);
 	state = PQgetvalue(res, 0, 6);
+	why = certificates_no_document(type, state, !PQgetisnull(res, 0, 8));
+	if (why)
+		return ctx_fail(ctx, PROTO_ERR_conflict, "%s", why);
 	if (strcmp(type, "vacation") == 0 || strcmp(type, "absence") == 0)
 		return cert_application(ctx, res);
-	if (!certificates_is_certificate(type))
-		return ctx_fail(ctx, PROTO_ERR_conflict,
-		                "У заявки этого вида нет документа: документы есть у справок и "
-		                "заявлений на отпуск и отсутствие");
 	if (strcmp(state, "done") != 0)
 		return ctx_fail(
 		    ctx, PROTO_ERR_conflict,
 		    "Справка будет готова, когда исполнитель выполнит заявку (сейчас: %s)",
 		    requests_state_title(state));
-	if (PQgetisnull(res, 0, 8))
-		return ctx_fail(ctx, PROTO_ERR_conflict,
-		                "Справка по этой заявке не составлялась: её приложил исполнитель, "
-		                "см. файлы заявки");
 	res =
 	    ctx_sql(ctx,
 	            "SELECT name, content_type, content, path FROM request_files WHERE tenant_id = "

@@ -48,7 +48,9 @@
  *                                 inputs) or the year has no calculated month.
  *
  * The application of a vacation or absence request is made when asked for,
- * from the request as it is (any state): addressed to the organization's
+ * from the request as it is, while it means something - once sent and until
+ * withdrawn or refused (submitted, awaiting_approval, approved,
+ * in_progress, done; not a draft, a cancelled or a rejected one): addressed to the organization's
  * head, from the employee (position, department, personnel number), what
  * is asked (kind or reason, dates, calendar days, comment), the request's
  * number and date, the approvals so far, lines to sign and date on paper.
@@ -56,8 +58,8 @@
  * API:
  *   GET /api/requests/{id}/document   the PDF as an attachment with a Russian
  *        file name: a done certificate request's certificate (409 before it is
- *        done), a vacation or absence request's application; 409 for the
- *        other types. Who: as GET /api/requests/{id} (the employee, the holder
+ *        done), a vacation or absence request's application (409 for a
+ *        draft, a cancelled or a rejected one); 409 for the other types. Who: as GET /api/requests/{id} (the employee, the holder
  *        of one of its tasks, the employee's manager, the administrator).
  * The certificate is also in the request's files (GET
  * /api/requests/{request_id}/files/{id}).
@@ -81,6 +83,15 @@ struct certificate_request {
 
 /* 1 when the request type's completion makes a certificate. */
 int certificates_is_certificate(const char *type);
+
+/*
+ * Whether a request of this type in this state has a document to download
+ * (the one rule for GET /api/requests/{id}/document and the document_url
+ * of a request's JSON): NULL when it has, else why not, in Russian (the
+ * 409's message). has_certificate: the request's result names a made
+ * certificate.
+ */
+const char *certificates_no_document(const char *type, const char *state, int has_certificate);
 
 /*
  * Makes the certificate of a request being completed, attaches it, and

@@ -953,10 +953,11 @@ static json_object *requests_json(struct ctx *ctx, PGresult *res, int i)
 		json_object_object_add(o, "result",
 		                       jsonx_parse_object(PQgetvalue(res, i, 9),
 		                                          (size_t)PQgetlength(res, i, 9), &why));
-	/* its document to download (certificates.h): an application, a made
-	 * certificate */
-	if (t && (strcmp(t->name, "vacation") == 0 || strcmp(t->name, "absence") == 0 ||
-	          jsonx_get_obj(jsonx_get_obj(o, "result"), "document")))
+	/* its document to download (certificates.h): an application while it
+	 * means something, a made certificate */
+	if (t && (certificates_is_certificate(t->name)
+	              ? jsonx_get_obj(jsonx_get_obj(o, "result"), "document") != NULL
+	              : certificates_no_document(t->name, state, 0) == NULL))
 		jsonx_set_str(
 		    o, "document_url",
 		    arena_printf(ctx->arena, "/api/requests/%s/document", PQgetvalue(res, i, 0)));

@@ -249,7 +249,35 @@ class Certificates(unittest.TestCase):
         line = one_line(pdf_text(data))
         self.assertIn("с 01.09.2026 по 01.09.2026 (1 календарный день) по причине: исполнение "
                       "государственных обязанностей.", line)
-        o["E2"].post("/api/requests/%d/cancel" % rid, {})
+        # withdrawn: no application any more, neither offered nor served
+        self.assertEqual(o["E2"].post("/api/requests/%d/cancel" % rid, {}).status, 200)
+        self.assertNotIn("document_url", o["E2"].get("/api/requests/%d" % rid).json()["request"])
+        r = o["E2"].get("/api/requests/%d/document" % rid)
+        self.assertEqual(r.status, 409, r)
+        self.assertEqual(r.json()["error"]["message"], "Заявка отозвана: заявление по ней не подаётся")
+        self.download(o["A"], rid, 409)
+
+    def test_application_only_while_it_means_something(self):
+        """A draft has no application yet; a rejected request none any more."""
+        o = self.o
+        r = o["E1"].post("/api/requests", {"type": "vacation", "kind": "annual", "draft": True,
+                                           "date_from": "2026-10-05", "date_to": "2026-10-09"})
+        self.assertEqual(r.status, 201, r)
+        rid = r.json()["id"]
+        self.assertNotIn("document_url", o["E1"].get("/api/requests/%d" % rid).json()["request"])
+        r = o["E1"].get("/api/requests/%d/document" % rid)
+        self.assertEqual(r.status, 409, r)
+        self.assertIn("черновик", r.json()["error"]["message"])
+        self.assertEqual(o["E1"].post("/api/requests/%d/submit" % rid, {}).status, 200)
+        self.assertIn("document_url", o["E1"].get("/api/requests/%d" % rid).json()["request"])
+        self.download(o["E1"], rid)
+        t = o.task("M", rid, "approval")
+        r = o["M"].post("/api/tasks/%d/reject" % t, {"reason": "конец квартала"})
+        self.assertEqual(r.status, 200, r)
+        self.assertNotIn("document_url", o["E1"].get("/api/requests/%d" % rid).json()["request"])
+        r = o["E1"].get("/api/requests/%d/document" % rid)
+        self.assertEqual(r.status, 409, r)
+        self.assertEqual(r.json()["error"]["message"], "Заявка отклонена: заявление по ней не подаётся")
 
 
     # ----------------------------------------------- справка о доходах

@@ -200,6 +200,11 @@ int auth_describe(struct ctx *ctx)
 	jsonx_set_str(user, "full_name", PQgetvalue(res, 0, 1));
 	jsonx_set_str(user, "email", PQgetisnull(res, 0, 2) ? NULL : PQgetvalue(res, 0, 2));
 	jsonx_set_str(user, "phone", PQgetisnull(res, 0, 3) ? NULL : PQgetvalue(res, 0, 3));
+	if (!PQgetisnull(res, 0, 3)) { /* as every page shows a phone */
+		char ph[RU_PHONE_BUFSZ];
+		jsonx_set_str(user, "phone_ru",
+		              ru_format_phone(PQgetvalue(res, 0, 3), ph, sizeof ph));
+	}
 	jsonx_set_str(user, "login", PQgetisnull(res, 0, 4) ? NULL : PQgetvalue(res, 0, 4));
 	if (PQgetisnull(res, 0, 5))
 		json_object_object_add(user, "employee_id", NULL);

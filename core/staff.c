@@ -8,6 +8,8 @@
 #include "jsonx.h"
 #include "ops.h"
 #include "publication.h"
+#include "ru.h"
+#include "t13.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -293,6 +295,60 @@ static const char *const staff_pf_titles[][2] = {
     {"training", "Повышение квалификации"},
 };
 
+/* Orders the records of a section by date_from (ISO dates; none first). */
+static int staff_pf_by_date(const void *a, const void *b)
+{
+	const char *x = jsonx_get_str(*(json_object *const *)a, "date_from"),
+	           *y = jsonx_get_str(*(json_object *const *)b, "date_from");
+	return strcmp(x ? x : "", y ? y : "");
+}
+
+/*
+ * The vacations of the timesheet in the file's "Отпуска": the whole-day
+ * deviations whose T-13 code is a leave (ОТ, ОД, У, УД, Р, ОЖ, ДО, ОЗ, ДБ -
+ * what a done vacation request or the administrator enters), taken and
+ * scheduled, unless the accounting system's file already has a record of the
+ * same dates. Each: {"kind": "vacation", "source": "timesheet", "code",
+ * "type" (the code's meaning), "days" (calendar days), "date_from",
+ * "date_to", "scheduled" (starts after today in the organization's zone)}.
+ */
+static int staff_card_vacations(struct ctx *ctx, int64_t id, json_object *list)
+{
+	PGresult *res =
+	    ctx_sql(ctx,
+	            "SELECT d.code, d.date_from, d.date_to, to_char(d.date_from, 'DD.MM.YYYY'), "
+	            "to_char(d.date_to, 'DD.MM.YYYY'), d.date_to - d.date_from + 1, "
+	            "d.date_from > app_today() FROM deviations d WHERE d.tenant_id = $1 AND "
+	            "d.employee_id = $2 AND d.whole_day AND d.code = ANY ($3::smallint[]) AND NOT "
+	            "EXISTS (SELECT 1 FROM personal_file p WHERE p.tenant_id = d.tenant_id AND "
+	            "p.employee_id = d.employee_id AND p.kind = 'vacation' AND p.date_from = "
+	            "d.date_from AND p.date_to = d.date_to) ORDER BY d.date_from, d.id",
+	            ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, id),
+	            arena_printf(ctx->arena, "{%d,%d,%d,%d,%d,%d,%d,%d,%d}", T13_OT, T13_OD, T13_U,
+	                         T13_UD, T13_R, T13_OZH, T13_DO, T13_OZ, T13_DB));
+
+	if (res == NULL)
+		return -1;
+	for (int i = 0; i < PQntuples(res); i++) {
+		const struct t13_code *c = t13_get(atoi(PQgetvalue(res, i, 0)));
+		json_object *rec = json_object_new_object();
+		jsonx_set_str(rec, "kind", "vacation");
+		jsonx_set_str(rec, "source", "timesheet");
+		jsonx_set_str(rec, "code", c ? c->letter : NULL);
+		jsonx_set_str(rec, "type", c ? c->meaning : NULL);
+		jsonx_set_int(rec, "days", atoll(PQgetvalue(res, i, 5)));
+		jsonx_set_str(rec, "date_from", PQgetvalue(res, i, 1));
+		jsonx_set_str(rec, "date_to", PQgetvalue(res, i, 2));
+		jsonx_set_str(rec, "date_from_ru", PQgetvalue(res, i, 3));
+		jsonx_set_str(rec, "date_to_ru", PQgetvalue(res, i, 4));
+		jsonx_set_bool(rec, "scheduled", strcmp(PQgetvalue(res, i, 6), "t") == 0);
+		json_object_array_add(list, rec);
+	}
+	if (PQntuples(res))
+		json_object_array_sort(list, staff_pf_by_date);
+	return 0;
+}
+
 static int staff_card_file(struct ctx *ctx, int64_t id, json_object *card)
 {
 	PGresult *res = ctx_sql(ctx,
@@ -331,6 +387,9 @@ static int staff_card_file(struct ctx *ctx, int64_t id, json_object *card)
 			jsonx_set_str(rec, "date_to_ru", staff_value(res, i, 7));
 			json_object_array_add(list, rec);
 		}
+		if (strcmp(staff_pf_titles[k][0], "vacation") == 0 &&
+		    staff_card_vacations(ctx, id, list) < 0)
+			return -1;
 	}
 	return 0;
 }
@@ -424,6 +483,11 @@ static int staff_get(struct ctx *ctx)
 	jsonx_set_str(c, "dismissed", staff_value(res, 0, 12));
 	jsonx_set_str(c, "dismissed_ru", staff_value(res, 0, 23));
 	jsonx_set_str(c, "phone", staff_value(res, 0, 13));
+	if (staff_value(res, 0, 13)) { /* as every page shows a phone: +7 912 111-22-33 */
+		char ph[RU_PHONE_BUFSZ];
+		jsonx_set_str(c, "phone_ru",
+		              ru_format_phone(staff_value(res, 0, 13), ph, sizeof ph));
+	}
 	jsonx_set_str(c, "email", staff_value(res, 0, 14));
 	jsonx_set_str(c, "snils_masked", staff_mask_snils(ctx, staff_value(res, 0, 15)));
 	jsonx_set_str(c, "inn_masked", staff_mask_inn(ctx, staff_value(res, 0, 16)));

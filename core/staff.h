@@ -35,6 +35,12 @@
  *   education   institution, speciality, qualification, document_number, year
  *   training    course, organization, hours, document
  *
+ * The card's "vacation" section also lists the timesheet's vacations (leave
+ * codes ОТ, ОД, У, УД, Р, ОЖ, ДО, ОЗ, ДБ; a done vacation request's among
+ * them), taken and scheduled, that the file has no record of the same dates
+ * for: {"source": "timesheet", "code", "type", "days" (calendar), "scheduled"}.
+ * The card's phone also comes as phone_ru ("+7 912 111-22-33", ru.h).
+ *
  * SNILS and INN are never answered in full: the card has snils_masked and
  * inn_masked ("***-***-*** 64", "********1234").
  */

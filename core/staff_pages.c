@@ -265,11 +265,6 @@ static int staff_card(struct ctx *ctx)
 	r = ctx_result(ctx);
 	jsonx_set_str(r, "cabinet_state_title",
 	              staff_page_state_title(jsonx_get_str(r, "cabinet_state")));
-	if (jsonx_get_str(r, "phone")) {
-		char ph[RU_PHONE_BUFSZ];
-		jsonx_set_str(r, "phone_ru",
-		              ru_format_phone(jsonx_get_str(r, "phone"), ph, sizeof ph));
-	}
 	ins = jsonx_get_obj(r, "insurance_record");
 	if (ins) {
 		jsonx_get_int64(ins, "years", &y);

@@ -102,6 +102,20 @@ class Staff(unittest.TestCase):
         self.assertEqual(c["manager"], {"manager_id": None, "rule": "none"})
         self.assertEqual(self.admin.get("/api/admin/employees/999999").status, 404)
 
+    def test_phones_as_the_pages_show_them(self):
+        """The employee's card (theirs, a manager's, the administrator's) and
+        /api/me give the phone as +7 912 111-22-33 (ru_format_phone), the
+        stored one beside it."""
+        s, t = self.s, self.tid
+        e = add_employee(s, t, "Телефонова Инна Олеговна", phone="+79121112233")
+        u = add_user(s, t, "Телефонова Инна Олеговна", phone="+79121112233", employee_id=e)
+        me = Client(s, "shtat", *add_session(s, t, u))
+        c = me.get("/api/me/employee").json()
+        self.assertEqual((c["phone"], c["phone_ru"]), ("+79121112233", "+7 912 111-22-33"))
+        self.assertEqual(self.admin.get("/api/admin/employees/%d" % e).json()["phone_ru"], "+7 912 111-22-33")
+        user = me.get("/api/me").json()["user"]
+        self.assertEqual((user["phone"], user["phone_ru"]), ("+79121112233", "+7 912 111-22-33"))
+
     def test_manager_branches(self):
         s, t = self.s, self.tid
         org = add_row(s, "organizations", tenant_id=t, name="ООО «Ветки»")

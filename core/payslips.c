@@ -28,6 +28,7 @@
 #include "money.h"
 #include "org.h"
 #include "payrun.h"
+#include "ru.h"
 #include "schedules.h"
 #include "t13.h"
 #include "worktime.h"
@@ -570,12 +571,95 @@ int payslips_vacation(struct ctx *ctx, int64_t employee_id, int date, struct vac
 	return 0;
 }
 
+/* "3–16 марта", "28 февраля – 13 марта", with " 2027 г." when the period
+ * ends in another year than `date`'s. */
+static const char *vacation_period_ru(struct ctx *ctx, int from, int to, int date)
+{
+	int y1, m1, d1, y2, m2, d2;
+	const char *year;
+
+	date_to_ymd(from, &y1, &m1, &d1);
+	date_to_ymd(to, &y2, &m2, &d2);
+	year = y2 != date_year(date) ? arena_printf(ctx->arena, " %d г.", y2) : "";
+	if (y1 == y2 && m1 == m2)
+		return arena_printf(ctx->arena, "%d–%d %s%s", d1, d2, ru_month_genitive(m2), year);
+	if (y1 == y2)
+		return arena_printf(ctx->arena, "%d %s – %d %s%s", d1, ru_month_genitive(m1), d2,
+		                    ru_month_genitive(m2), year);
+	return arena_printf(ctx->arena, "%d %s %d г. – %d %s %d г.", d1, ru_month_genitive(m1), y1,
+	                    d2, ru_month_genitive(m2), y2);
+}
+
+/*
+ * The annual vacations scheduled after `date`: the ОТ days of the timesheet
+ * after it (a done request's, or the administrator's) and the annual
+ * vacation requests approved but not yet done (approved, in_progress), each
+ * {"date_from", "date_to", "period_ru", "days"} - days without the public
+ * holidays of the employee's calendar (art. 120), as the balance counts
+ * them. Adds "scheduled" to o and returns the days in all, or -1.
+ */
+static int vacation_scheduled(struct ctx *ctx, int64_t employee_id, int date, json_object *o)
+{
+	const char *after = worktime_date_iso(ctx, date);
+	PGresult *res = ctx_sql(
+	    ctx,
+	    "SELECT greatest(date_from, $3::date + 1), date_to FROM deviations WHERE tenant_id = "
+	    "$1 AND employee_id = $2 AND code = $4 AND whole_day AND date_to > $3::date "
+	    "UNION ALL SELECT greatest(date_from, $3::date + 1), date_to FROM requests WHERE "
+	    "tenant_id = $1 AND employee_id = $2 AND type = 'vacation' AND coalesce(data->>'kind', "
+	    "'annual') = 'annual' AND state IN ('approved', 'in_progress') AND date_to > $3::date "
+	    "ORDER BY 1, 2",
+	    ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, employee_id), after, ctx_i64(ctx, T13_OT));
+	json_object *list = json_object_new_array();
+	struct calendar *cal;
+	int total = 0;
+
+	json_object_object_add(o, "scheduled", list);
+	if (res == NULL)
+		return -1;
+	if (PQntuples(res) == 0)
+		return 0;
+	cal = worktime_employee_calendar(ctx, employee_id, worktime_pg_date(res, 0, 0),
+	                                 worktime_pg_date(res, PQntuples(res) - 1, 1));
+	if (cal == NULL)
+		return -1;
+	for (int i = 0; i < PQntuples(res); i++) {
+		int from = worktime_pg_date(res, i, 0), to = worktime_pg_date(res, i, 1), days = 0;
+		json_object *v = json_object_new_object();
+
+		for (int d = from; d <= to; d++)
+			if (CALENDAR_KIND(calendar_day(cal, d)) != CALENDAR_HOLIDAY)
+				days++;
+		jsonx_set_str(v, "date_from", worktime_date_iso(ctx, from));
+		jsonx_set_str(v, "date_to", worktime_date_iso(ctx, to));
+		jsonx_set_str(v, "period_ru", vacation_period_ru(ctx, from, to, date));
+		jsonx_set_int(v, "days", days);
+		json_object_array_add(list, v);
+		total += days;
+	}
+	return total;
+}
+
+/* "17.0" and "17,0" of tenths of a day. */
+static void vacation_set_days(struct ctx *ctx, json_object *o, const char *key, int64_t tenths)
+{
+	int64_t a = tenths < 0 ? -tenths : tenths;
+	const char *sign = tenths < 0 ? "-" : "";
+
+	jsonx_set_str(o, key,
+	              arena_printf(ctx->arena, "%s%lld.%lld", sign, (long long)(a / 10),
+	                           (long long)(a % 10)));
+	jsonx_set_str(o, arena_printf(ctx->arena, "%s_ru", key),
+	              arena_printf(ctx->arena, "%s%lld,%lld", sign, (long long)(a / 10),
+	                           (long long)(a % 10)));
+}
+
 static int vacation_balance_of(struct ctx *ctx, int64_t employee_id)
 {
 	const char *s = ctx_arg_str(ctx, "date", 32, 0);
 	struct vacation_balance v;
 	int64_t tenths;
-	int date, hired, dismissed;
+	int date, hired, dismissed, scheduled;
 	json_object *o;
 	char b[DATE_BUFSZ];
 
@@ -627,15 +711,17 @@ static int vacation_balance_of(struct ctx *ctx, int64_t employee_id)
 		jsonx_set_int(o, "opening_used_twelfths", v.opening_used_twelfths);
 	}
 	jsonx_set_int(o, "balance_twelfths", v.twelfths);
-	{
-		int64_t a = tenths < 0 ? -tenths : tenths;
-		const char *sign = tenths < 0 ? "-" : "";
-		jsonx_set_str(o, "balance",
-		              arena_printf(ctx->arena, "%s%lld.%lld", sign, (long long)(a / 10),
-		                           (long long)(a % 10)));
-		jsonx_set_str(o, "balance_ru",
-		              arena_printf(ctx->arena, "%s%lld,%lld", sign, (long long)(a / 10),
-		                           (long long)(a % 10)));
+	vacation_set_days(ctx, o, "balance", tenths);
+	/* the scheduled vacations and the balance after them (without what
+	 * accrues meanwhile): "после запланированного отпуска 3–16 марта" */
+	scheduled = vacation_scheduled(ctx, employee_id, date, o);
+	if (scheduled < 0)
+		return -1;
+	if (scheduled > 0) {
+		vacation_set_days(ctx, o, "balance_after", tenths - 10 * (int64_t)scheduled);
+	} else {
+		jsonx_set_str(o, "balance_after", NULL);
+		jsonx_set_str(o, "balance_after_ru", NULL);
 	}
 	{
 		struct worktime_month note = {0};

@@ -127,6 +127,20 @@ class Requests(unittest.TestCase):
                                     "AND date_from = '2026-12-14' AND date_to = '2026-12-18'" % rid), 1)
         after = o["E1"].get("/api/vacation/balance?date=2026-12-31").json()
         self.assertEqual(before["balance_twelfths"] - after["balance_twelfths"], 5 * 12)
+        # before it starts, the balance says what is left after it
+        on = o["E1"].get("/api/vacation/balance?date=2026-12-01").json()
+        self.assertEqual(on["scheduled"], [{"date_from": "2026-12-14", "date_to": "2026-12-18",
+                                            "period_ru": "14–18 декабря", "days": 5}])
+        self.assertEqual(float(on["balance"]) - float(on["balance_after"]), 5.0)
+        self.assertEqual(on["balance_after_ru"], on["balance_after"].replace(".", ","))
+        self.assertEqual(after["scheduled"], [])
+        self.assertIsNone(after["balance_after"])
+        # the personal file lists it under «Отпуска», from the timesheet
+        card = o["E1"].get("/api/me/employee").json()
+        vac = [v for v in card["personal_file"]["vacation"] if v.get("source") == "timesheet"]
+        self.assertEqual([(v["code"], v["date_from"], v["date_to"], v["days"]) for v in vac],
+                         [("ОТ", "2026-12-14", "2026-12-18", 5)])
+        self.assertEqual(vac[0]["period_ru"], "14.12.2026 — 18.12.2026")
         # every step in the audit log, with its comment
         self.assertEqual(self.count("SELECT count(*) FROM audit_log WHERE action = 'requests.approved' AND "
                                     "details->>'comment' = 'согласовано' AND object_id = '%d'" % rid), 1)

@@ -16,6 +16,14 @@ async function showVacation() {
     $("vacation-balance").textContent = `${v.balance_ru} ${daysWord(v.balance_ru)}`;
     $("vacation-detail").textContent =
       `Остаток ежегодного отпуска на ${dateRu(v.date)}; использовано ${v.used_days} ${daysWord(String(v.used_days))}.`;
+    // after the vacations already scheduled (approved or in the timesheet)
+    const after = $("vacation-after");
+    after.hidden = !v.balance_after_ru;
+    if (v.balance_after_ru) {
+      const many = v.scheduled.length > 1;
+      after.textContent = `После ${many ? "запланированных отпусков" : "запланированного отпуска"} ` +
+        `${v.scheduled.map((s) => s.period_ru).join(", ")}: ${v.balance_after_ru} ${daysWord(v.balance_after_ru)}.`;
+    }
   }
   $("vacation").hidden = false;
 }

@@ -145,6 +145,30 @@ async function checkPage(page, url, width, { status = 200, provoked = [], tag = 
       cols: Math.max(0, ...[...w.querySelectorAll("tr")].map((r) => [...r.cells].reduce((n, c) => n + c.colSpan, 0))) }))
     .filter((t) => t.cols <= 3));
   assert.deepEqual(cut, [], `${what}: short tables cut off at the right edge of their frame`);
+  // the employee site on a phone: nothing scrolls sideways inside a table's
+  // frame (a table of more than three columns is a list of cards there,
+  // lib.js dataTable), and no table, card or cell reaches past its frame
+  if (!new URL(url).pathname.startsWith("/admin") && width <= 390) {
+    const hidden = await page.evaluate(() => [...document.querySelectorAll("main table")]
+      .filter((t) => t.offsetParent)
+      .flatMap((t) => {
+        const wrap = t.closest(".table-wrap") || t.parentElement;
+        const f = wrap.getBoundingClientRect();
+        const label = wrap.getAttribute("aria-label") || t.id || t.className;
+        const out = [];
+        if (wrap.scrollWidth > wrap.clientWidth + 1) out.push(`${label}: scrolls sideways, ${wrap.scrollWidth} px in a ${wrap.clientWidth} px frame`);
+        for (const e of [t, ...t.querySelectorAll("tr, td, th")]) {
+          if (!e.offsetParent && e !== t) continue;
+          const r = e.getBoundingClientRect();
+          if (r.width && (r.right > f.right + 1 || r.left < f.left - 1)) {
+            out.push(`${label}: a ${e.tagName.toLowerCase()} «${e.innerText.trim().slice(0, 30)}» at ${Math.round(r.left - f.left)}..${Math.round(r.right - f.left)} px of a ${Math.round(f.width)} px frame`);
+            break;
+          }
+        }
+        return out;
+      }));
+    assert.deepEqual(hidden, [], `${what}: a table wider than its frame on a phone (more than three columns: cards, lib.js dataTable)`);
+  }
   const violations = await axe(page);
   assert.deepEqual(violations, [], `${what}: accessibility (axe-core, WCAG 2.1 AA):\n  ${violations.join("\n  ")}`);
   assertNoProblems(page, mark, what, provoked);
@@ -657,6 +681,37 @@ b.test("the employee prints the payslip, changes the password and signs out", as
   await page.locator("#guest").waitFor({ state: "visible" });
   const me = await fetchIn(page, b.url("/api/me", SUB));
   assert.equal(me.status, 401, "signed out");
+  await emp.context.close();
+});
+
+b.test("the salary chart: the twelve months before this one, each bar the payslip's amount", async () => {
+  const emp = await newPage();
+  const page = emp.page;
+  await signIn(page, EMP_LOGIN, EMP_PASSWORD);
+  await page.goto(b.url("/salary.html", SUB));
+  await page.locator("#salary-chart svg").waitFor();
+  const me = JSON.parse((await fetchIn(page, b.url("/api/me", SUB))).text);
+  const slips = JSON.parse((await fetchIn(page, b.url("/api/payslips", SUB))).text).payslips;
+  // the window: the organization's current month not included (its payslip
+  // comes when it is closed, after it ends)
+  const [y, m] = me.tenant.today.split("-").map(Number);
+  const months = Array.from({ length: 12 }, (_, i) => {
+    const d = new Date(Date.UTC(y, m - 13 + i, 1));
+    return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, "0")}`;
+  });
+  const chart = await page.evaluate(() => ({
+    labels: [...document.querySelectorAll("#salary-chart text[data-month]")].map((t) => t.dataset.month),
+    bars: [...document.querySelectorAll("#salary-chart rect[data-month]")].map((r) =>
+      [r.dataset.month, r.getAttribute("class"), r.dataset.amount]),
+    rows: [...document.querySelectorAll("#salary-data tbody tr")].map((r) => r.dataset.month),
+  }));
+  assert.deepEqual(chart.labels, months, "the months under the bars");
+  const inside = slips.filter((p) => months.includes(p.month)).sort((a, b) => a.month.localeCompare(b.month));
+  assert.ok(inside.length >= 3 && slips.length > inside.length, "the seed has closed months inside and outside the window");
+  assert.deepEqual(chart.bars, inside.flatMap((p) => [[p.month, "bar-accrued", p.accrued], [p.month, "bar-net", p.net]]),
+    "a bar per closed month of the window, with the payslip's amounts");
+  assert.deepEqual(chart.rows, inside.map((p) => p.month).reverse(), "the table: the same months, newest first");
+  assert.equal(chart.bars.at(-1)[0], months.at(-1), "the last bar is last month's");
   await emp.context.close();
 });
 

@@ -68,7 +68,7 @@ def seed(s):
     s.psql("UPDATE users SET email = %s, full_name = 'Кадрова Елена Николаевна', employee_id = %d "
            "WHERE tenant_id = %d AND id = %d" % (sql_quote(ADMIN_EMAIL), boss, tid, admin_id))
     set_password(s, "stranitsy", ADMIN_EMAIL, ADMIN_PASSWORD)
-    add_user(s, tid, people[0][0], email=EMPLOYEE_EMAIL, employee_id=ids[0])
+    emp_user = add_user(s, tid, people[0][0], email=EMPLOYEE_EMAIL, employee_id=ids[0])
     set_password(s, "stranitsy", EMPLOYEE_EMAIL, EMPLOYEE_PASSWORD)
     # a new password ends the user's sessions: the API client signs in after it
     api = Client(s, "stranitsy", *add_session(s, tid, admin_id))
@@ -81,12 +81,30 @@ def seed(s):
         assert r.status == 201, r
     r = api.post("/api/admin/timesheets/%d/%s/fill" % (ids[0], cur.strftime("%Y-%m")), {})
     assert r.status == 200, r
+    # the salary chart's window is the twelve months before this one: a
+    # closed month just outside it, one inside, and the last one
+    for m in (month_add(today, -13), month_add(today, -3)):
+        r = api.post("/api/admin/timesheets/fill", {"month": m.strftime("%Y-%m")})
+        assert r.status == 200, r
+        for verb in ("calculate", "close"):
+            r = api.post("/api/admin/payroll/%s/%s" % (m.strftime("%Y-%m"), verb), {})
+            assert r.status == 200, (m, verb, r)
     for path in ("/api/admin/payroll/%s/calculate" % prev.strftime("%Y-%m"),
                  "/api/admin/payroll/%s/close" % prev.strftime("%Y-%m"),
                  "/api/admin/payroll/%s/calculate" % cur.strftime("%Y-%m")):
         r = api.post(path, {})
         assert r.status == 200, (path, r)
     seed_staff(s, api, ids)
+    # the employee's requests and KPIs: the site's wide tables (five columns),
+    # which must be cards at 360 and 390 px, not scroll sideways
+    emp = Client(s, "stranitsy", *add_session(s, tid, emp_user))
+    start = today + datetime.timedelta(days=40)
+    for body in ({"type": "question", "text": "Когда будет премия за квартал?"},
+                 {"type": "certificate_employment", "comment": "для банка"},
+                 {"type": "vacation", "kind": "annual", "date_from": start.isoformat(),
+                  "date_to": (start + datetime.timedelta(days=13)).isoformat()}):
+        r = emp.post("/api/requests", body)
+        assert r.status == 201, (body, r)
     return ids
 
 
@@ -131,6 +149,11 @@ def seed_staff(s, api, ids):
             year=2012),
         rec(7, "training", course="1С:Зарплата и управление персоналом", hours=24,
             date_from="2025-03-01", date_to="2025-03-03")])
+    put("kpi", [{"external_id": "k-1", "employee": first, "period": "2026-03", "name": "Закрытие месяца в срок",
+                 "unit": "дн.", "plan": 5, "fact": 4},
+                {"external_id": "k-2", "employee": first, "period": "2026-Q1",
+                 "name": "Доля первичных документов, проведённых без исправлений", "unit": "%",
+                 "plan": 98.5, "fact": 99.1}])
 
 
 class Pages(unittest.TestCase):

@@ -707,7 +707,7 @@ b.test("the salary chart: the twelve months before this one, each bar the paysli
   }));
   assert.deepEqual(chart.labels, months, "the months under the bars");
   const inside = slips.filter((p) => months.includes(p.month)).sort((a, b) => a.month.localeCompare(b.month));
-  assert.ok(inside.length >= 3 && slips.length > inside.length, "the seed has closed months inside and outside the window");
+  assert.ok(inside.length >= 2 && slips.length > inside.length, "the seed has closed months inside and outside the window");
   assert.deepEqual(chart.bars, inside.flatMap((p) => [[p.month, "bar-accrued", p.accrued], [p.month, "bar-net", p.net]]),
     "a bar per closed month of the window, with the payslip's amounts");
   assert.deepEqual(chart.rows, inside.map((p) => p.month).reverse(), "the table: the same months, newest first");

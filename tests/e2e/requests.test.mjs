@@ -165,6 +165,25 @@ b.test("the performer completes the vacation; the employee sees it done and canc
   page.once("dialog", (d) => d.accept());
   await page.locator("#detail-cancel").click();
   await page.locator("#detail-state").filter({ hasText: "Отозвана" }).waitFor();
+  // an absence's application is offered while the request stands, not once withdrawn
+  await page.goto(host + "/requests.html");
+  await page.locator("#request-form").waitFor();
+  await page.selectOption("#f-type", "absence");
+  await page.fill("#f-date_from", ru(20));
+  await page.fill("#f-date_to", ru(20));
+  await page.selectOption("#f-reason", "public_duty");
+  await Promise.all([page.waitForURL(/requests\.html\?id=\d+/), page.click('#request-form button[type="submit"]')]);
+  const absenceId = Number(new URL(page.url()).searchParams.get("id"));
+  await page.locator("#detail-document-link").waitFor();
+  page.once("dialog", (d) => d.accept());
+  await page.locator("#detail-cancel").click();
+  await page.locator("#detail-state").filter({ hasText: "Отозвана" }).waitFor();
+  assert.ok(await page.locator("#detail-document").isHidden(), "no application for a withdrawn request");
+  const doc = await page.evaluate(async (u) => {
+    const r = await fetch(u);
+    return { status: r.status, message: (await r.json()).error.message };
+  }, `/api/requests/${absenceId}/document`);
+  assert.deepEqual(doc, { status: 409, message: "Заявка отозвана: заявление по ней не подаётся" });
   b.assertClean();
 });
 

@@ -409,9 +409,10 @@ static void calendars_year_json(struct ctx *ctx, const struct calendar *cal, int
 				week = json_object_new_array();
 				json_object_array_add(weeks, week);
 			}
-			json_object_array_add(week, i < nlead ? json_object_new_object()
-			                                      : json_object_get(json_object_array_get_idx(
-			                                            days, (size_t)(i - nlead))));
+			json_object_array_add(week, i < nlead
+			                                ? json_object_new_object()
+			                                : json_object_get(json_object_array_get_idx(
+			                                      days, (size_t)(i - nlead))));
 		}
 		while (json_object_array_length(week) < 7)
 			json_object_array_add(week, json_object_new_object());
@@ -729,7 +730,11 @@ static int calendars_import(struct ctx *ctx)
 		if (textenc_to_utf8((const char *)ctx->blob, ctx->blob_len, declared, &utf8, &line,
 		                    &why) < 0) {
 			buf_free(&utf8);
-			return ctx_field_code(ctx, field, "encoding", "Строка %d: %s", line, why);
+			{
+				char low[256];
+				return ctx_field_code(ctx, field, "encoding", "Строка %d: %s", line,
+				                      ru_after_colon(why, low, sizeof(low)));
+			}
 		}
 		rc = calendar_load_xml(cal, utf8.data ? utf8.data : "", utf8.len, &err);
 		buf_free(&utf8);

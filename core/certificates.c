@@ -186,7 +186,7 @@ struct cert_doc {
 static int cert_employment(struct ctx *ctx, const struct certificate_request *r, struct cert_doc *d,
                            struct pdf *p)
 {
-	const char *purpose = jsonx_get_str(r->data, "purpose");
+	const char *purpose = jsonx_get_str(r->data, "purpose"), *past = NULL;
 	int64_t copies = 1;
 	const char *cells[16];
 	int n = 0, working = d->who.dismissed == DATE_NONE || d->who.dismissed >= d->date;
@@ -199,14 +199,22 @@ static int cert_employment(struct ctx *ctx, const struct certificate_request *r,
 		return ctx_fail(ctx, PROTO_ERR_conflict,
 		                "Справку не составить: у сотрудника %s не указана дата приёма",
 		                d->who.full_name);
+	/* the verb agrees with the person (ru_past); without a patronymic the
+	 * period is said as a noun phrase */
+	if (!working)
+		past = ru_past(d->who.full_name, "работал", "работала");
 	pdf_text(p, PDF_NORMAL, PDF_LEFT, 0,
-	         working
+	         working ? arena_printf(ctx->arena,
+	                                "Настоящая справка подтверждает, что %s работает в %s с %s "
+	                                "по настоящее время.",
+	                                d->who.full_name, d->org.name, cert_date(ctx, d->who.hired))
+	         : past
 	             ? arena_printf(ctx->arena,
-	                            "Настоящая справка подтверждает, что %s работает в %s с %s "
-	                            "по настоящее время.",
-	                            d->who.full_name, d->org.name, cert_date(ctx, d->who.hired))
+	                            "Настоящая справка подтверждает, что %s %s в %s с %s по %s.",
+	                            d->who.full_name, past, d->org.name,
+	                            cert_date(ctx, d->who.hired), cert_date(ctx, d->who.dismissed))
 	             : arena_printf(ctx->arena,
-	                            "Настоящая справка подтверждает, что %s работал(а) в %s с %s "
+	                            "Настоящая справка подтверждает период работы: %s, %s, с %s "
 	                            "по %s.",
 	                            d->who.full_name, d->org.name, cert_date(ctx, d->who.hired),
 	                            cert_date(ctx, d->who.dismissed)));
@@ -812,7 +820,9 @@ int certificates_issue(struct ctx *ctx, const struct certificate_request *r, jso
 static int cert_application(struct ctx *ctx, PGresult *req)
 {
 	int64_t id = atoll(PQgetvalue(req, 0, 0)), employee = atoll(PQgetvalue(req, 0, 2));
-	const char *type = PQgetvalue(req, 0, 1);
+	int64_t number = atoll(PQgetvalue(req, 0, 9));
+	const char *type = PQgetvalue(req, 0, 1), *absent;
+	char low[256];
 	json_object *data = arena_own(ctx->arena, json_tokener_parse(PQgetvalue(req, 0, 3)));
 	const char *comment = jsonx_get_str(data, "comment"), *title = "", *what, *name;
 	struct org_info org;
@@ -837,16 +847,19 @@ static int cert_application(struct ctx *ctx, PGresult *req)
 		    ru_plural(days, "календарный день", "календарных дня", "календарных дней"));
 	} else {
 		requests_reason_code(jsonx_get_str(data, "reason"), &title);
+		/* the form agrees with the person (ru_past); without a
+		 * patronymic, a noun phrase */
+		absent = ru_past(who.full_name, "отсутствующим", "отсутствующей");
 		what = arena_printf(
-		    ctx->arena,
-		    "Прошу считать меня отсутствующим(ей) на работе с %s по %s (%lld %s) "
-		    "по причине: %s.",
+		    ctx->arena, "%s на работе с %s по %s (%lld %s) по причине: %s.",
+		    absent ? arena_printf(ctx->arena, "Прошу считать меня %s", absent)
+		           : "Прошу учесть моё отсутствие",
 		    cert_date(ctx, from), cert_date(ctx, to), days,
 		    ru_plural(days, "календарный день", "календарных дня", "календарных дней"),
 		    title);
 	}
 	name = arena_printf(ctx->arena, "Заявление на %s № %lld.pdf",
-	                    vacation ? "отпуск" : "отсутствие", (long long)id);
+	                    vacation ? "отпуск" : "отсутствие", (long long)number);
 	p = pdf_new(&pdf, name);
 	if (p == NULL)
 		return ctx_fail(ctx, PROTO_ERR_unavailable,
@@ -877,8 +890,9 @@ static int cert_application(struct ctx *ctx, PGresult *req)
 	pdf_text(p, PDF_SMALL, PDF_LEFT, 0,
 	         arena_printf(ctx->arena,
 	                      "Заявка № %lld подана в кабинете сотрудника %s; состояние: %s.",
-	                      (long long)id, PQgetvalue(req, 0, 7),
-	                      requests_state_title(PQgetvalue(req, 0, 6))));
+	                      (long long)number, PQgetvalue(req, 0, 7),
+	                      ru_after_colon(requests_state_title(PQgetvalue(req, 0, 6)), low,
+	                                     sizeof(low))));
 	/* the approvals so far */
 	res = ctx_sql(ctx,
 	              "SELECT coalesce(e.full_name, ''), coalesce(e.position, ''), " ORG_DATE_SQL(
@@ -946,14 +960,16 @@ const char *certificates_no_document(const char *type, const char *state, int ha
 /* GET /api/requests/{id}/document */
 static int certificates_document(struct ctx *ctx)
 {
-	PGresult *res = ctx_sql(
-	    ctx,
-	    "SELECT r.id, r.type, r.employee_id, r.data, r.date_from, r.date_to, "
-	    "r.state, " ORG_TIME_SQL(
-	        "r.created_at", "$3") ", r.result->'document'->>'file_id' FROM requests r WHERE "
-	                              "r.tenant_id = $1 AND r.id = $2",
-	    ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, ctx->object_id), org_time_zone(ctx));
+	PGresult *res =
+	    ctx_sql(ctx,
+	            "SELECT r.id, r.type, r.employee_id, r.data, r.date_from, r.date_to, "
+	            "r.state, " ORG_TIME_SQL(
+	                "r.created_at",
+	                "$3") ", r.result->'document'->>'file_id', r.number FROM requests r "
+	                      "WHERE r.tenant_id = $1 AND r.id = $2",
+	            ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, ctx->object_id), org_time_zone(ctx));
 	const char *type, *state, *why;
+	char low[256];
 
 	if (res == NULL)
 		return -1;
@@ -970,7 +986,7 @@ static int certificates_document(struct ctx *ctx)
 		return ctx_fail(
 		    ctx, PROTO_ERR_conflict,
 		    "Справка будет готова, когда исполнитель выполнит заявку (сейчас: %s)",
-		    requests_state_title(state));
+		    ru_after_colon(requests_state_title(state), low, sizeof(low)));
 	res =
 	    ctx_sql(ctx,
 	            "SELECT name, content_type, content, path FROM request_files WHERE tenant_id = "

@@ -14,6 +14,7 @@
 #include "org.h"
 #include "requests.h"
 #include "routing.h"
+#include "ru.h"
 #include "worktime.h"
 
 #include <stdlib.h>
@@ -240,7 +241,9 @@ static int hrtasks_give(struct ctx *ctx)
 	           ? arena_printf(ctx->arena, "Новое задание от %s: «%s»", giver, title)
 	           : arena_printf(ctx->arena, "Новое задание от %s: «%s», срок — %s", giver, title,
 	                          worktime_date_ru(ctx, due));
-	if (notify(ctx, employee, "task_new", 0, id, text) < 0 ||
+	if (notify(ctx, employee, "task_new", 0, id, text,
+	           notify_sms(ctx->arena, "task_new", 0,
+	                      due == DATE_NONE ? NULL : worktime_date_ru(ctx, due))) < 0 ||
 	    audit_log(ctx, "hr_tasks.given", 1, "hr_task", ctx_i64(ctx, id),
 	              audit_detail("employee_id", ctx_i64(ctx, employee))) < 0)
 		return -1;
@@ -392,13 +395,20 @@ int hrtasks_complete(struct ctx *ctx, int64_t task, const char *comment)
 	if (hrtasks_open_one(ctx, task, "выполнить", &res) < 0 ||
 	    hrtasks_close(ctx, task, "done", comment) < 0)
 		return -1;
-	if (!PQgetisnull(res, 0, HC_GIVER) &&
-	    notify(ctx, atoll(PQgetvalue(res, 0, HC_GIVER)), "hr_task_done", 0, task,
-	           arena_printf(ctx->arena, "%s выполнил(а) задание «%s»%s%s",
-	                        PQgetvalue(res, 0, HC_ASSIGNEE_NAME), PQgetvalue(res, 0, HC_TITLE),
-	                        comment && *comment ? ": " : "",
-	                        comment && *comment ? comment : "")) < 0)
-		return -1;
+	if (!PQgetisnull(res, 0, HC_GIVER)) {
+		/* the verb agrees with the employee, or a noun phrase (ru_past) */
+		const char *name = PQgetvalue(res, 0, HC_ASSIGNEE_NAME);
+		const char *verb = ru_past(name, "выполнил", "выполнила");
+		const char *text = verb ? arena_printf(ctx->arena, "%s %s задание «%s»", name, verb,
+		                                       PQgetvalue(res, 0, HC_TITLE))
+		                        : arena_printf(ctx->arena, "Задание «%s» выполнено: %s",
+		                                       PQgetvalue(res, 0, HC_TITLE), name);
+		if (comment && *comment)
+			text = arena_printf(ctx->arena, "%s. Ответ: %s", text, comment);
+		if (notify(ctx, atoll(PQgetvalue(res, 0, HC_GIVER)), "hr_task_done", 0, task, text,
+		           NULL) < 0)
+			return -1;
+	}
 	if (audit_log(ctx, "hr_tasks.completed", 1, "hr_task", ctx_i64(ctx, task), NULL) < 0)
 		return -1;
 	jsonx_set_int(ctx_result(ctx), "task_id", task);
@@ -417,11 +427,11 @@ static int hrtasks_cancel(struct ctx *ctx)
 		return ctx_fail(ctx, PROTO_ERR_conflict,
 		                "Отменить задание может тот, кто его поставил, или администратор");
 	if (hrtasks_close(ctx, ctx->object_id, "cancelled", comment) < 0 ||
-	    notify(ctx, atoll(PQgetvalue(res, 0, HC_ASSIGNEE)), "hr_task_cancelled", 0,
-	           ctx->object_id,
-	           arena_printf(ctx->arena, "Задание «%s» отменено%s%s",
-	                        PQgetvalue(res, 0, HC_TITLE), comment && *comment ? ": " : "",
-	                        comment && *comment ? comment : "")) < 0 ||
+	    notify(
+	        ctx, atoll(PQgetvalue(res, 0, HC_ASSIGNEE)), "hr_task_cancelled", 0, ctx->object_id,
+	        arena_printf(ctx->arena, "Задание «%s» отменено%s%s", PQgetvalue(res, 0, HC_TITLE),
+	                     comment && *comment ? ": " : "", comment && *comment ? comment : ""),
+	        NULL) < 0 ||
 	    audit_log(ctx, "hr_tasks.cancelled", 1, "hr_task", ctx_i64(ctx, ctx->object_id), NULL) <
 	        0)
 		return -1;

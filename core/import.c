@@ -13,6 +13,7 @@
 #include "log.h"
 #include "ops.h"
 #include "staff.h"
+#include "ru.h"
 
 #include <openssl/sha.h>
 #include <stdio.h>
@@ -142,8 +143,10 @@ static int import_read(struct import *im, int keep, int64_t *upload, const char 
 	}
 	if (csvread_parse(ctx->arena, (const char *)ctx->blob, ctx->blob_len, &im->t, &line, &why) <
 	    0) {
+		char low[256];
 		if (line > 0)
-			return ctx_field_code(ctx, "file", "format", "Строка %d: %s", line, why);
+			return ctx_field_code(ctx, "file", "format", "Строка %d: %s", line,
+			                      ru_after_colon(why, low, sizeof(low)));
 		return ctx_field_code(ctx, "file", "format", "%s", why);
 	}
 	if (!keep)

@@ -22,7 +22,6 @@
 
 #define NOTIFICATIONS_PAGE_MAX 100
 #define NOTIFICATIONS_IDS_MAX  500
-#define NOTIFICATIONS_SMS_MAX  200
 /* Rows one pass of the task delivers; a full pass kicks the next one. */
 #define NOTIFICATIONS_BATCH 500
 /* Pushes of marks (another page read some) waiting for the task; more are
@@ -390,19 +389,23 @@ static const char *notifications_subject(const char *kind)
 		return "Задание выполнено";
 	if (strcmp(kind, "hr_task_cancelled") == 0)
 		return "Задание отменено";
+	if (strcmp(kind, "request_forwarded") == 0)
+		return "Заявка передана другому исполнителю";
 	return "Уведомление";
 }
 
-/* The SMS of a notification: "Кабинет сотрудника. <text>", cut to
- * NOTIFICATIONS_SMS_MAX characters with "…" (an SMS in Cyrillic is 70
- * characters a part: three parts at most). */
-static const char *notifications_sms_text(struct ctx *ctx, const char *text)
+/* The SMS of a notification: its short text (notify_sms(), one segment);
+ * a row queued before it had one: "Кабинет сотрудника: <text>" cut to one
+ * segment with "…". */
+static const char *notifications_sms_text(struct ctx *ctx, const char *sms, const char *text)
 {
-	const char *sms = arena_printf(ctx->arena, "Кабинет сотрудника. %s", text);
 	size_t chars = 0, i;
 
+	if (sms)
+		return sms;
+	sms = arena_printf(ctx->arena, "Кабинет сотрудника: %s", text);
 	for (i = 0; sms[i]; i++)
-		if (((unsigned char)sms[i] & 0xc0) != 0x80 && chars++ == NOTIFICATIONS_SMS_MAX - 1)
+		if (((unsigned char)sms[i] & 0xc0) != 0x80 && chars++ == NOTIFY_SMS_MAX - 1)
 			return arena_printf(ctx->arena, "%.*s…", (int)i, sms);
 	return sms;
 }
@@ -448,10 +451,12 @@ static int notifications_deliver(struct ctx *ctx, void *arg)
 	    "WITH d AS (UPDATE notifications n SET delivered_at = now() FROM (SELECT tenant_id, "
 	    "id FROM notifications WHERE delivered_at IS NULL ORDER BY tenant_id, id LIMIT $1 FOR "
 	    "UPDATE SKIP LOCKED) x WHERE n.tenant_id = x.tenant_id AND n.id = x.id RETURNING "
-	    "n.tenant_id, n.id, n.employee_id, n.kind, n.text) SELECT d.tenant_id, d.id, d.kind, "
-	    "d.text, u.id, coalesce(p.email, false) AND coalesce(u.email, e.email) IS NOT NULL, "
+	    "n.tenant_id, n.id, n.employee_id, n.kind, n.text, n.sms) SELECT d.tenant_id, d.id, "
+	    "d.kind, d.text, u.id, coalesce(p.email, false) AND coalesce(u.email, e.email) IS NOT "
+	    "NULL, "
 	    "coalesce(p.sms, false) AND coalesce(u.phone, e.phone) IS NOT NULL, coalesce(u.email, "
-	    "e.email), coalesce(u.phone, e.phone), t.subdomain FROM d JOIN tenants t ON t.id = "
+	    "e.email), coalesce(u.phone, e.phone), t.subdomain, d.sms FROM d JOIN tenants t ON "
+	    "t.id = "
 	    "d.tenant_id LEFT JOIN users u ON u.tenant_id = d.tenant_id AND u.employee_id = "
 	    "d.employee_id AND u.status <> 'blocked' LEFT JOIN employees e ON e.tenant_id = "
 	    "d.tenant_id AND e.id = d.employee_id LEFT JOIN notification_prefs p ON p.tenant_id = "
@@ -494,8 +499,11 @@ static int notifications_deliver(struct ctx *ctx, void *arg)
 				return -1;
 		}
 		if (by_sms &&
-		    outbox_enqueue(ctx, "sms", PQgetvalue(res, i, 8), NULL,
-		                   notifications_sms_text(ctx, text), "notification", user) < 0)
+		    outbox_enqueue(
+		        ctx, "sms", PQgetvalue(res, i, 8), NULL,
+		        notifications_sms_text(
+		            ctx, PQgetisnull(res, i, 10) ? NULL : PQgetvalue(res, i, 10), text),
+		        "notification", user) < 0)
 			return -1;
 	}
 	if (json_object_array_length(users) == 0)

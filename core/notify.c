@@ -9,6 +9,66 @@
 
 #include <string.h>
 
+const char *const notify_kinds[] = {"task_new",          "task_reminder",     "task_escalated",
+                                    "request_state",     "task_overdue",      "hr_task_done",
+                                    "hr_task_cancelled", "request_forwarded", NULL};
+
+#define NOTIFY_SMS_PREFIX "Кабинет сотрудника: "
+
+size_t notify_chars(const char *text)
+{
+	size_t n = 0;
+
+	for (; text && *text; text++)
+		if (((unsigned char)*text & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+/* The kind's short text, without the prefix. */
+static const char *notify_sms_body(struct arena *a, const char *kind, long long number,
+                                   const char *detail)
+{
+	const char *d = detail ? detail : "";
+
+	if (strcmp(kind, "task_new") == 0)
+		return number ? arena_printf(a, "новая задача по заявке № %lld%s%s", number,
+		                             detail ? ": " : "", d)
+		              : arena_printf(a, "новое задание%s%s", detail ? ", срок " : "", d);
+	if (strcmp(kind, "task_reminder") == 0)
+		return number ? arena_printf(a, "задача по заявке № %lld до %s", number, d)
+		              : arena_printf(a, "задание нужно выполнить до %s", d);
+	if (strcmp(kind, "task_escalated") == 0)
+		return arena_printf(a, "срок задачи по заявке № %lld истёк", number);
+	if (strcmp(kind, "request_state") == 0)
+		return arena_printf(a, "заявка № %lld %s", number, d);
+	if (strcmp(kind, "request_forwarded") == 0)
+		return arena_printf(a, "заявка № %lld передана другому исполнителю", number);
+	if (strcmp(kind, "task_overdue") == 0)
+		return "срок задания истёк, оно не выполнено";
+	if (strcmp(kind, "hr_task_done") == 0)
+		return "задание выполнено, ответ в кабинете";
+	if (strcmp(kind, "hr_task_cancelled") == 0)
+		return "задание отменено";
+	return "новое уведомление";
+}
+
+const char *notify_sms(struct arena *a, const char *kind, int64_t number, const char *detail)
+{
+	const char *body = notify_sms_body(a, kind, (long long)number, detail);
+	const char *sms = arena_printf(a, NOTIFY_SMS_PREFIX "%s", body);
+	size_t chars = 0, i;
+
+	if (notify_chars(sms) <= NOTIFY_SMS_MAX)
+		return sms;
+	if (notify_chars(body) <= NOTIFY_SMS_MAX)
+		return body;
+	for (i = 0; body[i]; i++)
+		if (((unsigned char)body[i] & 0xc0) != 0x80 && chars++ == NOTIFY_SMS_MAX - 1)
+			break;
+	return arena_printf(a, "%.*s…", (int)i, body);
+}
+
 #define NOTIFY_TEXT_MAX 1000
 
 struct notify_queue {
@@ -23,18 +83,19 @@ static int notify_flush(struct ctx *ctx, void *mem)
 		return 0;
 	/* delivered (email, SMS, the pages' event) once this commits */
 	tasks_kick("notify.deliver");
-	return ctx_sql(ctx,
-	               "INSERT INTO notifications (tenant_id, employee_id, kind, request_id, task_id, "
-	               "text) SELECT $1, x.employee_id, x.kind, x.request_id, x.task_id, x.text FROM "
-	               "jsonb_to_recordset($2::jsonb) AS x(employee_id bigint, kind text, request_id "
-	               "bigint, task_id bigint, text text)",
-	               ctx_i64(ctx, ctx->tenant_id), jsonx_dump(q->rows, NULL))
+	return ctx_sql(
+	           ctx,
+	           "INSERT INTO notifications (tenant_id, employee_id, kind, request_id, task_id, "
+	           "text, sms) SELECT $1, x.employee_id, x.kind, x.request_id, x.task_id, x.text, "
+	           "x.sms FROM jsonb_to_recordset($2::jsonb) AS x(employee_id bigint, kind text, "
+	           "request_id bigint, task_id bigint, text text, sms text)",
+	           ctx_i64(ctx, ctx->tenant_id), jsonx_dump(q->rows, NULL))
 	           ? 0
 	           : -1;
 }
 
 int notify(struct ctx *ctx, int64_t employee_id, const char *kind, int64_t request_id,
-           int64_t task_id, const char *text)
+           int64_t task_id, const char *text, const char *sms)
 {
 	struct notify_queue *q;
 	json_object *row;
@@ -58,6 +119,7 @@ int notify(struct ctx *ctx, int64_t employee_id, const char *kind, int64_t reque
 	if (task_id)
 		jsonx_set_int(row, "task_id", task_id);
 	json_object_object_add(row, "text", json_object_new_string_len(text, (int)i));
+	jsonx_set_str(row, "sms", sms ? sms : notify_sms(ctx->arena, kind, 0, NULL));
 	json_object_array_add(q->rows, row);
 	return 0;
 }

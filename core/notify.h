@@ -12,6 +12,8 @@
  *   task_overdue    an HR task's deadline passed (to its giver; hrtasks.h)
  *   hr_task_done    the employee answered an HR task (to its giver)
  *   hr_task_cancelled  an HR task was cancelled (to its employee)
+ *   request_forwarded  a task of the employee's request went to another
+ *                   person (to the employee: who has it now, and why)
  * (task_new and task_reminder are also sent for HR tasks, without a request)
  * Delivery (in the page without a reload, email or SMS by the person's
  * preference) is the notifications module's, reading this queue; notify()
@@ -26,8 +28,32 @@
 #include <stdint.h>
 
 /* Queues text (Russian, at most 1000 characters: longer is cut) for the
- * employee; request_id and task_id may be 0. 0 or -1. */
+ * employee, with sms, its SMS (notify_sms(); NULL: the kind's text without
+ * a request); request_id and task_id may be 0. The text is written for
+ * its reader: it does not name them ("ваша заявка") and a state inside a
+ * sentence is lower-case. 0 or -1. */
 int notify(struct ctx *ctx, int64_t employee_id, const char *kind, int64_t request_id,
-           int64_t task_id, const char *text);
+           int64_t task_id, const char *text, const char *sms);
+
+/* An SMS is one Cyrillic segment (UCS-2: 70 characters), so a message is
+ * never split and billed twice. */
+#define NOTIFY_SMS_MAX 70
+
+/*
+ * The SMS of a notification of kind: "Кабинет сотрудника: " and the kind's
+ * short template with the request's number (0: none, an HR task) and
+ * detail (the kind's one variable part: a state's phrase "согласована и
+ * ждёт исполнителя", a step "согласование", a deadline "22.11.2026 18:00";
+ * NULL: none). At most NOTIFY_SMS_MAX characters (the templates fit with a
+ * 7-digit number and their longest detail, tests/unit/test_notify.c);
+ * anything longer loses the prefix, then is cut with "…". Arena-owned.
+ */
+const char *notify_sms(struct arena *arena, const char *kind, int64_t number, const char *detail);
+
+/* The kinds notify() is called with, NULL-terminated (for tests). */
+extern const char *const notify_kinds[];
+
+/* The number of characters (code points) of UTF-8 text. */
+size_t notify_chars(const char *text);
 
 #endif

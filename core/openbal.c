@@ -32,6 +32,7 @@
 #include "ops.h"
 #include "payrun.h"
 #include "worktime.h"
+#include "ru.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -644,12 +645,15 @@ static int openbal_csv(struct ctx *ctx)
 		    "vacation_days_used, month, earnings, excluded_days, ndfl_year, "
 		    "ndfl_income, ndfl_deductions, ndfl_tax)");
 	/* the employees' import's reader (csvread.h): encoding, delimiter, libcsv */
-	if (csvread_parse(ctx->arena, text, len, &t, &line, &why) < 0)
+	if (csvread_parse(ctx->arena, text, len, &t, &line, &why) < 0) {
+		char low[256];
+		why = ru_after_colon(why, low, sizeof(low));
 		return line > 0
 		           ? ctx_field_code(ctx, "file", "csv",
 		                            "Файл не разбирается как CSV: строка %d: %s", line, why)
 		           : ctx_field_code(ctx, "file", "csv", "Файл не разбирается как CSV: %s",
 		                            why);
+	}
 	if (t.nrows < 1)
 		return ctx_field_code(ctx, "file", "csv", "В файле нет строк после заголовка");
 	for (int k = 0; k < OPENBAL_CSV_COLUMNS; k++) {

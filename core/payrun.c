@@ -196,13 +196,15 @@ static int payrun_date(const PGresult *res, int row, int col)
 static int payrun_emp_error(struct payrun *r, int64_t id, const char *name, const char *field,
                             const char *msg)
 {
+	char low[512];
+
 	r->nerrors++;
 	if (r->nerrors <= PAYRUN_MAX_ERRORS)
 		ctx_field(
 		    r->ctx,
 		    field ? arena_printf(r->ctx->arena, "employees.%lld.%s", (long long)id, field)
 		          : arena_printf(r->ctx->arena, "employees.%lld", (long long)id),
-		    "%s: %s", name, msg);
+		    "%s: %s", name, ru_after_colon(msg, low, sizeof(low)));
 	return -1;
 }
 

@@ -143,6 +143,7 @@ static const char *requests_tenant(struct ctx *ctx)
 
 struct request {
 	int64_t id, employee;
+	int64_t number; /* the tenant's gapless number people see (sql/0054) */
 	const struct request_type *type;
 	const char *state;
 	json_object *data; /* arena-owned */
@@ -150,6 +151,8 @@ struct request {
 	int nchain, step, approved;
 	const char *date_from, *date_to; /* ISO or NULL */
 	const char *what;                /* requests_describe(), once asked */
+	const char *subject;             /* the same without the employee's name */
+	const char *who;                 /* the employee's full name */
 	int deadline_days;               /* its type's (routing.h); 0: none */
 };
 
@@ -169,32 +172,56 @@ static const char **requests_parse_chain(struct ctx *ctx, const char *text, int 
 	return out;
 }
 
-/* "Отпуск № 12 с 01.07.2031 по 14.07.2031 (14 дней), Иванов Иван Иванович"
- * (calendar days), or "Вопрос № 13, Иванов Иван Иванович" without dates
- * (from NULL). */
-static const char *requests_what_text(struct ctx *ctx, const char *title, int64_t id,
-                                      const char *from, const char *to, long long days,
-                                      const char *name)
+/* "Отпуск № 12 с 01.07.2031 по 14.07.2031 (14 дней)" (calendar days), or
+ * "Вопрос № 13" without dates (from NULL): what the request is, for
+ * anyone; requests_what() adds whose it is for other people. */
+static const char *requests_subject_text(struct ctx *ctx, const char *title, int64_t number,
+                                         const char *from, const char *to, long long days)
 {
 	if (from == NULL)
-		return arena_printf(ctx->arena, "%s № %lld, %s", title, (long long)id, name);
-	return arena_printf(ctx->arena, "%s № %lld с %s по %s (%lld %s), %s", title, (long long)id,
-	                    from, to, days, ru_plural(days, "день", "дня", "дней"), name);
+		return arena_printf(ctx->arena, "%s № %lld", title, (long long)number);
+	return arena_printf(ctx->arena, "%s № %lld с %s по %s (%lld %s)", title, (long long)number,
+	                    from, to, days, ru_plural(days, "день", "дня", "дней"));
+}
+
+/* The lower-case phrase of a state inside a sentence: "Ваша заявка …
+ * согласована и ждёт исполнителя" (the titles are for headings). */
+static const char *requests_state_phrase(const char *state)
+{
+	static const struct {
+		const char *state, *phrase;
+	} t[] = {
+	    {"draft", "сохранена черновиком"},
+	    {"submitted", "отправлена исполнителю"},
+	    {"awaiting_approval", "отправлена на согласование"},
+	    {"approved", "согласована и ждёт исполнителя"},
+	    {"rejected", "отклонена"},
+	    {"in_progress", "взята в работу"},
+	    {"done", "выполнена"},
+	    {"cancelled", "отозвана"},
+	};
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (strcmp(t[i].state, state) == 0)
+			return t[i].phrase;
+	return state;
 }
 
 /* Loads and locks the request, with what its notifications say and its
  * type's deadline. 0, or -1 (404 when missing). */
 static int requests_load(struct ctx *ctx, int64_t id, struct request *r)
 {
-	PGresult *res = ctx_sql(ctx,
-	                        "SELECT r.id, r.employee_id, r.type, r.state, r.data, r.date_from, "
-	                        "r.date_to, r.chain, r.step, r.approved, e.full_name, "
-	                        "to_char(r.date_from, 'DD.MM.YYYY'), to_char(r.date_to, 'DD.MM.YYYY'), "
-	                        ROUTING_DEADLINE_DAYS_SQL("r.tenant_id", "r.type") ", coalesce(r.date_to "
-	                        "- r.date_from + 1, 0) FROM requests r "
-	                        "JOIN employees e ON e.tenant_id = r.tenant_id AND e.id = r.employee_id "
-	                        "WHERE r.tenant_id = $1 AND r.id = $2 FOR UPDATE OF r",
-	                        requests_tenant(ctx), ctx_i64(ctx, id));
+	PGresult *res = ctx_sql(
+	    ctx,
+	    "SELECT r.id, r.employee_id, r.type, r.state, r.data, r.date_from, "
+	    "r.date_to, r.chain, r.step, r.approved, e.full_name, "
+	    "to_char(r.date_from, 'DD.MM.YYYY'), to_char(r.date_to, "
+	    "'DD.MM.YYYY'), " ROUTING_DEADLINE_DAYS_SQL(
+	        "r.tenant_id",
+	        "r.type") ", coalesce(r.date_to "
+	                  "- r.date_from + 1, 0), r.number FROM requests r "
+	                  "JOIN employees e ON e.tenant_id = r.tenant_id AND e.id = r.employee_id "
+	                  "WHERE r.tenant_id = $1 AND r.id = $2 FOR UPDATE OF r",
+	    requests_tenant(ctx), ctx_i64(ctx, id));
 	const char *why;
 
 	memset(r, 0, sizeof(*r));
@@ -214,12 +241,14 @@ static int requests_load(struct ctx *ctx, int64_t id, struct request *r)
 	r->step = atoi(PQgetvalue(res, 0, 8));
 	r->approved = strcmp(PQgetvalue(res, 0, 9), "t") == 0;
 	r->deadline_days = atoi(PQgetvalue(res, 0, 13));
+	r->number = atoll(PQgetvalue(res, 0, 15));
 	if (r->type == NULL || r->data == NULL)
 		return ctx_fail(ctx, PROTO_ERR_internal, NULL);
-	r->what = requests_what_text(ctx, r->type->title, id,
-	                             r->date_from ? PQgetvalue(res, 0, 11) : NULL,
-	                             PQgetvalue(res, 0, 12), atoll(PQgetvalue(res, 0, 14)),
-	                             PQgetvalue(res, 0, 10));
+	r->who = PQgetvalue(res, 0, 10);
+	r->subject = requests_subject_text(ctx, r->type->title, r->number,
+	                                   r->date_from ? PQgetvalue(res, 0, 11) : NULL,
+	                                   PQgetvalue(res, 0, 12), atoll(PQgetvalue(res, 0, 14)));
+	r->what = arena_printf(ctx->arena, "%s, %s", r->subject, r->who);
 	return 0;
 }
 
@@ -235,39 +264,64 @@ static int requests_in(const char *state, const char *const *states)
 static int requests_refuse(struct ctx *ctx, const struct request *r, const char *action)
 {
 	return ctx_fail(
-	    ctx, PROTO_ERR_conflict, "Заявка № %lld %s: %s нельзя", (long long)r->id,
+	    ctx, PROTO_ERR_conflict, "Заявка № %lld %s: %s нельзя", (long long)r->number,
 	    arena_printf(ctx->arena, "в состоянии «%s»", requests_state_title(r->state)), action);
+}
+
+/* The request's subject, its employee's name and its number; 0 or -1. */
+static int requests_texts(struct ctx *ctx, int64_t request_id, const char **subject,
+                          const char **who, int64_t *number)
+{
+	PGresult *res =
+	    ctx_sql(ctx,
+	            "SELECT r.type, e.full_name, to_char(r.date_from, 'DD.MM.YYYY'), "
+	            "to_char(r.date_to, 'DD.MM.YYYY'), coalesce(r.date_to - r.date_from "
+	            "+ 1, 0), r.number FROM requests r JOIN employees e ON e.tenant_id = "
+	            "r.tenant_id AND e.id = r.employee_id WHERE r.tenant_id = $1 AND "
+	            "r.id = $2",
+	            requests_tenant(ctx), ctx_i64(ctx, request_id));
+	const struct request_type *t;
+
+	if (res == NULL)
+		return -1;
+	if (PQntuples(res) == 0)
+		return ctx_fail(ctx, PROTO_ERR_not_found, "Заявка не найдена");
+	t = requests_type_find(PQgetvalue(res, 0, 0));
+	*number = atoll(PQgetvalue(res, 0, 5));
+	*who = PQgetvalue(res, 0, 1);
+	*subject = requests_subject_text(ctx, t ? t->title : "Заявка", *number,
+	                                 PQgetisnull(res, 0, 2) ? NULL : PQgetvalue(res, 0, 2),
+	                                 PQgetvalue(res, 0, 3), atoll(PQgetvalue(res, 0, 4)));
+	return 0;
 }
 
 const char *requests_describe(struct ctx *ctx, int64_t request_id)
 {
-	PGresult *res = ctx_sql(ctx,
-	                        "SELECT r.type, e.full_name, to_char(r.date_from, 'DD.MM.YYYY'), "
-	                        "to_char(r.date_to, 'DD.MM.YYYY'), coalesce(r.date_to - r.date_from "
-	                        "+ 1, 0) FROM requests r JOIN employees e ON e.tenant_id = "
-	                        "r.tenant_id AND e.id = r.employee_id WHERE r.tenant_id = $1 AND "
-	                        "r.id = $2",
-	                        requests_tenant(ctx), ctx_i64(ctx, request_id));
-	const struct request_type *t;
+	const char *subject, *who;
+	int64_t number;
 
-	if (res == NULL)
+	if (requests_texts(ctx, request_id, &subject, &who, &number) < 0)
 		return NULL;
-	if (PQntuples(res) == 0) {
-		ctx_fail(ctx, PROTO_ERR_not_found, "Заявка не найдена");
-		return NULL;
-	}
-	t = requests_type_find(PQgetvalue(res, 0, 0));
-	return requests_what_text(ctx, t ? t->title : "Заявка", request_id,
-	                          PQgetisnull(res, 0, 2) ? NULL : PQgetvalue(res, 0, 2),
-	                          PQgetvalue(res, 0, 3), atoll(PQgetvalue(res, 0, 4)),
-	                          PQgetvalue(res, 0, 1));
+	return arena_printf(ctx->arena, "%s, %s", subject, who);
 }
 
-/* The request's text for notifications, looked up once per request. */
+int64_t requests_number(struct ctx *ctx, int64_t request_id)
+{
+	const char *subject, *who;
+	int64_t number;
+
+	return requests_texts(ctx, request_id, &subject, &who, &number) < 0 ? -1 : number;
+}
+
+/* The request's text for notifications ("Отпуск № 12 …, Иванов Иван
+ * Иванович"), looked up once per request; r->subject and r->who too. */
 static const char *requests_what(struct ctx *ctx, struct request *r)
 {
-	if (r->what == NULL)
-		r->what = requests_describe(ctx, r->id);
+	if (r->what == NULL) {
+		if (requests_texts(ctx, r->id, &r->subject, &r->who, &r->number) < 0)
+			return NULL;
+		r->what = arena_printf(ctx->arena, "%s, %s", r->subject, r->who);
+	}
 	return r->what;
 }
 
@@ -288,18 +342,21 @@ static int requests_journal_flush(struct ctx *ctx, void *mem)
 
 	if (j->events == NULL || json_object_array_length(j->events) == 0)
 		return 0;
-	if (ctx_sql(ctx,
-	            "INSERT INTO request_events (tenant_id, request_id, task_id, at, actor_kind, "
-	            "actor_user_id, actor_employee_id, api_key_id, action, state, comment, details) "
-	            "SELECT $1, x.request_id, x.task_id, " ROUTING_NOW_SQL ", $2, nullif($3, "
-	            "'0')::bigint, nullif($4, '0')::bigint, nullif($5, '0')::bigint, x.action, "
-	            "(SELECT r.state FROM requests r WHERE r.tenant_id = $1 AND r.id = x.request_id), "
-	            "x.comment, coalesce(x.details, '{}') FROM ROWS FROM (jsonb_to_recordset($6::jsonb) "
-	            "AS (request_id bigint, task_id bigint, action text, comment text, details jsonb)) "
-	            "WITH ORDINALITY AS x(request_id, task_id, action, comment, details, n) ORDER BY x.n",
-	            requests_tenant(ctx), kind, ctx_i64(ctx, ctx->system ? 0 : ctx->user_id),
-	            ctx_i64(ctx, ctx->system ? 0 : ctx->employee_id), ctx_i64(ctx, ctx->api_key_id),
-	            jsonx_dump(j->events, NULL)) == NULL)
+	if (ctx_sql(
+	        ctx,
+	        "INSERT INTO request_events (tenant_id, request_id, task_id, at, actor_kind, "
+	        "actor_user_id, actor_employee_id, api_key_id, action, state, comment, details) "
+	        "SELECT $1, x.request_id, x.task_id, " ROUTING_NOW_SQL ", $2, nullif($3, "
+	        "'0')::bigint, nullif($4, '0')::bigint, nullif($5, '0')::bigint, x.action, "
+	        "(SELECT r.state FROM requests r WHERE r.tenant_id = $1 AND r.id = x.request_id), "
+	        "x.comment, coalesce(x.details, '{}') FROM ROWS FROM "
+	        "(jsonb_to_recordset($6::jsonb) "
+	        "AS (request_id bigint, task_id bigint, action text, comment text, details jsonb)) "
+	        "WITH ORDINALITY AS x(request_id, task_id, action, comment, details, n) ORDER BY "
+	        "x.n",
+	        requests_tenant(ctx), kind, ctx_i64(ctx, ctx->system ? 0 : ctx->user_id),
+	        ctx_i64(ctx, ctx->system ? 0 : ctx->employee_id), ctx_i64(ctx, ctx->api_key_id),
+	        jsonx_dump(j->events, NULL)) == NULL)
 		return -1;
 	return audit_log_rows(ctx, j->audit);
 }
@@ -361,11 +418,13 @@ static int requests_set_state(struct ctx *ctx, struct request *r, const char *st
 		return -1;
 	r->state = state;
 	if (r->employee != ctx->employee_id || ctx->system || ctx->api_key_id) {
-		const char *what = requests_what(ctx, r);
-		if (what == NULL ||
+		/* to the employee: their request, not their name */
+		const char *phrase = requests_state_phrase(state);
+		if (requests_what(ctx, r) == NULL ||
 		    notify(ctx, r->employee, "request_state", r->id, 0,
-		           arena_printf(ctx->arena, "%s: %s%s%s", what, requests_state_title(state),
-		                        reason ? ". " : "", reason ? reason : "")) < 0)
+		           arena_printf(ctx->arena, "Ваша заявка «%s» %s%s%s", r->subject, phrase,
+		                        reason ? ". Причина: " : "", reason ? reason : ""),
+		           notify_sms(ctx->arena, "request_state", r->number, phrase)) < 0)
 			return -1;
 	}
 	return 0;
@@ -404,15 +463,41 @@ static int requests_task_load(struct ctx *ctx, int64_t id, struct task *t)
 	return 0;
 }
 
+/* What a new task's holder is told: whose request and what to do, the
+ * verb agreeing with the employee (ru_past), or a noun phrase when the
+ * name does not tell ("Согласование: заявка «…», Ли Мин"); a forwarded
+ * one says who passed it and why (note). */
+static const char *requests_task_text(struct ctx *ctx, const struct request *r, const char *step,
+                                      const char *how, const char *note)
+{
+	int approval = strcmp(step, "approval") == 0;
+	const char *verb = ru_past(r->who, "подал", "подала");
+	const char *text;
+
+	if (strcmp(how, "forwarded") == 0 || strcmp(how, "escalated") == 0)
+		text = arena_printf(ctx->arena, "Вам передана задача (%s) по заявке «%s», %s",
+		                    approval ? "согласование" : "исполнение", r->subject, r->who);
+	else if (verb)
+		text = arena_printf(ctx->arena, "%s %s заявку «%s»: %s", r->who, verb, r->subject,
+		                    approval ? "нужно ваше согласование" : "нужно её исполнить");
+	else
+		text = arena_printf(ctx->arena, "%s: заявка «%s», %s",
+		                    approval ? "Согласование" : "Исполнение", r->subject, r->who);
+	if (note && *note)
+		text = arena_printf(ctx->arena, "%s. Комментарий: %s", text, note);
+	return text;
+}
+
 /* Opens a task for `assignee` (or their substitute when they are away and
- * resolve is set), with the type's deadline; tells the assignee; records
- * the assignment. *id: the task. */
+ * resolve is set), with the type's deadline; tells the assignee (with
+ * note, the comment of a forwarding; NULL: none); records the assignment.
+ * *id: the task. */
 static int requests_task_open(struct ctx *ctx, struct request *r, const char *step,
                               const char *route, int64_t assignee, int resolve, const char *how,
-                              int record, int64_t *id)
+                              const char *note, int record, int64_t *id)
 {
 	int64_t sub = 0, on_behalf_of = 0;
-	const char *due, *remind, *what;
+	const char *due, *remind;
 	json_object *d;
 	PGresult *res;
 
@@ -444,13 +529,12 @@ static int requests_task_open(struct ctx *ctx, struct request *r, const char *st
 		json_object_put(d);
 	else if (requests_event(ctx, r->id, *id, "assigned", NULL, d) < 0)
 		return -1;
-	what = requests_what(ctx, r);
-	if (what == NULL)
+	if (requests_what(ctx, r) == NULL)
 		return -1;
 	return notify(ctx, assignee, "task_new", r->id, *id,
-	              arena_printf(ctx->arena, "Новая задача (%s): %s",
-	                           strcmp(step, "approval") == 0 ? "согласование" : "исполнение",
-	                           what));
+	              requests_task_text(ctx, r, step, how, note),
+	              notify_sms(ctx->arena, "task_new", r->number,
+	                         strcmp(step, "approval") == 0 ? "согласование" : "исполнение"));
 }
 
 static int requests_task_close(struct ctx *ctx, int64_t task, const char *state,
@@ -491,8 +575,8 @@ static int requests_route_loaded(struct ctx *ctx, struct request *rp)
 		if (assignee == 0 && strcmp(step, "execution") == 0 &&
 		    routing_step_assignee(ctx, "role:coordinator", r.employee, &assignee, &how) < 0)
 			return -1;
-		if (requests_task_open(ctx, &r, step, r.chain[r.step], assignee, 1, how, 1, &task) <
-		        0 ||
+		if (requests_task_open(ctx, &r, step, r.chain[r.step], assignee, 1, how, NULL, 1,
+		                       &task) < 0 ||
 		    requests_set_state(ctx, &r,
 		                       strcmp(step, "approval") == 0 ? "awaiting_approval"
 		                       : r.approved                  ? "approved"
@@ -531,7 +615,8 @@ int requests_task_pass(struct ctx *ctx, int64_t task_id, int64_t to, const char 
 		return ctx_fail(ctx, PROTO_ERR_conflict, "Задача уже закрыта (%s)",
 		                requests_task_state_title(t.state));
 	r.step = t.chain_index;
-	if (requests_task_open(ctx, &r, t.step, t.route, to, !substituted, action, 0, next) < 0)
+	if (requests_task_open(ctx, &r, t.step, t.route, to, !substituted, action, comment, 0,
+	                       next) < 0)
 		return -1;
 	if (substituted) {
 		/* the substitute continues the same task: its deadline and for
@@ -550,6 +635,8 @@ int requests_task_pass(struct ctx *ctx, int64_t task_id, int64_t to, const char 
 	d = json_object_new_object();
 	jsonx_set_int(d, "from", t.assignee);
 	jsonx_set_int(d, "to", to);
+	/* the history names the new holder (requests_detail) */
+	jsonx_set_int(d, "assignee_id", to);
 	jsonx_set_int(d, "next_task_id", *next);
 	return requests_event(ctx, r.id, task_id, action, comment, d);
 }
@@ -578,23 +665,34 @@ static int requests_arg_date(struct ctx *ctx, const char *name, const char *alia
 	return r;
 }
 
-static int requests_read_period(struct ctx *ctx, json_object *data, const char **from_iso,
-                                const char **to_iso)
+/* The period of date_from and date_to; a draft may leave either out (the
+ * one given is checked and kept in data, the columns wait for both). */
+static int requests_read_period(struct ctx *ctx, json_object *data, int draft,
+                                const char **from_iso, const char **to_iso)
 {
-	int from = DATE_NONE, to = DATE_NONE, bad = 0;
+	int from = DATE_NONE, to = DATE_NONE, bad = 0, rf, rt;
 
-	if (requests_arg_date(ctx, "date_from", "from", &from) != 0) {
+	rf = requests_arg_date(ctx, "date_from", "from", &from);
+	if (rf < 0 || (rf > 0 && !draft)) {
 		if (!requests_has_error(ctx, "date_from") && !requests_has_error(ctx, "from"))
 			ctx_field_code(ctx, "date_from", "required", "Укажите дату начала");
 		bad = -1;
 	}
-	if (requests_arg_date(ctx, "date_to", "to", &to) != 0) {
+	rt = requests_arg_date(ctx, "date_to", "to", &to);
+	if (rt < 0 || (rt > 0 && !draft)) {
 		if (!requests_has_error(ctx, "date_to") && !requests_has_error(ctx, "to"))
 			ctx_field_code(ctx, "date_to", "required", "Укажите дату окончания");
 		bad = -1;
 	}
 	if (bad)
 		return -1;
+	if (rf > 0 || rt > 0) { /* a draft's part of a period */
+		if (rf == 0)
+			jsonx_set_str(data, "date_from", worktime_date_iso(ctx, from));
+		if (rt == 0)
+			jsonx_set_str(data, "date_to", worktime_date_iso(ctx, to));
+		return 0;
+	}
 	if (to < from)
 		return ctx_field_code(ctx, "date_to", "range", "Дата окончания раньше даты начала");
 	if (to - from >= REQUESTS_MAX_DAYS)
@@ -622,14 +720,17 @@ static int requests_text(struct ctx *ctx, json_object *data, const char *name, i
 	return required ? ctx_field_code(ctx, name, "required", "Обязательное поле") : 0;
 }
 
-/* personal_data: changes {phone, email, address, full_name, passport} */
-static int requests_read_changes(struct ctx *ctx, json_object *data)
+/* personal_data: changes {phone, email, address, full_name, passport}; a
+ * draft may have none yet */
+static int requests_read_changes(struct ctx *ctx, json_object *data, int draft)
 {
 	json_object *ch = jsonx_get(ctx->args, "changes"), *out;
 	char buf[VALIDATE_NAME_MAX * 4 + 1];
 	const char *code, *why;
 	int bad = 0, n = 0;
 
+	if (draft && ch == NULL)
+		return 0;
 	if (!json_object_is_type(ch, json_type_object))
 		return ctx_field_code(ctx, "changes", "required",
 		                      "Укажите, что изменить: phone, email, address, full_name или "
@@ -719,7 +820,7 @@ static int requests_read_changes(struct ctx *ctx, json_object *data)
 			    "Изменить можно phone, email, address, full_name или passport");
 		}
 	}
-	if (n == 0)
+	if (n == 0 && !draft)
 		return ctx_field_code(ctx, "changes", "required",
 		                      "Укажите, что изменить: phone, email, address, full_name или "
 		                      "passport");
@@ -730,11 +831,13 @@ static int requests_read_changes(struct ctx *ctx, json_object *data)
  * rules when the request is done (deductions.children_set); here its
  * shape, and only the declared members are kept (a member the deductions
  * do not know would make the request fail when it is done). */
-static int requests_read_children(struct ctx *ctx, json_object *data)
+static int requests_read_children(struct ctx *ctx, json_object *data, int draft)
 {
 	json_object *list = jsonx_get(ctx->args, "children"), *kept;
 	size_t n;
 
+	if (draft && list == NULL)
+		return 0;
 	if (!json_object_is_type(list, json_type_array) ||
 	    (n = json_object_array_length(list)) == 0)
 		return ctx_field_code(ctx, "children", "required",
@@ -772,10 +875,11 @@ static int requests_read_children(struct ctx *ctx, json_object *data)
 }
 
 /* The type's fields from ctx->args into data; the period's dates in
- * *from and *to.
+ * *from and *to (NULL until a draft has both). A draft (draft set) may
+ * leave required fields out; what it gives is checked as at submission.
  * 0, or -1 after field errors. */
 static int requests_read_fields(struct ctx *ctx, const struct request_type *t, json_object *data,
-                                const char **from, const char **to)
+                                int draft, const char **from, const char **to)
 {
 	const char *s, *title;
 	int bad = 0;
@@ -784,7 +888,7 @@ static int requests_read_fields(struct ctx *ctx, const struct request_type *t, j
 	*from = *to = NULL;
 	if (requests_text(ctx, data, "comment", 0) < 0)
 		bad = -1;
-	if (t->period && requests_read_period(ctx, data, from, to) < 0)
+	if (t->period && requests_read_period(ctx, data, draft, from, to) < 0)
 		bad = -1;
 	if (strcmp(t->name, "vacation") == 0) {
 		s = jsonx_get_str(ctx->args, "kind");
@@ -796,21 +900,21 @@ static int requests_read_fields(struct ctx *ctx, const struct request_type *t, j
 			    "или unpaid (без сохранения заработной платы)");
 	} else if (strcmp(t->name, "absence") == 0) {
 		s = jsonx_get_str(ctx->args, "reason");
-		if (s == NULL)
+		if (s)
+			jsonx_set_str(data, "reason", s);
+		else if (!draft)
 			bad = ctx_field_code(ctx, "reason", "required",
 			                     "Укажите причину: " REQUESTS_REASONS);
-		else
-			jsonx_set_str(data, "reason", s);
 	} else if (strcmp(t->name, "business_trip") == 0) {
-		if (requests_text(ctx, data, "destination", 1) < 0)
+		if (requests_text(ctx, data, "destination", !draft) < 0)
 			bad = -1;
-		if (requests_text(ctx, data, "purpose", 1) < 0)
+		if (requests_text(ctx, data, "purpose", !draft) < 0)
 			bad = -1;
 	} else if (strcmp(t->name, "personal_data") == 0) {
-		if (requests_read_changes(ctx, data) < 0)
+		if (requests_read_changes(ctx, data, draft) < 0)
 			bad = -1;
 	} else if (strcmp(t->name, "tax_deduction") == 0) {
-		if (requests_read_children(ctx, data) < 0)
+		if (requests_read_children(ctx, data, draft) < 0)
 			bad = -1;
 	} else if (strcmp(t->name, "certificate_employment") == 0) {
 		if (requests_text(ctx, data, "purpose", 0) < 0)
@@ -823,9 +927,10 @@ static int requests_read_fields(struct ctx *ctx, const struct request_type *t, j
 		int today = org_today(ctx);
 		if (today == DATE_NONE)
 			return -1;
-		if (ctx_arg_int(ctx, "year", 2000, date_year(today), CTX_REQUIRED, &n) < 0)
+		if (ctx_arg_int(ctx, "year", 2000, date_year(today), draft ? 0 : CTX_REQUIRED, &n) <
+		    0)
 			bad = -1;
-		else
+		else if (!draft || jsonx_get(ctx->args, "year"))
 			jsonx_set_int(data, "year", n);
 	} else if (strcmp(t->name, "certificate_vacation_balance") == 0) {
 		int d;
@@ -835,7 +940,7 @@ static int requests_read_fields(struct ctx *ctx, const struct request_type *t, j
 		else if (r == 0)
 			jsonx_set_str(data, "date", worktime_date_iso(ctx, d));
 	} else if (strcmp(t->name, "question") == 0) {
-		if (requests_text(ctx, data, "text", 1) < 0)
+		if (requests_text(ctx, data, "text", !draft) < 0)
 			bad = -1;
 	}
 	return bad;
@@ -850,17 +955,18 @@ static int requests_check_overlap(struct ctx *ctx, const struct request *r)
 	if (!r->type->period)
 		return 0;
 	/* another running request of a period, then a whole-day document */
-	res = ctx_sql(ctx,
-	              "(SELECT 'r', id, type, to_char(date_from, 'DD.MM.YYYY'), to_char(date_to, "
-	              "'DD.MM.YYYY') FROM requests WHERE tenant_id = $1 AND employee_id = $2 AND id <> "
-	              "$3 AND state IN ('submitted', 'awaiting_approval', 'approved', 'in_progress') "
-	              "AND date_from <= $5::date AND date_to >= $4::date ORDER BY date_from LIMIT 1) "
-	              "UNION ALL (SELECT 'd', code, '', to_char(date_from, 'DD.MM.YYYY'), "
-	              "to_char(date_to, 'DD.MM.YYYY') FROM deviations WHERE tenant_id = $1 AND "
-	              "employee_id = $2 AND whole_day AND code <> 26 AND date_from <= $5::date AND "
-	              "date_to >= $4::date ORDER BY date_from LIMIT 1)",
-	              requests_tenant(ctx), ctx_i64(ctx, r->employee), ctx_i64(ctx, r->id),
-	              r->date_from, r->date_to);
+	res = ctx_sql(
+	    ctx,
+	    "(SELECT 'r', number, type, to_char(date_from, 'DD.MM.YYYY'), to_char(date_to, "
+	    "'DD.MM.YYYY') FROM requests WHERE tenant_id = $1 AND employee_id = $2 AND id <> "
+	    "$3 AND state IN ('submitted', 'awaiting_approval', 'approved', 'in_progress') "
+	    "AND date_from <= $5::date AND date_to >= $4::date ORDER BY date_from LIMIT 1) "
+	    "UNION ALL (SELECT 'd', code, '', to_char(date_from, 'DD.MM.YYYY'), "
+	    "to_char(date_to, 'DD.MM.YYYY') FROM deviations WHERE tenant_id = $1 AND "
+	    "employee_id = $2 AND whole_day AND code <> 26 AND date_from <= $5::date AND "
+	    "date_to >= $4::date ORDER BY date_from LIMIT 1)",
+	    requests_tenant(ctx), ctx_i64(ctx, r->employee), ctx_i64(ctx, r->id), r->date_from,
+	    r->date_to);
 	if (res == NULL)
 		return -1;
 	if (PQntuples(res) == 0)
@@ -890,10 +996,11 @@ static int requests_submit_loaded(struct ctx *ctx, struct request *r)
 	for (int i = 0; i < n; i++)
 		list = arena_printf(ctx->arena, "%s%s%s", list, i ? "," : "", steps[i]);
 	list = arena_printf(ctx->arena, "%s}", list);
-	if (ctx_sql(ctx,
-	            "UPDATE requests SET chain = $3, step = 0, approved = false WHERE tenant_id = $1 "
-	            "AND id = $2",
-	            requests_tenant(ctx), ctx_i64(ctx, r->id), list) == NULL ||
+	if (ctx_sql(
+	        ctx,
+	        "UPDATE requests SET chain = $3, step = 0, approved = false WHERE tenant_id = $1 "
+	        "AND id = $2",
+	        requests_tenant(ctx), ctx_i64(ctx, r->id), list) == NULL ||
 	    requests_event(ctx, r->id, 0, "submitted", NULL, NULL) < 0)
 		return -1;
 	r->chain = steps;
@@ -911,7 +1018,7 @@ static int requests_submit_loaded(struct ctx *ctx, struct request *r)
 	"'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), to_char(r.updated_at AT TIME ZONE 'UTC', "             \
 	"'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), to_char(r.created_at AT TIME ZONE $2, 'DD.MM.YYYY "    \
 	"HH24:MI'), to_char(r.updated_at AT TIME ZONE $2, 'DD.MM.YYYY HH24:MI'), "                 \
-	"to_char(r.finished_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+	"to_char(r.finished_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), r.number"
 #define REQUESTS_FROM                                                                              \
 	" FROM requests r JOIN employees e ON e.tenant_id = r.tenant_id AND e.id = r.employee_id "
 
@@ -931,6 +1038,7 @@ static json_object *requests_json(struct ctx *ctx, PGresult *res, int i)
 	const char *why, *state = PQgetvalue(res, i, 2);
 
 	jsonx_set_int(o, "id", atoll(PQgetvalue(res, i, 0)));
+	jsonx_set_int(o, "number", atoll(PQgetvalue(res, i, 15)));
 	jsonx_set_str(o, "type", PQgetvalue(res, i, 1));
 	jsonx_set_str(o, "type_title", t ? t->title : PQgetvalue(res, i, 1));
 	jsonx_set_str(o, "state", state);
@@ -1129,15 +1237,20 @@ static int requests_create(struct ctx *ctx)
 	if (t == NULL)
 		return -1; /* the declared enum said why */
 	jsonx_get_bool(ctx->args, "draft", &draft);
-	if (requests_read_fields(ctx, t, data, &from, &to) < 0)
+	if (requests_read_fields(ctx, t, data, draft, &from, &to) < 0)
 		return -1;
-	res =
-	    ctx_sql(ctx,
-	            "INSERT INTO requests (tenant_id, employee_id, type, state, data, date_from, "
-	            "date_to, created_by, created_at, updated_at) VALUES ($1, $2, $3, 'draft', "
-	            "$4::jsonb, $5, $6, $7, " ROUTING_NOW_SQL ", " ROUTING_NOW_SQL ") RETURNING id",
-	            requests_tenant(ctx), ctx_i64(ctx, ctx->employee_id), t->name,
-	            jsonx_dump(data, NULL), from, to, ctx_i64(ctx, ctx->user_id));
+	/* the number: the tenant's counter row, in this transaction (a
+	 * refused creation gives it back: the numbers have no gaps) */
+	res = ctx_sql(
+	    ctx,
+	    "WITH n AS (INSERT INTO request_numbers AS c (tenant_id, last) VALUES ($1, 1) ON "
+	    "CONFLICT (tenant_id) DO UPDATE SET last = c.last + 1 RETURNING last) INSERT INTO "
+	    "requests (tenant_id, number, employee_id, type, state, data, date_from, date_to, "
+	    "created_by, created_at, updated_at) SELECT $1, n.last, $2, $3, 'draft', $4::jsonb, "
+	    "$5, "
+	    "$6, $7, " ROUTING_NOW_SQL ", " ROUTING_NOW_SQL " FROM n RETURNING id",
+	    requests_tenant(ctx), ctx_i64(ctx, ctx->employee_id), t->name, jsonx_dump(data, NULL),
+	    from, to, ctx_i64(ctx, ctx->user_id));
 	if (res == NULL)
 		return -1;
 	r.id = atoll(PQgetvalue(res, 0, 0));
@@ -1149,6 +1262,32 @@ static int requests_create(struct ctx *ctx)
 	return requests_answer(ctx, r.id, 0);
 }
 
+/* A draft's fields read again as a submission reads them: 422 naming the
+ * required fields it still lacks; kept as read (dates in their columns). */
+static int requests_read_draft(struct ctx *ctx, struct request *r)
+{
+	json_object *saved = ctx->args, *data = arena_own(ctx->arena, json_object_new_object());
+	const char *from, *to;
+	int rc;
+
+	ctx->args = r->data;
+	rc = requests_read_fields(ctx, r->type, data, 0, &from, &to);
+	ctx->args = saved;
+	if (rc < 0)
+		return -1;
+	if (ctx_sql(ctx,
+	            "UPDATE requests SET data = $3::jsonb, date_from = $4, date_to = $5 WHERE "
+	            "tenant_id = $1 AND id = $2",
+	            requests_tenant(ctx), ctx_i64(ctx, r->id), jsonx_dump(data, NULL), from,
+	            to) == NULL)
+		return -1;
+	r->data = data;
+	r->date_from = from;
+	r->date_to = to;
+	r->what = NULL; /* said again with its dates */
+	return 0;
+}
+
 /* POST /api/requests/{id}/submit */
 static int requests_submit(struct ctx *ctx)
 {
@@ -1158,7 +1297,7 @@ static int requests_submit(struct ctx *ctx)
 		return -1;
 	if (strcmp(r.state, "draft") != 0)
 		return requests_refuse(ctx, &r, "отправить");
-	if (requests_submit_loaded(ctx, &r) < 0)
+	if (requests_read_draft(ctx, &r) < 0 || requests_submit_loaded(ctx, &r) < 0)
 		return -1;
 	return requests_answer(ctx, r.id, 0);
 }
@@ -1215,7 +1354,7 @@ static int requests_list(struct ctx *ctx)
 		return -1;
 	for (int i = 0; i < PQntuples(res); i++)
 		json_object_array_add(items, requests_json(ctx, res, i));
-	jsonx_set_int(ctx_result(ctx), "total", PQntuples(res) ? atoll(PQgetvalue(res, 0, 15)) : 0);
+	jsonx_set_int(ctx_result(ctx), "total", PQntuples(res) ? atoll(PQgetvalue(res, 0, 16)) : 0);
 	return 0;
 }
 
@@ -1233,7 +1372,8 @@ static int requests_effect_deviation(struct ctx *ctx, const struct request *r, i
 	jsonx_set_str(args, "code", c->letter);
 	jsonx_set_str(args, "date_from", r->date_from);
 	jsonx_set_str(args, "date_to", r->date_to);
-	jsonx_set_str(args, "note", arena_printf(ctx->arena, "Заявка № %lld", (long long)r->id));
+	jsonx_set_str(args, "note",
+	              arena_printf(ctx->arena, "Заявка № %lld", (long long)r->number));
 	if (ctx_call(ctx, "deviations.create", args, &out) < 0)
 		return -1;
 	dev = jsonx_get_obj(out, "deviation");
@@ -1438,8 +1578,8 @@ static int requests_task_forward(struct ctx *ctx)
 	if (requests_task_for(ctx, NULL, "передать", &t, &r) < 0)
 		return -1;
 	res = ctx_sql(ctx,
-	              "SELECT 1 FROM employees WHERE tenant_id = $1 AND id = $2 AND (dismissed IS "
-	              "NULL OR dismissed >= app_today())",
+	              "SELECT full_name FROM employees WHERE tenant_id = $1 AND id = $2 AND "
+	              "(dismissed IS NULL OR dismissed >= app_today())",
 	              requests_tenant(ctx), ctx_i64(ctx, to));
 	if (res == NULL)
 		return -1;
@@ -1450,6 +1590,15 @@ static int requests_task_forward(struct ctx *ctx)
 	if (to == r.employee)
 		return ctx_field(ctx, "to", "Нельзя передать задачу автору заявки");
 	if (requests_task_pass(ctx, t.id, to, "forwarded", comment, &next) < 0)
+		return -1;
+	/* the employee learns who has their request now, and why */
+	if (requests_what(ctx, &r) == NULL ||
+	    notify(ctx, r.employee, "request_forwarded", r.id, next,
+	           arena_printf(ctx->arena, "Ваша заявка «%s» передана другому исполнителю: %s%s%s",
+	                        r.subject, PQgetvalue(res, 0, 0),
+	                        comment && *comment ? ". Комментарий: " : "",
+	                        comment && *comment ? comment : ""),
+	           notify_sms(ctx->arena, "request_forwarded", r.number, NULL)) < 0)
 		return -1;
 	jsonx_set_int(ctx_result(ctx), "next_task_id", next);
 	return requests_task_answer(ctx, t.id, r.id);
@@ -1520,15 +1669,27 @@ static int requests_task_list(struct ctx *ctx)
 	    "state = ANY ($4::text[]) ORDER BY id DESC LIMIT $5 OFFSET $6) "
 	    "SELECT t.id, t.request_id, coalesce(r.type, t.step), t.step, t.state, "
 	    "coalesce(r.employee_id, t.assignee_id), e.full_name, r.state, to_char(r.date_from, "
-	    "'YYYY-MM-DD'), to_char(r.date_to, 'YYYY-MM-DD'), to_char(t.created_at AT TIME ZONE $3, "
+	    "'YYYY-MM-DD'), to_char(r.date_to, 'YYYY-MM-DD'), to_char(t.created_at AT TIME ZONE "
+	    "$3, "
 	    "'DD.MM.YYYY HH24:MI'), CASE WHEN t.request_id IS NULL THEN to_char(((t.due_at AT "
 	    "TIME ZONE $3) - interval '1 second')::date, 'DD.MM.YYYY') ELSE to_char(t.due_at AT "
-	    "TIME ZONE $3, 'DD.MM.YYYY HH24:MI') END, t.due_at < " ROUTING_NOW_SQL ", t.on_behalf_of, (SELECT b.full_name FROM employees b "
+	    "TIME ZONE $3, 'DD.MM.YYYY HH24:MI') END, t.due_at < " ROUTING_NOW_SQL
+	    ", t.on_behalf_of, (SELECT b.full_name FROM employees b "
 	    "WHERE b.tenant_id = t.tenant_id AND b.id = t.on_behalf_of), t.title, "
-	    "t.given_by_employee, (SELECT coalesce(g.full_name, u.full_name) FROM users u LEFT JOIN "
+	    "t.given_by_employee, (SELECT coalesce(g.full_name, u.full_name) FROM users u LEFT "
+	    "JOIN "
 	    "employees g ON g.tenant_id = t.tenant_id AND g.id = t.given_by_employee WHERE "
-	    "u.tenant_id = t.tenant_id AND u.id = t.given_by) FROM t LEFT JOIN LATERAL (SELECT * FROM requests x WHERE x.tenant_id = "
-	    "t.tenant_id AND x.id = t.request_id) r ON true JOIN LATERAL (SELECT y.full_name FROM "
+	    "u.tenant_id = t.tenant_id AND u.id = t.given_by), r.number, t.comment, "
+	    "nx.assignee_id, "
+	    "nx.full_name, pv.assignee_id, pv.full_name, pv.comment FROM t LEFT JOIN LATERAL "
+	    "(SELECT * FROM requests x WHERE x.tenant_id = t.tenant_id AND x.id = t.request_id) r "
+	    "ON true LEFT JOIN LATERAL (SELECT n.assignee_id, f.full_name FROM request_tasks n "
+	    "JOIN employees f ON f.tenant_id = n.tenant_id AND f.id = n.assignee_id WHERE "
+	    "n.tenant_id = t.tenant_id AND n.id = t.next_id AND t.state = 'forwarded') nx ON true "
+	    "LEFT JOIN LATERAL (SELECT p.assignee_id, f.full_name, p.comment FROM request_tasks p "
+	    "JOIN employees f ON f.tenant_id = p.tenant_id AND f.id = p.assignee_id WHERE "
+	    "p.tenant_id = t.tenant_id AND p.request_id = t.request_id AND p.next_id = t.id AND "
+	    "p.state = 'forwarded' LIMIT 1) pv ON true JOIN LATERAL (SELECT y.full_name FROM "
 	    "employees y WHERE y.tenant_id = t.tenant_id AND y.id = coalesce(r.employee_id, "
 	    "t.assignee_id)) e ON true ORDER BY t.id DESC",
 	    requests_tenant(ctx), ctx_i64(ctx, ctx->employee_id), org_time_zone(ctx), states,
@@ -1550,7 +1711,10 @@ static int requests_task_list(struct ctx *ctx)
 		else
 			jsonx_set_int(o, "request_id", atoll(PQgetvalue(res, i, 1)));
 		jsonx_set_str(o, "type", PQgetvalue(res, i, 2));
-		jsonx_set_str(o, "type_title", t ? t->title : hr ? "Задание" : PQgetvalue(res, i, 2));
+		jsonx_set_str(o, "type_title",
+		              t    ? t->title
+		              : hr ? "Задание"
+		                   : PQgetvalue(res, i, 2));
 		jsonx_set_str(o, "step", PQgetvalue(res, i, 3));
 		jsonx_set_str(o, "state", PQgetvalue(res, i, 4));
 		jsonx_set_str(o, "state_title",
@@ -1561,9 +1725,9 @@ static int requests_task_list(struct ctx *ctx)
 		    requests_person(atoll(PQgetvalue(res, i, 5)), PQgetvalue(res, i, 6)));
 		if (hr) {
 			jsonx_set_str(o, "title", PQgetvalue(res, i, 15));
-			json_object_object_add(o, "given_by",
-			                       hrtasks_person(res, i, 16, 17));
+			json_object_object_add(o, "given_by", hrtasks_person(res, i, 16, 17));
 		} else {
+			jsonx_set_int(o, "request_number", atoll(PQgetvalue(res, i, 18)));
 			jsonx_set_str(o, "request_state", PQgetvalue(res, i, 7));
 			jsonx_set_str(o, "request_state_title",
 			              requests_state_title(PQgetvalue(res, i, 7)));
@@ -1579,6 +1743,22 @@ static int requests_task_list(struct ctx *ctx)
 			json_object_object_add(
 			    o, "on_behalf_of",
 			    requests_person(atoll(PQgetvalue(res, i, 13)), PQgetvalue(res, i, 14)));
+		/* a forwarded task names who has it now and why; a task that
+		 * came by forwarding, who passed it and why */
+		if (!hr)
+			jsonx_set_str(o, "comment",
+			              PQgetisnull(res, i, 19) ? NULL : PQgetvalue(res, i, 19));
+		if (!PQgetisnull(res, i, 20))
+			json_object_object_add(
+			    o, "forwarded_to",
+			    requests_person(atoll(PQgetvalue(res, i, 20)), PQgetvalue(res, i, 21)));
+		if (!PQgetisnull(res, i, 22)) {
+			json_object_object_add(
+			    o, "forwarded_from",
+			    requests_person(atoll(PQgetvalue(res, i, 22)), PQgetvalue(res, i, 23)));
+			jsonx_set_str(o, "forward_comment",
+			              PQgetisnull(res, i, 24) ? NULL : PQgetvalue(res, i, 24));
+		}
 		json_object_array_add(items, o);
 	}
 	jsonx_set_int(ctx_result(ctx), "total", atoll(PQgetvalue(total, 0, 0)));

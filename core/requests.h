@@ -167,10 +167,18 @@ int requests_file_send(struct ctx *ctx, PGresult *res, int row);
 int requests_file_put(struct ctx *ctx, int64_t request_id, int64_t task_id, const char *name,
                       const char *content_type, const unsigned char *data, size_t len, int64_t *id);
 
+/* What may be attached, as people say it, from the config keys
+ * attachments_types and attachments_max_size: "PDF, JPEG, PNG до 10 МБ"
+ * (the one place every message about files takes it from); arena memory. */
+const char *requests_files_allowed(struct ctx *ctx);
+
 /* A request's text for notifications: "Отпуск № 12 с 16.03.2026 по
  * 20.03.2026 (5 дней), Иванов Иван Иванович" (calendar days, ru_plural), or
  * "Вопрос № 13, Иванов Иван Иванович" for a type without dates; in arena
  * memory; NULL after ctx_fail. */
 const char *requests_describe(struct ctx *ctx, int64_t request_id);
+/* The request's number people see (gapless per tenant, sql/0054), or -1
+ * (404 when missing). */
+int64_t requests_number(struct ctx *ctx, int64_t request_id);
 
 #endif

@@ -62,6 +62,36 @@ static int files_kind_allowed(const char *list, const char *kind)
 	return 0;
 }
 
+const char *requests_files_allowed(struct ctx *ctx)
+{
+	const char *list = "", *size;
+	long max = ctx->cfg->attachments_max_size;
+
+	/* the configured kinds as people name them: "pdf,jpeg" -> "PDF, JPEG" */
+	for (size_t i = 0; i < sizeof(files_kinds) / sizeof(files_kinds[0]); i++) {
+		char up[8];
+		size_t n = strlen(files_kinds[i].kind);
+		if ((i > 0 && strcmp(files_kinds[i].kind, files_kinds[i - 1].kind) == 0) ||
+		    !files_kind_allowed(ctx->cfg->attachments_types, files_kinds[i].kind) ||
+		    n >= sizeof(up))
+			continue;
+		for (size_t k = 0; k <= n; k++)
+			up[k] =
+			    (char)(files_kinds[i].kind[k] >= 'a' && files_kinds[i].kind[k] <= 'z'
+			               ? files_kinds[i].kind[k] - 32
+			               : files_kinds[i].kind[k]);
+		list = arena_printf(ctx->arena, "%s%s%s", list, *list ? ", " : "", up);
+	}
+	if (max % (1L << 20) == 0)
+		size = arena_printf(ctx->arena, "%ld МБ", max >> 20);
+	else if (max >= 1L << 20)
+		size = arena_printf(ctx->arena, "%ld,%ld МБ", max >> 20,
+		                    ((max & ((1L << 20) - 1)) * 10) >> 20);
+	else
+		size = arena_printf(ctx->arena, "%ld КБ", (max + 1023) >> 10);
+	return arena_printf(ctx->arena, "%s до %s", list, size);
+}
+
 /* The kind of the content, or -1. */
 static int files_sniff(const unsigned char *data, size_t len)
 {
@@ -220,12 +250,13 @@ int requests_file_store(struct ctx *ctx, int64_t request_id, int64_t task_id, in
 	if (ctx->blob == NULL || ctx->blob_len == 0)
 		return ctx_field_code(ctx, "file", "required", "Приложите файл");
 	if ((long)ctx->blob_len > ctx->cfg->attachments_max_size)
-		return ctx_field_code(ctx, "file", "too_large", "Файл больше %ld МБ",
-		                      ctx->cfg->attachments_max_size >> 20);
+		return ctx_field_code(ctx, "file", "too_large",
+		                      "Файл слишком большой: можно приложить файлы %s",
+		                      requests_files_allowed(ctx));
 	kind = files_sniff(ctx->blob, ctx->blob_len);
 	if (kind < 0 || !files_kind_allowed(ctx->cfg->attachments_types, files_kinds[kind].kind))
-		return ctx_field_code(ctx, "file", "type", "Можно приложить файлы: %s",
-		                      ctx->cfg->attachments_types);
+		return ctx_field_code(ctx, "file", "type", "Можно приложить файлы %s",
+		                      requests_files_allowed(ctx));
 	name = files_clean_name(ctx, jsonx_get_str(ctx->args, "filename"), kind);
 	if (requests_file_put(ctx, request_id, task_id, name, files_kinds[kind].content_type,
 	                      ctx->blob, ctx->blob_len, id) < 0)

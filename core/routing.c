@@ -60,6 +60,23 @@ static int routing_step_valid(const char *step)
 	       (strncmp(step, "role:", 5) == 0 && routing_role_find(step + 5) != NULL);
 }
 
+/* Why step number n (1-based) of a chain is wrong, naming it and what may
+ * stand there: "Шаг 2: роль «vacaton» не существует; можно: manager, role:coordinator,
+ * role:vacation, …". */
+static const char *routing_step_why(struct ctx *ctx, size_t n, const char *text)
+{
+	const char *can = "manager (руководитель сотрудника)";
+
+	for (const struct routing_role *r = routing_roles; r->name; r++)
+		can = arena_printf(ctx->arena, "%s, role:%s", can, r->name);
+	if (text == NULL)
+		return arena_printf(ctx->arena, "Шаг %zu: ожидается строка; можно: %s", n, can);
+	if (strncmp(text, "role:", 5) == 0)
+		return arena_printf(ctx->arena, "Шаг %zu: роль «%s» не существует; можно: %s", n,
+		                    text + 5, can);
+	return arena_printf(ctx->arena, "Шаг %zu: «%s» — не шаг цепочки; можно: %s", n, text, can);
+}
+
 static const char **routing_default_chain(struct ctx *ctx, const struct request_type *t, int *n)
 {
 	const char **steps = arena_alloc(ctx->arena, 2 * sizeof(*steps));
@@ -136,7 +153,7 @@ static int routing_default_performer(struct ctx *ctx, int64_t *who)
  * today: a substitution of theirs covers the day, or a whole-day absence of
  * theirs in the timesheet does. */
 #define ROUTING_AWAY_SQL(t, e)                                                                     \
-	"(EXISTS (SELECT 1 FROM substitutes s WHERE s.tenant_id = " t " AND s.employee_id = " e  \
+	"(EXISTS (SELECT 1 FROM substitutes s WHERE s.tenant_id = " t " AND s.employee_id = " e    \
 	" AND " ROUTING_TODAY_SQL " BETWEEN s.date_from AND s.date_to) OR EXISTS (SELECT 1 FROM "  \
 	"deviations d WHERE d.tenant_id = " t " AND d.employee_id = " e " AND d.whole_day AND "    \
 	"d.code <> 26 AND " ROUTING_TODAY_SQL " BETWEEN d.date_from AND d.date_to))"
@@ -151,12 +168,14 @@ static const char *routing_today(struct ctx *ctx)
 int routing_substitute(struct ctx *ctx, int64_t employee, int64_t *sub)
 {
 	/* away today: the substitution covering today, else the one named last */
-	PGresult *res = ctx_sql(ctx,
-	                        "SELECT CASE WHEN " ROUTING_AWAY_SQL("$1", "$2") " THEN (SELECT "
-	                        "substitute_id FROM substitutes WHERE tenant_id = $1 AND employee_id "
-	                        "= $2 ORDER BY (" ROUTING_TODAY_SQL " BETWEEN date_from AND date_to) "
-	                        "DESC, id DESC LIMIT 1) END",
-	                        routing_tenant(ctx), ctx_i64(ctx, employee));
+	PGresult *res = ctx_sql(
+	    ctx,
+	    "SELECT CASE WHEN " ROUTING_AWAY_SQL(
+	        "$1", "$2") " THEN (SELECT "
+	                    "substitute_id FROM substitutes WHERE tenant_id = $1 AND employee_id "
+	                    "= $2 ORDER BY (" ROUTING_TODAY_SQL " BETWEEN date_from AND date_to) "
+	                    "DESC, id DESC LIMIT 1) END",
+	    routing_tenant(ctx), ctx_i64(ctx, employee));
 
 	*sub = 0;
 	if (res == NULL)
@@ -175,33 +194,33 @@ int routing_substitute(struct ctx *ctx, int64_t employee, int64_t *sub)
  * has no performer. */
 static int routing_performer(struct ctx *ctx, const char *role, int64_t employee, int64_t *who)
 {
-	static const char order[] = " ORDER BY " ROUTING_AWAY_SQL("$1", "p.employee_id") ", "
-	                            "(p.employee_id = $3), p.assigned_at NULLS FIRST, p.position, "
-	                            "p.employee_id LIMIT 1";
+	static const char order[] = " ORDER BY " ROUTING_AWAY_SQL(
+	    "$1", "p.employee_id") ", "
+	                           "(p.employee_id = $3), p.assigned_at NULLS FIRST, p.position, "
+	                           "p.employee_id LIMIT 1";
 	PGresult *res;
 
 	*who = 0;
-	res = ctx_query(ctx,
-	                arena_printf(ctx->arena,
-	                             "WITH p AS (SELECT p.employee_id FROM routing_performers p WHERE "
-	                             "p.tenant_id = $1 AND p.role = $2%s FOR UPDATE SKIP LOCKED) "
-	                             "UPDATE routing_performers x SET assigned_at = " ROUTING_NOW_SQL
-	                             " FROM p WHERE x.tenant_id = $1 AND x.role = $2 AND "
-	                             "x.employee_id = p.employee_id RETURNING x.employee_id",
-	                             order),
-	                3,
-	                (const char *const[]){routing_tenant(ctx), role, ctx_i64(ctx, employee)});
+	res = ctx_query(
+	    ctx,
+	    arena_printf(ctx->arena,
+	                 "WITH p AS (SELECT p.employee_id FROM routing_performers p WHERE "
+	                 "p.tenant_id = $1 AND p.role = $2%s FOR UPDATE SKIP LOCKED) "
+	                 "UPDATE routing_performers x SET assigned_at = " ROUTING_NOW_SQL
+	                 " FROM p WHERE x.tenant_id = $1 AND x.role = $2 AND "
+	                 "x.employee_id = p.employee_id RETURNING x.employee_id",
+	                 order),
+	    3, (const char *const[]){routing_tenant(ctx), role, ctx_i64(ctx, employee)});
 	if (res && PQntuples(res) == 0)
 		/* every performer is being given a task right now: the first in
 		 * turn, without taking the turn */
-		res = ctx_query(ctx,
-		                arena_printf(ctx->arena,
-		                             "SELECT p.employee_id FROM routing_performers p WHERE "
-		                             "p.tenant_id = $1 AND p.role = $2%s",
-		                             order),
-		                3,
-		                (const char *const[]){routing_tenant(ctx), role,
-		                                      ctx_i64(ctx, employee)});
+		res = ctx_query(
+		    ctx,
+		    arena_printf(ctx->arena,
+		                 "SELECT p.employee_id FROM routing_performers p WHERE "
+		                 "p.tenant_id = $1 AND p.role = $2%s",
+		                 order),
+		    3, (const char *const[]){routing_tenant(ctx), role, ctx_i64(ctx, employee)});
 	if (res == NULL)
 		return -1;
 	if (PQntuples(res))
@@ -261,12 +280,12 @@ int routing_due(struct ctx *ctx, int date, const char **due_at, const char **rem
 {
 	/* the end of the day in the organization's zone; the reminder at half
 	 * of the time from now */
-	PGresult *res = ctx_sql(ctx,
-	                        "WITH x AS (SELECT (($1::date + 1)::timestamp AT TIME ZONE $2) AS due) "
-	                        "SELECT due::text, (" ROUTING_NOW_SQL " + (due - " ROUTING_NOW_SQL
-	                        ") / 2)::text "
-	                        "FROM x",
-	                        worktime_date_iso(ctx, date), org_time_zone(ctx));
+	PGresult *res = ctx_sql(
+	    ctx,
+	    "WITH x AS (SELECT (($1::date + 1)::timestamp AT TIME ZONE $2) AS due) "
+	    "SELECT due::text, (" ROUTING_NOW_SQL " + (due - " ROUTING_NOW_SQL ") / 2)::text "
+	    "FROM x",
+	    worktime_date_iso(ctx, date), org_time_zone(ctx));
 
 	if (res == NULL)
 		return -1;
@@ -330,15 +349,15 @@ static int routing_move_to_substitutes(struct ctx *ctx, int64_t only_employee, i
 {
 	int64_t last = 0, sub = 0;
 	/* the open tasks of people away today who have a substitute */
-	PGresult *res = ctx_sql(ctx,
-	                        "SELECT t.id, t.assignee_id FROM request_tasks t WHERE t.tenant_id = "
-	                        "$1 AND t.state = 'open' AND t.request_id IS NOT NULL AND ($2::bigint "
-	                        "IS NULL OR t.assignee_id = "
-	                        "$2) AND EXISTS (SELECT 1 FROM substitutes x WHERE x.tenant_id = $1 "
-	                        "AND x.employee_id = t.assignee_id) AND " ROUTING_AWAY_SQL(
-	                            "$1", "t.assignee_id") " ORDER BY t.assignee_id, t.id",
-	                        routing_tenant(ctx),
-	                        only_employee ? ctx_i64(ctx, only_employee) : NULL);
+	PGresult *res =
+	    ctx_sql(ctx,
+	            "SELECT t.id, t.assignee_id FROM request_tasks t WHERE t.tenant_id = "
+	            "$1 AND t.state = 'open' AND t.request_id IS NOT NULL AND ($2::bigint "
+	            "IS NULL OR t.assignee_id = "
+	            "$2) AND EXISTS (SELECT 1 FROM substitutes x WHERE x.tenant_id = $1 "
+	            "AND x.employee_id = t.assignee_id) AND " ROUTING_AWAY_SQL(
+	                "$1", "t.assignee_id") " ORDER BY t.assignee_id, t.id",
+	            routing_tenant(ctx), only_employee ? ctx_i64(ctx, only_employee) : NULL);
 
 	if (res == NULL)
 		return -1;
@@ -379,7 +398,9 @@ int routing_deadlines_run(struct ctx *ctx, int *done)
 			if (notify(ctx, atoll(PQgetvalue(res, i, 2)), "task_reminder", 0, task,
 			           arena_printf(ctx->arena,
 			                        "Напоминание: задание «%s» нужно выполнить до %s",
-			                        PQgetvalue(res, i, 4), PQgetvalue(res, i, 3))) < 0)
+			                        PQgetvalue(res, i, 4), PQgetvalue(res, i, 3)),
+			           notify_sms(ctx->arena, "task_reminder", 0,
+			                      PQgetvalue(res, i, 3))) < 0)
 				return -1;
 			(*done)++;
 			continue;
@@ -390,7 +411,9 @@ int routing_deadlines_run(struct ctx *ctx, int *done)
 		           arena_printf(ctx->arena,
 		                        "Напоминание: задача по заявке «%s» должна быть "
 		                        "выполнена до %s",
-		                        what, PQgetvalue(res, i, 3))) < 0 ||
+		                        what, PQgetvalue(res, i, 3)),
+		           notify_sms(ctx->arena, "task_reminder", requests_number(ctx, request),
+		                      PQgetvalue(res, i, 3))) < 0 ||
 		    requests_event(ctx, request, task, "reminded", NULL, NULL) < 0)
 			return -1;
 		(*done)++;
@@ -410,9 +433,10 @@ int routing_deadlines_run(struct ctx *ctx, int *done)
 	for (int i = 0; i < PQntuples(res); i++) {
 		if (notify(ctx, atoll(PQgetvalue(res, i, 1)), "task_overdue", 0,
 		           atoll(PQgetvalue(res, i, 0)),
-		           arena_printf(ctx->arena, "Срок задания «%s» (%s) истёк %s: оно не выполнено",
-		                        PQgetvalue(res, i, 2), PQgetvalue(res, i, 3),
-		                        PQgetvalue(res, i, 4))) < 0)
+		           arena_printf(
+		               ctx->arena, "Срок задания «%s» (%s) истёк %s: оно не выполнено",
+		               PQgetvalue(res, i, 2), PQgetvalue(res, i, 3), PQgetvalue(res, i, 4)),
+		           NULL) < 0)
 			return -1;
 		(*done)++;
 	}
@@ -449,7 +473,10 @@ int routing_deadlines_run(struct ctx *ctx, int *done)
 		           arena_printf(ctx->arena,
 		                        "Срок задачи по заявке «%s» истёк %s: задача передана выше",
 		                        requests_describe(ctx, atoll(PQgetvalue(res, i, 4))),
-		                        PQgetvalue(res, i, 5))) < 0)
+		                        PQgetvalue(res, i, 5)),
+		           notify_sms(ctx->arena, "task_escalated",
+		                      requests_number(ctx, atoll(PQgetvalue(res, i, 4))), NULL)) <
+		        0)
 			return -1;
 		(*done)++;
 	}
@@ -799,8 +826,7 @@ static int routing_chains_put(struct ctx *ctx)
 			                       : NULL;
 			if (text == NULL || !routing_step_valid(text)) {
 				bad = ctx_field(ctx, arena_printf(ctx->arena, "%s[%zu]", key, i),
-				                "Шаг — \"manager\" (руководитель сотрудника) или "
-				                "\"role:<роль>\" (исполнитель роли)");
+				                "%s", routing_step_why(ctx, i + 1, text));
 				continue;
 			}
 			list = arena_printf(ctx->arena, "%s%s%s", list, i ? "," : "", text);
@@ -1029,9 +1055,11 @@ static int routing_page(struct ctx *ctx)
 	json_object_object_add(ctx_result(ctx), "types",
 	                       json_object_get(jsonx_get(pages, "chains")));
 	{
-		json_object *types = jsonx_get(pages, "chains"), *deadlines = jsonx_get(pages, "deadlines");
+		json_object *types = jsonx_get(pages, "chains"),
+		            *deadlines = jsonx_get(pages, "deadlines");
 		for (size_t i = 0; i < json_object_array_length(types); i++) {
-			json_object *t = json_object_array_get_idx(types, i), *steps = jsonx_get(t, "steps");
+			json_object *t = json_object_array_get_idx(types, i),
+			            *steps = jsonx_get(t, "steps");
 			json_object *d = json_object_array_get_idx(deadlines, i);
 			const char *text = "", *titles = "";
 			int64_t days;
@@ -1046,10 +1074,11 @@ static int routing_page(struct ctx *ctx)
 			jsonx_set_str(t, "chain_ru", titles);
 			if (jsonx_get_int64(d, "days", &days) == 0) {
 				jsonx_set_int(t, "days", days);
-				jsonx_set_str(t, "days_ru",
-				              arena_printf(ctx->arena, "%lld %s", (long long)days,
-				                           ru_plural(days, "рабочий день", "рабочих дня",
-				                                     "рабочих дней")));
+				jsonx_set_str(
+				    t, "days_ru",
+				    arena_printf(ctx->arena, "%lld %s", (long long)days,
+				                 ru_plural(days, "рабочий день", "рабочих дня",
+				                           "рабочих дней")));
 			}
 		}
 	}
@@ -1078,11 +1107,12 @@ static int routing_performer_add(struct ctx *ctx)
 	    routing_employee_item(ctx, arena_own(ctx->arena, json_object_new_int64(employee)),
 	                          "performer") == 0)
 		return -1;
-	if (ctx_sql(ctx,
-	            "INSERT INTO routing_performers (tenant_id, role, employee_id, position) VALUES "
-	            "($1, $2, $3, (SELECT coalesce(max(position), 0) + 1 FROM routing_performers "
-	            "WHERE tenant_id = $1 AND role = $2)) ON CONFLICT DO NOTHING",
-	            routing_tenant(ctx), role, ctx_i64(ctx, employee)) == NULL)
+	if (ctx_sql(
+	        ctx,
+	        "INSERT INTO routing_performers (tenant_id, role, employee_id, position) VALUES "
+	        "($1, $2, $3, (SELECT coalesce(max(position), 0) + 1 FROM routing_performers "
+	        "WHERE tenant_id = $1 AND role = $2)) ON CONFLICT DO NOTHING",
+	        routing_tenant(ctx), role, ctx_i64(ctx, employee)) == NULL)
 		return -1;
 	json_object *d = audit_detail("role", role);
 	jsonx_set_int(d, "employee_id", employee);
@@ -1097,7 +1127,8 @@ static int routing_performer_remove(struct ctx *ctx)
 	const char *role = jsonx_get_str(ctx->args, "role");
 	int64_t employee;
 
-	if (role == NULL || ctx_arg_int(ctx, "employee_id", 1, INT64_MAX, CTX_REQUIRED, &employee) < 0)
+	if (role == NULL ||
+	    ctx_arg_int(ctx, "employee_id", 1, INT64_MAX, CTX_REQUIRED, &employee) < 0)
 		return -1;
 	if (ctx_sql(ctx,
 	            "DELETE FROM routing_performers WHERE tenant_id = $1 AND role = $2 AND "
@@ -1125,7 +1156,8 @@ static int routing_chain_set(struct ctx *ctx)
 	if (text && *text) {
 		list = json_object_new_array();
 		copy = arena_strdup(ctx->arena, text);
-		for (tok = strtok_r(copy, ", ;\n\t", &save); tok; tok = strtok_r(NULL, ", ;\n\t", &save))
+		for (tok = strtok_r(copy, ", ;\n\t", &save); tok;
+		     tok = strtok_r(NULL, ", ;\n\t", &save))
 			json_object_array_add(list, json_object_new_string(tok));
 	}
 	json_object_object_add(body, type, list);
@@ -1142,7 +1174,8 @@ static int routing_chain_set(struct ctx *ctx)
 			break;
 		}
 	} else if (ctx->error_fields) {
-		ctx_field(ctx, "chain", "%s", json_object_get_string(jsonx_get(ctx->error_fields, type)));
+		ctx_field(ctx, "chain", "%s",
+		          json_object_get_string(jsonx_get(ctx->error_fields, type)));
 	}
 	return rc;
 }
@@ -1155,8 +1188,7 @@ static int routing_deadline_set(struct ctx *ctx)
 	int64_t days = 0;
 	int rc;
 
-	if (type == NULL ||
-	    ctx_arg_int(ctx, "days", 1, ROUTING_MAX_DAYS, 0, &days) < 0)
+	if (type == NULL || ctx_arg_int(ctx, "days", 1, ROUTING_MAX_DAYS, 0, &days) < 0)
 		return -1;
 	if (days) {
 		v = json_object_new_object();
@@ -1178,8 +1210,8 @@ static int routing_debug_deadlines(struct ctx *ctx)
 	json_object *list;
 	int done = 0, due = 0;
 
-	if (now && ctx_sql(ctx, "SELECT set_config('app.now', $1::timestamptz::text, true)", now) ==
-	               NULL)
+	if (now &&
+	    ctx_sql(ctx, "SELECT set_config('app.now', $1::timestamptz::text, true)", now) == NULL)
 		return -1;
 	/* the job acts, not the administrator who asked for it: the history and
 	 * the audit log say "the service" */
@@ -1231,23 +1263,31 @@ static const struct op_arg routing_substitutes_admin_list_args[] = {
     ARG_END,
 };
 static const struct op_arg routing_id_args[] = {ARG_ROW_ID("id", ARG_REQUIRED), ARG_END};
-static const char *const routing_role_names[] = {
-    "coordinator",      "vacation",         "personal_data",
-    "tax_deduction",    "absence",          "certificate_ndfl",
-    "certificate_vacation_balance", "certificate_employment", NULL};
-static const char *const routing_type_names[] = {
-    "vacation",         "absence",          "business_trip",
-    "personal_data",    "tax_deduction",    "certificate_employment",
-    "certificate_ndfl", "certificate_vacation_balance", "question", NULL};
-#define ROUTING_ROLE_ARG                                                                           \
-	{                                                                                          \
-		"role", ARG_ENUM, ARG_REQUIRED, .values = routing_role_names,                      \
-		.example = "\"coordinator\"", .hint = "Выберите роль из списка"                   \
+static const char *const routing_role_names[] = {"coordinator",
+                                                 "vacation",
+                                                 "personal_data",
+                                                 "tax_deduction",
+                                                 "absence",
+                                                 "certificate_ndfl",
+                                                 "certificate_vacation_balance",
+                                                 "certificate_employment",
+                                                 NULL};
+static const char *const routing_type_names[] = {"vacation",         "absence",
+                                                 "business_trip",    "personal_data",
+                                                 "tax_deduction",    "certificate_employment",
+                                                 "certificate_ndfl", "certificate_vacation_balance",
+                                                 "question",         NULL};
+#define ROUTING_ROLE_ARG                                                                              \
+	{                                                                                             \
+		"role", ARG_ENUM, ARG_REQUIRED, .values = routing_role_names,                         \
+		                                .example = "\"coordinator\"",                         \
+		                                .hint = "Выберите роль из списка" \
 	}
-#define ROUTING_TYPE_ARG(name_)                                                                     \
-	{                                                                                          \
-		name_, ARG_ENUM, ARG_REQUIRED, .values = routing_type_names,                       \
-		.example = "\"question\"", .hint = "Выберите вид заявки из списка"                \
+#define ROUTING_TYPE_ARG(name_)                                                                                 \
+	{                                                                                                       \
+		name_, ARG_ENUM, ARG_REQUIRED, .values = routing_type_names,                                    \
+		                               .example = "\"question\"",                                       \
+		                               .hint = "Выберите вид заявки из списка" \
 	}
 static const struct op_arg routing_performer_args[] = {
     ROUTING_ROLE_ARG,

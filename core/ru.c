@@ -93,3 +93,92 @@ char *ru_format_phone(const char *phone, char *out, size_t n)
 		snprintf(out, n, "%s", phone ? phone : "");
 	return out;
 }
+
+/* 1 when word (n bytes) ends with the UTF-8 suffix. */
+static int ru_ends(const char *word, size_t n, const char *suffix)
+{
+	size_t k = strlen(suffix);
+
+	return n >= k && memcmp(word + n - k, suffix, k) == 0;
+}
+
+enum ru_gender ru_gender_of(const char *full_name)
+{
+	const char *w[8];
+	size_t len[8];
+	int n = 0;
+
+	/* the words, split at spaces */
+	for (const char *p = full_name; p && *p && n < 8;) {
+		p += strspn(p, " \t");
+		if (*p == '\0')
+			break;
+		w[n] = p;
+		len[n] = strcspn(p, " \t");
+		p += len[n++];
+	}
+	if (n < 3)
+		return RU_GENDER_UNKNOWN;
+	/* Turkic patronymics: "Алиев Рашид Ахмед оглы", "Алиева Лейла Ахмед кызы" */
+	if (ru_ends(w[n - 1], len[n - 1], "оглы") || ru_ends(w[n - 1], len[n - 1], "улы"))
+		return RU_GENDER_MASCULINE;
+	if (ru_ends(w[n - 1], len[n - 1], "кызы") || ru_ends(w[n - 1], len[n - 1], "гызы"))
+		return RU_GENDER_FEMININE;
+	if (ru_ends(w[2], len[2], "ич") || ru_ends(w[2], len[2], "ИЧ"))
+		return RU_GENDER_MASCULINE;
+	if (ru_ends(w[2], len[2], "вна") || ru_ends(w[2], len[2], "чна") ||
+	    ru_ends(w[2], len[2], "ВНА") || ru_ends(w[2], len[2], "ЧНА"))
+		return RU_GENDER_FEMININE;
+	return RU_GENDER_UNKNOWN;
+}
+
+const char *ru_past(const char *full_name, const char *masculine, const char *feminine)
+{
+	switch (ru_gender_of(full_name)) {
+	case RU_GENDER_MASCULINE:
+		return masculine;
+	case RU_GENDER_FEMININE:
+		return feminine;
+	default:
+		return NULL;
+	}
+}
+
+/* The lower case of a capital letter at p (Latin, Cyrillic А-Я, Ё) in
+ * UTF-8 into lc (its length in *len); 0 when p is not a capital. */
+static int ru_lower_at(const unsigned char *p, unsigned char lc[2], size_t *len)
+{
+	if (p[0] >= 'A' && p[0] <= 'Z') {
+		lc[0] = (unsigned char)(p[0] + 32);
+		*len = 1;
+		return 1;
+	}
+	if (p[0] == 0xd0 && p[1] >= 0x90 && p[1] <= 0x9f) { /* А..П */
+		lc[0] = 0xd0;
+		lc[1] = (unsigned char)(p[1] + 0x20);
+	} else if (p[0] == 0xd0 && p[1] >= 0xa0 && p[1] <= 0xaf) { /* Р..Я */
+		lc[0] = 0xd1;
+		lc[1] = (unsigned char)(p[1] - 0x20);
+	} else if (p[0] == 0xd0 && p[1] == 0x81) { /* Ё */
+		lc[0] = 0xd1;
+		lc[1] = 0x91;
+	} else {
+		return 0;
+	}
+	*len = 2;
+	return 1;
+}
+
+const char *ru_after_colon(const char *s, char *out, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	unsigned char lc[2], next[2];
+	size_t len, nlen;
+
+	if (s == NULL || !ru_lower_at(p, lc, &len))
+		return s;
+	if (ru_lower_at(p + len, next, &nlen))
+		return s; /* an abbreviation */
+	snprintf(out, n, "%.*s%s", (int)len, (const char *)lc, s + len);
+	return out;
+}

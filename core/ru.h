@@ -45,4 +45,31 @@ char *ru_wait(long long seconds, char *out, size_t n);
 #define RU_PHONE_BUFSZ 32
 char *ru_format_phone(const char *phone, char *out, size_t n);
 
+/*
+ * A message said after a colon, its first letter in lower case ("Строка 3:
+ * не хватает столбца" of "Не хватает столбца"), the way Russian writes a
+ * clause after a colon; an abbreviation (its second letter a capital too:
+ * "НДФЛ", "ИНН") and anything not a capital letter stay as they are.
+ * Returns s, or a copy in out (size n) when changed (cut to fit).
+ */
+const char *ru_after_colon(const char *s, char *out, size_t n);
+
+/*
+ * The grammatical gender of a person, told by the patronymic of a full name
+ * "Фамилия Имя Отчество": -вич/-ич or "оглы"/"улы" masculine, -вна/-чна or
+ * "кызы"/"гызы" feminine; a name without a patronymic (two words, initials)
+ * tells nothing. One rule for history, notifications and mails: the
+ * service never writes "отправил(а)".
+ */
+enum ru_gender { RU_GENDER_UNKNOWN = 0, RU_GENDER_MASCULINE, RU_GENDER_FEMININE };
+enum ru_gender ru_gender_of(const char *full_name);
+
+/*
+ * The past-tense form agreeing with the person: ru_past(name, "согласовал",
+ * "согласовала") gives one of the two, or NULL when the name does not tell
+ * the gender; the caller then words the sentence without a verb, as a noun
+ * phrase ("Согласование: Иванова Мария").
+ */
+const char *ru_past(const char *full_name, const char *masculine, const char *feminine);
+
 #endif

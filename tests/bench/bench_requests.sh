@@ -76,9 +76,9 @@ CREATE TEMP TABLE reqs AS
     FROM generate_series(0, :requests - 1) g
     JOIN emps e ON e.n = (g * 7919) % :employees
     JOIN departments d ON d.tenant_id = :tid AND d.id = e.department_id;
-INSERT INTO requests (tenant_id, employee_id, type, state, data, date_from, date_to, chain, step,
-                      approved, created_at, updated_at, submitted_at, finished_at)
-    SELECT :tid, employee_id, type, state,
+INSERT INTO requests (tenant_id, number, employee_id, type, state, data, date_from, date_to, chain,
+                      step, approved, created_at, updated_at, submitted_at, finished_at)
+    SELECT :tid, g + 1, employee_id, type, state,
            CASE WHEN type = 'vacation' THEN jsonb_build_object('kind', 'annual')
                 ELSE jsonb_build_object('reason', 'day_off') END
            || jsonb_build_object('date_from', day, 'date_to', day + 1),
@@ -90,6 +90,8 @@ INSERT INTO requests (tenant_id, employee_id, type, state, data, date_from, date
            CASE WHEN state <> 'draft' THEN now() - interval '1 day' * (g % 300) END,
            CASE WHEN state IN ('done', 'rejected', 'cancelled') THEN now() END
     FROM reqs ORDER BY g;
+-- the tenant's counter of request numbers (sql/0054) goes on after them
+INSERT INTO request_numbers (tenant_id, last) VALUES (:tid, :requests);
 CREATE TEMP TABLE ids AS
     SELECT r.id, q.* FROM (SELECT id, row_number() OVER (ORDER BY id) - 1 AS g FROM requests
                            WHERE tenant_id = :tid) r JOIN reqs q USING (g);

@@ -73,7 +73,7 @@ b.test("every open page hears of a new task, more pages than responders", async 
       return !el.hidden && Number(el.textContent) === n;
     }, before + 1);
     const d = Date.now() - started;
-    await page.locator("#notifications-items li.unread", { hasText: "Новая задача (согласование)" }).first().waitFor();
+    await page.locator("#notifications-items li.unread", { hasText: "нужно ваше согласование" }).first().waitFor();
     return d;
   }));
   console.log(`pages=${pages} responders=${cfg.responders} slowest page=${Math.max(...delays)} ms`);

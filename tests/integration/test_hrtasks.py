@@ -115,8 +115,9 @@ class HrTasksAndKpi(unittest.TestCase):
         self.assertEqual([i["id"] for i in o.tasks("E1")].count(t), 0)
         self.assertIn(t, [i["id"] for i in o.tasks("E1", "done")])
         # the giver sees the answer and the file, and was told
-        self.assertIn("Иванов Иван Иванович выполнил(а) задание «Подготовить отчёт о командировке»: "
-                      "Отчёт приложен", self.notes("M", "hr_task_done", t))
+        # the verb agrees with the employee (his patronymic), no "(а)"
+        self.assertIn("Иванов Иван Иванович выполнил задание «Подготовить отчёт о командировке». "
+                      "Ответ: Отчёт приложен", self.notes("M", "hr_task_done", t))
         r = o["M"].get("/api/hr-tasks/%d" % t)
         self.assertEqual(r.status, 200, r)
         task = r.json()["task"]

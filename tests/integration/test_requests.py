@@ -244,6 +244,134 @@ class Requests(unittest.TestCase):
         self.assertEqual(req["state"], "done")
         fw = [h for h in req["history"] if h["action"] == "forwarded"][0]
         self.assertEqual((fw["who"], fw["comment"]), ("Громова Нина Петровна", "это к расчётному отделу"))
+        # the history names the new performer, not only "forwarded"
+        self.assertEqual(fw["details"]["assignee"], "Орлова Екатерина Николаевна")
+        # the task lists: who has it now, and who passed it and why
+        old = [i for i in o.tasks("C", "forwarded") if i["id"] == t][0]
+        self.assertEqual((old["forwarded_to"]["full_name"], old["comment"]),
+                         ("Орлова Екатерина Николаевна", "это к расчётному отделу"))
+        new = [i for i in o.tasks("P", "done") if i["id"] == t2][0]
+        self.assertEqual((new["forwarded_from"]["full_name"], new["forward_comment"]),
+                         ("Громова Нина Петровна", "это к расчётному отделу"))
+        # the employee is told who has it and why; the new performer, why
+        self.assertEqual(self.notes("E1", "request_forwarded", rid),
+                         ["Ваша заявка «Вопрос № %d» передана другому исполнителю: Орлова Екатерина "
+                          "Николаевна. Комментарий: это к расчётному отделу" % req["number"]])
+        self.assertIn("Комментарий: это к расчётному отделу", self.notes("P", "task_new", rid)[0])
+
+    def notes(self, who, kind, rid):
+        return self.s.psql("SELECT text FROM notifications WHERE employee_id = %d AND kind = '%s' AND "
+                           "request_id = %d ORDER BY id" % (self.o.id[who], kind, rid)).splitlines()
+
+    # ------------------------------------------------- texts that read right
+
+    def test_numbers_have_no_gaps_after_a_refusal(self):
+        o = self.o
+        first = self.file("E3", {"type": "vacation", "date_from": "2027-09-06", "date_to": "2027-09-10"})
+        # the same days again: refused (409), and the refusal takes no number
+        r = o["E3"].post("/api/requests", {"type": "vacation", "date_from": "2027-09-08",
+                                            "date_to": "2027-09-09"})
+        self.assertEqual(r.status, 409, r)
+        self.assertIn("№ %d " % first["request"]["number"], r.json()["error"]["message"])
+        # a draft refused at submission neither
+        r = o["E3"].post("/api/requests", {"type": "vacation", "date_from": "2027-09-08",
+                                            "date_to": "2027-09-09", "draft": True})
+        self.assertEqual(r.status, 201, r)
+        draft = r.json()
+        self.assertEqual(draft["request"]["number"], first["request"]["number"] + 1)
+        self.assertEqual(o["E3"].post("/api/requests/%d/submit" % draft["id"], {}).status, 409)
+        nxt = self.file("E3", {"type": "question", "text": "Следующий номер?"})
+        self.assertEqual(nxt["request"]["number"], first["request"]["number"] + 2)
+        # the number is the tenant's own: the counter row says the last one
+        self.assertEqual(self.count("SELECT last FROM request_numbers WHERE tenant_id = %d" % o.tid),
+                         nxt["request"]["number"])
+        self.assertEqual(self.count("SELECT count(*) - count(DISTINCT number) FROM requests WHERE "
+                                    "tenant_id = %d" % o.tid), 0)
+        # and it is what people read
+        self.assertIn("Отпуск № %d с 06.09.2027" % first["request"]["number"],
+                      self.notes("M", "task_new", first["id"])[0])
+        self.cancel("E3", first["id"], nxt["id"])
+
+    def cancel(self, who, *rids):
+        """Cancels the requests so their tasks do not stay open for the other tests."""
+        for rid in rids:
+            self.assertEqual(self.o[who].post("/api/requests/%d/cancel" % rid, {}).status, 200)
+
+    def test_a_draft_takes_partial_input_and_submit_names_what_is_missing(self):
+        o = self.o
+        # a draft: what is given is checked, what is missing waits
+        r = o["E1"].post("/api/requests", {"type": "business_trip", "draft": True, "date_from": "31.02.2027"})
+        self.assertEqual(r.status, 422, r)
+        self.assertIn("date_from", r.json()["error"]["fields"])
+        r = o["E1"].post("/api/requests", {"type": "business_trip", "draft": True, "destination": 5})
+        self.assertEqual(r.status, 422, r)
+        self.assertIn("destination", r.json()["error"]["fields"])
+        js = self.file("E1", {"type": "business_trip", "draft": True, "date_from": "2027-10-04",
+                              "destination": "Казань"})
+        self.assertEqual(js["state"], "draft")
+        self.assertEqual(js["request"]["data"]["date_from"], "2027-10-04")
+        # the submission names every required field still missing: 422
+        r = o["E1"].post("/api/requests/%d/submit" % js["id"], {})
+        self.assertEqual(r.status, 422, r)
+        self.assertEqual(sorted(r.json()["error"]["fields"]), ["date_to", "purpose"])
+        self.assertEqual(self.get("E1", js["id"])["state"], "draft")
+        # a whole draft goes
+        for body in ({"type": "question", "draft": True},
+                     {"type": "certificate_ndfl", "draft": True},
+                     {"type": "personal_data", "draft": True},
+                     {"type": "absence", "draft": True, "date_to": "2027-10-20"}):
+            d = self.file("E1", body)
+            self.assertEqual(d["state"], "draft", body)
+            r = o["E1"].post("/api/requests/%d/submit" % d["id"], {})
+            self.assertEqual(r.status, 422, (body, r))
+        d = self.file("E1", {"type": "absence", "draft": True, "date_from": "2027-10-20",
+                             "date_to": "20.10.2027", "reason": "day_off"})
+        r = o["E1"].post("/api/requests/%d/submit" % d["id"], {})
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.json()["state"], "awaiting_approval")
+        self.assertEqual((r.json()["request"]["date_from"], r.json()["request"]["date_to"]),
+                         ("2027-10-20", "2027-10-20"))
+        self.cancel("E1", d["id"])
+
+    def test_notifications_read_as_a_person_writes(self):
+        o = self.o
+        rid = self.file("E3", {"type": "absence", "date_from": "2027-11-02", "date_to": "2027-11-02",
+                               "reason": "day_off"})["id"]
+        number = self.get("E3", rid)["number"]
+        # the manager: the verb agrees with the employee (her patronymic)
+        self.assertEqual(self.notes("M", "task_new", rid),
+                         ["Соколова Елена Павловна подала заявку «Отсутствие № %d с 02.11.2027 по "
+                          "02.11.2027 (1 день)»: нужно ваше согласование" % number])
+        self.act("M", self.task("M", rid, "approval"), "approve")
+        # the employee: her request, not her name; the state lower-case
+        self.assertEqual(self.notes("E3", "request_state", rid),
+                         ["Ваша заявка «Отсутствие № %d с 02.11.2027 по 02.11.2027 (1 день)» "
+                          "согласована и ждёт исполнителя" % number])
+        # each SMS is one Cyrillic segment
+        self.assertEqual(self.s.psql("SELECT sms FROM notifications WHERE request_id = %d AND kind = "
+                                     "'request_state'" % rid),
+                         "Кабинет сотрудника: заявка № %d согласована и ждёт исполнителя" % number)
+        self.assertEqual(self.count("SELECT count(*) FROM notifications WHERE char_length(sms) > 70"), 0)
+        self.cancel("E3", rid)
+        # a masculine one
+        rid = self.file("E1", {"type": "question", "text": "Кто мой руководитель?"})["id"]
+        self.assertEqual(self.notes("C", "task_new", rid),
+                         ["Иванов Иван Иванович подал заявку «Вопрос № %d»: нужно её исполнить"
+                          % self.get("E1", rid)["number"]])
+        self.cancel("E1", rid)
+
+    def test_a_wrong_chain_step_is_named(self):
+        o = self.o
+        r = o.admin.put("/api/admin/routing/chains", {"vacation": ["manager", "role:boss"]})
+        self.assertEqual(r.status, 422, r)
+        why = r.json()["error"]["fields"]["vacation[1]"]
+        self.assertTrue(why.startswith("Шаг 2: роль «boss» не существует; можно: manager"), why)
+        self.assertIn("role:coordinator", why)
+        self.assertIn("role:certificate_employment", why)
+        r = o.admin.put("/api/admin/routing/chains", {"vacation": ["boss", "role:vacation"]})
+        self.assertEqual(r.status, 422, r)
+        self.assertTrue(r.json()["error"]["fields"]["vacation[0]"].startswith("Шаг 1: «boss»"), r)
+        self.assertIsNone(o.admin.get("/api/admin/routing/chains").json()["vacation"])
 
     def test_rejection(self):
         o = self.o
@@ -506,7 +634,8 @@ class Requests(unittest.TestCase):
         rid = self.file("E1", {"type": "question", "text": "С файлом"})["id"]
         r = upload(o["E1"], "/api/requests/%d/files" % rid, "virus.exe", b"MZ\x90\x00" + b"\0" * 100)
         self.assertEqual(r.status, 422, r)
-        self.assertIn("pdf", r.json()["error"]["fields"]["file"])
+        # said as people say it, from the config keys
+        self.assertEqual(r.json()["error"]["fields"]["file"], "Можно приложить файлы PDF, JPEG, PNG до 10 МБ")
         # a PDF named .exe is a PDF: the content decides
         r = upload(o["E1"], "/api/requests/%d/files" % rid, "скан", b"%PDF-1.4\n%%EOF\n")
         self.assertEqual(r.status, 201, r)

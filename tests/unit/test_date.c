@@ -194,6 +194,41 @@ TEST(test_ru_months)
 	CHECK_STR(ru_format_date_long(date_from_ymd(2025, 5, 1), b, sizeof(b)), "1 мая 2025 г.");
 }
 
+/* The verb agrees with the person by the patronymic; without one the
+ * caller words it without a verb (NULL). */
+TEST(test_ru_gender)
+{
+	CHECK(ru_gender_of("Иванов Иван Иванович") == RU_GENDER_MASCULINE);
+	CHECK(ru_gender_of("Петров Пётр Ильич") == RU_GENDER_MASCULINE);
+	CHECK(ru_gender_of("Иванова Мария Петровна") == RU_GENDER_FEMININE);
+	CHECK(ru_gender_of("Кузнецова Анна Ильинична") == RU_GENDER_FEMININE);
+	CHECK(ru_gender_of("Алиев Рашид Ахмед оглы") == RU_GENDER_MASCULINE);
+	CHECK(ru_gender_of("Алиева Лейла Ахмед кызы") == RU_GENDER_FEMININE);
+	CHECK(ru_gender_of("  Орлова   Елена   Николаевна ") == RU_GENDER_FEMININE);
+	CHECK(ru_gender_of("Смит Джон") == RU_GENDER_UNKNOWN);
+	CHECK(ru_gender_of("Иванов И. И.") == RU_GENDER_UNKNOWN);
+	CHECK(ru_gender_of("") == RU_GENDER_UNKNOWN);
+	CHECK(ru_gender_of(NULL) == RU_GENDER_UNKNOWN);
+	CHECK_STR(ru_past("Орлова Елена Николаевна", "согласовал", "согласовала"), "согласовала");
+	CHECK_STR(ru_past("Соколов Михаил Дмитриевич", "согласовал", "согласовала"), "согласовал");
+	CHECK(ru_past("Ли Мин", "согласовал", "согласовала") == NULL);
+}
+
+TEST(test_ru_after_colon)
+{
+	char b[128];
+
+	CHECK_STR(ru_after_colon("Не хватает столбца", b, sizeof b), "не хватает столбца");
+	CHECK_STR(ru_after_colon("Ёлка", b, sizeof b), "ёлка");
+	CHECK_STR(ru_after_colon("Согласована, ждёт исполнителя", b, sizeof b),
+	          "согласована, ждёт исполнителя");
+	CHECK_STR(ru_after_colon("Expected a string", b, sizeof b), "expected a string");
+	CHECK_STR(ru_after_colon("НДФЛ не удержан", b, sizeof b), "НДФЛ не удержан");
+	CHECK_STR(ru_after_colon("уже так", b, sizeof b), "уже так");
+	CHECK_STR(ru_after_colon("1 строка", b, sizeof b), "1 строка");
+	CHECK_STR(ru_after_colon("", b, sizeof b), "");
+}
+
 /* Input also takes DD.MM.YYYY (DESIGN.md); answers stay ISO. */
 TEST(test_date_parse_input)
 {
@@ -258,5 +293,7 @@ int main(void)
 	RUN(test_ru_plural);
 	RUN(test_ru_phone);
 	RUN(test_ru_months);
+	RUN(test_ru_gender);
+	RUN(test_ru_after_colon);
 	return check_report();
 }

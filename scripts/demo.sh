@@ -2,8 +2,9 @@
 # scripts/demo.sh - the demo organization of a local stack (called by run.sh).
 #
 # Creates the tenant "demo" with an administrator whose password is set, then
-# its content through the service's own API (scripts/demo_data.py): two
-# departments with their heads, 30 employees with schedules and pay terms, a
+# its content through the service's own API (scripts/demo_data.py): three
+# departments with their heads (the director heads «Дирекция»: nobody below
+# him approves his requests), 30 employees with schedules and pay terms, a
 # year of timesheets and closed payroll months, cabinets in each of the
 # eight states and a disabled one, and an employee who can sign in at once
 # to see payslips. Running it again changes nothing.

@@ -3,7 +3,10 @@
 
 Everything goes through the service's own HTTP API, as an administrator and an
 accounting system would send it: a work schedule, an API key and the exchange
-(the organization, two departments with their heads, positions, 30 employees
+(the organization, three departments with their heads — the director heads
+«Дирекция», so nobody below him approves his requests: by the staff rule a
+department's head goes to the organization's head, himself, so approval is
+skipped —, positions, 30 employees
 with schedules and pay terms; the responsible person arrives as an employee
 too and keeps her one cabinet), deviations, the timesheets and the payroll of
 the twelve months before this one (all closed, so the employee site's
@@ -93,12 +96,13 @@ call("PUT", "/api/exchange/v1/organizations", {"items": [{
     "external_id": "org", "name": "ООО «Демо»", "inn": "7707083893", "kpp": "770701001", "okpo": "12345678",
     "address": "г. Москва, ул. Примерная, д. 1"}]}, key=key)
 call("PUT", "/api/exchange/v1/departments", {"items": [
+    {"external_id": "dir", "name": "Дирекция", "organization": "org"},
     {"external_id": "buh", "name": "Бухгалтерия", "organization": "org"},
     {"external_id": "sklad", "name": "Склад", "organization": "org"}]}, key=key)
 
 # name, department, position, rate, email, phone, plan (what the demo makes of the cabinet)
 people = [
-    ("Петров Пётр Сергеевич", "buh", "dir", "150000", "petrov@demo.example.ru", "+79990000002", "invited"),
+    ("Петров Пётр Сергеевич", "dir", "dir", "150000", "petrov@demo.example.ru", "+79990000002", "invited"),
     ("Иванова Мария Петровна", "buh", "gb", "110000", "admin@demo.example.ru", "+79990000001", "responsible"),
     ("Смирнов Алексей Викторович", "buh", "buh", "72000", "smirnov@demo.example.ru", "+79990000003", "signed_in"),
     ("Орлова Елена Николаевна", "buh", "buh", "70000", "orlova@demo.example.ru", "+79990000004", "invited"),
@@ -144,6 +148,7 @@ def item(i, p, **extra):
 
 call("PUT", "/api/exchange/v1/employees", {"items": [item(i, p) for i, p in enumerate(people)]}, key=key)
 call("PUT", "/api/exchange/v1/departments", {"items": [
+    {"external_id": "dir", "name": "Дирекция", "organization": "org", "head": "e01"},
     {"external_id": "buh", "name": "Бухгалтерия", "organization": "org", "head": "e02"},
     {"external_id": "sklad", "name": "Склад", "organization": "org", "head": "e11"}]}, key=key)
 call("PUT", "/api/exchange/v1/organizations", {"items": [{"external_id": "org", "name": "ООО «Демо»",

@@ -76,6 +76,19 @@ b.test("the employee files a vacation: a bad period first, then sent to the mana
 b.test("the employee asks a question with a file, and a phone change is refused at its field", async ({ page }) => {
   await page.goto(host + "/requests.html?type=question#new");
   await page.locator("#f-text").waitFor({ state: "visible" });
+  // switching the type clears what the other type had; the comment, which
+  // every type has, stays
+  await page.selectOption("#f-type", "business_trip");
+  await page.fill("#f-destination", "Казань");
+  await page.fill("#f-date_from", "01.03.2027");
+  await page.fill("#f-comment", "Общий комментарий");
+  await page.selectOption("#f-type", "question");
+  assert.equal(await page.locator("#f-comment").inputValue(), "Общий комментарий", "kept");
+  await page.selectOption("#f-type", "business_trip");
+  assert.equal(await page.locator("#f-destination").inputValue(), "", "cleared");
+  assert.equal(await page.locator("#f-date_from").inputValue(), "", "cleared");
+  await page.selectOption("#f-type", "question");
+  await page.fill("#f-comment", "");
   await page.fill("#f-text", "Когда придёт справка 2-НДФЛ?");
   await page.setInputFiles("#f-files", { name: "скан.png", mimeType: "image/png", buffer: PNG });
   await Promise.all([page.waitForURL(/requests\.html\?id=\d+/), page.click('#request-form button[type="submit"]')]);

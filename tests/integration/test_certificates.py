@@ -226,7 +226,7 @@ class Certificates(unittest.TestCase):
                       "19.07.2026 (14 календарных дней).", line)
         self.assertIn("Комментарий: к морю", line)
         self.assertIn("Заявка № %d" % rid, line)
-        self.assertIn("На согласовании", line)
+        self.assertIn("состояние: на согласовании", line)
         self.assertIn("Иванов И. И.", line)
         self.assertNotIn("Согласовано:", line)
         # the manager approves: the application says so; the manager may print it

@@ -162,7 +162,7 @@ class Notifications(StackWithSinks, unittest.TestCase):
         self.assertIn("согласована", e[0]["text"].lower())
         p = self.since("P", last)
         self.assertEqual([n["kind"] for n in p], ["task_new"])
-        self.assertIn("исполнение", p[0]["text"])
+        self.assertIn("нужно её исполнить", p[0]["text"])
         self.assertEqual(self.since("M", last), [])
         # taken, then done: the employee hears each
         last = self.top()
@@ -172,7 +172,7 @@ class Notifications(StackWithSinks, unittest.TestCase):
         e = self.since("E1", last)
         self.assertEqual([n["kind"] for n in e], ["request_state", "request_state"])
         self.assertIn("выполнена", e[0]["text"].lower())
-        self.assertIn("в работе", e[1]["text"].lower())
+        self.assertIn("взята в работу", e[1]["text"])
         self.assertEqual(self.since("P", last), [])
         # rejected with a reason: the employee reads it
         rid2 = self.file("E1", {"type": "absence", "date_from": "2031-08-03", "date_to": "2031-08-03",

@@ -69,7 +69,7 @@ async function showList(more) {
     $("list-box").replaceChildren(r.data.total ? listTable.box : "");
   }
   for (const q of r.data.items) {
-    listTable.add([el("a", { href: `/requests.html?id=${q.id}`, text: `№ ${q.id}` }), q.type_title,
+    listTable.add([el("a", { href: `/requests.html?id=${q.id}`, text: `№ ${q.number}` }), q.type_title,
       q.date_from_ru ? `${q.date_from_ru} — ${q.date_to_ru}` : "", tag(q.state_title, STATE_TONE[q.state]),
       q.updated_at_ru]);
   }
@@ -80,10 +80,29 @@ async function showList(more) {
 
 // ------------------------------------------------------------ the form
 
+// A message said after a colon starts lower-case, unless it is an
+// abbreviation ("НДФЛ"): "…черновиком: не удалось отправить" (ru_after_colon
+// of core/ru.h does the same in the core).
+function afterColon(text) {
+  return /^\p{Lu}\p{Ll}/u.test(text) ? text[0].toLowerCase() + text.slice(1) : text;
+}
+
+// Shows the fields of the chosen type; the fields the new type does not
+// have are cleared, so nothing typed for another type goes with it (what
+// both types have, as the comment, stays).
 function showType(form) {
   const type = form.type.value;
   for (const fs of form.querySelectorAll("fieldset.type-fields")) {
     const on = fs.dataset.types.split(" ").includes(type);
+    if (!on && !fs.hidden) {
+      for (const c of fs.querySelectorAll("input, textarea, select")) {
+        if (c.type === "checkbox" || c.type === "radio") c.checked = c.defaultChecked;
+        else if (c.tagName === "SELECT") c.selectedIndex = Math.max(0, [...c.options].findIndex((o) => o.defaultSelected));
+        else c.value = c.type === "file" ? "" : c.defaultValue;
+      }
+      if (fs.querySelector("#children")) $("children").replaceChildren();
+      for (const p of fs.querySelectorAll(".field-error")) p.textContent = "";
+    }
     fs.hidden = !on;
     fs.disabled = !on;
   }
@@ -159,7 +178,7 @@ async function uploadFiles(id, files) {
     const u = await api(`/api/requests/${id}/files`, { method: "POST", form: fd });
     if (u.status !== 201) {
       const fields = (u.data.error && u.data.error.fields) || {};
-      return `Файл «${file.name}» не принят: ${Object.values(fields)[0] || errorText(u, "ошибка загрузки")}`;
+      return `Файл «${file.name}» не принят: ${afterColon(Object.values(fields)[0] || errorText(u, "ошибка загрузки"))}`;
     }
   }
   return "";
@@ -177,16 +196,17 @@ async function sendForm(form, draft) {
       return;
     }
     const id = r.data.id;
+    const number = r.data.request.number;
     const bad = await uploadFiles(id, files);
     if (bad) {
-      flash.set("error", `${bad}. Заявка № ${id} сохранена черновиком: приложите подходящий файл и отправьте её.`);
+      flash.set("error", `${bad}. Заявка № ${number} сохранена черновиком: приложите подходящий файл и отправьте её.`);
     } else if (!draft && files.length) {
       const s = await api(`/api/requests/${id}/submit`, { method: "POST" });
-      if (s.status !== 200) flash.set("error", `Заявка № ${id} сохранена черновиком: ${errorText(s, "не удалось отправить")}`);
-      else flash.set("done", `Заявка № ${id} отправлена: ${s.data.request.state_title.toLowerCase()}.`);
+      if (s.status !== 200) flash.set("error", `Заявка № ${number} сохранена черновиком: ${afterColon(errorText(s, "не удалось отправить"))}`);
+      else flash.set("done", `Заявка № ${number} отправлена: ${s.data.request.state_title.toLowerCase()}.`);
     } else {
-      flash.set("done", draft ? `Черновик заявки № ${id} сохранён.`
-        : `Заявка № ${id} отправлена: ${r.data.request.state_title.toLowerCase()}.`);
+      flash.set("done", draft ? `Черновик заявки № ${number} сохранён.`
+        : `Заявка № ${number} отправлена: ${r.data.request.state_title.toLowerCase()}.`);
     }
     location.assign(`/requests.html?id=${id}`);
   } finally {
@@ -266,8 +286,8 @@ async function showDetail(id) {
     return;
   }
   const q = r.data.request;
-  document.title = `Заявка № ${q.id} — Кабинет сотрудника`;
-  $("detail-title").textContent = `Заявка № ${q.id}: ${q.type_title}`;
+  document.title = `Заявка № ${q.number} — Кабинет сотрудника`;
+  $("detail-title").textContent = `Заявка № ${q.number}: ${q.type_title}`;
   $("detail-state").replaceChildren("Состояние: ", tag(q.state_title, STATE_TONE[q.state]));
   const dl = $("detail-facts");
   dl.replaceChildren();

@@ -236,7 +236,7 @@ async function showRequestsCard() {
   if (r.status !== 200) return;
   const box = $("requests-list");
   box.replaceChildren(...r.data.items.map((q) => el("li", {},
-    el("a", { href: `/requests.html?id=${q.id}`, text: `№ ${q.id} ${q.type_title}` }), " ",
+    el("a", { href: `/requests.html?id=${q.id}`, text: `№ ${q.number} ${q.type_title}` }), " ",
     tag(q.state_title, STATE_TONE[q.state]))));
   $("requests-none").hidden = r.data.items.length > 0;
   $("requests-card").hidden = false;

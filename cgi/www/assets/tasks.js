@@ -147,7 +147,7 @@ function hrTaskItem(t) {
     el("h3", { id: `task-${t.id}-title`, text: `Задание: ${t.title}` }),
     el("p", {}, tag(STEP_TITLE.hr_task), " ", tag(t.state_title, STATE_TONE[t.state]),
       t.overdue && t.state === "open" ? [" ", tag("срок истёк", "bad")] : ""),
-    el("p", { text: [t.given_by ? `Дал(а): ${t.given_by.full_name}` : "", t.created_at_ru ? `поступило ${t.created_at_ru}` : "",
+    el("p", { text: [t.given_by ? `От кого: ${t.given_by.full_name}` : "", t.created_at_ru ? `поступило ${t.created_at_ru}` : "",
       t.due_ru ? `срок ${t.due_ru}` : ""].filter(Boolean).join(" · ") }),
     hrTaskDetails(t),
     t.state === "open" ? taskForm(t) : "");
@@ -161,9 +161,14 @@ function taskItem(t) {
     el("p", {}, tag(STEP_TITLE[t.step] || t.step), " ", tag(t.state_title, STATE_TONE[t.state]), " ",
       t.state === "open" ? tag(t.request_state_title, STATE_TONE[t.request_state]) : "",
       t.overdue && t.state === "open" ? [" ", tag("срок истёк", "bad")] : ""),
-    el("p", {}, `Заявка № ${t.request_id}` + (when ? `, ${when}` : "") + ` · поступила ${t.created_at_ru}` +
+    el("p", {}, `Заявка № ${t.request_number}` + (when ? `, ${when}` : "") + ` · поступила ${t.created_at_ru}` +
       (t.due_ru ? ` · срок ${t.due_ru}` : "") + (t.on_behalf_of ? ` · вместо: ${t.on_behalf_of.full_name}` : "") + " · ",
       el("a", { href: `/requests.html?id=${t.request_id}`, text: "открыть заявку" })),
+    // who has a forwarded task now, who passed this one, and why
+    t.forwarded_to ? el("p", { className: "hint", text: `Передана: ${t.forwarded_to.full_name}` +
+      (t.comment ? ` · «${t.comment}»` : "") }) : "",
+    t.forwarded_from ? el("p", { className: "hint", text: `Кто передал: ${t.forwarded_from.full_name}` +
+      (t.forward_comment ? ` · «${t.forward_comment}»` : "") }) : "",
     t.state === "open" ? taskForm(t) : "");
 }
 

@@ -106,7 +106,8 @@ static int requests_feed(struct ctx *ctx)
 	    "to_char(r.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
 	    "(SELECT coalesce(json_agg(json_build_object('id', f.id, 'name', f.name, "
 	    "'content_type', f.content_type, 'size', f.size) ORDER BY f.id), '[]') FROM "
-	    "request_files f WHERE f.tenant_id = r.tenant_id AND f.request_id = r.id) FROM ids "
+	    "request_files f WHERE f.tenant_id = r.tenant_id AND f.request_id = r.id), r.number "
+	    "FROM ids "
 	    "JOIN requests r ON r.tenant_id = $1 AND r.id = ids.id JOIN employees e ON e.tenant_id "
 	    "= r.tenant_id AND e.id = r.employee_id WHERE r.state <> 'draft' ORDER BY ids.n",
 	    tenant, list);
@@ -116,6 +117,8 @@ static int requests_feed(struct ctx *ctx)
 		json_object *o = json_object_new_object(), *e = json_object_new_object();
 		const char *why;
 		jsonx_set_int(o, "id", atoll(PQgetvalue(res, i, 0)));
+		/* the number people see (sql/0054) */
+		jsonx_set_int(o, "number", atoll(PQgetvalue(res, i, 15)));
 		jsonx_set_str(o, "type", PQgetvalue(res, i, 1));
 		jsonx_set_str(o, "state", PQgetvalue(res, i, 2));
 		jsonx_set_int(e, "id", atoll(PQgetvalue(res, i, 3)));

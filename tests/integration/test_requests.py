@@ -728,8 +728,12 @@ class Requests(unittest.TestCase):
 
     def test_the_feed_loses_nothing(self):
         o = self.o
-        rid = self.file("E1", {"type": "question", "text": "Лента"})["id"]
-        self.assertIn(rid, [i["id"] for i in self.pull_all()])
+        js = self.file("E1", {"type": "question", "text": "Лента"})
+        rid = js["id"]
+        items = self.pull_all()
+        self.assertIn(rid, [i["id"] for i in items])
+        # with the number people see
+        self.assertEqual([i["number"] for i in items if i["id"] == rid], [js["request"]["number"]])
         cursor = self.last_cursor
         # a change still being written (an open transaction) is not handed
         # out, and the cursor does not pass it

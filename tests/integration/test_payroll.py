@@ -181,7 +181,7 @@ class Payroll(unittest.TestCase):
         self.assertNotIn("employees.%d.schedule" % good, err["fields"])
         # a page lists the messages without their fields: each names the employee
         self.assertEqual(err["fields"]["employees.%d.schedule" % bad],
-                         "Без графика: Не назначен график работы на этот месяц")
+                         "Без графика: не назначен график работы на этот месяц")
         self.assertIn("ничего не сохранено", err["message"])
         self.assertEqual(self.count("SELECT count(*) FROM payroll_documents WHERE tenant_id = %d" % tid), 0)
         self.assertEqual(self.count("SELECT count(*) FROM payroll_employees WHERE tenant_id = %d" % tid), 0)

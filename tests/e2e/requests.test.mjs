@@ -228,7 +228,7 @@ b.test("the manager gives an HR task; the employee answers it with a file; KPIs 
   await page.goto(host + "/tasks.html");
   const task = page.locator("article.task", { hasText: "Задание: Пройти инструктаж по охране труда" });
   await task.waitFor();
-  assert.match(await task.innerText(), /Дал\(а\): Кузнецов Олег Петрович/);
+  assert.match(await task.innerText(), /От кого: Кузнецов Олег Петрович/);
   await task.locator("summary").click();
   await task.locator("details a", { hasText: "инструкция.png" }).waitFor();
   await task.locator("textarea").fill("Ознакомилась, лист подписан");

@@ -156,7 +156,7 @@ static int deductions_open(struct ctx *ctx, int64_t id, const char *orders, cons
 		if (date_parse(PQgetvalue(res, i, 0), &f) < 0 ||
 		    (!PQgetisnull(res, i, 1) && date_parse(PQgetvalue(res, i, 1), &t) < 0))
 			return ctx_fail(ctx, PROTO_ERR_internal, NULL);
-		if (payrun_check_open(ctx, f, t) < 0)
+		if (payrun_check_open_for(ctx, id, f, t) < 0)
 			return -1;
 	}
 	return 0;

@@ -71,7 +71,8 @@ static json_object *deviations_json(struct ctx *ctx, PGresult *res, int r)
 		json_object_object_add(o, "hours",
 		                       worktime_hours_json(atoi(PQgetvalue(res, r, 5))));
 	jsonx_set_str(o, "hours_ru",
-	              PQgetisnull(res, r, 5) ? NULL : worktime_hours_ru(ctx, atoi(PQgetvalue(res, r, 5))));
+	              PQgetisnull(res, r, 5) ? NULL
+	                                     : worktime_hours_ru(ctx, atoi(PQgetvalue(res, r, 5))));
 	jsonx_set_str(o, "note", PQgetisnull(res, r, 7) ? NULL : PQgetvalue(res, r, 7));
 	jsonx_set_str(o, "describe",
 	              deviations_describe(ctx, code, PQgetvalue(res, r, 0), from, to));
@@ -139,7 +140,7 @@ static int deviations_extend(struct ctx *ctx, int64_t employee, const char *id, 
 		    worktime_date_ru(ctx, end),
 		    deviations_describe(ctx, atoi(PQgetvalue(res, 0, 1)), PQgetvalue(res, 0, 0),
 		                        worktime_pg_date(res, 0, 2), worktime_pg_date(res, 0, 3)));
-	if (payrun_check_open(ctx, to + 1, end) < 0 ||
+	if (payrun_check_open_for(ctx, employee, to + 1, end) < 0 ||
 	    ctx_sql(ctx,
 	            "UPDATE deviations SET date_to = $3::date WHERE tenant_id = $1 AND id = $2",
 	            ctx_i64(ctx, ctx->tenant_id), id, worktime_date_iso(ctx, end)) == NULL ||
@@ -392,7 +393,7 @@ static int deviations_create(struct ctx *ctx)
 		    ctx, deviations_whole_day_code(c) ? "date_to" : "date", "employment", "%s",
 		    worktime_outside_employment(ctx, dismissed + 1 > from ? dismissed + 1 : from,
 		                                hired, dismissed));
-	if (payrun_check_open(ctx, from, to) < 0)
+	if (payrun_check_open_for(ctx, employee, from, to) < 0)
 		return -1;
 	if (deviations_whole_day_code(c)) {
 		if (deviations_overlaps(ctx, employee, c, from, to, &vacations) < 0)
@@ -410,11 +411,10 @@ static int deviations_create(struct ctx *ctx)
 		if (res == NULL)
 			return -1;
 		if (PQntuples(res))
-			return ctx_fail(ctx, PROTO_ERR_conflict,
-			                "Такой документ уже введён: %s, %s ч",
-			                deviations_describe(ctx, c->number, PQgetvalue(res, 0, 0), from,
-			                                    from),
-			                worktime_hours_ru(ctx, hours));
+			return ctx_fail(
+			    ctx, PROTO_ERR_conflict, "Такой документ уже введён: %s, %s ч",
+			    deviations_describe(ctx, c->number, PQgetvalue(res, 0, 0), from, from),
+			    worktime_hours_ru(ctx, hours));
 		/* hour documents of a date add up: С and РВ together at most 24 h a
 		 * day; Н (hours inside the day's work) at most 24 h on its own */
 		res = ctx_sql(
@@ -533,15 +533,16 @@ static int deviations_delete(struct ctx *ctx)
 	if (ctx_arg_int(ctx, "id", 1, INT64_MAX, CTX_REQUIRED, &id) < 0)
 		return -1;
 	res = ctx_sql(ctx,
-		      "DELETE FROM deviations WHERE tenant_id = $1 AND id = $2 "
-		      "RETURNING code, date_from, date_to, employee_id",
-		      ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, id));
+	              "DELETE FROM deviations WHERE tenant_id = $1 AND id = $2 "
+	              "RETURNING code, date_from, date_to, employee_id",
+	              ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, id));
 	if (res == NULL)
 		return -1;
 	if (PQntuples(res) == 0)
 		return ctx_fail(ctx, PROTO_ERR_not_found, "Документ не найден");
 	/* a closed month's document stays: the failure rolls the delete back */
-	if (payrun_check_open(ctx, worktime_pg_date(res, 0, 1), worktime_pg_date(res, 0, 2)) < 0)
+	if (payrun_check_open_for(ctx, atoll(PQgetvalue(res, 0, 3)), worktime_pg_date(res, 0, 1),
+	                          worktime_pg_date(res, 0, 2)) < 0)
 		return -1;
 	const struct t13_code *c = t13_get(atoi(PQgetvalue(res, 0, 0)));
 	json_object *detail = audit_detail("code", c ? c->letter : "?");

@@ -670,11 +670,19 @@ static int x_check_locked(struct xbatch *b, int j, const char *key, const char *
 {
 	const char *lists[2] = {oldl, newl};
 
+	int closed;
+
 	if ((oldl == NULL && newl == NULL) || (oldl && newl && strcmp(oldl, newl) == 0))
 		return 0;
 	if (x_closed(b) < 0)
 		return -1;
-	if (b->closed_until == DATE_NONE)
+	/* a new employee has no results in a closed month; an existing one is
+	 * locked by the closed months holding theirs (payrun_check_open_for) */
+	if (b->closed_until == DATE_NONE || b->it[j].id == 0)
+		return 0;
+	if (payrun_closed_until_for(b->ctx, b->it[j].id, &closed) < 0)
+		return -1;
+	if (closed == DATE_NONE)
 		return 0;
 	for (int l = 0; l < 2; l++) {
 		const char *other = lists[1 - l];
@@ -688,7 +696,7 @@ static int x_check_locked(struct xbatch *b, int j, const char *key, const char *
 			if (x_list_has(other, row, strlen(row), 0)) /* the same on both sides */
 				continue;
 			row[10] = '\0';
-			if (date_parse(row, &date) == 0 && date <= b->closed_until) {
+			if (date_parse(row, &date) == 0 && date <= closed) {
 				char ru[DATE_BUFSZ];
 				date_format_ru(date, ru);
 				return x_field(

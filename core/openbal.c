@@ -431,8 +431,8 @@ static int openbal_set(struct ctx *ctx)
 	if (openbal_parse(ctx, body, "", 0, b) < 0 || worktime_employee_check(ctx, id, 1) < 0)
 		return -1;
 	/* the balance moves every later month: none of them may be closed */
-	if (payrun_check_open(ctx, openbal_first_date(b), date_from_ymd(DATE_MAX_YEAR, 12, 31)) <
-	        0 ||
+	if (payrun_check_open_for(ctx, id, openbal_first_date(b),
+	                          date_from_ymd(DATE_MAX_YEAR, 12, 31)) < 0 ||
 	    openbal_store(ctx, id, b, &changed) < 0)
 		return -1;
 	ctx->result = openbal_json(ctx, id);
@@ -524,27 +524,20 @@ static int openbal_batch(struct ctx *ctx, json_object *items, const char *route,
 				bad = openbal_field(ctx, prefix, "employee", "duplicate",
 				                    "Сотрудник указан в пакете дважды");
 	}
-	/* a balance that would move a closed payroll month: that item's error */
-	if (bad == 0 && n > 0) {
-		PGresult *res =
-		    ctx_sql(ctx,
-		            "SELECT (max(month) + interval '1 month' - interval '1 day')::date "
-		            "FROM payroll_documents WHERE tenant_id = $1 AND status = 'closed'",
-		            ctx_i64(ctx, ctx->tenant_id));
+	/* a balance that would move a closed payroll month holding the
+	 * employee's results: that item's error (payrun_check_open_for) */
+	for (size_t i = 0; bad == 0 && i < n; i++) {
 		int closed;
 
-		if (res == NULL)
+		if (payrun_closed_until_for(ctx, ids[i], &closed) < 0)
 			return -1;
-		closed = worktime_pg_date(res, 0, 0);
-		for (size_t i = 0; closed != DATE_NONE && i < n; i++)
-			if (openbal_first_date(&b[i]) <= closed)
-				bad = openbal_field(
-				    ctx, arena_printf(ctx->arena, "items[%zu].", i), "as_of",
-				    "locked",
-				    arena_printf(ctx->arena,
-				                 "Остатки меняют закрытый месяц зарплаты "
-				                 "(закрыт по %s): откройте его",
-				                 worktime_date_ru(ctx, closed)));
+		if (closed != DATE_NONE && openbal_first_date(&b[i]) <= closed)
+			bad = openbal_field(ctx, arena_printf(ctx->arena, "items[%zu].", i),
+			                    "as_of", "locked",
+			                    arena_printf(ctx->arena,
+			                                 "Остатки меняют закрытый месяц зарплаты "
+			                                 "(закрыт по %s): откройте его",
+			                                 worktime_date_ru(ctx, closed)));
 	}
 	if (bad < 0) {
 		openbal_rename_items(ctx, row_of, n);

@@ -182,8 +182,8 @@ static int accruals_create(struct ctx *ctx)
 		return -1;
 	if (worktime_employee_check(ctx, a.employee, 1) < 0 ||
 	    accruals_employed(ctx, "month", a.employee, a.year, a.month) < 0 ||
-	    payrun_check_open(ctx, date_month_first(a.year, a.month),
-	                      date_month_last(a.year, a.month)) < 0)
+	    payrun_check_open_for(ctx, a.employee, date_month_first(a.year, a.month),
+	                          date_month_last(a.year, a.month)) < 0)
 		return -1;
 	res = accruals_insert(ctx, &a);
 	if (res == NULL || audit_log(ctx, "payroll.accrual_created", 1, "accrual",
@@ -236,7 +236,9 @@ static int accruals_delete(struct ctx *ctx)
 	if (ctx_arg_int(ctx, "id", 1, INT64_MAX, CTX_REQUIRED, &id) < 0)
 		return -1;
 	res = ctx_sql(
-	    ctx, "DELETE FROM payroll_accruals WHERE tenant_id = $1 AND id = $2 RETURNING month",
+	    ctx,
+	    "DELETE FROM payroll_accruals WHERE tenant_id = $1 AND id = $2 RETURNING month, "
+	    "employee_id",
 	    ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, id));
 	if (res == NULL)
 		return -1;
@@ -246,7 +248,8 @@ static int accruals_delete(struct ctx *ctx)
 		int m = worktime_pg_date(res, 0, 0), y, mo, d;
 		date_to_ymd(m, &y, &mo, &d);
 		/* a closed month keeps it: the failure rolls the delete back */
-		if (payrun_check_open(ctx, m, date_month_last(y, mo)) < 0)
+		if (payrun_check_open_for(ctx, atoll(PQgetvalue(res, 0, 1)), m,
+		                          date_month_last(y, mo)) < 0)
 			return -1;
 	}
 	if (audit_log(ctx, "payroll.accrual_deleted", 1, "accrual", ctx_i64(ctx, id), NULL) < 0)

@@ -1092,19 +1092,23 @@ static int payrun_locked(struct ctx *ctx, int year, int month)
 	                payrun_month_title(ctx, year, month));
 }
 
-int payrun_check_open(struct ctx *ctx, int from, int to)
+int payrun_check_open_for(struct ctx *ctx, int64_t employee, int from, int to)
 {
 	char f[DATE_BUFSZ], t[DATE_BUFSZ];
 	PGresult *res;
 
 	date_format(from, f);
 	date_format(to, t);
+	/* a closed month locks the results it holds: with an employee, only
+	 * the months that hold theirs (a newcomer's past is not locked) */
 	res = ctx_sql(ctx,
-	              "SELECT extract(year FROM month)::int, extract(month FROM month)::int "
-	              "FROM payroll_documents WHERE tenant_id = $1 AND status = 'closed' AND "
-	              "month <= $3::date AND month >= date_trunc('month', $2::date)::date "
-	              "ORDER BY month LIMIT 1",
-	              ctx_i64(ctx, ctx->tenant_id), f, t);
+	              "SELECT extract(year FROM d.month)::int, extract(month FROM d.month)::int "
+	              "FROM payroll_documents d WHERE d.tenant_id = $1 AND d.status = 'closed' AND "
+	              "d.month <= $3::date AND d.month >= date_trunc('month', $2::date)::date "
+	              "AND ($4::bigint = 0 OR EXISTS (SELECT 1 FROM payroll_employees pe WHERE "
+	              "pe.tenant_id = d.tenant_id AND pe.document_id = d.id AND pe.employee_id = "
+	              "$4)) ORDER BY d.month LIMIT 1",
+	              ctx_i64(ctx, ctx->tenant_id), f, t, ctx_i64(ctx, employee));
 	if (res == NULL)
 		return -1;
 	if (PQntuples(res) == 0)
@@ -1112,13 +1116,21 @@ int payrun_check_open(struct ctx *ctx, int from, int to)
 	return payrun_locked(ctx, atoi(PQgetvalue(res, 0, 0)), atoi(PQgetvalue(res, 0, 1)));
 }
 
-int payrun_closed_until(struct ctx *ctx, int *last)
+int payrun_check_open(struct ctx *ctx, int from, int to)
 {
-	PGresult *res = ctx_sql(ctx,
-	                        "SELECT extract(year FROM max(month))::int, extract(month FROM "
-	                        "max(month))::int FROM payroll_documents WHERE tenant_id = $1 AND "
-	                        "status = 'closed'",
-	                        ctx_i64(ctx, ctx->tenant_id));
+	return payrun_check_open_for(ctx, 0, from, to);
+}
+
+int payrun_closed_until_for(struct ctx *ctx, int64_t employee, int *last)
+{
+	PGresult *res =
+	    ctx_sql(ctx,
+	            "SELECT extract(year FROM max(d.month))::int, extract(month FROM "
+	            "max(d.month))::int FROM payroll_documents d WHERE d.tenant_id = $1 "
+	            "AND d.status = 'closed' AND ($2::bigint = 0 OR EXISTS (SELECT 1 "
+	            "FROM payroll_employees pe WHERE pe.tenant_id = d.tenant_id AND "
+	            "pe.document_id = d.id AND pe.employee_id = $2))",
+	            ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, employee));
 
 	if (res == NULL)
 		return -1;
@@ -1126,6 +1138,11 @@ int payrun_closed_until(struct ctx *ctx, int *last)
 	            ? DATE_NONE
 	            : date_month_last(atoi(PQgetvalue(res, 0, 0)), atoi(PQgetvalue(res, 0, 1)));
 	return 0;
+}
+
+int payrun_closed_until(struct ctx *ctx, int *last)
+{
+	return payrun_closed_until_for(ctx, 0, last);
 }
 
 int payrun_refresh_paid(struct ctx *ctx, int64_t employee, int month_first)
@@ -1591,8 +1608,8 @@ static int payrun_transition(struct ctx *ctx, const char *from, const char *to, 
 			return ctx_fail_about(
 			    ctx, PROTO_ERR_early_close,
 			    "Месяц %s ещё не закончился (последний день — %s). Закрыть "
-			    "его досрочно? Данные оставшихся дней могут измениться. "
-			    "Подтвердите закрытие (confirm_early).",
+			    "его досрочно? Данные оставшихся дней могут измениться: "
+			    "подтвердите закрытие.",
 			    payrun_month_title(ctx, year, month),
 			    worktime_date_ru(ctx, date_month_last(year, month)));
 		}
@@ -1612,9 +1629,9 @@ static int payrun_transition(struct ctx *ctx, const char *from, const char *to, 
 			ctx_field_code(ctx, "later_month", "closed", "%s", PQgetvalue(later, 0, 2));
 			return ctx_fail_about(
 			    ctx, PROTO_ERR_conflict,
-			    "Месяц %s не открыть: закрыт более поздний месяц %s. Сначала "
-			    "откройте %s.",
-			    payrun_month_title(ctx, year, month), title, title);
+			    "Месяц %s не открыть: закрыт более поздний месяц %s Сначала "
+			    "откройте его.",
+			    payrun_month_title(ctx, year, month), title);
 		}
 	}
 	res = ctx_sql(ctx,
@@ -1624,16 +1641,9 @@ static int payrun_transition(struct ctx *ctx, const char *from, const char *to, 
 	              ctx_i64(ctx, ctx->tenant_id), doc, to, ctx_i64(ctx, ctx->user_id));
 	if (res == NULL)
 		return -1;
-	/* paid: the month's payments; closing a month without any records its
-	 * net as paid (paid outside the service), reopening takes that back */
-	res =
-	    ctx_sql(ctx,
-	            "UPDATE payroll_employees pe SET paid = coalesce((SELECT sum(amount - ndfl) "
-	            "FROM payroll_payments p WHERE p.tenant_id = pe.tenant_id AND p.employee_id = "
-	            "pe.employee_id AND p.month = pe.month), CASE WHEN $2 = 'closed' THEN pe.net "
-	            "ELSE 0 END) WHERE pe.tenant_id = $1 AND pe.month = $3::date",
-	            ctx_i64(ctx, ctx->tenant_id), to, first);
-	if (res == NULL || audit_log(ctx, action, 1, "payroll", m, NULL) < 0)
+	/* paid is the month's payments only (issue 11 item 4): closing a month
+	 * pays nothing, its unpaid rest stays the payslip's «Остаток» */
+	if (audit_log(ctx, action, 1, "payroll", m, NULL) < 0)
 		return -1;
 	ctx->result = payrun_header(ctx, year, month, NULL);
 	return ctx->result ? 0 : -1;

@@ -67,10 +67,17 @@ const char *payrun_month_title(struct ctx *ctx, int year, int month);
  * with a Russian message naming the closed month.
  */
 int payrun_check_open(struct ctx *ctx, int from, int to);
+/* The same for the inputs of one employee (deviations, their schedule, pay
+ * terms, timesheet, accruals, opening balance): only the closed months
+ * that hold a result of theirs are locked, so a newcomer's past (hired
+ * before the organization's last closed month) can be entered. */
+int payrun_check_open_for(struct ctx *ctx, int64_t employee, int from, int to);
 /* The last day of the latest closed month (DATE_NONE when none): a change
  * effective from a date up to it is locked (the bulk form of
  * payrun_check_open for the exchange). 0 or -1. */
 int payrun_closed_until(struct ctx *ctx, int *last);
+/* The same, of the closed months that hold a result of employee. */
+int payrun_closed_until_for(struct ctx *ctx, int64_t employee, int *last);
 
 /* Reads args.month ("YYYY-MM"); 0, or -1 after a field error. */
 int payrun_month_arg(struct ctx *ctx, int *year, int *month);

@@ -3,9 +3,9 @@
  * documents, and the vacation balance.
  *
  * An employee sees the payslips of closed months only (a draft can still
- * change); the administrator sees drafts too. paid is the net of a closed
- * month (closing records the payment), so a closed month's balance is 0
- * and a draft's is its net.
+ * change); the administrator sees drafts too. paid is the cash of the
+ * month's payments (payments.c) and balance = net − paid, in a draft and a
+ * closed month alike: closing a month records no payment.
  *
  * Vacation balance as of a date (inclusive; default today in the
  * organization's time zone): 28 days a year accrue as 28/12 per month of
@@ -220,11 +220,29 @@ static json_object *payslips_build(struct ctx *ctx, int64_t employee_id, int yea
 					                 atoi(PQgetvalue(lines, i, 29))));
 			}
 			if (!PQgetisnull(lines, i, 31)) {
+				/* the unused days are exact twelfths (28/12 a month, art.
+				 * 127); the amount is average × them, so the page shows
+				 * the fraction, not a rounded figure that would not
+				 * multiply to the amount */
 				int64_t tw = atoll(PQgetvalue(lines, i, 31));
-				jsonx_set_str(l, "unused_days_ru",
-				              arena_printf(ctx->arena, "%lld,%lld",
-				                           (long long)(tw / 12),
-				                           (long long)((tw % 12) * 10 / 12)));
+				int num = (int)(tw % 12), den = 12;
+				for (int g = 6; g > 1; g--)
+					if (num % g == 0 && den % g == 0) {
+						num /= g;
+						den /= g;
+					}
+				json_object_object_add(
+				    l, "days",
+				    json_object_new_double_s(
+				        (double)tw / 12,
+				        arena_printf(ctx->arena, "%lld.%02lld",
+				                     (long long)(tw / 12),
+				                     (long long)((tw % 12) * 100 / 12))));
+				jsonx_set_str(
+				    l, "unused_days_ru",
+				    num ? arena_printf(ctx->arena, "%lld %d/%d",
+				                       (long long)(tw / 12), num, den)
+				        : arena_printf(ctx->arena, "%lld", (long long)(tw / 12)));
 			}
 			if (strcmp(PQgetvalue(lines, i, 32), "t") == 0)
 				jsonx_set_str(
@@ -235,11 +253,15 @@ static json_object *payslips_build(struct ctx *ctx, int64_t employee_id, int yea
 		           strcmp(kind, "district_coefficient") == 0 ||
 		           strcmp(kind, "northern_allowance") == 0) {
 			jsonx_set_str(l, "period_ru", payrun_month_title(ctx, year, month));
-			if (!PQgetisnull(lines, i, 30))
+			if (!PQgetisnull(lines, i, 30)) {
+				/* "Премия: за ноябрь", but not "Премия: Премия за ноябрь" */
+				const char *kt = payslips_kind_title(kind, ""),
+				           *t = PQgetvalue(lines, i, 30);
 				jsonx_set_str(l, "title",
-				              arena_printf(ctx->arena, "%s: %s",
-				                           payslips_kind_title(kind, ""),
-				                           PQgetvalue(lines, i, 30)));
+				              strncmp(t, kt, strlen(kt)) == 0
+				                  ? t
+				                  : arena_printf(ctx->arena, "%s: %s", kt, t));
+			}
 			if (!PQgetisnull(lines, i, 27))
 				jsonx_set_int(l, "percent", atoi(PQgetvalue(lines, i, 27)));
 		} else {
@@ -402,11 +424,12 @@ static int payslips_admin_month(struct ctx *ctx)
 	date_format_month(year, month, m);
 	jsonx_set_str(r, "month", m);
 	jsonx_set_str(r, "month_title", payrun_month_title(ctx, year, month));
-	res = ctx_sql(ctx,
-	              "SELECT pe.employee_id FROM payroll_employees pe JOIN employees e ON "
-	              "e.tenant_id = pe.tenant_id AND e.id = pe.employee_id WHERE pe.tenant_id = $1 "
-	              "AND pe.month = $2::date ORDER BY e.full_name, e.id LIMIT 2000",
-	              ctx_i64(ctx, ctx->tenant_id), first);
+	res =
+	    ctx_sql(ctx,
+	            "SELECT pe.employee_id FROM payroll_employees pe JOIN employees e ON "
+	            "e.tenant_id = pe.tenant_id AND e.id = pe.employee_id WHERE pe.tenant_id = $1 "
+	            "AND pe.month = $2::date ORDER BY e.full_name, e.id LIMIT 2000",
+	            ctx_i64(ctx, ctx->tenant_id), first);
 	if (res == NULL)
 		return -1;
 	if (PQntuples(res) == 0)

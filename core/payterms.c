@@ -29,9 +29,9 @@
 #include <string.h>
 
 /* No closed month from this date on. */
-static int payterms_open_from(struct ctx *ctx, int from)
+static int payterms_open_from(struct ctx *ctx, int64_t employee, int from)
 {
-	return payrun_check_open(ctx, from, date_month_last(DATE_MAX_YEAR, 12));
+	return payrun_check_open_for(ctx, employee, from, date_month_last(DATE_MAX_YEAR, 12));
 }
 
 static int payterms_answer(struct ctx *ctx, int64_t employee)
@@ -167,7 +167,8 @@ static int payterms_set(struct ctx *ctx)
 	}
 	if (bad < 0)
 		return -1;
-	if (worktime_employee_check(ctx, employee, 1) < 0 || payterms_open_from(ctx, from) < 0)
+	if (worktime_employee_check(ctx, employee, 1) < 0 ||
+	    payterms_open_from(ctx, employee, from) < 0)
 		return -1;
 	money_format(kopecks, text);
 	{
@@ -206,7 +207,8 @@ static int payterms_delete(struct ctx *ctx)
 
 	if (ctx_arg_int(ctx, "id", 1, INT64_MAX, CTX_REQUIRED, &employee) < 0 ||
 	    worktime_arg_date(ctx, "date_from", 1, &from) < 0 ||
-	    worktime_employee_check(ctx, employee, 1) < 0 || payterms_open_from(ctx, from) < 0)
+	    worktime_employee_check(ctx, employee, 1) < 0 ||
+	    payterms_open_from(ctx, employee, from) < 0)
 		return -1;
 	res = ctx_sql(ctx,
 	              "DELETE FROM employee_pay WHERE tenant_id = $1 AND employee_id = $2 "

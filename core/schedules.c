@@ -105,9 +105,8 @@ static json_object *schedules_json(struct ctx *ctx, PGresult *res, int r)
 	                  : "по производственному календарю");
 	jsonx_set_str(o, "cycle_start", PQgetisnull(res, r, 4) ? NULL : PQgetvalue(res, r, 4));
 	jsonx_set_str(o, "cycle_start_ru",
-	              PQgetisnull(res, r, 4)
-	                  ? NULL
-	                  : worktime_date_ru(ctx, worktime_pg_date(res, r, 4)));
+	              PQgetisnull(res, r, 4) ? NULL
+	                                     : worktime_date_ru(ctx, worktime_pg_date(res, r, 4)));
 	for (size_t i = 0; pattern && i < json_object_array_length(pattern); i++) {
 		json_object *pair = json_object_array_get_idx(pattern, i),
 		            *d = json_object_new_object();
@@ -272,16 +271,16 @@ static int schedules_read(struct ctx *ctx, int64_t self, struct schedules_input 
 		json_object *d = json_object_array_get_idx(days, i);
 		json_object *night = jsonx_get(d, "night");
 		if (worktime_hours(jsonx_get(d, "hours"), SCHEDULE_MAX_DAY, &pattern[i].hours) < 0)
-			bad = ctx_field_code(ctx, arena_printf(ctx->arena, "days[%zu].hours", i),
-			                     "hours", "День %zu: часы от 0 до 24, например 8 или 7,2",
-			                     i + 1);
+			bad = ctx_field_code(
+			    ctx, arena_printf(ctx->arena, "days[%zu].hours", i), "hours",
+			    "День %zu: часы от 0 до 24, например 8 или 7,2", i + 1);
 		if (night && worktime_hours(night, SCHEDULE_MAX_DAY, &pattern[i].night) < 0)
 			bad = ctx_field_code(ctx, arena_printf(ctx->arena, "days[%zu].night", i),
 			                     "hours", "День %zu: ночные часы от 0 до 24", i + 1);
 		else if (pattern[i].night > pattern[i].hours)
-			bad = ctx_field_code(ctx, arena_printf(ctx->arena, "days[%zu].night", i),
-			                     "night", "День %zu: ночных часов не больше, чем часов за день",
-			                     i + 1);
+			bad = ctx_field_code(
+			    ctx, arena_printf(ctx->arena, "days[%zu].night", i), "night",
+			    "День %zu: ночных часов не больше, чем часов за день", i + 1);
 	}
 	if (in->name == NULL || bad < 0)
 		return -1;
@@ -519,9 +518,9 @@ static int schedules_assignments(struct ctx *ctx)
  * date_from}: from that date on the employee works by the schedule (a row
  * of the same date is replaced). */
 /* An assignment applies from its date on: no closed month may follow it. */
-static int schedules_open_from(struct ctx *ctx, int from)
+static int schedules_open_from(struct ctx *ctx, int64_t employee, int from)
 {
-	return payrun_check_open(ctx, from, date_month_last(DATE_MAX_YEAR, 12));
+	return payrun_check_open_for(ctx, employee, from, date_month_last(DATE_MAX_YEAR, 12));
 }
 
 int schedules_assignments_write(struct ctx *ctx, json_object *set, json_object *drop)
@@ -560,7 +559,8 @@ static int schedules_assign(struct ctx *ctx)
 	int bad = ctx_arg_int(ctx, "schedule_id", 1, INT64_MAX, CTX_REQUIRED, &schedule);
 	if (worktime_arg_date(ctx, "date_from", 1, &from) < 0 || bad < 0)
 		return -1;
-	if (worktime_employee_check(ctx, employee, 1) < 0 || schedules_open_from(ctx, from) < 0)
+	if (worktime_employee_check(ctx, employee, 1) < 0 ||
+	    schedules_open_from(ctx, employee, from) < 0)
 		return -1;
 	res = ctx_sql(ctx, "SELECT 1 FROM schedules WHERE tenant_id = $1 AND id = $2",
 	              ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, schedule));
@@ -600,7 +600,7 @@ static int schedules_unassign(struct ctx *ctx)
 		return -1;
 	if (PQntuples(res) == 0)
 		return ctx_fail(ctx, PROTO_ERR_not_found, "Назначение графика не найдено");
-	if (schedules_open_from(ctx, worktime_pg_date(res, 0, 1)) < 0)
+	if (schedules_open_from(ctx, employee, worktime_pg_date(res, 0, 1)) < 0)
 		return -1; /* rolls the delete back */
 	if (audit_log(ctx, "schedules.unassigned", 1, "employee", ctx_i64(ctx, employee),
 	              audit_detail("assignment_id", ctx_i64(ctx, id))) < 0)
@@ -662,8 +662,9 @@ static int schedules_individual_args(struct ctx *ctx, int64_t *employee, int *ye
 	if (ctx_arg_int(ctx, "id", 1, INT64_MAX, CTX_REQUIRED, employee) < 0 ||
 	    worktime_arg_month(ctx, "month", year, month) < 0)
 		return -1;
-	if ((ctx->op->flags & OP_WRITE) && payrun_check_open(ctx, date_month_first(*year, *month),
-	                                                     date_month_last(*year, *month)) < 0)
+	if ((ctx->op->flags & OP_WRITE) &&
+	    payrun_check_open_for(ctx, *employee, date_month_first(*year, *month),
+	                          date_month_last(*year, *month)) < 0)
 		return -1;
 	return worktime_employee_check(ctx, *employee, ctx->op->flags & OP_WRITE);
 }

@@ -26,8 +26,8 @@ struct timesheet_doc {
 	int year, month;
 	const char *month_text;  /* "2025-04" */
 	const char *month_title; /* "апрель 2025 г.", for messages */
-	const char *first;      /* "2025-04-01" */
-	int64_t id;             /* 0: none yet */
+	const char *first;       /* "2025-04-01" */
+	int64_t id;              /* 0: none yet */
 	int posted;
 };
 
@@ -294,8 +294,8 @@ static int timesheet_put_month(struct ctx *ctx, const struct timesheet_doc *doc,
 /* A month whose payroll is closed keeps its timesheets as they were paid. */
 static int timesheet_month_open(struct ctx *ctx, const struct timesheet_doc *doc)
 {
-	return payrun_check_open(ctx, date_month_first(doc->year, doc->month),
-	                         date_month_last(doc->year, doc->month));
+	return payrun_check_open_for(ctx, doc->employee, date_month_first(doc->year, doc->month),
+	                             date_month_last(doc->year, doc->month));
 }
 
 static int timesheet_fill(struct ctx *ctx)

@@ -39,8 +39,9 @@ b.test("the employee lands on the start page with the payslip of the closed mont
   assert.match(await text("#payslip-accrued"), /^26\s250,00\s₽$/);
   assert.match(await text("#payslip-deductions"), /НДФЛ.*3\s413,00\s₽/);
   assert.match(await text("#payslip-net"), /^22\s837,00\s₽$/);
-  assert.match(await text("#payslip-paid"), /^22\s837,00\s₽$/); // a closed month is paid
-  assert.match(await text("#payslip-balance"), /^0,00\s₽$/);
+  // closing a month records no payment: nothing paid, the net still owed
+  assert.match(await text("#payslip-paid"), /^0,00\s₽$/);
+  assert.match(await text("#payslip-balance"), /^22\s837,00\s₽$/);
 });
 
 b.test("the vacation balance is shown with one decimal and the right word", async ({ page }) => {

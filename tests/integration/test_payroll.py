@@ -127,8 +127,14 @@ class Payroll(unittest.TestCase):
         self.assertEqual(mine.status, 200, mine)
         self.assertEqual(mine.json()["employee"]["id"], self.summed)
         self.assertEqual(mine.json()["accrued"], "30000.00")
-        self.assertEqual(mine.json()["paid"], "26100.00")
-        self.assertEqual(mine.json()["balance"], "0.00")
+        # closing pays nothing: paid is the month's payments, the rest stays owed
+        self.assertEqual(mine.json()["paid"], "0.00")
+        self.assertEqual(mine.json()["balance"], "26100.00")
+        r = self.admin.post("/api/admin/payments", {"employee_id": self.summed, "date": "2017-05-05",
+                                                    "kind": "salary"})
+        self.assertEqual(r.status, 201, r)
+        mine = self.emp_summed.get("/api/payslips/2017-04")
+        self.assertEqual((mine.json()["paid"], mine.json()["balance"]), ("26100.00", "0.00"))
         self.assertEqual([p["month"] for p in self.emp_summed.get("/api/payslips").json()["payslips"]],
                          ["2017-04"])
         other = self.emp_other.get("/api/payslips/2017-04").json()
@@ -193,7 +199,7 @@ class Payroll(unittest.TestCase):
         self.assertEqual([(x["employee_id"], x["full_name"], x["reason"]) for x in doc["skipped"]],
                          [(bad, "Без графика", "Не назначен график работы на этот месяц")])
         page = admin.get("/admin/payroll/2025-03")
-        self.assertIn("Не рассчитан: Без графика — Не назначен график работы на этот месяц", page.text)
+        self.assertIn("Не рассчитан Без графика. Не назначен график работы на этот месяц", page.text)
         self.assertEqual(admin.delete("/api/admin/payroll/2025-03").status, 200)
         # a list naming someone unknown, or a bad list
         r = admin.post("/api/admin/payroll/2025-03/calculate", {"employees": [good, 999999]})

@@ -185,6 +185,53 @@ class Money(unittest.TestCase):
         got = self.admin.get("/api/admin/employees/%d/opening-balance" % other).json()
         self.assertEqual(got["vacation_days_used"], 2.5)
 
+    def test_a_closed_month_locks_only_the_results_it_holds(self):
+        # an organization that closed January 2025 takes on an employee hired
+        # in 2024: their past is entered, the paid employee's is locked
+        tid, _, admin = tenant_with_admin(self.s, "moneyclosed")
+        five = int(self.s.psql(
+            "INSERT INTO schedules (tenant_id, name, kind, holidays, pattern) VALUES (%d, 'Пятидневка', "
+            "'week', 'calendar', '%s') RETURNING id" % (tid, FIVE)))
+        paid = add_employee(self.s, tid, "Давно в расчёте", hired="2024-01-01")
+        new = add_employee(self.s, tid, "Пришедший с историей", hired="2024-06-01")
+        for path, body in (("/api/admin/employees/%d/pay", {"date_from": "2024-01-01", "rate": "60000.00",
+                                                            "pay_by": "days"}),
+                           ("/api/admin/employees/%d/schedule-assignments", {"schedule_id": five,
+                                                                             "date_from": "2024-01-01"})):
+            r = admin.post(path % paid, body)
+            self.assertEqual(r.status, 201, r)
+        r = admin.post("/api/admin/payroll/2025-01/calculate", {"employees": [paid]})
+        self.assertEqual(r.status, 200, r)
+        r = admin.post("/api/admin/payroll/2025-01/close", {})
+        self.assertEqual(r.status, 200, r)
+        # the newcomer's terms, schedule, opening balance and a 2025 vacation
+        for path, body in (("/api/admin/employees/%d/pay", {"date_from": "2024-06-01", "rate": "50000.00",
+                                                            "pay_by": "days"}),
+                           ("/api/admin/employees/%d/schedule-assignments", {"schedule_id": five,
+                                                                             "date_from": "2024-06-01"})):
+            r = admin.post(path % new, body)
+            self.assertEqual(r.status, 201, r)
+        balance = {"as_of": "2024-12-31", "vacation_days_used": 0,
+                   "months": [{"month": "2024-12", "earnings": "50000.00", "excluded_days": 0}]}
+        r = admin.put("/api/admin/employees/%d/opening-balance" % new, balance)
+        self.assertEqual(r.status, 200, r)
+        r = admin.post("/api/admin/deviations", {"employee_id": new, "code": "ОТ", "date_from": "2025-01-20",
+                                                 "date_to": "2025-01-24"})
+        self.assertEqual(r.status, 201, r)
+        # the same for the employee January paid: 423 naming the month
+        r = admin.put("/api/admin/employees/%d/opening-balance" % paid, balance)
+        self.assertEqual(r.status, 423, r)
+        r = admin.post("/api/admin/deviations", {"employee_id": paid, "code": "ОТ", "date_from": "2025-01-20",
+                                                 "date_to": "2025-01-24"})
+        self.assertEqual(r.status, 423, r)
+        self.assertIn("январь 2025", r.json()["error"]["message"])
+        r = admin.post("/api/admin/employees/%d/pay" % paid, {"date_from": "2025-01-01", "rate": "70000.00",
+                                                               "pay_by": "days"})
+        self.assertEqual(r.status, 423, r)
+        # closing recorded no payment: January is still owed in full
+        slip = admin.get("/api/admin/payslips/%d/2025-01" % paid).json()
+        self.assertEqual((slip["paid"], slip["balance"]), ("0.00", slip["net"]))
+
     def test_opening_balances_csv(self):
         a = self.employee("Из файла А", "2024-02-01", external_id="csv-a")
         b = self.employee("Из файла Б", "2024-02-01", external_id="csv-b")
@@ -245,12 +292,14 @@ class Money(unittest.TestCase):
         self.post("/api/admin/accruals", {"employee_id": eid, "month": "2025-01", "kind": "bonus",
                                           "amount": "10 000,00", "title": "за квартал"}, 201)
         self.post("/api/admin/accruals", {"employee_id": eid, "month": "2025-01", "kind": "material_aid",
-                                          "amount": "5000.00"}, 201)
+                                          "amount": "5000.00", "title": "Материальная помощь к отпуску"}, 201)
         self.calculate(eid, "2025-01")
         slip = self.slip(eid, "2025-01")
         self.assertEqual([(a["kind"], a["amount"]) for a in slip["accruals"]],
                          [("salary", "60000.00"), ("bonus", "10000.00"), ("material_aid", "5000.00")])
         self.assertEqual(slip["accruals"][1]["title"], "Премия: за квартал")
+        # a title that already names its kind is not prefixed twice
+        self.assertEqual(slip["accruals"][2]["title"], "Материальная помощь к отпуску")
         self.assertIn("Премия: за квартал", self.admin.get("/admin/payroll/2025-01/employees/%d" % eid).text)
         # material aid up to 4 000 a year is not taxed: 13 % x 71 000 = 9 230
         self.assertEqual((slip["accrued"], slip["deducted"]), ("75000.00", "9230.00"))
@@ -284,6 +333,8 @@ class Money(unittest.TestCase):
         # 11 of 23 days worked; 10 months of service -> 23.3 unused days x 2 047.78
         self.assertEqual([(a["kind"], a["amount"]) for a in slip["accruals"]],
                          [("salary", "28695.65"), ("vacation_compensation", "47781.53")])
+        # its days: 28/12 a month for 10 months, exact (2 047.78 x 70/3 = 47 781.53)
+        self.assertEqual((slip["accruals"][1]["days"], slip["accruals"][1]["unused_days_ru"]), (23.33, "23 1/3"))
         r = self.admin.post("/api/admin/payments", {"employee_id": eid, "date": "2025-10-14", "kind": "final"})
         self.assertEqual(r.status, 422, r)
         self.assertIn("15.10.2025", r.json()["error"]["fields"]["date"])
@@ -297,7 +348,7 @@ class Money(unittest.TestCase):
         self.assertEqual([x["kind"] for x in slip["payments"]], ["advance", "final"])
         page = self.admin.get("/admin/payroll/2025-10/employees/%d" % eid).text
         for text in ("Компенсация за неиспользованный отпуск", "Аванс", "Окончательный расчёт",
-                     "неиспользованных дней: 23,3"):
+                     "23 1/3 дн. × 2\u00a0047,78\u00a0₽ (неиспользованные дни отпуска)"):
             self.assertIn(text, page)
         # the first half's worked time instead of a percent
         self.admin.put("/api/admin/payroll/settings", {"advance_mode": "first_half"})

@@ -220,6 +220,7 @@ let vacationId, balanceBefore;
 
 b.test("the employee files a vacation from 12 to 25 October", async () => {
   const page = pages.employee;
+  await page.waitForFunction(() => /\d/.test(document.getElementById("vacation-balance")?.textContent || ""));
   balanceBefore = await page.locator("#vacation-balance").textContent();
   await page.click('a[href="/requests.html?type=vacation#new"]');
   await page.locator("#f-date_from").waitFor({ state: "visible" });
@@ -293,6 +294,8 @@ b.test("a month later the administrator closes October; the payslip has the vaca
   assert.match(slip, /Отпускные[\s\S]*14 дн\. ×/, "the vacation pay: 14 days at the average daily earnings");
   assert.match(await emp.locator("#last-payslip-text").textContent(), /Октябрь 2026 г\.: начислено/);
   // the balance on 02.11.2026: a month more accrued, the 14 days used
+  // the balance comes in its own request, after the payslip
+  await emp.waitForFunction(() => /\d/.test(document.getElementById("vacation-balance")?.textContent || ""));
   const after = await emp.locator("#vacation-balance").textContent();
   assert.ok(parseFloat(after.replace(",", ".")) < parseFloat(balanceBefore.replace(",", ".")),
     `the balance went down: ${balanceBefore} -> ${after}`);

@@ -18,7 +18,8 @@
 #
 #   tests/bench/bench_requests.sh [N]
 # Environment: CABINET_BUILD_DIR (default ./build), EMPLOYEES (default 10000),
-# REQUESTS (default 100000), USERS (default 16).
+# REQUESTS (default 100000), USERS (default 16); STATEMENTS=1 loads pg_stat_statements
+# and prints each case's statements per request (STATEMENTS_TOP of them, default 40).
 set -euo pipefail
 # shellcheck source=stack.sh
 . "$(dirname "${BASH_SOURCE[0]}")/stack.sh"
@@ -143,14 +144,52 @@ for kind in tokens:
 json.dump(tokens, open(var + "/tokens.json", "w"))
 PY
 bench_psql -f "$VAR/sessions.sql" >/dev/null
+if [ "${STATEMENTS:-0}" = 1 ]; then
+	# the statements of each case, counted by pg_stat_statements: the stack
+	# again with the module loaded (the data stays in $VAR)
+	sql "ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'" >/dev/null
+	"$ROOT/scripts/run.sh" stop >/dev/null
+	bench_start
+	sql "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" >/dev/null
+	sql "ALTER SYSTEM SET pg_stat_statements.track_planning = on" >/dev/null
+	sql "SELECT pg_reload_conf()" >/dev/null
+fi
 COUNTS=$(sql "SELECT (SELECT count(*) FROM employees WHERE tenant_id = $TID) || ' employees, ' ||
                      (SELECT count(*) FROM requests WHERE tenant_id = $TID) || ' requests, ' ||
                      (SELECT count(*) FROM request_tasks WHERE tenant_id = $TID) || ' tasks, ' ||
                      (SELECT count(*) FROM request_events WHERE tenant_id = $TID) || ' history rows'")
 
-python3 - "$VAR" "$PORT" "$N" "$SEED" "$COUNTS" <<'PY'
-import http.client, json, statistics, sys, threading, time
+python3 - "$VAR" "$PORT" "$N" "$SEED" "$COUNTS" "${STATEMENTS:-0}" "${as_user[*]}" <<'PY'
+import http.client, json, statistics, subprocess, sys, threading, time
 var, port, n, seed, counts = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
+statements, as_user = sys.argv[6] == "1", sys.argv[7].split()
+
+
+def psql(q):
+    return subprocess.run(as_user + ["psql", "-X", "-q", "-tA", "-F", "\t", "-h", var + "/pg/sock",
+                                     "-U", "cabinet", "-d", "cabinet", "-c", q],
+                          check=True, capture_output=True, text=True).stdout
+
+
+def statements_of(name, count):
+    """With STATEMENTS=1: the case's statements per request (the service's
+    background tasks included), the most frequent first."""
+    if not statements:
+        return
+    rows = [l.split("\t") for l in psql(
+        "SELECT calls, round((total_exec_time + total_plan_time)::numeric, 1), "
+        "round(total_plan_time::numeric, 1), regexp_replace(left(query, 110), '\\s+', ' ', 'g') "
+        "FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = "
+        "'cabinet') AND query NOT LIKE '%pg_stat_statements%' ORDER BY calls DESC, "
+        "total_exec_time DESC").splitlines() if l]
+    calls = sum(int(r[0]) for r in rows)
+    ms = sum(float(r[1]) for r in rows)
+    print("  %s: %.1f statements and %.2f ms in PostgreSQL per request (%d requests)"
+          % (name, calls / count, ms / count, count))
+    for r in rows[:int(__import__("os").environ.get("STATEMENTS_TOP", "40"))]:
+        print("    %6.2f/req %7.3f ms/call (plan %6.3f)  %s" % (int(r[0]) / count,
+              float(r[1]) / max(1, int(r[0])), float(r[2]) / max(1, int(r[0])), r[3]))
+    psql("SELECT pg_stat_statements_reset()")
 tokens = json.load(open(var + "/tokens.json"))
 HOST = "bench.localhost:%d" % port
 
@@ -190,6 +229,8 @@ def run(name, tokens_, make):
             lat.extend(mine)
 
     threads = [threading.Thread(target=worker, args=(k, t)) for k, t in enumerate(tokens_)]
+    if statements:
+        psql("SELECT pg_stat_statements_reset()")
     t0 = time.perf_counter()
     for t in threads:
         t.start()
@@ -198,6 +239,7 @@ def run(name, tokens_, make):
     wall = time.perf_counter() - t0
     if errors:
         sys.exit("%s: %d errors, first: %s" % (name, len(errors), errors[0]))
+    statements_of(name, len(lat))
     lat.sort()
     p50 = statistics.median(lat) * 1000
     p99 = lat[min(len(lat) - 1, int(len(lat) * 0.99))] * 1000

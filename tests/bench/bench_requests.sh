@@ -68,17 +68,21 @@ INSERT INTO routing_performers (tenant_id, role, employee_id, position)
     WHERE e.n >= :employees - 10;
 INSERT INTO routing_performers (tenant_id, role, employee_id)
     SELECT :tid, 'coordinator', id FROM emps WHERE n = :employees - 11;
--- the requests: half done, the rest in every other state
+-- the requests: half done, the rest in every other state, in every
+-- department alike (the state by a hash of the number: g % 20 would give
+-- all of a department's requests one state, as the employee is
+-- g * 7919 % employees)
 CREATE TEMP TABLE reqs AS
     SELECT g, e.id AS employee_id, d.head_id AS head,
            (SELECT id FROM emps WHERE n = :employees - 10 + g % 10) AS performer,
-           CASE WHEN g % 20 < 10 THEN 'done' WHEN g % 20 = 10 THEN 'draft'
-                WHEN g % 20 = 11 THEN 'submitted' WHEN g % 20 < 15 THEN 'awaiting_approval'
-                WHEN g % 20 = 15 THEN 'approved' WHEN g % 20 = 16 THEN 'in_progress'
-                WHEN g % 20 < 19 THEN 'rejected' ELSE 'cancelled' END AS state,
+           CASE WHEN h < 10 THEN 'done' WHEN h = 10 THEN 'draft'
+                WHEN h = 11 THEN 'submitted' WHEN h < 15 THEN 'awaiting_approval'
+                WHEN h = 15 THEN 'approved' WHEN h = 16 THEN 'in_progress'
+                WHEN h < 19 THEN 'rejected' ELSE 'cancelled' END AS state,
            CASE WHEN g % 2 = 0 THEN 'vacation' ELSE 'absence' END AS type,
            date '2025-01-01' + (g / :employees) * 3 AS day
     FROM generate_series(0, :requests - 1) g
+    CROSS JOIN LATERAL (SELECT (hashint4(g) & 2147483647) % 20 AS h) x
     JOIN emps e ON e.n = (g * 7919) % :employees
     JOIN departments d ON d.tenant_id = :tid AND d.id = e.department_id;
 INSERT INTO requests (tenant_id, number, employee_id, type, state, data, date_from, date_to, chain,

@@ -38,6 +38,13 @@ const struct cfg_key cfg_keys[] = {
         "Largest file attached to a request (scans, a performer's result); keep max_blob at "
         "least as large. The responders and nginx take request bodies this large on "
         "/api/requests/{id}/files."),
+    KEY(attachments_bytes_per_employee, CFG_SIZE, "100m", 1024, 1L << 40, 1,
+        "Quota of an employee's own files on their open requests (not done, rejected or "
+        "cancelled), all together; a file beyond it is refused (422 naming the key). The "
+        "files a performer attaches do not count."),
+    KEY(requests_per_day, CFG_INT, "50", 1, 100000, 1,
+        "Requests one employee may file (drafts too) in any 24 hours; one more is refused "
+        "with 429 and Retry-After."),
     KEY(attachments_types, CFG_STR, "pdf,jpeg,png", 0, 0, 1,
         "Kinds of files a request may carry, comma-separated, of pdf, jpeg, png and tiff (told "
         "by the file's first bytes, not its name)."),

@@ -37,6 +37,8 @@ struct cfg {
 	long max_blob;
 	/* files attached to requests (requests_files.c) */
 	long attachments_max_size;
+	long attachments_bytes_per_employee; /* bytes of files on one's own open requests */
+	long requests_per_day;               /* requests one employee files in 24 hours */
 	char *attachments_types;
 	char *attachments_dir;
 	long shutdown_timeout_ms;

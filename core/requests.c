@@ -1225,6 +1225,34 @@ static int requests_answer(struct ctx *ctx, int64_t id, int detail)
 /* ---- operations: the employee's requests ---- */
 
 /* POST /api/requests {"type", ...fields, "draft"?: true} */
+/* requests_per_day: an employee's requests (drafts too) in the last 24
+ * hours, or 429 with the wait until the oldest of them leaves the window. */
+static int requests_quota(struct ctx *ctx)
+{
+	PGresult *res = ctx_sql(
+	    ctx,
+	    "SELECT count(*), coalesce(ceil(extract(epoch FROM min(created_at) + interval '1 day' "
+	    "- " ROUTING_NOW_SQL "))::bigint, 0) FROM (SELECT created_at FROM requests WHERE "
+	    "tenant_id = $1 AND employee_id = $2 AND created_at > " ROUTING_NOW_SQL
+	    " - interval '1 day' ORDER BY created_at DESC LIMIT $3) x",
+	    requests_tenant(ctx), ctx_i64(ctx, ctx->employee_id),
+	    ctx_i64(ctx, ctx->cfg->requests_per_day));
+	int64_t wait;
+	char when[64];
+
+	if (res == NULL)
+		return -1;
+	if (atoll(PQgetvalue(res, 0, 0)) < ctx->cfg->requests_per_day)
+		return 0;
+	wait = atoll(PQgetvalue(res, 0, 1));
+	if (wait < 1)
+		wait = 1;
+	return ctx_fail_wait(ctx, wait,
+	                     "Не больше %ld заявок за сутки от одного сотрудника (настройка "
+	                     "requests_per_day): следующую можно подать %s",
+	                     ctx->cfg->requests_per_day, ru_wait(wait, when, sizeof(when)));
+}
+
 static int requests_create(struct ctx *ctx)
 {
 	const struct request_type *t = requests_type_find(jsonx_get_str(ctx->args, "type"));
@@ -1236,6 +1264,8 @@ static int requests_create(struct ctx *ctx)
 
 	if (t == NULL)
 		return -1; /* the declared enum said why */
+	if (requests_quota(ctx) < 0)
+		return -1;
 	jsonx_get_bool(ctx->args, "draft", &draft);
 	if (requests_read_fields(ctx, t, data, draft, &from, &to) < 0)
 		return -1;

@@ -48,6 +48,20 @@ static const struct {
     {"tiff", "image/tiff", "tif", "|tif|tiff|", (const unsigned char *)"MM\0*", 4},
 };
 
+/* "1,5 МБ", "200 КБ", "12 байт" */
+static const char *requests_files_size_ru(struct ctx *ctx, long long bytes)
+{
+	if (bytes >= 1024 * 1024) {
+		long long tenths = (bytes * 10 + 512 * 1024) / (1024 * 1024);
+		return tenths % 10
+		           ? arena_printf(ctx->arena, "%lld,%lld МБ", tenths / 10, tenths % 10)
+		           : arena_printf(ctx->arena, "%lld МБ", tenths / 10);
+	}
+	if (bytes >= 1024)
+		return arena_printf(ctx->arena, "%lld КБ", (bytes + 512) / 1024);
+	return arena_printf(ctx->arena, "%lld байт", bytes);
+}
+
 /* 1 when kind is named in the comma-separated list. */
 static int files_kind_allowed(const char *list, const char *kind)
 {
@@ -302,6 +316,32 @@ int requests_file_send(struct ctx *ctx, PGresult *res, int row)
 }
 
 /* POST /api/requests/{id}/files (multipart "file") */
+/* attachments_bytes_per_employee: the caller's own files on their own open
+ * requests and this one together, or 422 on "file" naming the key. */
+static int requests_files_quota(struct ctx *ctx)
+{
+	long quota = ctx->cfg->attachments_bytes_per_employee;
+	PGresult *res = ctx_sql(
+	    ctx,
+	    "SELECT coalesce(sum(f.size), 0) FROM requests r JOIN request_files f ON f.tenant_id = "
+	    "r.tenant_id AND f.request_id = r.id AND f.employee_id = $2 WHERE r.tenant_id = $1 AND "
+	    "r.employee_id = $2 AND r.state NOT IN ('done', 'rejected', 'cancelled')",
+	    ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, ctx->employee_id));
+	long long used;
+
+	if (res == NULL)
+		return -1;
+	used = atoll(PQgetvalue(res, 0, 0));
+	if (used + (long long)ctx->blob_len <= quota)
+		return 0;
+	return ctx_field_code(ctx, "file", "quota",
+	                      "Файлы ваших незавершённых заявок — не больше %s вместе (настройка "
+	                      "attachments_bytes_per_employee); уже приложено %s, этот файл — %s. "
+	                      "Дождитесь завершения заявок или отзовите ненужные",
+	                      requests_files_size_ru(ctx, quota), requests_files_size_ru(ctx, used),
+	                      requests_files_size_ru(ctx, (long long)ctx->blob_len));
+}
+
 static int requests_file_add(struct ctx *ctx)
 {
 	static const char *const open_states[] = {"draft",    "submitted",   "awaiting_approval",
@@ -334,6 +374,8 @@ static int requests_file_add(struct ctx *ctx)
 	if (atoi(PQgetvalue(res, 0, 3)) >= REQUESTS_FILES_MAX)
 		return ctx_field_code(ctx, "file", "too_many", "К заявке — не больше %d файлов",
 		                      REQUESTS_FILES_MAX);
+	if (atoll(PQgetvalue(res, 0, 1)) == ctx->employee_id && requests_files_quota(ctx) < 0)
+		return -1;
 	if (requests_file_store(ctx, ctx->object_id, task, &id, &f) < 0)
 		return -1;
 	jsonx_set_str(f, "url",

@@ -28,8 +28,11 @@ EMPLOYEES=${EMPLOYEES:-10000}
 REQUESTS=${REQUESTS:-100000}
 USERS=${USERS:-16}
 DEPARTMENTS=$((EMPLOYEES / 100 > USERS ? EMPLOYEES / 100 : USERS))
-# the per-session limits of nginx would answer 429 to a benchmark's robots
+# the per-session limits of nginx would answer 429 to a benchmark's robots,
+# and each robot files N requests, more than an employee's requests_per_day
 export CABINET_NGINX_LIMITS=off
+export CABINET_CONF_EXTRA="${CABINET_CONF_EXTRA:-}
+requests_per_day = 100000"
 bench_prepare cab-bench-requests
 bench_start
 sql() { bench_psql -c "$1"; }

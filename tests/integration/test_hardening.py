@@ -11,7 +11,11 @@ kind and shown through the real stack:
   streams at once (they used to listen up to 5 minutes);
 - an API key reaches only the scopes it was given (staff, payroll,
   requests, kpi); keys made before keep all of them;
-- nginx's error log holds no query strings when a responder is down.
+- an employee's requests a day and bytes of files on open requests have
+  quotas (requests_per_day, attachments_bytes_per_employee);
+- nginx's error log holds no query strings when a responder is down;
+- the hostile pass (Hostile): another organization's ids, session and
+  key, forged Origin, bad bodies, file names and content.
 
 The organization is orgfix.Org."""
 import os
@@ -230,6 +234,191 @@ class Scopes(unittest.TestCase):
         self.assertIn("зарплата", r.text)
         keys = self.admin.get("/api/admin/api-keys").json()["items"]
         self.assertEqual([k["scopes"] for k in keys if k["name"] == "ЗУП"], [["payroll"]])
+
+
+class Quotas(unittest.TestCase):
+    """requests_per_day and attachments_bytes_per_employee."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.s = Stack("quotas", conf_extra="requests_per_day = 3\nattachments_bytes_per_employee = 3k\n").__enter__()
+        cls.o = Org(cls.s, "limity", "ООО «Лимиты»")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.s.__exit__(None, None, None)
+
+    def test_requests_per_day(self):
+        o = self.o
+        for i in range(3):
+            r = o["E3"].post("/api/requests", {"type": "question", "text": "Вопрос %d" % i, "draft": i == 0})
+            self.assertEqual(r.status, 201, r)
+        r = o["E3"].post("/api/requests", {"type": "question", "text": "Четвёртый"})
+        self.assertEqual(r.status, 429, r)
+        self.assertIn("requests_per_day", r.json()["error"]["message"])
+        self.assertIn("Не больше 3 заявок за сутки", r.json()["error"]["message"])
+        self.assertGreater(int(r.headers["Retry-After"]), 86000)
+        self.assertEqual(self.s.psql("SELECT count(*) FROM requests WHERE employee_id = %d" % o.id["E3"]), "3")
+        # another employee is not held back; a day later E3 may again
+        self.assertEqual(o["E2"].post("/api/requests", {"type": "question", "text": "Мой"}).status, 201)
+        self.s.psql("UPDATE requests SET created_at = created_at - interval '25 hours' WHERE employee_id = %d"
+                    % o.id["E3"])
+        self.assertEqual(o["E3"].post("/api/requests", {"type": "question", "text": "Снова"}).status, 201)
+
+    def test_attachment_bytes_per_employee(self):
+        o = self.o
+        pdf = b"%PDF-1.4\n" + b"0" * 1400
+        a = o["E1"].post("/api/requests", {"type": "question", "text": "С файлами"}).json()["id"]
+        b = o["E1"].post("/api/requests", {"type": "question", "text": "Ещё"}).json()["id"]
+        for rid in (a, b):
+            self.assertEqual(upload(o["E1"], "/api/requests/%d/files" % rid, "скан.pdf", pdf).status, 201)
+        r = upload(o["E1"], "/api/requests/%d/files" % b, "третий.pdf", pdf)
+        self.assertEqual(r.status, 422, r)
+        msg = r.json()["error"]["fields"]["file"]
+        self.assertIn("attachments_bytes_per_employee", msg)
+        self.assertIn("3 КБ", msg)
+        self.assertEqual(self.s.psql("SELECT count(*) FROM request_files WHERE employee_id = %d" % o.id["E1"]), "2")
+        # the performer's result does not count against the employee, nor against the performer
+        t = o.task("C", a, "execution")
+        self.assertIsNotNone(t)
+        self.assertEqual(upload(o["C"], "/api/requests/%d/files" % a, "ответ.pdf", pdf).status, 201)
+        self.assertEqual(upload(o["C"], "/api/requests/%d/files" % a, "ответ2.pdf", pdf).status, 201)
+        # a finished request frees its share
+        self.assertEqual(o["E1"].post("/api/requests/%d/cancel" % a, {}).status, 200)
+        self.assertEqual(upload(o["E1"], "/api/requests/%d/files" % b, "третий.pdf", pdf).status, 201)
+
+
+class Hostile(unittest.TestCase):
+    """The hostile pass: an employee of organization A and one of B try to
+    read or change what is not theirs through every route of requests,
+    tasks, files, HR tasks, KPIs, substitutes, routing and notifications,
+    with ids of the other organization, forged headers, bad bodies and file
+    names, and the exchange with the other organization's key."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.s = Stack("hostile").__enter__()
+        cls.a = Org(cls.s, "alfa", "ООО «Альфа»")
+        cls.b = Org(cls.s, "beta", "ООО «Бета»")
+        cls.key_b = cls.b.admin.post("/api/admin/api-keys", {"name": "1С Бета"}).json()["key"]
+        a = cls.a
+        cls.rid = a["E1"].post("/api/requests", {"type": "personal_data", "changes": {
+            "phone": "+79120000001"}}).json()["id"]
+        r = upload(a["E1"], "/api/requests/%d/files" % cls.rid, "паспорт.png", PNG)
+        assert r.status == 201, r
+        cls.file_url = r.json()["file"]["url"]
+        cls.task = a.task("P", cls.rid, "execution")
+        r = a.admin.post("/api/hr-tasks", {"employee_id": a.id["E1"], "title": "Принести справку"})
+        assert r.status == 201, r
+        cls.hr = r.json()["id"]
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.s.__exit__(None, None, None)
+
+    def test_the_other_organizations_ids_are_404(self):
+        a, b = self.a, self.b
+        for who in ("E2", "P", "A"):  # B's employee, performer, administrator on B's host
+            c = b[who]
+            for path in ("/api/requests/%d" % self.rid, self.file_url, "/api/requests/%d/document" % self.rid,
+                         "/api/hr-tasks/%d" % self.hr, "/api/team/%d" % a.id["E1"],
+                         "/api/team/%d/kpi" % a.id["E1"]):
+                self.assertIn(c.get(path).status, (403, 404), (who, path))
+            for path, body in (("/api/tasks/%d/approve" % self.task, {}), ("/api/tasks/%d/complete" % self.task, {}),
+                               ("/api/tasks/%d/forward" % self.task, {"to": b.id["E3"]}),
+                               ("/api/requests/%d/cancel" % self.rid, {}),
+                               ("/api/hr-tasks/%d/cancel" % self.hr, {})):
+                # 403: a caller without the route's role at all (an employee
+                # cancelling an HR task), before any object is looked at
+                self.assertIn(c.post(path, body).status, (403, 404), (who, path))
+            self.assertIn(upload(c, "/api/requests/%d/files" % self.rid, "x.pdf", b"%PDF-1.4\n").status, (404,))
+        # B's people given A's people: not found, as a field
+        qid = b["E1"].post("/api/requests", {"type": "question", "text": "?"}).json()["id"]
+        r = b["C"].post("/api/tasks/%d/forward" % b.task("C", qid, "execution"), {"to": a.id["E3"]})
+        self.assertEqual(r.status, 422, r)
+        r = b["M"].post("/api/substitutes", {"substitute_id": a.id["S"], "date_from": "2031-01-01",
+                                             "date_to": "2031-01-10"})
+        self.assertEqual(r.status, 422, r)
+        r = b.admin.post("/api/hr-tasks", {"employee_id": a.id["E1"], "title": "Чужому"})
+        self.assertIn(r.status, (404, 422), r)
+        r = b.admin.put("/api/admin/routing", {"roles": {"coordinator": [a.id["C"]]}})
+        self.assertEqual(r.status, 422, r)
+        r = b["E1"].post("/api/notifications/read", {"ids": [int(self.s.psql(
+            "SELECT coalesce(max(id), 1) FROM notifications WHERE tenant_id = %d" % a.tid))]})
+        self.assertEqual(r.status, 404, r)
+        # A's data is unchanged
+        self.assertEqual(a["E1"].get("/api/requests/%d" % self.rid).json()["request"]["state"], "submitted")
+
+    def test_the_other_organizations_session_on_this_host(self):
+        a, b = self.a, self.b
+        stranger = Client(self.s, a.sub, b["A"].token, b["A"].csrf)
+        for path in ("/api/requests", "/api/tasks", "/api/requests/%d" % self.rid, self.file_url,
+                     "/api/hr-tasks/%d" % self.hr, "/api/notifications", "/api/substitutes", "/api/kpi",
+                     "/api/admin/routing"):
+            self.assertEqual(stranger.get(path).status, 404, path)
+        self.assertEqual(stranger.post("/api/requests", {"type": "question", "text": "x"}).status, 404)
+
+    def test_the_exchange_with_the_other_organizations_key(self):
+        x = Client(self.s, self.a.sub)
+        h = {"Authorization": "Bearer " + self.key_b}
+        self.assertEqual(x.request("GET", "/api/exchange/v1/requests", headers=h).status, 401)
+        r = x.request("POST", "/api/exchange/v1/requests/%d/state" % self.rid, body={"state": "done"},
+                      headers=dict(h, **{"Idempotency-Key": "k1"}))
+        self.assertEqual(r.status, 401, r)
+        # on its own host, A's request id is nobody's
+        y = Client(self.s, self.b.sub)
+        r = y.request("POST", "/api/exchange/v1/requests/%d/state" % self.rid, body={"state": "done"},
+                      headers=dict(h, **{"Idempotency-Key": "k2"}))
+        self.assertEqual(r.status, 404, r)
+        items = y.request("GET", "/api/exchange/v1/requests", headers=h).json()["items"]
+        self.assertNotIn(self.rid, [i["id"] for i in items])
+
+    def test_forged_origin_bad_bodies_and_file_names(self):
+        c = self.a["E3"]
+        r = c.post("/api/requests", {"type": "question", "text": "x"}, headers={"Origin": "https://evil.example"})
+        self.assertEqual(r.status, 403, r)
+        r = c.post("/api/requests", raw=b'{"type": "question", "text": ', headers={"Content-Type": "application/json"})
+        self.assertEqual(r.status, 400, r)
+        r = c.post("/api/requests", raw=b'{"type": "question", "text": "' + b"x" * (2 << 20) + b'"}',
+                   headers={"Content-Type": "application/json"})
+        self.assertEqual(r.status, 413, r)
+        r = c.post("/api/requests", {"type": "question", "text": "x" * 5000})
+        self.assertEqual(r.status, 422, r)
+        rid = c.post("/api/requests", {"type": "question", "text": "Файлы"}).json()["id"]
+        for name in ("../../../etc/passwd.pdf", "a\r\nSet-Cookie: x=1.pdf", "..\\..\\boot.ini.pdf",
+                     "<script>alert(1)</script>.pdf", "%2e%2e%2fx.pdf"):
+            r = upload(c, "/api/requests/%d/files" % rid, name, b"%PDF-1.4\n%%EOF\n")
+            if "\r" in name:
+                # a line break in the part's header is no upload at all
+                self.assertEqual(r.status, 400, (name, r))
+                continue
+            self.assertEqual(r.status, 201, (name, r))
+            f = r.json()["file"]
+            self.assertNotIn("/", f["name"])
+            self.assertNotIn("\\", f["name"])
+            self.assertNotIn("\n", f["name"])
+            self.assertLessEqual(len(f["name"]), 255)
+            got = c.get(f["url"])
+            self.assertEqual(got.status, 200)
+            self.assertNotIn("x=1", got.headers.get("Set-Cookie", ""))
+            self.assertTrue(got.headers["Content-Disposition"].startswith("attachment;"))
+        # an HTML page named .pdf and sent as application/pdf is refused
+        r = upload(c, "/api/requests/%d/files" % rid, "page.pdf", b"<html><script>alert(1)</script>",
+                   ctype="application/pdf")
+        self.assertEqual(r.status, 422, r)
+        # path tricks in the URL reach no file
+        for path in ("/api/requests/%d/files/..%%2f..%%2fetc%%2fpasswd" % rid, "/api/requests/%d/files/-1" % rid,
+                     "/api/requests/%d/files/99999999999999999999" % rid):
+            self.assertIn(c.get(path).status, (400, 404, 422), path)
+
+    def test_the_event_stream_names_no_channel(self):
+        a = self.a
+        st = Stream(self.s, a["E3"], path="/api/notifications/events?channel=%du%d" % (a.tid, a.user["E1"]),
+                    headers={"X-Cabinet-Channel": "%du%d" % (a.tid, a.user["E1"])})
+        self.assertEqual(st.status, 200)
+        st.close()
+        # the internal check is not reachable from outside
+        self.assertEqual(a["E3"].get("/internal/notifications/channel").status, 404)
 
 
 class ErrorLog(unittest.TestCase):

@@ -94,7 +94,14 @@
     if (!("EventSource" in window)) return poll(POLL_MS);
     poll(CHECK_MS);
     const es = new EventSource("/api/notifications/events");
-    es.addEventListener("open", () => { document.documentElement.dataset.notifyLive = "open"; });
+    let opened = false;
+    es.addEventListener("open", () => {
+      document.documentElement.dataset.notifyLive = "open";
+      // a stream that was ended (another session of the user signed out)
+      // and opened again may have missed an event: fetch the count
+      if (opened) refresh().catch(() => {});
+      opened = true;
+    });
     es.addEventListener("message", (ev) => {
       let data = {};
       try { data = JSON.parse(ev.data); } catch (e) { /* a hint only */ }

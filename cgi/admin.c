@@ -71,6 +71,7 @@ struct admin_page {
 #define KEYS_TITLE    "Ключи API для обмена"
 #define IMPORT_TITLE  "Загрузка сотрудников из файла"
 #define ASSIGN_TITLE  "Графики работы сотрудника"
+#define KPI_TITLE     "Показатели эффективности (KPI)"
 
 static const struct admin_page admin_pages[] = {
 	{"GET", "/admin", "dashboard.get", "home", NULL, "Главная", PAGE_AUTH, NULL, NULL},
@@ -265,6 +266,16 @@ static const struct admin_page admin_pages[] = {
 	 "Адресация заявок", PAGE_AUTH, "routing.page", NULL},
 	{"POST", "/admin/routing/substitutes/{id}/delete", "substitutes.admin_delete", "routing",
 	 "/admin/routing", "Адресация заявок", PAGE_AUTH, "routing.page", NULL},
+	/* KPIs entered by hand (core/kpi.c; the exchange's upsert) */
+	{"GET", "/admin/kpi", "kpi.admin_list", "kpi", NULL, KPI_TITLE, PAGE_AUTH, NULL, NULL},
+	{"POST", "/admin/kpi", "kpi.create", "kpi", "/admin/kpi", KPI_TITLE, PAGE_AUTH,
+	 "kpi.admin_list", NULL},
+	{"GET", "/admin/kpi/{id}/edit", "kpi.form", "kpi_form", NULL, "Изменение показателя",
+	 PAGE_AUTH, NULL, NULL},
+	{"POST", "/admin/kpi/{id}/edit", "kpi.update", "kpi_form", "/admin/kpi",
+	 "Изменение показателя", PAGE_AUTH, "kpi.form", NULL},
+	{"POST", "/admin/kpi/{id}/delete", "kpi.delete", "kpi", "/admin/kpi", KPI_TITLE, PAGE_AUTH,
+	 "kpi.admin_list", NULL},
 	{"GET", "/admin/employees/{id}/schedules", "schedules.assignments_page", "assignments", NULL,
 	 ASSIGN_TITLE, PAGE_AUTH, NULL, NULL},
 	{"POST", "/admin/employees/{id}/schedules", "schedules.assign", "assignments",

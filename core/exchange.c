@@ -1563,8 +1563,84 @@ static int exchange_keys_delete(struct ctx *ctx)
 
 /* ---- one employee from the admin pages ---- */
 
+/* A form's whole number from 0 to max ("" is 0), or -1. */
+static int x_admin_small_int(json_object *v, int max)
+{
+	const char *s = v ? json_object_get_string(v) : "";
+	char *end;
+	long n;
+
+	s += strspn(s, " ");
+	if (*s == '\0')
+		return 0;
+	n = strtol(s, &end, 10);
+	end += strspn(end, " ");
+	return *s >= '0' && *s <= '9' && *end == '\0' && n <= max ? (int)n : -1;
+}
+
+/* The insurance record (issue 11 item 2) as the admin form types it:
+ * insurance_years (0-80) and insurance_months (0-11) counted today, into the
+ * item's insurance_record; values equal to the stored ones keep the stored
+ * date (an edit does not restart the count); both empty clear it. 0, or -1
+ * after a field error. */
+static int x_admin_insurance(struct ctx *ctx, const char *ext, json_object *item)
+{
+	json_object *y = jsonx_get(ctx->args, "insurance_years"),
+	            *m = jsonx_get(ctx->args, "insurance_months"), *rec;
+	const char *as_of = NULL;
+	int years, months, bad = 0;
+
+	if (y == NULL && m == NULL)
+		return 0;
+	if (x_admin_small_int(y, 80) < 0 || x_admin_small_int(m, 11) < 0) {
+		if (x_admin_small_int(y, 80) < 0)
+			bad = ctx_field_code(ctx, "insurance_years", "invalid",
+			                     "Полных лет страхового стажа: целое число от 0 до 80");
+		if (x_admin_small_int(m, 11) < 0)
+			bad = ctx_field_code(ctx, "insurance_months", "invalid",
+			                     "Месяцев сверх полных лет: целое число от 0 до 11");
+		return bad;
+	}
+	if ((y == NULL ||
+	     json_object_get_string(y)[strspn(json_object_get_string(y), " ")] == '\0') &&
+	    (m == NULL ||
+	     json_object_get_string(m)[strspn(json_object_get_string(m), " ")] == '\0')) {
+		json_object_object_add(item, "insurance_record", NULL);
+		return 0;
+	}
+	years = x_admin_small_int(y, 80);
+	months = x_admin_small_int(m, 11);
+	if (ext) {
+		PGresult *res = ctx_sql(
+		    ctx,
+		    "SELECT insurance_as_of::text FROM employees WHERE tenant_id = "
+		    "$1 AND external_id = $2 AND insurance_years = $3::int AND "
+		    "insurance_months = $4::int",
+		    ctx_i64(ctx, ctx->tenant_id), ext, ctx_i64(ctx, years), ctx_i64(ctx, months));
+		if (res == NULL)
+			return -1;
+		if (PQntuples(res) && !PQgetisnull(res, 0, 0))
+			as_of = arena_strdup(ctx->arena, PQgetvalue(res, 0, 0));
+	}
+	if (as_of == NULL) {
+		int today = org_today(ctx);
+		char iso[DATE_BUFSZ];
+		if (today == DATE_NONE)
+			return -1;
+		date_format(today, iso);
+		as_of = arena_strdup(ctx->arena, iso);
+	}
+	rec = json_object_new_object();
+	jsonx_set_int(rec, "years", years);
+	jsonx_set_int(rec, "months", months);
+	jsonx_set_str(rec, "as_of", as_of);
+	json_object_object_add(item, "insurance_record", rec);
+	return 0;
+}
+
 /* args -> an employee item: *_id numbers become references, route and
- * form keys are dropped, empty form fields clear (SNILS and INN: keep). */
+ * form keys are dropped, empty form fields clear (SNILS and INN: keep);
+ * the form's insurance_years and insurance_months become insurance_record. */
 static json_object *x_admin_item(struct ctx *ctx, const char *ext)
 {
 	static const char *const refs[][3] = {
@@ -1576,7 +1652,8 @@ static json_object *x_admin_item(struct ctx *ctx, const char *ext)
 
 	json_object_object_foreach(ctx->args, key, val)
 	{
-		int skip = strcmp(key, "id") == 0 || key[0] == '_';
+		int skip =
+		    strcmp(key, "id") == 0 || key[0] == '_' || strncmp(key, "insurance_", 10) == 0;
 		for (size_t r = 0; r < 3; r++)
 			if (strcmp(key, refs[r][0]) == 0) {
 				skip = 1;
@@ -1613,6 +1690,8 @@ static json_object *x_admin_item(struct ctx *ctx, const char *ext)
 		}
 		json_object_object_add(item, key, json_object_get(val));
 	}
+	if (x_admin_insurance(ctx, ext, item) < 0)
+		return NULL;
 	if (ext)
 		jsonx_set_str(item, "external_id", ext);
 	return ctx->error >= 0 ? NULL : item;

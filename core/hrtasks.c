@@ -133,14 +133,26 @@ static int hrtasks_load(struct ctx *ctx, int64_t id, int lock, PGresult **res)
 	return 0;
 }
 
-/* The answer: {"id", "state", "task"} with the description and the files. */
+/* 1 when the caller may download the task's files: its employee and the
+ * one who gave it, nobody else (not the employee's other managers, not
+ * another HR person). */
+static int hrtasks_may_download(struct ctx *ctx, PGresult *res)
+{
+	return (ctx->employee_id && atoll(PQgetvalue(res, 0, HC_ASSIGNEE)) == ctx->employee_id) ||
+	       atoll(PQgetvalue(res, 0, HC_GIVEN_BY)) == ctx->user_id;
+}
+
+/* The answer: {"id", "state", "task"} with the description and the files
+ * (a file's "url" only for those who may download it). */
 static int hrtasks_answer(struct ctx *ctx, int64_t id)
 {
 	json_object *o, *files;
 	PGresult *res;
+	int download;
 
 	if (hrtasks_load(ctx, id, 0, &res) < 0)
 		return -1;
+	download = hrtasks_may_download(ctx, res);
 	o = hrtasks_json(res, 0);
 	jsonx_set_str(o, "description", PQgetvalue(res, 0, HC_DESCRIPTION));
 	json_object_object_add(ctx_result(ctx), "task", o);
@@ -170,8 +182,9 @@ static int hrtasks_answer(struct ctx *ctx, int64_t id)
 		              strcmp(PQgetvalue(res, i, 5), "t") == 0 ? "employee" : "giver");
 		jsonx_set_str(f, "uploaded_at_ru", PQgetvalue(res, i, 6));
 		jsonx_set_str(f, "url",
-		              arena_printf(ctx->arena, "/api/hr-tasks/%lld/files/%s", (long long)id,
-		                           PQgetvalue(res, i, 0)));
+		              download ? arena_printf(ctx->arena, "/api/hr-tasks/%lld/files/%s",
+		                                      (long long)id, PQgetvalue(res, i, 0))
+		                       : NULL);
 		json_object_array_add(files, f);
 	}
 	return 0;
@@ -347,8 +360,11 @@ static int hrtasks_file_get(struct ctx *ctx)
 	int64_t file;
 	PGresult *res;
 
-	if (ctx_arg_int(ctx, "id", 1, INT64_MAX, CTX_REQUIRED, &file) < 0)
+	if (ctx_arg_int(ctx, "id", 1, INT64_MAX, CTX_REQUIRED, &file) < 0 ||
+	    hrtasks_load(ctx, ctx->object_id, 0, &res) < 0)
 		return -1;
+	if (!hrtasks_may_download(ctx, res))
+		return ctx_fail(ctx, PROTO_ERR_not_found, "Файл не найден");
 	res =
 	    ctx_sql(ctx,
 	            "SELECT name, content_type, content, path FROM request_files WHERE tenant_id = "

@@ -22,7 +22,8 @@
  * anyone of the tenant; nobody to themselves. The task is seen by its
  * employee (WHO_ASSIGNEE), by HR and by the employee's managers; files are
  * attached by the employee and by the giver (or an administrator) while
- * it is open; the giver or an administrator cancels it.
+ * it is open and downloaded by the employee and the giver only (the others
+ * get no "url" and 404); the giver or an administrator cancels it.
  *
  * API:
  *   POST /api/hr-tasks {"employee_id", "title", "description"?, "due"?: date}
@@ -42,7 +43,8 @@
  *   "created_at", "created_at_ru", "due" (YYYY-MM-DD or null), "due_ru",
  *   "overdue", "closed_at_ru", "answer" (the completion's comment, or the
  *   cancellation's), "files": [{"id", "name", "content_type", "size",
- *   "from": "employee" | "giver", "uploaded_by", "url"}]}
+ *   "from": "employee" | "giver", "uploaded_by", "uploaded_at_ru", "url"
+ *   (null for those who may not download it)}]}
  * In GET /api/tasks an HR task is {"id", "request_id": null, "type":
  * "hr_task", "step": "hr_task", "state", "employee" (the assignee),
  * "title", "given_by", "due_ru", "overdue", ...}.

@@ -18,16 +18,21 @@
  *          "external_id"?} -> 201 {"id", "kpi"}   (without external_id: local-<id>)
  *   PUT    /api/admin/kpi/{id} {any of those} -> {"id", "kpi"}   ("" clears unit, plan, fact)
  *   DELETE /api/admin/kpi/{id}
+ * (employee_id, or "employee": a full name or personnel number as typed in
+ * the admin page's picker, worktime_arg_employee), and the admin page
+ * /admin/kpi (cgi/templates/kpi.html: the list with a filter, the add form,
+ * /admin/kpi/{id}/edit, delete), whose edit form reads kpi.form.
  * and the employee and their managers see them (declared in the rows):
  *   GET /api/kpi?year=&period=             the caller's own (WHO_SELF)
  *   GET /api/team/{id}/kpi?year=&period=   a manager's employee (WHO_MANAGER)
  *   -> {"items": [kpi], "years": [2026, 2025], "employee": {"id", "full_name"}}
  * kpi: {"id", "external_id", "employee": {"id", "full_name"}, "period",
  *   "period_title" ("март 2026", "I квартал 2026", "2026 год"), "name",
- *   "unit", "plan", "fact" ("1200000.00" or null), "plan_ru", "fact_ru"
- *   ("1 200 000", "95,5"; no-break spaces between the thousands),
+ *   "unit", "plan", "fact" ("1200000.50" or null), "plan_ru", "fact_ru"
+ *   (by the unit: money "1 200 000,50", else as entered "95,5", "12";
+ *   no-break spaces between the thousands; kpi_number_ru),
  *   "percent" (fact / plan, %, one decimal; null without both or with a
- *   zero plan), "source": "exchange" | "admin"}.
+ *   zero plan), "percent_ru" ("95,5"), "source": "exchange" | "admin"}.
  * Ordered newest period first, then months before quarters before years,
  * then by name.
  */
@@ -37,6 +42,7 @@
 #include "money.h"
 #include "ops.h"
 #include "ru.h"
+#include "worktime.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,9 +67,30 @@ static const char *kpi_period_title(struct ctx *ctx, const char *p)
 	return arena_printf(ctx->arena, "%.4s год", p);
 }
 
-/* "1 200 000", "95,5", "-3,25": money_format_ru() without the ruble sign
- * and the zero decimals. */
-static const char *kpi_number_ru(struct ctx *ctx, const char *text)
+/*
+ * 1 when the unit is money (its value then shows with kopecks, "1 200 000,50"):
+ * a ruble sign or word, with a scale ("тыс. руб.") or without. The same
+ * rule as kpiMoneyUnit() in cgi/www/assets/lib.js.
+ */
+static int kpi_money_unit(const char *unit)
+{
+	static const char *const marks[] = {"₽", "руб", "Руб", "РУБ", "rub", "RUB", "Rub", NULL};
+
+	if (unit == NULL)
+		return 0;
+	for (int i = 0; marks[i]; i++)
+		if (strstr(unit, marks[i]))
+			return 1;
+	/* "р." alone, or after a scale ("тыс. р.") */
+	return strcmp(unit, "р.") == 0 || strcmp(unit, "р") == 0 ||
+	       (strlen(unit) > 4 && strcmp(unit + strlen(unit) - 4, " р.") == 0);
+}
+
+/* A KPI value for people, by its unit (the guide's rule, "Показатели"):
+ * money with two decimals ("1 200 000,50"), anything else (percents,
+ * pieces, points) as entered, without trailing zeros ("95,5", "12");
+ * no-break spaces between the thousands. */
+static const char *kpi_number_ru(struct ctx *ctx, const char *text, const char *unit)
 {
 	char buf[MONEY_RU_BUFSZ], *end;
 	int64_t k;
@@ -74,6 +101,8 @@ static const char *kpi_number_ru(struct ctx *ctx, const char *text)
 	money_format_ru(k, buf);
 	if ((end = strstr(buf, MONEY_NBSP "₽")) != NULL)
 		*end = '\0';
+	if (kpi_money_unit(unit))
+		return arena_strdup(ctx->arena, buf);
 	n = strlen(buf);
 	if (n > 3 && strcmp(buf + n - 3, ",00") == 0)
 		buf[n - 3] = '\0';
@@ -122,9 +151,18 @@ static json_object *kpi_json(struct ctx *ctx, PGresult *res, int i)
 	jsonx_set_str(o, "unit", PQgetisnull(res, i, 6) ? NULL : PQgetvalue(res, i, 6));
 	jsonx_set_str(o, "plan", plan);
 	jsonx_set_str(o, "fact", fact);
-	jsonx_set_str(o, "plan_ru", plan ? kpi_number_ru(ctx, plan) : NULL);
-	jsonx_set_str(o, "fact_ru", fact ? kpi_number_ru(ctx, fact) : NULL);
+	const char *unit = PQgetisnull(res, i, 6) ? NULL : PQgetvalue(res, i, 6);
+	jsonx_set_str(o, "plan_ru", plan ? kpi_number_ru(ctx, plan, unit) : NULL);
+	jsonx_set_str(o, "fact_ru", fact ? kpi_number_ru(ctx, fact, unit) : NULL);
 	pct = kpi_percent(plan, fact);
+	if (pct) {
+		char *t = arena_strdup(ctx->arena, json_object_to_json_string(pct)), *dot;
+		if ((dot = strchr(t, '.')) != NULL)
+			*dot = ',';
+		jsonx_set_str(o, "percent_ru", t);
+	} else {
+		jsonx_set_str(o, "percent_ru", NULL);
+	}
 	json_object_object_add(o, "percent", pct);
 	jsonx_set_str(o, "source",
 	              strncmp(PQgetvalue(res, i, 1), "local-", 6) == 0 ? "admin" : "exchange");
@@ -193,7 +231,7 @@ static int kpi_admin_list(struct ctx *ctx)
 	PGresult *res, *total;
 
 	json_object_object_add(ctx_result(ctx), "items", items);
-	if (ctx_arg_int(ctx, "employee_id", 1, INT64_MAX, 0, &employee) < 0 ||
+	if (worktime_arg_employee(ctx, "employee_id", "employee", 0, &employee) < 0 ||
 	    ctx_arg_int(ctx, "year", 2000, 2100, 0, &year) < 0 ||
 	    ctx_arg_int(ctx, "limit", 1, KPI_PAGE_MAX, 200, &limit) < 0 ||
 	    ctx_arg_int(ctx, "offset", 0, INT32_MAX, 0, &offset) < 0)
@@ -231,6 +269,38 @@ static int kpi_answer(struct ctx *ctx, int64_t id)
 	return 0;
 }
 
+/* GET /admin/kpi/{id}/edit: the KPI ("kpi") and the values of its form
+ * ("values": the numbers as people type them, "1200000,5") */
+static int kpi_form(struct ctx *ctx)
+{
+	json_object *k, *who, *v;
+	static const char *const keys[] = {"period", "name", "unit", "plan", "fact"};
+	int64_t id;
+
+	if (ctx_arg_int(ctx, "id", 1, INT64_MAX, CTX_REQUIRED, &id) < 0 || kpi_answer(ctx, id) < 0)
+		return -1;
+	v = json_object_new_object();
+	k = jsonx_get(ctx_result(ctx), "kpi");
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		const char *x = jsonx_get_str(k, keys[i]);
+		char *t = x ? arena_strdup(ctx->arena, x) : NULL, *dot;
+		if (t && i >= 3) {
+			if ((dot = strchr(t, '.')) != NULL) {
+				*dot = ',';
+				if (strcmp(dot, ",00") == 0)
+					*dot = '\0';
+				else if (t[strlen(t) - 1] == '0')
+					t[strlen(t) - 1] = '\0';
+			}
+		}
+		jsonx_set_str(v, keys[i], t);
+	}
+	who = jsonx_get(k, "employee");
+	jsonx_set_str(v, "employee", jsonx_get_str(who, "full_name"));
+	json_object_object_add(ctx_result(ctx), "values", v);
+	return 0;
+}
+
 /* The form's arguments as a KPI item of the exchange (ext: the stored
  * KPI's external id when it is updated): employee_id becomes the
  * employee's external id; "" clears unit, plan and fact. */
@@ -240,7 +310,9 @@ static json_object *kpi_item(struct ctx *ctx, const char *ext)
 	json_object *item = arena_own(ctx->arena, json_object_new_object()), *v;
 	int64_t employee;
 
-	if (ctx_arg_int(ctx, "employee_id", 1, INT64_MAX, 0, &employee) < 0)
+	/* by id, or as the admin page's picker types it (a full name, a
+	 * personnel number: worktime_arg_employee); a new KPI needs one */
+	if (worktime_arg_employee(ctx, "employee_id", "employee", ext == NULL, &employee) < 0)
 		return NULL;
 	if (employee) {
 		PGresult *res = ctx_sql(
@@ -355,15 +427,21 @@ static int kpi_delete(struct ctx *ctx)
 static const struct op_arg kpi_of_args[] = {KPI_FILTER_ARGS, ARG_END};
 static const struct op_arg kpi_team_args[] = {ARG_ROW_ID("id", ARG_REQUIRED), KPI_FILTER_ARGS,
                                               ARG_END};
+/* an employee by id, or by full name or personnel number (the picker's text) */
+#define KPI_EMPLOYEE_ARGS                                                                          \
+	{"employee_id", ARG_INT, 0, .min = 1, .max = INT64_MAX},                                   \
+	{                                                                                          \
+		"employee", ARG_STR, 0, .max = 400                                                 \
+	}
 static const struct op_arg kpi_admin_list_args[] = {
-    ARG_ROW_ID("employee_id", 0),
+    KPI_EMPLOYEE_ARGS,
     KPI_FILTER_ARGS,
     {"limit", ARG_INT, 0, .min = 1, .max = KPI_PAGE_MAX},
     {"offset", ARG_INT, 0, .min = 0, .max = INT32_MAX},
     ARG_END,
 };
 static const struct op_arg kpi_create_args[] = {
-    ARG_ROW_ID("employee_id", ARG_REQUIRED),
+    KPI_EMPLOYEE_ARGS,
     {"period", ARG_STR, ARG_REQUIRED, .max = 20, .example = "\"2026-03\""},
     {"name", ARG_STR, ARG_REQUIRED, .max = 300, .example = "\"Выполнение плана продаж\""},
     {"external_id", ARG_STR, 0, .max = 100},
@@ -372,7 +450,7 @@ static const struct op_arg kpi_create_args[] = {
 };
 static const struct op_arg kpi_update_args[] = {
     ARG_ROW_ID("id", ARG_REQUIRED),
-    ARG_ROW_ID("employee_id", 0),
+    KPI_EMPLOYEE_ARGS,
     {"period", ARG_STR, 0, .max = 20},
     {"name", ARG_STR, 0, .max = 300},
     {"external_id", ARG_STR, 0, .max = 100},
@@ -385,6 +463,7 @@ const struct op kpi_ops[] = {
     {"kpi.mine", OP_EMPLOYEE, kpi_mine, 0, kpi_of_args, WHO(WHO_SELF)},
     {"kpi.team", OP_EMPLOYEE, kpi_team, 0, kpi_team_args, WHO_ON(WHO_MANAGER, OBJ_EMPLOYEE, "id")},
     {"kpi.admin_list", OP_ADMIN, kpi_admin_list, 0, kpi_admin_list_args},
+    {"kpi.form", OP_ADMIN, kpi_form, 0, kpi_id_args},
     {"kpi.create", OP_ADMIN, kpi_create, OP_WRITE | OP_IDEMPOTENT, kpi_create_args},
     {"kpi.update", OP_ADMIN, kpi_update, OP_WRITE, kpi_update_args},
     {"kpi.delete", OP_ADMIN, kpi_delete, OP_WRITE, kpi_id_args},

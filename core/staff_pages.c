@@ -364,7 +364,7 @@ static int staff_page_choices(struct ctx *ctx, json_object *r, json_object *card
  * them). */
 static int staff_form(struct ctx *ctx)
 {
-	json_object *r, *card = NULL, *v;
+	json_object *r, *card = NULL, *v, *ins;
 	static const char *const keys[] = {"full_name", "personnel_number", "phone", "email"};
 	static const char *const dates[][2] = {
 	    {"birth_date", "birth_date_ru"}, {"hired", "hired_ru"}, {"dismissed", "dismissed_ru"}};
@@ -382,6 +382,14 @@ static int staff_form(struct ctx *ctx)
 		jsonx_set_str(v, keys[k], jsonx_get_str(card, keys[k]));
 	for (size_t k = 0; card && k < sizeof(dates) / sizeof(dates[0]); k++)
 		jsonx_set_str(v, dates[k][0], jsonx_get_str(card, dates[k][1]));
+	/* the insurance record as stored (years and months on its date) */
+	if (card && (ins = jsonx_get(card, "insurance_record")) != NULL &&
+	    json_object_is_type(ins, json_type_object)) {
+		jsonx_set_str(v, "insurance_years",
+		              json_object_get_string(jsonx_get(ins, "years")));
+		jsonx_set_str(v, "insurance_months",
+		              json_object_get_string(jsonx_get(ins, "months")));
+	}
 	json_object_object_add(r, "values", v);
 	return 0;
 }

@@ -8,6 +8,7 @@
 #include "hours.h"
 #include "jsonx.h"
 #include "log.h"
+#include "ru.h"
 #include "schedules.h"
 #include "average.h"
 #include "calendars.h"
@@ -116,12 +117,13 @@ int worktime_pg_date(PGresult *res, int row, int col)
 	return d;
 }
 
-int worktime_arg_employee(struct ctx *ctx, const char *id_name, const char *text_name,
-                          int required, int64_t *out)
+int worktime_arg_employee(struct ctx *ctx, const char *id_name, const char *text_name, int required,
+                          int64_t *out)
 {
 	const char *idtext = jsonx_get_str(ctx->args, id_name);
 	const char *text = ctx_arg_str(ctx, text_name, 400, 0);
 	const char *number = NULL, *mark;
+	int n, by_number = 0;
 	PGresult *res;
 
 	*out = 0;
@@ -137,23 +139,31 @@ int worktime_arg_employee(struct ctx *ctx, const char *id_name, const char *text
 	if ((mark = strstr(text, "(таб. № ")) != NULL && text[strlen(text) - 1] == ')')
 		number = arena_strndup(ctx->arena, mark + strlen("(таб. № "),
 		                       strlen(mark + strlen("(таб. № ")) - 1);
+	/* every match counts: a personnel number first (the label's, or the
+	 * text itself), else the full name; one match or a clear refusal */
 	res = ctx_sql(ctx,
-	              "SELECT id, full_name FROM employees WHERE tenant_id = $1 AND "
-	              "(personnel_number = btrim($2) OR ($3::text IS NULL AND "
+	              "SELECT id, personnel_number = btrim($2) FROM employees WHERE tenant_id = $1 "
+	              "AND (personnel_number = btrim($2) OR ($3::text IS NULL AND "
 	              "lower(regexp_replace(btrim(full_name), '\\s+', ' ', 'g')) = "
 	              "lower(regexp_replace(btrim($2), '\\s+', ' ', 'g')))) "
-	              "ORDER BY (personnel_number = btrim($2)) DESC NULLS LAST, id LIMIT 3",
+	              "ORDER BY (personnel_number = btrim($2)) DESC NULLS LAST, id LIMIT 100",
 	              ctx_i64(ctx, ctx->tenant_id), number ? number : text, number);
 	if (res == NULL)
 		return -1;
-	if (PQntuples(res) == 0)
+	n = PQntuples(res);
+	for (int i = 0; i < n; i++)
+		by_number += strcmp(PQgetvalue(res, i, 1), "t") == 0;
+	if (by_number > 0)
+		n = by_number; /* a personnel number outranks a namesake */
+	if (n == 0)
 		return ctx_field_code(ctx, text_name, "not_found",
 		                      "Сотрудник «%s» не найден: укажите ФИО или табельный номер",
 		                      text);
-	if (PQntuples(res) > 1 &&
-	    strcmp(PQgetvalue(res, 0, 1), PQgetvalue(res, 1, 1)) == 0 && number == NULL)
+	if (n > 1)
 		return ctx_field_code(ctx, text_name, "ambiguous",
-		                      "Сотрудников «%s» несколько: укажите табельный номер", text);
+		                      "Найдено %d %s с %s — выберите из списка", n,
+		                      ru_plural(n, "сотрудник", "сотрудника", "сотрудников"),
+		                      by_number ? "таким табельным номером" : "таким ФИО");
 	*out = atoll(PQgetvalue(res, 0, 0));
 	return 0;
 }

@@ -122,11 +122,13 @@ int worktime_pg_date(PGresult *res, int row, int col);
  * id, as the API and the pages' picker send it) or, when that is absent or
  * empty, the text of `text_name` as a person types it: a personnel number,
  * a full name (any case), or the picker's label "ФИО (таб. № 0001)".
+ * A text that matches several people is refused: "Найдено 2 сотрудника с
+ * таким ФИО — выберите из списка" (a personnel number outranks a namesake).
  * 0 with *out set (0 when neither is given and required is 0), or -1 with a
  * field error on text_name (nobody or several people match) or id_name.
  */
-int worktime_arg_employee(struct ctx *ctx, const char *id_name, const char *text_name,
-                          int required, int64_t *out);
+int worktime_arg_employee(struct ctx *ctx, const char *id_name, const char *text_name, int required,
+                          int64_t *out);
 
 /* Finds the employee (404 when not the tenant's), optionally locking its row
  * (FOR UPDATE: serializes documents of one employee). 0 or -1. */

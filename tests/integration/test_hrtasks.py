@@ -10,6 +10,7 @@ orgfix.Org (E1 works in M's department; E2 in «Склад», H's; P is HR)."""
 import os
 import sys
 import unittest
+import urllib.parse
 
 sys.path.insert(0, os.path.dirname(__file__))
 from orgfix import Org  # noqa: E402
@@ -136,6 +137,13 @@ class HrTasksAndKpi(unittest.TestCase):
         # in the audit log
         self.assertEqual(self.count("SELECT count(*) FROM audit_log WHERE action IN "
                                     "('hr_tasks.given', 'hr_tasks.completed') AND object_id = '%d'" % t), 2)
+        # the administrator sees the task, but its files are the giver's and
+        # the employee's only: no link, and 404 (the trial's item 1)
+        r = o.admin.get("/api/hr-tasks/%d" % t)
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual([f["url"] for f in r.json()["task"]["files"]], [None, None])
+        self.assertEqual(o.admin.get(answer["url"]).status, 404)
+        self.assertEqual(o.admin.get(doc["url"]).status, 404)
         # nobody else sees it: another employee, one of the same department,
         # another organization's administrator (404 alike, no probing)
         for who in ("E2", "E3", "S"):
@@ -263,10 +271,12 @@ class HrTasksAndKpi(unittest.TestCase):
         sales = got["items"][0]
         self.assertEqual((sales["plan"], sales["fact"], sales["plan_ru"], sales["fact_ru"], sales["percent"],
                           sales["unit"], sales["source"]),
-                         ("1200000.00", "1158000.50", "1\u00a0200\u00a0000", "1\u00a0158\u00a0000,5", 96.5, "руб.",
-                          "exchange"))
+                         ("1200000.00", "1158000.50", "1\u00a0200\u00a0000,00", "1\u00a0158\u00a0000,50", 96.5,
+                          "руб.", "exchange"))
         self.assertEqual(got["items"][1]["percent"], 110.0)
         self.assertEqual(got["items"][2]["fact_ru"], "96,1")
+        # not money: as entered, without trailing zeros
+        self.assertEqual((got["items"][1]["plan_ru"], got["items"][1]["fact_ru"]), ("30", "33"))
         self.assertEqual(got["years"], [2026])
         self.assertEqual(o["E1"].get("/api/kpi?year=2025").json()["items"], [])
         # her manager sees them; a manager not hers, an employee, another tenant do not
@@ -281,6 +291,85 @@ class HrTasksAndKpi(unittest.TestCase):
         # the exchange log names the route
         log = o.admin.get("/api/admin/exchange-log").json()["items"]
         self.assertEqual(log[0]["route"], "kpi")
+
+    def form(self, path, fields):
+        body = urllib.parse.urlencode(dict(fields, _csrf=self.o.admin.csrf)).encode()
+        return self.o.admin.post(path, raw=body, headers={"Content-Type": "application/x-www-form-urlencoded"})
+
+    def test_kpis_on_the_admin_page_by_name_or_number(self):
+        """The trial's item 3: an admin page to enter and edit KPIs, the
+        employee typed as a full name or a personnel number (item 2: a
+        namesake makes the name ambiguous, said at the field)."""
+        o = self.o
+        page = o.admin.get("/admin/kpi")
+        self.assertEqual(page.status, 200)
+        self.assertIn('href="/admin/kpi"', page.text)  # in the menu
+        # a typed exact full name is the person
+        r = self.form("/admin/kpi", {"employee": "  соколова елена  павловна ", "employee_id": "",
+                                     "period": "2026-Q2", "name": "Выручка отдела", "unit": "₽",
+                                     "plan": "1 200 000", "fact": "1200000,5"})
+        self.assertIn(r.status, (302, 303), r)
+        self.assertEqual(r.headers["Location"], "/admin/kpi")
+        row = self.s.psql("SELECT employee_id || '|' || plan || '|' || fact FROM kpis WHERE name = 'Выручка отдела'")
+        self.assertEqual(row, "%d|1200000.00|1200000.50" % o.id["E3"])
+        page = o.admin.get("/admin/kpi?employee=%s" % urllib.parse.quote("Соколова Елена Павловна"))
+        self.assertEqual(page.status, 200)
+        self.assertIn("II квартал 2026", page.text)
+        self.assertIn("1\u00a0200\u00a0000,50", page.text)  # money with kopecks
+        kid = int(self.s.psql("SELECT id FROM kpis WHERE name = 'Выручка отдела'"))
+        self.assertIn('/admin/kpi/%d/edit' % kid, page.text)
+        # bad fields named in Russian next to them; nothing written
+        before = self.count("SELECT count(*) FROM kpis")
+        r = self.form("/admin/kpi", {"employee": "Нет Такого", "employee_id": "", "period": "2026-13",
+                                     "name": "Х", "plan": "много"})
+        self.assertEqual(r.status, 422, r)
+        self.assertIn("Сотрудник «Нет Такого» не найден", r.text)
+        self.assertIn('id="e-employee"', r.text)
+        r = self.form("/admin/kpi", {"employee": "Соколова Елена Павловна", "employee_id": "",
+                                     "period": "2026-13", "name": "Х", "plan": "много"})
+        self.assertEqual(r.status, 422, r)
+        self.assertIn('id="e-period"', r.text)
+        self.assertIn('id="e-plan"', r.text)
+        self.assertEqual(self.count("SELECT count(*) FROM kpis"), before)
+        # a namesake: the name is ambiguous, the personnel number is not
+        self.s.psql("INSERT INTO employees (tenant_id, external_id, full_name, personnel_number) SELECT "
+                    "tenant_id, 'namesake-e3', full_name, 'ТЁЗКА-1' FROM employees WHERE id = %d" % o.id["E3"])
+        r = self.form("/admin/kpi", {"employee": "Соколова Елена Павловна", "employee_id": "",
+                                     "period": "2026", "name": "Годовой план"})
+        self.assertEqual(r.status, 422, r)
+        self.assertIn("Найдено 2 сотрудника с таким ФИО — выберите из списка", r.text)
+        number = self.s.psql("SELECT personnel_number FROM employees WHERE id = %d" % o.id["E3"])
+        r = self.form("/admin/kpi", {"employee": number, "employee_id": "", "period": "2026",
+                                     "name": "Годовой план", "unit": "%", "plan": "95,50"})
+        self.assertIn(r.status, (302, 303), r)
+        self.assertEqual(self.s.psql("SELECT employee_id FROM kpis WHERE name = 'Годовой план'"), str(o.id["E3"]))
+        # the same rule on every picker: the deviations' form, the API's forward
+        r = self.form("/admin/deviations", {"employee": "Соколова Елена Павловна", "employee_id": "",
+                                            "code": "НН", "date_from": "01.02.2026", "date_to": "01.02.2026"})
+        self.assertEqual(r.status, 422, r)
+        self.assertIn("Найдено 2 сотрудника с таким ФИО — выберите из списка", r.text)
+        # the edit form: the values as people type them; a change is saved
+        page = o.admin.get("/admin/kpi/%d/edit" % kid)
+        self.assertEqual(page.status, 200)
+        self.assertIn('value="1200000,5"', page.text)
+        self.assertIn('value="%d"' % o.id["E3"], page.text)  # the picked person, not the ambiguous name
+        r = self.form("/admin/kpi/%d/edit" % kid, {"employee": "Соколова Елена Павловна",
+                                                   "employee_id": str(o.id["E3"]), "period": "2026-Q2",
+                                                   "name": "Выручка отдела", "unit": "₽", "plan": "1 200 000",
+                                                   "fact": ""})
+        self.assertIn(r.status, (302, 303), r)
+        self.assertEqual(self.s.psql("SELECT coalesce(fact::text, 'null') FROM kpis WHERE id = %d" % kid), "null")
+        r = self.form("/admin/kpi/%d/edit" % kid, {"employee_id": str(o.id["E3"]), "period": "2026-Q5",
+                                                   "name": "Выручка отдела"})
+        self.assertEqual(r.status, 422, r)
+        self.assertIn('value="2026-Q5"', r.text)
+        r = self.form("/admin/kpi/%d/delete" % kid, {})
+        self.assertIn(r.status, (302, 303), r)
+        self.assertEqual(self.count("SELECT count(*) FROM kpis WHERE id = %d" % kid), 0)
+        self.assertEqual(self.count("SELECT count(*) FROM audit_log WHERE action IN ('kpi.created', "
+                                    "'kpi.updated', 'kpi.deleted') AND object_id = '%d'" % kid), 3)
+        self.s.psql("DELETE FROM kpis WHERE name = 'Годовой план'")
+        self.s.psql("DELETE FROM employees WHERE external_id = 'namesake-e3'")
 
     def test_kpis_entered_by_the_administrator(self):
         o = self.o

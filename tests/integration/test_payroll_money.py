@@ -8,6 +8,7 @@ import json
 import os
 import sys
 import unittest
+import urllib.parse
 
 sys.path.insert(0, os.path.dirname(__file__))
 from stack import Client, Stack, add_employee, sql_quote, tenant_with_admin  # noqa: E402
@@ -150,6 +151,55 @@ class Money(unittest.TestCase):
         self.assertIn("Пособие по временной нетрудоспособности", page.text)
         self.assertIn("Остальные 4 дн. оплачивает Социальный фонд России", page.text)
         self.assertIn("80 % от 1", page.text)
+
+    def form(self, path, fields):
+        body = urllib.parse.urlencode(dict(fields, _csrf=self.admin.csrf)).encode()
+        return self.admin.post(path, raw=body, headers={"Content-Type": "application/x-www-form-urlencoded"})
+
+    def test_the_insurance_record_typed_on_the_employee_form_sets_the_sick_pay_percent(self):
+        """Issue 11 item 2 through the admin form (the trial's item 6): years
+        and months typed there reach the sick pay's percent (under 5 years
+        60 %, 5 to 8 years 80 %, 8 and more 100 %)."""
+        eid = self.employee("Стаж с формы", "2022-01-10")
+        months = [{"month": "%d-%02d" % (y, m), "earnings": "50000.00", "excluded_days": 0}
+                  for y in (2023, 2024) for m in range(1, 13)]
+        r = self.admin.put("/api/admin/employees/%d/opening-balance" % eid,
+                           {"as_of": "2024-12-31", "vacation_days_used": 0, "months": months})
+        self.assertEqual(r.status, 200, r)
+        self.post("/api/admin/deviations", {"employee_id": eid, "code": "Б", "date_from": "2025-03-10",
+                                            "date_to": "2025-03-16"}, 201)
+
+        def percent():
+            self.calculate(eid, "2025-03")
+            return [a["percent"] for a in self.slip(eid, "2025-03")["accruals"] if a["kind"] == "sick_pay"]
+
+        page = self.admin.get("/admin/employees/%d/edit" % eid)
+        self.assertIn('name="insurance_years"', page.text)
+        base = {"full_name": "Стаж с формы", "hired": "10.01.2022"}
+        # out of range: named at the field in Russian, nothing saved
+        r = self.form("/admin/employees/%d/edit" % eid, dict(base, insurance_years="81", insurance_months="12"))
+        self.assertEqual(r.status, 422, r)
+        self.assertIn("Полных лет страхового стажа: целое число от 0 до 80", r.text)
+        self.assertIn("Месяцев сверх полных лет: целое число от 0 до 11", r.text)
+        self.assertIn('value="81"', r.text)
+        self.assertEqual(self.s.psql("SELECT coalesce(insurance_years::text, 'null') FROM employees "
+                                     "WHERE id = %d" % eid), "null")
+        for years, months, want in (("3", "11", 60), ("6", "6", 80), ("8", "", 100)):
+            r = self.form("/admin/employees/%d/edit" % eid, dict(base, insurance_years=years, insurance_months=months))
+            self.assertIn(r.status, (302, 303), r)
+            self.assertEqual(percent(), [want], (years, months))
+        card = self.admin.get("/api/admin/employees/%d" % eid).json()
+        self.assertEqual((card["insurance_record"]["years"], card["insurance_record"]["months"]), (8, 0))
+        as_of = card["insurance_record"]["as_of"]
+        # the edit form shows it; saving other fields keeps its date
+        page = self.admin.get("/admin/employees/%d/edit" % eid)
+        self.assertIn('name="insurance_years" value="8"', page.text)
+        self.s.psql("UPDATE employees SET insurance_as_of = '2024-01-01' WHERE id = %d" % eid)
+        r = self.form("/admin/employees/%d/edit" % eid, dict(base, phone="+79120000077", insurance_years="8",
+                                                             insurance_months="0"))
+        self.assertIn(r.status, (302, 303), r)
+        self.assertEqual(self.s.psql("SELECT insurance_as_of FROM employees WHERE id = %d" % eid), "2024-01-01")
+        self.assertNotEqual(as_of, "2024-01-01")
 
     def test_opening_balances_admin_and_exchange(self):
         eid = self.employee("Со старыми остатками", "2024-01-01", external_id="ob-1")

@@ -32,7 +32,7 @@
  *   (by the unit: money "1 200 000,50", else as entered "95,5", "12";
  *   no-break spaces between the thousands; kpi_number_ru),
  *   "percent" (fact / plan, %, one decimal; null without both or with a
- *   zero plan), "percent_ru" ("95,5"), "source": "exchange" | "admin"}.
+ *   zero plan), "percent_ru" ("95,5", "105"), "source": "exchange" | "admin"}.
  * Ordered newest period first, then months before quarters before years,
  * then by name.
  */
@@ -158,7 +158,7 @@ static json_object *kpi_json(struct ctx *ctx, PGresult *res, int i)
 	if (pct) {
 		char *t = arena_strdup(ctx->arena, json_object_to_json_string(pct)), *dot;
 		if ((dot = strchr(t, '.')) != NULL)
-			*dot = ',';
+			*dot = strcmp(dot, ".0") == 0 ? '\0' : ','; /* "105", "102,6" */
 		jsonx_set_str(o, "percent_ru", t);
 	} else {
 		jsonx_set_str(o, "percent_ru", NULL);

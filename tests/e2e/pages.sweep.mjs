@@ -354,6 +354,17 @@ b.test("every admin page fits 390 and 1280 px, is accessible and clean", async (
   }
 });
 
+b.test("the KPI pages also fit 360 px, with the numbers by their unit", async () => {
+  for (const p of ["/admin/kpi", "/admin/kpi/{id}/edit"]) {
+    assert.ok(visited.has(p), `${p} reached by a link`);
+    await checkPage(admin.page, visited.get(p), 360);
+  }
+  await admin.page.goto(visited.get("/admin/kpi"));
+  const text = await admin.page.locator("main table").innerText();
+  assert.match(text, /Выручка отдела, тыс\. ₽\s+1\s200,00\s+1\s260,50\s+105 %/);
+  assert.match(text, /%\s+95\s+97,5\s+102,6 %/);
+});
+
 b.test("a bad page parameter answers 422 with the form and the message once", async () => {
   const url = b.url("/admin/timesheets?month=2026-13", SUB);
   await checkPage(admin.page, url, 390, { status: 422, provoked: ["422"] });

@@ -217,15 +217,22 @@ b.test("the manager gives an HR task; the employee answers it with a file; KPIs 
   await mgr.setInputFiles("#give-files", { name: "инструкция.png", mimeType: "image/png", buffer: PNG });
   await mgr.click('#give-form button[type="submit"]');
   await mgr.locator("#give-done").filter({ hasText: "дано" }).waitFor();
-  await mgr.locator("#given-list li", { hasText: "Пройти инструктаж по охране труда — Смирнова Анна Сергеевна" }).waitFor();
+  await mgr.locator("#given-list article", { hasText: "Пройти инструктаж по охране труда — Смирнова Анна Сергеевна" }).waitFor();
   // the manager sees the employee's KPIs on her card
   await mgr.goto(host + "/team.html");
   await Promise.all([mgr.waitForURL(/team\.html\?id=\d+/), mgr.locator("#team-box a", { hasText: "Смирнова" }).click()]);
   await mgr.locator("#member-kpi table").waitFor();
-  assert.match(await mgr.locator("#member-kpi").innerText(), /Март 2026\s+Продажи, тыс\. ₽\s+1\s200\s+1\s260\s+105 %/);
+  // money with kopecks, by its unit (lib.js kpiNumber)
+  assert.match(await mgr.locator("#member-kpi").innerText(), /Март 2026\s+Продажи, тыс\. ₽\s+1\s200,00\s+1\s260,50\s+105 %/);
   b.assertClean(mgr);
 
   await page.goto(host + "/tasks.html");
+  // a plain employee: the intro speaks of her own tasks, no approvals, nothing to give
+  await page.locator("#tasks").waitFor();
+  assert.match(await page.locator("#tasks-intro").innerText(), /^Задания, которые вам дали/);
+  assert.equal(await page.locator('#filter option[value="forwarded"]').count(), 0);
+  assert.equal(await page.locator("#give").isVisible(), false);
+  assert.equal(await page.locator("#given").isVisible(), false);
   const task = page.locator("article.task", { hasText: "Задание: Пройти инструктаж по охране труда" });
   await task.waitFor();
   assert.match(await task.innerText(), /От кого: Кузнецов Олег Петрович/);
@@ -242,9 +249,60 @@ b.test("the manager gives an HR task; the employee answers it with a file; KPIs 
   assert.equal(rows.length, 2);
   assert.ok(rows.some((r) => /I квартал 2026\s+Новые клиенты, чел\.\s+30\s+24\s+80 %/.test(r)), rows.join("\n"));
   b.assertClean(page);
-  // the giver sees it done
+  // the giver reopens it done: the text, the deadline, the answer, both
+  // files (downloadable), the history (the trial's item 1)
   await mgr.goto(host + "/tasks.html");
-  await mgr.locator("#given-none").waitFor();
+  await mgr.locator("#given-none").filter({ hasText: "Открытых заданий нет." }).waitFor();
+  assert.match(await mgr.locator("#tasks-intro").innerText(), /^Согласование заявлений ваших сотрудников и задания/);
+  await mgr.selectOption("#given-filter", "done");
+  const done = mgr.locator("#given-list article", { hasText: "Пройти инструктаж по охране труда — Смирнова Анна Сергеевна" });
+  await done.waitFor();
+  assert.match(await done.innerText(), /Выполнено/);
+  await done.locator("summary").click();
+  await done.locator("details a", { hasText: "лист.png" }).waitFor();
+  const detail = await done.locator("details").innerText();
+  assert.match(detail, /Прочитайте инструкцию и подпишите лист ознакомления\./);
+  assert.match(detail, new RegExp(`Срок: ${TO.replace(/\./g, "\\.")}`));
+  assert.match(detail, /Ответ сотрудника\s+Ознакомилась, лист подписан/);
+  assert.match(detail, /История[\s\S]*Поставлено: Кузнецов Олег Петрович[\s\S]*Файл «инструкция\.png»[\s\S]*Файл «лист\.png» приложил\(а\) Смирнова Анна Сергеевна[\s\S]*Выполнено: Ознакомилась, лист подписан/);
+  const href = await done.locator("details a", { hasText: "лист.png" }).getAttribute("href");
+  const got = await mgr.evaluate(async (u) => (await fetch(u)).status, href);
+  assert.equal(got, 200, "the giver downloads the employee's file");
+  await mgr.selectOption("#given-filter", "all");
+  await done.waitFor();
+  assert.ok(await fits(mgr), "the given tasks fit 390 px");
+  b.assertClean(mgr);
+  await context.close();
+});
+
+b.test("HR gives a task to a person typed by full name: none, several, then exactly one", async () => {
+  const context = await b.newContext({ viewport: { width: 390, height: 844 } });
+  const perf = await context.newPage();
+  await signIn(perf, PERFORMER);
+  await perf.goto(host + "/tasks.html");
+  await perf.locator("#give-employee-name").waitFor();
+  assert.match(await perf.locator("#tasks-intro").innerText(), /^Заявки, которые поручены вам, и задания/);
+  await perf.fill("#give-title-input", "Принести справку с места учёбы");
+  const send = async () => perf.click('#give-form button[type="submit"]');
+  await perf.fill("#give-employee-name", "Смирнова Анна");
+  await send();
+  await perf.locator("#e-give-employee").filter({ hasText: "Сотрудник «Смирнова Анна» не найден: укажите ФИО или табельный номер" }).waitFor();
+  assert.equal(await perf.locator("#give-employee-name").getAttribute("aria-invalid"), "true");
+  await perf.fill("#give-employee-name", "Орлов Игорь Петрович");
+  await send();
+  await perf.locator("#e-give-employee").filter({ hasText: "Найдено 2 сотрудника с таким ФИО — выберите из списка" }).waitFor();
+  // typed, not picked: the exact full name in any case is the one person
+  await perf.fill("#give-employee-name", "  смирнова анна  сергеевна ");
+  await send();
+  await perf.locator("#give-done").filter({ hasText: "Задание «Принести справку с места учёбы» дано." }).waitFor();
+  assert.equal(await perf.locator("#e-give-employee").innerText(), "");
+  await perf.locator("#given-list article", { hasText: "Принести справку с места учёбы — Смирнова Анна Сергеевна" }).waitFor();
+  // and a personnel number
+  await perf.fill("#give-title-input", "Подписать график отпусков");
+  await perf.fill("#give-employee-name", "0005");
+  await send();
+  await perf.locator("#given-list article", { hasText: "Подписать график отпусков — Орлов Игорь Петрович" }).waitFor();
+  b.assertClean(perf);
   await context.close();
 });
 

@@ -196,9 +196,13 @@ def seed_requests(s):
                        "department": "d2" if ext == "z3" else "d1", "position": "p2" if ext == "z3" else "p1",
                        "hired": "2024-01-15", "email": login}
                       for ext, num, name, login in REQUESTS_PEOPLE])
+    # namesakes without cabinets: a typed full name that matches two people
+    put("employees", [{"external_id": ext, "personnel_number": num, "full_name": "Орлов Игорь Петрович",
+                       "organization": "o1", "department": "d2", "hired": "2024-01-15"}
+                      for ext, num in (("z5", "0005"), ("z6", "0006"))])
     put("departments", [{"external_id": "d1", "head": "z2"}])
     put("kpi", [{"external_id": "k1", "employee": "z1", "period": "2026-03", "name": "Продажи", "unit": "тыс. ₽",
-                 "plan": 1200, "fact": 1260},
+                 "plan": 1200, "fact": 1260.5},
                 {"external_id": "k2", "employee": "z1", "period": "2026-Q1", "name": "Новые клиенты",
                  "unit": "чел.", "plan": 30, "fact": 24}])
     ids = {}

@@ -149,11 +149,17 @@ def seed_staff(s, api, ids):
             year=2012),
         rec(7, "training", course="1С:Зарплата и управление персоналом", hours=24,
             date_from="2025-03-01", date_to="2025-03-03")])
+    # KPIs: money with kopecks, a percent as entered; long names must fit a phone
     put("kpi", [{"external_id": "k-1", "employee": first, "period": "2026-03", "name": "Закрытие месяца в срок",
                  "unit": "дн.", "plan": 5, "fact": 4},
                 {"external_id": "k-2", "employee": first, "period": "2026-Q1",
                  "name": "Доля первичных документов, проведённых без исправлений", "unit": "%",
-                 "plan": 98.5, "fact": 99.1}])
+                 "plan": 98.5, "fact": 99.1},
+                {"external_id": "kpi-1", "employee": first, "period": "2026-03", "name": "Выручка отдела",
+                 "unit": "тыс. ₽", "plan": 1200, "fact": 1260.5},
+                {"external_id": "kpi-2", "employee": first, "period": "2026-Q1",
+                 "name": "Доля платёжных поручений, отправленных в банк без замечаний", "unit": "%",
+                 "plan": 95, "fact": 97.5}])
 
 
 class Pages(unittest.TestCase):

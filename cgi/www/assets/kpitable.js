@@ -1,6 +1,7 @@
 // kpitable.js - KPIs as a table (plan, fact, percent per period), for the
 // employee's own page (kpi.js) and a manager's card of a subordinate
-// (team.js). Items are GET /api/kpi's (core/kpi.c).
+// (team.js). Items are GET /api/kpi's (core/kpi.c); numbers through
+// lib.js's kpiNumber (money with kopecks, the rest as entered).
 "use strict";
 
 // renderKpis(box, items, label): the table into box, or a hint when none.
@@ -14,7 +15,8 @@ function renderKpis(box, items, label) {
   { className: "kpi" });
   for (const k of items) {
     const pct = k.percent === null || k.percent === undefined ? "" : `${String(k.percent).replace(".", ",")} %`;
-    t.add([capital(k.period_title), k.name + (k.unit ? `, ${k.unit}` : ""), k.plan_ru || "—", k.fact_ru || "—",
+    t.add([capital(k.period_title), k.name + (k.unit ? `, ${k.unit}` : ""), kpiNumber(k.plan, k.unit) || "—",
+      kpiNumber(k.fact, k.unit) || "—",
       pct ? tag(pct, Number(k.percent) >= 100 ? "ok" : "warn") : "—"]);
   }
   box.replaceChildren(t.box);

@@ -206,11 +206,54 @@ function clearFieldErrors(form) {
   showFieldErrors(form, null);
 }
 
+// A KPI's value for people, by its unit (the guide's rule, "Показатели";
+// the same as the core's kpi_number_ru): money (a ruble sign or word, "₽",
+// "руб.", "тыс. руб.", "р.") with two decimals, "1 200 000,50"; anything else
+// (%, шт., баллы) as entered, without trailing zeros, "95,5", "12". value is
+// the API's text ("1200000.50"); no-break spaces between the thousands.
+function kpiMoneyUnit(unit) {
+  const u = String(unit || "").trim();
+  return /₽|руб|rub/i.test(u) || /(^|\s)р\.?$/.test(u);
+}
+function kpiNumber(value, unit) {
+  if (value === null || value === undefined || value === "") return "";
+  const m = String(value).trim().match(/^(-?)(\d+)(?:\.(\d+))?$/);
+  if (!m) return String(value);
+  const whole = m[2].replace(/\B(?=(\d{3})+(?!\d))/g, "\u00a0");
+  let frac = (m[3] || "").padEnd(2, "0").slice(0, 2);
+  if (!kpiMoneyUnit(unit)) frac = frac.replace(/0+$/, "");
+  return m[1] + whole + (frac ? "," + frac : "");
+}
+
+// The person a picker's text names, as the core's worktime_arg_employee
+// does: the picker's label "Ф. И. О. (таб. № N)", a personnel number, or
+// an exact full name (any case, spaces aside) matching exactly one working
+// employee. -> {id} or {error} (the message for the field, in Russian).
+async function resolvePerson(text) {
+  const t = String(text || "").trim().replace(/\s+/g, " ");
+  if (!t) return { error: "Укажите сотрудника: ФИО или табельный номер" };
+  const label = t.match(/^(.*) \(таб\. № (.+)\)$/);
+  const q = label ? label[2] : t;
+  const r = await api("/api/employees?q=" + encodeURIComponent(q));
+  if (r.status !== 200) return { error: errorText(r, "Не удалось найти сотрудника, повторите") };
+  const items = r.data.items || [];
+  const norm = (s) => String(s || "").trim().replace(/\s+/g, " ").toLowerCase();
+  let found = items.filter((e) => e.personnel_number && e.personnel_number === q);
+  const byNumber = found.length > 0;
+  if (!byNumber && !label) found = items.filter((e) => norm(e.full_name) === norm(t));
+  if (found.length === 1) return { id: found[0].id };
+  if (found.length === 0) return { error: `Сотрудник «${t}» не найден: укажите ФИО или табельный номер` };
+  const n = found.length;
+  const word = n % 10 >= 2 && n % 10 <= 4 && (n % 100 < 12 || n % 100 > 14) ? "сотрудника" : "сотрудников";
+  return { error: `Найдено ${n} ${word} с ${byNumber ? "таким табельным номером" : "таким ФИО"} — выберите из списка` };
+}
+
 // The employee picker of the site: a text field with suggestions (a
 // <datalist>) of "Ф. И. О. (таб. № N)" from GET /api/employees?q= for the
 // people who may look others up (a manager, a performer, the
 // administrator); the core finds the person by that text (or a full name,
-// or a personnel number) in the field named e.g. "to_name".
+// or a personnel number) in the field named e.g. "to_name", or the page
+// asks resolvePerson() when its call takes an id.
 function setupPeoplePicker(input, me) {
   if (!me.roles.some((r) => r === "manager" || r === "performer" || r === "admin")) return;
   const list = el("datalist", { id: input.id + "-people" });

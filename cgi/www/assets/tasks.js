@@ -192,26 +192,99 @@ async function showTasks(more) {
 // A manager gives tasks to the people in their charge, HR (a performer, an
 // administrator) to anyone (core/hrtasks.h):
 //   POST /api/hr-tasks {"employee_id", "title", "description", "due"}
-//   POST /api/hr-tasks/{id}/files   GET /api/hr-tasks?state=open   POST /api/hr-tasks/{id}/cancel
+//   POST /api/hr-tasks/{id}/files   POST /api/hr-tasks/{id}/cancel
+//   GET  /api/hr-tasks?state=open|done|cancelled|all&limit=&offset= (newest first)
+//   GET  /api/hr-tasks/{id}: the text, deadline, answer, files (a link for the
+//        giver and the employee only), from which the history is drawn
+let givenOffset = 0;
 
-let people = new Map(); // a suggestion's text -> employee id (HR's picker)
+// The task's story, oldest first: given, each file, done or cancelled.
+function givenHistory(x) {
+  const rows = [[x.created_at_ru, `Поставлено: ${x.given_by.full_name}` + (x.due_ru ? `, срок ${x.due_ru}` : "")]];
+  for (const f of x.files) {
+    rows.push([f.uploaded_at_ru, `Файл «${f.name}» приложил(а) ${f.uploaded_by || (f.from === "giver" ? "тот, кто поставил" : "сотрудник")}`]);
+  }
+  if (x.closed_at_ru) {
+    rows.push([x.closed_at_ru, (x.state === "done" ? "Выполнено" : "Отменено") + (x.answer ? `: ${x.answer}` : "")]);
+  }
+  rows.sort((p, q) => sortableRu(p[0]).localeCompare(sortableRu(q[0])));
+  return el("ol", { className: "plain history" }, ...rows.map(([at, text]) =>
+    el("li", {}, el("span", { className: "when", text: at || "" }), text)));
+}
 
-async function showGiven() {
-  const r = await api("/api/hr-tasks?state=open");
-  if (r.status !== 200) return;
-  $("given-list").replaceChildren(...r.data.items.map((t) => {
+// "22.11.2026 10:05" -> "2026-11-22 10:05" (to order the history)
+function sortableRu(t) {
+  const m = String(t || "").match(/^(\d\d)\.(\d\d)\.(\d{4})(.*)$/);
+  return m ? `${m[3]}-${m[2]}-${m[1]}${m[4]}` : String(t || "");
+}
+
+// One given task: title, person, state, deadline; opened, the whole of it.
+function givenItem(t) {
+  const box = el("details", {}, el("summary", { text: "Текст, ответ, файлы и история" }));
+  box.addEventListener("toggle", async () => {
+    if (!box.open || box.dataset.loaded) return;
+    box.dataset.loaded = "1";
+    const r = await api(`/api/hr-tasks/${t.id}`);
+    if (r.status !== 200) {
+      box.appendChild(el("p", { className: "alert", text: errorText(r, "Не удалось загрузить задание") }));
+      return;
+    }
+    const x = r.data.task;
+    const mine = x.files.filter((f) => f.from === "giver"), theirs = x.files.filter((f) => f.from !== "giver");
+    const files = (list, none) => list.length ? el("ul", { className: "plain" }, ...list.map((f) => el("li", {},
+      f.url ? el("a", { href: f.url, download: f.name, text: f.name }) : f.name,
+      el("span", { className: "hint", text: ` ${f.uploaded_at_ru || ""}` })))) : el("p", { className: "hint", text: none });
+    box.append(
+      el("h4", { text: "Задание" }),
+      el("p", { className: "prewrap", text: x.description || "Без описания." }),
+      el("p", { text: x.due_ru ? `Срок: ${x.due_ru}` : "Срок не указан" }),
+      files(mine, "Документов к заданию нет."),
+      el("h4", { text: "Ответ сотрудника" }),
+      el("p", { className: "prewrap", text: x.state === "done" ? (x.answer || "Без комментария.")
+        : x.state === "cancelled" ? "Задание отменено" + (x.answer ? `: ${x.answer}` : ".") : "Ещё не выполнено." }),
+      files(theirs, x.state === "open" ? "Файлов пока нет." : "Файлов нет."),
+      el("h4", { text: "История" }),
+      givenHistory(x));
+  });
+  const item = el("article", { className: "task", id: `given-${t.id}`, "aria-labelledby": `given-${t.id}-title` },
+    el("h3", { id: `given-${t.id}-title`, text: `${t.title} — ${t.employee.full_name}` }),
+    el("p", {}, tag(t.state_title, t.state === "done" ? "ok" : t.state === "open" ? "warn" : ""),
+      t.overdue ? [" ", tag("срок истёк", "bad")] : "",
+      ` Поставлено ${t.created_at_ru}` + (t.due_ru ? ` · срок ${t.due_ru}` : "") +
+      (t.closed_at_ru ? ` · ${t.state === "done" ? "выполнено" : "отменено"} ${t.closed_at_ru}` : "") +
+      (t.files_count ? ` · файлов: ${t.files_count}` : "")),
+    box);
+  if (t.state === "open") {
     const cancel = el("button", { type: "button", className: "secondary", text: "Отменить",
       "aria-label": `Отменить задание «${t.title}»` });
     cancel.addEventListener("click", async () => {
       if (!window.confirm(`Отменить задание «${t.title}» для ${t.employee.full_name}? Сотрудник увидит, что оно отменено.`)) return;
       const c = await api(`/api/hr-tasks/${t.id}/cancel`, { method: "POST" });
       if (c.status !== 200) showMessage(errorText(c, "Не удалось отменить задание"));
-      await showGiven();
+      await showGiven(false);
     });
-    return el("li", {}, `${t.title} — ${t.employee.full_name}` + (t.due_ru ? `, срок ${t.due_ru}` : "") + " ",
-      t.overdue ? tag("срок истёк", "bad") : "", " ", cancel);
-  }));
-  $("given-none").hidden = r.data.items.length > 0;
+    item.appendChild(el("div", { className: "actions" }, cancel));
+  }
+  return item;
+}
+
+async function showGiven(more) {
+  if (!more) givenOffset = 0;
+  const state = $("given-filter").value;
+  const r = await api(`/api/hr-tasks?state=${encodeURIComponent(state)}&limit=${PAGE}&offset=${givenOffset}`);
+  if (r.status !== 200) {
+    showMessage(errorText(r, "Не удалось загрузить выданные задания"));
+    return;
+  }
+  const list = $("given-list");
+  if (!more) list.replaceChildren();
+  for (const t of r.data.items) list.appendChild(givenItem(t));
+  givenOffset += r.data.items.length;
+  $("given-none").textContent = { open: "Открытых заданий нет.", done: "Выполненных заданий нет.",
+    cancelled: "Отменённых заданий нет." }[state] || "Вы ещё не давали заданий.";
+  $("given-none").hidden = r.data.total > 0;
+  $("given-more").hidden = givenOffset >= r.data.total;
+  $("given").hidden = false;
 }
 
 async function setupGive() {
@@ -224,28 +297,28 @@ async function setupGive() {
       ...r.data.items.map((e) => el("option", { value: String(e.id), text: e.full_name })));
     select.hidden = false;
   } else {
-    // HR: anyone, by name with suggestions
+    // HR: anyone, by name or personnel number, with suggestions
     name.hidden = false;
     $("give").querySelector('label[for="give-employee"]').htmlFor = "give-employee-name";
+    $("give").querySelector('label[for="give-employee-name"]').textContent = "Сотрудник: ФИО или табельный номер";
+    $("e-give-employee").dataset.for = "employee_name"; // the message marks the field typed in
+    $("e-give-employee").dataset.also = "employee_id";
     setupPeoplePicker(name, ME);
-    name.addEventListener("input", async () => {
-      const q = name.value.trim();
-      if (q.length < 2 || people.has(q)) return;
-      const r = await api("/api/employees?q=" + encodeURIComponent(q.replace(/ \(таб\. № .*$/, "")));
-      if (r.status !== 200) return;
-      for (const e of r.data.items) {
-        people.set(e.personnel_number ? `${e.full_name} (таб. № ${e.personnel_number})` : e.full_name, e.id);
-      }
-    });
   }
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
     clearFieldErrors(form);
     $("give-done").hidden = true;
-    const id = select.hidden ? people.get(name.value.trim()) : Number(select.value);
-    if (!id) {
-      showFieldErrors(form, { status: 422, data: { error: { fields: {
-        [select.hidden ? "employee_name" : "employee_id"]: "Выберите сотрудника из списка" } } } });
+    let id = Number(select.value);
+    if (select.hidden) {
+      const who = await resolvePerson(name.value);
+      if (who.error) {
+        showFieldErrors(form, { status: 422, data: { error: { fields: { employee_name: who.error } } } });
+        return;
+      }
+      id = who.id;
+    } else if (!id) {
+      showFieldErrors(form, { status: 422, data: { error: { fields: { employee_id: "Выберите сотрудника из списка" } } } });
       return;
     }
     const body = { employee_id: id, title: form.title.value.trim() };
@@ -253,6 +326,10 @@ async function setupGive() {
     if (form.due.value.trim()) body.due = form.due.value.trim();
     const r = await api("/api/hr-tasks", { method: "POST", body });
     if (r.status !== 201) {
+      // the employee's errors belong to the field the person used
+      if (select.hidden && r.data.error && r.data.error.fields && r.data.error.fields.employee_id) {
+        r.data.error.fields.employee_name = r.data.error.fields.employee_id;
+      }
       showFieldErrors(form, r);
       return;
     }
@@ -266,10 +343,12 @@ async function setupGive() {
     form.reset();
     $("give-done").textContent = note;
     $("give-done").hidden = false;
-    await showGiven();
+    await showGiven(false);
   });
   $("give").hidden = false;
-  await showGiven();
+  $("given-filter").addEventListener("change", () => showGiven(false));
+  $("given-more-button").addEventListener("click", () => showGiven(true));
+  await showGiven(false);
 }
 
 async function showSubstitutes() {
@@ -319,6 +398,18 @@ document.addEventListener("DOMContentLoaded", () => startPage(async (me) => {
     showTasks(false);
   });
   $("tasks-more-button").addEventListener("click", () => showTasks(true));
+  // the intro and the filter fit the person: approvals and requests only
+  // for those who have them
+  const approver = me.roles.includes("manager") || me.roles.includes("performer");
+  if (approver) {
+    const parts = [me.roles.includes("manager") ? "согласование заявлений ваших сотрудников" : "",
+      me.roles.includes("performer") ? "заявки, которые поручены вам" : ""].filter(Boolean);
+    // a "которые" clause closes with a comma before "и"
+    const close = me.roles.includes("performer") ? "," : "";
+    $("tasks-intro").textContent = capital(`${parts.join(", ")}${close} и задания, которые дали вам.`);
+  } else {
+    for (const o of document.querySelectorAll("#filter [data-approver]")) o.remove();
+  }
   $("tasks").hidden = false;
   await showTasks(false);
   if (me.roles.includes("manager") || me.roles.includes("performer")) await setupSubstitutes();

@@ -264,7 +264,7 @@ b.test("the manager gives an HR task; the employee answers it with a file; KPIs 
   assert.match(detail, /Прочитайте инструкцию и подпишите лист ознакомления\./);
   assert.match(detail, new RegExp(`Срок: ${TO.replace(/\./g, "\\.")}`));
   assert.match(detail, /Ответ сотрудника\s+Ознакомилась, лист подписан/);
-  assert.match(detail, /История[\s\S]*Поставлено: Кузнецов Олег Петрович[\s\S]*Файл «инструкция\.png»[\s\S]*Файл «лист\.png» приложил\(а\) Смирнова Анна Сергеевна[\s\S]*Выполнено: Ознакомилась, лист подписан/);
+  assert.match(detail, /История[\s\S]*Поставлено: Кузнецов Олег Петрович[\s\S]*Приложен файл «инструкция\.png»[\s\S]*Приложен файл «лист\.png»: Смирнова Анна Сергеевна[\s\S]*Выполнено: Ознакомилась, лист подписан/);
   const href = await done.locator("details a", { hasText: "лист.png" }).getAttribute("href");
   const got = await mgr.evaluate(async (u) => (await fetch(u)).status, href);
   assert.equal(got, 200, "the giver downloads the employee's file");

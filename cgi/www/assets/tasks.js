@@ -202,7 +202,7 @@ let givenOffset = 0;
 function givenHistory(x) {
   const rows = [[x.created_at_ru, `Поставлено: ${x.given_by.full_name}` + (x.due_ru ? `, срок ${x.due_ru}` : "")]];
   for (const f of x.files) {
-    rows.push([f.uploaded_at_ru, `Файл «${f.name}» приложил(а) ${f.uploaded_by || (f.from === "giver" ? "тот, кто поставил" : "сотрудник")}`]);
+    rows.push([f.uploaded_at_ru, `Приложен файл «${f.name}»: ${f.uploaded_by || (f.from === "giver" ? "тот, кто поставил" : "сотрудник")}`]);
   }
   if (x.closed_at_ru) {
     rows.push([x.closed_at_ru, (x.state === "done" ? "Выполнено" : "Отменено") + (x.answer ? `: ${x.answer}` : "")]);

@@ -132,6 +132,13 @@ class Money(unittest.TestCase):
                            a["amount"], a["fund_days"]) for a in sick],
                          [("2025-03-10", "2025-03-12", 3, "1643.84", 80, "1315.07", "3945.21", 4)])
         self.assertIn("Социальный фонд", sick[0]["fund_note"])
+        # a changed record makes the month stale, and the page says it was the record
+        self.s.psql("UPDATE employees SET insurance_years = 9 WHERE id = %d" % eid)
+        mine = [e for e in self.admin.get("/api/admin/payroll/2025-03").json()["employees"]
+                if e["id"] == eid][0]
+        self.assertEqual((mine["stale"], mine["stale_title"]), (True, "изменился страховой стаж"))
+        self.s.psql("UPDATE employees SET insurance_years = 6 WHERE id = %d" % eid)
+        self.calculate(eid, "2025-03")
         # the preview of the same inputs gives the same line (item 8)
         r = self.admin.post("/api/payroll/preview", {
             "month": "2025-03", "calendar": "RU",

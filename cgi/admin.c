@@ -64,6 +64,9 @@ struct admin_page {
 #define ADMIN_HOME "{home}"
 #define T13_VARS      "{\"print\": \"t13\"}"
 #define PAYSLIP_VARS  "{\"print\": \"payslip\"}"
+/* the payslip page's two forms share field names: which one was sent */
+#define ACCRUAL_VARS  "{\"print\": \"payslip\", \"is_accrual\": true}"
+#define PAYMENT_VARS  "{\"print\": \"payslip\", \"is_payment\": true}"
 #define ACTIVATE_VARS "{\"base\": \"/admin/activate\", \"submit\": \"Активировать и войти\"}"
 #define RESET_VARS    "{\"base\": \"/admin/reset\", \"submit\": \"Сменить пароль и войти\"}"
 #define EDIT_VARS     "{\"edit\": true}"
@@ -72,6 +75,11 @@ struct admin_page {
 #define IMPORT_TITLE  "Загрузка сотрудников из файла"
 #define ASSIGN_TITLE  "Графики работы сотрудника"
 #define KPI_TITLE     "Показатели эффективности (KPI)"
+#define OPENBAL_TITLE "Начальные остатки"
+#define PAYSET_TITLE  "Настройки зарплаты"
+#define SLIP_TITLE    "Расчётный листок"
+#define SLIP_PATH     "/admin/payroll/{month}/employees/{employee_id}"
+#define SLIP_OP       "payments.employee_page"
 
 static const struct admin_page admin_pages[] = {
 	{"GET", "/admin", "dashboard.get", "home", NULL, "Главная", PAGE_AUTH, NULL, NULL},
@@ -142,6 +150,11 @@ static const struct admin_page admin_pages[] = {
 	{"GET", "/admin/payroll", "payroll.list", "payroll", NULL, "Зарплата", PAGE_AUTH, NULL, NULL},
 	{"POST", "/admin/payroll/calculate", "payroll.calculate", "payroll", "/admin/payroll/{month}",
 	 "Зарплата", PAGE_AUTH, "payroll.list", NULL},
+	/* the organization's payroll settings: the advance, regional pay */
+	{"GET", "/admin/payroll/settings", "payroll.settings_get", "payroll_settings", NULL,
+	 PAYSET_TITLE, PAGE_AUTH, NULL, NULL},
+	{"POST", "/admin/payroll/settings", "payroll.settings_set", "payroll_settings",
+	 "/admin/payroll/settings", PAYSET_TITLE, PAGE_AUTH, "payroll.settings_get", NULL},
 	{"GET", "/admin/payroll/{month}", "payroll.get", "payroll_doc", NULL, "Расчёт зарплаты",
 	 PAGE_AUTH, NULL, NULL},
 	{"POST", "/admin/payroll/{month}/calculate", "payroll.calculate", "payroll_doc",
@@ -152,8 +165,17 @@ static const struct admin_page admin_pages[] = {
 	 "/admin/payroll/{month}", "Расчёт зарплаты", PAGE_AUTH, "payroll.get", NULL},
 	{"POST", "/admin/payroll/{month}/delete", "payroll.delete", "payroll_doc", "/admin/payroll",
 	 "Расчёт зарплаты", PAGE_AUTH, "payroll.get", NULL},
-	{"GET", "/admin/payroll/{month}/employees/{employee_id}", "payslips.admin_get", "payslip",
-	 NULL, "Расчётный листок", PAGE_AUTH, NULL, PAYSLIP_VARS},
+	/* the payslip and the month's inputs: accruals and payments */
+	{"GET", "/admin/payroll/{month}/employees/{employee_id}", "payments.employee_page",
+	 "payslip", NULL, SLIP_TITLE, PAGE_AUTH, NULL, PAYSLIP_VARS},
+	{"POST", "/admin/payroll/{month}/employees/{employee_id}/accruals", "accruals.create",
+	 "payslip", SLIP_PATH, SLIP_TITLE, PAGE_AUTH, SLIP_OP, ACCRUAL_VARS},
+	{"POST", "/admin/payroll/{month}/employees/{employee_id}/accruals/{id}/delete",
+	 "accruals.delete", "payslip", SLIP_PATH, SLIP_TITLE, PAGE_AUTH, SLIP_OP, PAYSLIP_VARS},
+	{"POST", "/admin/payroll/{month}/employees/{employee_id}/payments", "payments.create",
+	 "payslip", SLIP_PATH, SLIP_TITLE, PAGE_AUTH, SLIP_OP, PAYMENT_VARS},
+	{"POST", "/admin/payroll/{month}/employees/{employee_id}/payments/{id}/delete",
+	 "payments.delete", "payslip", SLIP_PATH, SLIP_TITLE, PAGE_AUTH, SLIP_OP, PAYSLIP_VARS},
 	{"GET", "/admin/payroll/{month}/payslips", "payslips.admin_month", "payslips", NULL,
 	 "Расчётные листки", PAGE_AUTH, NULL, PAYSLIP_VARS},
 	/* staff (the "new" page before the card's {id}) */
@@ -222,6 +244,11 @@ static const struct admin_page admin_pages[] = {
 	 "Условия оплаты", PAGE_AUTH, "payterms.list", NULL},
 	{"POST", "/admin/employees/{id}/pay/{date_from}/delete", "payterms.delete", "payterms",
 	 "/admin/employees/{id}/pay", "Условия оплаты", PAGE_AUTH, "payterms.list", NULL},
+	{"GET", "/admin/employees/{id}/opening-balance", "opening_balance.page", "opening_balance",
+	 NULL, OPENBAL_TITLE, PAGE_AUTH, NULL, NULL},
+	{"POST", "/admin/employees/{id}/opening-balance", "opening_balance.form", "opening_balance",
+	 "/admin/employees/{id}/opening-balance", OPENBAL_TITLE, PAGE_AUTH, "opening_balance.page",
+	 NULL},
 	/* publication, cabinets, the jobs' schedule, the organization's settings */
 	{"GET", "/admin/publication", "publication.get", "publication", NULL,
 	 "Публикация сотрудников", PAGE_AUTH, NULL, NULL},

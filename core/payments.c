@@ -103,6 +103,8 @@ static int accruals_parse(struct ctx *ctx, json_object *o, const char *prefix, i
 	json_object_object_foreach(o, key, val)
 	{
 		(void)val;
+		if (key[0] == '_' && !item)
+			continue; /* a form's _csrf (the admin page) */
 		if (strcmp(key, "month") && strcmp(key, "kind") && strcmp(key, "amount") &&
 		    strcmp(key, "title") &&
 		    !(item && (strcmp(key, "employee") == 0 || strcmp(key, "external_id") == 0)) &&
@@ -727,11 +729,61 @@ static int payments_delete(struct ctx *ctx)
 	return 0;
 }
 
+/* The admin page of an employee's payroll month (/admin/payroll/{month}/
+ * employees/{employee_id}): the payslip when the month is calculated
+ * (payslips.admin_get), and the month's inputs to add or delete — the
+ * accruals and the payments (their own operations above). {"employee":
+ * {"id", "full_name"}, "month", "month_title", "payslip"?, "accruals",
+ * "payments"}; another tenant's employee is 404. */
+static int payments_employee_page(struct ctx *ctx)
+{
+	json_object *r = ctx_result(ctx), *e, *slip;
+	int64_t employee;
+	int year, month;
+	char m[DATE_MONTH_BUFSZ];
+	PGresult *res;
+
+	if (ctx_arg_int(ctx, "employee_id", 1, INT64_MAX, CTX_REQUIRED, &employee) < 0 ||
+	    payrun_month_arg(ctx, &year, &month) < 0)
+		return -1;
+	res = ctx_sql(ctx,
+	              "SELECT e.full_name, EXISTS (SELECT 1 FROM payroll_employees pe WHERE "
+	              "pe.tenant_id = e.tenant_id AND pe.employee_id = e.id AND pe.month = "
+	              "$3::date) FROM employees e WHERE e.tenant_id = $1 AND e.id = $2",
+	              ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, employee),
+	              worktime_date_iso(ctx, date_month_first(year, month)));
+	if (res == NULL)
+		return -1;
+	if (PQntuples(res) == 0)
+		return ctx_fail(ctx, PROTO_ERR_not_found, "Нет такого сотрудника");
+	date_format_month(year, month, m);
+	jsonx_set_str(r, "month", m);
+	jsonx_set_str(r, "month_title", payrun_month_title(ctx, year, month));
+	e = json_object_new_object();
+	jsonx_set_int(e, "id", employee);
+	jsonx_set_str(e, "full_name", PQgetvalue(res, 0, 0));
+	json_object_object_add(r, "employee", e);
+	if (strcmp(PQgetvalue(res, 0, 1), "t") == 0) {
+		json_object *args = json_object_new_object();
+		jsonx_set_int(args, "employee_id", employee);
+		jsonx_set_str(args, "month", m);
+		if (ctx_call(ctx, "payslips.admin_get", args, &slip) < 0)
+			return -1;
+		json_object_object_add(r, "payslip", json_object_get(slip));
+	}
+	return accruals_list(ctx) < 0 || payments_list(ctx) < 0 ? -1 : 0;
+}
+
 static const char *const accruals_kinds[] = {"bonus", "material_aid", NULL};
 static const struct op_arg payments_id_args[] = {ARG_ROW_ID("id", ARG_REQUIRED), ARG_END};
 static const struct op_arg payments_list_args[] = {
     ARG_ROW_ID("employee_id", 0),
     ARG_ROW_MONTH("month", 0),
+    ARG_END,
+};
+static const struct op_arg payments_page_args[] = {
+    ARG_ROW_ID("employee_id", ARG_REQUIRED),
+    ARG_ROW_MONTH("month", ARG_REQUIRED),
     ARG_END,
 };
 static const struct op_arg accruals_create_args[] = {
@@ -768,5 +820,6 @@ const struct op payments_ops[] = {
     {"payments.list", OP_ADMIN, payments_list, 0, payments_list_args},
     {"payments.create", OP_ADMIN, payments_create, OP_WRITE, payments_create_args},
     {"payments.delete", OP_ADMIN, payments_delete, OP_WRITE, payments_id_args},
+    {"payments.employee_page", OP_ADMIN, payments_employee_page, 0, payments_page_args},
     {NULL, 0, NULL, 0, NULL},
 };

@@ -96,3 +96,52 @@ b.test("the employee site shows the same payslip at 390 px", async ({ browser })
   await fitsThePhone(page);
   b.assertClean(page);
 });
+
+// The accountant's inputs on the page, no curl: July 2025 of the same
+// employee (open, not calculated). A bonus of 5 000,50 typed as people type
+// it and an advance of 20 000 on 18.07.2025; calculated from the payroll
+// page, the payslip has the bonus line and the advance (НДФЛ 13 % of it:
+// 2 600,00; paid 17 400,00).
+b.test("the accountant adds a bonus and records an advance on the page and sees them on the payslip", async ({ page }) => {
+  await signIn(page, adminEmail);
+  await page.waitForURL((u) => !u.pathname.endsWith("/login"));
+  const url = `${host}/admin/payroll/2025-07/employees/${eid}`;
+  await page.goto(url);
+  await page.locator("#form-accrual").waitFor();
+  assert.match(await page.locator("main").textContent(), /ещё не сформирован/);
+  // a bad amount comes back with the reason at the field and what was typed kept
+  await page.locator('#form-accrual select[name="kind"]').selectOption("bonus");
+  await page.fill('#form-accrual input[name="amount"]', "5 000,5,0");
+  await page.fill('#form-accrual input[name="title"]', "за июль");
+  await page.click('#form-accrual button[type="submit"]');
+  await page.locator("#form-accrual .field-error").waitFor();
+  assert.equal(await page.inputValue('#form-accrual input[name="title"]'), "за июль");
+  assert.equal(await page.getAttribute('#form-accrual input[name="amount"]', "aria-invalid"), "true");
+  await page.fill('#form-accrual input[name="amount"]', "5 000,50");
+  await page.click('#form-accrual button[type="submit"]');
+  await page.waitForURL(url);
+  const accruals = await page.locator('[aria-label="Разовые начисления"]').textContent();
+  assert.ok(accruals.includes("Премия: за июль") && accruals.includes(rub("5 000,50")), accruals);
+  await page.fill('#form-payment input[name="date"]', "18.07.2025");
+  await page.locator('#form-payment select[name="kind"]').selectOption("advance");
+  await page.fill('#form-payment input[name="amount"]', "20 000");
+  await page.click('#form-payment button[type="submit"]');
+  await page.waitForURL(url);
+  const pays = await page.locator('[aria-label="Выплаты"]').textContent();
+  assert.ok(/Аванс/.test(pays) && pays.includes("18.07.2025") && pays.includes(rub("20 000,00")) &&
+    pays.includes(rub("2 600,00")), pays);
+  await fitsThePhone(page);
+  // calculated from the payroll page: the payslip shows both
+  await page.goto(`${host}/admin/payroll`);
+  await page.fill('#form-payroll input[name="month"]', "2025-07");
+  await page.click('#form-payroll button[type="submit"]');
+  await page.waitForURL(`${host}/admin/payroll/2025-07`);
+  await page.goto(url);
+  const slip = page.locator("section.payslip");
+  await slip.waitFor();
+  const body = await slip.textContent();
+  assert.ok(/Премия: за июль/.test(body) && body.includes(rub("5 000,50")) && body.includes(rub("65 000,50")), body);
+  assert.ok(/Аванс/.test(body) && body.includes("18.07.2025") && body.includes(rub("17 400,00")), body);
+  await fitsThePhone(page);
+  b.assertClean();
+});

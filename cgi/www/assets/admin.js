@@ -13,6 +13,9 @@
 //     <input name="parent" role="combobox">     same way (suggestions from
 //     <input type="hidden" name="parent_id">    GET /api/admin/structure)
 //   </div>
+//   <div data-when-code="ОТ ОД">             shown (and its fields sent) only
+//                                             while the form's "code" field
+//                                             holds one of these codes
 "use strict";
 
 document.documentElement.classList.add("js");
@@ -201,5 +204,24 @@ document.addEventListener("DOMContentLoaded", () => {
   setupPrint();
   setupConfirm();
   document.querySelectorAll("[data-picker]").forEach(setupPicker);
+  setupWhenCode();
   focusFirstProblem();
 });
+
+// Fields of some codes only (the deviation form: the sick-leave cause for Б,
+// the vacation's payment date for ОТ/ОД): hidden and not sent otherwise.
+function setupWhenCode() {
+  for (const box of document.querySelectorAll("[data-when-code]")) {
+    const form = box.closest("form");
+    const code = form && form.querySelector('input[name="code"]');
+    if (!code) continue;
+    const codes = box.dataset.whenCode.split(/\s+/);
+    const update = () => {
+      const on = codes.includes(code.value.trim().toUpperCase());
+      box.hidden = !on;
+      for (const c of box.querySelectorAll("input, select")) c.disabled = !on;
+    };
+    code.addEventListener("input", update);
+    update();
+  }
+}

@@ -1719,6 +1719,7 @@ static int payroll_settings_reply(struct ctx *ctx)
 	if (res == NULL)
 		return -1;
 	jsonx_set_str(o, "advance_mode", PQgetvalue(res, 0, 0));
+	jsonx_set_bool(o, "advance_first_half", strcmp(PQgetvalue(res, 0, 0), "first_half") == 0);
 	jsonx_set_int(o, "advance_percent", atoi(PQgetvalue(res, 0, 1)));
 	if (r.district_x100 > 0) {
 		char b[HOURS_BUFSZ];

@@ -76,6 +76,23 @@ static int payterms_answer(struct ctx *ctx, int64_t employee)
 			                       json_tokener_parse(PQgetvalue(res, i, 4)));
 		if (!PQgetisnull(res, i, 5))
 			jsonx_set_int(t, "northern_percent", atoi(PQgetvalue(res, i, 5)));
+		/* for people: "коэффициент 1,15; надбавка 30 %", the organization's
+		 * where the row sets none */
+		{
+			char *k =
+			    PQgetisnull(res, i, 4)
+			        ? NULL
+			        : arena_printf(ctx->arena, "коэффициент %s", PQgetvalue(res, i, 4));
+			for (char *c = k ? strchr(k, '.') : NULL; c; c = NULL)
+				*c = ',';
+			jsonx_set_str(t, "regional_ru",
+			              arena_printf(ctx->arena, "%s%s%s",
+			                           k ? k : "коэффициент как в организации", "; ",
+			                           PQgetisnull(res, i, 5)
+			                               ? "надбавка как в организации"
+			                               : arena_printf(ctx->arena, "надбавка %s %%",
+			                                              PQgetvalue(res, i, 5))));
+		}
 		json_object_array_add(list, t);
 	}
 	return 0;

@@ -752,6 +752,182 @@ static int openbal_csv(struct ctx *ctx)
 	return openbal_batch(ctx, items, "csv-opening-balances", row_of, started);
 }
 
+/* ------------------------------------------------------------ admin page */
+
+/* The form's i-th value of the list field name ("earnings[]"), "" when
+ * there is none. */
+static const char *openbal_form_item(json_object *args, const char *name, size_t i)
+{
+	json_object *a = jsonx_get(args, name);
+
+	if (a == NULL || !json_object_is_type(a, json_type_array) ||
+	    i >= json_object_array_length(a))
+		return "";
+	return json_object_get_string(json_object_array_get_idx(a, i));
+}
+
+/* The rows of the form's table (month[], earnings[], excluded_days[]): the
+ * number of rows sent, at most OPENBAL_MAX_MONTHS. */
+static size_t openbal_form_rows(json_object *args)
+{
+	size_t n = 0;
+	const char *names[] = {"month", "earnings", "excluded_days"};
+
+	for (size_t k = 0; k < 3; k++) {
+		json_object *a = jsonx_get(args, names[k]);
+		if (a && json_object_is_type(a, json_type_array) && json_object_array_length(a) > n)
+			n = json_object_array_length(a);
+	}
+	return n < OPENBAL_MAX_MONTHS ? n : OPENBAL_MAX_MONTHS;
+}
+
+/* GET /admin/employees/{id}/opening-balance: the employee, the stored
+ * balance (or none yet) and the rows of the months' table to show — what
+ * was typed (a form sent back with errors), else the stored months, padded
+ * with empty rows to 12, or to 24 when 12 or more are used. */
+static int openbal_page(struct ctx *ctx)
+{
+	json_object *r = ctx_result(ctx), *rows = json_object_new_array(), *stored, *months;
+	int64_t id;
+	size_t n, shown;
+	PGresult *res;
+
+	json_object_object_add(r, "rows", rows);
+	if (ctx_arg_int(ctx, "id", 1, INT64_MAX, CTX_REQUIRED, &id) < 0 ||
+	    worktime_employee_check(ctx, id, 0) < 0)
+		return -1;
+	res = ctx_sql(ctx, "SELECT full_name FROM employees WHERE tenant_id = $1 AND id = $2",
+	              ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, id));
+	if (res == NULL || PQntuples(res) == 0)
+		return res ? ctx_fail(ctx, PROTO_ERR_not_found, NULL) : -1;
+	jsonx_set_int(r, "employee_id", id);
+	jsonx_set_str(r, "full_name", PQgetvalue(res, 0, 0));
+	stored = openbal_json(ctx, id);
+	if (stored == NULL && ctx->error >= 0)
+		return -1;
+	json_object_object_add(r, "balance", stored ? json_object_get(stored) : NULL);
+	months = stored ? jsonx_get(stored, "months") : NULL;
+	n = openbal_form_rows(ctx->args);
+	shown = n ? n : months ? json_object_array_length(months) : 0;
+	/* 12 rows; all 24 once 12 are used (averages of sick pay: two years) */
+	for (size_t i = 0; i < (shown < 12 ? 12 : OPENBAL_MAX_MONTHS); i++) {
+		json_object *row = json_object_new_object(), *m = NULL;
+		jsonx_set_int(row, "n", (int64_t)i + 1);
+		if (n) {
+			jsonx_set_str(row, "month", openbal_form_item(ctx->args, "month", i));
+			jsonx_set_str(row, "earnings", openbal_form_item(ctx->args, "earnings", i));
+			jsonx_set_str(row, "excluded_days",
+			              openbal_form_item(ctx->args, "excluded_days", i));
+		} else if (months && i < json_object_array_length(months)) {
+			m = json_object_array_get_idx(months, i);
+			jsonx_set_str(row, "month", jsonx_get_str(m, "month"));
+			jsonx_set_str(row, "earnings", jsonx_get_str(m, "earnings"));
+			jsonx_set_str(row, "excluded_days",
+			              json_object_get_string(jsonx_get(m, "excluded_days")));
+		}
+		json_object_array_add(rows, row);
+	}
+	return 0;
+}
+
+/* POST /admin/employees/{id}/opening-balance: the page's form (flat fields:
+ * as_of, vacation_days_used, the table's month[]/earnings[]/excluded_days[],
+ * ndfl_year/ndfl_income/ndfl_deductions/ndfl_tax) as the body of
+ * opening_balance.set, the one mechanism of the API. Empty rows are left
+ * out, an empty excluded_days is 0, the НДФЛ is sent when any of its fields
+ * is filled. A row's errors ("months[2].earnings") come back as one message
+ * at the table, "months", naming the row. */
+static int openbal_form(struct ctx *ctx)
+{
+	json_object *body = json_object_new_object(), *months = json_object_new_array(), *out;
+	const char *ndfl_names[] = {"year", "income", "deductions", "tax"};
+	int64_t id;
+	int any_ndfl = 0, rc;
+	int row_of[OPENBAL_MAX_MONTHS];
+	size_t n = openbal_form_rows(ctx->args), k = 0;
+
+	if (ctx_arg_int(ctx, "id", 1, INT64_MAX, CTX_REQUIRED, &id) < 0) {
+		json_object_put(body);
+		json_object_put(months);
+		return -1;
+	}
+	jsonx_set_int(body, "id", id);
+	if (jsonx_get(ctx->args, "as_of"))
+		json_object_object_add(body, "as_of",
+		                       json_object_get(jsonx_get(ctx->args, "as_of")));
+	if (jsonx_get(ctx->args, "vacation_days_used"))
+		json_object_object_add(body, "vacation_days_used",
+		                       json_object_get(jsonx_get(ctx->args, "vacation_days_used")));
+	for (size_t i = 0; i < n; i++) {
+		const char *m = openbal_form_item(ctx->args, "month", i),
+		           *e = openbal_form_item(ctx->args, "earnings", i),
+		           *x = openbal_form_item(ctx->args, "excluded_days", i);
+		json_object *row;
+		if (!*m && !*e && !*x)
+			continue;
+		row = json_object_new_object();
+		jsonx_set_str(row, "month", m);
+		jsonx_set_str(row, "earnings", e);
+		jsonx_set_str(row, "excluded_days", *x ? x : "0");
+		json_object_array_add(months, row);
+		row_of[k++] = (int)i + 1;
+	}
+	json_object_object_add(body, "months", months);
+	for (size_t i = 0; i < 4; i++) {
+		const char *v =
+		    jsonx_get_str(ctx->args, arena_printf(ctx->arena, "ndfl_%s", ndfl_names[i]));
+		any_ndfl |= v && *v;
+	}
+	if (any_ndfl) {
+		json_object *nd = json_object_new_object();
+		for (size_t i = 0; i < 4; i++)
+			jsonx_set_str(nd, ndfl_names[i],
+			              jsonx_get_str(ctx->args, arena_printf(ctx->arena, "ndfl_%s",
+			                                                    ndfl_names[i])));
+		json_object_object_add(body, "ndfl", nd);
+	}
+	rc = ctx_call(ctx, "opening_balance.set", body, &out);
+	if (rc < 0 && ctx->error_fields) {
+		/* the table's rows and the НДФЛ block as the page's fields */
+		json_object *renamed = arena_own(ctx->arena, json_object_new_object()),
+		            *codes = arena_own(ctx->arena, json_object_new_object());
+		struct buf rows = BUF_INIT;
+		json_object_object_foreach(ctx->error_fields, key, val)
+		{
+			char *end;
+			unsigned long i = strncmp(key, "months[", 7) == 0
+			                      ? strtoul(key + 7, &end, 10)
+			                      : OPENBAL_MAX_MONTHS;
+			if (i < k && *end == ']')
+				buf_printf(&rows, "%sстрока %d: %s", rows.len ? "; " : "",
+				           row_of[i], json_object_get_string(val));
+			else {
+				const char *name =
+				    strncmp(key, "ndfl.", 5) == 0
+				        ? arena_printf(ctx->arena, "ndfl_%s", key + 5)
+				        : key;
+				json_object *code = jsonx_get(ctx->error_codes, key);
+				json_object_object_add(renamed, name, json_object_get(val));
+				if (code)
+					json_object_object_add(codes, name, json_object_get(code));
+			}
+		}
+		if (rows.len) {
+			json_object_object_add(
+			    renamed, "months",
+			    json_object_new_string_len(rows.data, (int)rows.len));
+			jsonx_set_str(codes, "months", "invalid");
+		}
+		buf_free(&rows);
+		ctx->error_fields = renamed;
+		ctx->error_codes = codes;
+	}
+	if (rc < 0)
+		return -1;
+	ctx->result = out;
+	return 0;
+}
+
 static const struct op_arg openbal_get_args[] = {ARG_ROW_ID("id", ARG_REQUIRED), ARG_END};
 /* the body of PUT .../opening-balance; openbal_parse() checks what depends
  * on more than one field (a month after as_of, twice, the days of that
@@ -801,5 +977,7 @@ const struct op openbal_ops[] = {
     {"exchange.opening_balances", OP_EXCHANGE, openbal_exchange, 0, openbal_batch_args,
      .scope = "payroll"},
     {"opening_balance.csv", OP_ADMIN, openbal_csv, OP_WRITE, openbal_csv_args},
+    {"opening_balance.page", OP_ADMIN, openbal_page, 0, openbal_get_args},
+    {"opening_balance.form", OP_ADMIN, openbal_form, OP_WRITE, openbal_get_args},
     {NULL, 0, NULL, 0, NULL},
 };

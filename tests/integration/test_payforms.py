@@ -1,0 +1,176 @@
+"""The accountant's payroll inputs on the admin pages (issue 11 items 2, 3,
+4, 6a), posted as the browser posts them (urlencoded forms with the CSRF
+token): each form goes through the API's operation, so what it stores is
+read back through the API, and a refusal comes back as the page with the
+message at its field."""
+import os
+import sys
+import unittest
+import urllib.parse
+
+sys.path.insert(0, os.path.dirname(__file__))
+from stack import Stack, add_employee, sql_quote, tenant_with_admin  # noqa: E402
+
+FIVE = "[[800,0],[800,0],[800,0],[800,0],[800,0],[0,0],[0,0]]"
+
+
+class PayForms(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.s = Stack("payforms").__enter__()
+        cls.tid, _, cls.admin = tenant_with_admin(cls.s, "payforms")
+        cls.five = int(cls.s.psql(
+            "INSERT INTO schedules (tenant_id, name, kind, holidays, pattern) VALUES "
+            "(%d, 'Пятидневка', 'week', 'calendar', %s) RETURNING id" % (cls.tid, sql_quote(FIVE))))
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.s.__exit__(None, None, None)
+
+    def employee(self, name):
+        eid = add_employee(self.s, self.tid, name, hired="2024-01-15")
+        self.s.psql("INSERT INTO employee_pay (tenant_id, employee_id, date_from, rate, pay_by) "
+                    "VALUES (%d, %d, '2024-01-15', 60000.00, 'days')" % (self.tid, eid))
+        self.s.psql("INSERT INTO schedule_assignments (tenant_id, employee_id, schedule_id, date_from) "
+                    "VALUES (%d, %d, %d, '2024-01-15')" % (self.tid, eid, self.five))
+        return eid
+
+    def form(self, path, fields):
+        """POSTs a form as the page does; fields: a list of (name, value)."""
+        body = urllib.parse.urlencode([("_csrf", self.admin.csrf)] + list(fields)).encode()
+        return self.admin.post(path, raw=body,
+                               headers={"Content-Type": "application/x-www-form-urlencoded"})
+
+    def test_accruals_and_payments_on_the_payslip_page(self):
+        eid = self.employee("Премиальная Анна")
+        page = "/admin/payroll/2025-03/employees/%d" % eid
+        r = self.admin.get(page)
+        self.assertEqual(r.status, 200, r)
+        self.assertIn("ещё не сформирован", r.text)
+        # a bad amount: the page again, the message at the amount, the title kept
+        r = self.form(page + "/accruals", [("kind", "bonus"), ("amount", "30 00"), ("title", "за март")])
+        self.assertEqual(r.status, 422, r)
+        self.assertIn('id="e-accrual-amount"', r.text)
+        self.assertIn('value="за март"', r.text)
+        self.assertEqual(self.admin.get("/api/admin/accruals?employee_id=%d" % eid).json()["accruals"], [])
+        r = self.form(page + "/accruals", [("kind", "material_aid"), ("amount", "30 500,50"), ("title", "")])
+        self.assertEqual(r.status, 303, r)
+        acc = self.admin.get("/api/admin/accruals?employee_id=%d" % eid).json()["accruals"]
+        self.assertEqual([(a["kind"], a["amount"], a["month"]) for a in acc], [("material_aid", "30500.50", "2025-03")])
+        # the payment with no amount: the advance by the setting (40 % of 60 000)
+        r = self.form(page + "/payments", [("date", "20.03.2025"), ("kind", "advance"), ("amount", "")])
+        self.assertEqual(r.status, 303, r)
+        pays = self.admin.get("/api/admin/payments?employee_id=%d" % eid).json()["payments"]
+        self.assertEqual([(p["kind"], p["date"], p["amount"]) for p in pays], [("advance", "2025-03-20", "24000.00")])
+        text = self.admin.get(page).text
+        self.assertIn("Материальная помощь", text)
+        self.assertIn("30\u00a0500,50", text)
+        self.assertIn("20.03.2025", text)
+        # a final settlement on a day that is not the dismissal: refused at the date
+        r = self.form(page + "/payments", [("date", "21.03.2025"), ("kind", "final"), ("amount", "")])
+        self.assertEqual(r.status, 422, r)
+        self.assertIn('id="e-date"', r.text)
+        self.assertIn("в день увольнения", r.text)
+        # deleted from the page
+        r = self.form(page + "/payments/%d/delete" % pays[0]["id"], [])
+        self.assertEqual(r.status, 303, r)
+        r = self.form(page + "/accruals/%d/delete" % acc[0]["id"], [])
+        self.assertEqual(r.status, 303, r)
+        self.assertEqual(self.admin.get("/api/admin/payments?employee_id=%d" % eid).json()["payments"], [])
+        self.assertEqual(self.admin.get("/api/admin/accruals?employee_id=%d" % eid).json()["accruals"], [])
+        # another organization's employee: 404
+        other = add_employee(self.s, tenant_with_admin(self.s, "payforms-other")[0], "Чужой Иван")
+        self.assertEqual(self.admin.get("/admin/payroll/2025-03/employees/%d" % other).status, 404)
+
+    def test_opening_balance_page(self):
+        eid = self.employee("Остаткова Ольга")
+        page = "/admin/employees/%d/opening-balance" % eid
+        r = self.admin.get(page)
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.text.count('name="month[]"'), 12)
+        rows = [("2025-01", "60 000,00", ""), ("", "", ""), ("2025-02", "55 000,50", "3")]
+        fields = [("as_of", "28.02.2025"), ("vacation_days_used", "12,5")]
+        for m, e, x in rows:
+            fields += [("month[]", m), ("earnings[]", e), ("excluded_days[]", x)]
+        fields += [("ndfl_year", "2025"), ("ndfl_income", "115 000,50"), ("ndfl_deductions", "0"),
+                   ("ndfl_tax", "14 950")]
+        # a bad row: named by its number, nothing stored, what was typed kept
+        bad = [(k, "30 00" if v == "55 000,50" else v) for k, v in fields]
+        r = self.form(page, bad)
+        self.assertEqual(r.status, 422, r)
+        self.assertIn("строка 3:", r.text)
+        self.assertIn('value="30 00"', r.text)
+        self.assertEqual(self.admin.get("/api/admin/employees/%d/opening-balance" % eid).status, 404)
+        r = self.form(page, fields)
+        self.assertEqual(r.status, 303, r)
+        b = self.admin.get("/api/admin/employees/%d/opening-balance" % eid).json()
+        self.assertEqual(b["as_of"], "2025-02-28")
+        self.assertEqual(b["vacation_days_used"], 12.5)
+        self.assertEqual([(m["month"], m["earnings"], m["excluded_days"]) for m in b["months"]],
+                         [("2025-01", "60000.00", 0), ("2025-02", "55000.50", 3)])
+        self.assertEqual(b["ndfl"], {"year": 2025, "income": "115000.50", "deductions": "0.00", "tax": "14950.00"})
+        text = self.admin.get(page).text
+        self.assertIn('value="55000.50"', text)
+        # the НДФЛ of another year than the date's: at its field
+        r = self.form(page, [(k, "2024" if k == "ndfl_year" else v) for k, v in fields])
+        self.assertEqual(r.status, 422, r)
+        self.assertIn('id="e-ndfl_year"', r.text)
+
+    def test_deviation_cause_and_payment_date(self):
+        eid = self.employee("Отпускная Вера")
+        r = self.form("/admin/deviations", [("employee_id", str(eid)), ("employee", ""), ("code", "ОТ"),
+                                            ("date_from", "10.03.2025"), ("date_to", "14.03.2025"),
+                                            ("date", ""), ("hours", ""), ("note", ""), ("cause", ""),
+                                            ("paid", "05.03.2025")])
+        self.assertEqual(r.status, 303, r)
+        r = self.form("/admin/deviations", [("employee_id", str(eid)), ("employee", ""), ("code", "Б"),
+                                            ("date_from", "17.03.2025"), ("date_to", "19.03.2025"),
+                                            ("date", ""), ("hours", ""), ("note", ""), ("cause", "care"),
+                                            ("paid", "")])
+        self.assertEqual(r.status, 303, r)
+        devs = self.admin.get("/api/admin/deviations?employee_id=%d&month=2025-03" % eid).json()["deviations"]
+        got = {(d["code"], d.get("paid"), d.get("cause")) for d in devs}
+        self.assertEqual(got, {("ОТ", "2025-03-05", None), ("Б", None, "care")})
+        # the payment date after the start: at the field
+        r = self.form("/admin/deviations", [("employee_id", str(eid)), ("employee", ""), ("code", "ОТ"),
+                                            ("date_from", "01.04.2025"), ("date_to", "02.04.2025"),
+                                            ("cause", ""), ("paid", "03.04.2025")])
+        self.assertEqual(r.status, 422, r)
+        self.assertIn('id="e-paid"', r.text)
+        page = self.admin.get("/admin/deviations").text
+        self.assertIn('data-when-code="Б"', page)
+        self.assertIn("за 3 дня до начала отпуска", page)
+
+    def test_regional_pay_of_the_organization_and_the_employee(self):
+        eid = self.employee("Северный Пётр")
+        r = self.form("/admin/payroll/settings", [("advance_mode", "percent"), ("advance_percent", "50"),
+                                                  ("district_coefficient", "1,15"), ("northern_percent", "30")])
+        self.assertEqual(r.status, 303, r)
+        st = self.admin.get("/api/admin/payroll/settings").json()
+        self.assertEqual((st["district_coefficient"], st["northern_percent"], st["advance_percent"]), (1.15, 30, 50))
+        r = self.form("/admin/payroll/settings", [("district_coefficient", "0,5")])
+        self.assertEqual(r.status, 422, r)
+        self.assertIn('id="e-district_coefficient"', r.text)
+        r = self.form("/admin/employees/%d/pay" % eid, [("date_from", "01.02.2025"), ("rate", "60 000"),
+                                                        ("pay_by", "days"), ("norm", ""),
+                                                        ("district_coefficient", "1,5"), ("northern_percent", "")])
+        self.assertEqual(r.status, 303, r)
+        terms = self.admin.get("/api/admin/employees/%d/pay" % eid).json()["terms"]
+        last = [t for t in terms if t["date_from"] == "2025-02-01"][0]
+        self.assertEqual(last["district_coefficient"], 1.5)
+        self.assertNotIn("northern_percent", last)
+        page = self.admin.get("/admin/employees/%d/pay" % eid).text
+        self.assertIn("коэффициент 1,50; надбавка как в организации", page)
+        # February calculated: the employee's own coefficient, the organization's allowance
+        r = self.admin.post("/api/admin/payroll/2025-02/calculate", {"employees": [eid]})
+        self.assertEqual(r.status, 200, r)
+        slip = self.admin.get("/api/admin/payslips/%d/2025-02" % eid).json()
+        lines = {a["kind"]: a["amount"] for a in slip["accruals"]}
+        self.assertEqual(lines.get("district_coefficient"), "30000.00")
+        self.assertEqual(lines.get("northern_allowance"), "18000.00")
+        self.s.psql("UPDATE tenants SET settings = settings - 'district_coefficient' - 'northern_percent' "
+                    "- 'advance_percent' WHERE id = %d" % self.tid)
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -327,6 +327,7 @@ class Payroll(unittest.TestCase):
         r = self.admin.get("/api/admin/payroll/settings")
         self.assertEqual(r.json(), {"payroll_norm": "summed", "night_percent": 20,
                                     "warn_dayoff_attendance": True, "advance_mode": "percent",
+                                    "advance_first_half": False,
                                     "advance_percent": 40, "district_coefficient": None,
                                     "northern_percent": 0})
         self.assertEqual(self.admin.put("/api/admin/payroll/settings", {"night_percent": 10}).status, 422)
@@ -341,6 +342,7 @@ class Payroll(unittest.TestCase):
         self.assertEqual(r.status, 200, r)
         self.assertEqual(r.json(), {"payroll_norm": "summed", "night_percent": 40,
                                     "warn_dayoff_attendance": False, "advance_mode": "percent",
+                                    "advance_first_half": False,
                                     "advance_percent": 40, "district_coefficient": None,
                                     "northern_percent": 0})
         # the advance and regional pay of the organization

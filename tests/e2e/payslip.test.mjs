@@ -67,6 +67,20 @@ b.test("the administrator's payslip shows every kind of line at 390 px", async (
     rows.join("\n"));
   assert.ok(rows.some((r) => /Премия: за квартал/.test(r)), rows.join("\n"));
   assert.match(body, /Аванс/);
+  // every amount is on the screen, not behind a sideways scroll (cards on a phone)
+  const boxes = (sel) => sel.evaluateAll((cells) => cells.map((c) => {
+    const r = c.getBoundingClientRect();
+    return [c.textContent.trim(), r.left, r.right];
+  }));
+  const amounts = await boxes(slip.locator("td[data-label='Сумма'], td[data-label='Выплачено']"));
+  assert.ok(amounts.length >= 6, `amount cells: ${amounts.length}`);
+  for (const box of amounts)
+    assert.ok(box[1] >= 0 && box[2] <= 390, `${box[0]} is at ${box[1]}–${box[2]} px, off a 390 px screen`);
+  await page.goto(`${host}/admin/payroll/2025-06`);
+  const list = await boxes(page.locator("td[data-label='К выплате'], td[data-label='НДФЛ']"));
+  assert.ok(list.length >= 2, `payroll list cells: ${list.length}`);
+  for (const box of list)
+    assert.ok(box[1] >= 0 && box[2] <= 390, `the payroll list's ${box[0]} is at ${box[1]}–${box[2]} px`);
   await fitsThePhone(page);
   b.assertClean();
 });

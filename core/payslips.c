@@ -226,18 +226,18 @@ static json_object *payslips_build(struct ctx *ctx, int64_t employee_id, int yea
 				 * multiply to the amount */
 				int64_t tw = atoll(PQgetvalue(lines, i, 31));
 				int num = (int)(tw % 12), den = 12;
-				for (int g = 6; g > 1; g--)
-					if (num % g == 0 && den % g == 0) {
-						num /= g;
-						den /= g;
+				for (int k = 6; k > 1; k--)
+					if (num % k == 0 && den % k == 0) {
+						num /= k;
+						den /= k;
 					}
+				/* "days": the decimal text to two places, as
+				 * payslips_hours prints hours (no floating point) */
 				json_object_object_add(
 				    l, "days",
-				    json_object_new_double_s(
-				        (double)tw / 12,
-				        arena_printf(ctx->arena, "%lld.%02lld",
-				                     (long long)(tw / 12),
-				                     (long long)((tw % 12) * 100 / 12))));
+				    json_tokener_parse(arena_printf(
+				        ctx->arena, "%lld.%02lld", (long long)(tw / 12),
+				        (long long)((tw % 12) * 100 / 12))));
 				jsonx_set_str(
 				    l, "unused_days_ru",
 				    num ? arena_printf(ctx->arena, "%lld %d/%d",

@@ -45,9 +45,10 @@ function hrTaskForm(t) {
   return form;
 }
 
-// The HR task's description and documents, asked for when opened.
-function hrTaskDetails(t) {
-  const box = el("details", {}, el("summary", { text: "Описание и документы" }));
+// A <details> that loads HR task t once, when first opened, and hands the
+// task to fill(box, task).
+function hrTaskLoader(summary, t, fill) {
+  const box = el("details", {}, el("summary", { text: summary }));
   box.addEventListener("toggle", async () => {
     if (!box.open || box.dataset.loaded) return;
     box.dataset.loaded = "1";
@@ -56,13 +57,19 @@ function hrTaskDetails(t) {
       box.appendChild(el("p", { className: "alert", text: errorText(r, "Не удалось загрузить задание") }));
       return;
     }
-    const x = r.data.task;
+    fill(box, r.data.task);
+  });
+  return box;
+}
+
+// The HR task's description and documents, asked for when opened.
+function hrTaskDetails(t) {
+  return hrTaskLoader("Описание и документы", t, (box, x) => {
     box.append(el("p", { text: x.description || "Без описания." }),
       el("ul", { className: "plain" }, ...x.files.map((f) => el("li", {},
         el("a", { href: f.url, download: f.name, text: f.name }),
         el("span", { className: "hint", text: ` ${f.uploaded_by || ""}` })))));
   });
-  return box;
 }
 
 function taskForm(t) {
@@ -220,16 +227,7 @@ function sortableRu(t) {
 
 // One given task: title, person, state, deadline; opened, the whole of it.
 function givenItem(t) {
-  const box = el("details", {}, el("summary", { text: "Текст, ответ, файлы и история" }));
-  box.addEventListener("toggle", async () => {
-    if (!box.open || box.dataset.loaded) return;
-    box.dataset.loaded = "1";
-    const r = await api(`/api/hr-tasks/${t.id}`);
-    if (r.status !== 200) {
-      box.appendChild(el("p", { className: "alert", text: errorText(r, "Не удалось загрузить задание") }));
-      return;
-    }
-    const x = r.data.task;
+  const box = hrTaskLoader("Текст, ответ, файлы и история", t, (box, x) => {
     const mine = x.files.filter((f) => f.from === "giver"), theirs = x.files.filter((f) => f.from !== "giver");
     const files = (list, none) => list.length ? el("ul", { className: "plain" }, ...list.map((f) => el("li", {},
       f.url ? el("a", { href: f.url, download: f.name, text: f.name }) : f.name,

@@ -331,10 +331,15 @@ enum args_verdict args_check_value(const struct op_arg *a, json_object *v, json_
 /* "name[i]" or "name.member" for a report, in buf. */
 static const char *args_field(char *buf, size_t len, const char *name, const char *member, size_t i)
 {
+	int n;
+
 	if (member)
-		snprintf(buf, len, "%s.%s", name, member);
+		n = snprintf(buf, len, "%s.%s", name, member);
 	else
-		snprintf(buf, len, "%s[%zu]", name, i);
+		n = snprintf(buf, len, "%s[%zu]", name, i);
+	/* the declared names are short: a cut one still names the field */
+	if (n < 0)
+		buf[0] = '\0';
 	return buf;
 }
 

@@ -247,6 +247,7 @@ static int preview_bool(struct preview_ctx *c, json_object *v, const char *field
 
 static int preview_array(struct preview_ctx *c, json_object *v, const char *field, int max, int *n)
 {
+	*n = 0; /* defined on every path (the optimizer cannot see preview_fail's answer) */
 	if (!json_object_is_type(v, json_type_array))
 		return preview_fail(c, field, "ожидается массив");
 	*n = (int)json_object_array_length(v);

@@ -77,7 +77,9 @@ export const outbox = {
   },
   // the first message to `to` on `channel` matching `pred` that arrives
   // after `since` messages were already there (outbox.count() before acting)
-  wait(channel, to, { since = 0, pred = () => true, ms = 15000 } = {}) {
+  // (30 s: on a loaded machine a first attempt can time out, and the outbox
+  // tries again after outbox_retry_s = 10 s, as it would in production)
+  wait(channel, to, { since = 0, pred = () => true, ms = 30000 } = {}) {
     return until(() => this.all().slice(since).reverse().find((m) => m.channel === channel && m.to === to && pred(m)),
       `the ${channel} to ${to}`, ms);
   },

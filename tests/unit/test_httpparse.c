@@ -35,7 +35,9 @@ static int flag(json_object *c, const char *key)
 
 static void fail_case(const char *section, json_object *c, const char *what)
 {
-	fprintf(stderr, "%s case \"%s\": %s\n", section, cases_str(c, "name"), what);
+	const char *name = cases_str(c, "name");
+
+	fprintf(stderr, "%s case \"%s\": %s\n", section, name ? name : "?", what);
 }
 
 static void case_pct(json_object *c)

@@ -93,6 +93,14 @@ async function submit(ev) {
 }
 
 document.addEventListener("DOMContentLoaded", async () => {
+  // The handlers first: a person (or the browser's autofill) may type the
+  // address before the policy answers, and that input must still be checked.
+  $("subdomain").addEventListener("input", () => {
+    clearTimeout(checkTimer);
+    checkTimer = setTimeout(checkSubdomain, 250);
+  });
+  $("connect").addEventListener("submit", submit);
+  if ($("subdomain").value.trim() !== "") checkSubdomain();
   const info = await api("GET", "/api/connect");
   if (info.status === 200) {
     $("base-domain").textContent = "." + info.data.base_domain;
@@ -102,9 +110,4 @@ document.addEventListener("DOMContentLoaded", async () => {
       $("closed").hidden = false;
     }
   }
-  $("subdomain").addEventListener("input", () => {
-    clearTimeout(checkTimer);
-    checkTimer = setTimeout(checkSubdomain, 250);
-  });
-  $("connect").addEventListener("submit", submit);
 });

@@ -177,7 +177,9 @@ async function showPayslips() {
   for (const p of list) {
     const o = document.createElement("option");
     o.value = p.month;
-    o.textContent = `${p.month_title} — к выплате ${p.net_ru}`;
+    // the month alone: with its amount the option was cut at the edge of a
+    // phone (the amount is on the payslip below)
+    o.textContent = p.month_title;
     select.appendChild(o);
   }
   select.addEventListener("change", () => showPayslip(select.value));

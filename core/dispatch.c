@@ -402,6 +402,7 @@ int ctx_use_tenant(struct ctx *ctx, int64_t tenant_id)
 	    NULL)
 		return -1;
 	ctx->tenant_id = tenant_id;
+	ctx->time_zone = NULL; /* org_time_zone(): the new tenant's */
 	return 0;
 }
 
@@ -715,6 +716,7 @@ static void dispatch_reset_reply(struct ctx *ctx)
 	ctx->keep = 0;
 	ctx->error_about = 0;
 	ctx->retry = 0;
+	ctx->time_zone = NULL;
 	ctx->tenant_id = 0;
 	ctx->subdomain = NULL;
 	ctx->user_id = 0;

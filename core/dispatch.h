@@ -105,6 +105,7 @@ struct ctx {
 	unsigned who_matched;       /* the WHO_* bit that admitted the caller */
 	unsigned who_held;          /* the row's WHO_* bits whose role the caller holds */
 	struct ctx_hook *hooks;     /* ctx_before_commit(), in the arena */
+	const char *time_zone;      /* org_time_zone(), asked once per transaction */
 
 	/* the reply */
 	int status;

@@ -8,9 +8,16 @@
 
 const char *org_time_zone(struct ctx *ctx)
 {
-	PGresult *res = ctx_sql0(ctx, "SELECT app_timezone()"); /* settings.h */
+	PGresult *res;
 
-	return res ? PQgetvalue(res, 0, 0) : "Europe/Moscow";
+	/* asked once per transaction: an operation may ask it for each
+	 * statement it runs (settings.c forgets it when it changes it) */
+	if (ctx->time_zone)
+		return ctx->time_zone;
+	res = ctx_sql0(ctx, "SELECT app_timezone()"); /* settings.h */
+	if (res == NULL)
+		return "Europe/Moscow";
+	return ctx->time_zone = PQgetvalue(res, 0, 0);
 }
 
 int org_today(struct ctx *ctx)

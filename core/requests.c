@@ -148,6 +148,8 @@ struct request {
 	const char *state;
 	json_object *data; /* arena-owned */
 	const char **chain;
+	const char *chain_text; /* chain as the text[] it is stored as */
+	const char *type_chain; /* ROUTING_CHAIN_SQL: its type's configured chain, or NULL */
 	int nchain, step, approved;
 	const char *date_from, *date_to; /* ISO or NULL */
 	const char *what;                /* requests_describe(), once asked */
@@ -206,50 +208,67 @@ static const char *requests_state_phrase(const char *state)
 	return state;
 }
 
-/* Loads and locks the request, with what its notifications say and its
- * type's deadline. 0, or -1 (404 when missing). */
+/* A request as requests_fill() reads it: the row `r` joined with its
+ * employee `e` (REQUESTS_LOAD_JOIN), with what its notifications say, its
+ * type's deadline and configured chain. */
+#define REQUESTS_LOAD_DEADLINE ROUTING_DEADLINE_DAYS_SQL("r.tenant_id", "r.type")
+#define REQUESTS_LOAD_CHAIN    ROUTING_CHAIN_SQL("r.tenant_id", "r.type")
+#define REQUESTS_LOAD_COLUMNS                                                                      \
+	"r.id, r.employee_id, r.type, r.state, r.data, r.date_from, r.date_to, r.chain, r.step, "  \
+	"r.approved, e.full_name, to_char(r.date_from, 'DD.MM.YYYY'), to_char(r.date_to, "         \
+	"'DD.MM.YYYY'), " REQUESTS_LOAD_DEADLINE                                                   \
+	", coalesce(r.date_to - r.date_from + 1, 0), " REQUESTS_LOAD_CHAIN ", r.number"
+#define REQUESTS_LOAD_JOIN                                                                         \
+	" JOIN employees e ON e.tenant_id = r.tenant_id AND e.id = r.employee_id "
+
+/* The request of row 0 from column c on (REQUESTS_LOAD_COLUMNS). 0 or -1. */
+static int requests_fill(struct ctx *ctx, PGresult *res, int c, struct request *r)
+{
+	const char *why;
+
+	memset(r, 0, sizeof(*r));
+	r->id = atoll(PQgetvalue(res, 0, c));
+	r->employee = atoll(PQgetvalue(res, 0, c + 1));
+	r->type = requests_type_find(PQgetvalue(res, 0, c + 2));
+	r->state = PQgetvalue(res, 0, c + 3);
+	r->data =
+	    arena_own(ctx->arena, jsonx_parse_object(PQgetvalue(res, 0, c + 4),
+	                                             (size_t)PQgetlength(res, 0, c + 4), &why));
+	r->date_from = PQgetisnull(res, 0, c + 5) ? NULL : PQgetvalue(res, 0, c + 5);
+	r->date_to = PQgetisnull(res, 0, c + 6) ? NULL : PQgetvalue(res, 0, c + 6);
+	r->chain_text = PQgetvalue(res, 0, c + 7);
+	r->chain = requests_parse_chain(ctx, r->chain_text, &r->nchain);
+	r->step = atoi(PQgetvalue(res, 0, c + 8));
+	r->approved = strcmp(PQgetvalue(res, 0, c + 9), "t") == 0;
+	r->deadline_days = atoi(PQgetvalue(res, 0, c + 13));
+	r->type_chain = PQgetisnull(res, 0, c + 15) ? NULL : PQgetvalue(res, 0, c + 15);
+	r->number = atoll(PQgetvalue(res, 0, c + 16));
+	if (r->type == NULL || r->data == NULL)
+		return ctx_fail(ctx, PROTO_ERR_internal, NULL);
+	r->who = PQgetvalue(res, 0, c + 10);
+	r->subject = requests_subject_text(
+	    ctx, r->type->title, r->number, r->date_from ? PQgetvalue(res, 0, c + 11) : NULL,
+	    PQgetvalue(res, 0, c + 12), atoll(PQgetvalue(res, 0, c + 14)));
+	r->what = arena_printf(ctx->arena, "%s, %s", r->subject, r->who);
+	return 0;
+}
+
+/* Loads and locks the request (requests_fill). 0, or -1 (404 when
+ * missing). */
 static int requests_load(struct ctx *ctx, int64_t id, struct request *r)
 {
-	PGresult *res = ctx_sql(
-	    ctx,
-	    "SELECT r.id, r.employee_id, r.type, r.state, r.data, r.date_from, "
-	    "r.date_to, r.chain, r.step, r.approved, e.full_name, "
-	    "to_char(r.date_from, 'DD.MM.YYYY'), to_char(r.date_to, "
-	    "'DD.MM.YYYY'), " ROUTING_DEADLINE_DAYS_SQL(
-	        "r.tenant_id",
-	        "r.type") ", coalesce(r.date_to "
-	                  "- r.date_from + 1, 0), r.number FROM requests r "
-	                  "JOIN employees e ON e.tenant_id = r.tenant_id AND e.id = r.employee_id "
-	                  "WHERE r.tenant_id = $1 AND r.id = $2 FOR UPDATE OF r",
-	    requests_tenant(ctx), ctx_i64(ctx, id));
-	const char *why;
+	PGresult *res =
+	    ctx_sql(ctx,
+	            "SELECT " REQUESTS_LOAD_COLUMNS " FROM requests r" REQUESTS_LOAD_JOIN
+	            "WHERE r.tenant_id = $1 AND r.id = $2 FOR UPDATE OF r",
+	            requests_tenant(ctx), ctx_i64(ctx, id));
 
 	memset(r, 0, sizeof(*r));
 	if (res == NULL)
 		return -1;
 	if (PQntuples(res) == 0)
 		return ctx_fail(ctx, PROTO_ERR_not_found, "Заявка не найдена");
-	r->id = id;
-	r->employee = atoll(PQgetvalue(res, 0, 1));
-	r->type = requests_type_find(PQgetvalue(res, 0, 2));
-	r->state = PQgetvalue(res, 0, 3);
-	r->data = arena_own(ctx->arena, jsonx_parse_object(PQgetvalue(res, 0, 4),
-	                                                   (size_t)PQgetlength(res, 0, 4), &why));
-	r->date_from = PQgetisnull(res, 0, 5) ? NULL : PQgetvalue(res, 0, 5);
-	r->date_to = PQgetisnull(res, 0, 6) ? NULL : PQgetvalue(res, 0, 6);
-	r->chain = requests_parse_chain(ctx, PQgetvalue(res, 0, 7), &r->nchain);
-	r->step = atoi(PQgetvalue(res, 0, 8));
-	r->approved = strcmp(PQgetvalue(res, 0, 9), "t") == 0;
-	r->deadline_days = atoi(PQgetvalue(res, 0, 13));
-	r->number = atoll(PQgetvalue(res, 0, 15));
-	if (r->type == NULL || r->data == NULL)
-		return ctx_fail(ctx, PROTO_ERR_internal, NULL);
-	r->who = PQgetvalue(res, 0, 10);
-	r->subject = requests_subject_text(ctx, r->type->title, r->number,
-	                                   r->date_from ? PQgetvalue(res, 0, 11) : NULL,
-	                                   PQgetvalue(res, 0, 12), atoll(PQgetvalue(res, 0, 14)));
-	r->what = arena_printf(ctx->arena, "%s, %s", r->subject, r->who);
-	return 0;
+	return requests_fill(ctx, res, 0, r);
 }
 
 static int requests_in(const char *state, const char *const *states)
@@ -407,14 +426,17 @@ static int requests_set_state(struct ctx *ctx, struct request *r, const char *st
 	int final = strcmp(state, "done") == 0 || strcmp(state, "rejected") == 0 ||
 	            strcmp(state, "cancelled") == 0;
 
+	/* the chain, step and approval too: a submission's chain and an
+	 * approval's next step are written here, not by statements of their
+	 * own */
 	if (ctx_sql(ctx,
 	            "UPDATE requests SET state = $3, step = $4, approved = $5, reason = "
 	            "coalesce($6, reason), updated_at = " ROUTING_NOW_SQL ", submitted_at = "
 	            "CASE WHEN submitted_at IS NULL AND $3 <> 'draft' THEN " ROUTING_NOW_SQL
 	            " ELSE submitted_at END, finished_at = CASE WHEN $7 THEN " ROUTING_NOW_SQL
-	            " END WHERE tenant_id = $1 AND id = $2",
+	            " END, chain = coalesce($8::text[], chain) WHERE tenant_id = $1 AND id = $2",
 	            requests_tenant(ctx), ctx_i64(ctx, r->id), state, ctx_i64(ctx, r->step),
-	            r->approved ? "t" : "f", reason, final ? "t" : "f") == NULL)
+	            r->approved ? "t" : "f", reason, final ? "t" : "f", r->chain_text) == NULL)
 		return -1;
 	r->state = state;
 	if (r->employee != ctx->employee_id || ctx->system || ctx->api_key_id) {
@@ -438,21 +460,16 @@ struct task {
 	int chain_index;
 };
 
-static int requests_task_load(struct ctx *ctx, int64_t id, struct task *t)
-{
-	PGresult *res =
-	    ctx_sql(ctx,
-	            "SELECT id, request_id, assignee_id, coalesce(on_behalf_of, 0), step, "
-	            "state, route, chain_index FROM request_tasks WHERE tenant_id = $1 AND "
-	            "id = $2 FOR UPDATE",
-	            requests_tenant(ctx), ctx_i64(ctx, id));
+/* A task's columns as requests_task_fill() reads them (the row `t`). */
+#define REQUESTS_TASK_COLUMNS                                                                      \
+	"t.id, coalesce(t.request_id, 0), t.assignee_id, coalesce(t.on_behalf_of, 0), t.step, "    \
+	"t.state, t.route, t.chain_index"
+#define REQUESTS_TASK_NCOLUMNS 8
 
+static void requests_task_fill(PGresult *res, struct task *t)
+{
 	memset(t, 0, sizeof(*t));
-	if (res == NULL)
-		return -1;
-	if (PQntuples(res) == 0)
-		return ctx_fail(ctx, PROTO_ERR_not_found, "Задача не найдена");
-	t->id = id;
+	t->id = atoll(PQgetvalue(res, 0, 0));
 	t->request = atoll(PQgetvalue(res, 0, 1));
 	t->assignee = atoll(PQgetvalue(res, 0, 2));
 	t->on_behalf_of = atoll(PQgetvalue(res, 0, 3));
@@ -460,6 +477,21 @@ static int requests_task_load(struct ctx *ctx, int64_t id, struct task *t)
 	t->state = PQgetvalue(res, 0, 5);
 	t->route = PQgetvalue(res, 0, 6);
 	t->chain_index = atoi(PQgetvalue(res, 0, 7));
+}
+
+static int requests_task_load(struct ctx *ctx, int64_t id, struct task *t)
+{
+	PGresult *res = ctx_sql(ctx,
+	                        "SELECT " REQUESTS_TASK_COLUMNS " FROM request_tasks t WHERE "
+	                        "t.tenant_id = $1 AND t.id = $2 FOR UPDATE",
+	                        requests_tenant(ctx), ctx_i64(ctx, id));
+
+	memset(t, 0, sizeof(*t));
+	if (res == NULL)
+		return -1;
+	if (PQntuples(res) == 0)
+		return ctx_fail(ctx, PROTO_ERR_not_found, "Задача не найдена");
+	requests_task_fill(res, t);
 	return 0;
 }
 
@@ -488,6 +520,8 @@ static const char *requests_task_text(struct ctx *ctx, const struct request *r, 
 	return text;
 }
 
+#define REQUESTS_TASK_SUBSTITUTE ROUTING_SUBSTITUTE_SQL("$1", "$6")
+
 /* Opens a task for `assignee` (or their substitute when they are away and
  * resolve is set), with the type's deadline; tells the assignee (with
  * note, the comment of a forwarding; NULL: none); records the assignment.
@@ -496,29 +530,34 @@ static int requests_task_open(struct ctx *ctx, struct request *r, const char *st
                               const char *route, int64_t assignee, int resolve, const char *how,
                               const char *note, int record, int64_t *id)
 {
-	int64_t sub = 0, on_behalf_of = 0;
+	int64_t on_behalf_of;
 	const char *due, *remind;
 	json_object *d;
 	PGresult *res;
 
-	if (resolve && routing_substitute(ctx, assignee, &sub) < 0)
-		return -1;
-	if (sub && sub != r->employee) {
-		on_behalf_of = assignee;
-		assignee = sub;
-	}
 	if (routing_deadline(ctx, r->deadline_days, &due, &remind) < 0)
 		return -1;
+	/* the substitute of an assignee away today (routing_substitute(), in
+	 * the same statement), unless it is the request's own employee */
 	res = ctx_sql(
 	    ctx,
-	    "INSERT INTO request_tasks (tenant_id, request_id, step, chain_index, route, "
-	    "assignee_id, on_behalf_of, created_at, due_at, remind_at) VALUES ($1, $2, $3, "
-	    "$4, $5, $6, nullif($7, '0')::bigint, " ROUTING_NOW_SQL ", $8, $9) RETURNING id",
+	    "WITH s AS (SELECT CASE WHEN $10::boolean THEN " REQUESTS_TASK_SUBSTITUTE
+	    " END AS sub), "
+	    "a AS (SELECT CASE WHEN s.sub <> $7::bigint THEN s.sub ELSE $6::bigint END AS "
+	    "assignee, "
+	    "CASE WHEN s.sub <> $7::bigint THEN $6::bigint END AS on_behalf_of FROM s) INSERT INTO "
+	    "request_tasks (tenant_id, request_id, step, chain_index, route, assignee_id, "
+	    "on_behalf_of, created_at, due_at, remind_at) SELECT $1::bigint, $2::bigint, $3::text, "
+	    "$4::smallint, $5::text, a.assignee, a.on_behalf_of, " ROUTING_NOW_SQL ", "
+	    "$8::timestamptz, $9::timestamptz FROM a RETURNING id, assignee_id, "
+	    "coalesce(on_behalf_of, 0)",
 	    requests_tenant(ctx), ctx_i64(ctx, r->id), step, ctx_i64(ctx, r->step), route,
-	    ctx_i64(ctx, assignee), ctx_i64(ctx, on_behalf_of), due, remind);
+	    ctx_i64(ctx, assignee), ctx_i64(ctx, r->employee), due, remind, resolve ? "t" : "f");
 	if (res == NULL)
 		return -1;
 	*id = atoll(PQgetvalue(res, 0, 0));
+	assignee = atoll(PQgetvalue(res, 0, 1));
+	on_behalf_of = atoll(PQgetvalue(res, 0, 2));
 	d = json_object_new_object();
 	jsonx_set_int(d, "assignee_id", assignee);
 	jsonx_set_str(d, "step", step);
@@ -991,18 +1030,17 @@ static int requests_submit_loaded(struct ctx *ctx, struct request *r)
 	const char **steps, *list = "{";
 	int n;
 
-	if (requests_check_overlap(ctx, r) < 0 || routing_chain(ctx, r->type->name, &steps, &n) < 0)
+	if (requests_check_overlap(ctx, r) < 0 ||
+	    routing_chain(ctx, r->type->name, r->type_chain, &steps, &n) < 0)
 		return -1;
 	for (int i = 0; i < n; i++)
 		list = arena_printf(ctx->arena, "%s%s%s", list, i ? "," : "", steps[i]);
 	list = arena_printf(ctx->arena, "%s}", list);
-	if (ctx_sql(
-	        ctx,
-	        "UPDATE requests SET chain = $3, step = 0, approved = false WHERE tenant_id = $1 "
-	        "AND id = $2",
-	        requests_tenant(ctx), ctx_i64(ctx, r->id), list) == NULL ||
-	    requests_event(ctx, r->id, 0, "submitted", NULL, NULL) < 0)
+	/* the chain, step 0 and no approval are written with the state of the
+	 * first step (requests_set_state) */
+	if (requests_event(ctx, r->id, 0, "submitted", NULL, NULL) < 0)
 		return -1;
+	r->chain_text = list;
 	r->chain = steps;
 	r->nchain = n;
 	r->step = 0;
@@ -1012,13 +1050,17 @@ static int requests_submit_loaded(struct ctx *ctx, struct request *r)
 
 /* ---- JSON ---- */
 
-#define REQUESTS_COLUMNS                                                                           \
+/* The columns of requests_json() with the organization's zone `tz` (SQL:
+ * a parameter reference or a column). */
+#define REQUESTS_COLUMNS_TZ(tz)                                                                    \
 	"r.id, r.type, r.state, r.employee_id, e.full_name, r.data, r.date_from, r.date_to, "      \
 	"r.reason, r.result, to_char(r.created_at AT TIME ZONE 'UTC', "                            \
 	"'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), to_char(r.updated_at AT TIME ZONE 'UTC', "             \
-	"'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), to_char(r.created_at AT TIME ZONE $2, 'DD.MM.YYYY "    \
-	"HH24:MI'), to_char(r.updated_at AT TIME ZONE $2, 'DD.MM.YYYY HH24:MI'), "                 \
+	"'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), to_char(r.created_at AT TIME ZONE " tz                 \
+	", 'DD.MM.YYYY "                                                                           \
+	"HH24:MI'), to_char(r.updated_at AT TIME ZONE " tz ", 'DD.MM.YYYY HH24:MI'), "             \
 	"to_char(r.finished_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), r.number"
+#define REQUESTS_COLUMNS REQUESTS_COLUMNS_TZ("$2")
 #define REQUESTS_FROM                                                                              \
 	" FROM requests r JOIN employees e ON e.tenant_id = r.tenant_id AND e.id = r.employee_id "
 
@@ -1206,9 +1248,12 @@ static int requests_detail(struct ctx *ctx, int64_t id, json_object *o)
  * files when detail is set), and its id and state at the top. */
 static int requests_answer(struct ctx *ctx, int64_t id, int detail)
 {
-	PGresult *res = ctx_sql(
-	    ctx, "SELECT " REQUESTS_COLUMNS REQUESTS_FROM "WHERE r.tenant_id = $1 AND r.id = $3",
-	    requests_tenant(ctx), org_time_zone(ctx), ctx_i64(ctx, id));
+	/* the zone in the statement: a transition asks nothing else of it */
+	PGresult *res = ctx_sql(ctx,
+	                        "SELECT " REQUESTS_COLUMNS_TZ("z.tz") REQUESTS_FROM
+	                        "CROSS JOIN (SELECT app_timezone() AS tz) z WHERE r.tenant_id = $1 "
+	                        "AND r.id = $2",
+	                        requests_tenant(ctx), ctx_i64(ctx, id));
 	json_object *o;
 
 	if (res == NULL)
@@ -1270,23 +1315,26 @@ static int requests_create(struct ctx *ctx)
 	if (requests_read_fields(ctx, t, data, draft, &from, &to) < 0)
 		return -1;
 	/* the number: the tenant's counter row, in this transaction (a
-	 * refused creation gives it back: the numbers have no gaps) */
+	 * refused creation gives it back: the numbers have no gaps); the new
+	 * row read back as requests_load() reads one (it is ours) */
 	res = ctx_sql(
 	    ctx,
 	    "WITH n AS (INSERT INTO request_numbers AS c (tenant_id, last) VALUES ($1, 1) ON "
-	    "CONFLICT (tenant_id) DO UPDATE SET last = c.last + 1 RETURNING last) INSERT INTO "
-	    "requests (tenant_id, number, employee_id, type, state, data, date_from, date_to, "
-	    "created_by, created_at, updated_at) SELECT $1, n.last, $2, $3, 'draft', $4::jsonb, "
-	    "$5, "
-	    "$6, $7, " ROUTING_NOW_SQL ", " ROUTING_NOW_SQL " FROM n RETURNING id",
+	    "CONFLICT (tenant_id) DO UPDATE SET last = c.last + 1 RETURNING last), r AS (INSERT "
+	    "INTO requests (tenant_id, number, employee_id, type, state, data, date_from, "
+	    "date_to, created_by, created_at, updated_at) SELECT $1, n.last, $2, $3, 'draft', "
+	    "$4::jsonb, $5, $6, $7, " ROUTING_NOW_SQL ", " ROUTING_NOW_SQL " FROM n RETURNING *) "
+	    "SELECT " REQUESTS_LOAD_COLUMNS " FROM r" REQUESTS_LOAD_JOIN,
 	    requests_tenant(ctx), ctx_i64(ctx, ctx->employee_id), t->name, jsonx_dump(data, NULL),
 	    from, to, ctx_i64(ctx, ctx->user_id));
 	if (res == NULL)
 		return -1;
-	r.id = atoll(PQgetvalue(res, 0, 0));
-	if (requests_event(ctx, r.id, 0, "created", NULL, audit_detail("type", t->name)) < 0)
+	if (PQntuples(res) == 0) /* no employee row: the dispatcher said there was */
+		return ctx_fail(ctx, PROTO_ERR_internal, NULL);
+	if (requests_fill(ctx, res, 0, &r) < 0 ||
+	    requests_event(ctx, r.id, 0, "created", NULL, audit_detail("type", t->name)) < 0)
 		return -1;
-	if (!draft && (requests_load(ctx, r.id, &r) < 0 || requests_submit_loaded(ctx, &r) < 0))
+	if (!draft && requests_submit_loaded(ctx, &r) < 0)
 		return -1;
 	ctx->status = 201;
 	return requests_answer(ctx, r.id, 0);
@@ -1524,13 +1572,30 @@ static int requests_finish(struct ctx *ctx, struct request *r, int64_t task, con
 static int requests_task_for(struct ctx *ctx, const char *step, const char *verb, struct task *t,
                              struct request *r)
 {
-	if (requests_task_load(ctx, ctx->object_id, t) < 0)
+	/* the task and its request in one statement, locked in that order;
+	 * no row: an HR task or none, told apart by the task alone */
+	PGresult *res =
+	    ctx_sql(ctx,
+	            "SELECT " REQUESTS_TASK_COLUMNS ", " REQUESTS_LOAD_COLUMNS
+	            " FROM request_tasks t JOIN requests r ON r.tenant_id = t.tenant_id "
+	            "AND r.id = t.request_id" REQUESTS_LOAD_JOIN "WHERE t.tenant_id = $1 "
+	            "AND t.id = $2 FOR UPDATE OF t, r",
+	            requests_tenant(ctx), ctx_i64(ctx, ctx->object_id));
+
+	if (res == NULL)
 		return -1;
-	if (t->request == 0) /* an HR task (hrtasks.h): only completed */
+	if (PQntuples(res)) {
+		requests_task_fill(res, t);
+		if (requests_fill(ctx, res, REQUESTS_TASK_NCOLUMNS, r) < 0)
+			return -1;
+	} else if (requests_task_load(ctx, ctx->object_id, t) < 0) {
+		return -1;
+	} else if (t->request == 0) { /* an HR task (hrtasks.h): only completed */
 		return ctx_fail(ctx, PROTO_ERR_conflict, "Задача № %lld — задание: %s нельзя",
 		                (long long)t->id, verb);
-	if (requests_load(ctx, t->request, r) < 0)
+	} else if (requests_load(ctx, t->request, r) < 0) {
 		return -1;
+	}
 	if (strcmp(t->state, "open") != 0)
 		return ctx_fail(ctx, PROTO_ERR_conflict,
 		                "Задача № %lld уже закрыта (%s): %s нельзя", (long long)t->id,
@@ -1561,11 +1626,9 @@ static int requests_task_approve(struct ctx *ctx)
 		return requests_refuse(ctx, &r, "согласовать");
 	r.approved = 1;
 	r.step = t.chain_index + 1;
+	/* approved and the step are written with the next step's state
+	 * (requests_route_loaded, requests_set_state) */
 	if (requests_task_close(ctx, t.id, "done", comment, 0) < 0 ||
-	    ctx_sql(
-	        ctx,
-	        "UPDATE requests SET approved = true, step = $3 WHERE tenant_id = $1 AND id = $2",
-	        requests_tenant(ctx), ctx_i64(ctx, r.id), ctx_i64(ctx, r.step)) == NULL ||
 	    requests_event(ctx, r.id, t.id, "approved", comment, NULL) < 0 ||
 	    requests_route_loaded(ctx, &r) < 0)
 		return -1;
@@ -1674,13 +1737,51 @@ static int requests_task_complete(struct ctx *ctx)
 	return requests_task_answer(ctx, t.id, r.id);
 }
 
-/* GET /api/tasks?state=open|done|forwarded|rejected|cancelled|all */
+/* GET /api/tasks?state=open|done|forwarded|rejected|cancelled|all
+ * (Under the tables' row-level security only a leakproof condition finds
+ * rows by an index: y.id = coalesce(...) scanned all employees per row,
+ * hence the name by the request's employee or, for an HR task, the
+ * assignee. The request by a LATERAL fenced with OFFSET 0: by its key per
+ * row of the page, never a hash of the table.) A forwarded task names who
+ * has it now (nx); a task that came by forwarding, who passed it and why
+ * (pv). */
+#define REQUESTS_TASK_LIST_SQL(states)                                                             \
+	"WITH z AS MATERIALIZED (SELECT app_timezone() AS tz), n AS (SELECT count(*) AS total "    \
+	"FROM request_tasks WHERE tenant_id = $1 AND assignee_id = $2 AND " states "), t AS "      \
+	"MATERIALIZED (SELECT * FROM request_tasks WHERE tenant_id = $1 AND assignee_id = $2 "     \
+	"AND " states " ORDER BY id DESC LIMIT $4 OFFSET $5), p AS (SELECT t.id AS task_id, "      \
+	"t.request_id, coalesce(r.type, t.step), t.step, t.state, coalesce(r.employee_id, "        \
+	"t.assignee_id), (SELECT y.full_name FROM employees y WHERE y.tenant_id = t.tenant_id "    \
+	"AND y.id = r.employee_id UNION ALL SELECT y.full_name FROM employees y WHERE "            \
+	"t.request_id IS NULL AND y.tenant_id = t.tenant_id AND y.id = t.assignee_id), r.state, "  \
+	"to_char(r.date_from, 'YYYY-MM-DD'), to_char(r.date_to, 'YYYY-MM-DD'), "                   \
+	"to_char(t.created_at AT TIME ZONE z.tz, 'DD.MM.YYYY HH24:MI'), CASE WHEN t.request_id "   \
+	"IS NULL THEN to_char(((t.due_at AT TIME ZONE z.tz) - interval '1 second')::date, "        \
+	"'DD.MM.YYYY') ELSE to_char(t.due_at AT TIME ZONE z.tz, 'DD.MM.YYYY HH24:MI') END, "       \
+	"t.due_at < " ROUTING_NOW_SQL ", t.on_behalf_of, (SELECT b.full_name FROM employees b "    \
+	"WHERE b.tenant_id = t.tenant_id AND b.id = t.on_behalf_of), t.title, "                    \
+	"t.given_by_employee, (SELECT coalesce(g.full_name, u.full_name) FROM users u LEFT JOIN "  \
+	"employees g ON g.tenant_id = t.tenant_id AND g.id = t.given_by_employee WHERE "           \
+	"u.tenant_id = t.tenant_id AND u.id = t.given_by), r.number, t.comment, nx.assignee_id "   \
+	"AS next_assignee, nx.full_name AS next_name, pv.assignee_id AS prev_assignee, "           \
+	"pv.full_name AS prev_name, pv.comment AS prev_comment FROM t CROSS JOIN z LEFT JOIN "     \
+	"LATERAL (SELECT * FROM requests x WHERE x.tenant_id = t.tenant_id AND x.id = "            \
+	"t.request_id OFFSET 0) r ON true LEFT JOIN LATERAL (SELECT n.assignee_id, f.full_name "   \
+	"FROM request_tasks n JOIN employees f ON f.tenant_id = n.tenant_id AND f.id = "           \
+	"n.assignee_id WHERE n.tenant_id = t.tenant_id AND n.id = t.next_id AND t.state = "        \
+	"'forwarded') nx ON true LEFT JOIN LATERAL (SELECT p.assignee_id, f.full_name, p.comment " \
+	"FROM request_tasks p JOIN employees f ON f.tenant_id = p.tenant_id AND f.id = "           \
+	"p.assignee_id WHERE p.tenant_id = t.tenant_id AND p.request_id = t.request_id AND "       \
+	"p.next_id = t.id AND p.state = 'forwarded' LIMIT 1) pv ON true) SELECT p.*, n.total "     \
+	"FROM n LEFT JOIN p ON true ORDER BY p.task_id DESC"
+#define REQUESTS_TASK_LIST_TOTAL 25 /* the column of the count */
 static int requests_task_list(struct ctx *ctx)
 {
-	const char *state = jsonx_get_str(ctx->args, "state"), *states;
+	const char *state = jsonx_get_str(ctx->args, "state");
 	json_object *items = json_object_new_array();
 	int64_t limit, offset;
-	PGresult *res, *total;
+	PGresult *res;
+	int all;
 
 	json_object_object_add(ctx_result(ctx), "items", items);
 	if (ctx_arg_int(ctx, "limit", 1, REQUESTS_PAGE_MAX, 100, &limit) < 0 ||
@@ -1688,53 +1789,29 @@ static int requests_task_list(struct ctx *ctx)
 		return -1;
 	if (state == NULL)
 		state = "open";
-	states = strcmp(state, "all") == 0 ? "{open,done,forwarded,rejected,cancelled}"
-	                                   : arena_printf(ctx->arena, "{%s}", state);
-	/* the page of the person's tasks by their index, then the requests and
-	 * people of that page only, by their keys; an HR task has no request:
-	 * its employee is the assignee, its giver and title come along */
-	res = ctx_sql(
-	    ctx,
-	    "WITH t AS (SELECT * FROM request_tasks WHERE tenant_id = $1 AND assignee_id = $2 AND "
-	    "state = ANY ($4::text[]) ORDER BY id DESC LIMIT $5 OFFSET $6) "
-	    "SELECT t.id, t.request_id, coalesce(r.type, t.step), t.step, t.state, "
-	    "coalesce(r.employee_id, t.assignee_id), e.full_name, r.state, to_char(r.date_from, "
-	    "'YYYY-MM-DD'), to_char(r.date_to, 'YYYY-MM-DD'), to_char(t.created_at AT TIME ZONE "
-	    "$3, "
-	    "'DD.MM.YYYY HH24:MI'), CASE WHEN t.request_id IS NULL THEN to_char(((t.due_at AT "
-	    "TIME ZONE $3) - interval '1 second')::date, 'DD.MM.YYYY') ELSE to_char(t.due_at AT "
-	    "TIME ZONE $3, 'DD.MM.YYYY HH24:MI') END, t.due_at < " ROUTING_NOW_SQL
-	    ", t.on_behalf_of, (SELECT b.full_name FROM employees b "
-	    "WHERE b.tenant_id = t.tenant_id AND b.id = t.on_behalf_of), t.title, "
-	    "t.given_by_employee, (SELECT coalesce(g.full_name, u.full_name) FROM users u LEFT "
-	    "JOIN "
-	    "employees g ON g.tenant_id = t.tenant_id AND g.id = t.given_by_employee WHERE "
-	    "u.tenant_id = t.tenant_id AND u.id = t.given_by), r.number, t.comment, "
-	    "nx.assignee_id, "
-	    "nx.full_name, pv.assignee_id, pv.full_name, pv.comment FROM t LEFT JOIN LATERAL "
-	    "(SELECT * FROM requests x WHERE x.tenant_id = t.tenant_id AND x.id = t.request_id) r "
-	    "ON true LEFT JOIN LATERAL (SELECT n.assignee_id, f.full_name FROM request_tasks n "
-	    "JOIN employees f ON f.tenant_id = n.tenant_id AND f.id = n.assignee_id WHERE "
-	    "n.tenant_id = t.tenant_id AND n.id = t.next_id AND t.state = 'forwarded') nx ON true "
-	    "LEFT JOIN LATERAL (SELECT p.assignee_id, f.full_name, p.comment FROM request_tasks p "
-	    "JOIN employees f ON f.tenant_id = p.tenant_id AND f.id = p.assignee_id WHERE "
-	    "p.tenant_id = t.tenant_id AND p.request_id = t.request_id AND p.next_id = t.id AND "
-	    "p.state = 'forwarded' LIMIT 1) pv ON true JOIN LATERAL (SELECT y.full_name FROM "
-	    "employees y WHERE y.tenant_id = t.tenant_id AND y.id = coalesce(r.employee_id, "
-	    "t.assignee_id)) e ON true ORDER BY t.id DESC",
-	    requests_tenant(ctx), ctx_i64(ctx, ctx->employee_id), org_time_zone(ctx), states,
-	    ctx_i64(ctx, limit), ctx_i64(ctx, offset));
-	total = res ? ctx_sql(ctx,
-	                      "SELECT count(*) FROM request_tasks WHERE tenant_id = $1 AND "
-	                      "assignee_id = $2 AND state = ANY ($3::text[])",
-	                      requests_tenant(ctx), ctx_i64(ctx, ctx->employee_id), states)
-	            : NULL;
-	if (total == NULL)
+	all = strcmp(state, "all") == 0;
+	/* one statement: the count, and the page of the person's tasks by
+	 * their index (one state: in the index's order, the page's rows
+	 * only), then the requests and people of that page only, by their
+	 * keys (a page past the end: one row with the count alone); an HR task
+	 * has no request: its employee is the assignee, its giver and title
+	 * come along */
+	res = ctx_sql(ctx,
+	              all ? REQUESTS_TASK_LIST_SQL("state = ANY ($3::text[])")
+	                  : REQUESTS_TASK_LIST_SQL("state = $3"),
+	              requests_tenant(ctx), ctx_i64(ctx, ctx->employee_id),
+	              all ? "{open,done,forwarded,rejected,cancelled}" : state, ctx_i64(ctx, limit),
+	              ctx_i64(ctx, offset));
+	if (res == NULL)
 		return -1;
 	for (int i = 0; i < PQntuples(res); i++) {
-		json_object *o = json_object_new_object();
-		const struct request_type *t = requests_type_find(PQgetvalue(res, i, 2));
+		json_object *o;
+		const struct request_type *t;
 		int hr = PQgetisnull(res, i, 1);
+		if (PQgetisnull(res, i, 0)) /* the count alone */
+			continue;
+		o = json_object_new_object();
+		t = requests_type_find(PQgetvalue(res, i, 2));
 		jsonx_set_int(o, "id", atoll(PQgetvalue(res, i, 0)));
 		if (hr)
 			json_object_object_add(o, "request_id", NULL);
@@ -1791,7 +1868,8 @@ static int requests_task_list(struct ctx *ctx)
 		}
 		json_object_array_add(items, o);
 	}
-	jsonx_set_int(ctx_result(ctx), "total", atoll(PQgetvalue(total, 0, 0)));
+	jsonx_set_int(ctx_result(ctx), "total",
+	              PQntuples(res) ? atoll(PQgetvalue(res, 0, REQUESTS_TASK_LIST_TOTAL)) : 0);
 	return 0;
 }
 

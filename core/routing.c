@@ -105,24 +105,18 @@ static const char **routing_parse_array(struct ctx *ctx, const char *text, int *
 	return out;
 }
 
-int routing_chain(struct ctx *ctx, const char *type, const char ***steps, int *n)
+int routing_chain(struct ctx *ctx, const char *type, const char *configured, const char ***steps,
+                  int *n)
 {
 	const struct request_type *t = requests_type_find(type);
-	PGresult *res;
 
 	if (t == NULL)
 		return ctx_fail(ctx, PROTO_ERR_internal, NULL);
-	res = ctx_sql(ctx,
-	              "SELECT chain FROM routing_types WHERE tenant_id = $1 AND type = $2 AND "
-	              "chain IS NOT NULL",
-	              routing_tenant(ctx), type);
-	if (res == NULL)
-		return -1;
-	if (PQntuples(res) == 0) {
+	if (configured == NULL) {
 		*steps = routing_default_chain(ctx, t, n);
 		return 0;
 	}
-	*steps = routing_parse_array(ctx, PQgetvalue(res, 0, 0), n);
+	*steps = routing_parse_array(ctx, configured, n);
 	if (*n == 0)
 		*steps = routing_default_chain(ctx, t, n);
 	return 0;
@@ -149,15 +143,6 @@ static int routing_default_performer(struct ctx *ctx, int64_t *who)
 	return 0;
 }
 
-/* SQL: whether employee e (a parameter reference) of tenant t is away
- * today: a substitution of theirs covers the day, or a whole-day absence of
- * theirs in the timesheet does. */
-#define ROUTING_AWAY_SQL(t, e)                                                                     \
-	"(EXISTS (SELECT 1 FROM substitutes s WHERE s.tenant_id = " t " AND s.employee_id = " e    \
-	" AND " ROUTING_TODAY_SQL " BETWEEN s.date_from AND s.date_to) OR EXISTS (SELECT 1 FROM "  \
-	"deviations d WHERE d.tenant_id = " t " AND d.employee_id = " e " AND d.whole_day AND "    \
-	"d.code <> 26 AND " ROUTING_TODAY_SQL " BETWEEN d.date_from AND d.date_to))"
-
 static const char *routing_today(struct ctx *ctx)
 {
 	int today = org_today(ctx);
@@ -167,15 +152,8 @@ static const char *routing_today(struct ctx *ctx)
 
 int routing_substitute(struct ctx *ctx, int64_t employee, int64_t *sub)
 {
-	/* away today: the substitution covering today, else the one named last */
-	PGresult *res = ctx_sql(
-	    ctx,
-	    "SELECT CASE WHEN " ROUTING_AWAY_SQL(
-	        "$1", "$2") " THEN (SELECT "
-	                    "substitute_id FROM substitutes WHERE tenant_id = $1 AND employee_id "
-	                    "= $2 ORDER BY (" ROUTING_TODAY_SQL " BETWEEN date_from AND date_to) "
-	                    "DESC, id DESC LIMIT 1) END",
-	    routing_tenant(ctx), ctx_i64(ctx, employee));
+	PGresult *res = ctx_sql(ctx, "SELECT " ROUTING_SUBSTITUTE_SQL("$1", "$2"),
+	                        routing_tenant(ctx), ctx_i64(ctx, employee));
 
 	*sub = 0;
 	if (res == NULL)

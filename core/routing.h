@@ -91,9 +91,17 @@ const struct routing_role *routing_role_find(const char *name);
  * settings.h; the same as org_today()). */
 #define ROUTING_TODAY_SQL "app_today()"
 
-/* The chain of steps for a request type (the configured one or the
- * default), in arena memory: *steps[0..*n). 0 or -1. */
-int routing_chain(struct ctx *ctx, const char *type, const char ***steps, int *n);
+/* SQL of the chain configured for request type t of tenant tn (parameter
+ * references or columns): a text[], NULL when the type has none. */
+#define ROUTING_CHAIN_SQL(tn, t)                                                                   \
+	"(SELECT chain FROM routing_types WHERE tenant_id = " tn " AND type = " t " AND chain IS " \
+	"NOT NULL)"
+
+/* The chain of steps for a request type, in arena memory: *steps[0..*n):
+ * `configured`, the text of ROUTING_CHAIN_SQL (read with the request), or
+ * the type's default when it is NULL or empty. 0 or -1. */
+int routing_chain(struct ctx *ctx, const char *type, const char *configured, const char ***steps,
+                  int *n);
 
 /*
  * The person a chain step gives the task to for a request of `employee`:
@@ -104,6 +112,23 @@ int routing_chain(struct ctx *ctx, const char *type, const char ***steps, int *n
  */
 int routing_step_assignee(struct ctx *ctx, const char *step, int64_t employee, int64_t *assignee,
                           const char **how);
+
+/* SQL: whether employee e (a parameter reference or a column) of tenant t
+ * is away today: a substitution of theirs covers the day, or a whole-day
+ * absence of theirs in the timesheet does. */
+#define ROUTING_AWAY_SQL(t, e)                                                                     \
+	"(EXISTS (SELECT 1 FROM substitutes s WHERE s.tenant_id = " t " AND s.employee_id = " e    \
+	" AND " ROUTING_TODAY_SQL " BETWEEN s.date_from AND s.date_to) OR EXISTS (SELECT 1 FROM "  \
+	"deviations d WHERE d.tenant_id = " t " AND d.employee_id = " e " AND d.whole_day AND "    \
+	"d.code <> 26 AND " ROUTING_TODAY_SQL " BETWEEN d.date_from AND d.date_to))"
+/* SQL of routing_substitute(): the substitute of employee e of tenant t
+ * when they are away today (the substitution covering today, else the one
+ * named last), NULL when not away or without a substitute. */
+#define ROUTING_SUBSTITUTE_SQL(t, e)                                                               \
+	"(CASE WHEN " ROUTING_AWAY_SQL(t, e) " THEN (SELECT substitute_id FROM substitutes WHERE " \
+	                                     "tenant_id = " t " AND employee_id = " e              \
+	                                     " ORDER BY (" ROUTING_TODAY_SQL " BETWEEN "           \
+	                                     "date_from AND date_to) DESC, id DESC LIMIT 1) END)"
 
 /* The substitute of employee when they are away today: *sub (0: not away,
  * or no substitute). 0 or -1. */

@@ -108,6 +108,7 @@ static int settings_set(struct ctx *ctx)
 	    audit_log(ctx, "settings.timezone_set", 1, "tenant", NULL,
 	              audit_detail("timezone", tz)) < 0)
 		return -1;
+	ctx->time_zone = NULL; /* org_time_zone(): the new one from now on */
 	return settings_reply(ctx);
 }
 

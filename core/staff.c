@@ -162,86 +162,51 @@ static int staff_search(struct ctx *ctx)
 
 /* ---- managers ---- */
 
-struct staff_node {
-	int64_t department, parent, head, organization, org_head;
-};
-
-/* The department's parent and head and its organization's head. */
-static int staff_department(struct ctx *ctx, int64_t department, struct staff_node *n)
-{
-	PGresult *res = ctx_sql(ctx,
-	                        "SELECT d.parent_id, d.head_id, d.organization_id, o.head_id "
-	                        "FROM departments d LEFT JOIN organizations o ON o.tenant_id = "
-	                        "d.tenant_id AND o.id = d.organization_id "
-	                        "WHERE d.tenant_id = $1 AND d.id = $2",
-	                        ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, department));
-
-	memset(n, 0, sizeof(*n));
-	if (res == NULL)
-		return -1;
-	if (PQntuples(res) == 0)
-		return 0;
-	n->department = department;
-	n->parent = PQgetisnull(res, 0, 0) ? 0 : atoll(PQgetvalue(res, 0, 0));
-	n->head = PQgetisnull(res, 0, 1) ? 0 : atoll(PQgetvalue(res, 0, 1));
-	n->organization = PQgetisnull(res, 0, 2) ? 0 : atoll(PQgetvalue(res, 0, 2));
-	n->org_head = PQgetisnull(res, 0, 3) ? 0 : atoll(PQgetvalue(res, 0, 3));
-	return 0;
-}
-
-/* 1 when candidate may approve for employee: someone else, published. */
-static int staff_approver(struct ctx *ctx, int64_t candidate, int64_t employee)
-{
-	if (candidate == 0 || candidate == employee)
-		return 0;
-	return publication_is_published(ctx, candidate);
-}
+/* One statement (a request's submission asks it every time): the
+ * department's head, or for its head the parent department's head; the
+ * organization's head (the employee's organization, else the
+ * department's); and whether each of the two is published. */
+#define STAFF_PUBLISHED_SQL(who)                                                                   \
+	"coalesce((SELECT " PUBLICATION_PUBLISHED " FROM employees e CROSS JOIN pub WHERE "        \
+	"e.tenant_id = $1 AND e.id = " who "), false)"
 
 int staff_manager(struct ctx *ctx, int64_t employee_id, int64_t *manager_id, enum staff_rule *rule)
 {
-	struct staff_node dep = {0}, up = {0};
-	int64_t org_head = 0, head;
-	PGresult *res;
-	int r;
+	PGresult *res = ctx_sql(
+	    ctx,
+	    "WITH RECURSIVE " PUBLICATION_CTE(
+	        "applied") ", x AS (SELECT CASE WHEN d.head_id IS "
+	                   "DISTINCT FROM e.id THEN d.head_id WHEN d.parent_id IS NOT NULL THEN "
+	                   "p.head_id END AS head, "
+	                   "coalesce(o.head_id, od.head_id) AS org_head FROM employees e LEFT JOIN "
+	                   "organizations o "
+	                   "ON o.tenant_id = e.tenant_id AND o.id = e.organization_id LEFT JOIN "
+	                   "departments d ON "
+	                   "d.tenant_id = e.tenant_id AND d.id = e.department_id LEFT JOIN "
+	                   "organizations od ON "
+	                   "od.tenant_id = d.tenant_id AND od.id = d.organization_id LEFT JOIN "
+	                   "departments p ON "
+	                   "p.tenant_id = d.tenant_id AND p.id = d.parent_id WHERE e.tenant_id = "
+	                   "$1 AND e.id = $2) "
+	                   "SELECT x.head, " STAFF_PUBLISHED_SQL(
+	                       "x.head") ", x.org_head, " STAFF_PUBLISHED_SQL("x.org_head") " FROM "
+	                                                                                    "x",
+	    ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, employee_id));
+	int64_t head, org_head;
 
 	*manager_id = 0;
 	*rule = STAFF_RULE_NONE;
-	res =
-	    ctx_sql(ctx,
-	            "SELECT e.department_id, o.head_id FROM employees e LEFT JOIN organizations o "
-	            "ON o.tenant_id = e.tenant_id AND o.id = e.organization_id "
-	            "WHERE e.tenant_id = $1 AND e.id = $2",
-	            ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, employee_id));
 	if (res == NULL)
 		return -1;
 	if (PQntuples(res) == 0)
 		return ctx_fail(ctx, PROTO_ERR_not_found, "Сотрудник не найден");
-	if (!PQgetisnull(res, 0, 1))
-		org_head = atoll(PQgetvalue(res, 0, 1));
-	if (!PQgetisnull(res, 0, 0) &&
-	    staff_department(ctx, atoll(PQgetvalue(res, 0, 0)), &dep) < 0)
-		return -1;
-	if (org_head == 0)
-		org_head = dep.org_head; /* no organization of their own: the department's */
-	head = dep.head;
-	if (head == employee_id && dep.parent) {
-		/* a head's manager is the head of the parent department */
-		if (staff_department(ctx, dep.parent, &up) < 0)
-			return -1;
-		head = up.head;
-	} else if (head == employee_id) {
-		head = 0;
-	}
-	if ((r = staff_approver(ctx, head, employee_id)) != 0) {
-		if (r < 0)
-			return -1;
+	head = PQgetisnull(res, 0, 0) ? 0 : atoll(PQgetvalue(res, 0, 0));
+	org_head = PQgetisnull(res, 0, 2) ? 0 : atoll(PQgetvalue(res, 0, 2));
+	/* nobody is their own manager; a manager is published */
+	if (head && head != employee_id && strcmp(PQgetvalue(res, 0, 1), "t") == 0) {
 		*manager_id = head;
 		*rule = STAFF_RULE_DEPARTMENT_HEAD;
-		return 0;
-	}
-	if ((r = staff_approver(ctx, org_head, employee_id)) != 0) {
-		if (r < 0)
-			return -1;
+	} else if (org_head && org_head != employee_id && strcmp(PQgetvalue(res, 0, 3), "t") == 0) {
 		*manager_id = org_head;
 		*rule = STAFF_RULE_ORGANIZATION_HEAD;
 	}

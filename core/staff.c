@@ -165,32 +165,30 @@ static int staff_search(struct ctx *ctx)
 /* One statement (a request's submission asks it every time): the
  * department's head, or for its head the parent department's head; the
  * organization's head (the employee's organization, else the
- * department's); and whether each of the two is published. */
+ * department's); and whether each of the two is published. (CASE, not
+ * coalesce(): under the tables' row-level security a row is found by an
+ * index only through a leakproof condition, and coalesce() is not one.) */
+#define STAFF_MANAGER_CANDIDATES                                                                   \
+	"x AS (SELECT CASE WHEN d.head_id IS DISTINCT FROM e.id THEN d.head_id WHEN d.parent_id "  \
+	"IS NOT NULL THEN p.head_id END AS head, CASE WHEN o.head_id IS NOT NULL THEN o.head_id "  \
+	"ELSE od.head_id END AS org_head FROM employees e LEFT JOIN organizations o ON "           \
+	"o.tenant_id = e.tenant_id AND o.id = e.organization_id LEFT JOIN departments d ON "       \
+	"d.tenant_id = e.tenant_id AND d.id = e.department_id LEFT JOIN organizations od ON "      \
+	"od.tenant_id = d.tenant_id AND od.id = d.organization_id LEFT JOIN departments p ON "     \
+	"p.tenant_id = d.tenant_id AND p.id = d.parent_id WHERE e.tenant_id = $1 AND e.id = $2)"
 #define STAFF_PUBLISHED_SQL(who)                                                                   \
 	"coalesce((SELECT " PUBLICATION_PUBLISHED " FROM employees e CROSS JOIN pub WHERE "        \
 	"e.tenant_id = $1 AND e.id = " who "), false)"
+#define STAFF_HEAD_PUBLISHED     STAFF_PUBLISHED_SQL("x.head")
+#define STAFF_ORG_HEAD_PUBLISHED STAFF_PUBLISHED_SQL("x.org_head")
+#define STAFF_PUBLICATION        "WITH RECURSIVE " PUBLICATION_CTE("applied")
 
 int staff_manager(struct ctx *ctx, int64_t employee_id, int64_t *manager_id, enum staff_rule *rule)
 {
 	PGresult *res = ctx_sql(
 	    ctx,
-	    "WITH RECURSIVE " PUBLICATION_CTE(
-	        "applied") ", x AS (SELECT CASE WHEN d.head_id IS "
-	                   "DISTINCT FROM e.id THEN d.head_id WHEN d.parent_id IS NOT NULL THEN "
-	                   "p.head_id END AS head, "
-	                   "coalesce(o.head_id, od.head_id) AS org_head FROM employees e LEFT JOIN "
-	                   "organizations o "
-	                   "ON o.tenant_id = e.tenant_id AND o.id = e.organization_id LEFT JOIN "
-	                   "departments d ON "
-	                   "d.tenant_id = e.tenant_id AND d.id = e.department_id LEFT JOIN "
-	                   "organizations od ON "
-	                   "od.tenant_id = d.tenant_id AND od.id = d.organization_id LEFT JOIN "
-	                   "departments p ON "
-	                   "p.tenant_id = d.tenant_id AND p.id = d.parent_id WHERE e.tenant_id = "
-	                   "$1 AND e.id = $2) "
-	                   "SELECT x.head, " STAFF_PUBLISHED_SQL(
-	                       "x.head") ", x.org_head, " STAFF_PUBLISHED_SQL("x.org_head") " FROM "
-	                                                                                    "x",
+	    STAFF_PUBLICATION ", " STAFF_MANAGER_CANDIDATES " SELECT x.head, " STAFF_HEAD_PUBLISHED
+	                      ", x.org_head, " STAFF_ORG_HEAD_PUBLISHED " FROM x",
 	    ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, employee_id));
 	int64_t head, org_head;
 

@@ -81,36 +81,25 @@ static int notify_flush(struct ctx *ctx, void *mem)
 
 	if (q->rows == NULL || json_object_array_length(q->rows) == 0)
 		return 0;
-	/* delivered (email, SMS, the pages' event) once this commits */
-	tasks_kick("notify.deliver");
-	return ctx_sql(
-	           ctx,
-	           "INSERT INTO notifications (tenant_id, employee_id, kind, request_id, task_id, "
-	           "text, sms) SELECT $1, x.employee_id, x.kind, x.request_id, x.task_id, x.text, "
-	           "x.sms FROM jsonb_to_recordset($2::jsonb) AS x(employee_id bigint, kind text, "
-	           "request_id bigint, task_id bigint, text text, sms text)",
-	           ctx_i64(ctx, ctx->tenant_id), jsonx_dump(q->rows, NULL))
+	return ctx_sql(ctx, NOTIFY_ROWS_SQL("$1", "$2"), ctx_i64(ctx, ctx->tenant_id),
+	               jsonx_dump(q->rows, NULL))
 	           ? 0
 	           : -1;
 }
 
-int notify(struct ctx *ctx, int64_t employee_id, const char *kind, int64_t request_id,
-           int64_t task_id, const char *text, const char *sms)
+json_object *notify_row(struct ctx *ctx, int64_t employee_id, const char *kind, int64_t request_id,
+                        int64_t task_id, const char *text, const char *sms)
 {
-	struct notify_queue *q;
 	json_object *row;
 	size_t chars = 0, i;
 
 	if (employee_id == 0)
-		return 0;
+		return NULL;
 	/* cut at a character, not inside one */
 	for (i = 0; text[i]; i++) {
 		if (((unsigned char)text[i] & 0xc0) != 0x80 && chars++ == NOTIFY_TEXT_MAX)
 			break;
 	}
-	q = ctx_before_commit(ctx, notify_flush, sizeof(*q));
-	if (q->rows == NULL)
-		q->rows = arena_own(ctx->arena, json_object_new_array());
 	row = json_object_new_object();
 	jsonx_set_int(row, "employee_id", employee_id);
 	jsonx_set_str(row, "kind", kind);
@@ -120,6 +109,22 @@ int notify(struct ctx *ctx, int64_t employee_id, const char *kind, int64_t reque
 		jsonx_set_int(row, "task_id", task_id);
 	json_object_object_add(row, "text", json_object_new_string_len(text, (int)i));
 	jsonx_set_str(row, "sms", sms ? sms : notify_sms(ctx->arena, kind, 0, NULL));
+	/* delivered (email, SMS, the pages' event) once this commits */
+	tasks_kick("notify.deliver");
+	return row;
+}
+
+int notify(struct ctx *ctx, int64_t employee_id, const char *kind, int64_t request_id,
+           int64_t task_id, const char *text, const char *sms)
+{
+	json_object *row = notify_row(ctx, employee_id, kind, request_id, task_id, text, sms);
+	struct notify_queue *q;
+
+	if (row == NULL)
+		return 0;
+	q = ctx_before_commit(ctx, notify_flush, sizeof(*q));
+	if (q->rows == NULL)
+		q->rows = arena_own(ctx->arena, json_object_new_array());
 	json_object_array_add(q->rows, row);
 	return 0;
 }

@@ -35,6 +35,24 @@
 int notify(struct ctx *ctx, int64_t employee_id, const char *kind, int64_t request_id,
            int64_t task_id, const char *text, const char *sms);
 
+/* The row notify() queues (NULL when employee_id is 0), for an operation
+ * that writes its notifications in a statement it makes anyway
+ * (requests.c: with the history): an element of the JSON array of
+ * NOTIFY_ROWS_SQL. Wakes the delivery, which reads the rows once they
+ * commit. The caller owns it. */
+json_object *notify_row(struct ctx *ctx, int64_t employee_id, const char *kind, int64_t request_id,
+                        int64_t task_id, const char *text, const char *sms);
+
+/* SQL inserting for tenant t the notifications of rows (parameter
+ * references; rows: a JSON array of notify_row()s), usable as a
+ * data-modifying WITH of another statement. */
+#define NOTIFY_ROWS_SQL(t, rows)                                                                   \
+	"INSERT INTO notifications (tenant_id, employee_id, kind, request_id, task_id, text, "     \
+	"sms) "                                                                                    \
+	"SELECT " t ", x.employee_id, x.kind, x.request_id, x.task_id, x.text, x.sms FROM "        \
+	"jsonb_to_recordset(" rows "::jsonb) AS x(employee_id bigint, kind text, request_id "      \
+	"bigint, task_id bigint, text text, sms text)"
+
 /* An SMS is one Cyrillic segment (UCS-2: 70 characters), so a message is
  * never split and billed twice. */
 #define NOTIFY_SMS_MAX 70

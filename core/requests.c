@@ -141,6 +141,8 @@ static const char *requests_tenant(struct ctx *ctx)
 
 /* ---- a request in memory ---- */
 
+struct requests_tell;
+
 struct request {
 	int64_t id, employee;
 	int64_t number; /* the tenant's gapless number people see (sql/0054) */
@@ -156,6 +158,11 @@ struct request {
 	const char *subject;             /* the same without the employee's name */
 	const char *who;                 /* the employee's full name */
 	int deadline_days;               /* its type's (routing.h); 0: none */
+	const char *from_ru, *to_ru;     /* its dates as the subject says them */
+	long long days;                  /* calendar days from date_from to date_to */
+	/* a new request's notifications until it has its number (number 0,
+	 * requests_number_take), newest first */
+	struct requests_tell *told;
 };
 
 /* Parses a text[] of chain steps ([a-z_:] only, never quoted). */
@@ -184,6 +191,14 @@ static const char *requests_subject_text(struct ctx *ctx, const char *title, int
 		return arena_printf(ctx->arena, "%s № %lld", title, (long long)number);
 	return arena_printf(ctx->arena, "%s № %lld с %s по %s (%lld %s)", title, (long long)number,
 	                    from, to, days, ru_plural(days, "день", "дня", "дней"));
+}
+
+/* r->subject and r->what from the request's fields. */
+static void requests_name(struct ctx *ctx, struct request *r)
+{
+	r->subject =
+	    requests_subject_text(ctx, r->type->title, r->number, r->from_ru, r->to_ru, r->days);
+	r->what = arena_printf(ctx->arena, "%s, %s", r->subject, r->who);
 }
 
 /* The lower-case phrase of a state inside a sentence: "Ваша заявка …
@@ -246,10 +261,10 @@ static int requests_fill(struct ctx *ctx, PGresult *res, int c, struct request *
 	if (r->type == NULL || r->data == NULL)
 		return ctx_fail(ctx, PROTO_ERR_internal, NULL);
 	r->who = PQgetvalue(res, 0, c + 10);
-	r->subject = requests_subject_text(
-	    ctx, r->type->title, r->number, r->date_from ? PQgetvalue(res, 0, c + 11) : NULL,
-	    PQgetvalue(res, 0, c + 12), atoll(PQgetvalue(res, 0, c + 14)));
-	r->what = arena_printf(ctx->arena, "%s, %s", r->subject, r->who);
+	r->from_ru = r->date_from ? PQgetvalue(res, 0, c + 11) : NULL;
+	r->to_ru = PQgetvalue(res, 0, c + 12);
+	r->days = atoll(PQgetvalue(res, 0, c + 14));
+	requests_name(ctx, r);
 	return 0;
 }
 
@@ -346,51 +361,93 @@ static const char *requests_what(struct ctx *ctx, struct request *r)
 
 /* ---- history ---- */
 
-/* The request's history and its audit rows of one operation, written in
- * one statement each before the commit (ctx_before_commit): a transition
- * writes several. The history row's state is the request's when the
- * operation ends. */
+/* The request's history, its audit rows and its notifications of one
+ * operation, written in one statement before the commit
+ * (ctx_before_commit): a transition makes several of each, and each
+ * statement is a round trip. The history row's state is the request's when
+ * the operation ends. */
 struct requests_journal {
-	json_object *events, *audit; /* arena-owned arrays */
+	json_object *events, *audit, *notes; /* arena-owned arrays */
 };
+
+static struct requests_journal *requests_journal(struct ctx *ctx);
 
 static int requests_journal_flush(struct ctx *ctx, void *mem)
 {
 	struct requests_journal *j = mem;
 	const char *kind = ctx->system ? "system" : ctx->api_key_id ? "api_key" : "user";
+	const char *audit_kind, *audit_user, *audit_ip;
 
-	if (j->events == NULL || json_object_array_length(j->events) == 0)
+	if (json_object_array_length(j->events) == 0 && json_object_array_length(j->notes) == 0)
 		return 0;
-	if (ctx_sql(
-	        ctx,
-	        "INSERT INTO request_events (tenant_id, request_id, task_id, at, actor_kind, "
-	        "actor_user_id, actor_employee_id, api_key_id, action, state, comment, details) "
-	        "SELECT $1, x.request_id, x.task_id, " ROUTING_NOW_SQL ", $2, nullif($3, "
-	        "'0')::bigint, nullif($4, '0')::bigint, nullif($5, '0')::bigint, x.action, "
-	        "(SELECT r.state FROM requests r WHERE r.tenant_id = $1 AND r.id = x.request_id), "
-	        "x.comment, coalesce(x.details, '{}') FROM ROWS FROM "
-	        "(jsonb_to_recordset($6::jsonb) "
-	        "AS (request_id bigint, task_id bigint, action text, comment text, details jsonb)) "
-	        "WITH ORDINALITY AS x(request_id, task_id, action, comment, details, n) ORDER BY "
-	        "x.n",
-	        requests_tenant(ctx), kind, ctx_i64(ctx, ctx->system ? 0 : ctx->user_id),
-	        ctx_i64(ctx, ctx->system ? 0 : ctx->employee_id), ctx_i64(ctx, ctx->api_key_id),
-	        jsonx_dump(j->events, NULL)) == NULL)
-		return -1;
-	return audit_log_rows(ctx, j->audit);
+	audit_rows_actor(ctx, &audit_kind, &audit_user, &audit_ip);
+	return ctx_sql(
+	           ctx,
+	           "WITH a AS (" AUDIT_ROWS_SQL(
+	               "$1", "$7", "$8", "$9",
+	               "$10") "), n AS (" NOTIFY_ROWS_SQL("$1",
+	                                                  "$11") ") INSERT INTO request_events "
+	                                                         "(tenant_id, request_id, task_id, "
+	                                                         "at, "
+	                                                         "actor_kind, actor_user_id, "
+	                                                         "actor_employee_id, api_key_id, "
+	                                                         "action, "
+	                                                         "state, comment, details) SELECT "
+	                                                         "$1, x.request_id, "
+	                                                         "x.task_id, " ROUTING_NOW_SQL
+	                                                         ", $2, nullif($3, '0')::bigint, "
+	                                                         "nullif($4, '0')::bigint, "
+	                                                         "nullif($5, '0')::bigint, "
+	                                                         "x.action, (SELECT r.state FROM "
+	                                                         "requests r WHERE r.tenant_id = "
+	                                                         "$1 AND r.id = x.request_id), "
+	                                                         "x.comment, coalesce(x.details, "
+	                                                         "'{}') FROM ROWS FROM "
+	                                                         "(jsonb_to_recordset($6::jsonb) "
+	                                                         "AS (request_id bigint, task_id "
+	                                                         "bigint, action text, comment "
+	                                                         "text, details jsonb)) WITH "
+	                                                         "ORDINALITY AS x(request_id, "
+	                                                         "task_id, action, comment, "
+	                                                         "details, n) ORDER BY x.n",
+	           requests_tenant(ctx), kind, ctx_i64(ctx, ctx->system ? 0 : ctx->user_id),
+	           ctx_i64(ctx, ctx->system ? 0 : ctx->employee_id), ctx_i64(ctx, ctx->api_key_id),
+	           jsonx_dump(j->events, NULL), audit_kind, audit_user, audit_ip,
+	           jsonx_dump(j->audit, NULL), jsonx_dump(j->notes, NULL))
+	           ? 0
+	           : -1;
+}
+
+static struct requests_journal *requests_journal(struct ctx *ctx)
+{
+	struct requests_journal *j =
+	    ctx_before_commit(ctx, requests_journal_flush, sizeof(struct requests_journal));
+
+	if (j->events == NULL) {
+		j->events = arena_own(ctx->arena, json_object_new_array());
+		j->audit = arena_own(ctx->arena, json_object_new_array());
+		j->notes = arena_own(ctx->arena, json_object_new_array());
+	}
+	return j;
+}
+
+/* notify() through the journal: written with the history (notify.h). */
+static int requests_notify(struct ctx *ctx, int64_t employee_id, const char *kind,
+                           int64_t request_id, int64_t task_id, const char *text, const char *sms)
+{
+	json_object *row = notify_row(ctx, employee_id, kind, request_id, task_id, text, sms);
+
+	if (row)
+		json_object_array_add(requests_journal(ctx)->notes, row);
+	return 0;
 }
 
 int requests_event(struct ctx *ctx, int64_t request_id, int64_t task_id, const char *action,
                    const char *comment, json_object *details)
 {
-	struct requests_journal *j =
-	    ctx_before_commit(ctx, requests_journal_flush, sizeof(struct requests_journal));
+	struct requests_journal *j = requests_journal(ctx);
 	json_object *ev = json_object_new_object(), *audit = json_object_new_object(), *d;
 
-	if (j->events == NULL) {
-		j->events = arena_own(ctx->arena, json_object_new_array());
-		j->audit = arena_own(ctx->arena, json_object_new_array());
-	}
 	jsonx_set_int(ev, "request_id", request_id);
 	if (task_id)
 		jsonx_set_int(ev, "task_id", task_id);
@@ -416,6 +473,49 @@ int requests_event(struct ctx *ctx, int64_t request_id, int64_t task_id, const c
 	return 0;
 }
 
+/* ---- notifications of a request ---- */
+
+/* What a request's employee (state: its new state, reason) or a new task's
+ * holder (task) is told. */
+struct requests_tell {
+	const char *state, *reason;
+	int64_t assignee, task;
+	const char *step, *how, *note;
+	struct requests_tell *next;
+};
+
+static const char *requests_task_text(struct ctx *ctx, const struct request *r, const char *step,
+                                      const char *how, const char *note);
+
+/* Tells it now, or once the request has its number (a new request's,
+ * requests_number_take: its texts say the number). 0 or -1. */
+static int requests_tell(struct ctx *ctx, struct request *r, const struct requests_tell *t)
+{
+	if (r->number == 0) {
+		struct requests_tell *copy = arena_alloc(ctx->arena, sizeof(*copy));
+		*copy = *t;
+		copy->next = r->told;
+		r->told = copy;
+		return 0;
+	}
+	if (requests_what(ctx, r) == NULL)
+		return -1;
+	if (t->state) {
+		/* to the employee: their request, not their name */
+		const char *phrase = requests_state_phrase(t->state);
+		return requests_notify(
+		    ctx, r->employee, "request_state", r->id, 0,
+		    arena_printf(ctx->arena, "Ваша заявка «%s» %s%s%s", r->subject, phrase,
+		                 t->reason ? ". Причина: " : "", t->reason ? t->reason : ""),
+		    notify_sms(ctx->arena, "request_state", r->number, phrase));
+	}
+	return requests_notify(
+	    ctx, t->assignee, "task_new", r->id, t->task,
+	    requests_task_text(ctx, r, t->step, t->how, t->note),
+	    notify_sms(ctx->arena, "task_new", r->number,
+	               strcmp(t->step, "approval") == 0 ? "согласование" : "исполнение"));
+}
+
 /* ---- state ---- */
 
 /* Sets the request's state (and step, approved, reason); tells the
@@ -439,16 +539,9 @@ static int requests_set_state(struct ctx *ctx, struct request *r, const char *st
 	            r->approved ? "t" : "f", reason, final ? "t" : "f", r->chain_text) == NULL)
 		return -1;
 	r->state = state;
-	if (r->employee != ctx->employee_id || ctx->system || ctx->api_key_id) {
-		/* to the employee: their request, not their name */
-		const char *phrase = requests_state_phrase(state);
-		if (requests_what(ctx, r) == NULL ||
-		    notify(ctx, r->employee, "request_state", r->id, 0,
-		           arena_printf(ctx->arena, "Ваша заявка «%s» %s%s%s", r->subject, phrase,
-		                        reason ? ". Причина: " : "", reason ? reason : ""),
-		           notify_sms(ctx->arena, "request_state", r->number, phrase)) < 0)
-			return -1;
-	}
+	if (r->employee != ctx->employee_id || ctx->system || ctx->api_key_id)
+		return requests_tell(ctx, r,
+		                     &(struct requests_tell){.state = state, .reason = reason});
 	return 0;
 }
 
@@ -568,12 +661,10 @@ static int requests_task_open(struct ctx *ctx, struct request *r, const char *st
 		json_object_put(d);
 	else if (requests_event(ctx, r->id, *id, "assigned", NULL, d) < 0)
 		return -1;
-	if (requests_what(ctx, r) == NULL)
-		return -1;
-	return notify(ctx, assignee, "task_new", r->id, *id,
-	              requests_task_text(ctx, r, step, how, note),
-	              notify_sms(ctx->arena, "task_new", r->number,
-	                         strcmp(step, "approval") == 0 ? "согласование" : "исполнение"));
+	return requests_tell(
+	    ctx, r,
+	    &(struct requests_tell){
+	        .assignee = assignee, .task = *id, .step = step, .how = how, .note = note});
 }
 
 static int requests_task_close(struct ctx *ctx, int64_t task, const char *state,
@@ -1298,6 +1389,43 @@ static int requests_quota(struct ctx *ctx)
 	                     ctx->cfg->requests_per_day, ru_wait(wait, when, sizeof(when)));
 }
 
+/*
+ * A new request's number: the tenant's counter row (sql/0054, 0064), the
+ * next number, in this transaction (a refused creation gives it back: the
+ * numbers have no gaps). Concurrent creations of the tenant wait on the
+ * row from here to their commit, so it is the creation's last work before
+ * its history: then the notifications held for it (requests_tell). 0 or
+ * -1.
+ */
+static int requests_number_take(struct ctx *ctx, struct request *r)
+{
+	PGresult *res = ctx_sql(
+	    ctx,
+	    "WITH n AS (INSERT INTO request_numbers AS c (tenant_id, last) VALUES ($1, 1) ON "
+	    "CONFLICT (tenant_id) DO UPDATE SET last = c.last + 1 RETURNING last) UPDATE requests "
+	    "r SET number = n.last FROM n WHERE r.tenant_id = $1 AND r.id = $2 RETURNING n.last",
+	    requests_tenant(ctx), ctx_i64(ctx, r->id));
+	struct requests_tell *told = NULL, *next;
+
+	if (res == NULL)
+		return -1;
+	if (PQntuples(res) == 0)
+		return ctx_fail(ctx, PROTO_ERR_internal, NULL);
+	r->number = atoll(PQgetvalue(res, 0, 0));
+	requests_name(ctx, r);
+	/* held newest first: told in their order */
+	for (struct requests_tell *t = r->told; t; t = next) {
+		next = t->next;
+		t->next = told;
+		told = t;
+	}
+	r->told = NULL;
+	for (; told; told = told->next)
+		if (requests_tell(ctx, r, told) < 0)
+			return -1;
+	return 0;
+}
+
 static int requests_create(struct ctx *ctx)
 {
 	const struct request_type *t = requests_type_find(jsonx_get_str(ctx->args, "type"));
@@ -1314,19 +1442,15 @@ static int requests_create(struct ctx *ctx)
 	jsonx_get_bool(ctx->args, "draft", &draft);
 	if (requests_read_fields(ctx, t, data, draft, &from, &to) < 0)
 		return -1;
-	/* the number: the tenant's counter row, in this transaction (a
-	 * refused creation gives it back: the numbers have no gaps); the new
-	 * row read back as requests_load() reads one (it is ours) */
-	res = ctx_sql(
-	    ctx,
-	    "WITH n AS (INSERT INTO request_numbers AS c (tenant_id, last) VALUES ($1, 1) ON "
-	    "CONFLICT (tenant_id) DO UPDATE SET last = c.last + 1 RETURNING last), r AS (INSERT "
-	    "INTO requests (tenant_id, number, employee_id, type, state, data, date_from, "
-	    "date_to, created_by, created_at, updated_at) SELECT $1, n.last, $2, $3, 'draft', "
-	    "$4::jsonb, $5, $6, $7, " ROUTING_NOW_SQL ", " ROUTING_NOW_SQL " FROM n RETURNING *) "
-	    "SELECT " REQUESTS_LOAD_COLUMNS " FROM r" REQUESTS_LOAD_JOIN,
-	    requests_tenant(ctx), ctx_i64(ctx, ctx->employee_id), t->name, jsonx_dump(data, NULL),
-	    from, to, ctx_i64(ctx, ctx->user_id));
+	/* the new row read back as requests_load() reads one (it is ours),
+	 * without its number yet (requests_number_take) */
+	res = ctx_sql(ctx,
+	              "WITH r AS (INSERT INTO requests (tenant_id, employee_id, type, state, data, "
+	              "date_from, date_to, created_by, created_at, updated_at) VALUES ($1, $2, $3, "
+	              "'draft', $4::jsonb, $5, $6, $7, " ROUTING_NOW_SQL ", " ROUTING_NOW_SQL
+	              ") RETURNING *) SELECT " REQUESTS_LOAD_COLUMNS " FROM r" REQUESTS_LOAD_JOIN,
+	              requests_tenant(ctx), ctx_i64(ctx, ctx->employee_id), t->name,
+	              jsonx_dump(data, NULL), from, to, ctx_i64(ctx, ctx->user_id));
 	if (res == NULL)
 		return -1;
 	if (PQntuples(res) == 0) /* no employee row: the dispatcher said there was */
@@ -1337,7 +1461,10 @@ static int requests_create(struct ctx *ctx)
 	if (!draft && requests_submit_loaded(ctx, &r) < 0)
 		return -1;
 	ctx->status = 201;
-	return requests_answer(ctx, r.id, 0);
+	if (requests_answer(ctx, r.id, 0) < 0 || requests_number_take(ctx, &r) < 0)
+		return -1;
+	jsonx_set_int(jsonx_get_obj(ctx_result(ctx), "request"), "number", r.number);
+	return 0;
 }
 
 /* A draft's fields read again as a submission reads them: 422 naming the
@@ -1686,12 +1813,13 @@ static int requests_task_forward(struct ctx *ctx)
 		return -1;
 	/* the employee learns who has their request now, and why */
 	if (requests_what(ctx, &r) == NULL ||
-	    notify(ctx, r.employee, "request_forwarded", r.id, next,
-	           arena_printf(ctx->arena, "Ваша заявка «%s» передана другому исполнителю: %s%s%s",
-	                        r.subject, PQgetvalue(res, 0, 0),
-	                        comment && *comment ? ". Комментарий: " : "",
-	                        comment && *comment ? comment : ""),
-	           notify_sms(ctx->arena, "request_forwarded", r.number, NULL)) < 0)
+	    requests_notify(ctx, r.employee, "request_forwarded", r.id, next,
+	                    arena_printf(ctx->arena,
+	                                 "Ваша заявка «%s» передана другому исполнителю: %s%s%s",
+	                                 r.subject, PQgetvalue(res, 0, 0),
+	                                 comment && *comment ? ". Комментарий: " : "",
+	                                 comment && *comment ? comment : ""),
+	                    notify_sms(ctx->arena, "request_forwarded", r.number, NULL)) < 0)
 		return -1;
 	jsonx_set_int(ctx_result(ctx), "next_task_id", next);
 	return requests_task_answer(ctx, t.id, r.id);

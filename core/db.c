@@ -35,6 +35,18 @@ static void db_stmts_clear(struct db *db)
 	db->nstmts = 0;
 }
 
+/* Closes the connection and forgets what lived on it: its prepared
+ * statements and the answers it still owed (a noted BEGIN stays: it has not
+ * been sent, the next flight takes it to a fresh connection). */
+static void db_drop(struct db *db)
+{
+	if (db->conn)
+		PQfinish(db->conn);
+	db->conn = NULL;
+	db->deferred = 0;
+	db_stmts_clear(db);
+}
+
 /* FNV-1a, never 0. */
 static uint64_t db_hash(const char *s)
 {
@@ -45,21 +57,52 @@ static uint64_t db_hash(const char *s)
 	return h ? h : 1;
 }
 
-PGresult *db_exec(struct db *db, const char *sql, int nparams, const char *const *params)
+/* The statement's number when this connection has prepared it, else -1
+ * with *slot the free slot to record it in (-1 when the cache is full or
+ * cannot be had: run it unprepared). */
+static int db_stmt_find(struct db *db, const char *sql, uint64_t h, int *slot)
+{
+	size_t i;
+
+	*slot = -1;
+	if (db->stmts == NULL && (db->stmts = calloc(DB_STMT_SLOTS, sizeof(*db->stmts))) == NULL)
+		return -1;
+	for (i = h % DB_STMT_SLOTS; db->stmts[i].hash; i = (i + 1) % DB_STMT_SLOTS)
+		if (db->stmts[i].hash == h && strcmp(db->stmts[i].sql, sql) == 0)
+			return db->stmts[i].number;
+	if (db->nstmts < DB_STMT_SLOTS / 2)
+		*slot = (int)i;
+	return -1;
+}
+
+/* Records a statement just prepared as "s<db->nstmts>" (the name is used
+ * up either way); 0, or -1 when its text cannot be kept (then it is not
+ * reused). */
+static int db_stmt_record(struct db *db, int slot, const char *sql, uint64_t h)
+{
+	int number = db->nstmts++;
+
+	if ((db->stmts[slot].sql = strdup(sql)) == NULL)
+		return -1;
+	db->stmts[slot].hash = h;
+	db->stmts[slot].number = number;
+	return 0;
+}
+
+/* db_exec without a pending BEGIN: one statement, one round trip (two the
+ * first time a text is prepared on the connection). */
+static PGresult *db_exec_one(struct db *db, const char *sql, int nparams, const char *const *params)
 {
 	uint64_t h = db_hash(sql);
 	char name[24];
-	size_t i;
+	int number, slot;
 	PGresult *res;
 
-	if (db->stmts == NULL && (db->stmts = calloc(DB_STMT_SLOTS, sizeof(*db->stmts))) == NULL)
-		return PQexecParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0);
-	for (i = h % DB_STMT_SLOTS; db->stmts[i].hash; i = (i + 1) % DB_STMT_SLOTS)
-		if (db->stmts[i].hash == h && strcmp(db->stmts[i].sql, sql) == 0) {
-			snprintf(name, sizeof(name), "s%d", db->stmts[i].number);
-			return PQexecPrepared(db->conn, name, nparams, params, NULL, NULL, 0);
-		}
-	if (db->nstmts >= DB_STMT_SLOTS / 2)
+	if ((number = db_stmt_find(db, sql, h, &slot)) >= 0) {
+		snprintf(name, sizeof(name), "s%d", number);
+		return PQexecPrepared(db->conn, name, nparams, params, NULL, NULL, 0);
+	}
+	if (slot < 0)
 		return PQexecParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0);
 	snprintf(name, sizeof(name), "s%d", db->nstmts);
 	res = PQprepare(db->conn, name, sql, nparams, NULL);
@@ -70,14 +113,181 @@ PGresult *db_exec(struct db *db, const char *sql, int nparams, const char *const
 		return PQexecParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0);
 	}
 	PQclear(res);
-	db->stmts[i].hash = h;
-	db->stmts[i].sql = strdup(sql);
-	db->stmts[i].number = db->nstmts++;
-	if (db->stmts[i].sql == NULL) {
-		db->stmts[i].hash = 0;
+	if (db_stmt_record(db, slot, sql, h) < 0)
 		return PQexecParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0);
-	}
 	return PQexecPrepared(db->conn, name, nparams, params, NULL, NULL, 0);
+}
+
+/* Reads the answers of one pipeline segment: n statements, then its Sync.
+ * res[i] gets statement i's result (the caller's to PQclear; after a failed
+ * statement the rest are PGRES_PIPELINE_ABORTED). -1 when the connection
+ * broke on the way: it is dropped and res[] holds nothing. */
+static int db_read_segment(struct db *db, int n, PGresult **res)
+{
+	PGresult *r;
+	int i;
+
+	for (i = 0; i < n; i++)
+		res[i] = NULL;
+	for (i = 0; i < n; i++) {
+		if ((res[i] = PQgetResult(db->conn)) == NULL)
+			goto broken;
+		/* a statement's answer ends with a NULL */
+		while ((r = PQgetResult(db->conn)) != NULL) {
+			PQclear(r);
+			if (PQstatus(db->conn) == CONNECTION_BAD)
+				goto broken;
+		}
+	}
+	r = PQgetResult(db->conn);
+	if (r == NULL || PQresultStatus(r) != PGRES_PIPELINE_SYNC) {
+		PQclear(r);
+		goto broken;
+	}
+	PQclear(r);
+	return 0;
+broken:
+	for (i = 0; i < n; i++) {
+		PQclear(res[i]);
+		res[i] = NULL;
+	}
+	log_warn("db_connection_lost", "action=reconnect");
+	db_drop(db);
+	return -1;
+}
+
+/* Reads the answers db_end left unread and leaves pipeline mode, so the
+ * connection is ready for the next statement. */
+static void db_settle(struct db *db)
+{
+	PGresult *res;
+	char why[300];
+
+	while (db->conn && db->deferred > 0) {
+		if (db_read_segment(db, 1, &res) < 0)
+			return;
+		db->deferred--;
+		if (PQresultStatus(res) != PGRES_COMMAND_OK)
+			log_warn(
+			    "db_deferred_failed", "sqlstate=%s",
+			    log_quote(PQresultErrorField(res, PG_DIAG_SQLSTATE), why, sizeof(why)));
+		PQclear(res);
+	}
+	if (db->conn && PQpipelineStatus(db->conn) != PQ_PIPELINE_OFF &&
+	    PQexitPipelineMode(db->conn) != 1) {
+		log_warn("db_pipeline_stuck", "action=reconnect");
+		db_drop(db);
+	}
+}
+
+/* The noted BEGIN and the transaction's first statement in one flight:
+ * BEGIN, [Parse,] Bind/Execute, Sync. NULL when the connection broke (it
+ * is dropped; nothing of the flight has run). */
+static PGresult *db_flight(struct db *db, const char *begin, const char *sql, int nparams,
+                           const char *const *params)
+{
+	uint64_t h = db_hash(sql);
+	PGresult *res[3], *out;
+	char name[24];
+	int number, slot, n = 2, ok;
+
+	if (PQenterPipelineMode(db->conn) != 1) {
+		/* not idle: cannot happen after db_settle; the old way */
+		res[0] = PQexec(db->conn, begin);
+		ok = PQresultStatus(res[0]) == PGRES_COMMAND_OK;
+		if (!ok)
+			return res[0];
+		PQclear(res[0]);
+		return db_exec_one(db, sql, nparams, params);
+	}
+	ok = PQsendQueryParams(db->conn, begin, 0, NULL, NULL, NULL, NULL, 0);
+	if ((number = db_stmt_find(db, sql, h, &slot)) >= 0) {
+		snprintf(name, sizeof(name), "s%d", number);
+		ok = ok && PQsendQueryPrepared(db->conn, name, nparams, params, NULL, NULL, 0);
+	} else if (slot >= 0) {
+		snprintf(name, sizeof(name), "s%d", db->nstmts);
+		ok = ok && PQsendPrepare(db->conn, name, sql, nparams, NULL) &&
+		     PQsendQueryPrepared(db->conn, name, nparams, params, NULL, NULL, 0);
+		n = 3;
+	} else {
+		ok = ok && PQsendQueryParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0);
+	}
+	ok = ok && PQpipelineSync(db->conn);
+	if (!ok) {
+		log_warn("db_connection_lost", "action=reconnect");
+		db_drop(db);
+		return NULL;
+	}
+	if (db_read_segment(db, n, res) < 0)
+		return NULL;
+	if (PQexitPipelineMode(db->conn) != 1) {
+		for (int i = 0; i < n; i++)
+			PQclear(res[i]);
+		log_warn("db_pipeline_stuck", "action=reconnect");
+		db_drop(db);
+		return NULL;
+	}
+	if (PQresultStatus(res[0]) != PGRES_COMMAND_OK)
+		out = res[0]; /* the BEGIN's own error */
+	else if (n == 3 && PQresultStatus(res[1]) != PGRES_COMMAND_OK)
+		out = res[1]; /* the text does not prepare: the error running it gives */
+	else
+		out = res[n - 1];
+	if (n == 3 && out == res[2])
+		db_stmt_record(db, slot, sql, h); /* not kept: prepared again next time */
+	for (int i = 0; i < n; i++)
+		if (res[i] != out)
+			PQclear(res[i]);
+	return out;
+}
+
+PGresult *db_exec(struct db *db, const char *sql, int nparams, const char *const *params)
+{
+	const char *begin = db->begin;
+	PGresult *res;
+
+	db_settle(db);
+	if (begin == NULL)
+		return db->conn ? db_exec_one(db, sql, nparams, params) : NULL;
+	db->begin = NULL;
+	for (int attempt = 0; attempt < 2; attempt++) {
+		/* a connection that broke while the worker was idle (the server
+		 * restarted): nothing has run, so a fresh one gets the flight once
+		 * more */
+		if (db->conn == NULL && db_ensure(db) < 0)
+			return NULL;
+		if ((res = db_flight(db, begin, sql, nparams, params)) != NULL || db->conn)
+			return res;
+	}
+	return NULL;
+}
+
+void db_begin(struct db *db, int read_only)
+{
+	db->begin = read_only ? "BEGIN READ ONLY" : "BEGIN";
+}
+
+int db_end(struct db *db, int commit, int wait)
+{
+	const char *sql = commit ? "COMMIT" : "ROLLBACK";
+
+	if (db->begin) {
+		db->begin = NULL; /* nothing was sent: nothing to end */
+		return 0;
+	}
+	if (db->conn == NULL)
+		return -1;
+	if (wait)
+		return db_command(db, sql);
+	if ((PQpipelineStatus(db->conn) == PQ_PIPELINE_OFF && PQenterPipelineMode(db->conn) != 1) ||
+	    !PQsendQueryParams(db->conn, sql, 0, NULL, NULL, NULL, NULL, 0) ||
+	    !PQpipelineSync(db->conn)) {
+		log_warn("db_connection_lost", "action=reconnect");
+		db_drop(db);
+		return -1;
+	}
+	db->deferred++;
+	return 0;
 }
 
 static void db_notice_quiet(void *arg, const PGresult *res)
@@ -90,13 +300,10 @@ int db_ensure(struct db *db)
 {
 	char why[256];
 
+	db_settle(db);
 	if (db->conn && PQstatus(db->conn) == CONNECTION_OK)
 		return 0;
-	if (db->conn) {
-		PQfinish(db->conn);
-		db->conn = NULL;
-	}
-	db_stmts_clear(db);
+	db_drop(db);
 	if (db_now_ms() < db->next_attempt_ms)
 		return -1;
 	db->conn = PQconnectdb(db->conninfo);
@@ -122,8 +329,7 @@ void db_check_broken(struct db *db)
 {
 	if (db->conn && PQstatus(db->conn) != CONNECTION_OK) {
 		log_warn("db_connection_lost", "action=reconnect");
-		PQfinish(db->conn);
-		db->conn = NULL;
+		db_drop(db);
 	}
 }
 
@@ -132,8 +338,15 @@ int db_command(struct db *db, const char *sql)
 	PGresult *res;
 	int ok;
 
+	db_settle(db);
 	if (db->conn == NULL)
 		return -1;
+	if (db->begin) {
+		const char *begin = db->begin;
+		db->begin = NULL;
+		if (db_command(db, begin) < 0)
+			return -1;
+	}
 	res = PQexec(db->conn, sql);
 	ok = PQresultStatus(res) == PGRES_COMMAND_OK || PQresultStatus(res) == PGRES_TUPLES_OK;
 	PQclear(res);
@@ -142,10 +355,7 @@ int db_command(struct db *db, const char *sql)
 
 void db_close(struct db *db)
 {
-	if (db->conn)
-		PQfinish(db->conn);
-	db->conn = NULL;
-	db_stmts_clear(db);
+	db_drop(db);
 	free(db->stmts);
 	db->stmts = NULL;
 	free(db->conninfo);

@@ -26,10 +26,13 @@ struct db {
 	int64_t next_attempt_ms;
 	struct db_stmt *stmts; /* DB_STMT_SLOTS of them, NULL until the first */
 	int nstmts;
+	const char *begin; /* db_begin's command, not sent yet; a static string */
+	int deferred;      /* db_end's commands sent and not read back yet */
 };
 
 void db_init(struct db *db, const char *conninfo);
-/* 0 when connected (connecting if needed), -1 when the database is down. */
+/* 0 when connected (connecting if needed), -1 when the database is down.
+ * Reads back what db_end left unread first. */
 int db_ensure(struct db *db);
 /* Drops a broken connection so the next db_ensure() reconnects. */
 void db_check_broken(struct db *db);
@@ -45,6 +48,28 @@ int db_is_broken(const struct db *db);
  * the caller's (PQclear).
  */
 PGresult *db_exec(struct db *db, const char *sql, int nparams, const char *const *params);
+
+/*
+ * Transactions in fewer round trips. db_begin() only notes the BEGIN (or
+ * BEGIN READ ONLY): it goes to PostgreSQL in one flight with the
+ * transaction's first statement (libpq's pipeline mode: BEGIN, the
+ * statement, one Sync), so it costs no round trip of its own. When that
+ * flight finds the connection broken (the server restarted while the worker
+ * was idle), nothing has run yet: db_exec reconnects and sends it once
+ * more.
+ *
+ * db_end() commits (commit != 0) or rolls back. With wait != 0 it waits for
+ * PostgreSQL's answer: 0, or -1 when the commit failed (a write's commit
+ * must be known to have succeeded before the answer says so). With wait ==
+ * 0 the command is sent and its answer is read at the connection's next use
+ * (db_ensure, db_exec, db_command), off the request's path: for a read-only
+ * transaction's commit, which has nothing to make durable, and for any
+ * rollback. A failure found then is logged (SQLSTATE only) and a broken
+ * connection is dropped. A transaction that never ran a statement sends
+ * nothing at all.
+ */
+void db_begin(struct db *db, int read_only);
+int db_end(struct db *db, int commit, int wait);
 
 /* Runs a statement without parameters; 0 on success (result discarded). */
 int db_command(struct db *db, const char *sql);

@@ -363,7 +363,8 @@ PGresult *ctx_query(struct ctx *ctx, const char *sql, int nparams, const char *c
 
 	if (ctx->db->conn == NULL)
 		goto down;
-	res = db_exec(ctx->db, sql, nparams, params);
+	if ((res = db_exec(ctx->db, sql, nparams, params)) == NULL && ctx->db->conn == NULL)
+		goto down; /* the connection broke and a fresh one could not be had */
 	st = PQresultStatus(res);
 	if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
 		arena_defer(ctx->arena, dispatch_pqclear, res);
@@ -417,19 +418,18 @@ int dispatch_system(struct db *db, struct arena *arena, const char *name,
 	dispatch_reset_reply(&ctx);
 	ctx.args = arena_own(arena, json_object_new_object());
 	ctx.auth = arena_own(arena, json_object_new_object());
-	if (db_ensure(db) < 0 || db_command(db, "BEGIN") < 0) {
-		db_check_broken(db);
+	if (db_ensure(db) < 0)
 		goto out;
-	}
+	db_begin(db, 0);
 	if (ctx_system_scope(&ctx) == 0)
 		rc = fn(&ctx, arg);
 	if (rc >= 0 && ctx.error < 0 && dispatch_run_hooks(&ctx) < 0)
 		rc = -1;
-	if (rc >= 0 && ctx.error < 0 && db_command(db, "COMMIT") == 0)
+	if (rc >= 0 && ctx.error < 0 && db_end(db, 1, 1) == 0)
 		goto out;
 	if (rc >= 0)
 		rc = -1;
-	if (db_command(db, "ROLLBACK") < 0)
+	if (db_end(db, 0, 0) < 0)
 		db_check_broken(db);
 	if (ctx.error >= 0)
 		log_error("task_failed", "task=%s error=%s", name, proto_errors[ctx.error].code);
@@ -631,42 +631,33 @@ static int dispatch_outcome(struct ctx *ctx, int rc)
 	return -1;
 }
 
-/* An operation that does not declare OP_WRITE changes nothing: its handler
- * runs in a read-only transaction (the session's bookkeeping is done by
- * then), so a write that a reading operation would make fails loudly
- * instead of passing without the CSRF and cross-site checks that OP_WRITE
- * brings (session.c). The exchange's operations are called with API keys,
- * never by a browser, and their upserts write. 0, or -1 after the error. */
-static int dispatch_read_only(struct ctx *ctx)
+/* An operation that does not declare OP_WRITE changes nothing: its whole
+ * transaction is BEGIN READ ONLY (the session's bookkeeping is done after
+ * it, session.h), so a write that a reading operation would make fails
+ * loudly instead of passing without the CSRF and cross-site checks that
+ * OP_WRITE brings (session.c). The exchange's operations are called with
+ * API keys, never by a browser, and their upserts write. */
+static int dispatch_read_only(const struct op *op)
 {
-	if ((ctx->op->flags & OP_WRITE) || ctx->op->access == OP_EXCHANGE)
-		return 0;
-	if (db_command(ctx->db, "SET TRANSACTION READ ONLY") < 0) {
-		db_check_broken(ctx->db);
-		return ctx_fail(
-		    ctx, db_is_broken(ctx->db) ? PROTO_ERR_unavailable : PROTO_ERR_internal, NULL);
-	}
-	return 0;
+	return !(op->flags & OP_WRITE) && op->access != OP_EXCHANGE;
 }
 
 /* One attempt of a transactional operation. Returns 0 on success, -1 on
- * failure (ctx holds the error). */
+ * failure (ctx holds the error).
+ *
+ * Round trips: the BEGIN travels with the session's resolution (db.h), and
+ * a reading operation's COMMIT is not waited for (it has nothing to make
+ * durable; its answer is read at the worker's next statement), so a signed-in
+ * read costs one round trip plus its own statements. A write's COMMIT is
+ * waited for: a 2xx answer means the change is durable. */
 static int dispatch_in_tx(struct ctx *ctx)
 {
 	struct idempotency idem = {0};
-	int rc, answered = 0;
+	int rc, answered = 0, read_only = dispatch_read_only(ctx->op);
 
 	if (db_ensure(ctx->db) < 0)
 		return ctx_fail(ctx, PROTO_ERR_unavailable, "База данных недоступна");
-	if (db_command(ctx->db, "BEGIN") < 0) {
-		/* a connection that broke while idle (server restarted): try a
-		 * fresh one once, nothing has been done yet */
-		db_check_broken(ctx->db);
-		if (db_ensure(ctx->db) < 0 || db_command(ctx->db, "BEGIN") < 0) {
-			db_check_broken(ctx->db);
-			return ctx_fail(ctx, PROTO_ERR_unavailable, "База данных недоступна");
-		}
-	}
+	db_begin(ctx->db, read_only);
 	rc = ops_before(ctx);
 	/* the declared access (access.h): the role before the arguments, the
 	 * object after them */
@@ -676,8 +667,6 @@ static int dispatch_in_tx(struct ctx *ctx)
 		rc = dispatch_check_args(ctx);
 	if (rc == 0)
 		rc = access_check_object(ctx);
-	if (rc == 0)
-		rc = dispatch_read_only(ctx);
 	if (rc == 0 && (ctx->op->flags & OP_IDEMPOTENT)) {
 		rc = idempotency_begin(ctx, &idem);
 		answered = rc == 1;
@@ -690,16 +679,15 @@ static int dispatch_in_tx(struct ctx *ctx)
 	if (rc == 0 && !answered && ctx->error < 0)
 		rc = idempotency_finish(ctx, &idem);
 	rc = dispatch_outcome(ctx, rc);
-	if (rc == 0 && db_command(ctx->db, "COMMIT") < 0) {
+	if (rc == 0 && db_end(ctx->db, 1, !read_only) < 0) {
 		db_check_broken(ctx->db);
-		return ctx_fail(ctx, db_is_broken(ctx->db) ? PROTO_ERR_unavailable
-							   : PROTO_ERR_conflict,
-				NULL);
+		ops_after(ctx, -1);
+		return ctx_fail(
+		    ctx, db_is_broken(ctx->db) ? PROTO_ERR_unavailable : PROTO_ERR_conflict, NULL);
 	}
-	if (rc != 0) {
-		if (db_command(ctx->db, "ROLLBACK") < 0)
-			db_check_broken(ctx->db);
-	}
+	if (rc != 0 && db_end(ctx->db, 0, 0) < 0)
+		db_check_broken(ctx->db);
+	ops_after(ctx, rc);
 	return rc;
 }
 
@@ -723,6 +711,8 @@ static void dispatch_reset_reply(struct ctx *ctx)
 	ctx->employee_id = 0;
 	ctx->roles = 0;
 	ctx->session_hash = NULL;
+	ctx->session_due = NULL;
+	ctx->session_due_end = 0;
 	ctx->api_key_id = 0;
 	ctx->api_key_name = NULL;
 	ctx->api_key_scopes = NULL;

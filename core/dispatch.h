@@ -96,6 +96,9 @@ struct ctx {
 	int64_t employee_id;	   /* the user's employee, 0 if none */
 	unsigned roles;		   /* ROLE_* of the user */
 	const char *session_hash;  /* hex SHA-256 of the session token, or NULL */
+	const char *session_due;   /* a session to mark seen or end after the
+	                            * transaction (session_after), or NULL */
+	int session_due_end;       /* 1: session_due has expired: end it */
 	int64_t api_key_id;	   /* OP_EXCHANGE: the key's id */
 	const char *api_key_name;  /* OP_EXCHANGE: the key's name */
 	const char *api_key_scopes; /* OP_EXCHANGE: the key's scopes, as text[] ("{staff,kpi}") */

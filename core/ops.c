@@ -47,3 +47,8 @@ int ops_before(struct ctx *ctx)
 		return -1;
 	return settings_clock_apply(ctx);
 }
+
+void ops_after(struct ctx *ctx, int rc)
+{
+	session_after(ctx, rc);
+}

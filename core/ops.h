@@ -53,5 +53,8 @@ extern const struct op *const ops_tables[];
  * the host and the user from the session as the op's access level needs, and
  * fails the request when they do not fit. */
 int ops_before(struct ctx *ctx);
+/* Runs after the transaction ended (rc: the attempt's outcome, 0 when it
+ * committed): the session's bookkeeping that ops_before found due. */
+void ops_after(struct ctx *ctx, int rc);
 
 #endif

@@ -169,7 +169,10 @@ int session_resolve(struct ctx *ctx)
 		hash = session_token_hash(ctx, token);
 	/* a page's background polling does not keep an idle session alive */
 	jsonx_get_bool(ctx->auth, "background", &background);
-	res = ctx_sql(ctx, "SELECT * FROM app_resolve($1, $2, $3, $4)", subdomain, hash,
+	/* writes nothing (a reading operation's transaction is read-only from its
+	 * BEGIN, which travels with this statement): what is due for the
+	 * session is done after the transaction, session_after() */
+	res = ctx_sql(ctx, "SELECT * FROM app_session($1, $2, $3, $4)", subdomain, hash,
 	              ctx_i64(ctx, ctx->cfg->session_idle_s), background ? "false" : "true");
 	if (res == NULL)
 		return -1;
@@ -184,6 +187,10 @@ int session_resolve(struct ctx *ctx)
 	ctx->subdomain = arena_strdup(ctx->arena, subdomain);
 
 	state = PQgetvalue(res, 0, 2);
+	if (strcmp(state, "expired") == 0 || strcmp(PQgetvalue(res, 0, 8), "t") == 0) {
+		ctx->session_due = hash;
+		ctx->session_due_end = strcmp(state, "expired") == 0;
+	}
 	if (strcmp(state, "foreign") == 0) {
 		/* another tenant's session on this host: this tenant has nothing
 		 * for it, not even a "forbidden" */
@@ -221,6 +228,31 @@ int session_resolve(struct ctx *ctx)
 	if (access == OP_ADMIN && !(ctx->roles & ROLE_ADMIN))
 		return ctx_fail(ctx, PROTO_ERR_forbidden, NULL);
 	return 0;
+}
+
+void session_after(struct ctx *ctx, int rc)
+{
+	const char *params[3];
+	PGresult *res;
+
+	/* an expired session is ended whatever the request's outcome; a live
+	 * one counts as active after a request that succeeded (as when this
+	 * was written in the request's own transaction) */
+	if (ctx->session_due == NULL || (rc != 0 && !ctx->session_due_end) || ctx->db->conn == NULL)
+		return;
+	params[0] = ctx->session_due;
+	params[1] = ctx_i64(ctx, ctx->cfg->session_idle_s);
+	params[2] = ctx->session_due_end ? "true" : "false";
+	ctx->session_due = NULL;
+	/* outside any transaction: its own, committed before the answer goes */
+	res = db_exec(ctx->db, "SELECT app_session_end_or_touch($1, $2, $3)", 3, params);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK)
+		log_warn("session_touch_failed", "req=%u sqlstate=%s", ctx->req,
+		         PQresultErrorField(res, PG_DIAG_SQLSTATE)
+		             ? PQresultErrorField(res, PG_DIAG_SQLSTATE)
+		             : "none");
+	PQclear(res);
+	db_check_broken(ctx->db);
 }
 
 /* base64url without padding */

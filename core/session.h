@@ -29,6 +29,12 @@
  * fails the request (404 unknown host or another tenant's session, 403
  * disabled tenant or missing role or CSRF, 401 no session) otherwise. */
 int session_resolve(struct ctx *ctx);
+/* After the request's transaction (rc 0: it committed): ends the session
+ * session_resolve found expired, or refreshes its last_seen_at (at most once
+ * a minute, requests not marked background only) - one statement of its own,
+ * so resolving writes nothing and a reading transaction is read-only from
+ * its BEGIN (sql/0065). A failure is logged; the answer stands. */
+void session_after(struct ctx *ctx, int rc);
 
 /* API keys of the exchange: "ck_" + 43 base64url characters (256 random
  * bits), 46 in all; a session token is 43, so the two never mix. */

@@ -16,7 +16,10 @@
 # the salary paid; wrk reads that employee's payslip with its session.
 #
 #   tests/bench/bench_payslip.sh [SECONDS]      (default 10 per case)
-# Environment: CABINET_BUILD_DIR (default ./build), EMPLOYEES.
+# Environment: CABINET_BUILD_DIR (default ./build), EMPLOYEES; STATEMENTS=1
+# then also counts each signed-in case's statements per request (200 requests
+# one after another, pg_stat_statements loaded after the wrk runs, so the
+# module costs the measured runs nothing) with their time in PostgreSQL.
 set -euo pipefail
 # shellcheck source=stack.sh
 . "$(dirname "${BASH_SOURCE[0]}")/stack.sh"
@@ -137,3 +140,35 @@ awk -v b="$B_RPS" -v h="$H_RPS" -v m="$M_RPS" -v p="$P_RPS" -v p99="$P_P99" 'BEG
 	printf "h/b = %.2f, m/b = %.2f, p/b = %.2f (target >= 0.15), payslip p99 %.2f ms (target < 10): %s\n",
 	       h / b, m / b, p / b, p99, (p / b >= 0.15 && p99 < 10 ? "met" : "missed")
 }'
+
+[ "${STATEMENTS:-0}" = 1 ] || exit 0
+# The statements of a signed-in read, counted by pg_stat_statements: the
+# stack again with the module loaded (the data stays in $VAR).
+bench_psql -c "ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'" >/dev/null
+"$ROOT/scripts/run.sh" stop >/dev/null
+bench_start
+bench_psql -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" >/dev/null
+bench_psql -c "ALTER SYSTEM SET pg_stat_statements.track_planning = on" >/dev/null
+bench_psql -c "ALTER SYSTEM SET pg_stat_statements.track = 'all'" >/dev/null
+bench_psql -c "SELECT pg_reload_conf()" >/dev/null
+statements() { # statements NAME PATH: 200 requests, then the statements per request
+	local i
+	curl -sf -o /dev/null -H "Host: slip.localhost:$PORT" -H "Cookie: $COOKIE" "http://127.0.0.1:$PORT$2"
+	bench_psql -c "SELECT pg_stat_statements_reset()" >/dev/null
+	for i in $(seq 200); do
+		curl -sf -o /dev/null -H "Host: slip.localhost:$PORT" -H "Cookie: $COOKIE" \
+			"http://127.0.0.1:$PORT$2"
+	done
+	echo "$1: per request (calls / 200; ms = planning + execution, mean per call; nested = inside a function)"
+	bench_psql -F $'\t' -c "SELECT round(calls / 200.0, 2), round(((total_plan_time + total_exec_time) / greatest(calls, 1))::numeric, 3),
+	                               CASE WHEN toplevel THEN '' ELSE 'nested ' END ||
+	                               regexp_replace(left(query, 100), '\s+', ' ', 'g')
+	                          FROM pg_stat_statements
+	                         WHERE dbid = (SELECT oid FROM pg_database WHERE datname = 'cabinet')
+	                           AND query NOT LIKE '%pg_stat_statements%'
+	                         ORDER BY toplevel DESC, calls DESC, total_exec_time DESC" |
+		awk -F'\t' '{ printf "  %6s  %7s ms  %s\n", $1, $2, $3; if ($3 !~ /^nested/) n += $1 }
+		            END { printf "  %6.2f statements sent by cabinetd per request\n", n }'
+}
+statements "(m) /api/me" /api/me
+statements "(p) /api/payslips/2025-03" /api/payslips/2025-03

@@ -8,7 +8,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from stack import Stack  # noqa: E402
+from stack import Stack, tenant_with_admin  # noqa: E402
 
 
 def in_background(fn, *args):
@@ -89,6 +89,24 @@ class Failures(unittest.TestCase):
         self.assertEqual(r.status, 200, r)
         self.assertEqual(r.json()["db"], "ok")
         self.assertEqual(self.s.pid("cabinetd"), core)
+
+    def test_database_restarted_while_the_core_idles(self):
+        # every worker's connection broke while idle; a transaction's BEGIN
+        # travels with its first statement (core/db.c), so the flight that
+        # finds its connection broken is sent again on a fresh one, and no
+        # signed-in request - reading or writing - sees the restart
+        _, _, admin = tenant_with_admin(self.s, "idle")
+        self.assertEqual(admin.get("/api/me").status, 200)
+        self.s.pg_ctl("restart")
+        for _ in range(8):  # more requests than workers: each one's connection
+            r = admin.get("/api/me")
+            self.assertEqual(r.status, 200, r)
+        self.s.pg_ctl("restart")
+        for i in range(8):
+            r = admin.post("/api/admin/schedules", {"name": "График %d" % i, "kind": "week",
+                                                    "days": [{"hours": 8}] * 5 + [{"hours": 0}] * 2})
+            self.assertEqual(r.status, 201, r)
+        self.assertEqual(self.s.psql("SELECT count(*) FROM schedules"), "8")
 
     def test_sigterm_finishes_requests_in_flight(self):
         t, out = in_background(self.sleep_request, 800)

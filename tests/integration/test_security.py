@@ -483,6 +483,20 @@ class Accounts(StackWithSinks, unittest.TestCase):
         self.s.psql("UPDATE sessions SET expires_at = now() - interval '1 second' WHERE tenant_id = %d" % tid)
         self.assertEqual(me.get("/api/me").status, 401)
 
+    def test_an_expired_session_is_ended_by_the_request_that_finds_it(self):
+        # resolving a session writes nothing (a reading request is read-only
+        # from its BEGIN); the session found expired is deleted right after
+        # the request's transaction, before its 401 is answered
+        phone = "+79170000113"
+        email = self.tenant("ended", phone)
+        me = self.activate("ended", email, phone, new_source())
+        tid = self.tenant_id("ended")
+        count = "SELECT count(*) FROM sessions WHERE tenant_id = %d" % tid
+        self.assertEqual(self.s.psql(count), "1")
+        self.s.psql("UPDATE sessions SET last_seen_at = now() - interval '31 minutes' WHERE tenant_id = %d" % tid)
+        self.assertEqual(me.get("/api/me").status, 401)
+        self.assertEqual(self.s.psql(count), "0")
+
     def test_cross_site_writes_are_refused(self):
         phone = "+79170000112"
         email = self.tenant("xsite", phone)

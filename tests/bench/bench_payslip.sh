@@ -144,7 +144,7 @@ awk -v b="$B_RPS" -v h="$H_RPS" -v m="$M_RPS" -v p="$P_RPS" -v p99="$P_P99" 'BEG
 [ "${STATEMENTS:-0}" = 1 ] || exit 0
 # The statements of a signed-in read, counted by pg_stat_statements: the
 # stack again with the module loaded (the data stays in $VAR).
-bench_psql -c "ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'" >/dev/null
+bench_psql -c "ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements', 'auto_explain'" >/dev/null
 "$ROOT/scripts/run.sh" stop >/dev/null
 bench_start
 bench_psql -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" >/dev/null
@@ -172,3 +172,17 @@ statements() { # statements NAME PATH: 200 requests, then the statements per req
 }
 statements "(m) /api/me" /api/me
 statements "(p) /api/payslips/2025-03" /api/payslips/2025-03
+# The payslip's own statement as cabinetd runs it (prepared, row-level
+# security on, the plan PostgreSQL chose after 200 executions): auto_explain
+# with ANALYZE for one request, from PostgreSQL's log.
+bench_psql -c "ALTER SYSTEM SET auto_explain.log_min_duration = 0" >/dev/null
+bench_psql -c "ALTER SYSTEM SET auto_explain.log_analyze = on" >/dev/null
+bench_psql -c "ALTER SYSTEM SET auto_explain.log_buffers = on" >/dev/null
+bench_psql -c "SELECT pg_reload_conf()" >/dev/null
+sleep 0.5
+curl -sf -o /dev/null -H "Host: slip.localhost:$PORT" -H "Cookie: $COOKIE" \
+	"http://127.0.0.1:$PORT/api/payslips/2025-03"
+sleep 0.5
+echo "(p) the payslip's statement (auto_explain, ANALYZE):"
+awk '/Query Text: WITH h AS/ { on = 1; n = 0; next } on && /^[ \t]/ { if (n++ < 60) print "  " $0; next } { on = 0 }' \
+	"$VAR/log/postgresql.log" | tail -n 60

@@ -106,36 +106,70 @@ api POST /api/admin/payments "{\"employee_id\": $EID, \"date\": \"2025-03-15\", 
 api POST /api/admin/payroll/2025-03/close
 api POST /api/admin/payments "{\"employee_id\": $EID, \"date\": \"2025-04-05\", \"kind\": \"salary\", \"amount\": \"1000.00\"}" || true
 
-run() { # run NAME PATH [COOKIE]: prints "rps p99_ms"
-	local out rps p99
+# CPU time (ms) so far of each part of the stack, each process with its
+# children: "nginx cabinet-api cabinetd postgres" (the responders' second
+# process, cabinet-admin, serves none of these requests).
+cpu_ms() {
+	python3 - "$(cat "$VAR/run/nginx.pid")" "$(cat "$VAR/run/cabinet-api.pid")" \
+		"$(cat "$VAR/run/cabinetd.pid")" "$(head -n 1 "$VAR/pg/data/postmaster.pid")" <<'PY'
+import os, sys
+tick = os.sysconf("SC_CLK_TCK")
+parent, cpu = {}, {}
+for d in os.listdir("/proc"):
+    if d.isdigit():
+        try:
+            f = open("/proc/%s/stat" % d).read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parent[int(d)], cpu[int(d)] = int(f[1]), int(f[11]) + int(f[12])
+def tree(root):
+    return sum(t for p, t in cpu.items() if p == root or any(
+        q == root for q in iter_up(p)))
+def iter_up(p):
+    while p in parent and parent[p] > 1:
+        p = parent[p]
+        yield p
+print(" ".join("%d" % (tree(int(r)) * 1000 // tick) for r in sys.argv[1:]))
+PY
+}
+
+run() { # run NAME PATH [COOKIE]: prints "rps p99_ms cpu", cpu = the CPU ms per
+	# request of nginx/cabinet-api/cabinetd/postgres
+	local out rps p99 n before after
+	before=$(cpu_ms)
 	out=$(wrk -t2 -c64 -d"${SECS}s" --latency -H "Host: slip.localhost:$PORT" ${3:+-H "Cookie: $3"} \
 		"http://127.0.0.1:$PORT$2")
+	after=$(cpu_ms)
 	rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
 	p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
+	n=$(awk '/requests in/ {print $1}' <<<"$out")
 	if grep -q "Non-2xx" <<<"$out"; then
 		echo "$1: non-2xx answers:" >&2
 		echo "$out" >&2
 		exit 1
 	fi
 	p99=$(awk -v v="$p99" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /[0-9]s$/ && v !~ /ms$/) n *= 1000; printf "%.2f", n }')
-	echo "$rps $p99"
+	echo "$rps $p99 $(awk -v n="$n" -v b="$before" -v a="$after" 'BEGIN {
+		split(b, x, " "); split(a, y, " ")
+		printf "%.3f/%.3f/%.3f/%.3f", (y[1] - x[1]) / n, (y[2] - x[2]) / n, (y[3] - x[3]) / n, (y[4] - x[4]) / n
+	}')"
 }
 
 COOKIE="cabinet_session=$EMP; cabinet_csrf=bench-csrf"
 curl -sf -H "Host: slip.localhost:$PORT" -H "Cookie: $COOKIE" "http://127.0.0.1:$PORT/api/payslips/2025-03" \
 	>"$VAR/slip.json" || { echo "the payslip is not readable" >&2; exit 1; }
-read -r B_RPS B_P99 < <(run fcgi_const /bench/const)
-read -r H_RPS H_P99 < <(run health /api/health)
-read -r M_RPS M_P99 < <(run me /api/me "$COOKIE")
-read -r P_RPS P_P99 < <(run payslip /api/payslips/2025-03 "$COOKIE")
+read -r B_RPS B_P99 B_CPU < <(run fcgi_const /bench/const)
+read -r H_RPS H_P99 H_CPU < <(run health /api/health)
+read -r M_RPS M_P99 M_CPU < <(run me /api/me "$COOKIE")
+read -r P_RPS P_P99 P_CPU < <(run payslip /api/payslips/2025-03 "$COOKIE")
 
 printf 'payslip: %s bytes, %s\n' "$(wc -c <"$VAR/slip.json")" \
 	"$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(", ".join(a["kind"] for a in d["accruals"]), "/ payments", len(d["payments"]))' "$VAR/slip.json")"
-printf '%-40s %12s %10s\n' case requests/s p99_ms
-printf '%-40s %12s %10s\n' "(b) constant FastCGI responder" "$B_RPS" "$B_P99"
-printf '%-40s %12s %10s\n' "(h) /api/health" "$H_RPS" "$H_P99"
-printf '%-40s %12s %10s\n' "(m) /api/me, cookie session" "$M_RPS" "$M_P99"
-printf '%-40s %12s %10s\n' "(p) /api/payslips/2025-03, cookie session" "$P_RPS" "$P_P99"
+printf '%-40s %12s %10s  %s\n' case requests/s p99_ms "CPU ms per request: nginx/cabinet-api/cabinetd/postgres"
+printf '%-40s %12s %10s  %s\n' "(b) constant FastCGI responder" "$B_RPS" "$B_P99" "$B_CPU"
+printf '%-40s %12s %10s  %s\n' "(h) /api/health" "$H_RPS" "$H_P99" "$H_CPU"
+printf '%-40s %12s %10s  %s\n' "(m) /api/me, cookie session" "$M_RPS" "$M_P99" "$M_CPU"
+printf '%-40s %12s %10s  %s\n' "(p) /api/payslips/2025-03, cookie session" "$P_RPS" "$P_P99" "$P_CPU"
 awk -v b="$B_RPS" -v h="$H_RPS" -v m="$M_RPS" -v p="$P_RPS" -v p99="$P_P99" 'BEGIN {
 	printf "h/b = %.2f, m/b = %.2f, p/b = %.2f (target >= 0.15), payslip p99 %.2f ms (target < 10): %s\n",
 	       h / b, m / b, p / b, p99, (p / b >= 0.15 && p99 < 10 ? "met" : "missed")
@@ -159,15 +193,16 @@ statements() { # statements NAME PATH: 200 requests, then the statements per req
 		curl -sf -o /dev/null -H "Host: slip.localhost:$PORT" -H "Cookie: $COOKIE" \
 			"http://127.0.0.1:$PORT$2"
 	done
-	echo "$1: per request (calls / 200; ms = planning + execution, mean per call; nested = inside a function)"
+	echo "$1: per request (calls / 200; ms = planning + execution, mean per call; plans: planned per call; nested = inside a function)"
 	bench_psql -F $'\t' -c "SELECT round(calls / 200.0, 2), round(((total_plan_time + total_exec_time) / greatest(calls, 1))::numeric, 3),
+	                               round(plans::numeric / greatest(calls, 1), 2),
 	                               CASE WHEN toplevel THEN '' ELSE 'nested ' END ||
 	                               regexp_replace(left(query, 100), '\s+', ' ', 'g')
 	                          FROM pg_stat_statements
 	                         WHERE dbid = (SELECT oid FROM pg_database WHERE datname = 'cabinet')
 	                           AND query NOT LIKE '%pg_stat_statements%'
 	                         ORDER BY toplevel DESC, calls DESC, total_exec_time DESC" |
-		awk -F'\t' '{ printf "  %6s  %7s ms  %s\n", $1, $2, $3; if ($3 !~ /^nested/) n += $1 }
+		awk -F'\t' '{ printf "  %6s  %7s ms  plans %4s  %s\n", $1, $2, $3, $4; if ($4 !~ /^nested/) n += $1 }
 		            END { printf "  %6.2f statements sent by cabinetd per request\n", n }'
 }
 statements "(m) /api/me" /api/me

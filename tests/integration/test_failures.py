@@ -95,13 +95,17 @@ class Failures(unittest.TestCase):
         # travels with its first statement (core/db.c), so the flight that
         # finds its connection broken is sent again on a fresh one, and no
         # signed-in request - reading or writing - sees the restart
+        # (a background task that ran while the server was down waits 1 s
+        # before its worker connects again, db.c: DB_RETRY_MS; past it)
         _, _, admin = tenant_with_admin(self.s, "idle")
         self.assertEqual(admin.get("/api/me").status, 200)
         self.s.pg_ctl("restart")
+        time.sleep(1.2)
         for _ in range(8):  # more requests than workers: each one's connection
             r = admin.get("/api/me")
             self.assertEqual(r.status, 200, r)
         self.s.pg_ctl("restart")
+        time.sleep(1.2)
         for i in range(8):
             r = admin.post("/api/admin/schedules", {"name": "График %d" % i, "kind": "week",
                                                     "days": [{"hours": 8}] * 5 + [{"hours": 0}] * 2})

@@ -15,6 +15,7 @@ static const struct {
 } access_bits[] = {
     {WHO_USER, "user"},       {WHO_SELF, "self"},           {WHO_ASSIGNEE, "assignee"},
     {WHO_MANAGER, "manager"}, {WHO_PERFORMER, "performer"}, {WHO_ADMIN, "admin"},
+    {WHO_GIVER, "giver"},
 };
 
 const char *access_bit_name(unsigned bit)
@@ -31,7 +32,8 @@ static const struct {
 	const char *lost; /* the 404's text */
 } access_objects[] = {
     [OBJ_NONE] = {"none",
-                  WHO_USER | WHO_SELF | WHO_ASSIGNEE | WHO_MANAGER | WHO_PERFORMER | WHO_ADMIN,
+                  WHO_USER | WHO_SELF | WHO_ASSIGNEE | WHO_MANAGER | WHO_PERFORMER | WHO_ADMIN |
+                      WHO_GIVER,
                   NULL},
     [OBJ_EMPLOYEE] = {"employee", WHO_SELF | WHO_MANAGER | WHO_PERFORMER | WHO_ADMIN,
                       "Сотрудник не найден"},
@@ -41,8 +43,7 @@ static const struct {
     [OBJ_ATTACHMENT] = {"attachment", WHO_SELF | WHO_ASSIGNEE | WHO_MANAGER | WHO_ADMIN,
                         "Файл не найден"},
     [OBJ_SUBSTITUTE] = {"substitute", WHO_SELF | WHO_ADMIN, "Замещение не найдено"},
-    [OBJ_HR_TASK] = {"hr_task", WHO_ASSIGNEE | WHO_MANAGER | WHO_PERFORMER | WHO_ADMIN,
-                     "Задание не найдено"},
+    [OBJ_HR_TASK] = {"hr_task", WHO_ASSIGNEE | WHO_GIVER | WHO_ADMIN, "Задание не найдено"},
 };
 
 const char *const access_scopes[] = {"staff", "payroll", "requests", "kpi", NULL};
@@ -138,6 +139,14 @@ static int access_has_role(struct ctx *ctx, unsigned bit)
 		return ctx->employee_id != 0;
 	case WHO_ADMIN:
 		return (ctx->roles & ROLE_ADMIN) != 0;
+	case WHO_GIVER:
+		if (ctx->roles & ROLE_ADMIN)
+			return 1;
+		if (ctx->employee_id == 0)
+			return 0;
+		if (access_load_roles(ctx) < 0)
+			return -1;
+		return (ctx->roles & (ROLE_MANAGER | ROLE_PERFORMER)) != 0;
 	case WHO_MANAGER:
 	case WHO_PERFORMER:
 		if (ctx->employee_id == 0)
@@ -170,14 +179,15 @@ int access_in_charge(struct ctx *ctx, int64_t manager, int64_t employee)
 }
 
 /* The object: whether it exists in the tenant, whose it is, whether a
- * task of it is (or was) the caller's, whether it is a draft, and whether
+ * task of it is (or was) the caller's, whether the caller gave it (an HR
+ * task), whether it is a draft, and whether
  * the owner's manager has a part in it (a request, or its file, whose chain
  * has a "manager" step: the approvals of vacations, absences and business
  * trips by default; never personal data, tax deductions, certificates or
  * questions unless an administrator's chain asks the manager). 1 found, 0
  * not, -1 failure. */
 static int access_resolve(struct ctx *ctx, enum who_object object, int64_t id, int64_t *owner,
-                          int *assigned, int *draft, int *managed)
+                          int *assigned, int *gave, int *draft, int *managed)
 {
 	const char *tenant = ctx_i64(ctx, ctx->tenant_id), *oid = ctx_i64(ctx, id);
 	const char *me = ctx_i64(ctx, ctx->employee_id);
@@ -185,6 +195,7 @@ static int access_resolve(struct ctx *ctx, enum who_object object, int64_t id, i
 
 	*owner = 0;
 	*assigned = 0;
+	*gave = 0;
 	*draft = 0;
 	*managed = 1;
 	switch (object) {
@@ -213,11 +224,13 @@ static int access_resolve(struct ctx *ctx, enum who_object object, int64_t id, i
 		    tenant, oid, me);
 		break;
 	case OBJ_HR_TASK:
-		res =
-		    ctx_sql(ctx,
-		            "SELECT assignee_id, assignee_id = $3, false FROM request_tasks WHERE "
-		            "tenant_id = $1 AND id = $2 AND step = 'hr_task'",
-		            tenant, oid, me);
+		/* the giver by their user: an administrator without an employee
+		 * record gives tasks too */
+		res = ctx_sql(ctx,
+		              "SELECT assignee_id, assignee_id = $3, false, false, given_by = $4 "
+		              "FROM request_tasks WHERE tenant_id = $1 AND id = $2 AND step = "
+		              "'hr_task'",
+		              tenant, oid, me, ctx_i64(ctx, ctx->user_id));
 		break;
 	case OBJ_ATTACHMENT:
 		res = ctx_sql(
@@ -246,6 +259,8 @@ static int access_resolve(struct ctx *ctx, enum who_object object, int64_t id, i
 	*draft = strcmp(PQgetvalue(res, 0, 2), "t") == 0;
 	if (PQnfields(res) > 3)
 		*managed = strcmp(PQgetvalue(res, 0, 3), "t") == 0;
+	if (PQnfields(res) > 4)
+		*gave = strcmp(PQgetvalue(res, 0, 4), "t") == 0;
 	return 1;
 }
 
@@ -292,7 +307,7 @@ int access_check_object(struct ctx *ctx)
 	unsigned held = ctx->who_held;
 	json_object *v;
 	int64_t id, owner;
-	int assigned, draft, managed, r;
+	int assigned, gave, draft, managed, r;
 
 	if (access_row_bits(ctx->op) == 0 || who->object == OBJ_NONE)
 		return 0;
@@ -307,7 +322,8 @@ int access_check_object(struct ctx *ctx)
 	if (v == NULL || !json_object_is_type(v, json_type_int))
 		return ctx_field_code(ctx, who->arg, "required", "Обязательное поле");
 	id = json_object_get_int64(v);
-	if ((r = access_resolve(ctx, who->object, id, &owner, &assigned, &draft, &managed)) <= 0)
+	if ((r = access_resolve(ctx, who->object, id, &owner, &assigned, &gave, &draft,
+	                        &managed)) <= 0)
 		return r < 0 ? -1
 		             : ctx_fail(ctx, PROTO_ERR_not_found, "%s",
 		                        access_objects[who->object].lost);
@@ -317,6 +333,8 @@ int access_check_object(struct ctx *ctx)
 		ctx->who_matched = WHO_SELF;
 	else if ((held & WHO_ASSIGNEE) && assigned)
 		ctx->who_matched = WHO_ASSIGNEE;
+	else if ((held & WHO_GIVER) && gave)
+		ctx->who_matched = WHO_GIVER;
 	else if ((held & WHO_ADMIN))
 		ctx->who_matched = WHO_ADMIN;
 	else if ((held & WHO_PERFORMER) && (access_objects[who->object].bits & WHO_PERFORMER))

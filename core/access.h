@@ -30,9 +30,20 @@
  *                                               personal data, tax deduction (the
  *                                               children), certificates and
  *                                               questions are not the manager's
- *   WHO_PERFORMER  a performer of a routing     HR: any employee, any HR task of
- *                  role (routing.h)             the tenant (the objects that admit it)
+ *   WHO_PERFORMER  a performer of a routing     HR: any employee of the tenant (the
+ *                  role (routing.h)             objects that admit it)
+ *   WHO_GIVER      one who may give HR tasks:   an HR task the caller gave (its
+ *                  a manager, a performer or    given_by is the caller's user)
+ *                  the administrator
  *   WHO_ADMIN      the tenant's administrator   any object of the tenant
+ *
+ * An HR task (OBJ_HR_TASK) is its employee's and its giver's only (seed
+ * 003: the task is the profile service's exchange with the employee, "по
+ * статусной модели", with documents attached): WHO_ASSIGNEE, WHO_GIVER and
+ * the tenant's administrator, who sees every HR task as every other object
+ * of the tenant. Neither the employee's managers nor the performers of the
+ * routing roles (who handle requests, not each other's tasks) relate to it
+ * unless they gave it.
  *
  * The check, after the session and the arguments (dispatch.c):
  *   1. the caller holds none of the roles of the row's bits: 403;
@@ -69,6 +80,8 @@ enum who_bits {
 	WHO_MANAGER = 1 << 3,
 	WHO_PERFORMER = 1 << 4,
 	WHO_ADMIN = 1 << 5,
+	WHO_GIVER = 1 << 6,
+	WHO_LAST = WHO_GIVER, /* the highest bit */
 };
 
 enum who_object {

@@ -111,7 +111,7 @@ static json_object *dispatch_describe_who(const struct op *op)
 	json_object *o = json_object_new_object(), *roles = json_object_new_array();
 	unsigned bits = op->who.bits | (op->access == OP_ADMIN ? WHO_ADMIN : 0);
 
-	for (unsigned bit = 1; bit <= WHO_ADMIN; bit <<= 1)
+	for (unsigned bit = 1; bit <= WHO_LAST; bit <<= 1)
 		if (bits & bit)
 			json_object_array_add(roles, json_object_new_string(access_bit_name(bit)));
 	json_object_object_add(o, "roles", roles);

@@ -134,12 +134,11 @@ static int hrtasks_load(struct ctx *ctx, int64_t id, int lock, PGresult **res)
 }
 
 /* 1 when the caller may download the task's files: its employee and the
- * one who gave it, nobody else (not the employee's other managers, not
- * another HR person). */
-static int hrtasks_may_download(struct ctx *ctx, PGresult *res)
+ * one who gave it (the relation the declaration matched), nobody else (not
+ * an administrator who did not give it: hrtasks.file_get's declaration). */
+static int hrtasks_may_download(struct ctx *ctx)
 {
-	return (ctx->employee_id && atoll(PQgetvalue(res, 0, HC_ASSIGNEE)) == ctx->employee_id) ||
-	       atoll(PQgetvalue(res, 0, HC_GIVEN_BY)) == ctx->user_id;
+	return ctx->who_matched == WHO_ASSIGNEE || ctx->who_matched == WHO_GIVER;
 }
 
 /* The answer: {"id", "state", "task"} with the description and the files
@@ -152,7 +151,7 @@ static int hrtasks_answer(struct ctx *ctx, int64_t id)
 
 	if (hrtasks_load(ctx, id, 0, &res) < 0)
 		return -1;
-	download = hrtasks_may_download(ctx, res);
+	download = hrtasks_may_download(ctx);
 	o = hrtasks_json(res, 0);
 	jsonx_set_str(o, "description", PQgetvalue(res, 0, HC_DESCRIPTION));
 	json_object_object_add(ctx_result(ctx), "task", o);
@@ -314,12 +313,6 @@ static int hrtasks_get(struct ctx *ctx)
 	return hrtasks_answer(ctx, ctx->object_id);
 }
 
-/* 1 when the caller gave the task (or administers the tenant). */
-static int hrtasks_is_giver(struct ctx *ctx, PGresult *res)
-{
-	return (ctx->roles & ROLE_ADMIN) || atoll(PQgetvalue(res, 0, HC_GIVEN_BY)) == ctx->user_id;
-}
-
 /* POST /api/hr-tasks/{id}/files (multipart "file") */
 static int hrtasks_file_add(struct ctx *ctx)
 {
@@ -334,10 +327,6 @@ static int hrtasks_file_add(struct ctx *ctx)
 		    ctx, PROTO_ERR_conflict, "Задание «%s» %s: файлы к нему не прикладываются",
 		    PQgetvalue(res, 0, HC_TITLE),
 		    strcmp(PQgetvalue(res, 0, HC_STATE), "done") == 0 ? "выполнено" : "отменено");
-	if (ctx->who_matched != WHO_ASSIGNEE && !hrtasks_is_giver(ctx, res))
-		return ctx_fail(
-		    ctx, PROTO_ERR_conflict,
-		    "Файлы к заданию прикладывают сотрудник и тот, кто поставил задание");
 	if (atoi(PQgetvalue(res, 0, HC_FILES)) >= REQUESTS_FILES_MAX)
 		return ctx_field_code(ctx, "file", "too_many", "К заданию — не больше %d файлов",
 		                      REQUESTS_FILES_MAX);
@@ -360,11 +349,8 @@ static int hrtasks_file_get(struct ctx *ctx)
 	int64_t file;
 	PGresult *res;
 
-	if (ctx_arg_int(ctx, "id", 1, INT64_MAX, CTX_REQUIRED, &file) < 0 ||
-	    hrtasks_load(ctx, ctx->object_id, 0, &res) < 0)
+	if (ctx_arg_int(ctx, "id", 1, INT64_MAX, CTX_REQUIRED, &file) < 0)
 		return -1;
-	if (!hrtasks_may_download(ctx, res))
-		return ctx_fail(ctx, PROTO_ERR_not_found, "Файл не найден");
 	res =
 	    ctx_sql(ctx,
 	            "SELECT name, content_type, content, path FROM request_files WHERE tenant_id = "
@@ -439,9 +425,6 @@ static int hrtasks_cancel(struct ctx *ctx)
 
 	if (hrtasks_open_one(ctx, ctx->object_id, "отменить", &res) < 0)
 		return -1;
-	if (!hrtasks_is_giver(ctx, res))
-		return ctx_fail(ctx, PROTO_ERR_conflict,
-		                "Отменить задание может тот, кто его поставил, или администратор");
 	if (hrtasks_close(ctx, ctx->object_id, "cancelled", comment) < 0 ||
 	    notify(
 	        ctx, atoll(PQgetvalue(res, 0, HC_ASSIGNEE)), "hr_task_cancelled", 0, ctx->object_id,
@@ -491,10 +474,11 @@ static const struct op_arg hrtasks_cancel_args[] = {
     ARG_END,
 };
 
-/* HR (a performer, an administrator) and managers give; they and the
- * employee see */
+/* HR (a performer, an administrator) and managers give; a task is its
+ * employee's and its giver's, and the administrator's as every object of
+ * the tenant (access.h); its files download for the first two only */
 #define HRTASKS_GIVERS  (WHO_MANAGER | WHO_PERFORMER | WHO_ADMIN)
-#define HRTASKS_VIEWERS (WHO_ASSIGNEE | HRTASKS_GIVERS)
+#define HRTASKS_VIEWERS (WHO_ASSIGNEE | WHO_GIVER | WHO_ADMIN)
 
 const struct op hrtasks_ops[] = {
     {"hrtasks.give", OP_EMPLOYEE, hrtasks_give, OP_WRITE | OP_IDEMPOTENT, hrtasks_give_args,
@@ -505,8 +489,8 @@ const struct op hrtasks_ops[] = {
     {"hrtasks.file_add", OP_EMPLOYEE, hrtasks_file_add, OP_WRITE, hrtasks_file_add_args,
      WHO_ON(HRTASKS_VIEWERS, OBJ_HR_TASK, "id")},
     {"hrtasks.file_get", OP_EMPLOYEE, hrtasks_file_get, 0, hrtasks_file_get_args,
-     WHO_ON(HRTASKS_VIEWERS, OBJ_HR_TASK, "task_id")},
+     WHO_ON(WHO_ASSIGNEE | WHO_GIVER, OBJ_HR_TASK, "task_id")},
     {"hrtasks.cancel", OP_EMPLOYEE, hrtasks_cancel, OP_WRITE, hrtasks_cancel_args,
-     WHO_ON(HRTASKS_GIVERS, OBJ_HR_TASK, "id")},
+     WHO_ON(WHO_GIVER | WHO_ADMIN, OBJ_HR_TASK, "id")},
     {NULL, 0, NULL, 0, NULL},
 };

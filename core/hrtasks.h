@@ -19,11 +19,14 @@
  *
  * Who (the operation rows' declarations, access.h): a manager gives tasks
  * to the people in their charge, HR (a performer, an administrator) to
- * anyone of the tenant; nobody to themselves. The task is seen by its
- * employee (WHO_ASSIGNEE), by HR and by the employee's managers; files are
- * attached by the employee and by the giver (or an administrator) while
- * it is open and downloaded by the employee and the giver only (the others
- * get no "url" and 404); the giver or an administrator cancels it.
+ * anyone of the tenant; nobody to themselves. The task is its employee's
+ * (WHO_ASSIGNEE) and its giver's (WHO_GIVER), and the administrator's, who
+ * sees every object of the tenant; not the employee's other managers nor
+ * the performers of routing roles who did not give it (404, as for a task
+ * that does not exist; access.h). Files are attached by the employee, the
+ * giver or an administrator while it is open and downloaded by the
+ * employee and the giver only (the administrator gets no "url" and 404);
+ * the giver or an administrator cancels it.
  *
  * API:
  *   POST /api/hr-tasks {"employee_id", "title", "description"?, "due"?: date}

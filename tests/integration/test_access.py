@@ -28,17 +28,19 @@ from orgfix import Org  # noqa: E402
 from stack import Stack, add_session, frame, read_frame  # noqa: E402
 
 # the roles each kind of user holds (orgfix: E1 works in M's department, P
-# performs most routing roles, A is the administrator and an employee)
+# performs most routing roles, A is the administrator and an employee); a
+# manager, a performer and the administrator may give HR tasks ("giver")
 KINDS = {
     "employee": ("E1", {"user", "self", "assignee"}),
-    "manager": ("M", {"user", "self", "assignee", "manager"}),
-    "performer": ("P", {"user", "self", "assignee", "performer"}),
-    "admin": ("A", {"user", "self", "assignee", "admin"}),
+    "manager": ("M", {"user", "self", "assignee", "manager", "giver"}),
+    "performer": ("P", {"user", "self", "assignee", "performer", "giver"}),
+    "admin": ("A", {"user", "self", "assignee", "admin", "giver"}),
 }
 # the relations each kind of object admits, in the order tried for a caller;
 # "performer" (HR) and "admin" relate the caller to every object of the
-# tenant that admits them
-RELATIONS = ["self", "assignee", "manager", "performer", "admin"]
+# tenant that admits them (an HR task admits no performer: it is its
+# employee's and its giver's, access.h)
+RELATIONS = ["self", "assignee", "giver", "manager", "performer", "admin"]
 ANY_OBJECT = {"performer", "admin"}
 PDF = b"%PDF-1.4\n%%EOF\n"
 
@@ -170,9 +172,14 @@ class Access(unittest.TestCase):
         if kind == "substitute":
             return {"id": self.substitute_of(org, who if relation == "self" else "C")}
         if kind == "hr_task":
-            # given (with a document) to who, to M's E1, or to E2 (H's)
-            to = who if relation in ("self", "assignee") else "E1" if relation == "manager" else "E2"
-            giver = "A" if to != "A" else "P"
+            # given (with a document) to who, or by who (a manager to E1 in
+            # her charge, HR to E2), or neither: given by another to E2
+            if relation in ("self", "assignee"):
+                to, giver = who, "A" if who != "A" else "P"
+            elif relation == "giver":
+                to, giver = "E1" if who == "M" else "E2", who
+            else:
+                to, giver = "E2", "A" if who != "A" else "P"
             r = org[giver].post("/api/hr-tasks", {"employee_id": org.id[to], "title": "Проверка доступа"})
             assert r.status == 201, r
             tid = r.json()["id"]

@@ -155,6 +155,38 @@ class HrTasksAndKpi(unittest.TestCase):
         # a request's file route does not serve it either
         self.assertEqual(o.admin.get("/api/requests/1/files/%d" % answer["id"]).status, 404)
 
+    def test_a_task_is_its_employees_and_its_givers_only(self):
+        """A routing performer (the coordinator C, HR's P), the employee's
+        manager who did not give it: the task, its files, its cancellation
+        and the list entries are not theirs (the trial's item: any
+        performer saw every HR task)."""
+        o = self.o
+        t = self.give("A", "E1", title="Сдать медицинскую книжку")["id"]
+        doc = upload(o.admin, "/api/hr-tasks/%d/files" % t, "бланк.pdf", PDF, "application/pdf")
+        self.assertEqual(doc.status, 201, doc)
+        url = doc.json()["file"]["url"]
+        mine = self.give("P", "E2", title="Заполнить анкету")["id"]
+        for who in ("C", "P", "M"):
+            self.assertEqual(o[who].get("/api/hr-tasks/%d" % t).status, 404, who)
+            self.assertEqual(o[who].get(url).status, 404, who)
+            self.assertEqual(upload(o[who], "/api/hr-tasks/%d/files" % t, "x.pdf", PDF).status, 404, who)
+            self.assertEqual(o[who].post("/api/hr-tasks/%d/cancel" % t, {}).status, 404, who)
+            self.assertEqual(o[who].post("/api/tasks/%d/complete" % t, {}).status, 404, who)
+            listed = o[who].get("/api/hr-tasks?state=all").json()["items"]
+            self.assertNotIn(t, [i["id"] for i in listed], who)
+            self.assertNotIn(t, [i["id"] for i in o.tasks(who, "all")], who)
+        # the coordinator does not see the performer P's task either
+        self.assertEqual(o["C"].get("/api/hr-tasks/%d" % mine).status, 404)
+        # its employee and its giver do, with the document
+        for c in (o["E1"], o.admin):
+            r = c.get("/api/hr-tasks/%d" % t)
+            self.assertEqual(r.status, 200, r)
+            self.assertEqual([f["name"] for f in r.json()["task"]["files"]], ["бланк.pdf"])
+            self.assertEqual(c.get(url).status, 200)
+        r = o["P"].get("/api/hr-tasks/%d" % mine)
+        self.assertEqual(r.status, 200, r)
+        self.assertIn(mine, [i["id"] for i in o["P"].get("/api/hr-tasks?state=all").json()["items"]])
+
     def test_who_may_give_to_whom(self):
         o = self.o
         # a manager to the people in her charge only; an employee not at all
@@ -184,8 +216,9 @@ class HrTasksAndKpi(unittest.TestCase):
         for verb, body in (("approve", {}), ("take", {}), ("reject", {"reason": "нет"}),
                            ("forward", {"to": o.id["E1"]})):
             self.assertEqual(o["E3"].post("/api/tasks/%d/%s" % (t, verb), body).status, 409, verb)
-        # the giver or the administrator cancels, not a manager who did not give it
-        self.assertEqual(o["M"].post("/api/hr-tasks/%d/cancel" % t, {}).status, 409)
+        # the giver or the administrator cancels; E3's manager did not give
+        # it: to her it is not there
+        self.assertEqual(o["M"].post("/api/hr-tasks/%d/cancel" % t, {}).status, 404)
         self.assertEqual(o["E3"].post("/api/hr-tasks/%d/cancel" % t, {}).status, 403)
         r = o.admin.post("/api/hr-tasks/%d/cancel" % t, {"comment": "Поставлено по ошибке"})
         self.assertEqual((r.status, r.json()["state"]), (200, "cancelled"))

@@ -541,6 +541,34 @@ static int http_param_copy(const char *v, size_t vlen, int unescape, char *out, 
 	return HTTP_OK;
 }
 
+/* As http_param_copy, but a value longer than out keeps its first bytes,
+ * cut at a UTF-8 character (a file name: httpparse.h). */
+static int http_param_copy_prefix(const char *v, size_t vlen, int unescape, char *out,
+                                  size_t outlen)
+{
+	size_t i, o = 0;
+
+	if (outlen == 0)
+		return HTTP_ELIMIT;
+	for (i = 0; i < vlen; i++) {
+		if (unescape && v[i] == '\\')
+			i++; /* the parser checked that a byte follows */
+		if (o + 1 >= outlen) {
+			/* v[i] continues a character begun in out: drop its start */
+			if (((unsigned char)v[i] & 0xc0) == 0x80) {
+				while (o > 0 && ((unsigned char)out[o - 1] & 0xc0) == 0x80)
+					o--;
+				if (o > 0)
+					o--;
+			}
+			break;
+		}
+		out[o++] = v[i];
+	}
+	out[o] = '\0';
+	return HTTP_OK;
+}
+
 static int http_name_is(const char *name, size_t nlen, const char *want)
 {
 	return strlen(want) == nlen && strncasecmp(name, want, nlen) == 0;
@@ -722,9 +750,8 @@ static int http_cd_fn(void *arg, const char *name, size_t nlen, const char *val,
 			w->what = "filename given twice";
 			return HTTP_EINVAL;
 		}
-		out = w->part->filename;
-		outlen = sizeof(w->part->filename);
-		toolong = "filename too long";
+		return http_param_copy_prefix(val, vlen, unescape, w->part->filename,
+		                              sizeof(w->part->filename));
 	} else {
 		return HTTP_OK;
 	}

@@ -164,16 +164,22 @@ int http_ctype_param(const char *value, size_t len, const char *param, char *out
  */
 int http_multipart_boundary(const char *value, size_t len, char out[HTTP_BOUNDARY_MAX + 1]);
 
+/* A file name is kept to HTTP_PART_FILENAME_MAX bytes: a longer one is cut
+ * to its first bytes (at a character), still longer than any name the core
+ * keeps (ARGS_FILE_NAME_MAX, core/args.h: 255 characters, at most 1020
+ * bytes), so the core refuses it with 422 naming the field and the limit
+ * rather than the parser with a bare 400. The header line holds a name of
+ * 255 characters of any script with room to spare. */
 #define HTTP_PART_NAME_MAX     128
-#define HTTP_PART_FILENAME_MAX 255
+#define HTTP_PART_FILENAME_MAX 1024
 #define HTTP_PART_CTYPE_MAX    127
-#define HTTP_PART_HEADER_MAX   1024 /* bytes of one part header line */
+#define HTTP_PART_HEADER_MAX   4096 /* bytes of one part header line */
 #define HTTP_PART_HEADERS_MAX  16   /* header lines of one part */
 
 /* One part of a multipart/form-data body. */
 struct http_part {
 	char name[HTTP_PART_NAME_MAX + 1];          /* non-empty */
-	char filename[HTTP_PART_FILENAME_MAX + 1];  /* "" if none */
+	char filename[HTTP_PART_FILENAME_MAX + 1];  /* "" if none; a longer one cut */
 	int has_filename;                           /* 1 if filename= was sent (even "") */
 	char content_type[HTTP_PART_CTYPE_MAX + 1]; /* trimmed header value; "" if none */
 	const char *data;                           /* lent: points into the caller's body */
@@ -186,7 +192,8 @@ struct http_part {
  * Names and filenames are copied as sent between the quotes of
  * Content-Disposition: browsers send '"', CR and LF there as %22, %0D, %0A
  * and never backslash escapes, so none are decoded. They must be valid UTF-8
- * without control characters. Each part needs a Content-Disposition:
+ * without control characters; a filename longer than HTTP_PART_FILENAME_MAX
+ * bytes keeps its first bytes (see there). Each part needs a Content-Disposition:
  * form-data header with a non-empty name; other headers than it and
  * Content-Type are ignored. The preamble and epilogue are ignored. Returns
  * 0, or HTTP_EINVAL (malformed: no delimiter, truncated part, bad headers)

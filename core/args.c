@@ -261,6 +261,10 @@ enum args_verdict args_check_value(const struct op_arg *a, json_object *v, json_
 		                                (a->flags & (ARG_MULTILINE | ARG_OR_TEXT)) != 0,
 		                                why, why_buf, why_len);
 		if (c) {
+			/* a string's own limit said in its words ("Серия паспорта —
+			 * 4 цифры", the file name's 255 characters) */
+			if (strcmp(c, "too_long") == 0 && a->type == ARG_STR && a->hint)
+				*why = a->hint;
 			*code = c;
 			return ARGS_BAD;
 		}

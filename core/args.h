@@ -95,9 +95,9 @@ struct op_arg {
 	/* ARG_INT: the range; ARG_STR: max = characters (0: ARGS_TEXT_MAX bytes);
 	 * ARG_MONEY: kopecks; ARG_HOURS: max hundredths; ARG_ARRAY: items */
 	int64_t min, max;
-	const char *const *values; /* ARG_ENUM: NULL-terminated */
-	const char *example;       /* a valid value as JSON text (required arguments) */
-	const char *hint;          /* Russian text of a type/value error (else by type) */
+	const char *const *values;  /* ARG_ENUM: NULL-terminated */
+	const char *example;        /* a valid value as JSON text (required arguments) */
+	const char *hint;           /* Russian text of a type/value error (else by type) */
 	const struct op_arg *items; /* ARG_ARRAY: its elements; ARG_OBJECT: its members */
 };
 
@@ -123,6 +123,21 @@ struct op_arg {
 #define ARG_END                                                                                    \
 	{                                                                                          \
 		.name = NULL                                                                       \
+	}
+
+/* An upload's file name: the cgi passes the multipart part's filename as
+ * "filename" (cut past 1024 bytes: cgi/httpparse.h). At most
+ * ARGS_FILE_NAME_MAX characters, the limit of every column that keeps one
+ * (request_files.name, import_uploads.filename): a longer name is refused
+ * by the declaration (422, the field "filename", the hint's text naming
+ * the limit), never cut in silence nor failed by the database. Every
+ * operation that takes a file declares it with this row. */
+#define ARGS_FILE_NAME_MAX 255
+#define ARG_ROW_FILE_NAME                                                                                                                              \
+	{                                                                                                                                              \
+		.name = "filename", .type = ARG_STR, .max = ARGS_FILE_NAME_MAX,                                                                        \
+		.hint = "Имя файла длиннее 255 символов: переименуйте файл короче и приложите " \
+		        "его снова"                                                                                                            \
 	}
 
 /* No arguments. */

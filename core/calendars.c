@@ -901,7 +901,7 @@ static const struct op_arg calendars_import_args[] = {
     CALENDARS_YEAR_ARG(0),
     {"xml", ARG_STR, ARG_MULTILINE, .max = 0},
     {.name = "json", .type = ARG_OBJECT, .flags = ARG_OR_TEXT},
-    {"filename", ARG_STR, 0, .max = 255},
+    ARG_ROW_FILE_NAME,
     /* the admin page: a file's text or pasted text, either form */
     {"text", ARG_STR, ARG_MULTILINE, .max = 0},
     ARG_END,

@@ -460,7 +460,7 @@ static const struct op_arg hrtasks_list_args[] = {
 static const struct op_arg hrtasks_id_args[] = {ARG_ROW_ID("id", ARG_REQUIRED), ARG_END};
 static const struct op_arg hrtasks_file_add_args[] = {
     ARG_ROW_ID("id", ARG_REQUIRED),
-    {"filename", ARG_STR, 0, .max = 1000},
+    ARG_ROW_FILE_NAME,
     ARG_END,
 };
 static const struct op_arg hrtasks_file_get_args[] = {

@@ -894,7 +894,7 @@ static const struct op_arg import_args[] = {
     {"mapping", ARG_OBJECT, ARG_OR_TEXT,
      .hint = "Сопоставление столбцов: {\"поле\": номер столбца или его заголовок}"},
     ARG_ROW_ID("organization_id", 0),
-    {"filename", ARG_STR, 0, .max = 255},
+    ARG_ROW_FILE_NAME,
     ARG_END,
 };
 

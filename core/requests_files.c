@@ -134,16 +134,17 @@ static int files_ext_of_kind(const char *name, int kind)
 	return strstr(files_kinds[kind].exts, ext) != NULL;
 }
 
-/* A name safe to give back: no path, no control characters, at most 255
- * bytes (cut at a character), ending with an extension of the kind the
- * content is: "отчёт.html" of a PDF is given back as "отчёт.html.pdf", so
- * a download saved by its name opens as what was checked, never as a page
- * or a program. */
+/* A name safe to give back: no path, no control characters, ending with an
+ * extension of the kind the content is: "отчёт.html" of a PDF is given back
+ * as "отчёт.html.pdf", so a download saved by its name opens as what was
+ * checked, never as a page or a program. The name came in at most
+ * ARGS_FILE_NAME_MAX characters (its declaration); only a name that the
+ * added extension would take past them loses characters before it. */
 static const char *files_clean_name(struct ctx *ctx, const char *name, int kind)
 {
 	const char *base = name ? strrchr(name, '/') : NULL;
 	char *out;
-	size_t n = 0, cut = 0;
+	size_t n = 0, chars = 0, keep, ext;
 
 	if (base == NULL && name)
 		base = strrchr(name, '\\');
@@ -151,16 +152,22 @@ static const char *files_clean_name(struct ctx *ctx, const char *name, int kind)
 	if (base == NULL || *base == '\0')
 		base = "file";
 	out = arena_alloc(ctx->arena, strlen(base) + 8);
-	for (const unsigned char *p = (const unsigned char *)base; *p && n < 240; p++) {
-		if ((*p & 0xc0) != 0x80)
-			cut = n;
+	for (const unsigned char *p = (const unsigned char *)base; *p; p++) {
+		chars += (*p & 0xc0) != 0x80;
 		out[n++] = *p < 0x20 || *p == 0x7f || *p == '"' ? '_' : (char)*p;
 	}
-	if (n == 240)
-		n = cut;
 	out[n] = '\0';
-	if (!files_ext_of_kind(out, kind))
-		snprintf(out + n, 8, ".%s", files_kinds[kind].ext);
+	if (files_ext_of_kind(out, kind))
+		return out;
+	ext = strlen(files_kinds[kind].ext) + 1;
+	if (chars + ext > ARGS_FILE_NAME_MAX) {
+		/* the first ARGS_FILE_NAME_MAX - ext characters */
+		keep = ARGS_FILE_NAME_MAX - ext;
+		for (n = 0, chars = 0; out[n]; n++)
+			if (((unsigned char)out[n] & 0xc0) != 0x80 && chars++ == keep)
+				break;
+	}
+	snprintf(out + n, 8, ".%s", files_kinds[kind].ext);
 	return out;
 }
 
@@ -413,7 +420,7 @@ static int requests_file_get(struct ctx *ctx)
 
 static const struct op_arg requests_file_add_args[] = {
     ARG_ROW_ID("id", ARG_REQUIRED),
-    {"filename", ARG_STR, 0, .max = 1000},
+    ARG_ROW_FILE_NAME,
     ARG_END,
 };
 static const struct op_arg requests_file_get_args[] = {

@@ -411,6 +411,50 @@ class Hostile(unittest.TestCase):
                      "/api/requests/%d/files/99999999999999999999" % rid):
             self.assertIn(c.get(path).status, (400, 404, 422), path)
 
+    def test_long_file_names_are_named_not_a_bare_400(self):
+        """A file name is kept whole up to 255 characters of any script (a
+        Cyrillic one of 136 is 260 bytes), and a longer one is refused with
+        422 naming the field and the limit by every upload: a request's
+        scan, a performer's result, personal-data scans, an HR task's
+        files (both sides), the staff import; also one longer than the
+        multipart parser keeps (1024 bytes). Nothing is written."""
+        a = self.a
+        pdf = b"%PDF-1.4\n%%EOF\n"
+        rid = a["E3"].post("/api/requests", {"type": "question", "text": "Длинные имена"}).json()["id"]
+        kept = "Скан " + "ж" * 130 + ".pdf"
+        self.assertGreater(len(kept.encode()), 255)
+        r = upload(a["E3"], "/api/requests/%d/files" % rid, kept, pdf)
+        self.assertEqual(r.status, 201, r)
+        self.assertEqual(r.json()["file"]["name"], kept)
+        got = a["E3"].get(r.json()["file"]["url"])
+        self.assertEqual(got.status, 200)
+        self.assertIn("filename*=UTF-8''", got.headers["Content-Disposition"])
+        # a name of exactly 255 characters whose extension is added stays within 255
+        r = upload(a["E3"], "/api/requests/%d/files" % rid, "ж" * 255, pdf)
+        self.assertEqual(r.status, 201, r)
+        self.assertEqual((len(r.json()["file"]["name"]), r.json()["file"]["name"][-4:]), (255, ".pdf"))
+        before = self.s.psql("SELECT count(*) FROM request_files")
+        for who, path in (("E3", "/api/requests/%d/files" % rid),   # the employee's own request
+                          ("E1", "/api/requests/%d/files" % self.rid),  # personal-data scans
+                          ("P", "/api/requests/%d/files" % self.rid),   # the performer's result
+                          ("E1", "/api/hr-tasks/%d/files" % self.hr),   # the employee's answer
+                          ("A", "/api/hr-tasks/%d/files" % self.hr)):   # the giver's document
+            for name in ("ж" * 252 + ".pdf", "f" * 1500 + ".pdf"):
+                r = upload(a[who], path, name, pdf)
+                self.assertEqual(r.status, 422, (who, path, len(name), r))
+                why = r.json()["error"]["fields"]["filename"]
+                self.assertIn("Имя файла длиннее 255 символов", why, (who, path))
+        self.assertEqual(self.s.psql("SELECT count(*) FROM request_files"), before)
+        # the staff import's file, as the administrator's page sends it
+        b = "----long-name"
+        body = ('--%s\r\nContent-Disposition: form-data; name="file"; filename="%s.csv"\r\n'
+                'Content-Type: text/csv\r\n\r\n' % (b, "сотрудники" * 30)).encode() + \
+            "Табельный номер;ФИО\r\n".encode() + ("\r\n--%s--\r\n" % b).encode()
+        r = a.admin.request("POST", "/api/admin/import/employees?preview=1", raw=body,
+                            headers={"Content-Type": "multipart/form-data; boundary=" + b})
+        self.assertEqual(r.status, 422, r)
+        self.assertIn("255", r.json()["error"]["fields"]["filename"])
+
     def test_the_event_stream_names_no_channel(self):
         a = self.a
         st = Stream(self.s, a["E3"], path="/api/notifications/events?channel=%du%d" % (a.tid, a.user["E1"]),

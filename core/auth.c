@@ -22,6 +22,7 @@
 #include "org.h"
 #include "outbox.h"
 #include "password.h"
+#include "requests.h"
 #include "ru.h"
 #include "session.h"
 #include "validate.h"
@@ -242,6 +243,8 @@ static int auth_me(struct ctx *ctx)
 		json_object_array_add(roles, json_object_new_string("manager"));
 	if (ctx->roles & ROLE_PERFORMER)
 		json_object_array_add(roles, json_object_new_string("performer"));
+	/* what the pages' file inputs accept and say (the config keys) */
+	json_object_object_add(ctx_result(ctx), "attachments", requests_files_limits(ctx));
 	return 0;
 }
 

@@ -171,6 +171,11 @@ int requests_file_put(struct ctx *ctx, int64_t request_id, int64_t task_id, cons
  * attachments_types and attachments_max_size: "PDF, JPEG, PNG до 10 МБ"
  * (the one place every message about files takes it from); arena memory. */
 const char *requests_files_allowed(struct ctx *ctx);
+/* The same for the pages (GET /api/me "attachments"): {"types": ["pdf",
+ * "jpeg", "png"], "accept": ".pdf,.jpg,.jpeg,.jpe,.png" (an <input
+ * type=file>'s), "max_size": bytes, "text": "PDF, JPEG, PNG до 10 МБ"}; a
+ * new object. */
+json_object *requests_files_limits(struct ctx *ctx);
 
 /* A request's text for notifications: "Отпуск № 12 с 16.03.2026 по
  * 20.03.2026 (5 дней), Иванов Иван Иванович" (calendar days, ru_plural), or

@@ -76,12 +76,13 @@ static int files_kind_allowed(const char *list, const char *kind)
 	return 0;
 }
 
-const char *requests_files_allowed(struct ctx *ctx)
+/* The configured kinds (attachments_types) as people name them, "PDF,
+ * JPEG", and with types (may be NULL) their names and accept their
+ * extensions, ".pdf,.jpg,.jpeg,.jpe" (an <input type=file>'s accept). */
+static const char *files_kinds_ru(struct ctx *ctx, json_object *types, const char **accept)
 {
-	const char *list = "", *size;
-	long max = ctx->cfg->attachments_max_size;
+	const char *list = "", *exts = "";
 
-	/* the configured kinds as people name them: "pdf,jpeg" -> "PDF, JPEG" */
 	for (size_t i = 0; i < sizeof(files_kinds) / sizeof(files_kinds[0]); i++) {
 		char up[8];
 		size_t n = strlen(files_kinds[i].kind);
@@ -95,15 +96,50 @@ const char *requests_files_allowed(struct ctx *ctx)
 			               ? files_kinds[i].kind[k] - 32
 			               : files_kinds[i].kind[k]);
 		list = arena_printf(ctx->arena, "%s%s%s", list, *list ? ", " : "", up);
+		if (types)
+			json_object_array_add(types, json_object_new_string(files_kinds[i].kind));
+		/* "|jpg|jpeg|jpe|" -> ".jpg,.jpeg,.jpe" */
+		for (const char *e = files_kinds[i].exts + 1; *e; e += strcspn(e, "|") + 1)
+			exts = arena_printf(ctx->arena, "%s%s.%.*s", exts, *exts ? "," : "",
+			                    (int)strcspn(e, "|"), e);
 	}
+	if (accept)
+		*accept = exts;
+	return list;
+}
+
+/* The size limit as people say it: "10 МБ", "1,5 МБ", "512 КБ" (never
+ * more than the limit: tenths of a megabyte down, kilobytes up to a whole
+ * one only below a megabyte). */
+static const char *files_max_ru(struct ctx *ctx)
+{
+	long max = ctx->cfg->attachments_max_size;
+
 	if (max % (1L << 20) == 0)
-		size = arena_printf(ctx->arena, "%ld МБ", max >> 20);
-	else if (max >= 1L << 20)
-		size = arena_printf(ctx->arena, "%ld,%ld МБ", max >> 20,
+		return arena_printf(ctx->arena, "%ld МБ", max >> 20);
+	if (max >= 1L << 20)
+		return arena_printf(ctx->arena, "%ld,%ld МБ", max >> 20,
 		                    ((max & ((1L << 20) - 1)) * 10) >> 20);
-	else
-		size = arena_printf(ctx->arena, "%ld КБ", (max + 1023) >> 10);
-	return arena_printf(ctx->arena, "%s до %s", list, size);
+	return arena_printf(ctx->arena, "%ld КБ", (max + 1023) >> 10);
+}
+
+const char *requests_files_allowed(struct ctx *ctx)
+{
+	return arena_printf(ctx->arena, "%s до %s", files_kinds_ru(ctx, NULL, NULL),
+	                    files_max_ru(ctx));
+}
+
+json_object *requests_files_limits(struct ctx *ctx)
+{
+	json_object *o = json_object_new_object(), *types = json_object_new_array();
+	const char *accept;
+
+	json_object_object_add(o, "types", types);
+	files_kinds_ru(ctx, types, &accept);
+	jsonx_set_str(o, "accept", accept);
+	jsonx_set_int(o, "max_size", ctx->cfg->attachments_max_size);
+	jsonx_set_str(o, "text", requests_files_allowed(ctx));
+	return o;
 }
 
 /* The kind of the content, or -1. */

@@ -76,6 +76,10 @@ b.test("the employee files a vacation: a bad period first, then sent to the mana
 b.test("the employee asks a question with a file, and a phone change is refused at its field", async ({ page }) => {
   await page.goto(host + "/requests.html?type=question#new");
   await page.locator("#f-text").waitFor({ state: "visible" });
+  // the file field says what the server takes (test_e2e.py's stack:
+  // attachments_types = pdf,png,tiff, attachments_max_size = 5m)
+  assert.equal(await page.locator('label[for="f-files"]').innerText(), "Файлы (PDF, PNG, TIFF до 5 МБ)");
+  assert.equal(await page.locator("#f-files").getAttribute("accept"), ".pdf,.png,.tif,.tiff");
   // switching the type clears what the other type had; the comment, which
   // every type has, stays
   await page.selectOption("#f-type", "business_trip");
@@ -94,6 +98,7 @@ b.test("the employee asks a question with a file, and a phone change is refused 
   await Promise.all([page.waitForURL(/requests\.html\?id=\d+/), page.click('#request-form button[type="submit"]')]);
   questionId = Number(new URL(page.url()).searchParams.get("id"));
   await page.locator("#detail-files a", { hasText: "скан.png" }).waitFor();
+  assert.equal(await page.locator('label[for="attach-file"]').innerText(), "Приложить файл (PDF, PNG, TIFF до 5 МБ)");
   assert.match(await page.locator("#detail-state").textContent(), /Отправлена исполнителю/);
   // a personal-data change with a phone nobody can call
   await page.goto(host + "/requests.html?type=personal_data#new");

@@ -225,8 +225,11 @@ class Browser(unittest.TestCase):
         # a failed browser test leaves its screenshot, HTML and report here (harness.mjs)
         artifacts = os.path.join(os.environ.get("CABINET_BUILD_DIR", "/tmp"), "e2e-artifacts")
         shutil.rmtree(artifacts, ignore_errors=True)
-        # a person's browser: every limit of the nginx site applies
-        with Stack("e2e", env={"CABINET_NGINX_LIMITS": "on"}) as s:
+        # a person's browser: every limit of the nginx site applies; files
+        # other than the defaults (the request form says what is allowed:
+        # requests.test.mjs)
+        with Stack("e2e", env={"CABINET_NGINX_LIMITS": "on"},
+                   conf_extra="attachments_types = pdf,png,tiff\nattachments_max_size = 5m\n") as s:
             seed_employee(s)
             seed_staff(s)
             cabinets_admin = seed_cabinets(s)

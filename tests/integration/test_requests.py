@@ -636,6 +636,10 @@ class Requests(unittest.TestCase):
         self.assertEqual(r.status, 422, r)
         # said as people say it, from the config keys
         self.assertEqual(r.json()["error"]["fields"]["file"], "Можно приложить файлы PDF, JPEG, PNG до 10 МБ")
+        # and the pages' file fields say the same before anyone tries (GET /api/me)
+        self.assertEqual(o["E1"].get("/api/me").json()["attachments"], {
+            "types": ["pdf", "jpeg", "png"], "accept": ".pdf,.jpg,.jpeg,.jpe,.png",
+            "max_size": 10 << 20, "text": "PDF, JPEG, PNG до 10 МБ"})
         # a PDF named .exe is a PDF: the content decides
         r = upload(o["E1"], "/api/requests/%d/files" % rid, "скан", b"%PDF-1.4\n%%EOF\n")
         self.assertEqual(r.status, 201, r)

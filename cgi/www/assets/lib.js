@@ -313,6 +313,20 @@ async function logout() {
   showMessage(errorText(r, "Не удалось выйти, повторите"));
 }
 
+// What a file input takes, from the config keys attachments_types and
+// attachments_max_size (GET /api/me "attachments"): "(PDF, JPEG, PNG до 10 МБ)".
+function attachmentsNote(me) {
+  return me && me.attachments ? `(${me.attachments.text})` : "";
+}
+
+// Every [data-attachments] part of a label says it; every file input under
+// root offers those types (the server still tells a file by its bytes).
+function showAttachments(me, root = document) {
+  for (const e of root.querySelectorAll("[data-attachments]")) e.textContent = attachmentsNote(me);
+  if (!me || !me.attachments) return;
+  for (const i of root.querySelectorAll('input[type="file"]')) i.accept = me.attachments.accept;
+}
+
 // The page's start: guest, signed-in user without an employee record, or an
 // employee (render(me) runs). Returns me, or null.
 async function startPage(render) {
@@ -347,6 +361,7 @@ async function startPage(render) {
   $("org").textContent = me.tenant.name;
   $("who").textContent = me.user.full_name;
   buildNav(me);
+  showAttachments(me);
   $("top").hidden = false;
   if (!me.user.employee_id && $("no-employee")) {
     $("no-employee").hidden = false;

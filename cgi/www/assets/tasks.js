@@ -33,8 +33,8 @@ function hrTaskForm(t) {
     el("label", { for: `${p}-comment`, text: "Ответ" }),
     el("textarea", { id: `${p}-comment`, name: "comment", "aria-describedby": `e-${p}-comment` }),
     el("p", { className: "field-error", id: `e-${p}-comment`, "data-for": "comment" }),
-    el("label", { for: `${p}-file`, text: "Файлы к ответу (PDF, JPEG или PNG)" }),
-    el("input", { type: "file", id: `${p}-file`, name: "file", multiple: true, "aria-describedby": `e-${p}-file` }),
+    el("label", { for: `${p}-file`, text: `Файлы к ответу ${attachmentsNote(ME)}` }),
+    el("input", { type: "file", id: `${p}-file`, name: "file", multiple: true, accept: ME.attachments && ME.attachments.accept, "aria-describedby": `e-${p}-file` }),
     el("p", { className: "field-error", id: `e-${p}-file`, "data-for": "file" }),
     el("p", { className: "alert", role: "alert", hidden: true }),
     el("div", { className: "actions" }, button("complete", "Выполнить")));
@@ -82,8 +82,8 @@ function taskForm(t) {
     el("textarea", { id: `${p}-comment`, name: "comment", "aria-describedby": `e-${p}-comment` }),
     el("p", { className: "field-error", id: `e-${p}-comment`, "data-for": "comment", "data-also": "reason" }),
     exec ? [
-      el("label", { for: `${p}-file`, text: "Файлы к результату (PDF, JPEG или PNG)" }),
-      el("input", { type: "file", id: `${p}-file`, name: "file", multiple: true, "aria-describedby": `e-${p}-file` }),
+      el("label", { for: `${p}-file`, text: `Файлы к результату ${attachmentsNote(ME)}` }),
+      el("input", { type: "file", id: `${p}-file`, name: "file", multiple: true, accept: ME.attachments && ME.attachments.accept, "aria-describedby": `e-${p}-file` }),
       el("p", { className: "field-error", id: `e-${p}-file`, "data-for": "file" }),
     ] : [],
     el("label", { for: `${p}-to`, text: "Передать сотруднику: ФИО или табельный номер" }),

@@ -565,7 +565,7 @@ static int cabinets_list_fill(struct ctx *ctx, int page)
 	jsonx_set_int(r, "offset", offset);
 	if (page) {
 		/* the legend and the filter buttons; pages of the list */
-		json_object *legend = json_object_new_array(), *pages = json_object_new_array();
+		json_object *legend = json_object_new_array();
 		int64_t total = json_object_get_int64(jsonx_get(r, "total"));
 		for (size_t i = 0; i < CABINETS_NSTATES; i++) {
 			json_object *l = json_object_new_object();
@@ -584,15 +584,7 @@ static int cabinets_list_fill(struct ctx *ctx, int page)
 		jsonx_set_bool(r, "no_filter", state == NULL);
 		jsonx_set_str(r, "state", state);
 		jsonx_set_str(r, "q", q && *q ? q : NULL);
-		for (int64_t p = 0; p * limit < total && p < 200; p++) {
-			json_object *o = json_object_new_object();
-			jsonx_set_int(o, "number", p + 1);
-			jsonx_set_int(o, "offset", p * limit);
-			jsonx_set_bool(o, "current", p * limit == offset);
-			json_object_array_add(pages, o);
-		}
-		jsonx_set_bool(r, "has_pages", json_object_array_length(pages) > 1);
-		json_object_object_add(r, "pages", pages);
+		jsonx_set_pages(r, total, limit, offset, 200);
 	}
 	return 0;
 }

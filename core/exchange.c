@@ -41,6 +41,7 @@
 #include "org.h"
 #include "payrun.h"
 #include "payterms.h"
+#include "ru.h"
 #include "schedules.h"
 #include "session.h"
 #include "staff.h"
@@ -1379,20 +1380,48 @@ static const char *x_route_title(const char *route)
 	return route;
 }
 
-/* the log's page, $4 the organization's time zone (org.h) */
+/* the log's page, $4 the organization's time zone (org.h); the key's
+ * name as it was at the exchange, and whether it is revoked since */
 #define EXCHANGE_LOG_SQL                                                                           \
-	"SELECT to_char(l.at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), l.key_name, "  \
-	"l.route, l.created, l.updated, l.unchanged, l.errors, l.status, " ORG_TIME_SQL(           \
-	    "l.at",                                                                                \
-	    "$4") ", u.full_name, l.duration_ms, count(*) OVER () FROM exchange_log l "            \
-	          "LEFT JOIN users u ON u.tenant_id = l.tenant_id AND u.id = l.user_id "           \
-	          "WHERE l.tenant_id = $1 ORDER BY l.at DESC, l.id DESC LIMIT $2 OFFSET $3"
+	"SELECT to_char(l.at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "              \
+	"nullif(l.key_name, ''), l.route, l.created, l.updated, l.unchanged, l.errors, "           \
+	"l.status, " ORG_TIME_SQL("l.at", "$4") ", u.full_name, l.duration_ms, count(*) OVER (), " \
+	                                        "k.revoked_at IS NOT NULL FROM exchange_log l "    \
+	                                        "LEFT JOIN users u ON u.tenant_id = "              \
+	                                        "l.tenant_id AND u.id = l.user_id LEFT JOIN "      \
+	                                        "api_keys k ON k.tenant_id = l.tenant_id AND "     \
+	                                        "k.id = l.api_key_id WHERE l.tenant_id = $1 "      \
+	                                        "ORDER BY l.at DESC, l.id DESC LIMIT $2 "          \
+	                                        "OFFSET $3"
 
-/* GET /api/exchange/v1/log, GET /api/admin/exchange-log */
+/* Who exchanged, for the administrator's page: the key by its name with
+ * "ключ API" (or "ключ API, отозван") beside it, not in quotes of its own
+ * (a name such as Бухгалтерия «1С» is not quoted again), the person who
+ * loaded a file by their name, or the operator's cabinetctl (neither). */
+static void exchange_log_who(json_object *o, PGresult *res, int i)
+{
+	if (!PQgetisnull(res, i, 1)) {
+		jsonx_set_str(o, "who_ru", PQgetvalue(res, i, 1));
+		jsonx_set_str(o, "who_note_ru",
+		              strcmp(PQgetvalue(res, i, 12), "t") == 0 ? "ключ API, отозван"
+		                                                       : "ключ API");
+	} else if (!PQgetisnull(res, i, 9)) {
+		jsonx_set_str(o, "who_ru", PQgetvalue(res, i, 9));
+	} else {
+		jsonx_set_str(o, "who_ru", "Оператор сервиса");
+		jsonx_set_str(o, "who_note_ru", "cabinetctl");
+	}
+}
+
+/* GET /api/exchange/v1/log, GET /api/admin/exchange-log. A key sees the
+ * counts and the keys' names, never a person's name (its scope is any:
+ * the log holds no one's data for it); the administrator also who loaded
+ * a file, and the page's words and page links. */
 static int exchange_log_list(struct ctx *ctx)
 {
-	int64_t limit, offset;
-	json_object *items;
+	int admin = ctx->op->access == OP_ADMIN;
+	int64_t limit, offset, total;
+	json_object *items, *r = ctx_result(ctx);
 	PGresult *res;
 
 	if (ctx_arg_int(ctx, "limit", 1, 1000, 50, &limit) < 0 ||
@@ -1403,7 +1432,7 @@ static int exchange_log_list(struct ctx *ctx)
 	if (res == NULL)
 		return -1;
 	items = json_object_new_array();
-	json_object_object_add(ctx_result(ctx), "items", items);
+	json_object_object_add(r, "items", items);
 	for (int i = 0; i < PQntuples(res); i++) {
 		json_object *o = json_object_new_object();
 		jsonx_set_str(o, "at", PQgetvalue(res, i, 0));
@@ -1416,12 +1445,39 @@ static int exchange_log_list(struct ctx *ctx)
 		jsonx_set_int(o, "errors", atoi(PQgetvalue(res, i, 6)));
 		jsonx_set_int(o, "status", atoi(PQgetvalue(res, i, 7)));
 		jsonx_set_str(o, "at_ru", PQgetvalue(res, i, 8));
-		jsonx_set_str(o, "user", PQgetisnull(res, i, 9) ? NULL : PQgetvalue(res, i, 9));
+		if (admin) {
+			jsonx_set_str(o, "user",
+			              PQgetisnull(res, i, 9) ? NULL : PQgetvalue(res, i, 9));
+			exchange_log_who(o, res, i);
+		}
 		jsonx_set_int(o, "duration_ms", atoi(PQgetvalue(res, i, 10)));
 		jsonx_set_bool(o, "ok", atoi(PQgetvalue(res, i, 7)) < 300);
 		json_object_array_add(items, o);
 	}
-	jsonx_set_int(ctx_result(ctx), "total", PQntuples(res) ? atoll(PQgetvalue(res, 0, 11)) : 0);
+	total = PQntuples(res) ? atoll(PQgetvalue(res, 0, 11)) : 0;
+	if (total == 0 && offset > 0) {
+		/* past the end: the count still says how many there are */
+		res = ctx_sql(ctx, "SELECT count(*) FROM exchange_log WHERE tenant_id = $1",
+		              ctx_i64(ctx, ctx->tenant_id));
+		if (res == NULL)
+			return -1;
+		total = atoll(PQgetvalue(res, 0, 0));
+	}
+	jsonx_set_int(r, "total", total);
+	if (admin) {
+		/* "57 записей, показаны 1–50" */
+		const char *count = arena_printf(ctx->arena, "%lld %s", (long long)total,
+		                                 ru_plural(total, "запись", "записи", "записей"));
+		int64_t shown = (int64_t)json_object_array_length(items);
+		if (shown == 1 && total > 1)
+			count = arena_printf(ctx->arena, "%s, показана %lld-я", count,
+			                     (long long)offset + 1);
+		else if (shown > 0 && shown < total)
+			count = arena_printf(ctx->arena, "%s, показаны %lld–%lld", count,
+			                     (long long)offset + 1, (long long)(offset + shown));
+		jsonx_set_str(r, "total_ru", count);
+		jsonx_set_pages(r, total, limit, offset, 200);
+	}
 	return 0;
 }
 

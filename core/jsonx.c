@@ -120,3 +120,19 @@ void jsonx_set_bool(json_object *obj, const char *key, int value)
 {
 	json_object_object_add(obj, key, json_object_new_boolean(value));
 }
+
+void jsonx_set_pages(json_object *obj, int64_t total, int64_t limit, int64_t offset,
+                     int64_t max_pages)
+{
+	json_object *pages = json_object_new_array();
+
+	for (int64_t p = 0; limit > 0 && p * limit < total && p < max_pages; p++) {
+		json_object *o = json_object_new_object();
+		jsonx_set_int(o, "number", p + 1);
+		jsonx_set_int(o, "offset", p * limit);
+		jsonx_set_bool(o, "current", p * limit == offset);
+		json_object_array_add(pages, o);
+	}
+	jsonx_set_bool(obj, "has_pages", json_object_array_length(pages) > 1);
+	json_object_object_add(obj, "pages", pages);
+}

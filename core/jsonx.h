@@ -40,4 +40,10 @@ void jsonx_set_str(json_object *obj, const char *key, const char *str);
 void jsonx_set_int(json_object *obj, const char *key, int64_t value);
 void jsonx_set_bool(json_object *obj, const char *key, int value);
 
+/* A list's page links for an admin page: obj gets "pages": [{"number" (from
+ * 1), "offset", "current"}] for at most max_pages pages of limit rows of
+ * total, and "has_pages" (more than one). */
+void jsonx_set_pages(json_object *obj, int64_t total, int64_t limit, int64_t offset,
+                     int64_t max_pages);
+
 #endif

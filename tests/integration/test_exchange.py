@@ -119,6 +119,54 @@ class Exchange(unittest.TestCase):
         self.assertEqual(page.status, 200)
         self.assertIn(log["at_ru"], page.text)
 
+    def test_the_log_page_says_who_and_how_many(self):
+        """What an administrator reads on /admin/exchange-log: a key by its
+        name (a name with its own «quotes» not quoted again), "ключ API",
+        revoked ones so marked; the person who loaded a file by name; the
+        count in words with its plural and the page shown; the older
+        entries on the next page. A key reading the log gets no person's
+        name."""
+        _, _, adm = tenant_with_admin(self.s, "zhurnal", "ООО «Журнал»")
+        r = adm.post("/api/admin/api-keys", {"name": "Бухгалтерия «1С»"})
+        self.assertEqual(r.status, 201, r)
+        key, kid = r.json()["key"], r.json()["id"]
+        r = self.put("organizations", [{"external_id": "o", "name": "ООО «Журнал»"}], key=key,
+                     host="zhurnal.localhost")
+        self.assertEqual(r.status, 200, r)
+        csv = "Табельный номер;ФИО;Подразделение;Должность;Дата приёма\r\n" \
+              "0001;Новиков Пётр Ильич;Склад;Грузчик;01.11.2026\r\n"
+        r = adm.request("POST", "/api/admin/import/employees", raw=csv.encode(),
+                        headers={"Content-Type": "text/csv; charset=utf-8"})
+        self.assertEqual(r.status, 200, r)
+        for i in range(49):
+            r = self.put("positions", [{"external_id": "p%d" % i, "name": "Должность %d" % i}], key=key,
+                         host="zhurnal.localhost")
+            self.assertEqual(r.status, 200, r)
+        self.assertEqual(adm.delete("/api/admin/api-keys/%d" % kid).status, 200)
+        page = adm.get("/admin/exchange-log")
+        self.assertEqual(page.status, 200)
+        text = page.text
+        self.assertIn("51 запись, показаны 1–50", text)
+        self.assertIn("Бухгалтерия «1С»<br><span class=\"hint\">ключ API, отозван</span>", text.replace("&laquo;", "«").replace("&raquo;", "»"))
+        self.assertNotIn("««", text)
+        self.assertNotIn("»»", text)
+        self.assertIn('name="offset" value="50"', text)
+        older = adm.get("/admin/exchange-log?offset=50").text
+        self.assertIn("51 запись, показана 51-я", older)
+        # the oldest is the organizations' batch; the file's loader is named
+        self.assertIn("Организации", older)
+        log = adm.get("/api/admin/exchange-log?limit=100").json()
+        self.assertEqual(log["total_ru"], "51 запись")
+        csv_row = [i for i in log["items"] if i["route"] == "csv"][0]
+        self.assertEqual((csv_row["who_ru"], csv_row.get("who_note_ru")), (adm.get("/api/me").json()["user"]["full_name"], None))
+        # a key reads counts and keys' names only
+        r = adm.post("/api/admin/api-keys", {"name": "Читатель"})
+        got = self.s.http("GET", "/api/exchange/v1/log?limit=100", host="zhurnal.localhost",
+                          headers={"Authorization": "Bearer " + r.json()["key"]}).json()
+        self.assertEqual(len(got["items"]), 51)
+        self.assertNotIn(csv_row["who_ru"], json.dumps(got, ensure_ascii=False))
+        self.assertTrue(all("user" not in i and "who_ru" not in i for i in got["items"]))
+
     # ------------------------------------------------------------ batches
 
     def test_employees_idempotent_all_or_nothing(self):
@@ -143,8 +191,9 @@ class Exchange(unittest.TestCase):
         # the log has both calls, with their counts and errors
         log = self.s.http("GET", "/api/exchange/v1/log?limit=50", host="obmen.localhost",
                           headers={"Authorization": "Bearer " + self.key}).json()["items"]
+        # counts and the keys' names: no person's name for a key (access.h: "any")
         self.assertEqual(set(log[0]), {"at", "key", "route", "route_title", "created", "updated", "unchanged",
-                                       "errors", "status", "at_ru", "user", "duration_ms", "ok"})
+                                       "errors", "status", "at_ru", "duration_ms", "ok"})
         self.assertEqual(log[0]["route_title"], "Сотрудники")
         self.assertEqual((log[0]["route"], log[0]["errors"], log[0]["key"]), ("employees", 2, "ЗУП"))
         self.assertEqual((log[1]["unchanged"], log[2]["created"]), (3, 3))

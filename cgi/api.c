@@ -25,214 +25,214 @@
 
 /* The route table: outside clients rely on these paths (README.md lists them). */
 static const struct web_route api_routes[] = {
-	{"GET", "/api/health", "system.health", 0, 0},
-	{"GET", "/api/version", "system.version", 0, 0},
-	{"GET", "/api/debug/sleep", "debug.sleep", 0, 0},
-	{"POST", "/api/debug/clock", "debug.clock", 0, 0},
-	/* connecting an organization (the base host) */
-	{"GET", "/api/connect", "connect.info", 0, 0},
-	{"GET", "/api/connect/check", "connect.check", 0, 0},
-	{"POST", "/api/connect", "connect.request", 0, 0},
-	{"GET", "/api/connect/{id}", "connect.status", 0, 0},
-	/* accounts (a tenant's host) */
-	{"POST", "/api/auth/code", "auth.code", 0, 0},
-	/* an invitation's one-time link (cabinets: invitations.c) */
-	{"POST", "/api/auth/invite/info", "invitations.info", 0, 0},
-	{"POST", "/api/auth/invite", "invitations.send_code", 0, 0},
-	{"POST", "/api/auth/invite/activate", "invitations.activate", 0, 0},
-	{"POST", "/api/auth/activate", "auth.activate", 0, 0},
-	{"POST", "/api/auth/reset", "auth.reset", 0, 0},
-	{"POST", "/api/auth/login", "auth.login", 0, 0},
-	{"POST", "/api/auth/logout", "auth.logout", 0, 0},
-	{"POST", "/api/auth/password", "auth.password", 0, 0},
-	{"GET", "/api/me", "auth.me", 0, 0},
-	{"GET", "/api/me/employee", "staff.self", 0, 0},
-	{"GET", "/api/employees", "staff.lookup", 0, 0},
-	/* administration */
-	{"GET", "/api/admin/users", "users.list", 0, 0},
-	{"POST", "/api/admin/users/{id}/admin", "users.grant_admin", 0, 0},
-	{"DELETE", "/api/admin/users/{id}/admin", "users.revoke_admin", 0, 0},
-	{"GET", "/api/admin/audit", "audit.list", 0, 0},
-	{"GET", "/api/admin/outbox", "outbox.list", 0, 0},
-	/* time: production calendars, schedules, deviations, timesheets, T-13 */
-	{"GET", "/api/admin/calendars", "calendars.list", 0, 0},
-	{"GET", "/api/admin/calendars/{id}/years/{year}", "calendars.year", 0, 0},
-	{"PUT", "/api/admin/calendars/{id}/years/{year}", "calendars.edit", 0, 0},
-	{"GET", "/api/admin/calendars/{id}/years/{year}/export.xml", "calendars.export_xml", 0,
-	 WEB_ROUTE_DOWNLOAD},
-	{"GET", "/api/admin/calendars/{id}/years/{year}/export.json", "calendars.export_json", 0,
-	 WEB_ROUTE_DOWNLOAD},
-	{"POST", "/api/admin/calendars/{id}/import", "calendars.import", 0, WEB_ROUTE_UPLOAD},
-	{"POST", "/api/admin/calendars/{id}/copy", "calendars.copy", 0, 0},
-	{"GET", "/api/admin/schedules", "schedules.list", 0, 0},
-	{"POST", "/api/admin/schedules", "schedules.create", 0, 0},
-	{"GET", "/api/admin/schedules/{id}", "schedules.get", 0, 0},
-	{"PUT", "/api/admin/schedules/{id}", "schedules.update", 0, 0},
-	{"GET", "/api/admin/schedules/{id}/days", "schedules.days", 0, 0},
-	{"GET", "/api/admin/employees/{id}/schedule-assignments", "schedules.assignments", 0, 0},
-	{"POST", "/api/admin/employees/{id}/schedule-assignments", "schedules.assign", 0, 0},
-	{"DELETE", "/api/admin/employees/{id}/schedule-assignments/{assignment_id}",
-	 "schedules.unassign", 0, 0},
-	{"GET", "/api/admin/employees/{id}/individual-schedules/{month}",
-	 "schedules.individual_get", 0, 0},
-	{"PUT", "/api/admin/employees/{id}/individual-schedules/{month}",
-	 "schedules.individual_put", 0, 0},
-	{"DELETE", "/api/admin/employees/{id}/individual-schedules/{month}",
-	 "schedules.individual_delete", 0, 0},
-	{"GET", "/api/admin/deviations", "deviations.list", 0, 0},
-	{"POST", "/api/admin/deviations", "deviations.create", 0, 0},
-	{"GET", "/api/admin/deviations/{id}", "deviations.get", 0, 0},
-	{"DELETE", "/api/admin/deviations/{id}", "deviations.delete", 0, 0},
-	{"GET", "/api/admin/timesheets", "timesheets.list", 0, 0},
-	{"POST", "/api/admin/timesheets/fill", "timesheets.fill_all", 0, 0},
-	{"GET", "/api/admin/timesheets/{employee_id}/{month}", "timesheets.get", 0, 0},
-	{"PUT", "/api/admin/timesheets/{employee_id}/{month}", "timesheets.save", 0, 0},
-	{"POST", "/api/admin/timesheets/{employee_id}/{month}/fill", "timesheets.fill", 0, 0},
-	{"POST", "/api/admin/timesheets/{employee_id}/{month}/post", "timesheets.post", 0, 0},
-	{"POST", "/api/admin/timesheets/{employee_id}/{month}/unpost", "timesheets.unpost", 0, 0},
-	{"POST", "/api/admin/timesheets/{employee_id}/{month}/refill", "timesheets.refill", 0, 0},
-	{"GET", "/api/admin/t13/{month}", "t13.get", 0, 0},
-	{"GET", "/api/admin/t13/{month}/export.xlsx", "t13.xlsx", 0, WEB_ROUTE_DOWNLOAD},
-	/* payroll, payslips, vacation balance, preview */
-	{"GET", "/api/admin/payroll", "payroll.list", 0, 0},
-	{"GET", "/api/admin/payroll/settings", "payroll.settings_get", 0, 0},
-	{"PUT", "/api/admin/payroll/settings", "payroll.settings_set", 0, 0},
-	{"POST", "/api/admin/payroll/{month}/calculate", "payroll.calculate", 120000, 0},
-	{"GET", "/api/admin/payroll/{month}", "payroll.get", 30000, 0},
-	{"DELETE", "/api/admin/payroll/{month}", "payroll.delete", 0, 0},
-	{"POST", "/api/admin/payroll/{month}/close", "payroll.close", 0, 0},
-	{"POST", "/api/admin/payroll/{month}/reopen", "payroll.reopen", 0, 0},
-	{"GET", "/api/admin/payslips/{employee_id}/{month}", "payslips.admin_get", 0, 0},
-	{"GET", "/api/admin/payroll/{month}/payslips", "payslips.admin_month", 0, 0},
-	{"GET", "/api/admin/employees/{id}/vacation-balance", "vacation.admin_balance", 0, 0},
-	{"GET", "/api/admin/employees/{id}/opening-balance", "opening_balance.get", 0, 0},
-	{"PUT", "/api/admin/employees/{id}/opening-balance", "opening_balance.set", 0, 0},
-	{"POST", "/api/admin/opening-balances/csv", "opening_balance.csv", 0, WEB_ROUTE_UPLOAD},
-	{"GET", "/api/admin/accruals", "accruals.list", 0, 0},
-	{"POST", "/api/admin/accruals", "accruals.create", 0, 0},
-	{"DELETE", "/api/admin/accruals/{id}", "accruals.delete", 0, 0},
-	{"GET", "/api/admin/payments", "payments.list", 0, 0},
-	{"POST", "/api/admin/payments", "payments.create", 0, 0},
-	{"DELETE", "/api/admin/payments/{id}", "payments.delete", 0, 0},
-	{"GET", "/api/admin/employees/{id}/pay", "payterms.list", 0, 0},
-	{"POST", "/api/admin/employees/{id}/pay", "payterms.set", 0, 0},
-	{"DELETE", "/api/admin/employees/{id}/pay/{date_from}", "payterms.delete", 0, 0},
-	{"GET", "/api/admin/employees/{id}/ndfl-children", "deductions.children_get", 0, 0},
-	{"PUT", "/api/admin/employees/{id}/ndfl-children", "deductions.children_set", 0, 0},
-	/* staff */
-	{"GET", "/api/admin/employees", "staff.search", 0, 0},
-	{"GET", "/api/admin/employees/{id}", "staff.get", 0, 0},
-	{"GET", "/api/admin/employees/{id}/manager", "staff.manager", 0, 0},
-	{"GET", "/api/admin/structure", "staff.structure", 0, 0},
-	{"POST", "/api/admin/organizations", "structure.organization_save", 0, 0},
-	{"PUT", "/api/admin/organizations/{id}", "structure.organization_save", 0, 0},
-	{"POST", "/api/admin/departments", "structure.department_save", 0, 0},
-	{"PUT", "/api/admin/departments/{id}", "structure.department_save", 0, 0},
-	{"POST", "/api/admin/positions", "structure.position_save", 0, 0},
-	{"PUT", "/api/admin/positions/{id}", "structure.position_save", 0, 0},
-	{"POST", "/api/admin/employees", "staff.create", 0, 0},
-	{"PUT", "/api/admin/employees/{id}", "staff.update", 0, 0},
-	{"GET", "/api/admin/api-keys", "api_keys.list", 0, 0},
-	{"POST", "/api/admin/api-keys", "api_keys.create", 0, 0},
-	{"DELETE", "/api/admin/api-keys/{id}", "api_keys.delete", 0, 0},
-	{"GET", "/api/admin/exchange-log", "exchange.log_admin", 0, 0},
-	/* routing of requests (core/routing.h) */
-	{"GET", "/api/admin/routing", "routing.get", 0, 0},
-	{"PUT", "/api/admin/routing", "routing.put", 0, 0},
-	{"GET", "/api/admin/routing/chains", "routing.chains_get", 0, 0},
-	{"PUT", "/api/admin/routing/chains", "routing.chains_put", 0, 0},
-	{"GET", "/api/admin/routing/deadlines", "routing.deadlines_get", 0, 0},
-	{"PUT", "/api/admin/routing/deadlines", "routing.deadlines_put", 0, 0},
-	{"GET", "/api/admin/routing/substitutes", "substitutes.admin_list", 0, 0},
-	{"POST", "/api/admin/routing/substitutes", "substitutes.admin_add", 0, 0},
-	{"DELETE", "/api/admin/routing/substitutes/{id}", "substitutes.admin_delete", 0, 0},
-	{"POST", "/api/debug/routing-deadlines", "debug.routing_deadlines", 0, 0},
-	{"POST", "/api/admin/import/employees", "import.employees", EXCHANGE_TIMEOUT_MS,
-	 WEB_ROUTE_UPLOAD},
-	/* the exchange with an accounting system: API keys only, large bodies,
-	 * their own core timeout */
-	{"PUT", "/api/exchange/v1/organizations", "exchange.organizations", EXCHANGE_TIMEOUT_MS,
-	 WEB_ROUTE_EXCHANGE},
-	{"PUT", "/api/exchange/v1/departments", "exchange.departments", EXCHANGE_TIMEOUT_MS,
-	 WEB_ROUTE_EXCHANGE},
-	{"PUT", "/api/exchange/v1/positions", "exchange.positions", EXCHANGE_TIMEOUT_MS,
-	 WEB_ROUTE_EXCHANGE},
-	{"PUT", "/api/exchange/v1/employees", "exchange.employees", EXCHANGE_TIMEOUT_MS,
-	 WEB_ROUTE_EXCHANGE},
-	{"PUT", "/api/exchange/v1/personal-file", "exchange.personal_file", EXCHANGE_TIMEOUT_MS,
-	 WEB_ROUTE_EXCHANGE},
-	{"PUT", "/api/exchange/v1/kpi", "exchange.kpi", EXCHANGE_TIMEOUT_MS, WEB_ROUTE_EXCHANGE},
-	{"PUT", "/api/exchange/v1/opening-balances", "exchange.opening_balances",
-	 EXCHANGE_TIMEOUT_MS, WEB_ROUTE_EXCHANGE},
-	{"PUT", "/api/exchange/v1/accruals", "exchange.accruals", EXCHANGE_TIMEOUT_MS,
-	 WEB_ROUTE_EXCHANGE},
-	{"GET", "/api/exchange/v1/log", "exchange.log", 0, 0},
-	{"GET", "/api/exchange/v1/requests", "requests.feed", 0, 0},
-	{"POST", "/api/exchange/v1/requests/{id}/state", "requests.push_state", 0, 0},
-	/* publication, cabinets, invitations, the jobs' schedule, settings */
-	{"GET", "/api/admin/publication", "publication.get", 0, 0},
-	{"PUT", "/api/admin/publication", "publication.set", 0, 0},
-	{"GET", "/api/admin/publication/employees", "publication.employees", 0, 0},
-	{"POST", "/api/admin/publication/apply", "publication.apply", 120000, 0},
-	{"GET", "/api/admin/cabinets", "cabinets.list", 0, 0},
-	{"POST", "/api/admin/cabinets/create", "cabinets.create", 120000, 0},
-	{"POST", "/api/admin/cabinets/invite", "cabinets.invite", 120000, 0},
-	{"GET", "/api/admin/cabinets/settings", "cabinets.settings_get", 0, 0},
-	{"PUT", "/api/admin/cabinets/settings", "cabinets.settings_set", 0, 0},
-	{"GET", "/api/admin/jobs", "jobs.get", 0, 0},
-	{"PUT", "/api/admin/jobs", "jobs.set", 0, 0},
-	{"POST", "/api/admin/jobs/run", "jobs.run", 120000, 0},
-	{"GET", "/api/admin/settings", "settings.get", 0, 0},
-	{"PUT", "/api/admin/settings", "settings.set", 0, 0},
-	{"POST", "/api/payroll/preview", "payroll.preview", 0, 0},
-	{"GET", "/api/timesheet/{month}", "t13.mine", 0, 0},
-	{"GET", "/api/payslips", "payslips.list", 0, 0},
-	{"GET", "/api/payslips/{month}", "payslips.get", 0, 0},
-	{"GET", "/api/vacation/balance", "vacation.balance", 0, 0},
-	/* requests, tasks and substitutes (core/requests.h, core/routing.h) */
-	{"POST", "/api/requests", "requests.create", 0, 0},
-	{"GET", "/api/requests", "requests.list", 0, 0},
-	{"GET", "/api/requests/{id}", "requests.get", 0, 0},
-	{"POST", "/api/requests/{id}/submit", "requests.submit", 0, 0},
-	{"POST", "/api/requests/{id}/cancel", "requests.cancel", 0, 0},
-	{"POST", "/api/requests/{id}/files", "requests.file_add", 0,
-	 WEB_ROUTE_UPLOAD | WEB_ROUTE_ATTACHMENT},
-	{"GET", "/api/requests/{request_id}/files/{id}", "requests.file_get", 0, WEB_ROUTE_DOWNLOAD},
-	{"GET", "/api/requests/{id}/document", "requests.document", 0, WEB_ROUTE_DOWNLOAD},
-	{"GET", "/api/tasks", "requests.task_list", 0, 0},
-	{"POST", "/api/tasks/{id}/approve", "requests.task_approve", 0, 0},
-	{"POST", "/api/tasks/{id}/reject", "requests.task_reject", 0, 0},
-	{"POST", "/api/tasks/{id}/forward", "requests.task_forward", 0, 0},
-	{"POST", "/api/tasks/{id}/take", "requests.task_take", 0, 0},
-	{"POST", "/api/tasks/{id}/complete", "requests.task_complete", 0, 0},
-	{"GET", "/api/substitutes", "substitutes.list", 0, 0},
-	{"POST", "/api/substitutes", "substitutes.add", 0, 0},
-	{"DELETE", "/api/substitutes/{id}", "substitutes.delete", 0, 0},
-	{"GET", "/api/team", "team.list", 0, 0},
-	{"GET", "/api/team/{id}", "team.get", 0, 0},
-	/* HR tasks and KPIs (core/hrtasks.h, core/kpi.c) */
-	{"POST", "/api/hr-tasks", "hrtasks.give", 0, 0},
-	{"GET", "/api/hr-tasks", "hrtasks.list", 0, 0},
-	{"GET", "/api/hr-tasks/{id}", "hrtasks.get", 0, 0},
-	{"POST", "/api/hr-tasks/{id}/files", "hrtasks.file_add", 0,
-	 WEB_ROUTE_UPLOAD | WEB_ROUTE_ATTACHMENT},
-	{"GET", "/api/hr-tasks/{task_id}/files/{id}", "hrtasks.file_get", 0, WEB_ROUTE_DOWNLOAD},
-	{"POST", "/api/hr-tasks/{id}/cancel", "hrtasks.cancel", 0, 0},
-	{"GET", "/api/kpi", "kpi.mine", 0, 0},
-	{"GET", "/api/team/{id}/kpi", "kpi.team", 0, 0},
-	{"GET", "/api/admin/kpi", "kpi.admin_list", 0, 0},
-	{"POST", "/api/admin/kpi", "kpi.create", 0, 0},
-	{"PUT", "/api/admin/kpi/{id}", "kpi.update", 0, 0},
-	{"DELETE", "/api/admin/kpi/{id}", "kpi.delete", 0, 0},
-	/* notifications (core/notifications.h); the event stream
-	 * /api/notifications/events is nginx's (nchan), which asks
-	 * /api/notifications/channel who the caller is */
-	{"GET", "/api/notifications", "notifications.list", 0, 0},
-	{"POST", "/api/notifications/read", "notifications.read", 0, 0},
-	{"GET", "/api/notifications/channel", "notifications.channel", 0, WEB_ROUTE_CHANNEL},
-	{"GET", "/api/profile/notifications", "notifications.prefs_get", 0, 0},
-	{"PUT", "/api/profile/notifications", "notifications.prefs_put", 0, 0},
-	{NULL, NULL, NULL, 0, 0},
+    {"GET", "/api/health", "system.health", 0, 0},
+    {"GET", "/api/version", "system.version", 0, 0},
+    {"GET", "/api/debug/sleep", "debug.sleep", 0, 0},
+    {"POST", "/api/debug/clock", "debug.clock", 0, 0},
+    /* connecting an organization (the base host) */
+    {"GET", "/api/connect", "connect.info", 0, 0},
+    {"GET", "/api/connect/check", "connect.check", 0, 0},
+    {"POST", "/api/connect", "connect.request", 0, 0},
+    {"GET", "/api/connect/{id}", "connect.status", 0, 0},
+    /* accounts (a tenant's host) */
+    {"POST", "/api/auth/code", "auth.code", 0, 0},
+    /* an invitation's one-time link (cabinets: invitations.c) */
+    {"POST", "/api/auth/invite/info", "invitations.info", 0, 0},
+    {"POST", "/api/auth/invite", "invitations.send_code", 0, 0},
+    {"POST", "/api/auth/invite/activate", "invitations.activate", 0, 0},
+    {"POST", "/api/auth/activate", "auth.activate", 0, 0},
+    {"POST", "/api/auth/reset", "auth.reset", 0, 0},
+    {"POST", "/api/auth/login", "auth.login", 0, 0},
+    {"POST", "/api/auth/logout", "auth.logout", 0, 0},
+    {"POST", "/api/auth/password", "auth.password", 0, 0},
+    {"GET", "/api/me", "auth.me", 0, 0},
+    {"GET", "/api/me/employee", "staff.self", 0, 0},
+    {"GET", "/api/employees", "staff.lookup", 0, 0},
+    /* administration */
+    {"GET", "/api/admin/users", "users.list", 0, 0},
+    {"POST", "/api/admin/users/{id}/admin", "users.grant_admin", 0, 0},
+    {"DELETE", "/api/admin/users/{id}/admin", "users.revoke_admin", 0, 0},
+    {"GET", "/api/admin/audit", "audit.list", 0, 0},
+    {"GET", "/api/admin/outbox", "outbox.list", 0, 0},
+    /* time: production calendars, schedules, deviations, timesheets, T-13 */
+    {"GET", "/api/admin/calendars", "calendars.list", 0, 0},
+    {"GET", "/api/admin/calendars/{id}/years/{year}", "calendars.year", 0, 0},
+    {"PUT", "/api/admin/calendars/{id}/years/{year}", "calendars.edit", 0, 0},
+    {"GET", "/api/admin/calendars/{id}/years/{year}/export.xml", "calendars.export_xml", 0,
+     WEB_ROUTE_DOWNLOAD},
+    {"GET", "/api/admin/calendars/{id}/years/{year}/export.json", "calendars.export_json", 0,
+     WEB_ROUTE_DOWNLOAD},
+    {"POST", "/api/admin/calendars/{id}/import", "calendars.import", 0, WEB_ROUTE_UPLOAD},
+    {"POST", "/api/admin/calendars/{id}/copy", "calendars.copy", 0, 0},
+    {"GET", "/api/admin/schedules", "schedules.list", 0, 0},
+    {"POST", "/api/admin/schedules", "schedules.create", 0, 0},
+    {"GET", "/api/admin/schedules/{id}", "schedules.get", 0, 0},
+    {"PUT", "/api/admin/schedules/{id}", "schedules.update", 0, 0},
+    {"GET", "/api/admin/schedules/{id}/days", "schedules.days", 0, 0},
+    {"GET", "/api/admin/employees/{id}/schedule-assignments", "schedules.assignments", 0, 0},
+    {"POST", "/api/admin/employees/{id}/schedule-assignments", "schedules.assign", 0, 0},
+    {"DELETE", "/api/admin/employees/{id}/schedule-assignments/{assignment_id}",
+     "schedules.unassign", 0, 0},
+    {"GET", "/api/admin/employees/{id}/individual-schedules/{month}", "schedules.individual_get", 0,
+     0},
+    {"PUT", "/api/admin/employees/{id}/individual-schedules/{month}", "schedules.individual_put", 0,
+     0},
+    {"DELETE", "/api/admin/employees/{id}/individual-schedules/{month}",
+     "schedules.individual_delete", 0, 0},
+    {"GET", "/api/admin/deviations", "deviations.list", 0, 0},
+    {"POST", "/api/admin/deviations", "deviations.create", 0, 0},
+    {"GET", "/api/admin/deviations/{id}", "deviations.get", 0, 0},
+    {"DELETE", "/api/admin/deviations/{id}", "deviations.delete", 0, 0},
+    {"GET", "/api/admin/timesheets", "timesheets.list", 0, 0},
+    {"POST", "/api/admin/timesheets/fill", "timesheets.fill_all", 0, 0},
+    {"GET", "/api/admin/timesheets/{employee_id}/{month}", "timesheets.get", 0, 0},
+    {"PUT", "/api/admin/timesheets/{employee_id}/{month}", "timesheets.save", 0, 0},
+    {"POST", "/api/admin/timesheets/{employee_id}/{month}/fill", "timesheets.fill", 0, 0},
+    {"POST", "/api/admin/timesheets/{employee_id}/{month}/post", "timesheets.post", 0, 0},
+    {"POST", "/api/admin/timesheets/{employee_id}/{month}/unpost", "timesheets.unpost", 0, 0},
+    {"POST", "/api/admin/timesheets/{employee_id}/{month}/refill", "timesheets.refill", 0, 0},
+    {"GET", "/api/admin/t13/{month}", "t13.get", 0, 0},
+    {"GET", "/api/admin/t13/{month}/export.xlsx", "t13.xlsx", 0, WEB_ROUTE_DOWNLOAD},
+    /* payroll, payslips, vacation balance, preview */
+    {"GET", "/api/admin/payroll", "payroll.list", 0, 0},
+    {"GET", "/api/admin/payroll/settings", "payroll.settings_get", 0, 0},
+    {"PUT", "/api/admin/payroll/settings", "payroll.settings_set", 0, 0},
+    {"POST", "/api/admin/payroll/{month}/calculate", "payroll.calculate", 120000, 0},
+    {"GET", "/api/admin/payroll/{month}", "payroll.get", 30000, 0},
+    {"DELETE", "/api/admin/payroll/{month}", "payroll.delete", 0, 0},
+    {"POST", "/api/admin/payroll/{month}/close", "payroll.close", 0, 0},
+    {"POST", "/api/admin/payroll/{month}/reopen", "payroll.reopen", 0, 0},
+    {"GET", "/api/admin/payslips/{employee_id}/{month}", "payslips.admin_get", 0, 0},
+    {"GET", "/api/admin/payroll/{month}/payslips", "payslips.admin_month", 0, 0},
+    {"GET", "/api/admin/employees/{id}/vacation-balance", "vacation.admin_balance", 0, 0},
+    {"GET", "/api/admin/employees/{id}/opening-balance", "opening_balance.get", 0, 0},
+    {"PUT", "/api/admin/employees/{id}/opening-balance", "opening_balance.set", 0, 0},
+    {"POST", "/api/admin/opening-balances/csv", "opening_balance.csv", 0, WEB_ROUTE_UPLOAD},
+    {"GET", "/api/admin/accruals", "accruals.list", 0, 0},
+    {"POST", "/api/admin/accruals", "accruals.create", 0, 0},
+    {"DELETE", "/api/admin/accruals/{id}", "accruals.delete", 0, 0},
+    {"GET", "/api/admin/payments", "payments.list", 0, 0},
+    {"POST", "/api/admin/payments", "payments.create", 0, 0},
+    {"DELETE", "/api/admin/payments/{id}", "payments.delete", 0, 0},
+    {"GET", "/api/admin/employees/{id}/pay", "payterms.list", 0, 0},
+    {"POST", "/api/admin/employees/{id}/pay", "payterms.set", 0, 0},
+    {"DELETE", "/api/admin/employees/{id}/pay/{date_from}", "payterms.delete", 0, 0},
+    {"GET", "/api/admin/employees/{id}/ndfl-children", "deductions.children_get", 0, 0},
+    {"PUT", "/api/admin/employees/{id}/ndfl-children", "deductions.children_set", 0, 0},
+    /* staff */
+    {"GET", "/api/admin/employees", "staff.search", 0, 0},
+    {"GET", "/api/admin/employees/{id}", "staff.get", 0, 0},
+    {"GET", "/api/admin/employees/{id}/manager", "staff.manager", 0, 0},
+    {"GET", "/api/admin/structure", "staff.structure", 0, 0},
+    {"POST", "/api/admin/organizations", "structure.organization_save", 0, 0},
+    {"PUT", "/api/admin/organizations/{id}", "structure.organization_save", 0, 0},
+    {"POST", "/api/admin/departments", "structure.department_save", 0, 0},
+    {"PUT", "/api/admin/departments/{id}", "structure.department_save", 0, 0},
+    {"POST", "/api/admin/positions", "structure.position_save", 0, 0},
+    {"PUT", "/api/admin/positions/{id}", "structure.position_save", 0, 0},
+    {"POST", "/api/admin/employees", "staff.create", 0, 0},
+    {"PUT", "/api/admin/employees/{id}", "staff.update", 0, 0},
+    {"GET", "/api/admin/api-keys", "api_keys.list", 0, 0},
+    {"POST", "/api/admin/api-keys", "api_keys.create", 0, 0},
+    {"DELETE", "/api/admin/api-keys/{id}", "api_keys.delete", 0, 0},
+    {"GET", "/api/admin/exchange-log", "exchange.log_admin", 0, 0},
+    /* routing of requests (core/routing.h) */
+    {"GET", "/api/admin/routing", "routing.get", 0, 0},
+    {"PUT", "/api/admin/routing", "routing.put", 0, 0},
+    {"GET", "/api/admin/routing/chains", "routing.chains_get", 0, 0},
+    {"PUT", "/api/admin/routing/chains", "routing.chains_put", 0, 0},
+    {"GET", "/api/admin/routing/deadlines", "routing.deadlines_get", 0, 0},
+    {"PUT", "/api/admin/routing/deadlines", "routing.deadlines_put", 0, 0},
+    {"GET", "/api/admin/routing/substitutes", "substitutes.admin_list", 0, 0},
+    {"POST", "/api/admin/routing/substitutes", "substitutes.admin_add", 0, 0},
+    {"DELETE", "/api/admin/routing/substitutes/{id}", "substitutes.admin_delete", 0, 0},
+    {"POST", "/api/debug/routing-deadlines", "debug.routing_deadlines", 0, 0},
+    {"POST", "/api/admin/import/employees", "import.employees", EXCHANGE_TIMEOUT_MS,
+     WEB_ROUTE_UPLOAD},
+    /* the exchange with an accounting system: API keys only, large bodies,
+     * their own core timeout */
+    {"PUT", "/api/exchange/v1/organizations", "exchange.organizations", EXCHANGE_TIMEOUT_MS,
+     WEB_ROUTE_EXCHANGE},
+    {"PUT", "/api/exchange/v1/departments", "exchange.departments", EXCHANGE_TIMEOUT_MS,
+     WEB_ROUTE_EXCHANGE},
+    {"PUT", "/api/exchange/v1/positions", "exchange.positions", EXCHANGE_TIMEOUT_MS,
+     WEB_ROUTE_EXCHANGE},
+    {"PUT", "/api/exchange/v1/employees", "exchange.employees", EXCHANGE_TIMEOUT_MS,
+     WEB_ROUTE_EXCHANGE},
+    {"PUT", "/api/exchange/v1/personal-file", "exchange.personal_file", EXCHANGE_TIMEOUT_MS,
+     WEB_ROUTE_EXCHANGE},
+    {"PUT", "/api/exchange/v1/kpi", "exchange.kpi", EXCHANGE_TIMEOUT_MS, WEB_ROUTE_EXCHANGE},
+    {"PUT", "/api/exchange/v1/opening-balances", "exchange.opening_balances", EXCHANGE_TIMEOUT_MS,
+     WEB_ROUTE_EXCHANGE},
+    {"PUT", "/api/exchange/v1/accruals", "exchange.accruals", EXCHANGE_TIMEOUT_MS,
+     WEB_ROUTE_EXCHANGE},
+    {"GET", "/api/exchange/v1/log", "exchange.log", 0, 0},
+    {"GET", "/api/exchange/v1/requests", "requests.feed", 0, 0},
+    {"POST", "/api/exchange/v1/requests/{id}/state", "requests.push_state", 0, 0},
+    /* publication, cabinets, invitations, the jobs' schedule, settings */
+    {"GET", "/api/admin/publication", "publication.get", 0, 0},
+    {"PUT", "/api/admin/publication", "publication.set", 0, 0},
+    {"GET", "/api/admin/publication/employees", "publication.employees", 0, 0},
+    {"POST", "/api/admin/publication/apply", "publication.apply", 120000, 0},
+    {"GET", "/api/admin/cabinets", "cabinets.list", 0, 0},
+    {"POST", "/api/admin/cabinets/create", "cabinets.create", 120000, 0},
+    {"POST", "/api/admin/cabinets/invite", "cabinets.invite", 120000, 0},
+    {"GET", "/api/admin/cabinets/settings", "cabinets.settings_get", 0, 0},
+    {"PUT", "/api/admin/cabinets/settings", "cabinets.settings_set", 0, 0},
+    {"GET", "/api/admin/jobs", "jobs.get", 0, 0},
+    {"PUT", "/api/admin/jobs", "jobs.set", 0, 0},
+    {"POST", "/api/admin/jobs/run", "jobs.run", 120000, 0},
+    {"GET", "/api/admin/settings", "settings.get", 0, 0},
+    {"PUT", "/api/admin/settings", "settings.set", 0, 0},
+    {"POST", "/api/payroll/preview", "payroll.preview", 0, 0},
+    {"GET", "/api/timesheet/{month}", "t13.mine", 0, 0},
+    {"GET", "/api/payslips", "payslips.list", 0, 0},
+    {"GET", "/api/payslips/{month}", "payslips.get", 0, 0},
+    {"GET", "/api/vacation/balance", "vacation.balance", 0, 0},
+    /* requests, tasks and substitutes (core/requests.h, core/routing.h) */
+    {"POST", "/api/requests", "requests.create", 0, 0},
+    {"GET", "/api/requests", "requests.list", 0, 0},
+    {"GET", "/api/requests/{id}", "requests.get", 0, 0},
+    {"POST", "/api/requests/{id}/submit", "requests.submit", 0, 0},
+    {"POST", "/api/requests/{id}/cancel", "requests.cancel", 0, 0},
+    {"POST", "/api/requests/{id}/files", "requests.file_add", 0,
+     WEB_ROUTE_UPLOAD | WEB_ROUTE_ATTACHMENT},
+    {"GET", "/api/requests/{request_id}/files/{id}", "requests.file_get", 0, WEB_ROUTE_DOWNLOAD},
+    {"GET", "/api/requests/{id}/document", "requests.document", 0, WEB_ROUTE_DOWNLOAD},
+    {"GET", "/api/tasks", "requests.task_list", 0, 0},
+    {"POST", "/api/tasks/{id}/approve", "requests.task_approve", 0, 0},
+    {"POST", "/api/tasks/{id}/reject", "requests.task_reject", 0, 0},
+    {"POST", "/api/tasks/{id}/forward", "requests.task_forward", 0, 0},
+    {"POST", "/api/tasks/{id}/take", "requests.task_take", 0, 0},
+    {"POST", "/api/tasks/{id}/complete", "requests.task_complete", 0, 0},
+    {"GET", "/api/substitutes", "substitutes.list", 0, 0},
+    {"POST", "/api/substitutes", "substitutes.add", 0, 0},
+    {"DELETE", "/api/substitutes/{id}", "substitutes.delete", 0, 0},
+    {"GET", "/api/team", "team.list", 0, 0},
+    {"GET", "/api/team/{id}", "team.get", 0, 0},
+    /* HR tasks and KPIs (core/hrtasks.h, core/kpi.c) */
+    {"POST", "/api/hr-tasks", "hrtasks.give", 0, 0},
+    {"GET", "/api/hr-tasks", "hrtasks.list", 0, 0},
+    {"GET", "/api/hr-tasks/{id}", "hrtasks.get", 0, 0},
+    {"POST", "/api/hr-tasks/{id}/files", "hrtasks.file_add", 0,
+     WEB_ROUTE_UPLOAD | WEB_ROUTE_ATTACHMENT},
+    {"GET", "/api/hr-tasks/{task_id}/files/{id}", "hrtasks.file_get", 0, WEB_ROUTE_DOWNLOAD},
+    {"POST", "/api/hr-tasks/{id}/cancel", "hrtasks.cancel", 0, 0},
+    {"GET", "/api/kpi", "kpi.mine", 0, 0},
+    {"GET", "/api/team/{id}/kpi", "kpi.team", 0, 0},
+    {"GET", "/api/admin/kpi", "kpi.admin_list", 0, 0},
+    {"POST", "/api/admin/kpi", "kpi.create", 0, 0},
+    {"PUT", "/api/admin/kpi/{id}", "kpi.update", 0, 0},
+    {"DELETE", "/api/admin/kpi/{id}", "kpi.delete", 0, 0},
+    /* notifications (core/notifications.h); the event stream
+     * /api/notifications/events is nginx's (nchan), which asks
+     * /api/notifications/channel who the caller is */
+    {"GET", "/api/notifications", "notifications.list", 0, 0},
+    {"POST", "/api/notifications/read", "notifications.read", 0, 0},
+    {"GET", "/api/notifications/channel", "notifications.channel", 0, WEB_ROUTE_CHANNEL},
+    {"GET", "/api/profile/notifications", "notifications.prefs_get", 0, 0},
+    {"PUT", "/api/profile/notifications", "notifications.prefs_put", 0, 0},
+    {NULL, NULL, NULL, 0, 0},
 };
 
 /* 422 naming a field of the query or the form whose text is not UTF-8. */
@@ -258,13 +258,13 @@ static void api_send_encoding_error(struct web_request *req, const char *field)
 static void api_merge(json_object *into, json_object *from)
 {
 	json_object_object_foreach(from, key, val)
-		json_object_object_add(into, key, json_object_get(val));
+	    json_object_object_add(into, key, json_object_get(val));
 }
 
 /* The body's members into args, and a multipart "file" part as the blob.
  * 0, or answers the request itself and returns -1. */
-static int api_read_args(struct web_request *req, const struct web_route *route,
-			 json_object *args, const char **blob, size_t *blob_len)
+static int api_read_args(struct web_request *req, const struct web_route *route, json_object *args,
+                         const char **blob, size_t *blob_len)
 {
 	struct http_ctype ct;
 	json_object *body = NULL;
@@ -278,7 +278,7 @@ static int api_read_args(struct web_request *req, const struct web_route *route,
 
 	if (rc == 413) {
 		web_send_json_error(req, 413, "payload_too_large",
-				    proto_errors[PROTO_ERR_payload_too_large].message);
+		                    proto_errors[PROTO_ERR_payload_too_large].message);
 		return -1;
 	}
 	if (rc) {
@@ -312,17 +312,18 @@ static int api_read_args(struct web_request *req, const struct web_route *route,
 			return -1;
 		}
 	} else if ((strcmp(ct.type, "application/xml") == 0 || strcmp(ct.type, "text/xml") == 0 ||
-		    strcmp(ct.type, "text/csv") == 0) &&
-		   (route->flags & WEB_ROUTE_UPLOAD)) {
+	            strcmp(ct.type, "text/csv") == 0) &&
+	           (route->flags & WEB_ROUTE_UPLOAD)) {
 		*blob = req->body; /* a raw file upload */
 		*blob_len = req->body_len;
 		return 0;
-	} else if (strcmp(ct.type, "multipart/form-data") == 0 && (route->flags & WEB_ROUTE_UPLOAD)) {
+	} else if (strcmp(ct.type, "multipart/form-data") == 0 &&
+	           (route->flags & WEB_ROUTE_UPLOAD)) {
 		struct http_part parts[16];
 		size_t n = 0;
 		if (ct.boundary[0] == '\0' ||
 		    http_multipart_parse(req->body, req->body_len, ct.boundary, parts, 16, &n, err,
-					 sizeof(err)) != 0) {
+		                         sizeof(err)) != 0) {
 			web_send_json_error(req, 400, "bad_request", "Некорректная загрузка файла");
 			return -1;
 		}
@@ -336,9 +337,9 @@ static int api_read_args(struct web_request *req, const struct web_route *route,
 					api_send_encoding_error(req, parts[i].name);
 					return -1;
 				}
-				json_object_object_add(args, parts[i].name,
-						       json_object_new_string_len(parts[i].data,
-										  (int)parts[i].len));
+				json_object_object_add(
+				    args, parts[i].name,
+				    json_object_new_string_len(parts[i].data, (int)parts[i].len));
 			}
 		}
 		return 0;
@@ -350,7 +351,7 @@ static int api_read_args(struct web_request *req, const struct web_route *route,
 	return 0;
 unsupported:
 	web_send_json_error(req, 415, "unsupported_media_type",
-			    "Ожидается application/json или форма");
+	                    "Ожидается application/json или форма");
 	return -1;
 }
 
@@ -364,8 +365,8 @@ static void api_put_disposition(struct buf *h, const char *name)
 		buf_putc(h, *p < 0x80 && *p >= 0x20 && *p != '"' && *p != '\\' ? (char)*p : '_');
 	buf_puts(h, "\"; filename*=UTF-8''");
 	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-		    strchr(".-_", *p)) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr(".-_", *p)) {
 			buf_putc(h, (char)*p);
 		} else {
 			buf_putc(h, '%');
@@ -391,7 +392,8 @@ static void api_put_channel(struct buf *h, const char *channel)
 static void api_answer(struct web_request *req, const struct web_route *route,
                        struct core_reply *reply)
 {
-	json_object *result = jsonx_get(reply->msg, "result"), *error = jsonx_get(reply->msg, "error");
+	json_object *result = jsonx_get(reply->msg, "result"),
+	            *error = jsonx_get(reply->msg, "error");
 	json_object *blob = jsonx_get_obj(reply->msg, "blob");
 	int64_t status = 500;
 	const char *text;
@@ -416,7 +418,7 @@ static void api_answer(struct web_request *req, const struct web_route *route,
 		const char *name = jsonx_get_str(blob, "filename");
 		api_put_disposition(&req->headers, name ? name : "download");
 		web_send(req, (int)status, type ? type : "application/octet-stream", reply->blob,
-			 reply->blob_len);
+		         reply->blob_len);
 		return;
 	}
 	if (error) {
@@ -449,7 +451,7 @@ static void api_handle(struct web_request *req)
 	if (route == NULL) {
 		if (wrong_method)
 			web_send_json_error(req, 405, "method_not_allowed",
-					    proto_errors[PROTO_ERR_method_not_allowed].message);
+			                    proto_errors[PROTO_ERR_method_not_allowed].message);
 		else
 			web_send_json_error(req, 404, "not_found", "Нет такого адреса API");
 		goto out;
@@ -471,7 +473,7 @@ static void api_handle(struct web_request *req)
 	if (web_call(req, route->op, args, auth, blob, blob_len, route->timeout_ms, &reply) !=
 	    CORE_OK) {
 		web_send_json_error(req, 503, "unavailable",
-				    proto_errors[PROTO_ERR_unavailable].message);
+		                    proto_errors[PROTO_ERR_unavailable].message);
 		goto out;
 	}
 	api_answer(req, route, &reply);
@@ -490,10 +492,10 @@ static const char *api_socket(const struct cfg *cfg)
 int main(int argc, char **argv)
 {
 	static const struct web_responder api = {
-		.name = "cabinet-api",
-		.socket_path = api_socket,
-		.handle = api_handle,
-		.routes = api_routes,
+	    .name = "cabinet-api",
+	    .socket_path = api_socket,
+	    .handle = api_handle,
+	    .routes = api_routes,
 	};
 
 	return web_main(argc, argv, &api);

@@ -1357,30 +1357,47 @@ static int payroll_calculate(struct ctx *ctx)
 		goto out;
 	}
 
-	/* replace the covered employees' results */
-	q = r.list ? ctx_sql(ctx,
-	                     "DELETE FROM payroll_employees WHERE tenant_id = $1 AND document_id "
-	                     "= $2 AND employee_id = ANY($3::bigint[])",
-	                     r.p_tenant, doc_id, r.p_ids)
-	           : ctx_sql(ctx,
-	                     "DELETE FROM payroll_employees WHERE tenant_id = $1 AND document_id "
-	                     "= $2",
-	                     r.p_tenant, doc_id);
-	if (q == NULL)
-		goto out;
+	/* replace the covered employees' results in place (sql/0066: the
+	 * update trigger marks later months stale only where a result changed);
+	 * a covered employee not calculated now loses the result */
 	ep[0] = r.p_tenant;
 	ep[1] = doc_id;
 	for (int i = 0; i < E_COUNT; i++)
 		ep[i + 2] = payrun_arr_end(ctx, &ea[i]);
+	q = r.list ? ctx_sql(ctx,
+	                     "DELETE FROM payroll_employees WHERE tenant_id = $1 AND document_id "
+	                     "= $2 AND employee_id = ANY($3::bigint[]) AND NOT employee_id = "
+	                     "ANY($4::bigint[])",
+	                     r.p_tenant, doc_id, r.p_ids, ep[2 + E_ID])
+	           : ctx_sql(ctx,
+	                     "DELETE FROM payroll_employees WHERE tenant_id = $1 AND document_id "
+	                     "= $2 AND NOT employee_id = ANY($3::bigint[])",
+	                     r.p_tenant, doc_id, ep[2 + E_ID]);
+	if (q == NULL ||
+	    ctx_sql(ctx,
+	            "DELETE FROM payroll_lines WHERE tenant_id = $1 AND document_id = $2 AND "
+	            "employee_id = ANY($3::bigint[])",
+	            r.p_tenant, doc_id, ep[2 + E_ID]) == NULL)
+		goto out;
+	/* paid: what the month's payments have paid (payments.c) */
 	if (ctx_query(ctx,
 	              "INSERT INTO payroll_employees (tenant_id, document_id, month, employee_id, "
 	              "source, norm, pay_by, rate, accrued, deduction, base_ytd, ndfl, net, "
-	              "earnings, excluded_days, insured) "
-	              "SELECT $1, $2, d.month, u.* FROM payroll_documents d, unnest($3::bigint[], "
+	              "earnings, excluded_days, insured, paid) "
+	              "SELECT $1, $2, d.month, u.*, coalesce((SELECT sum(p.amount - p.ndfl) FROM "
+	              "payroll_payments p WHERE p.tenant_id = $1 AND p.employee_id = u.e AND "
+	              "p.month = d.month), 0) FROM payroll_documents d, unnest($3::bigint[], "
 	              "$4::text[], $5::text[], $6::text[], $7::numeric[], $8::numeric[], "
 	              "$9::numeric[], $10::numeric[], $11::numeric[], $12::numeric[], "
-	              "$13::numeric[], $14::smallint[], $15::numeric[]) AS u "
-	              "WHERE d.tenant_id = $1 AND d.id = $2",
+	              "$13::numeric[], $14::smallint[], $15::numeric[]) AS u(e) "
+	              "WHERE d.tenant_id = $1 AND d.id = $2 "
+	              "ON CONFLICT (tenant_id, employee_id, month) DO UPDATE SET "
+	              "document_id = excluded.document_id, source = excluded.source, norm = "
+	              "excluded.norm, pay_by = excluded.pay_by, rate = excluded.rate, accrued = "
+	              "excluded.accrued, deduction = excluded.deduction, base_ytd = "
+	              "excluded.base_ytd, ndfl = excluded.ndfl, net = excluded.net, earnings = "
+	              "excluded.earnings, excluded_days = excluded.excluded_days, insured = "
+	              "excluded.insured, paid = excluded.paid, stale = false, stale_reason = NULL",
 	              E_COUNT + 2, ep) == NULL)
 		goto out;
 	lp[0] = r.p_tenant;
@@ -1398,15 +1415,6 @@ static int payroll_calculate(struct ctx *ctx)
 	              "$16::integer[], $17::numeric[], $18::smallint[], $19::numeric[], "
 	              "$20::integer[], $21::bigint[], $22::boolean[], $23::text[]) AS u",
 	              L_COUNT + 2, lp) == NULL)
-		goto out;
-	/* what the month's payments have paid (payments.c) */
-	if (ctx_sql(
-	        ctx,
-	        "UPDATE payroll_employees pe SET paid = s.cash FROM (SELECT employee_id, "
-	        "sum(amount - ndfl) AS cash FROM payroll_payments WHERE tenant_id = $1 AND month = "
-	        "$3::date GROUP BY employee_id) s WHERE pe.tenant_id = $1 AND pe.document_id = $2 "
-	        "AND pe.employee_id = s.employee_id",
-	        r.p_tenant, doc_id, r.p_first) == NULL)
 		goto out;
 	q = ctx_sql(ctx,
 	            "UPDATE payroll_documents d SET employees = s.n, accrued = s.a, ndfl = s.t, "

@@ -118,7 +118,13 @@ class NdflDates(unittest.TestCase):
         self.assertIn("Сумма налога удержанная 19 500,00", line)
         self.assertIn("Ставка налога, % 13 ", line)
 
-        # a recalculated month marks the later months of the year stale
+        # a month recalculated as it was marks nothing; one whose income
+        # changed marks the later months of the year stale
+        self.calculate(eid, "2025-10")
+        self.assertEqual(self.o.admin.get("/api/admin/payroll/2025-11").json()["stale"], [])
+        r = self.o.admin.post("/api/admin/accruals", {"employee_id": eid, "month": "2025-10",
+                                                      "kind": "bonus", "amount": "1000.00"})
+        self.assertEqual(r.status, 201, r)
         self.calculate(eid, "2025-10")
         doc = self.o.admin.get("/api/admin/payroll/2025-11").json()
         self.assertEqual([(x["employee_id"], x["reason"]) for x in doc["stale"]], [(eid, "ndfl")])

@@ -121,12 +121,29 @@ class Trust(unittest.TestCase):
         self.assertEqual(r.status, 409, r)
         self.assertIn("июль 2025", r.json()["error"]["message"])
         self.assertEqual(r.json()["error"]["fields"]["later_month"], "2025-07")
-        # July reopened, then June reopened and recalculated: July's НДФЛ is stale
+        # July reopened, then June reopened and recalculated as it was: nothing
+        # July's НДФЛ reads changed, so July stays as it is
         self.assertEqual(self.admin.post("/api/admin/payroll/2025-07/reopen", {}).status, 200)
         self.assertEqual(self.admin.post("/api/admin/payroll/2025-06/reopen", {}).status, 200)
-        self.calculate("2025-06", [eid])
+        other = self.employee("Неизменный Июнь")
+        self.calculate("2025-06", [eid, other])
+        self.calculate("2025-07", [eid, other])
+        self.calculate("2025-06", [eid, other])
+        self.assertEqual(self.admin.get("/api/admin/payroll/2025-07").json()["stale"], [])
+        # a June bonus of one of them: June's income changed, so July's НДФЛ is
+        # stale for that employee only
+        r = self.admin.post("/api/admin/accruals", {"employee_id": eid, "month": "2025-06", "kind": "bonus",
+                                                    "amount": "5000.00", "title": "за июнь"})
+        self.assertEqual(r.status, 201, r)
+        self.calculate("2025-06", [eid, other])
         doc = self.admin.get("/api/admin/payroll/2025-07").json()
         self.assertEqual([(x["employee_id"], x["reason"]) for x in doc["stale"]], [(eid, "ndfl")])
+        # June's draft deleted: July read the June results that are gone
+        self.calculate("2025-07", [eid, other])
+        self.assertEqual(self.admin.delete("/api/admin/payroll/2025-06").status, 200)
+        doc = self.admin.get("/api/admin/payroll/2025-07").json()
+        self.assertEqual(sorted((x["employee_id"], x["reason"]) for x in doc["stale"]),
+                         sorted([(eid, "ndfl"), (other, "ndfl")]))
 
     # ---------------------------------------------------------------- 6
 

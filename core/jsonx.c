@@ -1,6 +1,8 @@
 #include "jsonx.h"
 
 #include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
 
 json_object *jsonx_parse_object(const char *data, size_t len, const char **err)
 {
@@ -19,12 +21,12 @@ json_object *jsonx_parse_object(const char *data, size_t len, const char **err)
 		return NULL;
 	}
 	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_ALLOW_TRAILING_CHARS |
-					    JSON_TOKENER_VALIDATE_UTF8);
+	                                JSON_TOKENER_VALIDATE_UTF8);
 	obj = json_tokener_parse_ex(tok, data, (int)len);
 	if (obj == NULL) {
 		enum json_tokener_error e = json_tokener_get_error(tok);
 		*err = e == json_tokener_continue ? "unexpected end of JSON"
-						  : json_tokener_error_desc(e);
+		                                  : json_tokener_error_desc(e);
 		goto fail;
 	}
 	for (used = json_tokener_get_parse_end(tok); used < len; used++) {
@@ -49,7 +51,7 @@ const char *jsonx_dump(json_object *obj, size_t *len)
 {
 	size_t n = 0;
 	const char *s = json_object_to_json_string_length(
-		obj, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &n);
+	    obj, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &n);
 
 	if (len)
 		*len = n;
@@ -135,4 +137,36 @@ void jsonx_set_pages(json_object *obj, int64_t total, int64_t limit, int64_t off
 	}
 	jsonx_set_bool(obj, "has_pages", json_object_array_length(pages) > 1);
 	json_object_object_add(obj, "pages", pages);
+}
+
+json_object *jsonx_new_decimal(const char *text)
+{
+	char t[64];
+	size_t n = text ? strlen(text) : 0, i = text && *text == '-' ? 1 : 0, digits = 0;
+	const char *dot = NULL;
+
+	if (n == 0 || n >= sizeof(t))
+		return NULL;
+	for (; i < n; i++) {
+		if (text[i] == '.' && dot == NULL && digits > 0)
+			dot = text + i;
+		else if (text[i] >= '0' && text[i] <= '9')
+			digits++;
+		else
+			return NULL;
+	}
+	if (digits == 0 || text[n - 1] == '.')
+		return NULL;
+	memcpy(t, text, n + 1);
+	if (dot) {
+		while (n > 0 && t[n - 1] == '0')
+			t[--n] = '\0';
+		if (t[n - 1] == '.')
+			t[--n] = '\0';
+	}
+	if (strchr(t, '.') == NULL)
+		return json_object_new_int64(strtoll(t, NULL, 10));
+	/* parsed, the number prints the text as written (json-c keeps it): no
+	 * double of ours, 0.1 never prints 0.10000000000000001 */
+	return json_tokener_parse(t);
 }

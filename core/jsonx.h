@@ -46,4 +46,11 @@ void jsonx_set_bool(json_object *obj, const char *key, int value);
 void jsonx_set_pages(json_object *obj, int64_t total, int64_t limit, int64_t offset,
                      int64_t max_pages);
 
+/* A JSON number from the decimal text of a numeric column ("40.00",
+ * "12.50", "1.15"), printed without trailing zeros (40, 12.5, 1.15) and
+ * without a round trip through a double ("0.1" stays 0.1). NULL when text
+ * is not a plain decimal (digits, one optional point, an optional leading
+ * '-'). A new object owned by the caller. */
+json_object *jsonx_new_decimal(const char *text);
+
 #endif

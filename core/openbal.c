@@ -230,8 +230,8 @@ static json_object *openbal_json(struct ctx *ctx, int64_t employee)
 	o = json_object_new_object();
 	jsonx_set_int(o, "employee_id", employee);
 	jsonx_set_str(o, "as_of", PQgetvalue(h, 0, 0));
-	json_object_object_add(o, "vacation_days_used",
-	                       json_tokener_parse(PQgetvalue(h, 0, 1))); /* a number, as stored */
+	/* a number as the PUT takes it: 40, 12.5 (not the column's 40.00) */
+	json_object_object_add(o, "vacation_days_used", jsonx_new_decimal(PQgetvalue(h, 0, 1)));
 	months = json_object_new_array();
 	for (int i = 0; i < PQntuples(m); i++) {
 		json_object *x = json_object_new_object();

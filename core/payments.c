@@ -30,6 +30,12 @@
  *   salary       what the month settled has not paid yet.
  * The month a payment settles: the month of its date, for a salary the
  * latest calculated month up to it with something left to pay.
+ * Dates: a payment is recorded when the money leaves, so a date after today
+ * (org.h, the organization's zone) is refused (no planned payments: they
+ * would count as paid and withhold НДФЛ before the income exists), as is a
+ * date before the hire. "month" (optional, the payslip page's month) names
+ * the month the payment must belong to: an advance, vacation pay or final
+ * settlement dated in it, a salary dated in it or later (settling it).
  * НДФЛ is withheld from each payment (the income date is the payment date,
  * Tax Code art. 223 p. 2 since 2023): the tax on the year of the payment's
  * date, cumulative over that year's earlier payments, the unpaid rest of its
@@ -49,6 +55,7 @@
 #include "money.h"
 #include "ndfl_pay.h"
 #include "ops.h"
+#include "org.h"
 #include "payrun.h"
 #include "worktime.h"
 
@@ -550,7 +557,9 @@ static int payments_create(struct ctx *ctx)
 	const char *ds = ctx_arg_str(ctx, "date", 32, 1), *kind = ctx_arg_str(ctx, "kind", 16, 1);
 	json_object *av = jsonx_get(ctx->args, "amount");
 	int64_t employee, amount = 0, tax, id;
-	int date = DATE_NONE, month_first, y, m, d, hired, dismissed, bad = 0, k;
+	const char *mtext = jsonx_get_str(ctx->args, "month");
+	int date = DATE_NONE, month_first, y, m, d, hired, dismissed, bad = 0, k, today;
+	int page_y = 0, page_m = 0;
 	char amt[MONEY_BUFSZ], tx[MONEY_BUFSZ];
 	PGresult *res;
 
@@ -572,13 +581,44 @@ static int payments_create(struct ctx *ctx)
 	     money_parse_input(json_object_get_string(av), 0, &amount) < 0 || amount <= 0))
 		bad = ctx_field_code(ctx, "amount", "money",
 		                     "Сумма строкой в рублях, больше 0, или не указывайте её");
+	if (mtext && *mtext && worktime_arg_month(ctx, "month", &page_y, &page_m) < 0)
+		bad = -1;
 	if (bad < 0 || ds == NULL || kind == NULL)
 		return -1;
+	/* a payment is recorded when the money leaves: a date after today (the
+	 * organization's zone) is a typo or a plan, and a planned payment would
+	 * count as paid and withhold НДФЛ before the income exists */
+	if ((today = org_today(ctx)) == DATE_NONE)
+		return -1;
+	if (date > today)
+		return ctx_field_code(ctx, "date", "future",
+		                      "Выплату записывают в день, когда деньги выплачены: дата "
+		                      "%s ещё не наступила (сегодня %s)",
+		                      worktime_date_ru(ctx, date), worktime_date_ru(ctx, today));
 	if (worktime_employee_check(ctx, employee, 1) < 0 ||
 	    worktime_employment(ctx, employee, &hired, &dismissed) < 0)
 		return -1;
 	date_to_ymd(date, &y, &m, &d);
 	month_first = date_month_first(y, m);
+	if (page_y) {
+		/* the payslip page's month: the payment must be one of that month's
+		 * (an advance, vacation pay or final settlement dated in it, a salary
+		 * dated in it or after it), else it would land on another month */
+		int page_first = date_month_first(page_y, page_m);
+		int salary = strcmp(kind, "salary") == 0;
+
+		if (salary ? date < page_first : month_first != page_first)
+			return ctx_field_code(
+			    ctx, "date", "month",
+			    salary
+			        ? "Зарплату за %s выплачивают не раньше %s, а дата выплаты %s"
+			        : "Дата выплаты за %s — в этом месяце (с %s по %s), а указана %s",
+			    payrun_month_title(ctx, page_y, page_m),
+			    worktime_date_ru(ctx, page_first),
+			    salary ? worktime_date_ru(ctx, date)
+			           : worktime_date_ru(ctx, date_month_last(page_y, page_m)),
+			    worktime_date_ru(ctx, date));
+	}
 	if (strcmp(kind, "final") == 0 && dismissed != date)
 		return ctx_field_code(
 		    ctx, "date", "final",
@@ -615,7 +655,9 @@ static int payments_create(struct ctx *ctx)
 			    worktime_date_ru(ctx, worktime_pg_date(res, 0, 1)),
 			    worktime_date_ru(ctx, worktime_pg_date(res, 0, 2)));
 	}
-	if (strcmp(kind, "salary") == 0) {
+	if (strcmp(kind, "salary") == 0 && page_y)
+		month_first = date_month_first(page_y, page_m);
+	else if (strcmp(kind, "salary") == 0) {
 		/* the latest calculated month up to the date with something to pay */
 		res = ctx_sql(
 		    ctx,
@@ -808,6 +850,7 @@ static const struct op_arg payments_create_args[] = {
              "расчёт), salary (зарплата)"},
     {"amount", ARG_MONEY, 0, .min = 1, .max = MONEY_MAX,
      .hint = "Сумма в рублях, больше 0, или не указывайте её"},
+    ARG_ROW_MONTH("month", 0),
     ARG_END,
 };
 

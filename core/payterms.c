@@ -73,7 +73,7 @@ static int payterms_answer(struct ctx *ctx, int64_t employee)
 		                  : "по каждому периоду");
 		if (!PQgetisnull(res, i, 4))
 			json_object_object_add(t, "district_coefficient",
-			                       json_tokener_parse(PQgetvalue(res, i, 4)));
+			                       jsonx_new_decimal(PQgetvalue(res, i, 4)));
 		if (!PQgetisnull(res, i, 5))
 			jsonx_set_int(t, "northern_percent", atoi(PQgetvalue(res, i, 5)));
 		/* for people: "коэффициент 1,15; надбавка 30 %", the organization's

@@ -3,10 +3,12 @@
 token): each form goes through the API's operation, so what it stores is
 read back through the API, and a refusal comes back as the page with the
 message at its field."""
+import datetime
 import os
 import sys
 import unittest
 import urllib.parse
+import zoneinfo
 
 sys.path.insert(0, os.path.dirname(__file__))
 from stack import Stack, add_employee, sql_quote, tenant_with_admin  # noqa: E402
@@ -82,6 +84,47 @@ class PayForms(unittest.TestCase):
         other = add_employee(self.s, tenant_with_admin(self.s, "payforms-other")[0], "Чужой Иван")
         self.assertEqual(self.admin.get("/admin/payroll/2025-03/employees/%d" % other).status, 404)
 
+    def test_payment_dates(self):
+        """A payment is recorded when the money leaves: a date after today (the
+        organization's zone), before the hire, or of another month than the
+        payslip page's is refused at the date; nothing is stored."""
+        eid = self.employee("Датова Дарья")
+        today = datetime.datetime.now(zoneinfo.ZoneInfo("Europe/Moscow")).date()
+        tomorrow = today + datetime.timedelta(days=1)
+        r = self.admin.post("/api/admin/payments", {"employee_id": eid, "date": tomorrow.isoformat(),
+                                                    "kind": "advance", "amount": "1000.00"})
+        self.assertEqual(r.status, 422, r)
+        self.assertEqual(r.json()["error"]["fields"]["date"],
+                         "Выплату записывают в день, когда деньги выплачены: дата %s ещё не наступила "
+                         "(сегодня %s)" % (tomorrow.strftime("%d.%m.%Y"), today.strftime("%d.%m.%Y")))
+        r = self.admin.post("/api/admin/payments", {"employee_id": eid, "date": "2024-01-10",
+                                                    "kind": "advance", "amount": "1000.00"})
+        self.assertEqual(r.status, 422, r)
+        self.assertIn("15.01.2024", r.json()["error"]["fields"]["date"])
+        # today itself is a payment day
+        r = self.admin.post("/api/admin/payments", {"employee_id": eid, "date": today.isoformat(),
+                                                    "kind": "advance", "amount": "1000.00"})
+        self.assertEqual(r.status, 201, r)
+        self.assertEqual(self.admin.delete("/api/admin/payments/%d" % r.json()["payment"]["id"]).status, 200)
+        page = "/admin/payroll/2025-03/employees/%d" % eid
+        # the March page: an advance dated in April would land on April's payslip
+        r = self.form(page + "/payments", [("date", "20.04.2025"), ("kind", "advance"), ("amount", "100")])
+        self.assertEqual(r.status, 422, r)
+        self.assertIn('id="e-date"', r.text)
+        self.assertIn("Дата выплаты за март 2025 г. — в этом месяце (с 01.03.2025 по 31.03.2025), "
+                      "а указана 20.04.2025", r.text)
+        # a salary for March is paid in March or later, not before
+        r = self.form(page + "/payments", [("date", "28.02.2025"), ("kind", "salary"), ("amount", "100")])
+        self.assertEqual(r.status, 422, r)
+        self.assertIn("Зарплату за март 2025 г. выплачивают не раньше 01.03.2025, а дата выплаты 28.02.2025",
+                      r.text)
+        self.assertEqual(self.admin.get("/api/admin/payments?employee_id=%d" % eid).json()["payments"], [])
+        # March's salary paid on 10 April from the March page settles March
+        r = self.form(page + "/payments", [("date", "10.04.2025"), ("kind", "salary"), ("amount", "100")])
+        self.assertEqual(r.status, 303, r)
+        pays = self.admin.get("/api/admin/payments?employee_id=%d" % eid).json()["payments"]
+        self.assertEqual([(p["date"], p["month"]) for p in pays], [("2025-04-10", "2025-03")])
+
     def test_opening_balance_page(self):
         eid = self.employee("Остаткова Ольга")
         page = "/admin/employees/%d/opening-balance" % eid
@@ -109,6 +152,16 @@ class PayForms(unittest.TestCase):
         self.assertEqual([(m["month"], m["earnings"], m["excluded_days"]) for m in b["months"]],
                          [("2025-01", "60000.00", 0), ("2025-02", "55000.50", 3)])
         self.assertEqual(b["ndfl"], {"year": 2025, "income": "115000.50", "deductions": "0.00", "tax": "14950.00"})
+        # the answer's numbers are numbers as the PUT takes them: 40, not "40.00" or 40.00
+        body = {"as_of": "2025-02-28", "vacation_days_used": 40,
+                "months": [{"month": "2025-01", "earnings": "60000.00", "excluded_days": 2}]}
+        r = self.admin.put("/api/admin/employees/%d/opening-balance" % eid, body)
+        self.assertEqual(r.status, 200, r)
+        raw = self.admin.get("/api/admin/employees/%d/opening-balance" % eid).text
+        self.assertIn('"vacation_days_used":40,', raw.replace(" ", ""))
+        self.assertIn('"excluded_days":2}', raw.replace(" ", ""))
+        r = self.form(page, fields)
+        self.assertEqual(r.status, 303, r)
         text = self.admin.get(page).text
         self.assertIn('value="55000.50"', text)
         # the НДФЛ of another year than the date's: at its field

@@ -73,15 +73,15 @@ TEST(test_config_errors_name_line_and_key)
 	static const struct {
 		const char *text, *want;
 	} cases[] = {
-		{"workers = 0\n", ":1: workers = 0 is out of range (1..64)"},
-		{"\n\nbogus = 1\n", ":3: unknown key \"bogus\""},
-		{"max_body = 12q\n", "max_body: bad value \"12q\""},
-		{"debug_ops = maybe\n", "debug_ops: bad value"},
-		{"just words\n", ":1: expected key = value"},
-		{"peer_uids = no-such-user-here\n", "unknown user \"no-such-user-here\""},
-		{"sql_dir = \"unterminated\n", ":1: expected key = value"},
-		/* rendered into the nginx site: no directive can be smuggled in */
-		{"trusted_proxies = 10.0.0.1; include /etc/passwd\n", "trusted_proxies = 10.0.0.1;"},
+	    {"workers = 0\n", ":1: workers = 0 is out of range (1..64)"},
+	    {"\n\nbogus = 1\n", ":3: unknown key \"bogus\""},
+	    {"max_body = 12q\n", "max_body: bad value \"12q\""},
+	    {"debug_ops = maybe\n", "debug_ops: bad value"},
+	    {"just words\n", ":1: expected key = value"},
+	    {"peer_uids = no-such-user-here\n", "unknown user \"no-such-user-here\""},
+	    {"sql_dir = \"unterminated\n", ":1: expected key = value"},
+	    /* rendered into the nginx site: no directive can be smuggled in */
+	    {"trusted_proxies = 10.0.0.1; include /etc/passwd\n", "trusted_proxies = 10.0.0.1;"},
 	};
 
 	close(fd);
@@ -92,7 +92,8 @@ TEST(test_config_errors_name_line_and_key)
 		cfg = cfg_load(path, err, sizeof(err));
 		CHECK(cfg == NULL);
 		if (strstr(err, cases[i].want) == NULL) {
-			fprintf(stderr, "case %zu: got \"%s\", want \"%s\"\n", i, err, cases[i].want);
+			fprintf(stderr, "case %zu: got \"%s\", want \"%s\"\n", i, err,
+			        cases[i].want);
 			CHECK(0);
 		}
 		cfg_free(cfg);
@@ -141,8 +142,8 @@ TEST(test_json_parse_is_strict)
 {
 	const char *err;
 	json_object *o;
-	static const char *bad[] = {"", "[1]", "{\"a\":1} x", "{\"a\":1,}", "{\"a\":\"\xff\"}",
-				    "nul", "{\"a\":"};
+	static const char *bad[] = {
+	    "", "[1]", "{\"a\":1} x", "{\"a\":1,}", "{\"a\":\"\xff\"}", "nul", "{\"a\":"};
 	char deep[200];
 
 	o = jsonx_parse_object("  {\"a\": [1, 2], \"b\": \"x\"}  \n", 28, &err);
@@ -166,6 +167,26 @@ TEST(test_json_parse_is_strict)
 	deep[4] = ':';
 	o = jsonx_parse_object(deep, sizeof(deep), &err);
 	CHECK(o == NULL);
+}
+
+TEST(test_json_decimal_prints_the_number_as_sent)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {{"40.00", "40"}, {"12.50", "12.5"}, {"1.15", "1.15"}, {"0.10", "0.1"},
+	             {"300", "300"},  {"-2.50", "-2.5"}, {"0.00", "0"},    {"100.05", "100.05"}};
+	static const char *bad[] = {"", ".5", "5.", "1.2.3", "1,5", "abc", "-", "1e5"};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		json_object *o = jsonx_new_decimal(cases[i].in);
+		CHECK(o != NULL);
+		CHECK(json_object_is_type(o, json_type_int) ||
+		      json_object_is_type(o, json_type_double));
+		CHECK_STR(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN), cases[i].out);
+		json_object_put(o);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		CHECK(jsonx_new_decimal(bad[i]) == NULL);
 }
 
 TEST(test_proto_header_round_trip)
@@ -206,6 +227,7 @@ int main(void)
 	RUN(test_config_errors_name_line_and_key);
 	RUN(test_arena);
 	RUN(test_json_parse_is_strict);
+	RUN(test_json_decimal_prints_the_number_as_sent);
 	RUN(test_proto_header_round_trip);
 	RUN(test_log_quote);
 	return check_report();

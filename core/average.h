@@ -7,7 +7,10 @@
  * Vacation pay (decree 922):
  *   the period is the 12 calendar months before the month the vacation
  *   starts (before the dismissal month for a compensation); a month before
- *   the hire date counts with all its days excluded;
+ *   the hire date counts with all its days excluded; a month of the
+ *   employment with no stored result (the hire month partly worked, never
+ *   calculated) is computed from its time by the caller (payrun.c
+ *   payrun_history_month), its days before the hire excluded;
  *   divisor = 29.3 × fully counted months + for each partly counted month
  *   29.3 × (its calendar days − excluded days) / its calendar days, exact
  *   (computed over the common denominator 10 × lcm(28, 29, 30, 31) =

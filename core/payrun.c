@@ -165,9 +165,8 @@ static int payrun_cmp_i64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static struct payrun_emp *payrun_find(struct payrun *r, const char *id_text)
+static struct payrun_emp *payrun_find_id(struct payrun *r, int64_t id)
 {
-	int64_t id = strtoll(id_text, NULL, 10);
 	int lo = 0, hi = r->nemps - 1;
 
 	while (lo <= hi) {
@@ -180,6 +179,11 @@ static struct payrun_emp *payrun_find(struct payrun *r, const char *id_text)
 			hi = mid - 1;
 	}
 	return NULL;
+}
+
+static struct payrun_emp *payrun_find(struct payrun *r, const char *id_text)
+{
+	return payrun_find_id(r, strtoll(id_text, NULL, 10));
 }
 
 static int payrun_date(const PGresult *res, int row, int col)
@@ -448,21 +452,17 @@ static int payrun_mi(int year, int month)
 	return year * 12 + month - 1;
 }
 
-/* The extras' inputs of every employee computed, one query per table. */
-static int payrun_load_extras(struct payrun *r)
+/* The one-off accruals of the month of the employees ids ("{1,2}") into
+ * their e->acc. 0, or -1 after a database error. */
+static int payrun_load_accruals(struct payrun *r, const char *ids)
 {
 	struct ctx *ctx = r->ctx;
-	PGresult *res;
-	int lo = INT32_MAX, hi = INT32_MIN, msel = payrun_mi(r->year, r->month), sick_year = 1;
-	int64_t mrot, lim;
-
-	/* one-off accruals of the month */
-	res =
+	PGresult *res =
 	    ctx_sql(ctx,
 	            "SELECT employee_id, kind, amount::text, coalesce(title, '') FROM "
 	            "payroll_accruals WHERE tenant_id = $1 AND employee_id = ANY($2::bigint[]) AND "
 	            "month = $3::date ORDER BY employee_id, id",
-	            r->p_tenant, r->p_calc, r->p_first);
+	            r->p_tenant, ids, r->p_first);
 	if (res == NULL)
 		return -1;
 	struct payroll_accrual *acc =
@@ -482,6 +482,21 @@ static int payrun_load_extras(struct payrun *r)
 		e->acc[e->nacc].title = *title ? title : NULL;
 		e->nacc++;
 	}
+	return 0;
+}
+
+static int payrun_history_fill(struct payrun *r, int msel);
+
+/* The extras' inputs of every employee computed, one query per table. */
+static int payrun_load_extras(struct payrun *r)
+{
+	struct ctx *ctx = r->ctx;
+	int lo = INT32_MAX, hi = INT32_MIN, msel = payrun_mi(r->year, r->month), sick_year = 1;
+	int64_t mrot, lim;
+
+	/* one-off accruals of the month */
+	if (payrun_load_accruals(r, r->p_calc) < 0)
+		return -1;
 	/* whose averages are needed: vacations paid in the month (the 12 months
 	 * before each start month), a dismissal in it (compensation: the 12
 	 * months before the month) */
@@ -568,9 +583,10 @@ static int payrun_load_extras(struct payrun *r)
 				int mi = e->hist_lo + k, y = mi / 12, m = mi % 12 + 1;
 				int days = date_days_in_month(y, m);
 
-				/* no data (before the hire, a month not computed, a month
-				 * after this one): every day excluded */
-				e->hist[k] = (struct average_month){y, m, 0, days};
+				/* no data yet (-1): a month of the employment before this
+				 * one is computed from its time below; before the hire or
+				 * after this month every day is excluded */
+				e->hist[k] = (struct average_month){y, m, -1, days};
 			}
 			e->nhist = n;
 		}
@@ -586,12 +602,14 @@ static int payrun_load_extras(struct payrun *r)
 				if (e == NULL || mi < e->hist_lo || mi > e->hist_hi)
 					continue;
 				h = &e->hist[mi - e->hist_lo];
-				money_parse(PQgetvalue(q, i, 3), 0, &h->earnings);
-				h->excluded_days = atoi(PQgetvalue(q, i, 4));
-				if (h->earnings < 0)
+				if (money_parse(PQgetvalue(q, i, 3), 0, &h->earnings) < 0 ||
+				    h->earnings < 0)
 					h->earnings = 0;
+				h->excluded_days = atoi(PQgetvalue(q, i, 4));
 			}
 		}
+		if (payrun_history_fill(r, msel) < 0)
+			return -1;
 		/* the month itself comes from this run (payroll.h history_self) */
 		for (int i = 0; i < r->nemps; i++) {
 			struct payrun_emp *e = &r->emps[i];
@@ -928,14 +946,21 @@ static void payrun_rows(struct payrun *r, struct payrun_emp *e, const struct pay
  * force in the month, each line taken from the run of the terms in force on
  * its first day; then the extras once with the last terms) and appends the
  * results. res has PAYRUN_MAX_TERMS + 1 elements. */
-static int payrun_one(struct payrun *r, struct payrun_emp *e, struct payroll_result *res,
-                      struct payrun_arr *ea, struct payrun_arr *la, int64_t *count)
+/*
+ * One employee's lines of the month into res[0] (res has PAYRUN_MAX_TERMS +
+ * 1 elements: one run per pay terms in force, then merged): the time part
+ * per terms, then the extras with the terms in force at the month's end.
+ * history: a month computed only for the averages of a later one (no
+ * vacation pay, sick pay or compensation: its earnings and excluded days).
+ * 0, or -1 after payrun_problem.
+ */
+static int payrun_lines(struct payrun *r, struct payrun_emp *e, struct payroll_result *res,
+                        int history, enum payroll_norm_mode *norm)
 {
 	struct payroll_assignment cut[PAYRUN_MAX_ASSIGN];
 	struct payroll_result *out = res;
 	struct payroll_input in = e->w->in;
 	struct payroll_error err;
-	struct ndfl_result nr;
 	const struct payrun_pay *last = &r->pay[e->p0 + e->np - 1];
 	enum payroll_norm_mode last_norm = r->tenant_norm;
 	int starts[PAYRUN_MAX_TERMS];
@@ -988,17 +1013,120 @@ static int payrun_one(struct payrun *r, struct payrun_emp *e, struct payroll_res
 	in.northern_percent = last->northern >= 0 ? last->northern : r->northern;
 	in.accruals = e->acc;
 	in.naccruals = e->nacc;
-	in.vacation_pay = 1;
+	in.vacation_pay = !history;
 	in.history = e->hist;
 	in.nhistory = e->nhist;
 	in.history_self = 1;
-	in.sick_pay = e->sick != 0;
+	in.sick_pay = !history && e->sick != 0;
 	in.sick_earnings[0] = e->sick_earnings[0];
 	in.sick_earnings[1] = e->sick_earnings[1];
 	in.insurance_m100 = e->insurance_m100;
-	in.compensation_twelfths = e->compensation_twelfths;
+	in.compensation_twelfths = history ? 0 : e->compensation_twelfths;
 	if (payroll_extras(&in, out, &err) < 0)
 		return payrun_engine_error(r, e, &err);
+	*norm = last_norm;
+	return 0;
+}
+
+/* decree 922 items 4-5: a month of the averages' period with neither a
+ * stored result nor an opening balance, in which the employee was employed
+ * (the hire month partly worked, a month never calculated), counts its days
+ * and its pay: computed from its time as the monthly payroll would (salary,
+ * premiums, bonuses; the days before the hire excluded), not stored. One run
+ * per such month for everyone who needs it; the employees it cannot compute
+ * (no pay terms or schedule then) keep the month with every day excluded. */
+static int payrun_history_month(struct payrun *r, int mi, const char *ids)
+{
+	struct ctx *ctx = r->ctx;
+	struct payrun s = {.ctx = ctx};
+	char first[DATE_BUFSZ], last[DATE_BUFSZ];
+	struct payroll_result *res;
+	enum payroll_norm_mode norm;
+
+	s.year = mi / 12;
+	s.month = mi % 12 + 1;
+	s.first = date_month_first(s.year, s.month);
+	s.last = date_month_last(s.year, s.month);
+	date_format(s.first, first);
+	date_format(s.last, last);
+	s.p_tenant = r->p_tenant;
+	s.p_first = first;
+	s.p_last = last;
+	s.p_ids = ids;
+	s.tenant_norm = r->tenant_norm;
+	s.night_percent = r->night_percent;
+	s.district_x100 = r->district_x100;
+	s.northern = r->northern;
+	s.skipped = arena_own(ctx->arena, json_object_new_array());
+	if (payrun_load_employees(&s) < 0 || payrun_load_time(&s) < 0 ||
+	    payrun_load_accruals(&s, ids) < 0)
+		return -1;
+	res = malloc(sizeof(*res) * (PAYRUN_MAX_TERMS + 1));
+	if (res == NULL)
+		return ctx_fail(ctx, PROTO_ERR_internal, NULL);
+	for (int i = 0; i < s.nemps; i++) {
+		struct payrun_emp *e = &s.emps[i], *pe = payrun_find_id(r, e->id);
+
+		if (pe == NULL || payrun_lines(&s, e, res, 1, &norm) < 0)
+			continue;
+		pe->hist[mi - pe->hist_lo].earnings = res->summary.earnings;
+		pe->hist[mi - pe->hist_lo].excluded_days = res->summary.excluded_days;
+	}
+	free(res);
+	return 0;
+}
+
+/* The months of the employees' periods still without data (-1, see
+ * payrun_load_extras) before the month msel: computed where the employee
+ * was employed in them (payrun_history_month), the rest every day excluded. */
+static int payrun_history_fill(struct payrun *r, int msel)
+{
+	int lo = INT32_MAX, hi = INT32_MIN;
+
+	for (int i = 0; i < r->nemps; i++) {
+		if (r->emps[i].nhist > 0 && r->emps[i].hist_lo < lo)
+			lo = r->emps[i].hist_lo;
+		if (r->emps[i].nhist > 0 && r->emps[i].hist_hi > hi)
+			hi = r->emps[i].hist_hi;
+	}
+	for (int mi = lo; mi <= hi && mi < msel; mi++) {
+		int first = date_month_first(mi / 12, mi % 12 + 1),
+		    last = date_month_last(mi / 12, mi % 12 + 1);
+		struct buf ids = BUF_INIT;
+		const char *p;
+
+		buf_putc(&ids, '{');
+		for (int i = 0; i < r->nemps; i++) {
+			const struct payrun_emp *e = &r->emps[i];
+			if (e->nhist > 0 && mi >= e->hist_lo && mi <= e->hist_hi &&
+			    e->hist[mi - e->hist_lo].earnings < 0 &&
+			    (e->hired == DATE_NONE || e->hired <= last) &&
+			    (e->dismissed == DATE_NONE || e->dismissed >= first))
+				buf_printf(&ids, "%s%lld", ids.len > 1 ? "," : "",
+				           (long long)e->id);
+		}
+		buf_putc(&ids, '}');
+		p = ids.len > 2 ? arena_strndup(r->ctx->arena, ids.data, ids.len) : NULL;
+		buf_free(&ids);
+		if (p && payrun_history_month(r, mi, p) < 0)
+			return -1;
+	}
+	for (int i = 0; i < r->nemps; i++)
+		for (int k = 0; k < r->emps[i].nhist; k++)
+			if (r->emps[i].hist[k].earnings < 0)
+				r->emps[i].hist[k].earnings = 0;
+	return 0;
+}
+
+static int payrun_one(struct payrun *r, struct payrun_emp *e, struct payroll_result *res,
+                      struct payrun_arr *ea, struct payrun_arr *la, int64_t *count)
+{
+	struct payroll_result *out = res;
+	struct ndfl_result nr;
+	enum payroll_norm_mode last_norm;
+
+	if (payrun_lines(r, e, res, 0, &last_norm) < 0)
+		return -1;
 	{
 		/* the month's НДФЛ: what its payments withheld and the tax of its
 		 * unpaid rest as paid on its last day (ndfl.h) */

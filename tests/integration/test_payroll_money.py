@@ -66,6 +66,27 @@ class Money(unittest.TestCase):
 
     # ------------------------------------------------------------ item 1
 
+    def test_vacation_pay_counts_the_hire_month_never_calculated(self):
+        """Decree 922 items 4-5: the hire month partly worked counts its days
+        and its pay even when its payroll was never calculated (computed from
+        its time, not dropped). Hired Monday 17.03.2025 at 60 000, five-day
+        week; April-July calculated, March not; vacation 01-14.09.2025 paid
+        29.08 (August's payroll)."""
+        eid = self.employee("Новенькая Мартовская", "2025-03-17")
+        self.calculate(eid, "2025-04", "2025-05", "2025-06", "2025-07")
+        self.post("/api/admin/deviations", {"employee_id": eid, "code": "ОТ", "date_from": "2025-09-01",
+                                            "date_to": "2025-09-14"}, 201)
+        self.calculate(eid, "2025-08")
+        vac = [a for a in self.slip(eid, "2025-08")["accruals"] if a["kind"] == "vacation_pay"]
+        # March: 11 of its 21 working days, 60 000 x 11 / 21 = 31 428.57; days
+        # 1-16 before the hire excluded, so it counts 29.3 x 15 / 31.
+        # (31 428.57 + 5 x 60 000) / (5 x 29.3 + 29.3 x 15 / 31) = 2 062.70 a
+        # day (2 047.78 if March were dropped), 14 days
+        self.assertEqual([(a["days"], a["average_daily"], a["amount"]) for a in vac],
+                         [(14, "2062.70", "28877.80")])
+        # nothing of March was stored: the month stays uncalculated
+        self.assertEqual(self.admin.get("/api/admin/payslips/%d/2025-03" % eid).status, 404)
+
     def test_vacation_pay_from_stored_results(self):
         eid = self.employee("Отпускник", "2024-06-01")
         self.calculate(eid, *(["2024-%02d" % m for m in range(7, 13)] + ["2025-%02d" % m for m in range(1, 7)]))

@@ -180,15 +180,16 @@ static void t13_month_json(struct ctx *ctx, const struct worktime_month *m, json
 }
 
 /* One employee's line of the form: the days' codes and hours, the totals of
- * the halves and the month, the absences by code. */
+ * the halves and the month, the absences by code, over the first upto days
+ * (m->ndays: the whole month; fewer: the days that have come). */
 static json_object *t13_employee_json(struct ctx *ctx, const struct worktime_month *m,
-                                      const struct worktime_employee *e)
+                                      const struct worktime_employee *e, int upto)
 {
 	json_object *o = json_object_new_object(), *days = json_object_new_array();
 	json_object *abs = json_object_new_array();
 	struct workday_totals t;
 
-	workday_totals(e->days, m->ndays, &t);
+	workday_totals(e->days, upto, &t);
 	jsonx_set_int(o, "id", e->id);
 	jsonx_set_str(o, "full_name", e->full_name);
 	jsonx_set_str(o, "personnel_number", e->personnel_number);
@@ -258,7 +259,7 @@ static int t13_get_op(struct ctx *ctx)
 	list = json_object_new_array();
 	json_object_object_add(r, "employees", list);
 	for (int i = 0; i < m.n; i++) {
-		json_object *o = t13_employee_json(ctx, &m, &m.emp[i]);
+		json_object *o = t13_employee_json(ctx, &m, &m.emp[i], m.ndays);
 		jsonx_set_int(o, "row", i + 1);
 		json_object_array_add(list, o);
 	}
@@ -294,24 +295,47 @@ static int t13_day_kinds(struct ctx *ctx, const struct worktime_month *m, json_o
 	return 0;
 }
 
+/*
+ * A month that has not ended (in the organization's zone): the days from
+ * today on have not been worked yet, so "total" and "absences" count the
+ * days before today, "plan" is the whole month's worked time by the plan,
+ * "worked_through" the last day counted ("30.11.2026", absent when none)
+ * and each day from today on is "planned": true. A month that has ended
+ * is all fact: no "plan".
+ */
 static int t13_mine_op(struct ctx *ctx)
 {
 	struct worktime_month m;
-	int year, month;
-	json_object *r;
+	int year, month, today, upto;
+	json_object *r, *emp, *days;
 
 	if (ctx->employee_id == 0)
 		return ctx_fail(ctx, PROTO_ERR_not_found,
 		                "Кабинет не связан с сотрудником: табеля нет");
 	if (worktime_arg_month(ctx, "month", &year, &month) < 0 ||
 	    worktime_month_load(ctx, year, month, &ctx->employee_id, 1, WORKTIME_POSTED, &m) < 0 ||
-	    t13_check(ctx, &m) < 0)
+	    t13_check(ctx, &m) < 0 || (today = org_today(ctx)) == DATE_NONE)
 		return -1;
+	upto = today > m.last ? m.ndays : today < m.first ? 0 : today - m.first;
 	r = ctx_result(ctx);
 	t13_month_json(ctx, &m, r);
 	worktime_note_calendar(ctx, &m, r);
-	json_object_object_add(r, "employee", t13_employee_json(ctx, &m, &m.emp[0]));
-	return t13_day_kinds(ctx, &m, jsonx_get(jsonx_get(r, "employee"), "days"));
+	emp = t13_employee_json(ctx, &m, &m.emp[0], upto);
+	json_object_object_add(r, "employee", emp);
+	days = jsonx_get(emp, "days");
+	if (upto < m.ndays) {
+		struct workday_totals plan;
+
+		workday_totals(m.emp[0].days, m.ndays, &plan);
+		json_object_object_add(emp, "plan",
+		                       t13_half_json(ctx, plan.days[2], plan.hours[2]));
+		if (upto > 0)
+			jsonx_set_str(emp, "worked_through",
+			              worktime_date_ru(ctx, m.first + upto - 1));
+		for (int d = upto; d < m.ndays; d++)
+			jsonx_set_bool(json_object_array_get_idx(days, (size_t)d), "planned", 1);
+	}
+	return t13_day_kinds(ctx, &m, days);
 }
 
 /* The workbook into ctx->download through a private temporary file. */

@@ -67,6 +67,24 @@ b.test("the employee's timesheet shows the month by days with the sick leave", a
   b.assertClean();
 });
 
+b.test("the current month's timesheet: worked so far and the plan apart", async ({ page }) => {
+  // the organization's today (Europe/Moscow), not the machine's
+  const today = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Moscow" }).format(new Date());
+  const month = today.slice(0, 7), day = Number(today.slice(8, 10));
+  await page.fill("#timesheet-month", month);
+  await page.locator("#timesheet-month").dispatchEvent("change");
+  await page.locator(`#timesheet-days[data-month="${month}"]`).waitFor({ state: "attached" });
+  const total = await text("#timesheet-total");
+  assert.match(total, /^(Отработано по \d\d\.\d\d\.\d{4}: \d+ (день|дня|дней), [\d,]+ ч\.|Месяц ещё не начался\.) По плану за месяц: \d+ (день|дня|дней), [\d,]+ ч\.$/);
+  assert.doesNotMatch(total, /Отработано за месяц/);
+  // today and the days after it are the plan, the days before are not
+  const planned = await page.locator("#timesheet-days .day.planned").evaluateAll((els) => els.map((e) => Number(e.dataset.day)));
+  assert.equal(planned[0], day);
+  assert.equal(await page.locator("#timesheet-days .day:not(.planned)").count(), day - 1);
+  assert.match(await page.locator(`#timesheet-days .day[data-day="${day}"]`).getAttribute("aria-label"), /по плану|выходной|праздник/);
+  b.assertClean();
+});
+
 // CABINET_E2E_SCREENSHOTS=DIR keeps a picture of the page for a person to look at.
 b.test("screenshot on request", { skip: !process.env.CABINET_E2E_SCREENSHOTS }, async ({ page }) => {
   await page.setViewportSize({ width: 420, height: 900 });

@@ -3,12 +3,14 @@ export, copies for a region), work schedules and their year, assignments and
 individual schedules, deviation documents (overlaps refused naming both),
 timesheets (fill, edit, warnings, post), the T-13 report as JSON, XLSX and an
 admin page; bad input answered 422 naming the field; roles and tenants."""
+import datetime
 import io
 import os
 import sys
 import unittest
 import urllib.parse
 import zipfile
+import zoneinfo
 
 sys.path.insert(0, os.path.dirname(__file__))
 from stack import ROOT, Client, Stack, add_employee, add_session, add_user, tenant_with_admin  # noqa: E402
@@ -598,6 +600,36 @@ class Time(unittest.TestCase):
         self.assertEqual(self.admin.get("/admin/employees/999999/schedules").status, 404)
 
     # ---------------------------------------------------- roles, tenants
+
+    def test_own_timesheet_of_a_month_not_ended(self):
+        """The employee's own timesheet of the current month: the days not yet
+        come (from today in the organization's zone) are the plan, marked so,
+        and not counted as worked; the month's plan is given apart."""
+        eid = add_employee(self.s, self.tid, "Текущий Месяц Сотрудник")
+        self.s.psql("INSERT INTO schedule_assignments (tenant_id, employee_id, schedule_id, date_from) "
+                    "VALUES (%d, %d, %d, '2020-01-01')" % (self.tid, eid, self.five))
+        uid = add_user(self.s, self.tid, "Текущий Месяц Сотрудник", employee_id=eid)
+        me = Client(self.s, "vremya", *add_session(self.s, self.tid, uid))
+        today = datetime.datetime.now(zoneinfo.ZoneInfo("Europe/Moscow")).date()
+        r = me.get("/api/timesheet/%s" % today.strftime("%Y-%m"))
+        self.assertEqual(r.status, 200, r)
+        e = r.json()["employee"]
+        past = [d for d in e["days"] if d["day"] < today.day]
+        ahead = [d for d in e["days"] if d["day"] >= today.day]
+        self.assertFalse([d for d in past if d.get("planned")])
+        self.assertTrue(ahead and all(d.get("planned") for d in ahead))
+        self.assertEqual(e["total"]["days"], len([d for d in past if d["codes"] == "Я"]))
+        self.assertEqual(e["plan"]["days"], len([d for d in e["days"] if d["codes"] == "Я"]))
+        self.assertEqual(e["plan"]["days"] - e["total"]["days"], len([d for d in ahead if d["codes"] == "Я"]))
+        if today.day > 1:
+            self.assertEqual(e["worked_through"], (today - datetime.timedelta(days=1)).strftime("%d.%m.%Y"))
+        else:
+            self.assertNotIn("worked_through", e)
+        # a month that has ended is all fact: March 2025, 21 working days of 8 h
+        e = me.get("/api/timesheet/2025-03").json()["employee"]
+        self.assertNotIn("plan", e)
+        self.assertFalse([d for d in e["days"] if d.get("planned")])
+        self.assertEqual((e["total"]["days"], e["total"]["hours"]), (21, 167))
 
     def test_roles_and_tenants(self):
         for method, path in (("GET", "/api/admin/calendars"), ("GET", "/api/admin/schedules"),

@@ -59,7 +59,9 @@ async function showTimesheet(month) {
     const what = [`${d.day} ${MONTHS_GEN[m - 1]}`];
     if (d.title) what.push(d.title);
     else if (KIND_TITLE[kind]) what.push(KIND_TITLE[kind]);
-    if (d.codes) what.push(d.codes + (d.hours ? " " + d.hours + " ч" : ""));
+    if (d.codes) what.push((d.planned ? "по плану " : "") + d.codes + (d.hours ? " " + d.hours + " ч" : ""));
+    // a day not yet come: the plan, not worked time
+    if (d.planned) cellBox.classList.add("planned");
     cellBox.setAttribute("aria-label", what.join(", "));
     if (d.title) cellBox.title = d.title;
     for (const [cls, text] of [["n", String(d.day)], ["c", d.codes], ["h", d.hours]]) {
@@ -72,8 +74,13 @@ async function showTimesheet(month) {
     box.appendChild(cellBox);
   }
   const t = e.total;
-  $("timesheet-total").textContent =
-    `Отработано за месяц: ${t.days} ${daysWord(String(t.days))}, ${t.hours_ru} ч.`;
+  const worked = (x) => `${x.days} ${daysWord(String(x.days))}, ${x.hours_ru} ч`;
+  // a month that has not ended: worked so far (the organization's today)
+  // and the month's plan apart; the days not yet come are marked as plan
+  $("timesheet-total").textContent = !e.plan
+    ? `Отработано за месяц: ${worked(t)}.`
+    : (e.worked_through ? `Отработано по ${e.worked_through}: ${worked(t)}.` : "Месяц ещё не начался.") +
+      ` По плану за месяц: ${worked(e.plan)}.`;
   $("timesheet-absences").textContent = e.absences.length
     ? "Неявки: " + e.absences.map((a) => `${a.code} — ${a.days} ${daysWord(String(a.days))}`).join("; ")
     : "";

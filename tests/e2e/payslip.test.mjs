@@ -159,3 +159,41 @@ b.test("the accountant adds a bonus and records an advance on the page and sees 
   await fitsThePhone(page);
   b.assertClean();
 });
+
+b.test("illness during a vacation: the deviation form offers to return the days or extend the vacation", async ({ page }) => {
+  await page.goto(`${host}/admin/deviations`);
+  const form = page.locator("#form-deviation");
+  const choice = form.locator("[data-when-vacation]");
+  const fill = async (code, from, to) => {
+    await form.locator('input[name="code"]').fill(code);
+    await form.locator('input[name="date_from"]').fill(from);
+    await form.locator('input[name="date_to"]').fill(to);
+  };
+  // a vacation in September through the same form
+  await form.locator('input[name="employee"]').fill("Летова Анна Сергеевна");
+  await fill("ОТ", "08.09.2025", "19.09.2025");
+  assert.equal(await choice.isVisible(), false);
+  await form.locator('button[type="submit"]').click();
+  await page.waitForURL((u) => u.pathname === "/admin/deviations" && !u.search.includes("error"));
+  // a sick leave inside it: the choice appears; outside it or another code: not
+  await form.locator('input[name="employee"]').fill("Летова Анна Сергеевна");
+  await fill("Б", "10.09.2025", "11.09.2025");
+  await choice.waitFor({ state: "visible" });
+  await fill("Б", "01.10.2025", "02.10.2025");
+  await choice.waitFor({ state: "hidden" });
+  await fill("Б", "10.09.2025", "11.09.2025");
+  await choice.waitFor({ state: "visible" });
+  await fill("К", "10.09.2025", "11.09.2025");
+  await choice.waitFor({ state: "hidden" });
+  await fill("Б", "10.09.2025", "11.09.2025");
+  await choice.waitFor({ state: "visible" });
+  await choice.getByLabel("продлить отпуск на эти дни").check();
+  await form.locator('button[type="submit"]').click();
+  await page.waitForURL((u) => u.pathname === "/admin/deviations");
+  // two days of illness: the vacation ends on 21.09 instead of 19.09 (art. 124)
+  await page.goto(`${host}/admin/deviations?month=2025-09`);
+  const rows = await page.locator('[aria-label="Документы отклонений"] tbody tr').allTextContents();
+  assert.ok(rows.some((r) => /\(ОТ\)/.test(r) && r.includes("08.09.2025 — 21.09.2025")), rows.join("\n"));
+  assert.ok(rows.some((r) => /\(Б\)/.test(r) && r.includes("10.09.2025 — 11.09.2025")), rows.join("\n"));
+  b.assertClean();
+});

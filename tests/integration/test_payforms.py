@@ -194,6 +194,32 @@ class PayForms(unittest.TestCase):
         self.assertIn('data-when-code="Б"', page)
         self.assertIn("за 3 дня до начала отпуска", page)
 
+    def test_illness_during_a_vacation_on_the_form(self):
+        """Art. 124 through the deviation form: the page carries the choice
+        (its script shows it when a Б overlaps a vacation), posted it goes
+        through deviations.create: "extend" moves the vacation's end by the
+        days of illness (calendar days, no holiday among them)."""
+        eid = self.employee("Болеющая Отпускница")
+        base = [("employee_id", str(eid)), ("employee", ""), ("date", ""), ("hours", ""), ("note", ""),
+                ("cause", ""), ("paid", "")]
+        r = self.form("/admin/deviations", base + [("code", "ОТ"), ("date_from", "10.03.2025"),
+                                                   ("date_to", "14.03.2025")])
+        self.assertEqual(r.status, 303, r)
+        page = self.admin.get("/admin/deviations").text
+        self.assertIn("data-when-vacation", page)
+        self.assertIn('name="vacation" value="extend"', page)
+        # a bad choice: at its field, nothing stored
+        r = self.form("/admin/deviations", base + [("code", "Б"), ("date_from", "12.03.2025"),
+                                                   ("date_to", "13.03.2025"), ("vacation", "later")])
+        self.assertEqual(r.status, 422, r)
+        self.assertIn('id="e-vacation"', r.text)
+        r = self.form("/admin/deviations", base + [("code", "Б"), ("date_from", "12.03.2025"),
+                                                   ("date_to", "13.03.2025"), ("vacation", "extend")])
+        self.assertEqual(r.status, 303, r)
+        devs = self.admin.get("/api/admin/deviations?employee_id=%d" % eid).json()["deviations"]
+        self.assertEqual(sorted((d["code"], d["date_from"], d["date_to"]) for d in devs),
+                         [("Б", "2025-03-12", "2025-03-13"), ("ОТ", "2025-03-10", "2025-03-16")])
+
     def test_regional_pay_of_the_organization_and_the_employee(self):
         eid = self.employee("Северный Пётр")
         r = self.form("/admin/payroll/settings", [("advance_mode", "percent"), ("advance_percent", "50"),

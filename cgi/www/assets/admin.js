@@ -16,6 +16,10 @@
 //   <div data-when-code="ОТ ОД">             shown (and its fields sent) only
 //                                             while the form's "code" field
 //                                             holds one of these codes
+//   <div data-when-vacation>                 shown (and its fields sent) only
+//                                             while the form's code is Б and
+//                                             its dates overlap a vacation
+//                                             (ОТ, ОД) of the chosen employee
 "use strict";
 
 document.documentElement.classList.add("js");
@@ -142,6 +146,7 @@ function setupPicker(box) {
     if (!e) return;
     input.value = kind.label(e);
     hidden.value = String(e.id);
+    hidden.dispatchEvent(new Event("change", { bubbles: true })); // for the form's other fields
     close();
   }
   async function search() {
@@ -205,6 +210,7 @@ document.addEventListener("DOMContentLoaded", () => {
   setupConfirm();
   document.querySelectorAll("[data-picker]").forEach(setupPicker);
   setupWhenCode();
+  document.querySelectorAll("[data-when-vacation]").forEach(setupWhenVacation);
   focusFirstProblem();
 });
 
@@ -224,4 +230,51 @@ function setupWhenCode() {
     code.addEventListener("input", update);
     update();
   }
+}
+
+// "10.03.2025" or "2025-03-10" as "2025-03-10"; anything else "".
+function isoDate(text) {
+  const v = (text || "").trim();
+  let m = /^(\d{1,2})\.(\d{1,2})\.(\d{4})$/.exec(v);
+  if (m) return `${m[3]}-${m[2].padStart(2, "0")}-${m[1].padStart(2, "0")}`;
+  m = /^\d{4}-\d{2}-\d{2}$/.exec(v);
+  return m ? v : "";
+}
+
+// Illness during a vacation (art. 124): the choice to return the days or
+// extend the vacation, shown only while the form's code is Б and its dates
+// overlap a vacation (ОТ, ОД) of the employee - the employee's documents
+// from GET /api/admin/deviations?employee_id= (or ?employee= with the typed
+// name or number, which the server resolves the same way as on posting).
+function setupWhenVacation(box) {
+  const form = box.closest("form");
+  const field = (name) => form.querySelector(`[name="${name}"]`);
+  let seq = 0;
+  const show = (on) => {
+    box.hidden = !on;
+    for (const c of box.querySelectorAll("input, select")) c.disabled = !on;
+  };
+  const update = async () => {
+    const my = ++seq;
+    const id = field("employee_id").value, who = field("employee").value.trim();
+    const from = isoDate(field("date_from").value), to = isoDate(field("date_to").value) || from;
+    if (field("code").value.trim().toUpperCase() !== "Б" || !from || (!id && !who)) { show(false); return; }
+    const q = id ? "employee_id=" + encodeURIComponent(id) : "employee=" + encodeURIComponent(who);
+    let docs = [];
+    try {
+      const r = await fetch("/api/admin/deviations?" + q, { headers: { Accept: "application/json" } });
+      docs = r.ok ? ((await r.json()).deviations || []) : [];
+    } catch (e) { docs = []; }
+    if (my !== seq) return;
+    show(docs.some((d) => (d.code === "ОТ" || d.code === "ОД") && d.date_from <= to && d.date_to >= from));
+  };
+  let timer = null;
+  form.addEventListener("input", (ev) => {
+    if (ev.target.name === "vacation") return;
+    clearTimeout(timer);
+    timer = setTimeout(update, 200);
+  });
+  form.addEventListener("change", (ev) => { if (ev.target.name === "employee_id") update(); });
+  show(false);
+  update();
 }

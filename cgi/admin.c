@@ -24,7 +24,9 @@
  * /assets/print-NAME.css)}. error.fields has, besides the core's field
  * names, each nested name's last part ("days[0].rows[0].code" is also
  * "code") so a one-row form shows it next to its field; error.list is every
- * field error as [{"field", "message"}].
+ * field error as [{"field", "message"}]. A failed POST's reload op gets the
+ * field errors as the argument "_errors" ({"months[2].earnings": "..."}), so
+ * a table's page data can put each row's message at that row.
  *
  * With debug_ops = on, GET /admin/debug/pages answers the page table as JSON
  * (the browser tests walk every page from it).
@@ -753,10 +755,23 @@ static void admin_handle(struct web_request *req)
 			 * the page's own data loaded again */
 			json_object_object_add(ctx, "error", admin_error_for_page(e));
 			if (is_post && page->reload_op) {
+				/* the page's op sees the refused fields as "_errors"
+				 * (the core's names -> messages), so a table can put a
+				 * row's message at that row's input */
+				json_object *rargs = json_object_new_object();
+				json_object *fields = jsonx_get(e, "fields");
 				int64_t reload_status;
+				int called;
+				json_object_object_foreach(args, an, av)
+					json_object_object_add(rargs, an, json_object_get(av));
+				if (fields)
+					json_object_object_add(rargs, "_errors",
+							       json_object_get(fields));
 				core_reply_free(&reply);
-				if (admin_call(req, page->reload_op, args, auth, &reply,
-					       &reload_status) < 0)
+				called = admin_call(req, page->reload_op, rargs, auth, &reply,
+						    &reload_status);
+				json_object_put(rargs);
+				if (called < 0)
 					goto out;
 			}
 		} else if (is_post) {

@@ -784,10 +784,13 @@ static size_t openbal_form_rows(json_object *args)
 /* GET /admin/employees/{id}/opening-balance: the employee, the stored
  * balance (or none yet) and the rows of the months' table to show — what
  * was typed (a form sent back with errors), else the stored months, padded
- * with empty rows to 12, or to 24 when 12 or more are used. */
+ * with empty rows to 12, or to 24 when 12 or more are used. A row the post
+ * refused carries its messages (error_month, error_earnings,
+ * error_excluded_days) from the "_errors" the admin pages pass. */
 static int openbal_page(struct ctx *ctx)
 {
 	json_object *r = ctx_result(ctx), *rows = json_object_new_array(), *stored, *months;
+	json_object *errors = jsonx_get_obj(ctx->args, "_errors");
 	int64_t id;
 	size_t n, shown;
 	PGresult *res;
@@ -813,6 +816,15 @@ static int openbal_page(struct ctx *ctx)
 	for (size_t i = 0; i < (shown < 12 ? 12 : OPENBAL_MAX_MONTHS); i++) {
 		json_object *row = json_object_new_object(), *m = NULL;
 		jsonx_set_int(row, "n", (int64_t)i + 1);
+		/* the refused post's messages at their row's inputs (admin.c) */
+		for (size_t c = 0; c < 3; c++) {
+			static const char *const cols[] = {"month", "earnings", "excluded_days"};
+			const char *msg = jsonx_get_str(
+			    errors, arena_printf(ctx->arena, "months[%zu].%s", i, cols[c]));
+			if (msg)
+				jsonx_set_str(row, arena_printf(ctx->arena, "error_%s", cols[c]),
+				              msg);
+		}
 		if (n) {
 			jsonx_set_str(row, "month", openbal_form_item(ctx->args, "month", i));
 			jsonx_set_str(row, "earnings", openbal_form_item(ctx->args, "earnings", i));
@@ -835,8 +847,11 @@ static int openbal_page(struct ctx *ctx)
  * ndfl_year/ndfl_income/ndfl_deductions/ndfl_tax) as the body of
  * opening_balance.set, the one mechanism of the API. Empty rows are left
  * out, an empty excluded_days is 0, the НДФЛ is sent when any of its fields
- * is filled. A row's errors ("months[2].earnings") come back as one message
- * at the table, "months", naming the row. */
+ * is filled. A row's errors ("months[2].earnings", the third non-empty row)
+ * come back named by the page's row ("months[4].earnings" for the fifth row
+ * of the table), which the page (openbal_page, from "_errors") puts at that
+ * row's input; an error of a whole row names it in one message at the
+ * table, "months". */
 static int openbal_form(struct ctx *ctx)
 {
 	json_object *body = json_object_new_object(), *months = json_object_new_array(), *out;
@@ -898,10 +913,18 @@ static int openbal_form(struct ctx *ctx)
 			unsigned long i = strncmp(key, "months[", 7) == 0
 			                      ? strtoul(key + 7, &end, 10)
 			                      : OPENBAL_MAX_MONTHS;
-			if (i < k && *end == ']')
+			if (i < k && *end == ']' && end[1] == '.') {
+				/* at the page's row: months[<its row - 1>].<column> */
+				const char *name = arena_printf(ctx->arena, "months[%d].%s",
+				                                row_of[i] - 1, end + 2);
+				json_object *code = jsonx_get(ctx->error_codes, key);
+				json_object_object_add(renamed, name, json_object_get(val));
+				if (code)
+					json_object_object_add(codes, name, json_object_get(code));
+			} else if (i < k && *end == ']') {
 				buf_printf(&rows, "%sстрока %d: %s", rows.len ? "; " : "",
 				           row_of[i], json_object_get_string(val));
-			else {
+			} else {
 				const char *name =
 				    strncmp(key, "ndfl.", 5) == 0
 				        ? arena_printf(ctx->arena, "ndfl_%s", key + 5)

@@ -141,8 +141,12 @@ class PayForms(unittest.TestCase):
         bad = [(k, "30 00" if v == "55 000,50" else v) for k, v in fields]
         r = self.form(page, bad)
         self.assertEqual(r.status, 422, r)
-        self.assertIn("строка 3:", r.text)
-        self.assertIn('value="30 00"', r.text)
+        # the message at the third row's earnings, not at the top
+        self.assertRegex(r.text, r'<input name="earnings\[\]" value="30 00"[^>]*aria-label="Заработок, строка 3" '
+                                 r'aria-invalid="true" aria-describedby="e-earnings-3">'
+                                 r'<span class="field-error" id="e-earnings-3">[^<]*рубл')
+        self.assertEqual(r.text.count('aria-invalid="true"'), 1)
+        self.assertNotIn('id="e-months"', r.text)
         self.assertEqual(self.admin.get("/api/admin/employees/%d/opening-balance" % eid).status, 404)
         r = self.form(page, fields)
         self.assertEqual(r.status, 303, r)

@@ -781,6 +781,44 @@ static size_t openbal_form_rows(json_object *args)
 	return n < OPENBAL_MAX_MONTHS ? n : OPENBAL_MAX_MONTHS;
 }
 
+/* "60000.50" as the page shows it in an input: "60 000,50" (no-break
+ * spaces, which money_parse_input reads back). */
+static const char *openbal_money_ru(struct ctx *ctx, const char *text)
+{
+	char b[MONEY_RU_BUFSZ];
+	int64_t v;
+
+	if (text == NULL || money_parse(text, 0, &v) < 0)
+		return text;
+	money_format_ru_bare(v, b);
+	return arena_strdup(ctx->arena, b);
+}
+
+/* The stored balance as the page's inputs show it ("shown"): the date
+ * 28.02.2025, the days 12,5, money 115 000,50 - as people type them, each
+ * read back by the form (decimal comma or point). */
+static int openbal_page_shown(struct ctx *ctx, json_object *stored, json_object *r)
+{
+	json_object *o = json_object_new_object(), *n = jsonx_get(stored, "ndfl");
+	int as_of;
+	int32_t days = 0;
+
+	json_object_object_add(r, "shown", o);
+	if (date_parse(jsonx_get_str(stored, "as_of"), &as_of) == 0)
+		jsonx_set_str(o, "as_of", worktime_date_ru(ctx, as_of));
+	if (hours_parse(json_object_get_string(jsonx_get(stored, "vacation_days_used")), &days) ==
+	    0)
+		jsonx_set_str(o, "vacation_days_used", worktime_hours_ru(ctx, days));
+	if (n && !json_object_is_type(n, json_type_null)) {
+		jsonx_set_str(o, "ndfl_year", json_object_get_string(jsonx_get(n, "year")));
+		jsonx_set_str(o, "ndfl_income", openbal_money_ru(ctx, jsonx_get_str(n, "income")));
+		jsonx_set_str(o, "ndfl_deductions",
+		              openbal_money_ru(ctx, jsonx_get_str(n, "deductions")));
+		jsonx_set_str(o, "ndfl_tax", openbal_money_ru(ctx, jsonx_get_str(n, "tax")));
+	}
+	return 0;
+}
+
 /* GET /admin/employees/{id}/opening-balance: the employee, the stored
  * balance (or none yet) and the rows of the months' table to show — what
  * was typed (a form sent back with errors), else the stored months, padded
@@ -809,6 +847,8 @@ static int openbal_page(struct ctx *ctx)
 	if (stored == NULL && ctx->error >= 0)
 		return -1;
 	json_object_object_add(r, "balance", stored ? json_object_get(stored) : NULL);
+	if (stored && openbal_page_shown(ctx, stored, r) < 0)
+		return -1;
 	months = stored ? jsonx_get(stored, "months") : NULL;
 	n = openbal_form_rows(ctx->args);
 	shown = n ? n : months ? json_object_array_length(months) : 0;
@@ -833,7 +873,8 @@ static int openbal_page(struct ctx *ctx)
 		} else if (months && i < json_object_array_length(months)) {
 			m = json_object_array_get_idx(months, i);
 			jsonx_set_str(row, "month", jsonx_get_str(m, "month"));
-			jsonx_set_str(row, "earnings", jsonx_get_str(m, "earnings"));
+			jsonx_set_str(row, "earnings",
+			              openbal_money_ru(ctx, jsonx_get_str(m, "earnings")));
 			jsonx_set_str(row, "excluded_days",
 			              json_object_get_string(jsonx_get(m, "excluded_days")));
 		}

@@ -1861,6 +1861,9 @@ static int payroll_settings_reply(struct ctx *ctx)
 		char b[HOURS_BUFSZ];
 		hours_format(r.district_x100, b);
 		json_object_object_add(o, "district_coefficient", json_tokener_parse(b));
+		/* as people read and type it: "1,15" */
+		jsonx_set_str(o, "district_coefficient_ru",
+		              worktime_hours_ru(ctx, r.district_x100));
 	} else {
 		json_object_object_add(o, "district_coefficient", NULL);
 	}

@@ -166,8 +166,21 @@ class PayForms(unittest.TestCase):
         self.assertIn('"excluded_days":2}', raw.replace(" ", ""))
         r = self.form(page, fields)
         self.assertEqual(r.status, 303, r)
+        # the page shows what is stored as people type it: comma, date, spaces
         text = self.admin.get(page).text
-        self.assertIn('value="55000.50"', text)
+        self.assertIn('value="55\u00a0000,50"', text)
+        self.assertIn('value="28.02.2025"', text)
+        self.assertIn('value="12,5"', text)
+        self.assertIn('value="115\u00a0000,50"', text)
+        self.assertNotIn('value="55000.50"', text)
+        # and reads it back as it showed it
+        again = [("as_of", "28.02.2025"), ("vacation_days_used", "12,5"), ("month[]", "2025-02"),
+                 ("earnings[]", "55\u00a0000,50"), ("excluded_days[]", "3"), ("ndfl_year", "2025"),
+                 ("ndfl_income", "115\u00a0000,50"), ("ndfl_deductions", "0,00"), ("ndfl_tax", "14\u00a0950,00")]
+        self.assertEqual(self.form(page, again).status, 303)
+        b = self.admin.get("/api/admin/employees/%d/opening-balance" % eid).json()
+        self.assertEqual((b["vacation_days_used"], b["months"][0]["earnings"]), (12.5, "55000.50"))
+        self.form(page, fields)
         # the НДФЛ of another year than the date's: at its field
         r = self.form(page, [(k, "2024" if k == "ndfl_year" else v) for k, v in fields])
         self.assertEqual(r.status, 422, r)
@@ -231,6 +244,13 @@ class PayForms(unittest.TestCase):
         self.assertEqual(r.status, 303, r)
         st = self.admin.get("/api/admin/payroll/settings").json()
         self.assertEqual((st["district_coefficient"], st["northern_percent"], st["advance_percent"]), (1.15, 30, 50))
+        # shown with a decimal comma; a point is read as well
+        self.assertIn('name="district_coefficient" value="1,15"', self.admin.get("/admin/payroll/settings").text)
+        r = self.form("/admin/payroll/settings", [("advance_mode", "percent"), ("advance_percent", "50"),
+                                                  ("district_coefficient", "1.2"), ("northern_percent", "30")])
+        self.assertEqual(r.status, 303, r)
+        self.assertEqual(self.admin.get("/api/admin/payroll/settings").json()["district_coefficient_ru"], "1,2")
+        self.assertIn('name="district_coefficient" value="1,2"', self.admin.get("/admin/payroll/settings").text)
         r = self.form("/admin/payroll/settings", [("district_coefficient", "0,5")])
         self.assertEqual(r.status, 422, r)
         self.assertIn('id="e-district_coefficient"', r.text)

@@ -1,10 +1,12 @@
 -- 0066_stale_later_changed: a recalculated month marks the later months'
 -- НДФЛ stale only for the employees whose result changed something that НДФЛ
 -- reads (issue 11 5.6; core/ndfl_pay.h: the month's accrued and its
--- material aid, the deductions, the tax, what its payments paid; the
--- averages of later months read earnings, excluded days and the insured
--- income too). An unchanged recalculation marks nothing (sql/0033 marked
--- every later month of everyone recalculated).
+-- material aid, the deductions, the tax; the averages of later months read
+-- earnings, excluded days and the insured income too). An unchanged
+-- recalculation marks nothing (sql/0033 marked every later month of
+-- everyone recalculated). The month's paid is left out: the later months
+-- read the payments themselves (payroll_payments), and a payment that
+-- changes the month's tax (payrun_refresh_paid) marks them by the tax.
 --
 -- The core replaces a recalculated employee's result in place (INSERT ...
 -- ON CONFLICT DO UPDATE, core/payrun.c), so one statement-level trigger per
@@ -53,9 +55,9 @@ BEGIN
         SELECT jsonb_agg(jsonb_build_array(n.tenant_id, n.employee_id, n.month)) INTO c
           FROM new_rows n JOIN old_rows o ON o.tenant_id = n.tenant_id
                 AND o.employee_id = n.employee_id AND o.month = n.month
-         WHERE (o.accrued, o.deduction, o.ndfl, o.paid, o.earnings, o.excluded_days, o.insured)
+         WHERE (o.accrued, o.deduction, o.ndfl, o.earnings, o.excluded_days, o.insured)
                IS DISTINCT FROM
-               (n.accrued, n.deduction, n.ndfl, n.paid, n.earnings, n.excluded_days, n.insured);
+               (n.accrued, n.deduction, n.ndfl, n.earnings, n.excluded_days, n.insured);
     END IF;
     IF c IS NOT NULL THEN
         PERFORM payroll_mark_later_ndfl(c);

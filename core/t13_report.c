@@ -179,6 +179,26 @@ static void t13_month_json(struct ctx *ctx, const struct worktime_month *m, json
 	json_object_object_add(r, "day_numbers", header);
 }
 
+/* The absences of totals by code: [{"code", "meaning", "number", "days",
+ * "hours"}]. */
+static json_object *t13_absences_json(const struct workday_totals *t)
+{
+	json_object *abs = json_object_new_array();
+
+	for (int c = 1; c <= T13_COUNT; c++) {
+		if (t->absence_days[c] == 0)
+			continue;
+		json_object *a = json_object_new_object();
+		jsonx_set_str(a, "code", t13_get(c)->letter);
+		jsonx_set_str(a, "meaning", t13_get(c)->meaning);
+		jsonx_set_int(a, "number", c);
+		jsonx_set_int(a, "days", t->absence_days[c]);
+		json_object_object_add(a, "hours", worktime_hours_json(t->absence_hours[c]));
+		json_object_array_add(abs, a);
+	}
+	return abs;
+}
+
 /* One employee's line of the form: the days' codes and hours, the totals of
  * the halves and the month, the absences by code, over the first upto days
  * (m->ndays: the whole month; fewer: the days that have come). */
@@ -186,7 +206,6 @@ static json_object *t13_employee_json(struct ctx *ctx, const struct worktime_mon
                                       const struct worktime_employee *e, int upto)
 {
 	json_object *o = json_object_new_object(), *days = json_object_new_array();
-	json_object *abs = json_object_new_array();
 	struct workday_totals t;
 
 	workday_totals(e->days, upto, &t);
@@ -209,18 +228,7 @@ static json_object *t13_employee_json(struct ctx *ctx, const struct worktime_mon
 	json_object_object_add(o, "second_half", t13_half_json(ctx, t.days[1], t.hours[1]));
 	json_object_object_add(o, "total", t13_half_json(ctx, t.days[2], t.hours[2]));
 	jsonx_set_int(o, "days_off", t.days_off);
-	for (int c = 1; c <= T13_COUNT; c++) {
-		if (t.absence_days[c] == 0)
-			continue;
-		json_object *a = json_object_new_object();
-		jsonx_set_str(a, "code", t13_get(c)->letter);
-		jsonx_set_str(a, "meaning", t13_get(c)->meaning);
-		jsonx_set_int(a, "number", c);
-		jsonx_set_int(a, "days", t.absence_days[c]);
-		json_object_object_add(a, "hours", worktime_hours_json(t.absence_hours[c]));
-		json_object_array_add(abs, a);
-	}
-	json_object_object_add(o, "absences", abs);
+	json_object_object_add(o, "absences", t13_absences_json(&t));
 	return o;
 }
 
@@ -297,8 +305,9 @@ static int t13_day_kinds(struct ctx *ctx, const struct worktime_month *m, json_o
 
 /*
  * A month that has not ended (in the organization's zone): the days from
- * today on have not been worked yet, so "total" and "absences" count the
- * days before today, "plan" is the whole month's worked time by the plan,
+ * today on have not been worked yet, so "total" counts the days before
+ * today, "plan" is the whole month's worked time by the plan, "absences"
+ * the whole month's (a vacation ahead included),
  * "worked_through" the last day counted ("30.11.2026", absent when none)
  * and each day from today on is "planned": true. A month that has ended
  * is all fact: no "plan".
@@ -329,6 +338,8 @@ static int t13_mine_op(struct ctx *ctx)
 		workday_totals(m.emp[0].days, m.ndays, &plan);
 		json_object_object_add(emp, "plan",
 		                       t13_half_json(ctx, plan.days[2], plan.hours[2]));
+		/* absences: the whole month's, planned ones too (a vacation ahead) */
+		json_object_object_add(emp, "absences", t13_absences_json(&plan));
 		if (upto > 0)
 			jsonx_set_str(emp, "worked_through",
 			              worktime_date_ru(ctx, m.first + upto - 1));

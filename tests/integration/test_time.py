@@ -611,6 +611,9 @@ class Time(unittest.TestCase):
         uid = add_user(self.s, self.tid, "Текущий Месяц Сотрудник", employee_id=eid)
         me = Client(self.s, "vremya", *add_session(self.s, self.tid, uid))
         today = datetime.datetime.now(zoneinfo.ZoneInfo("Europe/Moscow")).date()
+        # a vacation day ahead (today): an absence of the month all the same
+        self.s.psql("INSERT INTO deviations (tenant_id, employee_id, code, date_from, date_to, whole_day) "
+                    "VALUES (%d, %d, 9, '%s', '%s', true)" % (self.tid, eid, today, today))
         r = me.get("/api/timesheet/%s" % today.strftime("%Y-%m"))
         self.assertEqual(r.status, 200, r)
         e = r.json()["employee"]
@@ -621,6 +624,8 @@ class Time(unittest.TestCase):
         self.assertEqual(e["total"]["days"], len([d for d in past if d["codes"] == "Я"]))
         self.assertEqual(e["plan"]["days"], len([d for d in e["days"] if d["codes"] == "Я"]))
         self.assertEqual(e["plan"]["days"] - e["total"]["days"], len([d for d in ahead if d["codes"] == "Я"]))
+        self.assertEqual(sum(a["days"] for a in e["absences"] if a["code"] == "ОТ"),
+                         len([d for d in ahead if d["codes"] == "ОТ"]))
         if today.day > 1:
             self.assertEqual(e["worked_through"], (today - datetime.timedelta(days=1)).strftime("%d.%m.%Y"))
         else:

@@ -82,7 +82,7 @@ async function showTimesheet(month) {
     : (e.worked_through ? `Отработано по ${e.worked_through}: ${worked(t)}.` : "Месяц ещё не начался.") +
       ` По плану за месяц: ${worked(e.plan)}.`;
   $("timesheet-absences").textContent = e.absences.length
-    ? "Неявки: " + e.absences.map((a) => `${a.code} — ${a.days} ${daysWord(String(a.days))}`).join("; ")
+    ? (e.plan ? "Неявки за месяц, с запланированными: " : "Неявки: ") + e.absences.map((a) => `${a.code} — ${a.days} ${daysWord(String(a.days))}`).join("; ")
     : "";
 }
 

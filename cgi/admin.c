@@ -69,7 +69,8 @@ struct admin_page {
 /* the payslip page's two forms share field names: which one was sent */
 #define ACCRUAL_VARS  "{\"print\": \"payslip\", \"is_accrual\": true}"
 #define PAYMENT_VARS  "{\"print\": \"payslip\", \"is_payment\": true}"
-#define ACTIVATE_VARS "{\"base\": \"/admin/activate\", \"submit\": \"Активировать и войти\"}"
+#define ACTIVATE_VARS                                                                              \
+	"{\"base\": \"/admin/activate\", \"submit\": \"Активировать и войти\", \"ask_consent\": true}"
 #define RESET_VARS    "{\"base\": \"/admin/reset\", \"submit\": \"Сменить пароль и войти\"}"
 #define EDIT_VARS     "{\"edit\": true}"
 #define STAFF_TITLE   "Сотрудники"
@@ -93,16 +94,17 @@ static const struct admin_page admin_pages[] = {
 	{"POST", "/admin/login", "auth.login", "login", ADMIN_HOME, "Вход в кабинет", 0, NULL, NULL},
 	{"POST", "/admin/logout", "auth.logout", "login", "/admin/login", "Вход в кабинет", 0, NULL,
 	 NULL},
-	{"GET", "/admin/activate", NULL, "code", NULL, "Активация кабинета", 0, NULL, ACTIVATE_VARS},
+	{"GET", "/admin/activate", "auth.consent", "code", NULL, "Активация кабинета", 0, NULL,
+	 ACTIVATE_VARS},
 	{"POST", "/admin/activate/code", "auth.code", "code", NULL, "Активация кабинета",
 	 PAGE_RENDER, NULL, ACTIVATE_VARS},
 	{"POST", "/admin/activate", "auth.activate", "code", ADMIN_HOME, "Активация кабинета", 0,
-	 NULL, ACTIVATE_VARS},
+	 "auth.consent", ACTIVATE_VARS},
 	{"GET", "/admin/reset", NULL, "code", NULL, "Восстановление пароля", 0, NULL, RESET_VARS},
 	{"POST", "/admin/reset/code", "auth.code", "code", NULL, "Восстановление пароля",
 	 PAGE_RENDER, NULL, RESET_VARS},
-	{"POST", "/admin/reset", "auth.reset", "code", ADMIN_HOME, "Восстановление пароля", 0, NULL,
-	 RESET_VARS},
+	{"POST", "/admin/reset", "auth.reset", "code", ADMIN_HOME, "Восстановление пароля", 0,
+	 "auth.consent", RESET_VARS},
 	{"GET", "/admin/password", NULL, "password", NULL, "Смена пароля", PAGE_AUTH, NULL, NULL},
 	{"POST", "/admin/password", "auth.password", "password", NULL, "Смена пароля",
 	 PAGE_AUTH | PAGE_RENDER, NULL, NULL},

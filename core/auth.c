@@ -12,6 +12,7 @@
 
 #include "access.h"
 #include "audit.h"
+#include "cabinets.h"
 #include "codes.h"
 #include "date.h"
 #include "import.h"
@@ -141,12 +142,74 @@ static int auth_password_notice(struct ctx *ctx, int64_t user_id, const char *em
 	                      user_id);
 }
 
+const char AUTH_CONSENT_TEXT[] =
+    "Я даю согласие %s (работодателю) на обработку моих персональных данных: фамилии, имени, "
+    "отчества, даты рождения, мобильного телефона и адреса электронной почты, сведений о "
+    "трудовой деятельности, стаже, отпусках, заработной плате и удержаниях, — в целях "
+    "ведения кадрового учёта и расчёта заработной платы, предоставления мне расчётных "
+    "листков, справок и сведений об отпусках и рассмотрения моих заявлений в кабинете "
+    "сотрудника, включая сбор, запись, систематизацию, хранение, уточнение, использование и "
+    "удаление, в соответствии с Федеральным законом от 27.07.2006 № 152-ФЗ «О персональных "
+    "данных». Согласие действует до его отзыва; отозвать его можно письменным заявлением "
+    "работодателю.";
+
+json_object *auth_consent_describe(struct ctx *ctx, const char *organization)
+{
+	json_object *c = json_object_new_object();
+
+	jsonx_set_str(c, "version", AUTH_CONSENT_VERSION);
+	jsonx_set_str(c, "text", arena_printf(ctx->arena, AUTH_CONSENT_TEXT, organization));
+	return c;
+}
+
+/* The one rule of the consent (auth.h): an employee's account gets its
+ * first password only with a consent recorded. 0 (recorded now, before, or
+ * not needed) or -1 (a field error "consent", or a failure). */
+static int auth_consent_check(struct ctx *ctx, int64_t user_id, unsigned flags)
+{
+	const char *ip = jsonx_get_str(ctx->auth, "ip");
+	PGresult *res;
+
+	if (flags & AUTH_OPERATOR)
+		return 0;
+	res = ctx_sql(ctx,
+	              "SELECT u.employee_id IS NOT NULL AND u.activated_at IS NULL, u.employee_id, "
+	              "EXISTS (SELECT 1 FROM consents c WHERE c.tenant_id = u.tenant_id AND "
+	              "c.user_id = u.id AND c.kind = 'personal_data') FROM users u "
+	              "WHERE u.tenant_id = $1 AND u.id = $2",
+	              ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, user_id));
+	if (res == NULL || PQntuples(res) != 1)
+		return res ? ctx_fail(ctx, PROTO_ERR_not_found, NULL) : -1;
+	if (strcmp(PQgetvalue(res, 0, 2), "t") == 0)
+		return 0;
+	if (!(flags & AUTH_CONSENT)) {
+		if (strcmp(PQgetvalue(res, 0, 0), "t") != 0)
+			return 0;
+		ctx_field_code(ctx, "consent", "required",
+		               "Без согласия на обработку персональных данных кабинет нельзя "
+		               "активировать: отметьте согласие");
+		return -1;
+	}
+	if (ctx_sql(
+	        ctx,
+	        "INSERT INTO consents (tenant_id, user_id, employee_id, kind, version, ip) VALUES "
+	        "($1, $2, $3, 'personal_data', $4, nullif($5, '')::inet)",
+	        ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, user_id),
+	        PQgetisnull(res, 0, 1) ? NULL : PQgetvalue(res, 0, 1), AUTH_CONSENT_VERSION,
+	        ip && (strchr(ip, '.') || strchr(ip, ':')) ? ip : "") == NULL)
+		return -1;
+	return audit_log(ctx, "consent.given", 1, "user", ctx_i64(ctx, user_id),
+	                 audit_detail("consent_version", AUTH_CONSENT_VERSION));
+}
+
 int auth_password_store(struct ctx *ctx, int64_t user_id, const char *password, unsigned flags)
 {
 	char hash[PASSWORD_HASH_MAX];
 	PGresult *res;
 	int had;
 
+	if (auth_consent_check(ctx, user_id, flags) < 0)
+		return -1;
 	if (password_hash(password, ctx->cfg->password_argon2_memory_kib,
 	                  ctx->cfg->password_argon2_passes, hash, sizeof(hash)) < 0)
 		return ctx_fail(ctx, PROTO_ERR_internal, NULL);
@@ -261,6 +324,26 @@ static int auth_logout(struct ctx *ctx)
 
 /* ------------------------------------------------------ one-time codes */
 
+/* The consent's text for the organization of the host into the result
+ * ({"consent": {"version", "text"}}): the activation and reset pages. */
+static int auth_consent_of_host(struct ctx *ctx)
+{
+	PGresult *res =
+	    ctx_sql(ctx, "SELECT name FROM tenants WHERE id = $1", ctx_i64(ctx, ctx->tenant_id));
+
+	if (res == NULL || PQntuples(res) != 1)
+		return res ? ctx_fail(ctx, PROTO_ERR_not_found, NULL) : -1;
+	json_object_object_add(ctx_result(ctx), "consent",
+	                       auth_consent_describe(ctx, PQgetvalue(res, 0, 0)));
+	return 0;
+}
+
+/* GET /admin/activate, /admin/reset */
+static int auth_consent(struct ctx *ctx)
+{
+	return auth_consent_of_host(ctx);
+}
+
 /* POST /api/auth/code {"login"}: a code for activation or password reset. */
 static int auth_code(struct ctx *ctx)
 {
@@ -290,7 +373,7 @@ static int auth_code(struct ctx *ctx)
 	              "отправили код подтверждения по SMS или на электронную почту.");
 	jsonx_set_int(r, "cooldown_s", ctx->cfg->code_cooldown_s);
 	jsonx_set_int(r, "expires_in_s", ctx->cfg->code_ttl_s);
-	return 0;
+	return auth_consent_of_host(ctx); /* the next form asks for it */
 }
 
 /* POST /api/auth/activate and /api/auth/reset {"login", "code", "password"}:
@@ -303,10 +386,22 @@ static int auth_with_code(struct ctx *ctx, const char *action)
 	struct auth_user u, typed = {0};
 	struct codes_account a;
 	int64_t code_id;
-	int found, right;
+	int found, right, consent;
 
 	if (key == NULL || code == NULL || password == NULL || codes_format(ctx, "code", code) < 0)
 		return -1;
+	consent = cabinets_arg_flag(ctx, "consent", 0);
+	if (consent < 0 || ctx->error >= 0) /* a bad argument: the code is not looked at */
+		return -1;
+	/* activation asks everyone for the consent before the code is looked
+	 * at (nothing tells whose account needs it); a reset asks only a
+	 * never-activated employee's, after the code (auth_password_store) */
+	if (!consent && strcmp(action, "auth.activated") == 0) {
+		ctx_field_code(ctx, "consent", "required",
+		               "Без согласия на обработку персональных данных кабинет нельзя "
+		               "активировать: отметьте согласие");
+		return -1;
+	}
 	/* a password the policy refuses is refused before the code is looked
 	 * at: nothing is counted and nothing is learnt about the code */
 	typed.login = key;
@@ -330,9 +425,11 @@ static int auth_with_code(struct ctx *ctx, const char *action)
 	 * password, and the entry stays counted */
 	if (auth_password_policy(ctx, "password", password, &u) < 0)
 		return ctx->error == PROTO_ERR_validation ? ctx_keep(ctx) : -1;
-	/* the owner proved themselves: the account's sign-in counters start over */
-	if (auth_password_store(ctx, u.id, password, 0) < 0 ||
-	    ctx_sql(ctx, "DELETE FROM auth_throttle WHERE tenant_id = $1 AND key IN ($2, $3)",
+	/* the owner proved themselves: the account's sign-in counters start
+	 * over; a missing consent keeps the code valid like a weak password */
+	if (auth_password_store(ctx, u.id, password, consent ? AUTH_CONSENT : 0) < 0)
+		return ctx->error == PROTO_ERR_validation ? ctx_keep(ctx) : -1;
+	if (ctx_sql(ctx, "DELETE FROM auth_throttle WHERE tenant_id = $1 AND key IN ($2, $3)",
 	            ctx_i64(ctx, ctx->tenant_id), codes_ident_key(ctx, key),
 	            auth_account_key(ctx, key, &u, 1)) == NULL ||
 	    session_open(ctx, u.id) < 0 ||
@@ -340,6 +437,9 @@ static int auth_with_code(struct ctx *ctx, const char *action)
 		return -1;
 	return auth_describe(ctx);
 }
+
+/* GET /admin/activate, /admin/reset: the consent's text for the
+ * organization of the host, {"consent": {"version", "text"}}. */
 
 static int auth_activate(struct ctx *ctx)
 {
@@ -694,7 +794,7 @@ static int users_set_password(struct ctx *ctx)
 	if (found <= 0)
 		return found < 0 ? -1 : ctx_fail(ctx, PROTO_ERR_not_found, "Нет такого пользователя");
 	if (auth_password_policy(ctx, "password", password, &u) < 0 ||
-	    auth_password_store(ctx, u.id, password, 0) < 0 ||
+	    auth_password_store(ctx, u.id, password, AUTH_OPERATOR) < 0 ||
 	    audit_log(ctx, "auth.password_set", 1, "user", ctx_i64(ctx, u.id), NULL) < 0)
 		return -1;
 	jsonx_set_int(ctx_result(ctx), "user_id", u.id);
@@ -927,6 +1027,7 @@ static const struct op_arg auth_with_code_args[] = {
     AUTH_LOGIN_ARG,
     {"code", ARG_STR, ARG_REQUIRED, .max = 16, .example = "\"123456\""},
     AUTH_PASSWORD_ARG("password"),
+    {"consent", ARG_BOOL, 0, .min = 0},
     ARG_END,
 };
 static const struct op_arg auth_login_args[] = {AUTH_LOGIN_ARG, AUTH_PASSWORD_ARG("password"),
@@ -965,6 +1066,7 @@ const struct op auth_ops[] = {
     {"auth.me", OP_EMPLOYEE, auth_me, 0, args_none, WHO(WHO_USER)},
     {"auth.logout", OP_EMPLOYEE, auth_logout, OP_WRITE, args_none, WHO(WHO_USER)},
     {"auth.code", OP_TENANT, auth_code, OP_WRITE | OP_SIGNIN, auth_code_args},
+    {"auth.consent", OP_TENANT, auth_consent, OP_SIGNIN, args_none},
     {"auth.activate", OP_TENANT, auth_activate, OP_WRITE | OP_SIGNIN, auth_with_code_args},
     {"auth.reset", OP_TENANT, auth_reset, OP_WRITE | OP_SIGNIN, auth_with_code_args},
     {"auth.login", OP_TENANT, auth_login, OP_WRITE | OP_SIGNIN, auth_login_args},

@@ -23,10 +23,28 @@ int auth_password_policy(struct ctx *ctx, const char *field, const char *passwor
 
 enum auth_store_flags {
 	AUTH_KEEP_SESSION = 1 << 0, /* the request's own session stays (a password change) */
+	AUTH_CONSENT = 1 << 1,      /* the person agreed to AUTH_CONSENT_TEXT in this request */
+	AUTH_OPERATOR = 1 << 2,     /* cabinetctl: the operator answers for the consent */
 };
 
+/* The consent to the processing of personal data (152-FZ, art. 9): the
+ * text (printf form, %s = the employer's name) and its version. A change
+ * of the text is a new version; consents record which one was agreed to.
+ * The invitation page and the admin's activation and reset pages show it. */
+#define AUTH_CONSENT_VERSION "2026-11-30"
+extern const char AUTH_CONSENT_TEXT[];
+
+/* {"version", "text"} of the consent for the employer named organization. */
+json_object *auth_consent_describe(struct ctx *ctx, const char *organization);
+
 /* Sets the user's password (checked by the caller) and activates the
- * cabinet. Every path that sets a password goes through here, and a new
+ * cabinet. Every path that sets a password goes through here, and so does
+ * the one rule of the consent: an employee's account is not activated
+ * (its first password) without a consent recorded in consents. With
+ * AUTH_CONSENT the consent is recorded here (moment, address, version);
+ * without it and none recorded: a field error "consent" (validation) and
+ * -1. The operator's `cabinetctl user password` passes AUTH_OPERATOR.
+ * A new
  * credential ends the others: every session of the user (but the request's
  * own with AUTH_KEEP_SESSION) and every outstanding one-time code. When the
  * user had a password before, they are told by email (SMS without one).

@@ -42,20 +42,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The consent's text and its version: a change of the text is a new
- * version, and the recorded consents say which one was agreed to. */
-#define INVITATIONS_CONSENT_VERSION "2026-11-30"
-static const char INVITATIONS_CONSENT_TEXT[] =
-    "Я даю согласие %s (работодателю) на обработку моих персональных данных: фамилии, имени, "
-    "отчества, даты рождения, мобильного телефона и адреса электронной почты, сведений о "
-    "трудовой деятельности, стаже, отпусках, заработной плате и удержаниях, — в целях "
-    "ведения кадрового учёта и расчёта заработной платы, предоставления мне расчётных "
-    "листков, справок и сведений об отпусках и рассмотрения моих заявлений в кабинете "
-    "сотрудника, включая сбор, запись, систематизацию, хранение, уточнение, использование и "
-    "удаление, в соответствии с Федеральным законом от 27.07.2006 № 152-ФЗ «О персональных "
-    "данных». Согласие действует до его отзыва; отозвать его можно письменным заявлением "
-    "работодателю.";
-
 struct invitations_link {
 	int64_t id, user_id, employee_id;
 	const char *full_name, *organization, *email, *phone, *login, *status;
@@ -187,7 +173,7 @@ static struct auth_user invitations_user(const struct invitations_link *l, const
 static int invitations_info(struct ctx *ctx)
 {
 	struct invitations_link l;
-	json_object *r, *consent;
+	json_object *r;
 
 	if (invitations_find(ctx, &l) < 0)
 		return -1;
@@ -196,11 +182,7 @@ static int invitations_info(struct ctx *ctx)
 	jsonx_set_str(r, "organization", l.organization);
 	jsonx_set_str(r, "code_to", invitations_code_to(ctx, &l));
 	jsonx_set_bool(r, "ask_login", l.ask_login);
-	consent = json_object_new_object();
-	jsonx_set_str(consent, "version", INVITATIONS_CONSENT_VERSION);
-	jsonx_set_str(consent, "text",
-	              arena_printf(ctx->arena, INVITATIONS_CONSENT_TEXT, l.organization));
-	json_object_object_add(r, "consent", consent);
+	json_object_object_add(r, "consent", auth_consent_describe(ctx, l.organization));
 	return 0;
 }
 
@@ -269,7 +251,6 @@ static int invitations_activate(struct ctx *ctx)
 {
 	const char *code = ctx_arg_str(ctx, "code", 16, 1);
 	const char *password = ctx_arg_str(ctx, "password", PASSWORD_MAX, 1), *login;
-	const char *ip = jsonx_get_str(ctx->auth, "ip");
 	struct invitations_link l;
 	struct codes_account a;
 	struct auth_user u;
@@ -307,7 +288,7 @@ static int invitations_activate(struct ctx *ctx)
 	if ((login &&
 	     ctx_sql(ctx, "UPDATE users SET login = $3 WHERE tenant_id = $1 AND id = $2",
 	             ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, l.user_id), login) == NULL) ||
-	    auth_password_store(ctx, l.user_id, password, 0) < 0 ||
+	    auth_password_store(ctx, l.user_id, password, AUTH_CONSENT) < 0 ||
 	    ctx_sql(
 	        ctx,
 	        "UPDATE invitations SET used_at = CASE WHEN id = $3 THEN now() ELSE used_at END, "
@@ -315,16 +296,9 @@ static int invitations_activate(struct ctx *ctx)
 	        "now()) ELSE revoked_at END WHERE tenant_id = $1 AND employee_id = $2",
 	        ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, l.employee_id),
 	        ctx_i64(ctx, l.id)) == NULL ||
-	    ctx_sql(
-	        ctx,
-	        "INSERT INTO consents (tenant_id, user_id, employee_id, kind, version, ip) VALUES "
-	        "($1, $2, $3, 'personal_data', $4, nullif($5, '')::inet)",
-	        ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, l.user_id), ctx_i64(ctx, l.employee_id),
-	        INVITATIONS_CONSENT_VERSION,
-	        ip && (strchr(ip, '.') || strchr(ip, ':')) ? ip : "") == NULL ||
 	    session_open(ctx, l.user_id) < 0 ||
 	    audit_log(ctx, "invitation.activated", 1, "user", ctx_i64(ctx, l.user_id),
-	              audit_detail("consent_version", INVITATIONS_CONSENT_VERSION)) < 0)
+	              audit_detail("consent_version", AUTH_CONSENT_VERSION)) < 0)
 		return -1;
 	ctx->user_id = l.user_id;
 	return auth_describe(ctx);

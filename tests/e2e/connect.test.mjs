@@ -49,10 +49,19 @@ b.test("the responsible person activates the cabinet with an SMS code", async ({
   await page.click('form[action="/admin/activate/code"] button');
   const sms = await outbox.wait("sms", "+79161112233");
   const code = sms.text.match(/\b\d{4,8}\b/)[0];
-  await page.fill('input[name="code"]', code.replace(/\d$/, (d) => (d === "0" ? "1" : "0")));
+  // without the consent to the processing of personal data (152-FZ) the
+  // cabinet is not activated, whoever activates it
+  await page.fill('input[name="code"]', code);
   await page.fill('input[name="password"]', "Proverka-Zima-2026");
   await page.click('form[action="/admin/activate"] button');
+  await page.locator("#e-consent", { hasText: "Без согласия" }).waitFor();
+  assert.ok((await page.locator("#consent-text").textContent()).includes("152-ФЗ"), "the consent's text is there");
+  await page.fill('input[name="code"]', code.replace(/\d$/, (d) => (d === "0" ? "1" : "0")));
+  await page.fill('input[name="password"]', "Proverka-Zima-2026");
+  await page.check("#consent");
+  await page.click('form[action="/admin/activate"] button');
   await page.locator(".field-error", { hasText: "Неверный код" }).waitFor();
+  assert.ok(await page.isChecked("#consent"), "the consent stays ticked after a wrong code");
   await page.fill('input[name="code"]', code);
   await page.fill('input[name="password"]', "Proverka-Zima-2026");
   await page.click('form[action="/admin/activate"] button');

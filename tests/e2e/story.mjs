@@ -110,6 +110,7 @@ b.test("the organization connects and the administrator activates the cabinet wi
   const sms = await outbox.wait("sms", ADMIN.phone, { since });
   await page.fill('input[name="code"]', sms.text.match(/Код подтверждения: (\d+)/)[1]);
   await page.fill('input[name="password"]', ADMIN.password);
+  await page.check("#consent");
   await Promise.all([page.waitForURL(host + "/admin/"), page.click('form[action="/admin/activate"] button')]);
   await shot(page, "admin-home");
   clean(page);

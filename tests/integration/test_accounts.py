@@ -61,7 +61,7 @@ class Accounts(StackWithSinks, unittest.TestCase):
         r = c.post("/api/auth/code", {"login": login})
         self.assertEqual(r.status, 202, r)
         code = self.sms.code_for(phone, after=seen)
-        r = c.post("/api/auth/activate", {"login": login, "code": code, "password": password})
+        r = c.post("/api/auth/activate", {"login": login, "code": code, "password": password, "consent": True})
         self.assertEqual(r.status, 200, r)
         return self.client_from(c, r)
 
@@ -117,11 +117,11 @@ class Accounts(StackWithSinks, unittest.TestCase):
         # five wrong codes burn it; every wrong answer is the same one
         answers = set()
         for _ in range(5):
-            r = t.post("/api/auth/activate", {"login": phone, "code": wrong, "password": PASSWORD})
+            r = t.post("/api/auth/activate", {"login": phone, "code": wrong, "password": PASSWORD, "consent": True})
             self.assertEqual(r.status, 422, r)
             self.assertEqual(r.json()["error"]["field_codes"]["code"], "invalid")
             answers.add(r.body)
-        r = t.post("/api/auth/activate", {"login": phone, "code": code, "password": PASSWORD})
+        r = t.post("/api/auth/activate", {"login": phone, "code": code, "password": PASSWORD, "consent": True})
         self.assertEqual(r.status, 422, r)
         answers.add(r.body)
         self.assertEqual(len(answers), 1, answers)
@@ -133,11 +133,11 @@ class Accounts(StackWithSinks, unittest.TestCase):
         self.assertEqual(t.post("/api/auth/code", {"login": mail}).status, 202)
         code = self.sms.code_for(phone, after=seen)
         for bad, why in (("Short-pass1", "too_short"), ("qwertyuiop123", "common"), (mail, "personal")):
-            r = t.post("/api/auth/activate", {"login": mail, "code": code, "password": bad})
+            r = t.post("/api/auth/activate", {"login": mail, "code": code, "password": bad, "consent": True})
             self.assertEqual(r.status, 422, r)
             self.assertEqual(r.json()["error"]["field_codes"]["password"], why)
             self.assertIn("латинские буквы", r.json()["error"]["fields"]["password"]) if why != "personal" else None
-        r = t.post("/api/auth/activate", {"login": mail, "code": code, "password": PASSWORD})
+        r = t.post("/api/auth/activate", {"login": mail, "code": code, "password": PASSWORD, "consent": True})
         self.assertEqual(r.status, 200, r)
         admin = self.client_from(t, r)
         self.assertIn("HttpOnly", r.headers["Set-Cookie"])
@@ -149,7 +149,7 @@ class Accounts(StackWithSinks, unittest.TestCase):
         self.assertEqual(me["user"]["phone"], phone)
         self.assertEqual(me["tenant"]["name"], "ООО «Ромашка»")
         # the code is used up
-        r = t.post("/api/auth/activate", {"login": mail, "code": code, "password": PASSWORD})
+        r = t.post("/api/auth/activate", {"login": mail, "code": code, "password": PASSWORD, "consent": True})
         self.assertEqual(r.status, 422)
 
         # admin pages with that session
@@ -222,6 +222,63 @@ class Accounts(StackWithSinks, unittest.TestCase):
         st = self.wait_ready("c" * 32)
         self.assertEqual(st["status"], "failed")
         self.assertIn("Обратитесь к оператору", st["reason"])
+
+    def test_no_activation_without_the_consent(self):
+        """152-FZ: every path to an employee's first password asks for the
+        consent and records it (the invitation's is in test_cabinets)."""
+        phone = "+79165550101"
+        login = self.new_tenant("soglasie", phone)
+        tid = int(self.s.psql("SELECT id FROM tenants WHERE subdomain = 'soglasie'"))
+        c = Client(self.s, "soglasie")
+        # the activation page: the responsible person (an employee too)
+        seen = len(self.sms.messages)
+        self.assertEqual(c.post("/api/auth/code", {"login": login}).status, 202)
+        code = self.sms.code_for(phone, after=seen)
+        r = c.post("/api/auth/activate", {"login": login, "code": code, "password": PASSWORD})
+        self.assertEqual(r.status, 422, r)
+        self.assertEqual(r.json()["error"]["field_codes"]["consent"], "required")
+        self.assertIn("Без согласия", r.json()["error"]["fields"]["consent"])
+        self.assertEqual(self.login("soglasie", login).status, 401)
+        # the password reset of a never-activated account: asked after the
+        # code, which stays good for the second try
+        r = c.post("/api/auth/reset", {"login": login, "code": code, "password": PASSWORD})
+        self.assertEqual(r.status, 422, r)
+        self.assertEqual(r.json()["error"]["field_codes"]["consent"], "required")
+        self.assertEqual(self.s.psql("SELECT count(*) FROM consents WHERE tenant_id = %d" % tid), "0")
+        self.assertEqual(self.s.psql("SELECT activated_at IS NULL FROM users WHERE tenant_id = %d" % tid), "t")
+        r = c.post("/api/auth/reset", {"login": login, "code": code, "password": PASSWORD, "consent": True})
+        self.assertEqual(r.status, 200, r)
+        admin = self.client_from(c, r)
+        self.assertEqual(self.s.psql("SELECT version FROM consents WHERE tenant_id = %d" % tid), "2026-11-30")
+        # a cabinet the administrator created (as the exchange's automatic
+        # creation does), activated on /admin/activate by the employee
+        emp_phone = "+79165550102"
+        eid = int(self.s.psql("INSERT INTO employees (tenant_id, full_name, phone) VALUES "
+                              "(%d, 'Орлов Денис Павлович', '%s') RETURNING id" % (tid, emp_phone)))
+        r = admin.post("/api/admin/cabinets/create", {"employees": [eid]})
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(self.s.psql("SELECT count(*) FROM users WHERE tenant_id = %d AND employee_id = %d"
+                                     % (tid, eid)), "1")
+        time.sleep(2.1)  # code_cooldown_s
+        form = {"Content-Type": "application/x-www-form-urlencoded"}
+        seen = len(self.sms.messages)
+        r = c.post("/admin/activate/code", raw=("login=" + emp_phone).encode(), headers=form)
+        self.assertIn('id="consent"', r.text)  # the same text as the invitation page's
+        self.assertIn("Я даю согласие ООО soglasie (работодателю)", r.text)
+        code = self.sms.code_for(emp_phone, after=seen)
+        body = urllib.parse.urlencode({"login": emp_phone, "code": code, "password": "Orlov-Denis-2026"})
+        r = c.post("/admin/activate", raw=body.encode(), headers=form)
+        self.assertEqual(r.status, 422, r)
+        self.assertIn("Без согласия на обработку персональных данных", r.text)
+        self.assertIn('id="consent-text"', r.text)
+        self.assertEqual(self.login("soglasie", emp_phone, "Orlov-Denis-2026").status, 401)
+        r = c.post("/api/auth/activate", {"login": emp_phone, "code": code, "password": "Orlov-Denis-2026",
+                                          "consent": True})
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(self.s.psql("SELECT count(*) FROM consents c JOIN users u ON u.tenant_id = c.tenant_id "
+                                     "AND u.id = c.user_id WHERE c.tenant_id = %d AND u.employee_id = %d "
+                                     "AND c.version = '2026-11-30' AND c.ip IS NOT NULL" % (tid, eid)), "1")
+        self.assertIn(("consent.given", True), self.audit_actions(admin))
 
     def test_sign_in_throttling(self):
         phone = "+79162220002"

@@ -83,7 +83,7 @@ class Accounts(StackWithSinks, unittest.TestCase):
 
     def activate(self, sub, login, phone, src):
         code = self.code_sms(sub, login, phone, src)
-        r = self.post(sub, "/api/auth/activate", {"login": login, "code": code, "password": PASSWORD}, src)
+        r = self.post(sub, "/api/auth/activate", {"login": login, "code": code, "password": PASSWORD, "consent": True}, src)
         self.assertEqual(r.status, 200, r)
         return self.signed_in(sub, r)
 
@@ -128,7 +128,7 @@ class Accounts(StackWithSinks, unittest.TestCase):
         # the limit is on entries, not on wrong ones: now even the right code is not looked at
         time.sleep(1.1)
         code = self.code_sms("cycle", phone, phone, known)
-        r = self.post("cycle", "/api/auth/activate", {"login": email, "code": code, "password": PASSWORD}, known)
+        r = self.post("cycle", "/api/auth/activate", {"login": email, "code": code, "password": PASSWORD, "consent": True}, known)
         self.assertEqual(r.status, 429, r)
         self.assertIn("Повторите через", r.json()["error"]["message"])
         self.assertEqual(r.json()["error"]["retry_after"], int(r.headers["Retry-After"]))
@@ -229,7 +229,8 @@ class Accounts(StackWithSinks, unittest.TestCase):
         self.code_sms("same", email, phone, new_source())
 
         def answer(login, code="000000", path="/api/auth/reset"):
-            r = self.post("same", path, {"login": login, "code": code, "password": PASSWORD}, new_source())
+            r = self.post("same", path, {"login": login, "code": code, "password": PASSWORD, "consent": True},
+                          new_source())
             return r.status, digitless(r.body)
 
         ghost = answer("ghost@same.example")
@@ -326,7 +327,7 @@ class Accounts(StackWithSinks, unittest.TestCase):
         m = self.smtp.wait_for("борис@пример.рф", match="Код подтверждения")
         code = re.search(r"Код подтверждения: (\d{6})", m["text"]).group(1)
         r = self.post("anna", "/api/auth/activate", {"login": "борис@пример.рф", "code": code,
-                                                     "password": "Borisov-Parol-2026"}, src)
+                                                     "password": "Borisov-Parol-2026", "consent": True}, src)
         self.assertEqual(r.status, 200, r)
         # the other spelling of a stored address is the same address
         r = self.s.http("POST", "/api/connect", {"subdomain": "anna2", "name": "ООО «Пример 2»", "responsible": {
@@ -370,7 +371,7 @@ class Accounts(StackWithSinks, unittest.TestCase):
         email = self.tenant("victim", phone)
         home, stranger, other = new_source(), new_source(), new_source()
         code = self.code_sms("victim", email, phone, home)
-        r = self.post("victim", "/api/auth/activate", {"login": email, "code": code, "password": PASSWORD}, home)
+        r = self.post("victim", "/api/auth/activate", {"login": email, "code": code, "password": PASSWORD, "consent": True}, home)
         self.assertEqual(r.status, 200, r)
         # signing in made this browser a device of the account: a cookie that
         # outlives the browser session and signing out, HttpOnly, same-site only

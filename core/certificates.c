@@ -359,10 +359,39 @@ static const int cert_income_codes[] = {2000, 2002, 2012, 2013, 2300, 2760, 4800
 #define CERT_AID    5 /* index of 2760 */
 #define CERT_OTHER  6 /* 4800: a kind this table does not know */
 
-/* The order in which a payment pays its month's lines, by code index:
- * vacation pay first (paid before the vacation, art. 136), then salary and
- * the rest, material aid last (as ndfl_pay.h takes its share). */
-static const int cert_fill[CERT_NCODES] = {2, 0, 1, 3, 4, 6, CERT_AID};
+/* The order in which a payment pays its month's lines, by code index, by
+ * the payment's kind (what was paid decides the code): an advance, a salary,
+ * a final settlement and a month's unpaid rest pay the pay for work (2000)
+ * first, then the bonuses, vacation pay, compensation, sick pay and the
+ * rest; a vacation pay payment pays the vacation pay (2012) first. Material
+ * aid is last in both (as ndfl_pay.h takes its share). */
+static const int cert_fill_pay[CERT_NCODES] = {0, 1, 2, 3, 4, 6, CERT_AID};
+static const int cert_fill_vacation[CERT_NCODES] = {2, 0, 1, 3, 4, 6, CERT_AID};
+
+/* What is left to pay of a payroll month's lines, by code index. */
+struct cert_left {
+	int settles; /* the month's first day */
+	int seen;    /* an event of the year has paid some of it */
+	int64_t left[CERT_NCODES];
+};
+
+/* Takes amount from a month's lines in fill order into income[]; what is
+ * beyond the lines goes to 2000. */
+static void cert_take(struct cert_left *l, const int *fill, int64_t amount, int64_t *income)
+{
+	for (int f = 0; f < CERT_NCODES && amount > 0; f++) {
+		int k = fill[f];
+		int64_t t = l->left[k] < amount ? l->left[k] : amount;
+		if (t <= 0)
+			continue;
+		l->left[k] -= t;
+		if (income)
+			income[k] += t;
+		amount -= t;
+	}
+	if (amount > 0 && income)
+		income[0] += amount;
+}
 
 /* The index in cert_income_codes of a line kind's code. */
 static int cert_code_index(const char *kind)
@@ -442,6 +471,8 @@ static int cert_ndfl(struct ctx *ctx, const struct certificate_request *r, struc
 	int nm, n, rates[8], nrates;
 	PGresult *res, *lines, *kids, *ob;
 	struct ndfl_emp *ny;
+	struct cert_left *left;
+	int nleft;
 
 	jsonx_get_int64(r->data, "year", &year);
 	ob =
@@ -516,35 +547,44 @@ static int cert_ndfl(struct ctx *ctx, const struct certificate_request *r, struc
 		return -1;
 	m = arena_alloc(ctx->arena, sizeof(*m) * 13);
 	memset(m, 0, sizeof(*m) * 13);
+	/* the months' lines by code (from two years before: a payment of the
+	 * year may settle an earlier year's month) */
+	left = arena_alloc(ctx->arena, sizeof(*left) * (size_t)(PQntuples(lines) + 1));
+	nleft = 0;
+	for (int j = 0; j < PQntuples(lines); j++) {
+		int lm = DATE_NONE;
+		if (date_parse(PQgetvalue(lines, j, 0), &lm) < 0)
+			continue;
+		if (nleft == 0 || left[nleft - 1].settles != lm) {
+			memset(&left[nleft], 0, sizeof(left[nleft]));
+			left[nleft++].settles = lm;
+		}
+		left[nleft - 1].left[cert_code_index(PQgetvalue(lines, j, 1))] +=
+		    cert_money_col(lines, j, 2);
+	}
 	for (int i = 0; i < ny->nev; i++) {
 		const struct ndfl_event *e = &ny->ev[i];
 		const struct ndfl_src *src = &ny->src[i];
-		int64_t lo = src->pos, hi = src->pos + e->amount, at = 0;
+		struct cert_left *l = NULL, none;
 		int yy, mm, dd;
 
 		date_to_ymd(e->date, &yy, &mm, &dd);
-		/* the event is [pos, pos + amount) of its month's accrued, laid
-		 * out by code in cert_fill order */
-		for (int f = 0; f < CERT_NCODES; f++) {
-			int k = cert_fill[f];
-			int64_t size = 0;
-			for (int j = 0; j < PQntuples(lines); j++) {
-				int lm = DATE_NONE;
-				if (date_parse(PQgetvalue(lines, j, 0), &lm) < 0 ||
-				    lm != src->settles ||
-				    cert_code_index(PQgetvalue(lines, j, 1)) != k)
-					continue;
-				size += cert_money_col(lines, j, 2);
-			}
-			if (hi > at && lo < at + size) {
-				int64_t from = lo > at ? lo : at,
-				        to = hi < at + size ? hi : at + size;
-				m[mm].income[k] += to - from;
-			}
-			at += size;
+		for (int j = 0; j < nleft && l == NULL; j++)
+			if (left[j].settles == src->settles)
+				l = &left[j];
+		if (l == NULL) {
+			memset(&none, 0, sizeof(none));
+			l = &none;
+		} else if (!l->seen) {
+			/* the first event of its month here: what the month's
+			 * earlier payments (of an earlier year, or before the opening
+			 * balance) paid is taken as paid in the salary's order */
+			cert_take(l, cert_fill_pay, src->pos, NULL);
+			l->seen = 1;
 		}
-		if (hi > at) /* paid beyond the month's lines */
-			m[mm].income[0] += hi - (lo > at ? lo : at);
+		cert_take(
+		    l, strcmp(src->kind, "vacation_pay") == 0 ? cert_fill_vacation : cert_fill_pay,
+		    e->amount, m[mm].income);
 		m[mm].month = mm;
 		m[mm].aid_free += e->exempt;
 		income += e->amount;
@@ -627,6 +667,31 @@ static int cert_ndfl(struct ctx *ctx, const struct certificate_request *r, struc
 		cells[n++] = cert_money(ctx, computed > withheld ? computed - withheld : 0);
 		cert_sums(p, cells, n / 2);
 	}
+	/* what is accrued and not paid yet of a month with recorded payments
+	 * (its income date is the day it is paid, ndfl_pay.h): not in the sums */
+	res = ctx_sql(
+	    ctx,
+	    "WITH p AS (SELECT month, sum(amount) AS amount, sum(ndfl) AS ndfl FROM "
+	    "payroll_payments WHERE tenant_id = $1 AND employee_id = $2 GROUP BY month) SELECT "
+	    "extract(month FROM pe.month)::int, (pe.accrued - coalesce(p.amount, 0))::text, "
+	    "greatest(pe.ndfl - coalesce(p.ndfl, 0), 0)::text FROM payroll_employees pe LEFT JOIN "
+	    "p ON p.month = pe.month WHERE pe.tenant_id = $1 AND pe.employee_id = $2 AND pe.month "
+	    ">= make_date($3, 1, 1) AND pe.month < make_date($3 + 1, 1, 1) AND pe.accrued > "
+	    "coalesce(p.amount, 0) AND p.amount IS NOT NULL ORDER BY pe.month",
+	    ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, r->employee), ctx_i64(ctx, year));
+	if (res == NULL)
+		return -1;
+	for (int i = 0; i < PQntuples(res); i++)
+		pdf_text(p, PDF_SMALL, PDF_LEFT, 0,
+		         arena_printf(ctx->arena,
+		                      "Начислено за %s и ещё не выплачено: %s ₽, НДФЛ с этой "
+		                      "суммы "
+		                      "%s ₽ будет удержан при выплате (доход войдёт в справку по "
+		                      "дню "
+		                      "выплаты, ст. 223 НК РФ).",
+		                      ru_month_name(atoi(PQgetvalue(res, i, 0))),
+		                      cert_money(ctx, cert_money_col(res, i, 1)),
+		                      cert_money(ctx, cert_money_col(res, i, 2))));
 	pdf_gap(p, 3);
 	pdf_text(p, PDF_BOLD, PDF_LEFT, 0,
 	         "3. Стандартные, социальные и имущественные налоговые вычеты");

@@ -11,7 +11,11 @@
  *    accrued minus what the payments settling the month paid, whatever
  *    their dates), as paid on the month's last day (ndfl_pay_rest_date):
  *    an organization that records no payments pays each month on its last
- *    day.
+ *    day. Only the months no recorded payment settles (and the focus
+ *    month, whose tax the payroll computes to be withheld): once payments
+ *    of a month are recorded, its unpaid rest is not paid, so it is not
+ *    income yet (Tax Code art. 223 p. 2: the income date of pay is the day
+ *    it is paid).
  * Material aid in an event: a month's accrued is paid in the order of its
  * lines with the material aid last (payroll_accruals of kind material_aid
  * of the month), so a payment's share of it is where its amount falls in

@@ -38,8 +38,9 @@
  * settlement dated in it, a salary dated in it or later (settling it).
  * НДФЛ is withheld from each payment (the income date is the payment date,
  * Tax Code art. 223 p. 2 since 2023): the tax on the year of the payment's
- * date, cumulative over that year's earlier payments, the unpaid rest of its
- * calculated months (as paid on their last day) and the opening balance
+ * date, cumulative over that year's earlier payments, the rest of its
+ * calculated months no payment settles (as paid on their last day; a month
+ * with recorded payments is paid by them only) and the opening balance
  * (ndfl.h "НДФЛ by the income date", ndfl_pay.h). A December salary paid
  * on 10 January is January's income, taxed on the new year's scale. The
  * stored tax of a payment is a document: later recalculations do not

@@ -173,6 +173,77 @@ class NdflDates(unittest.TestCase):
         self.assertEqual(self.pay(eid, "2025-04-10", "salary"), ("5000.00", "650.00"))
         self.assertEqual(self.slip(eid, "2025-03"), ("70000.00", "8580.00", "0.00"))
 
+    def test_certificate_counts_what_was_paid_by_its_kind(self):
+        """The trial of issue 11: hired 01.09.2026, 60 000 a month; a vacation
+        16-29.11.2026 (14 days x 2 047,78 = 28 668,92: 120 000 / 58,6 of
+        September and October), so November accrues 30 000 (10 of 20 days)
+        + 28 668,92; the advance 24 000 (40 %) paid 20.11, the vacation pay
+        not recorded, the rest paid 01.12. September and October have no
+        payments: paid on their last days (7 800 each)."""
+        o = Org(self.s, "ndflkind", "ООО «Отпуск»", hired="2026-09-01")
+        r = o.admin.put("/api/admin/payroll/settings", {"advance_mode": "percent", "advance_percent": 40})
+        self.assertEqual(r.status, 200, r)
+        eid = o.id["S"]
+        r = o.admin.post("/api/admin/deviations", {"employee_id": eid, "code": "ОТ",
+                                                   "date_from": "2026-11-16", "date_to": "2026-11-29"})
+        self.assertEqual(r.status, 201, r)
+        for month in ("2026-09", "2026-10", "2026-11"):
+            r = o.admin.post("/api/admin/payroll/%s/calculate" % month, {"employees": [eid]})
+            self.assertEqual(r.status, 200, r)
+            if month == "2026-11":
+                r = o.admin.post("/api/admin/payments", {"employee_id": eid, "date": "2026-11-20",
+                                                         "kind": "advance"})
+                self.assertEqual(r.status, 201, r)
+                # 13 % x 144 000 - 15 600
+                self.assertEqual((r.json()["payment"]["amount"], r.json()["payment"]["ndfl"]),
+                                 ("24000.00", "3120.00"))
+            r = o.admin.post("/api/admin/payroll/%s/close" % month)
+            self.assertEqual(r.status, 200, r)
+        r = o.admin.get("/api/admin/payslips/%d/2026-11" % eid)
+        self.assertEqual(r.status, 200, r)
+        # the month's tax: 13 % x 178 668,92 = 23 227 - 15 600 = 7 627, of which
+        # 3 120 withheld from the advance and 4 507 to withhold from the rest
+        self.assertEqual((r.json()["accrued"], r.json()["deducted"]), ("58668.92", "7627.00"))
+
+        def cert():
+            r = o["S"].post("/api/requests", {"type": "certificate_ndfl", "year": 2026})
+            self.assertEqual(r.status, 201, r)
+            rid = r.json()["id"]
+            t = o.task("P", rid, "execution")
+            self.assertEqual(o["P"].post("/api/tasks/%d/take" % t, {}).status, 200)
+            r = o["P"].post("/api/tasks/%d/complete" % t, {"comment": "готово"})
+            self.assertEqual(r.status, 200, r)
+            r = o["S"].get("/api/requests/%d/document" % rid)
+            self.assertEqual(r.status, 200, r)
+            text = pdf_text(r.body).replace("\u00a0", " ")
+            return re.findall(r"^\s*(\d\d)\s+(\d{4})\s+([\d ]+,\d\d)", text, re.M), one_line(text)
+
+        # before the rest is paid: November's income is the advance only, the
+        # tax withheld is what the payments withheld; the rest is said apart
+        rows, line = cert()
+        self.assertEqual(rows, [("09", "2000", "60 000,00"), ("10", "2000", "60 000,00"),
+                                ("11", "2000", "24 000,00")])
+        self.assertIn("Общая сумма дохода 144 000,00", line)
+        self.assertIn("Сумма налога исчисленная 18 720,00", line)
+        self.assertIn("Сумма налога удержанная 18 720,00", line)
+        self.assertIn("Сумма налога, не удержанная налоговым агентом 0,00", line)
+        self.assertIn("Начислено за ноябрь и ещё не выплачено: 34 668,92 ₽, НДФЛ с этой суммы "
+                      "4 507,00 ₽ будет удержан при выплате", line)
+
+        # the rest paid 01.12: December's income; the advance paid the salary
+        # (2000), the rest the salary's other 6 000 and the vacation pay (2012)
+        r = o.admin.post("/api/admin/payments", {"employee_id": eid, "date": "2026-12-01", "kind": "salary"})
+        self.assertEqual(r.status, 201, r)
+        self.assertEqual((r.json()["payment"]["amount"], r.json()["payment"]["ndfl"]), ("34668.92", "4507.00"))
+        rows, line = cert()
+        self.assertEqual(rows, [("09", "2000", "60 000,00"), ("10", "2000", "60 000,00"),
+                                ("11", "2000", "24 000,00"), ("12", "2000", "6 000,00"),
+                                ("12", "2012", "28 668,92")])
+        self.assertIn("Общая сумма дохода 178 668,92", line)
+        self.assertIn("Сумма налога исчисленная 23 227,00", line)
+        self.assertIn("Сумма налога удержанная 23 227,00", line)
+        self.assertNotIn("ещё не выплачено", line)
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -21,6 +21,7 @@
  * is in twelfths of a day; the balance is shown with one decimal, rounded
  * half up ("18,7").
  */
+#include "average.h"
 #include "calendars.h"
 #include "date.h"
 #include "hours.h"
@@ -98,6 +99,39 @@ static const char *payslips_date_ru(struct ctx *ctx, const char *iso)
 }
 
 /* The payslip of one employee and month; NULL after ctx_fail. */
+/* A sick-pay line's daily benefit as it is computed (average.h): "60 % от
+ * 890,73 ₽", and when the MROT rule gave the day instead, what the percent
+ * gave and the rule: "60 % от 890,73 ₽ = 534,44 ₽, не ниже МРОТ: 27 093,00 ₽
+ * / 30 дн. = 903,10 ₽" (so the line computes as written). */
+static const char *payslips_sick_rule(struct ctx *ctx, const char *from_iso, const char *average,
+                                      int percent, const char *daily)
+{
+	char ar[MONEY_RU_BUFSZ], pr[MONEY_RU_BUFSZ], dr[MONEY_RU_BUFSZ], mr[MONEY_RU_BUFSZ];
+	int64_t avg = 0, day = 0, by_percent, mrot;
+	int from, y, m, d, days;
+	const char *rule;
+
+	money_parse(average, 0, &avg);
+	money_parse(daily, 0, &day);
+	money_format_ru(avg, ar);
+	rule = arena_printf(ctx->arena, "%d %% от %s", percent, ar);
+	by_percent = money_muldiv_exact(avg, percent, 100);
+	if (by_percent == day || date_parse(from_iso, &from) < 0)
+		return rule;
+	money_format_ru(by_percent, pr);
+	money_format_ru(day, dr);
+	date_to_ymd(from, &y, &m, &d);
+	days = date_days_in_month(y, m);
+	if (average_mrot(from, &mrot) == 0 && money_muldiv_exact(mrot, 1, days) == day) {
+		money_format_ru(mrot, mr);
+		return arena_printf(ctx->arena, "%s = %s, %s МРОТ: %s / %d дн. = %s", rule, pr,
+		                    day > by_percent ? "не ниже" : "при стаже до 6 месяцев не выше",
+		                    mr, days, dr);
+	}
+	return arena_printf(ctx->arena, "%s = %s, %s МРОТ в день: %s", rule, pr,
+	                    day > by_percent ? "не ниже" : "при стаже до 6 месяцев не выше", dr);
+}
+
 static json_object *payslips_build(struct ctx *ctx, int64_t employee_id, int year, int month,
                                    int closed_only)
 {
@@ -210,6 +244,11 @@ static json_object *payslips_build(struct ctx *ctx, int64_t employee_id, int yea
 				jsonx_set_str(l, "daily",
 				              payrun_money(ctx, PQgetvalue(lines, i, 28), &ru));
 				jsonx_set_str(l, "daily_ru", ru);
+				jsonx_set_str(l, "daily_rule_ru",
+				              payslips_sick_rule(ctx, PQgetvalue(lines, i, 16),
+				                                 PQgetvalue(lines, i, 26),
+				                                 atoi(PQgetvalue(lines, i, 27)),
+				                                 PQgetvalue(lines, i, 28)));
 				jsonx_set_int(l, "fund_days", atoi(PQgetvalue(lines, i, 29)));
 				if (atoi(PQgetvalue(lines, i, 29)) > 0)
 					jsonx_set_str(
@@ -247,8 +286,9 @@ static json_object *payslips_build(struct ctx *ctx, int64_t employee_id, int yea
 			if (strcmp(PQgetvalue(lines, i, 32), "t") == 0)
 				jsonx_set_str(
 				    l, "note",
-				    "Заработка в расчётном периоде нет: средний дневной заработок "
-				    "— оклад / 29,3 (упрощение пп. 6–8 Положения)");
+				    "В расчётном периоде нет заработка (нет расчётов и входящих "
+				    "остатков за эти месяцы), поэтому средний дневной заработок "
+				    "посчитан от оклада: оклад / 29,3");
 		} else if (strcmp(kind, "bonus") == 0 || strcmp(kind, "material_aid") == 0 ||
 		           strcmp(kind, "district_coefficient") == 0 ||
 		           strcmp(kind, "northern_allowance") == 0) {

@@ -131,6 +131,12 @@ class Money(unittest.TestCase):
                          [("salary", None, None, "33913.04"), ("vacation_pay", 11, None, "22525.58"),
                           ("sick_pay", 3, "723.87", "2171.61")])
         self.assertEqual(slip["accrued"], "58610.23")
+        # the line says the MROT rule that gave the day, so it computes as written
+        rule = "60 % от 737,75 ₽ = 442,65 ₽, не ниже МРОТ: 22 440,00 ₽ / 31 дн. = 723,87 ₽"
+        sick = [a for a in slip["accruals"] if a["kind"] == "sick_pay"][0]
+        self.assertEqual(sick["daily_rule_ru"].replace("\u00a0", " "), rule)
+        page = self.admin.get("/admin/payroll/2025-07/employees/%d" % eid).text.replace("\u00a0", " ")
+        self.assertIn("3 дн. × 723,87 ₽ (%s)" % rule, page)
 
     # ------------------------------------------------------------ item 2, 3
 

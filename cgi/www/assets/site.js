@@ -124,7 +124,7 @@ async function showPayslip(month) {
     // vacation and sick pay: days at the average daily earnings
     if (l.days !== undefined && l.average_daily_ru) {
       worked = l.kind === "sick_pay"
-        ? `${l.days} дн. × ${l.daily_ru} (${l.percent} % от ${l.average_daily_ru})`
+        ? `${l.days} дн. × ${l.daily_ru} (${l.daily_rule_ru || `${l.percent} % от ${l.average_daily_ru}`})`
         : `${l.unused_days_ru || l.days} дн. × ${l.average_daily_ru}`;
     }
     // on a phone the column gives its room to the title: the same text under it

@@ -776,8 +776,9 @@ static int payments_delete(struct ctx *ctx)
  * employees/{employee_id}): the payslip when the month is calculated
  * (payslips.admin_get), and the month's inputs to add or delete — the
  * accruals and the payments (their own operations above). {"employee":
- * {"id", "full_name"}, "month", "month_title", "payslip"?, "accruals",
- * "payments"}; another tenant's employee is 404. */
+ * {"id", "full_name"}, "month", "month_title", "closed", "stale"?,
+ * "stale_title"?, "payslip"?, "accruals", "payments"}; another tenant's
+ * employee is 404. */
 static int payments_employee_page(struct ctx *ctx)
 {
 	json_object *r = ctx_result(ctx), *e, *slip;
@@ -790,9 +791,12 @@ static int payments_employee_page(struct ctx *ctx)
 	    payrun_month_arg(ctx, &year, &month) < 0)
 		return -1;
 	res = ctx_sql(ctx,
-	              "SELECT e.full_name, EXISTS (SELECT 1 FROM payroll_employees pe WHERE "
-	              "pe.tenant_id = e.tenant_id AND pe.employee_id = e.id AND pe.month = "
-	              "$3::date) FROM employees e WHERE e.tenant_id = $1 AND e.id = $2",
+	              "SELECT e.full_name, pe.employee_id IS NOT NULL, coalesce(pe.stale, false), "
+	              "pe.stale_reason, EXISTS (SELECT 1 FROM payroll_documents d WHERE "
+	              "d.tenant_id = e.tenant_id AND d.month = $3::date AND d.status = 'closed') "
+	              "FROM employees e LEFT JOIN payroll_employees pe ON pe.tenant_id = "
+	              "e.tenant_id AND pe.employee_id = e.id AND pe.month = $3::date WHERE "
+	              "e.tenant_id = $1 AND e.id = $2",
 	              ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, employee),
 	              worktime_date_iso(ctx, date_month_first(year, month)));
 	if (res == NULL)
@@ -806,6 +810,15 @@ static int payments_employee_page(struct ctx *ctx)
 	jsonx_set_int(e, "id", employee);
 	jsonx_set_str(e, "full_name", PQgetvalue(res, 0, 0));
 	json_object_object_add(r, "employee", e);
+	/* a closed month takes no accruals (the page says so instead of the
+	 * form); a stale result is said above its totals */
+	jsonx_set_bool(r, "closed", strcmp(PQgetvalue(res, 0, 4), "t") == 0);
+	if (strcmp(PQgetvalue(res, 0, 2), "t") == 0) {
+		jsonx_set_bool(r, "stale", 1);
+		jsonx_set_str(
+		    r, "stale_title",
+		    payrun_stale_title(PQgetisnull(res, 0, 3) ? NULL : PQgetvalue(res, 0, 3)));
+	}
 	if (strcmp(PQgetvalue(res, 0, 1), "t") == 0) {
 		json_object *args = json_object_new_object();
 		jsonx_set_int(args, "employee_id", employee);

@@ -67,8 +67,7 @@ static void payrun_put_money(struct ctx *ctx, json_object *o, const char *key, c
 	jsonx_set_str(o, arena_printf(ctx->arena, "%s_ru", key), ru);
 }
 
-/* Russian for a stale_reason of payroll_employees (sql/0033). */
-static const char *payrun_stale_title(const char *reason)
+const char *payrun_stale_title(const char *reason)
 {
 	static const struct {
 		const char *reason, *title;

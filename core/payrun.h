@@ -60,6 +60,10 @@ extern const struct op payslips_ops[];
 /* "апрель 2017 г." into arena memory. */
 const char *payrun_month_title(struct ctx *ctx, int year, int month);
 
+/* Russian for a stale_reason of payroll_employees (sql/0033): "изменились
+ * разовые начисления"; a general phrase for NULL or an unknown reason. */
+const char *payrun_stale_title(const char *reason);
+
 /*
  * For the modules that change what a payroll is computed from (deviations,
  * timesheets, individual schedules, pay terms): 0 when no month touching

@@ -125,6 +125,36 @@ class PayForms(unittest.TestCase):
         pays = self.admin.get("/api/admin/payments?employee_id=%d" % eid).json()["payments"]
         self.assertEqual([(p["date"], p["month"]) for p in pays], [("2025-04-10", "2025-03")])
 
+    def test_stale_result_and_closed_month_on_the_payslip_page(self):
+        """A bonus added after the calculation: the totals are said to be
+        stale until recalculated; a closed month shows no accrual form (and
+        says why), its payments are still recorded."""
+        eid = self.employee("Закрытый Пётр")
+        page = "/admin/payroll/2024-11/employees/%d" % eid
+        r = self.admin.post("/api/admin/payroll/2024-11/calculate", {"employees": [eid]})
+        self.assertEqual(r.status, 200, r)
+        self.assertNotIn("Результат устарел", self.admin.get(page).text)
+        r = self.form(page + "/accruals", [("kind", "bonus"), ("amount", "10 000"), ("title", "за ноябрь")])
+        self.assertEqual(r.status, 303, r)
+        text = self.admin.get(page).text
+        self.assertIn("Результат устарел — пересчитайте: после расчёта изменились разовые начисления", text)
+        self.assertIn("Всего начислено", text)
+        r = self.admin.post("/api/admin/payroll/2024-11/calculate", {"employees": [eid]})
+        self.assertEqual(r.status, 200, r)
+        text = self.admin.get(page).text
+        self.assertNotIn("Результат устарел", text)
+        self.assertIn('id="form-accrual"', text)
+        r = self.admin.post("/api/admin/payroll/2024-11/close")
+        self.assertEqual(r.status, 200, r)
+        text = self.admin.get(page).text
+        self.assertNotIn('id="form-accrual"', text)
+        self.assertNotIn("/accruals/", text)  # no delete of the bonus either
+        self.assertIn("Расчёт за ноябрь 2024 г. закрыт: премии и материальную помощь за этот месяц не добавить", text)
+        self.assertIn('id="form-payment"', text)
+        self.assertIn("выплаты за него записываются", text)
+        r = self.form(page + "/payments", [("date", "05.12.2024"), ("kind", "salary"), ("amount", "")])
+        self.assertEqual(r.status, 303, r)
+
     def test_opening_balance_page(self):
         eid = self.employee("Остаткова Ольга")
         page = "/admin/employees/%d/opening-balance" % eid

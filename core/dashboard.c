@@ -7,7 +7,9 @@
  * list of "todo" items, each {"title", "detail", "href", "level": "warn" |
  * "info"}: employees without pay terms or without a schedule (with
  * "people": the first of them by name, each linked to the page that fixes
- * it, and "more"), cabinets
+ * it, and "more"), employees hired before the first calculated month
+ * without opening balances, employees without an insurance record,
+ * organizations without ИНН or КПП (each linked to its form), cabinets
  * not activated, messages not delivered. Later areas (requests, documents
  * to sign) add their unanswered items to that list here.
  */
@@ -89,6 +91,69 @@ static const char dashboard_no_schedule_sql[] =
     "SELECT e.id, e.full_name " DASHBOARD_EMPLOYED
     "AND NOT EXISTS (SELECT 1 FROM schedule_assignments a WHERE a.tenant_id = e.tenant_id AND "
     "a.employee_id = e.id AND a.date_from <= $2::date)" DASHBOARD_BY_NAME;
+
+/* Employed today, hired before the first month the organization
+ * calculated, with no opening balances: their averages (vacation, sick
+ * pay) have no earnings of the months before (average.h falls back to the
+ * rate / 29,3, sick pay to the MROT). */
+#define DASHBOARD_NO_BALANCE                                                                       \
+	DASHBOARD_EMPLOYED                                                                         \
+	"AND e.hired < (SELECT min(pe.month) FROM payroll_employees pe WHERE pe.tenant_id = $1) "  \
+	"AND NOT EXISTS (SELECT 1 FROM opening_balances b WHERE b.tenant_id = e.tenant_id AND "    \
+	"b.employee_id = e.id)"
+static const char dashboard_no_balance_sql[] =
+    "SELECT e.id, e.full_name " DASHBOARD_NO_BALANCE DASHBOARD_BY_NAME;
+/* Employed today with no insurance record (sick pay takes 60 %, the MROT
+ * cap of under 6 months applies). */
+#define DASHBOARD_NO_INSURANCE DASHBOARD_EMPLOYED "AND e.insurance_years IS NULL"
+static const char dashboard_no_insurance_sql[] =
+    "SELECT e.id, e.full_name " DASHBOARD_NO_INSURANCE DASHBOARD_BY_NAME;
+
+/* The organizations without ИНН or КПП (certificates print «—»), each
+ * linked to its form; a tenant with employees and no organization, to the
+ * new organization's form. */
+static int dashboard_org_details(struct ctx *ctx, json_object *todo)
+{
+	PGresult *res = ctx_sql(
+	    ctx,
+	    "SELECT o.id, o.name FROM organizations o WHERE o.tenant_id = $1 AND (coalesce(o.inn, "
+	    "'') = '' OR coalesce(o.kpp, '') = '') UNION ALL SELECT 0, '' WHERE NOT EXISTS (SELECT "
+	    "1 FROM organizations WHERE tenant_id = $1) AND EXISTS (SELECT 1 FROM employees WHERE "
+	    "tenant_id = $1) ORDER BY 2, 1",
+	    ctx_i64(ctx, ctx->tenant_id));
+	json_object *item, *people;
+	int n;
+
+	if (res == NULL)
+		return -1;
+	n = PQntuples(res);
+	if (n == 1 && atoll(PQgetvalue(res, 0, 0)) == 0) {
+		dashboard_todo(ctx, todo, 1, "организация без реквизитов (не заведена)",
+		               "Организация не заведена: в справках вместо ИНН и КПП будет «—». "
+		               "Заведите организацию с ИНН и КПП.",
+		               "/admin/organizations/new", "warn");
+		return 0;
+	}
+	item = dashboard_todo(
+	    ctx, todo, n,
+	    ru_plural(n, "организация без ИНН или КПП", "организации без ИНН или КПП",
+	              "организаций без ИНН или КПП"),
+	    "В справках о доходах и с места работы вместо реквизитов будет «—». Заполните их:",
+	    "/admin/organizations", "warn");
+	if (item == NULL)
+		return 0;
+	people = json_object_new_array();
+	json_object_object_add(item, "people", people);
+	for (int i = 0; i < n; i++) {
+		json_object *o = json_object_new_object();
+		jsonx_set_str(o, "full_name", PQgetvalue(res, i, 1));
+		jsonx_set_str(o, "href",
+		              arena_printf(ctx->arena, "/admin/organizations/%s/edit",
+		                           PQgetvalue(res, i, 0)));
+		json_object_array_add(people, o);
+	}
+	return 0;
+}
 
 /* The timesheets of a month in words, after "Табель:" on the home page:
  * "проведено 1 из 3, 1 черновик, 1 не заполнен." (ru_plural; parts that are
@@ -224,6 +289,36 @@ static int dashboard_get(struct ctx *ctx)
 	    "/admin/employees", "warn");
 	if (dashboard_people(ctx, item, no_pay, dashboard_no_pay_sql, "pay",
 	                     worktime_date_iso(ctx, today)) < 0)
+		return -1;
+	res = ctx_sql(ctx,
+	              "SELECT (SELECT count(*) " DASHBOARD_NO_BALANCE
+	              "), (SELECT count(*) " DASHBOARD_NO_INSURANCE ")",
+	              ctx_i64(ctx, ctx->tenant_id), worktime_date_iso(ctx, today));
+	if (res == NULL)
+		return -1;
+	long long no_balance = atoll(PQgetvalue(res, 0, 0)),
+	          no_insurance = atoll(PQgetvalue(res, 0, 1));
+	item = dashboard_todo(
+	    ctx, todo, no_balance,
+	    ru_plural(no_balance, "сотрудник без входящих остатков",
+	              "сотрудника без входящих остатков", "сотрудников без входящих остатков"),
+	    "Приняты раньше первого рассчитанного месяца, а заработка до него сервис не знает: "
+	    "отпускные посчитаются от оклада, больничные — от МРОТ. Внесите входящие остатки:",
+	    "/admin/employees", "warn");
+	if (dashboard_people(ctx, item, no_balance, dashboard_no_balance_sql, "opening-balance",
+	                     worktime_date_iso(ctx, today)) < 0)
+		return -1;
+	item = dashboard_todo(
+	    ctx, todo, no_insurance,
+	    ru_plural(no_insurance, "сотрудник без страхового стажа",
+	              "сотрудника без страхового стажа", "сотрудников без страхового стажа"),
+	    "Больничные посчитаются как при стаже до 6 месяцев (60 % и не больше МРОТ). Укажите "
+	    "страховой стаж в карточке:",
+	    "/admin/employees", "warn");
+	if (dashboard_people(ctx, item, no_insurance, dashboard_no_insurance_sql, "edit",
+	                     worktime_date_iso(ctx, today)) < 0)
+		return -1;
+	if (dashboard_org_details(ctx, todo) < 0)
 		return -1;
 	dashboard_todo(ctx, todo, failed,
 	               ru_plural(failed, "письмо или SMS не доставлено",

@@ -155,6 +155,50 @@ class PayForms(unittest.TestCase):
         r = self.form(page + "/payments", [("date", "05.12.2024"), ("kind", "salary"), ("amount", "")])
         self.assertEqual(r.status, 303, r)
 
+    def test_home_page_names_what_payroll_lacks(self):
+        """The trial's employee hired before the first calculated month with
+        no opening balances and no insurance record, an organization never
+        entered: each on the home page with a link to the page that fixes
+        it, gone once fixed."""
+        s = self.s
+        tid, _, admin = tenant_with_admin(s, "payforms-home")
+        five = int(s.psql("INSERT INTO schedules (tenant_id, name, kind, holidays, pattern) VALUES "
+                          "(%d, 'Пятидневка', 'week', 'calendar', %s) RETURNING id" % (tid, sql_quote(FIVE))))
+        eid = add_employee(s, tid, "Новикова Ольга", hired="2025-02-01")
+        s.psql("INSERT INTO employee_pay (tenant_id, employee_id, date_from, rate, pay_by) "
+               "VALUES (%d, %d, '2025-02-01', 60000.00, 'days')" % (tid, eid))
+        s.psql("INSERT INTO schedule_assignments (tenant_id, employee_id, schedule_id, date_from) "
+               "VALUES (%d, %d, %d, '2025-02-01')" % (tid, eid, five))
+        balance, card = ('href="/admin/employees/%d/opening-balance"' % eid,
+                         'href="/admin/employees/%d/edit"' % eid)
+        home = admin.get("/admin/").text
+        self.assertNotIn(balance, home)  # nothing calculated yet: no first month
+        self.assertIn("1 сотрудник без страхового стажа", home)
+        self.assertIn(card, home)
+        self.assertIn("1 организация без реквизитов (не заведена)", home)
+        self.assertIn('href="/admin/organizations/new"', home)
+        self.assertNotIn("Всё в порядке", home)
+        r = admin.post("/api/admin/payroll/2026-10/calculate", {"employees": [eid]})
+        self.assertEqual(r.status, 200, r)
+        home = admin.get("/admin/").text
+        self.assertIn("1 сотрудник без входящих остатков", home)
+        self.assertIn(balance, home)
+        # fixed: the opening balance, the insurance record, the organization (КПП missing first)
+        s.psql("INSERT INTO opening_balances (tenant_id, employee_id, as_of) VALUES (%d, %d, '2026-09-30')"
+               % (tid, eid))
+        s.psql("UPDATE employees SET insurance_years = 3, insurance_months = 0, insurance_as_of = '2025-02-01' "
+               "WHERE id = %d" % eid)
+        oid = int(s.psql("INSERT INTO organizations (tenant_id, external_id, name, inn) VALUES "
+                         "(%d, 'o1', 'ООО «Дом»', '7707083893') RETURNING id" % tid))
+        home = admin.get("/admin/").text
+        self.assertNotIn(balance, home)
+        self.assertNotIn(card, home)
+        self.assertIn("1 организация без ИНН или КПП", home)
+        self.assertIn('href="/admin/organizations/%d/edit">ООО «Дом»' % oid, home.replace("&laquo;", "«")
+                      .replace("&raquo;", "»"))
+        s.psql("UPDATE organizations SET kpp = '770701001' WHERE id = %d" % oid)
+        self.assertIn("Всё в порядке", admin.get("/admin/").text)
+
     def test_opening_balance_page(self):
         eid = self.employee("Остаткова Ольга")
         page = "/admin/employees/%d/opening-balance" % eid

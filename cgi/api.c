@@ -200,6 +200,7 @@ static const struct web_route api_routes[] = {
     {"GET", "/api/requests/{request_id}/files/{id}", "requests.file_get", 0, WEB_ROUTE_DOWNLOAD},
     {"GET", "/api/requests/{id}/document", "requests.document", 0, WEB_ROUTE_DOWNLOAD},
     {"GET", "/api/tasks", "requests.task_list", 0, 0},
+    {"GET", "/api/tasks/{id}/vacation-balance", "vacation.task_balance", 0, 0},
     {"POST", "/api/tasks/{id}/approve", "requests.task_approve", 0, 0},
     {"POST", "/api/tasks/{id}/reject", "requests.task_reject", 0, 0},
     {"POST", "/api/tasks/{id}/forward", "requests.task_forward", 0, 0},

@@ -814,6 +814,35 @@ static int vacation_admin_balance(struct ctx *ctx)
 	return vacation_balance_of(ctx, id);
 }
 
+/* GET /api/tasks/{id}/vacation-balance: the vacation balance (as
+ * vacation.balance, today) of the employee whose request the caller's task
+ * is about, and the request's "kind" (a vacation's: annual, ...), so the
+ * manager and the performer see it next to a vacation request (access: the
+ * task's assignee, access.h). */
+static int vacation_task_balance(struct ctx *ctx)
+{
+	int64_t id;
+	PGresult *res;
+
+	if (ctx_arg_int(ctx, "id", 1, INT64_MAX, CTX_REQUIRED, &id) < 0)
+		return -1;
+	res = ctx_sql(ctx,
+	              "SELECT r.employee_id, r.data->>'kind' FROM request_tasks t JOIN requests r "
+	              "ON r.tenant_id = "
+	              "t.tenant_id AND r.id = t.request_id WHERE t.tenant_id = $1 AND t.id = $2",
+	              ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, id));
+	if (res == NULL)
+		return -1;
+	if (PQntuples(res) == 0)
+		return ctx_fail(ctx, PROTO_ERR_not_found, "Нет такой задачи");
+	if (vacation_balance_of(ctx, atoll(PQgetvalue(res, 0, 0))) < 0)
+		return -1;
+	/* the request's vacation kind: the balance is of the annual one */
+	jsonx_set_str(ctx_result(ctx), "kind",
+	              PQgetisnull(res, 0, 1) ? NULL : PQgetvalue(res, 0, 1));
+	return 0;
+}
+
 static const struct op_arg payslips_get_args[] = {ARG_ROW_MONTH("month", ARG_REQUIRED), ARG_END};
 static const struct op_arg payslips_admin_get_args[] = {
     ARG_ROW_ID("employee_id", ARG_REQUIRED),
@@ -821,6 +850,7 @@ static const struct op_arg payslips_admin_get_args[] = {
     ARG_END,
 };
 static const struct op_arg vacation_balance_args[] = {ARG_ROW_DATE("date", 0), ARG_END};
+static const struct op_arg vacation_task_balance_args[] = {ARG_ROW_ID("id", ARG_REQUIRED), ARG_END};
 static const struct op_arg vacation_admin_balance_args[] = {
     ARG_ROW_ID("id", ARG_REQUIRED),
     ARG_ROW_DATE("date", 0),
@@ -834,5 +864,7 @@ const struct op payslips_ops[] = {
     {"payslips.admin_month", OP_ADMIN, payslips_admin_month, 0, payslips_get_args},
     {"vacation.balance", OP_EMPLOYEE, vacation_balance, 0, vacation_balance_args, WHO(WHO_SELF)},
     {"vacation.admin_balance", OP_ADMIN, vacation_admin_balance, 0, vacation_admin_balance_args},
+    {"vacation.task_balance", OP_EMPLOYEE, vacation_task_balance, 0, vacation_task_balance_args,
+     WHO_ON(WHO_ASSIGNEE, OBJ_TASK, "id")},
     {NULL, 0, NULL, 0, NULL},
 };

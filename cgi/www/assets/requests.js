@@ -214,15 +214,53 @@ async function sendForm(form, draft) {
   }
 }
 
+// The annual vacation's balance next to the vacation form (GET
+// /api/vacation/balance: today's balance and the one after the scheduled
+// vacations), and a warning when the period asked is longer: not a refusal
+// (vacation in advance is granted by agreement, art. 122 ТК РФ).
+let vacationBalance = null;
+async function showVacationBalance(form) {
+  const box = $("vacation-balance");
+  if (form.type.value !== "vacation") return;
+  if (vacationBalance === null) {
+    const r = await api("/api/vacation/balance");
+    vacationBalance = r.status === 200 ? r.data : {};
+  }
+  const b = vacationBalance;
+  if (!b.balance_ru) {
+    box.textContent = b.reason || "";
+    return;
+  }
+  const left = b.balance_after !== null && b.balance_after !== undefined ? b.balance_after : b.balance;
+  const leftRu = b.balance_after_ru || b.balance_ru;
+  let text = `Остаток ежегодного отпуска: ${b.balance_ru} дн.` +
+    (b.balance_after_ru ? `, после запланированных отпусков — ${b.balance_after_ru} дн.` : "") + ".";
+  box.classList.remove("warn");
+  const from = Date.parse(isoDate(form.date_from.value)), to = Date.parse(isoDate(form.date_to.value));
+  if (form.kind.value === "annual" && from && to && to >= from) {
+    const days = Math.round((to - from) / 86400000) + 1;
+    if (days > Number(left)) {
+      text += ` Запрошено ${days} ${daysWord(String(days))} — больше остатка (${leftRu} дн.). ` +
+        "Заявление можно подать: отпуск авансом предоставляется по соглашению с работодателем.";
+      box.classList.add("warn");
+    }
+  }
+  box.textContent = text;
+}
+
 function setupForm() {
   const form = $("request-form");
   const year = new Date().getFullYear();
   for (let y = year; y >= year - 3; y--) $("f-year").appendChild(el("option", { value: String(y), text: String(y) }));
   const want = new URLSearchParams(location.search).get("type");
   if (want && form.type.querySelector(`option[value="${want}"]`)) form.type.value = want;
-  form.type.addEventListener("change", () => showType(form));
+  form.type.addEventListener("change", () => { showType(form); showVacationBalance(form); });
+  for (const f of [form.date_from, form.date_to, form.kind]) {
+    for (const e of ["input", "change"]) f.addEventListener(e, () => showVacationBalance(form));
+  }
   $("add-child").addEventListener("click", addChild);
   showType(form);
+  showVacationBalance(form);
   form.addEventListener("submit", (ev) => {
     ev.preventDefault();
     sendForm(form, false);

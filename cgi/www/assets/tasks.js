@@ -160,6 +160,33 @@ function hrTaskItem(t) {
     t.state === "open" ? taskForm(t) : "");
 }
 
+// An annual vacation's task: the employee's balance (GET
+// /api/tasks/{id}/vacation-balance) and a warning when the days asked
+// exceed it (vacation in advance is by agreement, not refused).
+function vacationBalance(t) {
+  if (t.type !== "vacation" || t.state !== "open") return "";
+  const box = el("p", { className: "hint", id: `task-${t.id}-balance`, "aria-live": "polite" });
+  api(`/api/tasks/${t.id}/vacation-balance`).then((r) => {
+    const b = r.data || {};
+    if (b.kind && b.kind !== "annual") return; // the balance is of the annual vacation
+    if (r.status !== 200 || !b.balance_ru) {
+      box.textContent = b.reason || "";
+      return;
+    }
+    const left = b.balance_after !== null && b.balance_after !== undefined ? b.balance_after : b.balance;
+    let text = `Остаток ежегодного отпуска сотрудника: ${b.balance_ru} дн.` +
+      (b.balance_after_ru ? `, после запланированных отпусков — ${b.balance_after_ru} дн.` : "") + ".";
+    const days = t.date_from && t.date_to ? Math.round((Date.parse(t.date_to) - Date.parse(t.date_from)) / 86400000) + 1 : 0;
+    if (days > Number(left)) {
+      text += ` Запрошено ${days} ${daysWord(String(days))} — больше остатка (${b.balance_after_ru || b.balance_ru} дн.): ` +
+        "отпуск авансом — только по соглашению с работодателем.";
+      box.className = "hint warn";
+    }
+    box.textContent = text;
+  });
+  return box;
+}
+
 function taskItem(t) {
   if (t.step === "hr_task") return hrTaskItem(t);
   const when = t.date_from ? `${dateRu(t.date_from)} — ${dateRu(t.date_to)}` : "";
@@ -171,6 +198,7 @@ function taskItem(t) {
     el("p", {}, `Заявка № ${t.request_number}` + (when ? `, ${when}` : "") + ` · поступила ${t.created_at_ru}` +
       (t.due_ru ? ` · срок ${t.due_ru}` : "") + (t.on_behalf_of ? ` · вместо: ${t.on_behalf_of.full_name}` : "") + " · ",
       el("a", { href: `/requests.html?id=${t.request_id}`, text: "открыть заявку" })),
+    vacationBalance(t),
     // who has a forwarded task now, who passed this one, and why
     t.forwarded_to ? el("p", { className: "hint", text: `Передана: ${t.forwarded_to.full_name}` +
       (t.comment ? ` · «${t.comment}»` : "") }) : "",

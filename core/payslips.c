@@ -137,9 +137,9 @@ static json_object *payslips_build(struct ctx *ctx, int64_t employee_id, int yea
 {
 	char first[DATE_BUFSZ], m[DATE_MONTH_BUFSZ];
 	const char *tenant = ctx_i64(ctx, ctx->tenant_id), *emp = ctx_i64(ctx, employee_id);
-	json_object *o, *acc, *ded, *e;
+	json_object *o, *acc, *ded, *e, *ndfl_line = NULL;
 	PGresult *res, *lines;
-	int64_t accrued = 0, ndfl = 0, paid = 0;
+	int64_t accrued = 0, ndfl = 0, paid = 0, withheld = 0;
 	char b[MONEY_BUFSZ], r[MONEY_RU_BUFSZ];
 
 	date_format(date_month_first(year, month), first);
@@ -326,6 +326,7 @@ static json_object *payslips_build(struct ctx *ctx, int64_t employee_id, int yea
 	json_object_object_add(o, "deductions", ded);
 	{
 		json_object *d = json_object_new_object();
+		ndfl_line = d;
 		jsonx_set_str(d, "kind", "ndfl");
 		jsonx_set_str(d, "title", "НДФЛ");
 		payslips_put_money(ctx, d, "amount", PQgetvalue(res, 0, 2));
@@ -373,10 +374,29 @@ static json_object *payslips_build(struct ctx *ctx, int64_t employee_id, int yea
 			payslips_put_money(
 			    ctx, p, "ndfl",
 			    json_object_get_string(json_object_array_get_idx(row, 3)));
+			{
+				int64_t t = 0;
+				money_parse(
+				    json_object_get_string(json_object_array_get_idx(row, 3)), 0,
+				    &t);
+				withheld += t;
+			}
 			payslips_put_money(
 			    ctx, p, "net",
 			    json_object_get_string(json_object_array_get_idx(row, 4)));
 			json_object_array_add(list, p);
+		}
+		/* the month's tax is withheld from its payments: what they
+		 * withheld and what the rest's payment will (ndfl_pay.h) */
+		if (n > 0 && ndfl > withheld && ndfl_line) {
+			char w[MONEY_RU_BUFSZ], l[MONEY_RU_BUFSZ];
+			money_format_ru(withheld, w);
+			money_format_ru(ndfl - withheld, l);
+			jsonx_set_str(ndfl_line, "title",
+			              arena_printf(ctx->arena,
+			                           "НДФЛ (удержан из выплат %s, будет удержан при "
+			                           "выплате остатка %s)",
+			                           w, l));
 		}
 	}
 	return o;

@@ -204,6 +204,8 @@ class NdflDates(unittest.TestCase):
         # the month's tax: 13 % x 178 668,92 = 23 227 - 15 600 = 7 627, of which
         # 3 120 withheld from the advance and 4 507 to withhold from the rest
         self.assertEqual((r.json()["accrued"], r.json()["deducted"]), ("58668.92", "7627.00"))
+        self.assertEqual(r.json()["deductions"][0]["title"].replace("\u00a0", " "),
+                         "НДФЛ (удержан из выплат 3 120,00 ₽, будет удержан при выплате остатка 4 507,00 ₽)")
 
         def cert():
             r = o["S"].post("/api/requests", {"type": "certificate_ndfl", "year": 2026})

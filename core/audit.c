@@ -135,8 +135,43 @@ static const struct {
     {"kpi.created", "Добавлен показатель эффективности"},
     {"kpi.updated", "Изменён показатель эффективности"},
     {"kpi.deleted", "Удалён показатель эффективности"},
+    {"consent.given", "Согласие на обработку персональных данных"},
+    {"deviations.extended", "Продлён документ отклонения"},
+    {"payroll.accrual_created", "Добавлено начисление"},
+    {"payroll.accrual_deleted", "Удалено начисление"},
+    {"payroll.payment_created", "Записана выплата"},
+    {"payroll.payment_deleted", "Удалена выплата"},
+    {"payroll.opening_balance_set", "Изменены начальные остатки сотрудника"},
+    {"notifications.prefs", "Изменены настройки уведомлений"},
+    {"routing.roles_set", "Изменены исполнители роли"},
+    {"routing.performer_added", "Добавлен исполнитель роли"},
+    {"routing.performer_removed", "Исполнитель роли удалён"},
+    {"routing.chain_set", "Изменена цепочка согласования"},
+    {"routing.deadline_set", "Изменён срок выполнения заявок"},
+    {"routing.substitute_added", "Назначен заместитель"},
+    {"routing.substitute_deleted", "Заместитель снят"},
+    /* requests.<the request's event> (requests_event(), requests.c) */
+    {"requests.created", "Заявка создана"},
+    {"requests.submitted", "Заявка отправлена"},
+    {"requests.assigned", "Заявка назначена исполнителю"},
+    {"requests.approval_skipped", "Согласование заявки пропущено"},
+    {"requests.approved", "Заявка согласована"},
+    {"requests.rejected", "Заявка отклонена"},
+    {"requests.forwarded", "Заявка передана другому сотруднику"},
+    {"requests.escalated", "Заявка передана выше: срок истёк"},
+    {"requests.substituted", "Заявка передана заместителю"},
+    {"requests.reminded", "Напоминание о сроке заявки"},
+    {"requests.taken", "Заявка взята в работу"},
+    {"requests.completed", "Заявка выполнена"},
+    {"requests.cancelled", "Заявка отозвана"},
+    {"requests.file_added", "К заявке приложен файл"},
+    /* the debug build's test operations (system.c) */
+    {"debug.written", "Отладка: запись"},
+    {"debug.written_unflagged", "Отладка: запись без отметки"},
 };
 
+/* The Russian title of an action; every action the code writes has one
+ * (tests/integration/test_audit_titles.py walks them), else the code. */
 const char *audit_action_title(const char *action)
 {
 	for (size_t i = 0; i < sizeof(audit_titles) / sizeof(audit_titles[0]); i++)

@@ -24,6 +24,7 @@
 #include "outbox.h"
 #include "password.h"
 #include "requests.h"
+#include "routing.h"
 #include "ru.h"
 #include "session.h"
 #include "validate.h"
@@ -838,6 +839,39 @@ static const char *audit_object_title(struct ctx *ctx, const char *type, const c
 		return arena_printf(ctx->arena, "Зарплата за %s %d", ru_month_name(m), y);
 	if (strcmp(type, "tenant") == 0)
 		return "Организация";
+	if (strcmp(type, "organization") == 0 || strcmp(type, "department") == 0 ||
+	    strcmp(type, "position") == 0) {
+		const char *what = *type == 'o'   ? "Организация"
+		                   : *type == 'd' ? "Подразделение"
+		                                  : "Должность";
+		return name ? arena_printf(ctx->arena, "%s «%s»", what, name)
+		            : arena_printf(ctx->arena, "%s № %s", what, id ? id : "");
+	}
+	if (strcmp(type, "routing_role") == 0) {
+		const struct routing_role *r = routing_role_find(id);
+		return r ? arena_printf(ctx->arena, "Роль «%s»", r->title) : "Роль исполнителей";
+	}
+	if (strcmp(type, "request_type") == 0) {
+		const struct request_type *t = requests_type_find(id);
+		return t ? arena_printf(ctx->arena, "Заявки «%s»", t->title) : "Вид заявок";
+	}
+	if (strcmp(type, "exchange") == 0)
+		return "Обмен с учётной системой";
+	{
+		/* objects named by their number */
+		static const struct {
+			const char *type, *title;
+		} numbered[] = {
+		    {"request", "Заявка"},           {"hr_task", "Задание"},
+		    {"payment", "Выплата"},          {"accrual", "Начисление"},
+		    {"substitute", "Замещение"},     {"api_key", "Ключ API"},
+		    {"import", "Загрузка из файла"}, {"kpi", "Показатель эффективности"},
+		};
+		for (size_t i = 0; i < sizeof(numbered) / sizeof(numbered[0]); i++)
+			if (strcmp(type, numbered[i].type) == 0)
+				return arena_printf(ctx->arena, "%s № %s", numbered[i].title,
+				                    id ? id : "");
+	}
 	return arena_printf(ctx->arena, "%s %s", type, id ? id : "");
 }
 

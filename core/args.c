@@ -253,7 +253,7 @@ enum args_verdict args_check_value(const struct op_arg *a, json_object *v, json_
 		if (!(a->flags & ARG_REQUIRED))
 			return v == NULL ? ARGS_KEEP : ARGS_ABSENT;
 		*code = "required";
-		*why = "Обязательное поле";
+		*why = a->missing ? a->missing : "Обязательное поле";
 		return ARGS_BAD;
 	}
 	if (args_is_str(v) && (a->type == ARG_STR || (a->flags & ARG_OR_TEXT))) {

@@ -98,6 +98,8 @@ struct op_arg {
 	const char *const *values;  /* ARG_ENUM: NULL-terminated */
 	const char *example;        /* a valid value as JSON text (required arguments) */
 	const char *hint;           /* Russian text of a type/value error (else by type) */
+	const char *missing;        /* Russian text when a required one is missing or empty:
+	                               what to give and why (else "Обязательное поле") */
 	const struct op_arg *items; /* ARG_ARRAY: its elements; ARG_OBJECT: its members */
 };
 

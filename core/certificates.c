@@ -248,25 +248,25 @@ static int cert_employment(struct ctx *ctx, const struct certificate_request *r,
 	return 0;
 }
 
-/* "12,3" of a balance in twelfths of a day: tenths, half up. */
+/* "12,3" (or "12") of a balance in twelfths of a day: tenths, half up. */
 static const char *cert_days(struct ctx *ctx, int64_t twelfths)
 {
 	int64_t tenths = twelfths >= 0 ? (twelfths * 10 + 6) / 12 : -((-twelfths * 10 + 6) / 12);
-	int64_t a = tenths < 0 ? -tenths : tenths;
+	char b[32];
 
-	return arena_printf(ctx->arena, "%s%lld,%lld", tenths < 0 ? "-" : "", (long long)(a / 10),
-	                    (long long)(a % 10));
+	return arena_strdup(ctx->arena, ru_format_tenths(tenths, b, sizeof b));
 }
 
 /* "календарных дня" for a number of days as text ("12,3", "5"). */
 static const char *cert_days_word(const char *days)
 {
 	const char *comma = strchr(days, ',');
+	long long tenths = atoll(days) * 10;
 
-	if (comma && strcmp(comma, ",0") != 0)
-		return "календарного дня";
-	return ru_plural(atoll(days[0] == '-' ? days + 1 : days), "календарный день",
-	                 "календарных дня", "календарных дней");
+	if (comma)
+		tenths += (days[0] == '-' ? -1 : 1) * (comma[1] - '0');
+	return ru_plural_tenths(tenths, "календарный день", "календарных дня", "календарных дней",
+	                        "календарного дня");
 }
 
 /* справка об остатке отпуска: the balance as vacation.admin_balance reads it */
@@ -299,7 +299,7 @@ static int cert_vacation_balance(struct ctx *ctx, const struct certificate_reque
 	pdf_gap(p, 4);
 	pdf_text(p, PDF_NORMAL, PDF_LEFT, 0,
 	         arena_printf(ctx->arena,
-	                      "Остаток ежегодного оплачиваемого отпуска сотрудника %s на %s "
+	                      "Сотрудник: %s. Остаток ежегодного оплачиваемого отпуска на %s "
 	                      "составляет %s %s.",
 	                      d->who.full_name, cert_date(ctx, on), shown, cert_days_word(shown)));
 	pdf_gap(p, 3);
@@ -832,6 +832,7 @@ int certificates_issue(struct ctx *ctx, const struct certificate_request *r, jso
 	int64_t file;
 	int rc;
 	json_object *doc;
+	PGresult *res;
 
 	if (org_of_employee(ctx, r->employee, &d.org) < 0 ||
 	    cert_person_load(ctx, r->employee, &d.who) < 0 || cert_signer(ctx, &d) < 0)
@@ -839,7 +840,15 @@ int certificates_issue(struct ctx *ctx, const struct certificate_request *r, jso
 	if ((d.date = org_today(ctx)) == DATE_NONE ||
 	    cert_next_number(ctx, "certificate", date_year(d.date), &d.number) < 0)
 		return -1;
-	name = arena_printf(ctx->arena, "%s № %d.pdf", cert_file_title(ctx, r), d.number);
+	/* the certificate's own register number, and the request's number the
+	 * employee sees on the page: "Справка с места работы № 3 по заявке № 5" */
+	res = ctx_sql(ctx, "SELECT number FROM requests WHERE tenant_id = $1 AND id = $2",
+	              ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, r->id));
+	if (res == NULL)
+		return -1;
+	name = arena_printf(ctx->arena, "%s № %d%s%s.pdf", cert_file_title(ctx, r), d.number,
+	                    PQntuples(res) && !PQgetisnull(res, 0, 0) ? " по заявке № " : "",
+	                    PQntuples(res) && !PQgetisnull(res, 0, 0) ? PQgetvalue(res, 0, 0) : "");
 	p = pdf_new(&pdf, name);
 	if (p == NULL)
 		return ctx_fail(ctx, PROTO_ERR_unavailable,
@@ -887,7 +896,7 @@ static int cert_application(struct ctx *ctx, PGresult *req)
 	int64_t id = atoll(PQgetvalue(req, 0, 0)), employee = atoll(PQgetvalue(req, 0, 2));
 	int64_t number = atoll(PQgetvalue(req, 0, 9));
 	const char *type = PQgetvalue(req, 0, 1), *absent;
-	char low[256];
+	char low[256], pos[256];
 	json_object *data = arena_own(ctx->arena, json_tokener_parse(PQgetvalue(req, 0, 3)));
 	const char *comment = jsonx_get_str(data, "comment"), *title = "", *what, *name;
 	struct org_info org;
@@ -938,10 +947,11 @@ static int cert_application(struct ctx *ctx, PGresult *req)
 	                      org.head_name ? ", " : "", org.head_name ? org.head_name : ""));
 	pdf_gap(p, 1);
 	pdf_text(p, PDF_NORMAL, PDF_LEFT, 85,
-	         arena_printf(ctx->arena, "От кого: %s%s%s%s%s%s%s", who.full_name,
-	                      *who.position ? ", " : "", who.position, *who.department ? ", " : "",
-	                      who.department, *who.personnel_number ? ", таб. № " : "",
-	                      who.personnel_number));
+	         arena_printf(ctx->arena, "Сотрудник: %s%s%s%s%s%s%s", who.full_name,
+	                      *who.position ? ", должность: " : "",
+	                      ru_after_colon(who.position, pos, sizeof pos),
+	                      *who.department ? ", подразделение: " : "", who.department,
+	                      *who.personnel_number ? ", таб. № " : "", who.personnel_number));
 	pdf_gap(p, 8);
 	pdf_text(p, PDF_TITLE, PDF_CENTER, 0, "ЗАЯВЛЕНИЕ");
 	pdf_gap(p, 4);

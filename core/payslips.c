@@ -728,13 +728,14 @@ static void vacation_set_days(struct ctx *ctx, json_object *o, const char *key, 
 {
 	int64_t a = tenths < 0 ? -tenths : tenths;
 	const char *sign = tenths < 0 ? "-" : "";
+	char ru[32];
 
 	jsonx_set_str(o, key,
 	              arena_printf(ctx->arena, "%s%lld.%lld", sign, (long long)(a / 10),
 	                           (long long)(a % 10)));
+	/* "35", "35,5": never "35,0" */
 	jsonx_set_str(o, arena_printf(ctx->arena, "%s_ru", key),
-	              arena_printf(ctx->arena, "%s%lld,%lld", sign, (long long)(a / 10),
-	                           (long long)(a % 10)));
+	              ru_format_tenths(tenths, ru, sizeof ru));
 }
 
 static int vacation_balance_of(struct ctx *ctx, int64_t employee_id)

@@ -2138,7 +2138,7 @@ static const struct op_arg requests_comment_args[] = {
 static const struct op_arg requests_reject_args[] = {
     ARG_ROW_ID("id", ARG_REQUIRED),
     {"reason", ARG_STR, ARG_REQUIRED | ARG_MULTILINE, .max = REQUESTS_TEXT_MAX,
-     .example = "\"Нет замены на эти дни\""},
+     .example = "\"Нет замены на эти дни\"", .missing = "Укажите причину — её увидит сотрудник"},
     ARG_END,
 };
 static const struct op_arg requests_forward_args[] = {

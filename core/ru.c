@@ -19,6 +19,26 @@ const char *ru_plural(long long n, const char *one, const char *few, const char 
 	return many;
 }
 
+char *ru_format_tenths(long long tenths, char *out, size_t n)
+{
+	unsigned long long a =
+	    tenths < 0 ? 0ULL - (unsigned long long)tenths : (unsigned long long)tenths;
+
+	if (a % 10)
+		snprintf(out, n, "%s%llu,%llu", tenths < 0 ? "-" : "", a / 10, a % 10);
+	else
+		snprintf(out, n, "%s%llu", tenths < 0 ? "-" : "", a / 10);
+	return out;
+}
+
+const char *ru_plural_tenths(long long tenths, const char *one, const char *few, const char *many,
+                             const char *fraction)
+{
+	if (tenths % 10)
+		return fraction;
+	return ru_plural(tenths / 10, one, few, many);
+}
+
 static const char *const ru_months[12] = {"январь",   "февраль", "март",   "апрель",
                                           "май",      "июнь",    "июль",   "август",
                                           "сентябрь", "октябрь", "ноябрь", "декабрь"};

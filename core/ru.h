@@ -16,6 +16,21 @@
  */
 const char *ru_plural(long long n, const char *one, const char *few, const char *many);
 
+/*
+ * A number of tenths (of a day: 355 = 35,5 days) as Russian text into out
+ * (size n): "35" for a whole number (never "35,0"), "35,5", "-0,5";
+ * returns out.
+ */
+char *ru_format_tenths(long long tenths, char *out, size_t n);
+/*
+ * The form for a number given in tenths: a whole number as ru_plural; a
+ * fractional one takes the genitive singular, passed as fraction:
+ * 35 дней, 35,5 дня, 21 день, 0,5 дня ("календарного дня" for
+ * "календарный день"). Returns one of the pointers passed in.
+ */
+const char *ru_plural_tenths(long long tenths, const char *one, const char *few, const char *many,
+                             const char *fraction);
+
 /* "январь".."декабрь" for 1..12; NULL otherwise. */
 const char *ru_month_name(int month);
 /* "января".."декабря" (as in "22 ноября 2026"); NULL otherwise. */

@@ -107,7 +107,7 @@ class Certificates(unittest.TestCase):
         self.assertEqual(doc["url"], "/api/requests/%d/document" % req["id"])
         self.assertEqual(req["document_url"], doc["url"])
         data, name = self.download(o["E1"], req["id"])
-        self.assertEqual(name, "Справка с места работы № %d.pdf" % doc["number"])
+        self.assertEqual(name, "Справка с места работы № %d по заявке № %d.pdf" % (doc["number"], req["number"]))
         text = pdf_text(data)
         line = one_line(text)
         # the organization's details
@@ -197,13 +197,16 @@ class Certificates(unittest.TestCase):
         bal = o["E3"].get("/api/vacation/balance?date=2026-12-31").json()
         req = self.complete("E3", {"type": "certificate_vacation_balance", "date": "31.12.2026"})
         data, name = self.download(o["E3"], req["id"])
-        self.assertEqual(name, "Справка об остатке отпуска № %d.pdf"
-                         % req["result"]["document"]["number"])
+        # its own register number and the request's, as the page shows it
+        self.assertEqual(name, "Справка об остатке отпуска № %d по заявке № %d.pdf"
+                         % (req["result"]["document"]["number"], req["number"]))
         text = pdf_text(data)
         line = one_line(text)
         self.assertIn(ORG, text)
-        self.assertIn("Остаток ежегодного оплачиваемого отпуска сотрудника Соколова Елена "
-                      "Павловна на 31.12.2026 составляет", line)
+        # the name stays in the nominative in a labelled field
+        self.assertIn("Сотрудник: Соколова Елена Павловна. Остаток ежегодного оплачиваемого "
+                      "отпуска на 31.12.2026 составляет", line)
+        self.assertNotIn(",0 ", line)  # "35 дней", never "35,0 дней"
         self.assertIn(bal["balance_ru"], text)
         self.assertIn("%d месяц" % bal["service_months"], text)
         self.assertIn("Орлова Е. Н.", text)
@@ -221,7 +224,8 @@ class Certificates(unittest.TestCase):
         line = one_line(pdf_text(data))
         self.assertIn("ЗАЯВЛЕНИЕ", line)
         self.assertIn("Кому: Генеральный директор %s, Петров Пётр Петрович" % ORG, line)
-        self.assertIn("От кого: Иванов Иван Иванович, Бухгалтер, Бухгалтерия, таб. № SPR-03", line)
+        self.assertIn("Сотрудник: Иванов Иван Иванович, должность: бухгалтер, подразделение: Бухгалтерия, "
+                      "таб. № SPR-03", line)
         self.assertIn("Прошу предоставить мне ежегодный оплачиваемый отпуск с 06.07.2026 по "
                       "19.07.2026 (14 календарных дней).", line)
         self.assertIn("Комментарий: к морю", line)
@@ -331,7 +335,7 @@ class Certificates(unittest.TestCase):
         req = self.complete("E3", {"type": "certificate_ndfl", "year": 2025})
         doc = req["result"]["document"]
         data, name = self.download(o["E3"], req["id"])
-        self.assertEqual(name, "Справка о доходах за 2025 год № %d.pdf" % doc["number"])
+        self.assertEqual(name, "Справка о доходах за 2025 год № %d по заявке № %d.pdf" % (doc["number"], req["number"]))
         text = pdf_text(data).replace("\u00a0", " ")
         line = one_line(text)
         self.assertIn("Форма по КНД 1175018", text)

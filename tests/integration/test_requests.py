@@ -379,7 +379,8 @@ class Requests(unittest.TestCase):
         t = self.task("M", rid, "approval")
         r = o["M"].post("/api/tasks/%d/reject" % t, {})
         self.assertEqual(r.status, 422)
-        self.assertIn("reason", r.json()["error"]["fields"])
+        # says what to give and who reads it, not just «Обязательное поле»
+        self.assertEqual(r.json()["error"]["fields"]["reason"], "Укажите причину — её увидит сотрудник")
         js = self.act("M", t, "reject", {"reason": "Конец года: нет замены"})
         self.assertEqual(js["request"]["state"], "rejected")
         self.assertEqual(js["request"]["reason"], "Конец года: нет замены")

@@ -166,6 +166,25 @@ TEST(test_ru_plural)
 	CHECK_STR(ru_plural(8, "час", "часа", "часов"), "часов");
 }
 
+/* vacation balances: "35 дней" (not "35,0 дней"), "35,5 дня", "0,5 дня" */
+TEST(test_ru_tenths)
+{
+	char b[32];
+
+	CHECK_STR(ru_format_tenths(350, b, sizeof b), "35");
+	CHECK_STR(ru_format_tenths(355, b, sizeof b), "35,5");
+	CHECK_STR(ru_format_tenths(-5, b, sizeof b), "-0,5");
+	CHECK_STR(ru_format_tenths(0, b, sizeof b), "0");
+	CHECK_STR(ru_plural_tenths(350, "день", "дня", "дней", "дня"), "дней");
+	CHECK_STR(ru_plural_tenths(355, "день", "дня", "дней", "дня"), "дня");
+	CHECK_STR(ru_plural_tenths(210, "день", "дня", "дней", "дня"), "день");
+	CHECK_STR(ru_plural_tenths(5, "день", "дня", "дней", "дня"), "дня");
+	CHECK_STR(ru_plural_tenths(-215, "календарный день", "календарных дня", "календарных дней",
+	                           "календарного дня"),
+	          "календарного дня");
+	CHECK_STR(ru_plural_tenths(-30, "день", "дня", "дней", "дня"), "дня");
+}
+
 TEST(test_ru_phone)
 {
 	char b[RU_PHONE_BUFSZ];
@@ -291,6 +310,7 @@ int main(void)
 	RUN(test_date_format);
 	RUN(test_date_add);
 	RUN(test_ru_plural);
+	RUN(test_ru_tenths);
 	RUN(test_ru_phone);
 	RUN(test_ru_months);
 	RUN(test_ru_gender);

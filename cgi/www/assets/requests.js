@@ -203,10 +203,10 @@ async function sendForm(form, draft) {
     } else if (!draft && files.length) {
       const s = await api(`/api/requests/${id}/submit`, { method: "POST" });
       if (s.status !== 200) flash.set("error", `Заявка № ${number} сохранена черновиком: ${afterColon(errorText(s, "не удалось отправить"))}`);
-      else flash.set("done", `Заявка № ${number} отправлена: ${s.data.request.state_title.toLowerCase()}.`);
+      else flash.set("done", `Заявка № ${number}: ${s.data.request.state_title.toLowerCase()}.`);
     } else {
       flash.set("done", draft ? `Черновик заявки № ${number} сохранён.`
-        : `Заявка № ${number} отправлена: ${r.data.request.state_title.toLowerCase()}.`);
+        : `Заявка № ${number}: ${r.data.request.state_title.toLowerCase()}.`);
     }
     location.assign(`/requests.html?id=${id}`);
   } finally {
@@ -371,7 +371,7 @@ function setupDetail(id) {
     await showDetail(id);
   };
   $("detail-submit").addEventListener("click", () =>
-    act(`/api/requests/${id}/submit`, (q) => `Заявка отправлена: ${q.state_title.toLowerCase()}.`));
+    act(`/api/requests/${id}/submit`, (q) => `Заявка: ${q.state_title.toLowerCase()}.`));
   $("detail-cancel").addEventListener("click", () => {
     if (!window.confirm("Отозвать заявку? Её нельзя будет вернуть — только подать новую.")) return;
     act(`/api/requests/${id}/cancel`, () => "Заявка отозвана.");

@@ -276,7 +276,8 @@ function givenItem(t) {
     el("h3", { id: `given-${t.id}-title`, text: `${t.title} — ${t.employee.full_name}` }),
     el("p", {}, tag(t.state_title, t.state === "done" ? "ok" : t.state === "open" ? "warn" : ""),
       t.overdue ? [" ", tag("срок истёк", "bad")] : "",
-      ` Поставлено ${t.created_at_ru}` + (t.due_ru ? ` · срок ${t.due_ru}` : "") +
+      // the tag says «Поставлено» already: the date follows as «от …»
+      ` от ${t.created_at_ru}` + (t.due_ru ? ` · срок ${t.due_ru}` : "") +
       (t.closed_at_ru ? ` · ${t.state === "done" ? "выполнено" : "отменено"} ${t.closed_at_ru}` : "") +
       (t.files_count ? ` · файлов: ${t.files_count}` : "")),
     box);

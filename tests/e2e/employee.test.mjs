@@ -69,8 +69,11 @@ b.test("the employee's timesheet shows the month by days with the sick leave", a
 
 b.test("the current month's timesheet: worked so far and the plan apart", async ({ page }) => {
   // the organization's today (Europe/Moscow), not the machine's
-  const today = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Moscow" }).format(new Date());
-  const month = today.slice(0, 7), day = Number(today.slice(8, 10));
+  // (by parts: a locale's whole-date pattern is not fixed across ICU
+  // versions; en-CA's broke the month input under Debian's Node.js)
+  const parts = Object.fromEntries(new Intl.DateTimeFormat("en", { timeZone: "Europe/Moscow", year: "numeric", month: "2-digit", day: "2-digit" })
+    .formatToParts(new Date()).map((p) => [p.type, p.value]));
+  const month = `${parts.year}-${parts.month}`, day = Number(parts.day);
   await page.fill("#timesheet-month", month);
   await page.locator("#timesheet-month").dispatchEvent("change");
   await page.locator(`#timesheet-days[data-month="${month}"]`).waitFor({ state: "attached" });

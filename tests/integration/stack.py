@@ -9,6 +9,7 @@ import glob
 import http.client
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -145,6 +146,23 @@ class Stack:
 
     def kill(self, name, sig=signal.SIGKILL):
         os.kill(self.pid(name), sig)
+
+    def reload(self, timeout=30):
+        """SIGHUP to cabinetd, then wait for its logged outcome (event=reloaded
+        or event=reload_failed): under load a fixed sleep was too short."""
+        path = os.path.join(self.var, "log", "cabinetd.log")
+
+        def outcomes():
+            with open(path, errors="replace") as f:
+                return len(re.findall(r"event=(?:reloaded|reload_failed)\b", f.read()))
+
+        before = outcomes()
+        self.kill("cabinetd", signal.SIGHUP)
+        deadline = time.time() + timeout
+        while outcomes() == before:
+            if time.time() > deadline:
+                raise AssertionError("cabinetd did not log the reload's outcome in %d s" % timeout)
+            time.sleep(0.05)
 
     def wait_dead(self, name, timeout=10):
         pid = self.pid(name)

@@ -319,16 +319,14 @@ class Accounts(StackWithSinks, unittest.TestCase):
         try:
             with open(self.s.conf, "a") as f:
                 f.write("login_ip_max_failures = 3\n")
-            self.s.kill("cabinetd", signal.SIGHUP)
-            time.sleep(0.5)
+            self.s.reload()
             for i in range(3):  # three different logins from one address
                 self.assertEqual(self.login("byaddr", "nobody%d@example.ru" % i, "x" * 12).status, 401)
             self.assertEqual(self.login("byaddr", login).status, 429)
         finally:
             with open(self.s.conf, "w") as f:
                 f.write(conf_before)
-            self.s.kill("cabinetd", signal.SIGHUP)
-            time.sleep(0.5)
+            self.s.reload()
 
     def test_password_reset_and_change(self):
         phone = "+79163330003"
@@ -422,8 +420,7 @@ class Accounts(StackWithSinks, unittest.TestCase):
         try:
             with open(self.s.conf, "a") as f:
                 f.write("connect_policy = token\n")
-            self.s.kill("cabinetd", signal.SIGHUP)
-            time.sleep(0.5)
+            self.s.reload()
             self.assertEqual(self.base("GET", "/api/connect").json()["policy"], "token")
             r = self.base("POST", "/api/connect", body)
             self.assertEqual(r.status, 422)
@@ -435,15 +432,13 @@ class Accounts(StackWithSinks, unittest.TestCase):
             self.assertEqual(r.status, 422)  # used up
             with open(self.s.conf, "a") as f:
                 f.write("connect_policy = closed\n")
-            self.s.kill("cabinetd", signal.SIGHUP)
-            time.sleep(0.5)
+            self.s.reload()
             r = self.base("POST", "/api/connect", dict(body, subdomain="closed1"))
             self.assertEqual(r.status, 403)
         finally:
             with open(self.s.conf, "w") as f:
                 f.write(conf_before)
-            self.s.kill("cabinetd", signal.SIGHUP)
-            time.sleep(0.5)
+            self.s.reload()
 
     def test_outbox_retries_and_keeps_the_status(self):
         phone = "+79166660006"

@@ -128,19 +128,16 @@ class Failures(unittest.TestCase):
             original = f.read()
         with open(self.s.conf, "a") as f:
             f.write("debug_ops = off\n")
-        self.s.kill("cabinetd", signal.SIGHUP)
-        time.sleep(0.5)
+        self.s.reload()
         self.assertEqual(self.sleep_request(1).status, 404)
 
         with open(self.s.conf, "w") as f:
             f.write(original + "no_such_key = 1\n")
-        self.s.kill("cabinetd", signal.SIGHUP)
-        time.sleep(0.5)
+        self.s.reload()
         self.assertEqual(self.sleep_request(1).status, 404)  # still the reloaded config
         with open(self.s.conf, "w") as f:
             f.write(original + "workers = 7\n")
-        self.s.kill("cabinetd", signal.SIGHUP)
-        time.sleep(0.5)
+        self.s.reload()
         with open(os.path.join(self.s.var, "log", "cabinetd.log")) as f:
             log = f.read()
         self.assertIn("event=reload_failed", log)
@@ -148,8 +145,7 @@ class Failures(unittest.TestCase):
         self.assertIn("key=workers", log)
         with open(self.s.conf, "w") as f:
             f.write(original)
-        self.s.kill("cabinetd", signal.SIGHUP)
-        time.sleep(0.5)
+        self.s.reload()
         self.assertEqual(self.sleep_request(1).status, 200)
 
 

@@ -388,8 +388,7 @@ class Accounts(StackWithSinks, unittest.TestCase):
             with open(self.s.conf, "a") as f:
                 f.write("login_window_s = 300\nlogin_delay_s = 60\nlogin_lock_s = 120\n"
                         "login_ip_max_failures = 100\n")
-            self.s.kill("cabinetd", signal.SIGHUP)
-            time.sleep(0.5)
+            self.s.reload()
             # a stranger fails on purpose, by email and by the phone as people
             # type it: one account, one count
             for login in (email, email.upper(), "8 (917) 000-01-15", phone, email):
@@ -427,8 +426,7 @@ class Accounts(StackWithSinks, unittest.TestCase):
         finally:
             with open(self.s.conf, "w") as f:
                 f.write(conf_before)
-            self.s.kill("cabinetd", signal.SIGHUP)
-            time.sleep(0.5)
+            self.s.reload()
 
     def test_the_clean_up_job_removes_what_has_expired(self):
         phone = "+79170000110"

@@ -23,6 +23,12 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import { setDefaultResultOrder } from "node:dns";
+
+// Node.js's own fetch (story.mjs's debug clock) to "localhost": the stack's
+// nginx listens on 127.0.0.1, and Debian's Node.js 18 tries only the first
+// address it resolves, ::1 on a minimal Debian 12 (ECONNREFUSED there).
+setDefaultResultOrder("ipv4first");
 
 // The flags that work here: no sandbox (root, containers), no GPU, and no
 // background traffic of Chromium's own (updates, sync, QUIC probing) that

@@ -45,12 +45,12 @@ b.test("the employee files a vacation: a bad period first, then sent to the mana
   assert.equal(await page.locator("#f-type").inputValue(), "vacation");
   // the balance next to the form; 91 days asked: a warning, not a refusal
   const balance = page.locator("#vacation-balance");
-  await balance.filter({ hasText: /Остаток ежегодного отпуска: \d+,\d дн\./ }).waitFor();
+  await balance.filter({ hasText: /Остаток ежегодного отпуска: \d+(,\d)? (день|дня|дней)\.(?!\.)/ }).waitFor();
   const far = new Date(ahead.getFullYear(), ahead.getMonth(), 3 + 90);
   const FAR = `${String(far.getDate()).padStart(2, "0")}.${String(far.getMonth() + 1).padStart(2, "0")}.${far.getFullYear()}`;
   await page.fill("#f-date_from", FROM);
   await page.fill("#f-date_to", FAR);
-  await balance.filter({ hasText: /Запрошено 91 день — больше остатка \(\d+,\d дн\.\)\. Заявление можно подать/ }).waitFor();
+  await balance.filter({ hasText: /Запрошено 91 день — больше остатка \(\d+(,\d)? (день|дня|дней)\)\. Заявление можно подать/ }).waitFor();
   assert.equal(await balance.getAttribute("class"), "hint warn");
   await page.fill("#f-date_to", FROM);
   await balance.filter({ hasNotText: /Запрошено/ }).waitFor();
@@ -141,7 +141,7 @@ b.test("the manager refuses to reject without a reason, approves, and sees the t
   assert.match(await task.innerText(), new RegExp(`Заявка № ${vacationId}, ${FROM.replace(/\./g, "\\.")}`));
   // the employee's balance next to the request (14 days: within it, no warning)
   await task.locator(`#task-${await task.getAttribute("id").then((x) => x.slice(5))}-balance`)
-    .filter({ hasText: /Остаток ежегодного отпуска сотрудника: \d+,\d дн\./ }).waitFor();
+    .filter({ hasText: /Остаток ежегодного отпуска сотрудника: \d+(,\d)? (день|дня|дней)\.(?!\.)/ }).waitFor();
   assert.doesNotMatch(await task.innerText(), /больше остатка/);
   await task.locator('button[data-action="reject"]').click();
   await task.locator(".field-error").filter({ hasText: /./ }).first().waitFor();

@@ -233,14 +233,14 @@ async function showVacationBalance(form) {
   }
   const left = b.balance_after !== null && b.balance_after !== undefined ? b.balance_after : b.balance;
   const leftRu = b.balance_after_ru || b.balance_ru;
-  let text = `Остаток ежегодного отпуска: ${b.balance_ru} дн.` +
-    (b.balance_after_ru ? `, после запланированных отпусков — ${b.balance_after_ru} дн.` : "") + ".";
+  let text = `Остаток ежегодного отпуска: ${b.balance_ru} ${daysWord(b.balance_ru)}` +
+    (b.balance_after_ru ? `, после запланированных отпусков — ${b.balance_after_ru} ${daysWord(b.balance_after_ru)}` : "") + ".";
   box.classList.remove("warn");
   const from = Date.parse(isoDate(form.date_from.value)), to = Date.parse(isoDate(form.date_to.value));
   if (form.kind.value === "annual" && from && to && to >= from) {
     const days = Math.round((to - from) / 86400000) + 1;
     if (days > Number(left)) {
-      text += ` Запрошено ${days} ${daysWord(String(days))} — больше остатка (${leftRu} дн.). ` +
+      text += ` Запрошено ${days} ${daysWord(String(days))} — больше остатка (${leftRu} ${daysWord(leftRu)}). ` +
         "Заявление можно подать: отпуск авансом предоставляется по соглашению с работодателем.";
       box.classList.add("warn");
     }

@@ -174,11 +174,11 @@ function vacationBalance(t) {
       return;
     }
     const left = b.balance_after !== null && b.balance_after !== undefined ? b.balance_after : b.balance;
-    let text = `Остаток ежегодного отпуска сотрудника: ${b.balance_ru} дн.` +
-      (b.balance_after_ru ? `, после запланированных отпусков — ${b.balance_after_ru} дн.` : "") + ".";
+    let text = `Остаток ежегодного отпуска сотрудника: ${b.balance_ru} ${daysWord(b.balance_ru)}` +
+      (b.balance_after_ru ? `, после запланированных отпусков — ${b.balance_after_ru} ${daysWord(b.balance_after_ru)}` : "") + ".";
     const days = t.date_from && t.date_to ? Math.round((Date.parse(t.date_to) - Date.parse(t.date_from)) / 86400000) + 1 : 0;
     if (days > Number(left)) {
-      text += ` Запрошено ${days} ${daysWord(String(days))} — больше остатка (${b.balance_after_ru || b.balance_ru} дн.): ` +
+      text += ` Запрошено ${days} ${daysWord(String(days))} — больше остатка (${b.balance_after_ru || b.balance_ru} ${daysWord(String(b.balance_after_ru || b.balance_ru))}): ` +
         "отпуск авансом — только по соглашению с работодателем.";
       box.className = "hint warn";
     }

@@ -424,6 +424,11 @@ do_start() {
 			CABINET_BASE_DOMAIN=$BASE_DOMAIN "$ROOT/scripts/demo.sh"
 	fi
 	say "the cabinet runs at http://$BASE_DOMAIN:$PORT/"
+	# where one-time codes and invitations go: a new user looks for them first
+	if ! grep -Eq '^[[:space:]]*outbox_(email|sms)[[:space:]]*=[[:space:]]*(smtp|sms_http)' "$CONF"; then
+		say "emails and SMS (one-time codes, invitations) are written to $VAR/outbox.log" \
+			"(outbox_email = smtp, outbox_sms = sms_http in $CONF send them for real)"
+	fi
 	say "health: curl -s http://127.0.0.1:$PORT/api/health"
 	say "operator CLI: $BUILD/core/cabinetctl -c $CONF health"
 	say "stop it with: scripts/run.sh stop (with the same CABINET_VAR)"

@@ -1194,6 +1194,16 @@ static json_object *payrun_header(struct ctx *ctx, int year, int month, const ch
 	jsonx_set_str(o, "status_title", payrun_status_title(PQgetvalue(res, 0, 1)));
 	if (strcmp(PQgetvalue(res, 0, 1), "closed") == 0)
 		jsonx_set_bool(o, "closed", 1);
+	else {
+		/* "not_ended": closing needs confirm_early (item 6), so the page
+		 * asks once, before sending, instead of after a 409 */
+		int today = org_today(ctx);
+
+		if (today == DATE_NONE)
+			return NULL;
+		if (today <= date_month_last(year, month))
+			jsonx_set_bool(o, "not_ended", 1);
+	}
 	jsonx_set_str(o, "scope", PQgetvalue(res, 0, 2));
 	jsonx_set_int(o, "employees_count", strtoll(PQgetvalue(res, 0, 3), NULL, 10));
 	payrun_put_money(ctx, o, "accrued", PQgetvalue(res, 0, 4));

@@ -6,6 +6,7 @@ timesheet, vacation service and the employee's own calendar, provisional
 calendars, illness during a vacation."""
 import datetime
 import os
+import re
 import sys
 import unittest
 import zoneinfo
@@ -152,13 +153,24 @@ class Trust(unittest.TestCase):
         month = today.strftime("%Y-%m")
         eid = self.employee("Досрочный")
         self.calculate(month, [eid])
+        self.assertIs(self.admin.get("/api/admin/payroll/%s" % month).json().get("not_ended"), True)
         r = self.admin.post("/api/admin/payroll/%s/close" % month, {})
         self.assertEqual(r.status, 409, r)
         self.assertEqual(r.json()["error"]["code"], "early_close")
-        # the page asks: the confirmation form, then closing with it
+        # the page asks once, before sending: its close button says so and
+        # carries the confirmation
+        page = self.admin.get("/admin/payroll/%s" % month).text
+        form = re.search(r'<form method="post" action="/admin/payroll/%s/close"[^>]*>.*?</form>' % month, page, re.S)
+        self.assertIn("ещё не закончился", form.group(0))
+        self.assertIn('name="confirm_early" value="true"', form.group(0))
+        self.assertIn("Закрыть досрочно", form.group(0))
+        # a page loaded before the month's end still gets the 409: the
+        # message once, and the button that confirms
         page = self.admin.post("/admin/payroll/%s/close" % month, raw=("_csrf=%s" % self.admin.csrf).encode(),
                                headers={"Content-Type": "application/x-www-form-urlencoded"})
         self.assertIn('name="confirm_early" value="true"', page.text)
+        self.assertEqual(page.text.count("Данные оставшихся дней могут измениться"), 1)
+        self.assertNotIn("данные его последних дней", page.text)  # no second banner
         r = self.admin.post("/api/admin/payroll/%s/close" % month, {"confirm_early": True})
         self.assertEqual(r.status, 200, r)
         self.assertEqual(self.admin.post("/api/admin/payroll/%s/reopen" % month, {}).status, 200)

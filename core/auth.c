@@ -134,7 +134,7 @@ static int auth_password_notice(struct ctx *ctx, int64_t user_id, const char *em
 	if (email == NULL && phone == NULL)
 		return 0;
 	text = arena_printf(ctx->arena,
-	                    "Пароль вашего кабинета сотрудника «%s» изменён %s. Все другие входы в "
+	                    "Пароль вашего кабинета сотрудника (%s) изменён %s. Все другие входы в "
 	                    "кабинет завершены. Если пароль меняли не вы, восстановите его по коду "
 	                    "на странице входа и сообщите администратору кабинета.",
 	                    PQgetvalue(res, 0, 0), PQgetvalue(res, 0, 1));

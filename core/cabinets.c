@@ -1215,7 +1215,9 @@ static int cabinets_page_action(struct ctx *ctx)
 			json_object_array_add(bad, o);
 		}
 	}
-	jsonx_set_bool(done, "has_failed", json_object_array_length(bad) > 0);
+	/* by the count: an item can fail without an error line of its own */
+	jsonx_set_bool(done, "has_failed", (create ? failed : (int)n - ok) > 0 ||
+	                                       json_object_array_length(bad) > 0);
 	json_object_object_add(done, "failed_items", bad);
 	json_object_object_add(ctx_result(ctx), "done", done);
 	return cabinets_list_fill(ctx, 1);

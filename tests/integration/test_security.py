@@ -270,7 +270,7 @@ class Accounts(StackWithSinks, unittest.TestCase):
         self.assertEqual(r.json()["error"]["field_codes"]["code"], "invalid")
         self.assertEqual(first.get("/api/me").status, 200)
         self.assertEqual(self.login("creds", phone, "Leto-Zharkoe-2026", src).status, 200)
-        self.smtp.wait_for(email, match="Пароль вашего кабинета сотрудника (ООО creds) изменён")
+        self.smtp.wait_for(email, match=r"Пароль вашего кабинета сотрудника \(ООО creds\) изменён")
         # a reset ends every session, its own request's included, and is announced too
         time.sleep(1.1)
         code = self.code_sms("creds", phone, phone, src)

@@ -523,3 +523,17 @@ int args_selfcheck(const struct op_arg *list, const char **bad)
 	*bad = NULL;
 	return 0;
 }
+
+const char *args_file_base(const char *name)
+{
+	const char *slash, *back;
+
+	if (name == NULL)
+		return NULL;
+	slash = strrchr(name, '/');
+	back = strrchr(name, '\\');
+	if (back && (slash == NULL || back > slash))
+		slash = back;
+	name = slash ? slash + 1 : name;
+	return *name ? name : NULL;
+}

@@ -142,6 +142,11 @@ struct op_arg {
 		        "его снова"                                                                                                            \
 	}
 
+/* An upload's name without the sender's folders ("../x/a.csv",
+ * "C:\\x\\a.csv" -> "a.csv"); NULL for NULL, and NULL for a name that is
+ * only folders. Points into name. */
+const char *args_file_base(const char *name);
+
 /* No arguments. */
 extern const struct op_arg args_none[];
 

@@ -113,7 +113,7 @@ static int import_read(struct import *im, int keep, int64_t *upload, const char 
 	PGresult *res;
 
 	*upload = 0;
-	*filename = ctx_arg_str(ctx, "filename", 255, 0);
+	*filename = args_file_base(ctx_arg_str(ctx, "filename", ARGS_FILE_NAME_MAX, 0));
 	if (ctx->blob == NULL) {
 		if (ctx_arg_int(ctx, "upload", 1, INT64_MAX, 0, &id) < 0)
 			return -1;
@@ -707,6 +707,11 @@ static int import_employees(struct ctx *ctx)
 	json_object *errors, *deps_new, *pos_new;
 	char *actions;
 
+	/* a declared argument refused before the handler (a file name past
+	 * ARGS_FILE_NAME_MAX, a bad id): the preview fails as the import does,
+	 * it is not one of the file's own mistakes that the preview lists */
+	if (ctx->error >= 0)
+		return -1;
 	im.row_errors = arena_own(ctx->arena, json_object_new_object());
 	if (import_read(&im, preview, &upload, &filename) < 0)
 		return -1;

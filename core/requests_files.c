@@ -178,14 +178,11 @@ static int files_ext_of_kind(const char *name, int kind)
  * added extension would take past them loses characters before it. */
 static const char *files_clean_name(struct ctx *ctx, const char *name, int kind)
 {
-	const char *base = name ? strrchr(name, '/') : NULL;
+	const char *base = args_file_base(name);
 	char *out;
 	size_t n = 0, chars = 0, keep, ext;
 
-	if (base == NULL && name)
-		base = strrchr(name, '\\');
-	base = base ? base + 1 : name;
-	if (base == NULL || *base == '\0')
+	if (base == NULL)
 		base = "file";
 	out = arena_alloc(ctx->arena, strlen(base) + 8);
 	for (const unsigned char *p = (const unsigned char *)base; *p; p++) {

@@ -59,13 +59,13 @@ class Import(unittest.TestCase):
         return (client or self.admin).request("POST", "/api/admin/import/employees" + query, raw=data,
                                               headers={"Content-Type": ctype})
 
-    def multipart(self, data, fields, query=""):
+    def multipart(self, data, fields, query="", filename="сотрудники.csv"):
         b = "----cabinet-csv-boundary"
         body = b""
         for k, v in fields.items():
             body += ('--%s\r\nContent-Disposition: form-data; name="%s"\r\n\r\n%s\r\n' % (b, k, v)).encode()
-        body += ('--%s\r\nContent-Disposition: form-data; name="file"; filename="сотрудники.csv"\r\n'
-                 'Content-Type: text/csv\r\n\r\n' % b).encode() + data + ("\r\n--%s--\r\n" % b).encode()
+        body += ('--%s\r\nContent-Disposition: form-data; name="file"; filename="%s"\r\n'
+                 'Content-Type: text/csv\r\n\r\n' % (b, filename)).encode() + data + ("\r\n--%s--\r\n" % b).encode()
         return self.admin.request("POST", "/api/admin/import/employees" + query, raw=body,
                                   headers={"Content-Type": "multipart/form-data; boundary=" + b})
 
@@ -232,6 +232,18 @@ class Import(unittest.TestCase):
         self.assertEqual(r.status, 422, r)
         self.assertIn("нет строк", r.json()["error"]["fields"]["file"])
 
+
+    def test_file_name_rules_are_the_preview_s_too(self):
+        # the preview and the import take the same name rules as every
+        # upload: at most 255 characters, the path left out
+        data = cp1251(GOOD)
+        for q in ({"preview": "1"}, {}):
+            r = self.multipart(data, q, filename="е" * 300 + ".csv")
+            self.assertEqual(r.status, 422, r)
+            self.assertIn("filename", r.json()["error"]["fields"])
+        r = self.multipart(data, {"preview": "1"}, filename="../../x/сотрудники.csv")
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.json()["filename"], "сотрудники.csv")
 
 if __name__ == "__main__":
     unittest.main()

@@ -258,6 +258,7 @@ struct xbatch {
 	unsigned char *awaiting_taken;
 	int closed_until; /* DATE_NONE: no closed month */
 	int closed_loaded;
+	int today; /* the organization's, asked once (0: not yet) */
 };
 
 static void x_error_sink(void *arg, int index, const char *key, const char *code, const char *text)
@@ -586,6 +587,24 @@ static int x_check_refs(struct xbatch *b, int j)
 static int x_check_employee(struct xbatch *b, int j)
 {
 	const char **v = b->it[j].val;
+	int birth, hired, y, m, d;
+
+	/* a birth date that can be: not after today, and at least 14 years
+	 * before the hiring (art. 63 of the Labor Code: work from 16, from 14
+	 * with a parent's consent) */
+	if (v[EF_BIRTH] && date_parse(v[EF_BIRTH], &birth) == 0) {
+		if (b->today == 0 && (b->today = org_today(b->ctx)) == DATE_NONE)
+			return -1;
+		date_to_ymd(birth, &y, &m, &d);
+		if (birth > b->today)
+			x_field(b, j, "birth_date", "future",
+			        "Дата рождения позже сегодняшнего дня: проверьте год");
+		else if (v[EF_HIRED] && date_parse(v[EF_HIRED], &hired) == 0 &&
+		         hired < date_from_ymd(y + 14, m, m == 2 && d == 29 ? 28 : d))
+			x_field(b, j, "birth_date", "order",
+			        "Дата рождения меньше чем за 14 лет до даты приёма (ст. 63 ТК РФ): "
+			        "проверьте обе даты");
+	}
 
 	if (v[EF_DEP]) {
 		const char *org = x_dep_org(b, v[EF_DEP]);
@@ -846,7 +865,8 @@ static int x_prepare(struct xbatch *b)
 			continue; /* every reference named; the rules below need them */
 		exchange_item_rules(b->kind, b->base + j, it->sent.in, it->val, &sink);
 		if (b->kind == EXCHANGE_EMPLOYEES) {
-			x_check_employee(b, j);
+			if (x_check_employee(b, j) < 0 && ctx->error != PROTO_ERR_validation)
+				return -1;
 			if (!it->bad &&
 			    x_check_locked(b, j, "schedules",
 			                   it->old ? it->old[EF_SCHEDULES] : NULL,

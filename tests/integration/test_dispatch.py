@@ -341,6 +341,16 @@ class Dispatch(unittest.TestCase):
         self.assertEqual(list(r.json()["error"]["fields"]), ["norm"])
         self.assertEqual(self.count(q), n)
 
+    def test_a_salary_of_nothing_is_refused(self):
+        q = "SELECT count(*) FROM employee_pay WHERE tenant_id = %d" % self.tid
+        n = self.count(q)
+        for rate in ("0", "0.00", "-1"):
+            r = self.admin.post("/api/admin/employees/%d/pay" % self.emp, {
+                "date_from": "2025-01-01", "rate": rate, "pay_by": "days"})
+            self.assertEqual(r.status, 422, (rate, r))
+            self.assertIn("больше нуля", r.json()["error"]["fields"]["rate"])
+        self.assertEqual(self.count(q), n)
+
     def test_admin_form_with_a_long_note_stores_nothing_and_says_so(self):
         q = "SELECT count(*) FROM deviations WHERE tenant_id = %d" % self.tid
         n = self.count(q)

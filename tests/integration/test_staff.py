@@ -244,6 +244,23 @@ class Staff(unittest.TestCase):
         self.assertEqual(r.status, 201, r)
         self.assertNotEqual(r.json()["id"], me)
 
+    def test_birth_dates_that_cannot_be(self):
+        # born after today, or hired before 14 (art. 63 of the Labor Code):
+        # refused at birth_date, on the form and through the exchange alike
+        tid, _, c = tenant_with_admin(self.s, "rozhdenie", "ООО «Рождение»")
+        for body in ({"birth_date": "2099-01-01"}, {"birth_date": "2015-06-01", "hired": "2025-01-09"}):
+            r = c.post("/api/admin/employees", dict(full_name="Младенцев Иван", **body))
+            self.assertEqual(r.status, 422, (body, r))
+            self.assertIn("birth_date", r.json()["error"]["fields"], r)
+        r = c.post("/api/admin/employees", {"full_name": "Взрослый Иван", "birth_date": "2010-01-09",
+                                            "hired": "2025-01-09"})
+        self.assertEqual(r.status, 201, r)
+        eid = r.json()["id"]
+        r = c.request("PUT", "/api/admin/employees/%d" % eid, {"birth_date": "2031-01-01"})
+        self.assertEqual(r.status, 422, r)
+        self.assertIn("birth_date", r.json()["error"]["fields"], r)
+        self.assertEqual(c.get("/api/admin/employees/%d" % eid).json()["birth_date"], "2010-01-09")
+
     def test_structure_made_on_the_pages(self):
         """An organization without an accounting system builds its structure
         with the admin forms' operations (the exchange's upsert, local-<id>):

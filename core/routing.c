@@ -1120,18 +1120,30 @@ static int routing_performer_remove(struct ctx *ctx)
 	return routing_get(ctx);
 }
 
-/* POST /admin/routing/chains {chain_type, chain: "manager, role:vacation" | ""} */
+/* POST /admin/routing/chains {chain_type, chain_step: ["manager",
+ * "role:vacation", "", ...]} (the page's selects, in order; empty ones
+ * skipped) or {chain_type, chain: "manager, role:vacation"} (text) */
 static int routing_chain_set(struct ctx *ctx)
 {
 	const char *type = jsonx_get_str(ctx->args, "chain_type");
 	const char *text = jsonx_get_str(ctx->args, "chain");
+	json_object *steps = jsonx_get(ctx->args, "chain_step");
 	json_object *body = json_object_new_object(), *list = NULL, *saved = ctx->args;
 	char *copy, *save = NULL, *tok;
 	int rc;
 
 	if (type == NULL)
 		return -1;
-	if (text && *text) {
+	if (json_object_is_type(steps, json_type_array)) {
+		for (size_t i = 0; i < json_object_array_length(steps); i++) {
+			const char *step = json_object_get_string(json_object_array_get_idx(steps, i));
+			if (step == NULL || *step == '\0')
+				continue;
+			if (list == NULL)
+				list = json_object_new_array();
+			json_object_array_add(list, json_object_new_string(step));
+		}
+	} else if (text && *text) {
 		list = json_object_new_array();
 		copy = arena_strdup(ctx->arena, text);
 		for (tok = strtok_r(copy, ", ;\n\t", &save); tok;
@@ -1278,9 +1290,15 @@ static const struct op_arg routing_performer_remove_args[] = {
     ARG_ROW_ID("employee_id", ARG_REQUIRED),
     ARG_END,
 };
+static const struct op_arg routing_chain_step_item[] = {
+    ARG_ITEM(ARG_STR, .flags = ARG_EMPTY, .max = 64, .hint = "Шаг: manager или role:<роль>"),
+    ARG_END,
+};
 static const struct op_arg routing_chain_set_args[] = {
     ROUTING_TYPE_ARG("chain_type"),
     {"chain", ARG_STR, ARG_EMPTY, .max = 500},
+    {"chain_step", ARG_ARRAY, 0, .min = 0, .max = 8, .example = "[\"manager\", \"role:vacation\"]",
+     .items = routing_chain_step_item},
     ARG_END,
 };
 static const struct op_arg routing_deadline_set_args[] = {

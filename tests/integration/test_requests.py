@@ -698,10 +698,21 @@ class Requests(unittest.TestCase):
         self.assertIn('id="e-performer"', r.text)
         self.assertEqual(r.text.count("не найден"), 1)
         self.assertIn('value="Нет Такого"', r.text)
-        r = self.form("/admin/routing/chains", "chain_type=question&chain=manager%2C+role%3Aboss")
+        # the chain is chosen step by step from the roles, by their names
+        page = o.admin.get("/admin/routing").text
+        self.assertEqual(page.count('<select name="chain_step[]"'), 4)
+        self.assertIn('<option value="role:coordinator">Роль «Координатор выполнения задач»</option>', page)
+        self.assertIn('<option value="manager">Руководитель сотрудника</option>', page)
+        self.assertNotIn('name="chain"', page)
+        step = "chain_step%5B%5D="
+        r = self.form("/admin/routing/chains", "chain_type=question&" + "&".join(
+            step + v for v in ("manager", "role%3Aboss", "", "")))
         self.assertEqual(r.status, 422, r)
         self.assertIn('id="e-chain"', r.text)
-        self.assertIn("manager, role:boss", r.text)
+        r = self.form("/admin/routing/chains", "chain_type=question&" + "&".join(
+            step + v for v in ("", "manager", "", "role%3Acoordinator")))
+        self.assertEqual(r.status // 100, 3, r)
+        self.assertEqual(o.admin.get("/api/admin/routing/chains").json()["question"], ["manager", "role:coordinator"])
         r = self.form("/admin/routing/deadlines", "deadline_type=question&days=0")
         self.assertEqual(r.status, 422, r)
         self.assertIn('id="e-days"', r.text)

@@ -251,7 +251,7 @@ static const struct admin_page admin_pages[] = {
 	{"GET", "/admin/employees/{id}/opening-balance", "opening_balance.page", "opening_balance",
 	 NULL, OPENBAL_TITLE, PAGE_AUTH, NULL, NULL},
 	{"POST", "/admin/employees/{id}/opening-balance", "opening_balance.form", "opening_balance",
-	 "/admin/employees/{id}/opening-balance", OPENBAL_TITLE, PAGE_AUTH, "opening_balance.page",
+	 "/admin/employees/{id}/opening-balance?saved=1", OPENBAL_TITLE, PAGE_AUTH, "opening_balance.page",
 	 NULL},
 	/* publication, cabinets, the jobs' schedule, the organization's settings */
 	{"GET", "/admin/publication", "publication.get", "publication", NULL,

@@ -224,6 +224,10 @@ class PayForms(unittest.TestCase):
         self.assertEqual(self.admin.get("/api/admin/employees/%d/opening-balance" % eid).status, 404)
         r = self.form(page, fields)
         self.assertEqual(r.status, 303, r)
+        # the page it goes back to says that it saved
+        self.assertEqual(r.headers["Location"].split("?")[1], "saved=1")
+        self.assertIn("Начальные остатки сохранены.", self.admin.get(page + "?saved=1").text)
+        self.assertNotIn("Начальные остатки сохранены.", self.admin.get(page).text)
         b = self.admin.get("/api/admin/employees/%d/opening-balance" % eid).json()
         self.assertEqual(b["as_of"], "2025-02-28")
         self.assertEqual(b["vacation_days_used"], 12.5)

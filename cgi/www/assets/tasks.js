@@ -219,6 +219,13 @@ async function showTasks(more) {
   if (!more) box.replaceChildren();
   for (const t of r.data.items) box.appendChild(taskItem(t));
   offset += r.data.items.length;
+  // requests can come to someone who is neither a manager nor a named
+  // performer (the administrator by default, a forward, a substitute): the
+  // intro then says what the list holds
+  if (!ME.roles.includes("manager") && !ME.roles.includes("performer") &&
+      r.data.items.some((t) => t.step !== "hr_task")) {
+    $("tasks-intro").textContent = "Заявки сотрудников, которые поручены вам, и задания, которые дали вам.";
+  }
   $("tasks-none").hidden = r.data.total > 0;
   $("tasks-more").hidden = offset >= r.data.total;
 }

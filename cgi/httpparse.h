@@ -3,6 +3,11 @@
  * percent-decoding, query strings and urlencoded forms, cookies, route
  * patterns, Content-Type values and multipart/form-data bodies.
  *
+ * Our own because fcgi2 hands over the raw query and body and Debian 12
+ * packages no C library for forms or multipart bodies (libcurl builds them,
+ * it does not parse them); kept to what browsers and the exchange send, and
+ * fuzzed (tests/fuzz/fuzz_httpparse.c).
+ *
  * No I/O, no globals, no allocation beyond what a result needs: every
  * function works on the bytes it is given (pointer + length, no NUL needed)
  * and is safe to call from several threads. Nothing here logs; the error

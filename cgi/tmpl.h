@@ -2,6 +2,11 @@
  * tmpl.h - a small mustache-subset renderer over json-c, for the HTML pages
  * of cabinet-admin.
  *
+ * Our own because Debian 12 packages no mustache renderer for C (its
+ * libkainjow-mustache is C++, mustach is not packaged) and the pages need
+ * escaping by default over json-c values; the subset is small and fuzzed
+ * (tests/fuzz/fuzz_tmpl.c).
+ *
  * A template set is loaded once at start-up (tmpl_set_load: every NAME.html
  * in a directory) or built tag by tag (tmpl_set_new + tmpl_set_add +
  * tmpl_set_check, for tests and fuzzing), then rendered many times. Every

@@ -173,8 +173,14 @@ static int auth_consent_check(struct ctx *ctx, int64_t user_id, unsigned flags)
 
 	if (flags & AUTH_OPERATOR)
 		return 0;
+	/* the administrator (the person who connected the organization, or one
+	 * granted the role) acts for the employer, who answers for the
+	 * consents: her activation is the connection's contract, {login,
+	 * code, password}, and records a consent only when she gives one */
 	res = ctx_sql(ctx,
-	              "SELECT u.employee_id IS NOT NULL AND u.activated_at IS NULL, u.employee_id, "
+	              "SELECT u.employee_id IS NOT NULL AND u.activated_at IS NULL AND NOT EXISTS "
+	              "(SELECT 1 FROM user_roles r WHERE r.tenant_id = u.tenant_id AND "
+	              "r.user_id = u.id AND r.role = 'admin'), u.employee_id, "
 	              "EXISTS (SELECT 1 FROM consents c WHERE c.tenant_id = u.tenant_id AND "
 	              "c.user_id = u.id AND c.kind = 'personal_data') FROM users u "
 	              "WHERE u.tenant_id = $1 AND u.id = $2",
@@ -394,15 +400,10 @@ static int auth_with_code(struct ctx *ctx, const char *action)
 	consent = cabinets_arg_flag(ctx, "consent", 0);
 	if (consent < 0 || ctx->error >= 0) /* a bad argument: the code is not looked at */
 		return -1;
-	/* activation asks everyone for the consent before the code is looked
-	 * at (nothing tells whose account needs it); a reset asks only a
-	 * never-activated employee's, after the code (auth_password_store) */
-	if (!consent && strcmp(action, "auth.activated") == 0) {
-		ctx_field_code(ctx, "consent", "required",
-		               "Без согласия на обработку персональных данных кабинет нельзя "
-		               "активировать: отметьте согласие");
-		return -1;
-	}
+	/* the consent is asked after the code (auth_password_store): only then
+	 * is it known whose account this is, and an employee's first password
+	 * needs it while the administrator's does not (the connection's
+	 * contract); a missing consent keeps the code valid for the next try */
 	/* a password the policy refuses is refused before the code is looked
 	 * at: nothing is counted and nothing is learnt about the code */
 	typed.login = key;

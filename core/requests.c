@@ -141,11 +141,9 @@ static const char *requests_tenant(struct ctx *ctx)
 
 /* ---- a request in memory ---- */
 
-struct requests_tell;
-
 struct request {
 	int64_t id, employee;
-	int64_t number; /* the tenant's gapless number people see (sql/0054) */
+	int64_t number; /* the number people see, the tenant's (sql/0054, 0068) */
 	const struct request_type *type;
 	const char *state;
 	json_object *data; /* arena-owned */
@@ -158,11 +156,6 @@ struct request {
 	const char *subject;             /* the same without the employee's name */
 	const char *who;                 /* the employee's full name */
 	int deadline_days;               /* its type's (routing.h); 0: none */
-	const char *from_ru, *to_ru;     /* its dates as the subject says them */
-	long long days;                  /* calendar days from date_from to date_to */
-	/* a new request's notifications until it has its number (number 0,
-	 * requests_number_take), newest first */
-	struct requests_tell *told;
 };
 
 /* Parses a text[] of chain steps ([a-z_:] only, never quoted). */
@@ -191,14 +184,6 @@ static const char *requests_subject_text(struct ctx *ctx, const char *title, int
 		return arena_printf(ctx->arena, "%s № %lld", title, (long long)number);
 	return arena_printf(ctx->arena, "%s № %lld с %s по %s (%lld %s)", title, (long long)number,
 	                    from, to, days, ru_plural(days, "день", "дня", "дней"));
-}
-
-/* r->subject and r->what from the request's fields. */
-static void requests_name(struct ctx *ctx, struct request *r)
-{
-	r->subject =
-	    requests_subject_text(ctx, r->type->title, r->number, r->from_ru, r->to_ru, r->days);
-	r->what = arena_printf(ctx->arena, "%s, %s", r->subject, r->who);
 }
 
 /* The lower-case phrase of a state inside a sentence: "Ваша заявка …
@@ -261,10 +246,10 @@ static int requests_fill(struct ctx *ctx, PGresult *res, int c, struct request *
 	if (r->type == NULL || r->data == NULL)
 		return ctx_fail(ctx, PROTO_ERR_internal, NULL);
 	r->who = PQgetvalue(res, 0, c + 10);
-	r->from_ru = r->date_from ? PQgetvalue(res, 0, c + 11) : NULL;
-	r->to_ru = PQgetvalue(res, 0, c + 12);
-	r->days = atoll(PQgetvalue(res, 0, c + 14));
-	requests_name(ctx, r);
+	r->subject = requests_subject_text(
+	    ctx, r->type->title, r->number, r->date_from ? PQgetvalue(res, 0, c + 11) : NULL,
+	    PQgetvalue(res, 0, c + 12), atoll(PQgetvalue(res, 0, c + 14)));
+	r->what = arena_printf(ctx->arena, "%s, %s", r->subject, r->who);
 	return 0;
 }
 
@@ -473,49 +458,6 @@ int requests_event(struct ctx *ctx, int64_t request_id, int64_t task_id, const c
 	return 0;
 }
 
-/* ---- notifications of a request ---- */
-
-/* What a request's employee (state: its new state, reason) or a new task's
- * holder (task) is told. */
-struct requests_tell {
-	const char *state, *reason;
-	int64_t assignee, task;
-	const char *step, *how, *note;
-	struct requests_tell *next;
-};
-
-static const char *requests_task_text(struct ctx *ctx, const struct request *r, const char *step,
-                                      const char *how, const char *note);
-
-/* Tells it now, or once the request has its number (a new request's,
- * requests_number_take: its texts say the number). 0 or -1. */
-static int requests_tell(struct ctx *ctx, struct request *r, const struct requests_tell *t)
-{
-	if (r->number == 0) {
-		struct requests_tell *copy = arena_alloc(ctx->arena, sizeof(*copy));
-		*copy = *t;
-		copy->next = r->told;
-		r->told = copy;
-		return 0;
-	}
-	if (requests_what(ctx, r) == NULL)
-		return -1;
-	if (t->state) {
-		/* to the employee: their request, not their name */
-		const char *phrase = requests_state_phrase(t->state);
-		return requests_notify(
-		    ctx, r->employee, "request_state", r->id, 0,
-		    arena_printf(ctx->arena, "Ваша заявка «%s» %s%s%s", r->subject, phrase,
-		                 t->reason ? ". Причина: " : "", t->reason ? t->reason : ""),
-		    notify_sms(ctx->arena, "request_state", r->number, phrase));
-	}
-	return requests_notify(
-	    ctx, t->assignee, "task_new", r->id, t->task,
-	    requests_task_text(ctx, r, t->step, t->how, t->note),
-	    notify_sms(ctx->arena, "task_new", r->number,
-	               strcmp(t->step, "approval") == 0 ? "согласование" : "исполнение"));
-}
-
 /* ---- state ---- */
 
 /* Sets the request's state (and step, approved, reason); tells the
@@ -539,9 +481,17 @@ static int requests_set_state(struct ctx *ctx, struct request *r, const char *st
 	            r->approved ? "t" : "f", reason, final ? "t" : "f", r->chain_text) == NULL)
 		return -1;
 	r->state = state;
-	if (r->employee != ctx->employee_id || ctx->system || ctx->api_key_id)
-		return requests_tell(ctx, r,
-		                     &(struct requests_tell){.state = state, .reason = reason});
+	if (r->employee != ctx->employee_id || ctx->system || ctx->api_key_id) {
+		/* to the employee: their request, not their name */
+		const char *phrase = requests_state_phrase(state);
+		if (requests_what(ctx, r) == NULL)
+			return -1;
+		return requests_notify(ctx, r->employee, "request_state", r->id, 0,
+		                       arena_printf(ctx->arena, "Ваша заявка «%s» %s%s%s",
+		                                    r->subject, phrase, reason ? ". Причина: " : "",
+		                                    reason ? reason : ""),
+		                       notify_sms(ctx->arena, "request_state", r->number, phrase));
+	}
 	return 0;
 }
 
@@ -661,10 +611,12 @@ static int requests_task_open(struct ctx *ctx, struct request *r, const char *st
 		json_object_put(d);
 	else if (requests_event(ctx, r->id, *id, "assigned", NULL, d) < 0)
 		return -1;
-	return requests_tell(
-	    ctx, r,
-	    &(struct requests_tell){
-	        .assignee = assignee, .task = *id, .step = step, .how = how, .note = note});
+	if (requests_what(ctx, r) == NULL)
+		return -1;
+	return requests_notify(
+	    ctx, assignee, "task_new", r->id, *id, requests_task_text(ctx, r, step, how, note),
+	    notify_sms(ctx->arena, "task_new", r->number,
+	               strcmp(step, "approval") == 0 ? "согласование" : "исполнение"));
 }
 
 static int requests_task_close(struct ctx *ctx, int64_t task, const char *state,
@@ -1389,43 +1341,6 @@ static int requests_quota(struct ctx *ctx)
 	                     ctx->cfg->requests_per_day, ru_wait(wait, when, sizeof(when)));
 }
 
-/*
- * A new request's number: the tenant's counter row (sql/0054, 0064), the
- * next number, in this transaction (a refused creation gives it back: the
- * numbers have no gaps). Concurrent creations of the tenant wait on the
- * row from here to their commit, so it is the creation's last work before
- * its history: then the notifications held for it (requests_tell). 0 or
- * -1.
- */
-static int requests_number_take(struct ctx *ctx, struct request *r)
-{
-	PGresult *res = ctx_sql(
-	    ctx,
-	    "WITH n AS (INSERT INTO request_numbers AS c (tenant_id, last) VALUES ($1, 1) ON "
-	    "CONFLICT (tenant_id) DO UPDATE SET last = c.last + 1 RETURNING last) UPDATE requests "
-	    "r SET number = n.last FROM n WHERE r.tenant_id = $1 AND r.id = $2 RETURNING n.last",
-	    requests_tenant(ctx), ctx_i64(ctx, r->id));
-	struct requests_tell *told = NULL, *next;
-
-	if (res == NULL)
-		return -1;
-	if (PQntuples(res) == 0)
-		return ctx_fail(ctx, PROTO_ERR_internal, NULL);
-	r->number = atoll(PQgetvalue(res, 0, 0));
-	requests_name(ctx, r);
-	/* held newest first: told in their order */
-	for (struct requests_tell *t = r->told; t; t = next) {
-		next = t->next;
-		t->next = told;
-		told = t;
-	}
-	r->told = NULL;
-	for (; told; told = told->next)
-		if (requests_tell(ctx, r, told) < 0)
-			return -1;
-	return 0;
-}
-
 static int requests_create(struct ctx *ctx)
 {
 	const struct request_type *t = requests_type_find(jsonx_get_str(ctx->args, "type"));
@@ -1442,15 +1357,19 @@ static int requests_create(struct ctx *ctx)
 	jsonx_get_bool(ctx->args, "draft", &draft);
 	if (requests_read_fields(ctx, t, data, draft, &from, &to) < 0)
 		return -1;
-	/* the new row read back as requests_load() reads one (it is ours),
-	 * without its number yet (requests_number_take) */
-	res = ctx_sql(ctx,
-	              "WITH r AS (INSERT INTO requests (tenant_id, employee_id, type, state, data, "
-	              "date_from, date_to, created_by, created_at, updated_at) VALUES ($1, $2, $3, "
-	              "'draft', $4::jsonb, $5, $6, $7, " ROUTING_NOW_SQL ", " ROUTING_NOW_SQL
-	              ") RETURNING *) SELECT " REQUESTS_LOAD_COLUMNS " FROM r" REQUESTS_LOAD_JOIN,
-	              requests_tenant(ctx), ctx_i64(ctx, ctx->employee_id), t->name,
-	              jsonx_dump(data, NULL), from, to, ctx_i64(ctx, ctx->user_id));
+	/* the number: the next of the tenant's sequence (sql/0068), which
+	 * never waits on another creation; a creation refused after this
+	 * leaves a gap. The new row read back as requests_load() reads one (it
+	 * is ours). */
+	res = ctx_sql(
+	    ctx,
+	    "WITH r AS (INSERT INTO requests (tenant_id, number, employee_id, type, state, "
+	    "data, date_from, date_to, created_by, created_at, updated_at) VALUES ($1, "
+	    "request_number_next(), $2, $3, 'draft', $4::jsonb, $5, $6, $7, " ROUTING_NOW_SQL
+	    ", " ROUTING_NOW_SQL ") RETURNING *) SELECT " REQUESTS_LOAD_COLUMNS
+	    " FROM r" REQUESTS_LOAD_JOIN,
+	    requests_tenant(ctx), ctx_i64(ctx, ctx->employee_id), t->name, jsonx_dump(data, NULL),
+	    from, to, ctx_i64(ctx, ctx->user_id));
 	if (res == NULL)
 		return -1;
 	if (PQntuples(res) == 0) /* no employee row: the dispatcher said there was */
@@ -1461,10 +1380,7 @@ static int requests_create(struct ctx *ctx)
 	if (!draft && requests_submit_loaded(ctx, &r) < 0)
 		return -1;
 	ctx->status = 201;
-	if (requests_answer(ctx, r.id, 0) < 0 || requests_number_take(ctx, &r) < 0)
-		return -1;
-	jsonx_set_int(jsonx_get_obj(ctx_result(ctx), "request"), "number", r.number);
-	return 0;
+	return requests_answer(ctx, r.id, 0);
 }
 
 /* A draft's fields read again as a submission reads them: 422 naming the

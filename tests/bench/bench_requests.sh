@@ -102,8 +102,8 @@ INSERT INTO requests (tenant_id, number, employee_id, type, state, data, date_fr
            CASE WHEN state <> 'draft' THEN now() - interval '1 day' * (g % 300) END,
            CASE WHEN state IN ('done', 'rejected', 'cancelled') THEN now() END
     FROM reqs ORDER BY g;
--- the tenant's counter of request numbers (sql/0054) goes on after them
-INSERT INTO request_numbers (tenant_id, last) VALUES (:tid, :requests);
+-- the tenant's sequence of request numbers (sql/0068) goes on after them
+SELECT setval(format('request_number_%s', :tid)::regclass, :requests);
 CREATE TEMP TABLE ids AS
     SELECT r.id, q.* FROM (SELECT id, row_number() OVER (ORDER BY id) - 1 AS g FROM requests
                            WHERE tenant_id = :tid) r JOIN reqs q USING (g);

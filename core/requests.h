@@ -182,7 +182,7 @@ json_object *requests_files_limits(struct ctx *ctx);
  * "Вопрос № 13, Иванов Иван Иванович" for a type without dates; in arena
  * memory; NULL after ctx_fail. */
 const char *requests_describe(struct ctx *ctx, int64_t request_id);
-/* The request's number people see (gapless per tenant, sql/0054), or -1
+/* The request's number people see (unique per tenant, sql/0068), or -1
  * (404 when missing). */
 int64_t requests_number(struct ctx *ctx, int64_t request_id);
 

@@ -2,8 +2,8 @@
 -- its tenant, taken with nextval() in the request's INSERT (issue 12, item
 -- 11). Numbers stay unique (requests_number, 0054) and increasing per
 -- organization, but may have rare gaps: a creation refused after it drew
--- its number (an overlapping absence, a chain without anyone to approve)
--- or lost in a crash leaves one, since nextval() is never given back.
+-- its number (a vacation overlapping another one, refused at its
+-- submission) or lost in a crash leaves one: nextval() is never given back.
 --
 -- Why gaps are accepted: a gapless number (0054's counter row) is held by
 -- each creation until its COMMIT, and the COMMIT waits for its WAL fsync

@@ -8,9 +8,10 @@
  *   the period is the 12 calendar months before the month the vacation
  *   starts (before the dismissal month for a compensation); a month before
  *   the hire date counts with all its days excluded; a month of the
- *   employment with no stored result (the hire month partly worked, never
- *   calculated) is computed from its time by the caller (payrun.c
- *   payrun_history_month), its days before the hire excluded;
+ *   employment with no stored result and no opening balance (the hire month
+ *   partly worked, never calculated) is computed from its time by the
+ *   caller (payrun.c payrun_average_months), its days before the hire
+ *   excluded;
  *   divisor = 29.3 × fully counted months + for each partly counted month
  *   29.3 × (its calendar days − excluded days) / its calendar days, exact
  *   (computed over the common denominator 10 × lcm(28, 29, 30, 31) =
@@ -26,7 +27,9 @@
  *   Fund pays from day 1);
  *   average = (min(earnings of Y−2, its base limit) + min(earnings of Y−1,
  *   its limit)) / 730, rounded half up, where Y is the year the leave
- *   starts; not below MROT(first day) × 24 / 730 (rounded; MROT times the
+ *   starts (a year's earnings: the sum of its months' insured income, each
+ *   month from the same loader as vacation pay's, see struct
+ *   average_month); not below MROT(first day) × 24 / 730 (rounded; MROT times the
  *   district coefficient where one applies);
  *   percent by the insurance record on the first day: under 5 years 60,
  *   5 to under 8 years 80, 8 years or more 100;
@@ -43,12 +46,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* One month of the period: earnings without what was paid for its excluded
- * days, and how many of its calendar days are excluded. */
+/* One month's earnings for averages: for vacation pay (decree 922) its
+ * earnings without what was paid for its excluded days and how many of its
+ * calendar days are excluded; for sick pay (255-FZ) its income subject to
+ * insurance contributions (insured). The monthly payroll takes every month
+ * of both periods from one loader (payrun.c payrun_average_months): the
+ * stored result, else the opening balance (whose earnings are also its
+ * insured income), else, where the employee was employed, the month
+ * computed from its time; else nothing (every day excluded, 0 insured). */
 struct average_month {
 	int year, month;
 	int64_t earnings;  /* kopecks, >= 0 */
 	int excluded_days; /* 0 .. days of the month */
+	int64_t insured;   /* kopecks; average_daily_922 does not read it */
 };
 
 /*

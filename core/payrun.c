@@ -486,19 +486,142 @@ static int payrun_load_accruals(struct payrun *r, const char *ids)
 
 static int payrun_history_fill(struct payrun *r, int msel);
 
+/* Widens e's months needed (hist_lo..hist_hi) to lo..hi. */
+static void payrun_need(struct payrun_emp *e, int lo, int hi)
+{
+	if (lo < e->hist_lo)
+		e->hist_lo = lo;
+	if (hi > e->hist_hi)
+		e->hist_hi = hi;
+}
+
+/*
+ * A month's earnings for averages (average.h struct average_month), the one
+ * loader of vacation pay, compensation and sick pay: every month of each
+ * employee's hist_lo..hist_hi into e->hist, from the stored result, else the
+ * opening balance, else computed from its time where the employee was
+ * employed in it (payrun_history_fill), else nothing (every day excluded,
+ * 0 earned). The month msel itself is left out (it comes from this run,
+ * payroll.h history_self). 0, or -1 after a database error.
+ */
+static int payrun_average_months(struct payrun *r, int msel)
+{
+	struct ctx *ctx = r->ctx;
+	int lo = INT32_MAX, hi = INT32_MIN;
+	struct buf ids = BUF_INIT;
+	const char *need, *from, *to;
+	PGresult *st, *op;
+
+	buf_putc(&ids, '{');
+	for (int i = 0; i < r->nemps; i++) {
+		const struct payrun_emp *e = &r->emps[i];
+
+		if (e->hist_lo > e->hist_hi)
+			continue;
+		if (e->hist_lo < lo)
+			lo = e->hist_lo;
+		if (e->hist_hi > hi)
+			hi = e->hist_hi;
+		buf_printf(&ids, "%s%lld", ids.len > 1 ? "," : "", (long long)e->id);
+	}
+	buf_putc(&ids, '}');
+	need = arena_strndup(ctx->arena, ids.data, ids.len);
+	buf_free(&ids);
+	if (lo > hi)
+		return 0;
+	from = arena_printf(ctx->arena, "%04d-%02d-01", lo / 12, lo % 12 + 1);
+	to = arena_printf(ctx->arena, "%04d-%02d-01", hi / 12, hi % 12 + 1);
+	st = ctx_sql(ctx,
+	             "SELECT employee_id, extract(year FROM month)::int, extract(month FROM "
+	             "month)::int, earnings::text, excluded_days, insured::text FROM "
+	             "payroll_employees WHERE tenant_id = $1 AND employee_id = ANY($2::bigint[]) "
+	             "AND month BETWEEN $3::date AND $4::date AND month <> $5::date",
+	             r->p_tenant, need, from, to, r->p_first);
+	op = ctx_sql(ctx,
+	             "SELECT employee_id, extract(year FROM month)::int, extract(month FROM "
+	             "month)::int, earnings::text, excluded_days, earnings::text FROM "
+	             "opening_balance_months WHERE tenant_id = $1 AND employee_id = "
+	             "ANY($2::bigint[]) AND month BETWEEN $3::date AND $4::date",
+	             r->p_tenant, need, from, to);
+	if (st == NULL || op == NULL)
+		return -1;
+	for (int i = 0; i < r->nemps; i++) {
+		struct payrun_emp *e = &r->emps[i];
+		int n = e->hist_hi - e->hist_lo + 1;
+
+		if (n <= 0)
+			continue;
+		e->hist = arena_alloc(ctx->arena, sizeof(*e->hist) * (size_t)n);
+		for (int k = 0; k < n; k++) {
+			int mi = e->hist_lo + k, y = mi / 12, m = mi % 12 + 1;
+
+			/* no data yet (-1): a month of the employment before this one
+			 * is computed from its time below; before the hire or after
+			 * this month every day is excluded */
+			e->hist[k] = (struct average_month){y, m, -1, date_days_in_month(y, m), 0};
+		}
+		e->nhist = n;
+	}
+	/* opening balances first, stored results over them */
+	for (int pass = 0; pass < 2; pass++) {
+		PGresult *q = pass ? st : op;
+		for (int i = 0; i < PQntuples(q); i++) {
+			struct payrun_emp *e = payrun_find(r, PQgetvalue(q, i, 0));
+			int mi = payrun_mi(atoi(PQgetvalue(q, i, 1)), atoi(PQgetvalue(q, i, 2)));
+			struct average_month *h;
+
+			if (e == NULL || mi < e->hist_lo || mi > e->hist_hi)
+				continue;
+			h = &e->hist[mi - e->hist_lo];
+			if (money_parse(PQgetvalue(q, i, 3), 0, &h->earnings) < 0 ||
+			    h->earnings < 0)
+				h->earnings = 0;
+			h->excluded_days = atoi(PQgetvalue(q, i, 4));
+			if (money_parse(PQgetvalue(q, i, 5), MONEY_ALLOW_NEGATIVE, &h->insured) < 0)
+				h->insured = 0;
+		}
+	}
+	if (payrun_history_fill(r, msel) < 0)
+		return -1;
+	/* the month itself comes from this run (payroll.h history_self) */
+	for (int i = 0; i < r->nemps; i++) {
+		struct payrun_emp *e = &r->emps[i];
+		if (e->nhist > 0 && msel >= e->hist_lo && msel <= e->hist_hi) {
+			int k = msel - e->hist_lo;
+			memmove(&e->hist[k], &e->hist[k + 1],
+			        sizeof(e->hist[0]) * (size_t)(e->nhist - k - 1));
+			e->nhist--;
+		}
+	}
+	return 0;
+}
+
 /* The extras' inputs of every employee computed, one query per table. */
 static int payrun_load_extras(struct payrun *r)
 {
 	struct ctx *ctx = r->ctx;
-	int lo = INT32_MAX, hi = INT32_MIN, msel = payrun_mi(r->year, r->month), sick_year = 1;
+	int msel = payrun_mi(r->year, r->month), sick_year = 1;
 	int64_t mrot, lim;
 
 	/* one-off accruals of the month */
 	if (payrun_load_accruals(r, r->p_calc) < 0)
 		return -1;
+	/* sick pay: leaves starting in the month of a year whose MROT and base
+	 * limits are known (average.h) */
+	if (average_mrot(r->first, &mrot) < 0 || average_base_limit(r->year - 2, &lim) < 0 ||
+	    average_base_limit(r->year - 1, &lim) < 0)
+		sick_year = 0;
+	for (int i = 0; sick_year && i < r->nemps; i++) {
+		const struct payroll_input *in = &r->emps[i].w->in;
+		for (int k = 0; k < in->ndeviations; k++)
+			if (in->deviations[k].code == T13_B && in->deviations[k].from >= r->first &&
+			    in->deviations[k].from <= r->last && !r->emps[i].sick)
+				r->emps[i].sick = in->deviations[k].from; /* its first day */
+	}
 	/* whose averages are needed: vacations paid in the month (the 12 months
 	 * before each start month), a dismissal in it (compensation: the 12
-	 * months before the month) */
+	 * months before the month), a sick leave starting in it (the two
+	 * calendar years before) */
 	for (int i = 0; i < r->nemps; i++) {
 		struct payrun_emp *e = &r->emps[i];
 		const struct payroll_input *in = &e->w->in;
@@ -513,10 +636,7 @@ static int payrun_load_extras(struct payrun *r)
 			    paid > r->last)
 				continue;
 			date_to_ymd(d->from, &y, &m, &dd);
-			if (payrun_mi(y, m) - 12 < e->hist_lo)
-				e->hist_lo = payrun_mi(y, m) - 12;
-			if (payrun_mi(y, m) - 1 > e->hist_hi)
-				e->hist_hi = payrun_mi(y, m) - 1;
+			payrun_need(e, payrun_mi(y, m) - 12, payrun_mi(y, m) - 1);
 		}
 		if (e->dismissed != DATE_NONE && e->dismissed >= r->first &&
 		    e->dismissed <= r->last && e->hired != DATE_NONE) {
@@ -525,141 +645,36 @@ static int payrun_load_extras(struct payrun *r)
 			if (payslips_vacation(ctx, e->id, e->dismissed, &v) < 0)
 				return -1;
 			e->compensation_twelfths = v.twelfths > 0 ? v.twelfths : 0;
-			if (e->compensation_twelfths > 0) {
-				if (msel - 12 < e->hist_lo)
-					e->hist_lo = msel - 12;
-				if (msel - 1 > e->hist_hi)
-					e->hist_hi = msel - 1;
-			}
+			if (e->compensation_twelfths > 0)
+				payrun_need(e, msel - 12, msel - 1);
 		}
-		if (e->hist_lo <= e->hist_hi) {
-			if (e->hist_lo < lo)
-				lo = e->hist_lo;
-			if (e->hist_hi > hi)
-				hi = e->hist_hi;
-		}
+		if (e->sick)
+			payrun_need(e, payrun_mi(r->year - 2, 1), payrun_mi(r->year - 1, 12));
 	}
-	if (lo <= hi) {
-		struct buf ids = BUF_INIT;
-		const char *need;
-
-		buf_putc(&ids, '{');
-		for (int i = 0; i < r->nemps; i++)
-			if (r->emps[i].hist_lo <= r->emps[i].hist_hi)
-				buf_printf(&ids, "%s%lld", ids.len > 1 ? "," : "",
-				           (long long)r->emps[i].id);
-		buf_putc(&ids, '}');
-		need = arena_strndup(ctx->arena, ids.data, ids.len);
-		buf_free(&ids);
-		const char *from = arena_printf(ctx->arena, "%04d-%02d-01", lo / 12, lo % 12 + 1);
-		const char *to = arena_printf(ctx->arena, "%04d-%02d-01", hi / 12, hi % 12 + 1);
-		PGresult *st, *op;
-
-		st = ctx_sql(
-		    ctx,
-		    "SELECT employee_id, extract(year FROM month)::int, extract(month FROM "
-		    "month)::int, earnings::text, excluded_days FROM payroll_employees WHERE "
-		    "tenant_id = $1 AND employee_id = ANY($2::bigint[]) AND month BETWEEN "
-		    "$3::date AND $4::date AND month <> $5::date",
-		    r->p_tenant, need, from, to, r->p_first);
-		op = ctx_sql(
-		    ctx,
-		    "SELECT employee_id, extract(year FROM month)::int, extract(month FROM "
-		    "month)::int, earnings::text, excluded_days FROM opening_balance_months "
-		    "WHERE tenant_id = $1 AND employee_id = ANY($2::bigint[]) AND month "
-		    "BETWEEN $3::date AND $4::date",
-		    r->p_tenant, need, from, to);
-		if (st == NULL || op == NULL)
-			return -1;
-		for (int i = 0; i < r->nemps; i++) {
-			struct payrun_emp *e = &r->emps[i];
-			int n = e->hist_hi - e->hist_lo + 1;
-
-			if (n <= 0)
-				continue;
-			e->hist = arena_alloc(ctx->arena, sizeof(*e->hist) * (size_t)n);
-			for (int k = 0; k < n; k++) {
-				int mi = e->hist_lo + k, y = mi / 12, m = mi % 12 + 1;
-				int days = date_days_in_month(y, m);
-
-				/* no data yet (-1): a month of the employment before this
-				 * one is computed from its time below; before the hire or
-				 * after this month every day is excluded */
-				e->hist[k] = (struct average_month){y, m, -1, days};
-			}
-			e->nhist = n;
-		}
-		/* opening balances first, stored results over them */
-		for (int pass = 0; pass < 2; pass++) {
-			PGresult *q = pass ? st : op;
-			for (int i = 0; i < PQntuples(q); i++) {
-				struct payrun_emp *e = payrun_find(r, PQgetvalue(q, i, 0));
-				int mi =
-				    payrun_mi(atoi(PQgetvalue(q, i, 1)), atoi(PQgetvalue(q, i, 2)));
-				struct average_month *h;
-
-				if (e == NULL || mi < e->hist_lo || mi > e->hist_hi)
-					continue;
-				h = &e->hist[mi - e->hist_lo];
-				if (money_parse(PQgetvalue(q, i, 3), 0, &h->earnings) < 0 ||
-				    h->earnings < 0)
-					h->earnings = 0;
-				h->excluded_days = atoi(PQgetvalue(q, i, 4));
-			}
-		}
-		if (payrun_history_fill(r, msel) < 0)
-			return -1;
-		/* the month itself comes from this run (payroll.h history_self) */
-		for (int i = 0; i < r->nemps; i++) {
-			struct payrun_emp *e = &r->emps[i];
-			if (e->nhist > 0 && msel >= e->hist_lo && msel <= e->hist_hi) {
-				int k = msel - e->hist_lo;
-				memmove(&e->hist[k], &e->hist[k + 1],
-				        sizeof(e->hist[0]) * (size_t)(e->nhist - k - 1));
-				e->nhist--;
-			}
-		}
-	}
-
-	/* sick pay: leaves starting in the month of a year whose MROT and base
-	 * limits are known (average.h); the insured earnings of the two years
-	 * before and the insurance record on the leave's first day */
-	if (average_mrot(r->first, &mrot) < 0 || average_base_limit(r->year - 2, &lim) < 0 ||
-	    average_base_limit(r->year - 1, &lim) < 0)
-		sick_year = 0;
-	for (int i = 0; sick_year && i < r->nemps; i++) {
-		const struct payroll_input *in = &r->emps[i].w->in;
-		for (int k = 0; k < in->ndeviations; k++)
-			if (in->deviations[k].code == T13_B && in->deviations[k].from >= r->first &&
-			    in->deviations[k].from <= r->last && !r->emps[i].sick)
-				r->emps[i].sick = in->deviations[k].from; /* its first day */
-	}
+	if (payrun_average_months(r, msel) < 0)
+		return -1;
 	if (sick_year) {
-		const char *y2 = arena_printf(ctx->arena, "%04d-01-01", r->year - 2), *sickids;
 		struct buf ids = BUF_INIT;
+		const char *sickids;
 
+		/* the insured earnings of the two years before, by year: the same
+		 * months as vacation pay's */
 		buf_putc(&ids, '{');
-		for (int i = 0; i < r->nemps; i++)
-			if (r->emps[i].sick)
-				buf_printf(&ids, "%s%lld", ids.len > 1 ? "," : "",
-				           (long long)r->emps[i].id);
+		for (int i = 0; i < r->nemps; i++) {
+			struct payrun_emp *e = &r->emps[i];
+
+			if (!e->sick)
+				continue;
+			buf_printf(&ids, "%s%lld", ids.len > 1 ? "," : "", (long long)e->id);
+			for (int k = 0; k < e->nhist; k++)
+				if (e->hist[k].year >= r->year - 2 && e->hist[k].year < r->year)
+					e->sick_earnings[e->hist[k].year - (r->year - 2)] +=
+					    e->hist[k].insured;
+		}
 		buf_putc(&ids, '}');
 		sickids = arena_strndup(ctx->arena, ids.data, ids.len);
 		buf_free(&ids);
-		PGresult *ins = ctx_sql(
-		    ctx,
-		    "SELECT x.employee_id, x.y, sum(x.s)::text FROM (SELECT employee_id, "
-		    "extract(year FROM month)::int AS y, insured AS s FROM payroll_employees WHERE "
-		    "tenant_id = $1 AND employee_id = ANY($2::bigint[]) AND month >= $3::date AND "
-		    "month "
-		    "< $4::date UNION ALL SELECT o.employee_id, extract(year FROM o.month)::int, "
-		    "o.earnings FROM opening_balance_months o WHERE o.tenant_id = $1 AND "
-		    "o.employee_id "
-		    "= ANY($2::bigint[]) AND o.month >= $3::date AND o.month < $4::date AND NOT "
-		    "EXISTS "
-		    "(SELECT 1 FROM payroll_employees p WHERE p.tenant_id = o.tenant_id AND "
-		    "p.employee_id = o.employee_id AND p.month = o.month)) x GROUP BY 1, 2",
-		    r->p_tenant, sickids, y2, r->p_jan);
+		/* the insurance record on the leave's first day */
 		PGresult *rec =
 		    ctx_sql(ctx,
 		            "SELECT id, coalesce(insurance_years, 0), coalesce("
@@ -667,15 +682,8 @@ static int payrun_load_extras(struct payrun *r)
 		            "tenant_id = $1 AND id = ANY($2::bigint[])",
 		            r->p_tenant, sickids);
 
-		if (ins == NULL || rec == NULL)
+		if (rec == NULL)
 			return -1;
-		for (int i = 0; i < PQntuples(ins); i++) {
-			struct payrun_emp *e = payrun_find(r, PQgetvalue(ins, i, 0));
-			int y = atoi(PQgetvalue(ins, i, 1));
-			if (e && y >= r->year - 2 && y < r->year)
-				money_parse(PQgetvalue(ins, i, 2), MONEY_ALLOW_NEGATIVE,
-				            &e->sick_earnings[y - (r->year - 2)]);
-		}
 		for (int i = 0; i < PQntuples(rec); i++) {
 			struct payrun_emp *e = payrun_find(r, PQgetvalue(rec, i, 0));
 			int as_of = payrun_date(rec, i, 3), months;
@@ -846,6 +854,19 @@ static int payrun_engine_error(struct payrun *r, struct payrun_emp *e,
 	return payrun_problem(r, e, field, err->message);
 }
 
+/* A month's income subject to insurance contributions (sick pay's earnings,
+ * 255-FZ art. 14 part 2): everything accrued but sick pay and material aid. */
+static int64_t payrun_insured(const struct payroll_result *out)
+{
+	int64_t insured = out->total;
+
+	for (int i = 0; i < out->nlines; i++)
+		if (out->lines[i].kind == PAYROLL_LINE_SICK_PAY ||
+		    out->lines[i].kind == PAYROLL_LINE_MATERIAL_AID)
+			insured -= out->lines[i].amount;
+	return insured;
+}
+
 /* Appends one employee's stored rows. */
 static void payrun_rows(struct payrun *r, struct payrun_emp *e, const struct payroll_result *out,
                         const struct ndfl_result *nr, enum payroll_norm_mode norm,
@@ -865,14 +886,7 @@ static void payrun_rows(struct payrun *r, struct payrun_emp *e, const struct pay
 	payrun_arr_money(&ea[E_NET], out->total - nr->tax);
 	payrun_arr_money(&ea[E_EARNINGS], out->summary.earnings);
 	payrun_arr_i64(&ea[E_EXCLUDED], out->summary.excluded_days);
-	{
-		int64_t insured = out->total;
-		for (int i = 0; i < out->nlines; i++)
-			if (out->lines[i].kind == PAYROLL_LINE_SICK_PAY ||
-			    out->lines[i].kind == PAYROLL_LINE_MATERIAL_AID)
-				insured -= out->lines[i].amount;
-		payrun_arr_money(&ea[E_INSURED], insured);
-	}
+	payrun_arr_money(&ea[E_INSURED], payrun_insured(out));
 	for (int i = 0; i < out->nlines; i++) {
 		const struct payroll_line *l = &out->lines[i];
 		int salary = l->kind == PAYROLL_LINE_SALARY;
@@ -1027,13 +1041,17 @@ static int payrun_lines(struct payrun *r, struct payrun_emp *e, struct payroll_r
 	return 0;
 }
 
-/* decree 922 items 4-5: a month of the averages' period with neither a
+/* decree 922 items 4-5, 255-FZ art. 14: a month of an average's period
+ * (vacation pay's 12 months, sick pay's two calendar years) with neither a
  * stored result nor an opening balance, in which the employee was employed
- * (the hire month partly worked, a month never calculated), counts its days
- * and its pay: computed from its time as the monthly payroll would (salary,
- * premiums, bonuses; the days before the hire excluded), not stored. One run
- * per such month for everyone who needs it; the employees it cannot compute
- * (no pay terms or schedule then) keep the month with every day excluded. */
+ * (the hire month partly worked, a month never calculated, a month before
+ * the organization's first calculated one), counts its days and its pay:
+ * computed from its time as the monthly payroll would (salary, premiums,
+ * bonuses; the days before the hire excluded; its insured income without
+ * material aid), not stored. Not in it: a vacation pay or sick pay of that
+ * month (each would need its own earlier period). One run per such month
+ * for everyone who needs it; the employees it cannot compute (no pay terms
+ * or schedule then) keep the month with every day excluded and 0 earned. */
 static int payrun_history_month(struct payrun *r, int mi, const char *ids)
 {
 	struct ctx *ctx = r->ctx;
@@ -1070,6 +1088,7 @@ static int payrun_history_month(struct payrun *r, int mi, const char *ids)
 			continue;
 		pe->hist[mi - pe->hist_lo].earnings = res->summary.earnings;
 		pe->hist[mi - pe->hist_lo].excluded_days = res->summary.excluded_days;
+		pe->hist[mi - pe->hist_lo].insured = payrun_insured(res);
 	}
 	free(res);
 	return 0;

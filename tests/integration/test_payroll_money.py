@@ -124,7 +124,8 @@ class Money(unittest.TestCase):
         self.assertEqual([(x["employee_id"], x["reason"]) for x in doc["stale"]], [(eid, "deviation")])
         self.calculate(eid, "2025-07")
         slip = self.slip(eid, "2025-07")
-        # 11 x 2 047.78 = 22 525.58 (payroll.md's case 051); sick pay: 2024's 360 000 / 730 is under
+        # 11 x 2 047.78 = 22 525.58 (payroll.md's case 051); sick pay: 2024's 420 000 (June, never
+        # calculated, from its time, and the stored July - December) / 730 = 575.34 is under
         # the floor 22 440 x 24 / 730 = 737.75, and with no insurance record entered (under 6 months)
         # the daily benefit is MROT / 31 = 723.87: 3 days 2 171.61, the Fund pays none
         self.assertEqual([(a["kind"], a.get("days"), a.get("daily"), a["amount"]) for a in slip["accruals"]],
@@ -185,6 +186,104 @@ class Money(unittest.TestCase):
         self.assertIn("Пособие по временной нетрудоспособности", page.text)
         self.assertIn("Остальные 4 дн. оплачивает Социальный фонд России", page.text)
         self.assertIn("80 % от 1", page.text)
+
+    # ---------------------------------------------- item 2: sick pay's earnings
+
+    SICK_FIELDS = ("from", "to", "days", "average_daily", "percent", "daily", "amount", "fund_days")
+
+    def sick_lines(self, eid, month):
+        return [tuple(a[k] for k in self.SICK_FIELDS) for a in self.slip(eid, month)["accruals"]
+                if a["kind"] == "sick_pay"]
+
+    def preview_sick(self, hired, rate, years, earnings):
+        """The sick pay lines of the preview of the same March 2025 leave
+        (payroll.md item 8: the preview and the payroll give the same lines)."""
+        r = self.admin.post("/api/payroll/preview", {
+            "month": "2025-03", "calendar": "RU",
+            "schedules": {"five": {"kind": "week", "hours": [8, 8, 8, 8, 8, 0, 0], "holidays": "calendar"}},
+            "employee": {"rate": rate, "pay_by": "days", "hired": hired},
+            "assignments": [{"from": hired, "schedule": "five"}],
+            "deviations": [{"code": "Б", "from": "2025-03-10", "to": "2025-03-16"}],
+            "sick": {"insurance_years": years, "earnings": earnings}})
+        self.assertEqual(r.status, 200, r)
+        return [tuple(l[k] for k in self.SICK_FIELDS) for l in r.json()["lines"] if l["kind"] == "sick_pay"]
+
+    def sick_leave(self, eid, record_years):
+        self.s.psql("UPDATE employees SET insurance_years = %d, insurance_months = 0, insurance_as_of = "
+                    "'2025-03-01' WHERE id = %d" % (record_years, eid))
+        self.post("/api/admin/deviations", {"employee_id": eid, "code": "Б", "date_from": "2025-03-10",
+                                            "date_to": "2025-03-16"}, 201)
+        self.calculate(eid, "2025-03")
+
+    def test_sick_pay_counts_the_hire_month_never_calculated(self):
+        """255-FZ art. 14: sick pay's two years take every month from the
+        same loader as vacation pay: the hire month partly worked and never
+        calculated counts its pay computed from its time, not 0. Hired
+        Wednesday 15.03.2023 at 60 000, five-day week; April 2023 - December
+        2024 calculated, March 2023 not; sick 10-16.03.2025, record 10
+        years (100 %)."""
+        eid = self.employee("Мартовский Больной", "2023-03-15")
+        self.calculate(eid, *(["2023-%02d" % m for m in range(4, 13)] + ["2024-%02d" % m for m in range(1, 13)]))
+        self.sick_leave(eid, 10)
+        # March 2023: 22 working days (8 March a holiday), 13 of them from the
+        # 15th: 60 000 x 13 / 22 = 35 454.55. 2023: 35 454.55 + 9 x 60 000 =
+        # 575 454.55 (under the base limit 1 917 000); 2024: 12 x 60 000 =
+        # 720 000 (under 2 225 000). (575 454.55 + 720 000) / 730 =
+        # 1 774.595... = 1 774.60 a day (1 726.03 if March were dropped);
+        # 100 %: 1 774.60 over MROT / 31 = 723.87; the employer's 3 days
+        # 5 323.80, the Fund's 4
+        want = [("2025-03-10", "2025-03-12", 3, "1774.60", 100, "1774.60", "5323.80", 4)]
+        self.assertEqual(self.sick_lines(eid, "2025-03"), want)
+        self.assertEqual(self.preview_sick("2023-03-15", "60000.00", 10,
+                                           {"2023": "575454.55", "2024": "720000.00"}), want)
+        # nothing of March 2023 was stored: the month stays uncalculated
+        self.assertEqual(self.admin.get("/api/admin/payslips/%d/2023-03" % eid).status, 404)
+
+    def test_sick_pay_from_opening_balances_for_part_of_the_period(self):
+        """Opening balances for January 2023 - June 2024, July - September
+        2024 calculated, October - December 2024 neither (computed from
+        their time, with November's bonus; December's material aid is not
+        insured income). Hired 10.01.2022 at 60 000; record 6 years (80 %)."""
+        eid = self.employee("Частичные остатки", "2022-01-10")
+        months = [{"month": "%d-%02d" % (y, m), "earnings": "50000.00", "excluded_days": 0}
+                  for y, last in ((2023, 12), (2024, 6)) for m in range(1, last + 1)]
+        r = self.admin.put("/api/admin/employees/%d/opening-balance" % eid,
+                           {"as_of": "2024-06-30", "vacation_days_used": 0, "months": months})
+        self.assertEqual(r.status, 200, r)
+        self.calculate(eid, "2024-07", "2024-08", "2024-09")
+        self.post("/api/admin/accruals", {"employee_id": eid, "month": "2024-11", "kind": "bonus",
+                                          "amount": "10000.00"}, 201)
+        self.post("/api/admin/accruals", {"employee_id": eid, "month": "2024-12", "kind": "material_aid",
+                                          "amount": "4000.00"}, 201)
+        self.sick_leave(eid, 6)
+        # 2023: 12 x 50 000 = 600 000 (opening balances); 2024: 6 x 50 000
+        # (opening) + 3 x 60 000 (stored) + 3 x 60 000 + 10 000 (computed:
+        # October - December with November's bonus, not December's material
+        # aid) = 670 000. (600 000 + 670 000) / 730 = 1 739.726... = 1 739.73
+        # (1 479.45 if the three months counted 0); 80 %: 1 391.784 =
+        # 1 391.78 a day, 3 days 4 175.34
+        want = [("2025-03-10", "2025-03-12", 3, "1739.73", 80, "1391.78", "4175.34", 4)]
+        self.assertEqual(self.sick_lines(eid, "2025-03"), want)
+        self.assertEqual(self.preview_sick("2022-01-10", "60000.00", 6,
+                                           {"2023": "600000.00", "2024": "670000.00"}), want)
+        for m in ("2024-10", "2024-11", "2024-12"):
+            self.assertEqual(self.admin.get("/api/admin/payslips/%d/%s" % (eid, m)).status, 404, m)
+
+    def test_sick_pay_mrot_floor_over_a_computed_hire_month(self):
+        """The floor of the average: hired Tuesday 15.10.2024 at 30 000,
+        October never calculated, November and December calculated; nothing
+        in 2023; record 10 years (100 %)."""
+        eid = self.employee("Минимальный", "2024-10-15", rate="30000.00")
+        self.calculate(eid, "2024-11", "2024-12")
+        self.sick_leave(eid, 10)
+        # October 2024: 23 working days, 13 from the 15th: 30 000 x 13 / 23 =
+        # 16 956.52; 2024: 16 956.52 + 2 x 30 000 = 76 956.52; 2023: 0.
+        # 76 956.52 / 730 = 105.42, under the floor MROT 2025 22 440 x 24 /
+        # 730 = 737.753... = 737.75; 100 %: 737.75 over MROT / 31 = 723.87;
+        # 3 days 2 213.25
+        want = [("2025-03-10", "2025-03-12", 3, "737.75", 100, "737.75", "2213.25", 4)]
+        self.assertEqual(self.sick_lines(eid, "2025-03"), want)
+        self.assertEqual(self.preview_sick("2024-10-15", "30000.00", 10, {"2024": "76956.52"}), want)
 
     def form(self, path, fields):
         body = urllib.parse.urlencode(dict(fields, _csrf=self.admin.csrf)).encode()

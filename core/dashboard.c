@@ -13,6 +13,7 @@
  * not activated, messages not delivered. Later areas (requests, documents
  * to sign) add their unanswered items to that list here.
  */
+#include "buf.h"
 #include "date.h"
 #include "jsonx.h"
 #include "ops.h"
@@ -48,7 +49,8 @@ static json_object *dashboard_todo(struct ctx *ctx, json_object *list, long long
 
 /* Adds to a todo item (when there is one) "people": the first employees the
  * query finds ({"full_name", "href"}: /admin/employees/ID/page, the page
- * that fixes it) and "more": how many are not listed. */
+ * that fixes it) and "more": how many are not listed. The query's
+ * parameters: $1 the tenant, $2 today, $3 how many. */
 static int dashboard_people(struct ctx *ctx, json_object *todo, long long n, const char *sql,
                             const char *page, const char *today)
 {
@@ -77,37 +79,105 @@ static int dashboard_people(struct ctx *ctx, json_object *todo, long long n, con
 	return 0;
 }
 
-/* The employees employed today ($2) that lack pay terms or a schedule from
- * a date up to today, by name ($3 of them). */
+/* The employees employed today ($2). */
 #define DASHBOARD_EMPLOYED                                                                         \
 	"FROM employees e WHERE e.tenant_id = $1 AND (e.hired IS NULL OR e.hired <= $2::date) "    \
 	"AND (e.dismissed IS NULL OR e.dismissed >= $2::date) "
-#define DASHBOARD_BY_NAME " ORDER BY lower(e.full_name), e.id LIMIT $3"
-static const char dashboard_no_pay_sql[] =
-    "SELECT e.id, e.full_name " DASHBOARD_EMPLOYED
-    "AND NOT EXISTS (SELECT 1 FROM employee_pay p WHERE p.tenant_id = e.tenant_id AND "
-    "p.employee_id = e.id AND p.date_from <= $2::date)" DASHBOARD_BY_NAME;
-static const char dashboard_no_schedule_sql[] =
-    "SELECT e.id, e.full_name " DASHBOARD_EMPLOYED
-    "AND NOT EXISTS (SELECT 1 FROM schedule_assignments a WHERE a.tenant_id = e.tenant_id AND "
-    "a.employee_id = e.id AND a.date_from <= $2::date)" DASHBOARD_BY_NAME;
 
-/* Employed today, hired before the first month the organization
- * calculated, with no opening balances: their averages (vacation, sick
- * pay) have no earnings of the months before (average.h falls back to the
- * rate / 29,3, sick pay to the MROT). */
-#define DASHBOARD_NO_BALANCE                                                                       \
-	DASHBOARD_EMPLOYED                                                                         \
-	"AND e.hired < (SELECT min(pe.month) FROM payroll_employees pe WHERE pe.tenant_id = $1) "  \
-	"AND NOT EXISTS (SELECT 1 FROM opening_balances b WHERE b.tenant_id = e.tenant_id AND "    \
-	"b.employee_id = e.id)"
-static const char dashboard_no_balance_sql[] =
-    "SELECT e.id, e.full_name " DASHBOARD_NO_BALANCE DASHBOARD_BY_NAME;
-/* Employed today with no insurance record (sick pay takes 60 %, the MROT
- * cap of under 6 months applies). */
-#define DASHBOARD_NO_INSURANCE DASHBOARD_EMPLOYED "AND e.insurance_years IS NULL"
-static const char dashboard_no_insurance_sql[] =
-    "SELECT e.id, e.full_name " DASHBOARD_NO_INSURANCE DASHBOARD_BY_NAME;
+/*
+ * The todo items about employees, in the order shown: which employees
+ * (employed today, $1 the tenant, $2 today: a FROM employees e WHERE ...
+ * fragment), the title by ru_plural, the detail, and the page of an
+ * employee that fixes it (/admin/employees/ID/page). Each is counted in one
+ * query with the others; its first DASHBOARD_PEOPLE are listed by name.
+ */
+static const struct dashboard_check {
+	const char *employees;
+	const char *one, *few, *many;
+	const char *detail;
+	const char *page;
+} dashboard_checks[] = {
+    {DASHBOARD_EMPLOYED "AND NOT EXISTS (SELECT 1 FROM schedule_assignments a WHERE "
+                        "a.tenant_id = e.tenant_id AND a.employee_id = e.id AND a.date_from <= "
+                        "$2::date)",
+     "сотрудник без графика работы", "сотрудника без графика работы",
+     "сотрудников без графика работы",
+     "Без графика табель не заполняется по плану и не попадает в расчёт зарплаты. "
+     "Назначьте график на странице сотрудника:",
+     "schedules"},
+    {DASHBOARD_EMPLOYED "AND NOT EXISTS (SELECT 1 FROM employee_pay p WHERE p.tenant_id = "
+                        "e.tenant_id AND p.employee_id = e.id AND p.date_from <= $2::date)",
+     "сотрудник без условий оплаты", "сотрудника без условий оплаты",
+     "сотрудников без условий оплаты",
+     "Без оклада сотрудник не попадёт в расчёт зарплаты. Укажите условия оплаты:", "pay"},
+    /* hired before the first month the organization calculated, with no
+     * opening balances: the averages (vacation, sick pay) compute the
+     * months before from their time (payrun.c payrun_average_months), which
+     * knows no earlier bonuses, vacation or sick pay, and nothing where the
+     * pay terms or schedule start later (then the rate / 29,3, the MROT) */
+    {DASHBOARD_EMPLOYED
+     "AND e.hired < (SELECT min(pe.month) FROM payroll_employees pe WHERE pe.tenant_id = $1) "
+     "AND NOT EXISTS (SELECT 1 FROM opening_balances b WHERE b.tenant_id = e.tenant_id AND "
+     "b.employee_id = e.id)",
+     "сотрудник без входящих остатков", "сотрудника без входящих остатков",
+     "сотрудников без входящих остатков",
+     "Приняты раньше первого рассчитанного месяца, а начислений до него сервис не знает: "
+     "для отпускных и больничных заработок тех месяцев посчитается по окладу и графику — "
+     "без прежних премий, отпускных и больничных, а где оклад или график тогда не заданы, "
+     "отпускные посчитаются от оклада, больничные — от МРОТ. Внесите входящие остатки:",
+     "opening-balance"},
+    /* no insurance record: sick pay takes 60 %, the MROT cap of under 6
+     * months applies */
+    {DASHBOARD_EMPLOYED "AND e.insurance_years IS NULL", "сотрудник без страхового стажа",
+     "сотрудника без страхового стажа", "сотрудников без страхового стажа",
+     "Больничные посчитаются как при стаже до 6 месяцев (60 % и не больше МРОТ). Укажите "
+     "страховой стаж в карточке:",
+     "edit"},
+};
+
+#define DASHBOARD_NCHECKS ((int)(sizeof(dashboard_checks) / sizeof(dashboard_checks[0])))
+
+/* The todo items of dashboard_checks (counted in one query), then
+ * *inactive (cabinets not activated) and *failed (messages not delivered)
+ * from the same query. 0, or -1 after a database error. */
+static int dashboard_employee_checks(struct ctx *ctx, json_object *todo, const char *today,
+                                     long long *inactive, long long *failed)
+{
+	struct buf sql = BUF_INIT;
+	const char *q;
+	PGresult *res;
+
+	buf_puts(&sql, "SELECT ");
+	for (int i = 0; i < DASHBOARD_NCHECKS; i++)
+		buf_printf(&sql, "(SELECT count(*) %s), ", dashboard_checks[i].employees);
+	buf_puts(&sql, "(SELECT count(*) FROM users u WHERE u.tenant_id = $1 AND u.status = "
+	               "'created'), (SELECT count(*) FROM outbox o WHERE o.tenant_id = $1 AND "
+	               "o.status = 'failed')");
+	q = arena_strndup(ctx->arena, sql.data, sql.len);
+	buf_free(&sql);
+	res = ctx_sql(ctx, q, ctx_i64(ctx, ctx->tenant_id), today);
+	if (res == NULL)
+		return -1;
+	for (int i = 0; i < DASHBOARD_NCHECKS; i++) {
+		const struct dashboard_check *c = &dashboard_checks[i];
+		long long n = atoll(PQgetvalue(res, 0, i));
+		json_object *item =
+		    dashboard_todo(ctx, todo, n, ru_plural(n, c->one, c->few, c->many), c->detail,
+		                   "/admin/employees", "warn");
+
+		if (item != NULL &&
+		    dashboard_people(ctx, item, n,
+		                     arena_printf(ctx->arena,
+		                                  "SELECT e.id, e.full_name %s ORDER BY "
+		                                  "lower(e.full_name), e.id LIMIT $3",
+		                                  c->employees),
+		                     c->page, today) < 0)
+			return -1;
+	}
+	*inactive = atoll(PQgetvalue(res, 0, DASHBOARD_NCHECKS));
+	*failed = atoll(PQgetvalue(res, 0, DASHBOARD_NCHECKS + 1));
+	return 0;
+}
 
 /* The organizations without ИНН or КПП (certificates print «—»), each
  * linked to its form; a tenant with employees and no organization, to the
@@ -235,9 +305,9 @@ static json_object *dashboard_month(struct ctx *ctx, int first)
 static int dashboard_get(struct ctx *ctx)
 {
 	json_object *r = ctx_result(ctx), *months = json_object_new_array(),
-	            *todo = json_object_new_array(), *cur, *prev, *item;
+	            *todo = json_object_new_array(), *cur, *prev;
 	int today = org_today(ctx), y, m, d;
-	PGresult *res;
+	long long inactive, failed;
 
 	json_object_object_add(r, "months", months);
 	json_object_object_add(r, "todo", todo);
@@ -256,67 +326,8 @@ static int dashboard_get(struct ctx *ctx)
 	json_object_array_add(months, prev);
 	json_object_array_add(months, cur);
 
-	res = ctx_sql(
-	    ctx,
-	    "SELECT count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM employee_pay p WHERE "
-	    "p.tenant_id = e.tenant_id AND p.employee_id = e.id AND p.date_from <= $2::date)), "
-	    "count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM schedule_assignments a WHERE "
-	    "a.tenant_id = e.tenant_id AND a.employee_id = e.id AND a.date_from <= $2::date)), "
-	    "(SELECT count(*) FROM users u WHERE u.tenant_id = $1 AND u.status = 'created'), "
-	    "(SELECT count(*) FROM outbox o WHERE o.tenant_id = $1 AND o.status = 'failed') "
-	    "FROM employees e WHERE e.tenant_id = $1 AND (e.hired IS NULL OR e.hired <= $2::date) "
-	    "AND (e.dismissed IS NULL OR e.dismissed >= $2::date)",
-	    ctx_i64(ctx, ctx->tenant_id), worktime_date_iso(ctx, today));
-	if (res == NULL)
-		return -1;
-	long long no_pay = atoll(PQgetvalue(res, 0, 0)), no_schedule = atoll(PQgetvalue(res, 0, 1)),
-	          inactive = atoll(PQgetvalue(res, 0, 2)), failed = atoll(PQgetvalue(res, 0, 3));
-	item = dashboard_todo(
-	    ctx, todo, no_schedule,
-	    ru_plural(no_schedule, "сотрудник без графика работы", "сотрудника без графика работы",
-	              "сотрудников без графика работы"),
-	    "Без графика табель не заполняется по плану и не попадает в расчёт зарплаты. "
-	    "Назначьте график на странице сотрудника:",
-	    "/admin/employees", "warn");
-	if (dashboard_people(ctx, item, no_schedule, dashboard_no_schedule_sql, "schedules",
-	                     worktime_date_iso(ctx, today)) < 0)
-		return -1;
-	item = dashboard_todo(
-	    ctx, todo, no_pay,
-	    ru_plural(no_pay, "сотрудник без условий оплаты", "сотрудника без условий оплаты",
-	              "сотрудников без условий оплаты"),
-	    "Без оклада сотрудник не попадёт в расчёт зарплаты. Укажите условия оплаты:",
-	    "/admin/employees", "warn");
-	if (dashboard_people(ctx, item, no_pay, dashboard_no_pay_sql, "pay",
-	                     worktime_date_iso(ctx, today)) < 0)
-		return -1;
-	res = ctx_sql(ctx,
-	              "SELECT (SELECT count(*) " DASHBOARD_NO_BALANCE
-	              "), (SELECT count(*) " DASHBOARD_NO_INSURANCE ")",
-	              ctx_i64(ctx, ctx->tenant_id), worktime_date_iso(ctx, today));
-	if (res == NULL)
-		return -1;
-	long long no_balance = atoll(PQgetvalue(res, 0, 0)),
-	          no_insurance = atoll(PQgetvalue(res, 0, 1));
-	item = dashboard_todo(
-	    ctx, todo, no_balance,
-	    ru_plural(no_balance, "сотрудник без входящих остатков",
-	              "сотрудника без входящих остатков", "сотрудников без входящих остатков"),
-	    "Приняты раньше первого рассчитанного месяца, а заработка до него сервис не знает: "
-	    "отпускные посчитаются от оклада, больничные — от МРОТ. Внесите входящие остатки:",
-	    "/admin/employees", "warn");
-	if (dashboard_people(ctx, item, no_balance, dashboard_no_balance_sql, "opening-balance",
-	                     worktime_date_iso(ctx, today)) < 0)
-		return -1;
-	item = dashboard_todo(
-	    ctx, todo, no_insurance,
-	    ru_plural(no_insurance, "сотрудник без страхового стажа",
-	              "сотрудника без страхового стажа", "сотрудников без страхового стажа"),
-	    "Больничные посчитаются как при стаже до 6 месяцев (60 % и не больше МРОТ). Укажите "
-	    "страховой стаж в карточке:",
-	    "/admin/employees", "warn");
-	if (dashboard_people(ctx, item, no_insurance, dashboard_no_insurance_sql, "edit",
-	                     worktime_date_iso(ctx, today)) < 0)
+	if (dashboard_employee_checks(ctx, todo, worktime_date_iso(ctx, today), &inactive,
+	                              &failed) < 0)
 		return -1;
 	if (dashboard_org_details(ctx, todo) < 0)
 		return -1;

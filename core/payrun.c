@@ -547,10 +547,11 @@ static int payrun_average_months(struct payrun *r, int msel)
 		return -1;
 	for (int i = 0; i < r->nemps; i++) {
 		struct payrun_emp *e = &r->emps[i];
-		int n = e->hist_hi - e->hist_lo + 1;
+		int n;
 
-		if (n <= 0)
+		if (e->hist_lo > e->hist_hi) /* none needed (INT32_MAX > INT32_MIN) */
 			continue;
+		n = e->hist_hi - e->hist_lo + 1;
 		e->hist = arena_alloc(ctx->arena, sizeof(*e->hist) * (size_t)n);
 		for (int k = 0; k < n; k++) {
 			int mi = e->hist_lo + k, y = mi / 12, m = mi % 12 + 1;

@@ -134,6 +134,24 @@ static int deductions_read_child(struct ctx *ctx, json_object *c, size_t i, int 
 	return 0;
 }
 
+int deductions_children_check(struct ctx *ctx, json_object *list)
+{
+	int seen[DEDUCTIONS_MAX_CHILDREN + 1] = {0}, bad = 0;
+	size_t n;
+
+	if (!json_object_is_type(list, json_type_array) ||
+	    (n = json_object_array_length(list)) > DEDUCTIONS_MAX_CHILDREN)
+		return ctx_field(ctx, "children",
+		                 "Укажите список детей (не больше %d), пустой — без вычетов",
+		                 DEDUCTIONS_MAX_CHILDREN);
+	for (size_t i = 0; i < n; i++) {
+		struct deductions_child c = {0};
+		if (deductions_read_child(ctx, json_object_array_get_idx(list, i), i, seen, &c) < 0)
+			bad = -1;
+	}
+	return bad;
+}
+
 /* The children that change (added, removed or edited rows) must not touch a
  * closed payroll month: its НДФЛ was computed and paid with the old list.
  * 0, or -1 after 423. */

@@ -23,6 +23,11 @@ extern const struct op deductions_ops[];
 /* a child of deductions.children_set's list (order, disabled, sole_parent,
  * from, to): a tax deduction request carries the same list */
 extern const struct op_arg deductions_child_fields[];
+/* A children's list checked by the rules deductions.children_set applies
+ * (deductions_read_child): a tax deduction request is checked by it when it
+ * is filed and again when it is done. 0, or -1 after 422 naming
+ * children[i].<member>. */
+int deductions_children_check(struct ctx *ctx, json_object *list);
 extern const struct op payterms_ops[];
 extern const struct op openbal_ops[];
 extern const struct op payments_ops[];

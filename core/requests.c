@@ -1067,12 +1067,53 @@ static int requests_check_overlap(struct ctx *ctx, const struct request *r)
 	                PQgetvalue(res, 0, 3), PQgetvalue(res, 0, 4));
 }
 
-/* Submits a loaded draft: the chain, the overlap check, the first task. */
+/*
+ * What completing the request would refuse about its own input, checked by
+ * the same function when it is filed (created or submitted) and when it is
+ * completed (requests_finish), so a request that could never be done is
+ * refused to the employee at the field they can correct: a period inside
+ * the employment (as deviations.create, the effect, checks it), a tax
+ * deduction's children by the deductions' own rules (deductions.h in ops.h).
+ * 0, or -1 after 422 naming the field.
+ */
+static int requests_check_input(struct ctx *ctx, const struct request *r)
+{
+	if (r->type->period && r->date_from && r->date_to) {
+		int from, to, hired, dismissed;
+		if (date_parse(r->date_from, &from) < 0 || date_parse(r->date_to, &to) < 0)
+			return ctx_fail(ctx, PROTO_ERR_internal, NULL);
+		if (worktime_employment(ctx, r->employee, &hired, &dismissed) < 0)
+			return -1;
+		if (hired != DATE_NONE && from < hired)
+			return ctx_field_code(ctx, "date_from", "employment", "%s",
+			                      worktime_outside_employment(ctx, from, hired, dismissed));
+		if (dismissed != DATE_NONE && to > dismissed)
+			return ctx_field_code(
+			    ctx, "date_to", "employment", "%s",
+			    worktime_outside_employment(ctx, dismissed + 1 > from ? dismissed + 1 : from,
+			                                hired, dismissed));
+	}
+	if (strcmp(r->type->name, "tax_deduction") == 0)
+		return deductions_children_check(ctx, jsonx_get(r->data, "children"));
+	return 0;
+}
+
+/* Submits a loaded draft: the input's check, the chain, the overlap check,
+ * the first task. The employee's row is locked first (FOR UPDATE, as
+ * deviations.create does), so two submissions for the same person take
+ * turns and the second one's overlap check sees the first. */
 static int requests_submit_loaded(struct ctx *ctx, struct request *r)
 {
 	const char **steps, *list = "{";
 	int n;
 
+	if (requests_check_input(ctx, r) < 0)
+		return -1;
+	if (r->type->period && ctx_sql(ctx,
+	                               "SELECT 1 FROM employees WHERE tenant_id = $1 AND id = $2 "
+	                               "FOR UPDATE",
+	                               requests_tenant(ctx), ctx_i64(ctx, r->employee)) == NULL)
+		return -1;
 	if (requests_check_overlap(ctx, r) < 0 ||
 	    routing_chain(ctx, r->type->name, r->type_chain, &steps, &n) < 0)
 		return -1;
@@ -1598,7 +1639,7 @@ static int requests_effect(struct ctx *ctx, const struct request *r, int64_t tas
 /* Makes the request done: the effect, the open execution task closed. */
 static int requests_finish(struct ctx *ctx, struct request *r, int64_t task, const char *comment)
 {
-	if (requests_effect(ctx, r, task) < 0)
+	if (requests_check_input(ctx, r) < 0 || requests_effect(ctx, r, task) < 0)
 		return -1;
 	if (task && requests_task_close(ctx, task, "done", comment, 0) < 0)
 		return -1;

@@ -297,6 +297,9 @@ static const struct admin_page admin_pages[] = {
 	 "Адресация заявок", PAGE_AUTH, "routing.page", NULL},
 	{"POST", "/admin/routing/substitutes/{id}/delete", "substitutes.admin_delete", "routing",
 	 "/admin/routing", "Адресация заявок", PAGE_AUTH, "routing.page", NULL},
+	/* a task whose holder cannot act, taken back and passed on */
+	{"POST", "/admin/routing/tasks/{id}/forward", "requests.task_forward", "routing",
+	 "/admin/routing", "Адресация заявок", PAGE_AUTH, "routing.page", NULL},
 	/* KPIs entered by hand (core/kpi.c; the exchange's upsert) */
 	{"GET", "/admin/kpi", "kpi.admin_list", "kpi", NULL, KPI_TITLE, PAGE_AUTH, NULL, NULL},
 	{"POST", "/admin/kpi", "kpi.create", "kpi", "/admin/kpi", KPI_TITLE, PAGE_AUTH,

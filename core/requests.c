@@ -1277,7 +1277,8 @@ static int requests_detail(struct ctx *ctx, int64_t id, json_object *o)
 	res = ctx_sql(ctx,
 	              "SELECT t.id, t.step, t.state, t.assignee_id, e.full_name, t.on_behalf_of, "
 	              "coalesce(b.full_name, ''), to_char(t.due_at AT TIME ZONE $3, 'DD.MM.YYYY "
-	              "HH24:MI'), t.comment FROM request_tasks t JOIN employees e ON e.tenant_id = "
+	              "HH24:MI'), t.comment, t.state <> 'open' OR " ROUTING_CAN_ACT_SQL(
+	                  "$1", "t.assignee_id") " FROM request_tasks t JOIN employees e ON e.tenant_id = "
 	              "t.tenant_id AND e.id = t.assignee_id LEFT JOIN employees b ON b.tenant_id = "
 	              "t.tenant_id AND b.id = t.on_behalf_of WHERE t.tenant_id = $1 AND "
 	              "t.request_id = $2 ORDER BY t.id",
@@ -1299,6 +1300,10 @@ static int requests_detail(struct ctx *ctx, int64_t id, json_object *o)
 			    requests_person(atoll(PQgetvalue(res, i, 5)), PQgetvalue(res, i, 6)));
 		jsonx_set_str(t, "due_ru", PQgetisnull(res, i, 7) ? NULL : PQgetvalue(res, i, 7));
 		jsonx_set_str(t, "comment", PQgetisnull(res, i, 8) ? NULL : PQgetvalue(res, i, 8));
+		/* an open task whose holder can never sign in (routing.h): the
+		 * administrator forwards it (requests.task_forward) */
+		json_object_object_add(t, "assignee_can_act",
+		                       json_object_new_boolean(strcmp(PQgetvalue(res, i, 9), "t") == 0));
 		json_object_array_add(list, t);
 	}
 	list = json_object_new_array();
@@ -1754,14 +1759,15 @@ static int requests_task_forward(struct ctx *ctx)
 		return -1;
 	if (requests_task_for(ctx, NULL, "передать", &t, &r) < 0)
 		return -1;
-	res = ctx_sql(ctx,
-	              "SELECT full_name FROM employees WHERE tenant_id = $1 AND id = $2 AND "
-	              "(dismissed IS NULL OR dismissed >= app_today())",
+	/* someone who can act on it: not dismissed, with a cabinet */
+	if (routing_check_assignee(ctx, "to", to) < 0)
+		return -1;
+	res = ctx_sql(ctx, "SELECT full_name FROM employees WHERE tenant_id = $1 AND id = $2",
 	              requests_tenant(ctx), ctx_i64(ctx, to));
 	if (res == NULL)
 		return -1;
 	if (PQntuples(res) == 0)
-		return ctx_field(ctx, "to", "Сотрудник не найден");
+		return ctx_field_code(ctx, "to", "not_found", "Сотрудник не найден");
 	if (to == t.assignee)
 		return ctx_field(ctx, "to", "Задача уже у этого сотрудника");
 	if (to == r.employee)
@@ -2135,8 +2141,10 @@ const struct op requests_ops[] = {
      WHO_ON(WHO_ASSIGNEE, OBJ_TASK, "id")},
     {"requests.task_reject", OP_EMPLOYEE, requests_task_reject, OP_WRITE, requests_reject_args,
      WHO_ON(WHO_ASSIGNEE, OBJ_TASK, "id")},
+    /* the administrator too: takes back a task whose holder cannot act
+     * (assignee_can_act false) and gives it to someone who can */
     {"requests.task_forward", OP_EMPLOYEE, requests_task_forward, OP_WRITE, requests_forward_args,
-     WHO_ON(WHO_ASSIGNEE, OBJ_TASK, "id")},
+     WHO_ON(WHO_ASSIGNEE | WHO_ADMIN, OBJ_TASK, "id")},
     {"requests.task_take", OP_EMPLOYEE, requests_task_take, OP_WRITE, requests_comment_args,
      WHO_ON(WHO_ASSIGNEE, OBJ_TASK, "id")},
     {"requests.task_complete", OP_EMPLOYEE, requests_task_complete, OP_WRITE, requests_comment_args,

@@ -584,11 +584,41 @@ static int routing_get(struct ctx *ctx)
 	return 0;
 }
 
-/* An employee id of the tenant in a list item; 0 after a field error. */
+int routing_check_assignee(struct ctx *ctx, const char *field, int64_t employee)
+{
+	PGresult *res = ctx_sql(
+	    ctx,
+	    "SELECT e.dismissed IS NOT NULL AND e.dismissed < " ROUTING_TODAY_SQL
+	    ", to_char(e.dismissed, 'DD.MM.YYYY'), EXISTS (SELECT 1 FROM users u WHERE "
+	    "u.tenant_id = e.tenant_id AND u.employee_id = e.id), " ROUTING_CAN_ACT_SQL("$1", "$2")
+	    " FROM employees e WHERE e.tenant_id = $1 AND e.id = $2",
+	    routing_tenant(ctx), ctx_i64(ctx, employee));
+
+	if (res == NULL)
+		return -1;
+	if (PQntuples(res) == 0)
+		return ctx_field_code(ctx, field, "not_found", "Сотрудник не найден");
+	if (strcmp(PQgetvalue(res, 0, 0), "t") == 0)
+		return ctx_field_code(ctx, field, "dismissed",
+		                      "Сотрудник уволен %s — он не сможет выполнить задачу",
+		                      PQgetvalue(res, 0, 1));
+	if (strcmp(PQgetvalue(res, 0, 2), "t") != 0)
+		return ctx_field_code(ctx, field, "no_cabinet",
+		                      "У сотрудника нет личного кабинета — он не сможет выполнить "
+		                      "задачу. Создайте и отправьте ему приглашение в разделе "
+		                      "«Кабинеты» или выберите другого сотрудника");
+	if (strcmp(PQgetvalue(res, 0, 3), "t") != 0)
+		return ctx_field_code(ctx, field, "no_cabinet",
+		                      "Личный кабинет сотрудника закрыт — он не сможет выполнить "
+		                      "задачу. Выберите другого сотрудника");
+	return 0;
+}
+
+/* An employee id of the tenant in a list item who can hold tasks
+ * (routing_check_assignee); 0 after a field error. */
 static int64_t routing_employee_item(struct ctx *ctx, json_object *v, const char *field)
 {
 	int64_t id = 0;
-	PGresult *res;
 
 	if (json_object_is_type(v, json_type_int))
 		id = json_object_get_int64(v);
@@ -602,14 +632,8 @@ static int64_t routing_employee_item(struct ctx *ctx, json_object *v, const char
 		ctx_field(ctx, field, "Укажите номер сотрудника (id)");
 		return 0;
 	}
-	res = ctx_sql(ctx, "SELECT 1 FROM employees WHERE tenant_id = $1 AND id = $2",
-	              routing_tenant(ctx), ctx_i64(ctx, id));
-	if (res == NULL)
+	if (routing_check_assignee(ctx, field, id) < 0)
 		return 0;
-	if (PQntuples(res) == 0) {
-		ctx_field(ctx, field, "Сотрудник %lld не найден", (long long)id);
-		return 0;
-	}
 	return id;
 }
 
@@ -941,23 +965,20 @@ static int routing_substitute_add(struct ctx *ctx, int64_t employee)
 		bad = -1;
 	if (bad)
 		return -1;
-	res = ctx_sql(ctx, "SELECT 1 FROM employees WHERE tenant_id = $1 AND id = $2",
-	              routing_tenant(ctx), ctx_i64(ctx, sub));
-	if (res == NULL)
-		return -1;
-	if (PQntuples(res) == 0)
-		return ctx_field(ctx, "substitute_id", "Сотрудник не найден");
 	if (sub == employee)
 		return ctx_field(ctx, "substitute_id", "Заместитель — другой сотрудник");
 	if (to < from)
 		return ctx_field_code(ctx, "date_to", "range", "Дата окончания раньше даты начала");
 	if (to - from >= ROUTING_SUBSTITUTE_MAX_DAYS)
-		return ctx_field_code(ctx, "date_to", "range", "Замещение не длиннее %d дней",
-		                      ROUTING_SUBSTITUTE_MAX_DAYS);
+		return ctx_field_code(ctx, "date_to", "range", "Замещение не длиннее %d %s",
+		                      ROUTING_SUBSTITUTE_MAX_DAYS,
+		                      ru_plural(ROUTING_SUBSTITUTE_MAX_DAYS, "дня", "дней", "дней"));
 	if ((today = org_today(ctx)) == DATE_NONE)
 		return -1;
 	if (to < today)
 		return ctx_field_code(ctx, "date_to", "range", "Период замещения уже прошёл");
+	if (routing_check_assignee(ctx, "substitute_id", sub) < 0)
+		return -1;
 	res =
 	    ctx_sql(ctx,
 	            "WITH s AS (INSERT INTO substitutes (tenant_id, employee_id, substitute_id, "
@@ -1017,8 +1038,44 @@ static int routing_substitutes_delete(struct ctx *ctx)
 
 /* ---- the administrator's page (/admin/routing) ---- */
 
+/* Open tasks of requests whose holder cannot act (ROUTING_CAN_ACT_SQL:
+ * dismissed, no cabinet or a closed one) into out's "stuck_tasks", for the
+ * administrator to forward (requests.task_forward). 0 or -1. */
+static int routing_stuck_tasks(struct ctx *ctx, json_object *out)
+{
+	json_object *items = json_object_new_array();
+	PGresult *res;
+
+	json_object_object_add(out, "stuck_tasks", items);
+	res = ctx_sql(ctx,
+	              "SELECT t.id, t.step, r.number, r.type, e.full_name, a.id, a.full_name FROM "
+	              "request_tasks t JOIN requests r ON r.tenant_id = t.tenant_id AND r.id = "
+	              "t.request_id JOIN employees e ON e.tenant_id = r.tenant_id AND e.id = "
+	              "r.employee_id JOIN employees a ON a.tenant_id = t.tenant_id AND a.id = "
+	              "t.assignee_id WHERE t.tenant_id = $1 AND t.state = 'open' AND NOT "
+	              "" ROUTING_CAN_ACT_SQL("$1", "t.assignee_id") " ORDER BY t.id LIMIT 500",
+	              routing_tenant(ctx));
+	if (res == NULL)
+		return -1;
+	for (int i = 0; i < PQntuples(res); i++) {
+		json_object *t = json_object_new_object();
+		const struct request_type *type = requests_type_find(PQgetvalue(res, i, 3));
+		jsonx_set_int(t, "id", atoll(PQgetvalue(res, i, 0)));
+		jsonx_set_str(t, "step_title", strcmp(PQgetvalue(res, i, 1), "approval") == 0
+		                                   ? "согласование"
+		                                   : "исполнение");
+		jsonx_set_int(t, "request_number", atoll(PQgetvalue(res, i, 2)));
+		jsonx_set_str(t, "type_title", type ? type->title : PQgetvalue(res, i, 3));
+		jsonx_set_str(t, "employee", PQgetvalue(res, i, 4));
+		json_object_object_add(t, "assignee",
+		                       routing_person(res, i, 5));
+		json_object_array_add(items, t);
+	}
+	return 0;
+}
+
 /* GET /admin/routing: the roles with their performers, each type's chain
- * and deadline, the substitutions. */
+ * and deadline, the substitutions, the tasks nobody can act on. */
 static int routing_page(struct ctx *ctx)
 {
 	json_object *pages = json_object_new_object(), *scratch = json_object_new_object();
@@ -1065,6 +1122,8 @@ static int routing_page(struct ctx *ctx)
 		goto fail;
 	json_object_object_add(subs, "substitutes", json_object_get(jsonx_get(subs, "items")));
 	json_object_object_del(subs, "items");
+	if (routing_stuck_tasks(ctx, subs) < 0)
+		goto fail;
 	json_object_put(pages);
 	json_object_put(scratch);
 	return 0;

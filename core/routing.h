@@ -130,6 +130,26 @@ int routing_step_assignee(struct ctx *ctx, const char *step, int64_t employee, i
 	                                     " ORDER BY (" ROUTING_TODAY_SQL " BETWEEN "           \
 	                                     "date_from AND date_to) DESC, id DESC LIMIT 1) END)"
 
+/* SQL: whether employee e (a parameter reference or a column) of tenant t
+ * can act on a task: not dismissed before today, an account (users) that
+ * is not blocked, and no closed (disabled) cabinet. A task given to anyone
+ * else would wait for someone who can never sign in. */
+#define ROUTING_CAN_ACT_SQL(t, e)                                                                  \
+	"(EXISTS (SELECT 1 FROM employees ca_e JOIN users ca_u ON ca_u.tenant_id = ca_e.tenant_id " \
+	"AND ca_u.employee_id = ca_e.id AND ca_u.status <> 'blocked' WHERE ca_e.tenant_id = " t    \
+	" AND ca_e.id = " e " AND (ca_e.dismissed IS NULL OR ca_e.dismissed >= " ROUTING_TODAY_SQL \
+	") AND NOT EXISTS (SELECT 1 FROM cabinets ca_c WHERE ca_c.tenant_id = ca_e.tenant_id AND " \
+	"ca_c.employee_id = ca_e.id AND ca_c.state = 'disabled')))"
+
+/*
+ * The check of an employee named as who will hold tasks (a forwarding's
+ * "to", a routing role's performer, a substitute) at the field: 0, or -1
+ * after a 422 naming it: «Сотрудник не найден», «Сотрудник уволен …»,
+ * «У сотрудника нет личного кабинета …» or «Личный кабинет сотрудника
+ * закрыт …» (ROUTING_CAN_ACT_SQL's rule, said).
+ */
+int routing_check_assignee(struct ctx *ctx, const char *field, int64_t employee);
+
 /* The substitute of employee when they are away today: *sub (0: not away,
  * or no substitute). 0 or -1. */
 int routing_substitute(struct ctx *ctx, int64_t employee, int64_t *sub);

@@ -327,6 +327,8 @@ int access_check_object(struct ctx *ctx)
 		return r < 0 ? -1
 		             : ctx_fail(ctx, PROTO_ERR_not_found, "%s",
 		                        access_objects[who->object].lost);
+	if (who->not_self && ctx->employee_id && owner == ctx->employee_id)
+		return ctx_field_code(ctx, who->arg, "self", "%s", who->not_self);
 	ctx->object_id = id;
 	ctx->object_employee_id = owner;
 	if ((held & WHO_SELF) && owner == ctx->employee_id)

@@ -56,6 +56,11 @@
  *      that let the caller in: a handler may show an administrator more).
  * Another tenant's session on a host is 404 before any of this (session.c).
  *
+ * A row acting on an employee may refuse the caller's own record whatever
+ * their roles (WHO_ON_NOT_SELF: giving oneself an HR task): 422 at the
+ * argument with the row's text, checked with the object, before the
+ * relations (so a manager naming themselves is told why, not 404).
+ *
  * OP_ADMIN rows need no `who` (it is WHO_ADMIN); OP_EMPLOYEE rows must have
  * one (dispatch_init refuses a row without, so no operation is open to every
  * signed-in user by omission); the other access levels (anyone, tenant,
@@ -99,6 +104,11 @@ struct op_who {
 	unsigned bits;          /* WHO_* */
 	enum who_object object; /* OBJ_NONE: the operation acts on no named object */
 	const char *arg;        /* the declared integer argument naming the object */
+	/* OBJ_EMPLOYEE: when set, the caller's own employee record is refused
+	 * with 422 at arg and this text (giving oneself a task), whatever the
+	 * caller's roles, rather than the 404 of an employee outside their
+	 * charge */
+	const char *not_self;
 };
 
 #define WHO(bits_)                                                                                 \
@@ -108,6 +118,11 @@ struct op_who {
 #define WHO_ON(bits_, object_, arg_)                                                               \
 	{                                                                                          \
 		.bits = (bits_), .object = (object_), .arg = (arg_)                                \
+	}
+
+#define WHO_ON_NOT_SELF(bits_, object_, arg_, not_self_)                                           \
+	{                                                                                          \
+		.bits = (bits_), .object = (object_), .arg = (arg_), .not_self = (not_self_)       \
 	}
 
 /*

@@ -28,6 +28,8 @@
 #include "jsonx.h"
 #include "ops.h"
 #include "payrun.h"
+#include "requests.h"
+#include "ru.h"
 #include "t13.h"
 #include "worktime.h"
 
@@ -289,6 +291,44 @@ static int deviations_posted_warnings(struct ctx *ctx, int64_t employee, const s
 	return 0;
 }
 
+/* Running requests of the employee for a period (requests.h) over a
+ * whole-day document's dates: a warning each, naming the request. The
+ * document is saved, but that request can no longer be completed (its
+ * effect, a document on the same dates, would overlap this one: 409 at
+ * completion): reject the request or delete this document. */
+static int deviations_request_warnings(struct ctx *ctx, int64_t employee, int from, int to,
+                                       json_object *warnings)
+{
+	PGresult *res = ctx_sql(
+	    ctx,
+	    "SELECT id, number, type, to_char(date_from, 'DD.MM.YYYY'), to_char(date_to, "
+	    "'DD.MM.YYYY') FROM requests WHERE tenant_id = $1 AND employee_id = $2 AND state IN "
+	    "('submitted', 'awaiting_approval', 'approved', 'in_progress') AND date_from <= "
+	    "$4::date AND date_to >= $3::date ORDER BY date_from, id",
+	    ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, employee), worktime_date_iso(ctx, from),
+	    worktime_date_iso(ctx, to));
+
+	if (res == NULL)
+		return -1;
+	for (int i = 0; i < PQntuples(res); i++) {
+		const struct request_type *t = requests_type_find(PQgetvalue(res, i, 2));
+		json_object *w = json_object_new_object();
+		jsonx_set_str(w, "code", "running_request");
+		jsonx_set_int(w, "request_id", atoll(PQgetvalue(res, i, 0)));
+		jsonx_set_int(w, "request_number", atoll(PQgetvalue(res, i, 1)));
+		jsonx_set_str(
+		    w, "message",
+		    arena_printf(ctx->arena,
+		                 "Документ пересекается с заявкой № %s (%s с %s по %s), она ещё "
+		                 "не выполнена. Выполнить её теперь не получится: отклоните "
+		                 "заявку или удалите этот документ.",
+		                 PQgetvalue(res, i, 1), t ? t->title : PQgetvalue(res, i, 2),
+		                 PQgetvalue(res, i, 3), PQgetvalue(res, i, 4)));
+		json_object_array_add(warnings, w);
+	}
+	return 0;
+}
+
 /* POST /api/admin/deviations {employee_id, code, date_from, date_to} or
  * {employee_id, code, date, hours} (С, РВ, Н), note optional; ОТ/ОД may
  * have "paid" (the payment date, default 3 days before); Б may have "cause"
@@ -330,8 +370,9 @@ static int deviations_create(struct ctx *ctx)
 			bad = ctx_field_code(ctx, "date_to", "range",
 			                     "Дата окончания раньше даты начала");
 		else if (bad == 0 && to - from >= DEVIATIONS_MAX_DAYS)
-			bad = ctx_field_code(ctx, "date_to", "range", "Документ не длиннее %d дней",
-			                     DEVIATIONS_MAX_DAYS);
+			bad = ctx_field_code(ctx, "date_to", "range", "Документ не длиннее %d %s",
+			                     DEVIATIONS_MAX_DAYS,
+			                     ru_plural(DEVIATIONS_MAX_DAYS, "дня", "дней", "дней"));
 	} else {
 		if (worktime_arg_date(ctx, "date", 1, &from) < 0)
 			bad = -1;
@@ -466,6 +507,11 @@ static int deviations_create(struct ctx *ctx)
 			return -1;
 	warnings = json_object_new_array();
 	json_object_object_add(ctx_result(ctx), "warnings", warnings);
+	/* (a request's own effect, ctx_call from requests.c, finds its request
+	 * here too: its caller keeps only the document) */
+	if (deviations_whole_day_code(c) && c->number != 26 &&
+	    deviations_request_warnings(ctx, employee, from, to, warnings) < 0)
+		return -1;
 	return deviations_posted_warnings(ctx, employee, c, from, to, warnings);
 }
 

@@ -103,7 +103,8 @@ static const char *dispatch_access_name(enum op_access a)
 	return "unknown";
 }
 
-/* {"roles": ["self", "admin"], "object": "request", "arg": "id"} (access.h);
+/* {"roles": ["self", "admin"], "object": "request", "arg": "id"} (access.h),
+ * and "not_self": true when the caller's own record is refused (422);
  * the roles of an OP_ADMIN row are ["admin"], of the levels without a user
  * []. */
 static json_object *dispatch_describe_who(const struct op *op)
@@ -118,6 +119,8 @@ static json_object *dispatch_describe_who(const struct op *op)
 	if (op->who.object != OBJ_NONE) {
 		jsonx_set_str(o, "object", access_object_name(op->who.object));
 		jsonx_set_str(o, "arg", op->who.arg);
+		if (op->who.not_self)
+			json_object_object_add(o, "not_self", json_object_new_boolean(1));
 	}
 	return o;
 }

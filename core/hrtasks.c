@@ -213,8 +213,7 @@ static int hrtasks_give(struct ctx *ctx)
 		return -1; /* required: the declaration named it */
 	if (!hrtasks_has_text(title))
 		return ctx_field_code(ctx, "title", "required", "Обязательное поле");
-	if (employee == ctx->employee_id)
-		return ctx_field(ctx, "employee_id", "Задание нельзя поставить самому себе");
+	/* oneself: refused at employee_id by the row's declaration (access.h) */
 	res =
 	    ctx_sql(ctx,
 	            "SELECT e.dismissed IS NOT NULL AND e.dismissed < $3::date, (SELECT "
@@ -482,7 +481,8 @@ static const struct op_arg hrtasks_cancel_args[] = {
 
 const struct op hrtasks_ops[] = {
     {"hrtasks.give", OP_EMPLOYEE, hrtasks_give, OP_WRITE | OP_IDEMPOTENT, hrtasks_give_args,
-     WHO_ON(HRTASKS_GIVERS, OBJ_EMPLOYEE, "employee_id")},
+     WHO_ON_NOT_SELF(HRTASKS_GIVERS, OBJ_EMPLOYEE, "employee_id",
+                     "Задание нельзя поставить самому себе")},
     {"hrtasks.list", OP_EMPLOYEE, hrtasks_list, 0, hrtasks_list_args, WHO(HRTASKS_GIVERS)},
     {"hrtasks.get", OP_EMPLOYEE, hrtasks_get, 0, hrtasks_id_args,
      WHO_ON(HRTASKS_VIEWERS, OBJ_HR_TASK, "id")},

@@ -778,8 +778,9 @@ static int requests_read_period(struct ctx *ctx, json_object *data, int draft,
 	if (to < from)
 		return ctx_field_code(ctx, "date_to", "range", "Дата окончания раньше даты начала");
 	if (to - from >= REQUESTS_MAX_DAYS)
-		return ctx_field_code(ctx, "date_to", "range", "Период не длиннее %d дней",
-		                      REQUESTS_MAX_DAYS);
+		return ctx_field_code(ctx, "date_to", "range", "Период не длиннее %d %s",
+		                      REQUESTS_MAX_DAYS,
+		                      ru_plural(REQUESTS_MAX_DAYS, "дня", "дней", "дней"));
 	*from_iso = worktime_date_iso(ctx, from);
 	*to_iso = worktime_date_iso(ctx, to);
 	jsonx_set_str(data, "date_from", *from_iso);

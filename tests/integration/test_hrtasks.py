@@ -198,6 +198,10 @@ class HrTasksAndKpi(unittest.TestCase):
         # nobody to themselves; another tenant's employee is not found
         r = self.give("P", "P", status=422)
         self.assertIn("employee_id", r["error"]["fields"])
+        # a manager too: the same 422, not the 404 of someone outside her charge
+        for who in ("M", "A"):
+            r = self.give(who, who, status=422)
+            self.assertEqual(r["error"]["fields"]["employee_id"], "Задание нельзя поставить самому себе")
         r = o["P"].post("/api/hr-tasks", {"employee_id": self.other.id["E1"], "title": "Чужое"})
         self.assertEqual(r.status, 404, r)
         # the fields, named

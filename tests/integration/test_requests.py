@@ -260,6 +260,169 @@ class Requests(unittest.TestCase):
                           "Николаевна. Комментарий: это к расчётному отделу" % req["number"]])
         self.assertIn("Комментарий: это к расчётному отделу", self.notes("P", "task_new", rid)[0])
 
+    # ------------------------------------------------ the breaker trial's findings
+
+    def person(self, name, cabinet=True, **cols):
+        """A new employee of the organization (hired 01.01.2020); with cabinet,
+        an account and a session (a Client), else None."""
+        cols.setdefault("hired", "2020-01-01")
+        eid = add_employee(self.s, self.o.tid, name, **cols)
+        if not cabinet:
+            return eid, None
+        uid = add_user(self.s, self.o.tid, name, employee_id=eid)
+        token, csrf = add_session(self.s, self.o.tid, uid)
+        return eid, Client(self.s, self.o.sub, token, csrf)
+
+    def test_two_filings_at_once_one_wins(self):
+        """Finding 1: two requests for the same person sent at the same time
+        (a double click) take turns: one 201, the other 409 naming the first."""
+        _, c = self.person("Двойной Клик Кликович")
+        for n, (f, t) in enumerate([("2027-11-08", "2027-11-12"), ("2027-11-15", "2027-11-19"),
+                                    ("2027-11-22", "2027-11-26")]):
+            body = {"type": "vacation", "kind": "annual", "date_from": f, "date_to": t}
+            # the second one's period overlaps the first by a day
+            body2 = dict(body, date_from=f if n == 0 else t)
+            got, go = [], threading.Barrier(2)
+
+            def send(b):
+                go.wait()
+                got.append(c.post("/api/requests", b))
+            ts = [threading.Thread(target=send, args=(b,)) for b in (body, body2)]
+            for x in ts:
+                x.start()
+            for x in ts:
+                x.join()
+            self.assertEqual(sorted(r.status for r in got), [201, 409], [str(r) for r in got])
+            won = [r for r in got if r.status == 201][0].json()
+            msg = [r for r in got if r.status == 409][0].json()["error"]["message"]
+            self.assertIn("Период пересекается с заявкой № %d" % won["request"]["number"], msg)
+            self.assertIn(won["request"]["date_from"][8:10] + "." + won["request"]["date_from"][5:7], msg)
+
+    def test_filing_checks_what_completion_checks(self):
+        """Finding 5: what completing a request would refuse is refused when it
+        is filed, at the employee's field, by the same check."""
+        o = self.o
+        eid, c = self.person("Ранний Пётр Петрович")
+        # before the hire
+        r = c.post("/api/requests", {"type": "absence", "reason": "day_off", "date_from": "1900-01-01",
+                                     "date_to": "1900-01-01"})
+        self.assertEqual(r.status, 422, r)
+        self.assertEqual(r.json()["error"]["fields"]["date_from"],
+                         "01.01.1900 — вне периода работы сотрудника: принят 01.01.2020")
+        # a draft passes, its submission does not
+        d = c.post("/api/requests", {"type": "vacation", "date_from": "2019-12-30", "date_to": "2020-01-03",
+                                     "draft": True})
+        self.assertEqual(d.status, 201, d)
+        r = c.post("/api/requests/%d/submit" % d.json()["id"], {})
+        self.assertEqual(r.status, 422, r)
+        self.assertIn("вне периода работы", r.json()["error"]["fields"]["date_from"])
+        # a child whose deduction ends before it starts
+        r = c.post("/api/requests", {"type": "tax_deduction",
+                                     "children": [{"order": 1, "from": "2026-05-01", "to": "2026-01-01"}]})
+        self.assertEqual(r.status, 422, r)
+        self.assertEqual(r.json()["error"]["fields"]["children[0].to"], "Дата окончания раньше даты начала")
+        # after the dismissal
+        self.s.psql("UPDATE employees SET dismissed = '2027-06-30' WHERE id = %d" % eid)
+        r = c.post("/api/requests", {"type": "vacation", "date_from": "2027-06-29", "date_to": "2027-07-02"})
+        self.assertEqual(r.status, 422, r)
+        self.assertEqual(r.json()["error"]["fields"]["date_to"],
+                         "01.07.2027 — вне периода работы сотрудника: уволен 30.06.2027")
+        # the same check at completion: the hire date moved after the filing
+        rid = c.post("/api/requests", {"type": "vacation", "date_from": "2027-03-01",
+                                       "date_to": "2027-03-05"}).json()["id"]
+        self.s.psql("UPDATE employees SET hired = '2027-03-03' WHERE id = %d" % eid)
+        t = self.task("P", rid, "execution")
+        js = self.act("P", t, "complete", status=422)
+        self.assertEqual(js["error"]["fields"]["date_from"],
+                         "01.03.2027 — вне периода работы сотрудника: принят 03.03.2027")
+        self.assertEqual(self.get("P", rid)["state"], "submitted")
+        self.assertEqual(o.admin.post("/api/tasks/%d/reject" % t, {"reason": "x"}).status, 404)
+        self.act("P", t, "reject", {"reason": "Дата приёма изменилась"})
+
+    def test_tasks_go_only_to_people_who_can_sign_in(self):
+        """Finding 3: a forwarding, a routing role and a substitute name someone
+        who can act; the administrator takes back a task whose holder cannot."""
+        o = self.o
+        nobody, _ = self.person("Безкабинетный Борис Борисович", cabinet=False)
+        gone, _ = self.person("Уволенный Игорь Ильич", dismissed="2026-01-31")
+        later, lc = self.person("Позднее Павел Павлович")
+        rid = self.file("E1", {"type": "question", "text": "Кому это?"})["id"]
+        t = self.task("C", rid, "execution")
+        js = self.act("C", t, "forward", {"to": nobody}, status=422)
+        self.assertIn("нет личного кабинета", js["error"]["fields"]["to"])
+        js = self.act("C", t, "forward", {"to": gone}, status=422)
+        self.assertEqual(js["error"]["fields"]["to"], "Сотрудник уволен 31.01.2026 — он не сможет выполнить задачу")
+        js = self.act("C", t, "forward", {"to": 999999}, status=422)
+        self.assertEqual(js["error"]["fields"]["to"], "Сотрудник не найден")
+        r = o.admin.put("/api/admin/routing", {"roles": {"certificate_ndfl": [nobody]}})
+        self.assertEqual(r.status, 422, r)
+        self.assertIn("нет личного кабинета", r.json()["error"]["fields"]["roles.certificate_ndfl[0]"])
+        r = o["M"].post("/api/substitutes", {"substitute_id": gone, "date_from": "2027-01-01",
+                                             "date_to": "2027-01-31"})
+        self.assertEqual(r.status, 422, r)
+        self.assertIn("уволен", r.json()["error"]["fields"]["substitute_id"])
+        # a holder whose cabinet closed after the task came: the request shows
+        # it, and the administrator (who cannot act on it) passes it on
+        js = self.act("C", t, "forward", {"to": later})
+        t2 = js["next_task_id"]
+        self.assertTrue([x for x in self.get("A", rid)["tasks"] if x["id"] == t2][0]["assignee_can_act"])
+        self.s.psql("UPDATE users SET status = 'blocked' WHERE employee_id = %d" % later)
+        self.assertFalse([x for x in self.get("A", rid)["tasks"] if x["id"] == t2][0]["assignee_can_act"])
+        self.assertEqual(o.admin.post("/api/tasks/%d/complete" % t2, {}).status, 404)
+        self.assertEqual(o["E2"].post("/api/tasks/%d/forward" % t2, {"to": o.id["P"]}).status, 404)
+        js = self.act("A", t2, "forward", {"to": o.id["P"], "comment": "Сотрудник не может войти"})
+        self.assertEqual(js["request"]["state"], "submitted")
+        self.act("P", self.task("P", rid, "execution"), "complete", {"comment": "Ответ дан"})
+        self.assertEqual(self.get("E1", rid)["state"], "done")
+        # the routing page lists such tasks and passes them on by name
+        self.s.psql("UPDATE users SET status = 'active' WHERE employee_id = %d" % later)
+        rid2 = self.file("E2", {"type": "question", "text": "И это кому?"})["id"]
+        t3 = self.act("C", self.task("C", rid2, "execution"), "forward", {"to": later})["next_task_id"]
+        self.s.psql("UPDATE users SET status = 'blocked' WHERE employee_id = %d" % later)
+        page = o.admin.get("/admin/routing")
+        self.assertIn('action="/admin/routing/tasks/%d/forward"' % t3, page.text)
+        self.assertIn("Позднее Павел Павлович", page.text)
+        r = self.form("/admin/routing/tasks/%d/forward" % t3, "to_name=" + urllib.parse.quote(
+            "Безкабинетный Борис Борисович"))
+        self.assertEqual(r.status, 422, r)
+        self.assertIn("нет личного кабинета", r.text)
+        r = self.form("/admin/routing/tasks/%d/forward" % t3, "to_name=" + urllib.parse.quote(
+            "Орлова Екатерина Николаевна"))
+        self.assertEqual(r.status // 100, 3, r)
+        self.assertNotIn('action="/admin/routing/tasks/%d/forward"' % t3, o.admin.get("/admin/routing").text)
+        self.assertIsNotNone(o.task("P", rid2, "execution"))
+
+    def test_a_deviation_over_a_running_request_warns(self):
+        """Finding 6: the administrator's document over a request not done yet
+        is saved with a warning naming the request."""
+        o = self.o
+        js = self.file("E3", {"type": "vacation", "date_from": "2027-04-01", "date_to": "2027-04-10"})
+        rid, number = js["id"], js["request"]["number"]
+        r = o.admin.post("/api/admin/deviations", {"employee_id": o.id["E3"], "code": "ОТ",
+                                                   "date_from": "2027-04-03", "date_to": "2027-04-04"})
+        self.assertEqual(r.status, 201, r)
+        w = [x for x in r.json()["warnings"] if x["code"] == "running_request"]
+        self.assertEqual([(x["request_id"], x["request_number"]) for x in w], [(rid, number)])
+        self.assertEqual(w[0]["message"],
+                         "Документ пересекается с заявкой № %d (Отпуск с 01.04.2027 по 10.04.2027), она ещё "
+                         "не выполнена. Выполнить её теперь не получится: отклоните заявку или удалите этот "
+                         "документ." % number)
+        # a document elsewhere: no such warning
+        r2 = o.admin.post("/api/admin/deviations", {"employee_id": o.id["E3"], "code": "ОТ",
+                                                    "date_from": "2027-05-03", "date_to": "2027-05-04"})
+        self.assertEqual([x for x in r2.json()["warnings"] if x["code"] == "running_request"], [])
+        for d in (r, r2):
+            self.assertEqual(o.admin.delete("/api/admin/deviations/%d" % d.json()["deviation"]["id"]).status,
+                             200)
+        self.cancel("E3", rid)
+
+    def test_a_long_period_is_said_in_russian(self):
+        """Finding 14: «не длиннее 731 дня», not «731 дней»."""
+        r = self.o.admin.post("/api/admin/deviations", {"employee_id": self.o.id["E3"], "code": "ОТ",
+                                                        "date_from": "2030-01-01", "date_to": "2032-12-31"})
+        self.assertEqual(r.status, 422, r)
+        self.assertEqual(r.json()["error"]["fields"]["date_to"], "Документ не длиннее 731 дня")
+
     def notes(self, who, kind, rid):
         return self.s.psql("SELECT text FROM notifications WHERE employee_id = %d AND kind = '%s' AND "
                            "request_id = %d ORDER BY id" % (self.o.id[who], kind, rid)).splitlines()

@@ -74,6 +74,7 @@ static const struct {
     {"auth.password_reset", "Восстановление пароля"},
     {"auth.password_changed", "Смена пароля"},
     {"auth.password_set", "Пароль задан оператором"},
+    {"auth.contacts_changed", "Изменены почта или телефон для входа"},
     {"rights.granted", "Назначены права администратора"},
     {"rights.revoked", "Сняты права администратора"},
     {"tenant.connect_requested", "Заявка на подключение"},

@@ -15,8 +15,10 @@
 #include "jsonx.h"
 #include "log.h"
 #include "ops.h"
+#include "org.h"
 #include "outbox.h"
 #include "publication.h"
+#include "ru.h"
 #include "tenants.h"
 
 #include <json-c/printbuf.h>
@@ -247,6 +249,141 @@ static json_object *cabinets_results_json(const struct cabinets_results *r)
 
 	json_object_set_serializer(o, cabinets_results_write, (void *)r, NULL);
 	return o;
+}
+
+/* ------------------------------------------------------ sign-in contacts */
+
+int cabinets_contact_taken(struct ctx *ctx, int64_t employee, const char *email, const char *phone,
+                           const char **field, const char **who)
+{
+	PGresult *res;
+
+	if (email == NULL && phone == NULL)
+		return 0;
+	res = ctx_sql(ctx,
+	              "SELECT CASE WHEN lower(o.email) = lower($3) THEN 'email' ELSE 'phone' END, "
+	              "o.full_name FROM users o WHERE o.tenant_id = $1 AND o.employee_id IS "
+	              "DISTINCT FROM $2 AND (lower(o.email) = lower($3) OR o.phone = $4) ORDER BY "
+	              "1 LIMIT 1",
+	              ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, employee), email, phone);
+	if (res == NULL)
+		return -1;
+	if (PQntuples(res) == 0)
+		return 0;
+	*field = arena_strdup(ctx->arena, PQgetvalue(res, 0, 0));
+	*who = arena_strdup(ctx->arena, PQgetvalue(res, 0, 1));
+	return 1;
+}
+
+/* Tells the account's owner on one contact (old or new) that the sign-in
+ * email or phone changed. */
+static int cabinets_contact_notice(struct ctx *ctx, int64_t user, const char *org,
+                                   const char *when, const char *channel, const char *to,
+                                   const char *what, const char *from_v, const char *to_v)
+{
+	const char *text;
+
+	if (to == NULL || *to == '\0')
+		return 0;
+	if (channel[0] == 's') /* short: one or two SMS */
+		text = arena_printf(ctx->arena,
+		                    "%s: вход в кабинет сотрудника теперь по номеру %s. Не вы? "
+		                    "Сообщите отделу кадров.",
+		                    org, to_v);
+	else
+		text = arena_printf(
+		    ctx->arena,
+		    "Кабинет сотрудника «%s», %s: %s изменён — был %s, теперь %s. Вход в кабинет, "
+		    "коды подтверждения и уведомления теперь идут на новый.\n\nЕсли вы не просили "
+		    "это изменение, сразу сообщите отделу кадров или администратору кабинета.",
+		    org, when, what, from_v ? from_v : "не указан", to_v);
+	return outbox_enqueue(ctx, channel, to, "Изменён контакт для входа в кабинет сотрудника",
+	                      text, "contact_changed", user);
+}
+
+int cabinets_contacts_follow(struct ctx *ctx, const int64_t *employees, size_t n, int *changed)
+{
+	PGresult *res, *org;
+	int bad = 0;
+
+	if (changed)
+		*changed = 0;
+	if (n == 0)
+		return 0;
+	/* 0 user, 1/2 old email/phone, 3/4 new email/phone, 5/6 the name of
+	 * another account with the new email/phone */
+	res = ctx_sql(
+	    ctx,
+	    "WITH c AS (SELECT u.id, u.email AS oe, u.phone AS op, CASE WHEN e.email ~ "
+	    "'^[^@\\s]+@[^@\\s]+$' THEN e.email ELSE u.email END AS ne, CASE WHEN e.phone ~ "
+	    "'^\\+7[0-9]{10}$' THEN e.phone ELSE u.phone END AS np FROM users u JOIN employees e "
+	    "ON e.tenant_id = u.tenant_id AND e.id = u.employee_id WHERE u.tenant_id = $1 AND "
+	    "u.employee_id = ANY ($2::bigint[]) FOR UPDATE OF u) "
+	    "SELECT c.id, c.oe, c.op, CASE WHEN lower(c.ne) IS DISTINCT FROM lower(c.oe) THEN c.ne "
+	    "END, CASE WHEN c.np IS DISTINCT FROM c.op THEN c.np END, (SELECT min(o.full_name) "
+	    "FROM users o WHERE o.tenant_id = $1 AND o.id <> c.id AND lower(o.email) = "
+	    "lower(c.ne)), (SELECT min(o.full_name) FROM users o WHERE o.tenant_id = $1 AND o.id "
+	    "<> c.id AND o.phone = c.np) FROM c WHERE lower(c.ne) IS DISTINCT FROM lower(c.oe) OR "
+	    "c.np IS DISTINCT FROM c.op ORDER BY c.id",
+	    ctx_i64(ctx, ctx->tenant_id), cabinets_id_array(ctx, employees, n));
+	if (res == NULL)
+		return -1;
+	if (PQntuples(res) == 0)
+		return 0;
+	for (int i = 0; i < PQntuples(res); i++) {
+		if (!PQgetisnull(res, i, 3) && !PQgetisnull(res, i, 5))
+			bad = ctx_field_code(ctx, "email", "taken",
+			                     "Эта почта — адрес входа другого кабинета (%s)",
+			                     PQgetvalue(res, i, 5));
+		if (!PQgetisnull(res, i, 4) && !PQgetisnull(res, i, 6))
+			bad = ctx_field_code(ctx, "phone", "taken",
+			                     "Этот телефон — телефон входа другого кабинета (%s)",
+			                     PQgetvalue(res, i, 6));
+	}
+	if (bad)
+		return ctx_fail_about(ctx, PROTO_ERR_conflict,
+		                      "Почта или телефон уже служат для входа в другой кабинет");
+	org = ctx_sql(ctx,
+	              "SELECT name, " ORG_TIME_SQL("now()", "$2") " FROM tenants WHERE id = $1",
+	              ctx_i64(ctx, ctx->tenant_id), org_time_zone(ctx));
+	if (org == NULL || PQntuples(org) != 1)
+		return org ? ctx_fail(ctx, PROTO_ERR_internal, NULL) : -1;
+	for (int i = 0; i < PQntuples(res); i++) {
+		int64_t user = atoll(PQgetvalue(res, i, 0));
+		const char *oe = PQgetisnull(res, i, 1) ? NULL : PQgetvalue(res, i, 1),
+		           *op = PQgetisnull(res, i, 2) ? NULL : PQgetvalue(res, i, 2),
+		           *ne = PQgetisnull(res, i, 3) ? NULL : PQgetvalue(res, i, 3),
+		           *np = PQgetisnull(res, i, 4) ? NULL : PQgetvalue(res, i, 4);
+		const char *name = PQgetvalue(org, 0, 0), *when = PQgetvalue(org, 0, 1);
+		char a[RU_PHONE_BUFSZ], b[RU_PHONE_BUFSZ];
+		if (ctx_sql(ctx,
+		            "UPDATE users SET email = coalesce($3, email), phone = coalesce($4, "
+		            "phone) WHERE tenant_id = $1 AND id = $2",
+		            ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, user), ne, np) == NULL)
+			return -1;
+		if (ne && (cabinets_contact_notice(ctx, user, name, when, "email", oe,
+		                                   "адрес почты для входа", oe, ne) < 0 ||
+		           cabinets_contact_notice(ctx, user, name, when, "email", ne,
+		                                   "адрес почты для входа", oe, ne) < 0))
+			return -1;
+		if (np) {
+			const char *of = op ? ru_format_phone(op, a, sizeof a) : NULL,
+			           *nf = ru_format_phone(np, b, sizeof b);
+			if (cabinets_contact_notice(ctx, user, name, when, "sms", op,
+			                            "телефон для входа", of, nf) < 0 ||
+			    cabinets_contact_notice(ctx, user, name, when, "sms", np,
+			                            "телефон для входа", of, nf) < 0)
+				return -1;
+		}
+		if (audit_log(ctx, "auth.contacts_changed", 1, "user", ctx_i64(ctx, user),
+		              audit_detail("fields", ne && np ? "email,phone"
+		                                     : ne     ? "email"
+		                                              : "phone")) < 0)
+			return -1;
+	}
+	if (changed)
+		*changed = PQntuples(res);
+	return 0;
 }
 
 /* -------------------------------------------------------------- settings */

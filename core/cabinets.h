@@ -88,6 +88,31 @@ int cabinets_create(struct ctx *ctx, const int64_t *ids, size_t n, struct cabine
 int cabinets_invite(struct ctx *ctx, const int64_t *ids, size_t n, const char *channel,
                     struct cabinets_results *results, int *invited, int *failed);
 
+/*
+ * Sign-in contacts. An employee's cabinet signs in with, and receives its
+ * one-time codes and notifications on, its account's email and phone
+ * (users). Whoever changes the card's email or phone (a done personal_data
+ * request, the administrator's pages and API, the exchange, the CSV
+ * import) brings the account along through these two functions, in the
+ * same transaction:
+ *
+ * cabinets_contact_taken: whether email or phone (canonical forms; either
+ * may be NULL) is the sign-in contact of another account of the tenant
+ * than employee's own. 0 free; 1 taken, *field "email" or "phone" and *who
+ * the other account's name (arena); -1 with the ctx failed.
+ *
+ * cabinets_contacts_follow: the accounts of the employees (ids of
+ * ctx->tenant_id) take their cards' email and phone where these differ (a
+ * card without one keeps the account's; a value that is another account's
+ * is refused: 409 naming email or phone). The employee is told on the old
+ * and the new contact that the sign-in contact changed (outbox, kind
+ * "contact_changed"). *changed (may be NULL) counts the accounts changed.
+ * 0 or -1.
+ */
+int cabinets_contact_taken(struct ctx *ctx, int64_t employee, const char *email, const char *phone,
+                           const char **field, const char **who);
+int cabinets_contacts_follow(struct ctx *ctx, const int64_t *employees, size_t n, int *changed);
+
 /* The scheduled part (jobs.h): with auto_create, the cabinets of published
  * employees who have none; with auto_invite, the created cabinets never
  * invited. Counts may be NULL. 0 or -1. */

@@ -33,6 +33,7 @@
 #include "exchange.h"
 
 #include "audit.h"
+#include "cabinets.h"
 #include "date.h"
 #include "jsonx.h"
 #include "log.h"
@@ -617,6 +618,28 @@ static int x_check_employee(struct xbatch *b, int j)
 	return b->it[j].bad ? -1 : 0;
 }
 
+/* A stored employee's new email or phone may not be another account's
+ * sign-in contact: the employee's own account takes it when written
+ * (cabinets_contacts_follow). */
+static int x_check_contacts(struct xbatch *b, int j)
+{
+	struct xitem *it = &b->it[j];
+	const char *e = it->val[EF_EMAIL], *p = it->val[EF_PHONE], *field, *who;
+	int rc;
+
+	if (it->old == NULL)
+		return 0; /* new: no account yet (creating one checks, cabinets.h) */
+	if (e && it->old[EF_EMAIL] && strcasecmp(e, it->old[EF_EMAIL]) == 0)
+		e = NULL;
+	if (p && it->old[EF_PHONE] && strcmp(p, it->old[EF_PHONE]) == 0)
+		p = NULL;
+	rc = cabinets_contact_taken(b->ctx, it->id, e, p, &field, &who);
+	if (rc <= 0)
+		return rc;
+	return x_field(b, j, field, "taken", "%s уже служит для входа в кабинет: %s",
+	               field[0] == 'e' ? "Эта почта" : "Этот телефон", who);
+}
+
 static int x_check_department(struct xbatch *b, int j)
 {
 	struct xitem *it = &b->it[j];
@@ -867,6 +890,9 @@ static int x_prepare(struct xbatch *b)
 		if (b->kind == EXCHANGE_EMPLOYEES) {
 			if (x_check_employee(b, j) < 0 && ctx->error != PROTO_ERR_validation)
 				return -1;
+			if (!it->bad && x_check_contacts(b, j) < 0 &&
+			    ctx->error != PROTO_ERR_validation)
+				return -1;
 			if (!it->bad &&
 			    x_check_locked(b, j, "schedules",
 			                   it->old ? it->old[EF_SCHEDULES] : NULL,
@@ -963,6 +989,27 @@ static json_object *x_row(struct xbatch *b, struct xitem *it)
 	return row;
 }
 
+/* The accounts of the chunk's stored employees whose email or phone
+ * changed sign in with the new ones (cabinets_contacts_follow). */
+static int x_follow_contacts(struct xbatch *b)
+{
+	int64_t *ids = arena_alloc(b->ctx->arena, sizeof(*ids) * ((size_t)b->cn + 1));
+	size_t n = 0;
+
+	for (int j = 0; j < b->cn; j++) {
+		struct xitem *it = &b->it[j];
+		const char *oe, *op, *ne, *np;
+		if (!it->changed || it->old == NULL)
+			continue;
+		oe = it->old[EF_EMAIL], op = it->old[EF_PHONE];
+		ne = it->val[EF_EMAIL], np = it->val[EF_PHONE];
+		if ((ne && (oe == NULL || strcasecmp(ne, oe) != 0)) ||
+		    (np && (op == NULL || strcmp(np, op) != 0)) || it->matched)
+			ids[n++] = it->id;
+	}
+	return cabinets_contacts_follow(b->ctx, ids, n, NULL);
+}
+
 /* Writes the chunk: one insert of its new rows, one update of its changed
  * ones, one bulk write each of schedule assignments and pay terms. */
 static int x_write(struct xbatch *b)
@@ -1035,6 +1082,8 @@ static int x_write(struct xbatch *b)
 		}
 		if (schedules_assignments_write(ctx, sset, sdrop) < 0 ||
 		    payterms_write(ctx, pset, pdrop) < 0)
+			return -1;
+		if (x_follow_contacts(b) < 0)
 			return -1;
 	}
 	return 0;

@@ -5,6 +5,7 @@
 #include "requests.h"
 
 #include "audit.h"
+#include "cabinets.h"
 #include "certificates.h"
 #include "date.h"
 #include "hrtasks.h"
@@ -803,6 +804,25 @@ static int requests_text(struct ctx *ctx, json_object *data, const char *name, i
 	return required ? ctx_field_code(ctx, name, "required", "Обязательное поле") : 0;
 }
 
+/* personal_data: a new email or phone may not be another account's sign-in
+ * contact (cabinets_contact_taken): 422 naming changes.email or
+ * changes.phone, without the other person's name. 0, or -1 (ctx failed). */
+static int requests_contacts_free(struct ctx *ctx, int64_t employee, json_object *changes)
+{
+	const char *field, *who;
+	int rc = cabinets_contact_taken(ctx, employee, jsonx_get_str(changes, "email"),
+	                                jsonx_get_str(changes, "phone"), &field, &who);
+
+	if (rc <= 0)
+		return rc;
+	return ctx_field_code(
+	    ctx, field[0] == 'e' ? "changes.email" : "changes.phone", "taken", "%s",
+	    field[0] == 'e'
+	        ? "Эта почта уже служит для входа в кабинет другого сотрудника — укажите свою"
+	        : "Этот телефон уже служит для входа в кабинет другого сотрудника — укажите "
+	          "свой");
+}
+
 /* personal_data: changes {phone, email, address, full_name, passport}; a
  * draft may have none yet */
 static int requests_read_changes(struct ctx *ctx, json_object *data, int draft)
@@ -907,6 +927,8 @@ static int requests_read_changes(struct ctx *ctx, json_object *data, int draft)
 		return ctx_field_code(ctx, "changes", "required",
 		                      "Укажите, что изменить: phone, email, address, full_name или "
 		                      "passport");
+	if (bad == 0 && requests_contacts_free(ctx, ctx->employee_id, out) < 0)
+		return -1;
 	return bad;
 }
 
@@ -1564,6 +1586,15 @@ static int requests_effect_personal(struct ctx *ctx, const struct request *r, js
 
 	if (ch == NULL)
 		return ctx_fail(ctx, PROTO_ERR_internal, NULL);
+	/* the contact may have become another account's since filing: 409,
+	 * the request stays as it was */
+	if (requests_contacts_free(ctx, r->employee, ch) < 0)
+		return ctx->error == PROTO_ERR_validation
+		           ? ctx_fail_about(ctx, PROTO_ERR_conflict,
+		                            "Почта или телефон из заявки уже служат для входа в "
+		                            "кабинет другого сотрудника: отклоните заявку или "
+		                            "попросите сотрудника подать новую")
+		           : -1;
 	p = jsonx_get_obj(ch, "passport");
 	if (ctx_sql(
 	        ctx,
@@ -1580,6 +1611,10 @@ static int requests_effect_personal(struct ctx *ctx, const struct request *r, js
 	            "UPDATE users SET full_name = $3 WHERE tenant_id = $1 AND employee_id = $2",
 	            requests_tenant(ctx), ctx_i64(ctx, r->employee),
 	            jsonx_get_str(ch, "full_name")) == NULL)
+		return -1;
+	/* the account signs in with the new contacts (and is told so) */
+	if ((jsonx_get_str(ch, "email") || jsonx_get_str(ch, "phone")) &&
+	    cabinets_contacts_follow(ctx, &r->employee, 1, NULL) < 0)
 		return -1;
 	jsonx_set_int(result, "employee_id", r->employee);
 	json_object *fields = json_object_new_array();

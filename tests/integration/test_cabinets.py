@@ -469,6 +469,88 @@ class Cabinets(unittest.TestCase):
         self.tenant("chuzhaya")
         self.assertEqual(Client(s, "chuzhaya").post("/api/auth/invite/info", {"token": token}).status, 404)
 
+    def test_a_contact_change_reaches_sign_in(self):
+        """A done personal-data request and the administrator's edit change the
+        account's sign-in phone and email (cabinets_contacts_follow): the new
+        ones sign in and get the codes, the old ones do not; both are told."""
+        import re
+        s = self.s
+        tid, admin = self.tenant("kontakt", "ООО «Контакт»")
+        e = add_employee(s, tid, "Петров Пётр Петрович", email="petrov@kontakt.ru", phone="+79167770101",
+                         hired="2020-01-01")
+        other = add_employee(s, tid, "Другая Дарья", email="darya@kontakt.ru", phone="+79167770102")
+        uid = add_user(s, tid, "Петров Пётр Петрович", email="petrov@kontakt.ru", phone="+79167770101",
+                       employee_id=e)
+        ouid = add_user(s, tid, "Другая Дарья", email="darya@kontakt.ru", phone="+79167770102",
+                        employee_id=other)
+        me = Client(s, "kontakt", *add_session(s, tid, uid))
+        hr = Client(s, "kontakt", *add_session(s, tid, ouid))  # the performer
+        r = admin.put("/api/admin/routing", {"roles": {"personal_data": [other]}})
+        self.assertEqual(r.status, 200, r)
+        # another account's phone or email: refused when filed, naming the field
+        for ch, field in (({"phone": "8 916 777-01-02"}, "changes.phone"),
+                          ({"email": "Darya@kontakt.ru"}, "changes.email")):
+            r = me.post("/api/requests", {"type": "personal_data", "changes": ch})
+            self.assertEqual(r.status, 422, r)
+            self.assertEqual(list(r.json()["error"]["fields"]), [field])
+            self.assertNotIn("Дарья", r.text)
+
+        def complete(rid, status=200):
+            tasks = hr.get("/api/tasks").json()["items"]
+            t = [x["id"] for x in tasks if x["request_id"] == rid and x["step"] == "execution"][0]
+            r = hr.post("/api/tasks/%d/complete" % t, {})
+            self.assertEqual(r.status, status, r)
+            return r
+
+        mark = len(self.sms.messages)
+        r = me.post("/api/requests", {"type": "personal_data", "changes": {"phone": "8 916 777-01-03"}})
+        self.assertEqual(r.status, 201, r)
+        complete(r.json()["id"])
+        user = me.get("/api/me").json()["user"]
+        self.assertEqual(user["phone"], "+79167770103")
+        self.assertEqual(me.get("/api/profile/notifications").json()["sms_to"], "+79167770103")
+        # told on the old number and on the new one
+        for to in ("+79167770101", "+79167770103"):
+            self.assertIn("теперь по номеру +7 916 777-01-03", self.sms.wait_for(to, mark)["text"])
+        # the code goes to the new number; the new one signs in, the old one no longer
+        guest = Client(s, "kontakt")
+        mark = len(self.sms.messages)
+        self.assertEqual(guest.post("/api/auth/code", {"login": "+79167770103"}).status, 202)
+        code = self.sms.code_for("+79167770103", after=mark)
+        r = guest.post("/api/auth/reset", {"login": "+79167770103", "code": code, "password": "Petrov-Leto-2026",
+                                           "consent": True})
+        self.assertEqual(r.status, 200, r)
+        for login, status in (("+79167770103", 200), ("+79167770101", 401)):
+            r = Client(s, "kontakt").post("/api/auth/login", {"login": login, "password": "Petrov-Leto-2026"})
+            self.assertEqual(r.status, status, (login, r))
+        me = Client(s, "kontakt", *add_session(s, tid, uid))  # the reset ended the other sessions
+        # the administrator edits the email: the account follows, both addresses are told
+        r = admin.put("/api/admin/employees/%d" % e, {"email": "petr.new@kontakt.ru"})
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(me.get("/api/me").json()["user"]["email"], "petr.new@kontakt.ru")
+        for to in ("petrov@kontakt.ru", "petr.new@kontakt.ru"):
+            m = self.smtp.wait_for(to, "petr.new@kontakt.ru")
+            self.assertEqual(m["subject"], "Изменён контакт для входа в кабинет сотрудника")
+        for login, status in (("petr.new@kontakt.ru", 200), ("petrov@kontakt.ru", 401)):
+            r = Client(s, "kontakt").post("/api/auth/login", {"login": login, "password": "Petrov-Leto-2026"})
+            self.assertEqual(r.status, status, (login, r))
+        # another account's email through the administrator's edit: named, nothing changes
+        r = admin.put("/api/admin/employees/%d" % e, {"email": "darya@kontakt.ru"})
+        self.assertIn(r.status, (409, 422), r)
+        self.assertIn("email", r.json()["error"]["fields"])
+        self.assertEqual(me.get("/api/me").json()["user"]["email"], "petr.new@kontakt.ru")
+        # a contact taken between filing and completion: 409, the request unchanged
+        r = me.post("/api/requests", {"type": "personal_data", "changes": {"email": "svobodny@kontakt.ru"}})
+        self.assertEqual(r.status, 201, r)
+        rid = r.json()["id"]
+        r = admin.put("/api/admin/employees/%d" % other, {"email": "svobodny@kontakt.ru"})
+        self.assertEqual(r.status, 200, r)
+        r = complete(rid, 409)
+        self.assertIn("changes.email", r.json()["error"]["fields"])
+        self.assertNotEqual(me.get("/api/requests/%d" % rid).json()["request"]["state"], "done")
+        self.assertEqual(me.get("/api/me").json()["user"]["email"], "petr.new@kontakt.ru")
+        self.assertEqual(_fixture_sql(s, "SELECT email FROM employees WHERE id = %d" % e), "petr.new@kontakt.ru")
+
     def test_settings_validation(self):
         tid, admin = self.tenant("tekst")
         r = admin.put("/api/admin/cabinets/settings", {"invitation_text": "Здравствуйте, {ФИО}!"})

@@ -1024,6 +1024,12 @@ static int outbox_list(struct ctx *ctx)
 		jsonx_set_int(m, "id", atoll(PQgetvalue(res, i, 0)));
 		jsonx_set_str(m, "channel", PQgetvalue(res, i, 1));
 		jsonx_set_str(m, "to", PQgetvalue(res, i, 2));
+		if (strcmp(PQgetvalue(res, i, 1), "sms") == 0) { /* +7 912 111-22-33 */
+			char ph[RU_PHONE_BUFSZ];
+			jsonx_set_str(m, "to_ru", ru_format_phone(PQgetvalue(res, i, 2), ph, sizeof ph));
+		} else {
+			jsonx_set_str(m, "to_ru", PQgetvalue(res, i, 2));
+		}
 		jsonx_set_str(m, "subject", PQgetisnull(res, i, 3) ? NULL : PQgetvalue(res, i, 3));
 		jsonx_set_str(m, "kind", PQgetvalue(res, i, 4));
 		jsonx_set_str(m, "status", PQgetvalue(res, i, 5));

@@ -413,7 +413,7 @@ static int staff_get(struct ctx *ctx)
 	    "e.snils, e.inn, e.insurance_years, e.insurance_months, "
 	    "e.insurance_as_of, " STAFF_CABINET_STATE_SQL ", to_char(e.birth_date, 'DD.MM.YYYY'), "
 	    "to_char(e.hired, 'DD.MM.YYYY'), to_char(e.dismissed, 'DD.MM.YYYY'), o.external_id, "
-	    "d.external_id, p.external_id, u.id "
+	    "d.external_id, p.external_id, u.id, e.address "
 	    "FROM employees e "
 	    "LEFT JOIN organizations o ON o.tenant_id = e.tenant_id AND o.id = e.organization_id "
 	    "LEFT JOIN departments d ON d.tenant_id = e.tenant_id AND d.id = e.department_id "
@@ -452,6 +452,7 @@ static int staff_get(struct ctx *ctx)
 		              ru_format_phone(staff_value(res, 0, 13), ph, sizeof ph));
 	}
 	jsonx_set_str(c, "email", staff_value(res, 0, 14));
+	jsonx_set_str(c, "address", staff_value(res, 0, 28));
 	jsonx_set_str(c, "snils_masked", staff_mask_snils(ctx, staff_value(res, 0, 15)));
 	jsonx_set_str(c, "inn_masked", staff_mask_inn(ctx, staff_value(res, 0, 16)));
 	if (PQgetisnull(res, 0, 17)) {

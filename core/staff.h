@@ -11,7 +11,9 @@
  *        department: an id or an external id, sub-departments included;
  *        status: working (not dismissed as of today, the default: both) or
  *        dismissed; state: a cabinet state (below).
- *   GET  /api/admin/employees/{id}              the card with the personal file
+ *   GET  /api/admin/employees/{id}              the card with the personal file;
+ *        phone (+79121112233) and phone_ru (+7 912 111-22-33), email, address
+ *        (set by a done personal_data request; not shown to a manager)
  *   GET  /api/admin/employees/{id}/manager      {"manager_id", "rule", ...}
  *   GET  /api/admin/structure                   organizations, the department tree, positions
  *   GET  /api/me/employee      the caller's own card (staff.self, an employee)

@@ -380,6 +380,8 @@ static int staff_form(struct ctx *ctx)
 	v = json_object_new_object();
 	for (size_t k = 0; card && k < sizeof(keys) / sizeof(keys[0]); k++)
 		jsonx_set_str(v, keys[k], jsonx_get_str(card, keys[k]));
+	if (card && jsonx_get_str(card, "phone_ru")) /* as people see and type it */
+		jsonx_set_str(v, "phone", jsonx_get_str(card, "phone_ru"));
 	for (size_t k = 0; card && k < sizeof(dates) / sizeof(dates[0]); k++)
 		jsonx_set_str(v, dates[k][0], jsonx_get_str(card, dates[k][1]));
 	/* the insurance record as stored (years and months on its date) */

@@ -105,8 +105,8 @@ static int team_absences(struct ctx *ctx, int64_t id, json_object *card)
 
 /* GET /api/team/{id}: the card as the staff pages show it (staff.card:
  * titles and Russian dates), with the absences around today; the pay
- * terms stay the administrator's (a manager sees the personal file, not
- * the pay) */
+ * terms and the home address stay the administrator's (a manager sees the
+ * personal file, not the pay) */
 static int team_get(struct ctx *ctx)
 {
 	json_object *args = json_object_new_object(), *out;
@@ -116,6 +116,7 @@ static int team_get(struct ctx *ctx)
 		return -1;
 	if (out) {
 		json_object_object_del(out, "pay");
+		json_object_object_del(out, "address"); /* the home address: not the manager's */
 		json_object_object_del(out, "user_id");
 		json_object_object_del(out, "cabinet_state");
 		json_object_object_del(out, "cabinet_state_title");

@@ -892,6 +892,14 @@ class Requests(unittest.TestCase):
         self.assertEqual(card["phone"], "+79123456789")
         self.assertEqual(self.s.psql("SELECT address || ' ' || (passport->>'number') FROM employees WHERE id = %d"
                                      % o.id["E2"]), "г. Белгород, ул. Ленина, д. 1 123456")
+        # the address is shown: the administrator's card and the employee's own «Личное дело»
+        self.assertEqual(card["address"], "г. Белгород, ул. Ленина, д. 1")
+        self.assertEqual(card["phone_ru"], "+7 912 345-67-89")
+        self.assertEqual(o["E2"].get("/api/me/employee").json()["address"], "г. Белгород, ул. Ленина, д. 1")
+        r = o.admin.get("/admin/employees/%d" % o.id["E2"])
+        self.assertIn("г. Белгород, ул. Ленина, д. 1", r.text)
+        # the sign-in phone followed the card
+        self.assertEqual(o["E2"].get("/api/me").json()["user"]["phone"], "+79123456789")
         # bad changes are named
         r = o["E2"].post("/api/requests", {"type": "personal_data", "changes": {
             "email": "нет", "passport": {"series": "14", "number": "1"}, "salary": "100"}})

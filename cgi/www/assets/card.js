@@ -46,8 +46,9 @@ function renderCard(box, c) {
   fact("Дата рождения", c.birth_date_ru);
   fact("Принят", c.hired_ru);
   fact("Уволен", c.dismissed_ru);
-  fact("Мобильный телефон", c.phone_ru || c.phone);
+  fact("Мобильный телефон", c.phone_ru || phoneRu(c.phone));
   fact("Почта", c.email);
+  fact("Адрес", c.address);
   fact("СНИЛС", c.snils_masked);
   fact("ИНН", c.inn_masked);
   fact("Страховой стаж", c.insurance_record && c.insurance_record.text_ru);

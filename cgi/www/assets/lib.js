@@ -153,6 +153,13 @@ function dateRu(iso) {
   return `${d}.${m}.${y}`;
 }
 
+// A stored mobile number (+79121112233) as every page shows a phone:
+// "+7 912 111-22-33" (the core's ru_format_phone); anything else as it is.
+function phoneRu(phone) {
+  const m = /^\+7(\d{3})(\d{3})(\d{2})(\d{2})$/.exec(phone || "");
+  return m ? `+7 ${m[1]} ${m[2]}-${m[3]}-${m[4]}` : phone;
+}
+
 function period(from, to) {
   if (!from) return "";
   return from === to ? dateRu(from) : `${dateRu(from)} — ${dateRu(to)}`;

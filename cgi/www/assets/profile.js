@@ -10,7 +10,7 @@ function showPrefs(p) {
   $("prefs-email").checked = p.email;
   $("prefs-sms").checked = p.sms;
   $("prefs-email-to").textContent = p.email_to ? `на ${p.email_to}` : "адрес почты не указан";
-  $("prefs-sms-to").textContent = p.sms_to ? `на ${p.sms_to}` : "номер телефона не указан";
+  $("prefs-sms-to").textContent = p.sms_to ? `на ${phoneRu(p.sms_to)}` : "номер телефона не указан";
 }
 
 async function setupPrefs() {
@@ -38,9 +38,9 @@ document.addEventListener("DOMContentLoaded", () => startPage(async (me) => {
   const dl = $("contacts-facts");
   const fact = (t, v) => dl.append(el("dt", { text: t }), el("dd", { text: v || "не указан" }));
   fact("ФИО", me.user.full_name);
-  fact("Вход", me.user.login || me.user.email || me.user.phone_ru || me.user.phone);
+  fact("Вход", me.user.login || me.user.email || me.user.phone_ru || phoneRu(me.user.phone));
   fact("Почта", me.user.email);
-  fact("Мобильный телефон", me.user.phone_ru || me.user.phone);
+  fact("Мобильный телефон", me.user.phone_ru || phoneRu(me.user.phone));
   $("contacts-change").hidden = !me.user.employee_id;
   $("contacts").hidden = false;
   $("security").hidden = false;

@@ -296,7 +296,7 @@ function describe(dl, q) {
       fact(dl, "Паспорт", Object.entries(v).map(([pk, pv]) =>
         `${PASSPORT_TITLE[pk] || pk}: ${pk === "issued_on" ? dateRu(pv) : pv}`).join("; "));
     } else {
-      fact(dl, CHANGE_TITLE[k] || k, v);
+      fact(dl, CHANGE_TITLE[k] || k, k === "phone" ? phoneRu(v) : v);
     }
   }
   for (const [i, c] of (d.children || []).entries()) {

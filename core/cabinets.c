@@ -55,6 +55,19 @@ static const char CABINETS_DEFAULT_TEXT[] =
     "Чтобы войти, откройте ссылку (она действует 7 дней):\n{ссылка}\n\n"
     "На ваш мобильный телефон придёт SMS с кодом подтверждения (или письмо, если телефона "
     "нет). Введите код и придумайте пароль.";
+/* The default for SMS: two segments at most (134 Cyrillic characters) with
+ * a usual organization name and link; a text of the administrator's goes
+ * by both channels as written. */
+static const char CABINETS_DEFAULT_SMS_TEXT[] =
+    "{организация}: ваш кабинет сотрудника, ссылка на 7 дней {ссылка}";
+
+/* The text an invitation by channel ("email", "sms") goes with. */
+static const char *cabinets_text_for(const struct cabinets_settings *s, const char *channel)
+{
+	return s->text == CABINETS_DEFAULT_TEXT && strcmp(channel, "sms") == 0
+	           ? CABINETS_DEFAULT_SMS_TEXT
+	           : s->text;
+}
 
 static int cabinets_state_index(const char *state)
 {
@@ -277,9 +290,9 @@ int cabinets_contact_taken(struct ctx *ctx, int64_t employee, const char *email,
 
 /* Tells the account's owner on one contact (old or new) that the sign-in
  * email or phone changed. */
-static int cabinets_contact_notice(struct ctx *ctx, int64_t user, const char *org,
-                                   const char *when, const char *channel, const char *to,
-                                   const char *what, const char *from_v, const char *to_v)
+static int cabinets_contact_notice(struct ctx *ctx, int64_t user, const char *org, const char *when,
+                                   const char *channel, const char *to, const char *what,
+                                   const char *from_v, const char *to_v)
 {
 	const char *text;
 
@@ -343,9 +356,9 @@ int cabinets_contacts_follow(struct ctx *ctx, const int64_t *employees, size_t n
 	if (bad)
 		return ctx_fail_about(ctx, PROTO_ERR_conflict,
 		                      "Почта или телефон уже служат для входа в другой кабинет");
-	org = ctx_sql(ctx,
-	              "SELECT name, " ORG_TIME_SQL("now()", "$2") " FROM tenants WHERE id = $1",
-	              ctx_i64(ctx, ctx->tenant_id), org_time_zone(ctx));
+	org =
+	    ctx_sql(ctx, "SELECT name, " ORG_TIME_SQL("now()", "$2") " FROM tenants WHERE id = $1",
+	            ctx_i64(ctx, ctx->tenant_id), org_time_zone(ctx));
 	if (org == NULL || PQntuples(org) != 1)
 		return org ? ctx_fail(ctx, PROTO_ERR_internal, NULL) : -1;
 	for (int i = 0; i < PQntuples(res); i++) {
@@ -452,14 +465,16 @@ static int cabinets_settings_reply(struct ctx *ctx)
 	for (size_t i = 0; i < 3; i++)
 		json_object_array_add(ph, json_object_new_string(cabinets_placeholders[i]));
 	json_object_object_add(r, "placeholders", ph);
-	{
+	jsonx_set_str(r, "invitation_sms_text", cabinets_text_for(&s, "sms"));
+	for (int sms = 0; sms < 2; sms++) {
 		struct buf b = BUF_INIT;
 		cabinets_render(
-		    &b, s.text, "Иванова Анна Сергеевна",
+		    &b, cabinets_text_for(&s, sms ? "sms" : "email"), "Иванова Анна Сергеевна",
 		    arena_printf(ctx->arena, "%sinvite/…",
 		                 tenants_url(ctx, ctx->subdomain ? ctx->subdomain : "demo")),
 		    "ООО «Ромашка»");
-		jsonx_set_str(r, "example", arena_strndup(ctx->arena, b.data, b.len));
+		jsonx_set_str(r, sms ? "example_sms" : "example",
+		              arena_strndup(ctx->arena, b.data, b.len));
 		buf_free(&b);
 	}
 	return 0;
@@ -1183,7 +1198,8 @@ int cabinets_invite(struct ctx *ctx, const int64_t *ids, size_t n, const char *c
 					return ctx_fail(ctx, PROTO_ERR_internal, NULL);
 				}
 				buf_printf(&link, "%sinvite/%s", base, token);
-				cabinets_render(&text, s.text, PQgetvalue(res, i, 5), link.data,
+				cabinets_render(&text, cabinets_text_for(&s, ch),
+				                PQgetvalue(res, i, 5), link.data,
 				                PQgetvalue(res, i, 6));
 				jsonx_set_int(iv, "employee_id", id);
 				jsonx_set_int(iv, "user_id", atoll(PQgetvalue(res, i, 2)));

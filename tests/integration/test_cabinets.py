@@ -127,7 +127,14 @@ class Cabinets(unittest.TestCase):
         self.assertIn("ООО «Восемь»", m["text"])
         self.assertIn("vosem.localhost", m["text"])
         self.assertTrue(m["tls"])
-        self.assertRegex(self.sms.wait_for("+79160000002")["text"], r"/invite/[A-Za-z0-9_-]{40,}")
+        sms = self.sms.wait_for("+79160000002")["text"]
+        self.assertRegex(sms, r"/invite/[A-Za-z0-9_-]{40,}")
+        # the default SMS is short (two SMS at most: 134 Cyrillic characters) and
+        # says nothing of email; the email keeps the full text
+        self.assertLessEqual(len(sms), 134, sms)
+        self.assertNotRegex(sms, r"(?i)письм|почт")
+        self.assertIn("ООО «Восемь»", sms)
+        self.assertIn("На ваш мобильный телефон придёт SMS с кодом", m["text"])
         # the link's token does not stay readable in the outbox once sent
         token = __import__("re").search(r"/invite/([A-Za-z0-9_-]{40,})", m["text"]).group(1)
         deadline = time.time() + 10
@@ -566,9 +573,12 @@ class Cabinets(unittest.TestCase):
         self.assertIn("{ссылка}", js["invitation_text"])
         r = admin.put("/api/admin/cabinets/settings", {"ask_login": True, "invitation_text": "Строка 1\r\n{ссылка}"})
         self.assertEqual(r.json()["invitation_text"], "Строка 1\n{ссылка}")
+        self.assertEqual(r.json()["invitation_sms_text"], "Строка 1\n{ссылка}")  # one's own text: both
         self.assertTrue(r.json()["ask_login"])
         r = admin.put("/api/admin/cabinets/settings", {"invitation_text": ""})
         self.assertTrue(r.json()["invitation_text_default"])
+        self.assertEqual(r.json()["invitation_sms_text"], "{организация}: ваш кабинет сотрудника, ссылка на 7 дней {ссылка}")
+        self.assertLessEqual(len(r.json()["example_sms"]), 134)
         self.assertTrue(r.json()["ask_login"])   # left out: kept
 
     def test_jobs_schedule(self):

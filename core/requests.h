@@ -43,7 +43,12 @@
  *   absence         the deviation of its reason (REQUESTS_REASONS)
  *   business_trip   a К deviation (the days keep average earnings)
  *   personal_data   the employee's record (phone, email, address, passport,
- *                   full name); the request is in the exchange feed for the
+ *                   full name); a new phone or email becomes the account's
+ *                   sign-in contact (cabinets_contacts_follow: the employee
+ *                   told on the old and the new one); one another account
+ *                   signs in with is refused when filed (422 changes.email /
+ *                   changes.phone) and when completed (409); the request,
+ *                   with its changes, is in the exchange feed for the
  *                   accounting system
  *   tax_deduction   the employee's НДФЛ child deductions become its list
  *   certificate_*   the certificate's PDF is made and attached, numbered and

@@ -12,7 +12,7 @@ import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from stack import Client, Stack, _fixture_sql, add_session, tenant_with_admin  # noqa: E402
+from stack import Client, Stack, _fixture_sql, add_session, add_user, tenant_with_admin  # noqa: E402
 
 FIVE_DAY = [{"hours": 8}] * 5 + [{"hours": 0}] * 2
 
@@ -198,6 +198,33 @@ class Exchange(unittest.TestCase):
         self.assertEqual((log[0]["route"], log[0]["errors"], log[0]["key"]), ("employees", 2, "ЗУП"))
         self.assertEqual((log[1]["unchanged"], log[2]["created"]), (3, 3))
         self.assertEqual(self.admin.get("/api/admin/exchange-log").json()["items"][0]["errors"], 2)
+
+    def test_a_changed_contact_moves_the_sign_in(self):
+        """The exchange changes an employee's email or phone: the account signs
+        in with the new one (cabinets_contacts_follow); another account's
+        contact is refused at the item, naming the field."""
+        tag = "ct"
+        self.base(tag)
+        self.ok("employees", [self.person(tag, 1, phone="+79125550001"), self.person(tag, 2)], created=2)
+        e1, e2 = self.employee(tag + "-e1")["id"], self.employee(tag + "-e2")["id"]
+        add_user(self.s, self.tid, "Иванов Иван Иванович", email="e1.ct@example.org", phone="+79125550001",
+                 employee_id=e1)
+        add_user(self.s, self.tid, "Иванов Иван Иванович", email="e2.ct@example.org", employee_id=e2)
+        self.ok("employees", [{"external_id": tag + "-e1", "phone": "8 912 555-00-09",
+                               "email": "e1.new@example.org"}], updated=1)
+        got = self.s.psql("SELECT email || ' ' || phone FROM users WHERE employee_id = %d" % e1)
+        self.assertEqual(got, "e1.new@example.org +79125550009")
+        n = int(self.s.psql("SELECT count(*) FROM outbox WHERE kind = 'contact_changed' AND tenant_id = %d"
+                            % self.tid))
+        self.assertEqual(n, 4)  # the old and the new email, the old and the new phone
+        # e2's account's email for e1: the item is refused, nothing changes
+        r = self.put("employees", [{"external_id": tag + "-e1", "email": "e2.ct@example.org"}])
+        self.assertEqual(r.status, 422, r)
+        self.assertEqual(set(r.json()["error"]["items"]["0"]), {"email"})
+        self.assertEqual(self.employee(tag + "-e1")["email"], "e1.new@example.org")
+        # without an account the card changes alone
+        self.ok("employees", [self.person(tag, 3, email="e3.ct@example.org")], created=1)
+        self.ok("employees", [{"external_id": tag + "-e3", "email": "e3.new@example.org"}], updated=1)
 
     def test_left_out_keeps_null_clears(self):
         tag = "nl"

@@ -468,8 +468,9 @@ static int cert_ndfl(struct ctx *ctx, const struct certificate_request *r, struc
 	int64_t uncoded = 0;
 	struct cert_month *m;
 	const char *ob_as_of = NULL, *stale = NULL, *cells[5 * 96];
-	int nm, n, rates[8], nrates;
-	PGresult *res, *lines, *kids, *ob;
+	int nm, n, rates[8], nrates, until;
+	char until_iso[DATE_BUFSZ];
+	PGresult *res, *lines, *kids, *ob, *unpaid;
 	struct ndfl_emp *ny;
 	struct cert_left *left;
 	int nleft;
@@ -511,10 +512,16 @@ static int cert_ndfl(struct ctx *ctx, const struct certificate_request *r, struc
 		    "(%s) — пересчитайте эти месяцы",
 		    (long long)year, stale);
 	/* the year's income by income date (ndfl.h): its payments, and the
-	 * rest of its closed months as paid on their last day */
+	 * rest of its closed months as paid on their last day, up to the
+	 * certificate's date: a month closed early and not paid yet (its last
+	 * day ahead) is neither income nor withheld tax yet (trial-user 17) */
+	until = date_month_last((int)year, 12);
+	if (d->date < until)
+		until = d->date;
+	date_format(until, until_iso);
 	{
 		struct ndfl_pay_opts o = {.year = (int)year,
-		                          .until = date_month_last((int)year, 12),
+		                          .until = until,
 		                          .focus = DATE_NONE,
 		                          .closed_only = 1};
 		int ne;
@@ -523,7 +530,26 @@ static int cert_ndfl(struct ctx *ctx, const struct certificate_request *r, struc
 			return -1;
 		ndfl_pay_run(ny);
 	}
-	if (ny->nev == 0 && PQntuples(ob) == 0)
+	/* what is accrued and not paid yet (its income date is the day it is
+	 * paid, ndfl_pay.h): the rest of a month with recorded payments, and
+	 * of a closed month without them whose last day is after the
+	 * certificate's date; not in the sums */
+	unpaid = ctx_sql(
+	    ctx,
+	    "WITH p AS (SELECT month, sum(amount) AS amount, sum(ndfl) AS ndfl FROM "
+	    "payroll_payments WHERE tenant_id = $1 AND employee_id = $2 GROUP BY month) SELECT "
+	    "extract(month FROM pe.month)::int, (pe.accrued - coalesce(p.amount, 0))::text, "
+	    "greatest(pe.ndfl - coalesce(p.ndfl, 0), 0)::text FROM payroll_employees pe JOIN "
+	    "payroll_documents d ON d.tenant_id = pe.tenant_id AND d.id = pe.document_id LEFT JOIN "
+	    "p ON p.month = pe.month WHERE pe.tenant_id = $1 AND pe.employee_id = $2 AND pe.month "
+	    ">= make_date($3, 1, 1) AND pe.month < make_date($3 + 1, 1, 1) AND pe.accrued > "
+	    "coalesce(p.amount, 0) AND (p.amount IS NOT NULL OR (d.status = 'closed' AND "
+	    "(pe.month + interval '1 month - 1 day')::date > $4::date)) ORDER BY pe.month",
+	    ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, r->employee), ctx_i64(ctx, year),
+	    until_iso);
+	if (unpaid == NULL)
+		return -1;
+	if (ny->nev == 0 && PQntuples(ob) == 0 && PQntuples(unpaid) == 0)
 		return ctx_fail(
 		    ctx, PROTO_ERR_conflict,
 		    "Справку о доходах за %lld год не составить: в этом году нет закрытых "
@@ -667,20 +693,7 @@ static int cert_ndfl(struct ctx *ctx, const struct certificate_request *r, struc
 		cells[n++] = cert_money(ctx, computed > withheld ? computed - withheld : 0);
 		cert_sums(p, cells, n / 2);
 	}
-	/* what is accrued and not paid yet of a month with recorded payments
-	 * (its income date is the day it is paid, ndfl_pay.h): not in the sums */
-	res = ctx_sql(
-	    ctx,
-	    "WITH p AS (SELECT month, sum(amount) AS amount, sum(ndfl) AS ndfl FROM "
-	    "payroll_payments WHERE tenant_id = $1 AND employee_id = $2 GROUP BY month) SELECT "
-	    "extract(month FROM pe.month)::int, (pe.accrued - coalesce(p.amount, 0))::text, "
-	    "greatest(pe.ndfl - coalesce(p.ndfl, 0), 0)::text FROM payroll_employees pe LEFT JOIN "
-	    "p ON p.month = pe.month WHERE pe.tenant_id = $1 AND pe.employee_id = $2 AND pe.month "
-	    ">= make_date($3, 1, 1) AND pe.month < make_date($3 + 1, 1, 1) AND pe.accrued > "
-	    "coalesce(p.amount, 0) AND p.amount IS NOT NULL ORDER BY pe.month",
-	    ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, r->employee), ctx_i64(ctx, year));
-	if (res == NULL)
-		return -1;
+	res = unpaid;
 	for (int i = 0; i < PQntuples(res); i++)
 		pdf_text(p, PDF_SMALL, PDF_LEFT, 0,
 		         arena_printf(ctx->arena,
@@ -712,7 +725,7 @@ static int cert_ndfl(struct ctx *ctx, const struct certificate_request *r, struc
 			cells[n++] = cert_money(ctx, uncoded);
 		}
 		if (ob_ded) {
-			cells[n++] = arena_printf(ctx->arena, "до %s (остатки)", ob_as_of);
+			cells[n++] = arena_printf(ctx->arena, "по %s (остатки)", ob_as_of);
 			cells[n++] = cert_money(ctx, ob_ded);
 		}
 		if (n == 2)
@@ -729,8 +742,9 @@ static int cert_ndfl(struct ctx *ctx, const struct certificate_request *r, struc
 	if (ob_income)
 		pdf_text(p, PDF_SMALL, PDF_LEFT, 0,
 		         arena_printf(ctx->arena,
-		                      "Доходы до %s учтены по входящим остаткам без разбивки по "
-		                      "месяцам: доход %s, вычеты %s, налог %s.",
+		                      "Доходы, выплаченные по %s включительно, учтены по входящим "
+		                      "остаткам без разбивки по месяцам: доход %s, вычеты %s, налог "
+		                      "%s.",
 		                      ob_as_of, cert_money(ctx, ob_income), cert_money(ctx, ob_ded),
 		                      cert_money(ctx, ob_tax)));
 	{

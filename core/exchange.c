@@ -706,8 +706,10 @@ static int x_closed(struct xbatch *b)
 	return 0;
 }
 
-/* The dates whose row differs between two "date:...,date:..." lists; a
- * change effective up to a closed month is an error of the item. */
+/* The dates whose row differs between two "date:...,date:..." lists (or
+ * two dates: the employment's); a change effective up to a closed month
+ * holding the employee's results is an error of the item (code "locked"),
+ * the one rule of the batch for the inputs of a closed month. */
 static int x_check_locked(struct xbatch *b, int j, const char *key, const char *oldl,
                           const char *newl)
 {
@@ -902,6 +904,21 @@ static int x_prepare(struct xbatch *b)
 			if (!it->bad &&
 			    x_check_locked(b, j, "pay", it->old ? it->old[EF_PAY] : NULL,
 			                   it->val[EF_PAY]) < 0 &&
+			    ctx->error != PROTO_ERR_validation)
+				return -1;
+			/* the employment dates: a change touches the months
+			 * from the earlier of its old and new dates on (the
+			 * calculation, vacation service, averages and the НДФЛ
+			 * year read them; sql/0072 marks the same months stale) */
+			if (!it->bad &&
+			    x_check_locked(b, j, "hired", it->old ? it->old[EF_HIRED] : NULL,
+			                   it->val[EF_HIRED]) < 0 &&
+			    ctx->error != PROTO_ERR_validation)
+				return -1;
+			if (!it->bad &&
+			    x_check_locked(b, j, "dismissed",
+			                   it->old ? it->old[EF_DISMISSED] : NULL,
+			                   it->val[EF_DISMISSED]) < 0 &&
 			    ctx->error != PROTO_ERR_validation)
 				return -1;
 		} else if (b->kind == EXCHANGE_DEPARTMENTS) {
@@ -1848,6 +1865,24 @@ int exchange_admin_save(struct ctx *ctx, enum exchange_kind kind, json_object *i
 			}
 			ctx->error_fields = nf;
 			ctx->error_codes = nk;
+			/* a change that only touches a closed payroll month is
+			 * refused as the other inputs of a closed month are: 423,
+			 * its message the field's */
+			if (ctx->error == PROTO_ERR_validation && json_object_object_length(nk)) {
+				int locked = 1;
+				const char *msg = NULL;
+				json_object_object_foreach(nk, key, code)
+				{
+					if (!json_object_is_type(code, json_type_string) ||
+					    strcmp(json_object_get_string(code), "locked") != 0)
+						locked = 0;
+					else if (msg == NULL)
+						msg = jsonx_get_str(nf, key);
+				}
+				if (locked)
+					ctx_fail_about(ctx, PROTO_ERR_locked, "%s",
+					               msg ? msg : "Период закрыт для изменений");
+			}
 		}
 		return -1;
 	}

@@ -198,9 +198,13 @@ int ndfl_pay_load(struct ctx *ctx, const char *ids, const struct ndfl_pay_opts *
 			date_to_ymd(hired, &y, &m, &d);
 			first = y > o->year ? 13 : m;
 		}
+		/* the opening balance covers the months paid up to its date: a
+		 * month whose last day is after it (paid then) is the service's */
 		if (e->as_of != DATE_NONE && date_year(e->as_of) == o->year) {
 			date_to_ymd(e->as_of, &y, &m, &d);
-			first = first > m + 1 ? first : m + 1;
+			if (e->as_of == date_month_last(y, m))
+				m++;
+			first = first > m ? first : m;
 		}
 		if (dismissed != DATE_NONE && date_year(dismissed) <= o->year) {
 			date_to_ymd(dismissed, &y, &m, &d);
@@ -282,9 +286,12 @@ int ndfl_pay_load(struct ctx *ctx, const char *ids, const struct ndfl_pay_opts *
 		src.accrued = PQgetisnull(res, i, 8) ? -1 : ndfl_money(res, i, 8);
 		src.kind = PQgetvalue(res, i, 10);
 		aid = ndfl_money(res, i, 9);
-		/* the opening balance covers what was paid up to its date */
-		if (e->as_of != DATE_NONE &&
-		    (ev.order == 0 ? ev.date <= e->as_of : src.settles <= e->as_of))
+		/* the opening balance covers what was paid up to its date (its
+		 * income is by the income date too): a payment dated up to it, a
+		 * month's rest paid up to it. A month that starts on or before the
+		 * date but is paid after it (a balance as of 01.11 and November
+		 * paid on 30.11) is the service's income (trial-user 1). */
+		if (e->as_of != DATE_NONE && ev.date <= e->as_of)
 			continue;
 		ev.aid =
 		    src.accrued < 0 ? 0 : ndfl_pay_aid_share(src.accrued, aid, src.pos, ev.amount);

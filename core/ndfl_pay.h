@@ -15,7 +15,13 @@
  *    month, whose tax the payroll computes to be withheld): once payments
  *    of a month are recorded, its unpaid rest is not paid, so it is not
  *    income yet (Tax Code art. 223 p. 2: the income date of pay is the day
- *    it is paid).
+ *    it is paid). A rest dated after the opening balance's date is the
+ *    service's, whenever its month starts (a balance as of 01.11 leaves
+ *    November, paid on 30.11, to the service); the child deductions start
+ *    with the month of that date unless the date is its month's last day.
+ *  - only events dated up to opts.until: the income certificate passes its
+ *    own date, so a month's rest due later (a month closed early) is not
+ *    income nor withheld yet.
  * Material aid in an event: a month's accrued is paid in the order of its
  * lines with the material aid last (payroll_accruals of kind material_aid
  * of the month), so a payment's share of it is where its amount falls in

@@ -246,6 +246,69 @@ class NdflDates(unittest.TestCase):
         self.assertIn("Сумма налога удержанная 23 227,00", line)
         self.assertNotIn("ещё не выплачено", line)
 
+    def test_certificate_after_an_opening_balance_and_a_month_closed_early(self):
+        """trial-user 1 and 17, by hand: 60 000 a month (13 %), an opening
+        balance as of 01.11.2026 (the year so far: 600 000 income, 78 000
+        tax). November, paid on its last day 30.11 (no payments recorded),
+        is the service's income: 660 000, tax 13 % = 85 800 (7 800 of it
+        November's). December closed early on 01.12: on the certificate of
+        01.12.2026 it is not paid yet, so neither income nor withheld tax -
+        it is said apart (60 000, 7 800 to withhold). The certificate of
+        10.01.2027 has it: 720 000, tax 93 600."""
+        o = Org(self.s, "ndflob", "ООО «Остатки»", hired="2025-06-16")
+        eid = o.id["S"]
+        r = o.admin.put("/api/admin/employees/%d/opening-balance" % eid,
+                        {"as_of": "2026-11-01", "vacation_days_used": 0,
+                         "months": [{"month": "2026-%02d" % m, "earnings": "60000.00", "excluded_days": 0}
+                                    for m in range(1, 11)],
+                         "ndfl": {"year": 2026, "income": "600000.00", "deductions": "0.00",
+                                  "tax": "78000.00"}})
+        self.assertEqual(r.status, 200, r)
+        try:
+            self.assertEqual(self.s.http("POST", "/api/debug/clock", {"now": "2026-12-01T06:00:00Z"}).status, 200)
+            for month in ("2026-11", "2026-12"):
+                r = o.admin.post("/api/admin/payroll/%s/calculate" % month, {"employees": [eid]})
+                self.assertEqual(r.status, 200, r)
+                r = o.admin.post("/api/admin/payroll/%s/close" % month, {"confirm_early": month == "2026-12"})
+                self.assertEqual(r.status, 200, r)
+            r = o.admin.get("/api/admin/payslips/%d/2026-11" % eid)
+            self.assertEqual((r.json()["accrued"], r.json()["deducted"]), ("60000.00", "7800.00"))
+            r = o.admin.get("/api/admin/payslips/%d/2026-12" % eid)
+            self.assertEqual((r.json()["accrued"], r.json()["deducted"]), ("60000.00", "7800.00"))
+
+            def cert():
+                r = o["S"].post("/api/requests", {"type": "certificate_ndfl", "year": 2026})
+                self.assertEqual(r.status, 201, r)
+                rid = r.json()["id"]
+                t = o.task("P", rid, "execution")
+                self.assertEqual(o["P"].post("/api/tasks/%d/take" % t, {}).status, 200)
+                r = o["P"].post("/api/tasks/%d/complete" % t, {"comment": "готово"})
+                self.assertEqual(r.status, 200, r)
+                r = o["S"].get("/api/requests/%d/document" % rid)
+                self.assertEqual(r.status, 200, r)
+                text = pdf_text(r.body).replace("\u00a0", " ")
+                return re.findall(r"^\s*(\d\d)\s+(\d{4})\s+([\d ]+,\d\d)", text, re.M), one_line(text)
+
+            rows, line = cert()
+            self.assertEqual(rows, [("11", "2000", "60 000,00")])
+            self.assertIn("Общая сумма дохода 660 000,00", line)
+            self.assertIn("Налоговая база 660 000,00", line)
+            self.assertIn("Сумма налога исчисленная 85 800,00", line)
+            self.assertIn("Сумма налога удержанная 85 800,00", line)
+            self.assertIn("Сумма налога, не удержанная налоговым агентом 0,00", line)
+            self.assertIn("Начислено за декабрь и ещё не выплачено: 60 000,00 ₽, НДФЛ с этой суммы "
+                          "7 800,00 ₽ будет удержан при выплате", line)
+
+            self.assertEqual(self.s.http("POST", "/api/debug/clock", {"now": "2027-01-10T06:00:00Z"}).status, 200)
+            rows, line = cert()
+            self.assertEqual(rows, [("11", "2000", "60 000,00"), ("12", "2000", "60 000,00")])
+            self.assertIn("Общая сумма дохода 720 000,00", line)
+            self.assertIn("Сумма налога исчисленная 93 600,00", line)
+            self.assertIn("Сумма налога удержанная 93 600,00", line)
+            self.assertNotIn("ещё не выплачено", line)
+        finally:
+            self.s.http("POST", "/api/debug/clock", {"now": None})
+
 
 if __name__ == "__main__":
     unittest.main()

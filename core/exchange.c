@@ -714,8 +714,7 @@ static int x_check_locked(struct xbatch *b, int j, const char *key, const char *
                           const char *newl)
 {
 	const char *lists[2] = {oldl, newl};
-
-	int closed;
+	int closed, first = DATE_NONE;
 
 	if ((oldl == NULL && newl == NULL) || (oldl && newl && strcmp(oldl, newl) == 0))
 		return 0;
@@ -741,16 +740,19 @@ static int x_check_locked(struct xbatch *b, int j, const char *key, const char *
 			if (x_list_has(other, row, strlen(row), 0)) /* the same on both sides */
 				continue;
 			row[10] = '\0';
-			if (date_parse(row, &date) == 0 && date <= closed) {
-				char ru[DATE_BUFSZ];
-				date_format_ru(date, ru);
-				return x_field(
-				    b, j, key, "locked",
-				    "Изменение с %s затрагивает закрытый месяц зарплаты: "
-				    "сначала откройте его",
-				    ru);
-			}
+			if (date_parse(row, &date) == 0 && date <= closed &&
+			    (first == DATE_NONE || date < first))
+				first = date;
 		}
+	}
+	if (first != DATE_NONE) {
+		/* the change's earliest date: where it starts to touch */
+		char ru[DATE_BUFSZ];
+		date_format_ru(first, ru);
+		return x_field(b, j, key, "locked",
+		               "Изменение с %s затрагивает закрытый месяц зарплаты: "
+		               "сначала откройте его",
+		               ru);
 	}
 	return 0;
 }
@@ -1871,13 +1873,13 @@ int exchange_admin_save(struct ctx *ctx, enum exchange_kind kind, json_object *i
 			if (ctx->error == PROTO_ERR_validation && json_object_object_length(nk)) {
 				int locked = 1;
 				const char *msg = NULL;
-				json_object_object_foreach(nk, key, code)
+				json_object_object_foreach(nk, fkey, code)
 				{
 					if (!json_object_is_type(code, json_type_string) ||
 					    strcmp(json_object_get_string(code), "locked") != 0)
 						locked = 0;
 					else if (msg == NULL)
-						msg = jsonx_get_str(nf, key);
+						msg = jsonx_get_str(nf, fkey);
 				}
 				if (locked)
 					ctx_fail_about(ctx, PROTO_ERR_locked, "%s",

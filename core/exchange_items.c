@@ -380,10 +380,11 @@ static int x_pay(struct xcheck *c, json_object *v, const char **out)
 		if (!(json_object_is_type(r, json_type_string) ||
 		      json_object_is_type(r, json_type_int) ||
 		      json_object_is_type(r, json_type_double)) ||
-		    money_parse(json_object_get_string(r), 0, &kop) < 0 || kop <= 0 || kop > MONEY_MAX)
+		    money_parse(json_object_get_string(r), 0, &kop) < 0 || kop <= 0 ||
+		    kop > MONEY_INPUT_MAX)
 			this_bad = x_bad(c, arena_printf(c->a, "%s.rate", key), "money",
-			                 "Оклад — сумма в рублях больше нуля, с копейками через точку, например "
-			                 "\"30000.00\"");
+			                 "Оклад — сумма в рублях больше нуля, с копейками через точку, "
+			                 "например \"30000.00\", не больше " MONEY_INPUT_MAX_RU);
 		if (!json_object_is_type(p, json_type_string) ||
 		    (strcmp(json_object_get_string(p), "days") &&
 		     strcmp(json_object_get_string(p), "hours")))

@@ -16,6 +16,14 @@
 
 #define MONEY_MAX INT64_C(999999999999999)
 
+/* The largest amount one input of the payroll may have (a rate, an
+ * accrual, a payment): 999 999 999,99. What a month adds up from such
+ * inputs (the lines, premiums, coefficients) stays far inside MONEY_MAX,
+ * so an amount too large is refused at its own field when it is entered,
+ * never later by the calculation. MONEY_INPUT_MAX_RU says it in messages. */
+#define MONEY_INPUT_MAX    INT64_C(99999999999)
+#define MONEY_INPUT_MAX_RU "999 999 999,99"
+
 /* Buffer sizes for the formatters, NUL included. */
 #define MONEY_BUFSZ    24 /* "-9999999999999.99" */
 #define MONEY_RU_BUFSZ 48 /* "-9 999 999 999 999,99 ₽" with 2-byte no-break spaces */

@@ -63,6 +63,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+
+/* What an amount may be (trial-break 8, 14): positive, at most two
+ * decimals, at most MONEY_INPUT_MAX. */
+#define PAYMENTS_AMOUNT_MSG                                                                      \
+	"Сумма в рублях: больше 0, не больше " MONEY_INPUT_MAX_RU ", копейки — не больше двух "   \
+	"знаков: 10000.00 или 10 000,00"
+#define PAYMENTS_PAYMENT_MSG                                                                     \
+	"Сумма в рублях: больше 0, не больше " MONEY_INPUT_MAX_RU ", копейки — не больше двух "   \
+	"знаков (10000.00 или 10 000,00), или не указывайте её"
 /* ------------------------------------------------------------ accruals */
 
 #define ACCRUAL_COLUMNS                                                                            \
@@ -132,10 +141,10 @@ static int accruals_parse(struct ctx *ctx, json_object *o, const char *prefix, i
 		                   "Вид начисления: bonus (премия) или material_aid (материальная "
 		                   "помощь)");
 	if (amount == NULL || !json_object_is_type(amount, json_type_string) ||
-	    money_parse_input(json_object_get_string(amount), 0, &a->amount) < 0 || a->amount <= 0)
-		bad =
-		    ctx_field_code(ctx, arena_printf(ctx->arena, "%samount", prefix), "money",
-		                   "Сумма строкой в рублях, больше 0: \"10000.00\", \"10 000,00\"");
+	    money_parse_input(json_object_get_string(amount), 0, &a->amount) < 0 ||
+	    a->amount <= 0 || a->amount > MONEY_INPUT_MAX)
+		bad = ctx_field_code(ctx, arena_printf(ctx->arena, "%samount", prefix), "money",
+		                     "%s", PAYMENTS_AMOUNT_MSG);
 	a->title = jsonx_get_str(o, "title");
 	if (a->title && strlen(a->title) > 200)
 		bad = ctx_field_code(ctx, arena_printf(ctx->arena, "%stitle", prefix), "invalid",
@@ -579,9 +588,9 @@ static int payments_create(struct ctx *ctx)
 	if (av && !json_object_is_type(av, json_type_null) &&
 	    !(json_object_is_type(av, json_type_string) && !*json_object_get_string(av)) &&
 	    (!json_object_is_type(av, json_type_string) ||
-	     money_parse_input(json_object_get_string(av), 0, &amount) < 0 || amount <= 0))
-		bad = ctx_field_code(ctx, "amount", "money",
-		                     "Сумма строкой в рублях, больше 0, или не указывайте её");
+	     money_parse_input(json_object_get_string(av), 0, &amount) < 0 || amount <= 0 ||
+	     amount > MONEY_INPUT_MAX))
+		bad = ctx_field_code(ctx, "amount", "money", "%s", PAYMENTS_PAYMENT_MSG);
 	if (mtext && *mtext && worktime_arg_month(ctx, "month", &page_y, &page_m) < 0)
 		bad = -1;
 	if (bad < 0 || ds == NULL || kind == NULL)
@@ -847,8 +856,8 @@ static const struct op_arg accruals_create_args[] = {
     ARG_ROW_MONTH("month", ARG_REQUIRED),
     {"kind", ARG_ENUM, ARG_REQUIRED, .values = accruals_kinds, .example = "\"bonus\"",
      .hint = "Вид начисления: bonus (премия) или material_aid (материальная помощь)"},
-    {"amount", ARG_MONEY, ARG_REQUIRED, .min = 1, .max = MONEY_MAX, .example = "\"10000.00\"",
-     .hint = "Сумма в рублях, больше 0: 10000.00 или 10 000,00"},
+    {"amount", ARG_MONEY, ARG_REQUIRED, .min = 1, .max = MONEY_INPUT_MAX,
+     .example = "\"10000.00\"", .hint = PAYMENTS_AMOUNT_MSG},
     {"title", ARG_STR, 0, .max = 200},
     ARG_END,
 };
@@ -862,8 +871,7 @@ static const struct op_arg payments_create_args[] = {
     {"kind", ARG_ENUM, ARG_REQUIRED, .values = payments_kinds, .example = "\"advance\"",
      .hint = "Вид выплаты: advance (аванс), vacation_pay (отпускные), final (окончательный "
              "расчёт), salary (зарплата)"},
-    {"amount", ARG_MONEY, 0, .min = 1, .max = MONEY_MAX,
-     .hint = "Сумма в рублях, больше 0, или не указывайте её"},
+    {"amount", ARG_MONEY, 0, .min = 1, .max = MONEY_INPUT_MAX, .hint = PAYMENTS_PAYMENT_MSG},
     ARG_ROW_MONTH("month", 0),
     ARG_END,
 };

@@ -28,6 +28,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* the rate's limits (money.h MONEY_INPUT_MAX) */
+#define PAYTERMS_RATE_MSG                                                                        \
+	"Оклад — сумма в рублях больше нуля, например 80 000 или 80 000,50, не больше " \
+	MONEY_INPUT_MAX_RU
+
 /* No closed month from this date on. */
 static int payterms_open_from(struct ctx *ctx, int64_t employee, int from)
 {
@@ -151,9 +156,9 @@ static int payterms_set(struct ctx *ctx)
 		return -1;
 	if (worktime_arg_date(ctx, "date_from", 1, &from) < 0 || rate == NULL || pay_by == NULL)
 		bad = -1;
-	if (rate && (money_parse_input(rate, 0, &kopecks) < 0 || kopecks <= 0 || kopecks > MONEY_MAX))
-		bad = ctx_field_code(ctx, "rate", "money",
-		                     "Оклад — сумма в рублях больше нуля, например 80 000 или 80 000,50");
+	if (rate && (money_parse_input(rate, 0, &kopecks) < 0 || kopecks <= 0 ||
+	             kopecks > MONEY_INPUT_MAX))
+		bad = ctx_field_code(ctx, "rate", "money", "%s", PAYTERMS_RATE_MSG);
 	if (pay_by && strcmp(pay_by, "days") != 0 && strcmp(pay_by, "hours") != 0)
 		bad = ctx_field_code(ctx, "pay_by", "invalid",
 		                     "Оплата по дням (days) или по часам (hours)");
@@ -248,8 +253,8 @@ static const struct op_arg payterms_list_args[] = {ARG_ROW_ID("id", ARG_REQUIRED
 static const struct op_arg payterms_set_args[] = {
     ARG_ROW_ID("id", ARG_REQUIRED),
     ARG_ROW_DATE("date_from", ARG_REQUIRED),
-    {"rate", ARG_MONEY, ARG_REQUIRED, .min = 1, .max = MONEY_MAX, .example = "\"30000.00\"",
-     .hint = "Оклад — сумма в рублях больше нуля, например 80 000 или 80 000,50"},
+    {"rate", ARG_MONEY, ARG_REQUIRED, .min = 1, .max = MONEY_INPUT_MAX, .example = "\"30000.00\"",
+     .hint = PAYTERMS_RATE_MSG},
     {"pay_by", ARG_ENUM, ARG_REQUIRED, .values = payterms_pay_by, .example = "\"days\"",
      .hint = "Оплата по дням (days) или по часам (hours)"},
     {"norm", ARG_ENUM, 0, .values = payterms_norms,

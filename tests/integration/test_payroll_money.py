@@ -375,8 +375,8 @@ class Money(unittest.TestCase):
         five = int(self.s.psql(
             "INSERT INTO schedules (tenant_id, name, kind, holidays, pattern) VALUES (%d, 'Пятидневка', "
             "'week', 'calendar', '%s') RETURNING id" % (tid, FIVE)))
-        paid = add_employee(self.s, tid, "Давно в расчёте", hired="2024-01-01")
-        new = add_employee(self.s, tid, "Пришедший с историей", hired="2024-06-01")
+        paid = add_employee(self.s, tid, "Давно в расчёте", hired="2024-01-01", external_id="lock-paid")
+        new = add_employee(self.s, tid, "Пришедший с историей", hired="2024-06-01", external_id="lock-new")
         for path, body in (("/api/admin/employees/%d/pay", {"date_from": "2024-01-01", "rate": "60000.00",
                                                             "pay_by": "days"}),
                            ("/api/admin/employees/%d/schedule-assignments", {"schedule_id": five,
@@ -414,6 +414,43 @@ class Money(unittest.TestCase):
         # closing recorded no payment: January is still owed in full
         slip = admin.get("/api/admin/payslips/%d/2025-01" % paid).json()
         self.assertEqual((slip["paid"], slip["balance"]), ("0.00", slip["net"]))
+
+        # the employment dates (trial-break 2, 7): a change from a date up to
+        # the closed January is refused like the pay terms (the admin API 423
+        # naming the date, the exchange 422 at the field); a dismissal in the
+        # open February is taken and leaves January's result as it is
+        for body, day in (({"hired": "2024-06-01"}, "01.01.2024"), ({"hired": "2023-06-01"}, "01.06.2023"),
+                          ({"dismissed": "2025-01-31"}, "31.01.2025")):
+            r = admin.put("/api/admin/employees/%d" % paid, body)
+            self.assertEqual(r.status, 423, "%r: %r" % (body, r))
+            self.assertEqual(r.json()["error"]["message"],
+                             "Изменение с %s затрагивает закрытый месяц зарплаты: сначала откройте его" % day)
+            self.assertEqual(r.json()["error"]["fields"], {list(body)[0]: r.json()["error"]["message"]})
+        key = admin.post("/api/admin/api-keys", {"name": "ЗУП"}).json()["key"]
+        for item in ({"external_id": "lock-paid", "hired": "2024-03-01"},
+                     {"external_id": "lock-paid", "dismissed": "2024-12-31"}):
+            r = Client(self.s, "moneyclosed").request("PUT", "/api/exchange/v1/employees", {"items": [item]},
+                                                      headers={"Authorization": "Bearer " + key})
+            self.assertEqual(r.status, 422, r)
+            field = [k for k in item if k != "external_id"][0]
+            self.assertEqual(r.json()["error"]["items"]["0"][field],
+                             "Изменение с %s затрагивает закрытый месяц зарплаты: сначала откройте его"
+                             % ("01.01.2024" if field == "hired" else "31.12.2024"))
+        self.assertEqual(self.s.psql("SELECT hired || ' ' || coalesce(dismissed::text, '-') FROM employees "
+                                     "WHERE id = %d" % paid), "2024-01-01 -")
+        r = admin.put("/api/admin/employees/%d" % paid, {"dismissed": "2025-02-14"})
+        self.assertEqual(r.status, 200, r)
+        r = admin.put("/api/admin/employees/%d" % new, {"hired": "2024-07-01"})  # no closed result of theirs
+        self.assertEqual(r.status, 200, r)
+        doc = admin.get("/api/admin/payroll/2025-01").json()
+        self.assertEqual((doc["status"], doc["stale_count"]), ("closed", 0))
+        # the February draft of the dismissed employee is stale from the date on
+        r = admin.post("/api/admin/payroll/2025-02/calculate", {"employees": [paid]})
+        self.assertEqual(r.status, 200, r)
+        r = admin.put("/api/admin/employees/%d" % paid, {"dismissed": "2025-02-21"})
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(admin.get("/api/admin/payroll/2025-02").json()["stale_count"], 1)
+        self.assertEqual(admin.get("/api/admin/payroll/2025-01").json()["stale_count"], 0)
 
     def test_opening_balances_csv(self):
         a = self.employee("Из файла А", "2024-02-01", external_id="csv-a")
@@ -489,6 +526,31 @@ class Money(unittest.TestCase):
         r = self.admin.post("/api/admin/accruals", {"employee_id": eid, "month": "2023-12", "kind": "bonus",
                                                     "amount": "1.00"})
         self.assertEqual(r.status, 422, r)  # not employed then
+        # trial-break 8, 14: an amount payroll cannot carry is refused at its
+        # own field with the limits, by the admin API and the exchange
+        limits = ("Сумма в рублях: больше 0, не больше 999 999 999,99, копейки — не больше двух знаков: "
+                  "10000.00 или 10 000,00")
+        for amount in ("9999999999999.99", "1000000000.00", "100.555", "0"):
+            r = self.admin.post("/api/admin/accruals", {"employee_id": eid, "month": "2025-02", "kind": "bonus",
+                                                        "amount": amount})
+            self.assertEqual(r.status, 422, r)
+            self.assertEqual(r.json()["error"]["fields"], {"amount": limits}, amount)
+        js = self.exchange("accruals", [{"external_id": "b-big", "employee": "acc-1", "month": "2025-02",
+                                         "kind": "bonus", "amount": "1000000000.00"}], status=422)
+        self.assertEqual(js["error"]["items"]["0"], {"amount": limits})
+        for amount in ("100.555", "1e10", "1000000000.00"):
+            r = self.admin.post("/api/admin/payments", {"employee_id": eid, "date": "2025-01-31",
+                                                        "kind": "salary", "amount": amount})
+            self.assertEqual(r.status, 422, r)
+            self.assertEqual(r.json()["error"]["fields"]["amount"],
+                             "Сумма в рублях: больше 0, не больше 999 999 999,99, копейки — не больше двух "
+                             "знаков (10000.00 или 10 000,00), или не указывайте её")
+        r = self.admin.post("/api/admin/employees/%d/pay" % eid, {"date_from": "2025-03-01",
+                                                                   "rate": "1000000000.00", "pay_by": "days"})
+        self.assertEqual(r.status, 422, r)
+        self.assertIn("не больше 999 999 999,99", r.json()["error"]["fields"]["rate"])
+        self.assertEqual(self.admin.get("/api/admin/accruals?employee_id=%d&month=2025-02" % eid)
+                         .json()["accruals"], [])
         js = self.exchange("accruals", [{"external_id": "b-1", "employee": "acc-1", "month": "2025-02",
                                          "kind": "bonus", "amount": "3000.00", "title": "разовая"}])
         self.assertEqual(js["created"], 1)

@@ -308,9 +308,10 @@ static int t13_day_kinds(struct ctx *ctx, const struct worktime_month *m, json_o
  * today on have not been worked yet, so "total" counts the days before
  * today, "plan" is the whole month's worked time by the plan, "absences"
  * the whole month's (a vacation ahead included),
- * "worked_through" the last day counted ("30.11.2026", absent when none)
- * and each day from today on is "planned": true. A month that has ended
- * is all fact: no "plan".
+ * "worked_through" the last day counted ("30.11.2026", absent when none),
+ * "started" whether the month has begun (today, the 1st, it has: nothing
+ * is counted yet, but it is not a month ahead) and each day from today on
+ * is "planned": true. A month that has ended is all fact: no "plan".
  */
 static int t13_mine_op(struct ctx *ctx)
 {
@@ -340,6 +341,7 @@ static int t13_mine_op(struct ctx *ctx)
 		                       t13_half_json(ctx, plan.days[2], plan.hours[2]));
 		/* absences: the whole month's, planned ones too (a vacation ahead) */
 		json_object_object_add(emp, "absences", t13_absences_json(&plan));
+		jsonx_set_bool(emp, "started", today >= m.first);
 		if (upto > 0)
 			jsonx_set_str(emp, "worked_through",
 			              worktime_date_ru(ctx, m.first + upto - 1));

@@ -636,6 +636,45 @@ class Time(unittest.TestCase):
         self.assertFalse([d for d in e["days"] if d.get("planned")])
         self.assertEqual((e["total"]["days"], e["total"]["hours"]), (21, 167))
 
+    def test_own_timesheet_on_the_first_day_of_the_month(self):
+        """trial-user 16: on the 1st the month has begun though nothing is
+        worked yet ("started", the page: «Отработанных дней пока нет»); a
+        minute before midnight in the organization's zone it is a month
+        ahead. The organization's zone decides, not the server's."""
+        eid = add_employee(self.s, self.tid, "Первое Число Сотрудник")
+        self.s.psql("INSERT INTO schedule_assignments (tenant_id, employee_id, schedule_id, date_from) "
+                    "VALUES (%d, %d, %d, '2020-01-01')" % (self.tid, eid, self.five))
+        uid = add_user(self.s, self.tid, "Первое Число Сотрудник", employee_id=eid)
+        me = Client(self.s, "vremya", *add_session(self.s, self.tid, uid))
+
+        def december(now):
+            self.assertEqual(self.s.http("POST", "/api/debug/clock", {"now": now}).status, 200)
+            r = me.get("/api/timesheet/2026-12")
+            self.assertEqual(r.status, 200, r)
+            return r.json()["employee"]
+
+        try:
+            # Moscow (UTC+3): 23:59 on 30.11 and 00:00 on 01.12
+            e = december("2026-11-30T20:59:00Z")
+            self.assertEqual((e["started"], e["total"]["days"], e["plan"]["days"]), (False, 0, 22))
+            e = december("2026-11-30T21:00:00Z")
+            self.assertEqual((e["started"], e["total"]["days"], e["plan"]["days"]), (True, 0, 22))
+            self.assertNotIn("worked_through", e)
+            self.assertTrue(all(d.get("planned") for d in e["days"]))
+            e = december("2026-12-02T09:00:00Z")
+            self.assertEqual((e["started"], e["worked_through"], e["total"]["days"]), (True, "01.12.2026", 1))
+            # Vladivostok (UTC+10): 01.12 begins at 14:00 UTC on 30.11
+            r = self.admin.put("/api/admin/settings", {"timezone": "Asia/Vladivostok"})
+            self.assertEqual(r.status, 200, r)
+            self.assertEqual(december("2026-11-30T13:59:00Z")["started"], False)
+            self.assertEqual(december("2026-11-30T14:00:00Z")["started"], True)
+        finally:
+            self.s.http("POST", "/api/debug/clock", {"now": None})
+            self.admin.put("/api/admin/settings", {"timezone": "Europe/Moscow"})
+        # the page says so (site.js)
+        js = open(os.path.join(ROOT, "cgi", "www", "assets", "site.js"), encoding="utf-8").read()
+        self.assertIn('e.started ? "Отработанных дней пока нет: месяц начался сегодня."', js)
+
     def test_roles_and_tenants(self):
         for method, path in (("GET", "/api/admin/calendars"), ("GET", "/api/admin/schedules"),
                              ("GET", "/api/admin/t13/2025-04"), ("POST", "/api/admin/deviations"),

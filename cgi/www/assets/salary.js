@@ -93,11 +93,13 @@ document.addEventListener("DOMContentLoaded", () => startPage(async (me) => {
     $("salary-none").hidden = false;
     return;
   }
-  // the twelve months before the current one in the organization's zone
-  // (the current month's payslip comes when the month is closed, after it ends)
+  // twelve months up to today's in the organization's zone: every closed
+  // month up to it (the current month too when it was closed early), else
+  // the twelve before it (its payslip comes when the month is closed)
   const current = me.tenant.today.slice(0, 7);
-  const months = Array.from({ length: 12 }, (_, i) => addMonths(current, i - 12));
   const byMonth = Object.fromEntries(list.map((p) => [p.month, p]));
+  const last = byMonth[current] ? current : addMonths(current, -1);
+  const months = Array.from({ length: 12 }, (_, i) => addMonths(last, i - 11));
   drawChart(months, byMonth);
   drawTable(months, byMonth);
 }));

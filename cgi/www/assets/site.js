@@ -79,7 +79,8 @@ async function showTimesheet(month) {
   // and the month's plan apart; the days not yet come are marked as plan
   $("timesheet-total").textContent = !e.plan
     ? `Отработано за месяц: ${worked(t)}.`
-    : (e.worked_through ? `Отработано по ${e.worked_through}: ${worked(t)}.` : "Месяц ещё не начался.") +
+    : (e.worked_through ? `Отработано по ${e.worked_through}: ${worked(t)}.`
+      : e.started ? "Отработанных дней пока нет: месяц начался сегодня." : "Месяц ещё не начался.") +
       ` По плану за месяц: ${worked(e.plan)}.`;
   $("timesheet-absences").textContent = e.absences.length
     ? (e.plan ? "Неявки за месяц, с запланированными: " : "Неявки: ") + e.absences.map((a) => `${a.code} — ${a.days} ${daysWord(String(a.days))}`).join("; ")

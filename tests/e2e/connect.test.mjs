@@ -43,6 +43,27 @@ b.test("bad input is shown next to its field, then the cabinet is created", asyn
   b.assertClean();
 });
 
+b.test("a taken address is said once, and goes when the address is changed", async ({ page }) => {
+  await page.goto(b.url("/connect.html"));
+  const check = page.locator("#subdomain-check");
+  const error = page.locator('.field-error[data-for="subdomain"]');
+  await page.fill("#subdomain", sub);
+  await check.filter({ hasText: "уже занят" }).waitFor();
+  await page.fill("#name", "ООО «Повтор»");
+  await page.fill("#full_name", "Повторов Пётр Петрович");
+  await page.fill("#phone", "8 (916) 111-22-44");
+  await page.fill("#email", "povtor@e2e.example");
+  await page.click("#submit");
+  await error.filter({ hasText: "уже занят" }).waitFor();
+  await page.waitForTimeout(500); // a check still on its way has landed by now
+  const said = (await page.locator("main").innerText()).split("уже занят").length - 1;
+  assert.equal(said, 1, "«уже занят» is said once, not by the check and the field both");
+  await page.fill("#subdomain", sub + "x");
+  await check.filter({ hasText: "Адрес свободен" }).waitFor();
+  assert.equal(await error.textContent(), "", "the old message goes with the old address");
+  b.assertClean();
+});
+
 b.test("the responsible person activates the cabinet with an SMS code", async ({ page }) => {
   await page.goto(host + "/admin/activate");
   await page.fill('input[name="login"]', "+79161112233");

@@ -18,10 +18,26 @@ async function api(method, path, body) {
   return { status: r.status, data };
 }
 
+// Each field's message once: a field's error replaces what its live check
+// (#<field>-check, the address) said, which would mostly say the same
+// («Адрес … уже занят»).
 function showFieldErrors(fields) {
   document.querySelectorAll(".field-error").forEach((p) => {
-    p.textContent = (fields && fields[p.dataset.for]) || "";
+    const text = (fields && fields[p.dataset.for]) || "";
+    const check = document.getElementById(p.dataset.for + "-check");
+    p.textContent = text;
+    if (text && check) {
+      check.textContent = "";
+      check.className = "check";
+    }
   });
+}
+
+// Typing in a field makes its old message stale: it goes (the live check,
+// if any, speaks for the new value).
+function clearFieldError(name) {
+  const p = document.querySelector(`.field-error[data-for="${name}"]`);
+  if (p) p.textContent = "";
 }
 
 async function checkSubdomain() {
@@ -76,6 +92,8 @@ async function submit(ev) {
   if (!$("token-block").hidden) body.token = f.token.value.trim();
   $("submit").disabled = true;
   $("form-error").hidden = true;
+  clearTimeout(checkTimer);
+  checkSeq++; // a check still on its way would repeat the answer's message
   const r = await api("POST", "/api/connect", body);
   $("submit").disabled = false;
   if (r.status === 202) {
@@ -95,6 +113,9 @@ async function submit(ev) {
 document.addEventListener("DOMContentLoaded", async () => {
   // The handlers first: a person (or the browser's autofill) may type the
   // address before the policy answers, and that input must still be checked.
+  for (const input of $("connect").querySelectorAll("input[name]")) {
+    input.addEventListener("input", () => clearFieldError(input.name));
+  }
   $("subdomain").addEventListener("input", () => {
     clearTimeout(checkTimer);
     checkTimer = setTimeout(checkSubdomain, 250);

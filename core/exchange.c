@@ -1223,12 +1223,15 @@ int exchange_upsert_source(struct ctx *ctx, enum exchange_kind kind,
 			rc = x_write(&b);
 		for (int j = 0; j < b.cn && rc == 0; j++) {
 			struct xitem *it = &b.it[j];
-			char act = it->bad || it->val == NULL       ? 'x'
-			           : !it->changed                   ? 'n'
-			           : it->old == NULL || it->matched ? 'c'
-			                                            : 'u';
+			char act = it->bad || it->val == NULL ? 'x'
+			           : !it->changed             ? 'n'
+			           : it->matched              ? 'm'
+			           : it->old == NULL          ? 'c'
+			                                      : 'u';
 			counts->errors += act == 'x';
-			counts->created += act == 'c';
+			/* the responsible person's own employee, met in the batch:
+			 * "created" as the accounting system sees it */
+			counts->created += act == 'c' || act == 'm';
 			counts->updated += act == 'u';
 			counts->unchanged += act == 'n';
 			if (b.opts->ids)

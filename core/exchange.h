@@ -76,7 +76,8 @@ struct exchange_opts {
 	json_object *pending[XR_EMP + 1];
 	int64_t *ids;  /* (may be NULL) each item's row id, 0 when new and not written */
 	char *actions; /* (may be NULL) each item's outcome: 'c' created, 'u' updated,
-	                  'n' unchanged, 'x' refused */
+	                  'n' unchanged, 'x' refused, 'm' merged into the responsible
+	                  person's waiting employee (counted as created; ids has it) */
 };
 
 /*

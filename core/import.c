@@ -42,6 +42,7 @@ struct import {
 	struct iname *dep, *pos;
 	int ndep, npos;
 	const char **ext;        /* each row's external id */
+	int64_t *ids;            /* each row's stored employee (exchange_opts.ids) */
 	json_object *row_errors; /* line -> {field -> text} */
 	int bad_rows;
 };
@@ -581,8 +582,27 @@ static const char *import_joined(struct ctx *ctx, json_object *names)
 	return out;
 }
 
-/* The preview's answer: the file, the mapping, the rows. */
-static void import_preview_result(struct import *im, int64_t upload, const char *filename,
+/* What the preview says of a row the import merges into the employee
+ * already there for the responsible person who connected the service (the
+ * same phone or email: exchange's 'm'): «объединить с «ФИО»», NULL after
+ * ctx_fail. */
+static const char *import_merge_title(struct import *im, int r)
+{
+	struct ctx *ctx = im->ctx;
+	PGresult *res = ctx_sql(ctx,
+	                        "SELECT full_name FROM employees WHERE tenant_id = $1 AND id = $2",
+	                        ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, im->ids[r]));
+
+	if (res == NULL)
+		return NULL;
+	return PQntuples(res) == 1
+	           ? arena_printf(ctx->arena, "объединить с «%s»", PQgetvalue(res, 0, 0))
+	           : "объединить с уже заведённым";
+}
+
+/* The preview's answer: the file, the mapping, the rows. 0, or -1 after
+ * ctx_fail. */
+static int import_preview_result(struct import *im, int64_t upload, const char *filename,
                                   const char *actions, const struct exchange_counts *n,
                                   json_object *mapping_errors)
 {
@@ -591,7 +611,7 @@ static void import_preview_result(struct import *im, int64_t upload, const char 
 	            *fields = json_object_new_array(), *rows = json_object_new_array(),
 	            *counts = json_object_new_object(), *dn = json_object_new_array(),
 	            *pn = json_object_new_array();
-	int shown = 0;
+	int shown = 0, merged = 0;
 
 	jsonx_set_int(r, "upload", upload);
 	jsonx_set_str(r, "filename", filename);
@@ -646,22 +666,27 @@ static void import_preview_result(struct import *im, int64_t upload, const char 
 	jsonx_set_str(r, "new_positions", import_joined(ctx, pn));
 	for (int i = 0; i < im->t.nrows && actions; i++) {
 		json_object *o, *e = jsonx_get(im->row_errors, ctx_i64(ctx, im->t.lines[i]));
-		static const char *const names[] = {"create", "update", "unchanged", "error"};
+		static const char *const names[] = {"create", "update", "unchanged", "error",
+		                                    "merge"};
 		const char *act = e                   ? names[3]
 		                  : actions[i] == 'c' ? names[0]
+		                  : actions[i] == 'm' ? names[4]
 		                  : actions[i] == 'u' ? names[1]
 		                                      : names[2];
+		const char *title = e                 ? "ошибка"
+		                    : act == names[0] ? "добавить"
+		                    : act == names[4] ? import_merge_title(im, i)
+		                    : act == names[1] ? "изменить"
+		                                      : "без изменений";
+		if (title == NULL)
+			return -1;
 		if (!e && shown >= IMPORT_PREVIEW_ROWS)
 			continue;
 		shown += !e;
 		o = json_object_new_object();
 		jsonx_set_int(o, "line", im->t.lines[i]);
 		jsonx_set_str(o, "action", act);
-		jsonx_set_str(o, "action_title",
-		              e                 ? "ошибка"
-		              : act == names[0] ? "добавить"
-		              : act == names[1] ? "изменить"
-		                                : "без изменений");
+		jsonx_set_str(o, "action_title", title);
 		jsonx_set_bool(o, "is_error", e != NULL);
 		jsonx_set_bool(o, "is_create", act == names[0]);
 		if (e) {
@@ -687,12 +712,18 @@ static void import_preview_result(struct import *im, int64_t upload, const char 
 	}
 	json_object_object_add(r, "rows", rows);
 	jsonx_set_int(r, "total", im->t.nrows);
-	jsonx_set_int(counts, "created", n->created);
+	for (int i = 0; i < im->t.nrows && actions; i++)
+		merged += actions[i] == 'm';
+	/* a merged row is "created" to the exchange, not to a person reading
+	 * the preview: said apart */
+	jsonx_set_int(counts, "created", n->created - merged);
+	jsonx_set_int(counts, "merged", merged);
 	jsonx_set_int(counts, "updated", n->updated);
 	jsonx_set_int(counts, "unchanged", n->unchanged);
 	jsonx_set_int(counts, "errors", im->bad_rows);
 	json_object_object_add(r, "counts", counts);
 	jsonx_set_bool(r, "ok", mapping_errors == NULL && im->bad_rows == 0 && actions != NULL);
+	return 0;
 }
 
 /* POST /api/admin/import/employees[?preview=1] */
@@ -720,8 +751,7 @@ static int import_employees(struct ctx *ctx)
 	if (ctx->error >= 0) {
 		if (!preview || import_take_errors(ctx, &errors) < 0)
 			return -1;
-		import_preview_result(&im, upload, filename, NULL, &ce, errors);
-		return 0;
+		return import_preview_result(&im, upload, filename, NULL, &ce, errors);
 	}
 	if (import_names(
 	        &im, CF_DEP,
@@ -791,6 +821,8 @@ static int import_employees(struct ctx *ctx)
 		}
 		actions = arena_alloc(ctx->arena, (size_t)im.t.nrows + 1);
 		opts.actions = actions;
+		im.ids = arena_alloc(ctx->arena, sizeof(*im.ids) * ((size_t)im.t.nrows + 1));
+		opts.ids = im.ids;
 		if (exchange_upsert_source(ctx, EXCHANGE_EMPLOYEES, &src, &opts, &ce) < 0 &&
 		    ctx->error != PROTO_ERR_validation)
 			return -1;
@@ -807,8 +839,7 @@ static int import_employees(struct ctx *ctx)
 		}
 	}
 	if (preview) {
-		import_preview_result(&im, upload, filename, actions, &ce, NULL);
-		return 0;
+		return import_preview_result(&im, upload, filename, actions, &ce, NULL);
 	}
 	if (im.bad_rows) {
 		struct exchange_counts refused = {.errors = im.bad_rows};

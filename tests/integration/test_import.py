@@ -117,8 +117,9 @@ class Import(unittest.TestCase):
         self.assertEqual(r.status, 200, r)
         p = r.json()
         self.assertTrue(p["ok"], p)
-        self.assertEqual((p["filename"], p["counts"]), ("сотрудники.csv", {"created": 3, "updated": 1,
-                                                                          "unchanged": 0, "errors": 0}))
+        self.assertEqual((p["filename"], p["counts"]), ("сотрудники.csv", {"created": 3, "merged": 0,
+                                                                          "updated": 1, "unchanged": 0,
+                                                                          "errors": 0}))
         self.assertEqual(before, (self.count("employees"), self.count("departments"), self.count("positions")))
         r = self.admin.post("/api/admin/import/employees", {"upload": p["upload"]})
         self.assertEqual(r.status, 200, r)
@@ -192,6 +193,16 @@ class Import(unittest.TestCase):
         data = ("Таб. №;ФИО;Телефон;Email\r\n"
                 "0100;Кузнецова Анна Сергеевна;;Anna@CsvSvoi.ru\r\n"
                 "0101;Орлов Пётр Ильич;8 912 000-01-01;\r\n").encode("cp1251")
+        # the preview says what the import will do with the row: merge it
+        # into her employee, not add a second one
+        r = a.request("POST", "/api/admin/import/employees?preview=1", raw=data,
+                      headers={"Content-Type": "text/csv; charset=windows-1251"})
+        self.assertEqual(r.status, 200, r)
+        p = r.json()
+        self.assertEqual([(x["line"], x["action"], x["action_title"]) for x in p["rows"]],
+                         [(2, "merge", "объединить с «Кузнецова Анна Сергеевна»"),
+                          (3, "create", "добавить")], p["rows"])
+        self.assertEqual((p["counts"]["created"], p["counts"]["merged"]), (1, 1), p["counts"])
         r = a.request("POST", "/api/admin/import/employees", raw=data,
                       headers={"Content-Type": "text/csv; charset=windows-1251"})
         self.assertEqual(r.status, 200, r)

@@ -18,8 +18,10 @@
  * option of a select ({{#is.kind.week}} selected{{/is.kind.week}}; a value's
  * characters other than [A-Za-z0-9_-] become "_"), "csrf": token, "path":
  * current path, "status": code, "title": the page's title, "me": the
- * signed-in user (from auth.me, when there is one), "is_admin": true for
- * administrators, "form_list": {"field": [{"n", "value"}]} for inputs
+ * signed-in user (from auth.me, when there is one: me.open_tasks her open
+ * tasks), "is_admin": true for administrators, "has_tasks": true for a
+ * manager, a routing performer or anyone with an open task, "tasks_open":
+ * their number when there are any (the menu's "Задачи (N)"), "form_list": {"field": [{"n", "value"}]} for inputs
  * named "field[]", and the page's vars ("print": the print style sheet,
  * /assets/print-NAME.css)}. error.fields has, besides the core's field
  * names, each nested name's last part ("days[0].rows[0].code" is also
@@ -627,10 +629,22 @@ static int admin_who(struct web_request *req, json_object *auth, json_object *ct
 	if (status == 200 && result) {
 		json_object_object_add(ctx, "me", json_object_get(result));
 		roles = jsonx_get_array(result, "roles");
-		for (size_t i = 0; roles && i < json_object_array_length(roles); i++)
-			if (strcmp(json_object_get_string(json_object_array_get_idx(roles, i)),
-				   "admin") == 0)
+		for (size_t i = 0; roles && i < json_object_array_length(roles); i++) {
+			const char *role =
+			    json_object_get_string(json_object_array_get_idx(roles, i));
+			if (strcmp(role, "admin") == 0)
 				jsonx_set_bool(ctx, "is_admin", 1);
+			else if (strcmp(role, "manager") == 0 || strcmp(role, "performer") == 0)
+				jsonx_set_bool(ctx, "has_tasks", 1);
+		}
+		{
+			int64_t open = 0;
+			jsonx_get_int64(result, "open_tasks", &open);
+			if (open > 0) {
+				jsonx_set_bool(ctx, "has_tasks", 1); /* an HR task given to anyone */
+				jsonx_set_int(ctx, "tasks_open", open);
+			}
+		}
 	} else if (status == 403) {
 		json_object *e = jsonx_get_obj(reply.msg, "error");
 		admin_error_page(req, 403,

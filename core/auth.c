@@ -315,6 +315,18 @@ static int auth_me(struct ctx *ctx)
 		json_object_array_add(roles, json_object_new_string("performer"));
 	/* what the pages' file inputs accept and say (the config keys) */
 	json_object_object_add(ctx_result(ctx), "attachments", requests_files_limits(ctx));
+	/* the person's open tasks (GET /api/tasks?state=open's total): the
+	 * admin pages' menu names them for an administrator who also has
+	 * tasks ("Задачи (2)") */
+	if (ctx->employee_id) {
+		PGresult *res = ctx_sql(ctx,
+		                        "SELECT count(*) FROM request_tasks WHERE tenant_id = $1 AND "
+		                        "assignee_id = $2 AND state = 'open'",
+		                        ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, ctx->employee_id));
+		if (res == NULL)
+			return -1;
+		jsonx_set_int(ctx_result(ctx), "open_tasks", atoll(PQgetvalue(res, 0, 0)));
+	}
 	return 0;
 }
 

@@ -235,6 +235,35 @@ class HrTasksAndKpi(unittest.TestCase):
         self.assertNotIn(t, hers)
         self.assertTrue(hers and hers < every)
 
+    def test_an_administrator_with_tasks_finds_them_in_the_admin_menu(self):
+        """An administrator who is an employee too has "Мой кабинет" in the
+        admin pages' menu, and "Задачи (N)" while she has open tasks: N is
+        the count of her own task list (GET /api/tasks?state=open)."""
+        o = self.o
+
+        def menu():
+            r = o.admin.get("/admin/")
+            self.assertEqual(r.status, 200, r)
+            return r.text[:r.text.index("</header>")]
+
+        def open_tasks():
+            return o.admin.get("/api/tasks?state=open&limit=1").json()["total"]
+
+        self.assertIn('<a href="/">Мой кабинет</a>', menu())
+        t = self.give("P", "A", title="Сверить список сотрудников")["id"]
+        n = open_tasks()
+        self.assertGreaterEqual(n, 1)
+        self.assertIn('<a href="/tasks.html">Задачи (%d)</a>' % n, menu())
+        r = o.admin.post("/api/tasks/%d/complete" % t, {"comment": "Сверено"})
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(open_tasks(), n - 1)
+        if n == 1:  # neither a manager nor a performer: no tasks, no link
+            self.assertNotIn('href="/tasks.html"', menu())
+        else:
+            self.assertIn('<a href="/tasks.html">Задачи (%d)</a>' % (n - 1), menu())
+        # a manager who is not an administrator has no admin menu at all
+        self.assertNotIn('href="/tasks.html"', o["M"].get("/admin/").text)
+
     def test_a_reminder_at_half_time_and_the_giver_told_past_the_deadline(self):
         o = self.o
         t = self.give("P", "E2", title="Сдать справку 086/у", due=self.tomorrow_plus(4))["id"]

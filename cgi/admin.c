@@ -50,6 +50,9 @@ enum admin_page_flags {
 	PAGE_RENDER = 1 << 1, /* POST: render the template with the result, no redirect */
 	PAGE_UPLOAD = 1 << 2, /* POST: a multipart form whose "file" part goes to the core
 	                         as a blob (its other fields are arguments) */
+	PAGE_ANY_HOST = 1 << 3, /* shown on any host, also one of no organization (the
+	                           operators' /admin/status); other pages say there
+	                           «Организация не найдена» (404) */
 };
 
 struct admin_page {
@@ -89,8 +92,8 @@ struct admin_page {
 static const struct admin_page admin_pages[] = {
 	{"GET", "/admin", "dashboard.get", "home", NULL, "Главная", PAGE_AUTH, NULL, NULL},
 	/* for operators: the service, its database and version */
-	{"GET", "/admin/status", "system.health", "status", NULL, "Состояние сервиса", 0, NULL,
-	 NULL},
+	{"GET", "/admin/status", "system.health", "status", NULL, "Состояние сервиса",
+	 PAGE_ANY_HOST, NULL, NULL},
 	/* signing in */
 	{"GET", "/admin/login", NULL, "login", NULL, "Вход в кабинет", 0, NULL, NULL},
 	{"POST", "/admin/login", "auth.login", "login", ADMIN_HOME, "Вход в кабинет", 0, NULL, NULL},
@@ -384,6 +387,20 @@ static void admin_error_page(struct web_request *req, int status, const char *me
 	admin_error_page_as(req, status, message, 1);
 }
 
+/* A host of no organization (a mistyped address, a cabinet not created
+ * yet): 404 «Организация не найдена» and what to check. nginx answers the
+ * employee site's pages there with the same words (www/errors/). */
+static void admin_no_tenant_page(struct web_request *req)
+{
+	json_object *ctx = json_object_new_object();
+
+	jsonx_set_str(ctx, "title", "Организация не найдена");
+	jsonx_set_str(ctx, "base_domain", web_cfg->base_domain);
+	jsonx_set_int(ctx, "status", 404);
+	admin_render(req, 404, "no_tenant", ctx);
+	json_object_put(ctx);
+}
+
 /* A field of the query or the form whose text is not UTF-8: 422 naming it. */
 static void admin_encoding_page(struct web_request *req, const char *field)
 {
@@ -613,8 +630,10 @@ static int admin_read_upload(struct web_request *req, json_object **form, const 
 static void admin_debug_pages(struct web_request *req);
 
 /* Who is signed in: adds "me" and "is_admin" to ctx. -1 when the tenant is
- * switched off (a page saying so has been sent). */
-static int admin_who(struct web_request *req, json_object *auth, json_object *ctx)
+ * switched off or there is no organization at the host (a page saying so
+ * has been sent; not for a PAGE_ANY_HOST page). */
+static int admin_who(struct web_request *req, const struct admin_page *page, json_object *auth,
+                     json_object *ctx)
 {
 	json_object *empty = json_object_new_object(), *result, *roles;
 	struct core_reply reply = {0};
@@ -649,6 +668,11 @@ static int admin_who(struct web_request *req, json_object *auth, json_object *ct
 		json_object *e = jsonx_get_obj(reply.msg, "error");
 		admin_error_page(req, 403,
 				 jsonx_get_str(e, "message") ?: "Кабинет организации отключён");
+		rc = -1;
+	} else if (status == 404 && !(page->flags & PAGE_ANY_HOST) &&
+	           strcmp(jsonx_get_str(jsonx_get_obj(reply.msg, "error"), "code") ?: "",
+	                  proto_errors[PROTO_ERR_tenant_not_found].code) == 0) {
+		admin_no_tenant_page(req);
 		rc = -1;
 	}
 	core_reply_free(&reply);
@@ -735,7 +759,7 @@ static void admin_handle(struct web_request *req)
 		json_object_put(vars);
 	}
 	auth = web_auth(req, csrf);
-	if (admin_who(req, auth, ctx) < 0)
+	if (admin_who(req, page, auth, ctx) < 0)
 		goto out;
 	if ((page->flags & PAGE_AUTH) && !jsonx_get(ctx, "me")) {
 		web_redirect(req, "/admin/login");

@@ -46,6 +46,8 @@ static const struct web_route api_routes[] = {
     {"POST", "/api/auth/logout", "auth.logout", 0, 0},
     {"POST", "/api/auth/password", "auth.password", 0, 0},
     {"GET", "/api/me", "auth.me", 0, 0},
+    /* nginx's check of the host before a page of the employee site */
+    {"GET", "/api/host", "connect.host", 0, 0},
     {"GET", "/api/me/employee", "staff.self", 0, 0},
     {"GET", "/api/employees", "staff.lookup", 0, 0},
     /* administration */
@@ -409,10 +411,11 @@ static void api_answer(struct web_request *req, const struct web_route *route,
 	if ((route->flags & WEB_ROUTE_CHANNEL) && status == 200)
 		api_put_channel(&req->headers, jsonx_get_str(result, "channel"));
 	/* nginx's auth_request passes on only 2xx, 401 and 403 (anything else
-	 * becomes a 500, an error-log line and our 503): another tenant's
-	 * session (404) is told it as 403, which the events' location answers
-	 * as the 404 every other route gives it */
-	if ((route->flags & WEB_ROUTE_CHANNEL) && req->auth_request && status == 404)
+	 * becomes a 500, an error-log line and our 503): a 404 (another
+	 * tenant's session on the events' stream, a host of no organization
+	 * before a page) is told it as 403, which the asking location answers
+	 * as its 404 */
+	if (req->auth_request && status == 404)
 		status = 403;
 	if (blob && reply->blob) {
 		const char *type = jsonx_get_str(blob, "content_type");

@@ -37,6 +37,41 @@ int session_host_subdomain(const char *host, const char *base_domain, char *out,
 	return 0;
 }
 
+/* Is host (a Host header, port aside) the base domain itself: the
+ * service's own host, the connection page's, no organization's? */
+static int session_host_is_base(const char *host, const char *base_domain)
+{
+	const char *colon = host ? strrchr(host, ':') : NULL;
+	size_t hlen = colon && !strchr(colon, ']') ? (size_t)(colon - host) : host ? strlen(host) : 0;
+
+	return host && hlen == strlen(base_domain) && strncasecmp(host, base_domain, hlen) == 0;
+}
+
+int session_host_tenant(struct ctx *ctx, int64_t *tenant_id, const char **status)
+{
+	const char *host = jsonx_get_str(ctx->auth, "host");
+	char subdomain[64];
+	PGresult *res;
+
+	*tenant_id = 0;
+	*status = NULL;
+	if (session_host_subdomain(host, ctx->cfg->base_domain, subdomain, sizeof(subdomain)) < 0)
+		return session_host_is_base(host, ctx->cfg->base_domain)
+		           ? 0
+		           : ctx_fail(ctx, PROTO_ERR_tenant_not_found, NULL);
+	if (ctx_system_scope(ctx) < 0)
+		return -1;
+	res = ctx_sql(ctx, "SELECT id, status FROM tenants WHERE subdomain = $1", subdomain);
+	if (res == NULL)
+		return -1;
+	if (PQntuples(res) != 1 || (strcmp(PQgetvalue(res, 0, 1), "ready") != 0 &&
+	                            strcmp(PQgetvalue(res, 0, 1), "disabled") != 0))
+		return ctx_fail(ctx, PROTO_ERR_tenant_not_found, NULL);
+	*tenant_id = atoll(PQgetvalue(res, 0, 0));
+	*status = arena_strdup(ctx->arena, PQgetvalue(res, 0, 1));
+	return 0;
+}
+
 static void session_hex(const unsigned char *in, size_t n, char *out)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -162,9 +197,16 @@ int session_resolve(struct ctx *ctx)
 		return -1;
 	if (access == OP_ANYONE)
 		return 0;
+	/* no organization at this host: said so (the base host itself is no
+	 * organization's: plain not found) */
 	if (session_host_subdomain(jsonx_get_str(ctx->auth, "host"), ctx->cfg->base_domain,
 				   subdomain, sizeof(subdomain)) < 0)
-		return ctx_fail(ctx, PROTO_ERR_not_found, NULL);
+		return ctx_fail(ctx,
+		                session_host_is_base(jsonx_get_str(ctx->auth, "host"),
+		                                     ctx->cfg->base_domain)
+		                    ? PROTO_ERR_not_found
+		                    : PROTO_ERR_tenant_not_found,
+		                NULL);
 	if (token && *token && strlen(token) < 200)
 		hash = session_token_hash(ctx, token);
 	/* a page's background polling does not keep an idle session alive */
@@ -177,12 +219,12 @@ int session_resolve(struct ctx *ctx)
 	if (res == NULL)
 		return -1;
 	if (PQgetisnull(res, 0, 0))
-		return ctx_fail(ctx, PROTO_ERR_not_found, NULL);
+		return ctx_fail(ctx, PROTO_ERR_tenant_not_found, NULL);
 	status = PQgetvalue(res, 0, 1);
 	if (strcmp(status, "disabled") == 0)
 		return ctx_fail(ctx, PROTO_ERR_tenant_disabled, NULL);
-	if (strcmp(status, "ready") != 0)
-		return ctx_fail(ctx, PROTO_ERR_not_found, NULL);
+	if (strcmp(status, "ready") != 0) /* still being created, or failed */
+		return ctx_fail(ctx, PROTO_ERR_tenant_not_found, NULL);
 	ctx->tenant_id = atoll(PQgetvalue(res, 0, 0));
 	ctx->subdomain = arena_strdup(ctx->arena, subdomain);
 

@@ -48,6 +48,12 @@ const char *session_token_hash(struct ctx *ctx, const char *token);
 /* The subdomain of a Host header value under base_domain, into out; -1 when
  * the host is not a tenant host. */
 int session_host_subdomain(const char *host, const char *base_domain, char *out, size_t outlen);
+/* The organization of the request's host: *tenant_id and *status ("ready"
+ * or "disabled"), or 0 and NULL on the base host itself; 404
+ * tenant_not_found (ctx_fail) for a host of no organization (none, or one
+ * still being created or failed). Switches the transaction to the system
+ * scope. 0 or -1. */
+int session_host_tenant(struct ctx *ctx, int64_t *tenant_id, const char **status);
 /* Opens a session for user_id of ctx->tenant_id and adds the "session"
  * directive (token, csrf) to the reply: the responder turns it into
  * browser-session cookies (no Max-Age; the core ends the session). The

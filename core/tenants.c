@@ -12,6 +12,7 @@
 #include "audit.h"
 #include "jsonx.h"
 #include "log.h"
+#include "session.h"
 #include "ops.h"
 #include "outbox.h"
 #include "tasks.h"
@@ -81,6 +82,23 @@ static int connect_info(struct ctx *ctx)
 
 	jsonx_set_str(r, "policy", ctx->cfg->connect_policy);
 	jsonx_set_str(r, "base_domain", ctx->cfg->base_domain);
+	return 0;
+}
+
+/* GET /api/host: nginx asks it (auth_request) before it serves a page of
+ * the employee site. 200 on the base host and on an organization's host
+ * (ready or disabled: the pages say which); 404 tenant_not_found on a host
+ * of no organization, which nginx answers with «Организация не найдена». */
+static int connect_host(struct ctx *ctx)
+{
+	const char *status;
+	int64_t id;
+
+	if (session_host_tenant(ctx, &id, &status) < 0)
+		return -1;
+	jsonx_set_str(ctx_result(ctx), "host", id ? "organization" : "base");
+	if (status)
+		jsonx_set_str(ctx_result(ctx), "status", status);
 	return 0;
 }
 
@@ -536,6 +554,7 @@ static const struct op_arg tenants_issue_token_args[] = {{"note", ARG_STR, 0, .m
 
 const struct op tenants_ops[] = {
     {"connect.info", OP_ANYONE, connect_info, OP_NO_TX, args_none},
+    {"connect.host", OP_ANYONE, connect_host, 0, args_none},
     {"connect.check", OP_ANYONE, connect_check, 0, connect_check_args},
     {"connect.request", OP_ANYONE, connect_request, OP_WRITE | OP_IDEMPOTENT, connect_request_args},
     {"connect.status", OP_ANYONE, connect_status, 0, connect_status_args},

@@ -72,6 +72,73 @@ class Backbone(unittest.TestCase):
         self.assertEqual(r.status, 404)
         self.assertIn("Страница не найдена", r.text)
 
+    def assert_russian_page(self, r, status, *texts):
+        self.assertEqual(r.status, status, r)
+        self.assertTrue(r.headers["Content-Type"].startswith("text/html"), r.headers)
+        for t in texts:
+            self.assertIn(t, r.text)
+        self.assertIn('<html lang="ru">', r.text)
+        self.assertIn('href="/assets/site.css"', r.text)  # the site's style
+        self.assertNotIn("<script", r.text)  # asks nothing that could fail
+        self.assertNotIn("nginx", r.text)
+
+    def test_nginx_errors_are_russian_pages(self):
+        """What nginx answers itself is a page in Russian, in the site's
+        style: a path or file that is not there, a request too large for
+        the admin pages; the API keeps answering JSON."""
+        for path in ("/no-such-page.html", "/assets/no-such.js", "/nothing/here", "/guide/none.md"):
+            self.assert_russian_page(self.s.http("GET", path), 404, "Страница не найдена")
+        r = self.s.http("POST", "/admin/login", raw=b"x" * (2 << 20))
+        self.assert_russian_page(r, 413, "Слишком большой запрос")
+        r = self.s.http("POST", "/assets/admin.css", body={})
+        self.assert_russian_page(r, 405, "Действие не поддерживается")
+        # the pages themselves load
+        self.assertEqual(self.s.http("GET", "/errors/404.html").status, 200)
+        # the API: JSON whatever nginx or the responder refuses
+        r = self.s.http("POST", "/api/health", raw=b"x" * (2 << 20),
+                        headers={"Content-Type": "application/json"})
+        self.assertEqual((r.status, r.json()["error"]["code"]), (413, "payload_too_large"))
+        r = self.s.http("GET", "/api/no/such/thing")
+        self.assertEqual((r.status, r.json()["error"]["code"]), (404, "not_found"))
+
+    def test_unknown_organization_is_said_so(self):
+        """A host of no organization (a mistyped address): every page says
+        «Организация не найдена» with what to check (404); the API says it
+        in JSON; the base host's pages, an organization's pages and the
+        operators' /admin/status are as they were."""
+        p = self.s.ctl("tenant", "create", "est", "ООО «Есть»", "Иванова Анна Петровна",
+                       "+79160000771", "anna@est.example")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        for path in ("/", "/index.html", "/requests.html", "/no-such.html"):
+            r = self.s.http("GET", path, host="netu.localhost")
+            self.assert_russian_page(r, 404, "Организация не найдена", "Что проверить")
+        for path in ("/admin/", "/admin/login", "/admin/activate", "/admin/employees"):
+            r = self.s.http("GET", path, host="netu.localhost")
+            self.assertEqual(r.status, 404, (path, r))
+            self.assertIn("Организация не найдена", r.text)
+            self.assertIn("Что проверить", r.text)
+            self.assertIn("имя.localhost", r.text)
+        r = self.s.http("GET", "/api/me", host="netu.localhost")
+        self.assertEqual(r.status, 404, r)
+        self.assertEqual(r.json()["error"], {"code": "tenant_not_found", "message": "Организация не найдена"})
+        # what stays as it was
+        r = self.s.http("GET", "/admin/status", host="netu.localhost")
+        self.assertEqual(r.status, 200, r)
+        self.assertIn("Состояние сервиса", r.text)
+        r = self.s.http("GET", "/")
+        self.assertEqual(r.status, 200, r)
+        self.assertIn("Подключение", r.text)  # the base host: the connection page
+        for path in ("/", "/index.html", "/requests.html"):
+            r = self.s.http("GET", path, host="est.localhost")
+            self.assertEqual(r.status, 200, (path, r))
+            self.assertNotIn("Организация не найдена", r.text)
+        r = self.s.http("GET", "/admin/login", host="est.localhost")
+        self.assertEqual(r.status, 200, r)
+        r = self.s.http("GET", "/no-such.html", host="est.localhost")
+        self.assert_russian_page(r, 404, "Страница не найдена")
+        r = self.s.http("GET", "/api/me", host="est.localhost")
+        self.assertEqual(r.status, 401, r)
+
     def test_static_site_with_gzip(self):
         r = self.s.http("GET", "/assets/admin.css", headers={"Accept-Encoding": "gzip"})
         self.assertEqual(r.status, 200)

@@ -47,6 +47,8 @@ function setupMenu() {
   let best = null;
   for (const a of menu.querySelectorAll("nav a")) {
     const own = new URL(a.href).pathname.replace(/\/$/, "");
+    // links to the employee site («Мой кабинет», «Задачи») are no section here
+    if (!own.startsWith("/admin")) continue;
     for (const p of [own, ...(a.dataset.also || "").split(/\s+/).filter(Boolean)]) {
       const under = here === p || (p !== "/admin" && here.startsWith(p + "/"));
       if (under && (!best || p.length > best.p.length)) best = { a, p };

@@ -15,8 +15,10 @@
  * Template context: {"data": result, "error": {...}, "form": the submitted
  * fields of a POST, or the query of a GET (never passwords or sign-in
  * codes), "is": {"<field>": {"<value>": true}} for choosing the selected
- * option of a select ({{#is.kind.week}} selected{{/is.kind.week}}; a value's
- * characters other than [A-Za-z0-9_-] become "_"), "csrf": token, "path":
+ * option of a select ({{#is.kind.week}} selected{{/is.kind.week}}) and the
+ * ticked checkboxes of a list "<field>[]" ({{#is.scopes.staff}} checked
+ * {{/is.scopes.staff}}; a value's characters other than [A-Za-z0-9_-]
+ * become "_"), "csrf": token, "path":
  * current path, "status": code, "title": the page's title, "me": the
  * signed-in user (from auth.me, when there is one: me.open_tasks her open
  * tasks), "is_admin": true for administrators, "has_tasks": true for a
@@ -493,29 +495,45 @@ static json_object *admin_form_echo(const struct admin_page *page, json_object *
 	return form;
 }
 
-/* {"field": {"value": true}} of the form's single values (see the top). */
+/* Marks value v of a field in o: {"<v>": true}, v's characters other than
+ * [A-Za-z0-9-] as "_"; an empty or too long value marks nothing. */
+static void admin_form_is_mark(json_object *o, const char *v)
+{
+	char name[65];
+	size_t i;
+
+	for (i = 0; v[i] && i < sizeof(name) - 1; i++)
+		name[i] = (char)(((v[i] >= 'a' && v[i] <= 'z') || (v[i] >= 'A' && v[i] <= 'Z') ||
+		                  (v[i] >= '0' && v[i] <= '9') || v[i] == '-')
+		                     ? v[i]
+		                     : '_');
+	name[i] = '\0';
+	if (i > 0 && !v[i])
+		jsonx_set_bool(o, name, 1);
+}
+
+/* {"field": {"value": true}} of the form's values (see the top): a
+ * select's option or a radio button of a single value, and every ticked
+ * checkbox of a list ("scopes[]": {{#is.scopes.staff}} checked{{/...}}). */
 static json_object *admin_form_is(json_object *form)
 {
 	json_object *is = json_object_new_object();
 
 	json_object_object_foreach(form, key, val) {
-		char name[65];
-		const char *v;
-		size_t i;
-		if (!json_object_is_type(val, json_type_string))
-			continue;
-		v = json_object_get_string(val);
-		for (i = 0; v[i] && i < sizeof(name) - 1; i++)
-			name[i] = (char)(((v[i] >= 'a' && v[i] <= 'z') || (v[i] >= 'A' && v[i] <= 'Z') ||
-					  (v[i] >= '0' && v[i] <= '9') || v[i] == '-')
-						 ? v[i]
-						 : '_');
-		name[i] = '\0';
-		if (i == 0 || v[i])
-			continue;
 		json_object *o = json_object_new_object();
-		jsonx_set_bool(o, name, 1);
-		json_object_object_add(is, key, o);
+		if (json_object_is_type(val, json_type_string)) {
+			admin_form_is_mark(o, json_object_get_string(val));
+		} else if (json_object_is_type(val, json_type_array)) {
+			for (size_t i = 0; i < json_object_array_length(val); i++) {
+				json_object *item = json_object_array_get_idx(val, i);
+				if (json_object_is_type(item, json_type_string))
+					admin_form_is_mark(o, json_object_get_string(item));
+			}
+		}
+		if (json_object_object_length(o) > 0)
+			json_object_object_add(is, key, o);
+		else
+			json_object_put(o);
 	}
 	return is;
 }

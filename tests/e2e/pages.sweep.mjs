@@ -215,7 +215,9 @@ async function tabTo(page, handle, what, max = 250) {
   assert.fail(`${what}: not reachable with Tab`);
 }
 
-// Fills a form with the keyboard only and submits it with Enter. Returns
+// Fills a form with the keyboard only and submits it with Enter: types
+// data-bad / data-example into inputs, chooses a select's data-example
+// option with the arrow keys, ticks checkboxes with data-example. Returns
 // the values typed, by control index.
 async function fillByKeyboard(page, form, what) {
   const controls = await form.locator(FILLABLE).elementHandles();
@@ -235,7 +237,16 @@ async function fillByKeyboard(page, form, what) {
     }
     await tabTo(page, c, `${what}: field ${i + 1}`);
     assert.ok(await focusVisible(page), `${what}: field ${i + 1} has no visible focus`);
-    if (plan.tag === "SELECT") continue;
+    if (plan.tag === "SELECT") {
+      // a choice with data-example: chosen with the arrow keys, and kept
+      // (re-selected) when the form is refused
+      for (let n = 0; n < 50 && (await c.evaluate((e) => e.value)) !== value; n++) {
+        await page.keyboard.press((await c.evaluate((e, v) => [...e.options].findIndex((o) => o.value === v) > e.selectedIndex, value)) ? "ArrowDown" : "ArrowUp");
+      }
+      assert.equal(await c.evaluate((e) => e.value), value, `${what}: field ${i + 1}: the arrow keys choose «${value}»`);
+      typed.set(i, { value, bad: false, type: "select" });
+      continue;
+    }
     await page.keyboard.press("Control+A");
     await page.keyboard.press("Delete");
     await page.keyboard.type(value);
@@ -665,6 +676,25 @@ b.test("every page of the employee site fits, is accessible and clean, signed ou
   await admin.page.locator("#vacation").waitFor({ state: "visible" });
   assert.match(await admin.page.locator("#vacation-detail").innerText(), /не указана дата приёма/);
   await emp.context.close();
+});
+
+// nginx's own answers (www/errors/) and a host of no organization: pages
+// like the others, which load nothing that fails (no /api/me of a guest)
+b.test("error pages fit, are accessible and ask nothing that fails", async () => {
+  const cases = [
+    [b.url("/no-such-page.html", SUB), "Страница не найдена"],
+    [b.url("/assets/no-such.css", SUB), "Страница не найдена"],
+    [b.url("/", "netu"), "Организация не найдена"],
+    [b.url("/requests.html", "netu"), "Организация не найдена"],
+    [b.url("/admin/login", "netu"), "Организация не найдена"],
+  ];
+  for (const [url, title] of cases) {
+    for (const w of [360, ...WIDTHS]) {
+      await checkPage(guest.page, url, w, { status: 404, provoked: ["404"], tag: "guest" });
+      assert.equal(await guest.page.locator("h1").innerText(), title, url);
+    }
+    await checkPage(admin.page, url, 390, { status: 404, provoked: ["404"], tag: "admin" });
+  }
 });
 
 b.test("the employee prints the payslip, changes the password and signs out", async () => {

@@ -234,6 +234,17 @@ class Scopes(unittest.TestCase):
         self.assertIn("зарплата", r.text)
         keys = self.admin.get("/api/admin/api-keys").json()["items"]
         self.assertEqual([k["scopes"] for k in keys if k["name"] == "ЗУП"], [["payroll"]])
+        # refused for its name: the list is still there, the ticked boxes stay ticked
+        body = ("_csrf=%s&name=&scopes%%5B%%5D=&scopes%%5B%%5D=staff&scopes%%5B%%5D=kpi"
+                % self.admin.csrf).encode()
+        r = self.admin.post("/admin/api-keys", raw=body,
+                            headers={"Content-Type": "application/x-www-form-urlencoded"})
+        self.assertEqual(r.status, 422, r.text[:300])
+        self.assertIn('id="e-name"', r.text)
+        self.assertIn("<td>ЗУП</td>", r.text.replace("\n", ""))
+        self.assertRegex(r.text, r'value="staff"[^>]* checked>')
+        self.assertRegex(r.text, r'value="kpi"[^>]* checked>')
+        self.assertNotRegex(r.text, r'value="payroll"[^>]* checked>')
 
 
 class Quotas(unittest.TestCase):
@@ -482,6 +493,16 @@ class ErrorLog(unittest.TestCase):
             s.wait_dead("cabinet-admin")
             r = admin.get("/admin/employees?q=%D0%98%D0%B2%D0%B0%D0%BD%D0%BE%D0%B2%D0%B0")
             self.assertEqual(r.status, 503, r)
+            # nginx's own page, in Russian, with nothing that asks the API
+            self.assertIn("Сервис временно недоступен", r.text)
+            self.assertNotIn("<script", r.text)
+            self.assertNotIn("nginx", r.text)
+            # the employee site's pages (their host is checked by cabinet-api): the same
+            r = admin.get("/")
+            self.assertEqual(r.status, 503, r)
+            self.assertIn("Сервис временно недоступен", r.text)
+            r = admin.get("/api/me")
+            self.assertEqual((r.status, r.json()["error"]["code"]), (503, "unavailable"))
             time.sleep(0.5)
             logdir = os.path.join(s.var, "log")
             error_log = open(os.path.join(logdir, "nginx-error.log"), errors="replace").read()

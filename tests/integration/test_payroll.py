@@ -544,10 +544,13 @@ class PayrollInputs(unittest.TestCase):
         self.assertIn("Окладный", page.text)
         self.assertIn("01.01.2020", page.text)
         self.assertIn("30\u00a0000,00\u00a0₽", page.text)
-        r = self.form(path, "date_from=2025-06-01&rate=35+00&pay_by=days&norm=")
+        r = self.form(path, "date_from=2025-06-01&rate=35+00&pay_by=hours&norm=summed")
         self.assertEqual(r.status, 422, r)
         self.assertIn("80 000,50", r.text)  # what is allowed, next to the field
         self.assertIn("01.01.2020", r.text)  # the page's own data again
+        self.assertIn('value="35 00"', r.text)  # what was typed and chosen, kept
+        self.assertIn('<option value="hours" selected>', r.text)
+        self.assertIn('<option value="summed" selected>', r.text)
         r = self.form(path, "date_from=2025-06-01&rate=35+000%2C50+%E2%82%BD&pay_by=hours&norm=summed")
         self.assertEqual(r.status // 100, 3, r)
         self.assertTrue(r.headers["Location"].endswith(path), r.headers["Location"])

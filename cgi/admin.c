@@ -23,8 +23,9 @@
  * signed-in user (from auth.me, when there is one: me.open_tasks her open
  * tasks), "is_admin": true for administrators, "has_tasks": true for a
  * manager, a routing performer or anyone with an open task, "tasks_open":
- * their number when there are any (the menu's "Задачи (N)"), "form_list": {"field": [{"n", "value"}]} for inputs
- * named "field[]", and the page's vars ("print": the print style sheet,
+ * their number when there are any (the menu's "Задачи (N)"), "form_list":
+ * {"field": [{"n", "value"}]} for inputs named "field[]", and the page's
+ * vars ("print": the print style sheet,
  * /assets/print-NAME.css)}. error.fields has, besides the core's field
  * names, each nested name's last part ("days[0].rows[0].code" is also
  * "code") so a one-row form shows it next to its field; error.list is every
@@ -48,10 +49,10 @@
 #define HTML_TYPE "text/html; charset=utf-8"
 
 enum admin_page_flags {
-	PAGE_AUTH = 1 << 0,   /* sign-in needed: without a session, go to /admin/login */
-	PAGE_RENDER = 1 << 1, /* POST: render the template with the result, no redirect */
-	PAGE_UPLOAD = 1 << 2, /* POST: a multipart form whose "file" part goes to the core
-	                         as a blob (its other fields are arguments) */
+	PAGE_AUTH = 1 << 0,     /* sign-in needed: without a session, go to /admin/login */
+	PAGE_RENDER = 1 << 1,   /* POST: render the template with the result, no redirect */
+	PAGE_UPLOAD = 1 << 2,   /* POST: a multipart form whose "file" part goes to the core
+	                           as a blob (its other fields are arguments) */
 	PAGE_ANY_HOST = 1 << 3, /* shown on any host, also one of no organization (the
 	                           operators' /admin/status); other pages say there
 	                           «Организация не найдена» (404) */
@@ -677,8 +678,8 @@ static int admin_who(struct web_request *req, const struct admin_page *page, jso
 		{
 			int64_t open = 0;
 			jsonx_get_int64(result, "open_tasks", &open);
-			if (open > 0) {
-				jsonx_set_bool(ctx, "has_tasks", 1); /* an HR task given to anyone */
+			if (open > 0) { /* an HR task is given to anyone */
+				jsonx_set_bool(ctx, "has_tasks", 1);
 				jsonx_set_int(ctx, "tasks_open", open);
 			}
 		}

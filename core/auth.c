@@ -319,10 +319,11 @@ static int auth_me(struct ctx *ctx)
 	 * admin pages' menu names them for an administrator who also has
 	 * tasks ("Задачи (2)") */
 	if (ctx->employee_id) {
-		PGresult *res = ctx_sql(ctx,
-		                        "SELECT count(*) FROM request_tasks WHERE tenant_id = $1 AND "
-		                        "assignee_id = $2 AND state = 'open'",
-		                        ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, ctx->employee_id));
+		PGresult *res =
+		    ctx_sql(ctx,
+		            "SELECT count(*) FROM request_tasks WHERE tenant_id = $1 AND "
+		            "assignee_id = $2 AND state = 'open'",
+		            ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, ctx->employee_id));
 		if (res == NULL)
 			return -1;
 		jsonx_set_int(ctx_result(ctx), "open_tasks", atoll(PQgetvalue(res, 0, 0)));

@@ -589,9 +589,9 @@ static const char *import_joined(struct ctx *ctx, json_object *names)
 static const char *import_merge_title(struct import *im, int r)
 {
 	struct ctx *ctx = im->ctx;
-	PGresult *res = ctx_sql(ctx,
-	                        "SELECT full_name FROM employees WHERE tenant_id = $1 AND id = $2",
-	                        ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, im->ids[r]));
+	PGresult *res =
+	    ctx_sql(ctx, "SELECT full_name FROM employees WHERE tenant_id = $1 AND id = $2",
+	            ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, im->ids[r]));
 
 	if (res == NULL)
 		return NULL;
@@ -603,8 +603,8 @@ static const char *import_merge_title(struct import *im, int r)
 /* The preview's answer: the file, the mapping, the rows. 0, or -1 after
  * ctx_fail. */
 static int import_preview_result(struct import *im, int64_t upload, const char *filename,
-                                  const char *actions, const struct exchange_counts *n,
-                                  json_object *mapping_errors)
+                                 const char *actions, const struct exchange_counts *n,
+                                 json_object *mapping_errors)
 {
 	struct ctx *ctx = im->ctx;
 	json_object *r = ctx_result(ctx), *cols = json_object_new_array(),

@@ -42,7 +42,9 @@ int session_host_subdomain(const char *host, const char *base_domain, char *out,
 static int session_host_is_base(const char *host, const char *base_domain)
 {
 	const char *colon = host ? strrchr(host, ':') : NULL;
-	size_t hlen = colon && !strchr(colon, ']') ? (size_t)(colon - host) : host ? strlen(host) : 0;
+	size_t hlen = colon && !strchr(colon, ']') ? (size_t)(colon - host)
+	              : host                       ? strlen(host)
+	                                           : 0;
 
 	return host && hlen == strlen(base_domain) && strncasecmp(host, base_domain, hlen) == 0;
 }
@@ -201,12 +203,12 @@ int session_resolve(struct ctx *ctx)
 	 * organization's: plain not found) */
 	if (session_host_subdomain(jsonx_get_str(ctx->auth, "host"), ctx->cfg->base_domain,
 				   subdomain, sizeof(subdomain)) < 0)
-		return ctx_fail(ctx,
-		                session_host_is_base(jsonx_get_str(ctx->auth, "host"),
-		                                     ctx->cfg->base_domain)
-		                    ? PROTO_ERR_not_found
-		                    : PROTO_ERR_tenant_not_found,
-		                NULL);
+		return ctx_fail(
+		    ctx,
+		    session_host_is_base(jsonx_get_str(ctx->auth, "host"), ctx->cfg->base_domain)
+		        ? PROTO_ERR_not_found
+		        : PROTO_ERR_tenant_not_found,
+		    NULL);
 	if (token && *token && strlen(token) < 200)
 		hash = session_token_hash(ctx, token);
 	/* a page's background polling does not keep an idle session alive */

@@ -259,7 +259,9 @@ async function fillByKeyboard(page, form, what) {
     assert.ok(await focusVisible(page), `${what}: a checkbox has no visible focus`);
     if (!(await box.isChecked())) await page.keyboard.press("Space");
     assert.ok(await box.isChecked(), `${what}: Space ticks the checkbox`);
-    typed.set("checkbox:" + (await box.getAttribute("name")), { checkbox: true });
+    // a box of a list (name="scopes[]") is told from the others by its value
+    typed.set("checkbox:" + (await box.getAttribute("name")) + "=" + (await box.getAttribute("value")),
+      { checkbox: true, name: await box.getAttribute("name"), value: await box.getAttribute("value") });
   }
   const submit = form.locator('button[type=submit], button:not([type]), input[type=submit]').last();
   await tabTo(page, await submit.elementHandle(), `${what}: submit button`);
@@ -436,8 +438,8 @@ b.test("every form with typed input is filled by keyboard, refused with the mess
       const controls = await again.locator(FILLABLE).elementHandles();
       for (const [i, t] of typed) {
         if (t.checkbox) {
-          const name = String(i).slice("checkbox:".length);
-          assert.ok(await again.locator(`input[type=checkbox][name="${name}"]`).isChecked(), `${what}: the ticked ${name} is kept`);
+          const box = again.locator(`input[type=checkbox][name="${t.name}"]` + (t.value ? `[value="${t.value}"]` : ""));
+          assert.ok(await box.isChecked(), `${what}: the ticked ${t.name} ${t.value || ""} is kept`);
           continue;
         }
         const c = controls[i];

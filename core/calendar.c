@@ -3,6 +3,7 @@
 #include "date.h"
 
 #include <errno.h>
+#include <expat.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -549,328 +550,36 @@ int calendar_vacation_end(const struct calendar *cal, int start, int days, int *
 	return 0;
 }
 
-/* ---- xmlcalendar: lexer ---- */
+/* ---- xmlcalendar: reading with libexpat ---- */
 
-enum calendar_tok { CAL_TOK_EOF, CAL_TOK_OPEN, CAL_TOK_EMPTY, CAL_TOK_CLOSE, CAL_TOK_ERROR };
+/*
+ * libexpat tokenizes the text (attributes, quotes, entities, comments, the
+ * XML declaration, the BOM, line numbers); the handlers below check the
+ * structure as it comes. A DOCTYPE is refused before anything in it is
+ * read, so no entity is ever declared, expanded or fetched.
+ */
 
-struct calendar_attr {
-	char name[16];
-	char value[CALENDAR_VALUE_MAX];
-};
-
+/* One start tag as expat reports it. */
 struct calendar_tag {
-	enum calendar_tok type;
 	int line;
-	char name[16];
-	int nattrs;
-	struct calendar_attr attrs[8];
+	int empty; /* <x/> rather than <x>...</x> */
+	const char *name;
+	const XML_Char **atts; /* name, value, ..., NULL */
 };
 
-struct calendar_lexer {
-	const char *p, *end;
-	int line;
+struct calendar_xml {
+	XML_Parser parser;
+	const char *text;
+	size_t len;
 	struct calendar_error *err;
+	int failed;
+	int depth;
+	int root_seen;
+	int seen_holidays, seen_days;
+	const char *list, *item; /* the open <holidays> or <days> and its item */
+	struct calendar_year *y;
+	struct calendar_raw_day *raw;
 };
-
-static void calendar_lex_skip_space(struct calendar_lexer *lx)
-{
-	while (lx->p < lx->end &&
-	       (*lx->p == ' ' || *lx->p == '\t' || *lx->p == '\r' || *lx->p == '\n')) {
-		if (*lx->p == '\n')
-			lx->line++;
-		lx->p++;
-	}
-}
-
-/* Skips past the terminator, counting lines. Returns 0, or -1 if absent. */
-static int calendar_lex_skip_past(struct calendar_lexer *lx, const char *term)
-{
-	size_t tl = strlen(term);
-
-	while (lx->p + tl <= lx->end) {
-		if (memcmp(lx->p, term, tl) == 0) {
-			lx->p += tl;
-			return 0;
-		}
-		if (*lx->p == '\n')
-			lx->line++;
-		lx->p++;
-	}
-	return -1;
-}
-
-static int calendar_is_name_char(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-	       c == '_' || c == '-' || c == ':' || c == '.';
-}
-
-static int calendar_lex_name(struct calendar_lexer *lx, char *out, size_t n)
-{
-	size_t i = 0;
-
-	while (lx->p < lx->end && calendar_is_name_char(*lx->p)) {
-		if (i + 1 >= n)
-			return -1;
-		out[i++] = *lx->p++;
-	}
-	out[i] = '\0';
-	return i > 0 ? 0 : -1;
-}
-
-/* Appends the UTF-8 encoding of cp. Returns bytes written or -1. */
-static int calendar_put_utf8(char *o, size_t room, unsigned long cp)
-{
-	if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-		return -1;
-	if (cp < 0x80 && room >= 1) {
-		o[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800 && room >= 2) {
-		o[0] = (char)(0xC0 | (cp >> 6));
-		o[1] = (char)(0x80 | (cp & 0x3F));
-		return 2;
-	}
-	if (cp < 0x10000 && room >= 3) {
-		o[0] = (char)(0xE0 | (cp >> 12));
-		o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		o[2] = (char)(0x80 | (cp & 0x3F));
-		return 3;
-	}
-	if (cp >= 0x10000 && room >= 4) {
-		o[0] = (char)(0xF0 | (cp >> 18));
-		o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-		o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		o[3] = (char)(0x80 | (cp & 0x3F));
-		return 4;
-	}
-	return -1;
-}
-
-/* Reads a quoted attribute value with entities decoded. */
-static int calendar_lex_value(struct calendar_lexer *lx, struct calendar_attr *a)
-{
-	char q;
-	size_t n = 0;
-	int line = lx->line;
-
-	if (lx->p >= lx->end || (*lx->p != '"' && *lx->p != '\'')) {
-		calendar_fail(lx->err, line, a->name,
-		              "строка %d: значение атрибута %s должно быть в кавычках", line,
-		              a->name);
-		return -1;
-	}
-	q = *lx->p++;
-	while (lx->p < lx->end && *lx->p != q) {
-		char c = *lx->p;
-
-		if (c == '<') {
-			calendar_fail(lx->err, lx->line, a->name,
-			              "строка %d: атрибут %s: символ < в значении", lx->line,
-			              a->name);
-			return -1;
-		}
-		if (n + 5 >= sizeof(a->value)) {
-			calendar_fail(lx->err, lx->line, a->name,
-			              "строка %d: атрибут %s: значение длиннее %d байт", lx->line,
-			              a->name, CALENDAR_VALUE_MAX - 5);
-			return -1;
-		}
-		if (c == '&') {
-			static const struct {
-				const char *name;
-				char c;
-			} ents[] = {{"lt;", '<'},
-			            {"gt;", '>'},
-			            {"amp;", '&'},
-			            {"quot;", '"'},
-			            {"apos;", '\''}};
-			size_t k;
-			int done = 0;
-
-			lx->p++;
-			for (k = 0; k < sizeof(ents) / sizeof(ents[0]); k++) {
-				size_t l = strlen(ents[k].name);
-
-				if ((size_t)(lx->end - lx->p) >= l &&
-				    memcmp(lx->p, ents[k].name, l) == 0) {
-					a->value[n++] = ents[k].c;
-					lx->p += l;
-					done = 1;
-					break;
-				}
-			}
-			if (!done && lx->p < lx->end && *lx->p == '#') {
-				unsigned long cp = 0;
-				int hex = 0, digits = 0, w;
-
-				lx->p++;
-				if (lx->p < lx->end && *lx->p == 'x') {
-					hex = 1;
-					lx->p++;
-				}
-				while (lx->p < lx->end && *lx->p != ';' && digits < 8) {
-					char d = *lx->p;
-					int v;
-
-					if (d >= '0' && d <= '9')
-						v = d - '0';
-					else if (hex && d >= 'a' && d <= 'f')
-						v = d - 'a' + 10;
-					else if (hex && d >= 'A' && d <= 'F')
-						v = d - 'A' + 10;
-					else
-						break;
-					cp = cp * (hex ? 16 : 10) + (unsigned long)v;
-					digits++;
-					lx->p++;
-				}
-				if (digits > 0 && lx->p < lx->end && *lx->p == ';') {
-					w = calendar_put_utf8(a->value + n,
-					                      sizeof(a->value) - n - 1, cp);
-					if (w > 0) {
-						n += (size_t)w;
-						lx->p++;
-						done = 1;
-					}
-				}
-			}
-			if (!done) {
-				calendar_fail(lx->err, lx->line, a->name,
-				              "строка %d: атрибут %s: неизвестная ссылка &...;",
-				              lx->line, a->name);
-				return -1;
-			}
-			continue;
-		}
-		if (c == '\n')
-			lx->line++;
-		a->value[n++] = c;
-		lx->p++;
-	}
-	if (lx->p >= lx->end) {
-		calendar_fail(lx->err, line, a->name,
-		              "строка %d: атрибут %s: значение не закрыто кавычкой", line, a->name);
-		return -1;
-	}
-	lx->p++;
-	a->value[n] = '\0';
-	return 0;
-}
-
-/* The next tag, skipping whitespace, the declaration and comments. */
-static enum calendar_tok calendar_lex_next(struct calendar_lexer *lx, struct calendar_tag *t)
-{
-	for (;;) {
-		calendar_lex_skip_space(lx);
-		t->line = lx->line;
-		if (lx->p >= lx->end)
-			return t->type = CAL_TOK_EOF;
-		if (*lx->p != '<') {
-			calendar_fail(lx->err, lx->line, "",
-			              "строка %d: текст вне тегов (ожидается <)", lx->line);
-			return t->type = CAL_TOK_ERROR;
-		}
-		if (lx->end - lx->p >= 2 && lx->p[1] == '?') {
-			if (calendar_lex_skip_past(lx, "?>") != 0) {
-				calendar_fail(lx->err, t->line, "",
-				              "строка %d: объявление <? не закрыто", t->line);
-				return t->type = CAL_TOK_ERROR;
-			}
-			continue;
-		}
-		if (lx->end - lx->p >= 4 && memcmp(lx->p, "<!--", 4) == 0) {
-			lx->p += 4;
-			if (calendar_lex_skip_past(lx, "-->") != 0) {
-				calendar_fail(lx->err, t->line, "",
-				              "строка %d: комментарий не закрыт", t->line);
-				return t->type = CAL_TOK_ERROR;
-			}
-			continue;
-		}
-		break;
-	}
-	lx->p++;
-	t->nattrs = 0;
-	if (lx->p < lx->end && *lx->p == '/') {
-		lx->p++;
-		if (calendar_lex_name(lx, t->name, sizeof(t->name)) != 0) {
-			calendar_fail(lx->err, t->line, "", "строка %d: ошибка в закрывающем теге",
-			              t->line);
-			return t->type = CAL_TOK_ERROR;
-		}
-		calendar_lex_skip_space(lx);
-		if (lx->p >= lx->end || *lx->p != '>') {
-			calendar_fail(lx->err, t->line, "", "строка %d: </%s: ожидается >", t->line,
-			              t->name);
-			return t->type = CAL_TOK_ERROR;
-		}
-		lx->p++;
-		return t->type = CAL_TOK_CLOSE;
-	}
-	if (calendar_lex_name(lx, t->name, sizeof(t->name)) != 0) {
-		calendar_fail(lx->err, t->line, "", "строка %d: ожидается имя тега", t->line);
-		return t->type = CAL_TOK_ERROR;
-	}
-	for (;;) {
-		struct calendar_attr *a;
-		int i;
-		const char *before = lx->p;
-
-		calendar_lex_skip_space(lx);
-		if (lx->p >= lx->end) {
-			calendar_fail(lx->err, t->line, "", "строка %d: тег <%s не закрыт", t->line,
-			              t->name);
-			return t->type = CAL_TOK_ERROR;
-		}
-		if (*lx->p == '>') {
-			lx->p++;
-			return t->type = CAL_TOK_OPEN;
-		}
-		if (*lx->p == '/') {
-			if (lx->end - lx->p < 2 || lx->p[1] != '>') {
-				calendar_fail(lx->err, lx->line, "",
-				              "строка %d: <%s: после / ожидается >", lx->line,
-				              t->name);
-				return t->type = CAL_TOK_ERROR;
-			}
-			lx->p += 2;
-			return t->type = CAL_TOK_EMPTY;
-		}
-		if (lx->p == before || t->nattrs == (int)(sizeof(t->attrs) / sizeof(t->attrs[0]))) {
-			calendar_fail(lx->err, lx->line, "",
-			              "строка %d: <%s: ожидается атрибут, / или >", lx->line,
-			              t->name);
-			return t->type = CAL_TOK_ERROR;
-		}
-		a = &t->attrs[t->nattrs];
-		if (calendar_lex_name(lx, a->name, sizeof(a->name)) != 0) {
-			calendar_fail(lx->err, lx->line, "",
-			              "строка %d: <%s: ошибка в имени атрибута", lx->line, t->name);
-			return t->type = CAL_TOK_ERROR;
-		}
-		for (i = 0; i < t->nattrs; i++)
-			if (strcmp(t->attrs[i].name, a->name) == 0) {
-				calendar_fail(lx->err, lx->line, a->name,
-				              "строка %d: <%s>: атрибут %s повторяется", lx->line,
-				              t->name, a->name);
-				return t->type = CAL_TOK_ERROR;
-			}
-		calendar_lex_skip_space(lx);
-		if (lx->p >= lx->end || *lx->p != '=') {
-			calendar_fail(lx->err, lx->line, a->name,
-			              "строка %d: <%s>: после атрибута %s ожидается =", lx->line,
-			              t->name, a->name);
-			return t->type = CAL_TOK_ERROR;
-		}
-		lx->p++;
-		calendar_lex_skip_space(lx);
-		if (calendar_lex_value(lx, a) != 0)
-			return t->type = CAL_TOK_ERROR;
-		t->nattrs++;
-	}
-}
 
 /* ---- xmlcalendar: structure ---- */
 
@@ -880,14 +589,14 @@ static int calendar_check_attrs(const struct calendar_tag *t, const char *const 
 {
 	int i, k;
 
-	for (i = 0; i < t->nattrs; i++) {
+	for (i = 0; t->atts[i] != NULL; i += 2) {
 		for (k = 0; allowed[k] != NULL; k++)
-			if (strcmp(t->attrs[i].name, allowed[k]) == 0)
+			if (strcmp(t->atts[i], allowed[k]) == 0)
 				break;
 		if (allowed[k] == NULL) {
-			calendar_fail(err, t->line, t->attrs[i].name,
-			              "строка %d: <%s>: неизвестный атрибут %s", t->line, t->name,
-			              t->attrs[i].name);
+			calendar_fail(err, t->line, t->atts[i],
+			              "строка %d: <%.32s>: неизвестный атрибут %.32s", t->line,
+			              t->name, t->atts[i]);
 			return -1;
 		}
 	}
@@ -898,13 +607,12 @@ static const char *calendar_attr(const struct calendar_tag *t, const char *name)
 {
 	int i;
 
-	for (i = 0; i < t->nattrs; i++)
-		if (strcmp(t->attrs[i].name, name) == 0)
-			return t->attrs[i].value;
+	for (i = 0; t->atts[i] != NULL; i += 2)
+		if (strcmp(t->atts[i], name) == 0)
+			return t->atts[i + 1];
 	return NULL;
 }
 
-/* A plain decimal integer lo..hi. */
 static int calendar_parse_int(const char *s, int lo, int hi, int *out)
 {
 	long v = 0;
@@ -1071,40 +779,6 @@ static int calendar_parse_holiday(struct calendar_year *y, const struct calendar
 }
 
 /* Reads the children of an open <holidays> or <days> up to its end tag. */
-static int calendar_parse_list(struct calendar_lexer *lx, struct calendar_year *y, const char *list,
-                               const char *item, struct calendar_raw_day *raw)
-{
-	struct calendar_tag t;
-
-	for (;;) {
-		if (calendar_lex_next(lx, &t) == CAL_TOK_ERROR)
-			return -1;
-		if (t.type == CAL_TOK_CLOSE && strcmp(t.name, list) == 0)
-			return 0;
-		if ((t.type != CAL_TOK_OPEN && t.type != CAL_TOK_EMPTY) ||
-		    strcmp(t.name, item) != 0) {
-			calendar_fail(lx->err, t.line, "",
-			              "строка %d: в <%s> ожидается <%s> или </%s>", t.line, list,
-			              item, list);
-			return -1;
-		}
-		if (raw != NULL ? calendar_parse_day(y, &t, raw, lx->err)
-		                : calendar_parse_holiday(y, &t, lx->err))
-			return -1;
-		if (t.type == CAL_TOK_OPEN) {
-			struct calendar_tag c;
-
-			if (calendar_lex_next(lx, &c) == CAL_TOK_ERROR)
-				return -1;
-			if (c.type != CAL_TOK_CLOSE || strcmp(c.name, item) != 0) {
-				calendar_fail(lx->err, c.line, "", "строка %d: ожидается </%s>",
-				              c.line, item);
-				return -1;
-			}
-		}
-	}
-}
-
 static char *calendar_dup_attr(const struct calendar_tag *t, const char *name)
 {
 	const char *v = calendar_attr(t, name);
@@ -1156,96 +830,327 @@ static int calendar_apply_raw(struct calendar_year *y, const struct calendar_raw
 	return 0;
 }
 
+static int calendar_xml_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+static void calendar_xml_stop(struct calendar_xml *x)
+{
+	x->failed = 1;
+	XML_StopParser(x->parser, XML_FALSE);
+}
+
+/* The <calendar> element: the year and its attributes. */
+static int calendar_xml_root(struct calendar_xml *x, const struct calendar_tag *t)
+{
+	static const char *const allowed[] = {"year", "lang", "date", "country", NULL};
+	const char *ys;
+	int year;
+
+	if (strcmp(t->name, "calendar") != 0) {
+		calendar_fail(x->err, t->line, "", "строка %d: ожидается <calendar>", t->line);
+		return -1;
+	}
+	if (calendar_check_attrs(t, allowed, x->err) != 0)
+		return -1;
+	ys = calendar_attr(t, "year");
+	if (ys == NULL || calendar_parse_int(ys, DATE_MIN_YEAR, DATE_MAX_YEAR, &year) != 0) {
+		calendar_fail(x->err, t->line, "year",
+		              "строка %d: <calendar>: атрибут year должен быть годом %d..%d, а не "
+		              "\"%.32s\"",
+		              t->line, DATE_MIN_YEAR, DATE_MAX_YEAR, ys ? ys : "");
+		return -1;
+	}
+	x->y = calendar_year_new(year);
+	x->y->lang = calendar_dup_attr(t, "lang");
+	x->y->issued = calendar_dup_attr(t, "date");
+	x->y->country = calendar_dup_attr(t, "country");
+	x->raw = calloc(366, sizeof(*x->raw));
+	if (x->raw == NULL)
+		abort();
+	return 0;
+}
+
+/* A child of <calendar>: one <holidays> and one <days> (empty ones any number). */
+static int calendar_xml_list(struct calendar_xml *x, const struct calendar_tag *t)
+{
+	int holidays = strcmp(t->name, "holidays") == 0, days = strcmp(t->name, "days") == 0;
+
+	if (t->atts[0] == NULL && (holidays || days) &&
+	    (t->empty || (holidays ? !x->seen_holidays : !x->seen_days))) {
+		if (!t->empty)
+			*(holidays ? &x->seen_holidays : &x->seen_days) = 1;
+		x->list = holidays ? "holidays" : "days";
+		x->item = holidays ? "holiday" : "day";
+		return 0;
+	}
+	calendar_fail(x->err, t->line, "",
+	              "строка %d: в <calendar> ожидается <holidays> или <days> (по одному) или "
+	              "</calendar>",
+	              t->line);
+	return -1;
+}
+
+static void XMLCALL calendar_xml_start(void *data, const XML_Char *name, const XML_Char **atts)
+{
+	struct calendar_xml *x = data;
+	struct calendar_tag t = {(int)XML_GetCurrentLineNumber(x->parser), 0, name, atts};
+	XML_Index at = XML_GetCurrentByteIndex(x->parser);
+	int count = XML_GetCurrentByteCount(x->parser), depth = x->depth++, rc, i;
+
+	if (x->failed)
+		return;
+	if (at >= 0 && count >= 2 && (size_t)at + (size_t)count <= x->len)
+		t.empty = x->text[at + count - 2] == '/';
+	for (i = 0; atts[i] != NULL; i += 2)
+		if (strlen(atts[i + 1]) > CALENDAR_VALUE_MAX - 5) {
+			calendar_fail(x->err, t.line, atts[i],
+			              "строка %d: атрибут %.32s: значение длиннее %d байт", t.line,
+			              atts[i], CALENDAR_VALUE_MAX - 5);
+			calendar_xml_stop(x);
+			return;
+		}
+	if (depth == 0) {
+		x->root_seen = 1;
+		rc = calendar_xml_root(x, &t);
+	} else if (depth == 1) {
+		rc = calendar_xml_list(x, &t);
+	} else if (depth == 2 && strcmp(name, x->item) == 0) {
+		rc = strcmp(x->item, "day") == 0 ? calendar_parse_day(x->y, &t, x->raw, x->err)
+		                                  : calendar_parse_holiday(x->y, &t, x->err);
+	} else if (depth == 2) {
+		calendar_fail(x->err, t.line, "", "строка %d: в <%s> ожидается <%s> или </%s>",
+		              t.line, x->list, x->item, x->list);
+		rc = -1;
+	} else {
+		calendar_fail(x->err, t.line, "", "строка %d: ожидается </%s>", t.line, x->item);
+		rc = -1;
+	}
+	if (rc != 0)
+		calendar_xml_stop(x);
+}
+
+static void XMLCALL calendar_xml_end(void *data, const XML_Char *name)
+{
+	struct calendar_xml *x = data;
+
+	(void)name;
+	x->depth--;
+}
+
+/* Only whitespace may stand between the tags. */
+static void XMLCALL calendar_xml_text(void *data, const XML_Char *s, int len)
+{
+	struct calendar_xml *x = data;
+	int i;
+
+	if (x->failed)
+		return;
+	for (i = 0; i < len; i++)
+		if (!calendar_xml_space(s[i])) {
+			int line = (int)XML_GetCurrentLineNumber(x->parser);
+
+			calendar_fail(x->err, line, "", "строка %d: текст вне тегов (ожидается <)",
+			              line);
+			calendar_xml_stop(x);
+			return;
+		}
+}
+
+static void calendar_xml_refuse_doctype(struct calendar_xml *x)
+{
+	int line = (int)XML_GetCurrentLineNumber(x->parser);
+
+	if (x->failed)
+		return;
+	calendar_fail(x->err, line, "",
+	              "строка %d: Файл календаря с объявлением DOCTYPE не принимается: "
+	              "объявления сущностей и внешние ссылки (SYSTEM, PUBLIC) запрещены",
+	              line);
+	calendar_xml_stop(x);
+}
+
+static void XMLCALL calendar_xml_doctype(void *data, const XML_Char *name, const XML_Char *sysid,
+                                         const XML_Char *pubid, int has_internal_subset)
+{
+	(void)name, (void)sysid, (void)pubid, (void)has_internal_subset;
+	calendar_xml_refuse_doctype(data);
+}
+
+static void XMLCALL calendar_xml_entity(void *data, const XML_Char *name, int is_parameter,
+                                        const XML_Char *value, int value_length,
+                                        const XML_Char *base, const XML_Char *sysid,
+                                        const XML_Char *pubid, const XML_Char *notation)
+{
+	(void)name, (void)is_parameter, (void)value, (void)value_length, (void)base;
+	(void)sysid, (void)pubid, (void)notation;
+	calendar_xml_refuse_doctype(data);
+}
+
+static int XMLCALL calendar_xml_external(XML_Parser parser, const XML_Char *context,
+                                         const XML_Char *base, const XML_Char *sysid,
+                                         const XML_Char *pubid)
+{
+	(void)context, (void)base, (void)sysid, (void)pubid;
+	calendar_xml_refuse_doctype(XML_GetUserData(parser));
+	return XML_STATUS_ERROR;
+}
+
+/* The name (tag or attribute) starting at s, for messages. */
+static void calendar_xml_name_at(const char *s, const char *end, char *out, size_t n)
+{
+	size_t i = 0;
+
+	while (s < end && i + 1 < n && !calendar_xml_space(*s) && *s != '=' && *s != '>' &&
+	       *s != '/' && *s != '"' && *s != '\'')
+		out[i++] = *s++;
+	out[i] = '\0';
+}
+
+/* expat's error as a Russian sentence with the line. */
+static void calendar_xml_error(struct calendar_xml *x)
+{
+	enum XML_Error code = XML_GetErrorCode(x->parser);
+	int line = (int)XML_GetCurrentLineNumber(x->parser);
+	XML_Index at = XML_GetCurrentByteIndex(x->parser);
+	const char *p = at >= 0 && (size_t)at <= x->len ? x->text + at : x->text + x->len;
+	const char *end = x->text + x->len;
+	size_t left = (size_t)(end - p);
+	char name[40];
+
+	switch (code) {
+	case XML_ERROR_NO_ELEMENTS:
+		if (!x->root_seen)
+			calendar_fail(x->err, line, "", "строка %d: ожидается <calendar>", line);
+		else
+			calendar_fail(x->err, line, "", "строка %d: файл кончился до </calendar>",
+			              line);
+		return;
+	case XML_ERROR_UNCLOSED_TOKEN:
+	case XML_ERROR_PARTIAL_CHAR:
+	case XML_ERROR_UNCLOSED_CDATA_SECTION:
+		if (left >= 4 && memcmp(p, "<!--", 4) == 0) {
+			calendar_fail(x->err, line, "", "строка %d: комментарий не закрыт", line);
+		} else if (left >= 2 && memcmp(p, "<?", 2) == 0) {
+			calendar_fail(x->err, line, "", "строка %d: объявление <? не закрыто", line);
+		} else if (left >= 2 && p[0] == '<' && p[1] != '!') {
+			calendar_xml_name_at(p + 1, end, name, sizeof(name));
+			calendar_fail(x->err, line, "", "строка %d: тег <%s не закрыт", line, name);
+		} else {
+			calendar_fail(x->err, line, "", "строка %d: файл кончился внутри разметки",
+			              line);
+		}
+		return;
+	case XML_ERROR_JUNK_AFTER_DOC_ELEMENT:
+		calendar_fail(x->err, line, "", "строка %d: лишнее после </calendar>", line);
+		return;
+	case XML_ERROR_UNDEFINED_ENTITY:
+	case XML_ERROR_BAD_CHAR_REF:
+	case XML_ERROR_RECURSIVE_ENTITY_REF:
+	case XML_ERROR_ASYNC_ENTITY:
+	case XML_ERROR_BINARY_ENTITY_REF:
+	case XML_ERROR_ATTRIBUTE_EXTERNAL_ENTITY_REF:
+		calendar_fail(x->err, line, "",
+		              "строка %d: неизвестная ссылка &...; (допустимы &lt; &gt; &amp; "
+		              "&quot; &apos; и &#...; символа XML)",
+		              line);
+		return;
+	case XML_ERROR_DUPLICATE_ATTRIBUTE:
+		calendar_xml_name_at(p, end, name, sizeof(name));
+		calendar_fail(x->err, line, name, "строка %d: атрибут %s повторяется", line, name);
+		return;
+	case XML_ERROR_TAG_MISMATCH:
+		calendar_xml_name_at(left >= 2 && p[0] == '<' && p[1] == '/' ? p + 2 : p, end, name,
+		                     sizeof(name));
+		calendar_fail(x->err, line, "",
+		              "строка %d: закрывающий тег </%s> не соответствует открытому", line,
+		              name);
+		return;
+	case XML_ERROR_MISPLACED_XML_PI:
+		calendar_fail(x->err, line, "",
+		              "строка %d: объявление <?xml ...?> допустимо только в начале файла",
+		              line);
+		return;
+	default:
+		break;
+	}
+	/* an attribute's value without quotes: name=value */
+	{
+		const char *q = p;
+
+		while (q > x->text && calendar_xml_space(q[-1]))
+			q--;
+		if (q > x->text && q[-1] == '=' && left > 0 && *p != '"' && *p != '\'') {
+			calendar_fail(x->err, line, "",
+			              "строка %d: значение атрибута должно быть в кавычках", line);
+			return;
+		}
+	}
+	/* text before <calendar>: expat stops at the tag after it */
+	if (x->depth == 0 && ((left > 0 && *p != '<' && !calendar_xml_space(*p)) ||
+	                      (p > x->text && p[-1] != '>' && !calendar_xml_space(p[-1])))) {
+		calendar_fail(x->err, line, "", "строка %d: текст вне тегов (ожидается <)", line);
+		return;
+	}
+	if (code == XML_ERROR_INVALID_TOKEN && left > 0 && *p == '<') {
+		calendar_fail(x->err, line, "", "строка %d: ошибка в теге (ожидается <имя ...>)",
+		              line);
+		return;
+	}
+	calendar_fail(x->err, line, "",
+	              "строка %d: нарушена разметка XML (недопустимый символ, не UTF-8 или "
+	              "ошибка в теге)",
+	              line);
+}
+
 int calendar_load_xml(struct calendar *cal, const char *text, size_t len,
                       struct calendar_error *err)
 {
-	static const char *const allowed[] = {"year", "lang", "date", "country", NULL};
-	struct calendar_lexer lx = {text, text + len, 1, err};
-	struct calendar_tag t;
-	struct calendar_year *y = NULL;
-	struct calendar_raw_day *raw = NULL;
-	const char *ys;
-	int year, seen_holidays = 0, seen_days = 0;
+	struct calendar_xml x;
+	enum XML_Status st;
 
-	if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
-		lx.p += 3;
+	memset(&x, 0, sizeof(x));
+	x.text = text;
+	x.len = len;
+	x.err = err;
 	if (memchr(text, '\0', len) != NULL) {
 		calendar_fail(err, 1, "", "строка 1: в файле есть нулевые байты");
 		return -1;
 	}
-	if (calendar_lex_next(&lx, &t) == CAL_TOK_ERROR)
-		return -1;
-	if ((t.type != CAL_TOK_OPEN && t.type != CAL_TOK_EMPTY) || strcmp(t.name, "calendar")) {
-		calendar_fail(err, t.line, "", "строка %d: ожидается <calendar>", t.line);
+	if (len > CALENDAR_FILE_MAX) {
+		calendar_fail(err, 1, "", "строка 1: файл больше %d байт", CALENDAR_FILE_MAX);
 		return -1;
 	}
-	if (calendar_check_attrs(&t, allowed, err) != 0)
-		return -1;
-	ys = calendar_attr(&t, "year");
-	if (ys == NULL || calendar_parse_int(ys, DATE_MIN_YEAR, DATE_MAX_YEAR, &year) != 0) {
-		calendar_fail(err, t.line, "year",
-		              "строка %d: <calendar>: атрибут year должен быть годом %d..%d, а не "
-		              "\"%.32s\"",
-		              t.line, DATE_MIN_YEAR, DATE_MAX_YEAR, ys ? ys : "");
-		return -1;
-	}
-	y = calendar_year_new(year);
-	y->lang = calendar_dup_attr(&t, "lang");
-	y->issued = calendar_dup_attr(&t, "date");
-	y->country = calendar_dup_attr(&t, "country");
-	raw = calloc(366, sizeof(*raw));
-	if (raw == NULL)
+	/* The text is UTF-8 (calendars.c converts an import first), whatever its
+	 * declaration says. */
+	x.parser = XML_ParserCreate("UTF-8");
+	if (x.parser == NULL)
 		abort();
-	if (t.type == CAL_TOK_OPEN) {
-		for (;;) {
-			if (calendar_lex_next(&lx, &t) == CAL_TOK_ERROR)
-				goto fail;
-			if (t.type == CAL_TOK_CLOSE && strcmp(t.name, "calendar") == 0)
-				break;
-			if (t.type == CAL_TOK_EMPTY && t.nattrs == 0 &&
-			    (strcmp(t.name, "holidays") == 0 || strcmp(t.name, "days") == 0)) {
-				continue;
-			}
-			if (t.type == CAL_TOK_OPEN && t.nattrs == 0 &&
-			    strcmp(t.name, "holidays") == 0 && !seen_holidays) {
-				seen_holidays = 1;
-				if (calendar_parse_list(&lx, y, "holidays", "holiday", NULL))
-					goto fail;
-				continue;
-			}
-			if (t.type == CAL_TOK_OPEN && t.nattrs == 0 &&
-			    strcmp(t.name, "days") == 0 && !seen_days) {
-				seen_days = 1;
-				if (calendar_parse_list(&lx, y, "days", "day", raw))
-					goto fail;
-				continue;
-			}
-			if (t.type == CAL_TOK_EOF)
-				calendar_fail(err, t.line, "",
-				              "строка %d: файл кончился до </calendar>", t.line);
-			else
-				calendar_fail(err, t.line, "",
-				              "строка %d: в <calendar> ожидается <holidays> или "
-				              "<days> (по одному) или </calendar>",
-				              t.line);
-			goto fail;
-		}
+	XML_SetUserData(x.parser, &x);
+	XML_SetElementHandler(x.parser, calendar_xml_start, calendar_xml_end);
+	XML_SetCharacterDataHandler(x.parser, calendar_xml_text);
+	XML_SetStartDoctypeDeclHandler(x.parser, calendar_xml_doctype);
+	XML_SetEntityDeclHandler(x.parser, calendar_xml_entity);
+	XML_SetExternalEntityRefHandler(x.parser, calendar_xml_external);
+	XML_SetParamEntityParsing(x.parser, XML_PARAM_ENTITY_PARSING_NEVER);
+	st = XML_Parse(x.parser, text, (int)len, XML_TRUE);
+	if (st != XML_STATUS_OK && !x.failed)
+		calendar_xml_error(&x);
+	if (st != XML_STATUS_OK || x.failed || x.y == NULL ||
+	    calendar_apply_raw(x.y, x.raw, err) != 0) {
+		if (x.y == NULL && !x.failed && st == XML_STATUS_OK)
+			calendar_fail(err, 1, "", "строка 1: ожидается <calendar>");
+		XML_ParserFree(x.parser);
+		free(x.raw);
+		if (x.y != NULL)
+			calendar_year_free(x.y);
+		return -1;
 	}
-	if (calendar_lex_next(&lx, &t) != CAL_TOK_EOF) {
-		if (t.type != CAL_TOK_ERROR)
-			calendar_fail(err, t.line, "", "строка %d: лишнее после </calendar>",
-			              t.line);
-		goto fail;
-	}
-	if (calendar_apply_raw(y, raw, err) != 0)
-		goto fail;
-	free(raw);
-	calendar_install(cal, y);
+	XML_ParserFree(x.parser);
+	free(x.raw);
+	calendar_install(cal, x.y);
 	return 0;
-fail:
-	free(raw);
-	calendar_year_free(y);
-	return -1;
 }
 
 int calendar_load_xml_file(struct calendar *cal, const char *path, struct calendar_error *err)

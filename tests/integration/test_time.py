@@ -128,6 +128,13 @@ class Time(unittest.TestCase):
         f = self.fields(self.admin.post("/api/admin/calendars/%d/import" % cid, raw=b'<calendar year="2025">\n<days>\n<day d="13.45" t="1"/>',
                                         headers={"Content-Type": "application/xml"}))
         self.assertIn("строка 3", f["file"])
+        # a DOCTYPE is refused: no entity is expanded or fetched
+        xxe = (b'<?xml version="1.0"?>\n<!DOCTYPE calendar [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n'
+               b'<calendar year="2025"><holidays><holiday id="1" title="&x;"/></holidays></calendar>')
+        f = self.fields(self.admin.post("/api/admin/calendars/%d/import" % cid, raw=xxe,
+                                        headers={"Content-Type": "application/xml"}))
+        self.assertIn("Файл календаря с объявлением DOCTYPE не принимается", f["file"])
+        self.assertIn("строка 2", f["file"])
         f = self.fields(self.admin.post("/api/admin/calendars/%d/import" % cid, {"json": {"year": 2025, "days": [{"date": "2025-01-01", "kind": "party"}]}}))
         self.assertIn("json", f)
         self.assertEqual(self.admin.post("/api/admin/calendars/%d/import" % cid, {}).status, 422)

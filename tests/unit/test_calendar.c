@@ -336,6 +336,134 @@ static const struct bad_xml bad_xmls[] = {
     {"<calendar year=\"2025\" era=\"x\"></calendar>", 1, "неизвестный атрибут era"},
 };
 
+/* The listed days of one year as lines "YYYY-MM-DD bits[ from=YYYY-MM-DD][ title]". */
+static void dump_year(const struct calendar *cal, int y, struct buf *out)
+{
+	int d;
+
+	for (d = date_from_ymd(y, 1, 1); d <= date_from_ymd(y, 12, 31); d++) {
+		unsigned bits = calendar_day(cal, d);
+		const char *title = calendar_title(cal, d);
+		int from = calendar_transfer_from(cal, d), yy, mm, dd;
+		char line[512];
+
+		if ((bits & ~CALENDAR_COVERED) == 0 && title == NULL && from == DATE_NONE)
+			continue;
+		date_to_ymd(d, &yy, &mm, &dd);
+		snprintf(line, sizeof(line), "%04d-%02d-%02d %02x", yy, mm, dd, bits);
+		buf_puts(out, line);
+		if (from != DATE_NONE) {
+			date_to_ymd(from, &yy, &mm, &dd);
+			snprintf(line, sizeof(line), " from=%04d-%02d-%02d", yy, mm, dd);
+			buf_puts(out, line);
+		}
+		if (title != NULL) {
+			buf_putc(out, ' ');
+			buf_puts(out, title);
+		}
+		buf_putc(out, '\n');
+	}
+}
+
+/*
+ * The shipped calendars read by libexpat give every day the bits, title and
+ * source date the former hand-written lexer gave (tests/unit/data/
+ * calendar_ru_days.txt was written by it), and so does each year emitted by
+ * calendar_emit_xml and read again.
+ */
+TEST(test_shipped_days_unchanged)
+{
+	struct buf want = BUF_INIT, got = BUF_INIT, again = BUF_INIT;
+	char path[4096];
+	int y;
+
+	test_path(path, sizeof(path), "tests/unit/data/calendar_ru_days.txt");
+	CHECK(test_read_file(path, &want) == 0);
+	buf_putc(&want, '\0');
+	for (y = TEST_RU_FIRST; y <= TEST_RU_LAST; y++) {
+		struct calendar *x = calendar_new();
+		struct calendar_error err;
+		struct buf xml = BUF_INIT;
+
+		dump_year(ru, y, &got);
+		CHECK(calendar_emit_xml(ru, y, &xml) == 0);
+		CHECK(calendar_load_xml(x, xml.data, xml.len, &err) == 0);
+		dump_year(x, y, &again);
+		buf_free(&xml);
+		calendar_free(x);
+	}
+	buf_putc(&got, '\0');
+	buf_putc(&again, '\0');
+	CHECK(got.len > 1000);
+	CHECK_STR(got.data, want.data);
+	CHECK_STR(again.data, want.data);
+	buf_free(&want);
+	buf_free(&got);
+	buf_free(&again);
+}
+
+/* No DOCTYPE: no entity is declared, expanded or fetched. */
+TEST(test_doctype_refused)
+{
+	static const char *const texts[] = {
+	    /* billion laughs */
+	    "<?xml version=\"1.0\"?>\n"
+	    "<!DOCTYPE calendar [\n"
+	    " <!ENTITY lol \"lol\">\n"
+	    " <!ENTITY lol1 \"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\">\n"
+	    " <!ENTITY lol2 \"&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;\">\n"
+	    " <!ENTITY lol3 \"&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;\">\n"
+	    "]>\n"
+	    "<calendar year=\"2025\"><holidays><holiday id=\"1\" title=\"&lol3;\"/></holidays>"
+	    "</calendar>",
+	    /* an external entity */
+	    "<?xml version=\"1.0\"?>\n"
+	    "<!DOCTYPE calendar [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>\n"
+	    "<calendar year=\"2025\"><holidays><holiday id=\"1\" title=\"&x;\"/></holidays>"
+	    "</calendar>",
+	    /* an external DTD */
+	    "<?xml version=\"1.0\"?>\n"
+	    "<!DOCTYPE calendar SYSTEM \"file:///etc/passwd\">\n<calendar year=\"2025\"/>",
+	    "<?xml version=\"1.0\"?>\n"
+	    "<!DOCTYPE calendar PUBLIC \"-//x//y\" \"http://127.0.0.1/x.dtd\">\n"
+	    "<calendar year=\"2025\"/>",
+	    /* a bare DOCTYPE */
+	    "<?xml version=\"1.0\"?>\n<!DOCTYPE calendar>\n<calendar year=\"2025\"/>",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		struct calendar *c = calendar_new();
+		struct calendar_error err = {0, "", ""};
+
+		CHECK_INT(calendar_load_xml(c, texts[i], strlen(texts[i]), &err), -1);
+		if (strstr(err.message, "Файл календаря с объявлением DOCTYPE не принимается") ==
+		    NULL)
+			fprintf(stderr, "doctype case %zu: %s\n", i, err.message);
+		CHECK(strstr(err.message, "Файл календаря с объявлением DOCTYPE не принимается") !=
+		      NULL);
+		CHECK(strstr(err.message, "строка 2") != NULL);
+		CHECK_INT(err.line, 2);
+		CHECK(!calendar_has_year(c, 2025));
+		calendar_free(c);
+	}
+}
+
+/* An import converted to UTF-8 keeps its declaration; the text is read as UTF-8. */
+TEST(test_declared_encoding)
+{
+	const char *text = "<?xml version=\"1.0\" encoding=\"windows-1251\"?>\n"
+	                   "<calendar year=\"2030\"><holidays><holiday id=\"1\" "
+	                   "title=\"Рождество Христово\"/></holidays>"
+	                   "<days><day d=\"01.07\" t=\"1\" h=\"1\"/></days></calendar>";
+	struct calendar *c = calendar_new();
+	struct calendar_error err = {0, "", ""};
+
+	CHECK_INT(calendar_load_xml(c, text, strlen(text), &err), 0);
+	CHECK_STR(calendar_title(c, date_from_ymd(2030, 1, 7)), "Рождество Христово");
+	calendar_free(c);
+}
+
 TEST(test_malformed_xml)
 {
 	size_t i;
@@ -605,6 +733,9 @@ int main(void)
 	RUN(test_traps);
 	RUN(test_round_trip);
 	RUN(test_json_sample);
+	RUN(test_shipped_days_unchanged);
+	RUN(test_doctype_refused);
+	RUN(test_declared_encoding);
 	RUN(test_malformed_xml);
 	RUN(test_lenient_xml);
 	RUN(test_json_errors);

@@ -45,12 +45,14 @@
  *   </calendar>
  * t="1" a day off (h = holiday id, f = "MM.DD" it was moved from), t="2" a
  * shortened working day, t="3" a Saturday/Sunday made a full working day.
- * The parser is our own (no libxml2): attributes in any order, single or
- * double quotes, the five predefined entities and &#...;, an XML declaration
- * and comments anywhere, an optional UTF-8 BOM. Anything else - unknown
- * elements or attributes, text between tags, bad values, duplicate days or
- * holiday titles (the JSON form names holidays by title) -
- * is refused with a Russian message that names the line and the attribute.
+ * libexpat reads the text (attributes in any order, single or double quotes,
+ * the five predefined entities and &#...;, an XML declaration and comments,
+ * an optional UTF-8 BOM); the text is taken as UTF-8 whatever its declaration
+ * says. A DOCTYPE is refused (no entity is declared, expanded or fetched).
+ * Anything else - unknown elements or attributes, text between tags, bad
+ * values, duplicate days or holiday titles (the JSON form names holidays by
+ * title) - is refused with a Russian message that names the line and the
+ * attribute.
  *
  * The JSON form of a year (what the API and the database store):
  *   {"year": 2025,

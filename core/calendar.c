@@ -918,7 +918,7 @@ static void XMLCALL calendar_xml_start(void *data, const XML_Char *name, const X
 		rc = calendar_xml_list(x, &t);
 	} else if (depth == 2 && strcmp(name, x->item) == 0) {
 		rc = strcmp(x->item, "day") == 0 ? calendar_parse_day(x->y, &t, x->raw, x->err)
-		                                  : calendar_parse_holiday(x->y, &t, x->err);
+		                                 : calendar_parse_holiday(x->y, &t, x->err);
 	} else if (depth == 2) {
 		calendar_fail(x->err, t.line, "", "строка %d: в <%s> ожидается <%s> или </%s>",
 		              t.line, x->list, x->item, x->list);
@@ -1033,7 +1033,8 @@ static void calendar_xml_error(struct calendar_xml *x)
 		if (left >= 4 && memcmp(p, "<!--", 4) == 0) {
 			calendar_fail(x->err, line, "", "строка %d: комментарий не закрыт", line);
 		} else if (left >= 2 && memcmp(p, "<?", 2) == 0) {
-			calendar_fail(x->err, line, "", "строка %d: объявление <? не закрыто", line);
+			calendar_fail(x->err, line, "", "строка %d: объявление <? не закрыто",
+			              line);
 		} else if (left >= 2 && p[0] == '<' && p[1] != '!') {
 			calendar_xml_name_at(p + 1, end, name, sizeof(name));
 			calendar_fail(x->err, line, "", "строка %d: тег <%s не закрыт", line, name);

@@ -26,6 +26,7 @@
 #include "requests.h"
 #include "routing.h"
 #include "ru.h"
+#include "sesscache.h"
 #include "session.h"
 #include "validate.h"
 
@@ -239,6 +240,7 @@ int auth_password_store(struct ctx *ctx, int64_t user_id, const char *password, 
 	            (flags & AUTH_KEEP_SESSION) ? ctx->session_hash : NULL) == NULL ||
 	    codes_revoke(ctx, user_id) < 0 || session_devices_revoke(ctx, user_id) < 0)
 		return -1;
+	sesscache_forget_user(ctx, ctx->tenant_id, user_id);
 	/* the ended sessions' open pages stop hearing at once */
 	notifications_end_streams(ctx->tenant_id, user_id);
 	if (had && auth_password_notice(ctx, user_id,
@@ -750,6 +752,7 @@ static int users_grant_admin(struct ctx *ctx)
 	    audit_log(ctx, "rights.granted", 1, "user", ctx_i64(ctx, id),
 		      audit_detail("role", "admin")) < 0)
 		return -1;
+	sesscache_forget_user(ctx, ctx->tenant_id, id);
 	jsonx_set_int(ctx_result(ctx), "id", id);
 	jsonx_set_bool(ctx_result(ctx), "admin", 1);
 	return 0;
@@ -779,6 +782,7 @@ static int users_revoke_admin(struct ctx *ctx)
 	    audit_log(ctx, "rights.revoked", 1, "user", ctx_i64(ctx, id),
 		      audit_detail("role", "admin")) < 0)
 		return -1;
+	sesscache_forget_user(ctx, ctx->tenant_id, id);
 	jsonx_set_int(ctx_result(ctx), "id", id);
 	jsonx_set_bool(ctx_result(ctx), "admin", 0);
 	return 0;

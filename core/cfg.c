@@ -68,6 +68,12 @@ const struct cfg_key cfg_keys[] = {
         "A session unused this many seconds ends (background polling does not count)."),
     KEY(session_max_s, CFG_INT, "43200", 3600, 31536000, 1,
         "A session ends this many seconds after sign-in, used or not."),
+    KEY(session_cache_size, CFG_INT, "4096", 0, 1000000, 0,
+        "Signed-in sessions cabinetd keeps resolved in memory (about 300 bytes each), so "
+        "most requests skip the session lookup in PostgreSQL; 0 turns the cache off."),
+    KEY(session_cache_ttl_s, CFG_INT, "5", 1, 60, 1,
+        "A cached session is looked up in PostgreSQL again after this many seconds: the "
+        "longest a change made to the database behind cabinetd's back can go unseen."),
     KEY(code_ttl_s, CFG_INT, "600", 60, 86400, 1, "A one-time code is valid this many seconds."),
     KEY(code_attempts, CFG_INT, "5", 1, 20, 1, "Wrong entries that burn a one-time code."),
     KEY(code_cooldown_s, CFG_INT, "60", 1, 3600, 1,

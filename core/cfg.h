@@ -50,6 +50,8 @@ struct cfg {
 	char *connect_policy;
 	long session_idle_s;
 	long session_max_s;
+	long session_cache_size;
+	long session_cache_ttl_s;
 	long code_ttl_s;
 	long code_attempts;
 	long code_cooldown_s;

@@ -180,27 +180,40 @@ static void db_settle(struct db *db)
 	}
 }
 
-/* The noted BEGIN and the transaction's first statement in one flight:
- * BEGIN, [Parse,] Bind/Execute, Sync. NULL when the connection broke (it
- * is dropped; nothing of the flight has run). */
-static PGresult *db_flight(struct db *db, const char *begin, const char *sql, int nparams,
-                           const char *const *params)
+#define DB_SET_TENANT "SELECT set_config('app.tenant_id', $1, true)"
+
+/* The noted BEGIN [, the tenant's set_config] and the transaction's first
+ * statement in one flight: BEGIN, [Bind/Execute,] [Parse,] Bind/Execute,
+ * Sync. NULL when the connection broke (it is dropped; nothing of the
+ * flight has run). tenant "": none. */
+static PGresult *db_flight(struct db *db, const char *begin, const char *tenant, const char *sql,
+                           int nparams, const char *const *params)
 {
 	uint64_t h = db_hash(sql);
-	PGresult *res[3], *out;
+	PGresult *res[4], *out;
+	const char *tparams[1] = {tenant};
 	char name[24];
-	int number, slot, n = 2, ok;
+	int number, slot, ok, t = tenant[0] != '\0', k = 1 + t, n = k + 1, prepared = 0;
 
 	if (PQenterPipelineMode(db->conn) != 1) {
 		/* not idle: cannot happen after db_settle; the old way */
 		res[0] = PQexec(db->conn, begin);
-		ok = PQresultStatus(res[0]) == PGRES_COMMAND_OK;
-		if (!ok)
+		if (PQresultStatus(res[0]) != PGRES_COMMAND_OK)
 			return res[0];
 		PQclear(res[0]);
+		if (t) {
+			res[0] =
+			    PQexecParams(db->conn, DB_SET_TENANT, 1, NULL, tparams, NULL, NULL, 0);
+			if (PQresultStatus(res[0]) != PGRES_TUPLES_OK)
+				return res[0];
+			PQclear(res[0]);
+		}
 		return db_exec_one(db, sql, nparams, params);
 	}
 	ok = PQsendQueryParams(db->conn, begin, 0, NULL, NULL, NULL, NULL, 0);
+	if (t)
+		ok = ok &&
+		     PQsendQueryParams(db->conn, DB_SET_TENANT, 1, NULL, tparams, NULL, NULL, 0);
 	if ((number = db_stmt_find(db, sql, h, &slot)) >= 0) {
 		snprintf(name, sizeof(name), "s%d", number);
 		ok = ok && PQsendQueryPrepared(db->conn, name, nparams, params, NULL, NULL, 0);
@@ -208,7 +221,8 @@ static PGresult *db_flight(struct db *db, const char *begin, const char *sql, in
 		snprintf(name, sizeof(name), "s%d", db->nstmts);
 		ok = ok && PQsendPrepare(db->conn, name, sql, nparams, NULL) &&
 		     PQsendQueryPrepared(db->conn, name, nparams, params, NULL, NULL, 0);
-		n = 3;
+		prepared = 1;
+		n++;
 	} else {
 		ok = ok && PQsendQueryParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0);
 	}
@@ -229,11 +243,13 @@ static PGresult *db_flight(struct db *db, const char *begin, const char *sql, in
 	}
 	if (PQresultStatus(res[0]) != PGRES_COMMAND_OK)
 		out = res[0]; /* the BEGIN's own error */
-	else if (n == 3 && PQresultStatus(res[1]) != PGRES_COMMAND_OK)
-		out = res[1]; /* the text does not prepare: the error running it gives */
+	else if (t && PQresultStatus(res[1]) != PGRES_TUPLES_OK)
+		out = res[1]; /* the tenant's set_config failed: nothing after it ran */
+	else if (prepared && PQresultStatus(res[k]) != PGRES_COMMAND_OK)
+		out = res[k]; /* the text does not prepare: the error running it gives */
 	else
 		out = res[n - 1];
-	if (n == 3 && out == res[2])
+	if (prepared && out == res[n - 1])
 		db_stmt_record(db, slot, sql, h); /* not kept: prepared again next time */
 	for (int i = 0; i < n; i++)
 		if (res[i] != out)
@@ -244,19 +260,22 @@ static PGresult *db_flight(struct db *db, const char *begin, const char *sql, in
 PGresult *db_exec(struct db *db, const char *sql, int nparams, const char *const *params)
 {
 	const char *begin = db->begin;
+	char tenant[sizeof(db->begin_tenant)];
 	PGresult *res;
 
 	db_settle(db);
 	if (begin == NULL)
 		return db->conn ? db_exec_one(db, sql, nparams, params) : NULL;
+	memcpy(tenant, db->begin_tenant, sizeof(tenant));
 	db->begin = NULL;
+	db->begin_tenant[0] = '\0';
 	for (int attempt = 0; attempt < 2; attempt++) {
 		/* a connection that broke while the worker was idle (the server
 		 * restarted): nothing has run, so a fresh one gets the flight once
 		 * more */
 		if (db->conn == NULL && db_ensure(db) < 0)
 			return NULL;
-		if ((res = db_flight(db, begin, sql, nparams, params)) != NULL || db->conn)
+		if ((res = db_flight(db, begin, tenant, sql, nparams, params)) != NULL || db->conn)
 			return res;
 	}
 	return NULL;
@@ -265,6 +284,15 @@ PGresult *db_exec(struct db *db, const char *sql, int nparams, const char *const
 void db_begin(struct db *db, int read_only)
 {
 	db->begin = read_only ? "BEGIN READ ONLY" : "BEGIN";
+	db->begin_tenant[0] = '\0';
+}
+
+int db_begin_tenant(struct db *db, int64_t tenant_id)
+{
+	if (db->begin == NULL)
+		return -1;
+	snprintf(db->begin_tenant, sizeof(db->begin_tenant), "%lld", (long long)tenant_id);
+	return 0;
 }
 
 int db_end(struct db *db, int commit, int wait)
@@ -273,6 +301,7 @@ int db_end(struct db *db, int commit, int wait)
 
 	if (db->begin) {
 		db->begin = NULL; /* nothing was sent: nothing to end */
+		db->begin_tenant[0] = '\0';
 		return 0;
 	}
 	if (db->conn == NULL)
@@ -343,9 +372,21 @@ int db_command(struct db *db, const char *sql)
 		return -1;
 	if (db->begin) {
 		const char *begin = db->begin;
+		char tenant[sizeof(db->begin_tenant)];
+		const char *tparams[1] = {tenant};
+		memcpy(tenant, db->begin_tenant, sizeof(tenant));
 		db->begin = NULL;
+		db->begin_tenant[0] = '\0';
 		if (db_command(db, begin) < 0)
 			return -1;
+		if (tenant[0]) {
+			res =
+			    PQexecParams(db->conn, DB_SET_TENANT, 1, NULL, tparams, NULL, NULL, 0);
+			ok = PQresultStatus(res) == PGRES_TUPLES_OK;
+			PQclear(res);
+			if (!ok)
+				return -1;
+		}
 	}
 	res = PQexec(db->conn, sql);
 	ok = PQresultStatus(res) == PGRES_COMMAND_OK || PQresultStatus(res) == PGRES_TUPLES_OK;

@@ -26,8 +26,9 @@ struct db {
 	int64_t next_attempt_ms;
 	struct db_stmt *stmts; /* DB_STMT_SLOTS of them, NULL until the first */
 	int nstmts;
-	const char *begin; /* db_begin's command, not sent yet; a static string */
-	int deferred;      /* db_end's commands sent and not read back yet */
+	const char *begin;     /* db_begin's command, not sent yet; a static string */
+	char begin_tenant[24]; /* db_begin_tenant's app.tenant_id, sent with it; "": none */
+	int deferred;          /* db_end's commands sent and not read back yet */
 };
 
 void db_init(struct db *db, const char *conninfo);
@@ -69,6 +70,12 @@ PGresult *db_exec(struct db *db, const char *sql, int nparams, const char *const
  * nothing at all.
  */
 void db_begin(struct db *db, int read_only);
+/* The noted BEGIN also sets app.tenant_id (set_config(..., true), for the
+ * transaction) in the same flight, before the first statement: how a
+ * request whose session came from the cache (sesscache.h) gets its tenant
+ * without a round trip of its own. -1 when no BEGIN is pending (the caller
+ * sets it with a statement). */
+int db_begin_tenant(struct db *db, int64_t tenant_id);
 int db_end(struct db *db, int commit, int wait);
 
 /* Runs a statement without parameters; 0 on success (result discarded). */

@@ -1,9 +1,12 @@
 #include "dispatch.h"
 
+#include "sesscache.h"
+
 #include "idempotency.h"
 #include "jsonx.h"
 #include "log.h"
 #include "ops.h"
+#include "sesscache.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -428,12 +431,15 @@ int dispatch_system(struct db *db, struct arena *arena, const char *name,
 		rc = fn(&ctx, arg);
 	if (rc >= 0 && ctx.error < 0 && dispatch_run_hooks(&ctx) < 0)
 		rc = -1;
-	if (rc >= 0 && ctx.error < 0 && db_end(db, 1, 1) == 0)
+	if (rc >= 0 && ctx.error < 0 && db_end(db, 1, 1) == 0) {
+		sesscache_after(&ctx);
 		goto out;
+	}
 	if (rc >= 0)
 		rc = -1;
 	if (db_end(db, 0, 0) < 0)
 		db_check_broken(db);
+	sesscache_after(&ctx);
 	if (ctx.error >= 0)
 		log_error("task_failed", "task=%s error=%s", name, proto_errors[ctx.error].code);
 out:
@@ -716,6 +722,8 @@ static void dispatch_reset_reply(struct ctx *ctx)
 	ctx->session_hash = NULL;
 	ctx->session_due = NULL;
 	ctx->session_due_end = 0;
+	ctx->nforget = 0;
+	ctx->forget_all = 0;
 	ctx->api_key_id = 0;
 	ctx->api_key_name = NULL;
 	ctx->api_key_scopes = NULL;

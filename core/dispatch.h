@@ -74,6 +74,8 @@ struct op {
 	const char *scope;         /* OP_EXCHANGE: the API key's scope it needs (access.h) */
 };
 
+#define CTX_FORGETS 4
+
 struct ctx {
 	struct arena *arena;
 	struct db *db;
@@ -99,6 +101,14 @@ struct ctx {
 	const char *session_due;   /* a session to mark seen or end after the
 	                            * transaction (session_after), or NULL */
 	int session_due_end;       /* 1: session_due has expired: end it */
+	/* sessions to drop from the cache again when the transaction has
+	 * ended (sesscache.h) */
+	struct ctx_forget {
+		int64_t tenant_id, user_id; /* user_id 0: all of the tenant's */
+		char token_hash[67];        /* "": by tenant and user */
+	} forget[CTX_FORGETS];
+	int nforget;
+	int forget_all; /* more than fit: drop every entry */
 	int64_t api_key_id;	   /* OP_EXCHANGE: the key's id */
 	const char *api_key_name;  /* OP_EXCHANGE: the key's name */
 	const char *api_key_scopes; /* OP_EXCHANGE: the key's scopes, as text[] ("{staff,kpi}") */

@@ -13,6 +13,7 @@
 #include "outbox.h"
 #include "pdf.h"
 #include "server.h"
+#include "sesscache.h"
 
 #include <json-c/json.h>
 #include <malloc.h>
@@ -99,5 +100,6 @@ int main(int argc, char **argv)
 	cfg_current_replace(NULL); /* frees it: sanitizer builds see no leak */
 	outbox_cleanup();
 	pdf_cleanup();
+	sesscache_free();
 	return status;
 }

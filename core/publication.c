@@ -11,6 +11,7 @@
 #include "jobs.h"
 #include "jsonx.h"
 #include "ops.h"
+#include "sesscache.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -99,6 +100,9 @@ int publication_enforce(struct ctx *ctx, int *disabled, int *restored)
 
 	if (res == NULL)
 		return -1;
+	/* the blocked accounts' sessions have ended */
+	if (atoi(PQgetvalue(res, 0, 0)) > 0)
+		sesscache_forget_tenant(ctx, ctx->tenant_id);
 	if (disabled)
 		*disabled = atoi(PQgetvalue(res, 0, 0));
 	if (restored)

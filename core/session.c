@@ -2,6 +2,7 @@
 
 #include "jsonx.h"
 #include "log.h"
+#include "sesscache.h"
 
 #include <ctype.h>
 #include <openssl/crypto.h>
@@ -99,11 +100,22 @@ const char *session_token_hash(struct ctx *ctx, const char *token)
 	return out;
 }
 
-static int session_csrf_ok(const char *want, const char *got)
+static void session_sha256(const char *text, unsigned char out[32])
 {
-	size_t n = strlen(want);
+	unsigned int len = 0;
 
-	return got && strlen(got) == n && CRYPTO_memcmp(want, got, n) == 0;
+	EVP_Digest(text, strlen(text), out, &len, EVP_sha256(), NULL);
+}
+
+/* The CSRF token sent matches the session's, known by its SHA-256. */
+static int session_csrf_ok(const unsigned char want[32], const char *got)
+{
+	unsigned char digest[32];
+
+	if (got == NULL || *got == '\0')
+		return 0;
+	session_sha256(got, digest);
+	return CRYPTO_memcmp(want, digest, 32) == 0;
 }
 
 int session_is_api_key(const char *token)
@@ -183,6 +195,54 @@ refuse:
 	                "адресу и повторите действие");
 }
 
+/* The session of a cache entry or of app_session's answer, found valid:
+ * the signed-in user, unless a write from the browser lacks its CSRF
+ * token. */
+static int session_signed_in(struct ctx *ctx, const struct sesscache_entry *e, const char *hash,
+                             const char *via)
+{
+	ctx->user_id = e->user_id;
+	ctx->employee_id = e->employee_id;
+	ctx->session_hash = hash;
+	if (e->admin)
+		ctx->roles |= ROLE_ADMIN;
+	if ((ctx->op->flags & OP_WRITE) && via && strcmp(via, "cookie") == 0 &&
+	    !session_csrf_ok(e->csrf_sha256, jsonx_get_str(ctx->auth, "csrf"))) {
+		if (!(ctx->op->flags & OP_SIGNIN))
+			return ctx_fail(ctx, PROTO_ERR_csrf, NULL);
+		/* a sign-in form in a browser that holds a session: it acts as
+		 * nobody; a new session replaces that one */
+		ctx->user_id = 0;
+		ctx->employee_id = 0;
+		ctx->roles = 0;
+	}
+	return 0;
+}
+
+/* From the cache (sesscache.h): 1 when the session was found there and
+ * ctx filled (the tenant goes with the transaction's BEGIN), 0 when
+ * PostgreSQL must be asked, -1 on failure. */
+static int session_cached(struct ctx *ctx, const char *subdomain, const char *hash, int background,
+                          const char *via)
+{
+	struct sesscache_entry e;
+
+	if (hash == NULL ||
+	    sesscache_get(ctx->cfg->session_cache_size, subdomain, hash,
+	                  ctx->cfg->session_cache_ttl_s, ctx->cfg->session_idle_s, &e) < 0)
+		return 0;
+	if (db_begin_tenant(ctx->db, e.tenant_id) < 0 && ctx_use_tenant(ctx, e.tenant_id) < 0)
+		return -1;
+	ctx->tenant_id = e.tenant_id;
+	ctx->subdomain = arena_strdup(ctx->arena, subdomain);
+	/* last_seen_at at most once a minute, as app_session decides it */
+	if (!background && sesscache_now_ms() - e.seen_ms >= 60000) {
+		ctx->session_due = hash;
+		ctx->session_due_end = 0;
+	}
+	return session_signed_in(ctx, &e, hash, via) < 0 ? -1 : 1;
+}
+
 int session_resolve(struct ctx *ctx)
 {
 	enum op_access access = ctx->op->access;
@@ -190,7 +250,8 @@ int session_resolve(struct ctx *ctx)
 	const char *via = jsonx_get_str(ctx->auth, "via");
 	char subdomain[64];
 	const char *state, *status, *hash = NULL;
-	int background = 0;
+	int background = 0, rc;
+	uint64_t gen;
 	PGresult *res;
 
 	if (access == OP_OPERATOR)
@@ -213,6 +274,11 @@ int session_resolve(struct ctx *ctx)
 		hash = session_token_hash(ctx, token);
 	/* a page's background polling does not keep an idle session alive */
 	jsonx_get_bool(ctx->auth, "background", &background);
+	if ((rc = session_cached(ctx, subdomain, hash, background, via)) < 0)
+		return -1;
+	if (rc > 0)
+		goto access;
+	gen = sesscache_generation();
 	/* writes nothing (a reading operation's transaction is read-only from its
 	 * BEGIN, which travels with this statement): what is due for the
 	 * session is done after the transaction, session_after() */
@@ -243,22 +309,23 @@ int session_resolve(struct ctx *ctx)
 		return ctx_fail(ctx, PROTO_ERR_not_found, NULL);
 	}
 	if (strcmp(state, "valid") == 0 && strcmp(PQgetvalue(res, 0, 5), "blocked") != 0) {
-		ctx->user_id = atoll(PQgetvalue(res, 0, 3));
-		ctx->employee_id = PQgetisnull(res, 0, 4) ? 0 : atoll(PQgetvalue(res, 0, 4));
-		ctx->session_hash = hash;
-		if (strstr(PQgetvalue(res, 0, 7), "admin"))
-			ctx->roles |= ROLE_ADMIN;
-		if ((ctx->op->flags & OP_WRITE) && via && strcmp(via, "cookie") == 0 &&
-		    !session_csrf_ok(PQgetvalue(res, 0, 6), jsonx_get_str(ctx->auth, "csrf"))) {
-			if (!(ctx->op->flags & OP_SIGNIN))
-				return ctx_fail(ctx, PROTO_ERR_csrf, NULL);
-			/* a sign-in form in a browser that holds a session: it
-			 * acts as nobody; a new session replaces that one */
-			ctx->user_id = 0;
-			ctx->employee_id = 0;
-			ctx->roles = 0;
-		}
+		int64_t now = sesscache_now_ms();
+		struct sesscache_entry e = {
+		    .tenant_id = ctx->tenant_id,
+		    .user_id = atoll(PQgetvalue(res, 0, 3)),
+		    .employee_id = PQgetisnull(res, 0, 4) ? 0 : atoll(PQgetvalue(res, 0, 4)),
+		    .admin = strstr(PQgetvalue(res, 0, 7), "admin") != NULL,
+		    /* PostgreSQL's clock turned into cabinetd's monotonic one */
+		    .expires_ms = now + (int64_t)(atof(PQgetvalue(res, 0, 9)) * 1000),
+		    .seen_ms = now - (int64_t)(atof(PQgetvalue(res, 0, 10)) * 1000) - 1,
+		    .stored_ms = now,
+		};
+		session_sha256(PQgetvalue(res, 0, 6), e.csrf_sha256);
+		sesscache_put(ctx->cfg->session_cache_size, subdomain, hash, &e, gen);
+		if (session_signed_in(ctx, &e, hash, via) < 0)
+			return -1;
 	}
+access:
 	if (access == OP_EXCHANGE)
 		return session_api_key(ctx, token, via);
 	if (token && session_is_api_key(token))
@@ -279,6 +346,8 @@ void session_after(struct ctx *ctx, int rc)
 	const char *params[3];
 	PGresult *res;
 
+	/* what the transaction ended or changed leaves the cache (sesscache.h) */
+	sesscache_after(ctx);
 	/* an expired session is ended whatever the request's outcome; a live
 	 * one counts as active after a request that succeeded (as when this
 	 * was written in the request's own transaction) */
@@ -290,6 +359,8 @@ void session_after(struct ctx *ctx, int rc)
 	ctx->session_due = NULL;
 	/* outside any transaction: its own, committed before the answer goes */
 	res = db_exec(ctx->db, "SELECT app_session_end_or_touch($1, $2, $3)", 3, params);
+	if (PQresultStatus(res) == PGRES_TUPLES_OK && !ctx->session_due_end)
+		sesscache_seen(ctx->subdomain, params[0], sesscache_now_ms());
 	if (PQresultStatus(res) != PGRES_TUPLES_OK)
 		log_warn("session_touch_failed", "req=%u sqlstate=%s", ctx->req,
 		         PQresultErrorField(res, PG_DIAG_SQLSTATE)
@@ -426,6 +497,7 @@ int session_open(struct ctx *ctx, int64_t user_id)
 	    ctx_sql(ctx, "DELETE FROM sessions WHERE tenant_id = $1 AND token_hash = $2",
 		    ctx_i64(ctx, ctx->tenant_id), ctx->session_hash) == NULL)
 		return -1;
+	sesscache_forget_session(ctx, ctx->session_hash);
 	session_b64url(raw, sizeof(raw), token);
 	session_b64url(raw_csrf, sizeof(raw_csrf), csrf);
 	OPENSSL_cleanse(raw, sizeof(raw));
@@ -466,6 +538,7 @@ int session_close(struct ctx *ctx)
 	    ctx_sql(ctx, "DELETE FROM sessions WHERE tenant_id = $1 AND token_hash = $2",
 		    ctx_i64(ctx, ctx->tenant_id), ctx->session_hash) == NULL)
 		return -1;
+	sesscache_forget_session(ctx, ctx->session_hash);
 	session_clear_cookies(ctx);
 	return 0;
 }

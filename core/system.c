@@ -5,6 +5,7 @@
 #include "audit.h"
 #include "jsonx.h"
 #include "ops.h"
+#include "sesscache.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -128,6 +129,15 @@ static int debug_write_unflagged(struct ctx *ctx)
 	return 0;
 }
 
+/* debug.session_cache_flush: the tests write sessions and users straight
+ * into the database, behind the cache's back (sesscache.h). */
+static int debug_session_cache_flush(struct ctx *ctx)
+{
+	sesscache_flush();
+	jsonx_set_bool(ctx_result(ctx), "flushed", 1);
+	return 0;
+}
+
 static const struct op_arg debug_sleep_args[] = {
     {"ms", ARG_INT, 0, .min = 0, .max = 60000},
     ARG_END,
@@ -138,6 +148,8 @@ const struct op system_ops[] = {
     {"system.version", OP_ANYONE, system_version, OP_NO_TX, args_none},
     {"system.ops", OP_OPERATOR, system_ops_list, OP_NO_TX, args_none},
     {"debug.sleep", OP_ANYONE, debug_sleep, OP_NO_TX | OP_DEBUG, debug_sleep_args},
+    {"debug.session_cache_flush", OP_ANYONE, debug_session_cache_flush, OP_NO_TX | OP_DEBUG,
+     args_none},
     {"debug.write_field_error", OP_ADMIN, debug_write_field_error, OP_WRITE | OP_DEBUG, args_none},
     {"debug.write_unflagged", OP_ADMIN, debug_write_unflagged, OP_DEBUG, args_none},
     {NULL, 0, NULL, 0, NULL},

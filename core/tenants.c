@@ -15,6 +15,7 @@
 #include "session.h"
 #include "ops.h"
 #include "outbox.h"
+#include "sesscache.h"
 #include "tasks.h"
 #include "tenants.h"
 #include "validate.h"
@@ -483,6 +484,8 @@ static int tenants_set_status(struct ctx *ctx, const char *from, const char *to,
 				from);
 	if (ctx_use_tenant(ctx, atoll(PQgetvalue(res, 0, 0))) < 0)
 		return -1;
+	/* its people's sessions are refused (or served again) at once */
+	sesscache_forget_tenant(ctx, ctx->tenant_id);
 	jsonx_set_str(ctx_result(ctx), "subdomain", sub);
 	jsonx_set_str(ctx_result(ctx), "status", to);
 	return audit_log(ctx, action, 1, "tenant", ctx_i64(ctx, ctx->tenant_id), NULL);

@@ -191,7 +191,31 @@ class Stack:
             cmd = ["setpriv", "--reuid=cabinet", "--regid=cabinet", "--init-groups", "--"] + cmd
         subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
 
-    def psql(self, sql, db="cabinet", user="cabinet"):
+    # A write straight into these tables goes behind the core's session
+    # cache (core/sesscache.h): psql() drops the cache after it, as the core
+    # does after its own changes, so a test sees the change at once.
+    SESSION_TABLES = re.compile(r"\b(sessions|users|user_roles|tenants)\b", re.I)
+    WRITES = re.compile(r"\b(insert|update|delete|truncate)\b", re.I)
+
+    def flush_session_cache(self):
+        """debug.session_cache_flush over the core socket; False when the
+        core is not listening."""
+        try:
+            c = socket.socket(socket.AF_UNIX)
+            c.settimeout(30)
+            c.connect(self.core_socket())
+        except OSError:
+            return False
+        try:
+            c.sendall(frame(1, 1, {"id": 1, "op": "debug.session_cache_flush", "args": {}, "auth": {}}))
+            f = read_frame(c)
+            return f is not None and json.loads(f["payload"]).get("status") == 200
+        finally:
+            c.close()
+
+    def psql(self, sql, db="cabinet", user="cabinet", flush=True):
+        """Runs sql as the tables' owner; flush=False leaves the core's
+        session cache as it is (to show what the cache serves)."""
         cmd = ["psql", "-X", "-q", "-tA", "-v", "ON_ERROR_STOP=1", "-h", os.path.join(self.var, "pg", "sock"),
                "-U", user, "-d", db, "-c", sql]
         if os.getuid() == 0:
@@ -199,6 +223,8 @@ class Stack:
         p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         if p.returncode != 0:
             raise AssertionError("psql failed: %s" % p.stderr)
+        if flush and self.WRITES.search(sql) and self.SESSION_TABLES.search(sql):
+            self.flush_session_cache()
         return p.stdout.strip()
 
     # ----------------------------------------------------------------- http

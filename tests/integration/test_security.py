@@ -496,6 +496,69 @@ class Accounts(StackWithSinks, unittest.TestCase):
         self.assertEqual(me.get("/api/me").status, 401)
         self.assertEqual(self.s.psql(count), "0")
 
+    # ------------------------------------- the session cache (core/sesscache.h)
+    #
+    # Each session below is read twice before the change, so the core serves
+    # it from its cache; what ends or changes it must be seen by the very
+    # next request, not after the cache's TTL.
+
+    def test_the_session_cache_drops_what_ends_or_changes_a_session(self):
+        phone = "+79170000114"
+        email = self.tenant("kesh", phone)
+        src = new_source()
+        first = self.activate("kesh", email, phone, src)
+        second = self.signed_in("kesh", self.login("kesh", phone, PASSWORD, src))
+        for c in (first, second, first, second):
+            self.assertEqual(c.get("/api/me").status, 200)
+        # sign-out: refused at once, the other session untouched
+        self.assertEqual(second.request("POST", "/api/auth/logout", {}, source=src).status, 200)
+        self.assertEqual(second.get("/api/me").status, 401)
+        self.assertEqual(first.get("/api/me").status, 200)
+        # a password change ends every other session at once
+        third = self.signed_in("kesh", self.login("kesh", phone, PASSWORD, src))
+        self.assertEqual(third.get("/api/me").status, 200)
+        self.assertEqual(third.get("/api/me").status, 200)
+        r = first.request("POST", "/api/auth/password", {"old_password": PASSWORD, "new_password": "Leto-Kesh-2026!"},
+                          source=src)
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(third.get("/api/me").status, 401)
+        self.assertEqual(first.get("/api/me").status, 200)
+        # rights taken away: the next administrator's request is refused
+        tid, uid = self.tenant_id("kesh"), self.user_id("kesh", phone)
+        other = self.s.psql("INSERT INTO users (tenant_id, full_name, phone, status) VALUES "
+                            "(%d, 'Второй администратор', '+79170000115', 'active') RETURNING id" % tid)
+        self.assertEqual(first.request("POST", "/api/admin/users/%s/admin" % other, {}, source=src).status, 200)
+        self.assertEqual(first.get("/api/admin/users").status, 200)
+        self.assertEqual(first.get("/api/admin/users").status, 200)
+        self.assertEqual(first.request("DELETE", "/api/admin/users/%d/admin" % uid, source=src).status, 200)
+        self.assertEqual(first.get("/api/admin/users").status, 403)
+        self.assertEqual(first.get("/api/me").status, 200)
+        # the organization disabled by the operator: refused at once
+        p = self.s.ctl("tenant", "disable", "kesh")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(first.get("/api/me").status, 403)
+        p = self.s.ctl("tenant", "enable", "kesh")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(first.get("/api/me").status, 200)
+
+    def test_the_session_cache_asks_again_after_its_ttl(self):
+        # a change written straight into the database (not through the core)
+        # is seen once the entry is older than session_cache_ttl_s (5 s)
+        phone = "+79170000116"
+        email = self.tenant("ttl", phone)
+        me = self.activate("ttl", email, phone, new_source())
+        uid = self.user_id("ttl", phone)
+        started = time.monotonic()
+        self.assertEqual(me.get("/api/me").status, 200)  # resolved and cached
+        self.s.psql("UPDATE users SET status = 'blocked' WHERE id = %d" % uid, flush=False)
+        r = me.get("/api/me")
+        if time.monotonic() - started < 4:
+            self.assertEqual(r.status, 200)  # still the cached session
+        time.sleep(max(0.0, started + 5.5 - time.monotonic()))
+        self.assertEqual(me.get("/api/me").status, 401)  # asked again: blocked
+        self.s.psql("UPDATE users SET status = 'active' WHERE id = %d" % uid)
+        self.assertEqual(me.get("/api/me").status, 200)
+
     def test_cross_site_writes_are_refused(self):
         phone = "+79170000112"
         email = self.tenant("xsite", phone)

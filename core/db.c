@@ -182,6 +182,30 @@ static void db_settle(struct db *db)
 
 #define DB_SET_TENANT "SELECT set_config('app.tenant_id', $1, true)"
 
+/* The name of DB_SET_TENANT prepared on this connection (once, with a
+ * round trip of its own, the first time a flight needs it); "" when it
+ * cannot be: then it is sent unprepared. */
+static void db_tenant_stmt(struct db *db, char *name, size_t size)
+{
+	uint64_t h = db_hash(DB_SET_TENANT);
+	int number, slot;
+	PGresult *res;
+
+	name[0] = '\0';
+	if ((number = db_stmt_find(db, DB_SET_TENANT, h, &slot)) >= 0) {
+		snprintf(name, size, "s%d", number);
+		return;
+	}
+	if (slot < 0)
+		return;
+	snprintf(name, size, "s%d", db->nstmts);
+	res = PQprepare(db->conn, name, DB_SET_TENANT, 1, NULL);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK ||
+	    db_stmt_record(db, slot, DB_SET_TENANT, h) < 0)
+		name[0] = '\0';
+	PQclear(res);
+}
+
 /* The noted BEGIN [, the tenant's set_config] and the transaction's first
  * statement in one flight: BEGIN, [Bind/Execute,] [Parse,] Bind/Execute,
  * Sync. NULL when the connection broke (it is dropped; nothing of the
@@ -192,9 +216,11 @@ static PGresult *db_flight(struct db *db, const char *begin, const char *tenant,
 	uint64_t h = db_hash(sql);
 	PGresult *res[4], *out;
 	const char *tparams[1] = {tenant};
-	char name[24];
+	char name[24], tname[24] = "";
 	int number, slot, ok, t = tenant[0] != '\0', k = 1 + t, n = k + 1, prepared = 0;
 
+	if (t)
+		db_tenant_stmt(db, tname, sizeof(tname));
 	if (PQenterPipelineMode(db->conn) != 1) {
 		/* not idle: cannot happen after db_settle; the old way */
 		res[0] = PQexec(db->conn, begin);
@@ -211,7 +237,9 @@ static PGresult *db_flight(struct db *db, const char *begin, const char *tenant,
 		return db_exec_one(db, sql, nparams, params);
 	}
 	ok = PQsendQueryParams(db->conn, begin, 0, NULL, NULL, NULL, NULL, 0);
-	if (t)
+	if (t && tname[0])
+		ok = ok && PQsendQueryPrepared(db->conn, tname, 1, tparams, NULL, NULL, 0);
+	else if (t)
 		ok = ok &&
 		     PQsendQueryParams(db->conn, DB_SET_TENANT, 1, NULL, tparams, NULL, NULL, 0);
 	if ((number = db_stmt_find(db, sql, h, &slot)) >= 0) {

@@ -1796,7 +1796,7 @@ static int requests_task_forward(struct ctx *ctx)
 	if (requests_task_for(ctx, NULL, "передать", &t, &r) < 0)
 		return -1;
 	/* someone who can act on it: not dismissed, with a cabinet */
-	if (routing_check_assignee(ctx, "to", to) < 0)
+	if (routing_check_assignee(ctx, "to", to, 0) < 0)
 		return -1;
 	res = ctx_sql(ctx, "SELECT full_name FROM employees WHERE tenant_id = $1 AND id = $2",
 	              requests_tenant(ctx), ctx_i64(ctx, to));

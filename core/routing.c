@@ -168,8 +168,10 @@ int routing_substitute(struct ctx *ctx, int64_t employee, int64_t *sub)
  * one who got a task of the role longest ago (then the administrator's
  * order); everyone away: the first of them, whose substitute takes it. The
  * chosen one's turn is taken (assigned_at) under a row lock that concurrent
- * requests skip, so they go to the next performers. *who 0 when the role
- * has no performer. */
+ * requests skip, so they go to the next performers. Only performers who
+ * can act (ROUTING_CAN_ACT_SQL: a cabinet not closed, not dismissed): one
+ * named before the cabinets were made is passed over until then. *who 0
+ * when the role has no such performer. */
 static int routing_performer(struct ctx *ctx, const char *role, int64_t employee, int64_t *who)
 {
 	static const char order[] = " ORDER BY " ROUTING_AWAY_SQL(
@@ -183,7 +185,8 @@ static int routing_performer(struct ctx *ctx, const char *role, int64_t employee
 	    ctx,
 	    arena_printf(ctx->arena,
 	                 "WITH p AS (SELECT p.employee_id FROM routing_performers p WHERE "
-	                 "p.tenant_id = $1 AND p.role = $2%s FOR UPDATE SKIP LOCKED) "
+	                 "p.tenant_id = $1 AND p.role = $2 AND " ROUTING_CAN_ACT_SQL(
+	                     "$1", "p.employee_id") "%s FOR UPDATE SKIP LOCKED) "
 	                 "UPDATE routing_performers x SET assigned_at = " ROUTING_NOW_SQL
 	                 " FROM p WHERE x.tenant_id = $1 AND x.role = $2 AND "
 	                 "x.employee_id = p.employee_id RETURNING x.employee_id",
@@ -196,7 +199,8 @@ static int routing_performer(struct ctx *ctx, const char *role, int64_t employee
 		    ctx,
 		    arena_printf(ctx->arena,
 		                 "SELECT p.employee_id FROM routing_performers p WHERE "
-		                 "p.tenant_id = $1 AND p.role = $2%s",
+		                 "p.tenant_id = $1 AND p.role = $2 AND " ROUTING_CAN_ACT_SQL(
+		                     "$1", "p.employee_id") "%s",
 		                 order),
 		    3, (const char *const[]){routing_tenant(ctx), role, ctx_i64(ctx, employee)});
 	if (res == NULL)
@@ -584,7 +588,7 @@ static int routing_get(struct ctx *ctx)
 	return 0;
 }
 
-int routing_check_assignee(struct ctx *ctx, const char *field, int64_t employee)
+int routing_check_assignee(struct ctx *ctx, const char *field, int64_t employee, int planned)
 {
 	PGresult *res = ctx_sql(
 	    ctx,
@@ -602,6 +606,8 @@ int routing_check_assignee(struct ctx *ctx, const char *field, int64_t employee)
 		return ctx_field_code(ctx, field, "dismissed",
 		                      "Сотрудник уволен %s — он не сможет выполнить задачу",
 		                      PQgetvalue(res, 0, 1));
+	if (strcmp(PQgetvalue(res, 0, 2), "t") != 0 && planned)
+		return 0; /* a role's performer before the cabinets are made */
 	if (strcmp(PQgetvalue(res, 0, 2), "t") != 0)
 		return ctx_field_code(ctx, field, "no_cabinet",
 		                      "У сотрудника нет личного кабинета — он не сможет выполнить "
@@ -632,7 +638,7 @@ static int64_t routing_employee_item(struct ctx *ctx, json_object *v, const char
 		ctx_field(ctx, field, "Укажите номер сотрудника (id)");
 		return 0;
 	}
-	if (routing_check_assignee(ctx, field, id) < 0)
+	if (routing_check_assignee(ctx, field, id, 1) < 0)
 		return 0;
 	return id;
 }
@@ -977,7 +983,7 @@ static int routing_substitute_add(struct ctx *ctx, int64_t employee)
 		return -1;
 	if (to < today)
 		return ctx_field_code(ctx, "date_to", "range", "Период замещения уже прошёл");
-	if (routing_check_assignee(ctx, "substitute_id", sub) < 0)
+	if (routing_check_assignee(ctx, "substitute_id", sub, 0) < 0)
 		return -1;
 	res =
 	    ctx_sql(ctx,

@@ -146,9 +146,11 @@ int routing_step_assignee(struct ctx *ctx, const char *step, int64_t employee, i
  * "to", a routing role's performer, a substitute) at the field: 0, or -1
  * after a 422 naming it: «Сотрудник не найден», «Сотрудник уволен …»,
  * «У сотрудника нет личного кабинета …» or «Личный кабинет сотрудника
- * закрыт …» (ROUTING_CAN_ACT_SQL's rule, said).
+ * закрыт …» (ROUTING_CAN_ACT_SQL's rule, said). planned (a role's
+ * performer): an employee whose cabinet is not made yet is accepted; the
+ * role passes them over until they can act.
  */
-int routing_check_assignee(struct ctx *ctx, const char *field, int64_t employee);
+int routing_check_assignee(struct ctx *ctx, const char *field, int64_t employee, int planned);
 
 /* The substitute of employee when they are away today: *sub (0: not away,
  * or no substitute). 0 or -1. */

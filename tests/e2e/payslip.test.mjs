@@ -11,11 +11,13 @@
 //   salary       7 of 19 days (vacation 8, sick 4)  60 000 x 7/19 = 22 105,26
 //   vacation     09-22.06, 14 days less 12 June = 13; 12 months at 60 000:
 //                720 000 / 351,6 = 2 047,78 a day  -> 26 621,14
-//   sick pay     (2023: 7 x 60 000 + 2024: 720 000) / 730 = 1 561,64, 10
-//                years: 100 %; the employer's 3 days 4 684,92, the Fund's 3
+//   sick pay     (2023: 5 months not in the opening balance, computed
+//                from time as worked, 5 x 60 000, + 7 x 60 000; 2024:
+//                720 000) / 730 = 1 440 000 / 730 = 1 972,60, 10 years:
+//                100 %; the employer's 3 days 5 917,80, the Fund's 3
 //                (28-30.06)
 //   bonus        10 000,00
-//   accrued      63 411,32; НДФЛ 13 % = 8 243,47 -> 8 243,00; net 55 168,32
+//   accrued      64 644,20; НДФЛ 13 % = 8 403,75 -> 8 404,00; net 56 240,20
 //   payments     vacation pay 06.06: 26 621,14, НДФЛ 3 461,00 (13 % of it);
 //                advance 20.06: 20 000,00, НДФЛ 2 600,00
 import assert from "node:assert/strict";
@@ -58,8 +60,8 @@ b.test("the administrator's payslip shows every kind of line at 390 px", async (
     .map((r) => r.replace(/\s+/g, " ").trim());
   assert.equal(rows.length, 4, rows.join("\n"));
   const body = await slip.textContent();
-  for (const want of [rub("22 105,26"), rub("26 621,14"), rub("4 684,92"), rub("10 000,00"),
-    rub("63 411,32"), rub("8 243,00"), rub("55 168,32"), rub("2 047,78"), rub("1 561,64"),
+  for (const want of [rub("22 105,26"), rub("26 621,14"), rub("5 917,80"), rub("10 000,00"),
+    rub("64 644,20"), rub("8 404,00"), rub("56 240,20"), rub("2 047,78"), rub("1 972,60"),
     rub("20 000,00"), rub("3 461,00"), rub("2 600,00")])
     assert.ok(body.includes(want), `the payslip has ${JSON.stringify(want)}`);
   assert.ok(rows.some((r) => /Отпускные.*13 дн\. ×/.test(r)), rows.join("\n"));
@@ -96,14 +98,14 @@ b.test("the employee site shows the same payslip at 390 px", async ({ browser })
   const rows = (await page.locator("#payslip-accruals tr").allTextContents()).map((r) => r.replace(/\s+/g, " "));
   assert.equal(rows.length, 4, rows.join("\n"));
   const acc = (await page.locator("#payslip-accruals").textContent());
-  for (const want of [rub("22 105,26"), rub("26 621,14"), rub("4 684,92"), rub("10 000,00")])
+  for (const want of [rub("22 105,26"), rub("26 621,14"), rub("5 917,80"), rub("10 000,00")])
     assert.ok(acc.includes(want), `the accruals have ${JSON.stringify(want)}`);
   assert.ok(rows.some((r) => /13 дн\. × 2 047,78 ₽/.test(r)), rows.join("\n"));
-  assert.ok(rows.some((r) => /Социальный фонд/.test(r) && /3 дн\. × 1 561,64 ₽ \(100 % от 1 561,64 ₽\)/.test(r)),
+  assert.ok(rows.some((r) => /Социальный фонд/.test(r) && /3 дн\. × 1 972,60 ₽ \(100 % от 1 972,60 ₽\)/.test(r)),
     rows.join("\n"));
-  assert.equal(await text("#payslip-accrued"), rub("63 411,32"));
-  assert.equal(await text("#payslip-deducted"), rub("8 243,00"));
-  assert.equal(await text("#payslip-net"), rub("55 168,32"));
+  assert.equal(await text("#payslip-accrued"), rub("64 644,20"));
+  assert.equal(await text("#payslip-deducted"), rub("8 404,00"));
+  assert.equal(await text("#payslip-net"), rub("56 240,20"));
   const pays = (await page.locator("#payslip-payments tr").allTextContents()).join("\n");
   assert.match(pays, /Аванс, 20\.06\.2025/);
   assert.ok(pays.includes(rub("17 400,00")), pays);

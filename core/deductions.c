@@ -134,22 +134,30 @@ static int deductions_read_child(struct ctx *ctx, json_object *c, size_t i, int 
 	return 0;
 }
 
-int deductions_children_check(struct ctx *ctx, json_object *list)
+/* The list's children read into out (DEDUCTIONS_MAX_CHILDREN of them at
+ * most), every bad one a field error: *n read, 0 or -1. */
+static int deductions_read_children(struct ctx *ctx, json_object *list,
+                                    struct deductions_child *out, size_t *n)
 {
 	int seen[DEDUCTIONS_MAX_CHILDREN + 1] = {0}, bad = 0;
-	size_t n;
 
 	if (!json_object_is_type(list, json_type_array) ||
-	    (n = json_object_array_length(list)) > DEDUCTIONS_MAX_CHILDREN)
+	    (*n = json_object_array_length(list)) > DEDUCTIONS_MAX_CHILDREN)
 		return ctx_field(ctx, "children",
 		                 "Укажите список детей (не больше %d), пустой — без вычетов",
 		                 DEDUCTIONS_MAX_CHILDREN);
-	for (size_t i = 0; i < n; i++) {
-		struct deductions_child c = {0};
-		if (deductions_read_child(ctx, json_object_array_get_idx(list, i), i, seen, &c) < 0)
+	for (size_t i = 0; i < *n; i++)
+		if (deductions_read_child(ctx, json_object_array_get_idx(list, i), i, seen, &out[i]) < 0)
 			bad = -1;
-	}
 	return bad;
+}
+
+int deductions_children_check(struct ctx *ctx, json_object *list)
+{
+	struct deductions_child c[DEDUCTIONS_MAX_CHILDREN] = {{0}};
+	size_t n = 0;
+
+	return deductions_read_children(ctx, list, c, &n);
 }
 
 /* The children that change (added, removed or edited rows) must not touch a
@@ -184,34 +192,24 @@ static int deductions_open(struct ctx *ctx, int64_t id, const char *orders, cons
 static int deductions_children_set(struct ctx *ctx)
 {
 	json_object *list = jsonx_get(ctx->args, "children");
-	int seen[DEDUCTIONS_MAX_CHILDREN + 1] = {0}, bad = 0;
+	struct deductions_child kids[DEDUCTIONS_MAX_CHILDREN] = {{0}};
 	const char *orders = "{", *dis = "{", *sole = "{", *from = "{", *to = "{";
 	int64_t id;
-	size_t n;
+	size_t n = 0;
 
 	if (deductions_employee(ctx, &id) < 0)
 		return -1;
-	if (!json_object_is_type(list, json_type_array) ||
-	    (n = json_object_array_length(list)) > DEDUCTIONS_MAX_CHILDREN)
-		return ctx_field(ctx, "children",
-		                 "Укажите список детей (не больше %d), пустой — без вычетов",
-		                 DEDUCTIONS_MAX_CHILDREN);
-	for (size_t i = 0; i < n; i++) {
-		struct deductions_child c = {0};
-		const char *sep = i ? "," : "";
-		if (deductions_read_child(ctx, json_object_array_get_idx(list, i), i, seen, &c) <
-		    0) {
-			bad = 1;
-			continue;
-		}
-		orders = arena_printf(ctx->arena, "%s%s%d", orders, sep, c.order);
-		dis = arena_printf(ctx->arena, "%s%s%s", dis, sep, c.disabled ? "t" : "f");
-		sole = arena_printf(ctx->arena, "%s%s%s", sole, sep, c.sole_parent ? "t" : "f");
-		from = arena_printf(ctx->arena, "%s%s%s", from, sep, c.from);
-		to = arena_printf(ctx->arena, "%s%s%s", to, sep, c.to ? c.to : "NULL");
-	}
-	if (bad)
+	if (deductions_read_children(ctx, list, kids, &n) < 0)
 		return -1;
+	for (size_t i = 0; i < n; i++) {
+		const struct deductions_child *c = &kids[i];
+		const char *sep = i ? "," : "";
+		orders = arena_printf(ctx->arena, "%s%s%d", orders, sep, c->order);
+		dis = arena_printf(ctx->arena, "%s%s%s", dis, sep, c->disabled ? "t" : "f");
+		sole = arena_printf(ctx->arena, "%s%s%s", sole, sep, c->sole_parent ? "t" : "f");
+		from = arena_printf(ctx->arena, "%s%s%s", from, sep, c->from);
+		to = arena_printf(ctx->arena, "%s%s%s", to, sep, c->to ? c->to : "NULL");
+	}
 	orders = arena_printf(ctx->arena, "%s}", orders);
 	dis = arena_printf(ctx->arena, "%s}", dis);
 	sole = arena_printf(ctx->arena, "%s}", sole);

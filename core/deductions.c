@@ -147,7 +147,8 @@ static int deductions_read_children(struct ctx *ctx, json_object *list,
 		                 "Укажите список детей (не больше %d), пустой — без вычетов",
 		                 DEDUCTIONS_MAX_CHILDREN);
 	for (size_t i = 0; i < *n; i++)
-		if (deductions_read_child(ctx, json_object_array_get_idx(list, i), i, seen, &out[i]) < 0)
+		if (deductions_read_child(ctx, json_object_array_get_idx(list, i), i, seen,
+		                          &out[i]) < 0)
 			bad = -1;
 	return bad;
 }

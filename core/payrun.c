@@ -85,6 +85,7 @@ const char *payrun_stale_title(const char *reason)
 	    {"opening_balance", "изменились начальные остатки"},
 	    {"accrual", "изменились разовые начисления"},
 	    {"payment", "изменились выплаты"},
+	    {"average", "изменился заработок месяцев, из которых считается средний заработок"},
 	};
 
 	for (size_t i = 0; reason && i < sizeof(titles) / sizeof(titles[0]); i++)
@@ -782,6 +783,8 @@ enum {
 	E_EARNINGS,
 	E_EXCLUDED,
 	E_INSURED,
+	E_AVG_FROM,
+	E_AVG_TO,
 	E_COUNT
 };
 enum {
@@ -888,6 +891,18 @@ static void payrun_rows(struct payrun *r, struct payrun_emp *e, const struct pay
 	payrun_arr_money(&ea[E_EARNINGS], out->summary.earnings);
 	payrun_arr_i64(&ea[E_EXCLUDED], out->summary.excluded_days);
 	payrun_arr_money(&ea[E_INSURED], payrun_insured(out));
+	/* the months its averages read (sql/0073: their changes make it stale) */
+	if (e->hist_lo <= e->hist_hi) {
+		char m[32];
+
+		snprintf(m, sizeof(m), "%04d-%02d-01", e->hist_lo / 12, e->hist_lo % 12 + 1);
+		payrun_arr_add(&ea[E_AVG_FROM], m);
+		snprintf(m, sizeof(m), "%04d-%02d-01", e->hist_hi / 12, e->hist_hi % 12 + 1);
+		payrun_arr_add(&ea[E_AVG_TO], m);
+	} else {
+		payrun_arr_add(&ea[E_AVG_FROM], "NULL");
+		payrun_arr_add(&ea[E_AVG_TO], "NULL");
+	}
 	for (int i = 0; i < out->nlines; i++) {
 		const struct payroll_line *l = &out->lines[i];
 		int salary = l->kind == PAYROLL_LINE_SALARY;
@@ -1540,13 +1555,14 @@ static int payroll_calculate(struct ctx *ctx)
 	if (ctx_query(ctx,
 	              "INSERT INTO payroll_employees (tenant_id, document_id, month, employee_id, "
 	              "source, norm, pay_by, rate, accrued, deduction, base_ytd, ndfl, net, "
-	              "earnings, excluded_days, insured, paid) "
+	              "earnings, excluded_days, insured, average_from, average_to, paid) "
 	              "SELECT $1, $2, d.month, u.*, coalesce((SELECT sum(p.amount - p.ndfl) FROM "
 	              "payroll_payments p WHERE p.tenant_id = $1 AND p.employee_id = u.e AND "
 	              "p.month = d.month), 0) FROM payroll_documents d, unnest($3::bigint[], "
 	              "$4::text[], $5::text[], $6::text[], $7::numeric[], $8::numeric[], "
 	              "$9::numeric[], $10::numeric[], $11::numeric[], $12::numeric[], "
-	              "$13::numeric[], $14::smallint[], $15::numeric[]) AS u(e) "
+	              "$13::numeric[], $14::smallint[], $15::numeric[], $16::date[], "
+	              "$17::date[]) AS u(e) "
 	              "WHERE d.tenant_id = $1 AND d.id = $2 "
 	              "ON CONFLICT (tenant_id, employee_id, month) DO UPDATE SET "
 	              "document_id = excluded.document_id, source = excluded.source, norm = "
@@ -1554,7 +1570,9 @@ static int payroll_calculate(struct ctx *ctx)
 	              "excluded.accrued, deduction = excluded.deduction, base_ytd = "
 	              "excluded.base_ytd, ndfl = excluded.ndfl, net = excluded.net, earnings = "
 	              "excluded.earnings, excluded_days = excluded.excluded_days, insured = "
-	              "excluded.insured, paid = excluded.paid, stale = false, stale_reason = NULL",
+	              "excluded.insured, average_from = excluded.average_from, average_to = "
+	              "excluded.average_to, paid = excluded.paid, stale = false, stale_reason = "
+	              "NULL",
 	              E_COUNT + 2, ep) == NULL)
 		goto out;
 	lp[0] = r.p_tenant;

@@ -51,8 +51,8 @@
  * calendar days are excluded; for sick pay (255-FZ) its income subject to
  * insurance contributions (insured). The monthly payroll takes every month
  * of both periods from one loader (payrun.c payrun_average_months): the
- * stored result, else the opening balance (whose earnings are also its
- * insured income), else, where the employee was employed, the month
+ * stored result, else the opening balance (its insured_earnings, absent:
+ * its earnings, as the insured income), else, where the employee was employed, the month
  * computed from its time; else nothing (every day excluded, 0 insured). */
 struct average_month {
 	int year, month;

@@ -7,7 +7,8 @@
  *   GET /api/admin/employees/{id}/opening-balance
  *   PUT /api/admin/employees/{id}/opening-balance
  *       {"as_of": "2025-06-30", "vacation_days_used": 12.5,
- *        "months": [{"month": "2025-01", "earnings": "60000.00", "excluded_days": 0}],
+ *        "months": [{"month": "2025-01", "earnings": "60000.00", "excluded_days": 0,
+ *                    "insured_earnings": "56000.00"}],
  *        "ndfl": {"year": 2025, "income": "360000.00", "deductions": "0.00",
  *                 "tax": "46800.00"}}
  *   PUT /api/exchange/v1/opening-balances {"items": [{"employee": "<external id>", ...}]}
@@ -15,7 +16,8 @@
  *
  * What uses them: the vacation balance (days used up to as_of, then the ОТ
  * documents after it), the averages (a month without a stored payroll
- * result takes its opening earnings), the НДФЛ year so far (the opening
+ * result takes its opening earnings; sick pay its insured_earnings, absent:
+ * the earnings), the НДФЛ year so far (the opening
  * year's income, deductions and tax, then the stored results of the later
  * months). The body replaces what is stored (its months whole). Months are
  * at most 24 and not after as_of's month; a change that would move a closed
@@ -43,6 +45,8 @@ struct openbal_month {
 	int year, month;
 	int64_t earnings;
 	int excluded_days;
+	int has_insured; /* insured_earnings given (else it is earnings) */
+	int64_t insured; /* kopecks; 0 without has_insured */
 };
 
 struct openbal {
@@ -71,6 +75,9 @@ static int openbal_money(json_object *v, int64_t *out)
 }
 
 #define OPENBAL_MONEY_MSG "Сумма строкой в рублях, не меньше 0: \"60000.00\", \"60 000,00\""
+static const char openbal_insured_msg[] =
+    "Заработок для больничных (облагаемый страховыми взносами): сумма строкой в рублях от 0 до "
+    "9 999 999 999 999,99, например \"56000.00\"; не указан — равен заработку";
 
 /* Reads one body (the admin's or an exchange item) into *b; field errors
  * under prefix ("" or "items[3]."). 0 or -1. */
@@ -155,15 +162,23 @@ static int openbal_parse(struct ctx *ctx, json_object *o, const char *prefix, in
 				    "Исключаемые дни месяца: целое число от 0 до числа "
 				    "дней месяца");
 			bm->excluded_days = (int)ex;
+			/* sick pay's base (255-FZ art. 14): absent or null is the earnings */
+			v = jsonx_get(m, "insured_earnings");
+			if (v != NULL && !json_object_is_type(v, json_type_null)) {
+				bm->has_insured = 1;
+				if (openbal_money(v, &bm->insured) < 0)
+					bad = openbal_field(ctx, p, "insured_earnings", "money",
+					                    openbal_insured_msg);
+			}
 			json_object_object_foreach(m, mk, mv)
 			{
 				(void)mv;
 				if (strcmp(mk, "month") && strcmp(mk, "earnings") &&
-				    strcmp(mk, "excluded_days"))
+				    strcmp(mk, "excluded_days") && strcmp(mk, "insured_earnings"))
 					bad = openbal_field(
 					    ctx, p, mk, "unknown",
 					    "Неизвестное поле: допустимы month, earnings, "
-					    "excluded_days");
+					    "excluded_days, insured_earnings");
 			}
 			b->nmonths++;
 		}
@@ -220,11 +235,11 @@ static json_object *openbal_json(struct ctx *ctx, int64_t employee)
 
 	if (h == NULL || PQntuples(h) == 0)
 		return NULL;
-	m = ctx_sql(
-	    ctx,
-	    "SELECT to_char(month, 'YYYY-MM'), earnings::text, excluded_days FROM "
-	    "opening_balance_months WHERE tenant_id = $1 AND employee_id = $2 ORDER BY month",
-	    tenant, emp);
+	m = ctx_sql(ctx,
+	            "SELECT to_char(month, 'YYYY-MM'), earnings::text, excluded_days, "
+	            "insured_earnings::text FROM opening_balance_months WHERE tenant_id = $1 AND "
+	            "employee_id = $2 ORDER BY month",
+	            tenant, emp);
 	if (m == NULL)
 		return NULL;
 	o = json_object_new_object();
@@ -238,6 +253,10 @@ static json_object *openbal_json(struct ctx *ctx, int64_t employee)
 		jsonx_set_str(x, "month", PQgetvalue(m, i, 0));
 		jsonx_set_str(x, "earnings", payrun_money(ctx, PQgetvalue(m, i, 1), NULL));
 		jsonx_set_int(x, "excluded_days", atoi(PQgetvalue(m, i, 2)));
+		/* only where given: a balance without it keeps its shape */
+		if (!PQgetisnull(m, i, 3))
+			jsonx_set_str(x, "insured_earnings",
+			              payrun_money(ctx, PQgetvalue(m, i, 3), NULL));
 		json_object_array_add(months, x);
 	}
 	json_object_object_add(o, "months", months);
@@ -282,7 +301,8 @@ static int openbal_load(struct ctx *ctx, int64_t employee, struct openbal *b)
 	m = ctx_sql(
 	    ctx,
 	    "SELECT extract(year FROM month)::int, extract(month FROM month)::int, "
-	    "earnings::text, excluded_days FROM opening_balance_months WHERE tenant_id = $1 "
+	    "earnings::text, excluded_days, insured_earnings::text FROM opening_balance_months "
+	    "WHERE tenant_id = $1 "
 	    "AND employee_id = $2 ORDER BY month",
 	    tenant, emp);
 	if (m == NULL)
@@ -302,6 +322,9 @@ static int openbal_load(struct ctx *ctx, int64_t employee, struct openbal *b)
 		x->month = atoi(PQgetvalue(m, i, 1));
 		money_parse(PQgetvalue(m, i, 2), 0, &x->earnings);
 		x->excluded_days = atoi(PQgetvalue(m, i, 3));
+		x->has_insured = !PQgetisnull(m, i, 4);
+		if (x->has_insured)
+			money_parse(PQgetvalue(m, i, 4), 0, &x->insured);
 	}
 	return 1;
 }
@@ -323,7 +346,7 @@ static int openbal_first_date(const struct openbal *b)
 static int openbal_store(struct ctx *ctx, int64_t employee, struct openbal *b, int *changed)
 {
 	const char *tenant = ctx_i64(ctx, ctx->tenant_id), *emp = ctx_i64(ctx, employee);
-	struct buf mm = BUF_INIT, ee = BUF_INIT, xx = BUF_INIT;
+	struct buf mm = BUF_INIT, ee = BUF_INIT, xx = BUF_INIT, ii = BUF_INIT;
 	char days[HOURS_BUFSZ], m[DATE_MONTH_BUFSZ], money[MONEY_BUFSZ];
 	char inc[MONEY_BUFSZ], ded[MONEY_BUFSZ], tax[MONEY_BUFSZ];
 	struct openbal *old = arena_alloc(ctx->arena, sizeof(*old));
@@ -350,16 +373,21 @@ static int openbal_store(struct ctx *ctx, int64_t employee, struct openbal *b, i
 	buf_putc(&mm, '{');
 	buf_putc(&ee, '{');
 	buf_putc(&xx, '{');
+	buf_putc(&ii, '{');
 	for (int i = 0; i < b->nmonths; i++) {
 		date_format_month(b->months[i].year, b->months[i].month, m);
 		money_format(b->months[i].earnings, money);
 		buf_printf(&mm, "%s%s-01", i ? "," : "", m);
 		buf_printf(&ee, "%s%s", i ? "," : "", money);
 		buf_printf(&xx, "%s%d", i ? "," : "", b->months[i].excluded_days);
+		if (b->months[i].has_insured)
+			money_format(b->months[i].insured, money);
+		buf_printf(&ii, "%s%s", i ? "," : "", b->months[i].has_insured ? money : "NULL");
 	}
 	buf_putc(&mm, '}');
 	buf_putc(&ee, '}');
 	buf_putc(&xx, '}');
+	buf_putc(&ii, '}');
 	if (ctx_sql(
 	        ctx,
 	        "INSERT INTO opening_balances (tenant_id, employee_id, as_of, vacation_days_used, "
@@ -378,11 +406,13 @@ static int openbal_store(struct ctx *ctx, int64_t employee, struct openbal *b, i
 	            tenant, emp) == NULL ||
 	    ctx_sql(ctx,
 	            "INSERT INTO opening_balance_months (tenant_id, employee_id, month, earnings, "
-	            "excluded_days) SELECT $1, $2, m, e, x FROM unnest($3::date[], $4::numeric[], "
-	            "$5::smallint[]) AS u(m, e, x)",
+	            "excluded_days, insured_earnings) SELECT $1, $2, m, e, x, i FROM "
+	            "unnest($3::date[], $4::numeric[], $5::smallint[], $6::numeric[]) AS "
+	            "u(m, e, x, i)",
 	            tenant, emp, arena_strndup(ctx->arena, mm.data, mm.len),
 	            arena_strndup(ctx->arena, ee.data, ee.len),
-	            arena_strndup(ctx->arena, xx.data, xx.len)) == NULL)
+	            arena_strndup(ctx->arena, xx.data, xx.len),
+	            arena_strndup(ctx->arena, ii.data, ii.len)) == NULL)
 		goto out;
 	*changed = found ? 1 : 2;
 	rc = audit_log(ctx, "payroll.opening_balance_set", 1, "employee", emp,
@@ -391,6 +421,7 @@ out:
 	buf_free(&mm);
 	buf_free(&ee);
 	buf_free(&xx);
+	buf_free(&ii);
 	return rc;
 }
 
@@ -582,7 +613,8 @@ static int openbal_exchange(struct ctx *ctx)
  * columns, "," or ";" between fields (what Excel writes):
  *   employee (external id) or personnel_number, as_of, vacation_days_used,
  *   month, earnings, excluded_days, ndfl_year, ndfl_income, ndfl_deductions,
- *   ndfl_tax
+ *   ndfl_tax, insured_earnings (optional: the month's earnings for sick pay,
+ *   an empty cell is the earnings)
  * An employee's rows repeat their balance's columns (or leave them empty
  * after the first); each row with a month adds that month. Stored as the
  * exchange's batch (all or nothing, created/updated/unchanged); errors are
@@ -592,11 +624,12 @@ static int openbal_exchange(struct ctx *ctx)
  * one (csvread.h: UTF-8 or Windows-1251, ';' or ',', quotes as RFC 4180 by
  * libcsv).
  */
-#define OPENBAL_CSV_COLUMNS 11
+#define OPENBAL_CSV_COLUMNS 12
 
 static const char *const openbal_csv_names[OPENBAL_CSV_COLUMNS] = {
-    "employee",      "personnel_number", "as_of",       "vacation_days_used", "month",   "earnings",
-    "excluded_days", "ndfl_year",        "ndfl_income", "ndfl_deductions",    "ndfl_tax"};
+    "employee",    "personnel_number", "as_of",         "vacation_days_used",
+    "month",       "earnings",         "excluded_days", "ndfl_year",
+    "ndfl_income", "ndfl_deductions",  "ndfl_tax",      "insured_earnings"};
 
 /* Cell k (a column of openbal_csv_names) of row r, NULL when the column is
  * absent or the cell empty (spaces at both ends dropped). */
@@ -636,7 +669,7 @@ static int openbal_csv(struct ctx *ctx)
 		    ctx, "file", "required",
 		    "Приложите файл CSV (столбцы: employee, as_of, "
 		    "vacation_days_used, month, earnings, excluded_days, ndfl_year, "
-		    "ndfl_income, ndfl_deductions, ndfl_tax)");
+		    "ndfl_income, ndfl_deductions, ndfl_tax, insured_earnings)");
 	/* the employees' import's reader (csvread.h): encoding, delimiter, libcsv */
 	if (csvread_parse(ctx->arena, text, len, &t, &line, &why) < 0) {
 		char low[256];
@@ -665,7 +698,8 @@ static int openbal_csv(struct ctx *ctx)
 			    ctx, arena_printf(ctx->arena, "rows[1].%s", t.header[i]), "unknown",
 			    "Неизвестный столбец: допустимы employee, personnel_number, "
 			    "as_of, vacation_days_used, month, earnings, excluded_days, "
-			    "ndfl_year, ndfl_income, ndfl_deductions, ndfl_tax");
+			    "ndfl_year, ndfl_income, ndfl_deductions, ndfl_tax, "
+			    "insured_earnings");
 	}
 	if ((col[0] < 0) == (col[1] < 0))
 		bad = ctx_field_code(ctx, "rows[1]", "required",
@@ -735,7 +769,8 @@ static int openbal_csv(struct ctx *ctx)
 			json_object *m = json_object_new_object(),
 			            *months = jsonx_get(it, "months");
 			const char *ex = openbal_csv_cell(ctx, &t, r, col, 6),
-			           *earn = openbal_csv_cell(ctx, &t, r, col, 5);
+			           *earn = openbal_csv_cell(ctx, &t, r, col, 5),
+			           *ins = openbal_csv_cell(ctx, &t, r, col, 11);
 
 			if (months == NULL) {
 				months = json_object_new_array();
@@ -744,6 +779,8 @@ static int openbal_csv(struct ctx *ctx)
 			jsonx_set_str(m, "month", cell);
 			jsonx_set_str(m, "earnings", earn ? earn : "");
 			json_object_object_add(m, "excluded_days", openbal_csv_int(ex ? ex : "0"));
+			if (ins)
+				jsonx_set_str(m, "insured_earnings", ins);
 			json_object_array_add(months, m);
 		}
 	}
@@ -771,9 +808,9 @@ static const char *openbal_form_item(json_object *args, const char *name, size_t
 static size_t openbal_form_rows(json_object *args)
 {
 	size_t n = 0;
-	const char *names[] = {"month", "earnings", "excluded_days"};
+	const char *names[] = {"month", "earnings", "excluded_days", "insured_earnings"};
 
-	for (size_t k = 0; k < 3; k++) {
+	for (size_t k = 0; k < 4; k++) {
 		json_object *a = jsonx_get(args, names[k]);
 		if (a && json_object_is_type(a, json_type_array) && json_object_array_length(a) > n)
 			n = json_object_array_length(a);
@@ -857,8 +894,9 @@ static int openbal_page(struct ctx *ctx)
 		json_object *row = json_object_new_object(), *m = NULL;
 		jsonx_set_int(row, "n", (int64_t)i + 1);
 		/* the refused post's messages at their row's inputs (admin.c) */
-		for (size_t c = 0; c < 3; c++) {
-			static const char *const cols[] = {"month", "earnings", "excluded_days"};
+		for (size_t c = 0; c < 4; c++) {
+			static const char *const cols[] = {"month", "earnings", "excluded_days",
+			                                   "insured_earnings"};
 			const char *msg = jsonx_get_str(
 			    errors, arena_printf(ctx->arena, "months[%zu].%s", i, cols[c]));
 			if (msg)
@@ -870,6 +908,8 @@ static int openbal_page(struct ctx *ctx)
 			jsonx_set_str(row, "earnings", openbal_form_item(ctx->args, "earnings", i));
 			jsonx_set_str(row, "excluded_days",
 			              openbal_form_item(ctx->args, "excluded_days", i));
+			jsonx_set_str(row, "insured_earnings",
+			              openbal_form_item(ctx->args, "insured_earnings", i));
 		} else if (months && i < json_object_array_length(months)) {
 			m = json_object_array_get_idx(months, i);
 			jsonx_set_str(row, "month", jsonx_get_str(m, "month"));
@@ -877,6 +917,10 @@ static int openbal_page(struct ctx *ctx)
 			              openbal_money_ru(ctx, jsonx_get_str(m, "earnings")));
 			jsonx_set_str(row, "excluded_days",
 			              json_object_get_string(jsonx_get(m, "excluded_days")));
+			if (jsonx_get_str(m, "insured_earnings"))
+				jsonx_set_str(
+				    row, "insured_earnings",
+				    openbal_money_ru(ctx, jsonx_get_str(m, "insured_earnings")));
 		}
 		json_object_array_add(rows, row);
 	}
@@ -884,7 +928,8 @@ static int openbal_page(struct ctx *ctx)
 }
 
 /* POST /admin/employees/{id}/opening-balance: the page's form (flat fields:
- * as_of, vacation_days_used, the table's month[]/earnings[]/excluded_days[],
+ * as_of, vacation_days_used, the table's month[]/earnings[]/excluded_days[]/
+ * insured_earnings[],
  * ndfl_year/ndfl_income/ndfl_deductions/ndfl_tax) as the body of
  * opening_balance.set, the one mechanism of the API. Empty rows are left
  * out, an empty excluded_days is 0, the НДФЛ is sent when any of its fields
@@ -917,14 +962,17 @@ static int openbal_form(struct ctx *ctx)
 	for (size_t i = 0; i < n; i++) {
 		const char *m = openbal_form_item(ctx->args, "month", i),
 		           *e = openbal_form_item(ctx->args, "earnings", i),
-		           *x = openbal_form_item(ctx->args, "excluded_days", i);
+		           *x = openbal_form_item(ctx->args, "excluded_days", i),
+		           *ins = openbal_form_item(ctx->args, "insured_earnings", i);
 		json_object *row;
-		if (!*m && !*e && !*x)
+		if (!*m && !*e && !*x && !*ins)
 			continue;
 		row = json_object_new_object();
 		jsonx_set_str(row, "month", m);
 		jsonx_set_str(row, "earnings", e);
 		jsonx_set_str(row, "excluded_days", *x ? x : "0");
+		if (*ins) /* empty: the same as the earnings */
+			jsonx_set_str(row, "insured_earnings", ins);
 		json_object_array_add(months, row);
 		row_of[k++] = (int)i + 1;
 	}
@@ -1001,6 +1049,7 @@ static const struct op_arg openbal_month_fields[] = {
     {"earnings", ARG_MONEY, ARG_REQUIRED, .min = 0, .max = MONEY_MAX, .hint = OPENBAL_MONEY_MSG},
     {"excluded_days", ARG_INT, ARG_REQUIRED, .min = 0, .max = 31,
      .hint = "Исключаемые дни месяца: целое число от 0 до числа дней месяца"},
+    {"insured_earnings", ARG_MONEY, 0, .min = 0, .max = MONEY_MAX, .hint = openbal_insured_msg},
     ARG_END,
 };
 static const struct op_arg openbal_ndfl_fields[] = {
@@ -1019,7 +1068,8 @@ static const struct op_arg openbal_set_args[] = {
              "запятой"},
     {"months", ARG_ARRAY, 0, .min = 0, .max = OPENBAL_MAX_MONTHS, .items = openbal_month_fields,
      .example = "[{\"month\": \"2024-12\", \"earnings\": \"60000.00\", \"excluded_days\": 0}]",
-     .hint = "Месяцы: список до 24 месяцев {month, earnings, excluded_days}"},
+     .hint = "Месяцы: список до 24 месяцев {month, earnings, excluded_days, "
+             "insured_earnings?}"},
     {"ndfl", ARG_OBJECT, 0, .items = openbal_ndfl_fields,
      .example = "{\"year\": 2025, \"income\": \"120000.00\", \"deductions\": \"0.00\", "
                 "\"tax\": \"15600.00\"}"},

@@ -538,12 +538,13 @@ static int payrun_average_months(struct payrun *r, int msel)
 	             "payroll_employees WHERE tenant_id = $1 AND employee_id = ANY($2::bigint[]) "
 	             "AND month BETWEEN $3::date AND $4::date AND month <> $5::date",
 	             r->p_tenant, need, from, to, r->p_first);
-	op = ctx_sql(ctx,
-	             "SELECT employee_id, extract(year FROM month)::int, extract(month FROM "
-	             "month)::int, earnings::text, excluded_days, earnings::text FROM "
-	             "opening_balance_months WHERE tenant_id = $1 AND employee_id = "
-	             "ANY($2::bigint[]) AND month BETWEEN $3::date AND $4::date",
-	             r->p_tenant, need, from, to);
+	op = ctx_sql(
+	    ctx,
+	    "SELECT employee_id, extract(year FROM month)::int, extract(month FROM "
+	    "month)::int, earnings::text, excluded_days, coalesce(insured_earnings, "
+	    "earnings)::text FROM opening_balance_months WHERE tenant_id = $1 AND employee_id = "
+	    "ANY($2::bigint[]) AND month BETWEEN $3::date AND $4::date",
+	    r->p_tenant, need, from, to);
 	if (st == NULL || op == NULL)
 		return -1;
 	for (int i = 0; i < r->nemps; i++) {

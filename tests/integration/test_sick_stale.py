@@ -1,5 +1,6 @@
 """Issue 11 through the real stack: the averages' months are inputs of a
-result (sql/0073), across the year boundary. Each value hand-computed by
+result (sql/0073), across the year boundary, and an opening balance month's
+insured earnings for sick pay (sql/0074). Each value hand-computed by
 payroll.md's rules."""
 import os
 import sys
@@ -157,6 +158,108 @@ class SickStale(unittest.TestCase):
         self.assertEqual([(a["days"], a["average_daily"], a["amount"]) for a in vac],
                          [(14, "2046.95", "28657.30")])
         self.assertEqual(self.stale(eid, "2025-01"), (False, None))
+
+    # --------------------------------- insured earnings in opening balances
+
+    def put_balance(self, eid, months, status=200):
+        r = self.admin.put("/api/admin/employees/%d/opening-balance" % eid,
+                           {"as_of": "2024-12-31", "vacation_days_used": 0, "months": months})
+        self.assertEqual(r.status, status, r)
+        return r.json()
+
+    def test_insured_earnings_set_the_sick_pay_base(self):
+        """255-FZ art. 14: sick pay's base is the income subject to insurance
+        contributions. Absent, it is the month's earnings (today's result);
+        given, it replaces them for sick pay only."""
+        eid = self.employee("Застрахованная Остаткова", "2022-01-10", record_years=6)
+        months = [{"month": "%d-%02d" % (y, m), "earnings": "50000.00", "excluded_days": 0}
+                  for y in (2023, 2024) for m in range(1, 13)]
+        got = self.put_balance(eid, months)
+        self.assertNotIn("insured_earnings", got["months"][0])
+        self.post("/api/admin/deviations", {"employee_id": eid, "code": "Б", "date_from": "2025-03-10",
+                                            "date_to": "2025-03-16"}, 201)
+        self.calculate(eid, "2025-03")
+        # absent: (600 000 + 600 000) / 730 = 1 643.84; 6 years: 80 % = 1 315.07
+        self.assertEqual(self.sick_lines(eid, "2025-03"),
+                         [("2025-03-10", "2025-03-12", 3, "1643.84", 80, "1315.07", "3945.21", 4)])
+        # 2024's months insured at 40 000 (10 000 a month of material aid)
+        for m in months[12:]:
+            m["insured_earnings"] = "40000.00"
+        got = self.put_balance(eid, months)
+        self.assertEqual([m.get("insured_earnings") for m in got["months"]],
+                         [None] * 12 + ["40000.00"] * 12)
+        self.assertEqual(self.stale(eid, "2025-03"), (True, "opening_balance"))
+        self.calculate(eid, "2025-03")
+        # (600 000 + 480 000) / 730 = 1 479.45; 80 % = 1 183.56, 3 days 3 550.68
+        self.assertEqual(self.sick_lines(eid, "2025-03"),
+                         [("2025-03-10", "2025-03-12", 3, "1479.45", 80, "1183.56", "3550.68", 4)])
+        # the page shows it in the month's row, as typed
+        page = self.admin.get("/admin/employees/%d/opening-balance" % eid).text.replace("\u00a0", " ")
+        self.assertIn('name="insured_earnings[]" value="40 000,00"', page)
+        self.assertIn("Для больничных", page)
+        # vacation pay still reads the earnings: a vacation paid in January
+        # 2025 averages February-December 2024 at 50 000 and January at 60 000
+        self.post("/api/admin/deviations", {"employee_id": eid, "code": "ОТ", "date_from": "2025-02-03",
+                                            "date_to": "2025-02-09"}, 201)
+        self.calculate(eid, "2025-01")
+        # (11 x 50 000 + 60 000) / 351.6 = 1 734.93, 7 days 12 144.51
+        vac = self.accruals(eid, "2025-01", "vacation_pay")
+        self.assertEqual([(a["average_daily"], a["amount"]) for a in vac], [("1734.93", "12144.51")])
+
+    def test_insured_earnings_validated_named_and_taken_by_exchange_and_csv(self):
+        eid = self.employee("Проверяемая Остаткова", "2024-02-01", external_id="ins-a")
+        for bad in ("-1.00", "10000000000000.00", "много", "1,001"):
+            r = self.admin.put("/api/admin/employees/%d/opening-balance" % eid,
+                               {"as_of": "2024-12-31", "months": [
+                                   {"month": "2024-12", "earnings": "60000.00", "excluded_days": 0},
+                                   {"month": "2024-11", "earnings": "60000.00", "excluded_days": 0,
+                                    "insured_earnings": bad}]})
+            self.assertEqual(r.status, 422, (bad, r))
+            msg = r.json()["error"]["fields"].get("months[1].insured_earnings")
+            self.assertIsNotNone(msg, (bad, r.json()))
+            self.assertRegex(msg, "[а-я]")
+        self.assertEqual(self.admin.get("/api/admin/employees/%d/opening-balance" % eid).status, 404)
+        # the ceiling itself is taken
+        self.put_balance(eid, [{"month": "2024-12", "earnings": "60000.00", "excluded_days": 0,
+                                "insured_earnings": "9999999999999.99"}])
+        # the exchange: the same item shape, the field as an extension
+        key = self.post("/api/admin/api-keys", {"name": "ЗУП остатки"}, 201)["key"]
+        c = Client(self.s, "sickstale")
+        item = {"employee": "ins-a", "as_of": "2024-12-31", "months": [
+            {"month": "2024-12", "earnings": "60000.00", "excluded_days": 0, "insured_earnings": "55000.00"},
+            {"month": "2024-11", "earnings": "60000.00", "excluded_days": 0}]}
+        r = c.request("PUT", "/api/exchange/v1/opening-balances", {"items": [item]},
+                      headers={"Authorization": "Bearer " + key})
+        self.assertEqual(r.status, 200, r)
+        got = self.admin.get("/api/admin/employees/%d/opening-balance" % eid).json()
+        self.assertEqual([(m["month"], m.get("insured_earnings")) for m in got["months"]],
+                         [("2024-11", None), ("2024-12", "55000.00")])
+        bad = dict(item, months=[{"month": "2024-12", "earnings": "60000.00", "excluded_days": 0,
+                                  "insured_earnings": "-5"}])
+        r = c.request("PUT", "/api/exchange/v1/opening-balances", {"items": [bad]},
+                      headers={"Authorization": "Bearer " + key})
+        self.assertEqual(r.status, 422, r)
+        self.assertIn("items[0].months[0].insured_earnings", r.json()["error"]["fields"])
+        # CSV: an optional column; an empty cell is the earnings
+        text = ("employee;as_of;month;earnings;excluded_days;insured_earnings\n"
+                "ins-a;2024-12-31;2024-11;60000.00;0;\"52 000,00\"\n"
+                "ins-a;;2024-12;60000.00;0;\n")
+        r = self.admin.request("POST", "/api/admin/opening-balances/csv", raw=text.encode(),
+                               headers={"Content-Type": "text/csv"})
+        self.assertEqual(r.status, 200, r)
+        got = self.admin.get("/api/admin/employees/%d/opening-balance" % eid).json()
+        self.assertEqual([(m["month"], m.get("insured_earnings")) for m in got["months"]],
+                         [("2024-11", "52000.00"), ("2024-12", None)])
+        text = ("employee;as_of;month;earnings;excluded_days;insured_earnings\n"
+                "ins-a;2024-12-31;2024-11;60000.00;0;-1\n")
+        r = self.admin.request("POST", "/api/admin/opening-balances/csv", raw=text.encode(),
+                               headers={"Content-Type": "text/csv"})
+        self.assertEqual(r.status, 422, r)
+        self.assertIn("rows[2].months[0].insured_earnings", r.json()["error"]["fields"])
+        # the page's form: a row's bad value comes back at its input
+        r = self.admin.get("/admin/employees/%d/opening-balance" % eid)
+        self.assertEqual(r.status, 200)
+        self.assertIn('name="insured_earnings[]" value="52 000,00"', r.text.replace("\u00a0", " "))
 
 
 if __name__ == "__main__":

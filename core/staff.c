@@ -8,6 +8,7 @@
 #include "jsonx.h"
 #include "ops.h"
 #include "publication.h"
+#include "routing.h"
 #include "ru.h"
 #include "t13.h"
 
@@ -70,10 +71,13 @@ static json_object *staff_ref(PGresult *res, int row, int id_col)
 	return o;
 }
 
-/* One page of the search, each row with the number of all matches. */
+/* One page of the search, each row with the number of all matches.
+ * can_act: only those who can act on a task now (ROUTING_CAN_ACT_SQL, the
+ * rule routing_check_assignee refuses the others by), for the pickers of
+ * whom to hand a task to. */
 static PGresult *staff_search_query(struct ctx *ctx, const char *q, const char *dep,
-                                    const char *status, const char *state, int64_t limit,
-                                    int64_t offset)
+                                    const char *status, const char *state, int can_act,
+                                    int64_t limit, int64_t offset)
 {
 	/* the department filter takes its sub-departments too; q is matched
 	 * as text (LIKE's own characters escaped), ё as е */
@@ -97,12 +101,14 @@ static PGresult *staff_search_query(struct ctx *ctx, const char *q, const char *
 	    "AND ($4::text IS NULL OR ($4 = 'dismissed') = (e.dismissed IS NOT NULL AND "
 	    "e.dismissed "
 	    "< today.d)) AND ($5::text IS NULL OR " STAFF_CABINET_STATE_SQL " = $5) "
-	    "ORDER BY e.search_name, e.full_name, e.id LIMIT $6 OFFSET $7",
+	    "AND (NOT $8::boolean OR " ROUTING_CAN_ACT_SQL(
+	        "$1", "e.id") ") "
+	                      "ORDER BY e.search_name, e.full_name, e.id LIMIT $6 OFFSET $7",
 	    ctx_i64(ctx, ctx->tenant_id), q, dep, status, state, ctx_i64(ctx, limit),
-	    ctx_i64(ctx, offset));
+	    ctx_i64(ctx, offset), can_act ? "true" : "false");
 }
 
-/* GET /api/admin/employees?q=&department=&status=&state=&limit=&offset= */
+/* GET /api/admin/employees?q=&department=&status=&state=&can_act=&limit=&offset= */
 static int staff_search(struct ctx *ctx)
 {
 	const char *q = ctx_arg_str(ctx, "q", 200, 0),
@@ -112,10 +118,11 @@ static int staff_search(struct ctx *ctx)
 	int64_t limit, offset;
 	json_object *items;
 	PGresult *res, *total;
-	int ok = 0;
+	int ok = 0, can_act = 0;
 
 	ctx_arg_int(ctx, "limit", 1, STAFF_PAGE_MAX, 50, &limit);
 	ctx_arg_int(ctx, "offset", 0, INT32_MAX, 0, &offset);
+	jsonx_get_bool(ctx->args, "can_act", &can_act);
 	if (status && *status && strcmp(status, "working") != 0 && strcmp(status, "dismissed") != 0)
 		ctx_field(ctx, "status",
 		          "Состояние сотрудника: working (работает) или dismissed "
@@ -131,11 +138,11 @@ static int staff_search(struct ctx *ctx)
 		return -1;
 	res = staff_search_query(ctx, q && *q ? q : NULL, dep && *dep ? dep : NULL,
 	                         status && *status ? status : NULL, state && *state ? state : NULL,
-	                         limit, offset);
+	                         can_act, limit, offset);
 	if (res && PQntuples(res) == 0 && offset > 0) /* past the end: still tell the total */
 		total = staff_search_query(ctx, q && *q ? q : NULL, dep && *dep ? dep : NULL,
 		                           status && *status ? status : NULL,
-		                           state && *state ? state : NULL, 1, 0);
+		                           state && *state ? state : NULL, can_act, 1, 0);
 	else
 		total = res;
 	if (res == NULL || total == NULL)
@@ -584,6 +591,7 @@ const struct op_arg staff_search_args[] = {
     {"state", ARG_ENUM, 0, .values = staff_states,
      .hint = "Состояние кабинета: not_created, created_email, created_sms, create_failed, "
              "email_failed, sms_failed, invited, signed_in или disabled"},
+    {"can_act", ARG_BOOL, 0, .hint = "Только те, кто может выполнить задачу: true или false"},
     {"limit", ARG_INT, 0, .min = 1, .max = STAFF_PAGE_MAX},
     {"offset", ARG_INT, 0, .min = 0, .max = INT32_MAX},
     ARG_END,
@@ -611,16 +619,20 @@ static int staff_self(struct ctx *ctx)
 	return 0;
 }
 
-/* GET /api/employees?q=: people to hand a task to, by part of the name or
- * the personnel number, working ones only; names and places, nothing of
- * the personal file (staff.search's rows cut down) */
+/* GET /api/employees?q=&can_act=: people to hand a task to, by part of
+ * the name or the personnel number, working ones only (can_act: only those
+ * who can act on a task now, staff.search's filter); names and places,
+ * nothing of the personal file (staff.search's rows cut down) */
 static int staff_lookup(struct ctx *ctx)
 {
 	json_object *args = json_object_new_object(), *out, *items, *list;
 	const char *q = jsonx_get_str(ctx->args, "q");
+	int can_act = 0;
 
 	if (q)
 		jsonx_set_str(args, "q", q);
+	jsonx_get_bool(ctx->args, "can_act", &can_act);
+	jsonx_set_bool(args, "can_act", can_act);
 	jsonx_set_str(args, "status", "working");
 	jsonx_set_int(args, "limit", 10);
 	if (ctx_call(ctx, "staff.search", args, &out) < 0)
@@ -643,7 +655,11 @@ static int staff_lookup(struct ctx *ctx)
 	return 0;
 }
 
-static const struct op_arg staff_lookup_args[] = {{"q", ARG_STR, 0, .max = 200}, ARG_END};
+static const struct op_arg staff_lookup_args[] = {
+    {"q", ARG_STR, 0, .max = 200},
+    {"can_act", ARG_BOOL, 0, .hint = "Только те, кто может выполнить задачу: true или false"},
+    ARG_END,
+};
 
 const struct op staff_ops[] = {
     {"staff.search", OP_ADMIN, staff_search, 0, staff_search_args},

@@ -226,6 +226,48 @@ class Requests(unittest.TestCase):
         r = o.admin.put("/api/admin/routing/chains", {"holiday": ["manager"]})
         self.assertEqual(r.status, 422, r)
 
+    def test_forward_picker_lists_who_can_act(self):
+        """The people picker of a forward (and of the administrator's forward
+        of stuck tasks, and of a substitute) suggests exactly the people the
+        forward accepts: no one without a cabinet, blocked, with a closed
+        cabinet or dismissed (the core's one rule, ROUTING_CAN_ACT_SQL)."""
+        o, s = self.o, self.s
+        people = {}
+        for key, name in (("ok", "Подборов Активный Ильич"), ("nocab", "Подборов Безкабинетный Ильич"),
+                          ("blocked", "Подборов Заблокированный Ильич"),
+                          ("closed", "Подборов Закрытый Ильич"), ("gone", "Подборов Уволенный Ильич")):
+            eid = people[key] = add_employee(s, o.tid, name, hired="2020-01-01",
+                                             **({"dismissed": "2021-01-31"} if key == "gone" else {}))
+            if key != "nocab":
+                add_user(s, o.tid, name, employee_id=eid, status="blocked" if key == "blocked" else "active")
+            if key == "closed":
+                s.psql("INSERT INTO cabinets (tenant_id, employee_id, state) VALUES (%d, %d, 'disabled') "
+                       "ON CONFLICT (tenant_id, employee_id) DO UPDATE SET state = 'disabled'" % (o.tid, eid))
+        q = urllib.parse.quote("Подборов")
+
+        def names(client, path):
+            r = client.get(path)
+            self.assertEqual(r.status, 200, r)
+            return sorted(x["full_name"].split()[1] for x in r.json()["items"])
+
+        self.assertEqual(names(o["C"], "/api/employees?q=%s&can_act=true" % q), ["Активный"])
+        self.assertEqual(names(o.admin, "/api/admin/employees?q=%s&can_act=true" % q), ["Активный"])
+        # without the filter: every working one (the HR task's picker)
+        self.assertEqual(names(o["C"], "/api/employees?q=%s" % q),
+                         ["Активный", "Безкабинетный", "Заблокированный", "Закрытый"])
+        # the pickers of a forward and of a substitute ask for the filter
+        page = o.admin.get("/admin/routing")
+        self.assertEqual(page.status, 200, page)
+        self.assertIn('data-picker="employee" data-can-act><label>Заместитель', page.text.replace("\n    ", ""))
+        # the forward takes exactly whom the picker lists
+        rid = self.file("E1", {"type": "question", "text": "Кому передать?"})["id"]
+        t = self.task("C", rid, "execution")
+        for key in ("nocab", "blocked", "closed", "gone"):
+            r = o["C"].post("/api/tasks/%d/forward" % t, {"to": people[key]})
+            self.assertEqual(r.status, 422, (key, r))
+            self.assertIn("to", r.json()["error"]["fields"])
+        self.act("C", t, "forward", {"to": people["ok"]})
+
     def test_forwarding(self):
         o = self.o
         rid = self.file("E1", {"type": "question", "text": "Как получить справку 2-НДФЛ?"})["id"]

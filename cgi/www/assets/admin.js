@@ -8,7 +8,10 @@
 //   <div data-picker="employee">              an employee chosen by name or
 //     <input name="employee" role="combobox">   personnel number, with
 //     <input type="hidden" name="employee_id">  suggestions while typing
-//   </div>
+//   </div>                                    (data-can-act on the div: only
+//                                             those who can act on a task
+//                                             now, for a forward or a
+//                                             substitute)
 //   <div data-picker="department">            a department chosen by name, the
 //     <input name="parent" role="combobox">     same way (suggestions from
 //     <input type="hidden" name="parent_id">    GET /api/admin/structure)
@@ -94,8 +97,9 @@ const PICKERS = {
     listLabel: "Подходящие сотрудники",
     label: employeeLabel,
     sub: (e) => [e.position && e.position.name, e.department && e.department.name].filter(Boolean).join(", "),
-    async find(q) {
-      const r = await fetch("/api/admin/employees?limit=10&q=" + encodeURIComponent(q), { headers: { Accept: "application/json" } });
+    async find(q, box) {
+      const r = await fetch("/api/admin/employees?limit=10&q=" + encodeURIComponent(q) +
+        ("canAct" in box.dataset ? "&can_act=true" : ""), { headers: { Accept: "application/json" } });
       if (!r.ok) return null;
       const data = await r.json().catch(() => ({}));
       return data.items || [];
@@ -157,7 +161,7 @@ function setupPicker(box) {
     if (q.length < 1) { items = []; close(); return; }
     let found;
     try {
-      found = await kind.find(q);
+      found = await kind.find(q, box);
     } catch (e) { return; }
     if (my !== seq || !found) return;
     items = found;

@@ -260,8 +260,10 @@ async function resolvePerson(text) {
 // people who may look others up (a manager, a performer, the
 // administrator); the core finds the person by that text (or a full name,
 // or a personnel number) in the field named e.g. "to_name", or the page
-// asks resolvePerson() when its call takes an id.
-function setupPeoplePicker(input, me) {
+// asks resolvePerson() when its call takes an id. opts.canAct: suggest only
+// the people who can act on a task now (a forward, a substitute: the core
+// refuses the others), GET /api/employees?can_act=true.
+function setupPeoplePicker(input, me, opts = {}) {
   if (!me.roles.some((r) => r === "manager" || r === "performer" || r === "admin")) return;
   const list = el("datalist", { id: input.id + "-people" });
   input.after(list);
@@ -273,7 +275,7 @@ function setupPeoplePicker(input, me) {
     if (q.length < 2 || /\(таб\. № /.test(q)) return;
     timer = setTimeout(async () => {
       const mine = ++seq;
-      const r = await api("/api/employees?q=" + encodeURIComponent(q));
+      const r = await api("/api/employees?q=" + encodeURIComponent(q) + (opts.canAct ? "&can_act=true" : ""));
       if (mine !== seq || r.status !== 200) return;
       list.replaceChildren(...r.data.items.map((e) => el("option", {
         value: e.personnel_number ? `${e.full_name} (таб. № ${e.personnel_number})` : e.full_name,

@@ -96,7 +96,7 @@ function taskForm(t) {
       exec ? button("complete", "Выполнить") : "",
       button("reject", "Отклонить", "danger"),
       button("forward", "Передать", "secondary")));
-  setupPeoplePicker(form.querySelector(`#${p}-to`), ME);
+  setupPeoplePicker(form.querySelector(`#${p}-to`), ME, { canAct: true });
   form.addEventListener("submit", (ev) => {
     ev.preventDefault();
     const focused = document.activeElement && document.activeElement.name === "to_name";
@@ -407,7 +407,7 @@ async function showSubstitutes() {
 
 function setupSubstitutes() {
   const form = $("substitute-form");
-  setupPeoplePicker($("sub-name"), ME);
+  setupPeoplePicker($("sub-name"), ME, { canAct: true });
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
     clearFieldErrors(form);

@@ -18,7 +18,9 @@
  * option of a select ({{#is.kind.week}} selected{{/is.kind.week}}) and the
  * ticked checkboxes of a list "<field>[]" ({{#is.scopes.staff}} checked
  * {{/is.scopes.staff}}; a value's characters other than [A-Za-z0-9_-]
- * become "_"), "csrf": token, "path":
+ * become "_"; an option or box of the page's data is marked by the
+ * template's match section, {{#form.kind=id}} selected{{/form.kind=id}},
+ * tmpl.h), "csrf": token, "path":
  * current path, "status": code, "title": the page's title, "me": the
  * signed-in user (from auth.me, when there is one: me.open_tasks her open
  * tasks), "is_admin": true for administrators, "has_tasks": true for a

@@ -37,6 +37,10 @@ struct tmpl_node {
 	char *name; /* tags: owned copy, dots replaced by NULs; NULL for "." */
 	int nparts; /* parts in name; 0 for "." */
 	int standalone;
+	/* a match section {{#name=other}}: the other name, as name */
+	int match;
+	char *name2;
+	int nparts2;
 };
 
 struct tmpl {
@@ -135,8 +139,10 @@ static void tmpl_free_one(struct tmpl *t)
 
 	if (t == NULL)
 		return;
-	for (i = 0; i < t->nnodes; i++)
+	for (i = 0; i < t->nnodes; i++) {
 		free(t->nodes[i].name);
+		free(t->nodes[i].name2);
+	}
 	free(t->nodes);
 	free(t->src);
 	free(t);
@@ -159,25 +165,55 @@ static struct tmpl_node *tmpl_node_add(struct tmpl *t, enum tmpl_kind kind, unsi
 	return nd;
 }
 
-/* Sets the tag name of nd: a copy with the dots turned into NULs. */
+/* A copy of name s with the dots turned into NULs, and its number of
+ * parts; NULL and 0 for ".". */
+static char *tmpl_name_copy(const char *s, size_t len, int *nparts)
+{
+	char *name;
+	size_t i;
+
+	*nparts = 0;
+	if (len == 1 && s[0] == '.')
+		return NULL;
+	name = malloc(len + 1);
+	if (name == NULL)
+		abort();
+	*nparts = 1;
+	for (i = 0; i < len; i++) {
+		name[i] = s[i] == '.' ? '\0' : s[i];
+		if (s[i] == '.')
+			(*nparts)++;
+	}
+	name[len] = '\0';
+	return name;
+}
+
+/* Sets the tag name of nd (a match section's two names: see tmpl.h). */
 static void tmpl_node_name(struct tmpl_node *nd, const char *s, size_t len)
 {
-	size_t i;
+	const char *eq =
+	    nd->kind == TMPL_SECTION || nd->kind == TMPL_INVERTED ? memchr(s, '=', len) : NULL;
 
 	nd->tag = s;
 	nd->taglen = len;
-	if (len == 1 && s[0] == '.')
+	if (eq) {
+		nd->match = 1;
+		nd->name = tmpl_name_copy(s, (size_t)(eq - s), &nd->nparts);
+		nd->name2 = tmpl_name_copy(eq + 1, len - (size_t)(eq - s) - 1, &nd->nparts2);
 		return;
-	nd->name = malloc(len + 1);
-	if (nd->name == NULL)
-		abort();
-	nd->nparts = 1;
-	for (i = 0; i < len; i++) {
-		nd->name[i] = s[i] == '.' ? '\0' : s[i];
-		if (s[i] == '.')
-			nd->nparts++;
 	}
-	nd->name[len] = '\0';
+	nd->name = tmpl_name_copy(s, len, &nd->nparts);
+}
+
+/* A section's name: a name, or a match "name=other" of two names. */
+static int tmpl_section_name_valid(const char *s, size_t len)
+{
+	const char *eq = memchr(s, '=', len);
+
+	if (eq == NULL)
+		return tmpl_varname_valid(s, len);
+	return tmpl_varname_valid(s, (size_t)(eq - s)) &&
+	       tmpl_varname_valid(eq + 1, len - (size_t)(eq - s) - 1);
 }
 
 static int tmpl_blank(char c)
@@ -310,7 +346,9 @@ static int tmpl_parse(struct tmpl *t, char *err, size_t errlen)
 			}
 			continue;
 		}
-		if (!tmpl_varname_valid(s + a, b - a)) {
+		if (!(strchr("#^/", sigil) != NULL && sigil != '\0'
+		          ? tmpl_section_name_valid(s + a, b - a)
+		          : tmpl_varname_valid(s + a, b - a))) {
 			tmpl_seterr(err, errlen, "%s:%u: bad name \"%.*s\"", t->name, line,
 			            (int)(b - a > 40 ? 40 : b - a), s + a);
 			return TMPL_ESYNTAX;
@@ -727,13 +765,13 @@ static void tmpl_emit_text(struct tmpl_render *r, const char *s, size_t len)
 	}
 }
 
-static json_object *tmpl_lookup(const struct tmpl_render *r, const struct tmpl_node *nd)
+static json_object *tmpl_lookup_name(const struct tmpl_render *r, const char *name, int nparts)
 {
-	const char *part = nd->name;
+	const char *part = name;
 	json_object *v = NULL;
 	int i, k;
 
-	if (nd->nparts == 0)
+	if (nparts == 0)
 		return r->stack[r->sp - 1];
 	for (i = r->sp - 1; i >= 0; i--) {
 		if (json_object_is_type(r->stack[i], json_type_object) &&
@@ -742,7 +780,7 @@ static json_object *tmpl_lookup(const struct tmpl_render *r, const struct tmpl_n
 	}
 	if (i < 0)
 		return NULL;
-	for (k = 1; k < nd->nparts; k++) {
+	for (k = 1; k < nparts; k++) {
 		part += strlen(part) + 1;
 		if (!json_object_is_type(v, json_type_object) ||
 		    !json_object_object_get_ex(v, part, &v))
@@ -781,6 +819,47 @@ static void tmpl_emit_value(struct tmpl_render *r, json_object *v, int escape)
 		buf_append(r->out, s, len);
 }
 
+static json_object *tmpl_lookup(const struct tmpl_render *r, const struct tmpl_node *nd)
+{
+	return tmpl_lookup_name(r, nd->name, nd->nparts);
+}
+
+/* A scalar's text as {{name}} shows it; NULL for null, objects, arrays. */
+static const char *tmpl_scalar_text(json_object *v)
+{
+	switch (json_object_get_type(v)) {
+	case json_type_string:
+		return json_object_get_string(v);
+	case json_type_int:
+	case json_type_double:
+		return json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN);
+	case json_type_boolean:
+		return json_object_get_boolean(v) ? "true" : "false";
+	default:
+		return NULL;
+	}
+}
+
+/* A match section's test: other is a scalar, and value is a scalar of the
+ * same text or an array holding one. */
+static int tmpl_matches(json_object *value, json_object *other)
+{
+	const char *want = tmpl_scalar_text(other), *have;
+
+	if (want == NULL)
+		return 0;
+	if (json_object_is_type(value, json_type_array)) {
+		for (size_t k = 0; k < json_object_array_length(value); k++) {
+			have = tmpl_scalar_text(json_object_array_get_idx(value, k));
+			if (have && strcmp(have, want) == 0)
+				return 1;
+		}
+		return 0;
+	}
+	have = tmpl_scalar_text(value);
+	return have && strcmp(have, want) == 0;
+}
+
 /* 1 if a section over v renders at least once. */
 static int tmpl_truthy(json_object *v)
 {
@@ -807,13 +886,18 @@ static int tmpl_render_section(struct tmpl_render *r, const struct tmpl *t, size
 	size_t k, n;
 	int rc = TMPL_OK;
 
-	if (nd->kind == TMPL_INVERTED ? tmpl_truthy(v) : !tmpl_truthy(v))
+	/* a match: once, the context unchanged, when the two names match */
+	int on = nd->match ? tmpl_matches(v, tmpl_lookup_name(r, nd->name2, nd->nparts2))
+	                   : tmpl_truthy(v);
+
+	if (nd->kind == TMPL_INVERTED ? on : !on)
 		return TMPL_OK;
 	if (r->depth >= TMPL_MAX_DEPTH)
 		return TMPL_ELIMIT;
 	r->depth++;
-	if (nd->kind == TMPL_INVERTED || (!json_object_is_type(v, json_type_array) &&
-	                                  !json_object_is_type(v, json_type_object))) {
+	if (nd->match || nd->kind == TMPL_INVERTED ||
+	    (!json_object_is_type(v, json_type_array) &&
+	     !json_object_is_type(v, json_type_object))) {
 		rc = tmpl_render_nodes(r, t, i + 1, nd->end);
 	} else if (json_object_is_type(v, json_type_object)) {
 		r->stack[r->sp++] = v;

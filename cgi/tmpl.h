@@ -21,10 +21,19 @@
  *   {{>partial}}         another template of the set, same context
  *   {{!comment}}         nothing (may span lines)
  *   {{.}}                the current item
+ *   {{#name=other}}..{{/name=other}}  match section (and {{^name=other}}):
+ *                        rendered once, the context unchanged, when
+ *                        other's value is a scalar whose text (as {{other}}
+ *                        shows it) equals name's, or is among name's when
+ *                        name is an array; null, missing, objects never
+ *                        match. The one way a page marks the chosen option
+ *                        of a select or the ticked boxes of a list:
+ *                        <option value="{{id}}"{{#form.org=id}} selected{{/form.org=id}}>
  * Whitespace inside the braces is ignored: {{ name }}. Set-delimiter tags
  * ({{=<% %>=}}) are not supported and are a syntax error.
  *
- * Names: "." or parts of [A-Za-z0-9_-] joined by dots ("user.full_name").
+ * Names: "." or parts of [A-Za-z0-9_-] joined by dots ("user.full_name");
+ * a section's, also two names joined by "=" (a match; no blanks around it).
  * The first part is looked up from the innermost context outwards (the
  * mustache context stack); the other parts only inside what it found
  * ("a.b" with an "a" that lacks "b" is missing, not looked up further out).

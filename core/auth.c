@@ -938,8 +938,6 @@ static int audit_list(struct ctx *ctx)
 		json_object *a = json_object_new_object();
 		jsonx_set_int(a, "id", atoll(PQgetvalue(res, i, 0)));
 		jsonx_set_str(a, "full_name", PQgetvalue(res, i, 1));
-		if (atoll(PQgetvalue(res, i, 0)) == user_id)
-			jsonx_set_bool(a, "selected", 1);
 		json_object_array_add(actors, a);
 	}
 #define AUDIT_OBJECT_ID "CASE WHEN a.object_id ~ '^[0-9]{1,18}$' THEN a.object_id::bigint END"

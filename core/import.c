@@ -640,12 +640,11 @@ static int import_preview_result(struct import *im, int64_t upload, const char *
 		jsonx_set_bool(o, "required", f == CF_NAME || f == CF_NUMBER);
 		if (err)
 			jsonx_set_str(o, "error", err);
-		/* the page's select of the column */
+		/* the page's select of the column (the template marks "column") */
 		for (int c = 0; c < im->t.ncols; c++) {
 			json_object *opt = json_object_new_object();
 			jsonx_set_int(opt, "n", c + 1);
 			jsonx_set_str(opt, "name", im->t.header[c]);
-			jsonx_set_bool(opt, "selected", im->map[f] == c);
 			json_object_array_add(opts, opt);
 		}
 		json_object_object_add(o, "options", opts);

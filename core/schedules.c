@@ -611,12 +611,11 @@ static int schedules_unassign(struct ctx *ctx)
 /* The admin page /admin/employees/{id}/schedules: the employee ("full_name",
  * "personnel_number"), the assignments as schedules.assignments answers them
  * with "date_from_ru", and "choices": the schedules that are not archived
- * ({"id", "name", "selected"}: the one chosen in a refused form),
+ * ({"id", "name"}; the template marks the one chosen in a refused form),
  * "can_assign" when there is one. Nothing here changes data. */
 static int schedules_assignments_page(struct ctx *ctx)
 {
 	json_object *r = ctx_result(ctx), *choices = json_object_new_array(), *list;
-	const char *chosen = jsonx_get_str(ctx->args, "schedule_id");
 	int64_t employee;
 	PGresult *who, *res;
 
@@ -648,7 +647,6 @@ static int schedules_assignments_page(struct ctx *ctx)
 		json_object *o = json_object_new_object();
 		jsonx_set_int(o, "id", atoll(PQgetvalue(res, i, 0)));
 		jsonx_set_str(o, "name", PQgetvalue(res, i, 1));
-		jsonx_set_bool(o, "selected", chosen && strcmp(chosen, PQgetvalue(res, i, 0)) == 0);
 		json_object_array_add(choices, o);
 	}
 	jsonx_set_bool(r, "can_assign", PQntuples(res) > 0);

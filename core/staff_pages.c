@@ -82,8 +82,9 @@ static const char *staff_page_href(struct ctx *ctx, int64_t offset)
 	return out;
 }
 
-/* The departments for a select: the tree in order, indented by level. */
-static int staff_page_departments(struct ctx *ctx, json_object *r, const char *selected)
+/* The departments for a select: the tree in order, indented by level (the
+ * template marks the chosen one). */
+static int staff_page_departments(struct ctx *ctx, json_object *r)
 {
 	PGresult *res = ctx_sql(
 	    ctx,
@@ -114,9 +115,6 @@ static int staff_page_departments(struct ctx *ctx, json_object *r, const char *s
 		                 "\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0"
 		                 "\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0",
 		                 PQgetvalue(res, i, 1)));
-		jsonx_set_bool(o, "selected",
-		               selected && (strcmp(selected, PQgetvalue(res, i, 0)) == 0 ||
-		                            strcmp(selected, PQgetvalue(res, i, 3)) == 0));
 		json_object_array_add(list, o);
 	}
 	return 0;
@@ -127,18 +125,16 @@ static int staff_index(struct ctx *ctx)
 {
 	int rc = staff_page_run(ctx, "staff.search");
 	json_object *r = ctx_result(ctx), *states = json_object_new_array(), *items, *page;
-	const char *state = jsonx_get_str(ctx->args, "state");
 	int64_t total = 0, limit = 50, offset = 0;
 
 	if (ctx->error >= 0 && ctx->error != PROTO_ERR_validation)
 		return -1;
-	if (staff_page_departments(ctx, r, jsonx_get_str(ctx->args, "department")) < 0)
+	if (staff_page_departments(ctx, r) < 0)
 		return -1;
 	for (size_t i = 0; i < STAFF_PAGE_NSTATES; i++) {
 		json_object *o = json_object_new_object();
 		jsonx_set_str(o, "value", staff_page_states[i][0]);
 		jsonx_set_str(o, "title", staff_page_states[i][1]);
-		jsonx_set_bool(o, "selected", state && strcmp(state, staff_page_states[i][0]) == 0);
 		json_object_array_add(states, o);
 	}
 	json_object_object_add(r, "states", states);
@@ -313,24 +309,29 @@ static int staff_card(struct ctx *ctx)
 
 /* ---- the forms ---- */
 
-/* The choices of the employee form: organizations, departments, positions. */
+/* The choices of the employee form: organizations, departments, positions,
+ * and "chosen": the id each select shows chosen (the template marks it),
+ * the refused form's or else the card's. */
 static int staff_page_choices(struct ctx *ctx, json_object *r, json_object *card)
 {
+	static const char *const fields[][2] = {
+	    {"organization_id", "organization"},
+	    {"department_id", "department"},
+	    {"position_id", "position"},
+	};
 	PGresult *orgs, *pos;
 	json_object *ol = json_object_new_array(), *pl = json_object_new_array();
-	int64_t org = 0, p = 0, dep = 0;
-	const char *sel;
+	json_object *chosen = json_object_new_object();
 
-	jsonx_get_int64(jsonx_get_obj(card, "organization"), "id", &org);
-	jsonx_get_int64(jsonx_get_obj(card, "position"), "id", &p);
-	jsonx_get_int64(jsonx_get_obj(card, "department"), "id", &dep);
-	/* after a refused form: what was chosen in it */
-	if ((sel = jsonx_get_str(ctx->args, "organization_id")) != NULL)
-		org = atoll(sel);
-	if ((sel = jsonx_get_str(ctx->args, "position_id")) != NULL)
-		p = atoll(sel);
-	if ((sel = jsonx_get_str(ctx->args, "department_id")) != NULL)
-		dep = atoll(sel);
+	json_object_object_add(r, "chosen", chosen);
+	for (size_t f = 0; f < sizeof(fields) / sizeof(fields[0]); f++) {
+		json_object *v = jsonx_get(ctx->args, fields[f][0]); /* after a refused form */
+		int64_t id = 0;
+		if (v)
+			json_object_object_add(chosen, fields[f][0], json_object_get(v));
+		else if (jsonx_get_int64(jsonx_get_obj(card, fields[f][1]), "id", &id) == 0)
+			jsonx_set_int(chosen, fields[f][0], id);
+	}
 	json_object_object_add(r, "organizations", ol);
 	json_object_object_add(r, "positions", pl);
 	orgs = ctx_sql(ctx,
@@ -339,21 +340,18 @@ static int staff_page_choices(struct ctx *ctx, json_object *r, json_object *card
 	pos = ctx_sql(
 	    ctx, "SELECT id, name FROM positions WHERE tenant_id = $1 ORDER BY lower(name), id",
 	    ctx_i64(ctx, ctx->tenant_id));
-	if (orgs == NULL || pos == NULL ||
-	    staff_page_departments(ctx, r, dep ? ctx_i64(ctx, dep) : NULL) < 0)
+	if (orgs == NULL || pos == NULL || staff_page_departments(ctx, r) < 0)
 		return -1;
 	for (int i = 0; i < PQntuples(orgs); i++) {
 		json_object *o = json_object_new_object();
 		jsonx_set_int(o, "id", atoll(PQgetvalue(orgs, i, 0)));
 		jsonx_set_str(o, "name", PQgetvalue(orgs, i, 1));
-		jsonx_set_bool(o, "selected", atoll(PQgetvalue(orgs, i, 0)) == org);
 		json_object_array_add(ol, o);
 	}
 	for (int i = 0; i < PQntuples(pos); i++) {
 		json_object *o = json_object_new_object();
 		jsonx_set_int(o, "id", atoll(PQgetvalue(pos, i, 0)));
 		jsonx_set_str(o, "name", PQgetvalue(pos, i, 1));
-		jsonx_set_bool(o, "selected", atoll(PQgetvalue(pos, i, 0)) == p);
 		json_object_array_add(pl, o);
 	}
 	return 0;

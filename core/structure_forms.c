@@ -265,7 +265,8 @@ static const char *sf_person(struct ctx *ctx, PGresult *res, int col)
 	return arena_strdup(ctx->arena, PQgetvalue(p, 0, 0));
 }
 
-/* GET the add or edit form: {"id"?, "values": {...}, "organizations": [...]}. */
+/* GET the add or edit form: {"id"?, "values": {...}, "organizations": [...],
+ * "organization_id": the chosen one}. */
 static int sf_form(struct ctx *ctx, enum sf_kind kind)
 {
 	static const char *const sql[] = {
@@ -327,12 +328,14 @@ static int sf_form(struct ctx *ctx, enum sf_kind kind)
 			json_object *o = json_object_new_object();
 			jsonx_set_int(o, "id", atoll(PQgetvalue(orgs, i, 0)));
 			jsonx_set_str(o, "name", PQgetvalue(orgs, i, 1));
-			/* a new department: the only organization is the obvious one */
-			jsonx_set_bool(o, "selected",
-			               sel ? strcmp(sel, PQgetvalue(orgs, i, 0)) == 0
-			                   : id == 0 && PQntuples(orgs) == 1);
 			json_object_array_add(ol, o);
 		}
+		/* the one the select shows chosen (the template marks it): the
+		 * refused form's, the stored one, or for a new department the
+		 * only organization, the obvious one */
+		if (sel == NULL && id == 0 && PQntuples(orgs) == 1)
+			sel = PQgetvalue(orgs, 0, 0);
+		jsonx_set_str(r, "organization_id", sel);
 	}
 	return 0;
 }

@@ -2,6 +2,7 @@
 the manager of an employee (every branch of the fallback), the responsible
 person as an employee; tenants and roles."""
 import os
+import re
 import sys
 import unittest
 import urllib.parse
@@ -260,6 +261,50 @@ class Staff(unittest.TestCase):
         self.assertEqual(r.status, 422, r)
         self.assertIn("birth_date", r.json()["error"]["fields"], r)
         self.assertEqual(c.get("/api/admin/employees/%d" % eid).json()["birth_date"], "2010-01-09")
+
+    def test_selects_show_the_chosen_option(self):
+        """The selects of the staff pages show the chosen option (the
+        template's match section): the stored one on an edit form, the one
+        sent in a refused form, the filter's on the list, the audit's actor."""
+        s = self.s
+        tid, uid, c = tenant_with_admin(s, "vybor", "ООО «Выбор»")
+        o1 = add_row(s, "organizations", tenant_id=tid, name="ООО «Выбор»")
+        o2 = add_row(s, "organizations", tenant_id=tid, name="ООО «Выбор-2»")
+        d1 = add_row(s, "departments", tenant_id=tid, name="Цех", organization_id=o1)
+        d2 = add_row(s, "departments", tenant_id=tid, name="Склад", organization_id=o2)
+        p1 = add_row(s, "positions", tenant_id=tid, name="Токарь")
+        p2 = add_row(s, "positions", tenant_id=tid, name="Кладовщик")
+        e = add_employee(s, tid, "Выборов Вадим", personnel_number="В-1", organization_id=o2,
+                         department_id=d2, position_id=p2)
+
+        def chosen(html, name):
+            """The values of the options of select `name` marked selected."""
+            i = html.index('name="%s"' % name)
+            block = html[i:html.index("</select>", i)]
+            return [int(v) for v in re.findall(r'<option value="(\d+)" selected>', block)]
+
+        def form(path, fields):
+            fields = dict(fields, _csrf=c.csrf)
+            return c.request("POST", path, raw=urllib.parse.urlencode(fields).encode(),
+                             headers={"Content-Type": "application/x-www-form-urlencoded"})
+
+        page = c.get("/admin/employees/%d/edit" % e).text
+        self.assertEqual([chosen(page, n) for n in ("organization_id", "department_id", "position_id")],
+                         [[o2], [d2], [p2]])
+        r = form("/admin/employees/%d/edit" % e, {"full_name": "Выборов Вадим", "personnel_number": "В-1",
+                                                  "organization_id": o1, "department_id": d1, "position_id": p1,
+                                                  "birth_date": "31.02.1990"})
+        self.assertEqual(r.status, 422, r.text[:2000])
+        self.assertIn("birth_date", r.text)
+        self.assertEqual([chosen(r.text, n) for n in ("organization_id", "department_id", "position_id")],
+                         [[o1], [d1], [p1]])
+        page = c.get("/admin/employees?department=%d&state=not_created" % d2).text
+        self.assertEqual(chosen(page, "department"), [d2])
+        self.assertIn('<option value="not_created" selected>', page)
+        self.assertEqual(chosen(c.get("/admin/departments/%d/edit" % d2).text, "organization_id"), [o2])
+        # the audit's filter by who acted (the administrator made an employee)
+        self.assertEqual(c.post("/api/admin/employees", {"full_name": "Журналов Юрий"}).status, 201)
+        self.assertEqual(chosen(c.get("/admin/audit?user_id=%d" % uid).text, "user_id"), [uid])
 
     def test_structure_made_on_the_pages(self):
         """An organization without an accounting system builds its structure

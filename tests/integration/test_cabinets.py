@@ -609,6 +609,40 @@ class Cabinets(unittest.TestCase):
         self.assertFalse([x for x in self.smtp.messages[mark:] if "udalov@udalenie.ru" in x["to"]
                           and "код" in x["text"].lower()])
 
+    def test_cabinets_page_keeps_the_marked_on_refusal(self):
+        """A bulk action of the cabinets page that is refused renders the
+        page again with the same employees marked (and «все по фильтру»)."""
+        s = self.s
+        tid, admin = self.tenant("otmetki", "ООО «Отметки»")
+        a = add_employee(s, tid, "Отметкин Андрей", email="a@otmetki.ru")
+        b = add_employee(s, tid, "Отметкина Белла", email="b@otmetki.ru")
+        c = add_employee(s, tid, "Отметкин Виктор", email="c@otmetki.ru")
+
+        def form(path, fields):
+            fields = fields + [("_csrf", admin.csrf)]
+            return admin.request("POST", path, raw=urllib.parse.urlencode(fields).encode(),
+                                 headers={"Content-Type": "application/x-www-form-urlencoded"})
+
+        def box(eid):
+            return 'name="employees[]" value="%d" aria-label="' % eid
+
+        # an employee gone meanwhile (another organization's id): refused, the marks kept
+        for path, extra in (("/admin/cabinets/create", []), ("/admin/cabinets/invite", [("channel", "pigeon")])):
+            r = form(path, [("employees[]", str(a)), ("employees[]", str(c)), ("employees[]", "999999")] + extra)
+            self.assertEqual(r.status, 422, r.text[:2000])
+            for eid, ticked in ((a, True), (b, False), (c, True)):
+                i = r.text.index(box(eid))
+                tag = r.text[i:r.text.index(">", i)]
+                self.assertEqual(tag.endswith(" checked"), ticked, (path, eid, tag))
+        r = form("/admin/cabinets/invite", [("scope", "filter"), ("channel", "pigeon")])
+        self.assertEqual(r.status, 422, r.text[:2000])
+        self.assertIn('name="scope" value="filter" checked>', r.text)
+        # done: the page shows what happened, nobody stays marked for a second click
+        r = form("/admin/cabinets/create", [("employees[]", str(a))])
+        self.assertEqual(r.status, 200, r.text[:2000])
+        self.assertIn("Создано кабинетов: 1", r.text)
+        self.assertNotIn(" checked>", r.text)
+
     def test_settings_validation(self):
         tid, admin = self.tenant("tekst")
         r = admin.put("/api/admin/cabinets/settings", {"invitation_text": "Здравствуйте, {ФИО}!"})

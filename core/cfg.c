@@ -74,6 +74,13 @@ const struct cfg_key cfg_keys[] = {
     KEY(session_cache_ttl_s, CFG_INT, "5", 1, 60, 1,
         "A cached session is looked up in PostgreSQL again after this many seconds: the "
         "longest a change made to the database behind cabinetd's back can go unseen."),
+    KEY(payslip_cache_size, CFG_INT, "1024", 0, 1000000, 0,
+        "Payslip answers cabinetd keeps in memory (about 2-16 KiB each), so an employee's "
+        "repeated payslip read skips PostgreSQL; any write of the organization drops them; "
+        "0 turns the cache off."),
+    KEY(payslip_cache_ttl_s, CFG_INT, "5", 1, 300, 1,
+        "A cached payslip is read from PostgreSQL again after this many seconds: the longest "
+        "a change made to the database behind cabinetd's back can go unseen."),
     KEY(code_ttl_s, CFG_INT, "600", 60, 86400, 1, "A one-time code is valid this many seconds."),
     KEY(code_attempts, CFG_INT, "5", 1, 20, 1, "Wrong entries that burn a one-time code."),
     KEY(code_cooldown_s, CFG_INT, "60", 1, 3600, 1,

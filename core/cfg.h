@@ -52,6 +52,8 @@ struct cfg {
 	long session_max_s;
 	long session_cache_size;
 	long session_cache_ttl_s;
+	long payslip_cache_size;
+	long payslip_cache_ttl_s;
 	long code_ttl_s;
 	long code_attempts;
 	long code_cooldown_s;

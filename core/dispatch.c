@@ -6,6 +6,7 @@
 #include "jsonx.h"
 #include "log.h"
 #include "ops.h"
+#include "paycache.h"
 #include "sesscache.h"
 
 #include <errno.h>
@@ -400,6 +401,7 @@ static void dispatch_reset_reply(struct ctx *ctx);
 
 int ctx_system_scope(struct ctx *ctx)
 {
+	ctx->any_tenant = 1;
 	return ctx_sql0(ctx, "SELECT set_config('app.scope', 'system', true)") ? 0 : -1;
 }
 
@@ -408,6 +410,8 @@ int ctx_use_tenant(struct ctx *ctx, int64_t tenant_id)
 	if (ctx_sql(ctx, "SELECT set_config('app.tenant_id', $1, true)", ctx_i64(ctx, tenant_id)) ==
 	    NULL)
 		return -1;
+	if (ctx->tenant_id != 0 && ctx->tenant_id != tenant_id)
+		ctx->any_tenant = 1;
 	ctx->tenant_id = tenant_id;
 	ctx->time_zone = NULL; /* org_time_zone(): the new tenant's */
 	return 0;
@@ -431,9 +435,14 @@ int dispatch_system(struct db *db, struct arena *arena, const char *name,
 		rc = fn(&ctx, arg);
 	if (rc >= 0 && ctx.error < 0 && dispatch_run_hooks(&ctx) < 0)
 		rc = -1;
-	if (rc >= 0 && ctx.error < 0 && db_end(db, 1, 1) == 0) {
-		sesscache_after(&ctx);
-		goto out;
+	if (rc >= 0 && ctx.error < 0) {
+		int ended = db_end(db, 1, 1);
+		/* a background task runs in system scope: any tenant's rows */
+		paycache_written(0);
+		if (ended == 0) {
+			sesscache_after(&ctx);
+			goto out;
+		}
 	}
 	if (rc >= 0)
 		rc = -1;
@@ -688,11 +697,20 @@ static int dispatch_in_tx(struct ctx *ctx)
 	if (rc == 0 && !answered && ctx->error < 0)
 		rc = idempotency_finish(ctx, &idem);
 	rc = dispatch_outcome(ctx, rc);
-	if (rc == 0 && db_end(ctx->db, 1, !read_only) < 0) {
-		db_check_broken(ctx->db);
-		ops_after(ctx, -1);
-		return ctx_fail(
-		    ctx, db_is_broken(ctx->db) ? PROTO_ERR_unavailable : PROTO_ERR_conflict, NULL);
+	if (rc == 0) {
+		int ended = db_end(ctx->db, 1, !read_only);
+		/* a read-write transaction tried to commit, whatever the outcome:
+		 * the payslips cached before it are not served again (paycache.h) */
+		if (!read_only)
+			paycache_written(ctx->any_tenant ? 0 : ctx->tenant_id);
+		if (ended < 0) {
+			db_check_broken(ctx->db);
+			ops_after(ctx, -1);
+			return ctx_fail(ctx,
+			                db_is_broken(ctx->db) ? PROTO_ERR_unavailable
+			                                      : PROTO_ERR_conflict,
+			                NULL);
+		}
 	}
 	if (rc != 0 && db_end(ctx->db, 0, 0) < 0)
 		db_check_broken(ctx->db);
@@ -724,6 +742,7 @@ static void dispatch_reset_reply(struct ctx *ctx)
 	ctx->session_due_end = 0;
 	ctx->nforget = 0;
 	ctx->forget_all = 0;
+	ctx->any_tenant = 0;
 	ctx->api_key_id = 0;
 	ctx->api_key_name = NULL;
 	ctx->api_key_scopes = NULL;

@@ -109,6 +109,10 @@ struct ctx {
 	} forget[CTX_FORGETS];
 	int nforget;
 	int forget_all; /* more than fit: drop every entry */
+	/* the transaction may have written beyond ctx->tenant_id's rows (system
+	 * scope, or a change of tenant): its commit moves the payslip cache's
+	 * global generation (paycache.h) */
+	int any_tenant;
 	int64_t api_key_id;	   /* OP_EXCHANGE: the key's id */
 	const char *api_key_name;  /* OP_EXCHANGE: the key's name */
 	const char *api_key_scopes; /* OP_EXCHANGE: the key's scopes, as text[] ("{staff,kpi}") */

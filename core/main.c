@@ -11,6 +11,7 @@
 #include "log.h"
 #include "migrate.h"
 #include "outbox.h"
+#include "paycache.h"
 #include "pdf.h"
 #include "server.h"
 #include "sesscache.h"
@@ -101,5 +102,6 @@ int main(int argc, char **argv)
 	outbox_cleanup();
 	pdf_cleanup();
 	sesscache_free();
+	paycache_free();
 	return status;
 }

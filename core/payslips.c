@@ -22,12 +22,14 @@
  * half up ("18,7").
  */
 #include "average.h"
+#include "buf.h"
 #include "calendars.h"
 #include "date.h"
 #include "hours.h"
 #include "jsonx.h"
 #include "money.h"
 #include "org.h"
+#include "paycache.h"
 #include "payrun.h"
 #include "ru.h"
 #include "schedules.h"
@@ -410,15 +412,39 @@ static int payslips_need_employee(struct ctx *ctx)
 	return 0;
 }
 
-/* GET /api/payslips/{month}: the signed-in employee's own, closed months. */
+/* GET /api/payslips/{month}: the signed-in employee's own, closed months.
+ * The answer is kept by cabinetd (paycache.h): a repeated read is served
+ * from memory until anything is written in the organization, without
+ * sending a statement (so without a transaction) to PostgreSQL. */
 static int payslips_get(struct ctx *ctx)
 {
+	struct paycache_gen gen;
+	struct buf cached = BUF_INIT;
+	const char *text;
+	size_t len;
 	int year, month;
 
 	if (payslips_need_employee(ctx) < 0 || payrun_month_arg(ctx, &year, &month) < 0)
 		return -1;
+	if (paycache_get(ctx->cfg->payslip_cache_size, ctx->cfg->payslip_cache_ttl_s,
+	                 ctx->tenant_id, ctx->employee_id, year * 100 + month, &cached) == 0) {
+		ctx->result = arena_own(ctx->arena, json_tokener_parse(cached.data));
+		buf_free(&cached);
+		if (ctx->result)
+			return 0;
+	}
+	/* read before the statement: a write committed meanwhile keeps this
+	 * answer out of the cache */
+	paycache_generation(ctx->tenant_id, &gen);
 	ctx->result = payslips_build(ctx, ctx->employee_id, year, month, 1);
-	return ctx->result ? 0 : -1;
+	if (ctx->result == NULL)
+		return -1;
+	if (ctx->error >= 0)
+		return 0;
+	text = jsonx_dump(ctx->result, &len);
+	paycache_put(ctx->cfg->payslip_cache_size, ctx->tenant_id, ctx->employee_id,
+	             year * 100 + month, text, len, &gen);
+	return 0;
 }
 
 /* GET /api/payslips: the months with a payslip, newest first. */

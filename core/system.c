@@ -5,6 +5,7 @@
 #include "audit.h"
 #include "jsonx.h"
 #include "ops.h"
+#include "paycache.h"
 #include "sesscache.h"
 
 #include <stdlib.h>
@@ -129,11 +130,13 @@ static int debug_write_unflagged(struct ctx *ctx)
 	return 0;
 }
 
-/* debug.session_cache_flush: the tests write sessions and users straight
- * into the database, behind the cache's back (sesscache.h). */
+/* debug.session_cache_flush: the tests write sessions, users and payroll
+ * straight into the database, behind the caches' back (sesscache.h,
+ * paycache.h): both are dropped. */
 static int debug_session_cache_flush(struct ctx *ctx)
 {
 	sesscache_flush();
+	paycache_flush();
 	jsonx_set_bool(ctx_result(ctx), "flushed", 1);
 	return 0;
 }

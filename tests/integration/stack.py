@@ -191,10 +191,10 @@ class Stack:
             cmd = ["setpriv", "--reuid=cabinet", "--regid=cabinet", "--init-groups", "--"] + cmd
         subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
 
-    # A write straight into these tables goes behind the core's session
-    # cache (core/sesscache.h): psql() drops the cache after it, as the core
-    # does after its own changes, so a test sees the change at once.
-    SESSION_TABLES = re.compile(r"\b(sessions|users|user_roles|tenants)\b", re.I)
+    # A write straight into the database goes behind the core's caches: the
+    # sessions (core/sesscache.h) and the payslips (core/paycache.h), which
+    # any table's change can alter. psql() drops both after a write, as the
+    # core does after its own changes, so a test sees the change at once.
     WRITES = re.compile(r"\b(insert|update|delete|truncate)\b", re.I)
 
     def flush_session_cache(self):
@@ -215,7 +215,7 @@ class Stack:
 
     def psql(self, sql, db="cabinet", user="cabinet", flush=True):
         """Runs sql as the tables' owner; flush=False leaves the core's
-        session cache as it is (to show what the cache serves)."""
+        caches as they are (to show what a cache serves)."""
         cmd = ["psql", "-X", "-q", "-tA", "-v", "ON_ERROR_STOP=1", "-h", os.path.join(self.var, "pg", "sock"),
                "-U", user, "-d", db, "-c", sql]
         if os.getuid() == 0:
@@ -223,7 +223,7 @@ class Stack:
         p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         if p.returncode != 0:
             raise AssertionError("psql failed: %s" % p.stderr)
-        if flush and self.WRITES.search(sql) and self.SESSION_TABLES.search(sql):
+        if flush and self.WRITES.search(sql):
             self.flush_session_cache()
         return p.stdout.strip()
 

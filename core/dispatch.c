@@ -422,6 +422,7 @@ int dispatch_system(struct db *db, struct arena *arena, const char *name,
 {
 	struct op op = {name, OP_OPERATOR, NULL, 0, args_none};
 	struct ctx ctx = {.arena = arena, .db = db, .op = &op, .system = 1};
+	PGresult *wrote;
 	int rc = -1;
 
 	ctx.cfg = cfg_current_acquire();
@@ -435,10 +436,15 @@ int dispatch_system(struct db *db, struct arena *arena, const char *name,
 		rc = fn(&ctx, arg);
 	if (rc >= 0 && ctx.error < 0 && dispatch_run_hooks(&ctx) < 0)
 		rc = -1;
-	if (rc >= 0 && ctx.error < 0) {
+	if (rc >= 0 && ctx.error < 0 &&
+	    (wrote = ctx_sql0(&ctx, "SELECT pg_current_xact_id_if_assigned() IS NOT NULL")) != NULL) {
 		int ended = db_end(db, 1, 1);
-		/* a background task runs in system scope: any tenant's rows */
-		paycache_written(0);
+		/* a background task runs in system scope (any tenant's rows); most
+		 * passes find nothing to do, and a transaction that wrote nothing
+		 * has no transaction id: only a task that wrote drops the cached
+		 * payslips (paycache.h) */
+		if (strcmp(PQgetvalue(wrote, 0, 0), "f") != 0)
+			paycache_written(0);
 		if (ended == 0) {
 			sesscache_after(&ctx);
 			goto out;

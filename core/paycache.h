@@ -18,9 +18,10 @@
  * - a generation counter per tenant is moved after EVERY read-write
  *   transaction of that tenant that tried to commit (dispatch.c: requests
  *   with OP_WRITE and the exchange); read-write transactions without one
- *   known tenant (background tasks, which run in system scope; operator
- *   operations; a transaction that switched tenants) move a global
- *   generation. An entry carries the two generations read BEFORE its
+ *   known tenant (background tasks that wrote, which run in system scope -
+ *   a pass that found nothing to do has no transaction id and moves
+ *   nothing; operator operations without a tenant; a transaction that
+ *   switched tenants) move a global generation. An entry carries the two generations read BEFORE its
  *   statement ran and is used only while both are unchanged, so a write
  *   that commits while the payslip is being read cannot leave the old
  *   answer cached: it moves the generation after its commit, and either

@@ -44,6 +44,7 @@ static void db_drop(struct db *db)
 		PQfinish(db->conn);
 	db->conn = NULL;
 	db->deferred = 0;
+	db->nqueue = 0;
 	db_stmts_clear(db);
 }
 
@@ -82,6 +83,7 @@ static int db_stmt_record(struct db *db, int slot, const char *sql, uint64_t h)
 {
 	int number = db->nstmts++;
 
+	free(db->stmts[slot].sql); /* a text new twice in one flight: the later one */
 	if ((db->stmts[slot].sql = strdup(sql)) == NULL)
 		return -1;
 	db->stmts[slot].hash = h;
@@ -206,27 +208,73 @@ static void db_tenant_stmt(struct db *db, char *name, size_t size)
 	PQclear(res);
 }
 
-/* The noted BEGIN [, the tenant's set_config] and the transaction's first
- * statement in one flight: BEGIN, [Bind/Execute,] [Parse,] Bind/Execute,
- * Sync. NULL when the connection broke (it is dropped; nothing of the
- * flight has run). tenant "": none. */
-static PGresult *db_flight(struct db *db, const char *begin, const char *tenant, const char *sql,
-                           int nparams, const char *const *params)
+/* One statement of a flight and where its answers are. */
+struct db_sent {
+	const char *sql;
+	uint64_t h;
+	int slot;     /* >= 0: prepared in this flight, to record when it worked */
+	int first;    /* index of its first answer in the flight's */
+	int prepared; /* 1: a Parse went before it (its own answer first) */
+};
+
+/* Sends one statement of a flight, prepared when it can be (the Parse
+ * travels in the same flight the first time). 1 when sent. */
+static int db_send(struct db *db, struct db_sent *s, const char *sql, int nparams,
+                   const char *const *params, int *nres)
 {
-	uint64_t h = db_hash(sql);
-	PGresult *res[4], *out;
+	char name[24];
+	int number;
+
+	s->sql = sql;
+	s->h = db_hash(sql);
+	s->slot = -1;
+	s->prepared = 0;
+	s->first = *nres;
+	if ((number = db_stmt_find(db, sql, s->h, &s->slot)) >= 0) {
+		snprintf(name, sizeof(name), "s%d", number);
+		(*nres)++;
+		return PQsendQueryPrepared(db->conn, name, nparams, params, NULL, NULL, 0);
+	}
+	if (s->slot >= 0) {
+		/* the name is taken now, so two texts new in one flight differ */
+		snprintf(name, sizeof(name), "s%d", db->nstmts + db->flight_new++);
+		s->prepared = 1;
+		*nres += 2;
+		return PQsendPrepare(db->conn, name, sql, nparams, NULL) &&
+		       PQsendQueryPrepared(db->conn, name, nparams, params, NULL, NULL, 0);
+	}
+	(*nres)++;
+	return PQsendQueryParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0);
+}
+
+#define DB_FLIGHT_MAX (DB_QUEUE_MAX + 1)
+
+/* The noted BEGIN [, the tenant's set_config], the statements queued
+ * (db_queue) and the statement in one flight: BEGIN, [Bind/Execute,]
+ * [[Parse,] Bind/Execute ...,] [Parse,] Bind/Execute, Sync. Returns the
+ * statement's result, or the first failed one before it (after a failure
+ * the rest did not run). NULL when the connection broke (it is dropped;
+ * nothing of the flight has run). begin NULL: none; tenant "": none. */
+static PGresult *db_flight(struct db *db, const char *begin, const char *tenant,
+                           const struct db_queued *queue, int nqueue, const char *sql, int nparams,
+                           const char *const *params)
+{
+	PGresult *res[2 + 2 * DB_FLIGHT_MAX], *out = NULL;
+	struct db_sent sent[DB_FLIGHT_MAX];
 	const char *tparams[1] = {tenant};
-	char name[24], tname[24] = "";
-	int number, slot, ok, t = tenant[0] != '\0', k = 1 + t, n = k + 1, prepared = 0;
+	char tname[24] = "";
+	int ok = 1, t = tenant[0] != '\0', n = 0, nsent = 0;
 
 	if (t)
 		db_tenant_stmt(db, tname, sizeof(tname));
 	if (PQenterPipelineMode(db->conn) != 1) {
 		/* not idle: cannot happen after db_settle; the old way */
-		res[0] = PQexec(db->conn, begin);
-		if (PQresultStatus(res[0]) != PGRES_COMMAND_OK)
-			return res[0];
-		PQclear(res[0]);
+		if (begin) {
+			res[0] = PQexec(db->conn, begin);
+			if (PQresultStatus(res[0]) != PGRES_COMMAND_OK)
+				return res[0];
+			PQclear(res[0]);
+		}
 		if (t) {
 			res[0] =
 			    PQexecParams(db->conn, DB_SET_TENANT, 1, NULL, tparams, NULL, NULL, 0);
@@ -234,26 +282,31 @@ static PGresult *db_flight(struct db *db, const char *begin, const char *tenant,
 				return res[0];
 			PQclear(res[0]);
 		}
+		for (int i = 0; i < nqueue; i++) {
+			ExecStatusType st;
+			res[0] = db_exec_one(db, queue[i].sql, queue[i].nparams, queue[i].params);
+			st = PQresultStatus(res[0]);
+			if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+				return res[0];
+			PQclear(res[0]);
+		}
 		return db_exec_one(db, sql, nparams, params);
 	}
-	ok = PQsendQueryParams(db->conn, begin, 0, NULL, NULL, NULL, NULL, 0);
+	db->flight_new = 0;
+	if (begin) {
+		ok = PQsendQueryParams(db->conn, begin, 0, NULL, NULL, NULL, NULL, 0);
+		n++;
+	}
 	if (t && tname[0])
 		ok = ok && PQsendQueryPrepared(db->conn, tname, 1, tparams, NULL, NULL, 0);
 	else if (t)
 		ok = ok &&
 		     PQsendQueryParams(db->conn, DB_SET_TENANT, 1, NULL, tparams, NULL, NULL, 0);
-	if ((number = db_stmt_find(db, sql, h, &slot)) >= 0) {
-		snprintf(name, sizeof(name), "s%d", number);
-		ok = ok && PQsendQueryPrepared(db->conn, name, nparams, params, NULL, NULL, 0);
-	} else if (slot >= 0) {
-		snprintf(name, sizeof(name), "s%d", db->nstmts);
-		ok = ok && PQsendPrepare(db->conn, name, sql, nparams, NULL) &&
-		     PQsendQueryPrepared(db->conn, name, nparams, params, NULL, NULL, 0);
-		prepared = 1;
-		n++;
-	} else {
-		ok = ok && PQsendQueryParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0);
-	}
+	n += t;
+	for (int i = 0; i < nqueue; i++)
+		ok = ok && db_send(db, &sent[nsent++], queue[i].sql, queue[i].nparams,
+		                   queue[i].params, &n);
+	ok = ok && db_send(db, &sent[nsent++], sql, nparams, params, &n);
 	ok = ok && PQpipelineSync(db->conn);
 	if (!ok) {
 		log_warn("db_connection_lost", "action=reconnect");
@@ -269,16 +322,32 @@ static PGresult *db_flight(struct db *db, const char *begin, const char *tenant,
 		db_drop(db);
 		return NULL;
 	}
-	if (PQresultStatus(res[0]) != PGRES_COMMAND_OK)
+	if (begin && PQresultStatus(res[0]) != PGRES_COMMAND_OK)
 		out = res[0]; /* the BEGIN's own error */
-	else if (t && PQresultStatus(res[1]) != PGRES_TUPLES_OK)
-		out = res[1]; /* the tenant's set_config failed: nothing after it ran */
-	else if (prepared && PQresultStatus(res[k]) != PGRES_COMMAND_OK)
-		out = res[k]; /* the text does not prepare: the error running it gives */
-	else
-		out = res[n - 1];
-	if (prepared && out == res[n - 1])
-		db_stmt_record(db, slot, sql, h); /* not kept: prepared again next time */
+	else if (t && PQresultStatus(res[begin != NULL]) != PGRES_TUPLES_OK)
+		out = res[begin != NULL]; /* the tenant's set_config failed: nothing after it ran */
+	for (int i = 0; out == NULL && i < nsent; i++) {
+		struct db_sent *s = &sent[i];
+		PGresult *r = res[s->first + s->prepared];
+		ExecStatusType st = PQresultStatus(r);
+		if (s->prepared && PQresultStatus(res[s->first]) != PGRES_COMMAND_OK)
+			out = res[s->first]; /* the text does not prepare: the error running it
+			                        gives */
+		else if (i == nsent - 1 || (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK))
+			out = r;
+	}
+	/* the names taken in this flight are recorded in the order they were
+	 * taken (s<nstmts>, s<nstmts + 1>, ...); one whose Parse failed is
+	 * used up, not kept (prepared again next time) */
+	for (int i = 0; i < nsent; i++) {
+		struct db_sent *s = &sent[i];
+		if (!s->prepared)
+			continue;
+		if (PQresultStatus(res[s->first]) == PGRES_COMMAND_OK)
+			db_stmt_record(db, s->slot, s->sql, s->h);
+		else
+			db->nstmts++;
+	}
 	for (int i = 0; i < n; i++)
 		if (res[i] != out)
 			PQclear(res[i]);
@@ -289,24 +358,42 @@ PGresult *db_exec(struct db *db, const char *sql, int nparams, const char *const
 {
 	const char *begin = db->begin;
 	char tenant[sizeof(db->begin_tenant)];
+	struct db_queued queue[DB_QUEUE_MAX];
+	int nqueue = db->nqueue;
 	PGresult *res;
 
 	db_settle(db);
-	if (begin == NULL)
+	if (begin == NULL && nqueue == 0)
 		return db->conn ? db_exec_one(db, sql, nparams, params) : NULL;
 	memcpy(tenant, db->begin_tenant, sizeof(tenant));
+	memcpy(queue, db->queue, sizeof(queue[0]) * (size_t)nqueue);
 	db->begin = NULL;
 	db->begin_tenant[0] = '\0';
+	db->nqueue = 0;
 	for (int attempt = 0; attempt < 2; attempt++) {
 		/* a connection that broke while the worker was idle (the server
 		 * restarted): nothing has run, so a fresh one gets the flight once
-		 * more */
-		if (db->conn == NULL && db_ensure(db) < 0)
+		 * more (only when the flight holds the BEGIN: queued statements
+		 * belong to a transaction that is gone with the connection) */
+		if (db->conn == NULL && (begin == NULL || db_ensure(db) < 0))
 			return NULL;
-		if ((res = db_flight(db, begin, tenant, sql, nparams, params)) != NULL || db->conn)
+		if ((res = db_flight(db, begin, tenant, queue, nqueue, sql, nparams, params)) !=
+		        NULL ||
+		    db->conn)
 			return res;
 	}
 	return NULL;
+}
+
+int db_queue(struct db *db, const char *sql, int nparams, const char *const *params)
+{
+	if (db->nqueue == DB_QUEUE_MAX)
+		return -1;
+	db->queue[db->nqueue].sql = sql;
+	db->queue[db->nqueue].nparams = nparams;
+	db->queue[db->nqueue].params = params;
+	db->nqueue++;
+	return 0;
 }
 
 void db_begin(struct db *db, int read_only)
@@ -323,9 +410,30 @@ int db_begin_tenant(struct db *db, int64_t tenant_id)
 	return 0;
 }
 
+/* Sends what db_queue kept, alone: 0, or -1 when a queued statement failed. */
+static int db_flush_queue(struct db *db)
+{
+	PGresult *res;
+	int ok;
+
+	if (db->nqueue == 0)
+		return 0;
+	res = db_exec(db, "SELECT 1", 0, NULL);
+	ok = PQresultStatus(res) == PGRES_TUPLES_OK;
+	PQclear(res);
+	return ok ? 0 : -1;
+}
+
 int db_end(struct db *db, int commit, int wait)
 {
 	const char *sql = commit ? "COMMIT" : "ROLLBACK";
+
+	if (!commit)
+		db->nqueue = 0; /* never sent: nothing to undo */
+	else if (db_flush_queue(db) < 0) {
+		db_command(db, "ROLLBACK");
+		return -1;
+	}
 
 	if (db->begin) {
 		db->begin = NULL; /* nothing was sent: nothing to end */
@@ -396,7 +504,7 @@ int db_command(struct db *db, const char *sql)
 	int ok;
 
 	db_settle(db);
-	if (db->conn == NULL)
+	if (db->conn == NULL || db_flush_queue(db) < 0)
 		return -1;
 	if (db->begin) {
 		const char *begin = db->begin;

@@ -20,6 +20,15 @@ struct db_stmt {
 
 #define DB_STMT_SLOTS 1024 /* open addressing; at most half of them used */
 
+/* A statement queued by db_queue: sent with the next one. */
+struct db_queued {
+	const char *sql;
+	int nparams;
+	const char *const *params; /* the caller's until the flight is read */
+};
+
+#define DB_QUEUE_MAX 8
+
 struct db {
 	PGconn *conn;
 	char *conninfo;
@@ -29,6 +38,9 @@ struct db {
 	const char *begin;     /* db_begin's command, not sent yet; a static string */
 	char begin_tenant[24]; /* db_begin_tenant's app.tenant_id, sent with it; "": none */
 	int deferred;          /* db_end's commands sent and not read back yet */
+	struct db_queued queue[DB_QUEUE_MAX]; /* db_queue's, not sent yet */
+	int nqueue;
+	int flight_new; /* statements prepared in the flight being sent */
 };
 
 void db_init(struct db *db, const char *conninfo);
@@ -70,6 +82,16 @@ PGresult *db_exec(struct db *db, const char *sql, int nparams, const char *const
  * nothing at all.
  */
 void db_begin(struct db *db, int read_only);
+/*
+ * Queues a statement of the transaction whose answer the caller does not
+ * need (an UPDATE, a row lock): it is sent in the flight of the next
+ * db_exec, before that statement, so it costs no round trip of its own. A
+ * failure of a queued statement is what that db_exec returns (the rest of
+ * the flight did not run). sql and params must live until then (the
+ * caller's arena). db_command and a commit by db_end send what is queued
+ * first; a rollback drops it. -1 when the queue is full (run it now).
+ */
+int db_queue(struct db *db, const char *sql, int nparams, const char *const *params);
 /* The noted BEGIN also sets app.tenant_id (set_config(..., true), for the
  * transaction) in the same flight, before the first statement: how a
  * request whose session came from the cache (sesscache.h) gets its tenant

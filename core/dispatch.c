@@ -397,6 +397,17 @@ down:
 	return NULL;
 }
 
+int ctx_queue(struct ctx *ctx, const char *sql, int nparams, const char *const *params)
+{
+	const char **copy = arena_alloc(ctx->arena, sizeof(*copy) * (size_t)(nparams ? nparams : 1));
+
+	for (int i = 0; i < nparams; i++)
+		copy[i] = params[i] ? arena_strdup(ctx->arena, params[i]) : NULL;
+	if (ctx->db->conn && db_queue(ctx->db, sql, nparams, copy) == 0)
+		return 0;
+	return ctx_query(ctx, sql, nparams, params) ? 0 : -1;
+}
+
 static void dispatch_reset_reply(struct ctx *ctx);
 
 int ctx_system_scope(struct ctx *ctx)
@@ -702,6 +713,10 @@ static int dispatch_in_tx(struct ctx *ctx)
 		rc = dispatch_run_hooks(ctx);
 	if (rc == 0 && !answered && ctx->error < 0)
 		rc = idempotency_finish(ctx, &idem);
+	/* statements still queued (ctx_queue) run before the commit, their
+	 * failures reported as any statement's (a deadlock is retried) */
+	if (rc == 0 && ctx->error < 0 && ctx->db->nqueue > 0 && ctx_sql0(ctx, "SELECT 1") == NULL)
+		rc = -1;
 	rc = dispatch_outcome(ctx, rc);
 	if (rc == 0) {
 		int ended = db_end(ctx->db, 1, !read_only);

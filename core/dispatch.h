@@ -205,6 +205,14 @@ PGresult *ctx_query(struct ctx *ctx, const char *sql, int nparams, const char *c
 	ctx_query(ctx, sql, (int)(sizeof((const char *[]){__VA_ARGS__}) / sizeof(const char *)),   \
 		  (const char *const[]){__VA_ARGS__})
 #define ctx_sql0(ctx, sql) ctx_query(ctx, sql, 0, NULL)
+/* A statement of a write whose answer is not needed (an UPDATE, a row
+ * lock): sent with the transaction's next statement, in its round trip
+ * (db_queue); its failure is that statement's (ctx_query then fails as for
+ * its own). sql must be a literal; params are copied. 0 or -1. */
+int ctx_queue(struct ctx *ctx, const char *sql, int nparams, const char *const *params);
+#define ctx_sql_queue(ctx, sql, ...)                                                               \
+	ctx_queue(ctx, sql, (int)(sizeof((const char *[]){__VA_ARGS__}) / sizeof(const char *)),   \
+		  (const char *const[]){__VA_ARGS__})
 /* Text of an integer in arena memory, for parameters. */
 const char *ctx_i64(struct ctx *ctx, int64_t value);
 

@@ -472,14 +472,16 @@ static int requests_set_state(struct ctx *ctx, struct request *r, const char *st
 	/* the chain, step and approval too: a submission's chain and an
 	 * approval's next step are written here, not by statements of their
 	 * own */
-	if (ctx_sql(ctx,
-	            "UPDATE requests SET state = $3, step = $4, approved = $5, reason = "
-	            "coalesce($6, reason), updated_at = " ROUTING_NOW_SQL ", submitted_at = "
-	            "CASE WHEN submitted_at IS NULL AND $3 <> 'draft' THEN " ROUTING_NOW_SQL
-	            " ELSE submitted_at END, finished_at = CASE WHEN $7 THEN " ROUTING_NOW_SQL
-	            " END, chain = coalesce($8::text[], chain) WHERE tenant_id = $1 AND id = $2",
-	            requests_tenant(ctx), ctx_i64(ctx, r->id), state, ctx_i64(ctx, r->step),
-	            r->approved ? "t" : "f", reason, final ? "t" : "f", r->chain_text) == NULL)
+	/* sent with the next statement (ctx_queue): nothing here reads it */
+	if (ctx_sql_queue(
+	        ctx,
+	        "UPDATE requests SET state = $3, step = $4, approved = $5, reason = "
+	        "coalesce($6, reason), updated_at = " ROUTING_NOW_SQL ", submitted_at = "
+	        "CASE WHEN submitted_at IS NULL AND $3 <> 'draft' THEN " ROUTING_NOW_SQL
+	        " ELSE submitted_at END, finished_at = CASE WHEN $7 THEN " ROUTING_NOW_SQL
+	        " END, chain = coalesce($8::text[], chain) WHERE tenant_id = $1 AND id = $2",
+	        requests_tenant(ctx), ctx_i64(ctx, r->id), state, ctx_i64(ctx, r->step),
+	        r->approved ? "t" : "f", reason, final ? "t" : "f", r->chain_text) < 0)
 		return -1;
 	r->state = state;
 	if (r->employee != ctx->employee_id || ctx->system || ctx->api_key_id) {
@@ -623,14 +625,14 @@ static int requests_task_open(struct ctx *ctx, struct request *r, const char *st
 static int requests_task_close(struct ctx *ctx, int64_t task, const char *state,
                                const char *comment, int64_t next)
 {
-	return ctx_sql(ctx,
-	               "UPDATE request_tasks SET state = $3, closed_at = " ROUTING_NOW_SQL
-	               ", closed_by = nullif($4, '0')::bigint, comment = $5, next_id = nullif($6, "
-	               "'0')::bigint WHERE tenant_id = $1 AND id = $2",
-	               requests_tenant(ctx), ctx_i64(ctx, task), state,
-	               ctx_i64(ctx, ctx->system ? 0 : ctx->user_id), comment, ctx_i64(ctx, next))
-	           ? 0
-	           : -1;
+	/* sent with the next statement (ctx_queue) */
+	return ctx_sql_queue(ctx,
+	                     "UPDATE request_tasks SET state = $3, closed_at = " ROUTING_NOW_SQL
+	                     ", closed_by = nullif($4, '0')::bigint, comment = $5, next_id = "
+	                     "nullif($6, '0')::bigint WHERE tenant_id = $1 AND id = $2",
+	                     requests_tenant(ctx), ctx_i64(ctx, task), state,
+	                     ctx_i64(ctx, ctx->system ? 0 : ctx->user_id), comment,
+	                     ctx_i64(ctx, next));
 }
 
 /* requests_route() on a request loaded (and locked) in this transaction,
@@ -1132,10 +1134,11 @@ static int requests_submit_loaded(struct ctx *ctx, struct request *r)
 
 	if (requests_check_input(ctx, r) < 0)
 		return -1;
-	if (r->type->period && ctx_sql(ctx,
-	                               "SELECT 1 FROM employees WHERE tenant_id = $1 AND id = $2 "
-	                               "FOR UPDATE",
-	                               requests_tenant(ctx), ctx_i64(ctx, r->employee)) == NULL)
+	/* the lock goes with the overlap check, in its round trip */
+	if (r->type->period && ctx_sql_queue(ctx,
+	                                     "SELECT 1 FROM employees WHERE tenant_id = $1 AND id "
+	                                     "= $2 FOR UPDATE",
+	                                     requests_tenant(ctx), ctx_i64(ctx, r->employee)) < 0)
 		return -1;
 	if (requests_check_overlap(ctx, r) < 0 ||
 	    routing_chain(ctx, r->type->name, r->type_chain, &steps, &n) < 0)

@@ -157,6 +157,7 @@ struct request {
 	const char *subject;             /* the same without the employee's name */
 	const char *who;                 /* the employee's full name */
 	int deadline_days;               /* its type's (routing.h); 0: none */
+	int hired, dismissed;            /* the employee's (DATE_NONE: none) */
 };
 
 /* Parses a text[] of chain steps ([a-z_:] only, never quoted). */
@@ -218,7 +219,8 @@ static const char *requests_state_phrase(const char *state)
 	"r.id, r.employee_id, r.type, r.state, r.data, r.date_from, r.date_to, r.chain, r.step, "  \
 	"r.approved, e.full_name, to_char(r.date_from, 'DD.MM.YYYY'), to_char(r.date_to, "         \
 	"'DD.MM.YYYY'), " REQUESTS_LOAD_DEADLINE                                                   \
-	", coalesce(r.date_to - r.date_from + 1, 0), " REQUESTS_LOAD_CHAIN ", r.number"
+	", coalesce(r.date_to - r.date_from + 1, 0), " REQUESTS_LOAD_CHAIN ", r.number, "          \
+	"e.hired, e.dismissed"
 #define REQUESTS_LOAD_JOIN                                                                         \
 	" JOIN employees e ON e.tenant_id = r.tenant_id AND e.id = r.employee_id "
 
@@ -244,6 +246,8 @@ static int requests_fill(struct ctx *ctx, PGresult *res, int c, struct request *
 	r->deadline_days = atoi(PQgetvalue(res, 0, c + 13));
 	r->type_chain = PQgetisnull(res, 0, c + 15) ? NULL : PQgetvalue(res, 0, c + 15);
 	r->number = atoll(PQgetvalue(res, 0, c + 16));
+	r->hired = worktime_pg_date(res, 0, c + 17);
+	r->dismissed = worktime_pg_date(res, 0, c + 18);
 	if (r->type == NULL || r->data == NULL)
 		return ctx_fail(ctx, PROTO_ERR_internal, NULL);
 	r->who = PQgetvalue(res, 0, c + 10);
@@ -1104,11 +1108,11 @@ static int requests_check_overlap(struct ctx *ctx, const struct request *r)
 static int requests_check_input(struct ctx *ctx, const struct request *r)
 {
 	if (r->type->period && r->date_from && r->date_to) {
-		int from, to, hired, dismissed;
+		/* the employment as the request was loaded with, in this
+		 * transaction (requests_fill): no statement of its own */
+		int from, to, hired = r->hired, dismissed = r->dismissed;
 		if (date_parse(r->date_from, &from) < 0 || date_parse(r->date_to, &to) < 0)
 			return ctx_fail(ctx, PROTO_ERR_internal, NULL);
-		if (worktime_employment(ctx, r->employee, &hired, &dismissed) < 0)
-			return -1;
 		if (hired != DATE_NONE && from < hired)
 			return ctx_field_code(ctx, "date_from", "employment", "%s",
 			                      worktime_outside_employment(ctx, from, hired, dismissed));

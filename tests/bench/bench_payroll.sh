@@ -18,7 +18,10 @@
 # Target: < 5 s for 10 000 on a 2-core machine (goal 2 s).
 #
 #   tests/bench/bench_payroll.sh [N]
-# Environment: CABINET_BUILD_DIR (default ./build).
+# Environment: CABINET_BUILD_DIR (default ./build); STATEMENTS=1 loads
+# pg_stat_statements after the reference runs and prints the statements of
+# the big tenant's first calculation by their total time (STATEMENTS_TOP of
+# them, default 15).
 set -euo pipefail
 # shellcheck source=stack.sh
 . "$(dirname "${BASH_SOURCE[0]}")/stack.sh"
@@ -129,7 +132,25 @@ BIG_TOKEN=$(seed benchbig "$N")
 t1=$(date +%s.%N)
 REF1=$(calc benchref "$REF_TOKEN")
 REF2=$(calc benchref "$REF_TOKEN")
+if [ "${STATEMENTS:-0}" = 1 ]; then
+	# the stack again with the module loaded (the data stays in $VAR)
+	psql_ -c "ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'" >/dev/null
+	"$ROOT/scripts/run.sh" stop >/dev/null
+	bench_start
+	psql_ -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" >/dev/null
+	psql_ -c "ALTER SYSTEM SET pg_stat_statements.track_planning = on" >/dev/null
+	psql_ -c "SELECT pg_reload_conf()" >/dev/null
+	psql_ -c "SELECT pg_stat_statements_reset()" >/dev/null
+fi
 BIG1=$(calc benchbig "$BIG_TOKEN")
+if [ "${STATEMENTS:-0}" = 1 ]; then
+	echo "statements of (b)'s first calculation, by total time (calls, ms in all, ms planning):"
+	psql_ -F ' | ' -c "SELECT calls, round((total_exec_time + total_plan_time)::numeric, 1),
+	                          round(total_plan_time::numeric, 1),
+	                          regexp_replace(left(query, 140), '\s+', ' ', 'g')
+	                   FROM pg_stat_statements WHERE query NOT LIKE '%pg_stat_statements%'
+	                   ORDER BY total_exec_time + total_plan_time DESC LIMIT ${STATEMENTS_TOP:-15}"
+fi
 BIG2=$(calc benchbig "$BIG_TOKEN")
 STORED=$(psql_ -c "SELECT count(*) || ' employees, ' || (SELECT count(*) || ' lines (' || count(*) FILTER (WHERE kind = 'vacation_pay') || ' vacation pay, ' || count(*) FILTER (WHERE kind = 'sick_pay') || ' sick pay)' FROM payroll_lines l JOIN tenants t ON t.id = l.tenant_id WHERE t.subdomain = 'benchbig') || ', accrued ' || sum(accrued) FROM payroll_employees pe JOIN tenants t ON t.id = pe.tenant_id WHERE t.subdomain = 'benchbig' AND pe.month = '2025-03-01'")
 

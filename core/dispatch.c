@@ -399,7 +399,8 @@ down:
 
 int ctx_queue(struct ctx *ctx, const char *sql, int nparams, const char *const *params)
 {
-	const char **copy = arena_alloc(ctx->arena, sizeof(*copy) * (size_t)(nparams ? nparams : 1));
+	const char **copy =
+	    arena_alloc(ctx->arena, sizeof(*copy) * (size_t)(nparams ? nparams : 1));
 
 	for (int i = 0; i < nparams; i++)
 		copy[i] = params[i] ? arena_strdup(ctx->arena, params[i]) : NULL;

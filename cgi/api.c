@@ -238,24 +238,46 @@ static const struct web_route api_routes[] = {
     {NULL, NULL, NULL, 0, 0},
 };
 
-/* 422 naming a field of the query or the form whose text is not UTF-8. */
-static void api_send_encoding_error(struct web_request *req, const char *field)
+/* 422 naming one field: its code, its sentence, and the answer's message
+ * (NULL: the usual "Проверьте введённые данные"). */
+static void api_send_field_error(struct web_request *req, const char *field, const char *code,
+                                 const char *text, const char *message)
 {
 	json_object *o = json_object_new_object(), *e = json_object_new_object();
 	json_object *fields = json_object_new_object(), *codes = json_object_new_object();
-	const char *text;
+	const char *out;
 	size_t len;
 
 	jsonx_set_str(e, "code", proto_errors[PROTO_ERR_validation].code);
-	jsonx_set_str(e, "message", proto_errors[PROTO_ERR_validation].message);
-	jsonx_set_str(fields, field, "Текст не в кодировке UTF-8");
-	jsonx_set_str(codes, field, "encoding");
+	jsonx_set_str(e, "message", message ? message : proto_errors[PROTO_ERR_validation].message);
+	jsonx_set_str(fields, field, text);
+	jsonx_set_str(codes, field, code);
 	json_object_object_add(e, "fields", fields);
 	json_object_object_add(e, "field_codes", codes);
 	json_object_object_add(o, "error", e);
-	text = jsonx_dump(o, &len);
-	web_send(req, 422, JSON_TYPE, text, len);
+	out = jsonx_dump(o, &len);
+	web_send(req, 422, JSON_TYPE, out, len);
 	json_object_put(o);
+}
+
+/* 422 naming a field of the query or the form whose text is not UTF-8. */
+static void api_send_encoding_error(struct web_request *req, const char *field)
+{
+	api_send_field_error(req, field, "encoding", "Текст не в кодировке UTF-8", NULL);
+}
+
+/* 422 naming a member the JSON body gives twice ({"amount": 1, "amount":
+ * 2}): json-c would keep the last one in silence (jsonx.h). */
+static void api_send_duplicate_error(struct web_request *req)
+{
+	char path[JSONX_PATH_MAX], message[JSONX_PATH_MAX + 128];
+
+	if (jsonx_duplicate_key(req->body, req->body_len, path, sizeof(path)) != 1)
+		snprintf(path, sizeof(path), "body");
+	snprintf(message, sizeof(message),
+	         "Поле «%s» указано в запросе дважды: оставьте одно значение", path);
+	api_send_field_error(req, path, "duplicate",
+	                     "Поле указано дважды: оставьте одно значение", message);
 }
 
 static void api_merge(json_object *into, json_object *from)
@@ -298,6 +320,10 @@ static int api_read_args(struct web_request *req, const struct web_route *route,
 		return 0;
 	} else if (strcmp(ct.type, "application/json") == 0) {
 		body = jsonx_parse_object(req->body, req->body_len, &why);
+		if (body == NULL && why == JSONX_ERR_DUPLICATE) {
+			api_send_duplicate_error(req);
+			return -1;
+		}
 		if (body == NULL) {
 			web_send_json_error(
 			    req, 400, "bad_request",

@@ -5,6 +5,7 @@
 #include "log.h"
 #include "proto.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -99,9 +100,15 @@ int conn_take_request(struct conn *c, const struct cfg *cfg, struct job **out)
 
 		json_object *req = jsonx_parse_object(payload, h.length, &err);
 		if (req == NULL) {
-			log_warn("frame_rejected", "fd=%d reason=bad_json", c->fd);
+			char key[JSONX_PATH_MAX], msg[JSONX_PATH_MAX + 64];
+			int dup = err == JSONX_ERR_DUPLICATE &&
+			          jsonx_duplicate_key(payload, h.length, key, sizeof(key)) == 1;
+			log_warn("frame_rejected", "fd=%d reason=%s", c->fd,
+			         dup ? "duplicate_key" : "bad_json");
+			if (dup)
+				snprintf(msg, sizeof(msg), "Поле «%s» указано в запросе дважды", key);
 			dispatch_error_frame(&c->out, h.id, PROTO_ERR_bad_request,
-			                     "Запрос не является JSON-объектом");
+			                     dup ? msg : "Запрос не является JSON-объектом");
 			return CONN_REPLY_CLOSE;
 		}
 		struct job *job = calloc(1, sizeof(*job));

@@ -774,8 +774,20 @@ int exchange_reader_open(struct exchange_reader *r, const char *text, size_t len
 				p++;
 			} else {
 				for (;;) {
+					size_t from = p;
+					char dup[JSONX_PATH_MAX], at[JSONX_PATH_MAX + 32];
 					if (x_value_at(r, p, &p, NULL, why) < 0)
 						return -1;
+					/* json-c keeps the last of a member named twice
+					 * (jsonx.h): refused, naming it */
+					if (jsonx_duplicate_key(text + from, p - from, dup,
+					                        sizeof(dup)) == 1) {
+						snprintf(at, sizeof(at), "items[%d].%s", r->count,
+						         dup);
+						err->add(err->arg, r->count, at, "duplicate",
+						         "Поле указано дважды: оставьте одно "
+						         "значение");
+					}
 					r->count++;
 					p = x_skip_ws(text, len, p);
 					if (p < len && text[p] == ',') {

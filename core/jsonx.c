@@ -1,8 +1,13 @@
 #include "jsonx.h"
 
+#include "buf.h"
+
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+const char JSONX_ERR_DUPLICATE[] = "duplicate key in an object";
 
 json_object *jsonx_parse_object(const char *data, size_t len, const char **err)
 {
@@ -39,12 +44,253 @@ json_object *jsonx_parse_object(const char *data, size_t len, const char **err)
 		*err = "JSON must be an object";
 		goto fail;
 	}
+	if (jsonx_duplicate_key(data, len, NULL, 0) != 0) {
+		*err = JSONX_ERR_DUPLICATE;
+		goto fail;
+	}
 	json_tokener_free(tok);
 	return obj;
 fail:
 	json_object_put(obj);
 	json_tokener_free(tok);
 	return NULL;
+}
+
+/* ---- members named twice (jsonx.h says why this is ours) ---- */
+
+struct jsonx_name {
+	size_t off, len; /* in the walk's buffer of decoded names */
+	const char *base;
+};
+
+struct jsonx_level {
+	int object;   /* 1: an object, 0: an array */
+	size_t first; /* its first name in the walk's list */
+	size_t mark;  /* the buffer's length when it opened */
+	long index;   /* an array's element */
+	long key;     /* an object's current member: its name in the list, -1 none */
+};
+
+static int jsonx_name_cmp(const void *a, const void *b)
+{
+	const struct jsonx_name *x = a, *y = b;
+
+	if (x->len != y->len)
+		return x->len < y->len ? -1 : 1;
+	return memcmp(x->base + x->off, y->base + y->off, x->len);
+}
+
+static int jsonx_hex4(const char *s, const char *end, unsigned *out)
+{
+	unsigned v = 0;
+
+	if (end - s < 4)
+		return -1;
+	for (int i = 0; i < 4; i++) {
+		char c = s[i];
+		v = v * 16 + (unsigned)(c >= '0' && c <= '9'   ? c - '0'
+		                        : c >= 'a' && c <= 'f' ? c - 'a' + 10
+		                        : c >= 'A' && c <= 'F' ? c - 'A' + 10
+		                                               : 0);
+	}
+	*out = v;
+	return 0;
+}
+
+static void jsonx_put_utf8(struct buf *b, unsigned cp)
+{
+	char u[4];
+	size_t n;
+
+	if (cp >= 0xd800 && cp < 0xe000)
+		cp = 0xfffd; /* a lone surrogate: no UTF-8 text can hold it */
+	if (cp < 0x80) {
+		u[0] = (char)cp;
+		n = 1;
+	} else if (cp < 0x800) {
+		u[0] = (char)(0xc0 | cp >> 6);
+		u[1] = (char)(0x80 | (cp & 0x3f));
+		n = 2;
+	} else if (cp < 0x10000) {
+		u[0] = (char)(0xe0 | cp >> 12);
+		u[1] = (char)(0x80 | (cp >> 6 & 0x3f));
+		u[2] = (char)(0x80 | (cp & 0x3f));
+		n = 3;
+	} else {
+		u[0] = (char)(0xf0 | cp >> 18);
+		u[1] = (char)(0x80 | (cp >> 12 & 0x3f));
+		u[2] = (char)(0x80 | (cp >> 6 & 0x3f));
+		u[3] = (char)(0x80 | (cp & 0x3f));
+		n = 4;
+	}
+	buf_append(b, u, n);
+}
+
+/* The string at *p (its opening quote) past its closing quote; decoded
+ * into b when b is given. */
+static void jsonx_walk_string(const char **p, const char *end, struct buf *b)
+{
+	const char *s = *p + 1;
+	unsigned cp, lo;
+
+	while (s < end && *s != '"') {
+		if (*s != '\\') {
+			if (b)
+				buf_putc(b, *s);
+			s++;
+			continue;
+		}
+		if (s + 1 >= end)
+			break;
+		switch (s[1]) {
+		case 'b': cp = '\b'; break;
+		case 'f': cp = '\f'; break;
+		case 'n': cp = '\n'; break;
+		case 'r': cp = '\r'; break;
+		case 't': cp = '\t'; break;
+		case 'u': cp = 0; break;
+		default: cp = (unsigned char)s[1]; break; /* " \\ / */
+		}
+		if (s[1] != 'u') {
+			if (b)
+				buf_putc(b, (char)cp);
+			s += 2;
+			continue;
+		}
+		if (jsonx_hex4(s + 2, end, &cp) < 0)
+			break;
+		s += 6;
+		if (cp >= 0xd800 && cp < 0xdc00 && end - s >= 6 && s[0] == '\\' && s[1] == 'u' &&
+		    jsonx_hex4(s + 2, end, &lo) == 0 && lo >= 0xdc00 && lo < 0xe000) {
+			cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+			s += 6;
+		}
+		if (b)
+			jsonx_put_utf8(b, cp);
+	}
+	*p = s < end ? s + 1 : end;
+}
+
+/* levels[0..depth] and the repeated name as "days[3].title" into out. */
+static void jsonx_path(const struct jsonx_level *lv, int depth, const struct jsonx_name *names,
+                       const char *base, const struct jsonx_name *dup, char *out, size_t n)
+{
+	struct buf b = BUF_INIT;
+
+	for (int i = 0; i < depth; i++) {
+		if (!lv[i].object) {
+			buf_printf(&b, "[%ld]", lv[i].index);
+		} else if (lv[i].key >= 0) {
+			if (b.len)
+				buf_putc(&b, '.');
+			buf_append(&b, base + names[lv[i].key].off, names[lv[i].key].len);
+		}
+	}
+	if (b.len)
+		buf_putc(&b, '.');
+	buf_append(&b, base + dup->off, dup->len);
+	if (b.len >= n) /* cut to fit, never inside a character */
+		for (b.len = n - 1; b.len > 0 && ((unsigned char)b.data[b.len] & 0xc0) == 0x80;)
+			b.len--;
+	if (b.len)
+		memcpy(out, b.data, b.len);
+	out[b.len] = '\0';
+	buf_free(&b);
+}
+
+int jsonx_duplicate_key(const char *data, size_t len, char *out, size_t n)
+{
+	struct jsonx_level lv[JSONX_MAX_DEPTH + 2];
+	struct jsonx_name *names = NULL, *sorted = NULL;
+	size_t nnames = 0, cap = 0;
+	struct buf keys = BUF_INIT;
+	const char *p = data, *end = data + len;
+	int depth = -1, expect_key = 0, rc = 0;
+
+	while (p < end && rc == 0) {
+		switch (*p) {
+		case '{':
+		case '[':
+			if (depth + 1 >= (int)(sizeof(lv) / sizeof(lv[0]))) {
+				p = end; /* deeper than json-c allows: not ours to judge */
+				break;
+			}
+			depth++;
+			lv[depth] = (struct jsonx_level){*p == '{', nnames, keys.len, 0, -1};
+			expect_key = *p == '{';
+			p++;
+			break;
+		case '}':
+		case ']':
+			if (depth < 0) {
+				p = end;
+				break;
+			}
+			if (*p == '}' && nnames - lv[depth].first > 1) {
+				size_t k = nnames - lv[depth].first;
+				struct jsonx_name *s = realloc(sorted, k * sizeof(*s));
+				if (s == NULL) {
+					rc = -1;
+					break;
+				}
+				sorted = s;
+				memcpy(s, names + lv[depth].first, k * sizeof(*s));
+				for (size_t i = 0; i < k; i++)
+					s[i].base = keys.data;
+				qsort(s, k, sizeof(*s), jsonx_name_cmp);
+				for (size_t i = 1; i < k && rc == 0; i++) {
+					if (jsonx_name_cmp(&s[i - 1], &s[i]) != 0)
+						continue;
+					if (out && n)
+						jsonx_path(lv, depth, names, keys.data, &s[i], out, n);
+					rc = 1;
+				}
+				if (rc)
+					break;
+			}
+			nnames = lv[depth].first;
+			keys.len = lv[depth].mark;
+			depth--;
+			expect_key = 0;
+			p++;
+			break;
+		case ',':
+			if (depth >= 0 && lv[depth].object)
+				expect_key = 1;
+			else if (depth >= 0)
+				lv[depth].index++;
+			p++;
+			break;
+		case '"':
+			if (depth >= 0 && lv[depth].object && expect_key) {
+				size_t at = keys.len;
+				if (nnames == cap) {
+					size_t c = cap ? cap * 2 : 32;
+					struct jsonx_name *g = realloc(names, c * sizeof(*g));
+					if (g == NULL) {
+						rc = -1;
+						break;
+					}
+					names = g;
+					cap = c;
+				}
+				jsonx_walk_string(&p, end, &keys);
+				names[nnames] = (struct jsonx_name){at, keys.len - at, NULL};
+				lv[depth].key = (long)nnames++;
+				expect_key = 0;
+			} else {
+				jsonx_walk_string(&p, end, NULL);
+			}
+			break;
+		default:
+			p++;
+			break;
+		}
+	}
+	free(names);
+	free(sorted);
+	buf_free(&keys);
+	return rc;
 }
 
 const char *jsonx_dump(json_object *obj, size_t *len)

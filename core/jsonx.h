@@ -20,9 +20,30 @@
 #define JSONX_MAX_DEPTH 32
 
 /* Parses exactly one JSON object (strict syntax, valid UTF-8, nothing after
- * it but whitespace, nesting at most JSONX_MAX_DEPTH). Returns a new
- * reference, or NULL with *err set to a static description. */
+ * it but whitespace, nesting at most JSONX_MAX_DEPTH, no member named twice
+ * in one object). Returns a new reference, or NULL with *err set to a
+ * static description: JSONX_ERR_DUPLICATE for a member named twice
+ * (jsonx_duplicate_key then names it). */
 json_object *jsonx_parse_object(const char *data, size_t len, const char **err);
+
+extern const char JSONX_ERR_DUPLICATE[];
+
+/*
+ * The first member named twice in one object of the JSON text data[0..len)
+ * ({"amount": 1, "amount": 2}; "a" and "\u0061" are one name), which must
+ * be valid JSON (json-c parsed it). Returns 1 with its path in out (size n,
+ * cut to fit): "amount", "days[3].title", "responsible.email" - the names
+ * the declared arguments' field errors use (args.h); 0 when every name is
+ * unique; -1 when out of memory.
+ *
+ * Why our own walk: json-c keeps the last of a repeated member
+ * (json_object_object_add replaces the value) and json-c 0.16 offers no
+ * flag of its tokener and no callback per member to refuse it, so the text
+ * json-c accepted is walked once more here - strings, brackets, colons and
+ * commas only; each object's names decoded and sorted when it closes.
+ */
+#define JSONX_PATH_MAX 256
+int jsonx_duplicate_key(const char *data, size_t len, char *out, size_t n);
 
 /* Serializes compactly without escaping '/'. The string is owned by obj. */
 const char *jsonx_dump(json_object *obj, size_t *len);

@@ -169,6 +169,48 @@ TEST(test_json_parse_is_strict)
 	CHECK(o == NULL);
 }
 
+/* json-c keeps the last of a member named twice: jsonx refuses it and
+ * names it the way field errors name fields. */
+TEST(test_json_duplicate_keys_are_refused_and_named)
+{
+	static const struct {
+		const char *text, *path; /* NULL: unique names, accepted */
+	} cases[] = {
+	    {"{\"amount\": 1, \"amount\": 2}", "amount"},
+	    {"{\"a\": 1, \"b\": 2, \"c\": 3, \"b\": 4}", "b"},
+	    {"{\"a\": 1, \"\\u0061\": 2}", "a"},
+	    {"{\"\\u0451\": 1, \"ё\": 2}", "ё"},
+	    {"{\"\\ud83d\\ude00\": 1, \"😀\": 2}", "😀"},
+	    {"{\"days\": [{\"title\": \"x\"}, {}, {}, {\"title\": 1, \"hours\": 8, \"title\": 2}]}",
+	     "days[3].title"},
+	    {"{\"responsible\": {\"email\": \"a\", \"email\": \"b\"}}", "responsible.email"},
+	    {"{\"x\": [[{\"k\": 1}], [{\"k\": 1, \"k\": 2}]]}", "x[1][0].k"},
+	    {"{\"a\": {\"a\": 1}, \"b\": {\"a\": 2}}", NULL},
+	    {"{\"a\": \"\\\"a\", \"\\\"a\": 1, \"a,\": 2, \"{\": {}, \"}\": []}", NULL},
+	    {"{\"a\": [{\"k\": 1}, {\"k\": 2}], \"k\": 3}", NULL},
+	    {"{\"A\": 1, \"a\": 2, \"a \": 3}", NULL},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *err = NULL, *t = cases[i].text;
+		char path[JSONX_PATH_MAX] = "";
+		json_object *o = jsonx_parse_object(t, strlen(t), &err);
+		int rc = jsonx_duplicate_key(t, strlen(t), path, sizeof(path));
+		if (cases[i].path == NULL) {
+			if (o == NULL || rc != 0)
+				fprintf(stderr, "refused: %s (%s)\n", t, err ? err : "");
+			CHECK(o != NULL && rc == 0);
+		} else {
+			if (o != NULL)
+				fprintf(stderr, "accepted: %s\n", t);
+			CHECK(o == NULL && err == JSONX_ERR_DUPLICATE);
+			CHECK(rc == 1);
+			CHECK_STR(path, cases[i].path);
+		}
+		json_object_put(o);
+	}
+}
+
 TEST(test_json_decimal_prints_the_number_as_sent)
 {
 	static const struct {
@@ -227,6 +269,7 @@ int main(void)
 	RUN(test_config_errors_name_line_and_key);
 	RUN(test_arena);
 	RUN(test_json_parse_is_strict);
+	RUN(test_json_duplicate_keys_are_refused_and_named);
 	RUN(test_json_decimal_prints_the_number_as_sent);
 	RUN(test_proto_header_round_trip);
 	RUN(test_log_quote);

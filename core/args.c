@@ -32,7 +32,8 @@ static int args_is_str(json_object *v)
 }
 
 /* A string's checks: UTF-8, no NUL or control characters but TAB (and CR
- * and LF when lines), at most max characters (0: ARGS_TEXT_MAX bytes).
+ * and LF when lines), no invisible format characters (textenc.h: bidi
+ * controls, zero-width ones), at most max characters (0: ARGS_TEXT_MAX bytes).
  * NULL, or the failure's code. */
 static const char *args_check_text(json_object *v, int64_t max, int lines, const char **why,
                                    char *buf, size_t len)
@@ -44,14 +45,14 @@ static const char *args_check_text(json_object *v, int64_t max, int lines, const
 		*why = "Текст не в кодировке UTF-8";
 		return "encoding";
 	}
-	for (size_t i = 0; i < bytes; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if ((c < 0x20 && c != '\t' && !(lines && (c == '\n' || c == '\r'))) || c == 0x7f) {
-			*why = "Недопустимые управляющие символы";
-			return "control";
-		}
-		chars += (c & 0xc0) != 0x80; /* characters, not bytes */
+	unsigned cp;
+	const char *what;
+	if (textenc_invisible_at(s, bytes, lines, &cp, &what) < bytes) {
+		*why = textenc_invisible_why(cp, what, buf, len);
+		return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) ? "control" : "invisible";
 	}
+	for (size_t i = 0; i < bytes; i++)
+		chars += ((unsigned char)s[i] & 0xc0) != 0x80; /* characters, not bytes */
 	if ((max > 0 && chars > (uint64_t)max) || (max <= 0 && bytes > ARGS_TEXT_MAX)) {
 		snprintf(buf, len, "Не длиннее %lld символов",
 		         (long long)(max > 0 ? max : ARGS_TEXT_MAX));

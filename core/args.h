@@ -6,7 +6,9 @@
  * whether it is required. The dispatcher checks the request's args against
  * it after access and before the handler (args_check): a missing required
  * argument, a value of the wrong type, out of its range, too long, not
- * UTF-8 or with control characters is a field error naming the argument,
+ * UTF-8, with control characters or invisible format characters (bidi
+ * controls, zero-width ones: textenc_invisible_at) is a field error naming
+ * the argument,
  * and the handler does not run. What passes is normalized in place, so a
  * handler reads one form whatever the client sent:
  *
@@ -29,7 +31,9 @@
  * A JSON null is a missing argument; so is "" for every type but
  * ARG_STR (an HTML form sends its empty fields), unless ARG_EMPTY. Strings: at most max
  * characters (UTF-8 characters, not bytes), no control characters but
- * TAB (and line breaks with ARG_MULTILINE or ARG_OR_TEXT), no NUL; a
+ * TAB (and line breaks with ARG_MULTILINE or ARG_OR_TEXT), no NUL, no
+ * invisible format characters ("invisible": U+202E and the other bidi
+ * controls, U+200B and the other zero-width ones; textenc.h); a
  * required string is not empty. Arguments that are not declared are left
  * alone (a form's _csrf, a submit button's name).
  *
@@ -161,7 +165,7 @@ enum args_verdict {
 /*
  * Checks v (lent; NULL = missing) against one declaration. For ARGS_BAD,
  * *code is a stable code ("required", "type", "too_long", "range", "date",
- * "month", "money", "hours", "invalid", "control", "encoding") and *why the
+ * "month", "money", "hours", "invalid", "control", "invisible", "encoding") and *why the
  * Russian sentence, in why_buf (why_len bytes) or static. A missing
  * required argument is ARGS_BAD with code "required".
  */

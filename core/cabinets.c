@@ -20,6 +20,7 @@
 #include "publication.h"
 #include "ru.h"
 #include "tenants.h"
+#include "textenc.h"
 
 #include <json-c/printbuf.h>
 #include <openssl/evp.h>
@@ -627,14 +628,19 @@ static const char *cabinets_read_text(struct ctx *ctx, json_object *v)
 		ctx_field(ctx, "invitation_text", "Недопустимые управляющие символы");
 		return NULL;
 	}
+	{
+		unsigned cp;
+		const char *what;
+		char why[160];
+		if (textenc_invisible_at(s, strlen(s), 1, &cp, &what) < strlen(s)) {
+			ctx_field(ctx, "invitation_text", "%s",
+			          textenc_invisible_why(cp, what, why, sizeof(why)));
+			return NULL;
+		}
+	}
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
 		if (*p == '\r')
 			continue;
-		if (*p < 0x20 && *p != '\n' && *p != '\t') {
-			buf_free(&b);
-			ctx_field(ctx, "invitation_text", "Недопустимые управляющие символы");
-			return NULL;
-		}
 		chars += (*p & 0xc0) != 0x80;
 		buf_putc(&b, (char)*p);
 	}

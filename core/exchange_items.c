@@ -9,6 +9,7 @@
 #include "date.h"
 #include "jsonx.h"
 #include "money.h"
+#include "textenc.h"
 #include "validate.h"
 
 #include <stdarg.h>
@@ -213,9 +214,12 @@ static const char *x_text(struct xcheck *c, const char *key, json_object *v, int
 		x_bad(c, key, "invalid", "Недопустимые управляющие символы");
 		return NULL;
 	}
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p < 0x20) {
-			x_bad(c, key, "invalid", "Недопустимые управляющие символы");
+	{
+		unsigned cp;
+		const char *what;
+		char why[160];
+		if (textenc_invisible_at(s, strlen(s), 0, &cp, &what) < strlen(s)) {
+			x_bad(c, key, "invalid", "%s", textenc_invisible_why(cp, what, why, sizeof(why)));
 			return NULL;
 		}
 	}

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <iconv.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -47,6 +48,96 @@ size_t textenc_utf8_bad_at(const char *s, size_t len)
 int textenc_utf8_valid(const char *s, size_t len)
 {
 	return textenc_utf8_bad_at(s, len) == len;
+}
+
+/* The code point at p (valid UTF-8), its length in *n. */
+static unsigned textenc_decode(const unsigned char *p, size_t *n)
+{
+	if (p[0] < 0x80) {
+		*n = 1;
+		return p[0];
+	}
+	if (p[0] < 0xE0) {
+		*n = 2;
+		return (unsigned)(p[0] & 0x1F) << 6 | (p[1] & 0x3F);
+	}
+	if (p[0] < 0xF0) {
+		*n = 3;
+		return (unsigned)(p[0] & 0x0F) << 12 | (unsigned)(p[1] & 0x3F) << 6 | (p[2] & 0x3F);
+	}
+	*n = 4;
+	return (unsigned)(p[0] & 0x07) << 18 | (unsigned)(p[1] & 0x3F) << 12 |
+	       (unsigned)(p[2] & 0x3F) << 6 | (p[3] & 0x3F);
+}
+
+static const struct {
+	unsigned from, to;
+	const char *what;
+} textenc_invisible[] = {
+    {0x00AD, 0x00AD, "мягкий перенос"},
+    {0x061C, 0x061C, "смена направления текста"},
+    {0x180E, 0x180E, "невидимый разделитель"},
+    {0x200B, 0x200B, "пробел нулевой ширины"},
+    {0x200C, 0x200D, "невидимый соединитель"},
+    {0x200E, 0x200F, "смена направления текста"},
+    {0x2028, 0x2029, "разделитель строк"},
+    {0x202A, 0x202E, "смена направления текста"},
+    {0x2060, 0x2064, "невидимый символ форматирования"},
+    {0x2066, 0x2069, "смена направления текста"},
+    {0x206A, 0x206F, "невидимый символ форматирования"},
+    {0xFEFF, 0xFEFF, "пробел нулевой ширины"},
+    {0xFFF9, 0xFFFB, "невидимый символ форматирования"},
+    {0xE0000, 0xE007F, "невидимый символ-тег"},
+};
+
+/* A pictograph or a variation selector: what a U+200D may join. */
+static int textenc_emoji(unsigned cp)
+{
+	return (cp >= 0x2190 && cp <= 0x2BFF) || (cp >= 0x1F000 && cp <= 0x1FAFF) || cp == 0xFE0F;
+}
+
+size_t textenc_invisible_at(const char *s, size_t len, int lines, unsigned *cp,
+                            const char **what)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	unsigned prev = 0;
+	size_t i = 0, n;
+
+	while (i < len) {
+		unsigned c = textenc_decode(p + i, &n);
+		const char *w = NULL;
+		if ((c < 0x20 && c != '\t' && !(lines && (c == '\n' || c == '\r'))) ||
+		    (c >= 0x7F && c <= 0x9F)) {
+			w = "управляющий символ";
+		} else if (c >= 0xAD) {
+			for (size_t k = 0; k < sizeof(textenc_invisible) / sizeof(textenc_invisible[0]);
+			     k++)
+				if (c >= textenc_invisible[k].from && c <= textenc_invisible[k].to)
+					w = textenc_invisible[k].what;
+		}
+		if (w && c == 0x200D && textenc_emoji(prev) && i + n < len) {
+			size_t m;
+			if (textenc_emoji(textenc_decode(p + i + n, &m)))
+				w = NULL; /* 👨‍💻: one picture */
+		}
+		if (w) {
+			*cp = c;
+			*what = w;
+			return i;
+		}
+		prev = c;
+		i += n;
+	}
+	return len;
+}
+
+char *textenc_invisible_why(unsigned cp, const char *what, char *out, size_t n)
+{
+	if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F))
+		snprintf(out, n, "Недопустимые управляющие символы");
+	else
+		snprintf(out, n, "Невидимый символ U+%04X (%s): удалите его", cp, what);
+	return out;
 }
 
 static int textenc_space(char c)

@@ -23,6 +23,33 @@ int textenc_utf8_valid(const char *s, size_t len);
 size_t textenc_utf8_bad_at(const char *s, size_t len);
 
 /*
+ * Characters that text typed for people must not hold, because nobody sees
+ * them and they change what others see: control characters (C0 but TAB, and
+ * CR and LF when lines is set; DEL; C1 U+0080-U+009F) and the invisible
+ * format characters - the bidirectional controls that reorder a file name,
+ * a name or a comment on pages and in PDFs ("счёт\u202Efdp.exe" shows as
+ * "счётexe.pdf": U+202A-U+202E, U+2066-U+2069, U+200E, U+200F, U+061C),
+ * zero-width characters that make two equal-looking names differ (U+200B,
+ * U+200C, U+200D, U+2060-U+2064, U+FEFF, U+00AD soft hyphen, U+180E), the
+ * deprecated format controls U+206A-U+206F, U+FFF9-U+FFFB, the separators
+ * U+2028/U+2029 (a line break no one typed) and the tag characters
+ * U+E0000-U+E007F. Letters of every script, Cyrillic and ё included,
+ * punctuation, no-break and thin spaces, emoji stay: a U+200D joining two
+ * emoji (👨‍💻, 🏳️‍🌈) is part of the picture and is kept.
+ *
+ * s[0..len) must be UTF-8 (textenc_utf8_valid). Returns the offset of the
+ * first such character, or len when there is none; *cp gets its code point
+ * and *what its Russian name ("смена направления текста", "управляющий
+ * символ") for the error that names the field.
+ */
+size_t textenc_invisible_at(const char *s, size_t len, int lines, unsigned *cp,
+                            const char **what);
+/* "Невидимый символ U+202E (смена направления текста): удалите его" (or, for
+ * a control character, "Недопустимые управляющие символы", as before) into
+ * out (size n); returns out. */
+char *textenc_invisible_why(unsigned cp, const char *what, char *out, size_t n);
+
+/*
  * An uploaded text file as UTF-8 (iconv from glibc does the converting).
  * declared: the encoding the file names (the encoding="..." of its XML
  * declaration, a charset), or NULL.

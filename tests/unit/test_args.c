@@ -63,6 +63,18 @@ static const struct acase cases[] = {
     {11, "\"\"", ARGS_BAD, "required", NULL},
     {12, "\"a\\r\\nb\"", ARGS_KEEP, NULL, NULL},
     {12, "\"a\\u0001\"", ARGS_BAD, "control", NULL},
+    /* invisible characters that change what people see: refused, named */
+    {1, "\"ab\\u202ec\"", ARGS_BAD, "invisible", "U+202E (смена направления текста)"},
+    {1, "\"a\\u200fb\"", ARGS_BAD, "invisible", "U+200F"},
+    {1, "\"a\\u2066b\"", ARGS_BAD, "invisible", "U+2066"},
+    {1, "\"a\\u200bb\"", ARGS_BAD, "invisible", "U+200B (пробел нулевой ширины)"},
+    {1, "\"a\\ufeff\"", ARGS_BAD, "invisible", "U+FEFF"},
+    {1, "\"a\\u0085\"", ARGS_BAD, "control", "управляющие"},
+    {12, "\"a\\nb\\u202a\"", ARGS_BAD, "invisible", "U+202A"},
+    {12, "\"a\\u2028b\"", ARGS_BAD, "invisible", "U+2028"},
+    {1, "\"Ёж-№1\"", ARGS_KEEP, NULL, NULL},
+    {12, "\"ёлка,\\n«ёж»\"", ARGS_KEEP, NULL, NULL},
+    {1, "\"1\\u00a0000\"", ARGS_KEEP, NULL, NULL}, /* a no-break space */
     /* booleans: JSON, or what HTML forms send */
     {2, "true", ARGS_KEEP, NULL, NULL},
     {2, "\"on\"", ARGS_REPLACE, "true", NULL},

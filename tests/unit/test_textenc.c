@@ -100,10 +100,59 @@ TEST(test_utf8_valid)
 	CHECK_INT(textenc_utf8_bad_at("ab", 2), 2);
 }
 
+/* What text for people may not hold (bidi controls, zero-width and other
+ * invisible characters) and what it keeps. */
+TEST(test_invisible_characters)
+{
+	static const struct {
+		const char *text;
+		int lines;
+		long at; /* -1: none */
+		unsigned cp;
+	} inv[] = {
+	    {"Иванов Иван Иванович", 0, -1, 0},
+	    {"Ёлкин Пётр, «№ 5» — 30\u00a0500,00\u00a0₽ (\u2009)", 0, -1, 0},
+	    {"строка\nи\tвторая\r\n", 1, -1, 0},
+	    {"строка\nвторая", 0, 12, '\n'},
+	    {"счёт\u202efdp.exe", 0, 8, 0x202E},
+	    {"a\u202ab", 0, 1, 0x202A}, {"a\u202bb", 0, 1, 0x202B}, {"a\u202cb", 0, 1, 0x202C},
+	    {"a\u202db", 0, 1, 0x202D}, {"a\u2066b", 0, 1, 0x2066}, {"a\u2067b", 0, 1, 0x2067},
+	    {"a\u2068b", 0, 1, 0x2068}, {"a\u2069b", 0, 1, 0x2069}, {"a\u200eb", 0, 1, 0x200E},
+	    {"a\u200fb", 0, 1, 0x200F}, {"a\u061cb", 0, 1, 0x061C},
+	    {"Ива\u200bнов", 0, 6, 0x200B}, {"Ива\u200dнов", 0, 6, 0x200D},
+	    {"Ива\u00adнов", 0, 6, 0x00AD}, {"\ufeffИванов", 0, 0, 0xFEFF},
+	    {"a\u2060b", 0, 1, 0x2060}, {"a\u2028b", 1, 1, 0x2028}, {"a\xc2\x85" "b", 1, 1, 0x85},
+	    {"a\x7f", 0, 1, 0x7F}, {"a\U000E0041", 0, 1, 0xE0041},
+	    /* emoji joined by U+200D are one picture */
+	    {"Готово 👨\u200d💻 🏳\ufe0f\u200d🌈 ❤\ufe0f\u200d🔥", 0, -1, 0},
+	    {"👨\u200d", 0, 4, 0x200D},
+	    {"a\u200d💻", 0, 1, 0x200D},
+	};
+
+	for (size_t i = 0; i < sizeof(inv) / sizeof(inv[0]); i++) {
+		const char *t = inv[i].text, *what = NULL;
+		unsigned cp = 0;
+		size_t at = textenc_invisible_at(t, strlen(t), inv[i].lines, &cp, &what);
+		if (at != (inv[i].at < 0 ? strlen(t) : (size_t)inv[i].at))
+			fprintf(stderr, "case %zu: %s: at %zu\n", i, t, at);
+		CHECK_INT(at, inv[i].at < 0 ? (long)strlen(t) : inv[i].at);
+		if (inv[i].at >= 0) {
+			CHECK_INT(cp, inv[i].cp);
+			CHECK(what != NULL);
+		}
+	}
+	{
+		char why[160];
+		CHECK_STR(textenc_invisible_why(0x202E, "смена направления текста", why, sizeof(why)),
+		          "Невидимый символ U+202E (смена направления текста): удалите его");
+	}
+}
+
 int main(void)
 {
 	RUN(test_to_utf8);
 	RUN(test_xml_encoding);
 	RUN(test_utf8_valid);
+	RUN(test_invisible_characters);
 	return check_report();
 }

@@ -106,7 +106,8 @@ int conn_take_request(struct conn *c, const struct cfg *cfg, struct job **out)
 			log_warn("frame_rejected", "fd=%d reason=%s", c->fd,
 			         dup ? "duplicate_key" : "bad_json");
 			if (dup)
-				snprintf(msg, sizeof(msg), "Поле «%s» указано в запросе дважды", key);
+				snprintf(msg, sizeof(msg), "Поле «%s» указано в запросе дважды",
+				         key);
 			dispatch_error_frame(&c->out, h.id, PROTO_ERR_bad_request,
 			                     dup ? msg : "Запрос не является JSON-объектом");
 			return CONN_REPLY_CLOSE;

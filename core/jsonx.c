@@ -143,13 +143,27 @@ static void jsonx_walk_string(const char **p, const char *end, struct buf *b)
 		if (s + 1 >= end)
 			break;
 		switch (s[1]) {
-		case 'b': cp = '\b'; break;
-		case 'f': cp = '\f'; break;
-		case 'n': cp = '\n'; break;
-		case 'r': cp = '\r'; break;
-		case 't': cp = '\t'; break;
-		case 'u': cp = 0; break;
-		default: cp = (unsigned char)s[1]; break; /* " \\ / */
+		case 'b':
+			cp = '\b';
+			break;
+		case 'f':
+			cp = '\f';
+			break;
+		case 'n':
+			cp = '\n';
+			break;
+		case 'r':
+			cp = '\r';
+			break;
+		case 't':
+			cp = '\t';
+			break;
+		case 'u':
+			cp = 0;
+			break;
+		default:
+			cp = (unsigned char)s[1];
+			break; /* " \\ / */
 		}
 		if (s[1] != 'u') {
 			if (b)
@@ -242,7 +256,8 @@ int jsonx_duplicate_key(const char *data, size_t len, char *out, size_t n)
 					if (jsonx_name_cmp(&s[i - 1], &s[i]) != 0)
 						continue;
 					if (out && n)
-						jsonx_path(lv, depth, names, keys.data, &s[i], out, n);
+						jsonx_path(lv, depth, names, keys.data, &s[i], out,
+						           n);
 					rc = 1;
 				}
 				if (rc)

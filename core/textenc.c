@@ -96,8 +96,7 @@ static int textenc_emoji(unsigned cp)
 	return (cp >= 0x2190 && cp <= 0x2BFF) || (cp >= 0x1F000 && cp <= 0x1FAFF) || cp == 0xFE0F;
 }
 
-size_t textenc_invisible_at(const char *s, size_t len, int lines, unsigned *cp,
-                            const char **what)
+size_t textenc_invisible_at(const char *s, size_t len, int lines, unsigned *cp, const char **what)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	unsigned prev = 0;
@@ -110,8 +109,8 @@ size_t textenc_invisible_at(const char *s, size_t len, int lines, unsigned *cp,
 		    (c >= 0x7F && c <= 0x9F)) {
 			w = "управляющий символ";
 		} else if (c >= 0xAD) {
-			for (size_t k = 0; k < sizeof(textenc_invisible) / sizeof(textenc_invisible[0]);
-			     k++)
+			for (size_t k = 0;
+			     k < sizeof(textenc_invisible) / sizeof(textenc_invisible[0]); k++)
 				if (c >= textenc_invisible[k].from && c <= textenc_invisible[k].to)
 					w = textenc_invisible[k].what;
 		}

@@ -42,8 +42,7 @@ size_t textenc_utf8_bad_at(const char *s, size_t len);
  * and *what its Russian name ("смена направления текста", "управляющий
  * символ") for the error that names the field.
  */
-size_t textenc_invisible_at(const char *s, size_t len, int lines, unsigned *cp,
-                            const char **what);
+size_t textenc_invisible_at(const char *s, size_t len, int lines, unsigned *cp, const char **what);
 /* "Невидимый символ U+202E (смена направления текста): удалите его" (or, for
  * a control character, "Недопустимые управляющие символы", as before) into
  * out (size n); returns out. */

@@ -12,6 +12,7 @@
 #include "jsonx.h"
 #include "log.h"
 #include "proto.h"
+#include "ru.h"
 #include "web.h"
 
 #include <stdio.h>
@@ -276,8 +277,28 @@ static void api_send_duplicate_error(struct web_request *req)
 		snprintf(path, sizeof(path), "body");
 	snprintf(message, sizeof(message),
 	         "Поле «%s» указано в запросе дважды: оставьте одно значение", path);
-	api_send_field_error(req, path, "duplicate",
-	                     "Поле указано дважды: оставьте одно значение", message);
+	api_send_field_error(req, path, "duplicate", "Поле указано дважды: оставьте одно значение",
+	                     message);
+}
+
+/* 413 saying the limit, in the words nginx's own 413 of the same location
+ * says it (conf/nginx-site.conf.in, @api_413*): a file of a request or an
+ * HR task is limited by attachments_max_size, an exchange batch by
+ * exchange_max_body, any other body by max_body. */
+static void api_send_too_large(struct web_request *req, const struct web_route *route)
+{
+	char size[32], message[128];
+
+	if (route->flags & WEB_ROUTE_ATTACHMENT)
+		snprintf(message, sizeof(message), "Слишком большой файл: не больше %s",
+		         ru_format_size(web_cfg->attachments_max_size, size, sizeof(size)));
+	else
+		snprintf(message, sizeof(message), "Слишком большой запрос: не больше %s",
+		         ru_format_size(route->flags & WEB_ROUTE_EXCHANGE
+		                            ? web_cfg->exchange_max_body
+		                            : web_cfg->max_body,
+		                        size, sizeof(size)));
+	web_send_json_error(req, 413, proto_errors[PROTO_ERR_payload_too_large].code, message);
 }
 
 static void api_merge(json_object *into, json_object *from)
@@ -302,8 +323,7 @@ static int api_read_args(struct web_request *req, const struct web_route *route,
 	             : web_read_body(req);
 
 	if (rc == 413) {
-		web_send_json_error(req, 413, "payload_too_large",
-		                    proto_errors[PROTO_ERR_payload_too_large].message);
+		api_send_too_large(req, route);
 		return -1;
 	}
 	if (rc) {

@@ -25,6 +25,7 @@
 #include "log.h"
 #include "ops.h"
 #include "requests.h"
+#include "ru.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -59,7 +60,8 @@ static const char *requests_files_size_ru(struct ctx *ctx, long long bytes)
 	}
 	if (bytes >= 1024)
 		return arena_printf(ctx->arena, "%lld КБ", (bytes + 512) / 1024);
-	return arena_printf(ctx->arena, "%lld байт", bytes);
+	return arena_printf(ctx->arena, "%lld %s", bytes,
+	                    ru_plural(bytes, "байт", "байта", "байт"));
 }
 
 /* 1 when kind is named in the comma-separated list. */
@@ -109,18 +111,13 @@ static const char *files_kinds_ru(struct ctx *ctx, json_object *types, const cha
 }
 
 /* The size limit as people say it: "10 МБ", "1,5 МБ", "512 КБ" (never
- * more than the limit: tenths of a megabyte down, kilobytes up to a whole
- * one only below a megabyte). */
+ * more than the limit). */
 static const char *files_max_ru(struct ctx *ctx)
 {
-	long max = ctx->cfg->attachments_max_size;
+	char b[32];
 
-	if (max % (1L << 20) == 0)
-		return arena_printf(ctx->arena, "%ld МБ", max >> 20);
-	if (max >= 1L << 20)
-		return arena_printf(ctx->arena, "%ld,%ld МБ", max >> 20,
-		                    ((max & ((1L << 20) - 1)) * 10) >> 20);
-	return arena_printf(ctx->arena, "%ld КБ", (max + 1023) >> 10);
+	return arena_strdup(ctx->arena,
+	                    ru_format_size(ctx->cfg->attachments_max_size, b, sizeof(b)));
 }
 
 const char *requests_files_allowed(struct ctx *ctx)
@@ -412,8 +409,9 @@ static int requests_file_add(struct ctx *ctx)
 		                "К заявке в состоянии «%s» файлы не прикладываются",
 		                requests_state_title(PQgetvalue(res, 0, 0)));
 	if (atoi(PQgetvalue(res, 0, 3)) >= REQUESTS_FILES_MAX)
-		return ctx_field_code(ctx, "file", "too_many", "К заявке — не больше %d файлов",
-		                      REQUESTS_FILES_MAX);
+		return ctx_field_code(ctx, "file", "too_many", "К заявке — не больше %d %s",
+		                      REQUESTS_FILES_MAX,
+		                      ru_plural(REQUESTS_FILES_MAX, "файла", "файлов", "файлов"));
 	if (atoll(PQgetvalue(res, 0, 1)) == ctx->employee_id && requests_files_quota(ctx) < 0)
 		return -1;
 	if (requests_file_store(ctx, ctx->object_id, task, &id, &f) < 0)

@@ -99,6 +99,21 @@ char *ru_wait(long long seconds, char *out, size_t n)
 	return out;
 }
 
+char *ru_format_size(long long bytes, char *out, size_t n)
+{
+	const long long mib = 1LL << 20;
+
+	if (bytes >= mib && (bytes % mib) * 10 / mib)
+		snprintf(out, n, "%lld,%lld МБ", bytes / mib, (bytes % mib) * 10 / mib);
+	else if (bytes >= mib)
+		snprintf(out, n, "%lld МБ", bytes / mib);
+	else if (bytes >= 1024)
+		snprintf(out, n, "%lld КБ", bytes / 1024);
+	else
+		snprintf(out, n, "%lld %s", bytes, ru_plural(bytes, "байт", "байта", "байт"));
+	return out;
+}
+
 char *ru_format_phone(const char *phone, char *out, size_t n)
 {
 	size_t len = phone ? strlen(phone) : 0;

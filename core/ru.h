@@ -54,6 +54,13 @@ char *ru_format_date_long(int date, char *out, size_t n);
  */
 char *ru_wait(long long seconds, char *out, size_t n);
 
+/*
+ * A size limit as people say it, never more than it is: "1 МБ", "1,5 МБ"
+ * (tenths of a mebibyte down), "512 КБ", "100 байт" into out (size n);
+ * returns out. scripts/run.sh words nginx's limits the same way.
+ */
+char *ru_format_size(long long bytes, char *out, size_t n);
+
 /* A stored mobile number (+79121112233, validate_phone) for people:
  * "+7 912 111-22-33" into out (size n, at least RU_PHONE_BUFSZ); anything
  * else is copied as it is. Returns out. */

@@ -265,6 +265,20 @@ nginx_default_temp() {
 	fi
 }
 
+size_ru() { # size_ru SIZE: "1m" -> "1 МБ", as cabinet-api words it (core/ru.c ru_format_size)
+	local b
+	b=$(numfmt --from=iec "${1^^}") || die "\"$1\" is not a size"
+	if ((b >= 1048576 && (b % 1048576) * 10 / 1048576)); then
+		echo "$((b / 1048576)),$(((b % 1048576) * 10 / 1048576)) МБ"
+	elif ((b >= 1048576)); then
+		echo "$((b / 1048576)) МБ"
+	elif ((b >= 1024)); then
+		echo "$((b / 1024)) КБ"
+	else
+		echo "$b байт"
+	fi
+}
+
 write_config() {
 	# cabinetctl runs as the invoking user; as root the services' user is
 	# not an operator (the responders run as it)
@@ -311,13 +325,19 @@ write_config() {
 	[ -n "$NOTIFY_SOCKET" ] || NOTIFY_SOCKET=$RUN/notify.sock
 	local limits=${CABINET_NGINX_LIMITS:-on}
 	case $limits in on | anonymous | off) ;; *) die "CABINET_NGINX_LIMITS is on, anonymous or off" ;; esac
+	local max_body exchange_max_body
+	max_body=$(sed -n 's/^max_body *= *//p' "$CONF" | tail -n 1 | grep . || echo 1m)
+	exchange_max_body=$(sed -n 's/^exchange_max_body *= *//p' "$CONF" | tail -n 1 | grep . || echo 32m)
 	sed -e "s|@LISTEN@|127.0.0.1:$PORT|" \
 		-e "s|@BASE_DOMAIN@|$BASE_DOMAIN|g" \
 		-e "s|@WWW_DIR@|$ROOT/cgi/www|" \
 		-e "s|@GUIDE_DIR@|$ROOT/docs/ru|" \
-		-e "s|@MAX_BODY@|$(sed -n 's/^max_body *= *//p' "$CONF" | tail -n 1 | grep . || echo 1m)|" \
-		-e "s|@EXCHANGE_MAX_BODY@|$(sed -n 's/^exchange_max_body *= *//p' "$CONF" | tail -n 1 | grep . || echo 32m)|" \
+		-e "s|@MAX_BODY@|$max_body|" \
+		-e "s|@EXCHANGE_MAX_BODY@|$exchange_max_body|" \
 		-e "s|@ATTACHMENTS_MAX_BODY@|$attachments_body|" \
+		-e "s|@MAX_BODY_RU@|$(size_ru "$max_body")|" \
+		-e "s|@EXCHANGE_MAX_BODY_RU@|$(size_ru "$exchange_max_body")|" \
+		-e "s|@ATTACHMENTS_MAX_RU@|$(size_ru "$attachments")|" \
 		-e "s|@API_SOCKET@|$RUN/api.sock|" \
 		-e "s|@ADMIN_SOCKET@|$RUN/admin.sock|" \
 		-e "s|@NOTIFY_SOCKET@|$NOTIFY_SOCKET|" \

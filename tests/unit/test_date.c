@@ -185,6 +185,25 @@ TEST(test_ru_tenths)
 	CHECK_STR(ru_plural_tenths(-30, "день", "дня", "дней", "дня"), "дня");
 }
 
+/* size limits as the 413 answers and the attachments say them */
+TEST(test_ru_size)
+{
+	char b[32];
+
+	CHECK_STR(ru_format_size(1 << 20, b, sizeof b), "1 МБ");
+	CHECK_STR(ru_format_size(32LL << 20, b, sizeof b), "32 МБ");
+	CHECK_STR(ru_format_size(3 << 19, b, sizeof b), "1,5 МБ");
+	CHECK_STR(ru_format_size((1 << 20) + 1000, b, sizeof b), "1 МБ"); /* never above it */
+	CHECK_STR(ru_format_size(512 * 1024, b, sizeof b), "512 КБ");
+	CHECK_STR(ru_format_size(1, b, sizeof b), "1 байт");
+	CHECK_STR(ru_format_size(2, b, sizeof b), "2 байта");
+	CHECK_STR(ru_format_size(5, b, sizeof b), "5 байт");
+	CHECK_STR(ru_format_size(11, b, sizeof b), "11 байт");
+	CHECK_STR(ru_format_size(21, b, sizeof b), "21 байт");
+	CHECK_STR(ru_format_size(22, b, sizeof b), "22 байта");
+	CHECK_STR(ru_format_size(25, b, sizeof b), "25 байт");
+}
+
 TEST(test_ru_phone)
 {
 	char b[RU_PHONE_BUFSZ];
@@ -311,6 +330,7 @@ int main(void)
 	RUN(test_date_add);
 	RUN(test_ru_plural);
 	RUN(test_ru_tenths);
+	RUN(test_ru_size);
 	RUN(test_ru_phone);
 	RUN(test_ru_months);
 	RUN(test_ru_gender);

@@ -4,6 +4,7 @@
 #include "hours.h"
 #include "jsonx.h"
 #include "money.h"
+#include "ru.h"
 #include "textenc.h"
 
 #include <errno.h>
@@ -54,8 +55,9 @@ static const char *args_check_text(json_object *v, int64_t max, int lines, const
 	for (size_t i = 0; i < bytes; i++)
 		chars += ((unsigned char)s[i] & 0xc0) != 0x80; /* characters, not bytes */
 	if ((max > 0 && chars > (uint64_t)max) || (max <= 0 && bytes > ARGS_TEXT_MAX)) {
-		snprintf(buf, len, "Не длиннее %lld символов",
-		         (long long)(max > 0 ? max : ARGS_TEXT_MAX));
+		long long most = max > 0 ? max : ARGS_TEXT_MAX;
+		snprintf(buf, len, "Не длиннее %lld %s", most,
+		         ru_plural(most, "символа", "символов", "символов"));
 		*why = buf;
 		return "too_long";
 	}
@@ -210,8 +212,9 @@ static const char *args_explain(const struct op_arg *a, char *buf, size_t len)
 	case ARG_OBJECT:
 		return "Ожидается объект";
 	case ARG_ARRAY:
-		snprintf(buf, len, "Ожидается список от %lld до %lld элементов", (long long)a->min,
-		         (long long)a->max);
+		snprintf(buf, len, "Ожидается список от %lld до %lld %s", (long long)a->min,
+		         (long long)a->max,
+		         ru_plural(a->max, "элемента", "элементов", "элементов"));
 		return buf;
 	}
 	return "Недопустимое значение";

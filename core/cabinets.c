@@ -127,8 +127,9 @@ static int cabinets_read_ids(struct ctx *ctx, int64_t **ids, size_t *n)
 		return ctx_field_code(ctx, "employees", "required",
 		                      "Выберите хотя бы одного сотрудника");
 	if (len > CABINETS_MAX_BATCH)
-		return ctx_field(ctx, "employees", "Не больше %d сотрудников за раз",
-		                 CABINETS_MAX_BATCH);
+		return ctx_field(
+		    ctx, "employees", "Не больше %d %s за раз", CABINETS_MAX_BATCH,
+		    ru_plural(CABINETS_MAX_BATCH, "сотрудника", "сотрудников", "сотрудников"));
 	buf_putc(&b, '{');
 	for (size_t i = 0; i < len; i++) {
 		json_object *x = json_object_array_get_idx(list, i);
@@ -646,8 +647,9 @@ static const char *cabinets_read_text(struct ctx *ctx, json_object *v)
 	}
 	if (chars > CABINETS_TEXT_MAX) {
 		buf_free(&b);
-		ctx_field_code(ctx, "invitation_text", "too_long", "Не длиннее %d символов",
-		               CABINETS_TEXT_MAX);
+		ctx_field_code(ctx, "invitation_text", "too_long", "Не длиннее %d %s",
+		               CABINETS_TEXT_MAX,
+		               ru_plural(CABINETS_TEXT_MAX, "символа", "символов", "символов"));
 		return NULL;
 	}
 	out = b.len ? arena_strndup(ctx->arena, b.data, b.len) : "";

@@ -1,6 +1,7 @@
 #include "calendar.h"
 
 #include "date.h"
+#include "ru.h"
 
 #include <errno.h>
 #include <expat.h>
@@ -906,8 +907,9 @@ static void XMLCALL calendar_xml_start(void *data, const XML_Char *name, const X
 	for (i = 0; atts[i] != NULL; i += 2)
 		if (strlen(atts[i + 1]) > CALENDAR_VALUE_MAX - 5) {
 			calendar_fail(x->err, t.line, atts[i],
-			              "строка %d: атрибут %.32s: значение длиннее %d байт", t.line,
-			              atts[i], CALENDAR_VALUE_MAX - 5);
+			              "строка %d: атрибут %.32s: значение длиннее %d %s", t.line,
+			              atts[i], CALENDAR_VALUE_MAX - 5,
+			              ru_plural(CALENDAR_VALUE_MAX - 5, "байта", "байт", "байт"));
 			calendar_xml_stop(x);
 			return;
 		}
@@ -1120,7 +1122,8 @@ int calendar_load_xml(struct calendar *cal, const char *text, size_t len,
 		return -1;
 	}
 	if (len > CALENDAR_FILE_MAX) {
-		calendar_fail(err, 1, "", "строка 1: файл больше %d байт", CALENDAR_FILE_MAX);
+		calendar_fail(err, 1, "", "строка 1: файл больше %d %s", CALENDAR_FILE_MAX,
+		              ru_plural(CALENDAR_FILE_MAX, "байта", "байт", "байт"));
 		return -1;
 	}
 	/* The text is UTF-8 (calendars.c converts an import first), whatever its
@@ -1171,8 +1174,8 @@ int calendar_load_xml_file(struct calendar *cal, const char *path, struct calend
 		if (b.len > CALENDAR_FILE_MAX) {
 			fclose(f);
 			buf_free(&b);
-			calendar_fail(err, 0, "", "%s: файл больше %d байт", path,
-			              CALENDAR_FILE_MAX);
+			calendar_fail(err, 0, "", "%s: файл больше %d %s", path, CALENDAR_FILE_MAX,
+			              ru_plural(CALENDAR_FILE_MAX, "байта", "байт", "байт"));
 			return -1;
 		}
 	}
@@ -1449,8 +1452,10 @@ static int calendar_json_day(struct calendar_year *y, json_object *d, int i,
 	if (title != NULL) {
 		hid = calendar_title_id(y, title);
 		if (hid == 0) {
-			calendar_fail(err, 0, field, "%s: больше %d названий праздников", field,
-			              CALENDAR_MAX_TITLES - 1);
+			calendar_fail(
+			    err, 0, field, "%s: больше %d %s праздников", field,
+			    CALENDAR_MAX_TITLES - 1,
+			    ru_plural(CALENDAR_MAX_TITLES - 1, "названия", "названий", "названий"));
 			return -1;
 		}
 	}

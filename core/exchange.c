@@ -1204,8 +1204,8 @@ int exchange_upsert_source(struct ctx *ctx, enum exchange_kind kind,
 	memset(counts, 0, sizeof(*counts));
 	b.fields = exchange_fields(kind, &b.nf);
 	if (b.n > EXCHANGE_MAX_ITEMS)
-		return ctx_field(ctx, "items", "Не больше %d объектов в одном пакете",
-		                 EXCHANGE_MAX_ITEMS);
+		return ctx_field(ctx, "items", "Не больше %d %s в одном пакете", EXCHANGE_MAX_ITEMS,
+		                 ru_plural(EXCHANGE_MAX_ITEMS, "объекта", "объектов", "объектов"));
 	if (x_start(&b) < 0)
 		return -1;
 	/* field errors outlive the chunks: their objects belong to the request;
@@ -1256,9 +1256,8 @@ int exchange_upsert_source(struct ctx *ctx, enum exchange_kind kind,
 		counts->created = counts->updated = counts->unchanged = 0;
 		if (ctx->error == PROTO_ERR_validation && counts->errors)
 			ctx->error_message = arena_printf(
-			    ctx->arena,
-			    "Пакет не принят: ошибки в %d из %d объектов, ничего не записано",
-			    counts->errors, b.n);
+			    ctx->arena, "Пакет не принят: ошибки в %d из %d %s, ничего не записано",
+			    counts->errors, b.n, ru_plural(b.n, "объекта", "объектов", "объектов"));
 		return -1;
 	}
 	if (!(b.opts->flags & EXCHANGE_VALIDATE_ONLY) && x_write_deferred(&b) < 0)

@@ -9,6 +9,7 @@
 #include "date.h"
 #include "jsonx.h"
 #include "money.h"
+#include "ru.h"
 #include "textenc.h"
 #include "validate.h"
 
@@ -219,7 +220,8 @@ static const char *x_text(struct xcheck *c, const char *key, json_object *v, int
 		const char *what;
 		char why[160];
 		if (textenc_invisible_at(s, strlen(s), 0, &cp, &what) < strlen(s)) {
-			x_bad(c, key, "invalid", "%s", textenc_invisible_why(cp, what, why, sizeof(why)));
+			x_bad(c, key, "invalid", "%s",
+			      textenc_invisible_why(cp, what, why, sizeof(why)));
 			return NULL;
 		}
 	}
@@ -231,7 +233,8 @@ static const char *x_text(struct xcheck *c, const char *key, json_object *v, int
 	for (size_t i = 0; i < n; i++)
 		chars += ((unsigned char)s[i] & 0xc0) != 0x80;
 	if (chars > (size_t)max) {
-		x_bad(c, key, "too_long", "Не длиннее %d символов", max);
+		x_bad(c, key, "too_long", "Не длиннее %d %s", max,
+		      ru_plural(max, "символа", "символов", "символов"));
 		return NULL;
 	}
 	return arena_strndup(c->a, s, n);

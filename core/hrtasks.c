@@ -327,8 +327,9 @@ static int hrtasks_file_add(struct ctx *ctx)
 		    PQgetvalue(res, 0, HC_TITLE),
 		    strcmp(PQgetvalue(res, 0, HC_STATE), "done") == 0 ? "выполнено" : "отменено");
 	if (atoi(PQgetvalue(res, 0, HC_FILES)) >= REQUESTS_FILES_MAX)
-		return ctx_field_code(ctx, "file", "too_many", "К заданию — не больше %d файлов",
-		                      REQUESTS_FILES_MAX);
+		return ctx_field_code(ctx, "file", "too_many", "К заданию — не больше %d %s",
+		                      REQUESTS_FILES_MAX,
+		                      ru_plural(REQUESTS_FILES_MAX, "файла", "файлов", "файлов"));
 	if (requests_file_store(ctx, 0, ctx->object_id, &id, &f) < 0)
 		return -1;
 	jsonx_set_str(f, "url",

@@ -3,6 +3,7 @@
 #include "buf.h"
 #include "jsonx.h"
 #include "log.h"
+#include "ru.h"
 
 #include <openssl/evp.h>
 #include <stdlib.h>
@@ -131,9 +132,11 @@ int idempotency_begin(struct ctx *ctx, struct idempotency *st)
 	    !idempotency_key_valid(json_object_get_string(k),
 	                           (size_t)json_object_get_string_len(k)))
 		return ctx_field_code(ctx, IDEMPOTENCY_FIELD, "invalid",
-		                      "Ключ идемпотентности: от 1 до %d печатных символов ASCII "
+		                      "Ключ идемпотентности: от 1 до %d %s ASCII "
 		                      "(латинские буквы, цифры, знаки)",
-		                      IDEMPOTENCY_KEY_MAX);
+		                      IDEMPOTENCY_KEY_MAX,
+		                      ru_plural(IDEMPOTENCY_KEY_MAX, "печатного символа",
+		                                "печатных символов", "печатных символов"));
 	if (ctx->error >= 0)
 		return 0; /* the request fails anyway: no key is taken */
 	st->key = json_object_get_string(k);

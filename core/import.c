@@ -783,9 +783,11 @@ static int import_employees(struct ctx *ctx)
 			import_row_error(
 			    &im, r, "file",
 			    arena_printf(ctx->arena,
-			                 "В строке %d ячеек, а в заголовке %d: значение с "
+			                 "В строке %d %s, а в заголовке %d: значение с "
 			                 "разделителем «%c» нужно заключить в кавычки",
-			                 im.t.widths[r], im.t.ncols, im.t.delimiter));
+			                 im.t.widths[r],
+			                 ru_plural(im.t.widths[r], "ячейка", "ячейки", "ячеек"),
+			                 im.t.ncols, im.t.delimiter));
 	}
 	if (!preview && ctx_sql0(ctx, "SAVEPOINT csv_import") == NULL)
 		return -1;
@@ -852,8 +854,8 @@ static int import_employees(struct ctx *ctx)
 			    "%s", json_object_get_string(text));
 		}
 		ctx->error_message = arena_printf(
-		    ctx->arena, "Файл не принят: ошибки в %d из %d строк, ничего не записано",
-		    im.bad_rows, im.t.nrows);
+		    ctx->arena, "Файл не принят: ошибки в %d из %d %s, ничего не записано",
+		    im.bad_rows, im.t.nrows, ru_plural(im.t.nrows, "строки", "строк", "строк"));
 		if (exchange_log_write(ctx, "csv", 422, &refused, started) < 0)
 			return -1;
 		return ctx_keep(ctx);

@@ -12,6 +12,7 @@
 
 #include "date.h"
 #include "money.h"
+#include "ru.h"
 #include "t13.h"
 
 #include <stdarg.h>
@@ -122,9 +123,11 @@ static int payroll_check_terms(const struct payroll_input *in, struct payroll_er
 	}
 	if (in->night_percent != 0 && (in->night_percent < PAYROLL_NIGHT_PERCENT ||
 	                               in->night_percent > PAYROLL_NIGHT_PERCENT_MAX)) {
-		payroll_fail(err, PAYROLL_E_INPUT, "night_percent", -1, DATE_NONE,
-		             "доплата за ночные часы: от %d до %d процентов", PAYROLL_NIGHT_PERCENT,
-		             PAYROLL_NIGHT_PERCENT_MAX);
+		payroll_fail(
+		    err, PAYROLL_E_INPUT, "night_percent", -1, DATE_NONE,
+		    "доплата за ночные часы: от %d до %d %s", PAYROLL_NIGHT_PERCENT,
+		    PAYROLL_NIGHT_PERCENT_MAX,
+		    ru_plural(PAYROLL_NIGHT_PERCENT_MAX, "процента", "процентов", "процентов"));
 		return -1;
 	}
 	if ((in->district_x100 != 0 && (in->district_x100 < 100 || in->district_x100 > 300)) ||
@@ -470,7 +473,8 @@ static int payroll_days_from_timesheet(struct payroll_work *w, struct payroll_er
 		if (workday_find(&w->days[k], t->code) == NULL &&
 		    w->days[k].nrows == WORKDAY_MAX_ROWS) {
 			payroll_fail(err, PAYROLL_E_INPUT, "timesheet", i, t->date,
-			             "больше %d кодов на одну дату", WORKDAY_MAX_ROWS);
+			             "больше %d %s на одну дату", WORKDAY_MAX_ROWS,
+			             ru_plural(WORKDAY_MAX_ROWS, "кода", "кодов", "кодов"));
 			return -1;
 		}
 		workday_add(&w->days[k], t->code, t->hours);
@@ -886,7 +890,9 @@ static int payroll_accrual_lines(const struct payroll_input *in, struct payroll_
 
 	if (in->naccruals < 0 || in->naccruals > PAYROLL_MAX_ACCRUALS) {
 		payroll_fail(err, PAYROLL_E_INPUT, "accruals", -1, DATE_NONE,
-		             "не больше %d разовых начислений в месяц", PAYROLL_MAX_ACCRUALS);
+		             "не больше %d %s в месяц", PAYROLL_MAX_ACCRUALS,
+		             ru_plural(PAYROLL_MAX_ACCRUALS, "разового начисления",
+		                       "разовых начислений", "разовых начислений"));
 		return -1;
 	}
 	for (int i = 0; i < in->naccruals; i++) {
@@ -1033,9 +1039,10 @@ static int payroll_vacation_lines(const struct payroll_input *in, struct payroll
 		if ((dv->code != T13_OT && dv->code != T13_OD) || paid < first || paid > last)
 			continue;
 		if (++n > PAYROLL_MAX_VACATIONS) {
-			payroll_fail(err, PAYROLL_E_INPUT, "deviations", i, DATE_NONE,
-			             "не больше %d отпусков с выплатой в одном месяце",
-			             PAYROLL_MAX_VACATIONS);
+			payroll_fail(
+			    err, PAYROLL_E_INPUT, "deviations", i, DATE_NONE,
+			    "не больше %d %s с выплатой в одном месяце", PAYROLL_MAX_VACATIONS,
+			    ru_plural(PAYROLL_MAX_VACATIONS, "отпуска", "отпусков", "отпусков"));
 			return -1;
 		}
 		date_to_ymd(dv->from, &y, &m, &dd);
@@ -1094,9 +1101,10 @@ static int payroll_sick_lines(const struct payroll_input *in, struct payroll_res
 		if (dv->code != T13_B || dv->from < first || dv->from > last)
 			continue;
 		if (++n > PAYROLL_MAX_SICK) {
-			payroll_fail(err, PAYROLL_E_INPUT, "deviations", i, DATE_NONE,
-			             "не больше %d больничных, начатых в одном месяце",
-			             PAYROLL_MAX_SICK);
+			payroll_fail(
+			    err, PAYROLL_E_INPUT, "deviations", i, DATE_NONE,
+			    "не больше %d %s, начатых в одном месяце", PAYROLL_MAX_SICK,
+			    ru_plural(PAYROLL_MAX_SICK, "больничного", "больничных", "больничных"));
 			return -1;
 		}
 		si = (struct average_sick_input){

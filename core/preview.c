@@ -6,6 +6,7 @@
 #include "money.h"
 #include "ndfl.h"
 #include "payroll.h"
+#include "ru.h"
 #include "schedule.h"
 #include "t13.h"
 
@@ -252,7 +253,8 @@ static int preview_array(struct preview_ctx *c, json_object *v, const char *fiel
 		return preview_fail(c, field, "ожидается массив");
 	*n = (int)json_object_array_length(v);
 	if (*n > max)
-		return preview_fail(c, field, "не больше %d элементов", max);
+		return preview_fail(c, field, "не больше %d %s", max,
+		                    ru_plural(max, "элемента", "элементов", "элементов"));
 	return 0;
 }
 
@@ -426,7 +428,8 @@ static int preview_schedule(struct preview_ctx *c, const char *name, json_object
 
 	snprintf(path, sizeof(path), "schedules.%s", name);
 	if (strlen(name) == 0 || strlen(name) > PREVIEW_MAX_NAME)
-		return preview_fail(c, path, "имя графика: от 1 до %d байт", PREVIEW_MAX_NAME);
+		return preview_fail(c, path, "имя графика: от 1 до %d %s", PREVIEW_MAX_NAME,
+		                    ru_plural(PREVIEW_MAX_NAME, "байта", "байт", "байт"));
 	if (preview_object(c, o, path, "{\"kind\", \"hours\", \"holidays\", \"start\"}") ||
 	    preview_keys(c, o, path, keys))
 		return -1;
@@ -461,8 +464,9 @@ static int preview_schedule(struct preview_ctx *c, const char *name, json_object
 		                    "у графика \"week\" ровно 7 чисел: часы с понедельника по "
 		                    "воскресенье");
 	if (n == 0)
-		return preview_fail(c, f, "у графика \"cycle\" от 1 до %d дней в цикле",
-		                    SCHEDULE_MAX_PATTERN);
+		return preview_fail(c, f, "у графика \"cycle\" от 1 до %d %s в цикле",
+		                    SCHEDULE_MAX_PATTERN,
+		                    ru_plural(SCHEDULE_MAX_PATTERN, "дня", "дней", "дней"));
 	c->patterns[c->nschedules] = calloc((size_t)n, sizeof(struct schedule_day));
 	if (c->patterns[c->nschedules] == NULL)
 		abort();
@@ -492,7 +496,9 @@ static int preview_schedules(struct preview_ctx *c, json_object *sc)
 	if (json_object_object_length(o) == 0)
 		return preview_fail(c, "schedules", "нужен хотя бы один график");
 	if (json_object_object_length(o) > PREVIEW_MAX_SCHEDULES)
-		return preview_fail(c, "schedules", "не больше %d графиков", PREVIEW_MAX_SCHEDULES);
+		return preview_fail(
+		    c, "schedules", "не больше %d %s", PREVIEW_MAX_SCHEDULES,
+		    ru_plural(PREVIEW_MAX_SCHEDULES, "графика", "графиков", "графиков"));
 	{
 		json_object_object_foreach(o, name, val)
 		{

@@ -1412,9 +1412,11 @@ static int requests_quota(struct ctx *ctx)
 	if (wait < 1)
 		wait = 1;
 	return ctx_fail_wait(ctx, wait,
-	                     "Не больше %ld заявок за сутки от одного сотрудника (настройка "
+	                     "Не больше %ld %s за сутки от одного сотрудника (настройка "
 	                     "requests_per_day): следующую можно подать %s",
-	                     ctx->cfg->requests_per_day, ru_wait(wait, when, sizeof(when)));
+	                     ctx->cfg->requests_per_day,
+	                     ru_plural(ctx->cfg->requests_per_day, "заявки", "заявок", "заявок"),
+	                     ru_wait(wait, when, sizeof(when)));
 }
 
 static int requests_create(struct ctx *ctx)

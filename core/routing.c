@@ -672,8 +672,9 @@ static int routing_put(struct ctx *ctx)
 		}
 		n = list ? json_object_array_length(list) : 0;
 		if (n > ROUTING_MAX_PERFORMERS) {
-			bad = ctx_field(ctx, field, "Не больше %d исполнителей",
-			                ROUTING_MAX_PERFORMERS);
+			bad = ctx_field(ctx, field, "Не больше %d %s", ROUTING_MAX_PERFORMERS,
+			                ru_plural(ROUTING_MAX_PERFORMERS, "исполнителя",
+			                          "исполнителей", "исполнителей"));
 			continue;
 		}
 		for (size_t i = 0; i < n; i++)
@@ -824,7 +825,8 @@ static int routing_chains_put(struct ctx *ctx)
 		}
 		n = val ? json_object_array_length(val) : 0;
 		if (val && (n == 0 || n > ROUTING_MAX_STEPS)) {
-			ctx_field(ctx, key, "От 1 до %d шагов", ROUTING_MAX_STEPS);
+			ctx_field(ctx, key, "От 1 до %d %s", ROUTING_MAX_STEPS,
+			          ru_plural(ROUTING_MAX_STEPS, "шага", "шагов", "шагов"));
 			continue;
 		}
 		for (size_t i = 0; i < n; i++) {

@@ -732,8 +732,8 @@ static int schedules_individual_put(struct ctx *ctx)
 	date_format_month(year, month, mtext);
 	if (days == NULL || !json_object_is_type(days, json_type_array) ||
 	    (int)json_object_array_length(days) != nd)
-		return ctx_field_code(ctx, "days", "invalid",
-		                      "Нужны часы каждого из %d дней месяца", nd);
+		return ctx_field_code(ctx, "days", "invalid", "Нужны часы каждого из %d %s месяца",
+		                      nd, ru_plural(nd, "дня", "дней", "дней"));
 	buf_putc(&h, '{');
 	buf_putc(&n, '{');
 	for (int i = 0; i < nd; i++) {

@@ -483,7 +483,8 @@ static int timesheet_read_rows(struct ctx *ctx, json_object *list, int i, struct
 	if (list == NULL || !json_object_is_type(list, json_type_array) ||
 	    json_object_array_length(list) > WORKDAY_MAX_ROWS)
 		return ctx_field_code(ctx, arena_printf(ctx->arena, "days[%d].rows", i), "invalid",
-		                      "Строки дня: список до %d пар (код, часы)", WORKDAY_MAX_ROWS);
+		                      "Строки дня: список до %d %s (код, часы)", WORKDAY_MAX_ROWS,
+		                      ru_plural(WORKDAY_MAX_ROWS, "пары", "пар", "пар"));
 	for (size_t j = 0; j < json_object_array_length(list); j++) {
 		json_object *row = json_object_array_get_idx(list, j);
 		const char *letter = jsonx_get_str(row, "code");

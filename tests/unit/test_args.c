@@ -175,6 +175,36 @@ TEST(test_arg_cases)
 
 /* Bytes that are not UTF-8 in a string are named as such (json-c builds
  * such strings when a caller does; the frame parser refuses them). */
+/* A count shown to people agrees with its noun: "Не длиннее 21 символа",
+ * "Не длиннее 22 символов" (the genitive after a comparative). */
+TEST(test_limits_are_said_with_the_right_plural)
+{
+	static const struct {
+		int64_t max;
+		const char *why;
+	} lim[] = {
+	    {1, "Не длиннее 1 символа"},   {2, "Не длиннее 2 символов"},
+	    {5, "Не длиннее 5 символов"},  {11, "Не длиннее 11 символов"},
+	    {21, "Не длиннее 21 символа"}, {22, "Не длиннее 22 символов"},
+	    {25, "Не длиннее 25 символов"}, {101, "Не длиннее 101 символа"},
+	};
+
+	for (size_t i = 0; i < sizeof(lim) / sizeof(lim[0]); i++) {
+		struct op_arg a = {"title", ARG_STR, 0, .max = lim[i].max};
+		char text[512] = "\"", buf[256];
+		const char *code = NULL, *why = NULL;
+		json_object *out = NULL, *in;
+		for (int64_t k = 0; k <= lim[i].max; k++)
+			strcat(text, "я");
+		strcat(text, "\"");
+		in = json_tokener_parse(text);
+		CHECK_INT(args_check_value(&a, in, &out, &code, &why, buf, sizeof(buf)), ARGS_BAD);
+		CHECK_STR(code, "too_long");
+		CHECK_STR(why, lim[i].why);
+		json_object_put(in);
+	}
+}
+
 TEST(test_arg_not_utf8)
 {
 	json_object *v = json_object_new_string("caf\xe9"), *out = NULL;
@@ -336,6 +366,7 @@ TEST(test_every_operation_declares)
 int main(void)
 {
 	RUN(test_arg_cases);
+	RUN(test_limits_are_said_with_the_right_plural);
 	RUN(test_arg_not_utf8);
 	RUN(test_selfcheck);
 	RUN(test_nested);

@@ -52,6 +52,18 @@ class Backbone(unittest.TestCase):
                         headers={"Content-Type": "application/json"})
         self.assertEqual(r.status, 413)
         self.assertEqual(r.json()["error"]["code"], "payload_too_large")
+        # the usual error shape, with the limit said (nginx's answer and
+        # cabinet-api's say it alike: cgi/api.c api_send_too_large)
+        self.assertEqual(r.json()["error"]["message"], "Слишком большой запрос: не больше 1 МБ")
+        self.assertEqual(r.headers["Content-Type"], "application/json; charset=utf-8")
+        r = self.s.http("PUT", "/api/exchange/v1/employees", raw=b"x" * (33 << 20),
+                        headers={"Content-Type": "application/json"})
+        self.assertEqual(r.status, 413)
+        self.assertEqual(r.json()["error"]["message"], "Слишком большой запрос: не больше 32 МБ")
+        r = self.s.http("POST", "/api/hr-tasks/1/files", raw=b"x" * (12 << 20),
+                        headers={"Content-Type": "multipart/form-data; boundary=x"})
+        self.assertEqual(r.status, 413)
+        self.assertEqual(r.json()["error"]["message"], "Слишком большой файл: не больше 10 МБ")
 
     def test_bad_query_argument_names_the_field(self):
         r = self.s.http("GET", "/api/debug/sleep?ms=soon")

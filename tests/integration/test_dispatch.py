@@ -40,7 +40,7 @@ WRONG = {
     "array": [5],
 }
 # The codes of the declared checks (core/args.h), as opposed to a handler's.
-DECLARED_CODES = {"type", "invalid", "too_long", "date", "month", "money", "hours", "control",
+DECLARED_CODES = {"type", "invalid", "too_long", "date", "month", "money", "hours", "control", "invisible",
                   "encoding"}
 # Longer strings than this would not fit a frame (max_request = 1m): the
 # frame cap guards them, not the declaration.
@@ -494,6 +494,84 @@ class Dispatch(unittest.TestCase):
                                headers={"Content-Type": "application/json"})
         self.assertEqual(r.status, 400, r)
         self.assertIn("UTF-8", r.json()["error"]["message"])
+
+    def post_json(self, path, raw, method="POST", headers=None):
+        return self.admin.request(method, path, raw=raw.encode(),
+                                  headers=dict({"Content-Type": "application/json"}, **(headers or {})))
+
+    def test_a_member_named_twice_is_refused_naming_it(self):
+        """json-c keeps the last of {"name": 1, "name": 2}: the API refuses
+        it (422, the field named, nothing written), nested ones by their
+        path, in an exchange batch too."""
+        regions = "SELECT count(*) FROM calendars WHERE tenant_id = %d AND region = '%s'"
+        r = self.post_json("/api/admin/calendars/0/copy",
+                           '{"name": "Первый", "region": "91", "name": "Второй"}')
+        self.assertEqual(r.status, 422, r)
+        e = r.json()["error"]
+        self.assertEqual((e["code"], e["field_codes"]), ("validation", {"name": "duplicate"}))
+        self.assertIn("«name»", e["message"])
+        self.assertIn("дважды", e["fields"]["name"])
+        self.assertEqual(self.count(regions % (self.tid, "91")), 0)
+        # the same name by an escape is the same member
+        r = self.post_json("/api/admin/calendars/0/copy",
+                           '{"name": "Первый", "region": "92", "n\\u0061me": "Второй"}')
+        self.assertEqual((r.status, r.json()["error"]["field_codes"]), (422, {"name": "duplicate"}), r)
+        self.assertEqual(self.count(regions % (self.tid, "92")), 0)
+        # nested: named by its path
+        r = self.post_json("/api/admin/schedules", '{"name": "Дубль", "kind": "cycle", "cycle_start": '
+                           '"2025-01-01", "days": [{"hours": 8}, {"hours": 8, "night": 0, "hours": 0}]}')
+        self.assertEqual((r.status, r.json()["error"]["field_codes"]),
+                         (422, {"days[1].hours": "duplicate"}), r)
+        self.assertEqual(self.count("SELECT count(*) FROM schedules WHERE tenant_id = %d AND name = "
+                                    "'Дубль'" % self.tid), 0)
+        # the same keys in different objects are fine
+        r = self.post_json("/api/admin/calendars/0/copy", '{"name": "Дубли-93", "region": "93"}')
+        self.assertEqual(r.status, 201, r)
+        # an exchange batch: the item's field, by index
+        auth = self.auth_for("exchange")
+        r = self.s.http("PUT", "/api/exchange/v1/employees", host=auth["host"], raw=(
+            '{"items": [{"external_id": "dup-1", "full_name": "Петров Пётр Петрович", '
+            '"full_name": "Сидоров Сидор Сидорович"}]}').encode(),
+            headers={"Authorization": "Bearer " + auth["session"], "Content-Type": "application/json"})
+        self.assertEqual(r.status, 422, r)
+        self.assertEqual(r.json()["error"]["field_codes"].get("items[0].full_name"), "duplicate", r)
+        self.assertEqual(self.count("SELECT count(*) FROM employees WHERE tenant_id = %d AND "
+                                    "external_id = 'dup-1'" % self.tid), 0)
+
+    def test_invisible_characters_are_refused_naming_the_field(self):
+        """Bidi controls and zero-width characters spoof names, comments and
+        file names on pages and in PDFs: refused where text enters; Cyrillic,
+        ё, punctuation and emoji stay."""
+        regions = "SELECT count(*) FROM calendars WHERE tenant_id = %d AND region = '%s'"
+        for ch, region in (("\u202e", "94"), ("\u2067", "95"), ("\u200b", "96"), ("\u200f", "97")):
+            r = self.admin.post("/api/admin/calendars/0/copy", {"name": "Счёт" + ch + "fdp.exe",
+                                                                "region": region})
+            self.assertEqual(r.status, 422, (ch, r))
+            e = r.json()["error"]
+            self.assertEqual(e["field_codes"], {"name": "invisible"}, r)
+            self.assertIn("U+%04X" % ord(ch), e["fields"]["name"])
+            self.assertEqual(self.count(regions % (self.tid, region)), 0)
+        # an upload's file name
+        boundary = "----cabinet-bidi-name"
+        body = (("--%s\r\nContent-Disposition: form-data; name=\"file\"; filename=\"cal\u202egmx.xml\"\r\n"
+                 "Content-Type: application/xml\r\n\r\n" % boundary).encode() +
+                self.calendar_file().encode() + ("\r\n--%s--\r\n" % boundary).encode())
+        r = self.admin.post("/api/admin/calendars/0/import", raw=body,
+                            headers={"Content-Type": "multipart/form-data; boundary=" + boundary})
+        self.assertEqual((r.status, r.json()["error"]["field_codes"]), (422, {"filename": "invisible"}), r)
+        # the exchange's fields
+        auth = self.auth_for("exchange")
+        r = self.s.http("PUT", "/api/exchange/v1/employees", host=auth["host"], raw=json.dumps(
+            {"items": [{"external_id": "bidi-1", "full_name": "Петров\u202e Пётр"}]}).encode(),
+            headers={"Authorization": "Bearer " + auth["session"], "Content-Type": "application/json"})
+        self.assertEqual(r.status, 422, r)
+        self.assertIn("U+202E", json.dumps(r.json()["error"], ensure_ascii=False))
+        # ordinary text stays
+        r = self.admin.post("/api/admin/calendars/0/copy", {"name": "Ёлкино, «№ 5» — 👨\u200d💻",
+                                                            "region": "98"})
+        self.assertEqual(r.status, 201, r)
+        self.assertEqual(self.count(regions % (self.tid, "98")), 1)
+
 
 class Idempotency(unittest.TestCase):
     @classmethod

@@ -133,13 +133,19 @@ function tag(text, tone) {
   return el("span", { className: "tag" + (tone ? " " + tone : ""), text });
 }
 
+// The form of a noun for a count, as core/ru.c ru_plural: plural(21, "день",
+// "дня", "дней") is "день"; 2 "дня", 5, 11, 112 "дней".
+function plural(n, one, few, many) {
+  const a = Math.abs(n) % 100, d = a % 10;
+  if (a >= 11 && a <= 14) return many;
+  if (d === 1) return one;
+  return d >= 2 && d <= 4 ? few : many;
+}
+
 // "1 день", "2 дня", "5 дней"; a fractional number takes "дня" (18,7 дня).
 function daysWord(text) {
   if (/[.,]\d*[1-9]/.test(text)) return "дня";
-  const n = Math.abs(parseInt(text, 10)) % 100;
-  if (n % 10 === 1 && n !== 11) return "день";
-  if (n % 10 >= 2 && n % 10 <= 4 && (n < 12 || n > 14)) return "дня";
-  return "дней";
+  return plural(parseInt(text, 10) || 0, "день", "дня", "дней");
 }
 
 // "октябрь 2026 г." -> "Октябрь 2026 г." (a month title starting a line)
@@ -251,7 +257,7 @@ async function resolvePerson(text) {
   if (found.length === 1) return { id: found[0].id };
   if (found.length === 0) return { error: `Сотрудник «${t}» не найден: укажите ФИО или табельный номер` };
   const n = found.length;
-  const word = n % 10 >= 2 && n % 10 <= 4 && (n % 100 < 12 || n % 100 > 14) ? "сотрудника" : "сотрудников";
+  const word = plural(n, "сотрудник", "сотрудника", "сотрудников");
   return { error: `Найдено ${n} ${word} с ${byNumber ? "таким табельным номером" : "таким ФИО"} — выберите из списка` };
 }
 

@@ -219,6 +219,10 @@ static const char *x_text(struct xcheck *c, const char *key, json_object *v, int
 		unsigned cp;
 		const char *what;
 		char why[160];
+		if (strchr(s, '\t') != NULL) { /* one line of text, no tabs either */
+			x_bad(c, key, "invalid", "Недопустимые управляющие символы");
+			return NULL;
+		}
 		if (textenc_invisible_at(s, strlen(s), 0, &cp, &what) < strlen(s)) {
 			x_bad(c, key, "invalid", "%s",
 			      textenc_invisible_why(cp, what, why, sizeof(why)));
@@ -791,7 +795,7 @@ int exchange_reader_open(struct exchange_reader *r, const char *text, size_t len
 					                        sizeof(dup)) == 1) {
 						snprintf(at, sizeof(at), "items[%d].%s", r->count,
 						         dup);
-						err->add(err->arg, r->count, at, "duplicate",
+						err->add(err->arg, -1, at, "duplicate",
 						         "Поле указано дважды: оставьте одно "
 						         "значение");
 					}

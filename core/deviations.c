@@ -216,6 +216,23 @@ static int deviations_day_rule(struct ctx *ctx, int64_t employee, const struct t
 	    deviations_describe(ctx, atoi(PQgetvalue(res, 0, 1)), PQgetvalue(res, 0, 0), of, ot));
 }
 
+/* Where an hour code may stand by the employee's plan (workday_place()):
+ * С only on a working day, РВ only on a day off or a non-working holiday.
+ * 0, or 422 at date naming the date and the right code. */
+static int deviations_place(struct ctx *ctx, int64_t employee, const struct t13_code *c, int date)
+{
+	struct workday *days;
+	int y, m, d, ndays;
+	char msg[512];
+
+	date_to_ymd(date, &y, &m, &d);
+	if (worktime_plan_days(ctx, y, m, employee, &days, &ndays) < 0)
+		return -1;
+	if (workday_place(&days[d - 1], c->number, msg, sizeof(msg)) == 0)
+		return 0;
+	return ctx_field_code(ctx, "date", "day_kind", "%s", msg);
+}
+
 /* Posted timesheets of the months of from..to that show something else on
  * the document's dates: a warning each, with the refill route (5a.3). */
 static int deviations_posted_warnings(struct ctx *ctx, int64_t employee, const struct t13_code *c,
@@ -474,7 +491,8 @@ static int deviations_create(struct ctx *ctx)
 			    "24 часов",
 			    worktime_date_ru(ctx, from));
 	}
-	if (deviations_day_rule(ctx, employee, c, from, to) < 0)
+	if (deviations_day_rule(ctx, employee, c, from, to) < 0 ||
+	    (!deviations_whole_day_code(c) && deviations_place(ctx, employee, c, from) < 0))
 		return -1;
 	res = ctx_sql(ctx,
 	              "INSERT INTO deviations (tenant_id, employee_id, code, date_from, date_to, "

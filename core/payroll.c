@@ -328,6 +328,18 @@ static int payroll_clash(struct payroll_error *err, const char *field, int index
 	return -1;
 }
 
+/* Where an hour code may stand by the day's plan (workday_place()). */
+static int payroll_place(struct payroll_error *err, const char *field, int index,
+                         const struct workday *day, int code)
+{
+	char msg[512];
+
+	if (workday_place(day, code, msg, sizeof(msg)) == 0)
+		return 0;
+	payroll_fail(err, PAYROLL_E_CLASH, field, index, day->date, "%s", msg);
+	return -1;
+}
+
 /* Which whole-day deviation may overlap another: Б inside an ОТ/ОД (art. 124). */
 static int payroll_sick_in_vacation(int sick, int vacation)
 {
@@ -421,6 +433,8 @@ static int payroll_days_from_deviations(struct payroll_work *w, struct payroll_e
 		k = dv->from - w->first;
 		if (w->whole[k])
 			return payroll_clash(err, "deviations", i, dv->from, w->whole[k], dv->code);
+		if (payroll_place(err, "deviations", i, &w->days[k], dv->code) != 0)
+			return -1;
 		workday_deviation(&w->days[k], dv->code, 0, dv->hours, 0);
 		w->source[k] = i;
 	}
@@ -490,6 +504,9 @@ static int payroll_days_from_timesheet(struct payroll_work *w, struct payroll_er
 			codes[r] = day->rows[r].code;
 		if (workday_clash(codes, day->nrows, &a, &b) != 0)
 			return payroll_clash(err, "timesheet", w->source[i], day->date, a, b);
+		for (int r = 0; r < day->nrows; r++)
+			if (payroll_place(err, "timesheet", w->source[i], day, codes[r]) != 0)
+				return -1;
 		/* a paid non-working day nobody recorded anything on is worked as planned */
 		if (!(rows & (UINT32_C(1) << i)) && (day->flags & WORKDAY_PAID_OFF) &&
 		    w->employed[i])

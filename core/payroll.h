@@ -69,6 +69,10 @@
  * deviation and an hour deviation on the same date, or timesheet rows of a
  * whole-day code with any other code, are refused (PAYROLL_E_CLASH) naming
  * the date - the documents and timesheet modules refuse them when saved.
+ * So are, by the day's plan (workday_place()), overtime С on a day off or a
+ * non-working holiday (art. 152: only beyond a working day's hours) and РВ
+ * on a working day (art. 153: only on a day off or a non-working holiday),
+ * naming the date and the right code.
  *
  * Holiday work planned by the schedule (art. 153, payroll.md): where the plan
  * has hours on a non-working public holiday of the employee's calendar

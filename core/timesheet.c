@@ -531,6 +531,32 @@ static int timesheet_read_rows(struct ctx *ctx, json_object *list, int i, struct
 	return bad;
 }
 
+/* Where an hour code may stand by the plan (workday_place()): С only on a
+ * working day, РВ only on a day off or a non-working holiday; 422 at the
+ * day's rows naming the date and the right code. */
+static int timesheet_places(struct ctx *ctx, const struct timesheet_doc *doc, const int *dates,
+                            struct workday_row (*rows)[WORKDAY_MAX_ROWS], const int *nrows, int n)
+{
+	struct workday *days;
+	int ndays, bad = 0;
+	char msg[512];
+
+	if (worktime_plan_days(ctx, doc->year, doc->month, doc->employee, &days, &ndays) < 0)
+		return -1;
+	for (int i = 0; i < n; i++) {
+		const struct workday *day =
+		    &days[dates[i] - date_month_first(doc->year, doc->month)];
+		for (int j = 0; j < nrows[i]; j++)
+			if (workday_place(day, rows[i][j].code, msg, sizeof(msg)) != 0) {
+				bad = ctx_field_code(ctx,
+				                     arena_printf(ctx->arena, "days[%d].rows", i),
+				                     "day_kind", "%s", msg);
+				break;
+			}
+	}
+	return bad;
+}
+
 /* Warns about attendance on a planned day off, if the tenant wants that. */
 static int timesheet_warnings(struct ctx *ctx, const struct timesheet_doc *doc, const int *dates,
                               struct workday_row (*rows)[WORKDAY_MAX_ROWS], const int *nrows, int n,
@@ -655,6 +681,8 @@ static int timesheet_save_days(struct ctx *ctx, json_object *days)
 		if (bad < 0)
 			return -1;
 	}
+	if (timesheet_places(ctx, &doc, dates, rows, nrows, n) < 0)
+		return -1;
 	if (timesheet_find(ctx, &doc, 1) < 0 || timesheet_not_posted(ctx, &doc) < 0)
 		return -1;
 	if (timesheet_cleared_days_off(ctx, &doc, dates, rows, nrows, n) < 0)

@@ -4,6 +4,7 @@
  */
 #include "workday.h"
 
+#include "date.h"
 #include "hours.h"
 
 #include <stdio.h>
@@ -98,6 +99,33 @@ int workday_clash(const int *codes, int n, int *a, int *b)
 		}
 	}
 	return 0;
+}
+
+int workday_place(const struct workday *d, int code, char *msg, size_t n)
+{
+	char ds[DATE_BUFSZ];
+	int off;
+
+	if ((code != T13_S && code != T13_RV) || !(d->flags & WORKDAY_PLANNED))
+		return 0;
+	off = d->plan_hours <= 0 || (d->flags & WORKDAY_HOLIDAY);
+	if (code == T13_S ? !off : off)
+		return 0;
+	date_format_ru(d->date, ds);
+	if (code == T13_RV)
+		snprintf(msg, n,
+		         "%s — рабочий день по графику сотрудника: работа в выходной или "
+		         "праздник (РВ) бывает только в его выходной или нерабочий праздничный "
+		         "день; сверхурочная работа в рабочий день — код С",
+		         ds);
+	else
+		snprintf(msg, n,
+		         "%s — %s: сверхурочная работа (С) бывает только в рабочий день по "
+		         "графику сотрудника; работа в выходной или праздник — код РВ",
+		         ds,
+		         (d->flags & WORKDAY_HOLIDAY) ? "нерабочий праздничный день"
+		                                      : "выходной день по графику сотрудника");
+	return -1;
 }
 
 int workday_worked_code(int code)

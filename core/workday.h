@@ -18,7 +18,12 @@
  * Which codes may share a date (one rule for documents, timesheet rows and
  * the loader, workday_clash()): a whole-day code - an absence (Б, ОТ, ДО,
  * К, ...) or В - stands alone; the hour codes (Я, ВМ, Н, РВ, С and the
- * shortened-time codes ЛЧ, НС, УВ) combine with each other.
+ * shortened-time codes ЛЧ, НС, УВ) combine with each other. Where an
+ * hour code may stand by the day's plan (workday_place()): overtime С only on
+ * a working day of the employee's schedule (art. 152: hours beyond the
+ * planned ones), work on a day off РВ only on a day off of the schedule or a
+ * non-working public holiday of the calendar (art. 153); a date without a
+ * schedule is left to the check that a schedule is needed.
  * Totals: worked days and hours for days 1-15, 16-end and the month (Я, ВМ,
  * РВ and С hours; a day with hours of any of them is a worked day), days and hours
  * of each absence or partial code, and the days off (В).
@@ -80,6 +85,11 @@ int workday_whole_day_code(int code);
  * -1 with *a and *b two codes that may not (a whole-day code with another
  * code). */
 int workday_clash(const int *codes, int n, int *a, int *b);
+
+/* Where code may stand on day d by its plan (see above): 0 when it may (or
+ * the code or the day's plan does not matter), else -1 with the Russian
+ * refusal naming the date and the right code in msg (n bytes). */
+int workday_place(const struct workday *d, int code, char *msg, size_t n);
 
 /* 1 for the codes of worked time in the totals: Я, ВМ, РВ, С. */
 int workday_worked_code(int code);

@@ -656,3 +656,36 @@ int worktime_month_load(struct ctx *ctx, int year, int month, const int64_t *ids
 		worktime_days(ctx, out);
 	return 0;
 }
+
+int worktime_plan_days(struct ctx *ctx, int year, int month, int64_t employee,
+                       struct workday **days, int *ndays)
+{
+	struct worktime_month m;
+	struct worktime_employee *e;
+	struct payroll_input in;
+	struct payroll_error err;
+
+	if (worktime_month_load(ctx, year, month, &employee, 1, WORKTIME_NO_DAYS, &m) < 0)
+		return -1;
+	*ndays = m.ndays;
+	*days = arena_alloc(ctx->arena, sizeof(**days) * (size_t)m.ndays);
+	memset(*days, 0, sizeof(**days) * (size_t)m.ndays);
+	for (int d = 0; d < m.ndays; d++)
+		(*days)[d].date = m.first + d;
+	e = worktime_find(&m, employee);
+	if (e == NULL || !e->scheduled)
+		return 0;
+	in = e->in;
+	in.deviations = NULL;
+	in.ndeviations = 0;
+	in.has_timesheet = 0;
+	in.timesheet = NULL;
+	in.ntimesheet = 0;
+	if (payroll_days(&in, *days, &err) != 0) {
+		/* the plan itself cannot be read: nothing planned is known */
+		memset(*days, 0, sizeof(**days) * (size_t)m.ndays);
+		for (int d = 0; d < m.ndays; d++)
+			(*days)[d].date = m.first + d;
+	}
+	return 0;
+}

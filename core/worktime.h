@@ -76,6 +76,16 @@ struct worktime_month {
 int worktime_month_load(struct ctx *ctx, int year, int month, const int64_t *ids, int nids,
                         unsigned flags, struct worktime_month *out);
 
+/*
+ * The planned days of one employee's month (the schedules and the calendar
+ * only, no deviations or timesheet): *days gets ndays days with their flags
+ * and planned hours (no WORKDAY_PLANNED without a schedule). For the rule of
+ * where a code may stand (workday_place()) when documents and timesheet rows
+ * are saved. 0, or -1 after ctx_fail.
+ */
+int worktime_plan_days(struct ctx *ctx, int year, int month, int64_t employee,
+                       struct workday **days, int *ndays);
+
 /* The employee of id in m, or NULL. */
 struct worktime_employee *worktime_find(struct worktime_month *m, int64_t id);
 

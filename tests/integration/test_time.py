@@ -303,6 +303,27 @@ class Time(unittest.TestCase):
         self.assertEqual(r.status, 201, r)
         f = self.fields(a.post("/api/admin/deviations", {"employee_id": self.ivanov, "code": "РВ", "date": "2025-05-06", "hours": 5}))
         self.assertIn("24 часов", f["hours"])
+        # where an hour code may stand (F21, art. 152/153): РВ on a working day (Wednesday
+        # 14.05.2025) and С on a day off (Saturday 17.05.2025) or a holiday (09.05.2025) are refused
+        x = a.post("/api/admin/deviations", {"employee_id": self.ivanov, "code": "РВ", "date": "2025-05-14", "hours": 8})
+        self.assertEqual(x.status, 422, x)
+        self.assertEqual(x.json()["error"]["fields"]["date"],
+                         "14.05.2025 — рабочий день по графику сотрудника: работа в выходной или праздник (РВ) "
+                         "бывает только в его выходной или нерабочий праздничный день; сверхурочная работа в "
+                         "рабочий день — код С")
+        x = a.post("/api/admin/deviations", {"employee_id": self.ivanov, "code": "С", "date": "2025-05-17", "hours": 4})
+        self.assertEqual(x.status, 422, x)
+        self.assertIn("17.05.2025 — выходной день по графику сотрудника", x.json()["error"]["fields"]["date"])
+        self.assertIn("код РВ", x.json()["error"]["fields"]["date"])
+        x = a.post("/api/admin/deviations", {"employee_id": self.ivanov, "code": "С", "date": "2025-05-09", "hours": 2})
+        self.assertIn("09.05.2025 — нерабочий праздничный день", self.fields(x)["date"])
+        self.assertEqual([(d["code"], d["date_from"]) for d in a.get(
+            "/api/admin/deviations?employee_id=%d&month=2025-05" % self.ivanov).json()["deviations"]],
+            [("С", "2025-05-06")])
+        # the right codes on those dates are accepted
+        x = a.post("/api/admin/deviations", {"employee_id": self.ivanov, "code": "РВ", "date": "2025-05-17", "hours": 4})
+        self.assertEqual(x.status, 201, x)
+        self.assertEqual(a.delete("/api/admin/deviations/%d" % x.json()["deviation"]["id"]).status, 200)
         # the same hours document twice: 409 naming the one entered; the
         # code as typed ("c" Latin, lower case) and hours with a comma
         first = r.json()["deviation"]
@@ -343,6 +364,12 @@ class Time(unittest.TestCase):
         self.assertEqual(r.status, 200, r)
 
         # bad timesheet rows
+        f = self.fields(a.put("/api/admin/timesheets/%d/2025-04" % self.ivanov, {"days": [
+            {"date": "2025-04-08", "rows": [{"code": "Я", "hours": 8}, {"code": "РВ", "hours": 2}]}]}))
+        self.assertIn("08.04.2025 — рабочий день по графику сотрудника", f["days[0].rows"])
+        f = self.fields(a.put("/api/admin/timesheets/%d/2025-04" % self.ivanov, {"days": [
+            {"date": "2025-04-12", "rows": [{"code": "С", "hours": 3}]}]}))
+        self.assertIn("12.04.2025 — выходной день по графику сотрудника", f["days[0].rows"])
         f = self.fields(a.put("/api/admin/timesheets/%d/2025-04" % self.ivanov, {"days": [
             {"date": "2025-04-07", "rows": [{"code": "Я", "hours": 16}, {"code": "С", "hours": 9}]}]}))
         self.assertIn("days[0].rows", f)
@@ -539,11 +566,16 @@ class Time(unittest.TestCase):
         self.assertIn('id="e-hours">Часы: от 0 до 24', r.text)
         self.assertIn('value="25"', r.text)
         # codes as people type them: any case, spaces, Latin look-alikes; hours with a comma
-        r = form(page, action="set", date="2025-10-06", code=" p b ", hours="2,5")
+        r = form(page, action="set", date="2025-10-11", code=" p b ", hours="2,5")
         self.assertEqual(r.status, 200, r.text[:3000])
         day = [d for d in self.admin.get("/api/admin/timesheets/%d/2025-10" % emp2).json()["days"]
-               if d["date"] == "2025-10-06"][0]
+               if d["date"] == "2025-10-11"][0]
         self.assertEqual((day["codes"], day["hours"]), ("РВ", "2,5"))
+        # РВ on a working day (Monday) is refused naming the date and the right code (F21)
+        r = form(page, action="set", date="2025-10-06", code="РВ", hours="2")
+        self.assertEqual(r.status, 422)
+        self.assertIn("06.10.2025 — рабочий день по графику сотрудника", r.text)
+        self.assertIn("код С", r.text)
         # a cleared day off by the schedule shows В, not an empty cell
         r = form(page, action="set", date="2025-10-05", code="", hours="")
         self.assertEqual(r.status, 200, r.text[:3000])

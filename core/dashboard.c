@@ -126,12 +126,12 @@ static const struct dashboard_check {
      "без прежних премий, отпускных и больничных, а где оклад или график тогда не заданы, "
      "отпускные посчитаются от оклада, больничные — от МРОТ. Внесите входящие остатки:",
      "opening-balance"},
-    /* no insurance record: sick pay takes 60 %, the MROT cap of under 6
-     * months applies */
+    /* no insurance record: sick pay takes the service with this employer
+     * since the hire (payrun.c), without earlier employers */
     {DASHBOARD_EMPLOYED "AND e.insurance_years IS NULL", "сотрудник без страхового стажа",
      "сотрудника без страхового стажа", "сотрудников без страхового стажа",
-     "Больничные посчитаются как при стаже до 6 месяцев (60 % и не больше МРОТ). Укажите "
-     "страховой стаж в карточке:",
+     "Больничные посчитаются по стажу в организации с даты приёма, без прежних мест "
+     "работы. Укажите страховой стаж в карточке:",
      "edit"},
 };
 

@@ -135,6 +135,8 @@ struct payrun_emp {
 	int sick;
 	int64_t sick_earnings[2];
 	int32_t insurance_m100;
+	int insurance_since; /* the hire date when the record is the service here
+	                        (none entered), else DATE_NONE */
 	int64_t compensation_twelfths;
 };
 
@@ -677,11 +679,14 @@ static int payrun_load_extras(struct payrun *r)
 		buf_putc(&ids, '}');
 		sickids = arena_strndup(ctx->arena, ids.data, ids.len);
 		buf_free(&ids);
-		/* the insurance record on the leave's first day */
+		/* the insurance record on the leave's first day: the one entered
+		 * as of its date plus the time since, or, when none is entered, at
+		 * least the service with this employer (hire date to the leave) */
 		PGresult *rec =
 		    ctx_sql(ctx,
 		            "SELECT id, coalesce(insurance_years, 0), coalesce("
-		            "insurance_months, 0), insurance_as_of FROM employees WHERE "
+		            "insurance_months, 0), insurance_as_of, insurance_years IS NULL AND "
+		            "insurance_months IS NULL, hired FROM employees WHERE "
 		            "tenant_id = $1 AND id = ANY($2::bigint[])",
 		            r->p_tenant, sickids);
 
@@ -694,6 +699,13 @@ static int payrun_load_extras(struct payrun *r)
 			if (e == NULL || !e->sick)
 				continue;
 			months = atoi(PQgetvalue(rec, i, 1)) * 12 + atoi(PQgetvalue(rec, i, 2));
+			e->insurance_since = DATE_NONE;
+			if (strcmp(PQgetvalue(rec, i, 4), "t") == 0) {
+				/* none entered: the service here, whole months */
+				as_of = payrun_date(rec, i, 5);
+				months = 0;
+				e->insurance_since = as_of;
+			}
 			/* whole months from the record's date to the leave's first day */
 			if (as_of != DATE_NONE)
 				for (int k = 1; date_add_months(as_of, k) <= e->sick && k < 1200;
@@ -810,6 +822,8 @@ enum {
 	L_TWELFTHS,
 	L_FALLBACK,
 	L_TITLE,
+	L_INS_MONTHS,
+	L_INS_SINCE,
 	L_COUNT
 };
 
@@ -969,6 +983,16 @@ static void payrun_rows(struct payrun *r, struct payrun_emp *e, const struct pay
 			payrun_arr_add(&la[L_TWELFTHS], "NULL");
 		payrun_arr_add(&la[L_FALLBACK], average ? (l->fallback ? "t" : "f") : "NULL");
 		payrun_arr_text(&la[L_TITLE], l->title);
+		if (l->kind == PAYROLL_LINE_SICK_PAY) {
+			payrun_arr_i64(&la[L_INS_MONTHS], e->insurance_m100 / 100);
+			if (e->sick && e->insurance_since != DATE_NONE)
+				payrun_arr_date(&la[L_INS_SINCE], e->insurance_since);
+			else
+				payrun_arr_add(&la[L_INS_SINCE], "NULL");
+		} else {
+			payrun_arr_add(&la[L_INS_MONTHS], "NULL");
+			payrun_arr_add(&la[L_INS_SINCE], "NULL");
+		}
 	}
 }
 
@@ -1584,12 +1608,14 @@ static int payroll_calculate(struct ctx *ctx)
 	              "INSERT INTO payroll_lines (tenant_id, document_id, employee_id, n, kind, "
 	              "date_from, date_to, schedule_id, worked_days, norm_days, worked_hours, "
 	              "norm_hours, hours, amount, planned_hours, days, average, percent, daily, "
-	              "fund_days, twelfths, fallback, title) SELECT $1, $2, u.* FROM "
+	              "fund_days, twelfths, fallback, title, insurance_months, insurance_since) "
+	              "SELECT $1, $2, u.* FROM "
 	              "unnest($3::bigint[], $4::smallint[], $5::text[], $6::date[], $7::date[], "
 	              "$8::bigint[], $9::integer[], $10::integer[], $11::integer[], "
 	              "$12::integer[], $13::integer[], $14::numeric[], $15::integer[], "
 	              "$16::integer[], $17::numeric[], $18::smallint[], $19::numeric[], "
-	              "$20::integer[], $21::bigint[], $22::boolean[], $23::text[]) AS u",
+	              "$20::integer[], $21::bigint[], $22::boolean[], $23::text[], $24::integer[], "
+	              "$25::date[]) AS u",
 	              L_COUNT + 2, lp) == NULL)
 		goto out;
 	q = ctx_sql(ctx,

@@ -134,6 +134,48 @@ static const char *payslips_sick_rule(struct ctx *ctx, const char *from_iso, con
 	                    day > by_percent ? "не ниже" : "при стаже до 6 месяцев не выше", dr);
 }
 
+/* The insurance record a sick-pay line was computed with (sql/0083): whole
+ * months on the leave's first day and where they came from - the record
+ * entered in the card (plus the time since its date), or, when none was
+ * entered, the service with this employer since the hire. Lines computed
+ * before 0083 have neither. */
+static void payslips_sick_record(struct ctx *ctx, json_object *l, PGresult *res, int i, int cm,
+                                 int cs)
+{
+	int months, y, mo;
+	const char *text, *since;
+
+	if (PQgetisnull(res, i, cm))
+		return;
+	months = atoi(PQgetvalue(res, i, cm));
+	y = months / 12;
+	mo = months % 12;
+	jsonx_set_int(l, "insurance_months", months);
+	jsonx_set_str(l, "insurance_source", PQgetisnull(res, i, cs) ? "entered" : "employment");
+	if (y && mo)
+		text =
+		    arena_printf(ctx->arena, "%d %s %d %s", y, ru_plural(y, "год", "года", "лет"),
+		                 mo, ru_plural(mo, "месяц", "месяца", "месяцев"));
+	else if (y)
+		text = arena_printf(ctx->arena, "%d %s", y, ru_plural(y, "год", "года", "лет"));
+	else if (mo)
+		text = arena_printf(ctx->arena, "%d %s", mo,
+		                    ru_plural(mo, "месяц", "месяца", "месяцев"));
+	else
+		text = "меньше месяца";
+	if (PQgetisnull(res, i, cs)) {
+		jsonx_set_str(l, "insurance_ru",
+		              arena_printf(ctx->arena, "Страховой стаж: %s (по карточке)", text));
+		return;
+	}
+	since = payslips_date_ru(ctx, PQgetvalue(res, i, cs));
+	jsonx_set_str(l, "insurance_ru",
+	              arena_printf(ctx->arena,
+	                           "Страховой стаж: %s — в карточке не указан, взят стаж в "
+	                           "организации с %s",
+	                           text, since));
+}
+
 static json_object *payslips_build(struct ctx *ctx, int64_t employee_id, int year, int month,
                                    int closed_only)
 {
@@ -167,7 +209,8 @@ static json_object *payslips_build(struct ctx *ctx, int64_t employee_id, int yea
 	    "h.full_name, h.pn, h.pos, h.document_id, h.base, h.payments, l.kind, l.date_from, "
 	    "l.date_to, coalesce(s.name, ''), l.worked_days, l.norm_days, l.worked_hours, "
 	    "l.norm_hours, l.hours, l.amount::text, l.days, l.average::text, l.percent, "
-	    "l.daily::text, l.fund_days, l.title, l.twelfths, l.fallback, l.planned_hours FROM h "
+	    "l.daily::text, l.fund_days, l.title, l.twelfths, l.fallback, l.planned_hours, "
+	    "l.insurance_months, l.insurance_since::text FROM h "
 	    "LEFT JOIN payroll_lines l ON l.tenant_id = h.tenant_id AND l.document_id = "
 	    "h.document_id AND l.employee_id = h.employee_id LEFT JOIN schedules s ON s.tenant_id "
 	    "= l.tenant_id AND s.id = l.schedule_id ORDER BY l.n",
@@ -252,6 +295,7 @@ static json_object *payslips_build(struct ctx *ctx, int64_t employee_id, int yea
 				                                 atoi(PQgetvalue(lines, i, 27)),
 				                                 PQgetvalue(lines, i, 28)));
 				jsonx_set_int(l, "fund_days", atoi(PQgetvalue(lines, i, 29)));
+				payslips_sick_record(ctx, l, lines, i, 34, 35);
 				if (atoi(PQgetvalue(lines, i, 29)) > 0)
 					jsonx_set_str(
 					    l, "fund_note",

@@ -187,6 +187,49 @@ class Money(unittest.TestCase):
         self.assertIn("Остальные 4 дн. оплачивает Социальный фонд России", page.text)
         self.assertIn("80 % от 1", page.text)
 
+    def test_preview_refuses_rv_on_a_working_day_and_overtime_on_a_day_off(self):
+        # F21: the preview follows the same rule as documents and the timesheet (payroll.md's cases 930, 931)
+        for case, date, code in (("930_error_rv_on_working_day", "14.05.2025", "код С"),
+                                 ("931_error_overtime_on_day_off", "17.05.2025", "код РВ")):
+            with open(os.path.join(UNIT_DATA, case + ".json")) as f:
+                scenario = json.load(f)["scenario"]
+            r = self.admin.post("/api/payroll/preview", scenario)
+            self.assertEqual(r.status, 422, r)
+            self.assertIn(date, r.json()["error"]["fields"]["deviations[0]"])
+            self.assertIn(code, r.json()["error"]["fields"]["deviations[0]"])
+
+    def test_sick_pay_without_an_entered_record_takes_the_service_here(self):
+        # F18: hired 10.01.2022, no insurance record in the card, a Б from 10.03.2025: the record is
+        # at least the service here, 3 years 2 months (>= 6 months, < 5 years): 60 % without the
+        # MROT cap. (600 000 + 600 000) / 730 = 1 643.84; 60 % = 986.30 a day (> MROT 22 440 / 31 =
+        # 723.87); the employer's 3 days 2 958.90 (it used to be capped: 3 x 723.87 = 2 171.61)
+        eid = self.employee("Стаж не указан", "2022-01-10")
+        months = [{"month": "%d-%02d" % (y, m), "earnings": "50000.00", "excluded_days": 0}
+                  for y in (2023, 2024) for m in range(1, 13)]
+        r = self.admin.put("/api/admin/employees/%d/opening-balance" % eid,
+                           {"as_of": "2024-12-31", "vacation_days_used": 0, "months": months})
+        self.assertEqual(r.status, 200, r)
+        self.post("/api/admin/deviations", {"employee_id": eid, "code": "Б", "date_from": "2025-03-10",
+                                            "date_to": "2025-03-16"}, 201)
+        self.calculate(eid, "2025-03")
+        sick = [a for a in self.slip(eid, "2025-03")["accruals"] if a["kind"] == "sick_pay"]
+        self.assertEqual([(a["days"], a["average_daily"], a["percent"], a["daily"], a["amount"],
+                           a["insurance_months"], a["insurance_source"]) for a in sick],
+                         [(3, "1643.84", 60, "986.30", "2958.90", 38, "employment")])
+        note = "Страховой стаж: 3 года 2 месяца — в карточке не указан, взят стаж в организации с 10.01.2022"
+        self.assertEqual(sick[0]["insurance_ru"], note)
+        self.assertEqual(sick[0]["daily_rule_ru"].replace("\u00a0", " "), "60 % от 1 643,84 ₽")
+        self.assertIn(note, self.admin.get("/admin/payroll/2025-03/employees/%d" % eid).text)
+        # an entered record (4 months as of 01.03.2025) is taken as entered plus the time since:
+        # under 6 months, so the day is capped at MROT / 31 = 723.87
+        self.s.psql("UPDATE employees SET insurance_years = 0, insurance_months = 4, insurance_as_of = "
+                    "'2025-03-01' WHERE id = %d" % eid)
+        self.calculate(eid, "2025-03")
+        sick = [a for a in self.slip(eid, "2025-03")["accruals"] if a["kind"] == "sick_pay"]
+        self.assertEqual([(a["daily"], a["amount"], a["insurance_months"], a["insurance_source"],
+                           a["insurance_ru"]) for a in sick],
+                         [("723.87", "2171.61", 4, "entered", "Страховой стаж: 4 месяца (по карточке)")])
+
     # ---------------------------------------------- item 2: sick pay's earnings
 
     SICK_FIELDS = ("from", "to", "days", "average_daily", "percent", "daily", "amount", "fund_days")

@@ -137,7 +137,7 @@ async function showPayslip(month) {
     }
     cell(tr, worked, "num wrap col-worked");
     cell(tr, l.amount_ru, "num");
-    for (const note of [l.fund_note, l.note]) {
+    for (const note of [l.fund_note, l.insurance_ru, l.note]) {
       if (!note) continue;
       const n = document.createElement("div");
       n.className = "period";

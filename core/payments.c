@@ -29,7 +29,11 @@
  *                compensation for unused vacation, art. 127) has not paid yet;
  *   salary       what the month settled has not paid yet.
  * The month a payment settles: the month of its date, for a salary the
- * latest calculated month up to it with something left to pay.
+ * latest calculated month up to it with something left to pay. A payment
+ * never makes a calculated (not stale) month's balance negative: its amount
+ * is at most the month's accrued less the payments already settling it
+ * (422 at amount naming what is left); an advance or vacation pay before the
+ * month is calculated pays ahead.
  * Dates: a payment is recorded when the money leaves, so a date after today
  * (org.h, the organization's zone) is refused (no planned payments: they
  * would count as paid and withhold НДФЛ before the income exists), as is a
@@ -481,6 +485,43 @@ static int payments_month_left(struct ctx *ctx, int64_t employee, int month_firs
 	return 1;
 }
 
+/* A payment never makes a calculated month's balance negative (F23): with
+ * the month's result current, amount (gross) may be at most what is accrued
+ * and not yet paid; else 422 at amount naming what may still be paid. A
+ * month not calculated yet (or stale) has no balance to check: an advance
+ * and vacation pay are paid ahead of the calculation by definition. */
+static int payments_check_left(struct ctx *ctx, int64_t employee, int month_first, int64_t amount)
+{
+	PGresult *res =
+	    ctx_sql(ctx,
+	            "SELECT pe.stale FROM payroll_employees pe WHERE pe.tenant_id = $1 AND "
+	            "pe.employee_id = $2 AND pe.month = $3::date",
+	            ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, employee),
+	            worktime_date_iso(ctx, month_first));
+	int64_t accrued, paid, left;
+	int y, m, d;
+	char ls[MONEY_RU_BUFSZ], as[MONEY_RU_BUFSZ];
+
+	if (res == NULL)
+		return -1;
+	if (PQntuples(res) == 0 || strcmp(PQgetvalue(res, 0, 0), "t") == 0)
+		return 0;
+	if (payments_month_left(ctx, employee, month_first, &accrued, &paid) < 0)
+		return -1;
+	left = accrued - paid;
+	if (amount <= left)
+		return 0;
+	date_to_ymd(month_first, &y, &m, &d);
+	if (left <= 0)
+		return ctx_field_code(ctx, "amount", "nothing", "За %s всё уже выплачено",
+		                      payrun_month_title(ctx, y, m));
+	money_format_ru(left, ls);
+	money_format_ru(amount, as);
+	return ctx_field_code(ctx, "amount", "over",
+	                      "За %s осталось выплатить не больше %s (до НДФЛ), а указано %s",
+	                      payrun_month_title(ctx, y, m), ls, as);
+}
+
 /* The НДФЛ withheld from the payment id just stored with a zero tax, by the
  * rule of ndfl.h ("НДФЛ by the income date") on the year of its date. */
 static int payments_ndfl(struct ctx *ctx, int64_t employee, int64_t id, int date, int64_t *tax)
@@ -513,7 +554,9 @@ static int payments_default(struct ctx *ctx, int64_t employee, const char *kind,
 	int64_t accrued, paid;
 	int found;
 
-	date_to_ymd(date, &y, &m, &d);
+	/* the month named in the messages is the one the payment is for (a
+	 * salary may settle an earlier month than its date's) */
+	date_to_ymd(*month_first, &y, &m, &d);
 	if (strcmp(kind, "advance") == 0)
 		return payrun_advance(ctx, employee, date, amount);
 	if (strcmp(kind, "vacation_pay") == 0) {
@@ -693,6 +736,8 @@ static int payments_create(struct ctx *ctx)
 		return -1;
 	if (amount <= 0 || amount > MONEY_MAX)
 		return ctx_field_code(ctx, "amount", "nothing", "Нечего выплачивать");
+	if (payments_check_left(ctx, employee, month_first, amount) < 0)
+		return -1;
 	money_format(amount, amt);
 	/* stored first: the month's unpaid rest it pays is then no income of
 	 * its own, and the year's events are read as they will stand */

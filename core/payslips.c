@@ -316,13 +316,17 @@ static json_object *payslips_build(struct ctx *ctx, int64_t employee_id, int yea
 						num /= k;
 						den /= k;
 					}
-				/* "days": the decimal text to two places, as
-				 * payslips_hours prints hours (no floating point) */
+				/* "days": the decimal text to two places, half up
+				 * (81 2/3 is 81.67, not a truncated 81.66), as
+				 * payslips_hours prints hours (no floating point);
+				 * "days_twelfths": the exact days the amount uses */
+				int64_t h = (tw * 100 + 6) / 12;
 				json_object_object_add(
 				    l, "days",
-				    json_tokener_parse(arena_printf(
-				        ctx->arena, "%lld.%02lld", (long long)(tw / 12),
-				        (long long)((tw % 12) * 100 / 12))));
+				    json_tokener_parse(arena_printf(ctx->arena, "%lld.%02lld",
+				                                    (long long)(h / 100),
+				                                    (long long)(h % 100))));
+				jsonx_set_int(l, "days_twelfths", tw);
 				jsonx_set_str(
 				    l, "unused_days_ru",
 				    num ? arena_printf(ctx->arena, "%lld %d/%d",

@@ -646,6 +646,48 @@ class Money(unittest.TestCase):
         self.assertEqual(p["amount"], "30000.00")  # 11 of 22 September days
         self.admin.put("/api/admin/payroll/settings", {"advance_mode": "percent"})
 
+    def test_a_payment_never_makes_a_calculated_months_balance_negative(self):
+        # F23 and F8: September 2025 calculated in full (22 of 22 days: 60 000,00 accrued)
+        self.admin.put("/api/admin/payroll/settings", {"advance_mode": "percent", "advance_percent": 40})
+        eid = self.employee("Рассчитанный", "2025-01-01")
+        self.calculate(eid, "2025-09")
+        # an advance within what is left is paid (40 % of the rate)
+        p = self.post("/api/admin/payments", {"employee_id": eid, "date": "2025-09-20", "kind": "advance"},
+                      201)["payment"]
+        self.assertEqual(p["amount"], "24000.00")
+        # more than is left (60 000 - 24 000 = 36 000) is refused naming the amount allowed
+        f = self.post("/api/admin/payments", {"employee_id": eid, "date": "2025-10-05", "kind": "salary",
+                                              "month": "2025-09", "amount": "36000.01"}, 422)["error"]["fields"]
+        self.assertEqual(f["amount"].replace("\u00a0", " "),
+                         "За сентябрь 2025 г. осталось выплатить не больше 36 000,00 ₽ (до НДФЛ), а указано "
+                         "36 000,01 ₽")
+        # the rest settles the month; then an advance on top is refused, and so is a second
+        # salary for September dated in October, naming September (the month it is for)
+        p = self.post("/api/admin/payments", {"employee_id": eid, "date": "2025-10-05", "kind": "salary",
+                                              "month": "2025-09"}, 201)["payment"]
+        self.assertEqual((p["month"], p["amount"]), ("2025-09", "36000.00"))
+        f = self.post("/api/admin/payments", {"employee_id": eid, "date": "2025-09-25", "kind": "advance"},
+                      422)["error"]["fields"]
+        self.assertEqual(f["amount"], "За сентябрь 2025 г. всё уже выплачено")
+        f = self.post("/api/admin/payments", {"employee_id": eid, "date": "2025-10-05", "kind": "salary",
+                                              "month": "2025-09"}, 422)["error"]["fields"]
+        self.assertEqual(f["amount"], "За сентябрь 2025 г. всё уже выплачено")
+        slip = self.slip(eid, "2025-09")
+        self.assertEqual((slip["accrued"], slip["balance"]), ("60000.00", "0.00"))
+        self.assertEqual([x["kind"] for x in slip["payments"]], ["advance", "salary"])
+        # a month not calculated yet takes an advance ahead of its calculation
+        self.post("/api/admin/payments", {"employee_id": eid, "date": "2025-10-20", "kind": "advance"}, 201)
+
+    def test_compensation_days_are_rounded_not_truncated(self):
+        # F9: 01.01-20.11.2025 is 11 months of service (20 days of November are over half a month):
+        # 28/12 x 11 = 25 2/3 unused days; average 600 000 / (10 x 29.3) = 2 047.78;
+        # 2 047.78 x 77/3 = 52 559.69. "days" is 25.67 (half up), not a truncated 25.66
+        eid = self.employee("Компенсация", "2025-01-01", dismissed="2025-11-20")
+        self.calculate(eid, "2025-11")
+        comp = [a for a in self.slip(eid, "2025-11")["accruals"] if a["kind"] == "vacation_compensation"]
+        self.assertEqual([(a["days"], a["days_twelfths"], a["unused_days_ru"], a["average_daily"], a["amount"])
+                          for a in comp], [(25.67, 308, "25 2/3", "2047.78", "52559.69")])
+
     def test_regional_pay(self):
         eid = self.employee("Северянин", "2024-01-01", rate="50000.00")
         r = self.admin.post("/api/admin/employees/%d/pay" % eid, {"date_from": "2025-01-01", "rate": "50000.00",

@@ -31,7 +31,9 @@
 #include "hours.h"
 #include "jsonx.h"
 #include "money.h"
+#include "ndfl.h"
 #include "ops.h"
+#include "org.h"
 #include "payrun.h"
 #include "worktime.h"
 #include "ru.h"
@@ -78,6 +80,59 @@ static int openbal_money(json_object *v, int64_t *out)
 static const char openbal_insured_msg[] =
     "Заработок для больничных (облагаемый страховыми взносами): сумма строкой в рублях от 0 до "
     "9 999 999 999 999,99, например \"56000.00\"; не указан — равен заработку";
+
+/* The year's НДФЛ so far must be possible (F1): deductions at most the
+ * income, and the tax at most what the year's top rate (ndfl_rates(): 22 %
+ * from 2025, 15 % 2021-2024, 13 % before) gives on income less deductions,
+ * in whole rubles up. A sound bound, not the scale's exact tax: the previous
+ * system may have taxed some months at a higher step. 0, or -1 after a field
+ * error at ndfl.deductions or ndfl.tax. */
+static int openbal_check_ndfl(struct ctx *ctx, const char *p, const struct openbal *b)
+{
+	int rates[8], n = ndfl_rates(b->ndfl_year, MONEY_MAX, rates, 8);
+	int64_t bound;
+	char inc[MONEY_RU_BUFSZ], max[MONEY_RU_BUFSZ];
+
+	money_format_ru(b->ndfl_income, inc);
+	if (b->ndfl_deductions > b->ndfl_income)
+		return openbal_field(ctx, p, "deductions", "range",
+		                     arena_printf(ctx->arena, "Вычеты не больше дохода (%s)", inc));
+	bound = money_muldiv_exact(b->ndfl_income - b->ndfl_deductions, rates[n - 1], 100);
+	bound = (bound + 99) / 100 * 100;
+	if (b->ndfl_tax <= bound)
+		return 0;
+	money_format_ru(bound, max);
+	return openbal_field(
+	    ctx, p, "tax", "range",
+	    arena_printf(ctx->arena,
+	                 "Налог больше возможного: не больше %d %% (высшая ставка "
+	                 "%d года) от дохода за вычетом вычетов, то есть не больше %s",
+	                 rates[n - 1], b->ndfl_year, max));
+}
+
+/* as_of within [the hire date, today in the organization's zone] (F2). 0, or
+ * -1 after a field error at as_of (under prefix). */
+static int openbal_check_as_of(struct ctx *ctx, const char *prefix, int64_t employee, int as_of)
+{
+	int hired, dismissed, today = org_today(ctx);
+
+	if (today == DATE_NONE || worktime_employment(ctx, employee, &hired, &dismissed) < 0)
+		return -1;
+	if (hired != DATE_NONE && as_of < hired)
+		return openbal_field(
+		    ctx, prefix, "as_of", "employment",
+		    arena_printf(
+		        ctx->arena,
+		        "Дата остатков %s — до приёма на работу %s: укажите дату не раньше "
+		        "приёма",
+		        worktime_date_ru(ctx, as_of), worktime_date_ru(ctx, hired)));
+	if (as_of > today)
+		return openbal_field(
+		    ctx, prefix, "as_of", "future",
+		    arena_printf(ctx->arena, "Дата остатков %s ещё не наступила (сегодня %s)",
+		                 worktime_date_ru(ctx, as_of), worktime_date_ru(ctx, today)));
+	return 0;
+}
 
 /* Reads one body (the admin's or an exchange item) into *b; field errors
  * under prefix ("" or "items[3]."). 0 or -1. */
@@ -215,6 +270,8 @@ static int openbal_parse(struct ctx *ctx, json_object *o, const char *prefix, in
 				    "Неизвестное поле: допустимы year, income, deductions, "
 				    "tax");
 		}
+		if (bad == 0 && openbal_check_ndfl(ctx, p, b) < 0)
+			bad = -1;
 	}
 	return bad;
 }
@@ -459,7 +516,8 @@ static int openbal_set(struct ctx *ctx)
 		if (strcmp(key, "id") != 0)
 			json_object_object_add(body, key, json_object_get(val));
 	}
-	if (openbal_parse(ctx, body, "", 0, b) < 0 || worktime_employee_check(ctx, id, 1) < 0)
+	if (openbal_parse(ctx, body, "", 0, b) < 0 || worktime_employee_check(ctx, id, 1) < 0 ||
+	    openbal_check_as_of(ctx, "", id, b->as_of) < 0)
 		return -1;
 	/* the balance moves every later month: none of them may be closed */
 	if (payrun_check_open_for(ctx, id, openbal_first_date(b),
@@ -550,6 +608,9 @@ static int openbal_batch(struct ctx *ctx, json_object *items, const char *route,
 			                    "Нет сотрудника с таким внешним кодом");
 		else
 			ids[i] = atoll(PQgetvalue(res, 0, 0));
+		if (ids[i] && b[i].as_of != 0 &&
+		    openbal_check_as_of(ctx, prefix, ids[i], b[i].as_of) < 0)
+			bad = -1;
 		for (size_t k = 0; k < i; k++)
 			if (ids[k] && ids[k] == ids[i])
 				bad = openbal_field(ctx, prefix, "employee", "duplicate",

@@ -411,6 +411,36 @@ class Money(unittest.TestCase):
         got = self.admin.get("/api/admin/employees/%d/opening-balance" % other).json()
         self.assertEqual(got["vacation_days_used"], 2.5)
 
+    def test_opening_balance_ndfl_and_date_must_be_possible(self):
+        # F1, F2: hired 15.01.2024; 2025's top rate is 22 %: on 100,00 of income the tax is at most 22,00
+        eid = self.employee("Невозможные остатки", "2024-01-15")
+        path = "/api/admin/employees/%d/opening-balance" % eid
+
+        def put(as_of, income, deductions, tax):
+            return self.admin.put(path, {"as_of": as_of, "vacation_days_used": 0, "months": [],
+                                         "ndfl": {"year": int(as_of[:4]), "income": income,
+                                                  "deductions": deductions, "tax": tax}})
+        r = put("2025-11-30", "100.00", "0", "1000000.00")
+        self.assertEqual(r.status, 422, r)
+        self.assertEqual(r.json()["error"]["fields"]["ndfl.tax"].replace("\u00a0", " "),
+                         "Налог больше возможного: не больше 22 % (высшая ставка 2025 года) от дохода за "
+                         "вычетом вычетов, то есть не больше 22,00 ₽")
+        r = put("2025-11-30", "100.00", "500.00", "0")
+        self.assertEqual(r.status, 422, r)
+        self.assertEqual(r.json()["error"]["fields"]["ndfl.deductions"].replace("\u00a0", " "),
+                         "Вычеты не больше дохода (100,00 ₽)")
+        r = put("2020-01-01", "0", "0", "0")
+        self.assertEqual(r.status, 422, r)
+        self.assertEqual(r.json()["error"]["fields"]["as_of"],
+                         "Дата остатков 01.01.2020 — до приёма на работу 15.01.2024: укажите дату не раньше "
+                         "приёма")
+        r = put("2030-01-01", "0", "0", "0")
+        self.assertEqual(r.status, 422, r)
+        self.assertIn("Дата остатков 01.01.2030 ещё не наступила", r.json()["error"]["fields"]["as_of"])
+        self.assertEqual(self.admin.get(path).status, 404)  # nothing was stored
+        # at the bound it is accepted: 13 % scale aside, 22 % of 100,00 - 0 = 22,00
+        self.assertEqual(put("2025-11-30", "100.00", "0", "22.00").status, 200)
+
     def test_a_closed_month_locks_only_the_results_it_holds(self):
         # an organization that closed January 2025 takes on an employee hired
         # in 2024: their past is entered, the paid employee's is locked

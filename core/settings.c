@@ -87,18 +87,23 @@ static int settings_set(struct ctx *ctx)
 
 	if (tz == NULL)
 		return -1;
-	/* IANA names only: AT TIME ZONE would also take abbreviations and
-	 * POSIX strings ("UTC+3" means UTC-3 there) */
+	/* IANA Area/City names and UTC only: AT TIME ZONE would also take
+	 * abbreviations and POSIX strings ("UTC+3" means UTC-3 there), and the
+	 * database also lists localtime (the server's own zone), posixrules,
+	 * Factory ("-00"), Etc/GMT+3 (inverted sign) and old aliases (F17) */
 	res = ctx_sql(ctx,
 	              "SELECT name FROM pg_timezone_names WHERE lower(name) = lower($1) "
-	              "AND name !~ '^(posix|right)/' ORDER BY name = $1 DESC LIMIT 1",
+	              "AND (name = 'UTC' OR name ~ '^(Africa|America|Antarctica|Arctic|Asia|"
+	              "Atlantic|Australia|Europe|Indian|Pacific)/[A-Za-z]') "
+	              "ORDER BY name = $1 DESC LIMIT 1",
 	              tz);
 	if (res == NULL)
 		return -1;
 	if (PQntuples(res) == 0)
 		return ctx_field_code(ctx, "timezone", "format",
 		                      "Неизвестный часовой пояс «%s»: укажите название из базы "
-		                      "IANA, например Europe/Moscow или Asia/Vladivostok",
+		                      "IANA вида Регион/Город, например Europe/Moscow или "
+		                      "Asia/Vladivostok, или UTC",
 		                      tz);
 	tz = PQgetvalue(res, 0, 0);
 	if (ctx_sql(ctx,

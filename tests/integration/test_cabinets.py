@@ -705,6 +705,13 @@ class Cabinets(unittest.TestCase):
         r = far.put("/api/admin/settings", {"timezone": "Mars/Olympus"})
         self.assertEqual(r.status, 422, r)
         self.assertIn("timezone", r.json()["error"]["fields"])
+        # F17: names the database knows that are no organization's zone
+        for tz in ("localtime", "posixrules", "Factory", "Etc/GMT+3", "right/UTC", "UTC+3"):
+            r = far.put("/api/admin/settings", {"timezone": tz})
+            self.assertEqual(r.status, 422, (tz, r))
+            self.assertIn("Регион/Город", r.json()["error"]["fields"]["timezone"])
+        r = far.put("/api/admin/settings", {"timezone": "utc"})
+        self.assertEqual((r.status, r.json().get("timezone")), (200, "UTC"), r)
         r = far.put("/api/admin/settings", {"timezone": "asia/vladivostok"})
         self.assertEqual(r.status, 200, r)
         self.assertEqual(r.json()["timezone"], "Asia/Vladivostok")

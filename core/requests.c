@@ -1035,11 +1035,10 @@ static int requests_read_fields(struct ctx *ctx, const struct request_type *t, j
 		else
 			jsonx_set_int(data, "copies", n);
 	} else if (strcmp(t->name, "certificate_ndfl") == 0) {
-		int today = org_today(ctx);
-		if (today == DATE_NONE)
-			return -1;
-		if (ctx_arg_int(ctx, "year", 2000, date_year(today), draft ? 0 : CTX_REQUIRED, &n) <
-		    0)
+		/* a year at all here; the years of the employment are checked with
+		 * the employee's dates (requests_check_input), one message */
+		if (ctx_arg_int(ctx, "year", DATE_MIN_YEAR, DATE_MAX_YEAR, draft ? 0 : CTX_REQUIRED,
+		                &n) < 0)
 			bad = -1;
 		else if (!draft || jsonx_get(ctx->args, "year"))
 			jsonx_set_int(data, "year", n);
@@ -1121,6 +1120,37 @@ static int requests_check_input(struct ctx *ctx, const struct request *r)
 			    ctx, "date_to", "employment", "%s",
 			    worktime_outside_employment(ctx, dismissed + 1 > from ? dismissed + 1 : from,
 			                                hired, dismissed));
+	}
+	if (strcmp(r->type->name, "certificate_ndfl") == 0 && jsonx_get(r->data, "year")) {
+		/* F14: the years of the employment up to this one, one message */
+		int64_t year = 0;
+		int hired, dismissed, today = org_today(ctx), lo, hi;
+		if (today == DATE_NONE ||
+		    worktime_employment(ctx, r->employee, &hired, &dismissed) < 0)
+			return -1;
+		jsonx_get_int64(r->data, "year", &year);
+		lo = hired != DATE_NONE && date_year(hired) > 2000 ? date_year(hired) : 2000;
+		hi = date_year(today);
+		if (dismissed != DATE_NONE && date_year(dismissed) < hi)
+			hi = date_year(dismissed);
+		if (year < lo || year > hi)
+			return ctx_field_code(
+			    ctx, "year", "range",
+			    "Год справки — от %d до %d (годы работы в организации)", lo,
+			    hi < lo ? lo : hi);
+	}
+	if (strcmp(r->type->name, "certificate_vacation_balance") == 0 &&
+	    jsonx_get_str(r->data, "date")) {
+		/* F14: a balance on a date of the employment */
+		int d, hired, dismissed;
+		if (date_parse(jsonx_get_str(r->data, "date"), &d) < 0)
+			return ctx_fail(ctx, PROTO_ERR_internal, NULL);
+		if (worktime_employment(ctx, r->employee, &hired, &dismissed) < 0)
+			return -1;
+		if ((hired != DATE_NONE && d < hired) || (dismissed != DATE_NONE && d > dismissed))
+			return ctx_field_code(
+			    ctx, "date", "employment", "%s",
+			    worktime_outside_employment(ctx, d, hired, dismissed));
 	}
 	if (strcmp(r->type->name, "tax_deduction") == 0)
 		return deductions_children_check(ctx, jsonx_get(r->data, "children"));
@@ -2124,7 +2154,7 @@ static const struct op_arg requests_create_args[] = {
                 "\"issued_on\": \"2015-06-01\", \"division_code\": \"770-001\"}}"},
     {"children", ARG_ARRAY, 0, .min = 1, .max = 20, .items = deductions_child_fields,
      .example = "[{\"order\": 1, \"from\": \"2025-01-01\"}]"},
-    {"year", ARG_INT, 0, .min = 2000, .max = 2199},
+    {"year", ARG_INT, 0, .min = DATE_MIN_YEAR, .max = DATE_MAX_YEAR},
     ARG_ROW_DATE("date", 0),
     {"copies", ARG_INT, 0, .min = 1, .max = 10},
     {"text", ARG_STR, ARG_MULTILINE, .max = 4000},

@@ -86,6 +86,22 @@ class Requests(unittest.TestCase):
 
     # ------------------------------------------------------------- routes
 
+    def test_certificates_only_for_the_employment(self):
+        # F14: hired 01.01.2020; a year or a date before the hire (or a year not yet come) is refused,
+        # the years named the same way whichever side is wrong
+        o = Org(self.s, "godyspravok", "ООО «Годы справок»")
+        e = o["E1"]
+        today = e.get("/api/vacation/balance").json()["date"]
+        allowed = "Год справки — от 2020 до %s (годы работы в организации)" % today[:4]
+        for year in (2019, int(today[:4]) + 1, 1999):
+            r = e.post("/api/requests", {"type": "certificate_ndfl", "year": year})
+            self.assertEqual(r.status, 422, (year, r))
+            self.assertEqual(r.json()["error"]["fields"]["year"], allowed)
+        r = e.post("/api/requests", {"type": "certificate_vacation_balance", "date": "1999-01-01"})
+        self.assertEqual(r.status, 422, r)
+        self.assertIn("01.01.2020", r.json()["error"]["fields"]["date"])
+        self.assertEqual(e.post("/api/requests", {"type": "certificate_ndfl", "year": 2020}).status, 201)
+
     def test_vacation_through_the_department_head(self):
         o = self.o
         before = o["E1"].get("/api/vacation/balance?date=2026-12-31").json()

@@ -126,8 +126,9 @@ class Money(unittest.TestCase):
         slip = self.slip(eid, "2025-07")
         # 11 x 2 047.78 = 22 525.58 (payroll.md's case 051); sick pay: 2024's 420 000 (June, never
         # calculated, from its time, and the stored July - December) / 730 = 575.34 is under
-        # the floor 22 440 x 24 / 730 = 737.75, and with no insurance record entered (under 6 months)
-        # the daily benefit is MROT / 31 = 723.87: 3 days 2 171.61, the Fund pays none
+        # the floor 22 440 x 24 / 730 = 737.75; no insurance record entered, so the service here
+        # (01.06.2024 - 14.07.2025, 13 months: 60 %): 442.65 a day, raised to MROT / 31 = 723.87:
+        # 3 days 2 171.61, the Fund pays none
         self.assertEqual([(a["kind"], a.get("days"), a.get("daily"), a["amount"]) for a in slip["accruals"]],
                          [("salary", None, None, "33913.04"), ("vacation_pay", 11, None, "22525.58"),
                           ("sick_pay", 3, "723.87", "2171.61")])

@@ -618,8 +618,8 @@ static int x_check_employee(struct xbatch *b, int j)
 	return b->it[j].bad ? -1 : 0;
 }
 
-/* A stored employee's new email or phone may not be another account's
- * sign-in contact: the employee's own account takes it when written
+/* An employee's new email or phone may not be another account's sign-in
+ * contact: a stored employee's own account takes it when written
  * (cabinets_contacts_follow). */
 static int x_check_contacts(struct xbatch *b, int j)
 {
@@ -627,16 +627,18 @@ static int x_check_contacts(struct xbatch *b, int j)
 	const char *e = it->val[EF_EMAIL], *p = it->val[EF_PHONE], *field, *who;
 	int rc;
 
-	if (it->old == NULL)
-		return 0; /* new: no account yet (creating one checks, cabinets.h) */
-	if (e && it->old[EF_EMAIL] && strcasecmp(e, it->old[EF_EMAIL]) == 0)
+	/* a new employee has no account yet, but another person's account with
+	 * the contact would keep one from being created (cabinets.h): said here,
+	 * where the contact is typed, not at the cabinet's creation */
+	if (it->old && e && it->old[EF_EMAIL] && strcasecmp(e, it->old[EF_EMAIL]) == 0)
 		e = NULL;
-	if (p && it->old[EF_PHONE] && strcmp(p, it->old[EF_PHONE]) == 0)
+	if (it->old && p && it->old[EF_PHONE] && strcmp(p, it->old[EF_PHONE]) == 0)
 		p = NULL;
 	rc = cabinets_contact_taken(b->ctx, it->id, e, p, &field, &who);
 	if (rc <= 0)
 		return rc;
-	return x_field(b, j, field, "taken", "%s уже служит для входа в кабинет: %s",
+	return x_field(b, j, field, "taken",
+	               "%s уже служит для входа в кабинет другого человека: %s",
 	               field[0] == 'e' ? "Эта почта" : "Этот телефон", who);
 }
 
@@ -757,13 +759,24 @@ static int x_check_locked(struct xbatch *b, int j, const char *key, const char *
 	return 0;
 }
 
+/* Whether a personnel number's holder of organization a (its external id,
+ * "" for none) and one of organization b are in the same numbering: the
+ * same organization, or either has none (an employee without an
+ * organization cannot be told apart from any organization's). */
+static int x_same_numbering(const char *a, const char *b)
+{
+	return *a == '\0' || *b == '\0' || strcmp(a, b) == 0;
+}
+
 /* Personnel numbers are unique within an organization: against the stored
  * employees that hold the chunk's numbers (one query) and the items of the
- * batch so far. */
+ * batch so far. An item without an organization takes a number held in any
+ * organization, an item of an organization one held without any: refused
+ * too. The message names the holder (for the admin form, where the taken
+ * number was typed by hand; the exchange gets the external id as well). */
 static int x_check_numbers(struct xbatch *b)
 {
-	json_object *held = arena_own(b->ctx->arena, json_object_new_object()),
-	            *nums = arena_own(b->ctx->arena, json_object_new_object());
+	json_object *nums = arena_own(b->ctx->arena, json_object_new_object());
 	PGresult *res;
 
 	for (int j = 0; j < b->cn; j++)
@@ -773,40 +786,56 @@ static int x_check_numbers(struct xbatch *b)
 		return 0;
 	res =
 	    ctx_sql(b->ctx,
-	            "SELECT e.external_id, coalesce(o.external_id, ''), e.personnel_number "
-	            "FROM employees e LEFT JOIN organizations o ON o.tenant_id = e.tenant_id "
-	            "AND o.id = e.organization_id WHERE e.tenant_id = $1 AND "
-	            "e.personnel_number = ANY (ARRAY(SELECT jsonb_array_elements_text($2::jsonb)))",
+	            "SELECT e.external_id, coalesce(o.external_id, ''), e.personnel_number, "
+	            "e.full_name FROM employees e LEFT JOIN organizations o ON o.tenant_id = "
+	            "e.tenant_id AND o.id = e.organization_id WHERE e.tenant_id = $1 AND "
+	            "e.personnel_number = ANY (ARRAY(SELECT jsonb_array_elements_text($2::jsonb))) "
+	            "ORDER BY e.id",
 	            ctx_i64(b->ctx, b->ctx->tenant_id), x_json_list(b->ctx, nums));
 	if (res == NULL)
 		return -1;
-	for (int r = 0; r < PQntuples(res); r++) {
-		if (jsonx_get(b->index, PQgetvalue(res, r, 0)) != NULL)
-			continue; /* in the batch: its new number counts */
-		jsonx_set_str(held,
-		              arena_printf(b->ctx->arena, "%s|%s", PQgetvalue(res, r, 1),
-		                           PQgetvalue(res, r, 2)),
-		              PQgetvalue(res, r, 0));
-	}
 	for (int j = 0; j < b->cn; j++) {
 		struct xitem *it = &b->it[j];
-		const char *key, *owner;
+		const char *org, *num, *owner = NULL, *name = NULL;
 		if (it->val == NULL || it->val[EF_NUMBER] == NULL || it->bad)
 			continue;
-		key = arena_printf(b->ctx->arena, "%s|%s", it->val[EF_ORG] ? it->val[EF_ORG] : "",
-		                   it->val[EF_NUMBER]);
-		owner = jsonx_get_str(b->numbers, key);
-		if (owner == NULL)
-			owner = jsonx_get_str(held, key);
-		if (owner && strcmp(owner, it->ext) != 0 &&
-		    !(it->matched && strcmp(owner, it->old[EF_EXTID]) == 0)) {
-			x_field(b, j, "personnel_number", "taken",
-			        "Табельный номер %s уже у другого сотрудника организации (внешний "
-			        "код «%s»)",
-			        it->val[EF_NUMBER], owner);
+		org = it->val[EF_ORG] ? it->val[EF_ORG] : "";
+		num = it->val[EF_NUMBER];
+		/* the batch so far: "org|number" and "*|number" of every item */
+		owner = jsonx_get_str(b->numbers,
+		                      arena_printf(b->ctx->arena, "%s|%s", *org ? org : "*", num));
+		if (owner == NULL && *org)
+			owner = jsonx_get_str(b->numbers, arena_printf(b->ctx->arena, "|%s", num));
+		if (owner && (strcmp(owner, it->ext) == 0 ||
+		              (it->matched && strcmp(owner, it->old[EF_EXTID]) == 0)))
+			owner = NULL;
+		/* the stored holders not in the batch (in it, their new numbers count) */
+		for (int r = 0; owner == NULL && r < PQntuples(res); r++) {
+			const char *ext = PQgetvalue(res, r, 0);
+			if (strcmp(PQgetvalue(res, r, 2), num) != 0 ||
+			    jsonx_get(b->index, ext) != NULL ||
+			    !x_same_numbering(org, PQgetvalue(res, r, 1)) ||
+			    strcmp(ext, it->ext) == 0 ||
+			    (it->matched && strcmp(ext, it->old[EF_EXTID]) == 0))
+				continue;
+			owner = ext;
+			name = PQgetvalue(res, r, 3);
+		}
+		if (owner) {
+			if (name)
+				x_field(b, j, "personnel_number", "taken",
+				        "Табельный номер %s уже у другого сотрудника: %s. Укажите "
+				        "другой номер",
+				        num, name);
+			else
+				x_field(b, j, "personnel_number", "taken",
+				        "Табельный номер %s уже у другого сотрудника организации "
+				        "(внешний код «%s»)",
+				        num, owner);
 			continue;
 		}
-		jsonx_set_str(b->numbers, key, it->ext);
+		jsonx_set_str(b->numbers, arena_printf(b->ctx->arena, "%s|%s", org, num), it->ext);
+		jsonx_set_str(b->numbers, arena_printf(b->ctx->arena, "*|%s", num), it->ext);
 	}
 	return 0;
 }

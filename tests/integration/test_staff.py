@@ -306,6 +306,56 @@ class Staff(unittest.TestCase):
         self.assertEqual(c.post("/api/admin/employees", {"full_name": "Журналов Юрий"}).status, 201)
         self.assertEqual(chosen(c.get("/admin/audit?user_id=%d" % uid).text, "user_id"), [uid])
 
+    def test_taken_number_and_contacts_refused_where_typed(self):
+        """The trial's F-staff-1: «Добавить сотрудника» and the card's edit
+        refuse a personnel number another employee holds (an employee
+        without an organization shares any organization's numbering) and an
+        email or phone another person's cabinet signs in with, at the field,
+        naming the other person (the exchange runs the same check)."""
+        tid, _, c = tenant_with_admin(self.s, "dubli", "ООО «Дубли»")
+        org = c.post("/api/admin/organizations", {"name": "ООО «Дубли»", "inn": "7707083893",
+                                                  "kpp": "773601001"}).json()["id"]
+        ivanov = c.post("/api/admin/employees", {"full_name": "Иванов Иван Иванович", "personnel_number": "102",
+                                                 "organization_id": org}).json()["id"]
+        sid = add_employee(self.s, tid, "Сидоров Пётр Петрович", email="sidorov@dubli.test")
+        add_user(self.s, tid, "Сидоров Пётр Петрович", email="sidorov@dubli.test", phone="+79120000102",
+                 employee_id=sid)
+
+        def form(path, **fields):
+            body = urllib.parse.urlencode(dict(fields, _csrf=c.csrf)).encode()
+            return c.post(path, raw=body, headers={"Content-Type": "application/x-www-form-urlencoded"})
+
+        # the page's form, without an organization, as in the trial
+        r = form("/admin/employees/new", full_name="Тестов Тест Тестович", personnel_number="102")
+        self.assertEqual(r.status, 422, r)
+        self.assertIn('id="e-personnel_number">Табельный номер 102 уже у другого сотрудника: '
+                      'Иванов Иван Иванович', r.text)
+        self.assertIn('value="Тестов Тест Тестович"', r.text)  # kept to correct
+        r = form("/admin/employees/new", full_name="Тестов Тест Тестович", email="sidorov@dubli.test")
+        self.assertEqual(r.status, 422, r)
+        self.assertIn('id="e-email">Эта почта уже служит для входа в кабинет другого человека: '
+                      'Сидоров Пётр Петрович', r.text)
+        # through the API: each field named; nothing saved
+        for body, field in (({"personnel_number": "102", "organization_id": org}, "personnel_number"),
+                            ({"personnel_number": "102"}, "personnel_number"),
+                            ({"phone": "+79120000102"}, "phone"),
+                            ({"email": "SIDOROV@dubli.test"}, "email")):
+            r = c.post("/api/admin/employees", dict(full_name="Тестов Тест Тестович", **body))
+            self.assertEqual(r.status, 422, (body, r))
+            self.assertIn(field, r.json()["error"]["fields"], (body, r))
+        self.assertEqual(self.s.psql("SELECT count(*) FROM employees WHERE tenant_id = %d AND full_name = "
+                                     "'Тестов Тест Тестович'" % tid).strip(), "0")
+        # the card's edit: another's number refused, its own kept
+        r = c.post("/api/admin/employees", {"full_name": "Тестов Тест Тестович", "personnel_number": "103",
+                                            "organization_id": org})
+        self.assertEqual(r.status, 201, r)
+        tid_e = r.json()["id"]
+        r = c.request("PUT", "/api/admin/employees/%d" % tid_e, {"personnel_number": "102"})
+        self.assertEqual(r.status, 422, r)
+        self.assertIn("Иванов Иван Иванович", r.json()["error"]["fields"]["personnel_number"], r)
+        r = c.request("PUT", "/api/admin/employees/%d" % ivanov, {"personnel_number": "102"})
+        self.assertEqual(r.status, 200, r)
+
     def test_structure_made_on_the_pages(self):
         """An organization without an accounting system builds its structure
         with the admin forms' operations (the exchange's upsert, local-<id>):

@@ -701,6 +701,40 @@ static int admin_who(struct web_request *req, const struct admin_page *page, jso
 	return rc;
 }
 
+/* A GET of a form's POST-only address (the page a form answered is
+ * reloaded, or its address opened again from the history: «Получить код»
+ * answers at /admin/activate/code) goes to the nearest page above it that
+ * has a GET (/admin/activate; /admin/users/5/grant -> /admin/users), not to
+ * «Метод не поддерживается». 1 when redirected. */
+static int admin_reload_redirect(struct web_request *req)
+{
+	char path[512];
+	const char *saved_path = req->path, *saved_method = req->method;
+	json_object *params;
+	int found = 0, wrong;
+	char *slash;
+
+	if (strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0)
+		return 0;
+	if (strlen(req->path) >= sizeof(path))
+		return 0;
+	strcpy(path, req->path);
+	req->method = "GET";
+	while (!found && (slash = strrchr(path, '/')) != NULL && slash != path) {
+		*slash = '\0';
+		params = json_object_new_object();
+		req->path = path;
+		found = web_route_find(admin_routes, req, params, &wrong) != NULL;
+		json_object_put(params);
+	}
+	req->path = saved_path;
+	req->method = saved_method;
+	if (!found)
+		return 0;
+	web_redirect(req, path);
+	return 1;
+}
+
 static void admin_handle(struct web_request *req)
 {
 	json_object *params = json_object_new_object(), *args = NULL, *auth = NULL, *ctx = NULL;
@@ -719,6 +753,8 @@ static void admin_handle(struct web_request *req)
 		goto out;
 	}
 	route = web_route_find(admin_routes, req, params, &wrong_method);
+	if (route == NULL && wrong_method && admin_reload_redirect(req))
+		goto out;
 	if (route == NULL) {
 		admin_error_page(req, wrong_method ? 405 : 404,
 				 wrong_method ? "Метод не поддерживается" : "Страница не найдена");

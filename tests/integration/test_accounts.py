@@ -505,6 +505,13 @@ class Accounts(StackWithSinks, unittest.TestCase):
         self.assertEqual(r.status, 200)
         self.assertIn("Код подтверждения", r.text)
         self.assertIn("мы отправили код", r.text)
+        # a reload of the code step (a GET of the POST-only address) goes
+        # back to the form, as other POST-only addresses go to the page above
+        for path, to in (("/admin/activate/code", "/admin/activate"), ("/admin/reset/code", "/admin/reset"),
+                         ("/admin/logout", "/admin"), ("/admin/users/5/grant", "/admin/users")):
+            r = anon.get(path)
+            self.assertEqual((r.status, r.headers["Location"]), (303, to), path)
+        self.assertEqual(anon.get("/admin/no/such/page").status, 404)
 
     def test_login_is_never_in_logs(self):
         logs = ""

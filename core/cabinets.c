@@ -197,6 +197,7 @@ static const char *cabinets_id_array(struct ctx *ctx, const int64_t *ids, size_t
 void cabinets_results_init(struct ctx *ctx, struct cabinets_results *r, size_t cap)
 {
 	r->n = 0;
+	r->other_channel = 0;
 	r->cap = cap;
 	r->ids = arena_alloc(ctx->arena, sizeof(*r->ids) * (cap + 1));
 	r->states = arena_alloc(ctx->arena, sizeof(*r->states) * (cap + 1));
@@ -1275,6 +1276,15 @@ int cabinets_invite(struct ctx *ctx, const int64_t *ids, size_t n, const char *c
 			}
 			if (ch == NULL)
 				ch = has_email ? "email" : "sms";
+			/* no contact for the channel asked: the other one, as the
+			 * automatic invitation picks (a selection of everyone
+			 * invited "на почту" reaches the phone-only by SMS) */
+			if ((ch[0] == 'e' && !has_email && has_phone) ||
+			    (ch[0] == 's' && !has_phone && has_email)) {
+				ch = ch[0] == 'e' ? "sms" : "email";
+				if (results)
+					results->other_channel++;
+			}
 			if (strcmp(ch, "email") == 0 && !has_email)
 				error = "Не указана электронная почта: пригласите по SMS или "
 				        "добавьте почту";
@@ -1438,15 +1448,23 @@ static int cabinets_page_action(struct ctx *ctx)
 	              create              ? "Создание кабинетов"
 	              : channel[0] == 'e' ? "Приглашения на почту"
 	                                  : "Приглашения по SMS");
-	jsonx_set_str(done, "summary",
-	              create ? arena_printf(ctx->arena,
-	                                    "Выбрано сотрудников: %zu. Создано кабинетов: "
-	                                    "%d. Не удалось создать: %d.",
-	                                    n, ok, failed)
-	                     : arena_printf(ctx->arena,
-	                                    "Выбрано сотрудников: %zu. Приглашения "
-	                                    "отправлены: %d. Не отправлены: %d.",
-	                                    n, ok, (int)n - ok));
+	jsonx_set_str(
+	    done, "summary",
+	    create ? arena_printf(ctx->arena,
+	                          "Выбрано сотрудников: %zu. Создано кабинетов: "
+	                          "%d. Не удалось создать: %d.",
+	                          n, ok, failed)
+	    : results.other_channel
+	        ? arena_printf(ctx->arena,
+	                       "Выбрано сотрудников: %zu. Приглашения отправлены: %d, "
+	                       "из них %s: %d. Не отправлены: %d.",
+	                       n, ok,
+	                       channel[0] == 'e' ? "по SMS (почты нет)" : "на почту (телефона нет)",
+	                       results.other_channel, (int)n - ok)
+	        : arena_printf(ctx->arena,
+	                       "Выбрано сотрудников: %zu. Приглашения "
+	                       "отправлены: %d. Не отправлены: %d.",
+	                       n, ok, (int)n - ok));
 	buf_putc(&ids_bad, '{');
 	for (size_t i = 0; i < results.n && shown < 100; i++) {
 		if (results.errors[i] == NULL)

@@ -71,6 +71,7 @@ struct cabinets_results {
 	size_t n, cap;
 	int64_t *ids;
 	const char **states, **errors; /* errors[i] NULL when none */
+	int other_channel; /* invited by the other channel: no contact for the one asked */
 };
 
 /* Room for cap results, in arena memory. */

@@ -202,6 +202,10 @@ class Payroll(unittest.TestCase):
         # a noun phrase: no participle to agree with the person (F-pay-1)
         self.assertIn("Без расчёта: Без графика. Не назначен график работы на этот месяц", page.text)
         self.assertNotIn("Не рассчитан ", page.text)
+        # the total row is labelled as the employees' rows are (a card on a phone: F-pay-3)
+        foot = page.text[page.text.index("<tfoot>"):page.text.index("</tfoot>")]
+        for label in ("Начислено", "НДФЛ", "К выплате"):
+            self.assertIn('data-label="%s"' % label, foot)
         self.assertEqual(admin.delete("/api/admin/payroll/2025-03").status, 200)
         # a list naming someone unknown, or a bad list
         r = admin.post("/api/admin/payroll/2025-03/calculate", {"employees": [good, 999999]})

@@ -109,6 +109,22 @@ static int64_t cert_money_col(PGresult *res, int row, int col)
 	return v;
 }
 
+/* Where a certificate is presented, as the employee wrote it («в банк»),
+ * placed into «Справка выдана для представления …»: without its final
+ * period and spaces (the sentence has its own). */
+static const char *cert_purpose(struct ctx *ctx, const char *purpose)
+{
+	size_t n = strlen(purpose);
+
+	while (n > 0 && (purpose[n - 1] == '.' || purpose[n - 1] == ' '))
+		n--;
+	while (n > 0 && *purpose == ' ') {
+		purpose++;
+		n--;
+	}
+	return n ? arena_printf(ctx->arena, "%.*s", (int)n, purpose) : "по месту требования";
+}
+
 static const char *cert_date(struct ctx *ctx, int date)
 {
 	char b[DATE_BUFSZ];
@@ -239,7 +255,7 @@ static int cert_employment(struct ctx *ctx, const struct certificate_request *r,
 	pdf_gap(p, 3);
 	pdf_text(p, PDF_NORMAL, PDF_LEFT, 0,
 	         arena_printf(ctx->arena, "Справка выдана для представления %s.",
-	                      purpose && *purpose ? arena_printf(ctx->arena, "(место): %s", purpose)
+	                      purpose && *purpose ? cert_purpose(ctx, purpose)
 	                                          : "по месту требования"));
 	if (copies > 1)
 		pdf_text(

@@ -238,17 +238,39 @@ struct pdf_line {
 	size_t start, len;
 };
 
+/* The legal forms kept on one line with the quoted name that follows
+ * («ООО «Ромашка»»): the space between is a no-break space. */
+static const char *const pdf_legal_forms[] = {"ООО", "АО",  "ПАО", "ЗАО", "ОАО", "НАО",
+                                              "ИП",  "АНО", "НКО", "ГУП", "МУП", "ФГУП",
+                                              "ГБУ", "МБУ", "ОДО", NULL};
+
 /* The text with invalid UTF-8 bytes as '?' (cairo refuses invalid text and
- * would fail the whole document), malloc'ed. */
+ * would fail the whole document) and a no-break space after a legal form
+ * before a quoted name (the line breaks only at spaces), malloc'ed. */
 static char *pdf_clean(const char *s)
 {
-	size_t n = s ? strlen(s) : 0, at;
-	char *c = malloc(n + 1);
+	size_t n = s ? strlen(s) : 0, at, o = 0;
+	char *c = malloc(n * 2 + 1);
 
 	if (c == NULL)
 		return NULL;
-	memcpy(c, s ? s : "", n + 1);
-	while ((at = textenc_utf8_bad_at(c, n)) < n)
+	for (size_t i = 0; i < n; i++) {
+		c[o++] = s[i];
+		if (s[i + 1] != ' ' || strncmp(s + i + 2, "«", strlen("«")) != 0)
+			continue;
+		for (const char *const *f = pdf_legal_forms; *f; f++) {
+			size_t fl = strlen(*f);
+			if (i + 1 >= fl && memcmp(s + i + 1 - fl, *f, fl) == 0 &&
+			    (i + 1 == fl || s[i - fl] == ' ' || s[i - fl] == '(')) {
+				memcpy(c + o, "\xc2\xa0", 2);
+				o += 2;
+				i++; /* the space */
+				break;
+			}
+		}
+	}
+	c[o] = '\0';
+	while ((at = textenc_utf8_bad_at(c, o)) < o)
 		c[at] = '?';
 	return c;
 }

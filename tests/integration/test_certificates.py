@@ -112,6 +112,7 @@ class Certificates(unittest.TestCase):
         line = one_line(text)
         # the organization's details
         self.assertIn(ORG, text)
+        self.assertNotIn("ООО\n", text)  # the legal form kept with the name (a no-break space)
         self.assertIn("ИНН 7701234567, КПП 770101001, ОКПО 12345678", text)
         self.assertIn("Адрес: г. Москва, ул. Примерная, д. 1", text)
         self.assertIn("№ %d от %s" % (doc["number"], doc["date"]), text)
@@ -122,7 +123,9 @@ class Certificates(unittest.TestCase):
         self.assertIn("Бухгалтер", text)
         self.assertIn("Бухгалтерия", text)
         self.assertIn("SPR-03", text)  # personnel number
-        self.assertIn("Справка выдана для представления (место): в банк.", line)
+        # the place as written, inside the sentence (the trial's F-cert-1)
+        self.assertIn("Справка выдана для представления в банк.", line)
+        self.assertNotIn("(место)", line)
         self.assertIn("Количество экземпляров: 2.", text)
         # signed by the performer who completed it
         self.assertIn("Специалист по кадрам", text)

@@ -108,7 +108,12 @@ b.test("the invited employee opens the link, gets a code, agrees and lands in th
   // the same link again says it was used and what to do
   await employee.goto(link);
   await employee.locator("#gone").getByText("уже использовано").waitFor();
-  assert.match(await employee.locator("#gone").textContent(), /администратора/);
+  // the trial's F-inv-1: no advice to ask for a new invitation for an
+  // activated cabinet, a sentence with its period, a link to sign in
+  assert.match(await employee.locator("#gone-text").textContent(), /по коду из SMS\.$/);
+  assert.doesNotMatch(await employee.locator("#gone").textContent(), /новое приглашение/);
+  assert.equal(await employee.locator("#gone").getByRole("link", { name: "Войти в кабинет" }).getAttribute("href"),
+               "/admin/login");
   // and the administrator sees the green man
   await page.goto(host + "/admin/cabinets");
   assert.equal(await stateOf("Анисимова"), "Сотрудник зашёл в свой кабинет");

@@ -53,7 +53,10 @@ function fieldErrors(fields) {
 }
 
 function gone(r) {
-  $("gone-text").textContent = (r.data.error && r.data.error.message) || "Ссылка не действует.";
+  // the server's reason says what to do (sign in, or ask for a new
+  // invitation); a sentence on the page ends with a period
+  const text = (r.data.error && r.data.error.message) || "Ссылка не действует.";
+  $("gone-text").textContent = /[.!?…]$/.test(text) ? text : text + ".";
   show("gone");
 }
 

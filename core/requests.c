@@ -1157,22 +1157,31 @@ static int requests_check_input(struct ctx *ctx, const struct request *r)
 	return 0;
 }
 
+/*
+ * The one lock order of a person's requests and absences: the employee's
+ * row (FOR UPDATE, as deviations.create takes it) before anything else of
+ * theirs is read or written. A creation takes it before its insert (whose
+ * foreign key would otherwise hold a KEY SHARE on the row and deadlock
+ * against another creation's FOR UPDATE), a submission before its overlap
+ * check, a completion before its effect; so two of them for one person take
+ * turns, and the second one's overlap check and quota count see the first.
+ */
+static int requests_lock_employee(struct ctx *ctx, int64_t employee)
+{
+	/* queued: it goes to PostgreSQL with the next statement, in its round
+	 * trip, and is taken before that statement runs */
+	return ctx_sql_queue(ctx, "SELECT 1 FROM employees WHERE tenant_id = $1 AND id = $2 FOR UPDATE",
+	                     requests_tenant(ctx), ctx_i64(ctx, employee));
+}
+
 /* Submits a loaded draft: the input's check, the chain, the overlap check,
- * the first task. The employee's row is locked first (FOR UPDATE, as
- * deviations.create does), so two submissions for the same person take
- * turns and the second one's overlap check sees the first. */
+ * the first task, under the employee's lock (requests_lock_employee). */
 static int requests_submit_loaded(struct ctx *ctx, struct request *r)
 {
 	const char **steps, *list = "{";
 	int n;
 
-	if (requests_check_input(ctx, r) < 0)
-		return -1;
-	/* the lock goes with the overlap check, in its round trip */
-	if (r->type->period && ctx_sql_queue(ctx,
-	                                     "SELECT 1 FROM employees WHERE tenant_id = $1 AND id "
-	                                     "= $2 FOR UPDATE",
-	                                     requests_tenant(ctx), ctx_i64(ctx, r->employee)) < 0)
+	if (requests_lock_employee(ctx, r->employee) < 0 || requests_check_input(ctx, r) < 0)
 		return -1;
 	if (requests_check_overlap(ctx, r) < 0 ||
 	    routing_chain(ctx, r->type->name, r->type_chain, &steps, &n) < 0)
@@ -1420,7 +1429,9 @@ static int requests_answer(struct ctx *ctx, int64_t id, int detail)
 
 /* POST /api/requests {"type", ...fields, "draft"?: true} */
 /* requests_per_day: an employee's requests (drafts too) in the last 24
- * hours, or 429 with the wait until the oldest of them leaves the window. */
+ * hours, or 429 with the wait until the oldest of them leaves the window.
+ * Counted under the employee's lock (requests_lock_employee), so filings at
+ * once cannot all see room for one more. */
 static int requests_quota(struct ctx *ctx)
 {
 	PGresult *res = ctx_sql(
@@ -1460,7 +1471,7 @@ static int requests_create(struct ctx *ctx)
 
 	if (t == NULL)
 		return -1; /* the declared enum said why */
-	if (requests_quota(ctx) < 0)
+	if (requests_lock_employee(ctx, ctx->employee_id) < 0 || requests_quota(ctx) < 0)
 		return -1;
 	jsonx_get_bool(ctx->args, "draft", &draft);
 	if (requests_read_fields(ctx, t, data, draft, &from, &to) < 0)
@@ -1719,7 +1730,8 @@ static int requests_effect(struct ctx *ctx, const struct request *r, int64_t tas
 /* Makes the request done: the effect, the open execution task closed. */
 static int requests_finish(struct ctx *ctx, struct request *r, int64_t task, const char *comment)
 {
-	if (requests_check_input(ctx, r) < 0 || requests_effect(ctx, r, task) < 0)
+	if (requests_lock_employee(ctx, r->employee) < 0 || requests_check_input(ctx, r) < 0 ||
+	    requests_effect(ctx, r, task) < 0)
 		return -1;
 	if (task && requests_task_close(ctx, task, "done", comment, 0) < 0)
 		return -1;

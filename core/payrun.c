@@ -1298,20 +1298,29 @@ int payrun_check_open_for(struct ctx *ctx, int64_t employee, int from, int to)
 	date_format(from, f);
 	date_format(to, t);
 	/* a closed month locks the results it holds: with an employee, only
-	 * the months that hold theirs (a newcomer's past is not locked) */
-	res = ctx_sql(ctx,
-	              "SELECT extract(year FROM d.month)::int, extract(month FROM d.month)::int "
-	              "FROM payroll_documents d WHERE d.tenant_id = $1 AND d.status = 'closed' AND "
-	              "d.month <= $3::date AND d.month >= date_trunc('month', $2::date)::date "
-	              "AND ($4::bigint = 0 OR EXISTS (SELECT 1 FROM payroll_employees pe WHERE "
-	              "pe.tenant_id = d.tenant_id AND pe.document_id = d.id AND pe.employee_id = "
-	              "$4)) ORDER BY d.month LIMIT 1",
-	              ctx_i64(ctx, ctx->tenant_id), f, t, ctx_i64(ctx, employee));
+	 * the months that hold theirs (a newcomer's past is not locked).
+	 * Every month document of the period is held (FOR KEY SHARE) until the
+	 * write commits, and a close takes its document FOR UPDATE: so a close
+	 * waits for a write that passed this check and then sees the results
+	 * the write made stale (409), and a write that comes after a close
+	 * waits for it and sees the month closed (423); never both at once
+	 * (trial-break F24). Locked in month order, as every such write does. */
+	res =
+	    ctx_sql(ctx,
+	            "SELECT extract(year FROM d.month)::int, extract(month FROM d.month)::int, "
+	            "d.status = 'closed' AND ($4::bigint = 0 OR EXISTS (SELECT 1 FROM "
+	            "payroll_employees pe WHERE pe.tenant_id = d.tenant_id AND pe.document_id = "
+	            "d.id AND pe.employee_id = $4)) FROM payroll_documents d WHERE d.tenant_id = "
+	            "$1 AND d.month <= $3::date AND d.month >= date_trunc('month', $2::date)::date "
+	            "ORDER BY d.month FOR KEY SHARE OF d",
+	            ctx_i64(ctx, ctx->tenant_id), f, t, ctx_i64(ctx, employee));
 	if (res == NULL)
 		return -1;
-	if (PQntuples(res) == 0)
-		return 0;
-	return payrun_locked(ctx, atoi(PQgetvalue(res, 0, 0)), atoi(PQgetvalue(res, 0, 1)));
+	for (int i = 0; i < PQntuples(res); i++)
+		if (*PQgetvalue(res, i, 2) == 't')
+			return payrun_locked(ctx, atoi(PQgetvalue(res, i, 0)),
+			                     atoi(PQgetvalue(res, i, 1)));
+	return 0;
 }
 
 int payrun_check_open(struct ctx *ctx, int from, int to)

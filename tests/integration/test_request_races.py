@@ -4,8 +4,10 @@ for every path that files, submits or writes an absence), the daily quota is
 counted under that lock, and a month's close waits for a write into the
 month's inputs. The organization is orgfix.Org."""
 import os
+import subprocess
 import sys
 import threading
+import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
@@ -51,6 +53,8 @@ class Races(unittest.TestCase):
         self.s.psql("INSERT INTO schedule_assignments (tenant_id, employee_id, schedule_id, "
                     "date_from) SELECT tenant_id, %d, schedule_id, date_from FROM "
                     "schedule_assignments WHERE employee_id = %d" % (eid, self.o.id["E1"]))
+        self.s.psql("INSERT INTO employee_pay (tenant_id, employee_id, date_from, rate, pay_by) "
+                    "VALUES (%d, %d, '2020-01-01', 60000, 'days')" % (self.o.tid, eid))
         uid = add_user(self.s, self.o.tid, name, employee_id=eid)
         token, csrf = add_session(self.s, self.o.tid, uid)
         return eid, Client(self.s, self.o.sub, token, csrf)
@@ -95,6 +99,78 @@ class Races(unittest.TestCase):
                          QUOTA)
         r = [r for r in got if r.status == 429][0]
         self.assertIn("Не больше %d заявок за сутки" % QUOTA, r.json()["error"]["message"])
+
+    def lock_waiters(self):
+        return self.count("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")
+
+    def test_close_waits_for_a_write_into_the_month(self):
+        """F24: a write into a month's inputs (a deviation document) still
+        open while the month is closed: the close waits for it and answers
+        409 stale, never closes the month with a stale result. The write is
+        held open by a test transaction holding the employee's result row
+        (which the write's stale mark updates), after its closed-month check."""
+        o = self.o
+        eid, _ = self.person("Гонкин Закрыт Месяцевич")
+        r = o.admin.post("/api/admin/payroll/2026-10/calculate", {})
+        self.assertEqual(r.status, 200, r)
+        s = self.s
+        cmd = ["psql", "-X", "-q", "-tA", "-v", "ON_ERROR_STOP=1", "-h",
+               os.path.join(s.var, "pg", "sock"), "-U", "cabinet", "-d", "cabinet"]
+        if os.getuid() == 0:
+            cmd = ["setpriv", "--reuid=cabinet", "--regid=cabinet", "--init-groups", "--"] + cmd
+        holder = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        try:
+            holder.stdin.write("BEGIN;\nSELECT 1 FROM payroll_employees WHERE employee_id = %d "
+                               "AND month = '2026-10-01' FOR UPDATE;\n\\echo held\n" % eid)
+            holder.stdin.flush()
+            self.assertEqual(holder.stdout.readline().strip(), "1")
+            self.assertEqual(holder.stdout.readline().strip(), "held")
+            got = {}
+
+            def write():
+                got["write"] = o.admin.post("/api/admin/deviations", {
+                    "employee_id": eid, "code": "НН", "date_from": "2026-10-05",
+                    "date_to": "2026-10-05"})
+
+            def close():
+                got["close"] = o.admin.post("/api/admin/payroll/2026-10/close", {})
+            w = threading.Thread(target=write)
+            w.start()
+            deadline = time.monotonic() + 20
+            while self.lock_waiters() < 1 and time.monotonic() < deadline:
+                time.sleep(0.05)
+            self.assertEqual(self.lock_waiters(), 1, "the write did not reach the held row")
+            c = threading.Thread(target=close)
+            c.start()
+            # the close either waits (on the month, or on the held row) or
+            # finishes at once
+            deadline = time.monotonic() + 5
+            while c.is_alive() and self.lock_waiters() < 2 and time.monotonic() < deadline:
+                time.sleep(0.05)
+            time.sleep(0.2)
+        finally:
+            holder.stdin.write("ROLLBACK;\n")
+            holder.stdin.close()
+            holder.wait(30)
+            holder.stdout.close()
+        w.join(60)
+        c.join(60)
+        self.assertEqual(got["write"].status, 201, got["write"])
+        self.assertEqual(got["close"].status, 409, got["close"])
+        self.assertEqual(got["close"].json()["error"]["code"], "stale", got["close"])
+        doc = o.admin.get("/api/admin/payroll/2026-10").json()
+        self.assertNotEqual(doc["status"], "closed")
+        self.assertEqual([(x["employee_id"], x["reason"]) for x in doc["stale"]],
+                         [(eid, "deviation")])
+        # a write after the close waits for it and is refused (423)
+        r = o.admin.post("/api/admin/payroll/2026-10/calculate", {})
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(o.admin.post("/api/admin/payroll/2026-10/close", {}).status, 200)
+        r = o.admin.post("/api/admin/deviations", {"employee_id": eid, "code": "НН",
+                                                   "date_from": "2026-10-06",
+                                                   "date_to": "2026-10-06"})
+        self.assertEqual(r.status, 423, r)
+        self.assertIn("октябрь 2026", r.json()["error"]["message"])
 
 
 if __name__ == "__main__":

@@ -140,14 +140,17 @@ int idempotency_begin(struct ctx *ctx, struct idempotency *st)
 	if (ctx->error >= 0)
 		return 0; /* the request fails anyway: no key is taken */
 	st->key = json_object_get_string(k);
-	if (ctx->tenant_id) {
-		st->tenant = ctx_i64(ctx, ctx->tenant_id);
-		st->scope = "";
-	} else {
-		st->tenant = "0";
+	/* the caller's own keys: an API key's, a signed-in user's, else the
+	 * client address's; two users of a tenant never share one (trial-break
+	 * F11: the second one got the first one's answer, and their data) */
+	st->tenant = ctx->tenant_id ? ctx_i64(ctx, ctx->tenant_id) : "0";
+	if (ctx->tenant_id && ctx->api_key_id)
+		st->scope = arena_printf(ctx->arena, "key:%lld", (long long)ctx->api_key_id);
+	else if (ctx->tenant_id && ctx->user_id)
+		st->scope = arena_printf(ctx->arena, "user:%lld", (long long)ctx->user_id);
+	else
 		st->scope = ip && *ip ? arena_printf(ctx->arena, "ip:%s", ip)
 		                      : arena_printf(ctx->arena, "uid:%u", (unsigned)ctx->peer_uid);
-	}
 	hash = idempotency_request_hash(ctx);
 	/* a live row of the key, committed or not, makes this insert wait for
 	 * its transaction and then insert nothing; an expired one is taken over */

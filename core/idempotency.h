@@ -5,8 +5,10 @@
  * The key travels in auth.idempotency_key (the responders copy the
  * Idempotency-Key header). It is 1..255 printable ASCII characters (space
  * to '~'); anything else is a field error on "Idempotency-Key" (422). Its
- * scope is the tenant; without a tenant (POST /api/connect) the client's
- * address, so one client cannot learn another's answer by guessing a key.
+ * scope is the caller within the tenant: the exchange's API key, else the
+ * signed-in user, else (no one signed in, or no tenant: POST /api/connect)
+ * the client's address, so one caller cannot learn another's answer by
+ * using the same key (scope 'key:<id>', 'user:<id>', 'ip:<address>').
  *
  * Inside the request's transaction, after the arguments are checked and
  * before the handler:

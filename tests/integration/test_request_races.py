@@ -1,8 +1,9 @@
 """Requests under concurrency and the month's close (trial-break F25, F19,
-F24): one person's filings take turns on the employee's row (one lock order
-for every path that files, submits or writes an absence), the daily quota is
-counted under that lock, and a month's close waits for a write into the
-month's inputs. The organization is orgfix.Org."""
+F24, F11): one person's filings take turns on the employee's row (one lock
+order for every path that files, submits or writes an absence), the daily
+quota is counted under that lock, a month's close waits for a write into the
+month's inputs, and idempotency keys are the caller's, not the tenant's.
+The organization is orgfix.Org."""
 import os
 import subprocess
 import sys
@@ -171,6 +172,30 @@ class Races(unittest.TestCase):
                                                    "date_to": "2026-10-06"})
         self.assertEqual(r.status, 423, r)
         self.assertIn("октябрь 2026", r.json()["error"]["message"])
+
+
+    def test_idempotency_keys_are_the_callers(self):
+        """F11: two users sending the same Idempotency-Key and body each get
+        their own request; the same user's replay still replays."""
+        _, c1 = self.person("Ключев Первый Ключевич")
+        _, c2 = self.person("Ключева Вторая Ключевна")
+        body = {"type": "question", "text": "идемп 1", "draft": True}
+        h = {"Idempotency-Key": "req-key-1"}
+        r1 = c1.post("/api/requests", body, headers=h)
+        r2 = c2.post("/api/requests", body, headers=h)
+        self.assertEqual((r1.status, r2.status), (201, 201), (r1, r2))
+        self.assertNotEqual(r1.json()["id"], r2.json()["id"])
+        self.assertEqual(r1.json()["request"]["employee"]["full_name"], "Ключев Первый Ключевич")
+        self.assertEqual(r2.json()["request"]["employee"]["full_name"], "Ключева Вторая Ключевна")
+        self.assertIsNone(r2.headers.get("Idempotent-Replayed"))
+        again = c2.post("/api/requests", body, headers=h)
+        self.assertEqual((again.status, again.json()["id"]), (201, r2.json()["id"]))
+        self.assertEqual(again.headers.get("Idempotent-Replayed"), "true")
+        # another body with the first user's key is the second user's own
+        # new request, not "this key was used"
+        _, c3 = self.person("Ключин Третий Ключинович")
+        r3 = c3.post("/api/requests", dict(body, text="другое"), headers=h)
+        self.assertEqual(r3.status, 201, r3)
 
 
 if __name__ == "__main__":

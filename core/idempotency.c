@@ -153,10 +153,15 @@ int idempotency_begin(struct ctx *ctx, struct idempotency *st)
 		                      : arena_printf(ctx->arena, "uid:%u", (unsigned)ctx->peer_uid);
 	hash = idempotency_request_hash(ctx);
 	/* a live row of the key, committed or not, makes this insert wait for
-	 * its transaction and then insert nothing; an expired one is taken over */
+	 * its transaction and then insert nothing; an expired one is taken over.
+	 * A key carried over by sql/0006 (scope '', a replay) still answers
+	 * whoever sends it until it expires. */
 	res = ctx_sql(ctx,
 	              "INSERT INTO idempotency_keys (tenant_id, scope, key, op, request_hash) "
-	              "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (tenant_id, scope, key) DO UPDATE "
+	              "SELECT $1::bigint, $2::text, $3::text, $4::text, $5::bytea WHERE NOT EXISTS "
+	              "(SELECT 1 FROM idempotency_keys o WHERE o.tenant_id = $1 AND o.scope = '' "
+	              "AND o.key = $3 AND o.replay IS NOT NULL AND o.created_at >= now() - "
+	              "make_interval(hours => $6)) ON CONFLICT (tenant_id, scope, key) DO UPDATE "
 	              "SET op = EXCLUDED.op, request_hash = EXCLUDED.request_hash, status = NULL, "
 	              "response = NULL, replay = NULL, created_at = now() "
 	              "WHERE idempotency_keys.created_at < now() - make_interval(hours => $6) "
@@ -171,8 +176,8 @@ int idempotency_begin(struct ctx *ctx, struct idempotency *st)
 	}
 	res = ctx_sql(ctx,
 	              "SELECT op = $4 AND (request_hash IS NULL OR request_hash = $5), status, "
-	              "response, replay FROM idempotency_keys WHERE tenant_id = $1 AND scope = $2 "
-	              "AND key = $3",
+	              "response, replay FROM idempotency_keys WHERE tenant_id = $1 AND scope IN "
+	              "($2, '') AND key = $3 ORDER BY scope = $2 DESC LIMIT 1",
 	              st->tenant, st->scope, st->key, ctx->op->name, hash);
 	if (res == NULL)
 		return -1;

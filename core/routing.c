@@ -125,15 +125,18 @@ int routing_chain(struct ctx *ctx, const char *type, const char *configured, con
 /* ---- who ---- */
 
 /* The administrator who connected the service: the first administrator
- * with an employee record. *who 0 when there is none. */
-static int routing_default_performer(struct ctx *ctx, int64_t *who)
+ * with an employee record, another one when that is the request's
+ * `employee` (the author only when no other administrator has one: an
+ * organization of one). *who 0 when there is none. */
+static int routing_default_performer(struct ctx *ctx, int64_t employee, int64_t *who)
 {
 	PGresult *res =
 	    ctx_sql(ctx,
 	            "SELECT u.employee_id FROM user_roles r JOIN users u ON u.tenant_id = "
 	            "r.tenant_id AND u.id = r.user_id WHERE r.tenant_id = $1 AND r.role = "
-	            "'admin' AND u.employee_id IS NOT NULL ORDER BY u.id LIMIT 1",
-	            routing_tenant(ctx));
+	            "'admin' AND u.employee_id IS NOT NULL ORDER BY u.employee_id = $2, u.id "
+	            "LIMIT 1",
+	            routing_tenant(ctx), ctx_i64(ctx, employee));
 
 	*who = 0;
 	if (res == NULL)
@@ -163,10 +166,12 @@ int routing_substitute(struct ctx *ctx, int64_t employee, int64_t *sub)
 	return 0;
 }
 
-/* The performer of a role for a request of `employee`, in turn: present
- * ones first, then not the employee while another can take it, then the
- * one who got a task of the role longest ago (then the administrator's
- * order); everyone away: the first of them, whose substitute takes it. The
+/* The performer of a role for a request of `employee`, in turn: never the
+ * employee (no one acts on their own request: trial-break F7; the role's
+ * next performer, else the coordinator, else the administrator), present
+ * ones first, then the one who got a task of the role longest ago (then the
+ * administrator's order); everyone away: the first of them, whose
+ * substitute takes it. The
  * chosen one's turn is taken (assigned_at) under a row lock that concurrent
  * requests skip, so they go to the next performers. Only performers who
  * can act (ROUTING_CAN_ACT_SQL: a cabinet not closed, not dismissed): one
@@ -174,10 +179,8 @@ int routing_substitute(struct ctx *ctx, int64_t employee, int64_t *sub)
  * when the role has no such performer. */
 static int routing_performer(struct ctx *ctx, const char *role, int64_t employee, int64_t *who)
 {
-	static const char order[] = " ORDER BY " ROUTING_AWAY_SQL(
-	    "$1", "p.employee_id") ", "
-	                           "(p.employee_id = $3), p.assigned_at NULLS FIRST, p.position, "
-	                           "p.employee_id LIMIT 1";
+	static const char order[] = " AND p.employee_id <> $3 ORDER BY " ROUTING_AWAY_SQL(
+	    "$1", "p.employee_id") ", p.assigned_at NULLS FIRST, p.position, p.employee_id LIMIT 1";
 	PGresult *res;
 
 	*who = 0;
@@ -234,7 +237,7 @@ int routing_step_assignee(struct ctx *ctx, const char *step, int64_t employee, i
 		*how = "coordinator";
 	}
 	if (*assignee == 0) {
-		if (routing_default_performer(ctx, assignee) < 0)
+		if (routing_default_performer(ctx, employee, assignee) < 0)
 			return -1;
 		*how = "default";
 	}
@@ -572,7 +575,7 @@ static int routing_get(struct ctx *ctx)
 		json_object_object_add(d, "performers", people);
 		json_object_array_add(details, d);
 	}
-	if (routing_default_performer(ctx, &fallback) < 0)
+	if (routing_default_performer(ctx, 0, &fallback) < 0)
 		return -1;
 	if (fallback) {
 		res = ctx_sql(

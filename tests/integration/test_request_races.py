@@ -1,8 +1,9 @@
 """Requests under concurrency and the month's close (trial-break F25, F19,
-F24, F11): one person's filings take turns on the employee's row (one lock
+F24, F11, F7): one person's filings take turns on the employee's row (one lock
 order for every path that files, submits or writes an absence), the daily
 quota is counted under that lock, a month's close waits for a write into the
-month's inputs, and idempotency keys are the caller's, not the tenant's.
+month's inputs, idempotency keys are the caller's, not the tenant's, and no
+one's own request is routed to them.
 The organization is orgfix.Org."""
 import os
 import subprocess
@@ -196,6 +197,21 @@ class Races(unittest.TestCase):
         _, c3 = self.person("Ключин Третий Ключинович")
         r3 = c3.post("/api/requests", dict(body, text="другое"), headers=h)
         self.assertEqual(r3.status, 201, r3)
+
+
+    def test_own_request_never_routed_to_its_author(self):
+        """F7: the only performer of a role who files a request of that type
+        does not get its task (they would complete their own НДФЛ
+        deduction): it goes to the coordinator."""
+        o = self.o
+        r = o["P"].post("/api/requests", {"type": "tax_deduction", "children": [
+            {"order": 1, "from": "2026-01-01", "to": "2026-12-31", "disabled": True}]})
+        self.assertEqual(r.status, 201, r)
+        rid = r.json()["id"]
+        self.assertIsNone(o.task("P", rid, "execution"))
+        t = o.task("C", rid, "execution")
+        self.assertIsNotNone(t)
+        self.assertEqual(o["P"].post("/api/tasks/%d/complete" % t, {}).status, 404)
 
 
 if __name__ == "__main__":

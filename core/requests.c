@@ -14,6 +14,7 @@
 #include "notify.h"
 #include "ops.h"
 #include "org.h"
+#include "payrun.h"
 #include "routing.h"
 #include "ru.h"
 #include "t13.h"
@@ -1120,6 +1121,10 @@ static int requests_check_input(struct ctx *ctx, const struct request *r)
 			    ctx, "date_to", "employment", "%s",
 			    worktime_outside_employment(ctx, dismissed + 1 > from ? dismissed + 1 : from,
 			                                hired, dismissed));
+		/* its document would change a closed payroll month: 423 naming
+		 * it, at filing as at completion (trial-break F16) */
+		if (payrun_check_open_for(ctx, r->employee, from, to) < 0)
+			return -1;
 	}
 	if (strcmp(r->type->name, "certificate_ndfl") == 0 && jsonx_get(r->data, "year")) {
 		/* F14: the years of the employment up to this one, one message */

@@ -214,5 +214,25 @@ class Races(unittest.TestCase):
         self.assertEqual(o["P"].post("/api/tasks/%d/complete" % t, {}).status, 404)
 
 
+    def test_filing_into_a_closed_month_refused(self):
+        """F16: an absence into a closed payroll month is refused at filing
+        (423 naming the month), not accepted to fail at completion."""
+        o = self.o
+        eid, c = self.person("Закрытов Месяц Ноябрёвич")
+        self.assertEqual(o.admin.post("/api/admin/payroll/2026-11/calculate", {}).status, 200)
+        r = o.admin.post("/api/admin/payroll/2026-11/close", {})
+        self.assertEqual(r.status, 200, r)
+        r = c.post("/api/requests", {"type": "absence", "reason": "day_off",
+                                     "date_from": "2026-11-05", "date_to": "2026-11-05"})
+        self.assertEqual(r.status, 423, r)
+        self.assertIn("Месяц ноябрь 2026 г. закрыт", r.json()["error"]["message"])
+        self.assertEqual(self.count("SELECT count(*) FROM requests WHERE employee_id = %d "
+                                    "AND state <> 'draft'" % eid), 0)
+        # December is open: accepted
+        r = c.post("/api/requests", {"type": "absence", "reason": "day_off",
+                                     "date_from": "2026-12-07", "date_to": "2026-12-07"})
+        self.assertEqual(r.status, 201, r)
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -907,11 +907,14 @@ class Requests(unittest.TestCase):
 
     def test_a_completion_whose_effect_fails_changes_nothing(self):
         o = self.o
-        # a closed payroll month: 423
+        # a payroll month closed after the filing: 423 at completion (a
+        # filing into a closed month is refused at once: test_request_races)
+        rid = self.file("E3", {"type": "vacation", "date_from": "2026-10-12", "date_to": "2026-10-13"})["id"]
         r = o.admin.post("/api/admin/payroll/2026-10/calculate", {})
         self.assertEqual(r.status, 200, r)
         self.assertEqual(o.admin.post("/api/admin/payroll/2026-10/close", {}).status, 200)
-        rid = self.file("E3", {"type": "vacation", "date_from": "2026-10-12", "date_to": "2026-10-13"})["id"]
+        self.file("E3", {"type": "vacation", "date_from": "2026-10-19", "date_to": "2026-10-20"},
+                  status=423)
         self.act("M", self.task("M", rid, "approval"), "approve")
         t = self.task("P", rid, "execution")
         self.act("P", t, "take")

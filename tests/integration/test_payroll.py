@@ -700,16 +700,18 @@ class PayrollInputs(unittest.TestCase):
         self.assertEqual(r.status, 200, r)
         # the sick leave starting in March also gives the employer's 3 days of
         # sick pay, from the document as 1C pays it (seed 004) even where the
-        # posted timesheet shows work: no insurance record entered, so under 6
-        # months, MROT / 31 = 723.87 a day, 2 171.61
+        # posted timesheet shows work: no insurance record entered, so the
+        # service here since 2020 (5 years: 80 %, art. 7 of 255-FZ) on the
+        # earnings of 2023-2024 computed from time, 720 000 / 730 = 986.30 a
+        # day, x 80 % = 789.04, 3 days 2 367.12
         s = self.slip(posted)
         self.assertEqual(s["source"], "timesheet")
         self.assertEqual([(a["kind"], a["amount"]) for a in s["accruals"]],
-                         [("salary", "28571.43"), ("sick_pay", "2171.61")])  # 30000 x 20/21
+                         [("salary", "28571.43"), ("sick_pay", "2367.12")])  # 30000 x 20/21
         s = self.slip(draft)
         self.assertEqual(s["source"], "deviations")
         self.assertEqual([(a["kind"], a["amount"]) for a in s["accruals"]],
-                         [("salary", "25714.29"), ("sick_pay", "2171.61")])  # 30000 x 18/21
+                         [("salary", "25714.29"), ("sick_pay", "2367.12")])  # 30000 x 18/21
         # 30000 x 10/21 for 1-16 March, 45000 x 11/21 from the 17th
         s = self.slip(rate)
         self.assertEqual([(a["from"], a["to"], a["worked_days"], a["amount"]) for a in s["accruals"]],

@@ -335,8 +335,9 @@ static int cabinets_contact_removed(struct ctx *ctx, int64_t user, const char *o
 		    ctx->arena,
 		    "Кабинет сотрудника (%s), %s: %s %s удалён из карточки сотрудника и больше не "
 		    "служит для входа. Вход в кабинет, коды подтверждения и уведомления теперь "
-		    "идут на %s.\n\nЕсли вы не просили это изменение, сразу сообщите отделу кадров "
-		    "или администратору кабинета.",
+		    "идут "
+		    "на %s.\n\nЕсли вы не просили это изменение, сразу сообщите отделу кадров или "
+		    "администратору кабинета.",
 		    org, when, what, to, rest);
 	return outbox_enqueue(ctx, channel, to, "Изменён контакт для входа в кабинет сотрудника",
 	                      text, "contact_changed", user);
@@ -358,10 +359,10 @@ static void cabinets_warn(struct ctx *ctx, int64_t employee, const char *field, 
 	json_object_array_add(list, w);
 }
 
-/* The card's email and phone that an account takes: a card's value of the
+/* The card's email or phone that an account takes: a card's value of the
  * account's form, none for a card without one, the account's own for a
- * card's value that does not fit (kept as it was). The SQL uses u (users)
- * and e (employees). */
+ * card's value that does not fit (kept as it was). c is "email" or
+ * "phone"; the SQL uses u (users) and e (employees). */
 #define CABINETS_CARD_EMAIL                                                                        \
 	"CASE WHEN e.email IS NULL THEN NULL WHEN e.email ~ '^[^@\\s]+@[^@\\s]+$' THEN e.email "   \
 	"ELSE u.email END"
@@ -392,7 +393,8 @@ int cabinets_contacts_follow(struct ctx *ctx, const int64_t *employees, size_t n
 	    "($2::bigint[]) FOR UPDATE OF u), "
 	    "d AS (SELECT c.*, c.ce IS NULL AND c.cp IS NULL AS keep FROM c), "
 	    "x AS (SELECT d.id, d.employee_id, d.oe, d.op, CASE WHEN d.keep THEN d.oe ELSE d.ce "
-	    "END AS ne, CASE WHEN d.keep THEN d.op ELSE d.cp END AS np, d.keep FROM d) "
+	    "END "
+	    "AS ne, CASE WHEN d.keep THEN d.op ELSE d.cp END AS np, d.keep FROM d) "
 	    "SELECT x.id, x.oe, x.op, CASE WHEN lower(x.ne) IS DISTINCT FROM lower(x.oe) THEN x.ne "
 	    "END, CASE WHEN x.np IS DISTINCT FROM x.op THEN x.np END, (SELECT min(o.full_name) "
 	    "FROM users o WHERE o.tenant_id = $1 AND o.id <> x.id AND lower(o.email) = "

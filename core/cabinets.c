@@ -317,91 +317,30 @@ static int cabinets_contact_notice(struct ctx *ctx, int64_t user, const char *or
 	                      text, "contact_changed", user);
 }
 
-/* Tells the account's owner on a removed contact that it no longer signs
- * in; the codes go to `rest` (a description of the contact that stays). */
-static int cabinets_contact_removed(struct ctx *ctx, int64_t user, const char *org,
-                                    const char *when, const char *channel, const char *to,
-                                    const char *what, const char *rest)
-{
-	const char *text;
-
-	if (channel[0] == 's')
-		text = arena_printf(ctx->arena,
-		                    "%s: этот номер больше не служит для входа в кабинет "
-		                    "сотрудника. Не вы? Сообщите отделу кадров.",
-		                    org);
-	else
-		text = arena_printf(
-		    ctx->arena,
-		    "Кабинет сотрудника (%s), %s: %s %s удалён из карточки сотрудника и больше не "
-		    "служит для входа. Вход в кабинет, коды подтверждения и уведомления теперь "
-		    "идут "
-		    "на %s.\n\nЕсли вы не просили это изменение, сразу сообщите отделу кадров или "
-		    "администратору кабинета.",
-		    org, when, what, to, rest);
-	return outbox_enqueue(ctx, channel, to, "Изменён контакт для входа в кабинет сотрудника",
-	                      text, "contact_changed", user);
-}
-
-/* The result's "warnings" (made when missing): {"employee_id", "field",
- * "message"} each. */
-static void cabinets_warn(struct ctx *ctx, int64_t employee, const char *field, const char *msg)
-{
-	json_object *list = jsonx_get(ctx_result(ctx), "warnings"), *w = json_object_new_object();
-
-	if (!json_object_is_type(list, json_type_array)) {
-		list = json_object_new_array();
-		json_object_object_add(ctx_result(ctx), "warnings", list);
-	}
-	jsonx_set_int(w, "employee_id", employee);
-	jsonx_set_str(w, "field", field);
-	jsonx_set_str(w, "message", msg);
-	json_object_array_add(list, w);
-}
-
-/* The card's email or phone that an account takes: a card's value of the
- * account's form, none for a card without one, the account's own for a
- * card's value that does not fit (kept as it was). c is "email" or
- * "phone"; the SQL uses u (users) and e (employees). */
-#define CABINETS_CARD_EMAIL                                                                        \
-	"CASE WHEN e.email IS NULL THEN NULL WHEN e.email ~ '^[^@\\s]+@[^@\\s]+$' THEN e.email "   \
-	"ELSE u.email END"
-#define CABINETS_CARD_PHONE                                                                        \
-	"CASE WHEN e.phone IS NULL THEN NULL WHEN e.phone ~ '^\\+7[0-9]{10}$' THEN e.phone ELSE "  \
-	"u.phone END"
-
 int cabinets_contacts_follow(struct ctx *ctx, const int64_t *employees, size_t n, int *changed)
 {
-	PGresult *res, *org = NULL;
-	int bad = 0, count = 0;
+	PGresult *res, *org;
+	int bad = 0;
 
 	if (changed)
 		*changed = 0;
 	if (n == 0)
 		return 0;
-	/* 0 user, 1/2 old email/phone, 3/4 the new email/phone when it is set
-	 * or changed, 5/6 the name of another account with the new
-	 * email/phone, 7/8 the new email/phone (NULL: none), 9 the card has
-	 * neither, so the account keeps what it had (its only way to get a
-	 * code), 10 the employee. */
+	/* 0 user, 1/2 old email/phone, 3/4 new email/phone, 5/6 the name of
+	 * another account with the new email/phone */
 	res = ctx_sql(
 	    ctx,
-	    "WITH c AS (SELECT u.id, u.employee_id, u.email AS oe, u.phone AS "
-	    "op, " CABINETS_CARD_EMAIL " AS ce, " CABINETS_CARD_PHONE
-	    " AS cp FROM users u JOIN employees e ON e.tenant_id = "
-	    "u.tenant_id AND e.id = u.employee_id WHERE u.tenant_id = $1 AND u.employee_id = ANY "
-	    "($2::bigint[]) FOR UPDATE OF u), "
-	    "d AS (SELECT c.*, c.ce IS NULL AND c.cp IS NULL AS keep FROM c), "
-	    "x AS (SELECT d.id, d.employee_id, d.oe, d.op, CASE WHEN d.keep THEN d.oe ELSE d.ce "
-	    "END "
-	    "AS ne, CASE WHEN d.keep THEN d.op ELSE d.cp END AS np, d.keep FROM d) "
-	    "SELECT x.id, x.oe, x.op, CASE WHEN lower(x.ne) IS DISTINCT FROM lower(x.oe) THEN x.ne "
-	    "END, CASE WHEN x.np IS DISTINCT FROM x.op THEN x.np END, (SELECT min(o.full_name) "
-	    "FROM users o WHERE o.tenant_id = $1 AND o.id <> x.id AND lower(o.email) = "
-	    "lower(x.ne)), (SELECT min(o.full_name) FROM users o WHERE o.tenant_id = $1 AND o.id "
-	    "<> x.id AND o.phone = x.np), x.ne, x.np, x.keep, x.employee_id FROM x WHERE "
-	    "lower(x.ne) IS DISTINCT FROM lower(x.oe) OR x.np IS DISTINCT FROM x.op OR (x.keep AND "
-	    "(x.oe IS NOT NULL OR x.op IS NOT NULL)) ORDER BY x.id",
+	    "WITH c AS (SELECT u.id, u.email AS oe, u.phone AS op, CASE WHEN e.email ~ "
+	    "'^[^@\\s]+@[^@\\s]+$' THEN e.email ELSE u.email END AS ne, CASE WHEN e.phone ~ "
+	    "'^\\+7[0-9]{10}$' THEN e.phone ELSE u.phone END AS np FROM users u JOIN employees e "
+	    "ON e.tenant_id = u.tenant_id AND e.id = u.employee_id WHERE u.tenant_id = $1 AND "
+	    "u.employee_id = ANY ($2::bigint[]) FOR UPDATE OF u) "
+	    "SELECT c.id, c.oe, c.op, CASE WHEN lower(c.ne) IS DISTINCT FROM lower(c.oe) THEN c.ne "
+	    "END, CASE WHEN c.np IS DISTINCT FROM c.op THEN c.np END, (SELECT min(o.full_name) "
+	    "FROM users o WHERE o.tenant_id = $1 AND o.id <> c.id AND lower(o.email) = "
+	    "lower(c.ne)), (SELECT min(o.full_name) FROM users o WHERE o.tenant_id = $1 AND o.id "
+	    "<> c.id AND o.phone = c.np) FROM c WHERE lower(c.ne) IS DISTINCT FROM lower(c.oe) OR "
+	    "c.np IS DISTINCT FROM c.op ORDER BY c.id",
 	    ctx_i64(ctx, ctx->tenant_id), cabinets_id_array(ctx, employees, n));
 	if (res == NULL)
 		return -1;
@@ -420,52 +359,23 @@ int cabinets_contacts_follow(struct ctx *ctx, const int64_t *employees, size_t n
 	if (bad)
 		return ctx_fail_about(ctx, PROTO_ERR_conflict,
 		                      "Почта или телефон уже служат для входа в другой кабинет");
+	org =
+	    ctx_sql(ctx, "SELECT name, " ORG_TIME_SQL("now()", "$2") " FROM tenants WHERE id = $1",
+	            ctx_i64(ctx, ctx->tenant_id), org_time_zone(ctx));
+	if (org == NULL || PQntuples(org) != 1)
+		return org ? ctx_fail(ctx, PROTO_ERR_internal, NULL) : -1;
 	for (int i = 0; i < PQntuples(res); i++) {
-		int64_t user = atoll(PQgetvalue(res, i, 0)),
-		        employee = atoll(PQgetvalue(res, i, 10));
+		int64_t user = atoll(PQgetvalue(res, i, 0));
 		const char *oe = PQgetisnull(res, i, 1) ? NULL : PQgetvalue(res, i, 1),
 		           *op = PQgetisnull(res, i, 2) ? NULL : PQgetvalue(res, i, 2),
 		           *ne = PQgetisnull(res, i, 3) ? NULL : PQgetvalue(res, i, 3),
-		           *np = PQgetisnull(res, i, 4) ? NULL : PQgetvalue(res, i, 4),
-		           *fe = PQgetisnull(res, i, 7) ? NULL : PQgetvalue(res, i, 7),
-		           *fp = PQgetisnull(res, i, 8) ? NULL : PQgetvalue(res, i, 8);
-		int drop_e = oe && fe == NULL, drop_p = op && fp == NULL;
-		const char *name, *when;
+		           *np = PQgetisnull(res, i, 4) ? NULL : PQgetvalue(res, i, 4);
+		const char *name = PQgetvalue(org, 0, 0), *when = PQgetvalue(org, 0, 1);
 		char a[RU_PHONE_BUFSZ], b[RU_PHONE_BUFSZ];
-
-		if (strcmp(PQgetvalue(res, i, 9), "t") == 0) {
-			/* the card has neither: the account keeps its contacts */
-			cabinets_warn(ctx, employee, "contacts",
-			              arena_printf(ctx->arena, CABINETS_LAST_CONTACT_WARNING,
-			                           oe ? oe : ru_format_phone(op, a, sizeof a)));
-			continue;
-		}
-		if (org == NULL) {
-			org = ctx_sql(
-			    ctx,
-			    "SELECT name, " ORG_TIME_SQL("now()", "$2") " FROM tenants WHERE "
-			                                                "id = $1",
-			    ctx_i64(ctx, ctx->tenant_id), org_time_zone(ctx));
-			if (org == NULL || PQntuples(org) != 1)
-				return org ? ctx_fail(ctx, PROTO_ERR_internal, NULL) : -1;
-		}
-		name = PQgetvalue(org, 0, 0), when = PQgetvalue(org, 0, 1);
-		if (ctx_sql(
-		        ctx,
-		        "UPDATE users SET email = $3, phone = $4 WHERE tenant_id = $1 AND id = $2",
-		        ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, user), fe, fp) == NULL)
-			return -1;
-		/* a cabinet made for the channel that went says the other one */
-		if ((drop_e || drop_p) &&
-		    ctx_sql(
-		        ctx,
-		        "UPDATE cabinets SET state = CASE state WHEN 'created_email' THEN "
-		        "'created_sms' ELSE 'created_email' END, state_at = now() WHERE tenant_id "
-		        "= "
-		        "$1 AND employee_id = $2 AND ((state = 'created_email' AND $3) OR (state = "
-		        "'created_sms' AND $4))",
-		        ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, employee),
-		        drop_e ? "true" : "false", drop_p ? "true" : "false") == NULL)
+		if (ctx_sql(ctx,
+		            "UPDATE users SET email = coalesce($3, email), phone = coalesce($4, "
+		            "phone) WHERE tenant_id = $1 AND id = $2",
+		            ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, user), ne, np) == NULL)
 			return -1;
 		if (ne && (cabinets_contact_notice(ctx, user, name, when, "email", oe,
 		                                   "адрес почты для входа", oe, ne) < 0 ||
@@ -481,25 +391,14 @@ int cabinets_contacts_follow(struct ctx *ctx, const int64_t *employees, size_t n
 			                            "телефон для входа", of, nf) < 0)
 				return -1;
 		}
-		if (drop_e && cabinets_contact_removed(
-		                  ctx, user, name, when, "email", oe, "адрес почты для входа",
-		                  arena_printf(ctx->arena, "телефон %s",
-		                               ru_format_phone(fp, b, sizeof b))) < 0)
-			return -1;
-		if (drop_p &&
-		    cabinets_contact_removed(ctx, user, name, when, "sms", op, "телефон для входа",
-		                             arena_printf(ctx->arena, "почту %s", fe)) < 0)
-			return -1;
 		if (audit_log(ctx, "auth.contacts_changed", 1, "user", ctx_i64(ctx, user),
-		              audit_detail("fields", (ne || drop_e) && (np || drop_p)
-		                                         ? "email,phone"
-		                                     : ne || drop_e ? "email"
-		                                                    : "phone")) < 0)
+		              audit_detail("fields", ne && np ? "email,phone"
+		                                     : ne     ? "email"
+		                                              : "phone")) < 0)
 			return -1;
-		count++;
 	}
 	if (changed)
-		*changed = count;
+		*changed = PQntuples(res);
 	return 0;
 }
 
@@ -1496,8 +1395,8 @@ static int cabinets_page_action(struct ctx *ctx)
 		}
 	}
 	/* by the count: an item can fail without an error line of its own */
-	jsonx_set_bool(done, "has_failed",
-	               (create ? failed : (int)n - ok) > 0 || json_object_array_length(bad) > 0);
+	jsonx_set_bool(done, "has_failed", (create ? failed : (int)n - ok) > 0 ||
+	                                       json_object_array_length(bad) > 0);
 	json_object_object_add(done, "failed_items", bad);
 	json_object_object_add(ctx_result(ctx), "done", done);
 	return cabinets_list_fill(ctx, 1);

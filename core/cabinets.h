@@ -103,28 +103,13 @@ int cabinets_invite(struct ctx *ctx, const int64_t *ids, size_t n, const char *c
  * the other account's name (arena); -1 with the ctx failed.
  *
  * cabinets_contacts_follow: the accounts of the employees (ids of
- * ctx->tenant_id) take their cards' email and phone where these differ: a
- * new or changed value replaces the account's (a value that is another
- * account's is refused: 409 naming email or phone), a value removed from
- * the card is removed from the account, so codes and invitations go only
- * where the card says. Except the last one: a card with neither email nor
- * phone leaves the account's contacts as they are (an account with none
- * could never get a code to sign in or reset its password), and the
- * result's "warnings" gets {"employee_id", "field": "contacts", "message":
- * CABINETS_LAST_CONTACT_WARNING}. A cabinet made for the channel that went
- * ("created_email" without the email) shows the other one. The employee
- * is told on the old and the new contact that the sign-in contact changed,
- * and on a removed one that it no longer signs in (outbox, kind
+ * ctx->tenant_id) take their cards' email and phone where these differ (a
+ * card without one keeps the account's; a value that is another account's
+ * is refused: 409 naming email or phone). The employee is told on the old
+ * and the new contact that the sign-in contact changed (outbox, kind
  * "contact_changed"). *changed (may be NULL) counts the accounts changed.
  * 0 or -1.
  */
-/* The warning of a card with no contact whose account keeps its own (%s:
- * the contact kept, as people read it); also on the employee's page. */
-#define CABINETS_LAST_CONTACT_WARNING                                                                                                                                  \
-	"В карточке сотрудника не осталось ни почты, ни телефона, но кабинет по-прежнему "            \
-	"получает коды на %s: иначе сотруднику некуда отправить код для входа и "                              \
-	"восстановления пароля. Укажите в карточке почту или телефон — тогда прежний контакт " \
-	"будет удалён."
 int cabinets_contact_taken(struct ctx *ctx, int64_t employee, const char *email, const char *phone,
                            const char **field, const char **who);
 int cabinets_contacts_follow(struct ctx *ctx, const int64_t *employees, size_t n, int *changed);

@@ -1038,8 +1038,7 @@ static json_object *x_row(struct xbatch *b, struct xitem *it)
 }
 
 /* The accounts of the chunk's stored employees whose email or phone
- * changed or was removed sign in with the card's ones
- * (cabinets_contacts_follow). */
+ * changed sign in with the new ones (cabinets_contacts_follow). */
 static int x_follow_contacts(struct xbatch *b)
 {
 	int64_t *ids = arena_alloc(b->ctx->arena, sizeof(*ids) * ((size_t)b->cn + 1));
@@ -1053,8 +1052,7 @@ static int x_follow_contacts(struct xbatch *b)
 		oe = it->old[EF_EMAIL], op = it->old[EF_PHONE];
 		ne = it->val[EF_EMAIL], np = it->val[EF_PHONE];
 		if ((ne && (oe == NULL || strcasecmp(ne, oe) != 0)) ||
-		    (np && (op == NULL || strcmp(np, op) != 0)) || (oe && ne == NULL) ||
-		    (op && np == NULL) || it->matched)
+		    (np && (op == NULL || strcmp(np, op) != 0)) || it->matched)
 			ids[n++] = it->id;
 	}
 	return cabinets_contacts_follow(b->ctx, ids, n, NULL);
@@ -1237,14 +1235,11 @@ int exchange_upsert_source(struct ctx *ctx, enum exchange_kind kind,
 		                 ru_plural(EXCHANGE_MAX_ITEMS, "объекта", "объектов", "объектов"));
 	if (x_start(&b) < 0)
 		return -1;
-	/* field errors outlive the chunks: their objects belong to the request;
-	 * so does the result, which the chunks' writes may add warnings to
-	 * (cabinets_contacts_follow) */
+	/* field errors outlive the chunks: their objects belong to the request */
 	if (ctx->error_fields == NULL) {
 		ctx->error_fields = arena_own(ctx->arena, json_object_new_object());
 		ctx->error_codes = arena_own(ctx->arena, json_object_new_object());
 	}
-	ctx_result(ctx);
 	b.it = arena_alloc(ctx->arena, sizeof(*b.it) * EXCHANGE_CHUNK);
 	chunk = arena_new();
 	for (b.base = 0; b.base < b.n && rc == 0; b.base += EXCHANGE_CHUNK) {

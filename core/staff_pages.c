@@ -6,7 +6,6 @@
  * own operation (staff.search, staff.get) and adds to its result; nothing
  * here changes data. Operations in staff_page_ops (ops.h).
  */
-#include "cabinets.h"
 #include "dispatch.h"
 #include "jsonx.h"
 #include "money.h"
@@ -251,35 +250,6 @@ static void staff_page_record(struct ctx *ctx, json_object *rec)
 		                           ru_plural(d, "час", "часа", "часов")));
 }
 
-/* "contacts_warning" when the card has neither email nor phone and the
- * cabinet still gets its codes on the account's own (cabinets.h,
- * cabinets_contacts_follow). 0 or -1. */
-static int staff_card_contacts(struct ctx *ctx, json_object *r)
-{
-	int64_t id = 0;
-	PGresult *res;
-	char buf[RU_PHONE_BUFSZ];
-
-	if (jsonx_get_str(r, "email") || jsonx_get_str(r, "phone") ||
-	    jsonx_get_int64(r, "id", &id) < 0)
-		return 0;
-	res =
-	    ctx_sql(ctx,
-	            "SELECT email, phone FROM users WHERE tenant_id = $1 AND employee_id = $2 AND "
-	            "(email IS NOT NULL OR phone IS NOT NULL)",
-	            ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, id));
-	if (res == NULL)
-		return -1;
-	if (PQntuples(res) == 1)
-		jsonx_set_str(
-		    r, "contacts_warning",
-		    arena_printf(ctx->arena, CABINETS_LAST_CONTACT_WARNING,
-		                 !PQgetisnull(res, 0, 0)
-		                     ? PQgetvalue(res, 0, 0)
-		                     : ru_format_phone(PQgetvalue(res, 0, 1), buf, sizeof buf)));
-	return 0;
-}
-
 /* GET /admin/employees/{id}: staff.get with titles and Russian dates. */
 static int staff_card(struct ctx *ctx)
 {
@@ -291,8 +261,6 @@ static int staff_card(struct ctx *ctx)
 	r = ctx_result(ctx);
 	jsonx_set_str(r, "cabinet_state_title",
 	              staff_page_state_title(jsonx_get_str(r, "cabinet_state")));
-	if (staff_card_contacts(ctx, r) < 0)
-		return -1;
 	ins = jsonx_get_obj(r, "insurance_record");
 	if (ins) {
 		jsonx_get_int64(ins, "years", &y);

@@ -563,57 +563,6 @@ class Cabinets(unittest.TestCase):
         self.assertEqual(me.get("/api/me").json()["user"]["email"], "petr.new@kontakt.ru")
         self.assertEqual(_fixture_sql(s, "SELECT email FROM employees WHERE id = %d" % e), "petr.new@kontakt.ru")
 
-    def test_a_contact_removed_from_the_card_leaves_sign_in(self):
-        """A contact removed from the card is removed from the account too
-        (cabinets_contacts_follow): codes and invitations go only where the
-        card says, the removed address is told; the last one stays, with a
-        Russian warning in the answer and on the employee's page."""
-        s = self.s
-        tid, admin = self.tenant("udalenie", "ООО «Удаление»")
-        e = add_employee(s, tid, "Удалов Ефим Петрович", email="udalov@udalenie.ru", phone="+79167770201",
-                         hired="2020-01-01")
-        uid = add_user(s, tid, "Удалов Ефим Петрович", email="udalov@udalenie.ru", phone="+79167770201",
-                       employee_id=e)
-        s.psql("INSERT INTO cabinets (tenant_id, employee_id, state) VALUES (%d, %d, 'created_email') "
-               "ON CONFLICT (tenant_id, employee_id) DO UPDATE SET state = 'created_email'" % (tid, e))
-        me = Client(s, "udalenie", *add_session(s, tid, uid))
-
-        def account():
-            u = me.get("/api/me").json()["user"]
-            return u["email"], u["phone"]
-
-        # the email goes from the card: the account signs in by phone only
-        r = admin.put("/api/admin/employees/%d" % e, {"email": None})
-        self.assertEqual(r.status, 200, r)
-        self.assertNotIn("warnings", r.json())
-        self.assertEqual(account(), (None, "+79167770201"))
-        m = self.smtp.wait_for("udalov@udalenie.ru", "больше не служит для входа")
-        self.assertIn("телефон +7 916 777-02-01", m["text"])
-        # the cabinet made for email now waits for an SMS invitation
-        self.assertEqual(self.state_of(admin, e)[0], "created_sms")
-        mark = len(self.smtp.messages)
-        self.assertEqual(Client(s, "udalenie").post("/api/auth/code", {"login": "udalov@udalenie.ru"}).status,
-                         202)
-        # the phone too: the last way to get a code stays, and the answer says so
-        r = admin.put("/api/admin/employees/%d" % e, {"phone": None})
-        self.assertEqual(r.status, 200, r)
-        w = r.json()["warnings"]
-        self.assertEqual([(x["employee_id"], x["field"]) for x in w], [(e, "contacts")])
-        self.assertIn("кабинет по-прежнему получает коды на +7 916 777-02-01", w[0]["message"])
-        self.assertEqual(account(), (None, "+79167770201"))
-        page = admin.get("/admin/employees/%d" % e)
-        self.assertIn("не осталось ни почты, ни телефона", page.text)
-        # a new email on the card: it signs in, and the phone the card no longer has goes
-        sms_mark = len(self.sms.messages)
-        r = admin.put("/api/admin/employees/%d" % e, {"email": "efim@udalenie.ru"})
-        self.assertEqual(r.status, 200, r)
-        self.assertEqual(account(), ("efim@udalenie.ru", None))
-        self.assertIn("больше не служит для входа", self.sms.wait_for("+79167770201", sms_mark)["text"])
-        self.assertNotIn("не осталось ни почты", admin.get("/admin/employees/%d" % e).text)
-        # no code went to the removed email in between
-        self.assertFalse([x for x in self.smtp.messages[mark:] if "udalov@udalenie.ru" in x["to"]
-                          and "код" in x["text"].lower()])
-
     def test_cabinets_page_keeps_the_marked_on_refusal(self):
         """A bulk action of the cabinets page that is refused renders the
         page again with the same employees marked (and «все по фильтру»)."""

@@ -1,10 +1,12 @@
 """Real local peers for the outbox: an SMTP server (aiosmtpd, with STARTTLS
 and AUTH LOGIN/PLAIN) and an HTTP SMS gateway that records what it gets and
 can be told to refuse."""
+import asyncio
 import base64
 import email
 import email.policy
 import json
+import logging
 import os
 import re
 import socket
@@ -21,6 +23,11 @@ import shutil
 import tempfile
 
 from stack import Stack, free_port
+
+# aiosmtpd (Debian 12's 1.4) warns on every AUTH that its own login_data is
+# deprecated, setting it itself; the warning is not ours to act on and buried
+# the tests' output in CI.
+logging.getLogger("mail.log").addFilter(lambda r: "login_data is deprecated" not in r.getMessage())
 
 
 def make_cert(directory):
@@ -45,6 +52,7 @@ class SmtpSink:
         self.user, self.password = user, password
         self.messages = []
         self.refuse = {}
+        self.delay = 0  # seconds each message takes to accept, as a slow server's
         self.cert, key = make_cert(directory)
         ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         ctx.load_cert_chain(self.cert, key)
@@ -58,11 +66,13 @@ class SmtpSink:
                 return "250 OK"
 
             async def handle_DATA(self, server, session, envelope):
+                if sink.delay:
+                    await asyncio.sleep(sink.delay)
                 msg = email.message_from_bytes(envelope.content, policy=email.policy.default)
                 sink.messages.append({
                     "from": envelope.mail_from, "to": list(envelope.rcpt_tos),
                     "subject": str(msg["subject"]), "text": msg.get_content(),
-                    "tls": session.ssl is not None, "login": getattr(session, "login_data", None),
+                    "tls": session.ssl is not None, "authenticated": session.authenticated,
                 })
                 return "250 OK"
 

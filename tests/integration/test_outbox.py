@@ -202,18 +202,23 @@ class SilentSmsGateway(unittest.TestCase):
     def test_codes_go_ahead_of_bulk_mail(self):
         tid = add_tenant(self.s, "ochered")
         add_user(self.s, tid, "Срочный", email="srochno@example.ru")
-        queue_emails(self.s, tid, 100)
-        wait_until("the invitations started", lambda: len(self.smtp.messages) > 0)
-        ahead = len(self.smtp.messages)
-        request_code(self.s, "ochered", "srochno@example.ru")
-        self.smtp.wait_for("srochno@example.ru", CODE, timeout=20)
-        wait_until("every invitation sent", lambda: len(self.smtp.messages) >= 101, timeout=60)
+        self.smtp.delay = 0.05  # 100 invitations take 5 s at least, as on a real server
+        try:
+            queue_emails(self.s, tid, 100)
+            wait_until("the invitations started", lambda: len(self.smtp.messages) > 0)
+            request_code(self.s, "ochered", "srochno@example.ru")
+            # counted once the code is queued: a loaded machine may have sent
+            # any number of invitations between the first one and the request
+            ahead = len(self.smtp.messages)
+            self.smtp.wait_for("srochno@example.ru", CODE, timeout=20)
+            wait_until("every invitation sent", lambda: len(self.smtp.messages) >= 101, timeout=90)
+        finally:
+            self.smtp.delay = 0
         to = [m["to"][0] for m in self.smtp.messages]
         position = to.index("srochno@example.ru")
         # at most the invitation in flight went between; the rest waited
-        self.assertLessEqual(position - ahead, 2, to)
-        self.assertGreater(len(to) - position, 50, to)
-
+        self.assertLessEqual(position - ahead, 1, to)
+        self.assertGreater(len(to) - position, 20, to)
 
 if __name__ == "__main__":
     unittest.main()

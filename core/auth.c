@@ -18,6 +18,7 @@
 #include "import.h"
 #include "jsonx.h"
 #include "log.h"
+#include "monotime.h"
 #include "notifications.h"
 #include "ops.h"
 #include "org.h"
@@ -663,12 +664,9 @@ void auth_cleanup_task(struct db *db, struct arena *arena, void *arg)
 {
 	static int64_t last_ms;
 	const struct cfg *cfg = cfg_current_acquire();
-	struct timespec ts;
-	int64_t now_ms, every_ms = cfg ? cfg->cleanup_interval_s * 1000 : 60000;
+	int64_t now_ms = monotime_ms(), every_ms = cfg ? cfg->cleanup_interval_s * 1000 : 60000;
 
 	cfg_current_release(cfg);
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	now_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 	if (last_ms && now_ms - last_ms < every_ms)
 		return;
 	last_ms = now_ms;

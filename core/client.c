@@ -1,6 +1,7 @@
 #include "client.h"
 
 #include "jsonx.h"
+#include "monotime.h"
 #include "proto.h"
 
 #include <errno.h>
@@ -13,20 +14,13 @@
 #include <time.h>
 #include <unistd.h>
 
-static int64_t client_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static int client_wait(int fd, short events, int64_t deadline)
 {
 	struct pollfd p = {.fd = fd, .events = events};
 
 	for (;;) {
-		int64_t left = deadline - client_now_ms();
+		int64_t left = deadline - monotime_ms();
 		int r;
 		if (left <= 0)
 			return CORE_TIMEOUT;
@@ -67,7 +61,7 @@ void core_client_free(struct core_client *c)
 static int client_connect(struct core_client *c)
 {
 	struct sockaddr_un addr = {.sun_family = AF_UNIX};
-	int64_t deadline = client_now_ms() + c->connect_timeout_ms;
+	int64_t deadline = monotime_ms() + c->connect_timeout_ms;
 	int fd;
 
 	if (strlen(c->path) >= sizeof(addr.sun_path))
@@ -81,7 +75,7 @@ static int client_connect(struct core_client *c)
 			break;
 		close(fd);
 		/* a full backlog is worth waiting for; a missing core is not */
-		if (errno != EAGAIN || client_now_ms() >= deadline)
+		if (errno != EAGAIN || monotime_ms() >= deadline)
 			return CORE_DOWN;
 		usleep(10000);
 	}
@@ -177,7 +171,7 @@ static int client_recv_frame(struct core_client *c, uint16_t type, uint32_t id,
 int core_client_call(struct core_client *c, json_object *request, const void *blob,
 		     size_t blob_len, int timeout_ms, struct core_reply *reply)
 {
-	int64_t deadline = client_now_ms() + timeout_ms;
+	int64_t deadline = monotime_ms() + timeout_ms;
 	uint32_t id = c->next_id++;
 	unsigned char *payload = NULL;
 	const char *text, *err;

@@ -1,6 +1,7 @@
 #include "db.h"
 
 #include "log.h"
+#include "monotime.h"
 #include "proto.h"
 
 #include <stdio.h>
@@ -10,13 +11,6 @@
 
 #define DB_RETRY_MS 1000
 
-static int64_t db_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 void db_init(struct db *db, const char *conninfo)
 {
@@ -469,7 +463,7 @@ int db_ensure(struct db *db)
 	if (db->conn && PQstatus(db->conn) == CONNECTION_OK)
 		return 0;
 	db_drop(db);
-	if (db_now_ms() < db->next_attempt_ms)
+	if (monotime_ms() < db->next_attempt_ms)
 		return -1;
 	db->conn = PQconnectdb(db->conninfo);
 	if (PQstatus(db->conn) != CONNECTION_OK) {
@@ -477,7 +471,7 @@ int db_ensure(struct db *db)
 		         log_quote(PQerrorMessage(db->conn), why, sizeof(why)));
 		PQfinish(db->conn);
 		db->conn = NULL;
-		db->next_attempt_ms = db_now_ms() + DB_RETRY_MS;
+		db->next_attempt_ms = monotime_ms() + DB_RETRY_MS;
 		return -1;
 	}
 	PQsetNoticeReceiver(db->conn, db_notice_quiet, NULL);

@@ -1,5 +1,6 @@
 #include "dispatch.h"
 
+#include "monotime.h"
 #include "sesscache.h"
 
 #include "idempotency.h"
@@ -480,13 +481,6 @@ const char *ctx_i64(struct ctx *ctx, int64_t value)
 	return arena_printf(ctx->arena, "%lld", (long long)value);
 }
 
-static int64_t dispatch_now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
 
 static void dispatch_put_frame(struct buf *out, uint16_t type, uint32_t frame_id, const void *data,
 			       size_t len)
@@ -829,7 +823,7 @@ void dispatch_request(struct db *db, struct arena *arena, json_object *request, 
 		.req = frame_id,
 		.download = &download,
 	};
-	int64_t started = dispatch_now_us();
+	int64_t started = monotime_us();
 	const char *name = jsonx_get_str(request, "op");
 	static const struct op unknown = {"unknown", OP_ANYONE, NULL, 0, args_none};
 
@@ -881,7 +875,7 @@ void dispatch_request(struct db *db, struct arena *arena, json_object *request, 
 reply:
 	dispatch_encode(&ctx, request, frame_id, out);
 	{
-		int64_t us = dispatch_now_us() - started;
+		int64_t us = monotime_us() - started;
 		if (ctx.status >= 500)
 			log_error("request", "req=%u op=%s status=%d us=%lld tenant=%lld user=%lld",
 				  frame_id, ctx.op->name, ctx.status, (long long)us,

@@ -38,6 +38,7 @@
 #include "jsonx.h"
 #include "log.h"
 #include "money.h"
+#include "monotime.h"
 #include "ops.h"
 #include "org.h"
 #include "payrun.h"
@@ -1310,13 +1311,6 @@ int exchange_upsert(struct ctx *ctx, enum exchange_kind kind, json_object *items
 
 /* ---- the log ---- */
 
-int64_t exchange_now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
 
 int exchange_log_write(struct ctx *ctx, const char *route, int status,
                        const struct exchange_counts *c, int64_t started_us)
@@ -1330,7 +1324,7 @@ int exchange_log_write(struct ctx *ctx, const char *route, int status,
 	               ctx->api_key_name, ctx_i64(ctx, ctx->user_id), route, ctx_i64(ctx, status),
 	               ctx_i64(ctx, c->created), ctx_i64(ctx, c->updated),
 	               ctx_i64(ctx, c->unchanged), ctx_i64(ctx, c->errors),
-	               ctx_i64(ctx, (exchange_now_us() - started_us) / 1000))
+	               ctx_i64(ctx, (monotime_us() - started_us) / 1000))
 	           ? 0
 	           : -1;
 }
@@ -1427,7 +1421,7 @@ json_object *exchange_body_items(struct ctx *ctx)
 static int x_run(struct ctx *ctx, enum exchange_kind kind)
 {
 	struct exchange_counts c = {0};
-	int64_t started = exchange_now_us();
+	int64_t started = monotime_us();
 	const char *route = exchange_kind_route(kind);
 
 	/* chunks are written as they pass: a refused batch undoes them but

@@ -108,7 +108,6 @@ int exchange_upsert(struct ctx *ctx, enum exchange_kind kind, json_object *items
  * created/updated/unchanged and logs the call.
  */
 json_object *exchange_body_items(struct ctx *ctx);
-int64_t exchange_now_us(void);
 
 /*
  * One item of kind from an admin form (EXCHANGE_ADMIN: without an external

@@ -11,6 +11,7 @@
 #include "exchange.h"
 #include "jsonx.h"
 #include "log.h"
+#include "monotime.h"
 #include "ops.h"
 #include "staff.h"
 #include "ru.h"
@@ -47,13 +48,6 @@ struct import {
 	int bad_rows;
 };
 
-static int64_t import_now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
 
 /* A field error of a row, kept for the answer (the first per field). */
 static void import_row_error(struct import *im, int r, const char *field, const char *text)
@@ -730,7 +724,7 @@ static int import_employees(struct ctx *ctx)
 {
 	struct import im = {.ctx = ctx};
 	int preview = import_truthy(jsonx_get(ctx->args, "preview"));
-	int64_t upload, started = import_now_us();
+	int64_t upload, started = monotime_us();
 	const char *filename;
 	struct exchange_counts cp = {0}, cd = {0}, ce = {0};
 	struct exchange_opts opts = {.flags = preview ? EXCHANGE_VALIDATE_ONLY : 0u};

@@ -31,6 +31,7 @@
 #include "hours.h"
 #include "jsonx.h"
 #include "money.h"
+#include "monotime.h"
 #include "ndfl.h"
 #include "ops.h"
 #include "org.h"
@@ -661,7 +662,7 @@ refused:
 /* PUT /api/exchange/v1/opening-balances {"items": [{"employee": "<external id>", ...}]} */
 static int openbal_exchange(struct ctx *ctx)
 {
-	int64_t started = exchange_now_us();
+	int64_t started = monotime_us();
 
 	return openbal_batch(ctx, exchange_body_items(ctx), "opening-balances", NULL, started);
 }
@@ -716,7 +717,7 @@ static json_object *openbal_csv_int(const char *v)
 
 static int openbal_csv(struct ctx *ctx)
 {
-	int64_t started = exchange_now_us();
+	int64_t started = monotime_us();
 	const char *text = (const char *)ctx->blob, *why;
 	size_t len = ctx->blob_len;
 	json_object *items = arena_own(ctx->arena, json_object_new_array()), *byemp;

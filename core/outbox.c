@@ -4,6 +4,7 @@
 #include "cabinets.h"
 #include "jsonx.h"
 #include "log.h"
+#include "monotime.h"
 #include "ops.h"
 #include "tasks.h"
 
@@ -587,13 +588,6 @@ struct outbox_channel {
 
 static struct outbox_channel outbox_email = {"email", 0}, outbox_sms = {"sms", 0};
 
-static int64_t outbox_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* The final state of a message, sent or failed, keeps no secret. */
 #define OUTBOX_FORGET "body = coalesce(redacted_body, body), redacted_body = NULL"
@@ -703,7 +697,7 @@ static void outbox_run(struct db *db, struct arena *arena, struct outbox_channel
 	int rc = 1;
 
 	dispatch_system(db, arena, "outbox.expire", outbox_expire, ch);
-	if (outbox_now_ms() < ch->rest_until_ms)
+	if (monotime_ms() < ch->rest_until_ms)
 		return;
 	for (int i = 0; i < OUTBOX_BATCH && rc == 1; i++)
 		rc = dispatch_system(db, arena, "outbox.send", outbox_send_one, ch);
@@ -711,7 +705,7 @@ static void outbox_run(struct db *db, struct arena *arena, struct outbox_channel
 		/* the server failed: it gets a rest before the next message
 		 * (the failed one waits its own retry time) */
 		cfg = cfg_current_acquire();
-		ch->rest_until_ms = outbox_now_ms() + cfg->outbox_retry_s * 1000;
+		ch->rest_until_ms = monotime_ms() + cfg->outbox_retry_s * 1000;
 		cfg_current_release(cfg);
 	}
 }

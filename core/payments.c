@@ -58,6 +58,7 @@
 #include "exchange.h"
 #include "jsonx.h"
 #include "money.h"
+#include "monotime.h"
 #include "ndfl_pay.h"
 #include "ops.h"
 #include "org.h"
@@ -285,7 +286,7 @@ static int accruals_delete(struct ctx *ctx)
 static int accruals_exchange(struct ctx *ctx)
 {
 	struct exchange_counts c = {0};
-	int64_t started = exchange_now_us();
+	int64_t started = monotime_us();
 	json_object *items = exchange_body_items(ctx);
 	struct accrual_in *a;
 	int64_t *existing;

@@ -3,6 +3,7 @@
 #include "cfg.h"
 #include "conn.h"
 #include "log.h"
+#include "monotime.h"
 #include "proto.h"
 #include "tasks.h"
 #include "worker.h"
@@ -48,13 +49,6 @@ struct server {
 	int tasks_running;
 };
 
-static int64_t server_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static int server_watch(struct server *s, int fd, uint32_t events, void *data, int op)
 {
@@ -265,7 +259,7 @@ static void server_start_tasks(struct server *s)
 {
 	struct job *job;
 
-	while (!s->stopping && (job = tasks_due(server_now_ms())) != NULL) {
+	while (!s->stopping && (job = tasks_due(monotime_ms())) != NULL) {
 		s->tasks_running++;
 		pool_submit(s->pool, job);
 	}
@@ -338,7 +332,7 @@ static void server_begin_stop(struct server *s)
 	struct conn *c, *next;
 
 	s->stopping = 1;
-	s->stop_deadline = server_now_ms() + cfg->shutdown_timeout_ms;
+	s->stop_deadline = monotime_ms() + cfg->shutdown_timeout_ms;
 	cfg_current_release(cfg);
 	sd_notify(0, "STOPPING=1");
 	epoll_ctl(s->epfd, EPOLL_CTL_DEL, s->listen_fd, NULL);
@@ -449,7 +443,7 @@ int server_run(void)
 		int timeout = -1, n;
 
 		if (s.stopping) {
-			int64_t left = s.stop_deadline - server_now_ms();
+			int64_t left = s.stop_deadline - monotime_ms();
 			if (!server_busy(&s))
 				break;
 			if (left <= 0) {

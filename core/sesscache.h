@@ -59,8 +59,6 @@ struct sesscache_entry {
 	int64_t stored_ms;  /* monotonic ms: when it was resolved in PostgreSQL */
 };
 
-/* The monotonic clock, ms. */
-int64_t sesscache_now_ms(void);
 /* The generation to pass to sesscache_put, read before asking PostgreSQL. */
 uint64_t sesscache_generation(void);
 /* 0 and *out filled when the session of token_hash ("\\x<hex>") on the

@@ -2,6 +2,7 @@
 
 #include "jsonx.h"
 #include "log.h"
+#include "monotime.h"
 #include "sesscache.h"
 
 #include <ctype.h>
@@ -236,7 +237,7 @@ static int session_cached(struct ctx *ctx, const char *subdomain, const char *ha
 	ctx->tenant_id = e.tenant_id;
 	ctx->subdomain = arena_strdup(ctx->arena, subdomain);
 	/* last_seen_at at most once a minute, as app_session decides it */
-	if (!background && sesscache_now_ms() - e.seen_ms >= 60000) {
+	if (!background && monotime_ms() - e.seen_ms >= 60000) {
 		ctx->session_due = hash;
 		ctx->session_due_end = 0;
 	}
@@ -309,7 +310,7 @@ int session_resolve(struct ctx *ctx)
 		return ctx_fail(ctx, PROTO_ERR_not_found, NULL);
 	}
 	if (strcmp(state, "valid") == 0 && strcmp(PQgetvalue(res, 0, 5), "blocked") != 0) {
-		int64_t now = sesscache_now_ms();
+		int64_t now = monotime_ms();
 		struct sesscache_entry e = {
 		    .tenant_id = ctx->tenant_id,
 		    .user_id = atoll(PQgetvalue(res, 0, 3)),
@@ -360,7 +361,7 @@ void session_after(struct ctx *ctx, int rc)
 	/* outside any transaction: its own, committed before the answer goes */
 	res = db_exec(ctx->db, "SELECT app_session_end_or_touch($1, $2, $3)", 3, params);
 	if (PQresultStatus(res) == PGRES_TUPLES_OK && !ctx->session_due_end)
-		sesscache_seen(ctx->subdomain, params[0], sesscache_now_ms());
+		sesscache_seen(ctx->subdomain, params[0], monotime_ms());
 	if (PQresultStatus(res) != PGRES_TUPLES_OK)
 		log_warn("session_touch_failed", "req=%u sqlstate=%s", ctx->req,
 		         PQresultErrorField(res, PG_DIAG_SQLSTATE)

@@ -2,6 +2,7 @@
 
 #include "dispatch.h"
 #include "log.h"
+#include "monotime.h"
 #include "tasks.h"
 
 #include <malloc.h>
@@ -14,13 +15,6 @@
  * action has built big results); short requests never pay for the trim. */
 #define WORKER_TRIM_AFTER_MS 50
 
-static int64_t worker_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* Requests with a file at least this large give their memory back (malloc_trim). */
 #define WORKER_TRIM_BLOB (256 * 1024)
@@ -91,7 +85,7 @@ static void *worker_main(void *arg)
 	struct job *job;
 
 	while ((job = pool_take(w->pool)) != NULL) {
-		int64_t started = worker_now_ms();
+		int64_t started = monotime_ms();
 		tasks_job_begin();
 		if (job->task)
 			job->task(&w->db, w->arena, job->task_arg);
@@ -106,7 +100,7 @@ static void *worker_main(void *arg)
 		 * which keeps them, so four workers would each keep the peak of
 		 * the largest request they ever served. Give them back. */
 		if (job->blob_len >= WORKER_TRIM_BLOB ||
-		    worker_now_ms() - started >= WORKER_TRIM_AFTER_MS)
+		    monotime_ms() - started >= WORKER_TRIM_AFTER_MS)
 			worker_trim();
 		tasks_job_end(); /* its kicks, now that it committed */
 		w->pool->done(job, w->pool->done_arg);

@@ -4,6 +4,7 @@
  * stored; a full cache gives way to new entries. */
 #include "check.h"
 #include "dispatch.h"
+#include "monotime.h"
 #include "sesscache.h"
 
 #include <stdio.h>
@@ -16,7 +17,7 @@ static void hash_of(int n, char out[67])
 
 static struct sesscache_entry entry(int64_t tenant, int64_t user)
 {
-	int64_t now = sesscache_now_ms();
+	int64_t now = monotime_ms();
 	struct sesscache_entry e = {
 	    .tenant_id = tenant,
 	    .user_id = user,
@@ -62,7 +63,7 @@ TEST(test_served_until_its_time)
 	sesscache_put(8, "a", h, &e, sesscache_generation());
 	CHECK(sesscache_get(8, "a", h, 5, 1800, &got) < 0);
 	e = entry(1, 1);
-	e.expires_ms = sesscache_now_ms() - 1;
+	e.expires_ms = monotime_ms() - 1;
 	sesscache_put(8, "a", h, &e, sesscache_generation());
 	CHECK(sesscache_get(8, "a", h, 5, 1800, &got) < 0);
 	e = entry(1, 1);
@@ -70,11 +71,11 @@ TEST(test_served_until_its_time)
 	sesscache_put(8, "a", h, &e, sesscache_generation());
 	CHECK(sesscache_get(8, "a", h, 5, 1800, &got) < 0);
 	/* a refreshed last use keeps it */
-	e.seen_ms = sesscache_now_ms() - 1799 * 1000;
+	e.seen_ms = monotime_ms() - 1799 * 1000;
 	sesscache_put(8, "a", h, &e, sesscache_generation());
-	sesscache_seen("a", h, sesscache_now_ms());
+	sesscache_seen("a", h, monotime_ms());
 	CHECK(sesscache_get(8, "a", h, 5, 1800, &got) == 0);
-	CHECK(sesscache_now_ms() - got.seen_ms < 1000);
+	CHECK(monotime_ms() - got.seen_ms < 1000);
 }
 
 TEST(test_forgets)

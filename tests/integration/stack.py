@@ -376,6 +376,30 @@ def add_employee(stack, tenant_id, full_name, **fields):
         ", ".join(cols), ", ".join(sql_quote(v) for v in vals))))
 
 
+FIVE_DAYS = "[[800,0],[800,0],[800,0],[800,0],[800,0],[0,0],[0,0]]"
+
+
+def add_five_day_schedule(stack, tenant_id, name="Пятидневка"):
+    """A five-day week of 8 hours on the tenant's calendar; returns its id."""
+    return int(_fixture_sql(stack, "INSERT INTO schedules (tenant_id, name, kind, holidays, pattern) "
+                                   "VALUES (%d, %s, 'week', 'calendar', %s) RETURNING id"
+                            % (tenant_id, sql_quote(name), sql_quote(FIVE_DAYS))))
+
+
+def add_paid_employee(stack, tenant_id, full_name, schedule_id, hired, rate="60000.00", pay_by="days",
+                      since=None, **fields):
+    """An employee hired on `hired` with pay terms (rate in roubles, by days or
+    hours) and the schedule from `since` (default: the hire date); fields are
+    further employee columns. Returns the id."""
+    since = since or hired
+    eid = add_employee(stack, tenant_id, full_name, hired=hired, **fields)
+    _fixture_sql(stack, "INSERT INTO employee_pay (tenant_id, employee_id, date_from, rate, pay_by) "
+                        "VALUES (%d, %d, %s, %s, %s)" % (tenant_id, eid, sql_quote(since), rate, sql_quote(pay_by)))
+    _fixture_sql(stack, "INSERT INTO schedule_assignments (tenant_id, employee_id, schedule_id, date_from) "
+                        "VALUES (%d, %d, %d, %s)" % (tenant_id, eid, schedule_id, sql_quote(since)))
+    return eid
+
+
 def add_user(stack, tenant_id, full_name, email=None, phone=None, admin=False, employee_id=None,
              status="active"):
     """A cabinet (user) row, optionally an administrator; returns its id."""

@@ -10,10 +10,9 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from stack import (Client, Stack, add_employee, add_session, add_user,  # noqa: E402
-                   sql_quote, tenant_with_admin)
+from stack import (Client, Stack, add_five_day_schedule, add_paid_employee, add_session,  # noqa: E402
+                   add_user, tenant_with_admin)
 
-FIVE = "[[800,0],[800,0],[800,0],[800,0],[800,0],[0,0],[0,0]]"
 MONTH = "2017-04"
 
 
@@ -23,9 +22,7 @@ class PayslipCache(unittest.TestCase):
         cls.s = Stack("paycache").__enter__()
         s = cls.s
         cls.tid, _, cls.admin = tenant_with_admin(s, "slips")
-        five = int(s.psql("INSERT INTO schedules (tenant_id, name, kind, holidays, pattern) VALUES "
-                          "(%d, 'Пятидневка', 'week', 'calendar', %s) RETURNING id"
-                          % (cls.tid, sql_quote(FIVE))))
+        five = add_five_day_schedule(s, cls.tid)
         cls.ann = cls.employee(five, "Аннова Анна", "30000.00")
         cls.bob = cls.employee(five, "Борисов Борис", "45000.00")
         cls.emp_ann = cls.client(cls.ann)
@@ -41,12 +38,7 @@ class PayslipCache(unittest.TestCase):
 
     @classmethod
     def employee(cls, schedule, name, rate):
-        eid = add_employee(cls.s, cls.tid, name, hired="2016-01-01")
-        cls.s.psql("INSERT INTO employee_pay (tenant_id, employee_id, date_from, rate, pay_by) "
-                   "VALUES (%d, %d, '2016-01-01', %s, 'days')" % (cls.tid, eid, rate))
-        cls.s.psql("INSERT INTO schedule_assignments (tenant_id, employee_id, schedule_id, date_from) "
-                   "VALUES (%d, %d, %d, '2016-01-01')" % (cls.tid, eid, schedule))
-        return eid
+        return add_paid_employee(cls.s, cls.tid, name, schedule, "2016-01-01", rate=rate)
 
     @classmethod
     def client(cls, eid):

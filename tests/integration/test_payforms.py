@@ -11,9 +11,8 @@ import urllib.parse
 import zoneinfo
 
 sys.path.insert(0, os.path.dirname(__file__))
-from stack import Stack, add_employee, sql_quote, tenant_with_admin  # noqa: E402
+from stack import Stack, add_employee, add_five_day_schedule, add_paid_employee, tenant_with_admin  # noqa: E402
 
-FIVE = "[[800,0],[800,0],[800,0],[800,0],[800,0],[0,0],[0,0]]"
 
 
 class PayForms(unittest.TestCase):
@@ -21,21 +20,14 @@ class PayForms(unittest.TestCase):
     def setUpClass(cls):
         cls.s = Stack("payforms").__enter__()
         cls.tid, _, cls.admin = tenant_with_admin(cls.s, "payforms")
-        cls.five = int(cls.s.psql(
-            "INSERT INTO schedules (tenant_id, name, kind, holidays, pattern) VALUES "
-            "(%d, 'Пятидневка', 'week', 'calendar', %s) RETURNING id" % (cls.tid, sql_quote(FIVE))))
+        cls.five = add_five_day_schedule(cls.s, cls.tid)
 
     @classmethod
     def tearDownClass(cls):
         cls.s.__exit__(None, None, None)
 
     def employee(self, name):
-        eid = add_employee(self.s, self.tid, name, hired="2024-01-15")
-        self.s.psql("INSERT INTO employee_pay (tenant_id, employee_id, date_from, rate, pay_by) "
-                    "VALUES (%d, %d, '2024-01-15', 60000.00, 'days')" % (self.tid, eid))
-        self.s.psql("INSERT INTO schedule_assignments (tenant_id, employee_id, schedule_id, date_from) "
-                    "VALUES (%d, %d, %d, '2024-01-15')" % (self.tid, eid, self.five))
-        return eid
+        return add_paid_employee(self.s, self.tid, name, self.five, "2024-01-15")
 
     def form(self, path, fields):
         """POSTs a form as the page does; fields: a list of (name, value)."""
@@ -162,13 +154,7 @@ class PayForms(unittest.TestCase):
         it, gone once fixed."""
         s = self.s
         tid, _, admin = tenant_with_admin(s, "payforms-home")
-        five = int(s.psql("INSERT INTO schedules (tenant_id, name, kind, holidays, pattern) VALUES "
-                          "(%d, 'Пятидневка', 'week', 'calendar', %s) RETURNING id" % (tid, sql_quote(FIVE))))
-        eid = add_employee(s, tid, "Новикова Ольга", hired="2025-02-01")
-        s.psql("INSERT INTO employee_pay (tenant_id, employee_id, date_from, rate, pay_by) "
-               "VALUES (%d, %d, '2025-02-01', 60000.00, 'days')" % (tid, eid))
-        s.psql("INSERT INTO schedule_assignments (tenant_id, employee_id, schedule_id, date_from) "
-               "VALUES (%d, %d, %d, '2025-02-01')" % (tid, eid, five))
+        eid = add_paid_employee(s, tid, "Новикова Ольга", add_five_day_schedule(s, tid), "2025-02-01")
         balance, card = ('href="/admin/employees/%d/opening-balance"' % eid,
                          'href="/admin/employees/%d/edit"' % eid)
         home = admin.get("/admin/").text

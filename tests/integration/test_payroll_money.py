@@ -11,9 +11,9 @@ import unittest
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(__file__))
-from stack import Client, Stack, add_employee, sql_quote, tenant_with_admin  # noqa: E402
+from stack import (FIVE_DAYS, Client, Stack, add_employee, add_five_day_schedule,  # noqa: E402
+                   add_paid_employee, tenant_with_admin)
 
-FIVE = "[[800,0],[800,0],[800,0],[800,0],[800,0],[0,0],[0,0]]"
 UNIT_DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "unit", "data", "payroll")
 
 
@@ -22,24 +22,16 @@ class Money(unittest.TestCase):
     def setUpClass(cls):
         cls.s = Stack("money").__enter__()
         cls.tid, _, cls.admin = tenant_with_admin(cls.s, "money")
-        cls.five = int(cls.s.psql(
-            "INSERT INTO schedules (tenant_id, name, kind, holidays, pattern) VALUES (%d, 'Пятидневка', "
-            "'week', 'calendar', '%s') RETURNING id" % (cls.tid, FIVE)))
+        cls.five = add_five_day_schedule(cls.s, cls.tid)
 
     @classmethod
     def tearDownClass(cls):
         cls.s.__exit__(None, None, None)
 
     def employee(self, name, hired, rate="60000.00", dismissed=None, external_id=None):
-        fields = {"hired": hired, "dismissed": dismissed}
-        if external_id:
-            fields["external_id"] = external_id
-        eid = add_employee(self.s, self.tid, name, **fields)
-        self.s.psql("INSERT INTO employee_pay (tenant_id, employee_id, date_from, rate, pay_by) "
-                    "VALUES (%d, %d, %s, %s, 'days')" % (self.tid, eid, sql_quote(hired), rate))
-        self.s.psql("INSERT INTO schedule_assignments (tenant_id, employee_id, schedule_id, date_from) "
-                    "VALUES (%d, %d, %d, %s)" % (self.tid, eid, self.five, sql_quote(hired)))
-        return eid
+        extra = {"external_id": external_id} if external_id else {}
+        return add_paid_employee(self.s, self.tid, name, self.five, hired, rate=rate, dismissed=dismissed,
+                                 **extra)
 
     def calculate(self, eid, *months):
         for m in months:
@@ -446,9 +438,7 @@ class Money(unittest.TestCase):
         # an organization that closed January 2025 takes on an employee hired
         # in 2024: their past is entered, the paid employee's is locked
         tid, _, admin = tenant_with_admin(self.s, "moneyclosed")
-        five = int(self.s.psql(
-            "INSERT INTO schedules (tenant_id, name, kind, holidays, pattern) VALUES (%d, 'Пятидневка', "
-            "'week', 'calendar', '%s') RETURNING id" % (tid, FIVE)))
+        five = add_five_day_schedule(self.s, tid)
         paid = add_employee(self.s, tid, "Давно в расчёте", hired="2024-01-01", external_id="lock-paid")
         new = add_employee(self.s, tid, "Пришедший с историей", hired="2024-06-01", external_id="lock-new")
         for path, body in (("/api/admin/employees/%d/pay", {"date_from": "2024-01-01", "rate": "60000.00",
@@ -560,7 +550,7 @@ class Money(unittest.TestCase):
         self.assertEqual(r.status, 200, r)
         regional = int(self.s.psql(
             "INSERT INTO schedules (tenant_id, name, kind, holidays, pattern, calendar_id) VALUES (%d, "
-            "'Пятидневка региона', 'week', 'calendar', '%s', %d) RETURNING id" % (self.tid, FIVE, cal)))
+            "'Пятидневка региона', 'week', 'calendar', '%s', %d) RETURNING id" % (self.tid, FIVE_DAYS, cal)))
         eid = self.employee("Отпускник региона", "2024-01-01")
         self.s.psql("UPDATE schedule_assignments SET schedule_id = %d WHERE employee_id = %d" % (regional, eid))
         months = [{"month": "%d-%02d" % (2024 + (m > 12), (m - 1) % 12 + 1), "earnings": "60000.00",

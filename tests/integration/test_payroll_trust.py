@@ -12,9 +12,8 @@ import unittest
 import zoneinfo
 
 sys.path.insert(0, os.path.dirname(__file__))
-from stack import Stack, add_employee, sql_quote, tenant_with_admin  # noqa: E402
+from stack import FIVE_DAYS, Stack, add_paid_employee, sql_quote, tenant_with_admin  # noqa: E402
 
-FIVE = "[[800,0],[800,0],[800,0],[800,0],[800,0],[0,0],[0,0]]"
 DAILY = "[[800,0]]"
 
 
@@ -23,7 +22,7 @@ class Trust(unittest.TestCase):
     def setUpClass(cls):
         cls.s = Stack("trust").__enter__()
         cls.tid, _, cls.admin = tenant_with_admin(cls.s, "trust")
-        cls.five = cls.schedule("Пятидневка", "week", "calendar", FIVE)
+        cls.five = cls.schedule("Пятидневка", "week", "calendar", FIVE_DAYS)
         cls.daily = cls.schedule("Каждый день по 8 ч", "cycle", "ignore", DAILY, "2025-01-01")
 
     @classmethod
@@ -42,12 +41,8 @@ class Trust(unittest.TestCase):
 
     def employee(self, name, rate="60000.00", pay_by="days", schedule=None, hired="2024-01-15",
                  dismissed=None, since="2024-01-15"):
-        eid = add_employee(self.s, self.tid, name, hired=hired, dismissed=dismissed)
-        self.s.psql("INSERT INTO employee_pay (tenant_id, employee_id, date_from, rate, pay_by) "
-                    "VALUES (%d, %d, %s, %s, %s)" % (self.tid, eid, sql_quote(since), rate, sql_quote(pay_by)))
-        self.s.psql("INSERT INTO schedule_assignments (tenant_id, employee_id, schedule_id, date_from) "
-                    "VALUES (%d, %d, %d, %s)" % (self.tid, eid, schedule or self.five, sql_quote(since)))
-        return eid
+        return add_paid_employee(self.s, self.tid, name, schedule or self.five, hired, rate=rate,
+                                 pay_by=pay_by, since=since, dismissed=dismissed)
 
     def calculate(self, month, ids, status=200):
         r = self.admin.post("/api/admin/payroll/%s/calculate" % month, {"employees": ids})
@@ -270,7 +265,7 @@ class Trust(unittest.TestCase):
         r = self.admin.put("/api/admin/calendars/%d/years/2025" % cal,
                            {"days": [{"date": "2025-06-06", "kind": "holiday", "title": "Курбан-байрам"}]})
         self.assertEqual(r.status, 200, r)
-        regional = self.schedule("Пятидневка РТ", "week", "calendar", FIVE, calendar=cal)
+        regional = self.schedule("Пятидневка РТ", "week", "calendar", FIVE_DAYS, calendar=cal)
         eid = self.employee("Казанский", schedule=regional)
         self.deviation({"employee_id": eid, "code": "ОТ", "date_from": "2025-06-02", "date_to": "2025-06-15"})
         b = self.admin.get("/api/admin/employees/%d/vacation-balance?date=2025-06-30" % eid).json()

@@ -7,9 +7,8 @@ import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from stack import Client, Stack, add_employee, sql_quote, tenant_with_admin  # noqa: E402
+from stack import Client, Stack, add_five_day_schedule, add_paid_employee, tenant_with_admin  # noqa: E402
 
-FIVE = "[[800,0],[800,0],[800,0],[800,0],[800,0],[0,0],[0,0]]"
 SICK = ("from", "to", "days", "average_daily", "percent", "daily", "amount", "fund_days")
 
 
@@ -18,23 +17,15 @@ class SickStale(unittest.TestCase):
     def setUpClass(cls):
         cls.s = Stack("sickstale").__enter__()
         cls.tid, _, cls.admin = tenant_with_admin(cls.s, "sickstale")
-        cls.five = int(cls.s.psql(
-            "INSERT INTO schedules (tenant_id, name, kind, holidays, pattern) VALUES (%d, 'Пятидневка', "
-            "'week', 'calendar', '%s') RETURNING id" % (cls.tid, FIVE)))
+        cls.five = add_five_day_schedule(cls.s, cls.tid)
 
     @classmethod
     def tearDownClass(cls):
         cls.s.__exit__(None, None, None)
 
     def employee(self, name, hired, rate="60000.00", record_years=None, external_id=None):
-        fields = {"hired": hired}
-        if external_id:
-            fields["external_id"] = external_id
-        eid = add_employee(self.s, self.tid, name, **fields)
-        self.s.psql("INSERT INTO employee_pay (tenant_id, employee_id, date_from, rate, pay_by) "
-                    "VALUES (%d, %d, %s, %s, 'days')" % (self.tid, eid, sql_quote(hired), rate))
-        self.s.psql("INSERT INTO schedule_assignments (tenant_id, employee_id, schedule_id, date_from) "
-                    "VALUES (%d, %d, %d, %s)" % (self.tid, eid, self.five, sql_quote(hired)))
+        extra = {"external_id": external_id} if external_id else {}
+        eid = add_paid_employee(self.s, self.tid, name, self.five, hired, rate=rate, **extra)
         if record_years is not None:
             self.s.psql("UPDATE employees SET insurance_years = %d, insurance_months = 0, "
                         "insurance_as_of = '2025-01-01' WHERE id = %d" % (record_years, eid))

@@ -384,6 +384,12 @@ static int x_match_responsible(struct xbatch *b)
 			if (!((phone && p && strcmp(phone, p) == 0) ||
 			      (email && e && strcasecmp(email, e) == 0)))
 				continue;
+			/* a contact alone is not the person: another name with
+			 * the responsible person's email is a new employee, whom
+			 * the contact check then refuses (their cabinet signs in
+			 * with it), not a rename of the responsible's card */
+			if (!validate_same_surname(PQgetvalue(res, r, EF_NAME + 1), it->val[EF_NAME]))
+				continue;
 			it->id = atoll(PQgetvalue(res, r, 0));
 			it->matched = it->id;
 			it->old = x_row_fields(b, res, r);

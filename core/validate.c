@@ -217,6 +217,30 @@ static size_t validate_letter(const unsigned char *p)
 	return 0;
 }
 
+/* The first word of name in lower case, ё as е, into out; -1 when it does
+ * not fit or is not UTF-8. */
+static int validate_surname_key(const char *name, char *out, size_t outlen)
+{
+	size_t n = strcspn(name, " ");
+	char *e;
+
+	if (validate_lower(name, n, out, outlen) < 0)
+		return -1;
+	while ((e = strstr(out, "ё")) != NULL) /* the same two bytes long as "е" */
+		memcpy(e, "е", 2);
+	return 0;
+}
+
+int validate_same_surname(const char *a, const char *b)
+{
+	char ka[256], kb[256];
+
+	if (a == NULL || b == NULL || validate_surname_key(a, ka, sizeof(ka)) < 0 ||
+	    validate_surname_key(b, kb, sizeof(kb)) < 0)
+		return 0;
+	return ka[0] != '\0' && strcmp(ka, kb) == 0;
+}
+
 int validate_full_name(const char *in, char *out, size_t outlen, const char **code,
                        const char **why)
 {

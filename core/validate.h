@@ -34,6 +34,12 @@ int validate_email(const char *in, char *out, size_t outlen, const char **code, 
  * spaces trimmed and collapsed; 2..300 characters. */
 int validate_full_name(const char *in, char *out, size_t outlen, const char **code,
                        const char **why);
+/* 1 when two full names (as validate_full_name leaves them) begin with the
+ * same surname: the first word, compared in Unicode lower case with ё read
+ * as е ("Пётр" and "ПЕТР" meet). The test for "the same person" where a
+ * contact alone would merge two people (the responsible person's employee,
+ * exchange.c). */
+int validate_same_surname(const char *a, const char *b);
 /* The form a login is looked up in: an email in its canonical form
  * (validate_email), a phone normalized (validate_phone), anything else
  * trimmed and in Unicode lower case. Returns 0, or -1 for an empty or

@@ -232,7 +232,20 @@ class Staff(unittest.TestCase):
         token, csrf = add_session(self.s, tid, uid)
         c = Client(self.s, "formsvoi", token, csrf)
         me = c.get("/api/me").json()["user"]["employee_id"]
-        r = c.post("/api/admin/employees", {"full_name": "Кузнецова Анна Сергеевна", "personnel_number": "0001",
+        # another person typed with the responsible's phone or email is not
+        # merged into her card (it kept her cabinet and took the stranger's
+        # name): refused at the contact, which her cabinet signs in with
+        for contact in ({"phone": "8 (916) 000-05-58"}, {"email": "ANNA@formsvoi.ru"}):
+            r = c.post("/api/admin/employees", dict(full_name="Тестов Тест Тестович", personnel_number="0199",
+                                                    **contact))
+            self.assertEqual(r.status, 422, r)
+            field = list(contact)[0]
+            self.assertIn("Кузнецова Анна Сергеевна", r.json()["error"]["fields"][field], r)
+        card = c.get("/api/admin/employees/%d" % me).json()
+        self.assertEqual(card["full_name"], "Кузнецова Анна Сергеевна")
+        self.assertEqual(self.search(c)["total"], 1)
+        # the same person: her surname (ё read as е, any case) with the contact
+        r = c.post("/api/admin/employees", {"full_name": "КУЗНЕЦОВА Анна Сергеевна", "personnel_number": "0001",
                                             "phone": "8 (916) 000-05-58", "hired": "2023-05-02"})
         self.assertEqual(r.status, 201, r)
         self.assertEqual(r.json()["id"], me)

@@ -207,7 +207,11 @@ int staff_manager(struct ctx *ctx, int64_t employee_id, int64_t *manager_id, enu
 		return ctx_fail(ctx, PROTO_ERR_not_found, "Сотрудник не найден");
 	head = PQgetisnull(res, 0, 0) ? 0 : atoll(PQgetvalue(res, 0, 0));
 	org_head = PQgetisnull(res, 0, 2) ? 0 : atoll(PQgetvalue(res, 0, 2));
-	/* nobody is their own manager; a manager is published */
+	/* nobody is their own manager, the organization's head has none (a
+	 * department of theirs with a head of its own does not make them that
+	 * head's subordinate); a manager is published */
+	if (org_head == employee_id)
+		return 0;
 	if (head && head != employee_id && strcmp(PQgetvalue(res, 0, 1), "t") == 0) {
 		*manager_id = head;
 		*rule = STAFF_RULE_DEPARTMENT_HEAD;

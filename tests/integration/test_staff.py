@@ -148,6 +148,12 @@ class Staff(unittest.TestCase):
         self.assertEqual(manager(p), ("organization_head", h))     # a head without a parent
         self.assertEqual(manager(h), ("none", None))               # nobody approves for themselves
         self.assertEqual(manager(lone), ("none", None))            # no department, no organization
+        # the organization's head is nobody's subordinate, even as a member of
+        # a department with a head of its own (their vacation went to the
+        # chief accountant for approval: breaker trial 2)
+        _fixture_sql(s, "UPDATE employees SET department_id = %d WHERE id = %d" % (d1, h))
+        self.assertEqual(manager(h), ("none", None))
+        _fixture_sql(s, "UPDATE employees SET department_id = %d WHERE id = %d" % (d2, h))
         self.assertEqual(self.admin.get("/api/admin/employees/%d/manager" % e1).json()["full_name"],
                          "Главбух Бухгалтерии")
         self.assertEqual(self.other.get("/api/admin/employees/%d/manager" % e1).status, 404)

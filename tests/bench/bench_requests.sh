@@ -20,6 +20,10 @@
 # Environment: CABINET_BUILD_DIR (default ./build), EMPLOYEES (default 10000),
 # REQUESTS (default 100000), USERS (default 16); STATEMENTS=1 loads pg_stat_statements
 # and prints each case's statements per request (STATEMENTS_TOP of them, default 40).
+# Each case also prints the CPU time the stack's processes spent per request (from
+# /proc/<pid>/stat: nginx, cabinet-api, cabinetd, PostgreSQL with all its backends)
+# and the load average at its start and end: on a shared machine the CPU per request
+# compares across runs, the latencies do not.
 set -euo pipefail
 # shellcheck source=stack.sh
 . "$(dirname "${BASH_SOURCE[0]}")/stack.sh"
@@ -167,7 +171,7 @@ COUNTS=$(sql "SELECT (SELECT count(*) FROM employees WHERE tenant_id = $TID) || 
                      (SELECT count(*) FROM request_events WHERE tenant_id = $TID) || ' history rows'")
 
 python3 - "$VAR" "$PORT" "$N" "$SEED" "$COUNTS" "${STATEMENTS:-0}" "${as_user[*]}" <<'PY'
-import http.client, json, statistics, subprocess, sys, threading, time
+import http.client, json, os, statistics, subprocess, sys, threading, time
 var, port, n, seed, counts = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
 statements, as_user = sys.argv[6] == "1", sys.argv[7].split()
 
@@ -197,6 +201,47 @@ def statements_of(name, count):
         print("    %6.2f/req %7.3f ms/call (plan %6.3f)  %s" % (int(r[0]) / count,
               float(r[1]) / max(1, int(r[0])), float(r[2]) / max(1, int(r[0])), r[3]))
     psql("SELECT pg_stat_statements_reset()")
+CLK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_ticks():
+    """CPU ticks (user + system) of each of the stack's processes with all
+    their descendants (the live ones', and the reaped ones' through their
+    parent's cutime/cstime), by the root's name."""
+    roots = {}
+    for name, f in (("nginx", "/run/nginx.pid.nginx"), ("cabinet-api", "/run/cabinet-api.pid"),
+                    ("cabinetd", "/run/cabinetd.pid"), ("postgres", "/pg/data/postmaster.pid")):
+        try:
+            roots[int(open(var + f).readline())] = name
+        except (OSError, ValueError):
+            pass
+    stats = {}
+    for p in os.listdir("/proc"):
+        if p.isdigit():
+            try:
+                f = open("/proc/%s/stat" % p).read()
+            except OSError:
+                continue
+            v = f[f.rindex(")") + 2:].split()  # from field 3, the state
+            stats[int(p)] = (int(v[1]), int(v[11]) + int(v[12]), int(v[13]) + int(v[14]))
+    out = dict.fromkeys(roots.values(), 0)
+    for pid, (ppid, own, children) in stats.items():
+        q, seen = pid, 0
+        while q not in roots and q in stats and seen < 64:
+            q, seen = stats[q][0], seen + 1
+        if q in roots:
+            out[roots[q]] += own + (children if pid == q else 0)
+    return out
+
+
+def cpu_report(name, before, after, count, load0):
+    ms = {k: (after.get(k, 0) - before.get(k, 0)) * 1000.0 / CLK / count for k in after}
+    print("  %s CPU ms per request: %s; total %.2f (load %.1f -> %.1f)"
+          % (name, ", ".join("%s %.2f" % (k, ms[k]) for k in sorted(ms)), sum(ms.values()),
+             load0, os.getloadavg()[0]))
+    return sum(ms.values())
+
+
 tokens = json.load(open(var + "/tokens.json"))
 HOST = "bench.localhost:%d" % port
 
@@ -238,19 +283,21 @@ def run(name, tokens_, make):
     threads = [threading.Thread(target=worker, args=(k, t)) for k, t in enumerate(tokens_)]
     if statements:
         psql("SELECT pg_stat_statements_reset()")
+    load0, cpu0 = os.getloadavg()[0], cpu_ticks()
     t0 = time.perf_counter()
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     wall = time.perf_counter() - t0
+    cpu = cpu_report(name, cpu0, cpu_ticks(), n * len(tokens_), load0)
     if errors:
         sys.exit("%s: %d errors, first: %s" % (name, len(errors), errors[0]))
     statements_of(name, len(lat))
     lat.sort()
     p50 = statistics.median(lat) * 1000
     p99 = lat[min(len(lat) - 1, int(len(lat) * 0.99))] * 1000
-    return p50, p99, len(lat) / wall
+    return p50, p99, len(lat) / wall, cpu
 
 
 def tasks_of(token):
@@ -283,8 +330,9 @@ c_ = run("approve", heads, lambda i, k, c, h: ("POST", "/api/tasks/%d/approve" %
                                        (200, "approved")))  # the performer's task opened
 d = run("tasks", heads, lambda i, k, c, h: ("GET", "/api/tasks", None, 200))
 print("bench_requests: %s; %d users at once, %d requests each" % (counts, len(heads), n))
-for label, (p50, p99, rps) in (("(a) /api/health", a), ("(b) POST /api/requests", b),
+for label, (p50, p99, rps, cpu) in (("(a) /api/health", a), ("(b) POST /api/requests", b),
                                ("(c) POST /api/tasks/{id}/approve", c_), ("(d) GET /api/tasks", d)):
-    print("  %-36s p50 %6.1f ms  p99 %6.1f ms  %6.0f rps  p99/(a) %5.1f" % (label, p50, p99, rps, p99 / a[1]))
+    print("  %-36s p50 %6.1f ms  p99 %6.1f ms  %6.0f rps  p99/(a) %5.1f  CPU %5.2f ms/req"
+          % (label, p50, p99, rps, p99 / a[1], cpu))
 print("  targets: (b), (c) p99 < 20 ms; (d) p99 < 50 ms")
 PY

@@ -709,11 +709,21 @@ static int dispatch_in_tx(struct ctx *ctx)
 	if (rc == 0 && !answered && ctx->error < 0)
 		rc = idempotency_finish(ctx, &idem);
 	/* statements still queued (ctx_queue) run before the commit, their
-	 * failures reported as any statement's (a deadlock is retried) */
-	if (rc == 0 && ctx->error < 0 && ctx->db->nqueue > 0 && ctx_sql0(ctx, "SELECT 1") == NULL)
+	 * failures reported as any statement's (a deadlock is retried); a
+	 * write sends them with its COMMIT, below */
+	if (rc == 0 && ctx->error < 0 && ctx->db->nqueue > 0 && read_only &&
+	    ctx_sql0(ctx, "SELECT 1") == NULL)
 		rc = -1;
 	rc = dispatch_outcome(ctx, rc);
-	if (rc == 0) {
+	if (rc == 0 && !read_only && ctx->db->nqueue > 0) {
+		/* the queued statements (the journal and notifications written
+		 * before the commit, a last UPDATE) and the COMMIT in one flight:
+		 * a failure of either is a statement's, reported and retried as
+		 * any (the transaction is then ended by the ROLLBACK below) */
+		if (ctx_sql0(ctx, "COMMIT") == NULL)
+			rc = -1;
+		paycache_written(ctx->any_tenant ? 0 : ctx->tenant_id);
+	} else if (rc == 0) {
 		int ended = db_end(ctx->db, 1, !read_only);
 		/* a read-write transaction tried to commit, whatever the outcome:
 		 * the payslips cached before it are not served again (paycache.h) */

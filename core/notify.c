@@ -81,10 +81,10 @@ static int notify_flush(struct ctx *ctx, void *mem)
 
 	if (q->rows == NULL || json_object_array_length(q->rows) == 0)
 		return 0;
-	return ctx_sql(ctx, NOTIFY_ROWS_SQL("$1", "$2"), ctx_i64(ctx, ctx->tenant_id),
-	               jsonx_dump(q->rows, NULL))
-	           ? 0
-	           : -1;
+	/* nothing reads its answer: sent with the COMMIT (or the next
+	 * statement), in its round trip */
+	return ctx_sql_queue(ctx, NOTIFY_ROWS_SQL("$1", "$2"), ctx_i64(ctx, ctx->tenant_id),
+	                     jsonx_dump(q->rows, NULL));
 }
 
 json_object *notify_row(struct ctx *ctx, int64_t employee_id, const char *kind, int64_t request_id,

@@ -372,7 +372,9 @@ static int requests_journal_flush(struct ctx *ctx, void *mem)
 	if (json_object_array_length(j->events) == 0 && json_object_array_length(j->notes) == 0)
 		return 0;
 	audit_rows_actor(ctx, &audit_kind, &audit_user, &audit_ip);
-	return ctx_sql(
+	/* nothing reads its answer: sent with the COMMIT (or the next
+	 * statement), in its round trip */
+	return ctx_sql_queue(
 	           ctx,
 	           "WITH a AS (" AUDIT_ROWS_SQL(
 	               "$1", "$7", "$8", "$9",
@@ -404,9 +406,7 @@ static int requests_journal_flush(struct ctx *ctx, void *mem)
 	           requests_tenant(ctx), kind, ctx_i64(ctx, ctx->system ? 0 : ctx->user_id),
 	           ctx_i64(ctx, ctx->system ? 0 : ctx->employee_id), ctx_i64(ctx, ctx->api_key_id),
 	           jsonx_dump(j->events, NULL), audit_kind, audit_user, audit_ip,
-	           jsonx_dump(j->audit, NULL), jsonx_dump(j->notes, NULL))
-	           ? 0
-	           : -1;
+	           jsonx_dump(j->audit, NULL), jsonx_dump(j->notes, NULL));
 }
 
 static struct requests_journal *requests_journal(struct ctx *ctx)

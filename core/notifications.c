@@ -508,15 +508,20 @@ static int notifications_deliver(struct ctx *ctx, void *arg)
 	}
 	if (json_object_array_length(users) == 0)
 		return 0;
-	/* one event per person: their unread count and newest notification */
+	/* one event per person: their unread count and newest notification.
+	 * Each person's account is found by its key (the LATERAL with LIMIT
+	 * keeps it a nested loop): joined as a table, the generic plan read
+	 * every user of every tenant through the row policy and sorted them
+	 * (30 ms a pass with 10 000 users, against 1.5 ms) */
 	res = ctx_sql(
 	    ctx,
-	    "SELECT DISTINCT ON (x.tenant_id, x.user_id) x.tenant_id, x.user_id, (SELECT "
-	    "count(*) FROM notifications n WHERE n.tenant_id = x.tenant_id AND "
-	    "n.employee_id = u.employee_id AND n.read_at IS NULL), (SELECT coalesce(max(n.id), "
-	    "0) FROM notifications n WHERE n.tenant_id = x.tenant_id AND n.employee_id = "
-	    "u.employee_id) FROM jsonb_to_recordset($1::jsonb) AS x(tenant_id bigint, "
-	    "user_id bigint) JOIN users u ON u.tenant_id = x.tenant_id AND u.id = x.user_id",
+	    "SELECT x.tenant_id, x.user_id, (SELECT count(*) FROM notifications n WHERE "
+	    "n.tenant_id = x.tenant_id AND n.employee_id = u.employee_id AND n.read_at IS NULL), "
+	    "coalesce((SELECT n.id FROM notifications n WHERE n.tenant_id = x.tenant_id AND "
+	    "n.employee_id = u.employee_id ORDER BY n.id DESC LIMIT 1), 0) FROM (SELECT DISTINCT "
+	    "tenant_id, user_id FROM jsonb_to_recordset($1::jsonb) AS x(tenant_id bigint, user_id "
+	    "bigint)) x CROSS JOIN LATERAL (SELECT u.employee_id FROM users u WHERE u.tenant_id = "
+	    "x.tenant_id AND u.id = x.user_id LIMIT 1) u",
 	    jsonx_dump(users, NULL));
 	if (res == NULL)
 		return -1;

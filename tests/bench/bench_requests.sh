@@ -19,9 +19,11 @@
 #   tests/bench/bench_requests.sh [N]
 # Environment: CABINET_BUILD_DIR (default ./build), EMPLOYEES (default 10000),
 # REQUESTS (default 100000), USERS (default 16); STATEMENTS=1 loads pg_stat_statements
-# and prints each case's statements per request (STATEMENTS_TOP of them, default 40).
+# and prints each case's statements per request (STATEMENTS_TOP of them, default 40);
+# PG_SETTINGS="name=value ..." sets PostgreSQL's for the measured cases (below).
 # Each case also prints the CPU time the stack's processes spent per request (from
-# /proc/<pid>/stat: nginx, cabinet-api, cabinetd, PostgreSQL with all its backends)
+# /proc/<pid>/stat: nginx, cabinet-api, cabinetd, PostgreSQL's client backends, its
+# background processes (autovacuum, WAL writer, checkpointer) apart)
 # and the load average at its start and end: on a shared machine the CPU per request
 # compares across runs, the latencies do not.
 set -euo pipefail
@@ -165,6 +167,12 @@ if [ "${STATEMENTS:-0}" = 1 ]; then
 	sql "ALTER SYSTEM SET pg_stat_statements.track_planning = on" >/dev/null
 	sql "SELECT pg_reload_conf()" >/dev/null
 fi
+# PG_SETTINGS="commit_delay=100 commit_siblings=5": PostgreSQL's settings for
+# the measured cases (ALTER SYSTEM and a reload; ones a reload can change)
+for kv in ${PG_SETTINGS:-}; do
+	sql "ALTER SYSTEM SET ${kv%%=*} = '${kv#*=}'" >/dev/null
+done
+[ -n "${PG_SETTINGS:-}" ] && sql "SELECT pg_reload_conf()" >/dev/null
 COUNTS=$(sql "SELECT (SELECT count(*) FROM employees WHERE tenant_id = $TID) || ' employees, ' ||
                      (SELECT count(*) FROM requests WHERE tenant_id = $TID) || ' requests, ' ||
                      (SELECT count(*) FROM request_tasks WHERE tenant_id = $TID) || ' tasks, ' ||
@@ -224,13 +232,24 @@ def cpu_ticks():
                 continue
             v = f[f.rindex(")") + 2:].split()  # from field 3, the state
             stats[int(p)] = (int(v[1]), int(v[11]) + int(v[12]), int(v[13]) + int(v[14]))
-    out = dict.fromkeys(roots.values(), 0)
+    out = dict.fromkeys(list(roots.values()) + ["pg-background"], 0)
     for pid, (ppid, own, children) in stats.items():
         q, seen = pid, 0
         while q not in roots and q in stats and seen < 64:
             q, seen = stats[q][0], seen + 1
-        if q in roots:
-            out[roots[q]] += own + (children if pid == q else 0)
+        if q not in roots:
+            continue
+        name = roots[q]
+        if name == "postgres" and pid != q:
+            # the client backends ("postgres: cabinet cabinet [local] ...")
+            # apart from autovacuum, the WAL writer, the checkpointer
+            try:
+                cmd = open("/proc/%d/cmdline" % pid, "rb").read()
+            except OSError:
+                cmd = b""
+            if b"[local]" not in cmd:
+                name = "pg-background"
+        out[name] += own + (children if pid == q else 0)
     return out
 
 

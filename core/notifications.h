@@ -40,7 +40,9 @@
  * Another user's or tenant's notification is 404 / absent.
  *
  * Delivery ("notify.deliver", a background task kicked by every commit that
- * queued notifications, and every 10 s as a safety net): for
+ * queued notifications, at most one kicked pass per 200 ms (tasks.h: the
+ * commits of that time share it; when nothing else runs, up to the next
+ * second), and every 10 s as a safety net): for
  * each undelivered row it queues the email or SMS the person opted into
  * through the outbox (outbox.h: its retries, timeouts and SMS limit), marks
  * the row delivered, commits, then publishes one event per person to

@@ -7,7 +7,11 @@
  * second and whenever a request or task has finished; a task never runs
  * twice at once. tasks_kick() makes a task due now (e.g. the outbox sender
  * right after a message was queued): it starts as soon as the request or
- * task that queued the message is done, so it sees what was committed.
+ * task that queued the message is done, so it sees what was committed. A
+ * task may have a gap: kicked sooner than that after its last start, it
+ * starts at the main loop's first look after the gap's end (the next
+ * finished job, or the second's tick when nothing else runs); the
+ * notifications' delivery has one of 200 ms.
  */
 #ifndef CABINET_TASKS_H
 #define CABINET_TASKS_H

@@ -240,7 +240,9 @@ def cpu_ticks():
         if q not in roots:
             continue
         name = roots[q]
-        if name == "postgres" and pid != q:
+        if name == "postgres" and pid == q:
+            name = "pg-background"  # the postmaster, and its reaped autovacuum workers
+        elif name == "postgres":
             # the client backends ("postgres: cabinet cabinet [local] ...")
             # apart from autovacuum, the WAL writer, the checkpointer
             try:

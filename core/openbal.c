@@ -43,6 +43,9 @@
 #include <string.h>
 
 #define OPENBAL_MAX_MONTHS 24
+/* Annual vacation days an employee may take before earning them (art. 122:
+ * the working year's vacation in advance). */
+#define OPENBAL_ADVANCE_DAYS 28
 
 struct openbal_month {
 	int year, month;
@@ -82,40 +85,57 @@ static const char openbal_insured_msg[] =
     "Заработок для больничных (облагаемый страховыми взносами): сумма строкой в рублях от 0 до "
     "9 999 999 999 999,99, например \"56000.00\"; не указан — равен заработку";
 
-/* The year's НДФЛ so far must be possible (F1): deductions at most the
- * income, and the tax at most what the year's top rate (ndfl_rates(): 22 %
- * from 2025, 15 % 2021-2024, 13 % before) gives on income less deductions,
- * in whole rubles up. A sound bound, not the scale's exact tax: the previous
- * system may have taxed some months at a higher step. 0, or -1 after a field
- * error at ndfl.deductions or ndfl.tax. */
+/* The year's НДФЛ so far must be possible (F1, G2): deductions at most the
+ * income, and the tax at most the year's scale (ndfl_scale_year()) on income
+ * less deductions, plus 1 ruble for each month of the year up to as_of's:
+ * the cumulative tax is the scale on the year-to-date base, whole rubles
+ * (ndfl.h), so only the per-payment rounding may leave a ruble over a month.
+ * 0, or -1 after a field error at ndfl.deductions or ndfl.tax. */
 static int openbal_check_ndfl(struct ctx *ctx, const char *p, const struct openbal *b)
 {
-	int rates[8], n = ndfl_rates(b->ndfl_year, MONEY_MAX, rates, 8);
-	int64_t bound;
-	char inc[MONEY_RU_BUFSZ], max[MONEY_RU_BUFSZ];
+	int y, m = 12, d;
+	int64_t scale, bound;
+	char inc[MONEY_RU_BUFSZ], tax[MONEY_RU_BUFSZ], max[MONEY_RU_BUFSZ];
 
 	money_format_ru(b->ndfl_income, inc);
 	if (b->ndfl_deductions > b->ndfl_income)
 		return openbal_field(ctx, p, "deductions", "range",
 		                     arena_printf(ctx->arena, "Вычеты не больше дохода (%s)", inc));
-	bound = money_muldiv_exact(b->ndfl_income - b->ndfl_deductions, rates[n - 1], 100);
-	bound = (bound + 99) / 100 * 100;
+	if (b->as_of != 0)
+		date_to_ymd(b->as_of, &y, &m, &d);
+	scale = ndfl_scale_year(b->ndfl_year, b->ndfl_income - b->ndfl_deductions);
+	bound = scale + (int64_t)m * 100;
 	if (b->ndfl_tax <= bound)
 		return 0;
+	money_format_ru(b->ndfl_income - b->ndfl_deductions, inc);
+	money_format_ru(scale, tax);
 	money_format_ru(bound, max);
 	return openbal_field(
 	    ctx, p, "tax", "range",
 	    arena_printf(ctx->arena,
-	                 "Налог больше возможного: не больше %d %% (высшая ставка "
-	                 "%d года) от дохода за вычетом вычетов, то есть не больше %s",
-	                 rates[n - 1], b->ndfl_year, max));
+	                 "Налог больше возможного: по шкале %d года налог с %s (доход за вычетом "
+	                 "вычетов) — %s; с округлением по выплатам не больше %s",
+	                 b->ndfl_year, inc, tax, max));
 }
 
-/* as_of within [the hire date, today in the organization's zone] (F2). 0, or
- * -1 after a field error at as_of (under prefix). */
-static int openbal_check_as_of(struct ctx *ctx, const char *prefix, int64_t employee, int as_of)
+/* Days in hundredths as Russian text: "55,33", "28". */
+static const char *openbal_days_ru(struct ctx *ctx, int64_t hundredths)
 {
-	int hired, dismissed, today = org_today(ctx);
+	if (hundredths % 100 == 0)
+		return arena_printf(ctx->arena, "%lld", (long long)(hundredths / 100));
+	return arena_printf(ctx->arena, "%lld,%02lld", (long long)(hundredths / 100),
+	                    (long long)(hundredths % 100));
+}
+
+/* The balance must fit the employment (F2, G4): as_of within [the hire
+ * date, today in the organization's zone], no month wholly before the hire,
+ * and the vacation days used at most those earned by as_of (payslips_vacation())
+ * plus one working year's days given in advance (art. 122). 0, or -1 after a
+ * field error (under prefix). */
+static int openbal_check_employment(struct ctx *ctx, const char *prefix, int64_t employee,
+                                    const struct openbal *b)
+{
+	int hired, dismissed, today = org_today(ctx), as_of = b->as_of, bad = 0;
 
 	if (today == DATE_NONE || worktime_employment(ctx, employee, &hired, &dismissed) < 0)
 		return -1;
@@ -132,7 +152,40 @@ static int openbal_check_as_of(struct ctx *ctx, const char *prefix, int64_t empl
 		    ctx, prefix, "as_of", "future",
 		    arena_printf(ctx->arena, "Дата остатков %s ещё не наступила (сегодня %s)",
 		                 worktime_date_ru(ctx, as_of), worktime_date_ru(ctx, today)));
-	return 0;
+	if (hired == DATE_NONE)
+		return 0;
+	for (int i = 0; i < b->nmonths; i++) {
+		char m[DATE_MONTH_BUFSZ];
+
+		if (date_month_last(b->months[i].year, b->months[i].month) >= hired)
+			continue;
+		date_format_month(b->months[i].year, b->months[i].month, m);
+		bad = openbal_field(
+		    ctx, arena_printf(ctx->arena, "%smonths[%d].", prefix, i), "month", "employment",
+		    arena_printf(ctx->arena,
+		                 "%s — до приёма на работу %s: заработок у этого работодателя "
+		                 "начинается с месяца приёма",
+		                 m, worktime_date_ru(ctx, hired)));
+	}
+	if (b->days_used > 0) {
+		struct vacation_balance v;
+		int64_t earned, most;
+
+		if (payslips_vacation(ctx, employee, as_of, &v) < 0)
+			return -1;
+		earned = v.accrued_twelfths * 100 / 12;
+		most = earned + OPENBAL_ADVANCE_DAYS * 100;
+		if (b->days_used > most)
+			bad = openbal_field(
+			    ctx, prefix, "vacation_days_used", "range",
+			    arena_printf(ctx->arena,
+			                 "Использовано дней отпуска больше возможного: к %s "
+			                 "заработано %s (стаж %d мес.), вместе с отпуском авансом "
+			                 "за рабочий год (%d) — не больше %s",
+			                 worktime_date_ru(ctx, as_of), openbal_days_ru(ctx, earned),
+			                 v.months, OPENBAL_ADVANCE_DAYS, openbal_days_ru(ctx, most)));
+	}
+	return bad;
 }
 
 /* Reads one body (the admin's or an exchange item) into *b; field errors
@@ -518,7 +571,7 @@ static int openbal_set(struct ctx *ctx)
 			json_object_object_add(body, key, json_object_get(val));
 	}
 	if (openbal_parse(ctx, body, "", 0, b) < 0 || worktime_employee_check(ctx, id, 1) < 0 ||
-	    openbal_check_as_of(ctx, "", id, b->as_of) < 0)
+	    openbal_check_employment(ctx, "", id, b) < 0)
 		return -1;
 	/* the balance moves every later month: none of them may be closed */
 	if (payrun_check_open_for(ctx, id, openbal_first_date(b),
@@ -610,7 +663,7 @@ static int openbal_batch(struct ctx *ctx, json_object *items, const char *route,
 		else
 			ids[i] = atoll(PQgetvalue(res, 0, 0));
 		if (ids[i] && b[i].as_of != 0 &&
-		    openbal_check_as_of(ctx, prefix, ids[i], b[i].as_of) < 0)
+		    openbal_check_employment(ctx, prefix, ids[i], &b[i]) < 0)
 			bad = -1;
 		for (size_t k = 0; k < i; k++)
 			if (ids[k] && ids[k] == ids[i])

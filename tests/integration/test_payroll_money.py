@@ -405,7 +405,8 @@ class Money(unittest.TestCase):
         self.assertEqual(got["vacation_days_used"], 2.5)
 
     def test_opening_balance_ndfl_and_date_must_be_possible(self):
-        # F1, F2: hired 15.01.2024; 2025's top rate is 22 %: on 100,00 of income the tax is at most 22,00
+        # F1, F2, G2: hired 15.01.2024; the 2025 scale gives 13,00 on 100,00, and a ruble a month of
+        # rounding to November: at most 24,00
         eid = self.employee("Невозможные остатки", "2024-01-15")
         path = "/api/admin/employees/%d/opening-balance" % eid
 
@@ -416,8 +417,8 @@ class Money(unittest.TestCase):
         r = put("2025-11-30", "100.00", "0", "1000000.00")
         self.assertEqual(r.status, 422, r)
         self.assertEqual(r.json()["error"]["fields"]["ndfl.tax"].replace("\u00a0", " "),
-                         "Налог больше возможного: не больше 22 % (высшая ставка 2025 года) от дохода за "
-                         "вычетом вычетов, то есть не больше 22,00 ₽")
+                         "Налог больше возможного: по шкале 2025 года налог с 100,00 ₽ (доход за вычетом "
+                         "вычетов) — 13,00 ₽; с округлением по выплатам не больше 24,00 ₽")
         r = put("2025-11-30", "100.00", "500.00", "0")
         self.assertEqual(r.status, 422, r)
         self.assertEqual(r.json()["error"]["fields"]["ndfl.deductions"].replace("\u00a0", " "),
@@ -431,8 +432,72 @@ class Money(unittest.TestCase):
         self.assertEqual(r.status, 422, r)
         self.assertIn("Дата остатков 01.01.2030 ещё не наступила", r.json()["error"]["fields"]["as_of"])
         self.assertEqual(self.admin.get(path).status, 404)  # nothing was stored
-        # at the bound it is accepted: 13 % scale aside, 22 % of 100,00 - 0 = 22,00
-        self.assertEqual(put("2025-11-30", "100.00", "0", "22.00").status, 200)
+        # at the bound it is accepted
+        self.assertEqual(put("2025-11-30", "100.00", "0", "24.00").status, 200)
+
+    def test_opening_ndfl_tax_follows_the_years_scale(self):
+        # G2: 145 200 on 660 000 is 22 %, but the 2025 scale gives 13 % = 85 800; eleven months of
+        # rounding allow 85 811,00 and not a kopeck more, in the admin API, the exchange and the CSV
+        eid = self.employee("Шкала НДФЛ", "2024-01-15", external_id="scale-1")
+        path = "/api/admin/employees/%d/opening-balance" % eid
+
+        def put(tax, income="660000.00", deductions="0", as_of="2025-11-30"):
+            return self.admin.put(path, {"as_of": as_of, "vacation_days_used": 0, "months": [],
+                                         "ndfl": {"year": int(as_of[:4]), "income": income,
+                                                  "deductions": deductions, "tax": tax}})
+        r = put("145200.00")
+        self.assertEqual(r.status, 422, r)
+        self.assertEqual(r.json()["error"]["fields"]["ndfl.tax"].replace("\u00a0", " "),
+                         "Налог больше возможного: по шкале 2025 года налог с 660 000,00 ₽ (доход за "
+                         "вычетом вычетов) — 85 800,00 ₽; с округлением по выплатам не больше 85 811,00 ₽")
+        self.assertEqual(put("85811.01").status, 422)
+        self.assertEqual(put("93612.01", income="720000.00", as_of="2025-12-31").status, 422)  # 93 612 max
+        self.assertEqual(put("93612.00", income="720000.00", as_of="2025-12-31").status, 200)
+        # deductions lower the base: 13 % of 600 000 = 78 000
+        self.assertEqual(put("78005.00", deductions="60000.00").status, 200)
+        self.assertEqual(put("85800.00", deductions="60000.00").status, 422)
+        # 2024's scale: 13 % up to 5 M
+        self.assertEqual(put("78000.00", income="600000.00", as_of="2024-06-30").status, 200)
+        self.assertEqual(put("78007.00", income="600000.00", as_of="2024-06-30").status, 422)
+        self.assertEqual(put("85811.00").status, 200)
+        self.assertEqual(self.admin.get(path).json()["ndfl"]["tax"], "85811.00")
+        # the exchange: the same check, nothing written
+        item = {"employee": "scale-1", "as_of": "2025-11-30", "vacation_days_used": 0, "months": [],
+                "ndfl": {"year": 2025, "income": "600000", "deductions": "0", "tax": "132000"}}
+        js = self.exchange("opening-balances", [item], status=422)
+        self.assertIn("ndfl.tax", js["error"]["items"]["0"])
+        self.assertEqual(self.admin.get(path).json()["ndfl"]["tax"], "85811.00")
+
+    def test_opening_balance_fits_the_employment(self):
+        # G4: hired 15.01.2024; by 31.12.2025 24 months of service earned 56 days, and a working
+        # year's 28 may have been given in advance: at most 84 used; no month before the hire
+        eid = self.employee("Остатки до приёма", "2024-01-15", external_id="hire-1")
+        path = "/api/admin/employees/%d/opening-balance" % eid
+
+        def put(days, month="2025-12"):
+            return self.admin.put(path, {"as_of": "2025-12-31", "vacation_days_used": days,
+                                         "months": [{"month": month, "earnings": "1000.00",
+                                                     "excluded_days": 0}]})
+        r = put(0, "2023-12")
+        self.assertEqual(r.status, 422, r)
+        self.assertEqual(r.json()["error"]["fields"]["months[0].month"],
+                         "2023-12 — до приёма на работу 15.01.2024: заработок у этого работодателя "
+                         "начинается с месяца приёма")
+        r = put(500)
+        self.assertEqual(r.status, 422, r)
+        self.assertEqual(r.json()["error"]["fields"]["vacation_days_used"],
+                         "Использовано дней отпуска больше возможного: к 31.12.2025 заработано 56 "
+                         "(стаж 24 мес.), вместе с отпуском авансом за рабочий год (28) — не больше 84")
+        self.assertEqual(put(84.01).status, 422)
+        self.assertEqual(self.admin.get(path).status, 404)  # nothing was stored
+        self.assertEqual(put(84, "2024-01").status, 200)  # the hire month itself is fine
+        # the exchange: the same checks
+        item = {"employee": "hire-1", "as_of": "2025-11-30", "vacation_days_used": 0,
+                "months": [{"month": "2023-06", "earnings": "50000", "excluded_days": 0}]}
+        js = self.exchange("opening-balances", [item], status=422)
+        self.assertIn("months[0].month", js["error"]["items"]["0"])
+        js = self.exchange("opening-balances", [dict(item, months=[], vacation_days_used=500)], status=422)
+        self.assertIn("vacation_days_used", js["error"]["items"]["0"])
 
     def test_a_closed_month_locks_only_the_results_it_holds(self):
         # an organization that closed January 2025 takes on an employee hired

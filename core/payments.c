@@ -486,33 +486,70 @@ static int payments_month_left(struct ctx *ctx, int64_t employee, int month_firs
 	return 1;
 }
 
-/* A payment never makes a calculated month's balance negative (F23): with
- * the month's result current, amount (gross) may be at most what is accrued
- * and not yet paid; else 422 at amount naming what may still be paid. A
- * month not calculated yet (or stale) has no balance to check: an advance
- * and vacation pay are paid ahead of the calculation by definition. */
-static int payments_check_left(struct ctx *ctx, int64_t employee, int month_first, int64_t amount)
+/* A payment never exceeds what its month can owe (F23, G1). With the
+ * month's result current, amount (gross) may be at most what is accrued and
+ * not yet paid; else 422 at amount naming what may still be paid. Without a
+ * current result (not calculated yet, or stale) nothing bounds it but the
+ * rules known before the calculation: an advance (paid before the month is
+ * calculated by definition) with the month's earlier advances at most the
+ * tenant's advance rule (payrun_advance(): the percent of the rate or the
+ * first half's pay) on its date, 422 at amount (a stale month's advance
+ * also within what its last result left); any other payment is refused
+ * with 409 asking to calculate the month first. */
+static int payments_check_left(struct ctx *ctx, int64_t employee, const char *kind, int date,
+                               int month_first, int64_t amount)
 {
-	PGresult *res =
-	    ctx_sql(ctx,
-	            "SELECT pe.stale FROM payroll_employees pe WHERE pe.tenant_id = $1 AND "
-	            "pe.employee_id = $2 AND pe.month = $3::date",
-	            ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, employee),
-	            worktime_date_iso(ctx, month_first));
+	PGresult *res = ctx_sql(
+	    ctx,
+	    "SELECT (SELECT pe.stale FROM payroll_employees pe WHERE pe.tenant_id = $1 AND "
+	    "pe.employee_id = $2 AND pe.month = $3::date), (SELECT coalesce(sum(p.amount), "
+	    "0)::text FROM payroll_payments p WHERE p.tenant_id = $1 AND p.employee_id = $2 AND "
+	    "p.month = $3::date AND p.kind = 'advance'), (SELECT full_name FROM employees WHERE "
+	    "tenant_id = $1 AND id = $2)",
+	    ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, employee),
+	    worktime_date_iso(ctx, month_first));
 	int64_t accrued, paid, left;
 	int y, m, d;
-	char ls[MONEY_RU_BUFSZ], as[MONEY_RU_BUFSZ];
+	char ls[MONEY_RU_BUFSZ], as[MONEY_RU_BUFSZ], ps[MONEY_RU_BUFSZ];
 
 	if (res == NULL)
 		return -1;
-	if (PQntuples(res) == 0 || strcmp(PQgetvalue(res, 0, 0), "t") == 0)
-		return 0;
+	date_to_ymd(month_first, &y, &m, &d);
+	if (PQgetisnull(res, 0, 0) || strcmp(PQgetvalue(res, 0, 0), "t") == 0) {
+		int none = PQgetisnull(res, 0, 0);
+		const char *why = none ? "ещё не выполнен" : "устарел";
+		int64_t rule, advanced = 0;
+
+		if (strcmp(kind, "advance") != 0)
+			return ctx_fail(
+			    ctx, PROTO_ERR_stale,
+			    "Сначала рассчитайте месяц: расчёт за %s (%s) %s, а выплата не может "
+			    "превысить начисленное — пересчитайте месяц перед выплатой",
+			    payrun_month_title(ctx, y, m), PQgetvalue(res, 0, 2), why);
+		money_parse(PQgetvalue(res, 0, 1), MONEY_ALLOW_NEGATIVE, &advanced);
+		if (payrun_advance(ctx, employee, date, &rule) < 0)
+			return -1;
+		if (advanced + amount <= rule) {
+			if (none)
+				return 0;
+			goto stored; /* stale: and within what the last result left */
+		}
+		money_format_ru(rule, ls);
+		money_format_ru(advanced, ps);
+		money_format_ru(amount, as);
+		return ctx_field_code(ctx, "amount", "advance",
+		                      "Аванс за %s — не больше %s по настройке аванса (уже выплачено "
+		                      "%s, указано %s): %s; больше можно выплатить после "
+		                      "расчёта",
+		                      payrun_month_title(ctx, y, m), ls, ps, as,
+		                      none ? "месяц ещё не рассчитан" : "расчёт месяца устарел");
+	}
+stored:
 	if (payments_month_left(ctx, employee, month_first, &accrued, &paid) < 0)
 		return -1;
 	left = accrued - paid;
 	if (amount <= left)
 		return 0;
-	date_to_ymd(month_first, &y, &m, &d);
 	if (left <= 0)
 		return ctx_field_code(ctx, "amount", "nothing", "За %s всё уже выплачено",
 		                      payrun_month_title(ctx, y, m));
@@ -737,7 +774,7 @@ static int payments_create(struct ctx *ctx)
 		return -1;
 	if (amount <= 0 || amount > MONEY_MAX)
 		return ctx_field_code(ctx, "amount", "nothing", "Нечего выплачивать");
-	if (payments_check_left(ctx, employee, month_first, amount) < 0)
+	if (payments_check_left(ctx, employee, kind, date, month_first, amount) < 0)
 		return -1;
 	money_format(amount, amt);
 	/* stored first: the month's unpaid rest it pays is then no income of

@@ -764,6 +764,52 @@ class Money(unittest.TestCase):
         # a month not calculated yet takes an advance ahead of its calculation
         self.post("/api/admin/payments", {"employee_id": eid, "date": "2025-10-20", "kind": "advance"}, 201)
 
+    def test_a_payment_in_a_month_without_a_current_result_is_bounded(self):
+        # G1: November 2026 not calculated yet: one advance by the rule (40 % of 60 000 = 24 000),
+        # no second one and no 999 999; a salary asks for the calculation first
+        self.admin.put("/api/admin/payroll/settings", {"advance_mode": "percent", "advance_percent": 40})
+        eid = self.employee("Неосторожный аванс", "2025-01-01")
+        p = self.post("/api/admin/payments", {"employee_id": eid, "date": "2026-11-16", "kind": "advance"},
+                      201)["payment"]
+        self.assertEqual(p["amount"], "24000.00")
+        f = self.post("/api/admin/payments", {"employee_id": eid, "date": "2026-11-17", "kind": "advance"},
+                      422)["error"]["fields"]
+        self.assertEqual(f["amount"].replace("\u00a0", " "),
+                         "Аванс за ноябрь 2026 г. — не больше 24 000,00 ₽ по настройке аванса (уже выплачено "
+                         "24 000,00 ₽, указано 24 000,00 ₽): месяц ещё не рассчитан; больше можно выплатить "
+                         "после расчёта")
+        self.post("/api/admin/payments", {"employee_id": eid, "date": "2026-11-17", "kind": "advance",
+                                          "amount": "999999.00"}, 422)
+        r = self.admin.post("/api/admin/payments", {"employee_id": eid, "date": "2026-11-30", "kind": "salary",
+                                                    "month": "2026-11", "amount": "1000.00"})
+        self.assertEqual(r.status, 409, r)
+        self.assertIn("Сначала рассчитайте месяц: расчёт за ноябрь 2026 г. (Неосторожный аванс) ещё не "
+                      "выполнен", r.json()["error"]["message"])
+        # calculated (20 of 20 days: 60 000): the rest, 36 000, is paid and nothing more
+        self.calculate(eid, "2026-11")
+        self.post("/api/admin/payments", {"employee_id": eid, "date": "2026-11-30", "kind": "salary",
+                                          "month": "2026-11", "amount": "36000.01"}, 422)
+        self.post("/api/admin/payments", {"employee_id": eid, "date": "2026-11-30", "kind": "salary",
+                                          "month": "2026-11"}, 201)
+        slip = self.slip(eid, "2026-11")
+        self.assertEqual((slip["accrued"], slip["paid"], slip["balance"]), ("60000.00", "52200.00", "0.00"))
+        # a stale month: July 2026 paid in full, then a deviation makes it stale: no second salary
+        # (409) and no advance on top of the last result (422)
+        other = self.employee("Устаревший июль", "2025-01-01")
+        self.calculate(other, "2026-07")
+        self.post("/api/admin/payments", {"employee_id": other, "date": "2026-08-05", "kind": "salary",
+                                          "month": "2026-07"}, 201)
+        self.post("/api/admin/deviations", {"employee_id": other, "code": "Н", "date": "2026-07-15",
+                                            "hours": 1}, 201)
+        r = self.admin.post("/api/admin/payments", {"employee_id": other, "date": "2026-08-05",
+                                                    "kind": "salary", "month": "2026-07", "amount": "50000.00"})
+        self.assertEqual(r.status, 409, r)
+        self.assertIn("расчёт за июль 2026 г. (Устаревший июль) устарел", r.json()["error"]["message"])
+        f = self.post("/api/admin/payments", {"employee_id": other, "date": "2026-07-20", "kind": "advance"},
+                      422)["error"]["fields"]
+        self.assertEqual(f["amount"], "За июль 2026 г. всё уже выплачено")
+        self.assertEqual(self.slip(other, "2026-07")["balance"], "0.00")
+
     def test_compensation_days_are_rounded_not_truncated(self):
         # F9: 01.01-20.11.2025 is 11 months of service (20 days of November are over half a month):
         # 28/12 x 11 = 25 2/3 unused days; average 600 000 / (10 x 29.3) = 2 047.78;

@@ -219,18 +219,33 @@ static int deviations_day_rule(struct ctx *ctx, int64_t employee, const struct t
 /* Where an hour code may stand by the employee's plan (workday_place()):
  * С only on a working day, РВ only on a day off or a non-working holiday.
  * 0, or 422 at date naming the date and the right code. */
-static int deviations_place(struct ctx *ctx, int64_t employee, const struct t13_code *c, int date)
+static int deviations_place(struct ctx *ctx, int64_t employee, const struct t13_code *c, int date,
+                            int32_t other, int32_t hours)
 {
 	struct workday *days;
 	int y, m, d, ndays;
+	int32_t plan;
 	char msg[512];
 
 	date_to_ymd(date, &y, &m, &d);
 	if (worktime_plan_days(ctx, y, m, employee, &days, &ndays) < 0)
 		return -1;
-	if (workday_place(&days[d - 1], c->number, msg, sizeof(msg)) == 0)
+	if (workday_place(&days[d - 1], c->number, msg, sizeof(msg)) != 0)
+		return ctx_field_code(ctx, "date", "day_kind", "%s", msg);
+	/* G3: the day's planned hours, the С and РВ already entered and this
+	 * document at most 24 h, as the payroll loader counts them (Н is hours
+	 * inside the work, not more of it) */
+	plan = days[d - 1].plan_hours;
+	if (c->number == T13_N || plan + other + hours <= 2400)
 		return 0;
-	return ctx_field_code(ctx, "date", "day_kind", "%s", msg);
+	return ctx_field_code(
+	    ctx, "hours", "day_total",
+	    "%s: по графику %s ч%s, вместе со сверхурочными и работой в выходной не больше 24 ч — "
+	    "не больше %s ч",
+	    worktime_date_ru(ctx, date), worktime_hours_ru(ctx, plan),
+	    other ? arena_printf(ctx->arena, " и уже введено %s ч", worktime_hours_ru(ctx, other))
+	          : "",
+	    worktime_hours_ru(ctx, 2400 - plan - other > 0 ? 2400 - plan - other : 0));
 }
 
 /* Posted timesheets of the months of from..to that show something else on
@@ -358,7 +373,7 @@ static int deviations_create(struct ctx *ctx)
 	const struct t13_code *c = letter ? t13_find(letter) : NULL;
 	int from = DATE_NONE, to = DATE_NONE, paid = DATE_NONE, bad = 0, hired, dismissed;
 	const char *cause = NULL, *vacation = NULL;
-	int32_t hours = 0;
+	int32_t hours = 0, other = 0;
 	int64_t employee;
 	PGresult *res, *vacations = NULL;
 	json_object *warnings, *extended;
@@ -484,7 +499,8 @@ static int deviations_create(struct ctx *ctx)
 		    worktime_date_iso(ctx, from), ctx_i64(ctx, T13_N));
 		if (res == NULL)
 			return -1;
-		if (atoi(PQgetvalue(res, 0, 0)) + hours > 2400)
+		other = atoi(PQgetvalue(res, 0, 0));
+		if (other + hours > 2400)
 			return ctx_field_code(
 			    ctx, "hours", "hours",
 			    "С уже введёнными документами за %s получается больше "
@@ -492,7 +508,8 @@ static int deviations_create(struct ctx *ctx)
 			    worktime_date_ru(ctx, from));
 	}
 	if (deviations_day_rule(ctx, employee, c, from, to) < 0 ||
-	    (!deviations_whole_day_code(c) && deviations_place(ctx, employee, c, from) < 0))
+	    (!deviations_whole_day_code(c) &&
+	     deviations_place(ctx, employee, c, from, other, hours) < 0))
 		return -1;
 	res = ctx_sql(ctx,
 	              "INSERT INTO deviations (tenant_id, employee_id, code, date_from, date_to, "

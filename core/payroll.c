@@ -611,7 +611,7 @@ static int payroll_check_days(const struct payroll_work *w, struct payroll_error
 		int32_t total = w->worked[i] + w->overtime[i] + w->rv_doc[i];
 		char d[DATE_BUFSZ];
 
-		date_format(w->first + i, d);
+		date_format_ru(w->first + i, d);
 		if (total > SCHEDULE_MAX_DAY) {
 			payroll_fail(err, PAYROLL_E_DAY_HOURS, field, w->source[i], w->first + i,
 			             "%s: больше 24 часов работы за день", d);

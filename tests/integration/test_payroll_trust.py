@@ -17,6 +17,11 @@ from stack import FIVE_DAYS, Stack, add_paid_employee, sql_quote, tenant_with_ad
 DAILY = "[[800,0]]"
 
 
+def json_text(o):
+    import json
+    return json.dumps(o, ensure_ascii=False)
+
+
 class Trust(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -194,6 +199,33 @@ class Trust(unittest.TestCase):
                                {"days": [{"date": "2025-04-10", "rows": rows}]})
             self.assertEqual(r.status, 422, r)
             self.assertIn("days[0].rows", r.json()["error"]["fields"])
+
+    def test_a_day_never_holds_more_than_24_hours_with_its_plan(self):
+        # G3: Tuesday 08.04.2025 has 8 planned hours: overtime at most 16 h, counted with the С
+        # already entered; the payroll loader's own message names the date as 08.04.2025
+        eid = self.employee("Сверхурочный Апрель")
+        r = self.admin.post("/api/admin/deviations", {"employee_id": eid, "code": "С", "date": "2025-04-08",
+                                                      "hours": 24})
+        self.assertEqual(r.status, 422, r)
+        self.assertEqual(r.json()["error"]["fields"]["hours"],
+                         "08.04.2025: по графику 8 ч, вместе со сверхурочными и работой в выходной не больше "
+                         "24 ч — не больше 16 ч")
+        r = self.admin.post("/api/admin/deviations", {"employee_id": eid, "code": "С", "date": "2025-04-08",
+                                                      "hours": 16.01})
+        self.assertEqual(r.status, 422, r)
+        self.deviation({"employee_id": eid, "code": "С", "date": "2025-04-08", "hours": 10})
+        r = self.admin.post("/api/admin/deviations", {"employee_id": eid, "code": "С", "date": "2025-04-08",
+                                                      "hours": 7})
+        self.assertEqual(r.status, 422, r)
+        self.assertIn("уже введено 10 ч", r.json()["error"]["fields"]["hours"])
+        self.assertIn("не больше 6 ч", r.json()["error"]["fields"]["hours"])
+        self.deviation({"employee_id": eid, "code": "С", "date": "2025-04-08", "hours": 6})
+        # a document stored before this check (by SQL here): the payroll names the date in Russian
+        self.s.psql("INSERT INTO deviations (tenant_id, employee_id, code, date_from, date_to, hours, whole_day) "
+                    "VALUES (%d, %d, 4, '2025-04-09', '2025-04-09', 2400, false)" % (self.tid, eid))
+        err = self.calculate("2025-04", [eid], status=422)["error"]
+        self.assertIn("09.04.2025: больше 24 часов работы за день", json_text(err["fields"]))
+        self.assertNotIn("2025-04-09", json_text(err["fields"]))
 
     def test_dates_outside_the_employment(self):
         eid = self.employee("Уволенный Март", hired="2024-01-15", dismissed="2025-03-14")

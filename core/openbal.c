@@ -161,7 +161,8 @@ static int openbal_check_employment(struct ctx *ctx, const char *prefix, int64_t
 			continue;
 		date_format_month(b->months[i].year, b->months[i].month, m);
 		bad = openbal_field(
-		    ctx, arena_printf(ctx->arena, "%smonths[%d].", prefix, i), "month", "employment",
+		    ctx, arena_printf(ctx->arena, "%smonths[%d].", prefix, i), "month",
+		    "employment",
 		    arena_printf(ctx->arena,
 		                 "%s — до приёма на работу %s: заработок у этого работодателя "
 		                 "начинается с месяца приёма",
@@ -183,7 +184,8 @@ static int openbal_check_employment(struct ctx *ctx, const char *prefix, int64_t
 			                 "заработано %s (стаж %d мес.), вместе с отпуском авансом "
 			                 "за рабочий год (%d) — не больше %s",
 			                 worktime_date_ru(ctx, as_of), openbal_days_ru(ctx, earned),
-			                 v.months, OPENBAL_ADVANCE_DAYS, openbal_days_ru(ctx, most)));
+			                 v.months, OPENBAL_ADVANCE_DAYS,
+			                 openbal_days_ru(ctx, most)));
 	}
 	return bad;
 }

@@ -1317,9 +1317,21 @@ int payrun_check_open_for(struct ctx *ctx, int64_t employee, int from, int to)
 	if (res == NULL)
 		return -1;
 	for (int i = 0; i < PQntuples(res); i++)
-		if (*PQgetvalue(res, i, 2) == 't')
-			return payrun_locked(ctx, atoi(PQgetvalue(res, i, 0)),
-			                     atoi(PQgetvalue(res, i, 1)));
+		if (*PQgetvalue(res, i, 2) == 't') {
+			int y = atoi(PQgetvalue(res, i, 0)), m = atoi(PQgetvalue(res, i, 1));
+
+			if (date_month_first(y, m) <= from)
+				return payrun_locked(ctx, y, m);
+			/* a later month: say why a change before it touches it
+			 * (trial-break 2's note) */
+			return ctx_fail(
+			    ctx, PROTO_ERR_locked,
+			    "Месяц %s закрыт: изменение с %s затронуло бы его расчёт (средний "
+			    "заработок, остаток отпуска, НДФЛ с начала года или расчёт этого "
+			    "месяца), а закрытый расчёт не меняется. Чтобы внести изменение, "
+			    "откройте месяц.",
+			    payrun_month_title(ctx, y, m), worktime_date_ru(ctx, from));
+		}
 	return 0;
 }
 

@@ -533,6 +533,11 @@ class Money(unittest.TestCase):
         # the same for the employee January paid: 423 naming the month
         r = admin.put("/api/admin/employees/%d/opening-balance" % paid, balance)
         self.assertEqual(r.status, 423, r)
+        # trial-break 2's note: a change before the closed month says why it touches it
+        self.assertEqual(r.json()["error"]["message"],
+                         "Месяц январь 2025 г. закрыт: изменение с 01.12.2024 затронуло бы его расчёт "
+                         "(средний заработок, остаток отпуска, НДФЛ с начала года или расчёт этого месяца), "
+                         "а закрытый расчёт не меняется. Чтобы внести изменение, откройте месяц.")
         r = admin.post("/api/admin/deviations", {"employee_id": paid, "code": "ОТ", "date_from": "2025-01-20",
                                                  "date_to": "2025-01-24"})
         self.assertEqual(r.status, 423, r)

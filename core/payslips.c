@@ -391,6 +391,20 @@ static json_object *payslips_build(struct ctx *ctx, int64_t employee_id, int yea
 	money_format_ru(accrued - ndfl - paid, r);
 	jsonx_set_str(o, "balance", b);
 	jsonx_set_str(o, "balance_ru", r);
+	/* G1: paid more than the month owes (a recalculation lowered it after
+	 * the payments): shown, never silent */
+	if (accrued - ndfl - paid < 0) {
+		money_format(paid + ndfl - accrued, b);
+		money_format_ru(paid + ndfl - accrued, r);
+		jsonx_set_str(o, "overpaid", b);
+		jsonx_set_str(o, "overpaid_ru", r);
+		jsonx_set_str(o, "overpaid_message",
+		              arena_printf(ctx->arena,
+		                           "Выплачено больше, чем причитается к выплате: переплата %s. "
+		                           "Проверьте выплаты месяца — переплату удерживают из следующих "
+		                           "выплат или сотрудник её возвращает (ст. 137 ТК РФ)",
+		                           r));
+	}
 	/* the month's payments: advances, vacation pay, the salary, the final */
 	{
 		json_object *pay =

@@ -111,7 +111,13 @@ class PayForms(unittest.TestCase):
         self.assertIn("Зарплату за март 2025 г. выплачивают не раньше 01.03.2025, а дата выплаты 28.02.2025",
                       r.text)
         self.assertEqual(self.admin.get("/api/admin/payments?employee_id=%d" % eid).json()["payments"], [])
-        # March's salary paid on 10 April from the March page settles March
+        # March's salary paid on 10 April from the March page settles March (once March is
+        # calculated: a salary of a month not calculated is refused, trial-break 2 G1)
+        r = self.form(page + "/payments", [("date", "10.04.2025"), ("kind", "salary"), ("amount", "100")])
+        self.assertEqual(r.status, 409, r)
+        self.assertIn("Сначала рассчитайте месяц", r.text)
+        r = self.admin.post("/api/admin/payroll/2025-03/calculate", {"employees": [eid]})
+        self.assertEqual(r.status, 200, r)
         r = self.form(page + "/payments", [("date", "10.04.2025"), ("kind", "salary"), ("amount", "100")])
         self.assertEqual(r.status, 303, r)
         pays = self.admin.get("/api/admin/payments?employee_id=%d" % eid).json()["payments"]

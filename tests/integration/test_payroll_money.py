@@ -814,6 +814,17 @@ class Money(unittest.TestCase):
                       422)["error"]["fields"]
         self.assertEqual(f["amount"], "За июль 2026 г. всё уже выплачено")
         self.assertEqual(self.slip(other, "2026-07")["balance"], "0.00")
+        # an unexcused day's absence, recalculated: the month owes less than was paid: the payslip
+        # says so (G1: an overpayment is never silent)
+        self.post("/api/admin/deviations", {"employee_id": other, "code": "ПР", "date_from": "2026-07-16",
+                                            "date_to": "2026-07-16"}, 201)
+        self.calculate(other, "2026-07")
+        slip = self.slip(other, "2026-07")
+        self.assertTrue(slip["balance"].startswith("-"), slip["balance"])
+        self.assertEqual(slip["overpaid"], slip["balance"][1:])
+        self.assertIn("Выплачено больше, чем причитается к выплате: переплата", slip["overpaid_message"])
+        page = self.admin.get("/admin/payroll/2026-07/employees/%d" % other).text
+        self.assertIn("Выплачено больше, чем причитается к выплате", page)
 
     def test_compensation_days_are_rounded_not_truncated(self):
         # F9: 01.01-20.11.2025 is 11 months of service (20 days of November are over half a month):

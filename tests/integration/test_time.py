@@ -298,11 +298,14 @@ class Time(unittest.TestCase):
         self.assertIn("hours", f)
         f = self.fields(a.post("/api/admin/deviations", {"employee_id": self.ivanov, "code": "С", "date": "2025-05-05"}))
         self.assertIn("hours", f)
-        # hour documents of a date add up: С 20 + РВ 5 > 24
-        r = a.post("/api/admin/deviations", {"employee_id": self.ivanov, "code": "С", "date": "2025-05-06", "hours": 20})
+        # hour documents of a date add up: С 16 + С 9 > 24 (and with the 8 planned hours of
+        # Tuesday 06.05.2025 the day holds at most 16 of С, trial-break 2 G3)
+        r = a.post("/api/admin/deviations", {"employee_id": self.ivanov, "code": "С", "date": "2025-05-06", "hours": 16})
         self.assertEqual(r.status, 201, r)
-        f = self.fields(a.post("/api/admin/deviations", {"employee_id": self.ivanov, "code": "РВ", "date": "2025-05-06", "hours": 5}))
+        f = self.fields(a.post("/api/admin/deviations", {"employee_id": self.ivanov, "code": "С", "date": "2025-05-06", "hours": 9}))
         self.assertIn("24 часов", f["hours"])
+        f = self.fields(a.post("/api/admin/deviations", {"employee_id": self.ivanov, "code": "С", "date": "2025-05-07", "hours": 17}))
+        self.assertIn("07.05.2025: по графику 8 ч", f["hours"])
         # where an hour code may stand (F21, art. 152/153): РВ on a working day (Wednesday
         # 14.05.2025) and С on a day off (Saturday 17.05.2025) or a holiday (09.05.2025) are refused
         x = a.post("/api/admin/deviations", {"employee_id": self.ivanov, "code": "РВ", "date": "2025-05-14", "hours": 8})

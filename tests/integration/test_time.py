@@ -331,7 +331,7 @@ class Time(unittest.TestCase):
         # code as typed ("c" Latin, lower case) and hours with a comma
         first = r.json()["deviation"]
         r2 = a.post("/api/admin/deviations", {"employee_id": self.ivanov, "code": " c ", "date": "2025-05-06",
-                                              "hours": "20,0"})
+                                              "hours": "16,0"})
         self.assertEqual(r2.status, 409, r2)
         self.assertIn("№ %d" % first["id"], r2.json()["error"]["message"])
         self.assertIn("06.05.2025", r2.json()["error"]["message"])

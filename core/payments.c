@@ -32,8 +32,9 @@
  * latest calculated month up to it with something left to pay. A payment
  * never makes a calculated (not stale) month's balance negative: its amount
  * is at most the month's accrued less the payments already settling it
- * (422 at amount naming what is left); an advance or vacation pay before the
- * month is calculated pays ahead.
+ * (422 at amount naming what is left). Before the month is calculated (or
+ * while its result is stale) only an advance may be paid, within the
+ * advance setting; anything else asks for the calculation first (409).
  * Dates: a payment is recorded when the money leaves, so a date after today
  * (org.h, the organization's zone) is refused (no planned payments: they
  * would count as paid and withhold НДФЛ before the income exists), as is a
@@ -622,7 +623,7 @@ static int payments_default(struct ctx *ctx, int64_t employee, const char *kind,
 			return ctx_field_code(
 			    ctx, "amount", "not_calculated",
 			    "Отпускные этого дня ещё не рассчитаны: рассчитайте зарплату "
-			    "за %s или укажите сумму",
+			    "за %s (можно одного сотрудника), затем выплатите",
 			    payrun_month_title(ctx, y, m));
 		return 0;
 	}
@@ -632,8 +633,7 @@ static int payments_default(struct ctx *ctx, int64_t employee, const char *kind,
 	if (found == 0)
 		return ctx_field_code(
 		    ctx, "amount", "not_calculated",
-		    "Зарплата за %s ещё не рассчитана: рассчитайте её или укажите "
-		    "сумму",
+		    "Зарплата за %s ещё не рассчитана: рассчитайте её, затем выплатите",
 		    payrun_month_title(ctx, y, m));
 	*amount = accrued - paid;
 	if (*amount <= 0)

@@ -175,7 +175,7 @@ static int deviations_overlaps(struct ctx *ctx, int64_t employee, const struct t
 	for (int i = 0; i < PQntuples(res); i++) {
 		int other = atoi(PQgetvalue(res, i, 1));
 
-		if (c->number == T13_B && (other == T13_OT || other == T13_OD))
+		if (workday_may_overlay(c->number, other))
 			continue; /* illness during a vacation, art. 124 */
 		return ctx_fail(
 		    ctx, PROTO_ERR_conflict, "Документ %s: период пересекается с документом %s",

@@ -340,12 +340,6 @@ static int payroll_place(struct payroll_error *err, const char *field, int index
 	return -1;
 }
 
-/* Which whole-day deviation may overlap another: Б inside an ОТ/ОД (art. 124). */
-static int payroll_sick_in_vacation(int sick, int vacation)
-{
-	return sick == T13_B && (vacation == T13_OT || vacation == T13_OD);
-}
-
 static int payroll_days_from_deviations(struct payroll_work *w, struct payroll_error *err)
 {
 	const struct payroll_input *in = w->in;
@@ -406,7 +400,7 @@ static int payroll_days_from_deviations(struct payroll_work *w, struct payroll_e
 
 				if (!w->employed[k])
 					continue;
-				if (w->whole[k] && !payroll_sick_in_vacation(dv->code, w->whole[k]))
+				if (w->whole[k] && !workday_may_overlay(dv->code, w->whole[k]))
 					return payroll_clash(err, "deviations", i, d, dv->code,
 					                     w->whole[k]);
 				w->whole[k] = dv->code;

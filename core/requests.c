@@ -1057,14 +1057,39 @@ static int requests_read_fields(struct ctx *ctx, const struct request_type *t, j
 	return bad;
 }
 
+/* The deviation code a period request becomes when done (0: none). */
+static int requests_deviation_code(const struct request *r)
+{
+	const char *title;
+	int code;
+
+	if (strcmp(r->type->name, "vacation") == 0) {
+		code = requests_kind_code(jsonx_get_str(r->data, "kind"), &title);
+		return code ? code : T13_OT;
+	}
+	if (strcmp(r->type->name, "absence") == 0)
+		return requests_reason_code(jsonx_get_str(r->data, "reason"), &title);
+	if (strcmp(r->type->name, "business_trip") == 0)
+		return T13_K;
+	return 0;
+}
+
 /* A period request that overlaps another running one of the employee, or
- * a whole-day document of theirs: 409 naming it. */
+ * a whole-day document of theirs its document may not lie on (the
+ * documents' rule, workday_may_overlay(): a sick absence inside a vacation
+ * is accepted, art. 124): 409 naming it. */
 static int requests_check_overlap(struct ctx *ctx, const struct request *r)
 {
 	PGresult *res;
+	const char *under = "{";
+	int code = requests_deviation_code(r), n = 0;
 
 	if (!r->type->period)
 		return 0;
+	for (int u = 1; u <= T13_COUNT; u++)
+		if (workday_may_overlay(code, u))
+			under = arena_printf(ctx->arena, "%s%s%d", under, n++ ? "," : "", u);
+	under = arena_printf(ctx->arena, "%s}", under);
 	/* another running request of a period, then a whole-day document */
 	res = ctx_sql(
 	    ctx,
@@ -1075,9 +1100,9 @@ static int requests_check_overlap(struct ctx *ctx, const struct request *r)
 	    "UNION ALL (SELECT 'd', code, '', to_char(date_from, 'DD.MM.YYYY'), "
 	    "to_char(date_to, 'DD.MM.YYYY') FROM deviations WHERE tenant_id = $1 AND "
 	    "employee_id = $2 AND whole_day AND code <> 26 AND date_from <= $5::date AND "
-	    "date_to >= $4::date ORDER BY date_from LIMIT 1)",
+	    "date_to >= $4::date AND code <> ALL($6::int[]) ORDER BY date_from LIMIT 1)",
 	    requests_tenant(ctx), ctx_i64(ctx, r->employee), ctx_i64(ctx, r->id), r->date_from,
-	    r->date_to);
+	    r->date_to, under);
 	if (res == NULL)
 		return -1;
 	if (PQntuples(res) == 0)
@@ -1703,18 +1728,12 @@ static int requests_effect_children(struct ctx *ctx, const struct request *r, js
 static int requests_effect(struct ctx *ctx, const struct request *r, int64_t task)
 {
 	json_object *result = arena_own(ctx->arena, json_object_new_object());
-	const char *title;
 	int rc = 0, code;
 
-	if (strcmp(r->type->name, "vacation") == 0) {
-		code = requests_kind_code(jsonx_get_str(r->data, "kind"), &title);
-		rc = requests_effect_deviation(ctx, r, code ? code : T13_OT, result);
-	} else if (strcmp(r->type->name, "absence") == 0) {
-		code = requests_reason_code(jsonx_get_str(r->data, "reason"), &title);
+	if (r->type->period) {
+		code = requests_deviation_code(r);
 		rc = code ? requests_effect_deviation(ctx, r, code, result)
 		          : ctx_fail(ctx, PROTO_ERR_internal, NULL);
-	} else if (strcmp(r->type->name, "business_trip") == 0) {
-		rc = requests_effect_deviation(ctx, r, T13_K, result);
 	} else if (strcmp(r->type->name, "personal_data") == 0) {
 		rc = requests_effect_personal(ctx, r, result);
 	} else if (strcmp(r->type->name, "tax_deduction") == 0) {
@@ -1805,6 +1824,11 @@ static int requests_task_approve(struct ctx *ctx)
 		return -1;
 	if (strcmp(r.state, "awaiting_approval") != 0)
 		return requests_refuse(ctx, &r, "согласовать");
+	/* what the completion would refuse (a closed payroll month: 423
+	 * naming it) is refused at approval too, not approved for nobody to
+	 * complete (trial-break F16) */
+	if (requests_check_input(ctx, &r) < 0)
+		return -1;
 	r.approved = 1;
 	r.step = t.chain_index + 1;
 	/* approved and the step are written with the next step's state

@@ -85,6 +85,11 @@ int workday_whole_day_code(int code)
 	return c != NULL && c->cls == T13_CLASS_ABSENCE;
 }
 
+int workday_may_overlay(int code, int under)
+{
+	return code == T13_B && (under == T13_OT || under == T13_OD);
+}
+
 int workday_clash(const int *codes, int n, int *a, int *b)
 {
 	for (int i = 0; i < n; i++) {

@@ -81,6 +81,11 @@ void workday_deviation(struct workday *d, int code, int whole, int32_t hours, in
 
 /* 1 for a whole-day code: the absence codes and В (t13.h). */
 int workday_whole_day_code(int code);
+/* 1 when a whole-day document of code may lie on days of a whole-day
+ * document of under: only Б on ОТ/ОД (illness during a vacation, art. 124;
+ * the vacation's days go back or it is extended). One rule for documents,
+ * requests and the payroll engine. */
+int workday_may_overlay(int code, int under);
 /* The rule for which codes may share a date: 0 when codes[0..n) may, else
  * -1 with *a and *b two codes that may not (a whole-day code with another
  * code). */

@@ -907,15 +907,22 @@ class Requests(unittest.TestCase):
 
     def test_a_completion_whose_effect_fails_changes_nothing(self):
         o = self.o
-        # a payroll month closed after the filing: 423 at completion (a
+        # a payroll month closed after the approval: 423 at completion (a
         # filing into a closed month is refused at once: test_request_races)
         rid = self.file("E3", {"type": "vacation", "date_from": "2026-10-12", "date_to": "2026-10-13"})["id"]
+        later = self.file("E3", {"type": "vacation", "date_from": "2026-10-26", "date_to": "2026-10-27"})["id"]
+        self.act("M", self.task("M", rid, "approval"), "approve")
         r = o.admin.post("/api/admin/payroll/2026-10/calculate", {})
         self.assertEqual(r.status, 200, r)
         self.assertEqual(o.admin.post("/api/admin/payroll/2026-10/close", {}).status, 200)
         self.file("E3", {"type": "vacation", "date_from": "2026-10-19", "date_to": "2026-10-20"},
                   status=423)
-        self.act("M", self.task("M", rid, "approval"), "approve")
+        # F16: the approval of one filed before the close is refused too,
+        # naming the month; the request still waits for its approver
+        js = self.act("M", self.task("M", later, "approval"), "approve", status=423)
+        self.assertIn("Месяц октябрь 2026 г. закрыт", js["error"]["message"])
+        self.assertEqual(self.get("E3", later)["state"], "awaiting_approval")
+        self.act("M", self.task("M", later, "approval"), "reject", {"reason": "Месяц закрыт"})
         t = self.task("P", rid, "execution")
         self.act("P", t, "take")
         events = self.count("SELECT count(*) FROM request_events WHERE request_id = %d" % rid)
@@ -940,6 +947,50 @@ class Requests(unittest.TestCase):
                                            "date_to": "2026-12-18"})
         self.assertEqual(r.status, 409, r)
         self.assertIn("пересекается", r.json()["error"]["message"])
+
+    def test_illness_during_a_vacation_through_a_request(self):
+        """F13: a sick absence inside a done vacation is accepted, as the
+        document path accepts a Б on an ОТ (art. 124), and its completion
+        gives the Б with the vacation's days returned; another absence
+        there is still refused."""
+        o = Org(self.s, "bolnichny", "ООО «Больничный»")
+        e = o["E1"]
+
+        def step(who, rid, kind):
+            t = o.task(who, rid, kind)
+            self.assertIsNotNone(t, (who, rid, kind, o.tasks(who)))
+            r = o[who].post("/api/tasks/%d/%s" % (t, "approve" if kind == "approval" else "complete"), {})
+            self.assertEqual(r.status, 200, r)
+
+        r = e.post("/api/requests", {"type": "vacation", "date_from": "2026-12-14", "date_to": "2026-12-18"})
+        self.assertEqual(r.status, 201, r)
+        vac = r.json()["id"]
+        step("M", vac, "approval")
+        step("P", vac, "execution")
+        before = e.get("/api/vacation/balance?date=2026-12-31").json()
+        r = e.post("/api/requests", {"type": "absence", "reason": "day_off", "date_from": "2026-12-15",
+                                     "date_to": "2026-12-15"})
+        self.assertEqual(r.status, 409, r)
+        self.assertIn("Отпуск", r.json()["error"]["message"])
+        r = e.post("/api/requests", {"type": "absence", "reason": "sick", "date_from": "2026-12-15",
+                                     "date_to": "2026-12-16"})
+        self.assertEqual(r.status, 201, r)
+        sick = r.json()["id"]
+        step("M", sick, "approval")
+        step("P", sick, "execution")
+        self.assertEqual(self.get_as(e, sick)["state"], "done")
+        r = e.get("/api/timesheet/2026-12")
+        self.assertEqual(r.status, 200, r)
+        codes = {d["day"]: d["codes"] for d in r.json()["employee"]["days"]}
+        self.assertEqual([codes[d] for d in (14, 15, 16, 17, 18)], ["ОТ", "Б", "Б", "ОТ", "ОТ"])
+        after = e.get("/api/vacation/balance?date=2026-12-31").json()
+        self.assertEqual((before["returned_days"], after["returned_days"]), (0, 2), (before, after))
+        self.assertEqual(float(after["balance"]) - float(before["balance"]), 2.0, (before, after))
+
+    def get_as(self, client, rid):
+        r = client.get("/api/requests/%d" % rid)
+        self.assertEqual(r.status, 200, r)
+        return r.json()["request"]
 
     def test_personal_data_updates_the_record_and_reaches_the_exchange(self):
         o = self.o

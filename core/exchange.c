@@ -43,6 +43,7 @@
 #include "org.h"
 #include "payrun.h"
 #include "payterms.h"
+#include "publication.h"
 #include "ru.h"
 #include "schedules.h"
 #include "session.h"
@@ -1220,6 +1221,12 @@ static int x_start(struct xbatch *b)
 	return 0;
 }
 
+/* Whether a field's stored value a and written value c differ. */
+static int x_changed(const char *a, const char *c)
+{
+	return (a == NULL) != (c == NULL) || (a && strcmp(a, c) != 0);
+}
+
 int exchange_upsert_source(struct ctx *ctx, enum exchange_kind kind,
                            const struct exchange_source *src, const struct exchange_opts *opts,
                            struct exchange_counts *counts)
@@ -1233,6 +1240,7 @@ int exchange_upsert_source(struct ctx *ctx, enum exchange_kind kind,
 	                   .src = src,
 	                   .n = src->n};
 	struct arena *chunk;
+	const char *dismissals = NULL; /* employees whose dismissal changed */
 	int rc = 0;
 
 	memset(counts, 0, sizeof(*counts));
@@ -1274,6 +1282,10 @@ int exchange_upsert_source(struct ctx *ctx, enum exchange_kind kind,
 				b.opts->ids[b.base + j] = it->id;
 			if (b.opts->actions)
 				b.opts->actions[b.base + j] = act;
+			if (kind == EXCHANGE_EMPLOYEES && act != 'x' && act != 'n' && it->id &&
+			    x_changed(it->old ? it->old[EF_DISMISSED] : NULL, it->val[EF_DISMISSED]))
+				dismissals = arena_printf(b.main, "%s%s%lld", dismissals ? dismissals : "{",
+				                          dismissals ? "," : "", (long long)it->id);
 		}
 		ctx->arena = b.main;
 		if (ctx->error_message)
@@ -1292,6 +1304,12 @@ int exchange_upsert_source(struct ctx *ctx, enum exchange_kind kind,
 		return -1;
 	}
 	if (!(b.opts->flags & EXCHANGE_VALIDATE_ONLY) && x_write_deferred(&b) < 0)
+		return -1;
+	/* a dismissal dated before today closes the cabinet and ends its
+	 * sessions now, by the publication's rule (publication.h) */
+	if (dismissals && !(b.opts->flags & EXCHANGE_VALIDATE_ONLY) &&
+	    publication_enforce_for(ctx, arena_printf(ctx->arena, "%s}", dismissals), NULL,
+	                            NULL) < 0)
 		return -1;
 	return 0;
 }

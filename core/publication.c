@@ -43,6 +43,11 @@ int publication_is_published(struct ctx *ctx, int64_t employee_id)
 
 int publication_enforce(struct ctx *ctx, int *disabled, int *restored)
 {
+	return publication_enforce_for(ctx, NULL, disabled, restored);
+}
+
+int publication_enforce_for(struct ctx *ctx, const char *employees, int *disabled, int *restored)
+{
 	/* one statement: cabinets off and back, their accounts blocked and
 	 * unblocked, sessions and live invitations of the blocked ended */
 	PGresult *res = ctx_sql(
@@ -60,7 +65,7 @@ int publication_enforce(struct ctx *ctx, int *disabled, int *restored)
 	                   "e.tenant_id = c.tenant_id AND e.id = c.employee_id JOIN users u ON "
 	                   "u.tenant_id = "
 	                   "c.tenant_id AND u.employee_id = c.employee_id CROSS JOIN pub WHERE "
-	                   "c.tenant_id = $1), "
+	                   "c.tenant_id = $1 AND ($2::bigint[] IS NULL OR c.employee_id = ANY ($2))), "
 	                   "off AS (UPDATE cabinets c SET state = 'disabled', error = NULL, "
 	                   "disabled_at = now(), "
 	                   "state_at = now() FROM cur WHERE c.tenant_id = $1 AND c.employee_id = "
@@ -96,7 +101,7 @@ int publication_enforce(struct ctx *ctx, int *disabled, int *restored)
 	                   "blocked) + (SELECT count(*) FROM unblocked) + (SELECT count(*) FROM "
 	                   "ended) + (SELECT "
 	                   "count(*) FROM revoked)",
-	    ctx_i64(ctx, ctx->tenant_id));
+	    ctx_i64(ctx, ctx->tenant_id), employees);
 
 	if (res == NULL)
 		return -1;

@@ -70,5 +70,11 @@ int publication_is_published(struct ctx *ctx, int64_t employee_id);
 /* Brings the tenant's cabinets in line with the publication in force (see
  * above). Counts what changed; either pointer may be NULL. 0 or -1. */
 int publication_enforce(struct ctx *ctx, int *disabled, int *restored);
+/* The same for some employees only: employees is a bigint[] text
+ * ("{12,40}"; NULL: all). The staff's writers call it for the employees
+ * whose dismissal date they changed, so a dismissal dated before today
+ * closes the cabinet and ends its sessions in the writing transaction, not
+ * at the next scheduled run (trial-break F10). */
+int publication_enforce_for(struct ctx *ctx, const char *employees, int *disabled, int *restored);
 
 #endif

@@ -169,6 +169,42 @@ class Exchange(unittest.TestCase):
 
     # ------------------------------------------------------------ batches
 
+    def test_a_dismissal_closes_the_cabinet_at_once(self):
+        """F10: a dismissal dated before today ends the employee's sessions
+        and closes the cabinet in the exchange's transaction, not at the next
+        scheduled run; one dated later leaves it open."""
+        import datetime
+        s = self.s
+        self.base("uv")
+        self.ok("employees", [self.person("uv", 1, full_name="Уходящий Иван Иванович"),
+                              self.person("uv", 2, full_name="Остающийся Пётр Петрович")])
+        clients = {}
+        for n in (1, 2):
+            eid = int(_fixture_sql(s, "SELECT id FROM employees WHERE tenant_id = %d AND external_id = "
+                                      "'uv-e%d'" % (self.tid, n)))
+            # the cabinet the exchange created, signed in
+            uid = _fixture_sql(s, "SELECT id FROM users WHERE tenant_id = %d AND employee_id = %d"
+                                  % (self.tid, eid)).strip()
+            uid = int(uid) if uid else add_user(s, self.tid, "Сотрудник %d" % n, employee_id=eid,
+                                                email="e%d.uv@example.org" % n)
+            _fixture_sql(s, "UPDATE users SET status = 'active', activated_at = now() WHERE id = %d" % uid)
+            _fixture_sql(s, "INSERT INTO cabinets (tenant_id, employee_id, state, signed_in_at) VALUES "
+                            "(%d, %d, 'signed_in', now()) ON CONFLICT (tenant_id, employee_id) DO UPDATE "
+                            "SET state = 'signed_in'" % (self.tid, eid))
+            token, csrf = add_session(s, self.tid, uid)
+            clients[n] = (eid, Client(s, "obmen", token, csrf))
+            self.assertEqual(clients[n][1].get("/api/me").status, 200)
+        today = datetime.date.today()
+        self.ok("employees", [self.person("uv", 1, full_name="Уходящий Иван Иванович",
+                                          dismissed=(today - datetime.timedelta(days=12)).isoformat()),
+                              self.person("uv", 2, full_name="Остающийся Пётр Петрович",
+                                          dismissed=(today + datetime.timedelta(days=30)).isoformat())],
+                updated=2)
+        self.assertEqual(clients[1][1].get("/api/me").status, 401)
+        self.assertEqual(_fixture_sql(s, "SELECT state FROM cabinets WHERE tenant_id = %d AND employee_id = %d"
+                                         % (self.tid, clients[1][0])).strip(), "disabled")
+        self.assertEqual(clients[2][1].get("/api/me").status, 200)
+
     def test_employees_idempotent_all_or_nothing(self):
         tag = "ia"
         self.base(tag)

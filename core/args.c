@@ -36,17 +36,31 @@ static int args_is_str(json_object *v)
  * and LF when lines), no invisible format characters (textenc.h: bidi
  * controls, zero-width ones), at most max characters (0: ARGS_TEXT_MAX bytes).
  * NULL, or the failure's code. */
+int args_blank(const char *s, size_t len)
+{
+	return textenc_utf8_valid(s, len) && textenc_blank(s, len);
+}
+
 static const char *args_check_text(json_object *v, int64_t max, int lines, const char **why,
                                    char *buf, size_t len)
 {
 	const char *s = json_object_get_string(v);
 	size_t bytes = (size_t)json_object_get_string_len(v), chars = 0;
 
+	unsigned cp;
 	if (!textenc_utf8_valid(s, bytes)) {
 		*why = "Текст не в кодировке UTF-8";
 		return "encoding";
 	}
-	unsigned cp;
+	if (textenc_noncharacter(s, bytes, &cp)) {
+		/* a lone surrogate escape arrives as U+FFFF (jsonx.h) */
+		snprintf(buf, len,
+		         "Текст не в кодировке UTF-8: недопустимый символ U+%04X (одиночный "
+		         "суррогат или несимвол Юникода)",
+		         cp);
+		*why = buf;
+		return "encoding";
+	}
 	const char *what;
 	if (textenc_invisible_at(s, bytes, lines, &cp, &what) < bytes) {
 		*why = textenc_invisible_why(cp, what, buf, len);
@@ -253,7 +267,7 @@ enum args_verdict args_check_value(const struct op_arg *a, json_object *v, json_
 	    (a->type != ARG_STR && !(a->flags & ARG_EMPTY) && args_is_str(v) &&
 	     json_object_get_string_len(v) == 0) ||
 	    (a->type == ARG_STR && (a->flags & ARG_REQUIRED) && args_is_str(v) &&
-	     json_object_get_string_len(v) == 0)) {
+	     args_blank(json_object_get_string(v), (size_t)json_object_get_string_len(v)))) {
 		if (!(a->flags & ARG_REQUIRED))
 			return v == NULL ? ARGS_KEEP : ARGS_ABSENT;
 		*code = "required";

@@ -151,6 +151,13 @@ struct op_arg {
  * only folders. Points into name. */
 const char *args_file_base(const char *name);
 
+/* 1 when a text shows nothing (textenc_blank(): only Unicode white space
+ * and invisible characters): a required text that is blank is missing,
+ * "required" with the field's own sentence, as "" is (trial-break F3). Every
+ * required free text is checked with it: the declared ARG_REQUIRED strings
+ * here, and the texts a handler requires itself (a question's text). */
+int args_blank(const char *s, size_t len);
+
 /* No arguments. */
 extern const struct op_arg args_none[];
 

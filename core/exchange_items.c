@@ -517,7 +517,7 @@ static int x_value(struct xcheck *c, const struct exchange_field *f, json_object
 		*out = s;
 		return 0;
 	case XT_TEXT:
-		if ((f->flags & XF_REQUIRED) && *s == '\0')
+		if ((f->flags & XF_REQUIRED) && textenc_blank(s, strlen(s)))
 			return x_bad(c, f->name, "required", "Обязательное поле");
 		*out = *s ? s : NULL;
 		return 0;

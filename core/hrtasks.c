@@ -192,7 +192,7 @@ static int hrtasks_answer(struct ctx *ctx, int64_t id)
 /* 1 when the text has a character other than spaces. */
 static int hrtasks_has_text(const char *s)
 {
-	return s && s[strspn(s, " \t\r\n")] != '\0';
+	return s && !args_blank(s, strlen(s));
 }
 
 /* ---- operations ---- */

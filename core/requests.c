@@ -804,7 +804,7 @@ static int requests_text(struct ctx *ctx, json_object *data, const char *name, i
 
 	if (requests_has_error(ctx, name))
 		return -1;
-	if (v && *v) {
+	if (v && !args_blank(v, strlen(v))) {
 		jsonx_set_str(data, name, v);
 		return 0;
 	}

@@ -130,6 +130,49 @@ size_t textenc_invisible_at(const char *s, size_t len, int lines, unsigned *cp, 
 	return len;
 }
 
+/* Unicode white space (White_Space) and the blank-looking fillers. */
+static int textenc_white(unsigned c)
+{
+	return (c >= 0x09 && c <= 0x0D) || c == 0x20 || c == 0x85 || c == 0xA0 || c == 0x1680 ||
+	       (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F ||
+	       c == 0x205F || c == 0x3000 || c == 0x115F || c == 0x1160 || c == 0x3164 ||
+	       c == 0xFFA0 || c == 0x2800;
+}
+
+int textenc_blank(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, n;
+
+	while (i < len) {
+		unsigned c = textenc_decode(p + i, &n);
+		int blank = textenc_white(c) || c < 0x20 || (c >= 0x7F && c <= 0x9F);
+		for (size_t k = 0; !blank && k < sizeof(textenc_invisible) / sizeof(textenc_invisible[0]);
+		     k++)
+			blank = c >= textenc_invisible[k].from && c <= textenc_invisible[k].to;
+		if (!blank)
+			return 0;
+		i += n;
+	}
+	return 1;
+}
+
+int textenc_noncharacter(const char *s, size_t len, unsigned *cp)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, n;
+
+	while (i < len) {
+		unsigned c = textenc_decode(p + i, &n);
+		if ((c >= 0xFDD0 && c <= 0xFDEF) || (c & 0xFFFE) == 0xFFFE) {
+			*cp = c;
+			return 1;
+		}
+		i += n;
+	}
+	return 0;
+}
+
 char *textenc_invisible_why(unsigned cp, const char *what, char *out, size_t n)
 {
 	if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F))

@@ -48,6 +48,18 @@ size_t textenc_invisible_at(const char *s, size_t len, int lines, unsigned *cp, 
  * out (size n); returns out. */
 char *textenc_invisible_why(unsigned cp, const char *what, char *out, size_t n);
 
+/* 1 when s[0..len) (UTF-8) shows nothing: only Unicode white space (the
+ * no-break, ideographic and other spaces, line breaks), control characters
+ * and the invisible characters above, or nothing at all. A required text
+ * that is blank is missing (args.c). */
+int textenc_blank(const char *s, size_t len);
+
+/* 1 with *cp when s[0..len) (UTF-8) holds a noncharacter (U+FDD0-U+FDEF,
+ * U+xFFFE and U+xFFFF of every plane): no text holds one. A lone UTF-16
+ * surrogate escape in JSON ("\ud800") reaches the service as U+FFFF
+ * (jsonx.h), so it is refused the same way. */
+int textenc_noncharacter(const char *s, size_t len, unsigned *cp);
+
 /*
  * An uploaded text file as UTF-8 (iconv from glibc does the converting).
  * declared: the encoding the file names (the encoding="..." of its XML

@@ -61,6 +61,18 @@ static const struct acase cases[] = {
     {1, "null", ARGS_KEEP, NULL, NULL}, /* json-c: a null member is NULL, as missing */
     {1, NULL, ARGS_KEEP, NULL, NULL},
     {11, "\"\"", ARGS_BAD, "required", NULL},
+    /* a required text that shows nothing is missing (F3) */
+    {11, "\"   \"", ARGS_BAD, "required", NULL},
+    {11, "\"\\u00a0\\u3000\"", ARGS_BAD, "required", NULL},
+    {11, "\"\\u200b \\u00a0\"", ARGS_BAD, "required", NULL},
+    {11, "\"\\u2800\\u3164\"", ARGS_BAD, "required", NULL},
+    {11, "\" a \"", ARGS_KEEP, NULL, NULL},
+    {1, "\"   \"", ARGS_KEEP, NULL, NULL},
+    /* noncharacters, and a lone surrogate escape (json-c gives U+FFFD;
+     * jsonx_parse_object turns it into U+FFFF first): encoding (F4) */
+    {1, "\"a\\uffffb\"", ARGS_BAD, "encoding", "U+FFFF"},
+    {1, "\"a\\ufdd0\"", ARGS_BAD, "encoding", "U+FDD0"},
+    {1, "\"a\\ufffdb\"", ARGS_KEEP, NULL, NULL},
     {12, "\"a\\r\\nb\"", ARGS_KEEP, NULL, NULL},
     {12, "\"a\\u0001\"", ARGS_BAD, "control", NULL},
     /* invisible characters that change what people see: refused, named */

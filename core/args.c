@@ -267,12 +267,24 @@ enum args_verdict args_check_value(const struct op_arg *a, json_object *v, json_
 	    (a->type != ARG_STR && !(a->flags & ARG_EMPTY) && args_is_str(v) &&
 	     json_object_get_string_len(v) == 0) ||
 	    (a->type == ARG_STR && (a->flags & ARG_REQUIRED) && args_is_str(v) &&
-	     args_blank(json_object_get_string(v), (size_t)json_object_get_string_len(v)))) {
+	     ((a->flags & ARG_SECRET) ? json_object_get_string_len(v) == 0
+	                              : args_blank(json_object_get_string(v),
+	                                           (size_t)json_object_get_string_len(v))))) {
 		if (!(a->flags & ARG_REQUIRED))
 			return v == NULL ? ARGS_KEEP : ARGS_ABSENT;
 		*code = "required";
 		*why = a->missing ? a->missing : "Обязательное поле";
 		return ARGS_BAD;
+	}
+	if (args_is_str(v) && a->type == ARG_STR && (a->flags & ARG_SECRET)) {
+		/* a password: only its length, in bytes */
+		if (a->max > 0 && json_object_get_string_len(v) > a->max) {
+			snprintf(why_buf, why_len, "Не длиннее %lld байт", (long long)a->max);
+			*why = why_buf;
+			*code = "too_long";
+			return ARGS_BAD;
+		}
+		return ARGS_KEEP;
 	}
 	if (args_is_str(v) && (a->type == ARG_STR || (a->flags & ARG_OR_TEXT))) {
 		const char *c = args_check_text(v, a->type == ARG_STR ? a->max : 0,

@@ -87,6 +87,10 @@ enum arg_flags {
 	ARG_MULTILINE = 1 << 2, /* ARG_STR: line breaks (CR, LF) allowed: a file's text */
 	ARG_EMPTY = 1 << 3,     /* "" is a value, kept for the handler (a form that clears
 	                           a field with it), not a missing argument */
+	ARG_SECRET = 1 << 4,    /* ARG_STR: a password - compared, not shown, so not text:
+	                           any characters (no control, invisible or blank checks),
+	                           max in bytes; "" is missing. A new password's own
+	                           rules are password_check()'s */
 };
 
 /* The longest string an ARG_OR_TEXT argument may be, in bytes. */

@@ -103,6 +103,73 @@ static const char *auth_account_key(struct ctx *ctx, const char *key, const stru
 	             : codes_ident_key(ctx, key);
 }
 
+/* 1 when a + b (folded, validate_fold) is the folded password. */
+static int auth_folded_is(const char *fp, const char *a, const char *b)
+{
+	size_t la = strlen(a);
+
+	return *a && strncmp(fp, a, la) == 0 && strcmp(fp + la, b) == 0;
+}
+
+/* The password may not be the user's full name, or a part of it (the
+ * surname, the first name with either), alone or with the birth date
+ * before or after it in any usual form («Иванов17051990»), in any case,
+ * spaces left out (trial-break F15). 0, or -1 with the field's error. */
+static int auth_password_not_name(struct ctx *ctx, const char *field, const char *password,
+                                  const struct auth_user *u)
+{
+	char fp[1024], full[1024], words[3][256];
+	const char *forms[6];
+	const char *dates[7] = {""};
+	int nwords = 0, nforms = 0, ndates = 1;
+	PGresult *res;
+
+	if (u->id == 0 || validate_fold(password, fp, sizeof(fp)) < 0)
+		return 0;
+	res = ctx_sql(ctx,
+	              "SELECT coalesce(e.full_name, u.full_name), to_char(e.birth_date, 'DDMMYYYY'), "
+	              "to_char(e.birth_date, 'YYYYMMDD'), to_char(e.birth_date, 'DDMMYY'), "
+	              "to_char(e.birth_date, 'YYYY'), to_char(e.birth_date, 'DDMM'), "
+	              "to_char(e.birth_date, 'YYYYDDMM') FROM users u LEFT JOIN employees e ON "
+	              "e.tenant_id = u.tenant_id AND e.id = u.employee_id WHERE u.tenant_id = $1 "
+	              "AND u.id = $2",
+	              ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, u->id));
+	if (res == NULL)
+		return -1;
+	if (PQntuples(res) != 1 || PQgetisnull(res, 0, 0) ||
+	    validate_fold(PQgetvalue(res, 0, 0), full, sizeof(full)) < 0)
+		return 0;
+	for (int c = 1; c <= 6; c++)
+		if (!PQgetisnull(res, 0, c))
+			dates[ndates++] = PQgetvalue(res, 0, c);
+	/* the words of the name, each folded */
+	{
+		char copy[1024], *save = NULL;
+		snprintf(copy, sizeof(copy), "%s", PQgetvalue(res, 0, 0));
+		for (char *w = strtok_r(copy, " \t", &save); w && nwords < 3;
+		     w = strtok_r(NULL, " \t", &save))
+			if (validate_fold(w, words[nwords], sizeof(words[0])) == 0 && words[nwords][0])
+				nwords++;
+	}
+	forms[nforms++] = arena_strdup(ctx->arena, full);
+	for (int i = 0; i < nwords && i < 2; i++)
+		forms[nforms++] = arena_strdup(ctx->arena, words[i]);
+	if (nwords >= 2) {
+		forms[nforms++] = arena_printf(ctx->arena, "%s%s", words[0], words[1]);
+		forms[nforms++] = arena_printf(ctx->arena, "%s%s", words[1], words[0]);
+	}
+	if (nwords >= 3)
+		forms[nforms++] = arena_printf(ctx->arena, "%s%s", words[1], words[2]);
+	for (int f = 0; f < nforms; f++)
+		for (int d = 0; d < ndates; d++)
+			if (auth_folded_is(fp, forms[f], dates[d]) ||
+			    (*dates[d] && auth_folded_is(fp, dates[d], forms[f])))
+				return ctx_field_code(ctx, field, "personal",
+				                      "Пароль не должен совпадать с вашим ФИО%s",
+				                      d ? " и датой рождения" : "");
+	return 0;
+}
+
 int auth_password_policy(struct ctx *ctx, const char *field, const char *password,
                          const struct auth_user *u)
 {
@@ -112,6 +179,8 @@ int auth_password_policy(struct ctx *ctx, const char *field, const char *passwor
 
 	if (password_check(password, personal, 3, &code, &why) < 0)
 		return ctx_field_code(ctx, field, code, "%s", why);
+	if (auth_password_not_name(ctx, field, password, u) < 0)
+		return -1;
 	res = ctx_sql(ctx, "SELECT 1 FROM common_passwords WHERE password = lower($1)", password);
 	if (res == NULL)
 		return -1;
@@ -405,7 +474,7 @@ static int auth_with_code(struct ctx *ctx, const char *action)
 {
 	const char *key = auth_read_login(ctx);
 	const char *code = ctx_arg_str(ctx, "code", 16, 1);
-	const char *password = ctx_arg_str(ctx, "password", PASSWORD_MAX, 1);
+	const char *password = ctx_arg_secret(ctx, "password", PASSWORD_MAX, 1);
 	struct auth_user u, typed = {0};
 	struct codes_account a;
 	int64_t code_id;
@@ -535,7 +604,7 @@ static int auth_count_login_failure(struct ctx *ctx, const char *dkey, const cha
 static int auth_login(struct ctx *ctx)
 {
 	const char *key = auth_read_login(ctx);
-	const char *password = ctx_arg_str(ctx, "password", PASSWORD_MAX, 1);
+	const char *password = ctx_arg_secret(ctx, "password", PASSWORD_MAX, 1);
 	const char *ip = jsonx_get_str(ctx->auth, "ip"), *akey, *ikey, *dkey;
 	struct auth_user u;
 	PGresult *res;
@@ -587,8 +656,8 @@ static int auth_login(struct ctx *ctx)
  * user's other sessions and codes, tells the user. */
 static int auth_password(struct ctx *ctx)
 {
-	const char *old = ctx_arg_str(ctx, "old_password", PASSWORD_MAX, 1);
-	const char *new = ctx_arg_str(ctx, "new_password", PASSWORD_MAX, 1);
+	const char *old = ctx_arg_secret(ctx, "old_password", PASSWORD_MAX, 1);
+	const char *new = ctx_arg_secret(ctx, "new_password", PASSWORD_MAX, 1);
 	struct auth_user u;
 	PGresult *res;
 
@@ -792,7 +861,7 @@ static int users_revoke_admin(struct ctx *ctx)
 static int users_set_password(struct ctx *ctx)
 {
 	const char *sub = ctx_arg_str(ctx, "subdomain", 63, 1);
-	const char *password = ctx_arg_str(ctx, "password", PASSWORD_MAX, 1);
+	const char *password = ctx_arg_secret(ctx, "password", PASSWORD_MAX, 1);
 	const char *key = auth_read_login(ctx);
 	struct auth_user u;
 	PGresult *res;
@@ -1072,7 +1141,8 @@ static int outbox_list(struct ctx *ctx)
 	}
 #define AUTH_PASSWORD_ARG(name_)                                                                   \
 	{                                                                                          \
-		.name = name_, .type = ARG_STR, .flags = ARG_REQUIRED, .max = PASSWORD_MAX,        \
+		.name = name_, .type = ARG_STR, .flags = ARG_REQUIRED | ARG_SECRET,                \
+		.max = PASSWORD_MAX,                                                               \
 		.example = "\"Пример-пароля-2025\""                                                \
 	}
 

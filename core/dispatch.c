@@ -344,6 +344,19 @@ int ctx_arg_int(struct ctx *ctx, const char *name, int64_t min, int64_t max, int
 	return 0;
 }
 
+const char *ctx_arg_secret(struct ctx *ctx, const char *name, size_t maxlen, int required)
+{
+	const struct op_arg a = {.name = name,
+	                         .type = ARG_STR,
+	                         .flags = ARG_SECRET | (required ? ARG_REQUIRED : 0),
+	                         .max = (int64_t)maxlen};
+	json_object *v;
+
+	if (ctx_arg_value(ctx, &a, &v) < 0 || v == NULL)
+		return NULL;
+	return json_object_get_string(v);
+}
+
 const char *ctx_arg_str(struct ctx *ctx, const char *name, size_t maxlen, int required)
 {
 	const struct op_arg a = {.name = name,

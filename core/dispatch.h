@@ -195,6 +195,8 @@ int ctx_arg_int(struct ctx *ctx, const char *name, int64_t min, int64_t max, int
 /* A string argument of at most maxlen characters (and no control characters), or
  * NULL when missing/invalid (with a field error when required or invalid). */
 const char *ctx_arg_str(struct ctx *ctx, const char *name, size_t maxlen, int required);
+/* The same for a password (ARG_SECRET): any characters, maxlen bytes. */
+const char *ctx_arg_secret(struct ctx *ctx, const char *name, size_t maxlen, int required);
 
 /* Runs a parameterized statement; params are text or NULL. On failure sets
  * the error from the SQLSTATE, logs once, and returns NULL. The result

@@ -250,7 +250,7 @@ static const char *invitations_login(struct ctx *ctx, const struct invitations_l
 static int invitations_activate(struct ctx *ctx)
 {
 	const char *code = ctx_arg_str(ctx, "code", 16, 1);
-	const char *password = ctx_arg_str(ctx, "password", PASSWORD_MAX, 1), *login;
+	const char *password = ctx_arg_secret(ctx, "password", PASSWORD_MAX, 1), *login;
 	struct invitations_link l;
 	struct codes_account a;
 	struct auth_user u;
@@ -313,7 +313,7 @@ static const struct op_arg invitations_token_args[] = {INVITATIONS_TOKEN_ARG, AR
 static const struct op_arg invitations_activate_args[] = {
     INVITATIONS_TOKEN_ARG,
     {"code", ARG_STR, ARG_REQUIRED, .max = 16, .example = "\"123456\""},
-    {"password", ARG_STR, ARG_REQUIRED, .max = PASSWORD_MAX, .example = "\"Sotrudnik-2026-pass\""},
+    {"password", ARG_STR, ARG_REQUIRED | ARG_SECRET, .max = PASSWORD_MAX, .example = "\"Sotrudnik-2026-pass\""},
     {"login", ARG_STR, 0, .max = 64},
     {"consent", ARG_BOOL, 0, .min = 0},
     ARG_END,

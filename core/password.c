@@ -78,6 +78,15 @@ int password_check(const char *password, const char *const *personal, int nperso
 		*why = "Пароль не длиннее 256 байт";
 		return -1;
 	}
+	/* a password is not text (any letters, spaces, symbols), but a
+	 * control character is no key anyone can type again */
+	for (const unsigned char *p = (const unsigned char *)password; *p; p++)
+		if (*p < 0x20 || *p == 0x7F || (*p == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F)) {
+			*code = "control";
+			*why = "Пароль не должен содержать управляющие символы (перевод строки, "
+			       "табуляцию и т. п.)";
+			return -1;
+		}
 	if (password_one_char(password)) {
 		*code = "weak";
 		*why = "Пароль из одного повторяющегося символа слишком простой. " PASSWORD_ADVICE;

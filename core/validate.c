@@ -129,6 +129,39 @@ static int validate_lower(const char *in, size_t n, char *out, size_t outlen)
 	return 0;
 }
 
+int validate_fold(const char *in, char *out, size_t outlen)
+{
+	char lower[1024];
+	size_t j = 0;
+
+	if (validate_lower(in, strlen(in), lower, sizeof(lower)) < 0)
+		return -1;
+	for (size_t i = 0; lower[i]; i++) {
+		unsigned char c = (unsigned char)lower[i];
+		if (c == ' ' || c == '\t' || c == '-' || c == '_' || c == '.')
+			continue;
+		/* U+00A0 no-break space */
+		if (c == 0xC2 && (unsigned char)lower[i + 1] == 0xA0) {
+			i++;
+			continue;
+		}
+		/* ё as е: people type either */
+		if (c == 0xD1 && (unsigned char)lower[i + 1] == 0x91) {
+			if (j + 2 >= outlen)
+				return -1;
+			out[j++] = (char)0xD0;
+			out[j++] = (char)0xB5;
+			i++;
+			continue;
+		}
+		if (j + 1 >= outlen)
+			return -1;
+		out[j++] = (char)c;
+	}
+	out[j] = '\0';
+	return 0;
+}
+
 /* The canonical form of a domain (already lower-cased): its Unicode form.
  * An internationalized domain (non-ASCII letters, or a label in punycode,
  * "xn--...") goes through IDNA2008 (libidn2) to its ASCII form and back, so

@@ -66,4 +66,9 @@ int validate_kpp(const char *in, char *out, size_t outlen, const char **code, co
  * a check digit (weights 1..n, mod 11; on 10, weights 3..n+2; 10 -> 0). */
 int validate_okpo(const char *in, char *out, size_t outlen, const char **code, const char **why);
 
+/* A text folded for comparing what people type: Unicode lower case, ё as
+ * е, without spaces, hyphens, underscores and dots ("Иванов Иван" and
+ * "иванов-иван" meet). 0, or -1 when it is not UTF-8 or does not fit. */
+int validate_fold(const char *in, char *out, size_t outlen);
+
 #endif

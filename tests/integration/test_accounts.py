@@ -353,6 +353,38 @@ class Accounts(StackWithSinks, unittest.TestCase):
         self.assertEqual(self.login("resets", login, "Leto-Zharkoe-2026").status, 401)
         self.assertEqual(self.login("resets", login, "Osen-Zolotaya-2026").status, 200)
 
+    def test_a_password_is_not_text(self):
+        """F15: a new password equal to the user's full name (any case, no
+        spaces, with the birth date) is refused; item 11: a password is
+        compared, not checked as text - invisible characters are a password's
+        own, and sign-in never refuses what was typed as a password."""
+        phone = "+79163330007"
+        login = self.new_tenant("parol", phone)
+        me = self.activate("parol", login, phone)
+        self.s.psql("UPDATE employees SET birth_date = '1990-05-17' WHERE id = (SELECT employee_id FROM "
+                    "users WHERE email = '%s')" % login)
+        for bad, tail in (("Кузнецова Анна Сергеевна", ""), ("кузнецоваАННАсергеевна", ""),
+                          ("Кузнецова17051990", " и датой рождения"),
+                          ("Анна Кузнецова 17.05.1990", " и датой рождения")):
+            r = me.post("/api/auth/password", {"old_password": PASSWORD, "new_password": bad})
+            self.assertEqual(r.status, 422, (bad, r))
+            self.assertEqual(r.json()["error"]["fields"]["new_password"],
+                             "Пароль не должен совпадать с вашим ФИО" + tail, bad)
+        r = me.post("/api/auth/password", {"old_password": PASSWORD, "new_password": "Zima\tSnezhnaya-2026"})
+        self.assertEqual(r.status, 422, r)
+        self.assertIn("управляющие символы", r.json()["error"]["fields"]["new_password"])
+        # invisible characters are the password's own: set and then signed in with
+        odd = "Zima\u200bSnezh\u202enaya-2026"
+        r = me.post("/api/auth/password", {"old_password": PASSWORD, "new_password": odd})
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(self.login("parol", login, odd).status, 200)
+        # whatever is typed at sign-in is only compared: a wrong password, never a text error
+        for typed in ("Zima\u0001Snezhnaya-2026", " " * 12, "\u00a0\u3000" * 6, "Zima\ufeffSnezhnaya"):
+            r = self.login("parol", login, typed)
+            self.assertEqual(r.status, 401, (typed, r))
+        r = me.post("/api/auth/password", {"old_password": odd, "new_password": "Leto-Zharkoe-2026"})
+        self.assertEqual(r.status, 200, r)
+
     def test_rights(self):
         phone = "+79164440004"
         login = self.new_tenant("rights", phone)

@@ -334,20 +334,23 @@ static int api_read_args(struct web_request *req, const struct web_route *route,
 		return 0;
 	if (http_ctype_parse(req->content_type, strlen(req->content_type), &ct) != 0)
 		goto unsupported;
+	if (strcmp(ct.type, "application/json") == 0)
+		jsonx_mark_lone_surrogates(req->body, req->body_len);
 	if (strcmp(ct.type, "application/json") == 0 && (route->flags & WEB_ROUTE_EXCHANGE)) {
 		*blob = req->body; /* parsed once, by the core */
 		*blob_len = req->body_len;
 		return 0;
 	} else if (strcmp(ct.type, "application/json") == 0) {
-		body = jsonx_parse_object(req->body, req->body_len, &why);
+		size_t at;
+		body = jsonx_parse_object_at(req->body, req->body_len, &why, &at);
 		if (body == NULL && why == JSONX_ERR_DUPLICATE) {
 			api_send_duplicate_error(req);
 			return -1;
 		}
 		if (body == NULL) {
-			web_send_json_error(
-			    req, 400, "bad_request",
-			    "Тело запроса должно быть JSON-объектом в кодировке UTF-8");
+			char msg[200];
+			web_send_json_error(req, 400, "bad_request",
+			                    jsonx_error_ru(why, req->body, at, msg, sizeof(msg)));
 			return -1;
 		}
 	} else if (strcmp(ct.type, "application/x-www-form-urlencoded") == 0) {

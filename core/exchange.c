@@ -1381,6 +1381,7 @@ static int x_upsert_request(struct ctx *ctx, enum exchange_kind kind, struct exc
 	struct exchange_reader r;
 	struct exchange_source src = {0, x_reader_item, &r};
 	const char *why = NULL;
+	char msg[200];
 	int rc;
 
 	if (ctx->blob == NULL) {
@@ -1391,8 +1392,8 @@ static int x_upsert_request(struct ctx *ctx, enum exchange_kind kind, struct exc
 	}
 	rc = exchange_reader_open(&r, (const char *)ctx->blob, ctx->blob_len, &top, &why);
 	if (rc == -1)
-		rc = ctx_fail(ctx, PROTO_ERR_bad_request,
-		              "Тело запроса должно быть JSON-объектом: %s", why);
+		rc = ctx_fail(ctx, PROTO_ERR_bad_request, "%s",
+		              jsonx_error_ru(why, (const char *)ctx->blob, r.err_at, msg, sizeof(msg)));
 	else if (rc == -2)
 		rc = ctx_field_code(ctx, "items", "required", "Обязательное поле");
 	else if (rc == -3)
@@ -1413,6 +1414,7 @@ json_object *exchange_body_items(struct ctx *ctx)
 	struct exchange_reader r;
 	const char *why = NULL;
 	json_object *items, *v;
+	char msg[200];
 	int rc;
 
 	if (ctx->blob == NULL) {
@@ -1425,8 +1427,8 @@ json_object *exchange_body_items(struct ctx *ctx)
 	}
 	rc = exchange_reader_open(&r, (const char *)ctx->blob, ctx->blob_len, &top, &why);
 	if (rc == -1)
-		ctx_fail(ctx, PROTO_ERR_bad_request, "Тело запроса должно быть JSON-объектом: %s",
-		         why);
+		ctx_fail(ctx, PROTO_ERR_bad_request, "%s",
+		         jsonx_error_ru(why, (const char *)ctx->blob, r.err_at, msg, sizeof(msg)));
 	else if (rc == -2)
 		ctx_field_code(ctx, "items", "required", "Обязательное поле");
 	else if (rc == -3)

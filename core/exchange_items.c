@@ -228,6 +228,13 @@ static const char *x_text(struct xcheck *c, const char *key, json_object *v, int
 			      textenc_invisible_why(cp, what, why, sizeof(why)));
 			return NULL;
 		}
+		if (textenc_noncharacter(s, strlen(s), &cp)) { /* a lone surrogate too (jsonx.h) */
+			x_bad(c, key, "encoding",
+			      "Текст не в кодировке UTF-8: недопустимый символ U+%04X (одиночный "
+			      "суррогат или несимвол Юникода)",
+			      cp);
+			return NULL;
+		}
 	}
 	while (*s == ' ')
 		s++;
@@ -673,7 +680,7 @@ json_object *exchange_parse_value(struct json_tokener *tok, const char *text, si
 	json_object *v;
 
 	if (len > INT32_MAX) {
-		*why = "JSON too large";
+		*why = JSONX_ERR_TOO_LARGE;
 		return NULL;
 	}
 	json_tokener_reset(tok);
@@ -686,8 +693,7 @@ json_object *exchange_parse_value(struct json_tokener *tok, const char *text, si
 			*why = NULL;
 			return NULL;
 		}
-		*why = e == json_tokener_continue ? "unexpected end of JSON"
-		                                  : json_tokener_error_desc(e);
+		*why = e == json_tokener_continue ? JSONX_ERR_END : json_tokener_error_desc(e);
 		return NULL;
 	}
 	*end = json_tokener_get_parse_end(tok);
@@ -710,12 +716,15 @@ static int x_value_at(struct exchange_reader *r, size_t p, size_t *at, json_obje
 	json_object *v;
 
 	if (p >= r->len) {
-		*why = "unexpected end of JSON";
+		r->err_at = p;
+		*why = JSONX_ERR_END;
 		return -1;
 	}
 	v = exchange_parse_value(r->tok, r->text + p, r->len - p, &used, why);
-	if (v == NULL && *why)
+	if (v == NULL && *why) {
+		r->err_at = p + json_tokener_get_parse_end(r->tok);
 		return -1;
+	}
 	*at = p + used;
 	if (out)
 		*out = v;
@@ -736,6 +745,7 @@ int exchange_reader_open(struct exchange_reader *r, const char *text, size_t len
 	/* items sit two levels down: the body's depth stays JSONX_MAX_DEPTH */
 	r->tok = json_tokener_new_ex(JSONX_MAX_DEPTH - 2);
 	if (r->tok == NULL) {
+		r->err_at = 0;
 		*why = "out of memory";
 		return -1;
 	}
@@ -743,7 +753,8 @@ int exchange_reader_open(struct exchange_reader *r, const char *text, size_t len
 	                                   JSON_TOKENER_VALIDATE_UTF8);
 	p = x_skip_ws(text, len, 0);
 	if (p >= len || text[p] != '{') {
-		*why = "JSON must be an object";
+		r->err_at = p;
+		*why = JSONX_ERR_NOT_OBJECT;
 		return -1;
 	}
 	p = x_skip_ws(text, len, p + 1);
@@ -753,6 +764,7 @@ int exchange_reader_open(struct exchange_reader *r, const char *text, size_t len
 		json_object *key = NULL;
 		const char *name;
 		if (p >= len || text[p] != '"') {
+			r->err_at = p;
 			*why = "object key expected";
 			return -1;
 		}
@@ -762,6 +774,7 @@ int exchange_reader_open(struct exchange_reader *r, const char *text, size_t len
 		p = x_skip_ws(text, len, p);
 		if (p >= len || text[p] != ':') {
 			json_object_put(key);
+			r->err_at = p;
 			*why = "':' expected after an object key";
 			return -1;
 		}
@@ -809,6 +822,7 @@ int exchange_reader_open(struct exchange_reader *r, const char *text, size_t len
 						p++;
 						break;
 					}
+					r->err_at = p;
 					*why = "',' or ']' expected in the items array";
 					return -1;
 				}
@@ -826,12 +840,14 @@ int exchange_reader_open(struct exchange_reader *r, const char *text, size_t len
 		}
 		if (p < len && text[p] == '}')
 			break;
+		r->err_at = p;
 		*why = "',' or '}' expected in the object";
 		return -1;
 	}
 end:
 	p = x_skip_ws(text, len, p + 1);
 	if (p != len) {
+		r->err_at = p;
 		*why = "trailing characters after JSON";
 		return -1;
 	}

@@ -181,6 +181,7 @@ struct exchange_reader {
 	int count;       /* items in the array */
 	int next;        /* the index of the next item */
 	struct json_tokener *tok;
+	size_t err_at; /* after -1 from exchange_reader_open: the error's byte offset */
 };
 
 /*

@@ -9,15 +9,103 @@
 
 const char JSONX_ERR_DUPLICATE[] = "duplicate key in an object";
 
+static int jsonx_hex4_at(const char *p, size_t left, unsigned *v)
+{
+	*v = 0;
+	if (left < 4)
+		return -1;
+	for (int i = 0; i < 4; i++) {
+		char c = p[i];
+		int d = c >= '0' && c <= '9'   ? c - '0'
+		        : c >= 'a' && c <= 'f' ? c - 'a' + 10
+		        : c >= 'A' && c <= 'F' ? c - 'A' + 10
+		                               : -1;
+		if (d < 0)
+			return -1;
+		*v = *v << 4 | (unsigned)d;
+	}
+	return 0;
+}
+
+size_t jsonx_mark_lone_surrogates(char *data, size_t len)
+{
+	size_t n = 0;
+	int in_string = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		unsigned hi, lo;
+		if (data[i] == '"') {
+			in_string = !in_string;
+			continue;
+		}
+		if (!in_string || data[i] != '\\')
+			continue;
+		if (i + 1 >= len)
+			break;
+		if (data[i + 1] != 'u' || jsonx_hex4_at(data + i + 2, len - i - 2, &hi) < 0) {
+			i++; /* \", \\ and the like: one escape */
+			continue;
+		}
+		if (hi >= 0xD800 && hi <= 0xDBFF && i + 11 < len && data[i + 6] == '\\' &&
+		    data[i + 7] == 'u' && jsonx_hex4_at(data + i + 8, len - i - 8, &lo) == 0 &&
+		    lo >= 0xDC00 && lo <= 0xDFFF) {
+			i += 11; /* a pair: one character */
+			continue;
+		}
+		if (hi >= 0xD800 && hi <= 0xDFFF) {
+			memcpy(data + i + 2, "ffff", 4); /* as long: offsets stay */
+			n++;
+		}
+		i += 5;
+	}
+	return n;
+}
+
+const char *jsonx_error_ru(const char *why, const char *data, size_t at, char *buf, size_t n)
+{
+	size_t chars = 1;
+
+	for (size_t i = 0; data && i < at; i++)
+		chars += ((unsigned char)data[i] & 0xC0) != 0x80;
+	if (why == NULL)
+		snprintf(buf, n, "Тело запроса — не JSON");
+	else if (strcmp(why, JSONX_ERR_NOT_OBJECT) == 0)
+		snprintf(buf, n, "Тело запроса должно быть JSON-объектом");
+	else if (strcmp(why, json_tokener_error_desc(json_tokener_error_depth)) == 0)
+		snprintf(buf, n, "Слишком глубокая вложенность JSON: не больше %d уровней",
+		         JSONX_MAX_DEPTH);
+	else if (strcmp(why, json_tokener_error_desc(json_tokener_error_parse_utf8_string)) == 0)
+		snprintf(buf, n, "Тело запроса не в кодировке UTF-8: ошибка в позиции %zu", chars);
+	else if (strcmp(why, JSONX_ERR_TOO_LARGE) == 0)
+		snprintf(buf, n, "Тело запроса слишком большое");
+	else if (strcmp(why, JSONX_ERR_END) == 0)
+		snprintf(buf, n, "Тело запроса — не JSON: текст оборвался в позиции %zu", chars);
+	else
+		snprintf(buf, n, "Тело запроса — не JSON: ошибка в позиции %zu", chars);
+	return buf;
+}
+
+const char JSONX_ERR_NOT_OBJECT[] = "JSON must be an object";
+const char JSONX_ERR_TOO_LARGE[] = "JSON too large";
+const char JSONX_ERR_END[] = "unexpected end of JSON";
+
 json_object *jsonx_parse_object(const char *data, size_t len, const char **err)
+{
+	size_t at;
+
+	return jsonx_parse_object_at(data, len, err, &at);
+}
+
+json_object *jsonx_parse_object_at(const char *data, size_t len, const char **err, size_t *at)
 {
 	struct json_tokener *tok;
 	json_object *obj;
 	size_t used;
 
 	*err = NULL;
+	*at = 0;
 	if (len > INT32_MAX) {
-		*err = "JSON too large";
+		*err = JSONX_ERR_TOO_LARGE;
 		return NULL;
 	}
 	tok = json_tokener_new_ex(JSONX_MAX_DEPTH);
@@ -30,18 +118,19 @@ json_object *jsonx_parse_object(const char *data, size_t len, const char **err)
 	obj = json_tokener_parse_ex(tok, data, (int)len);
 	if (obj == NULL) {
 		enum json_tokener_error e = json_tokener_get_error(tok);
-		*err = e == json_tokener_continue ? "unexpected end of JSON"
-		                                  : json_tokener_error_desc(e);
+		*err = e == json_tokener_continue ? JSONX_ERR_END : json_tokener_error_desc(e);
+		*at = json_tokener_get_parse_end(tok);
 		goto fail;
 	}
 	for (used = json_tokener_get_parse_end(tok); used < len; used++) {
 		if (!isspace((unsigned char)data[used])) {
 			*err = "trailing characters after JSON";
+			*at = used;
 			goto fail;
 		}
 	}
 	if (!json_object_is_type(obj, json_type_object)) {
-		*err = "JSON must be an object";
+		*err = JSONX_ERR_NOT_OBJECT;
 		goto fail;
 	}
 	if (jsonx_duplicate_key(data, len, NULL, 0) != 0) {

@@ -25,8 +25,28 @@
  * static description: JSONX_ERR_DUPLICATE for a member named twice
  * (jsonx_duplicate_key then names it). */
 json_object *jsonx_parse_object(const char *data, size_t len, const char **err);
+/* The same with *at, the byte offset of a syntax error in data. */
+json_object *jsonx_parse_object_at(const char *data, size_t len, const char **err, size_t *at);
 
 extern const char JSONX_ERR_DUPLICATE[];
+extern const char JSONX_ERR_NOT_OBJECT[]; /* valid JSON, not an object */
+extern const char JSONX_ERR_TOO_LARGE[];
+extern const char JSONX_ERR_END[]; /* the text ended inside a value */
+
+/* What a parse error (*err of the parsers here and of the exchange's
+ * reader, at: its byte offset in data) means for people, in Russian:
+ * «Тело запроса — не JSON: ошибка в позиции 14» (characters, from 1),
+ * «Тело запроса должно быть JSON-объектом», «Слишком глубокая вложенность
+ * JSON…». json-c's English stays out of answers (trial-break F5). */
+const char *jsonx_error_ru(const char *why, const char *data, size_t at, char *buf, size_t n);
+
+/* Rewrites each lone UTF-16 surrogate escape in the strings of the JSON
+ * text data[0..len) ("\ud800" without its pair) as "\uffff", in place
+ * (the same length: offsets stay). json-c would turn it into U+FFFD
+ * silently; U+FFFF is a noncharacter that the text checks refuse at the
+ * field, 422 encoding, as bad UTF-8 is (args.c, trial-break F4). Returns
+ * how many. */
+size_t jsonx_mark_lone_surrogates(char *data, size_t len);
 
 /*
  * The first member named twice in one object of the JSON text data[0..len)

@@ -169,6 +169,22 @@ class Exchange(unittest.TestCase):
 
     # ------------------------------------------------------------ batches
 
+    def test_bad_json_said_in_russian(self):
+        """F5: json-c's English never reaches the accounting system."""
+        for body, want in (('{"items": [ {"a":1}, ]', "Тело запроса — не JSON: ошибка в позиции 22"),
+                           ('[1,2]', "Тело запроса должно быть JSON-объектом"),
+                           ('{"items": ' + "[" * 5000 + "]" * 5000 + "}", "Слишком глубокая вложенность JSON"),
+                           ('{"items": [', "Тело запроса — не JSON: текст оборвался в позиции 12")):
+            r = self.put("employees", None, raw=body.encode())
+            self.assertEqual(r.status, 400, (body[:40], r))
+            msg = r.json()["error"]["message"]
+            self.assertTrue(msg.startswith(want), (body[:40], msg))
+            self.assertNotRegex(msg.replace("JSON", ""), "[A-Za-z]{3,}", msg)
+        # a lone surrogate in a field: 422 encoding there, nothing written
+        r = self.put("positions", [{"external_id": "sur-1", "name": "Бух\ud800галтер"}])
+        self.assertEqual(r.status, 422, r)
+        self.assertEqual(r.json()["error"]["field_codes"]["items[0].name"], "encoding")
+
     def test_a_dismissal_closes_the_cabinet_at_once(self):
         """F10: a dismissal dated before today ends the employee's sessions
         and closes the cabinet in the exchange's transaction, not at the next

@@ -987,6 +987,46 @@ class Requests(unittest.TestCase):
         self.assertEqual((before["returned_days"], after["returned_days"]), (0, 2), (before, after))
         self.assertEqual(float(after["balance"]) - float(before["balance"]), 2.0, (before, after))
 
+    def test_blank_texts_bad_escapes_and_bad_json_said_in_russian(self):
+        """F3: a required text of only (Unicode) spaces is missing; F4: a lone
+        surrogate escape or a noncharacter is 422 encoding at the field,
+        nothing stored; F5: a body that is not JSON is told in Russian."""
+        e = self.o["E1"]
+        before = self.count("SELECT count(*) FROM requests WHERE employee_id = %d" % self.o.id["E1"])
+        for text in ("   ", "\u00a0\u3000", "\u2800"):
+            r = e.post("/api/requests", {"type": "question", "text": text})
+            self.assertEqual(r.status, 422, (text, r))
+            self.assertEqual(r.json()["error"]["field_codes"]["text"], "required", text)
+
+        def raw(body):
+            return e.request("POST", "/api/requests", headers={"Content-Type": "application/json"},
+                             raw=body.encode())
+        for body in ('{"type":"question","text":"a\\ud800b"}', '{"type":"question","text":"a\\udc00"}',
+                     '{"type":"question","text":"a\\uffff"}'):
+            r = raw(body)
+            self.assertEqual(r.status, 422, (body, r))
+            self.assertEqual(r.json()["error"]["field_codes"]["text"], "encoding", body)
+        # a pair is one character, kept
+        r = raw('{"type":"question","text":"Вопрос \\ud83d\\ude00"}')
+        self.assertEqual(r.status, 201, r)
+        self.assertEqual(self.get("E1", r.json()["id"])["data"]["text"], "Вопрос \U0001F600")
+        self.assertEqual(self.count("SELECT count(*) FROM requests WHERE employee_id = %d" % self.o.id["E1"]),
+                         before + 1)
+        for body, want in (('{"type": "question", }', "Тело запроса — не JSON: ошибка в позиции "),
+                           ('[1, 2]', "Тело запроса должно быть JSON-объектом"),
+                           ('{"a":' + "[" * 100 + "]" * 100 + "}", "Слишком глубокая вложенность JSON")):
+            r = raw(body)
+            self.assertEqual(r.status, 400, (body, r))
+            msg = r.json()["error"]["message"]
+            self.assertTrue(msg.startswith(want), (body, msg))
+            self.assertNotRegex(msg.replace("JSON", ""), "[A-Za-z]{3,}", msg)
+        # a rejection's reason that shows nothing is no reason
+        rid = self.file("E3", {"type": "question", "text": "Когда аванс?"})["id"]
+        t = self.task("C", rid, "execution")
+        js = self.act("C", t, "reject", {"reason": "\u200b \u00a0"}, status=422)
+        self.assertEqual(js["error"]["field_codes"]["reason"], "required")
+        self.act("C", t, "reject", {"reason": "Спросите в бухгалтерии"})
+
     def get_as(self, client, rid):
         r = client.get("/api/requests/%d" % rid)
         self.assertEqual(r.status, 200, r)

@@ -811,6 +811,25 @@ static int requests_text(struct ctx *ctx, json_object *data, const char *name, i
 	return required ? ctx_field_code(ctx, name, "required", "Обязательное поле") : 0;
 }
 
+/* A series or number as people type it ("45 00", "123 456"): the spaces
+ * (and no-break spaces) dropped. */
+static const char *requests_digits_typed(struct ctx *ctx, const char *v)
+{
+	char *out = arena_strdup(ctx->arena, v), *o = out;
+
+	for (const char *p = v; *p; p++) {
+		if (*p == ' ')
+			continue;
+		if ((unsigned char)p[0] == 0xC2 && (unsigned char)p[1] == 0xA0) {
+			p++;
+			continue;
+		}
+		*o++ = *p;
+	}
+	*o = '\0';
+	return out;
+}
+
 /* personal_data: a new email or phone may not be another account's sign-in
  * contact (cabinets_contact_taken): 422 naming changes.email or
  * changes.phone, without the other person's name. 0, or -1 (ctx failed). */
@@ -893,26 +912,39 @@ static int requests_read_changes(struct ctx *ctx, json_object *data, int draft)
 				const char *v = jsonx_get_str(val, keys[k]);
 				const char *f = arena_printf(ctx->arena, "%s.%s", field, keys[k]);
 				int d;
-				if (v == NULL || !*v) {
+				if (v == NULL || args_blank(v, strlen(v))) {
 					bad =
 					    ctx_field_code(ctx, f, "required", "Обязательное поле");
 					continue;
 				}
+				if (strcmp(keys[k], "series") == 0 || strcmp(keys[k], "number") == 0)
+					v = requests_digits_typed(ctx, v);
 				if ((strcmp(keys[k], "series") == 0 &&
 				     (strlen(v) != 4 || strspn(v, "0123456789") != 4)) ||
 				    (strcmp(keys[k], "number") == 0 &&
 				     (strlen(v) != 6 || strspn(v, "0123456789") != 6))) {
-					bad = ctx_field(ctx, f, "%s",
-					                strcmp(keys[k], "series") == 0
-					                    ? "Серия паспорта — 4 цифры"
-					                    : "Номер паспорта — 6 цифр");
+					bad = ctx_field_code(ctx, f, "format", "%s",
+					                     strcmp(keys[k], "series") == 0
+					                         ? "Серия паспорта — 4 цифры"
+					                         : "Номер паспорта — 6 цифр");
 					continue;
 				}
 				if (strcmp(keys[k], "issued_on") == 0) {
+					int today;
 					if (date_parse_input(v, &d) < 0) {
 						bad = ctx_field(
 						    ctx, f, "%s",
 						    date_input_why(v, "Дата в виде ДД.ММ.ГГГГ"));
+						continue;
+					}
+					if ((today = org_today(ctx)) == DATE_NONE)
+						return -1;
+					if (d > today) {
+						bad = ctx_field_code(
+						    ctx, f, "range",
+						    "Дата выдачи паспорта %s ещё не наступила: укажите "
+						    "дату из паспорта",
+						    worktime_date_ru(ctx, d));
 						continue;
 					}
 					v = worktime_date_iso(ctx, d);
@@ -2157,8 +2189,9 @@ static const char *const requests_pushed_states[] = {"in_progress", "done", "rej
 
 /* personal_data's changes (requests_read_changes checks their forms) */
 static const struct op_arg requests_passport_fields[] = {
-    {"series", ARG_STR, 0, .max = 4, .hint = "Серия паспорта — 4 цифры"},
-    {"number", ARG_STR, 0, .max = 6, .hint = "Номер паспорта — 6 цифр"},
+    /* as printed and typed, "45 00", "123 456": the spaces are dropped */
+    {"series", ARG_STR, 0, .max = 12, .hint = "Серия паспорта — 4 цифры"},
+    {"number", ARG_STR, 0, .max = 12, .hint = "Номер паспорта — 6 цифр"},
     {"issued_by", ARG_STR, 0, .max = 200},
     ARG_ROW_DATE("issued_on", 0),
     {"division_code", ARG_STR, 0, .max = 20},

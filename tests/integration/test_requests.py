@@ -1069,6 +1069,21 @@ class Requests(unittest.TestCase):
         self.assertEqual(r.status, 422, r)
         self.assertTrue({"changes.email", "changes.passport.series", "changes.passport.issued_by",
                          "changes.salary"} <= set(r.json()["error"]["fields"]))
+        self.assertEqual(r.json()["error"]["field_codes"]["changes.passport.series"], "format")
+        # F12: the series and number as printed ("45 00", "123 456") are taken;
+        # an issue date still to come is refused at the field
+        passport = {"series": "45 00", "number": "123 456", "issued_by": "ОВД", "issued_on": "2031-01-01",
+                    "division_code": "770-001"}
+        r = o["E2"].post("/api/requests", {"type": "personal_data", "changes": {"passport": passport}})
+        self.assertEqual(r.status, 422, r)
+        self.assertEqual(set(r.json()["error"]["fields"]), {"changes.passport.issued_on"}, r)
+        self.assertIn("ещё не наступила", r.json()["error"]["fields"]["changes.passport.issued_on"])
+        passport["issued_on"] = "2020-01-01"
+        r = o["E2"].post("/api/requests", {"type": "personal_data", "changes": {"passport": passport}})
+        self.assertEqual(r.status, 201, r)
+        self.assertEqual(self.get("E2", r.json()["id"])["data"]["changes"]["passport"]["series"], "4500")
+        self.assertEqual(self.get("E2", r.json()["id"])["data"]["changes"]["passport"]["number"], "123456")
+        o["E2"].post("/api/requests/%d/cancel" % r.json()["id"], {})
         # in the feed, done, with its changes and its file (a request is
         # once on a page; a pull from the start may page through its earlier
         # changes too: its last appearance is it as it is now)

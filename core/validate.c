@@ -274,6 +274,39 @@ int validate_same_surname(const char *a, const char *b)
 	return ka[0] != '\0' && strcmp(ka, kb) == 0;
 }
 
+/* A word of a name with Cyrillic letters and a Latin one among them
+ * ("Пaвел", its "a" Latin, a common slip of exports): -1 naming the word
+ * and the letter (trial-break F22). A whole Latin word stays (Ли Мин John). */
+static int validate_name_scripts(const char *name, const char **code, const char **why)
+{
+	static __thread char buf[400];
+	const unsigned char *p = (const unsigned char *)name;
+
+	while (*p) {
+		const unsigned char *w = p, *latin = NULL;
+		int cyr = 0;
+		while (*p && *p != ' ' && *p != '-') {
+			if ((*p == 0xD0 || *p == 0xD1) && p[1])
+				cyr = 1;
+			else if (isalpha(*p) && latin == NULL)
+				latin = p;
+			p += *p < 0x80 ? 1 : (*p < 0xE0 ? 2 : (*p < 0xF0 ? 3 : 4));
+		}
+		if (cyr && latin) {
+			snprintf(buf, sizeof(buf),
+			         "ФИО: в слове «%.*s» латинская буква «%c» среди русских — исправьте "
+			         "на русскую",
+			         (int)(p - w), (const char *)w, *latin);
+			*code = "mixed_script";
+			*why = buf;
+			return -1;
+		}
+		while (*p == ' ' || *p == '-')
+			p++;
+	}
+	return 0;
+}
+
 int validate_full_name(const char *in, char *out, size_t outlen, const char **code,
                        const char **why)
 {
@@ -317,7 +350,7 @@ int validate_full_name(const char *in, char *out, size_t outlen, const char **co
 		FAIL("format", "ФИО должно содержать буквы");
 	if (chars > VALIDATE_NAME_MAX)
 		FAIL("length", "ФИО не длиннее 300 символов");
-	return 0;
+	return validate_name_scripts(out, code, why);
 }
 
 int validate_login_key(const char *in, char *out, size_t outlen)

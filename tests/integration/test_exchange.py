@@ -185,6 +185,16 @@ class Exchange(unittest.TestCase):
         self.assertEqual(r.status, 422, r)
         self.assertEqual(r.json()["error"]["field_codes"]["items[0].name"], "encoding")
 
+    def test_a_latin_letter_in_a_russian_name(self):
+        """F22: «Пaвел» with a Latin «a» is refused at full_name naming the
+        word and the letter, through the exchange as through the form."""
+        self.base("lat")
+        r = self.put("employees", [self.person("lat", 1, full_name="Перформер Пaвел Пaвлович")])
+        self.assertEqual(r.status, 422, r)
+        self.assertEqual(r.json()["error"]["field_codes"]["items[0].full_name"], "mixed_script")
+        self.assertIn("«Пaвел» латинская буква «a»", r.json()["error"]["fields"]["items[0].full_name"])
+        self.ok("employees", [self.person("lat", 1, full_name="Перформер Павел Павлович")], created=1)
+
     def test_a_dismissal_closes_the_cabinet_at_once(self):
         """F10: a dismissal dated before today ends the employee's sessions
         and closes the cabinet in the exchange's transaction, not at the next

@@ -203,6 +203,10 @@ static const struct vcase name_cases[] = {
     {"Ω Omega", NULL, "format", "буквы, пробелы, дефис, апостроф и точка"}, /* Greek */
     {"- . '", NULL, "format", "буквы"},
     {"Я", NULL, "format", "буквы"},
+    /* a Latin look-alike inside a Cyrillic word (F22): the word and the letter */
+    {"Перформер Пaвел Пaвлович", NULL, "mixed_script", "в слове «Пaвел» латинская буква «a»"},
+    {"Сидоров-Иванoв Пётр", NULL, "mixed_script", "в слове «Иванoв» латинская буква «o»"},
+    {"Ли Мин John", "Ли Мин John", NULL, NULL},
 };
 
 TEST(test_full_name)

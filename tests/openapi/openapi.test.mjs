@@ -94,6 +94,14 @@ test('the service answers as the file says', async () => {
   assert.deepEqual(await put('kpi', kpi), { created: 0, updated: 0, unchanged: 2 });
   const badKpi = await put('kpi', [kpi[0], { external_id: 'oa-k3', employee: 'oa-nobody', period: '2026', name: 'Х' }], 422);
   assert.ok(badKpi.error.items['1'].employee);
+  // opening balances of the employee: created, then unchanged; a bad month named
+  const bal = [{ employee: 'oa-e1', as_of: '2024-06-30', vacation_days_used: 3.5,
+    months: [{ month: '2024-05', earnings: '60000.00', excluded_days: 0, insured_earnings: null }],
+    ndfl: { year: 2024, income: '300000.00', deductions: '0.00', tax: '39000.00' } }];
+  assert.deepEqual(await put('opening-balances', bal), { created: 1, updated: 0, unchanged: 0 });
+  assert.deepEqual(await put('opening-balances', bal), { created: 0, updated: 0, unchanged: 1 });
+  const badBal = await put('opening-balances', [{ ...bal[0], months: [{ month: '2024-08', earnings: '1.00' }] }], 422);
+  assert.ok(badBal.error.fields['items[0].months[0].month'], JSON.stringify(badBal));
   // a refused batch: the error names items and fields
   const bad = await put('employees', [people[0], { external_id: 'oa-e2', full_name: 'Петров Пётр', email: 'x' }], 422);
   assert.ok(bad.error.items['1'].email);

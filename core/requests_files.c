@@ -298,6 +298,9 @@ int requests_file_store(struct ctx *ctx, int64_t request_id, int64_t task_id, in
 	json_object *f;
 
 	*file = NULL;
+	if ((ctx->blob == NULL || ctx->blob_len == 0) && jsonx_get_str(ctx->args, "filename"))
+		return ctx_field_code(ctx, "file", "empty",
+		                      "Файл пустой (0 байт): приложите файл с содержимым");
 	if (ctx->blob == NULL || ctx->blob_len == 0)
 		return ctx_field_code(ctx, "file", "required", "Приложите файл");
 	if ((long)ctx->blob_len > ctx->cfg->attachments_max_size)

@@ -1108,6 +1108,10 @@ class Requests(unittest.TestCase):
     def test_files_kind_size_and_who_sees_them(self):
         o = self.o
         rid = self.file("E1", {"type": "question", "text": "С файлом"})["id"]
+        # F6: a file of 0 bytes was attached, it is empty (not «Приложите файл»)
+        r = upload(o["E1"], "/api/requests/%d/files" % rid, "a.pdf", b"")
+        self.assertEqual(r.status, 422, r)
+        self.assertEqual(r.json()["error"]["fields"]["file"], "Файл пустой (0 байт): приложите файл с содержимым")
         r = upload(o["E1"], "/api/requests/%d/files" % rid, "virus.exe", b"MZ\x90\x00" + b"\0" * 100)
         self.assertEqual(r.status, 422, r)
         # said as people say it, from the config keys

@@ -126,14 +126,15 @@ static int auth_password_not_name(struct ctx *ctx, const char *field, const char
 
 	if (u->id == 0 || validate_fold(password, fp, sizeof(fp)) < 0)
 		return 0;
-	res = ctx_sql(ctx,
-	              "SELECT coalesce(e.full_name, u.full_name), to_char(e.birth_date, 'DDMMYYYY'), "
-	              "to_char(e.birth_date, 'YYYYMMDD'), to_char(e.birth_date, 'DDMMYY'), "
-	              "to_char(e.birth_date, 'YYYY'), to_char(e.birth_date, 'DDMM'), "
-	              "to_char(e.birth_date, 'YYYYDDMM') FROM users u LEFT JOIN employees e ON "
-	              "e.tenant_id = u.tenant_id AND e.id = u.employee_id WHERE u.tenant_id = $1 "
-	              "AND u.id = $2",
-	              ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, u->id));
+	res =
+	    ctx_sql(ctx,
+	            "SELECT coalesce(e.full_name, u.full_name), to_char(e.birth_date, 'DDMMYYYY'), "
+	            "to_char(e.birth_date, 'YYYYMMDD'), to_char(e.birth_date, 'DDMMYY'), "
+	            "to_char(e.birth_date, 'YYYY'), to_char(e.birth_date, 'DDMM'), "
+	            "to_char(e.birth_date, 'YYYYDDMM') FROM users u LEFT JOIN employees e ON "
+	            "e.tenant_id = u.tenant_id AND e.id = u.employee_id WHERE u.tenant_id = $1 "
+	            "AND u.id = $2",
+	            ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, u->id));
 	if (res == NULL)
 		return -1;
 	if (PQntuples(res) != 1 || PQgetisnull(res, 0, 0) ||
@@ -148,7 +149,8 @@ static int auth_password_not_name(struct ctx *ctx, const char *field, const char
 		snprintf(copy, sizeof(copy), "%s", PQgetvalue(res, 0, 0));
 		for (char *w = strtok_r(copy, " \t", &save); w && nwords < 3;
 		     w = strtok_r(NULL, " \t", &save))
-			if (validate_fold(w, words[nwords], sizeof(words[0])) == 0 && words[nwords][0])
+			if (validate_fold(w, words[nwords], sizeof(words[0])) == 0 &&
+			    words[nwords][0])
 				nwords++;
 	}
 	forms[nforms++] = arena_strdup(ctx->arena, full);

@@ -1283,9 +1283,11 @@ int exchange_upsert_source(struct ctx *ctx, enum exchange_kind kind,
 			if (b.opts->actions)
 				b.opts->actions[b.base + j] = act;
 			if (kind == EXCHANGE_EMPLOYEES && act != 'x' && act != 'n' && it->id &&
-			    x_changed(it->old ? it->old[EF_DISMISSED] : NULL, it->val[EF_DISMISSED]))
-				dismissals = arena_printf(b.main, "%s%s%lld", dismissals ? dismissals : "{",
-				                          dismissals ? "," : "", (long long)it->id);
+			    x_changed(it->old ? it->old[EF_DISMISSED] : NULL,
+			              it->val[EF_DISMISSED]))
+				dismissals =
+				    arena_printf(b.main, "%s%s%lld", dismissals ? dismissals : "{",
+				                 dismissals ? "," : "", (long long)it->id);
 		}
 		ctx->arena = b.main;
 		if (ctx->error_message)
@@ -1308,8 +1310,8 @@ int exchange_upsert_source(struct ctx *ctx, enum exchange_kind kind,
 	/* a dismissal dated before today closes the cabinet and ends its
 	 * sessions now, by the publication's rule (publication.h) */
 	if (dismissals && !(b.opts->flags & EXCHANGE_VALIDATE_ONLY) &&
-	    publication_enforce_for(ctx, arena_printf(ctx->arena, "%s}", dismissals), NULL,
-	                            NULL) < 0)
+	    publication_enforce_for(ctx, arena_printf(ctx->arena, "%s}", dismissals), NULL, NULL) <
+	        0)
 		return -1;
 	return 0;
 }
@@ -1392,8 +1394,9 @@ static int x_upsert_request(struct ctx *ctx, enum exchange_kind kind, struct exc
 	}
 	rc = exchange_reader_open(&r, (const char *)ctx->blob, ctx->blob_len, &top, &why);
 	if (rc == -1)
-		rc = ctx_fail(ctx, PROTO_ERR_bad_request, "%s",
-		              jsonx_error_ru(why, (const char *)ctx->blob, r.err_at, msg, sizeof(msg)));
+		rc = ctx_fail(
+		    ctx, PROTO_ERR_bad_request, "%s",
+		    jsonx_error_ru(why, (const char *)ctx->blob, r.err_at, msg, sizeof(msg)));
 	else if (rc == -2)
 		rc = ctx_field_code(ctx, "items", "required", "Обязательное поле");
 	else if (rc == -3)

@@ -313,7 +313,8 @@ static const struct op_arg invitations_token_args[] = {INVITATIONS_TOKEN_ARG, AR
 static const struct op_arg invitations_activate_args[] = {
     INVITATIONS_TOKEN_ARG,
     {"code", ARG_STR, ARG_REQUIRED, .max = 16, .example = "\"123456\""},
-    {"password", ARG_STR, ARG_REQUIRED | ARG_SECRET, .max = PASSWORD_MAX, .example = "\"Sotrudnik-2026-pass\""},
+    {"password", ARG_STR, ARG_REQUIRED | ARG_SECRET, .max = PASSWORD_MAX,
+     .example = "\"Sotrudnik-2026-pass\""},
     {"login", ARG_STR, 0, .max = 64},
     {"consent", ARG_BOOL, 0, .min = 0},
     ARG_END,

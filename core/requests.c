@@ -917,7 +917,8 @@ static int requests_read_changes(struct ctx *ctx, json_object *data, int draft)
 					    ctx_field_code(ctx, f, "required", "Обязательное поле");
 					continue;
 				}
-				if (strcmp(keys[k], "series") == 0 || strcmp(keys[k], "number") == 0)
+				if (strcmp(keys[k], "series") == 0 ||
+				    strcmp(keys[k], "number") == 0)
 					v = requests_digits_typed(ctx, v);
 				if ((strcmp(keys[k], "series") == 0 &&
 				     (strlen(v) != 4 || strspn(v, "0123456789") != 4)) ||
@@ -940,11 +941,11 @@ static int requests_read_changes(struct ctx *ctx, json_object *data, int draft)
 					if ((today = org_today(ctx)) == DATE_NONE)
 						return -1;
 					if (d > today) {
-						bad = ctx_field_code(
-						    ctx, f, "range",
-						    "Дата выдачи паспорта %s ещё не наступила: укажите "
-						    "дату из паспорта",
-						    worktime_date_ru(ctx, d));
+						bad = ctx_field_code(ctx, f, "range",
+						                     "Дата выдачи паспорта %s ещё "
+						                     "не наступила: укажите "
+						                     "дату из паспорта",
+						                     worktime_date_ru(ctx, d));
 						continue;
 					}
 					v = worktime_date_iso(ctx, d);

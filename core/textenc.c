@@ -147,8 +147,8 @@ int textenc_blank(const char *s, size_t len)
 	while (i < len) {
 		unsigned c = textenc_decode(p + i, &n);
 		int blank = textenc_white(c) || c < 0x20 || (c >= 0x7F && c <= 0x9F);
-		for (size_t k = 0; !blank && k < sizeof(textenc_invisible) / sizeof(textenc_invisible[0]);
-		     k++)
+		for (size_t k = 0;
+		     !blank && k < sizeof(textenc_invisible) / sizeof(textenc_invisible[0]); k++)
 			blank = c >= textenc_invisible[k].from && c <= textenc_invisible[k].to;
 		if (!blank)
 			return 0;

@@ -293,10 +293,11 @@ static int validate_name_scripts(const char *name, const char **code, const char
 			p += *p < 0x80 ? 1 : (*p < 0xE0 ? 2 : (*p < 0xF0 ? 3 : 4));
 		}
 		if (cyr && latin) {
-			snprintf(buf, sizeof(buf),
-			         "ФИО: в слове «%.*s» латинская буква «%c» среди русских — исправьте "
-			         "на русскую",
-			         (int)(p - w), (const char *)w, *latin);
+			snprintf(
+			    buf, sizeof(buf),
+			    "ФИО: в слове «%.*s» латинская буква «%c» среди русских — исправьте "
+			    "на русскую",
+			    (int)(p - w), (const char *)w, *latin);
 			*code = "mixed_script";
 			*why = buf;
 			return -1;

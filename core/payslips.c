@@ -826,7 +826,26 @@ static void vacation_set_days(struct ctx *ctx, json_object *o, const char *key, 
 	              ru_format_tenths(tenths, ru, sizeof ru));
 }
 
-static int vacation_balance_of(struct ctx *ctx, int64_t employee_id)
+/* The vacation days a request asks for, as the balance spends them
+ * (worktime_vacation_days: the holidays inside do not count): what the
+ * employee's form and the approver compare with the balance. */
+static int vacation_set_requested(struct ctx *ctx, json_object *o, int64_t employee_id, int from,
+                                  int to)
+{
+	int holidays, days;
+
+	if (from == DATE_NONE || to == DATE_NONE || to < from)
+		return 0;
+	days = worktime_vacation_days(ctx, employee_id, from, to, &holidays);
+	if (days < 0)
+		return -1;
+	jsonx_set_int(o, "requested_days", days);
+	jsonx_set_int(o, "requested_calendar_days", to - from + 1);
+	jsonx_set_int(o, "requested_holidays", holidays);
+	return 0;
+}
+
+static int vacation_balance_of(struct ctx *ctx, int64_t employee_id, int req_from, int req_to)
 {
 	const char *s = ctx_arg_str(ctx, "date", 32, 0);
 	struct vacation_balance v;
@@ -902,15 +921,44 @@ static int vacation_balance_of(struct ctx *ctx, int64_t employee_id)
 		note.nprovisional = v.nprovisional;
 		worktime_note_calendar(ctx, &note, o);
 	}
+	return vacation_set_requested(ctx, o, employee_id, req_from, req_to);
+}
+
+/* The optional period of a vacation being filled in (?date_from=&date_to=):
+ * DATE_NONE both when not given; 0 or -1 (422 naming the field). */
+static int vacation_arg_period(struct ctx *ctx, int *from, int *to)
+{
+	const char *f = ctx_arg_str(ctx, "date_from", 32, 0), *t = ctx_arg_str(ctx, "date_to", 32, 0);
+
+	*from = *to = DATE_NONE;
+	if (ctx->error_fields)
+		return -1;
+	if (f == NULL || !*f || t == NULL || !*t)
+		return 0;
+	if (date_parse_input(f, from) < 0)
+		return ctx_field(ctx, "date_from", "%s",
+		                 date_input_why(f, "Укажите дату начала отпуска в виде ДД.ММ.ГГГГ"));
+	if (date_parse_input(t, to) < 0)
+		return ctx_field(ctx, "date_to", "%s",
+		                 date_input_why(t, "Укажите дату окончания отпуска в виде ДД.ММ.ГГГГ"));
+	if (*to < *from)
+		return ctx_field(ctx, "date_to", "Дата окончания отпуска раньше даты начала");
+	if (*to - *from > 730)
+		return ctx_field(ctx, "date_to", "Отпуск длиннее двух лет: проверьте даты");
 	return 0;
 }
 
-/* GET /api/vacation/balance?date=YYYY-MM-DD */
+/* GET /api/vacation/balance?date=YYYY-MM-DD[&date_from=&date_to=]: with a
+ * period, also the vacation days it asks for (requested_days, ...). */
 static int vacation_balance(struct ctx *ctx)
 {
+	int from, to;
+
 	if (ctx->employee_id == 0)
 		return ctx_fail(ctx, PROTO_ERR_not_found, "Кабинет не связан с сотрудником");
-	return vacation_balance_of(ctx, ctx->employee_id);
+	if (vacation_arg_period(ctx, &from, &to) < 0)
+		return -1;
+	return vacation_balance_of(ctx, ctx->employee_id, from, to);
 }
 
 /* GET /api/admin/employees/{id}/vacation-balance?date= */
@@ -920,7 +968,7 @@ static int vacation_admin_balance(struct ctx *ctx)
 
 	if (ctx_arg_int(ctx, "id", 1, INT64_MAX, CTX_REQUIRED, &id) < 0)
 		return -1;
-	return vacation_balance_of(ctx, id);
+	return vacation_balance_of(ctx, id, DATE_NONE, DATE_NONE);
 }
 
 /* GET /api/tasks/{id}/vacation-balance: the vacation balance (as
@@ -936,7 +984,8 @@ static int vacation_task_balance(struct ctx *ctx)
 	if (ctx_arg_int(ctx, "id", 1, INT64_MAX, CTX_REQUIRED, &id) < 0)
 		return -1;
 	res = ctx_sql(ctx,
-	              "SELECT r.employee_id, r.data->>'kind' FROM request_tasks t JOIN requests r "
+	              "SELECT r.employee_id, r.data->>'kind', r.date_from, r.date_to FROM "
+	              "request_tasks t JOIN requests r "
 	              "ON r.tenant_id = "
 	              "t.tenant_id AND r.id = t.request_id WHERE t.tenant_id = $1 AND t.id = $2",
 	              ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, id));
@@ -944,7 +993,9 @@ static int vacation_task_balance(struct ctx *ctx)
 		return -1;
 	if (PQntuples(res) == 0)
 		return ctx_fail(ctx, PROTO_ERR_not_found, "Нет такой задачи");
-	if (vacation_balance_of(ctx, atoll(PQgetvalue(res, 0, 0))) < 0)
+	if (vacation_balance_of(ctx, atoll(PQgetvalue(res, 0, 0)),
+	                        PQgetisnull(res, 0, 2) ? DATE_NONE : worktime_pg_date(res, 0, 2),
+	                        PQgetisnull(res, 0, 3) ? DATE_NONE : worktime_pg_date(res, 0, 3)) < 0)
 		return -1;
 	/* the request's vacation kind: the balance is of the annual one */
 	jsonx_set_str(ctx_result(ctx), "kind",
@@ -958,7 +1009,12 @@ static const struct op_arg payslips_admin_get_args[] = {
     ARG_ROW_MONTH("month", ARG_REQUIRED),
     ARG_END,
 };
-static const struct op_arg vacation_balance_args[] = {ARG_ROW_DATE("date", 0), ARG_END};
+static const struct op_arg vacation_balance_args[] = {
+    ARG_ROW_DATE("date", 0),
+    ARG_ROW_DATE("date_from", 0),
+    ARG_ROW_DATE("date_to", 0),
+    ARG_END,
+};
 static const struct op_arg vacation_task_balance_args[] = {ARG_ROW_ID("id", ARG_REQUIRED), ARG_END};
 static const struct op_arg vacation_admin_balance_args[] = {
     ARG_ROW_ID("id", ARG_REQUIRED),

@@ -1482,6 +1482,22 @@ static int requests_answer(struct ctx *ctx, int64_t id, int detail)
 	if (PQntuples(res) == 0)
 		return ctx_fail(ctx, PROTO_ERR_not_found, "Заявка не найдена");
 	o = requests_json(ctx, res, 0);
+	/* a paid vacation's days as the balance spends them: without the
+	 * public holidays inside (art. 120; worktime_vacation_days) */
+	if (detail && strcmp(PQgetvalue(res, 0, 1), "vacation") == 0 && !PQgetisnull(res, 0, 6)) {
+		const char *kind = jsonx_get_str(jsonx_get_obj(o, "data"), "kind");
+
+		if (kind == NULL || strcmp(kind, "unpaid") != 0) {
+			int from = worktime_pg_date(res, 0, 6), to = worktime_pg_date(res, 0, 7);
+			int holidays, days = worktime_vacation_days(
+			                  ctx, atoll(PQgetvalue(res, 0, 3)), from, to, &holidays);
+
+			if (days < 0)
+				return -1;
+			jsonx_set_int(o, "vacation_days", days);
+			jsonx_set_int(o, "vacation_holidays", holidays);
+		}
+	}
 	json_object_object_add(ctx_result(ctx), "request", o);
 	jsonx_set_int(ctx_result(ctx), "id", id);
 	jsonx_set_str(ctx_result(ctx), "state", PQgetvalue(res, 0, 2));

@@ -203,6 +203,24 @@ struct calendar *worktime_employee_calendar(struct ctx *ctx, int64_t employee, i
 	return cal;
 }
 
+int worktime_vacation_days(struct ctx *ctx, int64_t employee, int from, int to, int *holidays)
+{
+	struct calendar *cal = worktime_employee_calendar(ctx, employee, from, to);
+	int days = 0, skipped = 0;
+
+	if (cal == NULL)
+		return -1;
+	for (int d = from; d <= to; d++) {
+		if (CALENDAR_KIND(calendar_day(cal, d)) == CALENDAR_HOLIDAY)
+			skipped++;
+		else
+			days++;
+	}
+	if (holidays)
+		*holidays = skipped;
+	return days;
+}
+
 int worktime_employment(struct ctx *ctx, int64_t id, int *hired, int *dismissed)
 {
 	PGresult *res =

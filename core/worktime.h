@@ -153,6 +153,12 @@ int worktime_employee_check(struct ctx *ctx, int64_t id, int lock);
  */
 struct calendar *worktime_employee_calendar(struct ctx *ctx, int64_t employee, int first, int last);
 
+/* The vacation days of from..to for the employee: the public holidays of
+ * their calendar (worktime_employee_calendar on `from`) inside do not count
+ * (art. 120 ТК РФ), as in the vacation balance. *holidays (may be NULL)
+ * gets the holidays left out. The count or -1 after ctx_fail. */
+int worktime_vacation_days(struct ctx *ctx, int64_t employee, int from, int to, int *holidays);
+
 /* The employee's hire and dismissal dates (DATE_NONE when unknown); 404 when
  * not the tenant's. 0 or -1. */
 int worktime_employment(struct ctx *ctx, int64_t id, int *hired, int *dismissed);

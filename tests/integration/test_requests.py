@@ -171,6 +171,36 @@ class Requests(unittest.TestCase):
         # a done request is not cancelled
         self.assertEqual(o["E1"].post("/api/requests/%d/cancel" % rid, {}).status, 409)
 
+    def test_vacation_days_leave_out_the_holidays(self):
+        # U9: 22.02-09.03.2027 holds 23.02 and 08.03 (the 2027 calendar): the
+        # vacation spends 14 days, not 16 - the form, the request and the
+        # approver's task compare the same count with the balance
+        o = self.o
+        b = o["E1"].get("/api/vacation/balance?date_from=2027-02-22&date_to=2027-03-09").json()
+        self.assertEqual((b["requested_days"], b["requested_calendar_days"], b["requested_holidays"]),
+                         (14, 16, 2), b)
+        self.assertNotIn("requested_days", o["E1"].get("/api/vacation/balance").json())
+        r = o["E1"].get("/api/vacation/balance?date_from=2027-03-09&date_to=2027-02-22")
+        self.assertEqual(r.status, 422, r)
+        self.assertEqual(r.json()["error"]["fields"]["date_to"],
+                         "Дата окончания отпуска раньше даты начала")
+        r = o["E1"].get("/api/vacation/balance?date_from=31.02.2027&date_to=2027-03-09")
+        self.assertEqual(r.status, 422, r)
+        self.assertIn("date_from", r.json()["error"]["fields"])
+        rid = self.file("E1", {"type": "vacation", "kind": "annual", "date_from": "2027-02-22",
+                               "date_to": "2027-03-09"})["id"]
+        req = self.get("E1", rid)
+        self.assertEqual((req["vacation_days"], req["vacation_holidays"]), (14, 2))
+        t = self.task("M", rid, "approval")
+        b = o["M"].get("/api/tasks/%d/vacation-balance" % t).json()
+        self.assertEqual((b["requested_days"], b["requested_holidays"]), (14, 2), b)
+        # an unpaid leave is in calendar days: no vacation days to show
+        self.assertEqual(o["E1"].post("/api/requests/%d/cancel" % rid, {}).status, 200)
+        rid = self.file("E1", {"type": "vacation", "kind": "unpaid", "date_from": "2027-02-22",
+                               "date_to": "2027-03-09", "comment": "семейные обстоятельства"})["id"]
+        self.assertNotIn("vacation_days", self.get("E1", rid))
+        self.assertEqual(o["E1"].post("/api/requests/%d/cancel" % rid, {}).status, 200)
+
     def test_absence_without_a_department_head(self):
         o = self.o
         # «Склад» has no head: the organization's head approves

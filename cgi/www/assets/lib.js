@@ -148,6 +148,16 @@ function daysWord(text) {
   return plural(parseInt(text, 10) || 0, "день", "дня", "дней");
 }
 
+// A paid vacation's length as the balance spends it (the API's vacation days:
+// public holidays inside do not count, art. 120 ТК РФ): "5 дней", or "108 дней
+// отпуска (110 календарных, из них 2 праздничных не считаются)".
+function vacationDaysText(days, calendarDays, holidays) {
+  const n = `${days} ${plural(days, "день", "дня", "дней")}`;
+  if (!holidays) return n;
+  return `${n} отпуска (${calendarDays} ${plural(calendarDays, "календарный", "календарных", "календарных")}, ` +
+    `из них ${holidays} ${plural(holidays, "праздничный не считается", "праздничных не считаются", "праздничных не считаются")})`;
+}
+
 // "октябрь 2026 г." -> "Октябрь 2026 г." (a month title starting a line)
 function capital(text) {
   return text ? text.charAt(0).toUpperCase() + text.slice(1) : "";

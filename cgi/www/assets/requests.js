@@ -218,7 +218,7 @@ async function sendForm(form, draft) {
 // /api/vacation/balance: today's balance and the one after the scheduled
 // vacations), and a warning when the period asked is longer: not a refusal
 // (vacation in advance is granted by agreement, art. 122 ТК РФ).
-let vacationBalance = null;
+let vacationBalance = null, vacationBalanceSeq = 0;
 async function showVacationBalance(form) {
   const box = $("vacation-balance");
   if (form.type.value !== "vacation") return;
@@ -236,11 +236,19 @@ async function showVacationBalance(form) {
   let text = `Остаток ежегодного отпуска: ${b.balance_ru} ${daysWord(b.balance_ru)}` +
     (b.balance_after_ru ? `, после запланированных отпусков — ${b.balance_after_ru} ${daysWord(b.balance_after_ru)}` : "") + ".";
   box.classList.remove("warn");
-  const from = Date.parse(isoDate(form.date_from.value)), to = Date.parse(isoDate(form.date_to.value));
+  const fromIso = isoDate(form.date_from.value), toIso = isoDate(form.date_to.value);
+  const from = Date.parse(fromIso), to = Date.parse(toIso);
+  const seq = ++vacationBalanceSeq;
   if (form.kind.value === "annual" && from && to && to >= from) {
-    const days = Math.round((to - from) / 86400000) + 1;
+    // the days as the balance spends them (holidays inside do not count):
+    // the server's rule and the employee's calendar, not the calendar days
+    const p = await api(`/api/vacation/balance?date_from=${fromIso}&date_to=${toIso}`);
+    if (seq !== vacationBalanceSeq) return; // the dates changed meanwhile
+    const q = p.status === 200 ? p.data : {};
+    const days = q.requested_days !== undefined ? q.requested_days : Math.round((to - from) / 86400000) + 1;
     if (days > Number(left)) {
-      text += ` Запрошено ${days} ${daysWord(String(days))} — больше остатка (${leftRu} ${daysWord(leftRu)}). ` +
+      text += ` Запрошено ${vacationDaysText(days, q.requested_calendar_days, q.requested_holidays)}` +
+        ` — больше остатка (${leftRu} ${daysWord(leftRu)}). ` +
         "Заявление можно подать: отпуск авансом предоставляется по соглашению с работодателем.";
       box.classList.add("warn");
     }
@@ -280,8 +288,10 @@ function describe(dl, q) {
   const d = q.data || {};
   fact(dl, "Создана", q.created_at_ru);
   if (q.date_from_ru) {
-    const days = Math.round((Date.parse(q.date_to) - Date.parse(q.date_from)) / 86400000) + 1;
-    fact(dl, "Период", `${q.date_from_ru} — ${q.date_to_ru} (${days} ${daysWord(String(days))})`);
+    const cal = Math.round((Date.parse(q.date_to) - Date.parse(q.date_from)) / 86400000) + 1;
+    const days = q.vacation_days !== undefined
+      ? vacationDaysText(q.vacation_days, cal, q.vacation_holidays) : `${cal} ${daysWord(String(cal))}`;
+    fact(dl, "Период", `${q.date_from_ru} — ${q.date_to_ru} (${days})`);
   }
   fact(dl, "Вид отпуска", KIND_TITLE[d.kind]);
   fact(dl, "Причина", REASON_TITLE[d.reason]);

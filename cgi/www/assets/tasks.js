@@ -176,9 +176,11 @@ function vacationBalance(t) {
     const left = b.balance_after !== null && b.balance_after !== undefined ? b.balance_after : b.balance;
     let text = `Остаток ежегодного отпуска сотрудника: ${b.balance_ru} ${daysWord(b.balance_ru)}` +
       (b.balance_after_ru ? `, после запланированных отпусков — ${b.balance_after_ru} ${daysWord(b.balance_after_ru)}` : "") + ".";
-    const days = t.date_from && t.date_to ? Math.round((Date.parse(t.date_to) - Date.parse(t.date_from)) / 86400000) + 1 : 0;
+    // the days as the balance spends them (holidays inside do not count)
+    const days = b.requested_days !== undefined ? b.requested_days
+      : t.date_from && t.date_to ? Math.round((Date.parse(t.date_to) - Date.parse(t.date_from)) / 86400000) + 1 : 0;
     if (days > Number(left)) {
-      text += ` Запрошено ${days} ${daysWord(String(days))} — больше остатка (${b.balance_after_ru || b.balance_ru} ${daysWord(String(b.balance_after_ru || b.balance_ru))}): ` +
+      text += ` Запрошено ${vacationDaysText(days, b.requested_calendar_days, b.requested_holidays)} — больше остатка (${b.balance_after_ru || b.balance_ru} ${daysWord(String(b.balance_after_ru || b.balance_ru))}): ` +
         "отпуск авансом — только по соглашению с работодателем.";
       box.className = "hint warn";
     }

@@ -50,7 +50,9 @@ b.test("the employee files a vacation: a bad period first, then sent to the mana
   const FAR = `${String(far.getDate()).padStart(2, "0")}.${String(far.getMonth() + 1).padStart(2, "0")}.${far.getFullYear()}`;
   await page.fill("#f-date_from", FROM);
   await page.fill("#f-date_to", FAR);
-  await balance.filter({ hasText: /Запрошено 91 день — больше остатка \(\d+(,\d)? (день|дня|дней)\)\. Заявление можно подать/ }).waitFor();
+  // in the balance's days: public holidays inside are left out (U9)
+  await balance.filter({ hasText: new RegExp("Запрошено (91 день|\\d+ (день|дня|дней) отпуска \\(91 календарный, из них " +
+    "\\d+ праздничн(ый не считается|ых не считаются)\\)) — больше остатка \\(\\d+(,\\d)? (день|дня|дней)\\)\\. Заявление можно подать") }).waitFor();
   assert.equal(await balance.getAttribute("class"), "hint warn");
   await page.fill("#f-date_to", FROM);
   await balance.filter({ hasNotText: /Запрошено/ }).waitFor();
@@ -68,7 +70,7 @@ b.test("the employee files a vacation: a bad period first, then sent to the mana
   vacationId = Number(new URL(page.url()).searchParams.get("id"));
   await page.locator("#detail").waitFor();
   assert.match(await page.locator("#detail-done").textContent(), new RegExp(`^Заявка № ${vacationId}: на согласовании`));
-  assert.match(await page.locator("#detail-facts").innerText(), new RegExp(`${FROM} — ${TO} \\(14 дней\\)[\\s\\S]*ежегодный[\\s\\S]*Семейная поездка[\\s\\S]*Кузнецов Олег Петрович \\(согласование`));
+  assert.match(await page.locator("#detail-facts").innerText(), new RegExp(`${FROM} — ${TO} \\((14 дней|\\d+ (день|дня|дней) отпуска \\(14 календарных, из них \\d+ праздничн[^)]*\\))\\)[\\s\\S]*ежегодный[\\s\\S]*Семейная поездка[\\s\\S]*Кузнецов Олег Петрович \\(согласование`));
   assert.ok(await page.locator("#detail-cancel").isVisible(), "can be cancelled");
   // the application to print: a PDF attachment
   const link = page.locator("#detail-document-link");
@@ -149,6 +151,9 @@ b.test("the manager refuses to reject without a reason, approves, and sees the t
   await task.locator("textarea").fill("Согласовано, хорошего отдыха");
   await task.locator('button[data-action="approve"]').click();
   await page.locator("#tasks-done").filter({ hasText: "согласована" }).waitFor();
+  // the request as the employee quotes it (U4), not the task's own number
+  assert.equal(await page.locator("#tasks-done").innerText(),
+    `Заявка № ${vacationId} (Отпуск, Смирнова Анна Сергеевна): согласована.`);
   assert.equal(await page.locator("article.task").count(), 0, "no open task left");
   // a substitute for the days away: suggestions while typing, a bad date first
   await page.locator("#sub-name").pressSequentially("Петров");
@@ -186,6 +191,8 @@ b.test("the performer completes the vacation; the employee sees it done and canc
   await task.locator("textarea").fill("Приказ № 15-о");
   await task.locator('button[data-action="complete"]').click();
   await perf.locator("#tasks-done").filter({ hasText: "выполнена" }).waitFor();
+  assert.equal(await perf.locator("#tasks-done").innerText(),
+    `Заявка № ${vacationId} (Отпуск, Смирнова Анна Сергеевна): выполнена.`);
   b.assertClean(perf);
   await context.close();
 

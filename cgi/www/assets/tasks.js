@@ -141,7 +141,7 @@ async function act(t, form, action) {
     await showTasks(false);
     const done = $("tasks-done");
     done.textContent = t.step === "hr_task" ? `Задание «${t.title}» выполнено.`
-      : `Задача № ${t.id} (${t.type_title}, ${t.employee.full_name}): ${DONE_TEXT[action]}.`;
+      : `Заявка № ${t.request_number} (${t.type_title}, ${t.employee.full_name}): ${DONE_TEXT[action]}.`;
     done.hidden = false;
     done.focus();
   } finally {

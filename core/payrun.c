@@ -233,6 +233,11 @@ static int payrun_problem(struct payrun *r, struct payrun_emp *e, const char *fi
 	jsonx_set_int(o, "employee_id", e->id);
 	jsonx_set_str(o, "full_name", e->name);
 	jsonx_set_str(o, "reason", msg);
+	/* where the administrator fixes it: the pay terms or the schedules page
+	 * of that employee (the payroll page links the name there) */
+	jsonx_set_str(o, "fix_url",
+	              arena_printf(r->ctx->arena, "/admin/employees/%lld/%s", (long long)e->id,
+	                           strcmp(field, "schedule") == 0 ? "schedules" : "pay"));
 	json_object_array_add(r->skipped, o);
 	return -1;
 }

@@ -200,7 +200,9 @@ class Payroll(unittest.TestCase):
                          [(bad, "Без графика", "Не назначен график работы на этот месяц")])
         page = admin.get("/admin/payroll/2025-03")
         # a noun phrase: no participle to agree with the person (F-pay-1)
-        self.assertIn("Без расчёта: Без графика. Не назначен график работы на этот месяц", page.text)
+        # ... and the name links where it is fixed: the employee's schedules (U3)
+        self.assertIn('<p class="alert warn">Без расчёта: <a href="/admin/employees/%d/schedules">Без графика</a>. '
+                      'Не назначен график работы на этот месяц.</p>' % bad, page.text)
         self.assertNotIn("Не рассчитан ", page.text)
         # the total row is labelled as the employees' rows are (a card on a phone: F-pay-3)
         foot = page.text[page.text.index("<tfoot>"):page.text.index("</tfoot>")]

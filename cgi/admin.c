@@ -58,6 +58,9 @@ enum admin_page_flags {
 	PAGE_ANY_HOST = 1 << 3, /* shown on any host, also one of no organization (the
 	                           operators' /admin/status); other pages say there
 	                           «Организация не найдена» (404) */
+	PAGE_MONTH_LIST = 1 << 4, /* GET of a month's document not made yet (404): the
+	                             section's page of that month, with its «Рассчитать»
+	                             (a bookmark or Back after a deleted draft) */
 };
 
 struct admin_page {
@@ -169,8 +172,8 @@ static const struct admin_page admin_pages[] = {
 	 PAYSET_TITLE, PAGE_AUTH, NULL, NULL},
 	{"POST", "/admin/payroll/settings", "payroll.settings_set", "payroll_settings",
 	 "/admin/payroll/settings", PAYSET_TITLE, PAGE_AUTH, "payroll.settings_get", NULL},
-	{"GET", "/admin/payroll/{month}", "payroll.get", "payroll_doc", NULL, "Расчёт зарплаты",
-	 PAGE_AUTH, NULL, NULL},
+	{"GET", "/admin/payroll/{month}", "payroll.get", "payroll_doc", "/admin/payroll?month={month}",
+	 "Расчёт зарплаты", PAGE_AUTH | PAGE_MONTH_LIST, NULL, NULL},
 	{"POST", "/admin/payroll/{month}/calculate", "payroll.calculate", "payroll_doc",
 	 "/admin/payroll/{month}", "Расчёт зарплаты", PAGE_AUTH, "payroll.get", NULL},
 	{"POST", "/admin/payroll/{month}/close", "payroll.close", "payroll_doc",
@@ -827,6 +830,14 @@ static void admin_handle(struct web_request *req)
 			goto out;
 		if (!is_post && status == 401) {
 			web_redirect(req, "/admin/login");
+			goto out;
+		}
+		if (!is_post && status == 404 && (page->flags & PAGE_MONTH_LIST) &&
+		    strcmp(jsonx_get_str(jsonx_get_obj(reply.msg, "error"), "code") ?: "",
+		           proto_errors[PROTO_ERR_not_found].code) == 0) {
+			char target[512];
+			web_redirect(req, admin_redirect_target(page->redirect, args, NULL, target,
+			                                        sizeof(target)));
 			goto out;
 		}
 		if (is_post && status < 300 && !(page->flags & PAGE_RENDER)) {

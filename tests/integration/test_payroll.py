@@ -209,6 +209,11 @@ class Payroll(unittest.TestCase):
         for label in ("Начислено", "НДФЛ", "К выплате"):
             self.assertIn('data-label="%s"' % label, foot)
         self.assertEqual(admin.delete("/api/admin/payroll/2025-03").status, 200)
+        # the month's page after its draft is deleted (Back, a bookmark): the
+        # payroll page of that month with «Рассчитать», not a 404 (U8)
+        r = admin.get("/admin/payroll/2025-03")
+        self.assertIn(r.status, (302, 303), r)
+        self.assertTrue(r.headers["Location"].endswith("/admin/payroll?month=2025-03"), r.headers["Location"])
         # a list naming someone unknown, or a bad list
         r = admin.post("/api/admin/payroll/2025-03/calculate", {"employees": [good, 999999]})
         self.assertEqual(r.status, 422, r)

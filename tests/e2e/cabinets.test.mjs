@@ -98,6 +98,8 @@ b.test("the invited employee opens the link, gets a code, agrees and lands in th
   const sms = await outbox.wait("sms", "+79161110001", { since });
   const code = sms.text.match(/Код подтверждения: (\d{6})/)[1];
   await employee.fill("#code", code);
+  // the password rule is told before the first attempt (U5)
+  assert.match(await employee.locator("#password-hint").textContent(), /^Не короче 12 символов\./);
   await employee.fill("#password", "Anisimova-Vesna-2026");
   // without the consent the cabinet is not activated, and the typed values stay
   await employee.click("#submit");

@@ -1107,14 +1107,50 @@ static int requests_deviation_code(const struct request *r)
 	return 0;
 }
 
+/* The employee's absence as a person names it, in the instrumental case
+ * after «Пересекается с»: «вашим отпуском», «вашим больничным»; a code
+ * without a plain name goes by its document title in quotes. */
+static const char *requests_absence_words(struct ctx *ctx, int code)
+{
+	static const struct {
+		int code;
+		const char *words;
+	} words[] = {
+	    {T13_B, "вашим больничным"},
+	    {T13_T, "вашим больничным"},
+	    {T13_OT, "вашим отпуском"},
+	    {T13_OD, "вашим дополнительным отпуском"},
+	    {T13_DO, "вашим отпуском без сохранения оплаты"},
+	    {T13_OZ, "вашим отпуском без сохранения оплаты"},
+	    {T13_DB, "вашим отпуском без сохранения оплаты"},
+	    {T13_U, "вашим учебным отпуском"},
+	    {T13_UD, "вашим учебным отпуском"},
+	    {T13_R, "вашим отпуском по беременности и родам"},
+	    {T13_OZH, "вашим отпуском по уходу за ребёнком"},
+	    {T13_K, "вашей командировкой"},
+	    {T13_RP, "простоем"},
+	    {T13_NP, "простоем"},
+	    {T13_VP, "простоем"},
+	    {T13_NN, "неявкой"},
+	    {T13_PR, "прогулом"},
+	};
+
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (words[i].code == code)
+			return words[i].words;
+	return arena_printf(ctx->arena, "отметкой табеля «%s»", worktime_document_title(code));
+}
+
 /* A period request that overlaps another running one of the employee, or
  * a whole-day document of theirs its document may not lie on (the
  * documents' rule, workday_may_overlay(): a sick absence inside a vacation
- * is accepted, art. 124): 409 naming it. */
+ * is accepted, art. 124): 409 naming it in the employee's words
+ * («Пересекается с вашим отпуском по заявке № 1 (21.12.2026–25.12.2026)»),
+ * the same text at date_from (code "overlap"), where the form shows it. */
 static int requests_check_overlap(struct ctx *ctx, const struct request *r)
 {
 	PGresult *res;
-	const char *under = "{";
+	const char *text, *under = "{";
 	int code = requests_deviation_code(r), n = 0;
 
 	if (!r->type->period)
@@ -1123,17 +1159,20 @@ static int requests_check_overlap(struct ctx *ctx, const struct request *r)
 		if (workday_may_overlay(code, u))
 			under = arena_printf(ctx->arena, "%s%s%d", under, n++ ? "," : "", u);
 	under = arena_printf(ctx->arena, "%s}", under);
-	/* another running request of a period, then a whole-day document */
+	/* another running request of a period, then a whole-day document (and
+	 * the request it came from, if any) */
 	res = ctx_sql(
 	    ctx,
-	    "(SELECT 'r', number, type, to_char(date_from, 'DD.MM.YYYY'), to_char(date_to, "
-	    "'DD.MM.YYYY') FROM requests WHERE tenant_id = $1 AND employee_id = $2 AND id <> "
-	    "$3 AND state IN ('submitted', 'awaiting_approval', 'approved', 'in_progress') "
+	    "(SELECT 'r', number::text, type, to_char(date_from, 'DD.MM.YYYY'), to_char(date_to, "
+	    "'DD.MM.YYYY'), NULL FROM requests WHERE tenant_id = $1 AND employee_id = $2 AND "
+	    "id <> $3 AND state IN ('submitted', 'awaiting_approval', 'approved', 'in_progress') "
 	    "AND date_from <= $5::date AND date_to >= $4::date ORDER BY date_from LIMIT 1) "
-	    "UNION ALL (SELECT 'd', code, '', to_char(date_from, 'DD.MM.YYYY'), "
-	    "to_char(date_to, 'DD.MM.YYYY') FROM deviations WHERE tenant_id = $1 AND "
-	    "employee_id = $2 AND whole_day AND code <> 26 AND date_from <= $5::date AND "
-	    "date_to >= $4::date AND code <> ALL($6::int[]) ORDER BY date_from LIMIT 1)",
+	    "UNION ALL (SELECT 'd', d.code::text, '', to_char(d.date_from, 'DD.MM.YYYY'), "
+	    "to_char(d.date_to, 'DD.MM.YYYY'), q.number::text FROM deviations d LEFT JOIN "
+	    "requests q ON q.tenant_id = d.tenant_id AND q.id = d.request_id WHERE d.tenant_id = "
+	    "$1 AND d.employee_id = $2 AND d.whole_day AND d.code <> 26 AND d.date_from <= "
+	    "$5::date AND d.date_to >= $4::date AND d.code <> ALL($6::int[]) ORDER BY "
+	    "d.date_from LIMIT 1)",
 	    requests_tenant(ctx), ctx_i64(ctx, r->employee), ctx_i64(ctx, r->id), r->date_from,
 	    r->date_to, under);
 	if (res == NULL)
@@ -1142,16 +1181,21 @@ static int requests_check_overlap(struct ctx *ctx, const struct request *r)
 		return 0;
 	if (strcmp(PQgetvalue(res, 0, 0), "r") == 0) {
 		const struct request_type *o = requests_type_find(PQgetvalue(res, 0, 2));
-		return ctx_fail(ctx, PROTO_ERR_conflict,
-		                "Период пересекается с заявкой № %s (%s с %s по %s)",
-		                PQgetvalue(res, 0, 1), o ? o->title : "", PQgetvalue(res, 0, 3),
-		                PQgetvalue(res, 0, 4));
+		text = arena_printf(ctx->arena, "Пересекается с вашей заявкой № %s «%s» (%s–%s)",
+		                    PQgetvalue(res, 0, 1), o ? o->title : "", PQgetvalue(res, 0, 3),
+		                    PQgetvalue(res, 0, 4));
+	} else if (!PQgetisnull(res, 0, 5)) {
+		text = arena_printf(ctx->arena, "Пересекается с %s по заявке № %s (%s–%s)",
+		                    requests_absence_words(ctx, atoi(PQgetvalue(res, 0, 1))),
+		                    PQgetvalue(res, 0, 5), PQgetvalue(res, 0, 3),
+		                    PQgetvalue(res, 0, 4));
+	} else {
+		text = arena_printf(ctx->arena, "Пересекается с %s (%s–%s)",
+		                    requests_absence_words(ctx, atoi(PQgetvalue(res, 0, 1))),
+		                    PQgetvalue(res, 0, 3), PQgetvalue(res, 0, 4));
 	}
-	const struct t13_code *c = t13_get(atoi(PQgetvalue(res, 0, 1)));
-	return ctx_fail(ctx, PROTO_ERR_conflict,
-	                "Период пересекается с документом «%s (%s)» с %s по %s",
-	                worktime_document_title(c ? c->number : 0), c ? c->letter : "?",
-	                PQgetvalue(res, 0, 3), PQgetvalue(res, 0, 4));
+	ctx_field_code(ctx, "date_from", "overlap", "%s", text);
+	return ctx_fail_about(ctx, PROTO_ERR_conflict, "%s", text);
 }
 
 /*

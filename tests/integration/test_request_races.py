@@ -76,7 +76,7 @@ class Races(unittest.TestCase):
         won = [r for r in got if r.status == 201][0].json()
         for r in got:
             if r.status == 409:
-                self.assertIn("Период пересекается с заявкой № %d" % won["request"]["number"],
+                self.assertIn("Пересекается с вашей заявкой № %d" % won["request"]["number"],
                               r.json()["error"]["message"])
         self.assertEqual(self.count("SELECT count(*) FROM requests WHERE employee_id = %d "
                                     "AND state <> 'draft'" % eid), 1)

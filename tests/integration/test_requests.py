@@ -170,6 +170,17 @@ class Requests(unittest.TestCase):
             "request_id = %d" % (o.id["E1"], rid)), 3)  # approved, in progress, done
         # a done request is not cancelled
         self.assertEqual(o["E1"].post("/api/requests/%d/cancel" % rid, {}).status, 409)
+        # a vacation over it is refused in the employee's words, at the
+        # date field (F-req-1): the request it came from, not «документ (ОТ)»
+        number = self.get("E1", rid)["number"]
+        r = o["E1"].post("/api/requests", {"type": "vacation", "kind": "annual",
+                                           "date_from": "2026-12-17", "date_to": "2026-12-23"})
+        self.assertEqual(r.status, 409, r)
+        err = r.json()["error"]
+        text = "Пересекается с вашим отпуском по заявке № %d (14.12.2026–18.12.2026)" % number
+        self.assertEqual(err["message"], text)
+        self.assertEqual(err["fields"], {"date_from": text})
+        self.assertEqual(err["field_codes"], {"date_from": "overlap"})
 
     def test_vacation_days_leave_out_the_holidays(self):
         # U9: 22.02-09.03.2027 holds 23.02 and 08.03 (the 2027 calendar): the
@@ -383,7 +394,7 @@ class Requests(unittest.TestCase):
             self.assertEqual(sorted(r.status for r in got), [201, 409], [str(r) for r in got])
             won = [r for r in got if r.status == 201][0].json()
             msg = [r for r in got if r.status == 409][0].json()["error"]["message"]
-            self.assertIn("Период пересекается с заявкой № %d" % won["request"]["number"], msg)
+            self.assertIn("Пересекается с вашей заявкой № %d «Отпуск»" % won["request"]["number"], msg)
             self.assertIn(won["request"]["date_from"][8:10] + "." + won["request"]["date_from"][5:7], msg)
 
     def test_filing_checks_what_completion_checks(self):
@@ -976,7 +987,8 @@ class Requests(unittest.TestCase):
         r = o["E3"].post("/api/requests", {"type": "vacation", "date_from": "2026-12-17",
                                            "date_to": "2026-12-18"})
         self.assertEqual(r.status, 409, r)
-        self.assertIn("пересекается", r.json()["error"]["message"])
+        self.assertEqual(r.json()["error"]["message"],
+                         "Пересекается с вашим больничным (16.12.2026–17.12.2026)")
 
     def test_illness_during_a_vacation_through_a_request(self):
         """F13: a sick absence inside a done vacation is accepted, as the

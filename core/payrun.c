@@ -1224,6 +1224,46 @@ static int payrun_one(struct payrun *r, struct payrun_emp *e, struct payroll_res
 	return 0;
 }
 
+#define PAYRUN_SKIPPED_NAMES 10 /* names in "skipped_ru", then «и ещё N» */
+
+/* "skipped_ru" and "skipped_count" of an open document whose calculation
+ * left employees out: «Без расчёта остаются 3 сотрудника: Петрова Ольга
+ * Ивановна, …. Расчётных листков за декабрь 2026 г. у них не будет.», for
+ * the page to say before the month is closed (the close's confirmation). */
+static void payrun_skipped_ru(struct ctx *ctx, json_object *o, int year, int month)
+{
+	json_object *skipped = jsonx_get(o, "skipped");
+	struct buf names = BUF_INIT;
+	long long n = 0;
+	size_t len = skipped && json_object_is_type(skipped, json_type_array)
+	                 ? json_object_array_length(skipped)
+	                 : 0;
+
+	for (size_t i = 0; i < len; i++) {
+		json_object *x = json_object_array_get_idx(skipped, i);
+		const char *name = jsonx_get_str(x, "full_name");
+
+		if (!jsonx_get(x, "employee_id") || name == NULL)
+			continue;
+		if (n++ < PAYRUN_SKIPPED_NAMES)
+			buf_printf(&names, "%s%s", n > 1 ? ", " : "", name);
+	}
+	if (n > PAYRUN_SKIPPED_NAMES)
+		buf_printf(&names, " и ещё %lld", n - PAYRUN_SKIPPED_NAMES);
+	if (n > 0)
+		jsonx_set_str(o, "skipped_ru",
+		              arena_printf(ctx->arena,
+		                           "Без расчёта %s %lld %s: %.*s. %s за %s %s не будет.",
+		                           ru_plural(n, "остаётся", "остаются", "остаются"), n,
+		                           ru_plural(n, "сотрудник", "сотрудника", "сотрудников"),
+		                           (int)names.len, names.data ? names.data : "",
+		                           n == 1 ? "Расчётного листка" : "Расчётных листков",
+		                           payrun_month_title(ctx, year, month),
+		                           n == 1 ? "у этого сотрудника" : "у них"));
+	jsonx_set_int(o, "skipped_count", n);
+	buf_free(&names);
+}
+
 /* The document's header as JSON, or NULL (404 when there is none). */
 static json_object *payrun_header(struct ctx *ctx, int year, int month, const char **doc_id)
 {
@@ -1281,6 +1321,8 @@ static json_object *payrun_header(struct ctx *ctx, int year, int month, const ch
 		jsonx_set_str(o, "closed_at_ru", PQgetvalue(res, 0, 10));
 	}
 	json_object_object_add(o, "skipped", json_tokener_parse(PQgetvalue(res, 0, 11)));
+	if (!jsonx_get(o, "closed"))
+		payrun_skipped_ru(ctx, o, year, month);
 	if (doc_id)
 		*doc_id = PQgetvalue(res, 0, 0);
 	return o;

@@ -509,10 +509,15 @@ static int payslips_get(struct ctx *ctx)
 	return 0;
 }
 
-/* GET /api/payslips: the months with a payslip, newest first. */
+/* GET /api/payslips: the months with a payslip, newest first ("payslips"),
+ * and "not_calculated": the closed months of the employment without one
+ * (the payroll left the employee out), newest first, at most 12, and
+ * "not_calculated_ru" when the newest of them is after the last payslip:
+ * «За ноябрь 2026 г. расчёт для вас не выполнялся — обратитесь в
+ * бухгалтерию.» (the pages show it instead of «not closed yet»). */
 static int payslips_list(struct ctx *ctx)
 {
-	PGresult *res;
+	PGresult *res, *last;
 	json_object *list;
 
 	if (payslips_need_employee(ctx) < 0)
@@ -540,6 +545,41 @@ static int payslips_list(struct ctx *ctx)
 		payslips_put_money(ctx, p, "net", PQgetvalue(res, i, 3));
 		json_object_array_add(list, p);
 	}
+	/* closed months of the employment the payroll left this employee out
+	 * of (no pay terms, not published then): the page says so instead of
+	 * «not closed yet» */
+	last = res;
+	res = ctx_sql(ctx,
+	              "SELECT to_char(d.month, 'YYYY-MM'), extract(year FROM d.month)::int, "
+	              "extract(month FROM d.month)::int FROM payroll_documents d JOIN employees e "
+	              "ON e.tenant_id = d.tenant_id AND e.id = $2 WHERE d.tenant_id = $1 AND "
+	              "d.status = 'closed' AND (e.hired IS NULL OR e.hired < d.month + interval "
+	              "'1 month') AND (e.dismissed IS NULL OR e.dismissed >= d.month) AND NOT "
+	              "EXISTS (SELECT 1 FROM payroll_employees pe WHERE pe.tenant_id = d.tenant_id "
+	              "AND pe.document_id = d.id AND pe.employee_id = $2) ORDER BY d.month DESC "
+	              "LIMIT 12",
+	              ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, ctx->employee_id));
+	if (res == NULL)
+		return -1;
+	list = json_object_new_array();
+	json_object_object_add(ctx_result(ctx), "not_calculated", list);
+	for (int i = 0; i < PQntuples(res); i++) {
+		json_object *p = json_object_new_object();
+		jsonx_set_str(p, "month", PQgetvalue(res, i, 0));
+		jsonx_set_str(p, "month_title",
+		              payrun_month_title(ctx, atoi(PQgetvalue(res, i, 1)),
+		                                 atoi(PQgetvalue(res, i, 2))));
+		json_object_array_add(list, p);
+	}
+	/* the newest such month after the last payslip, in words */
+	if (PQntuples(res) > 0 &&
+	    (PQntuples(last) == 0 || strcmp(PQgetvalue(res, 0, 0), PQgetvalue(last, 0, 0)) > 0))
+		jsonx_set_str(ctx_result(ctx), "not_calculated_ru",
+		              arena_printf(ctx->arena,
+		                           "За %s расчёт для вас не выполнялся — обратитесь в "
+		                           "бухгалтерию.",
+		                           payrun_month_title(ctx, atoi(PQgetvalue(res, 0, 1)),
+		                                              atoi(PQgetvalue(res, 0, 2)))));
 	return 0;
 }
 

@@ -135,8 +135,18 @@ class Payroll(unittest.TestCase):
         self.assertEqual(r.status, 201, r)
         mine = self.emp_summed.get("/api/payslips/2017-04")
         self.assertEqual((mine.json()["paid"], mine.json()["balance"]), ("26100.00", "0.00"))
-        self.assertEqual([p["month"] for p in self.emp_summed.get("/api/payslips").json()["payslips"]],
-                         ["2017-04"])
+        listed = self.emp_summed.get("/api/payslips").json()
+        self.assertEqual([p["month"] for p in listed["payslips"]], ["2017-04"])
+        self.assertEqual((listed["not_calculated"], listed.get("not_calculated_ru")), ([], None))
+        # an employee of the closed month the payroll left out (no pay
+        # terms) is told so, not «the month is not closed yet» (F-emp-3)
+        left = add_employee(self.s, self.tid, "Забытов Зиновий Зиновьевич", hired="2017-04-03",
+                            dismissed="2017-04-28")
+        listed = self.employee_client(self.tid, "pay", left).get("/api/payslips").json()
+        self.assertEqual(listed["payslips"], [])
+        self.assertEqual(listed["not_calculated"], [{"month": "2017-04", "month_title": "апрель 2017 г."}])
+        self.assertEqual(listed["not_calculated_ru"],
+                         "За апрель 2017 г. расчёт для вас не выполнялся — обратитесь в бухгалтерию.")
         other = self.emp_other.get("/api/payslips/2017-04").json()
         self.assertEqual(other["employee"]["id"], self.per_period)
         self.assertEqual(self.emp_other.get("/api/admin/payslips/%d/2017-04" % self.summed).status, 403)
@@ -201,8 +211,15 @@ class Payroll(unittest.TestCase):
         page = admin.get("/admin/payroll/2025-03")
         # a noun phrase: no participle to agree with the person (F-pay-1)
         # ... and the name links where it is fixed: the employee's schedules (U3)
-        self.assertIn('<p class="alert warn">Без расчёта: <a href="/admin/employees/%d/schedules">Без графика</a>. '
+        self.assertIn('<p class="hint">Без расчёта: <a href="/admin/employees/%d/schedules">Без графика</a>. '
                       'Не назначен график работы на этот месяц.</p>' % bad, page.text)
+        # said before the month is closed: on the page and in the close's
+        # confirmation, counted and named (F-pay-2)
+        said = ("Без расчёта остаётся 1 сотрудник: Без графика. Расчётного листка за март 2025 г. "
+                "у этого сотрудника не будет.")
+        self.assertEqual((doc.get("skipped_ru"), doc.get("skipped_count")), (said, 1))
+        self.assertIn('<p class="alert warn" id="skipped-summary">%s</p>' % said, page.text)
+        self.assertIn('action="/admin/payroll/2025-03/close" data-confirm="%s Закрыть месяц' % said, page.text)
         self.assertNotIn("Не рассчитан ", page.text)
         # the total row is labelled as the employees' rows are (a card on a phone: F-pay-3)
         foot = page.text[page.text.index("<tfoot>"):page.text.index("</tfoot>")]

@@ -89,8 +89,12 @@ document.addEventListener("DOMContentLoaded", () => startPage(async (me) => {
   }
   $("salary").hidden = false;
   const list = r.data.payslips || [];
+  // a closed month without a payslip for them: the truth (payslips.list)
+  const missing = r.data.not_calculated_ru || "";
+  $("salary-missing").textContent = missing;
+  $("salary-missing").hidden = !missing;
   if (!list.length) {
-    $("salary-none").hidden = false;
+    $("salary-none").hidden = !!missing;
     return;
   }
   // twelve months up to today's in the organization's zone: every closed

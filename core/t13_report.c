@@ -312,6 +312,10 @@ static int t13_day_kinds(struct ctx *ctx, const struct worktime_month *m, json_o
  * "started" whether the month has begun (today, the 1st, it has: nothing
  * is counted yet, but it is not a month ahead) and each day from today on
  * is "planned": true. A month that has ended is all fact: no "plan".
+ * A month read from the plan with employed days no schedule covers says
+ * so: "no_schedule": "all" (no day has one: the grid is empty because the
+ * schedule is not assigned yet) or "from" with "no_schedule_from", the
+ * first such day ("15.12.2026").
  */
 static int t13_mine_op(struct ctx *ctx)
 {
@@ -333,6 +337,12 @@ static int t13_mine_op(struct ctx *ctx)
 	emp = t13_employee_json(ctx, &m, &m.emp[0], upto);
 	json_object_object_add(r, "employee", emp);
 	days = jsonx_get(emp, "days");
+	if (m.emp[0].timesheet_id == 0 && m.emp[0].uncovered != DATE_NONE) {
+		jsonx_set_str(emp, "no_schedule", m.emp[0].scheduled ? "from" : "all");
+		if (m.emp[0].scheduled)
+			jsonx_set_str(emp, "no_schedule_from",
+			              worktime_date_ru(ctx, m.emp[0].uncovered));
+	}
 	if (upto < m.ndays) {
 		struct workday_totals plan;
 

@@ -13,6 +13,13 @@ const host = b.origin(sub);
 
 const text = async (sel) => (await b.page.locator(sel).textContent()).trim();
 
+// The timesheet's month by its two Russian selects (F-emp-1).
+async function pickMonth(page, month) {
+  const [y, m] = month.split("-");
+  await page.selectOption("#timesheet-year", y);
+  await page.selectOption("#timesheet-month-name", m);
+}
+
 b.test("a wrong password is refused without saying whether the login exists", async ({ page }) => {
   await page.goto(host + "/admin/login");
   await page.fill('input[name="login"]', email);
@@ -54,8 +61,7 @@ b.test("the vacation balance is shown with one decimal and the right word", asyn
 });
 
 b.test("the employee's timesheet shows the month by days with the sick leave", async ({ page }) => {
-  await page.fill("#timesheet-month", "2017-04");
-  await page.locator("#timesheet-month").dispatchEvent("change");
+  await pickMonth(page, "2017-04");
   await page.locator('#timesheet-days[data-month="2017-04"]').waitFor({ state: "attached" });
   const day = async (n) => (await page.locator(`#timesheet-days .day[data-day="${n}"]`).textContent()).trim();
   assert.equal(await day(1), "1Я8"); // a Saturday on the shift schedule: worked
@@ -74,8 +80,7 @@ b.test("the current month's timesheet: worked so far and the plan apart", async 
   const parts = Object.fromEntries(new Intl.DateTimeFormat("en", { timeZone: "Europe/Moscow", year: "numeric", month: "2-digit", day: "2-digit" })
     .formatToParts(new Date()).map((p) => [p.type, p.value]));
   const month = `${parts.year}-${parts.month}`, day = Number(parts.day);
-  await page.fill("#timesheet-month", month);
-  await page.locator("#timesheet-month").dispatchEvent("change");
+  await pickMonth(page, month);
   await page.locator(`#timesheet-days[data-month="${month}"]`).waitFor({ state: "attached" });
   const total = await text("#timesheet-total");
   // the 1st: the month has begun, nothing is worked yet (never «Месяц ещё не начался» - trial-user 16)

@@ -201,6 +201,24 @@ b.test("the performer completes the vacation; the employee sees it done and canc
   const history = await page.locator("#detail-history").innerText();
   assert.match(history, /Согласована[\s\S]*Согласовано, хорошего отдыха[\s\S]*Выполнена[\s\S]*Приказ № 15-о/);
   assert.ok(await page.locator("#detail-cancel").isHidden(), "a done request is not cancelled");
+  // a vacation over the done one: refused at the date field in the
+  // employee's words (F-req-1), at 390 and 1280 px
+  for (const width of [390, 1280]) {
+    await page.setViewportSize({ width, height: 844 });
+    await page.goto(host + "/requests.html");
+    await page.locator("#request-form").waitFor();
+    await page.fill("#f-date_from", ru(10));
+    await page.fill("#f-date_to", ru(25));
+    await page.click('#request-form button[type="submit"]');
+    const at = page.locator("#e-date_from");
+    await at.filter({ hasText: /./ }).waitFor();
+    assert.equal(await at.textContent(), `Пересекается с вашим отпуском по заявке № ${vacationId} (${FROM}–${TO})`);
+    assert.equal(await page.locator("#f-date_from").getAttribute("aria-invalid"), "true");
+    assert.ok(await page.locator('#request-form [role="alert"]').isHidden(), "said once, at the field");
+    const box = await at.boundingBox();
+    assert.ok(box.x >= 0 && box.x + box.width <= width, `the message fits ${width} px`);
+  }
+  await page.setViewportSize({ width: 390, height: 844 });
   await page.goto(host + `/requests.html?id=${questionId}`);
   page.once("dialog", (d) => d.accept());
   await page.locator("#detail-cancel").click();
@@ -356,5 +374,24 @@ b.test("every section of the site fits the phone, for the employee and the manag
   await page.locator("#card-title").filter({ hasText: "Смирнова Анна Сергеевна" }).waitFor();
   await page.goto(host + "/team.html");
   await page.locator("#not-manager").waitFor();
+  b.assertClean();
+});
+
+b.test("an employee without a schedule is told why the timesheet is empty (F-emp-2)", async ({ page }) => {
+  for (const width of [390, 1280]) {
+    await page.setViewportSize({ width, height: 844 });
+    await page.goto(host + "/");
+    const why = page.locator("#timesheet-no-schedule");
+    await why.waitFor();
+    assert.equal(await why.textContent(),
+      "Вам ещё не назначен график работы, поэтому табель пуст. График назначает отдел кадров: если вы уже работаете, сообщите им.");
+    assert.ok(await fits(page), `the home page fits ${width} px`);
+    // the month is picked in Russian whatever the browser's language (F-emp-1)
+    const months = await page.locator("#timesheet-month-name option").allTextContents();
+    assert.deepEqual(months.slice(0, 3).concat(months.slice(-1)), ["январь", "февраль", "март", "декабрь"]);
+    assert.equal(await page.locator("#timesheet-month").inputValue(),
+      `${await page.inputValue("#timesheet-year")}-${await page.inputValue("#timesheet-month-name")}`);
+  }
+  await page.setViewportSize({ width: 390, height: 844 });
   b.assertClean();
 });

@@ -268,7 +268,8 @@ b.test("the employee sees it done and in the timesheet", async () => {
   await shot(page, "vacation-done");
   await page.goto(host + "/");
   await page.locator("#timesheet-days .day").first().waitFor();
-  await page.fill("#timesheet-month", "2026-10");
+  await page.selectOption("#timesheet-year", "2026");
+  await page.selectOption("#timesheet-month-name", "10");
   await page.locator('#timesheet-days[data-month="2026-10"]').waitFor({ state: "attached" });
   for (const day of [12, 16, 23]) {
     assert.equal(await page.locator(`#timesheet-days .day[data-day="${day}"] .c`).textContent(), "ОТ", `${day} October`);

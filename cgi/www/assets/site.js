@@ -38,14 +38,23 @@ async function showTimesheet(month) {
   box.dataset.month = month;
   if (r.status !== 200) {
     $("timesheet-source").textContent = (r.data.error && r.data.error.message) || "Табель недоступен";
+    $("timesheet-no-schedule").hidden = true;
     $("timesheet-total").textContent = "";
     $("timesheet-absences").textContent = "";
     return;
   }
   const e = r.data.employee;
+  // no schedule assigned (yet): the grid is empty for that reason, say so
   $("timesheet-source").textContent = e.source === "timesheet"
     ? "По табелю учёта рабочего времени."
     : "По графику работы с учётом отпусков, больничных и других отклонений.";
+  const none = $("timesheet-no-schedule");
+  none.textContent = e.no_schedule === "all"
+    ? "Вам ещё не назначен график работы, поэтому табель пуст. График назначает отдел кадров: если вы уже работаете, сообщите им."
+    : e.no_schedule === "from"
+      ? `С ${e.no_schedule_from} вам не назначен график работы: эти дни в табеле пусты. Сообщите в отдел кадров.`
+      : "";
+  none.hidden = !none.textContent;
   const [y, m] = r.data.month.split("-").map(Number);
   for (const d of e.days) {
     const cellBox = document.createElement("div");
@@ -90,11 +99,30 @@ async function showTimesheet(month) {
 const MONTHS_GEN = ["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа",
   "сентября", "октября", "ноября", "декабря"];
 
+const MONTHS_NOM = ["январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август",
+  "сентябрь", "октябрь", "ноябрь", "декабрь"];
+const FIRST_YEAR = 2000;
+
+// The month is picked by two selects in Russian (a native month field
+// speaks the browser's language: «December 2026» on an English phone);
+// #timesheet-month keeps the "YYYY-MM" shown.
 async function setupTimesheet(today) {
-  const input = $("timesheet-month");
+  const input = $("timesheet-month"), name = $("timesheet-month-name"), year = $("timesheet-year");
   // the organization's today (its time zone), not the browser's
   input.value = today ? today.slice(0, 7) : new Date().toISOString().slice(0, 7);
-  input.addEventListener("change", () => input.value && showTimesheet(input.value));
+  const [y, m] = input.value.split("-").map(Number);
+  name.replaceChildren(...MONTHS_NOM.map((t, i) => el("option", { value: String(i + 1).padStart(2, "0"), text: t })));
+  const years = [];
+  for (let k = y + 1; k >= FIRST_YEAR; k--) years.push(el("option", { value: String(k), text: String(k) }));
+  year.replaceChildren(...years);
+  name.value = String(m).padStart(2, "0");
+  year.value = String(y);
+  const pick = () => {
+    input.value = `${year.value}-${name.value}`;
+    showTimesheet(input.value);
+  };
+  name.addEventListener("change", pick);
+  year.addEventListener("change", pick);
   $("timesheet").hidden = false;
   await showTimesheet(input.value);
 }
@@ -177,8 +205,12 @@ async function showPayslips() {
   if (r.status !== 200) return;
   $("payslips").hidden = false;
   const list = r.data.payslips || [];
+  // a closed month without a payslip for them: the truth (payslips.list)
+  const missing = r.data.not_calculated_ru || "";
+  $("payslips-missing").textContent = missing;
+  $("payslips-missing").hidden = !missing;
   if (list.length === 0) {
-    $("payslips-none").hidden = false;
+    $("payslips-none").hidden = !!missing;
     return;
   }
   const select = $("payslip-month");

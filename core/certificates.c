@@ -926,7 +926,7 @@ static int cert_application(struct ctx *ctx, PGresult *req)
 	int64_t id = atoll(PQgetvalue(req, 0, 0)), employee = atoll(PQgetvalue(req, 0, 2));
 	int64_t number = atoll(PQgetvalue(req, 0, 9));
 	const char *type = PQgetvalue(req, 0, 1), *absent;
-	char low[256], pos[256];
+	char low[256], pos[256], to_pos[512], to_name[512];
 	json_object *data = arena_own(ctx->arena, json_tokener_parse(PQgetvalue(req, 0, 3)));
 	const char *comment = jsonx_get_str(data, "comment"), *title = "", *what, *name;
 	struct org_info org;
@@ -971,10 +971,16 @@ static int cert_application(struct ctx *ctx, PGresult *req)
 		                "(пакет fonts-dejavu-core)");
 	cert_header(ctx, p, &org);
 	pdf_gap(p, 4);
-	pdf_text(p, PDF_NORMAL, PDF_LEFT, 85,
-	         arena_printf(ctx->arena, "Кому: %s %s%s%s",
-	                      org.head_position ? org.head_position : "руководителю", org.name,
-	                      org.head_name ? ", " : "", org.head_name ? org.head_name : ""));
+	/* the addressee in the dative (ru.h's rule): «Генеральному директору
+	 * ООО «Ромашка» Петровой О. И.» */
+	pdf_text(
+	    p, PDF_NORMAL, PDF_LEFT, 85,
+	    arena_printf(ctx->arena, "%s %s%s%s",
+	                 ru_dative_position(org.head_position ? org.head_position : "Руководитель",
+	                                    to_pos, sizeof to_pos),
+	                 org.name, org.head_name ? " " : "",
+	                 org.head_name ? ru_dative_initials(org.head_name, to_name, sizeof to_name)
+	                               : ""));
 	pdf_gap(p, 1);
 	pdf_text(p, PDF_NORMAL, PDF_LEFT, 85,
 	         arena_printf(ctx->arena, "Сотрудник: %s%s%s%s%s%s%s", who.full_name,

@@ -217,3 +217,195 @@ const char *ru_after_colon(const char *s, char *out, size_t n)
 	snprintf(out, n, "%.*s%s", (int)len, (const char *)lc, s + len);
 	return out;
 }
+
+/* ---- the dative of an addressee («Генеральному директору … Петровой О. И.») ---- */
+
+/* The word's Cyrillic letters are two bytes each in UTF-8: a suffix of k
+ * letters is its last 2k bytes. */
+static int ru_dat_put(char *out, size_t n, size_t *at, const char *s, size_t len)
+{
+	if (*at + len + 1 > n)
+		return -1;
+	memcpy(out + *at, s, len);
+	*at += len;
+	out[*at] = '\0';
+	return 0;
+}
+
+/* 1 when the word (len bytes) ends with one of the letters of set (each a
+ * two-byte Cyrillic letter), after dropping drop letters from its end. */
+static int ru_dat_last_in(const char *w, size_t len, size_t drop, const char *set)
+{
+	if (len < 2 * (drop + 1))
+		return 0;
+	for (const char *p = set; *p; p += 2)
+		if (memcmp(w + len - 2 * (drop + 1), p, 2) == 0)
+			return 1;
+	return 0;
+}
+
+#define RU_CONSONANTS "бвгджзклмнпрстфхцчшщ"
+
+/* An adjective's masculine dative: -ый, -ой -> -ому; -кий, -гий, -хий ->
+ * -кому; other -ий -> -ему («Управляющий» -> «Управляющему»). The stem
+ * (len - 4 bytes) is written by the caller. NULL when w is no such word. */
+static const char *ru_dat_adjective(const char *w, size_t len)
+{
+	if (ru_ends(w, len, "ый") || ru_ends(w, len, "ой"))
+		return "ому";
+	if (ru_ends(w, len, "ий"))
+		return ru_dat_last_in(w, len, 2, "кгх") ? "ому" : "ему";
+	return NULL;
+}
+
+char *ru_dative_position(const char *position, char *out, size_t n)
+{
+	size_t at = 0;
+	int noun_done = 0;
+
+	out[0] = '\0';
+	for (const char *p = position; p && *p;) {
+		size_t sp = strspn(p, " "), len;
+		const char *end;
+
+		if (ru_dat_put(out, n, &at, p, sp) < 0)
+			return out;
+		p += sp;
+		len = strcspn(p, " ");
+		if (len == 0)
+			break;
+		if (noun_done) {
+			ru_dat_put(out, n, &at, p, len);
+		} else if ((end = ru_dat_adjective(p, len)) != NULL) {
+			ru_dat_put(out, n, &at, p, len - 4);
+			ru_dat_put(out, n, &at, end, strlen(end));
+		} else {
+			/* the head noun: -ь, -й -> -ю; -а, -я -> -е; a consonant +у;
+			 * what follows it (a genitive: «директор филиала») stays */
+			noun_done = 1;
+			if (ru_ends(p, len, "ь") || ru_ends(p, len, "й")) {
+				ru_dat_put(out, n, &at, p, len - 2);
+				ru_dat_put(out, n, &at, "ю", strlen("ю"));
+			} else if (ru_ends(p, len, "а") || ru_ends(p, len, "я")) {
+				ru_dat_put(out, n, &at, p, len - 2);
+				ru_dat_put(out, n, &at, "е", strlen("е"));
+			} else {
+				ru_dat_put(out, n, &at, p, len);
+				if (ru_dat_last_in(p, len, 0, RU_CONSONANTS))
+					ru_dat_put(out, n, &at, "у", strlen("у"));
+			}
+		}
+		p += len;
+	}
+	/* the line starts with it: a capital first letter (а-п, р-я, ё) */
+	unsigned char *u = (unsigned char *)out;
+	if (u[0] == 0xd0 && u[1] >= 0xb0 && u[1] <= 0xbf) {
+		u[1] = (unsigned char)(u[1] - 0x20);
+	} else if (u[0] == 0xd1 && u[1] >= 0x80 && u[1] <= 0x8f) {
+		u[0] = 0xd0;
+		u[1] = (unsigned char)(u[1] + 0x20);
+	} else if (u[0] == 0xd1 && u[1] == 0x91) {
+		u[0] = 0xd0;
+		u[1] = 0x81;
+	}
+	return out;
+}
+
+/* The surname's dative ending for the gender, written after its stem:
+ * *keep bytes of the surname stay, then the returned ending ("" when the
+ * surname does not change). */
+static const char *ru_dat_surname(const char *w, size_t len, enum ru_gender g, size_t *keep)
+{
+	*keep = len;
+	if (g == RU_GENDER_FEMININE) {
+		if (ru_ends(w, len, "ова") || ru_ends(w, len, "ева") || ru_ends(w, len, "ёва") ||
+		    ru_ends(w, len, "ина") || ru_ends(w, len, "ына")) {
+			*keep = len - 2; /* Петрова -> Петровой */
+			return "ой";
+		}
+		if (ru_ends(w, len, "ая")) {
+			*keep = len - 4; /* Достоевская -> Достоевской */
+			return "ой";
+		}
+		if (ru_ends(w, len, "яя")) {
+			*keep = len - 4;
+			return "ей";
+		}
+		if (ru_ends(w, len, "ия")) {
+			*keep = len - 2;
+			return "и";
+		}
+		if (ru_ends(w, len, "а") || ru_ends(w, len, "я")) {
+			*keep = len - 2;
+			return "е";
+		}
+		return ""; /* Шмидт, Черных, Шевченко */
+	}
+	if (g != RU_GENDER_MASCULINE)
+		return "";
+	if (ru_ends(w, len, "ских") || ru_ends(w, len, "их") || ru_ends(w, len, "ых"))
+		return "";
+	if (ru_ends(w, len, "ский") || ru_ends(w, len, "цкий") || ru_ends(w, len, "ый") ||
+	    ((ru_ends(w, len, "ий") || ru_ends(w, len, "ой")) && len >= 10)) {
+		*keep = len - 4;
+		return ru_dat_adjective(w, len);
+	}
+	if (ru_ends(w, len, "ь") || ru_ends(w, len, "й")) {
+		*keep = len - 2;
+		return "ю";
+	}
+	if (ru_ends(w, len, "ия")) {
+		*keep = len - 2;
+		return "и";
+	}
+	if (ru_ends(w, len, "а") || ru_ends(w, len, "я")) {
+		*keep = len - 2;
+		return "е";
+	}
+	return ru_dat_last_in(w, len, 0, RU_CONSONANTS) ? "у" : "";
+}
+
+char *ru_dative_initials(const char *full_name, char *out, size_t n)
+{
+	const char *w[3];
+	size_t len[3], at = 0, keep;
+	int k = 0;
+	enum ru_gender g = ru_gender_of(full_name);
+	const char *end;
+
+	out[0] = '\0';
+	for (const char *p = full_name; p && *p && k < 3;) {
+		p += strspn(p, " \t");
+		if (*p == '\0')
+			break;
+		w[k] = p;
+		len[k] = strcspn(p, " \t");
+		p += len[k++];
+	}
+	if (k == 0)
+		return out;
+	/* no patronymic: the surname's own ending tells (Петрова, Петров) */
+	if (g == RU_GENDER_UNKNOWN) {
+		if (ru_ends(w[0], len[0], "ова") || ru_ends(w[0], len[0], "ева") ||
+		    ru_ends(w[0], len[0], "ина") || ru_ends(w[0], len[0], "ская") ||
+		    ru_ends(w[0], len[0], "цкая"))
+			g = RU_GENDER_FEMININE;
+		else if (ru_ends(w[0], len[0], "ов") || ru_ends(w[0], len[0], "ев") ||
+		         ru_ends(w[0], len[0], "ин") || ru_ends(w[0], len[0], "ский") ||
+		         ru_ends(w[0], len[0], "цкий"))
+			g = RU_GENDER_MASCULINE;
+	}
+	end = ru_dat_surname(w[0], len[0], g, &keep);
+	ru_dat_put(out, n, &at, w[0], keep);
+	ru_dat_put(out, n, &at, end, strlen(end));
+	/* the initials: each name's first letter (one UTF-8 character) */
+	for (int i = 1; i < k; i++) {
+		size_t c = ((unsigned char)w[i][0] & 0x80) ? 2 : 1;
+		if (c > len[i])
+			c = len[i];
+		ru_dat_put(out, n, &at, " ", 1);
+		ru_dat_put(out, n, &at, w[i], c);
+		ru_dat_put(out, n, &at, ".", 1);
+	}
+	return out;
+}

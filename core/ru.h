@@ -94,4 +94,29 @@ enum ru_gender ru_gender_of(const char *full_name);
  */
 const char *ru_past(const char *full_name, const char *masculine, const char *feminine);
 
+/*
+ * The addressee of an application in the dative, by a small rule (no
+ * dictionary), into out (size n); returns out.
+ *
+ * ru_dative_position: a position as written, its leading adjectives
+ * (-ый/-ой -> -ому, -кий/-гий/-хий -> -кому, other -ий -> -ему) and its
+ * head noun (-ь/-й -> -ю, -а/-я -> -е, a consonant + у) put in the
+ * dative, the rest kept («Генеральный директор» -> «Генеральному
+ * директору», «Руководитель филиала» -> «Руководителю филиала»); the first
+ * letter a capital. Words in capitals stay as they are.
+ *
+ * ru_dative_initials: "Фамилия Имя Отчество" as «Фамилии И. О.», the
+ * surname by the gender of ru_gender_of (without a patronymic, by the
+ * surname's own ending: -ова/-ина/-ская feminine, -ов/-ин/-ский
+ * masculine). Feminine: -ова/-ева/-ина/-ына -> -овой…, -ая -> -ой,
+ * -яя -> -ей, -ия -> -ии, other -а/-я -> -е, anything else unchanged
+ * (Шмидт, Черных, Шевченко). Masculine: -ский/-цкий/-ый and longer
+ * -ий/-ой as adjectives (Толстому), -ь/-й -> -ю, -ия -> -ии, -а/-я -> -е,
+ * a consonant + у (Петрову, Шмидту), -их/-ых and vowels unchanged. Not
+ * covered: fleeting vowels (Заяц -> Зайцу is written «Заяцу»), both parts
+ * of a double surname; a gender not told leaves the surname as written.
+ */
+char *ru_dative_position(const char *position, char *out, size_t n);
+char *ru_dative_initials(const char *full_name, char *out, size_t n);
+
 #endif

@@ -226,7 +226,9 @@ class Certificates(unittest.TestCase):
         self.assertEqual(name, "Заявление на отпуск № %d.pdf" % rid)
         line = one_line(pdf_text(data))
         self.assertIn("ЗАЯВЛЕНИЕ", line)
-        self.assertIn("Кому: Генеральный директор %s, Петров Пётр Петрович" % ORG, line)
+        # the head in the dative, as an application is addressed (ru.h's rule)
+        self.assertIn("Генеральному директору %s Петрову П. П." % ORG, line.replace("\u00a0", " "))
+        self.assertNotIn("Кому:", line)
         self.assertIn("Сотрудник: Иванов Иван Иванович, должность: бухгалтер, подразделение: Бухгалтерия, "
                       "таб. № SPR-03", line)
         self.assertIn("Прошу предоставить мне ежегодный оплачиваемый отпуск с 06.07.2026 по "

@@ -267,6 +267,45 @@ TEST(test_ru_after_colon)
 	CHECK_STR(ru_after_colon("", b, sizeof b), "");
 }
 
+/* The addressee of an application in the dative (ru.h's rule). */
+TEST(test_ru_dative)
+{
+	char b[256];
+
+	CHECK_STR(ru_dative_position("Генеральный директор", b, sizeof b),
+	          "Генеральному директору");
+	CHECK_STR(ru_dative_position("директор", b, sizeof b), "Директору");
+	CHECK_STR(ru_dative_position("Руководитель филиала", b, sizeof b), "Руководителю филиала");
+	CHECK_STR(ru_dative_position("Главный бухгалтер", b, sizeof b), "Главному бухгалтеру");
+	CHECK_STR(ru_dative_position("Управляющий", b, sizeof b), "Управляющему");
+	CHECK_STR(ru_dative_position("Исполнительный директор по развитию", b, sizeof b),
+	          "Исполнительному директору по развитию");
+	CHECK_STR(ru_dative_position("Глава", b, sizeof b), "Главе");
+	CHECK_STR(ru_dative_position("ДИРЕКТОР", b, sizeof b), "ДИРЕКТОР");
+	CHECK_STR(ru_dative_initials("Петрова Ольга Ивановна", b, sizeof b), "Петровой О. И.");
+	CHECK_STR(ru_dative_initials("Петров Пётр Петрович", b, sizeof b), "Петрову П. П.");
+	CHECK_STR(ru_dative_initials("Пушкина Анна Сергеевна", b, sizeof b), "Пушкиной А. С.");
+	CHECK_STR(ru_dative_initials("Достоевская Анна Григорьевна", b, sizeof b),
+	          "Достоевской А. Г.");
+	CHECK_STR(ru_dative_initials("Достоевский Фёдор Михайлович", b, sizeof b),
+	          "Достоевскому Ф. М.");
+	CHECK_STR(ru_dative_initials("Толстой Лев Николаевич", b, sizeof b), "Толстому Л. Н.");
+	CHECK_STR(ru_dative_initials("Горький Максим Алексеевич", b, sizeof b), "Горькому М. А.");
+	CHECK_STR(ru_dative_initials("Цой Виктор Робертович", b, sizeof b), "Цою В. Р.");
+	CHECK_STR(ru_dative_initials("Гоголь Николай Васильевич", b, sizeof b), "Гоголю Н. В.");
+	CHECK_STR(ru_dative_initials("Шмидт Отто Юльевич", b, sizeof b), "Шмидту О. Ю.");
+	CHECK_STR(ru_dative_initials("Шмидт Анна Оттовна", b, sizeof b), "Шмидт А. О.");
+	CHECK_STR(ru_dative_initials("Шевченко Тарас Григорьевич", b, sizeof b), "Шевченко Т. Г.");
+	CHECK_STR(ru_dative_initials("Черных Ирина Олеговна", b, sizeof b), "Черных И. О.");
+	CHECK_STR(ru_dative_initials("Черных Иван Олегович", b, sizeof b), "Черных И. О.");
+	CHECK_STR(ru_dative_initials("Сковорода Григорий Саввич", b, sizeof b), "Сковороде Г. С.");
+	CHECK_STR(ru_dative_initials("Берия Нина Теймуразовна", b, sizeof b), "Берии Н. Т.");
+	CHECK_STR(ru_dative_initials("Алиев Рашид Ахмед оглы", b, sizeof b), "Алиеву Р. А.");
+	/* no patronymic: the surname's ending tells, else it stays */
+	CHECK_STR(ru_dative_initials("Иванова Мария", b, sizeof b), "Ивановой М.");
+	CHECK_STR(ru_dative_initials("Смит Джон", b, sizeof b), "Смит Д.");
+}
+
 /* Input also takes DD.MM.YYYY (DESIGN.md); answers stay ISO. */
 TEST(test_date_parse_input)
 {
@@ -335,5 +374,6 @@ int main(void)
 	RUN(test_ru_months);
 	RUN(test_ru_gender);
 	RUN(test_ru_after_colon);
+	RUN(test_ru_dative);
 	return check_report();
 }

@@ -5,7 +5,7 @@
  * organization's calendar (org.h), the state of the timesheets (employees
  * employed in the month, drafts, posted) and of the payroll document, and a
  * list of "todo" items, each {"title", "detail", "href", "level": "warn" |
- * "info"}: employees without pay terms or without a schedule (with
+ * "info"}: employees without pay terms, a schedule or a hire date (with
  * "people": the first of them by name, each linked to the page that fixes
  * it, and "more"), employees hired before the first calculated month
  * without opening balances, employees without an insurance record,
@@ -126,6 +126,14 @@ static const struct dashboard_check {
      "без прежних премий, отпускных и больничных, а где оклад или график тогда не заданы, "
      "отпускные посчитаются от оклада, больничные — от МРОТ. Внесите входящие остатки:",
      "opening-balance"},
+    /* no hire date: the vacation balance and the service here are not
+     * counted (the employee's own cabinet says so: the connecting
+     * administrator's card starts without one) */
+    {DASHBOARD_EMPLOYED "AND e.hired IS NULL", "сотрудник без даты приёма",
+     "сотрудника без даты приёма", "сотрудников без даты приёма",
+     "Без даты приёма не рассчитываются остаток отпуска и стаж в организации. Укажите дату "
+     "приёма в карточке:",
+     "edit"},
     /* no insurance record: sick pay takes the service with this employer
      * since the hire (payrun.c), without earlier employers */
     {DASHBOARD_EMPLOYED "AND e.insurance_years IS NULL", "сотрудник без страхового стажа",
@@ -301,6 +309,20 @@ static json_object *dashboard_month(struct ctx *ctx, int first)
 	return o;
 }
 
+/* A freshly connected organization (no employee but the connecting
+ * administrator's own card): "first_steps": true, the page says what to
+ * do first (load the staff, publish, create cabinets). */
+static int dashboard_first_steps(struct ctx *ctx, json_object *r)
+{
+	PGresult *res = ctx_sql(ctx, "SELECT count(*) <= 1 FROM employees WHERE tenant_id = $1",
+	                        ctx_i64(ctx, ctx->tenant_id));
+
+	if (res == NULL)
+		return -1;
+	jsonx_set_bool(r, "first_steps", PQgetvalue(res, 0, 0)[0] == 't');
+	return 0;
+}
+
 /* GET /admin/ (the page only) */
 static int dashboard_get(struct ctx *ctx)
 {
@@ -326,6 +348,8 @@ static int dashboard_get(struct ctx *ctx)
 	json_object_array_add(months, prev);
 	json_object_array_add(months, cur);
 
+	if (dashboard_first_steps(ctx, r) < 0)
+		return -1;
 	if (dashboard_employee_checks(ctx, todo, worktime_date_iso(ctx, today), &inactive,
 	                              &failed) < 0)
 		return -1;

@@ -191,6 +191,29 @@ class PayForms(unittest.TestCase):
         s.psql("UPDATE organizations SET kpp = '770701001' WHERE id = %d" % oid)
         self.assertIn("Всё в порядке", admin.get("/admin/").text)
 
+    def test_home_says_what_to_do_first_and_asks_for_the_hire_date(self):
+        """F-home-1: a new organization's home (the administrator's own card
+        at most) says to load the staff first, with the links; F-own-1: an
+        employee without a hire date (the connecting administrator's card)
+        is a todo item linked to the card's form."""
+        s = self.s
+        tid, _, admin = tenant_with_admin(s, "payforms-first")
+        home = admin.get("/admin/").text
+        self.assertIn("С чего начать", home)
+        for href in ("/admin/import", "/admin/employees/new", "/admin/publication", "/admin/cabinets"):
+            self.assertIn('href="%s"' % href, home)
+        own = add_employee(s, tid, "Первая Анна Ивановна")
+        home = admin.get("/admin/").text
+        self.assertIn("С чего начать", home)  # her own card only
+        self.assertIn("1 сотрудник без даты приёма", home)
+        self.assertIn('href="/admin/employees/%d/edit">Первая Анна Ивановна' % own, home)
+        add_employee(s, tid, "Второй Борис Петрович", hired="2025-02-01")
+        home = admin.get("/admin/").text
+        self.assertNotIn("С чего начать", home)
+        self.assertIn("1 сотрудник без даты приёма", home)
+        s.psql("UPDATE employees SET hired = '2025-01-10' WHERE id = %d" % own)
+        self.assertNotIn("без даты приёма", admin.get("/admin/").text)
+
     def test_opening_balance_page(self):
         eid = self.employee("Остаткова Ольга")
         page = "/admin/employees/%d/opening-balance" % eid

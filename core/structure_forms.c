@@ -314,6 +314,17 @@ static int sf_form(struct ctx *ctx, enum sf_kind kind)
 			jsonx_set_str(v, "head_id",
 			              PQgetisnull(res, 0, 4) ? NULL : PQgetvalue(res, 0, 4));
 		}
+	} else if (kind == SF_ORG) {
+		/* the first organization: the name given at the connection */
+		PGresult *res =
+		    ctx_sql(ctx,
+		            "SELECT t.name FROM tenants t WHERE t.id = $1 AND NOT EXISTS "
+		            "(SELECT 1 FROM organizations o WHERE o.tenant_id = $1)",
+		            ctx_i64(ctx, ctx->tenant_id));
+		if (res == NULL)
+			return -1;
+		if (PQntuples(res))
+			jsonx_set_str(v, "name", PQgetvalue(res, 0, 0));
 	}
 	if (kind == SF_DEP) {
 		PGresult *orgs = ctx_sql(

@@ -136,7 +136,11 @@ function setupPicker(box) {
   input.setAttribute("aria-expanded", "false");
   let items = [], active = -1, timer = null, seq = 0;
 
+  // closing drops a search still under way (its answer would open the
+  // list again after a choice, Escape or leaving the field)
   function close() {
+    clearTimeout(timer);
+    seq++;
     list.hidden = true;
     input.setAttribute("aria-expanded", "false");
     input.removeAttribute("aria-activedescendant");
@@ -180,6 +184,7 @@ function setupPicker(box) {
         li.appendChild(s);
       }
       li.addEventListener("mousedown", (ev) => { ev.preventDefault(); choose(i); });
+      li.addEventListener("click", () => choose(i)); // a tap without a mousedown
       list.appendChild(li);
     });
     if (items.length === 0) {
@@ -208,6 +213,7 @@ function setupPicker(box) {
     else if (ev.key === "Escape") { ev.preventDefault(); close(); }
   });
   input.addEventListener("blur", () => setTimeout(close, 150));
+  document.addEventListener("pointerdown", (ev) => { if (!box.contains(ev.target)) close(); });
 }
 
 document.addEventListener("DOMContentLoaded", () => {

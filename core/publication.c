@@ -278,6 +278,8 @@ static int publication_get(struct ctx *ctx)
 	jsonx_set_int(r, "selected", atoll(PQgetvalue(counts, 0, 0)));
 	jsonx_set_int(r, "published", atoll(PQgetvalue(counts, 0, 1)));
 	jsonx_set_int(r, "flagged", atoll(PQgetvalue(counts, 0, 2)));
+	/* the pages warn only when there is someone (a 0 is no warning) */
+	jsonx_set_bool(r, "any_flagged", atoll(PQgetvalue(counts, 0, 2)) > 0);
 	return publication_responsible(ctx, r);
 }
 
@@ -514,6 +516,7 @@ static int publication_apply(struct ctx *ctx)
 		return -1;
 	jsonx_set_int(r, "published", atoll(PQgetvalue(res, 0, 0)));
 	jsonx_set_int(r, "flagged", atoll(PQgetvalue(res, 0, 1)));
+	jsonx_set_bool(r, "any_flagged", atoll(PQgetvalue(res, 0, 1)) > 0);
 	details = json_object_new_object();
 	jsonx_set_int(details, "published", atoll(PQgetvalue(res, 0, 0)));
 	json_object_object_foreach(run, key, val)

@@ -292,6 +292,15 @@ class Cabinets(unittest.TestCase):
         self.assertTrue(js["all"])
         self.assertTrue(js["applied"]["all"])
         self.assertIsNone(js["warning"])
+        # the page warns (red) about people without email and phone only
+        # when there are some (F-pub-1)
+        self.assertEqual((js["flagged"], js["any_flagged"]), (1, True))
+        self.assertIn('class="bad-text">Без почты и телефона: 1</a>', admin.get("/admin/publication").text)
+        _fixture_sql(s, "UPDATE employees SET phone = '+79160001004' WHERE id = %d" % d)
+        js = admin.get("/api/admin/publication").json()
+        self.assertEqual((js["flagged"], js["any_flagged"]), (0, False))
+        self.assertNotIn("Без почты и телефона", admin.get("/admin/publication").text)
+        _fixture_sql(s, "UPDATE employees SET phone = NULL WHERE id = %d" % d)
         # departments (with sub-departments) and positions are a union; unknown codes are named
         r = admin.put("/api/admin/publication", {"departments": ["dir", "nope"], "positions": ["drv", "zzz"]})
         self.assertEqual(r.status, 422, r)

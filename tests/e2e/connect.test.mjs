@@ -74,6 +74,22 @@ b.test("the responsible person activates the cabinet with an SMS code", async ({
   // employee cannot activate without it, the responsible person (who acts
   // for the employer) gives it here as well (integration_accounts: the rule)
   assert.ok((await page.locator("#consent-text").textContent()).includes("152-ФЗ"), "the consent's text is there");
+  // on the phone: a short password is refused once, at the field, without
+  // the hint repeating it (F-act-2); the consent's box is a finger's
+  // target, 24 px at least
+  await page.setViewportSize({ width: 390, height: 844 });
+  const consentBox = await page.locator("#consent").boundingBox();
+  assert.ok(consentBox.width >= 24 && consentBox.height >= 24, `the consent box is ${consentBox.width}×${consentBox.height} px`);
+  await page.fill('input[name="code"]', code);
+  await page.fill('input[name="password"]', "12345");
+  await page.check("#consent");
+  await page.click('form[action="/admin/activate"] button');
+  await page.locator("#e-password").waitFor();
+  const form = await page.locator("#form-activate").innerText();
+  assert.equal(form.split("Не короче 12 символов").length + form.split("не короче 12 символов").length - 2, 1,
+    `the length is said once: ${form}`);
+  assert.equal(await page.locator("#password-hint").count(), 0, "the hint gives way to the error");
+  await page.setViewportSize({ width: 1280, height: 800 });
   await page.fill('input[name="code"]', code.replace(/\d$/, (d) => (d === "0" ? "1" : "0")));
   await page.fill('input[name="password"]', "Proverka-Zima-2026");
   await page.check("#consent");
@@ -84,10 +100,67 @@ b.test("the responsible person activates the cabinet with an SMS code", async ({
   await page.fill('input[name="password"]', "Proverka-Zima-2026");
   await page.click('form[action="/admin/activate"] button');
   await page.waitForURL(host + "/admin/");
+  // a fresh organization's home says what to do first, with the links
+  // (F-home-1), and asks for the responsible person's own hire date, which
+  // her cabinet misses (F-own-1); at 1280 and 390 px
+  for (const width of [1280, 390]) {
+    await page.setViewportSize({ width, height: 844 });
+    await page.goto(host + "/admin/");
+    const first = page.locator("#first-steps");
+    await first.waitFor();
+    for (const [text, href] of [["из файла", "/admin/import"], ["добавьте по одному", "/admin/employees/new"],
+      ["Опубликуйте", "/admin/publication"], ["Создайте кабинеты", "/admin/cabinets"]])
+      assert.equal(await first.getByRole("link", { name: text }).getAttribute("href"), href);
+    const hire = page.locator("ul.todo li", { hasText: "1 сотрудник без даты приёма" });
+    await hire.waitFor();
+    assert.match(await hire.getByRole("link", { name: "Петров Пётр Петрович" }).getAttribute("href"),
+      /^\/admin\/employees\/\d+\/edit$/);
+    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), `fits ${width} px`);
+  }
+  await page.setViewportSize({ width: 1280, height: 800 });
   await page.goto(host + "/admin/users");
   const row = page.locator("table.list tr", { hasText: "Петров Пётр Петрович" });
   const text = await row.textContent();
   assert.match(text, /это вы/);
   assert.match(text, /снять права/, "the responsible person is an administrator");
+  b.assertClean();
+});
+
+b.test("the first organization's form: the connection's name, a head picked on the phone", async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  // the empty tables' sentences wrap on the phone instead of being cut at
+  // the frame's edge (F-org-2)
+  await page.goto(host + "/admin/departments");
+  const empty = page.locator("td.empty");
+  assert.equal(await empty.count(), 2);
+  for (let i = 0; i < 2; i++) {
+    const box = await empty.nth(i).boundingBox();
+    assert.ok(box.x >= 0 && box.x + box.width <= 390, `«${await empty.nth(i).textContent()}» fits: ${JSON.stringify(box)}`);
+  }
+  await page.goto(host + "/admin/organizations/new");
+  // the name given at the connection (F-org-1)
+  assert.equal(await page.inputValue('#form-organization input[name="name"]'), "ООО «Проверка»");
+  const head = page.locator("#field-head"), list = page.locator("#field-head-list");
+  const option = list.getByRole("option", { name: /Петров Пётр Петрович/ });
+  // a choice closes the list; Escape and leaving the field too
+  await head.fill("Петров");
+  await option.waitFor();
+  await option.click();
+  await list.waitFor({ state: "hidden" });
+  assert.match(await head.inputValue(), /^Петров Пётр Петрович/);
+  await head.fill("Петров");
+  await option.waitFor();
+  await head.press("Escape");
+  await list.waitFor({ state: "hidden" });
+  await head.fill("Петров");
+  await option.waitFor();
+  // the open list does not lie over «Добавить»: the button takes the tap
+  const button = page.locator('#form-organization button[type="submit"]');
+  await button.scrollIntoViewIfNeeded();
+  const box = await button.boundingBox();
+  assert.equal(await page.evaluate(([x, y]) => document.elementFromPoint(x, y).textContent.trim(),
+    [box.x + box.width / 2, box.y + box.height / 2]), "Добавить");
+  await page.locator('#form-organization input[name="address"]').click();
+  await list.waitFor({ state: "hidden" });
   b.assertClean();
 });

@@ -1013,7 +1013,9 @@ class Requests(unittest.TestCase):
         r = e.post("/api/requests", {"type": "absence", "reason": "day_off", "date_from": "2026-12-15",
                                      "date_to": "2026-12-15"})
         self.assertEqual(r.status, 409, r)
-        self.assertIn("Отпуск", r.json()["error"]["message"])
+        number = e.get("/api/requests/%d" % vac).json()["request"]["number"]
+        self.assertEqual(r.json()["error"]["message"],
+                         "Пересекается с вашим отпуском по заявке № %d (14.12.2026–18.12.2026)" % number)
         r = e.post("/api/requests", {"type": "absence", "reason": "sick", "date_from": "2026-12-15",
                                      "date_to": "2026-12-16"})
         self.assertEqual(r.status, 201, r)

@@ -26,6 +26,16 @@
 # background processes (autovacuum, WAL writer, checkpointer) apart)
 # and the load average at its start and end: on a shared machine the CPU per request
 # compares across runs, the latencies do not.
+#
+# By default each person sends the next request as soon as the last is answered
+# (a closed loop without pauses: the case measures the stack at saturation, and
+# its latency is USERS / throughput by Little's law). RATE="r1 r2 ..." adds, for
+# (b), (c) and (d), runs at a fixed offered rate instead: the same USERS people
+# send in turn on a fixed timetable, r requests a second in all, and a request's
+# latency counts from the moment it was due, not from when it was sent (a
+# request held up behind a slow one is charged its wait: no coordinated
+# omission). The highest rate whose p99 meets the target is the capacity at the
+# target on this machine.
 set -euo pipefail
 # shellcheck source=stack.sh
 . "$(dirname "${BASH_SOURCE[0]}")/stack.sh"
@@ -178,10 +188,11 @@ COUNTS=$(sql "SELECT (SELECT count(*) FROM employees WHERE tenant_id = $TID) || 
                      (SELECT count(*) FROM request_tasks WHERE tenant_id = $TID) || ' tasks, ' ||
                      (SELECT count(*) FROM request_events WHERE tenant_id = $TID) || ' history rows'")
 
-python3 - "$VAR" "$PORT" "$N" "$SEED" "$COUNTS" "${STATEMENTS:-0}" "${as_user[*]}" <<'PY'
+python3 - "$VAR" "$PORT" "$N" "$SEED" "$COUNTS" "${STATEMENTS:-0}" "${as_user[*]}" "${RATE:-}" <<'PY'
 import http.client, json, os, statistics, subprocess, sys, threading, time
 var, port, n, seed, counts = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
 statements, as_user = sys.argv[6] == "1", sys.argv[7].split()
+rates = [float(r) for r in sys.argv[8].split()]
 
 
 def psql(q):
@@ -275,20 +286,30 @@ def client(token):
     return c, h
 
 
-def run(name, tokens_, make):
+def run(name, tokens_, make, rate=None, first=0):
     """Each token's thread sends n requests one after another (make(i, k) ->
     method, path, body, wanted status or (status, the answer's "state"));
     latencies of all threads together. A wrong status or state stops the
-    benchmark: it would be measuring another path than the one it names."""
+    benchmark: it would be measuring another path than the one it names.
+    With a rate (requests a second, all threads together) request i of
+    thread k is due at start + (i * threads + k) / rate and its latency
+    counts from then; first is the index of each thread's first request
+    (a paced run after another takes fresh days and tasks)."""
     lat, errors = [], []
     lock = threading.Lock()
+    start = [0.0]
 
     def worker(k, token):
         c, h = client(token)
         mine = []
-        for i in range(n):
+        for i in range(first, first + n):
             method, path, body, want = make(i, k, c, h)
             t0 = time.perf_counter()
+            if rate:
+                due = start[0] + ((i - first) * len(tokens_) + k) / rate
+                if due > t0:
+                    time.sleep(due - t0)
+                t0 = due
             c.request(method, path, body=json.dumps(body) if body is not None else None, headers=h)
             r = c.getresponse()
             data = r.read()
@@ -306,6 +327,7 @@ def run(name, tokens_, make):
         psql("SELECT pg_stat_statements_reset()")
     load0, cpu0 = os.getloadavg()[0], cpu_ticks()
     t0 = time.perf_counter()
+    start[0] = t0 + 0.05  # the threads' first due time, once all are started
     for t in threads:
         t.start()
     for t in threads:
@@ -350,10 +372,29 @@ if short < n:
 c_ = run("approve", heads, lambda i, k, c, h: ("POST", "/api/tasks/%d/approve" % queues[k][i], {},
                                        (200, "approved")))  # the performer's task opened
 d = run("tasks", heads, lambda i, k, c, h: ("GET", "/api/tasks", None, 200))
+paced = []
+for j, r in enumerate(rates):
+    # each paced pass files on days and approves tasks the earlier passes
+    # left alone: request i of a person is its own day, task i its own task
+    f = n * (j + 1)
+    if short < f + n:
+        sys.exit("a head has only %d approval tasks for %d paced approvals: seed more requests"
+                 % (short, f + n))
+    paced.append((r, run("submit at %g/s" % r, staff, submit, r, f),
+                  run("approve at %g/s" % r, heads,
+                      lambda i, k, c, h: ("POST", "/api/tasks/%d/approve" % queues[k][i], {},
+                                          (200, "approved")), r, f),
+                  run("tasks at %g/s" % r, heads, lambda i, k, c, h: ("GET", "/api/tasks", None, 200),
+                      r, f)))
 print("bench_requests: %s; %d users at once, %d requests each" % (counts, len(heads), n))
 for label, (p50, p99, rps, cpu) in (("(a) /api/health", a), ("(b) POST /api/requests", b),
                                ("(c) POST /api/tasks/{id}/approve", c_), ("(d) GET /api/tasks", d)):
     print("  %-36s p50 %6.1f ms  p99 %6.1f ms  %6.0f rps  p99/(a) %5.1f  CPU %5.2f ms/req"
           % (label, p50, p99, rps, p99 / a[1], cpu))
+for r, pb, pc, pd in paced:
+    print("  at %g requests/s offered (%d people in turn):" % (r, len(heads)))
+    for label, (p50, p99, rps, cpu) in (("(b) submit", pb), ("(c) approve", pc), ("(d) task list", pd)):
+        print("    %-34s p50 %6.1f ms  p99 %6.1f ms  %6.0f rps  CPU %5.2f ms/req"
+              % (label, p50, p99, rps, cpu))
 print("  targets: (b), (c) p99 < 20 ms; (d) p99 < 50 ms")
 PY

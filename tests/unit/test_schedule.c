@@ -235,7 +235,7 @@ TEST(test_check)
 	CHECK(schedule_check(&s) != NULL);
 }
 
-TEST(test_year_is_fast)
+TEST(test_year_fill_repeated)
 {
 	struct schedule s = week(five_days, SCHEDULE_HOLIDAYS_CALENDAR);
 	struct schedule c =
@@ -254,9 +254,8 @@ TEST(test_year_is_fast)
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	ns = (t1.tv_sec - t0.tv_sec) * 1000000000L + (t1.tv_nsec - t0.tv_nsec);
+	/* printed for the record, not asserted (a shared machine's timing) */
 	printf("schedule_fill: %ld ns per schedule-year\n", ns / (2 * rounds));
-	/* Well under a millisecond even with sanitizers. */
-	CHECK(ns / (2 * rounds) < 1000000);
 }
 
 int main(void)
@@ -270,7 +269,7 @@ int main(void)
 	RUN(test_cycle);
 	RUN(test_cycle_calendar_across_years);
 	RUN(test_check);
-	RUN(test_year_is_fast);
+	RUN(test_year_fill_repeated);
 	calendar_free(ru);
 	return check_report();
 }

@@ -1273,8 +1273,23 @@ static int requests_check_input(struct ctx *ctx, const struct request *r)
  * check, a completion before its effect; so two of them for one person take
  * turns, and the second one's overlap check and quota count see the first.
  */
+static int requests_locked_none(struct ctx *ctx, void *mem)
+{
+	(void)ctx;
+	(void)mem;
+	return 0;
+}
+
 static int requests_lock_employee(struct ctx *ctx, int64_t employee)
 {
+	/* the transaction's memory (ctx_before_commit, nothing to do before
+	 * the commit): the employee whose row it holds already, as a creation
+	 * that submits at once asks twice */
+	int64_t *locked = ctx_before_commit(ctx, requests_locked_none, sizeof(*locked));
+
+	if (*locked == employee)
+		return 0;
+	*locked = employee;
 	/* queued: it goes to PostgreSQL with the next statement, in its round
 	 * trip, and is taken before that statement runs */
 	return ctx_sql_queue(ctx, "SELECT 1 FROM employees WHERE tenant_id = $1 AND id = $2 FOR UPDATE",

@@ -500,13 +500,16 @@ static int payments_month_left(struct ctx *ctx, int64_t employee, int month_firs
 static int payments_check_left(struct ctx *ctx, int64_t employee, const char *kind, int date,
                                int month_first, int64_t amount)
 {
+	/* one statement (D1): the result's stale flag and accrued, what the
+	 * month's payments paid (gross) and its advances, the name */
 	PGresult *res = ctx_sql(
 	    ctx,
-	    "SELECT (SELECT pe.stale FROM payroll_employees pe WHERE pe.tenant_id = $1 AND "
-	    "pe.employee_id = $2 AND pe.month = $3::date), (SELECT coalesce(sum(p.amount), "
-	    "0)::text FROM payroll_payments p WHERE p.tenant_id = $1 AND p.employee_id = $2 AND "
-	    "p.month = $3::date AND p.kind = 'advance'), (SELECT full_name FROM employees WHERE "
-	    "tenant_id = $1 AND id = $2)",
+	    "SELECT pe.stale, coalesce(sum(p.amount) FILTER (WHERE p.kind = 'advance'), "
+	    "0)::text, e.full_name, pe.accrued::text, coalesce(sum(p.amount), 0)::text FROM "
+	    "employees e LEFT JOIN payroll_employees pe ON pe.tenant_id = e.tenant_id AND "
+	    "pe.employee_id = e.id AND pe.month = $3::date LEFT JOIN payroll_payments p ON "
+	    "p.tenant_id = e.tenant_id AND p.employee_id = e.id AND p.month = $3::date WHERE "
+	    "e.tenant_id = $1 AND e.id = $2 GROUP BY e.id, e.full_name, pe.stale, pe.accrued",
 	    ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, employee),
 	    worktime_date_iso(ctx, month_first));
 	int64_t accrued, paid, left;
@@ -515,6 +518,8 @@ static int payments_check_left(struct ctx *ctx, int64_t employee, const char *ki
 
 	if (res == NULL)
 		return -1;
+	if (PQntuples(res) == 0) /* checked before; never without its row */
+		return ctx_field_code(ctx, "employee_id", "not_found", "Сотрудник не найден");
 	date_to_ymd(month_first, &y, &m, &d);
 	if (PQgetisnull(res, 0, 0) || strcmp(PQgetvalue(res, 0, 0), "t") == 0) {
 		int none = PQgetisnull(res, 0, 0);
@@ -546,8 +551,8 @@ static int payments_check_left(struct ctx *ctx, int64_t employee, const char *ki
 		                      none ? "месяц ещё не рассчитан" : "расчёт месяца устарел");
 	}
 stored:
-	if (payments_month_left(ctx, employee, month_first, &accrued, &paid) < 0)
-		return -1;
+	money_parse(PQgetvalue(res, 0, 3), MONEY_ALLOW_NEGATIVE, &accrued);
+	money_parse(PQgetvalue(res, 0, 4), MONEY_ALLOW_NEGATIVE, &paid);
 	left = accrued - paid;
 	if (amount <= left)
 		return 0;

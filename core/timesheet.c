@@ -298,6 +298,30 @@ static int timesheet_month_open(struct ctx *ctx, const struct timesheet_doc *doc
 	                             date_month_last(doc->year, doc->month));
 }
 
+/* The 24-hour rule on a filled month (timesheet_read_rows() on a saved
+ * day, deviations_place() on a document): a day whose plan and hour
+ * documents (С, РВ) add up to more than 24 h — a schedule changed after
+ * the documents, or documents made before the rule — is refused at field,
+ * naming the employee and the day; 0 when none is. */
+static int timesheet_day_limit(struct ctx *ctx, const struct worktime_employee *e, int ndays,
+                               const char *field)
+{
+	for (int d = 0; d < ndays; d++) {
+		int32_t h = workday_rows_hours(e->days[d].rows, e->days[d].nrows);
+
+		if (h > WORKDAY_MAX_HOURS)
+			return ctx_field_code(ctx, field, "day_total",
+			                      "%s, %s: по графику и документам-отклонениям за день "
+			                      "получается %s ч, а "
+			                      "в дне не больше 24 ч. Исправьте документ "
+			                      "(сверхурочная работа, работа в "
+			                      "выходной) или график и заполните табель снова",
+			                      e->full_name, worktime_date_ru(ctx, e->days[d].date),
+			                      worktime_hours_ru(ctx, h));
+	}
+	return 0;
+}
+
 static int timesheet_fill(struct ctx *ctx)
 {
 	struct timesheet_doc doc;
@@ -326,6 +350,8 @@ static int timesheet_fill(struct ctx *ctx)
 		                      "индивидуальный график на месяц",
 		                      planned ? worktime_date_ru(ctx, e->uncovered)
 		                              : doc.month_title);
+	if (timesheet_day_limit(ctx, e, m.ndays, "month") != 0)
+		return -1;
 	if (timesheet_find(ctx, &doc, 1) < 0 || timesheet_not_posted(ctx, &doc) < 0 ||
 	    timesheet_put_month(ctx, &doc, e, m.ndays) < 0 ||
 	    audit_log(ctx, "timesheets.filled", 1, "timesheet", ctx_i64(ctx, doc.id),
@@ -351,7 +377,7 @@ static int timesheet_fill_all(struct ctx *ctx)
 	struct buf drafts = BUF_INIT;
 	json_object *r, *skipped = json_object_new_array();
 	struct worktime_month m;
-	int year, month, filled = 0, posted = 0, rc = -1;
+	int year, month, filled = 0, posted = 0, over = 0, rc = -1;
 	PGresult *res;
 
 	if (worktime_arg_month(ctx, "month", &year, &month) < 0 ||
@@ -388,10 +414,25 @@ static int timesheet_fill_all(struct ctx *ctx)
 			json_object_array_add(skipped, o);
 			continue;
 		}
+		/* nothing is written when a day breaks the 24-hour rule: each
+		 * such employee is named at employees.<id> */
+		if (timesheet_day_limit(
+		        ctx, e, m.ndays,
+		        arena_printf(ctx->arena, "employees.%lld", (long long)e->id)))
+			over++;
 		ok[i] = 1;
 		timesheet_arr(&emp, e->id);
 	}
 	buf_putc(&emp, '}');
+	if (over > 0) {
+		ctx_fail_about(ctx, PROTO_ERR_validation,
+		               "Табели за %s не заполнены: у %d %s за день получается больше 24 "
+		               "часов (по графику и документам-отклонениям). Исправьте документы "
+		               "или графики и заполните снова",
+		               payrun_month_title(ctx, year, month), over,
+		               ru_plural(over, "сотрудника", "сотрудников", "сотрудников"));
+		goto out;
+	}
 	const char *ids = arena_strndup(ctx->arena, emp.data, emp.len);
 	/* the documents: drafts made where missing; posted ones stay as they are */
 	if (ctx_sql(ctx,
@@ -476,7 +517,6 @@ out:
 static int timesheet_read_rows(struct ctx *ctx, json_object *list, int i, struct workday_row *rows,
                                int *n)
 {
-	int32_t sum = 0;
 	int bad = 0;
 
 	*n = 0;
@@ -510,10 +550,8 @@ static int timesheet_read_rows(struct ctx *ctx, json_object *list, int i, struct
 				    ctx, arena_printf(ctx->arena, "days[%d].rows[%zu].code", i, j),
 				    "duplicate", "Код %s указан за день дважды", c->letter);
 		rows[(*n)++] = (struct workday_row){c->number, h};
-		if (c->number != T13_N)
-			sum += h;
 	}
-	if (bad == 0 && sum > 2400)
+	if (bad == 0 && workday_rows_hours(rows, *n) > WORKDAY_MAX_HOURS)
 		bad = ctx_field_code(ctx, arena_printf(ctx->arena, "days[%d].rows", i), "hours",
 		                     "За день получается больше 24 часов");
 	if (bad == 0) {

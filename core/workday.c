@@ -106,6 +106,16 @@ int workday_clash(const int *codes, int n, int *a, int *b)
 	return 0;
 }
 
+int32_t workday_rows_hours(const struct workday_row *rows, int n)
+{
+	int32_t sum = 0;
+
+	for (int i = 0; i < n; i++)
+		if (rows[i].code != T13_N)
+			sum += rows[i].hours;
+	return sum;
+}
+
 int workday_place(const struct workday *d, int code, char *msg, size_t n)
 {
 	char ds[DATE_BUFSZ];

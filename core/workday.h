@@ -91,6 +91,13 @@ int workday_may_overlay(int code, int under);
  * code). */
 int workday_clash(const int *codes, int n, int *a, int *b);
 
+/* The most hours a day holds with its plan: 24 h (hundredths). */
+#define WORKDAY_MAX_HOURS 2400
+/* A day's hours as that rule counts them: its rows but Н (night hours lie
+ * inside the work, payroll.h). One count for the timesheet's form, its fill
+ * and the payroll engine. */
+int32_t workday_rows_hours(const struct workday_row *rows, int n);
+
 /* Where code may stand on day d by its plan (see above): 0 when it may (or
  * the code or the day's plan does not matter), else -1 with the Russian
  * refusal naming the date and the right code in msg (n bytes). */

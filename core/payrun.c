@@ -1264,6 +1264,66 @@ static void payrun_skipped_ru(struct ctx *ctx, json_object *o, int year, int mon
 	buf_free(&names);
 }
 
+/* The month's overpayments (payroll_debts(), sql/0094: the payslip's
+ * «переплата», carried as the employee's debt into the next month):
+ * "overpaid_employees" [{"employee_id", "full_name", "overpaid(_ru)"}],
+ * "overpaid_count", "overpaid_total(_ru)" and "overpaid_summary_ru", the sentence
+ * the page shows and the close's confirmation says: «Переплата у 2
+ * сотрудников на 1 500,00 ₽: Петрова О. И. — 1 000,00 ₽, …». */
+static int payrun_overpaid(struct ctx *ctx, json_object *o, const char *first)
+{
+	PGresult *res = ctx_sql(
+	    ctx,
+	    "SELECT b.employee_id, e.full_name, b.overpaid::text FROM payroll_debts($1, "
+	    "$2::date) b JOIN employees e ON e.tenant_id = $1 AND e.id = b.employee_id WHERE "
+	    "b.overpaid > 0 ORDER BY e.full_name, b.employee_id",
+	    ctx_i64(ctx, ctx->tenant_id), first);
+	json_object *list;
+	struct buf names = BUF_INIT;
+	int64_t total = 0;
+	char b[MONEY_BUFSZ], r[MONEY_RU_BUFSZ];
+	int n;
+
+	if (res == NULL)
+		return -1;
+	n = PQntuples(res);
+	list = json_object_new_array();
+	json_object_object_add(o, "overpaid_employees", list);
+	for (int i = 0; i < n; i++) {
+		json_object *x = json_object_new_object();
+		int64_t v = 0;
+
+		money_parse(PQgetvalue(res, i, 2), MONEY_ALLOW_NEGATIVE, &v);
+		total += v;
+		money_format_ru(v, r);
+		jsonx_set_int(x, "employee_id", strtoll(PQgetvalue(res, i, 0), NULL, 10));
+		jsonx_set_str(x, "full_name", PQgetvalue(res, i, 1));
+		payrun_put_money(ctx, x, "overpaid", PQgetvalue(res, i, 2));
+		json_object_array_add(list, x);
+		if (i < PAYRUN_SKIPPED_NAMES)
+			buf_printf(&names, "%s%s — %s", i ? ", " : "", PQgetvalue(res, i, 1), r);
+	}
+	if (n > PAYRUN_SKIPPED_NAMES)
+		buf_printf(&names, " и ещё %d", n - PAYRUN_SKIPPED_NAMES);
+	jsonx_set_int(o, "overpaid_count", n);
+	money_format(total, b);
+	money_format_ru(total, r);
+	jsonx_set_str(o, "overpaid_total", b);
+	jsonx_set_str(o, "overpaid_total_ru", r);
+	if (n > 0)
+		jsonx_set_str(
+		    o, "overpaid_summary_ru",
+		    arena_printf(ctx->arena,
+		                 "Выплачено больше, чем причитается, у %d %s — переплата %s: "
+		                 "%.*s. Переплата остаётся долгом сотрудника и уменьшает "
+		                 "сумму к выплате следующего месяца (удержание — по ст. 137 "
+		                 "ТК РФ).",
+		                 n, ru_plural(n, "сотрудника", "сотрудников", "сотрудников"), r,
+		                 (int)names.len, names.data ? names.data : ""));
+	buf_free(&names);
+	return 0;
+}
+
 /* The document's header as JSON, or NULL (404 when there is none). */
 static json_object *payrun_header(struct ctx *ctx, int year, int month, const char **doc_id)
 {
@@ -1323,6 +1383,9 @@ static json_object *payrun_header(struct ctx *ctx, int year, int month, const ch
 	json_object_object_add(o, "skipped", json_tokener_parse(PQgetvalue(res, 0, 11)));
 	if (!jsonx_get(o, "closed"))
 		payrun_skipped_ru(ctx, o, year, month);
+	date_format(date_month_first(year, month), m);
+	if (payrun_overpaid(ctx, o, m) < 0)
+		return NULL;
 	if (doc_id)
 		*doc_id = PQgetvalue(res, 0, 0);
 	return o;
@@ -1740,15 +1803,19 @@ static int payroll_get(struct ctx *ctx)
 	o = payrun_header(ctx, year, month, &doc_id);
 	if (o == NULL)
 		return -1;
-	res =
-	    ctx_sql(ctx,
-	            "SELECT pe.employee_id, e.full_name, coalesce(e.personnel_number, ''), "
-	            "pe.accrued::text, pe.ndfl::text, pe.net::text, pe.source, pe.norm, pe.stale, "
-	            "pe.stale_reason FROM payroll_employees pe JOIN employees e ON "
-	            "e.tenant_id = pe.tenant_id "
-	            "AND e.id = pe.employee_id WHERE pe.tenant_id = $1 AND pe.document_id = $2 "
-	            "ORDER BY e.full_name, pe.employee_id",
-	            ctx_i64(ctx, ctx->tenant_id), doc_id);
+	res = ctx_sql(
+	    ctx,
+	    "SELECT pe.employee_id, e.full_name, coalesce(e.personnel_number, ''), "
+	    "pe.accrued::text, pe.ndfl::text, pe.net::text, pe.source, pe.norm, pe.stale, "
+	    "pe.stale_reason, pe.paid::text, coalesce(b.carried, 0)::text, "
+	    "coalesce(b.overpaid, 0)::text, (pe.net - coalesce(b.carried, 0))::text, "
+	    "coalesce(b.carried > 0, false), coalesce(b.overpaid > 0, false) FROM "
+	    "payroll_employees pe JOIN employees e ON e.tenant_id = pe.tenant_id AND e.id = "
+	    "pe.employee_id LEFT JOIN payroll_debts($1, $3::date) b ON b.employee_id = "
+	    "pe.employee_id WHERE pe.tenant_id = $1 AND pe.document_id = $2 "
+	    "ORDER BY e.full_name, pe.employee_id",
+	    ctx_i64(ctx, ctx->tenant_id), doc_id,
+	    worktime_date_iso(ctx, date_month_first(year, month)));
 	if (res == NULL)
 		return -1;
 	list = json_object_new_array();
@@ -1778,6 +1845,14 @@ static int payroll_get(struct ctx *ctx)
 		payrun_put_money(ctx, e, "net", PQgetvalue(res, i, 5));
 		jsonx_set_str(e, "source", PQgetvalue(res, i, 6));
 		jsonx_set_str(e, "norm", PQgetvalue(res, i, 7));
+		/* paid, and the overpayment carried in and out (payroll_debts()) */
+		payrun_put_money(ctx, e, "paid", PQgetvalue(res, i, 10));
+		if (*PQgetvalue(res, i, 14) == 't') {
+			payrun_put_money(ctx, e, "carried", PQgetvalue(res, i, 11));
+			payrun_put_money(ctx, e, "due", PQgetvalue(res, i, 13));
+		}
+		if (*PQgetvalue(res, i, 15) == 't')
+			payrun_put_money(ctx, e, "overpaid", PQgetvalue(res, i, 12));
 		jsonx_set_str(e, "month", jsonx_get_str(o, "month"));
 		json_object_array_add(list, e);
 	}
@@ -1925,7 +2000,18 @@ static int payrun_transition(struct ctx *ctx, const char *from, const char *to, 
 	if (audit_log(ctx, action, 1, "payroll", m, NULL) < 0)
 		return -1;
 	ctx->result = payrun_header(ctx, year, month, NULL);
-	return ctx->result ? 0 : -1;
+	if (ctx->result == NULL)
+		return -1;
+	/* an overpayment does not stop a close (a real payroll closes the
+	 * month and carries it as the employee's debt): it is warned */
+	if (strcmp(to, "closed") == 0 && jsonx_get_str(ctx->result, "overpaid_summary_ru")) {
+		json_object *w = json_object_new_array();
+
+		json_object_array_add(
+		    w, json_object_new_string(jsonx_get_str(ctx->result, "overpaid_summary_ru")));
+		json_object_object_add(ctx->result, "warnings", w);
+	}
+	return 0;
 }
 
 static int payroll_close(struct ctx *ctx)

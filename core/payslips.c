@@ -183,7 +183,7 @@ static json_object *payslips_build(struct ctx *ctx, int64_t employee_id, int yea
 	const char *tenant = ctx_i64(ctx, ctx->tenant_id), *emp = ctx_i64(ctx, employee_id);
 	json_object *o, *acc, *ded, *e, *ndfl_line = NULL;
 	PGresult *res, *lines;
-	int64_t accrued = 0, ndfl = 0, paid = 0, withheld = 0;
+	int64_t accrued = 0, ndfl = 0, paid = 0, withheld = 0, carried = 0;
 	char b[MONEY_BUFSZ], r[MONEY_RU_BUFSZ];
 
 	date_format(date_month_first(year, month), first);
@@ -200,7 +200,9 @@ static json_object *payslips_build(struct ctx *ctx, int64_t employee_id, int yea
 	    "p.ndfl::text, (p.amount - p.ndfl)::text) ORDER BY p.date, p.id), '[]') FROM "
 	    "payroll_payments p WHERE p.tenant_id = pe.tenant_id AND p.employee_id = "
 	    "pe.employee_id AND p.month = pe.month)::text AS payments, pe.tenant_id, "
-	    "pe.employee_id FROM payroll_employees pe JOIN payroll_documents d ON d.tenant_id = "
+	    "pe.employee_id, (SELECT coalesce(max(b.carried), 0) FROM payroll_debts(pe.tenant_id, "
+	    "pe.month, pe.employee_id) b)::text AS carried FROM payroll_employees pe JOIN "
+	    "payroll_documents d ON d.tenant_id = "
 	    "pe.tenant_id AND d.id = pe.document_id JOIN employees e ON e.tenant_id = pe.tenant_id "
 	    "AND e.id = pe.employee_id WHERE pe.tenant_id = $1 AND pe.employee_id = $2 AND "
 	    "pe.month = $3::date AND ($4 = 'f' OR d.status = 'closed')) "
@@ -210,7 +212,7 @@ static json_object *payslips_build(struct ctx *ctx, int64_t employee_id, int yea
 	    "l.date_to, coalesce(s.name, ''), l.worked_days, l.norm_days, l.worked_hours, "
 	    "l.norm_hours, l.hours, l.amount::text, l.days, l.average::text, l.percent, "
 	    "l.daily::text, l.fund_days, l.title, l.twelfths, l.fallback, l.planned_hours, "
-	    "l.insurance_months, l.insurance_since::text FROM h "
+	    "l.insurance_months, l.insurance_since::text, h.carried FROM h "
 	    "LEFT JOIN payroll_lines l ON l.tenant_id = h.tenant_id AND l.document_id = "
 	    "h.document_id AND l.employee_id = h.employee_id LEFT JOIN schedules s ON s.tenant_id "
 	    "= l.tenant_id AND s.id = l.schedule_id ORDER BY l.n",
@@ -387,23 +389,35 @@ static json_object *payslips_build(struct ctx *ctx, int64_t employee_id, int yea
 	payslips_put_money(ctx, o, "net", PQgetvalue(res, 0, 3));
 	payslips_put_money(ctx, o, "paid", PQgetvalue(res, 0, 4));
 	payslips_put_money(ctx, o, "ndfl_base_ytd", PQgetvalue(res, 0, 13));
-	money_format(accrued - ndfl - paid, b);
-	money_format_ru(accrued - ndfl - paid, r);
+	/* an overpayment of earlier months is the employee's debt
+	 * (payroll_debts(), sql/0094): it lowers this month's amount due */
+	money_parse(PQgetvalue(res, 0, 36), MONEY_ALLOW_NEGATIVE, &carried);
+	if (carried > 0) {
+		payslips_put_money(ctx, o, "carried", PQgetvalue(res, 0, 36));
+		money_format(accrued - ndfl - carried, b);
+		money_format_ru(accrued - ndfl - carried, r);
+		jsonx_set_str(o, "due", b);
+		jsonx_set_str(o, "due_ru", r);
+	}
+	money_format(accrued - ndfl - carried - paid, b);
+	money_format_ru(accrued - ndfl - carried - paid, r);
 	jsonx_set_str(o, "balance", b);
 	jsonx_set_str(o, "balance_ru", r);
 	/* G1: paid more than the month owes (a recalculation lowered it after
-	 * the payments): shown, never silent */
-	if (accrued - ndfl - paid < 0) {
-		money_format(paid + ndfl - accrued, b);
-		money_format_ru(paid + ndfl - accrued, r);
+	 * the payments): shown, never silent, and carried into the next month */
+	if (accrued - ndfl - carried - paid < 0) {
+		money_format(paid + ndfl + carried - accrued, b);
+		money_format_ru(paid + ndfl + carried - accrued, r);
 		jsonx_set_str(o, "overpaid", b);
 		jsonx_set_str(o, "overpaid_ru", r);
-		jsonx_set_str(o, "overpaid_message",
-		              arena_printf(ctx->arena,
-		                           "Выплачено больше, чем причитается к выплате: переплата %s. "
-		                           "Проверьте выплаты месяца — переплату удерживают из следующих "
-		                           "выплат или сотрудник её возвращает (ст. 137 ТК РФ)",
-		                           r));
+		jsonx_set_str(
+		    o, "overpaid_message",
+		    arena_printf(ctx->arena,
+		                 "Выплачено больше, чем причитается к выплате: переплата %s. "
+		                 "Она переносится в следующий месяц как долг сотрудника и "
+		                 "уменьшает сумму к выплате; переплату удерживают из следующих "
+		                 "выплат или сотрудник её возвращает (ст. 137 ТК РФ)",
+		                 r));
 	}
 	/* the month's payments: advances, vacation pay, the salary, the final */
 	{

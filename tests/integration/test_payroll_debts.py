@@ -1,11 +1,18 @@
 """Payroll and timesheet findings of fixpay3 through the real stack:
-the 24-hour rule of a day on the timesheet's fill."""
+an overpayment named in the month's payroll document, warned at its close
+and carried as the employee's debt into the next month (payroll_debts(),
+sql/0094); the 24-hour rule of a day on the timesheet's fill."""
 import os
+import re
 import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
 from stack import Stack, add_five_day_schedule, add_paid_employee, tenant_with_admin  # noqa: E402
+
+
+def kopecks(text):
+    return int(round(float(text) * 100))
 
 
 def plain(text):
@@ -35,6 +42,73 @@ class Debts(unittest.TestCase):
         r = self.admin.get("/api/admin/payslips/%d/%s" % (eid, month))
         self.assertEqual(r.status, 200, r)
         return r.json()
+
+    def test_an_overpayment_is_named_warned_at_the_close_and_carried(self):
+        over = add_paid_employee(self.s, self.tid, "Переплатова Анна Ивановна", self.five, "2025-01-01")
+        fine = add_paid_employee(self.s, self.tid, "Точная Вера Петровна", self.five, "2025-01-01")
+        # September 2025: 22 working days, 60 000,00 each; both paid in full
+        self.calculate("2025-09", over, fine)
+        for eid in (over, fine):
+            p = self.post("/api/admin/payments", {"employee_id": eid, "date": "2025-10-03", "kind": "salary",
+                                                  "month": "2025-09"}, 201)["payment"]
+            self.assertEqual(p["amount"], "60000.00")
+        doc = self.admin.get("/api/admin/payroll/2025-09").json()
+        self.assertEqual(doc["overpaid_count"], 0)
+        self.assertNotIn("overpaid_summary_ru", doc)
+        # then a day of truancy: recalculated, the month owes 60 000 × 21/22 = 57 272,73
+        self.post("/api/admin/deviations", {"employee_id": over, "code": "ПР", "date_from": "2025-09-16",
+                                            "date_to": "2025-09-16"}, 201)
+        self.calculate("2025-09", over)
+        slip = self.slip(over, "2025-09")
+        self.assertEqual(slip["accrued"], "57272.73")
+        expected = kopecks(slip["paid"]) + kopecks(slip["deducted"]) - kopecks(slip["accrued"])
+        self.assertGreater(expected, 0)
+        self.assertEqual(kopecks(slip["overpaid"]), expected)
+        # the payroll document names the overpayment per employee and in total
+        doc = self.admin.get("/api/admin/payroll/2025-09").json()
+        rows = {e["id"]: e for e in doc["employees"]}
+        self.assertEqual(rows[over]["overpaid"], slip["overpaid"])
+        self.assertEqual(rows[over]["paid"], slip["paid"])
+        self.assertNotIn("overpaid", rows[fine])
+        self.assertEqual(doc["overpaid_count"], 1)
+        self.assertEqual(doc["overpaid_total"], slip["overpaid"])
+        self.assertEqual([(x["employee_id"], x["overpaid"]) for x in doc["overpaid_employees"]],
+                         [(over, slip["overpaid"])])
+        summary = plain(doc["overpaid_summary_ru"])
+        self.assertIn("Переплатова Анна Ивановна — %s" % plain(slip["overpaid_ru"]), summary)
+        self.assertNotIn("Точная", summary)
+        self.assertTrue(summary.startswith("Выплачено больше, чем причитается, у 1 сотрудника — переплата"),
+                        summary)
+        # the admin page shows it and the close's confirmation names it
+        page = self.admin.get("/admin/payroll/2025-09").text
+        self.assertIn('id="overpaid-summary"', page)
+        form = re.search(r'<form method="post" action="/admin/payroll/2025-09/close" data-confirm="([^"]*)"',
+                         page)
+        self.assertIsNotNone(form)
+        self.assertIn("Переплатова Анна Ивановна — ", form.group(1))
+        # closing warns and is not refused
+        closed = self.post("/api/admin/payroll/2025-09/close", {}, 200)
+        self.assertTrue(closed["closed"])
+        self.assertEqual(closed["warnings"], [doc["overpaid_summary_ru"]])
+        # October: the debt is carried into the amount due
+        self.calculate("2025-10", over, fine)
+        oct_slip = self.slip(over, "2025-10")
+        self.assertEqual(oct_slip["carried"], slip["overpaid"])
+        self.assertEqual(kopecks(oct_slip["due"]), kopecks(oct_slip["net"]) - expected)
+        self.assertEqual(kopecks(oct_slip["balance"]), kopecks(oct_slip["net"]) - expected)
+        self.assertNotIn("overpaid", oct_slip)
+        self.assertNotIn("carried", self.slip(fine, "2025-10"))
+        oct_doc = self.admin.get("/api/admin/payroll/2025-10").json()
+        rows = {e["id"]: e for e in oct_doc["employees"]}
+        self.assertEqual(rows[over]["carried"], slip["overpaid"])
+        self.assertEqual(rows[over]["due"], oct_slip["due"])
+        self.assertNotIn("carried", rows[fine])
+        self.assertEqual(oct_doc["overpaid_count"], 0)
+        page = self.admin.get("/admin/payroll/2025-10").text
+        self.assertIn("долг прошлых месяцев −%s" % slip["overpaid_ru"], page)
+        # the employee's payslip page shows the debt line too
+        page = self.admin.get("/admin/payroll/2025-10/employees/%d" % over).text
+        self.assertIn("Долг за сотрудником: переплата прошлых месяцев", page)
 
     def test_the_fill_keeps_a_day_within_24_hours(self):
         a = add_paid_employee(self.s, self.tid, "Сутками Олег Петрович", self.five, "2025-01-01")

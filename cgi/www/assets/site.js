@@ -197,6 +197,11 @@ async function showPayslip(month) {
   }
   $("payslip-payments-block").hidden = !(p.payments && p.payments.length);
   $("payslip-balance").textContent = p.balance_ru;
+  // an overpayment of earlier months, carried as a debt (payslips.c)
+  $("payslip-carried").textContent = p.carried_ru ? `−${p.carried_ru}` : "";
+  $("payslip-carried-row").hidden = !p.carried_ru;
+  $("payslip-overpaid").textContent = p.overpaid_message || "";
+  $("payslip-overpaid").hidden = !p.overpaid_message;
   $("payslip").hidden = false;
 }
 

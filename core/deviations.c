@@ -547,6 +547,10 @@ static int deviations_create(struct ctx *ctx)
 	if (deviations_whole_day_code(c) && c->number != 26 &&
 	    deviations_request_warnings(ctx, employee, from, to, warnings) < 0)
 		return -1;
+	/* art. 99: overtime beyond its limits is recorded, and warned */
+	if (c->number == T13_S &&
+	    worktime_overtime_warnings(ctx, employee, 0, from, to, warnings) < 0)
+		return -1;
 	return deviations_posted_warnings(ctx, employee, c, from, to, warnings);
 }
 

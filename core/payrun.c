@@ -1856,6 +1856,9 @@ static int payroll_get(struct ctx *ctx)
 		jsonx_set_str(e, "month", jsonx_get_str(o, "month"));
 		json_object_array_add(list, e);
 	}
+	/* art. 99: who worked overtime beyond its limits (worktime.h) */
+	if (worktime_overtime_marks(ctx, year, month, list, o) < 0)
+		return -1;
 	jsonx_set_int(o, "stale_count", (int64_t)json_object_array_length(stale));
 	jsonx_set_bool(o, "has_stale", json_object_array_length(stale) > 0);
 	ctx->result = o;

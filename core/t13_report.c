@@ -272,7 +272,8 @@ static int t13_get_op(struct ctx *ctx)
 		json_object_array_add(list, o);
 	}
 	jsonx_set_int(r, "count", m.n);
-	return 0;
+	/* art. 99: who worked overtime beyond its limits */
+	return worktime_overtime_marks(ctx, m.year, m.month, list, r);
 }
 
 /* GET /api/timesheet/{month}: the signed-in employee's own line of the

@@ -732,6 +732,21 @@ static int timesheet_save_days(struct ctx *ctx, json_object *days)
 	json_object_object_add(ctx_result(ctx), "warnings", warnings);
 	if (timesheet_warnings(ctx, &doc, dates, rows, nrows, n, warnings) < 0)
 		return -1;
+	/* art. 99: the overtime rows written, with the month's draft as its
+	 * source, beyond the limits: warned */
+	{
+		int lo = DATE_NONE, hi = DATE_NONE;
+
+		for (int i = 0; i < n; i++)
+			for (int j = 0; j < nrows[i]; j++)
+				if (rows[i][j].code == T13_S) {
+					lo = lo == DATE_NONE || dates[i] < lo ? dates[i] : lo;
+					hi = hi == DATE_NONE || dates[i] > hi ? dates[i] : hi;
+				}
+		if (lo != DATE_NONE &&
+		    worktime_overtime_warnings(ctx, doc.employee, doc.id, lo, hi, warnings) < 0)
+			return -1;
+	}
 	json_object *detail = audit_detail("month", doc.month_text);
 	jsonx_set_int(detail, "dates", n);
 	if (audit_log(ctx, "timesheets.edited", 1, "timesheet", ctx_i64(ctx, doc.id), detail) < 0)

@@ -4,6 +4,7 @@
  */
 #include "worktime.h"
 
+#include "buf.h"
 #include "date.h"
 #include "hours.h"
 #include "jsonx.h"
@@ -705,5 +706,106 @@ int worktime_plan_days(struct ctx *ctx, int year, int month, int64_t employee,
 		for (int d = 0; d < m.ndays; d++)
 			(*days)[d].date = m.first + d;
 	}
+	return 0;
+}
+
+/* ------------------------------------------------- overtime limits */
+
+/* The sentence of one excess (row r of worktime_overtime_rows()). */
+static const char *worktime_overtime_text(struct ctx *ctx, PGresult *res, int r)
+{
+	int from = worktime_pg_date(res, r, 2), to = worktime_pg_date(res, r, 3);
+	int32_t h = atoi(PQgetvalue(res, r, 4));
+
+	if (strcmp(PQgetvalue(res, r, 1), "year") == 0)
+		return arena_printf(
+		    ctx->arena,
+		    "Сверхурочная работа за %d г. — %s ч: больше 120 ч в год (с %s; "
+		    "ст. 99 ТК РФ)",
+		    date_year(from), worktime_hours_ru(ctx, h), worktime_date_ru(ctx, from));
+	return arena_printf(ctx->arena,
+	                    "Сверхурочная работа %s и %s — %s ч: больше 4 ч за два дня подряд "
+	                    "(ст. 99 ТК РФ)",
+	                    worktime_date_ru(ctx, from), worktime_date_ru(ctx, to),
+	                    worktime_hours_ru(ctx, h));
+}
+
+static PGresult *worktime_overtime_rows(struct ctx *ctx, int year, int64_t employee,
+                                        int64_t timesheet)
+{
+	return ctx_sql(ctx,
+	               "SELECT employee_id, kind, date_from, date_to, hours FROM "
+	               "overtime_over_limits($1, $2::int, nullif($3, '0')::bigint, nullif($4, "
+	               "'0')::bigint) ORDER BY employee_id, kind DESC, date_from",
+	               ctx_i64(ctx, ctx->tenant_id), arena_printf(ctx->arena, "%d", year),
+	               ctx_i64(ctx, employee), ctx_i64(ctx, timesheet));
+}
+
+int worktime_overtime_warnings(struct ctx *ctx, int64_t employee, int64_t timesheet, int from,
+                               int to, json_object *warnings)
+{
+	for (int y = date_year(from); y <= date_year(to); y++) {
+		PGresult *res = worktime_overtime_rows(ctx, y, employee, timesheet);
+
+		if (res == NULL)
+			return -1;
+		for (int i = 0; i < PQntuples(res); i++) {
+			const char *kind = PQgetvalue(res, i, 1);
+			int a = worktime_pg_date(res, i, 2), b = worktime_pg_date(res, i, 3);
+			json_object *w;
+
+			if (strcmp(kind, "two_days") == 0 && (a > to || b < from))
+				continue;
+			w = json_object_new_object();
+			jsonx_set_str(w, "code", "overtime_limit");
+			jsonx_set_str(w, "kind", kind);
+			jsonx_set_str(w, "date_from", worktime_date_iso(ctx, a));
+			jsonx_set_str(
+			    w, "message",
+			    arena_printf(ctx->arena,
+			                 "%s. Сохранено и будет оплачено: соблюдать предел — "
+			                 "обязанность работодателя",
+			                 worktime_overtime_text(ctx, res, i)));
+			json_object_array_add(warnings, w);
+		}
+	}
+	return 0;
+}
+
+int worktime_overtime_marks(struct ctx *ctx, int year, int month, json_object *employees,
+                            json_object *o)
+{
+	int first = date_month_first(year, month), last = date_month_last(year, month), count = 0;
+	PGresult *res = worktime_overtime_rows(ctx, year, 0, 0);
+	size_t n = employees ? json_object_array_length(employees) : 0;
+
+	if (res == NULL)
+		return -1;
+	for (size_t k = 0; k < n; k++) {
+		json_object *e = json_object_array_get_idx(employees, k);
+		json_object *idv = jsonx_get(e, "id");
+		int64_t id = idv ? json_object_get_int64(idv) : 0;
+		struct buf b = BUF_INIT;
+
+		for (int i = 0; i < PQntuples(res); i++) {
+			int a = worktime_pg_date(res, i, 2), z = worktime_pg_date(res, i, 3);
+
+			if (atoll(PQgetvalue(res, i, 0)) != id)
+				continue;
+			if (strcmp(PQgetvalue(res, i, 1), "year") == 0 ? a > last
+			                                               : (a > last || z < first))
+				continue;
+			buf_printf(&b, "%s%s", b.len ? ". " : "",
+			           worktime_overtime_text(ctx, res, i));
+		}
+		if (b.len) {
+			jsonx_set_str(e, "overtime_limit_ru",
+			              arena_strndup(ctx->arena, b.data, b.len));
+			count++;
+		}
+		buf_free(&b);
+	}
+	if (o)
+		jsonx_set_int(o, "overtime_limit_count", count);
 	return 0;
 }

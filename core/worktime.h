@@ -96,6 +96,32 @@ struct worktime_employee *worktime_find(struct worktime_month *m, int64_t id);
  */
 void worktime_note_calendar(struct ctx *ctx, const struct worktime_month *m, json_object *o);
 
+/* ---- overtime limits (art. 99 TC RF) ---- */
+
+/*
+ * The limits of overtime: 4 h in two consecutive days, 120 h a year
+ * (sql/0095 overtime_over_limits(): the С hours as the payroll reads them,
+ * a posted timesheet's month from its rows, else the documents; timesheet,
+ * a draft being edited, or 0). The law binds the employer: the fact is
+ * recorded and paid, and warned, never refused.
+ *
+ * worktime_overtime_warnings(): after a write of employee's overtime on
+ * from..to, a warning {"code": "overtime_limit", "kind": "two_days" |
+ * "year", "message"} for each excess touching those dates (a pair of days
+ * including one of them; the year of any of them over 120 h) appended to
+ * warnings. 0 or -1.
+ *
+ * worktime_overtime_marks(): the month's marks for a list of employee
+ * objects (each with "id"): "overtime_limit_ru", the sentences of the
+ * excesses of year/month (a pair of days touching the month; the year's
+ * 120 h passed by the month's end), on each employee that has one; and the
+ * count of them as "overtime_limit_count" on o. 0 or -1.
+ */
+int worktime_overtime_warnings(struct ctx *ctx, int64_t employee, int64_t timesheet, int from,
+                               int to, json_object *warnings);
+int worktime_overtime_marks(struct ctx *ctx, int year, int month, json_object *employees,
+                            json_object *o);
+
 /* ---- calendars ---- */
 
 /*

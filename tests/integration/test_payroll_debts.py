@@ -147,6 +147,58 @@ class Debts(unittest.TestCase):
         r = self.admin.post("/api/admin/timesheets/fill", {"month": "2025-03"})
         self.assertEqual(r.status, 200, r)
 
+    def test_overtime_beyond_article_99_is_recorded_and_warned(self):
+        a = add_paid_employee(self.s, self.tid, "Сверхурочный Пётр Ильич", self.five, "2025-01-01")
+        # 3 h on Wednesday 09.04.2025: within the limits, no warning
+        r = self.post("/api/admin/deviations", {"employee_id": a, "code": "С", "date": "2025-04-09",
+                                                "hours": 3}, 201)
+        self.assertEqual([w for w in r["warnings"] if w["code"] == "overtime_limit"], [])
+        # 2 h more the next day: 5 h in two consecutive days: recorded (201) and warned
+        r = self.post("/api/admin/deviations", {"employee_id": a, "code": "С", "date": "2025-04-10",
+                                                "hours": 2}, 201)
+        w = [x for x in r["warnings"] if x["code"] == "overtime_limit"]
+        self.assertEqual(len(w), 1, r)
+        self.assertEqual(w[0]["kind"], "two_days")
+        self.assertEqual(w[0]["message"], "Сверхурочная работа 09.04.2025 и 10.04.2025 — 5 ч: больше 4 ч за два "
+                                          "дня подряд (ст. 99 ТК РФ). Сохранено и будет оплачено: соблюдать "
+                                          "предел — обязанность работодателя")
+        # the T-13 and the payroll month's view mark the employee
+        t13 = self.admin.get("/api/admin/t13/2025-04").json()
+        row = [e for e in t13["employees"] if e["id"] == a][0]
+        self.assertIn("09.04.2025 и 10.04.2025 — 5 ч", row["overtime_limit_ru"])
+        self.assertEqual(t13["overtime_limit_count"], 1)
+        self.assertIn("больше 4 ч за два дня подряд", self.admin.get("/admin/timesheets/2025-04").text)
+        self.calculate("2025-04", a)
+        doc = self.admin.get("/api/admin/payroll/2025-04").json()
+        row = [e for e in doc["employees"] if e["id"] == a][0]
+        self.assertIn("09.04.2025 и 10.04.2025 — 5 ч", row["overtime_limit_ru"])
+        self.assertIn("больше 4 ч за два дня подряд", self.admin.get("/admin/payroll/2025-04").text)
+        # 120 h a year: 27 earlier days of 4 h (Mondays, Wednesdays and Fridays from 13.01.2025, never
+        # two days in a row) make 108 + 5 = 113 h; 4 h on 11.06.2025 give 117 h, 4 h on 17.06.2025 121 h
+        self.s.psql("INSERT INTO deviations (tenant_id, employee_id, code, date_from, date_to, hours, whole_day) "
+                    "SELECT %d, %d, 4, d, d, 400, false FROM generate_series('2025-01-13'::date, "
+                    "'2025-03-31'::date, '1 day') AS d WHERE extract(isodow FROM d) IN (1, 3, 5) "
+                    "ORDER BY d LIMIT 27" % (self.tid, a))
+        r = self.post("/api/admin/deviations", {"employee_id": a, "code": "С", "date": "2025-06-11",
+                                                "hours": 4}, 201)
+        self.assertEqual([x["kind"] for x in r["warnings"] if x["code"] == "overtime_limit"], [])
+        r = self.post("/api/admin/deviations", {"employee_id": a, "code": "С", "date": "2025-06-17",
+                                                "hours": 4}, 201)
+        w = [x for x in r["warnings"] if x["code"] == "overtime_limit"]
+        self.assertEqual([x["kind"] for x in w], ["year"], r)
+        self.assertTrue(w[0]["message"].startswith("Сверхурочная работа за 2025 г. — 121 ч: больше 120 ч в год "
+                                                   "(с 17.06.2025; ст. 99 ТК РФ)"), w[0]["message"])
+        # a timesheet row: another employee, 5 h of overtime on one day of a draft
+        b = add_paid_employee(self.s, self.tid, "Табельный Семён Ильич", self.five, "2025-01-01")
+        self.assertEqual(self.admin.post("/api/admin/timesheets/%d/2025-05/fill" % b, {}).status, 200)
+        r = self.admin.put("/api/admin/timesheets/%d/2025-05" % b,
+                           {"days": [{"date": "2025-05-13", "rows": [{"code": "Я", "hours": 8},
+                                                                     {"code": "С", "hours": 5}]}]})
+        self.assertEqual(r.status, 200, r)
+        w = [x for x in r.json()["warnings"] if x["code"] == "overtime_limit"]
+        self.assertEqual(len(w), 1, r)
+        self.assertIn("Сверхурочная работа 13.05.2025 и 14.05.2025 — 5 ч", w[0]["message"])
+
 
 if __name__ == "__main__":
     unittest.main()

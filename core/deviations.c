@@ -175,8 +175,9 @@ static int deviations_overlaps(struct ctx *ctx, int64_t employee, const struct t
 	for (int i = 0; i < PQntuples(res); i++) {
 		int other = atoi(PQgetvalue(res, i, 1));
 
-		if (workday_may_overlay(c->number, other))
-			continue; /* illness during a vacation, art. 124 */
+		if (workday_may_share(c->number, other))
+			continue; /* illness during a vacation, art. 124, laid before
+			           * or after the vacation's document */
 		return ctx_fail(
 		    ctx, PROTO_ERR_conflict, "Документ %s: период пересекается с документом %s",
 		    deviations_describe(ctx, c->number, NULL, from, to),
@@ -328,13 +329,14 @@ static int deviations_posted_warnings(struct ctx *ctx, int64_t employee, const s
  * document is saved, but that request can no longer be completed (its
  * effect, a document on the same dates, would overlap this one: 409 at
  * completion): reject the request or delete this document. */
-static int deviations_request_warnings(struct ctx *ctx, int64_t employee, int from, int to,
-                                       json_object *warnings)
+static int deviations_request_warnings(struct ctx *ctx, int64_t employee, int code, int from,
+                                       int to, json_object *warnings)
 {
 	PGresult *res = ctx_sql(
 	    ctx,
 	    "SELECT id, number, type, to_char(date_from, 'DD.MM.YYYY'), to_char(date_to, "
-	    "'DD.MM.YYYY') FROM requests WHERE tenant_id = $1 AND employee_id = $2 AND state IN "
+	    "'DD.MM.YYYY'), data->>'kind', data->>'reason' FROM requests WHERE tenant_id = $1 AND "
+	    "employee_id = $2 AND state IN "
 	    "('submitted', 'awaiting_approval', 'approved', 'in_progress') AND date_from <= "
 	    "$4::date AND date_to >= $3::date ORDER BY date_from, id",
 	    ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, employee), worktime_date_iso(ctx, from),
@@ -344,7 +346,18 @@ static int deviations_request_warnings(struct ctx *ctx, int64_t employee, int fr
 		return -1;
 	for (int i = 0; i < PQntuples(res); i++) {
 		const struct request_type *t = requests_type_find(PQgetvalue(res, i, 2));
-		json_object *w = json_object_new_object();
+		json_object *w;
+
+		/* a sick leave over a vacation request not done yet: it can
+		 * still be completed (its vacation laid with the sick days
+		 * returned, workday_may_share()) */
+		if (workday_may_share(
+		        code,
+		        requests_type_code(PQgetvalue(res, i, 2),
+		                           PQgetisnull(res, i, 5) ? NULL : PQgetvalue(res, i, 5),
+		                           PQgetisnull(res, i, 6) ? NULL : PQgetvalue(res, i, 6))))
+			continue;
+		w = json_object_new_object();
 		jsonx_set_str(w, "code", "running_request");
 		jsonx_set_int(w, "request_id", atoll(PQgetvalue(res, i, 0)));
 		jsonx_set_int(w, "request_number", atoll(PQgetvalue(res, i, 1)));
@@ -545,7 +558,7 @@ static int deviations_create(struct ctx *ctx)
 	/* (a request's own effect, ctx_call from requests.c, finds its request
 	 * here too: its caller keeps only the document) */
 	if (deviations_whole_day_code(c) && c->number != 26 &&
-	    deviations_request_warnings(ctx, employee, from, to, warnings) < 0)
+	    deviations_request_warnings(ctx, employee, c->number, from, to, warnings) < 0)
 		return -1;
 	/* art. 99: overtime beyond its limits is recorded, and warned */
 	if (c->number == T13_S &&

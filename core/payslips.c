@@ -821,7 +821,9 @@ static const char *vacation_period_ru(struct ctx *ctx, int from, int to, int dat
  * vacation requests approved but not yet done (approved, in_progress), each
  * {"date_from", "date_to", "period_ru", "days"} - days without the public
  * holidays of the employee's calendar (art. 120), as the balance counts
- * them. Adds "scheduled" to o and returns the days in all, or -1.
+ * them, and without the days of a sickness inside (art. 124: returned, as
+ * "returned_days" of the vacation). Adds "scheduled" to o and returns the
+ * days in all, or -1.
  */
 static int vacation_scheduled(struct ctx *ctx, int64_t employee_id, int date, json_object *o)
 {
@@ -837,6 +839,7 @@ static int vacation_scheduled(struct ctx *ctx, int64_t employee_id, int date, js
 	    ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, employee_id), after, ctx_i64(ctx, T13_OT));
 	json_object *list = json_object_new_array();
 	struct calendar *cal;
+	PGresult *sick;
 	int total = 0;
 
 	json_object_object_add(o, "scheduled", list);
@@ -844,17 +847,39 @@ static int vacation_scheduled(struct ctx *ctx, int64_t employee_id, int date, js
 		return -1;
 	if (PQntuples(res) == 0)
 		return 0;
+	/* art. 124: the days of a sickness inside a scheduled vacation are not
+	 * spent (returned), as payslips_vacation() counts the past ones */
+	sick = ctx_sql(ctx,
+	               "SELECT date_from, date_to FROM deviations WHERE tenant_id = $1 AND "
+	               "employee_id = $2 AND code = $4 AND whole_day AND date_to > $3::date",
+	               ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, employee_id), after,
+	               ctx_i64(ctx, T13_B));
+	if (sick == NULL)
+		return -1;
 	cal = worktime_employee_calendar(ctx, employee_id, worktime_pg_date(res, 0, 0),
 	                                 worktime_pg_date(res, PQntuples(res) - 1, 1));
 	if (cal == NULL)
 		return -1;
 	for (int i = 0; i < PQntuples(res); i++) {
 		int from = worktime_pg_date(res, i, 0), to = worktime_pg_date(res, i, 1), days = 0;
+		int returned = 0;
 		json_object *v = json_object_new_object();
 
-		for (int d = from; d <= to; d++)
-			if (CALENDAR_KIND(calendar_day(cal, d)) != CALENDAR_HOLIDAY)
+		for (int d = from; d <= to; d++) {
+			int ill = 0;
+
+			if (CALENDAR_KIND(calendar_day(cal, d)) == CALENDAR_HOLIDAY)
+				continue;
+			for (int k = 0; k < PQntuples(sick) && !ill; k++)
+				ill = worktime_pg_date(sick, k, 0) <= d &&
+				      worktime_pg_date(sick, k, 1) >= d;
+			if (ill)
+				returned++;
+			else
 				days++;
+		}
+		if (returned > 0)
+			jsonx_set_int(v, "returned_days", returned);
 		jsonx_set_str(v, "date_from", worktime_date_iso(ctx, from));
 		jsonx_set_str(v, "date_to", worktime_date_iso(ctx, to));
 		jsonx_set_str(v, "period_ru", vacation_period_ru(ctx, from, to, date));

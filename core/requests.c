@@ -1090,21 +1090,27 @@ static int requests_read_fields(struct ctx *ctx, const struct request_type *t, j
 	return bad;
 }
 
-/* The deviation code a period request becomes when done (0: none). */
-static int requests_deviation_code(const struct request *r)
+int requests_type_code(const char *type, const char *kind, const char *reason)
 {
 	const char *title;
 	int code;
 
-	if (strcmp(r->type->name, "vacation") == 0) {
-		code = requests_kind_code(jsonx_get_str(r->data, "kind"), &title);
+	if (strcmp(type, "vacation") == 0) {
+		code = requests_kind_code(kind, &title);
 		return code ? code : T13_OT;
 	}
-	if (strcmp(r->type->name, "absence") == 0)
-		return requests_reason_code(jsonx_get_str(r->data, "reason"), &title);
-	if (strcmp(r->type->name, "business_trip") == 0)
+	if (strcmp(type, "absence") == 0)
+		return requests_reason_code(reason, &title);
+	if (strcmp(type, "business_trip") == 0)
 		return T13_K;
 	return 0;
+}
+
+/* The deviation code a period request becomes when done (0: none). */
+static int requests_deviation_code(const struct request *r)
+{
+	return requests_type_code(r->type->name, jsonx_get_str(r->data, "kind"),
+	                          jsonx_get_str(r->data, "reason"));
 }
 
 /* The employee's absence as a person names it, in the instrumental case
@@ -1151,7 +1157,7 @@ static int requests_check_overlap(struct ctx *ctx, const struct request *r)
 {
 	PGresult *res;
 	const char *text, *under = "{";
-	int code = requests_deviation_code(r), n = 0;
+	int code = requests_deviation_code(r), n = 0, i;
 
 	if (!r->type->period)
 		return 0;
@@ -1159,40 +1165,51 @@ static int requests_check_overlap(struct ctx *ctx, const struct request *r)
 		if (workday_may_overlay(code, u))
 			under = arena_printf(ctx->arena, "%s%s%d", under, n++ ? "," : "", u);
 	under = arena_printf(ctx->arena, "%s}", under);
-	/* another running request of a period, then a whole-day document (and
-	 * the request it came from, if any) */
+	/* other running requests of a period, then a whole-day document (and
+	 * the request it came from, if any); a request not done yet whose
+	 * document this one's may lie on (a sick absence over a vacation
+	 * request: its completion then lays the vacation with the sick days
+	 * returned, as a done one's) is no overlap */
 	res = ctx_sql(
 	    ctx,
 	    "(SELECT 'r', number::text, type, to_char(date_from, 'DD.MM.YYYY'), to_char(date_to, "
-	    "'DD.MM.YYYY'), NULL FROM requests WHERE tenant_id = $1 AND employee_id = $2 AND "
-	    "id <> $3 AND state IN ('submitted', 'awaiting_approval', 'approved', 'in_progress') "
-	    "AND date_from <= $5::date AND date_to >= $4::date ORDER BY date_from LIMIT 1) "
-	    "UNION ALL (SELECT 'd', d.code::text, '', to_char(d.date_from, 'DD.MM.YYYY'), "
-	    "to_char(d.date_to, 'DD.MM.YYYY'), q.number::text FROM deviations d LEFT JOIN "
-	    "requests q ON q.tenant_id = d.tenant_id AND q.id = d.request_id WHERE d.tenant_id = "
-	    "$1 AND d.employee_id = $2 AND d.whole_day AND d.code <> 26 AND d.date_from <= "
-	    "$5::date AND d.date_to >= $4::date AND d.code <> ALL($6::int[]) ORDER BY "
-	    "d.date_from LIMIT 1)",
+	    "'DD.MM.YYYY'), NULL, data->>'kind', data->>'reason' FROM requests WHERE tenant_id = "
+	    "$1 AND employee_id = $2 AND id <> $3 AND state IN ('submitted', 'awaiting_approval', "
+	    "'approved', 'in_progress') AND date_from <= $5::date AND date_to >= $4::date ORDER BY "
+	    "date_from) UNION ALL (SELECT 'd', d.code::text, '', to_char(d.date_from, "
+	    "'DD.MM.YYYY'), to_char(d.date_to, 'DD.MM.YYYY'), q.number::text, NULL, NULL FROM "
+	    "deviations d LEFT JOIN requests q ON q.tenant_id = d.tenant_id AND q.id = "
+	    "d.request_id WHERE d.tenant_id = $1 AND d.employee_id = $2 AND d.whole_day AND "
+	    "d.code <> 26 AND d.date_from <= $5::date AND d.date_to >= $4::date AND d.code <> "
+	    "ALL($6::int[]) ORDER BY d.date_from LIMIT 1)",
 	    requests_tenant(ctx), ctx_i64(ctx, r->employee), ctx_i64(ctx, r->id), r->date_from,
 	    r->date_to, under);
 	if (res == NULL)
 		return -1;
-	if (PQntuples(res) == 0)
+	for (i = 0; i < PQntuples(res); i++)
+		if (strcmp(PQgetvalue(res, i, 0), "r") != 0 ||
+		    !workday_may_overlay(
+		        code,
+		        requests_type_code(PQgetvalue(res, i, 2),
+		                           PQgetisnull(res, i, 6) ? NULL : PQgetvalue(res, i, 6),
+		                           PQgetisnull(res, i, 7) ? NULL : PQgetvalue(res, i, 7))))
+			break;
+	if (i == PQntuples(res))
 		return 0;
-	if (strcmp(PQgetvalue(res, 0, 0), "r") == 0) {
-		const struct request_type *o = requests_type_find(PQgetvalue(res, 0, 2));
+	if (strcmp(PQgetvalue(res, i, 0), "r") == 0) {
+		const struct request_type *o = requests_type_find(PQgetvalue(res, i, 2));
 		text = arena_printf(ctx->arena, "Пересекается с вашей заявкой № %s «%s» (%s–%s)",
-		                    PQgetvalue(res, 0, 1), o ? o->title : "", PQgetvalue(res, 0, 3),
-		                    PQgetvalue(res, 0, 4));
-	} else if (!PQgetisnull(res, 0, 5)) {
+		                    PQgetvalue(res, i, 1), o ? o->title : "", PQgetvalue(res, i, 3),
+		                    PQgetvalue(res, i, 4));
+	} else if (!PQgetisnull(res, i, 5)) {
 		text = arena_printf(ctx->arena, "Пересекается с %s по заявке № %s (%s–%s)",
-		                    requests_absence_words(ctx, atoi(PQgetvalue(res, 0, 1))),
-		                    PQgetvalue(res, 0, 5), PQgetvalue(res, 0, 3),
-		                    PQgetvalue(res, 0, 4));
+		                    requests_absence_words(ctx, atoi(PQgetvalue(res, i, 1))),
+		                    PQgetvalue(res, i, 5), PQgetvalue(res, i, 3),
+		                    PQgetvalue(res, i, 4));
 	} else {
 		text = arena_printf(ctx->arena, "Пересекается с %s (%s–%s)",
-		                    requests_absence_words(ctx, atoi(PQgetvalue(res, 0, 1))),
-		                    PQgetvalue(res, 0, 3), PQgetvalue(res, 0, 4));
+		                    requests_absence_words(ctx, atoi(PQgetvalue(res, i, 1))),
+		                    PQgetvalue(res, i, 3), PQgetvalue(res, i, 4));
 	}
 	ctx_field_code(ctx, "date_from", "overlap", "%s", text);
 	return ctx_fail_about(ctx, PROTO_ERR_conflict, "%s", text);

@@ -119,6 +119,9 @@ const char *requests_state_title(const char *state);
  * "болезнь"); 0 when unknown. */
 int requests_kind_code(const char *kind, const char **title);
 int requests_reason_code(const char *reason, const char **title);
+/* The deviation code a period request of type with data's kind (vacation)
+ * or reason (absence) becomes when done; 0: none. */
+int requests_type_code(const char *type, const char *kind, const char *reason);
 
 /*
  * Opens the task of the request's current chain step, skipping approval

@@ -90,6 +90,11 @@ int workday_may_overlay(int code, int under)
 	return code == T13_B && (under == T13_OT || under == T13_OD);
 }
 
+int workday_may_share(int a, int b)
+{
+	return workday_may_overlay(a, b) || workday_may_overlay(b, a);
+}
+
 int workday_clash(const int *codes, int n, int *a, int *b)
 {
 	for (int i = 0; i < n; i++) {

@@ -86,6 +86,11 @@ int workday_whole_day_code(int code);
  * the vacation's days go back or it is extended). One rule for documents,
  * requests and the payroll engine. */
 int workday_may_overlay(int code, int under);
+/* 1 when whole-day documents of codes a and b may lie on the same days in
+ * either order (workday_may_overlay() one way or the other): a sick leave
+ * is a fact, recorded over a vacation laid before or after it; the Б wins
+ * on its days (the vacation's days go back). */
+int workday_may_share(int a, int b);
 /* The rule for which codes may share a date: 0 when codes[0..n) may, else
  * -1 with *a and *b two codes that may not (a whole-day code with another
  * code). */

@@ -1,13 +1,16 @@
 """Payroll and timesheet findings of fixpay3 through the real stack:
 an overpayment named in the month's payroll document, warned at its close
 and carried as the employee's debt into the next month (payroll_debts(),
-sql/0094); the 24-hour rule of a day on the timesheet's fill."""
+sql/0094); the 24-hour rule of a day on the timesheet's fill; the overtime
+limits of art. 99 (sql/0095); a sick leave over a vacation request not done
+yet, and the vacation balance's projection without its sick days (art. 124)."""
 import os
 import re
 import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
+from orgfix import Org  # noqa: E402
 from stack import Stack, add_five_day_schedule, add_paid_employee, tenant_with_admin  # noqa: E402
 
 
@@ -198,6 +201,76 @@ class Debts(unittest.TestCase):
         w = [x for x in r.json()["warnings"] if x["code"] == "overtime_limit"]
         self.assertEqual(len(w), 1, r)
         self.assertIn("Сверхурочная работа 13.05.2025 и 14.05.2025 — 5 ч", w[0]["message"])
+
+    def test_a_sick_leave_over_a_vacation_request_not_done_yet(self):
+        o = Org(self.s, "sickvac", "ООО «Больничный в отпуске»")
+
+        def step(who, rid, kind):
+            t = o.task(who, rid, kind)
+            self.assertIsNotNone(t, (who, rid, kind, o.tasks(who)))
+            r = o[who].post("/api/tasks/%d/%s" % (t, "approve" if kind == "approval" else "complete"), {})
+            self.assertEqual(r.status, 200, r)
+
+        def vacation(who):
+            r = o[who].post("/api/requests", {"type": "vacation", "date_from": "2026-12-14",
+                                              "date_to": "2026-12-25"})
+            self.assertEqual(r.status, 201, r)
+            step("M", r.json()["id"], "approval")
+            return r.json()["id"]
+
+        def days(who):
+            r = o[who].get("/api/timesheet/2026-12")
+            self.assertEqual(r.status, 200, r)
+            codes = {d["day"]: d["codes"] for d in r.json()["employee"]["days"]}
+            return [codes[d] for d in (14, 15, 16, 17, 18)]
+
+        # E1: the vacation approved, not done; the administrator records the sick leave: 201, and the
+        # request is not said to be blocked (it can still be completed)
+        vac = vacation("E1")
+        r = o["A"].post("/api/admin/deviations", {"employee_id": o.id["E1"], "code": "Б",
+                                                  "date_from": "2026-12-16", "date_to": "2026-12-17"})
+        self.assertEqual(r.status, 201, r)
+        self.assertEqual([w["code"] for w in r.json()["warnings"]], [])
+        # the balance's projection before the vacation leaves the sick days out (item 5)
+        bal = o["E1"].get("/api/vacation/balance?date=2026-12-10").json()
+        self.assertEqual([(v["days"], v.get("returned_days")) for v in bal["scheduled"]], [(10, 2)], bal)
+        self.assertAlmostEqual(float(bal["balance"]) - float(bal["balance_after"]), 10.0)
+        # the vacation's completion lays it with the sick days left out (returned)
+        step("P", vac, "execution")
+        self.assertEqual(days("E1"), ["ОТ", "ОТ", "Б", "Б", "ОТ"])
+        bal = o["E1"].get("/api/vacation/balance?date=2026-12-10").json()
+        self.assertEqual([(v["days"], v.get("returned_days")) for v in bal["scheduled"]], [(10, 2)], bal)
+        self.assertAlmostEqual(float(bal["balance"]) - float(bal["balance_after"]), 10.0)
+        after = o["E1"].get("/api/vacation/balance?date=2026-12-31").json()
+        self.assertEqual((after["used_days"], after["returned_days"]), (10, 2), after)
+        # E3: the employee's own sick absence filed over the approved vacation request: accepted
+        # (another absence there is still refused); the sick leave done first, then the vacation
+        vac = vacation("E3")
+        r = o["E3"].post("/api/requests", {"type": "absence", "reason": "day_off", "date_from": "2026-12-15",
+                                           "date_to": "2026-12-15"})
+        self.assertEqual(r.status, 409, r)
+        r = o["E3"].post("/api/requests", {"type": "absence", "reason": "sick", "date_from": "2026-12-15",
+                                           "date_to": "2026-12-16"})
+        self.assertEqual(r.status, 201, r)
+        sick = r.json()["id"]
+        step("M", sick, "approval")
+        step("P", sick, "execution")
+        step("P", vac, "execution")
+        self.assertEqual(days("E3"), ["ОТ", "Б", "Б", "ОТ", "ОТ"])
+        after = o["E3"].get("/api/vacation/balance?date=2026-12-31").json()
+        self.assertEqual((after["used_days"], after["returned_days"]), (10, 2), after)
+        # E2 in the other order: the vacation done first, then the sick leave (as before)
+        r = o["E2"].post("/api/requests", {"type": "vacation", "date_from": "2026-12-14",
+                                           "date_to": "2026-12-25"})
+        vac = r.json()["id"]
+        step("H", vac, "approval")
+        step("P", vac, "execution")
+        r = o["A"].post("/api/admin/deviations", {"employee_id": o.id["E2"], "code": "Б",
+                                                  "date_from": "2026-12-17", "date_to": "2026-12-18"})
+        self.assertEqual(r.status, 201, r)
+        self.assertEqual(days("E2"), ["ОТ", "ОТ", "ОТ", "Б", "Б"])
+        after = o["E2"].get("/api/vacation/balance?date=2026-12-31").json()
+        self.assertEqual((after["used_days"], after["returned_days"]), (10, 2), after)
 
 
 if __name__ == "__main__":

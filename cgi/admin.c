@@ -840,7 +840,29 @@ static void admin_handle(struct web_request *req)
 			                                        sizeof(target)));
 			goto out;
 		}
-		if (is_post && status < 300 && !(page->flags & PAGE_RENDER)) {
+		json_object *warned =
+		    is_post && status < 300 && !(page->flags & PAGE_RENDER) && page->reload_op
+		        ? jsonx_get(jsonx_get_obj(reply.msg, "result"), "warnings")
+		        : NULL;
+		if (warned && json_object_is_type(warned, json_type_array) &&
+		    json_object_array_length(warned) > 0) {
+			/* saved with warnings (an overtime beyond art. 99, a posted
+			 * timesheet that shows otherwise, ...): the page again, its
+			 * data loaded afresh and its form empty, with the warnings
+			 * the redirect would lose */
+			int64_t reload_status;
+			int called;
+
+			json_object_object_add(ctx, "warnings", json_object_get(warned));
+			core_reply_free(&reply);
+			json_object_put(args);
+			args = json_object_new_object();
+			called =
+			    admin_call(req, page->reload_op, args, auth, &reply, &reload_status);
+			if (called < 0)
+				goto out;
+			status = reload_status;
+		} else if (is_post && status < 300 && !(page->flags & PAGE_RENDER)) {
 			char target[512];
 			if (page->redirect && strcmp(page->redirect, ADMIN_HOME) == 0)
 				web_redirect(req, admin_home(reply.msg));

@@ -175,9 +175,26 @@ static int deviations_overlaps(struct ctx *ctx, int64_t employee, const struct t
 	for (int i = 0; i < PQntuples(res); i++) {
 		int other = atoi(PQgetvalue(res, i, 1));
 
-		if (workday_may_share(c->number, other))
-			continue; /* illness during a vacation, art. 124, laid before
-			           * or after the vacation's document */
+		if (workday_may_overlay(c->number, other))
+			continue; /* illness during a vacation, art. 124 */
+		/* a vacation agreed by a request before the sickness came: its
+		 * completion lays it over the Б, the sick days returned as in
+		 * a done one (the Б wins on its days); a vacation entered
+		 * straight over a known sickness stays refused */
+		if (workday_may_overlay(other, c->number)) {
+			PGresult *agreed = ctx_sql(
+			    ctx,
+			    "SELECT 1 FROM requests WHERE tenant_id = $1 AND employee_id = $2 AND "
+			    "type = 'vacation' AND state IN ('approved', 'in_progress') AND "
+			    "date_from = $3::date AND date_to = $4::date",
+			    ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, employee),
+			    worktime_date_iso(ctx, from), worktime_date_iso(ctx, to));
+
+			if (agreed == NULL)
+				return -1;
+			if (PQntuples(agreed) > 0)
+				continue;
+		}
 		return ctx_fail(
 		    ctx, PROTO_ERR_conflict, "Документ %s: период пересекается с документом %s",
 		    deviations_describe(ctx, c->number, NULL, from, to),

@@ -87,9 +87,10 @@ int workday_whole_day_code(int code);
  * requests and the payroll engine. */
 int workday_may_overlay(int code, int under);
 /* 1 when whole-day documents of codes a and b may lie on the same days in
- * either order (workday_may_overlay() one way or the other): a sick leave
- * is a fact, recorded over a vacation laid before or after it; the Б wins
- * on its days (the vacation's days go back). */
+ * one order or the other (workday_may_overlay() either way): a sick leave
+ * over a vacation request not done yet does not block the request, whose
+ * completion lays the vacation over the Б (deviations.c); the Б wins on
+ * its days (the vacation's days go back). */
 int workday_may_share(int a, int b);
 /* The rule for which codes may share a date: 0 when codes[0..n) may, else
  * -1 with *a and *b two codes that may not (a whole-day code with another

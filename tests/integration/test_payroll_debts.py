@@ -8,6 +8,7 @@ import os
 import re
 import sys
 import unittest
+import urllib.parse
 
 sys.path.insert(0, os.path.dirname(__file__))
 from orgfix import Org  # noqa: E402
@@ -165,10 +166,20 @@ class Debts(unittest.TestCase):
         self.assertEqual(w[0]["message"], "Сверхурочная работа 09.04.2025 и 10.04.2025 — 5 ч: больше 4 ч за два "
                                           "дня подряд (ст. 99 ТК РФ). Сохранено и будет оплачено: соблюдать "
                                           "предел — обязанность работодателя")
+        # the page's form: saved, and the page says so with the warning (no redirect that loses it)
+        page = self.admin.post("/admin/deviations", raw=urllib.parse.urlencode(
+            {"_csrf": self.admin.csrf, "employee_id": a, "code": "С", "date": "22.04.2025",
+             "hours": "5"}).encode(), headers={"Content-Type": "application/x-www-form-urlencoded"})
+        self.assertEqual(page.status, 200, page)
+        self.assertIn("Документ сохранён. Сверхурочная работа 22.04.2025 и 23.04.2025 — 5 ч: больше 4 ч за "
+                      "два дня подряд", page.text)
+        self.assertEqual(self.s.psql("SELECT count(*) FROM deviations WHERE tenant_id = %d AND employee_id = %d "
+                                     "AND code = 4 AND date_from = '2025-04-22'" % (self.tid, a)), "1")
         # the T-13 and the payroll month's view mark the employee
         t13 = self.admin.get("/api/admin/t13/2025-04").json()
         row = [e for e in t13["employees"] if e["id"] == a][0]
         self.assertIn("09.04.2025 и 10.04.2025 — 5 ч", row["overtime_limit_ru"])
+        self.assertIn("22.04.2025 и 23.04.2025 — 5 ч", row["overtime_limit_ru"])
         self.assertEqual(t13["overtime_limit_count"], 1)
         self.assertIn("больше 4 ч за два дня подряд", self.admin.get("/admin/timesheets/2025-04").text)
         self.calculate("2025-04", a)
@@ -176,14 +187,14 @@ class Debts(unittest.TestCase):
         row = [e for e in doc["employees"] if e["id"] == a][0]
         self.assertIn("09.04.2025 и 10.04.2025 — 5 ч", row["overtime_limit_ru"])
         self.assertIn("больше 4 ч за два дня подряд", self.admin.get("/admin/payroll/2025-04").text)
-        # 120 h a year: 27 earlier days of 4 h (Mondays, Wednesdays and Fridays from 13.01.2025, never
-        # two days in a row) make 108 + 5 = 113 h; 4 h on 11.06.2025 give 117 h, 4 h on 17.06.2025 121 h
+        # 120 h a year: 26 earlier days of 4 h (Mondays, Wednesdays and Fridays from 13.01.2025, never
+        # two days in a row) make 104 + 5 + 5 = 114 h; 3 h on 11.06.2025 give 117 h, 4 h on 17.06.2025 121 h
         self.s.psql("INSERT INTO deviations (tenant_id, employee_id, code, date_from, date_to, hours, whole_day) "
                     "SELECT %d, %d, 4, d, d, 400, false FROM generate_series('2025-01-13'::date, "
                     "'2025-03-31'::date, '1 day') AS d WHERE extract(isodow FROM d) IN (1, 3, 5) "
-                    "ORDER BY d LIMIT 27" % (self.tid, a))
+                    "ORDER BY d LIMIT 26" % (self.tid, a))
         r = self.post("/api/admin/deviations", {"employee_id": a, "code": "С", "date": "2025-06-11",
-                                                "hours": 4}, 201)
+                                                "hours": 3}, 201)
         self.assertEqual([x["kind"] for x in r["warnings"] if x["code"] == "overtime_limit"], [])
         r = self.post("/api/admin/deviations", {"employee_id": a, "code": "С", "date": "2025-06-17",
                                                 "hours": 4}, 201)

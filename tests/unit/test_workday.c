@@ -118,11 +118,30 @@ TEST(test_cell_bounds)
 	CHECK(strlen(h) < sizeof(h));
 }
 
+/* The 24-hour count (night hours are inside the work) and the art. 124
+ * overlay both ways. */
+TEST(test_day_hours_and_sharing)
+{
+	struct workday d = {0};
+
+	workday_add(&d, T13_YA, 800);
+	workday_add(&d, T13_N, 600);
+	workday_add(&d, T13_S, 1600);
+	CHECK_INT(workday_rows_hours(d.rows, d.nrows), 2400);
+	workday_add(&d, T13_S, 1);
+	CHECK(workday_rows_hours(d.rows, d.nrows) > WORKDAY_MAX_HOURS);
+	CHECK(workday_may_share(T13_B, T13_OT) && workday_may_share(T13_OT, T13_B));
+	CHECK(workday_may_share(T13_OD, T13_B));
+	CHECK(!workday_may_overlay(T13_OT, T13_B));
+	CHECK(!workday_may_share(T13_DO, T13_B) && !workday_may_share(T13_OT, T13_DO));
+}
+
 int main(void)
 {
 	RUN(test_plan_rows);
 	RUN(test_deviations);
 	RUN(test_totals);
 	RUN(test_cell_bounds);
+	RUN(test_day_hours_and_sharing);
 	return check_report();
 }

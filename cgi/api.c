@@ -29,6 +29,7 @@ static const struct web_route api_routes[] = {
     {"GET", "/api/health", "system.health", 0, 0},
     {"GET", "/api/version", "system.version", 0, 0},
     {"GET", "/api/debug/sleep", "debug.sleep", 0, 0},
+    {"POST", "/api/debug/pg-sleep", "debug.pg_sleep", 0, 0},
     {"POST", "/api/debug/clock", "debug.clock", 0, 0},
     /* connecting an organization (the base host) */
     {"GET", "/api/connect", "connect.info", 0, 0},

@@ -162,6 +162,8 @@ json_object *dispatch_describe(const struct cfg *cfg)
 		json_object_object_add(o, "who", dispatch_describe_who(op));
 		if (op->scope)
 			jsonx_set_str(o, "scope", op->scope);
+		if (op->budget_ms)
+			jsonx_set_int(o, "budget_ms", op->budget_ms);
 		json_object_array_add(list, o);
 	}
 	return list;
@@ -370,6 +372,20 @@ const char *ctx_arg_str(struct ctx *ctx, const char *name, size_t maxlen, int re
 	return json_object_get_string(v);
 }
 
+int dispatch_budget_ms(const struct ctx *ctx)
+{
+	long wait = ctx->cfg->core_timeout_ms, margin = wait / 10 > 500 ? wait / 10 : 500;
+	long ms = ctx->op->budget_ms > 0 ? ctx->op->budget_ms : wait - margin;
+
+	return ms < 100 ? 100 : (int)ms;
+}
+
+/* The answer to an operation that ran out of its budget: the transaction
+ * is rolled back, nothing of it stays. */
+#define DISPATCH_TOO_LONG                                                                          \
+	"Операция выполнялась слишком долго и прервана, ничего не изменено. Повторите позже или "   \
+	"сузьте запрос (поиск, фильтр, меньший пакет)"
+
 static void dispatch_pqclear(void *res)
 {
 	PQclear(res);
@@ -384,6 +400,14 @@ PGresult *ctx_query(struct ctx *ctx, const char *sql, int nparams, const char *c
 
 	if (ctx->db->conn == NULL)
 		goto down;
+	if (ctx->deadline_us > 0 && monotime_us() > ctx->deadline_us) {
+		if (ctx->error < 0) {
+			log_warn("op_budget_exceeded", "req=%u op=%s budget_ms=%d", ctx->req,
+			         ctx->op->name, dispatch_budget_ms(ctx));
+			ctx_fail(ctx, PROTO_ERR_unavailable, DISPATCH_TOO_LONG);
+		}
+		return NULL;
+	}
 	if ((res = db_exec(ctx->db, sql, nparams, params)) == NULL && ctx->db->conn == NULL)
 		goto down; /* the connection broke and a fresh one could not be had */
 	st = PQresultStatus(res);
@@ -400,7 +424,10 @@ PGresult *ctx_query(struct ctx *ctx, const char *sql, int nparams, const char *c
 			 ctx->op->name, state ? state : "none",
 			 log_quote(PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME), why,
 				   sizeof(why)));
-		ctx_fail(ctx, error, NULL);
+		if (state && strcmp(state, "57014") == 0)
+			ctx_fail(ctx, error, DISPATCH_TOO_LONG); /* statement_timeout */
+		else
+			ctx_fail(ctx, error, NULL);
 		ctx->retry = db_sqlstate_retry(state);
 	}
 	PQclear(res);
@@ -701,7 +728,12 @@ static int dispatch_in_tx(struct ctx *ctx)
 	if (db_ensure(ctx->db) < 0)
 		return ctx_fail(ctx, PROTO_ERR_unavailable, "База данных недоступна");
 	db_begin(ctx->db, read_only);
-	rc = ops_before(ctx);
+	/* the budget travels with the BEGIN (queued: no round trip of its own);
+	 * SET LOCAL ends with the transaction */
+	rc = ctx_queue(ctx, "SELECT set_config('statement_timeout', $1, true)",
+	               1, (const char *[]){ctx_i64(ctx, dispatch_budget_ms(ctx))});
+	if (rc == 0)
+		rc = ops_before(ctx);
 	/* the declared access (access.h): the role before the arguments, the
 	 * object after them */
 	if (rc == 0)
@@ -887,6 +919,7 @@ void dispatch_request(struct db *db, struct arena *arena, json_object *request, 
 		}
 		goto reply;
 	}
+	ctx.deadline_us = started + (int64_t)dispatch_budget_ms(&ctx) * 1000;
 	for (int attempt = 1;; attempt++) {
 		if (dispatch_in_tx(&ctx) == 0 || !ctx.retry || attempt == DISPATCH_TX_TRIES)
 			break;

@@ -72,7 +72,18 @@ struct op {
 	const struct op_arg *args; /* declared arguments ending with ARG_END; args_none: none */
 	struct op_who who;         /* who may call it, on what object (access.h) */
 	const char *scope;         /* OP_EXCHANGE: the API key's scope it needs (access.h) */
+	/* How long the operation may work, in ms: each statement of its
+	 * transaction gets it as statement_timeout, and no statement starts
+	 * after it has passed (503). 0: core_timeout_ms less a tenth of it (at
+	 * least 0.5 s), so the worker stops before the responder gives up waiting. An operation the
+	 * responders wait longer for (their route's timeout: payroll, imports,
+	 * the exchange) declares the same larger budget here. */
+	int budget_ms;
 };
+
+/* budget_ms of an operation whose responder route waits route_ms (cgi/api.c) */
+#define OP_BUDGET(route_ms) ((route_ms) * 9 / 10)
+#define OP_BUDGET_EXCHANGE OP_BUDGET(300000) /* cgi/api.c EXCHANGE_TIMEOUT_MS */
 
 #define CTX_FORGETS 4
 
@@ -123,6 +134,7 @@ struct ctx {
 	unsigned who_held;          /* the row's WHO_* bits whose role the caller holds */
 	struct ctx_hook *hooks;     /* ctx_before_commit(), in the arena */
 	const char *time_zone;      /* org_time_zone(), asked once per transaction */
+	int64_t deadline_us;        /* monotime_us() past which no statement starts; 0: none */
 
 	/* the reply */
 	int status;
@@ -179,6 +191,10 @@ int ctx_field_code(struct ctx *ctx, const char *field, const char *code, const c
  * hooks too.
  */
 void *ctx_before_commit(struct ctx *ctx, int (*fn)(struct ctx *ctx, void *mem), size_t size);
+
+/* The operation's budget in ms (struct op's budget_ms, or core_timeout_ms
+ * less its margin). */
+int dispatch_budget_ms(const struct ctx *ctx);
 
 /* The result object, created on first use. */
 json_object *ctx_result(struct ctx *ctx);

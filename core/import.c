@@ -930,7 +930,8 @@ static const struct op_arg import_args[] = {
 };
 
 const struct op import_ops[] = {
-    {"import.employees", OP_ADMIN, import_employees, OP_WRITE, import_args},
+    {"import.employees", OP_ADMIN, import_employees, OP_WRITE, import_args,
+     .budget_ms = OP_BUDGET_EXCHANGE},
     {"import.preview", OP_ADMIN, import_preview, OP_WRITE, import_args},
     {"import.form", OP_ADMIN, import_form, 0, args_none},
     {NULL, 0, NULL, 0, NULL},

@@ -278,6 +278,6 @@ static const struct op_arg jobs_set_args[] = {
 const struct op jobs_ops[] = {
     {"jobs.get", OP_ADMIN, jobs_get, 0, args_none},
     {"jobs.set", OP_ADMIN, jobs_set, OP_WRITE, jobs_set_args},
-    {"jobs.run", OP_ADMIN, jobs_run_now, OP_WRITE, args_none},
+    {"jobs.run", OP_ADMIN, jobs_run_now, OP_WRITE, args_none, .budget_ms = OP_BUDGET(120000)},
     {NULL, 0, NULL, 0, NULL},
 };

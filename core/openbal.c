@@ -1206,7 +1206,7 @@ const struct op openbal_ops[] = {
     {"opening_balance.get", OP_ADMIN, openbal_get, 0, openbal_get_args},
     {"opening_balance.set", OP_ADMIN, openbal_set, OP_WRITE, openbal_set_args},
     {"exchange.opening_balances", OP_EXCHANGE, openbal_exchange, 0, openbal_batch_args,
-     .scope = "payroll"},
+     .scope = "payroll", .budget_ms = OP_BUDGET_EXCHANGE},
     {"opening_balance.csv", OP_ADMIN, openbal_csv, OP_WRITE, openbal_csv_args},
     {"opening_balance.page", OP_ADMIN, openbal_page, 0, openbal_get_args},
     {"opening_balance.form", OP_ADMIN, openbal_form, OP_WRITE, openbal_get_args},

@@ -969,7 +969,7 @@ const struct op payments_ops[] = {
     {"accruals.create", OP_ADMIN, accruals_create, OP_WRITE, accruals_create_args},
     {"accruals.delete", OP_ADMIN, accruals_delete, OP_WRITE, payments_id_args},
     {"exchange.accruals", OP_EXCHANGE, accruals_exchange, 0, accruals_batch_args,
-     .scope = "payroll"},
+     .scope = "payroll", .budget_ms = OP_BUDGET_EXCHANGE},
     {"payments.list", OP_ADMIN, payments_list, 0, payments_list_args},
     {"payments.create", OP_ADMIN, payments_create, OP_WRITE, payments_create_args},
     {"payments.delete", OP_ADMIN, payments_delete, OP_WRITE, payments_id_args},

@@ -2283,8 +2283,9 @@ static const struct op_arg payrun_preview_args[] = {
 };
 
 const struct op payrun_ops[] = {
-    {"payroll.calculate", OP_ADMIN, payroll_calculate, OP_WRITE, payrun_calculate_args},
-    {"payroll.get", OP_ADMIN, payroll_get, 0, payrun_month_args},
+    {"payroll.calculate", OP_ADMIN, payroll_calculate, OP_WRITE, payrun_calculate_args,
+     .budget_ms = OP_BUDGET(120000)},
+    {"payroll.get", OP_ADMIN, payroll_get, 0, payrun_month_args, .budget_ms = OP_BUDGET(30000)},
     {"payroll.list", OP_ADMIN, payroll_list, 0, args_none},
     {"payroll.close", OP_ADMIN, payroll_close, OP_WRITE, payrun_close_args},
     {"payroll.reopen", OP_ADMIN, payroll_reopen, OP_WRITE, payrun_month_args},

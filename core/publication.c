@@ -556,6 +556,7 @@ const struct op publication_ops[] = {
     {"publication.get", OP_ADMIN, publication_get, 0, args_none},
     {"publication.set", OP_ADMIN, publication_set, OP_WRITE, publication_set_args},
     {"publication.employees", OP_ADMIN, publication_employees, 0, publication_employees_args},
-    {"publication.apply", OP_ADMIN, publication_apply, OP_WRITE, args_none},
+    {"publication.apply", OP_ADMIN, publication_apply, OP_WRITE, args_none,
+     .budget_ms = OP_BUDGET(120000)},
     {NULL, 0, NULL, 0, NULL},
 };

@@ -21,7 +21,6 @@ void system_mark_started(void)
 	system_started = time(NULL);
 }
 
-#define SYSTEM_HEALTH_STMT "system_health"
 
 static int64_t system_schema_version(struct db *db)
 {
@@ -30,19 +29,12 @@ static int64_t system_schema_version(struct db *db)
 
 	if (db_ensure(db) < 0)
 		return -1;
-	/* prepared once per connection: PostgreSQL spent more time planning
-	 * max() than running it, at every health check */
-	res = PQexecPrepared(db->conn, SYSTEM_HEALTH_STMT, 0, NULL, NULL, NULL, 0);
-	if (PQresultStatus(res) == PGRES_FATAL_ERROR &&
-	    strcmp(PQresultErrorField(res, PG_DIAG_SQLSTATE) ?: "", "26000") == 0) {
-		PQclear(res);
-		res = PQprepare(db->conn, SYSTEM_HEALTH_STMT,
-				"SELECT coalesce(max(version), 0) FROM schema_migrations", 0, NULL);
-		if (PQresultStatus(res) == PGRES_COMMAND_OK) {
-			PQclear(res);
-			res = PQexecPrepared(db->conn, SYSTEM_HEALTH_STMT, 0, NULL, NULL, NULL, 0);
-		}
-	}
+	/* prepared once per connection by db.c's statement cache (PostgreSQL
+	 * spent more time planning max() than running it, at every health
+	 * check), without asking for a statement that does not exist yet */
+	if ((res = db_exec(db, "SELECT coalesce(max(version), 0) FROM schema_migrations", 0, NULL)) ==
+	    NULL)
+		return -1;
 	if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1)
 		version = atoll(PQgetvalue(res, 0, 0));
 	PQclear(res);
@@ -141,6 +133,23 @@ static int debug_session_cache_flush(struct ctx *ctx)
 	return 0;
 }
 
+/* Writes an audit row, then keeps the database busy for ms: past the
+ * operation's budget (dispatch.h) the statement is cancelled, the answer is
+ * 503 and the row is not kept (tests/integration/test_failures.py). */
+static int debug_pg_sleep(struct ctx *ctx)
+{
+	int64_t ms;
+
+	if (ctx_arg_int(ctx, "ms", 0, 60000, CTX_REQUIRED, &ms) < 0)
+		return -1;
+	if (audit_log(ctx, "debug.written", 1, NULL, NULL, NULL) < 0)
+		return -1;
+	if (ctx_sql(ctx, "SELECT pg_sleep($1::int / 1000.0)", ctx_i64(ctx, ms)) == NULL)
+		return -1;
+	jsonx_set_bool(ctx_result(ctx), "slept", 1);
+	return 0;
+}
+
 static const struct op_arg debug_sleep_args[] = {
     {"ms", ARG_INT, 0, .min = 0, .max = 60000},
     ARG_END,
@@ -154,6 +163,7 @@ const struct op system_ops[] = {
     {"debug.session_cache_flush", OP_ANYONE, debug_session_cache_flush, OP_NO_TX | OP_DEBUG,
      args_none},
     {"debug.write_field_error", OP_ADMIN, debug_write_field_error, OP_WRITE | OP_DEBUG, args_none},
+    {"debug.pg_sleep", OP_ADMIN, debug_pg_sleep, OP_WRITE | OP_DEBUG, debug_sleep_args},
     {"debug.write_unflagged", OP_ADMIN, debug_write_unflagged, OP_DEBUG, args_none},
     {NULL, 0, NULL, 0, NULL},
 };

@@ -112,6 +112,35 @@ class Failures(unittest.TestCase):
             self.assertEqual(r.status, 201, r)
         self.assertEqual(self.s.psql("SELECT count(*) FROM schedules"), "8")
 
+    def test_an_operation_stops_within_its_budget(self):
+        # core_timeout_ms = 1500: the core's own budget (1 s, core/dispatch.h) cancels the statement before the responder gives
+        # up, so the worker is free again and nothing is half-written
+        _, _, admin = tenant_with_admin(self.s, "budget")
+        audit = "SELECT count(*) FROM audit_log WHERE action = 'debug.written'"
+        t0 = time.time()
+        r = admin.post("/api/debug/pg-sleep", {"ms": 4000})
+        took = time.time() - t0
+        self.assertEqual(r.status, 503, r)
+        self.assertEqual(r.json()["error"]["code"], "unavailable")
+        self.assertIn("слишком долго", r.json()["error"]["message"])
+        self.assertLess(took, 1.5)  # the core answered, not the responder's timeout
+        self.assertEqual(self.s.psql(audit), "0")
+        self.assertEqual(self.s.psql(
+            "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%pg_sleep($1%'"
+            " AND state = 'active' AND pid <> pg_backend_pid()"), "0")
+        # more such calls than workers: everyone else is still served
+        flights = [in_background(admin.post, "/api/debug/pg-sleep", {"ms": 4000})
+                   for _ in range(6)]
+        for t, out in flights:
+            t.join(10)
+            self.assertEqual(out["response"].status, 503)
+        self.assertEqual(self.s.http("GET", "/api/health").status, 200)
+        r = admin.post("/api/debug/pg-sleep", {"ms": 10})
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(self.s.psql(audit), "1")
+        with open(os.path.join(self.s.var, "log", "cabinetd.log")) as f:
+            self.assertIn("sqlstate=57014", f.read())
+
     def test_sigterm_finishes_requests_in_flight(self):
         t, out = in_background(self.sleep_request, 800)
         time.sleep(0.3)

@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unictype.h>
+#include <unistr.h>
 
 const struct op_arg args_none[] = {ARG_END};
 
@@ -38,7 +40,26 @@ static int args_is_str(json_object *v)
  * NULL, or the failure's code. */
 int args_blank(const char *s, size_t len)
 {
-	return textenc_utf8_valid(s, len) && textenc_blank(s, len);
+	const uint8_t *p = (const uint8_t *)s, *end = p + len;
+
+	if (!textenc_utf8_valid(s, len))
+		return 0;
+	if (textenc_blank(s, len))
+		return 1;
+	/* by Unicode's properties: white space, default-ignorable code points
+	 * (U+034F, variation selectors, U+17B4, ...), marks (a combining mark
+	 * with no letter before it shows nothing), controls; textenc_blank()
+	 * adds the fillers that are none of these (U+3164, U+2800, ...) */
+	while (p < end) {
+		ucs4_t c;
+		int n = u8_mbtouc(&c, p, (size_t)(end - p));
+		if (!uc_is_property_white_space(c) && !uc_is_property_default_ignorable_code_point(c) &&
+		    !uc_is_general_category(c, UC_CATEGORY_M) &&
+		    !uc_is_general_category(c, UC_CATEGORY_Cc) && !textenc_blank((const char *)p, (size_t)n))
+			return 0;
+		p += n;
+	}
+	return 1;
 }
 
 static const char *args_check_text(json_object *v, int64_t max, int lines, const char **why,

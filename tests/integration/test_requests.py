@@ -1037,7 +1037,8 @@ class Requests(unittest.TestCase):
         nothing stored; F5: a body that is not JSON is told in Russian."""
         e = self.o["E1"]
         before = self.count("SELECT count(*) FROM requests WHERE employee_id = %d" % self.o.id["E1"])
-        for text in ("   ", "\u00a0\u3000", "\u2800"):
+        for text in ("   ", "\u00a0\u3000", "\u2800", "\u034f", "\ufe0f", "\u17b4", "\u0301\u0301",
+                     "\u115f\u1160\uffa0"):
             r = e.post("/api/requests", {"type": "question", "text": text})
             self.assertEqual(r.status, 422, (text, r))
             self.assertEqual(r.json()["error"]["field_codes"]["text"], "required", text)

@@ -66,6 +66,13 @@ static const struct acase cases[] = {
     {11, "\"\\u00a0\\u3000\"", ARGS_BAD, "required", NULL},
     {11, "\"\\u200b \\u00a0\"", ARGS_BAD, "required", NULL},
     {11, "\"\\u2800\\u3164\"", ARGS_BAD, "required", NULL},
+    /* default-ignorable code points and marks without a base (trial-break3) */
+    {11, "\"\\u034f\"", ARGS_BAD, "required", NULL},
+    {11, "\"\\ufe0f\"", ARGS_BAD, "required", NULL},
+    {11, "\"\\u17b4\"", ARGS_BAD, "required", NULL},
+    {11, "\"\\u0301\\u0301\"", ARGS_BAD, "required", NULL},
+    {11, "\"\\u115f \\u1160\\uffa0\"", ARGS_BAD, "required", NULL},
+    {11, "\"\\u00e9\\u0301\"", ARGS_KEEP, NULL, NULL},
     {11, "\" a \"", ARGS_KEEP, NULL, NULL},
     {1, "\"   \"", ARGS_KEEP, NULL, NULL},
     /* noncharacters, and a lone surrogate escape (json-c gives U+FFFD;

@@ -530,12 +530,29 @@ static void requests_task_fill(PGresult *res, struct task *t)
 	t->chain_index = atoi(PQgetvalue(res, 0, 7));
 }
 
+/* Every transition locks the request row first, then its tasks
+ * (requests_cancel, the task operations): a task's operation takes its
+ * request's lock before the task's, or the two would deadlock
+ * (trial-break3). Queued: it travels with the next statement. */
+static int requests_lock_task_request(struct ctx *ctx, int64_t task_id)
+{
+	return ctx_sql_queue(ctx,
+	                     "SELECT 1 FROM requests WHERE tenant_id = $1 AND id = (SELECT "
+	                     "request_id FROM request_tasks WHERE tenant_id = $1 AND id = $2) FOR "
+	                     "UPDATE",
+	                     requests_tenant(ctx), ctx_i64(ctx, task_id));
+}
+
 static int requests_task_load(struct ctx *ctx, int64_t id, struct task *t)
 {
-	PGresult *res = ctx_sql(ctx,
-	                        "SELECT " REQUESTS_TASK_COLUMNS " FROM request_tasks t WHERE "
-	                        "t.tenant_id = $1 AND t.id = $2 FOR UPDATE",
-	                        requests_tenant(ctx), ctx_i64(ctx, id));
+	PGresult *res;
+
+	if (requests_lock_task_request(ctx, id) < 0)
+		return -1;
+	res = ctx_sql(ctx,
+	              "SELECT " REQUESTS_TASK_COLUMNS " FROM request_tasks t WHERE "
+	              "t.tenant_id = $1 AND t.id = $2 FOR UPDATE",
+	              requests_tenant(ctx), ctx_i64(ctx, id));
 
 	memset(t, 0, sizeof(*t));
 	if (res == NULL)
@@ -1897,15 +1914,18 @@ static int requests_finish(struct ctx *ctx, struct request *r, int64_t task, con
 static int requests_task_for(struct ctx *ctx, const char *step, const char *verb, struct task *t,
                              struct request *r)
 {
-	/* the task and its request in one statement, locked in that order;
-	 * no row: an HR task or none, told apart by the task alone */
+	/* the request locked first (requests_lock_task_request), then the
+	 * task and its request in one statement; no row: an HR task or none,
+	 * told apart by the task alone */
 	PGresult *res =
-	    ctx_sql(ctx,
-	            "SELECT " REQUESTS_TASK_COLUMNS ", " REQUESTS_LOAD_COLUMNS
-	            " FROM request_tasks t JOIN requests r ON r.tenant_id = t.tenant_id "
-	            "AND r.id = t.request_id" REQUESTS_LOAD_JOIN "WHERE t.tenant_id = $1 "
-	            "AND t.id = $2 FOR UPDATE OF t, r",
-	            requests_tenant(ctx), ctx_i64(ctx, ctx->object_id));
+	    requests_lock_task_request(ctx, ctx->object_id) < 0
+	        ? NULL
+	        : ctx_sql(ctx,
+	                  "SELECT " REQUESTS_TASK_COLUMNS ", " REQUESTS_LOAD_COLUMNS
+	                  " FROM request_tasks t JOIN requests r ON r.tenant_id = t.tenant_id "
+	                  "AND r.id = t.request_id" REQUESTS_LOAD_JOIN "WHERE t.tenant_id = $1 "
+	                  "AND t.id = $2 FOR UPDATE OF t, r",
+	                  requests_tenant(ctx), ctx_i64(ctx, ctx->object_id));
 
 	if (res == NULL)
 		return -1;

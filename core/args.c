@@ -53,9 +53,11 @@ int args_blank(const char *s, size_t len)
 	while (p < end) {
 		ucs4_t c;
 		int n = u8_mbtouc(&c, p, (size_t)(end - p));
-		if (!uc_is_property_white_space(c) && !uc_is_property_default_ignorable_code_point(c) &&
+		if (!uc_is_property_white_space(c) &&
+		    !uc_is_property_default_ignorable_code_point(c) &&
 		    !uc_is_general_category(c, UC_CATEGORY_M) &&
-		    !uc_is_general_category(c, UC_CATEGORY_Cc) && !textenc_blank((const char *)p, (size_t)n))
+		    !uc_is_general_category(c, UC_CATEGORY_Cc) &&
+		    !textenc_blank((const char *)p, (size_t)n))
 			return 0;
 		p += n;
 	}

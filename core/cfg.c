@@ -45,6 +45,15 @@ const struct cfg_key cfg_keys[] = {
     KEY(requests_per_day, CFG_INT, "50", 1, 100000, 1,
         "Requests one employee may file (drafts too) in any 24 hours; one more is refused "
         "with 429 and Retry-After."),
+    KEY(max_positions, CFG_INT, "20000", 1, 10000000, 1,
+        "Positions one organization (tenant) may have at most; a batch or form that would "
+        "make more is refused (422 naming the key). Far above real companies: it keeps one "
+        "tenant from filling the service."),
+    KEY(max_departments, CFG_INT, "20000", 1, 10000000, 1,
+        "Departments one organization (tenant) may have at most (as max_positions)."),
+    KEY(max_employees, CFG_INT, "100000", 1, 10000000, 1,
+        "Employees (dismissed ones too) one organization (tenant) may have at most (as "
+        "max_positions)."),
     KEY(attachments_types, CFG_STR, "pdf,jpeg,png", 0, 0, 1,
         "Kinds of files a request may carry, comma-separated, of pdf, jpeg, png and tiff (told "
         "by the file's first bytes, not its name)."),

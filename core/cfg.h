@@ -39,6 +39,8 @@ struct cfg {
 	long attachments_max_size;
 	long attachments_bytes_per_employee; /* bytes of files on one's own open requests */
 	long requests_per_day;               /* requests one employee files in 24 hours */
+	/* an organization's structure at most (exchange.c) */
+	long max_positions, max_departments, max_employees;
 	char *attachments_types;
 	char *attachments_dir;
 	long shutdown_timeout_ms;

@@ -240,8 +240,12 @@ ctx_vfield(struct ctx *ctx, const char *field, const char *code, const char *fmt
 		ctx->error_fields = arena_own(ctx->arena, json_object_new_object());
 		ctx->error_codes = arena_own(ctx->arena, json_object_new_object());
 	}
-	/* the first problem of a field is the one to show */
-	if (!jsonx_get(ctx->error_fields, field)) {
+	/* the first problem of a field is the one to show; past
+	 * CTX_FIELDS_MAX fields they are only counted */
+	if (!jsonx_get(ctx->error_fields, field) &&
+	    json_object_object_length(ctx->error_fields) >= CTX_FIELDS_MAX)
+		ctx->error_fields_more++;
+	else if (!jsonx_get(ctx->error_fields, field)) {
 		jsonx_set_str(ctx->error_fields, field, text);
 		jsonx_set_str(ctx->error_codes, field, code);
 	}
@@ -382,9 +386,9 @@ int dispatch_budget_ms(const struct ctx *ctx)
 
 /* The answer to an operation that ran out of its budget: the transaction
  * is rolled back, nothing of it stays. */
-#define DISPATCH_TOO_LONG                                                                          \
-	"Операция выполнялась слишком долго и прервана, ничего не изменено. Повторите позже или "   \
-	"сузьте запрос (поиск, фильтр, меньший пакет)"
+static const char dispatch_too_long[] =
+    "Операция выполнялась слишком долго и прервана, ничего не изменено. Повторите позже или "
+    "сузьте запрос (поиск, фильтр, меньший пакет)";
 
 static void dispatch_pqclear(void *res)
 {
@@ -404,7 +408,7 @@ PGresult *ctx_query(struct ctx *ctx, const char *sql, int nparams, const char *c
 		if (ctx->error < 0) {
 			log_warn("op_budget_exceeded", "req=%u op=%s budget_ms=%d", ctx->req,
 			         ctx->op->name, dispatch_budget_ms(ctx));
-			ctx_fail(ctx, PROTO_ERR_unavailable, DISPATCH_TOO_LONG);
+			ctx_fail(ctx, PROTO_ERR_unavailable, dispatch_too_long);
 		}
 		return NULL;
 	}
@@ -425,7 +429,7 @@ PGresult *ctx_query(struct ctx *ctx, const char *sql, int nparams, const char *c
 			 log_quote(PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME), why,
 				   sizeof(why)));
 		if (state && strcmp(state, "57014") == 0)
-			ctx_fail(ctx, error, DISPATCH_TOO_LONG); /* statement_timeout */
+			ctx_fail(ctx, error, dispatch_too_long); /* statement_timeout */
 		else
 			ctx_fail(ctx, error, NULL);
 		ctx->retry = db_sqlstate_retry(state);
@@ -730,8 +734,8 @@ static int dispatch_in_tx(struct ctx *ctx)
 	db_begin(ctx->db, read_only);
 	/* the budget travels with the BEGIN (queued: no round trip of its own);
 	 * SET LOCAL ends with the transaction */
-	rc = ctx_queue(ctx, "SELECT set_config('statement_timeout', $1, true)",
-	               1, (const char *[]){ctx_i64(ctx, dispatch_budget_ms(ctx))});
+	rc = ctx_queue(ctx, "SELECT set_config('statement_timeout', $1, true)", 1,
+	               (const char *[]){ctx_i64(ctx, dispatch_budget_ms(ctx))});
 	if (rc == 0)
 		rc = ops_before(ctx);
 	/* the declared access (access.h): the role before the arguments, the
@@ -798,6 +802,7 @@ static void dispatch_reset_reply(struct ctx *ctx)
 	ctx->error_message = NULL;
 	ctx->error_fields = NULL;
 	ctx->error_codes = NULL;
+	ctx->error_fields_more = 0;
 	ctx->retry_after = 0;
 	ctx->keep = 0;
 	ctx->error_about = 0;
@@ -841,6 +846,18 @@ static void dispatch_encode(struct ctx *ctx, json_object *request, uint32_t fram
 		                                       ctx->error_fields, ctx->error_codes);
 		if (ctx->retry_after > 0)
 			jsonx_set_int(e, "retry_after", ctx->retry_after);
+		if (ctx->error_fields_more > 0) {
+			int64_t total =
+			    json_object_object_length(ctx->error_fields) + ctx->error_fields_more;
+			jsonx_set_int(e, "fields_total", total);
+			if (ctx->error_message == NULL)
+				jsonx_set_str(
+				    e, "message",
+				    arena_printf(ctx->arena,
+				                 "Проверьте введённые данные: ошибок — %lld, "
+				                 "показаны первые %d",
+				                 (long long)total, CTX_FIELDS_MAX));
+		}
 		json_object_object_add(resp, "error", e);
 	} else {
 		json_object_object_add(resp, "result", json_object_get(ctx_result(ctx)));

@@ -82,10 +82,14 @@ struct op {
 };
 
 /* budget_ms of an operation whose responder route waits route_ms (cgi/api.c) */
-#define OP_BUDGET(route_ms) ((route_ms) * 9 / 10)
-#define OP_BUDGET_EXCHANGE OP_BUDGET(300000) /* cgi/api.c EXCHANGE_TIMEOUT_MS */
+#define OP_BUDGET(route_ms) ((route_ms)*9 / 10)
+#define OP_BUDGET_EXCHANGE  OP_BUDGET(300000) /* cgi/api.c EXCHANGE_TIMEOUT_MS */
 
 #define CTX_FORGETS 4
+/* At most this many field errors are answered (a batch of 100 000 bad
+ * items would be a body of tens of megabytes); error.fields_total counts
+ * them all. */
+#define CTX_FIELDS_MAX 100
 
 struct ctx {
 	struct arena *arena;
@@ -144,6 +148,7 @@ struct ctx {
 	const char *error_message;  /* NULL: the code's default message */
 	json_object *error_fields;  /* field -> Russian text, owned by the arena */
 	json_object *error_codes;   /* field -> stable code, owned by the arena */
+	int64_t error_fields_more;  /* field errors past CTX_FIELDS_MAX, counted, not kept */
 	int64_t retry_after;        /* > 0: seconds to wait, error.retry_after (Retry-After) */
 	int keep;                   /* commit the writes although the answer is an error */
 	int error_about;            /* error_fields say what the error is about (ctx_fail_about) */

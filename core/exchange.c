@@ -1222,6 +1222,48 @@ static int x_start(struct xbatch *b)
 }
 
 /* Whether a field's stored value a and written value c differ. */
+/* The tenant's structure within its configured size (max_positions,
+ * max_departments, max_employees): counted after the batch's inserts, in
+ * its transaction, so every way of adding (exchange, import, the admin's
+ * forms) is bounded alike. 0, or -1 after 422 at items naming the key. */
+static int x_check_limit(struct ctx *ctx, enum exchange_kind kind)
+{
+	const char *sql, *key, *what[2];
+	long limit;
+	PGresult *res;
+	long n;
+
+	switch (kind) {
+	case EXCHANGE_POSITIONS:
+		sql = "SELECT count(*) FROM positions WHERE tenant_id = $1";
+		key = "max_positions", what[0] = "должности", what[1] = "должностей",
+		limit = ctx->cfg->max_positions;
+		break;
+	case EXCHANGE_DEPARTMENTS:
+		sql = "SELECT count(*) FROM departments WHERE tenant_id = $1";
+		key = "max_departments", what[0] = "подразделения", what[1] = "подразделений",
+		limit = ctx->cfg->max_departments;
+		break;
+	case EXCHANGE_EMPLOYEES:
+		sql = "SELECT count(*) FROM employees WHERE tenant_id = $1";
+		key = "max_employees", what[0] = "сотрудника", what[1] = "сотрудников",
+		limit = ctx->cfg->max_employees;
+		break;
+	default:
+		return 0;
+	}
+	if ((res = ctx_sql(ctx, sql, ctx_i64(ctx, ctx->tenant_id))) == NULL)
+		return -1;
+	n = atol(PQgetvalue(res, 0, 0));
+	if (n <= limit)
+		return 0;
+	return ctx_field_code(ctx, "items", "limit",
+	                      "В организации может быть не больше %ld %s (настройка %s), а стало "
+	                      "бы %ld: ничего не записано. Удалите лишнее или попросите "
+	                      "администратора сервиса увеличить %s",
+	                      limit, ru_plural(limit, what[0], what[1], what[1]), key, n, key);
+}
+
 static int x_changed(const char *a, const char *c)
 {
 	return (a == NULL) != (c == NULL) || (a && strcmp(a, c) != 0);
@@ -1305,6 +1347,9 @@ int exchange_upsert_source(struct ctx *ctx, enum exchange_kind kind,
 			    counts->errors, b.n, ru_plural(b.n, "объекта", "объектов", "объектов"));
 		return -1;
 	}
+	if (!(b.opts->flags & EXCHANGE_VALIDATE_ONLY) && counts->created > 0 &&
+	    x_check_limit(ctx, kind) < 0)
+		return -1;
 	if (!(b.opts->flags & EXCHANGE_VALIDATE_ONLY) && x_write_deferred(&b) < 0)
 		return -1;
 	/* a dismissal dated before today closes the cabinet and ends its

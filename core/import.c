@@ -506,6 +506,7 @@ static int import_take_errors(struct ctx *ctx, json_object **fields)
 	ctx->status = 200;
 	ctx->error_message = NULL;
 	ctx->error_fields = ctx->error_codes = NULL;
+	ctx->error_fields_more = 0;
 	return 0;
 }
 

@@ -21,7 +21,6 @@ void system_mark_started(void)
 	system_started = time(NULL);
 }
 
-
 static int64_t system_schema_version(struct db *db)
 {
 	PGresult *res;
@@ -32,8 +31,8 @@ static int64_t system_schema_version(struct db *db)
 	/* prepared once per connection by db.c's statement cache (PostgreSQL
 	 * spent more time planning max() than running it, at every health
 	 * check), without asking for a statement that does not exist yet */
-	if ((res = db_exec(db, "SELECT coalesce(max(version), 0) FROM schema_migrations", 0, NULL)) ==
-	    NULL)
+	if ((res = db_exec(db, "SELECT coalesce(max(version), 0) FROM schema_migrations", 0,
+	                   NULL)) == NULL)
 		return -1;
 	if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1)
 		version = atoll(PQgetvalue(res, 0, 0));

@@ -20,7 +20,7 @@ FIVE_DAY = [{"hours": 8}] * 5 + [{"hours": 0}] * 2
 class Exchange(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.s = Stack("exchange").__enter__()
+        cls.s = Stack("exchange", conf_extra="max_positions = 1000\n").__enter__()
         cls.tid, _, cls.admin = tenant_with_admin(cls.s, "obmen", "ООО «Обмен»")
         cls.bid, _, cls.other = tenant_with_admin(cls.s, "drugoi", "ООО «Другой»")
         r = cls.admin.post("/api/admin/api-keys", {"name": "ЗУП"})
@@ -502,6 +502,34 @@ class Exchange(unittest.TestCase):
         self.ok("employees", people, created=1200)
         self.ok("employees", people, unchanged=1200)
         self.assertEqual(self.admin.get("/api/admin/employees?q=%s&limit=1" % tag).json()["total"], 1200)
+
+    def test_a_batch_of_bad_items_answers_the_first_errors(self):
+        """The error list of a batch is bounded: the first 100 field errors
+        and error.fields_total counting them all (trial-break3: 100 000 bad
+        items answered 28 MB)."""
+        r = self.put("positions", [{"external_id": "bad-%d" % n, "name": ""} for n in range(3000)])
+        self.assertEqual(r.status, 422, r)
+        self.assertLess(len(r.body), 64 * 1024)
+        e = r.json()["error"]
+        self.assertEqual(len(e["fields"]), 100)
+        self.assertEqual(len(e["items"]), 100)
+        self.assertEqual(e["fields_total"], 3000)
+        self.assertIn("0", e["items"])
+        self.assertIn("3000", e["message"])
+
+    def test_structure_size_is_bounded(self):
+        """max_positions (here 1000): a batch that would pass it is refused
+        with 422 naming the setting, nothing of it written."""
+        count = "SELECT count(*) FROM positions WHERE tenant_id = %d" % self.tid
+        have = int(self.s.psql(count))
+        r = self.put("positions", [{"external_id": "lim-%d" % n, "name": "Должность %d" % n}
+                                   for n in range(1001 - have)])
+        self.assertEqual(r.status, 422, r)
+        self.assertEqual(r.json()["error"]["field_codes"]["items"], "limit")
+        self.assertIn("не больше 1000 должностей (настройка max_positions)",
+                      r.json()["error"]["fields"]["items"])
+        self.assertEqual(int(self.s.psql(count)), have)
+        self.ok("positions", [{"external_id": "lim-ok", "name": "Должность"}], created=1)
 
     def test_large_body(self):
         tag = "lb"

@@ -406,6 +406,10 @@ port_busy() {
 
 do_start() {
 	mkdir -p "$LOG" "$RUN"
+	# as strict as the installed /run/cabinet-* (conf/cabinet.tmpfiles): its
+	# sockets (nginx's notification publisher, the responders') are for the
+	# run user and its group, no other local account may enter
+	chmod 0750 "$RUN"
 	deps_install build run || die "the Debian packages above are needed (scripts/deps.sh)"
 	check_checkout
 	build

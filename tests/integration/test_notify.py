@@ -94,6 +94,23 @@ class Notifications(StackWithSinks, unittest.TestCase):
         super().setUpClass()
         cls.o = Org(cls.s, "izvest", "ООО «Извещения»")
 
+    def test_the_publisher_socket_is_not_for_everyone(self):
+        """run.sh's run/ folder is 0750 as the installed /run/cabinet-notify
+        (trial-break3: any local account could publish fake notifications
+        into anyone's page stream)."""
+        run = os.path.join(self.s.var, "run")
+        self.assertEqual(os.stat(run).st_mode & 0o777, 0o750)
+        sock = os.path.join(run, "notify.sock")
+        self.assertTrue(os.path.exists(sock))
+        if os.geteuid() == 0:
+            import subprocess
+            p = subprocess.run(["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+                                "--", "/usr/bin/python3", "-c",
+                                "import socket; socket.socket(socket.AF_UNIX).connect(%r)" % sock],
+                               capture_output=True, text=True)
+            self.assertNotEqual(p.returncode, 0)
+            self.assertIn("PermissionError", p.stderr)
+
     # ------------------------------------------------------------ helpers
 
     def list(self, who, query="", status=200):

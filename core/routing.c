@@ -1028,9 +1028,18 @@ static int routing_substitutes_add_mine(struct ctx *ctx)
 static int routing_substitutes_add_admin(struct ctx *ctx)
 {
 	int64_t employee = 0;
+	PGresult *res;
 
 	if (worktime_arg_employee(ctx, "employee_id", "employee", 1, &employee) < 0)
 		return -1;
+	/* an unknown (or another tenant's) id is told at its field, not as
+	 * the insert's foreign key failure */
+	res = ctx_sql(ctx, "SELECT 1 FROM employees WHERE tenant_id = $1 AND id = $2",
+	              routing_tenant(ctx), ctx_i64(ctx, employee));
+	if (res == NULL)
+		return -1;
+	if (PQntuples(res) == 0)
+		return ctx_field(ctx, "employee_id", "Сотрудник не найден");
 	return routing_substitute_add(ctx, employee);
 }
 

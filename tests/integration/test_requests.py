@@ -1031,6 +1031,13 @@ class Requests(unittest.TestCase):
         self.assertEqual((before["returned_days"], after["returned_days"]), (0, 2), (before, after))
         self.assertEqual(float(after["balance"]) - float(before["balance"]), 2.0, (before, after))
 
+    def test_admin_substitute_of_an_unknown_employee_named_at_its_field(self):
+        r = self.o.admin.post("/api/admin/routing/substitutes", {
+            "employee_id": 999999, "substitute_id": self.o.id["S"],
+            "date_from": "2027-01-01", "date_to": "2027-01-02"})
+        self.assertEqual(r.status, 422, r)
+        self.assertEqual(r.json()["error"]["fields"]["employee_id"], "Сотрудник не найден")
+
     def test_blank_texts_bad_escapes_and_bad_json_said_in_russian(self):
         """F3: a required text of only (Unicode) spaces is missing; F4: a lone
         surrogate escape or a noncharacter is 422 encoding at the field,

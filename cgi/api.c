@@ -382,6 +382,13 @@ static int api_read_args(struct web_request *req, const struct web_route *route,
 		}
 		for (size_t i = 0; i < n; i++) {
 			if (parts[i].has_filename && strcmp(parts[i].name, "file") == 0) {
+				if (*blob) { /* not the last one kept in silence */
+					api_send_field_error(
+					    req, "file", "multiple",
+					    "Один файл на одну загрузку: отправьте файлы по одному",
+					    NULL);
+					return -1;
+				}
 				*blob = parts[i].data;
 				*blob_len = parts[i].len;
 				jsonx_set_str(args, "filename", parts[i].filename);

@@ -1031,6 +1031,21 @@ class Requests(unittest.TestCase):
         self.assertEqual((before["returned_days"], after["returned_days"]), (0, 2), (before, after))
         self.assertEqual(float(after["balance"]) - float(before["balance"]), 2.0, (before, after))
 
+    def test_two_files_in_one_upload_refused(self):
+        e = self.o["E1"]
+        r = e.post("/api/requests", {"type": "question", "text": "Файлы"})
+        self.assertEqual(r.status, 201, r)
+        rid = r.json()["id"]
+        pdf = b"%PDF-1.4\n%%EOF"
+        part = ("--Q\r\nContent-Disposition: form-data; name=\"file\"; filename=\"%s\"\r\n\r\n")
+        body = (part % "a.pdf").encode() + pdf + b"\r\n" + (part % "b.pdf").encode() + pdf + \
+            b"\r\n--Q--\r\n"
+        r = e.request("POST", "/api/requests/%d/files" % rid,
+                      headers={"Content-Type": "multipart/form-data; boundary=Q"}, raw=body)
+        self.assertEqual(r.status, 422, r)
+        self.assertIn("Один файл", r.json()["error"]["fields"]["file"])
+        self.assertEqual(self.count("SELECT count(*) FROM request_files WHERE request_id = %d" % rid), 0)
+
     def test_admin_substitute_of_an_unknown_employee_named_at_its_field(self):
         r = self.o.admin.post("/api/admin/routing/substitutes", {
             "employee_id": 999999, "substitute_id": self.o.id["S"],

@@ -575,6 +575,10 @@ static int openbal_set(struct ctx *ctx)
 	if (openbal_parse(ctx, body, "", 0, b) < 0 || worktime_employee_check(ctx, id, 1) < 0 ||
 	    openbal_check_employment(ctx, "", id, b) < 0)
 		return -1;
+	/* a bad value is told at its field; the closed month (423) only for
+	 * valid input, or its headline hides the real problem (trial-break3) */
+	if (ctx->error_fields && json_object_object_length(ctx->error_fields) > 0)
+		return -1;
 	/* the balance moves every later month: none of them may be closed */
 	if (payrun_check_open_for(ctx, id, openbal_first_date(b),
 	                          date_from_ymd(DATE_MAX_YEAR, 12, 31)) < 0 ||

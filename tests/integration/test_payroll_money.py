@@ -538,6 +538,12 @@ class Money(unittest.TestCase):
                          "Месяц январь 2025 г. закрыт: изменение с 01.12.2024 затронуло бы его расчёт "
                          "(средний заработок, остаток отпуска, НДФЛ с начала года или расчёт этого месяца), "
                          "а закрытый расчёт не меняется. Чтобы внести изменение, откройте месяц.")
+        # trial-break3: a bad value is told as such, not as the closed month
+        r = admin.put("/api/admin/employees/%d/opening-balance" % paid,
+                      dict(balance, vacation_days_used=-5))
+        self.assertEqual(r.status, 422, r)
+        self.assertIn("vacation_days_used", r.json()["error"]["fields"])
+        self.assertNotIn("закрыт", r.json()["error"]["message"])
         r = admin.post("/api/admin/deviations", {"employee_id": paid, "code": "ОТ", "date_from": "2025-01-20",
                                                  "date_to": "2025-01-24"})
         self.assertEqual(r.status, 423, r)

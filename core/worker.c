@@ -2,7 +2,6 @@
 
 #include "dispatch.h"
 #include "log.h"
-#include "monotime.h"
 #include "tasks.h"
 
 #include <malloc.h>
@@ -11,10 +10,14 @@
 #include <string.h>
 #include <time.h>
 
-/* Jobs that ran at least this long give their memory back too (a bulk
- * action has built big results); short requests never pay for the trim. */
-#define WORKER_TRIM_AFTER_MS 50
-
+/* Jobs that spent at least this much of their thread's CPU give their
+ * memory back too (a bulk action has built big results); short requests
+ * never pay for the trim. CPU time, not the wall clock: under load a short
+ * request waits tens of milliseconds for the database and the cores, and
+ * a trim after each (malloc_trim(0) walks every worker's heap and gives
+ * its free pages back, a TLB flush on every core each time) cost the task
+ * list of 100 rows about a tenth of cabinetd's CPU (perf, tests/bench). */
+#define WORKER_TRIM_AFTER_CPU_MS 20
 
 /* Requests with a file at least this large give their memory back (malloc_trim). */
 #define WORKER_TRIM_BLOB (256 * 1024)
@@ -79,13 +82,23 @@ static void worker_trim(void)
 #endif
 }
 
+/* The CPU time this thread has used, in milliseconds. */
+static int64_t worker_cpu_ms(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+		return 0;
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
 	struct job *job;
 
 	while ((job = pool_take(w->pool)) != NULL) {
-		int64_t started = monotime_ms();
+		int64_t started = worker_cpu_ms();
 		tasks_job_begin();
 		if (job->task)
 			job->task(&w->db, w->arena, job->task_arg);
@@ -94,13 +107,13 @@ static void *worker_main(void *arg)
 			                 job->blob_len, job->peer_uid, job->peer_operator,
 			                 &job->reply);
 		arena_reset(w->arena);
-		/* A request that brought a file (an exchange batch, a CSV) or ran
-		 * long (a bulk action over thousands of employees) freed many
-		 * small blocks; each worker thread has its own malloc arena,
+		/* A request that brought a file (an exchange batch, a CSV) or
+		 * ran long on the CPU (a bulk action over thousands of
+		 * employees) freed many small blocks; each worker thread has its own malloc arena,
 		 * which keeps them, so four workers would each keep the peak of
 		 * the largest request they ever served. Give them back. */
 		if (job->blob_len >= WORKER_TRIM_BLOB ||
-		    monotime_ms() - started >= WORKER_TRIM_AFTER_MS)
+		    worker_cpu_ms() - started >= WORKER_TRIM_AFTER_CPU_MS)
 			worker_trim();
 		tasks_job_end(); /* its kicks, now that it committed */
 		w->pool->done(job, w->pool->done_arg);

@@ -196,7 +196,7 @@ int core_client_call(struct core_client *c, json_object *request, const void *bl
 		r = client_recv_frame(c, PROTO_RESPONSE, id, &payload, &plen, deadline);
 	if (r)
 		goto fail;
-	reply->msg = jsonx_parse_object((const char *)payload, plen, &err);
+	reply->msg = jsonx_parse_reply((const char *)payload, plen, &err);
 	free(payload);
 	payload = NULL;
 	if (reply->msg == NULL) {

@@ -3,6 +3,7 @@
 #include "buf.h"
 
 #include <ctype.h>
+#include <json-c/printbuf.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,7 +97,24 @@ json_object *jsonx_parse_object(const char *data, size_t len, const char **err)
 	return jsonx_parse_object_at(data, len, err, &at);
 }
 
+static json_object *jsonx_parse(const char *data, size_t len, const char **err, size_t *at,
+                                int duplicates);
+
 json_object *jsonx_parse_object_at(const char *data, size_t len, const char **err, size_t *at)
+{
+	return jsonx_parse(data, len, err, at, 1);
+}
+
+json_object *jsonx_parse_reply(const char *data, size_t len, const char **err)
+{
+	size_t at;
+
+	return jsonx_parse(data, len, err, &at, 0);
+}
+
+/* duplicates: refuse a member named twice (a walk of the text once more) */
+static json_object *jsonx_parse(const char *data, size_t len, const char **err, size_t *at,
+                                int duplicates)
 {
 	struct json_tokener *tok;
 	json_object *obj;
@@ -133,7 +151,7 @@ json_object *jsonx_parse_object_at(const char *data, size_t len, const char **er
 		*err = JSONX_ERR_NOT_OBJECT;
 		goto fail;
 	}
-	if (jsonx_duplicate_key(data, len, NULL, 0) != 0) {
+	if (duplicates && jsonx_duplicate_key(data, len, NULL, 0) != 0) {
 		*err = JSONX_ERR_DUPLICATE;
 		goto fail;
 	}
@@ -406,6 +424,91 @@ const char *jsonx_dump(json_object *obj, size_t *len)
 	if (len)
 		*len = n;
 	return s;
+}
+
+static int jsonx_raw_serialize(json_object *obj, struct printbuf *pb, int level, int flags)
+{
+	const struct buf *text = json_object_get_userdata(obj);
+
+	(void)level;
+	(void)flags;
+	if (text == NULL || text->len == 0)
+		return printbuf_memappend(pb, "null", 4) < 0 ? -1 : 0;
+	return printbuf_memappend(pb, text->data, (int)text->len) < 0 ? -1 : 0;
+}
+
+static void jsonx_raw_free(json_object *obj, void *userdata)
+{
+	struct buf *text = userdata;
+
+	(void)obj;
+	buf_free(text);
+	free(text);
+}
+
+json_object *jsonx_new_raw(struct buf *text)
+{
+	json_object *obj = json_object_new_array();
+	struct buf *own = malloc(sizeof(*own));
+
+	if (own == NULL)
+		abort(); /* as buf does */
+	*own = *text;
+	*text = (struct buf)BUF_INIT;
+	json_object_set_serializer(obj, jsonx_raw_serialize, own, jsonx_raw_free);
+	return obj;
+}
+
+void jsonx_put_str(struct buf *b, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	const char *run;
+
+	if (s == NULL) {
+		buf_append(b, "null", 4);
+		return;
+	}
+	buf_putc(b, '"');
+	for (run = s; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		char esc[6] = {'\\', 0, '0', '0', 0, 0};
+		size_t n = 2;
+
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		buf_append(b, run, (size_t)(s - run));
+		run = s + 1;
+		switch (c) {
+		case '"':
+		case '\\':
+			esc[1] = (char)c;
+			break;
+		case '\b':
+			esc[1] = 'b';
+			break;
+		case '\f':
+			esc[1] = 'f';
+			break;
+		case '\n':
+			esc[1] = 'n';
+			break;
+		case '\r':
+			esc[1] = 'r';
+			break;
+		case '\t':
+			esc[1] = 't';
+			break;
+		default:
+			esc[1] = 'u';
+			esc[4] = hex[c >> 4];
+			esc[5] = hex[c & 15];
+			n = 6;
+			break;
+		}
+		buf_append(b, esc, n);
+	}
+	buf_append(b, run, (size_t)(s - run));
+	buf_putc(b, '"');
 }
 
 json_object *jsonx_get(json_object *obj, const char *key)

@@ -2143,15 +2143,122 @@ static int requests_task_complete(struct ctx *ctx)
 	"p.next_id = t.id AND p.state = 'forwarded' LIMIT 1) pv ON true) SELECT p.*, n.total "     \
 	"FROM n LEFT JOIN p ON true ORDER BY p.task_id DESC"
 #define REQUESTS_TASK_LIST_TOTAL 25 /* the column of the count */
+
+/* {"id": ..., "full_name": ...} of columns id_col and name_col into b: the
+ * id null when its column is, the name "" when its column is null. */
+static void requests_put_person(struct buf *b, PGresult *res, int i, int id_col, int name_col)
+{
+	buf_append(b, "{\"id\":", 6);
+	if (PQgetisnull(res, i, id_col))
+		buf_append(b, "null", 4);
+	else
+		buf_append(b, PQgetvalue(res, i, id_col), (size_t)PQgetlength(res, i, id_col));
+	buf_append(b, ",\"full_name\":", 13);
+	jsonx_put_str(b, PQgetvalue(res, i, name_col));
+	buf_putc(b, '}');
+}
+
+/* A column as a JSON string, null when it is null. */
+static void requests_put_col(struct buf *b, PGresult *res, int i, int col)
+{
+	jsonx_put_str(b, PQgetisnull(res, i, col) ? NULL : PQgetvalue(res, i, col));
+}
+
+/* An integer column as a JSON number (0 when null). */
+static void requests_put_int(struct buf *b, PGresult *res, int i, int col)
+{
+	if (PQgetisnull(res, i, col) || PQgetlength(res, i, col) == 0)
+		buf_putc(b, '0');
+	else
+		buf_append(b, PQgetvalue(res, i, col), (size_t)PQgetlength(res, i, col));
+}
+
+/* One task of the list as JSON into b. Written as text from the row, not
+ * built as json-c objects: a page of 100 tasks was some 2 000 objects and
+ * their hash tables, then serialized, which cost cabinetd more CPU than
+ * PostgreSQL spent on the statement (tests/bench/README.md, the task
+ * list's profile). The members and their order are what the objects had. */
+static void requests_task_row(struct buf *b, PGresult *res, int i)
+{
+	const char *type = PQgetvalue(res, i, 2), *state = PQgetvalue(res, i, 4);
+	const struct request_type *t = requests_type_find(type);
+	int hr = PQgetisnull(res, i, 1);
+
+	buf_puts(b, "{\"id\":");
+	requests_put_int(b, res, i, 0);
+	buf_puts(b, ",\"request_id\":");
+	if (hr)
+		buf_puts(b, "null");
+	else
+		requests_put_int(b, res, i, 1);
+	buf_puts(b, ",\"type\":");
+	jsonx_put_str(b, type);
+	buf_puts(b, ",\"type_title\":");
+	jsonx_put_str(b, t ? t->title : hr ? "Задание" : type);
+	buf_puts(b, ",\"step\":");
+	jsonx_put_str(b, PQgetvalue(res, i, 3));
+	buf_puts(b, ",\"state\":");
+	jsonx_put_str(b, state);
+	buf_puts(b, ",\"state_title\":");
+	jsonx_put_str(b, hr ? hrtasks_state_title(state) : requests_task_state_title(state));
+	buf_puts(b, ",\"employee\":");
+	requests_put_person(b, res, i, 5, 6);
+	if (hr) {
+		buf_puts(b, ",\"title\":");
+		jsonx_put_str(b, PQgetvalue(res, i, 15));
+		buf_puts(b, ",\"given_by\":");
+		requests_put_person(b, res, i, 16, 17);
+	} else {
+		buf_puts(b, ",\"request_number\":");
+		requests_put_int(b, res, i, 18);
+		buf_puts(b, ",\"request_state\":");
+		jsonx_put_str(b, PQgetvalue(res, i, 7));
+		buf_puts(b, ",\"request_state_title\":");
+		jsonx_put_str(b, requests_state_title(PQgetvalue(res, i, 7)));
+	}
+	if (!PQgetisnull(res, i, 8)) {
+		buf_puts(b, ",\"date_from\":");
+		jsonx_put_str(b, PQgetvalue(res, i, 8));
+		buf_puts(b, ",\"date_to\":");
+		jsonx_put_str(b, PQgetvalue(res, i, 9));
+	}
+	buf_puts(b, ",\"created_at_ru\":");
+	jsonx_put_str(b, PQgetvalue(res, i, 10));
+	buf_puts(b, ",\"due_ru\":");
+	requests_put_col(b, res, i, 11);
+	buf_puts(b, strcmp(PQgetvalue(res, i, 12), "t") == 0 ? ",\"overdue\":true"
+	                                                     : ",\"overdue\":false");
+	if (!PQgetisnull(res, i, 13)) {
+		buf_puts(b, ",\"on_behalf_of\":");
+		requests_put_person(b, res, i, 13, 14);
+	}
+	/* a forwarded task names who has it now and why; a task that came by
+	 * forwarding, who passed it and why */
+	if (!hr) {
+		buf_puts(b, ",\"comment\":");
+		requests_put_col(b, res, i, 19);
+	}
+	if (!PQgetisnull(res, i, 20)) {
+		buf_puts(b, ",\"forwarded_to\":");
+		requests_put_person(b, res, i, 20, 21);
+	}
+	if (!PQgetisnull(res, i, 22)) {
+		buf_puts(b, ",\"forwarded_from\":");
+		requests_put_person(b, res, i, 22, 23);
+		buf_puts(b, ",\"forward_comment\":");
+		requests_put_col(b, res, i, 24);
+	}
+	buf_putc(b, '}');
+}
+
 static int requests_task_list(struct ctx *ctx)
 {
 	const char *state = jsonx_get_str(ctx->args, "state");
-	json_object *items = json_object_new_array();
+	struct buf items = BUF_INIT;
 	int64_t limit, offset;
 	PGresult *res;
-	int all;
+	int all, n = 0;
 
-	json_object_object_add(ctx_result(ctx), "items", items);
 	if (ctx_arg_int(ctx, "limit", 1, REQUESTS_PAGE_MAX, 100, &limit) < 0 ||
 	    ctx_arg_int(ctx, "offset", 0, INT32_MAX, 0, &offset) < 0)
 		return -1;
@@ -2172,70 +2279,17 @@ static int requests_task_list(struct ctx *ctx)
 	              ctx_i64(ctx, offset));
 	if (res == NULL)
 		return -1;
+	buf_reserve(&items, 64 + (size_t)PQntuples(res) * 640);
+	buf_putc(&items, '[');
 	for (int i = 0; i < PQntuples(res); i++) {
-		json_object *o;
-		const struct request_type *t;
-		int hr = PQgetisnull(res, i, 1);
 		if (PQgetisnull(res, i, 0)) /* the count alone */
 			continue;
-		o = json_object_new_object();
-		t = requests_type_find(PQgetvalue(res, i, 2));
-		jsonx_set_int(o, "id", atoll(PQgetvalue(res, i, 0)));
-		if (hr)
-			json_object_object_add(o, "request_id", NULL);
-		else
-			jsonx_set_int(o, "request_id", atoll(PQgetvalue(res, i, 1)));
-		jsonx_set_str(o, "type", PQgetvalue(res, i, 2));
-		jsonx_set_str(o, "type_title",
-		              t    ? t->title
-		              : hr ? "Задание"
-		                   : PQgetvalue(res, i, 2));
-		jsonx_set_str(o, "step", PQgetvalue(res, i, 3));
-		jsonx_set_str(o, "state", PQgetvalue(res, i, 4));
-		jsonx_set_str(o, "state_title",
-		              hr ? hrtasks_state_title(PQgetvalue(res, i, 4))
-		                 : requests_task_state_title(PQgetvalue(res, i, 4)));
-		json_object_object_add(
-		    o, "employee",
-		    requests_person(atoll(PQgetvalue(res, i, 5)), PQgetvalue(res, i, 6)));
-		if (hr) {
-			jsonx_set_str(o, "title", PQgetvalue(res, i, 15));
-			json_object_object_add(o, "given_by", hrtasks_person(res, i, 16, 17));
-		} else {
-			jsonx_set_int(o, "request_number", atoll(PQgetvalue(res, i, 18)));
-			jsonx_set_str(o, "request_state", PQgetvalue(res, i, 7));
-			jsonx_set_str(o, "request_state_title",
-			              requests_state_title(PQgetvalue(res, i, 7)));
-		}
-		if (!PQgetisnull(res, i, 8)) {
-			jsonx_set_str(o, "date_from", PQgetvalue(res, i, 8));
-			jsonx_set_str(o, "date_to", PQgetvalue(res, i, 9));
-		}
-		jsonx_set_str(o, "created_at_ru", PQgetvalue(res, i, 10));
-		jsonx_set_str(o, "due_ru", PQgetisnull(res, i, 11) ? NULL : PQgetvalue(res, i, 11));
-		jsonx_set_bool(o, "overdue", strcmp(PQgetvalue(res, i, 12), "t") == 0);
-		if (!PQgetisnull(res, i, 13))
-			json_object_object_add(
-			    o, "on_behalf_of",
-			    requests_person(atoll(PQgetvalue(res, i, 13)), PQgetvalue(res, i, 14)));
-		/* a forwarded task names who has it now and why; a task that
-		 * came by forwarding, who passed it and why */
-		if (!hr)
-			jsonx_set_str(o, "comment",
-			              PQgetisnull(res, i, 19) ? NULL : PQgetvalue(res, i, 19));
-		if (!PQgetisnull(res, i, 20))
-			json_object_object_add(
-			    o, "forwarded_to",
-			    requests_person(atoll(PQgetvalue(res, i, 20)), PQgetvalue(res, i, 21)));
-		if (!PQgetisnull(res, i, 22)) {
-			json_object_object_add(
-			    o, "forwarded_from",
-			    requests_person(atoll(PQgetvalue(res, i, 22)), PQgetvalue(res, i, 23)));
-			jsonx_set_str(o, "forward_comment",
-			              PQgetisnull(res, i, 24) ? NULL : PQgetvalue(res, i, 24));
-		}
-		json_object_array_add(items, o);
+		if (n++)
+			buf_putc(&items, ',');
+		requests_task_row(&items, res, i);
 	}
+	buf_putc(&items, ']');
+	json_object_object_add(ctx_result(ctx), "items", jsonx_new_raw(&items));
 	jsonx_set_int(ctx_result(ctx), "total",
 	              PQntuples(res) ? atoll(PQgetvalue(res, 0, REQUESTS_TASK_LIST_TOTAL)) : 0);
 	return 0;

@@ -49,6 +49,14 @@ int main(int argc, char **argv)
 	 * block freed and keep later ones on its heaps (tests/bench/README.md,
 	 * memory). */
 	mallopt(M_MMAP_THRESHOLD, 512 * 1024);
+	/* A worker's heap keeps up to this much free memory at its top
+	 * instead of handing it back at every free that leaves more than
+	 * glibc's 128 KiB: a list of 100 tasks left about that much, and each
+	 * hand-back (madvise) flushed the TLB of every core running cabinetd's
+	 * threads, then the next request faulted the pages in again - a
+	 * quarter of cabinetd's CPU in the task list's benchmark (perf). Big
+	 * jobs still give everything back (malloc_trim in worker.c). */
+	mallopt(M_TRIM_THRESHOLD, 2 * 1024 * 1024);
 	while ((opt = getopt(argc, argv, "c:vth")) != -1) {
 		switch (opt) {
 		case 'c':

@@ -211,6 +211,42 @@ TEST(test_json_duplicate_keys_are_refused_and_named)
 	}
 }
 
+/* Text written by jsonx_put_str into a raw value serializes as json-c
+ * would have serialized the same strings as objects, and reads back. */
+TEST(test_json_raw_text_is_what_json_c_writes)
+{
+	static const char *texts[] = {"", "Сотрудник 0", "«справка» \"2-НДФЛ\"", "a/b \\ c",
+	                              "\n\t\r\b\f\x01\x1f end", "😀"};
+	json_object *obj = json_object_new_object(), *items = json_object_new_array(), *back;
+	struct buf raw = BUF_INIT;
+	char *want;
+	const char *err;
+
+	buf_putc(&raw, '[');
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		json_object_array_add(items, json_object_new_string(texts[i]));
+		jsonx_put_str(&raw, texts[i]);
+		buf_putc(&raw, ',');
+	}
+	json_object_array_add(items, NULL);
+	jsonx_put_str(&raw, NULL);
+	buf_putc(&raw, ']');
+	json_object_object_add(obj, "items", items);
+	jsonx_set_int(obj, "total", 7);
+	want = strdup(jsonx_dump(obj, NULL));
+	json_object_object_add(obj, "items", jsonx_new_raw(&raw));
+	CHECK(raw.data == NULL && raw.len == 0);
+	CHECK_STR(jsonx_dump(obj, NULL), want);
+	back = jsonx_parse_reply(want, strlen(want), &err);
+	CHECK(back != NULL);
+	CHECK_INT(json_object_array_length(jsonx_get_array(back, "items")), 7);
+	CHECK_STR(json_object_get_string(json_object_array_get_idx(jsonx_get_array(back, "items"), 4)),
+	          texts[4]);
+	json_object_put(back);
+	json_object_put(obj);
+	free(want);
+}
+
 TEST(test_json_decimal_prints_the_number_as_sent)
 {
 	static const struct {
@@ -270,6 +306,7 @@ int main(void)
 	RUN(test_arena);
 	RUN(test_json_parse_is_strict);
 	RUN(test_json_duplicate_keys_are_refused_and_named);
+	RUN(test_json_raw_text_is_what_json_c_writes);
 	RUN(test_json_decimal_prints_the_number_as_sent);
 	RUN(test_proto_header_round_trip);
 	RUN(test_log_quote);

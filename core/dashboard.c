@@ -115,12 +115,8 @@ static const struct dashboard_check {
      * months before from their time (payrun.c payrun_average_months), which
      * knows no earlier bonuses, vacation or sick pay, and nothing where the
      * pay terms or schedule start later (then the rate / 29,3, the MROT) */
-    {DASHBOARD_EMPLOYED
-     "AND e.hired < (SELECT min(pe.month) FROM payroll_employees pe WHERE pe.tenant_id = $1) "
-     "AND NOT EXISTS (SELECT 1 FROM opening_balances b WHERE b.tenant_id = e.tenant_id AND "
-     "b.employee_id = e.id)",
-     "сотрудник без входящих остатков", "сотрудника без входящих остатков",
-     "сотрудников без входящих остатков",
+    {DASHBOARD_EMPLOYED "AND " PAYRUN_NO_OPENBAL_SQL("NULL"), "сотрудник без входящих остатков",
+     "сотрудника без входящих остатков", "сотрудников без входящих остатков",
      "Приняты раньше первого рассчитанного месяца, а начислений до него сервис не знает: "
      "для отпускных и больничных заработок тех месяцев посчитается по окладу и графику — "
      "без прежних премий, отпускных и больничных, а где оклад или график тогда не заданы, "

@@ -1161,6 +1161,72 @@ static int openbal_form(struct ctx *ctx)
 	return 0;
 }
 
+#define OPENBAL_MISSING_NAMES 10 /* people listed by name, then «и ещё N» */
+
+int openbal_missing(struct ctx *ctx, int year, int month, json_object *o)
+{
+	char first[DATE_BUFSZ], first_ru[DATE_BUFSZ];
+	const char *lacks, *title, *names = "";
+	json_object *m, *people;
+	long long n;
+	PGresult *res;
+
+	date_format(date_month_first(year, month), first);
+	date_format_ru(date_month_first(year, month), first_ru);
+	res = ctx_sql(ctx,
+	              "SELECT e.id, e.full_name, count(*) OVER () FROM employees e WHERE "
+	              "e.tenant_id = $1 AND (e.dismissed IS NULL OR e.dismissed >= $2::date) "
+	              "AND " PAYRUN_NO_OPENBAL_SQL("$2::date") " ORDER BY lower(e.full_name), e.id "
+	                                                       "LIMIT $3",
+	              ctx_i64(ctx, ctx->tenant_id), first, ctx_i64(ctx, OPENBAL_MISSING_NAMES));
+	if (res == NULL)
+		return -1;
+	if (PQntuples(res) == 0)
+		return 0;
+	n = atoll(PQgetvalue(res, 0, 2));
+	m = json_object_new_object();
+	json_object_object_add(o, "openbal_missing", m);
+	people = json_object_new_array();
+	json_object_object_add(m, "people", people);
+	for (int i = 0; i < PQntuples(res); i++) {
+		json_object *p = json_object_new_object();
+		jsonx_set_str(p, "full_name", PQgetvalue(res, i, 1));
+		jsonx_set_str(p, "href",
+		              arena_printf(ctx->arena, "/admin/employees/%s/opening-balance",
+		                           PQgetvalue(res, i, 0)));
+		json_object_array_add(people, p);
+		names =
+		    arena_printf(ctx->arena, "%s%s%s", names, i ? ", " : "", PQgetvalue(res, i, 1));
+	}
+	if (n > PQntuples(res)) {
+		jsonx_set_int(m, "more", n - PQntuples(res));
+		names = arena_printf(ctx->arena, "%s и ещё %lld", names, n - PQntuples(res));
+	}
+	/* January starts the НДФЛ year: nothing of it is before the month */
+	lacks = month == 1 ? "заработка прежних месяцев и использованных дней отпуска"
+	                   : "доходов и НДФЛ с 1 января, заработка прежних месяцев и "
+	                     "использованных дней отпуска";
+	title = ru_plural(n, "сотрудник без входящих остатков", "сотрудника без входящих остатков",
+	                  "сотрудников без входящих остатков");
+	jsonx_set_int(m, "count", n);
+	jsonx_set_str(m, "title", arena_printf(ctx->arena, "%lld %s", n, title));
+	jsonx_set_str(m, "text_ru",
+	              arena_printf(ctx->arena,
+	                           "Приняты до %s, а сервис не знает их %s. Без входящих "
+	                           "остатков НДФЛ посчитается без прежних доходов года, отпускные "
+	                           "и больничные — по окладу и графику, остаток отпуска — без "
+	                           "использованных дней. Внесите остатки до расчёта: на странице "
+	                           "сотрудника (ссылки ниже) или из учётной системы через обмен.",
+	                           first_ru, lacks));
+	jsonx_set_str(m, "close_ru",
+	              arena_printf(ctx->arena,
+	                           "Без входящих остатков %lld %s: %s — их НДФЛ, отпускные и "
+	                           "больничные посчитаны без данных прежних месяцев.",
+	                           n, ru_plural(n, "сотрудник", "сотрудника", "сотрудников"),
+	                           names));
+	return 0;
+}
+
 static const struct op_arg openbal_get_args[] = {ARG_ROW_ID("id", ARG_REQUIRED), ARG_END};
 /* the body of PUT .../opening-balance; openbal_parse() checks what depends
  * on more than one field (a month after as_of, twice, the days of that

@@ -1856,6 +1856,8 @@ static int payroll_get(struct ctx *ctx)
 		jsonx_set_str(e, "month", jsonx_get_str(o, "month"));
 		json_object_array_add(list, e);
 	}
+	if (!jsonx_get(o, "closed") && openbal_missing(ctx, year, month, o) < 0)
+		return -1;
 	/* art. 99: who worked overtime beyond its limits (worktime.h) */
 	if (worktime_overtime_marks(ctx, year, month, list, o) < 0)
 		return -1;
@@ -1865,16 +1867,35 @@ static int payroll_get(struct ctx *ctx)
 	return 0;
 }
 
-/* GET /api/admin/payroll: every document, newest month first. */
+/* GET /api/admin/payroll[?month=YYYY-MM]: every document, newest month
+ * first, and "month" (the calculation form's month: the one asked for,
+ * else the current one) with its "openbal_missing" (openbal_missing), so
+ * the page warns before calculating. */
 static int payroll_list(struct ctx *ctx)
 {
-	PGresult *res =
-	    ctx_sql(ctx,
-	            "SELECT to_char(month, 'YYYY-MM'), status, employees, accrued::text, "
-	            "ndfl::text, net::text, extract(year FROM month)::int, "
-	            "extract(month FROM month)::int FROM payroll_documents "
-	            "WHERE tenant_id = $1 ORDER BY month DESC",
-	            ctx_i64(ctx, ctx->tenant_id));
+	const char *asked = ctx_arg_str(ctx, "month", 16, 0);
+	int year, month, today;
+	char m[DATE_MONTH_BUFSZ];
+	PGresult *res;
+
+	/* a month the form could not send is not an error here: the
+	 * calculation itself refuses it next to its field */
+	if (asked == NULL || date_parse_month(asked, &year, &month) < 0) {
+		if ((today = org_today(ctx)) == DATE_NONE)
+			return -1;
+		date_to_ymd(today, &year, &month, &(int){0});
+	}
+	date_format_month(year, month, m);
+	jsonx_set_str(ctx_result(ctx), "month", m);
+	jsonx_set_str(ctx_result(ctx), "month_title", payrun_month_title(ctx, year, month));
+	if (openbal_missing(ctx, year, month, ctx_result(ctx)) < 0)
+		return -1;
+	res = ctx_sql(ctx,
+	              "SELECT to_char(month, 'YYYY-MM'), status, employees, accrued::text, "
+	              "ndfl::text, net::text, extract(year FROM month)::int, "
+	              "extract(month FROM month)::int FROM payroll_documents "
+	              "WHERE tenant_id = $1 ORDER BY month DESC",
+	              ctx_i64(ctx, ctx->tenant_id));
 	json_object *list;
 
 	if (res == NULL)
@@ -2224,6 +2245,8 @@ static int payroll_preview_operator(struct ctx *ctx)
 }
 
 static const struct op_arg payrun_month_args[] = {ARG_ROW_MONTH("month", ARG_REQUIRED), ARG_END};
+/* the calculation form's month, read leniently (payroll_list) */
+static const struct op_arg payrun_list_args[] = {{"month", ARG_STR, 0, .max = 16}, ARG_END};
 static const struct op_arg payrun_employee_item[] = {
     ARG_ITEM(ARG_INT, .min = 1, .max = INT64_MAX,
              .hint = "Идентификатор сотрудника — целое положительное число"),
@@ -2286,7 +2309,7 @@ const struct op payrun_ops[] = {
     {"payroll.calculate", OP_ADMIN, payroll_calculate, OP_WRITE, payrun_calculate_args,
      .budget_ms = OP_BUDGET(120000)},
     {"payroll.get", OP_ADMIN, payroll_get, 0, payrun_month_args, .budget_ms = OP_BUDGET(30000)},
-    {"payroll.list", OP_ADMIN, payroll_list, 0, args_none},
+    {"payroll.list", OP_ADMIN, payroll_list, 0, payrun_list_args},
     {"payroll.close", OP_ADMIN, payroll_close, OP_WRITE, payrun_close_args},
     {"payroll.reopen", OP_ADMIN, payroll_reopen, OP_WRITE, payrun_month_args},
     {"payroll.delete", OP_ADMIN, payroll_delete, OP_WRITE, payrun_month_args},

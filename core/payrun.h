@@ -83,6 +83,25 @@ int payrun_closed_until(struct ctx *ctx, int *last);
 /* The same, of the closed months that hold a result of employee. */
 int payrun_closed_until_for(struct ctx *ctx, int64_t employee, int *last);
 
+/* The employees e hired before the organization's first calculated month
+ * (or before month_sql, a date expression: the month about to be
+ * calculated, "NULL" for none, when that is earlier) who have no opening
+ * balances: what they earned and paid in tax before it is unknown
+ * (openbal.c). A condition to AND into "FROM employees e WHERE ...": the
+ * home page's todo item and the payroll pages' warning (openbal_missing). */
+#define PAYRUN_NO_OPENBAL_SQL(month_sql)                                                           \
+	"e.hired < least((SELECT min(pe.month) FROM payroll_employees pe WHERE pe.tenant_id = "    \
+	"e.tenant_id), " month_sql ") AND NOT EXISTS (SELECT 1 FROM opening_balances b WHERE "     \
+	"b.tenant_id = e.tenant_id AND b.employee_id = e.id)"
+
+/* "openbal_missing" into o for the payroll month year-month about to be
+ * calculated or closed: the employees employed in it who match
+ * PAYRUN_NO_OPENBAL_SQL of it, {"count", "title", "text_ru" (before the
+ * calculation: who lacks what and where to enter it), "close_ru" (the
+ * close's confirmation), "people": [{"full_name", "href" (their opening
+ * balance page)}], "more"}; nothing when there are none. 0, or -1. */
+int openbal_missing(struct ctx *ctx, int year, int month, json_object *o);
+
 /* Reads args.month ("YYYY-MM"); 0, or -1 after a field error. */
 int payrun_month_arg(struct ctx *ctx, int *year, int *month);
 

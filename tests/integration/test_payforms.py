@@ -191,6 +191,51 @@ class PayForms(unittest.TestCase):
         s.psql("UPDATE organizations SET kpp = '770701001' WHERE id = %d" % oid)
         self.assertIn("Всё в порядке", admin.get("/admin/").text)
 
+    def test_payroll_page_warns_of_missing_opening_balances_before_calculating(self):
+        """U2: an organization that starts mid-year is told on the payroll
+        page, before the first calculation, who lacks opening balances and
+        what they are (with a link to each one's page), and again in the
+        close's confirmation; a newcomer hired in the month is not named;
+        entered balances end the warning."""
+        s = self.s
+        tid, _, admin = tenant_with_admin(s, "payforms-openbal")
+        five = add_five_day_schedule(s, tid)
+        eid = add_paid_employee(s, tid, "Старожилова Ольга", five, "2025-02-01")
+        add_paid_employee(s, tid, "Новенькая Ирина", five, "2026-10-05")
+        link = 'href="/admin/employees/%d/opening-balance"' % eid
+        page = admin.get("/admin/payroll?month=2026-10")
+        self.assertEqual(page.status, 200, page)
+        text = page.text
+        self.assertIn("Перед расчётом за октябрь 2026 г.: 1 сотрудник без входящих остатков.", text)
+        self.assertIn("Приняты до 01.10.2026, а сервис не знает их доходов и НДФЛ с 1 января, "
+                      "заработка прежних месяцев и использованных дней отпуска.", text)
+        self.assertIn(link + ">Старожилова Ольга</a>", text)
+        self.assertNotIn("Новенькая Ирина", text)
+        self.assertIn('value="2026-10"', text)
+        # January: nothing of the НДФЛ year is before it
+        text = admin.get("/admin/payroll?month=2026-01").text
+        self.assertIn("сервис не знает их заработка прежних месяцев и использованных дней отпуска", text)
+        # the API says the same to a program
+        js = admin.get("/api/admin/payroll?month=2026-10").json()
+        self.assertEqual((js["month"], js["openbal_missing"]["count"]), ("2026-10", 1))
+        self.assertEqual(js["openbal_missing"]["people"],
+                         [{"full_name": "Старожилова Ольга",
+                           "href": "/admin/employees/%d/opening-balance" % eid}])
+        # calculated: the document's page and its close's confirmation name her
+        r = admin.post("/api/admin/payroll/2026-10/calculate", {})
+        self.assertEqual(r.status, 200, r)
+        text = admin.get("/admin/payroll/2026-10").text
+        self.assertIn("Без входящих остатков 1 сотрудник: Старожилова Ольга — их НДФЛ, отпускные и "
+                      "больничные посчитаны без данных прежних месяцев.", text)
+        self.assertIn(link, text)
+        # entered: no warning anywhere
+        r = admin.put("/api/admin/employees/%d/opening-balance" % eid,
+                      {"as_of": "2026-09-30", "vacation_days_used": 10})
+        self.assertEqual(r.status, 200, r)
+        self.assertNotIn("без входящих остатков", admin.get("/admin/payroll?month=2026-10").text)
+        self.assertNotIn("Без входящих остатков", admin.get("/admin/payroll/2026-10").text)
+        self.assertNotIn("openbal_missing", admin.get("/api/admin/payroll").json())
+
     def test_home_says_what_to_do_first_and_asks_for_the_hire_date(self):
         """F-home-1: a new organization's home (the administrator's own card
         at most) says to load the staff first, with the links; F-own-1: an

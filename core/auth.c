@@ -445,7 +445,7 @@ static int auth_code(struct ctx *ctx)
 	struct codes_account a;
 	struct auth_user u;
 	json_object *r;
-	int found;
+	int found, sent;
 
 	if (key == NULL)
 		return -1;
@@ -453,10 +453,15 @@ static int auth_code(struct ctx *ctx)
 	if (found < 0)
 		return -1;
 	a = auth_code_account(key, &u, found);
-	if (codes_send(ctx, &a,
-	               a.user_id && strcmp(u.status, "created") == 0 ? "activate" : "reset",
-	               NULL) < 0 ||
-	    audit_log(ctx, "auth.code_requested", a.user_id != 0, a.user_id ? "user" : NULL,
+	sent = codes_send(
+	    ctx, &a, a.user_id && strcmp(u.status, "created") == 0 ? "activate" : "reset", NULL);
+	if (sent < 0)
+		return -1;
+	if (sent > 0) { /* asked again at once (the page reloaded): the code sent stands */
+		codes_already_sent(ctx, sent);
+		return auth_consent_of_host(ctx);
+	}
+	if (audit_log(ctx, "auth.code_requested", a.user_id != 0, a.user_id ? "user" : NULL,
 	              a.user_id ? ctx_i64(ctx, a.user_id) : NULL, NULL) < 0)
 		return -1;
 	ctx->status = 202;
@@ -466,6 +471,7 @@ static int auth_code(struct ctx *ctx)
 	              "Если в организации есть кабинет с этим телефоном или почтой, мы "
 	              "отправили код подтверждения по SMS или на электронную почту.");
 	jsonx_set_int(r, "cooldown_s", ctx->cfg->code_cooldown_s);
+	codes_put_retry(ctx, ctx->cfg->code_cooldown_s);
 	jsonx_set_int(r, "expires_in_s", ctx->cfg->code_ttl_s);
 	return auth_consent_of_host(ctx); /* the next form asks for it */
 }

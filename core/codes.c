@@ -46,30 +46,33 @@ static const char *codes_ip_key(struct ctx *ctx)
 
 /* Seconds until key may count one more event of kind: its hour and day
  * windows hold fewer than per_hour and per_day events, and the last one is
- * at least gap_s old. 0 now, -1 on failure. The caller holds the key's
- * lock (codes_lock). */
+ * at least gap_s old. 0 now, -1 on failure; *gap (when not NULL): the
+ * seconds of the gap alone. The caller holds the key's lock (codes_lock). */
 static int64_t codes_wait(struct ctx *ctx, const char *key, const char *kind, long per_hour,
-                          long per_day, long gap_s)
+                          long per_day, long gap_s, int64_t *gap)
 {
-	PGresult *res =
-	    ctx_sql(ctx,
-	            "SELECT coalesce(max(w), 0) FROM ("
-	            "(SELECT ceil(extract(epoch FROM at + interval '1 hour' - now())) AS w "
-	            " FROM auth_events WHERE tenant_id = $1 AND key = $2 AND kind = $3 "
-	            " AND at > now() - interval '1 hour' ORDER BY at DESC OFFSET $4 - 1 LIMIT 1) "
-	            "UNION ALL "
-	            "(SELECT ceil(extract(epoch FROM at + interval '1 day' - now())) "
-	            " FROM auth_events WHERE tenant_id = $1 AND key = $2 AND kind = $3 "
-	            " AND at > now() - interval '1 day' ORDER BY at DESC OFFSET $5 - 1 LIMIT 1) "
-	            "UNION ALL "
-	            "(SELECT ceil(extract(epoch FROM at + make_interval(secs => $6) - now())) "
-	            " FROM auth_events WHERE tenant_id = $1 AND key = $2 AND kind = $3 "
-	            " AND at > now() - make_interval(secs => $6) ORDER BY at DESC LIMIT 1)) x",
-	            ctx_i64(ctx, ctx->tenant_id), key, kind, ctx_i64(ctx, per_hour),
-	            ctx_i64(ctx, per_day), ctx_i64(ctx, gap_s));
+	PGresult *res = ctx_sql(
+	    ctx,
+	    "SELECT coalesce(max(w), 0), coalesce(max(w) FILTER (WHERE g), 0) FROM ("
+	    "(SELECT ceil(extract(epoch FROM at + interval '1 hour' - now())) AS w, "
+	    " false AS g "
+	    " FROM auth_events WHERE tenant_id = $1 AND key = $2 AND kind = $3 "
+	    " AND at > now() - interval '1 hour' ORDER BY at DESC OFFSET $4 - 1 LIMIT 1) "
+	    "UNION ALL "
+	    "(SELECT ceil(extract(epoch FROM at + interval '1 day' - now())), false "
+	    " FROM auth_events WHERE tenant_id = $1 AND key = $2 AND kind = $3 "
+	    " AND at > now() - interval '1 day' ORDER BY at DESC OFFSET $5 - 1 LIMIT 1) "
+	    "UNION ALL "
+	    "(SELECT ceil(extract(epoch FROM at + make_interval(secs => $6) - now())), true "
+	    " FROM auth_events WHERE tenant_id = $1 AND key = $2 AND kind = $3 "
+	    " AND at > now() - make_interval(secs => $6) ORDER BY at DESC LIMIT 1)) x",
+	    ctx_i64(ctx, ctx->tenant_id), key, kind, ctx_i64(ctx, per_hour), ctx_i64(ctx, per_day),
+	    ctx_i64(ctx, gap_s));
 
 	if (res == NULL)
 		return -1;
+	if (gap)
+		*gap = atoll(PQgetvalue(res, 0, 1));
 	return atoll(PQgetvalue(res, 0, 0));
 }
 
@@ -84,30 +87,35 @@ static int codes_lock(struct ctx *ctx, const char *key)
 
 /* Checks the limits of the subject and of the address for one event of
  * kind ("send" or "check"); 0 when it may happen, else -1 (429 or a
- * database error). */
-static int codes_limits(struct ctx *ctx, const char *subject, const char *ip, const char *kind)
+ * database error). A send that only the subject's cooldown holds back (a
+ * code went out less than code_cooldown_s ago, no other limit is near) is
+ * no error: the seconds left, and nothing is counted (codes_send). */
+static int64_t codes_limits(struct ctx *ctx, const char *subject, const char *ip, const char *kind)
 {
 	const struct cfg *c = ctx->cfg;
 	int send = strcmp(kind, "send") == 0;
-	int64_t wait, wait_ip;
+	int64_t wait, wait_ip, gap = 0;
 	char when[64];
 
 	if (codes_lock(ctx, subject) < 0 || codes_lock(ctx, ip) < 0)
 		return -1;
-	wait = codes_wait(
-	    ctx, subject, kind, send ? c->code_sends_per_hour : c->code_checks_per_hour,
-	    send ? c->code_sends_per_day : c->code_checks_per_day, send ? c->code_cooldown_s : 0);
+	wait =
+	    codes_wait(ctx, subject, kind, send ? c->code_sends_per_hour : c->code_checks_per_hour,
+	               send ? c->code_sends_per_day : c->code_checks_per_day,
+	               send ? c->code_cooldown_s : 0, &gap);
 	if (wait < 0)
 		return -1;
 	wait_ip =
 	    codes_wait(ctx, ip, kind, send ? c->code_ip_sends_per_hour : c->code_ip_checks_per_hour,
-	               send ? c->code_ip_sends_per_day : c->code_ip_checks_per_day, 0);
+	               send ? c->code_ip_sends_per_day : c->code_ip_checks_per_day, 0, NULL);
 	if (wait_ip < 0)
 		return -1;
 	if (wait_ip > wait)
 		wait = wait_ip;
 	if (wait == 0)
 		return 0;
+	if (send && wait == gap)
+		return gap;
 	if (send)
 		return ctx_fail_wait(ctx, wait, "Новый код можно запросить %s",
 		                     ru_wait(wait, when, sizeof(when)));
@@ -164,6 +172,29 @@ static const char *codes_org(struct ctx *ctx)
 	return res && PQntuples(res) ? PQgetvalue(res, 0, 0) : NULL;
 }
 
+void codes_put_retry(struct ctx *ctx, int64_t wait)
+{
+	char when[64];
+
+	jsonx_set_int(ctx_result(ctx), "retry_after", wait);
+	jsonx_set_str(ctx_result(ctx), "retry_after_ru",
+	              arena_strdup(ctx->arena, ru_wait(wait, when, sizeof(when))));
+}
+
+void codes_already_sent(struct ctx *ctx, int64_t wait)
+{
+	json_object *r = ctx_result(ctx);
+	char when[64];
+
+	ctx->status = 200;
+	jsonx_set_str(r, "status", "already_sent");
+	jsonx_set_bool(r, "already_sent", 1);
+	jsonx_set_str(r, "message",
+	              arena_printf(ctx->arena, "Код уже отправлен, новый можно запросить %s.",
+	                           ru_wait(wait, when, sizeof(when))));
+	codes_put_retry(ctx, wait);
+}
+
 int codes_send(struct ctx *ctx, const struct codes_account *a, const char *purpose,
                const char *channel)
 {
@@ -172,8 +203,11 @@ int codes_send(struct ctx *ctx, const struct codes_account *a, const char *purpo
 	char code[CODES_MAX_DIGITS + 1];
 	int digits = (int)ctx->cfg->code_digits, rc;
 
-	if (codes_limits(ctx, subject, ip, "send") < 0 ||
-	    codes_count(ctx, subject, ip, "send", 1) < 0)
+	int64_t wait = codes_limits(ctx, subject, ip, "send");
+
+	if (wait != 0)
+		return wait < 0 ? -1 : (int)wait;
+	if (codes_count(ctx, subject, ip, "send", 1) < 0)
 		return -1;
 	if (a->user_id == 0)
 		return 0;

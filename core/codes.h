@@ -44,9 +44,22 @@ const char *codes_ident_key(struct ctx *ctx, const char *login_key);
  * address; over one: 429 (ctx_fail_wait) and -1, nothing counted. Then,
  * for an account, a new code for purpose ("activate", "reset", "invite")
  * replaces its older ones and is queued on channel ("sms" or "email"; NULL:
- * SMS when the account has a phone). 0 or -1. */
+ * SMS when the account has a phone). 0 or -1. When only the cooldown holds
+ * it back (the page asked again, e.g. reloaded, less than code_cooldown_s
+ * after a code went out): nothing is sent or counted and the seconds left
+ * are returned (> 0), for the caller to answer codes_already_sent. */
 int codes_send(struct ctx *ctx, const struct codes_account *a, const char *purpose,
                const char *channel);
+
+/* The calm answer to a request that codes_send held back wait seconds:
+ * 200 {"status": "already_sent", "message": «Код уже отправлен, новый
+ * можно запросить через 45 секунд.», "retry_after": wait, "retry_after_ru"} - the code sent
+ * before is still the one to type; no error, no Retry-After. */
+void codes_already_sent(struct ctx *ctx, int64_t wait);
+
+/* "retry_after" (seconds) and "retry_after_ru" («через 45 секунд») into the
+ * result: when the page may ask for a new code (its countdown). */
+void codes_put_retry(struct ctx *ctx, int64_t wait);
 
 /* Checks the form of a typed code (code_digits digits); a field error on
  * field and -1 otherwise. */

@@ -192,13 +192,21 @@ static int invitations_send_code(struct ctx *ctx)
 	struct invitations_link l;
 	struct codes_account a;
 	json_object *r;
+	int sent;
 
 	if (invitations_find(ctx, &l) < 0)
 		return -1;
 	a = invitations_account(&l);
-	if (codes_send(ctx, &a, "invite", NULL) < 0 ||
-	    audit_log(ctx, "invitation.code_requested", 1, "user", ctx_i64(ctx, l.user_id), NULL) <
-	        0)
+	sent = codes_send(ctx, &a, "invite", NULL);
+	if (sent < 0)
+		return -1;
+	if (sent > 0) { /* asked again at once (the page reloaded): the code sent stands */
+		codes_already_sent(ctx, sent);
+		jsonx_set_str(ctx_result(ctx), "channel", l.phone ? "sms" : "email");
+		return 0;
+	}
+	if (audit_log(ctx, "invitation.code_requested", 1, "user", ctx_i64(ctx, l.user_id), NULL) <
+	    0)
 		return -1;
 	ctx->status = 202;
 	r = ctx_result(ctx);
@@ -208,6 +216,7 @@ static int invitations_send_code(struct ctx *ctx)
 	              arena_printf(ctx->arena, "Код подтверждения отправлен %s",
 	                           invitations_code_to(ctx, &l)));
 	jsonx_set_int(r, "expires_in_s", ctx->cfg->code_ttl_s);
+	codes_put_retry(ctx, ctx->cfg->code_cooldown_s);
 	return 0;
 }
 

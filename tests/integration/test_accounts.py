@@ -102,13 +102,20 @@ class Accounts(StackWithSinks, unittest.TestCase):
         seen = len(self.sms.messages)
         r = t.post("/api/auth/code", {"login": phone})
         self.assertEqual(r.status, 202, r)
+        self.assertEqual((r.json()["retry_after"], r.json()["retry_after_ru"]), (2, "через 2 секунды"))
         # a new code for the account no sooner than the cooldown, whichever
-        # identifier asks; the answer says how long to wait
+        # identifier asks: asked again at once (a reload), the answer is the
+        # calm "already sent" with how long to wait, not an error, and no
+        # second code goes out (U6)
         r = t.post("/api/auth/code", {"login": mail})
-        self.assertEqual(r.status, 429, r)
-        self.assertIn("через", r.json()["error"]["message"])
-        self.assertIn(int(r.headers["Retry-After"]), (1, 2))
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.json()["status"], "already_sent")
+        self.assertIn(r.json()["retry_after"], (1, 2))
+        self.assertRegex(r.json()["message"], r"^Код уже отправлен, новый можно запросить через [12] секунд[уы]?\.$")
+        self.assertNotIn("Retry-After", r.headers)
         sms = self.sms.wait_for(phone, after=seen)
+        time.sleep(0.5)
+        self.assertEqual(len([m for m in self.sms.messages[seen:] if m["to"] == phone]), 1)
         self.assertEqual(sms["auth"], "Bearer gateway-key")
         code = re.search(r"Код подтверждения: (\d+)\.", sms["text"]).group(1)
         self.assertEqual(len(code), 6)
@@ -533,10 +540,26 @@ class Accounts(StackWithSinks, unittest.TestCase):
         self.assertIn("Пользователи и права", page.text)
         # the activation page asks for the code in two steps
         time.sleep(2.1)  # code_cooldown_s after the activation's code
+        first = len(self.sms.messages)
         r = anon.post("/admin/activate/code", raw=b"login=" + phone.encode(), headers=form)
         self.assertEqual(r.status, 200)
         self.assertIn("Код подтверждения", r.text)
         self.assertIn("мы отправили код", r.text)
+        self.assertIn('data-countdown="2"', r.text)
+        # the browser's reload of that page posts it again at once (U6): the
+        # same code form, calm - «уже отправлен» with the countdown, the
+        # resend button waiting, no red line - and no second SMS
+        self.sms.wait_for(phone, after=first)
+        seen = len(self.sms.messages)
+        r = anon.post("/admin/activate/code", raw=b"login=" + phone.encode(), headers=form)
+        self.assertEqual(r.status, 200)
+        self.assertIn("Код уже отправлен, новый можно запросить <span data-countdown=", r.text)
+        self.assertIn('data-wait="', r.text)
+        self.assertIn('name="code"', r.text)
+        self.assertNotIn('role="alert"', r.text)
+        self.assertNotIn("field-error", r.text)
+        time.sleep(0.5)
+        self.assertEqual([m for m in self.sms.messages[seen:] if m["to"] == phone], [])
         # a reload of the code step (a GET of the POST-only address) goes
         # back to the form, as other POST-only addresses go to the page above
         for path, to in (("/admin/activate/code", "/admin/activate"), ("/admin/reset/code", "/admin/reset"),

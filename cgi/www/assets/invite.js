@@ -77,8 +77,21 @@ async function sendCode() {
     message((r.data.error && r.data.error.message) || "Не удалось отправить код");
     return;
   }
-  $("sent").textContent = r.data.message || "Код отправлен";
+  // sent (202), or asked again too soon, e.g. after a reload (200
+  // "already_sent": the code sent before stands, nothing new went out):
+  // either way the code form with a calm countdown to the next code
+  const wait = r.data.retry_after || 0;
+  const sent = $("sent");
+  sent.textContent = r.data.status === "already_sent"
+    ? "Код уже отправлен, новый можно запросить "
+    : (r.data.message || "Код отправлен") + (wait ? ". Новый код можно запросить " : "");
+  if (wait) {
+    const left = document.createElement("span");
+    left.dataset.countdown = String(wait);
+    sent.append(left, ".");
+  }
   show("activate");
+  if (wait) codeCountdown(wait, $("activate"));
   $("code").focus();
 }
 

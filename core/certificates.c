@@ -931,7 +931,7 @@ static int cert_application(struct ctx *ctx, PGresult *req)
 	const char *comment = jsonx_get_str(data, "comment"), *title = "", *what, *name;
 	struct org_info org;
 	struct cert_person who;
-	int from, to, vacation = strcmp(type, "vacation") == 0;
+	int from, to, holidays, vacation = strcmp(type, "vacation") == 0;
 	long long days;
 	struct buf pdf = {0};
 	struct pdf *p;
@@ -942,13 +942,23 @@ static int cert_application(struct ctx *ctx, PGresult *req)
 		return ctx_fail(ctx, PROTO_ERR_internal, NULL);
 	if (org_of_employee(ctx, employee, &org) < 0 || cert_person_load(ctx, employee, &who) < 0)
 		return -1;
-	days = to - from + 1;
+	/* a paid vacation's days without the holidays inside (art. 120), as
+	 * its notifications and the balance count them */
+	days = requests_period_days(ctx, employee, type, jsonx_get_str(data, "kind"), from, to,
+	                            &holidays);
+	if (days < 0)
+		return -1;
 	if (vacation) {
 		requests_kind_code(jsonx_get_str(data, "kind"), &title);
 		what = arena_printf(
-		    ctx->arena, "Прошу предоставить мне %s отпуск с %s по %s (%lld %s).", title,
+		    ctx->arena, "Прошу предоставить мне %s отпуск с %s по %s (%lld %s%s).", title,
 		    cert_date(ctx, from), cert_date(ctx, to), days,
-		    ru_plural(days, "календарный день", "календарных дня", "календарных дней"));
+		    ru_plural(days, "календарный день", "календарных дня", "календарных дней"),
+		    holidays
+		        ? arena_printf(ctx->arena, ", не считая %d %s", holidays,
+		                       ru_plural(holidays, "нерабочего праздничного",
+		                                 "нерабочих праздничных", "нерабочих праздничных"))
+		        : "");
 	} else {
 		requests_reason_code(jsonx_get_str(data, "reason"), &title);
 		/* the form agrees with the person (ru_past); without a

@@ -177,16 +177,44 @@ static const char **requests_parse_chain(struct ctx *ctx, const char *text, int 
 	return out;
 }
 
-/* "Отпуск № 12 с 01.07.2031 по 14.07.2031 (14 дней)" (calendar days), or
- * "Вопрос № 13" without dates (from NULL): what the request is, for
- * anyone; requests_what() adds whose it is for other people. */
-static const char *requests_subject_text(struct ctx *ctx, const char *title, int64_t number,
-                                         const char *from, const char *to, long long days)
+int requests_period_days(struct ctx *ctx, int64_t employee, const char *type, const char *kind,
+                         int from, int to, int *holidays)
 {
-	if (from == NULL)
+	*holidays = 0;
+	if (strcmp(type, "vacation") == 0 && (kind == NULL || strcmp(kind, "unpaid") != 0))
+		return worktime_vacation_days(ctx, employee, from, to, holidays);
+	return to - from + 1;
+}
+
+/* "Отпуск № 12 с 01.07.2031 по 14.07.2031 (14 дней)", a paid vacation with
+ * holidays inside "(12 дней, не считая 2 праздничных)"
+ * (requests_period_days), or "Вопрос № 13" without dates (from_iso NULL):
+ * what the request is, for anyone; requests_what() adds whose it is for
+ * other people. NULL after ctx_fail. */
+static const char *requests_subject_text(struct ctx *ctx, const char *title, int64_t number,
+                                         int64_t employee, const char *type, const char *kind,
+                                         const char *from_iso, const char *to_iso)
+{
+	int from, to, days, holidays;
+	char f[DATE_BUFSZ], t[DATE_BUFSZ];
+
+	if (from_iso == NULL)
 		return arena_printf(ctx->arena, "%s № %lld", title, (long long)number);
-	return arena_printf(ctx->arena, "%s № %lld с %s по %s (%lld %s)", title, (long long)number,
-	                    from, to, days, ru_plural(days, "день", "дня", "дней"));
+	if (date_parse(from_iso, &from) < 0 || date_parse(to_iso, &to) < 0) {
+		ctx_fail(ctx, PROTO_ERR_internal, NULL);
+		return NULL;
+	}
+	days = requests_period_days(ctx, employee, type, kind, from, to, &holidays);
+	if (days < 0)
+		return NULL;
+	date_format_ru(from, f);
+	date_format_ru(to, t);
+	return arena_printf(ctx->arena, "%s № %lld с %s по %s (%d %s%s)", title, (long long)number,
+	                    f, t, days, ru_plural(days, "день", "дня", "дней"),
+	                    holidays ? arena_printf(ctx->arena, ", не считая %d %s", holidays,
+	                                            ru_plural(holidays, "праздничного",
+	                                                      "праздничных", "праздничных"))
+	                             : "");
 }
 
 /* The lower-case phrase of a state inside a sentence: "Ваша заявка …
@@ -218,9 +246,7 @@ static const char *requests_state_phrase(const char *state)
 #define REQUESTS_LOAD_CHAIN    ROUTING_CHAIN_SQL("r.tenant_id", "r.type")
 #define REQUESTS_LOAD_COLUMNS                                                                      \
 	"r.id, r.employee_id, r.type, r.state, r.data, r.date_from, r.date_to, r.chain, r.step, "  \
-	"r.approved, e.full_name, to_char(r.date_from, 'DD.MM.YYYY'), to_char(r.date_to, "         \
-	"'DD.MM.YYYY'), " REQUESTS_LOAD_DEADLINE                                                   \
-	", coalesce(r.date_to - r.date_from + 1, 0), " REQUESTS_LOAD_CHAIN ", r.number, "          \
+	"r.approved, e.full_name, " REQUESTS_LOAD_DEADLINE ", " REQUESTS_LOAD_CHAIN ", r.number, " \
 	"e.hired, e.dismissed"
 #define REQUESTS_LOAD_JOIN                                                                         \
 	" JOIN employees e ON e.tenant_id = r.tenant_id AND e.id = r.employee_id "
@@ -244,17 +270,19 @@ static int requests_fill(struct ctx *ctx, PGresult *res, int c, struct request *
 	r->chain = requests_parse_chain(ctx, r->chain_text, &r->nchain);
 	r->step = atoi(PQgetvalue(res, 0, c + 8));
 	r->approved = strcmp(PQgetvalue(res, 0, c + 9), "t") == 0;
-	r->deadline_days = atoi(PQgetvalue(res, 0, c + 13));
-	r->type_chain = PQgetisnull(res, 0, c + 15) ? NULL : PQgetvalue(res, 0, c + 15);
-	r->number = atoll(PQgetvalue(res, 0, c + 16));
-	r->hired = worktime_pg_date(res, 0, c + 17);
-	r->dismissed = worktime_pg_date(res, 0, c + 18);
+	r->deadline_days = atoi(PQgetvalue(res, 0, c + 11));
+	r->type_chain = PQgetisnull(res, 0, c + 12) ? NULL : PQgetvalue(res, 0, c + 12);
+	r->number = atoll(PQgetvalue(res, 0, c + 13));
+	r->hired = worktime_pg_date(res, 0, c + 14);
+	r->dismissed = worktime_pg_date(res, 0, c + 15);
 	if (r->type == NULL || r->data == NULL)
 		return ctx_fail(ctx, PROTO_ERR_internal, NULL);
 	r->who = PQgetvalue(res, 0, c + 10);
-	r->subject = requests_subject_text(
-	    ctx, r->type->title, r->number, r->date_from ? PQgetvalue(res, 0, c + 11) : NULL,
-	    PQgetvalue(res, 0, c + 12), atoll(PQgetvalue(res, 0, c + 14)));
+	r->subject =
+	    requests_subject_text(ctx, r->type->title, r->number, r->employee, r->type->name,
+	                          jsonx_get_str(r->data, "kind"), r->date_from, r->date_to);
+	if (r->subject == NULL)
+		return -1;
 	r->what = arena_printf(ctx->arena, "%s, %s", r->subject, r->who);
 	return 0;
 }
@@ -299,9 +327,8 @@ static int requests_texts(struct ctx *ctx, int64_t request_id, const char **subj
 {
 	PGresult *res =
 	    ctx_sql(ctx,
-	            "SELECT r.type, e.full_name, to_char(r.date_from, 'DD.MM.YYYY'), "
-	            "to_char(r.date_to, 'DD.MM.YYYY'), coalesce(r.date_to - r.date_from "
-	            "+ 1, 0), r.number FROM requests r JOIN employees e ON e.tenant_id = "
+	            "SELECT r.type, e.full_name, r.date_from, r.date_to, r.data->>'kind', "
+	            "r.number, r.employee_id FROM requests r JOIN employees e ON e.tenant_id = "
 	            "r.tenant_id AND e.id = r.employee_id WHERE r.tenant_id = $1 AND "
 	            "r.id = $2",
 	            requests_tenant(ctx), ctx_i64(ctx, request_id));
@@ -314,10 +341,11 @@ static int requests_texts(struct ctx *ctx, int64_t request_id, const char **subj
 	t = requests_type_find(PQgetvalue(res, 0, 0));
 	*number = atoll(PQgetvalue(res, 0, 5));
 	*who = PQgetvalue(res, 0, 1);
-	*subject = requests_subject_text(ctx, t ? t->title : "Заявка", *number,
-	                                 PQgetisnull(res, 0, 2) ? NULL : PQgetvalue(res, 0, 2),
-	                                 PQgetvalue(res, 0, 3), atoll(PQgetvalue(res, 0, 4)));
-	return 0;
+	*subject = requests_subject_text(
+	    ctx, t ? t->title : "Заявка", *number, atoll(PQgetvalue(res, 0, 6)),
+	    PQgetvalue(res, 0, 0), PQgetisnull(res, 0, 4) ? NULL : PQgetvalue(res, 0, 4),
+	    PQgetisnull(res, 0, 2) ? NULL : PQgetvalue(res, 0, 2), PQgetvalue(res, 0, 3));
+	return *subject ? 0 : -1;
 }
 
 const char *requests_describe(struct ctx *ctx, int64_t request_id)
@@ -1598,8 +1626,9 @@ static int requests_answer(struct ctx *ctx, int64_t id, int detail)
 
 		if (kind == NULL || strcmp(kind, "unpaid") != 0) {
 			int from = worktime_pg_date(res, 0, 6), to = worktime_pg_date(res, 0, 7);
-			int holidays, days = worktime_vacation_days(
-			                  ctx, atoll(PQgetvalue(res, 0, 3)), from, to, &holidays);
+			int holidays,
+			    days = requests_period_days(ctx, atoll(PQgetvalue(res, 0, 3)),
+			                                "vacation", kind, from, to, &holidays);
 
 			if (days < 0)
 				return -1;

@@ -118,6 +118,16 @@ const char *requests_state_title(const char *state);
  * becomes, with its Russian title in *title ("ежегодный оплачиваемый",
  * "болезнь"); 0 when unknown. */
 int requests_kind_code(const char *kind, const char **title);
+
+/* The days of a request's period from..to (day numbers) as every text about
+ * it states them (its subject in notifications, emails and SMS, the request
+ * page, the approver's task, the application PDF): a paid vacation (type
+ * "vacation", kind not "unpaid") as the balance spends it - the public
+ * holidays of the employee's calendar inside do not count (art. 120 ТК РФ,
+ * worktime_vacation_days), *holidays gets how many were left out; anything
+ * else in calendar days (*holidays 0). The count, or -1 after ctx_fail. */
+int requests_period_days(struct ctx *ctx, int64_t employee, const char *type, const char *kind,
+                         int from, int to, int *holidays);
 int requests_reason_code(const char *reason, const char **title);
 /* The deviation code a period request of type with data's kind (vacation)
  * or reason (absence) becomes when done; 0: none. */

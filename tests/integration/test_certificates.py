@@ -247,6 +247,20 @@ class Certificates(unittest.TestCase):
         self.download(self.other["A"], rid, 404)
         o["E1"].post("/api/requests/%d/cancel" % rid, {})
 
+    def test_vacation_application_leaves_out_the_holidays(self):
+        """The application states the vacation's length as its notifications
+        and the balance count it: 22.02-09.03.2027 holds 23.02 and 08.03,
+        14 days of vacation, not 16 (art. 120 ТК РФ)."""
+        o = self.o
+        r = o["E1"].post("/api/requests", {"type": "vacation", "kind": "annual",
+                                           "date_from": "2027-02-22", "date_to": "2027-03-09"})
+        self.assertEqual(r.status, 201, r)
+        rid = r.json()["id"]
+        line = one_line(pdf_text(self.download(o["E1"], rid)[0]))
+        self.assertIn("Прошу предоставить мне ежегодный оплачиваемый отпуск с 22.02.2027 по "
+                      "09.03.2027 (14 календарных дней, не считая 2 нерабочих праздничных).", line)
+        o["E1"].post("/api/requests/%d/cancel" % rid, {})
+
     def test_absence_application(self):
         o = self.o
         r = o["E2"].post("/api/requests", {"type": "absence", "reason": "public_duty",

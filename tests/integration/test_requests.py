@@ -205,11 +205,18 @@ class Requests(unittest.TestCase):
         t = self.task("M", rid, "approval")
         b = o["M"].get("/api/tasks/%d/vacation-balance" % t).json()
         self.assertEqual((b["requested_days"], b["requested_holidays"]), (14, 2), b)
+        # the approver's notification (its email and SMS too) states the same length
+        note = self.notes("M", "task_new", rid)
+        self.assertEqual(len(note), 1, note)
+        self.assertIn("с 22.02.2027 по 09.03.2027 (14 дней, не считая 2 праздничных)", note[0])
+        self.assertNotIn("16 дней", note[0])
         # an unpaid leave is in calendar days: no vacation days to show
         self.assertEqual(o["E1"].post("/api/requests/%d/cancel" % rid, {}).status, 200)
         rid = self.file("E1", {"type": "vacation", "kind": "unpaid", "date_from": "2027-02-22",
                                "date_to": "2027-03-09", "comment": "семейные обстоятельства"})["id"]
         self.assertNotIn("vacation_days", self.get("E1", rid))
+        note = self.notes("M", "task_new", rid)
+        self.assertIn("с 22.02.2027 по 09.03.2027 (16 дней)", note[0])
         self.assertEqual(o["E1"].post("/api/requests/%d/cancel" % rid, {}).status, 200)
 
     def test_absence_without_a_department_head(self):

@@ -391,6 +391,34 @@ b.test("a bad page parameter answers 422 with the form and the message once", as
   assert.equal(body.split(text).length - 1, 1, "the message is shown once");
 });
 
+b.test("every admin page that picks a month has the Russian month and year selects, sending YYYY-MM, on a phone too", async () => {
+  // the native type=month is a bare text box in Firefox and Safari on the
+  // desktop: the pages pick a month from a list instead
+  const page = admin.page;
+  for (const [path, form] of [["/admin/payroll", "#form-payroll"], ["/admin/timesheets", "#form-t13"],
+    ["/admin/deviations", "#form-deviations-filter"]]) {
+    await checkPage(page, b.url(path, SUB), 390, { tag: "month-pick" });
+    const what = `${path} at 390 px`;
+    assert.equal(await page.locator(`${form} input[type=month]`).count(), 0, `${what}: a native month input is left`);
+    const month = page.locator(`${form} select[aria-label="Месяц"]`);
+    const year = page.locator(`${form} select[aria-label="Год"]`);
+    assert.ok(await month.isVisible() && await year.isVisible(), `${what}: the month and year selects`);
+    const names = await month.locator("option").allTextContents();
+    assert.ok(names.includes("январь") && names.includes("декабрь"), `${what}: months in Russian: ${names}`);
+    for (const s of [month, year]) {
+      const box = await s.boundingBox();
+      assert.ok(box.x >= 0 && box.x + box.width <= 390, `${what}: a select reaches past the screen`);
+    }
+    await month.selectOption("11");
+    await year.selectOption("2025");
+    assert.equal(await page.locator(`${form} input[name="month"]`).inputValue(), "2025-11", `${what}: the value sent`);
+  }
+  // chosen and sent: the page of that month
+  await Promise.all([page.waitForURL(/\/admin\/deviations\?month=2025-11/), page.click('#form-deviations-filter button[type="submit"]')]);
+  assert.equal(await page.locator('#form-deviations-filter select[aria-label="Месяц"]').inputValue(), "11");
+  assert.equal(await page.locator('#form-deviations-filter select[aria-label="Год"]').inputValue(), "2025");
+});
+
 b.test("the menu folds into a button on a phone, and opens and closes by keyboard", async () => {
   const page = admin.page;
   await page.setViewportSize({ width: 390, height: 800 });

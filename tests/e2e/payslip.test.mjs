@@ -149,7 +149,8 @@ b.test("the accountant adds a bonus and records an advance on the page and sees 
   await fitsThePhone(page);
   // calculated from the payroll page: the payslip shows both
   await page.goto(`${host}/admin/payroll`);
-  await page.fill('#form-payroll input[name="month"]', "2025-07");
+  await page.selectOption('#form-payroll select[aria-label="Месяц"]', "07");
+  await page.selectOption('#form-payroll select[aria-label="Год"]', "2025");
   await page.click('#form-payroll button[type="submit"]');
   await page.waitForURL(`${host}/admin/payroll/2025-07`);
   await page.goto(url);

@@ -283,7 +283,8 @@ b.test("a month later the administrator closes October; the payslip has the vaca
   await setClock("2026-11-02T07:00:00Z");
   const page = pages.admin;
   await page.goto(host + "/admin/payroll");
-  await page.fill('#form-payroll input[name="month"]', "2026-10");
+  await page.selectOption('#form-payroll select[aria-label="Месяц"]', "10");
+  await page.selectOption('#form-payroll select[aria-label="Год"]', "2026");
   await Promise.all([page.waitForURL(host + "/admin/payroll/2026-10"), page.click('#form-payroll button[type="submit"]')]);
   page.once("dialog", (d) => d.accept());
   await Promise.all([page.waitForNavigation(), page.click('form[action="/admin/payroll/2026-10/close"] button')]);

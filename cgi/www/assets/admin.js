@@ -19,6 +19,11 @@
 //   <div data-when-code="ОТ ОД">             shown (and its fields sent) only
 //                                             while the form's "code" field
 //                                             holds one of these codes
+//   <input type="month" name="month"        one month picker for every page
+//     data-month-pick>                       that picks a month: a Russian
+//                                            month select and a year select
+//                                            (the input, hidden, still sends
+//                                            YYYY-MM)
 //   <div data-when-vacation>                 shown (and its fields sent) only
 //                                             while the form's code is Б and
 //                                             its dates overlap a vacation
@@ -223,8 +228,73 @@ document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("[data-picker]").forEach(setupPicker);
   setupWhenCode();
   document.querySelectorAll("[data-when-vacation]").forEach(setupWhenVacation);
+  document.querySelectorAll("input[data-month-pick]").forEach(setupMonthPick);
   focusFirstProblem();
 });
+
+// ------------------------------------------------------------ month picker
+// The native <input type=month> is a bare text box in Firefox and Safari
+// on the desktop, where people typed "2026-11" blind: every admin page that
+// picks a month declares the input with data-month-pick and gets a month
+// select in Russian and a year select instead. The input stays in the form
+// as a hidden field holding YYYY-MM (or "" for an optional one left empty),
+// so what the page sends does not change; without JavaScript the native
+// input is shown.
+const MONTH_NAMES = ["январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август",
+  "сентябрь", "октябрь", "ноябрь", "декабрь"];
+
+function setupMonthPick(input) {
+  const now = new Date();
+  const found = /^(\d{4})-(\d{2})$/.exec(input.getAttribute("value") || input.value || "");
+  const valid = found && +found[2] >= 1 && +found[2] <= 12;
+  const box = document.createElement("span");
+  box.className = "month-pick";
+  const month = document.createElement("select");
+  const year = document.createElement("select");
+  month.setAttribute("aria-label", "Месяц");
+  year.setAttribute("aria-label", "Год");
+  if (!input.required) {
+    month.add(new Option("любой месяц", ""));
+    year.add(new Option("—", ""));
+  }
+  MONTH_NAMES.forEach((name, i) => month.add(new Option(name, String(i + 1).padStart(2, "0"))));
+  // this year and five before, the next one, and the value's own
+  let first = now.getFullYear() - 5, last = now.getFullYear() + 1;
+  if (found) {
+    first = Math.min(first, +found[1]);
+    last = Math.max(last, +found[1]);
+  }
+  for (let y = last; y >= first; y--) year.add(new Option(String(y), String(y)));
+  if (valid) {
+    month.value = found[2];
+    year.value = found[1];
+  } else if (input.required || found) {
+    // a refused month (2026-13) or none yet: a real month to start from
+    month.value = found ? "" : String(now.getMonth() + 1).padStart(2, "0");
+    year.value = found ? found[1] : String(now.getFullYear());
+  } else {
+    month.value = year.value = "";
+  }
+  // the field's problem, if the page names one, is the month's
+  for (const a of ["aria-invalid", "aria-describedby"]) {
+    if (input.hasAttribute(a)) month.setAttribute(a, input.getAttribute(a));
+  }
+  const sync = () => {
+    input.value = month.value && year.value ? `${year.value}-${month.value}` : "";
+  };
+  month.addEventListener("change", () => {
+    if (month.value && !year.value) year.value = String(now.getFullYear());
+    sync();
+  });
+  year.addEventListener("change", () => {
+    if (year.value && !month.value && input.required) month.value = "01";
+    sync();
+  });
+  input.type = "hidden";
+  box.append(month, year);
+  input.after(box);
+  if (valid || !found) sync();
+}
 
 // Fields of some codes only (the deviation form: the sick-leave cause for Б,
 // the vacation's payment date for ОТ/ОД): hidden and not sent otherwise.

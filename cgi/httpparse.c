@@ -430,6 +430,15 @@ static int http_qdtext(char c)
 	return u == '\t' || (u >= 0x20 && u != 0x7f && u != '"');
 }
 
+/* A control character that a quoted multipart filename may hold (every one
+ * but NUL, CR and LF, which end a header): HTTP_HV_CONTROLS. */
+static int http_ctl_kept(char c)
+{
+	unsigned char u = (unsigned char)c;
+
+	return (u < 0x20 || u == 0x7f) && u != '\0' && u != '\r' && u != '\n';
+}
+
 /* A byte of an unquoted parameter value: tolerant, any VCHAR but ; " \ */
 static int http_vchar(char c)
 {
@@ -441,15 +450,24 @@ static int http_vchar(char c)
 typedef int (*http_param_cb)(void *arg, const char *name, size_t nlen, const char *val, size_t vlen,
                              int quoted);
 
+/* http_hv_parse's flags */
+enum {
+	HTTP_HV_ESCAPES = 1 << 0,  /* backslash escapes inside quoted strings */
+	HTTP_HV_CONTROLS = 1 << 1, /* control characters (not NUL, CR, LF) inside quoted
+	                              strings: a multipart filename, kept for the upload's
+	                              own check (http_multipart_parse) */
+};
+
 /*
  * Parses `token ["/" token] *(OWS ";" OWS [name "=" value]) OWS`, where a
  * value is an unquoted run of http_vchar or a quoted string (with backslash
- * escapes when `escapes`), calling fn for each parameter; fn's negative
- * result stops the walk and is returned.
+ * escapes when flags has HTTP_HV_ESCAPES), calling fn for each parameter;
+ * fn's negative result stops the walk and is returned.
  */
-static int http_hv_parse(const char *s, size_t len, int slash, int escapes, const char **type,
+static int http_hv_parse(const char *s, size_t len, int slash, int flags, const char **type,
                          size_t *tlen, http_param_cb fn, void *arg)
 {
+	int escapes = (flags & HTTP_HV_ESCAPES) != 0, controls = (flags & HTTP_HV_CONTROLS) != 0;
 	size_t i = 0, ts, ns, nlen, vs, ve;
 	int quoted, rc;
 
@@ -502,7 +520,8 @@ static int http_hv_parse(const char *s, size_t len, int slash, int escapes, cons
 				if (escapes && s[i] == '\\') {
 					if (++i == len || !(http_qdtext(s[i]) || s[i] == '"'))
 						return HTTP_EINVAL;
-				} else if (!http_qdtext(s[i])) {
+				} else if (!http_qdtext(s[i]) &&
+				           !(controls && http_ctl_kept(s[i]))) {
 					return HTTP_EINVAL;
 				}
 				i++;
@@ -612,7 +631,7 @@ int http_ctype_parse(const char *value, size_t len, struct http_ctype *ct)
 	int rc;
 
 	memset(ct, 0, sizeof(*ct));
-	rc = http_hv_parse(value, len, 1, 1, &type, &tlen, http_ctype_fn, &w);
+	rc = http_hv_parse(value, len, 1, HTTP_HV_ESCAPES, &type, &tlen, http_ctype_fn, &w);
 	if (rc == 0 && tlen >= sizeof(ct->type))
 		rc = HTTP_EINVAL;
 	if (rc < 0) {
@@ -653,7 +672,7 @@ int http_ctype_param(const char *value, size_t len, const char *param, char *out
 	size_t tlen;
 	int rc;
 
-	rc = http_hv_parse(value, len, 1, 1, &type, &tlen, http_param_fn, &w);
+	rc = http_hv_parse(value, len, 1, HTTP_HV_ESCAPES, &type, &tlen, http_param_fn, &w);
 	if (rc < 0)
 		return rc;
 	if (!w.found)
@@ -770,7 +789,7 @@ static int http_mp_disposition(struct http_part *part, size_t idx, const char *v
 	size_t tlen;
 	int rc;
 
-	rc = http_hv_parse(v, vlen, 0, 0, &type, &tlen, http_cd_fn, &w);
+	rc = http_hv_parse(v, vlen, 0, HTTP_HV_CONTROLS, &type, &tlen, http_cd_fn, &w);
 	if (rc < 0) {
 		if (w.what != NULL)
 			http_seterr(err, errlen, "part %zu: Content-Disposition: %s", idx, w.what);
@@ -789,7 +808,7 @@ static int http_mp_disposition(struct http_part *part, size_t idx, const char *v
 static int http_mp_headers(const char *body, size_t len, size_t *pos, struct http_part *part,
                            size_t idx, char *err, size_t errlen)
 {
-	int nheaders = 0, have_cd = 0, have_ct = 0, rc;
+	int nheaders = 0, have_cd = 0, have_ct = 0, rc, cd;
 
 	for (;;) {
 		size_t avail = len - *pos;
@@ -817,8 +836,14 @@ static int http_mp_headers(const char *body, size_t len, size_t *pos, struct htt
 			            HTTP_PART_HEADERS_MAX);
 			return HTTP_ELIMIT;
 		}
+		/* Content-Disposition may carry control characters inside its
+		 * quoted filename (http_mp_disposition checks where they are);
+		 * CR, LF and NUL end a header anywhere */
+		cd = llen > 20 && http_name_is(line, 19, "content-disposition") && line[19] == ':';
 		for (i = 0; i < llen; i++) {
-			if (((unsigned char)line[i] < 0x20 && line[i] != '\t') || line[i] == 0x7f) {
+			unsigned char u = (unsigned char)line[i];
+			if ((u < 0x20 && u != '\t' && !(cd && http_ctl_kept(line[i]))) ||
+			    (u == 0x7f && !cd)) {
 				http_seterr(err, errlen, "part %zu: control character in a header",
 				            idx);
 				return HTTP_EINVAL;
@@ -877,7 +902,9 @@ static int http_mp_headers(const char *body, size_t len, size_t *pos, struct htt
 		http_seterr(err, errlen, "part %zu: no name or an empty name", idx);
 		return HTTP_EINVAL;
 	}
-	if (!http_mp_text_ok(part->name) || !http_mp_text_ok(part->filename)) {
+	/* a filename's control characters are the upload's to refuse */
+	if (!http_mp_text_ok(part->name) ||
+	    !http_utf8_valid(part->filename, strlen(part->filename))) {
 		http_seterr(err, errlen,
 		            "part %zu: control character or invalid UTF-8 in name or filename",
 		            idx);

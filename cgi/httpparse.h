@@ -197,13 +197,16 @@ struct http_part {
  * Names and filenames are copied as sent between the quotes of
  * Content-Disposition: browsers send '"', CR and LF there as %22, %0D, %0A
  * and never backslash escapes, so none are decoded. They must be valid UTF-8
- * without control characters; a filename longer than HTTP_PART_FILENAME_MAX
- * bytes keeps its first bytes (see there). Each part needs a Content-Disposition:
- * form-data header with a non-empty name; other headers than it and
- * Content-Type are ignored. The preamble and epilogue are ignored. Returns
- * 0, or HTTP_EINVAL (malformed: no delimiter, truncated part, bad headers)
- * / HTTP_ELIMIT (more than max_parts parts, a too long header or field) with
- * a message in err (err may be NULL).
+ * and a name has no control characters. A filename may hold them (a file
+ * named with a tab or \x01 is sent so by browsers, in a quoted value): it is
+ * kept as sent, so that the upload's own check refuses it in the user's
+ * words at the form's file field (core args.h ARG_ROW_FILE_NAME), not as
+ * a malformed body; CR, LF and NUL still end the header. A filename longer
+ * than HTTP_PART_FILENAME_MAX bytes keeps its first bytes (see there). Each
+ * part needs a Content-Disposition: form-data header with a non-empty name;
+ * other headers than it and Content-Type are ignored. The preamble and epilogue are ignored.
+ * Returns 0, or HTTP_EINVAL (malformed: no delimiter, truncated part, bad headers) / HTTP_ELIMIT
+ * (more than max_parts parts, a too long header or field) with a message in err (err may be NULL).
  */
 int http_multipart_parse(const char *body, size_t len, const char *boundary,
                          struct http_part *parts, size_t max_parts, size_t *nparts, char *err,

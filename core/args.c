@@ -316,7 +316,8 @@ enum args_verdict args_check_value(const struct op_arg *a, json_object *v, json_
 		if (c) {
 			/* a string's own limit said in its words ("Серия паспорта —
 			 * 4 цифры", the file name's 255 characters) */
-			if (strcmp(c, "too_long") == 0 && a->type == ARG_STR && a->hint)
+			if ((strcmp(c, "too_long") == 0 || (a->flags & ARG_HINT_ALL)) &&
+			    a->type == ARG_STR && a->hint)
 				*why = a->hint;
 			*code = c;
 			return ARGS_BAD;

@@ -91,6 +91,9 @@ enum arg_flags {
 	                           any characters (no control, invisible or blank checks),
 	                           max in bytes; "" is missing. A new password's own
 	                           rules are password_check()'s */
+	ARG_HINT_ALL = 1 << 5,  /* ARG_STR: the hint says every refusal of the text (too
+	                           long, control or invisible characters, not UTF-8), not
+	                           only its length: an upload's file name */
 };
 
 /* The longest string an ARG_OR_TEXT argument may be, in bytes. */
@@ -109,6 +112,8 @@ struct op_arg {
 	const char *missing;        /* Russian text when a required one is missing or empty:
 	                               what to give and why (else "Обязательное поле") */
 	const struct op_arg *items; /* ARG_ARRAY: its elements; ARG_OBJECT: its members */
+	const char *field;          /* the field its refusal is reported on, when not its
+	                               name: the file name's is the form's "file" */
 };
 
 /* Readable rows for the common cases. */
@@ -136,18 +141,22 @@ struct op_arg {
 	}
 
 /* An upload's file name: the cgi passes the multipart part's filename as
- * "filename" (cut past 1024 bytes: cgi/httpparse.h). At most
- * ARGS_FILE_NAME_MAX characters, the limit of every column that keeps one
- * (request_files.name, import_uploads.filename): a longer name is refused
- * by the declaration (422, the field "filename", the hint's text naming
- * the limit), never cut in silence nor failed by the database. Every
- * operation that takes a file declares it with this row. */
+ * "filename" (cut past 1024 bytes: cgi/httpparse.h; its control characters
+ * kept). At most ARGS_FILE_NAME_MAX characters, the limit of every column
+ * that keeps one (request_files.name, import_uploads.filename), and no
+ * control or invisible characters (a tab, \x01): such a name is refused by
+ * the declaration (422 at the form's field "file", the hint saying what a
+ * name may be), never cut in silence, failed by the database or answered
+ * as a malformed body. Every operation that takes a file declares it with
+ * this row. */
 #define ARGS_FILE_NAME_MAX 255
-#define ARG_ROW_FILE_NAME                                                                                                                              \
-	{                                                                                                                                              \
-		.name = "filename", .type = ARG_STR, .max = ARGS_FILE_NAME_MAX,                                                                        \
-		.hint = "Имя файла длиннее 255 символов: переименуйте файл короче и приложите " \
-		        "его снова"                                                                                                            \
+#define ARGS_FILE_NAME_HINT                                                                                                                                          \
+	"Имя файла — не длиннее 255 символов, без управляющих и невидимых символов (табуляции, " \
+	"перевода строки и подобных): переименуйте файл и приложите его снова"
+#define ARG_ROW_FILE_NAME                                                                          \
+	{                                                                                          \
+		.name = "filename", .type = ARG_STR, .flags = ARG_HINT_ALL,                        \
+		.max = ARGS_FILE_NAME_MAX, .hint = ARGS_FILE_NAME_HINT, .field = "file"            \
 	}
 
 /* An upload's name without the sender's folders ("../x/a.csv",

@@ -637,7 +637,7 @@ static int dispatch_check_args(struct ctx *ctx)
 			json_object_object_del(ctx->args, a->name);
 			break;
 		case ARGS_BAD:
-			ctx_field_code(ctx, a->name, code, "%s", why);
+			ctx_field_code(ctx, a->field ? a->field : a->name, code, "%s", why);
 			json_object_object_del(ctx->args, a->name);
 			break;
 		}

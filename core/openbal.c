@@ -1269,6 +1269,7 @@ static const struct op_arg openbal_batch_args[] = {
 /* the file is the request's raw body; "csv": its text (cabinetctl call) */
 static const struct op_arg openbal_csv_args[] = {
     {"csv", ARG_STR, ARG_MULTILINE, .max = 0},
+    ARG_ROW_FILE_NAME,
     ARG_END,
 };
 

@@ -894,6 +894,20 @@ static int requests_contacts_free(struct ctx *ctx, int64_t employee, json_object
 	          "свой");
 }
 
+/* The birth date of the request's employee (DATE_NONE when not known):
+ * what a passport's issue date is checked against. 0 or -1. */
+static int requests_birth_date(struct ctx *ctx, int *birth)
+{
+	PGresult *res =
+	    ctx_sql(ctx, "SELECT birth_date FROM employees WHERE tenant_id = $1 AND id = $2",
+	            requests_tenant(ctx), ctx_i64(ctx, ctx->employee_id));
+
+	if (res == NULL)
+		return -1;
+	*birth = PQntuples(res) ? worktime_pg_date(res, 0, 0) : DATE_NONE;
+	return 0;
+}
+
 /* personal_data: changes {phone, email, address, full_name, passport}; a
  * draft may have none yet */
 static int requests_read_changes(struct ctx *ctx, json_object *data, int draft)
@@ -976,21 +990,23 @@ static int requests_read_changes(struct ctx *ctx, json_object *data, int draft)
 					continue;
 				}
 				if (strcmp(keys[k], "issued_on") == 0) {
-					int today;
+					int today, birth;
+					char why_issued[512];
 					if (date_parse_input(v, &d) < 0) {
 						bad = ctx_field(
 						    ctx, f, "%s",
 						    date_input_why(v, "Дата в виде ДД.ММ.ГГГГ"));
 						continue;
 					}
-					if ((today = org_today(ctx)) == DATE_NONE)
+					if ((today = org_today(ctx)) == DATE_NONE ||
+					    requests_birth_date(ctx, &birth) < 0)
 						return -1;
-					if (d > today) {
-						bad = ctx_field_code(ctx, f, "range",
-						                     "Дата выдачи паспорта %s ещё "
-						                     "не наступила: укажите "
-						                     "дату из паспорта",
-						                     worktime_date_ru(ctx, d));
+					/* not in the future, not before the 14th birthday */
+					if (validate_passport_issued(d, birth, today, &code,
+					                             why_issued,
+					                             sizeof(why_issued)) < 0) {
+						bad =
+						    ctx_field_code(ctx, f, code, "%s", why_issued);
 						continue;
 					}
 					v = worktime_date_iso(ctx, d);

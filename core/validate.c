@@ -1,5 +1,7 @@
 #include "validate.h"
 
+#include "date.h"
+
 #include <ctype.h>
 #include <idn2.h>
 #include <stdio.h>
@@ -505,6 +507,37 @@ int validate_okpo(const char *in, char *out, size_t outlen, const char **code, c
 	if (check != out[n - 1] - '0') {
 		*code = "checksum";
 		*why = "ОКПО с ошибкой: не сходится контрольная цифра, проверьте код";
+		return -1;
+	}
+	return 0;
+}
+
+#define VALIDATE_PASSPORT_AGE 14 /* years: Decree 828 of 08.07.1997 */
+
+int validate_passport_issued(int issued, int birth, int today, const char **code, char *why,
+                             size_t n)
+{
+	char d[DATE_BUFSZ], b[DATE_BUFSZ], from[DATE_BUFSZ];
+	int fourteen;
+
+	date_format_ru(issued, d);
+	*code = "range";
+	if (issued > today) {
+		snprintf(why, n,
+		         "Дата выдачи паспорта %s ещё не наступила: укажите дату из паспорта", d);
+		return -1;
+	}
+	if (birth == DATE_NONE)
+		return 0;
+	/* the 14th birthday; one born on 29 February turns 14 on 28 February */
+	fourteen = date_add_months(birth, VALIDATE_PASSPORT_AGE * 12);
+	if (issued < fourteen) {
+		date_format_ru(birth, b);
+		date_format_ru(fourteen, from);
+		snprintf(why, n,
+		         "Дата выдачи паспорта %s раньше 14-летия (дата рождения %s): паспорт "
+		         "гражданина РФ выдаётся с 14 лет, не раньше %s. Проверьте дату выдачи",
+		         d, b, from);
 		return -1;
 	}
 	return 0;

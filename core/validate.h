@@ -71,4 +71,14 @@ int validate_okpo(const char *in, char *out, size_t outlen, const char **code, c
  * "иванов-иван" meet). 0, or -1 when it is not UTF-8 or does not fit. */
 int validate_fold(const char *in, char *out, size_t outlen);
 
+/* The issue date of a passport of the Russian Federation (day numbers,
+ * date.h) against its holder's birth date (DATE_NONE when unknown) and
+ * today: not after today, and not before the 14th birthday - the passport
+ * is issued from the age of 14 (the Regulation on the passport, Decree of
+ * the Government No. 828 of 08.07.1997). 0, or -1 with *code ("range") and
+ * a Russian sentence naming the dates in why[n]. Every place that writes a
+ * passport checks its issue date with it. */
+int validate_passport_issued(int issued, int birth, int today, const char **code, char *why,
+                             size_t n);
+
 #endif

@@ -1152,6 +1152,16 @@ class Requests(unittest.TestCase):
         self.assertEqual(r.status, 422, r)
         self.assertEqual(set(r.json()["error"]["fields"]), {"changes.passport.issued_on"}, r)
         self.assertIn("ещё не наступила", r.json()["error"]["fields"]["changes.passport.issued_on"])
+        # ... and one before the 14th birthday (the passport is issued from 14,
+        # Decree 828 of 08.07.1997): refused at the field with both dates
+        self.s.psql("UPDATE employees SET birth_date = '1990-04-10' WHERE id = %d" % o.id["E2"])
+        passport["issued_on"] = "09.04.2004"
+        r = o["E2"].post("/api/requests", {"type": "personal_data", "changes": {"passport": passport}})
+        self.assertEqual(r.status, 422, r)
+        self.assertEqual(r.json()["error"]["field_codes"], {"changes.passport.issued_on": "range"}, r)
+        self.assertEqual(r.json()["error"]["fields"]["changes.passport.issued_on"],
+                         "Дата выдачи паспорта 09.04.2004 раньше 14-летия (дата рождения 10.04.1990): "
+                         "паспорт гражданина РФ выдаётся с 14 лет, не раньше 10.04.2004. Проверьте дату выдачи")
         passport["issued_on"] = "2020-01-01"
         r = o["E2"].post("/api/requests", {"type": "personal_data", "changes": {"passport": passport}})
         self.assertEqual(r.status, 201, r)

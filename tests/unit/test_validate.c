@@ -1,5 +1,6 @@
 #include "check.h"
 #include "password.h"
+#include "date.h"
 #include "validate.h"
 
 #include <stdlib.h>
@@ -396,6 +397,45 @@ TEST(test_identifiers)
 	RUN_CASES("okpo", validate_okpo, okpo_cases, VALIDATE_ID_MAX);
 }
 
+TEST(test_passport_issued)
+{
+	const char *code = NULL;
+	char why[512];
+	int today = date_from_ymd(2026, 12, 2), birth = date_from_ymd(2000, 5, 20);
+
+	/* on the 14th birthday and after it, up to today: fine */
+	CHECK_INT(validate_passport_issued(date_from_ymd(2014, 5, 20), birth, today, &code, why,
+	                                   sizeof(why)),
+	          0);
+	CHECK_INT(validate_passport_issued(today, birth, today, &code, why, sizeof(why)), 0);
+	/* a day before the 14th birthday */
+	CHECK_INT(validate_passport_issued(date_from_ymd(2014, 5, 19), birth, today, &code, why,
+	                                   sizeof(why)),
+	          -1);
+	CHECK_STR(code, "range");
+	CHECK_STR(why, "Дата выдачи паспорта 19.05.2014 раньше 14-летия (дата рождения "
+	               "20.05.2000): паспорт гражданина РФ выдаётся с 14 лет, не раньше "
+	               "20.05.2014. Проверьте дату выдачи");
+	/* tomorrow */
+	CHECK_INT(validate_passport_issued(date_from_ymd(2026, 12, 3), birth, today, &code, why,
+	                                   sizeof(why)),
+	          -1);
+	CHECK_STR(why,
+	          "Дата выдачи паспорта 03.12.2026 ещё не наступила: укажите дату из паспорта");
+	/* no birth date known: only the future is refused */
+	CHECK_INT(validate_passport_issued(date_from_ymd(1990, 1, 1), DATE_NONE, today, &code, why,
+	                                   sizeof(why)),
+	          0);
+	/* born on 29 February: 14 on 28 February */
+	birth = date_from_ymd(2012, 2, 29);
+	CHECK_INT(validate_passport_issued(date_from_ymd(2026, 2, 28), birth, today, &code, why,
+	                                   sizeof(why)),
+	          0);
+	CHECK_INT(validate_passport_issued(date_from_ymd(2026, 2, 27), birth, today, &code, why,
+	                                   sizeof(why)),
+	          -1);
+}
+
 int main(void)
 {
 	RUN(test_phone);
@@ -405,5 +445,6 @@ int main(void)
 	RUN(test_login_key);
 	RUN(test_password_check);
 	RUN(test_identifiers);
+	RUN(test_passport_issued);
 	return check_report();
 }

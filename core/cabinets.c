@@ -291,8 +291,25 @@ int cabinets_contact_taken(struct ctx *ctx, int64_t employee, const char *email,
 	return 1;
 }
 
+/* One element of a PostgreSQL text array literal: NULL, or the text quoted
+ * with its quotes and backslashes escaped. */
+static void cabinets_array_item(struct buf *b, const char *v)
+{
+	if (v == NULL) {
+		buf_puts(b, "NULL");
+		return;
+	}
+	buf_putc(b, '"');
+	for (; *v; v++) {
+		if (*v == '"' || *v == '\\')
+			buf_putc(b, '\\');
+		buf_putc(b, *v);
+	}
+	buf_putc(b, '"');
+}
+
 /* Tells the account's owner on one contact (old or new) that the sign-in
- * email or phone changed. */
+ * email or phone changed (to_v NULL: was removed). */
 static int cabinets_contact_notice(struct ctx *ctx, int64_t user, const char *org, const char *when,
                                    const char *channel, const char *to, const char *what,
                                    const char *from_v, const char *to_v)
@@ -301,24 +318,39 @@ static int cabinets_contact_notice(struct ctx *ctx, int64_t user, const char *or
 
 	if (to == NULL || *to == '\0')
 		return 0;
-	if (channel[0] == 's') /* short: one or two SMS */
+	if (channel[0] == 's' && to_v) /* short: one or two SMS */
 		text = arena_printf(ctx->arena,
 		                    "%s: вход в кабинет сотрудника теперь по номеру %s. Не вы? "
 		                    "Сообщите отделу кадров.",
 		                    org, to_v);
-	else
+	else if (channel[0] == 's')
+		text = arena_printf(
+		    ctx->arena,
+		    "%s: вход в кабинет сотрудника по этому номеру больше не действует. "
+		    "Не вы? Сообщите отделу кадров.",
+		    org);
+	else if (to_v)
 		text = arena_printf(
 		    ctx->arena,
 		    "Кабинет сотрудника (%s), %s: %s изменён — был %s, теперь %s. Вход в кабинет, "
 		    "коды подтверждения и уведомления теперь идут на новый.\n\nЕсли вы не просили "
 		    "это изменение, сразу сообщите отделу кадров или администратору кабинета.",
 		    org, when, what, from_v ? from_v : "не указан", to_v);
+	else
+		text = arena_printf(
+		    ctx->arena,
+		    "Кабинет сотрудника (%s), %s: %s %s удалён из карточки сотрудника. Вход в "
+		    "кабинет, коды подтверждения и уведомления на него больше не идут.\n\nЕсли "
+		    "это ошибка, сообщите отделу кадров или администратору кабинета.",
+		    org, when, what, from_v);
 	return outbox_enqueue(ctx, channel, to, "Изменён контакт для входа в кабинет сотрудника",
 	                      text, "contact_changed", user);
 }
 
-int cabinets_contacts_follow(struct ctx *ctx, const int64_t *employees, size_t n, int *changed)
+int cabinets_contacts_follow(struct ctx *ctx, const struct cabinets_contacts_old *old, size_t n,
+                             int *changed)
 {
+	struct buf ids = BUF_INIT, emails = BUF_INIT, phones = BUF_INIT;
 	PGresult *res, *org;
 	int bad = 0;
 
@@ -326,35 +358,63 @@ int cabinets_contacts_follow(struct ctx *ctx, const int64_t *employees, size_t n
 		*changed = 0;
 	if (n == 0)
 		return 0;
-	/* 0 user, 1/2 old email/phone, 3/4 new email/phone, 5/6 the name of
-	 * another account with the new email/phone */
+	buf_putc(&ids, '{');
+	buf_putc(&emails, '{');
+	buf_putc(&phones, '{');
+	for (size_t i = 0; i < n; i++) {
+		buf_printf(&ids, "%s%lld", i ? "," : "", (long long)old[i].employee);
+		buf_puts(&emails, i ? "," : "");
+		buf_puts(&phones, i ? "," : "");
+		cabinets_array_item(&emails, old[i].email);
+		cabinets_array_item(&phones, old[i].phone);
+	}
+	buf_putc(&ids, '}');
+	buf_putc(&emails, '}');
+	buf_putc(&phones, '}');
+	/* an account's contact follows the card where it was the card's old
+	 * value (none and none alike): a change moves it, a removal drops it;
+	 * a contact the card never held (the connecting administrator's, one
+	 * set by hand) stays. The last way to sign in stays too (users'
+	 * check). 0 user, 1/2 old email/phone, 3/4 new email/phone, 5/6
+	 * whether they change, 7/8 the name of another account with the new
+	 * email/phone */
 	res = ctx_sql(
 	    ctx,
-	    "WITH c AS (SELECT u.id, u.email AS oe, u.phone AS op, CASE WHEN e.email ~ "
-	    "'^[^@\\s]+@[^@\\s]+$' THEN e.email ELSE u.email END AS ne, CASE WHEN e.phone ~ "
-	    "'^\\+7[0-9]{10}$' THEN e.phone ELSE u.phone END AS np FROM users u JOIN employees e "
-	    "ON e.tenant_id = u.tenant_id AND e.id = u.employee_id WHERE u.tenant_id = $1 AND "
-	    "u.employee_id = ANY ($2::bigint[]) FOR UPDATE OF u) "
-	    "SELECT c.id, c.oe, c.op, CASE WHEN lower(c.ne) IS DISTINCT FROM lower(c.oe) THEN c.ne "
-	    "END, CASE WHEN c.np IS DISTINCT FROM c.op THEN c.np END, (SELECT min(o.full_name) "
-	    "FROM users o WHERE o.tenant_id = $1 AND o.id <> c.id AND lower(o.email) = "
-	    "lower(c.ne)), (SELECT min(o.full_name) FROM users o WHERE o.tenant_id = $1 AND o.id "
-	    "<> c.id AND o.phone = c.np) FROM c WHERE lower(c.ne) IS DISTINCT FROM lower(c.oe) OR "
-	    "c.np IS DISTINCT FROM c.op ORDER BY c.id",
-	    ctx_i64(ctx, ctx->tenant_id), cabinets_id_array(ctx, employees, n));
+	    "WITH o AS (SELECT * FROM unnest($2::bigint[], $3::text[], $4::text[]) AS o(emp, oe, "
+	    "op)), f AS (SELECT u.id, u.email AS ue, u.phone AS up, u.login, CASE WHEN "
+	    "lower(u.email) IS NOT DISTINCT FROM lower(o.oe) THEN CASE WHEN e.email ~ "
+	    "'^[^@\\s]+@[^@\\s]+$' THEN e.email END ELSE u.email END AS ne, CASE WHEN u.phone IS "
+	    "NOT DISTINCT FROM o.op THEN CASE WHEN e.phone ~ '^\\+7[0-9]{10}$' THEN e.phone END "
+	    "ELSE u.phone END AS np FROM o JOIN users u ON u.tenant_id = $1 AND u.employee_id = "
+	    "o.emp JOIN employees e ON e.tenant_id = u.tenant_id AND e.id = u.employee_id FOR "
+	    "UPDATE OF u), c AS (SELECT id, ue, up, CASE WHEN ne IS NULL AND np IS NULL AND login "
+	    "IS NULL THEN ue ELSE ne END AS ne, CASE WHEN ne IS NULL AND np IS NULL AND login IS "
+	    "NULL THEN up ELSE np END AS np FROM f) "
+	    "SELECT c.id, c.ue, c.up, c.ne, c.np, lower(c.ne) IS DISTINCT FROM lower(c.ue), c.np "
+	    "IS "
+	    "DISTINCT FROM c.up, (SELECT min(o.full_name) FROM users o WHERE o.tenant_id = $1 AND "
+	    "o.id <> c.id AND lower(o.email) = lower(c.ne)), (SELECT min(o.full_name) FROM users o "
+	    "WHERE o.tenant_id = $1 AND o.id <> c.id AND o.phone = c.np) FROM c WHERE lower(c.ne) "
+	    "IS DISTINCT FROM lower(c.ue) OR c.np IS DISTINCT FROM c.up ORDER BY c.id",
+	    ctx_i64(ctx, ctx->tenant_id), arena_strndup(ctx->arena, ids.data, ids.len),
+	    arena_strndup(ctx->arena, emails.data, emails.len),
+	    arena_strndup(ctx->arena, phones.data, phones.len));
+	buf_free(&ids);
+	buf_free(&emails);
+	buf_free(&phones);
 	if (res == NULL)
 		return -1;
 	if (PQntuples(res) == 0)
 		return 0;
 	for (int i = 0; i < PQntuples(res); i++) {
-		if (!PQgetisnull(res, i, 3) && !PQgetisnull(res, i, 5))
+		if (!PQgetisnull(res, i, 3) && !PQgetisnull(res, i, 7))
 			bad = ctx_field_code(ctx, "email", "taken",
 			                     "Эта почта — адрес входа другого кабинета (%s)",
-			                     PQgetvalue(res, i, 5));
-		if (!PQgetisnull(res, i, 4) && !PQgetisnull(res, i, 6))
+			                     PQgetvalue(res, i, 7));
+		if (!PQgetisnull(res, i, 4) && !PQgetisnull(res, i, 8))
 			bad = ctx_field_code(ctx, "phone", "taken",
 			                     "Этот телефон — телефон входа другого кабинета (%s)",
-			                     PQgetvalue(res, i, 6));
+			                     PQgetvalue(res, i, 8));
 	}
 	if (bad)
 		return ctx_fail_about(ctx, PROTO_ERR_conflict,
@@ -370,21 +430,24 @@ int cabinets_contacts_follow(struct ctx *ctx, const int64_t *employees, size_t n
 		           *op = PQgetisnull(res, i, 2) ? NULL : PQgetvalue(res, i, 2),
 		           *ne = PQgetisnull(res, i, 3) ? NULL : PQgetvalue(res, i, 3),
 		           *np = PQgetisnull(res, i, 4) ? NULL : PQgetvalue(res, i, 4);
+		int de = strcmp(PQgetvalue(res, i, 5), "t") == 0,
+		    dp = strcmp(PQgetvalue(res, i, 6), "t") == 0;
 		const char *name = PQgetvalue(org, 0, 0), *when = PQgetvalue(org, 0, 1);
 		char a[RU_PHONE_BUFSZ], b[RU_PHONE_BUFSZ];
 		if (ctx_sql(ctx,
-		            "UPDATE users SET email = coalesce($3, email), phone = coalesce($4, "
-		            "phone) WHERE tenant_id = $1 AND id = $2",
-		            ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, user), ne, np) == NULL)
+		            "UPDATE users SET email = CASE WHEN $5 THEN $3 ELSE email END, phone = "
+		            "CASE WHEN $6 THEN $4 ELSE phone END WHERE tenant_id = $1 AND id = $2",
+		            ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, user), ne, np,
+		            de ? "true" : "false", dp ? "true" : "false") == NULL)
 			return -1;
-		if (ne && (cabinets_contact_notice(ctx, user, name, when, "email", oe,
+		if (de && (cabinets_contact_notice(ctx, user, name, when, "email", oe,
 		                                   "адрес почты для входа", oe, ne) < 0 ||
 		           cabinets_contact_notice(ctx, user, name, when, "email", ne,
 		                                   "адрес почты для входа", oe, ne) < 0))
 			return -1;
-		if (np) {
+		if (dp) {
 			const char *of = op ? ru_format_phone(op, a, sizeof a) : NULL,
-			           *nf = ru_format_phone(np, b, sizeof b);
+			           *nf = np ? ru_format_phone(np, b, sizeof b) : NULL;
 			if (cabinets_contact_notice(ctx, user, name, when, "sms", op,
 			                            "телефон для входа", of, nf) < 0 ||
 			    cabinets_contact_notice(ctx, user, name, when, "sms", np,
@@ -392,8 +455,8 @@ int cabinets_contacts_follow(struct ctx *ctx, const int64_t *employees, size_t n
 				return -1;
 		}
 		if (audit_log(ctx, "auth.contacts_changed", 1, "user", ctx_i64(ctx, user),
-		              audit_detail("fields", ne && np ? "email,phone"
-		                                     : ne     ? "email"
+		              audit_detail("fields", de && dp ? "email,phone"
+		                                     : de     ? "email"
 		                                              : "phone")) < 0)
 			return -1;
 	}

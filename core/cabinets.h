@@ -102,17 +102,27 @@ int cabinets_invite(struct ctx *ctx, const int64_t *ids, size_t n, const char *c
  * than employee's own. 0 free; 1 taken, *field "email" or "phone" and *who
  * the other account's name (arena); -1 with the ctx failed.
  *
- * cabinets_contacts_follow: the accounts of the employees (ids of
- * ctx->tenant_id) take their cards' email and phone where these differ (a
- * card without one keeps the account's; a value that is another account's
- * is refused: 409 naming email or phone). The employee is told on the old
- * and the new contact that the sign-in contact changed (outbox, kind
- * "contact_changed"). *changed (may be NULL) counts the accounts changed.
- * 0 or -1.
+ * cabinets_contacts_follow: after the cards of old[0..n) were written, each
+ * account's email and phone that equal the card's value before the write
+ * (old: read from the row before its update; no value and no value alike,
+ * email in any case) follow the card: a changed contact moves to the new
+ * value, a removed one leaves the account, so the person no longer signs
+ * in or gets codes with what the organization took off the card. A
+ * contact the card never held (the connecting administrator's, one set by
+ * hand) stays, and so does the account's last way to sign in (users
+ * needs one). A value that is another account's is refused: 409 naming
+ * email or phone. The employee is told on the old and the new contact
+ * (outbox, kind "contact_changed"). *changed (may be NULL) counts the
+ * accounts changed. 0 or -1.
  */
+struct cabinets_contacts_old {
+	int64_t employee;
+	const char *email, *phone; /* the card's before the write; NULL: none */
+};
 int cabinets_contact_taken(struct ctx *ctx, int64_t employee, const char *email, const char *phone,
                            const char **field, const char **who);
-int cabinets_contacts_follow(struct ctx *ctx, const int64_t *employees, size_t n, int *changed);
+int cabinets_contacts_follow(struct ctx *ctx, const struct cabinets_contacts_old *old, size_t n,
+                             int *changed);
 
 /* The scheduled part (jobs.h): with auto_create, the cabinets of published
  * employees who have none; with auto_invite, the created cabinets never

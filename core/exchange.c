@@ -1046,10 +1046,12 @@ static json_object *x_row(struct xbatch *b, struct xitem *it)
 }
 
 /* The accounts of the chunk's stored employees whose email or phone
- * changed sign in with the new ones (cabinets_contacts_follow). */
+ * changed or was removed follow the card from its values before the write
+ * (it->old, read from the row before the update: cabinets_contacts_follow). */
 static int x_follow_contacts(struct xbatch *b)
 {
-	int64_t *ids = arena_alloc(b->ctx->arena, sizeof(*ids) * ((size_t)b->cn + 1));
+	struct cabinets_contacts_old *old =
+	    arena_alloc(b->ctx->arena, sizeof(*old) * ((size_t)b->cn + 1));
 	size_t n = 0;
 
 	for (int j = 0; j < b->cn; j++) {
@@ -1059,11 +1061,11 @@ static int x_follow_contacts(struct xbatch *b)
 			continue;
 		oe = it->old[EF_EMAIL], op = it->old[EF_PHONE];
 		ne = it->val[EF_EMAIL], np = it->val[EF_PHONE];
-		if ((ne && (oe == NULL || strcasecmp(ne, oe) != 0)) ||
-		    (np && (op == NULL || strcmp(np, op) != 0)) || it->matched)
-			ids[n++] = it->id;
+		if ((ne == NULL) != (oe == NULL) || (ne && strcasecmp(ne, oe) != 0) ||
+		    (np == NULL) != (op == NULL) || (np && strcmp(np, op) != 0) || it->matched)
+			old[n++] = (struct cabinets_contacts_old){it->id, oe, op};
 	}
-	return cabinets_contacts_follow(b->ctx, ids, n, NULL);
+	return cabinets_contacts_follow(b->ctx, old, n, NULL);
 }
 
 /* Writes the chunk: one insert of its new rows, one update of its changed

@@ -1866,6 +1866,8 @@ static int requests_effect_deviation(struct ctx *ctx, const struct request *r, i
 static int requests_effect_personal(struct ctx *ctx, const struct request *r, json_object *result)
 {
 	json_object *ch = jsonx_get_obj(r->data, "changes"), *p;
+	struct cabinets_contacts_old before;
+	PGresult *upd;
 
 	if (ch == NULL)
 		return ctx_fail(ctx, PROTO_ERR_internal, NULL);
@@ -1879,16 +1881,26 @@ static int requests_effect_personal(struct ctx *ctx, const struct request *r, js
 		                            "попросите сотрудника подать новую")
 		           : -1;
 	p = jsonx_get_obj(ch, "passport");
-	if (ctx_sql(
-	        ctx,
-	        "UPDATE employees SET phone = coalesce($3, phone), email = coalesce($4, email), "
-	        "address = coalesce($5, address), full_name = coalesce($6, full_name), passport "
-	        "= coalesce($7::jsonb, passport), updated_at = now() WHERE tenant_id = $1 AND id "
-	        "= $2",
-	        requests_tenant(ctx), ctx_i64(ctx, r->employee), jsonx_get_str(ch, "phone"),
-	        jsonx_get_str(ch, "email"), jsonx_get_str(ch, "address"),
-	        jsonx_get_str(ch, "full_name"), p ? jsonx_dump(p, NULL) : NULL) == NULL)
+	/* the card's contacts before the write, read from its row in the same
+	 * statement: the account's sign-in contact that was the old one
+	 * follows (cabinets_contacts_follow) */
+	upd = ctx_sql(
+	    ctx,
+	    "WITH o AS (SELECT id, email, phone FROM employees WHERE tenant_id = $1 AND id = $2 "
+	    "FOR UPDATE) UPDATE employees e SET phone = coalesce($3, e.phone), email = "
+	    "coalesce($4, e.email), address = coalesce($5, e.address), full_name = coalesce($6, "
+	    "e.full_name), passport = coalesce($7::jsonb, e.passport), updated_at = now() FROM o "
+	    "WHERE e.tenant_id = $1 AND e.id = o.id RETURNING o.email, o.phone",
+	    requests_tenant(ctx), ctx_i64(ctx, r->employee), jsonx_get_str(ch, "phone"),
+	    jsonx_get_str(ch, "email"), jsonx_get_str(ch, "address"),
+	    jsonx_get_str(ch, "full_name"), p ? jsonx_dump(p, NULL) : NULL);
+	if (upd == NULL)
 		return -1;
+	if (PQntuples(upd) != 1)
+		return ctx_fail(ctx, PROTO_ERR_not_found, "Сотрудник не найден");
+	before = (struct cabinets_contacts_old){
+	    r->employee, PQgetisnull(upd, 0, 0) ? NULL : PQgetvalue(upd, 0, 0),
+	    PQgetisnull(upd, 0, 1) ? NULL : PQgetvalue(upd, 0, 1)};
 	if (jsonx_get_str(ch, "full_name") &&
 	    ctx_sql(ctx,
 	            "UPDATE users SET full_name = $3 WHERE tenant_id = $1 AND employee_id = $2",
@@ -1897,7 +1909,7 @@ static int requests_effect_personal(struct ctx *ctx, const struct request *r, js
 		return -1;
 	/* the account signs in with the new contacts (and is told so) */
 	if ((jsonx_get_str(ch, "email") || jsonx_get_str(ch, "phone")) &&
-	    cabinets_contacts_follow(ctx, &r->employee, 1, NULL) < 0)
+	    cabinets_contacts_follow(ctx, &before, 1, NULL) < 0)
 		return -1;
 	jsonx_set_int(result, "employee_id", r->employee);
 	json_object *fields = json_object_new_array();

@@ -284,6 +284,27 @@ class Exchange(unittest.TestCase):
         self.assertEqual(r.status, 422, r)
         self.assertEqual(set(r.json()["error"]["items"]["0"]), {"email"})
         self.assertEqual(self.employee(tag + "-e1")["email"], "e1.new@example.org")
+        # a contact removed from the card leaves the account too (its value was
+        # the card's): the old number no longer signs in nor gets codes, and is told
+        mark = self.s.psql("SELECT coalesce(max(id), 0) FROM outbox WHERE tenant_id = %d" % self.tid)
+        self.ok("employees", [{"external_id": tag + "-e1", "phone": None}], updated=1)
+        got = self.s.psql("SELECT email || ' ' || coalesce(phone, '-') FROM users WHERE employee_id = %d" % e1)
+        self.assertEqual(got, "e1.new@example.org -")
+        told = self.s.psql("SELECT recipient || ': ' || body FROM outbox WHERE tenant_id = %d AND kind = "
+                           "'contact_changed' AND id > %s" % (self.tid, mark))
+        self.assertIn("+79125550009: ", told)
+        self.assertIn("по этому номеру больше не действует", told)
+        # a contact the card never held (set on the account by hand) stays when
+        # the card's email goes; the card's removed email leaves the account
+        self.s.psql("UPDATE users SET phone = '+79125550002' WHERE employee_id = %d" % e2)
+        self.ok("employees", [{"external_id": tag + "-e2", "email": None}], updated=1)
+        got = self.s.psql("SELECT coalesce(email, '-') || ' ' || phone FROM users WHERE employee_id = %d" % e2)
+        self.assertEqual(got, "- +79125550002")
+        # the account's last way to sign in stays: e1 loses its email too, keeps it
+        self.ok("employees", [{"external_id": tag + "-e1", "email": None}], updated=1)
+        got = self.s.psql("SELECT coalesce(email, '-') || ' ' || coalesce(phone, '-') FROM users WHERE "
+                          "employee_id = %d" % e1)
+        self.assertEqual(got, "e1.new@example.org -")
         # without an account the card changes alone
         self.ok("employees", [self.person(tag, 3, email="e3.ct@example.org")], created=1)
         self.ok("employees", [{"external_id": tag + "-e3", "email": "e3.new@example.org"}], updated=1)

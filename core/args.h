@@ -144,15 +144,16 @@ struct op_arg {
  * "filename" (cut past 1024 bytes: cgi/httpparse.h; its control characters
  * kept). At most ARGS_FILE_NAME_MAX characters, the limit of every column
  * that keeps one (request_files.name, import_uploads.filename), and no
- * control or invisible characters (a tab, \x01): such a name is refused by
+ * control or invisible characters (\x01, DEL; a tab is taken and given back
+ * as "_": requests_files.c): such a name is refused by
  * the declaration (422 at the form's field "file", the hint saying what a
  * name may be), never cut in silence, failed by the database or answered
  * as a malformed body. Every operation that takes a file declares it with
  * this row. */
 #define ARGS_FILE_NAME_MAX 255
 #define ARGS_FILE_NAME_HINT                                                                                                                                          \
-	"Имя файла — не длиннее 255 символов, без управляющих и невидимых символов (табуляции, " \
-	"перевода строки и подобных): переименуйте файл и приложите его снова"
+	"Имя файла — не длиннее 255 символов, без управляющих и невидимых символов: " \
+	"переименуйте файл и приложите его снова"
 #define ARG_ROW_FILE_NAME                                                                          \
 	{                                                                                          \
 		.name = "filename", .type = ARG_STR, .flags = ARG_HINT_ALL,                        \

@@ -373,18 +373,20 @@ int cabinets_contacts_follow(struct ctx *ctx, const struct cabinets_contacts_old
 	buf_putc(&phones, '}');
 	/* an account's contact follows the card where it was the card's old
 	 * value (none and none alike): a change moves it, a removal drops it;
-	 * a contact the card never held (the connecting administrator's, one
-	 * set by hand) stays. The last way to sign in stays too (users'
-	 * check). 0 user, 1/2 old email/phone, 3/4 new email/phone, 5/6
+	 * an account without one takes the card's new one; a contact the card
+	 * never held (the connecting administrator's, one set by hand) stays. The last way to sign
+	 * in stays too (users' check). 0 user, 1/2 old email/phone, 3/4 new email/phone, 5/6
 	 * whether they change, 7/8 the name of another account with the new
 	 * email/phone */
 	res = ctx_sql(
 	    ctx,
 	    "WITH o AS (SELECT * FROM unnest($2::bigint[], $3::text[], $4::text[]) AS o(emp, oe, "
 	    "op)), f AS (SELECT u.id, u.email AS ue, u.phone AS up, u.login, CASE WHEN "
-	    "lower(u.email) IS NOT DISTINCT FROM lower(o.oe) THEN CASE WHEN e.email ~ "
+	    "lower(u.email) IS NOT DISTINCT FROM lower(o.oe) OR (u.email IS NULL AND "
+	    "lower(e.email) IS DISTINCT FROM lower(o.oe)) THEN CASE WHEN e.email ~ "
 	    "'^[^@\\s]+@[^@\\s]+$' THEN e.email END ELSE u.email END AS ne, CASE WHEN u.phone IS "
-	    "NOT DISTINCT FROM o.op THEN CASE WHEN e.phone ~ '^\\+7[0-9]{10}$' THEN e.phone END "
+	    "NOT DISTINCT FROM o.op OR (u.phone IS NULL AND e.phone IS DISTINCT FROM o.op) THEN "
+	    "CASE WHEN e.phone ~ '^\\+7[0-9]{10}$' THEN e.phone END "
 	    "ELSE u.phone END AS np FROM o JOIN users u ON u.tenant_id = $1 AND u.employee_id = "
 	    "o.emp JOIN employees e ON e.tenant_id = u.tenant_id AND e.id = u.employee_id FOR "
 	    "UPDATE OF u), c AS (SELECT id, ue, up, CASE WHEN ne IS NULL AND np IS NULL AND login "

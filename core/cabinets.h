@@ -107,7 +107,8 @@ int cabinets_invite(struct ctx *ctx, const int64_t *ids, size_t n, const char *c
  * (old: read from the row before its update; no value and no value alike,
  * email in any case) follow the card: a changed contact moves to the new
  * value, a removed one leaves the account, so the person no longer signs
- * in or gets codes with what the organization took off the card. A
+ * in or gets codes with what the organization took off the card; an
+ * account without the contact takes the card's new one. A
  * contact the card never held (the connecting administrator's, one set by
  * hand) stays, and so does the account's last way to sign in (users
  * needs one). A value that is another account's is refused: 409 naming

@@ -151,7 +151,7 @@ struct op_arg {
  * as a malformed body. Every operation that takes a file declares it with
  * this row. */
 #define ARGS_FILE_NAME_MAX 255
-#define ARGS_FILE_NAME_HINT                                                                                                                                          \
+#define ARGS_FILE_NAME_HINT                                                                                                                      \
 	"Имя файла — не длиннее 255 символов, без управляющих и невидимых символов: " \
 	"переименуйте файл и приложите его снова"
 #define ARG_ROW_FILE_NAME                                                                          \

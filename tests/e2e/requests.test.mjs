@@ -37,6 +37,8 @@ async function signIn(page, login) {
 }
 
 let vacationId, questionId;
+// the 14 days asked, as the form and the tasks state them (F4)
+const REQUESTED_14 = /Запрошено (14 дней отпуска|\d+ (день|дня|дней) отпуска \(14 календарных, из них \d+ праздничн(ый не считается|ых не считаются)\))\./;
 
 b.test("the employee files a vacation: a bad period first, then sent to the manager", async ({ page }) => {
   await signIn(page, EMPLOYEE);
@@ -55,7 +57,9 @@ b.test("the employee files a vacation: a bad period first, then sent to the mana
     "\\d+ праздничн(ый не считается|ых не считаются)\\)) — больше остатка \\(\\d+(,\\d)? (день|дня|дней)\\)\\. Заявление можно подать") }).waitFor();
   assert.equal(await balance.getAttribute("class"), "hint warn");
   await page.fill("#f-date_to", FROM);
-  await balance.filter({ hasNotText: /Запрошено/ }).waitFor();
+  // the count asked is always there, live as the dates change (F4)
+  await balance.filter({ hasText: /Запрошено 1 день отпуска\.$/ }).waitFor();
+  assert.equal(await balance.getAttribute("class"), "hint");
   await page.fill("#f-date_from", TO);
   await page.fill("#f-date_to", FROM);
   await page.fill("#f-comment", "Семейная поездка");
@@ -70,7 +74,7 @@ b.test("the employee files a vacation: a bad period first, then sent to the mana
   vacationId = Number(new URL(page.url()).searchParams.get("id"));
   await page.locator("#detail").waitFor();
   assert.match(await page.locator("#detail-done").textContent(), new RegExp(`^Заявка № ${vacationId}: на согласовании`));
-  assert.match(await page.locator("#detail-facts").innerText(), new RegExp(`${FROM} — ${TO} \\((14 дней|\\d+ (день|дня|дней) отпуска \\(14 календарных, из них \\d+ праздничн[^)]*\\))\\)[\\s\\S]*ежегодный[\\s\\S]*Семейная поездка[\\s\\S]*Кузнецов Олег Петрович \\(согласование`));
+  assert.match(await page.locator("#detail-facts").innerText(), new RegExp(`${FROM} — ${TO}( \\(14 дней\\)|: \\d+ (день|дня|дней) отпуска \\(14 календарных, из них \\d+ праздничн[^)]*\\))\\n[\\s\\S]*ежегодный[\\s\\S]*Семейная поездка[\\s\\S]*Кузнецов Олег Петрович \\(согласование`));
   assert.ok(await page.locator("#detail-cancel").isVisible(), "can be cancelled");
   // the application to print: a PDF attachment
   const link = page.locator("#detail-document-link");
@@ -145,6 +149,8 @@ b.test("the manager refuses to reject without a reason, approves, and sees the t
   await task.locator(`#task-${await task.getAttribute("id").then((x) => x.slice(5))}-balance`)
     .filter({ hasText: /Остаток ежегодного отпуска сотрудника: \d+(,\d)? (день|дня|дней)\.(?!\.)/ }).waitFor();
   assert.doesNotMatch(await task.innerText(), /больше остатка/);
+  // and what is asked, always (F4)
+  assert.match(await task.innerText(), REQUESTED_14);
   await task.locator('button[data-action="reject"]').click();
   await task.locator(".field-error").filter({ hasText: /./ }).first().waitFor();
   assert.equal(await task.locator("textarea").getAttribute("aria-invalid"), "true");
@@ -188,6 +194,7 @@ b.test("the performer completes the vacation; the employee sees it done and canc
   await perf.goto(host + "/tasks.html");
   const task = perf.locator("article.task", { hasText: "Отпуск: Смирнова Анна Сергеевна" });
   await task.waitFor();
+  await task.locator(".hint", { hasText: REQUESTED_14 }).waitFor();
   await task.locator("textarea").fill("Приказ № 15-о");
   await task.locator('button[data-action="complete"]').click();
   await perf.locator("#tasks-done").filter({ hasText: "выполнена" }).waitFor();

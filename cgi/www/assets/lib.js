@@ -158,6 +158,23 @@ function vacationDaysText(days, calendarDays, holidays) {
     `из них ${holidays} ${plural(holidays, "праздничный не считается", "праздничных не считаются", "праздничных не считаются")})`;
 }
 
+// The sentence stating what a vacation request asks for, always shown to
+// the employee while picking the dates and to the approver on the task (F4):
+// "Запрошено 6 дней отпуска (14 календарных, из них 8 праздничных не
+// считаются)." or "Запрошено 14 дней отпуска."
+function requestedText(days, calendarDays, holidays) {
+  const n = vacationDaysText(days, calendarDays, holidays);
+  return `Запрошено ${holidays ? n : n + " отпуска"}.`;
+}
+
+// A request's period with its length (F5): "07.12.2026 (1 день)",
+// "01.12.2026 — 14.12.2026 (14 дней)", and, a length with its own
+// brackets, "28.12.2026 — 10.01.2027: 6 дней отпуска (14 календарных, ...)".
+function periodWithDays(from, to, daysText) {
+  const p = period(from, to);
+  return daysText.includes("(") ? `${p}: ${daysText}` : `${p} (${daysText})`;
+}
+
 // "октябрь 2026 г." -> "Октябрь 2026 г." (a month title starting a line)
 function capital(text) {
   return text ? text.charAt(0).toUpperCase() + text.slice(1) : "";

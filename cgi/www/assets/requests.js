@@ -70,7 +70,7 @@ async function showList(more) {
   }
   for (const q of r.data.items) {
     listTable.add([el("a", { href: `/requests.html?id=${q.id}`, text: `№ ${q.number}` }), q.type_title,
-      q.date_from_ru ? `${q.date_from_ru} — ${q.date_to_ru}` : "", tag(q.state_title, STATE_TONE[q.state]),
+      q.date_from ? period(q.date_from, q.date_to) : "", tag(q.state_title, STATE_TONE[q.state]),
       q.updated_at_ru]);
   }
   listOffset += r.data.items.length;
@@ -246,9 +246,10 @@ async function showVacationBalance(form) {
     if (seq !== vacationBalanceSeq) return; // the dates changed meanwhile
     const q = p.status === 200 ? p.data : {};
     const days = q.requested_days !== undefined ? q.requested_days : Math.round((to - from) / 86400000) + 1;
+    // always (F4); a warning when more than the balance
+    text += " " + requestedText(days, q.requested_calendar_days, q.requested_holidays);
     if (days > Number(left)) {
-      text += ` Запрошено ${vacationDaysText(days, q.requested_calendar_days, q.requested_holidays)}` +
-        ` — больше остатка (${leftRu} ${daysWord(leftRu)}). ` +
+      text = text.slice(0, -1) + ` — больше остатка (${leftRu} ${daysWord(leftRu)}). ` +
         "Заявление можно подать: отпуск авансом предоставляется по соглашению с работодателем.";
       box.classList.add("warn");
     }
@@ -291,7 +292,7 @@ function describe(dl, q) {
     const cal = Math.round((Date.parse(q.date_to) - Date.parse(q.date_from)) / 86400000) + 1;
     const days = q.vacation_days !== undefined
       ? vacationDaysText(q.vacation_days, cal, q.vacation_holidays) : `${cal} ${daysWord(String(cal))}`;
-    fact(dl, "Период", `${q.date_from_ru} — ${q.date_to_ru} (${days})`);
+    fact(dl, "Период", periodWithDays(q.date_from, q.date_to, days));
   }
   fact(dl, "Вид отпуска", KIND_TITLE[d.kind]);
   fact(dl, "Причина", REASON_TITLE[d.reason]);

@@ -179,8 +179,10 @@ function vacationBalance(t) {
     // the days as the balance spends them (holidays inside do not count)
     const days = b.requested_days !== undefined ? b.requested_days
       : t.date_from && t.date_to ? Math.round((Date.parse(t.date_to) - Date.parse(t.date_from)) / 86400000) + 1 : 0;
+    // always (F4); a warning when more than the balance
+    if (days) text += " " + requestedText(days, b.requested_calendar_days, b.requested_holidays);
     if (days > Number(left)) {
-      text += ` Запрошено ${vacationDaysText(days, b.requested_calendar_days, b.requested_holidays)} — больше остатка (${b.balance_after_ru || b.balance_ru} ${daysWord(String(b.balance_after_ru || b.balance_ru))}): ` +
+      text = text.slice(0, -1) + ` — больше остатка (${b.balance_after_ru || b.balance_ru} ${daysWord(String(b.balance_after_ru || b.balance_ru))}): ` +
         "отпуск авансом — только по соглашению с работодателем.";
       box.className = "hint warn";
     }
@@ -191,7 +193,7 @@ function vacationBalance(t) {
 
 function taskItem(t) {
   if (t.step === "hr_task") return hrTaskItem(t);
-  const when = t.date_from ? `${dateRu(t.date_from)} — ${dateRu(t.date_to)}` : "";
+  const when = period(t.date_from, t.date_to);
   return el("article", { className: "task", id: `task-${t.id}`, "aria-labelledby": `task-${t.id}-title` },
     el("h3", { id: `task-${t.id}-title`, text: `${t.type_title}: ${t.employee.full_name}` }),
     el("p", {}, tag(STEP_TITLE[t.step] || t.step), " ", tag(t.state_title, STATE_TONE[t.state]), " ",

@@ -926,7 +926,7 @@ static int cert_application(struct ctx *ctx, PGresult *req)
 	int64_t id = atoll(PQgetvalue(req, 0, 0)), employee = atoll(PQgetvalue(req, 0, 2));
 	int64_t number = atoll(PQgetvalue(req, 0, 9));
 	const char *type = PQgetvalue(req, 0, 1), *absent;
-	char low[256], pos[256], to_pos[512], to_name[512];
+	char low[256], pos[256], to_pos[512], to_name[512], gen_pos[512], gen_name[512];
 	json_object *data = arena_own(ctx->arena, json_tokener_parse(PQgetvalue(req, 0, 3)));
 	const char *comment = jsonx_get_str(data, "comment"), *title = "", *what, *name;
 	struct org_info org;
@@ -992,12 +992,19 @@ static int cert_application(struct ctx *ctx, PGresult *req)
 	                 org.head_name ? ru_dative_initials(org.head_name, to_name, sizeof to_name)
 	                               : ""));
 	pdf_gap(p, 1);
+	/* the applicant in the genitive, as 1C's printed form: «от менеджера
+	 * по продажам Кузнецова А. П.» (ru.h's rule), then where they work */
+	ru_genitive_position(ru_after_colon(who.position, pos, sizeof pos), gen_pos,
+	                     sizeof gen_pos);
 	pdf_text(p, PDF_NORMAL, PDF_LEFT, 85,
-	         arena_printf(ctx->arena, "Сотрудник: %s%s%s%s%s%s%s", who.full_name,
-	                      *who.position ? ", должность: " : "",
-	                      ru_after_colon(who.position, pos, sizeof pos),
-	                      *who.department ? ", подразделение: " : "", who.department,
-	                      *who.personnel_number ? ", таб. № " : "", who.personnel_number));
+	         arena_printf(ctx->arena, "от %s%s%s", gen_pos, *gen_pos ? " " : "",
+	                      ru_genitive_name(who.full_name, 1, gen_name, sizeof gen_name)));
+	if (*who.department || *who.personnel_number)
+		pdf_text(p, PDF_NORMAL, PDF_LEFT, 85,
+		         arena_printf(
+		             ctx->arena, "%s%s%s%s%s", *who.department ? "подразделение: " : "",
+		             who.department, *who.department && *who.personnel_number ? ", " : "",
+		             *who.personnel_number ? "таб. № " : "", who.personnel_number));
 	pdf_gap(p, 8);
 	pdf_text(p, PDF_TITLE, PDF_CENTER, 0, "ЗАЯВЛЕНИЕ");
 	pdf_gap(p, 4);

@@ -226,7 +226,8 @@ static int hrtasks_give(struct ctx *ctx)
 		return -1;
 	if (strcmp(PQgetvalue(res, 0, 0), "t") == 0)
 		return ctx_field(ctx, "employee_id", "Сотрудник уволен: задание ему не поставить");
-	giver = PQgetvalue(res, 0, 1);
+	/* «от Белова Игоря Семёновича»: the genitive after «от» (F14) */
+	giver = ru_genitive_name(PQgetvalue(res, 0, 1), 0, arena_alloc(ctx->arena, 512), 512);
 	if (due != DATE_NONE) {
 		if (due < today)
 			return ctx_field_code(ctx, "due", "past",

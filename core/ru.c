@@ -403,9 +403,173 @@ char *ru_dative_initials(const char *full_name, char *out, size_t n)
 		size_t c = ((unsigned char)w[i][0] & 0x80) ? 2 : 1;
 		if (c > len[i])
 			c = len[i];
-		ru_dat_put(out, n, &at, " ", 1);
+		ru_dat_put(out, n, &at, "\xc2\xa0",
+		           2); /* a no-break space: «Петровой О. И.» on one line */
 		ru_dat_put(out, n, &at, w[i], c);
 		ru_dat_put(out, n, &at, ".", 1);
+	}
+	return out;
+}
+
+/* ---- the genitive of a person («от Белова Игоря Семёновича») ---- */
+
+/* -а after г, к, х, ж, ш, ч, щ takes -и, other -а -ы; -я -и. */
+static const char *ru_gen_a(const char *w, size_t len)
+{
+	if (ru_ends(w, len, "я"))
+		return "и";
+	return ru_dat_last_in(w, len, 1, "гкхжшчщ") ? "и" : "ы";
+}
+
+/* The genitive ending of a word for the gender, written after *keep bytes
+ * of it; what: 0 a surname, 1 a first name, 2 a patronymic. */
+static const char *ru_gen_word(const char *w, size_t len, enum ru_gender g, int what, size_t *keep)
+{
+	*keep = len;
+	if (what == 2) {
+		if (g == RU_GENDER_MASCULINE && ru_ends(w, len, "ич"))
+			return "а";
+		if (g == RU_GENDER_FEMININE && ru_ends(w, len, "на")) {
+			*keep = len - 2;
+			return "ы";
+		}
+		return ""; /* оглы, кызы */
+	}
+	if (what == 1 && g == RU_GENDER_MASCULINE) {
+		/* the fleeting vowels of the usual names */
+		static const char *const fleeting[][2] = {
+		    {"Павел", "Павла"}, {"Лев", "Льва"}, {"Пётр", "Петра"}, {"Петр", "Петра"}};
+		for (size_t i = 0; i < sizeof fleeting / sizeof fleeting[0]; i++)
+			if (len == strlen(fleeting[i][0]) && memcmp(w, fleeting[i][0], len) == 0) {
+				*keep = 0;
+				return fleeting[i][1];
+			}
+	}
+	if (ru_ends(w, len, "ия")) {
+		*keep = len - 2;
+		return "и";
+	}
+	if (g == RU_GENDER_FEMININE) {
+		if (what == 0 &&
+		    (ru_ends(w, len, "ова") || ru_ends(w, len, "ева") || ru_ends(w, len, "ёва") ||
+		     ru_ends(w, len, "ина") || ru_ends(w, len, "ына"))) {
+			*keep = len - 2; /* Петрова -> Петровой */
+			return "ой";
+		}
+		if (what == 0 && ru_ends(w, len, "ая")) {
+			*keep = len - 4;
+			return "ой";
+		}
+		if (what == 0 && ru_ends(w, len, "яя")) {
+			*keep = len - 4;
+			return "ей";
+		}
+		if (ru_ends(w, len, "а") || ru_ends(w, len, "я")) {
+			*keep = len - 2;
+			return ru_gen_a(w, len);
+		}
+		if (what == 1 && ru_ends(w, len, "ь")) {
+			*keep = len - 2; /* Любовь -> Любови */
+			return "и";
+		}
+		return ""; /* Шмидт, Черных, Шевченко */
+	}
+	if (g != RU_GENDER_MASCULINE)
+		return "";
+	if (what == 0) {
+		if (ru_ends(w, len, "их") || ru_ends(w, len, "ых"))
+			return "";
+		if (ru_ends(w, len, "ский") || ru_ends(w, len, "цкий") || ru_ends(w, len, "ый") ||
+		    ((ru_ends(w, len, "ий") || ru_ends(w, len, "ой")) && len >= 10)) {
+			*keep = len - 4; /* Толстой -> Толстого, Горький -> Горького */
+			return ru_dat_last_in(w, len, 2, "кгх") || !ru_ends(w, len, "ий") ? "ого"
+			                                                                  : "его";
+		}
+	}
+	if (ru_ends(w, len, "ь") || ru_ends(w, len, "й")) {
+		*keep = len - 2;
+		return "я";
+	}
+	if (ru_ends(w, len, "а") || ru_ends(w, len, "я")) {
+		*keep = len - 2; /* Никита -> Никиты, Илья -> Ильи */
+		return ru_gen_a(w, len);
+	}
+	return ru_dat_last_in(w, len, 0, RU_CONSONANTS) ? "а" : "";
+}
+
+char *ru_genitive_name(const char *full_name, int initials, char *out, size_t n)
+{
+	const char *w[4];
+	size_t len[4], at = 0, keep;
+	int k = 0;
+	enum ru_gender g = ru_gender_of(full_name);
+
+	out[0] = '\0';
+	for (const char *p = full_name; p && *p && k < 4;) {
+		p += strspn(p, " \t");
+		if (*p == '\0')
+			break;
+		w[k] = p;
+		len[k] = strcspn(p, " \t");
+		p += len[k++];
+	}
+	for (int i = 0; i < k; i++) {
+		const char *end;
+
+		if (i > 0)
+			ru_dat_put(out, n, &at, initials ? "\xc2\xa0" : " ", initials ? 2 : 1);
+		if (i > 0 && initials) {
+			size_t c = ((unsigned char)w[i][0] & 0x80) ? 2 : 1;
+			ru_dat_put(out, n, &at, w[i], c < len[i] ? c : len[i]);
+			ru_dat_put(out, n, &at, ".", 1);
+			if (i == 2)
+				break;
+			continue;
+		}
+		/* a name that does not tell its gender, and what follows a
+		 * patronymic (оглы), stay as written */
+		end = i <= 2 ? ru_gen_word(w[i], len[i], g, i, &keep) : "";
+		if (i > 2)
+			keep = len[i];
+		ru_dat_put(out, n, &at, w[i], keep);
+		ru_dat_put(out, n, &at, end, strlen(end));
+	}
+	return out;
+}
+
+char *ru_genitive_position(const char *position, char *out, size_t n)
+{
+	size_t at = 0, keep;
+	int noun_done = 0;
+
+	out[0] = '\0';
+	for (const char *p = position; p && *p;) {
+		size_t sp = strspn(p, " "), len;
+		const char *end;
+
+		if (ru_dat_put(out, n, &at, p, sp) < 0)
+			return out;
+		p += sp;
+		len = strcspn(p, " ");
+		if (len == 0)
+			break;
+		if (noun_done) {
+			ru_dat_put(out, n, &at, p, len);
+		} else if (ru_dat_adjective(p, len) != NULL) {
+			/* -ый, -ой, -кий -> -ого; other -ий -> -его */
+			ru_dat_put(out, n, &at, p, len - 4);
+			end = ru_ends(p, len, "ий") && !ru_dat_last_in(p, len, 2, "кгх") ? "его"
+			                                                                 : "ого";
+			ru_dat_put(out, n, &at, end, strlen(end));
+		} else {
+			/* the head noun as a masculine first name declines; what
+			 * follows it (a genitive: «директор филиала») stays */
+			noun_done = 1;
+			end = ru_gen_word(p, len, RU_GENDER_MASCULINE, 1, &keep);
+			ru_dat_put(out, n, &at, p, keep);
+			ru_dat_put(out, n, &at, end, strlen(end));
+		}
+		p += len;
 	}
 	return out;
 }

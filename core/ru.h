@@ -105,7 +105,7 @@ const char *ru_past(const char *full_name, const char *masculine, const char *fe
  * директору», «Руководитель филиала» -> «Руководителю филиала»); the first
  * letter a capital. Words in capitals stay as they are.
  *
- * ru_dative_initials: "Фамилия Имя Отчество" as «Фамилии И. О.», the
+ * ru_dative_initials: "Фамилия Имя Отчество" as «Фамилии И. О.» (no-break spaces), the
  * surname by the gender of ru_gender_of (without a patronymic, by the
  * surname's own ending: -ова/-ина/-ская feminine, -ов/-ин/-ский
  * masculine). Feminine: -ова/-ева/-ина/-ына -> -овой…, -ая -> -ой,
@@ -118,5 +118,25 @@ const char *ru_past(const char *full_name, const char *masculine, const char *fe
  */
 char *ru_dative_position(const char *position, char *out, size_t n);
 char *ru_dative_initials(const char *full_name, char *out, size_t n);
+
+/*
+ * The genitive, for «от …» (a notification's giver, an application's
+ * applicant), by the same kind of rule into out (size n); returns out.
+ *
+ * ru_genitive_name: "Фамилия Имя Отчество" as «Фамилии Имени Отчества»
+ * (initials != 0: «Фамилии И. О.», the surname and initials joined by no-break
+ * spaces), the gender by ru_gender_of; a name that does not tell its gender
+ * stays as written. Surnames as the dative's (Петровой, Толстого, Шмидта,
+ * Шмидт, Черных); first names: a consonant + а, -ь/-й -> -я, -а -> -ы
+ * (-и after г/к/х/ж/ш/ч/щ), -я/-ия -> -и/-ии, feminine -ь -> -и; Павел,
+ * Лев, Пётр lose their vowel; patronymics -ич + а, -на -> -ны.
+ *
+ * ru_genitive_position: a position as written, its leading adjectives
+ * (-ый/-ой/-кий -> -ого, other -ий -> -его) and its head noun (as a
+ * masculine first name) in the genitive, the rest kept («менеджер по
+ * продажам» -> «менеджера по продажам»); the case of letters kept.
+ */
+char *ru_genitive_name(const char *full_name, int initials, char *out, size_t n);
+char *ru_genitive_position(const char *position, char *out, size_t n);
 
 #endif

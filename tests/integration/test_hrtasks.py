@@ -88,7 +88,9 @@ class HrTasksAndKpi(unittest.TestCase):
         doc = r.json()["file"]
         # the employee is told, and finds it among their tasks
         self.assertIn("Подготовить отчёт о командировке", self.notes("E1", "task_new", t))
-        self.assertIn("Смирнова Анна Сергеевна", self.notes("E1", "task_new", t))
+        # the giver after «от» in the genitive (F14)
+        self.assertIn("Новое задание от Смирновой Анны Сергеевны: «Подготовить отчёт о командировке»",
+                      self.notes("E1", "task_new", t))
         item = [i for i in o.tasks("E1") if i["id"] == t]
         self.assertEqual(len(item), 1, o.tasks("E1"))
         item = item[0]

@@ -267,6 +267,41 @@ TEST(test_ru_after_colon)
 	CHECK_STR(ru_after_colon("", b, sizeof b), "");
 }
 
+/* «от …» in the genitive (ru.h's rule). */
+TEST(test_ru_genitive)
+{
+	char b[256];
+
+	CHECK_STR(ru_genitive_name("Белов Игорь Семёнович", 0, b, sizeof b),
+	          "Белова Игоря Семёновича");
+	CHECK_STR(ru_genitive_name("Иванова Анна Петровна", 0, b, sizeof b),
+	          "Ивановой Анны Петровны");
+	CHECK_STR(ru_genitive_name("Ёлкина Ольга Ильинична", 0, b, sizeof b),
+	          "Ёлкиной Ольги Ильиничны");
+	CHECK_STR(ru_genitive_name("Толстой Лев Николаевич", 0, b, sizeof b),
+	          "Толстого Льва Николаевича");
+	CHECK_STR(ru_genitive_name("Горький Павел Ильич", 0, b, sizeof b), "Горького Павла Ильича");
+	CHECK_STR(ru_genitive_name("Гоголь Никита Андреевич", 0, b, sizeof b),
+	          "Гоголя Никиты Андреевича");
+	CHECK_STR(ru_genitive_name("Цой Илья Алексеевич", 0, b, sizeof b), "Цоя Ильи Алексеевича");
+	CHECK_STR(ru_genitive_name("Достоевская Мария Сергеевна", 0, b, sizeof b),
+	          "Достоевской Марии Сергеевны");
+	CHECK_STR(ru_genitive_name("Шмидт Любовь Оттовна", 0, b, sizeof b), "Шмидт Любови Оттовны");
+	CHECK_STR(ru_genitive_name("Черных Пётр Олегович", 0, b, sizeof b),
+	          "Черных Петра Олеговича");
+	CHECK_STR(ru_genitive_name("Алиев Рашид Ахмед оглы", 0, b, sizeof b),
+	          "Алиева Рашида Ахмед оглы");
+	CHECK_STR(ru_genitive_name("Smith John", 0, b, sizeof b), "Smith John");
+	CHECK_STR(ru_genitive_name("Кузнецов Алексей Петрович", 1, b, sizeof b),
+	          "Кузнецова\xc2\xa0А.\xc2\xa0П.");
+	CHECK_STR(ru_genitive_position("менеджер по продажам", b, sizeof b),
+	          "менеджера по продажам");
+	CHECK_STR(ru_genitive_position("Главный бухгалтер", b, sizeof b), "Главного бухгалтера");
+	CHECK_STR(ru_genitive_position("ведущий специалист", b, sizeof b), "ведущего специалиста");
+	CHECK_STR(ru_genitive_position("водитель", b, sizeof b), "водителя");
+	CHECK_STR(ru_genitive_position("руководитель отдела", b, sizeof b), "руководителя отдела");
+}
+
 /* The addressee of an application in the dative (ru.h's rule). */
 TEST(test_ru_dative)
 {
@@ -282,28 +317,43 @@ TEST(test_ru_dative)
 	          "Исполнительному директору по развитию");
 	CHECK_STR(ru_dative_position("Глава", b, sizeof b), "Главе");
 	CHECK_STR(ru_dative_position("ДИРЕКТОР", b, sizeof b), "ДИРЕКТОР");
-	CHECK_STR(ru_dative_initials("Петрова Ольга Ивановна", b, sizeof b), "Петровой О. И.");
-	CHECK_STR(ru_dative_initials("Петров Пётр Петрович", b, sizeof b), "Петрову П. П.");
-	CHECK_STR(ru_dative_initials("Пушкина Анна Сергеевна", b, sizeof b), "Пушкиной А. С.");
+	CHECK_STR(ru_dative_initials("Петрова Ольга Ивановна", b, sizeof b),
+	          "Петровой\xc2\xa0О.\xc2\xa0И.");
+	CHECK_STR(ru_dative_initials("Петров Пётр Петрович", b, sizeof b),
+	          "Петрову\xc2\xa0П.\xc2\xa0П.");
+	CHECK_STR(ru_dative_initials("Пушкина Анна Сергеевна", b, sizeof b),
+	          "Пушкиной\xc2\xa0А.\xc2\xa0С.");
 	CHECK_STR(ru_dative_initials("Достоевская Анна Григорьевна", b, sizeof b),
-	          "Достоевской А. Г.");
+	          "Достоевской\xc2\xa0А.\xc2\xa0Г.");
 	CHECK_STR(ru_dative_initials("Достоевский Фёдор Михайлович", b, sizeof b),
-	          "Достоевскому Ф. М.");
-	CHECK_STR(ru_dative_initials("Толстой Лев Николаевич", b, sizeof b), "Толстому Л. Н.");
-	CHECK_STR(ru_dative_initials("Горький Максим Алексеевич", b, sizeof b), "Горькому М. А.");
-	CHECK_STR(ru_dative_initials("Цой Виктор Робертович", b, sizeof b), "Цою В. Р.");
-	CHECK_STR(ru_dative_initials("Гоголь Николай Васильевич", b, sizeof b), "Гоголю Н. В.");
-	CHECK_STR(ru_dative_initials("Шмидт Отто Юльевич", b, sizeof b), "Шмидту О. Ю.");
-	CHECK_STR(ru_dative_initials("Шмидт Анна Оттовна", b, sizeof b), "Шмидт А. О.");
-	CHECK_STR(ru_dative_initials("Шевченко Тарас Григорьевич", b, sizeof b), "Шевченко Т. Г.");
-	CHECK_STR(ru_dative_initials("Черных Ирина Олеговна", b, sizeof b), "Черных И. О.");
-	CHECK_STR(ru_dative_initials("Черных Иван Олегович", b, sizeof b), "Черных И. О.");
-	CHECK_STR(ru_dative_initials("Сковорода Григорий Саввич", b, sizeof b), "Сковороде Г. С.");
-	CHECK_STR(ru_dative_initials("Берия Нина Теймуразовна", b, sizeof b), "Берии Н. Т.");
-	CHECK_STR(ru_dative_initials("Алиев Рашид Ахмед оглы", b, sizeof b), "Алиеву Р. А.");
+	          "Достоевскому\xc2\xa0Ф.\xc2\xa0М.");
+	CHECK_STR(ru_dative_initials("Толстой Лев Николаевич", b, sizeof b),
+	          "Толстому\xc2\xa0Л.\xc2\xa0Н.");
+	CHECK_STR(ru_dative_initials("Горький Максим Алексеевич", b, sizeof b),
+	          "Горькому\xc2\xa0М.\xc2\xa0А.");
+	CHECK_STR(ru_dative_initials("Цой Виктор Робертович", b, sizeof b),
+	          "Цою\xc2\xa0В.\xc2\xa0Р.");
+	CHECK_STR(ru_dative_initials("Гоголь Николай Васильевич", b, sizeof b),
+	          "Гоголю\xc2\xa0Н.\xc2\xa0В.");
+	CHECK_STR(ru_dative_initials("Шмидт Отто Юльевич", b, sizeof b),
+	          "Шмидту\xc2\xa0О.\xc2\xa0Ю.");
+	CHECK_STR(ru_dative_initials("Шмидт Анна Оттовна", b, sizeof b),
+	          "Шмидт\xc2\xa0А.\xc2\xa0О.");
+	CHECK_STR(ru_dative_initials("Шевченко Тарас Григорьевич", b, sizeof b),
+	          "Шевченко\xc2\xa0Т.\xc2\xa0Г.");
+	CHECK_STR(ru_dative_initials("Черных Ирина Олеговна", b, sizeof b),
+	          "Черных\xc2\xa0И.\xc2\xa0О.");
+	CHECK_STR(ru_dative_initials("Черных Иван Олегович", b, sizeof b),
+	          "Черных\xc2\xa0И.\xc2\xa0О.");
+	CHECK_STR(ru_dative_initials("Сковорода Григорий Саввич", b, sizeof b),
+	          "Сковороде\xc2\xa0Г.\xc2\xa0С.");
+	CHECK_STR(ru_dative_initials("Берия Нина Теймуразовна", b, sizeof b),
+	          "Берии\xc2\xa0Н.\xc2\xa0Т.");
+	CHECK_STR(ru_dative_initials("Алиев Рашид Ахмед оглы", b, sizeof b),
+	          "Алиеву\xc2\xa0Р.\xc2\xa0А.");
 	/* no patronymic: the surname's ending tells, else it stays */
-	CHECK_STR(ru_dative_initials("Иванова Мария", b, sizeof b), "Ивановой М.");
-	CHECK_STR(ru_dative_initials("Смит Джон", b, sizeof b), "Смит Д.");
+	CHECK_STR(ru_dative_initials("Иванова Мария", b, sizeof b), "Ивановой\xc2\xa0М.");
+	CHECK_STR(ru_dative_initials("Смит Джон", b, sizeof b), "Смит\xc2\xa0Д.");
 }
 
 /* Input also takes DD.MM.YYYY (DESIGN.md); answers stay ISO. */
@@ -374,6 +424,7 @@ int main(void)
 	RUN(test_ru_months);
 	RUN(test_ru_gender);
 	RUN(test_ru_after_colon);
+	RUN(test_ru_genitive);
 	RUN(test_ru_dative);
 	return check_report();
 }

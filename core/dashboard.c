@@ -173,7 +173,7 @@ static int dashboard_employee_checks(struct ctx *ctx, json_object *todo, const c
 		    dashboard_people(ctx, item, n,
 		                     arena_printf(ctx->arena,
 		                                  "SELECT e.id, e.full_name %s ORDER BY "
-		                                  "lower(e.full_name), e.id LIMIT $3",
+		                                  "e.search_name, e.full_name, e.id LIMIT $3",
 		                                  c->employees),
 		                     c->page, today) < 0)
 			return -1;

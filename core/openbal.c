@@ -1173,12 +1173,13 @@ int openbal_missing(struct ctx *ctx, int year, int month, json_object *o)
 
 	date_format(date_month_first(year, month), first);
 	date_format_ru(date_month_first(year, month), first_ru);
-	res = ctx_sql(ctx,
-	              "SELECT e.id, e.full_name, count(*) OVER () FROM employees e WHERE "
-	              "e.tenant_id = $1 AND (e.dismissed IS NULL OR e.dismissed >= $2::date) "
-	              "AND " PAYRUN_NO_OPENBAL_SQL("$2::date") " ORDER BY lower(e.full_name), e.id "
-	                                                       "LIMIT $3",
-	              ctx_i64(ctx, ctx->tenant_id), first, ctx_i64(ctx, OPENBAL_MISSING_NAMES));
+	res = ctx_sql(
+	    ctx,
+	    "SELECT e.id, e.full_name, count(*) OVER () FROM employees e WHERE "
+	    "e.tenant_id = $1 AND (e.dismissed IS NULL OR e.dismissed >= $2::date) "
+	    "AND " PAYRUN_NO_OPENBAL_SQL("$2::date") " ORDER BY e.search_name, e.full_name, e.id "
+	                                             "LIMIT $3",
+	    ctx_i64(ctx, ctx->tenant_id), first, ctx_i64(ctx, OPENBAL_MISSING_NAMES));
 	if (res == NULL)
 		return -1;
 	if (PQntuples(res) == 0)

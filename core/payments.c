@@ -243,7 +243,7 @@ static int accruals_list(struct ctx *ctx)
 	            "SELECT " ACCRUAL_COLUMNS " FROM payroll_accruals a JOIN employees e ON "
 	            "e.tenant_id = a.tenant_id AND e.id = a.employee_id WHERE a.tenant_id = $1 AND "
 	            "($2::bigint IS NULL OR a.employee_id = $2) AND ($3::date IS NULL OR a.month = "
-	            "$3::date) ORDER BY a.month DESC, e.full_name, a.id LIMIT 5000",
+	            "$3::date) ORDER BY a.month DESC, e.search_name, e.full_name, a.id LIMIT 5000",
 	            ctx_i64(ctx, ctx->tenant_id), employee ? ctx_i64(ctx, employee) : NULL, first);
 	if (res == NULL)
 		return -1;

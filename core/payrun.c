@@ -1813,7 +1813,7 @@ static int payroll_get(struct ctx *ctx)
 	    "payroll_employees pe JOIN employees e ON e.tenant_id = pe.tenant_id AND e.id = "
 	    "pe.employee_id LEFT JOIN payroll_debts($1, $3::date) b ON b.employee_id = "
 	    "pe.employee_id WHERE pe.tenant_id = $1 AND pe.document_id = $2 "
-	    "ORDER BY e.full_name, pe.employee_id",
+	    "ORDER BY e.search_name, e.full_name, pe.employee_id",
 	    ctx_i64(ctx, ctx->tenant_id), doc_id,
 	    worktime_date_iso(ctx, date_month_first(year, month)));
 	if (res == NULL)

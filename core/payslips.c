@@ -630,7 +630,7 @@ static int payslips_admin_month(struct ctx *ctx)
 	    ctx_sql(ctx,
 	            "SELECT pe.employee_id FROM payroll_employees pe JOIN employees e ON "
 	            "e.tenant_id = pe.tenant_id AND e.id = pe.employee_id WHERE pe.tenant_id = $1 "
-	            "AND pe.month = $2::date ORDER BY e.full_name, e.id LIMIT 2000",
+	            "AND pe.month = $2::date ORDER BY e.search_name, e.full_name, e.id LIMIT 2000",
 	            ctx_i64(ctx, ctx->tenant_id), first);
 	if (res == NULL)
 		return -1;

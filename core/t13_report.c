@@ -96,14 +96,43 @@ bad:
 	                      T13_MAX_IDS);
 }
 
-/* The form lists people alphabetically (byte order of UTF-8 is the Russian
- * alphabet's, but for Ё), then by id. */
+/* The form lists people alphabetically as every list of people does
+ * (employees.search_name: Ё as Е): the byte order of UTF-8 is the Russian
+ * alphabet's but for Ё/ё, compared here as Е/е; then by id. */
+static int t13_letter(const unsigned char **p)
+{
+	const unsigned char *s = *p;
+
+	if (s[0] == 0xd0 && s[1] == 0x81) { /* Ё -> Е */
+		*p += 2;
+		return 0xd095;
+	}
+	if (s[0] == 0xd1 && s[1] == 0x91) { /* ё -> е */
+		*p += 2;
+		return 0xd0b5;
+	}
+	if (s[0] == 0xd0 || s[0] == 0xd1) {
+		*p += 2;
+		return s[0] << 8 | s[1];
+	}
+	*p += 1;
+	return s[0];
+}
+
 static int t13_by_name(const void *a, const void *b)
 {
 	const struct worktime_employee *x = a, *y = b;
-	int c = strcmp(x->full_name, y->full_name);
+	const unsigned char *p = (const unsigned char *)x->full_name,
+	                    *q = (const unsigned char *)y->full_name;
 
-	return c ? c : (x->id > y->id) - (x->id < y->id);
+	while (*p && *q) {
+		int c = t13_letter(&p), d = t13_letter(&q);
+		if (c != d)
+			return c < d ? -1 : 1;
+	}
+	if (*p || *q)
+		return *p ? 1 : -1;
+	return (x->id > y->id) - (x->id < y->id);
 }
 
 /* A month the one set of rules refuses for someone (documents or rows that

@@ -48,7 +48,7 @@ static int team_list(struct ctx *ctx)
 	    "e.tenant_id AND d.id = e.department_id WHERE e.tenant_id = $1 AND e.id <> $2 AND "
 	    "(e.dismissed IS NULL OR e.dismissed >= $3::date) AND (e.department_id IN (SELECT id "
 	    "FROM charge) OR e.organization_id IN (SELECT id FROM organizations WHERE tenant_id = "
-	    "$1 AND head_id = $2)) ORDER BY e.full_name, e.id LIMIT $4",
+	    "$1 AND head_id = $2)) ORDER BY e.search_name, e.full_name, e.id LIMIT $4",
 	    ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, ctx->employee_id),
 	    worktime_date_iso(ctx, today), ctx_i64(ctx, TEAM_MAX));
 	if (res == NULL)

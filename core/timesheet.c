@@ -191,7 +191,8 @@ static int timesheet_list(struct ctx *ctx)
 	              "t.posted_at FROM employees e LEFT JOIN timesheets t ON t.tenant_id = "
 	              "e.tenant_id AND t.employee_id = e.id AND t.month = $2::date "
 	              "WHERE e.tenant_id = $1 AND (e.hired IS NULL OR e.hired <= $3::date) AND "
-	              "(e.dismissed IS NULL OR e.dismissed >= $2::date) ORDER BY e.full_name, e.id",
+	              "(e.dismissed IS NULL OR e.dismissed >= $2::date) ORDER BY e.search_name, "
+	              "e.full_name, e.id",
 	              ctx_i64(ctx, ctx->tenant_id), first, last);
 	if (res == NULL)
 		return -1;

@@ -178,6 +178,21 @@ class Payroll(unittest.TestCase):
         self.calculate(self.admin, "2017-04")
         self.assertEqual(self.admin.post("/api/admin/payroll/2017-04/close").status, 200)
 
+    def test_2a_names_sort_with_yo_as_ye(self):
+        # the payroll lists people as every list does: Ё with Е, not before А (F9)
+        tid, _, admin = tenant_with_admin(self.s, "payyo")
+        sched = self.schedule(tid, "Пятидневка", "week", "calendar", FIVE)
+        names = ["Жуков Иван", "Ёлкина Наталья", "Алексеев Пётр", "Елисеев Олег"]
+        for name in names:
+            eid = add_employee(self.s, tid, name, hired="2016-01-01")
+            self.s.psql("INSERT INTO employee_pay (tenant_id, employee_id, date_from, rate, pay_by) "
+                        "VALUES (%d, %d, '2016-01-01', 50000, 'days')" % (tid, eid))
+            self.s.psql("INSERT INTO schedule_assignments (tenant_id, employee_id, schedule_id, "
+                        "date_from) VALUES (%d, %d, %d, '2016-01-01')" % (tid, eid, sched))
+        self.calculate(admin, "2025-03")
+        got = [e["full_name"] for e in admin.get("/api/admin/payroll/2025-03").json()["employees"]]
+        self.assertEqual(got, ["Алексеев Пётр", "Елисеев Олег", "Ёлкина Наталья", "Жуков Иван"])
+
     def test_2_never_half_stored(self):
         tid, _, admin = tenant_with_admin(self.s, "payhalf")
         self.schedule(tid, "Пятидневка", "week", "calendar", FIVE)

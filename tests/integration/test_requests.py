@@ -8,6 +8,7 @@ month, an overlapping document) changes nothing. The organization is
 orgfix.Org."""
 import json
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -323,6 +324,11 @@ class Requests(unittest.TestCase):
         page = o.admin.get("/admin/routing")
         self.assertEqual(page.status, 200, page)
         self.assertIn('data-picker="employee" data-can-act><label>Заместитель', page.text.replace("\n    ", ""))
+        # the chains explained in the words of the selects, no internal codes (F7)
+        hint = re.search(r'<p class="hint">Шаги цепочки.*?</p>', page.text).group(0)
+        self.assertIn("«Руководитель сотрудника»", hint)
+        self.assertIn("«Роль „Ответственный за заявления на отпуск“»", hint)
+        self.assertNotRegex(hint, r"manager|role:|personal_data|<code>")
         # the forward takes exactly whom the picker lists
         rid = self.file("E1", {"type": "question", "text": "Кому передать?"})["id"]
         t = self.task("C", rid, "execution")

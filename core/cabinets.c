@@ -1416,10 +1416,16 @@ static int cabinets_page_action(struct ctx *ctx)
 	                                  : "Приглашения по SMS");
 	jsonx_set_str(
 	    done, "summary",
+	    /* those who already had a cabinet are neither created nor failed:
+	     * said, so the numbers add up (F10) */
 	    create ? arena_printf(ctx->arena,
 	                          "Выбрано сотрудников: %zu. Создано кабинетов: "
-	                          "%d. Не удалось создать: %d.",
-	                          n, ok, failed)
+	                          "%d. Не удалось создать: %d.%s",
+	                          n, ok, failed,
+	                          (int)n - ok - failed > 0
+	                              ? arena_printf(ctx->arena, " Кабинет уже был: %d.",
+	                                             (int)n - ok - failed)
+	                              : "")
 	    : results.other_channel
 	        ? arena_printf(ctx->arena,
 	                       "Выбрано сотрудников: %zu. Приглашения отправлены: %d, "

@@ -712,6 +712,9 @@ static int import_preview_result(struct import *im, int64_t upload, const char *
 	 * the preview: said apart */
 	jsonx_set_int(counts, "created", n->created - merged);
 	jsonx_set_int(counts, "merged", merged);
+	/* the template renderer takes a 0 for true: the check page says
+	 * «объединено …» only when there is something merged (F10) */
+	jsonx_set_bool(r, "any_merged", merged > 0);
 	jsonx_set_int(counts, "updated", n->updated);
 	jsonx_set_int(counts, "unchanged", n->unchanged);
 	jsonx_set_int(counts, "errors", im->bad_rows);

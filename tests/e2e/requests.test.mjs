@@ -151,6 +151,14 @@ b.test("the manager refuses to reject without a reason, approves, and sees the t
   assert.doesNotMatch(await task.innerText(), /больше остатка/);
   // and what is asked, always (F4)
   assert.match(await task.innerText(), REQUESTED_14);
+  // the forward's suggestions never offer the applicant her own request (F12)
+  const to = task.locator('input[name="to_name"]');
+  const asked = page.waitForResponse((r) => r.url().includes("/api/employees?q="));
+  await to.pressSequentially("Смирнов");
+  await (await asked).finished();
+  await page.waitForTimeout(300);
+  assert.equal(await task.locator('datalist option[value^="Смирнова Анна"]').count(), 0);
+  await to.fill("");
   await task.locator('button[data-action="reject"]').click();
   await task.locator(".field-error").filter({ hasText: /./ }).first().waitFor();
   assert.equal(await task.locator("textarea").getAttribute("aria-invalid"), "true");

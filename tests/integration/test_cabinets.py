@@ -611,6 +611,12 @@ class Cabinets(unittest.TestCase):
         self.assertEqual(r.status, 200, r.text[:2000])
         self.assertIn("Создано кабинетов: 1", r.text)
         self.assertNotIn(" checked>", r.text)
+        self.assertNotIn("Кабинет уже был", r.text)
+        # asked again: the one who already has a cabinet is accounted for (F10)
+        r = form("/admin/cabinets/create", [("employees[]", str(a))])
+        self.assertEqual(r.status, 200, r.text[:2000])
+        self.assertIn("Выбрано сотрудников: 1. Создано кабинетов: 0. Не удалось создать: 0. "
+                      "Кабинет уже был: 1.", r.text)
 
     def test_settings_validation(self):
         tid, admin = self.tenant("tekst")

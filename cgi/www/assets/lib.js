@@ -295,7 +295,9 @@ async function resolvePerson(text) {
 // or a personnel number) in the field named e.g. "to_name", or the page
 // asks resolvePerson() when its call takes an id. opts.canAct: suggest only
 // the people who can act on a task now (a forward, a substitute: the core
-// refuses the others), GET /api/employees?can_act=true.
+// refuses the others), GET /api/employees?can_act=true. opts.exclude: an
+// employee id never suggested (a request's applicant for its own task's
+// forward).
 function setupPeoplePicker(input, me, opts = {}) {
   if (!me.roles.some((r) => r === "manager" || r === "performer" || r === "admin")) return;
   const list = el("datalist", { id: input.id + "-people" });
@@ -310,7 +312,7 @@ function setupPeoplePicker(input, me, opts = {}) {
       const mine = ++seq;
       const r = await api("/api/employees?q=" + encodeURIComponent(q) + (opts.canAct ? "&can_act=true" : ""));
       if (mine !== seq || r.status !== 200) return;
-      list.replaceChildren(...r.data.items.map((e) => el("option", {
+      list.replaceChildren(...r.data.items.filter((e) => e.id !== opts.exclude).map((e) => el("option", {
         value: e.personnel_number ? `${e.full_name} (таб. № ${e.personnel_number})` : e.full_name,
         label: [e.position, e.department].filter(Boolean).join(", ") || null,
       })));

@@ -96,7 +96,8 @@ function taskForm(t) {
       exec ? button("complete", "Выполнить") : "",
       button("reject", "Отклонить", "danger"),
       button("forward", "Передать", "secondary")));
-  setupPeoplePicker(form.querySelector(`#${p}-to`), ME, { canAct: true });
+  // the applicant is not offered their own request (F12)
+  setupPeoplePicker(form.querySelector(`#${p}-to`), ME, { canAct: true, exclude: t.employee && t.employee.id });
   form.addEventListener("submit", (ev) => {
     ev.preventDefault();
     const focused = document.activeElement && document.activeElement.name === "to_name";

@@ -31,6 +31,7 @@
 #include "session.h"
 #include "validate.h"
 
+#include <ctype.h>
 #include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -111,10 +112,36 @@ static int auth_folded_is(const char *fp, const char *a, const char *b)
 	return *a && strncmp(fp, a, la) == 0 && strcmp(fp + la, b) == 0;
 }
 
+/* 1 when s is not empty and has no letter: digits and punctuation only
+ * (what people add to a word to pass a length rule: «2026», «!!»). */
+static int auth_no_letters(const char *s)
+{
+	if (*s == '\0')
+		return 0;
+	for (; *s; s++)
+		if ((unsigned char)*s >= 0x80 || isalpha((unsigned char)*s))
+			return 0;
+	return 1;
+}
+
+/* auth_no_letters of the first n bytes of s. */
+static int auth_no_letters_n(const char *s, size_t n)
+{
+	char head[1024];
+
+	if (n == 0 || n >= sizeof(head))
+		return 0;
+	memcpy(head, s, n);
+	head[n] = '\0';
+	return auth_no_letters(head);
+}
+
 /* The password may not be the user's full name, or a part of it (the
- * surname, the first name with either), alone or with the birth date
- * before or after it in any usual form («Иванов17051990»), in any case,
- * spaces left out (trial-break F15). 0, or -1 with the field's error. */
+ * surname, the first name with either, in either order), alone, with the
+ * birth date before or after it in any usual form («Иванов17051990»), or
+ * with only digits and punctuation added («Приглашённая2026»), in any
+ * case, spaces left out (trial-break F15). 0, or -1 with the field's
+ * error. */
 static int auth_password_not_name(struct ctx *ctx, const char *field, const char *password,
                                   const struct auth_user *u)
 {
@@ -169,6 +196,19 @@ static int auth_password_not_name(struct ctx *ctx, const char *field, const char
 				return ctx_field_code(ctx, field, "personal",
 				                      "Пароль не должен совпадать с вашим ФИО%s",
 				                      d ? " и датой рождения" : "");
+	for (int f = 0; f < nforms; f++) {
+		size_t lf = strlen(forms[f]), lp = strlen(fp);
+
+		if (lf == 0 || lf >= lp)
+			continue;
+		if ((strncmp(fp, forms[f], lf) == 0 && auth_no_letters(fp + lf)) ||
+		    (strcmp(fp + lp - lf, forms[f]) == 0 && auth_no_letters_n(fp, lp - lf)))
+			return ctx_field_code(
+			    ctx, field, "personal",
+			    "Пароль не должен состоять из вашего имени или фамилии "
+			    "и цифр. %s",
+			    PASSWORD_ADVICE);
+	}
 	return 0;
 }
 

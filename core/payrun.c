@@ -1276,7 +1276,7 @@ static int payrun_overpaid(struct ctx *ctx, json_object *o, const char *first)
 	    ctx,
 	    "SELECT b.employee_id, e.full_name, b.overpaid::text FROM payroll_debts($1, "
 	    "$2::date) b JOIN employees e ON e.tenant_id = $1 AND e.id = b.employee_id WHERE "
-	    "b.overpaid > 0 ORDER BY e.full_name, b.employee_id",
+	    "b.overpaid > 0 ORDER BY e.search_name, e.full_name, b.employee_id",
 	    ctx_i64(ctx, ctx->tenant_id), first);
 	json_object *list;
 	struct buf names = BUF_INIT;

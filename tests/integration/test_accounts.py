@@ -377,6 +377,13 @@ class Accounts(StackWithSinks, unittest.TestCase):
             self.assertEqual(r.status, 422, (bad, r))
             self.assertEqual(r.json()["error"]["fields"]["new_password"],
                              "Пароль не должен совпадать с вашим ФИО" + tail, bad)
+        # a part of the name with only digits and punctuation added, in any
+        # order of the words (trial-break 3): a word, not a password
+        for bad in ("Кузнецова2026!!!", "АннаКузнецова-2026", "2026-2027 Кузнецова", "Кузнецова Анна 2026"):
+            r = me.post("/api/auth/password", {"old_password": PASSWORD, "new_password": bad})
+            self.assertEqual(r.status, 422, (bad, r))
+            self.assertIn("не должен состоять из вашего имени или фамилии и цифр",
+                          r.json()["error"]["fields"]["new_password"], bad)
         r = me.post("/api/auth/password", {"old_password": PASSWORD, "new_password": "Zima\tSnezhnaya-2026"})
         self.assertEqual(r.status, 422, r)
         self.assertIn("управляющие символы", r.json()["error"]["fields"]["new_password"])

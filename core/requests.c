@@ -1111,22 +1111,6 @@ static int requests_read_fields(struct ctx *ctx, const struct request_type *t, j
 		else if (!draft)
 			bad = ctx_field_code(ctx, "reason", "required",
 			                     "Укажите причину: " REQUESTS_REASONS);
-		/* a sick leave is a fact, its certificate is issued from the day
-		 * of illness: it cannot be filed ahead (trial-break3) */
-		if (s && strcmp(s, "sick") == 0 && *from) {
-			int d, today;
-			if (date_parse_input(*from, &d) == 0) {
-				if ((today = org_today(ctx)) == DATE_NONE)
-					return -1;
-				if (d > today)
-					bad = ctx_field_code(
-					    ctx, "date_from", "range",
-					    "Болезнь не может начаться в будущем: больничный "
-					    "выдаётся с первого дня болезни, укажите дату не позже "
-					    "%s",
-					    worktime_date_ru(ctx, today));
-			}
-		}
 	} else if (strcmp(t->name, "business_trip") == 0) {
 		if (requests_text(ctx, data, "destination", !draft) < 0)
 			bad = -1;

@@ -15,6 +15,7 @@
 #include "requests.h"
 #include "ru.h"
 #include "staff.h"
+#include "t13.h"
 #include "worktime.h"
 
 #include <stdlib.h>
@@ -962,6 +963,74 @@ static int routing_substitutes_admin(struct ctx *ctx)
 	return routing_substitutes_list(ctx, employee);
 }
 
+/* When the substitute is away themselves on some of the days (a whole-day
+ * absence in the timesheet, a vacation or business trip agreed by a
+ * request, a substitution of their own: what makes a person away,
+ * routing.h), the answer's "warnings" say when and why; the substitution
+ * is saved all the same (it may be meant for the other days). Each warning:
+ * {"code": "substitute_away", "message"}. 0 or -1. */
+static int routing_substitute_away(struct ctx *ctx, int64_t sub, int from, int to)
+{
+	PGresult *res = ctx_sql(
+	    ctx,
+	    "SELECT x.full_name, a.what, a.code, greatest(a.date_from, $3::date), "
+	    "least(a.date_to, $4::date) FROM employees x CROSS JOIN LATERAL ("
+	    "SELECT 'deviation' AS what, d.code, d.date_from, d.date_to FROM deviations d "
+	    "WHERE d.tenant_id = $1 AND d.employee_id = $2 AND d.whole_day AND d.code <> 26 "
+	    "AND d.date_from <= $4::date AND d.date_to >= $3::date "
+	    "UNION ALL SELECT r.type, 0, r.date_from, r.date_to FROM requests r WHERE "
+	    "r.tenant_id = $1 AND r.employee_id = $2 AND r.type IN ('vacation', "
+	    "'business_trip') AND r.state IN ('approved', 'in_progress') "
+	    "AND r.date_from <= $4::date AND r.date_to >= $3::date "
+	    "UNION ALL SELECT 'substituted', 0, s.date_from, s.date_to FROM substitutes s "
+	    "WHERE s.tenant_id = $1 AND s.employee_id = $2 AND s.date_from <= $4::date "
+	    "AND s.date_to >= $3::date) a WHERE x.tenant_id = $1 AND x.id = $2 "
+	    "ORDER BY 4, 5 LIMIT 5",
+	    routing_tenant(ctx), ctx_i64(ctx, sub), worktime_date_iso(ctx, from),
+	    worktime_date_iso(ctx, to));
+	json_object *warnings;
+
+	if (res == NULL)
+		return -1;
+	if (PQntuples(res) == 0)
+		return 0;
+	warnings = json_object_new_array();
+	for (int i = 0; i < PQntuples(res); i++) {
+		const char *what = PQgetvalue(res, i, 1), *why;
+		const struct t13_code *c = t13_get(atoi(PQgetvalue(res, i, 2)));
+		int a = 0, b = 0;
+		const char *days;
+		json_object *w = json_object_new_object();
+
+		date_parse(PQgetvalue(res, i, 3), &a);
+		date_parse(PQgetvalue(res, i, 4), &b);
+		days = a == b ? worktime_date_ru(ctx, a)
+		              : arena_printf(ctx->arena, "%s–%s", worktime_date_ru(ctx, a),
+		                             worktime_date_ru(ctx, b));
+
+		if (strcmp(what, "deviation") == 0)
+			why = c ? arena_printf(ctx->arena, "%s (%s)", c->meaning, c->letter)
+			        : "отсутствие по табелю";
+		else if (strcmp(what, "vacation") == 0)
+			why = "отпуск по согласованной заявке";
+		else if (strcmp(what, "business_trip") == 0)
+			why = "командировка по согласованной заявке";
+		else
+			why = "назначил себе заместителя";
+		jsonx_set_str(w, "code", "substitute_away");
+		jsonx_set_str(w, "message",
+		              arena_printf(ctx->arena,
+		                           "Заместитель %s в эти дни сам отсутствует: %s — %s. "
+		                           "Задачи, пришедшие в эти дни, будут ждать его "
+		                           "возвращения; на них лучше назначить другого "
+		                           "заместителя.",
+		                           PQgetvalue(res, i, 0), days, why));
+		json_object_array_add(warnings, w);
+	}
+	json_object_object_add(ctx_result(ctx), "warnings", warnings);
+	return 0;
+}
+
 static int routing_substitute_add(struct ctx *ctx, int64_t employee)
 {
 	int64_t sub = 0;
@@ -1010,6 +1079,8 @@ static int routing_substitute_add(struct ctx *ctx, int64_t employee)
 	    0)
 		return -1;
 	json_object_object_add(ctx_result(ctx), "substitute", routing_substitute_json(ctx, res, 0));
+	if (routing_substitute_away(ctx, sub, from, to) < 0)
+		return -1;
 	/* away from today: the open tasks go to the substitute now */
 	if (from <= today && routing_move_to_substitutes(ctx, employee, &moved) < 0)
 		return -1;

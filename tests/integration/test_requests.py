@@ -846,6 +846,7 @@ class Requests(unittest.TestCase):
                                                  "date_to": "2026-12-31" if today <= "2026-12-31" else today})
             self.assertEqual(r.status, 201, r)
             sub = r.json()["substitute"]
+            self.assertNotIn("warnings", r.json())  # the substitute is at work
             self.assertEqual(r.json()["moved_tasks"], 1)
             self.assertIsNone(o.task("M", early, "approval"))
             moved = self.task("S", early, "approval")
@@ -866,6 +867,30 @@ class Requests(unittest.TestCase):
             self.assertEqual(o["S"].delete("/api/substitutes/%d" % sub["id"]).status, 404)
             self.assertEqual(o["H"].delete("/api/substitutes/%d" % sub["id"]).status, 404)
             self.assertEqual(o["M"].delete("/api/substitutes/%d" % sub["id"]).status, 200)
+        finally:
+            o.admin.delete("/api/admin/deviations/%d" % dev)
+
+    def test_a_substitute_away_on_those_days_is_saved_with_a_warning(self):
+        """trial-user 3, F8: a substitute on vacation on the dates is
+        accepted, and the answer says when and why they are away."""
+        o, s = self.o, self.s
+        day = s.psql("SELECT ((now() AT TIME ZONE 'Europe/Moscow')::date + 40)::text")
+        r = o.admin.post("/api/admin/deviations", {"employee_id": o.id["S"], "code": "ОТ",
+                                                   "date_from": day, "date_to": day})
+        self.assertEqual(r.status, 201, r)
+        dev = r.json()["deviation"]["id"]
+        try:
+            r = o["M"].post("/api/substitutes", {"substitute_id": o.id["S"], "date_from": day,
+                                                 "date_to": day})
+            self.assertEqual(r.status, 201, r)
+            name = r.json()["substitute"]["substitute"]["full_name"]
+            [w] = r.json()["warnings"]
+            self.assertEqual(w["code"], "substitute_away")
+            day_ru = ".".join(reversed(day.split("-")))
+            self.assertTrue(w["message"].startswith("Заместитель %s в эти дни сам отсутствует: %s — "
+                                                    % (name, day_ru)), w)
+            self.assertIn("(ОТ)", w["message"])
+            o["M"].delete("/api/substitutes/%d" % r.json()["substitute"]["id"])
         finally:
             o.admin.delete("/api/admin/deviations/%d" % dev)
 

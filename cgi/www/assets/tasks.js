@@ -424,6 +424,9 @@ function setupSubstitutes() {
     }
     form.reset();
     await showSubstitutes();
+    // saved, but the substitute is away on some of the days themselves
+    const warned = (r.data.warnings || []).map((w) => w.message);
+    if (warned.length) showMessage("Заместитель назначен. " + warned.join(" "));
   });
   return showSubstitutes();
 }

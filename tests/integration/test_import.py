@@ -251,7 +251,7 @@ class Import(unittest.TestCase):
         for q in ({"preview": "1"}, {}):
             r = self.multipart(data, q, filename="е" * 300 + ".csv")
             self.assertEqual(r.status, 422, r)
-            self.assertIn("filename", r.json()["error"]["fields"])
+            self.assertIn("file", r.json()["error"]["fields"])  # the form's field
         r = self.multipart(data, {"preview": "1"}, filename="../../x/сотрудники.csv")
         self.assertEqual(r.status, 200, r)
         self.assertEqual(r.json()["filename"], "сотрудники.csv")

@@ -246,19 +246,48 @@ static int ru_dat_last_in(const char *w, size_t len, size_t drop, const char *se
 
 #define RU_CONSONANTS "бвгджзклмнпрстфхцчшщ"
 
-/* An adjective's masculine dative: -ый, -ой -> -ому; -кий, -гий, -хий ->
- * -кому; other -ий -> -ему («Управляющий» -> «Управляющему»). The stem
+/* An adjective's masculine ending in the case: -ый, -ой -> -ому / -ого;
+ * -кий, -гий, -хий -> -кому / -кого; other -ий -> -ему / -его
+ * («Управляющий» -> «Управляющему», «ведущий» -> «ведущего»). The stem
  * (len - 4 bytes) is written by the caller. NULL when w is no such word. */
-static const char *ru_dat_adjective(const char *w, size_t len)
+static const char *ru_adjective_ending(const char *w, size_t len, int genitive)
 {
+	int soft;
+
 	if (ru_ends(w, len, "ый") || ru_ends(w, len, "ой"))
-		return "ому";
-	if (ru_ends(w, len, "ий"))
-		return ru_dat_last_in(w, len, 2, "кгх") ? "ому" : "ему";
-	return NULL;
+		soft = 0;
+	else if (ru_ends(w, len, "ий"))
+		soft = !ru_dat_last_in(w, len, 2, "кгх");
+	else
+		return NULL;
+	if (genitive)
+		return soft ? "его" : "ого";
+	return soft ? "ему" : "ому";
 }
 
-char *ru_dative_position(const char *position, char *out, size_t n)
+/* The head noun of a position in the dative: -ь, -й -> -ю; -а, -я -> -е;
+ * a consonant +у. */
+static void ru_dat_noun(const char *w, size_t len, char *out, size_t n, size_t *at)
+{
+	if (ru_ends(w, len, "ь") || ru_ends(w, len, "й")) {
+		ru_dat_put(out, n, at, w, len - 2);
+		ru_dat_put(out, n, at, "ю", strlen("ю"));
+	} else if (ru_ends(w, len, "а") || ru_ends(w, len, "я")) {
+		ru_dat_put(out, n, at, w, len - 2);
+		ru_dat_put(out, n, at, "е", strlen("е"));
+	} else {
+		ru_dat_put(out, n, at, w, len);
+		if (ru_dat_last_in(w, len, 0, RU_CONSONANTS))
+			ru_dat_put(out, n, at, "у", strlen("у"));
+	}
+}
+
+static void ru_gen_noun(const char *w, size_t len, char *out, size_t n, size_t *at);
+
+/* A position in the dative or the genitive: its leading adjectives and its
+ * head noun decline, what follows the noun (a genitive: «директор
+ * филиала») stays as written. */
+static char *ru_position_case(const char *position, int genitive, char *out, size_t n)
 {
 	size_t at = 0;
 	int noun_done = 0;
@@ -276,27 +305,24 @@ char *ru_dative_position(const char *position, char *out, size_t n)
 			break;
 		if (noun_done) {
 			ru_dat_put(out, n, &at, p, len);
-		} else if ((end = ru_dat_adjective(p, len)) != NULL) {
+		} else if ((end = ru_adjective_ending(p, len, genitive)) != NULL) {
 			ru_dat_put(out, n, &at, p, len - 4);
 			ru_dat_put(out, n, &at, end, strlen(end));
 		} else {
-			/* the head noun: -ь, -й -> -ю; -а, -я -> -е; a consonant +у;
-			 * what follows it (a genitive: «директор филиала») stays */
 			noun_done = 1;
-			if (ru_ends(p, len, "ь") || ru_ends(p, len, "й")) {
-				ru_dat_put(out, n, &at, p, len - 2);
-				ru_dat_put(out, n, &at, "ю", strlen("ю"));
-			} else if (ru_ends(p, len, "а") || ru_ends(p, len, "я")) {
-				ru_dat_put(out, n, &at, p, len - 2);
-				ru_dat_put(out, n, &at, "е", strlen("е"));
-			} else {
-				ru_dat_put(out, n, &at, p, len);
-				if (ru_dat_last_in(p, len, 0, RU_CONSONANTS))
-					ru_dat_put(out, n, &at, "у", strlen("у"));
-			}
+			if (genitive)
+				ru_gen_noun(p, len, out, n, &at);
+			else
+				ru_dat_noun(p, len, out, n, &at);
 		}
 		p += len;
 	}
+	return out;
+}
+
+char *ru_dative_position(const char *position, char *out, size_t n)
+{
+	ru_position_case(position, 0, out, n);
 	/* the line starts with it: a capital first letter (а-п, р-я, ё) */
 	unsigned char *u = (unsigned char *)out;
 	if (u[0] == 0xd0 && u[1] >= 0xb0 && u[1] <= 0xbf) {
@@ -348,7 +374,7 @@ static const char *ru_dat_surname(const char *w, size_t len, enum ru_gender g, s
 	if (ru_ends(w, len, "ский") || ru_ends(w, len, "цкий") || ru_ends(w, len, "ый") ||
 	    ((ru_ends(w, len, "ий") || ru_ends(w, len, "ой")) && len >= 10)) {
 		*keep = len - 4;
-		return ru_dat_adjective(w, len);
+		return ru_adjective_ending(w, len, 0);
 	}
 	if (ru_ends(w, len, "ь") || ru_ends(w, len, "й")) {
 		*keep = len - 2;
@@ -482,8 +508,7 @@ static const char *ru_gen_word(const char *w, size_t len, enum ru_gender g, int 
 		if (ru_ends(w, len, "ский") || ru_ends(w, len, "цкий") || ru_ends(w, len, "ый") ||
 		    ((ru_ends(w, len, "ий") || ru_ends(w, len, "ой")) && len >= 10)) {
 			*keep = len - 4; /* Толстой -> Толстого, Горький -> Горького */
-			return ru_dat_last_in(w, len, 2, "кгх") || !ru_ends(w, len, "ий") ? "ого"
-			                                                                  : "его";
+			return ru_adjective_ending(w, len, 1);
 		}
 	}
 	if (ru_ends(w, len, "ь") || ru_ends(w, len, "й")) {
@@ -537,39 +562,18 @@ char *ru_genitive_name(const char *full_name, int initials, char *out, size_t n)
 	return out;
 }
 
+/* The head noun of a position in the genitive: declined as a masculine
+ * first name («бухгалтер» -> «бухгалтера», «водитель» -> «водителя»). */
+static void ru_gen_noun(const char *w, size_t len, char *out, size_t n, size_t *at)
+{
+	size_t keep;
+	const char *end = ru_gen_word(w, len, RU_GENDER_MASCULINE, 1, &keep);
+
+	ru_dat_put(out, n, at, w, keep);
+	ru_dat_put(out, n, at, end, strlen(end));
+}
+
 char *ru_genitive_position(const char *position, char *out, size_t n)
 {
-	size_t at = 0, keep;
-	int noun_done = 0;
-
-	out[0] = '\0';
-	for (const char *p = position; p && *p;) {
-		size_t sp = strspn(p, " "), len;
-		const char *end;
-
-		if (ru_dat_put(out, n, &at, p, sp) < 0)
-			return out;
-		p += sp;
-		len = strcspn(p, " ");
-		if (len == 0)
-			break;
-		if (noun_done) {
-			ru_dat_put(out, n, &at, p, len);
-		} else if (ru_dat_adjective(p, len) != NULL) {
-			/* -ый, -ой, -кий -> -ого; other -ий -> -его */
-			ru_dat_put(out, n, &at, p, len - 4);
-			end = ru_ends(p, len, "ий") && !ru_dat_last_in(p, len, 2, "кгх") ? "его"
-			                                                                 : "ого";
-			ru_dat_put(out, n, &at, end, strlen(end));
-		} else {
-			/* the head noun as a masculine first name declines; what
-			 * follows it (a genitive: «директор филиала») stays */
-			noun_done = 1;
-			end = ru_gen_word(p, len, RU_GENDER_MASCULINE, 1, &keep);
-			ru_dat_put(out, n, &at, p, keep);
-			ru_dat_put(out, n, &at, end, strlen(end));
-		}
-		p += len;
-	}
-	return out;
+	return ru_position_case(position, 1, out, n);
 }

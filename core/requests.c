@@ -159,6 +159,14 @@ struct request {
 	const char *who;                 /* the employee's full name */
 	int deadline_days;               /* its type's (routing.h); 0: none */
 	int hired, dismissed;            /* the employee's (DATE_NONE: none) */
+	/* a creation that submits at once: no row yet, id and number 0; its
+	 * row is inserted in its first step's state with its first task
+	 * (requests_route_loaded) */
+	int pending;
+	/* the answer's row (REQUESTS_COLUMNS_TZ) as the request's last write
+	 * returned it (requests_route_loaded), or NULL: requests_answer()
+	 * reads it */
+	PGresult *answer;
 };
 
 /* Parses a text[] of chain steps ([a-z_:] only, never quoted). */
@@ -251,6 +259,33 @@ static const char *requests_state_phrase(const char *state)
 #define REQUESTS_LOAD_JOIN                                                                         \
 	" JOIN employees e ON e.tenant_id = r.tenant_id AND e.id = r.employee_id "
 
+/* r->subject and r->what from its number, type, data and dates and r->who.
+ * 0 or -1. */
+static int requests_fill_texts(struct ctx *ctx, struct request *r)
+{
+	r->subject =
+	    requests_subject_text(ctx, r->type->title, r->number, r->employee, r->type->name,
+	                          jsonx_get_str(r->data, "kind"), r->date_from, r->date_to);
+	if (r->subject == NULL)
+		return -1;
+	r->what = arena_printf(ctx->arena, "%s, %s", r->subject, r->who);
+	return 0;
+}
+
+/* The columns of requests_json() with the organization's zone `tz` (SQL:
+ * a parameter reference or a column). */
+#define REQUESTS_COLUMNS_TZ(tz)                                                                    \
+	"r.id, r.type, r.state, r.employee_id, e.full_name, r.data, r.date_from, r.date_to, "      \
+	"r.reason, r.result, to_char(r.created_at AT TIME ZONE 'UTC', "                            \
+	"'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), to_char(r.updated_at AT TIME ZONE 'UTC', "             \
+	"'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), to_char(r.created_at AT TIME ZONE " tz                 \
+	", 'DD.MM.YYYY "                                                                           \
+	"HH24:MI'), to_char(r.updated_at AT TIME ZONE " tz ", 'DD.MM.YYYY HH24:MI'), "             \
+	"to_char(r.finished_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), r.number"
+#define REQUESTS_COLUMNS REQUESTS_COLUMNS_TZ("$2")
+#define REQUESTS_FROM                                                                              \
+	" FROM requests r JOIN employees e ON e.tenant_id = r.tenant_id AND e.id = r.employee_id "
+
 /* The request of row 0 from column c on (REQUESTS_LOAD_COLUMNS). 0 or -1. */
 static int requests_fill(struct ctx *ctx, PGresult *res, int c, struct request *r)
 {
@@ -278,13 +313,7 @@ static int requests_fill(struct ctx *ctx, PGresult *res, int c, struct request *
 	if (r->type == NULL || r->data == NULL)
 		return ctx_fail(ctx, PROTO_ERR_internal, NULL);
 	r->who = PQgetvalue(res, 0, c + 10);
-	r->subject =
-	    requests_subject_text(ctx, r->type->title, r->number, r->employee, r->type->name,
-	                          jsonx_get_str(r->data, "kind"), r->date_from, r->date_to);
-	if (r->subject == NULL)
-		return -1;
-	r->what = arena_printf(ctx->arena, "%s, %s", r->subject, r->who);
-	return 0;
+	return requests_fill_texts(ctx, r);
 }
 
 /* Loads and locks the request (requests_fill). 0, or -1 (404 when
@@ -494,8 +523,28 @@ int requests_event(struct ctx *ctx, int64_t request_id, int64_t task_id, const c
 
 /* ---- state ---- */
 
+/* Tells the employee the request's new state unless they did it
+ * themselves. */
+static int requests_state_told(struct ctx *ctx, struct request *r, const char *state,
+                               const char *reason)
+{
+	if (r->employee != ctx->employee_id || ctx->system || ctx->api_key_id) {
+		/* to the employee: their request, not their name */
+		const char *phrase = requests_state_phrase(state);
+		if (requests_what(ctx, r) == NULL)
+			return -1;
+		return requests_notify(ctx, r->employee, "request_state", r->id, 0,
+		                       arena_printf(ctx->arena, "Ваша заявка «%s» %s%s%s",
+		                                    r->subject, phrase, reason ? ". Причина: " : "",
+		                                    reason ? reason : ""),
+		                       notify_sms(ctx->arena, "request_state", r->number, phrase));
+	}
+	return 0;
+}
+
 /* Sets the request's state (and step, approved, reason); tells the
- * employee unless they did it themselves. */
+ * employee unless they did it themselves. A step's state is written with
+ * its task instead (requests_task_insert). */
 static int requests_set_state(struct ctx *ctx, struct request *r, const char *state,
                               const char *reason)
 {
@@ -517,18 +566,7 @@ static int requests_set_state(struct ctx *ctx, struct request *r, const char *st
 	        r->approved ? "t" : "f", reason, final ? "t" : "f", r->chain_text) < 0)
 		return -1;
 	r->state = state;
-	if (r->employee != ctx->employee_id || ctx->system || ctx->api_key_id) {
-		/* to the employee: their request, not their name */
-		const char *phrase = requests_state_phrase(state);
-		if (requests_what(ctx, r) == NULL)
-			return -1;
-		return requests_notify(ctx, r->employee, "request_state", r->id, 0,
-		                       arena_printf(ctx->arena, "Ваша заявка «%s» %s%s%s",
-		                                    r->subject, phrase, reason ? ". Причина: " : "",
-		                                    reason ? reason : ""),
-		                       notify_sms(ctx->arena, "request_state", r->number, phrase));
-	}
-	return 0;
+	return requests_state_told(ctx, r, state, reason);
 }
 
 /* ---- tasks ---- */
@@ -616,45 +654,111 @@ static const char *requests_task_text(struct ctx *ctx, const struct request *r, 
 	return text;
 }
 
-#define REQUESTS_TASK_SUBSTITUTE ROUTING_SUBSTITUTE_SQL("$1", "$6")
+#define REQUESTS_TASK_SUBSTITUTE ROUTING_SUBSTITUTE_SQL("$1", "$5")
+
+/* The task's INSERT of requests_task_insert(): the substitute of an
+ * assignee away today (routing_substitute(), in the same statement), unless
+ * it is the request's own employee; its request `req` (SQL: the id). $1
+ * tenant, $2 step, $3 chain index, $4 route, $5 assignee, $6 employee, $7
+ * due, $8 remind, $9 resolve. */
+#define REQUESTS_TASK_INSERT(req, from)                                                            \
+	"s AS (SELECT CASE WHEN $9::boolean THEN " REQUESTS_TASK_SUBSTITUTE " END AS sub), "     \
+	"a AS (SELECT CASE WHEN s.sub <> $6::bigint THEN s.sub ELSE $5::bigint END AS "            \
+	"assignee, CASE WHEN s.sub <> $6::bigint THEN $5::bigint END AS on_behalf_of FROM s), "    \
+	"t AS (INSERT INTO request_tasks (tenant_id, request_id, step, chain_index, route, "        \
+	"assignee_id, on_behalf_of, created_at, due_at, remind_at) SELECT $1::bigint, " req        \
+	", $2::text, $3::smallint, $4::text, a.assignee, a.on_behalf_of, " ROUTING_NOW_SQL         \
+	", $7::timestamptz, $8::timestamptz FROM a" from " RETURNING id, assignee_id, "           \
+	"coalesce(on_behalf_of, 0) AS on_behalf_of) "
+/* The request's row u as the answer reads it (REQUESTS_COLUMNS_TZ), then
+ * the task's id, assignee and on whose behalf. */
+#define REQUESTS_TASK_ANSWER                                                                       \
+	"SELECT " REQUESTS_COLUMNS_TZ("z.tz") ", t.id, t.assignee_id, t.on_behalf_of FROM t, u r "  \
+	"JOIN employees e ON e.tenant_id = r.tenant_id AND e.id = r.employee_id CROSS JOIN "        \
+	"(SELECT app_timezone() AS tz) z"
+#define REQUESTS_TASK_ANSWER_NCOLUMNS 16
 
 /* Opens a task for `assignee` (or their substitute when they are away and
- * resolve is set), with the type's deadline; tells the assignee (with
- * note, the comment of a forwarding; NULL: none); records the assignment.
- * *id: the task. */
-static int requests_task_open(struct ctx *ctx, struct request *r, const char *step,
-                              const char *route, int64_t assignee, int resolve, const char *how,
-                              const char *note, int record, int64_t *id)
+ * resolve is set), with the type's deadline. With `state`, the request's
+ * own write goes in the same statement: its row inserted in that state
+ * when it is pending (a creation that submits at once: r->id and
+ * r->number are set), else its state, step, approval and chain updated;
+ * and the answer's row is kept (r->answer). *id, *assignee_out,
+ * *on_behalf_of: the task's. */
+static int requests_task_insert(struct ctx *ctx, struct request *r, const char *step,
+                                const char *route, int64_t assignee, int resolve,
+                                const char *state, int64_t *id, int64_t *assignee_out,
+                                int64_t *on_behalf_of)
 {
-	int64_t on_behalf_of;
 	const char *due, *remind;
-	json_object *d;
 	PGresult *res;
+	int c = 0;
 
 	if (routing_deadline(ctx, r->deadline_days, &due, &remind) < 0)
 		return -1;
-	/* the substitute of an assignee away today (routing_substitute(), in
-	 * the same statement), unless it is the request's own employee */
-	res = ctx_sql(
-	    ctx,
-	    "WITH s AS (SELECT CASE WHEN $10::boolean THEN " REQUESTS_TASK_SUBSTITUTE
-	    " END AS sub), "
-	    "a AS (SELECT CASE WHEN s.sub <> $7::bigint THEN s.sub ELSE $6::bigint END AS "
-	    "assignee, "
-	    "CASE WHEN s.sub <> $7::bigint THEN $6::bigint END AS on_behalf_of FROM s) INSERT INTO "
-	    "request_tasks (tenant_id, request_id, step, chain_index, route, assignee_id, "
-	    "on_behalf_of, created_at, due_at, remind_at) SELECT $1::bigint, $2::bigint, $3::text, "
-	    "$4::smallint, $5::text, a.assignee, a.on_behalf_of, " ROUTING_NOW_SQL ", "
-	    "$8::timestamptz, $9::timestamptz FROM a RETURNING id, assignee_id, "
-	    "coalesce(on_behalf_of, 0)",
-	    requests_tenant(ctx), ctx_i64(ctx, r->id), step, ctx_i64(ctx, r->step), route,
-	    ctx_i64(ctx, assignee), ctx_i64(ctx, r->employee), due, remind, resolve ? "t" : "f");
+#define REQUESTS_TASK_PARAMS                                                                       \
+	requests_tenant(ctx), step, ctx_i64(ctx, r->step), route, ctx_i64(ctx, assignee),          \
+	    ctx_i64(ctx, r->employee), due, remind, resolve ? "t" : "f"
+	if (state == NULL)
+		res = ctx_sql(ctx,
+		              "WITH " REQUESTS_TASK_INSERT("$10::bigint", "") "SELECT id, assignee_id, "
+		                                                              "on_behalf_of FROM t",
+		              REQUESTS_TASK_PARAMS, ctx_i64(ctx, r->id));
+	else if (r->pending)
+		/* the number: the next of the tenant's sequence (sql/0068),
+		 * which never waits on another creation; a creation refused
+		 * after this leaves a gap */
+		res = ctx_sql(
+		    ctx,
+		    "WITH u AS (INSERT INTO requests (tenant_id, number, employee_id, type, state, "
+		    "data, date_from, date_to, created_by, created_at, updated_at, submitted_at, "
+		    "chain, step, approved) VALUES ($1, request_number_next(), $6, $13, $10, "
+		    "$14::jsonb, $15::date, $16::date, $17::bigint, " ROUTING_NOW_SQL
+		    ", " ROUTING_NOW_SQL ", " ROUTING_NOW_SQL ", $12::text[], $3::smallint, "
+		    "$11::boolean) RETURNING *), " REQUESTS_TASK_INSERT("u.id", ", u") REQUESTS_TASK_ANSWER,
+		    REQUESTS_TASK_PARAMS, state, r->approved ? "t" : "f", r->chain_text, r->type->name,
+		    jsonx_dump(r->data, NULL), r->date_from, r->date_to, ctx_i64(ctx, ctx->user_id));
+	else
+		res = ctx_sql(ctx,
+		              "WITH u AS (UPDATE requests SET state = $11, step = $3::smallint, "
+		              "approved = $12::boolean, updated_at = " ROUTING_NOW_SQL
+		              ", submitted_at = coalesce(submitted_at, " ROUTING_NOW_SQL
+		              "), finished_at = NULL, chain = coalesce($13::text[], chain) WHERE "
+		              "tenant_id = $1 AND id = $10 RETURNING *), " REQUESTS_TASK_INSERT(
+		                  "u.id", ", u") REQUESTS_TASK_ANSWER,
+		              REQUESTS_TASK_PARAMS, ctx_i64(ctx, r->id), state,
+		              r->approved ? "t" : "f", r->chain_text);
+#undef REQUESTS_TASK_PARAMS
 	if (res == NULL)
 		return -1;
-	*id = atoll(PQgetvalue(res, 0, 0));
-	assignee = atoll(PQgetvalue(res, 0, 1));
-	on_behalf_of = atoll(PQgetvalue(res, 0, 2));
-	d = json_object_new_object();
+	if (PQntuples(res) == 0) /* the request's row: loaded and locked before */
+		return ctx_fail(ctx, PROTO_ERR_internal, NULL);
+	if (state) {
+		c = REQUESTS_TASK_ANSWER_NCOLUMNS;
+		r->answer = res;
+		r->state = state;
+		if (r->pending) {
+			r->id = atoll(PQgetvalue(res, 0, 0));
+			r->number = atoll(PQgetvalue(res, 0, 15));
+			r->pending = 0;
+			if (requests_fill_texts(ctx, r) < 0)
+				return -1;
+		}
+	}
+	*id = atoll(PQgetvalue(res, 0, c));
+	*assignee_out = atoll(PQgetvalue(res, 0, c + 1));
+	*on_behalf_of = atoll(PQgetvalue(res, 0, c + 2));
+	return 0;
+}
+
+/* Tells a new task's holder (with note, the comment of a forwarding;
+ * NULL: none) and records the assignment when record is set. */
+static int requests_task_told(struct ctx *ctx, struct request *r, int64_t id, const char *step,
+                              const char *how, int64_t assignee, int64_t on_behalf_of,
+                              const char *note, int record)
+{
+	json_object *d = json_object_new_object();
+
 	jsonx_set_int(d, "assignee_id", assignee);
 	jsonx_set_str(d, "step", step);
 	jsonx_set_str(d, "how", how);
@@ -662,14 +766,28 @@ static int requests_task_open(struct ctx *ctx, struct request *r, const char *st
 		jsonx_set_int(d, "on_behalf_of", on_behalf_of);
 	if (!record)
 		json_object_put(d);
-	else if (requests_event(ctx, r->id, *id, "assigned", NULL, d) < 0)
+	else if (requests_event(ctx, r->id, id, "assigned", NULL, d) < 0)
 		return -1;
 	if (requests_what(ctx, r) == NULL)
 		return -1;
 	return requests_notify(
-	    ctx, assignee, "task_new", r->id, *id, requests_task_text(ctx, r, step, how, note),
+	    ctx, assignee, "task_new", r->id, id, requests_task_text(ctx, r, step, how, note),
 	    notify_sms(ctx->arena, "task_new", r->number,
 	               strcmp(step, "approval") == 0 ? "согласование" : "исполнение"));
+}
+
+/* Opens a task (requests_task_insert, without the request's write) and
+ * tells its holder (requests_task_told). *id: the task. */
+static int requests_task_open(struct ctx *ctx, struct request *r, const char *step,
+                              const char *route, int64_t assignee, int resolve, const char *how,
+                              const char *note, int record, int64_t *id)
+{
+	int64_t on_behalf_of;
+
+	if (requests_task_insert(ctx, r, step, route, assignee, resolve, NULL, id, &assignee,
+	                         &on_behalf_of) < 0)
+		return -1;
+	return requests_task_told(ctx, r, *id, step, how, assignee, on_behalf_of, note, record);
 }
 
 static int requests_task_close(struct ctx *ctx, int64_t task, const char *state,
@@ -686,44 +804,58 @@ static int requests_task_close(struct ctx *ctx, int64_t task, const char *state,
 }
 
 /* requests_route() on a request loaded (and locked) in this transaction,
- * whose step is the one to open. */
+ * whose step is the one to open, or pending (a creation that submits at
+ * once: its row is inserted here, in the state of the step, with its
+ * task). The request's state is written with the task, in one statement
+ * (requests_task_insert), whose answer's row r->answer keeps. */
 static int requests_route_loaded(struct ctx *ctx, struct request *rp)
 {
 	struct request r = *rp;
-	int64_t assignee, task;
-	const char *how;
+	int64_t assignee = 0, task, on_behalf_of;
+	const char *how = NULL, *step = NULL, *state;
+	int first = r.step, pending = r.pending;
 
 	for (; r.step < r.nchain; r.step++) {
-		const char *step = r.step < r.nchain - 1 ? "approval" : "execution";
+		step = r.step < r.nchain - 1 ? "approval" : "execution";
 		if (routing_step_assignee(ctx, r.chain[r.step], r.employee, &assignee, &how) < 0)
 			return -1;
-		if (assignee == 0 && strcmp(step, "approval") == 0) {
-			/* the staff's rule found nobody to approve: skipped and
-			 * recorded (staff.h); an execution step always finds
-			 * someone or fails */
-			if (requests_event(ctx, r.id, 0, "approval_skipped",
-			                   "Руководитель не определён: согласование пропущено",
-			                   audit_detail("step", r.chain[r.step])) < 0)
-				return -1;
+		/* the staff's rule found nobody to approve: skipped and
+		 * recorded below (staff.h); an execution step always finds
+		 * someone or fails */
+		if (assignee == 0 && strcmp(step, "approval") == 0)
 			continue;
-		}
 		if (assignee == 0 && strcmp(step, "execution") == 0 &&
 		    routing_step_assignee(ctx, "role:coordinator", r.employee, &assignee, &how) < 0)
 			return -1;
-		if (requests_task_open(ctx, &r, step, r.chain[r.step], assignee, 1, how, NULL, 1,
-		                       &task) < 0 ||
-		    requests_set_state(ctx, &r,
-		                       strcmp(step, "approval") == 0 ? "awaiting_approval"
-		                       : r.approved                  ? "approved"
-		                                                     : "submitted",
-		                       NULL) < 0)
-			return -1;
-		*rp = r;
-		return 0;
+		break;
 	}
-	/* no step left: the chain had only approvals nobody could give */
-	return ctx_fail(ctx, PROTO_ERR_conflict,
-	                "Заявку некому исполнить: проверьте цепочку согласования вида заявки");
+	if (r.step >= r.nchain)
+		/* no step left: the chain had only approvals nobody could give */
+		return ctx_fail(
+		    ctx, PROTO_ERR_conflict,
+		    "Заявку некому исполнить: проверьте цепочку согласования вида заявки");
+	state = strcmp(step, "approval") == 0 ? "awaiting_approval"
+	        : r.approved                  ? "approved"
+	                                      : "submitted";
+	if (requests_task_insert(ctx, &r, step, r.chain[r.step], assignee, 1, state, &task,
+	                         &assignee, &on_behalf_of) < 0)
+		return -1;
+	/* the history in its order: a creation's own steps (its row exists
+	 * only now), the approvals skipped, the assignment */
+	if (pending && (requests_event(ctx, r.id, 0, "created", NULL,
+	                               audit_detail("type", r.type->name)) < 0 ||
+	                requests_event(ctx, r.id, 0, "submitted", NULL, NULL) < 0))
+		return -1;
+	for (int s = first; s < r.step; s++)
+		if (requests_event(ctx, r.id, 0, "approval_skipped",
+		                   "Руководитель не определён: согласование пропущено",
+		                   audit_detail("step", r.chain[s])) < 0)
+			return -1;
+	if (requests_task_told(ctx, &r, task, step, how, assignee, on_behalf_of, NULL, 1) < 0 ||
+	    requests_state_told(ctx, &r, state, NULL) < 0)
+		return -1;
+	*rp = r;
+	return 0;
 }
 
 int requests_route(struct ctx *ctx, int64_t request_id)
@@ -1390,8 +1522,9 @@ static int requests_submit_loaded(struct ctx *ctx, struct request *r)
 		list = arena_printf(ctx->arena, "%s%s%s", list, i ? "," : "", steps[i]);
 	list = arena_printf(ctx->arena, "%s}", list);
 	/* the chain, step 0 and no approval are written with the state of the
-	 * first step (requests_set_state) */
-	if (requests_event(ctx, r->id, 0, "submitted", NULL, NULL) < 0)
+	 * first step (requests_route_loaded); a pending creation's history is
+	 * written once its row is */
+	if (!r->pending && requests_event(ctx, r->id, 0, "submitted", NULL, NULL) < 0)
 		return -1;
 	r->chain_text = list;
 	r->chain = steps;
@@ -1403,19 +1536,6 @@ static int requests_submit_loaded(struct ctx *ctx, struct request *r)
 
 /* ---- JSON ---- */
 
-/* The columns of requests_json() with the organization's zone `tz` (SQL:
- * a parameter reference or a column). */
-#define REQUESTS_COLUMNS_TZ(tz)                                                                    \
-	"r.id, r.type, r.state, r.employee_id, e.full_name, r.data, r.date_from, r.date_to, "      \
-	"r.reason, r.result, to_char(r.created_at AT TIME ZONE 'UTC', "                            \
-	"'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), to_char(r.updated_at AT TIME ZONE 'UTC', "             \
-	"'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), to_char(r.created_at AT TIME ZONE " tz                 \
-	", 'DD.MM.YYYY "                                                                           \
-	"HH24:MI'), to_char(r.updated_at AT TIME ZONE " tz ", 'DD.MM.YYYY HH24:MI'), "             \
-	"to_char(r.finished_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), r.number"
-#define REQUESTS_COLUMNS REQUESTS_COLUMNS_TZ("$2")
-#define REQUESTS_FROM                                                                              \
-	" FROM requests r JOIN employees e ON e.tenant_id = r.tenant_id AND e.id = r.employee_id "
 
 static json_object *requests_person(int64_t id, const char *name)
 {
@@ -1602,6 +1722,8 @@ static int requests_detail(struct ctx *ctx, int64_t id, json_object *o)
 	return 0;
 }
 
+static int requests_answer_row(struct ctx *ctx, PGresult *res, int detail);
+
 /* The request as the answer's "request" (with its history, tasks and
  * files when detail is set), and its id and state at the top. */
 static int requests_answer(struct ctx *ctx, int64_t id, int detail)
@@ -1612,13 +1734,28 @@ static int requests_answer(struct ctx *ctx, int64_t id, int detail)
 	                        "CROSS JOIN (SELECT app_timezone() AS tz) z WHERE r.tenant_id = $1 "
 	                        "AND r.id = $2",
 	                        requests_tenant(ctx), ctx_i64(ctx, id));
-	json_object *o;
 
 	if (res == NULL)
 		return -1;
 	if (PQntuples(res) == 0)
 		return ctx_fail(ctx, PROTO_ERR_not_found, "Заявка не найдена");
-	o = requests_json(ctx, res, 0);
+	return requests_answer_row(ctx, res, detail);
+}
+
+/* requests_answer() of a request whose last write returned its answer's row
+ * (r->answer: nothing changed it since), without reading it again. */
+static int requests_answer_of(struct ctx *ctx, const struct request *r, int detail)
+{
+	return r->answer ? requests_answer_row(ctx, r->answer, detail)
+	                 : requests_answer(ctx, r->id, detail);
+}
+
+/* requests_answer() from the row 0 of res (REQUESTS_COLUMNS_TZ first). */
+static int requests_answer_row(struct ctx *ctx, PGresult *res, int detail)
+{
+	int64_t id = atoll(PQgetvalue(res, 0, 0));
+	json_object *o = requests_json(ctx, res, 0);
+
 	/* a paid vacation's days as the balance spends them: without the
 	 * public holidays inside (art. 120; worktime_vacation_days) */
 	if (detail && strcmp(PQgetvalue(res, 0, 1), "vacation") == 0 && !PQgetisnull(res, 0, 6)) {
@@ -1649,21 +1786,42 @@ static int requests_answer(struct ctx *ctx, int64_t id, int detail)
  * hours, or 429 with the wait until the oldest of them leaves the window.
  * Counted under the employee's lock (requests_lock_employee), so filings at
  * once cannot all see room for one more. */
-static int requests_quota(struct ctx *ctx)
+static int requests_quota(struct ctx *ctx, const struct request_type *t, struct request *r)
 {
+	/* with what a request of the employee's carries besides its own
+	 * fields (requests_fill: the employee's name and employment, the
+	 * type's deadline and chain), for a creation that submits at once,
+	 * whose row is written only with its first step */
 	PGresult *res = ctx_sql(
 	    ctx,
-	    "SELECT count(*), coalesce(ceil(extract(epoch FROM min(created_at) + interval '1 day' "
-	    "- " ROUTING_NOW_SQL "))::bigint, 0) FROM (SELECT created_at FROM requests WHERE "
+	    "SELECT q.n, q.wait, e.full_name, " ROUTING_DEADLINE_DAYS_SQL(
+	        "$1", "$4::text") ", " ROUTING_CHAIN_SQL("$1", "$4::text") ", e.hired, e.dismissed "
+	                                                                   "FROM (SELECT count(*) "
+	                                                                   "AS n, "
+	    "coalesce(ceil(extract(epoch FROM min(created_at) + interval '1 day' "
+	    "- " ROUTING_NOW_SQL "))::bigint, 0) AS wait FROM (SELECT created_at FROM requests WHERE "
 	    "tenant_id = $1 AND employee_id = $2 AND created_at > " ROUTING_NOW_SQL
-	    " - interval '1 day' ORDER BY created_at DESC LIMIT $3) x",
+	    " - interval '1 day' ORDER BY created_at DESC LIMIT $3) x) q JOIN employees e ON "
+	    "e.tenant_id = $1 AND e.id = $2",
 	    requests_tenant(ctx), ctx_i64(ctx, ctx->employee_id),
-	    ctx_i64(ctx, ctx->cfg->requests_per_day));
+	    ctx_i64(ctx, ctx->cfg->requests_per_day), t->name);
 	int64_t wait;
 	char when[64];
 
+	memset(r, 0, sizeof(*r));
 	if (res == NULL)
 		return -1;
+	if (PQntuples(res) == 0) /* no employee row: the dispatcher said there was */
+		return ctx_fail(ctx, PROTO_ERR_internal, NULL);
+	r->pending = 1;
+	r->employee = ctx->employee_id;
+	r->type = t;
+	r->state = "draft";
+	r->who = PQgetvalue(res, 0, 2);
+	r->deadline_days = atoi(PQgetvalue(res, 0, 3));
+	r->type_chain = PQgetisnull(res, 0, 4) ? NULL : PQgetvalue(res, 0, 4);
+	r->hired = worktime_pg_date(res, 0, 5);
+	r->dismissed = worktime_pg_date(res, 0, 6);
 	if (atoll(PQgetvalue(res, 0, 0)) < ctx->cfg->requests_per_day)
 		return 0;
 	wait = atoll(PQgetvalue(res, 0, 1));
@@ -1688,15 +1846,27 @@ static int requests_create(struct ctx *ctx)
 
 	if (t == NULL)
 		return -1; /* the declared enum said why */
-	if (requests_lock_employee(ctx, ctx->employee_id) < 0 || requests_quota(ctx) < 0)
+	if (requests_lock_employee(ctx, ctx->employee_id) < 0 || requests_quota(ctx, t, &r) < 0)
 		return -1;
 	jsonx_get_bool(ctx->args, "draft", &draft);
 	if (requests_read_fields(ctx, t, data, draft, &from, &to) < 0)
 		return -1;
+	if (!draft) {
+		/* submitted at once: its checks and its first step's assignee
+		 * first, then its row in that step's state with the step's task,
+		 * in one statement that also reads the answer
+		 * (requests_route_loaded), not a draft's row updated */
+		r.data = data;
+		r.date_from = from;
+		r.date_to = to;
+		if (requests_submit_loaded(ctx, &r) < 0)
+			return -1;
+		ctx->status = 201;
+		return requests_answer_of(ctx, &r, 0);
+	}
 	/* the number: the next of the tenant's sequence (sql/0068), which
-	 * never waits on another creation; a creation refused after this
-	 * leaves a gap. The new row read back as requests_load() reads one (it
-	 * is ours). */
+	 * never waits on another creation. The new row read back as
+	 * requests_load() reads one (it is ours). */
 	res = ctx_sql(
 	    ctx,
 	    "WITH r AS (INSERT INTO requests (tenant_id, number, employee_id, type, state, "
@@ -1712,8 +1882,6 @@ static int requests_create(struct ctx *ctx)
 		return ctx_fail(ctx, PROTO_ERR_internal, NULL);
 	if (requests_fill(ctx, res, 0, &r) < 0 ||
 	    requests_event(ctx, r.id, 0, "created", NULL, audit_detail("type", t->name)) < 0)
-		return -1;
-	if (!draft && requests_submit_loaded(ctx, &r) < 0)
 		return -1;
 	ctx->status = 201;
 	return requests_answer(ctx, r.id, 0);
@@ -1756,7 +1924,7 @@ static int requests_submit(struct ctx *ctx)
 		return requests_refuse(ctx, &r, "отправить");
 	if (requests_read_draft(ctx, &r) < 0 || requests_submit_loaded(ctx, &r) < 0)
 		return -1;
-	return requests_answer(ctx, r.id, 0);
+	return requests_answer_of(ctx, &r, 0);
 }
 
 /* POST /api/requests/{id}/cancel {"comment"?} */
@@ -2009,10 +2177,10 @@ static int requests_task_for(struct ctx *ctx, const char *step, const char *verb
 	return 0;
 }
 
-static int requests_task_answer(struct ctx *ctx, int64_t task, int64_t request)
+static int requests_task_answer(struct ctx *ctx, int64_t task, const struct request *r)
 {
 	jsonx_set_int(ctx_result(ctx), "task_id", task);
-	return requests_answer(ctx, request, 0);
+	return requests_answer_of(ctx, r, 0);
 }
 
 /* POST /api/tasks/{id}/approve {"comment"?} */
@@ -2039,7 +2207,7 @@ static int requests_task_approve(struct ctx *ctx)
 	    requests_event(ctx, r.id, t.id, "approved", comment, NULL) < 0 ||
 	    requests_route_loaded(ctx, &r) < 0)
 		return -1;
-	return requests_task_answer(ctx, t.id, r.id);
+	return requests_task_answer(ctx, t.id, &r);
 }
 
 /* POST /api/tasks/{id}/reject {"reason"} */
@@ -2061,7 +2229,7 @@ static int requests_task_reject(struct ctx *ctx)
 	    requests_set_state(ctx, &r, "rejected", reason) < 0 ||
 	    requests_event(ctx, r.id, t.id, "rejected", reason, NULL) < 0)
 		return -1;
-	return requests_task_answer(ctx, t.id, r.id);
+	return requests_task_answer(ctx, t.id, &r);
 }
 
 /* POST /api/tasks/{id}/forward {"to", "comment"?} */
@@ -2103,7 +2271,7 @@ static int requests_task_forward(struct ctx *ctx)
 	                    notify_sms(ctx->arena, "request_forwarded", r.number, NULL)) < 0)
 		return -1;
 	jsonx_set_int(ctx_result(ctx), "next_task_id", next);
-	return requests_task_answer(ctx, t.id, r.id);
+	return requests_task_answer(ctx, t.id, &r);
 }
 
 /* POST /api/tasks/{id}/take {"comment"?}: the performer starts */
@@ -2121,7 +2289,7 @@ static int requests_task_take(struct ctx *ctx)
 	if (requests_set_state(ctx, &r, "in_progress", NULL) < 0 ||
 	    requests_event(ctx, r.id, t.id, "taken", comment, NULL) < 0)
 		return -1;
-	return requests_task_answer(ctx, t.id, r.id);
+	return requests_task_answer(ctx, t.id, &r);
 }
 
 /* POST /api/tasks/{id}/complete {"comment"?}: a request's execution task,
@@ -2143,7 +2311,7 @@ static int requests_task_complete(struct ctx *ctx)
 		return requests_refuse(ctx, &r, "выполнить");
 	if (requests_finish(ctx, &r, t.id, comment) < 0)
 		return -1;
-	return requests_task_answer(ctx, t.id, r.id);
+	return requests_task_answer(ctx, t.id, &r);
 }
 
 /* GET /api/tasks?state=open|done|forwarded|rejected|cancelled|all

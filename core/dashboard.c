@@ -184,16 +184,18 @@ static int dashboard_employee_checks(struct ctx *ctx, json_object *todo, const c
 }
 
 /* The organizations without ИНН or КПП (certificates print «—»), each
- * linked to its form; a tenant with employees and no organization, to the
- * new organization's form. */
+ * linked to its form. A tenant with employees and no organization row yet
+ * has one all the same - the one connected, by its name: the item names it
+ * and links to its form (filled with that name), whose saving puts the
+ * departments and employees without an organization in it (exchange.c). */
 static int dashboard_org_details(struct ctx *ctx, json_object *todo)
 {
 	PGresult *res = ctx_sql(
 	    ctx,
 	    "SELECT o.id, o.name FROM organizations o WHERE o.tenant_id = $1 AND (coalesce(o.inn, "
-	    "'') = '' OR coalesce(o.kpp, '') = '') UNION ALL SELECT 0, '' WHERE NOT EXISTS (SELECT "
-	    "1 FROM organizations WHERE tenant_id = $1) AND EXISTS (SELECT 1 FROM employees WHERE "
-	    "tenant_id = $1) ORDER BY 2, 1",
+	    "'') = '' OR coalesce(o.kpp, '') = '') UNION ALL SELECT 0, t.name FROM tenants t WHERE "
+	    "t.id = $1 AND NOT EXISTS (SELECT 1 FROM organizations WHERE tenant_id = $1) AND "
+	    "EXISTS (SELECT 1 FROM employees WHERE tenant_id = $1) ORDER BY 2, 1",
 	    ctx_i64(ctx, ctx->tenant_id));
 	json_object *item, *people;
 	int n;
@@ -201,13 +203,6 @@ static int dashboard_org_details(struct ctx *ctx, json_object *todo)
 	if (res == NULL)
 		return -1;
 	n = PQntuples(res);
-	if (n == 1 && atoll(PQgetvalue(res, 0, 0)) == 0) {
-		dashboard_todo(ctx, todo, 1, "организация без реквизитов (не заведена)",
-		               "Организация не заведена: в справках вместо ИНН и КПП будет «—». "
-		               "Заведите организацию с ИНН и КПП.",
-		               "/admin/organizations/new", "warn");
-		return 0;
-	}
 	item = dashboard_todo(
 	    ctx, todo, n,
 	    ru_plural(n, "организация без ИНН или КПП", "организации без ИНН или КПП",
@@ -222,8 +217,10 @@ static int dashboard_org_details(struct ctx *ctx, json_object *todo)
 		json_object *o = json_object_new_object();
 		jsonx_set_str(o, "full_name", PQgetvalue(res, i, 1));
 		jsonx_set_str(o, "href",
-		              arena_printf(ctx->arena, "/admin/organizations/%s/edit",
-		                           PQgetvalue(res, i, 0)));
+		              atoll(PQgetvalue(res, i, 0)) == 0
+		                  ? "/admin/organizations/new"
+		                  : arena_printf(ctx->arena, "/admin/organizations/%s/edit",
+		                                 PQgetvalue(res, i, 0)));
 		json_object_array_add(people, o);
 	}
 	return 0;

@@ -262,6 +262,8 @@ struct xbatch {
 	int closed_until; /* DATE_NONE: no closed month */
 	int closed_loaded;
 	int today; /* the organization's, asked once (0: not yet) */
+	const char *only_org; /* the tenant's one organization's external id (main) */
+	int only_org_loaded;
 };
 
 static void x_error_sink(void *arg, int index, const char *key, const char *code, const char *text)
@@ -850,6 +852,42 @@ static int x_check_numbers(struct xbatch *b)
 
 /* The chunk's items: read, check as sent, merge onto the stored row, check
  * the rest. 0 (maybe with field errors) or -1 on a failure. */
+/* The external id of the tenant's organization when it has exactly one,
+ * else NULL (none, or several: then the item's own choice stands). Asked
+ * once a batch. 0 or -1. */
+static int x_only_org(struct xbatch *b, const char **ext)
+{
+	if (!b->only_org_loaded) {
+		PGresult *res = ctx_sql(b->ctx,
+		                        "SELECT min(external_id) FROM organizations WHERE tenant_id = "
+		                        "$1 HAVING count(*) = 1",
+		                        ctx_i64(b->ctx, b->ctx->tenant_id));
+		if (res == NULL)
+			return -1;
+		if (PQntuples(res) == 1 && !PQgetisnull(res, 0, 0))
+			b->only_org = arena_strdup(b->main, PQgetvalue(res, 0, 0));
+		b->only_org_loaded = 1;
+	}
+	*ext = b->only_org;
+	return 0;
+}
+
+/* Organizations written: when the tenant has exactly one, the departments
+ * and employees without an organization (made before it existed) are in
+ * it (F11). 0 or -1. */
+static int x_adopt_orphans(struct ctx *ctx)
+{
+	return ctx_sql(ctx,
+	               "WITH o AS (SELECT min(id) AS id FROM organizations WHERE tenant_id = $1 "
+	               "HAVING count(*) = 1), d AS (UPDATE departments x SET organization_id = o.id "
+	               "FROM o WHERE x.tenant_id = $1 AND x.organization_id IS NULL RETURNING 1) "
+	               "UPDATE employees x SET organization_id = o.id FROM o WHERE x.tenant_id = $1 "
+	               "AND x.organization_id IS NULL",
+	               ctx_i64(ctx, ctx->tenant_id)) == NULL
+	           ? -1
+	           : 0;
+}
+
 static int x_prepare(struct xbatch *b)
 {
 	struct ctx *ctx = b->ctx;
@@ -910,6 +948,14 @@ static int x_prepare(struct xbatch *b)
 		    it->sent.val[EF_SCHEDULES])
 			it->val[EF_SCHEDULES] =
 			    x_resolve_schedules(b, j, it->sent.val[EF_SCHEDULES]);
+		/* a tenant with one organization: a department or an employee
+		 * left without one is in it (the page's empty select, the CSV
+		 * import's column, the exchange's omitted key alike - F11) */
+		if (b->kind == EXCHANGE_EMPLOYEES || b->kind == EXCHANGE_DEPARTMENTS) {
+			int of = b->kind == EXCHANGE_EMPLOYEES ? EF_ORG : DF_ORG;
+			if (it->val[of] == NULL && x_only_org(b, &it->val[of]) < 0)
+				return -1;
+		}
 		for (int f = 1; f < nf && it->old == NULL; f++)
 			if ((b->fields[f].flags & XF_REQUIRED) && it->val[f] == NULL &&
 			    !it->sent.given[f])
@@ -1353,6 +1399,9 @@ int exchange_upsert_source(struct ctx *ctx, enum exchange_kind kind,
 	    x_check_limit(ctx, kind) < 0)
 		return -1;
 	if (!(b.opts->flags & EXCHANGE_VALIDATE_ONLY) && x_write_deferred(&b) < 0)
+		return -1;
+	if (!(b.opts->flags & EXCHANGE_VALIDATE_ONLY) && kind == EXCHANGE_ORGANIZATIONS &&
+	    counts->created > 0 && x_adopt_orphans(ctx) < 0)
 		return -1;
 	/* a dismissal dated before today closes the cabinet and ends its
 	 * sessions now, by the publication's rule (publication.h) */

@@ -167,8 +167,9 @@ class PayForms(unittest.TestCase):
         self.assertNotIn(balance, home)  # nothing calculated yet: no first month
         self.assertIn("1 сотрудник без страхового стажа", home)
         self.assertIn(card, home)
-        self.assertIn("1 организация без реквизитов (не заведена)", home)
-        self.assertIn('href="/admin/organizations/new"', home)
+        # the connected organization by its name, its form to fill (F11)
+        self.assertIn("1 организация без ИНН или КПП", home)
+        self.assertIn('href="/admin/organizations/new">payforms-home</a>', home)
         self.assertNotIn("Всё в порядке", home)
         r = admin.post("/api/admin/payroll/2026-10/calculate", {"employees": [eid]})
         self.assertEqual(r.status, 200, r)

@@ -1,6 +1,7 @@
 """Staff through the real stack: the employee search, the card, the structure,
 the manager of an employee (every branch of the fallback), the responsible
 person as an employee; tenants and roles."""
+import json
 import os
 import re
 import sys
@@ -451,6 +452,64 @@ class Staff(unittest.TestCase):
         self.assertEqual(other.put("/api/admin/organizations/%d" % org, {"name": "Захват"}).status, 404)
         self.assertEqual(c.get("/api/admin/structure").json(), before)
 
+
+    def test_single_organization_is_everyone_s(self):
+        """F11: a tenant with one organization has everyone in it. Before it
+        exists the home page names the connected one by its name (not «не
+        заведена») with the link to its form; once saved there, the
+        department and the employee made before it are in it, and so is
+        whatever is made after without choosing one: on the pages, by the
+        CSV import and through the exchange with the key left out."""
+        tid, _, c = tenant_with_admin(self.s, "odna", "ООО «Одна»")
+        body = lambda r, status: (self.assertEqual(r.status, status, r), r.json())[1]
+        dep = body(c.post("/api/admin/departments", {"name": "Склад"}), 201)["id"]
+        early = body(c.post("/api/admin/employees", {"full_name": "Ранняя Анна Петровна",
+                                                      "personnel_number": "0001", "department_id": dep}), 201)["id"]
+        home = c.get("/admin/").text.replace("&laquo;", "«").replace("&raquo;", "»")
+        self.assertNotIn("не заведена", home)
+        self.assertIn("1 организация без ИНН или КПП", home)
+        self.assertIn('href="/admin/organizations/new">ООО «Одна»</a>', home)
+        # the new organization's form starts with the connected name
+        self.assertIn('value="ООО «Одна»"', c.get("/admin/organizations/new").text
+                      .replace("&laquo;", "«").replace("&raquo;", "»"))
+        org = body(c.post("/api/admin/organizations", {"name": "ООО «Одна»", "inn": "7707083893",
+                                                        "kpp": "773601001"}), 201)["id"]
+        card = lambda e: body(c.get("/api/admin/employees/%d" % e), 200)["organization"]
+        self.assertEqual(card(early)["id"], org)
+        deps = {d["name"]: d for d in body(c.get("/api/admin/structure"), 200)["departments"]}
+        self.assertEqual(deps["Склад"]["organization"]["id"], org)
+        self.assertNotIn("организация без ИНН", c.get("/admin/").text)
+        # made afterwards without choosing: the page's empty select, no key
+        later = body(c.post("/api/admin/employees", {"full_name": "Поздний Олег Ильич", "personnel_number": "0002",
+                                                      "organization_id": ""}), 201)["id"]
+        self.assertEqual(card(later)["id"], org)
+        dep2 = body(c.post("/api/admin/departments", {"name": "Цех", "organization_id": ""}), 201)["id"]
+        deps = {d["id"]: d for d in body(c.get("/api/admin/structure"), 200)["departments"]}
+        self.assertEqual(deps[dep2]["organization"]["id"], org)
+        # the CSV import
+        csv = "Табельный номер;ФИО;Подразделение\r\n0003;Импортов Иван Иванович;Цех\r\n".encode("cp1251")
+        r = c.request("POST", "/api/admin/import/employees", raw=csv,
+                      headers={"Content-Type": "text/csv; charset=windows-1251"})
+        self.assertEqual(r.status, 200, r)
+        imported = int(_fixture_sql(self.s, "SELECT id FROM employees WHERE tenant_id = %d AND "
+                                            "personnel_number = '0003'" % tid))
+        self.assertEqual(card(imported)["id"], org)
+        # the exchange, the organization left out
+        key = body(c.post("/api/admin/api-keys", {"name": "1С"}), 201)["key"]
+        r = self.s.http("PUT", "/api/exchange/v1/employees", host="odna.localhost",
+                        raw=json.dumps({"items": [{"external_id": "x4", "personnel_number": "0004",
+                                                   "full_name": "Обменов Пётр"}]}).encode(),
+                        headers={"Authorization": "Bearer " + key, "Content-Type": "application/json"})
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(int(_fixture_sql(self.s, "SELECT count(*) FROM employees WHERE tenant_id = %d AND "
+                                                  "organization_id IS DISTINCT FROM %d" % (tid, org))), 0)
+        self.assertEqual(int(_fixture_sql(self.s, "SELECT count(*) FROM departments WHERE tenant_id = %d AND "
+                                                  "organization_id IS DISTINCT FROM %d" % (tid, org))), 0)
+        # a second organization: the choice is the person's again
+        body(c.post("/api/admin/organizations", {"name": "ООО «Вторая»"}), 201)
+        none = body(c.post("/api/admin/employees", {"full_name": "Ничей Пётр Ильич", "personnel_number": "0005"}),
+                    201)["id"]
+        self.assertIsNone(card(none))
 
 if __name__ == "__main__":
     unittest.main()

@@ -372,8 +372,10 @@ int auth_describe(struct ctx *ctx)
 	    ctx,
 	    "SELECT u.id, u.full_name, u.email, u.phone, u.login, u.employee_id, t.subdomain, "
 	    "t.name, EXISTS (SELECT 1 FROM user_roles r WHERE r.tenant_id = u.tenant_id "
-	    "AND r.user_id = u.id AND r.role = 'admin'), app_timezone(), app_today()::text "
-	    "FROM users u JOIN tenants t ON t.id = u.tenant_id "
+	    "AND r.user_id = u.id AND r.role = 'admin'), app_timezone(), app_today()::text, "
+	    "e.hired::text, e.dismissed::text "
+	    "FROM users u JOIN tenants t ON t.id = u.tenant_id LEFT JOIN employees e ON "
+	    "e.tenant_id = u.tenant_id AND e.id = u.employee_id "
 	    "WHERE u.tenant_id = $1 AND u.id = $2",
 	    ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, ctx->user_id));
 	if (res == NULL)
@@ -395,6 +397,10 @@ int auth_describe(struct ctx *ctx)
 		json_object_object_add(user, "employee_id", NULL);
 	else
 		jsonx_set_int(user, "employee_id", atoll(PQgetvalue(res, 0, 5)));
+	/* the employment's dates (ISO or null): the site's year pickers
+	 * start at the hire year (the timesheet, a 2-НДФЛ certificate) */
+	jsonx_set_str(user, "hired", PQgetisnull(res, 0, 11) ? NULL : PQgetvalue(res, 0, 11));
+	jsonx_set_str(user, "dismissed", PQgetisnull(res, 0, 12) ? NULL : PQgetvalue(res, 0, 12));
 	json_object_object_add(r, "user", user);
 	roles = json_object_new_array();
 	json_object_array_add(roles, json_object_new_string("employee"));

@@ -61,6 +61,10 @@ b.test("the vacation balance is shown with one decimal and the right word", asyn
 });
 
 b.test("the employee's timesheet shows the month by days with the sick leave", async ({ page }) => {
+  // the years offered start at his hire year (2016), not before (F12)
+  const years = await page.locator("#timesheet-year option").evaluateAll((os) => os.map((o) => o.value));
+  assert.equal(years.at(-1), "2016");
+  assert.equal(years[0], String(new Date().getFullYear() + 1));
   await pickMonth(page, "2017-04");
   await page.locator('#timesheet-days[data-month="2017-04"]').waitFor({ state: "attached" });
   const day = async (n) => (await page.locator(`#timesheet-days .day[data-day="${n}"]`).textContent()).trim();

@@ -115,6 +115,9 @@ class Requests(unittest.TestCase):
                          ("2026-12-14", "2026-12-18"))
         # the employee's manager (the head of «Бухгалтерия») approves
         t = self.task("M", rid, "approval")
+        # an approval is not passed to the applicant either (F12)
+        e = self.act("M", t, "forward", {"to": o.id["E1"]}, status=422)["error"]
+        self.assertEqual(e["fields"]["to"], "Нельзя передать задачу автору заявки")
         self.assertIsNone(o.task("P", rid, "execution"))
         # the employee cannot act on their own request's task, another
         # performer neither: it is not theirs
@@ -342,8 +345,12 @@ class Requests(unittest.TestCase):
         o = self.o
         rid = self.file("E1", {"type": "question", "text": "Как получить справку 2-НДФЛ?"})["id"]
         t = self.task("C", rid, "execution")
-        # not to the author, not to a stranger, not to oneself
-        self.act("C", t, "forward", {"to": o.id["E1"]}, status=422)
+        # not to the author (by id or by name, the field named in Russian -
+        # F12), not to a stranger, not to oneself
+        for body in ({"to": o.id["E1"]}, {"to": str(o.id["E1"])}):
+            e = self.act("C", t, "forward", body, status=422)["error"]
+            self.assertEqual(e["fields"]["to"], "Нельзя передать задачу автору заявки", body)
+        self.assertIsNotNone(o.task("C", rid, "execution"))
         self.act("C", t, "forward", {"to": 999999}, status=422)
         self.act("C", t, "forward", {"to": o.id["C"]}, status=422)
         js = self.act("C", t, "forward", {"to": o.id["P"], "comment": "это к расчётному отделу"})

@@ -188,6 +188,18 @@ function dateRu(iso) {
 
 // A stored mobile number (+79121112233) as every page shows a phone:
 // "+7 912 111-22-33" (the core's ru_format_phone); anything else as it is.
+// The years of the signed-in employee's employment, newest first: from
+// their hire year (the card's, /api/me user.hired; 2000 without one) to
+// `last` (their dismissal year when earlier) — what the year pickers offer.
+function employmentYears(me, last) {
+  const hired = me && me.user && me.user.hired, gone = me && me.user && me.user.dismissed;
+  const first = hired ? Number(hired.slice(0, 4)) : 2000;
+  if (gone && Number(gone.slice(0, 4)) < last) last = Number(gone.slice(0, 4));
+  const years = [];
+  for (let y = last; y >= first; y--) years.push(y);
+  return years.length ? years : [first];
+}
+
 function phoneRu(phone) {
   const m = /^\+7(\d{3})(\d{3})(\d{2})(\d{2})$/.exec(phone || "");
   return m ? `+7 ${m[1]} ${m[2]}-${m[3]}-${m[4]}` : phone;

@@ -259,8 +259,10 @@ async function showVacationBalance(form) {
 
 function setupForm() {
   const form = $("request-form");
-  const year = new Date().getFullYear();
-  for (let y = year; y >= year - 3; y--) $("f-year").appendChild(el("option", { value: String(y), text: String(y) }));
+  // a 2-НДФЛ certificate: the years of the employment up to this one (the
+  // server's rule), in the organization's today
+  const year = Number((ME.tenant.today || new Date().toISOString()).slice(0, 4));
+  for (const y of employmentYears(ME, year)) $("f-year").appendChild(el("option", { value: String(y), text: String(y) }));
   const want = new URLSearchParams(location.search).get("type");
   if (want && form.type.querySelector(`option[value="${want}"]`)) form.type.value = want;
   form.type.addEventListener("change", () => { showType(form); showVacationBalance(form); });

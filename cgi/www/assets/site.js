@@ -101,20 +101,19 @@ const MONTHS_GEN = ["января", "февраля", "марта", "апрел�
 
 const MONTHS_NOM = ["январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август",
   "сентябрь", "октябрь", "ноябрь", "декабрь"];
-const FIRST_YEAR = 2000;
 
 // The month is picked by two selects in Russian (a native month field
 // speaks the browser's language: «December 2026» on an English phone);
 // #timesheet-month keeps the "YYYY-MM" shown.
-async function setupTimesheet(today) {
+async function setupTimesheet(me) {
+  const today = me.tenant.today;
   const input = $("timesheet-month"), name = $("timesheet-month-name"), year = $("timesheet-year");
   // the organization's today (its time zone), not the browser's
   input.value = today ? today.slice(0, 7) : new Date().toISOString().slice(0, 7);
   const [y, m] = input.value.split("-").map(Number);
   name.replaceChildren(...MONTHS_NOM.map((t, i) => el("option", { value: String(i + 1).padStart(2, "0"), text: t })));
-  const years = [];
-  for (let k = y + 1; k >= FIRST_YEAR; k--) years.push(el("option", { value: String(k), text: String(k) }));
-  year.replaceChildren(...years);
+  // from the hire year (not years before it) to the next one
+  year.replaceChildren(...employmentYears(me, y + 1).map((k) => el("option", { value: String(k), text: String(k) })));
   name.value = String(m).padStart(2, "0");
   year.value = String(y);
   const pick = () => {
@@ -304,6 +303,6 @@ document.addEventListener("DOMContentLoaded", () => startPage(async (me) => {
   setupPassword(me);
   if (me.user.employee_id) {
     await Promise.all([showTasksCard(), showRequestsCard(), showVacation(), showPayslips(),
-      setupTimesheet(me.tenant.today)]);
+      setupTimesheet(me)]);
   }
 }));

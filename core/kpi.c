@@ -25,9 +25,11 @@
  * and the employee and their managers see them (declared in the rows):
  *   GET /api/kpi?year=&period=             the caller's own (WHO_SELF)
  *   GET /api/team/{id}/kpi?year=&period=   a manager's employee (WHO_MANAGER)
- *   -> {"items": [kpi], "years": [2026, 2025], "employee": {"id", "full_name"}}
+ *   -> {"items": [kpi], "years": [2026, 2025], "periods": [{"period",
+ *   "title"}] (every period the employee has KPIs of, in the items' order:
+ *   the pages' period select), "employee": {"id", "full_name"}}
  * kpi: {"id", "external_id", "employee": {"id", "full_name"}, "period",
- *   "period_title" ("март 2026", "I квартал 2026", "2026 год"), "name",
+ *   "period_title" ("март 2026 г.", "I квартал 2026 г.", "2026 г."), "name",
  *   "unit", "plan", "fact" ("1200000.50" or null), "plan_ru", "fact_ru"
  *   (by the unit: money "1 200 000,50", else as entered "95,5", "12";
  *   no-break spaces between the thousands; kpi_number_ru),
@@ -41,6 +43,7 @@
 #include "jsonx.h"
 #include "money.h"
 #include "ops.h"
+#include "payrun.h"
 #include "ru.h"
 #include "worktime.h"
 
@@ -55,16 +58,17 @@ static const char *kpi_tenant(struct ctx *ctx)
 	return ctx_i64(ctx, ctx->tenant_id);
 }
 
-/* "март 2026", "I квартал 2026", "2026 год" */
+/* "март 2026 г.", "I квартал 2026 г.", "2026 г." (the month as every
+ * page names one: payrun_month_title) */
 static const char *kpi_period_title(struct ctx *ctx, const char *p)
 {
 	static const char *const quarters[] = {"I", "II", "III", "IV"};
 
 	if (strlen(p) == 7 && p[5] == 'Q' && p[6] >= '1' && p[6] <= '4')
-		return arena_printf(ctx->arena, "%s квартал %.4s", quarters[p[6] - '1'], p);
+		return arena_printf(ctx->arena, "%s квартал %.4s г.", quarters[p[6] - '1'], p);
 	if (strlen(p) == 7 && ru_month_name(atoi(p + 5)))
-		return arena_printf(ctx->arena, "%s %.4s", ru_month_name(atoi(p + 5)), p);
-	return arena_printf(ctx->arena, "%.4s год", p);
+		return payrun_month_title(ctx, atoi(p), atoi(p + 5));
+	return arena_printf(ctx->arena, "%.4s г.", p);
 }
 
 /*
@@ -169,15 +173,18 @@ static json_object *kpi_json(struct ctx *ctx, PGresult *res, int i)
 	return o;
 }
 
-/* The KPIs of one employee (args year, period) with the years they have. */
+/* The KPIs of one employee (args year, period) with the years and the
+ * periods they have. */
 static int kpi_of(struct ctx *ctx, int64_t employee)
 {
 	json_object *items = json_object_new_array(), *years = json_object_new_array(), *who;
+	json_object *periods = json_object_new_array();
 	int64_t year;
 	PGresult *res;
 
 	json_object_object_add(ctx_result(ctx), "items", items);
 	json_object_object_add(ctx_result(ctx), "years", years);
+	json_object_object_add(ctx_result(ctx), "periods", periods);
 	if (ctx_arg_int(ctx, "year", 2000, 2100, 0, &year) < 0)
 		return -1;
 	res =
@@ -199,6 +206,19 @@ static int kpi_of(struct ctx *ctx, int64_t employee)
 		return -1;
 	for (int i = 0; i < PQntuples(res); i++)
 		json_object_array_add(years, json_object_new_int(atoi(PQgetvalue(res, i, 0))));
+	res = ctx_sql(ctx,
+	              "SELECT period FROM kpis WHERE tenant_id = $1 AND employee_id = $2 GROUP BY "
+	              "period, period_start, period_months ORDER BY period_start DESC, "
+	              "period_months",
+	              kpi_tenant(ctx), ctx_i64(ctx, employee));
+	if (res == NULL)
+		return -1;
+	for (int i = 0; i < PQntuples(res); i++) {
+		json_object *o = json_object_new_object();
+		jsonx_set_str(o, "period", PQgetvalue(res, i, 0));
+		jsonx_set_str(o, "title", kpi_period_title(ctx, PQgetvalue(res, i, 0)));
+		json_object_array_add(periods, o);
+	}
 	res = ctx_sql(ctx, "SELECT full_name FROM employees WHERE tenant_id = $1 AND id = $2",
 	              kpi_tenant(ctx), ctx_i64(ctx, employee));
 	if (res == NULL)

@@ -45,6 +45,11 @@ b.test("the employee files a vacation: a bad period first, then sent to the mana
   await Promise.all([page.waitForURL(host + "/requests.html"), page.click('#nav a[href="/requests.html"]')]);
   await page.locator("#request-form").waitFor();
   assert.equal(await page.locator("#f-type").inputValue(), "vacation");
+  // a 2-НДФЛ certificate's years: from her hire year (2024) to this one,
+  // never years before she was hired (F12)
+  const years = await page.locator("#f-year option").evaluateAll((os) => os.map((o) => Number(o.value)));
+  const now = new Date().getFullYear();
+  assert.deepEqual(years, Array.from({ length: now - 2024 + 1 }, (_, i) => now - i));
   // the balance next to the form; 91 days asked: a warning, not a refusal
   const balance = page.locator("#vacation-balance");
   await balance.filter({ hasText: /Остаток ежегодного отпуска: \d+(,\d)? (день|дня|дней)\.(?!\.)/ }).waitFor();
@@ -283,7 +288,13 @@ b.test("the manager gives an HR task; the employee answers it with a file; KPIs 
   await Promise.all([mgr.waitForURL(/team\.html\?id=\d+/), mgr.locator("#team-box a", { hasText: "Смирнова" }).click()]);
   await mgr.locator("#member-kpi table").waitFor();
   // money with kopecks, by its unit (lib.js kpiNumber)
-  assert.match(await mgr.locator("#member-kpi").innerText(), /Март 2026\s+Продажи, тыс\. ₽\s+1\s200,00\s+1\s260,50\s+105 %/);
+  assert.match(await mgr.locator("#member-kpi").innerText(), /Март 2026 г\.\s+Продажи, тыс\. ₽\s+1\s200,00\s+1\s260,50\s+105 %/);
+  // the period from a select of those that have KPIs, in Russian (F15)
+  assert.deepEqual(await mgr.locator("#member-kpi-period option").allTextContents(),
+    ["Все периоды", "Март 2026 г.", "I квартал 2026 г."]);
+  await mgr.selectOption("#member-kpi-period", { label: "I квартал 2026 г." });
+  await mgr.locator("#member-kpi tbody tr").filter({ hasText: "Новые клиенты" }).waitFor();
+  await mgr.waitForFunction(() => document.querySelectorAll("#member-kpi tbody tr").length === 1);
   b.assertClean(mgr);
 
   await page.goto(host + "/tasks.html");
@@ -307,7 +318,15 @@ b.test("the manager gives an HR task; the employee answers it with a file; KPIs 
   await page.locator("#kpi-box table").waitFor();
   const rows = await page.locator("#kpi-box tbody tr").allInnerTexts();
   assert.equal(rows.length, 2);
-  assert.ok(rows.some((r) => /I квартал 2026\s+Новые клиенты, чел\.\s+30\s+24\s+80 %/.test(r)), rows.join("\n"));
+  assert.ok(rows.some((r) => /I квартал 2026 г\.\s+Новые клиенты, чел\.\s+30\s+24\s+80 %/.test(r)), rows.join("\n"));
+  // the periods she has, in Russian, to choose from - no typed «2026-Q1» (F15)
+  assert.equal(await page.locator('#kpi input[type="text"], #kpi input:not([type])').count(), 0);
+  assert.deepEqual(await page.locator("#kpi-period option").allTextContents(),
+    ["Все периоды", "Март 2026 г.", "I квартал 2026 г."]);
+  await page.selectOption("#kpi-period", "2026-03");
+  await page.waitForFunction(() => document.querySelectorAll("#kpi-box tbody tr").length === 1);
+  assert.match(await page.locator("#kpi-box tbody").innerText(), /Март 2026 г\.\s+Продажи/);
+  assert.ok(await fits(page));
   b.assertClean(page);
   // the giver reopens it done: the text, the deadline, the answer, both
   // files (downloadable), the history (the trial's item 1)

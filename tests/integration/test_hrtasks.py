@@ -334,8 +334,15 @@ class HrTasksAndKpi(unittest.TestCase):
         self.assertEqual(r.status, 200, r)
         got = r.json()
         self.assertEqual([(k["period_title"], k["name"]) for k in got["items"]],
-                         [("март 2026", "Выполнение плана продаж"), ("I квартал 2026", "Новые клиенты"),
-                          ("2026 год", "Удовлетворённость клиентов")])
+                         [("март 2026 г.", "Выполнение плана продаж"), ("I квартал 2026 г.", "Новые клиенты"),
+                          ("2026 г.", "Удовлетворённость клиентов")])
+        # the periods she has, for the pages' select, in Russian (F15)
+        self.assertEqual(got["periods"], [{"period": "2026-03", "title": "март 2026 г."},
+                                          {"period": "2026-Q1", "title": "I квартал 2026 г."},
+                                          {"period": "2026", "title": "2026 г."}])
+        one = o["E1"].get("/api/kpi?period=2026-Q1").json()
+        self.assertEqual([k["name"] for k in one["items"]], ["Новые клиенты"])
+        self.assertEqual(len(one["periods"]), 3)
         sales = got["items"][0]
         self.assertEqual((sales["plan"], sales["fact"], sales["plan_ru"], sales["fact_ru"], sales["percent"],
                           sales["unit"], sales["source"]),
@@ -382,7 +389,7 @@ class HrTasksAndKpi(unittest.TestCase):
         self.assertEqual(row, "%d|1200000.00|1200000.50" % o.id["E3"])
         page = o.admin.get("/admin/kpi?employee=%s" % urllib.parse.quote("Соколова Елена Павловна"))
         self.assertEqual(page.status, 200)
-        self.assertIn("II квартал 2026", page.text)
+        self.assertIn("II квартал 2026 г.", page.text)
         self.assertIn("1\u00a0200\u00a0000,50", page.text)  # money with kopecks
         kid = int(self.s.psql("SELECT id FROM kpis WHERE name = 'Выручка отдела'"))
         self.assertIn('/admin/kpi/%d/edit' % kid, page.text)

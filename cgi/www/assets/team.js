@@ -32,8 +32,8 @@ async function showMember(id) {
   }
   document.title = `${r.data.full_name} — Кабинет сотрудника`;
   renderCard($("card"), r.data);
-  const k = await api(`/api/team/${encodeURIComponent(id)}/kpi`);
-  if (k.status === 200) renderKpis($("member-kpi"), k.data.items, "Показатели сотрудника");
+  const k = await showKpiPeriods(`/api/team/${encodeURIComponent(id)}/kpi`,
+    { select: "member-kpi-period", wrap: "member-kpi-period-label", box: "member-kpi" }, "Показатели сотрудника");
   $("member-kpi-title").hidden = k.status !== 200;
   $("member").hidden = false;
 }

@@ -200,6 +200,8 @@ static const struct admin_page admin_pages[] = {
 	 NULL},
 	{"GET", "/admin/employees/new", "staff.form", "employee_form", NULL, "Новый сотрудник",
 	 PAGE_AUTH, NULL, NULL},
+	{"POST", "/admin/employees/bulk", "staff.page_bulk", "employees", NULL, STAFF_TITLE,
+	 PAGE_AUTH | PAGE_RENDER, "staff.index", NULL},
 	{"POST", "/admin/employees/new", "staff.create", "employee_form", "/admin/employees/{id}",
 	 "Новый сотрудник", PAGE_AUTH, "staff.form", NULL},
 	{"GET", "/admin/employees/{id}", "staff.card", "employee", NULL, "Карточка сотрудника",

@@ -73,6 +73,7 @@ static const struct web_route api_routes[] = {
     {"GET", "/api/admin/schedules/{id}", "schedules.get", 0, 0},
     {"PUT", "/api/admin/schedules/{id}", "schedules.update", 0, 0},
     {"GET", "/api/admin/schedules/{id}/days", "schedules.days", 0, 0},
+    {"POST", "/api/admin/employees/bulk", "staff.bulk_terms", 0, 0},
     {"GET", "/api/admin/employees/{id}/schedule-assignments", "schedules.assignments", 0, 0},
     {"POST", "/api/admin/employees/{id}/schedule-assignments", "schedules.assign", 0, 0},
     {"DELETE", "/api/admin/employees/{id}/schedule-assignments/{assignment_id}",

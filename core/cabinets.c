@@ -103,7 +103,7 @@ int cabinets_arg_flag(struct ctx *ctx, const char *name, int def)
 /* args.employees: ids (JSON numbers, or digit strings from a form), each
  * once, in order; each must be an employee of the tenant (else a field
  * error employees[i], the same for another tenant's id). 0 or -1. */
-static int cabinets_read_ids(struct ctx *ctx, int64_t **ids, size_t *n)
+int cabinets_read_ids(struct ctx *ctx, int64_t **ids, size_t *n)
 {
 	json_object *v = jsonx_get(ctx->args, "employees"), *list;
 	struct buf b = BUF_INIT;

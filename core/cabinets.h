@@ -61,6 +61,12 @@ struct cabinets_settings {
 	const char *text; /* the invitation text with its placeholders */
 };
 
+/* The employees of the argument "employees" (an array of ids, or one id as
+ * a form's single box sends it), each once in the order asked; each bad
+ * or unknown one named at employees[i]. The cabinets page's and the staff
+ * list's bulk actions. 0 or -1. */
+int cabinets_read_ids(struct ctx *ctx, int64_t **ids, size_t *n);
+
 /* The tenant's settings (defaults: off, off, off, the default text). 0 or -1. */
 int cabinets_settings_load(struct ctx *ctx, struct cabinets_settings *s);
 

@@ -10,7 +10,8 @@ const struct op *const ops_tables[] = {
     exchange_ops,   dashboard_ops,   import_ops,        staff_page_ops,     structure_form_ops,
     settings_ops,   publication_ops, cabinets_ops,      jobs_ops,           invitations_ops,
     routing_ops,    requests_ops,    requests_feed_ops, requests_files_ops, certificates_ops,
-    team_ops,       hrtasks_ops,     kpi_ops,           notifications_ops,  NULL,
+    team_ops,       hrtasks_ops,     kpi_ops,           notifications_ops,  staff_bulk_ops,
+    NULL,
 };
 
 int ops_before(struct ctx *ctx)

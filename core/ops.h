@@ -36,6 +36,9 @@ extern const struct op exchange_ops[];
 extern const struct op dashboard_ops[];
 extern const struct op import_ops[];
 extern const struct op staff_page_ops[];
+extern const struct op staff_bulk_ops[];
+/* the staff list's bulk action's arguments (staff_bulk.c), also its page's */
+extern const struct op_arg staff_bulk_args[];
 extern const struct op structure_form_ops[];
 extern const struct op settings_ops[];
 extern const struct op publication_ops[];

@@ -142,20 +142,15 @@ static int payterms_list(struct ctx *ctx)
 	return payterms_answer(ctx, employee);
 }
 
-/* POST /api/admin/employees/{id}/pay */
-static int payterms_set(struct ctx *ctx)
+int payterms_read(struct ctx *ctx, json_object *row)
 {
 	const char *rate = ctx_arg_str(ctx, "rate", 32, 1),
 	           *pay_by = ctx_arg_str(ctx, "pay_by", 8, 1),
 	           *norm = ctx_arg_str(ctx, "norm", 16, 0);
-	int64_t employee, kopecks;
-	int from, bad = 0;
+	int64_t kopecks = 0;
+	int bad = rate == NULL || pay_by == NULL ? -1 : 0;
 	char text[MONEY_BUFSZ];
 
-	if (ctx_arg_int(ctx, "id", 1, INT64_MAX, CTX_REQUIRED, &employee) < 0)
-		return -1;
-	if (worktime_arg_date(ctx, "date_from", 1, &from) < 0 || rate == NULL || pay_by == NULL)
-		bad = -1;
 	if (rate && (money_parse_input(rate, 0, &kopecks) < 0 || kopecks <= 0 ||
 	             kopecks > MONEY_INPUT_MAX))
 		bad = ctx_field_code(ctx, "rate", "money", "%s", PAYTERMS_RATE_MSG);
@@ -189,29 +184,40 @@ static int payterms_set(struct ctx *ctx)
 	}
 	if (bad < 0)
 		return -1;
+	money_format(kopecks, text);
+	jsonx_set_str(row, "rate", text);
+	jsonx_set_str(row, "pay_by", pay_by);
+	jsonx_set_str(row, "norm", norm && *norm ? norm : NULL);
+	if (district)
+		jsonx_set_str(row, "district_coefficient",
+		              arena_printf(ctx->arena, "%d.%02d", district / 100, district % 100));
+	if (north >= 0)
+		jsonx_set_int(row, "northern_percent", north);
+	return 0;
+}
+
+/* POST /api/admin/employees/{id}/pay */
+static int payterms_set(struct ctx *ctx)
+{
+	json_object *set = arena_own(ctx->arena, json_object_new_array()),
+	            *drop = arena_own(ctx->arena, json_object_new_array()),
+	            *row = json_object_new_object();
+	int64_t employee;
+	int from, bad;
+
+	json_object_array_add(set, row);
+	if (ctx_arg_int(ctx, "id", 1, INT64_MAX, CTX_REQUIRED, &employee) < 0)
+		return -1;
+	bad = worktime_arg_date(ctx, "date_from", 1, &from);
+	if (payterms_read(ctx, row) < 0 || bad < 0)
+		return -1;
 	if (worktime_employee_check(ctx, employee, 1) < 0 ||
 	    payterms_open_from(ctx, employee, from) < 0)
 		return -1;
-	money_format(kopecks, text);
-	{
-		json_object *set = arena_own(ctx->arena, json_object_new_array()),
-		            *drop = arena_own(ctx->arena, json_object_new_array()),
-		            *row = json_object_new_object();
-		jsonx_set_int(row, "employee_id", employee);
-		jsonx_set_str(row, "date_from", worktime_date_iso(ctx, from));
-		jsonx_set_str(row, "rate", text);
-		jsonx_set_str(row, "pay_by", pay_by);
-		jsonx_set_str(row, "norm", norm && *norm ? norm : NULL);
-		if (district)
-			jsonx_set_str(
-			    row, "district_coefficient",
-			    arena_printf(ctx->arena, "%d.%02d", district / 100, district % 100));
-		if (north >= 0)
-			jsonx_set_int(row, "northern_percent", north);
-		json_object_array_add(set, row);
-		if (payterms_write(ctx, set, drop) < 0)
-			return -1;
-	}
+	jsonx_set_int(row, "employee_id", employee);
+	jsonx_set_str(row, "date_from", worktime_date_iso(ctx, from));
+	if (payterms_write(ctx, set, drop) < 0)
+		return -1;
 	/* the amount is the employee's personal data: the audit keeps the date only */
 	if (audit_log(ctx, "payterms.set", 1, "employee", ctx_i64(ctx, employee),
 	              audit_detail("date_from", worktime_date_iso(ctx, from))) < 0)

@@ -14,4 +14,11 @@
  * has checked the values, the employees and the closed months. 0 or -1. */
 int payterms_write(struct ctx *ctx, json_object *set, json_object *drop);
 
+/* The terms of the request's arguments "rate", "pay_by", "norm"?,
+ * "district_coefficient"?, "northern_percent"? (the card's form, the staff
+ * list's bulk action: staff.h) checked and put into row as payterms_write
+ * takes them (without employee_id and date_from). 0, or -1 after 422
+ * naming each bad field. */
+int payterms_read(struct ctx *ctx, json_object *row);
+
 #endif

@@ -548,6 +548,18 @@ int schedules_assignments_write(struct ctx *ctx, json_object *set, json_object *
 	return 0;
 }
 
+int schedules_check(struct ctx *ctx, int64_t schedule)
+{
+	PGresult *res = ctx_sql(ctx, "SELECT 1 FROM schedules WHERE tenant_id = $1 AND id = $2",
+	                        ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, schedule));
+
+	if (res == NULL)
+		return -1;
+	if (PQntuples(res) == 0)
+		return ctx_field_code(ctx, "schedule_id", "not_found", "График работы не найден");
+	return 0;
+}
+
 static int schedules_assign(struct ctx *ctx)
 {
 	int64_t employee, schedule;
@@ -560,14 +572,8 @@ static int schedules_assign(struct ctx *ctx)
 	if (worktime_arg_date(ctx, "date_from", 1, &from) < 0 || bad < 0)
 		return -1;
 	if (worktime_employee_check(ctx, employee, 1) < 0 ||
-	    schedules_open_from(ctx, employee, from) < 0)
+	    schedules_open_from(ctx, employee, from) < 0 || schedules_check(ctx, schedule) < 0)
 		return -1;
-	res = ctx_sql(ctx, "SELECT 1 FROM schedules WHERE tenant_id = $1 AND id = $2",
-	              ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, schedule));
-	if (res == NULL)
-		return -1;
-	if (PQntuples(res) == 0)
-		return ctx_field_code(ctx, "schedule_id", "not_found", "График работы не найден");
 	res = ctx_sql(ctx,
 	              "INSERT INTO schedule_assignments (tenant_id, employee_id, schedule_id, "
 	              "date_from) VALUES ($1, $2, $3, $4) ON CONFLICT (tenant_id, employee_id, "

@@ -39,4 +39,7 @@ struct calendar *schedules_calendar(struct ctx *ctx, struct schedules_calendars 
  * the employees, the schedules and the closed months. 0 or -1. */
 int schedules_assignments_write(struct ctx *ctx, json_object *set, json_object *drop);
 
+/* 0 when the tenant has the schedule, else -1 after 422 at schedule_id. */
+int schedules_check(struct ctx *ctx, int64_t schedule);
+
 #endif

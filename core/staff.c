@@ -108,6 +108,27 @@ static PGresult *staff_search_query(struct ctx *ctx, const char *q, const char *
 	    ctx_i64(ctx, offset), can_act ? "true" : "false");
 }
 
+int staff_filter_ids(struct ctx *ctx, int64_t **ids, size_t *n)
+{
+	const char *a[4] = {jsonx_get_str(ctx->args, "q"), jsonx_get_str(ctx->args, "department"),
+	                    jsonx_get_str(ctx->args, "status"), jsonx_get_str(ctx->args, "state")};
+	PGresult *res;
+
+	for (int i = 0; i < 4; i++)
+		if (a[i] && !*a[i])
+			a[i] = NULL;
+	res = staff_search_query(ctx, a[0], a[1], a[2], a[3], 0, STAFF_FILTER_MAX, 0);
+	if (res == NULL)
+		return -1;
+	*ids = arena_alloc(ctx->arena, sizeof(int64_t) * ((size_t)PQntuples(res) + 1));
+	*n = 0;
+	for (int i = 0; i < PQntuples(res); i++)
+		(*ids)[(*n)++] = atoll(PQgetvalue(res, i, 0));
+	if (*n == 0)
+		return ctx_field_code(ctx, "employees", "required", "По этому фильтру никого нет");
+	return 0;
+}
+
 /* GET /api/admin/employees?q=&department=&status=&state=&can_act=&limit=&offset= */
 static int staff_search(struct ctx *ctx)
 {

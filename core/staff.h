@@ -82,4 +82,12 @@ extern const struct op_arg staff_search_args[];
 const char *staff_mask_snils(struct ctx *ctx, const char *snils);
 const char *staff_mask_inn(struct ctx *ctx, const char *inn);
 
+/* The most employees "all by the filter" takes at once. */
+#define STAFF_FILTER_MAX 100000
+
+/* Every employee the list's filter (args q, department, status, state as
+ * GET /api/admin/employees takes them) finds, in the list's order: the
+ * staff list's "all by the filter". 0, or -1 (none: 422 at employees). */
+int staff_filter_ids(struct ctx *ctx, int64_t **ids, size_t *n);
+
 #endif

@@ -120,7 +120,30 @@ static int staff_page_departments(struct ctx *ctx, json_object *r)
 	return 0;
 }
 
-/* GET /admin/employees: staff.search, the filters' options, the pages. */
+/* The schedules the bulk action offers (not archived) into r's "schedules":
+ * [{"id", "name"}]. 0 or -1. */
+static int staff_page_schedules(struct ctx *ctx, json_object *r)
+{
+	json_object *list = json_object_new_array();
+	PGresult *res = ctx_sql(ctx,
+	                        "SELECT id, name FROM schedules WHERE tenant_id = $1 AND NOT "
+	                        "archived ORDER BY lower(name), id",
+	                        ctx_i64(ctx, ctx->tenant_id));
+
+	json_object_object_add(r, "schedules", list);
+	if (res == NULL)
+		return -1;
+	for (int i = 0; i < PQntuples(res); i++) {
+		json_object *o = json_object_new_object();
+		jsonx_set_int(o, "id", atoll(PQgetvalue(res, i, 0)));
+		jsonx_set_str(o, "name", PQgetvalue(res, i, 1));
+		json_object_array_add(list, o);
+	}
+	return 0;
+}
+
+/* GET /admin/employees: staff.search, the filters' options, the schedules
+ * of the bulk action, the pages. */
 static int staff_index(struct ctx *ctx)
 {
 	int rc = staff_page_run(ctx, "staff.search");
@@ -129,7 +152,7 @@ static int staff_index(struct ctx *ctx)
 
 	if (ctx->error >= 0 && ctx->error != PROTO_ERR_validation)
 		return -1;
-	if (staff_page_departments(ctx, r) < 0)
+	if (staff_page_departments(ctx, r) < 0 || staff_page_schedules(ctx, r) < 0)
 		return -1;
 	for (size_t i = 0; i < STAFF_PAGE_NSTATES; i++) {
 		json_object *o = json_object_new_object();
@@ -138,6 +161,23 @@ static int staff_index(struct ctx *ctx)
 		json_object_array_add(states, o);
 	}
 	json_object_object_add(r, "states", states);
+	/* a refused bulk action's page: each employee who refused it, by name
+	 * (the reload's "_errors": employees[i].date_from -> the reason) */
+	{
+		json_object *errs = jsonx_get(ctx->args, "_errors"), *refused = NULL;
+		if (errs && json_object_is_type(errs, json_type_object)) {
+			json_object_object_foreach(errs, k, v)
+			{
+				if (strncmp(k, "employees[", 10) != 0 || !strchr(k, '.'))
+					continue;
+				if (refused == NULL) {
+					refused = json_object_new_array();
+					json_object_object_add(r, "refused", refused);
+				}
+				json_object_array_add(refused, json_object_get(v));
+			}
+		}
+	}
 	items = jsonx_get_array(r, "items");
 	for (size_t i = 0; items && i < json_object_array_length(items); i++) {
 		json_object *it = json_object_array_get_idx(items, i);
@@ -158,6 +198,24 @@ static int staff_index(struct ctx *ctx)
 		jsonx_set_str(page, "next", staff_page_href(ctx, offset + limit));
 	json_object_object_add(r, "page", page);
 	return rc;
+}
+
+/* POST /admin/employees/bulk (the list's bulk action, staff_bulk.c): the
+ * schedule or pay terms given, then the list as the filter shows it with
+ * "done": {"summary"}. */
+static int staff_page_bulk(struct ctx *ctx)
+{
+	const char *summary;
+
+	if (staff_page_run(ctx, "staff.bulk_terms") < 0)
+		return -1;
+	summary = jsonx_get_str(ctx_result(ctx), "summary");
+	if (staff_index(ctx) < 0)
+		return -1;
+	json_object *done = json_object_new_object();
+	jsonx_set_str(done, "summary", summary);
+	json_object_object_add(ctx_result(ctx), "done", done);
+	return 0;
 }
 
 /* ---- the card ---- */
@@ -401,6 +459,7 @@ static const struct op_arg staff_page_form_args[] = {ARG_ROW_ID("id", 0), ARG_EN
 
 const struct op staff_page_ops[] = {
     {"staff.index", OP_ADMIN, staff_index, 0, staff_search_args},
+    {"staff.page_bulk", OP_ADMIN, staff_page_bulk, OP_WRITE, staff_bulk_args},
     {"staff.card", OP_ADMIN, staff_card, 0, staff_page_card_args},
     {"staff.form", OP_ADMIN, staff_form, 0, staff_page_form_args},
     {NULL, 0, NULL, 0, NULL},

@@ -35,17 +35,17 @@ b.test("the administrator signs in and opens the employee list from the menu", a
 b.test("the list is searched by name and by personnel number and filtered by department", async ({ page }) => {
   await page.fill('input[name="q"]', "смирн");
   await Promise.all([page.waitForURL(/q=/), page.click('#form-employees button[type="submit"]')]);
-  let names = await page.locator("table.list tbody td:nth-child(2)").allTextContents();
+  let names = await page.locator("table.list tbody td:nth-child(3)").allTextContents();
   assert.deepEqual(names.map((s) => s.trim()), ["Смирнова Анна Сергеевна"]);
   await page.fill('input[name="q"]', "0003");
   await Promise.all([page.waitForURL(/q=0003/), page.click('#form-employees button[type="submit"]')]);
-  names = await page.locator("table.list tbody td:nth-child(2)").allTextContents();
+  names = await page.locator("table.list tbody td:nth-child(3)").allTextContents();
   assert.deepEqual(names.map((s) => s.trim()), ["Кузнецов Олег Петрович"]);
   // the department with its sub-department
   await page.fill('input[name="q"]', "");
   await page.selectOption('select[name="department"]', { label: "Производство" });
   await Promise.all([page.waitForURL(/department=/), page.click('#form-employees button[type="submit"]')]);
-  names = (await page.locator("table.list tbody td:nth-child(2)").allTextContents()).map((s) => s.trim());
+  names = (await page.locator("table.list tbody td:nth-child(3)").allTextContents()).map((s) => s.trim());
   assert.deepEqual(names, ["Кузнецов Олег Петрович", "Смирнова Анна Сергеевна"]);
   assert.equal(await page.locator('select[name="department"]').inputValue() !== "", true, "the filter is kept");
   b.assertClean();
@@ -150,5 +150,30 @@ b.test("a department is added at 390 px with its parent and head chosen from the
     page.click('a:has-text("Изменить Отдел кадров")')]);
   assert.equal(await page.locator('input[name="parent"]').inputValue(), "Производство");
   assert.match(await page.locator('input[name="head"]').inputValue(), /Смирнова Анна Сергеевна/);
+  b.assertClean();
+});
+
+b.test("pay terms are given to the marked employees at once at 390 px (F13)", async ({ page }) => {
+  await page.goto(host + "/admin/employees");
+  // nobody marked: stopped on the page with a message, nothing sent
+  await page.fill('#employees-bulk input[name="date_from"]', "01.12.2026");
+  await page.fill('#employees-bulk input[name="rate"]', "55 000");
+  await page.click('#employees-bulk button[value="pay"]');
+  await page.locator("#e-employees").filter({ hasText: "Отметьте сотрудников" }).waitFor();
+  // the header box marks everyone on the page; two unmarked again
+  await page.check("#select-all");
+  const boxes = page.locator('#employees-bulk input[name="employees[]"]');
+  assert.equal(await boxes.count(), 4);
+  await boxes.nth(2).uncheck();
+  await boxes.nth(3).uncheck();
+  assert.equal(await page.locator("#select-all").evaluate((e) => e.indeterminate), true);
+  assert.ok(await fits(page), "the list with its bulk form fits 390 px");
+  await Promise.all([page.waitForLoadState("load"), page.click('#employees-bulk button[value="pay"]')]);
+  await page.locator(".notice.done").filter({ hasText: "Условия оплаты с 01.12.2026 назначены 2 сотрудникам." }).waitFor();
+  assert.ok(await fits(page));
+  // the first one's card shows them
+  await Promise.all([page.waitForURL(/\/admin\/employees\/\d+$/), page.locator("table.list tbody a").first().click()]);
+  await Promise.all([page.waitForURL(/\/pay$/), page.click('a:has-text("Условия оплаты")')]);
+  assert.match(await page.locator("table.list tbody").innerText(), /01\.12\.2026\s+55\s000,00\s₽/);
   b.assertClean();
 });

@@ -9,8 +9,8 @@ import unittest
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(__file__))
-from stack import Client, Stack, _fixture_sql, add_employee, add_session, add_user, sql_quote, \
-    tenant_with_admin  # noqa: E402
+from stack import Client, Stack, _fixture_sql, add_employee, add_five_day_schedule, add_session, add_user, \
+    sql_quote, tenant_with_admin  # noqa: E402
 
 
 def add_row(stack, table, **cols):
@@ -510,6 +510,82 @@ class Staff(unittest.TestCase):
         none = body(c.post("/api/admin/employees", {"full_name": "Ничей Пётр Ильич", "personnel_number": "0005"}),
                     201)["id"]
         self.assertIsNone(card(none))
+
+    def test_bulk_schedule_and_pay_terms(self):
+        """F13: the staff list gives a schedule or pay terms to several
+        employees at once - the marked ones or all the filter shows - in one
+        operation: everyone or, when one of them cannot take it, nobody,
+        each refusal naming the employee and the field."""
+        s = self.s
+        tid, _, c = tenant_with_admin(s, "massovo", "ООО «Массово»")
+        week = add_five_day_schedule(s, tid)
+        dep = add_row(s, "departments", tenant_id=tid, name="Цех")
+        ids = [add_employee(s, tid, "Рабочий %02d Иван" % i, personnel_number="%04d" % i, department_id=dep,
+                            hired="2026-01-01") for i in range(1, 14)]
+        other = add_employee(s, tid, "Бухгалтер Анна", personnel_number="0100", hired="2026-01-01")
+        gone = add_employee(s, tid, "Ушедший Пётр Ильич", personnel_number="0200", hired="2020-01-01",
+                            dismissed="2026-10-31")
+        count = lambda table, cond="": int(_fixture_sql(s, "SELECT count(*) FROM %s WHERE tenant_id = %d %s"
+                                                        % (table, tid, cond)))
+        # all 13 of the department by the filter, a schedule from 01.12.2026
+        r = c.post("/api/admin/employees/bulk", {"scope": "filter", "department": str(dep), "what": "schedule",
+                                                 "schedule_id": week, "date_from": "01.12.2026"})
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.json()["summary"], "График «Пятидневка» с 01.12.2026 назначен 13 сотрудникам.")
+        self.assertEqual(count("schedule_assignments", "AND date_from = '2026-12-01' AND schedule_id = %d" % week), 13)
+        self.assertEqual(count("schedule_assignments", "AND employee_id = %d" % other), 0)
+        # pay terms to the marked ones; the card shows them
+        r = c.post("/api/admin/employees/bulk", {"employees": ids[:2] + [other], "what": "pay",
+                                                 "date_from": "2026-12-01", "rate": "45 000", "pay_by": "days"})
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.json()["employees"], 3)
+        terms = c.get("/api/admin/employees/%d/pay" % other).json()["terms"]
+        self.assertEqual([(t["date_from"], t["rate"], t["pay_by"]) for t in terms], [("2026-12-01", "45000.00", "days")])
+        # one who cannot take it (dismissed before the date): nobody gets it,
+        # the refusal names him at his item's date_from
+        before = count("employee_pay")
+        r = c.post("/api/admin/employees/bulk", {"employees": [ids[5], gone, ids[6]], "what": "pay",
+                                                 "date_from": "01.12.2026", "rate": "50000", "pay_by": "hours"})
+        self.assertEqual(r.status, 422, r)
+        e = r.json()["error"]
+        self.assertEqual(e["fields"]["employees[1].date_from"],
+                         "Ушедший Пётр Ильич: уволен(а) 31.10.2026, раньше даты 01.12.2026")
+        self.assertEqual(set(e["fields"]), {"employees[1].date_from"})
+        self.assertIn("Ничего не назначено: 1 из 3 сотрудников", e["message"])
+        self.assertEqual(count("employee_pay"), before)
+        # bad terms are the card's refusals, at their fields
+        r = c.post("/api/admin/employees/bulk", {"employees": ids[:1], "what": "pay", "date_from": "01.12.2026",
+                                                 "rate": "0", "pay_by": "days"})
+        self.assertEqual(r.status, 422, r)
+        self.assertIn("rate", r.json()["error"]["fields"])
+        r = c.post("/api/admin/employees/bulk", {"employees": ids[:1], "what": "schedule", "date_from": "01.12.2026",
+                                                 "schedule_id": 999999})
+        self.assertEqual((r.status, list(r.json()["error"]["fields"])), (422, ["schedule_id"]))
+        # another tenant's administrator cannot reach these employees
+        theirs = add_five_day_schedule(s, self.bid, "Их пятидневка")
+        r = self.other.post("/api/admin/employees/bulk", {"employees": ids[:1], "what": "schedule",
+                                                          "date_from": "01.12.2026", "schedule_id": theirs})
+        self.assertEqual(r.status, 422, r)
+        self.assertIn("employees[0]", r.json()["error"]["fields"])
+        # the page: the marked rows and the form, a refusal by name, then done
+        page = c.get("/admin/employees?department=%d" % dep).text
+        self.assertIn('name="employees[]" value="%d"' % ids[0], page)
+        self.assertIn('action="/admin/employees/bulk"', page)
+        self.assertIn("все по фильтру (13)", page)
+        form = lambda fields: c.post("/admin/employees/bulk", raw=urllib.parse.urlencode(
+            fields + [("_csrf", c.csrf)]).encode(), headers={"Content-Type": "application/x-www-form-urlencoded"})
+        r = form([("employees[]", str(ids[7])), ("employees[]", str(gone)), ("date_from", "01.12.2026"),
+                  ("schedule_id", str(week)), ("rate", ""), ("pay_by", "days"), ("norm", ""), ("what", "schedule")])
+        self.assertEqual(r.status, 422, r)
+        self.assertIn("Ушедший Пётр Ильич: уволен(а) 31.10.2026, раньше даты 01.12.2026", r.text)
+        r = form([("employees[]", str(ids[7])), ("employees[]", str(ids[8])), ("date_from", "01.12.2026"),
+                  ("schedule_id", ""), ("rate", "60 000,50"), ("pay_by", "hours"), ("norm", ""),
+                  ("what", "pay"), ("department", str(dep))])
+        self.assertEqual(r.status, 200, r)
+        self.assertIn("Условия оплаты с 01.12.2026 назначены 2 сотрудникам.", r.text)
+        self.assertEqual(_fixture_sql(s, "SELECT string_agg(rate::text || pay_by, ',') FROM employee_pay WHERE "
+                                         "tenant_id = %d AND employee_id IN (%d, %d)" % (tid, ids[7], ids[8])),
+                         "60000.50hours,60000.50hours")
 
 if __name__ == "__main__":
     unittest.main()

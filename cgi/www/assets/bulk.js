@@ -1,11 +1,13 @@
-// The cabinets page: "mark everyone on the page" (a header checkbox shown
-// only with JavaScript; without it each row is marked by hand or "all by
-// the filter" is used), and a bulk action without anyone marked is stopped
-// with a message next to the buttons instead of a round trip.
+// The bulk actions of a list (form[data-bulk]: the cabinets page, the
+// staff list's schedule and pay terms): "mark everyone on the page" (a
+// header checkbox shown only with JavaScript; without it each row is marked
+// by hand or "all by the filter" is used), and a bulk action without anyone
+// marked is stopped with a message next to the buttons instead of a round
+// trip.
 "use strict";
 
 document.addEventListener("DOMContentLoaded", () => {
-  const form = document.getElementById("cabinets-form");
+  const form = document.querySelector("form[data-bulk]");
   const all = document.getElementById("select-all");
   if (!form || !all) return;
   const boxes = () => Array.from(form.querySelectorAll('input[name="employees[]"]'));

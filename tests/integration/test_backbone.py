@@ -113,6 +113,71 @@ class Backbone(unittest.TestCase):
         r = self.s.http("GET", "/api/no/such/thing")
         self.assertEqual((r.status, r.json()["error"]["code"]), (404, "not_found"))
 
+    def raw(self, request):
+        """request (bytes) as sent, on its own connection: (status, headers, body)."""
+        with socket.create_connection(("127.0.0.1", self.s.port), timeout=10) as c:
+            c.sendall(request)
+            data = b""
+            while True:
+                chunk = c.recv(65536)
+                if not chunk:
+                    break
+                data += chunk
+        head, _, body = data.partition(b"\r\n\r\n")
+        lines = head.decode("latin-1").split("\r\n")
+        headers = {k.strip().lower(): v.strip() for k, _, v in (h.partition(":") for h in lines[1:])}
+        return int(lines[0].split()[1]), headers, body
+
+    def test_nginx_own_refusals_on_the_api_are_json(self):
+        """What nginx refuses before a responder sees it (a %00 in the path,
+        an over-long address or header, a broken chunked body, an unknown
+        Transfer-Encoding or HTTP version) is JSON in the API's error shape
+        on /api/, in Russian; the site's pages stay pages."""
+        host = "Host: localhost:%d\r\n" % self.s.port
+        cases = [
+            (b"GET /api/health%00 HTTP/1.1\r\n" + host.encode() + b"Connection: close\r\n\r\n",
+             400, "bad_request"),
+            (b"GET /api/employees?q=%00 HTTP/1.1\r\n" + host.encode() + b"Connection: close\r\n\r\n",
+             None, None),  # a %00 in the query is the responder's to refuse
+            (b"GET /api/" + b"a" * 20000 + b" HTTP/1.1\r\n" + host.encode() + b"Connection: close\r\n\r\n",
+             414, "uri_too_long"),
+            (b"GET /api/health HTTP/1.1\r\n" + host.encode() + b"Cookie: x=" + b"a" * 20000 +
+             b"\r\nConnection: close\r\n\r\n", 431, "header_too_large"),
+            (b"POST /api/auth/login HTTP/1.1\r\n" + host.encode() +
+             b"Transfer-Encoding: chunked\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n"
+             b"zz\r\n{}\r\n0\r\n\r\n", 400, "bad_request"),
+            (b"POST /api/auth/login HTTP/1.1\r\n" + host.encode() +
+             b"Transfer-Encoding: gzip\r\nConnection: close\r\n\r\n", 501, "not_implemented"),
+            (b"GET /api/health HTTP/2.0\r\n" + host.encode() + b"Connection: close\r\n\r\n",
+             505, "http_version_not_supported"),
+        ]
+        for request, status, code in cases:
+            got, headers, body = self.raw(request)
+            what = request[:60]
+            self.assertTrue(headers.get("content-type", "").startswith("application/json"), (what, got, body[:200]))
+            e = json.loads(body)["error"]
+            if status is None:
+                self.assertNotEqual(got, 200, what)
+                continue
+            self.assertEqual((got, e["code"]), (status, code), (what, body[:200]))
+            # Russian, for a person, and nothing of nginx's own page
+            self.assertRegex(e["message"], "[А-Яа-яЁё]")
+            self.assertNotIn(b"nginx", body)
+            self.assertEqual(headers.get("x-content-type-options"), "nosniff", what)
+        # the internal answers cannot be asked for
+        self.assertEqual(self.s.http("GET", "/internal/api-error/400").status, 404)
+        # the site's pages: the same refusals are the Russian page
+        for request, status in (
+                (b"GET /admin/login%00 HTTP/1.1\r\n" + host.encode() + b"Connection: close\r\n\r\n", 400),
+                (b"GET /" + b"a" * 20000 + b" HTTP/1.1\r\n" + host.encode() + b"Connection: close\r\n\r\n", 414),
+                (b"GET /admin/login HTTP/1.1\r\n" + host.encode() + b"Cookie: x=" + b"a" * 20000 +
+                 b"\r\nConnection: close\r\n\r\n", 431)):
+            got, headers, body = self.raw(request)
+            self.assertEqual(got, status, request[:40])
+            self.assertTrue(headers["content-type"].startswith("text/html"), request[:40])
+            self.assertIn('<html lang="ru">', body.decode())
+            self.assertNotIn(b"nginx", body)
+
     def test_unknown_organization_is_said_so(self):
         """A host of no organization (a mistyped address): every page says
         «Организация не найдена» with what to check (404); the API says it

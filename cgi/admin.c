@@ -610,46 +610,49 @@ static json_object *admin_error_for_page(json_object *e)
 	return out;
 }
 
+/* A reply as the core's 422 naming one field (a form refused before it
+ * reaches the core). */
+static json_object *admin_field_error(const char *field, const char *text)
+{
+	json_object *o = json_object_new_object(), *e = json_object_new_object();
+	json_object *fields = json_object_new_object();
+
+	jsonx_set_int(o, "status", 422);
+	jsonx_set_str(e, "code", proto_errors[PROTO_ERR_validation].code);
+	jsonx_set_str(e, "message", proto_errors[PROTO_ERR_validation].message);
+	jsonx_set_str(fields, field, text);
+	json_object_object_add(e, "fields", fields);
+	json_object_object_add(o, "error", e);
+	return o;
+}
+
 /* A multipart form (PAGE_UPLOAD): its "file" part as the blob (lent from
- * the body), the other fields into *form (a new object); *form stays NULL
- * when the body is not multipart. 0; -1 for a malformed body;
- * HTTP_EENCODING for a text field that is not UTF-8 (its name in bad). */
+ * the body; an empty one is no file chosen), the other fields into *form
+ * (a new object); *form stays NULL when the body is not multipart. 0, or
+ * an HTTP_E* code of http_multipart_upload (err as it says). */
 static int admin_read_upload(struct web_request *req, json_object **form, const char **blob,
-                             size_t *blob_len, char *bad, size_t badlen)
+                             size_t *blob_len, char *err, size_t errlen)
 {
 	struct http_ctype ct;
-	struct http_part parts[16];
-	size_t n = 0;
-	char err[256];
+	int rc;
 
 	*form = NULL;
 	if (http_ctype_parse(req->content_type, strlen(req->content_type), &ct) != 0 ||
 	    strcmp(ct.type, "multipart/form-data") != 0)
 		return 0;
-	if (ct.boundary[0] == '\0' || http_multipart_parse(req->body, req->body_len, ct.boundary,
-	                                                   parts, 16, &n, err, sizeof(err)) != 0)
-		return -1;
+	if (ct.boundary[0] == '\0')
+		return HTTP_EINVAL;
 	*form = json_object_new_object();
-	for (size_t i = 0; i < n; i++) {
-		if (parts[i].has_filename && strcmp(parts[i].name, "file") == 0) {
-			if (parts[i].len == 0)
-				continue; /* no file chosen */
-			*blob = parts[i].data;
-			*blob_len = parts[i].len;
-			jsonx_set_str(*form, "filename", parts[i].filename);
-		} else if (!parts[i].has_filename) {
-			if (!http_utf8_valid(parts[i].data, parts[i].len)) {
-				snprintf(bad, badlen, "%.64s", parts[i].name);
-				json_object_put(*form);
-				*form = NULL;
-				return HTTP_EENCODING;
-			}
-			json_object_object_add(
-			    *form, parts[i].name,
-			    json_object_new_string_len(parts[i].data, (int)parts[i].len));
-		}
+	rc = http_multipart_upload(req->body, req->body_len, ct.boundary, *form, blob, blob_len,
+	                           err, errlen);
+	if (rc != 0 && rc != HTTP_EMULTIPLE) {
+		json_object_put(*form);
+		*form = NULL;
+	} else if (rc == 0 && *blob_len == 0) {
+		*blob = NULL; /* no file chosen */
+		json_object_object_del(*form, "filename");
 	}
-	return 0;
+	return rc;
 }
 
 /* GET /admin/debug/pages (debug_ops = on): the page table as JSON. */
@@ -749,7 +752,7 @@ static void admin_handle(struct web_request *req)
 	const char *csrf = NULL, *blob = NULL;
 	size_t blob_len = 0;
 	char err[256], cookie_csrf[128] = "";
-	int wrong_method, is_post, rc;
+	int wrong_method, is_post, rc, one_file = 0;
 	int64_t status = 200;
 
 	if (web_cfg->debug_ops && strcmp(req->method, "GET") == 0 &&
@@ -787,7 +790,10 @@ static void admin_handle(struct web_request *req)
 		rc = page->flags & PAGE_UPLOAD
 		         ? admin_read_upload(req, &form, &blob, &blob_len, err, sizeof(err))
 		         : 0;
-		if (rc == -1) {
+		if (rc == HTTP_EMULTIPLE) {
+			one_file = 1; /* the form again, the error at its file field */
+			rc = 0;
+		} else if (rc == HTTP_EINVAL || rc == HTTP_ELIMIT) {
 			admin_error_page(req, 400, "Некорректная загрузка файла");
 			goto out;
 		}
@@ -828,8 +834,14 @@ static void admin_handle(struct web_request *req)
 		goto out;
 	}
 	if (page->op) {
-		if (admin_call_blob(req, page->op, args, auth, blob, blob_len, &reply, &status) < 0)
+		if (one_file) {
+			/* refused as cabinet-api refuses it, not the last file kept */
+			reply.msg = admin_field_error("file", HTTP_ONE_FILE_RU);
+			status = 422;
+		} else if (admin_call_blob(req, page->op, args, auth, blob, blob_len, &reply,
+		                           &status) < 0) {
 			goto out;
+		}
 		if (!is_post && status == 401) {
 			web_redirect(req, "/admin/login");
 			goto out;

@@ -373,35 +373,21 @@ static int api_read_args(struct web_request *req, const struct web_route *route,
 		return 0;
 	} else if (strcmp(ct.type, "multipart/form-data") == 0 &&
 	           (route->flags & WEB_ROUTE_UPLOAD)) {
-		struct http_part parts[16];
-		size_t n = 0;
-		if (ct.boundary[0] == '\0' ||
-		    http_multipart_parse(req->body, req->body_len, ct.boundary, parts, 16, &n, err,
-		                         sizeof(err)) != 0) {
-			web_send_json_error(req, 400, "bad_request", "Некорректная загрузка файла");
+		rc = ct.boundary[0] == '\0'
+		         ? HTTP_EINVAL
+		         : http_multipart_upload(req->body, req->body_len, ct.boundary, args, blob,
+		                                 blob_len, err, sizeof(err));
+		if (rc == HTTP_EMULTIPLE) {
+			api_send_field_error(req, "file", "multiple", HTTP_ONE_FILE_RU, NULL);
 			return -1;
 		}
-		for (size_t i = 0; i < n; i++) {
-			if (parts[i].has_filename && strcmp(parts[i].name, "file") == 0) {
-				if (*blob) { /* not the last one kept in silence */
-					api_send_field_error(
-					    req, "file", "multiple",
-					    "Один файл на одну загрузку: отправьте файлы по одному",
-					    NULL);
-					return -1;
-				}
-				*blob = parts[i].data;
-				*blob_len = parts[i].len;
-				jsonx_set_str(args, "filename", parts[i].filename);
-			} else if (!parts[i].has_filename) {
-				if (!http_utf8_valid(parts[i].data, parts[i].len)) {
-					api_send_encoding_error(req, parts[i].name);
-					return -1;
-				}
-				json_object_object_add(
-				    args, parts[i].name,
-				    json_object_new_string_len(parts[i].data, (int)parts[i].len));
-			}
+		if (rc == HTTP_EENCODING) {
+			api_send_encoding_error(req, err);
+			return -1;
+		}
+		if (rc != 0) {
+			web_send_json_error(req, 400, "bad_request", "Некорректная загрузка файла");
+			return -1;
 		}
 		return 0;
 	} else {

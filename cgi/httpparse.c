@@ -43,6 +43,8 @@ const char *http_strerror(int rc)
 		return "route does not match";
 	case HTTP_EENCODING:
 		return "text that is not UTF-8";
+	case HTTP_EMULTIPLE:
+		return "more than one file in an upload";
 	}
 	return "unknown HTTP parse error";
 }
@@ -973,5 +975,41 @@ int http_multipart_parse(const char *body, size_t len, const char *boundary,
 		pos = at + 2;
 	}
 	*nparts = n;
+	return HTTP_OK;
+}
+
+int http_multipart_upload(const char *body, size_t len, const char *boundary,
+                          json_object *fields, const char **file, size_t *file_len, char *err,
+                          size_t errlen)
+{
+	struct http_part parts[16];
+	size_t n = 0;
+	int rc;
+
+	*file = NULL;
+	*file_len = 0;
+	rc = http_multipart_parse(body, len, boundary, parts, 16, &n, err, errlen);
+	if (rc != HTTP_OK)
+		return rc;
+	for (size_t i = 0; i < n; i++) {
+		if (parts[i].has_filename && strcmp(parts[i].name, "file") == 0) {
+			if (*file) {
+				http_seterr(err, errlen, "file");
+				return HTTP_EMULTIPLE;
+			}
+			*file = parts[i].data;
+			*file_len = parts[i].len;
+			json_object_object_add(fields, "filename",
+			                       json_object_new_string(parts[i].filename));
+		} else if (!parts[i].has_filename) {
+			if (!http_utf8_valid(parts[i].data, parts[i].len)) {
+				http_seterr(err, errlen, "%.64s", parts[i].name);
+				return HTTP_EENCODING;
+			}
+			json_object_object_add(
+			    fields, parts[i].name,
+			    json_object_new_string_len(parts[i].data, (int)parts[i].len));
+		}
+	}
 	return HTTP_OK;
 }

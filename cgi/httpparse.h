@@ -58,7 +58,13 @@ enum {
 	HTTP_ENOTFOUND = -3, /* the cookie or parameter is absent */
 	HTTP_ENOMATCH = -4,  /* the route pattern does not match the path */
 	HTTP_EENCODING = -5, /* a well-formed value that is not UTF-8 (422 naming the field) */
+	HTTP_EMULTIPLE = -6, /* an upload with two "file" parts (422 at the field file) */
 };
+
+/* What an upload with two "file" parts is told, at the form's field file
+ * (cabinet-api and cabinet-admin alike). */
+#define HTTP_ONE_FILE_RU "Один файл на одну загрузку: отправьте файлы по одному"
+
 
 /* A short English text for an HTTP_E* code. */
 const char *http_strerror(int rc);
@@ -211,5 +217,21 @@ struct http_part {
 int http_multipart_parse(const char *body, size_t len, const char *boundary,
                          struct http_part *parts, size_t max_parts, size_t *nparts, char *err,
                          size_t errlen);
+
+/*
+ * An upload form (multipart/form-data with the given boundary), as both
+ * responders take it: its text parts are added to fields as strings (a
+ * repeated name keeps the last), its one "file" part (name "file", with
+ * filename=) is *file / *file_len (lent from body; NULL when there is
+ * none) and its file name fields' "filename". Parts with a filename= under
+ * another name are ignored. Returns 0; HTTP_EINVAL / HTTP_ELIMIT for a
+ * malformed body (see http_multipart_parse; the message in err);
+ * HTTP_EENCODING for a text part that is not UTF-8 (its name in err);
+ * HTTP_EMULTIPLE for a second "file" part (never the last one kept in
+ * silence: "file" in err). On an error fields may hold some parts already.
+ */
+int http_multipart_upload(const char *body, size_t len, const char *boundary,
+                          json_object *fields, const char **file, size_t *file_len, char *err,
+                          size_t errlen);
 
 #endif

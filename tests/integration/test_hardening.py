@@ -506,6 +506,50 @@ class Hostile(unittest.TestCase):
         self.assertIn("без управляющих и невидимых символов", r.text)
         self.assertNotIn("Некорректная загрузка файла", r.text)
 
+    def test_two_files_in_one_upload_are_refused_on_the_pages_as_on_the_api(self):
+        a = self.a
+        b = "----two-files"
+
+        def two_files(first, second, csrf=True):
+            body = ('--%s\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n%s\r\n' % (b, a.admin.csrf)
+                    if csrf else "").encode()
+            for name, data in (("первый.csv", first), ("второй.csv", second)):
+                body += ('--%s\r\nContent-Disposition: form-data; name="file"; filename="%s"\r\n'
+                         'Content-Type: text/csv\r\n\r\n' % (b, name)).encode() + data + b"\r\n"
+            return body + ("--%s--\r\n" % b).encode()
+
+        first = "Табельный номер;ФИО\r\n0901;Первый Пётр Петрович\r\n".encode()
+        second = "Табельный номер;ФИО\r\n0902;Второй Иван Иванович\r\n".encode()
+        mp = {"Content-Type": "multipart/form-data; boundary=" + b}
+        # the API: 422 at the field file
+        r = a.admin.request("POST", "/api/admin/import/employees?preview=1", raw=two_files(first, second),
+                            headers=mp)
+        self.assertEqual(r.status, 422, r)
+        self.assertEqual(r.json()["error"]["fields"]["file"],
+                         "Один файл на одну загрузку: отправьте файлы по одному")
+        # the staff import page: the page again with the same message at the
+        # file input, no preview of the second file kept in silence
+        r = a.admin.request("POST", "/admin/import", raw=two_files(first, second, csrf=True), headers=mp)
+        self.assertEqual(r.status, 422, r)
+        self.assertIn('id="e-file">Один файл на одну загрузку: отправьте файлы по одному', r.text)
+        self.assertNotIn("Проверка файла", r.text)
+        self.assertNotIn("второй.csv", r.text)
+        # one file is still previewed
+        one = ('--%s\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n%s\r\n'
+               '--%s\r\nContent-Disposition: form-data; name="file"; filename="один.csv"\r\n'
+               'Content-Type: text/csv\r\n\r\n' % (b, a.admin.csrf, b)).encode() + second + \
+            ("\r\n--%s--\r\n" % b).encode()
+        r = a.admin.request("POST", "/admin/import", raw=one, headers=mp)
+        self.assertEqual(r.status, 200, r)
+        self.assertIn("Проверка файла «один.csv»", r.text)
+        # the calendars page's import: the same check, nothing imported
+        before = a.admin.get("/api/admin/calendars").json()
+        xml = b'<calendar year="2031"><days><day d="01.02" t="1"/></days></calendar>'
+        r = a.admin.request("POST", "/admin/calendars/0/import", raw=two_files(xml, xml), headers=mp)
+        self.assertEqual(r.status, 422, r)
+        self.assertIn('id="e-file">Один файл на одну загрузку', r.text)
+        self.assertEqual(a.admin.get("/api/admin/calendars").json(), before)
+
     def test_the_event_stream_names_no_channel(self):
         a = self.a
         st = Stream(self.s, a["E3"], path="/api/notifications/events?channel=%du%d" % (a.tid, a.user["E1"]),

@@ -399,7 +399,7 @@ static int t13_write_xlsx(struct ctx *ctx, const struct worktime_month *m)
 	lxw_workbook_options opt = {.constant_memory = LXW_TRUE, .tmpdir = NULL};
 	lxw_workbook *wb;
 	lxw_worksheet *ws;
-	lxw_format *head, *cell, *bold;
+	lxw_format *head, *cell, *bold, *note;
 	FILE *f;
 
 	if (fd < 0) {
@@ -419,6 +419,10 @@ static int t13_write_xlsx(struct ctx *ctx, const struct worktime_month *m)
 	cell = workbook_add_format(wb);
 	format_set_border(cell, LXW_BORDER_THIN);
 	format_set_align(cell, LXW_ALIGN_CENTER);
+	note = workbook_add_format(wb);
+	format_set_border(note, LXW_BORDER_THIN);
+	format_set_text_wrap(note);
+	format_set_font_color(note, LXW_COLOR_RED);
 	bold = workbook_add_format(wb);
 	format_set_bold(bold);
 	worksheet_set_landscape(ws);
@@ -449,9 +453,29 @@ static int t13_write_xlsx(struct ctx *ctx, const struct worktime_month *m)
 	col = 3 + m->ndays;
 	static const char *const totals[] = {"Дни I пол.",       "Часы I пол.", "Дни II пол.",
 	                                     "Часы II пол.",     "Дни месяц",   "Часы месяц",
-	                                     "Неявки (код: дни)"};
-	for (int i = 0; i < 7; i++)
+	                                     "Неявки (код: дни)", "Сверхурочные сверх ст. 99 ТК РФ"};
+	for (int i = 0; i < 8; i++)
 		worksheet_write_string(ws, hr, (lxw_col_t)(col + i), totals[i], head);
+	worksheet_set_column(ws, (lxw_col_t)(col + 7), (lxw_col_t)(col + 7), 48, NULL);
+
+	/* art. 99: the marks of the printable T-13 and the month's view */
+	json_object *marks = json_object_new_array(), *counted = json_object_new_object();
+	int64_t over = 0;
+	for (int i = 0; i < m->n; i++) {
+		json_object *o = json_object_new_object();
+		jsonx_set_int(o, "id", m->emp[i].id);
+		json_object_array_add(marks, o);
+	}
+	if (worktime_overtime_marks(ctx, m->year, m->month, marks, counted) < 0) {
+		json_object_put(marks);
+		json_object_put(counted);
+		workbook_close(wb);
+		wb = NULL;
+		unlink(path);
+		return -1;
+	}
+	jsonx_get_int64(counted, "overtime_limit_count", &over);
+	json_object_put(counted);
 
 	int row = hr + 1;
 	for (int i = 0; i < m->n; i++, row += 2) {
@@ -486,6 +510,10 @@ static int t13_write_xlsx(struct ctx *ctx, const struct worktime_month *m)
 		                       abs.len ? arena_strndup(ctx->arena, abs.data, abs.len) : "",
 		                       cell);
 		buf_free(&abs);
+		worksheet_write_string(
+		    ws, (lxw_row_t)row, (lxw_col_t)(col + 7),
+		    jsonx_get_str(json_object_array_get_idx(marks, (size_t)i), "overtime_limit_ru") ?: "",
+		    note);
 		/* the second line of the employee: hours of each day */
 		for (int d = 0; d < m->ndays; d++) {
 			const char *codes, *hours;
@@ -494,6 +522,16 @@ static int t13_write_xlsx(struct ctx *ctx, const struct worktime_month *m)
 			                       cell);
 		}
 	}
+	if (over > 0)
+		worksheet_write_string(
+		    ws, (lxw_row_t)(row + 1), 0,
+		    arena_printf(ctx->arena,
+		                 "Сверхурочная работа сверх пределов ст. 99 ТК РФ (4 ч за два дня "
+		                 "подряд, 120 ч в год): %lld %s",
+		                 (long long)over,
+		                 ru_plural(over, "сотрудник", "сотрудника", "сотрудников")),
+		    bold);
+	json_object_put(marks);
 	if (workbook_close(wb) != LXW_NO_ERROR) {
 		wb = NULL;
 		goto out;

@@ -4,11 +4,13 @@ and carried as the employee's debt into the next month (payroll_debts(),
 sql/0094); the 24-hour rule of a day on the timesheet's fill; the overtime
 limits of art. 99 (sql/0095); a sick leave over a vacation request not done
 yet, and the vacation balance's projection without its sick days (art. 124)."""
+import io
 import os
 import re
 import sys
 import unittest
 import urllib.parse
+import zipfile
 
 sys.path.insert(0, os.path.dirname(__file__))
 from orgfix import Org  # noqa: E402
@@ -46,6 +48,12 @@ class Debts(unittest.TestCase):
         r = self.admin.get("/api/admin/payslips/%d/%s" % (eid, month))
         self.assertEqual(r.status, 200, r)
         return r.json()
+
+    def xlsx_sheet(self, month):
+        r = self.admin.get("/api/admin/t13/%s/export.xlsx" % month)
+        self.assertEqual(r.status, 200, r)
+        with zipfile.ZipFile(io.BytesIO(r.body)) as z:
+            return z.read("xl/worksheets/sheet1.xml").decode()
 
     def test_an_overpayment_is_named_warned_at_the_close_and_carried(self):
         over = add_paid_employee(self.s, self.tid, "Переплатова Анна Ивановна", self.five, "2025-01-01")
@@ -181,6 +189,16 @@ class Debts(unittest.TestCase):
         self.assertIn("09.04.2025 и 10.04.2025 — 5 ч", row["overtime_limit_ru"])
         self.assertIn("22.04.2025 и 23.04.2025 — 5 ч", row["overtime_limit_ru"])
         self.assertEqual(t13["overtime_limit_count"], 1)
+        # the XLSX carries the same marks, at the employee's row, and their count
+        sheet = self.xlsx_sheet("2025-04")
+        self.assertIn("Сверхурочные сверх ст. 99 ТК РФ", sheet)
+        self.assertIn("09.04.2025 и 10.04.2025 — 5 ч: больше 4 ч за два дня подряд", sheet)
+        self.assertIn("22.04.2025 и 23.04.2025 — 5 ч", sheet)
+        row = re.search(r'<row r="(\d+)"[^>]*>(?:(?!</row>).)*Сверхурочный Пётр Ильич(?:(?!</row>).)*</row>',
+                        sheet, re.S).group(0)
+        self.assertIn("09.04.2025 и 10.04.2025", row)
+        self.assertIn("Сверхурочная работа сверх пределов ст. 99 ТК РФ (4 ч за два дня подряд, 120 ч в год): "
+                      "1 сотрудник<", sheet)
         self.assertIn("больше 4 ч за два дня подряд", self.admin.get("/admin/timesheets/2025-04").text)
         self.calculate("2025-04", a)
         doc = self.admin.get("/api/admin/payroll/2025-04").json()
@@ -212,6 +230,46 @@ class Debts(unittest.TestCase):
         w = [x for x in r.json()["warnings"] if x["code"] == "overtime_limit"]
         self.assertEqual(len(w), 1, r)
         self.assertIn("Сверхурочная работа 13.05.2025 и 14.05.2025 — 5 ч", w[0]["message"])
+
+    def test_overtime_pair_across_the_new_year(self):
+        """31 Dec and 1 Jan are two consecutive days of art. 99 (2027's
+        calendar is not shipped yet: 31.12.2025 + 01.01.2026, both working
+        days of an organization's own calendar, С only standing on working
+        days); the 120 h stay counted per calendar year."""
+        tid, _, admin = tenant_with_admin(self.s, "novygod")
+        for year, day in ((2025, "2025-12-31"), (2026, "2026-01-01")):
+            r = admin.put("/api/admin/calendars/0/years/%d" % year, {"days": [{"date": day, "kind": "work"}]})
+            self.assertEqual(r.status, 200, r)
+        a = add_paid_employee(self.s, tid, "Новогодний Олег Ильич", add_five_day_schedule(self.s, tid),
+                              "2025-01-01")
+        self.admin, admin_before = admin, self.admin
+        self.addCleanup(setattr, self, "admin", admin_before)
+        # 116 h in 2025 before: 29 days of 4 h, never two in a row
+        self.s.psql("INSERT INTO deviations (tenant_id, employee_id, code, date_from, date_to, hours, whole_day) "
+                    "SELECT %d, %d, 4, d, d, 400, false FROM generate_series('2025-09-01'::date, "
+                    "'2025-12-15'::date, '1 day') AS d WHERE extract(isodow FROM d) IN (1, 3, 5) "
+                    "ORDER BY d LIMIT 29" % (tid, a))
+        r = self.post("/api/admin/deviations", {"employee_id": a, "code": "С", "date": "2025-12-31",
+                                                "hours": 3}, 201)
+        self.assertEqual([w for w in r["warnings"] if w["code"] == "overtime_limit"], [])
+        r = self.post("/api/admin/deviations", {"employee_id": a, "code": "С", "date": "2026-01-01",
+                                                "hours": 2}, 201)
+        w = [x for x in r["warnings"] if x["code"] == "overtime_limit"]
+        # the pair, said once; 119 h in 2025 and 2 h in 2026: no year over 120 h
+        self.assertEqual([x["kind"] for x in w], ["two_days"], r)
+        self.assertTrue(w[0]["message"].startswith(
+            "Сверхурочная работа 31.12.2025 и 01.01.2026 — 5 ч: больше 4 ч за два дня подряд"), w[0]["message"])
+        # both months' T-13 mark it
+        for month in ("2025-12", "2026-01"):
+            t13 = self.admin.get("/api/admin/t13/%s" % month).json()
+            row = [e for e in t13["employees"] if e["id"] == a][0]
+            self.assertIn("31.12.2025 и 01.01.2026 — 5 ч", row.get("overtime_limit_ru", ""), month)
+            self.assertNotIn("120 ч", row["overtime_limit_ru"], month)
+            self.assertIn("31.12.2025 и 01.01.2026 — 5 ч", self.xlsx_sheet(month), month)
+        # 1 h on 12.01.2026: 119 h + 3 h over both years, but each year is within its 120 h
+        r = self.post("/api/admin/deviations", {"employee_id": a, "code": "С", "date": "2026-01-12",
+                                                "hours": 1}, 201)
+        self.assertNotIn("year", [x["kind"] for x in r["warnings"] if x["code"] == "overtime_limit"])
 
     def test_a_sick_leave_over_a_vacation_request_not_done_yet(self):
         o = Org(self.s, "sickvac", "ООО «Больничный в отпуске»")

@@ -978,9 +978,8 @@ int http_multipart_parse(const char *body, size_t len, const char *boundary,
 	return HTTP_OK;
 }
 
-int http_multipart_upload(const char *body, size_t len, const char *boundary,
-                          json_object *fields, const char **file, size_t *file_len, char *err,
-                          size_t errlen)
+int http_multipart_upload(const char *body, size_t len, const char *boundary, json_object *fields,
+                          const char **file, size_t *file_len, char *err, size_t errlen)
 {
 	struct http_part parts[16];
 	size_t n = 0;

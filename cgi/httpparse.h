@@ -65,7 +65,6 @@ enum {
  * (cabinet-api and cabinet-admin alike). */
 #define HTTP_ONE_FILE_RU "Один файл на одну загрузку: отправьте файлы по одному"
 
-
 /* A short English text for an HTTP_E* code. */
 const char *http_strerror(int rc);
 
@@ -230,8 +229,7 @@ int http_multipart_parse(const char *body, size_t len, const char *boundary,
  * HTTP_EMULTIPLE for a second "file" part (never the last one kept in
  * silence: "file" in err). On an error fields may hold some parts already.
  */
-int http_multipart_upload(const char *body, size_t len, const char *boundary,
-                          json_object *fields, const char **file, size_t *file_len, char *err,
-                          size_t errlen);
+int http_multipart_upload(const char *body, size_t len, const char *boundary, json_object *fields,
+                          const char **file, size_t *file_len, char *err, size_t errlen);
 
 #endif

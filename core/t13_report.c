@@ -451,9 +451,9 @@ static int t13_write_xlsx(struct ctx *ctx, const struct worktime_month *m)
 	for (int d = 0; d < m->ndays; d++)
 		worksheet_write_number(ws, hr, (lxw_col_t)(3 + d), d + 1, head);
 	col = 3 + m->ndays;
-	static const char *const totals[] = {"Дни I пол.",       "Часы I пол.", "Дни II пол.",
-	                                     "Часы II пол.",     "Дни месяц",   "Часы месяц",
-	                                     "Неявки (код: дни)", "Сверхурочные сверх ст. 99 ТК РФ"};
+	static const char *const totals[] = {
+	    "Дни I пол.", "Часы I пол.", "Дни II пол.",       "Часы II пол.",
+	    "Дни месяц",  "Часы месяц",  "Неявки (код: дни)", "Сверхурочные сверх ст. 99 ТК РФ"};
 	for (int i = 0; i < 8; i++)
 		worksheet_write_string(ws, hr, (lxw_col_t)(col + i), totals[i], head);
 	worksheet_set_column(ws, (lxw_col_t)(col + 7), (lxw_col_t)(col + 7), 48, NULL);
@@ -512,7 +512,8 @@ static int t13_write_xlsx(struct ctx *ctx, const struct worktime_month *m)
 		buf_free(&abs);
 		worksheet_write_string(
 		    ws, (lxw_row_t)row, (lxw_col_t)(col + 7),
-		    jsonx_get_str(json_object_array_get_idx(marks, (size_t)i), "overtime_limit_ru") ?: "",
+		    jsonx_get_str(json_object_array_get_idx(marks, (size_t)i), "overtime_limit_ru")
+		        ?: "",
 		    note);
 		/* the second line of the employee: hours of each day */
 		for (int d = 0; d < m->ndays; d++) {

@@ -757,7 +757,8 @@ int worktime_overtime_warnings(struct ctx *ctx, int64_t employee, int64_t timesh
 			if (strcmp(kind, "two_days") == 0 && (a > to || b < from))
 				continue;
 			/* 31 Dec + 1 Jan is a pair of both years: said once */
-			if (strcmp(kind, "two_days") == 0 && y > date_year(from) && date_year(a) < y)
+			if (strcmp(kind, "two_days") == 0 && y > date_year(from) &&
+			    date_year(a) < y)
 				continue;
 			w = json_object_new_object();
 			jsonx_set_str(w, "code", "overtime_limit");

@@ -377,33 +377,36 @@ TEST(test_raw_bytes)
  * one refused (never the last kept in silence), text parts as fields. */
 TEST(test_multipart_upload)
 {
-	const char one[] = "--b\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nок\r\n"
-	                   "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.csv\"\r\n"
-	                   "\r\nA\r\n--b--\r\n";
-	const char two[] = "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.csv\"\r\n"
-	                   "\r\nA\r\n"
-	                   "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"b.csv\"\r\n"
-	                   "\r\nB\r\n--b--\r\n";
-	const char bad[] = "--b\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\n\xff\r\n--b--";
+	const char one[] =
+	    "--b\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nок\r\n"
+	    "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.csv\"\r\n"
+	    "\r\nA\r\n--b--\r\n";
+	const char two[] =
+	    "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.csv\"\r\n"
+	    "\r\nA\r\n"
+	    "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"b.csv\"\r\n"
+	    "\r\nB\r\n--b--\r\n";
+	const char bad[] =
+	    "--b\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\n\xff\r\n--b--";
 	json_object *fields = json_object_new_object();
 	const char *file;
 	size_t len;
 	char err[64];
 
-	CHECK_INT(http_multipart_upload(one, sizeof(one) - 1, "b", fields, &file, &len, err,
-	                                sizeof(err)),
-	          0);
+	CHECK_INT(
+	    http_multipart_upload(one, sizeof(one) - 1, "b", fields, &file, &len, err, sizeof(err)),
+	    0);
 	CHECK_INT(len, 1);
 	CHECK(file && file[0] == 'A');
 	CHECK_STR(json_object_get_string(json_object_object_get(fields, "filename")), "a.csv");
 	CHECK_STR(json_object_get_string(json_object_object_get(fields, "note")), "ок");
-	CHECK_INT(http_multipart_upload(two, sizeof(two) - 1, "b", fields, &file, &len, err,
-	                                sizeof(err)),
-	          HTTP_EMULTIPLE);
+	CHECK_INT(
+	    http_multipart_upload(two, sizeof(two) - 1, "b", fields, &file, &len, err, sizeof(err)),
+	    HTTP_EMULTIPLE);
 	CHECK_STR(err, "file");
-	CHECK_INT(http_multipart_upload(bad, sizeof(bad) - 1, "b", fields, &file, &len, err,
-	                                sizeof(err)),
-	          HTTP_EENCODING);
+	CHECK_INT(
+	    http_multipart_upload(bad, sizeof(bad) - 1, "b", fields, &file, &len, err, sizeof(err)),
+	    HTTP_EENCODING);
 	CHECK_STR(err, "note");
 	CHECK_INT(http_multipart_upload("x", 1, "b", fields, &file, &len, NULL, 0), HTTP_EINVAL);
 	json_object_put(fields);

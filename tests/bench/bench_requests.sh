@@ -26,6 +26,11 @@
 # background processes (autovacuum, WAL writer, checkpointer) apart)
 # and the load average at its start and end: on a shared machine the CPU per request
 # compares across runs, the latencies do not.
+# TRACE=DIR (a directory to create) keeps, per case, each request's start and latency
+# (CASE.requests.tsv), what PostgreSQL's backends were waiting on, sampled every few
+# ms (CASE.activity.tsv), cabinetd's log at debug level (each request's time in its
+# worker) and PostgreSQL's log with checkpoints and autovacuum runs, and prints each
+# case's slowest requests with their place in the run.
 #
 # By default each person sends the next request as soon as the last is answered
 # (a closed loop without pauses: the case measures the stack at saturation, and
@@ -49,6 +54,13 @@ DEPARTMENTS=$((EMPLOYEES / 100 > USERS ? EMPLOYEES / 100 : USERS))
 export CABINET_NGINX_LIMITS=off
 export CABINET_CONF_EXTRA="${CABINET_CONF_EXTRA:-}
 requests_per_day = 100000"
+if [ -n "${TRACE:-}" ]; then
+	mkdir -p "$TRACE"
+	TRACE=$(cd "$TRACE" && pwd)
+	CABINET_CONF_EXTRA="$CABINET_CONF_EXTRA
+log_level = debug"
+	bench_before_stop() { cp "$VAR"/log/*.log "$TRACE"/ 2>/dev/null || true; }
+fi
 bench_prepare cab-bench-requests
 bench_start
 sql() { bench_psql -c "$1"; }
@@ -182,17 +194,25 @@ fi
 for kv in ${PG_SETTINGS:-}; do
 	sql "ALTER SYSTEM SET ${kv%%=*} = '${kv#*=}'" >/dev/null
 done
-[ -n "${PG_SETTINGS:-}" ] && sql "SELECT pg_reload_conf()" >/dev/null
+if [ -n "${TRACE:-}" ]; then
+	sql "ALTER SYSTEM SET log_checkpoints = on" >/dev/null
+	sql "ALTER SYSTEM SET log_autovacuum_min_duration = 0" >/dev/null
+	sql "ALTER SYSTEM SET log_lock_waits = on" >/dev/null
+	sql "ALTER SYSTEM SET deadlock_timeout = '20ms'" >/dev/null
+fi
+[ -n "${PG_SETTINGS:-}${TRACE:-}" ] && sql "SELECT pg_reload_conf()" >/dev/null
 COUNTS=$(sql "SELECT (SELECT count(*) FROM employees WHERE tenant_id = $TID) || ' employees, ' ||
                      (SELECT count(*) FROM requests WHERE tenant_id = $TID) || ' requests, ' ||
                      (SELECT count(*) FROM request_tasks WHERE tenant_id = $TID) || ' tasks, ' ||
                      (SELECT count(*) FROM request_events WHERE tenant_id = $TID) || ' history rows'")
 
-python3 - "$VAR" "$PORT" "$N" "$SEED" "$COUNTS" "${STATEMENTS:-0}" "${as_user[*]}" "${RATE:-}" <<'PY'
+python3 - "$VAR" "$PORT" "$N" "$SEED" "$COUNTS" "${STATEMENTS:-0}" "${as_user[*]}" "${RATE:-}" \
+	"${TRACE:-}" <<'PY'
 import http.client, json, os, statistics, subprocess, sys, threading, time
 var, port, n, seed, counts = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
 statements, as_user = sys.argv[6] == "1", sys.argv[7].split()
 rates = [float(r) for r in sys.argv[8].split()]
+trace = sys.argv[9]
 
 
 def psql(q):
@@ -286,7 +306,60 @@ def client(token):
     return c, h
 
 
-def run(name, tokens_, make, rate=None, first=0):
+class Sampler:
+    """With TRACE: what PostgreSQL's backends are doing, every few ms, through one
+    psql fed a query at a time (each its own snapshot of pg_stat_activity): the
+    active client backends and the background processes that are not idle."""
+    QUERY = ("SELECT round(extract(epoch FROM clock_timestamp())::numeric, 4), pid, "
+             "backend_type, coalesce(wait_event_type, '-') || ':' || coalesce(wait_event, '-'), "
+             "regexp_replace(left(query, 60), '\\s+', ' ', 'g') FROM pg_stat_activity WHERE "
+             "pid <> pg_backend_pid() AND ((backend_type = 'client backend' AND state = 'active') "
+             "OR (backend_type <> 'client backend' AND wait_event_type IS DISTINCT FROM "
+             "'Activity'));\n")
+
+    def __init__(self, path):
+        self.out = open(path, "w")
+        self.p = subprocess.Popen(as_user + ["psql", "-X", "-q", "-tA", "-F", "\t", "-h",
+                                             var + "/pg/sock", "-U", "cabinet", "-d", "cabinet"],
+                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        self.stop = threading.Event()
+        self.reader = threading.Thread(target=lambda: [self.out.write(l) for l in self.p.stdout])
+        self.writer = threading.Thread(target=self.feed)
+        self.p.stdin.write("SELECT 'ready';\n")
+        self.p.stdin.flush()
+        self.p.stdout.readline()  # started and connected: the case may begin
+        self.reader.start()
+        self.writer.start()
+
+    def feed(self):
+        while not self.stop.is_set():
+            self.p.stdin.write(self.QUERY)
+            self.p.stdin.flush()
+            time.sleep(0.004)
+        self.p.stdin.close()
+
+    def close(self):
+        self.stop.set()
+        self.writer.join()
+        self.p.wait()
+        self.reader.join()
+        self.out.close()
+
+
+def trace_report(name, records, t0):
+    """With TRACE: the case's requests to a file, and its slowest 1 % (at least 5)
+    printed with when they started and which of the person's requests they were."""
+    key = name.replace(" ", "_").replace("/", "")
+    with open(os.path.join(trace, key + ".requests.tsv"), "w") as f:
+        for start, ms, k, i in sorted(records):
+            f.write("%.4f\t%.2f\t%d\t%d\n" % (start, ms, k, i))
+    slow = sorted(records, key=lambda r: -r[1])[:max(5, len(records) // 100)]
+    print("  %s slowest: %s" % (name, ", ".join("%.0f ms (at +%.2f s, #%d of person %d)"
+                                                 % (ms, start - t0, i, k)
+                                                 for start, ms, k, i in slow)))
+
+
+def run(name, tokens_, make, rate=None, first=0, count=None):
     """Each token's thread sends n requests one after another (make(i, k) ->
     method, path, body, wanted status or (status, the answer's "state"));
     latencies of all threads together. A wrong status or state stops the
@@ -294,15 +367,16 @@ def run(name, tokens_, make, rate=None, first=0):
     With a rate (requests a second, all threads together) request i of
     thread k is due at start + (i * threads + k) / rate and its latency
     counts from then; first is the index of each thread's first request
-    (a paced run after another takes fresh days and tasks)."""
-    lat, errors = [], []
+    (a paced run after another takes fresh days and tasks); count replaces n."""
+    count = count or n
+    lat, errors, records = [], [], []
     lock = threading.Lock()
     start = [0.0]
 
     def worker(k, token):
         c, h = client(token)
         mine = []
-        for i in range(first, first + n):
+        for i in range(first, first + count):
             method, path, body, want = make(i, k, c, h)
             t0 = time.perf_counter()
             if rate:
@@ -310,10 +384,13 @@ def run(name, tokens_, make, rate=None, first=0):
                 if due > t0:
                     time.sleep(due - t0)
                 t0 = due
+            wall = time.time() - (time.perf_counter() - t0)
             c.request(method, path, body=json.dumps(body) if body is not None else None, headers=h)
             r = c.getresponse()
             data = r.read()
             mine.append(time.perf_counter() - t0)
+            if trace:
+                records.append((wall, mine[-1] * 1000, k, i))
             status, state = want if isinstance(want, tuple) else (want, None)
             if r.status != status or (state and json.loads(data).get("state") != state):
                 with lock:
@@ -325,7 +402,10 @@ def run(name, tokens_, make, rate=None, first=0):
     threads = [threading.Thread(target=worker, args=(k, t)) for k, t in enumerate(tokens_)]
     if statements:
         psql("SELECT pg_stat_statements_reset()")
+    sampler = Sampler(os.path.join(trace, name.replace(" ", "_").replace("/", "") +
+                                   ".activity.tsv")) if trace else None
     load0, cpu0 = os.getloadavg()[0], cpu_ticks()
+    wall0 = time.time()
     t0 = time.perf_counter()
     start[0] = t0 + 0.05  # the threads' first due time, once all are started
     for t in threads:
@@ -333,7 +413,10 @@ def run(name, tokens_, make, rate=None, first=0):
     for t in threads:
         t.join()
     wall = time.perf_counter() - t0
-    cpu = cpu_report(name, cpu0, cpu_ticks(), n * len(tokens_), load0)
+    cpu = cpu_report(name, cpu0, cpu_ticks(), count * len(tokens_), load0)
+    if sampler:
+        sampler.close()
+        trace_report(name, records, wall0)
     if errors:
         sys.exit("%s: %d errors, first: %s" % (name, len(errors), errors[0]))
     statements_of(name, len(lat))
@@ -364,6 +447,25 @@ def submit(i, k, c, h):
             (201, "awaiting_approval"))  # the head's approval task, not skipped
 
 
+# the warm-up, not counted: WARMUP requests a person of each kind (2 by default).
+# cabinetd's connections to PostgreSQL are opened at its start and kept; the first
+# time each runs a statement it loads the tables' catalogs, its triggers' and
+# foreign keys' plans, and plans it (a submission's first run on a connection took
+# 0.6-0.8 s at load 10, the next few 0.1-0.3 s). Measured cold, the first round of
+# 16 people waited behind these four and made the p99 of 480 requests. The
+# warm-up's own figures are printed: what the first people after a restart wait.
+warm = int(os.environ.get("WARMUP", "2"))
+cold = []
+if warm:
+    cold.append(("(b) submit", run("warm-up submit", staff, submit, first=-warm, count=warm)))
+    wq = [tasks_of(t) for t in heads]
+    cold.append(("(c) approve", run("warm-up approve", heads,
+                                     lambda i, k, c, h: ("POST", "/api/tasks/%d/approve"
+                                                         % wq[k][-1 - i], {}, (200, "approved")),
+                                     count=warm)))
+    cold.append(("(d) task list", run("warm-up tasks", heads,
+                                       lambda i, k, c, h: ("GET", "/api/tasks", None, 200),
+                                       count=warm)))
 b = run("submit", staff, submit)
 queues = [tasks_of(t) for t in heads]
 short = min(len(q) for q in queues)
@@ -396,5 +498,8 @@ for r, pb, pc, pd in paced:
     for label, (p50, p99, rps, cpu) in (("(b) submit", pb), ("(c) approve", pc), ("(d) task list", pd)):
         print("    %-34s p50 %6.1f ms  p99 %6.1f ms  %6.0f rps  CPU %5.2f ms/req"
               % (label, p50, p99, rps, cpu))
+for label, (p50, p99, rps, cpu) in cold:
+    print("  warm-up, %d each, not counted: %-16s p50 %6.1f ms  max %6.1f ms  CPU %5.2f ms/req"
+          % (warm, label, p50, p99, cpu))
 print("  targets: (b), (c) p99 < 20 ms; (d) p99 < 50 ms")
 PY

@@ -45,9 +45,13 @@
  * second), and every 10 s as a safety net): for
  * each undelivered row it queues the email or SMS the person opted into
  * through the outbox (outbox.h: its retries, timeouts and SMS limit), marks
- * the row delivered, commits, then publishes one event per person to
- * nginx's nchan publisher on the Unix socket notify_publish_socket
- * (libcurl; empty: no push, pages only see news when they fetch). The
+ * the row delivered, commits (without waiting for the WAL flush: a pass
+ * lost in a crash is delivered again by the next), then hands one event
+ * per person to the publisher, a thread of its own that posts them to
+ * nginx's nchan publisher on the Unix socket notify_publish_socket in
+ * the passes' order, the waiting ones merged by channel, so the pass's
+ * worker is back for requests at once (libcurl; empty: no push, pages
+ * only see news when they fetch). The
  * channel of a person is "<tenant>u<user>", told to nginx by
  * notifications.channel from the session (auth_request), never chosen by
  * the page.
@@ -61,8 +65,9 @@
 extern const struct op notifications_ops[];
 
 /* Ends the user's open event streams at once (sign-out, a new password,
- * an expired session): queued, and done by "notify.deliver" after the
- * caller's commit (tasks_kick waits for it) by deleting the user's nchan
+ * an expired session): queued, and done by the publisher after the next
+ * "notify.deliver" pass, which the caller's commit starts (tasks_kick
+ * waits for it), by deleting the user's nchan
  * channel. Every page of the user reconnects: the signed-out session's
  * gets 401, the user's other sessions a new stream (a page then fetches
  * the list, so nothing is lost). Without notify_publish_socket, nothing. */

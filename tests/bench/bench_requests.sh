@@ -179,6 +179,12 @@ for kind in tokens:
 json.dump(tokens, open(var + "/tokens.json", "w"))
 PY
 bench_psql -f "$VAR/sessions.sql" >/dev/null
+# A checkpoint after the seed: its dirty pages written now, not by a checkpoint
+# during the cases, and its WAL segments recycled for the cases' WAL. Without it
+# a fresh cluster zero-fills each new 16 MB segment while holding the WAL write
+# lock: every commit of the stack waited on it (IO:WALInitWrite, LWLock:WALWrite)
+# and 16 submissions took 430-520 ms at once (TRACE, 2026-12-02).
+sql "CHECKPOINT" >/dev/null
 if [ "${STATEMENTS:-0}" = 1 ]; then
 	# the statements of each case, counted by pg_stat_statements: the stack
 	# again with the module loaded (the data stays in $VAR)

@@ -323,42 +323,137 @@ static int timesheet_day_limit(struct ctx *ctx, const struct worktime_employee *
 	return 0;
 }
 
-static int timesheet_fill(struct ctx *ctx)
+/* The month of doc's employee from the schedule and the deviation documents,
+ * checked as the fill checks it (employed, no clash, a schedule for every
+ * day, at most 24 h a day). 0 with m loaded; lenient: 1 when the employee
+ * was not employed or has no schedule for the month (nothing to fill from,
+ * no error set); otherwise -1 with the error set at "month". */
+static int timesheet_plan_month(struct ctx *ctx, const struct timesheet_doc *doc,
+                                struct worktime_month *m, int lenient)
 {
-	struct timesheet_doc doc;
-	struct worktime_month m;
 	struct worktime_employee *e;
 	int planned = 0, employed = 0;
 
-	if (timesheet_args(ctx, &doc) < 0 || timesheet_month_open(ctx, &doc) < 0 ||
-	    worktime_month_load(ctx, doc.year, doc.month, &doc.employee, 1, 0, &m) < 0)
+	if (worktime_month_load(ctx, doc->year, doc->month, &doc->employee, 1, 0, m) < 0)
 		return -1;
-	e = &m.emp[0];
-	for (int d = 0; d < m.ndays; d++) {
+	e = &m->emp[0];
+	for (int d = 0; d < m->ndays; d++) {
 		planned += (e->days[d].flags & WORKDAY_PLANNED) != 0;
 		employed += (e->days[d].flags & WORKDAY_EMPLOYED) != 0;
 	}
 	if (employed == 0)
-		return ctx_field_code(ctx, "month", "not_employed",
-		                      "За %s сотрудник не работал в организации (даты приёма и "
-		                      "увольнения)",
-		                      doc.month_title);
+		return lenient ? 1
+		               : ctx_field_code(ctx, "month", "not_employed",
+		                                "За %s сотрудник не работал в организации (даты "
+		                                "приёма и увольнения)",
+		                                doc->month_title);
 	if (e->error != NULL)
 		return ctx_field_code(ctx, "month", "clash", "%s", e->error);
 	if (e->uncovered != DATE_NONE || planned == 0)
-		return ctx_field_code(ctx, "month", "no_schedule",
-		                      "Нет графика работы на %s: назначьте сотруднику график или "
-		                      "индивидуальный график на месяц",
-		                      planned ? worktime_date_ru(ctx, e->uncovered)
-		                              : doc.month_title);
-	if (timesheet_day_limit(ctx, e, m.ndays, "month") != 0)
+		return lenient ? 1
+		               : ctx_field_code(ctx, "month", "no_schedule",
+		                                "Нет графика работы на %s: назначьте сотруднику "
+		                                "график или индивидуальный график на месяц",
+		                                planned ? worktime_date_ru(ctx, e->uncovered)
+		                                        : doc->month_title);
+	return timesheet_day_limit(ctx, e, m->ndays, "month") != 0 ? -1 : 0;
+}
+
+static int timesheet_fill(struct ctx *ctx)
+{
+	struct timesheet_doc doc;
+	struct worktime_month m;
+
+	if (timesheet_args(ctx, &doc) < 0 || timesheet_month_open(ctx, &doc) < 0 ||
+	    timesheet_plan_month(ctx, &doc, &m, 0) < 0)
 		return -1;
 	if (timesheet_find(ctx, &doc, 1) < 0 || timesheet_not_posted(ctx, &doc) < 0 ||
-	    timesheet_put_month(ctx, &doc, e, m.ndays) < 0 ||
+	    timesheet_put_month(ctx, &doc, &m.emp[0], m.ndays) < 0 ||
 	    audit_log(ctx, "timesheets.filled", 1, "timesheet", ctx_i64(ctx, doc.id),
 	              audit_detail("month", doc.month_text)) < 0)
 		return -1;
 	return timesheet_answer(ctx, &doc);
+}
+
+/* The number of rows the document holds. */
+static int timesheet_row_count(struct ctx *ctx, const struct timesheet_doc *doc)
+{
+	PGresult *res = ctx_sql(ctx,
+	                        "SELECT count(*) FROM timesheet_rows WHERE tenant_id = $1 AND "
+	                        "timesheet_id = $2",
+	                        ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, doc->id));
+
+	return res ? atoi(PQgetvalue(res, 0, 0)) : -1;
+}
+
+/* An edit of a timesheet that holds no rows yet (never filled) first fills
+ * the whole month from the schedule and the documents, as the fill does, in
+ * the same transaction: a day edit never leaves the other days empty (a
+ * month paid as 0 days). Without a schedule the days given stand alone.
+ * *filled: 1 when it filled. */
+static int timesheet_fill_first(struct ctx *ctx, const struct timesheet_doc *doc, int *filled)
+{
+	struct worktime_month m;
+	int n = timesheet_row_count(ctx, doc), rc;
+
+	*filled = 0;
+	if (n != 0)
+		return n < 0 ? -1 : 0;
+	if ((rc = timesheet_plan_month(ctx, doc, &m, 1)) != 0)
+		return rc < 0 ? -1 : 0;
+	if (timesheet_put_month(ctx, doc, &m.emp[0], m.ndays) < 0 ||
+	    audit_log(ctx, "timesheets.filled", 1, "timesheet", ctx_i64(ctx, doc->id),
+	              audit_detail("month", doc->month_text)) < 0)
+		return -1;
+	*filled = 1;
+	return 0;
+}
+
+/* Posting refuses a timesheet with days left empty where the schedule has
+ * work (a cleared working day would be paid as not worked without a
+ * word): 422 at month naming the first days; the admin marks them (Я, НН,
+ * ...) or fills the timesheet again. */
+static int timesheet_empty_work_days(struct ctx *ctx, const struct timesheet_doc *doc)
+{
+	struct workday *days;
+	struct buf names = BUF_INIT;
+	int ndays, count = 0, rc = 0;
+	PGresult *res;
+
+	if (worktime_plan_days(ctx, doc->year, doc->month, doc->employee, &days, &ndays) < 0)
+		return -1;
+	res = ctx_sql(ctx,
+	              "SELECT DISTINCT date FROM timesheet_rows WHERE tenant_id = $1 AND "
+	              "timesheet_id = $2 ORDER BY date",
+	              ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, doc->id));
+	if (res == NULL)
+		return -1;
+	for (int d = 0, k = 0; d < ndays; d++) {
+		const struct workday *day = &days[d];
+		int date = day->date, has = 0;
+
+		for (; k < PQntuples(res) && worktime_pg_date(res, k, 0) <= date; k++)
+			has |= worktime_pg_date(res, k, 0) == date;
+		if (has || !(day->flags & WORKDAY_PLANNED) || !(day->flags & WORKDAY_EMPLOYED) ||
+		    day->plan_hours <= 0)
+			continue;
+		if (count++ < 5)
+			buf_printf(&names, "%s%s", count > 1 ? ", " : "", worktime_date_ru(ctx, date));
+	}
+	if (count > 0) {
+		if (count > 5)
+			buf_printf(&names, " и ещё %d", count - 5);
+		buf_putc(&names, '\0');
+		rc = ctx_field_code(ctx, "month", "empty_work_days",
+		                    "В табеле %s без отметок — по графику %s: %s. Отметьте, "
+		                    "что было (Я, НН, ОТ…), или заполните табель заново по графику и "
+		                    "отклонениям, затем проведите",
+		                    ru_plural(count, "остался рабочий день", "остались рабочие дни",
+		                              "остались рабочие дни"),
+		                    count == 1 ? "рабочий" : "рабочие", names.data);
+	}
+	buf_free(&names);
+	return rc;
 }
 
 /* Appends "a,b,c" text of an int64 array element to b (for unnest). */
@@ -666,12 +761,13 @@ static int timesheet_cleared_days_off(struct ctx *ctx, const struct timesheet_do
 
 /* PUT /api/admin/timesheets/{employee_id}/{month} {"days": [{"date",
  * "rows": [{"code": "Я", "hours": 8}, ...]}]}: sets the rows of each date
- * given (an empty list clears the date). Creates the draft if needed. */
+ * given (an empty list clears the date). Creates the draft if needed; a
+ * timesheet with no rows yet is first filled (timesheet_fill_first()). */
 static int timesheet_save_days(struct ctx *ctx, json_object *days)
 {
 	json_object *warnings;
 	struct timesheet_doc doc;
-	int first, last, n, bad = 0;
+	int first, last, n, filled = 0, bad = 0;
 
 	if (timesheet_args(ctx, &doc) < 0 || timesheet_month_open(ctx, &doc) < 0)
 		return -1;
@@ -722,7 +818,8 @@ static int timesheet_save_days(struct ctx *ctx, json_object *days)
 	}
 	if (timesheet_places(ctx, &doc, dates, rows, nrows, n) < 0)
 		return -1;
-	if (timesheet_find(ctx, &doc, 1) < 0 || timesheet_not_posted(ctx, &doc) < 0)
+	if (timesheet_find(ctx, &doc, 1) < 0 || timesheet_not_posted(ctx, &doc) < 0 ||
+	    timesheet_fill_first(ctx, &doc, &filled) < 0)
 		return -1;
 	if (timesheet_cleared_days_off(ctx, &doc, dates, rows, nrows, n) < 0)
 		return -1;
@@ -731,6 +828,16 @@ static int timesheet_save_days(struct ctx *ctx, json_object *days)
 			return -1;
 	warnings = json_object_new_array();
 	json_object_object_add(ctx_result(ctx), "warnings", warnings);
+	if (filled) {
+		json_object *w = json_object_new_object();
+		jsonx_set_str(w, "code", "filled_first");
+		jsonx_set_str(w, "message",
+		              arena_printf(ctx->arena,
+		                           "Табель за %s не был заполнен: сначала он заполнен по "
+		                           "графику и отклонениям, затем изменены указанные дни",
+		                           doc.month_title));
+		json_object_array_add(warnings, w);
+	}
 	if (timesheet_warnings(ctx, &doc, dates, rows, nrows, n, warnings) < 0)
 		return -1;
 	/* art. 99: the overtime rows written, with the month's draft as its
@@ -771,15 +878,15 @@ static int timesheet_set_status(struct ctx *ctx, int post)
 		return ctx_fail(ctx, PROTO_ERR_conflict,
 		                post ? "Табель уже проведён" : "Табель не проведён");
 	if (post) {
-		res = ctx_sql(ctx,
-		              "SELECT count(*) FROM timesheet_rows WHERE tenant_id = $1 AND "
-		              "timesheet_id = $2",
-		              ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, doc.id));
-		if (res == NULL)
+		int n = timesheet_row_count(ctx, &doc);
+
+		if (n < 0)
 			return -1;
-		if (atoi(PQgetvalue(res, 0, 0)) == 0)
+		if (n == 0)
 			return ctx_field_code(ctx, "month", "empty",
 			                      "Табель пуст: заполните его перед проведением");
+		if (timesheet_empty_work_days(ctx, &doc) != 0)
+			return -1;
 	}
 	res = post ? ctx_sql(ctx,
 	                     "UPDATE timesheets SET status = 'posted', posted_at = now(), "

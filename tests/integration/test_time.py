@@ -595,6 +595,51 @@ class Time(unittest.TestCase):
             headers={"Content-Type": "application/x-www-form-urlencoded"})
         self.assertEqual(r.status, 303, r)
 
+    def test_a_day_edit_of_an_unfilled_timesheet_fills_the_month_first(self):
+        # trial 4, F1: one day entered on a timesheet never filled used to save that day
+        # alone (every other day empty: 0 days worked, 0 ₽ paid after posting)
+        def hired(name):
+            emp = add_employee(self.s, self.tid, name)
+            r = self.admin.post("/api/admin/employees/%d/schedule-assignments" % emp,
+                                {"schedule_id": self.five, "date_from": "2025-01-01"})
+            self.assertEqual(r.status, 201, r)
+            return emp
+        filled, emp = hired("Полный Июнь"), hired("Морозов Июнь")
+        full = self.admin.post("/api/admin/timesheets/%d/2025-06/fill" % filled).json()
+        self.assertGreater(full["worked_days"], 15)
+        r = self.admin.put("/api/admin/timesheets/%d/2025-06" % emp,
+                           {"days": [{"date": "2025-06-27", "rows": [{"code": "НН"}]}]})
+        self.assertEqual(r.status, 200, r)
+        t = r.json()
+        self.assertEqual(t["worked_days"], full["worked_days"] - 1)
+        days = {d["date"]: d["codes"] for d in t["days"]}
+        self.assertEqual((days["2025-06-26"], days["2025-06-27"], days["2025-06-28"]), ("Я", "НН", "В"))
+        self.assertIn("Табель за июнь 2025 г. не был заполнен: сначала он заполнен по графику",
+                      " ".join(w["message"] for w in t["warnings"]))
+        # a working day left empty is not posted: the message names it
+        r = self.admin.put("/api/admin/timesheets/%d/2025-06" % emp, {"days": [{"date": "2025-06-26", "rows": []}]})
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual([w["code"] for w in r.json()["warnings"]], [])
+        f = self.fields(self.admin.post("/api/admin/timesheets/%d/2025-06/post" % emp))
+        self.assertEqual(f["month"], "В табеле остался рабочий день без отметок — по графику рабочий: "
+                                     "26.06.2025. Отметьте, что было (Я, НН, ОТ…), или заполните табель "
+                                     "заново по графику и отклонениям, затем проведите")
+        self.assertEqual(self.admin.get("/api/admin/timesheets/%d/2025-06" % emp).json()["status"], "draft")
+        self.admin.put("/api/admin/timesheets/%d/2025-06" % emp,
+                       {"days": [{"date": "2025-06-26", "rows": [{"code": "Я", "hours": 8}]}]})
+        self.assertEqual(self.admin.post("/api/admin/timesheets/%d/2025-06/post" % emp).status, 200)
+        t13 = self.admin.get("/api/admin/t13/2025-06?ids=%d" % emp).json()["employees"][0]
+        self.assertEqual((t13["source"], t13["total"]["days"]), ("timesheet", full["worked_days"] - 1))
+        # the same on the admin page's one-day form
+        emp2 = hired("Страничный Июль")
+        page = "/admin/timesheets/2025-07/%d" % emp2
+        r = self.admin.request("POST", page, raw=urllib.parse.urlencode({
+            "_csrf": self.admin.csrf, "action": "set", "date": "15.07.2025", "code": "НН", "hours": ""}).encode(),
+            headers={"Content-Type": "application/x-www-form-urlencoded"})
+        self.assertEqual(r.status, 200, r.text[:3000])
+        self.assertIn("не был заполнен: сначала он заполнен по графику и отклонениям", r.text)
+        self.assertIn("Отработано: дней 22, часов 176", r.text)  # July 2025: 23 working days, one НН
+
     def test_schedule_assignment_pages(self):
         """An administrator assigns an employee's schedule on the pages: the
         card links to it, a bad date comes back at its field with what was

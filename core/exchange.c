@@ -850,6 +850,82 @@ static int x_check_numbers(struct xbatch *b)
 	return 0;
 }
 
+/* One entry of opts->changes for item i: {"field", "old", "new"} (+ "kept"). */
+static void x_change_add(struct xbatch *b, int i, const char *field, const char *old,
+                         const char *val, int kept)
+{
+	json_object *list, *o = json_object_new_object();
+	char key[24];
+
+	snprintf(key, sizeof(key), "%d", i);
+	list = jsonx_get(b->opts->changes, key);
+	if (list == NULL) {
+		list = json_object_new_array();
+		json_object_object_add(b->opts->changes, key, list);
+	}
+	jsonx_set_str(o, "field", field);
+	json_object_object_add(o, "old", old ? json_object_new_string(old) : NULL);
+	json_object_object_add(o, "new", val ? json_object_new_string(val) : NULL);
+	if (kept)
+		jsonx_set_bool(o, "kept", 1);
+	json_object_array_add(list, o);
+}
+
+static int x_changed(const char *a, const char *c)
+{
+	return (a == NULL) != (c == NULL) || (a && strcmp(a, c) != 0);
+}
+
+/* opts->base (a CSV import): a stored employee's field that the service
+ * changed since the last import (stored != what that import wrote), sent
+ * again as that import wrote it (the same file), keeps the service's value:
+ * the file did not change it. Listed as kept in opts->changes. */
+static void x_keep_service_changes(struct xbatch *b, int j)
+{
+	struct xitem *it = &b->it[j];
+	json_object *base;
+
+	if (b->opts->base == NULL || it->old == NULL || b->kind != EXCHANGE_EMPLOYEES ||
+	    (base = jsonx_get(b->opts->base, it->ext)) == NULL)
+		return;
+	for (int f = 1; f < b->nf; f++) {
+		json_object *bv;
+		const char *was;
+		if (!it->sent.given[f] || f == EF_SCHEDULES || f == EF_PAY ||
+		    !json_object_object_get_ex(base, b->fields[f].name, &bv))
+			continue;
+		was = bv ? json_object_get_string(bv) : NULL;
+		if (x_changed(was, it->sent.val[f]) || !x_changed(it->old[f], it->sent.val[f]))
+			continue;
+		it->val[f] = it->old[f];
+		if (b->opts->changes)
+			x_change_add(b, b->base + j, b->fields[f].name, it->old[f], it->sent.val[f], 1);
+	}
+}
+
+/* opts->changes: what a stored item's write changes, field by field
+ * (opts->sent: the values the item gave, for the import's base). */
+static void x_note_changes(struct xbatch *b, int j)
+{
+	struct xitem *it = &b->it[j];
+
+	if (b->opts->sent && it->ext && it->ext[0] != '\001') {
+		json_object *o = json_object_new_object();
+		for (int f = 1; f < b->nf; f++)
+			if (it->sent.given[f] && f != EF_SCHEDULES && f != EF_PAY)
+				json_object_object_add(o, b->fields[f].name,
+				                       it->sent.val[f]
+				                           ? json_object_new_string(it->sent.val[f])
+				                           : NULL);
+		json_object_object_add(b->opts->sent, it->ext, o);
+	}
+	if (b->opts->changes == NULL || it->old == NULL || it->matched || !it->changed)
+		return;
+	for (int f = 1; f < b->nf; f++)
+		if (x_changed(it->old[f], it->val[f]))
+			x_change_add(b, b->base + j, b->fields[f].name, it->old[f], it->val[f], 0);
+}
+
 /* The chunk's items: read, check as sent, merge onto the stored row, check
  * the rest. 0 (maybe with field errors) or -1 on a failure. */
 /* The external id of the tenant's organization when it has exactly one,
@@ -944,6 +1020,7 @@ static int x_prepare(struct xbatch *b)
 			             : it->old         ? it->old[f]
 			                               : NULL;
 		it->val[0] = it->ext[0] == '\001' ? NULL : it->ext;
+		x_keep_service_changes(b, j);
 		if (b->kind == EXCHANGE_EMPLOYEES && it->sent.given[EF_SCHEDULES] &&
 		    it->sent.val[EF_SCHEDULES])
 			it->val[EF_SCHEDULES] =
@@ -1024,6 +1101,7 @@ static int x_prepare(struct xbatch *b)
 		}
 		if (!(it->changed & 1))
 			it->changed = 0; /* a parent deferred but nothing changed */
+		x_note_changes(b, j);
 	}
 	return 0;
 }
@@ -1310,11 +1388,6 @@ static int x_check_limit(struct ctx *ctx, enum exchange_kind kind)
 	                      "бы %ld: ничего не записано. Удалите лишнее или попросите "
 	                      "администратора сервиса увеличить %s",
 	                      limit, ru_plural(limit, what[0], what[1], what[1]), key, n, key);
-}
-
-static int x_changed(const char *a, const char *c)
-{
-	return (a == NULL) != (c == NULL) || (a && strcmp(a, c) != 0);
 }
 
 int exchange_upsert_source(struct ctx *ctx, enum exchange_kind kind,

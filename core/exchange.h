@@ -78,6 +78,14 @@ struct exchange_opts {
 	char *actions; /* (may be NULL) each item's outcome: 'c' created, 'u' updated,
 	                  'n' unchanged, 'x' refused, 'm' merged into the responsible
 	                  person's waiting employee (counted as created; ids has it) */
+	/* employees of a CSV import (may be NULL; objects the caller owns):
+	 * base: external id -> {field: value} the last import wrote; a field
+	 * sent as it was then whose stored value the service changed since
+	 * keeps the stored value (reported in changes with "kept": true);
+	 * changes: item index ("3") -> [{"field", "old", "new", "kept"?}] of a
+	 * stored item's fields that the write changes (or keeps);
+	 * sent: external id -> {field: value} as the item gave them */
+	json_object *base, *changes, *sent;
 };
 
 /*

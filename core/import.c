@@ -8,6 +8,7 @@
 
 #include "audit.h"
 #include "csvread.h"
+#include "date.h"
 #include "exchange.h"
 #include "jsonx.h"
 #include "log.h"
@@ -46,6 +47,10 @@ struct import {
 	int64_t *ids;            /* each row's stored employee (exchange_opts.ids) */
 	json_object *row_errors; /* line -> {field -> text} */
 	int bad_rows;
+	json_object *base;    /* external id -> {field: value} the last import wrote */
+	json_object *changes; /* row index -> [{"field", "old", "new", "kept"?}] (exchange.h) */
+	json_object *sent;    /* external id -> {field: value} of this file */
+	json_object *names;   /* external id -> name of organizations, departments, positions */
 };
 
 
@@ -545,6 +550,148 @@ static void import_name_errors(struct import *im, json_object *fields, int field
 	}
 }
 
+/* The values the last import wrote to the rows' stored employees
+ * (employees.imported): the base of the three-way comparison. */
+static int import_base(struct import *im)
+{
+	struct ctx *ctx = im->ctx;
+	json_object *list = arena_own(ctx->arena, json_object_new_array());
+	PGresult *res;
+
+	im->base = arena_own(ctx->arena, json_object_new_object());
+	im->changes = arena_own(ctx->arena, json_object_new_object());
+	im->sent = arena_own(ctx->arena, json_object_new_object());
+	for (int r = 0; r < im->t.nrows; r++)
+		if (im->ext[r])
+			json_object_array_add(list, json_object_new_string(im->ext[r]));
+	res = ctx_sql(ctx,
+	              "SELECT external_id, imported::text FROM employees WHERE tenant_id = $1 AND "
+	              "imported IS NOT NULL AND external_id = ANY (ARRAY(SELECT "
+	              "jsonb_array_elements_text($2::jsonb)))",
+	              ctx_i64(ctx, ctx->tenant_id), jsonx_dump(list, NULL));
+	if (res == NULL)
+		return -1;
+	for (int r = 0; r < PQntuples(res); r++) {
+		json_object *v = json_tokener_parse(PQgetvalue(res, r, 1));
+		if (v)
+			json_object_object_add(im->base, PQgetvalue(res, r, 0), v);
+	}
+	return 0;
+}
+
+/* After the write: each written employee remembers what this file gave. */
+static int import_remember(struct import *im)
+{
+	struct ctx *ctx = im->ctx;
+
+	return ctx_sql(ctx,
+	               "UPDATE employees e SET imported = v.value FROM jsonb_each($2::jsonb) v "
+	               "WHERE e.tenant_id = $1 AND e.external_id = v.key",
+	               ctx_i64(ctx, ctx->tenant_id), jsonx_dump(im->sent, NULL))
+	           ? 0
+	           : -1;
+}
+
+/* A stored value as a person reads it: a name for a reference, a date in
+ * Russian, СНИЛС and ИНН masked, «пусто» for none. */
+static const char *import_shown(struct import *im, const char *field, const char *v)
+{
+	struct ctx *ctx = im->ctx;
+	int d;
+
+	if (v == NULL || *v == '\0')
+		return "пусто";
+	if (strcmp(field, "organization") == 0 || strcmp(field, "department") == 0 ||
+	    strcmp(field, "position") == 0) {
+		const char *name = jsonx_get_str(im->names, v);
+		return name ? name : v;
+	}
+	if (strcmp(field, "snils") == 0)
+		return staff_mask_snils(ctx, v);
+	if (strcmp(field, "inn") == 0)
+		return staff_mask_inn(ctx, v);
+	if (strlen(v) == 10 && date_parse(v, &d) == 0) {
+		char b[DATE_BUFSZ];
+		date_format_ru(d, b);
+		return arena_strdup(ctx->arena, b);
+	}
+	return v;
+}
+
+/* The names of the organizations, departments and positions by external id
+ * (the file's new ones as the file names them), for the preview's changes. */
+static int import_load_names(struct import *im)
+{
+	struct ctx *ctx = im->ctx;
+	PGresult *res = ctx_sql(ctx,
+	                        "SELECT external_id, name FROM organizations WHERE tenant_id = $1 "
+	                        "AND external_id IS NOT NULL UNION ALL SELECT external_id, name "
+	                        "FROM departments WHERE tenant_id = $1 AND external_id IS NOT NULL "
+	                        "UNION ALL SELECT external_id, name FROM positions WHERE tenant_id "
+	                        "= $1 AND external_id IS NOT NULL",
+	                        ctx_i64(ctx, ctx->tenant_id));
+
+	if (res == NULL)
+		return -1;
+	im->names = arena_own(ctx->arena, json_object_new_object());
+	for (int r = 0; r < PQntuples(res); r++)
+		jsonx_set_str(im->names, PQgetvalue(res, r, 0), PQgetvalue(res, r, 1));
+	for (int i = 0; i < im->ndep; i++)
+		jsonx_set_str(im->names, im->dep[i].ext, im->dep[i].name);
+	for (int i = 0; i < im->npos; i++)
+		jsonx_set_str(im->names, im->pos[i].ext, im->pos[i].name);
+	return 0;
+}
+
+/* Row r's changes as the preview shows them: [{"field", "title", "old",
+ * "new", "kept", "conflict", "text"}]; *kept: 1 when a field keeps the
+ * service's value. "conflict": the service changed the field since the
+ * last import and the file changes it too (the file's value is written). */
+static json_object *import_row_changes(struct import *im, int r, int *kept)
+{
+	struct ctx *ctx = im->ctx;
+	json_object *out = json_object_new_array(),
+	            *list = jsonx_get(im->changes, ctx_i64(ctx, r)),
+	            *base = im->ext[r] ? jsonx_get(im->base, im->ext[r]) : NULL;
+
+	*kept = 0;
+	for (size_t i = 0; list && i < json_object_array_length(list); i++) {
+		json_object *c = json_object_array_get_idx(list, i), *o = json_object_new_object(), *bv;
+		const char *field = jsonx_get_str(c, "field");
+		const char *was = import_shown(im, field, jsonx_get_str(c, "old"));
+		const char *now = import_shown(im, field, jsonx_get_str(c, "new"));
+		int f = csvread_field_index(field), k = 0;
+		int conflict = base && json_object_object_get_ex(base, field, &bv) &&
+		               strcmp(bv ? json_object_get_string(bv) : "",
+		                      jsonx_get_str(c, "old") ? jsonx_get_str(c, "old") : "") != 0;
+		const char *title = f >= 0                                 ? csvread_fields[f].title
+		                    : strcmp(field, "organization") == 0 ? "Организация"
+		                                                          : field;
+		jsonx_get_bool(c, "kept", &k);
+		conflict = conflict && !k;
+		*kept |= k;
+		jsonx_set_str(o, "field", field);
+		jsonx_set_str(o, "title", title);
+		jsonx_set_str(o, "old", was);
+		jsonx_set_str(o, "new", now);
+		jsonx_set_bool(o, "kept", k);
+		jsonx_set_bool(o, "conflict", conflict);
+		jsonx_set_str(
+		    o, "text",
+		    k ? arena_printf(ctx->arena,
+		                     "%s: в сервисе изменено после прошлой загрузки на «%s», в файле "
+		                     "прежнее «%s» — остаётся «%s»",
+		                     title, was, now, was)
+		    : conflict ? arena_printf(ctx->arena,
+		                              "%s: «%s» → «%s». Внимание: в сервисе это поле изменено "
+		                              "после прошлой загрузки, файл его заменит",
+		                              title, was, now)
+		               : arena_printf(ctx->arena, "%s: «%s» → «%s»", title, was, now));
+		json_object_array_add(out, o);
+	}
+	return out;
+}
+
 /* What a preview shows of a row: its mapped values (СНИЛС, ИНН masked). */
 static json_object *import_row_values(struct import *im, int r)
 {
@@ -606,8 +753,10 @@ static int import_preview_result(struct import *im, int64_t upload, const char *
 	            *fields = json_object_new_array(), *rows = json_object_new_array(),
 	            *counts = json_object_new_object(), *dn = json_object_new_array(),
 	            *pn = json_object_new_array();
-	int shown = 0, merged = 0;
+	int shown = 0, merged = 0, kept = 0;
 
+	if (actions && import_load_names(im) < 0)
+		return -1;
 	jsonx_set_int(r, "upload", upload);
 	jsonx_set_str(r, "filename", filename);
 	jsonx_set_str(r, "encoding", im->t.encoding);
@@ -699,6 +848,15 @@ static int import_preview_result(struct import *im, int64_t upload, const char *
 			}
 			json_object_object_add(o, "error_list", list);
 		}
+		if (!e) {
+			int keeps;
+			json_object *ch = import_row_changes(im, i, &keeps);
+			json_object_object_add(o, "changes", ch);
+			jsonx_set_bool(o, "has_changes", json_object_array_length(ch) > 0);
+			if (keeps && act == names[2])
+				jsonx_set_str(o, "action_title",
+				              "без изменений: сохранены изменения из сервиса");
+		}
 		json_object_object_add(o, "values", import_row_values(im, i));
 		json_object_object_add(o, "errors",
 		                       e ? json_object_get(e) : json_object_new_object());
@@ -706,8 +864,14 @@ static int import_preview_result(struct import *im, int64_t upload, const char *
 	}
 	json_object_object_add(r, "rows", rows);
 	jsonx_set_int(r, "total", im->t.nrows);
-	for (int i = 0; i < im->t.nrows && actions; i++)
+	for (int i = 0; i < im->t.nrows && actions; i++) {
+		json_object *list = jsonx_get(im->changes, ctx_i64(ctx, i));
+		int k = 0;
 		merged += actions[i] == 'm';
+		for (size_t j = 0; list && j < json_object_array_length(list) && !k; j++)
+			jsonx_get_bool(json_object_array_get_idx(list, j), "kept", &k);
+		kept += k;
+	}
 	/* a merged row is "created" to the exchange, not to a person reading
 	 * the preview: said apart */
 	jsonx_set_int(counts, "created", n->created - merged);
@@ -718,6 +882,8 @@ static int import_preview_result(struct import *im, int64_t upload, const char *
 	jsonx_set_int(counts, "updated", n->updated);
 	jsonx_set_int(counts, "unchanged", n->unchanged);
 	jsonx_set_int(counts, "errors", im->bad_rows);
+	jsonx_set_int(counts, "kept", kept);
+	jsonx_set_bool(r, "any_kept", kept > 0);
 	json_object_object_add(r, "counts", counts);
 	jsonx_set_bool(r, "ok", mapping_errors == NULL && im->bad_rows == 0 && actions != NULL);
 	return 0;
@@ -818,6 +984,11 @@ static int import_employees(struct ctx *ctx)
 			opts.pending[XR_DEP] = pending_dep;
 			opts.pending[XR_POS] = pending_pos;
 		}
+		if (import_base(&im) < 0)
+			return -1;
+		opts.base = im.base;
+		opts.changes = im.changes;
+		opts.sent = im.sent;
 		actions = arena_alloc(ctx->arena, (size_t)im.t.nrows + 1);
 		opts.actions = actions;
 		im.ids = arena_alloc(ctx->arena, sizeof(*im.ids) * ((size_t)im.t.nrows + 1));
@@ -868,7 +1039,8 @@ static int import_employees(struct ctx *ctx)
 		jsonx_set_int(details, "rows", im.t.nrows);
 		jsonx_set_int(details, "created", ce.created);
 		jsonx_set_int(details, "updated", ce.updated);
-		if (audit_log(ctx, "import.employees", 1, "import",
+		if (import_remember(&im) < 0 ||
+		    audit_log(ctx, "import.employees", 1, "import",
 		              upload ? ctx_i64(ctx, upload) : NULL, details) < 0 ||
 		    exchange_log_write(ctx, "csv", 200, &ce, started) < 0)
 			return -1;

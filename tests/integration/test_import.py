@@ -119,7 +119,7 @@ class Import(unittest.TestCase):
         self.assertTrue(p["ok"], p)
         self.assertEqual((p["filename"], p["counts"]), ("сотрудники.csv", {"created": 3, "merged": 0,
                                                                           "updated": 1, "unchanged": 0,
-                                                                          "errors": 0}))
+                                                                          "errors": 0, "kept": 0}))
         self.assertEqual(before, (self.count("employees"), self.count("departments"), self.count("positions")))
         r = self.admin.post("/api/admin/import/employees", {"upload": p["upload"]})
         self.assertEqual(r.status, 200, r)
@@ -243,6 +243,49 @@ class Import(unittest.TestCase):
         self.assertEqual(r.status, 422, r)
         self.assertIn("нет строк", r.json()["error"]["fields"]["file"])
 
+
+    def test_6_reimport_shows_changes_and_keeps_the_service_s(self):
+        # trial-user 4, F2: the same file again used to revert a surname an approved
+        # request had changed, and the preview did not say what a row changes
+        rows = ['0601;Смирнова Ольга Викторовна;Бухгалтерия;Бухгалтер;+7 912 345-66-01;;01.02.2021;\r\n',
+                '0602;Лебедев Игорь Олегович;Бухгалтерия;Бухгалтер;+7 912 345-66-02;;01.03.2021;\r\n']
+        r = self.upload(cp1251(rows))
+        self.assertEqual(r.status, 200, r)
+        sid = int(_fixture_sql(self.s, "SELECT id FROM employees WHERE tenant_id = %d AND personnel_number = "
+                                       "'0601'" % self.tid))
+        # changed in the service after the import (an administrator's edit here; a done
+        # personal-data request writes the card the same way)
+        r = self.admin.put("/api/admin/employees/%d" % sid, {"full_name": "Смирнова-Лебедева Ольга Викторовна"})
+        self.assertEqual(r.status, 200, r)
+        p = self.upload(cp1251(rows), "?preview=1").json()
+        self.assertEqual((p["counts"]["updated"], p["counts"]["unchanged"], p["counts"]["kept"]), (0, 2, 1))
+        row = {x["line"]: x for x in p["rows"]}[2]
+        self.assertEqual((row["action"], row["action_title"]),
+                         ("unchanged", "без изменений: сохранены изменения из сервиса"))
+        self.assertEqual([c["text"] for c in row["changes"]],
+                         ["ФИО: в сервисе изменено после прошлой загрузки на «Смирнова-Лебедева Ольга "
+                          "Викторовна», в файле прежнее «Смирнова Ольга Викторовна» — остаётся "
+                          "«Смирнова-Лебедева Ольга Викторовна»"])
+        r = self.upload(cp1251(rows))
+        self.assertEqual((r.status, r.json()["updated"], r.json()["unchanged"]), (200, 0, 2), r)
+        self.assertEqual(self.admin.get("/api/admin/employees/%d" % sid).json()["full_name"],
+                         "Смирнова-Лебедева Ольга Викторовна")
+        # a real change of the file: old -> new, field by field, only that row counted
+        changed = [rows[0], rows[1].replace("345-66-02", "345-66-09").replace("01.03.2021", "02.03.2021")]
+        p = self.upload(cp1251(changed), "?preview=1").json()
+        self.assertEqual((p["counts"]["updated"], p["counts"]["unchanged"]), (1, 1))
+        row = {x["line"]: x for x in p["rows"]}[3]
+        self.assertEqual((row["action"], [c["text"] for c in row["changes"]]),
+                         ("update", ["Дата приёма: «01.03.2021» → «02.03.2021»",
+                                     "Телефон: «+79123456602» → «+79123456609»"]))
+        # the file changes a field the service changed too: written, and said so
+        third = [rows[0].replace("Смирнова Ольга", "Смирнова-Павлова Ольга"), rows[1]]
+        p = self.upload(cp1251(third), "?preview=1").json()
+        row = {x["line"]: x for x in p["rows"]}[2]
+        self.assertEqual([(c["conflict"], c["text"]) for c in row["changes"]],
+                         [(True, "ФИО: «Смирнова-Лебедева Ольга Викторовна» → «Смирнова-Павлова Ольга "
+                                 "Викторовна». Внимание: в сервисе это поле изменено после прошлой "
+                                 "загрузки, файл его заменит")])
 
     def test_file_name_rules_are_the_preview_s_too(self):
         # the preview and the import take the same name rules as every

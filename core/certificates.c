@@ -420,59 +420,12 @@ static int cert_code_index(const char *kind)
 	return CERT_OTHER;
 }
 
-/* Child deduction codes (order ММВ-7-11/387@): by order 126, 127, 128, a
- * disabled child 129; doubled for a sole parent 134, 136, 138, 140. */
-static const int cert_child_codes[2][4] = {{126, 127, 128, 129}, {134, 136, 138, 140}};
-
 struct cert_month {
 	int month; /* 1..12 */
 	int64_t income[CERT_NCODES];
 	int64_t aid_free; /* deduction 503 of this month's material aid */
 	int64_t deduction;
 };
-
-/* A month's child deduction by code into by_code[code index], when the
- * children touching the month add up to the stored deduction; else 0
- * (the deduction stays in the total without codes). */
-static int cert_children_split(PGresult *kids, int year, int month, int64_t stored,
-                               int64_t by_code[2][4])
-{
-	int64_t parts[2][4] = {{0}}, sum = 0;
-	int first = date_month_first(year, month), last = date_month_last(year, month);
-	int sole = 0;
-
-	for (int i = 0; i < PQntuples(kids); i++) {
-		int from, to = DATE_NONE;
-		if (date_parse(PQgetvalue(kids, i, 3), &from) < 0 ||
-		    (!PQgetisnull(kids, i, 4) && date_parse(PQgetvalue(kids, i, 4), &to) < 0))
-			continue;
-		if (from > last || (to != DATE_NONE && to < first))
-			continue;
-		if (strcmp(PQgetvalue(kids, i, 2), "t") == 0)
-			sole = 1;
-	}
-	for (int i = 0; i < PQntuples(kids); i++) {
-		struct ndfl_child c = {atoi(PQgetvalue(kids, i, 0)),
-		                       strcmp(PQgetvalue(kids, i, 1), "t") == 0};
-		int64_t o, d;
-		int from, to = DATE_NONE;
-		if (date_parse(PQgetvalue(kids, i, 3), &from) < 0 ||
-		    (!PQgetisnull(kids, i, 4) && date_parse(PQgetvalue(kids, i, 4), &to) < 0))
-			continue;
-		if (from > last || (to != DATE_NONE && to < first))
-			continue;
-		ndfl_child_parts(year, &c, &o, &d);
-		parts[sole][c.order <= 1 ? 0 : c.order == 2 ? 1 : 2] += sole ? 2 * o : o;
-		parts[sole][3] += sole ? 2 * d : d;
-		sum += sole ? 2 * (o + d) : o + d;
-	}
-	if (sum != stored)
-		return 0;
-	for (int s = 0; s < 2; s++)
-		for (int k = 0; k < 4; k++)
-			by_code[s][k] += parts[s][k];
-	return 1;
-}
 
 /* «Справка о доходах и суммах налога физического лица» (КНД 1175018)
  * from the closed months of the year's stored payroll. */
@@ -580,11 +533,7 @@ static int cert_ndfl(struct ctx *ctx, const struct certificate_request *r, struc
 	            "l.employee_id = $2 AND pe.month >= make_date($3 - 2, 1, 1) AND pe.month < "
 	            "make_date($3 + 1, 1, 1) GROUP BY 1, 2 ORDER BY 1, 2",
 	            ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, r->employee), ctx_i64(ctx, year));
-	kids =
-	    ctx_sql(ctx,
-	            "SELECT child_order, disabled, sole_parent, date_from, date_to FROM "
-	            "ndfl_children WHERE tenant_id = $1 AND employee_id = $2 ORDER BY child_order",
-	            ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, r->employee));
+	kids = ndfl_children_rows(ctx, r->employee);
 	if (lines == NULL || kids == NULL)
 		return -1;
 	m = arena_alloc(ctx->arena, sizeof(*m) * 13);
@@ -634,7 +583,7 @@ static int cert_ndfl(struct ctx *ctx, const struct certificate_request *r, struc
 	for (int k = 1; k <= 12; k++) {
 		m[k].deduction = ny->y.applied[k];
 		if (m[k].deduction &&
-		    !cert_children_split(kids, (int)year, k, m[k].deduction, children))
+		    !ndfl_children_split(kids, (int)year, k, m[k].deduction, children))
 			uncoded += m[k].deduction;
 	}
 	/* tax computed = withheld: each payment's by the rule (the opening
@@ -733,7 +682,7 @@ static int cert_ndfl(struct ctx *ctx, const struct certificate_request *r, struc
 			for (int k = 0; k < 4; k++)
 				if (children[s][k]) {
 					cells[n++] =
-					    arena_printf(ctx->arena, "%d", cert_child_codes[s][k]);
+					    arena_printf(ctx->arena, "%d", ndfl_child_codes[s][k]);
 					cells[n++] = cert_money(ctx, children[s][k]);
 				}
 		if (uncoded) {

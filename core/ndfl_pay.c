@@ -215,6 +215,34 @@ int ndfl_pay_load(struct ctx *ctx, const char *ids, const struct ndfl_pay_opts *
 		e->y.first_month = first;
 		e->y.last_month = last;
 	}
+	/* child deductions only for the months the service knows (trial-user
+	 * 4, F4): the opening balance's (its deductions) and, after it, from
+	 * the first month of the year the service calculated or pays (or the
+	 * month being calculated) on. A month before that, with neither, has an
+	 * unknown income: granting its deduction blindly could pass the
+	 * year's income limit (openbal_missing() warns of the balance) */
+	res = ctx_sql(ctx,
+	              "SELECT employee_id, extract(month FROM min(month))::int FROM (SELECT "
+	              "employee_id, month FROM payroll_employees WHERE tenant_id = $1 AND "
+	              "employee_id = ANY($2::bigint[]) AND month >= make_date($3::int, 1, 1) AND "
+	              "month <= $4::date UNION ALL SELECT employee_id, month FROM "
+	              "payroll_payments WHERE tenant_id = $1 AND employee_id = ANY($2::bigint[]) "
+	              "AND month >= make_date($3::int, 1, 1) AND date <= $4::date UNION ALL "
+	              "SELECT unnest($2::bigint[]), $5::date WHERE $5::date IS NOT NULL AND "
+	              "extract(year FROM $5::date) = $3::int) k GROUP BY employee_id",
+	              tenant, ids, yr, until, focus);
+	if (res == NULL)
+		return -1;
+	for (int i = 0; i < ne; i++)
+		emps[i].known_month = 13;
+	for (int i = 0; i < PQntuples(res); i++) {
+		struct ndfl_emp *e = ndfl_pay_find(emps, ne, atoll(PQgetvalue(res, i, 0)));
+		if (e)
+			e->known_month = atoi(PQgetvalue(res, i, 1));
+	}
+	for (int i = 0; i < ne; i++)
+		if (emps[i].y.first_month < emps[i].known_month)
+			emps[i].y.first_month = emps[i].known_month;
 
 	/* the payments of the months that payments of the year settle (from
 	 * two years before), each with what its month paid before it; the
@@ -343,4 +371,54 @@ int64_t ndfl_pay_month(struct ndfl_emp *e, int month_first)
 		if (e->ev[i].order == 1 && e->src[i].settles == month_first)
 			tax += e->ev[i].tax;
 	return tax;
+}
+
+const int ndfl_child_codes[2][4] = {{126, 127, 128, 129}, {134, 136, 138, 140}};
+
+PGresult *ndfl_children_rows(struct ctx *ctx, int64_t employee)
+{
+	return ctx_sql(ctx,
+	               "SELECT child_order, disabled, sole_parent, date_from, date_to FROM "
+	               "ndfl_children WHERE tenant_id = $1 AND employee_id = $2 ORDER BY "
+	               "child_order",
+	               ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, employee));
+}
+
+int ndfl_children_split(PGresult *kids, int year, int month, int64_t stored, int64_t by_code[2][4])
+{
+	int64_t parts[2][4] = {{0}}, sum = 0;
+	int first = date_month_first(year, month), last = date_month_last(year, month);
+	int sole = 0;
+
+	for (int i = 0; i < PQntuples(kids); i++) {
+		int from, to = DATE_NONE;
+		if (date_parse(PQgetvalue(kids, i, 3), &from) < 0 ||
+		    (!PQgetisnull(kids, i, 4) && date_parse(PQgetvalue(kids, i, 4), &to) < 0))
+			continue;
+		if (from > last || (to != DATE_NONE && to < first))
+			continue;
+		if (strcmp(PQgetvalue(kids, i, 2), "t") == 0)
+			sole = 1;
+	}
+	for (int i = 0; i < PQntuples(kids); i++) {
+		struct ndfl_child c = {atoi(PQgetvalue(kids, i, 0)),
+		                       strcmp(PQgetvalue(kids, i, 1), "t") == 0};
+		int64_t o, d;
+		int from, to = DATE_NONE;
+		if (date_parse(PQgetvalue(kids, i, 3), &from) < 0 ||
+		    (!PQgetisnull(kids, i, 4) && date_parse(PQgetvalue(kids, i, 4), &to) < 0))
+			continue;
+		if (from > last || (to != DATE_NONE && to < first))
+			continue;
+		ndfl_child_parts(year, &c, &o, &d);
+		parts[sole][c.order <= 1 ? 0 : c.order == 2 ? 1 : 2] += sole ? 2 * o : o;
+		parts[sole][3] += sole ? 2 * d : d;
+		sum += sole ? 2 * (o + d) : o + d;
+	}
+	if (sum != stored)
+		return 0;
+	for (int s = 0; s < 2; s++)
+		for (int k = 0; k < 4; k++)
+			by_code[s][k] += parts[s][k];
+	return 1;
 }

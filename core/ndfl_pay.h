@@ -44,7 +44,8 @@ struct ndfl_src {
 
 struct ndfl_emp {
 	int64_t employee;
-	int as_of; /* the opening balance's date of the year, or DATE_NONE */
+	int as_of;       /* the opening balance's date of the year, or DATE_NONE */
+	int known_month; /* the year's first month the service calculated or pays; 13: none */
 	struct ndfl_year y;
 	struct ndfl_event *ev; /* sorted (ndfl_event_cmp) after ndfl_pay_run */
 	struct ndfl_src *src;  /* src[i] belongs to ev[i] (moved with it) */
@@ -92,5 +93,20 @@ int64_t ndfl_pay_month(struct ndfl_emp *e, int month_first);
 
 /* The element of e for an employee id, or NULL. */
 struct ndfl_emp *ndfl_pay_find(struct ndfl_emp *e, int n, int64_t employee);
+
+/* Child deduction codes (order ММВ-7-11/387@): by order 126, 127, 128, a
+ * disabled child 129; doubled for a sole parent 134, 136, 138, 140:
+ * [sole][order index 0..2, 3 disabled]. */
+extern const int ndfl_child_codes[2][4];
+
+/* The employee's children (ndfl_children: child_order, disabled,
+ * sole_parent, date_from, date_to), NULL after ctx_fail. */
+PGresult *ndfl_children_rows(struct ctx *ctx, int64_t employee);
+
+/* A month's child deduction by code added into by_code[sole][k]
+ * (ndfl_child_codes), when the children of kids (ndfl_children_rows)
+ * touching the month add up to the stored deduction: 1; else 0 (the
+ * deduction stays a total without codes). */
+int ndfl_children_split(PGresult *kids, int year, int month, int64_t stored, int64_t by_code[2][4]);
 
 #endif

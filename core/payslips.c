@@ -28,6 +28,7 @@
 #include "hours.h"
 #include "jsonx.h"
 #include "money.h"
+#include "ndfl_pay.h"
 #include "org.h"
 #include "paycache.h"
 #include "payrun.h"
@@ -76,6 +77,60 @@ static void payslips_put_money(struct ctx *ctx, json_object *o, const char *key,
 
 	jsonx_set_str(o, key, v);
 	jsonx_set_str(o, arena_printf(ctx->arena, "%s_ru", key), ru);
+}
+
+/* The month's standard tax deductions (payroll_employees.deduction: the
+ * child deductions the НДФЛ base got, ndfl_pay.h) as the payslip's НДФЛ
+ * part: "tax_deductions": [{"code", "title", "amount"}] and the НДФЛ
+ * line's "note" «Вычеты: код 126 — 1 400,00 ₽», so the tax can be
+ * reconciled from the payslip (trial-user 4, F4). 0, or -1 after ctx_fail. */
+static int payslips_tax_deductions(struct ctx *ctx, json_object *o, json_object *ndfl_line,
+                                   int64_t employee_id, int year, int month, const char *text)
+{
+	json_object *list = json_object_new_array();
+	int64_t total = 0, by_code[2][4] = {{0}};
+	struct buf note = BUF_INIT;
+	char b[MONEY_BUFSZ], r[MONEY_RU_BUFSZ];
+	PGresult *kids;
+
+	json_object_object_add(o, "tax_deductions", list);
+	if (money_parse(text, MONEY_ALLOW_NEGATIVE, &total) < 0 || total <= 0)
+		return 0;
+	if ((kids = ndfl_children_rows(ctx, employee_id)) == NULL)
+		return -1;
+	if (!ndfl_children_split(kids, year, month, total, by_code)) {
+		memset(by_code, 0, sizeof(by_code));
+		by_code[0][0] = -total; /* no codes: one line of the total */
+	}
+	for (int s = 0; s < 2; s++)
+		for (int k = 0; k < 4; k++) {
+			json_object *d;
+			int64_t v = by_code[s][k] < 0 ? -by_code[s][k] : by_code[s][k];
+			int coded = by_code[s][k] > 0;
+			if (v == 0)
+				continue;
+			d = json_object_new_object();
+			money_format(v, b);
+			money_format_ru(v, r);
+			if (coded)
+				jsonx_set_int(d, "code", ndfl_child_codes[s][k]);
+			else
+				json_object_object_add(d, "code", NULL);
+			jsonx_set_str(d, "title", "стандартный вычет на детей");
+			jsonx_set_str(d, "amount", b);
+			jsonx_set_str(d, "amount_ru", r);
+			json_object_array_add(list, d);
+			if (coded)
+				buf_printf(&note, "%sкод %d — %s", note.len ? "; " : "",
+				           ndfl_child_codes[s][k], r);
+			else
+				buf_printf(&note, "%sна детей — %s", note.len ? "; " : "", r);
+		}
+	if (note.len && ndfl_line)
+		jsonx_set_str(ndfl_line, "note",
+		              arena_printf(ctx->arena, "Вычеты: %.*s", (int)note.len, note.data));
+	buf_free(&note);
+	return 0;
 }
 
 static json_object *payslips_hours(const char *text)
@@ -201,7 +256,8 @@ static json_object *payslips_build(struct ctx *ctx, int64_t employee_id, int yea
 	    "payroll_payments p WHERE p.tenant_id = pe.tenant_id AND p.employee_id = "
 	    "pe.employee_id AND p.month = pe.month)::text AS payments, pe.tenant_id, "
 	    "pe.employee_id, (SELECT coalesce(max(b.carried), 0) FROM payroll_debts(pe.tenant_id, "
-	    "pe.month, pe.employee_id) b)::text AS carried FROM payroll_employees pe JOIN "
+	    "pe.month, pe.employee_id) b)::text AS carried, pe.deduction::text AS ded FROM "
+	    "payroll_employees pe JOIN "
 	    "payroll_documents d ON d.tenant_id = "
 	    "pe.tenant_id AND d.id = pe.document_id JOIN employees e ON e.tenant_id = pe.tenant_id "
 	    "AND e.id = pe.employee_id WHERE pe.tenant_id = $1 AND pe.employee_id = $2 AND "
@@ -212,7 +268,7 @@ static json_object *payslips_build(struct ctx *ctx, int64_t employee_id, int yea
 	    "l.date_to, coalesce(s.name, ''), l.worked_days, l.norm_days, l.worked_hours, "
 	    "l.norm_hours, l.hours, l.amount::text, l.days, l.average::text, l.percent, "
 	    "l.daily::text, l.fund_days, l.title, l.twelfths, l.fallback, l.planned_hours, "
-	    "l.insurance_months, l.insurance_since::text, h.carried FROM h "
+	    "l.insurance_months, l.insurance_since::text, h.carried, h.ded FROM h "
 	    "LEFT JOIN payroll_lines l ON l.tenant_id = h.tenant_id AND l.document_id = "
 	    "h.document_id AND l.employee_id = h.employee_id LEFT JOIN schedules s ON s.tenant_id "
 	    "= l.tenant_id AND s.id = l.schedule_id ORDER BY l.n",
@@ -384,6 +440,9 @@ static json_object *payslips_build(struct ctx *ctx, int64_t employee_id, int yea
 		payslips_put_money(ctx, d, "amount", PQgetvalue(res, 0, 2));
 		json_object_array_add(ded, d);
 	}
+	if (payslips_tax_deductions(ctx, o, ndfl_line, employee_id, year, month,
+	                            PQgetvalue(res, 0, 37)) < 0)
+		return NULL;
 	payslips_put_money(ctx, o, "accrued", PQgetvalue(res, 0, 1));
 	payslips_put_money(ctx, o, "deducted", PQgetvalue(res, 0, 2));
 	payslips_put_money(ctx, o, "net", PQgetvalue(res, 0, 3));

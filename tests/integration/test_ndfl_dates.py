@@ -155,6 +155,40 @@ class NdflDates(unittest.TestCase):
         self.assertEqual(self.slip(eid, "2025-01"), ("100000.00", "12636.00", "0.00"))
         self.assertEqual(self.slip(eid, "2025-05"), ("100000.00", "13000.00", "0.00"))
 
+    def test_child_deduction_of_the_known_months_only_and_on_the_payslip(self):
+        """Trial-user 4, F4: the service computes only November 2024 (no earlier
+        month, no opening balance) for an employee with a child since 2023: the
+        deduction is November's 1 400 (code 126), not 11 x 1 400 for months whose
+        income nobody told the service; both payslips show it as the НДФЛ part."""
+        eid = self.o.id["M"]
+        self.rate("M", 70000)
+        r = self.o.admin.put("/api/admin/employees/%d/ndfl-children" % eid,
+                             {"children": [{"order": 1, "from": "2023-05-01"}]})
+        self.assertEqual(r.status, 200, r)
+        self.calculate(eid, "2024-11")
+        # 13 % x (70 000 - 1 400) = 8 918 (not 13 % x (70 000 - 15 400) = 7 098)
+        self.assertEqual(self.slip(eid, "2024-11"), ("70000.00", "8918.00", "61082.00"))
+        slip = self.o.admin.get("/api/admin/payslips/%d/2024-11" % eid).json()
+        self.assertEqual([(d["code"], d["amount"]) for d in slip["tax_deductions"]], [(126, "1400.00")])
+        self.assertEqual(slip["deductions"][0]["note"].replace("\u00a0", " "), "Вычеты: код 126 — 1 400,00 ₽")
+        page = self.o.admin.get("/admin/payroll/2024-11/employees/%d" % eid).text.replace("\u00a0", " ")
+        self.assertIn("Вычеты: код 126 — 1 400,00 ₽", page)
+        # the month's warning says what a missing opening balance does to the deductions
+        warn = self.o.admin.get("/api/admin/payroll/2024-11").json()["openbal_missing"]["text_ru"]
+        self.assertIn("вычеты на детей — только с месяца, с которого сервис считает зарплату", warn)
+        # the October computed later is known too: it gets its own 1 400
+        self.calculate(eid, "2024-10")
+        self.assertEqual(self.slip(eid, "2024-10"), ("70000.00", "8918.00", "61082.00"))
+        # November, stale after October, computed again: 13 % x (140 000 - 2 800) - 8 918
+        self.calculate(eid, "2024-11")
+        self.assertEqual(self.slip(eid, "2024-11"), ("70000.00", "8918.00", "61082.00"))
+        r = self.o.admin.post("/api/admin/payroll/2024-11/close")
+        self.assertEqual(r.status, 200, r)
+        own = self.o["M"].get("/api/payslips/2024-11")
+        self.assertEqual(own.status, 200, own)
+        self.assertEqual([(d["code"], d["amount_ru"].replace("\u00a0", " ")) for d in own.json()["tax_deductions"]],
+                         [(126, "1 400,00 ₽")])
+
     def test_material_aid_paid_in_two_parts(self):
         """60 000 a month, material aid 10 000 in March; January and February
         paid on their last days (no payments recorded), March's salary and aid

@@ -177,6 +177,12 @@ async function showPayslip(month) {
     const tr = document.createElement("tr");
     cell(tr, d.title);
     tr.firstChild.colSpan = 2;
+    if (d.note) {
+      const n = document.createElement("div");
+      n.className = "period";
+      n.textContent = d.note;
+      tr.firstChild.appendChild(n);
+    }
     cell(tr, d.amount_ru, "num");
     ded.appendChild(tr);
   }

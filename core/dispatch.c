@@ -11,6 +11,7 @@
 #include "sesscache.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +23,12 @@
 
 static const struct op *dispatch_index[DISPATCH_MAX_OPS];
 static int dispatch_count;
+
+/* The long operations running now (OP_LONG_MS): each one's tenant (0: the
+ * operator's). workers is at most 64 (cfg.c), so is the number of them. */
+static pthread_mutex_t dispatch_long_lock = PTHREAD_MUTEX_INITIALIZER;
+static int64_t dispatch_long_tenants[64];
+static int dispatch_long_count;
 
 static int dispatch_cmp(const void *a, const void *b)
 {
@@ -456,6 +463,61 @@ int ctx_queue(struct ctx *ctx, const char *sql, int nparams, const char *const *
 
 static void dispatch_reset_reply(struct ctx *ctx);
 
+/* A long operation takes its slot once its caller is known (the tenant
+ * from the host, the role checked), before its arguments are checked and
+ * its handler runs: a second long operation of the same tenant, or one
+ * past workers - 1 in all, is answered 429 at once instead of holding a
+ * worker and a responder while it waits on the first one's locks
+ * (trial-break4 B2: six exchange batches of one tenant stalled another
+ * tenant's GET /api/me for 50 s). 0, or -1 with the 429. */
+static int dispatch_long_enter(struct ctx *ctx)
+{
+	long cap = ctx->cfg->workers - 1;
+	int busy_tenant = 0, busy_all;
+
+	if (ctx->op->budget_ms <= OP_LONG_MS || ctx->long_held)
+		return 0;
+	if (cap < 1)
+		cap = 1;
+	pthread_mutex_lock(&dispatch_long_lock);
+	busy_all = dispatch_long_count >= cap ||
+	           dispatch_long_count >= (int)(sizeof(dispatch_long_tenants) /
+	                                        sizeof(dispatch_long_tenants[0]));
+	for (int i = 0; i < dispatch_long_count && ctx->tenant_id != 0; i++)
+		if (dispatch_long_tenants[i] == ctx->tenant_id)
+			busy_tenant = 1;
+	if (!busy_tenant && !busy_all) {
+		dispatch_long_tenants[dispatch_long_count++] = ctx->tenant_id;
+		ctx->long_held = 1;
+		ctx->long_tenant = ctx->tenant_id;
+	}
+	pthread_mutex_unlock(&dispatch_long_lock);
+	if (ctx->long_held)
+		return 0;
+	log_info("long_op_refused", "req=%u op=%s tenant=%lld reason=%s", ctx->req, ctx->op->name,
+	         (long long)ctx->tenant_id, busy_tenant ? "tenant_busy" : "all_busy");
+	if (busy_tenant)
+		return ctx_fail_wait(ctx, OP_LONG_RETRY_AFTER,
+		                     "Уже выполняется загрузка, обмен, расчёт или публикация "
+		                     "организации, повторите позже");
+	return ctx_fail_wait(ctx, OP_LONG_RETRY_AFTER,
+	                     "Сейчас выполняется много загрузок и расчётов, повторите позже");
+}
+
+static void dispatch_long_leave(struct ctx *ctx)
+{
+	if (!ctx->long_held)
+		return;
+	pthread_mutex_lock(&dispatch_long_lock);
+	for (int i = 0; i < dispatch_long_count; i++)
+		if (dispatch_long_tenants[i] == ctx->long_tenant) {
+			dispatch_long_tenants[i] = dispatch_long_tenants[--dispatch_long_count];
+			break;
+		}
+	pthread_mutex_unlock(&dispatch_long_lock);
+	ctx->long_held = 0;
+}
+
 int ctx_system_scope(struct ctx *ctx)
 {
 	ctx->any_tenant = 1;
@@ -743,6 +805,8 @@ static int dispatch_in_tx(struct ctx *ctx)
 	if (rc == 0)
 		rc = access_check_role(ctx);
 	if (rc == 0)
+		rc = dispatch_long_enter(ctx);
+	if (rc == 0)
 		rc = dispatch_check_args(ctx);
 	if (rc == 0)
 		rc = access_check_object(ctx);
@@ -946,6 +1010,7 @@ void dispatch_request(struct db *db, struct arena *arena, json_object *request, 
 		dispatch_reset_reply(&ctx);
 	}
 reply:
+	dispatch_long_leave(&ctx);
 	dispatch_encode(&ctx, request, frame_id, out);
 	{
 		int64_t us = monotime_us() - started;

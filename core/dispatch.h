@@ -84,6 +84,14 @@ struct op {
 /* budget_ms of an operation whose responder route waits route_ms (cgi/api.c) */
 #define OP_BUDGET(route_ms) ((route_ms)*9 / 10)
 #define OP_BUDGET_EXCHANGE  OP_BUDGET(300000) /* cgi/api.c EXCHANGE_TIMEOUT_MS */
+/* An operation whose budget is over this is a long one (imports, exchange
+ * batches, payroll calculation, publication, bulk actions on cabinets):
+ * at most one runs per tenant and at most workers - 1 in all, so a short
+ * request of every other tenant always finds a worker (and a responder)
+ * free. The rest are answered 429 with Retry-After at once, before their
+ * handler runs (dispatch.c, dispatch_long_enter). */
+#define OP_LONG_MS           60000
+#define OP_LONG_RETRY_AFTER  10
 
 #define CTX_FORGETS 4
 /* At most this many field errors are answered (a batch of 100 000 bad
@@ -139,6 +147,8 @@ struct ctx {
 	struct ctx_hook *hooks;     /* ctx_before_commit(), in the arena */
 	const char *time_zone;      /* org_time_zone(), asked once per transaction */
 	int64_t deadline_us;        /* monotime_us() past which no statement starts; 0: none */
+	int long_held;              /* the request holds a long operation's slot (OP_LONG_MS) */
+	int64_t long_tenant;        /* ... taken for this tenant */
 
 	/* the reply */
 	int status;

@@ -227,6 +227,15 @@ class Stack:
             self.flush_session_cache()
         return p.stdout.strip()
 
+    def psql_session(self):
+        """A psql reading statements from a pipe, as the tables' owner: to
+        hold a lock while requests run."""
+        cmd = ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", os.path.join(self.var, "pg", "sock"),
+               "-U", "cabinet", "-d", "cabinet"]
+        if os.getuid() == 0:
+            cmd = ["setpriv", "--reuid=cabinet", "--regid=cabinet", "--init-groups", "--"] + cmd
+        return subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+
     # ----------------------------------------------------------------- http
 
     def url(self, path, host=None):

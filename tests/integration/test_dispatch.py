@@ -14,7 +14,6 @@ import json
 import os
 import re
 import socket
-import subprocess
 import sys
 import threading
 import time
@@ -597,12 +596,7 @@ class Idempotency(unittest.TestCase):
                                % (self.tid, name)))
 
     def psql_session(self):
-        """A psql reading statements from a pipe, to hold a lock while requests run."""
-        cmd = ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", os.path.join(self.s.var, "pg", "sock"),
-               "-U", "cabinet", "-d", "cabinet"]
-        if os.getuid() == 0:
-            cmd = ["setpriv", "--reuid=cabinet", "--regid=cabinet", "--init-groups", "--"] + cmd
-        return subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+        return self.s.psql_session()
 
     def wait_for(self, sql, what, timeout=15):
         deadline = time.time() + timeout

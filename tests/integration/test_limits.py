@@ -7,6 +7,7 @@ import http.client
 import json
 import os
 import re
+import socket
 import subprocess
 import sys
 import threading
@@ -15,7 +16,8 @@ import unittest
 from concurrent.futures import ThreadPoolExecutor
 
 sys.path.insert(0, os.path.dirname(__file__))
-from stack import add_session, add_user, tenant_with_admin, Stack  # noqa: E402
+from stack import add_session, add_user, tenant_with_admin, Client, Stack  # noqa: E402
+from test_notify import EventStream  # noqa: E402
 
 PROXY = "127.0.0.5"
 
@@ -233,6 +235,119 @@ class Limits(unittest.TestCase):
         b = self.call("/api/health", PROXY, headers={"X-Forwarded-For": "203.0.113.51"})[0]
         self.assertIn(429, a)
         self.assertEqual(b, 200)
+
+    # ------------------------------------------------- one organization
+
+    def api_key(self, admin):
+        r = admin.post("/api/admin/api-keys", {"name": "Бухгалтерия", "scopes": ["staff"]})
+        self.assertEqual(r.status, 201, r)
+        return {"Authorization": "Bearer " + r.json()["key"]}
+
+    def batch(self, key, host, source, items=1):
+        stamp = time.time_ns() % 10**9
+        body = json.dumps({"items": [{"external_id": "f-%d-%d" % (stamp, i),
+                                      "personnel_number": "Ф%d-%d" % (stamp, i),
+                                      "full_name": "Загрузкин Иван Петрович"} for i in range(items)]})
+        return self.call("/api/exchange/v1/employees", source, "PUT", host=host, headers=key,
+                         body=body, timeout=60)
+
+    def test_one_organization_runs_one_long_operation_at_a_time(self):
+        # (trial-break4 B2) an organization's exchange batch runs (held
+        # here on a lock of the employees table); its next one, of any
+        # kind, is refused at once, and another organization's requests
+        # are answered meanwhile
+        key = self.api_key(self.admin)
+        _, _, other = tenant_with_admin(self.s, "limits-other")
+        locker = self.s.psql_session()
+        first = {}
+        try:
+            locker.stdin.write("BEGIN; LOCK TABLE employees IN EXCLUSIVE MODE;\n")
+            locker.stdin.flush()
+            deadline = time.time() + 20
+            while self.s.psql("SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
+                              "WHERE c.relname = 'employees' AND l.mode = 'ExclusiveLock' AND l.granted") == "0":
+                self.assertLess(time.time(), deadline, "no lock of the employees table")
+                time.sleep(0.1)
+            runner = threading.Thread(target=lambda: first.update(r=self.batch(key, "limits.localhost",
+                                                                             "127.0.9.1")))
+            runner.start()
+            deadline = time.time() + 20
+            while self.s.psql("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'") == "0":
+                self.assertLess(time.time(), deadline, "the first batch never waited on the lock: %r" % first)
+                time.sleep(0.1)
+            status, headers, body, took = self.call("/api/exchange/v1/departments", "127.0.9.2", "PUT",
+                                                    headers=key, body='{"items": []}')
+            self.assertEqual(status, 429, body)
+            self.assertEqual(headers["Retry-After"], "10")
+            self.assertEqual(json.loads(body)["error"]["message"],
+                             "Уже выполняется загрузка, обмен, расчёт или публикация организации, "
+                             "повторите позже")
+            status, _, body, _ = self.call("/api/me", "127.0.9.3", token=other.token,
+                                           host="limits-other.localhost")
+            self.assertEqual(status, 200, body)
+            status, _, body, _ = self.call("/api/admin/payroll/2025-05/calculate", "127.0.9.3", "POST",
+                                           host="limits-other.localhost", headers={"X-CSRF-Token": other.csrf,
+                                                                       "Cookie": "cabinet_session=%s; cabinet_csrf=%s"
+                                                                       % (other.token, other.csrf)})
+            self.assertEqual(status, 200, body)
+        finally:
+            locker.stdin.write("COMMIT;\n")
+            locker.stdin.close()
+            locker.wait(10)
+        runner.join(60)
+        self.assertEqual(first["r"][0], 200, first["r"][2])
+        # the slot is free again
+        self.assertEqual(self.batch(key, "limits.localhost", "127.0.9.4")[0], 200)
+
+    def test_an_organization_cannot_hold_every_responder_with_its_batches(self):
+        # two batches whose bodies are still on the way hold their
+        # organization's share of nginx; the third is refused before it
+        # takes a responder, another organization's batch passes
+        key = self.api_key(self.admin)
+        _, _, other = tenant_with_admin(self.s, "limits-third")
+        other_key = self.api_key(other)
+        slow = []
+        try:
+            for i in range(2):
+                sock = socket.create_connection(("127.0.0.1", self.s.port), timeout=10,
+                                                source_address=("127.0.10.%d" % (i + 1), 0))
+                sock.sendall(("PUT /api/exchange/v1/employees HTTP/1.1\r\nHost: limits.localhost:%d\r\n"
+                              "Authorization: %s\r\nContent-Type: application/json\r\n"
+                              "Content-Length: 100000\r\n\r\n{\"items\": ["
+                              % (self.s.port, key["Authorization"])).encode())
+                slow.append(sock)
+            time.sleep(0.3)
+            status, headers, body, _ = self.batch(key, "limits.localhost", "127.0.10.3")
+            self.assertEqual(status, 429, body)
+            self.assertEqual(headers["Retry-After"], "10")
+            self.assertIn("Уже выполняется загрузка", json.loads(body)["error"]["message"])
+            self.assertEqual(self.batch(other_key, "limits-third.localhost", "127.0.10.4")[0], 200)
+        finally:
+            for sock in slow:
+                sock.close()
+
+    # ------------------------------------------------------ event streams
+
+    def test_event_streams_are_counted_per_person(self):
+        # (trial-break4 B4) one person's streams, whatever session they
+        # come from: 30 in all; another person is not touched
+        uid = add_user(self.s, self.tid, "Слушатель Потоков")
+        sessions = [Client(self.s, "limits", *add_session(self.s, self.tid, uid)) for _ in range(3)]
+        streams = []
+        try:
+            for i in range(30):
+                st = EventStream(self.s, sessions[i % 3])
+                streams.append(st)
+                self.assertEqual(st.status, 200, i)
+            extra = EventStream(self.s, Client(self.s, "limits", *add_session(self.s, self.tid, uid)))
+            self.assertEqual(extra.status, 429)
+            self.assertEqual(json.loads(extra.body)["error"]["code"], "too_many_requests")
+            someone = EventStream(self.s, Client(self.s, "limits", self.session("Другой Слушатель")))
+            streams.append(someone)
+            self.assertEqual(someone.status, 200)
+        finally:
+            for st in streams:
+                st.close()
 
 
 if __name__ == "__main__":

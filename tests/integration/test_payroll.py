@@ -711,7 +711,10 @@ class PayrollInputs(unittest.TestCase):
             t.start()
         for t in threads:
             t.join()
-        self.assertEqual(results, [200] * 4)
+        # one calculation of an organization runs at a time (core/dispatch.h,
+        # OP_LONG_MS): the others ran after it or were told to come back
+        self.assertIn(200, results)
+        self.assertLessEqual(set(results), {200, 429})
         doc = self.admin.get("/api/admin/payroll/2025-05").json()
         n = self.count("SELECT count(*) FROM payroll_employees WHERE tenant_id = %d AND month = '2025-05-01'"
                        % self.tid)

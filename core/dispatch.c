@@ -481,8 +481,8 @@ static int dispatch_long_enter(struct ctx *ctx)
 		cap = 1;
 	pthread_mutex_lock(&dispatch_long_lock);
 	busy_all = dispatch_long_count >= cap ||
-	           dispatch_long_count >= (int)(sizeof(dispatch_long_tenants) /
-	                                        sizeof(dispatch_long_tenants[0]));
+	           dispatch_long_count >=
+	               (int)(sizeof(dispatch_long_tenants) / sizeof(dispatch_long_tenants[0]));
 	for (int i = 0; i < dispatch_long_count && ctx->tenant_id != 0; i++)
 		if (dispatch_long_tenants[i] == ctx->tenant_id)
 			busy_tenant = 1;

@@ -90,8 +90,8 @@ struct op {
  * request of every other tenant always finds a worker (and a responder)
  * free. The rest are answered 429 with Retry-After at once, before their
  * handler runs (dispatch.c, dispatch_long_enter). */
-#define OP_LONG_MS           60000
-#define OP_LONG_RETRY_AFTER  10
+#define OP_LONG_MS          60000
+#define OP_LONG_RETRY_AFTER 10
 
 #define CTX_FORGETS 4
 /* At most this many field errors are answered (a batch of 100 000 bad

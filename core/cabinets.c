@@ -469,14 +469,20 @@ int cabinets_contacts_follow(struct ctx *ctx, const struct cabinets_contacts_old
 
 /* -------------------------------------------------------------- settings */
 
-int cabinets_settings_load(struct ctx *ctx, struct cabinets_settings *s)
+/* The settings; with lock, the tenant's row is locked as it is read (a
+ * change merges onto them: the second of two changes at once waits and
+ * reads the first one's values, so keys it leaves out keep them). One
+ * table, so the read after a wait is the row as the first one left it. */
+static int cabinets_settings_read(struct ctx *ctx, struct cabinets_settings *s, int lock)
 {
 	PGresult *res =
 	    ctx_sql(ctx,
-	            "SELECT coalesce((settings->>'cabinets_auto_create')::boolean, false), "
-	            "coalesce((settings->>'cabinets_auto_invite')::boolean, false), "
-	            "coalesce((settings->>'invitation_ask_login')::boolean, false), "
-	            "settings->>'invitation_text' FROM tenants WHERE id = $1",
+	            arena_printf(ctx->arena,
+	                         "SELECT coalesce((settings->>'cabinets_auto_create')::boolean, "
+	                         "false), coalesce((settings->>'cabinets_auto_invite')::boolean, "
+	                         "false), coalesce((settings->>'invitation_ask_login')::boolean, "
+	                         "false), settings->>'invitation_text' FROM tenants WHERE id = $1%s",
+	                         lock ? " FOR NO KEY UPDATE" : ""),
 	            ctx_i64(ctx, ctx->tenant_id));
 
 	memset(s, 0, sizeof(*s));
@@ -491,6 +497,11 @@ int cabinets_settings_load(struct ctx *ctx, struct cabinets_settings *s)
 	if (!PQgetisnull(res, 0, 3) && *PQgetvalue(res, 0, 3))
 		s->text = PQgetvalue(res, 0, 3);
 	return 0;
+}
+
+int cabinets_settings_load(struct ctx *ctx, struct cabinets_settings *s)
+{
+	return cabinets_settings_read(ctx, s, 0);
 }
 
 static const char *const cabinets_placeholders[] = {"{ФИО}", "{ссылка}", "{организация}"};
@@ -635,7 +646,7 @@ static int cabinets_settings_set(struct ctx *ctx)
 	int a, i, l;
 
 	arena_own(ctx->arena, set);
-	if (cabinets_settings_load(ctx, &s) < 0)
+	if (cabinets_settings_read(ctx, &s, 1) < 0)
 		return -1;
 	a = cabinets_arg_flag(ctx, "auto_create", s.auto_create);
 	i = cabinets_arg_flag(ctx, "auto_invite", s.auto_invite);

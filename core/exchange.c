@@ -62,6 +62,7 @@ struct xkind {
 	const char *update_sql; /* $1 tenant, $2 recordset of changed rows (id + fields) */
 	int insert_whole;       /* the insert writes every field (else: the required ones,
 	                           then the update: departments refer to each other) */
+	const char *table;      /* the stored rows' table (x_lock) */
 };
 
 /* ---- the kinds: their statements (their fields: exchange_items.c) ---- */
@@ -122,6 +123,7 @@ static const struct xkind x_kinds[] = {
                     "okpo = r.okpo, address = r.address, head_id = " REF("employees", "head") ", "
                     "updated_at = now()"),
         1,
+        "organizations",
     },
     [EXCHANGE_DEPARTMENTS] = {
         "SELECT x.id, x.external_id, x.name, o.external_id, p.external_id, h.external_id FROM "
@@ -138,6 +140,8 @@ static const struct xkind x_kinds[] = {
                     REF("organizations", "organization") ", parent_id = "
                     REF("departments", "parent") ", head_id = " REF("employees", "head") ", "
                     "updated_at = now()"),
+        0,
+        "departments",
     },
     [EXCHANGE_POSITIONS] = {
         "SELECT x.id, x.external_id, x.name FROM positions x WHERE x.tenant_id = $1 AND ",
@@ -146,6 +150,7 @@ static const struct xkind x_kinds[] = {
         UPDATE_FROM("positions", "id bigint, external_id text, name text",
                     "external_id = r.external_id, name = r.name, updated_at = now()"),
         1,
+        "positions",
     },
     [EXCHANGE_EMPLOYEES] = {
         "SELECT x.id, x.external_id, x.personnel_number, x.full_name, x.birth_date::text, "
@@ -188,6 +193,7 @@ static const struct xkind x_kinds[] = {
                     "'')::int, insurance_as_of = nullif(split_part(r.insurance, '|', 3), "
                     "'')::date, awaiting_match = false, updated_at = now()"),
         1,
+        "employees",
     },
     [EXCHANGE_PERSONAL_FILE] = {
         "SELECT x.id, x.external_id, e.external_id, x.kind, x.date_from::text, x.date_to::text, "
@@ -208,6 +214,7 @@ static const struct xkind x_kinds[] = {
                     ", kind = r.kind, date_from = r.date_from::date, date_to = r.date_to::date, "
                     "data = " PF_DATA ", updated_at = now()"),
         1,
+        "personal_file",
     },
     [EXCHANGE_KPI] = {
         "SELECT x.id, x.external_id, e.external_id, x.period, x.name, x.unit, x.plan::text, "
@@ -221,6 +228,7 @@ static const struct xkind x_kinds[] = {
                     ", period = r.period, name = r.name, unit = r.unit, plan = r.plan::numeric, "
                     "fact = r.fact::numeric, updated_at = now()"),
         1,
+        "kpis",
     },
 };
 /* clang-format on */
@@ -334,10 +342,40 @@ static const char **x_row_fields(struct xbatch *b, PGresult *res, int r)
 	return old;
 }
 
-/* Reads the stored rows of the chunk's external ids. */
+/*
+ * Locks the stored rows that cond ($2: param) selects, before they are read:
+ * an item is merged onto its stored row in C and the row written whole, so
+ * two writers of one row (two forms, the exchange and a form, a dismissal
+ * and a phone) would otherwise both merge onto the same old row and the
+ * later write would undo the earlier one's fields. With the lock the
+ * second waits for the first's commit, and its read, the next statement
+ * (a new snapshot under READ COMMITTED), sees the first's change. Not in
+ * the read itself: after a wait PostgreSQL rechecks only the locked row,
+ * the joined references and the lists would stay as they were. FOR NO KEY
+ * UPDATE is the lock the UPDATE takes anyway (foreign keys to the row do
+ * not wait), and FOR UPDATE of the employee's other writers
+ * (worktime_employee_check, requests' completions) waits for it; taken in
+ * id order, so two batches of the same rows never wait crosswise.
+ */
+static int x_lock(struct xbatch *b, const char *cond, const char *param)
+{
+	return ctx_sql(b->ctx,
+	               arena_printf(b->ctx->arena,
+	                            "SELECT 1 FROM %s x WHERE x.tenant_id = $1 AND %s ORDER BY "
+	                            "x.id FOR NO KEY UPDATE",
+	                            b->k->table, cond),
+	               ctx_i64(b->ctx, b->ctx->tenant_id), param)
+	           ? 0
+	           : -1;
+}
+
+#define X_BY_EXTS "x.external_id = ANY (ARRAY(SELECT jsonb_array_elements_text($2::jsonb)))"
+
+/* Reads the stored rows of the chunk's external ids, locked (x_lock). */
 static int x_load(struct xbatch *b)
 {
 	json_object *exts = arena_own(b->ctx->arena, json_object_new_object());
+	const char *list;
 	PGresult *res;
 
 	for (int j = 0; j < b->cn; j++)
@@ -345,12 +383,11 @@ static int x_load(struct xbatch *b)
 			json_object_object_add(exts, b->it[j].ext, NULL);
 	if (json_object_object_length(exts) == 0)
 		return 0;
-	res = ctx_sql(b->ctx,
-	              arena_printf(b->ctx->arena,
-	                           "%sx.external_id = ANY (ARRAY(SELECT "
-	                           "jsonb_array_elements_text($2::jsonb)))",
-	                           b->k->load_sql),
-	              ctx_i64(b->ctx, b->ctx->tenant_id), x_json_list(b->ctx, exts));
+	list = x_json_list(b->ctx, exts);
+	if (x_lock(b, X_BY_EXTS, list) < 0)
+		return -1;
+	res = ctx_sql(b->ctx, arena_printf(b->ctx->arena, "%s" X_BY_EXTS, b->k->load_sql),
+	              ctx_i64(b->ctx, b->ctx->tenant_id), list);
 	if (res == NULL)
 		return -1;
 	for (int r = 0; r < PQntuples(res); r++) {
@@ -368,7 +405,7 @@ static int x_load(struct xbatch *b)
  * row becomes theirs). The rows are read once per batch. */
 static int x_match_responsible(struct xbatch *b)
 {
-	PGresult *res = b->awaiting;
+	PGresult *res = b->awaiting, *now;
 
 	for (int r = 0; r < PQntuples(res); r++) {
 		const char *phone =
@@ -393,12 +430,27 @@ static int x_match_responsible(struct xbatch *b)
 			 * with it), not a rename of the responsible's card */
 			if (!validate_same_surname(PQgetvalue(res, r, EF_NAME + 1), it->val[EF_NAME]))
 				continue;
-			it->id = atoll(PQgetvalue(res, r, 0));
+			/* the row as it is now, locked (x_lock): read unlocked
+			 * at the batch's start, it may have been edited since,
+			 * or matched by another batch */
+			now = x_lock(b, "x.id = $2::bigint", PQgetvalue(res, r, 0)) < 0
+			          ? NULL
+			          : ctx_sql(b->ctx,
+			                    arena_printf(b->ctx->arena,
+			                                 "%sx.id = $2::bigint AND x.awaiting_match",
+			                                 b->k->load_sql),
+			                    ctx_i64(b->ctx, b->ctx->tenant_id),
+			                    PQgetvalue(res, r, 0));
+			if (now == NULL)
+				return -1;
+			b->awaiting_taken[r] = 1;
+			if (PQntuples(now) == 0)
+				break;
+			it->id = atoll(PQgetvalue(now, 0, 0));
 			it->matched = it->id;
-			it->old = x_row_fields(b, res, r);
+			it->old = x_row_fields(b, now, 0);
 			if (it->val[EF_EXTID] == NULL) /* made on a page: keeps its local-<id> */
 				it->val[EF_EXTID] = it->old[EF_EXTID];
-			b->awaiting_taken[r] = 1;
 			break;
 		}
 	}
@@ -2158,7 +2210,11 @@ static int exchange_employee_update(struct ctx *ctx)
 
 	if (ctx_arg_int(ctx, "id", 1, INT64_MAX, CTX_REQUIRED, &id) < 0)
 		return -1;
-	res = ctx_sql(ctx, "SELECT external_id FROM employees WHERE tenant_id = $1 AND id = $2",
+	/* locked before anything of the card is read (the insurance record's
+	 * date, then the upsert's x_lock again) */
+	res = ctx_sql(ctx,
+	              "SELECT external_id FROM employees WHERE tenant_id = $1 AND id = $2 FOR NO "
+	              "KEY UPDATE",
 	              ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, id));
 	if (res == NULL)
 		return -1;

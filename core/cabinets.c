@@ -475,15 +475,15 @@ int cabinets_contacts_follow(struct ctx *ctx, const struct cabinets_contacts_old
  * table, so the read after a wait is the row as the first one left it. */
 static int cabinets_settings_read(struct ctx *ctx, struct cabinets_settings *s, int lock)
 {
-	PGresult *res =
-	    ctx_sql(ctx,
-	            arena_printf(ctx->arena,
-	                         "SELECT coalesce((settings->>'cabinets_auto_create')::boolean, "
-	                         "false), coalesce((settings->>'cabinets_auto_invite')::boolean, "
-	                         "false), coalesce((settings->>'invitation_ask_login')::boolean, "
-	                         "false), settings->>'invitation_text' FROM tenants WHERE id = $1%s",
-	                         lock ? " FOR NO KEY UPDATE" : ""),
-	            ctx_i64(ctx, ctx->tenant_id));
+	PGresult *res = ctx_sql(
+	    ctx,
+	    arena_printf(ctx->arena,
+	                 "SELECT coalesce((settings->>'cabinets_auto_create')::boolean, "
+	                 "false), coalesce((settings->>'cabinets_auto_invite')::boolean, "
+	                 "false), coalesce((settings->>'invitation_ask_login')::boolean, "
+	                 "false), settings->>'invitation_text' FROM tenants WHERE id = $1%s",
+	                 lock ? " FOR NO KEY UPDATE" : ""),
+	    ctx_i64(ctx, ctx->tenant_id));
 
 	memset(s, 0, sizeof(*s));
 	s->text = CABINETS_DEFAULT_TEXT;

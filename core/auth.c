@@ -212,18 +212,31 @@ static int auth_password_not_name(struct ctx *ctx, const char *field, const char
 	return 0;
 }
 
+static void auth_common_form(void *arg, const char *form)
+{
+	json_object_object_add(arg, form, NULL);
+}
+
 int auth_password_policy(struct ctx *ctx, const char *field, const char *password,
                          const struct auth_user *u)
 {
 	const char *personal[] = {u->login, u->email, u->phone};
 	const char *code, *why;
+	json_object *forms;
 	PGresult *res;
 
 	if (password_check(password, personal, 3, &code, &why) < 0)
 		return ctx_field_code(ctx, field, code, "%s", why);
 	if (auth_password_not_name(ctx, field, password, u) < 0)
 		return -1;
-	res = ctx_sql(ctx, "SELECT 1 FROM common_passwords WHERE password = lower($1)", password);
+	/* the password and the forms derived from it (password.h), one lookup */
+	forms = arena_own(ctx->arena, json_object_new_object());
+	password_common_forms(password, auth_common_form, forms);
+	json_object_object_add(forms, password, NULL);
+	res = ctx_sql(ctx,
+	              "SELECT 1 FROM common_passwords WHERE password = ANY (ARRAY(SELECT "
+	              "lower(f) FROM jsonb_object_keys($1::jsonb) f)) LIMIT 1",
+	              jsonx_dump(forms, NULL));
 	if (res == NULL)
 		return -1;
 	if (PQntuples(res))

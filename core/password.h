@@ -5,7 +5,8 @@
  * so the cost can grow without breaking old hashes. The policy: at least
  * PASSWORD_MIN characters, not the login, email or phone, not one character
  * repeated; the list of common passwords is checked by the caller in the
- * database (table common_passwords).
+ * database (table common_passwords), with the forms password_common_forms
+ * gives.
  */
 #ifndef CABINET_PASSWORD_H
 #define CABINET_PASSWORD_H
@@ -31,5 +32,16 @@ int password_verify(const char *encoded, const char *password);
  * phone (entries may be NULL). */
 int password_check(const char *password, const char *const *personal, int npersonal,
                    const char **code, const char **why);
+
+/* Calls emit(arg, form) with every form of password that is looked up in
+ * the list of common passwords (ASVS 2.1.7: derived ones are refused too):
+ * in lower case; as typed, and as the same keys give in the other keyboard
+ * layout (gfhjkm is «пароль» typed in QWERTY, йцукен is qwerty), both ways;
+ * without the digits and symbols at either end (qwertyuiop12); a word
+ * repeated, once (парольпароль); and a listed password of 8 characters or
+ * more extended by up to 3 characters, as that password (1q2w3e4r5t6y7).
+ * Forms shorter than 4 characters are left out; a form may come twice. */
+void password_common_forms(const char *password, void (*emit)(void *arg, const char *form),
+                           void *arg);
 
 #endif

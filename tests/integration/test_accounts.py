@@ -139,7 +139,11 @@ class Accounts(StackWithSinks, unittest.TestCase):
         seen = len(self.sms.messages)
         self.assertEqual(t.post("/api/auth/code", {"login": mail}).status, 202)
         code = self.sms.code_for(phone, after=seen)
-        for bad, why in (("Short-pass1", "too_short"), ("qwertyuiop123", "common"), (mail, "personal")):
+        # derived from listed ones are common too (trial-break4 B5): a word
+        # repeated, typed in the other layout, a walk with digits or one key longer
+        for bad, why in (("Short-pass1", "too_short"), ("qwertyuiop123", "common"), (mail, "personal"),
+                         ("парольпароль", "common"), ("gfhjkmgfhjkm", "common"),
+                         ("qwertyuiop12", "common"), ("1q2w3e4r5t6y7", "common")):
             r = t.post("/api/auth/activate", {"login": mail, "code": code, "password": bad, "consent": True})
             self.assertEqual(r.status, 422, r)
             self.assertEqual(r.json()["error"]["field_codes"]["password"], why)

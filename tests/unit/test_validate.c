@@ -1,6 +1,7 @@
 #include "check.h"
 #include "password.h"
 #include "date.h"
+#include "testutil.h"
 #include "validate.h"
 
 #include <stdlib.h>
@@ -388,6 +389,115 @@ static const struct vcase okpo_cases[] = {
     {"0003253", NULL, "format", "8 цифр"},
 };
 
+/* The list of common passwords as the database holds it (sql/0005), and
+ * the lookup auth_password_policy makes: any form of the password listed. */
+struct common_list {
+	char **words;
+	size_t n;
+	int hit;
+	char found[4096]; /* "|form|form|": the listed forms */
+};
+
+static void common_list_load(struct common_list *l)
+{
+	char path[1024];
+	struct buf b = BUF_INIT;
+
+	memset(l, 0, sizeof(*l));
+	test_path(path, sizeof(path), "sql/0005_common_passwords.sql");
+	CHECK_INT(test_read_file(path, &b), 0);
+	buf_putc(&b, '\0');
+	for (char *p = b.data; p && (p = strstr(p, "\n    ('")) != NULL;) {
+		char *start = p + 7, *end = strstr(start, "'),"), *w, *o;
+		if (end == NULL)
+			end = strstr(start, "');");
+		if (end == NULL)
+			break;
+		w = o = strndup(start, (size_t)(end - start));
+		for (const char *q = w; *q; q++) { /* '' is one ' */
+			*o++ = *q;
+			if (q[0] == '\'' && q[1] == '\'')
+				q++;
+		}
+		*o = '\0';
+		l->words = realloc(l->words, (l->n + 1) * sizeof(*l->words));
+		l->words[l->n++] = w;
+		p = end;
+	}
+	buf_free(&b);
+}
+
+static void common_list_emit(void *arg, const char *form)
+{
+	struct common_list *l = arg;
+	size_t len = strlen(l->found);
+
+	for (size_t i = 0; i < l->n; i++)
+		if (strcmp(l->words[i], form) == 0) {
+			l->hit = 1;
+			snprintf(l->found + len, sizeof(l->found) - len, "%s|", form);
+			return;
+		}
+}
+
+static int common_listed(struct common_list *l, const char *password)
+{
+	l->hit = 0;
+	strcpy(l->found, "|");
+	password_common_forms(password, common_list_emit, l);
+	return l->hit;
+}
+
+TEST(test_password_common)
+{
+	/* derived from listed ones (trial-break4 B5), and a form of it that is listed */
+	static const char *const refused[][2] = {
+	    {"парольпароль", "пароль"},          /* a word repeated */
+	    {"gfhjkmgfhjkm", "пароль"},          /* «пароль» twice, typed in QWERTY */
+	    {"GFHJKM2026!!", "пароль"},          /* ... with a year and symbols */
+	    {"qwertyuiop12", "qwertyuiop"},      /* a walk with digits after it */
+	    {"1q2w3e4r5t6y7", "1q2w3e4r5t6y"},   /* a listed walk one key longer */
+	    {"1q2w3e4r5t6y7u8", "1q2w3e4r5t6y"}, /* ... three keys longer */
+	    {"йцукенгшщзхъ", "йцукенгшщзхъ"},    /* listed as it is */
+	    {"ЙЦУКЕНГШЩЗХЪ", "йцукенгшщзхъ"},    /* in upper case */
+	    {"qwertyuiop[]", "йцукенгшщзхъ"},    /* the same keys in QWERTY */
+	    {"шдщмунщгшдщмунщг", "iloveyou"},    /* a QWERTY word typed in ЙЦУКЕН, twice */
+	    {"ЗФЫЫЦЩКВ2026", "password"},        /* ... with a year */
+	    {"Пароль123456", "пароль123456"},    /* as before */
+	    {"Qwerty123456", "qwerty123456"},    /* as before */
+	    {"!!!Пароль!!!2026", "пароль"},      /* symbols and digits at both ends */
+	    {"пароль1пароль1", "пароль1"},       /* a word with a digit, twice */
+	};
+	/* passphrases and random ones are still accepted */
+	static const char *const accepted[] = {
+	    "Зелёный-трамвай-2026", "correct horse battery", "Correct-Horse-97",
+	    "Kx9#mQ2$vL7p",         "Тёплый вечер у реки",   "синий-кит-и-луна",
+	    "9f8e7d6c5b4a3210",     "Mor0zhenoe-Plombir",
+	};
+	struct common_list l;
+
+	common_list_load(&l);
+	CHECK(l.n > 4000); /* the list was read */
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		char want[200];
+		snprintf(want, sizeof(want), "|%s|", refused[i][1]);
+		common_listed(&l, refused[i][0]);
+		if (strstr(l.found, want) == NULL)
+			fprintf(stderr, "password \"%s\": listed as %s, want %s\n", refused[i][0],
+			        l.found, want);
+		CHECK(strstr(l.found, want) != NULL);
+	}
+	for (size_t i = 0; i < sizeof(accepted) / sizeof(accepted[0]); i++) {
+		int hit = common_listed(&l, accepted[i]);
+		if (hit)
+			fprintf(stderr, "password \"%s\": listed as %s\n", accepted[i], l.found);
+		CHECK_INT(hit, 0);
+	}
+	for (size_t i = 0; i < l.n; i++)
+		free(l.words[i]);
+	free(l.words);
+}
+
 TEST(test_identifiers)
 {
 	RUN_CASES("snils", validate_snils, snils_cases, VALIDATE_ID_MAX);
@@ -444,6 +554,7 @@ int main(void)
 	RUN(test_full_name);
 	RUN(test_login_key);
 	RUN(test_password_check);
+	RUN(test_password_common);
 	RUN(test_identifiers);
 	RUN(test_passport_issued);
 	return check_report();

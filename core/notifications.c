@@ -330,7 +330,7 @@ static int notifications_prefs_get(struct ctx *ctx)
 /* PUT /api/profile/notifications {"email", "sms"} */
 static int notifications_prefs_put(struct ctx *ctx)
 {
-	int in_app = 1, email = -1, sms = -1, had;
+	int in_app = 1, email = -1, sms = -1, had, email_given, sms_given;
 	json_object *r, *d;
 
 	jsonx_get_bool(ctx->args, "in_app", &in_app);
@@ -340,6 +340,8 @@ static int notifications_prefs_put(struct ctx *ctx)
 		email = had;
 	if (jsonx_get_bool(ctx->args, "sms", &had) == 0)
 		sms = had;
+	email_given = email >= 0;
+	sms_given = sms >= 0;
 	if (notifications_prefs_answer(ctx) < 0)
 		return -1;
 	r = ctx_result(ctx);
@@ -356,12 +358,15 @@ static int notifications_prefs_put(struct ctx *ctx)
 		          "В профиле нет номера телефона: попросите администратора добавить его");
 	if (ctx->error_fields)
 		return -1;
+	/* the keys sent only: a key left out keeps what another change at the
+	 * same moment wrote (the values above were read without a lock) */
 	if (ctx_sql(ctx,
 	            "INSERT INTO notification_prefs (tenant_id, user_id, email, sms) VALUES ($1, "
-	            "$2, $3, $4) ON CONFLICT (tenant_id, user_id) DO UPDATE SET email = "
-	            "excluded.email, sms = excluded.sms, updated_at = now()",
+	            "$2, $3, $4) ON CONFLICT (tenant_id, user_id) DO UPDATE SET email = CASE "
+	            "WHEN $5 THEN excluded.email ELSE notification_prefs.email END, sms = CASE "
+	            "WHEN $6 THEN excluded.sms ELSE notification_prefs.sms END, updated_at = now()",
 	            notifications_tenant(ctx), ctx_i64(ctx, ctx->user_id), email ? "t" : "f",
-	            sms ? "t" : "f") == NULL)
+	            sms ? "t" : "f", email_given ? "t" : "f", sms_given ? "t" : "f") == NULL)
 		return -1;
 	jsonx_set_bool(r, "email", email);
 	jsonx_set_bool(r, "sms", sms);

@@ -3,7 +3,8 @@ admin forms' PUT and the exchange's PUT promise that left-out keys keep their
 value, so two writers of different fields of one employee, organization or
 the cabinet settings must both be kept, whichever commits first. Each race
 is run many times, the two requests released together from two threads over
-real HTTP; after each, the stored record must hold both changes."""
+real HTTP; after each, the stored record must hold both changes. (Also one
+person's notification channels from two pages.)"""
 import json
 import os
 import sys
@@ -101,6 +102,19 @@ class EditRaces(unittest.TestCase):
                                        {"invitation_text": "Приглашение %d: {ссылка}" % i}),
                   lambda i: self.b.put("/api/admin/cabinets/settings", {"auto_invite": i % 2 == 0}),
                   stored, lambda i: ("Приглашение %d: {ссылка}" % i, i % 2 == 0))
+
+    def test_notification_preferences(self):
+        """One person's two pages changing the two channels at once."""
+        uid = add_user(self.s, self.tid, "Двухвкладкина Ирина", email="irina@example.org",
+                       phone="+79160000042")
+        me = Client(self.s, "pravki", *add_session(self.s, self.tid, uid))
+
+        def stored():
+            g = me.get("/api/profile/notifications").json()
+            return (g["email"], g["sms"])
+        self.race(lambda i: me.put("/api/profile/notifications", {"email": i % 2 == 0}),
+                  lambda i: me.put("/api/profile/notifications", {"sms": i % 3 != 0}),
+                  stored, lambda i: (i % 2 == 0, i % 3 != 0))
 
 
 if __name__ == "__main__":

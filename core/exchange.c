@@ -1369,7 +1369,13 @@ static int x_start(struct xbatch *b)
 		struct exchange_errors quiet = {x_quiet, NULL};
 		b->deferred = arena_own(ctx->arena, json_object_new_array());
 		b->deps = arena_own(ctx->arena, json_object_new_object());
-		if (x_load_tree(b) < 0) {
+		/* the tree is checked for cycles as read: two batches (or forms)
+		 * of one tenant's departments take turns, or each could close
+		 * half of a cycle the other's check does not see yet */
+		if (ctx_sql(ctx,
+		            "SELECT pg_advisory_xact_lock(hashtextextended('departments/' || $1, 0))",
+		            ctx_i64(ctx, ctx->tenant_id)) == NULL ||
+		    x_load_tree(b) < 0) {
 			arena_free(scratch);
 			return -1;
 		}

@@ -94,6 +94,21 @@ class EditRaces(unittest.TestCase):
                                        {"address": "г. Москва, ул. Гонки, д. %d" % (i + 1)}),
                   stored, lambda i: ("ООО «Гонка %d»" % i, "г. Москва, ул. Гонки, д. %d" % (i + 1)))
 
+    def test_department_cycle(self):
+        """Two admins putting each of two departments under the other at
+        once: one of them is refused, the tree never gets a cycle."""
+        for i in range(ROUNDS):
+            ids = []
+            for k in range(2):
+                r = self.a.post("/api/admin/departments", {"name": "Отдел %d-%d" % (i, k)})
+                self.assertEqual(r.status, 201, r)
+                ids.append(r.json()["id"])
+            got = at_once(2, lambda k: (self.a, self.b)[k].put(
+                "/api/admin/departments/%d" % ids[k], {"parent_id": ids[1 - k]}))
+            self.assertEqual(sorted(g.status for g in got), [200, 422], got)
+            bad = [g for g in got if g.status == 422][0]
+            self.assertIn("замкнутый круг", bad.json()["error"]["fields"]["parent"])
+
     def test_cabinet_settings_two_admins(self):
         def stored():
             g = self.a.get("/api/admin/cabinets/settings").json()

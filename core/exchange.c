@@ -1372,9 +1372,10 @@ static int x_start(struct xbatch *b)
 		/* the tree is checked for cycles as read: two batches (or forms)
 		 * of one tenant's departments take turns, or each could close
 		 * half of a cycle the other's check does not see yet */
-		if (ctx_sql(ctx,
-		            "SELECT pg_advisory_xact_lock(hashtextextended('departments/' || $1, 0))",
-		            ctx_i64(ctx, ctx->tenant_id)) == NULL ||
+		if (ctx_sql(
+		        ctx,
+		        "SELECT pg_advisory_xact_lock(hashtextextended('departments/' || $1, 0))",
+		        ctx_i64(ctx, ctx->tenant_id)) == NULL ||
 		    x_load_tree(b) < 0) {
 			arena_free(scratch);
 			return -1;

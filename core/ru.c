@@ -391,13 +391,40 @@ static const char *ru_dat_surname(const char *w, size_t len, enum ru_gender g, s
 	return ru_dat_last_in(w, len, 0, RU_CONSONANTS) ? "у" : "";
 }
 
+static const char *ru_gen_word(const char *w, size_t len, enum ru_gender g, int what,
+                               size_t *keep);
+
+/* A surname in the dative or the genitive into out at *at: each part of a
+ * double surname declined on its own («Смирнова-Лебедева» ->
+ * «Смирновой-Лебедевой», «Римский-Корсаков» -> «Римского-Корсакова»). */
+static void ru_put_surname(const char *w, size_t len, enum ru_gender g, int genitive, char *out,
+                           size_t n, size_t *at)
+{
+	while (len > 0) {
+		const char *dash = memchr(w, '-', len);
+		size_t part = dash ? (size_t)(dash - w) : len, keep;
+		const char *end = part == 0        ? ""
+		                  : genitive ? ru_gen_word(w, part, g, 0, &keep)
+		                             : ru_dat_surname(w, part, g, &keep);
+
+		if (part == 0)
+			keep = 0;
+		ru_dat_put(out, n, at, w, keep);
+		ru_dat_put(out, n, at, end, strlen(end));
+		if (dash == NULL)
+			break;
+		ru_dat_put(out, n, at, "-", 1);
+		len -= part + 1;
+		w = dash + 1;
+	}
+}
+
 char *ru_dative_initials(const char *full_name, char *out, size_t n)
 {
 	const char *w[3];
-	size_t len[3], at = 0, keep;
+	size_t len[3], at = 0;
 	int k = 0;
 	enum ru_gender g = ru_gender_of(full_name);
-	const char *end;
 
 	out[0] = '\0';
 	for (const char *p = full_name; p && *p && k < 3;) {
@@ -421,9 +448,7 @@ char *ru_dative_initials(const char *full_name, char *out, size_t n)
 		         ru_ends(w[0], len[0], "цкий"))
 			g = RU_GENDER_MASCULINE;
 	}
-	end = ru_dat_surname(w[0], len[0], g, &keep);
-	ru_dat_put(out, n, &at, w[0], keep);
-	ru_dat_put(out, n, &at, end, strlen(end));
+	ru_put_surname(w[0], len[0], g, 0, out, n, &at);
 	/* the initials: each name's first letter (one UTF-8 character) */
 	for (int i = 1; i < k; i++) {
 		size_t c = ((unsigned char)w[i][0] & 0x80) ? 2 : 1;
@@ -549,6 +574,10 @@ char *ru_genitive_name(const char *full_name, int initials, char *out, size_t n)
 			ru_dat_put(out, n, &at, ".", 1);
 			if (i == 2)
 				break;
+			continue;
+		}
+		if (i == 0) {
+			ru_put_surname(w[0], len[0], g, 1, out, n, &at);
 			continue;
 		}
 		/* a name that does not tell its gender, and what follows a

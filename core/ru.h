@@ -113,8 +113,9 @@ const char *ru_past(const char *full_name, const char *masculine, const char *fe
  * (Шмидт, Черных, Шевченко). Masculine: -ский/-цкий/-ый and longer
  * -ий/-ой as adjectives (Толстому), -ь/-й -> -ю, -ия -> -ии, -а/-я -> -е,
  * a consonant + у (Петрову, Шмидту), -их/-ых and vowels unchanged. Not
- * covered: fleeting vowels (Заяц -> Зайцу is written «Заяцу»), both parts
- * of a double surname; a gender not told leaves the surname as written.
+ * covered: fleeting vowels (Заяц -> Зайцу is written «Заяцу»); a gender
+ * not told leaves the surname as written. Each part of a double surname is
+ * declined on its own (Смирновой-Лебедевой, Римскому-Корсакову).
  */
 char *ru_dative_position(const char *position, char *out, size_t n);
 char *ru_dative_initials(const char *full_name, char *out, size_t n);

@@ -292,6 +292,15 @@ TEST(test_ru_genitive)
 	CHECK_STR(ru_genitive_name("Алиев Рашид Ахмед оглы", 0, b, sizeof b),
 	          "Алиева Рашида Ахмед оглы");
 	CHECK_STR(ru_genitive_name("Smith John", 0, b, sizeof b), "Smith John");
+	/* each part of a double surname (trial-user4 F7) */
+	CHECK_STR(ru_genitive_name("Смирнова-Лебедева Ольга Викторовна", 1, b, sizeof b),
+	          "Смирновой-Лебедевой\xc2\xa0О.\xc2\xa0В.");
+	CHECK_STR(ru_genitive_name("Римский-Корсаков Николай Андреевич", 0, b, sizeof b),
+	          "Римского-Корсакова Николая Андреевича");
+	CHECK_STR(ru_genitive_name("Салтыков-Щедрин Михаил Евграфович", 0, b, sizeof b),
+	          "Салтыкова-Щедрина Михаила Евграфовича");
+	CHECK_STR(ru_genitive_name("Иванова-Шмидт Анна Петровна", 0, b, sizeof b),
+	          "Ивановой-Шмидт Анны Петровны");
 	CHECK_STR(ru_genitive_name("Кузнецов Алексей Петрович", 1, b, sizeof b),
 	          "Кузнецова\xc2\xa0А.\xc2\xa0П.");
 	CHECK_STR(ru_genitive_position("менеджер по продажам", b, sizeof b),
@@ -353,6 +362,10 @@ TEST(test_ru_dative)
 	          "Алиеву\xc2\xa0Р.\xc2\xa0А.");
 	/* no patronymic: the surname's ending tells, else it stays */
 	CHECK_STR(ru_dative_initials("Иванова Мария", b, sizeof b), "Ивановой\xc2\xa0М.");
+	CHECK_STR(ru_dative_initials("Смирнова-Лебедева Ольга Викторовна", b, sizeof b),
+	          "Смирновой-Лебедевой\xc2\xa0О.\xc2\xa0В.");
+	CHECK_STR(ru_dative_initials("Римский-Корсаков Николай Андреевич", b, sizeof b),
+	          "Римскому-Корсакову\xc2\xa0Н.\xc2\xa0А.");
 	CHECK_STR(ru_dative_initials("Смит Джон", b, sizeof b), "Смит\xc2\xa0Д.");
 }
 

@@ -298,6 +298,11 @@ static const struct admin_page admin_pages[] = {
 	{"POST", "/admin/settings", "settings.set", "settings", "/admin/settings",
 	 "Настройки организации", PAGE_AUTH, "settings.get", NULL},
 	/* routing of requests (core/routing.h) */
+	/* the organization's requests: the list and one with its history */
+	{"GET", "/admin/requests", "requests.admin_list", "requests", NULL, "Заявки", PAGE_AUTH, NULL,
+	 NULL},
+	{"GET", "/admin/requests/{id}", "requests.get", "request", NULL, "Заявка", PAGE_AUTH, NULL,
+	 NULL},
 	{"GET", "/admin/routing", "routing.page", "routing", NULL, "Адресация заявок", PAGE_AUTH, NULL,
 	 NULL},
 	{"POST", "/admin/routing/performers", "routing.performer_add", "routing", "/admin/routing",

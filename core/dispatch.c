@@ -321,6 +321,62 @@ json_object *ctx_result(struct ctx *ctx)
 	return ctx->result;
 }
 
+/* s percent-encoded for a query string, appended to b. */
+static void ctx_urlenc(struct buf *b, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("-_.~", *p)) {
+			buf_putc(b, (char)*p);
+		} else {
+			buf_putc(b, '%');
+			buf_putc(b, hex[*p >> 4]);
+			buf_putc(b, hex[*p & 15]);
+		}
+	}
+}
+
+/* The list's address with the filters of this request and another offset. */
+static const char *ctx_page_href(struct ctx *ctx, const char *base, const char *const *keys,
+                                 int64_t offset)
+{
+	struct buf b = BUF_INIT;
+	const char *out;
+
+	buf_printf(&b, "%s?", base);
+	for (size_t k = 0; keys[k]; k++) {
+		const char *v = jsonx_get_str(ctx->args, keys[k]);
+		if (v == NULL || *v == '\0')
+			continue;
+		buf_printf(&b, "%s=", keys[k]);
+		ctx_urlenc(&b, v);
+		buf_putc(&b, '&');
+	}
+	buf_printf(&b, "offset=%lld", (long long)offset);
+	out = arena_strndup(ctx->arena, b.data, b.len);
+	buf_free(&b);
+	return out;
+}
+
+json_object *ctx_page(struct ctx *ctx, const char *base, const char *const *keys, int64_t total,
+                      int64_t limit, int64_t offset)
+{
+	json_object *page = json_object_new_object();
+
+	jsonx_set_int(page, "from", total ? offset + 1 : 0);
+	jsonx_set_int(page, "to", offset + limit < total ? offset + limit : total);
+	jsonx_set_int(page, "total", total);
+	jsonx_set_bool(page, "found", total > 0); /* a section: 0 would render */
+	if (offset > 0)
+		jsonx_set_str(page, "prev",
+		              ctx_page_href(ctx, base, keys, offset > limit ? offset - limit : 0));
+	if (offset + limit < total)
+		jsonx_set_str(page, "next", ctx_page_href(ctx, base, keys, offset + limit));
+	return page;
+}
+
 /* One value through its declaration: 0 with *v the value to read (NULL:
  * missing), or -1 after the field error. */
 static int ctx_arg_value(struct ctx *ctx, const struct op_arg *a, json_object **v)

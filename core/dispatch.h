@@ -214,6 +214,16 @@ int dispatch_budget_ms(const struct ctx *ctx);
 /* The result object, created on first use. */
 json_object *ctx_result(struct ctx *ctx);
 
+/*
+ * Where a page of a list is, for the administrator's list pages:
+ * {"from", "to", "total", "prev"?, "next"?}, prev and next being
+ * base?key=value&...&offset=N with this request's values of keys
+ * (NULL-terminated; empty ones left out), percent-encoded. Memory: a new
+ * object the caller adds to its result.
+ */
+json_object *ctx_page(struct ctx *ctx, const char *base, const char *const *keys, int64_t total,
+                      int64_t limit, int64_t offset);
+
 /* Argument readers. A missing argument gives def (or, for def ==
  * CTX_REQUIRED / required = 1, a field error); a wrong type or a value out
  * of range gives a field error naming the argument and what is allowed.

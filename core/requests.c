@@ -17,6 +17,7 @@
 #include "payrun.h"
 #include "routing.h"
 #include "ru.h"
+#include "staff.h"
 #include "t13.h"
 #include "validate.h"
 #include "worktime.h"
@@ -167,6 +168,8 @@ struct request {
 	 * returned it (requests_route_loaded), or NULL: requests_answer()
 	 * reads it */
 	PGresult *answer;
+	const char *reply;               /* a question's answer when it is done: told with
+	                                    the state (requests_state_told) */
 };
 
 /* Parses a text[] of chain steps ([a-z_:] only, never quoted). */
@@ -533,11 +536,12 @@ static int requests_state_told(struct ctx *ctx, struct request *r, const char *s
 		const char *phrase = requests_state_phrase(state);
 		if (requests_what(ctx, r) == NULL)
 			return -1;
-		return requests_notify(ctx, r->employee, "request_state", r->id, 0,
-		                       arena_printf(ctx->arena, "Ваша заявка «%s» %s%s%s",
-		                                    r->subject, phrase, reason ? ". Причина: " : "",
-		                                    reason ? reason : ""),
-		                       notify_sms(ctx->arena, "request_state", r->number, phrase));
+		return requests_notify(
+		    ctx, r->employee, "request_state", r->id, 0,
+		    arena_printf(ctx->arena, "Ваша заявка «%s» %s%s%s%s%s", r->subject, phrase,
+		                 reason ? ". Причина: " : "", reason ? reason : "",
+		                 r->reply ? ". Ответ: " : "", r->reply ? r->reply : ""),
+		    notify_sms(ctx->arena, "request_state", r->number, phrase));
 	}
 	return 0;
 }
@@ -1621,7 +1625,8 @@ static const char *requests_action_title(const char *action)
 /* The request's history, tasks and files into o. */
 static int requests_detail(struct ctx *ctx, int64_t id, json_object *o)
 {
-	const char *zone = org_time_zone(ctx);
+	const char *zone = org_time_zone(ctx), *type = jsonx_get_str(o, "type");
+	int question = type && strcmp(type, "question") == 0;
 	json_object *list = json_object_new_array();
 	PGresult *res;
 
@@ -1642,6 +1647,17 @@ static int requests_detail(struct ctx *ctx, int64_t id, json_object *o)
 	for (int i = 0; i < PQntuples(res); i++) {
 		json_object *h = json_object_new_object(), *d;
 		const char *kind = PQgetvalue(res, i, 5), *why;
+		/* a question's answer: the comment it was completed with
+		 * (requests_finish), shown apart from the history */
+		if (question && strcmp(PQgetvalue(res, i, 1), "completed") == 0 &&
+		    !PQgetisnull(res, i, 7) && *PQgetvalue(res, i, 7)) {
+			json_object *a = json_object_new_object();
+			jsonx_set_str(a, "text", PQgetvalue(res, i, 7));
+			jsonx_set_str(a, "at_ru", PQgetvalue(res, i, 4));
+			jsonx_set_str(a, "who",
+			              *PQgetvalue(res, i, 6) ? PQgetvalue(res, i, 6) : NULL);
+			json_object_object_add(o, "answer", a);
+		}
 		jsonx_set_int(h, "id", atoll(PQgetvalue(res, i, 0)));
 		jsonx_set_str(h, "action", PQgetvalue(res, i, 1));
 		jsonx_set_str(h, "action_title", requests_action_title(PQgetvalue(res, i, 1)));
@@ -1983,6 +1999,82 @@ static int requests_list(struct ctx *ctx)
 	return 0;
 }
 
+/* the employee search of the list: x.p */
+#define REQUESTS_ADMIN_PATTERN "(SELECT " STAFF_LIKE_SQL("$5") " AS p) x "
+
+/* GET /admin/requests?state=&type=&q=&from=&to=&offset= : the tenant's
+ * requests for its administrator, newest first, drafts left out (not yet
+ * filed): each with who holds it now (the open tasks' people), the
+ * filters' options and the page's links. from/to: the day it was filed, in
+ * the organization's zone. */
+static int requests_admin_list(struct ctx *ctx)
+{
+	static const char *const keys[] = {"state", "type", "q", "from", "to", NULL};
+	const char *q = jsonx_get_str(ctx->args, "q"), *from = jsonx_get_str(ctx->args, "from"),
+	           *to = jsonx_get_str(ctx->args, "to");
+	json_object *r = ctx_result(ctx), *items = json_object_new_array(), *list;
+	int64_t limit, offset, total = 0;
+	PGresult *res;
+
+	json_object_object_add(r, "items", items);
+	list = json_object_new_array();
+	for (size_t i = 0; i < sizeof(requests_states) / sizeof(requests_states[0]); i++) {
+		json_object *o;
+		if (strcmp(requests_states[i].state, "draft") == 0)
+			continue;
+		o = json_object_new_object();
+		jsonx_set_str(o, "value", requests_states[i].state);
+		jsonx_set_str(o, "title", requests_states[i].title);
+		json_object_array_add(list, o);
+	}
+	json_object_object_add(r, "states", list);
+	list = json_object_new_array();
+	for (const struct request_type *t = requests_types; t->name; t++) {
+		json_object *o = json_object_new_object();
+		jsonx_set_str(o, "value", t->name);
+		jsonx_set_str(o, "title", t->title);
+		json_object_array_add(list, o);
+	}
+	json_object_object_add(r, "types", list);
+	if (ctx_arg_int(ctx, "limit", 1, REQUESTS_PAGE_MAX, 50, &limit) < 0 ||
+	    ctx_arg_int(ctx, "offset", 0, INT32_MAX, 0, &offset) < 0)
+		return -1;
+	/* ISO dates after the declaration: their order is the text's */
+	if (from && to && strcmp(from, to) > 0)
+		return ctx_field(ctx, "to", "Дата «по» раньше даты «с»");
+	res = ctx_sql(
+	    ctx,
+	    "SELECT " REQUESTS_COLUMNS ", count(*) OVER (), (SELECT string_agg(a.full_name, ', ' "
+	    "ORDER BY t.id) FROM request_tasks t JOIN employees a ON a.tenant_id = t.tenant_id AND "
+	    "a.id = t.assignee_id WHERE t.tenant_id = r.tenant_id AND t.request_id = r.id AND "
+	    "t.state = 'open'), e.personnel_number " REQUESTS_FROM
+	    "CROSS JOIN " REQUESTS_ADMIN_PATTERN
+	    "WHERE r.tenant_id = $1 AND r.state <> 'draft' AND ($3::text IS NULL OR r.state = $3) "
+	    "AND ($4::text IS NULL OR r.type = $4) AND ($5::text IS NULL OR e.search_name LIKE "
+	    "x.p OR lower(e.personnel_number) LIKE x.p) AND ($6::date IS NULL OR (r.created_at "
+	    "AT TIME ZONE $2)::date >= $6) AND ($7::date IS NULL OR (r.created_at AT TIME ZONE "
+	    "$2)::date <= $7) ORDER BY r.id DESC LIMIT $8 OFFSET $9",
+	    requests_tenant(ctx), org_time_zone(ctx), jsonx_get_str(ctx->args, "state"),
+	    jsonx_get_str(ctx->args, "type"), q && *q ? q : NULL, from, to, ctx_i64(ctx, limit),
+	    ctx_i64(ctx, offset));
+	if (res == NULL)
+		return -1;
+	for (int i = 0; i < PQntuples(res); i++) {
+		json_object *o = requests_json(ctx, res, i);
+		if (!PQgetisnull(res, i, 17))
+			jsonx_set_str(o, "holders", PQgetvalue(res, i, 17));
+		jsonx_set_str(jsonx_get_obj(o, "employee"), "personnel_number",
+		              PQgetisnull(res, i, 18) ? NULL : PQgetvalue(res, i, 18));
+		json_object_array_add(items, o);
+	}
+	if (PQntuples(res))
+		total = atoll(PQgetvalue(res, 0, 16));
+	jsonx_set_int(r, "total", total);
+	json_object_object_add(r, "page",
+	                       ctx_page(ctx, "/admin/requests", keys, total, limit, offset));
+	return 0;
+}
+
 /* ---- effects ---- */
 
 /* A deviation document over the request's dates, as deviations.create
@@ -2126,6 +2218,11 @@ static int requests_finish(struct ctx *ctx, struct request *r, int64_t task, con
 		return -1;
 	if (task && requests_task_close(ctx, task, "done", comment, 0) < 0)
 		return -1;
+	/* a question's answer is the completing comment: in the notification
+	 * and as the request's "answer" (requests_detail) */
+	if (strcmp(r->type->name, "question") == 0 && comment &&
+	    !args_blank(comment, strlen(comment)))
+		r->reply = comment;
 	if (requests_set_state(ctx, r, "done", NULL) < 0 ||
 	    requests_event(ctx, r->id, task, "completed", comment, NULL) < 0)
 		return -1;
@@ -2633,6 +2730,16 @@ static const struct op_arg requests_list_args[] = {
     {"offset", ARG_INT, 0, .min = 0, .max = INT32_MAX},
     ARG_END,
 };
+static const struct op_arg requests_admin_list_args[] = {
+    {"state", ARG_ENUM, 0, .values = requests_state_names},
+    {"type", ARG_ENUM, 0, .values = requests_type_names},
+    {"q", ARG_STR, 0, .max = 200},
+    ARG_ROW_DATE("from", 0),
+    ARG_ROW_DATE("to", 0),
+    {"limit", ARG_INT, 0, .min = 1, .max = REQUESTS_PAGE_MAX},
+    {"offset", ARG_INT, 0, .min = 0, .max = INT32_MAX},
+    ARG_END,
+};
 static const struct op_arg requests_id_args[] = {ARG_ROW_ID("id", ARG_REQUIRED), ARG_END};
 static const struct op_arg requests_comment_args[] = {
     ARG_ROW_ID("id", ARG_REQUIRED),
@@ -2670,6 +2777,8 @@ const struct op requests_ops[] = {
     {"requests.create", OP_EMPLOYEE, requests_create, OP_WRITE | OP_IDEMPOTENT,
      requests_create_args, WHO(WHO_SELF)},
     {"requests.list", OP_EMPLOYEE, requests_list, 0, requests_list_args, WHO(WHO_SELF)},
+    /* the administrator's list of the tenant's requests (/admin/requests) */
+    {"requests.admin_list", OP_ADMIN, requests_admin_list, 0, requests_admin_list_args},
     {"requests.get", OP_EMPLOYEE, requests_get, 0, requests_id_args,
      WHO_ON(REQUEST_VIEWERS, OBJ_REQUEST, "id")},
     {"requests.submit", OP_EMPLOYEE, requests_submit, OP_WRITE, requests_id_args,

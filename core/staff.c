@@ -87,23 +87,26 @@ static PGresult *staff_search_query(struct ctx *ctx, const char *q, const char *
 	    "$3::text IS NOT NULL AND (d.external_id = $3 OR d.id::text = $3) UNION SELECT c.id "
 	    "FROM "
 	    "departments c JOIN dep ON c.parent_id = dep.id WHERE c.tenant_id = $1), "
-	    "pat AS (SELECT '%' || replace(replace(replace(translate(lower($2), 'ё', 'е'), '\\', "
-	    "'\\\\'), '%', '\\%'), '_', '\\_') || '%' AS p), today AS (SELECT app_today() AS d) "
-	    "SELECT e.id, e.external_id, e.personnel_number, e.full_name, d.id, d.name, p.id, "
-	    "p.name, " STAFF_CABINET_STATE_SQL ", count(*) OVER () "
-	    "FROM employees e CROSS JOIN pat CROSS JOIN today "
-	    "LEFT JOIN departments d ON d.tenant_id = e.tenant_id AND d.id = e.department_id "
-	    "LEFT JOIN positions p ON p.tenant_id = e.tenant_id AND p.id = e.position_id "
-	    "LEFT JOIN cabinets c ON c.tenant_id = e.tenant_id AND c.employee_id = e.id "
-	    "WHERE e.tenant_id = $1 AND ($2::text IS NULL OR e.search_name LIKE pat.p OR "
-	    "lower(e.personnel_number) LIKE pat.p) "
-	    "AND ($3::text IS NULL OR e.department_id IN (SELECT id FROM dep)) "
-	    "AND ($4::text IS NULL OR ($4 = 'dismissed') = (e.dismissed IS NOT NULL AND "
-	    "e.dismissed "
-	    "< today.d)) AND ($5::text IS NULL OR " STAFF_CABINET_STATE_SQL " = $5) "
-	    "AND (NOT $8::boolean OR " ROUTING_CAN_ACT_SQL(
-	        "$1", "e.id") ") "
-	                      "ORDER BY e.search_name, e.full_name, e.id LIMIT $6 OFFSET $7",
+	    "pat AS (SELECT " STAFF_LIKE_SQL(
+	        "$2") " AS p), today AS (SELECT app_today() AS d) "
+	              "SELECT e.id, e.external_id, e.personnel_number, e.full_name, d.id, d.name, "
+	              "p.id, "
+	              "p.name, " STAFF_CABINET_STATE_SQL ", count(*) OVER () "
+	              "FROM employees e CROSS JOIN pat CROSS JOIN today "
+	              "LEFT JOIN departments d ON d.tenant_id = e.tenant_id AND d.id = "
+	              "e.department_id "
+	              "LEFT JOIN positions p ON p.tenant_id = e.tenant_id AND p.id = e.position_id "
+	              "LEFT JOIN cabinets c ON c.tenant_id = e.tenant_id AND c.employee_id = e.id "
+	              "WHERE e.tenant_id = $1 AND ($2::text IS NULL OR e.search_name LIKE pat.p OR "
+	              "lower(e.personnel_number) LIKE pat.p) "
+	              "AND ($3::text IS NULL OR e.department_id IN (SELECT id FROM dep)) "
+	              "AND ($4::text IS NULL OR ($4 = 'dismissed') = (e.dismissed IS NOT NULL AND "
+	              "e.dismissed "
+	              "< today.d)) AND ($5::text IS NULL OR " STAFF_CABINET_STATE_SQL " = $5) "
+	              "AND (NOT $8::boolean OR " ROUTING_CAN_ACT_SQL(
+	                  "$1",
+	                  "e.id") ") "
+	                          "ORDER BY e.search_name, e.full_name, e.id LIMIT $6 OFFSET $7",
 	    ctx_i64(ctx, ctx->tenant_id), q, dep, status, state, ctx_i64(ctx, limit),
 	    ctx_i64(ctx, offset), can_act ? "true" : "false");
 }

@@ -54,6 +54,15 @@
 #include <stdint.h>
 
 /*
+ * The LIKE pattern of a search text given as the parameter `param` ("$2"):
+ * its words anywhere, any case, ё as е, LIKE's own characters escaped; it
+ * matches employees.search_name and lower(personnel_number).
+ */
+#define STAFF_LIKE_SQL(param)                                                                      \
+	"'%' || replace(replace(replace(translate(lower(" param "), 'ё', 'е'), '\\', '\\\\'), "  \
+	"'%', '\\%'), '_', '\\_') || '%'"
+
+/*
  * The cabinet state of an employee (cabinets.h) as one SQL expression over
  * the cabinet row `c` (LEFT JOIN cabinets c ON c.tenant_id = e.tenant_id
  * AND c.employee_id = e.id): no row is not_created.

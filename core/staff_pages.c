@@ -43,45 +43,6 @@ static int staff_page_run(struct ctx *ctx, const char *op)
 	return o ? o->handler(ctx) : ctx_fail(ctx, PROTO_ERR_internal, NULL);
 }
 
-/* s percent-encoded for a query string, appended to b. */
-static void staff_page_urlenc(struct buf *b, const char *s)
-{
-	static const char hex[] = "0123456789ABCDEF";
-
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		    (*p >= '0' && *p <= '9') || strchr("-_.~", *p)) {
-			buf_putc(b, (char)*p);
-		} else {
-			buf_putc(b, '%');
-			buf_putc(b, hex[*p >> 4]);
-			buf_putc(b, hex[*p & 15]);
-		}
-	}
-}
-
-/* The list's address with the filters of this request and another offset. */
-static const char *staff_page_href(struct ctx *ctx, int64_t offset)
-{
-	static const char *const keys[] = {"q", "department", "status", "state"};
-	struct buf b = BUF_INIT;
-	const char *out;
-
-	buf_puts(&b, "/admin/employees?");
-	for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
-		const char *v = jsonx_get_str(ctx->args, keys[k]);
-		if (v == NULL || *v == '\0')
-			continue;
-		buf_printf(&b, "%s=", keys[k]);
-		staff_page_urlenc(&b, v);
-		buf_putc(&b, '&');
-	}
-	buf_printf(&b, "offset=%lld", (long long)offset);
-	out = arena_strndup(ctx->arena, b.data, b.len);
-	buf_free(&b);
-	return out;
-}
-
 /* The departments for a select: the tree in order, indented by level (the
  * template marks the chosen one). */
 static int staff_page_departments(struct ctx *ctx, json_object *r)
@@ -187,15 +148,9 @@ static int staff_index(struct ctx *ctx)
 	jsonx_get_int64(r, "total", &total);
 	jsonx_get_int64(r, "limit", &limit);
 	jsonx_get_int64(r, "offset", &offset);
-	page = json_object_new_object();
-	jsonx_set_int(page, "from", total ? offset + 1 : 0);
-	jsonx_set_int(page, "to", offset + limit < total ? offset + limit : total);
-	jsonx_set_int(page, "total", total);
-	if (offset > 0)
-		jsonx_set_str(page, "prev",
-		              staff_page_href(ctx, offset > limit ? offset - limit : 0));
-	if (offset + limit < total)
-		jsonx_set_str(page, "next", staff_page_href(ctx, offset + limit));
+	page = ctx_page(ctx, "/admin/employees",
+	                (const char *const[]){"q", "department", "status", "state", NULL}, total,
+	                limit, offset);
 	json_object_object_add(r, "page", page);
 	return rc;
 }

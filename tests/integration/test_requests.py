@@ -1277,6 +1277,73 @@ class Requests(unittest.TestCase):
         body = ("_csrf=%s&%s" % (self.o.admin.csrf, fields)).encode()
         return self.o.admin.post(path, raw=body, headers={"Content-Type": "application/x-www-form-urlencoded"})
 
+    def test_the_admin_list_of_requests_and_a_questions_answer(self):
+        """F12/F13 of trial-user4: HR finds the organization's requests by state,
+        type, employee and period, pages through them, opens one with its
+        history; a question's answer stands apart on the request and in the
+        notification."""
+        o = self.o
+        today = time.strftime("%d.%m.%Y")
+        q1 = self.file("E2", {"type": "question", "text": "Когда индексация?"})["id"]
+        q2 = self.file("E2", {"type": "question", "text": "Где взять справку?"})["id"]
+        n1, n2 = self.get("E2", q1)["number"], self.get("E2", q2)["number"]
+        self.act("C", self.task("C", q1, "execution"), "complete", {"comment": "С 1 июля, на 5 %"})
+        # the menu: «Заявки» is this list, the routing is «Маршруты»
+        page = o.admin.get("/admin/requests?q=%D0%BA%D1%83%D0%B7%D0%BD%D0%B5%D1%86%D0%BE%D0%B2%D0%B0")
+        self.assertEqual(page.status, 200, page)
+        self.assertIn('<a href="/admin/requests">Заявки</a>', page.text)
+        self.assertIn('<a href="/admin/routing">Маршруты</a>', page.text)
+        rows = re.findall(r'<a href="/admin/requests/(\d+)">№ (\d+)</a>', page.text)
+        ids = [int(i) for i, _ in rows]
+        self.assertEqual(ids[:2], [q2, q1], page.text)  # newest first
+        self.assertTrue(all(self.s.psql("SELECT employee_id FROM requests WHERE id = %d" % i) ==
+                            str(o.id["E2"]) for i in ids), ids)
+        self.assertIn("Кузнецова Мария Олеговна", page.text)
+        self.assertIn("Громова Нина Петровна", page.text)  # who holds q2 now
+        # by state and type; a period that has none
+        done = o.admin.get("/admin/requests?state=done&type=question&q=%s&from=%s&to=%s" % (
+            urllib.parse.quote("Кузнецова"), today, today)).text
+        self.assertIn("№ %d</a>" % n1, done)
+        self.assertNotIn("№ %d</a>" % n2, done)
+        self.assertIn('<option value="done" selected>', done)
+        none = o.admin.get("/admin/requests?q=%s&from=01.01.2020&to=31.12.2020" % urllib.parse.quote("Кузнецова")).text
+        self.assertIn("Заявок не нашлось", none)
+        # bad input: 422 at the field, in Russian
+        bad = o.admin.get("/admin/requests?from=31.02.2026")
+        self.assertEqual(bad.status, 422, bad)
+        self.assertIn('id="e-from"', bad.text)
+        bad = o.admin.get("/admin/requests?from=%s&to=01.01.2020" % today)
+        self.assertEqual(bad.status, 422, bad)
+        self.assertIn("Дата «по» раньше даты «с»", bad.text)
+        # pages: one a page, the next link keeps the filters
+        one = o.admin.get("/admin/requests?q=%s&limit=1" % urllib.parse.quote("Кузнецова")).text
+        self.assertIn("№ %d</a>" % n2, one)
+        self.assertNotIn("№ %d</a>" % n1, one)
+        nxt = re.search(r'href="([^"]+)" rel="next"', one).group(1).replace("&amp;", "&")
+        self.assertIn("q=%D0%9A", nxt)
+        self.assertIn("№ %d</a>" % n1, o.admin.get(nxt + "&limit=1").text)
+        # drafts are not filed: not listed
+        d = self.file("E2", {"type": "question", "text": "Черновик", "draft": True})["id"]
+        self.assertNotIn("/admin/requests/%d\"" % d, o.admin.get("/admin/requests").text)
+        # one request: its facts, the answer above them, the history
+        one = o.admin.get("/admin/requests/%d" % q1)
+        self.assertEqual(one.status, 200, one)
+        self.assertIn("№ %d: Вопрос" % n1, one.text)
+        self.assertIn("Когда индексация?", one.text)
+        self.assertLess(one.text.index("С 1 июля, на 5 %"), one.text.index("Ход заявки"))
+        self.assertIn("Ответ", one.text)
+        for text in ("Создана", "Назначена", "Выполнена"):
+            self.assertIn(text, one.text)
+        # the employee sees it as the request's answer and is told it
+        self.assertEqual(self.get("E2", q1)["answer"]["text"], "С 1 июля, на 5 %")
+        self.assertNotIn("answer", self.get("E2", q2))
+        self.assertEqual(self.notes("E2", "request_state", q1),
+                         ["Ваша заявка «Вопрос № %d» выполнена. Ответ: С 1 июля, на 5 %%" % n1])
+        # only the administrator: an employee is refused, another tenant's id is absent
+        self.assertEqual(o["E1"].get("/admin/requests").status, 403)
+        self.assertEqual(o.admin.get("/admin/requests/999999").status, 404)
+        self.cancel("E2", q2, d)
+
     def test_the_routing_page(self):
         o = self.o
         page = o.admin.get("/admin/routing")

@@ -340,6 +340,12 @@ async function showDetail(id) {
   document.title = `Заявка № ${q.number} — Кабинет сотрудника`;
   $("detail-title").textContent = `Заявка № ${q.number}: ${q.type_title}`;
   $("detail-state").replaceChildren("Состояние: ", tag(q.state_title, STATE_TONE[q.state]));
+  // a question's answer (the comment it was completed with), above the facts
+  $("detail-answer").hidden = !q.answer;
+  if (q.answer) {
+    $("detail-answer-text").textContent = q.answer.text;
+    $("detail-answer-who").textContent = (q.answer.who ? q.answer.who + ", " : "") + q.answer.at_ru;
+  }
   const dl = $("detail-facts");
   dl.replaceChildren();
   describe(dl, q);

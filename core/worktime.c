@@ -118,6 +118,62 @@ int worktime_pg_date(PGresult *res, int row, int col)
 	return d;
 }
 
+/* The candidates a prefix search offers at most, in its refusal. */
+#define WORKTIME_PREFIX_SHOWN 5
+
+/*
+ * A text that is neither a personnel number nor a whole full name: the
+ * start of one («Петров», «Петров С», any case, ё as е), as the pickers'
+ * suggestions find people. Whole words first: «Петров» is Петров Сергей
+ * Иванович even beside Петрова Анна. One person: *out; nobody: not found;
+ * several: 422 naming them (up to WORKTIME_PREFIX_SHOWN, with their
+ * personnel numbers).
+ */
+static int worktime_employee_by_prefix(struct ctx *ctx, const char *text_name, const char *text,
+                                       int64_t *out)
+{
+	PGresult *res = ctx_sql(
+	    ctx,
+	    "WITH t AS (SELECT replace(replace(replace(translate(lower(regexp_replace(btrim($2), "
+	    "'\\s+', ' ', 'g')), 'ё', 'е'), '\\', '\\\\'), '%', '\\%'), '_', '\\_') AS p) "
+	    "SELECT e.id, e.full_name, coalesce(e.personnel_number, ''), e.search_name LIKE t.p || "
+	    "' %' FROM employees e CROSS JOIN t WHERE e.tenant_id = $1 AND t.p <> '' AND "
+	    "e.search_name LIKE t.p || '%' ORDER BY e.search_name LIKE t.p || ' %' DESC, "
+	    "e.search_name, e.id LIMIT $3",
+	    ctx_i64(ctx, ctx->tenant_id), text, ctx_i64(ctx, 100));
+	struct buf b = BUF_INIT;
+	int n, whole = 0, rc;
+
+	if (res == NULL)
+		return -1;
+	n = PQntuples(res);
+	for (int i = 0; i < n; i++)
+		whole += strcmp(PQgetvalue(res, i, 3), "t") == 0;
+	if (whole > 0)
+		n = whole; /* whole words outrank a longer surname */
+	if (n == 1) {
+		*out = atoll(PQgetvalue(res, 0, 0));
+		return 0;
+	}
+	if (n == 0)
+		return ctx_field_code(ctx, text_name, "not_found",
+		                      "Сотрудник «%s» не найден: укажите ФИО или табельный номер",
+		                      text);
+	for (int i = 0; i < n && i < WORKTIME_PREFIX_SHOWN; i++) {
+		buf_printf(&b, "%s%s", i ? ", " : "", PQgetvalue(res, i, 1));
+		if (*PQgetvalue(res, i, 2))
+			buf_printf(&b, " (таб. № %s)", PQgetvalue(res, i, 2));
+	}
+	if (n > WORKTIME_PREFIX_SHOWN)
+		buf_puts(&b, " и другие");
+	rc = ctx_field_code(
+	    ctx, text_name, "ambiguous",
+	    "Найдено %d %s по «%s»: %.*s — уточните ФИО или укажите табельный номер", n,
+	    ru_plural(n, "сотрудник", "сотрудника", "сотрудников"), text, (int)b.len, b.data);
+	buf_free(&b);
+	return rc;
+}
+
 int worktime_arg_employee(struct ctx *ctx, const char *id_name, const char *text_name, int required,
                           int64_t *out)
 {
@@ -156,6 +212,8 @@ int worktime_arg_employee(struct ctx *ctx, const char *id_name, const char *text
 		by_number += strcmp(PQgetvalue(res, i, 1), "t") == 0;
 	if (by_number > 0)
 		n = by_number; /* a personnel number outranks a namesake */
+	if (n == 0 && number == NULL)
+		return worktime_employee_by_prefix(ctx, text_name, text, out);
 	if (n == 0)
 		return ctx_field_code(ctx, text_name, "not_found",
 		                      "Сотрудник «%s» не найден: укажите ФИО или табельный номер",

@@ -160,6 +160,11 @@ int worktime_pg_date(PGresult *res, int row, int col);
  * a full name (any case), or the picker's label "ФИО (таб. № 0001)".
  * A text that matches several people is refused: "Найдено 2 сотрудника с
  * таким ФИО — выберите из списка" (a personnel number outranks a namesake).
+ * A text that is none of these may be the start of a name, as the pickers'
+ * suggestions take it («Петров», «Петров С»; whole words first): one
+ * person is taken, several are refused naming them with their personnel
+ * numbers ("Найдено 2 сотрудника по «Петров»: Петров Олег Ильич (таб. № 7),
+ * … — уточните ФИО или укажите табельный номер").
  * 0 with *out set (0 when neither is given and required is 0), or -1 with a
  * field error on text_name (nobody or several people match) or id_name.
  */

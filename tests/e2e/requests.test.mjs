@@ -363,9 +363,9 @@ b.test("HR gives a task to a person typed by full name: none, several, then exac
   assert.match(await perf.locator("#tasks-intro").innerText(), /^Заявки, которые поручены вам, и задания/);
   await perf.fill("#give-title-input", "Принести справку с места учёбы");
   const send = async () => perf.click('#give-form button[type="submit"]');
-  await perf.fill("#give-employee-name", "Смирнова Анна");
+  await perf.fill("#give-employee-name", "Смирнова Алла");
   await send();
-  await perf.locator("#e-give-employee").filter({ hasText: "Сотрудник «Смирнова Анна» не найден: укажите ФИО или табельный номер" }).waitFor();
+  await perf.locator("#e-give-employee").filter({ hasText: "Сотрудник «Смирнова Алла» не найден: укажите ФИО или табельный номер" }).waitFor();
   assert.equal(await perf.locator("#give-employee-name").getAttribute("aria-invalid"), "true");
   await perf.fill("#give-employee-name", "Орлов Игорь Петрович");
   await send();

@@ -379,6 +379,26 @@ class Requests(unittest.TestCase):
                           "Николаевна. Комментарий: это к расчётному отделу" % req["number"]])
         self.assertIn("Комментарий: это к расчётному отделу", self.notes("P", "task_new", rid)[0])
 
+    def test_forwarding_to_a_surname(self):
+        """trial-user4 F5: the employee site's forward takes a unique surname
+        or the start of a name as the admin pickers do; several people are
+        named in the refusal."""
+        o = self.o
+        rid = self.file("E1", {"type": "question", "text": "Кому про отпуск?"})["id"]
+        t = self.task("C", rid, "execution")
+        js = self.act("C", t, "forward", {"to_name": "О"}, status=422)
+        msg = js["error"]["fields"]["to_name"]
+        self.assertTrue(msg.startswith("Найдено 2 сотрудника по «О»: "), msg)
+        self.assertIn("Одинокий Олег Олегович", msg)
+        self.assertIn("Орлова Екатерина Николаевна", msg)
+        self.assertTrue(msg.endswith("— уточните ФИО или укажите табельный номер"), msg)
+        js = self.act("C", t, "forward", {"to_name": "Нетакова"}, status=422)
+        self.assertEqual(js["error"]["fields"]["to_name"],
+                         "Сотрудник «Нетакова» не найден: укажите ФИО или табельный номер")
+        self.act("C", t, "forward", {"to_name": "орлова"})
+        self.assertIsNotNone(self.task("P", rid, "execution"))
+        self.cancel("E1", rid)
+
     # ------------------------------------------------ the breaker trial's findings
 
     def person(self, name, cabinet=True, **cols):

@@ -109,21 +109,9 @@ static int64_t cert_money_col(PGresult *res, int row, int col)
 	return v;
 }
 
-/* Where a certificate is presented, as the employee wrote it («в банк»),
- * placed into «Справка выдана для представления …»: without its final
- * period and spaces (the sentence has its own). */
-static const char *cert_purpose(struct ctx *ctx, const char *purpose)
-{
-	size_t n = strlen(purpose);
-
-	while (n > 0 && (purpose[n - 1] == '.' || purpose[n - 1] == ' '))
-		n--;
-	while (n > 0 && *purpose == ' ') {
-		purpose++;
-		n--;
-	}
-	return n ? arena_printf(ctx->arena, "%.*s", (int)n, purpose) : "по месту требования";
-}
+/* The sentence of where a certificate is presented (ru_certificate_purpose):
+ * the form's 300 characters and the words around them. */
+#define CERT_PURPOSE_MAX 1400
 
 static const char *cert_date(struct ctx *ctx, int date)
 {
@@ -254,9 +242,8 @@ static int cert_employment(struct ctx *ctx, const struct certificate_request *r,
 	cert_facts(p, cells, n / 2);
 	pdf_gap(p, 3);
 	pdf_text(p, PDF_NORMAL, PDF_LEFT, 0,
-	         arena_printf(ctx->arena, "Справка выдана для представления %s.",
-	                      purpose && *purpose ? cert_purpose(ctx, purpose)
-	                                          : "по месту требования"));
+	         ru_certificate_purpose(purpose, arena_alloc(ctx->arena, CERT_PURPOSE_MAX),
+	                                CERT_PURPOSE_MAX));
 	if (copies > 1)
 		pdf_text(
 		    p, PDF_NORMAL, PDF_LEFT, 0,
@@ -289,7 +276,7 @@ static const char *cert_days_word(const char *days)
 static int cert_vacation_balance(struct ctx *ctx, const struct certificate_request *r,
                                  struct cert_doc *d, struct pdf *p)
 {
-	json_object *args = json_object_new_object(), *out = NULL;
+	json_object *args = json_object_new_object(), *out = NULL, *missing;
 	const char *date = jsonx_get_str(r->data, "date"), *balance, *shown;
 	int64_t months = 0, accrued = 0, used = 0, opening = 0;
 	const char *cells[16];
@@ -337,6 +324,13 @@ static int cert_vacation_balance(struct ctx *ctx, const struct certificate_reque
 	if (opening) {
 		cells[n++] = "Использовано до начала учёта в сервисе";
 		cells[n++] = cert_days(ctx, opening);
+	} else if ((missing = jsonx_get_obj(out, "opening_missing")) != NULL) {
+		/* not entered: the certificate says so rather than state the
+		 * balance as a fact (trial-user4 F6) */
+		cells[n++] =
+		    arena_printf(ctx->arena, "Использовано до %s (до начала учёта в сервисе)",
+		                 jsonx_get_str(missing, "known_from_ru"));
+		cells[n++] = "не введено: остаток может быть меньше";
 	}
 	cells[n++] = arena_printf(ctx->arena, "Остаток на %s", cert_date(ctx, on));
 	cells[n++] = balance;

@@ -983,6 +983,43 @@ static int vacation_set_requested(struct ctx *ctx, json_object *o, int64_t emplo
 	return 0;
 }
 
+/*
+ * No opening balance for someone hired before the service knew the
+ * organization's months (the first calculated month, or the month of
+ * `date` before any: PAYRUN_NO_OPENBAL_SQL, the rule of the payroll's
+ * warning): the vacations before then are unknown, so the balance is an
+ * upper bound, not a fact. Adds "opening_missing": {"known_from",
+ * "known_from_ru", "text_ru"} to o; nothing otherwise. 0 or -1.
+ */
+static int vacation_opening_missing(struct ctx *ctx, int64_t employee_id, int date, json_object *o)
+{
+	PGresult *res = ctx_sql(
+	    ctx,
+	    "SELECT least((SELECT min(pe.month) FROM payroll_employees pe WHERE pe.tenant_id = "
+	    "e.tenant_id), date_trunc('month', $3::date)::date) FROM employees e WHERE "
+	    "e.tenant_id = $1 AND e.id = $2 AND " PAYRUN_NO_OPENBAL_SQL(
+	        "date_trunc('month', $3::date)::date"),
+	    ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, employee_id), worktime_date_iso(ctx, date));
+	json_object *m;
+	int from;
+
+	if (res == NULL)
+		return -1;
+	if (PQntuples(res) == 0 || (from = worktime_pg_date(res, 0, 0)) == DATE_NONE)
+		return 0;
+	m = json_object_new_object();
+	jsonx_set_str(m, "known_from", worktime_date_iso(ctx, from));
+	jsonx_set_str(m, "known_from_ru", worktime_date_ru(ctx, from));
+	jsonx_set_str(m, "text_ru",
+	              arena_printf(ctx->arena,
+	                           "Начальные остатки ещё не введены: отпуска до %s сервису не "
+	                           "известны, остаток посчитан без них и может быть меньше. Точный "
+	                           "остаток — в отделе кадров.",
+	                           worktime_date_ru(ctx, from)));
+	json_object_object_add(o, "opening_missing", m);
+	return 0;
+}
+
 static int vacation_balance_of(struct ctx *ctx, int64_t employee_id, int req_from, int req_to)
 {
 	const char *s = ctx_arg_str(ctx, "date", 32, 0);
@@ -1041,6 +1078,8 @@ static int vacation_balance_of(struct ctx *ctx, int64_t employee_id, int req_fro
 	}
 	jsonx_set_int(o, "balance_twelfths", v.twelfths);
 	vacation_set_days(ctx, o, "balance", tenths);
+	if (v.as_of == DATE_NONE && vacation_opening_missing(ctx, employee_id, date, o) < 0)
+		return -1;
 	/* the scheduled vacations and the balance after them (without what
 	 * accrues meanwhile): "после запланированного отпуска 3–16 марта" */
 	scheduled = vacation_scheduled(ctx, employee_id, date, o);

@@ -606,3 +606,56 @@ char *ru_genitive_position(const char *position, char *out, size_t n)
 {
 	return ru_position_case(position, 1, out, n);
 }
+
+/* ---- where a certificate is presented ---- */
+
+/* 1 when s starts with the word w (lower-case Cyrillic, its first letter
+ * among а..п) and a space, in either case of that first letter. */
+static int ru_starts_word(const char *s, const char *w)
+{
+	size_t n = strlen(w);
+
+	if ((unsigned char)s[0] != 0xd0 || s[1] == '\0' ||
+	    ((unsigned char)s[1] != (unsigned char)w[1] &&
+	     (unsigned char)s[1] + 0x20 != (unsigned char)w[1]))
+		return 0;
+	return strncmp(s + 2, w + 2, n - 2) == 0 && s[n] == ' ';
+}
+
+char *ru_certificate_purpose(const char *purpose, char *out, size_t n)
+{
+	static const char *const preps[] = {"в", "во", "на", "по", "к", NULL};
+	static const char again[] = "представления ";
+	const char *p = purpose ? purpose : "";
+	size_t len;
+
+	p += strspn(p, " ");
+	/* «для представления в банк»: the sentence has those words already */
+	if (ru_starts_word(p, "для") && strncmp(p + strlen("для "), again, sizeof(again) - 1) == 0)
+		p += strlen("для ") + sizeof(again) - 1;
+	p += strspn(p, " ");
+	len = strlen(p);
+	while (len > 0 && (p[len - 1] == '.' || p[len - 1] == ' '))
+		len--;
+	if (len == 0) {
+		snprintf(out, n, "Справка выдана для представления по месту требования.");
+		return out;
+	}
+	for (int i = 0; preps[i]; i++)
+		if (ru_starts_word(p, preps[i])) {
+			/* «в банк», «В ПФР»: the preposition lower-case */
+			size_t w = strlen(preps[i]);
+			snprintf(out, n, "Справка выдана для представления %s%.*s.", preps[i],
+			         (int)(len - w), p + w);
+			return out;
+		}
+	if (ru_starts_word(p, "для")) {
+		size_t w = strlen("для");
+		snprintf(out, n, "Справка выдана для%.*s.", (int)(len - w), p + w);
+		return out;
+	}
+	/* a name without a preposition («Сбербанк», «банк») */
+	snprintf(out, n, "Справка выдана для представления по месту требования: %.*s.", (int)len,
+	         p);
+	return out;
+}

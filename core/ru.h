@@ -138,6 +138,17 @@ char *ru_dative_initials(const char *full_name, char *out, size_t n);
  * продажам» -> «менеджера по продажам»); the case of letters kept.
  */
 char *ru_genitive_name(const char *full_name, int initials, char *out, size_t n);
+
+/*
+ * The certificate of employment's sentence of where it is presented, from
+ * the form's «Куда представляется» as the employee wrote it, into out (size
+ * n); returns out. «в банк» / «В банк» -> «Справка выдана для представления
+ * в банк.» (в, во, на, по, к); «для банка» -> «Справка выдана для банка.»;
+ * «для представления в банк» said once; a bare name («Сбербанк») ->
+ * «… для представления по месту требования: Сбербанк.»; empty -> «… по месту
+ * требования.» The final period and spaces of the value are dropped.
+ */
+char *ru_certificate_purpose(const char *purpose, char *out, size_t n);
 char *ru_genitive_position(const char *position, char *out, size_t n);
 
 #endif

@@ -412,6 +412,36 @@ class Requests(unittest.TestCase):
         token, csrf = add_session(self.s, self.o.tid, uid)
         return eid, Client(self.s, self.o.sub, token, csrf)
 
+    def test_a_balance_without_opening_balances_says_so(self):
+        """trial-user4 F6: someone hired years before the service knew the
+        organization sees the balance with the warning that the vacations
+        before then are unknown (the manager's task and the certificate say
+        it too); entered opening balances make it a fact."""
+        o = self.o
+        eid, emp = self.person("Давнова Ирина Петровна", hired="2021-02-01")
+        today = emp.get("/api/vacation/balance").json()["date"]
+        first = self.s.psql("SELECT least((SELECT min(month) FROM payroll_employees WHERE tenant_id = %d), "
+                            "date_trunc('month', '%s'::date)::date)" % (o.tid, today))
+        b = emp.get("/api/vacation/balance").json()
+        ru = "%s.%s.%s" % (first[8:10], first[5:7], first[0:4])
+        self.assertEqual(b["opening_missing"]["known_from"], first)
+        self.assertEqual(b["opening_missing"]["text_ru"],
+                         "Начальные остатки ещё не введены: отпуска до %s сервису не известны, остаток "
+                         "посчитан без них и может быть меньше. Точный остаток — в отделе кадров." % ru)
+        # the same for HR's view of the balance
+        a = o.admin.get("/api/admin/employees/%d/vacation-balance" % eid).json()
+        self.assertEqual(a["opening_missing"]["known_from"], first)
+        # someone hired in the month the service knows: nothing is missing
+        _, fresh = self.person("Новикова Вера Павловна", hired=today)
+        self.assertNotIn("opening_missing", fresh.get("/api/vacation/balance").json())
+        # entered: the balance is a fact
+        r = o.admin.put("/api/admin/employees/%d/opening-balance" % eid,
+                        {"as_of": today, "vacation_days_used": 100})
+        self.assertEqual(r.status, 200, r)
+        b2 = emp.get("/api/vacation/balance").json()
+        self.assertNotIn("opening_missing", b2)
+        self.assertEqual(float(b2["balance"]), round(float(b["balance"]) - 100, 1))
+
     def test_two_filings_at_once_one_wins(self):
         """Finding 1: two requests for the same person sent at the same time
         (a double click) take turns: one 201, the other 409 naming the first."""

@@ -311,6 +311,33 @@ TEST(test_ru_genitive)
 	CHECK_STR(ru_genitive_position("руководитель отдела", b, sizeof b), "руководителя отдела");
 }
 
+/* The certificate's «для представления …» for what people type (trial-user4 F8). */
+TEST(test_ru_certificate_purpose)
+{
+	char b[512];
+
+	CHECK_STR(ru_certificate_purpose("в банк", b, sizeof b),
+	          "Справка выдана для представления в банк.");
+	CHECK_STR(ru_certificate_purpose(" В ПАО «Сбербанк». ", b, sizeof b),
+	          "Справка выдана для представления в ПАО «Сбербанк».");
+	CHECK_STR(ru_certificate_purpose("во Внешэкономбанк", b, sizeof b),
+	          "Справка выдана для представления во Внешэкономбанк.");
+	CHECK_STR(ru_certificate_purpose("По месту требования", b, sizeof b),
+	          "Справка выдана для представления по месту требования.");
+	CHECK_STR(ru_certificate_purpose("для банка", b, sizeof b), "Справка выдана для банка.");
+	CHECK_STR(ru_certificate_purpose("Для визы", b, sizeof b), "Справка выдана для визы.");
+	CHECK_STR(ru_certificate_purpose("для представления в банк", b, sizeof b),
+	          "Справка выдана для представления в банк.");
+	CHECK_STR(ru_certificate_purpose("Сбербанк", b, sizeof b),
+	          "Справка выдана для представления по месту требования: Сбербанк.");
+	CHECK_STR(ru_certificate_purpose("", b, sizeof b),
+	          "Справка выдана для представления по месту требования.");
+	CHECK_STR(ru_certificate_purpose(NULL, b, sizeof b),
+	          "Справка выдана для представления по месту требования.");
+	CHECK_STR(ru_certificate_purpose("ввод", b, sizeof b),
+	          "Справка выдана для представления по месту требования: ввод.");
+}
+
 /* The addressee of an application in the dative (ru.h's rule). */
 TEST(test_ru_dative)
 {
@@ -439,5 +466,6 @@ int main(void)
 	RUN(test_ru_after_colon);
 	RUN(test_ru_genitive);
 	RUN(test_ru_dative);
+	RUN(test_ru_certificate_purpose);
 	return check_report();
 }

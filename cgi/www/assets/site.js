@@ -16,6 +16,11 @@ async function showVacation() {
     $("vacation-balance").textContent = `${v.balance_ru} ${daysWord(v.balance_ru)}`;
     $("vacation-detail").textContent =
       `Остаток ежегодного отпуска на ${dateRu(v.date)}; использовано ${v.used_days} ${daysWord(String(v.used_days))}.`;
+    // no opening balance yet: the number is not a fact (the vacations
+    // before the service knew the organization are missing from it)
+    const unsure = $("vacation-unsure");
+    unsure.hidden = !v.opening_missing;
+    if (v.opening_missing) unsure.textContent = v.opening_missing.text_ru;
     // after the vacations already scheduled (approved or in the timesheet)
     const after = $("vacation-after");
     after.hidden = !v.balance_after_ru;

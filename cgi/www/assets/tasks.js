@@ -187,6 +187,8 @@ function vacationBalance(t) {
         "отпуск авансом — только по соглашению с работодателем.";
       box.className = "hint warn";
     }
+    // no opening balance yet: say the number may be too high
+    if (b.opening_missing) text += " " + b.opening_missing.text_ru;
     box.textContent = text;
   });
   return box;

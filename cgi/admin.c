@@ -246,7 +246,8 @@ static const struct admin_page admin_pages[] = {
 	 PAGE_AUTH | PAGE_RENDER | PAGE_UPLOAD, "import.form", NULL},
 	/* the log then says what was loaded (the counts of the result) */
 	{"POST", "/admin/import/run", "import.employees", "import",
-	 "/admin/exchange-log?imported=csv&created={created}&updated={updated}&unchanged={unchanged}"
+	 "/admin/exchange-log?imported=csv&created={created}&merged={merged}&updated={updated}"
+	 "&unchanged={unchanged}"
 	 "&departments={departments_created}&positions={positions_created}",
 	 IMPORT_TITLE, PAGE_AUTH, "import.preview", NULL},
 	{"GET", "/admin/api-keys", "api_keys.list", "api_keys", NULL, KEYS_TITLE, PAGE_AUTH, NULL,

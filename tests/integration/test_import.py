@@ -206,7 +206,15 @@ class Import(unittest.TestCase):
         r = a.request("POST", "/api/admin/import/employees", raw=data,
                       headers={"Content-Type": "text/csv; charset=windows-1251"})
         self.assertEqual(r.status, 200, r)
-        self.assertEqual(r.json()["created"], 2, r.json())
+        # one added, one merged into her card: not "2 added" (trial-user4 F9)
+        self.assertEqual((r.json()["created"], r.json()["merged"]), (1, 1), r.json())
+        log = a.get("/api/admin/exchange-log").json()["items"][0]
+        self.assertEqual((log["created"], log["updated"]), (1, 1), log)
+        # the page the import goes to says so
+        page = a.get("/admin/exchange-log?imported=csv&created=1&merged=1&updated=0&unchanged=0"
+                     "&departments=0&positions=0").text
+        self.assertIn("Сотрудников добавлено: 1, объединено с существующими карточками: 1, "
+                      "изменено: 0", page)
         js = a.get("/api/admin/employees").json()
         self.assertEqual(js["total"], 2, js)  # not three: the responsible person is the row 0100
         mine = [i for i in js["items"] if i["id"] == me]

@@ -924,6 +924,7 @@ static void dispatch_reset_reply(struct ctx *ctx)
 	ctx->error_codes = NULL;
 	ctx->error_fields_more = 0;
 	ctx->retry_after = 0;
+	ctx->locked_month = NULL;
 	ctx->keep = 0;
 	ctx->error_about = 0;
 	ctx->retry = 0;
@@ -966,6 +967,8 @@ static void dispatch_encode(struct ctx *ctx, json_object *request, uint32_t fram
 		                                       ctx->error_fields, ctx->error_codes);
 		if (ctx->retry_after > 0)
 			jsonx_set_int(e, "retry_after", ctx->retry_after);
+		if (ctx->locked_month)
+			jsonx_set_str(e, "locked_month", ctx->locked_month);
 		if (ctx->error_fields_more > 0) {
 			int64_t total =
 			    json_object_object_length(ctx->error_fields) + ctx->error_fields_more;

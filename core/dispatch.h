@@ -160,6 +160,8 @@ struct ctx {
 	json_object *error_codes;   /* field -> stable code, owned by the arena */
 	int64_t error_fields_more;  /* field errors past CTX_FIELDS_MAX, counted, not kept */
 	int64_t retry_after;        /* > 0: seconds to wait, error.retry_after (Retry-After) */
+	const char *locked_month;   /* a 423 of a closed payroll month: its "YYYY-MM", as
+	                               error.locked_month (the pages link to it) */
 	int keep;                   /* commit the writes although the answer is an error */
 	int error_about;            /* error_fields say what the error is about (ctx_fail_about) */
 	struct buf *download;	    /* a file to send after the response */

@@ -1391,8 +1391,15 @@ static json_object *payrun_header(struct ctx *ctx, int year, int month, const ch
 	return o;
 }
 
+/* The closed month of a 423, for the pages' link to it (error.locked_month). */
+static void payrun_locked_month(struct ctx *ctx, int year, int month)
+{
+	ctx->locked_month = arena_printf(ctx->arena, "%04d-%02d", year, month);
+}
+
 static int payrun_locked(struct ctx *ctx, int year, int month)
 {
+	payrun_locked_month(ctx, year, month);
 	return ctx_fail(ctx, PROTO_ERR_locked,
 	                "Месяц %s закрыт: его расчёт зарплаты и данные, по которым он "
 	                "сделан (табель, отклонения, графики, условия оплаты), не меняются. "
@@ -1434,6 +1441,7 @@ int payrun_check_open_for(struct ctx *ctx, int64_t employee, int from, int to)
 				return payrun_locked(ctx, y, m);
 			/* a later month: say why a change before it touches it
 			 * (trial-break 2's note) */
+			payrun_locked_month(ctx, y, m);
 			return ctx_fail(
 			    ctx, PROTO_ERR_locked,
 			    "Месяц %s закрыт: изменение с %s затронуло бы его расчёт (средний "

@@ -550,7 +550,20 @@ class Money(unittest.TestCase):
         self.assertIn("январь 2025", r.json()["error"]["message"])
         r = admin.post("/api/admin/employees/%d/pay" % paid, {"date_from": "2025-01-01", "rate": "70000.00",
                                                                "pay_by": "days"})
+        self.assertEqual(r.status, 423, r.text[r.text.find("<main"):][:1500])
+        # trial-user4 F10: the answer names the month, the page links to it;
+        # its reopening says what exactly happens
+        self.assertEqual(r.json()["error"]["locked_month"], "2025-01")
+        body = urllib.parse.urlencode({"date_from": "01.01.2025", "rate": "70000,00", "pay_by": "days",
+                                       "_csrf": admin.csrf}).encode()
+        r = admin.post("/admin/employees/%d/pay" % paid, raw=body,
+                       headers={"Content-Type": "application/x-www-form-urlencoded"})
         self.assertEqual(r.status, 423, r)
+        self.assertIn('<a href="/admin/payroll/2025-01">Перейти к расчёту месяца, чтобы открыть его</a>',
+                      r.text)
+        page = admin.get("/admin/payroll/2025-01").text
+        self.assertIn("Записанные выплаты и удержанный НДФЛ не удаляются", page)
+        self.assertNotIn("обнулится", page)
         # closing recorded no payment: January is still owed in full
         slip = admin.get("/api/admin/payslips/%d/2025-01" % paid).json()
         self.assertEqual((slip["paid"], slip["balance"]), ("0.00", slip["net"]))

@@ -602,6 +602,19 @@ b.test("the printed T-13 has the unified form's header, cell borders and signatu
     return `${s.borderTopStyle} ${s.borderTopWidth}`;
   });
   assert.match(border, /^solid [1-9]/, "every cell has a border");
+  // trial-user4 F14: the name column is not a third of the page, the days
+  // are not squeezed: each day's codes fit inside its borders
+  const cols = await page.evaluate(() => {
+    const table = document.querySelector(".t13");
+    const row = table.querySelector("tbody tr");
+    const name = row.querySelector("td.name").getBoundingClientRect().width;
+    const days = [...row.querySelectorAll("td:not([rowspan])")];
+    return { table: table.getBoundingClientRect().width, name, day: Math.min(...days.map((d) => d.getBoundingClientRect().width)),
+      over: days.filter((d) => d.scrollWidth > d.clientWidth + 1).map((d) => d.textContent) };
+  });
+  assert.ok(cols.name <= cols.table * 0.16, `the name column takes ${Math.round(cols.name)} of ${Math.round(cols.table)} px`);
+  assert.ok(cols.day * 3 >= cols.name / 3, `a day column is ${Math.round(cols.day)} px beside a ${Math.round(cols.name)} px name`);
+  assert.deepEqual(cols.over, [], "codes wider than their day");
   assert.ok(await page.locator(".signatures").isVisible(), "the signature lines");
   await page.emulateMedia({ media: "screen" });
 });

@@ -212,12 +212,10 @@ int worktime_arg_employee(struct ctx *ctx, const char *id_name, const char *text
 		by_number += strcmp(PQgetvalue(res, i, 1), "t") == 0;
 	if (by_number > 0)
 		n = by_number; /* a personnel number outranks a namesake */
-	if (n == 0 && number == NULL)
-		return worktime_employee_by_prefix(ctx, text_name, text, out);
+	/* nobody by number or whole name: the start of a name (a picker's
+	 * label "ФИО (таб. № 0001)" of nobody matches none and is not found) */
 	if (n == 0)
-		return ctx_field_code(ctx, text_name, "not_found",
-		                      "Сотрудник «%s» не найден: укажите ФИО или табельный номер",
-		                      text);
+		return worktime_employee_by_prefix(ctx, text_name, text, out);
 	if (n > 1)
 		return ctx_field_code(ctx, text_name, "ambiguous",
 		                      "Найдено %d %s с %s — выберите из списка", n,

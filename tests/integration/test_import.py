@@ -123,7 +123,7 @@ class Import(unittest.TestCase):
         self.assertEqual(before, (self.count("employees"), self.count("departments"), self.count("positions")))
         r = self.admin.post("/api/admin/import/employees", {"upload": p["upload"]})
         self.assertEqual(r.status, 200, r)
-        self.assertEqual(r.json(), {"created": 3, "updated": 1, "unchanged": 0, "departments_created": 1,
+        self.assertEqual(r.json(), {"created": 3, "merged": 0, "updated": 1, "unchanged": 0, "departments_created": 1,
                                     "positions_created": 3})
         found = {i["personnel_number"]: i for i in
                  self.admin.get("/api/admin/employees?q=&limit=100").json()["items"]}
@@ -144,7 +144,7 @@ class Import(unittest.TestCase):
         counts = (self.count("employees"), self.count("departments"), self.count("positions"))
         r = self.upload(cp1251(GOOD))
         self.assertEqual(r.status, 200, r)
-        self.assertEqual(r.json(), {"created": 0, "updated": 0, "unchanged": 4, "departments_created": 0,
+        self.assertEqual(r.json(), {"created": 0, "merged": 0, "updated": 0, "unchanged": 4, "departments_created": 0,
                                     "positions_created": 0})
         self.assertEqual(counts, (self.count("employees"), self.count("departments"), self.count("positions")))
 

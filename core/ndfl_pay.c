@@ -384,6 +384,18 @@ PGresult *ndfl_children_rows(struct ctx *ctx, int64_t employee)
 	               ctx_i64(ctx, ctx->tenant_id), ctx_i64(ctx, employee));
 }
 
+/* Whether the child of row i (its from and to dates in columns 3 and 4)
+ * is on record for some day of the month first..last. */
+static int ndfl_child_in_month(PGresult *kids, int i, int first, int last)
+{
+	int from, to = DATE_NONE;
+
+	if (date_parse(PQgetvalue(kids, i, 3), &from) < 0 ||
+	    (!PQgetisnull(kids, i, 4) && date_parse(PQgetvalue(kids, i, 4), &to) < 0))
+		return 0;
+	return from <= last && (to == DATE_NONE || to >= first);
+}
+
 int ndfl_children_split(PGresult *kids, int year, int month, int64_t stored, int64_t by_code[2][4])
 {
 	int64_t parts[2][4] = {{0}}, sum = 0;
@@ -391,11 +403,7 @@ int ndfl_children_split(PGresult *kids, int year, int month, int64_t stored, int
 	int sole = 0;
 
 	for (int i = 0; i < PQntuples(kids); i++) {
-		int from, to = DATE_NONE;
-		if (date_parse(PQgetvalue(kids, i, 3), &from) < 0 ||
-		    (!PQgetisnull(kids, i, 4) && date_parse(PQgetvalue(kids, i, 4), &to) < 0))
-			continue;
-		if (from > last || (to != DATE_NONE && to < first))
+		if (!ndfl_child_in_month(kids, i, first, last))
 			continue;
 		if (strcmp(PQgetvalue(kids, i, 2), "t") == 0)
 			sole = 1;
@@ -404,11 +412,7 @@ int ndfl_children_split(PGresult *kids, int year, int month, int64_t stored, int
 		struct ndfl_child c = {atoi(PQgetvalue(kids, i, 0)),
 		                       strcmp(PQgetvalue(kids, i, 1), "t") == 0};
 		int64_t o, d;
-		int from, to = DATE_NONE;
-		if (date_parse(PQgetvalue(kids, i, 3), &from) < 0 ||
-		    (!PQgetisnull(kids, i, 4) && date_parse(PQgetvalue(kids, i, 4), &to) < 0))
-			continue;
-		if (from > last || (to != DATE_NONE && to < first))
+		if (!ndfl_child_in_month(kids, i, first, last))
 			continue;
 		ndfl_child_parts(year, &c, &o, &d);
 		parts[sole][c.order <= 1 ? 0 : c.order == 2 ? 1 : 2] += sole ? 2 * o : o;
